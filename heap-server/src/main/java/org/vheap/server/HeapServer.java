@@ -1,0 +1,60 @@
+package org.vheap.server;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.server.grpc.HeapStoreService;
+import org.vheap.server.store.PgHeapStore;
+
+/**
+ * The heap server: serves {@code vheap.v1.HeapStore}, gRPC health checking and server reflection over
+ * one {@link PgHeapStore}. The {@link ServerBuilder} is passed in, so tests can run it in-process or on a
+ * loopback port; the caller owns the store's database and closes it after {@link #stop}.
+ */
+public final class HeapServer {
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+
+    public HeapServer(ServerBuilder<?> builder, PgHeapStore store) {
+        this.server = builder
+                .addService(new HeapStoreService(store))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build();
+    }
+
+    public HeapServer start() throws IOException {
+        server.start();
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        return this;
+    }
+
+    /** The port it listens on (useful when started on port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /**
+     * Stops taking calls, lets calls in flight finish for up to {@code grace}, then cancels the rest.
+     * Health turns NOT_SERVING first, so load balancers stop sending.
+     */
+    public void stop(Duration grace) throws InterruptedException {
+        health.enterTerminalState();
+        server.shutdown();
+        if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public void blockUntilShutdown() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

@@ -1,0 +1,111 @@
+package org.vheap.server;
+
+import java.nio.file.Path;
+import org.vheap.server.store.StoreSettings;
+
+/**
+ * How to run a heap server. Setters reject impossible values at once; {@link #validate()} checks the
+ * combinations. Without a database URL the server runs an embedded PostgreSQL under {@link #dataDir()}.
+ */
+public final class HeapServerConfig {
+    private String host = "0.0.0.0";
+    private int port = 7700;
+    private Path dataDir = Path.of("vheap-data");
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword = "";
+    private int retain = 3;
+    private int maxMessageBytes = 16 << 20;
+    private int poolSize = 16;
+
+    public HeapServerConfig setHost(String host) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host is empty");
+        }
+        this.host = host;
+        return this;
+    }
+
+    public HeapServerConfig setPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        this.port = port;
+        return this;
+    }
+
+    public HeapServerConfig setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public HeapServerConfig setDbUrl(String dbUrl) {
+        if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DB), got " + dbUrl);
+        }
+        this.dbUrl = dbUrl;
+        return this;
+    }
+
+    public HeapServerConfig setDbUser(String dbUser) {
+        this.dbUser = dbUser;
+        return this;
+    }
+
+    public HeapServerConfig setDbPassword(String dbPassword) {
+        this.dbPassword = dbPassword == null ? "" : dbPassword;
+        return this;
+    }
+
+    public HeapServerConfig setRetain(int retain) {
+        if (retain < 1) {
+            throw new IllegalArgumentException("--retain must be at least 1, got " + retain);
+        }
+        this.retain = retain;
+        return this;
+    }
+
+    public HeapServerConfig setMaxMessageBytes(int maxMessageBytes) {
+        if (maxMessageBytes < 64 << 10) {
+            throw new IllegalArgumentException("maximum message size must be at least 64 KiB, got " + maxMessageBytes);
+        }
+        this.maxMessageBytes = maxMessageBytes;
+        return this;
+    }
+
+    public HeapServerConfig setPoolSize(int poolSize) {
+        if (poolSize < 1 || poolSize > 200) {
+            throw new IllegalArgumentException("database pool size must be 1..200, got " + poolSize);
+        }
+        this.poolSize = poolSize;
+        return this;
+    }
+
+    /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
+    public HeapServerConfig validate() {
+        if (dbUrl == null && (dbUser != null || !dbPassword.isEmpty())) {
+            throw new IllegalArgumentException("--db-user and --db-password need --db-url");
+        }
+        if (dbUrl != null && dbUser == null) {
+            throw new IllegalArgumentException("--db-url needs --db-user");
+        }
+        if (dbUrl == null && dataDir == null) {
+            throw new IllegalArgumentException("without --db-url the server needs --data for its embedded database");
+        }
+        return this;
+    }
+
+    public String host() { return host; }
+    public int port() { return port; }
+    public Path dataDir() { return dataDir; }
+    public String dbUrl() { return dbUrl; }
+    public String dbUser() { return dbUser; }
+    public String dbPassword() { return dbPassword; }
+    public int retain() { return retain; }
+    public int maxMessageBytes() { return maxMessageBytes; }
+    public int poolSize() { return poolSize; }
+
+    public StoreSettings storeSettings() {
+        return StoreSettings.defaults().withRetain(retain);
+    }
+}

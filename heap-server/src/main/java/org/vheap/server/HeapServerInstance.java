@@ -1,0 +1,80 @@
+package org.vheap.server;
+
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vheap.server.store.HeapDatabase;
+import org.vheap.server.store.PgHeapStore;
+
+/**
+ * A running heap server with its database, as started from a {@link HeapServerConfig}: the embedded
+ * PostgreSQL (or the pool to an external one), the store and the gRPC server on Netty. {@link #close()}
+ * shuts down in order: stop taking calls and drain them, then close the pool, then stop the embedded
+ * database.
+ */
+public final class HeapServerInstance implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeapServerInstance.class);
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+
+    private final HeapDatabase database;
+    private final HeapServer server;
+    private final String address;
+
+    private HeapServerInstance(HeapDatabase database, HeapServer server, String address) {
+        this.database = database;
+        this.server = server;
+        this.address = address;
+    }
+
+    public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
+        config.validate();
+        HeapDatabase db = config.dbUrl() == null
+                ? HeapDatabase.embedded(config.dataDir(), config.poolSize())
+                : HeapDatabase.external(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize());
+        try {
+            PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings());
+            NettyServerBuilder builder = NettyServerBuilder
+                    .forAddress(new InetSocketAddress(config.host(), config.port()))
+                    .maxInboundMessageSize(config.maxMessageBytes())
+                    .permitKeepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true);
+            HeapServer server = new HeapServer(builder, store).start();
+            String address = config.host() + ":" + server.port();
+            log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
+                    address, config.maxMessageBytes(), db.description(), config.retain());
+            return new HeapServerInstance(db, server, address);
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** host:port as listened on. */
+    public String address() {
+        return address;
+    }
+
+    public void blockUntilShutdown() throws InterruptedException {
+        server.blockUntilShutdown();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            database.close();
+            log.info("vheap heap server on {} stopped", address);
+        }
+    }
+}

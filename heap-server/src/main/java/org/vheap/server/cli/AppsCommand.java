@@ -1,0 +1,42 @@
+package org.vheap.server.cli;
+
+import io.grpc.ManagedChannel;
+import java.util.concurrent.Callable;
+import org.vheap.proto.v1.AppInfo;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ListAppsResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "apps", mixinStandardHelpOptions = true, description = "List the apps (virtual heaps) of a heap server.")
+final class AppsCommand implements Callable<Integer> {
+    @Mixin
+    StoreTarget target;
+
+    @Override
+    public Integer call() {
+        ManagedChannel ch = target.channel();
+        try {
+            ListAppsResponse r = StoreTarget.stub(ch).listApps(ListAppsRequest.getDefaultInstance());
+            if (r.getAppsCount() == 0) {
+                System.out.println("no apps on " + target.server);
+                return 0;
+            }
+            Table t = new Table("APP", "LINE SIZE", "CHECKPOINTS", "NEWEST", "LINES", "SIZE", "LEASE HOLDER", "TOKEN", "LEASE EXPIRES");
+            for (AppInfo a : r.getAppsList()) {
+                boolean cp = a.hasNewestCheckpoint();
+                t.row(a.getApp(), a.getLineSize(), a.getCheckpointCount(),
+                        cp ? a.getNewestCheckpoint().getCheckpointId() : "-",
+                        cp ? a.getNewestCheckpoint().getLineCount() : 0,
+                        Table.bytes(cp ? a.getNewestCheckpoint().getSizeBytes() : 0),
+                        a.hasLease() ? a.getLease().getHolder() : "-",
+                        a.hasLease() ? a.getLease().getFencingToken() : "-",
+                        a.hasLease() ? Table.time(a.getLease().getExpiresAt()) : "-");
+            }
+            t.print(System.out);
+            return 0;
+        } finally {
+            StoreTarget.shutdown(ch);
+        }
+    }
+}

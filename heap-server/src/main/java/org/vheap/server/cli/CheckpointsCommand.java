@@ -1,0 +1,42 @@
+package org.vheap.server.cli;
+
+import io.grpc.ManagedChannel;
+import java.util.concurrent.Callable;
+import org.vheap.proto.v1.CheckpointInfo;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.ListCheckpointsResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "checkpoints", mixinStandardHelpOptions = true, description = "List an app's retained checkpoints, newest first.")
+final class CheckpointsCommand implements Callable<Integer> {
+    @Mixin
+    StoreTarget target;
+
+    @Option(names = "--app", required = true, paramLabel = "NAME", description = "the app")
+    String app;
+
+    @Override
+    public Integer call() {
+        ManagedChannel ch = target.channel();
+        try {
+            ListCheckpointsResponse r = StoreTarget.stub(ch)
+                    .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build());
+            if (r.getCheckpointsCount() == 0) {
+                System.out.println("app '" + app + "' has no checkpoints");
+                return 0;
+            }
+            Table t = new Table("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
+            for (CheckpointInfo c : r.getCheckpointsList()) {
+                t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
+                        Table.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Table.bytes(c.getSizeBytes()),
+                        c.getLinesWritten(), Table.bytes(c.getVmStateBytes()));
+            }
+            t.print(System.out);
+            return 0;
+        } finally {
+            StoreTarget.shutdown(ch);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.vheap.server.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.vheap.server.HeapServerConfig;
+import org.vheap.server.HeapServerInstance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Run a heap server. Without --db-url it runs an embedded PostgreSQL whose data lives under --data.",
+                "Stops gracefully on SIGTERM or Ctrl-C: stops taking calls, drains them, closes the pool, stops the database."})
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "7700", description = "gRPC port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--data", defaultValue = "vheap-data", paramLabel = "DIR",
+            description = "data directory of the embedded database (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--db-url", paramLabel = "URL", description = "use this PostgreSQL (jdbc:postgresql://HOST:PORT/DB) instead of the embedded one")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:VHEAP_DB_PASSWORD}",
+            description = "database password (or set VHEAP_DB_PASSWORD)")
+    String dbPassword;
+
+    @Option(names = "--retain", defaultValue = "3", paramLabel = "N", description = "checkpoints kept per app (default: ${DEFAULT-VALUE})")
+    int retain;
+
+    @Option(names = "--max-message", defaultValue = "16777216", paramLabel = "BYTES",
+            description = "largest gRPC message accepted (default: ${DEFAULT-VALUE})")
+    int maxMessage;
+
+    @Override
+    public Integer call() throws Exception {
+        HeapServerConfig config = new HeapServerConfig()
+                .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
+                .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
+                .validate();
+        HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            instance.close();
+            stopped.countDown();
+        }, "vheap-shutdown"));
+        instance.blockUntilShutdown();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package org.vheap.server.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.concurrent.TimeUnit;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import picocli.CommandLine.Option;
+
+/** The {@code --server HOST:PORT} option shared by the store commands, and the channel it opens. */
+final class StoreTarget {
+    @Option(names = "--server", defaultValue = "localhost:7700", paramLabel = "HOST:PORT",
+            description = "heap server (or gateway) address (default: ${DEFAULT-VALUE})")
+    String server;
+
+    ManagedChannel channel() {
+        if (!server.matches("[^:]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
+        }
+        return ManagedChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    }
+
+    static HeapStoreGrpc.HeapStoreBlockingStub stub(ManagedChannel channel) {
+        return HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    static void shutdown(ManagedChannel channel) {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

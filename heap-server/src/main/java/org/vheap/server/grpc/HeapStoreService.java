@@ -1,0 +1,338 @@
+package org.vheap.server.grpc;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.vheap.proto.v1.CheckpointInfo;
+import org.vheap.proto.v1.CloseHeapRequest;
+import org.vheap.proto.v1.CloseHeapResponse;
+import org.vheap.proto.v1.CommitCheckpointRequest;
+import org.vheap.proto.v1.CommitCheckpointResponse;
+import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.DeleteAppResponse;
+import org.vheap.proto.v1.DeleteCheckpointRequest;
+import org.vheap.proto.v1.DeleteCheckpointResponse;
+import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.GetCheckpointResponse;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.LineBatch;
+import org.vheap.proto.v1.LineRange;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ListAppsResponse;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.ListCheckpointsResponse;
+import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.ReadLinesRequest;
+import org.vheap.proto.v1.ReadLinesResponse;
+import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.RenewLeaseResponse;
+import org.vheap.proto.v1.TransactRequest;
+import org.vheap.proto.v1.TransactResponse;
+import org.vheap.server.store.CheckpointRecord;
+import org.vheap.server.store.CommitResult;
+import org.vheap.server.store.LineData;
+import org.vheap.server.store.OpenResult;
+import org.vheap.server.store.PgHeapStore;
+
+/**
+ * The {@code vheap.v1.HeapStore} service: decodes requests, calls {@link PgHeapStore}, encodes results.
+ * Every failure reaches the client as a status with a description (see {@link StoreStatus}).
+ */
+public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
+    /** A commit stream writes its lines to the open epoch ahead of the commit once it buffers this much. */
+    static final int COMMIT_BUFFER_BYTES = 8 << 20;
+    private static final int DEFAULT_CHUNK_BYTES = 1 << 20;
+
+    private final PgHeapStore store;
+
+    public HeapStoreService(PgHeapStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public void openHeap(OpenHeapRequest r, StreamObserver<OpenHeapResponse> out) {
+        unary(out, () -> {
+            OpenResult o = store.open(new PgHeapStore.OpenRequest(r.getApp(), r.getDevice(), r.getCreate(),
+                    r.getLineSize(), r.getLeaseMillis(), r.getBaseCheckpointId(), r.getIncludeVmState()));
+            OpenHeapResponse.Builder b = OpenHeapResponse.newBuilder()
+                    .setHeapId(o.heapId())
+                    .setLineSize(o.lineSize())
+                    .setLease(ProtoMapping.lease(o.lease()))
+                    .setCreated(o.created());
+            if (o.baseCheckpoint() != null) {
+                b.setBaseCheckpoint(ProtoMapping.checkpoint(o.baseCheckpoint()));
+            }
+            if (o.vmState() != null) {
+                b.setVmState(UnsafeByteOperations.unsafeWrap(o.vmState()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void renewLease(RenewLeaseRequest r, StreamObserver<RenewLeaseResponse> out) {
+        unary(out, () -> RenewLeaseResponse.newBuilder()
+                .setLease(ProtoMapping.lease(store.renew(r.getApp(), r.getFencingToken(), r.getLeaseMillis())))
+                .build());
+    }
+
+    @Override
+    public void closeHeap(CloseHeapRequest r, StreamObserver<CloseHeapResponse> out) {
+        unary(out, () -> CloseHeapResponse.newBuilder()
+                .setDiscardedLines(store.close(r.getApp(), r.getFencingToken())).build());
+    }
+
+    @Override
+    public void transact(TransactRequest r, StreamObserver<TransactResponse> out) {
+        unary(out, () -> {
+            long[] reads = ProtoMapping.ids(r.getReadLineIdsList());
+            Map<Long, byte[]> found = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
+                    ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()));
+            TransactResponse.Builder b = TransactResponse.newBuilder();
+            for (long id : reads) {
+                byte[] data = found.get(id);
+                if (data == null) {
+                    b.addMissingLineIds(id);
+                } else {
+                    b.addLines(ProtoMapping.line(id, data));
+                }
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void readLines(ReadLinesRequest r, StreamObserver<ReadLinesResponse> out) {
+        ServerCallStreamObserver<ReadLinesResponse> call = (ServerCallStreamObserver<ReadLinesResponse>) out;
+        FlowGate gate = new FlowGate(call);
+        try {
+            List<PgHeapStore.LineRange> ranges = new ArrayList<>();
+            for (LineRange lr : r.getRangesList()) {
+                ranges.add(new PgHeapStore.LineRange(lr.getFirstLineId(), lr.getLastLineId()));
+            }
+            int chunk = r.getMaxChunkBytes() <= 0 ? DEFAULT_CHUNK_BYTES : Math.min(r.getMaxChunkBytes(), 8 << 20);
+            store.streamLines(r.getApp(), r.getFencingToken(), r.getCheckpointId(), ranges, chunk, lines -> {
+                gate.awaitReady();
+                ReadLinesResponse.Builder b = ReadLinesResponse.newBuilder();
+                for (LineData l : lines) {
+                    b.addLines(ProtoMapping.line(l.lineId(), l.data()));
+                }
+                call.onNext(b.build());
+            });
+            call.onCompleted();
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) {
+                call.onError(StoreStatus.toStatus(e));
+            }
+        }
+    }
+
+    @Override
+    public StreamObserver<CommitCheckpointRequest> commitCheckpoint(StreamObserver<CommitCheckpointResponse> out) {
+        return new CommitStream(out);
+    }
+
+    @Override
+    public void listApps(ListAppsRequest r, StreamObserver<ListAppsResponse> out) {
+        unary(out, () -> {
+            ListAppsResponse.Builder b = ListAppsResponse.newBuilder();
+            store.listApps().forEach(a -> b.addApps(ProtoMapping.app(a)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void listCheckpoints(ListCheckpointsRequest r, StreamObserver<ListCheckpointsResponse> out) {
+        unary(out, () -> {
+            ListCheckpointsResponse.Builder b = ListCheckpointsResponse.newBuilder();
+            store.listCheckpoints(r.getApp()).forEach(c -> b.addCheckpoints(ProtoMapping.checkpoint(c)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void getCheckpoint(GetCheckpointRequest r, StreamObserver<GetCheckpointResponse> out) {
+        unary(out, () -> {
+            Map.Entry<CheckpointRecord, byte[]> e = store.checkpointWithState(r.getApp(), r.getCheckpointId());
+            return GetCheckpointResponse.newBuilder()
+                    .setCheckpoint(ProtoMapping.checkpoint(e.getKey()))
+                    .setVmState(UnsafeByteOperations.unsafeWrap(e.getValue()))
+                    .build();
+        });
+    }
+
+    @Override
+    public void deleteCheckpoint(DeleteCheckpointRequest r, StreamObserver<DeleteCheckpointResponse> out) {
+        unary(out, () -> {
+            store.deleteCheckpoint(r.getApp(), r.getCheckpointId());
+            return DeleteCheckpointResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void deleteApp(DeleteAppRequest r, StreamObserver<DeleteAppResponse> out) {
+        unary(out, () -> {
+            store.deleteApp(r.getApp(), r.getForce());
+            return DeleteAppResponse.getDefaultInstance();
+        });
+    }
+
+    private static <T> void unary(StreamObserver<T> out, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            out.onError(StoreStatus.toStatus(e));
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+
+    /**
+     * One checkpoint commit. Lines are buffered (last write of a line wins) and, past
+     * {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time; the commit itself, with the
+     * rest of the lines and the VM state, is one store transaction run when the client half-closes. If the
+     * stream fails, nothing is published: lines written ahead stay uncommitted in the open epoch.
+     */
+    private final class CommitStream implements StreamObserver<CommitCheckpointRequest> {
+        private final StreamObserver<CommitCheckpointResponse> out;
+        private CommitHeader header;
+        private final Map<Long, LineData> writes = new LinkedHashMap<>();
+        private final Set<Long> deletes = new LinkedHashSet<>();
+        private long bufferedBytes;
+        private boolean failed;
+
+        CommitStream(StreamObserver<CommitCheckpointResponse> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onNext(CommitCheckpointRequest m) {
+            if (failed) {
+                return;
+            }
+            try {
+                switch (m.getPartCase()) {
+                    case HEADER -> {
+                        if (header != null) {
+                            throw Status.INVALID_ARGUMENT.withDescription("a commit has exactly one header").asRuntimeException();
+                        }
+                        header = m.getHeader();
+                    }
+                    case LINES -> {
+                        if (header == null) {
+                            throw Status.INVALID_ARGUMENT.withDescription("a commit starts with its header").asRuntimeException();
+                        }
+                        add(m.getLines());
+                    }
+                    default -> throw Status.INVALID_ARGUMENT.withDescription("empty commit message").asRuntimeException();
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private void add(LineBatch batch) {
+            List<LineData> batchWrites = ProtoMapping.lines(batch.getWritesList());
+            for (LineData l : batchWrites) {
+                deletes.remove(l.lineId());
+                LineData old = writes.put(l.lineId(), l);
+                bufferedBytes += l.data().length - (old == null ? 0 : old.data().length);
+            }
+            for (long id : batch.getDeleteLineIdsList()) {
+                LineData old = writes.remove(id);
+                bufferedBytes -= old == null ? 0 : old.data().length;
+                deletes.add(id);
+            }
+            if (bufferedBytes >= COMMIT_BUFFER_BYTES) {
+                store.writeUncommitted(header.getApp(), header.getFencingToken(), new ArrayList<>(writes.values()),
+                        ProtoMapping.ids(new ArrayList<>(deletes)));
+                writes.clear();
+                deletes.clear();
+                bufferedBytes = 0;
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed = true;   // the client went away: publish nothing
+            writes.clear();
+        }
+
+        @Override
+        public void onCompleted() {
+            if (failed) {
+                return;
+            }
+            if (header == null) {
+                fail(Status.INVALID_ARGUMENT.withDescription("a commit needs a header").asRuntimeException());
+                return;
+            }
+            CommitResult r;
+            try {
+                r = store.commit(header.getApp(), header.getFencingToken(), header.getDevice(),
+                        header.getVmState().toByteArray(), header.getMetadataMap(), new ArrayList<>(writes.values()),
+                        ProtoMapping.ids(new ArrayList<>(deletes)));
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            CheckpointInfo info = ProtoMapping.checkpoint(r.checkpoint());
+            out.onNext(CommitCheckpointResponse.newBuilder().setCheckpoint(info)
+                    .addAllPrunedCheckpointIds(r.prunedCheckpointIds()).build());
+            out.onCompleted();
+        }
+
+        private void fail(RuntimeException e) {
+            failed = true;
+            writes.clear();
+            deletes.clear();
+            out.onError(StoreStatus.toStatus(e));
+        }
+    }
+
+    /** Blocks a streaming sender until the transport can take more (gRPC flow control), or fails if cancelled. */
+    private static final class FlowGate {
+        private final ServerCallStreamObserver<?> call;
+        private final Object lock = new Object();
+
+        FlowGate(ServerCallStreamObserver<?> call) {
+            this.call = call;
+            call.setOnReadyHandler(this::wake);
+            call.setOnCancelHandler(this::wake);
+        }
+
+        private void wake() {
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+
+        void awaitReady() {
+            synchronized (lock) {
+                while (!call.isReady()) {
+                    if (call.isCancelled()) {
+                        throw Status.CANCELLED.withDescription("the client cancelled the read").asRuntimeException();
+                    }
+                    try {
+                        lock.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+                    }
+                }
+            }
+        }
+    }
+}

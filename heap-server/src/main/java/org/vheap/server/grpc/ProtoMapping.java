@@ -1,0 +1,80 @@
+package org.vheap.server.grpc;
+
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.vheap.proto.v1.AppInfo;
+import org.vheap.proto.v1.CheckpointInfo;
+import org.vheap.proto.v1.Lease;
+import org.vheap.proto.v1.Line;
+import org.vheap.server.store.AppRecord;
+import org.vheap.server.store.CheckpointRecord;
+import org.vheap.server.store.LeaseGrant;
+import org.vheap.server.store.LineData;
+
+/** Store records to and from their protobuf messages. */
+final class ProtoMapping {
+    private ProtoMapping() {
+    }
+
+    static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+
+    static Lease lease(LeaseGrant g) {
+        return Lease.newBuilder().setHolder(g.holder()).setFencingToken(g.fencingToken())
+                .setExpiresAt(timestamp(g.expiresAt())).build();
+    }
+
+    static CheckpointInfo checkpoint(CheckpointRecord c) {
+        return CheckpointInfo.newBuilder()
+                .setCheckpointId(c.checkpointId())
+                .setParentCheckpointId(c.parentCheckpointId())
+                .setCreatedAt(timestamp(c.createdAt()))
+                .setDevice(c.device())
+                .setLineCount(c.lineCount())
+                .setSizeBytes(c.sizeBytes())
+                .setLinesWritten(c.linesWritten())
+                .setVmStateBytes(c.vmStateBytes())
+                .putAllMetadata(c.metadata())
+                .build();
+    }
+
+    static AppInfo app(AppRecord a) {
+        AppInfo.Builder b = AppInfo.newBuilder()
+                .setApp(a.app())
+                .setHeapId(a.heapId())
+                .setLineSize(a.lineSize())
+                .setCreatedAt(timestamp(a.createdAt()))
+                .setCheckpointCount(a.checkpointCount());
+        if (a.lease() != null) {
+            b.setLease(lease(a.lease()));
+        }
+        if (a.newestCheckpoint() != null) {
+            b.setNewestCheckpoint(checkpoint(a.newestCheckpoint()));
+        }
+        return b.build();
+    }
+
+    static List<LineData> lines(List<Line> lines) {
+        List<LineData> out = new ArrayList<>(lines.size());
+        for (Line l : lines) {
+            out.add(new LineData(l.getLineId(), l.getData().toByteArray()));
+        }
+        return out;
+    }
+
+    static Line line(long id, byte[] data) {
+        return Line.newBuilder().setLineId(id).setData(UnsafeByteOperations.unsafeWrap(data)).build();
+    }
+
+    static long[] ids(List<Long> ids) {
+        long[] out = new long[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,40 @@
+package org.vheap.server.grpc;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vheap.server.store.StoreException;
+
+/** Maps store failures to gRPC statuses whose descriptions say what to fix; never swallows a cause. */
+final class StoreStatus {
+    private static final Logger log = LoggerFactory.getLogger(StoreStatus.class);
+
+    /** Trailer naming the store's reason (e.g. {@code STALE_TOKEN}, {@code LEASE_HELD}) for clients. */
+    static final Metadata.Key<String> REASON = Metadata.Key.of("vheap-reason", Metadata.ASCII_STRING_MARSHALLER);
+
+    private StoreStatus() {
+    }
+
+    static StatusRuntimeException toStatus(Throwable t) {
+        if (t instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (t instanceof StoreException se) {
+            Status code = switch (se.reason()) {
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+                case STALE_TOKEN, CONFLICT -> Status.FAILED_PRECONDITION;
+                case LEASE_HELD, ABORTED -> Status.ABORTED;
+                case UNAVAILABLE -> Status.UNAVAILABLE;
+            };
+            Metadata trailers = new Metadata();
+            trailers.put(REASON, se.reason().name());
+            return code.withDescription(se.getMessage()).withCause(se).asRuntimeException(trailers);
+        }
+        log.error("internal error in a heap-store call", t);
+        return Status.INTERNAL.withDescription("internal error: " + t.getMessage() + " (details in the server log)")
+                .withCause(t).asRuntimeException();
+    }
+}

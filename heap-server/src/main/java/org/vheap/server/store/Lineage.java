@@ -1,0 +1,117 @@
+package org.vheap.server.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The set of epochs whose line versions a checkpoint (or the open epoch) can see, as sorted, disjoint,
+ * half-open ranges: the Java twin of a PostgreSQL {@code int8multirange}, whose text form
+ * ({@code {[1,5),[7,8)}}) is how it travels to and from the database.
+ *
+ * <p>Epochs grow along every line of descent, so within a lineage the newest version of a line is the one
+ * with the highest epoch. A linear history is one range; each resume from an older checkpoint (a fork)
+ * adds one.
+ */
+public final class Lineage {
+    private static final Lineage EMPTY = new Lineage(new long[0]);
+
+    /** lo0, hi0, lo1, hi1, ...: ranges [lo, hi), sorted, disjoint and not adjacent. */
+    private final long[] bounds;
+
+    private Lineage(long[] bounds) {
+        this.bounds = bounds;
+    }
+
+    public static Lineage empty() {
+        return EMPTY;
+    }
+
+    /** Parses PostgreSQL's text form of an int8multirange, e.g. {@code {}} or {@code {[1,5),[7,8)}}. */
+    public static Lineage parse(String text) {
+        if (text == null || text.equals("{}")) {
+            return EMPTY;
+        }
+        if (!text.startsWith("{") || !text.endsWith("}")) {
+            throw new IllegalArgumentException("not a multirange: " + text);
+        }
+        String body = text.substring(1, text.length() - 1);
+        List<Long> values = new ArrayList<>();
+        for (String range : body.split("\\),?")) {
+            if (range.isEmpty()) {
+                continue;
+            }
+            if (!range.startsWith("[")) {
+                throw new IllegalArgumentException("expected a [lo,hi) range in " + text);
+            }
+            String[] pair = range.substring(1).split(",");
+            values.add(Long.parseLong(pair[0].trim()));
+            values.add(Long.parseLong(pair[1].trim()));
+        }
+        long[] b = new long[values.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = values.get(i);
+        }
+        return new Lineage(b);
+    }
+
+    public boolean isEmpty() {
+        return bounds.length == 0;
+    }
+
+    /** The first epoch after every epoch in this lineage (0 when empty). */
+    public long upper() {
+        return bounds.length == 0 ? 0 : bounds[bounds.length - 1];
+    }
+
+    public boolean contains(long epoch) {
+        for (int i = 0; i < bounds.length; i += 2) {
+            if (epoch >= bounds[i] && epoch < bounds[i + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * This lineage plus the epochs {@code [from, epoch]}; {@code from} is {@code epoch} itself unless the
+     * caller knows the epochs in between hold no versions, in which case joining them keeps the lineage
+     * one range long.
+     */
+    public Lineage plus(long from, long epoch) {
+        if (from > epoch || from < upper()) {
+            throw new IllegalArgumentException("epochs must follow the lineage: " + from + ".." + epoch + " after " + this);
+        }
+        if (bounds.length > 0 && from == upper()) {
+            long[] b = bounds.clone();
+            b[b.length - 1] = epoch + 1;
+            return new Lineage(b);
+        }
+        long[] b = java.util.Arrays.copyOf(bounds, bounds.length + 2);
+        b[b.length - 2] = from;
+        b[b.length - 1] = epoch + 1;
+        return new Lineage(b);
+    }
+
+    /** PostgreSQL's text form, to be cast with {@code ?::int8multirange}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < bounds.length; i += 2) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append('[').append(bounds[i]).append(',').append(bounds[i + 1]).append(')');
+        }
+        return sb.append('}').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Lineage l && java.util.Arrays.equals(bounds, l.bounds);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(bounds);
+    }
+}

@@ -1,0 +1,918 @@
+package org.vheap.server.store;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The virtual heaps of one store, kept in PostgreSQL: one heap per application, lines as versions.
+ *
+ * <p><b>Contract.</b> Every public method runs in one database transaction and either does all it was
+ * asked or nothing (a {@link StoreException} or unchecked exception means the transaction rolled back).
+ * Writes belong to the open epoch of the lease holder and carry its fencing token; a stale token changes
+ * nothing. Readers holding the lease see the open epoch (their own uncommitted writes); everyone else sees
+ * a committed checkpoint. {@link #commit} publishes the open epoch and the VM state in one transaction.
+ *
+ * <p><b>Versions.</b> A line's content in a view (checkpoint or open epoch) is its version with the highest
+ * epoch in the view's {@link Lineage}; a NULL version is a deletion. Versions no retained checkpoint and no
+ * open epoch can see are reclaimed by {@link VersionReclaimer} whenever a view goes away (pruning, takeover,
+ * close, checkpoint deletion).
+ *
+ * <p><b>Concurrency.</b> Every change locks the heap row ({@code SELECT ... FOR UPDATE}), so changes to one
+ * heap are serial and a takeover waits for a write in flight; reads of one view are single statements or
+ * run in one REPEATABLE READ transaction, so they see one consistent state.
+ *
+ * <p><b>Risks.</b> Reclaiming scans the version index of the heap (cost grows with the heap's size, not the
+ * change's); a heap row lock is held for the length of a commit.
+ */
+public final class PgHeapStore {
+    /** Bytes of line data sent in one INSERT statement. */
+    private static final int WRITE_STATEMENT_BYTES = 8 << 20;
+    public static final int DEFAULT_LINE_SIZE = 4096;
+    public static final int MIN_LINE_SIZE = 64;
+    public static final int MAX_LINE_SIZE = 1 << 20;
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final StoreSettings settings;
+    private final VersionReclaimer reclaimer = new VersionReclaimer();
+
+    public PgHeapStore(DataSource dataSource, Clock clock, StoreSettings settings) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public StoreSettings settings() {
+        return settings;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Open, renew, close: the writer lease
+
+    /** What a device asks for when it opens a heap; see {@code OpenHeapRequest} in the contract. */
+    public record OpenRequest(String app, String device, boolean create, int lineSize, long leaseMillis,
+                              long baseCheckpointId, boolean includeVmState) {
+    }
+
+    public OpenResult open(OpenRequest req) {
+        HeapNames.checkApp(req.app());
+        HeapNames.checkDevice(req.device());
+        if (req.lineSize() != 0) {
+            checkLineSize(req.lineSize());
+        }
+        if (req.baseCheckpointId() < 0) {
+            throw StoreException.invalid("checkpoint id must be positive, got " + req.baseCheckpointId());
+        }
+        Duration leaseLength = leaseLength(req.leaseMillis());
+        return inTransaction(c -> {
+            HeapRow h = lockHeap(c, req.app());
+            boolean created = false;
+            if (h == null) {
+                if (!req.create()) {
+                    throw StoreException.notFound("no app named '" + req.app() + "' (open it with create to make one)");
+                }
+                created = insertHeap(c, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize());
+                h = lockHeap(c, req.app());
+            } else if (req.lineSize() != 0 && req.lineSize() != h.lineSize) {
+                throw new StoreException(StoreException.Reason.CONFLICT, "app '" + req.app() + "' has "
+                        + h.lineSize + "-byte lines, not " + req.lineSize() + " (pass 0 to take the heap's)");
+            }
+            Instant now = clock.instant();
+            if (h.holder != null && !h.holder.equals(req.device()) && h.expiresAt.isAfter(now)) {
+                throw new StoreException(StoreException.Reason.LEASE_HELD, "app '" + req.app()
+                        + "' is leased to device '" + h.holder + "' until " + h.expiresAt
+                        + " (fencing token " + h.token + "); wait for it to expire or for that device to close it");
+            }
+            CheckpointRecord base = req.baseCheckpointId() == 0
+                    ? newestCheckpoint(c, h)
+                    : checkpoint(c, h, req.baseCheckpointId());
+            if (base == null && req.baseCheckpointId() != 0) {
+                throw StoreException.notFound("app '" + req.app() + "' has no checkpoint " + req.baseCheckpointId()
+                        + " (list them with: vheap checkpoints --app " + req.app() + ")");
+            }
+            Lineage baseLineage = base == null ? Lineage.empty() : lineageOf(c, h.heapId, base.checkpointId());
+            long discarded = 0;
+            if (h.openEpoch != null) {
+                discarded = discardEpoch(c, h.heapId, h.openEpoch);
+                reclaimer.reclaim(c, h.heapId, null);
+            }
+            long epoch = h.nextEpoch;
+            long gapStart = Math.max(1, baseLineage.upper());
+            long from = gapStart < epoch && versionsBetween(c, h.heapId, gapStart, epoch) ? epoch : gapStart;
+            Lineage lineage = baseLineage.plus(Math.min(from, epoch), epoch);
+            LeaseGrant lease = new LeaseGrant(req.device(), h.token + 1, now.plus(leaseLength));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET fencing_token = ?, lease_holder = ?,"
+                    + " lease_expires_at = ?, open_epoch = ?, open_lineage = ?::int8multirange,"
+                    + " open_base_checkpoint = ?, open_base_line_count = ?, next_epoch = ? WHERE heap_id = ?")) {
+                ps.setLong(1, lease.fencingToken());
+                ps.setString(2, lease.holder());
+                ps.setTimestamp(3, Timestamp.from(lease.expiresAt()));
+                ps.setLong(4, epoch);
+                ps.setString(5, lineage.toString());
+                setNullableLong(ps, 6, base == null ? null : base.checkpointId());
+                ps.setLong(7, base == null ? 0 : base.lineCount());
+                ps.setLong(8, epoch + 1);
+                ps.setLong(9, h.heapId);
+                ps.executeUpdate();
+            }
+            byte[] vmState = base != null && req.includeVmState() ? vmState(c, h.heapId, base.checkpointId()) : null;
+            return new OpenResult(h.heapId, h.lineSize, lease, base, vmState, created, discarded);
+        });
+    }
+
+    public LeaseGrant renew(String app, long token, long leaseMillis) {
+        HeapNames.checkApp(app);
+        Duration leaseLength = leaseLength(leaseMillis);
+        return inTransaction(c -> {
+            HeapRow h = requireLeaseHolder(c, app, token);
+            Instant expires = clock.instant().plus(leaseLength);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET lease_expires_at = ? WHERE heap_id = ?")) {
+                ps.setTimestamp(1, Timestamp.from(expires));
+                ps.setLong(2, h.heapId);
+                ps.executeUpdate();
+            }
+            return new LeaseGrant(h.holder, h.token, expires);
+        });
+    }
+
+    /** Releases the lease; returns the number of uncommitted line versions discarded. */
+    public long close(String app, long token) {
+        HeapNames.checkApp(app);
+        return inTransaction(c -> {
+            HeapRow h = requireLeaseHolder(c, app, token);
+            long discarded = discardEpoch(c, h.heapId, h.openEpoch);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET lease_holder = NULL, lease_expires_at = NULL,"
+                    + " open_epoch = NULL, open_lineage = NULL, open_base_checkpoint = NULL,"
+                    + " open_base_line_count = NULL WHERE heap_id = ?")) {
+                ps.setLong(1, h.heapId);
+                ps.executeUpdate();
+            }
+            reclaimer.reclaim(c, h.heapId, null);
+            return discarded;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Lines: the atomic read/write/delete transaction (figures 11a-c) and the bulk read
+
+    /**
+     * One atomic transaction. With a fencing token the view is the open epoch and writes and deletes go
+     * into it; with token 0 the view is checkpoint {@code checkpointId} (0: the newest) and only reads are
+     * allowed. Reads see the state before this call's writes. Returns the read lines that exist, in
+     * request order; absent ones are left out.
+     */
+    public Map<Long, byte[]> transact(String app, long token, long checkpointId, long[] reads,
+                                      List<LineData> writes, long[] deletes) {
+        HeapNames.checkApp(app);
+        checkLineIds("read", reads);
+        checkLineIds("delete", deletes);
+        checkWriteSet(writes, deletes);
+        if (writes.isEmpty() && deletes.length == 0) {
+            return read(app, token, checkpointId, reads);
+        }
+        if (token == 0) {
+            throw new StoreException(StoreException.Reason.STALE_TOKEN,
+                    "writes and deletes need the heap lease: open app '" + app + "' and pass its fencing token");
+        }
+        return inTransaction(c -> {
+            HeapRow h = requireLeaseHolder(c, app, token);
+            checkLineLengths(h, writes);
+            Map<Long, byte[]> result = reads.length == 0 ? Map.of() : readVisible(c, h.heapId, h.openLineage, reads);
+            writeVersions(c, h.heapId, h.openEpoch, writes);
+            deleteVersions(c, h.heapId, h.openEpoch, deletes);
+            return result;
+        });
+    }
+
+    /** A read-only transaction in one statement: one database round trip. */
+    private Map<Long, byte[]> read(String app, long token, long checkpointId, long[] ids) {
+        String view = token != 0
+                ? "SELECT heap_id, fencing_token, lease_holder, open_lineage AS lineage, 0::bigint AS cp"
+                        + " FROM heap WHERE app_name = ?"
+                : "SELECT h.heap_id, h.fencing_token, h.lease_holder, coalesce(c.lineage, '{}') AS lineage,"
+                        + " c.checkpoint_id AS cp FROM heap h LEFT JOIN LATERAL (SELECT checkpoint_id, lineage"
+                        + " FROM checkpoint c WHERE c.heap_id = h.heap_id AND (? = 0 OR c.checkpoint_id = ?)"
+                        + " ORDER BY c.checkpoint_id DESC LIMIT 1) c ON true WHERE h.app_name = ?";
+        String sql = "WITH h AS (" + view + ") SELECT h.heap_id, h.fencing_token, h.lease_holder, h.cp,"
+                + " r.line_id, r.data FROM h LEFT JOIN LATERAL (SELECT DISTINCT ON (v.line_id) v.line_id, v.data"
+                + " FROM line_version v WHERE v.heap_id = h.heap_id AND v.line_id = ANY (?) AND v.epoch <@ h.lineage"
+                + " ORDER BY v.line_id, v.epoch DESC) r ON true";
+        return withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                if (token == 0) {
+                    ps.setLong(i++, checkpointId);
+                    ps.setLong(i++, checkpointId);
+                }
+                ps.setString(i++, app);
+                ps.setArray(i, longArray(c, ids));
+                Map<Long, byte[]> found = new TreeMap<>();
+                boolean heapSeen = false;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (!heapSeen) {
+                            heapSeen = true;
+                            if (token != 0) {
+                                checkToken(app, token, rs.getLong(2), rs.getString(3));
+                            } else if (checkpointId != 0 && rs.getObject(4) == null) {
+                                throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                            }
+                        }
+                        byte[] data = rs.getBytes(6);
+                        if (data != null) {
+                            found.put(rs.getLong(5), data);
+                        }
+                    }
+                }
+                if (!heapSeen) {
+                    throw noSuchApp(app);
+                }
+                return inRequestOrder(ids, found);
+            }
+        });
+    }
+
+    /** A range of line ids, both ends inclusive. */
+    public record LineRange(long first, long last) {
+    }
+
+    /**
+     * Streams the lines of one view (see {@link #transact}) in ascending id order, in chunks of about
+     * {@code chunkBytes}, from one consistent snapshot. {@code ranges} empty means every line. The sink may
+     * block (flow control) or throw to stop.
+     */
+    public void streamLines(String app, long token, long checkpointId, List<LineRange> ranges, int chunkBytes,
+                            Consumer<List<LineData>> sink) {
+        HeapNames.checkApp(app);
+        for (LineRange r : ranges) {
+            if (r.first() < 0 || r.last() < r.first()) {
+                throw StoreException.invalid("bad line range " + r.first() + ".." + r.last()
+                        + ": need 0 <= first <= last");
+            }
+        }
+        List<LineRange> sorted = new ArrayList<>(ranges.isEmpty() ? List.of(new LineRange(0, Long.MAX_VALUE)) : ranges);
+        sorted.sort((a, b) -> Long.compare(a.first(), b.first()));
+        inTransaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            Lineage lineage;
+            long heapId;
+            if (token != 0) {
+                HeapRow h = heapRow(c, app, false);
+                if (h == null) {
+                    throw noSuchApp(app);
+                }
+                checkToken(app, token, h.token, h.holder);
+                lineage = h.openLineage;
+                heapId = h.heapId;
+            } else {
+                HeapRow h = heapRow(c, app, false);
+                if (h == null) {
+                    throw noSuchApp(app);
+                }
+                heapId = h.heapId;
+                CheckpointRecord cp = checkpointId == 0 ? newestCheckpoint(c, h) : checkpoint(c, h, checkpointId);
+                if (cp == null && checkpointId != 0) {
+                    throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                }
+                lineage = cp == null ? Lineage.empty() : lineageOf(c, heapId, cp.checkpointId());
+            }
+            List<LineData> chunk = new ArrayList<>();
+            long chunkSize = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT line_id, data FROM (SELECT DISTINCT ON (line_id)"
+                    + " line_id, data FROM line_version WHERE heap_id = ? AND line_id BETWEEN ? AND ?"
+                    + " AND epoch <@ ?::int8multirange ORDER BY line_id, epoch DESC) v WHERE data IS NOT NULL")) {
+                ps.setFetchSize(256);
+                for (LineRange r : sorted) {
+                    ps.setLong(1, heapId);
+                    ps.setLong(2, r.first());
+                    ps.setLong(3, r.last());
+                    ps.setString(4, lineage.toString());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            byte[] data = rs.getBytes(2);
+                            chunk.add(new LineData(rs.getLong(1), data));
+                            chunkSize += data.length + 16;
+                            if (chunkSize >= chunkBytes) {
+                                sink.accept(chunk);
+                                chunk = new ArrayList<>();
+                                chunkSize = 0;
+                            }
+                        }
+                    }
+                }
+            }
+            if (!chunk.isEmpty()) {
+                sink.accept(chunk);
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Checkpoints
+
+    /**
+     * Writes lines and deletions into the open epoch, uncommitted: the seed's flushing and pre-flushing.
+     * Equivalent to {@link #transact} without reads.
+     */
+    public void writeUncommitted(String app, long token, List<LineData> writes, long[] deletes) {
+        transact(app, token, 0, new long[0], writes, deletes);
+    }
+
+    /**
+     * Commits a checkpoint: the given last lines and deletions, every line already written in the open
+     * epoch, and the VM state, in one database transaction. A new open epoch starts from it, and the
+     * retention policy prunes older checkpoints.
+     */
+    public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
+                               List<LineData> writes, long[] deletes) {
+        HeapNames.checkApp(app);
+        HeapNames.checkDevice(device);
+        checkLineIds("delete", deletes);
+        checkWriteSet(writes, deletes);
+        if (token == 0) {
+            throw new StoreException(StoreException.Reason.STALE_TOKEN,
+                    "a checkpoint needs the heap lease: open app '" + app + "' and pass its fencing token");
+        }
+        return inTransaction(c -> {
+            HeapRow h = requireLeaseHolder(c, app, token);
+            checkLineLengths(h, writes);
+            writeVersions(c, h.heapId, h.openEpoch, writes);
+            deleteVersions(c, h.heapId, h.openEpoch, deletes);
+            long added;
+            long removed;
+            long written;
+            try (PreparedStatement ps = c.prepareStatement("SELECT"
+                    + " count(*) FILTER (WHERE v.data IS NOT NULL AND NOT coalesce(p.present, false)),"
+                    + " count(*) FILTER (WHERE v.data IS NULL AND coalesce(p.present, false)), count(*)"
+                    + " FROM line_version v LEFT JOIN LATERAL (SELECT w.data IS NOT NULL AS present"
+                    + " FROM line_version w WHERE w.heap_id = v.heap_id AND w.line_id = v.line_id AND w.epoch < v.epoch"
+                    + " AND w.epoch <@ ?::int8multirange ORDER BY w.epoch DESC LIMIT 1) p ON true"
+                    + " WHERE v.heap_id = ? AND v.epoch = ?")) {
+                ps.setString(1, h.openLineage.toString());
+                ps.setLong(2, h.heapId);
+                ps.setLong(3, h.openEpoch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    added = rs.getLong(1);
+                    removed = rs.getLong(2);
+                    written = rs.getLong(3);
+                }
+            }
+            long lineCount = h.openBaseLineCount + added - removed;
+            Instant now = clock.instant();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO checkpoint (heap_id, checkpoint_id,"
+                    + " parent_checkpoint_id, lineage, created_at, device, fencing_token, line_count, lines_written,"
+                    + " vm_state, metadata) VALUES (?, ?, ?, ?::int8multirange, ?, ?, ?, ?, ?, ?,"
+                    + " jsonb_object(?::text[], ?::text[]))")) {
+                ps.setLong(1, h.heapId);
+                ps.setLong(2, h.openEpoch);
+                setNullableLong(ps, 3, h.openBase);
+                ps.setString(4, h.openLineage.toString());
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setString(6, device);
+                ps.setLong(7, h.token);
+                ps.setLong(8, lineCount);
+                ps.setLong(9, written);
+                ps.setBytes(10, vmState);
+                TreeMap<String, String> sortedMeta = new TreeMap<>(metadata);
+                ps.setArray(11, c.createArrayOf("text", sortedMeta.keySet().toArray()));
+                ps.setArray(12, c.createArrayOf("text", sortedMeta.values().toArray()));
+                ps.executeUpdate();
+            }
+            long next = h.nextEpoch;
+            Lineage nextLineage = h.openLineage.plus(h.openLineage.upper(), next);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET open_epoch = ?,"
+                    + " open_lineage = ?::int8multirange, open_base_checkpoint = ?, open_base_line_count = ?,"
+                    + " next_epoch = ? WHERE heap_id = ?")) {
+                ps.setLong(1, next);
+                ps.setString(2, nextLineage.toString());
+                ps.setLong(3, h.openEpoch);
+                ps.setLong(4, lineCount);
+                ps.setLong(5, next + 1);
+                ps.setLong(6, h.heapId);
+                ps.executeUpdate();
+            }
+            List<Long> pruned = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id"
+                    + " IN (SELECT checkpoint_id FROM checkpoint WHERE heap_id = ? ORDER BY checkpoint_id DESC OFFSET ?)"
+                    + " RETURNING checkpoint_id")) {
+                ps.setLong(1, h.heapId);
+                ps.setLong(2, h.heapId);
+                ps.setInt(3, settings.retain());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        pruned.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (!pruned.isEmpty()) {
+                reclaimer.reclaim(c, h.heapId, nextLineage);
+            }
+            pruned.sort(null);
+            CheckpointRecord cp = new CheckpointRecord(h.openEpoch, h.openBase == null ? 0 : h.openBase, now, device,
+                    lineCount, lineCount * h.lineSize, written, vmState.length, Map.copyOf(metadata));
+            return new CommitResult(cp, pruned);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Store management
+
+    public List<AppRecord> listApps() {
+        return withConnection(c -> {
+            List<AppRecord> apps = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT app_name FROM heap ORDER BY app_name");
+                 ResultSet rs = ps.executeQuery()) {
+                List<String> names = new ArrayList<>();
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+                for (String name : names) {
+                    AppRecord app = appRecord(c, name);
+                    if (app != null) {
+                        apps.add(app);
+                    }
+                }
+            }
+            return apps;
+        });
+    }
+
+    public AppRecord app(String app) {
+        HeapNames.checkApp(app);
+        return withConnection(c -> {
+            AppRecord r = appRecord(c, app);
+            if (r == null) {
+                throw noSuchApp(app);
+            }
+            return r;
+        });
+    }
+
+    /** The app's retained checkpoints, newest first. */
+    public List<CheckpointRecord> listCheckpoints(String app) {
+        HeapNames.checkApp(app);
+        return withConnection(c -> {
+            HeapRow h = heapRow(c, app, false);
+            if (h == null) {
+                throw noSuchApp(app);
+            }
+            return checkpoints(c, h, 0, Integer.MAX_VALUE);
+        });
+    }
+
+    /** A checkpoint (0: the newest) with its VM state. */
+    public Map.Entry<CheckpointRecord, byte[]> checkpointWithState(String app, long checkpointId) {
+        HeapNames.checkApp(app);
+        return withConnection(c -> {
+            HeapRow h = heapRow(c, app, false);
+            if (h == null) {
+                throw noSuchApp(app);
+            }
+            CheckpointRecord cp = checkpointId == 0 ? newestCheckpoint(c, h) : checkpoint(c, h, checkpointId);
+            if (cp == null) {
+                throw StoreException.notFound(checkpointId == 0 ? "app '" + app + "' has no checkpoint yet"
+                        : "app '" + app + "' has no checkpoint " + checkpointId);
+            }
+            return Map.entry(cp, vmState(c, h.heapId, cp.checkpointId()));
+        });
+    }
+
+    public void deleteCheckpoint(String app, long checkpointId) {
+        HeapNames.checkApp(app);
+        inTransaction(c -> {
+            HeapRow h = lockHeap(c, app);
+            if (h == null) {
+                throw noSuchApp(app);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ?")) {
+                ps.setLong(1, h.heapId);
+                ps.setLong(2, checkpointId);
+                if (ps.executeUpdate() == 0) {
+                    throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                }
+            }
+            reclaimer.reclaim(c, h.heapId, h.openLineage);
+            return null;
+        });
+    }
+
+    public void deleteApp(String app, boolean force) {
+        HeapNames.checkApp(app);
+        inTransaction(c -> {
+            HeapRow h = lockHeap(c, app);
+            if (h == null) {
+                throw noSuchApp(app);
+            }
+            if (!force && h.holder != null && h.expiresAt.isAfter(clock.instant())) {
+                throw new StoreException(StoreException.Reason.CONFLICT, "app '" + app + "' is leased to device '"
+                        + h.holder + "' until " + h.expiresAt + "; stop it first, or delete with force");
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM heap WHERE heap_id = ?")) {
+                ps.setLong(1, h.heapId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Heap rows, tokens and checkpoints
+
+    /** The heap row as this transaction sees it. */
+    private record HeapRow(long heapId, int lineSize, long nextEpoch, long token, String holder, Instant expiresAt,
+                           Long openEpoch, Lineage openLineage, Long openBase, long openBaseLineCount) {
+    }
+
+    private static final String HEAP_COLUMNS = "heap_id, line_size, next_epoch, fencing_token, lease_holder,"
+            + " lease_expires_at, open_epoch, open_lineage::text, open_base_checkpoint, open_base_line_count";
+
+    private static HeapRow lockHeap(Connection c, String app) throws SQLException {
+        return heapRow(c, app, true);
+    }
+
+    private static HeapRow heapRow(Connection c, String app, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + HEAP_COLUMNS + " FROM heap WHERE app_name = ?"
+                + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, app);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Timestamp expires = rs.getTimestamp(6);
+                return new HeapRow(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                        expires == null ? null : expires.toInstant(), (Long) rs.getObject(7),
+                        rs.getString(8) == null ? null : Lineage.parse(rs.getString(8)),
+                        (Long) rs.getObject(9), rs.getLong(10));
+            }
+        }
+    }
+
+    private boolean insertHeap(Connection c, String app, int lineSize) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO heap (app_name, line_size, created_at)"
+                + " VALUES (?, ?, ?) ON CONFLICT (app_name) DO NOTHING")) {
+            ps.setString(1, app);
+            ps.setInt(2, lineSize);
+            ps.setTimestamp(3, Timestamp.from(clock.instant()));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Locks the heap and checks that {@code token} is the current lease's. */
+    private static HeapRow requireLeaseHolder(Connection c, String app, long token) throws SQLException {
+        HeapRow h = lockHeap(c, app);
+        if (h == null) {
+            throw noSuchApp(app);
+        }
+        checkToken(app, token, h.token, h.holder);
+        return h;
+    }
+
+    private static void checkToken(String app, long token, long current, String holder) {
+        if (holder == null) {
+            throw new StoreException(StoreException.Reason.STALE_TOKEN, "fencing token " + token
+                    + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
+        }
+        if (token != current) {
+            throw new StoreException(StoreException.Reason.STALE_TOKEN, "fencing token " + token
+                    + " is stale: app '" + app + "' is now leased to device '" + holder + "' with token " + current
+                    + "; nothing was changed");
+        }
+    }
+
+    private static final String CHECKPOINT_COLUMNS = "c.checkpoint_id, c.parent_checkpoint_id, c.created_at,"
+            + " c.device, c.line_count, c.lines_written, octet_length(c.vm_state),"
+            + " ARRAY(SELECT e.key FROM jsonb_each_text(c.metadata) e ORDER BY e.key),"
+            + " ARRAY(SELECT e.value FROM jsonb_each_text(c.metadata) e ORDER BY e.key)";
+
+    private static List<CheckpointRecord> checkpoints(Connection c, HeapRow h, long checkpointId, int limit)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + " FROM checkpoint c"
+                + " WHERE c.heap_id = ? AND (? = 0 OR c.checkpoint_id = ?) ORDER BY c.checkpoint_id DESC LIMIT ?")) {
+            ps.setLong(1, h.heapId);
+            ps.setLong(2, checkpointId);
+            ps.setLong(3, checkpointId);
+            ps.setInt(4, limit);
+            List<CheckpointRecord> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(checkpointRecord(rs, 1, h.lineSize));
+                }
+            }
+            return list;
+        }
+    }
+
+    private static CheckpointRecord checkpointRecord(ResultSet rs, int col, int lineSize) throws SQLException {
+        String[] keys = (String[]) rs.getArray(col + 7).getArray();
+        String[] values = (String[]) rs.getArray(col + 8).getArray();
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            meta.put(keys[i], values[i]);
+        }
+        long lineCount = rs.getLong(col + 4);
+        return new CheckpointRecord(rs.getLong(col), rs.getLong(col + 1), rs.getTimestamp(col + 2).toInstant(),
+                rs.getString(col + 3), lineCount, lineCount * lineSize, rs.getLong(col + 5), rs.getLong(col + 6),
+                meta);
+    }
+
+    private static CheckpointRecord newestCheckpoint(Connection c, HeapRow h) throws SQLException {
+        List<CheckpointRecord> l = checkpoints(c, h, 0, 1);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    private static CheckpointRecord checkpoint(Connection c, HeapRow h, long id) throws SQLException {
+        if (id <= 0) {
+            return null;
+        }
+        List<CheckpointRecord> l = checkpoints(c, h, id, 1);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    private static Lineage lineageOf(Connection c, long heapId, long checkpointId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT lineage::text FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ?")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, checkpointId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Lineage.parse(rs.getString(1));
+            }
+        }
+    }
+
+    private static byte[] vmState(Connection c, long heapId, long checkpointId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT vm_state FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ?")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, checkpointId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBytes(1);
+            }
+        }
+    }
+
+    private AppRecord appRecord(Connection c, String app) throws SQLException {
+        HeapRow h = heapRow(c, app, false);
+        if (h == null) {
+            return null;
+        }
+        int count;
+        Instant created;
+        try (PreparedStatement ps = c.prepareStatement("SELECT created_at,"
+                + " (SELECT count(*) FROM checkpoint WHERE heap_id = h.heap_id) FROM heap h WHERE heap_id = ?")) {
+            ps.setLong(1, h.heapId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                created = rs.getTimestamp(1).toInstant();
+                count = rs.getInt(2);
+            }
+        }
+        LeaseGrant lease = h.holder == null ? null : new LeaseGrant(h.holder, h.token, h.expiresAt);
+        return new AppRecord(app, h.heapId, h.lineSize, created, lease, newestCheckpoint(c, h), count);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Line versions
+
+    private static Map<Long, byte[]> readVisible(Connection c, long heapId, Lineage lineage, long[] ids)
+            throws SQLException {
+        Map<Long, byte[]> found = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (line_id) line_id, data FROM line_version"
+                + " WHERE heap_id = ? AND line_id = ANY (?) AND epoch <@ ?::int8multirange ORDER BY line_id, epoch DESC")) {
+            ps.setLong(1, heapId);
+            ps.setArray(2, longArray(c, ids));
+            ps.setString(3, lineage.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byte[] data = rs.getBytes(2);
+                    if (data != null) {
+                        found.put(rs.getLong(1), data);
+                    }
+                }
+            }
+        }
+        return inRequestOrder(ids, found);
+    }
+
+    private static Map<Long, byte[]> inRequestOrder(long[] ids, Map<Long, byte[]> found) {
+        Map<Long, byte[]> ordered = new LinkedHashMap<>();
+        for (long id : ids) {
+            byte[] data = found.get(id);
+            if (data != null) {
+                ordered.put(id, data);
+            }
+        }
+        return ordered;
+    }
+
+    private static void writeVersions(Connection c, long heapId, long epoch, List<LineData> writes) throws SQLException {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO line_version (heap_id, line_id, epoch, data)"
+                + " SELECT ?, t.id, ?, t.d FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)"
+                + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data")) {
+            int start = 0;
+            while (start < writes.size()) {
+                int end = start;
+                long bytes = 0;
+                while (end < writes.size() && (end == start || bytes + writes.get(end).data().length <= WRITE_STATEMENT_BYTES)) {
+                    bytes += writes.get(end).data().length;
+                    end++;
+                }
+                List<LineData> batch = writes.subList(start, end);
+                Long[] ids = new Long[batch.size()];
+                byte[][] data = new byte[batch.size()][];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = batch.get(i).lineId();
+                    data[i] = batch.get(i).data();
+                }
+                ps.setLong(1, heapId);
+                ps.setLong(2, epoch);
+                ps.setArray(3, c.createArrayOf("int8", ids));
+                ps.setArray(4, c.createArrayOf("bytea", data));
+                ps.executeUpdate();
+                start = end;
+            }
+        }
+    }
+
+    private static void deleteVersions(Connection c, long heapId, long epoch, long[] deletes) throws SQLException {
+        if (deletes.length == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO line_version (heap_id, line_id, epoch, data)"
+                + " SELECT ?, t.id, ?, NULL FROM unnest(?::int8[]) AS t(id)"
+                + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = NULL")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, epoch);
+            ps.setArray(3, longArray(c, deletes));
+            ps.executeUpdate();
+        }
+    }
+
+    private static long discardEpoch(Connection c, long heapId, long epoch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM line_version WHERE heap_id = ? AND epoch = ?")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, epoch);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static boolean versionsBetween(Connection c, long heapId, long fromEpoch, long toEpochExclusive)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM line_version"
+                + " WHERE heap_id = ? AND epoch >= ? AND epoch < ?)")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, fromEpoch);
+            ps.setLong(3, toEpochExclusive);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Validation
+
+    private static void checkLineSize(int lineSize) {
+        if (lineSize < MIN_LINE_SIZE || lineSize > MAX_LINE_SIZE || Integer.bitCount(lineSize) != 1) {
+            throw StoreException.invalid("line size must be a power of two from " + MIN_LINE_SIZE + " to "
+                    + MAX_LINE_SIZE + " bytes, got " + lineSize);
+        }
+    }
+
+    private static void checkLineIds(String what, long[] ids) {
+        for (long id : ids) {
+            if (id < 0) {
+                throw StoreException.invalid("bad line id " + id + " to " + what + ": line ids are >= 0");
+            }
+        }
+    }
+
+    private static void checkWriteSet(List<LineData> writes, long[] deletes) {
+        Set<Long> seen = new HashSet<>();
+        for (LineData w : writes) {
+            if (w.lineId() < 0) {
+                throw StoreException.invalid("bad line id " + w.lineId() + " to write: line ids are >= 0");
+            }
+            if (!seen.add(w.lineId())) {
+                throw StoreException.invalid("line " + w.lineId() + " is written twice in one transaction");
+            }
+        }
+        for (long d : deletes) {
+            if (seen.contains(d)) {
+                throw StoreException.invalid("line " + d + " is both written and deleted in one transaction");
+            }
+        }
+    }
+
+    private static void checkLineLengths(HeapRow h, Collection<LineData> writes) {
+        for (LineData w : writes) {
+            if (w.data().length != h.lineSize) {
+                throw StoreException.invalid("line " + w.lineId() + " has " + w.data().length + " bytes; this heap's"
+                        + " lines are " + h.lineSize + " bytes");
+            }
+        }
+    }
+
+    private Duration leaseLength(long leaseMillis) {
+        if (leaseMillis < 0) {
+            throw StoreException.invalid("lease length must be positive, got " + leaseMillis + " ms");
+        }
+        if (leaseMillis == 0) {
+            return settings.defaultLease();
+        }
+        Duration d = Duration.ofMillis(leaseMillis);
+        if (d.compareTo(settings.maxLease()) > 0) {
+            throw StoreException.invalid("lease length " + leaseMillis + " ms is over the server's maximum of "
+                    + settings.maxLease().toMillis() + " ms");
+        }
+        return d;
+    }
+
+    private static StoreException noSuchApp(String app) {
+        return StoreException.notFound("no app named '" + app + "'");
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // JDBC plumbing
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    private <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static Array longArray(Connection c, long[] ids) throws SQLException {
+        Long[] boxed = new Long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            boxed[i] = ids[i];
+        }
+        return c.createArrayOf("int8", boxed);
+    }
+
+    private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}

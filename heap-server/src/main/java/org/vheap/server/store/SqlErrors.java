@@ -1,0 +1,32 @@
+package org.vheap.server.store;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+/** Turns JDBC failures into {@link StoreException}s that say what happened, by SQLSTATE class. */
+final class SqlErrors {
+    private SqlErrors() {
+    }
+
+    static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+            return new StoreException(StoreException.Reason.UNAVAILABLE,
+                    "the heap database is unavailable: " + firstLine(e.getMessage()), e);
+        }
+        if (state.equals("40001") || state.equals("40P01") || state.equals("23505")) {
+            return new StoreException(StoreException.Reason.ABORTED,
+                    "a concurrent change to the same heap won; retry: " + firstLine(e.getMessage()), e);
+        }
+        return new IllegalStateException("database error " + state + ": " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
