@@ -9,15 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CloseHeapRequest;
-import org.vheap.proto.v1.CommitCheckpointRequest;
-import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.DeleteAppRequest;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.Line;
-import org.vheap.proto.v1.LineBatch;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
 import org.vheap.proto.v1.TransactRequest;
@@ -122,29 +121,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("==> " + s);
     }
 
-    private static long commit(ManagedChannel ch, String app, long token, String device, Line line, String vmState)
-            throws Exception {
-        java.util.concurrent.CompletableFuture<CommitCheckpointResponse> done = new java.util.concurrent.CompletableFuture<>();
-        var req = HeapStoreGrpc.newStub(ch).commitCheckpoint(new io.grpc.stub.StreamObserver<>() {
-            @Override
-            public void onNext(CommitCheckpointResponse r) {
-                done.complete(r);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        req.onNext(CommitCheckpointRequest.newBuilder().setHeader(CommitHeader.newBuilder().setApp(app)
-                .setFencingToken(token).setDevice(device).setVmState(ByteString.copyFromUtf8(vmState))).build());
-        req.onNext(CommitCheckpointRequest.newBuilder().setLines(LineBatch.newBuilder().addWrites(line)).build());
-        req.onCompleted();
-        return done.get().getCheckpoint().getCheckpointId();
+    private static long commit(ManagedChannel ch, String app, long token, String device, Line line, String vmState) {
+        return new HeapStoreClient(ch, 30_000).commit(CommitHeader.newBuilder().setApp(app).setFencingToken(token)
+                        .setDevice(device).setVmState(ByteString.copyFromUtf8(vmState)).build(), List.of(line), List.of(),
+                HeapStoreClient.DEFAULT_BATCH_BYTES).getCheckpoint().getCheckpointId();
     }
 
     private static Line line(long id, String text, int size) {

@@ -1,0 +1,265 @@
+package org.vheap.server.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.client.HeapStoreClient;
+import org.vheap.proto.v1.CommitCheckpointResponse;
+import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.LineRange;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.ReadLinesRequest;
+import org.vheap.proto.v1.ReadLinesResponse;
+import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.TransactRequest;
+import org.vheap.proto.v1.TransactResponse;
+import org.vheap.server.HeapServer;
+import org.vheap.server.TestHeaps;
+import org.vheap.server.store.StoreSettings;
+
+/** The gRPC contract over real loopback TCP (Netty), on the shared embedded PostgreSQL. */
+class HeapStoreServiceTest {
+    @RegisterExtension
+    static final TestHeaps.Database DB = new TestHeaps.Database();
+
+    private static final int MAX_MESSAGE = 1 << 20;
+    private static HeapServer server;
+    private static ManagedChannel channel;
+    private static HeapStoreClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .maxInboundMessageSize(MAX_MESSAGE), DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                .maxInboundMessageSize(64 << 20).build();
+        client = new HeapStoreClient(channel, 60_000);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    private static HeapStoreGrpc.HeapStoreBlockingStub stub() {
+        return client.blocking();
+    }
+
+    private static OpenHeapResponse open(String app, String device, int lineSize) {
+        return stub().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice(device).setCreate(true)
+                .setLineSize(lineSize).build());
+    }
+
+    private static Line line(long id, int size, int value) {
+        return Line.newBuilder().setLineId(id).setData(ByteString.copyFrom(TestHeaps.line(size, value))).build();
+    }
+
+    private static void assertStatus(Runnable call, Status.Code code, String message) {
+        assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class)
+                .satisfies(e -> {
+                    Status s = ((StatusRuntimeException) e).getStatus();
+                    assertThat(s.getCode()).isEqualTo(code);
+                    assertThat(s.getDescription()).contains(message);
+                });
+    }
+
+    @Test
+    void transactReadsWritesAndDeletesAtomicallyAndReportsMissingLines() {
+        String app = TestHeaps.app("rpc");
+        long t = open(app, "dev-a", 128).getLease().getFencingToken();
+        stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addWrites(line(1, 128, 1)).addWrites(line(2, 128, 2)).build());
+        TransactResponse r = stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(2).addReadLineIds(3).addReadLineIds(1)
+                .addWrites(line(3, 128, 3)).addDeleteLineIds(1).build());
+        // reads see the state before this transaction's writes and deletes
+        assertThat(r.getLinesList()).extracting(Line::getLineId).containsExactly(2L, 1L);
+        assertThat(r.getMissingLineIdsList()).containsExactly(3L);
+        TransactResponse after = stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(1).addReadLineIds(2).addReadLineIds(3).build());
+        assertThat(after.getLinesList()).extracting(Line::getLineId).containsExactly(2L, 3L);
+        assertThat(after.getLines(1).getData()).isEqualTo(line(3, 128, 3).getData());
+    }
+
+    @Test
+    void everyBadInputGetsItsStatus() {
+        String app = TestHeaps.app("bad");
+        OpenHeapResponse a = open(app, "dev-a", 64);
+        long t = a.getLease().getFencingToken();
+        assertStatus(() -> stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(TestHeaps.app("ghost")).build()),
+                Status.Code.NOT_FOUND, "no app named");
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(-3).build()), Status.Code.INVALID_ARGUMENT, "bad line id -3");
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addWrites(line(1, 65, 1)).build()), Status.Code.INVALID_ARGUMENT, "has 65 bytes");
+        assertStatus(() -> stub().openHeap(OpenHeapRequest.newBuilder().setApp("").setDevice("d").build()),
+                Status.Code.INVALID_ARGUMENT, "app name is empty");
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t + 7)
+                .addWrites(line(1, 64, 1)).build()), Status.Code.FAILED_PRECONDITION, "stale");
+        assertStatus(() -> open(app, "dev-b", 64), Status.Code.ABORTED, "leased to device 'dev-a' until");
+        assertStatus(() -> stub().getCheckpoint(GetCheckpointRequest.newBuilder().setApp(app).setCheckpointId(5).build()),
+                Status.Code.NOT_FOUND, "no checkpoint 5");
+        // over-size message: RESOURCE_EXHAUSTED naming the limit; nothing was written
+        TransactRequest.Builder big = TransactRequest.newBuilder().setApp(app).setFencingToken(t);
+        for (int i = 0; i < (MAX_MESSAGE / 64) + 100; i++) {
+            big.addWrites(line(i, 64, 9));
+        }
+        assertStatus(() -> stub().transact(big.build()), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
+        assertThat(stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t).addReadLineIds(0)
+                .addReadLineIds(100).build()).getLinesCount()).isZero();
+        // a commit stream that is malformed publishes nothing
+        assertStatus(() -> client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
+                        List.of(line(1, 64, 1), line(2, 63, 2)), List.of(), 1 << 20),
+                Status.Code.INVALID_ARGUMENT, "has 63 bytes");
+        assertThat(stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()).getCheckpointsCount())
+                .isZero();
+    }
+
+    @Test
+    void aSixtyFourMebibyteCheckpointCommitsAtomicallyAndStreamsBack() throws Exception {
+        String app = TestHeaps.app("big");
+        int lineSize = 4096;
+        int lines = (64 << 20) / lineSize;
+        long t = open(app, "dev-a", lineSize).getLease().getFencingToken();
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        List<Line> writes = new ArrayList<>(lines);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < lines; i++) {
+            byte[] data = new byte[lineSize];
+            random.nextBytes(data);
+            sent.update(data);
+            writes.add(Line.newBuilder().setLineId(i).setData(ByteString.copyFrom(data)).build());
+        }
+        // the first half is pre-flushed (evicted dirty lines), the rest comes with the commit
+        for (int from = 0; from < lines / 2; from += 128) {
+            stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                    .addAllWrites(writes.subList(from, from + 128)).build());
+        }
+        CommitCheckpointResponse r = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
+                        .setDevice("dev-a").setVmState(ByteString.copyFromUtf8("threads")).putMetadata("sample", "big").build(),
+                writes.subList(lines / 2, lines), List.of(), 512 << 10);
+        assertThat(r.getCheckpoint().getLineCount()).isEqualTo(lines);
+        assertThat(r.getCheckpoint().getSizeBytes()).isEqualTo(64L << 20);
+        assertThat(r.getCheckpoint().getLinesWritten()).isEqualTo(lines);
+
+        // read it back as another device would: the committed checkpoint, streamed
+        MessageDigest received = MessageDigest.getInstance("SHA-256");
+        long count = 0;
+        long expectedId = 0;
+        Iterator<ReadLinesResponse> it = stub().readLines(ReadLinesRequest.newBuilder().setApp(app)
+                .setCheckpointId(r.getCheckpoint().getCheckpointId()).build());
+        while (it.hasNext()) {
+            for (Line l : it.next().getLinesList()) {
+                assertThat(l.getLineId()).isEqualTo(expectedId++);
+                received.update(l.getData().toByteArray());
+                count++;
+            }
+        }
+        assertThat(count).isEqualTo(lines);
+        assertThat(received.digest()).isEqualTo(sent.digest());
+        stub().deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
+    }
+
+    @Test
+    void readLinesStreamsRangesOfAView() {
+        String app = TestHeaps.app("ranges");
+        long t = open(app, "dev-a", 64).getLease().getFencingToken();
+        TransactRequest.Builder w = TransactRequest.newBuilder().setApp(app).setFencingToken(t);
+        for (int i = 0; i < 50; i++) {
+            w.addWrites(line(i * 2, 64, i));
+        }
+        stub().transact(w.build());
+        List<Long> ids = new ArrayList<>();
+        stub().readLines(ReadLinesRequest.newBuilder().setApp(app).setFencingToken(t).setMaxChunkBytes(100)
+                        .addRanges(LineRange.newBuilder().setFirstLineId(90).setLastLineId(1000))
+                        .addRanges(LineRange.newBuilder().setFirstLineId(3).setLastLineId(8)).build())
+                .forEachRemaining(r -> r.getLinesList().forEach(l -> ids.add(l.getLineId())));
+        assertThat(ids).containsExactly(4L, 6L, 8L, 90L, 92L, 94L, 96L, 98L);
+        // without the token: the committed view, which is still empty
+        assertThat(stub().readLines(ReadLinesRequest.newBuilder().setApp(app).build()).hasNext()).isFalse();
+        assertStatus(() -> stub().readLines(ReadLinesRequest.newBuilder().setApp(app).setFencingToken(t + 1).build())
+                .hasNext(), Status.Code.FAILED_PRECONDITION, "stale");
+    }
+
+    @Test
+    void leasesRenewAndAppsAreListedWithTheirNewestCheckpoint() {
+        String app = TestHeaps.app("list");
+        OpenHeapResponse a = open(app, "dev-a", 64);
+        long t = a.getLease().getFencingToken();
+        var renewed = stub().renewLease(RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(t)
+                .setLeaseMillis(120_000).build()).getLease();
+        assertThat(renewed.getExpiresAt().getSeconds()).isGreaterThan(a.getLease().getExpiresAt().getSeconds());
+        CommitCheckpointResponse c = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
+                .setDevice("dev-a").build(), List.of(line(1, 64, 1)), List.of(), 1 << 20);
+        var info = stub().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+                .filter(x -> x.getApp().equals(app)).findFirst().orElseThrow();
+        assertThat(info.getLineSize()).isEqualTo(64);
+        assertThat(info.getLease().getHolder()).isEqualTo("dev-a");
+        assertThat(info.getNewestCheckpoint().getCheckpointId()).isEqualTo(c.getCheckpoint().getCheckpointId());
+        assertThat(info.getCheckpointCount()).isEqualTo(1);
+    }
+
+    @Test
+    void healthAndReflectionAreServed() throws Exception {
+        HealthCheckResponse h = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
+                .setService(HeapStoreGrpc.SERVICE_NAME).build());
+        assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        answer.complete(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        req.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        List<String> services = new ArrayList<>();
+        answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().forEach(s -> services.add(s.getName()));
+        req.onCompleted();
+        assertThat(services).contains("vheap.v1.HeapStore", "grpc.health.v1.Health");
+    }
+}

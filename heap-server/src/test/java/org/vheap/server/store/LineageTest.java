@@ -1,0 +1,34 @@
+package org.vheap.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LineageTest {
+
+    @Test
+    void parsesAndPrintsPostgresText() {
+        assertThat(Lineage.parse("{}").isEmpty()).isTrue();
+        Lineage l = Lineage.parse("{[1,5),[7,8)}");
+        assertThat(l.toString()).isEqualTo("{[1,5),[7,8)}");
+        assertThat(l.upper()).isEqualTo(8);
+        assertThat(l.contains(1)).isTrue();
+        assertThat(l.contains(4)).isTrue();
+        assertThat(l.contains(5)).isFalse();
+        assertThat(l.contains(6)).isFalse();
+        assertThat(l.contains(7)).isTrue();
+        assertThat(l.contains(8)).isFalse();
+    }
+
+    @Test
+    void plusJoinsAdjacentEpochsAndForksOtherwise() {
+        Lineage l = Lineage.empty().plus(1, 1);
+        assertThat(l).hasToString("{[1,2)}");
+        assertThat(l.plus(2, 2)).hasToString("{[1,3)}");
+        assertThat(l.plus(2, 5)).hasToString("{[1,6)}");
+        assertThat(l.plus(4, 4)).hasToString("{[1,2),[4,5)}");
+        assertThatThrownBy(() -> l.plus(0, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Lineage.parse("[1,2)")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,512 @@
+package org.vheap.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vheap.server.TestHeaps.line;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.server.TestHeaps;
+
+/** The store's semantics, on a real PostgreSQL: atomicity, leases, fencing, epochs, retention, reclaiming. */
+class PgHeapStoreTest {
+    @RegisterExtension
+    static final TestHeaps.Database DB = new TestHeaps.Database();
+
+    private static final int LS = 64;
+    private static final long[] NONE = new long[0];
+
+    private final TestHeaps.MutableClock clock = new TestHeaps.MutableClock();
+    private PgHeapStore store;
+
+    @BeforeEach
+    void setUp() {
+        store = DB.store(clock, StoreSettings.defaults());
+    }
+
+    private OpenResult open(String app, String device) {
+        return store.open(new PgHeapStore.OpenRequest(app, device, true, LS, 0, 0, false));
+    }
+
+    private void write(String app, long token, long id, int value) {
+        store.writeUncommitted(app, token, List.of(new LineData(id, line(LS, value))), NONE);
+    }
+
+    private Map<Long, byte[]> readHolder(String app, long token, long... ids) {
+        return store.transact(app, token, 0, ids, List.of(), NONE);
+    }
+
+    private Map<Long, byte[]> readCheckpoint(String app, long checkpoint, long... ids) {
+        return store.transact(app, 0, checkpoint, ids, List.of(), NONE);
+    }
+
+    private long commit(String app, long token, String device) {
+        return store.commit(app, token, device, new byte[] {1, 2, 3}, Map.of("k", "v"), List.of(), NONE)
+                .checkpoint().checkpointId();
+    }
+
+    /** Every line of a view, via the streaming read. */
+    private Map<Long, Integer> contents(String app, long token, long checkpoint) {
+        Map<Long, Integer> all = new TreeMap<>();
+        store.streamLines(app, token, checkpoint, List.of(), 1024, chunk -> {
+            for (LineData l : chunk) {
+                all.put(l.lineId(), value(l.data()));
+            }
+        });
+        return all;
+    }
+
+    private static int value(byte[] data) {
+        return ((data[0] & 0xff) << 8) | (data[1] & 0xff);
+    }
+
+    private static long rows(String sql, Object... args) {
+        try (Connection c = DB.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long versionRows(long heapId) {
+        return rows("SELECT count(*) FROM line_version WHERE heap_id = ?", heapId);
+    }
+
+    // -------------------------------------------------------------------------------------------------
+
+    @Test
+    void openCreatesAHeapAndEveryOpenGrowsTheFencingToken() {
+        String app = TestHeaps.app("open");
+        OpenResult first = open(app, "dev-a");
+        assertThat(first.created()).isTrue();
+        assertThat(first.lineSize()).isEqualTo(LS);
+        assertThat(first.baseCheckpoint()).isNull();
+        assertThat(first.lease().holder()).isEqualTo("dev-a");
+        assertThat(first.lease().expiresAt()).isEqualTo(clock.instant().plus(StoreSettings.defaults().defaultLease()));
+
+        OpenResult again = open(app, "dev-a");
+        assertThat(again.created()).isFalse();
+        assertThat(again.heapId()).isEqualTo(first.heapId());
+        assertThat(again.lease().fencingToken()).isGreaterThan(first.lease().fencingToken());
+
+        assertThatThrownBy(() -> store.open(new PgHeapStore.OpenRequest(TestHeaps.app("nope"), "d", false, 0, 0, 0, false)))
+                .isInstanceOf(StoreException.class).hasMessageContaining("no app named")
+                .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.NOT_FOUND);
+        assertThatThrownBy(() -> store.open(new PgHeapStore.OpenRequest(app, "dev-a", true, 128, 0, 0, false)))
+                .hasMessageContaining("has 64-byte lines, not 128");
+    }
+
+    @Test
+    void holderReadsItsOwnUncommittedWritesAndOthersSeeOnlyCheckpoints() {
+        String app = TestHeaps.app("own");
+        long t = open(app, "dev-a").lease().fencingToken();
+        write(app, t, 1, 10);
+        assertThat(value(readHolder(app, t, 1).get(1L))).isEqualTo(10);
+        assertThat(readCheckpoint(app, 0, 1)).isEmpty();   // no checkpoint yet: an empty heap
+
+        long cp = commit(app, t, "dev-a");
+        write(app, t, 1, 11);
+        write(app, t, 2, 20);
+        assertThat(value(readHolder(app, t, 1).get(1L))).isEqualTo(11);
+        assertThat(readCheckpoint(app, 0, 1, 2)).containsOnlyKeys(1L);
+        assertThat(value(readCheckpoint(app, cp, 1).get(1L))).isEqualTo(10);
+    }
+
+    @Test
+    void aTransactionThatFailsMidwayInTheDatabaseLeavesNothing() throws SQLException {
+        String app = TestHeaps.app("atomic");
+        OpenResult o = open(app, "dev-a");
+        long t = o.lease().fencingToken();
+        write(app, t, 5, 5);
+        long cp = commit(app, t, "dev-a");
+        long poison = 4_242_424_242L;
+        // a trigger makes the database itself fail on one line, after other lines were inserted
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION vheap_test_poison() RETURNS trigger AS $$ BEGIN"
+                    + " IF NEW.line_id = " + poison + " THEN RAISE EXCEPTION 'injected failure'; END IF;"
+                    + " RETURN NEW; END $$ LANGUAGE plpgsql");
+            s.execute("CREATE TRIGGER vheap_test_poison BEFORE INSERT ON line_version"
+                    + " FOR EACH ROW EXECUTE FUNCTION vheap_test_poison()");
+        }
+        try {
+            List<LineData> writes = new ArrayList<>();
+            for (long id = 10; id < 110; id++) {
+                writes.add(new LineData(id, line(LS, 1000 + (int) id)));
+            }
+            // the writes succeed in one statement, then the deletions fail in the next
+            assertThatThrownBy(() -> store.transact(app, t, 0, NONE, writes, new long[] {5, poison}))
+                    .hasMessageContaining("injected failure");
+            assertThat(readHolder(app, t, 10, 11, 50, 109)).isEmpty();
+            assertThat(value(readHolder(app, t, 5).get(5L))).isEqualTo(5);   // the delete did not happen either
+
+            // a failed commit publishes nothing: the newest checkpoint is still the old one
+            assertThatThrownBy(() -> store.commit(app, t, "dev-a", new byte[0], Map.of(),
+                    List.of(new LineData(7, line(LS, 7)), new LineData(poison, line(LS, 1))), NONE))
+                    .hasMessageContaining("injected failure");
+            assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(cp);
+            assertThat(readHolder(app, t, 7)).isEmpty();
+        } finally {
+            try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER vheap_test_poison ON line_version");
+                s.execute("DROP FUNCTION vheap_test_poison()");
+            }
+        }
+        // and the heap still works
+        write(app, t, 6, 6);
+        assertThat(value(readHolder(app, t, 6).get(6L))).isEqualTo(6);
+    }
+
+    @Test
+    void twoDevicesRacingForTheLeaseExactlyOneWins() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String app = TestHeaps.app("race");
+                store.open(new PgHeapStore.OpenRequest(app, "creator", true, LS, 0, 0, false));
+                store.close(app, store.app(app).lease().fencingToken());
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Object>> results = new ArrayList<>();
+                for (String device : List.of("dev-a", "dev-b")) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            return open(app, device);
+                        } catch (StoreException e) {
+                            return e;
+                        }
+                    }));
+                }
+                go.countDown();
+                Object r1 = results.get(0).get();
+                Object r2 = results.get(1).get();
+                List<Object> both = List.of(r1, r2);
+                assertThat(both).filteredOn(r -> r instanceof OpenResult).hasSize(1);
+                StoreException loser = (StoreException) both.stream().filter(r -> r instanceof StoreException)
+                        .findFirst().orElseThrow();
+                OpenResult winner = (OpenResult) both.stream().filter(r -> r instanceof OpenResult).findFirst().orElseThrow();
+                assertThat(loser.reason()).isEqualTo(StoreException.Reason.LEASE_HELD);
+                assertThat(loser.getMessage()).contains("leased to device '" + winner.lease().holder() + "'")
+                        .contains(winner.lease().expiresAt().toString());
+                assertThat(store.app(app).lease().holder()).isEqualTo(winner.lease().holder());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void staleTokensAreFencedAndChangeNothing() {
+        String app = TestHeaps.app("fence");
+        long tA = open(app, "dev-a").lease().fencingToken();
+        write(app, tA, 1, 1);
+        long cp = commit(app, tA, "dev-a");
+
+        // dev-a's lease lapses; dev-b takes over
+        clock.advance(StoreSettings.defaults().defaultLease().plusSeconds(1));
+        long tB = open(app, "dev-b").lease().fencingToken();
+        assertThat(tB).isGreaterThan(tA);
+
+        assertThatThrownBy(() -> write(app, tA, 1, 99))
+                .isInstanceOf(StoreException.class).hasMessageContaining("stale")
+                .hasMessageContaining("dev-b")
+                .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.STALE_TOKEN);
+        assertThatThrownBy(() -> store.transact(app, tA, 0, NONE, List.of(), new long[] {1}))
+                .hasMessageContaining("stale");
+        assertThatThrownBy(() -> store.commit(app, tA, "dev-a", new byte[0], Map.of(), List.of(), NONE))
+                .hasMessageContaining("stale");
+        assertThatThrownBy(() -> store.renew(app, tA, 0)).hasMessageContaining("stale");
+        assertThatThrownBy(() -> store.close(app, tA)).hasMessageContaining("stale");
+        assertThatThrownBy(() -> readHolder(app, tA, 1)).hasMessageContaining("stale");
+
+        assertThat(value(readHolder(app, tB, 1).get(1L))).isEqualTo(1);
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(cp);
+        assertThat(store.app(app).lease().holder()).isEqualTo("dev-b");
+
+        // after a release, the last token is stale too
+        store.close(app, tB);
+        assertThatThrownBy(() -> write(app, tB, 1, 2)).hasMessageContaining("no device holds the lease");
+    }
+
+    @Test
+    void anUnexpiredLeaseHeldByAnotherDeviceIsNamedWithItsExpiry() {
+        String app = TestHeaps.app("held");
+        OpenResult a = open(app, "dev-a");
+        assertThatThrownBy(() -> open(app, "dev-b"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("leased to device 'dev-a' until " + a.lease().expiresAt());
+        // renewing keeps others out past the first expiry
+        clock.advance(Duration.ofSeconds(20));
+        store.renew(app, a.lease().fencingToken(), 0);
+        clock.advance(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> open(app, "dev-b")).hasMessageContaining("leased to device 'dev-a'");
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(open(app, "dev-b").lease().holder()).isEqualTo("dev-b");
+    }
+
+    @Test
+    void uncommittedFlushesAreInvisibleAfterTakeoverAndDiscarded() {
+        String app = TestHeaps.app("takeover");
+        OpenResult a = open(app, "dev-a");
+        long tA = a.lease().fencingToken();
+        write(app, tA, 1, 1);
+        write(app, tA, 2, 2);
+        long cp = commit(app, tA, "dev-a");
+        write(app, tA, 1, 100);                                  // flushed, never committed
+        write(app, tA, 3, 300);
+        store.writeUncommitted(app, tA, List.of(), new long[] {2});
+        assertThat(contents(app, tA, 0)).isEqualTo(Map.of(1L, 100, 3L, 300));
+
+        clock.advance(Duration.ofMinutes(1));
+        OpenResult b = store.open(new PgHeapStore.OpenRequest(app, "dev-b", false, 0, 0, 0, true));
+        assertThat(b.baseCheckpoint().checkpointId()).isEqualTo(cp);
+        assertThat(b.vmState()).containsExactly(1, 2, 3);
+        assertThat(b.discardedLines()).isEqualTo(3);
+        assertThat(contents(app, b.lease().fencingToken(), 0)).isEqualTo(Map.of(1L, 1, 2L, 2));
+        assertThat(versionRows(a.heapId())).isEqualTo(2);      // the discarded versions are gone from the table
+    }
+
+    @Test
+    void closeDiscardsUncommittedWrites() {
+        String app = TestHeaps.app("close");
+        OpenResult a = open(app, "dev-a");
+        long t = a.lease().fencingToken();
+        write(app, t, 1, 1);
+        commit(app, t, "dev-a");
+        write(app, t, 1, 2);
+        assertThat(store.close(app, t)).isEqualTo(1);
+        assertThat(store.app(app).lease()).isNull();
+        long t2 = open(app, "dev-b").lease().fencingToken();   // no wait: the lease was released
+        assertThat(value(readHolder(app, t2, 1).get(1L))).isEqualTo(1);
+    }
+
+    @Test
+    void retainedCheckpointsEachRestoreExactlyAndOldVersionsAreReclaimed() {
+        StoreSettings keep3 = StoreSettings.defaults().withRetain(3);
+        store = DB.store(clock, keep3);
+        String app = TestHeaps.app("retain");
+        OpenResult o = open(app, "dev-a");
+        long t = o.lease().fencingToken();
+        Map<Long, Map<Long, Integer>> expected = new HashMap<>();
+        Map<Long, Integer> current = new TreeMap<>();
+        List<Long> ids = new ArrayList<>();
+        for (int round = 1; round <= 8; round++) {
+            for (long id = 0; id < 10; id++) {
+                if ((id + round) % 3 == 0) {
+                    write(app, t, id, round * 100 + (int) id);
+                    current.put(id, round * 100 + (int) id);
+                } else if ((id * round) % 7 == 1 && current.containsKey(id)) {
+                    store.writeUncommitted(app, t, List.of(), new long[] {id});
+                    current.remove(id);
+                }
+            }
+            long cp = commit(app, t, "dev-a");
+            ids.add(cp);
+            expected.put(cp, new TreeMap<>(current));
+        }
+        List<CheckpointRecord> kept = store.listCheckpoints(app);
+        assertThat(kept).extracting(CheckpointRecord::checkpointId)
+                .containsExactly(ids.get(7), ids.get(6), ids.get(5));
+        for (CheckpointRecord c : kept) {
+            assertThat(contents(app, 0, c.checkpointId())).as("checkpoint %d", c.checkpointId())
+                    .isEqualTo(expected.get(c.checkpointId()));
+            assertThat(c.lineCount()).isEqualTo(expected.get(c.checkpointId()).size());
+            assertThat(c.sizeBytes()).isEqualTo((long) LS * c.lineCount());
+            assertThat(c.metadata()).containsEntry("k", "v");
+        }
+        assertThatThrownBy(() -> contents(app, 0, ids.get(0))).hasMessageContaining("no checkpoint " + ids.get(0));
+        // no version is kept that no retained checkpoint needs: at most one per line per retained checkpoint
+        assertThat(versionRows(o.heapId())).isLessThanOrEqualTo(10L * 3);
+        long needed = rows("SELECT count(*) FROM (SELECT DISTINCT ON (c.checkpoint_id, v.line_id) v.line_id, v.epoch"
+                + " FROM checkpoint c JOIN line_version v ON v.heap_id = c.heap_id AND v.epoch <@ c.lineage"
+                + " WHERE c.heap_id = ? ORDER BY c.checkpoint_id, v.line_id, v.epoch DESC) n", o.heapId());
+        long distinctNeeded = rows("SELECT count(*) FROM (SELECT DISTINCT line_id, epoch FROM (SELECT DISTINCT ON"
+                + " (c.checkpoint_id, v.line_id) v.line_id, v.epoch FROM checkpoint c JOIN line_version v ON"
+                + " v.heap_id = c.heap_id AND v.epoch <@ c.lineage WHERE c.heap_id = ?"
+                + " ORDER BY c.checkpoint_id, v.line_id, v.epoch DESC) n) d", o.heapId());
+        assertThat(needed).isGreaterThan(0);
+        assertThat(versionRows(o.heapId())).isEqualTo(distinctNeeded);
+    }
+
+    @Test
+    void resumingFromAnOlderCheckpointForksAndLeavesTheOthersExact() {
+        String app = TestHeaps.app("fork");
+        long t = open(app, "dev-a").lease().fencingToken();
+        write(app, t, 1, 1);
+        long cp1 = commit(app, t, "dev-a");
+        write(app, t, 1, 2);
+        write(app, t, 2, 2);
+        long cp2 = commit(app, t, "dev-a");
+
+        clock.advance(Duration.ofMinutes(1));
+        OpenResult b = store.open(new PgHeapStore.OpenRequest(app, "dev-b", false, 0, 0, cp1, false));
+        long tb = b.lease().fencingToken();
+        assertThat(b.baseCheckpoint().checkpointId()).isEqualTo(cp1);
+        assertThat(contents(app, tb, 0)).isEqualTo(Map.of(1L, 1));
+        write(app, tb, 3, 3);
+        long cp3 = store.commit(app, tb, "dev-b", new byte[0], Map.of(), List.of(), NONE).checkpoint().checkpointId();
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::parentCheckpointId)
+                .containsExactly(cp1, cp1, 0L);
+        assertThat(contents(app, 0, cp3)).isEqualTo(Map.of(1L, 1, 3L, 3));
+        assertThat(contents(app, 0, cp2)).isEqualTo(Map.of(1L, 2, 2L, 2));
+        assertThat(contents(app, 0, cp1)).isEqualTo(Map.of(1L, 1));
+        assertThatThrownBy(() -> store.open(new PgHeapStore.OpenRequest(app, "dev-b", false, 0, 0, 999, false)))
+                .hasMessageContaining("no checkpoint 999");
+    }
+
+    @Test
+    void deletingACheckpointKeepsWhatOthersNeed() {
+        String app = TestHeaps.app("delcp");
+        OpenResult o = open(app, "dev-a");
+        long t = o.lease().fencingToken();
+        write(app, t, 1, 1);
+        write(app, t, 2, 2);
+        long cp1 = commit(app, t, "dev-a");
+        write(app, t, 1, 10);
+        long cp2 = commit(app, t, "dev-a");
+        store.deleteCheckpoint(app, cp1);
+        assertThat(contents(app, 0, cp2)).isEqualTo(Map.of(1L, 10, 2L, 2));
+        assertThat(versionRows(o.heapId())).isEqualTo(2);
+        assertThatThrownBy(() -> store.deleteCheckpoint(app, cp1)).hasMessageContaining("no checkpoint " + cp1);
+    }
+
+    @Test
+    void deletingAnAppRemovesEverythingButNotWhileLeasedUnlessForced() {
+        String app = TestHeaps.app("delapp");
+        OpenResult o = open(app, "dev-a");
+        write(app, o.lease().fencingToken(), 1, 1);
+        commit(app, o.lease().fencingToken(), "dev-a");
+        assertThatThrownBy(() -> store.deleteApp(app, false)).hasMessageContaining("leased to device 'dev-a'");
+        store.deleteApp(app, true);
+        assertThatThrownBy(() -> store.app(app)).hasMessageContaining("no app named");
+        assertThat(versionRows(o.heapId())).isZero();
+        assertThat(rows("SELECT count(*) FROM checkpoint WHERE heap_id = ?", o.heapId())).isZero();
+    }
+
+    @Test
+    void badInputIsRefusedWithAClearReasonAndChangesNothing() {
+        String app = TestHeaps.app("bad");
+        long t = open(app, "dev-a").lease().fencingToken();
+        write(app, t, 1, 1);
+        assertReason(() -> open("", "dev-a"), StoreException.Reason.INVALID_ARGUMENT, "app name is empty");
+        assertReason(() -> open("a b", "dev-a"), StoreException.Reason.INVALID_ARGUMENT, "may hold only");
+        assertReason(() -> open(app, ""), StoreException.Reason.INVALID_ARGUMENT, "device name is empty");
+        assertReason(() -> store.open(new PgHeapStore.OpenRequest(TestHeaps.app("ls"), "d", true, 100, 0, 0, false)),
+                StoreException.Reason.INVALID_ARGUMENT, "power of two");
+        assertReason(() -> readHolder(app, t, -1), StoreException.Reason.INVALID_ARGUMENT, "bad line id -1");
+        assertReason(() -> store.writeUncommitted(app, t, List.of(new LineData(2, new byte[LS - 1])), NONE),
+                StoreException.Reason.INVALID_ARGUMENT, "has 63 bytes");
+        assertReason(() -> store.writeUncommitted(app, t,
+                        List.of(new LineData(2, line(LS, 2)), new LineData(-5, line(LS, 2))), NONE),
+                StoreException.Reason.INVALID_ARGUMENT, "bad line id -5");
+        assertReason(() -> store.writeUncommitted(app, t,
+                        List.of(new LineData(2, line(LS, 2)), new LineData(2, line(LS, 3))), NONE),
+                StoreException.Reason.INVALID_ARGUMENT, "written twice");
+        assertReason(() -> store.writeUncommitted(app, t, List.of(new LineData(2, line(LS, 2))), new long[] {2}),
+                StoreException.Reason.INVALID_ARGUMENT, "both written and deleted");
+        assertReason(() -> store.writeUncommitted(app, 0, List.of(new LineData(2, line(LS, 2))), NONE),
+                StoreException.Reason.STALE_TOKEN, "need the heap lease");
+        assertReason(() -> readCheckpoint(TestHeaps.app("ghost"), 0, 1), StoreException.Reason.NOT_FOUND, "no app named");
+        assertReason(() -> readCheckpoint(app, 77, 1), StoreException.Reason.NOT_FOUND, "no checkpoint 77");
+        assertReason(() -> store.renew(app, t, Duration.ofDays(1).toMillis()), StoreException.Reason.INVALID_ARGUMENT,
+                "over the server's maximum");
+        assertThat(contents(app, t, 0)).isEqualTo(Map.of(1L, 1));
+    }
+
+    private static void assertReason(Runnable r, StoreException.Reason reason, String message) {
+        assertThatThrownBy(r::run).isInstanceOf(StoreException.class).hasMessageContaining(message)
+                .extracting(e -> ((StoreException) e).reason()).isEqualTo(reason);
+    }
+
+    /**
+     * A random walk of writes, deletes, commits, takeovers and resumes from random retained checkpoints,
+     * checked against a plain in-memory model after every step: the holder's view and every retained
+     * checkpoint restore exactly, and no unneeded version survives.
+     */
+    @Test
+    void randomHistoriesMatchAModel() {
+        StoreSettings keep3 = StoreSettings.defaults().withRetain(3);
+        store = DB.store(clock, keep3);
+        java.util.Random random = new java.util.Random(20261125L);
+        for (int history = 0; history < 4; history++) {
+            String app = TestHeaps.app("model");
+            OpenResult o = open(app, "dev-0");
+            long token = o.lease().fencingToken();
+            Map<Long, Integer> open = new TreeMap<>();                     // the holder's view
+            Map<Long, Integer> base = new TreeMap<>();                     // its base checkpoint's content
+            TreeMap<Long, Map<Long, Integer>> checkpoints = new TreeMap<>();
+            int device = 0;
+            for (int step = 0; step < 60; step++) {
+                int op = random.nextInt(10);
+                if (op < 4) {
+                    long id = random.nextInt(12);
+                    int v = random.nextInt(60000);
+                    write(app, token, id, v);
+                    open.put(id, v);
+                } else if (op < 5) {
+                    long id = random.nextInt(12);
+                    store.writeUncommitted(app, token, List.of(), new long[] {id});
+                    open.remove(id);
+                } else if (op < 7) {
+                    long cp = commit(app, token, "dev-" + device);
+                    checkpoints.put(cp, new TreeMap<>(open));
+                    while (checkpoints.size() > 3) {
+                        checkpoints.pollFirstEntry();
+                    }
+                    base = new TreeMap<>(open);
+                } else if (op < 9) {
+                    // a takeover from the newest or a random retained checkpoint
+                    clock.advance(Duration.ofMinutes(1));
+                    device++;
+                    long from = 0;
+                    if (!checkpoints.isEmpty() && random.nextBoolean()) {
+                        List<Long> keys = new ArrayList<>(checkpoints.keySet());
+                        from = keys.get(random.nextInt(keys.size()));
+                    }
+                    OpenResult r = store.open(new PgHeapStore.OpenRequest(app, "dev-" + device, false, 0, 0, from, false));
+                    token = r.lease().fencingToken();
+                    base = from == 0
+                            ? (checkpoints.isEmpty() ? new TreeMap<>() : new TreeMap<>(checkpoints.lastEntry().getValue()))
+                            : new TreeMap<>(checkpoints.get(from));
+                    open = new TreeMap<>(base);
+                } else {
+                    store.close(app, token);
+                    clock.advance(Duration.ofSeconds(1));
+                    device++;
+                    token = open(app, "dev-" + device).lease().fencingToken();
+                    open = checkpoints.isEmpty() ? new TreeMap<>() : new TreeMap<>(checkpoints.lastEntry().getValue());
+                }
+                assertThat(contents(app, token, 0)).as("history %d step %d: holder view", history, step).isEqualTo(open);
+                for (Map.Entry<Long, Map<Long, Integer>> e : checkpoints.entrySet()) {
+                    assertThat(contents(app, 0, e.getKey())).as("history %d step %d: checkpoint %d", history, step, e.getKey())
+                            .isEqualTo(e.getValue());
+                }
+                assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId)
+                        .containsExactlyElementsOf(checkpoints.descendingKeySet());
+            }
+            // bounded: versions of 12 lines, for 3 checkpoints and the open epoch
+            assertThat(versionRows(o.heapId())).isLessThanOrEqualTo(12L * 4);
+        }
+    }
+}
