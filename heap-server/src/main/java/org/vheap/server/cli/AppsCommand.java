@@ -7,11 +7,16 @@ import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListAppsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "apps", mixinStandardHelpOptions = true, description = "List the apps (virtual heaps) of a heap server.")
 final class AppsCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -19,7 +24,7 @@ final class AppsCommand implements Callable<Integer> {
         try {
             ListAppsResponse r = StoreTarget.stub(ch).listApps(ListAppsRequest.getDefaultInstance());
             if (r.getAppsCount() == 0) {
-                System.out.println("no apps on " + target.server);
+                spec.commandLine().getOut().println("no apps on " + target.server);
                 return 0;
             }
             Table t = new Table("APP", "LINE SIZE", "CHECKPOINTS", "NEWEST", "LINES", "SIZE", "LEASE HOLDER", "TOKEN", "LEASE EXPIRES");
@@ -33,7 +38,7 @@ final class AppsCommand implements Callable<Integer> {
                         a.hasLease() ? a.getLease().getFencingToken() : "-",
                         a.hasLease() ? Table.time(a.getLease().getExpiresAt()) : "-");
             }
-            t.print(System.out);
+            t.print(spec.commandLine().getOut());
             return 0;
         } finally {
             StoreTarget.shutdown(ch);

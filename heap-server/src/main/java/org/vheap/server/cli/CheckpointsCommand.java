@@ -7,12 +7,17 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListCheckpointsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "checkpoints", mixinStandardHelpOptions = true, description = "List an app's retained checkpoints, newest first.")
 final class CheckpointsCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME", description = "the app")
     String app;
@@ -24,7 +29,7 @@ final class CheckpointsCommand implements Callable<Integer> {
             ListCheckpointsResponse r = StoreTarget.stub(ch)
                     .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build());
             if (r.getCheckpointsCount() == 0) {
-                System.out.println("app '" + app + "' has no checkpoints");
+                spec.commandLine().getOut().println("app '" + app + "' has no checkpoints");
                 return 0;
             }
             Table t = new Table("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
@@ -33,7 +38,7 @@ final class CheckpointsCommand implements Callable<Integer> {
                         Table.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Table.bytes(c.getSizeBytes()),
                         c.getLinesWritten(), Table.bytes(c.getVmStateBytes()));
             }
-            t.print(System.out);
+            t.print(spec.commandLine().getOut());
             return 0;
         } finally {
             StoreTarget.shutdown(ch);

@@ -5,12 +5,17 @@ import java.util.concurrent.Callable;
 import org.vheap.proto.v1.DeleteAppRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "delete-app", mixinStandardHelpOptions = true, description = "Delete an app's whole heap and its checkpoints.")
 final class DeleteAppCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -23,7 +28,7 @@ final class DeleteAppCommand implements Callable<Integer> {
         ManagedChannel ch = target.channel();
         try {
             StoreTarget.stub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(force).build());
-            System.out.println("deleted app '" + app + "'");
+            spec.commandLine().getOut().println("deleted app '" + app + "'");
             return 0;
         } finally {
             StoreTarget.shutdown(ch);

@@ -5,12 +5,17 @@ import java.util.concurrent.Callable;
 import org.vheap.proto.v1.DeleteCheckpointRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "delete-checkpoint", mixinStandardHelpOptions = true, description = "Delete one checkpoint of an app.")
 final class DeleteCheckpointCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -24,7 +29,7 @@ final class DeleteCheckpointCommand implements Callable<Integer> {
         try {
             StoreTarget.stub(ch).deleteCheckpoint(DeleteCheckpointRequest.newBuilder().setApp(app)
                     .setCheckpointId(checkpoint).build());
-            System.out.println("deleted checkpoint " + checkpoint + " of app '" + app + "'");
+            spec.commandLine().getOut().println("deleted checkpoint " + checkpoint + " of app '" + app + "'");
             return 0;
         } finally {
             StoreTarget.shutdown(ch);

@@ -101,11 +101,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("   checkpoint " + cp2 + " committed; device-b closed the heap");
 
                 step("checkpoints of '" + app + "'");
-                CheckpointsCommand list = new CheckpointsCommand();
-                list.target = new StoreTarget();
-                list.target.server = "127.0.0.1:" + server.port();
-                list.app = app;
-                list.call();
+                VheapCli.commandLine().execute("checkpoints", "--app", app, "--server", "127.0.0.1:" + server.port());
                 out.println("   checkpoint " + cp1 + " still reads: " + text(stub.transact(TransactRequest.newBuilder()
                         .setApp(app).setCheckpointId(cp1).addReadLineIds(0).build())));
             } finally {

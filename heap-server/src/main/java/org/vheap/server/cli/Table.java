@@ -1,6 +1,7 @@
 package org.vheap.server.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,10 @@ final class Table {
     }
 
     void print(PrintStream out) {
+        print(new PrintWriter(out, true));
+    }
+
+    void print(PrintWriter out) {
         int cols = rows.get(0).length;
         int[] width = new int[cols];
         for (String[] r : rows) {
@@ -36,6 +41,7 @@ final class Table {
             }
             out.println(sb.toString().stripTrailing());
         }
+        out.flush();
     }
 
     static String bytes(long n) {

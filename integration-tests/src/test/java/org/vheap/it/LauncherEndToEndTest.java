@@ -1,0 +1,96 @@
+package org.vheap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The newcomer's path, end to end: the {@code ./vheap} launcher at the repository root, run as separate
+ * processes (server on the embedded PostgreSQL, store commands, the demo).
+ */
+class LauncherEndToEndTest {
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private Path work;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        work = Files.createTempDirectory("vheap-e2e");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try (Stream<Path> s = Files.walk(work)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result vheap(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("vheap").toString());
+        cmd.addAll(List.of(args));
+        Path out = work.resolve("out-" + System.nanoTime() + ".txt");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("vheap %s finished", String.join(" ", args)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDemoRunsTheStoreRoundTrip() throws Exception {
+        Result r = vheap("demo", "--data", work.resolve("data").toString());
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output())
+                .contains("listening on 127.0.0.1:")
+                .contains("device-b reads line 0: counter=1")
+                .contains("fenced: FAILED_PRECONDITION: fencing token 1 is stale")
+                .contains("checkpoint 1 still reads: counter=1")
+                .contains("demo finished");
+    }
+
+    @Test
+    void aServerStartedByTheLauncherServesTheStoreCommands() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("server.log");
+        Process server = new ProcessBuilder(ROOT.resolve("vheap").toString(), "server", "--host", "127.0.0.1",
+                "--port", String.valueOf(port), "--data", work.resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(log).contains("listening on") && System.nanoTime() < deadline) {
+                assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+                Thread.sleep(200);
+            }
+            assertThat(Files.readString(log)).contains("listening on 127.0.0.1:" + port);
+
+            Result apps = vheap("apps", "--server", "127.0.0.1:" + port);
+            assertThat(apps.exit()).as(apps.output()).isZero();
+            assertThat(apps.output()).contains("no apps on 127.0.0.1:" + port);
+
+            Result missing = vheap("checkpoints", "--app", "nothing-here", "--server", "127.0.0.1:" + port);
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.output().strip()).isEqualTo("vheap checkpoints: NOT_FOUND: no app named 'nothing-here'");
+        } finally {
+            server.toHandle().destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readString(log)).contains("stopped");
+    }
+}
