@@ -92,6 +92,64 @@ public final class Lineage {
         return new Lineage(b);
     }
 
+    /** Epochs in this lineage or in {@code other}. */
+    public Lineage union(Lineage other) {
+        List<long[]> ranges = new ArrayList<>();
+        for (Lineage l : List.of(this, other)) {
+            for (int i = 0; i < l.bounds.length; i += 2) {
+                ranges.add(new long[] {l.bounds[i], l.bounds[i + 1]});
+            }
+        }
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<Long> out = new ArrayList<>();
+        for (long[] r : ranges) {
+            int n = out.size();
+            if (n > 0 && r[0] <= out.get(n - 1)) {
+                out.set(n - 1, Math.max(out.get(n - 1), r[1]));
+            } else {
+                out.add(r[0]);
+                out.add(r[1]);
+            }
+        }
+        return new Lineage(out.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Every epoch from 0 to {@link Long#MAX_VALUE} (exclusive) that is not in this lineage. */
+    public Lineage complement() {
+        List<Long> out = new ArrayList<>();
+        long from = 0;
+        for (int i = 0; i < bounds.length; i += 2) {
+            if (bounds[i] > from) {
+                out.add(from);
+                out.add(bounds[i]);
+            }
+            from = bounds[i + 1];
+        }
+        if (from < Long.MAX_VALUE) {
+            out.add(from);
+            out.add(Long.MAX_VALUE);
+        }
+        return new Lineage(out.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** The lower bounds of the ranges, ascending. */
+    long[] lows() {
+        long[] lo = new long[bounds.length / 2];
+        for (int i = 0; i < lo.length; i++) {
+            lo[i] = bounds[2 * i];
+        }
+        return lo;
+    }
+
+    /** The (exclusive) upper bounds of the ranges, ascending. */
+    long[] highs() {
+        long[] hi = new long[bounds.length / 2];
+        for (int i = 0; i < hi.length; i++) {
+            hi[i] = bounds[2 * i + 1];
+        }
+        return hi;
+    }
+
     /** PostgreSQL's text form, to be cast with {@code ?::int8multirange}. */
     @Override
     public String toString() {

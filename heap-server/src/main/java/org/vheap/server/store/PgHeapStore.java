@@ -112,7 +112,7 @@ public final class PgHeapStore {
             long discarded = 0;
             if (h.openEpoch != null) {
                 discarded = discardEpoch(c, h.heapId, h.openEpoch);
-                reclaimer.reclaim(c, h.heapId, null);
+                reclaimer.reclaim(c, h.heapId, null, h.openLineage.complement());
             }
             long epoch = h.nextEpoch;
             long gapStart = Math.max(1, baseLineage.upper());
@@ -165,7 +165,7 @@ public final class PgHeapStore {
                 ps.setLong(1, h.heapId);
                 ps.executeUpdate();
             }
-            reclaimer.reclaim(c, h.heapId, null);
+            reclaimer.reclaim(c, h.heapId, null, h.openLineage.complement());
             return discarded;
         });
     }
@@ -413,21 +413,21 @@ public final class PgHeapStore {
                 ps.executeUpdate();
             }
             List<Long> pruned = new ArrayList<>();
+            Lineage suspects = Lineage.empty().plus(h.openEpoch, h.openEpoch);   // what this commit shadowed
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id"
                     + " IN (SELECT checkpoint_id FROM checkpoint WHERE heap_id = ? ORDER BY checkpoint_id DESC OFFSET ?)"
-                    + " RETURNING checkpoint_id")) {
+                    + " RETURNING checkpoint_id, lineage::text")) {
                 ps.setLong(1, h.heapId);
                 ps.setLong(2, h.heapId);
                 ps.setInt(3, settings.retain());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         pruned.add(rs.getLong(1));
+                        suspects = suspects.union(Lineage.parse(rs.getString(2)).complement());
                     }
                 }
             }
-            if (!pruned.isEmpty()) {
-                reclaimer.reclaim(c, h.heapId, nextLineage);
-            }
+            reclaimer.reclaim(c, h.heapId, nextLineage, suspects);
             pruned.sort(null);
             CheckpointRecord cp = new CheckpointRecord(h.openEpoch, h.openBase == null ? 0 : h.openBase, now, device,
                     lineCount, lineCount * h.lineSize, written, vmState.length, Map.copyOf(metadata));
@@ -505,15 +505,19 @@ public final class PgHeapStore {
             if (h == null) {
                 throw noSuchApp(app);
             }
+            Lineage removed;
             try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ?")) {
+                    "DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ? RETURNING lineage::text")) {
                 ps.setLong(1, h.heapId);
                 ps.setLong(2, checkpointId);
-                if (ps.executeUpdate() == 0) {
-                    throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                    }
+                    removed = Lineage.parse(rs.getString(1));
                 }
             }
-            reclaimer.reclaim(c, h.heapId, h.openLineage);
+            reclaimer.reclaim(c, h.heapId, h.openLineage, removed.complement());
             return null;
         });
     }
@@ -900,7 +904,7 @@ public final class PgHeapStore {
         }
     }
 
-    private static Array longArray(Connection c, long[] ids) throws SQLException {
+    static Array longArray(Connection c, long[] ids) throws SQLException {
         Long[] boxed = new Long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             boxed[i] = ids[i];

@@ -31,4 +31,18 @@ class LineageTest {
         assertThatThrownBy(() -> l.plus(0, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Lineage.parse("[1,2)")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void unionAndComplement() {
+        Lineage a = Lineage.parse("{[1,3),[7,9)}");
+        Lineage b = Lineage.parse("{[2,5),[9,10),[20,21)}");
+        assertThat(a.union(b)).hasToString("{[1,5),[7,10),[20,21)}");
+        assertThat(a.union(Lineage.empty())).isEqualTo(a);
+        assertThat(a.complement()).hasToString("{[0,1),[3,7),[9," + Long.MAX_VALUE + ")}");
+        assertThat(Lineage.empty().complement()).hasToString("{[0," + Long.MAX_VALUE + ")}");
+        assertThat(a.complement().complement()).isEqualTo(a);
+        for (long e = 0; e < 12; e++) {
+            assertThat(a.complement().contains(e)).isEqualTo(!a.contains(e));
+        }
+    }
 }

@@ -90,6 +90,17 @@ class PgHeapStoreTest {
         }
     }
 
+    /** Version rows that no view (retained checkpoint or open epoch) can see: must be none. */
+    private static long garbageRows(long heapId) {
+        return rows("WITH views AS (SELECT checkpoint_id AS vid, lineage FROM checkpoint WHERE heap_id = ?"
+                + " UNION ALL SELECT -1, open_lineage FROM heap WHERE heap_id = ? AND open_lineage IS NOT NULL),"
+                + " needed AS (SELECT DISTINCT ON (w.vid, v.line_id) v.line_id, v.epoch FROM views w"
+                + " JOIN line_version v ON v.heap_id = ? AND v.epoch <@ w.lineage ORDER BY w.vid, v.line_id, v.epoch DESC)"
+                + " SELECT count(*) FROM line_version d WHERE d.heap_id = ? AND NOT EXISTS"
+                + " (SELECT 1 FROM needed n WHERE n.line_id = d.line_id AND n.epoch = d.epoch)",
+                heapId, heapId, heapId, heapId);
+    }
+
     private static long versionRows(long heapId) {
         return rows("SELECT count(*) FROM line_version WHERE heap_id = ?", heapId);
     }
@@ -454,11 +465,12 @@ class PgHeapStoreTest {
             OpenResult o = open(app, "dev-0");
             long token = o.lease().fencingToken();
             Map<Long, Integer> open = new TreeMap<>();                     // the holder's view
-            Map<Long, Integer> base = new TreeMap<>();                     // its base checkpoint's content
             TreeMap<Long, Map<Long, Integer>> checkpoints = new TreeMap<>();
             int device = 0;
-            for (int step = 0; step < 60; step++) {
-                int op = random.nextInt(10);
+            long openBase = 0;                    // the checkpoint the open epoch started from (0: none)
+            boolean baseDeletedWhileOpen = false; // then versions it shadows wait for the next commit
+            for (int step = 0; step < 80; step++) {
+                int op = random.nextInt(11);
                 if (op < 4) {
                     long id = random.nextInt(12);
                     int v = random.nextInt(60000);
@@ -474,7 +486,8 @@ class PgHeapStoreTest {
                     while (checkpoints.size() > 3) {
                         checkpoints.pollFirstEntry();
                     }
-                    base = new TreeMap<>(open);
+                    openBase = cp;
+                    baseDeletedWhileOpen = false;
                 } else if (op < 9) {
                     // a takeover from the newest or a random retained checkpoint
                     clock.advance(Duration.ofMinutes(1));
@@ -486,16 +499,23 @@ class PgHeapStoreTest {
                     }
                     OpenResult r = store.open(new PgHeapStore.OpenRequest(app, "dev-" + device, false, 0, 0, from, false));
                     token = r.lease().fencingToken();
-                    base = from == 0
-                            ? (checkpoints.isEmpty() ? new TreeMap<>() : new TreeMap<>(checkpoints.lastEntry().getValue()))
-                            : new TreeMap<>(checkpoints.get(from));
-                    open = new TreeMap<>(base);
-                } else {
+                    openBase = from != 0 ? from : checkpoints.isEmpty() ? 0 : checkpoints.lastKey();
+                    open = openBase == 0 ? new TreeMap<>() : new TreeMap<>(checkpoints.get(openBase));
+                    baseDeletedWhileOpen = false;
+                } else if (op < 10) {
                     store.close(app, token);
                     clock.advance(Duration.ofSeconds(1));
                     device++;
                     token = open(app, "dev-" + device).lease().fencingToken();
-                    open = checkpoints.isEmpty() ? new TreeMap<>() : new TreeMap<>(checkpoints.lastEntry().getValue());
+                    openBase = checkpoints.isEmpty() ? 0 : checkpoints.lastKey();
+                    open = openBase == 0 ? new TreeMap<>() : new TreeMap<>(checkpoints.get(openBase));
+                    baseDeletedWhileOpen = false;
+                } else if (!checkpoints.isEmpty()) {
+                    List<Long> keys = new ArrayList<>(checkpoints.keySet());
+                    long victim = keys.get(random.nextInt(keys.size()));
+                    store.deleteCheckpoint(app, victim);
+                    checkpoints.remove(victim);
+                    baseDeletedWhileOpen |= victim == openBase;
                 }
                 assertThat(contents(app, token, 0)).as("history %d step %d: holder view", history, step).isEqualTo(open);
                 for (Map.Entry<Long, Map<Long, Integer>> e : checkpoints.entrySet()) {
@@ -504,6 +524,9 @@ class PgHeapStoreTest {
                 }
                 assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId)
                         .containsExactlyElementsOf(checkpoints.descendingKeySet());
+                if (!baseDeletedWhileOpen) {
+                    assertThat(garbageRows(o.heapId())).as("history %d step %d: unneeded versions", history, step).isZero();
+                }
             }
             // bounded: versions of 12 lines, for 3 checkpoints and the open epoch
             assertThat(versionRows(o.heapId())).isLessThanOrEqualTo(12L * 4);
