@@ -1,6 +1,5 @@
 package org.vheap.server.cli;
 
-import io.grpc.ManagedChannel;
 import java.util.concurrent.Callable;
 import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.ListAppsRequest;
@@ -20,9 +19,8 @@ final class AppsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ManagedChannel ch = target.channel();
-        try {
-            ListAppsResponse r = StoreTarget.stub(ch).listApps(ListAppsRequest.getDefaultInstance());
+        return target.call(stub -> {
+            ListAppsResponse r = stub.listApps(ListAppsRequest.getDefaultInstance());
             if (r.getAppsCount() == 0) {
                 spec.commandLine().getOut().println("no apps on " + target.server);
                 return 0;
@@ -40,8 +38,6 @@ final class AppsCommand implements Callable<Integer> {
             }
             t.print(spec.commandLine().getOut());
             return 0;
-        } finally {
-            StoreTarget.shutdown(ch);
-        }
+        });
     }
 }

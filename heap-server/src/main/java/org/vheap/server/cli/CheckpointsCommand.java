@@ -1,6 +1,5 @@
 package org.vheap.server.cli;
 
-import io.grpc.ManagedChannel;
 import java.util.concurrent.Callable;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
@@ -24,9 +23,8 @@ final class CheckpointsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ManagedChannel ch = target.channel();
-        try {
-            ListCheckpointsResponse r = StoreTarget.stub(ch)
+        return target.call(stub -> {
+            ListCheckpointsResponse r = stub
                     .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build());
             if (r.getCheckpointsCount() == 0) {
                 spec.commandLine().getOut().println("app '" + app + "' has no checkpoints");
@@ -40,8 +38,6 @@ final class CheckpointsCommand implements Callable<Integer> {
             }
             t.print(spec.commandLine().getOut());
             return 0;
-        } finally {
-            StoreTarget.shutdown(ch);
-        }
+        });
     }
 }

@@ -1,6 +1,5 @@
 package org.vheap.server.cli;
 
-import io.grpc.ManagedChannel;
 import java.util.concurrent.Callable;
 import org.vheap.proto.v1.DeleteAppRequest;
 import picocli.CommandLine.Command;
@@ -25,13 +24,10 @@ final class DeleteAppCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ManagedChannel ch = target.channel();
-        try {
-            StoreTarget.stub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(force).build());
+        return target.call(stub -> {
+            stub.deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(force).build());
             spec.commandLine().getOut().println("deleted app '" + app + "'");
             return 0;
-        } finally {
-            StoreTarget.shutdown(ch);
-        }
+        });
     }
 }

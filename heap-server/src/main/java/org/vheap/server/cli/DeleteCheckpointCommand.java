@@ -1,6 +1,5 @@
 package org.vheap.server.cli;
 
-import io.grpc.ManagedChannel;
 import java.util.concurrent.Callable;
 import org.vheap.proto.v1.DeleteCheckpointRequest;
 import picocli.CommandLine.Command;
@@ -25,14 +24,11 @@ final class DeleteCheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ManagedChannel ch = target.channel();
-        try {
-            StoreTarget.stub(ch).deleteCheckpoint(DeleteCheckpointRequest.newBuilder().setApp(app)
+        return target.call(stub -> {
+            stub.deleteCheckpoint(DeleteCheckpointRequest.newBuilder().setApp(app)
                     .setCheckpointId(checkpoint).build());
             spec.commandLine().getOut().println("deleted checkpoint " + checkpoint + " of app '" + app + "'");
             return 0;
-        } finally {
-            StoreTarget.shutdown(ch);
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@ package org.vheap.server.cli;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import picocli.CommandLine.Option;
 
@@ -17,6 +18,16 @@ final class StoreTarget {
             throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
         }
         return ManagedChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    }
+
+    /** Runs {@code work} with a blocking stub on a fresh channel, and shuts the channel down after. */
+    <T> T call(Function<HeapStoreGrpc.HeapStoreBlockingStub, T> work) {
+        ManagedChannel ch = channel();
+        try {
+            return work.apply(stub(ch));
+        } finally {
+            shutdown(ch);
+        }
     }
 
     static HeapStoreGrpc.HeapStoreBlockingStub stub(ManagedChannel channel) {
