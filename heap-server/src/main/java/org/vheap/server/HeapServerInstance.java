@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.server.store.HeapDatabase;
@@ -13,19 +17,21 @@ import org.vheap.server.store.PgHeapStore;
 /**
  * A running heap server with its database, as started from a {@link HeapServerConfig}: the embedded
  * PostgreSQL (or the pool to an external one), the store and the gRPC server on Netty. {@link #close()}
- * shuts down in order: stop taking calls and drain them, then close the pool, then stop the embedded
- * database.
+ * shuts down in order: stop taking calls and drain them, let the background reclaiming finish (bounded),
+ * then close the pool, then stop the embedded database.
  */
 public final class HeapServerInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapServerInstance.class);
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final HeapDatabase database;
+    private final ExecutorService reclaimer;
     private final HeapServer server;
     private final String address;
 
-    private HeapServerInstance(HeapDatabase database, HeapServer server, String address) {
+    private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address) {
         this.database = database;
+        this.reclaimer = reclaimer;
         this.server = server;
         this.address = address;
     }
@@ -35,19 +41,25 @@ public final class HeapServerInstance implements AutoCloseable {
         HeapDatabase db = config.dbUrl() == null
                 ? HeapDatabase.embedded(config.dataDir(), config.poolSize())
                 : HeapDatabase.external(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize());
+        ExecutorService reclaimer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vheap-reclaim");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings());
+            PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings(), reclaimer);
             NettyServerBuilder builder = NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.port()))
                     .maxInboundMessageSize(config.maxMessageBytes())
-                    .permitKeepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true);
             HeapServer server = new HeapServer(builder, store).start();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());
-            return new HeapServerInstance(db, server, address);
+            return new HeapServerInstance(db, reclaimer, server, address);
         } catch (IOException | RuntimeException e) {
+            reclaimer.shutdownNow();
             db.close();
             throw e;
         }
@@ -62,6 +74,11 @@ public final class HeapServerInstance implements AutoCloseable {
         return address;
     }
 
+    /** The pool of the database it serves, for tools working on the same database (the benchmark). */
+    public DataSource dataSource() {
+        return database.dataSource();
+    }
+
     public void blockUntilShutdown() throws InterruptedException {
         server.blockUntilShutdown();
     }
@@ -70,6 +87,11 @@ public final class HeapServerInstance implements AutoCloseable {
     public void close() {
         try {
             server.stop(DRAIN);
+            reclaimer.shutdown();
+            if (!reclaimer.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("background reclaiming did not finish in {}; unneeded versions left are reclaimed later", DRAIN);
+                reclaimer.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -103,8 +103,9 @@ public final class TestHeaps {
             return database.dataSource();
         }
 
+        /** A store on the shared database that reclaims before each call returns, so tests see the result. */
         public PgHeapStore store(Clock clock, StoreSettings settings) {
-            return new PgHeapStore(database.dataSource(), clock, settings);
+            return new PgHeapStore(database.dataSource(), clock, settings, Runnable::run);
         }
 
         /** Closed by JUnit when the run ends. */

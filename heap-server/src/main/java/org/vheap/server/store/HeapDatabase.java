@@ -88,6 +88,10 @@ public final class HeapDatabase implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "vheap-heap-server");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", "5");
+        // the store's statements are few and fixed: prepare them at once and plan them once per connection
+        // (planning cost more than executing a one-line read); the reclaimer asks for custom plans itself
+        config.addDataSourceProperty("prepareThreshold", "1");
+        config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan");
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The virtual heaps of one store, kept in PostgreSQL: one heap per application, lines as versions.
@@ -43,6 +46,7 @@ import javax.sql.DataSource;
  * change's); a heap row lock is held for the length of a commit.
  */
 public final class PgHeapStore {
+    private static final Logger log = LoggerFactory.getLogger(PgHeapStore.class);
     /** Bytes of line data sent in one INSERT statement. */
     private static final int WRITE_STATEMENT_BYTES = 8 << 20;
     public static final int DEFAULT_LINE_SIZE = 4096;
@@ -53,11 +57,18 @@ public final class PgHeapStore {
     private final Clock clock;
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer = new VersionReclaimer();
+    private final Executor reclaimExecutor;
 
-    public PgHeapStore(DataSource dataSource, Clock clock, StoreSettings settings) {
+    /**
+     * @param reclaimExecutor runs the reclaiming of unneeded versions after the change that made them
+     *                        committed (see {@link VersionReclaimer}); a single background thread in a
+     *                        server, {@code Runnable::run} to reclaim before the call returns
+     */
+    public PgHeapStore(DataSource dataSource, Clock clock, StoreSettings settings, Executor reclaimExecutor) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.settings = settings;
+        this.reclaimExecutor = reclaimExecutor;
     }
 
     public StoreSettings settings() {
@@ -82,7 +93,8 @@ public final class PgHeapStore {
             throw StoreException.invalid("checkpoint id must be positive, got " + req.baseCheckpointId());
         }
         Duration leaseLength = leaseLength(req.leaseMillis());
-        return inTransaction(c -> {
+        Garbage garbage = new Garbage();
+        OpenResult result = inTransaction(c -> {
             HeapRow h = lockHeap(c, req.app());
             boolean created = false;
             if (h == null) {
@@ -112,7 +124,7 @@ public final class PgHeapStore {
             long discarded = 0;
             if (h.openEpoch != null) {
                 discarded = discardEpoch(c, h.heapId, h.openEpoch);
-                reclaimer.reclaim(c, h.heapId, null, h.openLineage.complement());
+                garbage.suspect(h.heapId, h.openLineage.complement());
             }
             long epoch = h.nextEpoch;
             long gapStart = Math.max(1, baseLineage.upper());
@@ -136,6 +148,8 @@ public final class PgHeapStore {
             byte[] vmState = base != null && req.includeVmState() ? vmState(c, h.heapId, base.checkpointId()) : null;
             return new OpenResult(h.heapId, h.lineSize, lease, base, vmState, created, discarded);
         });
+        garbage.reclaimLater();
+        return result;
     }
 
     public LeaseGrant renew(String app, long token, long leaseMillis) {
@@ -156,7 +170,8 @@ public final class PgHeapStore {
     /** Releases the lease; returns the number of uncommitted line versions discarded. */
     public long close(String app, long token) {
         HeapNames.checkApp(app);
-        return inTransaction(c -> {
+        Garbage garbage = new Garbage();
+        long discardedLines = inTransaction(c -> {
             HeapRow h = requireLeaseHolder(c, app, token);
             long discarded = discardEpoch(c, h.heapId, h.openEpoch);
             try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET lease_holder = NULL, lease_expires_at = NULL,"
@@ -165,9 +180,11 @@ public final class PgHeapStore {
                 ps.setLong(1, h.heapId);
                 ps.executeUpdate();
             }
-            reclaimer.reclaim(c, h.heapId, null, h.openLineage.complement());
+            garbage.suspect(h.heapId, h.openLineage.complement());
             return discarded;
         });
+        garbage.reclaimLater();
+        return discardedLines;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -353,7 +370,8 @@ public final class PgHeapStore {
             throw new StoreException(StoreException.Reason.STALE_TOKEN,
                     "a checkpoint needs the heap lease: open app '" + app + "' and pass its fencing token");
         }
-        return inTransaction(c -> {
+        Garbage garbage = new Garbage();
+        CommitResult result = inTransaction(c -> {
             HeapRow h = requireLeaseHolder(c, app, token);
             checkLineLengths(h, writes);
             writeVersions(c, h.heapId, h.openEpoch, writes);
@@ -427,12 +445,14 @@ public final class PgHeapStore {
                     }
                 }
             }
-            reclaimer.reclaim(c, h.heapId, nextLineage, suspects);
+            garbage.suspect(h.heapId, suspects);
             pruned.sort(null);
             CheckpointRecord cp = new CheckpointRecord(h.openEpoch, h.openBase == null ? 0 : h.openBase, now, device,
                     lineCount, lineCount * h.lineSize, written, vmState.length, Map.copyOf(metadata));
             return new CommitResult(cp, pruned);
         });
+        garbage.reclaimLater();
+        return result;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -500,6 +520,7 @@ public final class PgHeapStore {
 
     public void deleteCheckpoint(String app, long checkpointId) {
         HeapNames.checkApp(app);
+        Garbage garbage = new Garbage();
         inTransaction(c -> {
             HeapRow h = lockHeap(c, app);
             if (h == null) {
@@ -517,9 +538,10 @@ public final class PgHeapStore {
                     removed = Lineage.parse(rs.getString(1));
                 }
             }
-            reclaimer.reclaim(c, h.heapId, h.openLineage, removed.complement());
+            garbage.suspect(h.heapId, removed.complement());
             return null;
         });
+        garbage.reclaimLater();
     }
 
     public void deleteApp(String app, boolean force) {
@@ -539,6 +561,65 @@ public final class PgHeapStore {
             }
             return null;
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Reclaiming, after the change that made garbage has committed
+
+    /** Collects, inside a transaction, what to reclaim once it has committed. */
+    private final class Garbage {
+        private long heapId;
+        private Lineage suspects;
+
+        void suspect(long heap, Lineage epochs) {
+            heapId = heap;
+            suspects = suspects == null ? epochs : suspects.union(epochs);
+        }
+
+        void reclaimLater() {
+            if (suspects != null) {
+                long heap = heapId;
+                Lineage epochs = suspects;
+                reclaimExecutor.execute(() -> reclaim(heap, epochs));
+            }
+        }
+    }
+
+    /**
+     * Deletes the versions no view of the heap needs, among the lines with a version in {@code suspects},
+     * in one REPEATABLE READ transaction of its own (see {@link VersionReclaimer} for why that is safe).
+     * A conflict with a concurrent change is retried; other failures are logged: garbage left behind is
+     * reclaimed by a later pass that examines the same lines.
+     */
+    void reclaim(long heapId, Lineage suspects) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                inTransaction(c -> {
+                    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    Lineage open = null;
+                    try (PreparedStatement ps = c.prepareStatement("SELECT open_lineage::text FROM heap WHERE heap_id = ?")) {
+                        ps.setLong(1, heapId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                return null;   // the app was deleted meanwhile
+                            }
+                            open = rs.getString(1) == null ? null : Lineage.parse(rs.getString(1));
+                        }
+                    }
+                    reclaimer.reclaim(c, heapId, open, suspects);
+                    return null;
+                });
+                return;
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.ABORTED || attempt == 3) {
+                    log.warn("reclaiming versions of heap {} failed: {}", heapId, e.getMessage());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("reclaiming versions of heap {} failed", heapId, e);
+                return;
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -1,35 +1,50 @@
 package org.vheap.server.store;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
+import java.util.Arrays;
 
 /**
  * Reclaims line versions that no view needs any more. The views of a heap are its retained checkpoints
  * and its open epoch; a version is needed when it is the newest version of its line within some view's
- * lineage. Runs inside the caller's transaction, after views went away or a commit shadowed versions.
+ * lineage.
+ *
+ * <p><b>Safe outside the change that made the garbage.</b> Garbage stays garbage: a new view only ever
+ * needs versions an existing view needs (a commit's checkpoint sees what the open epoch sees; a new open
+ * epoch sees what its base checkpoint sees, plus versions it writes later), and a lineage is joined over a
+ * gap of epochs only when no version lies in it. So a reclaim may run in its own REPEATABLE READ
+ * transaction after the change committed, without the heap row's lock, and delete what its snapshot
+ * shows to be garbage; versions written after its snapshot are never touched.
  *
  * <p><b>Which lines are examined.</b> Not the whole heap: only lines with a version in a <em>suspect</em>
  * epoch, found through the {@code (heap_id, epoch)} index. When a view R goes away, a version V of line L
  * at epoch e that R needed becomes garbage only if (a) no remaining view contains e, or (b) every
  * remaining view containing e has a newer version W of L; W's epoch cannot lie in R's lineage (R would
  * have seen W, not V). So the suspects are the complement of each removed view's lineage plus the
- * complement of the union of the remaining views. A commit adds its own epoch: the versions it shadows
- * become garbage at once when no retained checkpoint still sees them. A deletion that hides nothing older
- * is dropped too, since an absent line reads the same.
+ * complement of the union of the remaining views. A commit adds its own epoch: the versions it shadows are
+ * garbage at once when no retained checkpoint still sees them. A deletion that hides nothing older is
+ * dropped too, since an absent line reads the same.
+ *
+ * <p><b>Plans.</b> Candidates are collected into an array first and handled in bounded chunks with a
+ * hashed anti-join, so the cost does not hang on the planner's row estimates (a fresh table has none).
  */
 final class VersionReclaimer {
+    private static final int CHUNK = 2048;
 
     /**
-     * @param openLineage the open epoch's lineage after this change, or {@code null} when there is none
-     * @param suspects    epochs whose lines may now hold garbage (see the class comment); the complement of
+     * @param openLineage the open epoch's lineage, or {@code null} when there is none
+     * @param suspects    epochs whose lines may hold garbage (see the class comment); the complement of
      *                    the remaining views is added here
      * @return the number of versions deleted
      */
     long reclaim(Connection c, long heapId, Lineage openLineage, Lineage suspects) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL plan_cache_mode = force_custom_plan");   // arrays of very different sizes
+        }
         Lineage remaining = openLineage == null ? Lineage.empty() : openLineage;
         try (PreparedStatement ps = c.prepareStatement("SELECT lineage::text FROM checkpoint WHERE heap_id = ?")) {
             ps.setLong(1, heapId);
@@ -40,57 +55,67 @@ final class VersionReclaimer {
             }
         }
         Lineage examine = suspects.union(remaining.complement());
-        if (examine.isEmpty()) {
-            return 0;
-        }
+        long[] candidates = candidates(c, heapId, examine);
         String open = openLineage == null ? null : openLineage.toString();
-        long deleted;
-        try (PreparedStatement ps = c.prepareStatement(
-                "WITH candidates AS ("
-                        + "  SELECT DISTINCT v.line_id FROM unnest(?::int8[], ?::int8[]) AS g(lo, hi)"
-                        + "  JOIN LATERAL (SELECT line_id FROM line_version"
-                        + "   WHERE heap_id = ? AND epoch >= g.lo AND epoch < g.hi) v ON true),"
-                        + " views AS ("
+        long deleted = 0;
+        try (PreparedStatement garbage = c.prepareStatement(
+                "WITH views AS ("
                         + "  SELECT checkpoint_id AS vid, lineage FROM checkpoint WHERE heap_id = ?"
                         + "  UNION ALL SELECT -1, ?::int8multirange WHERE ?::text IS NOT NULL),"
                         + " needed AS ("
-                        + "  SELECT DISTINCT ON (w.vid, v.line_id) v.line_id, v.epoch"
-                        + "  FROM views w JOIN line_version v ON v.heap_id = ? AND v.epoch <@ w.lineage"
-                        + "  WHERE v.line_id IN (SELECT line_id FROM candidates)"
-                        + "  ORDER BY w.vid, v.line_id, v.epoch DESC),"
-                        + " garbage AS ("
-                        + "  DELETE FROM line_version d WHERE d.heap_id = ?"
-                        + "   AND d.line_id IN (SELECT line_id FROM candidates)"
-                        + "   AND NOT EXISTS (SELECT 1 FROM needed n WHERE n.line_id = d.line_id AND n.epoch = d.epoch)"
-                        + "  RETURNING d.line_id)"
-                        + " SELECT (SELECT count(*) FROM garbage), ARRAY(SELECT line_id FROM candidates)")) {
-            ps.setArray(1, PgHeapStore.longArray(c, examine.lows()));
-            ps.setArray(2, PgHeapStore.longArray(c, examine.highs()));
-            ps.setLong(3, heapId);
-            ps.setLong(4, heapId);
-            ps.setString(5, open);
-            if (open == null) {
-                ps.setNull(6, Types.VARCHAR);
-            } else {
-                ps.setString(6, open);
-            }
-            ps.setLong(7, heapId);
-            ps.setLong(8, heapId);
-            Array candidates;
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                deleted = rs.getLong(1);
-                candidates = rs.getArray(2);
-            }
-            // deletions that hide nothing older, among the examined lines (the DELETE above is visible now)
-            try (PreparedStatement t = c.prepareStatement("DELETE FROM line_version d WHERE d.heap_id = ?"
-                    + " AND d.line_id = ANY (?) AND d.data IS NULL AND NOT EXISTS (SELECT 1 FROM line_version o"
-                    + " WHERE o.heap_id = d.heap_id AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
-                t.setLong(1, heapId);
-                t.setArray(2, candidates);
-                deleted += t.executeUpdate();
+                        + "  SELECT DISTINCT ON (w.vid, v.line_id) v.line_id, v.epoch FROM views w"
+                        + "  JOIN line_version v ON v.heap_id = ? AND v.line_id = ANY (?) AND v.epoch <@ w.lineage"
+                        + "  ORDER BY w.vid, v.line_id, v.epoch DESC)"
+                        + " DELETE FROM line_version d WHERE d.heap_id = ? AND d.line_id = ANY (?)"
+                        + "  AND (d.line_id, d.epoch) NOT IN (SELECT line_id, epoch FROM needed)");
+             PreparedStatement hidingNothing = c.prepareStatement("DELETE FROM line_version d WHERE d.heap_id = ?"
+                     + " AND d.line_id = ANY (?) AND d.data IS NULL AND NOT EXISTS (SELECT 1 FROM line_version o"
+                     + " WHERE o.heap_id = d.heap_id AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
+            for (int from = 0; from < candidates.length; from += CHUNK) {
+                java.sql.Array chunk = PgHeapStore.longArray(c,
+                        Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
+                garbage.setLong(1, heapId);
+                garbage.setString(2, open);
+                if (open == null) {
+                    garbage.setNull(3, Types.VARCHAR);
+                } else {
+                    garbage.setString(3, open);
+                }
+                garbage.setLong(4, heapId);
+                garbage.setArray(5, chunk);
+                garbage.setLong(6, heapId);
+                garbage.setArray(7, chunk);
+                deleted += garbage.executeUpdate();
+                hidingNothing.setLong(1, heapId);
+                hidingNothing.setArray(2, chunk);
+                deleted += hidingNothing.executeUpdate();
             }
         }
         return deleted;
+    }
+
+    /** The lines with a version in one of the epochs of {@code examine}, ascending. */
+    private static long[] candidates(Connection c, long heapId, Lineage examine) throws SQLException {
+        if (examine.isEmpty()) {
+            return new long[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT v.line_id"
+                + " FROM unnest(?::int8[], ?::int8[]) AS g(lo, hi) JOIN LATERAL (SELECT line_id FROM line_version"
+                + " WHERE heap_id = ? AND epoch >= g.lo AND epoch < g.hi) v ON true ORDER BY 1")) {
+            ps.setArray(1, PgHeapStore.longArray(c, examine.lows()));
+            ps.setArray(2, PgHeapStore.longArray(c, examine.highs()));
+            ps.setLong(3, heapId);
+            long[] ids = new long[256];
+            int n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (n == ids.length) {
+                        ids = Arrays.copyOf(ids, n * 2);
+                    }
+                    ids[n++] = rs.getLong(1);
+                }
+            }
+            return Arrays.copyOf(ids, n);
+        }
     }
 }
