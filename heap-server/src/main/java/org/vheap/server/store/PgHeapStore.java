@@ -209,6 +209,10 @@ public final class PgHeapStore {
             throw new StoreException(StoreException.Reason.STALE_TOKEN,
                     "writes and deletes need the heap lease: open app '" + app + "' and pass its fencing token");
         }
+        if (reads.length == 0 && bytes(writes) <= WRITE_STATEMENT_BYTES) {
+            writeInOneStatement(app, token, writes, deletes);
+            return Map.of();
+        }
         return inTransaction(c -> {
             HeapRow h = requireLeaseHolder(c, app, token);
             checkLineLengths(h, writes);
@@ -265,6 +269,65 @@ public final class PgHeapStore {
                 return inRequestOrder(ids, found);
             }
         });
+    }
+
+    /**
+     * A flush (writes and deletions, no reads) in one auto-committed statement, one database round trip:
+     * the heap row is locked, the token and every line's length checked, and the versions written only if
+     * all checks pass; the answer row says which check failed, if any.
+     */
+    private void writeInOneStatement(String app, long token, List<LineData> writes, long[] deletes) {
+        withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("WITH h AS (SELECT heap_id, line_size, fencing_token,"
+                    + "  lease_holder, open_epoch FROM heap WHERE app_name = ? FOR UPDATE),"
+                    + " t AS (SELECT * FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)),"
+                    + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
+                    + "  AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
+                    + " w AS (INSERT INTO line_version (heap_id, line_id, epoch, data)"
+                    + "  SELECT ok.heap_id, t.id, ok.open_epoch, t.d FROM ok, t"
+                    + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data RETURNING 1),"
+                    + " x AS (INSERT INTO line_version (heap_id, line_id, epoch, data)"
+                    + "  SELECT ok.heap_id, x.id, ok.open_epoch, NULL FROM ok, unnest(?::int8[]) AS x(id)"
+                    + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = NULL RETURNING 1)"
+                    + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok),"
+                    + " (SELECT count(*) FROM w), (SELECT count(*) FROM x) FROM h")) {
+                Long[] ids = new Long[writes.size()];
+                byte[][] data = new byte[writes.size()][];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = writes.get(i).lineId();
+                    data[i] = writes.get(i).data();
+                }
+                ps.setString(1, app);
+                ps.setArray(2, c.createArrayOf("int8", ids));
+                ps.setArray(3, c.createArrayOf("bytea", data));
+                ps.setLong(4, token);
+                ps.setArray(5, longArray(c, deletes));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw noSuchApp(app);
+                    }
+                    if (rs.getLong(4) == 0) {   // nothing was written: say why
+                        checkToken(app, token, rs.getLong(2), rs.getString(3));
+                        int lineSize = rs.getInt(1);
+                        for (LineData w : writes) {
+                            if (w.data().length != lineSize) {
+                                throw lineLength(w, lineSize);
+                            }
+                        }
+                        throw new IllegalStateException("a flush to app '" + app + "' wrote nothing for no known reason");
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static long bytes(List<LineData> lines) {
+        long n = 0;
+        for (LineData l : lines) {
+            n += l.data().length;
+        }
+        return n;
     }
 
     /** A range of line ids, both ends inclusive. */
@@ -919,10 +982,14 @@ public final class PgHeapStore {
     private static void checkLineLengths(HeapRow h, Collection<LineData> writes) {
         for (LineData w : writes) {
             if (w.data().length != h.lineSize) {
-                throw StoreException.invalid("line " + w.lineId() + " has " + w.data().length + " bytes; this heap's"
-                        + " lines are " + h.lineSize + " bytes");
+                throw lineLength(w, h.lineSize);
             }
         }
+    }
+
+    private static StoreException lineLength(LineData w, int lineSize) {
+        return StoreException.invalid("line " + w.lineId() + " has " + w.data().length + " bytes; this heap's"
+                + " lines are " + lineSize + " bytes");
     }
 
     private Duration leaseLength(long leaseMillis) {
