@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitHeader;
@@ -129,10 +131,9 @@ class HeapServerInstanceTest {
     @Test
     void sigtermStopsTheServerProcessGracefullyAndStopsItsDatabase() throws Exception {
         Path data = TestHeaps.tempDir("vheap-sigterm");
-        int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "org.vheap.server.cli.VheapCli", "server", "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "org.vheap.server.cli.VheapCli", "server", "--host", "127.0.0.1", "--port", "0",
                 "--data", data.toString())
                 .redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
@@ -145,8 +146,11 @@ class HeapServerInstanceTest {
                     break;
                 }
             }
-            assertThat(String.join("\n", output)).contains("listening on 127.0.0.1:" + port)
-                    .contains(data.resolve("postgres").toString());
+            Matcher listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(String.join("\n", output));
+            assertThat(listening.find()).as(String.join("\n", output)).isTrue();
+            int port = Integer.parseInt(listening.group(1));
+            assertThat(String.join("\n", output)).contains(data.resolve("postgres").toString());
             ManagedChannel ch = channel(port);
             commitOneLine(new HeapStoreClient(ch, 30_000), "sigterm", "x");
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -3,7 +3,6 @@ package org.vheap.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,13 +65,9 @@ class LauncherEndToEndTest {
 
     @Test
     void aServerStartedByTheLauncherServesTheStoreCommands() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         Path log = work.resolve("server.log");
         Process server = new ProcessBuilder(ROOT.resolve("vheap").toString(), "server", "--host", "127.0.0.1",
-                "--port", String.valueOf(port), "--data", work.resolve("data").toString())
+                "--port", "0", "--data", work.resolve("data").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -78,7 +75,9 @@ class LauncherEndToEndTest {
                 assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
                 Thread.sleep(200);
             }
-            assertThat(Files.readString(log)).contains("listening on 127.0.0.1:" + port);
+            Matcher listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log));
+            assertThat(listening.find()).as(Files.readString(log)).isTrue();
+            int port = Integer.parseInt(listening.group(1));
 
             Result apps = vheap("apps", "--server", "127.0.0.1:" + port);
             assertThat(apps.exit()).as(apps.output()).isZero();
