@@ -54,6 +54,7 @@ public final class HeapServerInstance implements AutoCloseable {
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true);
             HeapServer server = new HeapServer(builder, store).start();
+            store.reclaimEverythingLater();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());

@@ -302,8 +302,13 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         }
     }
 
-    /** Blocks a streaming sender until the transport can take more (gRPC flow control), or fails if cancelled. */
+    /**
+     * Blocks a streaming sender until the transport can take more (gRPC flow control). Fails if the call
+     * is cancelled, or if the client reads nothing for {@link #STALLED_MILLIS}: a stalled reader must not
+     * hold a database connection and snapshot for ever.
+     */
     private static final class FlowGate {
+        static final long STALLED_MILLIS = 30_000;
         private final ServerCallStreamObserver<?> call;
         private final Object lock = new Object();
 
@@ -320,10 +325,15 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         }
 
         void awaitReady() {
+            long deadline = System.nanoTime() + STALLED_MILLIS * 1_000_000;
             synchronized (lock) {
                 while (!call.isReady()) {
                     if (call.isCancelled()) {
                         throw Status.CANCELLED.withDescription("the client cancelled the read").asRuntimeException();
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw Status.DEADLINE_EXCEEDED.withDescription("the client read nothing for "
+                                + STALLED_MILLIS / 1000 + " s; the stream is closed").asRuntimeException();
                     }
                     try {
                         lock.wait(100);

@@ -92,6 +92,19 @@ public final class Lineage {
         return new Lineage(b);
     }
 
+    /** This lineage without its newest epoch: an open epoch's lineage becomes its base's. */
+    public Lineage withoutLast() {
+        if (bounds.length == 0) {
+            return this;
+        }
+        long[] b = bounds.clone();
+        b[b.length - 1]--;
+        if (b[b.length - 1] == b[b.length - 2]) {
+            b = java.util.Arrays.copyOf(b, b.length - 2);
+        }
+        return new Lineage(b);
+    }
+
     /** Epochs in this lineage or in {@code other}. */
     public Lineage union(Lineage other) {
         List<long[]> ranges = new ArrayList<>();

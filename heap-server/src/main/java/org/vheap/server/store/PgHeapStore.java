@@ -103,7 +103,8 @@ public final class PgHeapStore {
                 }
                 created = insertHeap(c, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize());
                 h = lockHeap(c, req.app());
-            } else if (req.lineSize() != 0 && req.lineSize() != h.lineSize) {
+            }
+            if (req.lineSize() != 0 && req.lineSize() != h.lineSize) {
                 throw new StoreException(StoreException.Reason.CONFLICT, "app '" + req.app() + "' has "
                         + h.lineSize + "-byte lines, not " + req.lineSize() + " (pass 0 to take the heap's)");
             }
@@ -111,7 +112,7 @@ public final class PgHeapStore {
             if (h.holder != null && !h.holder.equals(req.device()) && h.expiresAt.isAfter(now)) {
                 throw new StoreException(StoreException.Reason.LEASE_HELD, "app '" + req.app()
                         + "' is leased to device '" + h.holder + "' until " + h.expiresAt
-                        + " (fencing token " + h.token + "); wait for it to expire or for that device to close it");
+                        + "; wait for it to expire or for that device to close it");
             }
             CheckpointRecord base = req.baseCheckpointId() == 0
                     ? newestCheckpoint(c, h)
@@ -126,14 +127,14 @@ public final class PgHeapStore {
                 discarded = discardEpoch(c, h.heapId, h.openEpoch);
                 garbage.suspect(h.heapId, h.openLineage.complement());
             }
-            long epoch = h.nextEpoch;
+            long epoch = nextval(c, "epoch_seq");
             long gapStart = Math.max(1, baseLineage.upper());
             long from = gapStart < epoch && versionsBetween(c, h.heapId, gapStart, epoch) ? epoch : gapStart;
             Lineage lineage = baseLineage.plus(Math.min(from, epoch), epoch);
-            LeaseGrant lease = new LeaseGrant(req.device(), h.token + 1, now.plus(leaseLength));
+            LeaseGrant lease = new LeaseGrant(req.device(), nextval(c, "fencing_token_seq"), now.plus(leaseLength));
             try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET fencing_token = ?, lease_holder = ?,"
                     + " lease_expires_at = ?, open_epoch = ?, open_lineage = ?::int8multirange,"
-                    + " open_base_checkpoint = ?, open_base_line_count = ?, next_epoch = ? WHERE heap_id = ?")) {
+                    + " open_base_checkpoint = ?, open_base_line_count = ? WHERE heap_id = ?")) {
                 ps.setLong(1, lease.fencingToken());
                 ps.setString(2, lease.holder());
                 ps.setTimestamp(3, Timestamp.from(lease.expiresAt()));
@@ -141,8 +142,7 @@ public final class PgHeapStore {
                 ps.setString(5, lineage.toString());
                 setNullableLong(ps, 6, base == null ? null : base.checkpointId());
                 ps.setLong(7, base == null ? 0 : base.lineCount());
-                ps.setLong(8, epoch + 1);
-                ps.setLong(9, h.heapId);
+                ps.setLong(8, h.heapId);
                 ps.executeUpdate();
             }
             byte[] vmState = base != null && req.includeVmState() ? vmState(c, h.heapId, base.checkpointId()) : null;
@@ -350,9 +350,7 @@ public final class PgHeapStore {
         }
         List<LineRange> sorted = new ArrayList<>(ranges.isEmpty() ? List.of(new LineRange(0, Long.MAX_VALUE)) : ranges);
         sorted.sort((a, b) -> Long.compare(a.first(), b.first()));
-        inTransaction(c -> {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
+        inSnapshot(c -> {
             Lineage lineage;
             long heapId;
             if (token != 0) {
@@ -480,17 +478,17 @@ public final class PgHeapStore {
                 ps.setArray(12, c.createArrayOf("text", sortedMeta.values().toArray()));
                 ps.executeUpdate();
             }
-            long next = h.nextEpoch;
+            // the epochs between this one and the next hold no version of this heap: one range goes on
+            long next = nextval(c, "epoch_seq");
             Lineage nextLineage = h.openLineage.plus(h.openLineage.upper(), next);
             try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET open_epoch = ?,"
-                    + " open_lineage = ?::int8multirange, open_base_checkpoint = ?, open_base_line_count = ?,"
-                    + " next_epoch = ? WHERE heap_id = ?")) {
+                    + " open_lineage = ?::int8multirange, open_base_checkpoint = ?, open_base_line_count = ?"
+                    + " WHERE heap_id = ?")) {
                 ps.setLong(1, next);
                 ps.setString(2, nextLineage.toString());
                 ps.setLong(3, h.openEpoch);
                 ps.setLong(4, lineCount);
-                ps.setLong(5, next + 1);
-                ps.setLong(6, h.heapId);
+                ps.setLong(5, h.heapId);
                 ps.executeUpdate();
             }
             List<Long> pruned = new ArrayList<>();
@@ -522,7 +520,7 @@ public final class PgHeapStore {
     // Store management
 
     public List<AppRecord> listApps() {
-        return withConnection(c -> {
+        return inSnapshot(c -> {
             List<AppRecord> apps = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT app_name FROM heap ORDER BY app_name");
                  ResultSet rs = ps.executeQuery()) {
@@ -543,7 +541,7 @@ public final class PgHeapStore {
 
     public AppRecord app(String app) {
         HeapNames.checkApp(app);
-        return withConnection(c -> {
+        return inSnapshot(c -> {
             AppRecord r = appRecord(c, app);
             if (r == null) {
                 throw noSuchApp(app);
@@ -555,7 +553,7 @@ public final class PgHeapStore {
     /** The app's retained checkpoints, newest first. */
     public List<CheckpointRecord> listCheckpoints(String app) {
         HeapNames.checkApp(app);
-        return withConnection(c -> {
+        return inSnapshot(c -> {
             HeapRow h = heapRow(c, app, false);
             if (h == null) {
                 throw noSuchApp(app);
@@ -567,7 +565,7 @@ public final class PgHeapStore {
     /** A checkpoint (0: the newest) with its VM state. */
     public Map.Entry<CheckpointRecord, byte[]> checkpointWithState(String app, long checkpointId) {
         HeapNames.checkApp(app);
-        return withConnection(c -> {
+        return inSnapshot(c -> {
             HeapRow h = heapRow(c, app, false);
             if (h == null) {
                 throw noSuchApp(app);
@@ -649,10 +647,31 @@ public final class PgHeapStore {
     }
 
     /**
+     * Schedules a reclaim of every heap, examining every line: catches what a lost reclaim left behind
+     * (one that failed, or was still queued when a server stopped). A server runs it once at start.
+     */
+    public void reclaimEverythingLater() {
+        List<Long> heaps = withConnection(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT heap_id FROM heap ORDER BY heap_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        });
+        Lineage everything = Lineage.empty().complement();
+        for (long heap : heaps) {
+            reclaimExecutor.execute(() -> reclaim(heap, everything));
+        }
+    }
+
+    /**
      * Deletes the versions no view of the heap needs, among the lines with a version in {@code suspects},
      * in one REPEATABLE READ transaction of its own (see {@link VersionReclaimer} for why that is safe).
      * A conflict with a concurrent change is retried; other failures are logged: garbage left behind is
-     * reclaimed by a later pass that examines the same lines.
+     * reclaimed by {@link #reclaimEverythingLater()} when a server starts.
      */
     void reclaim(long heapId, Lineage suspects) {
         for (int attempt = 1; ; attempt++) {
@@ -689,11 +708,11 @@ public final class PgHeapStore {
     // Heap rows, tokens and checkpoints
 
     /** The heap row as this transaction sees it. */
-    private record HeapRow(long heapId, int lineSize, long nextEpoch, long token, String holder, Instant expiresAt,
+    private record HeapRow(long heapId, int lineSize, long token, String holder, Instant expiresAt,
                            Long openEpoch, Lineage openLineage, Long openBase, long openBaseLineCount) {
     }
 
-    private static final String HEAP_COLUMNS = "heap_id, line_size, next_epoch, fencing_token, lease_holder,"
+    private static final String HEAP_COLUMNS = "heap_id, line_size, fencing_token, lease_holder,"
             + " lease_expires_at, open_epoch, open_lineage::text, open_base_checkpoint, open_base_line_count";
 
     private static HeapRow lockHeap(Connection c, String app) throws SQLException {
@@ -708,12 +727,20 @@ public final class PgHeapStore {
                 if (!rs.next()) {
                     return null;
                 }
-                Timestamp expires = rs.getTimestamp(6);
-                return new HeapRow(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-                        expires == null ? null : expires.toInstant(), (Long) rs.getObject(7),
-                        rs.getString(8) == null ? null : Lineage.parse(rs.getString(8)),
-                        (Long) rs.getObject(9), rs.getLong(10));
+                Timestamp expires = rs.getTimestamp(5);
+                return new HeapRow(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
+                        expires == null ? null : expires.toInstant(), (Long) rs.getObject(6),
+                        rs.getString(7) == null ? null : Lineage.parse(rs.getString(7)),
+                        (Long) rs.getObject(8), rs.getLong(9));
             }
+        }
+    }
+
+    private static long nextval(Connection c, String sequence) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('" + sequence + "')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -744,7 +771,7 @@ public final class PgHeapStore {
         }
         if (token != current) {
             throw new StoreException(StoreException.Reason.STALE_TOKEN, "fencing token " + token
-                    + " is stale: app '" + app + "' is now leased to device '" + holder + "' with token " + current
+                    + " is stale: app '" + app + "' is now leased to device '" + holder + "' under a newer lease"
                     + "; nothing was changed");
         }
     }
@@ -972,9 +999,13 @@ public final class PgHeapStore {
                 throw StoreException.invalid("line " + w.lineId() + " is written twice in one transaction");
             }
         }
+        Set<Long> deleted = new HashSet<>();
         for (long d : deletes) {
             if (seen.contains(d)) {
                 throw StoreException.invalid("line " + d + " is both written and deleted in one transaction");
+            }
+            if (!deleted.add(d)) {
+                throw StoreException.invalid("line " + d + " is deleted twice in one transaction");
             }
         }
     }
@@ -1033,6 +1064,15 @@ public final class PgHeapStore {
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
+    }
+
+    /** A read-only REPEATABLE READ transaction: every statement of {@code work} sees one snapshot. */
+    private <T> T inSnapshot(SqlWork<T> work) {
+        return inTransaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            return work.run(c);
+        });
     }
 
     private <T> T withConnection(SqlWork<T> work) {

@@ -11,7 +11,9 @@ import java.util.Arrays;
 /**
  * Reclaims line versions that no view needs any more. The views of a heap are its retained checkpoints
  * and its open epoch; a version is needed when it is the newest version of its line within some view's
- * lineage.
+ * lineage. While an epoch is open, its base (the open lineage without the open epoch) counts as a view
+ * too, so what the open epoch shadows stays until it is committed or discarded, and the commit's line
+ * count stays exact even if the base checkpoint was deleted meanwhile.
  *
  * <p><b>Safe outside the change that made the garbage.</b> Garbage stays garbage: a new view only ever
  * needs versions an existing view needs (a commit's checkpoint sees what the open epoch sees; a new open
@@ -57,11 +59,13 @@ final class VersionReclaimer {
         Lineage examine = suspects.union(remaining.complement());
         long[] candidates = candidates(c, heapId, examine);
         String open = openLineage == null ? null : openLineage.toString();
+        String openBase = openLineage == null ? null : openLineage.withoutLast().toString();
         long deleted = 0;
         try (PreparedStatement garbage = c.prepareStatement(
                 "WITH views AS ("
                         + "  SELECT checkpoint_id AS vid, lineage FROM checkpoint WHERE heap_id = ?"
-                        + "  UNION ALL SELECT -1, ?::int8multirange WHERE ?::text IS NOT NULL),"
+                        + "  UNION ALL SELECT -1, ?::int8multirange WHERE ?::text IS NOT NULL"
+                        + "  UNION ALL SELECT -2, ?::int8multirange WHERE ?::text IS NOT NULL),"
                         + " needed AS ("
                         + "  SELECT DISTINCT ON (w.vid, v.line_id) v.line_id, v.epoch FROM views w"
                         + "  JOIN line_version v ON v.heap_id = ? AND v.line_id = ANY (?) AND v.epoch <@ w.lineage"
@@ -75,16 +79,12 @@ final class VersionReclaimer {
                 java.sql.Array chunk = PgHeapStore.longArray(c,
                         Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
                 garbage.setLong(1, heapId);
-                garbage.setString(2, open);
-                if (open == null) {
-                    garbage.setNull(3, Types.VARCHAR);
-                } else {
-                    garbage.setString(3, open);
-                }
-                garbage.setLong(4, heapId);
-                garbage.setArray(5, chunk);
+                setView(garbage, 2, open);
+                setView(garbage, 4, openBase);
                 garbage.setLong(6, heapId);
                 garbage.setArray(7, chunk);
+                garbage.setLong(8, heapId);
+                garbage.setArray(9, chunk);
                 deleted += garbage.executeUpdate();
                 hidingNothing.setLong(1, heapId);
                 hidingNothing.setArray(2, chunk);
@@ -92,6 +92,16 @@ final class VersionReclaimer {
             }
         }
         return deleted;
+    }
+
+    /** Binds a view's lineage twice: as the range and as the "is there such a view" test. */
+    private static void setView(PreparedStatement ps, int index, String lineage) throws SQLException {
+        ps.setString(index, lineage);
+        if (lineage == null) {
+            ps.setNull(index + 1, Types.VARCHAR);
+        } else {
+            ps.setString(index + 1, lineage);
+        }
     }
 
     /** The lines with a version in one of the epochs of {@code examine}, ascending. */

@@ -45,4 +45,11 @@ class LineageTest {
             assertThat(a.complement().contains(e)).isEqualTo(!a.contains(e));
         }
     }
+
+    @Test
+    void withoutLastDropsTheNewestEpoch() {
+        assertThat(Lineage.parse("{[1,5)}").withoutLast()).hasToString("{[1,4)}");
+        assertThat(Lineage.parse("{[1,3),[7,8)}").withoutLast()).hasToString("{[1,3)}");
+        assertThat(Lineage.empty().withoutLast().isEmpty()).isTrue();
+    }
 }

@@ -266,6 +266,24 @@ class PgHeapStoreTest {
     }
 
     @Test
+    void aZombieOfADeletedAppIsFencedFromTheAppCreatedAgainUnderItsName() {
+        String app = TestHeaps.app("reborn");
+        long old = open(app, "dev-a").lease().fencingToken();
+        write(app, old, 1, 1);
+        long oldCp = commit(app, old, "dev-a");
+        store.deleteApp(app, true);
+
+        OpenResult reborn = open(app, "dev-b");
+        assertThat(reborn.created()).isTrue();
+        assertThat(reborn.lease().fencingToken()).isGreaterThan(old);
+        assertThatThrownBy(() -> write(app, old, 1, 99)).hasMessageContaining("stale");
+        assertThatThrownBy(() -> readHolder(app, old, 1)).hasMessageContaining("stale");
+        long newCp = commit(app, reborn.lease().fencingToken(), "dev-b");
+        assertThat(newCp).isGreaterThan(oldCp);   // checkpoint ids are never reused
+        assertThat(contents(app, 0, newCp)).isEmpty();
+    }
+
+    @Test
     void anUnexpiredLeaseHeldByAnotherDeviceIsNamedWithItsExpiry() {
         String app = TestHeaps.app("held");
         OpenResult a = open(app, "dev-a");
@@ -408,6 +426,20 @@ class PgHeapStoreTest {
     }
 
     @Test
+    void deletingTheOpenEpochsBaseKeepsTheNextCheckpointsLineCountExact() {
+        String app = TestHeaps.app("basegone");
+        long t = open(app, "dev-a").lease().fencingToken();
+        write(app, t, 1, 1);
+        write(app, t, 2, 2);
+        long base = commit(app, t, "dev-a");
+        write(app, t, 1, 10);                     // shadows the base's version of line 1 in the open epoch
+        store.deleteCheckpoint(app, base);
+        CheckpointRecord next = store.commit(app, t, "dev-a", new byte[0], Map.of(), List.of(), NONE).checkpoint();
+        assertThat(next.lineCount()).isEqualTo(2);
+        assertThat(contents(app, 0, next.checkpointId())).isEqualTo(Map.of(1L, 10, 2L, 2));
+    }
+
+    @Test
     void deletingAnAppRemovesEverythingButNotWhileLeasedUnlessForced() {
         String app = TestHeaps.app("delapp");
         OpenResult o = open(app, "dev-a");
@@ -441,6 +473,8 @@ class PgHeapStoreTest {
                 StoreException.Reason.INVALID_ARGUMENT, "written twice");
         assertReason(() -> store.writeUncommitted(app, t, List.of(new LineData(2, line(LS, 2))), new long[] {2}),
                 StoreException.Reason.INVALID_ARGUMENT, "both written and deleted");
+        assertReason(() -> store.writeUncommitted(app, t, List.of(), new long[] {3, 3}),
+                StoreException.Reason.INVALID_ARGUMENT, "deleted twice");
         assertReason(() -> store.writeUncommitted(app, 0, List.of(new LineData(2, line(LS, 2))), NONE),
                 StoreException.Reason.STALE_TOKEN, "need the heap lease");
         assertReason(() -> readCheckpoint(TestHeaps.app("ghost"), 0, 1), StoreException.Reason.NOT_FOUND, "no app named");
@@ -527,8 +561,13 @@ class PgHeapStoreTest {
                     assertThat(contents(app, 0, e.getKey())).as("history %d step %d: checkpoint %d", history, step, e.getKey())
                             .isEqualTo(e.getValue());
                 }
-                assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId)
+                List<CheckpointRecord> listed = store.listCheckpoints(app);
+                assertThat(listed).extracting(CheckpointRecord::checkpointId)
                         .containsExactlyElementsOf(checkpoints.descendingKeySet());
+                for (CheckpointRecord c : listed) {
+                    assertThat(c.lineCount()).as("history %d step %d: lines of checkpoint %d", history, step,
+                            c.checkpointId()).isEqualTo(checkpoints.get(c.checkpointId()).size());
+                }
                 if (!baseDeletedWhileOpen) {
                     assertThat(garbageRows(o.heapId())).as("history %d step %d: unneeded versions", history, step).isZero();
                 }
