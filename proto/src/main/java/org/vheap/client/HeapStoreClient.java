@@ -1,7 +1,9 @@
 package org.vheap.client;
 
 import io.grpc.Channel;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,10 +47,57 @@ public final class HeapStoreClient {
      * {@link io.grpc.StatusRuntimeException} the server sent.
      */
     public CommitCheckpointResponse commit(CommitHeader header, List<Line> writes, List<Long> deletes, int batchBytes) {
+        return commit(messages(header, writes, deletes, batchBytes));
+    }
+
+    /** The messages of a commit: the header, then the lines in batches of about {@code batchBytes}. */
+    public static List<CommitCheckpointRequest> messages(CommitHeader header, List<Line> writes, List<Long> deletes,
+                                                         int batchBytes) {
+        List<CommitCheckpointRequest> messages = new ArrayList<>();
+        messages.add(CommitCheckpointRequest.newBuilder().setHeader(header).build());
+        LineBatch.Builder batch = LineBatch.newBuilder();
+        long size = 0;
+        for (Line l : writes) {
+            batch.addWrites(l);
+            size += l.getData().size() + 16;
+            if (size >= batchBytes) {
+                messages.add(CommitCheckpointRequest.newBuilder().setLines(batch).build());
+                batch = LineBatch.newBuilder();
+                size = 0;
+            }
+        }
+        batch.addAllDeleteLineIds(deletes);
+        if (batch.getWritesCount() > 0 || batch.getDeleteLineIdsCount() > 0) {
+            messages.add(CommitCheckpointRequest.newBuilder().setLines(batch).build());
+        }
+        return messages;
+    }
+
+    /**
+     * Commits a checkpoint made of these messages (header first), sending them as fast as gRPC flow
+     * control lets and no faster, and stopping early if the server refuses.
+     */
+    public CommitCheckpointResponse commit(List<CommitCheckpointRequest> messages) {
         CompletableFuture<CommitCheckpointResponse> done = new CompletableFuture<>();
-        StreamObserver<CommitCheckpointRequest> requests = HeapStoreGrpc.newStub(channel)
-                .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
-                .commitCheckpoint(new StreamObserver<>() {
+        HeapStoreGrpc.newStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).commitCheckpoint(
+                new ClientResponseObserver<CommitCheckpointRequest, CommitCheckpointResponse>() {
+                    private int next;
+                    private boolean closed;
+
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<CommitCheckpointRequest> requests) {
+                        requests.setOnReadyHandler(() -> {
+                            while (!closed && !done.isDone() && requests.isReady()) {
+                                if (next < messages.size()) {
+                                    requests.onNext(messages.get(next++));
+                                } else {
+                                    closed = true;
+                                    requests.onCompleted();
+                                }
+                            }
+                        });
+                    }
+
                     @Override
                     public void onNext(CommitCheckpointResponse r) {
                         done.complete(r);
@@ -64,26 +113,6 @@ public final class HeapStoreClient {
                         done.completeExceptionally(new IllegalStateException("the server closed the commit without an answer"));
                     }
                 });
-        requests.onNext(CommitCheckpointRequest.newBuilder().setHeader(header).build());
-        LineBatch.Builder batch = LineBatch.newBuilder();
-        long size = 0;
-        for (Line l : writes) {
-            if (done.isDone()) {
-                break;   // the server already refused: stop sending
-            }
-            batch.addWrites(l);
-            size += l.getData().size() + 16;
-            if (size >= batchBytes) {
-                requests.onNext(CommitCheckpointRequest.newBuilder().setLines(batch).build());
-                batch = LineBatch.newBuilder();
-                size = 0;
-            }
-        }
-        batch.addAllDeleteLineIds(deletes);
-        if (batch.getWritesCount() > 0 || batch.getDeleteLineIdsCount() > 0) {
-            requests.onNext(CommitCheckpointRequest.newBuilder().setLines(batch).build());
-        }
-        requests.onCompleted();
         try {
             return done.get(deadlineMillis + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

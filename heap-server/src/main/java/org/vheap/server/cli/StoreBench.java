@@ -8,8 +8,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
@@ -28,10 +26,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitCheckpointRequest;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
@@ -720,54 +717,15 @@ final class StoreBench implements Callable<Integer> {
      * Commits a checkpoint with these line batches, sending them as fast as gRPC flow control lets;
      * returns the nanoseconds from the start of the call to the response.
      */
-    private long commit(List<CommitCheckpointRequest> batches) throws Exception {
+    private long commit(List<CommitCheckpointRequest> batches) {
         renew();
-        CommitCheckpointRequest header = CommitCheckpointRequest.newBuilder().setHeader(CommitHeader.newBuilder()
-                .setApp(app).setFencingToken(token).setDevice(DEVICE).setVmState(ByteString.copyFromUtf8("bench"))).build();
-        CompletableFuture<CommitCheckpointResponse> done = new CompletableFuture<>();
+        List<CommitCheckpointRequest> messages = new ArrayList<>(batches.size() + 1);
+        messages.add(CommitCheckpointRequest.newBuilder().setHeader(CommitHeader.newBuilder()
+                .setApp(app).setFencingToken(token).setDevice(DEVICE).setVmState(ByteString.copyFromUtf8("bench"))).build());
+        messages.addAll(batches);
+        HeapStoreClient client = new HeapStoreClient(channel, TimeUnit.SECONDS.toMillis(commitDeadlineSeconds()));
         long t0 = System.nanoTime();
-        HeapStoreGrpc.newStub(channel).withDeadlineAfter(commitDeadlineSeconds(), TimeUnit.SECONDS).commitCheckpoint(
-                new ClientResponseObserver<CommitCheckpointRequest, CommitCheckpointResponse>() {
-                    private int next = -1;
-                    private boolean closed;
-
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<CommitCheckpointRequest> requests) {
-                        requests.setOnReadyHandler(() -> {
-                            while (!closed && !done.isDone() && requests.isReady()) {
-                                if (next < 0) {
-                                    requests.onNext(header);
-                                } else if (next < batches.size()) {
-                                    requests.onNext(batches.get(next));
-                                } else {
-                                    closed = true;
-                                    requests.onCompleted();
-                                }
-                                next++;
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onNext(CommitCheckpointResponse r) {
-                        done.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        CommitCheckpointResponse r;
-        try {
-            r = done.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+        CommitCheckpointResponse r = client.commit(messages);
         long t = System.nanoTime() - t0;
         long sent = batches.stream().mapToLong(b -> b.getLines().getWritesCount()).sum();
         if (r.getCheckpoint().getLinesWritten() < sent) {
