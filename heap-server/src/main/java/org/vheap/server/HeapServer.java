@@ -7,6 +7,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.server.grpc.HeapStoreService;
@@ -20,10 +22,15 @@ import org.vheap.server.store.PgHeapStore;
 public final class HeapServer {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final ExecutorService flushes = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "vheap-commit-flush");
+        t.setDaemon(true);
+        return t;
+    });
 
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store) {
         this.server = builder
-                .addService(new HeapStoreService(store))
+                .addService(new HeapStoreService(store, flushes))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -51,6 +58,10 @@ public final class HeapServer {
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        flushes.shutdown();
+        if (!flushes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            flushes.shutdownNow();
         }
     }
 

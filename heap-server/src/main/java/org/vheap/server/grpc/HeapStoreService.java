@@ -4,10 +4,14 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -50,13 +54,21 @@ import org.vheap.server.store.PgHeapStore;
  */
 public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     /** A commit stream writes its lines to the open epoch ahead of the commit once it buffers this much. */
-    static final int COMMIT_BUFFER_BYTES = 8 << 20;
+    static final int COMMIT_BUFFER_BYTES = 4 << 20;
+    /** Pre-flushes of one commit stream in flight at once (each holds one buffer and one connection). */
+    static final int COMMIT_FLUSHES_IN_FLIGHT = 2;
     private static final int DEFAULT_CHUNK_BYTES = 1 << 20;
 
     private final PgHeapStore store;
+    private final Executor flushExecutor;
 
-    public HeapStoreService(PgHeapStore store) {
+    /**
+     * @param flushExecutor runs a commit stream's pre-flushes, so the stream goes on receiving while
+     *                      earlier lines are written
+     */
+    public HeapStoreService(PgHeapStore store, Executor flushExecutor) {
         this.store = store;
+        this.flushExecutor = flushExecutor;
     }
 
     @Override
@@ -201,9 +213,11 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     /**
      * One checkpoint commit. Lines are buffered (last write of a line wins) and, past
-     * {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time; the commit itself, with the
-     * rest of the lines and the VM state, is one store transaction run when the client half-closes. If the
-     * stream fails, nothing is published: lines written ahead stay uncommitted in the open epoch.
+     * {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time, up to
+     * {@link #COMMIT_FLUSHES_IN_FLIGHT} buffers at once while the stream goes on; the commit itself, with
+     * the rest of the lines and the VM state, is one store transaction run when the client half-closes and
+     * every pre-flush has finished. If the stream or a pre-flush fails, nothing is published: lines written
+     * ahead stay uncommitted in the open epoch.
      */
     private final class CommitStream implements StreamObserver<CommitCheckpointRequest> {
         private final StreamObserver<CommitCheckpointResponse> out;
@@ -212,6 +226,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         private final Set<Long> deletes = new LinkedHashSet<>();
         private long bufferedBytes;
         private boolean failed;
+        private final ArrayDeque<CompletableFuture<Void>> flushes = new ArrayDeque<>();
 
         CommitStream(StreamObserver<CommitCheckpointResponse> out) {
             this.out = out;
@@ -256,11 +271,26 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                 deletes.add(id);
             }
             if (bufferedBytes >= COMMIT_BUFFER_BYTES) {
-                store.writeUncommitted(header.getApp(), header.getFencingToken(), new ArrayList<>(writes.values()),
-                        ProtoMapping.ids(new ArrayList<>(deletes)));
+                while (flushes.size() >= COMMIT_FLUSHES_IN_FLIGHT) {
+                    awaitFlush(flushes.poll());
+                }
+                List<LineData> lines = new ArrayList<>(writes.values());
+                long[] gone = ProtoMapping.ids(new ArrayList<>(deletes));
+                String app = header.getApp();
+                long token = header.getFencingToken();
+                flushes.add(CompletableFuture.runAsync(() -> store.writeUncommitted(app, token, lines, gone), flushExecutor));
                 writes.clear();
                 deletes.clear();
                 bufferedBytes = 0;
+            }
+        }
+
+        /** Waits for one pre-flush; its failure becomes this stream's. */
+        private void awaitFlush(CompletableFuture<Void> flush) {
+            try {
+                flush.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
             }
         }
 
@@ -281,6 +311,9 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             }
             CommitResult r;
             try {
+                while (!flushes.isEmpty()) {
+                    awaitFlush(flushes.poll());
+                }
                 r = store.commit(header.getApp(), header.getFencingToken(), header.getDevice(),
                         header.getVmState().toByteArray(), header.getMetadataMap(), new ArrayList<>(writes.values()),
                         ProtoMapping.ids(new ArrayList<>(deletes)));

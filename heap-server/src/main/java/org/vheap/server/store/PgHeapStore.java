@@ -273,13 +273,15 @@ public final class PgHeapStore {
 
     /**
      * A flush (writes and deletions, no reads) in one auto-committed statement, one database round trip:
-     * the heap row is locked, the token and every line's length checked, and the versions written only if
-     * all checks pass; the answer row says which check failed, if any.
+     * the heap row is share-locked, the token and every line's length checked, and the versions written
+     * only if all checks pass; the answer row says which check failed, if any.
      */
     private void writeInOneStatement(String app, long token, List<LineData> writes, long[] deletes) {
         withConnection(c -> {
+            // FOR SHARE: flushes of one heap may run side by side; a takeover, close or commit (FOR UPDATE)
+            // waits for them, so the token checked here cannot change before the versions are in
             try (PreparedStatement ps = c.prepareStatement("WITH h AS (SELECT heap_id, line_size, fencing_token,"
-                    + "  lease_holder, open_epoch FROM heap WHERE app_name = ? FOR UPDATE),"
+                    + "  lease_holder, open_epoch FROM heap WHERE app_name = ? FOR SHARE),"
                     + " t AS (SELECT * FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)),"
                     + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
                     + "  AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
