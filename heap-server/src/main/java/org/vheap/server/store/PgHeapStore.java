@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -293,17 +295,22 @@ public final class PgHeapStore {
                     + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = NULL RETURNING 1)"
                     + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok),"
                     + " (SELECT count(*) FROM w), (SELECT count(*) FROM x) FROM h")) {
-                Long[] ids = new Long[writes.size()];
-                byte[][] data = new byte[writes.size()][];
+                // ascending line ids: flushes running side by side take row locks in one order (no deadlock)
+                List<LineData> sorted = new ArrayList<>(writes);
+                sorted.sort(Comparator.comparingLong(LineData::lineId));
+                Long[] ids = new Long[sorted.size()];
+                byte[][] data = new byte[sorted.size()][];
                 for (int i = 0; i < ids.length; i++) {
-                    ids[i] = writes.get(i).lineId();
-                    data[i] = writes.get(i).data();
+                    ids[i] = sorted.get(i).lineId();
+                    data[i] = sorted.get(i).data();
                 }
+                long[] gone = deletes.clone();
+                Arrays.sort(gone);
                 ps.setString(1, app);
                 ps.setArray(2, c.createArrayOf("int8", ids));
                 ps.setArray(3, c.createArrayOf("bytea", data));
                 ps.setLong(4, token);
-                ps.setArray(5, longArray(c, deletes));
+                ps.setArray(5, longArray(c, gone));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw noSuchApp(app);
