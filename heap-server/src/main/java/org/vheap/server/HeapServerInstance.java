@@ -53,8 +53,8 @@ public final class HeapServerInstance implements AutoCloseable {
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true);
+            store.reclaimEverythingLater();   // before serving: a failure here leaves nothing running
             HeapServer server = new HeapServer(builder, store).start();
-            store.reclaimEverythingLater();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());

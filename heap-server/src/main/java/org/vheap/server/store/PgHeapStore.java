@@ -37,15 +37,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Versions.</b> A line's content in a view (checkpoint or open epoch) is its version with the highest
  * epoch in the view's {@link Lineage}; a NULL version is a deletion. Versions no retained checkpoint and no
- * open epoch can see are reclaimed by {@link VersionReclaimer} whenever a view goes away (pruning, takeover,
- * close, checkpoint deletion).
+ * open epoch can see are reclaimed by {@link VersionReclaimer} after the change that made them garbage
+ * (a commit, pruning, takeover, close, checkpoint deletion) has committed, on the reclaim executor.
  *
- * <p><b>Concurrency.</b> Every change locks the heap row ({@code SELECT ... FOR UPDATE}), so changes to one
- * heap are serial and a takeover waits for a write in flight; reads of one view are single statements or
- * run in one REPEATABLE READ transaction, so they see one consistent state.
+ * <p><b>Concurrency.</b> Opening, closing, committing and deleting lock the heap row
+ * ({@code SELECT ... FOR UPDATE}); flushes share-lock it, so they may run side by side while a takeover
+ * still waits for every flush in flight. Reads of one view are single statements or run in one REPEATABLE
+ * READ transaction, so they see one consistent state.
  *
- * <p><b>Risks.</b> Reclaiming scans the version index of the heap (cost grows with the heap's size, not the
- * change's); a heap row lock is held for the length of a commit.
+ * <p><b>Risks.</b> The heap row is locked for the length of a commit; reclaiming examines every line written
+ * since the oldest retained checkpoint, so its cost follows the heap's recent activity.
  */
 public final class PgHeapStore {
     private static final Logger log = LoggerFactory.getLogger(PgHeapStore.class);
@@ -120,8 +121,7 @@ public final class PgHeapStore {
                     ? newestCheckpoint(c, h)
                     : checkpoint(c, h, req.baseCheckpointId());
             if (base == null && req.baseCheckpointId() != 0) {
-                throw StoreException.notFound("app '" + req.app() + "' has no checkpoint " + req.baseCheckpointId()
-                        + " (list them with: vheap checkpoints --app " + req.app() + ")");
+                throw noSuchCheckpoint(req.app(), req.baseCheckpointId());
             }
             Lineage baseLineage = base == null ? Lineage.empty() : lineageOf(c, h.heapId, base.checkpointId());
             long discarded = 0;
@@ -256,7 +256,7 @@ public final class PgHeapStore {
                             if (token != 0) {
                                 checkToken(app, token, rs.getLong(2), rs.getString(3));
                             } else if (checkpointId != 0 && rs.getObject(4) == null) {
-                                throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                                throw noSuchCheckpoint(app, checkpointId);
                             }
                         }
                         byte[] data = rs.getBytes(6);
@@ -287,28 +287,20 @@ public final class PgHeapStore {
                     + " t AS (SELECT * FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)),"
                     + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
                     + "  AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
+                    // data-modifying CTEs run whether or not the outer query reads them
                     + " w AS (INSERT INTO line_version (heap_id, line_id, epoch, data)"
                     + "  SELECT ok.heap_id, t.id, ok.open_epoch, t.d FROM ok, t"
-                    + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data RETURNING 1),"
+                    + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data),"
                     + " x AS (INSERT INTO line_version (heap_id, line_id, epoch, data)"
                     + "  SELECT ok.heap_id, x.id, ok.open_epoch, NULL FROM ok, unnest(?::int8[]) AS x(id)"
-                    + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = NULL RETURNING 1)"
-                    + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok),"
-                    + " (SELECT count(*) FROM w), (SELECT count(*) FROM x) FROM h")) {
-                // ascending line ids: flushes running side by side take row locks in one order (no deadlock)
-                List<LineData> sorted = new ArrayList<>(writes);
-                sorted.sort(Comparator.comparingLong(LineData::lineId));
-                Long[] ids = new Long[sorted.size()];
-                byte[][] data = new byte[sorted.size()][];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = sorted.get(i).lineId();
-                    data[i] = sorted.get(i).data();
-                }
+                    + "  ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = NULL)"
+                    + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok) FROM h")) {
                 long[] gone = deletes.clone();
-                Arrays.sort(gone);
+                Arrays.sort(gone);   // one lock order for side-by-side flushes, as in lineArrays
+                Array[] lines = lineArrays(c, writes);
                 ps.setString(1, app);
-                ps.setArray(2, c.createArrayOf("int8", ids));
-                ps.setArray(3, c.createArrayOf("bytea", data));
+                ps.setArray(2, lines[0]);
+                ps.setArray(3, lines[1]);
                 ps.setLong(4, token);
                 ps.setArray(5, longArray(c, gone));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -360,25 +352,16 @@ public final class PgHeapStore {
         List<LineRange> sorted = new ArrayList<>(ranges.isEmpty() ? List.of(new LineRange(0, Long.MAX_VALUE)) : ranges);
         sorted.sort((a, b) -> Long.compare(a.first(), b.first()));
         inSnapshot(c -> {
+            HeapRow h = requireHeap(c, app, false);
+            long heapId = h.heapId;
             Lineage lineage;
-            long heapId;
             if (token != 0) {
-                HeapRow h = heapRow(c, app, false);
-                if (h == null) {
-                    throw noSuchApp(app);
-                }
                 checkToken(app, token, h.token, h.holder);
                 lineage = h.openLineage;
-                heapId = h.heapId;
             } else {
-                HeapRow h = heapRow(c, app, false);
-                if (h == null) {
-                    throw noSuchApp(app);
-                }
-                heapId = h.heapId;
                 CheckpointRecord cp = checkpointId == 0 ? newestCheckpoint(c, h) : checkpoint(c, h, checkpointId);
                 if (cp == null && checkpointId != 0) {
-                    throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                    throw noSuchCheckpoint(app, checkpointId);
                 }
                 lineage = cp == null ? Lineage.empty() : lineageOf(c, heapId, cp.checkpointId());
             }
@@ -563,11 +546,7 @@ public final class PgHeapStore {
     public List<CheckpointRecord> listCheckpoints(String app) {
         HeapNames.checkApp(app);
         return inSnapshot(c -> {
-            HeapRow h = heapRow(c, app, false);
-            if (h == null) {
-                throw noSuchApp(app);
-            }
-            return checkpoints(c, h, 0, Integer.MAX_VALUE);
+            return checkpoints(c, requireHeap(c, app, false), 0, Integer.MAX_VALUE);
         });
     }
 
@@ -575,14 +554,10 @@ public final class PgHeapStore {
     public Map.Entry<CheckpointRecord, byte[]> checkpointWithState(String app, long checkpointId) {
         HeapNames.checkApp(app);
         return inSnapshot(c -> {
-            HeapRow h = heapRow(c, app, false);
-            if (h == null) {
-                throw noSuchApp(app);
-            }
+            HeapRow h = requireHeap(c, app, false);
             CheckpointRecord cp = checkpointId == 0 ? newestCheckpoint(c, h) : checkpoint(c, h, checkpointId);
             if (cp == null) {
-                throw StoreException.notFound(checkpointId == 0 ? "app '" + app + "' has no checkpoint yet"
-                        : "app '" + app + "' has no checkpoint " + checkpointId);
+                throw noSuchCheckpoint(app, checkpointId);
             }
             return Map.entry(cp, vmState(c, h.heapId, cp.checkpointId()));
         });
@@ -592,10 +567,7 @@ public final class PgHeapStore {
         HeapNames.checkApp(app);
         Garbage garbage = new Garbage();
         inTransaction(c -> {
-            HeapRow h = lockHeap(c, app);
-            if (h == null) {
-                throw noSuchApp(app);
-            }
+            HeapRow h = requireHeap(c, app, true);
             Lineage removed;
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ? RETURNING lineage::text")) {
@@ -603,7 +575,7 @@ public final class PgHeapStore {
                 ps.setLong(2, checkpointId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw StoreException.notFound("app '" + app + "' has no checkpoint " + checkpointId);
+                        throw noSuchCheckpoint(app, checkpointId);
                     }
                     removed = Lineage.parse(rs.getString(1));
                 }
@@ -617,10 +589,7 @@ public final class PgHeapStore {
     public void deleteApp(String app, boolean force) {
         HeapNames.checkApp(app);
         inTransaction(c -> {
-            HeapRow h = lockHeap(c, app);
-            if (h == null) {
-                throw noSuchApp(app);
-            }
+            HeapRow h = requireHeap(c, app, true);
             if (!force && h.holder != null && h.expiresAt.isAfter(clock.instant())) {
                 throw new StoreException(StoreException.Reason.CONFLICT, "app '" + app + "' is leased to device '"
                         + h.holder + "' until " + h.expiresAt + "; stop it first, or delete with force");
@@ -718,11 +687,13 @@ public final class PgHeapStore {
 
     /** The heap row as this transaction sees it. */
     private record HeapRow(long heapId, int lineSize, long token, String holder, Instant expiresAt,
-                           Long openEpoch, Lineage openLineage, Long openBase, long openBaseLineCount) {
+                           Long openEpoch, Lineage openLineage, Long openBase, long openBaseLineCount,
+                           Instant createdAt) {
     }
 
     private static final String HEAP_COLUMNS = "heap_id, line_size, fencing_token, lease_holder,"
-            + " lease_expires_at, open_epoch, open_lineage::text, open_base_checkpoint, open_base_line_count";
+            + " lease_expires_at, open_epoch, open_lineage::text, open_base_checkpoint, open_base_line_count,"
+            + " created_at";
 
     private static HeapRow lockHeap(Connection c, String app) throws SQLException {
         return heapRow(c, app, true);
@@ -740,7 +711,7 @@ public final class PgHeapStore {
                 return new HeapRow(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
                         expires == null ? null : expires.toInstant(), (Long) rs.getObject(6),
                         rs.getString(7) == null ? null : Lineage.parse(rs.getString(7)),
-                        (Long) rs.getObject(8), rs.getLong(9));
+                        (Long) rs.getObject(8), rs.getLong(9), rs.getTimestamp(10).toInstant());
             }
         }
     }
@@ -763,12 +734,18 @@ public final class PgHeapStore {
         }
     }
 
-    /** Locks the heap and checks that {@code token} is the current lease's. */
-    private static HeapRow requireLeaseHolder(Connection c, String app, long token) throws SQLException {
-        HeapRow h = lockHeap(c, app);
+    /** The heap row, locked for update if asked; NOT_FOUND when there is no such app. */
+    private static HeapRow requireHeap(Connection c, String app, boolean forUpdate) throws SQLException {
+        HeapRow h = heapRow(c, app, forUpdate);
         if (h == null) {
             throw noSuchApp(app);
         }
+        return h;
+    }
+
+    /** Locks the heap and checks that {@code token} is the current lease's. */
+    private static HeapRow requireLeaseHolder(Connection c, String app, long token) throws SQLException {
+        HeapRow h = requireHeap(c, app, true);
         checkToken(app, token, h.token, h.holder);
         return h;
     }
@@ -864,18 +841,15 @@ public final class PgHeapStore {
             return null;
         }
         int count;
-        Instant created;
-        try (PreparedStatement ps = c.prepareStatement("SELECT created_at,"
-                + " (SELECT count(*) FROM checkpoint WHERE heap_id = h.heap_id) FROM heap h WHERE heap_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM checkpoint WHERE heap_id = ?")) {
             ps.setLong(1, h.heapId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                created = rs.getTimestamp(1).toInstant();
-                count = rs.getInt(2);
+                count = rs.getInt(1);
             }
         }
         LeaseGrant lease = h.holder == null ? null : new LeaseGrant(h.holder, h.token, h.expiresAt);
-        return new AppRecord(app, h.heapId, h.lineSize, created, lease, newestCheckpoint(c, h), count);
+        return new AppRecord(app, h.heapId, h.lineSize, h.createdAt, lease, newestCheckpoint(c, h), count);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -922,26 +896,36 @@ public final class PgHeapStore {
             int start = 0;
             while (start < writes.size()) {
                 int end = start;
-                long bytes = 0;
-                while (end < writes.size() && (end == start || bytes + writes.get(end).data().length <= WRITE_STATEMENT_BYTES)) {
-                    bytes += writes.get(end).data().length;
+                long batchBytes = 0;
+                while (end < writes.size() && (end == start || batchBytes + writes.get(end).data().length <= WRITE_STATEMENT_BYTES)) {
+                    batchBytes += writes.get(end).data().length;
                     end++;
                 }
-                List<LineData> batch = writes.subList(start, end);
-                Long[] ids = new Long[batch.size()];
-                byte[][] data = new byte[batch.size()][];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = batch.get(i).lineId();
-                    data[i] = batch.get(i).data();
-                }
+                Array[] lines = lineArrays(c, writes.subList(start, end));
                 ps.setLong(1, heapId);
                 ps.setLong(2, epoch);
-                ps.setArray(3, c.createArrayOf("int8", ids));
-                ps.setArray(4, c.createArrayOf("bytea", data));
+                ps.setArray(3, lines[0]);
+                ps.setArray(4, lines[1]);
                 ps.executeUpdate();
                 start = end;
             }
         }
+    }
+
+    /**
+     * The ids ({@code int8[]}) and data ({@code bytea[]}) of lines as two parallel arrays, in ascending id
+     * order: writers running side by side then take row locks in one order and cannot deadlock.
+     */
+    private static Array[] lineArrays(Connection c, List<LineData> lines) throws SQLException {
+        List<LineData> sorted = new ArrayList<>(lines);
+        sorted.sort(Comparator.comparingLong(LineData::lineId));
+        Long[] ids = new Long[sorted.size()];
+        byte[][] data = new byte[sorted.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = sorted.get(i).lineId();
+            data[i] = sorted.get(i).data();
+        }
+        return new Array[] {c.createArrayOf("int8", ids), c.createArrayOf("bytea", data)};
     }
 
     private static void deleteVersions(Connection c, long heapId, long epoch, long[] deletes) throws SQLException {
@@ -1049,6 +1033,12 @@ public final class PgHeapStore {
 
     private static StoreException noSuchApp(String app) {
         return StoreException.notFound("no app named '" + app + "'");
+    }
+
+    /** NOT_FOUND for checkpoint {@code id} of the app; id 0 means "the newest", i.e. there is none yet. */
+    private static StoreException noSuchCheckpoint(String app, long id) {
+        return StoreException.notFound(id == 0 ? "app '" + app + "' has no checkpoint yet"
+                : "app '" + app + "' has no checkpoint " + id + " (list them with: vheap checkpoints --app " + app + ")");
     }
 
     // ---------------------------------------------------------------------------------------------------
