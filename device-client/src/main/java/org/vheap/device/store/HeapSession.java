@@ -1,0 +1,58 @@
+package org.vheap.device.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One app's virtual heap, opened by one device under an exclusive writer lease (the seed's open store).
+ *
+ * <p>Reads see the session's view: the base checkpoint plus this session's own flushes. {@link #write}
+ * is a flush: the lines are stored but stay invisible to anyone else until {@link #commit} publishes them,
+ * together with everything flushed before, atomically. A line never written reads as absent ({@code null}),
+ * which the device treats as zero-filled.
+ *
+ * <p>Every call carries the lease's fencing token; once another device has taken the lease, calls fail
+ * with {@link StoreException.Reason#FENCED} and change nothing. Not thread-safe beyond what the
+ * implementations document: a device calls it from its paging and checkpoint code.
+ */
+public interface HeapSession extends AutoCloseable {
+
+    String app();
+
+    /** Bytes per line; fixed when the heap was created. */
+    int lineSize();
+
+    /** Whether this open created the heap (an empty heap: the VM boots a fresh app). */
+    boolean created();
+
+    /** The checkpoint this session started from; 0 when the heap has none. */
+    long baseCheckpointId();
+
+    /** The VM state saved with the base checkpoint; empty when there is none. */
+    byte[] baseVmState();
+
+    /** The lease's fencing token. */
+    long fencingToken();
+
+    /**
+     * Reads lines in one atomic transaction. The result is parallel to {@code lineIds}: each entry is the
+     * line's bytes (exactly {@link #lineSize()} long) or {@code null} for a line that does not exist.
+     */
+    byte[][] read(long[] lineIds);
+
+    /** Writes and deletes lines in one atomic transaction (a flush: uncommitted until a checkpoint). */
+    void write(List<LineImage> writes, long[] deletes);
+
+    /**
+     * Commits a checkpoint: these last writes and deletes, every earlier flush of this session and the VM
+     * state, atomically. Returns the new checkpoint's id.
+     */
+    long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata);
+
+    /** Extends the lease. */
+    void renewLease();
+
+    /** Releases the lease; uncommitted flushes are discarded. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,32 @@
+package org.vheap.device.store;
+
+/**
+ * The device's view of a heap store: where an application's virtual heap lives (the seed's "store",
+ * figures 11a-c). Implementations: {@link MemoryHeapStore} (in this process, for tests and
+ * {@code --store memory}) and {@link GrpcHeapStore} (a heap server, directly or through a gateway). A local
+ * flash store is a later, plain implementation of the same interface.
+ *
+ * <p>A store serves many apps. {@link #openHeap} takes the app's exclusive writer lease and returns a
+ * {@link HeapSession}, through which every line read, flush and checkpoint of that app goes. The system
+ * segment (read-only, content-addressed class files shared by every app) is store-wide.
+ *
+ * <p>Every method either completes or throws {@link StoreException}; none returns a partial result.
+ * Implementations are thread-safe.
+ */
+public interface HeapStore extends AutoCloseable {
+
+    /**
+     * Opens (and, when {@code request.create()}, creates) an app's heap and takes its lease.
+     *
+     * @throws StoreException {@code LEASE_HELD} while another device holds the lease, {@code NOT_FOUND}
+     *         when the app does not exist and create is false, {@code UNAVAILABLE} when unreachable
+     */
+    HeapSession openHeap(OpenRequest request);
+
+    /** The system segment of this store: content-addressed blobs shared by all apps. */
+    SystemSegmentStore systemSegment();
+
+    /** Releases connections; sessions still open are abandoned (their leases expire on the server). */
+    @Override
+    void close();
+}

@@ -1,0 +1,42 @@
+package org.vheap.device.vm.heap;
+
+/**
+ * Byte-addressed access to an app's virtual heap: what the interpreter, the allocator and the collector
+ * see. Addresses are virtual addresses ({@code long}, bytes); the implementation translates each one
+ * through the cache table to a frame of device memory, faulting the line in from the store on a miss
+ * (read barrier) and marking it dirty on a store (write barrier). See
+ * {@link org.vheap.device.vm.heap.paging.PagedHeap}.
+ *
+ * <p>Contract for callers: every access of N bytes is at an address that is a multiple of N, so no access
+ * straddles two lines. Never-written memory reads as zero. Only the VM's interpreter thread calls these.
+ */
+public interface HeapMemory {
+    byte getByte(long address);
+
+    void putByte(long address, byte value);
+
+    short getShort(long address);
+
+    void putShort(long address, short value);
+
+    char getChar(long address);
+
+    void putChar(long address, char value);
+
+    int getInt(long address);
+
+    void putInt(long address, int value);
+
+    long getLong(long address);
+
+    void putLong(long address, long value);
+
+    /** Copies {@code length} bytes as if through a temporary buffer (overlapping ranges are fine). */
+    void copy(long from, long to, long length);
+
+    /** Sets {@code length} bytes to zero. */
+    void zero(long address, long length);
+
+    /** Bytes per line. */
+    int lineSize();
+}
