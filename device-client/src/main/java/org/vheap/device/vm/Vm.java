@@ -1,0 +1,342 @@
+package org.vheap.device.vm;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.vheap.device.DeviceConsole;
+import org.vheap.device.store.BlobHash;
+import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.ObjectAllocator;
+import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.loader.ClassRegistry;
+import org.vheap.device.vm.loader.ClassSource;
+import org.vheap.device.vm.loader.VmClass;
+import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.thread.Scheduler;
+import org.vheap.device.vm.thread.VmThread;
+
+/**
+ * One app's virtual machine: the class table, the heap (allocation over paged memory), strings, mirrors,
+ * green threads and the console. The interpreter and the natives reach the VM's services through it.
+ * Everything is confined to the VM's interpreter host thread.
+ */
+public final class Vm {
+    private final HeapMemory memory;
+    private final ObjectAllocator allocator;
+    private final ClassRegistry classes;
+    private final Scheduler scheduler;
+    private final DeviceConsole console;
+    private final LongSupplier nanoClock;
+    private final LongSupplier millisClock;
+    private final Map<String, Integer> interned = new HashMap<>();
+    private final List<VmClass> awaitingMirror = new ArrayList<>();
+    private final Map<BlobHash, byte[]> classBlobs = new LinkedHashMap<>();
+    private final List<VmThread> threads = new ArrayList<>();
+    private VmClass classClass;
+    private VmClass stringClass;
+    private VmClass byteArrayClass;
+    private int classIdOffset;
+    private int componentTypeOffset;
+    private int stringValueOffset;
+    private int stringCoderOffset;
+    private int hashSeed = 0x2545F491;
+    private long bytecodes;
+    private Integer exitStatus;
+
+    public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, DeviceConsole console,
+              LongSupplier nanoClock, LongSupplier millisClock) {
+        this.memory = memory;
+        this.allocator = allocator;
+        this.console = console;
+        this.nanoClock = nanoClock;
+        this.millisClock = millisClock;
+        this.scheduler = new Scheduler(nanoClock);
+        this.classes = new ClassRegistry(source, this::defined);
+    }
+
+    /** Loads the classes every other one needs and gives all of them mirrors. */
+    public void bootClasses() {
+        classes.load("java/lang/Object");
+        classClass = classes.load("java/lang/Class");
+        classIdOffset = classClass.declaredField(ClassRegistry.CLASS_ID_FIELD).offset();
+        componentTypeOffset = classClass.declaredField("componentType").offset();
+        List<VmClass> early = new ArrayList<>(awaitingMirror);
+        awaitingMirror.clear();
+        for (VmClass c : early) {
+            makeMirror(c);
+        }
+        stringClass = classes.load("java/lang/String");
+        stringValueOffset = stringClass.declaredField("value").offset();
+        stringCoderOffset = stringClass.declaredField("coder").offset();
+        byteArrayClass = classes.load("[B");
+    }
+
+    private void defined(VmClass c, byte[] bytes) {
+        if (bytes != null) {
+            classBlobs.putIfAbsent(c.hash(), bytes);
+        }
+        if (classClass == null || classIdOffset == 0) {
+            awaitingMirror.add(c);
+        } else {
+            makeMirror(c);
+        }
+    }
+
+    private void makeMirror(VmClass c) {
+        int size = classes.layoutStatics(c, classClass.instanceBytes());
+        int ref = allocator.allocate(classClass.id(), size);
+        if (ref == 0) {
+            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
+        }
+        long a = ObjectLayout.address(ref);
+        memory.putInt(a + classIdOffset, c.id());
+        if (c.isArray()) {
+            memory.putInt(a + componentTypeOffset, c.component().mirror());
+        }
+        c.bindMirror(ref);
+    }
+
+    public HeapMemory memory() {
+        return memory;
+    }
+
+    public ClassRegistry classes() {
+        return classes;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public DeviceConsole console() {
+        return console;
+    }
+
+    public long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    public long currentTimeMillis() {
+        return millisClock.getAsLong();
+    }
+
+    public ObjectAllocator allocator() {
+        return allocator;
+    }
+
+    /** Class files loaded so far, by hash: what the system segment must hold for this heap. */
+    public Map<BlobHash, byte[]> classBlobs() {
+        return classBlobs;
+    }
+
+    public List<VmThread> threads() {
+        return threads;
+    }
+
+    public void countBytecodes(long n) {
+        bytecodes += n;
+    }
+
+    public long bytecodes() {
+        return bytecodes;
+    }
+
+    /** Set by Shutdown.halt0: the VM stops with this status. */
+    public void halt(int status) {
+        if (exitStatus == null) {
+            exitStatus = status;
+        }
+    }
+
+    public Integer exitStatus() {
+        return exitStatus;
+    }
+
+    // ---- objects ----
+
+    /** The class of a non-null object. */
+    public VmClass classOf(int ref) {
+        return classes.byId(memory.getInt(ObjectLayout.address(ref)));
+    }
+
+    /** A new zeroed instance, or OutOfMemoryError. */
+    public int newObject(VmClass c) {
+        int ref = allocator.allocate(c.id(), c.instanceBytes());
+        if (ref == 0) {
+            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
+        }
+        return ref;
+    }
+
+    /** A new zeroed array of an array class; NegativeArraySizeException or OutOfMemoryError. */
+    public int newArray(VmClass arrayClass, int length) {
+        if (length < 0) {
+            throw new JavaError("java/lang/NegativeArraySizeException", String.valueOf(length));
+        }
+        int ref = allocator.allocate(arrayClass.id(), ObjectLayout.arrayBytes(length, arrayClass.elementShift()));
+        if (ref == 0) {
+            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
+        }
+        memory.putInt(ObjectLayout.address(ref) + ObjectLayout.ARRAY_LENGTH_OFFSET, length);
+        return ref;
+    }
+
+    public int arrayLength(int ref) {
+        return memory.getInt(ObjectLayout.address(ref) + ObjectLayout.ARRAY_LENGTH_OFFSET);
+    }
+
+    /** Address of element {@code index} of an array with elements of {@code 1 << shift} bytes. */
+    public static long elementAddress(int array, int index, int shift) {
+        return ObjectLayout.address(array) + ObjectLayout.ARRAY_BASE_OFFSET + ((long) index << shift);
+    }
+
+    /** The identity hash of an object, assigned on first use and kept in its status word. */
+    public int identityHash(int ref) {
+        long a = ObjectLayout.address(ref) + ObjectLayout.STATUS_OFFSET;
+        int status = memory.getInt(a);
+        if ((status & ObjectLayout.STATUS_HASHED) != 0) {
+            return status >>> ObjectLayout.HASH_SHIFT;
+        }
+        int h;
+        do {
+            hashSeed ^= hashSeed << 13;
+            hashSeed ^= hashSeed >>> 17;
+            hashSeed ^= hashSeed << 5;
+            h = hashSeed & 0xFFFFFF;
+        } while (h == 0);
+        memory.putInt(a, status | ObjectLayout.STATUS_HASHED | (h << ObjectLayout.HASH_SHIFT));
+        return h;
+    }
+
+    /** A shallow copy (Object.clone). */
+    public int cloneObject(int ref) {
+        VmClass c = classOf(ref);
+        long bytes = c.isArray() ? ObjectLayout.arrayBytes(arrayLength(ref), c.elementShift()) : c.instanceBytes();
+        int copy = allocator.allocate(c.id(), bytes);
+        if (copy == 0) {
+            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
+        }
+        long from = ObjectLayout.address(ref);
+        long to = ObjectLayout.address(copy);
+        memory.copy(from + ObjectLayout.HEADER_BYTES, to + ObjectLayout.HEADER_BYTES, bytes - ObjectLayout.HEADER_BYTES);
+        return copy;
+    }
+
+    // ---- fields by name (for natives; the interpreter uses resolved offsets) ----
+
+    public VmField field(String owner, String name) {
+        VmField f = classes.load(owner).declaredField(name);
+        if (f == null) {
+            throw new IllegalStateException("no field " + owner + "." + name + " in this JDK");
+        }
+        return f;
+    }
+
+    public int getIntField(int ref, VmField f) {
+        return memory.getInt(ObjectLayout.address(ref) + f.offset());
+    }
+
+    public void putIntField(int ref, VmField f, int v) {
+        memory.putInt(ObjectLayout.address(ref) + f.offset(), v);
+    }
+
+    public long getLongField(int ref, VmField f) {
+        return memory.getLong(ObjectLayout.address(ref) + f.offset());
+    }
+
+    public void putLongField(int ref, VmField f, long v) {
+        memory.putLong(ObjectLayout.address(ref) + f.offset(), v);
+    }
+
+    public byte getByteField(int ref, VmField f) {
+        return memory.getByte(ObjectLayout.address(ref) + f.offset());
+    }
+
+    public void putByteField(int ref, VmField f, byte v) {
+        memory.putByte(ObjectLayout.address(ref) + f.offset(), v);
+    }
+
+    /** A static reference field's value (the class must be initialized). */
+    public int getStaticRef(VmClass c, String name) {
+        return memory.getInt(ObjectLayout.address(c.mirror()) + c.declaredField(name).offset());
+    }
+
+    // ---- mirrors ----
+
+    public int mirror(VmClass c) {
+        return c.mirror();
+    }
+
+    /** The class a java.lang.Class object stands for. */
+    public VmClass classOfMirror(int mirror) {
+        return classes.byId(memory.getInt(ObjectLayout.address(mirror) + classIdOffset));
+    }
+
+    // ---- strings ----
+
+    /** A new java.lang.String with this text (Latin-1 when it fits, else UTF-16 little-endian). */
+    public int newString(String s) {
+        boolean latin1 = true;
+        for (int i = 0; i < s.length() && latin1; i++) {
+            latin1 = s.charAt(i) <= 0xFF;
+        }
+        byte[] bytes = latin1 ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_16LE);
+        int value = newByteArray(bytes);
+        int str = newObject(stringClass);
+        long a = ObjectLayout.address(str);
+        memory.putInt(a + stringValueOffset, value);
+        memory.putByte(a + stringCoderOffset, (byte) (latin1 ? 0 : 1));
+        return str;
+    }
+
+    /** A new byte[] holding these bytes. */
+    public int newByteArray(byte[] bytes) {
+        int arr = newArray(byteArrayClass, bytes.length);
+        long base = elementAddress(arr, 0, 0);
+        for (int i = 0; i < bytes.length; i++) {
+            memory.putByte(base + i, bytes[i]);
+        }
+        return arr;
+    }
+
+    /** Reads a byte[] into the host. */
+    public byte[] bytesOf(int array, int offset, int length) {
+        byte[] b = new byte[length];
+        long base = elementAddress(array, offset, 0);
+        for (int i = 0; i < length; i++) {
+            b[i] = memory.getByte(base + i);
+        }
+        return b;
+    }
+
+    /** The text of a java.lang.String, or null for the null reference. */
+    public String hostString(int str) {
+        if (str == 0) {
+            return null;
+        }
+        long a = ObjectLayout.address(str);
+        int value = memory.getInt(a + stringValueOffset);
+        byte coder = memory.getByte(a + stringCoderOffset);
+        byte[] bytes = bytesOf(value, 0, arrayLength(value));
+        return new String(bytes, coder == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16LE);
+    }
+
+    /** The interned String for this text (string literals and String.intern). */
+    public int intern(String s) {
+        Integer ref = interned.get(s);
+        if (ref == null) {
+            ref = newString(s);
+            interned.put(s, ref);
+        }
+        return ref;
+    }
+
+    /** The interned strings (roots for the collector). */
+    public Map<String, Integer> internTable() {
+        return interned;
+    }
+}

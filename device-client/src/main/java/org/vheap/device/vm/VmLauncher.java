@@ -1,0 +1,245 @@
+package org.vheap.device.vm;
+
+import java.util.List;
+import org.vheap.device.vm.interp.CallSites;
+import org.vheap.device.vm.interp.Interpreter;
+import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.loader.VmClass;
+import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.natives.NativeLibrary;
+import org.vheap.device.vm.natives.Natives;
+import org.vheap.device.vm.thread.ThreadState;
+import org.vheap.device.vm.thread.VmThread;
+
+/**
+ * Boots the JDK's library on a fresh heap and runs a main class, as the {@code java} launcher does:
+ * creates the system and main thread groups and the main thread, runs {@code System.initPhase1}, loads and
+ * initializes the main class, calls {@code main(String[])}, schedules green threads until every non-daemon
+ * thread has ended, then runs {@code Shutdown.shutdown()}. Returns the exit status: {@code System.exit}'s
+ * argument, 1 if main ended with an uncaught exception, else 0.
+ *
+ * <p>Thread endings follow HotSpot: an uncaught exception goes to {@code Thread.dispatchUncaughtException}
+ * (which prints {@code Exception in thread "main" ...}), then {@code Thread.exit()} runs, then joiners wake.
+ */
+public final class VmLauncher {
+    private static final int STATUS_RUNNABLE = 0x0004 | 0x0001;
+    private static final int STATUS_TERMINATED = 0x0002;
+
+    private final Vm vm;
+    private final Interpreter interpreter;
+    private final Linker linker;
+    private final int quantum;
+    private final java.util.Map<VmThread, Integer> exitPhase = new java.util.HashMap<>();
+    private VmThread mainThread;
+    private boolean mainDiedOfException;
+
+    public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
+        this.vm = vm;
+        this.quantum = quantum;
+        Natives natives = new Natives();
+        this.linker = new Linker(vm, natives, new CallSites(vm.classes(), synthesizer));
+        this.interpreter = new Interpreter(vm, linker);
+        NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper());
+    }
+
+    /** Runs {@code mainClass}'s main with {@code args} and returns the exit status. */
+    public int launch(String mainClass, List<String> args) {
+        vm.bootClasses();
+        mainThread = new VmThread(1, "main");
+        vm.threads().add(mainThread);
+        vm.scheduler().add(mainThread);
+        bootLibrary();
+        VmClass main;
+        try {
+            main = vm.classes().load(mainClass.replace('.', '/'));
+        } catch (JavaError e) {
+            vm.console().err().println("Error: Could not find or load main class " + mainClass);
+            vm.console().err().println("Caused by: java.lang.ClassNotFoundException: " + mainClass);
+            return 1;
+        }
+        VmMethod mainMethod = main.declaredMethod("main", "([Ljava/lang/String;)V");
+        if (mainMethod == null || !mainMethod.isStatic()) {
+            vm.console().err().println("Error: Main method not found in class " + mainClass
+                    + ", please define the main method as:\n   public static void main(String[] args)\n"
+                    + "or a JavaFX application class must extend javafx.application.Application");
+            return 1;
+        }
+        int argv = vm.newArray(vm.classes().load("[Ljava/lang/String;"), args.size());
+        for (int i = 0; i < args.size(); i++) {
+            vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.newString(args.get(i)));
+        }
+        linker.pushFrame(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
+        linker.initialize(mainThread, main);
+        schedule();
+        if (vm.exitStatus() == null) {
+            shutdown();
+        }
+        return vm.exitStatus() != null ? vm.exitStatus() : mainDiedOfException ? 1 : 0;
+    }
+
+    public Interpreter interpreter() {
+        return interpreter;
+    }
+
+    private void bootLibrary() {
+        for (String name : new String[] {"java/lang/Object", "java/lang/String", "java/lang/System", "java/lang/Class",
+                "java/lang/ThreadGroup", "java/lang/Thread", "java/lang/Throwable"}) {
+            initialize(vm.classes().load(name));
+        }
+        VmClass groupClass = vm.classes().load("java/lang/ThreadGroup");
+        int systemGroup = vm.newObject(groupClass);
+        call(groupClass.declaredMethod("<init>", "()V"), systemGroup);
+        int mainGroup = vm.newObject(groupClass);
+        call(groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), mainGroup, systemGroup,
+                vm.intern("main"));
+        VmClass threadClass = vm.classes().load("java/lang/Thread");
+        int thread = vm.newObject(threadClass);
+        vm.putIntField(thread, threadClass.declaredField("priority"), 5);
+        vm.putIntField(thread, threadClass.declaredField("threadStatus"), STATUS_RUNNABLE);
+        mainThread.javaThread = thread;
+        call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
+                vm.intern("main"));
+        call(vm.classes().load("java/lang/System").declaredMethod("initPhase1", "()V"));
+    }
+
+    private void initialize(VmClass c) {
+        if (!linker.initialize(mainThread, c)) {
+            runToCompletion(c.toString());
+        }
+    }
+
+    /** Runs a method on the main thread to completion during boot (no other thread exists yet). */
+    private void call(VmMethod m, int... refs) {
+        long[] args = new long[refs.length];
+        for (int i = 0; i < refs.length; i++) {
+            args[i] = refs[i];
+        }
+        linker.pushFrame(mainThread, m, args, VmThread.RETURN_DISCARD);
+        runToCompletion(m.toString());
+    }
+
+    private void runToCompletion(String what) {
+        while (mainThread.depth > 0) {
+            if (mainThread.state != ThreadState.RUNNABLE) {
+                throw new IllegalStateException("the main thread blocked while booting the library (" + what + ")");
+            }
+            interpreter.run(mainThread, Integer.MAX_VALUE);
+        }
+        if (mainThread.uncaught != 0) {
+            int ex = mainThread.uncaught;
+            mainThread.uncaught = 0;
+            throw new IllegalStateException("booting the library failed in " + what + ": " + describe(ex));
+        }
+    }
+
+    /** The class and message of an exception object, for boot failures. */
+    private String describe(int ex) {
+        VmField message = vm.classes().load("java/lang/Throwable").declaredField("detailMessage");
+        String text = vm.hostString(vm.getIntField(ex, message));
+        return vm.classOf(ex).javaName() + (text == null ? "" : ": " + text);
+    }
+
+    private void schedule() {
+        while (vm.exitStatus() == null) {
+            if (!anyLive(false)) {
+                return;
+            }
+            VmThread t = vm.scheduler().pick();
+            if (t == null) {
+                long wait = vm.scheduler().nanosUntilNextWake();
+                if (wait < 0) {
+                    vm.console().err().println("vheap: every thread of the app is blocked (deadlock); stopping the app");
+                    vm.halt(1);
+                    return;
+                }
+                sleepHost(wait);
+                continue;
+            }
+            interpreter.run(t, quantum);
+            if (t.depth == 0 && t.state != ThreadState.TERMINATED) {
+                threadFinishedFrames(t);
+            }
+        }
+    }
+
+    private boolean anyLive(boolean includeDaemons) {
+        for (VmThread t : vm.threads()) {
+            if (t.state != ThreadState.TERMINATED && (includeDaemons || !t.daemon)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleepHost(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the device was interrupted", e);
+        }
+    }
+
+    /**
+     * A thread's frames ran out: its run (or main) returned or threw. Runs the JDK's end-of-thread steps as
+     * further frames: dispatchUncaughtException, then exit(); then the thread terminates.
+     */
+    private void threadFinishedFrames(VmThread t) {
+        VmClass threadClass = vm.classes().load("java/lang/Thread");
+        int phase = exitPhase.getOrDefault(t, 0);
+        if (phase == 0 && t.uncaught != 0) {
+            int ex = t.uncaught;
+            t.uncaught = 0;
+            t.diedOfException = true;
+            if (t == mainThread) {
+                mainDiedOfException = true;
+            }
+            exitPhase.put(t, 1);
+            linker.pushFrame(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
+                    new long[] {t.javaThread, ex}, VmThread.RETURN_DISCARD);
+            return;
+        }
+        t.uncaught = 0;
+        if (phase < 2) {
+            exitPhase.put(t, 2);
+            VmMethod exit = threadClass.declaredMethod("exit", "()V");
+            if (exit != null) {
+                linker.pushFrame(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
+                return;
+            }
+        }
+        t.state = ThreadState.TERMINATED;
+        vm.putIntField(t.javaThread, threadClass.declaredField("threadStatus"), STATUS_TERMINATED);
+        vm.scheduler().wakeAllWaiters(t.javaThread);
+    }
+
+    private void shutdown() {
+        VmClass shutdown = vm.classes().load("java/lang/Shutdown");
+        VmThread t = new VmThread(vm.threads().size() + 1, "DestroyJavaVM");
+        t.javaThread = mainThread.javaThread;
+        vm.threads().add(t);
+        vm.scheduler().add(t);
+        linker.pushFrame(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
+        exitPhase.put(t, 2);
+        while (vm.exitStatus() == null && t.state != ThreadState.TERMINATED) {
+            VmThread next = vm.scheduler().pick();
+            if (next == null) {
+                long wait = vm.scheduler().nanosUntilNextWake();
+                if (wait < 0) {
+                    return;
+                }
+                sleepHost(wait);
+                continue;
+            }
+            interpreter.run(next, quantum);
+            if (next.depth == 0 && next.state != ThreadState.TERMINATED) {
+                if (next == t) {
+                    t.state = ThreadState.TERMINATED;
+                } else {
+                    threadFinishedFrames(next);
+                }
+            }
+        }
+    }
+}

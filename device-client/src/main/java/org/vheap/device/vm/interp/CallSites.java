@@ -1,0 +1,48 @@
+package org.vheap.device.vm.interp;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.loader.ClassRegistry;
+import org.vheap.device.vm.loader.VmClass;
+import org.vheap.device.vm.loader.VmMethod;
+
+/**
+ * Links invokedynamic sites: each site becomes a static method of a class synthesized once from the site's
+ * bootstrap method and arguments (string concatenation, lambdas, record methods), loaded like any class
+ * and stored in the system segment like any class. The interpreter then runs the site as an invokestatic.
+ */
+public final class CallSites {
+    /** Makes the class bytes for one call site. */
+    public interface Synthesizer {
+        /** The synthesized class, or a {@link JavaError} (BootstrapMethodError) for an unsupported bootstrap. */
+        Site synthesize(String callerInternalName, int siteIndex, InvokeDynamicInsnNode indy);
+    }
+
+    /** A synthesized site: the class bytes and the static method that implements the site. */
+    public record Site(String internalName, byte[] classBytes, String methodName, String methodDescriptor) {
+    }
+
+    private final ClassRegistry classes;
+    private final Synthesizer synthesizer;
+    private final Map<String, Integer> sitesPerCaller = new HashMap<>();
+
+    public CallSites(ClassRegistry classes, Synthesizer synthesizer) {
+        this.classes = classes;
+        this.synthesizer = synthesizer;
+    }
+
+    VmMethod link(VmClass caller, InvokeDynamicInsnNode indy) {
+        int index = sitesPerCaller.merge(caller.name(), 1, Integer::sum);
+        Site site = synthesizer.synthesize(caller.name(), index, indy);
+        classes.addSynthesized(site.internalName(), site.classBytes());
+        VmClass c = classes.load(site.internalName());
+        VmMethod m = c.declaredMethod(site.methodName(), site.methodDescriptor());
+        if (m == null || !m.isStatic()) {
+            throw new JavaError("java/lang/BootstrapMethodError", "call site class " + site.internalName()
+                    + " has no static " + site.methodName() + site.methodDescriptor());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,201 @@
+package org.vheap.device.vm.interp;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Type;
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.loader.VmClass;
+import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.VmThread;
+
+/**
+ * Exceptions in the interpreter: making the Java exception objects for errors the VM detects, capturing
+ * stack traces into a Throwable's backtrace, and unwinding frames to a handler (JVMS 2.10).
+ */
+public final class Throws {
+    private final Vm vm;
+    private final HeapMemory mem;
+    private final Linker linker;
+
+    Throws(Vm vm, Linker linker) {
+        this.vm = vm;
+        this.mem = vm.memory();
+        this.linker = linker;
+    }
+
+    /**
+     * Makes the exception object for an error the VM detected, without running Java code: the fields a
+     * Throwable constructor would set are set directly, and the stack trace is the thread's frames.
+     */
+    public int create(VmThread t, JavaError e) {
+        VmClass c = vm.classes().load(e.className());
+        markInitializedIfTrivial(c);
+        int ex = vm.newObject(c);
+        VmClass throwable = vm.classes().load("java/lang/Throwable");
+        long a = ObjectLayout.address(ex);
+        if (e.getMessage() != null) {
+            mem.putInt(a + throwable.declaredField("detailMessage").offset(), vm.newString(e.getMessage()));
+        }
+        mem.putInt(a + throwable.declaredField("cause").offset(), ex);
+        if (throwable.initState == VmClass.InitState.INITIALIZED) {
+            mem.putInt(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
+            mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
+        }
+        fillInStackTrace(t, ex);
+        return ex;
+    }
+
+    private static void markInitializedIfTrivial(VmClass c) {
+        for (VmClass k = c; k != null && k.initState != VmClass.InitState.INITIALIZED; k = k.superclass()) {
+            if (k.declaredMethod("<clinit>", "()V") != null) {
+                return;
+            }
+        }
+        for (VmClass k = c; k != null && k.initState != VmClass.InitState.INITIALIZED; k = k.superclass()) {
+            k.initState = VmClass.InitState.INITIALIZED;
+        }
+    }
+
+    /**
+     * Throwable.fillInStackTrace: records the thread's frames (method id and pc, newest first) in the
+     * exception's backtrace, leaving out the frames that construct the exception, as HotSpot does.
+     */
+    public void fillInStackTrace(VmThread t, int ex) {
+        VmClass exClass = vm.classOf(ex);
+        List<Long> trace = new ArrayList<>();
+        int i = t.depth - 1;
+        while (i >= 0 && t.frames[i].method.name().equals("fillInStackTrace")) {
+            i--;
+        }
+        while (i >= 0 && t.frames[i].method.name().equals("<init>") && exClass.isSubtypeOf(t.frames[i].method.owner())) {
+            i--;
+        }
+        for (; i >= 0; i--) {
+            Frame f = t.frames[i];
+            if (f.method.owner().name().startsWith("org/vheap/device/boot/")) {
+                continue;
+            }
+            trace.add(((long) f.method.id() << 32) | (f.pc & 0xFFFFFFFFL));
+        }
+        int backtrace = vm.newArray(vm.classes().load("[J"), trace.size());
+        for (int k = 0; k < trace.size(); k++) {
+            mem.putLong(Vm.elementAddress(backtrace, k, 3), trace.get(k));
+        }
+        VmClass throwable = vm.classes().load("java/lang/Throwable");
+        long a = ObjectLayout.address(ex);
+        mem.putInt(a + throwable.declaredField("backtrace").offset(), backtrace);
+        mem.putInt(a + throwable.declaredField("depth").offset(), trace.size());
+    }
+
+    /** The method and source line of backtrace entry {@code i} (for StackTraceElement). */
+    public StackEntry stackEntry(int backtrace, int i) {
+        long e = mem.getLong(Vm.elementAddress(backtrace, i, 3));
+        VmMethod m = vm.classes().methodById((int) (e >>> 32));
+        int pc = (int) e;
+        int line;
+        if (m.isNative()) {
+            line = -2;
+        } else {
+            line = linker.prepared(m).lineAt(pc);
+        }
+        return new StackEntry(m, line);
+    }
+
+    /** One stack trace entry: the method and its source line (-1 unknown, -2 native). */
+    public record StackEntry(VmMethod method, int line) {
+    }
+
+    /**
+     * Throws {@code ex} in {@code t}: finds the innermost handler whose range covers a frame's pc and whose
+     * type matches, popping frames (and releasing their monitors) on the way. A class initializer that ends
+     * this way marks its class erroneous and, for a non-Error, wraps the exception in
+     * ExceptionInInitializerError. With no handler the thread's stack empties and {@link VmThread#uncaught}
+     * holds the exception.
+     */
+    public void unwind(VmThread t, int ex) {
+        VmClass exClass = vm.classOf(ex);
+        while (t.depth > 0) {
+            Frame f = t.frames[t.depth - 1];
+            MethodCode mc = (MethodCode) f.code;
+            int[] h = mc.handlers;
+            for (int k = 0; k < h.length; k += 4) {
+                if (f.pc >= h[k] && f.pc < h[k + 1] && (h[k + 3] < 0 || catches(mc, h[k + 3], exClass))) {
+                    f.sp = f.bp + mc.maxLocals;
+                    t.slots[f.sp++] = ex;
+                    f.pc = h[k + 2];
+                    return;
+                }
+            }
+            if (f.lockedMonitor != 0) {
+                vm.scheduler().exit(t, f.lockedMonitor);
+                f.lockedMonitor = 0;
+            }
+            t.depth--;
+            if (f.onReturn == VmThread.RETURN_CLINIT) {
+                VmClass c = (VmClass) t.clinitOf[t.depth];
+                t.clinitOf[t.depth] = null;
+                c.initState = VmClass.InitState.ERRONEOUS;
+                c.initThread = null;
+                if (!exClass.isSubtypeOf(vm.classes().load("java/lang/Error"))) {
+                    ex = wrapInInitializerError(t, ex);
+                    exClass = vm.classOf(ex);
+                }
+            }
+        }
+        t.uncaught = ex;
+    }
+
+    private boolean catches(MethodCode mc, int refIndex, VmClass exClass) {
+        Object r = mc.refs[refIndex];
+        VmClass type;
+        if (r instanceof VmClass vc) {
+            type = vc;
+        } else {
+            try {
+                type = vm.classes().load(((Type) r).getInternalName());
+            } catch (JavaError e) {
+                return false;
+            }
+            mc.refs[refIndex] = type;
+        }
+        return exClass == type || exClass.isSubtypeOf(type);
+    }
+
+    private int wrapInInitializerError(VmThread t, int cause) {
+        int eiie = create(t, new JavaError("java/lang/ExceptionInInitializerError", null));
+        VmClass throwable = vm.classes().load("java/lang/Throwable");
+        VmField causeField = throwable.declaredField("cause");
+        mem.putInt(ObjectLayout.address(eiie) + causeField.offset(), cause);
+        VmField exception = vm.classes().load("java/lang/ExceptionInInitializerError").declaredField("exception");
+        if (exception != null) {
+            mem.putInt(ObjectLayout.address(eiie) + exception.offset(), cause);
+        }
+        return eiie;
+    }
+
+    /** HotSpot's ClassCastException message (JDK 11+ format). */
+    static String classCastMessage(VmClass from, VmClass to) {
+        String a = from.javaName();
+        String b = to.javaName();
+        String da = where(from);
+        String db = where(to);
+        String detail = da.equals(db) ? a + " and " + b + " are " + da : a + " is " + da + "; " + b + " is " + db;
+        return "class " + a + " cannot be cast to class " + b + " (" + detail + ")";
+    }
+
+    private static String where(VmClass c) {
+        VmClass base = c;
+        while (base.isArray()) {
+            base = base.component();
+        }
+        if (base.isPrimitive() || base.module() != null) {
+            return "in module " + (base.module() == null ? "java.base" : base.module()) + " of loader 'bootstrap'";
+        }
+        return "in unnamed module of loader 'app'";
+    }
+}

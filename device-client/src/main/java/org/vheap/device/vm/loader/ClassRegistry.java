@@ -1,0 +1,553 @@
+package org.vheap.device.vm.loader;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicVerifier;
+import org.vheap.device.store.BlobHash;
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.heap.ObjectLayout;
+
+/**
+ * The VM's class table: loads classes by name from a {@link ClassSource} (or from bytes the VM synthesized),
+ * parses them with ASM, lays out fields, builds vtables, and resolves symbolic references (JVMS 5.4.3).
+ * Every class gets a small id (its index here), which is what object headers hold.
+ *
+ * <p>Loading a class reports it to {@code onDefined} (the VM makes its mirror there and records its bytes
+ * for the system segment). Failures surface as {@link JavaError}: NoClassDefFoundError, ClassFormatError,
+ * UnsupportedClassVersionError, VerifyError, IncompatibleClassChangeError, ClassCircularityError.
+ *
+ * <p>App classes are verified with ASM's {@link BasicVerifier} at load (types by category, stack depths,
+ * local indices); bootstrap classes are trusted, as HotSpot trusts them.
+ */
+public final class ClassRegistry {
+    /** Newest class file major version this VM reads (Java 25). */
+    public static final int MAX_MAJOR_VERSION = 69;
+    /** Internal name of the field injected into java.lang.Class holding the class id. */
+    public static final String CLASS_ID_FIELD = "vheap$classId";
+
+    /** Listener for every class defined (arrays and primitives included), called after linking. */
+    public interface DefinitionListener {
+        void defined(VmClass c, byte[] bytes);
+    }
+
+    private final ClassSource source;
+    private final DefinitionListener listener;
+    private final List<VmClass> byId = new ArrayList<>();
+    private final Map<String, VmClass> byName = new HashMap<>();
+    private final List<VmMethod> methods = new ArrayList<>();
+    private final Set<String> loading = new LinkedHashSet<>();
+    private final Map<Character, VmClass> primitives = new HashMap<>();
+    private final Map<String, byte[]> synthesized = new HashMap<>();
+
+    public ClassRegistry(ClassSource source, DefinitionListener listener) {
+        this.source = source;
+        this.listener = listener;
+        byId.add(null); // class id 0 is never a class (ObjectLayout)
+        methods.add(null);
+    }
+
+    /** The class with this id. */
+    public VmClass byId(int id) {
+        return byId.get(id);
+    }
+
+    /** The method with this id. */
+    public VmMethod methodById(int id) {
+        return methods.get(id);
+    }
+
+    /** Classes loaded so far, in load order. */
+    public List<VmClass> classes() {
+        return byId.subList(1, byId.size());
+    }
+
+    /** A loaded class, or null. */
+    public VmClass findLoaded(String internalName) {
+        return byName.get(internalName);
+    }
+
+    /** The class for a primitive descriptor character (I, J, ..., V). */
+    public VmClass primitive(char descriptor) {
+        VmClass c = primitives.get(descriptor);
+        if (c == null) {
+            String name = switch (descriptor) {
+                case 'I' -> "int";
+                case 'J' -> "long";
+                case 'F' -> "float";
+                case 'D' -> "double";
+                case 'Z' -> "boolean";
+                case 'B' -> "byte";
+                case 'C' -> "char";
+                case 'S' -> "short";
+                case 'V' -> "void";
+                default -> throw new IllegalArgumentException("not a primitive descriptor: " + descriptor);
+            };
+            c = new VmClass(byId.size(), name, null, new VmClass[0],
+                    Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_ABSTRACT, null, null, "java.base", null,
+                    descriptor, Set.of());
+            c.bootstrap = true;
+            register(c);
+            primitives.put(descriptor, c);
+            listener.defined(c, null);
+        }
+        return c;
+    }
+
+    /** The class for a field descriptor ({@code I}, {@code Ljava/lang/String;}, {@code [[J}). */
+    public VmClass forDescriptor(String descriptor) {
+        char c = descriptor.charAt(0);
+        if (c == 'L') {
+            return load(descriptor.substring(1, descriptor.length() - 1));
+        }
+        if (c == '[') {
+            return load(descriptor);
+        }
+        return primitive(c);
+    }
+
+    /** Registers bytes the VM made (call-site classes); they load like any other class by name. */
+    public void addSynthesized(String internalName, byte[] bytes) {
+        synthesized.put(internalName, bytes);
+    }
+
+    /**
+     * Loads and links a class, or an array class, by internal name.
+     *
+     * @throws JavaError when the class cannot be found, parsed, verified or linked
+     */
+    public VmClass load(String internalName) {
+        VmClass c = byName.get(internalName);
+        if (c != null) {
+            return c;
+        }
+        if (internalName.charAt(0) == '[') {
+            return defineArray(internalName);
+        }
+        if (!loading.add(internalName)) {
+            throw new JavaError("java/lang/ClassCircularityError", internalName.replace('/', '.'));
+        }
+        try {
+            byte[] bytes = synthesized.remove(internalName);
+            ClassSource.Found found = bytes != null ? new ClassSource.Found(bytes, null, true) : source.find(internalName);
+            if (found == null) {
+                throw JavaError.noClassDefFound(internalName);
+            }
+            return define(internalName, found);
+        } finally {
+            loading.remove(internalName);
+        }
+    }
+
+    private VmClass defineArray(String name) {
+        VmClass component = forDescriptor(name.substring(1));
+        VmClass object = load("java/lang/Object");
+        VmClass cloneable = load("java/lang/Cloneable");
+        VmClass serializable = load("java/io/Serializable");
+        Set<VmClass> supers = Set.of(object, cloneable, serializable);
+        int access = (component.access & Opcodes.ACC_PUBLIC) | Opcodes.ACC_FINAL | Opcodes.ACC_ABSTRACT;
+        VmClass c = new VmClass(byId.size(), name, object, new VmClass[] {cloneable, serializable}, access, null, null,
+                component.module, component, (char) 0, supers);
+        c.bootstrap = component.bootstrap;
+        c.vtable = object.vtable;
+        c.vtableIndex = object.vtableIndex;
+        c.instanceBytes = ObjectLayout.ARRAY_BASE_OFFSET;
+        register(c);
+        listener.defined(c, null);
+        return c;
+    }
+
+    private VmClass define(String name, ClassSource.Found found) {
+        byte[] bytes = found.bytes();
+        ClassNode node = parse(name, bytes);
+        VmClass superclass = null;
+        if (node.superName != null) {
+            superclass = load(node.superName);
+            if (superclass.isInterface()) {
+                throw new JavaError("java/lang/IncompatibleClassChangeError",
+                        "class " + name.replace('/', '.') + " has interface " + superclass.javaName() + " as super class");
+            }
+            if ((superclass.access & Opcodes.ACC_FINAL) != 0) {
+                throw new JavaError("java/lang/VerifyError",
+                        "Cannot inherit from final class " + superclass.javaName());
+            }
+        } else if (!name.equals("java/lang/Object")) {
+            throw JavaError.classFormat("Invalid superclass index 0 in class file " + name);
+        }
+        VmClass[] interfaces = new VmClass[node.interfaces.size()];
+        for (int i = 0; i < interfaces.length; i++) {
+            interfaces[i] = load(node.interfaces.get(i));
+            if (!interfaces[i].isInterface()) {
+                throw new JavaError("java/lang/IncompatibleClassChangeError",
+                        "class " + name.replace('/', '.') + " can not implement " + interfaces[i].javaName() + ", because it is not an interface");
+            }
+        }
+        Set<VmClass> supers = new LinkedHashSet<>();
+        if (superclass != null) {
+            supers.add(superclass);
+            supers.addAll(superclass.supertypes);
+        }
+        for (VmClass i : interfaces) {
+            supers.add(i);
+            supers.addAll(i.supertypes);
+        }
+        if ((node.access & Opcodes.ACC_INTERFACE) != 0) {
+            supers.add(load("java/lang/Object"));
+        }
+        VmClass c = new VmClass(byId.size(), name, superclass, interfaces, node.access, node, BlobHash.digest(bytes),
+                found.module(), null, (char) 0, Set.copyOf(supers));
+        c.bootstrap = found.bootstrap();
+        if (!found.bootstrap()) {
+            verify(c);
+        }
+        layoutFields(c);
+        linkMethods(c);
+        register(c);
+        listener.defined(c, bytes);
+        return c;
+    }
+
+    private static ClassNode parse(String name, byte[] bytes) {
+        if (bytes.length < 10 || (bytes[0] & 0xFF) != 0xCA || (bytes[1] & 0xFF) != 0xFE || (bytes[2] & 0xFF) != 0xBA
+                || (bytes[3] & 0xFF) != 0xBE) {
+            long magic = bytes.length < 4 ? 0 : ((bytes[0] & 0xFFL) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF));
+            throw JavaError.classFormat("Incompatible magic value " + magic + " in class file " + name);
+        }
+        int major = (bytes[6] & 0xFF) << 8 | (bytes[7] & 0xFF);
+        if (major > MAX_MAJOR_VERSION) {
+            throw new JavaError("java/lang/UnsupportedClassVersionError", name.replace('/', '.')
+                    + " has been compiled by a more recent version of the Java Runtime (class file version " + major
+                    + ".0), this VM only recognizes class file versions up to " + MAX_MAJOR_VERSION + ".0");
+        }
+        ClassNode node = new ClassNode();
+        try {
+            new ClassReader(bytes).accept(node, ClassReader.SKIP_FRAMES);
+        } catch (RuntimeException e) {
+            // ASM reads straight from the array; a truncated or inconsistent file fails with an index error
+            throw JavaError.classFormat("Malformed class file " + name + ": " + e);
+        }
+        if (!name.equals(node.name)) {
+            throw new JavaError("java/lang/NoClassDefFoundError", name + " (wrong name: " + node.name + ")");
+        }
+        return node;
+    }
+
+    private static void verify(VmClass c) {
+        for (MethodNode m : c.node.methods) {
+            boolean hasCode = (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
+            if (hasCode && m.instructions.size() == 0) {
+                throw JavaError.classFormat("Absent Code attribute in method that is not native or abstract in class file "
+                        + c.name);
+            }
+            if (!hasCode) {
+                continue;
+            }
+            try {
+                new Analyzer<>(new BasicVerifier()).analyze(c.name, m);
+            } catch (AnalyzerException | RuntimeException e) {
+                throw JavaError.verify("(class: " + c.name + ", method: " + m.name + " signature: " + m.desc + ") "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    private void layoutFields(VmClass c) {
+        List<VmField> declared = new ArrayList<>();
+        for (FieldNode f : c.node.fields) {
+            VmField vf = new VmField(c, f.name, f.desc, f.access, f.value);
+            declared.add(vf);
+            c.fieldByName.put(f.name, vf);
+        }
+        if (c.name.equals("java/lang/Class")) {
+            VmField id = new VmField(c, CLASS_ID_FIELD, "I", Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC, null);
+            declared.add(id);
+            c.fieldByName.put(CLASS_ID_FIELD, id);
+        }
+        c.declaredFields = declared.toArray(new VmField[0]);
+        int size = c.superclass == null ? ObjectLayout.HEADER_BYTES : c.superclass.instanceBytes;
+        List<Integer> refs = new ArrayList<>();
+        if (c.superclass != null) {
+            for (int r : c.superclass.referenceOffsets) {
+                refs.add(r);
+            }
+        }
+        // widest first, so fields pack without holes
+        for (int width : new int[] {8, 4, 2, 1}) {
+            for (VmField f : c.declaredFields) {
+                if (!f.isStatic() && f.size() == width) {
+                    size = (size + width - 1) & -width;
+                    f.offset = size;
+                    size += width;
+                    if (f.isReference()) {
+                        refs.add(f.offset);
+                    }
+                }
+            }
+        }
+        c.instanceBytes = (int) ObjectLayout.alignToGranule(size);
+        c.referenceOffsets = refs.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Lays out a class's static fields within its mirror, after the {@code java.lang.Class} instance fields,
+     * and returns the mirror's size. Called by the VM when it makes the mirror.
+     */
+    public int layoutStatics(VmClass c, int classInstanceBytes) {
+        int size = classInstanceBytes;
+        List<Integer> refs = new ArrayList<>();
+        for (int width : new int[] {8, 4, 2, 1}) {
+            for (VmField f : c.declaredFields) {
+                if (f.isStatic() && f.size() == width) {
+                    size = (size + width - 1) & -width;
+                    f.offset = size;
+                    size += width;
+                    if (f.isReference()) {
+                        refs.add(f.offset);
+                    }
+                }
+            }
+        }
+        c.staticBytes = size - classInstanceBytes;
+        c.staticReferenceOffsets = refs.stream().mapToInt(Integer::intValue).toArray();
+        return (int) ObjectLayout.alignToGranule(size);
+    }
+
+    private void linkMethods(VmClass c) {
+        List<VmMethod> declared = new ArrayList<>();
+        for (MethodNode m : c.node.methods) {
+            VmMethod vm = new VmMethod(c, m.name, m.desc, m.access, m);
+            vm.id = methods.size();
+            methods.add(vm);
+            declared.add(vm);
+            c.methodByKey.put(vm.key(), vm);
+        }
+        c.declaredMethods = declared.toArray(new VmMethod[0]);
+        if (c.isInterface()) {
+            return; // interfaces dispatch through the implementing class's vtable
+        }
+        List<VmMethod> vtable = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
+        if (c.superclass != null) {
+            vtable.addAll(List.of(c.superclass.vtable));
+            index.putAll(c.superclass.vtableIndex);
+        }
+        for (VmMethod m : c.declaredMethods) {
+            if (m.isStatic() || m.isPrivate() || m.name.equals("<init>") || m.name.equals("<clinit>")) {
+                continue;
+            }
+            Integer slot = index.get(m.key());
+            if (slot != null && overrides(m, vtable.get(slot))) {
+                vtable.set(slot, m);
+                m.vtableIndex = slot;
+            } else {
+                m.vtableIndex = vtable.size();
+                if (slot == null) {
+                    index.put(m.key(), vtable.size());
+                }
+                vtable.add(m);
+            }
+        }
+        // interface methods the class does not implement: the default (JVMS 5.4.6) or the abstract one
+        for (VmClass i : c.supertypes) {
+            if (!i.isInterface()) {
+                continue;
+            }
+            for (VmMethod im : i.declaredMethods) {
+                if (im.isStatic() || im.isPrivate() || im.name.equals("<clinit>")) {
+                    continue;
+                }
+                Integer slot = index.get(im.key());
+                VmMethod current = slot == null ? null : vtable.get(slot);
+                if (current != null && !(current.isAbstract() || current.owner.isInterface())) {
+                    continue;
+                }
+                VmMethod chosen = maximallySpecific(c, im.key());
+                if (chosen == null) {
+                    chosen = im;
+                }
+                if (slot == null) {
+                    index.put(im.key(), vtable.size());
+                    vtable.add(chosen);
+                } else if (current.isAbstract() || current.owner.isInterface()) {
+                    vtable.set(slot, chosen);
+                }
+            }
+        }
+        c.vtable = vtable.toArray(new VmMethod[0]);
+        c.vtableIndex = index;
+    }
+
+    /** JVMS 5.4.5: a package-private method is overridden only from the same runtime package. */
+    private static boolean overrides(VmMethod m, VmMethod superMethod) {
+        if ((superMethod.access & (Opcodes.ACC_PUBLIC | Opcodes.ACC_PROTECTED)) != 0) {
+            return true;
+        }
+        return packageOf(m.owner.name).equals(packageOf(superMethod.owner.name));
+    }
+
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
+    }
+
+    /** The maximally specific non-abstract superinterface method with this key, or null (JVMS 5.4.3.3). */
+    private static VmMethod maximallySpecific(VmClass c, String key) {
+        List<VmMethod> candidates = new ArrayList<>();
+        for (VmClass i : c.supertypes) {
+            if (!i.isInterface()) {
+                continue;
+            }
+            VmMethod m = i.methodByKey.get(key);
+            if (m != null && !m.isStatic() && !m.isPrivate()) {
+                candidates.add(m);
+            }
+        }
+        candidates.removeIf(m -> candidates.stream().anyMatch(o -> o != m && o.owner.supertypes.contains(m.owner)));
+        VmMethod chosen = null;
+        for (VmMethod m : candidates) {
+            if (!m.isAbstract()) {
+                if (chosen != null) {
+                    return null; // several defaults: IncompatibleClassChangeError at the call (left to the caller)
+                }
+                chosen = m;
+            }
+        }
+        return chosen;
+    }
+
+    private void register(VmClass c) {
+        byId.add(c);
+        byName.put(c.name, c);
+    }
+
+    /**
+     * Method resolution (JVMS 5.4.3.3): the class and its superclasses, then the maximally specific
+     * superinterface method.
+     */
+    public VmMethod resolveMethod(VmClass c, String name, String descriptor) {
+        if (c.isInterface()) {
+            throw new JavaError("java/lang/IncompatibleClassChangeError", "Found interface " + c.javaName() + ", but class was expected");
+        }
+        String key = name + descriptor;
+        for (VmClass k = c; k != null; k = k.superclass) {
+            VmMethod m = k.methodByKey.get(key);
+            if (m != null) {
+                return m;
+            }
+        }
+        VmMethod m = interfaceMethod(c, key);
+        if (m == null) {
+            throw noSuchMethod(c, name, descriptor);
+        }
+        return m;
+    }
+
+    /** Interface method resolution (JVMS 5.4.3.4). */
+    public VmMethod resolveInterfaceMethod(VmClass c, String name, String descriptor) {
+        if (!c.isInterface()) {
+            throw new JavaError("java/lang/IncompatibleClassChangeError", "Found class " + c.javaName() + ", but interface was expected");
+        }
+        String key = name + descriptor;
+        VmMethod m = c.methodByKey.get(key);
+        if (m != null) {
+            return m;
+        }
+        VmMethod om = load("java/lang/Object").methodByKey.get(key);
+        if (om != null && (om.access & Opcodes.ACC_PUBLIC) != 0 && !om.isStatic()) {
+            return om;
+        }
+        m = interfaceMethod(c, key);
+        if (m == null) {
+            throw noSuchMethod(c, name, descriptor);
+        }
+        return m;
+    }
+
+    private static VmMethod interfaceMethod(VmClass c, String key) {
+        VmMethod chosen = maximallySpecific(c, key);
+        if (chosen != null) {
+            return chosen;
+        }
+        for (VmClass i : c.supertypes) {
+            if (i.isInterface()) {
+                VmMethod m = i.methodByKey.get(key);
+                if (m != null && !m.isStatic() && !m.isPrivate()) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static JavaError noSuchMethod(VmClass c, String name, String descriptor) {
+        return new JavaError("java/lang/NoSuchMethodError", "'" + MethodNames.readable(name, descriptor, c.javaName()) + "'");
+    }
+
+    /** Field resolution (JVMS 5.4.3.2): the class, its superinterfaces, then its superclass, recursively. */
+    public VmField resolveField(VmClass c, String name, String descriptor) {
+        VmField f = findField(c, name, descriptor);
+        if (f == null) {
+            throw new JavaError("java/lang/NoSuchFieldError", name);
+        }
+        return f;
+    }
+
+    private static VmField findField(VmClass c, String name, String descriptor) {
+        ArrayDeque<VmClass> todo = new ArrayDeque<>();
+        for (VmClass k = c; k != null; k = k.superclass) {
+            VmField f = k.fieldByName.get(name);
+            if (f != null && f.descriptor.equals(descriptor)) {
+                return f;
+            }
+            todo.clear();
+            todo.addAll(List.of(k.interfaces));
+            while (!todo.isEmpty()) {
+                VmClass i = todo.poll();
+                VmField fi = i.fieldByName.get(name);
+                if (fi != null && fi.descriptor.equals(descriptor)) {
+                    return fi;
+                }
+                todo.addAll(List.of(i.interfaces));
+            }
+        }
+        return null;
+    }
+
+    /** Every method made so far, by id (index 0 is empty). */
+    public int methodCount() {
+        return methods.size();
+    }
+
+    /** Finds the vtable method of {@code receiver} for an interface or virtual call by key, or null. */
+    public static VmMethod select(VmClass receiver, String key) {
+        Integer slot = receiver.vtableIndex.get(key);
+        return slot == null ? null : receiver.vtable[slot];
+    }
+
+    /** For diagnostics: a snapshot of loaded class names. */
+    public Map<Integer, String> names() {
+        Map<Integer, String> m = new LinkedHashMap<>();
+        for (int i = 1; i < byId.size(); i++) {
+            m.put(i, byId.get(i).name);
+        }
+        return m;
+    }
+
+    /** Consumer hook type used by callers that want every class. */
+    public void forEach(Consumer<VmClass> each) {
+        classes().forEach(each);
+    }
+}

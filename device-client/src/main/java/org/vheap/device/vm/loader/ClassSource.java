@@ -1,0 +1,122 @@
+package org.vheap.device.vm.loader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Where class bytes come from when an app first needs a class: the host JDK's own library (the {@code jrt:/}
+ * file system, with the module each class belongs to), the VM's own boot classes (resources of this jar under
+ * {@code org/vheap/device/boot/}, also interpreted), and the app's class path (jars and directories). Once
+ * loaded, a class's bytes are stored content-addressed in the system segment, so a resumed heap never depends
+ * on which JDK the new host has.
+ *
+ * <p>Bootstrap classes are looked up first (parent-first delegation), so an app cannot replace
+ * {@code java.lang.String}.
+ */
+public final class ClassSource implements AutoCloseable {
+    /** Class bytes and where they came from. */
+    public record Found(byte[] bytes, String module, boolean bootstrap) {
+    }
+
+    private static final String BOOT_PREFIX = "org/vheap/device/boot/";
+
+    private final FileSystem jrt;
+    private final List<Path> directories = new ArrayList<>();
+    private final List<ZipFile> jars = new ArrayList<>();
+
+    public ClassSource(List<Path> classpath) {
+        this.jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        try {
+            for (Path p : classpath) {
+                if (Files.isDirectory(p)) {
+                    directories.add(p);
+                } else if (Files.isRegularFile(p)) {
+                    jars.add(new ZipFile(p.toFile()));
+                } else {
+                    throw new IllegalArgumentException("class path entry " + p + " is neither a directory nor a jar");
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw new IllegalArgumentException("cannot open class path entry: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of a class by internal name, or null when no source has it. */
+    public Found find(String internalName) {
+        try {
+            Found f = findBootstrap(internalName);
+            if (f != null) {
+                return f;
+            }
+            String file = internalName + ".class";
+            for (Path d : directories) {
+                Path p = d.resolve(file);
+                if (Files.isRegularFile(p)) {
+                    return new Found(Files.readAllBytes(p), null, false);
+                }
+            }
+            for (ZipFile z : jars) {
+                ZipEntry e = z.getEntry(file);
+                if (e != null) {
+                    try (InputStream in = z.getInputStream(e)) {
+                        return new Found(in.readAllBytes(), null, false);
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading class " + internalName, e);
+        }
+    }
+
+    private Found findBootstrap(String internalName) throws IOException {
+        if (internalName.startsWith(BOOT_PREFIX)) {
+            try (InputStream in = ClassSource.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
+                return in == null ? null : new Found(in.readAllBytes(), null, true);
+            }
+        }
+        int slash = internalName.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        Path packages = jrt.getPath("/packages", internalName.substring(0, slash).replace('/', '.'));
+        if (!Files.isDirectory(packages)) {
+            return null;
+        }
+        try (var modules = Files.list(packages)) {
+            for (Path m : (Iterable<Path>) modules::iterator) {
+                String module = m.getFileName().toString();
+                Path p = jrt.getPath("/modules", module, internalName + ".class");
+                try {
+                    return new Found(Files.readAllBytes(p), module, true);
+                } catch (NoSuchFileException absent) {
+                    // another module exports part of the package
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        for (ZipFile z : jars) {
+            try {
+                z.close();
+            } catch (IOException ignored) {
+                // read-only; nothing to lose
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.vheap.device.vm.natives;
+
+import org.vheap.device.vm.Vm;
+
+/**
+ * Float and Double bit conversions, StrictMath (the host's StrictMath gives the same fdlibm results as
+ * HotSpot's), and the String natives.
+ */
+final class NumberNatives {
+    private NumberNatives() {
+    }
+
+    private interface D1 {
+        double f(double x);
+    }
+
+    private interface D2 {
+        double f(double x, double y);
+    }
+
+    static void register(Natives n, Vm vm) {
+        n.register("java/lang/Float", "floatToRawIntBits", "(F)I", (t, s, b) -> (int) s[b]);
+        n.register("java/lang/Float", "intBitsToFloat", "(I)F", (t, s, b) -> (int) s[b]);
+        n.register("java/lang/Double", "doubleToRawLongBits", "(D)J", (t, s, b) -> s[b]);
+        n.register("java/lang/Double", "longBitsToDouble", "(J)D", (t, s, b) -> s[b]);
+        String sm = "java/lang/StrictMath";
+        one(n, sm, "sin", StrictMath::sin);
+        one(n, sm, "cos", StrictMath::cos);
+        one(n, sm, "tan", StrictMath::tan);
+        one(n, sm, "asin", StrictMath::asin);
+        one(n, sm, "acos", StrictMath::acos);
+        one(n, sm, "atan", StrictMath::atan);
+        one(n, sm, "exp", StrictMath::exp);
+        one(n, sm, "log", StrictMath::log);
+        one(n, sm, "log10", StrictMath::log10);
+        one(n, sm, "sqrt", StrictMath::sqrt);
+        one(n, sm, "cbrt", StrictMath::cbrt);
+        one(n, sm, "sinh", StrictMath::sinh);
+        one(n, sm, "cosh", StrictMath::cosh);
+        one(n, sm, "tanh", StrictMath::tanh);
+        one(n, sm, "expm1", StrictMath::expm1);
+        one(n, sm, "log1p", StrictMath::log1p);
+        two(n, sm, "atan2", StrictMath::atan2);
+        two(n, sm, "pow", StrictMath::pow);
+        two(n, sm, "hypot", StrictMath::hypot);
+        two(n, sm, "IEEEremainder", StrictMath::IEEEremainder);
+        n.register("java/lang/String", "intern", "()Ljava/lang/String;", (t, s, b) -> {
+            int self = (int) s[b];
+            String text = vm.hostString(self);
+            Integer existing = vm.internTable().get(text);
+            if (existing != null) {
+                return existing;
+            }
+            vm.internTable().put(text, self);
+            return self;
+        });
+        n.register("java/lang/StringUTF16", "isBigEndian", "()Z", (t, s, b) -> 0);
+    }
+
+    private static void one(Natives n, String owner, String name, D1 f) {
+        n.register(owner, name, "(D)D", (t, s, b) -> Double.doubleToRawLongBits(f.f(Double.longBitsToDouble(s[b]))));
+    }
+
+    private static void two(Natives n, String owner, String name, D2 f) {
+        n.register(owner, name, "(DD)D", (t, s, b) ->
+                Double.doubleToRawLongBits(f.f(Double.longBitsToDouble(s[b]), Double.longBitsToDouble(s[b + 2]))));
+    }
+}

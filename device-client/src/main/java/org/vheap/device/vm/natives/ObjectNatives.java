@@ -1,0 +1,50 @@
+package org.vheap.device.vm.natives;
+
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.Vm;
+
+/** java.lang.Object: identity, class, clone, and monitors' wait/notify on the green-thread scheduler. */
+final class ObjectNatives {
+    private ObjectNatives() {
+    }
+
+    static void register(Natives n, Vm vm) {
+        String o = "java/lang/Object";
+        n.register(o, "getClass", "()Ljava/lang/Class;", (t, s, b) -> vm.classOf((int) s[b]).mirror());
+        n.register(o, "hashCode", "()I", (t, s, b) -> vm.identityHash((int) s[b]));
+        n.register(o, "clone", "()Ljava/lang/Object;", (t, s, b) -> {
+            int self = (int) s[b];
+            var c = vm.classOf(self);
+            if (!c.isArray() && !c.isSubtypeOf(vm.classes().load("java/lang/Cloneable"))) {
+                throw new JavaError("java/lang/CloneNotSupportedException", c.javaName());
+            }
+            return vm.cloneObject(self);
+        });
+        n.register(o, "notify", "()V", (t, s, b) -> {
+            if (!vm.scheduler().notify(t, (int) s[b], false)) {
+                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
+            }
+            return 0;
+        });
+        n.register(o, "notifyAll", "()V", (t, s, b) -> {
+            if (!vm.scheduler().notify(t, (int) s[b], true)) {
+                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
+            }
+            return 0;
+        });
+        n.register(o, "wait", "(J)V", (t, s, b) -> {
+            long millis = s[b + 1];
+            if (millis < 0) {
+                throw new JavaError("java/lang/IllegalArgumentException", "timeout value is negative");
+            }
+            if (t.interrupted) {
+                t.interrupted = false;
+                throw new JavaError("java/lang/InterruptedException", null);
+            }
+            if (!vm.scheduler().await(t, (int) s[b], millis * 1_000_000L)) {
+                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
+            }
+            return 0;
+        });
+    }
+}

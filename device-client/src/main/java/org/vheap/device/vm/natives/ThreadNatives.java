@@ -1,0 +1,109 @@
+package org.vheap.device.vm.natives;
+
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.interp.Throws;
+import org.vheap.device.vm.loader.ClassRegistry;
+import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.thread.ThreadState;
+import org.vheap.device.vm.thread.VmThread;
+
+/** java.lang.Thread on green threads: start, current thread, sleep, yield, interrupt, liveness. */
+final class ThreadNatives {
+    /** Thread.threadStatus values (JVMTI thread state bits, as HotSpot sets them). */
+    static final int STATUS_RUNNABLE = 0x0004 | 0x0001;
+    static final int STATUS_TERMINATED = 0x0002;
+
+    private ThreadNatives() {
+    }
+
+    static VmThread find(Vm vm, int javaThread) {
+        for (VmThread t : vm.threads()) {
+            if (t.javaThread == javaThread) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    static void register(Natives n, Vm vm, Linker linker, Throws throwsHelper) {
+        String th = "java/lang/Thread";
+        n.register(th, "currentThread", "()Ljava/lang/Thread;", (t, s, b) -> t.javaThread);
+        n.register(th, "yield", "()V", (t, s, b) -> {
+            t.yieldNow = true;
+            return 0;
+        });
+        n.register(th, "sleep", "(J)V", (t, s, b) -> {
+            long millis = s[b];
+            if (millis < 0) {
+                throw new JavaError("java/lang/IllegalArgumentException", "timeout value is negative");
+            }
+            if (takeInterrupt(vm, t)) {
+                throw new JavaError("java/lang/InterruptedException", "sleep interrupted");
+            }
+            if (millis == 0) {
+                t.yieldNow = true;
+            } else {
+                vm.scheduler().sleep(t, millis * 1_000_000L);
+            }
+            return 0;
+        });
+        n.register(th, "holdsLock", "(Ljava/lang/Object;)Z", (t, s, b) -> {
+            if ((int) s[b] == 0) {
+                throw new JavaError("java/lang/NullPointerException", null);
+            }
+            return vm.scheduler().holds(t, (int) s[b]) ? 1 : 0;
+        });
+        n.register(th, "isAlive", "()Z", (t, s, b) -> {
+            VmThread other = find(vm, (int) s[b]);
+            return other != null && other.state != ThreadState.TERMINATED ? 1 : 0;
+        });
+        n.register(th, "start0", "()V", (t, s, b) -> {
+            int self = (int) s[b];
+            VmField nameField = vm.field(th, "name");
+            VmThread nt = new VmThread(vm.threads().size() + 1, vm.hostString(vm.getIntField(self, nameField)));
+            nt.javaThread = self;
+            nt.daemon = vm.getByteField(self, vm.field(th, "daemon")) != 0;
+            VmMethod run = ClassRegistry.select(vm.classOf(self), "run()V");
+            linker.pushFrame(nt, run, new long[] {self}, VmThread.RETURN_END_THREAD);
+            vm.putIntField(self, vm.field(th, "threadStatus"), STATUS_RUNNABLE);
+            vm.threads().add(nt);
+            vm.scheduler().add(nt);
+            return 0;
+        });
+        n.register(th, "setPriority0", "(I)V", Natives.nothing());
+        n.register(th, "setNativeName", "(Ljava/lang/String;)V", Natives.nothing());
+        n.register(th, "clearInterruptEvent", "()V", Natives.nothing());
+        n.register(th, "interrupt0", "()V", (t, s, b) -> {
+            VmThread other = find(vm, (int) s[b]);
+            if (other != null && other != t) {
+                boolean waiting = other.state == ThreadState.WAITING || other.state == ThreadState.TIMED_WAITING;
+                if (waiting && other.monitorObject != 0 && other.savedMonitorCount > 0) {
+                    // in Object.wait: wake it with InterruptedException once it has its monitor back
+                    vm.scheduler().wake(other);
+                    vm.putByteField(other.javaThread, vm.field(th, "interrupted"), (byte) 0);
+                    other.pendingException = throwsHelper.create(other, new JavaError("java/lang/InterruptedException", null));
+                } else if (waiting) {
+                    vm.scheduler().wake(other);
+                    if (other.top().method.name().equals("sleep")) {
+                        vm.putByteField(other.javaThread, vm.field(th, "interrupted"), (byte) 0);
+                        other.pendingException = throwsHelper.create(other, new JavaError("java/lang/InterruptedException", "sleep interrupted"));
+                    }
+                }
+            }
+            return 0;
+        });
+    }
+
+    /** Reads and clears the thread's interrupt status (the Java field, as HotSpot does). */
+    private static boolean takeInterrupt(Vm vm, VmThread t) {
+        VmField f = vm.field("java/lang/Thread", "interrupted");
+        if (vm.getByteField(t.javaThread, f) != 0) {
+            vm.putByteField(t.javaThread, f, (byte) 0);
+            return true;
+        }
+        return false;
+    }
+}

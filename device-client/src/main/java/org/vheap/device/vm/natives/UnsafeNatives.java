@@ -1,0 +1,182 @@
+package org.vheap.device.vm.natives;
+
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.loader.VmClass;
+import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.thread.ThreadState;
+
+/**
+ * jdk.internal.misc.Unsafe over the virtual heap: an (object, offset) pair is the object's virtual address
+ * plus the offset (field offsets and array base/scale are the heap format's, see {@link ObjectLayout});
+ * static fields live in the mirror. Accesses with a null object would be raw host memory, which a device
+ * never gives an app: they fail with InternalError. All green threads run on one host thread, so the
+ * compare-and-set operations are plain reads and writes.
+ */
+final class UnsafeNatives {
+    private static final String U = "jdk/internal/misc/Unsafe";
+
+    private UnsafeNatives() {
+    }
+
+    private static long at(long[] s, int b) {
+        int o = (int) s[b + 1];
+        if (o == 0) {
+            throw new JavaError("java/lang/InternalError", "raw memory access is not available on a device");
+        }
+        return ObjectLayout.address(o) + s[b + 2];
+    }
+
+    static void register(Natives n, Vm vm) {
+        HeapMemory m = vm.memory();
+        for (String vol : new String[] {"", "Volatile"}) {
+            n.register(U, "getInt" + vol, "(Ljava/lang/Object;J)I", (t, s, b) -> m.getInt(at(s, b)));
+            n.register(U, "putInt" + vol, "(Ljava/lang/Object;JI)V", (t, s, b) -> { m.putInt(at(s, b), (int) s[b + 4]); return 0; });
+            n.register(U, "getReference" + vol, "(Ljava/lang/Object;J)Ljava/lang/Object;", (t, s, b) -> m.getInt(at(s, b)));
+            n.register(U, "putReference" + vol, "(Ljava/lang/Object;JLjava/lang/Object;)V", (t, s, b) -> { m.putInt(at(s, b), (int) s[b + 4]); return 0; });
+            n.register(U, "getBoolean" + vol, "(Ljava/lang/Object;J)Z", (t, s, b) -> m.getByte(at(s, b)));
+            n.register(U, "putBoolean" + vol, "(Ljava/lang/Object;JZ)V", (t, s, b) -> { m.putByte(at(s, b), (byte) s[b + 4]); return 0; });
+            n.register(U, "getByte" + vol, "(Ljava/lang/Object;J)B", (t, s, b) -> m.getByte(at(s, b)));
+            n.register(U, "putByte" + vol, "(Ljava/lang/Object;JB)V", (t, s, b) -> { m.putByte(at(s, b), (byte) s[b + 4]); return 0; });
+            n.register(U, "getShort" + vol, "(Ljava/lang/Object;J)S", (t, s, b) -> m.getShort(at(s, b)));
+            n.register(U, "putShort" + vol, "(Ljava/lang/Object;JS)V", (t, s, b) -> { m.putShort(at(s, b), (short) s[b + 4]); return 0; });
+            n.register(U, "getChar" + vol, "(Ljava/lang/Object;J)C", (t, s, b) -> m.getChar(at(s, b)));
+            n.register(U, "putChar" + vol, "(Ljava/lang/Object;JC)V", (t, s, b) -> { m.putChar(at(s, b), (char) s[b + 4]); return 0; });
+            n.register(U, "getLong" + vol, "(Ljava/lang/Object;J)J", (t, s, b) -> m.getLong(at(s, b)));
+            n.register(U, "putLong" + vol, "(Ljava/lang/Object;JJ)V", (t, s, b) -> { m.putLong(at(s, b), s[b + 4]); return 0; });
+            n.register(U, "getFloat" + vol, "(Ljava/lang/Object;J)F", (t, s, b) -> m.getInt(at(s, b)));
+            n.register(U, "putFloat" + vol, "(Ljava/lang/Object;JF)V", (t, s, b) -> { m.putInt(at(s, b), (int) s[b + 4]); return 0; });
+            n.register(U, "getDouble" + vol, "(Ljava/lang/Object;J)D", (t, s, b) -> m.getLong(at(s, b)));
+            n.register(U, "putDouble" + vol, "(Ljava/lang/Object;JD)V", (t, s, b) -> { m.putLong(at(s, b), s[b + 4]); return 0; });
+        }
+        n.register(U, "compareAndSetInt", "(Ljava/lang/Object;JII)Z", (t, s, b) -> {
+            long a = at(s, b);
+            if (m.getInt(a) == (int) s[b + 4]) {
+                m.putInt(a, (int) s[b + 5]);
+                return 1;
+            }
+            return 0;
+        });
+        n.register(U, "compareAndExchangeInt", "(Ljava/lang/Object;JII)I", (t, s, b) -> {
+            long a = at(s, b);
+            int old = m.getInt(a);
+            if (old == (int) s[b + 4]) {
+                m.putInt(a, (int) s[b + 5]);
+            }
+            return old;
+        });
+        n.register(U, "compareAndSetReference", "(Ljava/lang/Object;JLjava/lang/Object;Ljava/lang/Object;)Z", (t, s, b) -> {
+            long a = at(s, b);
+            if (m.getInt(a) == (int) s[b + 4]) {
+                m.putInt(a, (int) s[b + 5]);
+                return 1;
+            }
+            return 0;
+        });
+        n.register(U, "compareAndExchangeReference", "(Ljava/lang/Object;JLjava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", (t, s, b) -> {
+            long a = at(s, b);
+            int old = m.getInt(a);
+            if (old == (int) s[b + 4]) {
+                m.putInt(a, (int) s[b + 5]);
+            }
+            return old;
+        });
+        n.register(U, "compareAndSetLong", "(Ljava/lang/Object;JJJ)Z", (t, s, b) -> {
+            long a = at(s, b);
+            if (m.getLong(a) == s[b + 4]) {
+                m.putLong(a, s[b + 6]);
+                return 1;
+            }
+            return 0;
+        });
+        n.register(U, "compareAndExchangeLong", "(Ljava/lang/Object;JJJ)J", (t, s, b) -> {
+            long a = at(s, b);
+            long old = m.getLong(a);
+            if (old == s[b + 4]) {
+                m.putLong(a, s[b + 6]);
+            }
+            return old;
+        });
+        for (String fence : new String[] {"loadFence", "storeFence", "fullFence"}) {
+            n.register(U, fence, "()V", Natives.nothing());
+        }
+        n.register(U, "arrayBaseOffset0", "(Ljava/lang/Class;)I", (t, s, b) -> ObjectLayout.ARRAY_BASE_OFFSET);
+        n.register(U, "arrayIndexScale0", "(Ljava/lang/Class;)I", (t, s, b) -> 1 << vm.classOfMirror((int) s[b + 1]).elementShift());
+        n.register(U, "objectFieldOffset1", "(Ljava/lang/Class;Ljava/lang/String;)J", (t, s, b) -> {
+            VmClass c = vm.classOfMirror((int) s[b + 1]);
+            String name = vm.hostString((int) s[b + 2]);
+            VmField f = c.declaredField(name);
+            if (f == null || f.isStatic()) {
+                throw new JavaError("java/lang/InternalError", name);
+            }
+            return f.offset();
+        });
+        n.register(U, "shouldBeInitialized0", "(Ljava/lang/Class;)Z",
+                (t, s, b) -> vm.classOfMirror((int) s[b + 1]).initState == VmClass.InitState.INITIALIZED ? 0 : 1);
+        n.register(U, "ensureClassInitialized0", "(Ljava/lang/Class;)V", (t, s, b) -> {
+            t.deferredInit.add(vm.classOfMirror((int) s[b + 1]));
+            return 0;
+        });
+        n.register(U, "allocateInstance", "(Ljava/lang/Class;)Ljava/lang/Object;", (t, s, b) -> {
+            VmClass c = vm.classOfMirror((int) s[b + 1]);
+            if (c.isInterface() || c.isArray() || c.isPrimitive() || (c.access() & org.objectweb.asm.Opcodes.ACC_ABSTRACT) != 0) {
+                throw new JavaError("java/lang/InstantiationException", c.javaName());
+            }
+            return vm.newObject(c);
+        });
+        n.register(U, "throwException", "(Ljava/lang/Throwable;)V", (t, s, b) -> {
+            throw new org.vheap.device.vm.interp.VmThrow((int) s[b + 1]);
+        });
+        n.register(U, "park", "(ZJ)V", (t, s, b) -> {
+            boolean absolute = (s[b + 1] & 1) != 0;
+            long time = s[b + 2];
+            if (t.permit) {
+                t.permit = false;
+                return 0;
+            }
+            if (t.interrupted) {
+                return 0;
+            }
+            if (time == 0 && !absolute) {
+                t.state = ThreadState.WAITING;
+            } else {
+                long nanos = absolute ? (time - vm.currentTimeMillis()) * 1_000_000L : time;
+                if (nanos <= 0) {
+                    return 0;
+                }
+                vm.scheduler().sleep(t, nanos);
+            }
+            return 0;
+        });
+        n.register(U, "unpark", "(Ljava/lang/Object;)V", (t, s, b) -> {
+            int javaThread = (int) s[b + 1];
+            for (var other : vm.threads()) {
+                if (other.javaThread == javaThread) {
+                    if (other.state == ThreadState.WAITING || other.state == ThreadState.TIMED_WAITING) {
+                        if (other.monitorObject == 0) {
+                            vm.scheduler().wake(other);
+                        } else {
+                            other.permit = true;
+                        }
+                    } else {
+                        other.permit = true;
+                    }
+                }
+            }
+            return 0;
+        });
+        n.register(U, "getLoadAverage0", "([DI)I", (t, s, b) -> -1);
+        n.register("jdk/internal/misc/UnsafeConstants", "<clinit>", "()V", (t, s, b) -> {
+            VmClass uc = vm.classes().load("jdk/internal/misc/UnsafeConstants");
+            long mirror = ObjectLayout.address(uc.mirror());
+            m.putInt(mirror + uc.declaredField("ADDRESS_SIZE0").offset(), 8);
+            m.putInt(mirror + uc.declaredField("PAGE_SIZE").offset(), 4096);
+            m.putByte(mirror + uc.declaredField("BIG_ENDIAN").offset(), (byte) 0);
+            m.putByte(mirror + uc.declaredField("UNALIGNED_ACCESS").offset(), (byte) 0);
+            m.putInt(mirror + uc.declaredField("DATA_CACHE_LINE_FLUSH_SIZE").offset(), 0);
+            return 0;
+        });
+    }
+}

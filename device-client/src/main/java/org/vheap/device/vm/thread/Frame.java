@@ -1,0 +1,21 @@
+package org.vheap.device.vm.thread;
+
+import org.vheap.device.vm.loader.VmMethod;
+
+/**
+ * One activation of a method on a green thread (the design notes: frames live in VM structures, not on the
+ * host stack). Locals start at {@link #bp} in the thread's slot array; the operand stack follows them.
+ * Long and double take two slots, as in the JVM, with the value in the lower one.
+ */
+public final class Frame {
+    public VmMethod method;
+    /** The prepared code (interp.MethodCode); null for a native method's frame. */
+    public Object code;
+    public int pc;
+    public int sp;
+    public int bp;
+    /** The object locked on entry to a synchronized method, or 0. */
+    public int lockedMonitor;
+    /** What the thread does when this frame returns (see {@link VmThread}'s continuation kinds). */
+    public int onReturn;
+}

@@ -1,0 +1,242 @@
+package org.vheap.device.vm.thread;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Green threads and monitors. Round-robin over runnable threads; a thread that blocks (monitor, wait,
+ * sleep, join, park) leaves the run queue until another thread or the clock wakes it. Monitors are kept
+ * per object reference; a thread woken from {@code wait} re-acquires its monitor with its old recursion
+ * count before it runs again.
+ *
+ * <p>Only the interpreter host thread calls this. The clock is passed in (nanoseconds).
+ */
+public final class Scheduler {
+    private final List<VmThread> threads = new ArrayList<>();
+    private final Map<Integer, Monitor> monitors = new HashMap<>();
+    private final LongSupplier nanoClock;
+    private int next;
+
+    public Scheduler(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
+    public void add(VmThread t) {
+        threads.add(t);
+    }
+
+    public List<VmThread> threads() {
+        return threads;
+    }
+
+    /** Threads not yet terminated. */
+    public int liveCount() {
+        int n = 0;
+        for (VmThread t : threads) {
+            if (t.state != ThreadState.TERMINATED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The next thread to run, or null when none can run now. Wakes sleepers whose time has come and lets
+     * notified waiters re-acquire their monitors.
+     */
+    public VmThread pick() {
+        long now = nanoClock.getAsLong();
+        int n = threads.size();
+        for (int k = 0; k < n; k++) {
+            VmThread t = threads.get((next + k) % n);
+            if (t.state == ThreadState.TIMED_WAITING && now - t.wakeAt >= 0) {
+                timeOut(t);
+            }
+            if (t.state == ThreadState.RUNNABLE && reacquire(t)) {
+                next = (next + k + 1) % n;
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Nanos until the earliest timed waiter wakes, or -1 when none is timed. */
+    public long nanosUntilNextWake() {
+        long now = nanoClock.getAsLong();
+        long best = -1;
+        for (VmThread t : threads) {
+            if (t.state == ThreadState.TIMED_WAITING) {
+                long d = Math.max(0, t.wakeAt - now);
+                best = best < 0 ? d : Math.min(best, d);
+            }
+        }
+        return best;
+    }
+
+    private void timeOut(VmThread t) {
+        if (t.monitorObject != 0 && t.savedMonitorCount > 0) {
+            Monitor m = monitors.get(t.monitorObject);
+            if (m != null) {
+                m.waiters.remove(t);
+            }
+        }
+        t.state = ThreadState.RUNNABLE;
+    }
+
+    /** A thread back from wait must own its monitor again before running; false if it must block. */
+    private boolean reacquire(VmThread t) {
+        if (t.savedMonitorCount == 0) {
+            return true;
+        }
+        Monitor m = monitor(t.monitorObject);
+        if (m.owner == null) {
+            m.owner = t;
+            m.count = t.savedMonitorCount;
+            t.savedMonitorCount = 0;
+            t.monitorObject = 0;
+            return true;
+        }
+        t.state = ThreadState.BLOCKED;
+        if (!m.entrants.contains(t)) {
+            m.entrants.add(t);
+        }
+        return false;
+    }
+
+    private Monitor monitor(int obj) {
+        return monitors.computeIfAbsent(obj, o -> new Monitor());
+    }
+
+    /** monitorenter: true when {@code t} owns the monitor now; false when it blocked (retry when it runs again). */
+    public boolean enter(VmThread t, int obj) {
+        Monitor m = monitor(obj);
+        if (m.owner == null) {
+            m.owner = t;
+            m.count = 1;
+            m.entrants.remove(t);
+            return true;
+        }
+        if (m.owner == t) {
+            m.count++;
+            return true;
+        }
+        t.state = ThreadState.BLOCKED;
+        t.monitorObject = obj;
+        if (!m.entrants.contains(t)) {
+            m.entrants.add(t);
+        }
+        return false;
+    }
+
+    /** monitorexit: false when {@code t} does not own the monitor (IllegalMonitorStateException). */
+    public boolean exit(VmThread t, int obj) {
+        Monitor m = monitors.get(obj);
+        if (m == null || m.owner != t) {
+            return false;
+        }
+        if (--m.count == 0) {
+            m.owner = null;
+            wakeEntrant(m);
+            if (m.idle()) {
+                monitors.remove(obj);
+            }
+        }
+        return true;
+    }
+
+    private void wakeEntrant(Monitor m) {
+        VmThread e = m.entrants.poll();
+        if (e != null) {
+            e.state = ThreadState.RUNNABLE;
+            if (e.savedMonitorCount == 0) {
+                e.monitorObject = 0;
+            }
+        }
+    }
+
+    public boolean holds(VmThread t, int obj) {
+        Monitor m = monitors.get(obj);
+        return m != null && m.owner == t;
+    }
+
+    /**
+     * Object.wait: releases the monitor fully and parks {@code t} in the wait set; false when {@code t} does not
+     * own it. {@code timeoutNanos} 0 waits until notified.
+     */
+    public boolean await(VmThread t, int obj, long timeoutNanos) {
+        Monitor m = monitors.get(obj);
+        if (m == null || m.owner != t) {
+            return false;
+        }
+        t.savedMonitorCount = m.count;
+        t.monitorObject = obj;
+        t.notified = false;
+        m.owner = null;
+        m.count = 0;
+        m.waiters.add(t);
+        if (timeoutNanos > 0) {
+            t.state = ThreadState.TIMED_WAITING;
+            t.wakeAt = nanoClock.getAsLong() + timeoutNanos;
+        } else {
+            t.state = ThreadState.WAITING;
+        }
+        wakeEntrant(m);
+        return true;
+    }
+
+    /** Object.notify / notifyAll: false when {@code t} does not own the monitor. */
+    public boolean notify(VmThread t, int obj, boolean all) {
+        Monitor m = monitors.get(obj);
+        if (m == null || m.owner != t) {
+            return false;
+        }
+        do {
+            VmThread w = m.waiters.poll();
+            if (w == null) {
+                break;
+            }
+            w.notified = true;
+            w.state = ThreadState.RUNNABLE; // re-acquires in pick()
+        } while (all);
+        return true;
+    }
+
+    /** Wakes every thread waiting on {@code obj} without owning its monitor (the VM ending a thread wakes joiners). */
+    public void wakeAllWaiters(int obj) {
+        Monitor m = monitors.get(obj);
+        if (m == null) {
+            return;
+        }
+        for (VmThread w; (w = m.waiters.poll()) != null; ) {
+            w.notified = true;
+            w.state = ThreadState.RUNNABLE;
+        }
+    }
+
+    /** Thread.sleep. */
+    public void sleep(VmThread t, long nanos) {
+        t.state = ThreadState.TIMED_WAITING;
+        t.wakeAt = nanoClock.getAsLong() + nanos;
+    }
+
+    /** Wakes a waiting or sleeping thread early (interrupt); it leaves any wait set. */
+    public void wake(VmThread t) {
+        if (t.state == ThreadState.WAITING || t.state == ThreadState.TIMED_WAITING) {
+            if (t.monitorObject != 0 && t.savedMonitorCount > 0) {
+                Monitor m = monitors.get(t.monitorObject);
+                if (m != null) {
+                    m.waiters.remove(t);
+                }
+            }
+            t.state = ThreadState.RUNNABLE;
+        }
+    }
+
+    /** Objects whose monitors are in use (for the collector: their references must stay valid). */
+    public Iterable<Integer> monitorObjects() {
+        return monitors.keySet();
+    }
+}

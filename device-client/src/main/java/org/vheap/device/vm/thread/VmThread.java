@@ -1,0 +1,122 @@
+package org.vheap.device.vm.thread;
+
+/**
+ * A green thread: its slot array (locals and operand stacks of all its frames), its frames, and its
+ * scheduling state. All green threads run on the VM's one interpreter host thread, switched by the
+ * {@link Scheduler} at bytecode quantum boundaries, so none of this needs host synchronization.
+ */
+public final class VmThread {
+    /** Continuations: what to do when a frame returns. */
+    public static final int RETURN_NORMAL = 0;
+    /** The frame was pushed by the VM; its result is discarded. */
+    public static final int RETURN_DISCARD = 1;
+    /** The frame runs a class's {@code <clinit>}: on return the class is initialized. */
+    public static final int RETURN_CLINIT = 2;
+    /** The frame's result replaces the value on top of the caller's operand stack (a native's deferred call). */
+    public static final int RETURN_REPLACE = 3;
+    /** The thread's last frame: when it returns, the thread ends. */
+    public static final int RETURN_END_THREAD = 4;
+
+    /** Most slots a thread's stack may use: beyond, StackOverflowError. */
+    public static final int MAX_SLOTS = 1 << 21;
+    /** Most frames a thread may have: beyond, StackOverflowError. */
+    public static final int MAX_DEPTH = 6000;
+
+    private final int id;
+    private final String debugName;
+    public long[] slots = new long[4096];
+    public Frame[] frames = new Frame[64];
+    /** Number of active frames; the current one is frames[depth - 1]. */
+    public int depth;
+    /** The java.lang.Thread object (heap reference). */
+    public int javaThread;
+    public ThreadState state = ThreadState.RUNNABLE;
+    /** For TIMED_WAITING: when to wake (the VM clock's nanos). */
+    public long wakeAt;
+    /** The monitor's object this thread waits to enter, or is waiting on. */
+    public int monitorObject;
+    /** Recursion count to restore when re-entering a monitor after wait. */
+    public int savedMonitorCount;
+    public boolean interrupted;
+    /** Set by Object.notify: the waiter was notified (rather than timed out or interrupted). */
+    public boolean notified;
+    /** A Java exception waiting to be thrown in this thread when it next runs (a heap reference), or 0. */
+    public int pendingException;
+    /** Set to end the current quantum early (e.g. waiting for another thread's class initialization). */
+    public boolean yieldNow;
+    /** The exception that ended the thread (a heap reference), or 0. */
+    public int uncaught;
+    /** Whether this thread's death was due to an uncaught exception. */
+    public boolean diedOfException;
+
+    /** Calls natives asked for, run after the native returns (see {@link DeferredCall}). */
+    public final java.util.ArrayList<DeferredCall> deferred = new java.util.ArrayList<>();
+    /** Classes a native asked to initialize (loader.VmClass), initialized right after it returns. */
+    public final java.util.ArrayList<Object> deferredInit = new java.util.ArrayList<>();
+    /** The class whose {@code <clinit>} each RETURN_CLINIT frame runs, by frame index. */
+    public Object[] clinitOf = new Object[64];
+    /** Unpark permit (LockSupport). */
+    public boolean permit;
+    /** Whether this is a daemon thread (does not keep the VM alive). */
+    public boolean daemon;
+
+    public VmThread(int id, String debugName) {
+        this.id = id;
+        this.debugName = debugName;
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = new Frame();
+        }
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** The current frame. */
+    public Frame top() {
+        return frames[depth - 1];
+    }
+
+    /** Makes room for another frame; false when the depth limit is reached. */
+    public boolean ensureFrame() {
+        if (depth < frames.length) {
+            return true;
+        }
+        if (depth >= MAX_DEPTH) {
+            return false;
+        }
+        Frame[] grown = java.util.Arrays.copyOf(frames, Math.min(frames.length * 2, MAX_DEPTH));
+        for (int i = frames.length; i < grown.length; i++) {
+            grown[i] = new Frame();
+        }
+        frames = grown;
+        clinitOf = java.util.Arrays.copyOf(clinitOf, grown.length);
+        return true;
+    }
+
+    /** Makes {@code needed} slots addressable; false when the slot limit is reached. */
+    public boolean ensureSlots(int needed) {
+        if (needed <= slots.length) {
+            return true;
+        }
+        if (needed > MAX_SLOTS) {
+            return false;
+        }
+        int size = slots.length;
+        while (size < needed) {
+            size *= 2;
+        }
+        slots = java.util.Arrays.copyOf(slots, Math.min(size, MAX_SLOTS));
+        return true;
+    }
+
+    /** Asks for a Java call to run right after the current native returns. */
+    public void defer(DeferredCall call) {
+        deferred.add(call);
+    }
+
+    @Override
+    public String toString() {
+        return "thread " + id + " (" + debugName + ", " + state + ")";
+    }
+}

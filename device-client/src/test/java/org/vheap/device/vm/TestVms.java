@@ -1,0 +1,63 @@
+package org.vheap.device.vm;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.vheap.device.DeviceConsole;
+import org.vheap.device.vm.heap.ObjectAllocator;
+import org.vheap.device.vm.interp.CallSites;
+import org.vheap.device.vm.loader.ClassSource;
+
+/** Shared helpers of the VM tests: compile Java sources with javac --release 17 and run them on the VM. */
+final class TestVms {
+    private TestVms() {
+    }
+
+    /** What a program printed and returned. */
+    record Outcome(int exit, String out, String err) {
+    }
+
+    /** Compiles {@code sources} (file name to text) into a fresh directory. */
+    static Path compile(Map<String, String> sources) throws IOException {
+        Path src = Files.createTempDirectory("vheap-src");
+        Path out = Files.createTempDirectory("vheap-classes");
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-g", "-d", out.toString()));
+        for (var e : sources.entrySet()) {
+            Path p = src.resolve(e.getKey());
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, e.getValue());
+            args.add(p.toString());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diag = new ByteArrayOutputStream();
+        int rc = javac.run(null, diag, diag, args.toArray(new String[0]));
+        if (rc != 0) {
+            throw new IllegalArgumentException("javac failed:\n" + diag);
+        }
+        return out;
+    }
+
+    /** Runs a main class on the VM over an unpaged heap. */
+    static Outcome run(Path classes, String mainClass, CallSites.Synthesizer synthesizer, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        ArrayHeapMemory memory = new ArrayHeapMemory(4096);
+        try (ClassSource source = new ClassSource(List.of(classes))) {
+            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, 1L << 30), source, console, System::nanoTime,
+                    System::currentTimeMillis);
+            int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
+            return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}
