@@ -6,10 +6,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.vheap.device.DeviceConsole;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
@@ -46,6 +48,9 @@ public final class Vm {
     private int hashSeed = 0x2545F491;
     private long bytecodes;
     private Integer exitStatus;
+    private int outOfMemory;
+    private boolean collectionRequested;
+    private long collections;
 
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, DeviceConsole console,
               LongSupplier nanoClock, LongSupplier millisClock) {
@@ -88,10 +93,8 @@ public final class Vm {
 
     private void makeMirror(VmClass c) {
         int size = classes.layoutStatics(c, classClass.instanceBytes());
-        int ref = allocator.allocate(classClass.id(), size);
-        if (ref == 0) {
-            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
-        }
+        int ref = allocate(classClass.id(), size);
+        c.mirrorBytes = size;
         long a = ObjectLayout.address(ref);
         memory.putInt(a + classIdOffset, c.id());
         if (c.isArray()) {
@@ -158,6 +161,14 @@ public final class Vm {
 
     // ---- objects ----
 
+    private int allocate(int classId, long bytes) {
+        int ref = allocator.allocate(classId, bytes);
+        if (ref == 0) {
+            throw new HeapExhausted(bytes);
+        }
+        return ref;
+    }
+
     /** The class of a non-null object. */
     public VmClass classOf(int ref) {
         return classes.byId(memory.getInt(ObjectLayout.address(ref)));
@@ -165,11 +176,7 @@ public final class Vm {
 
     /** A new zeroed instance, or OutOfMemoryError. */
     public int newObject(VmClass c) {
-        int ref = allocator.allocate(c.id(), c.instanceBytes());
-        if (ref == 0) {
-            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
-        }
-        return ref;
+        return allocate(c.id(), c.instanceBytes());
     }
 
     /** A new zeroed array of an array class; NegativeArraySizeException or OutOfMemoryError. */
@@ -177,10 +184,11 @@ public final class Vm {
         if (length < 0) {
             throw new JavaError("java/lang/NegativeArraySizeException", String.valueOf(length));
         }
-        int ref = allocator.allocate(arrayClass.id(), ObjectLayout.arrayBytes(length, arrayClass.elementShift()));
-        if (ref == 0) {
+        long bytes = ObjectLayout.arrayBytes(length, arrayClass.elementShift());
+        if (bytes > allocator.limit()) {
             throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
         }
+        int ref = allocate(arrayClass.id(), bytes);
         memory.putInt(ObjectLayout.address(ref) + ObjectLayout.ARRAY_LENGTH_OFFSET, length);
         return ref;
     }
@@ -216,14 +224,104 @@ public final class Vm {
     public int cloneObject(int ref) {
         VmClass c = classOf(ref);
         long bytes = c.isArray() ? ObjectLayout.arrayBytes(arrayLength(ref), c.elementShift()) : c.instanceBytes();
-        int copy = allocator.allocate(c.id(), bytes);
-        if (copy == 0) {
-            throw new JavaError("java/lang/OutOfMemoryError", "Java heap space");
-        }
+        int copy = allocate(c.id(), bytes);
         long from = ObjectLayout.address(ref);
         long to = ObjectLayout.address(copy);
         memory.copy(from + ObjectLayout.HEADER_BYTES, to + ObjectLayout.HEADER_BYTES, bytes - ObjectLayout.HEADER_BYTES);
         return copy;
+    }
+
+    // ---- the collector's view ----
+
+    /** Object sizes and references, for the collector. */
+    public HeapShapes shapes() {
+        return new HeapShapes() {
+            @Override
+            public long sizeOf(int ref) {
+                VmClass c = classOf(ref);
+                if (c.isArray()) {
+                    return ObjectLayout.arrayBytes(arrayLength(ref), c.elementShift());
+                }
+                if (c == classClass) {
+                    return classOfMirror(ref).mirrorBytes;
+                }
+                return c.instanceBytes();
+            }
+
+            @Override
+            public void forEachReference(int ref, IntConsumer visitor) {
+                VmClass c = classOf(ref);
+                long a = ObjectLayout.address(ref);
+                if (c.isArray()) {
+                    if (!c.component().isPrimitive()) {
+                        int n = arrayLength(ref);
+                        long base = a + ObjectLayout.ARRAY_BASE_OFFSET;
+                        for (int i = 0; i < n; i++) {
+                            visitor.accept(memory.getInt(base + 4L * i));
+                        }
+                    }
+                    return;
+                }
+                for (int off : c.referenceOffsets()) {
+                    visitor.accept(memory.getInt(a + off));
+                }
+                if (c == classClass) {
+                    for (int off : classOfMirror(ref).staticReferenceOffsets()) {
+                        visitor.accept(memory.getInt(a + off));
+                    }
+                }
+            }
+        };
+    }
+
+    /** The VM's own roots: every class's mirror (and so its statics) and the interned strings. */
+    public void forEachVmRoot(IntConsumer visitor) {
+        for (VmClass c : classes.classes()) {
+            visitor.accept(c.mirror());
+        }
+        for (int ref : interned.values()) {
+            visitor.accept(ref);
+        }
+        for (int obj : scheduler.monitorObjects()) {
+            visitor.accept(obj);
+        }
+        visitor.accept(outOfMemory);
+    }
+
+    /**
+     * An allocation of {@code bytes} failed: true when a collection has just run and did not make room (the
+     * app gets OutOfMemoryError), false when a collection should run at the next safepoint first.
+     */
+    public boolean collectionFailed(long bytes) {
+        if (collections > 0 && allocator.bytesSinceCollection() == 0) {
+            return true;
+        }
+        collectionRequested = true;
+        return false;
+    }
+
+    /** Whether an allocation asked for a collection. */
+    public boolean collectionRequested() {
+        return collectionRequested;
+    }
+
+    /** Records a collection (clears the request; a failure before any other allocation is an OutOfMemoryError). */
+    public void collected() {
+        collectionRequested = false;
+        collections++;
+    }
+
+    public long collections() {
+        return collections;
+    }
+
+    /** The preallocated OutOfMemoryError thrown when even a collection cannot make room. */
+    public int outOfMemory() {
+        return outOfMemory;
+    }
+
+    public void setOutOfMemory(int ref) {
+        outOfMemory = ref;
     }
 
     // ---- fields by name (for natives; the interpreter uses resolved offsets) ----

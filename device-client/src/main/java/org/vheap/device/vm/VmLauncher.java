@@ -4,6 +4,8 @@ import java.util.List;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.interp.Interpreter;
 import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.interp.StackRoots;
+import org.vheap.device.vm.heap.Collector;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
@@ -25,14 +27,19 @@ import org.vheap.device.vm.thread.VmThread;
 public final class VmLauncher {
     private static final int STATUS_RUNNABLE = 0x0004 | 0x0001;
     private static final int STATUS_TERMINATED = 0x0002;
+    /** The heap grows by at least this much between collections. */
+    static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
 
     private final Vm vm;
     private final Interpreter interpreter;
     private final Linker linker;
     private final int quantum;
+    private final StackRoots stackRoots = new StackRoots();
+    private final Collector collector;
     private final java.util.Map<VmThread, Integer> exitPhase = new java.util.HashMap<>();
     private VmThread mainThread;
     private boolean mainDiedOfException;
+    private long liveAfterLastCollection;
 
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
         this.vm = vm;
@@ -41,6 +48,7 @@ public final class VmLauncher {
         this.linker = new Linker(vm, natives, new CallSites(vm.classes(), synthesizer));
         this.interpreter = new Interpreter(vm, linker);
         NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper());
+        this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
     }
 
     /** Runs {@code mainClass}'s main with {@code args} and returns the exit status. */
@@ -101,6 +109,31 @@ public final class VmLauncher {
         call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
                 vm.intern("main"));
         call(vm.classes().load("java/lang/System").declaredMethod("initPhase1", "()V"));
+        vm.setOutOfMemory(interpreter.throwsHelper().create(mainThread,
+                new JavaError("java/lang/OutOfMemoryError", "Java heap space")));
+    }
+
+    /**
+     * Collects garbage if an allocation asked for it or the heap grew by more than it held after the last
+     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}). Called only at a safepoint.
+     */
+    private void maybeCollect() {
+        long grown = vm.allocator().bytesSinceCollection();
+        if (!vm.collectionRequested() && grown < Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection)) {
+            return;
+        }
+        Collector.Result r = collector.collect(roots -> {
+            vm.forEachVmRoot(roots);
+            for (VmThread t : vm.threads()) {
+                if (t.state != ThreadState.TERMINATED) {
+                    stackRoots.scan(t, roots);
+                } else {
+                    roots.accept(t.javaThread);
+                }
+            }
+        });
+        liveAfterLastCollection = r.liveBytes();
+        vm.collected();
     }
 
     private void initialize(VmClass c) {
@@ -145,6 +178,7 @@ public final class VmLauncher {
             if (!anyLive(false)) {
                 return;
             }
+            maybeCollect();
             VmThread t = vm.scheduler().pick();
             if (t == null) {
                 long wait = vm.scheduler().nanosUntilNextWake();
@@ -200,6 +234,12 @@ public final class VmLauncher {
                     new long[] {t.javaThread, ex}, VmThread.RETURN_DISCARD);
             return;
         }
+        if (phase == 1 && t.uncaught != 0) {
+            int ex = t.uncaught;
+            vm.console().err().print("\nException: " + vm.classOf(ex).javaName()
+                    + " thrown from the UncaughtExceptionHandler in thread \"" + threadName(t) + "\"\n");
+            debugTrace(ex);
+        }
         t.uncaught = 0;
         if (phase < 2) {
             exitPhase.put(t, 2);
@@ -214,6 +254,25 @@ public final class VmLauncher {
         vm.scheduler().wakeAllWaiters(t.javaThread);
     }
 
+    private String threadName(VmThread t) {
+        return vm.hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
+    }
+
+    /** With -Dvheap.debug=true, the VM-side view of an exception (class, message, frames) on the console. */
+    private void debugTrace(int ex) {
+        if (!Boolean.getBoolean("vheap.debug")) {
+            return;
+        }
+        vm.console().err().println("  vheap.debug: " + describe(ex));
+        VmClass tc = vm.classes().load("java/lang/Throwable");
+        int backtrace = vm.getIntField(ex, tc.declaredField("backtrace"));
+        int depth = vm.getIntField(ex, tc.declaredField("depth"));
+        for (int i = 0; i < depth; i++) {
+            var e = interpreter.throwsHelper().stackEntry(backtrace, i);
+            vm.console().err().println("    at " + e.method() + " line " + e.line());
+        }
+    }
+
     private void shutdown() {
         VmClass shutdown = vm.classes().load("java/lang/Shutdown");
         VmThread t = new VmThread(vm.threads().size() + 1, "DestroyJavaVM");
@@ -223,6 +282,7 @@ public final class VmLauncher {
         linker.pushFrame(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
         exitPhase.put(t, 2);
         while (vm.exitStatus() == null && t.state != ThreadState.TERMINATED) {
+            maybeCollect();
             VmThread next = vm.scheduler().pick();
             if (next == null) {
                 long wait = vm.scheduler().nanosUntilNextWake();

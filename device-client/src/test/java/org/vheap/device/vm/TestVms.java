@@ -23,14 +23,14 @@ final class TestVms {
     }
 
     /** What a program printed and returned. */
-    record Outcome(int exit, String out, String err) {
+    record Outcome(int exit, String out, String err, long collections, long heapInUse) {
     }
 
     /** Compiles {@code sources} (file name to text) into a fresh directory. */
     static Path compile(Map<String, String> sources) throws IOException {
         Path src = Files.createTempDirectory("vheap-src");
         Path out = Files.createTempDirectory("vheap-classes");
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-g", "-d", out.toString()));
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-g", "-XDstringConcat=inline", "-d", out.toString()));
         for (var e : sources.entrySet()) {
             Path p = src.resolve(e.getKey());
             Files.createDirectories(p.getParent());
@@ -48,16 +48,22 @@ final class TestVms {
 
     /** Runs a main class on the VM over an unpaged heap. */
     static Outcome run(Path classes, String mainClass, CallSites.Synthesizer synthesizer, String... args) {
+        return run(classes, mainClass, synthesizer, 1L << 30, args);
+    }
+
+    /** Runs a main class on the VM over an unpaged heap of at most {@code maxHeap} bytes. */
+    static Outcome run(Path classes, String mainClass, CallSites.Synthesizer synthesizer, long maxHeap, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         ArrayHeapMemory memory = new ArrayHeapMemory(4096);
         try (ClassSource source = new ClassSource(List.of(classes))) {
-            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, 1L << 30), source, console, System::nanoTime,
+            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, console, System::nanoTime,
                     System::currentTimeMillis);
             int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
-            return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                    vm.collections(), vm.allocator().bytesInUse());
         }
     }
 }

@@ -31,4 +31,55 @@ class VmLauncherTest {
         assertThat(o.out()).isEqualTo("Hello, device\n5050\n");
         assertThat(o.exit()).isZero();
     }
+
+    @Test
+    void garbageIsCollectedSoAHeapFarSmallerThanAllAllocationsSuffices() throws Exception {
+        Path classes = TestVms.compile(Map.of("Churn.java", """
+                public class Churn {
+                    static final class Node { Node next; long[] payload = new long[16]; }
+                    public static void main(String[] args) {
+                        Node keep = null;
+                        long sum = 0;
+                        for (int i = 0; i < 200_000; i++) {
+                            Node n = new Node();
+                            n.payload[3] = i;
+                            if (i % 1000 == 0) { n.next = keep; keep = n; }
+                            sum += n.payload[3];
+                        }
+                        int kept = 0;
+                        for (Node n = keep; n != null; n = n.next) { kept++; sum -= n.payload[3]; }
+                        System.out.println(kept);
+                        System.out.println(sum);
+                    }
+                }
+                """));
+        // 200k nodes of ~160 bytes = ~32 MiB allocated in all; the heap may hold 12 MiB
+        TestVms.Outcome o = TestVms.run(classes, "Churn", NO_INDY, 12L << 20);
+        assertThat(o.err()).isEmpty();
+        assertThat(o.out()).isEqualTo("200\n19980000000\n");
+        assertThat(o.collections()).isPositive();
+        assertThat(o.heapInUse()).isLessThan(12L << 20);
+    }
+
+    @Test
+    void aHeapTooSmallForTheLiveDataGivesOutOfMemoryError() throws Exception {
+        Path classes = TestVms.compile(Map.of("Hog.java", """
+                import java.util.ArrayList;
+                public class Hog {
+                    public static void main(String[] args) {
+                        ArrayList<long[]> all = new ArrayList<>();
+                        try {
+                            while (true) { all.add(new long[10_000]); }
+                        } catch (OutOfMemoryError e) {
+                            int n = all.size();
+                            all = null;
+                            System.out.println("caught " + (n > 50) + " " + e.getMessage());
+                        }
+                    }
+                }
+                """));
+        TestVms.Outcome o = TestVms.run(classes, "Hog", NO_INDY, 8L << 20);
+        assertThat(o.out()).isEqualTo("caught true Java heap space\n");
+        assertThat(o.exit()).isZero();
+    }
 }

@@ -1,19 +1,24 @@
 package org.vheap.device.vm.heap;
 
 /**
- * Places new objects in the user heap (see {@link ObjectLayout} for the rules): a bump pointer that moves to
- * the next line when an object does not fit in the rest of the current one, so small objects never
- * straddle lines. Memory handed out is zeroed. Returns 0 when the heap limit is reached: the caller collects
- * garbage or throws OutOfMemoryError.
+ * Places new objects in the user heap (see {@link ObjectLayout} for the rules): first in free space a
+ * collection found below the allocation pointer, then at the bump pointer, which moves to the next line
+ * when an object does not fit in the rest of the current one, so small objects never straddle lines.
+ * Memory handed out is zeroed. Returns 0 when the heap limit is reached: the VM collects garbage at the
+ * next safepoint and retries, or throws OutOfMemoryError.
  *
- * <p>The allocation pointer is part of the heap's roots (saved in the heap header at a checkpoint).
+ * <p>The allocation pointer is part of the heap's roots (saved with the VM state at a checkpoint); the free
+ * lists are host-side and rebuilt by a collection.
  */
 public final class ObjectAllocator {
     private final HeapMemory memory;
     private final long lineSize;
     private final long limit;
+    private final FreeSpace free;
     private long top;
     private long bytesAllocated;
+    private long bytesSinceCollection;
+    private long bytesInUse;
 
     /**
      * @param memory the heap
@@ -31,6 +36,8 @@ public final class ObjectAllocator {
         }
         this.top = top;
         this.limit = limit;
+        this.free = new FreeSpace(lineSize);
+        this.bytesInUse = top - lineSize;
     }
 
     /**
@@ -38,24 +45,27 @@ public final class ObjectAllocator {
      * header and everything else zero. Returns the reference, or 0 when the heap is full.
      */
     public int allocate(int classId, long bytes) {
-        long at = top;
-        long inLine = at & (lineSize - 1);
-        if (bytes <= lineSize) {
-            if (inLine + bytes > lineSize) {
+        long at = free.isEmpty() ? -1 : free.take(bytes);
+        if (at < 0) {
+            at = top;
+            long inLine = at & (lineSize - 1);
+            if (bytes <= lineSize) {
+                if (inLine + bytes > lineSize) {
+                    at += lineSize - inLine;
+                }
+            } else if (inLine != 0) {
                 at += lineSize - inLine;
             }
-        } else if (inLine != 0) {
-            at += lineSize - inLine;
+            if (at + bytes > limit) {
+                return 0;
+            }
+            top = at + bytes;
         }
-        long end = at + bytes;
-        if (end > limit) {
-            return 0;
-        }
-        // lines beyond the old top were never handed out; zero only what may hold old data
         memory.zero(at, bytes);
         memory.putInt(at + ObjectLayout.CLASS_ID_OFFSET, classId);
-        top = end;
         bytesAllocated += bytes;
+        bytesSinceCollection += bytes;
+        bytesInUse += bytes;
         return ObjectLayout.ref(at);
     }
 
@@ -64,7 +74,7 @@ public final class ObjectAllocator {
         return limit;
     }
 
-    /** The first free address. */
+    /** The first never-allocated address. */
     public long top() {
         return top;
     }
@@ -74,8 +84,29 @@ public final class ObjectAllocator {
         return bytesAllocated;
     }
 
-    /** Bytes between the end of the header line and the allocation pointer. */
+    /** Bytes handed out since the last collection. */
+    public long bytesSinceCollection() {
+        return bytesSinceCollection;
+    }
+
+    /** Bytes of live and not yet collected objects. */
     public long bytesInUse() {
-        return top - lineSize;
+        return bytesInUse;
+    }
+
+    /** Bytes free below the allocation pointer. */
+    public long freeBytes() {
+        return free.freeBytes();
+    }
+
+    FreeSpace freeSpace() {
+        return free;
+    }
+
+    /** After a collection: the new allocation pointer and the bytes the survivors take. */
+    void collected(long newTop, long liveBytes) {
+        top = newTop;
+        bytesInUse = liveBytes;
+        bytesSinceCollection = 0;
     }
 }

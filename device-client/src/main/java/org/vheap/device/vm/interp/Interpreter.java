@@ -2,6 +2,7 @@ package org.vheap.device.vm.interp;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
@@ -68,9 +69,11 @@ public final class Interpreter {
             int sp = f.sp;
             final int bp = f.bp;
             int opPc = pc;
+            int opSp = sp;
             try {
                 for (;;) {
                     opPc = pc;
+                    opSp = sp;
                     count++;
                     switch (code[pc]) {
                         case NOP -> pc++;
@@ -593,6 +596,15 @@ public final class Interpreter {
                         default -> throw JavaError.verify("bad opcode " + code[pc] + " at " + pc + " in " + mc.method);
                     }
                 }
+            } catch (HeapExhausted e) {
+                // put the instruction back: the VM collects at the next safepoint and it runs again
+                f.pc = opPc;
+                f.sp = opSp;
+                if (vm.collectionFailed(e.bytes())) {
+                    throwsHelper.unwind(t, vm.outOfMemory());
+                    continue;
+                }
+                break;
             } catch (JavaError e) {
                 f.pc = opPc;
                 throwsHelper.unwind(t, throwsHelper.create(t, e));

@@ -33,6 +33,17 @@ public final class Throws {
      * Throwable constructor would set are set directly, and the stack trace is the thread's frames.
      */
     public int create(VmThread t, JavaError e) {
+        try {
+            return make(t, e);
+        } catch (org.vheap.device.vm.HeapExhausted full) {
+            if (vm.outOfMemory() == 0) {
+                throw full;
+            }
+            return vm.outOfMemory();
+        }
+    }
+
+    private int make(VmThread t, JavaError e) {
         VmClass c = vm.classes().load(e.className());
         markInitializedIfTrivial(c);
         int ex = vm.newObject(c);
@@ -168,6 +179,9 @@ public final class Throws {
 
     private int wrapInInitializerError(VmThread t, int cause) {
         int eiie = create(t, new JavaError("java/lang/ExceptionInInitializerError", null));
+        if (eiie == vm.outOfMemory()) {
+            return eiie;
+        }
         VmClass throwable = vm.classes().load("java/lang/Throwable");
         VmField causeField = throwable.declaredField("cause");
         mem.putInt(ObjectLayout.address(eiie) + causeField.offset(), cause);

@@ -44,6 +44,8 @@ public final class VmClass {
     Map<String, Integer> vtableIndex = new HashMap<>();
 
     boolean bootstrap;
+    /** Bytes of this class's mirror (Class fields plus statics), set when the VM makes it. */
+    public int mirrorBytes;
     /** The java.lang.Class object (with statics), a heap reference; 0 until the registry makes it. */
     int mirror;
     public InitState initState = InitState.LINKED;

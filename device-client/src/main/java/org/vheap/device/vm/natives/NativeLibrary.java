@@ -18,5 +18,6 @@ public final class NativeLibrary {
         ThreadNatives.register(n, vm, linker, throwsHelper);
         UnsafeNatives.register(n, vm);
         ConsoleNatives.register(n, vm);
+        ReferenceNatives.register(n, vm);
     }
 }

@@ -30,11 +30,13 @@ final class ThrowableNatives {
                     VmField fileName = ste.declaredField("fileName");
                     VmField lineNumber = ste.declaredField("lineNumber");
                     VmField moduleName = ste.declaredField("moduleName");
+                    VmField declaringClassObject = ste.declaredField("declaringClassObject");
                     for (int i = 0; i < depth && i < vm.arrayLength(elements); i++) {
                         int e = vm.memory().getInt(Vm.elementAddress(elements, i, 2));
                         Throws.StackEntry entry = throwsHelper.stackEntry(backtrace, i);
                         VmClass owner = entry.method().owner();
                         long a = ObjectLayout.address(e);
+                        vm.memory().putInt(a + declaringClassObject.offset(), owner.mirror());
                         vm.memory().putInt(a + declaringClass.offset(), vm.intern(owner.javaName()));
                         vm.memory().putInt(a + methodName.offset(), vm.intern(entry.method().name()));
                         if (owner.sourceFile() != null) {

@@ -1,0 +1,116 @@
+package org.vheap.device.vm.heap;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The free space of the user heap below the allocation pointer, as the collector last found it: chunks
+ * inside lines (by size, for small objects) and runs of whole free lines (for large objects, or to carve
+ * small chunks from). Host-side bookkeeping, rebuilt by every collection; it is never stored in the heap.
+ */
+final class FreeSpace {
+    private final long lineSize;
+    /** Free chunks inside one line, by size in bytes, each a deque of addresses. */
+    private final TreeMap<Long, ArrayDeque<Long>> chunks = new TreeMap<>();
+    /** Runs of whole free lines: first line's address to number of lines. */
+    private final TreeMap<Long, Long> lineRuns = new TreeMap<>();
+    private long freeBytes;
+
+    FreeSpace(long lineSize) {
+        this.lineSize = lineSize;
+    }
+
+    void clear() {
+        chunks.clear();
+        lineRuns.clear();
+        freeBytes = 0;
+    }
+
+    long freeBytes() {
+        return freeBytes;
+    }
+
+    boolean isEmpty() {
+        return freeBytes == 0;
+    }
+
+    /** Adds a free range [from, to), splitting it into whole lines and in-line chunks. */
+    void addRange(long from, long to) {
+        while (from < to) {
+            long lineStart = from & -lineSize;
+            long lineEnd = lineStart + lineSize;
+            if (from == lineStart && to >= lineEnd) {
+                long lines = (to - from) / lineSize;
+                addLines(from, lines);
+                from += lines * lineSize;
+            } else {
+                long end = Math.min(to, lineEnd);
+                addChunk(from, end - from);
+                from = end;
+            }
+        }
+    }
+
+    private void addChunk(long at, long bytes) {
+        chunks.computeIfAbsent(bytes, k -> new ArrayDeque<>()).add(at);
+        freeBytes += bytes;
+    }
+
+    private void addLines(long at, long lines) {
+        Map.Entry<Long, Long> before = lineRuns.floorEntry(at);
+        if (before != null && before.getKey() + before.getValue() * lineSize == at) {
+            lineRuns.put(before.getKey(), before.getValue() + lines);
+        } else {
+            lineRuns.put(at, lines);
+        }
+        freeBytes += lines * lineSize;
+    }
+
+    /**
+     * Takes {@code bytes} (granule-aligned) of free space that does not straddle lines (or, for more than a
+     * line, starts on a line boundary), or returns -1.
+     */
+    long take(long bytes) {
+        if (freeBytes < bytes) {
+            return -1;
+        }
+        if (bytes <= lineSize) {
+            Map.Entry<Long, ArrayDeque<Long>> e = chunks.ceilingEntry(bytes);
+            if (e != null) {
+                long size = e.getKey();
+                long at = e.getValue().poll();
+                if (e.getValue().isEmpty()) {
+                    chunks.remove(size);
+                }
+                freeBytes -= size;
+                if (size > bytes) {
+                    addChunk(at + bytes, size - bytes);
+                }
+                return at;
+            }
+        }
+        long lines = (bytes + lineSize - 1) / lineSize;
+        for (Map.Entry<Long, Long> run : lineRuns.entrySet()) {
+            if (run.getValue() >= lines) {
+                long at = run.getKey();
+                lineRuns.remove(at);
+                if (run.getValue() > lines) {
+                    lineRuns.put(at + lines * lineSize, run.getValue() - lines);
+                }
+                freeBytes -= lines * lineSize;
+                long tail = lines * lineSize - bytes;
+                if (tail > 0) {
+                    addChunk(at + bytes, tail);
+                }
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** Whole free lines, for the store to forget (they read as zero). */
+    Map<Long, Long> lineRuns() {
+        return lineRuns;
+    }
+}

@@ -1,0 +1,13 @@
+package org.vheap.device.vm.heap;
+
+/**
+ * What the collector needs to know about objects, answered by the VM from its class table: each object's
+ * size and where its references are. Keeps this package free of interpreter code.
+ */
+public interface HeapShapes {
+    /** Bytes of the object at {@code ref} (granule-aligned). */
+    long sizeOf(int ref);
+
+    /** Calls {@code visitor} with the value of every reference field or element of the object at {@code ref}. */
+    void forEachReference(int ref, java.util.function.IntConsumer visitor);
+}
