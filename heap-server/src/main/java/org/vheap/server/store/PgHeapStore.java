@@ -1044,51 +1044,16 @@ public final class PgHeapStore {
     // ---------------------------------------------------------------------------------------------------
     // JDBC plumbing
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
+    private <T> T inTransaction(Jdbc.SqlWork<T> work) {
+        return Jdbc.inTransaction(dataSource, work);
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+    private <T> T inSnapshot(Jdbc.SqlWork<T> work) {
+        return Jdbc.inSnapshot(dataSource, work);
     }
 
-    /** A read-only REPEATABLE READ transaction: every statement of {@code work} sees one snapshot. */
-    private <T> T inSnapshot(SqlWork<T> work) {
-        return inTransaction(c -> {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            return work.run(c);
-        });
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
+    private <T> T withConnection(Jdbc.SqlWork<T> work) {
+        return Jdbc.withConnection(dataSource, work);
     }
 
     static Array longArray(Connection c, long[] ids) throws SQLException {
