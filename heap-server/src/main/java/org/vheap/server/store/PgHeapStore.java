@@ -61,6 +61,7 @@ public final class PgHeapStore {
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer = new VersionReclaimer();
     private final Executor reclaimExecutor;
+    private final SystemSegment systemSegment;
 
     /**
      * @param reclaimExecutor runs the reclaiming of unneeded versions after the change that made them
@@ -72,10 +73,16 @@ public final class PgHeapStore {
         this.clock = clock;
         this.settings = settings;
         this.reclaimExecutor = reclaimExecutor;
+        this.systemSegment = new SystemSegment(dataSource, clock, settings.maxSystemCallBytes());
     }
 
     public StoreSettings settings() {
         return settings;
+    }
+
+    /** The blobs every app of this store shares, in the same database. */
+    public SystemSegment systemSegment() {
+        return systemSegment;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -586,6 +593,10 @@ public final class PgHeapStore {
         garbage.reclaimLater();
     }
 
+    /**
+     * Deletes an app's heap: its checkpoints and line versions. The {@link SystemSegment} blobs it
+     * uploaded are kept: they are the store's, shared by every app.
+     */
     public void deleteApp(String app, boolean force) {
         HeapNames.checkApp(app);
         inTransaction(c -> {
