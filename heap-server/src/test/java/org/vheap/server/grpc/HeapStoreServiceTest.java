@@ -17,18 +17,27 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
@@ -53,6 +62,7 @@ import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 import org.vheap.server.HeapServer;
 import org.vheap.server.TestHeaps;
+import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
 import org.vheap.server.store.SystemSegment;
 
@@ -279,7 +289,7 @@ class HeapStoreServiceTest {
         assertThat(put(TestHeaps.app("other-app"), List.of(big, blobs.get(0)))).isZero();
 
         List<SystemBlob> reversed = new ArrayList<>(blobs);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         GetSystemBlobsResponse r = get(app, hashes(reversed));
         assertThat(r.getBlobsList()).isEqualTo(reversed);
         assertThat(r.getMissingSha256List()).isEmpty();
@@ -307,33 +317,37 @@ class HeapStoreServiceTest {
 
     @Test
     void concurrentPutsOfTheSameBlobsAllSucceedAndStoreEachOnce() throws Exception {
-        List<SystemBlob> blobs = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            blobs.add(blob(TestHeaps.uniqueBlob(64 + i * 16)));
-        }
         int threads = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-            List<java.util.concurrent.Future<Integer>> puts = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                List<SystemBlob> mine = new ArrayList<>(blobs);
-                java.util.Collections.shuffle(mine, new java.util.Random(t));   // each in its own order
-                String app = TestHeaps.app("racer");
-                puts.add(pool.submit(() -> {
-                    start.await();
-                    return put(app, mine);
-                }));
+            for (int round = 0; round < 5; round++) {
+                List<SystemBlob> blobs = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    blobs.add(blob(TestHeaps.uniqueBlob(64 + i)));
+                }
+                // every device puts them all, each in its own order, all at once
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<Integer>> puts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    List<SystemBlob> mine = new ArrayList<>(blobs);
+                    Collections.shuffle(mine, new Random(t));
+                    PutSystemBlobsRequest request = PutSystemBlobsRequest.newBuilder().setApp(TestHeaps.app("racer"))
+                            .addAllBlobs(mine).build();
+                    puts.add(pool.submit(() -> {
+                        start.await();
+                        return stub().putSystemBlobs(request).getStored();
+                    }));
+                }
+                int stored = 0;
+                for (Future<Integer> f : puts) {
+                    stored += f.get(60, TimeUnit.SECONDS);
+                }
+                assertThat(stored).as("round " + round).isEqualTo(blobs.size());
+                assertThat(get(TestHeaps.app("reader"), hashes(blobs)).getBlobsList()).isEqualTo(blobs);
             }
-            int stored = 0;
-            for (var f : puts) {
-                stored += f.get(60, TimeUnit.SECONDS);
-            }
-            assertThat(stored).isEqualTo(blobs.size());
         } finally {
             pool.shutdownNow();
         }
-        assertThat(get(TestHeaps.app("reader"), hashes(blobs)).getBlobsList()).isEqualTo(blobs);
     }
 
     @Test
@@ -345,7 +359,7 @@ class HeapStoreServiceTest {
                 .setData(ByteString.copyFrom(TestHeaps.uniqueBlob(64))).build();
         SystemBlob after = blob(TestHeaps.uniqueBlob(64));
         assertStatus(() -> put(app, List.of(good, bad, after)), Status.Code.INVALID_ARGUMENT,
-                "blob 1 is named " + java.util.HexFormat.of().formatHex(claimed));
+                "blob 1 is named " + HexFormat.of().formatHex(claimed));
         assertThat(findMissing(app, hashes(List.of(good, bad, after))))
                 .containsExactly(good.getSha256(), bad.getSha256(), after.getSha256());
     }
@@ -415,14 +429,14 @@ class HeapStoreServiceTest {
 
     @Test
     void systemBlobCallsOnADatabaseThatIsDownAreUnavailable() throws Exception {
-        org.postgresql.ds.PGSimpleDataSource nowhere = new org.postgresql.ds.PGSimpleDataSource();
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        try (ServerSocket s = new ServerSocket(0)) {
             nowhere.setPortNumbers(new int[] {s.getLocalPort()});   // closed again before it is used
         }
         nowhere.setServerNames(new String[] {"127.0.0.1"});
         nowhere.setConnectTimeout(2);
         HeapServer down = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                new org.vheap.server.store.PgHeapStore(nowhere, Clock.systemUTC(), StoreSettings.defaults(),
+                new PgHeapStore(nowhere, Clock.systemUTC(), StoreSettings.defaults(),
                         Runnable::run)).start();
         ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", down.port()).usePlaintext().build();
         try {
