@@ -2,6 +2,9 @@ package org.vheap.server.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 
 /**
@@ -53,6 +56,26 @@ final class Jdbc {
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
+    }
+
+    /**
+     * Splits {@code items} into consecutive batches of at most {@code maxBytes} (by {@code bytes}), one
+     * statement's worth each; an item larger than that is a batch of its own.
+     */
+    static <T> List<List<T>> statementBatches(List<T> items, ToIntFunction<T> bytes, long maxBytes) {
+        List<List<T>> batches = new ArrayList<>();
+        int start = 0;
+        while (start < items.size()) {
+            int end = start;
+            long batchBytes = 0;
+            while (end < items.size() && (end == start || batchBytes + bytes.applyAsInt(items.get(end)) <= maxBytes)) {
+                batchBytes += bytes.applyAsInt(items.get(end));
+                end++;
+            }
+            batches.add(items.subList(start, end));
+            start = end;
+        }
+        return batches;
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {

@@ -904,21 +904,13 @@ public final class PgHeapStore {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO line_version (heap_id, line_id, epoch, data)"
                 + " SELECT ?, t.id, ?, t.d FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)"
                 + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data")) {
-            int start = 0;
-            while (start < writes.size()) {
-                int end = start;
-                long batchBytes = 0;
-                while (end < writes.size() && (end == start || batchBytes + writes.get(end).data().length <= WRITE_STATEMENT_BYTES)) {
-                    batchBytes += writes.get(end).data().length;
-                    end++;
-                }
-                Array[] lines = lineArrays(c, writes.subList(start, end));
+            for (List<LineData> batch : Jdbc.statementBatches(writes, l -> l.data().length, WRITE_STATEMENT_BYTES)) {
+                Array[] lines = lineArrays(c, batch);
                 ps.setLong(1, heapId);
                 ps.setLong(2, epoch);
                 ps.setArray(3, lines[0]);
                 ps.setArray(4, lines[1]);
                 ps.executeUpdate();
-                start = end;
             }
         }
     }

@@ -104,21 +104,12 @@ public final class SystemSegment {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO system_blob (sha256, data, size, created_at)"
                     + " SELECT t.h, t.d, octet_length(t.d), ? FROM unnest(?::bytea[], ?::bytea[]) WITH ORDINALITY"
                     + " AS t(h, d, n) ORDER BY t.n ON CONFLICT (sha256) DO NOTHING")) {
-                int start = 0;
-                while (start < entries.size()) {
-                    int end = start;
-                    long batchBytes = 0;
-                    while (end < entries.size()
-                            && (end == start || batchBytes + entries.get(end).getValue().length <= INSERT_STATEMENT_BYTES)) {
-                        batchBytes += entries.get(end).getValue().length;
-                        end++;
-                    }
-                    List<Map.Entry<byte[], byte[]>> batch = entries.subList(start, end);
+                for (List<Map.Entry<byte[], byte[]>> batch
+                        : Jdbc.statementBatches(entries, e -> e.getValue().length, INSERT_STATEMENT_BYTES)) {
                     ps.setTimestamp(1, now);
                     ps.setArray(2, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getKey).toArray(byte[][]::new)));
                     ps.setArray(3, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getValue).toArray(byte[][]::new)));
                     stored += ps.executeUpdate();
-                    start = end;
                 }
             }
             return stored;
