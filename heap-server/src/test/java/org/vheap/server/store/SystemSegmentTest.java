@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.server.HeapServerConfig;
 import org.vheap.server.TestHeaps;
 
 /** The system segment's store side, on a real PostgreSQL: what the gRPC tests cannot reach. */
@@ -88,8 +89,10 @@ class SystemSegmentTest {
     }
 
     @Test
-    void storeAndSegmentShareTheStoresLimit() {
-        PgHeapStore store = DB.store(Clock.systemUTC(), StoreSettings.defaults().withMaxSystemCallBytes(100));
+    void theServersMessageSizeBecomesTheSegmentsLimit() {
+        StoreSettings settings = new HeapServerConfig().setMaxMessageBytes(100 << 10).storeSettings();
+        assertThat(settings.maxSystemCallBytes()).isEqualTo(100 << 10);
+        PgHeapStore store = DB.store(Clock.systemUTC(), settings.withMaxSystemCallBytes(100));
         assertThatThrownBy(() -> store.systemSegment().put("app", List.of(blob(101))))
                 .hasMessageContaining("at most 100 bytes");
     }
