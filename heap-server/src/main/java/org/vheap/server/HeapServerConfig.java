@@ -106,6 +106,6 @@ public final class HeapServerConfig {
     public int poolSize() { return poolSize; }
 
     public StoreSettings storeSettings() {
-        return StoreSettings.defaults().withRetain(retain);
+        return StoreSettings.defaults().withRetain(retain).withMaxSystemCallBytes(maxMessageBytes);
     }
 }

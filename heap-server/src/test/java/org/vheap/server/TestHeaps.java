@@ -1,8 +1,11 @@
 package org.vheap.server;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +13,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -40,6 +44,27 @@ public final class TestHeaps {
         byte[] b = new byte[size];
         Arrays.fill(b, (byte) value);
         b[0] = (byte) (value >>> 8);
+        return b;
+    }
+
+    /** The SHA-256 of these bytes: a system-segment blob's name. */
+    public static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code size} (at least 8) random bytes that no other call in this test run returns: a blob the
+     * store does not have yet.
+     */
+    public static byte[] uniqueBlob(int size) {
+        long n = NAMES.incrementAndGet();
+        byte[] b = new byte[size];
+        new Random(n).nextBytes(b);
+        ByteBuffer.wrap(b).putLong(n);
         return b;
     }
 

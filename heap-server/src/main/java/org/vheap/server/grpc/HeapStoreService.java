@@ -25,8 +25,12 @@ import org.vheap.proto.v1.DeleteAppRequest;
 import org.vheap.proto.v1.DeleteAppResponse;
 import org.vheap.proto.v1.DeleteCheckpointRequest;
 import org.vheap.proto.v1.DeleteCheckpointResponse;
+import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
+import org.vheap.proto.v1.FindMissingSystemBlobsResponse;
 import org.vheap.proto.v1.GetCheckpointRequest;
 import org.vheap.proto.v1.GetCheckpointResponse;
+import org.vheap.proto.v1.GetSystemBlobsRequest;
+import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.LineBatch;
 import org.vheap.proto.v1.LineRange;
@@ -36,6 +40,8 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListCheckpointsResponse;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.PutSystemBlobsRequest;
+import org.vheap.proto.v1.PutSystemBlobsResponse;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
 import org.vheap.proto.v1.RenewLeaseRequest;
@@ -47,6 +53,7 @@ import org.vheap.server.store.CommitResult;
 import org.vheap.server.store.LineData;
 import org.vheap.server.store.OpenResult;
 import org.vheap.server.store.PgHeapStore;
+import org.vheap.server.store.SystemSegment;
 
 /**
  * The {@code vheap.v1.HeapStore} service: decodes requests, calls {@link PgHeapStore}, encodes results.
@@ -196,6 +203,34 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         unary(out, () -> {
             store.deleteApp(r.getApp(), r.getForce());
             return DeleteAppResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void putSystemBlobs(PutSystemBlobsRequest r, StreamObserver<PutSystemBlobsResponse> out) {
+        unary(out, () -> PutSystemBlobsResponse.newBuilder()
+                .setStored(store.systemSegment().put(r.getApp(), ProtoMapping.blobs(r.getBlobsList()))).build());
+    }
+
+    @Override
+    public void getSystemBlobs(GetSystemBlobsRequest r, StreamObserver<GetSystemBlobsResponse> out) {
+        unary(out, () -> {
+            SystemSegment.Fetched f = store.systemSegment().get(r.getApp(), ProtoMapping.hashes(r.getSha256List()));
+            GetSystemBlobsResponse.Builder b = GetSystemBlobsResponse.newBuilder();
+            f.found().forEach(blob -> b.addBlobs(ProtoMapping.blob(blob)));
+            f.missing().forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void findMissingSystemBlobs(FindMissingSystemBlobsRequest r,
+                                       StreamObserver<FindMissingSystemBlobsResponse> out) {
+        unary(out, () -> {
+            FindMissingSystemBlobsResponse.Builder b = FindMissingSystemBlobsResponse.newBuilder();
+            store.systemSegment().missing(r.getApp(), ProtoMapping.hashes(r.getSha256List()))
+                    .forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));
+            return b.build();
         });
     }
 

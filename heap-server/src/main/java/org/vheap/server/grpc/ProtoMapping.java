@@ -1,5 +1,6 @@
 package org.vheap.server.grpc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Timestamp;
 import java.time.Instant;
@@ -9,10 +10,12 @@ import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.Lease;
 import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.SystemBlob;
 import org.vheap.server.store.AppRecord;
 import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.LeaseGrant;
 import org.vheap.server.store.LineData;
+import org.vheap.server.store.SystemSegment;
 
 /** Store records to and from their protobuf messages. */
 final class ProtoMapping {
@@ -74,6 +77,27 @@ final class ProtoMapping {
         long[] out = new long[ids.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = ids.get(i);
+        }
+        return out;
+    }
+
+    static List<SystemSegment.Blob> blobs(List<SystemBlob> blobs) {
+        List<SystemSegment.Blob> out = new ArrayList<>(blobs.size());
+        for (SystemBlob b : blobs) {
+            out.add(new SystemSegment.Blob(b.getSha256().toByteArray(), b.getData().toByteArray()));
+        }
+        return out;
+    }
+
+    static SystemBlob blob(SystemSegment.Blob b) {
+        return SystemBlob.newBuilder().setSha256(UnsafeByteOperations.unsafeWrap(b.sha256()))
+                .setData(UnsafeByteOperations.unsafeWrap(b.data())).build();
+    }
+
+    static List<byte[]> hashes(List<ByteString> hashes) {
+        List<byte[]> out = new ArrayList<>(hashes.size());
+        for (ByteString h : hashes) {
+            out.add(h.toByteArray());
         }
         return out;
     }

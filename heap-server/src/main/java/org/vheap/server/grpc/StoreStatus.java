@@ -28,6 +28,7 @@ final class StoreStatus {
                 case STALE_TOKEN, CONFLICT -> Status.FAILED_PRECONDITION;
                 case LEASE_HELD, ABORTED -> Status.ABORTED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
+                case LIMIT_EXCEEDED -> Status.RESOURCE_EXHAUSTED;
             };
             Metadata trailers = new Metadata();
             trailers.put(REASON, se.reason().name());

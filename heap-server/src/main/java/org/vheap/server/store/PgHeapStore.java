@@ -61,6 +61,7 @@ public final class PgHeapStore {
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer = new VersionReclaimer();
     private final Executor reclaimExecutor;
+    private final SystemSegment systemSegment;
 
     /**
      * @param reclaimExecutor runs the reclaiming of unneeded versions after the change that made them
@@ -72,10 +73,16 @@ public final class PgHeapStore {
         this.clock = clock;
         this.settings = settings;
         this.reclaimExecutor = reclaimExecutor;
+        this.systemSegment = new SystemSegment(dataSource, clock, settings.maxSystemCallBytes());
     }
 
     public StoreSettings settings() {
         return settings;
+    }
+
+    /** The blobs every app of this store shares, in the same database. */
+    public SystemSegment systemSegment() {
+        return systemSegment;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -586,6 +593,10 @@ public final class PgHeapStore {
         garbage.reclaimLater();
     }
 
+    /**
+     * Deletes an app's heap: its checkpoints and line versions. The {@link SystemSegment} blobs it
+     * uploaded are kept: they are the store's, shared by every app.
+     */
     public void deleteApp(String app, boolean force) {
         HeapNames.checkApp(app);
         inTransaction(c -> {
@@ -893,21 +904,13 @@ public final class PgHeapStore {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO line_version (heap_id, line_id, epoch, data)"
                 + " SELECT ?, t.id, ?, t.d FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)"
                 + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data")) {
-            int start = 0;
-            while (start < writes.size()) {
-                int end = start;
-                long batchBytes = 0;
-                while (end < writes.size() && (end == start || batchBytes + writes.get(end).data().length <= WRITE_STATEMENT_BYTES)) {
-                    batchBytes += writes.get(end).data().length;
-                    end++;
-                }
-                Array[] lines = lineArrays(c, writes.subList(start, end));
+            for (List<LineData> batch : Jdbc.statementBatches(writes, l -> l.data().length, WRITE_STATEMENT_BYTES)) {
+                Array[] lines = lineArrays(c, batch);
                 ps.setLong(1, heapId);
                 ps.setLong(2, epoch);
                 ps.setArray(3, lines[0]);
                 ps.setArray(4, lines[1]);
                 ps.executeUpdate();
-                start = end;
             }
         }
     }
@@ -1044,51 +1047,16 @@ public final class PgHeapStore {
     // ---------------------------------------------------------------------------------------------------
     // JDBC plumbing
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
+    private <T> T inTransaction(Jdbc.SqlWork<T> work) {
+        return Jdbc.inTransaction(dataSource, work);
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+    private <T> T inSnapshot(Jdbc.SqlWork<T> work) {
+        return Jdbc.inSnapshot(dataSource, work);
     }
 
-    /** A read-only REPEATABLE READ transaction: every statement of {@code work} sees one snapshot. */
-    private <T> T inSnapshot(SqlWork<T> work) {
-        return inTransaction(c -> {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            return work.run(c);
-        });
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
+    private <T> T withConnection(Jdbc.SqlWork<T> work) {
+        return Jdbc.withConnection(dataSource, work);
     }
 
     static Array longArray(Connection c, long[] ids) throws SQLException {

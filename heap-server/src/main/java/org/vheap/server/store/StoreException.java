@@ -23,7 +23,9 @@ public final class StoreException extends RuntimeException {
         /** The database cannot be reached. */
         UNAVAILABLE,
         /** A concurrent transaction won a race; retrying may succeed. */
-        ABORTED
+        ABORTED,
+        /** The request (or its answer) is over a per-call limit; the message names it. Split the call. */
+        LIMIT_EXCEEDED
     }
 
     private final Reason reason;

@@ -5,11 +5,17 @@ import java.time.Duration;
 /**
  * The heap store's policy knobs.
  *
- * @param retain       how many newest checkpoints each app keeps (older ones are pruned at commit)
- * @param defaultLease lease length when a request asks for none
- * @param maxLease     the longest lease a request may ask for
+ * @param retain             how many newest checkpoints each app keeps (older ones are pruned at commit)
+ * @param defaultLease       lease length when a request asks for none
+ * @param maxLease           the longest lease a request may ask for
+ * @param maxSystemCallBytes the most blob bytes one system-segment call may carry: the blobs of a put, the
+ *                           blobs of a get's answer. A server sets it to its maximum message size, so an
+ *                           answer is never larger than a request may be.
  */
-public record StoreSettings(int retain, Duration defaultLease, Duration maxLease) {
+public record StoreSettings(int retain, Duration defaultLease, Duration maxLease, int maxSystemCallBytes) {
+    /** {@link #maxSystemCallBytes} by default: the server's default maximum message size. */
+    public static final int DEFAULT_MAX_SYSTEM_CALL_BYTES = 16 << 20;
+
     public StoreSettings {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, got " + retain);
@@ -17,13 +23,20 @@ public record StoreSettings(int retain, Duration defaultLease, Duration maxLease
         if (defaultLease.isNegative() || defaultLease.isZero() || maxLease.compareTo(defaultLease) < 0) {
             throw new IllegalArgumentException("need 0 < defaultLease <= maxLease, got " + defaultLease + ", " + maxLease);
         }
+        if (maxSystemCallBytes < 1) {
+            throw new IllegalArgumentException("maxSystemCallBytes must be positive, got " + maxSystemCallBytes);
+        }
     }
 
     public static StoreSettings defaults() {
-        return new StoreSettings(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        return new StoreSettings(3, Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_MAX_SYSTEM_CALL_BYTES);
     }
 
     public StoreSettings withRetain(int n) {
-        return new StoreSettings(n, defaultLease, maxLease);
+        return new StoreSettings(n, defaultLease, maxLease, maxSystemCallBytes);
+    }
+
+    public StoreSettings withMaxSystemCallBytes(int bytes) {
+        return new StoreSettings(retain, defaultLease, maxLease, bytes);
     }
 }

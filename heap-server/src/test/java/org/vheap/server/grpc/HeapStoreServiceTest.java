@@ -17,23 +17,35 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
 import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.GetSystemBlobsRequest;
+import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.Line;
 import org.vheap.proto.v1.LineRange;
@@ -41,21 +53,25 @@ import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.PutSystemBlobsRequest;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
 import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.SystemBlob;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 import org.vheap.server.HeapServer;
 import org.vheap.server.TestHeaps;
+import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
+import org.vheap.server.store.SystemSegment;
 
 /** The gRPC contract over real loopback TCP (Netty), on the shared embedded PostgreSQL. */
 class HeapStoreServiceTest {
     @RegisterExtension
     static final TestHeaps.Database DB = new TestHeaps.Database();
 
-    private static final int MAX_MESSAGE = 1 << 20;
+    private static final int MAX_MESSAGE = 4 << 20;
     private static HeapServer server;
     private static ManagedChannel channel;
     private static HeapStoreClient client;
@@ -63,7 +79,8 @@ class HeapStoreServiceTest {
     @BeforeAll
     static void start() throws Exception {
         server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .maxInboundMessageSize(MAX_MESSAGE), DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
+                .maxInboundMessageSize(MAX_MESSAGE), DB.store(Clock.systemUTC(),
+                StoreSettings.defaults().withMaxSystemCallBytes(MAX_MESSAGE))).start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();
         client = new HeapStoreClient(channel, 60_000);
@@ -231,6 +248,212 @@ class HeapStoreServiceTest {
         assertThat(info.getLease().getHolder()).isEqualTo("dev-a");
         assertThat(info.getNewestCheckpoint().getCheckpointId()).isEqualTo(c.getCheckpoint().getCheckpointId());
         assertThat(info.getCheckpointCount()).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The system segment
+
+    private static SystemBlob blob(byte[] data) {
+        return SystemBlob.newBuilder().setSha256(ByteString.copyFrom(TestHeaps.sha256(data)))
+                .setData(ByteString.copyFrom(data)).build();
+    }
+
+    private static int put(String app, List<SystemBlob> blobs) {
+        return stub().putSystemBlobs(PutSystemBlobsRequest.newBuilder().setApp(app).addAllBlobs(blobs).build())
+                .getStored();
+    }
+
+    private static GetSystemBlobsResponse get(String app, List<ByteString> hashes) {
+        return stub().getSystemBlobs(GetSystemBlobsRequest.newBuilder().setApp(app).addAllSha256(hashes).build());
+    }
+
+    private static List<ByteString> findMissing(String app, List<ByteString> hashes) {
+        return stub().findMissingSystemBlobs(FindMissingSystemBlobsRequest.newBuilder().setApp(app)
+                .addAllSha256(hashes).build()).getMissingSha256List();
+    }
+
+    private static List<ByteString> hashes(List<SystemBlob> blobs) {
+        return blobs.stream().map(SystemBlob::getSha256).toList();
+    }
+
+    @Test
+    void systemBlobsRoundTripInRequestOrderAndRePutsStoreNothing() {
+        String app = TestHeaps.app("classes");   // no such heap: the app name only routes
+        SystemBlob empty = blob(new byte[0]);
+        SystemBlob big = blob(TestHeaps.uniqueBlob(1 << 20));
+        List<SystemBlob> blobs = List.of(blob(TestHeaps.uniqueBlob(100)), big, blob(TestHeaps.uniqueBlob(8)),
+                empty, blob(TestHeaps.uniqueBlob(5000)));
+        int emptyIsNew = findMissing(app, List.of(empty.getSha256())).size();   // another test may have put it
+        assertThat(put(app, blobs)).isEqualTo(4 + emptyIsNew);
+        assertThat(put(app, blobs)).isZero();
+        assertThat(put(TestHeaps.app("other-app"), List.of(big, blobs.get(0)))).isZero();
+
+        List<SystemBlob> reversed = new ArrayList<>(blobs);
+        Collections.reverse(reversed);
+        GetSystemBlobsResponse r = get(app, hashes(reversed));
+        assertThat(r.getBlobsList()).isEqualTo(reversed);
+        assertThat(r.getMissingSha256List()).isEmpty();
+        assertThat(r.getBlobs(3).getData().size()).isEqualTo(1 << 20);
+        assertThat(r.getBlobs(1).getData().isEmpty()).isTrue();
+        assertThat(findMissing(app, hashes(blobs))).isEmpty();
+    }
+
+    @Test
+    void getAndFindMissingListTheBlobsTheStoreLacksInRequestOrder() {
+        String app = TestHeaps.app("missing");
+        SystemBlob a = blob(TestHeaps.uniqueBlob(64));
+        SystemBlob b = blob(TestHeaps.uniqueBlob(64));
+        SystemBlob absent1 = blob(TestHeaps.uniqueBlob(64));
+        SystemBlob absent2 = blob(TestHeaps.uniqueBlob(64));
+        assertThat(put(app, List.of(a, b, a))).isEqualTo(2);   // a blob twice in one put is stored once
+        List<ByteString> asked = hashes(List.of(absent2, b, absent1, a, b, absent2));
+        GetSystemBlobsResponse r = get(app, asked);
+        assertThat(r.getBlobsList()).containsExactly(b, a);
+        assertThat(r.getMissingSha256List()).containsExactly(absent2.getSha256(), absent1.getSha256());
+        assertThat(findMissing(app, asked)).containsExactly(absent2.getSha256(), absent1.getSha256());
+        assertThat(findMissing(app, List.of())).isEmpty();
+        assertThat(get(app, List.of()).getBlobsCount()).isZero();
+    }
+
+    @Test
+    void concurrentPutsOfTheSameBlobsAllSucceedAndStoreEachOnce() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 5; round++) {
+                List<SystemBlob> blobs = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    blobs.add(blob(TestHeaps.uniqueBlob(64 + i)));
+                }
+                // every device puts them all, each in its own order, all at once
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<Integer>> puts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    List<SystemBlob> mine = new ArrayList<>(blobs);
+                    Collections.shuffle(mine, new Random(t));
+                    PutSystemBlobsRequest request = PutSystemBlobsRequest.newBuilder().setApp(TestHeaps.app("racer"))
+                            .addAllBlobs(mine).build();
+                    puts.add(pool.submit(() -> {
+                        start.await();
+                        return stub().putSystemBlobs(request).getStored();
+                    }));
+                }
+                int stored = 0;
+                for (Future<Integer> f : puts) {
+                    stored += f.get(60, TimeUnit.SECONDS);
+                }
+                assertThat(stored).as("round " + round).isEqualTo(blobs.size());
+                assertThat(get(TestHeaps.app("reader"), hashes(blobs)).getBlobsList()).isEqualTo(blobs);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBlobWhoseBytesDoNotMatchItsHashFailsTheWholePut() {
+        String app = TestHeaps.app("liar");
+        SystemBlob good = blob(TestHeaps.uniqueBlob(64));
+        byte[] claimed = TestHeaps.sha256(TestHeaps.uniqueBlob(64));
+        SystemBlob bad = SystemBlob.newBuilder().setSha256(ByteString.copyFrom(claimed))
+                .setData(ByteString.copyFrom(TestHeaps.uniqueBlob(64))).build();
+        SystemBlob after = blob(TestHeaps.uniqueBlob(64));
+        assertStatus(() -> put(app, List.of(good, bad, after)), Status.Code.INVALID_ARGUMENT,
+                "blob 1 is named " + HexFormat.of().formatHex(claimed));
+        assertThat(findMissing(app, hashes(List.of(good, bad, after))))
+                .containsExactly(good.getSha256(), bad.getSha256(), after.getSha256());
+    }
+
+    @Test
+    void badHashesAndAppNamesAreInvalidArguments() {
+        String app = TestHeaps.app("badhash");
+        byte[] data = TestHeaps.uniqueBlob(64);
+        byte[] hash = TestHeaps.sha256(data);
+        SystemBlob shortHash = SystemBlob.newBuilder().setSha256(ByteString.copyFrom(hash, 0, 31))
+                .setData(ByteString.copyFrom(data)).build();
+        assertStatus(() -> put(app, List.of(blob(TestHeaps.uniqueBlob(64)), shortHash)), Status.Code.INVALID_ARGUMENT,
+                "blob 1 is named by a 31-byte hash");
+        ByteString longHash = ByteString.copyFrom(hash).concat(ByteString.copyFrom(new byte[1]));
+        assertStatus(() -> get(app, List.of(longHash)), Status.Code.INVALID_ARGUMENT, "hash 0 is named by a 33-byte hash");
+        assertStatus(() -> findMissing(app, List.of(ByteString.copyFrom(hash), ByteString.EMPTY)),
+                Status.Code.INVALID_ARGUMENT, "hash 1 is named by a 0-byte hash");
+        assertStatus(() -> put("", List.of(blob(data))), Status.Code.INVALID_ARGUMENT, "app name is empty");
+        assertStatus(() -> get("no spaces", List.of(ByteString.copyFrom(hash))), Status.Code.INVALID_ARGUMENT,
+                "app name 'no spaces'");
+        assertThat(findMissing(app, List.of(ByteString.copyFrom(hash)))).hasSize(1);
+    }
+
+    @Test
+    void systemBlobsOutliveTheAppThatPutThem() {
+        String app = TestHeaps.app("mortal");
+        long t = open(app, "dev-a", 64).getLease().getFencingToken();
+        client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
+                List.of(line(1, 64, 1)), List.of(), 1 << 20);
+        List<SystemBlob> blobs = List.of(blob(TestHeaps.uniqueBlob(300)), blob(TestHeaps.uniqueBlob(70_000)));
+        assertThat(put(app, blobs)).isEqualTo(2);
+        stub().deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
+        assertStatus(() -> stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()),
+                Status.Code.NOT_FOUND, "no app named");
+        assertThat(get(TestHeaps.app("survivor"), hashes(blobs)).getBlobsList()).isEqualTo(blobs);
+        assertThat(get(app, hashes(blobs)).getBlobsList()).isEqualTo(blobs);
+    }
+
+    @Test
+    void systemBlobCallsOverTheLimitsAreRefusedNamingTheLimit() {
+        String app = TestHeaps.app("limits");
+        // more blobs than one call may name: refused before any hash is looked at
+        List<ByteString> tooMany = new ArrayList<>();
+        PutSystemBlobsRequest.Builder manyPut = PutSystemBlobsRequest.newBuilder().setApp(app);
+        for (int i = 0; i <= SystemSegment.MAX_BLOBS_PER_CALL; i++) {
+            SystemBlob b = blob(TestHeaps.uniqueBlob(8));
+            manyPut.addBlobs(b);
+            tooMany.add(b.getSha256());
+        }
+        String limit = String.valueOf(SystemSegment.MAX_BLOBS_PER_CALL);
+        assertStatus(() -> stub().putSystemBlobs(manyPut.build()), Status.Code.RESOURCE_EXHAUSTED, limit);
+        assertStatus(() -> get(app, tooMany), Status.Code.RESOURCE_EXHAUSTED, limit);
+        assertStatus(() -> findMissing(app, tooMany), Status.Code.RESOURCE_EXHAUSTED, limit);
+        assertThat(findMissing(app, tooMany.subList(0, SystemSegment.MAX_BLOBS_PER_CALL))).hasSize(SystemSegment.MAX_BLOBS_PER_CALL);
+
+        // a put over the message size is refused by gRPC; three puts under it are fine
+        int half = MAX_MESSAGE / 2 - 4096;
+        List<SystemBlob> big = List.of(blob(TestHeaps.uniqueBlob(half)), blob(TestHeaps.uniqueBlob(half)),
+                blob(TestHeaps.uniqueBlob(half)));
+        assertStatus(() -> put(app, big), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
+        assertThat(findMissing(app, hashes(big))).hasSize(3);
+        big.forEach(b -> assertThat(put(app, List.of(b))).isEqualTo(1));
+        // an answer over the limit is refused before any blob is read; under it, it is served
+        assertStatus(() -> get(app, hashes(big)), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
+        assertThat(get(app, hashes(big.subList(0, 1))).getBlobsList()).containsExactly(big.get(0));
+    }
+
+    @Test
+    void systemBlobCallsOnADatabaseThatIsDownAreUnavailable() throws Exception {
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        try (ServerSocket s = new ServerSocket(0)) {
+            nowhere.setPortNumbers(new int[] {s.getLocalPort()});   // closed again before it is used
+        }
+        nowhere.setServerNames(new String[] {"127.0.0.1"});
+        nowhere.setConnectTimeout(2);
+        HeapServer down = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                new PgHeapStore(nowhere, Clock.systemUTC(), StoreSettings.defaults(),
+                        Runnable::run)).start();
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", down.port()).usePlaintext().build();
+        try {
+            HeapStoreGrpc.HeapStoreBlockingStub s = HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+            SystemBlob b = blob(TestHeaps.uniqueBlob(64));
+            String app = TestHeaps.app("down");
+            String unavailable = "heap database is unavailable";
+            assertStatus(() -> s.putSystemBlobs(PutSystemBlobsRequest.newBuilder().setApp(app).addBlobs(b).build()),
+                    Status.Code.UNAVAILABLE, unavailable);
+            assertStatus(() -> s.getSystemBlobs(GetSystemBlobsRequest.newBuilder().setApp(app)
+                    .addSha256(b.getSha256()).build()), Status.Code.UNAVAILABLE, unavailable);
+            assertStatus(() -> s.findMissingSystemBlobs(FindMissingSystemBlobsRequest.newBuilder().setApp(app)
+                    .addSha256(b.getSha256()).build()), Status.Code.UNAVAILABLE, unavailable);
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            down.stop(Duration.ofSeconds(5));
+        }
     }
 
     @Test
