@@ -16,6 +16,7 @@ import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.ClassSource;
+import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.thread.Scheduler;
@@ -52,15 +53,15 @@ public final class Vm {
     private boolean collectionRequested;
     private long collections;
 
-    public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, DeviceConsole console,
-              LongSupplier nanoClock, LongSupplier millisClock) {
+    public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
+              DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
         this.memory = memory;
         this.allocator = allocator;
         this.console = console;
         this.nanoClock = nanoClock;
         this.millisClock = millisClock;
         this.scheduler = new Scheduler(nanoClock);
-        this.classes = new ClassRegistry(source, this::defined);
+        this.classes = new ClassRegistry(source, parsed, this::defined);
     }
 
     /** Loads the classes every other one needs and gives all of them mirrors. */

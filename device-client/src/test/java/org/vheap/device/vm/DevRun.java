@@ -14,7 +14,7 @@ public final class DevRun {
         long t0 = System.nanoTime();
         ArrayHeapMemory memory = new ArrayHeapMemory(4096);
         try (ClassSource source = new ClassSource(List.of(Path.of(a[0])))) {
-            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, 1L << 30), source,
+            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, 1L << 30), source, TestVms.PARSED,
                     new DeviceConsole(new ByteArrayInputStream(new byte[0]), System.out, System.err), System::nanoTime, System::currentTimeMillis);
             int exit = new VmLauncher(vm, (c, i, indy) -> { throw new JavaError("java/lang/BootstrapMethodError", indy.bsm.toString()); }, 10_000)
                     .launch(a[1], Arrays.asList(a).subList(2, a.length));

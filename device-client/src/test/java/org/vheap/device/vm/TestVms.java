@@ -19,6 +19,9 @@ import org.vheap.device.vm.loader.ClassSource;
 
 /** Shared helpers of the VM tests: compile Java sources with javac --release 17 and run them on the VM. */
 final class TestVms {
+    /** Parsed class files shared by every VM of the test run. */
+    static final org.vheap.device.vm.loader.ParsedClasses PARSED = new org.vheap.device.vm.loader.ParsedClasses();
+
     private TestVms() {
     }
 
@@ -59,7 +62,7 @@ final class TestVms {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         ArrayHeapMemory memory = new ArrayHeapMemory(4096);
         try (ClassSource source = new ClassSource(List.of(classes))) {
-            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, console, System::nanoTime,
+            Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, PARSED, console, System::nanoTime,
                     System::currentTimeMillis);
             int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
             return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),

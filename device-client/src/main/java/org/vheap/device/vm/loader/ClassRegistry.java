@@ -45,6 +45,7 @@ public final class ClassRegistry {
     }
 
     private final ClassSource source;
+    private final ParsedClasses parsed;
     private final DefinitionListener listener;
     private final List<VmClass> byId = new ArrayList<>();
     private final Map<String, VmClass> byName = new HashMap<>();
@@ -53,8 +54,9 @@ public final class ClassRegistry {
     private final Map<Character, VmClass> primitives = new HashMap<>();
     private final Map<String, byte[]> synthesized = new HashMap<>();
 
-    public ClassRegistry(ClassSource source, DefinitionListener listener) {
+    public ClassRegistry(ClassSource source, ParsedClasses parsed, DefinitionListener listener) {
         this.source = source;
+        this.parsed = parsed;
         this.listener = listener;
         byId.add(null); // class id 0 is never a class (ObjectLayout)
         methods.add(null);
@@ -172,7 +174,11 @@ public final class ClassRegistry {
 
     private VmClass define(String name, ClassSource.Found found) {
         byte[] bytes = found.bytes();
-        ClassNode node = parse(name, bytes);
+        BlobHash hash = BlobHash.digest(bytes);
+        ClassNode node = parsed.get(hash, () -> parse(name, bytes));
+        if (!name.equals(node.name)) {
+            throw new JavaError("java/lang/NoClassDefFoundError", name + " (wrong name: " + node.name + ")");
+        }
         VmClass superclass = null;
         if (node.superName != null) {
             superclass = load(node.superName);
@@ -207,7 +213,7 @@ public final class ClassRegistry {
         if ((node.access & Opcodes.ACC_INTERFACE) != 0) {
             supers.add(load("java/lang/Object"));
         }
-        VmClass c = new VmClass(byId.size(), name, superclass, interfaces, node.access, node, BlobHash.digest(bytes),
+        VmClass c = new VmClass(byId.size(), name, superclass, interfaces, node.access, node, hash,
                 found.module(), null, (char) 0, Set.copyOf(supers));
         c.bootstrap = found.bootstrap();
         if (!found.bootstrap()) {
@@ -238,9 +244,6 @@ public final class ClassRegistry {
         } catch (RuntimeException e) {
             // ASM reads straight from the array; a truncated or inconsistent file fails with an index error
             throw JavaError.classFormat("Malformed class file " + name + ": " + e);
-        }
-        if (!name.equals(node.name)) {
-            throw new JavaError("java/lang/NoClassDefFoundError", name + " (wrong name: " + node.name + ")");
         }
         return node;
     }

@@ -1,0 +1,36 @@
+package org.vheap.device.vm.loader;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.objectweb.asm.tree.ClassNode;
+import org.vheap.device.store.BlobHash;
+
+/**
+ * Parsed class files by content hash, shared by the VMs of one host process (a device running several apps,
+ * a test suite). Parsing is the largest part of booting the library; the same bytes always parse to the same
+ * tree, which nobody modifies after parsing, so the trees can be shared. Pass one instance to every VM that
+ * should share; a VM given its own instance shares nothing.
+ */
+public final class ParsedClasses {
+    private final ConcurrentHashMap<BlobHash, ClassNode> byHash = new ConcurrentHashMap<>();
+
+    /** The parsed form of the class with these bytes, parsing once. */
+    ClassNode get(BlobHash hash, Supplier<ClassNode> parse) {
+        ClassNode node = byHash.get(hash);
+        if (node == null) {
+            node = parse.get();
+            // warm the instruction lists' index caches before other threads can see the tree
+            node.methods.forEach(m -> m.instructions.toArray());
+            ClassNode raced = byHash.putIfAbsent(hash, node);
+            if (raced != null) {
+                node = raced;
+            }
+        }
+        return node;
+    }
+
+    /** Classes held. */
+    public int size() {
+        return byHash.size();
+    }
+}
