@@ -58,7 +58,36 @@ public final class Throws {
             mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
         }
         fillInStackTrace(t, ex);
+        if (e.className().equals("java/lang/NullPointerException") && e.getMessage() == null) {
+            // an implicit NPE: its message is computed from the faulting instruction when the app asks
+            int backtrace = mem.getInt(a + throwable.declaredField("backtrace").offset());
+            if (vm.arrayLength(backtrace) > 0) {
+                long first = Vm.elementAddress(backtrace, 0, 3);
+                mem.putLong(first, mem.getLong(first) | IMPLICIT);
+            }
+            mem.putInt(a + c.declaredField("extendedMessageState").offset(), 1);
+        }
         return ex;
+    }
+
+    /** Marks the first backtrace entry of an exception the VM raised at that instruction. */
+    private static final long IMPLICIT = 1L << 31;
+    private final NullPointerMessages npeMessages = new NullPointerMessages();
+
+    /** NullPointerException.getExtendedNPEMessage: the helpful message of an implicit NPE, or 0. */
+    public int extendedNpeMessage(int npe) {
+        VmClass throwable = vm.classes().load("java/lang/Throwable");
+        int backtrace = vm.getIntField(npe, throwable.declaredField("backtrace"));
+        if (backtrace == 0 || vm.arrayLength(backtrace) == 0) {
+            return 0;
+        }
+        long e = mem.getLong(Vm.elementAddress(backtrace, 0, 3));
+        if ((e & IMPLICIT) == 0) {
+            return 0;
+        }
+        VmMethod m = vm.classes().methodById((int) (e >>> 32));
+        String message = npeMessages.message(m, linker.prepared(m), (int) (e & 0x7FFFFFFFL));
+        return message == null ? 0 : vm.newString(message);
     }
 
     private static void markInitializedIfTrivial(VmClass c) {
@@ -107,7 +136,7 @@ public final class Throws {
     public StackEntry stackEntry(int backtrace, int i) {
         long e = mem.getLong(Vm.elementAddress(backtrace, i, 3));
         VmMethod m = vm.classes().methodById((int) (e >>> 32));
-        int pc = (int) e;
+        int pc = (int) (e & 0x7FFFFFFFL);
         int line;
         if (m.isNative()) {
             line = -2;

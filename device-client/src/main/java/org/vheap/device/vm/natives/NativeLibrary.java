@@ -19,5 +19,6 @@ public final class NativeLibrary {
         UnsafeNatives.register(n, vm);
         ConsoleNatives.register(n, vm);
         ReferenceNatives.register(n, vm);
+        ArrayNatives.register(n, vm);
     }
 }

@@ -16,7 +16,8 @@ final class ThrowableNatives {
             throwsHelper.fillInStackTrace(t, (int) s[b]);
             return s[b];
         });
-        n.register("java/lang/NullPointerException", "getExtendedNPEMessage", "()Ljava/lang/String;", (t, s, b) -> 0);
+        n.register("java/lang/NullPointerException", "getExtendedNPEMessage", "()Ljava/lang/String;",
+                (t, s, b) -> throwsHelper.extendedNpeMessage((int) s[b]));
         n.register("java/lang/StackTraceElement", "initStackTraceElements",
                 "([Ljava/lang/StackTraceElement;Ljava/lang/Throwable;)V", (t, s, b) -> {
                     int elements = (int) s[b];
