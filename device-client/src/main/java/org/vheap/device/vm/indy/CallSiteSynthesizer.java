@@ -60,9 +60,6 @@ public final class CallSiteSynthesizer {
                 throw new UnsupportedCallSiteException(describe + ": dynamic constant argument " + arg);
             }
         }
-        if (Type.getMethodType(descriptor).getSort() != Type.METHOD) {
-            throw new UnsupportedCallSiteException(describe + ": not a method descriptor");
-        }
         String bsm = bootstrap.getTag() == Opcodes.H_INVOKESTATIC ? bootstrap.getOwner() + "." + bootstrap.getName() : "";
         switch (bsm) {
             case "java/lang/invoke/StringConcatFactory.makeConcatWithConstants":
