@@ -124,53 +124,68 @@ final class LambdaSite {
         int flags = 0;
         List<String> markers = new ArrayList<>();
         List<Type> bridges = new ArrayList<>();
-        int next = 3;
+        ArgumentReader reader = new ArgumentReader(args, 3, describe);
         if (alt) {
-            flags = intArg(args, next++, describe);
+            flags = reader.nextInt();
             if ((flags & ~(FLAG_SERIALIZABLE | FLAG_MARKERS | FLAG_BRIDGES)) != 0) {
                 throw new UnsupportedCallSiteException(describe + ": unknown flags " + flags);
             }
             if ((flags & FLAG_MARKERS) != 0) {
-                int count = intArg(args, next++, describe);
-                for (int i = 0; i < count; i++) {
-                    Object marker = arg(args, next++, describe);
-                    if (!(marker instanceof Type) || ((Type) marker).getSort() != Type.OBJECT) {
-                        throw new UnsupportedCallSiteException(describe + ": marker interface is not a class: " + marker);
-                    }
-                    markers.add(((Type) marker).getInternalName());
+                for (Type marker : reader.nextTypes(Type.OBJECT, "marker interface")) {
+                    markers.add(marker.getInternalName());
                 }
             }
             if ((flags & FLAG_BRIDGES) != 0) {
-                int count = intArg(args, next++, describe);
-                for (int i = 0; i < count; i++) {
-                    Object bridge = arg(args, next++, describe);
-                    if (!(bridge instanceof Type) || ((Type) bridge).getSort() != Type.METHOD) {
-                        throw new UnsupportedCallSiteException(describe + ": bridge is not a method type: " + bridge);
-                    }
-                    bridges.add((Type) bridge);
-                }
+                bridges.addAll(reader.nextTypes(Type.METHOD, "bridge method type"));
             }
         }
-        if (next != args.length) {
-            throw new UnsupportedCallSiteException(describe + ": " + (args.length - next) + " unexpected extra arguments");
+        if (reader.next != args.length) {
+            throw new UnsupportedCallSiteException(describe + ": " + (args.length - reader.next) + " unexpected extra arguments");
         }
         return new LambdaSite(caller, className, name, Type.getMethodType(descriptor), (Type) args[0], (Handle) args[1],
                 (Type) args[2], flags, markers, bridges, describe);
     }
 
-    private static Object arg(Object[] args, int index, String describe) {
-        if (index >= args.length) {
-            throw new UnsupportedCallSiteException(describe + ": too few arguments for its flags");
-        }
-        return args[index];
-    }
+    /** Reads altMetafactory's variable arguments in order. */
+    private static final class ArgumentReader {
+        private final Object[] args;
+        private final String describe;
+        int next;
 
-    private static int intArg(Object[] args, int index, String describe) {
-        Object value = arg(args, index, describe);
-        if (!(value instanceof Integer)) {
-            throw new UnsupportedCallSiteException(describe + ": argument " + index + " is not an int: " + value);
+        ArgumentReader(Object[] args, int next, String describe) {
+            this.args = args;
+            this.next = next;
+            this.describe = describe;
         }
-        return (Integer) value;
+
+        private Object next() {
+            if (next >= args.length) {
+                throw new UnsupportedCallSiteException(describe + ": too few arguments for its flags");
+            }
+            return args[next++];
+        }
+
+        int nextInt() {
+            Object value = next();
+            if (!(value instanceof Integer)) {
+                throw new UnsupportedCallSiteException(describe + ": argument " + (next - 1) + " is not an int: " + value);
+            }
+            return (Integer) value;
+        }
+
+        /** A count, then that many types of the given sort. */
+        List<Type> nextTypes(int sort, String what) {
+            int count = nextInt();
+            List<Type> types = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Object value = next();
+                if (!(value instanceof Type) || ((Type) value).getSort() != sort) {
+                    throw new UnsupportedCallSiteException(describe + ": not a " + what + ": " + value);
+                }
+                types.add((Type) value);
+            }
+            return types;
+        }
     }
 
     private boolean isSerializable() {
