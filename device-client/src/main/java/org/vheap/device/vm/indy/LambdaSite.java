@@ -109,6 +109,55 @@ final class LambdaSite {
         if (factoryType.getReturnType().getSort() != Type.OBJECT) {
             throw new UnsupportedCallSiteException(describe + ": the site does not return an interface: " + factoryType);
         }
+        validate();
+    }
+
+    /** What HotSpot's bootstrap rejects with LambdaConversionException, as far as it is decidable without classes. */
+    private void validate() {
+        boolean receiverCaptured = implParameters.length > Type.getArgumentTypes(impl.getDesc()).length && captured.length > 0;
+        for (int i = receiverCaptured ? 1 : 0; i < captured.length; i++) {
+            if (!captured[i].equals(implParameters[i])) {
+                reject("captured argument " + i + " is " + captured[i] + ", the implementation takes " + implParameters[i]);
+            }
+        }
+        Type[] dynamic = instantiatedType.getArgumentTypes();
+        boolean receiverIsParameter = implParameters.length > Type.getArgumentTypes(impl.getDesc()).length && captured.length == 0;
+        if (receiverIsParameter && TypeConversions.isPrimitive(dynamic[0])) {
+            reject("the receiver parameter is " + dynamic[0]);
+        }
+        for (int i = receiverIsParameter ? 1 : 0; i < dynamic.length; i++) {
+            Type target = implParameters[captured.length + i];
+            if (!LambdaTypeRules.adaptable(dynamic[i], target, true)) {
+                reject("lambda argument " + (captured.length + i) + ": " + dynamic[i] + " is not convertible to " + target);
+            }
+        }
+        if (!LambdaTypeRules.adaptableAsReturn(implReturn, instantiatedType.getReturnType())) {
+            reject("return type " + implReturn + " is not adaptable to " + instantiatedType.getReturnType());
+        }
+        checkDescriptor(samType);
+        for (Type bridge : bridges) {
+            checkDescriptor(bridge);
+        }
+    }
+
+    private void checkDescriptor(Type descriptor) {
+        Type[] dynamic = instantiatedType.getArgumentTypes();
+        Type[] declared = descriptor.getArgumentTypes();
+        if (declared.length != dynamic.length) {
+            reject(descriptor + " and the instantiated type " + instantiatedType + " differ in arity");
+        }
+        for (int i = 0; i < dynamic.length; i++) {
+            if (!LambdaTypeRules.assignable(dynamic[i], declared[i])) {
+                reject("instantiated parameter " + dynamic[i] + " is not assignable to " + declared[i] + " of " + descriptor);
+            }
+        }
+        if (!LambdaTypeRules.adaptableAsReturnStrict(instantiatedType.getReturnType(), descriptor.getReturnType())) {
+            reject("instantiated return " + instantiatedType.getReturnType() + " is not adaptable to that of " + descriptor);
+        }
+    }
+
+    private void reject(String why) {
+        throw new UnsupportedCallSiteException(describe + ": LambdaMetafactory rejects this (LambdaConversionException): " + why);
     }
 
     /**

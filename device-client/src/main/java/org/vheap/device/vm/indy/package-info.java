@@ -31,6 +31,10 @@
  *     fields), private constructors ({@code Foo::new}). It also needs the caller's protected access where javac
  *     lets a method reference name a protected member of a superclass in another package (javac usually turns
  *     those into lambda bodies).</li>
+ * <li>When {@code synthesize} throws {@link org.vheap.device.vm.indy.UnsupportedCallSiteException}, the site cannot be
+ *     linked: throw {@code BootstrapMethodError} (with the exception's message) from the instruction, now and on
+ *     every later execution of it, as HotSpot does when a bootstrap fails. For lambdas this includes the type
+ *     mismatches for which {@code LambdaMetafactory} throws {@code LambdaConversionException}.</li>
  * <li>Optionally hide frames of synthesized classes from stack traces: HotSpot's lambda classes are hidden
  *     classes, and string concatenation and record methods run as method handles, so none of them shows in a
  *     {@code Throwable}'s stack trace on HotSpot.</li>
@@ -65,6 +69,11 @@
  * <li>{@code writeObject}/{@code readObject} throwing {@code NotSerializableException("Non-serializable lambda")}
  *     are written into every non-serializable lambda class (HotSpot: only when an interface is serializable; when
  *     none is, serialization fails before reaching them, so behaviour is the same).</li>
+ * <li>{@code LambdaMetafactory}'s linkage checks are made where they involve a primitive type or a captured
+ *     argument's exact type; assignability between two reference types (a receiver's class, a reference
+ *     parameter) is not checked, since that needs the class hierarchy: such a mismatch, which javac never emits,
+ *     surfaces as a verification error or {@code IncompatibleClassChangeError} instead of a
+ *     {@code BootstrapMethodError}.</li>
  * <li>Without class files, a record's {@code toString} takes {@code Class.getSimpleName()} at class
  *     initialization rather than at synthesis time (same text).</li>
  * </ul>
