@@ -148,22 +148,14 @@ final class ObjectMethodsSite {
     }
 
     void generateEquals(MethodVisitor mv) {
-        Label notSame = new Label();
-        Label isInstance = new Label();
         Label unequal = new Label();
         mv.visitCode();
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitJumpInsn(Opcodes.IF_ACMPNE, notSame);
-        mv.visitInsn(Opcodes.ICONST_1);
-        mv.visitInsn(Opcodes.IRETURN);
-        mv.visitLabel(notSame);
+        returnUnlessJump(mv, Opcodes.IF_ACMPNE, true);
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitTypeInsn(Opcodes.INSTANCEOF, record.getInternalName());
-        mv.visitJumpInsn(Opcodes.IFNE, isInstance);
-        mv.visitInsn(Opcodes.ICONST_0);
-        mv.visitInsn(Opcodes.IRETURN);
-        mv.visitLabel(isInstance);
+        returnUnlessJump(mv, Opcodes.IFNE, false);
         mv.visitVarInsn(Opcodes.ALOAD, 1);
         mv.visitTypeInsn(Opcodes.CHECKCAST, record.getInternalName());
         mv.visitVarInsn(Opcodes.ASTORE, 2);
@@ -204,5 +196,14 @@ final class ObjectMethodsSite {
         mv.visitInsn(Opcodes.IRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Returns {@code value} unless the jump instruction, testing what is on the stack, jumps past the return. */
+    private static void returnUnlessJump(MethodVisitor mv, int jump, boolean value) {
+        Label past = new Label();
+        mv.visitJumpInsn(jump, past);
+        mv.visitInsn(value ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitLabel(past);
     }
 }
