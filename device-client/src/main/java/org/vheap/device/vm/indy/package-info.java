@@ -74,6 +74,10 @@
  *     parameter) is not checked, since that needs the class hierarchy: such a mismatch, which javac never emits,
  *     surfaces as a verification error or {@code IncompatibleClassChangeError} instead of a
  *     {@code BootstrapMethodError}.</li>
+ * <li>An {@code H_INVOKESPECIAL} implementation handle naming a method of the caller (javac before
+ *     {@code --release 11} names private instance methods so) becomes {@code invokevirtual}/{@code invokeinterface}
+ *     as HotSpot does for a private method; whether it is private is not checked (a non-private one would, on
+ *     HotSpot, be called non-virtually through the handle). One naming another class (a super call) is refused.</li>
  * <li>Without class files, a record's {@code toString} takes {@code Class.getSimpleName()} at class
  *     initialization rather than at synthesis time (same text).</li>
  * </ul>

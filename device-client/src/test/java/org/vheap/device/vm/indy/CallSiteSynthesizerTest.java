@@ -40,7 +40,8 @@ class CallSiteSynthesizerTest {
 
     static Stream<Arguments> programs() {
         List<Arguments> all = new ArrayList<>();
-        String[][] programs = {{"concat"}, {"concat", "-XDstringConcat=indy"}, {"lambda"}, {"records"}};
+        String[][] programs = {{"concat"}, {"concat", "-XDstringConcat=indy"}, {"lambda"}, {"records"},
+                {"java8", "--release", "8"}};
         for (String[] program : programs) {
             all.add(Arguments.of(program[0], List.of(program).subList(1, program.length), true));
             all.add(Arguments.of(program[0], List.of(program).subList(1, program.length), false));

@@ -66,11 +66,14 @@ final class IndyPrograms {
         }
     }
 
-    /** Compiles sources (file name to text) with javac --release 17; returns the class files by internal name. */
+    /** Compiles sources (file name to text) with javac, --release 17 unless the options say otherwise; returns the class files by internal name. */
     static Map<String, byte[]> compile(Map<String, String> sources, String... options) throws IOException {
         Path dir = Files.createTempDirectory("indy-src");
         Path out = Files.createDirectories(dir.resolve("classes"));
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-d", out.toString()));
+        List<String> args = new ArrayList<>(List.of("-encoding", "UTF-8", "-d", out.toString()));
+        if (!List.of(options).contains("--release")) {
+            args.addAll(List.of("--release", "17"));
+        }
         args.addAll(List.of(options));
         for (Map.Entry<String, String> source : sources.entrySet()) {
             Path file = dir.resolve(source.getKey());
@@ -146,6 +149,8 @@ final class IndyPrograms {
                     node.nestMembers = new ArrayList<>();
                 }
                 node.nestMembers.addAll(added);
+                // HotSpot reads nest attributes from version 55 (Java 11) on
+                node.version = Math.max(node.version, Opcodes.V11);
             }
             ClassWriter cw = new ClassWriter(0);
             node.accept(cw);
