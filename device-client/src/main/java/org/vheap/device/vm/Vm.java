@@ -137,6 +137,12 @@ public final class Vm {
         return classBlobs;
     }
 
+    /** The bytes of a loaded class by internal name, or null. */
+    public byte[] classFile(String internalName) {
+        VmClass c = classes.findLoaded(internalName);
+        return c == null || c.hash() == null ? null : classBlobs.get(c.hash());
+    }
+
     public List<VmThread> threads() {
         return threads;
     }
@@ -323,6 +329,92 @@ public final class Vm {
 
     public void setOutOfMemory(int ref) {
         outOfMemory = ref;
+    }
+
+    // ---- boxing (reflection) ----
+
+    /** The wrapper class of a primitive descriptor character. */
+    public VmClass wrapperClass(char type) {
+        return classes.load(switch (type) {
+            case 'I' -> "java/lang/Integer";
+            case 'J' -> "java/lang/Long";
+            case 'F' -> "java/lang/Float";
+            case 'D' -> "java/lang/Double";
+            case 'Z' -> "java/lang/Boolean";
+            case 'B' -> "java/lang/Byte";
+            case 'C' -> "java/lang/Character";
+            case 'S' -> "java/lang/Short";
+            default -> throw new IllegalArgumentException("not a primitive: " + type);
+        });
+    }
+
+    /** A new wrapper object for a raw primitive value (as reflection boxes: never from a cache). */
+    public int box(char type, long raw) {
+        VmClass w = wrapperClass(type);
+        int obj = newObject(w);
+        long a = ObjectLayout.address(obj) + w.declaredField("value").offset();
+        switch (type) {
+            case 'J', 'D' -> memory.putLong(a, raw);
+            case 'Z', 'B' -> memory.putByte(a, (byte) raw);
+            case 'C', 'S' -> memory.putShort(a, (short) raw);
+            default -> memory.putInt(a, (int) raw);
+        }
+        return obj;
+    }
+
+    /**
+     * The raw value of a wrapper object converted to primitive {@code type} by a widening conversion (JLS 5.1.2),
+     * or IllegalArgumentException("argument type mismatch").
+     */
+    public long unbox(int ref, char type) {
+        if (ref == 0) {
+            throw new JavaError("java/lang/IllegalArgumentException", null);
+        }
+        VmClass c = classOf(ref);
+        char from = switch (c.name()) {
+            case "java/lang/Integer" -> 'I';
+            case "java/lang/Long" -> 'J';
+            case "java/lang/Float" -> 'F';
+            case "java/lang/Double" -> 'D';
+            case "java/lang/Boolean" -> 'Z';
+            case "java/lang/Byte" -> 'B';
+            case "java/lang/Character" -> 'C';
+            case "java/lang/Short" -> 'S';
+            default -> 0;
+        };
+        if (from == 0) {
+            throw new JavaError("java/lang/IllegalArgumentException", "argument type mismatch");
+        }
+        long a = ObjectLayout.address(ref) + c.declaredField("value").offset();
+        long v = switch (from) {
+            case 'J', 'D' -> memory.getLong(a);
+            case 'Z', 'B' -> memory.getByte(a);
+            case 'C' -> memory.getChar(a);
+            case 'S' -> memory.getShort(a);
+            default -> memory.getInt(a);
+        };
+        if (from == type) {
+            return v;
+        }
+        boolean integral = from == 'B' || from == 'S' || from == 'C' || from == 'I' || from == 'J';
+        boolean widens = switch (type) {
+            case 'S' -> from == 'B';
+            case 'I' -> from == 'B' || from == 'S' || from == 'C';
+            case 'J' -> from == 'B' || from == 'S' || from == 'C' || from == 'I';
+            case 'F', 'D' -> integral || (type == 'D' && from == 'F');
+            default -> false;
+        };
+        if (!widens) {
+            throw new JavaError("java/lang/IllegalArgumentException", "argument type mismatch");
+        }
+        if (type == 'F') {
+            return Float.floatToRawIntBits(from == 'J' ? (float) v : (float) (int) v);
+        }
+        if (type == 'D') {
+            double d = from == 'F' ? Float.intBitsToFloat((int) v) : from == 'J' ? (double) v : (double) (int) v;
+            return Double.doubleToRawLongBits(d);
+        }
+        return v;
     }
 
     // ---- fields by name (for natives; the interpreter uses resolved offsets) ----

@@ -108,7 +108,18 @@ public final class VmLauncher {
         mainThread.javaThread = thread;
         call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
                 vm.intern("main"));
+        // the classes HotSpot initializes before and after initPhase1 (Threads::initialize_java_lang_classes)
+        for (String name : new String[] {"java/lang/Module", "jdk/internal/misc/UnsafeConstants",
+                "java/lang/reflect/Method", "java/lang/ref/Finalizer"}) {
+            initialize(vm.classes().load(name));
+        }
         call(vm.classes().load("java/lang/System").declaredMethod("initPhase1", "()V"));
+        for (String name : new String[] {"java/lang/OutOfMemoryError", "java/lang/NullPointerException",
+                "java/lang/ClassCastException", "java/lang/ArrayStoreException", "java/lang/ArithmeticException",
+                "java/lang/StackOverflowError", "java/lang/IllegalMonitorStateException",
+                "java/lang/IllegalArgumentException"}) {
+            initialize(vm.classes().load(name));
+        }
         vm.setOutOfMemory(interpreter.throwsHelper().create(mainThread,
                 new JavaError("java/lang/OutOfMemoryError", "Java heap space")));
     }

@@ -33,7 +33,7 @@ final class TestVms {
     static Path compile(Map<String, String> sources) throws IOException {
         Path src = Files.createTempDirectory("vheap-src");
         Path out = Files.createTempDirectory("vheap-classes");
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-g", "-XDstringConcat=inline", "-d", out.toString()));
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-g", "-d", out.toString()));
         for (var e : sources.entrySet()) {
             Path p = src.resolve(e.getKey());
             Files.createDirectories(p.getParent());

@@ -28,6 +28,23 @@ public final class CallSites {
     private final Synthesizer synthesizer;
     private final Map<String, Integer> sitesPerCaller = new HashMap<>();
 
+    /**
+     * The synthesizer of {@link org.vheap.device.vm.indy.CallSiteSynthesizer}: string concatenation, lambdas and
+     * record methods; any other bootstrap is a BootstrapMethodError. {@code classFiles} gives the bytes of loaded
+     * classes (for nest hosts and record names).
+     */
+    public static Synthesizer standard(java.util.function.Function<String, byte[]> classFiles) {
+        org.vheap.device.vm.indy.CallSiteSynthesizer css = new org.vheap.device.vm.indy.CallSiteSynthesizer(classFiles);
+        return (caller, index, indy) -> {
+            try {
+                var s = css.synthesize(caller, index, indy.name, indy.desc, indy.bsm, indy.bsmArgs);
+                return new Site(s.internalName(), s.classBytes(), s.methodName(), s.methodDescriptor());
+            } catch (org.vheap.device.vm.indy.UnsupportedCallSiteException e) {
+                throw new JavaError("java/lang/BootstrapMethodError", e.getMessage());
+            }
+        };
+    }
+
     public CallSites(ClassRegistry classes, Synthesizer synthesizer) {
         this.classes = classes;
         this.synthesizer = synthesizer;
@@ -37,6 +54,10 @@ public final class CallSites {
         int index = sitesPerCaller.merge(caller.name(), 1, Integer::sum);
         Site site = synthesizer.synthesize(caller.name(), index, indy);
         classes.addSynthesized(site.internalName(), site.classBytes());
+        VmClass existing = classes.findLoaded(site.internalName());
+        if (existing != null) {
+            throw new IllegalStateException("call site class " + site.internalName() + " defined twice");
+        }
         VmClass c = classes.load(site.internalName());
         VmMethod m = c.declaredMethod(site.methodName(), site.methodDescriptor());
         if (m == null || !m.isStatic()) {

@@ -173,6 +173,10 @@ public final class Linker {
                     s[caller.sp - size] = s[callee.sp - size];
                 }
             }
+            case VmThread.RETURN_REFLECT -> {
+                char rt = callee.method.returnType();
+                s[caller.sp - 1] = rt == 'V' ? 0 : rt == 'L' || rt == '[' ? s[callee.sp - 1] : vm.box(rt, s[callee.sp - size]);
+            }
             default -> {
                 // DISCARD, CLINIT (the caller retries its instruction), END_THREAD
             }
@@ -203,19 +207,20 @@ public final class Linker {
             caller.sp += 1;
         }
         caller.pc += 3;
-        if (!t.deferredInit.isEmpty()) {
-            List<Object> classesToInit = List.copyOf(t.deferredInit);
-            t.deferredInit.clear();
-            for (Object c : classesToInit) {
-                initialize(t, (VmClass) c);
-            }
-        }
+        // frames run last-pushed first: the calls go below the class initializers they may need
         if (!t.deferred.isEmpty()) {
             List<DeferredCall> calls = List.copyOf(t.deferred);
             t.deferred.clear();
             for (int i = calls.size() - 1; i >= 0; i--) {
                 DeferredCall d = calls.get(i);
                 pushFrame(t, d.method(), d.args(), d.onReturn());
+            }
+        }
+        if (!t.deferredInit.isEmpty()) {
+            List<Object> classesToInit = List.copyOf(t.deferredInit);
+            t.deferredInit.clear();
+            for (Object c : classesToInit) {
+                initialize(t, (VmClass) c);
             }
         }
     }
@@ -407,8 +412,8 @@ public final class Linker {
                 return true;
             }
             case INVOKEDYNAMIC -> {
-                InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) ref;
-                VmMethod m = callSites.link(mc.method.owner(), indy);
+                // linked once; a retry (while the site's class initializes) finds the method
+                VmMethod m = ref instanceof VmMethod linked ? linked : callSites.link(mc.method.owner(), (InvokeDynamicInsnNode) ref);
                 mc.refs[idx] = m;
                 return linkStaticCall(t, mc, pc, m);
             }

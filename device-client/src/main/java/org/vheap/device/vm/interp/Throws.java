@@ -117,7 +117,7 @@ public final class Throws {
         }
         for (; i >= 0; i--) {
             Frame f = t.frames[i];
-            if (f.method.owner().name().startsWith("org/vheap/device/boot/")) {
+            if (f.method.owner().isHidden()) {
                 continue;
             }
             trace.add(((long) f.method.id() << 32) | (f.pc & 0xFFFFFFFFL));
@@ -176,6 +176,16 @@ public final class Throws {
                 f.lockedMonitor = 0;
             }
             t.depth--;
+            if (f.onReturn == VmThread.RETURN_REFLECT || f.onReturn == VmThread.RETURN_REFLECT_DISCARD) {
+                int ite = create(t, new JavaError("java/lang/reflect/InvocationTargetException", null));
+                if (ite != vm.outOfMemory()) {
+                    VmClass iteClass = vm.classOf(ite);
+                    mem.putInt(ObjectLayout.address(ite) + iteClass.declaredField("target").offset(), ex);
+                    mem.putInt(ObjectLayout.address(ite) + vm.classes().load("java/lang/Throwable").declaredField("cause").offset(), 0);
+                }
+                ex = ite;
+                exClass = vm.classOf(ex);
+            }
             if (f.onReturn == VmThread.RETURN_CLINIT) {
                 VmClass c = (VmClass) t.clinitOf[t.depth];
                 t.clinitOf[t.depth] = null;

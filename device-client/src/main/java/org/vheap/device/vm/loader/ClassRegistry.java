@@ -148,7 +148,9 @@ public final class ClassRegistry {
             if (found == null) {
                 throw JavaError.noClassDefFound(internalName);
             }
-            return define(internalName, found);
+            VmClass defined = define(internalName, found);
+            defined.hidden = bytes != null;
+            return defined;
         } finally {
             loading.remove(internalName);
         }

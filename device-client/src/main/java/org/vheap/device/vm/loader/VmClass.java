@@ -44,6 +44,8 @@ public final class VmClass {
     Map<String, Integer> vtableIndex = new HashMap<>();
 
     boolean bootstrap;
+    /** Synthesized by the VM (call sites): hidden from stack traces, like HotSpot's hidden classes. */
+    boolean hidden;
     /** Bytes of this class's mirror (Class fields plus statics), set when the VM makes it. */
     public int mirrorBytes;
     /** The java.lang.Class object (with statics), a heap reference; 0 until the registry makes it. */
@@ -196,6 +198,11 @@ public final class VmClass {
     /** The module a bootstrap class came from ({@code java.base}), or null for app and VM classes. */
     public String module() {
         return module;
+    }
+
+    /** Whether the VM synthesized this class (its frames do not show in stack traces). */
+    public boolean isHidden() {
+        return hidden;
     }
 
     /** Whether the class came from the bootstrap sources (the JDK or the VM's own boot classes). */

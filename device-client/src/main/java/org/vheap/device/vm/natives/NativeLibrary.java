@@ -20,5 +20,7 @@ public final class NativeLibrary {
         ConsoleNatives.register(n, vm);
         ReferenceNatives.register(n, vm);
         ArrayNatives.register(n, vm);
+        LocaleNatives.register(n, vm);
+        ReflectionNatives.register(n, vm);
     }
 }

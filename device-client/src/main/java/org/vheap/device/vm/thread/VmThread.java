@@ -16,6 +16,13 @@ public final class VmThread {
     public static final int RETURN_REPLACE = 3;
     /** The thread's last frame: when it returns, the thread ends. */
     public static final int RETURN_END_THREAD = 4;
+    /**
+     * A reflective call (Method.invoke): the result, boxed if primitive (null for void), replaces the value on
+     * top of the caller's stack; an exception leaving the frame is wrapped in InvocationTargetException.
+     */
+    public static final int RETURN_REFLECT = 5;
+    /** A reflective constructor call: the result is discarded; exceptions are wrapped as for RETURN_REFLECT. */
+    public static final int RETURN_REFLECT_DISCARD = 6;
 
     /** Most slots a thread's stack may use: beyond, StackOverflowError. */
     public static final int MAX_SLOTS = 1 << 21;
