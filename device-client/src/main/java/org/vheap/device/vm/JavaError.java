@@ -7,10 +7,22 @@ package org.vheap.device.vm;
  */
 public final class JavaError extends RuntimeException {
     private final String className;
+    private final int cause;
 
     public JavaError(String className, String message) {
+        this(className, message, 0);
+    }
+
+    /** An error whose cause is an existing Java throwable (a heap reference; 0 for none). */
+    public JavaError(String className, String message, int cause) {
         super(message, null, false, false);
         this.className = className;
+        this.cause = cause;
+    }
+
+    /** The cause to record in the Java exception, a heap reference, or 0. */
+    public int cause() {
+        return cause;
     }
 
     public String className() {

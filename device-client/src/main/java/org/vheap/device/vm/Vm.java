@@ -285,6 +285,7 @@ public final class Vm {
     public void forEachVmRoot(IntConsumer visitor) {
         for (VmClass c : classes.classes()) {
             visitor.accept(c.mirror());
+            visitor.accept(c.initError);
         }
         for (int ref : interned.values()) {
             visitor.accept(ref);

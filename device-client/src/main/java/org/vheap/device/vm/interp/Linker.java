@@ -243,14 +243,21 @@ public final class Linker {
                 t.yieldNow = true;
                 return false;
             case ERRONEOUS:
-                throw new JavaError("java/lang/NoClassDefFoundError", "Could not initialize class " + c.javaName());
+                throw new JavaError("java/lang/NoClassDefFoundError", "Could not initialize class " + c.javaName(), c.initError);
             default:
                 break;
         }
         VmClass sup = c.superclass();
         boolean superReady = sup == null || sup.initState == VmClass.InitState.INITIALIZED;
+        if (superReady && !c.isInterface()) {
+            for (VmClass i : c.interfaces()) {
+                if (i.initState == VmClass.InitState.LINKED && declaresDefaults(i)) {
+                    superReady = false;
+                }
+            }
+        }
         if (sup != null && sup.initState == VmClass.InitState.ERRONEOUS) {
-            throw new JavaError("java/lang/NoClassDefFoundError", "Could not initialize class " + sup.javaName());
+            throw new JavaError("java/lang/NoClassDefFoundError", "Could not initialize class " + sup.javaName(), sup.initError);
         }
         VmMethod clinit = c.declaredMethod("<clinit>", "()V");
         c.initState = VmClass.InitState.INITIALIZING;
@@ -272,8 +279,30 @@ public final class Linker {
             pushFrame(t, clinit, new long[0], VmThread.RETURN_CLINIT);
             t.clinitOf[t.depth - 1] = c;
         }
+        // JVMS 5.5 step 7: the superclass, then superinterfaces declaring non-abstract instance methods, then C;
+        // frames run last-pushed first, so push in reverse
+        VmClass[] interfaces = c.interfaces();
+        for (int i = interfaces.length - 1; i >= 0; i--) {
+            if (!c.isInterface() && interfaces[i].initState == VmClass.InitState.LINKED && declaresDefaults(interfaces[i])) {
+                initialize(t, interfaces[i]);
+            }
+        }
         if (!superReady) {
             initialize(t, sup);
+        }
+        return false;
+    }
+
+    private static boolean declaresDefaults(VmClass i) {
+        for (VmMethod m : i.declaredMethods()) {
+            if (!m.isStatic() && !m.isAbstract() && !m.name().startsWith("<")) {
+                return true;
+            }
+        }
+        for (VmClass sup : i.interfaces()) {
+            if (declaresDefaults(sup)) {
+                return true;
+            }
         }
         return false;
     }

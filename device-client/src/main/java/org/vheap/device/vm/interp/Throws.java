@@ -52,7 +52,7 @@ public final class Throws {
         if (e.getMessage() != null) {
             mem.putInt(a + throwable.declaredField("detailMessage").offset(), vm.newString(e.getMessage()));
         }
-        mem.putInt(a + throwable.declaredField("cause").offset(), ex);
+        mem.putInt(a + throwable.declaredField("cause").offset(), e.cause() != 0 ? e.cause() : ex);
         if (throwable.initState == VmClass.InitState.INITIALIZED) {
             mem.putInt(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
             mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
@@ -191,6 +191,7 @@ public final class Throws {
                 t.clinitOf[t.depth] = null;
                 c.initState = VmClass.InitState.ERRONEOUS;
                 c.initThread = null;
+                c.initError = initializationError(t, ex);
                 if (!exClass.isSubtypeOf(vm.classes().load("java/lang/Error"))) {
                     ex = wrapInInitializerError(t, ex);
                     exClass = vm.classOf(ex);
@@ -198,6 +199,25 @@ public final class Throws {
             }
         }
         t.uncaught = ex;
+    }
+
+    /**
+     * What HotSpot records when a class initializer fails: an ExceptionInInitializerError saying
+     * {@code Exception <class>: <message> [in thread "<name>"]}, carrying the original's stack trace.
+     */
+    private int initializationError(VmThread t, int original) {
+        VmClass throwable = vm.classes().load("java/lang/Throwable");
+        String message = vm.hostString(vm.getIntField(original, throwable.declaredField("detailMessage")));
+        String thread = vm.hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
+        int error = create(t, new JavaError("java/lang/ExceptionInInitializerError", "Exception " + vm.classOf(original).javaName()
+                + (message == null ? "" : ": " + message) + " [in thread \"" + thread + "\"]"));
+        if (error != vm.outOfMemory()) {
+            long a = ObjectLayout.address(error);
+            mem.putInt(a + throwable.declaredField("backtrace").offset(), vm.getIntField(original, throwable.declaredField("backtrace")));
+            mem.putInt(a + throwable.declaredField("depth").offset(), vm.getIntField(original, throwable.declaredField("depth")));
+            mem.putInt(a + throwable.declaredField("cause").offset(), 0);
+        }
+        return error;
     }
 
     private boolean catches(MethodCode mc, int refIndex, VmClass exClass) {

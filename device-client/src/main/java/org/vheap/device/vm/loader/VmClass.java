@@ -53,8 +53,11 @@ public final class VmClass {
     public InitState initState = InitState.LINKED;
     /** The green thread running {@code <clinit>} while INITIALIZING (thread.VmThread). */
     public Object initThread;
-    /** The internal name of the class of the error that failed initialization, when ERRONEOUS. */
-    public String initError;
+    /**
+     * When ERRONEOUS: the ExceptionInInitializerError recording why (a heap reference, a root), which becomes
+     * the cause of every later "Could not initialize class" error.
+     */
+    public int initError;
     /** The synthesized class of each invokedynamic site, owned by the interpreter. */
     public Object[] callSites;
 

@@ -44,6 +44,16 @@ final class NumberNatives {
         two(n, sm, "pow", StrictMath::pow);
         two(n, sm, "hypot", StrictMath::hypot);
         two(n, sm, "IEEEremainder", StrictMath::IEEEremainder);
+        // HotSpot computes these Math methods with its own intrinsic stubs (in the interpreter as in compiled
+        // code), which may differ from StrictMath in the last bit; the host's Math gives the stubs' results
+        String m = "java/lang/Math";
+        one(n, m, "sin", Math::sin);
+        one(n, m, "cos", Math::cos);
+        one(n, m, "tan", Math::tan);
+        one(n, m, "exp", Math::exp);
+        one(n, m, "log", Math::log);
+        one(n, m, "log10", Math::log10);
+        two(n, m, "pow", Math::pow);
         n.register("java/lang/String", "intern", "()Ljava/lang/String;", (t, s, b) -> {
             int self = (int) s[b];
             String text = vm.hostString(self);

@@ -83,6 +83,33 @@ final class ReflectionNatives {
             }
             return refArray(vm, "[Ljava/lang/Class;", inner);
         });
+        n.register(c, "getRecordComponents0", "()[Ljava/lang/reflect/RecordComponent;", (t, s, b) -> {
+            VmClass k = ClassNatives.self(vm, s, b);
+            if (k.node() == null || k.node().recordComponents == null) {
+                return 0;
+            }
+            VmClass rc = vm.classes().load("java/lang/reflect/RecordComponent");
+            List<Integer> components = new ArrayList<>();
+            for (var comp : k.node().recordComponents) {
+                int obj = vm.newObject(rc);
+                long a = ObjectLayout.address(obj);
+                HeapMemory m = vm.memory();
+                m.putInt(a + rc.declaredField("clazz").offset(), k.mirror());
+                m.putInt(a + rc.declaredField("name").offset(), vm.intern(comp.name));
+                m.putInt(a + rc.declaredField("type").offset(), vm.classes().forDescriptor(comp.descriptor).mirror());
+                VmMethod[] declared = k.declaredMethods();
+                for (int i = 0; i < declared.length; i++) {
+                    if (declared[i].name().equals(comp.name) && declared[i].descriptor().equals("()" + comp.descriptor)) {
+                        m.putInt(a + rc.declaredField("accessor").offset(), executable(vm, k, declared[i], i, false));
+                    }
+                }
+                if (comp.signature != null) {
+                    m.putInt(a + rc.declaredField("signature").offset(), vm.intern(comp.signature));
+                }
+                components.add(obj);
+            }
+            return refArray(vm, "[Ljava/lang/reflect/RecordComponent;", components);
+        });
         n.register(c, "getRawAnnotations", "()[B", (t, s, b) -> 0);
         n.register(c, "getConstantPool", "()Ljdk/internal/reflect/ConstantPool;", (t, s, b) -> 0);
 
