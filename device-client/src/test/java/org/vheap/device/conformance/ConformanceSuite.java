@@ -84,7 +84,7 @@ public final class ConformanceSuite {
 
     private DynamicNode programNode(ConformanceProgram p) {
         Stream<DynamicTest> tests = modes.stream().filter(m -> m.appliesTo(p))
-                .map(m -> DynamicTest.dynamicTest(m.name(), p.source().toUri(), () -> check(p, m)));
+                .map(m -> DynamicTest.dynamicTest(p.id() + " [" + m.name() + "]", p.source().toUri(), () -> check(p, m)));
         return DynamicContainer.dynamicContainer(p.name(), p.source().toUri(), tests);
     }
 

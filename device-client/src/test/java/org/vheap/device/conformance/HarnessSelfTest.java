@@ -209,6 +209,41 @@ class HarnessSelfTest {
         assertThat(DeviceRunner.pagingMemory(1L << 40, 4096, 64L << 20)).isEqualTo(64L << 20);
     }
 
+    /**
+     * The device runner builds a valid configuration for every memory mode (resident, paging, a small @heap) and
+     * reaches {@code Device.run}; a failure of the device itself is reported as such, not as a mismatch. The stub
+     * store fails every call, so this stays true once the interpreter lands (it cannot open the heap).
+     */
+    @Test
+    void deviceRunnerReachesTheDeviceAndReportsItsFailure() throws Exception {
+        ConformanceProgram p = program("plumbing", "Small", """
+                // @heap 16m
+                public class Small { public static void main(String[] args) { System.out.println("hi"); } }
+                """);
+        CompiledProgram c = ProgramCompiler.shared().compile(p);
+        for (long memory : new long[] {DeviceRunner.residentMemory(c), DeviceRunner.pagingMemory(1 << 20, ConformanceSuite.lineSize(), DeviceRunner.maxHeap(c))}) {
+            DeviceRunner runner = new DeviceRunner("stub", StubStore::new, x -> memory, Duration.ofSeconds(30));
+            assertThatThrownBy(() -> runner.run(c)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("the device VM itself failed running plumbing/Small (stub)")
+                    .hasCauseInstanceOf(RuntimeException.class);
+        }
+        assertThat(DeviceRunner.residentMemory(c)).isEqualTo(16L << 20);
+    }
+
+    /** A store that refuses everything. */
+    private static final class StubStore implements org.vheap.device.store.HeapStore {
+        public org.vheap.device.store.HeapSession openHeap(org.vheap.device.store.OpenRequest request) {
+            throw new IllegalStateException("stub store: no heaps here");
+        }
+
+        public org.vheap.device.store.SystemSegmentStore systemSegment() {
+            throw new IllegalStateException("stub store: no system segment");
+        }
+
+        public void close() {
+        }
+    }
+
     @Test
     void everyAreaHasPrograms() {
         List<ConformanceProgram> all = ProgramCatalog.select(ProgramCatalog.root(), java.util.Set.of(), java.util.Set.of());
