@@ -1,0 +1,43 @@
+package org.vheap.device.conformance;
+
+import java.time.Duration;
+
+/**
+ * The harness's knobs, all system properties (pass them to Maven with {@code -D}; surefire forwards them):
+ * <ul>
+ *   <li>{@code conformance.areas}, {@code conformance.only}, {@code conformance.dir} — see {@link ProgramCatalog}</li>
+ *   <li>{@code conformance.hotspot.timeout} — seconds per HotSpot run (default 60)</li>
+ *   <li>{@code conformance.device.timeout} — seconds per device run (default 600: an interpreter is slow)</li>
+ *   <li>{@code conformance.modes} — device modes to run: {@code resident,paging,grpc} (default all three; grpc
+ *       runs only for {@link ConformanceStores#GRPC_SUBSET})</li>
+ *   <li>{@code conformance.grpc.target} — host:port of a running heap server for the grpc mode (default: an
+ *       embedded heap server started for the run)</li>
+ *   <li>{@code conformance.selfcheck.xint} — the harness self-test compares every selected program on HotSpot
+ *       against HotSpot {@code -Xint} (default true; false runs only the harness's plumbing tests)</li>
+ * </ul>
+ */
+public final class ConformanceSettings {
+    private ConformanceSettings() {
+    }
+
+    public static Duration hotspotTimeout() {
+        return Duration.ofSeconds(Long.getLong("conformance.hotspot.timeout", 60));
+    }
+
+    public static Duration deviceTimeout() {
+        return Duration.ofSeconds(Long.getLong("conformance.device.timeout", 600));
+    }
+
+    public static boolean modeEnabled(String mode) {
+        String modes = System.getProperty("conformance.modes");
+        return modes == null || modes.isBlank() || ProgramCatalog.csv(modes).contains(mode);
+    }
+
+    public static String grpcTarget() {
+        return System.getProperty("conformance.grpc.target", "");
+    }
+
+    public static boolean selfCheckAgainstXint() {
+        return Boolean.parseBoolean(System.getProperty("conformance.selfcheck.xint", "true"));
+    }
+}

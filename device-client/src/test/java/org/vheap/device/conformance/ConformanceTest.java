@@ -1,0 +1,82 @@
+package org.vheap.device.conformance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestReporter;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.conformance.ConformanceSuite.Mode;
+import org.vheap.device.conformance.ProgramCompiler.CompiledProgram;
+
+/**
+ * The conformance suite: every selected program (see {@link ProgramCatalog}) runs on HotSpot and on the device
+ * VM, which must print the same stdout and stderr and exit with the same code. Modes per program:
+ * <ul>
+ *   <li>{@code resident} — in-memory store, device memory 256 MiB (capped at the max heap): nothing pages</li>
+ *   <li>{@code paging} — in-memory store, device memory a tenth of the resident run's peak live heap (at least
+ *       16 lines); the misses are reported</li>
+ *   <li>{@code paging-grpc} — the same on a real heap server over gRPC, for {@link ConformanceStores#GRPC_SUBSET}</li>
+ * </ul>
+ * Run: {@code ./mvnw -q -pl device-client -am verify -Dtest=ConformanceTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dconformance.areas=basics} (see {@link ConformanceSettings} for the knobs).
+ */
+class ConformanceTest {
+    private static final Map<String, RunResult> RESIDENT = new ConcurrentHashMap<>();
+
+    @TestFactory
+    Stream<DynamicNode> conformance(TestReporter reporter) {
+        List<Mode> modes = new ArrayList<>();
+        if (ConformanceSettings.modeEnabled("resident")) {
+            modes.add(new Mode() {
+                public String name() {
+                    return "resident";
+                }
+
+                public RunResult run(CompiledProgram p) throws Exception {
+                    return resident(p);
+                }
+            });
+        }
+        if (ConformanceSettings.modeEnabled("paging")) {
+            modes.add(paging("paging", ConformanceStores::memory, p -> true));
+        }
+        if (ConformanceSettings.modeEnabled("grpc")) {
+            modes.add(paging("paging-grpc", ConformanceStores::grpc, p -> ConformanceStores.GRPC_SUBSET.contains(p.id())));
+        }
+        return new ConformanceSuite(HotSpotRunner.reference(), modes, reporter).nodes(ProgramCatalog.selected());
+    }
+
+    /** The resident run of {@code p}, once per test run (the paging modes size their memory from its peak). */
+    private static RunResult resident(CompiledProgram p) throws Exception {
+        RunResult r = RESIDENT.get(p.program().id());
+        if (r == null) {
+            r = new DeviceRunner("resident", ConformanceStores::memory, DeviceRunner::residentMemory, ConformanceSettings.deviceTimeout()).run(p);
+            RESIDENT.put(p.program().id(), r);
+        }
+        return r;
+    }
+
+    private static Mode paging(String name, Supplier<HeapStore> stores, Predicate<ConformanceProgram> applies) {
+        return new Mode() {
+            public String name() {
+                return name;
+            }
+
+            public boolean appliesTo(ConformanceProgram program) {
+                return applies.test(program);
+            }
+
+            public RunResult run(CompiledProgram p) throws Exception {
+                long peak = resident(p).stats().orElseThrow().peakHeapBytes();
+                long memory = DeviceRunner.pagingMemory(peak, ConformanceSuite.lineSize(), DeviceRunner.maxHeap(p));
+                return new DeviceRunner(name, stores, x -> memory, ConformanceSettings.deviceTimeout()).run(p);
+            }
+        };
+    }
+}
