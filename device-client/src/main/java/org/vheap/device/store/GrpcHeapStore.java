@@ -1,0 +1,326 @@
+package org.vheap.device.store;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.vheap.client.HeapStoreClient;
+import org.vheap.proto.v1.CloseHeapRequest;
+import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
+import org.vheap.proto.v1.GetSystemBlobsRequest;
+import org.vheap.proto.v1.GetSystemBlobsResponse;
+import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.PutSystemBlobsRequest;
+import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.SystemBlob;
+import org.vheap.proto.v1.TransactRequest;
+import org.vheap.proto.v1.TransactResponse;
+
+/**
+ * A heap store on a heap server ({@code vheap.v1.HeapStore} over gRPC), directly or through a gateway.
+ *
+ * <p>Every call has the store's deadline. Failures become {@link StoreException}s carrying the server's
+ * message: {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code CANCELLED} → {@code UNAVAILABLE}
+ * (retry); {@code FAILED_PRECONDITION} for a stale token → {@code FENCED}; {@code ABORTED} for a held lease
+ * → {@code LEASE_HELD}; {@code NOT_FOUND} → {@code NOT_FOUND}; {@code INVALID_ARGUMENT},
+ * {@code RESOURCE_EXHAUSTED}, {@code OUT_OF_RANGE} → {@code INVALID}. The server's {@code vheap-reason}
+ * trailer refines two codes: {@code FAILED_PRECONDITION} with reason {@code CONFLICT} (e.g. the wrong line
+ * size) is {@code INVALID}, and {@code ABORTED} with reason {@code ABORTED} (a lost database race) is
+ * {@code UNAVAILABLE}, since retrying may succeed. Anything else ({@code INTERNAL}, {@code UNIMPLEMENTED},
+ * {@code PERMISSION_DENIED}, ...) is {@code INVALID} with the code in the message: the device cannot fix it
+ * by retrying.
+ *
+ * <p>Risks: one {@link HeapSession#write} is one {@code Transact} message, so a caller must keep a flush
+ * under the server's message limit (16 MiB by default); checkpoints stream in batches and have no such
+ * limit. A commit whose answer is lost (deadline) may still have been published: the caller sees
+ * {@code UNAVAILABLE} and should list checkpoints before assuming it was not. Thread-safe (gRPC stubs are).
+ */
+public final class GrpcHeapStore implements HeapStore {
+    /** The deadline of every call unless a constructor says otherwise. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+    private static final int MAX_INBOUND_BYTES = 64 << 20;
+    private static final Metadata.Key<String> REASON = Metadata.Key.of("vheap-reason", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ManagedChannel ownedChannel;
+    private final HeapStoreClient client;
+    private final String target;
+    private final GrpcSystemSegment systemSegment = new GrpcSystemSegment();
+
+    /** A store on {@code host:port} (any gRPC target), plaintext, over a channel this store owns and closes. */
+    public GrpcHeapStore(String target, Duration deadline) {
+        this(NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build(),
+                target, deadline, true);
+    }
+
+    /** A store on the caller's channel (TLS, interceptors, in-process); {@link #close()} leaves it open. */
+    public GrpcHeapStore(Channel channel, Duration deadline) {
+        this(channel, channel.authority(), deadline, false);
+    }
+
+    private GrpcHeapStore(Channel channel, String target, Duration deadline, boolean owned) {
+        if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("the call deadline must be positive, got " + deadline);
+        }
+        this.ownedChannel = owned ? (ManagedChannel) channel : null;
+        this.client = new HeapStoreClient(channel, deadline.toMillis());
+        this.target = target;
+    }
+
+    @Override
+    public HeapSession openHeap(OpenRequest request) {
+        OpenHeapResponse r = call("open app '" + request.app() + "'", () -> client.blocking().openHeap(
+                OpenHeapRequest.newBuilder().setApp(request.app()).setDevice(request.device())
+                        .setCreate(request.create()).setLineSize(request.lineSize())
+                        .setLeaseMillis(request.lease().toMillis()).setBaseCheckpointId(request.baseCheckpointId())
+                        .setIncludeVmState(true).build()));
+        return new GrpcSession(request.app(), request.device(), r.getLineSize(), r.getCreated(),
+                r.hasBaseCheckpoint() ? r.getBaseCheckpoint().getCheckpointId() : 0, r.getVmState().toByteArray(),
+                r.getLease().getFencingToken(), request.lease().toMillis());
+    }
+
+    @Override
+    public SystemSegmentStore systemSegment() {
+        return systemSegment;
+    }
+
+    @Override
+    public void close() {
+        if (ownedChannel != null) {
+            ownedChannel.shutdown();
+            try {
+                if (!ownedChannel.awaitTermination(5, TimeUnit.SECONDS)) {
+                    ownedChannel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                ownedChannel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GrpcHeapStore(" + target + ")";
+    }
+
+    /** Runs one RPC, turning its failure into a {@link StoreException} that names {@code what}. */
+    private <T> T call(String what, Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (StatusRuntimeException e) {
+            throw toStoreException(what, e);
+        } catch (IllegalStateException e) {
+            // HeapStoreClient.commit: no answer within the deadline, or the stream ended without one
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, what + " on " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The store failure a gRPC status stands for; keeps the server's message. Package-private for tests. */
+    static StoreException toStoreException(String what, StatusRuntimeException e) {
+        Status s = e.getStatus();
+        Metadata trailers = e.getTrailers();
+        String serverReason = trailers == null ? null : trailers.get(REASON);
+        StoreException.Reason reason = switch (s.getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> StoreException.Reason.UNAVAILABLE;
+            case FAILED_PRECONDITION -> "CONFLICT".equals(serverReason) ? StoreException.Reason.INVALID : StoreException.Reason.FENCED;
+            case ABORTED -> "ABORTED".equals(serverReason) ? StoreException.Reason.UNAVAILABLE : StoreException.Reason.LEASE_HELD;
+            case NOT_FOUND -> StoreException.Reason.NOT_FOUND;
+            default -> StoreException.Reason.INVALID;
+        };
+        String description = s.getDescription() == null ? "(no message)" : s.getDescription();
+        return new StoreException(reason, what + " failed: " + s.getCode() + ": " + description, e);
+    }
+
+    /** One lease incarnation on the server. */
+    private final class GrpcSession implements HeapSession {
+        private final String app;
+        private final String device;
+        private final int lineSize;
+        private final boolean created;
+        private final long baseCheckpointId;
+        private final byte[] baseVmState;
+        private final long token;
+        private final long leaseMillis;
+        private volatile boolean closed;
+
+        GrpcSession(String app, String device, int lineSize, boolean created, long baseCheckpointId,
+                    byte[] baseVmState, long token, long leaseMillis) {
+            this.app = app;
+            this.device = device;
+            this.lineSize = lineSize;
+            this.created = created;
+            this.baseCheckpointId = baseCheckpointId;
+            this.baseVmState = baseVmState;
+            this.token = token;
+            this.leaseMillis = leaseMillis;
+        }
+
+        @Override
+        public String app() {
+            return app;
+        }
+
+        @Override
+        public int lineSize() {
+            return lineSize;
+        }
+
+        @Override
+        public boolean created() {
+            return created;
+        }
+
+        @Override
+        public long baseCheckpointId() {
+            return baseCheckpointId;
+        }
+
+        @Override
+        public byte[] baseVmState() {
+            return baseVmState.clone();
+        }
+
+        @Override
+        public long fencingToken() {
+            return token;
+        }
+
+        @Override
+        public byte[][] read(long[] lineIds) {
+            TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
+            for (long id : lineIds) {
+                b.addReadLineIds(id);
+            }
+            TransactResponse r = call("read " + lineIds.length + " lines of app '" + app + "'",
+                    () -> client.blocking().transact(b.build()));
+            Map<Long, byte[]> found = new HashMap<>(r.getLinesCount() * 2);
+            for (Line l : r.getLinesList()) {
+                if (l.getData().size() != lineSize) {
+                    throw new StoreException(StoreException.Reason.INVALID, "the server sent line " + l.getLineId()
+                            + " of app '" + app + "' with " + l.getData().size() + " bytes, not " + lineSize);
+                }
+                found.put(l.getLineId(), l.getData().toByteArray());
+            }
+            byte[][] result = new byte[lineIds.length][];
+            for (int i = 0; i < lineIds.length; i++) {
+                result[i] = found.get(lineIds[i]);   // missing lines stay null
+            }
+            return result;
+        }
+
+        @Override
+        public void write(List<LineImage> writes, long[] deletes) {
+            TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
+            for (LineImage w : writes) {
+                b.addWrites(line(w));
+            }
+            for (long d : deletes) {
+                b.addDeleteLineIds(d);
+            }
+            call("flush " + writes.size() + " lines of app '" + app + "'", () -> client.blocking().transact(b.build()));
+        }
+
+        @Override
+        public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
+            CommitHeader header = CommitHeader.newBuilder().setApp(app).setFencingToken(token).setDevice(device)
+                    .setVmState(ByteString.copyFrom(vmState)).putAllMetadata(metadata).build();
+            List<Line> lines = new ArrayList<>(writes.size());
+            for (LineImage w : writes) {
+                lines.add(line(w));
+            }
+            List<Long> gone = new ArrayList<>(deletes.length);
+            for (long d : deletes) {
+                gone.add(d);
+            }
+            return call("commit a checkpoint of app '" + app + "'",
+                    () -> client.commit(header, lines, gone, HeapStoreClient.DEFAULT_BATCH_BYTES))
+                    .getCheckpoint().getCheckpointId();
+        }
+
+        @Override
+        public void renewLease() {
+            call("renew the lease on app '" + app + "'", () -> client.blocking().renewLease(
+                    RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(token).setLeaseMillis(leaseMillis).build()));
+        }
+
+        /** Releases the lease. A lease already taken over or released counts as closed. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            try {
+                call("close app '" + app + "'", () -> client.blocking().closeHeap(
+                        CloseHeapRequest.newBuilder().setApp(app).setFencingToken(token).build()));
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.FENCED) {
+                    throw e;
+                }
+            }
+            closed = true;
+        }
+
+        @Override
+        public String toString() {
+            return "GrpcHeapStore session of app '" + app + "' on device '" + device + "' (token " + token + ")";
+        }
+    }
+
+    /** LineImage data is owned by the image (see its contract), so it is wrapped, not copied. */
+    private static Line line(LineImage w) {
+        return Line.newBuilder().setLineId(w.lineId()).setData(UnsafeByteOperations.unsafeWrap(w.data())).build();
+    }
+
+    /** The store-wide system segment; {@code app} in the requests is only for routing, so it is left empty. */
+    private final class GrpcSystemSegment implements SystemSegmentStore {
+        @Override
+        public int put(Map<BlobHash, byte[]> blobs) {
+            PutSystemBlobsRequest.Builder b = PutSystemBlobsRequest.newBuilder();
+            blobs.forEach((h, data) -> b.addBlobs(SystemBlob.newBuilder().setSha256(ByteString.copyFrom(h.bytes()))
+                    .setData(ByteString.copyFrom(data))));
+            return call("store " + blobs.size() + " system blobs", () -> client.blocking().putSystemBlobs(b.build()))
+                    .getStored();
+        }
+
+        @Override
+        public Map<BlobHash, byte[]> get(Collection<BlobHash> hashes) {
+            GetSystemBlobsRequest.Builder b = GetSystemBlobsRequest.newBuilder();
+            hashes.forEach(h -> b.addSha256(ByteString.copyFrom(h.bytes())));
+            GetSystemBlobsResponse r = call("fetch " + hashes.size() + " system blobs",
+                    () -> client.blocking().getSystemBlobs(b.build()));
+            Map<BlobHash, byte[]> found = new LinkedHashMap<>();
+            for (SystemBlob blob : r.getBlobsList()) {
+                found.put(BlobHash.of(blob.getSha256().toByteArray()), blob.getData().toByteArray());
+            }
+            return found;
+        }
+
+        @Override
+        public List<BlobHash> missing(Collection<BlobHash> hashes) {
+            FindMissingSystemBlobsRequest.Builder b = FindMissingSystemBlobsRequest.newBuilder();
+            hashes.forEach(h -> b.addSha256(ByteString.copyFrom(h.bytes())));
+            List<BlobHash> missing = new ArrayList<>();
+            for (ByteString h : call("look for " + hashes.size() + " system blobs",
+                    () -> client.blocking().findMissingSystemBlobs(b.build())).getMissingSha256List()) {
+                missing.add(BlobHash.of(h.toByteArray()));
+            }
+            return missing;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package org.vheap.device.vm.heap.paging;
+
+import java.util.Arrays;
+
+/**
+ * The cache table (the seed's figure 7, table 122): one entry per frame of device memory that holds a line
+ * (the seed's variant with "an entry only for lines currently cached"), plus the reverse map from line id to
+ * frame that address translation needs.
+ *
+ * <p>An entry holds what the seed lists: the line id ({@code CacheID}), the frame ({@code HeapCacheID}: the
+ * entry's index), the state ({@link LineState#RESIDENT}, {@link LineState#DIRTY} or
+ * {@link LineState#FLUSHING}; the dirty and flushing bits folded into one), the user/system type (system
+ * lines are pinned), and the position in the recency list (this table's "last use"). Length is not stored:
+ * every line of a heap has the heap's line size. Besides, each entry remembers whether the store holds a
+ * version of its line, so that a line never stored and still zero needs no flush.
+ *
+ * <p>The line-to-frame map is an {@code int[]} indexed by line id, grown on demand up to the heap's line
+ * count (4 bytes per line of the virtual heap touched so far). A value {@code >= 0} is the frame; negative
+ * values say what is known about a line without a frame: {@link #UNKNOWN} (never touched by this table),
+ * {@link #KNOWN_EMPTY} or {@link #KNOWN_PERSISTENT}.
+ *
+ * <p>Recency is an exact LRU list of frames (doubly linked through two {@code int[]}s, a sentinel at index
+ * {@code frames}): {@link #touch} moves a frame to the most-recent end in six array stores.
+ *
+ * <p>Not thread-safe: it belongs to one {@link PagedHeap}.
+ */
+public final class CacheTable {
+    /** Line without a frame that this table has never seen: it may or may not be in the store. */
+    static final int UNKNOWN = -1;
+    /** Line without a frame that the store does not hold: it reads as zeros. */
+    static final int KNOWN_EMPTY = -2;
+    /** Line without a frame whose latest version is in the store. */
+    static final int KNOWN_PERSISTENT = -3;
+
+    private static final byte RESIDENT = 0;
+    private static final byte DIRTY = 1;
+    private static final byte FLUSHING = 2;
+
+    private final int frames;
+    private final long maxLines;
+    private final long[] lineOfFrame;
+    private final byte[] stateOfFrame;
+    private final boolean[] system;
+    private final boolean[] stored;
+    private final int[] lruPrev;
+    private final int[] lruNext;
+    private final int[] freeStack;
+    private int freeCount;
+    private int dirtyCount;
+    private int[] frameOfLine = new int[0];
+
+    /**
+     * @param frames   frames of device memory
+     * @param maxLines lines in the virtual heap (line ids are {@code 0 .. maxLines-1})
+     */
+    public CacheTable(int frames, long maxLines) {
+        if (frames < 1) {
+            throw new IllegalArgumentException("a cache table needs at least one frame, got " + frames);
+        }
+        if (maxLines < 1 || maxLines > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("line count must be 1.." + (Integer.MAX_VALUE - 8) + ", got " + maxLines);
+        }
+        this.frames = frames;
+        this.maxLines = maxLines;
+        lineOfFrame = new long[frames];
+        stateOfFrame = new byte[frames];
+        system = new boolean[frames];
+        stored = new boolean[frames];
+        lruPrev = new int[frames + 1];
+        lruNext = new int[frames + 1];
+        lruPrev[frames] = frames;
+        lruNext[frames] = frames;
+        freeStack = new int[frames];
+        Arrays.fill(lineOfFrame, -1);
+        for (int f = 0; f < frames; f++) {
+            freeStack[f] = frames - 1 - f;   // frame 0 is taken first
+        }
+        freeCount = frames;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    public int freeFrames() {
+        return freeCount;
+    }
+
+    public int residentFrames() {
+        return frames - freeCount;
+    }
+
+    public int dirtyFrames() {
+        return dirtyCount;
+    }
+
+    /** The frame holding {@code lineId}, or a negative code ({@link #UNKNOWN}, ...). Any line id is fine. */
+    int frameOf(long lineId) {
+        return lineId >= 0 && lineId < frameOfLine.length ? frameOfLine[(int) lineId] : UNKNOWN;
+    }
+
+    /** The line in {@code frame}, or -1 when the frame is free. */
+    public long lineOf(int frame) {
+        return lineOfFrame[frame];
+    }
+
+    /** The state of a line, resident or not. {@code storeEmpty}: the store held nothing when the session began. */
+    public LineState state(long lineId, boolean storeEmpty) {
+        int f = frameOf(lineId);
+        if (f >= 0) {
+            return stateOfFrame(f);
+        }
+        return f == KNOWN_EMPTY || (f == UNKNOWN && storeEmpty) ? LineState.EMPTY : LineState.PERSISTENT;
+    }
+
+    public LineState stateOfFrame(int frame) {
+        return switch (stateOfFrame[frame]) {
+            case RESIDENT -> LineState.RESIDENT;
+            case DIRTY -> LineState.DIRTY;
+            default -> LineState.FLUSHING;
+        };
+    }
+
+    boolean isDirty(int frame) {
+        return stateOfFrame[frame] == DIRTY;
+    }
+
+    boolean isSystem(int frame) {
+        return system[frame];
+    }
+
+    void setSystem(int frame) {
+        system[frame] = true;
+    }
+
+    /** Whether the store holds a version of the line in {@code frame}. */
+    boolean isStored(int frame) {
+        return stored[frame];
+    }
+
+    /** Takes a free frame; the caller must have checked {@link #freeFrames()}. */
+    int takeFreeFrame() {
+        if (freeCount == 0) {
+            throw new IllegalStateException("no free frame (the caller evicts first)");
+        }
+        return freeStack[--freeCount];
+    }
+
+    /** Gives back a frame taken but never installed (its fetch failed). */
+    void returnFreeFrame(int frame) {
+        freeStack[freeCount++] = frame;
+    }
+
+    /** Makes {@code frame} hold {@code lineId}, clean, as the most recently used line. */
+    void install(long lineId, int frame, boolean dirty, boolean inStore) {
+        ensureLineCapacity(lineId);
+        lineOfFrame[frame] = lineId;
+        stateOfFrame[frame] = dirty ? DIRTY : RESIDENT;
+        if (dirty) {
+            dirtyCount++;
+        }
+        system[frame] = false;
+        stored[frame] = inStore;
+        frameOfLine[(int) lineId] = frame;
+        linkMostRecent(frame);
+    }
+
+    /** Frees a clean frame (evicted); the line becomes persistent or empty, as the store has it. */
+    void release(int frame) {
+        if (stateOfFrame[frame] != RESIDENT) {
+            throw new IllegalStateException("frame " + frame + " holds line " + lineOfFrame[frame] + " in state "
+                    + stateOfFrame(frame) + "; only a clean line can be evicted");
+        }
+        frameOfLine[(int) lineOfFrame[frame]] = stored[frame] ? KNOWN_PERSISTENT : KNOWN_EMPTY;
+        lineOfFrame[frame] = -1;
+        unlink(frame);
+        freeStack[freeCount++] = frame;
+    }
+
+    void markDirty(int frame) {
+        if (stateOfFrame[frame] == RESIDENT) {
+            stateOfFrame[frame] = DIRTY;
+            dirtyCount++;
+        } else if (stateOfFrame[frame] == FLUSHING) {
+            throw new IllegalStateException("line " + lineOfFrame[frame] + " is being flushed and is write-locked");
+        }
+    }
+
+    void markFlushing(int frame) {
+        stateOfFrame[frame] = FLUSHING;
+    }
+
+    /** A failed flush: the line goes back to dirty (its frame is still the only copy of the data). */
+    void flushFailed(int frame) {
+        stateOfFrame[frame] = DIRTY;
+    }
+
+    /** The line's data is now what the store holds ({@code inStore}: a version, or nothing); it is clean. */
+    void markClean(int frame, boolean inStore) {
+        if (stateOfFrame[frame] != RESIDENT) {
+            dirtyCount--;
+        }
+        stateOfFrame[frame] = RESIDENT;
+        stored[frame] = inStore;
+    }
+
+    /** Moves {@code frame} to the most-recently-used end of the recency list. */
+    void touch(int frame) {
+        unlink(frame);
+        linkMostRecent(frame);
+    }
+
+    /** The least recently used frame, or -1 when none is resident; then {@link #newer}. */
+    int oldest() {
+        int f = lruNext[frames];
+        return f == frames ? -1 : f;
+    }
+
+    /** The frame used next after {@code frame}, or -1 at the most recent end. */
+    int newer(int frame) {
+        int f = lruNext[frame];
+        return f == frames ? -1 : f;
+    }
+
+    private void linkMostRecent(int frame) {
+        int last = lruPrev[frames];
+        lruNext[last] = frame;
+        lruPrev[frame] = last;
+        lruNext[frame] = frames;
+        lruPrev[frames] = frame;
+    }
+
+    private void unlink(int frame) {
+        int p = lruPrev[frame];
+        int n = lruNext[frame];
+        lruNext[p] = n;
+        lruPrev[n] = p;
+    }
+
+    private void ensureLineCapacity(long lineId) {
+        if (lineId >= maxLines || lineId < 0) {
+            throw new IllegalArgumentException("line " + lineId + " is outside the heap's " + maxLines + " lines");
+        }
+        if (lineId < frameOfLine.length) {
+            return;
+        }
+        int old = frameOfLine.length;
+        long grown = Math.max(lineId + 1, Math.max(1024L, 2L * old));
+        frameOfLine = Arrays.copyOf(frameOfLine, (int) Math.min(grown, maxLines));
+        Arrays.fill(frameOfLine, old, frameOfLine.length, UNKNOWN);
+    }
+}

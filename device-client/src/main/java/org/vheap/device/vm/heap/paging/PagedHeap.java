@@ -1,0 +1,667 @@
+package org.vheap.device.vm.heap.paging;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.LineImage;
+import org.vheap.device.store.StoreException;
+import org.vheap.device.vm.heap.HeapMemory;
+
+/**
+ * An app's virtual heap as a bounded cache of lines in device memory (the seed's in-memory heap), backed
+ * by one {@link HeapSession}. See the package documentation for the design.
+ *
+ * <p>Contract: {@link HeapMemory}'s — aligned accesses, never-written memory reads as zero — with values in
+ * little-endian byte order. An access to a line without a frame reads it from the store (or, for a line
+ * the store does not hold, zero-fills a frame without asking); a store marks its line {@link LineState#DIRTY}.
+ * When free frames would fall below the threshold, a batch of least recently used lines is evicted, clean
+ * ones first; the dirty ones among them are flushed in one {@code session.write}. Flushes are uncommitted
+ * until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
+ *
+ * <p>Failures: a store call failing with {@code UNAVAILABLE} is retried with backoff, then
+ * {@link HeapStoreUnreachableException}; {@code FENCED} becomes {@link HeapFencedException} at once; other
+ * store failures are rethrown. A dirty line is never dropped: if its flush fails it stays dirty in its frame.
+ * An address outside {@code [0, maxHeapBytes)} is an {@link IllegalArgumentException}.
+ *
+ * <p>Risks: only the interpreter thread may call it (no locking). An access that is not aligned to its
+ * width may straddle two lines and read or write the wrong frame (checked only with {@code -ea}). A store
+ * call blocks the interpreter for as long as the store takes, including retries.
+ */
+public final class PagedHeap implements HeapMemory {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle CHAR = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** {@link #flushAll()} writes at most this much per store write. */
+    private static final long FLUSH_BYTES = 4L << 20;
+
+    private final HeapSession session;
+    private final String app;
+    private final int lineSize;
+    private final int lineShift;
+    private final long lineMask;
+    private final long maxHeapBytes;
+    private final int threshold;
+    private final int retryAttempts;
+    private final long retryBackoffNanos;
+    /** The store held no line when the session began (no base checkpoint): untouched lines are empty. */
+    private final boolean storeEmptyAtOpen;
+    /** Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}. */
+    private final byte[] memory;
+    private final CacheTable table;
+    private final byte[] scratch;
+
+    /** One-entry translation caches: the last line read and the last line written (already dirty). */
+    private long readLine = -1;
+    private int readBase;
+    private long writeLine = -1;
+    private int writeBase;
+
+    private long misses;
+    private long linesFetched;
+    private long fetchTransactions;
+    private long linesFlushed;
+    private long flushTransactions;
+    private long evictions;
+    private long storeRetries;
+
+    /**
+     * @param session the app's open heap; its line size must be {@code config.lineSize()}
+     * @param config  validated here and read once
+     */
+    public PagedHeap(HeapSession session, PagingConfig config) {
+        config.validate();
+        if (session.lineSize() != config.lineSize()) {
+            throw new IllegalArgumentException("app '" + session.app() + "' has " + session.lineSize()
+                    + "-byte lines but paging is configured for " + config.lineSize());
+        }
+        this.session = session;
+        this.app = session.app();
+        this.lineSize = config.lineSize();
+        this.lineShift = Integer.numberOfTrailingZeros(lineSize);
+        this.lineMask = lineSize - 1;
+        this.maxHeapBytes = config.maxHeapBytes();
+        this.threshold = config.freeFrameThreshold();
+        this.retryAttempts = config.storeRetryAttempts();
+        this.retryBackoffNanos = config.storeRetryBackoff().toNanos();
+        this.storeEmptyAtOpen = session.baseCheckpointId() == 0;
+        this.memory = new byte[(int) config.memoryBytes()];
+        this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift);
+        this.scratch = new byte[lineSize];
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // HeapMemory: the barriers
+
+    @Override
+    public byte getByte(long address) {
+        return memory[readIndex(address)];
+    }
+
+    @Override
+    public void putByte(long address, byte value) {
+        memory[writeIndex(address)] = value;
+    }
+
+    @Override
+    public short getShort(long address) {
+        assert (address & 1) == 0 : "unaligned short at " + address;
+        return (short) SHORT.get(memory, readIndex(address));
+    }
+
+    @Override
+    public void putShort(long address, short value) {
+        assert (address & 1) == 0 : "unaligned short at " + address;
+        SHORT.set(memory, writeIndex(address), value);
+    }
+
+    @Override
+    public char getChar(long address) {
+        assert (address & 1) == 0 : "unaligned char at " + address;
+        return (char) CHAR.get(memory, readIndex(address));
+    }
+
+    @Override
+    public void putChar(long address, char value) {
+        assert (address & 1) == 0 : "unaligned char at " + address;
+        CHAR.set(memory, writeIndex(address), value);
+    }
+
+    @Override
+    public int getInt(long address) {
+        assert (address & 3) == 0 : "unaligned int at " + address;
+        return (int) INT.get(memory, readIndex(address));
+    }
+
+    @Override
+    public void putInt(long address, int value) {
+        assert (address & 3) == 0 : "unaligned int at " + address;
+        INT.set(memory, writeIndex(address), value);
+    }
+
+    @Override
+    public long getLong(long address) {
+        assert (address & 7) == 0 : "unaligned long at " + address;
+        return (long) LONG.get(memory, readIndex(address));
+    }
+
+    @Override
+    public void putLong(long address, long value) {
+        assert (address & 7) == 0 : "unaligned long at " + address;
+        LONG.set(memory, writeIndex(address), value);
+    }
+
+    @Override
+    public void copy(long from, long to, long length) {
+        checkRange(from, length);
+        checkRange(to, length);
+        if (length == 0 || from == to) {
+            return;
+        }
+        prefetch(from, length);
+        boolean forward = to < from || to >= from + length;
+        long done = 0;
+        while (done < length) {
+            long left = length - done;
+            int n;
+            long src;
+            long dst;
+            if (forward) {
+                src = from + done;
+                dst = to + done;
+                n = (int) Math.min(left, Math.min(lineSize - (src & lineMask), lineSize - (dst & lineMask)));
+            } else {
+                long srcEnd = from + left;   // copy the tail first, so overlapping bytes are read before overwritten
+                long dstEnd = to + left;
+                n = (int) Math.min(left, Math.min(((srcEnd - 1) & lineMask) + 1, ((dstEnd - 1) & lineMask) + 1));
+                src = srcEnd - n;
+                dst = dstEnd - n;
+            }
+            // through the scratch buffer: the miss on dst may evict src's frame
+            System.arraycopy(memory, readIndex(src), scratch, 0, n);
+            System.arraycopy(scratch, 0, memory, writeIndex(dst), n);
+            done += n;
+        }
+    }
+
+    @Override
+    public void zero(long address, long length) {
+        checkRange(address, length);
+        long end = address + length;
+        while (address < end) {
+            int n = (int) Math.min(end - address, lineSize - (address & lineMask));
+            if (n == lineSize && table.frameOf(address >>> lineShift) < 0) {
+                overwriteWithZeros(address >>> lineShift);   // a whole line: no need to read what is replaced
+            } else {
+                int i = writeIndex(address);
+                Arrays.fill(memory, i, i + n, (byte) 0);
+            }
+            address += n;
+        }
+    }
+
+    @Override
+    public int lineSize() {
+        return lineSize;
+    }
+
+    /** The index in {@link #memory} of a byte to read: the read barrier. */
+    private int readIndex(long address) {
+        long line = address >>> lineShift;
+        if (line == readLine) {
+            return readBase + (int) (address & lineMask);
+        }
+        return readIndexSlow(address, line);
+    }
+
+    /** The index in {@link #memory} of a byte to write: the write barrier. */
+    private int writeIndex(long address) {
+        long line = address >>> lineShift;
+        if (line == writeLine) {
+            return writeBase + (int) (address & lineMask);
+        }
+        return writeIndexSlow(address, line);
+    }
+
+    private int readIndexSlow(long address, long line) {
+        int frame = frameFor(address, line);
+        readLine = line;
+        readBase = frame << lineShift;
+        return readBase + (int) (address & lineMask);
+    }
+
+    private int writeIndexSlow(long address, long line) {
+        int frame = frameFor(address, line);
+        table.markDirty(frame);
+        writeLine = line;
+        writeBase = frame << lineShift;
+        return writeBase + (int) (address & lineMask);
+    }
+
+    /** Translation through the cache table (the seed's figure 8): the line's frame, faulting it in on a miss. */
+    private int frameFor(long address, long line) {
+        int frame = table.frameOf(line);
+        if (frame >= 0) {
+            table.touch(frame);
+            return frame;
+        }
+        if (address < 0 || address >= maxHeapBytes) {
+            throw outside(address, 1);
+        }
+        misses++;
+        return fault(line, frame);
+    }
+
+    /** A cache miss on {@code line} (cache-table code {@code known}): a free frame, then the line's bytes. */
+    private int fault(long line, int known) {
+        makeFree(1);
+        int frame = table.takeFreeFrame();
+        int base = frame << lineShift;
+        boolean inStore = false;
+        if (mayBeStored(known)) {
+            byte[] data;
+            try {
+                data = fetch(new long[] {line})[0];
+            } catch (RuntimeException e) {
+                table.returnFreeFrame(frame);
+                throw e;
+            }
+            if (data != null) {
+                System.arraycopy(data, 0, memory, base, lineSize);
+                inStore = true;
+            }
+        }
+        if (!inStore) {
+            Arrays.fill(memory, base, base + lineSize, (byte) 0);
+        }
+        table.install(line, frame, false, inStore);
+        return frame;
+    }
+
+    private boolean mayBeStored(int known) {
+        return known == CacheTable.KNOWN_PERSISTENT || (known == CacheTable.UNKNOWN && !storeEmptyAtOpen);
+    }
+
+    /** Gives a line without a frame a zero-filled one, dirty unless the store holds nothing for it anyway. */
+    private void overwriteWithZeros(long line) {
+        int known = table.frameOf(line);
+        makeFree(1);
+        int frame = table.takeFreeFrame();
+        Arrays.fill(memory, frame << lineShift, (frame + 1) << lineShift, (byte) 0);
+        table.install(line, frame, mayBeStored(known), mayBeStored(known));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Prefetch
+
+    /**
+     * Brings the lines of {@code [from, from + length)} into frames, reading every one the store may hold in
+     * one {@code session.read}. At most half the frames are filled per call (the rest of a longer range
+     * faults in on use). Lines already resident are only marked as recently used.
+     *
+     * @return how many lines were brought in
+     */
+    public int prefetch(long from, long length) {
+        checkRange(from, length);
+        if (length == 0) {
+            return 0;
+        }
+        long first = from >>> lineShift;
+        long last = (from + length - 1) >>> lineShift;
+        int cap = table.frames() / 2;
+        int count = 0;
+        for (long line = first; line <= last && count < cap; line++) {
+            int f = table.frameOf(line);
+            if (f >= 0) {
+                table.touch(f);
+            } else {
+                count++;
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long[] wanted = new long[count];
+        for (long line = first, i = 0; i < count; line++) {
+            if (table.frameOf(line) < 0) {
+                wanted[(int) i++] = line;
+            }
+        }
+        makeFree(count);
+        long[] toRead = new long[count];
+        int reads = 0;
+        for (int i = 0; i < count; i++) {
+            if (mayBeStored(table.frameOf(wanted[i]))) {
+                toRead[reads++] = wanted[i];
+            }
+        }
+        byte[][] data = reads == 0 ? new byte[0][] : fetch(Arrays.copyOf(toRead, reads));
+        int r = 0;
+        for (int i = 0; i < count; i++) {
+            long line = wanted[i];
+            byte[] d = r < reads && toRead[r] == line ? data[r++] : null;
+            int frame = table.takeFreeFrame();
+            int base = frame << lineShift;
+            if (d != null) {
+                System.arraycopy(d, 0, memory, base, lineSize);
+            } else {
+                Arrays.fill(memory, base, base + lineSize, (byte) 0);
+            }
+            table.install(line, frame, false, d != null);
+        }
+        return count;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Eviction
+
+    /**
+     * Before {@code needed} frames are taken: if that would leave fewer than the threshold free, evicts a
+     * batch of at least threshold lines, least recently used first, clean ones before dirty ones, and
+     * flushes the dirty ones in one store write.
+     */
+    private void makeFree(int needed) {
+        int deficit = needed + threshold - table.freeFrames();
+        if (deficit <= 0) {
+            return;
+        }
+        // the lines in the one-entry caches are the most recently used: make the list say so
+        refreshCachedLine(readLine);
+        refreshCachedLine(writeLine);
+        int want = Math.max(deficit, threshold);
+        List<Integer> clean = new ArrayList<>();
+        List<Integer> dirty = new ArrayList<>();
+        for (int f = table.oldest(); f >= 0 && clean.size() < want; f = table.newer(f)) {
+            if (!table.isSystem(f)) {
+                (table.isDirty(f) ? dirty : clean).add(f);
+            }
+        }
+        for (int f : clean) {
+            evict(f);
+        }
+        int stillWanted = want - clean.size();
+        if (stillWanted > 0 && !dirty.isEmpty()) {
+            flushAndEvict(dirty.subList(0, Math.min(stillWanted, dirty.size())));
+        }
+        if (table.freeFrames() < needed) {
+            throw new IllegalStateException("app '" + app + "': device memory is full of pinned system lines ("
+                    + table.residentFrames() + " of " + table.frames() + " frames); cannot page in " + needed + " more");
+        }
+    }
+
+    private void refreshCachedLine(long line) {
+        int f = line < 0 ? -1 : table.frameOf(line);
+        if (f >= 0) {
+            table.touch(f);
+        }
+    }
+
+    private void evict(int frame) {
+        long line = table.lineOf(frame);
+        if (line == readLine) {
+            readLine = -1;
+        }
+        if (line == writeLine) {
+            writeLine = -1;
+        }
+        table.release(frame);
+        evictions++;
+    }
+
+    /** Flushes these dirty frames in one store write, then frees them; on failure they stay dirty. */
+    private void flushAndEvict(List<Integer> frames) {
+        flush(frames);
+        for (int f : frames) {
+            evict(f);
+        }
+    }
+
+    /**
+     * Writes these dirty frames to the store in one {@code session.write} (FLUSHING meanwhile), after which
+     * they are clean. Lines the store never held and that are still all zero need no write.
+     */
+    private void flush(List<Integer> frames) {
+        List<LineImage> images = new ArrayList<>(frames.size());
+        List<Integer> written = new ArrayList<>(frames.size());
+        for (int f : frames) {
+            int base = f << lineShift;
+            if (!table.isStored(f) && isZero(base)) {
+                clean(f, false);
+                continue;
+            }
+            images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
+            written.add(f);
+            table.markFlushing(f);
+        }
+        if (images.isEmpty()) {
+            return;
+        }
+        try {
+            withRetry(() -> "flush lines " + describe(images), () -> {
+                session.write(images, new long[0]);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            for (int f : written) {
+                table.flushFailed(f);
+            }
+            throw e;
+        }
+        flushTransactions++;
+        linesFlushed += images.size();
+        for (int f : written) {
+            clean(f, true);
+        }
+    }
+
+    /** The frame's line now matches the store; the next store to it must mark it dirty again. */
+    private void clean(int frame, boolean inStore) {
+        table.markClean(frame, inStore);
+        if (table.lineOf(frame) == writeLine) {
+            writeLine = -1;
+        }
+    }
+
+    private boolean isZero(int base) {
+        for (int i = base; i < base + lineSize; i += 8) {
+            if ((long) LONG.get(memory, i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Checkpoint support
+
+    /** Copies of every dirty line, in line order: what a checkpoint must write. */
+    public List<LineImage> dirtyLineImages() {
+        List<LineImage> images = new ArrayList<>(table.dirtyFrames());
+        for (int f = 0; f < table.frames(); f++) {
+            if (table.lineOf(f) >= 0 && table.isDirty(f)) {
+                int base = f << lineShift;
+                images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
+            }
+        }
+        images.sort(Comparator.comparingLong(LineImage::lineId));
+        return images;
+    }
+
+    /**
+     * After a checkpoint committed these images: each line still dirty and still holding exactly the
+     * committed bytes becomes {@link LineState#RESIDENT} (clean, in sync with the store). A line written
+     * again since its image was taken stays dirty. Returns how many lines became clean.
+     */
+    public int markCommitted(List<LineImage> committed) {
+        int cleaned = 0;
+        for (LineImage image : committed) {
+            int f = table.frameOf(image.lineId());
+            if (f < 0 || !table.isDirty(f) || image.data().length != lineSize) {
+                continue;
+            }
+            int base = f << lineShift;
+            if (Arrays.equals(memory, base, base + lineSize, image.data(), 0, lineSize)) {
+                clean(f, true);
+                cleaned++;
+            }
+        }
+        return cleaned;
+    }
+
+    /**
+     * Flushes every dirty line (uncommitted, like any flush), in store writes of at most 4 MiB; the lines
+     * stay resident and become clean. A checkpoint then needs only {@code session.commit} with no lines
+     * (the seed's pre-flushing). Returns how many lines were written.
+     */
+    public int flushAll() {
+        List<Integer> dirty = new ArrayList<>();
+        for (int f = 0; f < table.frames(); f++) {
+            if (table.lineOf(f) >= 0 && table.isDirty(f)) {
+                dirty.add(f);
+            }
+        }
+        dirty.sort(Comparator.comparingLong(table::lineOf));
+        long before = linesFlushed;
+        int perWrite = (int) Math.max(1, FLUSH_BYTES / lineSize);
+        for (int i = 0; i < dirty.size(); i += perWrite) {
+            flush(dirty.subList(i, Math.min(dirty.size(), i + perWrite)));
+        }
+        return (int) (linesFlushed - before);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // System lines, state, stats
+
+    /**
+     * Marks the lines of {@code [address, address + length)} as system lines (the seed's "colored" lines):
+     * faulted in now and pinned, never evicted. At most half the frames minus the threshold may be pinned.
+     */
+    public void pinSystem(long address, long length) {
+        checkRange(address, length);
+        if (length == 0) {
+            return;
+        }
+        long first = address >>> lineShift;
+        long last = (address + length - 1) >>> lineShift;
+        int pinned = 0;
+        for (int f = 0; f < table.frames(); f++) {
+            if (table.lineOf(f) >= 0 && table.isSystem(f)) {
+                pinned++;
+            }
+        }
+        if (pinned + (last - first + 1) > table.frames() / 2 - threshold) {
+            throw new IllegalArgumentException("app '" + app + "': pinning " + (last - first + 1) + " more lines ("
+                    + pinned + " pinned) would leave too few frames to page in; at most "
+                    + (table.frames() / 2 - threshold) + " may be pinned");
+        }
+        for (long line = first; line <= last; line++) {
+            table.setSystem(frameFor(line << lineShift, line));
+        }
+    }
+
+    /** The state of a line (by line id), resident or not. */
+    public LineState lineState(long lineId) {
+        return table.state(lineId, storeEmptyAtOpen);
+    }
+
+    /** The line holding byte {@code address}. */
+    public long lineOf(long address) {
+        return address >>> lineShift;
+    }
+
+    public HeapSession session() {
+        return session;
+    }
+
+    public PagingStats stats() {
+        return new PagingStats(misses, linesFetched, fetchTransactions, linesFlushed, flushTransactions, evictions,
+                storeRetries, table.frames(), table.residentFrames(), table.dirtyFrames());
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Store calls
+
+    private byte[][] fetch(long[] lines) {
+        byte[][] data = withRetry(() -> "read lines " + describe(lines), () -> session.read(lines));
+        fetchTransactions++;
+        for (byte[] d : data) {
+            if (d != null) {
+                linesFetched++;
+                if (d.length != lineSize) {
+                    throw new IllegalStateException("app '" + app + "': the store returned a " + d.length
+                            + "-byte line; lines are " + lineSize + " bytes");
+                }
+            }
+        }
+        return data;
+    }
+
+    /** Runs a store call, retrying {@code UNAVAILABLE} with exponential backoff. */
+    private <T> T withRetry(Supplier<String> what, Supplier<T> call) {
+        long backoff = retryBackoffNanos;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (StoreException e) {
+                switch (e.reason()) {
+                    case FENCED -> throw new HeapFencedException("app '" + app + "' was taken over by another device"
+                            + " or its lease ended; could not " + what.get() + ": " + e.getMessage(), e);
+                    case UNAVAILABLE -> {
+                        if (attempt >= retryAttempts) {
+                            throw new HeapStoreUnreachableException("app '" + app + "': could not " + what.get()
+                                    + " after " + attempt + " attempts, the store is unavailable: " + e.getMessage()
+                                    + (table.dirtyFrames() > 0 ? " (dirty lines stay in device memory)" : ""), e);
+                        }
+                    }
+                    default -> throw e;
+                }
+                storeRetries++;
+                sleep(backoff, e);
+                backoff = Math.min(backoff * 2, PagingConfig.MAX_BACKOFF.toNanos());
+            }
+        }
+    }
+
+    private void sleep(long nanos, StoreException during) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(Duration.ofNanos(nanos).toMillis(), (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeapStoreUnreachableException("app '" + app + "': interrupted while waiting to retry the store", during);
+        }
+    }
+
+    private static String describe(List<LineImage> images) {
+        long[] ids = new long[images.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = images.get(i).lineId();
+        }
+        return describe(ids);
+    }
+
+    private static String describe(long[] lines) {
+        return lines.length <= 8 ? Arrays.toString(lines) : Arrays.toString(Arrays.copyOf(lines, 8)) + " and "
+                + (lines.length - 8) + " more";
+    }
+
+    private void checkRange(long address, long length) {
+        if (length < 0 || address < 0 || address > maxHeapBytes - length) {
+            throw outside(address, length);
+        }
+    }
+
+    private IllegalArgumentException outside(long address, long length) {
+        return new IllegalArgumentException("app '" + app + "': address 0x" + Long.toHexString(address) + " (+"
+                + length + " bytes) is outside the virtual heap [0, 0x" + Long.toHexString(maxHeapBytes) + ")");
+    }
+}

@@ -1,0 +1,134 @@
+package org.vheap.device.vm.heap.paging;
+
+import java.time.Duration;
+
+/**
+ * How a {@link PagedHeap} pages. Setters reject impossible values at once; {@link #validate()} checks the
+ * combinations and names what to fix. A {@link PagedHeap} validates it and reads it once, when it is
+ * built; changing the config afterwards changes nothing for that heap. Not thread-safe.
+ *
+ * <ul>
+ *   <li>memory bytes: device memory for frames ({@code memoryBytes / lineSize} of them), one array</li>
+ *   <li>line size: bytes per line; must be the heap's (the store fixes it when the heap is created)</li>
+ *   <li>free-frame threshold: when free frames would fall below it, a batch of at least this many lines is
+ *       evicted, and their dirty ones are flushed in one store write</li>
+ *   <li>store retry attempts and backoff: a store call that fails with {@code UNAVAILABLE} is tried this
+ *       many times in all, sleeping {@code backoff}, then twice that, and so on (capped at
+ *       {@link #MAX_BACKOFF}) in between</li>
+ *   <li>max heap bytes: the size of the virtual heap's address space</li>
+ * </ul>
+ */
+public final class PagingConfig {
+    /** One frame array: Java arrays are int-indexed. */
+    public static final long MAX_MEMORY_BYTES = 1L << 30;
+    /** A flush batch is one store write; keep it well under the heap server's 16 MiB message limit. */
+    public static final long MAX_BATCH_BYTES = 8L << 20;
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private long memoryBytes = 4L << 20;
+    private int lineSize = 4096;
+    private int freeFrameThreshold = 8;
+    private int storeRetryAttempts = 4;
+    private Duration storeRetryBackoff = Duration.ofMillis(100);
+    private long maxHeapBytes = 1L << 30;
+
+    public PagingConfig setMemoryBytes(long memoryBytes) {
+        if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY_BYTES) {
+            throw new IllegalArgumentException("memory must be 1 byte to 1 GiB, got " + memoryBytes);
+        }
+        this.memoryBytes = memoryBytes;
+        return this;
+    }
+
+    public PagingConfig setLineSize(int lineSize) {
+        if (lineSize < 64 || lineSize > (1 << 20) || Integer.bitCount(lineSize) != 1) {
+            throw new IllegalArgumentException("line size must be a power of two from 64 to 1 MiB, got " + lineSize);
+        }
+        this.lineSize = lineSize;
+        return this;
+    }
+
+    public PagingConfig setFreeFrameThreshold(int freeFrameThreshold) {
+        if (freeFrameThreshold < 1) {
+            throw new IllegalArgumentException("free-frame threshold must be at least 1, got " + freeFrameThreshold);
+        }
+        this.freeFrameThreshold = freeFrameThreshold;
+        return this;
+    }
+
+    public PagingConfig setStoreRetryAttempts(int storeRetryAttempts) {
+        if (storeRetryAttempts < 1 || storeRetryAttempts > 100) {
+            throw new IllegalArgumentException("store attempts must be 1..100 (1: no retry), got " + storeRetryAttempts);
+        }
+        this.storeRetryAttempts = storeRetryAttempts;
+        return this;
+    }
+
+    public PagingConfig setStoreRetryBackoff(Duration storeRetryBackoff) {
+        if (storeRetryBackoff == null || storeRetryBackoff.isNegative() || storeRetryBackoff.compareTo(MAX_BACKOFF) > 0) {
+            throw new IllegalArgumentException("store retry backoff must be 0.." + MAX_BACKOFF + ", got " + storeRetryBackoff);
+        }
+        this.storeRetryBackoff = storeRetryBackoff;
+        return this;
+    }
+
+    public PagingConfig setMaxHeapBytes(long maxHeapBytes) {
+        if (maxHeapBytes <= 0) {
+            throw new IllegalArgumentException("max heap must be positive, got " + maxHeapBytes);
+        }
+        this.maxHeapBytes = maxHeapBytes;
+        return this;
+    }
+
+    /** Checks the combinations; throws IllegalArgumentException naming what to fix. Returns this. */
+    public PagingConfig validate() {
+        if (memoryBytes % lineSize != 0) {
+            throw new IllegalArgumentException("memory (" + memoryBytes + " bytes) must be a whole number of "
+                    + lineSize + "-byte lines");
+        }
+        if (maxHeapBytes % lineSize != 0) {
+            throw new IllegalArgumentException("max heap (" + maxHeapBytes + " bytes) must be a whole number of "
+                    + lineSize + "-byte lines");
+        }
+        if (maxHeapBytes < memoryBytes) {
+            throw new IllegalArgumentException("max heap (" + maxHeapBytes + ") is smaller than device memory ("
+                    + memoryBytes + "): lower the memory");
+        }
+        if (maxHeapBytes / lineSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("max heap of " + maxHeapBytes / lineSize
+                    + " lines is more than the cache table can name; use larger lines or a smaller heap");
+        }
+        int frames = frames();
+        if (frames < 4) {
+            throw new IllegalArgumentException("memory holds " + frames + " lines; paging needs at least 4");
+        }
+        if (freeFrameThreshold > frames / 4) {
+            throw new IllegalArgumentException("free-frame threshold " + freeFrameThreshold + " is over a quarter of the "
+                    + frames + " frames: eviction would empty the cache; at most " + frames / 4);
+        }
+        if ((long) freeFrameThreshold * lineSize > MAX_BATCH_BYTES) {
+            throw new IllegalArgumentException("an eviction batch of " + freeFrameThreshold + " lines of " + lineSize
+                    + " bytes is over " + MAX_BATCH_BYTES + " bytes, too big for one store write; lower the threshold");
+        }
+        return this;
+    }
+
+    public long memoryBytes() { return memoryBytes; }
+    public int lineSize() { return lineSize; }
+    public int freeFrameThreshold() { return freeFrameThreshold; }
+    public int storeRetryAttempts() { return storeRetryAttempts; }
+    public Duration storeRetryBackoff() { return storeRetryBackoff; }
+    public long maxHeapBytes() { return maxHeapBytes; }
+
+    /** Frames of device memory. */
+    public int frames() {
+        return (int) (memoryBytes / lineSize);
+    }
+
+    @Override
+    public String toString() {
+        return "PagingConfig[memory=" + memoryBytes + ", lineSize=" + lineSize + ", freeFrameThreshold="
+                + freeFrameThreshold + ", storeRetryAttempts=" + storeRetryAttempts + ", storeRetryBackoff="
+                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + "]";
+    }
+}

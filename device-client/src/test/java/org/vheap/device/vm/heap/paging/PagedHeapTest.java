@@ -1,0 +1,490 @@
+package org.vheap.device.vm.heap.paging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vheap.device.TestStores;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.LineImage;
+import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.store.OpenRequest;
+
+/** {@link PagedHeap} on a {@link MemoryHeapStore}: the model check, eviction, flushing, failures. */
+class PagedHeapTest {
+    static final int LINE = 64;
+
+    private final TestStores.MutableClock clock = new TestStores.MutableClock();
+    private final MemoryHeapStore store = new MemoryHeapStore(clock);
+
+    static PagingConfig config(int frames, int threshold) {
+        return new PagingConfig().setLineSize(LINE).setMemoryBytes((long) frames * LINE).setFreeFrameThreshold(threshold)
+                .setMaxHeapBytes(1L << 24).setStoreRetryAttempts(4).setStoreRetryBackoff(Duration.ofMillis(1));
+    }
+
+    static HeapSession open(HeapStore store, String app) {
+        return store.openHeap(new OpenRequest(app, "dev", true, LINE, Duration.ofSeconds(10), 0));
+    }
+
+    private static long addr(long line) {
+        return line * LINE;
+    }
+
+    /**
+     * Random aligned reads and writes of every width, copies and zeroing over a span ten times device
+     * memory, checked against a plain byte array; then the same heap reopened from a checkpoint, on a fresh
+     * device, goes on and is checked again (misses now read the store).
+     */
+    @Test
+    void randomAccessesMatchAPlainByteArray() {
+        for (long seed = 1; seed <= 3; seed++) {
+            ModelCheck.run(store, TestStores.app("model"), config(32, 4), seed, 40_000);
+        }
+    }
+
+    @Test
+    void evictionTakesCleanLinesBeforeDirtyOnesLeastRecentlyUsedFirst() {
+        try (HeapSession s = open(store, TestStores.app("lru"))) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            heap.putInt(addr(0), 100);
+            heap.putInt(addr(1), 101);
+            for (int line = 2; line <= 5; line++) {
+                assertThat(heap.getInt(addr(line))).isZero();
+            }
+            assertThat(heap.getInt(addr(2))).isZero();   // line 2 is now more recent than 3, 4, 5
+            assertThat(heap.stats().evictions()).isZero();
+            heap.getInt(addr(6));   // 6 frames used, 2 free: a batch of 2 goes, the two oldest clean ones
+            assertThat(heap.lineState(3)).isEqualTo(LineState.EMPTY);
+            assertThat(heap.lineState(4)).isEqualTo(LineState.EMPTY);
+            assertThat(heap.lineState(2)).isEqualTo(LineState.RESIDENT);
+            assertThat(heap.lineState(5)).isEqualTo(LineState.RESIDENT);
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(1)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.stats().evictions()).isEqualTo(2);
+            assertThat(heap.stats().flushTransactions()).isZero();
+
+            heap.putInt(addr(2), 102);
+            heap.putInt(addr(5), 105);
+            heap.putInt(addr(6), 106);
+            heap.getInt(addr(7));   // 3 free before: no eviction
+            assertThat(heap.stats().evictions()).isEqualTo(2);
+            heap.putInt(addr(1), 111);   // line 1 is now more recent than line 0
+            heap.getInt(addr(8));   // batch of 2: the one clean line (7), then the oldest dirty one (0)
+            assertThat(heap.lineState(7)).isEqualTo(LineState.EMPTY);
+            assertThat(heap.lineState(0)).isEqualTo(LineState.PERSISTENT);
+            assertThat(heap.lineState(1)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.stats().linesFlushed()).isEqualTo(1);
+            assertThat(heap.getInt(addr(0))).isEqualTo(100);
+            assertThat(heap.stats().linesFetched()).isEqualTo(1);
+            assertThat(heap.stats().misses()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void dirtyVictimsOfOneBatchAreFlushedInOneWrite() {
+        try (HeapSession real = open(store, TestStores.app("batch"))) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(16, 4));
+            for (int line = 0; line < 12; line++) {
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            assertThat(s.writes.get()).isZero();
+            heap.putLong(addr(12) + 8, 1012);   // 4 free: a batch of 4 dirty lines, lines 0..3
+            assertThat(s.writes.get()).isEqualTo(1);
+            PagingStats st = heap.stats();
+            assertThat(st.flushTransactions()).isEqualTo(1);
+            assertThat(st.linesFlushed()).isEqualTo(4);
+            assertThat(st.evictions()).isEqualTo(4);
+            assertThat(st.residentFrames()).isEqualTo(9);
+            assertThat(st.dirtyFrames()).isEqualTo(9);
+            for (int line = 0; line < 4; line++) {
+                assertThat(heap.lineState(line)).isEqualTo(LineState.PERSISTENT);
+            }
+            assertThat(s.read(new long[] {2})[0]).as("the flush reached the store").isNotNull();
+            assertThat(heap.getLong(addr(2) + 8)).isEqualTo(1002);
+            assertThat(heap.stats().linesFetched()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void freeFramesNeverFallBelowTheThresholdAndEvictionsComeInBatches() {
+        try (HeapSession s = open(store, TestStores.app("threshold"))) {
+            PagedHeap heap = new PagedHeap(s, config(64, 8));
+            for (int line = 0; line < 1000; line++) {
+                heap.getByte(addr(line) + 3);
+                PagingStats st = heap.stats();
+                assertThat(st.frames() - st.residentFrames()).isGreaterThanOrEqualTo(8);
+                assertThat(st.evictions() % 8).isZero();
+            }
+            PagingStats st = heap.stats();
+            assertThat(st.misses()).isEqualTo(1000);
+            assertThat(st.fetchTransactions()).as("a heap with no checkpoint needs no store read").isZero();
+            assertThat(st.flushTransactions()).as("zero lines the store never had need no flush").isZero();
+        }
+    }
+
+    @Test
+    void aLineNeverStoredThatIsStillZeroIsNotFlushed() {
+        try (HeapSession real = open(store, TestStores.app("zero"))) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            heap.putInt(addr(0), 0);   // dirty, but still zero
+            heap.putInt(addr(1), 5);
+            heap.putInt(addr(1), 0);
+            assertThat(heap.flushAll()).isZero();
+            assertThat(s.writes.get()).isZero();
+            assertThat(heap.lineState(0)).isEqualTo(LineState.RESIDENT);
+            heap.putInt(addr(2), 7);
+            assertThat(heap.flushAll()).isEqualTo(1);
+            assertThat(s.writes.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void prefetchReadsEveryMissingLineInOneTransaction() {
+        String app = TestStores.app("prefetch");
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(32, 4));
+            for (int line = 0; line < 10; line++) {
+                heap.putInt(addr(line), line + 1);
+            }
+            heap.flushAll();
+            s.commit(List.of(), new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession real = open(store, app)) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(32, 4));
+            heap.getInt(addr(3));
+            assertThat(s.reads.get()).isEqualTo(1);
+            assertThat(heap.prefetch(addr(0) + 4, addr(12) - 4)).isEqualTo(11);   // lines 0..11 but 3
+            assertThat(s.reads.get()).isEqualTo(2);
+            for (int line = 0; line < 12; line++) {
+                assertThat(heap.getInt(addr(line))).isEqualTo(line < 10 ? line + 1 : 0);
+            }
+            PagingStats st = heap.stats();
+            assertThat(st.misses()).isEqualTo(1);
+            assertThat(st.fetchTransactions()).isEqualTo(2);
+            assertThat(st.linesFetched()).isEqualTo(10);
+            assertThat(heap.prefetch(0, addr(12))).isZero();
+            assertThat(s.reads.get()).isEqualTo(2);
+            assertThat(heap.prefetch(0, addr(100))).as("at most half the frames per call").isEqualTo(16);
+        }
+    }
+
+    @Test
+    void anUnavailableStoreIsRetriedWithBackoffUntilItAnswers() {
+        String app = TestStores.app("retry");
+        try (HeapSession real = open(store, app)) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            for (int line = 0; line < 6; line++) {
+                heap.putInt(addr(line), line + 1);
+            }
+            s.failNext(3);
+            heap.putInt(addr(6), 7);   // evicts and flushes two lines: 3 refusals, then through
+            assertThat(s.refused.get()).isEqualTo(3);
+            assertThat(s.writes.get()).isEqualTo(1);
+            assertThat(heap.stats().storeRetries()).isEqualTo(3);
+            s.failNext(2);
+            assertThat(heap.getInt(addr(0))).isEqualTo(1);   // a miss read, retried twice
+            assertThat(heap.stats().storeRetries()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aStoreThatStaysDownFailsClearlyAndLosesNoDirtyLine() {
+        String app = TestStores.app("down");
+        try (HeapSession real = open(store, app)) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            for (int line = 0; line < 6; line++) {
+                heap.putInt(addr(line), line + 1);
+            }
+            s.down(true);
+            assertThatThrownBy(() -> heap.putInt(addr(6), 7))
+                    .isInstanceOf(HeapStoreUnreachableException.class)
+                    .hasMessageContaining(app).hasMessageContaining("flush lines [0, 1]")
+                    .hasMessageContaining("after 4 attempts").hasMessageContaining("dirty lines stay in device memory");
+            assertThat(s.refused.get()).isEqualTo(4);
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(1)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(6)).isEqualTo(LineState.EMPTY);
+            assertThat(heap.stats().dirtyFrames()).isEqualTo(6);
+            assertThat(heap.getInt(addr(0))).isEqualTo(1);   // resident: no store needed
+
+            s.down(false);
+            heap.putInt(addr(6), 7);
+            heap.putInt(addr(7), 8);
+            for (int line = 8; line < 20; line++) {
+                heap.putInt(addr(line), line + 1);
+            }
+            heap.flushAll();
+            s.commit(List.of(), new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession again = open(store, app)) {
+            PagedHeap heap = new PagedHeap(again, config(8, 2));
+            for (int line = 0; line < 20; line++) {
+                assertThat(heap.getInt(addr(line))).as("line %d", line).isEqualTo(line + 1);
+            }
+        }
+    }
+
+    @Test
+    void aMissOnADownStoreNamesTheLineAndLeaksNoFrame() {
+        String app = TestStores.app("down-read");
+        try (HeapSession s = open(store, app)) {
+            s.commit(List.of(new LineImage(5, TestStores.line(LINE, 5))), new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession real = open(store, app)) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            s.down(true);
+            assertThatThrownBy(() -> heap.getByte(addr(5)))
+                    .isInstanceOf(HeapStoreUnreachableException.class).hasMessageContaining("read lines [5]")
+                    .hasMessageContaining("after 4 attempts");
+            assertThat(heap.stats().residentFrames()).isZero();
+            s.down(false);
+            assertThat(heap.getByte(addr(5) + 1)).isEqualTo((byte) 5);
+        }
+    }
+
+    @Test
+    void aFencedSessionFailsAtOnceWithoutRetrying() {
+        String app = TestStores.app("fenced");
+        HeapSession a = open(store, app);
+        PagedHeap heap = new PagedHeap(a, config(8, 2));
+        for (int line = 0; line < 6; line++) {
+            heap.putInt(addr(line), line + 1);
+        }
+        clock.advance(Duration.ofSeconds(11));
+        try (HeapSession b = store.openHeap(new OpenRequest(app, "other", false, 0, Duration.ZERO, 0))) {
+            assertThatThrownBy(() -> heap.putInt(addr(6), 7))
+                    .isInstanceOf(HeapFencedException.class).hasMessageContaining(app)
+                    .hasMessageContaining("taken over");
+            assertThat(heap.stats().storeRetries()).isZero();
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            assertThat(b.read(new long[] {0})[0]).isNull();
+        }
+    }
+
+    @Test
+    void addressesOutsideTheHeapAreRefused() {
+        try (HeapSession s = open(store, TestStores.app("range"))) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setMaxHeapBytes(addr(100)));
+            assertThatThrownBy(() -> heap.getInt(addr(100))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outside the virtual heap");
+            assertThatThrownBy(() -> heap.putLong(-8, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outside the virtual heap");
+            assertThatThrownBy(() -> heap.copy(0, addr(99), 2 * LINE)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> heap.zero(addr(99), LINE + 1)).isInstanceOf(IllegalArgumentException.class);
+            heap.putLong(addr(100) - 8, 42);
+            assertThat(heap.getLong(addr(100) - 8)).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void aCheckpointCleansTheLinesItCommittedButNotOnesWrittenSince() {
+        String app = TestStores.app("checkpoint");
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            heap.putInt(addr(0), 1);
+            heap.putInt(addr(3), 3);
+            List<LineImage> images = heap.dirtyLineImages();
+            assertThat(images).extracting(LineImage::lineId).containsExactly(0L, 3L);
+            images.get(0).data()[60] = 9;   // copies: the frame is untouched
+            assertThat(heap.getByte(addr(0) + 60)).isZero();
+            images.get(0).data()[60] = 0;
+            heap.putInt(addr(3), 33);   // written again after the images were taken
+            s.commit(images, new long[0], new byte[] {1}, Map.of());
+            assertThat(heap.markCommitted(images)).isEqualTo(1);
+            assertThat(heap.lineState(0)).isEqualTo(LineState.RESIDENT);
+            assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
+            heap.putInt(addr(0), 2);   // the write barrier marks a committed line dirty again
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.flushAll()).isEqualTo(2);
+            assertThat(heap.stats().dirtyFrames()).isZero();
+            s.commit(List.of(), new long[0], new byte[] {2}, Map.of());
+        }
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            assertThat(heap.getInt(addr(0))).isEqualTo(2);
+            assertThat(heap.getInt(addr(3))).isEqualTo(33);
+            assertThat(s.baseVmState()).containsExactly(2);
+        }
+    }
+
+    @Test
+    void pinnedSystemLinesAreNeverEvicted() {
+        try (HeapSession s = open(store, TestStores.app("pin"))) {
+            PagedHeap heap = new PagedHeap(s, config(16, 2));
+            heap.pinSystem(addr(0), addr(3));
+            for (int line = 10; line < 200; line++) {
+                heap.putInt(addr(line), line);
+            }
+            for (int line = 0; line < 3; line++) {
+                assertThat(heap.lineState(line)).isEqualTo(LineState.RESIDENT);
+            }
+            assertThatThrownBy(() -> heap.pinSystem(addr(20), addr(6))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most 6");
+        }
+    }
+
+    @Test
+    void valuesAreLittleEndianAndWidthsOverlapAsInMemory() {
+        try (HeapSession s = open(store, TestStores.app("endian"))) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            heap.putLong(addr(2), 0x0102030405060708L);
+            assertThat(heap.getByte(addr(2))).isEqualTo((byte) 0x08);
+            assertThat(heap.getShort(addr(2) + 2)).isEqualTo((short) 0x0506);
+            assertThat(heap.getChar(addr(2) + 6)).isEqualTo((char) 0x0102);
+            assertThat(heap.getInt(addr(2) + 4)).isEqualTo(0x01020304);
+            heap.putChar(addr(2), '\uffff');
+            assertThat(heap.getLong(addr(2))).isEqualTo(0x010203040506ffffL);
+            assertThat(heap.lineSize()).isEqualTo(LINE);
+            assertThat(heap.lineOf(addr(2) + 63)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theLineSizeMustBeTheHeaps() {
+        try (HeapSession s = open(store, TestStores.app("size"))) {
+            assertThatThrownBy(() -> new PagedHeap(s, config(8, 2).setLineSize(128).setMemoryBytes(1024)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64-byte lines");
+        }
+    }
+
+    @Test
+    void configRejectsImpossibleValuesAndCombinations() {
+        assertThatThrownBy(() -> new PagingConfig().setLineSize(100)).hasMessageContaining("power of two");
+        assertThatThrownBy(() -> new PagingConfig().setMemoryBytes(0)).hasMessageContaining("memory");
+        assertThatThrownBy(() -> new PagingConfig().setMemoryBytes(2L << 30)).hasMessageContaining("1 GiB");
+        assertThatThrownBy(() -> new PagingConfig().setFreeFrameThreshold(0)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> new PagingConfig().setStoreRetryAttempts(0)).hasMessageContaining("1..100");
+        assertThatThrownBy(() -> new PagingConfig().setStoreRetryBackoff(Duration.ofMillis(-1))).hasMessageContaining("backoff");
+        assertThatThrownBy(() -> new PagingConfig().setMaxHeapBytes(0)).hasMessageContaining("positive");
+        assertThat(new PagingConfig().validate().frames()).isEqualTo(1024);
+        assertThatThrownBy(() -> new PagingConfig().setMemoryBytes(5000).validate()).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> new PagingConfig().setMaxHeapBytes(1 << 20).setMemoryBytes(2 << 20).validate())
+                .hasMessageContaining("smaller than device memory");
+        assertThatThrownBy(() -> new PagingConfig().setMemoryBytes(3 * 4096).validate()).hasMessageContaining("at least 4");
+        assertThatThrownBy(() -> new PagingConfig().setMemoryBytes(16 * 4096).setFreeFrameThreshold(5).validate())
+                .hasMessageContaining("at most 4");
+        assertThatThrownBy(() -> new PagingConfig().setLineSize(1 << 20).setMemoryBytes(1L << 30).setMaxHeapBytes(1L << 30)
+                .setFreeFrameThreshold(9).validate()).hasMessageContaining("too big for one store write");
+        assertThatThrownBy(() -> new PagingConfig().setLineSize(64).setMaxHeapBytes(1L << 40).validate())
+                .hasMessageContaining("more than the cache table can name");
+    }
+
+    /** The model check, shared with the gRPC paging test. */
+    static final class ModelCheck {
+        private ModelCheck() {
+        }
+
+        static void run(HeapStore store, String app, PagingConfig config, long seed, int ops) {
+            int span = (int) (config.memoryBytes() * 10);
+            byte[] model = new byte[span];
+            Random rnd = new Random(seed);
+            try (HeapSession s = open(store, app)) {
+                PagedHeap heap = new PagedHeap(s, config);
+                exercise(heap, model, rnd, ops, seed);
+                compareAll(heap, model, seed);
+                heap.flushAll();
+                s.commit(List.of(), new long[0], new byte[0], Map.of());
+                assertThat(heap.stats().evictions()).as("the span must force paging").isPositive();
+            }
+            try (HeapSession s = open(store, app)) {
+                PagedHeap heap = new PagedHeap(s, config);
+                exercise(heap, model, rnd, ops, seed);
+                compareAll(heap, model, seed);
+                List<LineImage> images = heap.dirtyLineImages();
+                s.commit(images, new long[0], new byte[0], Map.of());
+                heap.markCommitted(images);
+                assertThat(heap.stats().linesFetched()).as("reopened: misses read the store").isPositive();
+            }
+            try (HeapSession s = open(store, app)) {
+                compareAll(new PagedHeap(s, config), model, seed);
+            }
+        }
+
+        private static void exercise(PagedHeap heap, byte[] model, Random rnd, int ops, long seed) {
+            int span = model.length;
+            for (int op = 0; op < ops; op++) {
+                int kind = rnd.nextInt(100);
+                int width = 1 << rnd.nextInt(4);
+                int a = rnd.nextInt(span / width) * width;
+                long v = rnd.nextLong();
+                if (kind < 40) {
+                    long expected = read(model, a, width);
+                    long actual = switch (width) {
+                        case 1 -> heap.getByte(a);
+                        case 2 -> rnd.nextBoolean() ? heap.getShort(a) : (short) heap.getChar(a);
+                        case 4 -> heap.getInt(a);
+                        default -> heap.getLong(a);
+                    };
+                    if (actual != expected) {
+                        assertThat(actual).as("seed %d op %d at %d", seed, op, a).isEqualTo(expected);
+                    }
+                } else if (kind < 85) {
+                    switch (width) {
+                        case 1 -> heap.putByte(a, (byte) v);
+                        case 2 -> {
+                            if (rnd.nextBoolean()) {
+                                heap.putShort(a, (short) v);
+                            } else {
+                                heap.putChar(a, (char) v);
+                            }
+                        }
+                        case 4 -> heap.putInt(a, (int) v);
+                        default -> heap.putLong(a, v);
+                    }
+                    write(model, a, width, v);
+                } else if (kind < 95) {
+                    int len = rnd.nextInt(4 * heap.lineSize());
+                    int from = rnd.nextInt(span - len);
+                    int to = rnd.nextBoolean() ? rnd.nextInt(span - len)
+                            : Math.max(0, Math.min(span - len, from + rnd.nextInt(2 * heap.lineSize()) - heap.lineSize()));
+                    heap.copy(from, to, len);
+                    System.arraycopy(model, from, model, to, len);
+                } else {
+                    int len = rnd.nextBoolean() ? rnd.nextInt(3 * heap.lineSize()) : heap.lineSize() * (1 + rnd.nextInt(3));
+                    int at = rnd.nextBoolean() ? rnd.nextInt(span - len) : rnd.nextInt((span - len) / heap.lineSize()) * heap.lineSize();
+                    heap.zero(at, len);
+                    java.util.Arrays.fill(model, at, at + len, (byte) 0);
+                }
+            }
+        }
+
+        private static void compareAll(PagedHeap heap, byte[] model, long seed) {
+            for (int a = 0; a < model.length; a += 8) {
+                long actual = heap.getLong(a);
+                if (actual != read(model, a, 8)) {
+                    assertThat(actual).as("seed %d, bytes at %d", seed, a).isEqualTo(read(model, a, 8));
+                }
+            }
+        }
+
+        private static long read(byte[] m, int a, int width) {
+            long v = 0;
+            for (int i = width - 1; i >= 0; i--) {
+                v = (v << 8) | (m[a + i] & 0xff);
+            }
+            return switch (width) {
+                case 1 -> (byte) v;
+                case 2 -> (short) v;
+                case 4 -> (int) v;
+                default -> v;
+            };
+        }
+
+        private static void write(byte[] m, int a, int width, long v) {
+            for (int i = 0; i < width; i++) {
+                m[a + i] = (byte) (v >>> (8 * i));
+            }
+        }
+    }
+}
