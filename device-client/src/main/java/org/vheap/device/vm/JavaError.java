@@ -29,8 +29,18 @@ public final class JavaError extends RuntimeException {
         return className;
     }
 
+    /** A class that no source has: on HotSpot, the app's class loader threw ClassNotFoundException. */
     public static JavaError noClassDefFound(String internalName) {
-        return new JavaError("java/lang/NoClassDefFoundError", internalName);
+        JavaError e = new JavaError("java/lang/NoClassDefFoundError", internalName);
+        e.missingClass = internalName;
+        return e;
+    }
+
+    private String missingClass;
+
+    /** For an error raised because a class file was not found: the class's internal name; else null. */
+    public String missingClass() {
+        return missingClass;
     }
 
     public static JavaError classFormat(String message) {

@@ -40,6 +40,7 @@ public final class VmLauncher {
     private VmThread mainThread;
     private boolean mainDiedOfException;
     private long liveAfterLastCollection;
+    private long peakHeapBytes;
 
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
         this.vm = vm;
@@ -83,7 +84,13 @@ public final class VmLauncher {
         if (vm.exitStatus() == null) {
             shutdown();
         }
-        return vm.exitStatus() != null ? vm.exitStatus() : mainDiedOfException ? 1 : 0;
+        // as a process reports it: the low eight bits of the status
+        return (vm.exitStatus() != null ? vm.exitStatus() : mainDiedOfException ? 1 : 0) & 0xFF;
+    }
+
+    /** The most heap in use seen at a safepoint (live objects and garbage not yet collected). */
+    public long peakHeapBytes() {
+        return peakHeapBytes;
     }
 
     public Interpreter interpreter() {
@@ -129,6 +136,7 @@ public final class VmLauncher {
      * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}). Called only at a safepoint.
      */
     private void maybeCollect() {
+        peakHeapBytes = Math.max(peakHeapBytes, vm.allocator().bytesInUse());
         long grown = vm.allocator().bytesSinceCollection();
         if (!vm.collectionRequested() && grown < Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection)) {
             return;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vheap", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
         description = "A virtual heap for a Java virtual machine: heap server, store tools, benchmarks.",
-        subcommands = {ServerCommand.class, AppsCommand.class, CheckpointsCommand.class,
+        subcommands = {ServerCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
                 DeleteCheckpointCommand.class, DeleteAppCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VheapCli {

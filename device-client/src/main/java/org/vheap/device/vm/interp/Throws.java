@@ -44,6 +44,11 @@ public final class Throws {
     }
 
     private int make(VmThread t, JavaError e) {
+        if (e.missingClass() != null && e.cause() == 0 && t.depth > 0 && !t.frames[t.depth - 1].method.owner().isBootstrap()) {
+            // HotSpot asks the referring class's loader, the app's, which throws ClassNotFoundException
+            int cnfe = classNotFound(t, e.missingClass());
+            return make(t, new JavaError(e.className(), e.getMessage(), cnfe));
+        }
         VmClass c = vm.classes().load(e.className());
         markInitializedIfTrivial(c);
         int ex = vm.newObject(c);
@@ -68,6 +73,60 @@ public final class Throws {
             mem.putInt(a + c.declaredField("extendedMessageState").offset(), 1);
         }
         return ex;
+    }
+
+    /**
+     * The ClassNotFoundException the app class loader throws on HotSpot: its stack trace is the loader's three
+     * frames (BuiltinClassLoader.loadClass at its throw, AppClassLoader.loadClass and ClassLoader.loadClass at
+     * their calls) above the thread's frames.
+     */
+    private int classNotFound(VmThread t, String internalName) {
+        int cnfe = make(t, new JavaError("java/lang/ClassNotFoundException", internalName.replace('/', '.')));
+        List<Long> loaderFrames = new ArrayList<>();
+        loaderFrame(loaderFrames, "jdk/internal/loader/BuiltinClassLoader", "loadClass", "(Ljava/lang/String;Z)Ljava/lang/Class;",
+                org.objectweb.asm.Opcodes.NEW, "java/lang/ClassNotFoundException");
+        loaderFrame(loaderFrames, "jdk/internal/loader/ClassLoaders$AppClassLoader", "loadClass", "(Ljava/lang/String;Z)Ljava/lang/Class;",
+                org.objectweb.asm.Opcodes.INVOKESPECIAL, "loadClass");
+        loaderFrame(loaderFrames, "java/lang/ClassLoader", "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;",
+                org.objectweb.asm.Opcodes.INVOKEVIRTUAL, "loadClass");
+        VmClass throwable = vm.classes().load("java/lang/Throwable");
+        long a = ObjectLayout.address(cnfe);
+        int old = mem.getInt(a + throwable.declaredField("backtrace").offset());
+        int oldDepth = vm.arrayLength(old);
+        int backtrace = vm.newArray(vm.classes().load("[J"), loaderFrames.size() + oldDepth);
+        for (int i = 0; i < loaderFrames.size(); i++) {
+            mem.putLong(Vm.elementAddress(backtrace, i, 3), loaderFrames.get(i));
+        }
+        mem.copy(Vm.elementAddress(old, 0, 3), Vm.elementAddress(backtrace, loaderFrames.size(), 3), 8L * oldDepth);
+        mem.putInt(a + throwable.declaredField("backtrace").offset(), backtrace);
+        mem.putInt(a + throwable.declaredField("depth").offset(), loaderFrames.size() + oldDepth);
+        return cnfe;
+    }
+
+    /** Adds the backtrace entry of a JDK method at its first instruction with this opcode and owner or name. */
+    private void loaderFrame(List<Long> frames, String owner, String name, String descriptor, int opcode, String target) {
+        try {
+            VmMethod m = vm.classes().load(owner).declaredMethod(name, descriptor);
+            if (m == null) {
+                return;
+            }
+            MethodCode code = linker.prepared(m);
+            var insns = m.node().instructions;
+            for (int i = 0; i < insns.size(); i++) {
+                var insn = insns.get(i);
+                if (insn.getOpcode() != opcode) {
+                    continue;
+                }
+                String what = insn instanceof org.objectweb.asm.tree.TypeInsnNode ti ? ti.desc
+                        : insn instanceof org.objectweb.asm.tree.MethodInsnNode mi ? mi.name : "";
+                if (what.equals(target)) {
+                    frames.add(((long) m.id() << 32) | code.pcOfInsn[i]);
+                    return;
+                }
+            }
+        } catch (JavaError absent) {
+            // another JDK without these loader classes: the trace just lacks the loader's frames
+        }
     }
 
     /** Marks the first backtrace entry of an exception the VM raised at that instruction. */

@@ -1,0 +1,42 @@
+package org.vheap.device.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code vheap device}: runs apps on an emulated device. The {@code ./vheap} launcher sends every
+ * {@code device} command here. Failures of the device itself print one line (exit 2 for bad usage, 1 for a
+ * failed operation); otherwise the exit code is the app's.
+ */
+@Command(name = "vheap device", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
+        description = "Run Java programs on an emulated device whose heap lives in a heap store.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class DeviceCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DeviceCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            String m = e.getMessage();
+            err.println("vheap device " + cmd.getCommandName() + ": " + (m == null ? e.toString() : m));
+            err.flush();
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("vheap device: " + e.getMessage() + " (see: ./vheap device " + e.getCommandLine().getCommandName() + " --help)");
+            err.flush();
+            return 2;
+        });
+        return cli;
+    }
+}
