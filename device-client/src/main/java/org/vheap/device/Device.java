@@ -67,7 +67,9 @@ public final class Device {
             }
             int lineSize = session.lineSize();
             long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
+            int frames = (int) (memory / lineSize);
             PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
+                    .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
                     .setMaxHeapBytes(config.maxHeapBytes()).validate());
             ObjectAllocator allocator = new ObjectAllocator(heap, lineSize, config.maxHeapBytes());
             try (ClassSource source = new ClassSource(classpath)) {
@@ -103,7 +105,7 @@ public final class Device {
 
     /** The system segment gets every class file the app ran that the store does not have yet. */
     private void storeClassFiles(Map<BlobHash, byte[]> blobs) {
-        SystemSegmentStore segment = store.systemSegment();
+        SystemSegmentStore segment = store.systemSegment(config.app());
         List<BlobHash> missing = segment.missing(new ArrayList<>(blobs.keySet()));
         Map<BlobHash, byte[]> batch = new java.util.LinkedHashMap<>();
         long bytes = 0;

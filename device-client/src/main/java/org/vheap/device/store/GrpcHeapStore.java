@@ -60,7 +60,6 @@ public final class GrpcHeapStore implements HeapStore {
     private final ManagedChannel ownedChannel;
     private final HeapStoreClient client;
     private final String target;
-    private final GrpcSystemSegment systemSegment = new GrpcSystemSegment();
 
     /** A store on {@code host:port} (any gRPC target), plaintext, over a channel this store owns and closes. */
     public GrpcHeapStore(String target, Duration deadline) {
@@ -95,8 +94,8 @@ public final class GrpcHeapStore implements HeapStore {
     }
 
     @Override
-    public SystemSegmentStore systemSegment() {
-        return systemSegment;
+    public SystemSegmentStore systemSegment(String app) {
+        return new GrpcSystemSegment(java.util.Objects.requireNonNull(app, "app"));
     }
 
     @Override
@@ -287,11 +286,17 @@ public final class GrpcHeapStore implements HeapStore {
         return Line.newBuilder().setLineId(w.lineId()).setData(UnsafeByteOperations.unsafeWrap(w.data())).build();
     }
 
-    /** The store-wide system segment; {@code app} in the requests is only for routing, so it is left empty. */
+    /** The store-wide system segment, called on behalf of one app (routing and access control). */
     private final class GrpcSystemSegment implements SystemSegmentStore {
+        private final String app;
+
+        GrpcSystemSegment(String app) {
+            this.app = app;
+        }
+
         @Override
         public int put(Map<BlobHash, byte[]> blobs) {
-            PutSystemBlobsRequest.Builder b = PutSystemBlobsRequest.newBuilder();
+            PutSystemBlobsRequest.Builder b = PutSystemBlobsRequest.newBuilder().setApp(app);
             blobs.forEach((h, data) -> b.addBlobs(SystemBlob.newBuilder().setSha256(ByteString.copyFrom(h.bytes()))
                     .setData(ByteString.copyFrom(data))));
             return call("store " + blobs.size() + " system blobs", () -> client.blocking().putSystemBlobs(b.build()))
@@ -300,7 +305,7 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public Map<BlobHash, byte[]> get(Collection<BlobHash> hashes) {
-            GetSystemBlobsRequest.Builder b = GetSystemBlobsRequest.newBuilder();
+            GetSystemBlobsRequest.Builder b = GetSystemBlobsRequest.newBuilder().setApp(app);
             hashes.forEach(h -> b.addSha256(ByteString.copyFrom(h.bytes())));
             GetSystemBlobsResponse r = call("fetch " + hashes.size() + " system blobs",
                     () -> client.blocking().getSystemBlobs(b.build()));
@@ -313,7 +318,7 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public List<BlobHash> missing(Collection<BlobHash> hashes) {
-            FindMissingSystemBlobsRequest.Builder b = FindMissingSystemBlobsRequest.newBuilder();
+            FindMissingSystemBlobsRequest.Builder b = FindMissingSystemBlobsRequest.newBuilder().setApp(app);
             hashes.forEach(h -> b.addSha256(ByteString.copyFrom(h.bytes())));
             List<BlobHash> missing = new ArrayList<>();
             for (ByteString h : call("look for " + hashes.size() + " system blobs",

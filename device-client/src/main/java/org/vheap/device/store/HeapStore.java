@@ -23,8 +23,11 @@ public interface HeapStore extends AutoCloseable {
      */
     HeapSession openHeap(OpenRequest request);
 
-    /** The system segment of this store: content-addressed blobs shared by all apps. */
-    SystemSegmentStore systemSegment();
+    /**
+     * The system segment of this store: content-addressed blobs shared by all apps. {@code app} names the app on
+     * whose behalf the calls are made (a gateway routes and authorizes by it); the blobs are store-wide.
+     */
+    SystemSegmentStore systemSegment(String app);
 
     /** Releases connections; sessions still open are abandoned (their leases expire on the server). */
     @Override

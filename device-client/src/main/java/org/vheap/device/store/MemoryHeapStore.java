@@ -102,7 +102,7 @@ public final class MemoryHeapStore implements HeapStore {
     }
 
     @Override
-    public SystemSegmentStore systemSegment() {
+    public SystemSegmentStore systemSegment(String app) {
         return systemSegment;
     }
 

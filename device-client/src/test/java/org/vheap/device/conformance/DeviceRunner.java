@@ -24,6 +24,9 @@ import org.vheap.device.conformance.ProgramCompiler.CompiledProgram;
  * {@code memoryBytes}, the {@code @stdin} text as its standard input, its standard streams captured as bytes.
  */
 public final class DeviceRunner implements ProgramRunner {
+    /** Parsed class files shared by every device of the run (booting the library parses ~300 classes). */
+    private static final org.vheap.device.vm.loader.ParsedClasses PARSED = new org.vheap.device.vm.loader.ParsedClasses();
+
     /** The max heap of programs without {@code @heap}: large enough for all of them. */
     public static final long DEFAULT_MAX_HEAP = 1L << 30;
     /** Resident mode: device memory large enough that nothing pages (capped at the max heap). */
@@ -79,7 +82,7 @@ public final class DeviceRunner implements ProgramRunner {
         DeviceConsole console = new DeviceConsole(
                 new ByteArrayInputStream(program.markers().stdin().getBytes(StandardCharsets.UTF_8)), outStream, errStream);
         try (HeapStore store = stores.get()) {
-            Device device = new Device(config, store, console);
+            Device device = new Device(config, store, console, PARSED);
             AtomicReference<Integer> exit = new AtomicReference<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             long start = System.nanoTime();

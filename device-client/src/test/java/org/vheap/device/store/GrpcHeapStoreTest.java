@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
@@ -43,15 +42,6 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
     @Override
     int retained() {
         return 3;   // HeapServerConfig's default
-    }
-
-    // Enable at merge: this tree's heap server answers UNIMPLEMENTED for the system-segment RPCs; their
-    // server side is being written in another branch.
-    @Disabled("needs the server side of PutSystemBlobs, GetSystemBlobs and FindMissingSystemBlobs (UNIMPLEMENTED in this tree)")
-    @Test
-    @Override
-    void theSystemSegmentIsContentAddressed() {
-        super.theSystemSegmentIsContentAddressed();
     }
 
     @Test

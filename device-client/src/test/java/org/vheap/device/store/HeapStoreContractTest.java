@@ -197,7 +197,7 @@ abstract class HeapStoreContractTest {
         byte[] classB = ("class B " + TestStores.app("blob")).getBytes();
         BlobHash a = BlobHash.digest(classA);
         BlobHash b = BlobHash.digest(classB);
-        SystemSegmentStore seg = store().systemSegment();
+        SystemSegmentStore seg = store().systemSegment("seg-app");
         assertThat(seg.missing(List.of(a, b))).containsExactly(a, b);
         assertThat(seg.put(Map.of(a, classA))).isEqualTo(1);
         assertThat(seg.put(Map.of(a, classA, b, classB))).isEqualTo(1);
