@@ -1,0 +1,186 @@
+package org.vheap.device.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javax.tools.ToolProvider;
+import org.vheap.device.Device;
+import org.vheap.device.DeviceConfig;
+import org.vheap.device.DeviceConsole;
+import org.vheap.device.DeviceStats;
+import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.vm.loader.ParsedClasses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vheap bench vm}: the device VM against HotSpot's bytecode interpreter ({@code java -Xint}) on the
+ * benchmark samples, measured side by side in one run. For each program: the time of {@code java -Xint} (a
+ * separate process, its start-up included) and of the device VM with all lines resident (in this process,
+ * after one warm-up run, the VM's boot included), their ratio and the geometric mean; then the device with
+ * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses and flushes.
+ * Every device output is checked against HotSpot's. Not a test: machines are noisy; read the ratios.
+ */
+@Command(name = "bench-vm", mixinStandardHelpOptions = true,
+        description = "The device VM vs java -Xint on the benchmark samples, and paging at 1/10 of the heap.")
+public final class VmBench implements Callable<Integer> {
+    /** A benchmark program and the argument that sizes it. */
+    record Program(String name, String mainClass, String fullSize, String quickSize) {
+    }
+
+    static final List<Program> PROGRAMS = List.of(
+            new Program("binary-trees", "BinaryTrees", "14", "8"),
+            new Program("n-body", "NBody", "100000", "2000"),
+            new Program("fannkuch-redux", "FannkuchRedux", "9", "7"),
+            new Program("spectral-norm", "SpectralNorm", "250", "40"),
+            new Program("collections", "CollectionsBench", "10", "1"));
+
+    @Option(names = "--samples", defaultValue = "samples", description = "Directory with the sample sources. Default: ${DEFAULT-VALUE}.")
+    Path samples;
+
+    @Option(names = "--quick", description = "Small sizes (a smoke run, meaningless ratios).")
+    boolean quick;
+
+    @Option(names = "--only", split = ",", description = "Run only these programs (names as printed).")
+    List<String> only;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private final ParsedClasses parsed = new ParsedClasses();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path classes = compile();
+        List<String[]> rows = new ArrayList<>();
+        List<String[]> pagingRows = new ArrayList<>();
+        double logSum = 0;
+        double pagingLogSum = 0;
+        int n = 0;
+        boolean allEqual = true;
+        for (Program p : PROGRAMS) {
+            if (only != null && !only.contains(p.name())) {
+                continue;
+            }
+            String size = quick ? p.quickSize() : p.fullSize();
+            Run hotspot = hotspot(classes, p.mainClass(), size);
+            deviceRun(classes, p.mainClass(), size, 256L << 20); // warm-up: the host JIT compiles the interpreter
+            Run resident = deviceRun(classes, p.mainClass(), size, 256L << 20);
+            long tenth = Math.max(DeviceConfig.MIN_FRAMES * 4096L, resident.stats.peakHeapBytes() / 10);
+            Run paged = deviceRun(classes, p.mainClass(), size, tenth);
+            boolean equal = hotspot.output.equals(resident.output) && hotspot.output.equals(paged.output);
+            allEqual &= equal;
+            double ratio = resident.seconds / hotspot.seconds;
+            double pagingRatio = paged.seconds / resident.seconds;
+            logSum += Math.log(ratio);
+            pagingLogSum += Math.log(pagingRatio);
+            n++;
+            rows.add(new String[] {p.name() + " " + size, secs(hotspot.seconds), secs(resident.seconds), times(ratio),
+                    equal ? "same" : "DIFFERENT"});
+            pagingRows.add(new String[] {p.name() + " " + size, kib(resident.stats.peakHeapBytes()), kib(tenth),
+                    secs(paged.seconds), times(pagingRatio), Long.toString(paged.stats.misses()),
+                    Long.toString(paged.stats.linesFlushed())});
+            out.flush();
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm, collections");
+        }
+        out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's)");
+        printTable(out, new String[] {"program", "java -Xint", "device VM", "ratio", "output"}, rows);
+        out.printf(Locale.ROOT, "geometric mean: %.2fx -Xint (target for issue 4: <= 4x; project goal 1.5x)%n%n", Math.exp(logSum / n));
+        out.println("device VM with memory = 1/10 of the peak heap (in-memory store) vs all resident");
+        printTable(out, new String[] {"program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed"}, pagingRows);
+        out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n", Math.exp(pagingLogSum / n));
+        out.flush();
+        return allEqual ? 0 : 1;
+    }
+
+    private record Run(double seconds, String output, DeviceStats stats) {
+    }
+
+    private Path compile() throws IOException {
+        if (!Files.isDirectory(samples)) {
+            throw new IllegalArgumentException("no samples directory at " + samples.toAbsolutePath() + " (give --samples DIR)");
+        }
+        Path out = Files.createTempDirectory("vheap-bench-vm");
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", out.toString()));
+        for (Program p : PROGRAMS) {
+            args.add(samples.resolve(p.mainClass() + ".java").toString());
+        }
+        ByteArrayOutputStream diag = new ByteArrayOutputStream();
+        if (ToolProvider.getSystemJavaCompiler().run(null, diag, diag, args.toArray(new String[0])) != 0) {
+            throw new IllegalStateException("compiling the samples failed: " + diag);
+        }
+        return out;
+    }
+
+    private static Run hotspot(Path classes, String mainClass, String size) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xint", "-cp", classes.toString(), mainClass, size)
+                .redirectErrorStream(true).start();
+        long start = System.nanoTime();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("java -Xint " + mainClass + " did not finish");
+        }
+        return new Run((System.nanoTime() - start) / 1e9, new String(output, StandardCharsets.UTF_8), null);
+    }
+
+    private Run deviceRun(Path classes, String mainClass, String size, long memory) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        DeviceConfig config = new DeviceConfig().app("bench-" + mainClass).deviceName("bench").memoryBytes(memory)
+                .maxHeapBytes(1L << 30);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
+            long start = System.nanoTime();
+            device.run(List.of(classes), mainClass, List.of(size));
+            return new Run((System.nanoTime() - start) / 1e9, buffer.toString(StandardCharsets.UTF_8), device.stats());
+        }
+    }
+
+    private static String secs(double s) {
+        return String.format(Locale.ROOT, "%.2f s", s);
+    }
+
+    private static String times(double r) {
+        return String.format(Locale.ROOT, "%.2fx", r);
+    }
+
+    private static String kib(long bytes) {
+        return (bytes >> 10) + " KiB";
+    }
+
+    private static void printTable(PrintWriter out, String[] header, List<String[]> rows) {
+        int[] widths = new int[header.length];
+        for (int i = 0; i < header.length; i++) {
+            widths[i] = header[i].length();
+            for (String[] r : rows) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        List<String[]> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (String[] r : all) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                b.append(String.format("%-" + (widths[i] + 2) + "s", r[i]));
+            }
+            out.println(b.toString().stripTrailing());
+        }
+    }
+}
