@@ -3,12 +3,9 @@ package org.vheap.device.vm.heap.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
-import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
 
 /** Paging over the real heap server (embedded PostgreSQL, loopback TCP): the model check, and batching. */
@@ -16,26 +13,15 @@ class PagedHeapGrpcTest {
     @RegisterExtension
     static final TestStores.Server SERVER = new TestStores.Server();
 
-    private static GrpcHeapStore store;
-
-    @BeforeAll
-    static void connect() {
-        store = new GrpcHeapStore(SERVER.target(), Duration.ofSeconds(20));
-    }
-
-    @AfterAll
-    static void disconnect() {
-        store.close();
-    }
 
     @Test
     void randomAccessesMatchAPlainByteArrayOverGrpc() {
-        PagedHeapTest.ModelCheck.run(store, TestStores.app("grpc-model"), PagedHeapTest.config(32, 4), 7, 500);
+        PagedHeapTest.ModelCheck.run(SERVER.store(), TestStores.app("grpc-model"), PagedHeapTest.config(32, 4), 7, 500);
     }
 
     @Test
     void evictionFlushesABatchInOneTransactionAndMissesReadItBack() {
-        try (HeapSession s = PagedHeapTest.open(store, TestStores.app("grpc-batch"))) {
+        try (HeapSession s = PagedHeapTest.open(SERVER.store(), TestStores.app("grpc-batch"))) {
             PagedHeap heap = new PagedHeap(s, PagedHeapTest.config(16, 4));
             for (int line = 0; line < 13; line++) {
                 heap.putLong(line * PagedHeapTest.LINE, 5000 + line);
