@@ -437,8 +437,9 @@ public final class PagedHeap implements HeapMemory {
             evict(f);
         }
         if (table.freeFrames() < needed) {
-            throw new IllegalStateException("app '" + app + "': device memory is full of pinned system lines ("
-                    + table.residentFrames() + " of " + table.frames() + " frames); cannot page in " + needed + " more");
+            throw new IllegalStateException("app '" + app + "': no evictable line left to page in " + needed
+                    + " more (" + table.freeFrames() + " of " + table.frames() + " frames free; the rest hold pinned"
+                    + " system lines or the lines in use)");
         }
     }
 
