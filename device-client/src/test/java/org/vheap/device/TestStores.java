@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.LineImage;
 import org.vheap.device.store.StoreException;
@@ -97,11 +98,17 @@ public final class TestStores {
             return running.clock;
         }
 
+        /** A {@link GrpcHeapStore} on the server (20 s deadlines), shared by the run and closed with it. */
+        public GrpcHeapStore store() {
+            return running.store;
+        }
+
         /** Closed by JUnit when the run ends. */
         private static final class Running implements AutoCloseable {
             final MutableClock clock = new MutableClock();
             final Path dir;
             final HeapServerInstance server;
+            final GrpcHeapStore store;
 
             Running() {
                 try {
@@ -111,10 +118,12 @@ public final class TestStores {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+                store = new GrpcHeapStore("127.0.0.1:" + server.port(), Duration.ofSeconds(20));
             }
 
             @Override
             public void close() {
+                store.close();
                 server.close();
                 try (Stream<Path> s = Files.walk(dir)) {
                     s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

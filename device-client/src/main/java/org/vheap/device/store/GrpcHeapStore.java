@@ -147,57 +147,14 @@ public final class GrpcHeapStore implements HeapStore {
     }
 
     /** One lease incarnation on the server. */
-    private final class GrpcSession implements HeapSession {
-        private final String app;
-        private final String device;
-        private final int lineSize;
-        private final boolean created;
-        private final long baseCheckpointId;
-        private final byte[] baseVmState;
-        private final long token;
+    private final class GrpcSession extends OpenedSession {
         private final long leaseMillis;
         private volatile boolean closed;
 
         GrpcSession(String app, String device, int lineSize, boolean created, long baseCheckpointId,
                     byte[] baseVmState, long token, long leaseMillis) {
-            this.app = app;
-            this.device = device;
-            this.lineSize = lineSize;
-            this.created = created;
-            this.baseCheckpointId = baseCheckpointId;
-            this.baseVmState = baseVmState;
-            this.token = token;
+            super(app, device, token, lineSize, created, baseCheckpointId, baseVmState);
             this.leaseMillis = leaseMillis;
-        }
-
-        @Override
-        public String app() {
-            return app;
-        }
-
-        @Override
-        public int lineSize() {
-            return lineSize;
-        }
-
-        @Override
-        public boolean created() {
-            return created;
-        }
-
-        @Override
-        public long baseCheckpointId() {
-            return baseCheckpointId;
-        }
-
-        @Override
-        public byte[] baseVmState() {
-            return baseVmState.clone();
-        }
-
-        @Override
-        public long fencingToken() {
-            return token;
         }
 
         @Override
@@ -210,9 +167,9 @@ public final class GrpcHeapStore implements HeapStore {
                     () -> client.blocking().transact(b.build()));
             Map<Long, byte[]> found = new HashMap<>(r.getLinesCount() * 2);
             for (Line l : r.getLinesList()) {
-                if (l.getData().size() != lineSize) {
+                if (l.getData().size() != lineSize()) {
                     throw new StoreException(StoreException.Reason.INVALID, "the server sent line " + l.getLineId()
-                            + " of app '" + app + "' with " + l.getData().size() + " bytes, not " + lineSize);
+                            + " of app '" + app + "' with " + l.getData().size() + " bytes, not " + lineSize());
                 }
                 found.put(l.getLineId(), l.getData().toByteArray());
             }
@@ -273,11 +230,6 @@ public final class GrpcHeapStore implements HeapStore {
                 }
             }
             closed = true;
-        }
-
-        @Override
-        public String toString() {
-            return "GrpcHeapStore session of app '" + app + "' on device '" + device + "' (token " + token + ")";
         }
     }
 

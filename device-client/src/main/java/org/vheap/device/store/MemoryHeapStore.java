@@ -252,57 +252,16 @@ public final class MemoryHeapStore implements HeapStore {
     }
 
     /** One lease incarnation. Calls lock the app's heap, so a session may be used from any thread. */
-    private final class Session implements HeapSession {
+    private final class Session extends OpenedSession {
         private final Heap heap;
-        private final String app;
-        private final String device;
-        private final long token;
         private final Duration lease;
-        private final boolean created;
-        private final long baseCheckpointId;
-        private final byte[] baseVmState;
         private boolean closed;
 
         Session(Heap heap, String app, String device, long token, Duration lease, boolean created,
                 long baseCheckpointId, byte[] baseVmState) {
+            super(app, device, token, heap.lineSize, created, baseCheckpointId, baseVmState);
             this.heap = heap;
-            this.app = app;
-            this.device = device;
-            this.token = token;
             this.lease = lease;
-            this.created = created;
-            this.baseCheckpointId = baseCheckpointId;
-            this.baseVmState = baseVmState;
-        }
-
-        @Override
-        public String app() {
-            return app;
-        }
-
-        @Override
-        public int lineSize() {
-            return heap.lineSize;
-        }
-
-        @Override
-        public boolean created() {
-            return created;
-        }
-
-        @Override
-        public long baseCheckpointId() {
-            return baseCheckpointId;
-        }
-
-        @Override
-        public byte[] baseVmState() {
-            return baseVmState.clone();
-        }
-
-        @Override
-        public long fencingToken() {
-            return token;
         }
 
         @Override
@@ -361,11 +320,6 @@ public final class MemoryHeapStore implements HeapStore {
                 heap.expiresAt = null;
                 heap.epoch.clear();
             }
-        }
-
-        @Override
-        public String toString() {
-            return "MemoryHeapStore session of app '" + app + "' on device '" + device + "' (token " + token + ")";
         }
     }
 

@@ -6,8 +6,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
@@ -17,21 +15,10 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
     @RegisterExtension
     static final TestStores.Server SERVER = new TestStores.Server();
 
-    private static GrpcHeapStore store;
-
-    @BeforeAll
-    static void connect() {
-        store = new GrpcHeapStore(SERVER.target(), Duration.ofSeconds(20));
-    }
-
-    @AfterAll
-    static void disconnect() {
-        store.close();
-    }
 
     @Override
     HeapStore store() {
-        return store;
+        return SERVER.store();
     }
 
     @Override
@@ -84,10 +71,10 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
         for (int i = 0; i < 5000; i++) {
             lines.add(img(i, i));
         }
-        try (HeapSession s = store.openHeap(open(app, "dev"))) {
+        try (HeapSession s = store().openHeap(open(app, "dev"))) {
             s.commit(lines, new long[0], new byte[1 << 16], java.util.Map.of());
         }
-        try (HeapSession s = store.openHeap(open(app, "dev"))) {
+        try (HeapSession s = store().openHeap(open(app, "dev"))) {
             byte[][] r = s.read(new long[] {0, 2500, 4999});
             assertThat(r[1]).isEqualTo(TestStores.line(LINE, 2500));
             assertThat(r[2]).isEqualTo(TestStores.line(LINE, 4999));

@@ -22,7 +22,8 @@ import org.vheap.device.vm.heap.HeapMemory;
  * little-endian byte order. An access to a line without a frame reads it from the store (or, for a line
  * the store does not hold, zero-fills a frame without asking); a store marks its line {@link LineState#DIRTY}.
  * When free frames would fall below the threshold, a batch of least recently used lines is evicted, clean
- * ones first; the dirty ones among them are flushed in one {@code session.write}. Flushes are uncommitted
+ * ones first among those not used since the CLOCK hand last passed; the dirty ones among them are
+ * flushed in one {@code session.write}. Flushes are uncommitted
  * until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
  *
  * <p>Failures: a store call failing with {@code UNAVAILABLE} is retried with backoff, then
@@ -57,6 +58,8 @@ public final class PagedHeap implements HeapMemory {
     private final byte[] memory;
     private final CacheTable table;
     private final byte[] scratch;
+    /** Frames already picked by the current eviction sweep (all false between sweeps). */
+    private final boolean[] chosen;
 
     /** One-entry translation caches: the last line read and the last line written (already dirty). */
     private long readLine = -1;
@@ -95,6 +98,7 @@ public final class PagedHeap implements HeapMemory {
         this.memory = new byte[(int) config.memoryBytes()];
         this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift);
         this.scratch = new byte[lineSize];
+        this.chosen = new boolean[config.frames()];
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -216,6 +220,14 @@ public final class PagedHeap implements HeapMemory {
     private int readIndex(long address) {
         long line = address >>> lineShift;
         if (line == readLine) {
+            return readBase + (int) (address & lineMask);
+        }
+        int[] map = table.lineMap();
+        int frame;
+        if (line < map.length && (frame = map[(int) line]) >= 0) {
+            table.touch(frame);
+            readLine = line;
+            readBase = frame << lineShift;
             return readBase + (int) (address & lineMask);
         }
         return readIndexSlow(address, line);
@@ -364,43 +376,77 @@ public final class PagedHeap implements HeapMemory {
 
     /**
      * Before {@code needed} frames are taken: if that would leave fewer than the threshold free, evicts a
-     * batch of at least threshold lines, least recently used first, clean ones before dirty ones, and
-     * flushes the dirty ones in one store write.
+     * batch of at least threshold lines and flushes the dirty ones among them in one store write.
+     *
+     * <p>Victims are found by the CLOCK hand. In its first turn it clears each referenced bit it passes
+     * (second chance) and collects the lines that were not referenced: <em>cold</em> lines, not used since
+     * the hand last passed. It stops early once it has enough cold clean lines. If cold lines are too few,
+     * a second turn collects the lines it has just cleared (<em>warm</em>), until the cold lines and the
+     * warm clean ones are enough. The batch is taken in this order: cold clean, cold dirty, warm clean,
+     * warm dirty — the seed's "non-dirty pages before dirty pages", but only among lines of the same
+     * recency (as clean-first LRU does). Cold dirty lines the hand passed but the batch does not take are
+     * flushed in the same store write and stay resident, clean (WSClock's cleaning, the seed's
+     * pre-flushing): a cold dirty line is evicted at the latest on the hand's next pass, so freshly used
+     * clean lines are not evicted again and again while cold dirty ones stay. The first turn stops early
+     * once it has {@code want} cold clean or {@code want} cold dirty lines, so a flush writes at most
+     * {@code want} lines. The lines in the one-entry translation caches count as referenced.
      */
     private void makeFree(int needed) {
         int deficit = needed + threshold - table.freeFrames();
         if (deficit <= 0) {
             return;
         }
-        // the lines in the one-entry caches are the most recently used: make the list say so
-        refreshCachedLine(readLine);
-        refreshCachedLine(writeLine);
         int want = Math.max(deficit, threshold);
-        List<Integer> clean = new ArrayList<>();
-        List<Integer> dirty = new ArrayList<>();
-        for (int f = table.oldest(); f >= 0 && clean.size() < want; f = table.newer(f)) {
-            if (!table.isSystem(f)) {
-                (table.isDirty(f) ? dirty : clean).add(f);
+        int frames = table.frames();
+        List<Integer> coldClean = new ArrayList<>();
+        List<Integer> coldDirty = new ArrayList<>();
+        List<Integer> warmClean = new ArrayList<>();
+        List<Integer> warmDirty = new ArrayList<>();
+        for (int step = 0; step < frames && coldClean.size() < want && coldDirty.size() < want; step++) {
+            int f = table.advanceHand();
+            if (evictable(f) && !table.clearReferenced(f)) {
+                chosen[f] = true;
+                (table.isDirty(f) ? coldDirty : coldClean).add(f);
             }
         }
-        for (int f : clean) {
+        int cold = coldClean.size() + coldDirty.size();
+        for (int step = 0; step < frames && cold < want && cold + warmClean.size() < want; step++) {
+            int f = table.advanceHand();
+            if (evictable(f) && !chosen[f]) {
+                chosen[f] = true;
+                (table.isDirty(f) ? warmDirty : warmClean).add(f);
+            }
+        }
+        List<Integer> victims = new ArrayList<>(want);
+        List<Integer> toFlush = new ArrayList<>(coldDirty);   // taken or not, cold dirty lines are cleaned
+        for (List<Integer> group : List.of(coldClean, coldDirty, warmClean, warmDirty)) {
+            for (int f : group) {
+                chosen[f] = false;
+                if (victims.size() < want) {
+                    victims.add(f);
+                    if (group == warmDirty) {
+                        toFlush.add(f);
+                    }
+                }
+            }
+        }
+        if (!toFlush.isEmpty()) {
+            flush(toFlush);   // one store write; on failure nothing is evicted and every line stays dirty
+        }
+        for (int f : victims) {
             evict(f);
         }
-        int stillWanted = want - clean.size();
-        if (stillWanted > 0 && !dirty.isEmpty()) {
-            flushAndEvict(dirty.subList(0, Math.min(stillWanted, dirty.size())));
-        }
         if (table.freeFrames() < needed) {
-            throw new IllegalStateException("app '" + app + "': device memory is full of pinned system lines ("
-                    + table.residentFrames() + " of " + table.frames() + " frames); cannot page in " + needed + " more");
+            throw new IllegalStateException("app '" + app + "': no evictable line left to page in " + needed
+                    + " more (" + table.freeFrames() + " of " + table.frames() + " frames free; the rest hold pinned"
+                    + " system lines or the lines in use)");
         }
     }
 
-    private void refreshCachedLine(long line) {
-        int f = line < 0 ? -1 : table.frameOf(line);
-        if (f >= 0) {
-            table.touch(f);
-        }
+    /** A frame the sweep may take: holding a line, not pinned, not in a one-entry translation cache. */
+    private boolean evictable(int frame) {
+        long line = table.lineOf(frame);
+        return line >= 0 && !table.isSystem(frame) && line != readLine && line != writeLine;
     }
 
     private void evict(int frame) {
@@ -413,14 +459,6 @@ public final class PagedHeap implements HeapMemory {
         }
         table.release(frame);
         evictions++;
-    }
-
-    /** Flushes these dirty frames in one store write, then frees them; on failure they stay dirty. */
-    private void flushAndEvict(List<Integer> frames) {
-        flush(frames);
-        for (int f : frames) {
-            evict(f);
-        }
     }
 
     /**
