@@ -515,6 +515,12 @@ public final class Interpreter {
                             }
                             continue outer;
                         }
+                        case Ops.VARHANDLE_Q -> {
+                            f.pc = pc;
+                            f.sp = sp;
+                            linker.varHandles().invoke(t, (VarHandles.Site) refs[code[pc + 1]]);
+                            continue outer;
+                        }
                         case Ops.NEW_Q -> {
                             s[sp++] = vm.newObject(vm.classes().byId(code[pc + 1]));
                             pc += 2;

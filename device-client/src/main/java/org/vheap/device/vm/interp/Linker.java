@@ -36,6 +36,7 @@ public final class Linker {
     private final ClassRegistry classes;
     private final Natives natives;
     private final CallSites callSites;
+    private final VarHandles varHandles;
 
     public Linker(Vm vm, Natives natives, CallSites callSites) {
         this.vm = vm;
@@ -43,6 +44,7 @@ public final class Linker {
         this.classes = vm.classes();
         this.natives = natives;
         this.callSites = callSites;
+        this.varHandles = new VarHandles(vm);
     }
 
     // ---- frames ----
@@ -403,12 +405,15 @@ public final class Linker {
             case INVOKEVIRTUAL -> {
                 MethodInsnNode mi = (MethodInsnNode) ref;
                 VmClass owner = classes.load(mi.owner);
-                if (owner.name().equals("java/lang/invoke/MethodHandle") || owner.name().equals("java/lang/invoke/VarHandle")) {
-                    VmMethod poly = owner.declaredMethod(mi.name, "([Ljava/lang/Object;)Ljava/lang/Object;");
-                    if (poly != null && poly.isNative()) {
+                if ((owner.name().equals("java/lang/invoke/MethodHandle") || owner.name().equals("java/lang/invoke/VarHandle"))
+                        && isSignaturePolymorphic(owner, mi.name)) {
+                    if (owner.name().equals("java/lang/invoke/MethodHandle")) {
                         throw new JavaError("java/lang/UnsupportedOperationException",
-                                "the device VM does not run signature-polymorphic " + owner.javaName() + "." + mi.name);
+                                "the device VM does not run method handles (" + owner.javaName() + "." + mi.name + ")");
                     }
+                    mc.refs[idx] = VarHandles.site(mi.name, mi.desc);
+                    code[pc] = Ops.VARHANDLE_Q;
+                    return true;
                 }
                 VmMethod m = classes.resolveMethod(owner, mi.name, mi.desc);
                 if (m.isStatic()) {
@@ -477,6 +482,19 @@ public final class Linker {
             }
             default -> throw new IllegalStateException("not a linkable op " + op);
         }
+    }
+
+    private static boolean isSignaturePolymorphic(VmClass owner, String name) {
+        for (VmMethod m : owner.declaredMethods()) {
+            if (m.name().equals(name) && m.isNative() && (m.access() & ACC_VARARGS) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public VarHandles varHandles() {
+        return varHandles;
     }
 
     private boolean linkStaticCall(VmThread t, MethodCode mc, int pc, VmMethod m) {

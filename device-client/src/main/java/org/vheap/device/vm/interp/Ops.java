@@ -55,6 +55,9 @@ final class Ops {
     /** [refIndex] : refs holds the resolved array class. */
     static final int ANEWARRAY_Q = 236;
 
+    /** [refIndex, unused] : refs holds a VarHandles.Site (a signature-polymorphic VarHandle call). */
+    static final int VARHANDLE_Q = 237;
+
     /** Length in slots of each op, operands included. */
     static int length(int op) {
         return switch (op) {
@@ -67,7 +70,7 @@ final class Ops {
                  PUTFIELD_I32, PUTFIELD_I64, PUTFIELD_I8, PUTFIELD_I16,
                  GETSTATIC_I32, GETSTATIC_I64, GETSTATIC_I8, GETSTATIC_U16, GETSTATIC_I16,
                  PUTSTATIC_I32, PUTSTATIC_I64, PUTSTATIC_I8, PUTSTATIC_I16,
-                 INVOKEVIRTUAL_Q, INVOKEDIRECT_Q, INVOKEINTERFACE_Q -> 3;
+                 INVOKEVIRTUAL_Q, INVOKEDIRECT_Q, INVOKEINTERFACE_Q, VARHANDLE_Q -> 3;
             default -> 1;
         };
     }

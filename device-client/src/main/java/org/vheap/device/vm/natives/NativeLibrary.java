@@ -22,5 +22,6 @@ public final class NativeLibrary {
         ArrayNatives.register(n, vm);
         LocaleNatives.register(n, vm);
         ReflectionNatives.register(n, vm);
+        VarHandleNatives.register(n, vm);
     }
 }
