@@ -29,6 +29,7 @@ import org.vheap.device.vm.thread.VmThread;
  */
 public final class Vm {
     private final HeapMemory memory;
+    private final ClassSource source;
     private final ObjectAllocator allocator;
     private final ClassRegistry classes;
     private final Scheduler scheduler;
@@ -55,6 +56,7 @@ public final class Vm {
 
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
               DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
+        this.source = source;
         this.memory = memory;
         this.allocator = allocator;
         this.console = console;
@@ -106,6 +108,11 @@ public final class Vm {
 
     public HeapMemory memory() {
         return memory;
+    }
+
+    /** Where class files and resources come from. */
+    public ClassSource source() {
+        return source;
     }
 
     public ClassRegistry classes() {

@@ -27,7 +27,7 @@ public final class VarHandles {
     }
 
     /** Where the variable is: a field of an object, a static field, an array element. */
-    public enum Kind { INSTANCE, STATIC, ARRAY }
+    public enum Kind { INSTANCE, STATIC, ARRAY, BYTE_ARRAY_VIEW }
 
     /** A linked call site: the access mode and the site's descriptor. */
     record Site(String mode, String descriptor, int argSlots, char returnType) {
@@ -67,6 +67,7 @@ public final class VarHandles {
             case INSTANCE -> "FieldInstanceReadWrite";
             case STATIC -> "FieldStaticReadWrite";
             case ARRAY -> "Array";
+            case BYTE_ARRAY_VIEW -> throw new IllegalArgumentException("byte[] views are made by the JDK's own factory");
         };
         return "java/lang/invoke/VarHandle" + family + "$" + variant;
     }
@@ -74,6 +75,18 @@ public final class VarHandles {
     private Shape shapeOf(VmClass c) {
         return shapes.computeIfAbsent(c, k -> {
             String n = k.name();
+            if (n.startsWith("java/lang/invoke/VarHandleByteArrayAs") && n.endsWith("$ArrayHandle")) {
+                char viewType = switch (n.substring("java/lang/invoke/VarHandleByteArrayAs".length(), n.indexOf('$'))) {
+                    case "Ints" -> 'I';
+                    case "Longs" -> 'J';
+                    case "Floats" -> 'F';
+                    case "Doubles" -> 'D';
+                    case "Chars" -> 'C';
+                    case "Shorts" -> 'S';
+                    default -> throw new JavaError("java/lang/UnsupportedOperationException", "the device VM does not run VarHandle " + k.javaName());
+                };
+                return new Shape(viewType, Kind.BYTE_ARRAY_VIEW);
+            }
             int dollar = n.indexOf('$');
             if (!n.startsWith("java/lang/invoke/VarHandle") || dollar < 0) {
                 throw new JavaError("java/lang/UnsupportedOperationException", "the device VM does not run VarHandle " + k.javaName());
@@ -123,6 +136,10 @@ public final class VarHandles {
             }
             case STATIC -> address = ObjectLayout.address(vm.getIntField(handle, field(hc, "base")))
                     + vm.getLongField(handle, field(hc, "fieldOffset"));
+            case BYTE_ARRAY_VIEW -> {
+                viewOfBytes(t, site, shape.type(), handle, hc, base, at);
+                return;
+            }
             default -> {
                 int array = (int) s[at++];
                 int index = (int) s[at++];
@@ -184,6 +201,48 @@ public final class VarHandles {
             f.sp += 2;
         } else if (rt != 'V') {
             s[f.sp++] = result;
+        }
+        f.pc += 3;
+    }
+
+    /**
+     * A byte[] viewed as ints, longs, ... (MethodHandles.byteArrayViewVarHandle): any byte index, either byte
+     * order; only plain get and set (what the JDK's ByteArrayAccess uses).
+     */
+    private void viewOfBytes(VmThread t, Site site, char type, int handle, VmClass hc, int base, int at) {
+        long[] s = t.slots;
+        int array = (int) s[at];
+        int index = (int) s[at + 1];
+        if (array == 0) {
+            throw new JavaError("java/lang/NullPointerException", null);
+        }
+        int size = type == 'J' || type == 'D' ? 8 : type == 'I' || type == 'F' ? 4 : 2;
+        int length = vm.arrayLength(array);
+        if (index < 0 || index > length - size) {
+            throw new JavaError("java/lang/ArrayIndexOutOfBoundsException", "Index " + index + " out of bounds for length " + length);
+        }
+        boolean bigEndian = vm.getByteField(handle, field(hc, "be")) != 0;
+        long address = ObjectLayout.address(array) + ObjectLayout.ARRAY_BASE_OFFSET + index;
+        Frame f = t.frames[t.depth - 1];
+        String mode = site.mode();
+        if (mode.startsWith("get") && !mode.startsWith("getAnd")) {
+            long v = 0;
+            for (int i = 0; i < size; i++) {
+                long b = mem.getByte(address + (bigEndian ? i : size - 1 - i)) & 0xFF;
+                v = (v << 8) | b;
+            }
+            v = size == 8 ? v : size == 4 ? (int) v : type == 'C' ? (char) v : (short) v;
+            f.sp = base;
+            s[f.sp] = v;
+            f.sp += size == 8 ? 2 : 1;
+        } else if (mode.startsWith("set")) {
+            long v = s[at + 2];
+            for (int i = 0; i < size; i++) {
+                mem.putByte(address + (bigEndian ? size - 1 - i : i), (byte) (v >>> (8 * i)));
+            }
+            f.sp = base;
+        } else {
+            throw new JavaError("java/lang/UnsupportedOperationException", "VarHandle." + mode + " on a byte[] view is not supported on a device");
         }
         f.pc += 3;
     }

@@ -81,6 +81,36 @@ public final class ClassSource implements AutoCloseable {
         }
     }
 
+    /**
+     * A resource's bytes, by absolute name ({@code java/lang/uniName.dat}): from {@code module} of the JDK when
+     * given (a bootstrap class's resources), else from the app's class path. Null when absent.
+     */
+    public byte[] findResource(String name, String module) {
+        try {
+            if (module != null) {
+                Path p = jrt.getPath("/modules", module, name);
+                return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
+            }
+            for (Path d : directories) {
+                Path p = d.resolve(name);
+                if (Files.isRegularFile(p)) {
+                    return Files.readAllBytes(p);
+                }
+            }
+            for (ZipFile z : jars) {
+                ZipEntry e = z.getEntry(name);
+                if (e != null) {
+                    try (InputStream in = z.getInputStream(e)) {
+                        return in.readAllBytes();
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading resource " + name, e);
+        }
+    }
+
     private Found findBootstrap(String internalName) throws IOException {
         if (internalName.startsWith(BOOT_PREFIX)) {
             try (InputStream in = ClassSource.class.getClassLoader().getResourceAsStream(internalName + ".class")) {

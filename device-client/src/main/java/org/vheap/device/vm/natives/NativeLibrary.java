@@ -23,5 +23,6 @@ public final class NativeLibrary {
         LocaleNatives.register(n, vm);
         ReflectionNatives.register(n, vm);
         VarHandleNatives.register(n, vm);
+        DigestNatives.register(n, vm);
     }
 }

@@ -65,6 +65,17 @@ final class NumberNatives {
             return self;
         });
         n.register("java/lang/StringUTF16", "isBigEndian", "()Z", (t, s, b) -> 0);
+        // the Unicode character names are a compressed table the JDK inflates with zlib: answered from the host's
+        // table (the same Unicode version for the same JDK feature release)
+        n.register("java/lang/Character", "getName", "(I)Ljava/lang/String;", (t, s, b) -> {
+            int codePoint = (int) s[b];
+            if (!Character.isValidCodePoint(codePoint)) {
+                throw new org.vheap.device.vm.JavaError("java/lang/IllegalArgumentException",
+                        String.format("Not a valid Unicode code point: 0x%X", codePoint));
+            }
+            String name = Character.getName(codePoint);
+            return name == null ? 0 : vm.newString(name);
+        });
     }
 
     private static void one(Natives n, String owner, String name, D1 f) {

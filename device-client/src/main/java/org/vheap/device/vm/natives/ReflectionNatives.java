@@ -111,6 +111,32 @@ final class ReflectionNatives {
             return refArray(vm, "[Ljava/lang/reflect/RecordComponent;", components);
         });
         n.register(c, "getRawAnnotations", "()[B", (t, s, b) -> 0);
+        n.register(c, "getResourceAsStream", "(Ljava/lang/String;)Ljava/io/InputStream;", (t, s, b) -> {
+            VmClass k = ClassNatives.self(vm, s, b);
+            if ((int) s[b + 1] == 0) {
+                throw new JavaError("java/lang/NullPointerException", null);
+            }
+            String name = vm.hostString((int) s[b + 1]);
+            if (name.startsWith("/")) {
+                name = name.substring(1);
+            } else {
+                VmClass base = k;
+                while (base.isArray()) {
+                    base = base.component();
+                }
+                int slash = base.name().lastIndexOf('/');
+                name = (slash < 0 ? "" : base.name().substring(0, slash + 1)) + name;
+            }
+            byte[] bytes = vm.source().findResource(name, k.isBootstrap() ? (k.module() == null ? "java.base" : k.module()) : null);
+            if (bytes == null) {
+                return 0;
+            }
+            VmClass bais = vm.classes().load("java/io/ByteArrayInputStream");
+            int stream = vm.newObject(bais);
+            t.defer(new DeferredCall(bais.declaredMethod("<init>", "([B)V"), new long[] {stream, vm.newByteArray(bytes)},
+                    VmThread.RETURN_DISCARD));
+            return stream;
+        });
         n.register(c, "getConstantPool", "()Ljdk/internal/reflect/ConstantPool;", (t, s, b) -> 0);
 
         String u = "jdk/internal/misc/Unsafe";
