@@ -80,4 +80,52 @@ class VmLauncherTest {
         assertThat(o.out()).isEqualTo("caught true Java heap space\n");
         assertThat(o.exit()).isZero();
     }
+
+    @Test
+    void aMalformedClassFileIsAClassFormatErrorInTheApp() throws Exception {
+        Path classes = TestVms.compile(Map.of("Uses.java", """
+                public class Uses {
+                    public static void main(String[] args) {
+                        try {
+                            new Broken();
+                        } catch (ClassFormatError e) {
+                            System.out.println("caught " + e.getClass().getName());
+                        }
+                    }
+                }
+                class Broken { }
+                """));
+        java.nio.file.Files.write(classes.resolve("Broken.class"), new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 99});
+        TestVms.Outcome o = TestVms.run(classes, "Uses", NO_INDY);
+        assertThat(o.out()).isEqualTo("caught java.lang.ClassFormatError\n");
+        assertThat(o.exit()).isZero();
+    }
+
+    @Test
+    void unverifiableBytecodeIsAVerifyErrorNotAHostCrash() throws Exception {
+        Path classes = TestVms.compile(Map.of("Calls.java", """
+                public class Calls {
+                    public static void main(String[] args) {
+                        System.out.println(Bad.f());
+                    }
+                }
+                class Bad { static int f() { return 1; } }
+                """));
+        // rewrite Bad.f to pop from an empty operand stack
+        org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);
+        w.visit(61, org.objectweb.asm.Opcodes.ACC_SUPER, "Bad", null, "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor m = w.visitMethod(org.objectweb.asm.Opcodes.ACC_STATIC, "f", "()I", null, null);
+        m.visitCode();
+        m.visitInsn(org.objectweb.asm.Opcodes.POP);
+        m.visitInsn(org.objectweb.asm.Opcodes.ICONST_1);
+        m.visitInsn(org.objectweb.asm.Opcodes.IRETURN);
+        m.visitMaxs(1, 0);
+        m.visitEnd();
+        w.visitEnd();
+        java.nio.file.Files.write(classes.resolve("Bad.class"), w.toByteArray());
+        TestVms.Outcome o = TestVms.run(classes, "Calls", NO_INDY);
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).startsWith("Exception in thread \"main\" java.lang.VerifyError: (class: Bad, method: f signature: ()I)");
+        assertThat(o.err()).contains("\tat Calls.main(");
+    }
 }
