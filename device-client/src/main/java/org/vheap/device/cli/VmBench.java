@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vheap bench vm}: the device VM against HotSpot's bytecode interpreter ({@code java -Xint}) on the
  * benchmark samples, measured side by side in one run. For each program: the time of {@code java -Xint} (a
- * separate process, its start-up included) and of the device VM with all lines resident (in this process,
- * after one warm-up run, the VM's boot included), their ratio and the geometric mean; then the device with
+ * separate process, its start-up included) and of the device VM with all lines resident (memory twice the
+ * peak heap; in this process, after one warm-up run, the VM's boot included), their ratio and the geometric mean; then the device with
  * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses and flushes.
  * Every device output is checked against HotSpot's. Not a test: machines are noisy; read the ratios.
  */
@@ -41,10 +41,10 @@ public final class VmBench implements Callable<Integer> {
 
     static final List<Program> PROGRAMS = List.of(
             new Program("binary-trees", "BinaryTrees", "14", "8"),
-            new Program("n-body", "NBody", "100000", "2000"),
-            new Program("fannkuch-redux", "FannkuchRedux", "9", "7"),
-            new Program("spectral-norm", "SpectralNorm", "250", "40"),
-            new Program("collections", "CollectionsBench", "10", "1"));
+            new Program("n-body", "NBody", "300000", "2000"),
+            new Program("fannkuch-redux", "FannkuchRedux", "10", "7"),
+            new Program("spectral-norm", "SpectralNorm", "500", "40"),
+            new Program("collections", "CollectionsBench", "20", "1"));
 
     @Option(names = "--samples", defaultValue = "samples", description = "Directory with the sample sources. Default: ${DEFAULT-VALUE}.")
     Path samples;
@@ -76,8 +76,10 @@ public final class VmBench implements Callable<Integer> {
             }
             String size = quick ? p.quickSize() : p.fullSize();
             Run hotspot = hotspot(classes, p.mainClass(), size);
-            deviceRun(classes, p.mainClass(), size, 256L << 20); // warm-up: the host JIT compiles the interpreter
-            Run resident = deviceRun(classes, p.mainClass(), size, 256L << 20);
+            // warm-up (the host JIT compiles the interpreter) with ample memory, which also finds the peak heap
+            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20);
+            long allResident = Math.max(1L << 20, 2 * warm.stats.peakHeapBytes());
+            Run resident = deviceRun(classes, p.mainClass(), size, allResident);
             long tenth = Math.max(DeviceConfig.MIN_FRAMES * 4096L, resident.stats.peakHeapBytes() / 10);
             Run paged = deviceRun(classes, p.mainClass(), size, tenth);
             boolean equal = hotspot.output.equals(resident.output) && hotspot.output.equals(paged.output);

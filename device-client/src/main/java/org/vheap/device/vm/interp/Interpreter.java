@@ -305,88 +305,40 @@ public final class Interpreter {
                             s[sp - 1] = a > b ? 1 : a == b ? 0 : a < b ? -1 : code[pc] == DCMPG ? 1 : -1;
                             pc++;
                         }
-                        case IFEQ, IFNE, IFLT, IFGE, IFGT, IFLE -> {
-                            int v = (int) s[--sp];
-                            boolean jump = switch (code[pc]) {
-                                case IFEQ -> v == 0;
-                                case IFNE -> v != 0;
-                                case IFLT -> v < 0;
-                                case IFGE -> v >= 0;
-                                case IFGT -> v > 0;
-                                default -> v <= 0;
-                            };
-                            if (jump) {
+                        case IFEQ, IFNE, IFLT, IFGE, IFGT, IFLE, IF_ICMPEQ, IF_ICMPNE, IF_ICMPLT, IF_ICMPGE, IF_ICMPGT,
+                             IF_ICMPLE, IF_ACMPEQ, IF_ACMPNE, IFNULL, IFNONNULL, GOTO -> {
+                            boolean jump;
+                            switch (code[pc]) {
+                                case IFEQ -> jump = (int) s[--sp] == 0;
+                                case IFNE -> jump = (int) s[--sp] != 0;
+                                case IFLT -> jump = (int) s[--sp] < 0;
+                                case IFGE -> jump = (int) s[--sp] >= 0;
+                                case IFGT -> jump = (int) s[--sp] > 0;
+                                case IFLE -> jump = (int) s[--sp] <= 0;
+                                case IF_ICMPEQ -> { sp -= 2; jump = (int) s[sp] == (int) s[sp + 1]; }
+                                case IF_ICMPNE -> { sp -= 2; jump = (int) s[sp] != (int) s[sp + 1]; }
+                                case IF_ICMPLT -> { sp -= 2; jump = (int) s[sp] < (int) s[sp + 1]; }
+                                case IF_ICMPGE -> { sp -= 2; jump = (int) s[sp] >= (int) s[sp + 1]; }
+                                case IF_ICMPGT -> { sp -= 2; jump = (int) s[sp] > (int) s[sp + 1]; }
+                                case IF_ICMPLE -> { sp -= 2; jump = (int) s[sp] <= (int) s[sp + 1]; }
+                                case IF_ACMPEQ -> { sp -= 2; jump = (int) s[sp] == (int) s[sp + 1]; }
+                                case IF_ACMPNE -> { sp -= 2; jump = (int) s[sp] != (int) s[sp + 1]; }
+                                case IFNULL -> jump = (int) s[--sp] == 0;
+                                case IFNONNULL -> jump = (int) s[--sp] != 0;
+                                default -> jump = true; // GOTO
+                            }
+                            if (!jump) {
+                                pc += 2;
+                            } else {
                                 int target = code[pc + 1];
+                                // a backward branch spends the quantum: the thread may be switched here
                                 if (target <= pc && --budget <= 0) {
                                     f.pc = target;
                                     f.sp = sp;
                                     break outer;
                                 }
                                 pc = target;
-                            } else {
-                                pc += 2;
                             }
-                        }
-                        case IF_ICMPEQ, IF_ICMPNE, IF_ICMPLT, IF_ICMPGE, IF_ICMPGT, IF_ICMPLE -> {
-                            sp -= 2;
-                            int a = (int) s[sp], b = (int) s[sp + 1];
-                            boolean jump = switch (code[pc]) {
-                                case IF_ICMPEQ -> a == b;
-                                case IF_ICMPNE -> a != b;
-                                case IF_ICMPLT -> a < b;
-                                case IF_ICMPGE -> a >= b;
-                                case IF_ICMPGT -> a > b;
-                                default -> a <= b;
-                            };
-                            if (jump) {
-                                int target = code[pc + 1];
-                                if (target <= pc && --budget <= 0) {
-                                    f.pc = target;
-                                    f.sp = sp;
-                                    break outer;
-                                }
-                                pc = target;
-                            } else {
-                                pc += 2;
-                            }
-                        }
-                        case IF_ACMPEQ, IF_ACMPNE -> {
-                            sp -= 2;
-                            boolean eq = (int) s[sp] == (int) s[sp + 1];
-                            if (eq == (code[pc] == IF_ACMPEQ)) {
-                                int target = code[pc + 1];
-                                if (target <= pc && --budget <= 0) {
-                                    f.pc = target;
-                                    f.sp = sp;
-                                    break outer;
-                                }
-                                pc = target;
-                            } else {
-                                pc += 2;
-                            }
-                        }
-                        case IFNULL, IFNONNULL -> {
-                            boolean isNull = (int) s[--sp] == 0;
-                            if (isNull == (code[pc] == IFNULL)) {
-                                int target = code[pc + 1];
-                                if (target <= pc && --budget <= 0) {
-                                    f.pc = target;
-                                    f.sp = sp;
-                                    break outer;
-                                }
-                                pc = target;
-                            } else {
-                                pc += 2;
-                            }
-                        }
-                        case GOTO -> {
-                            int target = code[pc + 1];
-                            if (target <= pc && --budget <= 0) {
-                                f.pc = target;
-                                f.sp = sp;
-                                break outer;
-                            }
-                            pc = target;
                         }
                         case TABLESWITCH -> {
                             int[] table = mc.switches[code[pc + 1]];

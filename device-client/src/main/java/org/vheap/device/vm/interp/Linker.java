@@ -99,6 +99,11 @@ public final class Linker {
             throw new JavaError("java/lang/StackOverflowError", null);
         }
         caller.sp = base;
+        enterFrame(t, m, code, base, lock, VmThread.RETURN_NORMAL);
+    }
+
+    /** Makes the next frame current: locals from {@code base}, an empty operand stack, pc 0. */
+    private static void enterFrame(VmThread t, VmMethod m, MethodCode code, int base, int lock, int onReturn) {
         Frame f = t.frames[t.depth++];
         f.method = m;
         f.code = code;
@@ -106,7 +111,7 @@ public final class Linker {
         f.bp = base;
         f.sp = base + code.maxLocals;
         f.lockedMonitor = lock;
-        f.onReturn = VmThread.RETURN_NORMAL;
+        f.onReturn = onReturn;
     }
 
     /**
@@ -128,14 +133,7 @@ public final class Linker {
             lock = m.isStatic() ? m.owner().mirror() : (int) args[0];
             vm.scheduler().enter(t, lock); // VM-pushed frames run uncontended (boot, clinit, thread start)
         }
-        Frame f = t.frames[t.depth++];
-        f.method = m;
-        f.code = code;
-        f.pc = 0;
-        f.bp = base;
-        f.sp = base + code.maxLocals;
-        f.lockedMonitor = lock;
-        f.onReturn = onReturn;
+        enterFrame(t, m, code, base, lock, onReturn);
     }
 
     /** Returns from the current frame with a result of {@code size} slots on its operand stack. */

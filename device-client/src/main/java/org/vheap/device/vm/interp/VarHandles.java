@@ -248,13 +248,11 @@ public final class VarHandles {
     }
 
     private static VmField field(VmClass c, String name) {
-        for (VmClass k = c; k != null; k = k.superclass()) {
-            VmField f = k.declaredField(name);
-            if (f != null) {
-                return f;
-            }
+        VmField f = c.fieldInHierarchy(name);
+        if (f == null) {
+            throw new IllegalStateException(c + " has no field " + name);
         }
-        throw new IllegalStateException(c + " has no field " + name);
+        return f;
     }
 
     private long read(long address, char type) {

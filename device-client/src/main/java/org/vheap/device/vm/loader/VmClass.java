@@ -152,6 +152,17 @@ public final class VmClass {
         return fieldByName.get(fieldName);
     }
 
+    /** A field declared by this class or a superclass (not by interfaces), or null. */
+    public VmField fieldInHierarchy(String fieldName) {
+        for (VmClass k = this; k != null; k = k.superclass) {
+            VmField f = k.fieldByName.get(fieldName);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     /** Bytes of an instance, header included. */
     public int instanceBytes() {
         return instanceBytes;
