@@ -257,7 +257,6 @@ public final class VmLauncher {
             int ex = t.uncaught;
             vm.console().err().print("\nException: " + vm.classOf(ex).javaName()
                     + " thrown from the UncaughtExceptionHandler in thread \"" + threadName(t) + "\"\n");
-            debugTrace(ex);
         }
         t.uncaught = 0;
         if (phase < 2) {
@@ -275,21 +274,6 @@ public final class VmLauncher {
 
     private String threadName(VmThread t) {
         return vm.hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
-    }
-
-    /** With -Dvheap.debug=true, the VM-side view of an exception (class, message, frames) on the console. */
-    private void debugTrace(int ex) {
-        if (!Boolean.getBoolean("vheap.debug")) {
-            return;
-        }
-        vm.console().err().println("  vheap.debug: " + describe(ex));
-        VmClass tc = vm.classes().load("java/lang/Throwable");
-        int backtrace = vm.getIntField(ex, tc.declaredField("backtrace"));
-        int depth = vm.getIntField(ex, tc.declaredField("depth"));
-        for (int i = 0; i < depth; i++) {
-            var e = interpreter.throwsHelper().stackEntry(backtrace, i);
-            vm.console().err().println("    at " + e.method() + " line " + e.line());
-        }
     }
 
     private void shutdown() {

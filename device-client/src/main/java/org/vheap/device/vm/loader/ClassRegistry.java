@@ -3,12 +3,10 @@ package org.vheap.device.vm.loader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
@@ -540,19 +538,5 @@ public final class ClassRegistry {
     public static VmMethod select(VmClass receiver, String key) {
         Integer slot = receiver.vtableIndex.get(key);
         return slot == null ? null : receiver.vtable[slot];
-    }
-
-    /** For diagnostics: a snapshot of loaded class names. */
-    public Map<Integer, String> names() {
-        Map<Integer, String> m = new LinkedHashMap<>();
-        for (int i = 1; i < byId.size(); i++) {
-            m.put(i, byId.get(i).name);
-        }
-        return m;
-    }
-
-    /** Consumer hook type used by callers that want every class. */
-    public void forEach(Consumer<VmClass> each) {
-        classes().forEach(each);
     }
 }

@@ -1,0 +1,23 @@
+/**
+ * The device VM: runs unmodified Java 17 programs, and the JDK's own library, by interpreting their bytecode
+ * over an app's virtual heap.
+ *
+ * <ul>
+ *   <li>{@code loader}: class files (ASM) from the host JDK's {@code jrt:/}, the class path or synthesis;
+ *       classes, fields, methods, vtables and resolution as the VM sees them (JVMS 5).</li>
+ *   <li>{@code interp}: the interpreter loop over prepared code, linking and quickening, class initialization,
+ *       exceptions and stack traces, stack maps for the collector, invokedynamic call sites, VarHandles.</li>
+ *   <li>{@code indy}: synthesizes an ordinary class for each invokedynamic site javac emits.</li>
+ *   <li>{@code heap}: the one heap format ({@code ObjectLayout}), allocation, the collector; {@code heap.paging}:
+ *       the seed's cache of lines (cache table, frames, barriers, eviction, flushing).</li>
+ *   <li>{@code thread}: green threads, frames, the scheduler and monitors.</li>
+ *   <li>{@code natives}: substitutions for the JDK's native methods (one class per JDK area).</li>
+ * </ul>
+ *
+ * <p>{@link org.vheap.device.vm.Vm} holds one app's VM (heap, classes, strings, threads, console);
+ * {@link org.vheap.device.vm.VmLauncher} boots the library and runs a main class, scheduling green threads and
+ * collecting garbage at safepoints (every thread between instructions, its frames saved). Host objects
+ * ({@code VmClass}, prepared code, analyses) are caches rebuilt from class bytes; objects, arrays, statics and
+ * strings live in the virtual heap, named by references that never point into host memory.
+ */
+package org.vheap.device.vm;
