@@ -51,6 +51,42 @@ class LauncherEndToEndTest {
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
+    private Path compileSample(String name) throws Exception {
+        Path classes = work.resolve("classes");
+        Files.createDirectories(classes);
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d",
+                classes.toString(), ROOT.resolve("samples").resolve(name + ".java").toString());
+        assertThat(rc).isZero();
+        return classes;
+    }
+
+    /** The launcher says on stderr when it builds a module first (sources newer than the last build). */
+    private static String withoutBuildNotice(String output) {
+        return output.replaceAll("(?m)^vheap: building .*\\R", "");
+    }
+
+    private String hotspot(Path classes, String mainClass, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classes.toString(), mainClass));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void aDeviceRunsAProgramOnTheInMemoryStoreThroughTheLauncher() throws Exception {
+        Path classes = compileSample("Counter");
+        Result r = vheap("device", "run", "--app", "counter", "--store", "memory", classes.toString(), "Counter", "3", "1");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(withoutBuildNotice(r.output())).isEqualTo(hotspot(classes, "Counter", "3", "1"));
+
+        Result usage = vheap("device", "run", "--app", "counter", classes.toString(), "Counter");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(withoutBuildNotice(usage.output()).strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT or --store memory");
+    }
+
     @Test
     void theDemoRunsTheStoreRoundTrip() throws Exception {
         Result r = vheap("demo", "--data", work.resolve("data").toString());
@@ -86,6 +122,15 @@ class LauncherEndToEndTest {
             Result missing = vheap("checkpoints", "--app", "nothing-here", "--server", "127.0.0.1:" + port);
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.output().strip()).isEqualTo("vheap checkpoints: NOT_FOUND: no app named 'nothing-here'");
+
+            // a device paging an app's heap through this server prints what HotSpot prints
+            Path classes = compileSample("BigData");
+            String expected = hotspot(classes, "BigData", "1", "2");
+            Result device = vheap("device", "run", "--app", "big", "--server", "127.0.0.1:" + port, "--memory", "256k",
+                    classes.toString(), "BigData", "1", "2");
+            assertThat(device.exit()).as(device.output()).isZero();
+            assertThat(withoutBuildNotice(device.output())).isEqualTo(expected);
+            assertThat(vheap("apps", "--server", "127.0.0.1:" + port).output()).contains("big ");
         } finally {
             server.toHandle().destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
