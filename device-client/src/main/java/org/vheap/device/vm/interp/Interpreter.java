@@ -418,50 +418,36 @@ public final class Interpreter {
                             // the instruction was rewritten into its quick form: execute it now
                         }
                         // ---- calls (quick) ----
-                        case Ops.INVOKEDIRECT_Q -> {
-                            VmMethod m = (VmMethod) refs[code[pc + 1]];
-                            if (!m.isStatic() && (int) s[sp - m.argSlots()] == 0) {
-                                throw npe();
-                            }
-                            f.pc = pc;
-                            f.sp = sp;
-                            linker.invoke(t, m);
-                            if (--budget <= 0) {
-                                break outer;
-                            }
-                            continue outer;
-                        }
-                        case Ops.INVOKEVIRTUAL_Q -> {
-                            VmMethod resolved = (VmMethod) refs[code[pc + 1]];
-                            int receiver = (int) s[sp - resolved.argSlots()];
-                            if (receiver == 0) {
-                                throw npe();
-                            }
-                            VmMethod m = vm.classOf(receiver).vtable()[code[pc + 2]];
-                            f.pc = pc;
-                            f.sp = sp;
-                            linker.invoke(t, m);
-                            if (--budget <= 0) {
-                                break outer;
-                            }
-                            continue outer;
-                        }
-                        case Ops.INVOKEINTERFACE_Q -> {
-                            InterfaceSite site = (InterfaceSite) refs[code[pc + 1]];
-                            int receiver = (int) s[sp - site.resolved.argSlots()];
-                            if (receiver == 0) {
-                                throw npe();
-                            }
-                            VmClass rc = vm.classOf(receiver);
+                        case Ops.INVOKEDIRECT_Q, Ops.INVOKEVIRTUAL_Q, Ops.INVOKEINTERFACE_Q -> {
                             VmMethod m;
-                            if (rc == site.lastReceiver) {
-                                m = site.lastTarget;
-                            } else {
-                                m = linker.selectInterface(site, rc);
+                            switch (code[pc]) {
+                                case Ops.INVOKEDIRECT_Q -> {
+                                    m = (VmMethod) refs[code[pc + 1]];
+                                    if (!m.isStatic() && (int) s[sp - m.argSlots()] == 0) {
+                                        throw npe();
+                                    }
+                                }
+                                case Ops.INVOKEVIRTUAL_Q -> {
+                                    int receiver = (int) s[sp - ((VmMethod) refs[code[pc + 1]]).argSlots()];
+                                    if (receiver == 0) {
+                                        throw npe();
+                                    }
+                                    m = vm.classOf(receiver).vtable()[code[pc + 2]];
+                                }
+                                default -> {
+                                    InterfaceSite site = (InterfaceSite) refs[code[pc + 1]];
+                                    int receiver = (int) s[sp - site.resolved.argSlots()];
+                                    if (receiver == 0) {
+                                        throw npe();
+                                    }
+                                    VmClass rc = vm.classOf(receiver);
+                                    m = rc == site.lastReceiver ? site.lastTarget : linker.selectInterface(site, rc);
+                                }
                             }
                             f.pc = pc;
                             f.sp = sp;
                             linker.invoke(t, m);
+                            // a call spends the quantum: the thread may be switched here
                             if (--budget <= 0) {
                                 break outer;
                             }
