@@ -100,9 +100,8 @@ public final class ClassRegistry {
                     Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_ABSTRACT, null, null, "java.base", null,
                     descriptor, Set.of());
             c.bootstrap = true;
-            register(c);
+            publish(c, null);
             primitives.put(descriptor, c);
-            listener.defined(c, null);
         }
         return c;
     }
@@ -141,13 +140,14 @@ public final class ClassRegistry {
             throw new JavaError("java/lang/ClassCircularityError", internalName.replace('/', '.'));
         }
         try {
-            byte[] bytes = synthesized.remove(internalName);
+            byte[] bytes = synthesized.get(internalName);
             ClassSource.Found found = bytes != null ? new ClassSource.Found(bytes, null, true) : source.find(internalName);
             if (found == null) {
                 throw JavaError.noClassDefFound(internalName);
             }
             VmClass defined = define(internalName, found);
             defined.hidden = bytes != null;
+            synthesized.remove(internalName);
             return defined;
         } finally {
             loading.remove(internalName);
@@ -167,8 +167,7 @@ public final class ClassRegistry {
         c.vtable = object.vtable;
         c.vtableIndex = object.vtableIndex;
         c.instanceBytes = ObjectLayout.ARRAY_BASE_OFFSET;
-        register(c);
-        listener.defined(c, null);
+        publish(c, null);
         return c;
     }
 
@@ -221,8 +220,7 @@ public final class ClassRegistry {
         }
         layoutFields(c);
         linkMethods(c);
-        register(c);
-        listener.defined(c, bytes);
+        publish(c, bytes);
         return c;
     }
 
@@ -431,9 +429,20 @@ public final class ClassRegistry {
         return chosen;
     }
 
-    private void register(VmClass c) {
+    /**
+     * Enters a linked class in the table and tells the listener (which makes its mirror). If the listener
+     * fails (the heap is full), the class is taken out again, so a retry loads it afresh.
+     */
+    private void publish(VmClass c, byte[] bytes) {
         byId.add(c);
         byName.put(c.name, c);
+        try {
+            listener.defined(c, bytes);
+        } catch (RuntimeException e) {
+            byId.remove(byId.size() - 1);
+            byName.remove(c.name);
+            throw e;
+        }
     }
 
     /**
