@@ -52,6 +52,10 @@ public final class Vm {
     private Integer exitStatus;
     private int outOfMemory;
     private boolean collectionRequested;
+    private VmThread failedThread;
+    private int failedPc;
+    private int failedDepth;
+    private long failedAfter;
     private long collections;
 
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
@@ -307,10 +311,18 @@ public final class Vm {
      * An allocation of {@code bytes} failed: true when a collection has just run and did not make room (the
      * app gets OutOfMemoryError), false when a collection should run at the next safepoint first.
      */
-    public boolean collectionFailed(long bytes) {
-        if (collections > 0 && allocator.bytesSinceCollection() == 0) {
+    public boolean collectionFailed(VmThread t, int pc) {
+        // the same instruction of the same thread failing again just after the collection it asked for:
+        // the collection could not make room (an instruction that allocates several objects retries whole)
+        boolean again = t == failedThread && pc == failedPc && t.depth == failedDepth && collections == failedAfter + 1;
+        if (again) {
+            failedThread = null;
             return true;
         }
+        failedThread = t;
+        failedPc = pc;
+        failedDepth = t.depth;
+        failedAfter = collections;
         collectionRequested = true;
         return false;
     }

@@ -177,6 +177,7 @@ public final class VmLauncher {
                 throw new IllegalStateException("the main thread blocked while booting the library (" + what + ")");
             }
             interpreter.run(mainThread, Integer.MAX_VALUE);
+            maybeCollect(); // an allocation may have asked for a collection
         }
         if (mainThread.uncaught != 0) {
             int ex = mainThread.uncaught;

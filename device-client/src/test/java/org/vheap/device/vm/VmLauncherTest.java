@@ -82,6 +82,26 @@ class VmLauncherTest {
     }
 
     @Test
+    void anInstructionAllocatingManyObjectsGetsOutOfMemoryErrorRatherThanRetryingForever() throws Exception {
+        Path classes = TestVms.compile(Map.of("Multi.java", """
+                public class Multi {
+                    public static void main(String[] args) {
+                        try {
+                            int[][] grid = new int[100][1 << 16];
+                            System.out.println(grid.length);
+                        } catch (OutOfMemoryError e) {
+                            System.out.println("caught " + e.getMessage());
+                        }
+                    }
+                }
+                """));
+        // 100 arrays of 256 KiB: the first dozens fit in 8 MiB, the instruction as a whole never does
+        TestVms.Outcome o = TestVms.run(classes, "Multi", NO_INDY, 8L << 20);
+        assertThat(o.out()).isEqualTo("caught Java heap space\n");
+        assertThat(o.collections()).isPositive();
+    }
+
+    @Test
     void aMalformedClassFileIsAClassFormatErrorInTheApp() throws Exception {
         Path classes = TestVms.compile(Map.of("Uses.java", """
                 public class Uses {

@@ -52,6 +52,7 @@ public final class Interpreter {
         int budget = quantum;
         long count = 0;
         t.yieldNow = false;
+        t.blockedIn = 0;
         outer:
         while (t.depth > 0 && t.state == ThreadState.RUNNABLE && !t.yieldNow && vm.exitStatus() == null) {
             if (t.pendingException != 0) {
@@ -61,6 +62,7 @@ public final class Interpreter {
                 continue;
             }
             Frame f = t.frames[t.depth - 1];
+            f.afterCall = false;
             MethodCode mc = (MethodCode) f.code;
             int[] code = mc.code;
             Object[] refs = mc.refs;
@@ -544,7 +546,7 @@ public final class Interpreter {
                 // put the instruction back: the VM collects at the next safepoint and it runs again
                 f.pc = opPc;
                 f.sp = opSp;
-                if (vm.collectionFailed(e.bytes())) {
+                if (vm.collectionFailed(t, opPc)) {
                     throwsHelper.unwind(t, vm.outOfMemory());
                     continue;
                 }

@@ -23,6 +23,7 @@ import org.vheap.device.vm.natives.NativeMethod;
 import org.vheap.device.vm.natives.Natives;
 import org.vheap.device.vm.thread.DeferredCall;
 import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
@@ -131,7 +132,11 @@ public final class Linker {
         int lock = 0;
         if (m.isSynchronized()) {
             lock = m.isStatic() ? m.owner().mirror() : (int) args[0];
-            vm.scheduler().enter(t, lock); // VM-pushed frames run uncontended (boot, clinit, thread start)
+            if (!vm.scheduler().enter(t, lock)) {
+                // taken (e.g. a synchronized run() pushed while the starter holds the Thread in start()):
+                // the thread waits, and takes the monitor before it runs this frame, as after Object.wait
+                t.savedMonitorCount = 1;
+            }
         }
         enterFrame(t, m, code, base, lock, onReturn);
     }
@@ -190,7 +195,15 @@ public final class Linker {
             m.nativeImpl = nm;
         }
         int base = caller.sp - m.argSlots();
-        long r = nm.invoke(t, t.slots, base);
+        long r;
+        try {
+            r = nm.invoke(t, t.slots, base);
+        } catch (RuntimeException e) {
+            // the call did not happen: nothing it asked for may run later
+            t.deferred.clear();
+            t.deferredInit.clear();
+            throw e;
+        }
         char rt = m.returnType();
         caller.sp = base;
         if (rt == 'J' || rt == 'D') {
@@ -207,6 +220,7 @@ public final class Linker {
             caller.sp += 1;
         }
         caller.pc += 3;
+        caller.afterCall = !t.deferred.isEmpty() || !t.deferredInit.isEmpty() || t.state != ThreadState.RUNNABLE;
         // frames run last-pushed first: the calls go below the class initializers they may need
         if (!t.deferred.isEmpty()) {
             List<DeferredCall> calls = List.copyOf(t.deferred);
@@ -259,6 +273,24 @@ public final class Linker {
         if (sup != null && sup.initState == VmClass.InitState.ERRONEOUS) {
             throw new JavaError("java/lang/NoClassDefFoundError", "Could not initialize class " + sup.javaName(), sup.initError);
         }
+        int depthBefore = t.depth;
+        try {
+            return startInitialization(t, c, sup, superReady);
+        } catch (RuntimeException e) {
+            // nothing may stay half-started (a full heap, a stack overflow): the next attempt starts again
+            for (int d = depthBefore; d < t.depth; d++) {
+                t.clinitOf[d] = null;
+            }
+            t.depth = depthBefore;
+            if (c.initThread == t && c.initState != VmClass.InitState.ERRONEOUS) {
+                c.initState = VmClass.InitState.LINKED;
+                c.initThread = null;
+            }
+            throw e;
+        }
+    }
+
+    private boolean startInitialization(VmThread t, VmClass c, VmClass sup, boolean superReady) {
         VmMethod clinit = c.declaredMethod("<clinit>", "()V");
         c.initState = VmClass.InitState.INITIALIZING;
         c.initThread = t;

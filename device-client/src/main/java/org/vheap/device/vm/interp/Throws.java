@@ -179,7 +179,7 @@ public final class Throws {
             if (f.method.owner().isHidden()) {
                 continue;
             }
-            trace.add(((long) f.method.id() << 32) | (f.pc & 0xFFFFFFFFL));
+            trace.add(((long) f.method.id() << 32) | (f.faultPc() & 0xFFFFFFFFL));
         }
         int backtrace = vm.newArray(vm.classes().load("[J"), trace.size());
         for (int k = 0; k < trace.size(); k++) {
@@ -222,11 +222,13 @@ public final class Throws {
             Frame f = t.frames[t.depth - 1];
             MethodCode mc = (MethodCode) f.code;
             int[] h = mc.handlers;
+            int pc = f.faultPc();
             for (int k = 0; k < h.length; k += 4) {
-                if (f.pc >= h[k] && f.pc < h[k + 1] && (h[k + 3] < 0 || catches(mc, h[k + 3], exClass))) {
+                if (pc >= h[k] && pc < h[k + 1] && (h[k + 3] < 0 || catches(mc, h[k + 3], exClass))) {
                     f.sp = f.bp + mc.maxLocals;
                     t.slots[f.sp++] = ex;
                     f.pc = h[k + 2];
+                    f.afterCall = false;
                     return;
                 }
             }

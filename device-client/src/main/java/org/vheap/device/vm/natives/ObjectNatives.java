@@ -37,8 +37,7 @@ final class ObjectNatives {
             if (millis < 0) {
                 throw new JavaError("java/lang/IllegalArgumentException", "timeout value is negative");
             }
-            if (t.interrupted) {
-                t.interrupted = false;
+            if (ThreadNatives.takeInterrupt(vm, t)) {
                 throw new JavaError("java/lang/InterruptedException", null);
             }
             if (!vm.scheduler().await(t, (int) s[b], millis * 1_000_000L)) {

@@ -46,6 +46,7 @@ final class ThreadNatives {
             if (millis == 0) {
                 t.yieldNow = true;
             } else {
+                t.blockedIn = VmThread.IN_SLEEP;
                 vm.scheduler().sleep(t, millis * 1_000_000L);
             }
             return 0;
@@ -82,15 +83,17 @@ final class ThreadNatives {
                 boolean waiting = other.state == ThreadState.WAITING || other.state == ThreadState.TIMED_WAITING;
                 if (waiting && other.monitorObject != 0 && other.savedMonitorCount > 0) {
                     // in Object.wait: wake it with InterruptedException once it has its monitor back
+                    int ex = throwsHelper.create(other, new JavaError("java/lang/InterruptedException", null));
                     vm.scheduler().wake(other);
                     vm.putByteField(other.javaThread, vm.field(th, "interrupted"), (byte) 0);
-                    other.pendingException = throwsHelper.create(other, new JavaError("java/lang/InterruptedException", null));
-                } else if (waiting) {
+                    other.pendingException = ex;
+                } else if (waiting && other.blockedIn == VmThread.IN_SLEEP) {
+                    int ex = throwsHelper.create(other, new JavaError("java/lang/InterruptedException", "sleep interrupted"));
                     vm.scheduler().wake(other);
-                    if (other.top().method.name().equals("sleep")) {
-                        vm.putByteField(other.javaThread, vm.field(th, "interrupted"), (byte) 0);
-                        other.pendingException = throwsHelper.create(other, new JavaError("java/lang/InterruptedException", "sleep interrupted"));
-                    }
+                    vm.putByteField(other.javaThread, vm.field(th, "interrupted"), (byte) 0);
+                    other.pendingException = ex;
+                } else if (waiting && other.blockedIn == VmThread.IN_PARK) {
+                    vm.scheduler().wake(other); // park returns; the interrupt status stays set
                 }
             }
             return 0;
@@ -98,7 +101,7 @@ final class ThreadNatives {
     }
 
     /** Reads and clears the thread's interrupt status (the Java field, as HotSpot does). */
-    private static boolean takeInterrupt(Vm vm, VmThread t) {
+    static boolean takeInterrupt(Vm vm, VmThread t) {
         VmField f = vm.field("java/lang/Thread", "interrupted");
         if (vm.getByteField(t.javaThread, f) != 0) {
             vm.putByteField(t.javaThread, f, (byte) 0);

@@ -7,6 +7,7 @@ import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.thread.ThreadState;
+import org.vheap.device.vm.thread.VmThread;
 
 /**
  * jdk.internal.misc.Unsafe over the virtual heap: an (object, offset) pair is the object's virtual address
@@ -136,9 +137,10 @@ final class UnsafeNatives {
                 t.permit = false;
                 return 0;
             }
-            if (t.interrupted) {
+            if (vm.getByteField(t.javaThread, vm.field("java/lang/Thread", "interrupted")) != 0) {
                 return 0;
             }
+            t.blockedIn = VmThread.IN_PARK;
             if (time == 0 && !absolute) {
                 t.state = ThreadState.WAITING;
             } else {

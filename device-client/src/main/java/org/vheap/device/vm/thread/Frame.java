@@ -18,4 +18,15 @@ public final class Frame {
     public int lockedMonitor;
     /** What the thread does when this frame returns (see {@link VmThread}'s continuation kinds). */
     public int onReturn;
+    /**
+     * The frame's pc is already past a native call whose effects are not over (the thread blocked in it, or it
+     * left frames to run first): an exception arriving now belongs to the call, 3 slots back, for handler ranges
+     * and stack traces. Cleared when the frame runs again.
+     */
+    public boolean afterCall;
+
+    /** The pc of the instruction an exception arriving now belongs to. */
+    public int faultPc() {
+        return afterCall ? pc - 3 : pc;
+    }
 }

@@ -44,7 +44,10 @@ public final class VmThread {
     public int monitorObject;
     /** Recursion count to restore when re-entering a monitor after wait. */
     public int savedMonitorCount;
-    public boolean interrupted;
+    /** Why the thread is waiting: {@link #IN_SLEEP}, {@link #IN_PARK}, or 0 (a monitor wait or running). */
+    public int blockedIn;
+    public static final int IN_SLEEP = 1;
+    public static final int IN_PARK = 2;
     /** Set by Object.notify: the waiter was notified (rather than timed out or interrupted). */
     public boolean notified;
     /** A Java exception waiting to be thrown in this thread when it next runs (a heap reference), or 0. */
