@@ -14,6 +14,7 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
@@ -372,13 +373,7 @@ public final class Vm {
     public int box(char type, long raw) {
         VmClass w = wrapperClass(type);
         int obj = newObject(w);
-        long a = ObjectLayout.address(obj) + w.declaredField("value").offset();
-        switch (type) {
-            case 'J', 'D' -> memory.putLong(a, raw);
-            case 'Z', 'B' -> memory.putByte(a, (byte) raw);
-            case 'C', 'S' -> memory.putShort(a, (short) raw);
-            default -> memory.putInt(a, (int) raw);
-        }
+        TypedAccess.write(memory, ObjectLayout.address(obj) + w.declaredField("value").offset(), type, raw);
         return obj;
     }
 
@@ -405,14 +400,7 @@ public final class Vm {
         if (from == 0) {
             throw new JavaError("java/lang/IllegalArgumentException", "argument type mismatch");
         }
-        long a = ObjectLayout.address(ref) + c.declaredField("value").offset();
-        long v = switch (from) {
-            case 'J', 'D' -> memory.getLong(a);
-            case 'Z', 'B' -> memory.getByte(a);
-            case 'C' -> memory.getChar(a);
-            case 'S' -> memory.getShort(a);
-            default -> memory.getInt(a);
-        };
+        long v = TypedAccess.read(memory, ObjectLayout.address(ref) + c.declaredField("value").offset(), from);
         if (from == type) {
             return v;
         }

@@ -14,6 +14,7 @@ import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.MethodNames;
 import org.vheap.device.vm.loader.VmClass;
@@ -555,21 +556,13 @@ public final class Linker {
         long[] s = t.slots;
         long a = ObjectLayout.address(f.owner().mirror()) + f.offset();
         char type = f.type();
+        int size = type == 'J' || type == 'D' ? 2 : 1;
         if (get) {
-            switch (type) {
-                case 'J', 'D' -> { s[fr.sp] = mem.getLong(a); fr.sp += 2; }
-                case 'B', 'Z' -> s[fr.sp++] = mem.getByte(a);
-                case 'C' -> s[fr.sp++] = mem.getChar(a);
-                case 'S' -> s[fr.sp++] = mem.getShort(a);
-                default -> s[fr.sp++] = mem.getInt(a);
-            }
+            s[fr.sp] = TypedAccess.read(mem, a, type);
+            fr.sp += size;
         } else {
-            switch (type) {
-                case 'J', 'D' -> { fr.sp -= 2; mem.putLong(a, s[fr.sp]); }
-                case 'B', 'Z' -> mem.putByte(a, (byte) s[--fr.sp]);
-                case 'C', 'S' -> mem.putShort(a, (short) s[--fr.sp]);
-                default -> mem.putInt(a, (int) s[--fr.sp]);
-            }
+            fr.sp -= size;
+            TypedAccess.write(mem, a, type, s[fr.sp]);
         }
         fr.pc += 3;
     }

@@ -7,6 +7,7 @@ import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.thread.Frame;
@@ -256,23 +257,12 @@ public final class VarHandles {
     }
 
     private long read(long address, char type) {
-        return switch (type) {
-            case 'J', 'D' -> mem.getLong(address);
-            case 'Z' -> mem.getByte(address) & 1;
-            case 'B' -> mem.getByte(address);
-            case 'C' -> mem.getChar(address);
-            case 'S' -> mem.getShort(address);
-            default -> mem.getInt(address);
-        };
+        long v = TypedAccess.read(mem, address, type);
+        return type == 'Z' ? v & 1 : v;
     }
 
     private void write(long address, char type, long value) {
-        switch (type) {
-            case 'J', 'D' -> mem.putLong(address, value);
-            case 'Z', 'B' -> mem.putByte(address, (byte) value);
-            case 'C', 'S' -> mem.putShort(address, (short) value);
-            default -> mem.putInt(address, (int) value);
-        }
+        TypedAccess.write(mem, address, type, value);
     }
 
     private static long normalize(long slot, char type) {
