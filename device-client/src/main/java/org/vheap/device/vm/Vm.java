@@ -306,6 +306,22 @@ public final class Vm {
             visitor.accept(obj);
         }
         visitor.accept(outOfMemory);
+        for (int ref : HeapHeader.roots(memory)) {
+            visitor.accept(ref);
+        }
+    }
+
+    /**
+     * Writes the heap header (line 0) for the current state: the VM's own tables in the heap. At a safepoint;
+     * when the heap is too full for the tables, the previous header stays and false is returned.
+     */
+    public boolean writeHeapHeader() {
+        try {
+            HeapHeader.write(this);
+            return true;
+        } catch (HeapExhausted full) {
+            return false;
+        }
     }
 
     /**

@@ -84,6 +84,7 @@ public final class VmLauncher {
         if (vm.exitStatus() == null) {
             shutdown();
         }
+        vm.writeHeapHeader();
         // as a process reports it: the low eight bits of the status
         return (vm.exitStatus() != null ? vm.exitStatus() : mainDiedOfException ? 1 : 0) & 0xFF;
     }
@@ -153,6 +154,7 @@ public final class VmLauncher {
         });
         liveAfterLastCollection = r.liveBytes();
         vm.collected();
+        vm.writeHeapHeader();
     }
 
     private void initialize(VmClass c) {

@@ -26,7 +26,8 @@ final class TestVms {
     }
 
     /** What a program printed and returned. */
-    record Outcome(int exit, String out, String err, long collections, long heapInUse) {
+    record Outcome(int exit, String out, String err, long collections, long heapInUse,
+                   List<HeapHeader.ClassEntry> headerClasses, boolean headerTopCurrent) {
     }
 
     /** Compiles {@code sources} (file name to text) into a fresh directory. */
@@ -66,7 +67,8 @@ final class TestVms {
                     System::currentTimeMillis);
             int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
             return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                    vm.collections(), vm.allocator().bytesInUse());
+                    vm.collections(), vm.allocator().bytesInUse(), HeapHeader.readClasses(memory, vm),
+                    HeapHeader.top(memory) == vm.allocator().top());
         }
     }
 }

@@ -28,6 +28,16 @@ class VmLauncherTest {
         assertThat(o.err()).isEmpty();
         assertThat(o.out()).isEqualTo("Hello, device\n5050\n");
         assertThat(o.exit()).isZero();
+
+        // the VM's own tables are in the heap: line 0 names every class, with its class file's hash and mirror
+        HeapHeader.ClassEntry hello = o.headerClasses().stream().filter(e -> e.name().equals("Hello")).findFirst().orElseThrow();
+        assertThat(hello.sha256()).isEqualTo(org.vheap.device.store.BlobHash.digest(
+                java.nio.file.Files.readAllBytes(classes.resolve("Hello.class"))).bytes());
+        assertThat(hello.mirror()).isNotZero();
+        assertThat(hello.initState()).isEqualTo(org.vheap.device.vm.loader.VmClass.InitState.INITIALIZED.ordinal());
+        assertThat(o.headerClasses()).extracting(HeapHeader.ClassEntry::name).contains("java/lang/String", "[I", "int");
+        assertThat(o.headerClasses().stream().filter(e -> e.name().equals("int")).findFirst().orElseThrow().sha256()).isNull();
+        assertThat(o.headerTopCurrent()).isTrue();
     }
 
     @Test

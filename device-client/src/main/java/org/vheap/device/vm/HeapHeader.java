@@ -1,0 +1,117 @@
+package org.vheap.device.vm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.loader.VmClass;
+
+/**
+ * Line 0 of every heap: what a VM needs, besides the objects, to carry on with the heap — the VM's own data
+ * for the app, kept in the virtual heap (the seed's "heap is the truth"). Written at safepoints (after each
+ * collection and when the app ends), so the lines a checkpoint commits carry it.
+ *
+ * <pre>
+ * offset  size  field
+ *      0     8  magic "VHEAP001"
+ *      8     4  format version (1)
+ *     12     4  number of classes in the table
+ *     16     8  allocation pointer (the first never-allocated address)
+ *     24     4  String[] class names (internal names, by class id; element 0 unused)
+ *     28     4  byte[][] SHA-256 of each class file in the system segment (null: array, primitive)
+ *     32     4  Class[] the mirrors (which hold the statics)
+ *     36     4  byte[] initialization states (VmClass.InitState ordinals)
+ *     40     4  String[] the interned strings
+ * </pre>
+ * The tables are ordinary heap arrays, so they are reached, paged and collected like any object; the header's
+ * references are roots of the collector.
+ */
+public final class HeapHeader {
+    public static final long MAGIC = 0x5648454150303031L; // "VHEAP001"
+    public static final int VERSION = 1;
+    private static final int CLASS_COUNT = 12;
+    private static final int TOP = 16;
+    private static final int NAMES = 24;
+    private static final int HASHES = 28;
+    private static final int MIRRORS = 32;
+    private static final int STATES = 36;
+    private static final int INTERNED = 40;
+
+    private HeapHeader() {
+    }
+
+    /** Writes the header and the tables for the VM's current state. Runs at a safepoint. */
+    static void write(Vm vm) {
+        HeapMemory m = vm.memory();
+        // the tables' own array classes first, so the snapshot below includes them
+        VmClass stringArray = vm.classes().load("[Ljava/lang/String;");
+        VmClass byteArrays = vm.classes().load("[[B");
+        VmClass classArray = vm.classes().load("[Ljava/lang/Class;");
+        VmClass byteArray = vm.classes().load("[B");
+        List<VmClass> classes = List.copyOf(vm.classes().classes());
+        int n = classes.size() + 1;
+        int names = vm.newArray(stringArray, n);
+        int hashes = vm.newArray(byteArrays, n);
+        int mirrors = vm.newArray(classArray, n);
+        int states = vm.newArray(byteArray, n);
+        for (VmClass c : classes) {
+            int id = c.id();
+            m.putInt(Vm.elementAddress(names, id, 2), vm.intern(c.name()));
+            if (c.hash() != null) {
+                m.putInt(Vm.elementAddress(hashes, id, 2), vm.newByteArray(c.hash().bytes()));
+            }
+            m.putInt(Vm.elementAddress(mirrors, id, 2), c.mirror());
+            m.putByte(Vm.elementAddress(states, id, 0), (byte) c.initState.ordinal());
+        }
+        List<Integer> strings = new ArrayList<>(vm.internTable().values());
+        int interned = vm.newArray(stringArray, strings.size());
+        for (int i = 0; i < strings.size(); i++) {
+            m.putInt(Vm.elementAddress(interned, i, 2), strings.get(i));
+        }
+        m.putLong(0, MAGIC);
+        m.putInt(8, VERSION);
+        m.putInt(CLASS_COUNT, n - 1);
+        m.putLong(TOP, vm.allocator().top());
+        m.putInt(NAMES, names);
+        m.putInt(HASHES, hashes);
+        m.putInt(MIRRORS, mirrors);
+        m.putInt(STATES, states);
+        m.putInt(INTERNED, interned);
+    }
+
+    /** The header's table references (roots of the collector); zeros on a heap without a header yet. */
+    static int[] roots(HeapMemory m) {
+        if (m.getLong(0) != MAGIC) {
+            return new int[0];
+        }
+        return new int[] {m.getInt(NAMES), m.getInt(HASHES), m.getInt(MIRRORS), m.getInt(STATES), m.getInt(INTERNED)};
+    }
+
+    /** A class as the header records it. */
+    public record ClassEntry(int id, String name, byte[] sha256, int mirror, int initState) {
+    }
+
+    /** Reads the class table back from a heap (for resuming, inspection and tests). */
+    public static List<ClassEntry> readClasses(HeapMemory m, Vm vm) {
+        if (m.getLong(0) != MAGIC) {
+            throw new IllegalStateException("line 0 holds no vheap heap header");
+        }
+        int n = m.getInt(CLASS_COUNT);
+        int names = m.getInt(NAMES);
+        int hashes = m.getInt(HASHES);
+        int mirrors = m.getInt(MIRRORS);
+        int states = m.getInt(STATES);
+        List<ClassEntry> entries = new ArrayList<>();
+        for (int id = 1; id <= n; id++) {
+            int hash = m.getInt(Vm.elementAddress(hashes, id, 2));
+            entries.add(new ClassEntry(id, vm.hostString(m.getInt(Vm.elementAddress(names, id, 2))),
+                    hash == 0 ? null : vm.bytesOf(hash, 0, vm.arrayLength(hash)),
+                    m.getInt(Vm.elementAddress(mirrors, id, 2)), m.getByte(Vm.elementAddress(states, id, 0))));
+        }
+        return entries;
+    }
+
+    /** The allocation pointer the header recorded. */
+    public static long top(HeapMemory m) {
+        return m.getLong(TOP);
+    }
+}
