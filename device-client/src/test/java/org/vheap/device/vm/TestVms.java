@@ -57,15 +57,27 @@ final class TestVms {
 
     /** Runs a main class on the VM over an unpaged heap of at most {@code maxHeap} bytes. */
     static Outcome run(Path classes, String mainClass, CallSites.Synthesizer synthesizer, long maxHeap, String... args) {
+        return run(new ClassSource(List.of(classes)), mainClass, synthesizer, maxHeap, null, args);
+    }
+
+    /**
+     * Runs a main class with this class source; when {@code blobs} is given, the class files the VM loaded are
+     * put in it (as a device stores them in the system segment).
+     */
+    static Outcome run(ClassSource classSource, String mainClass, CallSites.Synthesizer synthesizer, long maxHeap,
+                       java.util.Map<org.vheap.device.store.BlobHash, byte[]> blobs, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         ArrayHeapMemory memory = new ArrayHeapMemory(4096);
-        try (ClassSource source = new ClassSource(List.of(classes))) {
+        try (ClassSource source = classSource) {
             Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, PARSED, console, System::nanoTime,
                     System::currentTimeMillis);
             int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
+            if (blobs != null) {
+                blobs.putAll(vm.classBlobs());
+            }
             return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                     vm.collections(), vm.allocator().bytesInUse(), HeapHeader.readClasses(memory, vm),
                     HeapHeader.top(memory) == vm.allocator().top());

@@ -3,6 +3,7 @@ package org.vheap.device.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.vm.interp.CallSites;
@@ -157,5 +158,38 @@ class VmLauncherTest {
         assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).startsWith("Exception in thread \"main\" java.lang.VerifyError: (class: Bad, method: f signature: ()I)");
         assertThat(o.err()).contains("\tat Calls.main(");
+    }
+
+    @Test
+    void aHeapsClassesCanComeFromTheStoreByTheHashesInItsHeader() throws Exception {
+        Path classes = TestVms.compile(Map.of("Again.java", """
+                public class Again {
+                    public static void main(String[] args) {
+                        System.out.println("again " + new StringBuilder("abc").reverse());
+                    }
+                }
+                """));
+        Map<org.vheap.device.store.BlobHash, byte[]> systemSegment = new java.util.HashMap<>();
+        TestVms.Outcome first = TestVms.run(new org.vheap.device.vm.loader.ClassSource(List.of(classes)), "Again", NO_INDY,
+                1L << 30, systemSegment);
+        assertThat(first.out()).isEqualTo("again cba\n");
+        // a second VM with no class path at all: every class the first one ran comes from the system segment,
+        // found by name through the header's hashes, with the bootstrap flag of the class it stands for
+        Map<String, HeapHeader.ClassEntry> byName = new java.util.HashMap<>();
+        first.headerClasses().forEach(e -> byName.put(e.name(), e));
+        java.util.Set<String> served = new java.util.HashSet<>();
+        org.vheap.device.vm.loader.ClassSource fromStore = new org.vheap.device.vm.loader.ClassSource(List.of(), name -> {
+            HeapHeader.ClassEntry e = byName.get(name);
+            if (e == null || e.sha256() == null) {
+                return null;
+            }
+            served.add(name);
+            byte[] bytes = systemSegment.get(org.vheap.device.store.BlobHash.of(e.sha256()));
+            return new org.vheap.device.vm.loader.ClassSource.Found(bytes, name.startsWith("java/") ? "java.base" : null,
+                    !name.equals("Again"));
+        });
+        TestVms.Outcome second = TestVms.run(fromStore, "Again", NO_INDY, 1L << 30, null);
+        assertThat(second.out()).isEqualTo("again cba\n");
+        assertThat(served).contains("Again", "java/lang/String", "java/lang/StringBuilder");
     }
 }

@@ -31,11 +31,29 @@ public final class ClassSource implements AutoCloseable {
 
     private static final String BOOT_PREFIX = "org/vheap/device/boot/";
 
+    /** Class bytes a heap was built with, looked up before any other source (see {@link #ClassSource(List, Pinned)}). */
+    @FunctionalInterface
+    public interface Pinned {
+        /** The class's bytes and whether it is a bootstrap class, or null when this heap never loaded it. */
+        Found find(String internalName);
+    }
+
     private final FileSystem jrt;
     private final List<Path> directories = new ArrayList<>();
     private final List<ZipFile> jars = new ArrayList<>();
+    private final Pinned pinned;
 
     public ClassSource(List<Path> classpath) {
+        this(classpath, name -> null);
+    }
+
+    /**
+     * With the classes a heap already ran pinned to their exact bytes (from the store's system segment, by
+     * the hashes in the heap header): a heap carried on by another device, whose host may have another JDK,
+     * runs the very class files it ran before. Other classes come from the usual sources.
+     */
+    public ClassSource(List<Path> classpath, Pinned pinned) {
+        this.pinned = pinned;
         this.jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
         try {
             for (Path p : classpath) {
@@ -55,6 +73,10 @@ public final class ClassSource implements AutoCloseable {
 
     /** The bytes of a class by internal name, or null when no source has it. */
     public Found find(String internalName) {
+        Found fixed = pinned.find(internalName);
+        if (fixed != null) {
+            return fixed;
+        }
         try {
             Found f = findBootstrap(internalName);
             if (f != null) {
