@@ -155,6 +155,16 @@ public final class Vm {
         return c == null || c.hash() == null ? null : classBlobs.get(c.hash());
     }
 
+    /** The green thread of a java.lang.Thread object, or null when it was never started. */
+    public VmThread threadOf(int javaThread) {
+        for (VmThread t : threads) {
+            if (t.javaThread == javaThread) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     public List<VmThread> threads() {
         return threads;
     }

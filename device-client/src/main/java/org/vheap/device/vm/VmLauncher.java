@@ -25,8 +25,6 @@ import org.vheap.device.vm.thread.VmThread;
  * (which prints {@code Exception in thread "main" ...}), then {@code Thread.exit()} runs, then joiners wake.
  */
 public final class VmLauncher {
-    private static final int STATUS_RUNNABLE = 0x0004 | 0x0001;
-    private static final int STATUS_TERMINATED = 0x0002;
     /** The heap grows by at least this much between collections. */
     static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
 
@@ -112,7 +110,7 @@ public final class VmLauncher {
         VmClass threadClass = vm.classes().load("java/lang/Thread");
         int thread = vm.newObject(threadClass);
         vm.putIntField(thread, threadClass.declaredField("priority"), 5);
-        vm.putIntField(thread, threadClass.declaredField("threadStatus"), STATUS_RUNNABLE);
+        vm.putIntField(thread, threadClass.declaredField("threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
         mainThread.javaThread = thread;
         call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
                 vm.intern("main"));
@@ -271,7 +269,7 @@ public final class VmLauncher {
             }
         }
         t.state = ThreadState.TERMINATED;
-        vm.putIntField(t.javaThread, threadClass.declaredField("threadStatus"), STATUS_TERMINATED);
+        vm.putIntField(t.javaThread, threadClass.declaredField("threadStatus"), VmThread.JAVA_STATUS_TERMINATED);
         vm.scheduler().wakeAllWaiters(t.javaThread);
     }
 

@@ -12,20 +12,7 @@ import org.vheap.device.vm.thread.VmThread;
 
 /** java.lang.Thread on green threads: start, current thread, sleep, yield, interrupt, liveness. */
 final class ThreadNatives {
-    /** Thread.threadStatus values (JVMTI thread state bits, as HotSpot sets them). */
-    static final int STATUS_RUNNABLE = 0x0004 | 0x0001;
-    static final int STATUS_TERMINATED = 0x0002;
-
     private ThreadNatives() {
-    }
-
-    static VmThread find(Vm vm, int javaThread) {
-        for (VmThread t : vm.threads()) {
-            if (t.javaThread == javaThread) {
-                return t;
-            }
-        }
-        return null;
     }
 
     static void register(Natives n, Vm vm, Linker linker, Throws throwsHelper) {
@@ -58,7 +45,7 @@ final class ThreadNatives {
             return vm.scheduler().holds(t, (int) s[b]) ? 1 : 0;
         });
         n.register(th, "isAlive", "()Z", (t, s, b) -> {
-            VmThread other = find(vm, (int) s[b]);
+            VmThread other = vm.threadOf((int) s[b]);
             return other != null && other.state != ThreadState.TERMINATED ? 1 : 0;
         });
         n.register(th, "start0", "()V", (t, s, b) -> {
@@ -69,7 +56,7 @@ final class ThreadNatives {
             nt.daemon = vm.getByteField(self, vm.field(th, "daemon")) != 0;
             VmMethod run = ClassRegistry.select(vm.classOf(self), "run()V");
             linker.pushFrame(nt, run, new long[] {self}, VmThread.RETURN_END_THREAD);
-            vm.putIntField(self, vm.field(th, "threadStatus"), STATUS_RUNNABLE);
+            vm.putIntField(self, vm.field(th, "threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
             vm.threads().add(nt);
             vm.scheduler().add(nt);
             return 0;
@@ -78,7 +65,7 @@ final class ThreadNatives {
         n.register(th, "setNativeName", "(Ljava/lang/String;)V", Natives.nothing());
         n.register(th, "clearInterruptEvent", "()V", Natives.nothing());
         n.register(th, "interrupt0", "()V", (t, s, b) -> {
-            VmThread other = find(vm, (int) s[b]);
+            VmThread other = vm.threadOf((int) s[b]);
             if (other != null && other != t) {
                 boolean waiting = other.state == ThreadState.WAITING || other.state == ThreadState.TIMED_WAITING;
                 if (waiting && other.monitorObject != 0 && other.savedMonitorCount > 0) {

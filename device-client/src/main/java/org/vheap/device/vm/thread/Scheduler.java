@@ -53,7 +53,7 @@ public final class Scheduler {
         for (int k = 0; k < n; k++) {
             VmThread t = threads.get((next + k) % n);
             if (t.state == ThreadState.TIMED_WAITING && now - t.wakeAt >= 0) {
-                timeOut(t);
+                wake(t);
             }
             if (t.state == ThreadState.RUNNABLE && reacquire(t)) {
                 next = (next + k + 1) % n;
@@ -74,16 +74,6 @@ public final class Scheduler {
             }
         }
         return best;
-    }
-
-    private void timeOut(VmThread t) {
-        if (t.monitorObject != 0 && t.savedMonitorCount > 0) {
-            Monitor m = monitors.get(t.monitorObject);
-            if (m != null) {
-                m.waiters.remove(t);
-            }
-        }
-        t.state = ThreadState.RUNNABLE;
     }
 
     /** A thread back from wait must own its monitor again before running; false if it must block. */

@@ -24,6 +24,11 @@ public final class VmThread {
     /** A reflective constructor call: the result is discarded; exceptions are wrapped as for RETURN_REFLECT. */
     public static final int RETURN_REFLECT_DISCARD = 6;
 
+    /** java.lang.Thread.threadStatus of a started, live thread (JVMTI state bits, as HotSpot sets them). */
+    public static final int JAVA_STATUS_RUNNABLE = 0x0004 | 0x0001;
+    /** java.lang.Thread.threadStatus of a thread that has ended. */
+    public static final int JAVA_STATUS_TERMINATED = 0x0002;
+
     /** Most slots a thread's stack may use: beyond, StackOverflowError. */
     public static final int MAX_SLOTS = 1 << 21;
     /** Most frames a thread may have: beyond, StackOverflowError. */
