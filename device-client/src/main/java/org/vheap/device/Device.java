@@ -13,93 +13,275 @@ import org.vheap.device.store.SystemSegmentStore;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
 import org.vheap.device.vm.heap.ObjectAllocator;
+import org.vheap.device.vm.heap.paging.HeapFencedException;
+import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.device.vm.heap.paging.PagingStats;
 import org.vheap.device.vm.interp.CallSites;
+import org.vheap.device.vm.VmStateImage;
+import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
 
 /**
- * One emulated device running one app on the device VM: opens the app's heap in the store (taking its
- * lease), boots the JDK's library on a paged heap of {@link DeviceConfig#memoryBytes()} bytes of frames,
- * runs a main class to completion, stores every class file it ran in the store's system segment, and
- * releases the lease.
+ * One app on an emulated device: opens the app's heap in the store (taking its lease), boots the JDK's
+ * library on a paged heap of {@link DeviceConfig#memoryBytes()} bytes of frames — or resumes the app from a
+ * checkpoint — runs it, checkpoints it as {@link DeviceConfig} says, and releases the lease when the app
+ * ends or is suspended.
  *
- * <p>This issue's devices start apps fresh: an app whose heap already has a checkpoint is refused (resuming
- * one is the checkpoint issue's). Failures of the device itself (the store unreachable after retries, the
- * lease lost) end the run with {@link DeviceException}; failures of the program are the program's (its exit
- * code and stderr).
+ * <p>{@link #run} starts an app fresh (an app whose heap already has a checkpoint is refused: resume it or
+ * delete it); {@link #resume} goes on from a checkpoint on this device, which may be another process on
+ * another host than the one that took it: the app's class files and class path come from the store's system
+ * segment, not from this host. {@link #suspend} and {@link #checkpoint} may be called from other threads while
+ * the app runs. Failures of the device itself (the store unreachable after retries, the lease lost, a heap that
+ * cannot be resumed) end the run with {@link DeviceException}; failures of the program are the program's (its
+ * exit code and stderr).
  */
 public final class Device {
+    /** What {@link #run} and {@link #resume} return when the app was suspended (see {@link #lastCheckpointId()}). */
+    public static final int SUSPENDED = VmLauncher.SUSPENDED;
+
     private final DeviceConfig config;
     private final HeapStore store;
     private final DeviceConsole console;
     private final ParsedClasses parsed;
+    private final DeviceEvents events;
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0);
+    private volatile Checkpointer checkpointer;
+    private volatile long lastCheckpointId;
+    private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
 
     public Device(DeviceConfig config, HeapStore store, DeviceConsole console) {
-        this(config, store, console, new ParsedClasses());
+        this(config, store, console, new ParsedClasses(), DeviceEvents.none());
     }
 
     /** With parsed class files shared between devices of this process (tests, several apps). */
     public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed) {
+        this(config, store, console, parsed, DeviceEvents.none());
+    }
+
+    public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed, DeviceEvents events) {
         config.validate();
         this.config = config;
         this.store = Objects.requireNonNull(store, "store");
         this.console = Objects.requireNonNull(console, "console");
         this.parsed = Objects.requireNonNull(parsed, "parsed");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /**
      * Runs {@code mainClass} from {@code classpath} (jars and class directories) with {@code args}, and returns
      * the program's exit code: the argument of {@code System.exit}, 0 when every non-daemon thread ended, or 1
-     * after an uncaught exception in main (printed to the console's error stream as HotSpot prints it).
+     * after an uncaught exception in main (printed to the console's error stream as HotSpot prints it); or
+     * {@link #SUSPENDED}.
      *
      * @throws DeviceException when the device cannot run the app (store unreachable, lease, heap exists)
      */
     public int run(List<Path> classpath, String mainClass, List<String> args) {
-        try (HeapSession session = store.openHeap(new OpenRequest(config.app(), config.deviceName(), true,
-                config.lineSize(), java.time.Duration.ZERO, 0))) {
-            if (session.baseCheckpointId() != 0) {
+        ClassPathImage appFiles = ClassPathImage.capture(classpath);
+        return execute(true, 0, session -> new Start(appFiles, name -> null, null, mainClass, args));
+    }
+
+    /**
+     * Goes on with the app from checkpoint {@code checkpointId} (0: the newest), exactly where it stopped, and
+     * returns as {@link #run} does. Lazy: the app runs as soon as its VM state is read and its classes are
+     * linked; heap lines come in as the app touches them.
+     *
+     * @throws DeviceException when there is nothing to resume or the checkpoint cannot be resumed here
+     */
+    public int resume(long checkpointId) {
+        return execute(false, checkpointId, this::resumeStart);
+    }
+
+    /**
+     * Suspends the running app at its next safepoint: checkpoints it (unless configured off), stops it and
+     * releases its lease. Returns the checkpoint it can be resumed from; waits at most {@code timeout}.
+     *
+     * @throws DeviceException when no app is running, it ended first, or the time ran out
+     */
+    public long suspend(java.time.Duration timeout) {
+        Checkpointer c = awaitStarted(timeout);
+        try {
+            return c.requestSuspend().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DeviceException("app " + config.app() + " did not suspend: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DeviceException("app " + config.app() + " did not reach a safepoint within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("interrupted while suspending app " + config.app(), e);
+        }
+    }
+
+    /** Asks the running app for a checkpoint at its next safepoint. */
+    public void checkpoint() {
+        awaitStarted(java.time.Duration.ofSeconds(30)).requestCheckpoint();
+    }
+
+    /** Stops the running app at its next safepoint without a checkpoint; it can resume from its last one. */
+    public void stop() {
+        Checkpointer c = checkpointer;
+        if (c != null) {
+            c.requestStop();
+        }
+    }
+
+    private Checkpointer awaitStarted(java.time.Duration timeout) {
+        try {
+            return started.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DeviceException("app " + config.app() + " is not running: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DeviceException("app " + config.app() + " has not started within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("interrupted waiting for app " + config.app(), e);
+        }
+    }
+
+    /** The newest checkpoint of the last run (or the one it resumed from); 0 when none. */
+    public long lastCheckpointId() {
+        Checkpointer c = checkpointer;
+        return c != null ? c.lastCheckpointId() : lastCheckpointId;
+    }
+
+    /** How an app starts: fresh (a main class) or from a VM state. */
+    private record Start(ClassPathImage appFiles, ClassSource.Pinned pinned, VmStateImage state, String mainClass,
+                         List<String> args) {
+    }
+
+    private Start resumeStart(HeapSession session) {
+        if (session.baseCheckpointId() == 0) {
+            throw new DeviceException("app " + config.app() + " has no checkpoint to resume; start it with ./vheap device run");
+        }
+        byte[] raw = session.baseVmState();
+        if (raw.length == 0) {
+            throw new DeviceException("checkpoint " + session.baseCheckpointId() + " of app " + config.app()
+                    + " holds no VM state (the app had ended); nothing to resume");
+        }
+        VmStateImage state;
+        try {
+            state = VmStateImage.decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceException("checkpoint " + session.baseCheckpointId() + " of app " + config.app()
+                    + " cannot be resumed here: " + e.getMessage() + " (delete it: ./vheap delete-app --app " + config.app() + ")", e);
+        }
+        SystemSegmentStore segment = store.systemSegment(config.app());
+        Map<BlobHash, byte[]> classFiles = fetchClassFiles(segment, state);
+        Map<String, ClassSource.Found> pinned = new java.util.HashMap<>();
+        for (VmStateImage.ClassImage c : state.classes) {
+            if (c.sha256() != null) {
+                pinned.put(c.name(), new ClassSource.Found(classFiles.get(BlobHash.of(c.sha256())), c.module(), c.bootstrap()));
+            }
+        }
+        byte[] manifest = state.attachments.get(Checkpointer.APP_FILES);
+        ClassPathImage appFiles = manifest == null ? ClassPathImage.empty() : ClassPathImage.stored(manifest, h -> {
+            Map<BlobHash, byte[]> one = segment.get(List.of(h));
+            return one.get(h);
+        });
+        return new Start(appFiles, pinned::get, state, null, null);
+    }
+
+    /** The class files a checkpoint's class table names, from the system segment (all must be there). */
+    private Map<BlobHash, byte[]> fetchClassFiles(SystemSegmentStore segment, VmStateImage state) {
+        List<BlobHash> hashes = new ArrayList<>();
+        for (VmStateImage.ClassImage c : state.classes) {
+            if (c.sha256() != null) {
+                hashes.add(BlobHash.of(c.sha256()));
+            }
+        }
+        Map<BlobHash, byte[]> files = new java.util.HashMap<>();
+        for (int i = 0; i < hashes.size(); i += 500) {
+            files.putAll(segment.get(hashes.subList(i, Math.min(hashes.size(), i + 500))));
+        }
+        for (BlobHash h : hashes) {
+            if (!files.containsKey(h)) {
+                throw new DeviceException("app " + config.app() + " cannot be resumed: class file " + h
+                        + " is missing from the store's system segment");
+            }
+        }
+        return files;
+    }
+
+    private int execute(boolean fresh, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
+        Checkpointer cp = null;
+        try (HeapSession session = store.openHeap(new OpenRequest(config.app(), config.deviceName(), fresh,
+                config.lineSize(), java.time.Duration.ZERO, checkpointId))) {
+            if (fresh && session.baseCheckpointId() != 0) {
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
             }
+            Start start = starter.apply(session);
             int lineSize = session.lineSize();
             long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
             int frames = (int) (memory / lineSize);
             PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
                     .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
                     .setMaxHeapBytes(config.maxHeapBytes()).validate());
-            ObjectAllocator allocator = new ObjectAllocator(heap, lineSize, config.maxHeapBytes());
-            try (ClassSource source = new ClassSource(classpath)) {
-                Vm vm = new Vm(heap, allocator, source, parsed, console, System::nanoTime, System::currentTimeMillis);
+            ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
+                    config.maxHeapBytes());
+            // the VM's clock goes on from the checkpoint's, whatever this host's clock says
+            long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
+            java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
+            try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
+                Vm vm = new Vm(heap, allocator, source, parsed, console, nanos, System::currentTimeMillis);
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
-                long peak = 0;
+                SystemSegmentStore segment = store.systemSegment(config.app());
+                cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
+                        start.appFiles().localFiles(), nanos, events);
+                launcher.setSafepointListener(cp);
+                checkpointer = cp;
+                started.complete(cp);
                 int exit;
                 try {
-                    exit = launcher.launch(mainClass, args);
+                    exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
                 } finally {
                     console.out().flush();
                     console.err().flush();
                     PagingStats p = heap.stats();
-                    peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
+                    long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
                             allocator.bytesInUse(), peak, vm.collections());
                 }
-                storeClassFiles(vm.classBlobs());
+                if (exit != SUSPENDED) {
+                    ended(cp, vm);
+                }
+                lastCheckpointId = cp.lastCheckpointId();
                 return exit;
             }
-        } catch (org.vheap.device.store.StoreException e) {
-            throw new DeviceException("the heap store failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            if (cp != null) {
+                cp.appEnded(e);
+            }
             if (e instanceof DeviceException) {
                 throw e;
             }
-            if (e.getClass().getName().endsWith("HeapStoreUnreachableException") || e.getClass().getName().endsWith("HeapFencedException")) {
+            if (e instanceof org.vheap.device.store.StoreException) {
+                throw new DeviceException("the heap store failed: " + e.getMessage(), e);
+            }
+            if (e instanceof HeapStoreUnreachableException || e instanceof HeapFencedException) {
                 throw new DeviceException(e.getMessage(), e);
             }
             throw e;
+        } finally {
+            checkpointer = null;
+            if (!started.isDone()) {
+                started.completeExceptionally(new DeviceException("app " + config.app() + " did not start"));
+            }
+        }
+    }
+
+    /**
+     * The app ended: the system segment gets every class file it ran; a heap that was checkpointed gets a last
+     * checkpoint without VM state, so it is not resumed into a past moment of a finished app.
+     */
+    private void ended(Checkpointer cp, Vm vm) {
+        cp.appEnded(new DeviceException("app " + config.app() + " ended"));
+        storeClassFiles(vm.classBlobs());
+        if (cp.lastCheckpointId() != 0) {
+            cp.commitEnd();
         }
     }
 

@@ -14,6 +14,12 @@ public final class DeviceConfig {
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
+    private int checkpointEveryDirtyLines;
+    private java.time.Duration checkpointInterval = java.time.Duration.ZERO;
+    private boolean checkpointAfterCollection;
+    private boolean checkpointOnThreadSwitch;
+    private boolean checkpointOnSuspend = true;
+    private java.util.List<String> resources = java.util.List.of();
 
     public String app() {
         return app;
@@ -88,6 +94,77 @@ public final class DeviceConfig {
             throw new IllegalArgumentException("quantum must be at least 1, got " + quantum);
         }
         this.quantum = quantum;
+        return this;
+    }
+
+    /** Checkpoint when this many lines have been dirtied since the last one; 0: off. */
+    public int checkpointEveryDirtyLines() {
+        return checkpointEveryDirtyLines;
+    }
+
+    public DeviceConfig checkpointEveryDirtyLines(int lines) {
+        if (lines < 0) {
+            throw new IllegalArgumentException("checkpoint every N dirty lines needs N >= 0 (0: off), got " + lines);
+        }
+        this.checkpointEveryDirtyLines = lines;
+        return this;
+    }
+
+    /** Checkpoint when this long has passed since the last one; zero: off. */
+    public java.time.Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public DeviceConfig checkpointInterval(java.time.Duration interval) {
+        if (interval == null || interval.isNegative()) {
+            throw new IllegalArgumentException("checkpoint interval must be zero (off) or positive, got " + interval);
+        }
+        this.checkpointInterval = interval;
+        return this;
+    }
+
+    /** Checkpoint after each garbage collection. */
+    public boolean checkpointAfterCollection() {
+        return checkpointAfterCollection;
+    }
+
+    public DeviceConfig checkpointAfterCollection(boolean on) {
+        this.checkpointAfterCollection = on;
+        return this;
+    }
+
+    /** Checkpoint at every switch between green threads (costly; off by default). */
+    public boolean checkpointOnThreadSwitch() {
+        return checkpointOnThreadSwitch;
+    }
+
+    public DeviceConfig checkpointOnThreadSwitch(boolean on) {
+        this.checkpointOnThreadSwitch = on;
+        return this;
+    }
+
+    /** Checkpoint when the app is suspended (on by default; off suspends to the last checkpoint, losing later work). */
+    public boolean checkpointOnSuspend() {
+        return checkpointOnSuspend;
+    }
+
+    public DeviceConfig checkpointOnSuspend(boolean on) {
+        this.checkpointOnSuspend = on;
+        return this;
+    }
+
+    /** The device's resources apps may lease ({@code console}, {@code sensor:temperature}). */
+    public java.util.List<String> resources() {
+        return resources;
+    }
+
+    public DeviceConfig resources(java.util.List<String> names) {
+        for (String r : names) {
+            if (r == null || r.isBlank() || r.contains(",")) {
+                throw new IllegalArgumentException("a resource name must be non-empty without commas, got '" + r + "'");
+            }
+        }
+        this.resources = java.util.List.copyOf(names);
         return this;
     }
 

@@ -58,6 +58,8 @@ public final class Vm {
     private int failedDepth;
     private long failedAfter;
     private long collections;
+    /** While {@link #restoreClasses} replays a class table: the classes it expects, by id. */
+    private Map<Integer, VmStateImage.ClassImage> restoring;
 
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
               DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
@@ -74,25 +76,82 @@ public final class Vm {
     /** Loads the classes every other one needs and gives all of them mirrors. */
     public void bootClasses() {
         classes.load("java/lang/Object");
-        classClass = classes.load("java/lang/Class");
-        classIdOffset = classClass.declaredField(ClassRegistry.CLASS_ID_FIELD).offset();
-        componentTypeOffset = classClass.declaredField("componentType").offset();
+        bindClassClass();
         List<VmClass> early = new ArrayList<>(awaitingMirror);
         awaitingMirror.clear();
         for (VmClass c : early) {
             makeMirror(c);
         }
+        bindStringClass();
+    }
+
+    private void bindClassClass() {
+        classClass = classes.load("java/lang/Class");
+        classIdOffset = classClass.declaredField(ClassRegistry.CLASS_ID_FIELD).offset();
+        componentTypeOffset = classClass.declaredField("componentType").offset();
+    }
+
+    private void bindStringClass() {
         stringClass = classes.load("java/lang/String");
         stringValueOffset = stringClass.declaredField("value").offset();
         stringCoderOffset = stringClass.declaredField("coder").offset();
         byteArrayClass = classes.load("[B");
     }
 
+    /**
+     * Rebuilds the class table of a checkpoint (resume): loads the classes again in definition order, which
+     * gives each its id, method ids and field layout back, and binds each to the mirror it has in the heap
+     * (no object is allocated). {@code source} must give the exact class files the heap ran (the system
+     * segment's, by hash).
+     *
+     * @throws IllegalStateException when the replay does not reproduce the table (other class files)
+     */
+    void restoreClasses(List<VmStateImage.ClassImage> images) {
+        Map<Integer, VmStateImage.ClassImage> byId = new HashMap<>();
+        restoring = byId;
+        try {
+            for (VmStateImage.ClassImage ci : images) {
+                byId.put(ci.id(), ci);
+                VmClass c = classes.findLoaded(ci.name());
+                if (c == null) {
+                    if (ci.hidden()) {
+                        var found = source.find(ci.name());
+                        if (found == null) {
+                            throw new IllegalStateException("resuming: the call-site class " + ci.name() + " is missing from the system segment");
+                        }
+                        classes.addSynthesized(ci.name(), found.bytes());
+                    }
+                    c = ci.primitive() != 0 ? classes.primitive(ci.primitive()) : classes.load(ci.name());
+                }
+                if (c.id() != ci.id()) {
+                    throw new IllegalStateException("resuming: class " + ci.name() + " got id " + c.id()
+                            + " but the heap has it as " + ci.id() + " (its class files differ from the ones the heap ran)");
+                }
+                c.initState = VmClass.InitState.values()[ci.initState()];
+                c.initError = ci.initError();
+            }
+        } finally {
+            restoring = null;
+        }
+        bindClassClass();
+        for (VmClass c : awaitingMirror) {
+            VmStateImage.ClassImage ci = byId.get(c.id());
+            c.mirrorBytes = classes.layoutStatics(c, classClass.instanceBytes());
+            if (ci == null || c.mirrorBytes != ci.mirrorBytes()) {
+                throw new IllegalStateException("resuming: the statics of " + c.name() + " take " + c.mirrorBytes
+                        + " bytes, the heap's mirror " + (ci == null ? "is missing" : ci.mirrorBytes() + " bytes"));
+            }
+            c.bindMirror(ci.mirror());
+        }
+        awaitingMirror.clear();
+        bindStringClass();
+    }
+
     private void defined(VmClass c, byte[] bytes) {
         if (bytes != null) {
             classBlobs.putIfAbsent(c.hash(), bytes);
         }
-        if (classClass == null || classIdOffset == 0) {
+        if (restoring != null || classClass == null || classIdOffset == 0) {
             awaitingMirror.add(c);
         } else {
             makeMirror(c);
@@ -354,6 +413,11 @@ public final class Vm {
         return false;
     }
 
+    /** Asks for a collection at the next safepoint (the heap was too full for the VM's own tables). */
+    public void requestCollection() {
+        collectionRequested = true;
+    }
+
     /** Whether an allocation asked for a collection. */
     public boolean collectionRequested() {
         return collectionRequested;
@@ -558,6 +622,18 @@ public final class Vm {
             interned.put(s, ref);
         }
         return ref;
+    }
+
+    int hashSeed() {
+        return hashSeed;
+    }
+
+    /** Puts back what a checkpoint saved of the VM's counters (resume, before anything runs). */
+    void restoreCounters(int seed, long bytecodeCount, long collectionCount, int outOfMemoryError) {
+        hashSeed = seed;
+        bytecodes = bytecodeCount;
+        collections = collectionCount;
+        outOfMemory = outOfMemoryError;
     }
 
     /** The interned strings (roots for the collector). */

@@ -11,6 +11,8 @@ import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.natives.NativeLibrary;
 import org.vheap.device.vm.natives.Natives;
+import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
 
@@ -27,6 +29,10 @@ import org.vheap.device.vm.thread.VmThread;
 public final class VmLauncher {
     /** The heap grows by at least this much between collections. */
     static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
+    /** What {@link #launch} and {@link #resume} return when the {@link SafepointListener} suspended the app. */
+    public static final int SUSPENDED = -1;
+    /** The longest the scheduler sleeps (all threads waiting) before it visits a safepoint again. */
+    private static final long MAX_IDLE_NANOS = 20_000_000L;
 
     private final Vm vm;
     private final Interpreter interpreter;
@@ -39,6 +45,7 @@ public final class VmLauncher {
     private boolean mainDiedOfException;
     private long liveAfterLastCollection;
     private long peakHeapBytes;
+    private SafepointListener safepoints = (collected, switched) -> false;
 
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
         this.vm = vm;
@@ -50,7 +57,15 @@ public final class VmLauncher {
         this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
     }
 
-    /** Runs {@code mainClass}'s main with {@code args} and returns the exit status. */
+    /** Who is told of every safepoint of the running app (checkpoints, suspension). */
+    public void setSafepointListener(SafepointListener listener) {
+        this.safepoints = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Runs {@code mainClass}'s main with {@code args} and returns the exit status, or {@link #SUSPENDED} when the
+     * safepoint listener suspended the app.
+     */
     public int launch(String mainClass, List<String> args) {
         vm.bootClasses();
         mainThread = new VmThread(1, "main");
@@ -78,13 +93,200 @@ public final class VmLauncher {
         }
         linker.pushFrame(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
         linker.initialize(mainThread, main);
-        schedule();
+        return runApp();
+    }
+
+    private int runApp() {
+        if (!schedule()) {
+            return SUSPENDED;
+        }
         if (vm.exitStatus() == null) {
             shutdown();
         }
         vm.writeHeapHeader();
         // as a process reports it: the low eight bits of the status
         return (vm.exitStatus() != null ? vm.exitStatus() : mainDiedOfException ? 1 : 0) & 0xFF;
+    }
+
+    /** The version of code preparation a checkpoint's pcs refer to. */
+    static int preparerVersion() {
+        return Linker.preparerVersion();
+    }
+
+    /**
+     * Whether a checkpoint can capture the VM now: at a safepoint, with no native's follow-up work queued on any
+     * thread (such work lives only on the host). Otherwise the next safepoint will do.
+     */
+    public boolean checkpointable() {
+        for (VmThread t : vm.threads()) {
+            if (!t.deferred.isEmpty() || !t.deferredInit.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The VM's state for a checkpoint, taken at a safepoint where {@link #checkpointable()}; writes the heap
+     * header first, so the dirty lines to commit with it include the header's tables.
+     *
+     * @throws HeapExhausted when the heap is too full for the header's tables (collect, then try again)
+     */
+    public VmStateImage checkpointState() {
+        if (!vm.writeHeapHeader()) {
+            throw new HeapExhausted(0);
+        }
+        VmStateImage s = new VmStateImage();
+        s.vmNanos = vm.nanoTime();
+        s.vmMillis = vm.currentTimeMillis();
+        s.hashSeed = vm.hashSeed();
+        s.bytecodes = vm.bytecodes();
+        s.collections = vm.collections();
+        s.outOfMemory = vm.outOfMemory();
+        s.top = vm.allocator().top();
+        s.bytesInUse = vm.allocator().bytesInUse();
+        s.bytesSinceCollection = vm.allocator().bytesSinceCollection();
+        s.freeRanges = vm.allocator().freeRanges();
+        for (VmClass c : vm.classes().classes()) {
+            s.classes.add(new VmStateImage.ClassImage(c.id(), c.name(), c.hash() == null ? null : c.hash().bytes(),
+                    c.module(), c.isBootstrap(), c.isHidden(), c.primitive(), c.mirror(), c.mirrorBytes,
+                    c.initState.ordinal(), c.initError));
+        }
+        s.interned.putAll(vm.internTable());
+        s.mainThread = mainThread.id();
+        s.mainDiedOfException = mainDiedOfException;
+        s.liveAfterLastCollection = liveAfterLastCollection;
+        s.peakHeapBytes = peakHeapBytes;
+        for (VmThread t : vm.threads()) {
+            s.threads.add(threadImage(t));
+        }
+        s.schedulerNext = vm.scheduler().nextIndex();
+        for (Scheduler.MonitorState m : vm.scheduler().monitorStates()) {
+            s.monitors.add(new VmStateImage.MonitorImage(m.object(), m.owner() == null ? 0 : m.owner().id(), m.count(),
+                    ids(m.entrants()), ids(m.waiters())));
+        }
+        return s;
+    }
+
+    private VmStateImage.ThreadImage threadImage(VmThread t) {
+        List<VmStateImage.FrameImage> frames = new java.util.ArrayList<>();
+        int used = 0;
+        for (int i = 0; i < t.depth; i++) {
+            Frame f = t.frames[i];
+            VmMethod m = f.method;
+            Object clinit = t.clinitOf[i];
+            frames.add(new VmStateImage.FrameImage(m.owner().name(), m.name(), m.descriptor(), f.pc, f.sp, f.bp,
+                    f.lockedMonitor, f.onReturn, f.afterCall, clinit == null ? null : ((VmClass) clinit).name()));
+            used = Math.max(used, f.sp);
+        }
+        return new VmStateImage.ThreadImage(t.id(), t.debugName(), t.javaThread, t.state.ordinal(), t.wakeAt,
+                t.monitorObject, t.savedMonitorCount, t.blockedIn, t.notified, t.pendingException, t.uncaught,
+                t.diedOfException, t.permit, t.daemon, exitPhase.getOrDefault(t, -1),
+                java.util.Arrays.copyOf(t.slots, used), frames);
+    }
+
+    private static int[] ids(List<VmThread> threads) {
+        return threads.stream().mapToInt(VmThread::id).toArray();
+    }
+
+    /**
+     * Goes on with an app from a checkpoint's VM state, on a VM over that checkpoint's heap whose allocator
+     * starts at the image's top and whose class source gives the class files the heap ran. Returns as
+     * {@link #launch} does. Lazy: nothing of the heap is read here beyond what the first instructions touch.
+     */
+    public int resume(VmStateImage s) {
+        vm.restoreClasses(s.classes);
+        vm.restoreCounters(s.hashSeed, s.bytecodes, s.collections, s.outOfMemory);
+        vm.internTable().putAll(s.interned);
+        vm.allocator().restore(s.freeRanges, s.bytesInUse, s.bytesSinceCollection);
+        java.util.Map<Integer, VmThread> byId = new java.util.HashMap<>();
+        for (VmStateImage.ThreadImage ti : s.threads) {
+            VmThread t = new VmThread(ti.id(), ti.name());
+            byId.put(t.id(), t);
+        }
+        for (VmStateImage.ThreadImage ti : s.threads) {
+            VmThread t = byId.get(ti.id());
+            restoreThread(t, ti);
+            vm.threads().add(t);
+            vm.scheduler().add(t);
+        }
+        for (VmStateImage.MonitorImage m : s.monitors) {
+            vm.scheduler().restoreMonitor(new Scheduler.MonitorState(m.object(), m.owner() == 0 ? null : thread(byId, m.owner()),
+                    m.count(), threads(byId, m.entrants()), threads(byId, m.waiters())));
+        }
+        vm.scheduler().setNextIndex(s.schedulerNext);
+        mainThread = thread(byId, s.mainThread);
+        mainDiedOfException = s.mainDiedOfException;
+        liveAfterLastCollection = s.liveAfterLastCollection;
+        peakHeapBytes = s.peakHeapBytes;
+        return runApp();
+    }
+
+    private void restoreThread(VmThread t, VmStateImage.ThreadImage ti) {
+        t.javaThread = ti.javaThread();
+        t.state = ThreadState.values()[ti.state()];
+        t.wakeAt = ti.wakeAt();
+        t.monitorObject = ti.monitorObject();
+        t.savedMonitorCount = ti.savedMonitorCount();
+        t.blockedIn = ti.blockedIn();
+        t.notified = ti.notified();
+        t.pendingException = ti.pendingException();
+        t.uncaught = ti.uncaught();
+        t.diedOfException = ti.diedOfException();
+        t.permit = ti.permit();
+        t.daemon = ti.daemon();
+        if (ti.exitPhase() >= 0) {
+            exitPhase.put(t, ti.exitPhase());
+        }
+        if (!t.ensureSlots(Math.max(ti.slots().length, 16))) {
+            throw new IllegalStateException("resuming: thread " + ti.name() + " has more slots than a thread may");
+        }
+        System.arraycopy(ti.slots(), 0, t.slots, 0, ti.slots().length);
+        for (VmStateImage.FrameImage fi : ti.frames()) {
+            if (!t.ensureFrame()) {
+                throw new IllegalStateException("resuming: thread " + ti.name() + " has more frames than a thread may");
+            }
+            VmClass owner = vm.classes().findLoaded(fi.owner());
+            VmMethod m = owner == null ? null : owner.declaredMethod(fi.name(), fi.descriptor());
+            if (m == null) {
+                throw new IllegalStateException("resuming: a frame of thread " + ti.name() + " runs " + fi.owner() + "."
+                        + fi.name() + fi.descriptor() + ", which the resumed class table does not have");
+            }
+            Frame f = t.frames[t.depth];
+            f.method = m;
+            f.code = linker.frameCode(m);
+            f.pc = fi.pc();
+            f.sp = fi.sp();
+            f.bp = fi.bp();
+            f.lockedMonitor = fi.lockedMonitor();
+            f.onReturn = fi.onReturn();
+            f.afterCall = fi.afterCall();
+            if (fi.clinitOf() != null) {
+                VmClass c = vm.classes().findLoaded(fi.clinitOf());
+                t.clinitOf[t.depth] = c;
+                if (c != null && c.initState == VmClass.InitState.INITIALIZING) {
+                    c.initThread = t;
+                }
+            }
+            t.depth++;
+            t.ensureSlots(f.sp + (m.node() == null ? 0 : m.node().maxStack) + 2);
+        }
+    }
+
+    private static VmThread thread(java.util.Map<Integer, VmThread> byId, int id) {
+        VmThread t = byId.get(id);
+        if (t == null) {
+            throw new IllegalStateException("resuming: the VM state names thread " + id + ", which it does not hold");
+        }
+        return t;
+    }
+
+    private static List<VmThread> threads(java.util.Map<Integer, VmThread> byId, int[] ids) {
+        List<VmThread> list = new java.util.ArrayList<>();
+        for (int id : ids) {
+            list.add(thread(byId, id));
+        }
+        return list;
     }
 
     /** The most heap in use seen at a safepoint (live objects and garbage not yet collected). */
@@ -134,11 +336,11 @@ public final class VmLauncher {
      * Collects garbage if an allocation asked for it or the heap grew by more than it held after the last
      * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}). Called only at a safepoint.
      */
-    private void maybeCollect() {
+    private boolean maybeCollect() {
         peakHeapBytes = Math.max(peakHeapBytes, vm.allocator().bytesInUse());
         long grown = vm.allocator().bytesSinceCollection();
         if (!vm.collectionRequested() && grown < Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection)) {
-            return;
+            return false;
         }
         Collector.Result r = collector.collect(roots -> {
             vm.forEachVmRoot(roots);
@@ -153,6 +355,7 @@ public final class VmLauncher {
         liveAfterLastCollection = r.liveBytes();
         vm.collected();
         vm.writeHeapHeader();
+        return true;
     }
 
     private void initialize(VmClass c) {
@@ -193,28 +396,38 @@ public final class VmLauncher {
         return vm.classOf(ex).javaName() + (text == null ? "" : ": " + text);
     }
 
-    private void schedule() {
+    /** Runs the app's threads until the app ends (true) or the safepoint listener suspends it (false). */
+    private boolean schedule() {
+        VmThread previous = null;
+        boolean switched = false;
         while (vm.exitStatus() == null) {
             if (!anyLive(false)) {
-                return;
+                return true;
             }
-            maybeCollect();
+            boolean collected = maybeCollect();
+            if (safepoints.atSafepoint(collected, switched)) {
+                return false;
+            }
+            switched = false;
             VmThread t = vm.scheduler().pick();
             if (t == null) {
                 long wait = vm.scheduler().nanosUntilNextWake();
                 if (wait < 0) {
                     vm.console().err().println("vheap: every thread of the app is blocked (deadlock); stopping the app");
                     vm.halt(1);
-                    return;
+                    return true;
                 }
-                sleepHost(wait);
+                sleepHost(Math.min(wait, MAX_IDLE_NANOS));
                 continue;
             }
+            switched = previous != null && t != previous;
+            previous = t;
             interpreter.run(t, quantum);
             if (t.depth == 0 && t.state != ThreadState.TERMINATED) {
                 threadFinishedFrames(t);
             }
         }
+        return true;
     }
 
     private boolean anyLive(boolean includeDaemons) {

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * The free space of the user heap below the allocation pointer, as the collector last found it: chunks
  * inside lines (by size, for small objects) and runs of whole free lines (for large objects, or to carve
- * small chunks from). Host-side bookkeeping, rebuilt by every collection; it is never stored in the heap.
+ * small chunks from). Host-side bookkeeping, rebuilt by every collection; a checkpoint saves it in the VM
+ * state (see {@link ObjectAllocator#freeRanges}) so a resumed heap need not be collected (paged in) first.
  */
 final class FreeSpace {
     private final long lineSize;
@@ -112,5 +113,26 @@ final class FreeSpace {
     /** Whole free lines, for the store to forget (they read as zero). */
     Map<Long, Long> lineRuns() {
         return lineRuns;
+    }
+
+    /** Every free range as (address, bytes) pairs: chunks by size in queue order, then line runs. */
+    long[] ranges() {
+        int n = lineRuns.size();
+        for (ArrayDeque<Long> q : chunks.values()) {
+            n += q.size();
+        }
+        long[] out = new long[2 * n];
+        int i = 0;
+        for (Map.Entry<Long, ArrayDeque<Long>> e : chunks.entrySet()) {
+            for (long at : e.getValue()) {
+                out[i++] = at;
+                out[i++] = e.getKey();
+            }
+        }
+        for (Map.Entry<Long, Long> run : lineRuns.entrySet()) {
+            out[i++] = run.getKey();
+            out[i++] = run.getValue() * lineSize;
+        }
+        return out;
     }
 }

@@ -103,6 +103,31 @@ public final class ObjectAllocator {
         return free;
     }
 
+    /** The free space below the allocation pointer as (address, bytes) pairs, for a checkpoint's VM state. */
+    public long[] freeRanges() {
+        return free.ranges();
+    }
+
+    /**
+     * Resumes the bookkeeping a checkpoint saved: the free ranges ({@link #freeRanges}) and the bytes in use.
+     * Only on a fresh allocator, before anything is allocated.
+     */
+    public void restore(long[] freeRanges, long inUse, long sinceCollection) {
+        if (bytesAllocated != 0 || !free.isEmpty()) {
+            throw new IllegalStateException("restore only into a fresh allocator");
+        }
+        for (int i = 0; i < freeRanges.length; i += 2) {
+            long at = freeRanges[i];
+            long bytes = freeRanges[i + 1];
+            if (at < lineSize || bytes <= 0 || at + bytes > top || (at & (ObjectLayout.GRANULE - 1)) != 0) {
+                throw new IllegalArgumentException("free range [" + at + ", +" + bytes + ") lies outside the heap (top " + top + ")");
+            }
+            free.addRange(at, at + bytes);
+        }
+        bytesInUse = inUse;
+        bytesSinceCollection = sinceCollection;
+    }
+
     /** After a collection: the new allocation pointer and the bytes the survivors take. */
     void collected(long newTop, long liveBytes) {
         top = newTop;

@@ -26,7 +26,8 @@ public final class CallSites {
 
     private final ClassRegistry classes;
     private final Synthesizer synthesizer;
-    private final Map<String, Integer> sitesPerCaller = new HashMap<>();
+    /** Per caller class: each invokedynamic instruction's position among the class's sites (1-based). */
+    private final Map<VmClass, Map<InvokeDynamicInsnNode, Integer>> siteIndexes = new HashMap<>();
 
     /**
      * The synthesizer of {@link org.vheap.device.vm.indy.CallSiteSynthesizer}: string concatenation, lambdas and
@@ -50,20 +51,41 @@ public final class CallSites {
         this.synthesizer = synthesizer;
     }
 
+    /**
+     * The method that implements a site. A site's class is named by the site's position in its class file (not
+     * by the order sites run), so a resumed heap, which has the class already, links the site to that very
+     * class, whose objects (lambdas) may be in the heap.
+     */
     VmMethod link(VmClass caller, InvokeDynamicInsnNode indy) {
-        int index = sitesPerCaller.merge(caller.name(), 1, Integer::sum);
-        Site site = synthesizer.synthesize(caller.name(), index, indy);
-        classes.addSynthesized(site.internalName(), site.classBytes());
-        VmClass existing = classes.findLoaded(site.internalName());
-        if (existing != null) {
-            throw new IllegalStateException("call site class " + site.internalName() + " defined twice");
+        int index = siteIndexes.computeIfAbsent(caller, CallSites::indexSites).getOrDefault(indy, 0);
+        if (index == 0) {
+            throw new IllegalStateException("invokedynamic site not found in " + caller.name());
         }
-        VmClass c = classes.load(site.internalName());
+        Site site = synthesizer.synthesize(caller.name(), index, indy);
+        VmClass c = classes.findLoaded(site.internalName());
+        if (c == null) {
+            classes.addSynthesized(site.internalName(), site.classBytes());
+            c = classes.load(site.internalName());
+        } else if (!c.isHidden()) {
+            throw new IllegalStateException("call site class " + site.internalName() + " clashes with a class of the app");
+        }
         VmMethod m = c.declaredMethod(site.methodName(), site.methodDescriptor());
         if (m == null || !m.isStatic()) {
             throw new JavaError("java/lang/BootstrapMethodError", "call site class " + site.internalName()
                     + " has no static " + site.methodName() + site.methodDescriptor());
         }
         return m;
+    }
+
+    private static Map<InvokeDynamicInsnNode, Integer> indexSites(VmClass caller) {
+        Map<InvokeDynamicInsnNode, Integer> indexes = new java.util.IdentityHashMap<>();
+        for (org.objectweb.asm.tree.MethodNode m : caller.node().methods) {
+            for (org.objectweb.asm.tree.AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof InvokeDynamicInsnNode indy) {
+                    indexes.put(indy, indexes.size() + 1);
+                }
+            }
+        }
+        return indexes;
     }
 }

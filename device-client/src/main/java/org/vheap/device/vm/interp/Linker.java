@@ -62,6 +62,19 @@ public final class Linker {
     }
 
     /**
+     * A frame's code for {@code m} as {@link Frame#code} holds it (a resumed thread's frames): the prepared code,
+     * or null for a native method.
+     */
+    public Object frameCode(VmMethod m) {
+        return m.isNative() ? null : prepared(m);
+    }
+
+    /** The version of the code preparation: a saved pc is a position in code prepared by this version. */
+    public static int preparerVersion() {
+        return CodePreparer.VERSION;
+    }
+
+    /**
      * Calls {@code m} with its arguments on top of the current frame's operand stack (the current frame's
      * pc is the invoke instruction): pushes a frame, or runs a native and completes the instruction. Throws
      * {@link JavaError} before changing anything if the call cannot start.

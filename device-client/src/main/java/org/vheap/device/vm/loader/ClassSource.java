@@ -42,6 +42,8 @@ public final class ClassSource implements AutoCloseable {
     private final List<Path> directories = new ArrayList<>();
     private final List<ZipFile> jars = new ArrayList<>();
     private final Pinned pinned;
+    /** The app's class path as content (a device's runs), or null when read from {@link #directories} and {@link #jars}. */
+    private final ClassPathImage appFiles;
 
     public ClassSource(List<Path> classpath) {
         this(classpath, name -> null);
@@ -54,6 +56,7 @@ public final class ClassSource implements AutoCloseable {
      */
     public ClassSource(List<Path> classpath, Pinned pinned) {
         this.pinned = pinned;
+        this.appFiles = null;
         this.jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
         try {
             for (Path p : classpath) {
@@ -71,6 +74,16 @@ public final class ClassSource implements AutoCloseable {
         }
     }
 
+    /**
+     * With the app's files from a {@link ClassPathImage} (captured from a class path, or stored with a checkpoint)
+     * instead of a class path, and the classes a heap already ran pinned.
+     */
+    public ClassSource(ClassPathImage appFiles, Pinned pinned) {
+        this.pinned = pinned;
+        this.appFiles = java.util.Objects.requireNonNull(appFiles, "appFiles");
+        this.jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+    }
+
     /** The bytes of a class by internal name, or null when no source has it. */
     public Found find(String internalName) {
         Found fixed = pinned.find(internalName);
@@ -83,6 +96,10 @@ public final class ClassSource implements AutoCloseable {
                 return f;
             }
             String file = internalName + ".class";
+            if (appFiles != null) {
+                byte[] b = appFiles.read(file);
+                return b == null ? null : new Found(b, null, false);
+            }
             for (Path d : directories) {
                 Path p = d.resolve(file);
                 if (Files.isRegularFile(p)) {
@@ -112,6 +129,9 @@ public final class ClassSource implements AutoCloseable {
             if (module != null) {
                 Path p = jrt.getPath("/modules", module, name);
                 return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
+            }
+            if (appFiles != null) {
+                return appFiles.read(name);
             }
             for (Path d : directories) {
                 Path p = d.resolve(name);

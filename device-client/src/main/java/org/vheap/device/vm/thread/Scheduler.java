@@ -229,4 +229,39 @@ public final class Scheduler {
     public Iterable<Integer> monitorObjects() {
         return monitors.keySet();
     }
+
+    /**
+     * A monitor in use, as a checkpoint saves it: the object, its owner (or null), the recursion count, the
+     * threads blocked entering it and the threads in its wait set, in queue order.
+     */
+    public record MonitorState(int object, VmThread owner, int count, List<VmThread> entrants, List<VmThread> waiters) {
+    }
+
+    /** Every monitor in use, for a checkpoint. */
+    public List<MonitorState> monitorStates() {
+        List<MonitorState> states = new ArrayList<>();
+        for (Map.Entry<Integer, Monitor> e : monitors.entrySet()) {
+            Monitor m = e.getValue();
+            states.add(new MonitorState(e.getKey(), m.owner, m.count, List.copyOf(m.entrants), List.copyOf(m.waiters)));
+        }
+        return states;
+    }
+
+    /** Puts back a monitor a checkpoint saved (resume; before any thread runs). */
+    public void restoreMonitor(MonitorState state) {
+        Monitor m = monitor(state.object());
+        m.owner = state.owner();
+        m.count = state.count();
+        m.entrants.addAll(state.entrants());
+        m.waiters.addAll(state.waiters());
+    }
+
+    /** Where the round robin goes on (a checkpoint saves it so a resumed app is scheduled as it would have been). */
+    public int nextIndex() {
+        return next;
+    }
+
+    public void setNextIndex(int index) {
+        this.next = index;
+    }
 }

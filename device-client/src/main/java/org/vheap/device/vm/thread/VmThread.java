@@ -87,6 +87,11 @@ public final class VmThread {
         return id;
     }
 
+    /** The name the thread had when it started (for diagnostics; the Java name is in its Thread object). */
+    public String debugName() {
+        return debugName;
+    }
+
     /** The current frame. */
     public Frame top() {
         return frames[depth - 1];

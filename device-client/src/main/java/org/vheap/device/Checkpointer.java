@@ -1,0 +1,289 @@
+package org.vheap.device;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.LineImage;
+import org.vheap.device.store.StoreException;
+import org.vheap.device.store.SystemSegmentStore;
+import org.vheap.device.vm.HeapExhausted;
+import org.vheap.device.vm.SafepointListener;
+import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.VmLauncher;
+import org.vheap.device.vm.VmStateImage;
+import org.vheap.device.vm.heap.paging.HeapFencedException;
+import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
+import org.vheap.device.vm.heap.paging.PagedHeap;
+import org.vheap.device.vm.heap.paging.PagingStats;
+
+/**
+ * Takes an app's checkpoints at the VM's safepoints (the seed's checkpoint: every dirty line and the VM state,
+ * committed in one store transaction) and suspends the app on request.
+ *
+ * <p>Triggers ({@link DeviceConfig}): lines dirtied since the last checkpoint, time since the last one, after
+ * a collection, at thread switches, on suspend, and on request ({@link #requestCheckpoint}, the app's API).
+ * Before committing, the class files and app files the checkpoint needs that the store's system segment lacks
+ * are stored there, so a checkpoint never names a file the store does not have.
+ *
+ * <p>A checkpoint that fails because the store is unreachable pauses the app (it stays at the safepoint)
+ * and retries with backoff until the store is back or the app is stopped: no work is silently lost. A fenced
+ * device (another device took the heap) stops the app with a {@link DeviceException}.
+ *
+ * <p>{@link #atSafepoint} runs on the VM's host thread; the request methods may be called from any thread.
+ */
+final class Checkpointer implements SafepointListener {
+    /** Name of the VM-state attachment holding the app's class path manifest. */
+    static final String APP_FILES = "app-files";
+    private static final long MAX_PAUSE_NANOS = 2_000_000_000L;
+
+    private final DeviceConfig config;
+    private final HeapSession session;
+    private final PagedHeap heap;
+    private final VmLauncher launcher;
+    private final Vm vm;
+    private final SystemSegmentStore segment;
+    private final byte[] appManifest;
+    private final Map<BlobHash, byte[]> appFiles;
+    private final LongSupplier clock;
+    private final DeviceEvents events;
+    private final Set<BlobHash> stored = new HashSet<>();
+
+    private volatile boolean checkpointRequested;
+    private volatile CompletableFuture<Long> suspendRequest;
+    private volatile boolean stopRequested;
+    private long lastCheckpointAt;
+    private long flushedAtLastCheckpoint;
+    private volatile long lastCheckpointId;
+    private long checkpoints;
+
+    Checkpointer(DeviceConfig config, HeapSession session, PagedHeap heap, VmLauncher launcher, Vm vm,
+                 SystemSegmentStore segment, byte[] appManifest, Map<BlobHash, byte[]> appFiles, LongSupplier clock,
+                 DeviceEvents events) {
+        this.config = config;
+        this.session = session;
+        this.heap = heap;
+        this.launcher = launcher;
+        this.vm = vm;
+        this.segment = segment;
+        this.appManifest = appManifest;
+        this.appFiles = appFiles;
+        this.clock = clock;
+        this.events = events;
+        this.lastCheckpointAt = clock.getAsLong();
+        this.lastCheckpointId = session.baseCheckpointId();
+    }
+
+    /** Asks for a checkpoint at the next safepoint. */
+    void requestCheckpoint() {
+        checkpointRequested = true;
+    }
+
+    /**
+     * Asks the app to suspend at the next safepoint (checkpointing first, unless configured off). The future
+     * completes with the checkpoint the app can be resumed from, or exceptionally if the app ended first.
+     */
+    CompletableFuture<Long> requestSuspend() {
+        CompletableFuture<Long> f = suspendRequest;
+        if (f == null) {
+            f = new CompletableFuture<>();
+            suspendRequest = f;
+        }
+        return f;
+    }
+
+    /** Asks the app to stop at the next safepoint without a checkpoint (it resumes from its last one). */
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    /** The newest checkpoint of this run (or the one it resumed from); 0 when none. */
+    long lastCheckpointId() {
+        return lastCheckpointId;
+    }
+
+    /** Checkpoints committed by this run. */
+    long checkpoints() {
+        return checkpoints;
+    }
+
+    /** Completes a pending suspend request exceptionally (the app ended or failed before its safepoint). */
+    void appEnded(Throwable why) {
+        CompletableFuture<Long> f = suspendRequest;
+        if (f != null) {
+            f.completeExceptionally(why);
+        }
+    }
+
+    @Override
+    public boolean atSafepoint(boolean collected, boolean switched) {
+        if (stopRequested) {
+            return true;
+        }
+        CompletableFuture<Long> suspend = suspendRequest;
+        if (suspend != null) {
+            if (!config.checkpointOnSuspend()) {
+                suspend.complete(lastCheckpointId);
+                return true;
+            }
+            if (!launcher.checkpointable()) {
+                return false; // the next safepoint will do
+            }
+            return switch (checkpointUntilDone("suspend")) {
+                case DONE -> {
+                    suspend.complete(lastCheckpointId);
+                    yield true;
+                }
+                case LATER -> false;
+                case STOPPED -> true;
+            };
+        }
+        if (!due(collected, switched) || !launcher.checkpointable()) {
+            return false;
+        }
+        String reason = checkpointRequested ? "request" : collected ? "collection" : switched ? "thread switch" : "policy";
+        checkpointRequested = false;
+        return checkpointUntilDone(reason) == Outcome.STOPPED;
+    }
+
+    private enum Outcome { DONE, LATER, STOPPED }
+
+    private boolean due(boolean collected, boolean switched) {
+        if (checkpointRequested || (collected && config.checkpointAfterCollection())
+                || (switched && config.checkpointOnThreadSwitch())) {
+            return true;
+        }
+        if (!config.checkpointInterval().isZero() && clock.getAsLong() - lastCheckpointAt >= config.checkpointInterval().toNanos()) {
+            return true;
+        }
+        if (config.checkpointEveryDirtyLines() > 0) {
+            PagingStats p = heap.stats();
+            return p.dirtyFrames() + (p.linesFlushed() - flushedAtLastCheckpoint) >= config.checkpointEveryDirtyLines();
+        }
+        return false;
+    }
+
+    /**
+     * Commits a checkpoint, pausing the app while the store is unreachable: DONE; LATER when the heap is too full
+     * for the VM's tables (the next safepoint collects first, then tries again); STOPPED when the app was stopped
+     * while paused.
+     */
+    private Outcome checkpointUntilDone(String reason) {
+        long pause = 50_000_000L;
+        while (true) {
+            try {
+                checkpoint(reason);
+                return Outcome.DONE;
+            } catch (HeapExhausted full) {
+                vm.requestCollection();
+                checkpointRequested = true;
+                return Outcome.LATER;
+            } catch (StoreException | HeapStoreUnreachableException e) {
+                if (e instanceof StoreException se && se.reason() != StoreException.Reason.UNAVAILABLE) {
+                    throw fenced(se);
+                }
+                events.checkpointFailed(e.getMessage());
+                if (stopRequested) {
+                    return Outcome.STOPPED;
+                }
+                sleep(pause);
+                pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
+            } catch (HeapFencedException e) {
+                throw new DeviceException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private static DeviceException fenced(StoreException e) {
+        if (e.reason() == StoreException.Reason.FENCED) {
+            return new DeviceException("this device lost the app's heap to another device (fenced); stopping the app here: "
+                    + e.getMessage(), e);
+        }
+        return new DeviceException("the heap store refused the checkpoint: " + e.getMessage(), e);
+    }
+
+    /** One checkpoint, now (at a checkpointable safepoint). */
+    long checkpoint(String reason) {
+        long started = clock.getAsLong();
+        VmStateImage state = launcher.checkpointState();
+        state.attachments.put(APP_FILES, appManifest);
+        storeMissingFiles();
+        List<LineImage> lines = heap.dirtyLineImages();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("device", config.deviceName());
+        metadata.put("reason", reason);
+        metadata.put("threads", Integer.toString(state.threads.size()));
+        long id = session.commit(lines, new long[0], state.encode(), metadata);
+        heap.markCommitted(lines);
+        lastCheckpointId = id;
+        lastCheckpointAt = clock.getAsLong();
+        flushedAtLastCheckpoint = heap.stats().linesFlushed();
+        checkpoints++;
+        events.checkpointed(id, lines.size(), lastCheckpointAt - started, reason);
+        return id;
+    }
+
+    /**
+     * The app ended: a last checkpoint with every dirty line and no VM state, so nobody resumes the heap into a
+     * past moment of a finished app.
+     */
+    void commitEnd() {
+        List<LineImage> lines = heap.dirtyLineImages();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("device", config.deviceName());
+        metadata.put("reason", "app ended");
+        lastCheckpointId = session.commit(lines, new long[0], new byte[0], metadata);
+        heap.markCommitted(lines);
+        events.checkpointed(lastCheckpointId, lines.size(), 0, "app ended");
+    }
+
+    /** Stores the class files and app files the system segment lacks (each checked with the store once). */
+    private void storeMissingFiles() {
+        Map<BlobHash, byte[]> candidates = new LinkedHashMap<>();
+        for (Map.Entry<BlobHash, byte[]> e : vm.classBlobs().entrySet()) {
+            if (!stored.contains(e.getKey())) {
+                candidates.put(e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<BlobHash, byte[]> e : appFiles.entrySet()) {
+            if (!stored.contains(e.getKey())) {
+                candidates.put(e.getKey(), e.getValue());
+            }
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<BlobHash> missing = segment.missing(new ArrayList<>(candidates.keySet()));
+        Map<BlobHash, byte[]> batch = new LinkedHashMap<>();
+        long bytes = 0;
+        for (BlobHash h : missing) {
+            byte[] b = candidates.get(h);
+            batch.put(h, b);
+            bytes += b.length;
+            if (bytes > (4 << 20) || batch.size() >= 1000) {
+                segment.put(batch);
+                batch.clear();
+                bytes = 0;
+            }
+        }
+        if (!batch.isEmpty()) {
+            segment.put(batch);
+        }
+        stored.addAll(candidates.keySet());
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("the device was interrupted while the app was paused", e);
+        }
+    }
+}

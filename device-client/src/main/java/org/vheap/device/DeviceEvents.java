@@ -1,0 +1,26 @@
+package org.vheap.device;
+
+/**
+ * What a device reports about an app's life beyond its output: checkpoints taken and failed. The CLI prints
+ * them to the device's log (stderr, prefixed {@code vheap:}); tests record them. Called on the VM's thread.
+ */
+public interface DeviceEvents {
+    /** A checkpoint was committed: its id, the lines it wrote, how long it took, and what triggered it. */
+    void checkpointed(long checkpointId, int lines, long nanos, String reason);
+
+    /** A checkpoint failed and will be retried; the app is paused meanwhile. */
+    void checkpointFailed(String why);
+
+    /** Reports nothing. */
+    static DeviceEvents none() {
+        return new DeviceEvents() {
+            @Override
+            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+            }
+
+            @Override
+            public void checkpointFailed(String why) {
+            }
+        };
+    }
+}
