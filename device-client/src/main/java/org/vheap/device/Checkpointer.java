@@ -54,6 +54,8 @@ final class Checkpointer implements SafepointListener {
     private final LongSupplier clock;
     private final DeviceEvents events;
     private final Set<BlobHash> stored = new HashSet<>();
+    private final AppApi api = new AppApi(this);
+    private Runnable firstSafepoint = () -> { };
 
     private volatile boolean checkpointRequested;
     private volatile CompletableFuture<Long> suspendRequest;
@@ -78,6 +80,16 @@ final class Checkpointer implements SafepointListener {
         this.events = events;
         this.lastCheckpointAt = clock.getAsLong();
         this.lastCheckpointId = session.baseCheckpointId();
+    }
+
+    /** Runs once, at the app's first safepoint (the app is running). */
+    void onFirstSafepoint(Runnable action) {
+        this.firstSafepoint = action;
+    }
+
+    /** The app API's entry points, served by this checkpointer. */
+    AppApi api() {
+        return api;
     }
 
     /** Asks for a checkpoint at the next safepoint. */
@@ -123,6 +135,10 @@ final class Checkpointer implements SafepointListener {
 
     @Override
     public boolean atSafepoint(boolean collected, boolean switched) {
+        if (firstSafepoint != null) {
+            firstSafepoint.run();
+            firstSafepoint = null;
+        }
         if (stopRequested) {
             return true;
         }
@@ -189,6 +205,7 @@ final class Checkpointer implements SafepointListener {
                     throw fenced(se);
                 }
                 events.checkpointFailed(e.getMessage());
+                api.failed(e.getMessage());
                 if (stopRequested) {
                     return Outcome.STOPPED;
                 }
@@ -213,6 +230,7 @@ final class Checkpointer implements SafepointListener {
         long started = clock.getAsLong();
         VmStateImage state = launcher.checkpointState();
         state.attachments.put(APP_FILES, appManifest);
+        api.taking(state);
         storeMissingFiles();
         List<LineImage> lines = heap.dirtyLineImages();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -225,6 +243,7 @@ final class Checkpointer implements SafepointListener {
         lastCheckpointAt = clock.getAsLong();
         flushedAtLastCheckpoint = heap.stats().linesFlushed();
         checkpoints++;
+        api.checkpointed(id);
         events.checkpointed(id, lines.size(), lastCheckpointAt - started, reason);
         return id;
     }

@@ -114,6 +114,15 @@ public final class Device {
         }
     }
 
+    /**
+     * Waits until the app runs (its first safepoint: booted, or its VM state restored).
+     *
+     * @throws DeviceException when it failed to start (with why) or the time ran out
+     */
+    public void awaitRunning(java.time.Duration timeout) {
+        awaitStarted(timeout);
+    }
+
     /** Asks the running app for a checkpoint at its next safepoint. */
     public void checkpoint() {
         awaitStarted(java.time.Duration.ofSeconds(30)).requestCheckpoint();
@@ -231,8 +240,13 @@ public final class Device {
                 cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
                         start.appFiles().localFiles(), nanos, events);
                 launcher.setSafepointListener(cp);
+                cp.api().register(launcher.natives(), vm);
+                if (start.state() != null) {
+                    cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
+                }
                 checkpointer = cp;
-                started.complete(cp);
+                Checkpointer running = cp;
+                cp.onFirstSafepoint(() -> started.complete(running));
                 int exit;
                 try {
                     exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());

@@ -168,6 +168,24 @@ public final class DeviceConfig {
         return this;
     }
 
+    /** A copy to change (a device's apps each get one with their own name). */
+    public DeviceConfig copy() {
+        DeviceConfig c = new DeviceConfig();
+        c.app = app;
+        c.deviceName = deviceName;
+        c.memoryBytes = memoryBytes;
+        c.lineSize = lineSize;
+        c.maxHeapBytes = maxHeapBytes;
+        c.quantum = quantum;
+        c.checkpointEveryDirtyLines = checkpointEveryDirtyLines;
+        c.checkpointInterval = checkpointInterval;
+        c.checkpointAfterCollection = checkpointAfterCollection;
+        c.checkpointOnThreadSwitch = checkpointOnThreadSwitch;
+        c.checkpointOnSuspend = checkpointOnSuspend;
+        c.resources = resources;
+        return c;
+    }
+
     /** Checks the combination of settings. */
     public void validate() {
         if (memoryBytes / lineSize < MIN_FRAMES) {

@@ -37,12 +37,74 @@ class ResumeTest {
             }
             """;
 
+    private static final String PRODUCER_CONSUMER = """
+            import java.util.*;
+            public class PC {
+                static final Object lock = new Object();
+                static final ArrayDeque<Integer> q = new ArrayDeque<>();
+                public static void main(String[] a) throws Exception {
+                    int n = Integer.parseInt(a[0]);
+                    Thread prod = new Thread(() -> {
+                        for (int i = 0; i < n; i++) {
+                            synchronized (lock) {
+                                while (q.size() >= 3) {
+                                    try { lock.wait(); } catch (InterruptedException e) { throw new RuntimeException(e); }
+                                }
+                                q.add(i);
+                                lock.notifyAll();
+                            }
+                        }
+                    }, "producer");
+                    prod.start();
+                    long sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        int v;
+                        synchronized (lock) {
+                            while (q.isEmpty()) lock.wait();
+                            v = q.poll();
+                            lock.notifyAll();
+                        }
+                        sum += v;
+                        long h = 0;
+                        for (int k = 0; k < 3000; k++) h = h * 31 + (k ^ v);
+                        System.out.println("got " + v + " " + sum + " " + h);
+                    }
+                    prod.join();
+                    System.out.println("sum " + sum + " producer alive " + prod.isAlive());
+                }
+            }
+            """;
+
+    /** Checkpoints through the app API after every step and prints each checkpoint's id to stderr. */
+    private static final String STEPS = """
+            import org.vheap.api.Checkpoint;
+            public class Steps {
+                public static void main(String[] a) {
+                    int n = Integer.parseInt(a[0]);
+                    StringBuilder trail = new StringBuilder();
+                    for (int i = 0; i < n; i++) {
+                        trail.append(i).append(',');
+                        System.out.println("step " + i + " trail " + trail);
+                        long id = Checkpoint.now();
+                        System.err.println("checkpoint " + id);
+                    }
+                    System.out.println("end " + trail.length());
+                }
+            }
+            """;
+
     static Path compile(String name, String source) throws Exception {
         Path dir = Files.createTempDirectory("vheap-resume-test");
         Path src = dir.resolve(name + ".java");
         Files.writeString(src, source);
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", dir.toString(), src.toString())).isZero();
+        String api = Path.of(org.vheap.api.Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-cp", api, "-d",
+                dir.toString(), src.toString())).isZero();
         return dir;
+    }
+
+    static Path apiClasses() throws Exception {
+        return Path.of(org.vheap.api.Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     static DeviceConsole console(ByteArrayOutputStream out) {
@@ -83,6 +145,62 @@ class ResumeTest {
             String joined = first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8);
             assertThat(joined).isEqualTo(whole.toString(StandardCharsets.UTF_8));
             assertThat(second.toString(StandardCharsets.UTF_8)).startsWith("tick ").contains("done v39");
+        }
+    }
+
+    @Test
+    void producerAndConsumerWaitingOnAMonitorResumeWhereTheyStopped() throws Exception {
+        Path classes = compile("PC", PRODUCER_CONSUMER);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            ByteArrayOutputStream whole = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(TestStores.app("pc-whole")).quantum(500), store, console(whole))
+                    .run(List.of(classes), "PC", List.of("300"))).isZero();
+
+            String app = TestStores.app("pc");
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a").quantum(500), store, console(first));
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "PC", List.of("300")));
+            awaitOutput(first, "got 100 ");
+            a.suspend(Duration.ofSeconds(30));
+            assertThat(run.get()).isEqualTo(Device.SUSPENDED);
+
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app).deviceName("b").quantum(500), store, console(second)).resume(0)).isZero();
+            assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(whole.toString(StandardCharsets.UTF_8));
+            assertThat(second.toString(StandardCharsets.UTF_8)).contains("sum 44850 producer alive false");
+        }
+    }
+
+    @Test
+    void everyRetainedCheckpointResumesToTheSameEnd() throws Exception {
+        Path classes = compile("Steps", STEPS);
+        List<Path> cp = List.of(classes, apiClasses());
+        try (MemoryHeapStore store = new MemoryHeapStore(java.time.Clock.systemUTC(), 100, Duration.ofSeconds(30))) {
+            String app = TestStores.app("steps");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+            PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+            assertThat(new Device(new DeviceConfig().app(app), store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), o, e))
+                    .run(cp, "Steps", List.of("6"))).isZero();
+            String whole = out.toString(StandardCharsets.UTF_8);
+            List<Long> ids = err.toString(StandardCharsets.UTF_8).lines().map(l -> Long.parseLong(l.substring("checkpoint ".length()))).toList();
+            assertThat(ids).hasSize(6).doesNotHaveDuplicates();
+            String[] lines = whole.split("\n");
+            for (int k = 0; k < ids.size(); k++) {
+                ByteArrayOutputStream again = new ByteArrayOutputStream();
+                ByteArrayOutputStream againErr = new ByteArrayOutputStream();
+                PrintStream ao = new PrintStream(again, true, StandardCharsets.UTF_8);
+                PrintStream ae = new PrintStream(againErr, true, StandardCharsets.UTF_8);
+                Device d = new Device(new DeviceConfig().app(app).deviceName("b" + k), store,
+                        new DeviceConsole(new ByteArrayInputStream(new byte[0]), ao, ae));
+                assertThat(d.resume(ids.get(k))).isZero();
+                // the resumed app goes on just after the Checkpoint.now() that took checkpoint k, which returns k's id
+                String expected = String.join("\n", java.util.Arrays.copyOfRange(lines, k + 1, lines.length)) + "\n";
+                assertThat(again.toString(StandardCharsets.UTF_8)).as("resumed from checkpoint %d", ids.get(k)).isEqualTo(expected);
+                assertThat(againErr.toString(StandardCharsets.UTF_8)).startsWith("checkpoint " + ids.get(k) + "\n");
+            }
         }
     }
 }

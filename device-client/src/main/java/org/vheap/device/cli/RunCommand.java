@@ -8,38 +8,23 @@ import java.util.concurrent.Callable;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
-import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
-import org.vheap.device.store.MemoryHeapStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vheap device run}: a fresh run of an app's main class on an emulated device. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run MAINCLASS from CLASSPATH (jars and class directories, ':'-separated) on an emulated "
-                + "device. The program's output is the device's; the exit code is the program's.")
+                + "device. The program's output is the device's; the exit code is the program's. Ctrl-C (or SIGTERM) "
+                + "suspends the app with a checkpoint: ./vheap device resume goes on from there.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--app", required = true, description = "The app's name in the store.")
-    String app;
-
-    @Option(names = "--server", paramLabel = "HOST:PORT", description = "The heap server (or gateway) holding the app's heap.")
-    String server;
-
-    @Option(names = "--store", paramLabel = "memory", description = "'memory': a store inside this process (nothing outlives the run).")
-    String store;
-
-    @Option(names = "--device", defaultValue = "device-1", description = "This device's name (the lease holder). Default: ${DEFAULT-VALUE}.")
-    String device;
-
-    @Option(names = "--memory", defaultValue = "512k", description = "Device memory for heap lines. Default: ${DEFAULT-VALUE}.")
-    String memory;
+    @Mixin
+    DeviceOptions options;
 
     @Option(names = "--line-size", defaultValue = "4k", description = "Bytes per line of a new heap. Default: ${DEFAULT-VALUE}.")
     String lineSize;
-
-    @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
-    String maxHeap;
 
     @Parameters(index = "0", paramLabel = "CLASSPATH")
     String classpath;
@@ -52,12 +37,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((server == null) == (store == null)) {
-            throw new IllegalArgumentException("give exactly one of --server HOST:PORT or --store memory");
-        }
-        if (store != null && !store.equals("memory")) {
-            throw new IllegalArgumentException("--store takes 'memory', got '" + store + "'");
-        }
         List<Path> entries = new ArrayList<>();
         for (String e : classpath.split(":")) {
             Path p = Path.of(e);
@@ -66,12 +45,11 @@ final class RunCommand implements Callable<Integer> {
             }
             entries.add(p);
         }
-        DeviceConfig config = new DeviceConfig().app(app).deviceName(device)
-                .memoryBytes(Sizes.parse(memory, "--memory"))
-                .lineSize(Math.toIntExact(Sizes.parse(lineSize, "--line-size")))
-                .maxHeapBytes(Sizes.parse(maxHeap, "--max-heap"));
-        try (HeapStore heapStore = server != null ? new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE) : new MemoryHeapStore()) {
-            return new Device(config, heapStore, DeviceConsole.host()).run(entries, mainClass, args);
+        DeviceConfig config = options.config().lineSize(Math.toIntExact(Sizes.parse(lineSize, "--line-size")));
+        try (HeapStore heapStore = options.openStore(false)) {
+            Device device = new Device(config, heapStore, DeviceConsole.host(), new org.vheap.device.vm.loader.ParsedClasses(),
+                    options.events());
+            return SuspendOnSignal.around(device, options, () -> device.run(entries, mainClass, args));
         }
     }
 }

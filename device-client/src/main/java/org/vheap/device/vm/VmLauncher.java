@@ -38,6 +38,7 @@ public final class VmLauncher {
     private final Interpreter interpreter;
     private final Linker linker;
     private final int quantum;
+    private final Natives natives;
     private final StackRoots stackRoots = new StackRoots();
     private final Collector collector;
     private final java.util.Map<VmThread, Integer> exitPhase = new java.util.HashMap<>();
@@ -50,11 +51,19 @@ public final class VmLauncher {
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
         this.vm = vm;
         this.quantum = quantum;
-        Natives natives = new Natives();
+        this.natives = new Natives();
         this.linker = new Linker(vm, natives, new CallSites(vm.classes(), synthesizer));
         this.interpreter = new Interpreter(vm, linker);
         NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper());
         this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
+    }
+
+    /**
+     * The native substitutions of this VM: a device adds its own (the app API) before the app starts. The
+     * natives the JDK's library needs are registered already.
+     */
+    public Natives natives() {
+        return natives;
     }
 
     /** Who is told of every safepoint of the running app (checkpoints, suspension). */

@@ -1,0 +1,164 @@
+package org.vheap.device;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.vm.loader.ParsedClasses;
+
+/**
+ * A device process that runs several apps, each on its own VM (a {@link Device}) and its own host thread,
+ * sharing the process's parsed class files: an app can be suspended, another run, and the first resumed,
+ * without starting a new process. The server's control stream and the device's prompt both drive it.
+ *
+ * <p>Each app gets the device's configuration with its own name. An app that ends, is suspended or fails
+ * leaves the table; {@code onAppEnded} hears how (exit code, {@link Device#SUSPENDED}, or the failure).
+ * Thread-safe.
+ */
+public final class DeviceAgent implements AutoCloseable {
+    /** How long a suspend or a resume may take before the caller is told it failed. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final DeviceConfig base;
+    private final HeapStore store;
+    private final DeviceConsole console;
+    private final DeviceEvents events;
+    private final ParsedClasses parsed = new ParsedClasses();
+    private final BiConsumer<String, String> onAppEnded;
+    private final Map<String, Running> apps = new LinkedHashMap<>();
+
+    private record Running(Device device, CompletableFuture<Integer> exit) {
+    }
+
+    /**
+     * @param base       the device's configuration (its name, memory, resources, checkpoint policy); the app
+     *                   name is set per app
+     * @param onAppEnded told (app, how) when an app stops running: "exit N", "suspended at checkpoint N", or
+     *                   "failed: why"
+     */
+    public DeviceAgent(DeviceConfig base, HeapStore store, DeviceConsole console, DeviceEvents events,
+                       BiConsumer<String, String> onAppEnded) {
+        base.validate();
+        this.base = base;
+        this.store = Objects.requireNonNull(store, "store");
+        this.console = Objects.requireNonNull(console, "console");
+        this.events = Objects.requireNonNull(events, "events");
+        this.onAppEnded = Objects.requireNonNull(onAppEnded, "onAppEnded");
+    }
+
+    public String deviceName() {
+        return base.deviceName();
+    }
+
+    /** Starts {@code app} fresh from a class path, on its own thread. */
+    public void run(String app, List<Path> classpath, String mainClass, List<String> args) {
+        start(app, device -> device.run(classpath, mainClass, args));
+    }
+
+    /**
+     * Resumes {@code app} from {@code checkpointId} (0: newest) on its own thread, and returns once it runs.
+     *
+     * @throws DeviceException when the app runs here already or cannot be resumed (with why)
+     */
+    public void resume(String app, long checkpointId) {
+        Running r = start(app, device -> device.resume(checkpointId));
+        r.device().awaitRunning(COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Suspends a running app with a checkpoint and releases its heap; returns the checkpoint id.
+     *
+     * @throws DeviceException when the app does not run here or could not be suspended
+     */
+    public long suspend(String app) {
+        Running r = running(app);
+        long id = r.device().suspend(COMMAND_TIMEOUT);
+        try {
+            r.exit().get(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new DeviceException("app " + app + " was checkpointed (" + id + ") but did not release its heap: " + e.getMessage(), e);
+        }
+        return id;
+    }
+
+    /** Stops a running app without a checkpoint (it can resume from its last one). */
+    public void stop(String app) {
+        running(app).device().stop();
+    }
+
+    /** Asks a running app for a checkpoint. */
+    public void checkpoint(String app) {
+        running(app).device().checkpoint();
+    }
+
+    /** The apps running on this device now. */
+    public synchronized List<String> runningApps() {
+        return new ArrayList<>(apps.keySet());
+    }
+
+    private synchronized Running running(String app) {
+        Running r = apps.get(app);
+        if (r == null) {
+            throw new DeviceException("app " + app + " is not running on device " + base.deviceName()
+                    + (apps.isEmpty() ? "" : " (running: " + String.join(", ", apps.keySet()) + ")"));
+        }
+        return r;
+    }
+
+    private interface Body {
+        int run(Device device);
+    }
+
+    private synchronized Running start(String app, Body body) {
+        if (apps.containsKey(app)) {
+            throw new DeviceException("app " + app + " already runs on device " + base.deviceName());
+        }
+        DeviceConfig config = base.copy().app(app);
+        Device device = new Device(config, store, console, parsed, events);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Running r = new Running(device, exit);
+        apps.put(app, r);
+        Thread t = new Thread(() -> {
+            String how;
+            try {
+                int code = body.run(device);
+                exit.complete(code);
+                how = code == Device.SUSPENDED ? "suspended at checkpoint " + device.lastCheckpointId() : "exit " + code;
+            } catch (RuntimeException | Error e) {
+                exit.completeExceptionally(e);
+                how = "failed: " + e.getMessage();
+            }
+            synchronized (this) {
+                apps.remove(app, r);
+            }
+            onAppEnded.accept(app, how);
+        }, "vheap-app-" + app);
+        t.start();
+        return r;
+    }
+
+    /** Stops every app (without checkpoints) and waits a bounded time for them. */
+    @Override
+    public void close() {
+        List<Running> all;
+        synchronized (this) {
+            all = new ArrayList<>(apps.values());
+        }
+        for (Running r : all) {
+            r.device().stop();
+        }
+        for (Running r : all) {
+            try {
+                r.exit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported through onAppEnded
+            }
+        }
+    }
+}

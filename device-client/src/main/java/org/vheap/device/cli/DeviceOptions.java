@@ -1,0 +1,131 @@
+package org.vheap.device.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.vheap.device.DeviceConfig;
+import org.vheap.device.DeviceEvents;
+import org.vheap.device.store.GrpcHeapStore;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.MemoryHeapStore;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that runs an app shares: the store, this device, its memory, and the checkpoint
+ * triggers. {@link #config} turns them into a validated {@link DeviceConfig}.
+ */
+final class DeviceOptions {
+    @Option(names = "--app", required = true, description = "The app's name in the store.")
+    String app;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "The heap server (or gateway) holding the app's heap.")
+    String server;
+
+    @Option(names = "--store", paramLabel = "memory", description = "'memory': a store inside this process (nothing outlives the run).")
+    String store;
+
+    @Option(names = "--device", defaultValue = "device-1", description = "This device's name (the lease holder). Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--memory", defaultValue = "512k", description = "Device memory for heap lines. Default: ${DEFAULT-VALUE}.")
+    String memory;
+
+    @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
+    String maxHeap;
+
+    @Option(names = "--checkpoint-every-lines", paramLabel = "N", defaultValue = "0",
+            description = "Checkpoint when N lines were dirtied since the last checkpoint (0: off). Default: ${DEFAULT-VALUE}.")
+    int everyLines;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "0s",
+            description = "Checkpoint at least this often, e.g. 500ms, 10s, 1m (0s: off). Default: ${DEFAULT-VALUE}.")
+    String interval;
+
+    @Option(names = "--checkpoint-after-gc", description = "Checkpoint after each garbage collection.")
+    boolean afterGc;
+
+    @Option(names = "--checkpoint-on-switch", description = "Checkpoint at every green-thread switch (slow; for testing).")
+    boolean onSwitch;
+
+    @Option(names = "--no-checkpoint-on-suspend", negatable = false,
+            description = "Suspend to the last checkpoint instead of taking one (later work is lost).")
+    boolean noCheckpointOnSuspend;
+
+    @Option(names = "--resource", paramLabel = "NAME", description = "A resource this device offers apps (repeatable), e.g. console, sensor:temperature.")
+    List<String> resources = new ArrayList<>();
+
+    @Option(names = {"-v", "--verbose"}, description = "Report each checkpoint on stderr.")
+    boolean verbose;
+
+    DeviceConfig config() {
+        return new DeviceConfig().app(app).deviceName(device)
+                .memoryBytes(Sizes.parse(memory, "--memory"))
+                .maxHeapBytes(Sizes.parse(maxHeap, "--max-heap"))
+                .checkpointEveryDirtyLines(everyLines)
+                .checkpointInterval(duration(interval, "--checkpoint-interval"))
+                .checkpointAfterCollection(afterGc)
+                .checkpointOnThreadSwitch(onSwitch)
+                .checkpointOnSuspend(!noCheckpointOnSuspend)
+                .resources(resources);
+    }
+
+    /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */
+    HeapStore openStore(boolean serverRequired) {
+        if (serverRequired && server == null) {
+            throw new IllegalArgumentException("give --server HOST:PORT: the app's checkpoints live in a heap server");
+        }
+        if ((server == null) == (store == null)) {
+            throw new IllegalArgumentException("give exactly one of --server HOST:PORT or --store memory");
+        }
+        if (store != null && !store.equals("memory")) {
+            throw new IllegalArgumentException("--store takes 'memory', got '" + store + "'");
+        }
+        return server != null ? new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE) : new MemoryHeapStore();
+    }
+
+    /** Checkpoint reports on stderr: failures always, each checkpoint with --verbose. */
+    DeviceEvents events() {
+        return new DeviceEvents() {
+            @Override
+            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+                if (verbose) {
+                    System.err.printf("vheap: app %s: checkpoint %d (%d lines, %.1f ms, %s)%n", app, checkpointId, lines,
+                            nanos / 1e6, reason);
+                }
+            }
+
+            @Override
+            public void checkpointFailed(String why) {
+                System.err.println("vheap: app " + app + ": checkpoint failed, the app is paused until the store is back: " + why);
+            }
+        };
+    }
+
+    /** 500ms, 10s, 2m, 1h, or an ISO-8601 duration (PT10S). */
+    static Duration duration(String text, String option) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) {
+                return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's':
+                    return Duration.ofSeconds(n);
+                case 'm':
+                    return Duration.ofMinutes(n);
+                case 'h':
+                    return Duration.ofHours(n);
+                default:
+                    break;
+            }
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            // fall through to the one-line error
+        }
+        throw new IllegalArgumentException(option + " takes a duration like 500ms, 10s, 2m or 1h, got '" + text + "'");
+    }
+}

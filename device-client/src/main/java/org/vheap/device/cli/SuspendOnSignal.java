@@ -1,0 +1,51 @@
+package org.vheap.device.cli;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.vheap.device.Device;
+import org.vheap.device.DeviceException;
+
+/**
+ * Runs an app so that Ctrl-C or SIGTERM suspends it with a checkpoint rather than losing its work since the
+ * last one: a shutdown hook asks the device to suspend and waits (bounded) until the checkpoint is committed.
+ * A suspended run exits with status 0 after one line saying how to resume it.
+ */
+final class SuspendOnSignal {
+    private static final Duration SUSPEND_TIMEOUT = Duration.ofSeconds(20);
+
+    private SuspendOnSignal() {
+    }
+
+    static int around(Device device, DeviceOptions options, IntSupplier run) {
+        Thread hook = new Thread(() -> {
+            try {
+                long id = device.suspend(SUSPEND_TIMEOUT);
+                System.err.println(resumeHint(options, id));
+            } catch (DeviceException e) {
+                System.err.println("vheap: app " + options.app + " was not suspended: " + e.getMessage());
+            }
+        }, "vheap-suspend-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int exit;
+        try {
+            exit = run.getAsInt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran): it reports
+                return 0;
+            }
+        }
+        if (exit == Device.SUSPENDED) {
+            System.err.println(resumeHint(options, device.lastCheckpointId()));
+            return 0;
+        }
+        return exit;
+    }
+
+    private static String resumeHint(DeviceOptions options, long checkpoint) {
+        return "vheap: app " + options.app + " suspended at checkpoint " + checkpoint + "; go on with: ./vheap device resume --app "
+                + options.app + (options.server != null ? " --server " + options.server : "");
+    }
+}
