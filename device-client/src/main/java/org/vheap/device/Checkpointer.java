@@ -61,6 +61,8 @@ final class Checkpointer implements SafepointListener {
     private volatile CompletableFuture<Long> suspendRequest;
     private volatile boolean stopRequested;
     private long lastCheckpointAt;
+    private long lastRenewalAt;
+    private final long renewEvery;
     private long flushedAtLastCheckpoint;
     private volatile long lastCheckpointId;
     private long checkpoints;
@@ -79,6 +81,9 @@ final class Checkpointer implements SafepointListener {
         this.clock = clock;
         this.events = events;
         this.lastCheckpointAt = clock.getAsLong();
+        this.lastRenewalAt = lastCheckpointAt;
+        long lease = config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
+        this.renewEvery = Math.min(5_000_000_000L, lease / 3);
         this.lastCheckpointId = session.baseCheckpointId();
     }
 
@@ -142,6 +147,7 @@ final class Checkpointer implements SafepointListener {
         if (stopRequested) {
             return true;
         }
+        renewLeaseIfDue();
         CompletableFuture<Long> suspend = suspendRequest;
         if (suspend != null) {
             if (!config.checkpointOnSuspend()) {
@@ -169,6 +175,26 @@ final class Checkpointer implements SafepointListener {
     }
 
     private enum Outcome { DONE, LATER, STOPPED }
+
+    /**
+     * Keeps the heap lease: renewed every {@link #renewEvery}. Fenced (another device took the heap) ends the app
+     * here; an unreachable store is retried at the next renewal, and a flush or checkpoint says if it is lost.
+     */
+    private void renewLeaseIfDue() {
+        long now = clock.getAsLong();
+        if (now - lastRenewalAt < renewEvery) {
+            return;
+        }
+        lastRenewalAt = now;
+        try {
+            session.renewLease();
+        } catch (StoreException e) {
+            if (e.reason() != StoreException.Reason.UNAVAILABLE) {
+                throw fenced(e);
+            }
+            events.checkpointFailed("renewing the heap lease: " + e.getMessage());
+        }
+    }
 
     private boolean due(boolean collected, boolean switched) {
         if (checkpointRequested || (collected && config.checkpointAfterCollection())

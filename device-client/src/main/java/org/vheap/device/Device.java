@@ -216,7 +216,7 @@ public final class Device {
     private int execute(boolean fresh, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
         Checkpointer cp = null;
         try (HeapSession session = store.openHeap(new OpenRequest(config.app(), config.deviceName(), fresh,
-                config.lineSize(), java.time.Duration.ZERO, checkpointId))) {
+                config.lineSize(), config.lease(), checkpointId))) {
             if (fresh && session.baseCheckpointId() != 0) {
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());

@@ -20,6 +20,7 @@ public final class DeviceConfig {
     private boolean checkpointOnThreadSwitch;
     private boolean checkpointOnSuspend = true;
     private java.util.List<String> resources = java.util.List.of();
+    private java.time.Duration lease = java.time.Duration.ZERO;
 
     public String app() {
         return app;
@@ -168,6 +169,23 @@ public final class DeviceConfig {
         return this;
     }
 
+    /**
+     * How long the app's heap lease lasts without renewal (zero: the store's default). The device renews it at
+     * safepoints every third of it (at most every 5 s); a device that stalls longer loses the heap to any device
+     * that resumes the app, and is fenced.
+     */
+    public java.time.Duration lease() {
+        return lease;
+    }
+
+    public DeviceConfig lease(java.time.Duration lease) {
+        if (lease == null || lease.isNegative() || (!lease.isZero() && lease.toMillis() < 500)) {
+            throw new IllegalArgumentException("lease must be zero (the store's default) or at least 500 ms, got " + lease);
+        }
+        this.lease = lease;
+        return this;
+    }
+
     /** A copy to change (a device's apps each get one with their own name). */
     public DeviceConfig copy() {
         DeviceConfig c = new DeviceConfig();
@@ -183,6 +201,7 @@ public final class DeviceConfig {
         c.checkpointOnThreadSwitch = checkpointOnThreadSwitch;
         c.checkpointOnSuspend = checkpointOnSuspend;
         c.resources = resources;
+        c.lease = lease;
         return c;
     }
 

@@ -55,6 +55,10 @@ final class DeviceOptions {
     @Option(names = "--resource", paramLabel = "NAME", description = "A resource this device offers apps (repeatable), e.g. console, sensor:temperature.")
     List<String> resources = new ArrayList<>();
 
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "0s",
+            description = "How long the heap lease lasts unrenewed, e.g. 10s (0s: the server's default). Default: ${DEFAULT-VALUE}.")
+    String lease;
+
     @Option(names = {"-v", "--verbose"}, description = "Report each checkpoint on stderr.")
     boolean verbose;
 
@@ -67,7 +71,8 @@ final class DeviceOptions {
                 .checkpointAfterCollection(afterGc)
                 .checkpointOnThreadSwitch(onSwitch)
                 .checkpointOnSuspend(!noCheckpointOnSuspend)
-                .resources(resources);
+                .resources(resources)
+                .lease(duration(lease, "--lease"));
     }
 
     /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */
