@@ -1,5 +1,6 @@
 /**
- * The vheap heap server: one virtual heap per application, stored in PostgreSQL, served over gRPC.
+ * The vheap heap server: one virtual heap per application, stored in PostgreSQL, served over gRPC, and the
+ * control plane that suspends, resumes and migrates apps between the devices attached to it.
  *
  * <h2>Architecture</h2>
  * <ul>
