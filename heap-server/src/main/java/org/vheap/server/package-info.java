@@ -9,6 +9,8 @@
  *       PostgreSQL by default). No gRPC in it.</li>
  *   <li>{@link org.vheap.server.grpc} — the {@code vheap.v1.HeapStore} service: protobuf in, store calls,
  *       protobuf or a status out.</li>
+ *   <li>{@link org.vheap.server.control} — the {@code vheap.v1.DeviceControl} service: devices attach with a
+ *       control stream; suspend, resume and migrate push commands to them (the control plane).</li>
  *   <li>{@link org.vheap.server.HeapServer} — owns the gRPC server (start, stop, block), with health and
  *       reflection; its {@code ServerBuilder} is injected. {@link org.vheap.server.HeapServerInstance}
  *       adds the database and the ordered shutdown; {@link org.vheap.server.HeapServerConfig} validates
