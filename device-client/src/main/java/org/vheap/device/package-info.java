@@ -8,6 +8,7 @@
  * <ul>
  *   <li>{@code store}: the store interface and its in-memory and gRPC implementations;</li>
  *   <li>{@code vm}: the virtual machine (see its package documentation);</li>
+ *   <li>{@code control}: the control stream to the heap server, which pushes suspend and resume requests;</li>
  *   <li>{@code cli}: {@code ./vheap device} and {@code ./vheap bench vm}.</li>
  * </ul>
  * Follow one heap line from the interpreter's write barrier to a PostgreSQL row: {@code vm.interp.Interpreter}

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vheap.device.store.GrpcHeapStore;
@@ -96,6 +97,11 @@ public final class TestStores {
 
         public MutableClock clock() {
             return running.clock;
+        }
+
+        /** The server's database, for tests that run more servers over it (a restart on a port of their own). */
+        public DataSource dataSource() {
+            return running.server.dataSource();
         }
 
         /** A {@link GrpcHeapStore} on the server (20 s deadlines), shared by the run and closed with it. */

@@ -10,14 +10,19 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.server.control.DeviceControlService;
+import org.vheap.server.control.DeviceRegistry;
 import org.vheap.server.grpc.HeapStoreService;
 import org.vheap.server.store.PgHeapStore;
 
 /**
- * The heap server: serves {@code vheap.v1.HeapStore}, gRPC health checking and server reflection over
- * one {@link PgHeapStore}. The {@link ServerBuilder} is passed in, so tests can run it in-process or on a
- * loopback port; the caller owns the store's database and closes it after {@link #stop}.
+ * The heap server: serves {@code vheap.v1.HeapStore} and {@code vheap.v1.DeviceControl}, gRPC health
+ * checking and server reflection over one {@link PgHeapStore}. The {@link ServerBuilder} is passed in, so
+ * tests can run it in-process or on a loopback port; the caller owns the store's database and closes it
+ * after {@link #stop}. The attached devices live in memory for the server's life; {@link #stop} ends their
+ * control streams, so they attach again elsewhere.
  */
 public final class HeapServer {
     private final Server server;
@@ -28,9 +33,19 @@ public final class HeapServer {
         return t;
     });
 
+    private final DeviceRegistry devices;
+
+    /** A server whose device commands wait {@link DeviceControlService#DEFAULT_COMMAND_TIMEOUT} for an answer. */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store) {
+        this(builder, store, DeviceControlService.DEFAULT_COMMAND_TIMEOUT);
+    }
+
+    /** @param commandTimeout how long a suspend or resume waits for the device's answer */
+    public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout) {
+        this.devices = new DeviceRegistry(store.clock());
         this.server = builder
                 .addService(new HeapStoreService(store, flushes))
+                .addService(new DeviceControlService(store, devices, commandTimeout))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -40,6 +55,7 @@ public final class HeapServer {
         server.start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        health.setStatus(DeviceControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
         return this;
     }
 
@@ -50,11 +66,13 @@ public final class HeapServer {
 
     /**
      * Stops taking calls, lets calls in flight finish for up to {@code grace}, then cancels the rest.
-     * Health turns NOT_SERVING first, so load balancers stop sending.
+     * Health turns NOT_SERVING first, so load balancers stop sending. Devices' control streams end at once
+     * (UNAVAILABLE), failing the commands pending on them.
      */
     public void stop(Duration grace) throws InterruptedException {
         health.enterTerminalState();
         server.shutdown();
+        devices.close();
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);

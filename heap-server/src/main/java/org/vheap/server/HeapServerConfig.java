@@ -1,6 +1,7 @@
 package org.vheap.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.vheap.server.store.StoreSettings;
 
 /**
@@ -17,6 +18,7 @@ public final class HeapServerConfig {
     private int retain = 3;
     private int maxMessageBytes = 16 << 20;
     private int poolSize = 16;
+    private Duration commandTimeout = Duration.ofSeconds(30);
 
     public HeapServerConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -81,6 +83,15 @@ public final class HeapServerConfig {
         return this;
     }
 
+    /** How long a suspend or resume pushed to a device waits for its answer. */
+    public HeapServerConfig setCommandTimeout(Duration commandTimeout) {
+        if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
+            throw new IllegalArgumentException("--command-timeout must be positive, got " + commandTimeout);
+        }
+        this.commandTimeout = commandTimeout;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
     public HeapServerConfig validate() {
         if (dbUrl == null && (dbUser != null || !dbPassword.isEmpty())) {
@@ -104,6 +115,7 @@ public final class HeapServerConfig {
     public int retain() { return retain; }
     public int maxMessageBytes() { return maxMessageBytes; }
     public int poolSize() { return poolSize; }
+    public Duration commandTimeout() { return commandTimeout; }
 
     public StoreSettings storeSettings() {
         return StoreSettings.defaults().withRetain(retain).withMaxSystemCallBytes(maxMessageBytes);

@@ -54,7 +54,7 @@ public final class HeapServerInstance implements AutoCloseable {
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true);
             store.reclaimEverythingLater();   // before serving: a failure here leaves nothing running
-            HeapServer server = new HeapServer(builder, store).start();
+            HeapServer server = new HeapServer(builder, store, config.commandTimeout()).start();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());

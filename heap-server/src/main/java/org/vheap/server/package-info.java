@@ -1,5 +1,6 @@
 /**
- * The vheap heap server: one virtual heap per application, stored in PostgreSQL, served over gRPC.
+ * The vheap heap server: one virtual heap per application, stored in PostgreSQL, served over gRPC, and the
+ * control plane that suspends, resumes and migrates apps between the devices attached to it.
  *
  * <h2>Architecture</h2>
  * <ul>
@@ -8,6 +9,8 @@
  *       PostgreSQL by default). No gRPC in it.</li>
  *   <li>{@link org.vheap.server.grpc} — the {@code vheap.v1.HeapStore} service: protobuf in, store calls,
  *       protobuf or a status out.</li>
+ *   <li>{@link org.vheap.server.control} — the {@code vheap.v1.DeviceControl} service: devices attach with a
+ *       control stream; suspend, resume and migrate push commands to them (the control plane).</li>
  *   <li>{@link org.vheap.server.HeapServer} — owns the gRPC server (start, stop, block), with health and
  *       reflection; its {@code ServerBuilder} is injected. {@link org.vheap.server.HeapServerInstance}
  *       adds the database and the ordered shutdown; {@link org.vheap.server.HeapServerConfig} validates

@@ -2,6 +2,7 @@ package org.vheap.server.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vheap.server.HeapServerConfig;
@@ -40,11 +41,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "largest gRPC message accepted (default: ${DEFAULT-VALUE})")
     int maxMessage;
 
+    @Option(names = "--command-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "how long a suspend or resume waits for the device's answer (default: ${DEFAULT-VALUE})")
+    int commandTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         HeapServerConfig config = new HeapServerConfig()
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
+                .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds))
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);

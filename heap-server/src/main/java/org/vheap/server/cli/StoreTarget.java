@@ -4,11 +4,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import picocli.CommandLine.Option;
 
-/** The {@code --server HOST:PORT} option shared by the store commands, and the channel it opens. */
+/**
+ * The {@code --server HOST:PORT} option shared by the store and control commands, and the channel it opens.
+ */
 final class StoreTarget {
+    /** Control calls wait for devices (a migration: a suspend and a resume), so they get longer than store calls. */
+    private static final long CONTROL_DEADLINE_SECONDS = 300;
+
     @Option(names = "--server", defaultValue = "localhost:7700", paramLabel = "HOST:PORT",
             description = "heap server (or gateway) address (default: ${DEFAULT-VALUE})")
     String server;
@@ -25,6 +31,16 @@ final class StoreTarget {
         ManagedChannel ch = channel();
         try {
             return work.apply(stub(ch));
+        } finally {
+            shutdown(ch);
+        }
+    }
+
+    /** Runs {@code work} with a blocking control-plane stub on a fresh channel, and shuts the channel down after. */
+    <T> T control(Function<DeviceControlGrpc.DeviceControlBlockingStub, T> work) {
+        ManagedChannel ch = channel();
+        try {
+            return work.apply(DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(CONTROL_DEADLINE_SECONDS, TimeUnit.SECONDS));
         } finally {
             shutdown(ch);
         }

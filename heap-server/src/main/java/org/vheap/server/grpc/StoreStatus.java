@@ -7,8 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.server.store.StoreException;
 
-/** Maps store failures to gRPC statuses whose descriptions say what to fix; never swallows a cause. */
-final class StoreStatus {
+/**
+ * Maps store failures to gRPC statuses whose descriptions say what to fix; never swallows a cause. Used by
+ * every service of the server, so a store failure reads the same whichever call met it.
+ */
+public final class StoreStatus {
     private static final Logger log = LoggerFactory.getLogger(StoreStatus.class);
 
     /** Trailer naming the store's reason (e.g. {@code STALE_TOKEN}, {@code LEASE_HELD}) for clients. */
@@ -17,7 +20,11 @@ final class StoreStatus {
     private StoreStatus() {
     }
 
-    static StatusRuntimeException toStatus(Throwable t) {
+    /**
+     * A status exception as is; a {@link StoreException} as the status of its reason, with the store's
+     * message and a {@link #REASON} trailer; anything else as INTERNAL (logged).
+     */
+    public static StatusRuntimeException toStatus(Throwable t) {
         if (t instanceof StatusRuntimeException sre) {
             return sre;
         }

@@ -76,6 +76,11 @@ public final class PgHeapStore {
         this.systemSegment = new SystemSegment(dataSource, clock, settings.maxSystemCallBytes());
     }
 
+    /** The store's clock: lease expiries are instants on it. */
+    public Clock clock() {
+        return clock;
+    }
+
     public StoreSettings settings() {
         return settings;
     }

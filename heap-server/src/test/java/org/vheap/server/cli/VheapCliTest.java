@@ -21,6 +21,7 @@ import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.server.HeapServer;
 import org.vheap.server.TestHeaps;
+import org.vheap.server.control.FakeDevice;
 import org.vheap.server.store.StoreSettings;
 import picocli.CommandLine;
 
@@ -112,5 +113,86 @@ class VheapCliTest {
         Run userWithoutUrl = run("server", "--db-user", "x");
         assertThat(userWithoutUrl.exit()).isEqualTo(2);
         assertThat(userWithoutUrl.err()).contains("--db-user and --db-password need --db-url");
+    }
+
+    @Test
+    void controlCommandsListDevicesAndSuspendResumeAndMigrateApps() throws Exception {
+        String app = TestHeaps.app("cli-mig");
+        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+        try (FakeDevice a = new FakeDevice(ch, TestHeaps.app("cli-a"), 3 << 20, List.of("file:/tmp"), List.of());
+             FakeDevice b = FakeDevice.attach(ch, TestHeaps.app("cli-b"))) {
+            a.attached.get(10, TimeUnit.SECONDS);
+            a.run(app, 5);
+            a.appStatus(app, "running");
+
+            Run devices = run("devices", "--server", address);
+            assertThat(devices.exit()).isZero();
+            assertThat(devices.out().lines().findFirst().orElseThrow())
+                    .startsWith("DEVICE").contains("MEMORY").contains("RESOURCES").contains("APPS").contains("CONNECTED SINCE");
+            assertThat(devices.out().lines().filter(l -> l.startsWith(a.name + " ")).findFirst().orElseThrow())
+                    .contains("3.0 MiB").contains("file:/tmp").contains(app);
+
+            Run migrate = run("migrate", "--app", app, "--to", b.name, "--server", address);
+            assertThat(migrate.err()).isEmpty();
+            assertThat(migrate.exit()).isZero();
+            assertThat(migrate.out()).matches("migrated app '" + app + "' from device '" + a.name + "' to device '"
+                    + b.name + "' through checkpoint \\d+ \\(suspend \\d+ ms, resume \\d+ ms\\)\\R");
+            assertThat(b.resumed).containsKey(app);
+
+            Run suspend = run("suspend", "--app", app, "--server", address);
+            assertThat(suspend.exit()).isZero();
+            assertThat(suspend.out()).matches("suspended app '" + app + "' on device '" + b.name + "' at checkpoint \\d+\\R");
+
+            Run resume = run("resume", "--app", app, "--on", a.name, "--server", address);
+            assertThat(resume.exit()).isZero();
+            assertThat(resume.out()).startsWith("resumed app '" + app + "' on device '" + a.name + "' from its newest checkpoint");
+            assertThat(a.resumed).containsKey(app);
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void controlFailuresAreOneLineWithAnExitCode() throws Exception {
+        String app = TestHeaps.app("cli-ctl");
+        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+        try (FakeDevice a = FakeDevice.attach(ch, TestHeaps.app("cli-only"))) {
+            a.run(app, 1);
+            Run badTarget = run("migrate", "--app", app, "--to", "b", "--server", address);
+            assertThat(badTarget.exit()).isEqualTo(1);
+            assertThat(badTarget.err().lines()).hasSize(1);
+            assertThat(badTarget.err()).startsWith("vheap migrate: FAILED_PRECONDITION: device 'b' is not connected to the server (connected: ")
+                    .contains(a.name);
+
+            Run noApp = run("suspend", "--app", "ghost-app", "--server", address);
+            assertThat(noApp.exit()).isEqualTo(1);
+            assertThat(noApp.err().strip()).isEqualTo("vheap suspend: NOT_FOUND: no app named 'ghost-app'");
+
+            Run busy = run("resume", "--app", app, "--on", a.name, "--server", address);
+            assertThat(busy.exit()).isEqualTo(1);
+            assertThat(busy.err().strip()).startsWith("vheap resume: FAILED_PRECONDITION: app '" + app + "' runs on device '"
+                    + a.name + "'").endsWith("suspend it first, or migrate it");
+
+            Run noTo = run("migrate", "--app", app, "--server", address);
+            assertThat(noTo.exit()).isEqualTo(2);
+            assertThat(noTo.err()).contains("Missing required option: '--to=DEVICE'");
+
+            Run badCheckpoint = run("resume", "--app", app, "--on", a.name, "--checkpoint", "-1", "--server", address);
+            assertThat(badCheckpoint.exit()).isEqualTo(2);
+            assertThat(badCheckpoint.err().strip()).startsWith("vheap resume: --checkpoint must be a checkpoint id");
+
+            Run noServer = run("devices", "--server", "127.0.0.1:1");
+            assertThat(noServer.exit()).isEqualTo(1);
+            assertThat(noServer.err()).contains("cannot reach the heap server").doesNotContain("\tat ");
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void helpListsTheControlCommands() {
+        Run help = run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("devices").contains("suspend").contains("resume").contains("migrate");
     }
 }

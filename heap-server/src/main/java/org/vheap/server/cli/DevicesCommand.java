@@ -1,0 +1,42 @@
+package org.vheap.server.cli;
+
+import java.util.concurrent.Callable;
+import org.vheap.proto.v1.DeviceInfo;
+import org.vheap.proto.v1.ListDevicesRequest;
+import org.vheap.proto.v1.ListDevicesResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "devices", mixinStandardHelpOptions = true,
+        description = "List the devices attached to a heap server, with their memory, resources and running apps.")
+final class DevicesCommand implements Callable<Integer> {
+    @Mixin
+    StoreTarget target;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return target.control(stub -> {
+            ListDevicesResponse r = stub.listDevices(ListDevicesRequest.getDefaultInstance());
+            if (r.getDevicesCount() == 0) {
+                spec.commandLine().getOut().println("no devices attached to " + target.server);
+                return 0;
+            }
+            Table t = new Table("DEVICE", "MEMORY", "RESOURCES", "APPS", "CONNECTED SINCE");
+            for (DeviceInfo d : r.getDevicesList()) {
+                t.row(d.getDevice(), Table.bytes(d.getMemoryBytes()), list(d.getResourcesList()),
+                        list(d.getAppsRunningList()), Table.time(d.getConnectedSince()));
+            }
+            t.print(spec.commandLine().getOut());
+            return 0;
+        });
+    }
+
+    private static String list(java.util.List<String> items) {
+        return items.isEmpty() ? "-" : String.join(",", items);
+    }
+}

@@ -1,0 +1,311 @@
+package org.vheap.server.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.client.HeapStoreClient;
+import org.vheap.proto.v1.AppInfo;
+import org.vheap.proto.v1.Command;
+import org.vheap.proto.v1.CommandResult;
+import org.vheap.proto.v1.DeviceControlGrpc;
+import org.vheap.proto.v1.DeviceInfo;
+import org.vheap.proto.v1.DeviceMessage;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.ListDevicesRequest;
+import org.vheap.proto.v1.MigrateAppRequest;
+import org.vheap.proto.v1.MigrateAppResponse;
+import org.vheap.proto.v1.Register;
+import org.vheap.proto.v1.ResumeAppRequest;
+import org.vheap.proto.v1.SuspendAppRequest;
+import org.vheap.proto.v1.SuspendAppResponse;
+import org.vheap.server.HeapServer;
+import org.vheap.server.TestHeaps;
+import org.vheap.server.store.StoreSettings;
+
+/**
+ * The control plane over real loopback TCP against a heap server on the shared embedded PostgreSQL, with
+ * {@link FakeDevice}s as the devices (they hold real heap leases through the HeapStore API).
+ */
+class DeviceControlServiceTest {
+    @RegisterExtension
+    static final TestHeaps.Database DB = new TestHeaps.Database();
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static HeapServer server;
+    private static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                DB.store(Clock.systemUTC(), StoreSettings.defaults()), COMMAND_TIMEOUT).start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    private static DeviceControlGrpc.DeviceControlBlockingStub control() {
+        return DeviceControlGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private static HeapStoreClient store() {
+        return new HeapStoreClient(channel, 30_000);
+    }
+
+    private static DeviceInfo listed(String device) {
+        return control().listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList().stream()
+                .filter(d -> d.getDevice().equals(device)).findFirst().orElse(null);
+    }
+
+    private static AppInfo app(String app) {
+        return store().blocking().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+                .filter(a -> a.getApp().equals(app)).findFirst().orElseThrow();
+    }
+
+    private static void assertStatus(Runnable call, Status.Code code, String... message) {
+        assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class).satisfies(e -> {
+            Status s = ((StatusRuntimeException) e).getStatus();
+            assertThat(s.getCode()).as(s.toString()).isEqualTo(code);
+            for (String m : message) {
+                assertThat(s.getDescription()).contains(m);
+            }
+        });
+    }
+
+    private static void eventually(Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.get()) {
+            assertThat(System.nanoTime() - deadline).as("condition not met within 10 s").isNegative();
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aRegisteredDeviceIsListedWithItsAppsUntilItDetaches() throws Exception {
+        String name = TestHeaps.app("dev-list");
+        FakeDevice d = new FakeDevice(channel, name, 8 << 20, List.of("file:/data", "sensor:gps"), List.of("app-b", "app-a"));
+        assertThat(d.attached.get(10, TimeUnit.SECONDS).getDevice()).isEqualTo(name);
+        DeviceInfo info = listed(name);
+        assertThat(info.getMemoryBytes()).isEqualTo(8 << 20);
+        assertThat(info.getResourcesList()).containsExactly("file:/data", "sensor:gps");
+        assertThat(info.getAppsRunningList()).containsExactly("app-a", "app-b");
+        assertThat(info.getConnectedSince().getSeconds()).isPositive();
+
+        d.appStatus("app-c", "running");
+        d.appStatus("app-a", "exited");
+        eventually(() -> listed(name).getAppsRunningList().equals(List.of("app-b", "app-c")));
+
+        d.close();
+        assertThat(d.ended.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        eventually(() -> listed(name) == null);
+    }
+
+    @Test
+    void aSecondAttachOfTheSameNameReplacesTheFirst() throws Exception {
+        String name = TestHeaps.app("dev-twice");
+        FakeDevice first = FakeDevice.attach(channel, name);
+        FakeDevice second = new FakeDevice(channel, name, 42, List.of(), List.of());
+        second.attached.get(10, TimeUnit.SECONDS);
+        Status old = first.ended.get(10, TimeUnit.SECONDS);
+        assertThat(old.getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(old.getDescription()).contains("attached again").contains("replaced");
+        assertThat(listed(name).getMemoryBytes()).isEqualTo(42);
+        assertThat(second.ended).isNotDone();
+        second.close();
+    }
+
+    @Test
+    void aStreamMustStartWithExactlyOneRegister() throws Exception {
+        FakeDevice unregistered = new FakeDevice(channel, null, 0, List.of(), List.of());
+        unregistered.answer(CommandResult.newBuilder().setCommandId(1).setOk(true).build());
+        Status s = unregistered.ended.get(10, TimeUnit.SECONDS);
+        assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(s.getDescription()).contains("first message of an Attach stream is a Register");
+
+        String name = TestHeaps.app("dev-dup");
+        FakeDevice twice = FakeDevice.attach(channel, name);
+        twice.send(DeviceMessage.newBuilder().setRegister(Register.newBuilder().setDevice(name)).build());
+        s = twice.ended.get(10, TimeUnit.SECONDS);
+        assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(s.getDescription()).contains("already registered");
+        eventually(() -> listed(name) == null);
+
+        FakeDevice badName = new FakeDevice(channel, "", 0, List.of(), List.of());
+        s = badName.ended.get(10, TimeUnit.SECONDS);
+        assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(s.getDescription()).contains("device name is empty");
+    }
+
+    @Test
+    void suspendAsksTheLeaseHolderAndReturnsItsCheckpoint() throws Exception {
+        String app = TestHeaps.app("susp");
+        FakeDevice other = FakeDevice.attach(channel, TestHeaps.app("dev-other"));
+        try (FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-holder"))) {
+            d.run(app, 7);
+            SuspendAppResponse r = control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build());
+            assertThat(r.getDevice()).isEqualTo(d.name);
+            long newest = store().blocking().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build())
+                    .getCheckpoints(0).getCheckpointId();
+            assertThat(r.getCheckpointId()).isPositive().isEqualTo(newest);
+            assertThat(app(app).hasLease()).isFalse();
+            assertThat(d.commands.poll().getKind()).isEqualTo(Command.Kind.SUSPEND);
+            assertThat(other.commands).isEmpty();
+
+            assertStatus(() -> control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build()),
+                    Status.Code.FAILED_PRECONDITION, "app '" + app + "' is not running on any device");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void suspendFailsClearlyWhenItCannotBeDone() throws Exception {
+        assertStatus(() -> control().suspendApp(SuspendAppRequest.newBuilder().setApp("no-such-app").build()),
+                Status.Code.NOT_FOUND, "no app named 'no-such-app'");
+
+        String orphan = TestHeaps.app("orphan");
+        FakeDevice gone = FakeDevice.attach(channel, TestHeaps.app("dev-gone"));
+        gone.run(orphan, 1);
+        gone.close();
+        eventually(() -> listed(gone.name) == null);
+        assertStatus(() -> control().suspendApp(SuspendAppRequest.newBuilder().setApp(orphan).build()),
+                Status.Code.FAILED_PRECONDITION, "runs on device '" + gone.name + "'", "not connected to the server");
+
+        String app = TestHeaps.app("refused");
+        try (FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-refuse"))) {
+            d.run(app, 1);
+            d.refuse = "the app is in a native call";
+            assertStatus(() -> control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build()),
+                    Status.Code.FAILED_PRECONDITION, "device '" + d.name + "' could not suspend app '" + app
+                            + "': the app is in a native call");
+        }
+    }
+
+    @Test
+    void migrateMovesTheAppBetweenDevicesThroughACheckpoint() throws Exception {
+        String app = TestHeaps.app("mig");
+        try (FakeDevice a = FakeDevice.attach(channel, TestHeaps.app("dev-a"));
+             FakeDevice b = FakeDevice.attach(channel, TestHeaps.app("dev-b"))) {
+            a.run(app, 42);
+            MigrateAppResponse r = control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
+                    .setToDevice(b.name).build());
+            assertThat(r.getFromDevice()).isEqualTo(a.name);
+            assertThat(r.getToDevice()).isEqualTo(b.name);
+            assertThat(r.getCheckpointId()).isPositive();
+            assertThat(r.getSuspendMillis()).isNotNegative();
+            assertThat(r.getResumeMillis()).isNotNegative();
+            assertThat(b.resumed.get(app)).isEqualTo(new FakeDevice.Resumed(r.getCheckpointId(), 42));
+            assertThat(app(app).getLease().getHolder()).isEqualTo(b.name);
+            assertThat(listed(b.name).getAppsRunningList()).contains(app);
+            assertThat(listed(a.name).getAppsRunningList()).doesNotContain(app);
+
+            assertStatus(() -> control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
+                    .setToDevice(b.name).build()), Status.Code.INVALID_ARGUMENT, "already runs on device '" + b.name + "'");
+
+            // suspended, then moved: just a resume on the target, from the checkpoint asked for
+            long cp = control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build()).getCheckpointId();
+            MigrateAppResponse again = control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
+                    .setToDevice(a.name).setCheckpointId(r.getCheckpointId()).build());
+            assertThat(again.getFromDevice()).isEmpty();
+            assertThat(again.getSuspendMillis()).isZero();
+            assertThat(again.getCheckpointId()).isEqualTo(r.getCheckpointId()).isLessThan(cp);
+            assertThat(a.resumed.get(app).baseCheckpointId()).isEqualTo(r.getCheckpointId());
+        }
+    }
+
+    @Test
+    void aBadTargetChangesNothing() throws Exception {
+        String app = TestHeaps.app("stay");
+        try (FakeDevice a = FakeDevice.attach(channel, TestHeaps.app("dev-stay"));
+             FakeDevice b = FakeDevice.attach(channel, TestHeaps.app("dev-idle"))) {
+            long token = a.run(app, 3);
+            assertStatus(() -> control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
+                            .setToDevice("nowhere").build()), Status.Code.FAILED_PRECONDITION,
+                    "device 'nowhere' is not connected to the server (connected: ", a.name);
+            assertStatus(() -> control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
+                    .setToDevice(b.name).setCheckpointId(999_999).build()), Status.Code.NOT_FOUND, "no checkpoint 999999");
+            assertStatus(() -> control().migrateApp(MigrateAppRequest.newBuilder().setApp("no-such-app")
+                    .setToDevice(a.name).build()), Status.Code.NOT_FOUND, "no app named 'no-such-app'");
+            assertStatus(() -> control().migrateApp(MigrateAppRequest.newBuilder().setApp(app).build()),
+                    Status.Code.INVALID_ARGUMENT, "to_device is empty");
+            assertThat(a.commands).isEmpty();
+            assertThat(b.commands).isEmpty();
+            assertThat(app(app).getLease().getHolder()).isEqualTo(a.name);
+            assertThat(app(app).getLease().getFencingToken()).isEqualTo(token);
+        }
+    }
+
+    @Test
+    void resumeRunsASuspendedAppOnTheNamedDevice() throws Exception {
+        String app = TestHeaps.app("res");
+        try (FakeDevice a = FakeDevice.attach(channel, TestHeaps.app("dev-res"))) {
+            a.run(app, 9);
+            assertStatus(() -> control().resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(a.name).build()),
+                    Status.Code.FAILED_PRECONDITION, "runs on device '" + a.name + "'", "suspend it first");
+            long cp = control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build()).getCheckpointId();
+            control().resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(a.name).build());
+            assertThat(a.resumed.get(app)).isEqualTo(new FakeDevice.Resumed(cp, 9));
+            assertThat(app(app).getLease().getHolder()).isEqualTo(a.name);
+        }
+    }
+
+    @Test
+    void aDeviceDisconnectingMidCommandFailsItWithUnavailable() throws Exception {
+        String app = TestHeaps.app("cut");
+        FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-cut"));
+        d.run(app, 1);
+        d.silent = true;
+        var pending = DeviceControlGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .suspendApp(SuspendAppRequest.newBuilder().setApp(app).build());
+        assertThat(d.commands.poll(10, TimeUnit.SECONDS)).isNotNull();
+        d.crash();
+        assertStatus(() -> {
+            try {
+                pending.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw (RuntimeException) e.getCause();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Status.Code.UNAVAILABLE, "device '" + d.name + "' disconnected", "before it answered the request to suspend app");
+    }
+
+    @Test
+    void aDeviceThatDoesNotAnswerInTimeIsDeadlineExceededAndItsLateAnswerIsDropped() throws Exception {
+        String app = TestHeaps.app("slow");
+        try (FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-slow"))) {
+            d.run(app, 1);
+            d.silent = true;
+            long start = System.nanoTime();
+            assertStatus(() -> control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build()),
+                    Status.Code.DEADLINE_EXCEEDED, "did not answer the request to suspend app '" + app + "' within 2 s");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(COMMAND_TIMEOUT)
+                    .isLessThan(COMMAND_TIMEOUT.plusSeconds(5));
+            Command c = d.commands.poll();
+            d.answer(CommandResult.newBuilder().setCommandId(c.getCommandId()).setOk(true).setCheckpointId(5).build());
+            // the late answer is dropped and the stream goes on
+            Thread.sleep(100);
+            assertThat(d.ended).isNotDone();
+            assertThat(listed(d.name)).isNotNull();
+        }
+    }
+}
