@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * triggers. {@link #config} turns them into a validated {@link DeviceConfig}.
  */
 final class DeviceOptions {
-    @Option(names = "--app", required = true, description = "The app's name in the store.")
+    @Option(names = "--app", description = "The app's name in the store.")
     String app;
 
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "The heap server (or gateway) holding the app's heap.")
@@ -63,6 +63,9 @@ final class DeviceOptions {
     boolean verbose;
 
     DeviceConfig config() {
+        if (app == null) {
+            throw new IllegalArgumentException("give --app NAME: the app's name in the store");
+        }
         return new DeviceConfig().app(app).deviceName(device)
                 .memoryBytes(Sizes.parse(memory, "--memory"))
                 .maxHeapBytes(Sizes.parse(maxHeap, "--max-heap"))

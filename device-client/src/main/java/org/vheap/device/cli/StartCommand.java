@@ -1,0 +1,161 @@
+package org.vheap.device.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vheap.device.DeviceAgent;
+import org.vheap.device.DeviceConfig;
+import org.vheap.device.DeviceConsole;
+import org.vheap.device.DeviceException;
+import org.vheap.device.control.DeviceControlClient;
+import org.vheap.device.control.DeviceControlHandler;
+import org.vheap.device.control.DeviceRegistration;
+import org.vheap.device.store.HeapStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code vheap device start}: a long-running device. It registers with the heap server (name, memory,
+ * resources) and keeps a control stream open, so the server can suspend and resume apps here ({@code vheap
+ * migrate}); it runs several apps at once, each on its own VM; and it reads commands from standard input:
+ * {@code run APP CLASSPATH MAINCLASS [ARGS]}, {@code resume APP [CHECKPOINT]}, {@code suspend APP},
+ * {@code checkpoint APP}, {@code stop APP}, {@code apps}, {@code quit}. The apps' output is the device's output;
+ * the device's own messages go to stderr, prefixed {@code vheap:}. End of input keeps the device running
+ * until it is killed; {@code quit} (or Ctrl-C) suspends every app with a checkpoint, then stops.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start a device that registers with the heap server, runs several apps, obeys the server's "
+                + "suspend/resume (vheap migrate), and reads commands from stdin: run APP CLASSPATH MAINCLASS [ARGS], "
+                + "resume APP [CHECKPOINT], suspend APP, checkpoint APP, stop APP, apps, quit.")
+final class StartCommand implements Callable<Integer> {
+    @Mixin
+    DeviceOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        options.app = options.app == null ? "-" : options.app;
+        DeviceConfig config = options.config();
+        PrintStream log = System.err;
+        try (HeapStore store = options.openStore(true)) {
+            DeviceControlClient[] control = new DeviceControlClient[1];
+            DeviceAgent agent = new DeviceAgent(config, store, DeviceConsole.host(), options.events(), (app, how) -> {
+                log.println("vheap: device " + config.deviceName() + ": app " + app + " " + how);
+                if (control[0] != null) {
+                    control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
+                }
+            });
+            DeviceControlHandler handler = new DeviceControlHandler() {
+                @Override
+                public long suspend(String app) {
+                    return agent.suspend(app);
+                }
+
+                @Override
+                public void resume(String app, long checkpointId) {
+                    agent.resume(app, checkpointId);
+                    log.println("vheap: device " + config.deviceName() + ": app " + app + " resumed");
+                    control[0].appStateChanged(app, "running");
+                }
+
+                @Override
+                public void stop(String app) {
+                    agent.stop(app);
+                }
+            };
+            control[0] = new DeviceControlClient(options.server,
+                    new DeviceRegistration(config.deviceName(), config.memoryBytes(), config.resources()), handler,
+                    agent::runningApps);
+            Thread onSignal = new Thread(() -> suspendAll(agent, log), "vheap-device-stop");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            try {
+                control[0].start();
+                if (!control[0].awaitAttached(java.time.Duration.ofSeconds(10))) {
+                    log.println("vheap: device " + config.deviceName() + ": not attached to " + options.server + " yet; retrying in the background");
+                } else {
+                    log.println("vheap: device " + config.deviceName() + " attached to " + options.server);
+                }
+                prompt(agent, control[0], log);
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+                suspendAll(agent, log);
+            } finally {
+                control[0].close();
+            }
+        }
+        return 0;
+    }
+
+    private void prompt(DeviceAgent agent, DeviceControlClient control, PrintStream log) throws IOException, InterruptedException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            List<String> words = new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
+            if (words.isEmpty() || words.get(0).isEmpty() || words.get(0).startsWith("#")) {
+                continue;
+            }
+            String verb = words.remove(0);
+            try {
+                switch (verb) {
+                    case "run" -> {
+                        need(words, 3, "run APP CLASSPATH MAINCLASS [ARGS]");
+                        List<Path> cp = new ArrayList<>();
+                        for (String e : words.get(1).split(":")) {
+                            cp.add(Path.of(e));
+                        }
+                        agent.run(words.get(0), cp, words.get(2), words.subList(3, words.size()));
+                        control.appStateChanged(words.get(0), "running");
+                        log.println("vheap: device " + agent.deviceName() + ": app " + words.get(0) + " started");
+                    }
+                    case "resume" -> {
+                        need(words, 1, "resume APP [CHECKPOINT]");
+                        agent.resume(words.get(0), words.size() > 1 ? Long.parseLong(words.get(1)) : 0);
+                        control.appStateChanged(words.get(0), "running");
+                        log.println("vheap: device " + agent.deviceName() + ": app " + words.get(0) + " resumed");
+                    }
+                    case "suspend" -> {
+                        need(words, 1, "suspend APP");
+                        agent.suspend(words.get(0));
+                    }
+                    case "checkpoint" -> {
+                        need(words, 1, "checkpoint APP");
+                        agent.checkpoint(words.get(0));
+                    }
+                    case "stop" -> {
+                        need(words, 1, "stop APP");
+                        agent.stop(words.get(0));
+                    }
+                    case "apps" -> log.println("vheap: device " + agent.deviceName() + " runs: " + String.join(", ", agent.runningApps()));
+                    case "quit", "exit" -> {
+                        return;
+                    }
+                    default -> log.println("vheap: unknown command '" + verb + "' (run, resume, suspend, checkpoint, stop, apps, quit)");
+                }
+            } catch (DeviceException | IllegalArgumentException e) {
+                log.println("vheap: " + verb + ": " + e.getMessage());
+            }
+        }
+        // end of input (e.g. started in the background): keep serving the server until killed
+        Thread.currentThread().join();
+    }
+
+    private static void need(List<String> words, int n, String usage) {
+        if (words.size() < n) {
+            throw new IllegalArgumentException("usage: " + usage);
+        }
+    }
+
+    private static void suspendAll(DeviceAgent agent, PrintStream log) {
+        for (String app : agent.runningApps()) {
+            try {
+                log.println("vheap: app " + app + " suspended at checkpoint " + agent.suspend(app));
+            } catch (DeviceException e) {
+                log.println("vheap: app " + app + " was not suspended: " + e.getMessage());
+            }
+        }
+    }
+}

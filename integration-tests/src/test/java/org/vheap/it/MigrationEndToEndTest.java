@@ -1,0 +1,277 @@
+package org.vheap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checkpoint, resume and migration with every part real: a heap server on the embedded PostgreSQL and devices
+ * as separate JVM processes started by {@code ./vheap}, talking gRPC over loopback.
+ */
+class MigrationEndToEndTest {
+    /**
+     * Counts, checking after every step that its heap is intact (a list of all counts and a ballast that
+     * outgrows the device memory, so lines are flushed and fetched), and checkpoints through the app API.
+     */
+    static final String TALLY = """
+            import java.util.*;
+            import org.vheap.api.Checkpoint;
+            public class Tally {
+                public static void main(String[] a) throws Exception {
+                    long n = Long.parseLong(a[0]);
+                    long pause = Long.parseLong(a[1]);
+                    List<Long> seen = new ArrayList<>();
+                    List<long[]> ballast = new ArrayList<>();
+                    long ballastSum = 0;
+                    for (long i = 1; i <= n; i++) {
+                        seen.add(i);
+                        ballast.add(new long[512]);
+                        ballast.get((int) (i * 7 % ballast.size()))[(int) (i % 512)] += i;
+                        ballastSum += i;
+                        long sum = 0;
+                        for (long v : seen) sum += v;
+                        long check = 0;
+                        for (long[] b : ballast) for (long v : b) check += v;
+                        if (sum != i * (i + 1) / 2 || check != ballastSum) {
+                            System.out.println("CORRUPT at " + i);
+                            System.exit(3);
+                        }
+                        System.out.println("count " + i);
+                        long id = Checkpoint.now();
+                        System.out.println("committed " + i + " " + id);
+                        Thread.sleep(pause);
+                    }
+                    System.out.println("finished");
+                }
+            }
+            """;
+
+    private static final String NAMED = """
+            public class Named {
+                public static void main(String[] a) throws Exception {
+                    for (int i = 1; i <= Integer.parseInt(a[1]); i++) {
+                        System.out.println(a[0] + " " + i);
+                        Thread.sleep(Long.parseLong(a[2]));
+                    }
+                    System.out.println(a[0] + " done");
+                }
+            }
+            """;
+
+    private Path work;
+    private VheapProcesses vheap;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        work = Files.createTempDirectory("vheap-migration");
+        vheap = new VheapProcesses(work);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        vheap.close();
+        try (Stream<Path> s = Files.walk(work)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private VheapProcesses.Started device(String server, String name, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("device", "start", "--server", server, "--device", name,
+                "--memory", "256k", "--lease", "3s"));
+        args.addAll(List.of(extra));
+        return vheap.start(args.toArray(new String[0]));
+    }
+
+    @Test
+    void theCounterMigratesMidRunAndGoesOnWithNoGapOrRepeat() throws Exception {
+        String server = vheap.startServer();
+        Path classes = vheap.compileSample("Counter");
+        VheapProcesses.Started a = device(server, "a");
+        VheapProcesses.Started b = device(server, "b");
+        a.awaitErrors("attached", Duration.ofSeconds(60));
+        b.awaitErrors("attached", Duration.ofSeconds(60));
+        assertThat(vheap.vheap("devices", "--server", server).output()).contains("a").contains("b");
+
+        a.send("run counter " + classes + " Counter 150 60");
+        a.awaitOutput("\n20\n", Duration.ofSeconds(60));
+        VheapProcesses.Result moved = vheap.vheap("migrate", "--app", "counter", "--to", "b", "--server", server);
+        assertThat(moved.exit()).as(moved.output()).isZero();
+        assertThat(moved.output()).contains("a").contains("b");
+        b.awaitOutput("\n150\n", Duration.ofSeconds(60));
+
+        List<String> all = new ArrayList<>(a.output().lines().toList());
+        all.addAll(b.output().lines().toList());
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            expected.add(Integer.toString(i));
+        }
+        assertThat(all).as("a printed %d lines, b the rest", a.output().lines().count()).isEqualTo(expected);
+        assertThat(b.output()).doesNotStartWith("1\n");
+        assertThat(vheap.vheap("checkpoints", "--app", "counter", "--server", server).output()).contains("b");
+        a.send("quit");
+        b.send("quit");
+        assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(b.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+
+    @Test
+    void twoAppsInOneDeviceAreSuspendedAndResumedInTurn() throws Exception {
+        String server = vheap.startServer();
+        Path classes = vheap.compile("Named", NAMED);
+        VheapProcesses.Started d = device(server, "shared");
+        d.awaitErrors("attached", Duration.ofSeconds(60));
+        d.send("run one " + classes + " Named one 60 30");
+        d.send("run two " + classes + " Named two 60 30");
+        d.awaitOutput("one 10\n", Duration.ofSeconds(60));
+        d.send("suspend one");
+        d.awaitErrors("app one suspended at checkpoint", Duration.ofSeconds(60));
+        d.awaitOutput("two 40\n", Duration.ofSeconds(60));
+        String whileSuspended = d.output();
+        d.send("resume one");
+        d.awaitOutput("two done\n", Duration.ofSeconds(60));
+        d.awaitOutput("one done\n", Duration.ofSeconds(60));
+        List<String> lines = d.output().lines().toList();
+        for (String app : List.of("one", "two")) {
+            List<String> mine = lines.stream().filter(l -> l.startsWith(app + " ")).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= 60; i++) {
+                expected.add(app + " " + i);
+            }
+            expected.add(app + " done");
+            assertThat(mine).as(app).isEqualTo(expected);
+        }
+        // while one was suspended, only two ran
+        int oneAtSuspend = (int) whileSuspended.lines().filter(l -> l.startsWith("one ")).count();
+        assertThat(oneAtSuspend).isLessThan(40);
+        d.send("quit");
+        assertThat(d.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+
+    private static final Pattern LINE = Pattern.compile("(count|committed) (\\d+)( (\\d+))?");
+
+    /** What one device process printed of Tally: checked line by line. */
+    private record Run(long firstCommitted, long lastCount, long lastCommitted, boolean finished) {
+    }
+
+    private static Run check(String output, long from, long to) {
+        long firstCommitted = -1;
+        long lastCount = from;
+        long lastCommitted = from;
+        long expect = -1;
+        boolean finished = false;
+        for (String line : output.lines().toList()) {
+            assertThat(line).doesNotStartWith("CORRUPT");
+            if (line.equals("finished")) {
+                finished = true;
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            assertThat(m.matches()).as("line '%s'", line).isTrue();
+            long i = Long.parseLong(m.group(2));
+            if (m.group(1).equals("committed")) {
+                if (firstCommitted < 0) {
+                    firstCommitted = i;
+                    expect = i + 1;
+                } else {
+                    assertThat(i).as("committed after count").isEqualTo(lastCount);
+                }
+                lastCommitted = i;
+            } else {
+                if (expect >= 0) {
+                    assertThat(i).as("counts go on by one").isEqualTo(expect);
+                }
+                expect = i + 1;
+                lastCount = i;
+            }
+        }
+        return new Run(firstCommitted, lastCount, lastCommitted, finished);
+    }
+
+    @Test
+    void devicesKilledAtRandomMomentsResumeElsewhereFromTheLastCommittedState() throws Exception {
+        int points = Integer.getInteger("vheap.killPoints", 50);
+        String server = vheap.startServer();
+        Path classes = vheap.compile("Tally", TALLY);
+        String cp = classes + ":" + VheapProcesses.apiClassPath();
+        Random random = new Random(42);
+        VheapProcesses.Started run = vheap.start("device", "run", "--app", "tally", "--server", server, "--device", "dev-0",
+                "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "5");
+        long committedBefore = 0;
+        long countedBefore = 0;
+        for (int k = 1; k <= points; k++) {
+            // let it run a random while after it counted on by itself, then kill -9 it
+            run.awaitOutput(k == 1 ? "committed 1 " : "count ", Duration.ofSeconds(120));
+            Thread.sleep(random.nextInt(600));
+            run.process().destroyForcibly();
+            run.awaitExit(Duration.ofSeconds(30));
+            Run killed = check(run.output(), committedBefore, countedBefore);
+            if (k > 1) {
+                // the resumed app went on exactly after a checkpoint the killed one had committed, or one it
+                // committed without living to print it
+                assertThat(killed.firstCommitted()).as("kill point %d resumed at", k - 1)
+                        .isBetween(committedBefore, countedBefore);
+            }
+            committedBefore = killed.lastCommitted();
+            countedBefore = killed.lastCount();
+            run = resumeWhenLeaseFree(server, "tally", "dev-" + k);
+        }
+        run.awaitOutput("committed " + (countedBefore + 3), Duration.ofSeconds(120));
+        run.process().destroy();
+        run.awaitExit(Duration.ofSeconds(30));
+        Run last = check(run.output(), committedBefore, countedBefore);
+        assertThat(last.firstCommitted()).isBetween(committedBefore, countedBefore);
+        assertThat(countedBefore).as("the app counted on after each of %d kills", points).isGreaterThanOrEqualTo(points);
+    }
+
+    /** Resumes an app on a new device, retrying while the killed device's lease has not expired. */
+    private VheapProcesses.Started resumeWhenLeaseFree(String server, String app, String device) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            VheapProcesses.Started r = vheap.start("device", "resume", "--app", app, "--server", server, "--device", device,
+                    "--memory", "64k", "--lease", "1s");
+            while (r.process().isAlive() && r.output().isEmpty()) {
+                Thread.sleep(20);
+            }
+            if (!r.output().isEmpty() || !r.errors().contains("is leased to device")) {
+                return r;
+            }
+            assertThat(System.nanoTime()).as("lease freed: %s", r.errors()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void aZombieDeviceThatLostItsLeaseIsFencedAndStopsTheApp() throws Exception {
+        String server = vheap.startServer();
+        Path classes = vheap.compile("Tally", TALLY);
+        String cp = classes + ":" + VheapProcesses.apiClassPath();
+        VheapProcesses.Started zombie = vheap.start("device", "run", "--app", "z", "--server", server, "--device", "old",
+                "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "20");
+        zombie.awaitOutput("committed 5 ", Duration.ofSeconds(120));
+        long pid = zombie.process().pid();
+        new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+        Thread.sleep(1500); // the lease expires while the device is frozen
+        VheapProcesses.Started heir = resumeWhenLeaseFree(server, "z", "new");
+        heir.awaitOutput("committed", Duration.ofSeconds(120));
+        new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+        int zombieExit = zombie.awaitExit(Duration.ofSeconds(60));
+        assertThat(zombieExit).isEqualTo(1);
+        assertThat(zombie.errors()).contains("fenced");
+        String before = heir.output();
+        heir.awaitOutput("count " + (check(before, 0, 0).lastCount() + 5) + "\n", Duration.ofSeconds(120));
+        check(heir.output(), 0, 0);
+    }
+}

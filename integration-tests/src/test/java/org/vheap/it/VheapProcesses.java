@@ -1,0 +1,163 @@
+package org.vheap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The integration tests' one helper: runs {@code ./vheap} commands as separate processes (a heap server on
+ * the embedded PostgreSQL, devices, store commands) in a work directory, and compiles test apps.
+ */
+final class VheapProcesses implements AutoCloseable {
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private final Path work;
+    private final List<Process> started = new ArrayList<>();
+
+    VheapProcesses(Path work) {
+        this.work = work;
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    /** A process started by {@link #start}: its stdout and stderr go to files. */
+    record Started(Process process, Path out, Path err) {
+        String output() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        String errors() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        /** Writes a command line to the process's stdin. */
+        void send(String line) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /** Waits until stdout holds {@code text}; fails with both streams when the time runs out or the process dies. */
+        void awaitOutput(String text, Duration timeout) throws Exception {
+            awaitIn(out, text, timeout);
+        }
+
+        void awaitErrors(String text, Duration timeout) throws Exception {
+            awaitIn(err, text, timeout);
+        }
+
+        private void awaitIn(Path file, String text, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no '" + text.strip() + "' within " + timeout + "\nstdout:\n" + tail(output())
+                            + "\nstderr:\n" + tail(errors()));
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        int awaitExit(Duration timeout) throws Exception {
+            assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("process ended\n%s", tail(errors())).isTrue();
+            return process.exitValue();
+        }
+    }
+
+    static String tail(String s) {
+        return s.length() > 3000 ? "..." + s.substring(s.length() - 3000) : s;
+    }
+
+    /** Runs a vheap command to its end (3 minutes at most). */
+    Result vheap(String... args) throws Exception {
+        Started s = start(args);
+        s.process().getOutputStream().close();
+        s.awaitExit(Duration.ofMinutes(3));
+        return new Result(s.process().exitValue(), s.output() + s.errors());
+    }
+
+    /** Starts a vheap command in the background. */
+    Started start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("vheap").toString());
+        cmd.addAll(List.of(args));
+        long n = System.nanoTime();
+        Path out = work.resolve("out-" + n + ".txt");
+        Path err = work.resolve("err-" + n + ".txt");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        synchronized (started) {
+            started.add(p);
+        }
+        return new Started(p, out, err);
+    }
+
+    /** Starts a heap server on a free loopback port; returns "127.0.0.1:PORT" once it listens. */
+    String startServer(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("server", "--host", "127.0.0.1", "--port", "0", "--data",
+                work.resolve("data").toString()));
+        args.addAll(List.of(extra));
+        Started server = start(args.toArray(new String[0]));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+        while (System.nanoTime() < deadline) {
+            Matcher m = listening.matcher(server.output() + server.errors());
+            if (m.find()) {
+                return "127.0.0.1:" + m.group(1);
+            }
+            assertThat(server.process().isAlive()).as(server.output() + server.errors()).isTrue();
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server did not start: " + server.output() + server.errors());
+    }
+
+    /** Compiles one source file (the app API on the class path) into its own directory. */
+    Path compile(String className, String source) throws Exception {
+        Path dir = Files.createTempDirectory(work, "classes-");
+        Path src = dir.resolve(className + ".java");
+        Files.writeString(src, source);
+        String api = Path.of(org.vheap.api.Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-cp", api,
+                "-d", dir.toString(), src.toString());
+        assertThat(rc).isZero();
+        Files.delete(src);
+        return dir;
+    }
+
+    /** The app API's classes (a class path entry for apps that use it). */
+    static String apiClassPath() throws Exception {
+        return Path.of(org.vheap.api.Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    /** Compiles a sample from samples/. */
+    Path compileSample(String name) throws Exception {
+        return compile(name, Files.readString(ROOT.resolve("samples").resolve(name + ".java")));
+    }
+
+    /** Kills every process still running (forcibly after a grace period). */
+    @Override
+    public void close() {
+        synchronized (started) {
+            for (Process p : started) {
+                p.destroy();
+            }
+            for (Process p : started) {
+                try {
+                    if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
