@@ -215,7 +215,8 @@ public final class Device {
 
     private int execute(boolean fresh, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
         Checkpointer cp = null;
-        try (HeapSession session = store.openHeap(new OpenRequest(config.app(), config.deviceName(), fresh,
+        long begun = System.nanoTime();
+        try (HeapSession session = open(new OpenRequest(config.app(), config.deviceName(), fresh,
                 config.lineSize(), config.lease(), checkpointId))) {
             if (fresh && session.baseCheckpointId() != 0) {
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
@@ -246,7 +247,13 @@ public final class Device {
                 }
                 checkpointer = cp;
                 Checkpointer running = cp;
-                cp.onFirstSafepoint(() -> started.complete(running));
+                boolean resuming = start.state() != null;
+                cp.onFirstSafepoint(() -> {
+                    if (resuming) {
+                        events.resumed(session.baseCheckpointId(), System.nanoTime() - begun);
+                    }
+                    started.complete(running);
+                });
                 int exit;
                 try {
                     exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
@@ -283,6 +290,26 @@ public final class Device {
             checkpointer = null;
             if (!started.isDone()) {
                 started.completeExceptionally(new DeviceException("app " + config.app() + " did not start"));
+            }
+        }
+    }
+
+    /** Opens the heap, waiting up to {@link DeviceConfig#waitForLease()} while another device holds its lease. */
+    private HeapSession open(OpenRequest request) {
+        long deadline = System.nanoTime() + config.waitForLease().toNanos();
+        while (true) {
+            try {
+                return store.openHeap(request);
+            } catch (org.vheap.device.store.StoreException e) {
+                if (e.reason() != org.vheap.device.store.StoreException.Reason.LEASE_HELD || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeviceException("interrupted waiting for the lease on app " + config.app(), e);
             }
         }
     }

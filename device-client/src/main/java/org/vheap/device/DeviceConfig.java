@@ -21,6 +21,7 @@ public final class DeviceConfig {
     private boolean checkpointOnSuspend = true;
     private java.util.List<String> resources = java.util.List.of();
     private java.time.Duration lease = java.time.Duration.ZERO;
+    private java.time.Duration waitForLease = java.time.Duration.ZERO;
 
     public String app() {
         return app;
@@ -186,6 +187,22 @@ public final class DeviceConfig {
         return this;
     }
 
+    /**
+     * How long to wait for another device's lease on the app's heap to end (it was killed, or is being
+     * suspended) before giving up; zero: do not wait.
+     */
+    public java.time.Duration waitForLease() {
+        return waitForLease;
+    }
+
+    public DeviceConfig waitForLease(java.time.Duration wait) {
+        if (wait == null || wait.isNegative()) {
+            throw new IllegalArgumentException("the lease wait must be zero or positive, got " + wait);
+        }
+        this.waitForLease = wait;
+        return this;
+    }
+
     /** A copy to change (a device's apps each get one with their own name). */
     public DeviceConfig copy() {
         DeviceConfig c = new DeviceConfig();
@@ -202,6 +219,7 @@ public final class DeviceConfig {
         c.checkpointOnSuspend = checkpointOnSuspend;
         c.resources = resources;
         c.lease = lease;
+        c.waitForLease = waitForLease;
         return c;
     }
 

@@ -11,6 +11,10 @@ public interface DeviceEvents {
     /** A checkpoint failed and will be retried; the app is paused meanwhile. */
     void checkpointFailed(String why);
 
+    /** The app was resumed from a checkpoint: how long from opening its heap to its first safepoint. */
+    default void resumed(long checkpointId, long nanos) {
+    }
+
     /** Reports nothing. */
     static DeviceEvents none() {
         return new DeviceEvents() {

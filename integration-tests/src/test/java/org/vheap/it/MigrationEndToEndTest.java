@@ -211,6 +211,7 @@ class MigrationEndToEndTest {
                 "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "5");
         long committedBefore = 0;
         long countedBefore = 0;
+        long firstRunCount = 0;
         for (int k = 1; k <= points; k++) {
             // let it run a random while after it counted on by itself, then kill -9 it
             run.awaitOutput(k == 1 ? "committed 1 " : "count ", Duration.ofSeconds(120));
@@ -226,6 +227,9 @@ class MigrationEndToEndTest {
             }
             committedBefore = killed.lastCommitted();
             countedBefore = killed.lastCount();
+            if (k == 1) {
+                firstRunCount = countedBefore;
+            }
             run = resumeWhenLeaseFree(server, "tally", "dev-" + k);
         }
         run.awaitOutput("committed " + (countedBefore + 3), Duration.ofSeconds(120));
@@ -233,24 +237,13 @@ class MigrationEndToEndTest {
         run.awaitExit(Duration.ofSeconds(30));
         Run last = check(run.output(), committedBefore, countedBefore);
         assertThat(last.firstCommitted()).isBetween(committedBefore, countedBefore);
-        assertThat(countedBefore).as("the app counted on after each of %d kills", points).isGreaterThanOrEqualTo(points);
+        assertThat(countedBefore).as("the app counted on across %d kills", points).isGreaterThan(firstRunCount);
     }
 
-    /** Resumes an app on a new device, retrying while the killed device's lease has not expired. */
+    /** Resumes an app on a new device as soon as the killed or frozen device's lease has expired. */
     private VheapProcesses.Started resumeWhenLeaseFree(String server, String app, String device) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            VheapProcesses.Started r = vheap.start("device", "resume", "--app", app, "--server", server, "--device", device,
-                    "--memory", "64k", "--lease", "1s");
-            while (r.process().isAlive() && r.output().isEmpty()) {
-                Thread.sleep(20);
-            }
-            if (!r.output().isEmpty() || !r.errors().contains("is leased to device")) {
-                return r;
-            }
-            assertThat(System.nanoTime()).as("lease freed: %s", r.errors()).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        return vheap.start("device", "resume", "--app", app, "--server", server, "--device", device, "--memory", "64k",
+                "--lease", "1s", "--wait-lease", "30s");
     }
 
     @Test

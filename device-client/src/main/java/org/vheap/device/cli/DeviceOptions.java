@@ -59,6 +59,10 @@ final class DeviceOptions {
             description = "How long the heap lease lasts unrenewed, e.g. 10s (0s: the server's default). Default: ${DEFAULT-VALUE}.")
     String lease;
 
+    @Option(names = "--wait-lease", paramLabel = "DURATION", defaultValue = "0s",
+            description = "Wait this long for another device's lease on the heap to end (0s: fail at once). Default: ${DEFAULT-VALUE}.")
+    String waitLease;
+
     @Option(names = {"-v", "--verbose"}, description = "Report each checkpoint on stderr.")
     boolean verbose;
 
@@ -75,7 +79,8 @@ final class DeviceOptions {
                 .checkpointOnThreadSwitch(onSwitch)
                 .checkpointOnSuspend(!noCheckpointOnSuspend)
                 .resources(resources)
-                .lease(duration(lease, "--lease"));
+                .lease(duration(lease, "--lease"))
+                .waitForLease(duration(waitLease, "--wait-lease"));
     }
 
     /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */
@@ -100,6 +105,13 @@ final class DeviceOptions {
                 if (verbose) {
                     System.err.printf("vheap: app %s: checkpoint %d (%d lines, %.1f ms, %s)%n", app, checkpointId, lines,
                             nanos / 1e6, reason);
+                }
+            }
+
+            @Override
+            public void resumed(long checkpointId, long nanos) {
+                if (verbose) {
+                    System.err.printf("vheap: app %s: resumed from checkpoint %d, running after %.1f ms%n", app, checkpointId, nanos / 1e6);
                 }
             }
 
