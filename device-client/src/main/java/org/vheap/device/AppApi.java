@@ -75,7 +75,8 @@ final class AppApi {
         event("resumed " + checkpointId + " " + device);
     }
 
-    private void event(String e) {
+    /** Queues an event for the app's listeners (its dispatcher thread polls them). */
+    void event(String e) {
         if (events.size() >= MAX_EVENTS) {
             events.poll();
         }

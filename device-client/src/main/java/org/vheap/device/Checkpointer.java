@@ -55,6 +55,7 @@ final class Checkpointer implements SafepointListener {
     private final DeviceEvents events;
     private final Set<BlobHash> stored = new HashSet<>();
     private final AppApi api = new AppApi(this);
+    private final AppLeases leases;
     private Runnable firstSafepoint = () -> { };
 
     private volatile boolean checkpointRequested;
@@ -69,7 +70,7 @@ final class Checkpointer implements SafepointListener {
 
     Checkpointer(DeviceConfig config, HeapSession session, PagedHeap heap, VmLauncher launcher, Vm vm,
                  SystemSegmentStore segment, byte[] appManifest, Map<BlobHash, byte[]> appFiles, LongSupplier clock,
-                 DeviceEvents events) {
+                 DeviceEvents events, DeviceResources resources) {
         this.config = config;
         this.session = session;
         this.heap = heap;
@@ -80,6 +81,7 @@ final class Checkpointer implements SafepointListener {
         this.appFiles = appFiles;
         this.clock = clock;
         this.events = events;
+        this.leases = new AppLeases(config.app(), resources, api);
         this.lastCheckpointAt = clock.getAsLong();
         this.lastRenewalAt = lastCheckpointAt;
         long lease = config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
@@ -95,6 +97,11 @@ final class Checkpointer implements SafepointListener {
     /** The app API's entry points, served by this checkpointer. */
     AppApi api() {
         return api;
+    }
+
+    /** The app's leases on the device's resources. */
+    AppLeases leases() {
+        return leases;
     }
 
     /** Asks for a checkpoint at the next safepoint. */
@@ -257,6 +264,7 @@ final class Checkpointer implements SafepointListener {
         VmStateImage state = launcher.checkpointState();
         state.attachments.put(APP_FILES, appManifest);
         api.taking(state);
+        leases.taking(state);
         storeMissingFiles();
         List<LineImage> lines = heap.dirtyLineImages();
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -47,6 +47,7 @@ public final class Device {
     private final DeviceConsole console;
     private final ParsedClasses parsed;
     private final DeviceEvents events;
+    private final DeviceResources resources;
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
@@ -62,7 +63,14 @@ public final class Device {
     }
 
     public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed, DeviceEvents events) {
+        this(config, store, console, parsed, events, new DeviceResources(config.deviceName(), config.resources()));
+    }
+
+    /** With the resources of a device process shared by its apps. */
+    public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed, DeviceEvents events,
+                  DeviceResources resources) {
         config.validate();
+        this.resources = Objects.requireNonNull(resources, "resources");
         this.config = config;
         this.store = Objects.requireNonNull(store, "store");
         this.console = Objects.requireNonNull(console, "console");
@@ -239,11 +247,13 @@ public final class Device {
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
                 SystemSegmentStore segment = store.systemSegment(config.app());
                 cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
-                        start.appFiles().localFiles(), nanos, events);
+                        start.appFiles().localFiles(), nanos, events, resources);
                 launcher.setSafepointListener(cp);
                 cp.api().register(launcher.natives(), vm);
+                cp.leases().register(launcher.natives(), vm);
                 if (start.state() != null) {
                     cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
+                    cp.leases().resumed(start.state());
                 }
                 checkpointer = cp;
                 Checkpointer running = cp;
@@ -258,6 +268,7 @@ public final class Device {
                 try {
                     exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
                 } finally {
+                    cp.leases().releaseAll();
                     console.out().flush();
                     console.err().flush();
                     PagingStats p = heap.stats();

@@ -30,6 +30,7 @@ public final class DeviceAgent implements AutoCloseable {
     private final DeviceConsole console;
     private final DeviceEvents events;
     private final ParsedClasses parsed = new ParsedClasses();
+    private final DeviceResources resources;
     private final BiConsumer<String, String> onAppEnded;
     private final Map<String, Running> apps = new LinkedHashMap<>();
 
@@ -50,6 +51,7 @@ public final class DeviceAgent implements AutoCloseable {
         this.console = Objects.requireNonNull(console, "console");
         this.events = Objects.requireNonNull(events, "events");
         this.onAppEnded = Objects.requireNonNull(onAppEnded, "onAppEnded");
+        this.resources = new DeviceResources(base.deviceName(), base.resources());
     }
 
     public String deviceName() {
@@ -120,7 +122,7 @@ public final class DeviceAgent implements AutoCloseable {
             throw new DeviceException("app " + app + " already runs on device " + base.deviceName());
         }
         DeviceConfig config = base.copy().app(app);
-        Device device = new Device(config, store, console, parsed, events);
+        Device device = new Device(config, store, console, parsed, events, resources);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Running r = new Running(device, exit);
         apps.put(app, r);

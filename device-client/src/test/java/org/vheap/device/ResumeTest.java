@@ -203,4 +203,45 @@ class ResumeTest {
             }
         }
     }
+
+    @Test
+    void aLeaseOnAResourceTheNewDeviceLacksIsLostAndTheAppTakesAnother() throws Exception {
+        Path samples = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
+        Path classes = compile("SensorLogger", Files.readString(samples.resolve("SensorLogger.java")));
+        List<Path> cp = List.of(classes, apiClasses());
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestStores.app("sensor");
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a").resources(List.of("console", "sensor:temperature")),
+                    store, console(first));
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(cp, "SensorLogger", List.of("30", "5")));
+            awaitOutput(first, "\n5 sensor:temperature ");
+            a.suspend(Duration.ofSeconds(30));
+            assertThat(run.get()).isEqualTo(Device.SUSPENDED);
+            assertThat(first.toString(StandardCharsets.UTF_8)).startsWith("using sensor:temperature\n1 sensor:temperature ");
+
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            Device b = new Device(new DeviceConfig().app(app).deviceName("b").resources(List.of("sensor:humidity")), store,
+                    console(second));
+            assertThat(b.resume(0)).isZero();
+            String after = second.toString(StandardCharsets.UTF_8);
+            assertThat(after).contains("using sensor:humidity\n").contains("30 sensor:humidity ")
+                    .doesNotContainPattern("(?m)^\\d+ sensor:temperature ");
+            // the listener hears of the loss on its own thread, so wait for it a little if needed
+            assertThat(after).contains("lease lost: sensor:temperature is not on this device");
+
+            // the same app resumed where the resource exists keeps its lease: a device with the temperature sensor
+            String app2 = TestStores.app("sensor-kept");
+            ByteArrayOutputStream o1 = new ByteArrayOutputStream();
+            Device c = new Device(new DeviceConfig().app(app2).deviceName("c").resources(List.of("sensor:temperature")), store, console(o1));
+            CompletableFuture<Integer> run2 = CompletableFuture.supplyAsync(() -> c.run(cp, "SensorLogger", List.of("20", "5")));
+            awaitOutput(o1, "\n3 sensor:temperature ");
+            c.suspend(Duration.ofSeconds(30));
+            run2.get();
+            ByteArrayOutputStream o2 = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app2).deviceName("d").resources(List.of("sensor:temperature")), store,
+                    console(o2)).resume(0)).isZero();
+            assertThat(o2.toString(StandardCharsets.UTF_8)).contains("20 sensor:temperature ").doesNotContain("lease lost").doesNotContain("using");
+        }
+    }
 }

@@ -57,8 +57,13 @@ public final class Checkpoint {
             return;
         }
         LISTENERS.add(listener);
-        if (dispatcher == null) {
-            dispatcher = new Thread(Checkpoint::deliverEvents, "vheap-checkpoint-events");
+        startEvents();
+    }
+
+    /** Starts the daemon thread that delivers the device's events to listeners, once. */
+    static synchronized void startEvents() {
+        if (dispatcher == null && available()) {
+            dispatcher = new Thread(Checkpoint::deliverEvents, "vheap-events");
             dispatcher.setDaemon(true);
             dispatcher.start();
         }
@@ -79,8 +84,12 @@ public final class Checkpoint {
                 }
                 continue;
             }
-            // "checkpointed <id>", "failed <reason>", "resumed <id> <device>"
+            // "checkpointed <id>", "failed <reason>", "resumed <id> <device>", "lost <lease id> <resource>"
             String[] parts = event.split(" ", 3);
+            if (parts[0].equals("lost")) {
+                Leases.lost(Long.parseLong(parts[1]));
+                continue;
+            }
             for (CheckpointListener l : LISTENERS) {
                 try {
                     switch (parts[0]) {

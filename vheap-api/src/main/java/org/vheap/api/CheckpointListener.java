@@ -1,7 +1,7 @@
 package org.vheap.api;
 
 /**
- * Hears of the app's checkpoints. Called on a daemon thread of the app ({@code vheap-checkpoint-events}), in
+ * Hears of the app's checkpoints. Called on a daemon thread of the app ({@code vheap-events}), in
  * order; a listener that throws is skipped for that event.
  */
 public interface CheckpointListener {
