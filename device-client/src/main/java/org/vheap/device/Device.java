@@ -200,15 +200,29 @@ public final class Device {
         return new Start(appFiles, pinned::get, state, null, null);
     }
 
-    /** The class files a checkpoint's class table names, from the system segment (all must be there). */
+    /**
+     * The class files a checkpoint's class table names: the JDK's from this host's own JDK where its class file
+     * is the very same (same SHA-256), the rest from the store's system segment (all must be there).
+     */
     private Map<BlobHash, byte[]> fetchClassFiles(SystemSegmentStore segment, VmStateImage state) {
+        Map<BlobHash, byte[]> files = new java.util.HashMap<>();
         List<BlobHash> hashes = new ArrayList<>();
-        for (VmStateImage.ClassImage c : state.classes) {
-            if (c.sha256() != null) {
-                hashes.add(BlobHash.of(c.sha256()));
+        try (ClassSource host = new ClassSource(List.of())) {
+            for (VmStateImage.ClassImage c : state.classes) {
+                if (c.sha256() == null) {
+                    continue;
+                }
+                BlobHash h = BlobHash.of(c.sha256());
+                if (c.module() != null) {
+                    ClassSource.Found local = host.find(c.name());
+                    if (local != null && BlobHash.digest(local.bytes()).equals(h)) {
+                        files.put(h, local.bytes());
+                        continue;
+                    }
+                }
+                hashes.add(h);
             }
         }
-        Map<BlobHash, byte[]> files = new java.util.HashMap<>();
         for (int i = 0; i < hashes.size(); i += 500) {
             files.putAll(segment.get(hashes.subList(i, Math.min(hashes.size(), i + 500))));
         }
@@ -239,6 +253,13 @@ public final class Device {
                     .setMaxHeapBytes(config.maxHeapBytes()).validate());
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
                     config.maxHeapBytes());
+            if (start.state() != null && config.eagerResume()) {
+                long chunk = (long) (frames / 2) * lineSize;
+                long end = Math.min(start.state().top, memory - chunk);
+                for (long at = 0; at < end; at += chunk) {
+                    heap.prefetch(at, Math.min(chunk, end - at));
+                }
+            }
             // the VM's clock goes on from the checkpoint's, whatever this host's clock says
             long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
             java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
@@ -260,7 +281,7 @@ public final class Device {
                 boolean resuming = start.state() != null;
                 cp.onFirstSafepoint(() -> {
                     if (resuming) {
-                        events.resumed(session.baseCheckpointId(), System.nanoTime() - begun);
+                        events.resumed(session.baseCheckpointId(), System.nanoTime() - begun, heap.stats().linesFetched());
                     }
                     started.complete(running);
                 });

@@ -22,6 +22,7 @@ public final class DeviceConfig {
     private java.util.List<String> resources = java.util.List.of();
     private java.time.Duration lease = java.time.Duration.ZERO;
     private java.time.Duration waitForLease = java.time.Duration.ZERO;
+    private boolean eagerResume;
 
     public String app() {
         return app;
@@ -203,6 +204,19 @@ public final class DeviceConfig {
         return this;
     }
 
+    /**
+     * Resume eagerly: bring in every line of the heap (as far as memory holds them) before the app runs again,
+     * instead of the lines its first instructions touch (lazy, the default).
+     */
+    public boolean eagerResume() {
+        return eagerResume;
+    }
+
+    public DeviceConfig eagerResume(boolean eager) {
+        this.eagerResume = eager;
+        return this;
+    }
+
     /** A copy to change (a device's apps each get one with their own name). */
     public DeviceConfig copy() {
         DeviceConfig c = new DeviceConfig();
@@ -220,6 +234,7 @@ public final class DeviceConfig {
         c.resources = resources;
         c.lease = lease;
         c.waitForLease = waitForLease;
+        c.eagerResume = eagerResume;
         return c;
     }
 

@@ -11,8 +11,11 @@ public interface DeviceEvents {
     /** A checkpoint failed and will be retried; the app is paused meanwhile. */
     void checkpointFailed(String why);
 
-    /** The app was resumed from a checkpoint: how long from opening its heap to its first safepoint. */
-    default void resumed(long checkpointId, long nanos) {
+    /**
+     * The app was resumed from a checkpoint: how long from opening its heap to its first safepoint, and how many
+     * heap lines had been fetched by then.
+     */
+    default void resumed(long checkpointId, long nanos, long linesFetched) {
     }
 
     /** Reports nothing. */

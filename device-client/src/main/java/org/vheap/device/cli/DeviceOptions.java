@@ -109,9 +109,10 @@ final class DeviceOptions {
             }
 
             @Override
-            public void resumed(long checkpointId, long nanos) {
+            public void resumed(long checkpointId, long nanos, long linesFetched) {
                 if (verbose) {
-                    System.err.printf("vheap: app %s: resumed from checkpoint %d, running after %.1f ms%n", app, checkpointId, nanos / 1e6);
+                    System.err.printf("vheap: app %s: resumed from checkpoint %d, running after %.1f ms (%d heap lines fetched)%n",
+                            app, checkpointId, nanos / 1e6, linesFetched);
                 }
             }
 

@@ -1,0 +1,274 @@
+package org.vheap.device.cli;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.ToolProvider;
+import org.vheap.device.Device;
+import org.vheap.device.DeviceConfig;
+import org.vheap.device.DeviceConsole;
+import org.vheap.device.DeviceEvents;
+import org.vheap.device.DeviceStats;
+import org.vheap.device.store.GrpcHeapStore;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.vm.loader.ParsedClasses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vheap bench resume}: resuming an app on another device, measured side by side in one run against a
+ * heap server on loopback (started here on a temporary embedded database unless {@code --server} names one).
+ * An app with a heap of {@code --heap} MiB is checkpointed and suspended; then it is resumed on a new device
+ * (a new VM with its own parse cache, as a new process would have) lazily — the VM state and the class files,
+ * then only the lines the first instructions touch — and eagerly (every line first), timing from the resume
+ * call to the first instruction; then a checkpoint of 100 dirty lines; then bytes moved when the app returns
+ * to a device. Best of {@code --rounds}. Not a test: read the figures.
+ */
+@Command(name = "bench-resume", mixinStandardHelpOptions = true,
+        description = "Resume latency (lazy vs eager) for a 10 MiB heap, checkpoint latency for 100 dirty lines, bytes moved on return.")
+public final class ResumeBench implements Callable<Integer> {
+    private static final String APP_SOURCE = """
+            import org.vheap.api.Checkpoint;
+            public class Resident {
+                public static void main(String[] a) throws Exception {
+                    int mib = Integer.parseInt(a[0]);
+                    long[][] data = new long[mib * 8][];
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = new long[16384 - 4];
+                        for (int j = 0; j < data[i].length; j++) data[i][j] = (long) i * j + 1; // no line is all zeros
+                    }
+                    System.out.println("ready " + data.length);
+                    for (int round = 1; ; round++) {
+                        Thread.sleep(20);
+                        if (round % 10 == 0) {
+                            // 100 lines dirtied (one long in each of 100 distinct lines), then a checkpoint
+                            for (int k = 0; k < 100; k++) data[(k * 7 + round) % data.length][(k % 30) * 512 + 1]++;
+                            long t = System.nanoTime();
+                            Checkpoint.now();
+                            System.out.println("checkpoint-100 " + (System.nanoTime() - t));
+                        }
+                    }
+                }
+            }
+            """;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "A running heap server (default: start one here on a temporary database).")
+    String server;
+
+    @Option(names = "--heap", defaultValue = "10", description = "The app's heap in MiB. Default: ${DEFAULT-VALUE}.")
+    int heapMiB;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Resumes of each kind; the best counts. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("vheap-bench-resume");
+        Process serverProcess = null;
+        try {
+            if (server == null) {
+                serverProcess = startServer(work);
+                server = awaitListening(serverProcess);
+            }
+            Path classes = compile(work);
+            List<Path> cp = List.of(classes, apiClasses());
+            out.println("resume of an app with a " + heapMiB + " MiB heap, heap server on " + server + " (loopback gRPC)");
+            out.flush();
+            try (HeapStore store = new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE)) {
+                String app = "bench-resume-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+                long memory = (2L * heapMiB + 16) << 20; // eager resume brings the whole heap into half the frames
+                DeviceConfig base = new DeviceConfig().app(app).memoryBytes(memory).maxHeapBytes(Math.max(1L << 30, 4 * memory));
+                // first run: build the heap, suspend
+                Recorder rec = new Recorder();
+                ByteArrayOutputStream first = new ByteArrayOutputStream();
+                Device a = new Device(base.copy().deviceName("bench-a"), store, console(first), new ParsedClasses(), rec);
+                CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(cp, "Resident", List.of(Integer.toString(heapMiB))));
+                await(first, "ready", run);
+                long cpId = a.suspend(Duration.ofSeconds(60));
+                run.get();
+                out.printf(Locale.ROOT, "checkpointed at %d (%s resident when suspended)%n", cpId, mib(a.stats().heapBytesUsed()));
+                long lazyBest = Long.MAX_VALUE;
+                long eagerBest = Long.MAX_VALUE;
+                long lazyLines = 0;
+                long eagerLines = 0;
+                long checkpointBest = Long.MAX_VALUE;
+                resumeOnce(store, base.copy().deviceName("bench-warm-up")); // the host JIT compiles the VM first
+                for (int r = 0; r < rounds; r++) {
+                    for (boolean eager : new boolean[] {false, true}) {
+                        Resumed res = resumeOnce(store, base.copy().deviceName("bench-" + (eager ? "eager-" : "lazy-") + r).eagerResume(eager));
+                        if (eager) {
+                            eagerBest = Math.min(eagerBest, res.nanos);
+                            eagerLines = res.misses;
+                        } else {
+                            lazyBest = Math.min(lazyBest, res.nanos);
+                            lazyLines = res.misses;
+                        }
+                        checkpointBest = Math.min(checkpointBest, res.checkpoint100);
+                    }
+                }
+                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "measure", "best", "notes");
+                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, lazy", ms(lazyBest),
+                        "VM state, class files, then lines on demand: " + lazyLines + " heap lines by then (target <= 50 ms, goal 30 ms)");
+                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, eager", ms(eagerBest),
+                        "every line first: " + eagerLines + " heap lines");
+                out.printf(Locale.ROOT, "%-46s %9.2fx  %s%n", "eager / lazy", (double) eagerBest / lazyBest, "");
+                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "checkpoint of 100 dirty lines (Checkpoint.now)", ms(checkpointBest),
+                        "from the app's call to its return");
+                out.println("bytes moved when an app returns to a device: not measured yet (no versioned line cache on devices yet)");
+                out.flush();
+            }
+            return 0;
+        } finally {
+            if (serverProcess != null) {
+                serverProcess.destroy();
+                if (!serverProcess.waitFor(30, TimeUnit.SECONDS)) {
+                    serverProcess.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private record Resumed(long nanos, long misses, long checkpoint100) {
+    }
+
+    /** Resumes the app on a new device, waits for one app checkpoint of 100 lines, and suspends it again. */
+    private Resumed resumeOnce(HeapStore store, DeviceConfig config) throws Exception {
+        Recorder rec = new Recorder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Device d = new Device(config, store, console(out), new ParsedClasses(), rec);
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> d.resume(0));
+        await(out, "checkpoint-100 ", run);
+        long misses = rec.missesAtResume;
+        d.suspend(Duration.ofSeconds(60));
+        run.get();
+        Matcher m = Pattern.compile("checkpoint-100 (\\d+)").matcher(out.toString(StandardCharsets.UTF_8));
+        long cp = m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
+        return new Resumed(rec.resumeNanos, misses, cp);
+    }
+
+    /** Records the device's resume time. */
+    private static final class Recorder implements DeviceEvents {
+        volatile long resumeNanos;
+        volatile long missesAtResume;
+
+        @Override
+        public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+        }
+
+        @Override
+        public void checkpointFailed(String why) {
+        }
+
+        @Override
+        public void resumed(long checkpointId, long nanos, long linesFetched) {
+            resumeNanos = nanos;
+            missesAtResume = linesFetched;
+        }
+    }
+
+    private static void await(ByteArrayOutputStream out, String text, CompletableFuture<Integer> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
+            if (run.isDone()) {
+                run.get();
+                throw new IllegalStateException("the bench app ended early: " + out.toString(StandardCharsets.UTF_8));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the bench app did not print '" + text + "'");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static DeviceConsole console(ByteArrayOutputStream out) {
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        return new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps);
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    private Path compile(Path work) throws Exception {
+        Path dir = work.resolve("classes");
+        Files.createDirectories(dir);
+        Path src = work.resolve("Resident.java");
+        Files.writeString(src, APP_SOURCE);
+        var javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("the bench compiles its app: run it on a JDK, not a JRE");
+        }
+        int rc = javac.run(null, null, null, "--release", "17", "-cp", apiClasses().toString(), "-d", dir.toString(), src.toString());
+        if (rc != 0) {
+            throw new IllegalStateException("compiling the bench app failed");
+        }
+        return dir;
+    }
+
+    /** The app API's classes: vheap-api/target/classes beside this module (the launcher builds it). */
+    private static Path apiClasses() {
+        String home = System.getenv("VHEAP_HOME");
+        Path root = home != null ? Path.of(home) : Path.of(".");
+        Path classes = root.resolve("vheap-api/target/classes");
+        if (!Files.isDirectory(classes)) {
+            throw new IllegalStateException("no app API classes at " + classes + "; build them: ./mvnw -q -pl vheap-api package");
+        }
+        return classes;
+    }
+
+    private static Process startServer(Path work) throws Exception {
+        String home = System.getenv("VHEAP_HOME");
+        Path launcher = (home != null ? Path.of(home) : Path.of(".")).resolve("vheap");
+        return new ProcessBuilder(launcher.toString(), "server", "--host", "127.0.0.1", "--port", "0", "--data",
+                work.resolve("data").toString()).redirectErrorStream(true).start();
+    }
+
+    private static String awaitListening(Process server) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Pattern listening = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)");
+        List<String> seen = new ArrayList<>();
+        for (String line; (line = in.readLine()) != null; ) {
+            seen.add(line);
+            Matcher m = listening.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (in.readLine() != null) {
+                            // keep the server's pipe flowing
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // the server ended
+                    }
+                }, "bench-server-log");
+                drain.setDaemon(true);
+                drain.start();
+                return m.group(1);
+            }
+        }
+        throw new IllegalStateException("the heap server did not start: " + String.join("\n", seen));
+    }
+}
