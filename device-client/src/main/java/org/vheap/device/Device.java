@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.CachingSession;
+import org.vheap.device.store.LineCache;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.OpenRequest;
@@ -48,7 +50,8 @@ public final class Device {
     private final ParsedClasses parsed;
     private final DeviceEvents events;
     private final DeviceResources resources;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0);
+    private volatile LineCache lineCache;
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -129,6 +132,14 @@ public final class Device {
      */
     public void awaitRunning(java.time.Duration timeout) {
         awaitStarted(timeout);
+    }
+
+    /**
+     * Keeps copies of the app's lines in {@code cache} (shared by a device process's apps), so that when the app
+     * returns to this device only lines that changed meanwhile are fetched. Before {@link #run} or {@link #resume}.
+     */
+    public void setLineCache(LineCache cache) {
+        this.lineCache = cache;
     }
 
     /** Asks the running app for a checkpoint at its next safepoint. */
@@ -238,8 +249,9 @@ public final class Device {
     private int execute(boolean fresh, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
         Checkpointer cp = null;
         long begun = System.nanoTime();
-        try (HeapSession session = open(new OpenRequest(config.app(), config.deviceName(), fresh,
+        try (HeapSession opened = open(new OpenRequest(config.app(), config.deviceName(), fresh,
                 config.lineSize(), config.lease(), checkpointId))) {
+            HeapSession session = lineCache == null ? opened : new CachingSession(opened, lineCache);
             if (fresh && session.baseCheckpointId() != 0) {
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
@@ -295,7 +307,9 @@ public final class Device {
                     PagingStats p = heap.stats();
                     long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
-                            allocator.bytesInUse(), peak, vm.collections());
+                            allocator.bytesInUse(), peak, vm.collections(),
+                            session instanceof CachingSession c ? c.bytesFetched() : p.linesFetched() * lineSize,
+                            session instanceof CachingSession c ? c.linesUnchanged() : 0);
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

@@ -31,6 +31,7 @@ public final class DeviceAgent implements AutoCloseable {
     private final DeviceEvents events;
     private final ParsedClasses parsed = new ParsedClasses();
     private final DeviceResources resources;
+    private final org.vheap.device.store.LineCache lineCache;
     private final BiConsumer<String, String> onAppEnded;
     private final Map<String, Running> apps = new LinkedHashMap<>();
 
@@ -45,6 +46,12 @@ public final class DeviceAgent implements AutoCloseable {
      */
     public DeviceAgent(DeviceConfig base, HeapStore store, DeviceConsole console, DeviceEvents events,
                        BiConsumer<String, String> onAppEnded) {
+        this(base, store, console, events, onAppEnded, 64L << 20);
+    }
+
+    /** @param lineCacheBytes bytes of app lines kept after apps leave, so a returning app fetches only changes */
+    public DeviceAgent(DeviceConfig base, HeapStore store, DeviceConsole console, DeviceEvents events,
+                       BiConsumer<String, String> onAppEnded, long lineCacheBytes) {
         base.validate();
         this.base = base;
         this.store = Objects.requireNonNull(store, "store");
@@ -52,6 +59,7 @@ public final class DeviceAgent implements AutoCloseable {
         this.events = Objects.requireNonNull(events, "events");
         this.onAppEnded = Objects.requireNonNull(onAppEnded, "onAppEnded");
         this.resources = new DeviceResources(base.deviceName(), base.resources());
+        this.lineCache = new org.vheap.device.store.LineCache(lineCacheBytes);
     }
 
     public String deviceName() {
@@ -123,6 +131,7 @@ public final class DeviceAgent implements AutoCloseable {
         }
         DeviceConfig config = base.copy().app(app);
         Device device = new Device(config, store, console, parsed, events, resources);
+        device.setLineCache(lineCache);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Running r = new Running(device, exit);
         apps.put(app, r);
@@ -131,7 +140,10 @@ public final class DeviceAgent implements AutoCloseable {
             try {
                 int code = body.run(device);
                 exit.complete(code);
-                how = code == Device.SUSPENDED ? "suspended at checkpoint " + device.lastCheckpointId() : "exit " + code;
+                DeviceStats st = device.stats();
+                String moved = " (" + st.bytesFetched() / 1024 + " KiB of lines fetched, " + st.linesUnchanged()
+                        + " lines unchanged from this device's copies)";
+                how = (code == Device.SUSPENDED ? "suspended at checkpoint " + device.lastCheckpointId() : "exit " + code) + moved;
             } catch (RuntimeException | Error e) {
                 exit.completeExceptionally(e);
                 how = "failed: " + e.getMessage();

@@ -134,7 +134,7 @@ public final class ResumeBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-46s %9.2fx  %s%n", "eager / lazy", (double) eagerBest / lazyBest, "");
                 out.printf(Locale.ROOT, "%-46s %10s  %s%n", "checkpoint of 100 dirty lines (Checkpoint.now)", ms(checkpointBest),
                         "from the app's call to its return");
-                out.println("bytes moved when an app returns to a device: not measured yet (no versioned line cache on devices yet)");
+                returnToDevice(store, base, out);
                 out.flush();
             }
             return 0;
@@ -149,6 +149,51 @@ public final class ResumeBench implements Callable<Integer> {
     }
 
     private record Resumed(long nanos, long misses, long checkpoint100) {
+    }
+
+    /**
+     * The versioned delta: the app runs on device X (which keeps copies of its lines), moves to device Y and
+     * changes about a tenth of its lines there, then returns to X, which brings in every line (eager resume):
+     * only the changed ones travel.
+     */
+    private void returnToDevice(HeapStore store, DeviceConfig base, PrintWriter out) throws Exception {
+        org.vheap.device.store.LineCache cache = new org.vheap.device.store.LineCache(1L << 30);
+        DeviceStats there = cycle(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder());
+        Recorder awayRecorder = new Recorder();
+        cycle(store, base.copy().deviceName("bench-y"), null, 3, awayRecorder);
+        DeviceStats back = cycle(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder());
+        long heapBytes = there.bytesFetched();
+        out.printf(Locale.ROOT, "%-46s %10s  %s%n", "app returns to a device: bytes moved",
+                String.format(Locale.ROOT, "%.1f%%", 100.0 * back.bytesFetched() / heapBytes),
+                String.format(Locale.ROOT, "%s of the %s heap fetched; %d lines unchanged from the device's copies; meanwhile "
+                        + "%d lines were committed elsewhere (target <= 15%% of the heap)", kib(back.bytesFetched()), kib(heapBytes),
+                        back.linesUnchanged(), awayRecorder.linesCommitted));
+    }
+
+    /** Resumes the app (with a line cache or none), lets it run {@code cycles} of 100 dirtied lines, suspends it. */
+    private DeviceStats cycle(HeapStore store, DeviceConfig config, org.vheap.device.store.LineCache cache, int cycles,
+                              Recorder recorder) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Device d = new Device(config, store, console(out), new ParsedClasses(), recorder);
+        if (cache != null) {
+            d.setLineCache(cache);
+        }
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> d.resume(0));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (out.toString(StandardCharsets.UTF_8).split("checkpoint-100 ", -1).length <= cycles) {
+            if (run.isDone() || System.nanoTime() > deadline) {
+                run.get();
+                throw new IllegalStateException("the bench app stopped: " + out.toString(StandardCharsets.UTF_8));
+            }
+            Thread.sleep(5);
+        }
+        d.suspend(Duration.ofSeconds(60));
+        run.get();
+        return d.stats();
+    }
+
+    private static String kib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f KiB", bytes / 1024.0);
     }
 
     /** Resumes the app on a new device, waits for one app checkpoint of 100 lines, and suspends it again. */
@@ -170,9 +215,11 @@ public final class ResumeBench implements Callable<Integer> {
     private static final class Recorder implements DeviceEvents {
         volatile long resumeNanos;
         volatile long missesAtResume;
+        volatile long linesCommitted;
 
         @Override
         public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+            linesCommitted += lines;
         }
 
         @Override

@@ -38,6 +38,10 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions options;
 
+    @picocli.CommandLine.Option(names = "--line-cache", defaultValue = "64m",
+            description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns. Default: ${DEFAULT-VALUE}.")
+    String lineCache;
+
     @Override
     public Integer call() throws Exception {
         options.app = options.app == null ? "-" : options.app;
@@ -50,7 +54,7 @@ final class StartCommand implements Callable<Integer> {
                 if (control[0] != null) {
                     control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
                 }
-            });
+            }, Sizes.parse(lineCache, "--line-cache"));
             DeviceControlHandler handler = new DeviceControlHandler() {
                 @Override
                 public long suspend(String app) {

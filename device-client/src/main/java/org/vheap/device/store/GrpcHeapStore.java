@@ -159,9 +159,25 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public byte[][] read(long[] lineIds) {
+            return read(lineIds, null);
+        }
+
+        @Override
+        public byte[][] read(long[] lineIds, byte[][] knownSha256) {
             TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
             for (long id : lineIds) {
                 b.addReadLineIds(id);
+            }
+            boolean anyKnown = false;
+            if (knownSha256 != null) {
+                for (byte[] h : knownSha256) {
+                    anyKnown |= h != null;
+                }
+            }
+            if (anyKnown) {
+                for (byte[] h : knownSha256) {
+                    b.addReadKnownSha256(h == null ? com.google.protobuf.ByteString.EMPTY : com.google.protobuf.ByteString.copyFrom(h));
+                }
             }
             TransactResponse r = call("read " + lineIds.length + " lines of app '" + app + "'",
                     () -> client.blocking().transact(b.build()));
@@ -172,6 +188,9 @@ public final class GrpcHeapStore implements HeapStore {
                             + " of app '" + app + "' with " + l.getData().size() + " bytes, not " + lineSize());
                 }
                 found.put(l.getLineId(), l.getData().toByteArray());
+            }
+            for (long id : r.getUnchangedLineIdsList()) {
+                found.put(id, UNCHANGED);
             }
             byte[][] result = new byte[lineIds.length][];
             for (int i = 0; i < lineIds.length; i++) {

@@ -40,6 +40,19 @@ public interface HeapSession extends AutoCloseable {
      */
     byte[][] read(long[] lineIds);
 
+    /** What {@link #read(long[], byte[][])} returns for a line whose content has the known hash. */
+    byte[] UNCHANGED = new byte[0];
+
+    /**
+     * Reads lines as {@link #read(long[])} does, given the SHA-256 of a copy the caller holds for some of them
+     * ({@code knownSha256[i]} for {@code lineIds[i]}, null where none): a line whose content still has that
+     * hash comes back as {@link #UNCHANGED} (the very instance) instead of its bytes, so only changed lines
+     * travel. Implementations that move no bytes may ignore the hashes and return every line's bytes.
+     */
+    default byte[][] read(long[] lineIds, byte[][] knownSha256) {
+        return read(lineIds);
+    }
+
     /** Writes and deletes lines in one atomic transaction (a flush: uncommitted until a checkpoint). */
     void write(List<LineImage> writes, long[] deletes);
 

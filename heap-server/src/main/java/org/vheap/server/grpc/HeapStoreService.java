@@ -117,11 +117,20 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             long[] reads = ProtoMapping.ids(r.getReadLineIdsList());
             Map<Long, byte[]> found = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
                     ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()));
+            int known = r.getReadKnownSha256Count();
+            if (known != 0 && known != reads.length) {
+                throw Status.INVALID_ARGUMENT.withDescription("read_known_sha256 has " + known
+                        + " entries for " + reads.length + " read lines; give one per read line (empty: none)").asRuntimeException();
+            }
             TransactResponse.Builder b = TransactResponse.newBuilder();
-            for (long id : reads) {
+            for (int i = 0; i < reads.length; i++) {
+                long id = reads[i];
                 byte[] data = found.get(id);
                 if (data == null) {
                     b.addMissingLineIds(id);
+                } else if (known != 0 && !r.getReadKnownSha256(i).isEmpty()
+                        && ProtoMapping.sameSha256(data, r.getReadKnownSha256(i))) {
+                    b.addUnchangedLineIds(id);
                 } else {
                     b.addLines(ProtoMapping.line(id, data));
                 }

@@ -73,6 +73,20 @@ final class ProtoMapping {
         return Line.newBuilder().setLineId(id).setData(UnsafeByteOperations.unsafeWrap(data)).build();
     }
 
+    /** Whether {@code data} has the SHA-256 {@code known} (a device's copy of a line is still current). */
+    static boolean sameSha256(byte[] data, com.google.protobuf.ByteString known) {
+        if (known.size() != 32) {
+            throw io.grpc.Status.INVALID_ARGUMENT.withDescription("a known line hash must be a 32-byte SHA-256, got "
+                    + known.size() + " bytes").asRuntimeException();
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(data);
+            return java.security.MessageDigest.isEqual(h, known.toByteArray());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     static long[] ids(List<Long> ids) {
         long[] out = new long[ids.size()];
         for (int i = 0; i < out.length; i++) {
