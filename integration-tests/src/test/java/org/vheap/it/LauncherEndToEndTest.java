@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The newcomer's path, end to end: the {@code ./vheap} launcher at the repository root, run as separate
- * processes (server on the embedded PostgreSQL, store commands, the demo).
+ * processes (server on the embedded PostgreSQL, store commands, the demo with its two device processes).
  */
 class LauncherEndToEndTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -41,13 +42,17 @@ class LauncherEndToEndTest {
     }
 
     private Result vheap(String... args) throws Exception {
+        return vheap(180, args);
+    }
+
+    private Result vheap(int seconds, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("vheap").toString());
         cmd.addAll(List.of(args));
         Path out = work.resolve("out-" + System.nanoTime() + ".txt");
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("vheap %s finished", String.join(" ", args)).isTrue();
+        assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("vheap %s finished", String.join(" ", args)).isTrue();
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
@@ -88,15 +93,43 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    void theDemoRunsTheStoreRoundTrip() throws Exception {
-        Result r = vheap("demo", "--data", work.resolve("data").toString());
+    void theDemoMigratesTheCounterBetweenTwoDevicesAndStopsEverything() throws Exception {
+        // the first device start may build device-client (and the demo itself heap-server): more time than a command
+        Result r = vheap(300, "demo", "--data", work.resolve("data").toString());
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output())
+        String out = r.output();
+        assertThat(out)
                 .contains("listening on 127.0.0.1:")
-                .contains("device-b reads line 0: counter=1")
-                .contains("fenced: FAILED_PRECONDITION: fencing token 1 is stale")
-                .contains("checkpoint 1 still reads: counter=1")
+                .contains("   [device-a] vheap: device device-a attached to 127.0.0.1:")
+                .contains("   [device-b] vheap: device device-b attached to 127.0.0.1:")
+                .contains("   [device-a] 1\n")
+                .contains("   [device-b] vheap: device device-b: app demo-counter exit 0")
+                .contains("together 1..40 with no gap or repeat")
+                .contains("   ID  PARENT  TIME")
+                .contains("both devices stopped")
                 .contains("demo finished");
+        assertThat(Pattern.compile("migrated 'demo-counter' from device-a to device-b through checkpoint \\d+ "
+                + "\\(suspend \\d+ ms, resume \\d+ ms\\)").matcher(out).find()).as(out).isTrue();
+
+        // what the devices printed, read independently of the demo's own check: 1..40, a's then b's, each once
+        List<String> numbers = new ArrayList<>();
+        List<String> devices = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^   \\[(device-[ab])\\] (\\d+)$").matcher(out);
+        while (m.find()) {
+            devices.add(m.group(1));
+            numbers.add(m.group(2));
+        }
+        assertThat(numbers).as(out).isEqualTo(IntStream.rangeClosed(1, 40).mapToObj(Integer::toString).toList());
+        int switchAt = devices.indexOf("device-b");
+        assertThat(switchAt).as(out).isPositive();
+        assertThat(devices.subList(0, switchAt)).containsOnly("device-a");
+        assertThat(devices.subList(switchAt, devices.size())).containsOnly("device-b");
+
+        // nothing the demo started outlives it
+        Matcher port = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)").matcher(out);
+        assertThat(port.find()).isTrue();
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(port.group(1))))
+                .as("processes still attached to the demo's server").isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.vheap.server.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
@@ -30,14 +31,19 @@ final class CheckpointsCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("app '" + app + "' has no checkpoints");
                 return 0;
             }
-            Table t = new Table("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
-            for (CheckpointInfo c : r.getCheckpointsList()) {
-                t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
-                        Table.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Table.bytes(c.getSizeBytes()),
-                        c.getLinesWritten(), Table.bytes(c.getVmStateBytes()));
-            }
-            t.print(spec.commandLine().getOut());
+            table(r.getCheckpointsList()).print(spec.commandLine().getOut());
             return 0;
         });
+    }
+
+    /** The checkpoints as this command prints them (also used by the demo). */
+    static Table table(List<CheckpointInfo> checkpoints) {
+        Table t = new Table("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
+        for (CheckpointInfo c : checkpoints) {
+            t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
+                    Table.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Table.bytes(c.getSizeBytes()),
+                    c.getLinesWritten(), Table.bytes(c.getVmStateBytes()));
+        }
+        return t;
     }
 }

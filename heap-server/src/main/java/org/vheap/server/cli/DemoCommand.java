@@ -1,139 +1,481 @@
 package org.vheap.server.cli;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.vheap.client.HeapStoreClient;
-import org.vheap.proto.v1.CloseHeapRequest;
-import org.vheap.proto.v1.CommitHeader;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
-import org.vheap.proto.v1.Line;
-import org.vheap.proto.v1.OpenHeapRequest;
-import org.vheap.proto.v1.OpenHeapResponse;
-import org.vheap.proto.v1.TransactRequest;
-import org.vheap.proto.v1.TransactResponse;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.ListCheckpointsResponse;
+import org.vheap.proto.v1.MigrateAppRequest;
+import org.vheap.proto.v1.MigrateAppResponse;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The newcomer's first command. For now (until the device VM lands) it shows the store round trip: a
- * server on the embedded database, one device writing and checkpointing a heap, a second device taking it
- * over and reading exactly the checkpoint, and the first device fenced off.
+ * The newcomer's first command: the whole story with every part real. A heap server on the embedded
+ * database (in this process); two emulated devices as separate processes ({@code ./vheap device start});
+ * the counter sample started on device-a, migrated mid-run to device-b through the control plane, and
+ * finishing there with no number lost or repeated; the checkpoints it left in the store; a clean stop.
+ * Any failure is one line ({@code vheap demo: ...}, exit 1), with the devices killed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a heap server on the embedded database and walk through a store round trip between two devices.")
+        description = {"Start a heap server on the embedded database and two emulated devices, run the counter sample on "
+                + "device-a, migrate it mid-run to device-b, check that no number was lost or repeated, list its "
+                + "checkpoints, and stop everything."})
 final class DemoCommand implements Callable<Integer> {
+    private static final String APP = "demo-counter";
+    private static final int COUNT = 40;
+    private static final int SLEEP_MILLIS = 150;
+    private static final int MIGRATE_AFTER = 8;
+    private static final long ATTACH_SECONDS = 120;
+    private static final long RUN_SECONDS = 60;
+    private static final long STOP_SECONDS = 30;
+
     @Option(names = "--data", defaultValue = "vheap-data", paramLabel = "DIR",
             description = "data directory of the embedded database (default: ${DEFAULT-VALUE})")
     Path data;
 
     private final PrintStream out = System.out;
+    private int steps;
+    /** The compiled counter (a temp directory, deleted at the end). */
+    private volatile Path classes;
+
+    /** A failure of the demo: its message is the one line the user sees. */
+    static final class DemoFailure extends RuntimeException {
+        DemoFailure(String message) {
+            super(message);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        String app = "demo-counter";
-        step("starting a heap server on the embedded PostgreSQL under " + data.toAbsolutePath());
-        try (HeapServerInstance server = HeapServerInstance.start(
-                new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data), Clock.systemUTC())) {
-            out.println("   listening on " + server.address());
-            ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            try {
-                HeapStoreGrpc.newBlockingStub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
-                step("removed the '" + app + "' heap left by an earlier demo run");
-            } catch (StatusRuntimeException notThere) {
-                // a fresh data directory has no demo app: nothing to clean
-            }
-            try {
-                HeapStoreGrpc.HeapStoreBlockingStub stub = HeapStoreGrpc.newBlockingStub(ch);
-                step("device-a opens heap '" + app + "' (created, 256-byte lines) and takes its writer lease");
-                OpenHeapResponse a = stub.openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("device-a")
-                        .setCreate(true).setLineSize(256).build());
-                long tokenA = a.getLease().getFencingToken();
-                out.println("   heap " + a.getHeapId() + ", fencing token " + tokenA);
-
-                step("device-a writes counter=1 in line 0 and commits checkpoint 1");
-                long cp1 = commit(ch, app, tokenA, "device-a", line(0, "counter=1", 256), "pc=10");
-                out.println("   checkpoint " + cp1 + " committed");
-
-                step("device-a flushes counter=2 (an evicted dirty line: written, not yet committed)");
-                stub.transact(TransactRequest.newBuilder().setApp(app).setFencingToken(tokenA)
-                        .addWrites(line(0, "counter=2", 256)).build());
-                out.println("   device-a reads its own write: " + text(stub.transact(TransactRequest.newBuilder()
-                        .setApp(app).setFencingToken(tokenA).addReadLineIds(0).build())));
-
-                step("device-a goes silent; device-b takes the heap over (lease expired after 1 s)");
-                stub.renewLease(org.vheap.proto.v1.RenewLeaseRequest.newBuilder().setApp(app)
-                        .setFencingToken(tokenA).setLeaseMillis(1000).build());
-                Thread.sleep(1100);
-                OpenHeapResponse b = stub.openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("device-b")
-                        .setIncludeVmState(true).build());
-                long tokenB = b.getLease().getFencingToken();
-                out.println("   device-b resumes from checkpoint " + b.getBaseCheckpoint().getCheckpointId()
-                        + " with VM state '" + b.getVmState().toStringUtf8() + "', fencing token " + tokenB);
-                out.println("   device-b reads line 0: " + text(stub.transact(TransactRequest.newBuilder()
-                        .setApp(app).setFencingToken(tokenB).addReadLineIds(0).build()))
-                        + "   (device-a's uncommitted flush was discarded)");
-
-                step("device-a comes back and tries to write with its old token");
-                try {
-                    stub.transact(TransactRequest.newBuilder().setApp(app).setFencingToken(tokenA)
-                            .addWrites(line(0, "counter=99", 256)).build());
-                    out.println("   !! the zombie's write was accepted");
-                    return 1;
-                } catch (StatusRuntimeException e) {
-                    out.println("   fenced: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
-                }
-
-                step("device-b counts on and commits a new checkpoint");
-                long cp2 = commit(ch, app, tokenB, "device-b", line(0, "counter=2", 256), "pc=20");
-                stub.closeHeap(CloseHeapRequest.newBuilder().setApp(app).setFencingToken(tokenB).build());
-                out.println("   checkpoint " + cp2 + " committed; device-b closed the heap");
-
-                step("checkpoints of '" + app + "'");
-                VheapCli.commandLine().execute("checkpoints", "--app", app, "--server", "127.0.0.1:" + server.port());
-                out.println("   checkpoint " + cp1 + " still reads: " + text(stub.transact(TransactRequest.newBuilder()
-                        .setApp(app).setCheckpointId(cp1).addReadLineIds(0).build())));
-            } finally {
-                StoreTarget.shutdown(ch);
-            }
-            step("stopping the server");
+        Path root = home();
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new DemoFailure("no Java compiler in " + System.getProperty("java.home")
+                    + " (a JRE?); run it with a Java 17 JDK (set JAVA to its bin/java)");
         }
-        out.println("demo finished: the heap lives on in " + data.toAbsolutePath() + " (start it with ./vheap server)");
+        List<DeviceProcess> devices = new ArrayList<>();
+        Thread killDevices = new Thread(() -> {
+            killAll(devices);
+            Path c = classes;
+            if (c != null) {
+                deleteTree(c);
+            }
+        }, "vheap-demo-kill-devices");
+        Runtime.getRuntime().addShutdownHook(killDevices);
+        try {
+            step("starting a heap server on the embedded PostgreSQL under " + data.toAbsolutePath());
+            try (HeapServerInstance server = HeapServerInstance.start(
+                    new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data), Clock.systemUTC())) {
+                String address = "127.0.0.1:" + server.port();
+                out.println("   listening on " + address);
+                ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+                try {
+                    try {
+                        StoreTarget.stub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(APP).setForce(true).build());
+                        out.println("   removed the '" + APP + "' app left by an earlier demo run");
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+                            throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + VheapCli.oneLine(e));
+                        }
+                        // a fresh data directory has no demo app: nothing to clean
+                    }
+
+                    Path source = root.resolve("samples").resolve("Counter.java");
+                    step("compiling the counter sample " + source + " (it prints 1.." + COUNT + ", one number every "
+                            + SLEEP_MILLIS + " ms)");
+                    classes = Files.createTempDirectory("vheap-demo-classes");
+                    compile(javac, source, classes);
+                    out.println("   compiled into " + classes);
+
+                    step("starting two emulated devices, each its own process: ./vheap device start --server " + address
+                            + " --device NAME --memory 256k --lease 5s");
+                    out.println("   (if the device-client module is not built yet, the first start builds it: a minute or so)");
+                    DeviceProcess a = DeviceProcess.start(root, "device-a", address, devices, out);
+                    DeviceProcess b = DeviceProcess.start(root, "device-b", address, devices, out);
+                    long attachDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ATTACH_SECONDS);
+                    for (DeviceProcess d : List.of(a, b)) {
+                        d.awaitErr(l -> l.contains("device " + d.name + " attached to"), attachDeadline,
+                                ATTACH_SECONDS, "attached to the server");
+                    }
+                    out.println("   both devices attached to the server");
+
+                    step("running the counter on device-a: run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
+                    a.send("run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
+                    a.awaitOutLines(MIGRATE_AFTER, RUN_SECONDS);
+
+                    step("migrating it to device-b through the control plane (DeviceControl.MigrateApp): device-a "
+                            + "suspends it at a safepoint with a checkpoint, device-b resumes from the store");
+                    MigrateAppResponse moved;
+                    try {
+                        moved = DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(RUN_SECONDS, TimeUnit.SECONDS)
+                                .migrateApp(MigrateAppRequest.newBuilder().setApp(APP).setToDevice(b.name).build());
+                    } catch (StatusRuntimeException e) {
+                        throw new DemoFailure("the migration to " + b.name + " failed: " + VheapCli.oneLine(e));
+                    }
+                    if (moved.getFromDevice().isEmpty()) {
+                        throw new DemoFailure("the counter was no longer running on device-a when the migration came");
+                    }
+                    out.printf("   migrated '%s' from %s to %s through checkpoint %d (suspend %d ms, resume %d ms)%n", APP,
+                            moved.getFromDevice(), moved.getToDevice(), moved.getCheckpointId(), moved.getSuspendMillis(),
+                            moved.getResumeMillis());
+
+                    step("device-b continues from the next number up to " + COUNT);
+                    b.awaitOut(l -> l.equals(Integer.toString(COUNT)), RUN_SECONDS, "the number " + COUNT);
+                    String ended = b.awaitErr(l -> l.contains("app " + APP + " exit") || l.contains("app " + APP + " failed"),
+                            System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS), RUN_SECONDS, "the end of the counter");
+                    if (!ended.endsWith("exit 0")) {
+                        throw new DemoFailure("the counter did not end well on device-b: " + ended);
+                    }
+                    checkTheCount(a, b);
+
+                    step("the checkpoints of '" + APP + "' in the store (newest first)");
+                    ListCheckpointsResponse cps = StoreTarget.stub(ch)
+                            .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(APP).build());
+                    StringWriter table = new StringWriter();
+                    CheckpointsCommand.table(cps.getCheckpointsList()).print(new PrintWriter(table));
+                    table.toString().lines().forEach(l -> out.println("   " + l));
+
+                    step("stopping the devices (quit) and the server");
+                    for (DeviceProcess d : List.of(a, b)) {
+                        d.send("quit");
+                        d.closeInput();
+                    }
+                    for (DeviceProcess d : List.of(a, b)) {
+                        d.awaitExit(STOP_SECONDS);
+                    }
+                    out.println("   both devices stopped");
+                } finally {
+                    killAll(devices); // before the server goes: no device left retrying to reach it
+                    StoreTarget.shutdown(ch);
+                }
+            }
+        } finally {
+            killAll(devices);
+            try {
+                Runtime.getRuntime().removeShutdownHook(killDevices);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway
+            }
+            if (classes != null) {
+                deleteTree(classes);
+            }
+        }
+        out.println("demo finished: the heap server's data lives on in " + data.toAbsolutePath()
+                + " (serve it with ./vheap server --data " + data + ")");
         return 0;
     }
 
-    private void step(String s) {
-        out.println("==> " + s);
-    }
-
-    private static long commit(ManagedChannel ch, String app, long token, String device, Line line, String vmState) {
-        return new HeapStoreClient(ch, 30_000).commit(CommitHeader.newBuilder().setApp(app).setFencingToken(token)
-                        .setDevice(device).setVmState(ByteString.copyFromUtf8(vmState)).build(), List.of(line), List.of(),
-                HeapStoreClient.DEFAULT_BATCH_BYTES).getCheckpoint().getCheckpointId();
-    }
-
-    private static Line line(long id, String text, int size) {
-        byte[] b = Arrays.copyOf(text.getBytes(StandardCharsets.UTF_8), size);
-        return Line.newBuilder().setLineId(id).setData(ByteString.copyFrom(b)).build();
-    }
-
-    private static String text(TransactResponse r) {
-        if (r.getLinesCount() == 0) {
-            return "(absent)";
+    /** Ends the devices still running (a failure, Ctrl-C), and lets their last lines be printed. */
+    private static void killAll(List<DeviceProcess> devices) {
+        synchronized (devices) {
+            devices.forEach(DeviceProcess::kill);
+            devices.forEach(DeviceProcess::joinReaders);
         }
-        String s = r.getLines(0).getData().toStringUtf8();
-        int nul = s.indexOf('\0');
-        return nul < 0 ? s : s.substring(0, nul);
+    }
+
+    private void step(String s) {
+        out.println("==> " + (++steps) + ". " + s);
+    }
+
+    /** Device-a's numbers followed by device-b's must be 1..COUNT, each once. */
+    private void checkTheCount(DeviceProcess a, DeviceProcess b) {
+        List<String> fromA = a.outLines();
+        List<String> fromB = b.outLines();
+        List<String> all = new ArrayList<>(fromA);
+        all.addAll(fromB);
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= COUNT; i++) {
+            expected.add(Integer.toString(i));
+        }
+        String what = "device-a printed " + ranges(fromA) + ", device-b printed " + ranges(fromB);
+        if (!all.equals(expected) || fromA.isEmpty() || fromB.isEmpty()) {
+            throw new DemoFailure(what + ": together not 1.." + COUNT + " exactly once each");
+        }
+        out.println("   " + what + ": together 1.." + COUNT + " with no gap or repeat");
+    }
+
+    /** Lines as runs of consecutive numbers, e.g. "1..9", "1..5, 5..9" or "(nothing)". */
+    static String ranges(List<String> lines) {
+        if (lines.isEmpty()) {
+            return "(nothing)";
+        }
+        List<String> runs = new ArrayList<>();
+        Long first = null;
+        Long last = null;
+        for (String l : lines) {
+            Long n;
+            try {
+                n = Long.parseLong(l.strip());
+            } catch (NumberFormatException e) {
+                n = null;
+            }
+            if (n != null && last != null && n == last + 1) {
+                last = n;
+                continue;
+            }
+            if (first != null) {
+                runs.add(first.equals(last) ? first.toString() : first + ".." + last);
+            }
+            if (n == null) {
+                runs.add("'" + l + "'");
+                first = null;
+                last = null;
+            } else {
+                first = n;
+                last = n;
+            }
+        }
+        if (first != null) {
+            runs.add(first.equals(last) ? first.toString() : first + ".." + last);
+        }
+        return String.join(", ", runs);
+    }
+
+    private static void compile(JavaCompiler javac, Path source, Path classes) {
+        if (!Files.isRegularFile(source)) {
+            throw new DemoFailure("no counter sample at " + source);
+        }
+        StringWriter diagnostics = new StringWriter();
+        boolean ok = javac.getTask(diagnostics, null, null, List.of("--release", "17", "-d", classes.toString()), null,
+                javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(source.toFile())).call();
+        if (!ok) {
+            String first = diagnostics.toString().lines().findFirst().orElse("(no message)");
+            throw new DemoFailure("compiling " + source + " failed: " + first);
+        }
+    }
+
+    /**
+     * The repository root (where the {@code vheap} launcher and {@code samples/} are): the {@code vheap.home}
+     * system property the launcher sets, else {@code VHEAP_HOME}, else three levels above this module's classes
+     * ({@code ROOT/heap-server/target/classes}).
+     */
+    static Path home() {
+        List<Path> candidates = new ArrayList<>();
+        String property = System.getProperty("vheap.home");
+        if (property != null && !property.isBlank()) {
+            candidates.add(Path.of(property));
+        }
+        String env = System.getenv("VHEAP_HOME");
+        if (env != null && !env.isBlank()) {
+            candidates.add(Path.of(env));
+        }
+        try {
+            Path classes = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (classes.getNameCount() >= 3) {
+                candidates.add(classes.getParent().getParent().getParent());
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException e) {
+            // no code source: only the property and the environment
+        }
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p.resolve("vheap")) && Files.isRegularFile(p.resolve("samples").resolve("Counter.java"))) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new DemoFailure("cannot find the vheap checkout (the vheap launcher and samples/Counter.java); run the demo"
+                + " with its ./vheap launcher, or set VHEAP_HOME");
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+    /**
+     * A device started as {@code ROOT/vheap device start ...}: its stdout and stderr lines are printed as they
+     * arrive, prefixed with its name, and kept so the demo can wait for them.
+     */
+    static final class DeviceProcess {
+        final String name;
+        private final Process process;
+        private final PrintStream echo;
+        private final List<String> outLines = new ArrayList<>();
+        private final List<String> errLines = new ArrayList<>();
+        private final Thread outReader;
+        private final Thread errReader;
+        private int openStreams = 2;
+
+        private DeviceProcess(String name, Process process, PrintStream echo) {
+            this.name = name;
+            this.process = process;
+            this.echo = echo;
+            this.outReader = reader(process.getInputStream(), outLines, "out");
+            this.errReader = reader(process.getErrorStream(), errLines, "err");
+        }
+
+        static DeviceProcess start(Path root, String name, String server, List<DeviceProcess> all, PrintStream echo)
+                throws IOException {
+            Process p = new ProcessBuilder(root.resolve("vheap").toString(), "device", "start", "--server", server,
+                    "--device", name, "--memory", "256k", "--lease", "5s").start();
+            DeviceProcess d = new DeviceProcess(name, p, echo);
+            synchronized (all) {
+                all.add(d);
+            }
+            d.outReader.start();
+            d.errReader.start();
+            return d;
+        }
+
+        private Thread reader(InputStream in, List<String> lines, String which) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        echo.println("   [" + name + "] " + l);
+                        synchronized (this) {
+                            lines.add(l);
+                            notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process is gone
+                } finally {
+                    synchronized (this) {
+                        openStreams--;
+                        notifyAll();
+                    }
+                }
+            }, "vheap-demo-" + name + "-" + which);
+            t.setDaemon(true);
+            return t;
+        }
+
+        synchronized List<String> outLines() {
+            return new ArrayList<>(outLines);
+        }
+
+        void send(String line) {
+            try {
+                OutputStream in = process.getOutputStream();
+                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            } catch (IOException e) {
+                throw new DemoFailure("cannot write to " + name + " (exited with code " + exitCode() + ")");
+            }
+        }
+
+        void closeInput() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                // it has gone already: awaitExit says how
+            }
+        }
+
+        private String exitCode() {
+            return process.isAlive() ? "?" : Integer.toString(process.exitValue());
+        }
+
+        /** Waits for a stderr line matching {@code match}; returns it. */
+        String awaitErr(Predicate<String> match, long deadlineNanos, long seconds, String what) throws InterruptedException {
+            return await(errLines, match, deadlineNanos, seconds, what);
+        }
+
+        String awaitOut(Predicate<String> match, long seconds, String what) throws InterruptedException {
+            return await(outLines, match, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds), seconds, what);
+        }
+
+        void awaitOutLines(int n, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            synchronized (this) {
+                while (outLines.size() < n) {
+                    waitUntil(deadline, seconds, n + " numbers");
+                }
+            }
+        }
+
+        private synchronized String await(List<String> lines, Predicate<String> match, long deadline, long seconds,
+                                          String what) throws InterruptedException {
+            for (int seen = 0; ; ) {
+                for (; seen < lines.size(); seen++) {
+                    if (match.test(lines.get(seen))) {
+                        return lines.get(seen);
+                    }
+                }
+                waitUntil(deadline, seconds, what);
+            }
+        }
+
+        /** Waits for the next line (caller holds the lock); fails if the device ended or the time ran out. */
+        private void waitUntil(long deadline, long seconds, String what) throws InterruptedException {
+            if (openStreams == 0) {
+                process.waitFor(5, TimeUnit.SECONDS);
+                throw new DemoFailure(name + " exited (code " + exitCode() + ") before " + what
+                        + (errLines.isEmpty() ? "" : "; its last message: " + errLines.get(errLines.size() - 1)));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new DemoFailure("no " + what + " from " + name + " within " + seconds + " s");
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+
+        /** Waits for the process to end after {@code quit}, with its output read to the end; kills it after the time. */
+        void awaitExit(long seconds) throws InterruptedException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                kill();
+                throw new DemoFailure(name + " did not stop within " + seconds + " s of 'quit' (killed)");
+            }
+            joinReaders();
+            if (process.exitValue() != 0) {
+                throw new DemoFailure(name + " exited with code " + process.exitValue() + " after 'quit'");
+            }
+        }
+
+        void joinReaders() {
+            try {
+                outReader.join(2000);
+                errReader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Ends the process and anything it started (a build): politely, then forcibly after 5 s. */
+        void kill() {
+            if (!process.isAlive()) {
+                return;
+            }
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
