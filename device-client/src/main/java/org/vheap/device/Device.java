@@ -1,15 +1,11 @@
 package org.vheap.device;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.OpenRequest;
-import org.vheap.device.store.SystemSegmentStore;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
 import org.vheap.device.vm.heap.ObjectAllocator;
@@ -23,8 +19,9 @@ import org.vheap.device.vm.loader.ParsedClasses;
 /**
  * One emulated device running one app on the device VM: opens the app's heap in the store (taking its
  * lease), boots the JDK's library on a paged heap of {@link DeviceConfig#memoryBytes()} bytes of frames,
- * runs a main class to completion, stores every class file it ran in the store's system segment, and
- * releases the lease.
+ * runs a main class to completion and releases the lease. The class files it runs are lines of the heap's
+ * system segment, sharing the frames (and so {@code --memory}) with the user lines; the VM uploads them to
+ * the store's system segment at safepoints and when the app ends.
  *
  * <p>This issue's devices start apps fresh: an app whose heap already has a checkpoint is refused (resuming
  * one is the checkpoint issue's). Failures of the device itself (the store unreachable after retries, the
@@ -36,7 +33,7 @@ public final class Device {
     private final HeapStore store;
     private final DeviceConsole console;
     private final ParsedClasses parsed;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public Device(DeviceConfig config, HeapStore store, DeviceConsole console) {
         this(config, store, console, new ParsedClasses());
@@ -73,7 +70,9 @@ public final class Device {
                     .setMaxHeapBytes(config.maxHeapBytes()).validate());
             ObjectAllocator allocator = new ObjectAllocator(heap, lineSize, config.maxHeapBytes());
             try (ClassSource source = new ClassSource(classpath)) {
-                Vm vm = new Vm(heap, allocator, source, parsed, console, System::nanoTime, System::currentTimeMillis);
+                Vm vm = new Vm(heap, allocator, source, parsed, store.systemSegment(config.app()), console,
+                        System::nanoTime, System::currentTimeMillis);
+                heap.systemLines(vm.systemSegment());
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
                 long peak = 0;
                 int exit;
@@ -85,9 +84,10 @@ public final class Device {
                     PagingStats p = heap.stats();
                     peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
-                            allocator.bytesInUse(), peak, vm.collections());
+                            allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
+                            vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size());
                 }
-                storeClassFiles(vm.classBlobs());
+                vm.systemSegment().upload();   // launch's last heap header did; a no-op unless it was skipped
                 return exit;
             }
         } catch (org.vheap.device.store.StoreException e) {
@@ -100,27 +100,6 @@ public final class Device {
                 throw new DeviceException(e.getMessage(), e);
             }
             throw e;
-        }
-    }
-
-    /** The system segment gets every class file the app ran that the store does not have yet. */
-    private void storeClassFiles(Map<BlobHash, byte[]> blobs) {
-        SystemSegmentStore segment = store.systemSegment(config.app());
-        List<BlobHash> missing = segment.missing(new ArrayList<>(blobs.keySet()));
-        Map<BlobHash, byte[]> batch = new java.util.LinkedHashMap<>();
-        long bytes = 0;
-        for (BlobHash h : missing) {
-            byte[] b = blobs.get(h);
-            batch.put(h, b);
-            bytes += b.length;
-            if (bytes > (4 << 20) || batch.size() >= 1000) {
-                segment.put(batch);
-                batch.clear();
-                bytes = 0;
-            }
-        }
-        if (!batch.isEmpty()) {
-            segment.put(batch);
         }
     }
 

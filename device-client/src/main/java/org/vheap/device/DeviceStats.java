@@ -4,13 +4,18 @@ package org.vheap.device;
  * What a device run did, for tests and benchmarks.
  *
  * @param bytecodes       bytecodes executed
- * @param misses          line faults served by the store
+ * @param misses          user-line faults (the store, or zero-fill for lines it lacks)
  * @param linesFlushed    dirty lines written to the store (evictions and pre-flushes)
- * @param evictions       lines dropped from their frames
+ * @param evictions       lines dropped from their frames (user and system)
  * @param heapBytesUsed   bytes of the virtual heap in use by live and not yet collected objects at the end
  * @param peakHeapBytes   the largest heapBytesUsed seen
  * @param collections     garbage collections run
+ * @param systemMisses    system-line (class file) faults, served by a host copy not yet uploaded or the store
+ * @param systemEvictions system lines dropped from their frames
+ * @param classFilesFetched class files read back from the store's system segment to serve system-line faults
+ * @param classFilesPlaced  distinct class files placed in the heap's system segment
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
-                          long peakHeapBytes, long collections) {
+                          long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
+                          long classFilesFetched, int classFilesPlaced) {
 }
