@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
+import org.vheap.device.DeviceStats;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
@@ -41,6 +42,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
     String maxHeap;
 
+    @Option(names = "--stats", description = "After the run, print the device's paging counters to stderr (user and system lines apart).")
+    boolean stats;
+
     @Parameters(index = "0", paramLabel = "CLASSPATH")
     String classpath;
 
@@ -71,7 +75,19 @@ final class RunCommand implements Callable<Integer> {
                 .lineSize(Math.toIntExact(Sizes.parse(lineSize, "--line-size")))
                 .maxHeapBytes(Sizes.parse(maxHeap, "--max-heap"));
         try (HeapStore heapStore = server != null ? new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE) : new MemoryHeapStore()) {
-            return new Device(config, heapStore, DeviceConsole.host()).run(entries, mainClass, args);
+            Device device = new Device(config, heapStore, DeviceConsole.host());
+            try {
+                return device.run(entries, mainClass, args);
+            } finally {
+                if (stats) {
+                    DeviceStats st = device.stats();
+                    System.err.printf("vheap: %d bytecodes, %d collections; user lines: %d misses, %d flushed; system lines"
+                                    + " (%d class files): %d misses, %d class files fetched from the store; %d evictions"
+                                    + " (%d system)%n", st.bytecodes(), st.collections(), st.misses(), st.linesFlushed(),
+                            st.classFilesPlaced(), st.systemMisses(), st.classFilesFetched(), st.evictions(),
+                            st.systemEvictions());
+                }
+            }
         }
     }
 }
