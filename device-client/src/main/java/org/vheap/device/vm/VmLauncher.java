@@ -27,8 +27,6 @@ import org.vheap.device.vm.thread.VmThread;
 public final class VmLauncher {
     /** The heap grows by at least this much between collections. */
     static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
-    /** Class files defined but not yet in the store's system segment are uploaded at a safepoint past this. */
-    static final long UPLOAD_BATCH_BYTES = 1L << 20;
 
     private final Vm vm;
     private final Interpreter interpreter;
@@ -134,14 +132,9 @@ public final class VmLauncher {
 
     /**
      * Collects garbage if an allocation asked for it or the heap grew by more than it held after the last
-     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}). Called only at a safepoint, where it also
-     * uploads the class files defined since the last upload once they reach {@link #UPLOAD_BATCH_BYTES}
-     * (their host copies are dropped then).
+     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}). Called only at a safepoint.
      */
     private void maybeCollect() {
-        if (vm.systemSegment().pendingBytes() >= UPLOAD_BATCH_BYTES) {
-            vm.systemSegment().upload();
-        }
         peakHeapBytes = Math.max(peakHeapBytes, vm.allocator().bytesInUse());
         long grown = vm.allocator().bytesSinceCollection();
         if (!vm.collectionRequested() && grown < Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection)) {

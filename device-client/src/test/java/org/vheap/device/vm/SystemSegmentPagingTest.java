@@ -31,6 +31,7 @@ import org.vheap.device.vm.heap.paging.PagingStats;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.SystemSegmentMap;
 
 /**
@@ -98,6 +99,8 @@ class SystemSegmentPagingTest {
             assertThat(run.systemFrames()).isLessThanOrEqualTo(run.frames());
             // the app ended: every class file is in the store's system segment, none kept on the host
             assertThat(vm.systemSegment().pendingBytes()).isZero();
+            assertThat(vm.systemSegment().peakPendingBytes()).as("host copies waiting for the store stay bounded")
+                    .isGreaterThan(0).isLessThan(SystemSegment.UPLOAD_BATCH_BYTES + (512 << 10));
             assertThat(store.systemSegment(app).missing(placed.stream().map(SystemSegmentMap.Placement::hash).toList())).isEmpty();
 
             // reading the class files again faults their evicted lines in from the store's system segment

@@ -18,8 +18,10 @@ import org.vheap.device.vm.heap.paging.SystemLines;
  * content-addressed system segment by hash.
  *
  * <p>Host memory: a class file defined from {@code jrt:/}, the class path or synthesis is kept on the host only
- * until it is uploaded ({@link #upload}: at the next safepoint once {@link #pendingBytes} reach a batch, with
- * every heap header, and when the app ends), because its lines may be evicted before the store has it. After
+ * until it is uploaded ({@link #upload}: by the definition that makes {@link #pendingBytes} reach
+ * {@link #UPLOAD_BATCH_BYTES}, before every heap header, and when the app ends), because its lines may be
+ * evicted before the store has it. Uploading needs no safepoint: the blobs are immutable and store-wide, and
+ * no checkpoint names them before a heap header does. After
  * that the only host copy is the last class file fetched from the store (one entry, for the next lines of
  * the same file). Without a store (a heap that never evicts, in tests) nothing is kept: the heap holds it.
  *
@@ -28,12 +30,15 @@ import org.vheap.device.vm.heap.paging.SystemLines;
 public final class SystemSegment implements SystemLines {
     /** One {@code put} of an upload sends at most this many bytes. */
     private static final long PUT_BYTES = 4L << 20;
+    /** Class files waiting for the store are uploaded as soon as they reach this many bytes. */
+    public static final long UPLOAD_BATCH_BYTES = 1L << 20;
 
     private final HeapMemory memory;
     private final SystemSegmentStore store;
     private final SystemSegmentMap map;
     private final Map<BlobHash, byte[]> pending = new LinkedHashMap<>();
     private long pendingBytes;
+    private long peakPendingBytes;
     private BlobHash lastHash;
     private byte[] lastBlob;
     private long blobsFetched;
@@ -59,8 +64,12 @@ public final class SystemSegment implements SystemLines {
         if (store != null) {
             pending.put(hash, bytes);   // before installing: installing may evict the first lines at once
             pendingBytes += bytes.length;
+            peakPendingBytes = Math.max(peakPendingBytes, pendingBytes);
         }
         memory.installSystem(p.address(), bytes);
+        if (pendingBytes >= UPLOAD_BATCH_BYTES) {
+            upload();
+        }
         return p;
     }
 
@@ -96,9 +105,14 @@ public final class SystemSegment implements SystemLines {
         return pendingBytes;
     }
 
+    /** The most {@link #pendingBytes} seen (at most {@link #UPLOAD_BATCH_BYTES} plus one class file). */
+    public long peakPendingBytes() {
+        return peakPendingBytes;
+    }
+
     /**
      * Puts the class files defined since the last upload into the store's system segment (those it lacks, in
-     * batches of at most 4 MiB) and drops their host copies. At a safepoint. Returns how many were new.
+     * batches of at most 4 MiB) and drops their host copies. Returns how many were new.
      */
     public int upload() {
         if (pending.isEmpty()) {

@@ -14,13 +14,15 @@
  * clean lines and fault back in from the store's system segment
  * ({@link org.vheap.device.vm.loader.SystemSegment}, which keeps at most the last class file it fetched).
  *
- * <p>Uploads are batched at safepoints the VM already has: a class file defined from the host (or synthesized)
- * is kept on the host until it is uploaded — once the class files waiting reach 1 MiB at a safepoint, before
- * every heap header (after each collection, so no header names a class file the store lacks) and when the app
- * ends — because its lines may be evicted before then. Eager uploads at definition would cost a store round
- * trip (two with the {@code missing} check) per class while the library boots, about 450 classes; batching
- * costs a few per boot and keeps at most about 1 MiB of class bytes on the host. Measured with
- * {@code ./vheap bench vm}: see the README.
+ * <p>Uploads are eager, in batches: a class file defined from the host (or synthesized) is kept on the host
+ * until it is uploaded, because its lines may be evicted before then; the definition that brings the class
+ * files waiting to 1 MiB uploads them ({@code missing}, then {@code put} of those the store lacks), and so
+ * does every heap header (after each collection and when the app ends: no header names a class file the store
+ * lacks). Uploading only at safepoints (the first version) does not bound the host copies: the launcher runs
+ * each boot step ({@code System.initPhase1} and the rest) to its end without a safepoint, so most of the boot's
+ * class files would wait for it. One upload per class would cost a store round trip or two per class while
+ * the library boots; batching costs a few per boot and keeps at most 1 MiB plus one class file on the host.
+ * Uploads need no safepoint: the blobs are immutable and store-wide.
  *
  * <h2>The code cache</h2>
  * {@link org.vheap.device.vm.loader.ParsedClasses} holds ASM trees by class-file hash, shared by the VMs of one
