@@ -296,14 +296,13 @@ final class Checkpointer implements SafepointListener {
         events.checkpointed(lastCheckpointId, lines.size(), 0, "app ended");
     }
 
-    /** Stores the class files and app files the system segment lacks (each checked with the store once). */
+    /**
+     * Stores the app's class path files the system segment lacks (each checked with the store once); the class
+     * files the VM ran went there with the heap header the checkpoint wrote.
+     */
     private void storeMissingFiles() {
+        vm.systemSegment().upload();
         Map<BlobHash, byte[]> candidates = new LinkedHashMap<>();
-        for (Map.Entry<BlobHash, byte[]> e : vm.classBlobs().entrySet()) {
-            if (!stored.contains(e.getKey())) {
-                candidates.put(e.getKey(), e.getValue());
-            }
-        }
         for (Map.Entry<BlobHash, byte[]> e : appFiles.entrySet()) {
             if (!stored.contains(e.getKey())) {
                 candidates.put(e.getKey(), e.getValue());

@@ -30,7 +30,8 @@ import org.vheap.device.vm.loader.ParsedClasses;
  * One app on an emulated device: opens the app's heap in the store (taking its lease), boots the JDK's
  * library on a paged heap of {@link DeviceConfig#memoryBytes()} bytes of frames — or resumes the app from a
  * checkpoint — runs it, checkpoints it as {@link DeviceConfig} says, and releases the lease when the app
- * ends or is suspended.
+ * ends or is suspended. The class files it runs are lines of the heap's system segment, sharing the frames
+ * (and so {@code --memory}) with the user lines; the VM uploads them to the store's system segment.
  *
  * <p>{@link #run} starts an app fresh (an app whose heap already has a checkpoint is refused: resume it or
  * delete it); {@link #resume} goes on from a checkpoint on this device, which may be another process on
@@ -51,7 +52,7 @@ public final class Device {
     private final DeviceEvents events;
     private final DeviceResources resources;
     private volatile LineCache lineCache;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -276,7 +277,9 @@ public final class Device {
             long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
             java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
             try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
-                Vm vm = new Vm(heap, allocator, source, parsed, console, nanos, System::currentTimeMillis);
+                Vm vm = new Vm(heap, allocator, source, parsed, store.systemSegment(config.app()), console, nanos,
+                        System::currentTimeMillis);
+                heap.systemLines(vm.systemSegment());
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
                 SystemSegmentStore segment = store.systemSegment(config.app());
                 cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
@@ -307,7 +310,8 @@ public final class Device {
                     PagingStats p = heap.stats();
                     long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
-                            allocator.bytesInUse(), peak, vm.collections(),
+                            allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
+                            vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
                             session instanceof CachingSession c ? c.bytesFetched() : p.linesFetched() * lineSize,
                             session instanceof CachingSession c ? c.linesUnchanged() : 0);
                 }
@@ -361,35 +365,14 @@ public final class Device {
     }
 
     /**
-     * The app ended: the system segment gets every class file it ran; a heap that was checkpointed gets a last
+     * The app ended: the system segment gets every class file it ran (if the last heap header did not upload them); a heap that was checkpointed gets a last
      * checkpoint without VM state, so it is not resumed into a past moment of a finished app.
      */
     private void ended(Checkpointer cp, Vm vm) {
         cp.appEnded(new DeviceException("app " + config.app() + " ended"));
-        storeClassFiles(vm.classBlobs());
+        vm.systemSegment().upload();   // the last heap header did; a no-op unless it was skipped
         if (cp.lastCheckpointId() != 0) {
             cp.commitEnd();
-        }
-    }
-
-    /** The system segment gets every class file the app ran that the store does not have yet. */
-    private void storeClassFiles(Map<BlobHash, byte[]> blobs) {
-        SystemSegmentStore segment = store.systemSegment(config.app());
-        List<BlobHash> missing = segment.missing(new ArrayList<>(blobs.keySet()));
-        Map<BlobHash, byte[]> batch = new java.util.LinkedHashMap<>();
-        long bytes = 0;
-        for (BlobHash h : missing) {
-            byte[] b = blobs.get(h);
-            batch.put(h, b);
-            bytes += b.length;
-            if (bytes > (4 << 20) || batch.size() >= 1000) {
-                segment.put(batch);
-                batch.clear();
-                bytes = 0;
-            }
-        }
-        if (!batch.isEmpty()) {
-            segment.put(batch);
         }
     }
 

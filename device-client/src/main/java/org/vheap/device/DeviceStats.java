@@ -4,16 +4,21 @@ package org.vheap.device;
  * What a device run did, for tests and benchmarks.
  *
  * @param bytecodes       bytecodes executed
- * @param misses          line faults served by the store
+ * @param misses          user-line faults (the store, or zero-fill for lines it lacks)
  * @param linesFlushed    dirty lines written to the store (evictions and pre-flushes)
- * @param evictions       lines dropped from their frames
+ * @param evictions       lines dropped from their frames (user and system)
  * @param heapBytesUsed   bytes of the virtual heap in use by live and not yet collected objects at the end
  * @param peakHeapBytes   the largest heapBytesUsed seen
  * @param collections     garbage collections run
+ * @param systemMisses    system-line (class file) faults, served by a host copy not yet uploaded or the store
+ * @param systemEvictions system lines dropped from their frames
+ * @param classFilesFetched class files read back from the store's system segment to serve system-line faults
+ * @param classFilesPlaced  distinct class files placed in the heap's system segment
  * @param bytesFetched    heap line bytes received from the store
  * @param linesUnchanged  lines read that the store said were unchanged from the device's cached copy (sent
  *                        without their bytes; 0 without a line cache)
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
-                          long peakHeapBytes, long collections, long bytesFetched, long linesUnchanged) {
+                          long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
+                          long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged) {
 }

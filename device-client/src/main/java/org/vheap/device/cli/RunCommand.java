@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
+import org.vheap.device.DeviceStats;
 import org.vheap.device.store.HeapStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--line-size", defaultValue = "4k", description = "Bytes per line of a new heap. Default: ${DEFAULT-VALUE}.")
     String lineSize;
+
+    @Option(names = "--stats", description = "After the run, print the device's paging counters to stderr (user and system lines apart).")
+    boolean stats;
 
     @Parameters(index = "0", paramLabel = "CLASSPATH")
     String classpath;
@@ -49,7 +53,18 @@ final class RunCommand implements Callable<Integer> {
         try (HeapStore heapStore = options.openStore(false)) {
             Device device = new Device(config, heapStore, DeviceConsole.host(), new org.vheap.device.vm.loader.ParsedClasses(),
                     options.events());
-            return SuspendOnSignal.around(device, options, () -> device.run(entries, mainClass, args));
+            try {
+                return SuspendOnSignal.around(device, options, () -> device.run(entries, mainClass, args));
+            } finally {
+                if (stats) {
+                    DeviceStats st = device.stats();
+                    System.err.printf("vheap: %d bytecodes, %d collections; user lines: %d misses, %d flushed; system lines"
+                                    + " (%d class files): %d misses, %d class files fetched from the store; %d evictions"
+                                    + " (%d system)%n", st.bytecodes(), st.collections(), st.misses(), st.linesFlushed(),
+                            st.classFilesPlaced(), st.systemMisses(), st.classFilesFetched(), st.evictions(),
+                            st.systemEvictions());
+                }
+            }
         }
     }
 }

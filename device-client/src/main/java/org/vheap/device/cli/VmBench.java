@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * separate process, its start-up included) and of the device VM with all lines resident (memory twice the
  * peak heap; in this process, after one warm-up run, the VM's boot included; best of two, alternating with the
  * paged runs), their ratio and the geometric mean; then the device with
- * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses and flushes.
+ * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses, flushes and
+ * evicted class (system) lines.
  * Every device output is checked against HotSpot's. Not a test: machines are noisy; read the ratios.
  */
 @Command(name = "bench-vm", mixinStandardHelpOptions = true,
@@ -97,7 +98,7 @@ public final class VmBench implements Callable<Integer> {
                     equal ? "same" : "DIFFERENT"});
             pagingRows.add(new String[] {p.name() + " " + size, kib(resident.stats.peakHeapBytes()), kib(tenth),
                     secs(paged.seconds), times(pagingRatio), Long.toString(paged.stats.misses()),
-                    Long.toString(paged.stats.linesFlushed())});
+                    Long.toString(paged.stats.linesFlushed()), Long.toString(paged.stats.systemEvictions())});
             out.flush();
         }
         if (n == 0) {
@@ -107,7 +108,8 @@ public final class VmBench implements Callable<Integer> {
         printTable(out, new String[] {"program", "java -Xint", "device VM", "ratio", "output"}, rows);
         out.printf(Locale.ROOT, "geometric mean: %.2fx -Xint (target for issue 4: <= 4x; project goal 1.5x)%n%n", Math.exp(logSum / n));
         out.println("device VM with memory = 1/10 of the peak heap (in-memory store) vs all resident");
-        printTable(out, new String[] {"program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed"}, pagingRows);
+        printTable(out, new String[] {"program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
+                "class lines evicted"}, pagingRows);
         out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n", Math.exp(pagingLogSum / n));
         out.flush();
         return allEqual ? 0 : 1;

@@ -2,7 +2,10 @@ package org.vheap.device.vm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.vheap.device.store.BlobHash;
 import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.loader.SystemSegmentMap;
 import org.vheap.device.vm.loader.VmClass;
 
 /**
@@ -13,7 +16,7 @@ import org.vheap.device.vm.loader.VmClass;
  * <pre>
  * offset  size  field
  *      0     8  magic "VHEAP001"
- *      8     4  format version (1)
+ *      8     4  format version (2)
  *     12     4  number of classes in the table
  *     16     8  allocation pointer (the first never-allocated address)
  *     24     4  String[] class names (internal names, by class id; element 0 unused)
@@ -21,13 +24,16 @@ import org.vheap.device.vm.loader.VmClass;
  *     32     4  Class[] the mirrors (which hold the statics)
  *     36     4  byte[] initialization states (VmClass.InitState ordinals)
  *     40     4  String[] the interned strings
+ *     44     4  int[] where each class file lies in the system segment: element 2*id is the reference
+ *                   of its first byte (0: none), 2*id+1 its length in bytes
+ *     48     8  the system segment's top (the first address no class file was placed at)
  * </pre>
- * The tables are ordinary heap arrays, so they are reached, paged and collected like any object; the header's
+ * Version 1 had no placement table (offsets 44..55 unused). The tables are ordinary heap arrays, so they are reached, paged and collected like any object; the header's
  * references are roots of the collector.
  */
 public final class HeapHeader {
     public static final long MAGIC = 0x5648454150303031L; // "VHEAP001"
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final int CLASS_COUNT = 12;
     private static final int TOP = 16;
     private static final int NAMES = 24;
@@ -35,6 +41,8 @@ public final class HeapHeader {
     private static final int MIRRORS = 32;
     private static final int STATES = 36;
     private static final int INTERNED = 40;
+    private static final int PLACES = 44;
+    private static final int SYSTEM_TOP = 48;
 
     private HeapHeader() {
     }
@@ -47,17 +55,25 @@ public final class HeapHeader {
         VmClass byteArrays = vm.classes().load("[[B");
         VmClass classArray = vm.classes().load("[Ljava/lang/Class;");
         VmClass byteArray = vm.classes().load("[B");
+        VmClass intArray = vm.classes().load("[I");
+        SystemSegmentMap placed = vm.systemSegment().map();
         List<VmClass> classes = List.copyOf(vm.classes().classes());
         int n = classes.size() + 1;
         int names = vm.newArray(stringArray, n);
         int hashes = vm.newArray(byteArrays, n);
         int mirrors = vm.newArray(classArray, n);
         int states = vm.newArray(byteArray, n);
+        int places = vm.newArray(intArray, 2 * n);
         for (VmClass c : classes) {
             int id = c.id();
             m.putInt(Vm.elementAddress(names, id, 2), vm.intern(c.name()));
             if (c.hash() != null) {
                 m.putInt(Vm.elementAddress(hashes, id, 2), vm.newByteArray(c.hash().bytes()));
+                SystemSegmentMap.Placement p = placed.placement(c.hash());
+                if (p != null) {
+                    m.putInt(Vm.elementAddress(places, 2 * id, 2), ObjectLayout.ref(p.address()));
+                    m.putInt(Vm.elementAddress(places, 2 * id + 1, 2), p.length());
+                }
             }
             m.putInt(Vm.elementAddress(mirrors, id, 2), c.mirror());
             m.putByte(Vm.elementAddress(states, id, 0), (byte) c.initState.ordinal());
@@ -76,6 +92,8 @@ public final class HeapHeader {
         m.putInt(MIRRORS, mirrors);
         m.putInt(STATES, states);
         m.putInt(INTERNED, interned);
+        m.putInt(PLACES, places);
+        m.putLong(SYSTEM_TOP, placed.top());
     }
 
     /** The header's table references (roots of the collector); zeros on a heap without a header yet. */
@@ -83,11 +101,16 @@ public final class HeapHeader {
         if (m.getLong(0) != MAGIC) {
             return new int[0];
         }
-        return new int[] {m.getInt(NAMES), m.getInt(HASHES), m.getInt(MIRRORS), m.getInt(STATES), m.getInt(INTERNED)};
+        return new int[] {m.getInt(NAMES), m.getInt(HASHES), m.getInt(MIRRORS), m.getInt(STATES), m.getInt(INTERNED),
+                m.getInt(8) >= 2 ? m.getInt(PLACES) : 0};
     }
 
-    /** A class as the header records it. */
-    public record ClassEntry(int id, String name, byte[] sha256, int mirror, int initState) {
+    /**
+     * A class as the header records it; {@code systemAddress} is where its class file lies in the system
+     * segment (0 for arrays and primitives, and in a version 1 header), {@code systemLength} its length.
+     */
+    public record ClassEntry(int id, String name, byte[] sha256, int mirror, int initState, long systemAddress,
+                             int systemLength) {
     }
 
     /** Reads the class table back from a heap (for resuming, inspection and tests). */
@@ -100,14 +123,35 @@ public final class HeapHeader {
         int hashes = m.getInt(HASHES);
         int mirrors = m.getInt(MIRRORS);
         int states = m.getInt(STATES);
+        int places = m.getInt(8) >= 2 ? m.getInt(PLACES) : 0;
         List<ClassEntry> entries = new ArrayList<>();
         for (int id = 1; id <= n; id++) {
             int hash = m.getInt(Vm.elementAddress(hashes, id, 2));
+            int placeRef = places == 0 ? 0 : m.getInt(Vm.elementAddress(places, 2 * id, 2));
             entries.add(new ClassEntry(id, vm.hostString(m.getInt(Vm.elementAddress(names, id, 2))),
                     hash == 0 ? null : vm.bytesOf(hash, 0, vm.arrayLength(hash)),
-                    m.getInt(Vm.elementAddress(mirrors, id, 2)), m.getByte(Vm.elementAddress(states, id, 0))));
+                    m.getInt(Vm.elementAddress(mirrors, id, 2)), m.getByte(Vm.elementAddress(states, id, 0)),
+                    placeRef == 0 ? 0 : ObjectLayout.address(placeRef),
+                    placeRef == 0 ? 0 : m.getInt(Vm.elementAddress(places, 2 * id + 1, 2))));
         }
         return entries;
+    }
+
+    /**
+     * The system segment's placements as the header records them: what a VM rebuilding from this heap maps,
+     * so every class file keeps its address. Empty (nothing placed) for a version 1 header.
+     */
+    public static SystemSegmentMap readSystemSegment(HeapMemory m, Vm vm) {
+        SystemSegmentMap map = new SystemSegmentMap(m.lineSize());
+        for (ClassEntry e : readClasses(m, vm)) {
+            if (e.sha256() != null && e.systemAddress() != 0) {
+                map.restore(BlobHash.of(e.sha256()), e.systemAddress(), e.systemLength());
+            }
+        }
+        if (m.getInt(8) >= 2) {
+            map.restoreTop(m.getLong(SYSTEM_TOP));
+        }
+        return map;
     }
 
     /** The allocation pointer the header recorded. */

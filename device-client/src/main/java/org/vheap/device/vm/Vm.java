@@ -3,13 +3,12 @@ package org.vheap.device.vm;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.vheap.device.DeviceConsole;
-import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.SystemSegmentStore;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.ObjectAllocator;
@@ -18,6 +17,7 @@ import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.thread.Scheduler;
@@ -39,7 +39,7 @@ public final class Vm {
     private final LongSupplier millisClock;
     private final Map<String, Integer> interned = new HashMap<>();
     private final List<VmClass> awaitingMirror = new ArrayList<>();
-    private final Map<BlobHash, byte[]> classBlobs = new LinkedHashMap<>();
+    private final SystemSegment systemSegment;
     private final List<VmThread> threads = new ArrayList<>();
     private VmClass classClass;
     private VmClass stringClass;
@@ -61,8 +61,18 @@ public final class Vm {
     /** While {@link #restoreClasses} replays a class table: the classes it expects, by id. */
     private Map<Integer, VmStateImage.ClassImage> restoring;
 
+    /** A VM whose heap keeps every line (no store behind its system segment): tests of the interpreter. */
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
               DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
+        this(memory, allocator, source, parsed, null, console, nanoClock, millisClock);
+    }
+
+    /**
+     * @param systemStore the store's system segment, where the class files this VM defines are uploaded and
+     *                    from which evicted system lines are faulted back; null for a heap that never evicts
+     */
+    public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
+              SystemSegmentStore systemStore, DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
         this.source = source;
         this.memory = memory;
         this.allocator = allocator;
@@ -70,7 +80,8 @@ public final class Vm {
         this.nanoClock = nanoClock;
         this.millisClock = millisClock;
         this.scheduler = new Scheduler(nanoClock);
-        this.classes = new ClassRegistry(source, parsed, this::defined);
+        this.systemSegment = new SystemSegment(memory, systemStore);
+        this.classes = new ClassRegistry(source, parsed, systemSegment, this::defined);
     }
 
     /** Loads the classes every other one needs and gives all of them mirrors. */
@@ -147,10 +158,7 @@ public final class Vm {
         bindStringClass();
     }
 
-    private void defined(VmClass c, byte[] bytes) {
-        if (bytes != null) {
-            classBlobs.putIfAbsent(c.hash(), bytes);
-        }
+    private void defined(VmClass c) {
         if (restoring != null || classClass == null || classIdOffset == 0) {
             awaitingMirror.add(c);
         } else {
@@ -203,15 +211,15 @@ public final class Vm {
         return allocator;
     }
 
-    /** Class files loaded so far, by hash: what the system segment must hold for this heap. */
-    public Map<BlobHash, byte[]> classBlobs() {
-        return classBlobs;
+    /** The class files of this heap in its system segment: placements, uploads, misses. */
+    public SystemSegment systemSegment() {
+        return systemSegment;
     }
 
-    /** The bytes of a loaded class by internal name, or null. */
+    /** The bytes of a loaded class by internal name (read through the system lines), or null. */
     public byte[] classFile(String internalName) {
         VmClass c = classes.findLoaded(internalName);
-        return c == null || c.hash() == null ? null : classBlobs.get(c.hash());
+        return c == null || c.hash() == null ? null : systemSegment.bytes(c.hash());
     }
 
     /** The green thread of a java.lang.Thread object, or null when it was never started. */
@@ -382,9 +390,12 @@ public final class Vm {
 
     /**
      * Writes the heap header (line 0) for the current state: the VM's own tables in the heap. At a safepoint;
-     * when the heap is too full for the tables, the previous header stays and false is returned.
+     * when the heap is too full for the tables, the previous header stays and false is returned. The class
+     * files placed so far are uploaded to the store's system segment first, so a header (and so a checkpoint)
+     * never names a class file the store lacks.
      */
     public boolean writeHeapHeader() {
+        systemSegment.upload();
         try {
             HeapHeader.write(this);
             return true;

@@ -4,7 +4,8 @@
  *
  * <ul>
  *   <li>{@code loader}: class files (ASM) from the host JDK's {@code jrt:/}, the class path or synthesis;
- *       classes, fields, methods, vtables and resolution as the VM sees them (JVMS 5).</li>
+ *       classes, fields, methods, vtables and resolution as the VM sees them (JVMS 5); the system segment, where
+ *       the class files are read-only lines of the virtual heap.</li>
  *   <li>{@code interp}: the interpreter loop over prepared code, linking and quickening, class initialization,
  *       exceptions and stack traces, stack maps for the collector, invokedynamic call sites, VarHandles.</li>
  *   <li>{@code indy}: synthesizes an ordinary class for each invokedynamic site javac emits.</li>
@@ -17,7 +18,8 @@
  * <p>{@link org.vheap.device.vm.Vm} holds one app's VM (heap, classes, strings, threads, console);
  * {@link org.vheap.device.vm.VmLauncher} boots the library and runs a main class, scheduling green threads and
  * collecting garbage at safepoints (every thread between instructions, its frames saved). Host objects
- * ({@code VmClass}, prepared code, analyses) are caches rebuilt from class bytes; objects, arrays, statics and
+ * ({@code VmClass}, prepared code, analyses, parsed class files) are caches rebuilt from the class bytes in the
+ * heap's system segment; objects, arrays, statics and
  * strings live in the virtual heap, named by references that never point into host memory.
  */
 package org.vheap.device.vm;

@@ -76,7 +76,9 @@ final class TestVms {
                     System::currentTimeMillis);
             int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
             if (blobs != null) {
-                blobs.putAll(vm.classBlobs());
+                for (var p : vm.systemSegment().map().placements()) {
+                    blobs.put(p.hash(), vm.systemSegment().read(p));   // the class files, through the system lines
+                }
             }
             return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                     vm.collections(), vm.allocator().bytesInUse(), HeapHeader.readClasses(memory, vm),

@@ -94,10 +94,13 @@ final class FreeSpace {
         long lines = (bytes + lineSize - 1) / lineSize;
         for (Map.Entry<Long, Long> run : lineRuns.entrySet()) {
             if (run.getValue() >= lines) {
+                // read the entry before removing it: TreeMap reuses a removed node with two children for its
+                // successor, so afterwards the entry would name another run (and a bogus rest would be put back)
                 long at = run.getKey();
+                long runLines = run.getValue();
                 lineRuns.remove(at);
-                if (run.getValue() > lines) {
-                    lineRuns.put(at + lines * lineSize, run.getValue() - lines);
+                if (runLines > lines) {
+                    lineRuns.put(at + lines * lineSize, runLines - lines);
                 }
                 freeBytes -= lines * lineSize;
                 long tail = lines * lineSize - bytes;

@@ -39,4 +39,11 @@ public interface HeapMemory {
 
     /** Bytes per line. */
     int lineSize();
+
+    /**
+     * Places read-only bytes (a class file) at a line-aligned address of the system segment
+     * ({@link ObjectLayout#SYSTEM_SEGMENT_BASE} on): the only way bytes get there. Afterwards they are read
+     * like any heap bytes; a store to the system segment is an {@link IllegalStateException}.
+     */
+    void installSystem(long address, byte[] bytes);
 }

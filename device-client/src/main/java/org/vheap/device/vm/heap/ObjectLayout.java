@@ -26,6 +26,12 @@ package org.vheap.device.vm.heap;
  * An object no larger than a line never straddles two lines: the allocator starts it on the next line
  * instead. A larger one starts on a line boundary and spans consecutive lines. Line 0 holds the heap header
  * (roots of the heap for a resume).
+ *
+ * <h2>The system segment</h2>
+ * Class files the VM defines are placed, in definition order, each at its own line boundary in the system
+ * segment ({@code vm.loader.SystemSegmentMap}); their lines are read-only system lines of the cache table,
+ * faulted in from the store's content-addressed system segment. Nothing in the user heap references them:
+ * the heap header's placement table records where each class file is.
  */
 public final class ObjectLayout {
     public static final int GRANULE_SHIFT = 3;
@@ -47,6 +53,10 @@ public final class ObjectLayout {
     public static final long USER_HEAP_LIMIT = 1L << 34;
     public static final int NURSERY_FIRST_REF = 0x8000_0000;
     public static final int SYSTEM_SEGMENT_FIRST_REF = 0xC000_0000;
+    /** The system segment's first byte: {@code address(SYSTEM_SEGMENT_FIRST_REF)} (24 GiB). */
+    public static final long SYSTEM_SEGMENT_BASE = (SYSTEM_SEGMENT_FIRST_REF & 0xFFFFFFFFL) << GRANULE_SHIFT;
+    /** The end of the system segment (and of the reference space): 32 GiB. */
+    public static final long SYSTEM_SEGMENT_LIMIT = 1L << 35;
 
     private ObjectLayout() {
     }

@@ -24,8 +24,10 @@ import org.vheap.device.vm.heap.ObjectLayout;
  * parses them with ASM, lays out fields, builds vtables, and resolves symbolic references (JVMS 5.4.3).
  * Every class gets a small id (its index here), which is what object headers hold.
  *
- * <p>Loading a class reports it to {@code onDefined} (the VM makes its mirror there and records its bytes
- * for the system segment). Failures surface as {@link JavaError}: NoClassDefFoundError, ClassFormatError,
+ * <p>A class file's bytes enter the heap's system segment before they are parsed ({@link SystemSegment}: a
+ * line-aligned place per distinct file, read-only lines), and the parse reads them back through the heap,
+ * unless {@link ParsedClasses} (the VM's code cache) already holds the tree for that hash. Loading a class
+ * reports it to {@code onDefined} (the VM makes its mirror there). Failures surface as {@link JavaError}: NoClassDefFoundError, ClassFormatError,
  * UnsupportedClassVersionError, VerifyError, IncompatibleClassChangeError, ClassCircularityError.
  *
  * <p>App classes are verified with ASM's {@link BasicVerifier} at load (types by category, stack depths,
@@ -39,11 +41,12 @@ public final class ClassRegistry {
 
     /** Listener for every class defined (arrays and primitives included), called after linking. */
     public interface DefinitionListener {
-        void defined(VmClass c, byte[] bytes);
+        void defined(VmClass c);
     }
 
     private final ClassSource source;
     private final ParsedClasses parsed;
+    private final SystemSegment system;
     private final DefinitionListener listener;
     private final List<VmClass> byId = new ArrayList<>();
     private final Map<String, VmClass> byName = new HashMap<>();
@@ -52,9 +55,10 @@ public final class ClassRegistry {
     private final Map<Character, VmClass> primitives = new HashMap<>();
     private final Map<String, byte[]> synthesized = new HashMap<>();
 
-    public ClassRegistry(ClassSource source, ParsedClasses parsed, DefinitionListener listener) {
+    public ClassRegistry(ClassSource source, ParsedClasses parsed, SystemSegment system, DefinitionListener listener) {
         this.source = source;
         this.parsed = parsed;
+        this.system = system;
         this.listener = listener;
         byId.add(null); // class id 0 is never a class (ObjectLayout)
         methods.add(null);
@@ -100,7 +104,7 @@ public final class ClassRegistry {
                     Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_ABSTRACT, null, null, "java.base", null,
                     descriptor, Set.of());
             c.bootstrap = true;
-            publish(c, null);
+            publish(c);
             primitives.put(descriptor, c);
         }
         return c;
@@ -167,14 +171,16 @@ public final class ClassRegistry {
         c.vtable = object.vtable;
         c.vtableIndex = object.vtableIndex;
         c.instanceBytes = ObjectLayout.ARRAY_BASE_OFFSET;
-        publish(c, null);
+        publish(c);
         return c;
     }
 
     private VmClass define(String name, ClassSource.Found found) {
-        byte[] bytes = found.bytes();
-        BlobHash hash = BlobHash.digest(bytes);
-        ClassNode node = parsed.get(hash, () -> parse(name, bytes));
+        BlobHash hash = BlobHash.digest(found.bytes());
+        // the class file becomes system lines of the heap; the parse reads it from there (JVMS 5.3: the
+        // bootstrap loader derives the class from its bytes), unless the code cache has the tree already
+        SystemSegmentMap.Placement place = system.define(hash, found.bytes());
+        ClassNode node = parsed.get(hash, () -> parse(name, system.read(place)));
         if (!name.equals(node.name)) {
             throw new JavaError("java/lang/NoClassDefFoundError", name + " (wrong name: " + node.name + ")");
         }
@@ -220,7 +226,7 @@ public final class ClassRegistry {
         }
         layoutFields(c);
         linkMethods(c);
-        publish(c, bytes);
+        publish(c);
         return c;
     }
 
@@ -433,11 +439,11 @@ public final class ClassRegistry {
      * Enters a linked class in the table and tells the listener (which makes its mirror). If the listener
      * fails (the heap is full), the class is taken out again, so a retry loads it afresh.
      */
-    private void publish(VmClass c, byte[] bytes) {
+    private void publish(VmClass c) {
         byId.add(c);
         byName.put(c.name, c);
         try {
-            listener.defined(c, bytes);
+            listener.defined(c);
         } catch (RuntimeException e) {
             byId.remove(byId.size() - 1);
             byName.remove(c.name);

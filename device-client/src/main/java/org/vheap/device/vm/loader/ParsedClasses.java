@@ -6,10 +6,13 @@ import org.objectweb.asm.tree.ClassNode;
 import org.vheap.device.store.BlobHash;
 
 /**
- * Parsed class files by content hash, shared by the VMs of one host process (a device running several apps,
- * a test suite). Parsing is the largest part of booting the library; the same bytes always parse to the same
- * tree, which nobody modifies after parsing, so the trees can be shared. Pass one instance to every VM that
- * should share; a VM given its own instance shares nothing.
+ * The VM's code cache: parsed class files by content hash, shared by the VMs of one host process (a device
+ * running several apps, a test suite), like a JIT's code cache. The trees are derived from the class files in
+ * the heap's system segment and are not part of any heap: a VM that loses them parses the system lines again
+ * (nothing about an app lives only here). Parsing is the largest part of booting the library; the same bytes
+ * always parse to the same tree, which nobody modifies after parsing, so the trees can be shared. Pass one
+ * instance to every VM that should share; a VM given its own instance shares nothing. It grows with the
+ * distinct class files run in the process (host memory outside {@code --memory}, like compiled code).
  */
 public final class ParsedClasses {
     private final ConcurrentHashMap<BlobHash, ClassNode> byHash = new ConcurrentHashMap<>();

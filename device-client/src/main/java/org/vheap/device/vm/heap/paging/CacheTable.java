@@ -9,13 +9,16 @@ import java.util.Arrays;
  *
  * <p>An entry holds what the seed lists: the line id ({@code CacheID}), the frame ({@code HeapCacheID}: the
  * entry's index), the state ({@link LineState#RESIDENT}, {@link LineState#DIRTY} or
- * {@link LineState#FLUSHING}; the dirty and flushing bits folded into one), the user/system type (system
- * lines are pinned), and a referenced bit (this table's "last use"). Length is not stored:
+ * {@link LineState#FLUSHING}; the dirty and flushing bits folded into one), the user/system type, a pinned
+ * bit (the seed's "colored" lines, never evicted), and a referenced bit (this table's "last use"). A line's
+ * type follows from its id: lines from {@code systemFirstLine} on are the read-only system segment's (class
+ * files, shared by every app of the store), always clean. Length is not stored:
  * every line of a heap has the heap's line size. Besides, each entry remembers whether the store holds a
  * version of its line, so that a line never stored and still zero needs no flush.
  *
  * <p>The line-to-frame map is an {@code int[]} indexed by line id, grown on demand up to the heap's line
- * count (4 bytes per line of the virtual heap touched so far). A value {@code >= 0} is the frame; negative
+ * count (4 bytes per line of the virtual heap touched so far); system lines have a second one, indexed from
+ * {@code systemFirstLine} and grown the same way. A value {@code >= 0} is the frame; negative
  * values say what is known about a line without a frame: {@link #UNKNOWN} (never touched by this table),
  * {@link #KNOWN_EMPTY} or {@link #KNOWN_PERSISTENT}.
  *
@@ -40,9 +43,11 @@ public final class CacheTable {
 
     private final int frames;
     private final long maxLines;
+    private final long systemFirstLine;
+    private final long systemLines;
     private final long[] lineOfFrame;
     private final byte[] stateOfFrame;
-    private final boolean[] system;
+    private final boolean[] pinned;
     private final boolean[] stored;
     private final boolean[] referenced;
     private int hand;
@@ -50,23 +55,41 @@ public final class CacheTable {
     private int freeCount;
     private int dirtyCount;
     private int[] frameOfLine = new int[0];
+    private int[] frameOfSystemLine = new int[0];
+    private int systemResident;
 
     /**
      * @param frames   frames of device memory
      * @param maxLines lines in the virtual heap (line ids are {@code 0 .. maxLines-1})
      */
     public CacheTable(int frames, long maxLines) {
+        this(frames, maxLines, Long.MAX_VALUE, 0);
+    }
+
+    /**
+     * @param frames          frames of device memory
+     * @param maxLines        lines in the user part of the virtual heap (line ids {@code 0 .. maxLines-1})
+     * @param systemFirstLine the first line of the system segment (past the user lines)
+     * @param systemLines     lines in the system segment
+     */
+    public CacheTable(int frames, long maxLines, long systemFirstLine, long systemLines) {
         if (frames < 1) {
             throw new IllegalArgumentException("a cache table needs at least one frame, got " + frames);
         }
         if (maxLines < 1 || maxLines > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("line count must be 1.." + (Integer.MAX_VALUE - 8) + ", got " + maxLines);
         }
+        if (systemLines < 0 || systemLines > Integer.MAX_VALUE - 8 || (systemLines > 0 && systemFirstLine < maxLines)) {
+            throw new IllegalArgumentException("system segment of " + systemLines + " lines from line " + systemFirstLine
+                    + " overlaps the " + maxLines + " user lines or is too large");
+        }
         this.frames = frames;
         this.maxLines = maxLines;
+        this.systemFirstLine = systemFirstLine;
+        this.systemLines = systemLines;
         lineOfFrame = new long[frames];
         stateOfFrame = new byte[frames];
-        system = new boolean[frames];
+        pinned = new boolean[frames];
         stored = new boolean[frames];
         referenced = new boolean[frames];
         freeStack = new int[frames];
@@ -93,9 +116,23 @@ public final class CacheTable {
         return dirtyCount;
     }
 
+    /** Frames holding a system line. */
+    public int systemFrames() {
+        return systemResident;
+    }
+
+    /** Whether {@code lineId} is a line of the read-only system segment. */
+    boolean isSystemLine(long lineId) {
+        return lineId >= systemFirstLine && lineId - systemFirstLine < systemLines;
+    }
+
     /** The frame holding {@code lineId}, or a negative code ({@link #UNKNOWN}, ...). Any line id is fine. */
     int frameOf(long lineId) {
-        return lineId >= 0 && lineId < frameOfLine.length ? frameOfLine[(int) lineId] : UNKNOWN;
+        if (lineId >= 0 && lineId < frameOfLine.length) {
+            return frameOfLine[(int) lineId];
+        }
+        long s = lineId - systemFirstLine;
+        return lineId >= systemFirstLine && s < frameOfSystemLine.length ? frameOfSystemLine[(int) s] : UNKNOWN;
     }
 
     /**
@@ -118,6 +155,9 @@ public final class CacheTable {
         if (f >= 0) {
             return stateOfFrame(f);
         }
+        if (isSystemLine(lineId)) {
+            return LineState.PERSISTENT;   // the store's system segment holds every placed class file
+        }
         return f == KNOWN_EMPTY || (f == UNKNOWN && storeEmpty) ? LineState.EMPTY : LineState.PERSISTENT;
     }
 
@@ -133,12 +173,18 @@ public final class CacheTable {
         return stateOfFrame[frame] == DIRTY;
     }
 
+    /** Whether {@code frame} holds a system line (read-only, never dirty). */
     boolean isSystem(int frame) {
-        return system[frame];
+        return isSystemLine(lineOfFrame[frame]);
     }
 
-    void setSystem(int frame) {
-        system[frame] = true;
+    /** Whether {@code frame} is pinned: never evicted. */
+    boolean isPinned(int frame) {
+        return pinned[frame];
+    }
+
+    void pin(int frame) {
+        pinned[frame] = true;
     }
 
     /** Whether the store holds a version of the line in {@code frame}. */
@@ -161,15 +207,24 @@ public final class CacheTable {
 
     /** Makes {@code frame} hold {@code lineId}, clean, as the most recently used line. */
     void install(long lineId, int frame, boolean dirty, boolean inStore) {
+        boolean sys = isSystemLine(lineId);
+        if (sys && dirty) {
+            throw new IllegalStateException("system line " + lineId + " is read-only and cannot be dirty");
+        }
         ensureLineCapacity(lineId);
         lineOfFrame[frame] = lineId;
         stateOfFrame[frame] = dirty ? DIRTY : RESIDENT;
         if (dirty) {
             dirtyCount++;
         }
-        system[frame] = false;
-        stored[frame] = inStore;
-        frameOfLine[(int) lineId] = frame;
+        pinned[frame] = false;
+        stored[frame] = inStore || sys;
+        if (sys) {
+            frameOfSystemLine[(int) (lineId - systemFirstLine)] = frame;
+            systemResident++;
+        } else {
+            frameOfLine[(int) lineId] = frame;
+        }
         referenced[frame] = true;
     }
 
@@ -179,13 +234,23 @@ public final class CacheTable {
             throw new IllegalStateException("frame " + frame + " holds line " + lineOfFrame[frame] + " in state "
                     + stateOfFrame(frame) + "; only a clean line can be evicted");
         }
-        frameOfLine[(int) lineOfFrame[frame]] = stored[frame] ? KNOWN_PERSISTENT : KNOWN_EMPTY;
+        long line = lineOfFrame[frame];
+        if (isSystemLine(line)) {
+            frameOfSystemLine[(int) (line - systemFirstLine)] = KNOWN_PERSISTENT;
+            systemResident--;
+        } else {
+            frameOfLine[(int) line] = stored[frame] ? KNOWN_PERSISTENT : KNOWN_EMPTY;
+        }
         lineOfFrame[frame] = -1;
+        pinned[frame] = false;
         referenced[frame] = false;
         freeStack[freeCount++] = frame;
     }
 
     void markDirty(int frame) {
+        if (isSystem(frame)) {
+            throw new IllegalStateException("line " + lineOfFrame[frame] + " is a read-only system line");
+        }
         if (stateOfFrame[frame] == RESIDENT) {
             stateOfFrame[frame] = DIRTY;
             dirtyCount++;
@@ -232,6 +297,16 @@ public final class CacheTable {
     }
 
     private void ensureLineCapacity(long lineId) {
+        if (isSystemLine(lineId)) {
+            long s = lineId - systemFirstLine;
+            if (s >= frameOfSystemLine.length) {
+                int old = frameOfSystemLine.length;
+                long grown = Math.max(s + 1, Math.max(1024L, 2L * old));
+                frameOfSystemLine = Arrays.copyOf(frameOfSystemLine, (int) Math.min(grown, systemLines));
+                Arrays.fill(frameOfSystemLine, old, frameOfSystemLine.length, UNKNOWN);
+            }
+            return;
+        }
         if (lineId >= maxLines || lineId < 0) {
             throw new IllegalArgumentException("line " + lineId + " is outside the heap's " + maxLines + " lines");
         }

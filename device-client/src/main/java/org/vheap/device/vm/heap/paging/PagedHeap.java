@@ -13,6 +13,7 @@ import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.LineImage;
 import org.vheap.device.store.StoreException;
 import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.ObjectLayout;
 
 /**
  * An app's virtual heap as a bounded cache of lines in device memory (the seed's in-memory heap), backed
@@ -25,6 +26,12 @@ import org.vheap.device.vm.heap.HeapMemory;
  * ones first among those not used since the CLOCK hand last passed; the dirty ones among them are
  * flushed in one {@code session.write}. Flushes are uncommitted
  * until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
+ *
+ * <p>System lines: the lines of {@code [ObjectLayout.SYSTEM_SEGMENT_BASE, SYSTEM_SEGMENT_LIMIT)} are the
+ * read-only system segment (class files). They share the frames with the user lines (so device memory bounds
+ * both), enter frames clean through {@link #installSystem} or, on a miss, from {@link #systemLines}, are
+ * evicted like any clean line, and are never dirty, flushed, committed or deleted: the heap session never
+ * sees their ids. A store to one is an {@link IllegalStateException} (a VM bug).
  *
  * <p>Failures: a store call failing with {@code UNAVAILABLE} is retried with backoff, then
  * {@link HeapStoreUnreachableException}; {@code FENCED} becomes {@link HeapFencedException} at once; other
@@ -57,6 +64,10 @@ public final class PagedHeap implements HeapMemory {
     /** Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}. */
     private final byte[] memory;
     private final CacheTable table;
+    private final long systemFirstLine;
+    private SystemLines systemLines = (lineId, dst, offset) -> {
+        throw new IllegalStateException("system line " + lineId + " missed, but this heap has no system segment");
+    };
     private final byte[] scratch;
     /** Frames already picked by the current eviction sweep (all false between sweeps). */
     private final boolean[] chosen;
@@ -74,6 +85,8 @@ public final class PagedHeap implements HeapMemory {
     private long flushTransactions;
     private long evictions;
     private long storeRetries;
+    private long systemMisses;
+    private long systemEvictions;
 
     /**
      * @param session the app's open heap; its line size must be {@code config.lineSize()}
@@ -95,8 +108,14 @@ public final class PagedHeap implements HeapMemory {
         this.retryAttempts = config.storeRetryAttempts();
         this.retryBackoffNanos = config.storeRetryBackoff().toNanos();
         this.storeEmptyAtOpen = session.baseCheckpointId() == 0;
+        if (maxHeapBytes > ObjectLayout.SYSTEM_SEGMENT_BASE) {
+            throw new IllegalArgumentException("max heap " + maxHeapBytes + " reaches into the system segment at 0x"
+                    + Long.toHexString(ObjectLayout.SYSTEM_SEGMENT_BASE));
+        }
         this.memory = new byte[(int) config.memoryBytes()];
-        this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift);
+        this.systemFirstLine = ObjectLayout.SYSTEM_SEGMENT_BASE >>> lineShift;
+        this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift, systemFirstLine,
+                (ObjectLayout.SYSTEM_SEGMENT_LIMIT - ObjectLayout.SYSTEM_SEGMENT_BASE) >>> lineShift);
         this.scratch = new byte[lineSize];
         this.chosen = new boolean[config.frames()];
     }
@@ -164,8 +183,8 @@ public final class PagedHeap implements HeapMemory {
 
     @Override
     public void copy(long from, long to, long length) {
-        checkRange(from, length);
-        checkRange(to, length);
+        checkReadable(from, length);
+        checkWritable(to, length);
         if (length == 0 || from == to) {
             return;
         }
@@ -197,7 +216,7 @@ public final class PagedHeap implements HeapMemory {
 
     @Override
     public void zero(long address, long length) {
-        checkRange(address, length);
+        checkWritable(address, length);
         long end = address + length;
         while (address < end) {
             int n = (int) Math.min(end - address, lineSize - (address & lineMask));
@@ -250,6 +269,9 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private int writeIndexSlow(long address, long line) {
+        if (table.isSystemLine(line)) {
+            throw readOnly(address, 1);
+        }
         int frame = frameFor(address, line);
         table.markDirty(frame);
         writeLine = line;
@@ -265,10 +287,31 @@ public final class PagedHeap implements HeapMemory {
             return frame;
         }
         if (address < 0 || address >= maxHeapBytes) {
-            throw outside(address, 1);
+            if (!table.isSystemLine(line)) {
+                throw outside(address, 1);
+            }
+            systemMisses++;
+            return faultSystem(line);
         }
         misses++;
         return fault(line, frame);
+    }
+
+    /** A miss on a system line: a free frame, then the line from the system segment (never the heap session). */
+    private int faultSystem(long line) {
+        makeFree(1);
+        int frame = table.takeFreeFrame();
+        try {
+            withRetry(() -> "read system line " + line, () -> {
+                systemLines.read(line, memory, frame << lineShift);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            table.returnFreeFrame(frame);
+            throw e;
+        }
+        table.install(line, frame, false, true);
+        return frame;
     }
 
     /** A cache miss on {@code line} (cache-table code {@code known}): a free frame, then the line's bytes. */
@@ -321,9 +364,9 @@ public final class PagedHeap implements HeapMemory {
      * @return how many lines were brought in
      */
     public int prefetch(long from, long length) {
-        checkRange(from, length);
-        if (length == 0) {
-            return 0;
+        checkReadable(from, length);
+        if (length == 0 || table.isSystemLine(from >>> lineShift)) {
+            return 0;   // system lines fault in one by one from the system segment, not from the session
         }
         long first = from >>> lineShift;
         long last = (from + length - 1) >>> lineShift;
@@ -446,7 +489,7 @@ public final class PagedHeap implements HeapMemory {
     /** A frame the sweep may take: holding a line, not pinned, not in a one-entry translation cache. */
     private boolean evictable(int frame) {
         long line = table.lineOf(frame);
-        return line >= 0 && !table.isSystem(frame) && line != readLine && line != writeLine;
+        return line >= 0 && !table.isPinned(frame) && line != readLine && line != writeLine;
     }
 
     private void evict(int frame) {
@@ -456,6 +499,9 @@ public final class PagedHeap implements HeapMemory {
         }
         if (line == writeLine) {
             writeLine = -1;
+        }
+        if (table.isSystem(frame)) {
+            systemEvictions++;
         }
         table.release(frame);
         evictions++;
@@ -469,6 +515,9 @@ public final class PagedHeap implements HeapMemory {
         List<LineImage> images = new ArrayList<>(frames.size());
         List<Integer> written = new ArrayList<>(frames.size());
         for (int f : frames) {
+            if (table.isSystem(f)) {
+                throw new IllegalStateException("system line " + table.lineOf(f) + " in a flush: system lines are read-only");
+            }
             int base = f << lineShift;
             if (!table.isStored(f) && isZero(base)) {
                 clean(f, false);
@@ -578,8 +627,43 @@ public final class PagedHeap implements HeapMemory {
     // System lines, state, stats
 
     /**
-     * Marks the lines of {@code [address, address + length)} as system lines (the seed's "colored" lines):
-     * faulted in now and pinned, never evicted. At most half the frames minus the threshold may be pinned.
+     * Places read-only bytes in the system segment: the lines of {@code [address, address + bytes.length)},
+     * which must be line-aligned and in the system segment, are installed into frames as clean system lines
+     * (no store read), the last one zero-padded. Lines already resident are left as they are. The caller
+     * keeps the bytes reachable for {@link #systemLines} until the store's system segment has them, since
+     * the lines may be evicted at once.
+     */
+    @Override
+    public void installSystem(long address, byte[] bytes) {
+        if ((address & lineMask) != 0 || !table.isSystemLine(address >>> lineShift)
+                || !table.isSystemLine((address + Math.max(1, bytes.length) - 1) >>> lineShift)) {
+            throw new IllegalArgumentException("app '" + app + "': system bytes at 0x" + Long.toHexString(address)
+                    + " (+" + bytes.length + ") are not line-aligned in the system segment");
+        }
+        for (int off = 0; off < bytes.length; off += lineSize) {
+            long line = (address + off) >>> lineShift;
+            if (table.frameOf(line) >= 0) {
+                continue;
+            }
+            makeFree(1);
+            int frame = table.takeFreeFrame();
+            int base = frame << lineShift;
+            int n = Math.min(lineSize, bytes.length - off);
+            System.arraycopy(bytes, off, memory, base, n);
+            Arrays.fill(memory, base + n, base + lineSize, (byte) 0);
+            table.install(line, frame, false, true);
+        }
+    }
+
+    /** Where system lines come from on a miss (the VM's system segment). */
+    public void systemLines(SystemLines source) {
+        this.systemLines = java.util.Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Pins the lines of {@code [address, address + length)} (the seed's "colored" system pages): faulted in
+     * now and never evicted. At most half the frames minus the threshold may be pinned. The class-file lines
+     * of the system segment are not pinned: they are evicted like clean lines, so memory stays bounded.
      */
     public void pinSystem(long address, long length) {
         checkRange(address, length);
@@ -590,7 +674,7 @@ public final class PagedHeap implements HeapMemory {
         long last = (address + length - 1) >>> lineShift;
         int pinned = 0;
         for (int f = 0; f < table.frames(); f++) {
-            if (table.lineOf(f) >= 0 && table.isSystem(f)) {
+            if (table.lineOf(f) >= 0 && table.isPinned(f)) {
                 pinned++;
             }
         }
@@ -600,7 +684,7 @@ public final class PagedHeap implements HeapMemory {
                     + (table.frames() / 2 - threshold) + " may be pinned");
         }
         for (long line = first; line <= last; line++) {
-            table.setSystem(frameFor(line << lineShift, line));
+            table.pin(frameFor(line << lineShift, line));
         }
     }
 
@@ -620,7 +704,8 @@ public final class PagedHeap implements HeapMemory {
 
     public PagingStats stats() {
         return new PagingStats(misses, linesFetched, fetchTransactions, linesFlushed, flushTransactions, evictions,
-                storeRetries, table.frames(), table.residentFrames(), table.dirtyFrames());
+                storeRetries, table.frames(), table.residentFrames(), table.dirtyFrames(), systemMisses,
+                systemEvictions, table.systemFrames());
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -690,6 +775,28 @@ public final class PagedHeap implements HeapMemory {
     private static String describe(long[] lines) {
         return lines.length <= 8 ? Arrays.toString(lines) : Arrays.toString(Arrays.copyOf(lines, 8)) + " and "
                 + (lines.length - 8) + " more";
+    }
+
+    /** A range that may be read: in the user heap or in the system segment. */
+    private void checkReadable(long address, long length) {
+        if (length >= 0 && address >= ObjectLayout.SYSTEM_SEGMENT_BASE
+                && address <= ObjectLayout.SYSTEM_SEGMENT_LIMIT - length) {
+            return;
+        }
+        checkRange(address, length);
+    }
+
+    /** A range that may be written: in the user heap; the system segment is read-only. */
+    private void checkWritable(long address, long length) {
+        if (length > 0 && address >= ObjectLayout.SYSTEM_SEGMENT_BASE && address < ObjectLayout.SYSTEM_SEGMENT_LIMIT) {
+            throw readOnly(address, length);
+        }
+        checkRange(address, length);
+    }
+
+    private IllegalStateException readOnly(long address, long length) {
+        return new IllegalStateException("app '" + app + "': a store to 0x" + Long.toHexString(address) + " (+" + length
+                + " bytes), in the read-only system segment (a VM bug: class files are never written in place)");
     }
 
     private void checkRange(long address, long length) {

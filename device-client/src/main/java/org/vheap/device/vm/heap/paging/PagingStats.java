@@ -3,7 +3,8 @@ package org.vheap.device.vm.heap.paging;
 /**
  * A snapshot of a {@link PagedHeap}'s paging counters (since it was built) and of its frames (now).
  *
- * @param misses            references to a line without a frame (the seed's cache misses), prefetches excluded
+ * @param misses            references to a user line without a frame (the seed's cache misses), prefetches
+ *                          excluded
  * @param linesFetched      lines read from the store (misses and prefetches; empty lines need no read)
  * @param fetchTransactions {@code HeapSession.read} calls that succeeded
  * @param linesFlushed      lines written to the store by evictions and {@link PagedHeap#flushAll()}
@@ -13,8 +14,11 @@ package org.vheap.device.vm.heap.paging;
  * @param frames            frames of device memory
  * @param residentFrames    frames holding a line
  * @param dirtyFrames       frames holding a dirty line
+ * @param systemMisses      references to a system line (class file) without a frame, read from the system segment
+ * @param systemEvictions   system lines whose frame was freed (also counted in {@code evictions})
+ * @param systemFrames      frames holding a system line (also counted in {@code residentFrames})
  */
 public record PagingStats(long misses, long linesFetched, long fetchTransactions, long linesFlushed,
                           long flushTransactions, long evictions, long storeRetries, int frames, int residentFrames,
-                          int dirtyFrames) {
+                          int dirtyFrames, long systemMisses, long systemEvictions, int systemFrames) {
 }

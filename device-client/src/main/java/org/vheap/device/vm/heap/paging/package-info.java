@@ -39,8 +39,25 @@
  * cleaning; the seed's pre-flushing), so they go at the hand's next pass at the latest. Both were measured
  * to matter: preferring clean lines without them thrashed (a working set of freshly fetched clean lines
  * was evicted again and again while cold dirty lines from an earlier phase stayed). The sweep goes at most
- * two turns. System lines ({@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem}) are pinned and never
- * evicted.
+ * two turns. Lines pinned with {@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem} (the seed's
+ * "colored" pages) are never evicted.
+ *
+ * <h2>System lines</h2>
+ * The seed's page table has a type per page, user or system; here a line's type follows from its address.
+ * Lines of {@code [ObjectLayout.SYSTEM_SEGMENT_BASE, SYSTEM_SEGMENT_LIMIT)} are the read-only system segment:
+ * the class files the VM defined, each at a line boundary ({@code vm.loader.SystemSegmentMap}). They live in
+ * the same frames as user lines, so {@code --memory} bounds both; the cache table maps them through a second
+ * line-to-frame array (the system range starts at 24 GiB, far past the user lines the first array covers), so
+ * the user-line fast path is unchanged. A system line enters a frame clean, either installed when its class
+ * is defined ({@link org.vheap.device.vm.heap.paging.PagedHeap#installSystem}, no store read) or on a miss from
+ * {@link org.vheap.device.vm.heap.paging.SystemLines} (the class file, by hash, from the store's
+ * content-addressed system segment, sliced to the line). It is never dirty, flushed, committed or deleted —
+ * the heap session never sees a system line id — and it is evicted like any clean line. A store to it is an
+ * {@link java.lang.IllegalStateException}: a VM bug, never a silent write. The seed lets system pages be
+ * pinned; class lines are not, so a device runs a library far larger than its memory (the VM keeps parsed
+ * classes in its code cache, so a class line is read again only for a re-parse or a class file the VM asks
+ * for, such as a call site's nest host). {@link org.vheap.device.vm.heap.paging.PagingStats} counts system
+ * misses, evictions and resident frames apart from user ones.
  *
  * <h2>Flushing and checkpoints</h2>
  * A flush is the seed's "cache flush": the line is FLUSHING (write-locked) while its write is in progress,

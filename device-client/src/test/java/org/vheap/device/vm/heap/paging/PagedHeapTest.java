@@ -340,6 +340,55 @@ class PagedHeapTest {
     }
 
     @Test
+    void systemLinesAreReadOnlyCleanEvictableAndFaultBackFromTheSystemSegment() {
+        long base = org.vheap.device.vm.heap.ObjectLayout.SYSTEM_SEGMENT_BASE;
+        byte[] classFile = new byte[3 * LINE + 5];
+        for (int i = 0; i < classFile.length; i++) {
+            classFile[i] = (byte) (i * 7 + 1);
+        }
+        List<Long> served = new java.util.ArrayList<>();
+        try (HeapSession s = open(store, TestStores.app("system"))) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            heap.systemLines((lineId, dst, offset) -> {
+                served.add(lineId);
+                int from = (int) (lineId * LINE - base);
+                java.util.Arrays.fill(dst, offset, offset + LINE, (byte) 0);
+                System.arraycopy(classFile, from, dst, offset, Math.min(LINE, classFile.length - from));
+            });
+            heap.installSystem(base, classFile);
+            assertThat(heap.stats().systemFrames()).isEqualTo(4);
+            assertThat(heap.getByte(base + 2 * LINE + 3)).isEqualTo(classFile[2 * LINE + 3]);
+            assertThat(served).isEmpty();   // installed clean, no read
+
+            // a store anywhere in the system segment is a VM bug, not a silent write
+            assertThatThrownBy(() -> heap.putInt(base + 8, 1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("read-only system segment");
+            assertThatThrownBy(() -> heap.putByte(base + 5 * LINE, (byte) 1)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> heap.zero(base, LINE)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> heap.copy(addr(1), base + LINE, 8)).isInstanceOf(IllegalStateException.class);
+            assertThat(heap.getByte(base + 8)).isEqualTo(classFile[8]);
+
+            // user lines push the system lines out like clean lines; nothing of them reaches the session
+            for (int line = 0; line < 40; line++) {
+                heap.putLong(addr(line), line);
+            }
+            assertThat(heap.stats().systemEvictions()).isPositive();
+            assertThat(heap.lineState(base / LINE + 2)).isEqualTo(LineState.PERSISTENT);   // (the first is the last read)
+            assertThat(heap.dirtyLineImages()).allMatch(i -> i.lineId() < base / LINE);
+            heap.flushAll();
+            for (int i = 0; i < classFile.length; i += 4) {
+                assertThat(heap.getByte(base + i)).isEqualTo(classFile[i]);
+            }
+            assertThat(heap.getByte(base + classFile.length)).isZero();   // the last line is zero-padded
+            assertThat(served).contains(base / LINE + 2, base / LINE + 3);
+            assertThat(heap.stats().systemMisses()).isEqualTo(served.size());
+            // a copy out of the system segment into the user heap is an ordinary read
+            heap.copy(base + 16, addr(2), 8);
+            assertThat(heap.getByte(addr(2))).isEqualTo(classFile[16]);
+        }
+    }
+
+    @Test
     void valuesAreLittleEndianAndWidthsOverlapAsInMemory() {
         try (HeapSession s = open(store, TestStores.app("endian"))) {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
