@@ -67,6 +67,10 @@ final class Checkpointer implements SafepointListener {
     private long flushedAtLastCheckpoint;
     private volatile long lastCheckpointId;
     private long checkpoints;
+    /** The background pre-flush in flight (its lines are still dirty in the cache table until it ends), or null. */
+    private java.util.concurrent.Future<Void> preflush;
+    private List<LineImage> preflushed;
+    private long linesPreflushed;
 
     Checkpointer(DeviceConfig config, HeapSession session, PagedHeap heap, VmLauncher launcher, Vm vm,
                  SystemSegmentStore segment, byte[] appManifest, Map<BlobHash, byte[]> appFiles, LongSupplier clock,
@@ -155,6 +159,7 @@ final class Checkpointer implements SafepointListener {
             return true;
         }
         renewLeaseIfDue();
+        preflushIfDue();
         CompletableFuture<Long> suspend = suspendRequest;
         if (suspend != null) {
             if (!config.checkpointOnSuspend()) {
@@ -201,6 +206,54 @@ final class Checkpointer implements SafepointListener {
             }
             events.checkpointFailed("renewing the heap lease: " + e.getMessage());
         }
+    }
+
+    /**
+     * Pre-flushing (the seed's): once {@link DeviceConfig#preflushLines()} lines are dirty, their images are written
+     * in the background while the app goes on; when the write is done, the lines that were not written again
+     * meanwhile become clean, so the next checkpoint writes only the rest. The session orders writes, so a later
+     * flush or checkpoint of the same lines never loses to this one.
+     */
+    private void preflushIfDue() {
+        if (config.preflushLines() == 0 || !(session instanceof org.vheap.device.store.OrderedWrites ordered)) {
+            return;
+        }
+        if (preflush != null) {
+            if (!preflush.isDone()) {
+                return;
+            }
+            finishPreflush();
+        }
+        if (heap.stats().dirtyFrames() < config.preflushLines()) {
+            return;
+        }
+        preflushed = heap.dirtyLineImages();
+        preflush = ordered.writeInBackground(preflushed);
+    }
+
+    /** Waits for the pre-flush in flight, if any, and cleans its lines that still hold what it wrote. */
+    private void finishPreflush() {
+        if (preflush == null) {
+            return;
+        }
+        try {
+            preflush.get();
+            heap.markCommitted(preflushed);
+            linesPreflushed += preflushed.size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the lines stay dirty: the checkpoint (or an eviction) writes them and reports a store that is down
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("interrupted waiting for a pre-flush of app " + config.app(), e);
+        } finally {
+            preflush = null;
+            preflushed = null;
+        }
+    }
+
+    /** Lines written ahead of checkpoints by pre-flushing. */
+    long linesPreflushed() {
+        return linesPreflushed;
     }
 
     private boolean due(boolean collected, boolean switched) {
@@ -261,6 +314,7 @@ final class Checkpointer implements SafepointListener {
     /** One checkpoint, now (at a checkpointable safepoint). */
     long checkpoint(String reason) {
         long started = clock.getAsLong();
+        finishPreflush();
         VmStateImage state = launcher.checkpointState();
         state.attachments.put(APP_FILES, appManifest);
         api.taking(state);
@@ -287,6 +341,7 @@ final class Checkpointer implements SafepointListener {
      * past moment of a finished app.
      */
     void commitEnd() {
+        finishPreflush();
         List<LineImage> lines = heap.dirtyLineImages();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("device", config.deviceName());

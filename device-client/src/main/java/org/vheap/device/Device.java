@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.CachingSession;
 import org.vheap.device.store.LineCache;
+import org.vheap.device.store.OrderedWrites;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.OpenRequest;
@@ -252,7 +253,8 @@ public final class Device {
         long begun = System.nanoTime();
         try (HeapSession opened = open(new OpenRequest(config.app(), config.deviceName(), fresh,
                 config.lineSize(), config.lease(), checkpointId))) {
-            HeapSession session = lineCache == null ? opened : new CachingSession(opened, lineCache);
+            CachingSession caching = lineCache == null ? null : new CachingSession(opened, lineCache);
+            HeapSession session = new OrderedWrites(caching == null ? opened : caching, config.app());
             if (fresh && session.baseCheckpointId() != 0) {
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
@@ -312,8 +314,8 @@ public final class Device {
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
                             allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
                             vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
-                            session instanceof CachingSession c ? c.bytesFetched() : p.linesFetched() * lineSize,
-                            session instanceof CachingSession c ? c.linesUnchanged() : 0);
+                            caching != null ? caching.bytesFetched() : p.linesFetched() * lineSize,
+                            caching != null ? caching.linesUnchanged() : 0);
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

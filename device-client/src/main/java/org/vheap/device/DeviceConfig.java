@@ -23,6 +23,7 @@ public final class DeviceConfig {
     private java.time.Duration lease = java.time.Duration.ZERO;
     private java.time.Duration waitForLease = java.time.Duration.ZERO;
     private boolean eagerResume;
+    private int preflushLines = 64;
 
     public String app() {
         return app;
@@ -217,6 +218,22 @@ public final class DeviceConfig {
         return this;
     }
 
+    /**
+     * Pre-flushing: when this many lines are dirty, write them to the store in the background (uncommitted), so
+     * the next checkpoint has fewer to write; 0: off.
+     */
+    public int preflushLines() {
+        return preflushLines;
+    }
+
+    public DeviceConfig preflushLines(int lines) {
+        if (lines < 0) {
+            throw new IllegalArgumentException("pre-flush lines must be >= 0 (0: off), got " + lines);
+        }
+        this.preflushLines = lines;
+        return this;
+    }
+
     /** A copy to change (a device's apps each get one with their own name). */
     public DeviceConfig copy() {
         DeviceConfig c = new DeviceConfig();
@@ -235,6 +252,7 @@ public final class DeviceConfig {
         c.lease = lease;
         c.waitForLease = waitForLease;
         c.eagerResume = eagerResume;
+        c.preflushLines = preflushLines;
         return c;
     }
 

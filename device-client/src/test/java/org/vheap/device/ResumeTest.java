@@ -244,4 +244,66 @@ class ResumeTest {
             assertThat(o2.toString(StandardCharsets.UTF_8)).contains("20 sensor:temperature ").doesNotContain("lease lost").doesNotContain("using");
         }
     }
+
+    private static final String FILLER = """
+            public class Filler {
+                public static void main(String[] a) throws Exception {
+                    int n = Integer.parseInt(a[0]);
+                    long[][] rows = new long[n][];
+                    long sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        rows[i] = new long[500];
+                        for (int j = 0; j < 500; j++) rows[i][j] = (long) i * j + 1;
+                        if (i % 20 == 19) Thread.sleep(2);
+                    }
+                    System.out.println("filled");
+                    Thread.sleep(200);
+                    for (long[] r : rows) for (long v : r) sum += v;
+                    System.out.println("sum " + sum);
+                }
+            }
+            """;
+
+    /** Records the lines each checkpoint committed. */
+    static final class CommittedLines implements DeviceEvents {
+        final java.util.List<Integer> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+            this.lines.add(lines);
+        }
+
+        @Override
+        public void checkpointFailed(String why) {
+        }
+    }
+
+    @Test
+    void preflushingWritesDirtyLinesAheadSoTheCheckpointCommitsFewerAndResumeSeesThemAll() throws Exception {
+        Path classes = compile("Filler", FILLER);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            int[] committed = new int[2];
+            String[] outputs = new String[2];
+            for (int k = 0; k < 2; k++) {
+                int preflush = k == 0 ? 0 : 16;
+                String app = TestStores.app("filler-" + preflush);
+                ByteArrayOutputStream first = new ByteArrayOutputStream();
+                CommittedLines events = new CommittedLines();
+                Device a = new Device(new DeviceConfig().app(app).memoryBytes(16 << 20).preflushLines(preflush), store,
+                        console(first), new org.vheap.device.vm.loader.ParsedClasses(), events);
+                CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Filler", List.of("2000")));
+                awaitOutput(first, "filled\n");
+                a.suspend(Duration.ofSeconds(30));
+                assertThat(run.get()).isEqualTo(Device.SUSPENDED);
+                committed[k] = events.lines.get(0);
+                ByteArrayOutputStream second = new ByteArrayOutputStream();
+                assertThat(new Device(new DeviceConfig().app(app).deviceName("b"), store, console(second)).resume(0)).isZero();
+                outputs[k] = first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8);
+            }
+            assertThat(outputs[1]).isEqualTo(outputs[0]).contains("sum ");
+            // about 2000 rows of 4 KiB are dirtied; with pre-flushing most of them were written before the suspend
+            assertThat(committed[0]).isGreaterThan(1000);
+            assertThat(committed[1]).isLessThan(committed[0] / 2);
+        }
+    }
 }

@@ -267,4 +267,89 @@ class MigrationEndToEndTest {
         heir.awaitOutput("count " + (check(before, 0, 0).lastCount() + 5) + "\n", Duration.ofSeconds(120));
         check(heir.output(), 0, 0);
     }
+
+    private static final String PRODUCER_CONSUMER = """
+            import java.util.*;
+            public class PC {
+                static final Object lock = new Object();
+                static final ArrayDeque<Integer> q = new ArrayDeque<>();
+                public static void main(String[] a) throws Exception {
+                    int n = Integer.parseInt(a[0]);
+                    Thread prod = new Thread(() -> {
+                        for (int i = 0; i < n; i++) {
+                            synchronized (lock) {
+                                while (q.size() >= 3) {
+                                    try { lock.wait(); } catch (InterruptedException e) { throw new RuntimeException(e); }
+                                }
+                                q.add(i);
+                                lock.notifyAll();
+                            }
+                        }
+                    }, "producer");
+                    prod.start();
+                    long sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        int v;
+                        synchronized (lock) {
+                            while (q.isEmpty()) lock.wait();
+                            v = q.poll();
+                            lock.notifyAll();
+                        }
+                        sum += v;
+                        System.out.println("got " + v + " " + sum);
+                        Thread.sleep(10);
+                    }
+                    prod.join();
+                    System.out.println("sum " + sum);
+                }
+            }
+            """;
+
+    /** SIGTERM suspends a device's app with a checkpoint; it prints how to resume. */
+    private static void suspendBySignal(VheapProcesses.Started device) throws Exception {
+        device.process().destroy(); // SIGTERM
+        assertThat(device.awaitExit(Duration.ofSeconds(60))).isZero();
+        assertThat(device.errors()).contains("suspended at checkpoint").contains("./vheap device resume --app");
+    }
+
+    @Test
+    void aProducerAndConsumerSuspendedBySigtermGoOnInAnotherProcess() throws Exception {
+        String server = vheap.startServer();
+        Path classes = vheap.compile("PC", PRODUCER_CONSUMER);
+        VheapProcesses.Started a = vheap.start("device", "run", "--app", "pc", "--server", server, "--device", "a",
+                "--memory", "128k", classes.toString(), "PC", "300");
+        a.awaitOutput("got 60 ", Duration.ofSeconds(120));
+        suspendBySignal(a);
+        VheapProcesses.Started b = vheap.start("device", "resume", "--app", "pc", "--server", server, "--device", "b",
+                "--memory", "256k", "--wait-lease", "30s");
+        assertThat(b.awaitExit(Duration.ofSeconds(120))).as(b.errors()).isZero();
+        List<String> lines = new ArrayList<>(a.output().lines().toList());
+        lines.addAll(b.output().lines().toList());
+        List<String> expected = new ArrayList<>();
+        long sum = 0;
+        for (int i = 0; i < 300; i++) {
+            sum += i;
+            expected.add("got " + i + " " + sum);
+        }
+        expected.add("sum " + sum);
+        assertThat(lines).isEqualTo(expected);
+    }
+
+    @Test
+    void aLeaseOnASensorTheNewDeviceLacksIsLostAndTheLoggerSwitchesSensors() throws Exception {
+        String server = vheap.startServer();
+        Path classes = vheap.compileSample("SensorLogger");
+        String cp = classes + ":" + VheapProcesses.apiClassPath();
+        VheapProcesses.Started a = vheap.start("device", "run", "--app", "sensor", "--server", server, "--device", "a",
+                "--resource", "console", "--resource", "sensor:temperature", cp, "SensorLogger", "60", "20");
+        a.awaitOutput("\n10 sensor:temperature ", Duration.ofSeconds(120));
+        suspendBySignal(a);
+        VheapProcesses.Started b = vheap.start("device", "resume", "--app", "sensor", "--server", server, "--device", "b",
+                "--resource", "sensor:humidity", "--wait-lease", "30s");
+        assertThat(b.awaitExit(Duration.ofSeconds(120))).as(b.errors()).isZero();
+        assertThat(a.output()).startsWith("using sensor:temperature\n1 sensor:temperature ");
+        assertThat(b.output()).contains("lease lost: sensor:temperature is not on this device")
+                .contains("using sensor:humidity\n").contains("\n60 sensor:humidity ")
+                .doesNotContainPattern("(?m)^\\d+ sensor:temperature ");
+    }
 }

@@ -63,6 +63,13 @@ final class DeviceOptions {
             description = "Wait this long for another device's lease on the heap to end (0s: fail at once). Default: ${DEFAULT-VALUE}.")
     String waitLease;
 
+    @Option(names = "--preflush-lines", paramLabel = "N", defaultValue = "64",
+            description = "Write dirty lines in the background once N are dirty, ahead of checkpoints (0: off). Default: ${DEFAULT-VALUE}.")
+    int preflushLines;
+
+    @Option(names = "--eager-resume", description = "On resume, bring in every heap line before the app runs (default: lazily, as the app touches them).")
+    boolean eagerResume;
+
     @Option(names = {"-v", "--verbose"}, description = "Report each checkpoint on stderr.")
     boolean verbose;
 
@@ -80,7 +87,9 @@ final class DeviceOptions {
                 .checkpointOnSuspend(!noCheckpointOnSuspend)
                 .resources(resources)
                 .lease(duration(lease, "--lease"))
-                .waitForLease(duration(waitLease, "--wait-lease"));
+                .waitForLease(duration(waitLease, "--wait-lease"))
+                .eagerResume(eagerResume)
+                .preflushLines(preflushLines);
     }
 
     /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */

@@ -8,14 +8,13 @@ import java.util.Map;
  * of the copies it has, so that only lines that changed since the copy travel. Counts what travelled:
  * {@link #bytesFetched()} (line bytes received) and {@link #linesUnchanged()} (lines served from copies).
  */
-public final class CachingSession implements HeapSession {
-    private final HeapSession inner;
+public final class CachingSession extends ForwardingSession {
     private final LineCache cache;
     private long bytesFetched;
     private long linesUnchanged;
 
     public CachingSession(HeapSession inner, LineCache cache) {
-        this.inner = inner;
+        super(inner);
         this.cache = cache;
     }
 
@@ -72,45 +71,5 @@ public final class CachingSession implements HeapSession {
     /** Lines read that the store said were unchanged from the device's copy. */
     public long linesUnchanged() {
         return linesUnchanged;
-    }
-
-    @Override
-    public String app() {
-        return inner.app();
-    }
-
-    @Override
-    public int lineSize() {
-        return inner.lineSize();
-    }
-
-    @Override
-    public boolean created() {
-        return inner.created();
-    }
-
-    @Override
-    public long baseCheckpointId() {
-        return inner.baseCheckpointId();
-    }
-
-    @Override
-    public byte[] baseVmState() {
-        return inner.baseVmState();
-    }
-
-    @Override
-    public long fencingToken() {
-        return inner.fencingToken();
-    }
-
-    @Override
-    public void renewLease() {
-        inner.renewLease();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

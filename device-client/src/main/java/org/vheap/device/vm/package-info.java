@@ -17,7 +17,12 @@
  *
  * <p>{@link org.vheap.device.vm.Vm} holds one app's VM (heap, classes, strings, threads, console);
  * {@link org.vheap.device.vm.VmLauncher} boots the library and runs a main class, scheduling green threads and
- * collecting garbage at safepoints (every thread between instructions, its frames saved). Host objects
+ * collecting garbage at safepoints (every thread between instructions, its frames saved), where a
+ * {@link org.vheap.device.vm.SafepointListener} may checkpoint or suspend the app. A checkpoint's VM state is a
+ * {@link org.vheap.device.vm.VmStateImage} (class table, interned strings, free space, threads and frames,
+ * monitors, clocks): {@code VmLauncher.checkpointState} takes one and {@code VmLauncher.resume} rebuilds a VM
+ * from one over the checkpoint's heap, replaying the class table in definition order so every class gets its
+ * id, method ids and mirror back. Host objects
  * ({@code VmClass}, prepared code, analyses, parsed class files) are caches rebuilt from the class bytes in the
  * heap's system segment; objects, arrays, statics and
  * strings live in the virtual heap, named by references that never point into host memory.
