@@ -306,4 +306,81 @@ class ResumeTest {
             assertThat(committed[1]).isLessThan(committed[0] / 2);
         }
     }
+
+    private static final String PATIENT = """
+            import org.vheap.api.*;
+            public class Patient {
+                public static void main(String[] a) throws Exception {
+                    Checkpoint.addListener(new CheckpointListener() {
+                        public void checkpointFailed(String reason) { System.out.println("heard: failed"); }
+                        public void checkpointed(long id) { System.out.println("heard: checkpointed " + id); }
+                    });
+                    System.out.println("before");
+                    long id = Checkpoint.now();
+                    System.out.println("after " + id);
+                    Thread.sleep(300); // the listener thread delivers
+                }
+            }
+            """;
+
+    /** A store whose first commits fail as if the server were unreachable. */
+    static final class CommitsFailFirst implements org.vheap.device.store.HeapStore {
+        final MemoryHeapStore inner = new MemoryHeapStore();
+        final java.util.concurrent.atomic.AtomicInteger failuresLeft;
+
+        CommitsFailFirst(int failures) {
+            failuresLeft = new java.util.concurrent.atomic.AtomicInteger(failures);
+        }
+
+        @Override
+        public org.vheap.device.store.HeapSession openHeap(org.vheap.device.store.OpenRequest request) {
+            return new org.vheap.device.store.ForwardingSession(inner.openHeap(request)) {
+                @Override
+                public long commit(List<org.vheap.device.store.LineImage> writes, long[] deletes, byte[] vmState,
+                                   java.util.Map<String, String> metadata) {
+                    if (failuresLeft.getAndDecrement() > 0) {
+                        throw new org.vheap.device.store.StoreException(org.vheap.device.store.StoreException.Reason.UNAVAILABLE,
+                                "the heap server is unreachable (test)");
+                    }
+                    return super.commit(writes, deletes, vmState, metadata);
+                }
+            };
+        }
+
+        @Override
+        public org.vheap.device.store.SystemSegmentStore systemSegment(String app) {
+            return inner.systemSegment(app);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void aCheckpointThatCannotReachTheStorePausesTheAppUntilItIsBackAndTheAppHearsOfIt() throws Exception {
+        Path classes = compile("Patient", PATIENT);
+        try (CommitsFailFirst store = new CommitsFailFirst(3)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            DeviceEvents events = new DeviceEvents() {
+                @Override
+                public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+                }
+
+                @Override
+                public void checkpointFailed(String why) {
+                    failures.add(why);
+                }
+            };
+            Device d = new Device(new DeviceConfig().app(TestStores.app("patient")), store, console(out),
+                    new org.vheap.device.vm.loader.ParsedClasses(), events);
+            assertThat(d.run(List.of(classes, apiClasses()), "Patient", List.of())).isZero();
+            assertThat(failures).hasSize(3).allMatch(f -> f.contains("unreachable"));
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertThat(printed).startsWith("before\n").containsPattern("after [1-9]\\d*\n")
+                    .contains("heard: failed").contains("heard: checkpointed");
+        }
+    }
 }

@@ -255,11 +255,11 @@ class MigrationEndToEndTest {
                 "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "20");
         zombie.awaitOutput("committed 5 ", Duration.ofSeconds(120));
         long pid = zombie.process().pid();
-        new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+        signal("STOP", pid);
         Thread.sleep(1500); // the lease expires while the device is frozen
         VheapProcesses.Started heir = resumeWhenLeaseFree(server, "z", "new");
         heir.awaitOutput("committed", Duration.ofSeconds(120));
-        new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+        signal("CONT", pid);
         int zombieExit = zombie.awaitExit(Duration.ofSeconds(60));
         assertThat(zombieExit).isEqualTo(1);
         assertThat(zombie.errors()).contains("fenced");
@@ -304,6 +304,11 @@ class MigrationEndToEndTest {
                 }
             }
             """;
+
+    /** Sends a signal with the shell's own kill (no procps needed). */
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid).start().waitFor()).isZero();
+    }
 
     /** SIGTERM suspends a device's app with a checkpoint; it prints how to resume. */
     private static void suspendBySignal(VheapProcesses.Started device) throws Exception {

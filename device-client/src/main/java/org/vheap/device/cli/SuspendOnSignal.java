@@ -8,7 +8,7 @@ import org.vheap.device.DeviceException;
 /**
  * Runs an app so that Ctrl-C or SIGTERM suspends it with a checkpoint rather than losing its work since the
  * last one: a shutdown hook asks the device to suspend and waits (bounded) until the checkpoint is committed.
- * A suspended run exits with status 0 after one line saying how to resume it.
+ * A suspended run exits with status 0 after one line saying how to resume it (also when a signal suspended it).
  */
 final class SuspendOnSignal {
     private static final Duration SUSPEND_TIMEOUT = Duration.ofSeconds(20);
@@ -21,6 +21,10 @@ final class SuspendOnSignal {
             try {
                 long id = device.suspend(SUSPEND_TIMEOUT);
                 System.err.println(resumeHint(options, id));
+                System.out.flush();
+                System.err.flush();
+                // a suspend is a success: exit 0 rather than the signal's 143 (halt: the app's VM is done already)
+                Runtime.getRuntime().halt(0);
             } catch (DeviceException e) {
                 System.err.println("vheap: app " + options.app + " was not suspended: " + e.getMessage());
             }

@@ -7,10 +7,10 @@ import java.util.Map;
  * A heap session that passes every call to another: the base of sessions that add one concern on top
  * ({@link CachingSession}: copies of lines; {@link OrderedWrites}: writes in order on a writer thread).
  */
-abstract class ForwardingSession implements HeapSession {
+public abstract class ForwardingSession implements HeapSession {
     protected final HeapSession inner;
 
-    ForwardingSession(HeapSession inner) {
+    protected ForwardingSession(HeapSession inner) {
         this.inner = java.util.Objects.requireNonNull(inner, "inner");
     }
 
