@@ -17,6 +17,7 @@ import org.vheap.device.store.MemoryHeapStore;
 
 /** Suspend at a safepoint, resume on another device (another VM over the same store): the output goes on exactly. */
 class ResumeTest {
+    private static final Path SAMPLES = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
     private static final String TICKER = """
             import java.util.*;
             public class Ticker {
@@ -33,44 +34,6 @@ class ResumeTest {
                         System.out.println("tick " + i + " " + m.size() + " " + sb.length() + " " + h + " " + System.identityHashCode(m));
                     }
                     System.out.println("done " + m.get(n - 1));
-                }
-            }
-            """;
-
-    private static final String PRODUCER_CONSUMER = """
-            import java.util.*;
-            public class PC {
-                static final Object lock = new Object();
-                static final ArrayDeque<Integer> q = new ArrayDeque<>();
-                public static void main(String[] a) throws Exception {
-                    int n = Integer.parseInt(a[0]);
-                    Thread prod = new Thread(() -> {
-                        for (int i = 0; i < n; i++) {
-                            synchronized (lock) {
-                                while (q.size() >= 3) {
-                                    try { lock.wait(); } catch (InterruptedException e) { throw new RuntimeException(e); }
-                                }
-                                q.add(i);
-                                lock.notifyAll();
-                            }
-                        }
-                    }, "producer");
-                    prod.start();
-                    long sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        int v;
-                        synchronized (lock) {
-                            while (q.isEmpty()) lock.wait();
-                            v = q.poll();
-                            lock.notifyAll();
-                        }
-                        sum += v;
-                        long h = 0;
-                        for (int k = 0; k < 3000; k++) h = h * 31 + (k ^ v);
-                        System.out.println("got " + v + " " + sum + " " + h);
-                    }
-                    prod.join();
-                    System.out.println("sum " + sum + " producer alive " + prod.isAlive());
                 }
             }
             """;
@@ -150,16 +113,16 @@ class ResumeTest {
 
     @Test
     void producerAndConsumerWaitingOnAMonitorResumeWhereTheyStopped() throws Exception {
-        Path classes = compile("PC", PRODUCER_CONSUMER);
+        Path classes = compile("ProducerConsumer", Files.readString(SAMPLES.resolve("ProducerConsumer.java")));
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
             assertThat(new Device(new DeviceConfig().app(TestStores.app("pc-whole")).quantum(500), store, console(whole))
-                    .run(List.of(classes), "PC", List.of("300"))).isZero();
+                    .run(List.of(classes), "ProducerConsumer", List.of("300"))).isZero();
 
             String app = TestStores.app("pc");
             ByteArrayOutputStream first = new ByteArrayOutputStream();
             Device a = new Device(new DeviceConfig().app(app).deviceName("a").quantum(500), store, console(first));
-            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "PC", List.of("300")));
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "ProducerConsumer", List.of("300")));
             awaitOutput(first, "got 100 ");
             a.suspend(Duration.ofSeconds(30));
             assertThat(run.get()).isEqualTo(Device.SUSPENDED);
@@ -206,8 +169,7 @@ class ResumeTest {
 
     @Test
     void aLeaseOnAResourceTheNewDeviceLacksIsLostAndTheAppTakesAnother() throws Exception {
-        Path samples = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
-        Path classes = compile("SensorLogger", Files.readString(samples.resolve("SensorLogger.java")));
+        Path classes = compile("SensorLogger", Files.readString(SAMPLES.resolve("SensorLogger.java")));
         List<Path> cp = List.of(classes, apiClasses());
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             String app = TestStores.app("sensor");

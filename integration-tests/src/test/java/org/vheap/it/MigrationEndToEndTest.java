@@ -268,43 +268,6 @@ class MigrationEndToEndTest {
         check(heir.output(), 0, 0);
     }
 
-    private static final String PRODUCER_CONSUMER = """
-            import java.util.*;
-            public class PC {
-                static final Object lock = new Object();
-                static final ArrayDeque<Integer> q = new ArrayDeque<>();
-                public static void main(String[] a) throws Exception {
-                    int n = Integer.parseInt(a[0]);
-                    Thread prod = new Thread(() -> {
-                        for (int i = 0; i < n; i++) {
-                            synchronized (lock) {
-                                while (q.size() >= 3) {
-                                    try { lock.wait(); } catch (InterruptedException e) { throw new RuntimeException(e); }
-                                }
-                                q.add(i);
-                                lock.notifyAll();
-                            }
-                        }
-                    }, "producer");
-                    prod.start();
-                    long sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        int v;
-                        synchronized (lock) {
-                            while (q.isEmpty()) lock.wait();
-                            v = q.poll();
-                            lock.notifyAll();
-                        }
-                        sum += v;
-                        System.out.println("got " + v + " " + sum);
-                        Thread.sleep(10);
-                    }
-                    prod.join();
-                    System.out.println("sum " + sum);
-                }
-            }
-            """;
-
     /** Sends a signal with the shell's own kill (no procps needed). */
     private static void signal(String name, long pid) throws Exception {
         assertThat(new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid).start().waitFor()).isZero();
@@ -320,9 +283,9 @@ class MigrationEndToEndTest {
     @Test
     void aProducerAndConsumerSuspendedBySigtermGoOnInAnotherProcess() throws Exception {
         String server = vheap.startServer();
-        Path classes = vheap.compile("PC", PRODUCER_CONSUMER);
+        Path classes = vheap.compileSample("ProducerConsumer");
         VheapProcesses.Started a = vheap.start("device", "run", "--app", "pc", "--server", server, "--device", "a",
-                "--memory", "128k", classes.toString(), "PC", "300");
+                "--memory", "128k", classes.toString(), "ProducerConsumer", "300", "10");
         a.awaitOutput("got 60 ", Duration.ofSeconds(120));
         suspendBySignal(a);
         VheapProcesses.Started b = vheap.start("device", "resume", "--app", "pc", "--server", server, "--device", "b",
@@ -336,7 +299,7 @@ class MigrationEndToEndTest {
             sum += i;
             expected.add("got " + i + " " + sum);
         }
-        expected.add("sum " + sum);
+        expected.add("sum " + sum + " producer alive false");
         assertThat(lines).isEqualTo(expected);
     }
 
