@@ -117,7 +117,7 @@ final class Checkpointer implements SafepointListener {
      * Asks the app to suspend at the next safepoint (checkpointing first, unless configured off). The future
      * completes with the checkpoint the app can be resumed from, or exceptionally if the app ended first.
      */
-    CompletableFuture<Long> requestSuspend() {
+    synchronized CompletableFuture<Long> requestSuspend() {
         CompletableFuture<Long> f = suspendRequest;
         if (f == null) {
             f = new CompletableFuture<>();
@@ -175,7 +175,11 @@ final class Checkpointer implements SafepointListener {
                     yield true;
                 }
                 case LATER -> false;
-                case STOPPED -> true;
+                case STOPPED -> {
+                    suspend.completeExceptionally(new DeviceException("app " + config.app()
+                            + " was stopped while its checkpoint waited for the store; it resumes from checkpoint " + lastCheckpointId));
+                    yield true;
+                }
             };
         }
         if (!due(collected, switched) || !launcher.checkpointable()) {

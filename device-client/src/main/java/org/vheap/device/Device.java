@@ -255,73 +255,76 @@ public final class Device {
                 config.lineSize(), config.lease(), checkpointId))) {
             CachingSession caching = lineCache == null ? null : new CachingSession(opened, lineCache);
             HeapSession session = new OrderedWrites(caching == null ? opened : caching, config.app());
-            if (fresh && session.baseCheckpointId() != 0) {
-                throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
-                        + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
-            }
-            Start start = starter.apply(session);
-            int lineSize = session.lineSize();
-            long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
-            int frames = (int) (memory / lineSize);
-            PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
-                    .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
-                    .setMaxHeapBytes(config.maxHeapBytes()).validate());
-            ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
-                    config.maxHeapBytes());
-            if (start.state() != null && config.eagerResume()) {
-                long chunk = (long) (frames / 2) * lineSize;
-                long end = Math.min(start.state().top, memory - chunk);
-                for (long at = 0; at < end; at += chunk) {
-                    heap.prefetch(at, Math.min(chunk, end - at));
+            // closed first: its queued background writes finish before the lease is released
+            try (session) {
+                if (fresh && session.baseCheckpointId() != 0) {
+                    throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
+                            + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
                 }
-            }
-            // the VM's clock goes on from the checkpoint's, whatever this host's clock says
-            long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
-            java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
-            try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
-                Vm vm = new Vm(heap, allocator, source, parsed, store.systemSegment(config.app()), console, nanos,
-                        System::currentTimeMillis);
-                heap.systemLines(vm.systemSegment());
-                VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
-                SystemSegmentStore segment = store.systemSegment(config.app());
-                cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
-                        start.appFiles().localFiles(), nanos, events, resources);
-                launcher.setSafepointListener(cp);
-                cp.api().register(launcher.natives(), vm);
-                cp.leases().register(launcher.natives(), vm);
-                if (start.state() != null) {
-                    cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
-                    cp.leases().resumed(start.state());
-                }
-                checkpointer = cp;
-                Checkpointer running = cp;
-                boolean resuming = start.state() != null;
-                cp.onFirstSafepoint(() -> {
-                    if (resuming) {
-                        events.resumed(session.baseCheckpointId(), System.nanoTime() - begun, heap.stats().linesFetched());
+                Start start = starter.apply(session);
+                int lineSize = session.lineSize();
+                long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
+                int frames = (int) (memory / lineSize);
+                PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
+                        .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
+                        .setMaxHeapBytes(config.maxHeapBytes()).validate());
+                ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
+                        config.maxHeapBytes());
+                if (start.state() != null && config.eagerResume()) {
+                    long chunk = (long) (frames / 2) * lineSize;
+                    long end = Math.min(start.state().top, memory - chunk);
+                    for (long at = 0; at < end; at += chunk) {
+                        heap.prefetch(at, Math.min(chunk, end - at));
                     }
-                    started.complete(running);
-                });
-                int exit;
-                try {
-                    exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
-                } finally {
-                    cp.leases().releaseAll();
-                    console.out().flush();
-                    console.err().flush();
-                    PagingStats p = heap.stats();
-                    long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
-                    stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
-                            allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
-                            vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
-                            caching != null ? caching.bytesFetched() : p.linesFetched() * lineSize,
-                            caching != null ? caching.linesUnchanged() : 0);
                 }
-                if (exit != SUSPENDED) {
-                    ended(cp, vm);
+                // the VM's clock goes on from the checkpoint's, whatever this host's clock says
+                long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
+                java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
+                try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
+                    Vm vm = new Vm(heap, allocator, source, parsed, store.systemSegment(config.app()), console, nanos,
+                            System::currentTimeMillis);
+                    heap.systemLines(vm.systemSegment());
+                    VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
+                    SystemSegmentStore segment = store.systemSegment(config.app());
+                    cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
+                            start.appFiles().localFiles(), nanos, events, resources);
+                    launcher.setSafepointListener(cp);
+                    cp.api().register(launcher.natives(), vm);
+                    cp.leases().register(launcher.natives(), vm);
+                    if (start.state() != null) {
+                        cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
+                        cp.leases().resumed(start.state());
+                    }
+                    checkpointer = cp;
+                    Checkpointer running = cp;
+                    boolean resuming = start.state() != null;
+                    cp.onFirstSafepoint(() -> {
+                        if (resuming) {
+                            events.resumed(session.baseCheckpointId(), System.nanoTime() - begun, heap.stats().linesFetched());
+                        }
+                        started.complete(running);
+                    });
+                    int exit;
+                    try {
+                        exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
+                    } finally {
+                        cp.leases().releaseAll();
+                        console.out().flush();
+                        console.err().flush();
+                        PagingStats p = heap.stats();
+                        long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
+                        stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
+                                allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
+                                vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
+                                caching != null ? caching.bytesFetched() : p.linesFetched() * lineSize,
+                                caching != null ? caching.linesUnchanged() : 0);
+                    }
+                    if (exit != SUSPENDED) {
+                        ended(cp, vm);
+                    }
+                    lastCheckpointId = cp.lastCheckpointId();
+                    return exit;
                 }
-                lastCheckpointId = cp.lastCheckpointId();
-                return exit;
             }
         } catch (RuntimeException e) {
             started.completeExceptionally(e);
