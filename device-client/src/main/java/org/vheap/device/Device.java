@@ -53,7 +53,7 @@ public final class Device {
     private final DeviceEvents events;
     private final DeviceResources resources;
     private volatile LineCache lineCache;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -199,6 +199,7 @@ public final class Device {
         }
         SystemSegmentStore segment = store.systemSegment(config.app());
         Map<BlobHash, byte[]> classFiles = fetchClassFiles(segment, state);
+        org.vheap.device.vm.loader.ClassRegistry.preparse(parsed, classFiles.values());
         Map<String, ClassSource.Found> pinned = new java.util.HashMap<>();
         for (VmStateImage.ClassImage c : state.classes) {
             if (c.sha256() != null) {
@@ -317,7 +318,7 @@ public final class Device {
                                 allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
                                 vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
                                 caching != null ? caching.bytesFetched() : p.linesFetched() * lineSize,
-                                caching != null ? caching.linesUnchanged() : 0);
+                                caching != null ? caching.linesUnchanged() : 0, cp.linesPreflushed());
                     }
                     if (exit != SUSPENDED) {
                         ended(cp, vm);

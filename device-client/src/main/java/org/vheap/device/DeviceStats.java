@@ -17,8 +17,10 @@ package org.vheap.device;
  * @param bytesFetched    heap line bytes received from the store
  * @param linesUnchanged  lines read that the store said were unchanged from the device's cached copy (sent
  *                        without their bytes; 0 without a line cache)
+ * @param linesPreflushed lines written ahead of checkpoints in the background (pre-flushing)
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
-                          long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged) {
+                          long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
+                          long linesPreflushed) {
 }

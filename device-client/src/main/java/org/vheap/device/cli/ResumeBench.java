@@ -160,14 +160,15 @@ public final class ResumeBench implements Callable<Integer> {
         org.vheap.device.store.LineCache cache = new org.vheap.device.store.LineCache(1L << 30);
         DeviceStats there = cycle(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder());
         Recorder awayRecorder = new Recorder();
-        cycle(store, base.copy().deviceName("bench-y"), null, 3, awayRecorder);
+        DeviceStats away = cycle(store, base.copy().deviceName("bench-y"), null, 3, awayRecorder);
+        long writtenElsewhere = awayRecorder.linesCommitted + away.linesPreflushed() + away.linesFlushed();
         DeviceStats back = cycle(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder());
         long heapBytes = there.bytesFetched();
         out.printf(Locale.ROOT, "%-46s %10s  %s%n", "app returns to a device: bytes moved",
                 String.format(Locale.ROOT, "%.1f%%", 100.0 * back.bytesFetched() / heapBytes),
                 String.format(Locale.ROOT, "%s of the %s heap fetched; %d lines unchanged from the device's copies; meanwhile "
-                        + "%d lines were committed elsewhere (target <= 15%% of the heap)", kib(back.bytesFetched()), kib(heapBytes),
-                        back.linesUnchanged(), awayRecorder.linesCommitted));
+                        + "%d lines were written elsewhere (target <= 15%% of the heap)", kib(back.bytesFetched()), kib(heapBytes),
+                        back.linesUnchanged(), writtenElsewhere));
     }
 
     /** Resumes the app (with a line cache or none), lets it run {@code cycles} of 100 dirtied lines, suspends it. */

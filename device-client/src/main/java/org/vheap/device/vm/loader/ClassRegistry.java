@@ -230,6 +230,20 @@ public final class ClassRegistry {
         return c;
     }
 
+    /**
+     * Parses class files into the code cache ahead of their loading, in parallel (a resume knows every class file
+     * its class table replays). A file that does not parse is left for its load to report.
+     */
+    public static void preparse(ParsedClasses parsed, java.util.Collection<byte[]> classFiles) {
+        classFiles.parallelStream().forEach(bytes -> {
+            try {
+                parsed.get(BlobHash.digest(bytes), () -> parse("(preparsed)", bytes));
+            } catch (RuntimeException bad) {
+                // the load parses it again and reports the error in the app
+            }
+        });
+    }
+
     private static ClassNode parse(String name, byte[] bytes) {
         if (bytes.length < 10 || (bytes[0] & 0xFF) != 0xCA || (bytes[1] & 0xFF) != 0xFE || (bytes[2] & 0xFF) != 0xBA
                 || (bytes[3] & 0xFF) != 0xBE) {
