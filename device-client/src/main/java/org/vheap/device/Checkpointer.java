@@ -18,7 +18,6 @@ import org.vheap.device.vm.SafepointListener;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
 import org.vheap.device.vm.VmStateImage;
-import org.vheap.device.vm.heap.paging.HeapFencedException;
 import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingStats;
@@ -301,8 +300,6 @@ final class Checkpointer implements SafepointListener {
                 }
                 sleep(pause);
                 pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
-            } catch (HeapFencedException e) {
-                throw new DeviceException(e.getMessage(), e);
             }
         }
     }

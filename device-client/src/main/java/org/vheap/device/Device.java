@@ -338,7 +338,11 @@ public final class Device {
             if (e instanceof org.vheap.device.store.StoreException) {
                 throw new DeviceException("the heap store failed: " + e.getMessage(), e);
             }
-            if (e instanceof HeapStoreUnreachableException || e instanceof HeapFencedException) {
+            if (e instanceof HeapFencedException) {
+                throw new DeviceException("this device is fenced (another device holds app " + config.app()
+                        + " now); stopping the app here: " + e.getMessage(), e);
+            }
+            if (e instanceof HeapStoreUnreachableException) {
                 throw new DeviceException(e.getMessage(), e);
             }
             throw e;
