@@ -1,6 +1,8 @@
 package org.vheap.device.store;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,4 +21,34 @@ public interface SystemSegmentStore {
 
     /** The hashes among these that the store lacks. */
     List<BlobHash> missing(Collection<BlobHash> hashes);
+
+    /** Blob bytes in one {@link #putMissing} put, at most (a larger blob goes alone). */
+    long PUT_BATCH_BYTES = 4L << 20;
+
+    /**
+     * Stores those of these blobs the store lacks (one {@link #missing} check, then puts of at most
+     * {@link #PUT_BATCH_BYTES} of data). Returns how many the store lacked.
+     */
+    default int putMissing(Map<BlobHash, byte[]> blobs) {
+        if (blobs.isEmpty()) {
+            return 0;
+        }
+        List<BlobHash> lacking = missing(new ArrayList<>(blobs.keySet()));
+        Map<BlobHash, byte[]> batch = new LinkedHashMap<>();
+        long bytes = 0;
+        for (BlobHash h : lacking) {
+            byte[] b = blobs.get(h);
+            if (!batch.isEmpty() && bytes + b.length > PUT_BATCH_BYTES) {
+                put(batch);
+                batch.clear();
+                bytes = 0;
+            }
+            batch.put(h, b);
+            bytes += b.length;
+        }
+        if (!batch.isEmpty()) {
+            put(batch);
+        }
+        return lacking.size();
+    }
 }

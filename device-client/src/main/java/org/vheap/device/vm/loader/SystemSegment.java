@@ -1,6 +1,5 @@
 package org.vheap.device.vm.loader;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +27,6 @@ import org.vheap.device.vm.heap.paging.SystemLines;
  * <p>Not thread-safe: the VM's interpreter thread uses it (definitions, and misses inside heap accesses).
  */
 public final class SystemSegment implements SystemLines {
-    /** One {@code put} of an upload sends at most this many bytes. */
-    private static final long PUT_BYTES = 4L << 20;
     /** Class files waiting for the store are uploaded as soon as they reach this many bytes. */
     public static final long UPLOAD_BATCH_BYTES = 1L << 20;
 
@@ -111,34 +108,18 @@ public final class SystemSegment implements SystemLines {
     }
 
     /**
-     * Puts the class files defined since the last upload into the store's system segment (those it lacks, in
-     * batches of at most 4 MiB) and drops their host copies. Returns how many were new.
+     * Puts the class files defined since the last upload into the store's system segment (those it lacks, see
+     * {@link SystemSegmentStore#putMissing}) and drops their host copies. Returns how many the store lacked.
      */
     public int upload() {
         if (pending.isEmpty()) {
-            return 0;
+            return 0;   // also: a VM without a store never has any waiting
         }
-        List<BlobHash> missing = store.missing(new ArrayList<>(pending.keySet()));
-        int added = 0;
-        Map<BlobHash, byte[]> batch = new LinkedHashMap<>();
-        long bytes = 0;
-        for (BlobHash h : missing) {
-            byte[] b = pending.get(h);
-            batch.put(h, b);
-            bytes += b.length;
-            if (bytes >= PUT_BYTES) {
-                added += store.put(batch);
-                batch.clear();
-                bytes = 0;
-            }
-        }
-        if (!batch.isEmpty()) {
-            added += store.put(batch);
-        }
-        blobsUploaded += missing.size();
+        int lacked = store.putMissing(pending);
+        blobsUploaded += lacked;
         pending.clear();
         pendingBytes = 0;
-        return added;
+        return lacked;
     }
 
     /** A system line for the heap's miss: the slice of the class file placed there, zero-padded. */
