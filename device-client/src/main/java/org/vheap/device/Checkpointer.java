@@ -1,6 +1,5 @@
 package org.vheap.device;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +204,7 @@ final class Checkpointer implements SafepointListener {
             session.renewLease();
         } catch (StoreException e) {
             if (e.reason() != StoreException.Reason.UNAVAILABLE) {
-                throw fenced(e);
+                throw e; // fenced: the device reports it and stops the app
             }
             events.checkpointFailed("renewing the heap lease: " + e.getMessage());
         }
@@ -291,7 +290,7 @@ final class Checkpointer implements SafepointListener {
                 return Outcome.LATER;
             } catch (StoreException | HeapStoreUnreachableException e) {
                 if (e instanceof StoreException se && se.reason() != StoreException.Reason.UNAVAILABLE) {
-                    throw fenced(se);
+                    throw se; // fenced, or refused: the device reports it and stops the app
                 }
                 events.checkpointFailed(e.getMessage());
                 api.failed(e.getMessage());
@@ -304,14 +303,6 @@ final class Checkpointer implements SafepointListener {
         }
     }
 
-    private static DeviceException fenced(StoreException e) {
-        if (e.reason() == StoreException.Reason.FENCED) {
-            return new DeviceException("this device lost the app's heap to another device (fenced); stopping the app here: "
-                    + e.getMessage(), e);
-        }
-        return new DeviceException("the heap store refused the checkpoint: " + e.getMessage(), e);
-    }
-
     /** One checkpoint, now (at a checkpointable safepoint). */
     long checkpoint(String reason) {
         long started = clock.getAsLong();
@@ -321,20 +312,31 @@ final class Checkpointer implements SafepointListener {
         api.taking(state);
         leases.taking(state);
         storeMissingFiles();
-        List<LineImage> lines = heap.dirtyLineImages();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("device", config.deviceName());
-        metadata.put("reason", reason);
-        metadata.put("threads", Integer.toString(state.threads.size()));
-        long id = session.commit(lines, new long[0], state.encode(), metadata);
-        heap.markCommitted(lines);
-        lastCheckpointId = id;
+        int lines = commitDirtyLines(state.encode(), reason, state.threads.size());
+        long id = lastCheckpointId;
         lastCheckpointAt = clock.getAsLong();
         flushedAtLastCheckpoint = heap.stats().linesFlushed();
         checkpoints++;
         api.checkpointed(id);
-        events.checkpointed(id, lines.size(), lastCheckpointAt - started, reason);
+        events.checkpointed(id, lines, lastCheckpointAt - started, reason);
         return id;
+    }
+
+    /**
+     * Commits every dirty line with this VM state (the checkpoint's metadata names the device, the reason and,
+     * when there is VM state, its threads); the committed lines become clean. Returns how many lines it wrote.
+     */
+    private int commitDirtyLines(byte[] vmState, String reason, int threads) {
+        List<LineImage> lines = heap.dirtyLineImages();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("device", config.deviceName());
+        metadata.put("reason", reason);
+        if (vmState.length > 0) {
+            metadata.put("threads", Integer.toString(threads));
+        }
+        lastCheckpointId = session.commit(lines, new long[0], vmState, metadata);
+        heap.markCommitted(lines);
+        return lines.size();
     }
 
     /**
@@ -343,47 +345,19 @@ final class Checkpointer implements SafepointListener {
      */
     void commitEnd() {
         finishPreflush();
-        List<LineImage> lines = heap.dirtyLineImages();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("device", config.deviceName());
-        metadata.put("reason", "app ended");
-        lastCheckpointId = session.commit(lines, new long[0], new byte[0], metadata);
-        heap.markCommitted(lines);
-        events.checkpointed(lastCheckpointId, lines.size(), 0, "app ended");
+        int lines = commitDirtyLines(new byte[0], "app ended", 0);
+        events.checkpointed(lastCheckpointId, lines, 0, "app ended");
     }
 
     /**
-     * Stores the app's class path files the system segment lacks (each checked with the store once); the class
-     * files the VM ran went there with the heap header the checkpoint wrote.
+     * Stores the app's class path files the system segment lacks, checking each with the store once; the class
+     * files the VM ran went there with the heap header the checkpoint wrote ({@code Vm.writeHeapHeader}).
      */
     private void storeMissingFiles() {
-        vm.systemSegment().upload();
-        Map<BlobHash, byte[]> candidates = new LinkedHashMap<>();
-        for (Map.Entry<BlobHash, byte[]> e : appFiles.entrySet()) {
-            if (!stored.contains(e.getKey())) {
-                candidates.put(e.getKey(), e.getValue());
-            }
-        }
-        if (candidates.isEmpty()) {
-            return;
-        }
-        List<BlobHash> missing = segment.missing(new ArrayList<>(candidates.keySet()));
-        Map<BlobHash, byte[]> batch = new LinkedHashMap<>();
-        long bytes = 0;
-        for (BlobHash h : missing) {
-            byte[] b = candidates.get(h);
-            batch.put(h, b);
-            bytes += b.length;
-            if (bytes > (4 << 20) || batch.size() >= 1000) {
-                segment.put(batch);
-                batch.clear();
-                bytes = 0;
-            }
-        }
-        if (!batch.isEmpty()) {
-            segment.put(batch);
-        }
-        stored.addAll(candidates.keySet());
+        Map<BlobHash, byte[]> unchecked = new LinkedHashMap<>(appFiles);
+        unchecked.keySet().removeAll(stored);
+        segment.putMissing(unchecked);
+        stored.addAll(unchecked.keySet());
     }
 
     private static void sleep(long nanos) {

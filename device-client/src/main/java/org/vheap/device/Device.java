@@ -335,12 +335,14 @@ public final class Device {
             if (e instanceof DeviceException) {
                 throw e;
             }
-            if (e instanceof org.vheap.device.store.StoreException) {
-                throw new DeviceException("the heap store failed: " + e.getMessage(), e);
-            }
-            if (e instanceof HeapFencedException) {
+            boolean fenced = e instanceof HeapFencedException || (e instanceof org.vheap.device.store.StoreException se
+                    && se.reason() == org.vheap.device.store.StoreException.Reason.FENCED);
+            if (fenced) {
                 throw new DeviceException("this device is fenced (another device holds app " + config.app()
                         + " now); stopping the app here: " + e.getMessage(), e);
+            }
+            if (e instanceof org.vheap.device.store.StoreException) {
+                throw new DeviceException("the heap store failed: " + e.getMessage(), e);
             }
             if (e instanceof HeapStoreUnreachableException) {
                 throw new DeviceException(e.getMessage(), e);
