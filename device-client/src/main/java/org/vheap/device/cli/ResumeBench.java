@@ -103,7 +103,7 @@ public final class ResumeBench implements Callable<Integer> {
                 ByteArrayOutputStream first = new ByteArrayOutputStream();
                 Device a = new Device(base.copy().deviceName("bench-a"), store, console(first), new ParsedClasses(), rec);
                 CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(cp, "Resident", List.of(Integer.toString(heapMiB))));
-                await(first, "ready", run);
+                await(first, "ready", 1, run);
                 long cpId = a.suspend(Duration.ofSeconds(60));
                 run.get();
                 out.printf(Locale.ROOT, "checkpointed at %d (%s resident when suspended)%n", cpId, mib(a.stats().heapBytesUsed()));
@@ -158,11 +158,11 @@ public final class ResumeBench implements Callable<Integer> {
      */
     private void returnToDevice(HeapStore store, DeviceConfig base, PrintWriter out) throws Exception {
         org.vheap.device.store.LineCache cache = new org.vheap.device.store.LineCache(1L << 30);
-        DeviceStats there = cycle(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder());
+        DeviceStats there = run(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
         Recorder awayRecorder = new Recorder();
-        DeviceStats away = cycle(store, base.copy().deviceName("bench-y"), null, 3, awayRecorder);
+        DeviceStats away = run(store, base.copy().deviceName("bench-y"), null, 3, awayRecorder).stats();
         long writtenElsewhere = awayRecorder.linesCommitted + away.linesPreflushed() + away.linesFlushed();
-        DeviceStats back = cycle(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder());
+        DeviceStats back = run(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
         long heapBytes = there.bytesFetched();
         out.printf(Locale.ROOT, "%-46s %10s  %s%n", "app returns to a device: bytes moved",
                 String.format(Locale.ROOT, "%.1f%%", 100.0 * back.bytesFetched() / heapBytes),
@@ -171,26 +171,23 @@ public final class ResumeBench implements Callable<Integer> {
                         back.linesUnchanged(), writtenElsewhere));
     }
 
-    /** Resumes the app (with a line cache or none), lets it run {@code cycles} of 100 dirtied lines, suspends it. */
-    private DeviceStats cycle(HeapStore store, DeviceConfig config, org.vheap.device.store.LineCache cache, int cycles,
-                              Recorder recorder) throws Exception {
+    /** What one resumed run did and printed. */
+    private record Ran(DeviceStats stats, String output) {
+    }
+
+    /** Resumes the app on a new device, lets it print {@code cycles} checkpoints of 100 lines, and suspends it. */
+    private Ran run(HeapStore store, DeviceConfig config, org.vheap.device.store.LineCache cache, int cycles,
+                    Recorder recorder) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Device d = new Device(config, store, console(out), new ParsedClasses(), recorder);
         if (cache != null) {
             d.setLineCache(cache);
         }
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> d.resume(0));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (out.toString(StandardCharsets.UTF_8).split("checkpoint-100 ", -1).length <= cycles) {
-            if (run.isDone() || System.nanoTime() > deadline) {
-                run.get();
-                throw new IllegalStateException("the bench app stopped: " + out.toString(StandardCharsets.UTF_8));
-            }
-            Thread.sleep(5);
-        }
+        await(out, "checkpoint-100 ", cycles, run);
         d.suspend(Duration.ofSeconds(60));
         run.get();
-        return d.stats();
+        return new Ran(d.stats(), out.toString(StandardCharsets.UTF_8));
     }
 
     private static String kib(long bytes) {
@@ -200,16 +197,10 @@ public final class ResumeBench implements Callable<Integer> {
     /** Resumes the app on a new device, waits for one app checkpoint of 100 lines, and suspends it again. */
     private Resumed resumeOnce(HeapStore store, DeviceConfig config) throws Exception {
         Recorder rec = new Recorder();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Device d = new Device(config, store, console(out), new ParsedClasses(), rec);
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> d.resume(0));
-        await(out, "checkpoint-100 ", run);
-        long misses = rec.missesAtResume;
-        d.suspend(Duration.ofSeconds(60));
-        run.get();
-        Matcher m = Pattern.compile("checkpoint-100 (\\d+)").matcher(out.toString(StandardCharsets.UTF_8));
+        Ran ran = run(store, config, null, 1, rec);
+        Matcher m = Pattern.compile("checkpoint-100 (\\d+)").matcher(ran.output());
         long cp = m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
-        return new Resumed(rec.resumeNanos, misses, cp);
+        return new Resumed(rec.resumeNanos, rec.missesAtResume, cp);
     }
 
     /** Records the device's resume time. */
@@ -234,15 +225,16 @@ public final class ResumeBench implements Callable<Integer> {
         }
     }
 
-    private static void await(ByteArrayOutputStream out, String text, CompletableFuture<Integer> run) throws Exception {
+    /** Waits until the app printed {@code text} {@code times} times; fails if it ends first or after 5 minutes. */
+    private static void await(ByteArrayOutputStream out, String text, int times, CompletableFuture<Integer> run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
+        while (out.toString(StandardCharsets.UTF_8).split(Pattern.quote(text), -1).length <= times) {
             if (run.isDone()) {
                 run.get();
                 throw new IllegalStateException("the bench app ended early: " + out.toString(StandardCharsets.UTF_8));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the bench app did not print '" + text + "'");
+                throw new IllegalStateException("the bench app did not print '" + text + "' " + times + " times");
             }
             Thread.sleep(5);
         }
