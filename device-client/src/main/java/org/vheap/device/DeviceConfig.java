@@ -1,5 +1,7 @@
 package org.vheap.device;
 
+import org.vheap.device.vm.heap.paging.PagingConfig;
+
 /**
  * How a device runs an app. Setters reject impossible values at once; {@link #validate()} checks the
  * combinations before a run (HikariCP's two layers).
@@ -24,6 +26,7 @@ public final class DeviceConfig {
     private java.time.Duration waitForLease = java.time.Duration.ZERO;
     private boolean eagerResume;
     private int preflushLines = 64;
+    private java.time.Duration storeRetryFor = java.time.Duration.ofSeconds(30);
 
     public String app() {
         return app;
@@ -234,6 +237,22 @@ public final class DeviceConfig {
         return this;
     }
 
+    /**
+     * How long a line read or flush keeps retrying a store that is unavailable (a heap server restarting, its
+     * database away) before the app stops with a device error; checkpoints wait for the store regardless.
+     */
+    public java.time.Duration storeRetryFor() {
+        return storeRetryFor;
+    }
+
+    public DeviceConfig storeRetryFor(java.time.Duration retryFor) {
+        if (retryFor == null || retryFor.isNegative() || retryFor.compareTo(PagingConfig.MAX_RETRY_FOR) > 0) {
+            throw new IllegalArgumentException("store retry time must be 0.." + PagingConfig.MAX_RETRY_FOR + ", got " + retryFor);
+        }
+        this.storeRetryFor = retryFor;
+        return this;
+    }
+
     /** A copy to change (a device's apps each get one with their own name). */
     public DeviceConfig copy() {
         DeviceConfig c = new DeviceConfig();
@@ -253,6 +272,7 @@ public final class DeviceConfig {
         c.waitForLease = waitForLease;
         c.eagerResume = eagerResume;
         c.preflushLines = preflushLines;
+        c.storeRetryFor = storeRetryFor;
         return c;
     }
 

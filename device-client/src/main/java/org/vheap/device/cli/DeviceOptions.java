@@ -67,6 +67,10 @@ final class DeviceOptions {
             description = "Write dirty lines in the background once N are dirty, ahead of checkpoints (0: off). Default: ${DEFAULT-VALUE}.")
     int preflushLines;
 
+    @Option(names = "--store-retry", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long a line read or flush retries an unavailable store (a server restart, its database away) before the app stops; checkpoints wait for the store regardless. Default: ${DEFAULT-VALUE}.")
+    String storeRetry;
+
     @Option(names = "--eager-resume", description = "On resume, bring in every heap line before the app runs (default: lazily, as the app touches them).")
     boolean eagerResume;
 
@@ -89,7 +93,8 @@ final class DeviceOptions {
                 .lease(duration(lease, "--lease"))
                 .waitForLease(duration(waitLease, "--wait-lease"))
                 .eagerResume(eagerResume)
-                .preflushLines(preflushLines);
+                .preflushLines(preflushLines)
+                .storeRetryFor(duration(storeRetry, "--store-retry"));
     }
 
     /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */

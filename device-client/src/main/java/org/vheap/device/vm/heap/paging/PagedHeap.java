@@ -59,6 +59,7 @@ public final class PagedHeap implements HeapMemory {
     private final int threshold;
     private final int retryAttempts;
     private final long retryBackoffNanos;
+    private final long retryForNanos;
     /** The store held no line when the session began (no base checkpoint): untouched lines are empty. */
     private final boolean storeEmptyAtOpen;
     /** Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}. */
@@ -107,6 +108,7 @@ public final class PagedHeap implements HeapMemory {
         this.threshold = config.freeFrameThreshold();
         this.retryAttempts = config.storeRetryAttempts();
         this.retryBackoffNanos = config.storeRetryBackoff().toNanos();
+        this.retryForNanos = config.storeRetryFor().toNanos();
         this.storeEmptyAtOpen = session.baseCheckpointId() == 0;
         if (maxHeapBytes > ObjectLayout.SYSTEM_SEGMENT_BASE) {
             throw new IllegalArgumentException("max heap " + maxHeapBytes + " reaches into the system segment at 0x"
@@ -726,9 +728,13 @@ public final class PagedHeap implements HeapMemory {
         return data;
     }
 
-    /** Runs a store call, retrying {@code UNAVAILABLE} with exponential backoff. */
+    /**
+     * Runs a store call, retrying {@code UNAVAILABLE} with exponential backoff for the configured attempts and,
+     * past them, until the retry time since the first failure is over.
+     */
     private <T> T withRetry(Supplier<String> what, Supplier<T> call) {
         long backoff = retryBackoffNanos;
+        long firstFailure = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
@@ -737,9 +743,14 @@ public final class PagedHeap implements HeapMemory {
                     case FENCED -> throw new HeapFencedException("app '" + app + "' was taken over by another device"
                             + " or its lease ended; could not " + what.get() + ": " + e.getMessage(), e);
                     case UNAVAILABLE -> {
-                        if (attempt >= retryAttempts) {
+                        long now = System.nanoTime();
+                        if (attempt == 1) {
+                            firstFailure = now;
+                        }
+                        if (attempt >= retryAttempts && now - firstFailure >= retryForNanos) {
                             throw new HeapStoreUnreachableException("app '" + app + "': could not " + what.get()
-                                    + " after " + attempt + " attempts, the store is unavailable: " + e.getMessage()
+                                    + " after " + attempt + " attempts in " + Duration.ofNanos(now - firstFailure).toSeconds()
+                                    + " s, the store is unavailable: " + e.getMessage()
                                     + (table.dirtyFrames() > 0 ? " (dirty lines stay in device memory)" : ""), e);
                         }
                     }

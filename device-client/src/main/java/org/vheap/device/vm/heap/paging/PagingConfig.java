@@ -14,7 +14,8 @@ import java.time.Duration;
  *       evicted, and their dirty ones are flushed in one store write</li>
  *   <li>store retry attempts and backoff: a store call that fails with {@code UNAVAILABLE} is tried this
  *       many times in all, sleeping {@code backoff}, then twice that, and so on (capped at
- *       {@link #MAX_BACKOFF}) in between</li>
+ *       {@link #MAX_BACKOFF}) in between; and, with a retry time, for at least that long (a heap server
+ *       restarting, or its database coming back, takes seconds)</li>
  *   <li>max heap bytes: the size of the virtual heap's address space</li>
  * </ul>
  */
@@ -24,12 +25,15 @@ public final class PagingConfig {
     /** A flush batch is one store write; keep it well under the heap server's 16 MiB message limit. */
     public static final long MAX_BATCH_BYTES = 8L << 20;
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The longest a device keeps retrying an unreachable store before it gives up with a device error. */
+    public static final Duration MAX_RETRY_FOR = Duration.ofHours(1);
 
     private long memoryBytes = 4L << 20;
     private int lineSize = 4096;
     private int freeFrameThreshold = 8;
     private int storeRetryAttempts = 4;
     private Duration storeRetryBackoff = Duration.ofMillis(100);
+    private Duration storeRetryFor = Duration.ZERO;
     private long maxHeapBytes = 1L << 30;
 
     public PagingConfig setMemoryBytes(long memoryBytes) {
@@ -69,6 +73,18 @@ public final class PagingConfig {
             throw new IllegalArgumentException("store retry backoff must be 0.." + MAX_BACKOFF + ", got " + storeRetryBackoff);
         }
         this.storeRetryBackoff = storeRetryBackoff;
+        return this;
+    }
+
+    /**
+     * Keep retrying a store call that fails with {@code UNAVAILABLE} until this long has passed since its first
+     * failure, even after the attempts are used up (0: the attempts alone bound it).
+     */
+    public PagingConfig setStoreRetryFor(Duration storeRetryFor) {
+        if (storeRetryFor == null || storeRetryFor.isNegative() || storeRetryFor.compareTo(MAX_RETRY_FOR) > 0) {
+            throw new IllegalArgumentException("store retry time must be 0.." + MAX_RETRY_FOR + ", got " + storeRetryFor);
+        }
+        this.storeRetryFor = storeRetryFor;
         return this;
     }
 
@@ -118,6 +134,7 @@ public final class PagingConfig {
     public int freeFrameThreshold() { return freeFrameThreshold; }
     public int storeRetryAttempts() { return storeRetryAttempts; }
     public Duration storeRetryBackoff() { return storeRetryBackoff; }
+    public Duration storeRetryFor() { return storeRetryFor; }
     public long maxHeapBytes() { return maxHeapBytes; }
 
     /** Frames of device memory. */

@@ -240,6 +240,33 @@ class PagedHeapTest {
     }
 
     @Test
+    void aRetryTimeOutlastsAStoreThatComesBackAfterTheAttemptsAreUsedUp() throws Exception {
+        String app = TestStores.app("restart");
+        try (HeapSession s = open(store, app)) {
+            s.commit(List.of(new LineImage(5, TestStores.line(LINE, 5))), new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession real = open(store, app)) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setStoreRetryFor(Duration.ofSeconds(20)));
+            s.down(true);
+            Thread back = new Thread(() -> {
+                try {
+                    Thread.sleep(300);   // far past 4 attempts 1 ms apart
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                s.down(false);
+            });
+            back.start();
+            assertThat(heap.getByte(addr(5) + 1)).isEqualTo((byte) 5);
+            back.join();
+            assertThat(s.refused.get()).isGreaterThan(4);
+            assertThat(heap.stats().storeRetries()).isEqualTo(s.refused.get());
+        }
+        assertThatThrownBy(() -> new PagingConfig().setStoreRetryFor(Duration.ofHours(2))).hasMessageContaining("retry time");
+    }
+
+    @Test
     void aMissOnADownStoreNamesTheLineAndLeaksNoFrame() {
         String app = TestStores.app("down-read");
         try (HeapSession s = open(store, app)) {
