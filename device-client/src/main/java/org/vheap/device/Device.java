@@ -93,7 +93,19 @@ public final class Device {
      */
     public int run(List<Path> classpath, String mainClass, List<String> args) {
         ClassPathImage appFiles = ClassPathImage.capture(classpath);
-        return execute(true, 0, session -> new Start(appFiles, name -> null, null, mainClass, args));
+        return execute(true, false, 0, session -> new Start(appFiles, name -> null, null, mainClass, args));
+    }
+
+    /**
+     * Runs the app as {@link #run} does when it has no heap yet, else resumes it from its newest checkpoint as
+     * {@link #resume} does: what a device that comes back (a restarted container) does with its app.
+     *
+     * @throws DeviceException as {@link #run} and {@link #resume} do (an app that has ended cannot go on)
+     */
+    public int runOrResume(List<Path> classpath, String mainClass, List<String> args) {
+        ClassPathImage appFiles = ClassPathImage.capture(classpath);
+        return execute(true, true, 0, session -> session.baseCheckpointId() == 0
+                ? new Start(appFiles, name -> null, null, mainClass, args) : resumeStart(session));
     }
 
     /**
@@ -104,7 +116,7 @@ public final class Device {
      * @throws DeviceException when there is nothing to resume or the checkpoint cannot be resumed here
      */
     public int resume(long checkpointId) {
-        return execute(false, checkpointId, this::resumeStart);
+        return execute(false, true, checkpointId, this::resumeStart);
     }
 
     /**
@@ -249,16 +261,16 @@ public final class Device {
         return files;
     }
 
-    private int execute(boolean fresh, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
+    private int execute(boolean create, boolean existing, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
         Checkpointer cp = null;
         long begun = System.nanoTime();
-        try (HeapSession opened = open(new OpenRequest(config.app(), config.deviceName(), fresh,
+        try (HeapSession opened = open(new OpenRequest(config.app(), config.deviceName(), create,
                 config.lineSize(), config.lease(), checkpointId))) {
             CachingSession caching = lineCache == null ? null : new CachingSession(opened, lineCache);
             HeapSession session = new OrderedWrites(caching == null ? opened : caching, config.app());
             // closed first: its queued background writes finish before the lease is released
             try (session) {
-                if (fresh && session.baseCheckpointId() != 0) {
+                if (!existing && session.baseCheckpointId() != 0) {
                     throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                             + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
                 }

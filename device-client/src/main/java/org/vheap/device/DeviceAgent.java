@@ -71,6 +71,11 @@ public final class DeviceAgent implements AutoCloseable {
         start(app, device -> device.run(classpath, mainClass, args));
     }
 
+    /** Starts {@code app} fresh, or resumes it from its newest checkpoint when it has a heap already. */
+    public void runOrResume(String app, List<Path> classpath, String mainClass, List<String> args) {
+        start(app, device -> device.runOrResume(classpath, mainClass, args));
+    }
+
     /**
      * Resumes {@code app} from {@code checkpointId} (0: newest) on its own thread, and returns once it runs.
      *

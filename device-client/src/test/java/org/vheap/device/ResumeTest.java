@@ -1,6 +1,7 @@
 package org.vheap.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -108,6 +109,35 @@ class ResumeTest {
             String joined = first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8);
             assertThat(joined).isEqualTo(whole.toString(StandardCharsets.UTF_8));
             assertThat(second.toString(StandardCharsets.UTF_8)).startsWith("tick ").contains("done v39");
+        }
+    }
+
+    @Test
+    void runOrResumeRunsAnAppWithNoHeapAndResumesOneThatHasOne() throws Exception {
+        Path classes = compile("Ticker", TICKER);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            ByteArrayOutputStream whole = new ByteArrayOutputStream();
+            new Device(new DeviceConfig().app(TestStores.app("ticker-whole")), store, console(whole))
+                    .run(List.of(classes), "Ticker", List.of("30"));
+
+            String app = TestStores.app("ticker-again");
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a"), store, console(first));
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.runOrResume(List.of(classes), "Ticker", List.of("30")));
+            awaitOutput(first, "tick 10 ");
+            a.suspend(Duration.ofSeconds(30));
+            assertThat(run.get()).isEqualTo(Device.SUSPENDED);
+
+            // the same device comes back (a restarted container): the same call goes on, it does not start over
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            Device again = new Device(new DeviceConfig().app(app).deviceName("a"), store, console(second));
+            assertThat(again.runOrResume(List.of(classes), "Ticker", List.of("30"))).isZero();
+            assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(whole.toString(StandardCharsets.UTF_8));
+            // an app that ended cannot go on
+            assertThatThrownBy(() -> new Device(new DeviceConfig().app(app).deviceName("a"), store, console(new ByteArrayOutputStream()))
+                    .runOrResume(List.of(classes), "Ticker", List.of("30"))).isInstanceOf(DeviceException.class)
+                    .hasMessageContaining("nothing to resume");
         }
     }
 

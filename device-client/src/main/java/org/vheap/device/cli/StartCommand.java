@@ -28,7 +28,8 @@ import picocli.CommandLine.Mixin;
  * {@code run APP CLASSPATH MAINCLASS [ARGS]}, {@code resume APP [CHECKPOINT]}, {@code suspend APP},
  * {@code checkpoint APP}, {@code stop APP}, {@code apps}, {@code quit}. The apps' output is the device's output;
  * the device's own messages go to stderr, prefixed {@code vheap:}. End of input keeps the device running
- * until it is killed; {@code quit} (or Ctrl-C) suspends every app with a checkpoint, then stops.
+ * until it is killed; {@code quit} (or Ctrl-C, or SIGTERM from {@code docker stop}) suspends every app with a
+ * checkpoint, then stops. {@code --run} starts apps without a prompt (run, or resumed when they have a heap).
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = "Start a device that registers with the heap server, runs several apps, obeys the server's "
@@ -41,6 +42,11 @@ final class StartCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--line-cache", defaultValue = "64m",
             description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns. Default: ${DEFAULT-VALUE}.")
     String lineCache;
+
+    @picocli.CommandLine.Option(names = "--run", paramLabel = "'APP CLASSPATH MAINCLASS [ARGS]'",
+            description = "An app to start once attached (repeatable): run fresh, or resumed from its newest checkpoint "
+                    + "when it has a heap already, so a device that restarts (a container) goes on with its apps.")
+    List<String> runAtStart = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -85,6 +91,13 @@ final class StartCommand implements Callable<Integer> {
                 } else {
                     log.println("vheap: device " + config.deviceName() + " attached to " + options.server);
                 }
+                for (String app : runAtStart) {
+                    try {
+                        startApp(agent, control[0], log, words(app), true);
+                    } catch (DeviceException | IllegalArgumentException e) {
+                        log.println("vheap: --run '" + app + "': " + e.getMessage());
+                    }
+                }
                 prompt(agent, control[0], log);
                 Runtime.getRuntime().removeShutdownHook(onSignal);
                 suspendAll(agent, log);
@@ -98,23 +111,14 @@ final class StartCommand implements Callable<Integer> {
     private void prompt(DeviceAgent agent, DeviceControlClient control, PrintStream log) throws IOException, InterruptedException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
-            List<String> words = new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
+            List<String> words = words(line);
             if (words.isEmpty() || words.get(0).isEmpty() || words.get(0).startsWith("#")) {
                 continue;
             }
             String verb = words.remove(0);
             try {
                 switch (verb) {
-                    case "run" -> {
-                        need(words, 3, "run APP CLASSPATH MAINCLASS [ARGS]");
-                        List<Path> cp = new ArrayList<>();
-                        for (String e : words.get(1).split(":")) {
-                            cp.add(Path.of(e));
-                        }
-                        agent.run(words.get(0), cp, words.get(2), words.subList(3, words.size()));
-                        control.appStateChanged(words.get(0), "running");
-                        log.println("vheap: device " + agent.deviceName() + ": app " + words.get(0) + " started");
-                    }
+                    case "run" -> startApp(agent, control, log, words, false);
                     case "resume" -> {
                         need(words, 1, "resume APP [CHECKPOINT]");
                         agent.resume(words.get(0), words.size() > 1 ? Long.parseLong(words.get(1)) : 0);
@@ -145,6 +149,28 @@ final class StartCommand implements Callable<Integer> {
         }
         // end of input (e.g. started in the background): keep serving the server until killed
         Thread.currentThread().join();
+    }
+
+    private static List<String> words(String line) {
+        return new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
+    }
+
+    /** {@code APP CLASSPATH MAINCLASS [ARGS]}: runs the app, or with {@code orResume} resumes it if it has a heap. */
+    private static void startApp(DeviceAgent agent, DeviceControlClient control, PrintStream log, List<String> words,
+            boolean orResume) {
+        need(words, 3, "run APP CLASSPATH MAINCLASS [ARGS]");
+        List<Path> cp = new ArrayList<>();
+        for (String e : words.get(1).split(":")) {
+            cp.add(Path.of(e));
+        }
+        List<String> args = words.subList(3, words.size());
+        if (orResume) {
+            agent.runOrResume(words.get(0), cp, words.get(2), args);
+        } else {
+            agent.run(words.get(0), cp, words.get(2), args);
+        }
+        control.appStateChanged(words.get(0), "running");
+        log.println("vheap: device " + agent.deviceName() + ": app " + words.get(0) + " started");
     }
 
     private static void need(List<String> words, int n, String usage) {
