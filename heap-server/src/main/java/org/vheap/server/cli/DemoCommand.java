@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
  * database (in this process); two emulated devices as separate processes ({@code ./vheap device start});
  * the counter sample started on device-a, migrated mid-run to device-b through the control plane, and
  * finishing there with no number lost or repeated; the checkpoints it left in the store; a clean stop.
- * Any failure is one line ({@code vheap demo: ...}, exit 1), with the devices killed.
+ * Any failure is one line ({@code vheap demo: ...}, exit 1), with the devices killed. With {@code --server} the
+ * tour runs against a heap server (or gateway) that is already up, such as the compose stack's.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a heap server on the embedded database and two emulated devices, run the counter sample on "
@@ -60,6 +61,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "vheap-data", paramLabel = "DIR",
             description = "data directory of the embedded database (default: ${DEFAULT-VALUE})")
     Path data;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "run the tour against this heap server or gateway (e.g. the compose stack's) instead of "
+                    + "starting one on the embedded database")
+    String server;
 
     private final PrintStream out = System.out;
     private int steps;
@@ -91,90 +97,19 @@ final class DemoCommand implements Callable<Integer> {
         }, "vheap-demo-kill-devices");
         Runtime.getRuntime().addShutdownHook(killDevices);
         try {
-            step("starting a heap server on the embedded PostgreSQL under " + data.toAbsolutePath());
-            try (HeapServerInstance server = HeapServerInstance.start(
-                    new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data), Clock.systemUTC())) {
-                String address = "127.0.0.1:" + server.port();
-                out.println("   listening on " + address);
-                ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-                try {
-                    try {
-                        StoreTarget.stub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(APP).setForce(true).build());
-                        out.println("   removed the '" + APP + "' app left by an earlier demo run");
-                    } catch (StatusRuntimeException e) {
-                        if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
-                            throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + VheapCli.oneLine(e));
-                        }
-                        // a fresh data directory has no demo app: nothing to clean
-                    }
-
-                    Path source = root.resolve("samples").resolve("Counter.java");
-                    step("compiling the counter sample " + source + " (it prints 1.." + COUNT + ", one number every "
-                            + SLEEP_MILLIS + " ms)");
-                    classes = Files.createTempDirectory("vheap-demo-classes");
-                    compile(javac, source, classes);
-                    out.println("   compiled into " + classes);
-
-                    step("starting two emulated devices, each its own process: ./vheap device start --server " + address
-                            + " --device NAME --memory 256k --lease 5s");
-                    out.println("   (if the device-client module is not built yet, the first start builds it: a minute or so)");
-                    DeviceProcess a = DeviceProcess.start(root, "device-a", address, devices, out);
-                    DeviceProcess b = DeviceProcess.start(root, "device-b", address, devices, out);
-                    long attachDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ATTACH_SECONDS);
-                    for (DeviceProcess d : List.of(a, b)) {
-                        d.awaitErr(l -> l.contains("device " + d.name + " attached to"), attachDeadline,
-                                ATTACH_SECONDS, "attached to the server");
-                    }
-                    out.println("   both devices attached to the server");
-
-                    step("running the counter on device-a: run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
-                    a.send("run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
-                    a.awaitOutLines(MIGRATE_AFTER, RUN_SECONDS);
-
-                    step("migrating it to device-b through the control plane (DeviceControl.MigrateApp): device-a "
-                            + "suspends it at a safepoint with a checkpoint, device-b resumes from the store");
-                    MigrateAppResponse moved;
-                    try {
-                        moved = DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(RUN_SECONDS, TimeUnit.SECONDS)
-                                .migrateApp(MigrateAppRequest.newBuilder().setApp(APP).setToDevice(b.name).build());
-                    } catch (StatusRuntimeException e) {
-                        throw new DemoFailure("the migration to " + b.name + " failed: " + VheapCli.oneLine(e));
-                    }
-                    if (moved.getFromDevice().isEmpty()) {
-                        throw new DemoFailure("the counter was no longer running on device-a when the migration came");
-                    }
-                    out.printf("   migrated '%s' from %s to %s through checkpoint %d (suspend %d ms, resume %d ms)%n", APP,
-                            moved.getFromDevice(), moved.getToDevice(), moved.getCheckpointId(), moved.getSuspendMillis(),
-                            moved.getResumeMillis());
-
-                    step("device-b continues from the next number up to " + COUNT);
-                    b.awaitOut(l -> l.equals(Integer.toString(COUNT)), RUN_SECONDS, "the number " + COUNT);
-                    String ended = b.awaitErr(l -> l.contains("app " + APP + " exit") || l.contains("app " + APP + " failed"),
-                            System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS), RUN_SECONDS, "the end of the counter");
-                    if (!ended.contains("app " + APP + " exit 0")) {
-                        throw new DemoFailure("the counter did not end well on device-b: " + ended);
-                    }
-                    checkTheCount(a, b);
-
-                    step("the checkpoints of '" + APP + "' in the store (newest first)");
-                    ListCheckpointsResponse cps = StoreTarget.stub(ch)
-                            .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(APP).build());
-                    StringWriter table = new StringWriter();
-                    CheckpointsCommand.table(cps.getCheckpointsList()).print(new PrintWriter(table));
-                    table.toString().lines().forEach(l -> out.println("   " + l));
-
-                    step("stopping the devices (quit) and the server");
-                    for (DeviceProcess d : List.of(a, b)) {
-                        d.send("quit");
-                        d.closeInput();
-                    }
-                    for (DeviceProcess d : List.of(a, b)) {
-                        d.awaitExit(STOP_SECONDS);
-                    }
-                    out.println("   both devices stopped");
-                } finally {
-                    killAll(devices); // before the server goes: no device left retrying to reach it
-                    StoreTarget.shutdown(ch);
+            if (server != null) {
+                if (!server.matches("[^:]+:\\d{1,5}")) {
+                    throw new DemoFailure("--server must be HOST:PORT, got '" + server + "'");
+                }
+                step("using the heap server (or gateway) at " + server + "; no embedded server is started");
+                tour(server, root, javac, devices);
+            } else {
+                step("starting a heap server on the embedded PostgreSQL under " + data.toAbsolutePath());
+                try (HeapServerInstance instance = HeapServerInstance.start(
+                        new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data), Clock.systemUTC())) {
+                    String address = "127.0.0.1:" + instance.port();
+                    out.println("   listening on " + address);
+                    tour(address, root, javac, devices);
                 }
             }
         } finally {
@@ -188,9 +123,98 @@ final class DemoCommand implements Callable<Integer> {
                 deleteTree(classes);
             }
         }
-        out.println("demo finished: the heap server's data lives on in " + data.toAbsolutePath()
-                + " (serve it with ./vheap server --data " + data + ")");
+        if (server != null) {
+            out.println("demo finished: the app '" + APP + "' and its checkpoints stay in the heap server at " + server);
+        } else {
+            out.println("demo finished: the heap server's data lives on in " + data.toAbsolutePath()
+                    + " (serve it with ./vheap server --data " + data + ")");
+        }
         return 0;
+    }
+
+    /** The tour proper, against the heap server (or gateway) at {@code address}. */
+    private void tour(String address, Path root, JavaCompiler javac, List<DeviceProcess> devices)
+            throws IOException, InterruptedException {
+        ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        try {
+            try {
+                StoreTarget.stub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(APP).setForce(true).build());
+                out.println("   removed the '" + APP + "' app left by an earlier demo run");
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+                    throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + VheapCli.oneLine(e));
+                }
+                // a fresh data directory has no demo app: nothing to clean
+            }
+
+            Path source = root.resolve("samples").resolve("Counter.java");
+            step("compiling the counter sample " + source + " (it prints 1.." + COUNT + ", one number every "
+                    + SLEEP_MILLIS + " ms)");
+            classes = Files.createTempDirectory("vheap-demo-classes");
+            compile(javac, source, classes);
+            out.println("   compiled into " + classes);
+
+            step("starting two emulated devices, each its own process: ./vheap device start --server " + address
+                    + " --device NAME --memory 256k --lease 5s");
+            out.println("   (if the device-client module is not built yet, the first start builds it: a minute or so)");
+            DeviceProcess a = DeviceProcess.start(root, "device-a", address, devices, out);
+            DeviceProcess b = DeviceProcess.start(root, "device-b", address, devices, out);
+            long attachDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ATTACH_SECONDS);
+            for (DeviceProcess d : List.of(a, b)) {
+                d.awaitErr(l -> l.contains("device " + d.name + " attached to"), attachDeadline,
+                        ATTACH_SECONDS, "attached to the server");
+            }
+            out.println("   both devices attached to the server");
+
+            step("running the counter on device-a: run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
+            a.send("run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
+            a.awaitOutLines(MIGRATE_AFTER, RUN_SECONDS);
+
+            step("migrating it to device-b through the control plane (DeviceControl.MigrateApp): device-a "
+                    + "suspends it at a safepoint with a checkpoint, device-b resumes from the store");
+            MigrateAppResponse moved;
+            try {
+                moved = DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(RUN_SECONDS, TimeUnit.SECONDS)
+                        .migrateApp(MigrateAppRequest.newBuilder().setApp(APP).setToDevice(b.name).build());
+            } catch (StatusRuntimeException e) {
+                throw new DemoFailure("the migration to " + b.name + " failed: " + VheapCli.oneLine(e));
+            }
+            if (moved.getFromDevice().isEmpty()) {
+                throw new DemoFailure("the counter was no longer running on device-a when the migration came");
+            }
+            out.printf("   migrated '%s' from %s to %s through checkpoint %d (suspend %d ms, resume %d ms)%n", APP,
+                    moved.getFromDevice(), moved.getToDevice(), moved.getCheckpointId(), moved.getSuspendMillis(),
+                    moved.getResumeMillis());
+
+            step("device-b continues from the next number up to " + COUNT);
+            b.awaitOut(l -> l.equals(Integer.toString(COUNT)), RUN_SECONDS, "the number " + COUNT);
+            String ended = b.awaitErr(l -> l.contains("app " + APP + " exit") || l.contains("app " + APP + " failed"),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS), RUN_SECONDS, "the end of the counter");
+            if (!ended.contains("app " + APP + " exit 0")) {
+                throw new DemoFailure("the counter did not end well on device-b: " + ended);
+            }
+            checkTheCount(a, b);
+
+            step("the checkpoints of '" + APP + "' in the store (newest first)");
+            ListCheckpointsResponse cps = StoreTarget.stub(ch)
+                    .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(APP).build());
+            StringWriter table = new StringWriter();
+            CheckpointsCommand.table(cps.getCheckpointsList()).print(new PrintWriter(table));
+            table.toString().lines().forEach(l -> out.println("   " + l));
+
+            step(server == null ? "stopping the devices (quit) and the server" : "stopping the devices (quit)");
+            for (DeviceProcess d : List.of(a, b)) {
+                d.send("quit");
+                d.closeInput();
+            }
+            for (DeviceProcess d : List.of(a, b)) {
+                d.awaitExit(STOP_SECONDS);
+            }
+            out.println("   both devices stopped");
+        } finally {
+            killAll(devices); // before the server goes: no device left retrying to reach it
+            StoreTarget.shutdown(ch);
+        }
     }
 
     /** Ends the devices still running (a failure, Ctrl-C), and lets their last lines be printed. */
