@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "A virtual heap for a Java virtual machine: heap server, store tools, device control, benchmarks.",
         subcommands = {ServerCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
                 DeleteCheckpointCommand.class, DeleteAppCommand.class, DevicesCommand.class, SuspendCommand.class,
-                ResumeCommand.class, MigrateCommand.class, BenchCommand.class, DemoCommand.class,
+                ResumeCommand.class, MigrateCommand.class, HealthCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VheapCli {
 

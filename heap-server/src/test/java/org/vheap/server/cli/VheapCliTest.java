@@ -89,6 +89,22 @@ class VheapCliTest {
     }
 
     @Test
+    void healthSaysServingWithExitZeroAndFailsForNoServer() {
+        Run ok = run("health", "--server", address);
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out().strip()).isEqualTo(address + ": SERVING");
+        Run store = run("health", "--server", address, "--service", "vheap.v1.HeapStore");
+        assertThat(store.exit()).isZero();
+        assertThat(store.out()).contains("vheap.v1.HeapStore: SERVING");
+        Run unknown = run("health", "--server", address, "--service", "no.such.Service");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("NOT_FOUND");
+        Run none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("cannot reach the heap server");
+    }
+
+    @Test
     void failuresAreOneLineWithAnExitCode() {
         Run ghost = run("checkpoints", "--app", "ghost-app", "--server", address);
         assertThat(ghost.exit()).isEqualTo(1);
