@@ -35,16 +35,22 @@ docker info >/dev/null 2>&1 || fail "no Docker engine answers (start one, or run
 # Debian's docker.io has no buildx plugin; the Dockerfiles only COPY, so the classic builder is enough.
 docker buildx version >/dev/null 2>&1 || export DOCKER_BUILDKIT=0
 
+# module_jar MODULE -> the module's packaged jar (nothing when there is none)
+module_jar() {
+  ls "$root/$1"/target/vheap-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true
+}
+
 step="packaging heap-server and device-client"
 cache="$root/deploy/.cache"
 mkdir -p "$cache"
 t0=$SECONDS
-# like ./vheap: package only when a module's classpath.txt is missing or older than a source of the build
+# package only when a module's jar is missing or older than a source of the build (not classpath.txt, as ./vheap
+# does: a `mvn test` rewrites that without packaging)
 stale() {
   local m stamp
   for m in heap-server device-client; do
-    stamp="$root/$m/target/classpath.txt"
-    [ -f "$stamp" ] || return 0
+    stamp="$(module_jar "$m")"
+    [ -n "$stamp" ] || return 0
     [ -z "$(find "$root/pom.xml" "$root/proto" "$root/vheap-api" "$root/$m" -type f -newer "$stamp" \
             -not -path '*/target/*' -print -quit 2>/dev/null)" ] || return 0
   done
@@ -56,7 +62,6 @@ elif ! (cd "$root" && ./mvnw -q "${offline[@]}" -B -pl heap-server,device-client
       >"$cache/package.log" 2>&1; then
   fail "maven package failed; last lines of $cache/package.log: $(tail -n 5 "$cache/package.log" | tr '\n' ' ')"
 else
-  touch "$root/heap-server/target/classpath.txt" "$root/device-client/target/classpath.txt"
   log "packaged in $((SECONDS - t0))s"
 fi
 
@@ -73,8 +78,8 @@ stage() {
       *) fail "classpath entry is not a jar: $entry" ;;
     esac
   done
-  jar="$(ls "$root/$module"/target/vheap-*.jar | grep -v -e '-sources' -e '-tests' | head -n 1)"
-  [ -f "$jar" ] || fail "no jar in $module/target"
+  jar="$(module_jar "$module")"
+  [ -n "$jar" ] || fail "no jar in $module/target"
   cp "$jar" "$ctx/app/"
 }
 

@@ -101,6 +101,8 @@ rootfs_tar() {
 }
 
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
+# current IMAGE REV: the image exists and was imported from this revision (its VHEAP_IMAGE_REV variable)
+current() { docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$1" 2>/dev/null | grep -qx "VHEAP_IMAGE_REV=$2"; }
 
 # --- vheap/jre:17 ----------------------------------------------------------------------------------------------
 image=vheap/jre:17
@@ -121,7 +123,9 @@ fi
 
 # --- vheap/postgres:15 -----------------------------------------------------------------------------------------
 image=vheap/postgres:15
-if $rebuild || ! exists "$image"; then
+# the entrypoint is part of the image: a changed entrypoint re-imports it
+rev="$(sha256sum "$here/postgres/docker-entrypoint.sh" | cut -c1-16)"
+if $rebuild || ! current "$image" "$rev"; then
   # without the cluster that the package's postinst creates: the entrypoint makes one in $PGDATA
   tar="$(rootfs_tar postgres "postgresql-15" "var/lib/postgresql/15 etc/postgresql/15")"
   step="importing $image"
@@ -136,6 +140,7 @@ if $rebuild || ! exists "$image"; then
     -c 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c 'ENV LANG=C.UTF-8' \
     -c 'ENV PGDATA=/var/lib/postgresql/data' \
+    -c "ENV VHEAP_IMAGE_REV=$rev" \
     -c 'EXPOSE 5432' \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
     -c 'CMD ["postgres"]' \
@@ -143,7 +148,7 @@ if $rebuild || ! exists "$image"; then
   rm -rf "$work"
   log "$image imported in $((SECONDS - t0))s"
 else
-  log "$image exists; skipped (--rebuild to rebuild)"
+  log "$image is current; skipped (--rebuild to rebuild)"
 fi
 
 step="listing the images"

@@ -53,7 +53,17 @@ if [ "$1" = 'postgres' ]; then
     pg_ctl -D "$PGDATA" -m fast -w stop
     echo "PostgreSQL init process complete; ready for start up."
   fi
-  exec postgres -p "$PGPORT" "$@"
+  # The official image stops PostgreSQL with SIGINT (its STOPSIGNAL): a fast shutdown that disconnects clients,
+  # so `docker stop` stops it at once. docker import cannot set STOPSIGNAL, and SIGTERM would be a smart shutdown
+  # that waits for every client to leave (a heap server's pool never does): SIGTERM becomes SIGINT here.
+  postgres -p "$PGPORT" "$@" &
+  pid=$!
+  trap 'kill -INT "$pid" 2>/dev/null' TERM INT
+  while :; do
+    if wait "$pid"; then status=0; else status=$?; fi
+    kill -0 "$pid" 2>/dev/null || break   # still running: a signal interrupted the wait
+  done
+  exit "$status"
 fi
 
 exec "$@"

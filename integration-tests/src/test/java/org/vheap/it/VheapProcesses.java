@@ -100,10 +100,21 @@ final class VheapProcesses implements AutoCloseable {
         return new Started(p, out, err);
     }
 
+    /** A heap server process and the address it listens on. */
+    record Server(Started started, String address) {
+    }
+
     /** Starts a heap server on a free loopback port; returns "127.0.0.1:PORT" once it listens. */
     String startServer(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("server", "--host", "127.0.0.1", "--port", "0", "--data",
-                work.resolve("data").toString()));
+        return server(0, extra).address();
+    }
+
+    /** Starts a heap server on loopback port {@code port} (0: a free one) and waits until it listens. */
+    Server server(int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("server", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        if (!List.of(extra).contains("--db-url")) {
+            args.addAll(List.of("--data", work.resolve("data").toString()));
+        }
         args.addAll(List.of(extra));
         Started server = start(args.toArray(new String[0]));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -111,12 +122,52 @@ final class VheapProcesses implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Matcher m = listening.matcher(server.output() + server.errors());
             if (m.find()) {
-                return "127.0.0.1:" + m.group(1);
+                return new Server(server, "127.0.0.1:" + m.group(1));
             }
             assertThat(server.process().isAlive()).as(server.output() + server.errors()).isTrue();
             Thread.sleep(100);
         }
         throw new AssertionError("the server did not start: " + server.output() + server.errors());
+    }
+
+    /** A free TCP port on loopback (for a server that must keep its port across restarts). */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until the heap server (or gateway) at {@code address} answers its gRPC health check with SERVING. */
+    static void awaitServing(String address, Duration timeout) throws InterruptedException {
+        io.grpc.ManagedChannel ch = io.grpc.ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                String last;
+                try {
+                    io.grpc.health.v1.HealthCheckResponse.ServingStatus status = io.grpc.health.v1.HealthGrpc.newBlockingStub(ch)
+                            .withDeadlineAfter(2, TimeUnit.SECONDS)
+                            .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus();
+                    if (status == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING) {
+                        return;
+                    }
+                    last = status.toString();
+                } catch (io.grpc.StatusRuntimeException e) {
+                    last = e.getStatus().toString();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(address + " did not serve within " + timeout + ": " + last);
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The numbers of Tally's "count N" lines, in the order printed. */
+    static List<Long> counts(String output) {
+        return output.lines().filter(l -> l.startsWith("count ")).map(l -> Long.parseLong(l.substring(6).trim())).toList();
     }
 
     /** Compiles one source file (the app API on the class path) into its own directory. */
