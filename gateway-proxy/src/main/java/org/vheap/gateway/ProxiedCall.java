@@ -48,8 +48,11 @@ final class ProxiedCall {
     Status toDevice(Status status) {
         if (status.getCode() == Status.Code.UNAVAILABLE && !answer.trailersReceived()) {
             String d = status.getDescription();
-            return Status.UNAVAILABLE.withDescription("backend " + backend.address() + " unavailable: "
-                    + (d == null ? "no connection" : d)).withCause(status.getCause());
+            Throwable cause = status.getCause();
+            String why = (d == null ? "no connection" : d)
+                    + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
+            return Status.UNAVAILABLE.withDescription("backend " + backend.address() + " unavailable: " + why)
+                    .withCause(cause);
         }
         return status;
     }
