@@ -6,7 +6,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * A command listed in this CLI's help but run by the {@code ./vheap} launcher in another module (the device
- * module's commands). Reached only when this CLI is run without the launcher: it says how to run it.
+ * and gateway modules' commands). Reached only when this CLI is run without the launcher: it says how to run it.
  */
 abstract class LauncherRoutedCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", hidden = true)

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
  * with exit code 2 for bad usage and 1 for a failed operation.
  */
 @Command(name = "vheap", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
-        description = "A virtual heap for a Java virtual machine: heap server, store tools, device control, benchmarks.",
-        subcommands = {ServerCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
+        description = "A virtual heap for a Java virtual machine: heap server, gateway, store tools, device control, benchmarks.",
+        subcommands = {ServerCommand.class, GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
                 DeleteCheckpointCommand.class, DeleteAppCommand.class, DevicesCommand.class, SuspendCommand.class,
                 ResumeCommand.class, MigrateCommand.class, HealthCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})

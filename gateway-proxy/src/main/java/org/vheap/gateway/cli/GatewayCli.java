@@ -1,0 +1,102 @@
+package org.vheap.gateway.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vheap.gateway.GatewayConfig;
+import org.vheap.gateway.GatewayServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vheap gateway}: runs a gateway proxy in front of heap servers; the {@code ./vheap} launcher sends
+ * {@code gateway} here. Bad usage prints one line saying what to fix and exits with 2; a gateway that
+ * cannot start exits with 1. Stops in order on SIGTERM or Ctrl-C.
+ */
+@Command(name = "vheap gateway", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
+        description = {"Run a gateway: a gRPC proxy that devices and the vheap tools use like a heap server; "
+                + "it forwards every call, undecoded, to a heap server given with --backend.",
+                "Each call goes to the first backend that is not down, in the given order.",
+                "Stops gracefully on SIGTERM or Ctrl-C: stops taking calls, drains them, closes the backend connections."})
+public final class GatewayCli implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(GatewayCli.class);
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7800", description = "gRPC port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--backend", required = true, paramLabel = "HOST:PORT",
+            description = "a heap server to forward to; repeat for several, in routing order")
+    List<String> backends;
+
+    @Option(names = "--max-message", defaultValue = "16777216", paramLabel = "BYTES",
+            description = "largest gRPC message forwarded (default: ${DEFAULT-VALUE}, as the heap server's)")
+    int maxMessage;
+
+    @Option(names = "--drain", defaultValue = "10", paramLabel = "SECONDS",
+            description = "how long a stopping gateway lets calls finish (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new GatewayCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            String m = e.getMessage();
+            err.println("vheap gateway: " + (m == null ? e.toString() : m));
+            err.flush();
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("vheap gateway: " + e.getMessage() + " (see: ./vheap gateway --help)");
+            err.flush();
+            return 2;
+        });
+        return cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (drainSeconds < 0) {
+            throw new IllegalArgumentException("--drain must be 0 or more seconds, got " + drainSeconds);
+        }
+        GatewayConfig config = new GatewayConfig().setHost(host).setPort(port).setBackends(backends)
+                .setMaxMessageBytes(maxMessage).setDrain(Duration.ofSeconds(drainSeconds)).validate();
+        GatewayServer gateway;
+        try {
+            gateway = new GatewayServer(GatewayServer.nettyBuilder(config), config).start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        String address = host + ":" + gateway.port();
+        String targets = config.backends().stream().map(Object::toString).collect(Collectors.joining(", "));
+        log.info("vheap gateway listening on {}, backends {}", address, targets);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                log.info("vheap gateway on {} stopped", address);
+                stopped.countDown();
+            }
+        }, "vheap-gateway-shutdown"));
+        gateway.blockUntilShutdown();
+        stopped.await();
+        return 0;
+    }
+}

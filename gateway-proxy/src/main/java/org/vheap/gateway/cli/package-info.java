@@ -1,0 +1,2 @@
+/** The gateway's command line, {@code ./vheap gateway}: {@link org.vheap.gateway.cli.GatewayCli}. */
+package org.vheap.gateway.cli;

@@ -1,0 +1,184 @@
+package org.vheap.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ConnectivityState;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ReadLinesRequest;
+import org.vheap.proto.v1.ReadLinesResponse;
+
+/**
+ * What the gateway carries besides messages, against {@link FakeBackend}s: headers, trailers, deadlines,
+ * cancellation, statuses; and where calls go when backends are down.
+ */
+class GatewayForwardingTest {
+    private static final Metadata.Key<String> DEVICE_HEADER = Metadata.Key.of("x-vheap-device", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Test
+    void requestHeadersReachTheBackendAndResponseHeadersAndTrailersComeBack() throws Exception {
+        try (FakeBackend backend = new FakeBackend("fake-1")) {
+            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
+            ManagedChannel channel = Gateways.channel(gateway.port());
+            try {
+                Metadata sent = new Metadata();
+                sent.put(DEVICE_HEADER, "dev-42");
+                AtomicReference<Metadata> headers = new AtomicReference<>();
+                AtomicReference<Metadata> trailers = new AtomicReference<>();
+                var stub = HeapStoreGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent),
+                                MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+                assertThat(stub.listApps(ListAppsRequest.getDefaultInstance()).getApps(0).getApp()).isEqualTo("fake-1");
+
+                assertThat(backend.lastHeaders.get().get(DEVICE_HEADER)).isEqualTo("dev-42");
+                assertThat(headers.get().get(FakeBackend.RESPONSE_HEADER)).isEqualTo("from fake-1");
+                assertThat(trailers.get().get(FakeBackend.RESPONSE_TRAILER)).isEqualTo("bye from fake-1");
+            } finally {
+                Gateways.close(channel);
+                gateway.stop();
+            }
+        }
+    }
+
+    @Test
+    void theCallersDeadlineBoundsTheBackendCall() throws Exception {
+        try (FakeBackend backend = new FakeBackend("fake-deadline")) {
+            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
+            ManagedChannel channel = Gateways.channel(gateway.port());
+            try {
+                HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .listApps(ListAppsRequest.getDefaultInstance());
+                assertThat(backend.lastDeadline.get()).isNotNull();
+                long left = backend.lastDeadline.get().timeRemaining(TimeUnit.MILLISECONDS);
+                assertThat(left).isBetween(1_000L, 5_000L);
+
+                HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance());
+                assertThat(backend.lastDeadline.get()).isNull();
+            } finally {
+                Gateways.close(channel);
+                gateway.stop();
+            }
+        }
+    }
+
+    @Test
+    void aCallerCancellingItsCallCancelsTheBackendCall() throws Exception {
+        try (FakeBackend backend = new FakeBackend("fake-cancel")) {
+            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
+            ManagedChannel channel = Gateways.channel(gateway.port());
+            try (Context.CancellableContext context = Context.current().withCancellation()) {
+                Iterator<ReadLinesResponse> lines = context.call(() -> HeapStoreGrpc.newBlockingStub(channel)
+                        .readLines(ReadLinesRequest.newBuilder().setApp("a").build()));
+                assertThat(lines.next().getLines(0).getLineId()).isEqualTo(1);
+                assertThat(backend.readStarted.await(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(backend.readCancelled.getCount()).isEqualTo(1);
+
+                context.cancel(null);
+                assertThat(backend.readCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                Gateways.close(channel);
+                gateway.stop();
+            }
+        }
+    }
+
+    @Test
+    void aBackendsOwnUnavailableArrivesUnchanged() throws Exception {
+        try (FakeBackend backend = new FakeBackend("fake-status")) {
+            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
+            ManagedChannel channel = Gateways.channel(gateway.port());
+            try {
+                assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(channel)
+                        .getCheckpoint(GetCheckpointRequest.newBuilder().setApp("a").build()))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                            assertThat(e.getStatus().getDescription()).isEqualTo(FakeBackend.OWN_UNAVAILABLE);
+                        });
+            } finally {
+                Gateways.close(channel);
+                gateway.stop();
+            }
+        }
+    }
+
+    @Test
+    void aStoppedBackendGivesUnavailableNamingIt() throws Exception {
+        FakeBackend backend = new FakeBackend("fake-stopped");
+        String target = "127.0.0.1:" + backend.port();
+        GatewayServer gateway = Gateways.start(target);
+        ManagedChannel channel = Gateways.channel(gateway.port());
+        try {
+            HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance());
+            backend.close();
+            assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listApps(ListAppsRequest.getDefaultInstance()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).startsWith("backend " + target + " unavailable: ");
+                    });
+            // the gateway's own health does not depend on the backend
+            assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(ServingStatus.SERVING);
+        } finally {
+            Gateways.close(channel);
+            gateway.stop();
+        }
+    }
+
+    @Test
+    void withTheFirstBackendDownCallsGoToTheSecond() throws Exception {
+        try (FakeBackend second = new FakeBackend("fake-second")) {
+            String down = "127.0.0.1:" + Gateways.deadPort();
+            GatewayServer gateway = Gateways.start(down, "127.0.0.1:" + second.port());
+            ManagedChannel channel = Gateways.channel(gateway.port());
+            try {
+                Backend first = gateway.backends().backends().get(0);
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (first.state() != ConnectivityState.TRANSIENT_FAILURE && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertThat(first.state()).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance())
+                            .getApps(0).getApp()).isEqualTo("fake-second");
+                }
+            } finally {
+                Gateways.close(channel);
+                gateway.stop();
+            }
+        }
+    }
+
+    @Test
+    void withAllBackendsDownTheCallerHearsAboutTheFirst() throws Exception {
+        String first = "127.0.0.1:" + Gateways.deadPort();
+        GatewayServer gateway = Gateways.start(first, "127.0.0.1:" + Gateways.deadPort());
+        ManagedChannel channel = Gateways.channel(gateway.port());
+        try {
+            assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listApps(ListAppsRequest.getDefaultInstance()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).startsWith("backend " + first + " unavailable: ");
+                    });
+        } finally {
+            Gateways.close(channel);
+            gateway.stop();
+        }
+    }
+}
