@@ -7,8 +7,7 @@
 #                 deploy/offline-images.sh). Also VHEAP_BASE.
 #   --tag TAG     image tag (default: latest). Also VHEAP_TAG.
 #   --online      let Maven download (default: ./mvnw -o, everything must already be in ~/.m2)
-# Builds vheap/heap-server:TAG (deploy/heap-server/Dockerfile) and vheap/device:TAG (deploy/device/Dockerfile).
-# The gateway module (gateway-proxy) has no code yet, so it has no image yet.
+# Builds vheap/heap-server:TAG, vheap/gateway:TAG and vheap/device:TAG (deploy/*/Dockerfile).
 # Contexts are staged under deploy/.cache/context/ (git-ignored).
 set -euo pipefail
 
@@ -40,7 +39,7 @@ module_jar() {
   ls "$root/$1"/target/vheap-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true
 }
 
-step="packaging heap-server and device-client"
+step="packaging heap-server, gateway-proxy and device-client"
 cache="$root/deploy/.cache"
 mkdir -p "$cache"
 t0=$SECONDS
@@ -48,7 +47,7 @@ t0=$SECONDS
 # does: a `mvn test` rewrites that without packaging)
 stale() {
   local m stamp
-  for m in heap-server device-client; do
+  for m in heap-server gateway-proxy device-client; do
     stamp="$(module_jar "$m")"
     [ -n "$stamp" ] || return 0
     [ -z "$(find "$root/pom.xml" "$root/proto" "$root/vheap-api" "$root/$m" -type f -newer "$stamp" \
@@ -58,7 +57,7 @@ stale() {
 }
 if ! stale; then
   log "modules up to date; not packaging"
-elif ! (cd "$root" && ./mvnw -q "${offline[@]}" -B -pl heap-server,device-client -am package -DskipTests) \
+elif ! (cd "$root" && ./mvnw -q "${offline[@]}" -B -pl heap-server,gateway-proxy,device-client -am package -DskipTests) \
       >"$cache/package.log" 2>&1; then
   fail "maven package failed; last lines of $cache/package.log: $(tail -n 5 "$cache/package.log" | tr '\n' ' ')"
 else
@@ -97,6 +96,10 @@ ctx="$cache/context/heap-server"
 stage heap-server "$ctx"
 mkdir -p "$ctx/data"
 build "vheap/heap-server:$tag" "$root/deploy/heap-server/Dockerfile" "$ctx"
+
+ctx="$cache/context/gateway"
+stage gateway-proxy "$ctx"
+build "vheap/gateway:$tag" "$root/deploy/gateway/Dockerfile" "$ctx"
 
 ctx="$cache/context/device"
 stage device-client "$ctx"

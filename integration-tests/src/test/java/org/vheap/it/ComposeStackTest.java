@@ -93,7 +93,7 @@ class ComposeStackTest {
         throw new AssertionError(service + ": no " + what + " within " + UP + ":\n" + VheapProcesses.tail(last));
     }
 
-    /** The numbers a compose counter printed ("device-a_1  | 17"), in order. */
+    /** The numbers a compose counter printed ("device-1_1  | 17"), in order. */
     private static List<Long> numbers(String logs) {
         List<Long> n = new ArrayList<>();
         for (String line : logs.lines().toList()) {
@@ -121,34 +121,34 @@ class ComposeStackTest {
         assertThat(started.exit()).as(started.output()).isZero();
         String gateway = "127.0.0.1:" + gatewayPort;
         VheapProcesses.awaitServing(gateway, UP);
-        awaitLogs("device-a", l -> numbers(l).size() >= 3, "counting");
-        awaitLogs("device-b", l -> numbers(l).size() >= 3, "counting");
+        awaitLogs("device-1", l -> numbers(l).size() >= 3, "counting");
+        awaitLogs("device-2", l -> numbers(l).size() >= 3, "counting");
 
         VheapProcesses.Result devices = vheap.vheap("devices", "--server", gateway);
         assertThat(devices.exit()).as(devices.output()).isZero();
-        assertThat(devices.output()).contains("device-a").contains("device-b").contains("counter-a");
+        assertThat(devices.output()).contains("device-1").contains("device-2").contains("counter-1");
 
         VheapProcesses.Result demo = vheap.vheap("demo", "--server", gateway);
         assertThat(demo.exit()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("together 1..40 with no gap or repeat").contains("migrated 'demo-counter'");
 
         // docker stop: the device suspends its app; docker start: the same container resumes it where it stopped
-        Run stop = compose(Duration.ofMinutes(1), "stop", "device-a");
+        Run stop = compose(Duration.ofMinutes(1), "stop", "device-1");
         assertThat(stop.exit()).as(stop.output()).isZero();
-        assertThat(logs("device-a")).contains("app counter-a suspended at checkpoint");
-        List<Long> before = numbers(logs("device-a"));
-        Run start = compose(Duration.ofMinutes(1), "start", "device-a");
+        assertThat(logs("device-1")).contains("app counter-1 suspended at checkpoint");
+        List<Long> before = numbers(logs("device-1"));
+        Run start = compose(Duration.ofMinutes(1), "start", "device-1");
         assertThat(start.exit()).as(start.output()).isZero();
-        awaitLogs("device-a", l -> numbers(l).size() >= before.size() + 3, "counting after the restart");
-        List<Long> after = numbers(logs("device-a"));
+        awaitLogs("device-1", l -> numbers(l).size() >= before.size() + 3, "counting after the restart");
+        List<Long> after = numbers(logs("device-1"));
         List<Long> expected = new ArrayList<>();
         for (long i = 1; i <= after.size(); i++) {
             expected.add(i);
         }
-        assertThat(after).as("counter-a across the container's restart").isEqualTo(expected);
+        assertThat(after).as("counter-1 across the container's restart").isEqualTo(expected);
 
         VheapProcesses.Result apps = vheap.vheap("apps", "--server", gateway);
         assertThat(apps.exit()).as(apps.output()).isZero();
-        assertThat(apps.output()).contains("counter-a").contains("counter-b").contains("demo-counter");
+        assertThat(apps.output()).contains("counter-1").contains("counter-2").contains("demo-counter");
     }
 }

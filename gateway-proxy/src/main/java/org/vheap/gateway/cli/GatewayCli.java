@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * {@code gateway} here. Bad usage prints one line saying what to fix and exits with 2; a gateway that
  * cannot start exits with 1. Stops in order on SIGTERM or Ctrl-C.
  */
-@Command(name = "vheap gateway", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
+@Command(name = "vheap gateway", mixinStandardHelpOptions = true, version = "vheap 0.1.0", subcommands = GatewayHealthCommand.class,
         description = {"Run a gateway: a gRPC proxy that devices and the vheap tools use like a heap server; "
                 + "it forwards every call, undecoded, to a heap server given with --backend.",
                 "Each call goes to the first backend that is not down, in the given order.",
@@ -34,9 +34,10 @@ public final class GatewayCli implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7800", description = "gRPC port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
-    @Option(names = "--backend", required = true, paramLabel = "HOST:PORT",
-            description = "a heap server to forward to; repeat for several, in routing order")
-    List<String> backends;
+    // required, but checked in call(): a picocli-required option would also be demanded by the health subcommand
+    @Option(names = "--backend", paramLabel = "HOST:PORT",
+            description = "a heap server to forward to (required); repeat for several, in routing order")
+    List<String> backends = new java.util.ArrayList<>();
 
     @Option(names = "--max-message", defaultValue = "16777216", paramLabel = "BYTES",
             description = "largest gRPC message forwarded (default: ${DEFAULT-VALUE}, as the heap server's)")
@@ -70,6 +71,9 @@ public final class GatewayCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("give at least one --backend HOST:PORT (a heap server to forward to)");
+        }
         if (drainSeconds < 0) {
             throw new IllegalArgumentException("--drain must be 0 or more seconds, got " + drainSeconds);
         }

@@ -10,15 +10,16 @@ import picocli.CommandLine;
 /** Bad usage: exit code 2 and one line saying what to fix. */
 class GatewayCliTest {
 
-    private record Result(int exit, String err) {
+    private record Result(int exit, String err, String out) {
     }
 
     private static Result run(String... args) {
         StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
         CommandLine cli = GatewayCli.commandLine();
-        cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        return new Result(cli.execute(args), err.toString());
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        return new Result(cli.execute(args), err.toString(), out.toString());
     }
 
     private static void assertOneLine(Result r, String expected) {
@@ -34,7 +35,7 @@ class GatewayCliTest {
 
     @Test
     void noBackend() {
-        assertOneLine(run("--port", "7801"), "Missing required option: '--backend=HOST:PORT'");
+        assertOneLine(run("--port", "7801"), "give at least one --backend HOST:PORT");
     }
 
     @Test
@@ -46,5 +47,24 @@ class GatewayCliTest {
     @Test
     void anUnknownOption() {
         assertOneLine(run("--backend", "127.0.0.1:7700", "--bogus"), "--bogus");
+    }
+
+    @Test
+    void healthSaysServingForARunningGatewayAndFailsForNone() throws Exception {
+        org.vheap.gateway.GatewayConfig config = new org.vheap.gateway.GatewayConfig().setHost("127.0.0.1").setPort(0)
+                .setBackends(java.util.List.of("127.0.0.1:1")).validate();
+        org.vheap.gateway.GatewayServer gateway = new org.vheap.gateway.GatewayServer(
+                org.vheap.gateway.GatewayServer.nettyBuilder(config), config).start();
+        try {
+            Result ok = run("health", "--server", "127.0.0.1:" + gateway.port());
+            assertThat(ok.exit()).as(ok.err()).isZero();
+            assertThat(ok.out().strip()).isEqualTo("127.0.0.1:" + gateway.port() + ": SERVING");
+        } finally {
+            gateway.stop();
+        }
+        Result none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).startsWith("vheap gateway health: 127.0.0.1:1: UNAVAILABLE");
+        assertOneLine(run("health", "--server", "nonsense"), "--server must be HOST:PORT");
     }
 }
