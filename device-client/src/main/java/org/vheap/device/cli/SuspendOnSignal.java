@@ -17,9 +17,19 @@ final class SuspendOnSignal {
     }
 
     static int around(Device device, DeviceOptions options, IntSupplier run) {
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {
                 long id = device.suspend(SUSPEND_TIMEOUT);
+                // the run returns once its heap is closed: the lease released, so another device resumes at once
+                try {
+                    if (!released.await(SUSPEND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        System.err.println("vheap: app " + options.app + " is checkpointed but its lease was not released;"
+                                + " resume it with --wait-lease once the lease expires");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 System.err.println(resumeHint(options, id));
                 System.out.flush();
                 System.err.flush();
@@ -34,6 +44,7 @@ final class SuspendOnSignal {
         try {
             exit = run.getAsInt();
         } finally {
+            released.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
