@@ -256,7 +256,8 @@ public final class DeviceControlClient implements AutoCloseable {
         private boolean done;                             // guarded by this
 
         void open() {
-            StreamObserver<DeviceMessage> r = DeviceControlGrpc.newStub(channel).attach(this);
+            StreamObserver<DeviceMessage> r = DeviceControlGrpc.newStub(channel)
+                    .withInterceptors(org.vheap.client.VheapHeaders.forDevice(registration.device())).attach(this);
             synchronized (this) {
                 requests = r;
             }

@@ -3,6 +3,7 @@ package org.vheap.device.store;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.CloseHeapRequest;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
@@ -48,7 +50,9 @@ import org.vheap.proto.v1.TransactResponse;
  *
  * <p>Risks: one {@link HeapSession#write} is one {@code Transact} message, so a caller must keep a flush
  * under the server's message limit (16 MiB by default); checkpoints stream in batches and have no such
- * limit. A commit whose answer is lost (deadline) may still have been published: the caller sees
+ * limit. Every call of a session carries the {@code vheap-app} and {@code vheap-device} headers
+ * ({@link VheapHeaders}), so a gateway routes an app's calls to one heap server and limits each device.
+ * A commit whose answer is lost (deadline) may still have been published: the caller sees
  * {@code UNAVAILABLE} and should list checkpoints before assuming it was not. Thread-safe (gRPC stubs are).
  */
 public final class GrpcHeapStore implements HeapStore {
@@ -58,6 +62,8 @@ public final class GrpcHeapStore implements HeapStore {
     private static final Metadata.Key<String> REASON = Metadata.Key.of("vheap-reason", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel ownedChannel;
+    private final Channel channel;
+    private final long deadlineMillis;
     private final HeapStoreClient client;
     private final String target;
 
@@ -77,13 +83,20 @@ public final class GrpcHeapStore implements HeapStore {
             throw new IllegalArgumentException("the call deadline must be positive, got " + deadline);
         }
         this.ownedChannel = owned ? (ManagedChannel) channel : null;
-        this.client = new HeapStoreClient(channel, deadline.toMillis());
+        this.channel = channel;
+        this.deadlineMillis = deadline.toMillis();
+        this.client = new HeapStoreClient(channel, deadlineMillis);
         this.target = target;
+    }
+
+    /** A client whose calls carry {@code vheap-app} and {@code vheap-device} (null: left out). */
+    private HeapStoreClient clientFor(String app, String device) {
+        return new HeapStoreClient(ClientInterceptors.intercept(channel, VheapHeaders.interceptor(app, device)), deadlineMillis);
     }
 
     @Override
     public HeapSession openHeap(OpenRequest request) {
-        OpenHeapResponse r = call("open app '" + request.app() + "'", () -> client.blocking().openHeap(
+        OpenHeapResponse r = call("open app '" + request.app() + "'", () -> clientFor(request.app(), request.device()).blocking().openHeap(
                 OpenHeapRequest.newBuilder().setApp(request.app()).setDevice(request.device())
                         .setCreate(request.create()).setLineSize(request.lineSize())
                         .setLeaseMillis(request.lease().toMillis()).setBaseCheckpointId(request.baseCheckpointId())
@@ -148,6 +161,7 @@ public final class GrpcHeapStore implements HeapStore {
 
     /** One lease incarnation on the server. */
     private final class GrpcSession extends OpenedSession {
+        private final HeapStoreClient client;   // this session's calls carry its app and device
         private final long leaseMillis;
         private volatile boolean closed;
 
@@ -155,6 +169,7 @@ public final class GrpcHeapStore implements HeapStore {
                     byte[] baseVmState, long token, long leaseMillis) {
             super(app, device, token, lineSize, created, baseCheckpointId, baseVmState);
             this.leaseMillis = leaseMillis;
+            this.client = clientFor(app, device);
         }
 
         @Override
@@ -260,9 +275,11 @@ public final class GrpcHeapStore implements HeapStore {
     /** The store-wide system segment, called on behalf of one app (routing and access control). */
     private final class GrpcSystemSegment implements SystemSegmentStore {
         private final String app;
+        private final HeapStoreClient client;   // its calls carry the app
 
         GrpcSystemSegment(String app) {
             this.app = app;
+            this.client = clientFor(app, null);
         }
 
         @Override

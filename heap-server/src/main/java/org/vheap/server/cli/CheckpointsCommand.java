@@ -24,7 +24,7 @@ final class CheckpointsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return target.call(stub -> {
+        return target.call(app, stub -> {
             ListCheckpointsResponse r = stub
                     .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build());
             if (r.getCheckpointsCount() == 0) {

@@ -24,7 +24,7 @@ final class DeleteAppCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return target.call(stub -> {
+        return target.call(app, stub -> {
             stub.deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(force).build());
             spec.commandLine().getOut().println("deleted app '" + app + "'");
             return 0;

@@ -24,7 +24,7 @@ final class DeleteCheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return target.call(stub -> {
+        return target.call(app, stub -> {
             stub.deleteCheckpoint(DeleteCheckpointRequest.newBuilder().setApp(app)
                     .setCheckpointId(checkpoint).build());
             spec.commandLine().getOut().println("deleted checkpoint " + checkpoint + " of app '" + app + "'");

@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
         ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
         try {
             try {
-                StoreTarget.stub(ch).deleteApp(DeleteAppRequest.newBuilder().setApp(APP).setForce(true).build());
+                StoreTarget.stub(ch, APP).deleteApp(DeleteAppRequest.newBuilder().setApp(APP).setForce(true).build());
                 out.println("   removed the '" + APP + "' app left by an earlier demo run");
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
@@ -196,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
             checkTheCount(a, b);
 
             step("the checkpoints of '" + APP + "' in the store (newest first)");
-            ListCheckpointsResponse cps = StoreTarget.stub(ch)
+            ListCheckpointsResponse cps = StoreTarget.stub(ch, APP)
                     .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(APP).build());
             StringWriter table = new StringWriter();
             CheckpointsCommand.table(cps.getCheckpointsList()).print(new PrintWriter(table));

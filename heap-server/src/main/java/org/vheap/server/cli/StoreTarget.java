@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import picocli.CommandLine.Option;
@@ -36,6 +37,11 @@ final class StoreTarget {
         }
     }
 
+    /** As {@link #call(Function)} for a command that names an app: its calls carry {@code vheap-app} (gateway routing). */
+    <T> T call(String app, Function<HeapStoreGrpc.HeapStoreBlockingStub, T> work) {
+        return call(stub -> work.apply(stub.withInterceptors(VheapHeaders.forApp(app))));
+    }
+
     /** Runs {@code work} with a blocking control-plane stub on a fresh channel, and shuts the channel down after. */
     <T> T control(Function<DeviceControlGrpc.DeviceControlBlockingStub, T> work) {
         ManagedChannel ch = channel();
@@ -48,6 +54,11 @@ final class StoreTarget {
 
     static HeapStoreGrpc.HeapStoreBlockingStub stub(ManagedChannel channel) {
         return HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** A stub whose calls are for {@code app}: they carry {@code vheap-app}. */
+    static HeapStoreGrpc.HeapStoreBlockingStub stub(ManagedChannel channel, String app) {
+        return stub(channel).withInterceptors(VheapHeaders.forApp(app));
     }
 
     static void shutdown(ManagedChannel channel) {
