@@ -19,6 +19,7 @@ public final class HeapServerConfig {
     private int maxMessageBytes = 16 << 20;
     private int poolSize = 16;
     private Duration commandTimeout = Duration.ofSeconds(30);
+    private int metricsPort;
 
     public HeapServerConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -92,6 +93,15 @@ public final class HeapServerConfig {
         return this;
     }
 
+    /** The port of {@code GET /metrics} (Prometheus text), on the gRPC host; 0 (the default): no endpoint. */
+    public HeapServerConfig setMetricsPort(int metricsPort) {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("--metrics-port must be 0..65535 (0: off), got " + metricsPort);
+        }
+        this.metricsPort = metricsPort;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
     public HeapServerConfig validate() {
         if (dbUrl == null && (dbUser != null || !dbPassword.isEmpty())) {
@@ -102,6 +112,9 @@ public final class HeapServerConfig {
         }
         if (dbUrl == null && dataDir == null) {
             throw new IllegalArgumentException("without --db-url the server needs --data for its embedded database");
+        }
+        if (metricsPort != 0 && metricsPort == port) {
+            throw new IllegalArgumentException("--metrics-port must differ from --port (" + port + ")");
         }
         return this;
     }
@@ -116,6 +129,7 @@ public final class HeapServerConfig {
     public int maxMessageBytes() { return maxMessageBytes; }
     public int poolSize() { return poolSize; }
     public Duration commandTimeout() { return commandTimeout; }
+    public int metricsPort() { return metricsPort; }
 
     public StoreSettings storeSettings() {
         return StoreSettings.defaults().withRetain(retain).withMaxSystemCallBytes(maxMessageBytes);

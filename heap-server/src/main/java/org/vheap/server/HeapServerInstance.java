@@ -1,6 +1,8 @@
 package org.vheap.server;
 
 import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -11,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vheap.metrics.MetricsEndpoint;
+import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.server.store.HeapDatabase;
 import org.vheap.server.store.PgHeapStore;
 
@@ -28,12 +32,15 @@ public final class HeapServerInstance implements AutoCloseable {
     private final ExecutorService reclaimer;
     private final HeapServer server;
     private final String address;
+    private final MetricsEndpoint metrics;   // null without --metrics-port
 
-    private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address) {
+    private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
+                               MetricsEndpoint metrics) {
         this.database = database;
         this.reclaimer = reclaimer;
         this.server = server;
         this.address = address;
+        this.metrics = metrics;
     }
 
     public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
@@ -46,20 +53,30 @@ public final class HeapServerInstance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        MetricsEndpoint metrics = null;
         try {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings(), reclaimer);
             NettyServerBuilder builder = NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.port()))
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                    .permitKeepAliveWithoutCalls(true);
+                    .permitKeepAliveWithoutCalls(true)
+                    .addStreamTracerFactory(new ServerCallMetrics(registry, System::nanoTime));
+            if (config.metricsPort() != 0) {
+                metrics = MetricsEndpoint.start(config.host(), config.metricsPort(), registry);
+                log.info("metrics on http://{}:{}/metrics", config.host(), metrics.port());
+            }
             store.reclaimEverythingLater();   // before serving: a failure here leaves nothing running
             HeapServer server = new HeapServer(builder, store, config.commandTimeout()).start();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());
-            return new HeapServerInstance(db, reclaimer, server, address);
+            return new HeapServerInstance(db, reclaimer, server, address, metrics);
         } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             reclaimer.shutdownNow();
             db.close();
             throw e;
@@ -68,6 +85,11 @@ public final class HeapServerInstance implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port of {@code GET /metrics}; 0 when the server has no metrics endpoint. */
+    public int metricsPort() {
+        return metrics == null ? 0 : metrics.port();
     }
 
     /** host:port as listened on. */
@@ -96,6 +118,9 @@ public final class HeapServerInstance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
             database.close();
             log.info("vheap heap server on {} stopped", address);
         }

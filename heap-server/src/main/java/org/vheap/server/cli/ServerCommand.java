@@ -45,12 +45,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "how long a suspend or resume waits for the device's answer (default: ${DEFAULT-VALUE})")
     int commandTimeoutSeconds;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         HeapServerConfig config = new HeapServerConfig()
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
-                .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds))
+                .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
