@@ -1,27 +1,34 @@
 package org.vheap.gateway;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's backends: one channel per configured heap server, created when the pool is and shut
- * down by {@link #shutdown}. {@link #route()} asks the {@link BackendRouter} which backend takes the next
- * call. Thread-safe: the list never changes after construction.
+ * down by {@link #shutdown}. {@link #route(String)} asks the {@link BackendRouter} which of the backends
+ * that are up takes a call; with none up the call gets UNAVAILABLE naming each backend and why it is down.
+ * Whether a backend is up is the {@link BackendHealthChecks}' (and failed calls') business. Thread-safe:
+ * the list never changes after construction.
  */
 public final class BackendPool implements AutoCloseable {
     private final List<Backend> backends;
     private final BackendRouter router;
 
     /**
-     * @param addresses the heap servers, in routing order; at least one
+     * @param addresses the heap servers; at least one
      * @param channels  makes the channel to one backend (the pool owns and shuts down what it returns)
+     * @param onChange  told when a backend goes down or comes back up (on the thread that noticed)
      */
     public BackendPool(List<BackendAddress> addresses, Function<BackendAddress, ManagedChannel> channels,
-                       BackendRouter router) {
+                       BackendRouter router, Consumer<Backend> onChange) {
         if (addresses == null || addresses.isEmpty()) {
             throw new IllegalArgumentException("the gateway needs at least one --backend HOST:PORT");
         }
@@ -29,7 +36,7 @@ public final class BackendPool implements AutoCloseable {
         List<Backend> made = new ArrayList<>();
         try {
             for (BackendAddress a : addresses) {
-                made.add(new Backend(a, channels.apply(a)));
+                made.add(new Backend(a, channels.apply(a), onChange));
             }
         } catch (RuntimeException e) {
             made.forEach(b -> b.channel().shutdownNow());
@@ -38,15 +45,35 @@ public final class BackendPool implements AutoCloseable {
         this.backends = List.copyOf(made);
     }
 
-    /** Starts connecting every backend, so the first calls already see which ones are down. */
+    /** Starts connecting every backend, so the first calls already find a connection. */
     public BackendPool connect() {
         backends.forEach(Backend::state);
         return this;
     }
 
-    /** The backend for the next call. */
-    public Backend route() {
-        return router.choose(backends);
+    /**
+     * The backend for a call routed by {@code key}.
+     *
+     * @throws StatusRuntimeException UNAVAILABLE when no backend is up, naming them
+     */
+    public Backend route(String key) {
+        List<Backend> up = new ArrayList<>(backends.size());
+        for (Backend b : backends) {
+            if (b.isUp()) {
+                up.add(b);
+            }
+        }
+        if (up.isEmpty()) {
+            throw Status.UNAVAILABLE.withDescription("no backend is up: " + backends.stream()
+                    .map(b -> b.address() + " (" + b.downReason() + ")").collect(Collectors.joining(", ")))
+                    .asRuntimeException();
+        }
+        return router.choose(key, up);
+    }
+
+    /** Whether at least one backend is up. */
+    public boolean anyUp() {
+        return backends.stream().anyMatch(Backend::isUp);
     }
 
     public List<Backend> backends() {

@@ -4,14 +4,16 @@ import java.util.List;
 
 /**
  * Chooses the backend for one call. The only routing decision of the gateway lives behind this
- * interface, so a later policy (rendezvous hashing on the app, health checks) replaces one class.
+ * interface; health is the {@link BackendPool}'s business, so a router only ranks the backends that are up.
  */
 @FunctionalInterface
 public interface BackendRouter {
 
     /**
-     * @param backends the configured backends in the given order, never empty
+     * @param key      what the call is routed by: {@code app/NAME}, {@code control} or {@code default}
+     *                 (see {@link RoutingKey})
+     * @param backends the backends that are up, in the configured order, never empty
      * @return one of them; never null
      */
-    Backend choose(List<Backend> backends);
+    Backend choose(String key, List<Backend> backends);
 }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * How to run a gateway. Setters reject impossible values at once, with a message naming the option to
- * fix; {@link #validate()} checks what only the whole configuration shows (at least one backend).
+ * fix; {@link #validate()} checks what only the whole configuration shows (at least one backend, an
+ * in-flight bound that a largest message fits in, distinct ports).
  */
 public final class GatewayConfig {
     private String host = "0.0.0.0";
@@ -14,6 +15,12 @@ public final class GatewayConfig {
     private final List<BackendAddress> backends = new ArrayList<>();
     private int maxMessageBytes = 16 << 20;
     private Duration drain = Duration.ofSeconds(10);
+    private Duration healthInterval = Duration.ofSeconds(5);
+    private long systemCacheBytes = 256L << 20;
+    private double deviceRate;                       // calls per second per device; 0: no limit
+    private long maxInflightBytes = 64L << 20;
+    private Duration backendTimeout = Duration.ofSeconds(60);
+    private int metricsPort;                         // 0: no metrics endpoint
 
     public GatewayConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -68,10 +75,71 @@ public final class GatewayConfig {
         return this;
     }
 
+    /** How often each backend's gRPC health is checked (at least 100 ms). */
+    public GatewayConfig setHealthInterval(Duration healthInterval) {
+        if (healthInterval == null || healthInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("--health-interval must be at least 100 ms, got " + healthInterval);
+        }
+        this.healthInterval = healthInterval;
+        return this;
+    }
+
+    /** Bytes of system blobs the gateway keeps (LRU); 0 turns the cache off. */
+    public GatewayConfig setSystemCacheBytes(long systemCacheBytes) {
+        if (systemCacheBytes < 0) {
+            throw new IllegalArgumentException("--system-cache must be 0 (off) or more bytes, got " + systemCacheBytes);
+        }
+        this.systemCacheBytes = systemCacheBytes;
+        return this;
+    }
+
+    /** Calls per second one device may start (a burst of one second's worth); 0: no limit. */
+    public GatewayConfig setDeviceRate(double deviceRate) {
+        if (!(deviceRate >= 0) || Double.isInfinite(deviceRate)) {
+            throw new IllegalArgumentException("--device-rate must be 0 (no limit) or more calls/s, got " + deviceRate);
+        }
+        this.deviceRate = deviceRate;
+        return this;
+    }
+
+    /** Bytes received from one client connection and not yet taken by a backend, at most. */
+    public GatewayConfig setMaxInflightBytes(long maxInflightBytes) {
+        if (maxInflightBytes < 64 << 10) {
+            throw new IllegalArgumentException("--max-inflight must be at least 65536 bytes, got " + maxInflightBytes);
+        }
+        this.maxInflightBytes = maxInflightBytes;
+        return this;
+    }
+
+    /** The deadline given to unary and client-streaming calls that come without one. */
+    public GatewayConfig setBackendTimeout(Duration backendTimeout) {
+        if (backendTimeout == null || backendTimeout.isNegative() || backendTimeout.isZero()) {
+            throw new IllegalArgumentException("--backend-timeout must be positive, got " + backendTimeout);
+        }
+        this.backendTimeout = backendTimeout;
+        return this;
+    }
+
+    /** The port of {@code GET /metrics} on the gateway's host; 0: no endpoint. */
+    public GatewayConfig setMetricsPort(int metricsPort) {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("--metrics-port must be 0..65535 (0: off), got " + metricsPort);
+        }
+        this.metricsPort = metricsPort;
+        return this;
+    }
+
     /** Checks the whole configuration; throws IllegalArgumentException naming what to fix. */
     public GatewayConfig validate() {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("the gateway needs at least one --backend HOST:PORT");
+        }
+        if (maxInflightBytes < maxMessageBytes) {
+            throw new IllegalArgumentException("--max-inflight (" + maxInflightBytes + ") must be at least --max-message ("
+                    + maxMessageBytes + "): a message larger than it could never pass");
+        }
+        if (metricsPort != 0 && metricsPort == port) {
+            throw new IllegalArgumentException("--metrics-port must differ from --port (" + port + ")");
         }
         return this;
     }
@@ -81,4 +149,10 @@ public final class GatewayConfig {
     public List<BackendAddress> backends() { return List.copyOf(backends); }
     public int maxMessageBytes() { return maxMessageBytes; }
     public Duration drain() { return drain; }
+    public Duration healthInterval() { return healthInterval; }
+    public long systemCacheBytes() { return systemCacheBytes; }
+    public double deviceRate() { return deviceRate; }
+    public long maxInflightBytes() { return maxInflightBytes; }
+    public Duration backendTimeout() { return backendTimeout; }
+    public int metricsPort() { return metricsPort; }
 }

@@ -3,17 +3,17 @@ package org.vheap.gateway;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.vheap.proto.v1.DeviceControlGrpc;
-import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.metrics.MetricsEndpoint;
+import org.vheap.metrics.ServerCallMetrics;
 
 /**
  * The gateway: a gRPC server that serves its own health checking and forwards every other call, undecoded,
@@ -21,7 +21,9 @@ import org.vheap.proto.v1.HeapStoreGrpc;
  * in-process in tests); the backend channels are made from the configured addresses and belong to this
  * server. {@link #stop} shuts down in order: health turns NOT_SERVING, no new calls, calls in flight get
  * the drain time and are then cancelled (which cancels their backend calls), then the backend channels
- * close.
+ * close. Its health is SERVING only while a backend is up ({@link GatewayHealth}); backends are checked
+ * every {@code --health-interval} ({@link BackendHealthChecks}); with {@code --metrics-port} it serves
+ * {@code GET /metrics}.
  */
 public final class GatewayServer {
     /** Devices ping every 20 s on idle control streams; the gateway must not call that abuse. */
@@ -29,8 +31,12 @@ public final class GatewayServer {
 
     private final Server server;
     private final BackendPool backends;
-    private final HealthStatusManager health = new HealthStatusManager();
+    private final GatewayHealth health = new GatewayHealth();
     private final Duration drain;
+    private final GatewayConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private BackendHealthChecks checks;
+    private MetricsEndpoint metrics;
 
     /** A gateway on {@code builder} forwarding to the configured backends over plaintext Netty channels. */
     public GatewayServer(ServerBuilder<?> builder, GatewayConfig config) {
@@ -42,11 +48,13 @@ public final class GatewayServer {
                          Function<BackendAddress, ManagedChannel> channels) {
         config.validate();
         this.drain = config.drain();
-        this.backends = new BackendPool(config.backends(), channels, new FirstAvailableRouter());
+        this.config = config;
+        this.backends = new BackendPool(config.backends(), channels, new RendezvousRouter(), health::changed);
         this.server = builder
                 .maxInboundMessageSize(config.maxMessageBytes())
-                .addService(health.getHealthService())
-                .fallbackHandlerRegistry(new ProxyHandlerRegistry(backends))
+                .addStreamTracerFactory(new ServerCallMetrics(registry, System::nanoTime))
+                .addService(health.manager().getHealthService())
+                .fallbackHandlerRegistry(new ProxyHandlerRegistry(Forwarding.of(config, backends, registry, System::nanoTime)))
                 .build();
     }
 
@@ -70,14 +78,17 @@ public final class GatewayServer {
     public GatewayServer start() throws IOException {
         try {
             server.start();
+            if (config.metricsPort() != 0) {
+                metrics = MetricsEndpoint.start(config.host(), config.metricsPort(), registry);
+            }
         } catch (IOException | RuntimeException e) {
+            server.shutdownNow();
             backends.close();
             throw e;
         }
         backends.connect();
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        health.setStatus(DeviceControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        health.start(backends);
+        checks = new BackendHealthChecks(backends.backends(), config.healthInterval()).start();
         return this;
     }
 
@@ -90,18 +101,34 @@ public final class GatewayServer {
         return backends;
     }
 
+    /** The port of {@code GET /metrics}; 0 without one. */
+    public int metricsPort() {
+        return metrics == null ? 0 : metrics.port();
+    }
+
+    /** The gateway's meters (what {@code GET /metrics} shows). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
     /**
      * Stops in order: health NOT_SERVING, no new calls, calls in flight get the drain time, then are
      * cancelled; then the backend channels shut down. Bounded: about the drain time plus a few seconds.
      */
     public void stop() throws InterruptedException {
-        health.enterTerminalState();
+        health.stop();
+        if (checks != null) {
+            checks.close();
+        }
         server.shutdown();
         if (!server.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
         backends.shutdown(Duration.ofSeconds(5));
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     public void blockUntilShutdown() throws InterruptedException {

@@ -4,34 +4,75 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.vheap.client.VheapHeaders;
+import org.vheap.proto.v1.HeapStoreGrpc;
 
 /**
- * Starts one forwarded call: picks the backend ({@link BackendPool#route()}), opens the call on its
- * channel with the incoming call's deadline, and joins the two in a {@link ProxiedCall}. Stateless; one
- * instance serves every method.
+ * Starts one forwarded call: checks the device's call rate ({@link DeviceRateLimiter}; over it the call
+ * ends with RESOURCE_EXHAUSTED), routes it by its {@link RoutingKey} ({@link BackendPool#route}; with no
+ * backend up, UNAVAILABLE naming them), gives the backend call the incoming deadline or the gateway's
+ * ({@link BackendDeadlines}), and joins the two calls in a {@link ProxiedCall} — or, for
+ * {@code GetSystemBlobs} with the cache on, answers through the cache ({@link SystemBlobsCall}).
+ * Stateless; one instance serves every method.
  */
 final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
-    private final BackendPool backends;
+    private static final String GET_SYSTEM_BLOBS = HeapStoreGrpc.getGetSystemBlobsMethod().getFullMethodName();
 
-    ProxyCallHandler(BackendPool backends) {
-        this.backends = backends;
+    private final Forwarding forwarding;
+
+    ProxyCallHandler(Forwarding forwarding) {
+        this.forwarding = forwarding;
     }
 
     @Override
     public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
-        Backend backend = backends.route();
-        ProxiedCall.BackendAnswer answer = new ProxiedCall.BackendAnswer();
-        CallOptions options = CallOptions.DEFAULT.withStreamTracerFactory(answer);
+        String method = serverCall.getMethodDescriptor().getFullMethodName();
+        SocketAddress peer = serverCall.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        String device = device(headers, peer);
+        if (!forwarding.rate().tryAcquire(device)) {
+            forwarding.metrics().rejectedRate();
+            serverCall.close(Status.RESOURCE_EXHAUSTED.withDescription("device " + device + " is over its "
+                    + forwarding.rate().rate() + " calls/s at the gateway (--device-rate); retry later"), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        String key = RoutingKey.of(method, headers);
         // Context.current() is the incoming call's: its deadline bounds the backend call, and its
         // cancellation (the device went away) cancels the backend call too
-        Deadline deadline = Context.current().getDeadline();
-        if (deadline != null) {
-            options = options.withDeadline(deadline);
+        Deadline deadline = forwarding.deadlines().of(method, Context.current().getDeadline());
+        CallOptions base = deadline == null ? CallOptions.DEFAULT : CallOptions.DEFAULT.withDeadline(deadline);
+        if (forwarding.cache() != null && method.equals(GET_SYSTEM_BLOBS)) {
+            return new SystemBlobsCall(serverCall, headers, forwarding, b -> base, key).start();
         }
-        ClientCall<byte[], byte[]> clientCall = backend.channel().newCall(serverCall.getMethodDescriptor(), options);
-        return new ProxiedCall(backend, serverCall, clientCall, answer).start(headers);
+        Backend backend;
+        try {
+            backend = forwarding.pool().route(key);
+        } catch (StatusRuntimeException e) {
+            serverCall.close(e.getStatus(), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        ProxiedCall.BackendAnswer answer = new ProxiedCall.BackendAnswer();
+        ClientCall<byte[], byte[]> clientCall = backend.channel().newCall(serverCall.getMethodDescriptor(),
+                base.withStreamTracerFactory(answer));
+        return new ProxiedCall(backend, serverCall, clientCall, answer, forwarding, peer).start(headers);
+    }
+
+    /** The device a call is counted for: its {@code vheap-device} header, else its peer's IP address. */
+    static String device(Metadata headers, SocketAddress peer) {
+        String device = headers.get(VheapHeaders.DEVICE);
+        if (device != null && !device.isEmpty()) {
+            return VheapHeaders.decode(device);
+        }
+        if (peer instanceof InetSocketAddress a && a.getAddress() != null) {
+            return a.getAddress().getHostAddress();
+        }
+        return String.valueOf(peer);
     }
 }

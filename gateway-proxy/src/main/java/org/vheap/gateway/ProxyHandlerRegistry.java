@@ -12,8 +12,8 @@ import io.grpc.ServerMethodDefinition;
 final class ProxyHandlerRegistry extends HandlerRegistry {
     private final ProxyCallHandler handler;
 
-    ProxyHandlerRegistry(BackendPool backends) {
-        this.handler = new ProxyCallHandler(backends);
+    ProxyHandlerRegistry(Forwarding forwarding) {
+        this.handler = new ProxyCallHandler(forwarding);
     }
 
     @Override

@@ -15,7 +15,18 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import com.google.protobuf.ByteString;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.vheap.proto.v1.GetSystemBlobsRequest;
+import org.vheap.proto.v1.GetSystemBlobsResponse;
+import org.vheap.proto.v1.SystemBlob;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vheap.proto.v1.AppInfo;
@@ -31,7 +42,9 @@ import org.vheap.proto.v1.ReadLinesResponse;
 /**
  * A small HeapStore backend on a loopback port that shows what reaches it: the request headers and
  * deadline of its last call, response headers and trailers it adds, a ReadLines that never ends until the
- * caller cancels it, and a GetCheckpoint that fails with its own UNAVAILABLE.
+ * caller cancels it, a GetCheckpoint that fails with its own UNAVAILABLE, GetSystemBlobs from {@link #blobs}
+ * (corrupting each blob's data when {@link #corrupt} is set) with the hashes it was asked for, and
+ * {@value #SINK}, a client-streaming method that never reads a message.
  */
 final class FakeBackend implements AutoCloseable {
     static final Metadata.Key<String> RESPONSE_HEADER = Metadata.Key.of("x-fake-header", Metadata.ASCII_STRING_MARSHALLER);
@@ -42,6 +55,11 @@ final class FakeBackend implements AutoCloseable {
     final AtomicReference<Deadline> lastDeadline = new AtomicReference<>();
     final CountDownLatch readStarted = new CountDownLatch(1);
     final CountDownLatch readCancelled = new CountDownLatch(1);
+    static final String SINK = "vheap.test.Sink/Swallow";
+    final Map<ByteString, ByteString> blobs = new ConcurrentHashMap<>();
+    final List<List<ByteString>> systemRequests = new CopyOnWriteArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
+    volatile boolean corrupt;
     private final String name;
     private final Server server;
 
@@ -51,6 +69,7 @@ final class FakeBackend implements AutoCloseable {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                                ServerCallHandler<Q, R> next) {
+                calls.incrementAndGet();
                 lastHeaders.set(headers);
                 lastDeadline.set(Context.current().getDeadline());
                 return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
@@ -70,7 +89,17 @@ final class FakeBackend implements AutoCloseable {
         };
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(ServerInterceptors.intercept(new Store(), capture))
+                .addService(ServerInterceptors.intercept(sink(), capture))
                 .build().start();
+    }
+
+    /** A client-streaming method whose handler never requests a message: the gateway's sends pile up. */
+    private static ServerServiceDefinition sink() {
+        MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder().setFullMethodName(SINK)
+                .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+                .setRequestMarshaller(ByteMarshaller.INSTANCE).setResponseMarshaller(ByteMarshaller.INSTANCE).build();
+        return ServerServiceDefinition.builder("vheap.test.Sink")
+                .addMethod(m, (call, headers) -> new ServerCall.Listener<byte[]>() { }).build();
     }
 
     int port() {
@@ -92,6 +121,23 @@ final class FakeBackend implements AutoCloseable {
         @Override
         public void getCheckpoint(GetCheckpointRequest request, StreamObserver<GetCheckpointResponse> out) {
             out.onError(Status.UNAVAILABLE.withDescription(OWN_UNAVAILABLE).asRuntimeException());
+        }
+
+        @Override
+        public void getSystemBlobs(GetSystemBlobsRequest request, StreamObserver<GetSystemBlobsResponse> out) {
+            systemRequests.add(List.copyOf(request.getSha256List()));
+            GetSystemBlobsResponse.Builder r = GetSystemBlobsResponse.newBuilder();
+            for (ByteString h : request.getSha256List()) {
+                ByteString data = blobs.get(h);
+                if (data == null) {
+                    r.addMissingSha256(h);
+                } else {
+                    r.addBlobs(SystemBlob.newBuilder().setSha256(h)
+                            .setData(corrupt ? data.concat(ByteString.copyFromUtf8("!")) : data));
+                }
+            }
+            out.onNext(r.build());
+            out.onCompleted();
         }
 
         @Override

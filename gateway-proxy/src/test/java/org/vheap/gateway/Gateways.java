@@ -15,9 +15,58 @@ final class Gateways {
     }
 
     static GatewayServer start(String... backends) throws IOException {
-        GatewayConfig c = new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of(backends))
-                .setDrain(Duration.ofSeconds(2));
+        return start(config(backends));
+    }
+
+    /** A test configuration: loopback, a free port, short drain, backends checked every 200 ms. */
+    static GatewayConfig config(String... backends) {
+        return new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of(backends))
+                .setDrain(Duration.ofSeconds(2)).setHealthInterval(Duration.ofMillis(200));
+    }
+
+    static GatewayServer start(GatewayConfig c) throws IOException {
         return new GatewayServer(GatewayServer.nettyBuilder(c), c).start();
+    }
+
+    /** Waits up to 10 s for {@code condition}; false if it never held. */
+    static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** GET {@code http://127.0.0.1:PORT/metrics}: the Prometheus text. */
+    static String metrics(int port) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET /metrics on port " + port + ": HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain every one of {@code labels} ({@code key="value"}). */
+    static double sample(String metrics, String name, String... labels) {
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
+                continue;
+            }
+            boolean all = true;
+            for (String l : labels) {
+                all &= line.contains(l);
+            }
+            if (all) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     static ManagedChannel channel(int port) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "vheap gateway", mixinStandardHelpOptions = true, version = "vheap 0.1.0", subcommands = GatewayHealthCommand.class,
         description = {"Run a gateway: a gRPC proxy that devices and the vheap tools use like a heap server; "
                 + "it forwards every call, undecoded, to a heap server given with --backend.",
-                "Each call goes to the first backend that is not down, in the given order.",
+                "Calls of one app (header vheap-app) go to one backend, chosen by rendezvous hashing among the backends that are up;"
+                + " all control-plane calls go to one backend; backends are health-checked.",
                 "Stops gracefully on SIGTERM or Ctrl-C: stops taking calls, drains them, closes the backend connections."})
 public final class GatewayCli implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(GatewayCli.class);
@@ -36,7 +37,7 @@ public final class GatewayCli implements Callable<Integer> {
 
     // required, but checked in call(): a picocli-required option would also be demanded by the health subcommand
     @Option(names = "--backend", paramLabel = "HOST:PORT",
-            description = "a heap server to forward to (required); repeat for several, in routing order")
+            description = "a heap server to forward to (required); repeat for several")
     List<String> backends = new java.util.ArrayList<>();
 
     @Option(names = "--max-message", defaultValue = "16777216", paramLabel = "BYTES",
@@ -46,6 +47,30 @@ public final class GatewayCli implements Callable<Integer> {
     @Option(names = "--drain", defaultValue = "10", paramLabel = "SECONDS",
             description = "how long a stopping gateway lets calls finish (default: ${DEFAULT-VALUE})")
     int drainSeconds;
+
+    @Option(names = "--health-interval", defaultValue = "5s", paramLabel = "DURATION",
+            description = "how often each backend's gRPC health is checked (default: ${DEFAULT-VALUE})")
+    String healthInterval;
+
+    @Option(names = "--system-cache", defaultValue = "256m", paramLabel = "SIZE",
+            description = "bytes of system blobs (class files) cached at the gateway, LRU; 0 turns it off (default: ${DEFAULT-VALUE})")
+    String systemCache;
+
+    @Option(names = "--device-rate", defaultValue = "0", paramLabel = "N",
+            description = "calls per second one device may start (header vheap-device, else its IP); 0: no limit (default: ${DEFAULT-VALUE})")
+    double deviceRate;
+
+    @Option(names = "--max-inflight", defaultValue = "64m", paramLabel = "SIZE",
+            description = "bytes received from one client connection and not yet taken by a backend (default: ${DEFAULT-VALUE})")
+    String maxInflight;
+
+    @Option(names = "--backend-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "deadline of unary and client-streaming calls that come without one (default: ${DEFAULT-VALUE})")
+    String backendTimeout;
+
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
+    int metricsPort;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -78,7 +103,14 @@ public final class GatewayCli implements Callable<Integer> {
             throw new IllegalArgumentException("--drain must be 0 or more seconds, got " + drainSeconds);
         }
         GatewayConfig config = new GatewayConfig().setHost(host).setPort(port).setBackends(backends)
-                .setMaxMessageBytes(maxMessage).setDrain(Duration.ofSeconds(drainSeconds)).validate();
+                .setMaxMessageBytes(maxMessage).setDrain(Duration.ofSeconds(drainSeconds))
+                .setHealthInterval(CliValues.duration("--health-interval", healthInterval))
+                .setSystemCacheBytes(CliValues.bytes("--system-cache", systemCache))
+                .setDeviceRate(deviceRate)
+                .setMaxInflightBytes(CliValues.bytes("--max-inflight", maxInflight))
+                .setBackendTimeout(CliValues.duration("--backend-timeout", backendTimeout))
+                .setMetricsPort(metricsPort)
+                .validate();
         GatewayServer gateway;
         try {
             gateway = new GatewayServer(GatewayServer.nettyBuilder(config), config).start();
@@ -87,7 +119,8 @@ public final class GatewayCli implements Callable<Integer> {
         }
         String address = host + ":" + gateway.port();
         String targets = config.backends().stream().map(Object::toString).collect(Collectors.joining(", "));
-        log.info("vheap gateway listening on {}, backends {}", address, targets);
+        log.info("vheap gateway listening on {}, backends {}{}", address, targets,
+                gateway.metricsPort() == 0 ? "" : "; metrics on http://" + host + ":" + gateway.metricsPort() + "/metrics");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

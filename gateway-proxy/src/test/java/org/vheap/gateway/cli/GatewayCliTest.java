@@ -45,22 +45,47 @@ class GatewayCliTest {
     }
 
     @Test
+    void badScaleOutOptions() {
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--system-cache", "12x"), "--system-cache '12x' is not a size");
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--health-interval", "soon"), "--health-interval 'soon' is not a duration");
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--health-interval", "10ms"), "--health-interval must be at least 100 ms");
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--device-rate", "-1"), "--device-rate must be 0");
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--max-inflight", "1m"), "--max-inflight (1048576) must be at least --max-message");
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--backend-timeout", "0s"), "--backend-timeout must be positive");
+        assertOneLine(run("--backend", "127.0.0.1:7700", "--metrics-port", "7800"), "--metrics-port must differ from --port");
+    }
+
+    @Test
     void anUnknownOption() {
         assertOneLine(run("--backend", "127.0.0.1:7700", "--bogus"), "--bogus");
     }
 
     @Test
-    void healthSaysServingForARunningGatewayAndFailsForNone() throws Exception {
+    void healthSaysServingForAGatewayWithABackendUpAndFailsOtherwise() throws Exception {
+        io.grpc.protobuf.services.HealthStatusManager backendHealth = new io.grpc.protobuf.services.HealthStatusManager();
+        io.grpc.Server backend = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .addService(backendHealth.getHealthService()).build().start();
         org.vheap.gateway.GatewayConfig config = new org.vheap.gateway.GatewayConfig().setHost("127.0.0.1").setPort(0)
-                .setBackends(java.util.List.of("127.0.0.1:1")).validate();
+                .setBackends(java.util.List.of("127.0.0.1:" + backend.getPort()))
+                .setHealthInterval(java.time.Duration.ofMillis(200)).validate();
         org.vheap.gateway.GatewayServer gateway = new org.vheap.gateway.GatewayServer(
                 org.vheap.gateway.GatewayServer.nettyBuilder(config), config).start();
         try {
             Result ok = run("health", "--server", "127.0.0.1:" + gateway.port());
             assertThat(ok.exit()).as(ok.err()).isZero();
             assertThat(ok.out().strip()).isEqualTo("127.0.0.1:" + gateway.port() + ": SERVING");
+
+            backendHealth.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
+            Result down = null;
+            for (int i = 0; i < 50 && (down == null || down.exit() == 0); i++) {
+                Thread.sleep(100);
+                down = run("health", "--server", "127.0.0.1:" + gateway.port());
+            }
+            assertThat(down.exit()).isEqualTo(1);
+            assertThat(down.out().strip()).isEqualTo("127.0.0.1:" + gateway.port() + ": NOT_SERVING");
         } finally {
             gateway.stop();
+            backend.shutdownNow();
         }
         Result none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
         assertThat(none.exit()).isEqualTo(1);
