@@ -114,6 +114,9 @@ class ComposeStackTest {
         env.put("VHEAP_PG_PORT", Integer.toString(VheapProcesses.freePort()));
         env.put("VHEAP_SERVER_PORT", Integer.toString(VheapProcesses.freePort()));
         env.put("VHEAP_GATEWAY_PORT", Integer.toString(gatewayPort));
+        int gatewayMetrics = VheapProcesses.freePort();
+        env.put("VHEAP_GATEWAY_METRICS_PORT", Integer.toString(gatewayMetrics));
+        env.put("VHEAP_SERVER_METRICS_PORT", Integer.toString(VheapProcesses.freePort()));
         vheap = new VheapProcesses(work);
 
         up = true;
@@ -150,5 +153,12 @@ class ComposeStackTest {
         VheapProcesses.Result apps = vheap.vheap("apps", "--server", gateway);
         assertThat(apps.exit()).as(apps.output()).isZero();
         assertThat(apps.output()).contains("counter-1").contains("counter-2").contains("demo-counter");
+
+        // the gateway's Prometheus endpoint counted the devices' calls to the heap server behind it
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gatewayMetrics + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("vheap_gateway_backend_calls_total").contains("method=\"vheap.v1.HeapStore/Transact\"");
     }
 }
