@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -45,12 +46,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "how long a suspend or resume waits for the device's answer (default: ${DEFAULT-VALUE})")
     int commandTimeoutSeconds;
 
+    @Mixin
+    ServerSecurityOptions security = new ServerSecurityOptions();
+
     @Override
     public Integer call() throws Exception {
         HeapServerConfig config = new HeapServerConfig()
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds))
+                .setSecurity(security.security())
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
