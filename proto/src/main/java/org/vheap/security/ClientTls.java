@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * The server's name is checked against its certificate (so connect to a name or address the certificate
  * carries, e.g. {@code localhost} or {@code 127.0.0.1} for {@link SelfSignedTls}'s).
  *
- * <p>Use: {@code NettyChannelBuilder.forTarget(target, tls.credentials())}.
+ * <p>Use: {@code NettyChannelBuilder.forTarget(target, tls.credentials()).intercept(tls.mismatchHints())}.
  */
 public final class ClientTls {
     private static final ClientTls PLAINTEXT = new ClientTls(false, null);
@@ -53,6 +53,14 @@ public final class ClientTls {
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /**
+     * An interceptor that rewrites a TLS/plaintext mismatch's UNAVAILABLE into one that says so (add it to
+     * every channel made with these credentials).
+     */
+    public io.grpc.ClientInterceptor mismatchHints() {
+        return new TlsMismatchHints(enabled);
     }
 
     /** The gRPC channel credentials. */

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import io.grpc.netty.NettyChannelBuilder;
+import org.vheap.security.ClientTls;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,9 @@ final class StoreTarget {
         if (!server.matches("[^:]+:\\d{1,5}")) {
             throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
         }
-        return NettyChannelBuilder.forTarget(server, security.clientTls().credentials()).maxInboundMessageSize(64 << 20).build();
+        ClientTls tls = security.clientTls();
+        return NettyChannelBuilder.forTarget(server, tls.credentials()).intercept(tls.mismatchHints())
+                .maxInboundMessageSize(64 << 20).build();
     }
 
     /** Runs {@code work} with a blocking stub on a fresh channel, and shuts the channel down after. */

@@ -48,7 +48,8 @@ public final class VheapCli {
     static String oneLine(Throwable e) {
         if (e instanceof StatusRuntimeException s) {
             String d = s.getStatus().getDescription();
-            if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && (d == null || d.startsWith("io exception"))) {
+            if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && (d == null || d.startsWith("io exception"))
+                    && !(d != null && d.contains("TLS"))) {
                 return "UNAVAILABLE: cannot reach the heap server (is it running? start one with: ./vheap server)";
             }
             return s.getStatus().getCode() + ": " + (d == null ? "(no description)" : d);
