@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.security.BearerToken;
+import org.vheap.security.ClientTls;
 import org.vheap.proto.v1.CloseHeapRequest;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
@@ -46,6 +48,11 @@ import org.vheap.proto.v1.TransactResponse;
  * {@code PERMISSION_DENIED}, ...) is {@code INVALID} with the code in the message: the device cannot fix it
  * by retrying.
  *
+ * <p>Security: the channel is plaintext or TLS ({@link ClientTls}); every call about an app carries that
+ * app's token from the {@link AppTokenSource}, and a token the server issues when this store creates an
+ * app is handed to it. {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are {@code INVALID} (a retry
+ * cannot fix them), with the server's message.
+ *
  * <p>Risks: one {@link HeapSession#write} is one {@code Transact} message, so a caller must keep a flush
  * under the server's message limit (16 MiB by default); checkpoints stream in batches and have no such
  * limit. A commit whose answer is lost (deadline) may still have been published: the caller sees
@@ -58,36 +65,59 @@ public final class GrpcHeapStore implements HeapStore {
     private static final Metadata.Key<String> REASON = Metadata.Key.of("vheap-reason", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel ownedChannel;
+    private final Channel channel;
+    private final long deadlineMillis;
     private final HeapStoreClient client;
     private final String target;
+    private final AppTokenSource tokens;
 
     /** A store on {@code host:port} (any gRPC target), plaintext, over a channel this store owns and closes. */
     public GrpcHeapStore(String target, Duration deadline) {
-        this(NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build(),
-                target, deadline, true);
+        this(target, ClientTls.plaintext(), AppTokenSource.NONE, deadline);
+    }
+
+    /**
+     * A store on {@code host:port} over TLS or plaintext, sending each app's token from {@code tokens} (and
+     * handing it the tokens of apps it creates), over a channel this store owns and closes.
+     */
+    public GrpcHeapStore(String target, ClientTls tls, AppTokenSource tokens, Duration deadline) {
+        this(NettyChannelBuilder.forTarget(target, tls.credentials()).intercept(tls.mismatchHints())
+                .maxInboundMessageSize(MAX_INBOUND_BYTES).build(), target, deadline, true, tokens);
     }
 
     /** A store on the caller's channel (TLS, interceptors, in-process); {@link #close()} leaves it open. */
     public GrpcHeapStore(Channel channel, Duration deadline) {
-        this(channel, channel.authority(), deadline, false);
+        this(channel, channel.authority(), deadline, false, AppTokenSource.NONE);
     }
 
-    private GrpcHeapStore(Channel channel, String target, Duration deadline, boolean owned) {
+    private GrpcHeapStore(Channel channel, String target, Duration deadline, boolean owned, AppTokenSource tokens) {
         if (deadline == null || deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("the call deadline must be positive, got " + deadline);
         }
         this.ownedChannel = owned ? (ManagedChannel) channel : null;
+        this.channel = channel;
+        this.deadlineMillis = deadline.toMillis();
         this.client = new HeapStoreClient(channel, deadline.toMillis());
         this.target = target;
+        this.tokens = java.util.Objects.requireNonNull(tokens, "tokens");
+    }
+
+    /** The client for calls about {@code app}: with its token, if there is one. */
+    private HeapStoreClient client(String app) {
+        String token = tokens.tokenFor(app);
+        return token == null ? client : new HeapStoreClient(BearerToken.attach(channel, token), deadlineMillis);
     }
 
     @Override
     public HeapSession openHeap(OpenRequest request) {
-        OpenHeapResponse r = call("open app '" + request.app() + "'", () -> client.blocking().openHeap(
+        OpenHeapResponse r = call("open app '" + request.app() + "'", () -> client(request.app()).blocking().openHeap(
                 OpenHeapRequest.newBuilder().setApp(request.app()).setDevice(request.device())
                         .setCreate(request.create()).setLineSize(request.lineSize())
                         .setLeaseMillis(request.lease().toMillis()).setBaseCheckpointId(request.baseCheckpointId())
                         .setIncludeVmState(true).build()));
+        if (!r.getAppToken().isEmpty()) {
+            tokens.issued(request.app(), r.getAppToken());
+        }
         return new GrpcSession(request.app(), request.device(), r.getLineSize(), r.getCreated(),
                 r.hasBaseCheckpoint() ? r.getBaseCheckpoint().getCheckpointId() : 0, r.getVmState().toByteArray(),
                 r.getLease().getFencingToken(), request.lease().toMillis());
@@ -180,7 +210,7 @@ public final class GrpcHeapStore implements HeapStore {
                 }
             }
             TransactResponse r = call("read " + lineIds.length + " lines of app '" + app + "'",
-                    () -> client.blocking().transact(b.build()));
+                    () -> client(app).blocking().transact(b.build()));
             Map<Long, byte[]> found = new HashMap<>(r.getLinesCount() * 2);
             for (Line l : r.getLinesList()) {
                 if (l.getData().size() != lineSize()) {
@@ -208,7 +238,7 @@ public final class GrpcHeapStore implements HeapStore {
             for (long d : deletes) {
                 b.addDeleteLineIds(d);
             }
-            call("flush " + writes.size() + " lines of app '" + app + "'", () -> client.blocking().transact(b.build()));
+            call("flush " + writes.size() + " lines of app '" + app + "'", () -> client(app).blocking().transact(b.build()));
         }
 
         @Override
@@ -224,13 +254,13 @@ public final class GrpcHeapStore implements HeapStore {
                 gone.add(d);
             }
             return call("commit a checkpoint of app '" + app + "'",
-                    () -> client.commit(header, lines, gone, HeapStoreClient.DEFAULT_BATCH_BYTES))
+                    () -> client(app).commit(header, lines, gone, HeapStoreClient.DEFAULT_BATCH_BYTES))
                     .getCheckpoint().getCheckpointId();
         }
 
         @Override
         public void renewLease() {
-            call("renew the lease on app '" + app + "'", () -> client.blocking().renewLease(
+            call("renew the lease on app '" + app + "'", () -> client(app).blocking().renewLease(
                     RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(token).setLeaseMillis(leaseMillis).build()));
         }
 
@@ -241,7 +271,7 @@ public final class GrpcHeapStore implements HeapStore {
                 return;
             }
             try {
-                call("close app '" + app + "'", () -> client.blocking().closeHeap(
+                call("close app '" + app + "'", () -> client(app).blocking().closeHeap(
                         CloseHeapRequest.newBuilder().setApp(app).setFencingToken(token).build()));
             } catch (StoreException e) {
                 if (e.reason() != StoreException.Reason.FENCED) {
@@ -270,7 +300,7 @@ public final class GrpcHeapStore implements HeapStore {
             PutSystemBlobsRequest.Builder b = PutSystemBlobsRequest.newBuilder().setApp(app);
             blobs.forEach((h, data) -> b.addBlobs(SystemBlob.newBuilder().setSha256(ByteString.copyFrom(h.bytes()))
                     .setData(ByteString.copyFrom(data))));
-            return call("store " + blobs.size() + " system blobs", () -> client.blocking().putSystemBlobs(b.build()))
+            return call("store " + blobs.size() + " system blobs", () -> client(app).blocking().putSystemBlobs(b.build()))
                     .getStored();
         }
 
@@ -279,7 +309,7 @@ public final class GrpcHeapStore implements HeapStore {
             GetSystemBlobsRequest.Builder b = GetSystemBlobsRequest.newBuilder().setApp(app);
             hashes.forEach(h -> b.addSha256(ByteString.copyFrom(h.bytes())));
             GetSystemBlobsResponse r = call("fetch " + hashes.size() + " system blobs",
-                    () -> client.blocking().getSystemBlobs(b.build()));
+                    () -> client(app).blocking().getSystemBlobs(b.build()));
             Map<BlobHash, byte[]> found = new LinkedHashMap<>();
             for (SystemBlob blob : r.getBlobsList()) {
                 found.put(BlobHash.of(blob.getSha256().toByteArray()), blob.getData().toByteArray());
@@ -293,7 +323,7 @@ public final class GrpcHeapStore implements HeapStore {
             hashes.forEach(h -> b.addSha256(ByteString.copyFrom(h.bytes())));
             List<BlobHash> missing = new ArrayList<>();
             for (ByteString h : call("look for " + hashes.size() + " system blobs",
-                    () -> client.blocking().findMissingSystemBlobs(b.build())).getMissingSha256List()) {
+                    () -> client(app).blocking().findMissingSystemBlobs(b.build())).getMissingSha256List()) {
                 missing.add(BlobHash.of(h.toByteArray()));
             }
             return missing;
