@@ -14,6 +14,7 @@ public final class GatewayConfig {
     private final List<BackendAddress> backends = new ArrayList<>();
     private int maxMessageBytes = 16 << 20;
     private Duration drain = Duration.ofSeconds(10);
+    private GatewaySecurity security = new GatewaySecurity();
 
     public GatewayConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -68,8 +69,18 @@ public final class GatewayConfig {
         return this;
     }
 
+    /** TLS towards devices and towards backends (default: plaintext on both). */
+    public GatewayConfig setSecurity(GatewaySecurity security) {
+        if (security == null) {
+            throw new IllegalArgumentException("security is null");
+        }
+        this.security = security;
+        return this;
+    }
+
     /** Checks the whole configuration; throws IllegalArgumentException naming what to fix. */
     public GatewayConfig validate() {
+        security.validate();
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("the gateway needs at least one --backend HOST:PORT");
         }
@@ -81,4 +92,5 @@ public final class GatewayConfig {
     public List<BackendAddress> backends() { return List.copyOf(backends); }
     public int maxMessageBytes() { return maxMessageBytes; }
     public Duration drain() { return drain; }
+    public GatewaySecurity security() { return security; }
 }

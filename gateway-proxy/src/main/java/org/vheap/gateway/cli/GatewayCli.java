@@ -13,6 +13,7 @@ import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,6 +48,9 @@ public final class GatewayCli implements Callable<Integer> {
             description = "how long a stopping gateway lets calls finish (default: ${DEFAULT-VALUE})")
     int drainSeconds;
 
+    @Mixin
+    GatewaySecurityOptions security = new GatewaySecurityOptions();
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -78,7 +82,7 @@ public final class GatewayCli implements Callable<Integer> {
             throw new IllegalArgumentException("--drain must be 0 or more seconds, got " + drainSeconds);
         }
         GatewayConfig config = new GatewayConfig().setHost(host).setPort(port).setBackends(backends)
-                .setMaxMessageBytes(maxMessage).setDrain(Duration.ofSeconds(drainSeconds)).validate();
+                .setMaxMessageBytes(maxMessage).setDrain(Duration.ofSeconds(drainSeconds)).setSecurity(security.security()).validate();
         GatewayServer gateway;
         try {
             gateway = new GatewayServer(GatewayServer.nettyBuilder(config), config).start();
@@ -88,6 +92,9 @@ public final class GatewayCli implements Callable<Integer> {
         String address = host + ":" + gateway.port();
         String targets = config.backends().stream().map(Object::toString).collect(Collectors.joining(", "));
         log.info("vheap gateway listening on {}, backends {}", address, targets);
+        var tls = config.security().serverTls();
+        log.info("security: {} towards devices; {} towards backends", tls == null ? "plaintext" : "TLS with certificate "
+                + tls.certFile().toAbsolutePath(), config.security().backendTls());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
