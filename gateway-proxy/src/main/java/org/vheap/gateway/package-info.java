@@ -11,6 +11,9 @@
  * at a time as each side becomes ready, cancellation passes both ways, and the backend's status reaches
  * the device unchanged (a backend that cannot be reached gives UNAVAILABLE naming it).
  *
+ * <p>Security: {@link org.vheap.gateway.GatewaySecurity} puts TLS on either hop (devices to gateway,
+ * gateway to backends); access tokens travel as ordinary metadata and are checked by the heap servers.
+ *
  * <p>Routing is one small class behind {@link org.vheap.gateway.BackendRouter}: for now
  * {@link org.vheap.gateway.FirstAvailableRouter}, the first configured backend that is not down. The CLI is
  * {@link org.vheap.gateway.cli.GatewayCli} ({@code ./vheap gateway}).
