@@ -8,13 +8,13 @@ import java.util.function.LongSupplier;
  * (null when off), the meters and the clock. Immutable; its parts are thread-safe.
  */
 record Forwarding(BackendPool pool, BackendDeadlines deadlines, DeviceRateLimiter rate, InflightBudget inflight,
-                  SystemBlobCache cache, GatewayMetrics metrics, LongSupplier nanoTime) {
+                  SystemBlobCache cache, SystemCacheAccess cacheAccess, GatewayMetrics metrics, LongSupplier nanoTime) {
 
     /** The parts a configuration asks for, over {@code pool}, metered in {@code registry}. */
     static Forwarding of(GatewayConfig config, BackendPool pool, MeterRegistry registry, LongSupplier nanoTime) {
         SystemBlobCache cache = config.systemCacheBytes() > 0 ? new SystemBlobCache(config.systemCacheBytes()) : null;
         return new Forwarding(pool, new BackendDeadlines(config.backendTimeout()),
                 new DeviceRateLimiter(config.deviceRate(), nanoTime), new InflightBudget(config.maxInflightBytes()),
-                cache, new GatewayMetrics(registry, pool.backends(), cache), nanoTime);
+                cache, new SystemCacheAccess(nanoTime), new GatewayMetrics(registry, pool.backends(), cache), nanoTime);
     }
 }

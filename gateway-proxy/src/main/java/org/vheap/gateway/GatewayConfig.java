@@ -21,6 +21,7 @@ public final class GatewayConfig {
     private long maxInflightBytes = 64L << 20;
     private Duration backendTimeout = Duration.ofSeconds(60);
     private int metricsPort;                         // 0: no metrics endpoint
+    private GatewaySecurity security = new GatewaySecurity();
 
     public GatewayConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -129,8 +130,18 @@ public final class GatewayConfig {
         return this;
     }
 
+    /** TLS towards devices and towards backends (default: plaintext on both). */
+    public GatewayConfig setSecurity(GatewaySecurity security) {
+        if (security == null) {
+            throw new IllegalArgumentException("security is null");
+        }
+        this.security = security;
+        return this;
+    }
+
     /** Checks the whole configuration; throws IllegalArgumentException naming what to fix. */
     public GatewayConfig validate() {
+        security.validate();
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("the gateway needs at least one --backend HOST:PORT");
         }
@@ -155,4 +166,5 @@ public final class GatewayConfig {
     public long maxInflightBytes() { return maxInflightBytes; }
     public Duration backendTimeout() { return backendTimeout; }
     public int metricsPort() { return metricsPort; }
+    public GatewaySecurity security() { return security; }
 }

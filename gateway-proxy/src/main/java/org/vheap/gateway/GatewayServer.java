@@ -7,6 +7,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.vheap.security.ClientTls;
+import org.vheap.security.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,7 +42,7 @@ public final class GatewayServer {
 
     /** A gateway on {@code builder} forwarding to the configured backends over plaintext Netty channels. */
     public GatewayServer(ServerBuilder<?> builder, GatewayConfig config) {
-        this(builder, config, address -> backendChannel(address, config.maxMessageBytes()));
+        this(builder, config, address -> backendChannel(address, config.maxMessageBytes(), config.security().backendTls()));
     }
 
     /** As above, with the channel to each backend made by {@code channels}. */
@@ -58,17 +60,22 @@ public final class GatewayServer {
                 .build();
     }
 
-    /** The Netty server builder for a configuration: its address, keepalive as the heap server permits. */
+    /**
+     * The Netty server builder for a configuration: its address, TLS if configured, keepalive as the heap
+     * server permits.
+     */
     public static NettyServerBuilder nettyBuilder(GatewayConfig config) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        ServerTls tls = config.security().serverTls();
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        return (tls == null ? NettyServerBuilder.forAddress(address) : NettyServerBuilder.forAddress(address, tls.credentials()))
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
     }
 
-    /** A plaintext channel to one heap server; keepalive holds long control streams open. */
-    static ManagedChannel backendChannel(BackendAddress address, int maxMessageBytes) {
-        return NettyChannelBuilder.forAddress(address.host(), address.port())
-                .usePlaintext()
+    /** A channel to one heap server, plaintext or TLS; keepalive holds long control streams open. */
+    static ManagedChannel backendChannel(BackendAddress address, int maxMessageBytes, ClientTls tls) {
+        return NettyChannelBuilder.forTarget(address.toString(), tls.credentials())
+                .intercept(tls.mismatchHints())
                 .maxInboundMessageSize(maxMessageBytes)
                 .keepAliveTime(20, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)

@@ -24,11 +24,13 @@ import org.vheap.proto.v1.SystemBlob;
  * answer is merged in request order. Each blob that comes back is checked against its hash: a match is
  * cached, a mismatch is never cached and fails the call with DATA_LOSS naming the backend (a device must
  * not run a corrupt class file). When every hash is cached no backend is called, so the call succeeds
- * even while all backends are down. The merged answer has no backend headers or trailers. Risk: a cache
- * hit is not seen by the backend, so once the backend checks per-app access, the gateway must check it too
- * before answering from the cache.
+ * while all backends are down, for a caller whose access a backend accepted lately ({@link SystemCacheAccess}):
+ * any other caller's call goes to a backend (with no hashes when all are cached: the server then only checks
+ * the app's token), and the cache answers only once the backend did. The merged answer has no backend
+ * headers or trailers.
  */
 final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private final ServerCall<byte[], byte[]> serverCall;
     private final Metadata headers;
     private final Forwarding forwarding;
@@ -85,7 +87,8 @@ final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
             }
         }
         forwarding.metrics().cacheHits(req.getSha256Count() - missing.size());
-        if (missing.isEmpty() && req.getSha256Count() > 0) {
+        String authorization = headers.get(AUTHORIZATION);
+        if (missing.isEmpty() && req.getSha256Count() > 0 && forwarding.cacheAccess().accepted(req.getApp(), authorization)) {
             answer(req, found);
             return;
         }
@@ -140,6 +143,7 @@ final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
                         }
                         found.put(b.getSha256(), b.getData());
                     }
+                    forwarding.cacheAccess().accept(original.getApp(), headers.get(AUTHORIZATION));
                     answer(original, found);
                 } catch (InvalidProtocolBufferException e) {
                     close(Status.INTERNAL.withDescription("backend " + backend.address()

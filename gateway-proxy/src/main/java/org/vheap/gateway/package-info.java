@@ -48,5 +48,8 @@
  * gateway takes ({@code vheap_grpc_server_*}), the calls per backend ({@code vheap_gateway_backend_*},
  * tag {@code backend=HOST:PORT}), backend up/down, cache hits/misses/bytes, rejections
  * ({@code GatewayMetrics}). The CLI is {@link org.vheap.gateway.cli.GatewayCli} ({@code ./vheap gateway}).
+ *
+ * <p><b>Security.</b> {@link org.vheap.gateway.GatewaySecurity} puts TLS on either hop (devices to gateway,
+ * gateway to backends); access tokens travel as ordinary metadata and are checked by the heap servers.
  */
 package org.vheap.gateway;

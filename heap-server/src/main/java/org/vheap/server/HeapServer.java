@@ -12,9 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.control.DeviceControlService;
 import org.vheap.server.control.DeviceRegistry;
 import org.vheap.server.grpc.HeapStoreService;
+import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.PgHeapStore;
 
 /**
@@ -22,7 +24,8 @@ import org.vheap.server.store.PgHeapStore;
  * checking and server reflection over one {@link PgHeapStore}. The {@link ServerBuilder} is passed in, so
  * tests can run it in-process or on a loopback port; the caller owns the store's database and closes it
  * after {@link #stop}. The attached devices live in memory for the server's life; {@link #stop} ends their
- * control streams, so they attach again elsewhere.
+ * control streams, so they attach again elsewhere. Access is checked by an {@link AccessPolicy} (by default
+ * none is required); TLS is the builder's (e.g. {@code NettyServerBuilder.forAddress(address, credentials)}).
  */
 public final class HeapServer {
     private final Server server;
@@ -42,10 +45,16 @@ public final class HeapServer {
 
     /** @param commandTimeout how long a suspend or resume waits for the device's answer */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout) {
+        this(builder, store, commandTimeout, AccessPolicy.open(new AppTokens(store.dataSource())));
+    }
+
+    /** @param access who may call what (tokens); see {@link AccessPolicy} */
+    public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout, AccessPolicy access) {
         this.devices = new DeviceRegistry(store.clock());
         this.server = builder
-                .addService(new HeapStoreService(store, flushes))
-                .addService(new DeviceControlService(store, devices, commandTimeout))
+                .intercept(access.interceptor())
+                .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access))
+                .addService(new DeviceControlService(store, devices, commandTimeout, access))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();

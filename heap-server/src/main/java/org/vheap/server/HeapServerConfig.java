@@ -20,6 +20,7 @@ public final class HeapServerConfig {
     private int poolSize = 16;
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int metricsPort;
+    private HeapServerSecurity security = new HeapServerSecurity();
 
     public HeapServerConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -102,8 +103,18 @@ public final class HeapServerConfig {
         return this;
     }
 
+    /** TLS and access tokens (default: plaintext, tokens not required). */
+    public HeapServerConfig setSecurity(HeapServerSecurity security) {
+        if (security == null) {
+            throw new IllegalArgumentException("security is null");
+        }
+        this.security = security;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
     public HeapServerConfig validate() {
+        security.validate();
         if (dbUrl == null && (dbUser != null || !dbPassword.isEmpty())) {
             throw new IllegalArgumentException("--db-user and --db-password need --db-url");
         }
@@ -130,6 +141,7 @@ public final class HeapServerConfig {
     public int poolSize() { return poolSize; }
     public Duration commandTimeout() { return commandTimeout; }
     public int metricsPort() { return metricsPort; }
+    public HeapServerSecurity security() { return security; }
 
     public StoreSettings storeSettings() {
         return StoreSettings.defaults().withRetain(retain).withMaxSystemCallBytes(maxMessageBytes);

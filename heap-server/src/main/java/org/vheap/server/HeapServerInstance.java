@@ -15,6 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.metrics.MetricsEndpoint;
 import org.vheap.metrics.ServerCallMetrics;
+import org.vheap.security.ServerTls;
+import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.HeapDatabase;
 import org.vheap.server.store.PgHeapStore;
 
@@ -45,6 +48,7 @@ public final class HeapServerInstance implements AutoCloseable {
 
     public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
         config.validate();
+        ServerTls tls = config.security().tls();   // before the database starts: a bad pair fails fast
         HeapDatabase db = config.dbUrl() == null
                 ? HeapDatabase.embedded(config.dataDir(), config.poolSize())
                 : HeapDatabase.external(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize());
@@ -57,8 +61,10 @@ public final class HeapServerInstance implements AutoCloseable {
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings(), reclaimer);
-            NettyServerBuilder builder = NettyServerBuilder
-                    .forAddress(new InetSocketAddress(config.host(), config.port()))
+            AccessPolicy access = config.security().policy(new AppTokens(db.dataSource()));
+            InetSocketAddress listen = new InetSocketAddress(config.host(), config.port());
+            NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(listen)
+                    : NettyServerBuilder.forAddress(listen, tls.credentials()))
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -68,10 +74,14 @@ public final class HeapServerInstance implements AutoCloseable {
                 log.info("metrics on http://{}:{}/metrics", config.host(), metrics.port());
             }
             store.reclaimEverythingLater();   // before serving: a failure here leaves nothing running
-            HeapServer server = new HeapServer(builder, store, config.commandTimeout()).start();
+            HeapServer server = new HeapServer(builder, store, config.commandTimeout(), access).start();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());
+            log.info("security: {}; {}", tls == null ? "plaintext (no TLS)" : "TLS with certificate " + tls.certFile().toAbsolutePath()
+                    + " (clients: --tls --tls-ca " + tls.certFile().toAbsolutePath() + " if it is self-signed)",
+                    access.required() ? "access tokens required (admin token in " + config.security().adminTokenFile().toAbsolutePath() + ")"
+                            : "access tokens not required");
             return new HeapServerInstance(db, reclaimer, server, address, metrics);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {

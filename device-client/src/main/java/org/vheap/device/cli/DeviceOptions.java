@@ -77,6 +77,24 @@ final class DeviceOptions {
     @Option(names = {"-v", "--verbose"}, description = "Report each checkpoint on stderr.")
     boolean verbose;
 
+    @Option(names = "--tls", description = "Connect to --server with TLS (trusting the system's certificates unless --tls-ca).")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "Trust the PEM certificates in FILE (implies --tls).")
+    java.nio.file.Path tlsCa;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VHEAP_TOKEN}",
+            description = "Access token sent with every call (the app's, or the admin token; or set VHEAP_TOKEN).")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Read the access token from FILE; a token issued when this run creates the app is written there.")
+    java.nio.file.Path tokenFile;
+
+    @Option(names = "--tokens", paramLabel = "DIR",
+            description = "One token file per app, DIR/APP.token (devices running several apps); new apps' tokens are written there.")
+    java.nio.file.Path tokensDir;
+
     DeviceConfig config() {
         if (app == null) {
             throw new IllegalArgumentException("give --app NAME: the app's name in the store");
@@ -108,7 +126,14 @@ final class DeviceOptions {
         if (store != null && !store.equals("memory")) {
             throw new IllegalArgumentException("--store takes 'memory', got '" + store + "'");
         }
-        return server != null ? new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE) : new MemoryHeapStore();
+        return server != null
+                ? new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir, System.err), GrpcHeapStore.DEFAULT_DEADLINE)
+                : new MemoryHeapStore();
+    }
+
+    /** --tls and --tls-ca as the client's TLS choice. */
+    org.vheap.security.ClientTls clientTls() {
+        return org.vheap.security.ClientTls.fromOptions(tls, tlsCa);
     }
 
     /** Checkpoint reports on stderr: failures always, each checkpoint with --verbose. */

@@ -79,7 +79,7 @@ final class StartCommand implements Callable<Integer> {
                     agent.stop(app);
                 }
             };
-            control[0] = new DeviceControlClient(options.server,
+            control[0] = new DeviceControlClient(options.server, options.clientTls(),
                     new DeviceRegistration(config.deviceName(), config.memoryBytes(), config.resources()), handler,
                     agent::runningApps);
             Thread onSignal = new Thread(() -> suspendAll(agent, log), "vheap-device-stop");

@@ -66,6 +66,12 @@ public final class DeviceControlClient implements AutoCloseable {
      */
     public DeviceControlClient(String target, DeviceRegistration registration, DeviceControlHandler handler,
                                Supplier<List<String>> runningApps) {
+        this(target, org.vheap.security.ClientTls.plaintext(), registration, handler, runningApps);
+    }
+
+    /** As above, over {@code tls} (plaintext or TLS). */
+    public DeviceControlClient(String target, org.vheap.security.ClientTls tls, DeviceRegistration registration,
+                               DeviceControlHandler handler, Supplier<List<String>> runningApps) {
         Objects.requireNonNull(target, "target");
         if (!target.matches("[^:]+:\\d{1,5}")) {
             throw new IllegalArgumentException("the heap server address must be HOST:PORT, got '" + target + "'");
@@ -74,7 +80,7 @@ public final class DeviceControlClient implements AutoCloseable {
         this.registration = Objects.requireNonNull(registration, "registration");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.runningApps = Objects.requireNonNull(runningApps, "runningApps");
-        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+        this.channel = NettyChannelBuilder.forTarget(target, tls.credentials()).intercept(tls.mismatchHints())
                 .keepAliveTime(20, TimeUnit.SECONDS).keepAliveWithoutCalls(true).build();
         String device = registration.device();
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vheap-control-" + device));

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.client.VheapHeaders;
+import org.vheap.security.BearerToken;
+import org.vheap.security.ClientTls;
 import org.vheap.proto.v1.CloseHeapRequest;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
@@ -48,6 +50,11 @@ import org.vheap.proto.v1.TransactResponse;
  * {@code PERMISSION_DENIED}, ...) is {@code INVALID} with the code in the message: the device cannot fix it
  * by retrying.
  *
+ * <p>Security: the channel is plaintext or TLS ({@link ClientTls}); every call about an app carries that
+ * app's token from the {@link AppTokenSource}, and a token the server issues when this store creates an
+ * app is handed to it. {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are {@code INVALID} (a retry
+ * cannot fix them), with the server's message.
+ *
  * <p>Risks: one {@link HeapSession#write} is one {@code Transact} message, so a caller must keep a flush
  * under the server's message limit (16 MiB by default); checkpoints stream in batches and have no such
  * limit. Every call of a session carries the {@code vheap-app} and {@code vheap-device} headers
@@ -64,34 +71,54 @@ public final class GrpcHeapStore implements HeapStore {
     private final ManagedChannel ownedChannel;
     private final Channel channel;
     private final long deadlineMillis;
-    private final HeapStoreClient client;
     private final String target;
+    private final AppTokenSource tokens;
 
     /** A store on {@code host:port} (any gRPC target), plaintext, over a channel this store owns and closes. */
     public GrpcHeapStore(String target, Duration deadline) {
-        this(NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build(),
-                target, deadline, true);
+        this(target, ClientTls.plaintext(), AppTokenSource.NONE, deadline);
+    }
+
+    /**
+     * A store on {@code host:port} over TLS or plaintext, sending each app's token from {@code tokens} (and
+     * handing it the tokens of apps it creates), over a channel this store owns and closes.
+     */
+    public GrpcHeapStore(String target, ClientTls tls, AppTokenSource tokens, Duration deadline) {
+        this(NettyChannelBuilder.forTarget(target, tls.credentials()).intercept(tls.mismatchHints())
+                .maxInboundMessageSize(MAX_INBOUND_BYTES).build(), target, deadline, true, tokens);
     }
 
     /** A store on the caller's channel (TLS, interceptors, in-process); {@link #close()} leaves it open. */
     public GrpcHeapStore(Channel channel, Duration deadline) {
-        this(channel, channel.authority(), deadline, false);
+        this(channel, channel.authority(), deadline, false, AppTokenSource.NONE);
     }
 
-    private GrpcHeapStore(Channel channel, String target, Duration deadline, boolean owned) {
+    private GrpcHeapStore(Channel channel, String target, Duration deadline, boolean owned, AppTokenSource tokens) {
         if (deadline == null || deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("the call deadline must be positive, got " + deadline);
         }
         this.ownedChannel = owned ? (ManagedChannel) channel : null;
         this.channel = channel;
         this.deadlineMillis = deadline.toMillis();
-        this.client = new HeapStoreClient(channel, deadlineMillis);
         this.target = target;
+        this.tokens = java.util.Objects.requireNonNull(tokens, "tokens");
     }
 
-    /** A client whose calls carry {@code vheap-app} and {@code vheap-device} (null: left out). */
+    /**
+     * A client whose calls carry {@code vheap-app} and {@code vheap-device} (null: left out) and the app's token
+     * as it is at each call (a token the server issues at creation applies from the next call on).
+     */
     private HeapStoreClient clientFor(String app, String device) {
-        return new HeapStoreClient(ClientInterceptors.intercept(channel, VheapHeaders.interceptor(app, device)), deadlineMillis);
+        io.grpc.ClientInterceptor bearer = new io.grpc.ClientInterceptor() {
+            @Override
+            public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> method,
+                    io.grpc.CallOptions options, Channel next) {
+                String token = app == null ? null : tokens.tokenFor(app);
+                return BearerToken.attach(next, token).newCall(method, options);
+            }
+        };
+        return new HeapStoreClient(ClientInterceptors.intercept(channel, bearer, VheapHeaders.interceptor(app, device)),
+                deadlineMillis);
     }
 
     @Override
@@ -101,6 +128,9 @@ public final class GrpcHeapStore implements HeapStore {
                         .setCreate(request.create()).setLineSize(request.lineSize())
                         .setLeaseMillis(request.lease().toMillis()).setBaseCheckpointId(request.baseCheckpointId())
                         .setIncludeVmState(true).build()));
+        if (!r.getAppToken().isEmpty()) {
+            tokens.issued(request.app(), r.getAppToken());
+        }
         return new GrpcSession(request.app(), request.device(), r.getLineSize(), r.getCreated(),
                 r.hasBaseCheckpoint() ? r.getBaseCheckpoint().getCheckpointId() : 0, r.getVmState().toByteArray(),
                 r.getLease().getFencingToken(), request.lease().toMillis());

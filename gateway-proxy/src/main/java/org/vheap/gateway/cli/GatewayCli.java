@@ -13,6 +13,7 @@ import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,6 +72,8 @@ public final class GatewayCli implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
             description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
     int metricsPort;
+    @Mixin
+    GatewaySecurityOptions security = new GatewaySecurityOptions();
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -110,6 +113,7 @@ public final class GatewayCli implements Callable<Integer> {
                 .setMaxInflightBytes(CliValues.bytes("--max-inflight", maxInflight))
                 .setBackendTimeout(CliValues.duration("--backend-timeout", backendTimeout))
                 .setMetricsPort(metricsPort)
+                .setSecurity(security.security())
                 .validate();
         GatewayServer gateway;
         try {
@@ -121,6 +125,9 @@ public final class GatewayCli implements Callable<Integer> {
         String targets = config.backends().stream().map(Object::toString).collect(Collectors.joining(", "));
         log.info("vheap gateway listening on {}, backends {}{}", address, targets,
                 gateway.metricsPort() == 0 ? "" : "; metrics on http://" + host + ":" + gateway.metricsPort() + "/metrics");
+        var tls = config.security().serverTls();
+        log.info("security: {} towards devices; {} towards backends", tls == null ? "plaintext" : "TLS with certificate "
+                + tls.certFile().toAbsolutePath(), config.security().backendTls());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

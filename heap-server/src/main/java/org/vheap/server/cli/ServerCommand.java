@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -48,6 +49,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
             description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
     int metricsPort;
+    @Mixin
+    ServerSecurityOptions security = new ServerSecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -55,6 +58,7 @@ final class ServerCommand implements Callable<Integer> {
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
+                .setSecurity(security.security())
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);

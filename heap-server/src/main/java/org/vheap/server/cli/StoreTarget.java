@@ -1,12 +1,14 @@
 package org.vheap.server.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import io.grpc.netty.NettyChannelBuilder;
+import org.vheap.security.ClientTls;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,18 +22,23 @@ final class StoreTarget {
             description = "heap server (or gateway) address (default: ${DEFAULT-VALUE})")
     String server;
 
+    @Mixin
+    ClientSecurityOptions security = new ClientSecurityOptions();
+
     ManagedChannel channel() {
         if (!server.matches("[^:]+:\\d{1,5}")) {
             throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
         }
-        return ManagedChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        ClientTls tls = security.clientTls();
+        return NettyChannelBuilder.forTarget(server, tls.credentials()).intercept(tls.mismatchHints())
+                .maxInboundMessageSize(64 << 20).build();
     }
 
     /** Runs {@code work} with a blocking stub on a fresh channel, and shuts the channel down after. */
     <T> T call(Function<HeapStoreGrpc.HeapStoreBlockingStub, T> work) {
         ManagedChannel ch = channel();
         try {
-            return work.apply(stub(ch));
+            return work.apply(HeapStoreGrpc.newBlockingStub(security.withToken(ch)).withDeadlineAfter(30, TimeUnit.SECONDS));
         } finally {
             shutdown(ch);
         }
@@ -46,7 +53,7 @@ final class StoreTarget {
     <T> T control(Function<DeviceControlGrpc.DeviceControlBlockingStub, T> work) {
         ManagedChannel ch = channel();
         try {
-            return work.apply(DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(CONTROL_DEADLINE_SECONDS, TimeUnit.SECONDS));
+            return work.apply(DeviceControlGrpc.newBlockingStub(security.withToken(ch)).withDeadlineAfter(CONTROL_DEADLINE_SECONDS, TimeUnit.SECONDS));
         } finally {
             shutdown(ch);
         }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vheap", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
         description = "A virtual heap for a Java virtual machine: heap server, gateway, store tools, device control, benchmarks.",
         subcommands = {ServerCommand.class, GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
-                DeleteCheckpointCommand.class, DeleteAppCommand.class, DevicesCommand.class, SuspendCommand.class,
+                DeleteCheckpointCommand.class, DeleteAppCommand.class, TokenCommand.class, DevicesCommand.class, SuspendCommand.class,
                 ResumeCommand.class, MigrateCommand.class, HealthCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VheapCli {
@@ -48,7 +48,8 @@ public final class VheapCli {
     static String oneLine(Throwable e) {
         if (e instanceof StatusRuntimeException s) {
             String d = s.getStatus().getDescription();
-            if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && (d == null || d.startsWith("io exception"))) {
+            if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && (d == null || d.startsWith("io exception"))
+                    && !(d != null && d.contains("TLS"))) {
                 return "UNAVAILABLE: cannot reach the heap server (is it running? start one with: ./vheap server)";
             }
             return s.getStatus().getCode() + ": " + (d == null ? "(no description)" : d);

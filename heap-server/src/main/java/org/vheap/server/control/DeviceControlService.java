@@ -28,6 +28,7 @@ import org.vheap.server.store.HeapNames;
 import org.vheap.server.store.LeaseGrant;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreException;
+import org.vheap.server.auth.AccessPolicy;
 
 /**
  * The {@code vheap.v1.DeviceControl} service: devices' control streams into the {@link DeviceRegistry},
@@ -40,6 +41,10 @@ import org.vheap.server.store.StoreException;
  * FAILED_PRECONDITION with the device's message; a device that detaches first is UNAVAILABLE. A migration
  * whose resume fails after the suspend succeeded leaves the app suspended and says so, with the checkpoint.
  * No gRPC thread waits for a device: answers complete the calls asynchronously.
+ *
+ * <p><b>Access.</b> The operator calls (ListDevices, SuspendApp, ResumeApp, MigrateApp) need the admin
+ * token when the {@link AccessPolicy} requires tokens. Attach needs none: a device's identity is its name
+ * (see the README's Security section for what that risks).
  */
 public final class DeviceControlService extends DeviceControlGrpc.DeviceControlImplBase {
     /** How long a command waits for the device's answer unless the server is told otherwise. */
@@ -48,14 +53,16 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
     private final PgHeapStore store;
     private final DeviceRegistry registry;
     private final Duration commandTimeout;
+    private final AccessPolicy access;
 
-    public DeviceControlService(PgHeapStore store, DeviceRegistry registry, Duration commandTimeout) {
+    public DeviceControlService(PgHeapStore store, DeviceRegistry registry, Duration commandTimeout, AccessPolicy access) {
         if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("the command timeout must be positive, got " + commandTimeout);
         }
         this.store = store;
         this.registry = registry;
         this.commandTimeout = commandTimeout;
+        this.access = access;
     }
 
     @Override
@@ -65,6 +72,12 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
 
     @Override
     public void listDevices(ListDevicesRequest r, StreamObserver<ListDevicesResponse> out) {
+        try {
+            access.requireAdmin("listing devices");
+        } catch (RuntimeException e) {
+            out.onError(e);
+            return;
+        }
         ListDevicesResponse.Builder b = ListDevicesResponse.newBuilder();
         registry.devices().forEach(d -> b.addDevices(d.info()));
         out.onNext(b.build());
@@ -74,6 +87,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
     @Override
     public void suspendApp(SuspendAppRequest r, StreamObserver<SuspendAppResponse> out) {
         reply(out, () -> {
+            access.requireAdmin("suspending an app");
             String app = r.getApp();
             AppRecord record = store.app(app);
             LeaseGrant lease = liveLease(record);
@@ -90,6 +104,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
     @Override
     public void resumeApp(ResumeAppRequest r, StreamObserver<ResumeAppResponse> out) {
         reply(out, () -> {
+            access.requireAdmin("resuming an app");
             String app = r.getApp();
             AppRecord record = store.app(app);
             AttachedDevice target = attached(r.getDevice(), "device");
@@ -106,6 +121,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
     @Override
     public void migrateApp(MigrateAppRequest r, StreamObserver<MigrateAppResponse> out) {
         reply(out, () -> {
+            access.requireAdmin("migrating an app");
             String app = r.getApp();
             AppRecord record = store.app(app);
             AttachedDevice target = attached(r.getToDevice(), "to_device");

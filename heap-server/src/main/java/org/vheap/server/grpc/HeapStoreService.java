@@ -48,6 +48,11 @@ import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.RenewLeaseResponse;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
+import org.vheap.proto.v1.ResetAppTokenRequest;
+import org.vheap.proto.v1.ResetAppTokenResponse;
+import org.vheap.security.AccessTokens;
+import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.CommitResult;
 import org.vheap.server.store.LineData;
@@ -58,6 +63,11 @@ import org.vheap.server.store.SystemSegment;
 /**
  * The {@code vheap.v1.HeapStore} service: decodes requests, calls {@link PgHeapStore}, encodes results.
  * Every failure reaches the client as a status with a description (see {@link StoreStatus}).
+ *
+ * <p>Access: each call is checked by the {@link AccessPolicy} before it touches the store (a commit stream
+ * at its header); an OpenHeap that creates a heap answers with the app's new token ({@code app_token}).
+ * Limits: a Transact names at most {@link #MAX_IDS_PER_CALL} line ids (reads plus deletes), a ReadLines at
+ * most as many ranges; more is INVALID_ARGUMENT.
  */
 public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     /** A commit stream writes its lines to the open epoch ahead of the commit once it buffers this much. */
@@ -65,24 +75,32 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     /** Pre-flushes of one commit stream in flight at once (each holds one buffer and one connection). */
     static final int COMMIT_FLUSHES_IN_FLIGHT = 2;
     private static final int DEFAULT_CHUNK_BYTES = 1 << 20;
+    /** Line ids (reads plus deletes) one Transact may name, and ranges one ReadLines may: bulk reads stream. */
+    static final int MAX_IDS_PER_CALL = 65_536;
 
     private final PgHeapStore store;
     private final Executor flushExecutor;
+    private final AccessPolicy access;
+    private final AppTokens tokens;
 
     /**
      * @param flushExecutor runs a commit stream's pre-flushes, so the stream goes on receiving while
      *                      earlier lines are written
      */
-    public HeapStoreService(PgHeapStore store, Executor flushExecutor) {
+    public HeapStoreService(PgHeapStore store, Executor flushExecutor, AppTokens tokens, AccessPolicy access) {
         this.store = store;
         this.flushExecutor = flushExecutor;
+        this.tokens = tokens;
+        this.access = access;
     }
 
     @Override
     public void openHeap(OpenHeapRequest r, StreamObserver<OpenHeapResponse> out) {
         unary(out, () -> {
+            String newToken = AccessTokens.generate();
             OpenResult o = store.open(new PgHeapStore.OpenRequest(r.getApp(), r.getDevice(), r.getCreate(),
-                    r.getLineSize(), r.getLeaseMillis(), r.getBaseCheckpointId(), r.getIncludeVmState()));
+                    r.getLineSize(), r.getLeaseMillis(), r.getBaseCheckpointId(), r.getIncludeVmState()),
+                    access.openGuard(newToken));
             OpenHeapResponse.Builder b = OpenHeapResponse.newBuilder()
                     .setHeapId(o.heapId())
                     .setLineSize(o.lineSize())
@@ -94,26 +112,30 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             if (o.vmState() != null) {
                 b.setVmState(UnsafeByteOperations.unsafeWrap(o.vmState()));
             }
+            if (o.created()) {
+                b.setAppToken(newToken);
+            }
             return b.build();
         });
     }
 
     @Override
     public void renewLease(RenewLeaseRequest r, StreamObserver<RenewLeaseResponse> out) {
-        unary(out, () -> RenewLeaseResponse.newBuilder()
+        unary(out, () -> access.requireApp(r.getApp()), () -> RenewLeaseResponse.newBuilder()
                 .setLease(ProtoMapping.lease(store.renew(r.getApp(), r.getFencingToken(), r.getLeaseMillis())))
                 .build());
     }
 
     @Override
     public void closeHeap(CloseHeapRequest r, StreamObserver<CloseHeapResponse> out) {
-        unary(out, () -> CloseHeapResponse.newBuilder()
+        unary(out, () -> access.requireApp(r.getApp()), () -> CloseHeapResponse.newBuilder()
                 .setDiscardedLines(store.close(r.getApp(), r.getFencingToken())).build());
     }
 
     @Override
     public void transact(TransactRequest r, StreamObserver<TransactResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
+            checkIdCount(r.getReadLineIdsCount() + r.getDeleteLineIdsCount(), "line ids (reads plus deletes)", "Transact");
             long[] reads = ProtoMapping.ids(r.getReadLineIdsList());
             Map<Long, byte[]> found = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
                     ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()));
@@ -144,6 +166,8 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         ServerCallStreamObserver<ReadLinesResponse> call = (ServerCallStreamObserver<ReadLinesResponse>) out;
         FlowGate gate = new FlowGate(call);
         try {
+            access.requireApp(r.getApp());
+            checkIdCount(r.getRangesCount(), "line ranges", "ReadLines");
             List<PgHeapStore.LineRange> ranges = new ArrayList<>();
             for (LineRange lr : r.getRangesList()) {
                 ranges.add(new PgHeapStore.LineRange(lr.getFirstLineId(), lr.getLastLineId()));
@@ -172,7 +196,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void listApps(ListAppsRequest r, StreamObserver<ListAppsResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireAdmin("listing every app"), () -> {
             ListAppsResponse.Builder b = ListAppsResponse.newBuilder();
             store.listApps().forEach(a -> b.addApps(ProtoMapping.app(a)));
             return b.build();
@@ -181,7 +205,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void listCheckpoints(ListCheckpointsRequest r, StreamObserver<ListCheckpointsResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             ListCheckpointsResponse.Builder b = ListCheckpointsResponse.newBuilder();
             store.listCheckpoints(r.getApp()).forEach(c -> b.addCheckpoints(ProtoMapping.checkpoint(c)));
             return b.build();
@@ -190,7 +214,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void getCheckpoint(GetCheckpointRequest r, StreamObserver<GetCheckpointResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             Map.Entry<CheckpointRecord, byte[]> e = store.checkpointWithState(r.getApp(), r.getCheckpointId());
             return GetCheckpointResponse.newBuilder()
                     .setCheckpoint(ProtoMapping.checkpoint(e.getKey()))
@@ -201,7 +225,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void deleteCheckpoint(DeleteCheckpointRequest r, StreamObserver<DeleteCheckpointResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             store.deleteCheckpoint(r.getApp(), r.getCheckpointId());
             return DeleteCheckpointResponse.getDefaultInstance();
         });
@@ -209,21 +233,30 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void deleteApp(DeleteAppRequest r, StreamObserver<DeleteAppResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             store.deleteApp(r.getApp(), r.getForce());
             return DeleteAppResponse.getDefaultInstance();
         });
     }
 
     @Override
+    public void resetAppToken(ResetAppTokenRequest r, StreamObserver<ResetAppTokenResponse> out) {
+        unary(out, () -> access.requireAdmin("resetting an app's token"), () -> {
+            String token = AccessTokens.generate();
+            tokens.replace(r.getApp(), AccessTokens.sha256(token));
+            return ResetAppTokenResponse.newBuilder().setAppToken(token).build();
+        });
+    }
+
+    @Override
     public void putSystemBlobs(PutSystemBlobsRequest r, StreamObserver<PutSystemBlobsResponse> out) {
-        unary(out, () -> PutSystemBlobsResponse.newBuilder()
+        unary(out, () -> access.requireApp(r.getApp()), () -> PutSystemBlobsResponse.newBuilder()
                 .setStored(store.systemSegment().put(r.getApp(), ProtoMapping.blobs(r.getBlobsList()))).build());
     }
 
     @Override
     public void getSystemBlobs(GetSystemBlobsRequest r, StreamObserver<GetSystemBlobsResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             SystemSegment.Fetched f = store.systemSegment().get(r.getApp(), ProtoMapping.hashes(r.getSha256List()));
             GetSystemBlobsResponse.Builder b = GetSystemBlobsResponse.newBuilder();
             f.found().forEach(blob -> b.addBlobs(ProtoMapping.blob(blob)));
@@ -235,11 +268,27 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void findMissingSystemBlobs(FindMissingSystemBlobsRequest r,
                                        StreamObserver<FindMissingSystemBlobsResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             FindMissingSystemBlobsResponse.Builder b = FindMissingSystemBlobsResponse.newBuilder();
             store.systemSegment().missing(r.getApp(), ProtoMapping.hashes(r.getSha256List()))
                     .forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));
             return b.build();
+        });
+    }
+
+    private static void checkIdCount(int count, String what, String call) {
+        if (count > MAX_IDS_PER_CALL) {
+            throw Status.INVALID_ARGUMENT.withDescription("one " + call + " may name at most " + MAX_IDS_PER_CALL + " "
+                    + what + ", got " + count + "; split it" + (call.equals("Transact") ? " (or stream with ReadLines)" : ""))
+                    .asRuntimeException();
+        }
+    }
+
+    /** A unary call: {@code check} (access), then {@code call}; a failure of either is the call's status. */
+    private static <T> void unary(StreamObserver<T> out, Runnable check, Supplier<T> call) {
+        unary(out, () -> {
+            check.run();
+            return call.get();
         });
     }
 
@@ -287,6 +336,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                         if (header != null) {
                             throw Status.INVALID_ARGUMENT.withDescription("a commit has exactly one header").asRuntimeException();
                         }
+                        access.requireApp(m.getHeader().getApp());
                         header = m.getHeader();
                     }
                     case LINES -> {

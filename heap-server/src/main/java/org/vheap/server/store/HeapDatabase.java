@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeapDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapDatabase.class);
+    /** The longest any one database statement may run (and a transaction may sit idle) before it is cancelled. */
+    public static final java.time.Duration STATEMENT_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
@@ -91,7 +93,10 @@ public final class HeapDatabase implements AutoCloseable {
         // the store's statements are few and fixed: prepare them at once and plan them once per connection
         // (planning cost more than executing a one-line read); the reclaimer asks for custom plans itself
         config.addDataSourceProperty("prepareThreshold", "1");
-        config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan");
+        // every statement is bounded: a stuck one is cancelled (SQLSTATE 57014, UNAVAILABLE to the caller) rather
+        // than holding a connection and its locks for ever; so is a transaction left idle
+        config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan -c statement_timeout="
+                + STATEMENT_TIMEOUT.toMillis() + " -c idle_in_transaction_session_timeout=" + STATEMENT_TIMEOUT.toMillis());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -76,6 +76,11 @@ public final class PgHeapStore {
         this.systemSegment = new SystemSegment(dataSource, clock, settings.maxSystemCallBytes());
     }
 
+    /** The database it keeps the heaps in (for the store's companions: app tokens). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     /** The store's clock: lease expiries are instants on it. */
     public Clock clock() {
         return clock;
@@ -99,6 +104,11 @@ public final class PgHeapStore {
     }
 
     public OpenResult open(OpenRequest req) {
+        return open(req, OpenGuard.NONE);
+    }
+
+    /** Opens as {@link #open(OpenRequest)}, with {@code guard} deciding who may, in the same transaction. */
+    public OpenResult open(OpenRequest req, OpenGuard guard) {
         HeapNames.checkApp(req.app());
         HeapNames.checkDevice(req.device());
         if (req.lineSize() != 0) {
@@ -118,6 +128,13 @@ public final class PgHeapStore {
                 }
                 created = insertHeap(c, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize());
                 h = lockHeap(c, req.app());
+                byte[] tokenHash = created ? guard.newTokenSha256() : null;
+                if (tokenHash != null) {
+                    AppTokens.upsert(c, h.heapId, tokenHash);
+                }
+            }
+            if (!created) {
+                guard.checkExisting(req.app(), AppTokens.hashOf(c, h.heapId));
             }
             if (req.lineSize() != 0 && req.lineSize() != h.lineSize) {
                 throw new StoreException(StoreException.Reason.CONFLICT, "app '" + req.app() + "' has "

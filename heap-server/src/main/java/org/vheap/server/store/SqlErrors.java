@@ -15,7 +15,11 @@ final class SqlErrors {
             return new StoreException(StoreException.Reason.UNAVAILABLE,
                     "the heap database is unavailable: " + firstLine(e.getMessage()), e);
         }
-        if (state.equals("40001") || state.equals("40P01") || state.equals("23505")) {
+        if (state.equals("57014")) {
+            return new StoreException(StoreException.Reason.UNAVAILABLE, "a database statement ran over the server's limit of "
+                    + HeapDatabase.STATEMENT_TIMEOUT.toSeconds() + " s and was cancelled; retry later: " + firstLine(e.getMessage()), e);
+        }
+                if (state.equals("40001") || state.equals("40P01") || state.equals("23505")) {
             return new StoreException(StoreException.Reason.ABORTED,
                     "a concurrent change to the same heap won; retry: " + firstLine(e.getMessage()), e);
         }

@@ -1,0 +1,59 @@
+package org.vheap.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Who may be answered from the {@link SystemBlobCache}: a caller whose credentials for an app (the app's name and
+ * the call's {@code authorization} header, none included) a backend accepted on a {@code GetSystemBlobs} within
+ * the last {@link #TTL}. A cache hit never reaches a heap server, and the servers check per-app tokens on
+ * system-segment calls too, so without this a caller with no token, or another app's, would read class files the
+ * servers refuse it. A caller not accepted recently makes the gateway ask a backend first (for the hashes it
+ * lacks, or for none: the server then only checks access). Only a SHA-256 of the header is kept.
+ *
+ * <p>Risk: a token reset reaches callers served from the cache only after {@link #TTL}. Bounded: the oldest
+ * entries go beyond {@value #MAX_ENTRIES}. Thread-safe.
+ */
+final class SystemCacheAccess {
+    static final Duration TTL = Duration.ofSeconds(10);
+    static final int MAX_ENTRIES = 10_000;
+
+    private final LongSupplier nanoTime;
+    private final Map<String, Long> acceptedAt = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
+
+    SystemCacheAccess(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
+
+    /** Whether a backend accepted these credentials for {@code app} within the last {@link #TTL}. */
+    synchronized boolean accepted(String app, String authorization) {
+        Long at = acceptedAt.get(key(app, authorization));
+        return at != null && nanoTime.getAsLong() - at < TTL.toNanos();
+    }
+
+    /** A backend answered a {@code GetSystemBlobs} of {@code app} with these credentials. */
+    synchronized void accept(String app, String authorization) {
+        acceptedAt.put(key(app, authorization), nanoTime.getAsLong());
+    }
+
+    private static String key(String app, String authorization) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((authorization == null ? "" : authorization).getBytes(StandardCharsets.UTF_8));
+            return app + '\0' + HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JDK", e);
+        }
+    }
+}

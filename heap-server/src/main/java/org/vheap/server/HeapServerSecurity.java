@@ -1,0 +1,95 @@
+package org.vheap.server;
+
+import java.nio.file.Path;
+import org.vheap.security.AccessTokens;
+import org.vheap.security.SelfSignedTls;
+import org.vheap.security.ServerTls;
+import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.store.AppTokens;
+
+/**
+ * A heap server's transport security and access rules: TLS from a PEM pair ({@code --tls-cert},
+ * {@code --tls-key}) or a self-signed pair made in a directory ({@code --tls-self-signed DIR}), or plaintext
+ * (the default, for loopback development); tokens required or not ({@code --require-tokens}), and the admin
+ * token's file ({@code --admin-token-file}, made with a random token, owner-only, when absent). Setters
+ * reject impossible values; {@link #validate()} checks the combinations. Nothing is read until
+ * {@link #tls()} and {@link #policy}, which fail with one line naming the file.
+ */
+public final class HeapServerSecurity {
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsSelfSignedDir;
+    private boolean requireTokens;
+    private Path adminTokenFile;
+
+    public HeapServerSecurity setTlsCert(Path tlsCert) {
+        this.tlsCert = tlsCert;
+        return this;
+    }
+
+    public HeapServerSecurity setTlsKey(Path tlsKey) {
+        this.tlsKey = tlsKey;
+        return this;
+    }
+
+    public HeapServerSecurity setTlsSelfSignedDir(Path dir) {
+        if (dir != null && java.nio.file.Files.isRegularFile(dir)) {
+            throw new IllegalArgumentException("--tls-self-signed takes a directory, got the file " + dir);
+        }
+        this.tlsSelfSignedDir = dir;
+        return this;
+    }
+
+    public HeapServerSecurity setRequireTokens(boolean requireTokens) {
+        this.requireTokens = requireTokens;
+        return this;
+    }
+
+    public HeapServerSecurity setAdminTokenFile(Path adminTokenFile) {
+        if (adminTokenFile != null && java.nio.file.Files.isDirectory(adminTokenFile)) {
+            throw new IllegalArgumentException("--admin-token-file takes a file, got the directory " + adminTokenFile);
+        }
+        this.adminTokenFile = adminTokenFile;
+        return this;
+    }
+
+    /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
+    public HeapServerSecurity validate() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both --tls-cert FILE and --tls-key FILE");
+        }
+        if (tlsCert != null && tlsSelfSignedDir != null) {
+            throw new IllegalArgumentException("give either --tls-cert/--tls-key or --tls-self-signed DIR, not both");
+        }
+        if (requireTokens && adminTokenFile == null) {
+            throw new IllegalArgumentException("--require-tokens needs --admin-token-file FILE (made with a new token if absent)");
+        }
+        return this;
+    }
+
+    public boolean tlsEnabled() {
+        return tlsCert != null || tlsSelfSignedDir != null;
+    }
+
+    /** The server's TLS pair, loaded (or made, for a self-signed directory); {@code null} for plaintext. */
+    public ServerTls tls() {
+        if (tlsSelfSignedDir != null) {
+            return SelfSignedTls.ensure(tlsSelfSignedDir);
+        }
+        return tlsCert == null ? null : ServerTls.load(tlsCert, tlsKey);
+    }
+
+    public boolean requireTokens() {
+        return requireTokens;
+    }
+
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    /** The access policy, reading (or making) the admin token file. */
+    public AccessPolicy policy(AppTokens tokens) {
+        String admin = adminTokenFile == null ? null : AccessTokens.readOrCreate(adminTokenFile, "--admin-token-file").token();
+        return new AccessPolicy(requireTokens, admin, tokens);
+    }
+}

@@ -1,0 +1,75 @@
+package org.vheap.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The hashes of the apps' access tokens (table {@code app_token}, one row per heap, deleted with it). The
+ * store never sees a token, only its SHA-256; comparing is the caller's (in constant time).
+ */
+public final class AppTokens {
+    private final DataSource dataSource;
+
+    public AppTokens(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** What the store knows of an app's token. */
+    public record Lookup(boolean appExists, byte[] tokenSha256) {
+        static final Lookup NO_APP = new Lookup(false, null);
+    }
+
+    /** Whether the app exists and the hash of its token ({@code null}: it has none). */
+    public Lookup lookup(String app) {
+        HeapNames.checkApp(app);
+        return Jdbc.withConnection(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.token_sha256 FROM heap h"
+                    + " LEFT JOIN app_token t ON t.heap_id = h.heap_id WHERE h.app_name = ?")) {
+                ps.setString(1, app);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new Lookup(true, rs.getBytes(1)) : Lookup.NO_APP;
+                }
+            }
+        });
+    }
+
+    /** Replaces (or sets) the app's token hash. NOT_FOUND when there is no such app. */
+    public void replace(String app, byte[] tokenSha256) {
+        HeapNames.checkApp(app);
+        Jdbc.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT heap_id FROM heap WHERE app_name = ? FOR UPDATE")) {
+                ps.setString(1, app);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw StoreException.notFound("no app named '" + app + "'");
+                    }
+                    upsert(c, rs.getLong(1), tokenSha256);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Stores a heap's token hash in the caller's transaction. */
+    static void upsert(Connection c, long heapId, byte[] tokenSha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_token (heap_id, token_sha256) VALUES (?, ?)"
+                + " ON CONFLICT (heap_id) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256, created_at = now()")) {
+            ps.setLong(1, heapId);
+            ps.setBytes(2, tokenSha256);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The heap's token hash in the caller's transaction; {@code null}: none. */
+    static byte[] hashOf(Connection c, long heapId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT token_sha256 FROM app_token WHERE heap_id = ?")) {
+            ps.setLong(1, heapId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.vheap.server.store;
+
+/**
+ * Who may open a heap, decided inside {@link PgHeapStore#open}'s transaction, so no race can slip an
+ * unchecked open past it: {@link #checkExisting} runs before anything of an existing heap changes (a
+ * refusal throws and changes nothing), and a heap that this open creates gets {@link #newTokenSha256()} as
+ * its access token's hash in the same transaction.
+ */
+public interface OpenGuard {
+    /** No checks and no token. */
+    OpenGuard NONE = new OpenGuard() {
+        @Override
+        public void checkExisting(String app, byte[] tokenSha256) {
+        }
+
+        @Override
+        public byte[] newTokenSha256() {
+            return null;
+        }
+    };
+
+    /**
+     * Called for an existing heap with its token's hash ({@code null}: it has none); throws to refuse the
+     * open.
+     */
+    void checkExisting(String app, byte[] tokenSha256);
+
+    /** The token hash to store for a heap this open creates; {@code null}: none. */
+    byte[] newTokenSha256();
+}

@@ -1,0 +1,302 @@
+package org.vheap.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.proto.v1.CloseHeapRequest;
+import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.DeviceControlGrpc;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.LineRange;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.ListDevicesRequest;
+import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.ReadLinesRequest;
+import org.vheap.proto.v1.ResetAppTokenRequest;
+import org.vheap.proto.v1.TransactRequest;
+import org.vheap.security.AccessTokens;
+import org.vheap.security.BearerToken;
+import org.vheap.security.ClientTls;
+import org.vheap.security.SelfSignedTls;
+import org.vheap.security.ServerTls;
+import org.vheap.server.HeapServer;
+import org.vheap.server.TestHeaps;
+import org.vheap.server.store.AppTokens;
+import org.vheap.server.store.PgHeapStore;
+import org.vheap.server.store.StoreSettings;
+
+/**
+ * A heap server that requires tokens, over TLS with a freshly made self-signed pair, on the shared embedded
+ * PostgreSQL: who may call what, how tokens are kept, and what a client on the wrong transport is told.
+ */
+class SecurityTest {
+    @RegisterExtension
+    static final TestHeaps.Database DB = new TestHeaps.Database();
+
+    private static final int MAX_MESSAGE = 1 << 20;
+    private static Path dir;
+    private static String admin;
+    private static HeapServer server;
+    private static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = TestHeaps.tempDir("vheap-security");
+        ServerTls tls = SelfSignedTls.ensure(dir.resolve("tls"));
+        admin = AccessTokens.readOrCreate(dir.resolve("admin.token"), "--admin-token-file").token();
+        PgHeapStore store = DB.store(Clock.systemUTC(), StoreSettings.defaults().withMaxSystemCallBytes(MAX_MESSAGE));
+        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), tls.credentials())
+                .maxInboundMessageSize(MAX_MESSAGE), store, Duration.ofSeconds(5),
+                new AccessPolicy(true, admin, new AppTokens(DB.dataSource()))).start();
+        channel = NettyChannelBuilder.forTarget("localhost:" + server.port(),
+                ClientTls.trusting(tls.certFile()).credentials()).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(Duration.ofSeconds(5));
+        TestHeaps.deleteRecursively(dir);
+    }
+
+    private static HeapStoreGrpc.HeapStoreBlockingStub stub(String token) {
+        Channel ch = BearerToken.attach(channel, token);
+        return HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    private static OpenHeapResponse create(String app, String device) {
+        return stub(null).openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice(device).setCreate(true).setLineSize(64).build());
+    }
+
+    private static Line line(long id, int value) {
+        return Line.newBuilder().setLineId(id).setData(ByteString.copyFrom(TestHeaps.line(64, value))).build();
+    }
+
+    private static void assertStatus(Runnable call, Status.Code code, String message) {
+        assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class).satisfies(e -> {
+            Status s = ((StatusRuntimeException) e).getStatus();
+            assertThat(s.getCode()).as(s.toString()).isEqualTo(code);
+            assertThat(s.getDescription()).contains(message);
+        });
+    }
+
+    @Test
+    void anAppsLinesNeedItsOwnTokenOrTheAdmins() {
+        String a = TestHeaps.app("sec-a");
+        String b = TestHeaps.app("sec-b");
+        OpenHeapResponse openA = create(a, "dev-a");
+        String tokenA = openA.getAppToken();
+        String tokenB = create(b, "dev-b").getAppToken();
+        assertThat(tokenA).startsWith("vht_").isNotEqualTo(tokenB);
+        long t = openA.getLease().getFencingToken();
+        stub(tokenA).transact(TransactRequest.newBuilder().setApp(a).setFencingToken(t).addWrites(line(1, 7)).build());
+
+        TransactRequest read = TransactRequest.newBuilder().setApp(a).setFencingToken(t).addReadLineIds(1).build();
+        assertStatus(() -> stub(null).transact(read), Status.Code.UNAUTHENTICATED, "app '" + a + "' needs its access token");
+        assertStatus(() -> stub(tokenB).transact(read), Status.Code.PERMISSION_DENIED, "not app '" + a + "''s");
+        assertStatus(() -> stub("vht_guessed").transact(read), Status.Code.PERMISSION_DENIED, "not app '" + a + "''s");
+        assertStatus(() -> stub(tokenB).transact(TransactRequest.newBuilder().setApp(a).setFencingToken(t)
+                .addWrites(line(1, 9)).build()), Status.Code.PERMISSION_DENIED, "not app");
+        assertStatus(() -> stub(tokenB).readLines(ReadLinesRequest.newBuilder().setApp(a).setFencingToken(t).build()).next(),
+                Status.Code.PERMISSION_DENIED, "not app");
+        assertStatus(() -> stub(tokenB).listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(a).build()),
+                Status.Code.PERMISSION_DENIED, "not app");
+        assertStatus(() -> stub(tokenB).deleteApp(DeleteAppRequest.newBuilder().setApp(a).setForce(true).build()),
+                Status.Code.PERMISSION_DENIED, "not app");
+        // the line was not overwritten, and its own token reads it
+        assertThat(stub(tokenA).transact(read).getLines(0).getData()).isEqualTo(line(1, 7).getData());
+        assertThat(stub(admin).transact(read).getLinesCount()).isEqualTo(1);
+
+        // opening an existing heap (taking its lease) needs the token too
+        stub(tokenA).closeHeap(CloseHeapRequest.newBuilder().setApp(a).setFencingToken(t).build());
+        OpenHeapRequest reopen = OpenHeapRequest.newBuilder().setApp(a).setDevice("dev-c").setCreate(true).build();
+        assertStatus(() -> stub(null).openHeap(reopen), Status.Code.UNAUTHENTICATED, "needs its access token");
+        assertStatus(() -> stub(tokenB).openHeap(reopen), Status.Code.PERMISSION_DENIED, "not app");
+        OpenHeapResponse again = stub(tokenA).openHeap(reopen);
+        assertThat(again.getCreated()).isFalse();
+        assertThat(again.getAppToken()).as("a token is shown only on creation").isEmpty();
+    }
+
+    @Test
+    void storeManagementAndDeviceCommandsNeedTheAdminToken() {
+        String a = TestHeaps.app("sec-admin");
+        String tokenA = create(a, "dev-a").getAppToken();
+        assertStatus(() -> stub(null).listApps(ListAppsRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "admin token");
+        assertStatus(() -> stub(tokenA).listApps(ListAppsRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED,
+                "an app's token is not enough");
+        assertStatus(() -> stub(tokenA).resetAppToken(ResetAppTokenRequest.newBuilder().setApp(a).build()),
+                Status.Code.PERMISSION_DENIED, "admin token");
+        DeviceControlGrpc.DeviceControlBlockingStub control = DeviceControlGrpc.newBlockingStub(BearerToken.attach(channel, tokenA));
+        assertStatus(() -> control.listDevices(ListDevicesRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED, "admin token");
+        assertThat(DeviceControlGrpc.newBlockingStub(BearerToken.attach(channel, admin))
+                .listDevices(ListDevicesRequest.getDefaultInstance())).isNotNull();
+
+        assertThat(stub(admin).listApps(ListAppsRequest.getDefaultInstance()).getAppsList())
+                .anySatisfy(info -> assertThat(info.getApp()).isEqualTo(a));
+        stub(admin).deleteApp(DeleteAppRequest.newBuilder().setApp(a).setForce(true).build());
+        assertStatus(() -> stub(admin).listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(a).build()),
+                Status.Code.NOT_FOUND, "no app named");
+    }
+
+    @Test
+    void onlyTheTokensHashIsStoredAndAResetReplacesIt() throws Exception {
+        String a = TestHeaps.app("sec-hash");
+        OpenHeapResponse open = create(a, "dev-a");
+        String token = open.getAppToken();
+        try (Connection c = DB.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT t.token_sha256, t::text FROM app_token t WHERE t.heap_id = ?")) {
+            ps.setLong(1, open.getHeapId());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBytes(1)).hasSize(32).isEqualTo(AccessTokens.sha256(token));
+                assertThat(rs.getString(2)).doesNotContain(token).doesNotContain(token.substring(4));
+            }
+        }
+        ListCheckpointsRequest list = ListCheckpointsRequest.newBuilder().setApp(a).build();
+        String fresh = stub(admin).resetAppToken(ResetAppTokenRequest.newBuilder().setApp(a).build()).getAppToken();
+        assertThat(fresh).isNotEqualTo(token);
+        assertStatus(() -> stub(token).listCheckpoints(list), Status.Code.PERMISSION_DENIED, "not app");
+        assertThat(stub(fresh).listCheckpoints(list).getCheckpointsCount()).isZero();
+    }
+
+    @Test
+    void anAppFromBeforeTokensIsTheAdminsUntilItGetsOne() throws Exception {
+        String a = TestHeaps.app("sec-legacy");
+        OpenHeapResponse open = create(a, "dev-a");
+        try (Connection c = DB.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM app_token WHERE heap_id = ?")) {
+            ps.setLong(1, open.getHeapId());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        ListCheckpointsRequest list = ListCheckpointsRequest.newBuilder().setApp(a).build();
+        assertStatus(() -> stub(open.getAppToken()).listCheckpoints(list), Status.Code.PERMISSION_DENIED,
+                "has no access token yet: only the admin token opens it (give it one with: vheap token --app " + a + " --reset)");
+        assertThat(stub(admin).listCheckpoints(list).getCheckpointsCount()).isZero();
+        String token = stub(admin).resetAppToken(ResetAppTokenRequest.newBuilder().setApp(a).build()).getAppToken();
+        assertThat(stub(token).listCheckpoints(list).getCheckpointsCount()).isZero();
+    }
+
+    @Test
+    void malformedAndOversizedRequestsAreRefusedWithAMessage() {
+        String a = TestHeaps.app("sec-limits");
+        OpenHeapResponse open = create(a, "dev-a");
+        String token = open.getAppToken();
+        long t = open.getLease().getFencingToken();
+        TransactRequest.Builder many = TransactRequest.newBuilder().setApp(a).setFencingToken(t);
+        for (int i = 0; i < 65_537; i++) {
+            many.addReadLineIds(i);
+        }
+        assertStatus(() -> stub(token).transact(many.build()), Status.Code.INVALID_ARGUMENT,
+                "one Transact may name at most 65536 line ids (reads plus deletes), got 65537");
+        assertStatus(() -> stub(token).transact(TransactRequest.newBuilder().setApp(a).setFencingToken(t).addDeleteLineIds(-1).build()),
+                Status.Code.INVALID_ARGUMENT, "bad line id -1");
+        assertStatus(() -> stub(token).readLines(ReadLinesRequest.newBuilder().setApp(a).setFencingToken(t)
+                .addRanges(LineRange.newBuilder().setFirstLineId(5).setLastLineId(2)).build()).next(),
+                Status.Code.INVALID_ARGUMENT, "bad line range 5..2");
+        assertStatus(() -> stub(token).openHeap(OpenHeapRequest.newBuilder().setApp(TestHeaps.app("neg")).setDevice("d")
+                .setCreate(true).setLineSize(-64).build()), Status.Code.INVALID_ARGUMENT, "line size must be a power of two");
+        assertStatus(() -> stub(token).openHeap(OpenHeapRequest.newBuilder().setApp(a).setDevice("dev-a")
+                .setLeaseMillis(-5).build()), Status.Code.INVALID_ARGUMENT, "lease length must be positive");
+        TransactRequest.Builder big = TransactRequest.newBuilder().setApp(a).setFencingToken(t);
+        for (int i = 0; i < MAX_MESSAGE / 64 + 10; i++) {
+            big.addWrites(line(i, 3));
+        }
+        assertStatus(() -> stub(token).transact(big.build()), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
+        assertStatus(() -> HeapStoreGrpc.newBlockingStub(channel).withCallCredentials(null)
+                .listApps(ListAppsRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "admin token");
+    }
+
+    @Test
+    void aPlaintextClientOfATlsServerIsToldWhy() throws Exception {
+        ManagedChannel plain = NettyChannelBuilder.forTarget("127.0.0.1:" + server.port(), ClientTls.plaintext().credentials())
+                .intercept(ClientTls.plaintext().mismatchHints()).build();
+        try {
+            assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(plain).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .listApps(ListAppsRequest.getDefaultInstance()))
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> {
+                        Status s = ((StatusRuntimeException) e).getStatus();
+                        assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(s.getDescription()).startsWith("TLS mismatch (probably): 127.0.0.1:" + server.port()
+                                + " closed the connection at once").contains("give --tls");
+                    });
+        } finally {
+            plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aTlsClientOfAPlaintextServerIsToldWhy() throws Exception {
+        HeapServer plainServer = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
+        ClientTls tls = ClientTls.trusting(dir.resolve("tls").resolve(SelfSignedTls.CERT_FILE));
+        ManagedChannel tlsChannel = NettyChannelBuilder.forTarget("localhost:" + plainServer.port(), tls.credentials())
+                .intercept(tls.mismatchHints()).build();
+        try {
+            assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(tlsChannel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .listApps(ListAppsRequest.getDefaultInstance()))
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> {
+                        Status s = ((StatusRuntimeException) e).getStatus();
+                        assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(s.getDescription()).isEqualTo("TLS mismatch: localhost:" + plainServer.port()
+                                + " does not speak TLS (a plaintext server? then drop --tls and --tls-ca)");
+                    });
+        } finally {
+            tlsChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            plainServer.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheServersCertificateIsToldWhy() throws Exception {
+        ClientTls tls = ClientTls.trusting(SelfSignedTls.ensure(dir.resolve("stranger")).certFile());
+        ManagedChannel ch = NettyChannelBuilder.forTarget("localhost:" + server.port(), tls.credentials())
+                .intercept(tls.mismatchHints()).build();
+        try {
+            assertStatus(() -> HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .listApps(ListAppsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE,
+                    "TLS: the certificate of localhost:" + server.port() + " is not trusted");
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void badTlsFilesFailWithOneLineNamingTheFile() throws Exception {
+        Path missing = dir.resolve("nope.pem");
+        assertThatThrownBy(() -> ServerTls.load(missing, missing)).hasMessage("--tls-cert " + missing + ": no such file");
+        Path junk = Files.writeString(dir.resolve("junk.pem"), "hello", StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> ClientTls.trusting(junk)).hasMessageStartingWith("--tls-ca " + junk + ":");
+        ServerTls other = SelfSignedTls.ensure(dir.resolve("other"));
+        Path cert = dir.resolve("tls").resolve(SelfSignedTls.CERT_FILE);
+        assertThatThrownBy(() -> ServerTls.load(cert, other.keyFile()))
+                .hasMessageStartingWith("--tls-key " + other.keyFile() + " does not belong to the certificate in --tls-cert " + cert);
+        assertThat(Files.getPosixFilePermissions(other.keyFile())).hasSize(2);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("admin.token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    }
+}

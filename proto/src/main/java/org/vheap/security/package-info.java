@@ -1,0 +1,18 @@
+/**
+ * Transport security and access tokens shared by the heap server, the gateway, the devices and the CLI.
+ *
+ * <ul>
+ *   <li>{@link org.vheap.security.ClientTls}: a client's choice of plaintext or TLS (trust roots from a PEM
+ *       file, or the system's), as gRPC channel credentials;</li>
+ *   <li>{@link org.vheap.security.ServerTls}: a server's PEM certificate chain and private key, checked to
+ *       be readable and to belong together, as gRPC server credentials;</li>
+ *   <li>{@link org.vheap.security.SelfSignedTls}: a self-signed pair for {@code localhost}/{@code 127.0.0.1}
+ *       (tests and demos), written once into a directory and reused;</li>
+ *   <li>{@link org.vheap.security.BearerToken}: the {@code authorization: Bearer} header a client sends;</li>
+ *   <li>{@link org.vheap.security.AccessTokens}: making, hashing, comparing and storing tokens.</li>
+ * </ul>
+ *
+ * <p>Errors in files and options are {@link java.lang.IllegalArgumentException}s with a one-line message
+ * naming the file (never its content: keys and tokens are never logged or printed by these classes).
+ */
+package org.vheap.security;
