@@ -116,18 +116,29 @@ final class VheapProcesses implements AutoCloseable {
             args.addAll(List.of("--data", work.resolve("data").toString()));
         }
         args.addAll(List.of(extra));
-        Started server = start(args.toArray(new String[0]));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        return listening(start(args.toArray(new String[0])));
+    }
+
+    /** Starts a gateway on a free loopback port ({@code ./vheap gateway --host 127.0.0.1 --port 0 ARGS}). */
+    Server gateway(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("gateway", "--host", "127.0.0.1", "--port", "0"));
+        args.addAll(List.of(extra));
+        return listening(start(args.toArray(new String[0])));
+    }
+
+    /** Waits (5 minutes at most: a first start may build its module) until a server or gateway logs where it listens. */
+    private static Server listening(Started process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
         while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(server.output() + server.errors());
+            Matcher m = listening.matcher(process.output() + process.errors());
             if (m.find()) {
-                return new Server(server, "127.0.0.1:" + m.group(1));
+                return new Server(process, "127.0.0.1:" + m.group(1));
             }
-            assertThat(server.process().isAlive()).as(server.output() + server.errors()).isTrue();
+            assertThat(process.process().isAlive()).as(process.output() + process.errors()).isTrue();
             Thread.sleep(100);
         }
-        throw new AssertionError("the server did not start: " + server.output() + server.errors());
+        throw new AssertionError("it did not start: " + process.output() + process.errors());
     }
 
     /** A free TCP port on loopback (for a server that must keep its port across restarts). */
