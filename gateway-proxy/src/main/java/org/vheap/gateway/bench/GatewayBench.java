@@ -68,7 +68,9 @@ import picocli.CommandLine.Option;
  *   <li>Round trip: one connection each way; after {@code --warmup} seconds of the same reads, {@code --rounds}
  *       rounds of one direct and one gateway read, alternating which goes first, so drift and noise in the
  *       machine hit both sides alike. Reported: p50, p90, p99, mean, and the gateway's extra microseconds;
- *       the target (the gateway adds at most 60 µs at p50) is judged on the p50s.</li>
+ *       the target (the gateway adds at most 60 µs at p50) is judged on the p50s. Each round also makes an
+ *       empty call (a gRPC health check) each way, which the server and the gateway each answer themselves:
+ *       the cost of one loopback gRPC hop on this machine, to read the gateway's extra time against.</li>
  *   <li>Throughput: {@code --connections} separate channels (TCP connections) per side, each its own
  *       device over a shared set of apps, each keeping one read in flight (closed loop). After a short
  *       unmeasured warm-up per side, {@code --seconds} of measurement per side in halves ordered
@@ -368,29 +370,37 @@ public final class GatewayBench implements Callable<Integer> {
     // -----------------------------------------------------------------------------------------------------
     // Round trips
 
-    /** [0] direct, [1] through the gateway. */
+    /**
+     * Reads [0] direct, [1] through the gateway; empty calls [2] at the server, [3] at the gateway (a
+     * health check, which each answers itself: one gRPC hop, the floor under every call).
+     */
     private Samples[] roundTrips() {
-        HeapStoreGrpc.HeapStoreBlockingStub[] sides = {
-                HeapStoreGrpc.newBlockingStub(channel(server, apps[0], "bench-gw-rt")),
-                HeapStoreGrpc.newBlockingStub(channel(gateway, apps[0], "bench-gw-rt"))};
+        ManagedChannel[] ch = {channel(server, apps[0], "bench-gw-rt"), channel(gateway, apps[0], "bench-gw-rt")};
+        HeapStoreGrpc.HeapStoreBlockingStub[] sides = {HeapStoreGrpc.newBlockingStub(ch[0]), HeapStoreGrpc.newBlockingStub(ch[1])};
+        HealthGrpc.HealthBlockingStub[] health = {HealthGrpc.newBlockingStub(ch[0]), HealthGrpc.newBlockingStub(ch[1])};
         SplittableRandom random = new SplittableRandom(42);
         progress("warming up: " + warmupSeconds + " s of one-line reads, direct and through the gateway alternating");
         long w0 = System.nanoTime();
         long warm = 0;
         while (warm < 200 || System.nanoTime() - w0 < TimeUnit.SECONDS.toNanos(warmupSeconds)) {
-            for (HeapStoreGrpc.HeapStoreBlockingStub s : sides) {
-                readOnce(s, random);
+            for (int s = 0; s < 2; s++) {
+                readOnce(sides[s], random);
+                emptyOnce(health[s]);
             }
             warm++;
         }
         System.gc();
         progress("measuring " + rounds + " rounds (one read each way, which goes first alternating)");
-        Samples[] samples = {new Samples(rounds), new Samples(rounds)};
+        Samples[] samples = {new Samples(rounds), new Samples(rounds), new Samples(rounds), new Samples(rounds)};
         long m0 = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < 2; k++) {
                 int s = r % 2 == 0 ? k : 1 - k;
                 samples[s].add(readOnce(sides[s], random));
+            }
+            for (int k = 0; k < 2; k++) {
+                int s = r % 2 == 0 ? k : 1 - k;
+                samples[2 + s].add(emptyOnce(health[s]));
             }
             if (System.nanoTime() - m0 > ROUNDS_CAP_NANOS) {
                 progress("round trips stopped after " + (r + 1) + " of " + rounds + " rounds: the phase's time cap ("
@@ -408,6 +418,12 @@ public final class GatewayBench implements Callable<Integer> {
         long t = System.nanoTime() - t0;
         check(r, q);
         return t;
+    }
+
+    private static long emptyOnce(HealthGrpc.HealthBlockingStub stub) {
+        long t0 = System.nanoTime();
+        stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+        return System.nanoTime() - t0;
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -552,7 +568,7 @@ public final class GatewayBench implements Callable<Integer> {
         out.println("vheap bench gateway - heap server " + serverWhere + ", gateway " + gatewayWhere);
         out.println("one-line reads (Transact, " + lineSize + "-byte lines, apps open and warm), "
                 + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + "; "
-                + d.count() + " rounds after " + warmupSeconds + " s of warm-up, direct and gateway alternating;"
+                + d.count() + " rounds (a read and an empty call each way) after " + warmupSeconds + " s of warm-up, direct and gateway alternating;"
                 + " throughput: " + connections + " connections per side, " + seconds + " s per side");
         Table t = new Table("measure", "direct", "gateway", "gateway - direct");
         for (int p : new int[] {50, 90, 99}) {
@@ -563,6 +579,9 @@ public final class GatewayBench implements Callable<Integer> {
         long am = d.mean();
         long bm = g.mean();
         t.row("read round trip mean", latency(am), latency(bm), difference(am, bm));
+        long ea = rt[2].percentile(50);
+        long eb = rt[3].percentile(50);
+        t.row("empty call p50 (one hop)", latency(ea), latency(eb), difference(ea, eb));
         double cd = load[0].callsPerSecond();
         double cg = load[1].callsPerSecond();
         t.row(connections + " connections: reads/s", String.format("%.0f", cd), String.format("%.0f", cg),
@@ -581,8 +600,9 @@ public final class GatewayBench implements Callable<Integer> {
         long added = g.percentile(50) - d.percentile(50);
         out.println("target: gateway adds <= 60 " + micro + " at p50 "
                 + (added <= P50_TARGET_NANOS ? "[met: " : "[NOT met: ") + signedMicros(added) + "]");
-        out.println("difference = gateway - direct (ratio gateway / direct); throughput: reads completed per second with"
-                + " every connection keeping one read in flight; latencies under load are of those reads");
+        out.println("difference = gateway - direct (ratio gateway / direct); empty call = a gRPC health check, answered by"
+                + " the server or by the gateway itself (the cost of one loopback gRPC hop); throughput: reads completed per"
+                + " second with every connection keeping one read in flight; latencies under load are of those reads");
     }
 
     private String difference(long direct, long via) {

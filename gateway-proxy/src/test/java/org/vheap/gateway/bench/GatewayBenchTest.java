@@ -37,6 +37,7 @@ class GatewayBenchTest {
                     new PrintStream(err, true, StandardCharsets.UTF_8))).execute("--server", server.address(),
                     "--rounds", "20", "--connections", "10", "--seconds", "1", "--warmup", "0");
             String report = out.toString(StandardCharsets.UTF_8);
+            System.out.println(report);
             assertThat(exit).as("stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
 
             assertThat(report).contains("measure").contains("direct").contains("gateway - direct");
@@ -44,6 +45,7 @@ class GatewayBenchTest {
             for (String p : new String[] {"p50", "p90", "p99", "mean"}) {
                 assertThat(report).containsPattern("read round trip " + p + " +" + num + " +" + num + " +[+-][0-9]+ (µs|us) \\([0-9.]+x\\)");
             }
+            assertThat(report).containsPattern("empty call p50 \\(one hop\\) +" + num + " +" + num + " +[+-][0-9]+ (µs|us)");
             assertThat(report).containsPattern("10 connections: reads/s +[0-9]+ +[0-9]+ +[0-9.]+x");
             assertThat(report).containsPattern("10 connections: p50 / p99 +" + num + " / " + num + " +" + num + " / " + num);
             assertThat(report).containsPattern("target: gateway adds <= 60 (µs|us) at p50 \\[(met|NOT met): [+-][0-9]+ (µs|us)]");
