@@ -129,7 +129,7 @@ public final class GatewayBench implements Callable<Integer> {
     private static final long LEASE_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private static final long CALL_DEADLINE_SECONDS = 10;
     /** The round-trip phase stops early after this long (a very busy machine). */
-    private static final long ROUNDS_CAP_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long ROUNDS_CAP_NANOS = TimeUnit.SECONDS.toNanos(40);
     private static final long LOAD_WARMUP_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
 
     private final PrintStream out;
@@ -606,7 +606,9 @@ public final class GatewayBench implements Callable<Integer> {
     }
 
     private String difference(long direct, long via) {
-        return signedMicros(via - direct) + String.format(" (%.2fx)", (double) via / direct);
+        long d = via - direct;
+        return (Math.abs(d) < 10_000_000 ? signedMicros(d) : String.format("%+.1f ms", d / 1e6))
+                + String.format(" (%.2fx)", (double) via / direct);
     }
 
     private String signedMicros(long nanos) {

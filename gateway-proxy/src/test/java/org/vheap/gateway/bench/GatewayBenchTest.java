@@ -47,7 +47,7 @@ class GatewayBenchTest {
             }
             assertThat(report).containsPattern("empty call p50 \\(one hop\\) +" + num + " +" + num + " +[+-][0-9]+ (µs|us)");
             assertThat(report).containsPattern("10 connections: reads/s +[0-9]+ +[0-9]+ +[0-9.]+x");
-            assertThat(report).containsPattern("10 connections: p50 / p99 +" + num + " / " + num + " +" + num + " / " + num);
+            assertThat(report).containsPattern("10 connections: p50 / p99 +" + num + " / " + num + " +" + num + " / " + num + " +[+-][0-9.]+ (µs|us|ms)");
             assertThat(report).containsPattern("target: gateway adds <= 60 (µs|us) at p50 \\[(met|NOT met): [+-][0-9]+ (µs|us)]");
             assertThat(report).doesNotContain("!!");
 
