@@ -390,7 +390,7 @@ public final class GatewayBench implements Callable<Integer> {
             warm++;
         }
         System.gc();
-        progress("measuring " + rounds + " rounds (one read each way, which goes first alternating)");
+        progress("measuring " + rounds + " rounds (a read and an empty call each way, which side goes first alternating)");
         Samples[] samples = {new Samples(rounds), new Samples(rounds), new Samples(rounds), new Samples(rounds)};
         long m0 = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
@@ -625,8 +625,10 @@ public final class GatewayBench implements Callable<Integer> {
         return String.format("%.1f ms", nanos / 1e6);
     }
 
+    private final long benchStart = System.nanoTime();
+
     private void progress(String s) {
-        err.println("bench gateway: " + s + " ...");
+        err.println(String.format("bench gateway [%.1f s]: %s ...", (System.nanoTime() - benchStart) / 1e9, s));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
