@@ -1,0 +1,795 @@
+package org.vheap.gateway.bench;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.vheap.client.HeapStoreClient;
+import org.vheap.client.VheapHeaders;
+import org.vheap.gateway.GatewayConfig;
+import org.vheap.gateway.GatewayServer;
+import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.TransactRequest;
+import org.vheap.proto.v1.TransactResponse;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vheap bench gateway}: what the gateway costs, measured side by side in one run against the same
+ * heap server reached directly.
+ *
+ * <p><b>Where it runs.</b> The gateway module must not depend on the heap server's code at run time (it
+ * would bloat the gateway's image), and the heap server's module cannot depend on the gateway's (the
+ * gateway's tests depend on the heap server, a cycle even in test scope). So this command lives in the
+ * gateway module and, without {@code --server}, starts its heap server as a <em>child process</em> through
+ * the launcher ({@code ./vheap server --host 127.0.0.1 --port 0 --data DIR}, embedded PostgreSQL; DIR a
+ * temporary directory deleted at the end unless {@code --data} is given), reading its address from its
+ * log ({@link ChildHeapServer}). Without {@code --gateway} it runs a {@link GatewayServer} in this JVM
+ * (Netty on 127.0.0.1, a free port, the gateway's default configuration) in front of that server, and waits
+ * until its health checks mark the backend up. With both {@code --server} and {@code --gateway} it
+ * measures running ones (the gateway must forward to that server).
+ *
+ * <p><b>What is measured.</b> Apps {@code bench-gw-<random>-<i>} are created on the server (directly), each
+ * with 1 MiB of committed lines, and deleted at the end (also on Ctrl-C). The operation is the device's warm
+ * small read: Transact with the lease's fencing token reading one random line, with the {@code vheap-app}
+ * and {@code vheap-device} headers a device sends.
+ * <ol>
+ *   <li>Round trip: one connection each way; after {@code --warmup} seconds of the same reads, {@code --rounds}
+ *       rounds of one direct and one gateway read, alternating which goes first, so drift and noise in the
+ *       machine hit both sides alike. Reported: p50, p90, p99, mean, and the gateway's extra microseconds;
+ *       the target (the gateway adds at most 60 µs at p50) is judged on the p50s. Each round also makes an
+ *       empty call (a gRPC health check) each way, which the server and the gateway each answer themselves:
+ *       the cost of one loopback gRPC hop on this machine, to read the gateway's extra time against.</li>
+ *   <li>Throughput: {@code --connections} separate channels (TCP connections) per side, each its own
+ *       device over a shared set of apps, each keeping one read in flight (closed loop). After a short
+ *       unmeasured warm-up per side, {@code --seconds} of measurement per side in halves ordered
+ *       direct, gateway, gateway, direct. Reported: calls/s, the ratio, and the latency under that load.</li>
+ * </ol>
+ * The clients and the in-process gateway share this JVM and, on a small machine, the cores with the heap
+ * server and PostgreSQL: the gateway's CPU shows up as lower throughput, as it would on a shared host.
+ */
+@Command(name = "vheap bench gateway", mixinStandardHelpOptions = true, sortOptions = false, version = "vheap 0.1.0",
+        description = {"The gateway's cost: one-line read round trips and 500-connection throughput, direct to a heap"
+                + " server vs through the gateway, side by side in one run.",
+                "",
+                "Starts a heap server as a child process (./vheap server on an embedded PostgreSQL in a temporary"
+                        + " directory) and a gateway in this JVM in front of it on 127.0.0.1, or uses --server and"
+                        + " --gateway. Warms up, then interleaves direct and gateway reads. About a minute and a half.",
+                "Target: the gateway adds <= 60 us at p50 to a warm one-line read.",
+                ""})
+public final class GatewayBench implements Callable<Integer> {
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "use this running heap server instead of starting one")
+    String server;
+
+    @Option(names = "--gateway", paramLabel = "HOST:PORT",
+            description = "use this running gateway (forwarding to --server) instead of starting one in this JVM")
+    String gateway;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "data directory of the started server's embedded database (default: a temporary directory, deleted at the end)")
+    Path data;
+
+    @Option(names = "--rounds", defaultValue = "5000", paramLabel = "N",
+            description = "measured round trips per side, direct and gateway alternating (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--connections", defaultValue = "500", paramLabel = "N",
+            description = "concurrent connections per side in the throughput phase (default: ${DEFAULT-VALUE})")
+    int connections;
+
+    @Option(names = "--seconds", defaultValue = "8", paramLabel = "S",
+            description = "measured seconds per side in the throughput phase (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "S",
+            description = "seconds of warm-up reads (both sides) before the round trips are measured (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
+    @Option(names = "--line-size", defaultValue = "4096", paramLabel = "BYTES",
+            description = "line size of the bench apps, a power of two from 64 to 1 MiB (default: ${DEFAULT-VALUE})")
+    int lineSize;
+
+    static final long P50_TARGET_NANOS = 60_000;
+    /** Apps shared by the connections: enough that reads do not all meet one heap row. */
+    private static final int MAX_APPS = 8;
+    /** Committed lines per app. */
+    private static final long APP_BYTES = 1 << 20;
+    private static final long LEASE_MILLIS = TimeUnit.MINUTES.toMillis(10);
+    private static final long CALL_DEADLINE_SECONDS = 10;
+    /** The round-trip phase stops early after this long (a very busy machine). */
+    private static final long ROUNDS_CAP_NANOS = TimeUnit.SECONDS.toNanos(40);
+    private static final long LOAD_WARMUP_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final String micro = Charset.defaultCharset().newEncoder().canEncode('\u00b5') ? "\u00b5s" : "us";
+
+    // what the clean-up (maybe on the shutdown hook's thread) needs
+    private volatile Path tempDir;
+    private volatile ChildHeapServer child;
+    private volatile GatewayServer ownGateway;
+    private volatile ManagedChannel control;
+    private final List<String> createdApps = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private volatile ExecutorService callbacks;
+    private volatile ScheduledExecutorService renewer;
+    private boolean cleanedUp;
+
+    // the run's state
+    private String[] apps;
+    private long[] tokens;
+    private int linesPerApp;
+
+    public GatewayBench() {
+        this(System.out, System.err);
+    }
+
+    GatewayBench(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new GatewayBench()).execute(args));
+    }
+
+    /** Bad usage: one line saying what to fix and exit code 2; a failed run: one line and 1. */
+    static CommandLine commandLine(GatewayBench bench) {
+        CommandLine cli = new CommandLine(bench);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter w = cmd.getErr();
+            String m = e.getMessage();
+            w.println("vheap bench gateway: " + (m == null ? e.toString() : m));
+            w.flush();
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter w = e.getCommandLine().getErr();
+            w.println("vheap bench gateway: " + e.getMessage() + " (see: ./vheap bench gateway --help)");
+            w.flush();
+            return 2;
+        });
+        return cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkOptions();
+        Thread hook = new Thread(() -> cleanUp(true), "vheap-bench-gateway-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            String serverWhere;
+            if (server == null) {
+                Path dir = data;
+                if (dir == null) {
+                    tempDir = Files.createTempDirectory("vheap-bench-gateway-");
+                    dir = tempDir;
+                }
+                progress("starting a heap server (./vheap server, embedded PostgreSQL under " + dir.toAbsolutePath() + ")");
+                child = ChildHeapServer.start(home(), dir, err);
+                server = child.address();
+                serverWhere = server + " (./vheap server, pid " + child.pid() + ", embedded PostgreSQL)";
+            } else {
+                serverWhere = server + " (given)";
+            }
+            String gatewayWhere;
+            if (gateway == null) {
+                GatewayConfig c = new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of(server)).validate();
+                ownGateway = new GatewayServer(GatewayServer.nettyBuilder(c), c).start();
+                gateway = "127.0.0.1:" + ownGateway.port();
+                gatewayWhere = gateway + " (in this JVM, default configuration)";
+            } else {
+                gatewayWhere = gateway + " (given)";
+            }
+            callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("vheap-bench-calls"));
+            control = channel(server, null, "bench-gw-setup");
+            awaitServing(control, "heap server " + server);
+            ManagedChannel gatewayHealth = channel(gateway, null, "bench-gw-setup");
+            awaitServing(gatewayHealth, "gateway " + gateway + " (its backends up)");
+
+            createApps();
+
+            Samples[] rt = roundTrips();
+            Load[] load = throughput();
+
+            report(serverWhere, gatewayWhere, rt, load);
+            return 0;
+        } finally {
+            cleanUp(false);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran
+            }
+        }
+    }
+
+    private void checkOptions() {
+        if (lineSize < 64 || lineSize > (1 << 20) || Integer.bitCount(lineSize) != 1) {
+            throw new IllegalArgumentException("--line-size must be a power of two from 64 to 1048576, got " + lineSize);
+        }
+        if (rounds < 10) {
+            throw new IllegalArgumentException("--rounds must be at least 10 (percentiles need samples), got " + rounds);
+        }
+        if (connections < 1 || connections > 5000) {
+            throw new IllegalArgumentException("--connections must be 1..5000, got " + connections);
+        }
+        if (seconds < 1 || seconds > 600) {
+            throw new IllegalArgumentException("--seconds must be 1..600, got " + seconds);
+        }
+        if (warmupSeconds < 0 || warmupSeconds > 600) {
+            throw new IllegalArgumentException("--warmup must be 0..600 seconds, got " + warmupSeconds);
+        }
+        for (String[] o : new String[][] {{"--server", server}, {"--gateway", gateway}}) {
+            if (o[1] != null && !o[1].matches("[^:\\s]+:\\d{1,5}")) {
+                throw new IllegalArgumentException(o[0] + " must be HOST:PORT, got '" + o[1] + "'");
+            }
+        }
+        if (gateway != null && server == null) {
+            throw new IllegalArgumentException("--gateway needs --server: the heap server it forwards to, for the direct side");
+        }
+        if (server != null && data != null) {
+            throw new IllegalArgumentException("--data is for the bench's own server; with --server it has none");
+        }
+    }
+
+    /** The launcher's directory: -Dvheap.home (set by ./vheap), else VHEAP_HOME. */
+    private static Path home() {
+        String h = System.getProperty("vheap.home", System.getenv("VHEAP_HOME"));
+        if (h == null || h.isBlank()) {
+            throw new IllegalArgumentException("cannot start a heap server: not run through ./vheap (no vheap.home);"
+                    + " pass --server HOST:PORT");
+        }
+        return Path.of(h);
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Setup
+
+    /** A channel of the bench: plaintext Netty, the given headers on every call, callbacks on the bench's pool. */
+    private ManagedChannel channel(String target, String app, String device) {
+        ManagedChannel c = NettyChannelBuilder.forTarget(target).usePlaintext()
+                .executor(callbacks)
+                .intercept(VheapHeaders.interceptor(app, device))
+                .build();
+        synchronized (channels) {
+            channels.add(c);
+        }
+        return c;
+    }
+
+    private void awaitServing(ManagedChannel c, String what) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "no answer";
+        while (System.nanoTime() < until) {
+            try {
+                HealthCheckResponse r = HealthGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance());
+                if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+                    return;
+                }
+                last = r.getStatus().toString();
+            } catch (StatusRuntimeException e) {
+                last = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(what + " is not SERVING after 30 s (" + last + ")");
+    }
+
+    /** The bench apps, created directly on the server, each with {@link #APP_BYTES} of committed lines. */
+    private void createApps() {
+        int n = Math.min(MAX_APPS, connections);
+        linesPerApp = (int) Math.max(16, APP_BYTES / lineSize);
+        String prefix = "bench-gw-" + Long.toHexString(new SplittableRandom().nextLong() >>> 24);
+        apps = new String[n];
+        tokens = new long[n];
+        progress("creating " + n + " apps (" + prefix + "-*) with " + linesPerApp + " lines of " + lineSize + " bytes each");
+        SplittableRandom random = new SplittableRandom(1);
+        HeapStoreClient client = new HeapStoreClient(control, TimeUnit.SECONDS.toMillis(60));
+        for (int i = 0; i < n; i++) {
+            String app = prefix + "-" + i;
+            OpenHeapResponse opened = client.blocking().openHeap(OpenHeapRequest.newBuilder().setApp(app)
+                    .setDevice("bench-gw").setCreate(true).setLineSize(lineSize).setLeaseMillis(LEASE_MILLIS).build());
+            if (!opened.getCreated()) {
+                throw new IllegalStateException("app " + app + " already existed; run the benchmark again");
+            }
+            synchronized (createdApps) {
+                createdApps.add(app);
+            }
+            apps[i] = app;
+            tokens[i] = opened.getLease().getFencingToken();
+            List<Line> lines = new ArrayList<>(linesPerApp);
+            for (int id = 0; id < linesPerApp; id++) {
+                byte[] b = new byte[lineSize];
+                random.nextBytes(b);
+                lines.add(Line.newBuilder().setLineId(id).setData(ByteString.copyFrom(b)).build());
+            }
+            client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(tokens[i]).setDevice("bench-gw")
+                    .setVmState(ByteString.copyFromUtf8("bench")).build(), lines, List.of(), HeapStoreClient.DEFAULT_BATCH_BYTES);
+        }
+        // the leases are 10 minutes long: renew them while the bench runs longer
+        renewer = Executors.newSingleThreadScheduledExecutor(daemon("vheap-bench-renew"));
+        renewer.scheduleWithFixedDelay(this::renewLeases, 2, 2, TimeUnit.MINUTES);
+    }
+
+    private void renewLeases() {
+        for (int i = 0; i < apps.length; i++) {
+            try {
+                HeapStoreGrpc.newBlockingStub(control).withDeadlineAfter(10, TimeUnit.SECONDS).renewLease(
+                        RenewLeaseRequest.newBuilder().setApp(apps[i]).setFencingToken(tokens[i]).setLeaseMillis(LEASE_MILLIS).build());
+            } catch (StatusRuntimeException e) {
+                err.println("bench gateway: could not renew the lease of " + apps[i] + ": " + e.getStatus());
+            }
+        }
+    }
+
+    private TransactRequest read(int app, long line) {
+        return TransactRequest.newBuilder().setApp(apps[app]).setFencingToken(tokens[app]).addReadLineIds(line).build();
+    }
+
+    private void check(TransactResponse r, TransactRequest q) {
+        if (r.getLinesCount() != 1 || r.getLines(0).getData().size() != lineSize) {
+            throw new IllegalStateException("read of line " + q.getReadLineIds(0) + " of " + q.getApp() + " returned "
+                    + r.getLinesCount() + " lines");
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Round trips
+
+    /**
+     * Reads [0] direct, [1] through the gateway; empty calls [2] at the server, [3] at the gateway (a
+     * health check, which each answers itself: one gRPC hop, the floor under every call).
+     */
+    private Samples[] roundTrips() {
+        ManagedChannel[] ch = {channel(server, apps[0], "bench-gw-rt"), channel(gateway, apps[0], "bench-gw-rt")};
+        HeapStoreGrpc.HeapStoreBlockingStub[] sides = {HeapStoreGrpc.newBlockingStub(ch[0]), HeapStoreGrpc.newBlockingStub(ch[1])};
+        HealthGrpc.HealthBlockingStub[] health = {HealthGrpc.newBlockingStub(ch[0]), HealthGrpc.newBlockingStub(ch[1])};
+        SplittableRandom random = new SplittableRandom(42);
+        progress("warming up: " + warmupSeconds + " s of one-line reads, direct and through the gateway alternating");
+        long w0 = System.nanoTime();
+        long warm = 0;
+        while (warm < 200 || System.nanoTime() - w0 < TimeUnit.SECONDS.toNanos(warmupSeconds)) {
+            for (int s = 0; s < 2; s++) {
+                readOnce(sides[s], random);
+                emptyOnce(health[s]);
+            }
+            warm++;
+        }
+        System.gc();
+        progress("measuring " + rounds + " rounds (a read and an empty call each way, which side goes first alternating)");
+        Samples[] samples = {new Samples(rounds), new Samples(rounds), new Samples(rounds), new Samples(rounds)};
+        long m0 = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < 2; k++) {
+                int s = r % 2 == 0 ? k : 1 - k;
+                samples[s].add(readOnce(sides[s], random));
+            }
+            for (int k = 0; k < 2; k++) {
+                int s = r % 2 == 0 ? k : 1 - k;
+                samples[2 + s].add(emptyOnce(health[s]));
+            }
+            if (System.nanoTime() - m0 > ROUNDS_CAP_NANOS) {
+                progress("round trips stopped after " + (r + 1) + " of " + rounds + " rounds: the phase's time cap ("
+                        + TimeUnit.NANOSECONDS.toSeconds(ROUNDS_CAP_NANOS) + " s) was reached");
+                break;
+            }
+        }
+        return samples;
+    }
+
+    private long readOnce(HeapStoreGrpc.HeapStoreBlockingStub stub, SplittableRandom random) {
+        TransactRequest q = read(0, random.nextInt(linesPerApp));
+        long t0 = System.nanoTime();
+        TransactResponse r = stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).transact(q);
+        long t = System.nanoTime() - t0;
+        check(r, q);
+        return t;
+    }
+
+    private static long emptyOnce(HealthGrpc.HealthBlockingStub stub) {
+        long t0 = System.nanoTime();
+        stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+        return System.nanoTime() - t0;
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Throughput
+
+    /** One client connection: its own channel and device, one read in flight at a time. */
+    private final class Conn implements StreamObserver<TransactResponse> {
+        private final HeapStoreGrpc.HeapStoreStub stub;
+        private final int app;
+        private final SplittableRandom random;
+        // one call at a time: the fields below are touched by one callback after another
+        private Load load;
+        private long end;
+        private CountDownLatch done;
+        private long started;
+        private TransactRequest request;
+
+        Conn(String target, int index) {
+            app = index % apps.length;
+            stub = HeapStoreGrpc.newStub(channel(target, apps[app], "bench-gw-dev-" + index));
+            random = new SplittableRandom(index);
+        }
+
+        /** Reads in a closed loop until {@code end} (nanoTime), counting into {@code load}; then counts down. */
+        void run(Load load, long end, CountDownLatch done) {
+            this.load = load;
+            this.end = end;
+            this.done = done;
+            issue();
+        }
+
+        private void issue() {
+            request = read(app, random.nextInt(linesPerApp));
+            started = System.nanoTime();
+            stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).transact(request, this);
+        }
+
+        @Override
+        public void onNext(TransactResponse r) {
+            if (r.getLinesCount() != 1 || r.getLines(0).getData().size() != lineSize) {
+                load.error(new IllegalStateException("read of line " + request.getReadLineIds(0) + " returned "
+                        + r.getLinesCount() + " lines"));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            load.error(t);
+            finish(false);
+        }
+
+        @Override
+        public void onCompleted() {
+            finish(true);
+        }
+
+        private void finish(boolean ok) {
+            long now = System.nanoTime();
+            if (now <= end) {
+                if (ok) {
+                    load.completed(now - started);
+                }
+                issue();
+            } else {
+                done.countDown();
+            }
+        }
+    }
+
+    /** One side's calls in the measured windows: count, latencies, errors (synchronized: many callbacks). */
+    private static final class Load {
+        private final Samples latency = new Samples(1 << 16);
+        private long nanos;
+        private int errors;
+        private String firstError;
+
+        synchronized void completed(long t) {
+            latency.add(t);
+        }
+
+        synchronized void error(Throwable t) {
+            if (errors++ == 0) {
+                firstError = t instanceof StatusRuntimeException s ? s.getStatus().toString() : t.toString();
+            }
+        }
+
+        synchronized double callsPerSecond() {
+            return latency.count() / (nanos / 1e9);
+        }
+    }
+
+    /** [0] direct, [1] through the gateway. */
+    private Load[] throughput() throws InterruptedException {
+        progress("opening " + connections + " connections to the server and " + connections + " to the gateway");
+        List<List<Conn>> sides = List.of(new ArrayList<>(), new ArrayList<>());
+        String[] targets = {server, gateway};
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < connections; i++) {
+                sides.get(s).add(new Conn(targets[s], i));
+            }
+        }
+        Load[] loads = {new Load(), new Load()};
+        String[] names = {"direct", "through the gateway"};
+        for (int s = 0; s < 2; s++) {
+            // connect (one read each) and warm up: unmeasured
+            progress("warming up " + names[s] + " with " + connections + " connections");
+            Load warm = new Load();
+            window(sides.get(s), warm, LOAD_WARMUP_NANOS);
+            if (warm.errors > 0) {
+                throw new IllegalStateException(warm.errors + " reads " + names[s] + " failed while warming up; the first: "
+                        + warm.firstError);
+            }
+        }
+        long half = TimeUnit.SECONDS.toNanos(seconds) / 2;
+        for (int s : new int[] {0, 1, 1, 0}) {
+            progress("measuring " + names[s] + ": " + connections + " connections for " + String.format("%.1f s", half / 1e9));
+            loads[s].nanos += window(sides.get(s), loads[s], half);
+        }
+        return loads;
+    }
+
+    /** Runs every connection's closed loop for {@code nanos}; returns the window's length. */
+    private long window(List<Conn> conns, Load load, long nanos) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(conns.size());
+        long t0 = System.nanoTime();
+        long end = t0 + nanos;
+        for (Conn c : conns) {
+            c.run(load, end, done);
+        }
+        if (!done.await(nanos + TimeUnit.SECONDS.toNanos(CALL_DEADLINE_SECONDS + 5), TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException("calls did not finish " + (CALL_DEADLINE_SECONDS + 5) + " s after the window");
+        }
+        return nanos;
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Report
+
+    private void report(String serverWhere, String gatewayWhere, Samples[] rt, Load[] load) {
+        Samples d = rt[0];
+        Samples g = rt[1];
+        out.println("vheap bench gateway - heap server " + serverWhere + ", gateway " + gatewayWhere);
+        out.println("one-line reads (Transact, " + lineSize + "-byte lines, apps open and warm), "
+                + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + "; "
+                + d.count() + " rounds (a read and an empty call each way) after " + warmupSeconds + " s of warm-up, direct and gateway alternating;"
+                + " throughput: " + connections + " connections per side, " + seconds + " s per side");
+        Table t = new Table("measure", "direct", "gateway", "gateway - direct");
+        for (int p : new int[] {50, 90, 99}) {
+            long a = d.percentile(p);
+            long b = g.percentile(p);
+            t.row("read round trip p" + p, latency(a), latency(b), difference(a, b));
+        }
+        long am = d.mean();
+        long bm = g.mean();
+        t.row("read round trip mean", latency(am), latency(bm), difference(am, bm));
+        long ea = rt[2].percentile(50);
+        long eb = rt[3].percentile(50);
+        t.row("empty call p50 (one hop)", latency(ea), latency(eb), difference(ea, eb));
+        double cd = load[0].callsPerSecond();
+        double cg = load[1].callsPerSecond();
+        t.row(connections + " connections: reads/s", String.format("%.0f", cd), String.format("%.0f", cg),
+                String.format("%.2fx (%+.0f%%)", cg / cd, (cg / cd - 1) * 100));
+        t.row(connections + " connections: p50 / p99", latency(load[0].latency.percentile(50)) + " / "
+                        + latency(load[0].latency.percentile(99)),
+                latency(load[1].latency.percentile(50)) + " / " + latency(load[1].latency.percentile(99)),
+                difference(load[0].latency.percentile(50), load[1].latency.percentile(50)) + " at p50");
+        t.print(out);
+        String[] names = {"direct", "through the gateway"};
+        for (int s = 0; s < 2; s++) {
+            if (load[s].errors > 0) {
+                out.println("!! " + load[s].errors + " reads " + names[s] + " failed under load; the first: " + load[s].firstError);
+            }
+        }
+        long added = g.percentile(50) - d.percentile(50);
+        out.println("target: gateway adds <= 60 " + micro + " at p50 "
+                + (added <= P50_TARGET_NANOS ? "[met: " : "[NOT met: ") + signedMicros(added) + "]");
+        out.println("difference = gateway - direct (ratio gateway / direct); empty call = a gRPC health check, answered by"
+                + " the server or by the gateway itself (the cost of one loopback gRPC hop); throughput: reads completed per"
+                + " second with every connection keeping one read in flight; latencies under load are of those reads");
+    }
+
+    private String difference(long direct, long via) {
+        long d = via - direct;
+        return (Math.abs(d) < 10_000_000 ? signedMicros(d) : String.format("%+.1f ms", d / 1e6))
+                + String.format(" (%.2fx)", (double) via / direct);
+    }
+
+    private String signedMicros(long nanos) {
+        return String.format("%+d %s", Math.round(nanos / 1000.0), micro);
+    }
+
+    private String latency(long nanos) {
+        if (nanos < 10_000) {
+            return String.format("%.1f %s", nanos / 1000.0, micro);
+        }
+        if (nanos < 10_000_000) {
+            return (nanos + 500) / 1000 + " " + micro;
+        }
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    private final long benchStart = System.nanoTime();
+
+    private void progress(String s) {
+        err.println(String.format("bench gateway [%.1f s]: %s ...", (System.nanoTime() - benchStart) / 1e9, s));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+    // Clean-up: the bench apps, the channels, the gateway, the server, the temporary directory
+
+    private synchronized void cleanUp(boolean interrupted) {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        if (renewer != null) {
+            renewer.shutdownNow();
+        }
+        List<String> toDelete;
+        synchronized (createdApps) {
+            toDelete = new ArrayList<>(createdApps);
+        }
+        // on Ctrl-C with our own server, the whole database goes anyway
+        if (control != null && !(interrupted && child != null && tempDir != null)) {
+            for (String app : toDelete) {
+                try {
+                    HeapStoreGrpc.newBlockingStub(control).withDeadlineAfter(interrupted ? 5 : 30, TimeUnit.SECONDS)
+                            .deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
+                } catch (RuntimeException e) {
+                    err.println("bench gateway: could not delete app " + app + ": " + e.getMessage());
+                }
+            }
+        }
+        List<ManagedChannel> all;
+        synchronized (channels) {
+            all = new ArrayList<>(channels);
+        }
+        for (ManagedChannel c : all) {
+            c.shutdownNow();
+        }
+        for (ManagedChannel c : all) {
+            try {
+                c.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (ownGateway != null) {
+            try {
+                ownGateway.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (callbacks != null) {
+            callbacks.shutdownNow();
+        }
+        if (child != null) {
+            progress("stopping the heap server");
+            child.close();
+        }
+        if (tempDir != null) {
+            deleteTree(tempDir);
+        }
+    }
+
+    /** Deletes a directory tree, retrying for a few seconds while a stopping PostgreSQL still writes in it. */
+    private void deleteTree(Path dir) {
+        String problem = null;
+        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                problem = null;
+            } catch (IOException | UncheckedIOException e) {
+                problem = e.getMessage();
+            }
+        }
+        if (Files.exists(dir)) {
+            err.println("bench gateway: could not delete " + dir + (problem == null ? "" : ": " + problem));
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------
+
+    /** Nanosecond samples. */
+    static final class Samples {
+        private long[] ns;
+        private int n;
+
+        Samples(int capacity) {
+            ns = new long[Math.max(16, capacity)];
+        }
+
+        void add(long nanos) {
+            if (n == ns.length) {
+                ns = Arrays.copyOf(ns, n * 2);
+            }
+            ns[n++] = nanos;
+        }
+
+        int count() {
+            return n;
+        }
+
+        /** Nearest-rank percentile, {@code p} in (0, 100]; 0 without samples. */
+        long percentile(double p) {
+            if (n == 0) {
+                return 0;
+            }
+            long[] sorted = Arrays.copyOf(ns, n);
+            Arrays.sort(sorted);
+            int rank = (int) Math.ceil(p / 100.0 * n);
+            return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
+        }
+
+        long mean() {
+            return n == 0 ? 0 : Arrays.stream(ns, 0, n).sum() / n;
+        }
+    }
+
+    /** A plain text table: columns padded to their widest cell (as the other benches print). */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            rows.add(header);
+        }
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintStream out) {
+            int cols = rows.get(0).length;
+            int[] width = new int[cols];
+            for (String[] r : rows) {
+                for (int i = 0; i < cols; i++) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
+            }
+            for (String[] r : rows) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < cols; i++) {
+                    sb.append(i == cols - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
+                }
+                out.println(sb.toString().stripTrailing());
+            }
+            out.flush();
+        }
+    }
+}
