@@ -17,8 +17,9 @@ import org.vheap.security.AccessTokens;
  *       token issued for a new app is written there (mode 600), so a later resume finds it;</li>
  * </ul>
  * A token the server issues is also remembered for the rest of the process, and announced once on stderr:
- * {@code vheap: app X token: T} when it is kept nowhere else, {@code vheap: app X token written to FILE}
- * when it went to a file (so tokens do not end up in the logs of long-running devices).
+ * {@code vheap: app X token: T} when it is kept nowhere else and the server requires tokens (a server that
+ * checks none gets no such line), {@code vheap: app X token written to FILE} when it went to a file (so tokens
+ * do not end up in the logs of long-running devices).
  */
 final class DeviceTokens implements AppTokenSource {
     static final String SUFFIX = ".token";
@@ -68,14 +69,15 @@ final class DeviceTokens implements AppTokenSource {
     }
 
     @Override
-    public void issued(String app, String token) {
+    public void issued(String app, String token, boolean required) {
         issued.put(app, token);
         Path file = dir != null ? dir.resolve(app + SUFFIX) : singleFile;
         if (file != null) {
             AccessTokens.write(file, token);
             log.println("vheap: app " + app + " token written to " + file);
-        } else {
+        } else if (required) {
             log.println("vheap: app " + app + " token: " + token);
         }
+        // else: a server that checks no tokens; the admin can give the app a token later (vheap token --reset)
     }
 }

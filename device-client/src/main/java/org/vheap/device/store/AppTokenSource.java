@@ -14,13 +14,16 @@ public interface AppTokenSource {
         }
 
         @Override
-        public void issued(String app, String token) {
+        public void issued(String app, String token, boolean required) {
         }
     };
 
     /** The token to send with calls about {@code app}; {@code null}: none. */
     String tokenFor(String app);
 
-    /** The server issued {@code token} for {@code app}, which this device just created; it is shown only once. */
-    void issued(String app, String token);
+    /**
+     * The server issued {@code token} for {@code app}, which this device just created; it is shown only once.
+     * {@code required}: the server checks tokens (else the token matters only once enforcement is switched on).
+     */
+    void issued(String app, String token, boolean required);
 }

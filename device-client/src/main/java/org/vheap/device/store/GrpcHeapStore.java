@@ -129,7 +129,7 @@ public final class GrpcHeapStore implements HeapStore {
                         .setLeaseMillis(request.lease().toMillis()).setBaseCheckpointId(request.baseCheckpointId())
                         .setIncludeVmState(true).build()));
         if (!r.getAppToken().isEmpty()) {
-            tokens.issued(request.app(), r.getAppToken());
+            tokens.issued(request.app(), r.getAppToken(), r.getTokensRequired());
         }
         return new GrpcSession(request.app(), request.device(), r.getLineSize(), r.getCreated(),
                 r.hasBaseCheckpoint() ? r.getBaseCheckpoint().getCheckpointId() : 0, r.getVmState().toByteArray(),

@@ -65,7 +65,7 @@ class SecureGrpcHeapStoreTest {
         }
 
         @Override
-        public void issued(String app, String token) {
+        public void issued(String app, String token, boolean required) {
             byApp.put(app, token);
         }
     }

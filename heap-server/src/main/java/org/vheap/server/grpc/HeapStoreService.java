@@ -115,6 +115,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             if (o.created()) {
                 b.setAppToken(newToken);
             }
+            b.setTokensRequired(access.required());
             return b.build();
         });
     }
