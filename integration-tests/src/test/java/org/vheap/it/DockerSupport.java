@@ -23,27 +23,26 @@ final class DockerSupport {
     /** Skips the calling test class (or fails it when Docker tests are required) unless Docker and the images are here. */
     static void assumeDocker(String testName, String... images) {
         String why = whyUnavailable(images);
-        if (why == null) {
-            return;
+        if (why != null) {
+            skip(testName, why);
         }
-        System.out.println(testName + " skipped: " + why);
-        if ("required".equals(System.getenv("VHEAP_DOCKER_TESTS"))) {
-            throw new AssertionError("VHEAP_DOCKER_TESTS=required, but " + why);
-        }
-        Assumptions.abort(why);
     }
 
     /** Also needs the docker-compose command. */
     static void assumeCompose(String testName, String... images) {
         assumeDocker(testName, images);
         if (!onPath("docker-compose")) {
-            String why = "no docker-compose on PATH (apt-get install docker-compose)";
-            System.out.println(testName + " skipped: " + why);
-            if ("required".equals(System.getenv("VHEAP_DOCKER_TESTS"))) {
-                throw new AssertionError("VHEAP_DOCKER_TESTS=required, but " + why);
-            }
-            Assumptions.abort(why);
+            skip(testName, "no docker-compose on PATH (apt-get install docker-compose)");
         }
+    }
+
+    /** One line saying why, then a skip; a failure instead where the Docker tests are required. */
+    private static void skip(String testName, String why) {
+        System.out.println(testName + " skipped: " + why);
+        if ("required".equals(System.getenv("VHEAP_DOCKER_TESTS"))) {
+            throw new AssertionError("VHEAP_DOCKER_TESTS=required, but " + why);
+        }
+        Assumptions.abort(why);
     }
 
     private static String whyUnavailable(String... images) {
