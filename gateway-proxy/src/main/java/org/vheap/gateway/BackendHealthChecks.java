@@ -3,7 +3,6 @@ package org.vheap.gateway;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
-import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -62,8 +61,8 @@ final class BackendHealthChecks implements AutoCloseable {
 
     private void check(Backend b) {
         try {
-            if (!b.isUp() && b.channel().getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-                b.channel().resetConnectBackoff();
+            if (!b.isUp()) {
+                b.resetConnectBackoff();
             }
             Futures.addCallback(HealthGrpc.newFutureStub(b.channel())
                     .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
- * The gateway's backends: one channel per configured heap server, created when the pool is and shut
+ * The gateway's backends: the channels to each configured heap server, created when the pool is and shut
  * down by {@link #shutdown}. {@link #route(String)} asks the {@link BackendRouter} which of the backends
  * that are up takes a call; with none up the call gets UNAVAILABLE naming each backend and why it is down.
  * Whether a backend is up is the {@link BackendHealthChecks}' (and failed calls') business. Thread-safe:
@@ -24,11 +25,13 @@ public final class BackendPool implements AutoCloseable {
 
     /**
      * @param addresses the heap servers; at least one
-     * @param channels  makes the channel to one backend (the pool owns and shuts down what it returns)
+     * @param channels  makes the channels to one backend, one per lane (the pool owns and shuts down what
+     *                  it returns)
+     * @param lane      the calling thread's lane (see {@link GatewayLoops#lane()})
      * @param onChange  told when a backend goes down or comes back up (on the thread that noticed)
      */
-    public BackendPool(List<BackendAddress> addresses, Function<BackendAddress, ManagedChannel> channels,
-                       BackendRouter router, Consumer<Backend> onChange) {
+    public BackendPool(List<BackendAddress> addresses, Function<BackendAddress, List<ManagedChannel>> channels,
+                       IntSupplier lane, BackendRouter router, Consumer<Backend> onChange) {
         if (addresses == null || addresses.isEmpty()) {
             throw new IllegalArgumentException("the gateway needs at least one --backend HOST:PORT");
         }
@@ -36,10 +39,10 @@ public final class BackendPool implements AutoCloseable {
         List<Backend> made = new ArrayList<>();
         try {
             for (BackendAddress a : addresses) {
-                made.add(new Backend(a, channels.apply(a), onChange));
+                made.add(new Backend(a, channels.apply(a), lane, onChange));
             }
         } catch (RuntimeException e) {
-            made.forEach(b -> b.channel().shutdownNow());
+            made.forEach(Backend::shutdownNow);
             throw e;
         }
         this.backends = List.copyOf(made);
@@ -84,22 +87,23 @@ public final class BackendPool implements AutoCloseable {
      * Shuts down every channel: calls still running get up to {@code grace} in total, then are cancelled.
      */
     public void shutdown(Duration grace) throws InterruptedException {
-        backends.forEach(b -> b.channel().shutdown());
+        List<ManagedChannel> all = backends.stream().flatMap(b -> b.lanes().stream()).toList();
+        all.forEach(ManagedChannel::shutdown);
         long deadline = System.nanoTime() + grace.toNanos();
-        for (Backend b : backends) {
+        for (ManagedChannel c : all) {
             long left = Math.max(0, deadline - System.nanoTime());
-            if (!b.channel().awaitTermination(left, TimeUnit.NANOSECONDS)) {
-                b.channel().shutdownNow();
+            if (!c.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                c.shutdownNow();
             }
         }
-        for (Backend b : backends) {
-            b.channel().awaitTermination(5, TimeUnit.SECONDS);
+        for (ManagedChannel c : all) {
+            c.awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
     /** Shuts down at once, cancelling calls in flight. */
     @Override
     public void close() {
-        backends.forEach(b -> b.channel().shutdownNow());
+        backends.forEach(Backend::shutdownNow);
     }
 }

@@ -22,6 +22,7 @@ public final class GatewayConfig {
     private Duration backendTimeout = Duration.ofSeconds(60);
     private int metricsPort;                         // 0: no metrics endpoint
     private GatewaySecurity security = new GatewaySecurity();
+    private int eventLoops = Runtime.getRuntime().availableProcessors();
 
     public GatewayConfig setHost(String host) {
         if (host == null || host.isBlank()) {
@@ -130,6 +131,18 @@ public final class GatewayConfig {
         return this;
     }
 
+    /**
+     * Netty event loops, shared by device connections and backend channels (one channel per loop to each
+     * backend); forwarded calls run on them. Default: one per processor.
+     */
+    public GatewayConfig setEventLoops(int eventLoops) {
+        if (eventLoops < 1 || eventLoops > 256) {
+            throw new IllegalArgumentException("--event-loops must be 1..256, got " + eventLoops);
+        }
+        this.eventLoops = eventLoops;
+        return this;
+    }
+
     /** TLS towards devices and towards backends (default: plaintext on both). */
     public GatewayConfig setSecurity(GatewaySecurity security) {
         if (security == null) {
@@ -167,4 +180,5 @@ public final class GatewayConfig {
     public Duration backendTimeout() { return backendTimeout; }
     public int metricsPort() { return metricsPort; }
     public GatewaySecurity security() { return security; }
+    public int eventLoops() { return eventLoops; }
 }

@@ -5,6 +5,9 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.vheap.security.ClientTls;
@@ -12,8 +15,12 @@ import org.vheap.security.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.vheap.metrics.MetricsEndpoint;
 import org.vheap.metrics.ServerCallMetrics;
 
@@ -36,45 +43,72 @@ public final class GatewayServer {
     private final GatewayHealth health = new GatewayHealth();
     private final Duration drain;
     private final GatewayConfig config;
+    private final GatewayLoops loops;              // null in process
+    private final ExecutorService blobWork;        // checks system blobs' hashes off the loops
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private BackendHealthChecks checks;
     private MetricsEndpoint metrics;
 
-    /** A gateway on {@code builder} forwarding to the configured backends over plaintext Netty channels. */
-    public GatewayServer(ServerBuilder<?> builder, GatewayConfig config) {
-        this(builder, config, address -> backendChannel(address, config.maxMessageBytes(), config.security().backendTls()));
-    }
-
-    /** As above, with the channel to each backend made by {@code channels}. */
+    /**
+     * A gateway on {@code builder} (in process, in tests) forwarding over the channel {@code channels} makes
+     * for each backend; calls run on the builder's executor.
+     */
     public GatewayServer(ServerBuilder<?> builder, GatewayConfig config,
                          Function<BackendAddress, ManagedChannel> channels) {
+        this(builder, config, a -> List.of(channels.apply(a)), () -> 0, null);
+    }
+
+    private GatewayServer(ServerBuilder<?> builder, GatewayConfig config,
+                          Function<BackendAddress, List<ManagedChannel>> lanes, IntSupplier lane, GatewayLoops loops) {
         config.validate();
         this.drain = config.drain();
         this.config = config;
-        this.backends = new BackendPool(config.backends(), channels, new RendezvousRouter(), health::changed);
+        this.loops = loops;
+        this.blobWork = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                new DefaultThreadFactory("vheap-gateway-blobs", true));
+        this.backends = new BackendPool(config.backends(), lanes, lane, new RendezvousRouter(), health::changed);
         this.server = builder
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .addStreamTracerFactory(new ServerCallMetrics(registry, System::nanoTime))
                 .addService(health.manager().getHealthService())
-                .fallbackHandlerRegistry(new ProxyHandlerRegistry(Forwarding.of(config, backends, registry, System::nanoTime)))
+                .fallbackHandlerRegistry(new ProxyHandlerRegistry(
+                        Forwarding.of(config, backends, registry, System::nanoTime, blobWork)))
                 .build();
     }
 
     /**
-     * The Netty server builder for a configuration: its address, TLS if configured, keepalive as the heap
-     * server permits.
+     * The gateway of a configuration on Netty: its address, TLS if configured, keepalive as the heap server
+     * permits; device connections and backend channels share {@code --event-loops} loops and calls run on
+     * them ({@link GatewayLoops}), one channel per loop to each backend.
      */
-    public static NettyServerBuilder nettyBuilder(GatewayConfig config) {
-        ServerTls tls = config.security().serverTls();
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-        return (tls == null ? NettyServerBuilder.forAddress(address) : NettyServerBuilder.forAddress(address, tls.credentials()))
-                .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true);
+    public static GatewayServer netty(GatewayConfig config) {
+        config.validate();
+        GatewayLoops loops = new GatewayLoops(config.eventLoops());
+        try {
+            ServerTls tls = config.security().serverTls();
+            NettyServerBuilder builder = loops.serverBuilder(new InetSocketAddress(config.host(), config.port()),
+                            tls == null ? null : tls.credentials())
+                    .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true);
+            ClientTls backendTls = config.security().backendTls();
+            return new GatewayServer(builder, config,
+                    a -> loops.lanes(loop -> backendChannel(a, loop, config.maxMessageBytes(), backendTls)),
+                    loops::lane, loops);
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
     }
 
-    /** A channel to one heap server, plaintext or TLS; keepalive holds long control streams open. */
-    static ManagedChannel backendChannel(BackendAddress address, int maxMessageBytes, ClientTls tls) {
+    /**
+     * A channel to one heap server on one event loop, plaintext or TLS, answers delivered on the loop;
+     * keepalive holds long control streams open.
+     */
+    static ManagedChannel backendChannel(BackendAddress address, EventLoop loop, int maxMessageBytes, ClientTls tls) {
         return NettyChannelBuilder.forTarget(address.toString(), tls.credentials())
+                .eventLoopGroup(loop)
+                .channelType(NioSocketChannel.class)
+                .directExecutor()
                 .intercept(tls.mismatchHints())
                 .maxInboundMessageSize(maxMessageBytes)
                 .keepAliveTime(20, TimeUnit.SECONDS)
@@ -91,6 +125,10 @@ public final class GatewayServer {
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
             backends.close();
+            blobWork.shutdownNow();
+            if (loops != null) {
+                loops.close();
+            }
             throw e;
         }
         backends.connect();
@@ -133,6 +171,10 @@ public final class GatewayServer {
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
         backends.shutdown(Duration.ofSeconds(5));
+        blobWork.shutdownNow();
+        if (loops != null) {
+            loops.close();
+        }
         if (metrics != null) {
             metrics.close();
         }

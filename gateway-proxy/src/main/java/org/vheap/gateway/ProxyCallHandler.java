@@ -49,7 +49,9 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
         Deadline deadline = forwarding.deadlines().of(method, Context.current().getDeadline());
         CallOptions base = deadline == null ? CallOptions.DEFAULT : CallOptions.DEFAULT.withDeadline(deadline);
         if (forwarding.cache() != null && method.equals(GET_SYSTEM_BLOBS)) {
-            return new SystemBlobsCall(serverCall, headers, forwarding, b -> base, key).start();
+            // its answer is hashed: off the event loop
+            CallOptions hashed = base.withExecutor(forwarding.blobWork());
+            return new SystemBlobsCall(serverCall, headers, forwarding, b -> hashed, key).start();
         }
         Backend backend;
         try {

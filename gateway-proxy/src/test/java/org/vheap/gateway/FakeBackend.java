@@ -59,6 +59,8 @@ final class FakeBackend implements AutoCloseable {
     final Map<ByteString, ByteString> blobs = new ConcurrentHashMap<>();
     final List<List<ByteString>> systemRequests = new CopyOnWriteArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
+    /** The connections (peer addresses) calls came over. */
+    final java.util.Set<java.net.SocketAddress> peers = ConcurrentHashMap.newKeySet();
     volatile boolean corrupt;
     private final String name;
     private final Server server;
@@ -70,6 +72,7 @@ final class FakeBackend implements AutoCloseable {
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                                ServerCallHandler<Q, R> next) {
                 calls.incrementAndGet();
+                peers.add(call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
                 lastHeaders.set(headers);
                 lastDeadline.set(Context.current().getDeadline());
                 return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {

@@ -58,7 +58,7 @@ class GatewayTlsTest {
         GatewayConfig c = new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of("localhost:" + heapServer.port()))
                 .setDrain(Duration.ofSeconds(2)).setSecurity(new GatewaySecurity().setTlsSelfSignedDir(dir.resolve("gateway-tls"))
                         .setBackendTlsCa(dir.resolve("server-tls").resolve(SelfSignedTls.CERT_FILE)));
-        gateway = new GatewayServer(GatewayServer.nettyBuilder(c), c).start();
+        gateway = GatewayServer.netty(c).start();
         ClientTls tls = ClientTls.trusting(dir.resolve("gateway-tls").resolve(SelfSignedTls.CERT_FILE));
         device = NettyChannelBuilder.forTarget("localhost:" + gateway.port(), tls.credentials()).intercept(tls.mismatchHints()).build();
     }

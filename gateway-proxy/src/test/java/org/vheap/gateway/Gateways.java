@@ -25,7 +25,7 @@ final class Gateways {
     }
 
     static GatewayServer start(GatewayConfig c) throws IOException {
-        return new GatewayServer(GatewayServer.nettyBuilder(c), c).start();
+        return GatewayServer.netty(c).start();
     }
 
     /** Waits up to 10 s for {@code condition}; false if it never held. */

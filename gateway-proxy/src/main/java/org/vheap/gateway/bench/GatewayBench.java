@@ -207,7 +207,7 @@ public final class GatewayBench implements Callable<Integer> {
             String gatewayWhere;
             if (gateway == null) {
                 GatewayConfig c = new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of(server)).validate();
-                ownGateway = new GatewayServer(GatewayServer.nettyBuilder(c), c).start();
+                ownGateway = GatewayServer.netty(c).start();
                 gateway = "127.0.0.1:" + ownGateway.port();
                 gatewayWhere = gateway + " (in this JVM, default configuration)";
             } else {

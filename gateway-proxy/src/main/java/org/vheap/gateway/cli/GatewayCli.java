@@ -72,6 +72,12 @@ public final class GatewayCli implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
             description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
     int metricsPort;
+
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "event loops (threads) forwarding calls, shared by device connections and backend channels"
+                    + " (default: one per processor)")
+    Integer eventLoops;
+
     @Mixin
     GatewaySecurityOptions security = new GatewaySecurityOptions();
 
@@ -113,11 +119,14 @@ public final class GatewayCli implements Callable<Integer> {
                 .setMaxInflightBytes(CliValues.bytes("--max-inflight", maxInflight))
                 .setBackendTimeout(CliValues.duration("--backend-timeout", backendTimeout))
                 .setMetricsPort(metricsPort)
-                .setSecurity(security.security())
-                .validate();
+                .setSecurity(security.security());
+        if (eventLoops != null) {
+            config.setEventLoops(eventLoops);
+        }
+        config.validate();
         GatewayServer gateway;
         try {
-            gateway = new GatewayServer(GatewayServer.nettyBuilder(config), config).start();
+            gateway = GatewayServer.netty(config).start();
         } catch (IOException e) {
             throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }

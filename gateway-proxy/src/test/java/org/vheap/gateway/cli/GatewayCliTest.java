@@ -68,8 +68,7 @@ class GatewayCliTest {
         org.vheap.gateway.GatewayConfig config = new org.vheap.gateway.GatewayConfig().setHost("127.0.0.1").setPort(0)
                 .setBackends(java.util.List.of("127.0.0.1:" + backend.getPort()))
                 .setHealthInterval(java.time.Duration.ofMillis(200)).validate();
-        org.vheap.gateway.GatewayServer gateway = new org.vheap.gateway.GatewayServer(
-                org.vheap.gateway.GatewayServer.nettyBuilder(config), config).start();
+        org.vheap.gateway.GatewayServer gateway = org.vheap.gateway.GatewayServer.netty(config).start();
         try {
             Result ok = run("health", "--server", "127.0.0.1:" + gateway.port());
             assertThat(ok.exit()).as(ok.err()).isZero();
