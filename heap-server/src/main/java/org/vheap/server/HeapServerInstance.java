@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.metrics.MetricsEndpoint;
+import org.vheap.security.InsecureExposure;
 import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.ServerTls;
 import org.vheap.server.auth.AccessPolicy;
@@ -82,6 +83,7 @@ public final class HeapServerInstance implements AutoCloseable {
                     + " (clients: --tls --tls-ca " + tls.certFile().toAbsolutePath() + " if it is self-signed)",
                     access.required() ? "access tokens required (admin token in " + config.security().adminTokenFile().toAbsolutePath() + ")"
                             : "access tokens not required");
+            InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
             return new HeapServerInstance(db, reclaimer, server, address, metrics);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {

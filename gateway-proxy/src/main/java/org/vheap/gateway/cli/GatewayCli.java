@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
+import org.vheap.security.InsecureExposure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,6 +138,7 @@ public final class GatewayCli implements Callable<Integer> {
         var tls = config.security().serverTls();
         log.info("security: {} towards devices; {} towards backends", tls == null ? "plaintext" : "TLS with certificate "
                 + tls.certFile().toAbsolutePath(), config.security().backendTls());
+        InsecureExposure.warning("gateway", host, tls != null, null).ifPresent(log::warn);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
