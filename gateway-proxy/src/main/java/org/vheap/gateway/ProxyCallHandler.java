@@ -20,11 +20,14 @@ import org.vheap.proto.v1.HeapStoreGrpc;
  * ends with RESOURCE_EXHAUSTED), routes it by its {@link RoutingKey} ({@link BackendPool#route}; with no
  * backend up, UNAVAILABLE naming them), gives the backend call the incoming deadline or the gateway's
  * ({@link BackendDeadlines}), and joins the two calls in a {@link ProxiedCall} — or, for
- * {@code GetSystemBlobs} with the cache on, answers through the cache ({@link SystemBlobsCall}).
+ * {@code GetSystemBlobs} with the cache on, answers through the cache ({@link SystemBlobsCall}); a
+ * {@code PutSystemBlobs} the backend accepts also fills the cache ({@link SystemBlobsWarming}).
  * Stateless; one instance serves every method.
  */
 final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
     private static final String GET_SYSTEM_BLOBS = HeapStoreGrpc.getGetSystemBlobsMethod().getFullMethodName();
+    private static final String PUT_SYSTEM_BLOBS = HeapStoreGrpc.getPutSystemBlobsMethod().getFullMethodName();
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Forwarding forwarding;
 
@@ -63,6 +66,11 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
         ProxiedCall.BackendAnswer answer = new ProxiedCall.BackendAnswer();
         ClientCall<byte[], byte[]> clientCall = backend.channel().newCall(serverCall.getMethodDescriptor(),
                 base.withStreamTracerFactory(answer));
+        if (forwarding.cache() != null && method.equals(PUT_SYSTEM_BLOBS)) {
+            SystemBlobsWarming warming = new SystemBlobsWarming(forwarding, headers.get(AUTHORIZATION));
+            return warming.watch(new ProxiedCall(backend, warming.watch(serverCall), clientCall, answer, forwarding, peer)
+                    .start(headers));
+        }
         return new ProxiedCall(backend, serverCall, clientCall, answer, forwarding, peer).start(headers);
     }
 

@@ -62,6 +62,8 @@ final class FakeBackend implements AutoCloseable {
     /** The connections (peer addresses) calls came over. */
     final java.util.Set<java.net.SocketAddress> peers = ConcurrentHashMap.newKeySet();
     volatile boolean corrupt;
+    /** PutSystemBlobs answers PERMISSION_DENIED and stores nothing. */
+    volatile boolean refusePuts;
     private final String name;
     private final Server server;
 
@@ -124,6 +126,23 @@ final class FakeBackend implements AutoCloseable {
         @Override
         public void getCheckpoint(GetCheckpointRequest request, StreamObserver<GetCheckpointResponse> out) {
             out.onError(Status.UNAVAILABLE.withDescription(OWN_UNAVAILABLE).asRuntimeException());
+        }
+
+        @Override
+        public void putSystemBlobs(org.vheap.proto.v1.PutSystemBlobsRequest request,
+                                   StreamObserver<org.vheap.proto.v1.PutSystemBlobsResponse> out) {
+            if (refusePuts) {
+                out.onError(Status.PERMISSION_DENIED.withDescription("the fake refuses uploads").asRuntimeException());
+                return;
+            }
+            int stored = 0;
+            for (SystemBlob b : request.getBlobsList()) {
+                if (blobs.putIfAbsent(b.getSha256(), b.getData()) == null) {
+                    stored++;
+                }
+            }
+            out.onNext(org.vheap.proto.v1.PutSystemBlobsResponse.newBuilder().setStored(stored).build());
+            out.onCompleted();
         }
 
         @Override

@@ -1,0 +1,74 @@
+package org.vheap.gateway;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import org.vheap.proto.v1.PutSystemBlobsRequest;
+import org.vheap.proto.v1.SystemBlob;
+
+/**
+ * Warms the {@link SystemBlobCache} from a {@code PutSystemBlobs} call forwarded as usual: the device's one
+ * request message is kept, and when the backend answered OK (it checked every hash and stored the blobs)
+ * the blobs enter the cache and the caller counts as accepted for the app ({@link SystemCacheAccess}), so
+ * devices that next fetch the class files an uploading device just stored are answered by the gateway. A
+ * blob whose hash does not match (which the backend would have refused) is not cached. Decoding and hashing
+ * run on the forwarding's blob executor, off the event loop; a request that does not parse is left alone
+ * (the backend's answer already went to the device).
+ */
+final class SystemBlobsWarming {
+    private final Forwarding forwarding;
+    private final String authorization;
+    private volatile byte[] request;
+
+    SystemBlobsWarming(Forwarding forwarding, String authorization) {
+        this.forwarding = forwarding;
+        this.authorization = authorization;
+    }
+
+    /** The device's call, watched for the status it is closed with. */
+    ServerCall<byte[], byte[]> watch(ServerCall<byte[], byte[]> call) {
+        return new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                super.close(status, trailers);
+                byte[] r = request;
+                request = null;
+                if (status.isOk() && r != null) {
+                    forwarding.blobWork().execute(() -> warm(r));
+                }
+            }
+        };
+    }
+
+    /** The device's side of the call, watched for its request message. */
+    ServerCall.Listener<byte[]> watch(ServerCall.Listener<byte[]> listener) {
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onMessage(byte[] message) {
+                request = message;
+                super.onMessage(message);
+            }
+        };
+    }
+
+    private void warm(byte[] message) {
+        PutSystemBlobsRequest put;
+        try {
+            put = PutSystemBlobsRequest.parseFrom(message);
+        } catch (InvalidProtocolBufferException e) {
+            return;
+        }
+        int cached = 0;
+        for (SystemBlob b : put.getBlobsList()) {
+            if (forwarding.cache().put(b.getSha256(), b.getData())) {
+                cached++;
+            }
+        }
+        if (cached > 0) {
+            forwarding.cacheAccess().accept(put.getApp(), authorization);
+        }
+    }
+}
