@@ -16,6 +16,7 @@ import java.util.function.IntSupplier;
  */
 public final class Backend {
     private final BackendAddress address;
+    private final String name;   // HOST:PORT, made once: routing hashes it on every call
     private final List<ManagedChannel> lanes;
     private final IntSupplier lane;
     private final Consumer<Backend> onChange;
@@ -36,6 +37,7 @@ public final class Backend {
             throw new IllegalArgumentException("a backend needs a channel");
         }
         this.address = address;
+        this.name = address.toString();
         this.lanes = List.copyOf(lanes);
         this.lane = lane;
         this.onChange = onChange;
@@ -110,8 +112,9 @@ public final class Backend {
         }
     }
 
+    /** {@code HOST:PORT}, as {@link BackendAddress#toString()}. */
     @Override
     public String toString() {
-        return address.toString();
+        return name;
     }
 }

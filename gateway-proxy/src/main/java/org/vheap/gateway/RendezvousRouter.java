@@ -17,9 +17,9 @@ public final class RendezvousRouter implements BackendRouter {
         Backend best = null;
         long bestWeight = 0;
         for (Backend b : backends) {
-            long w = weight(key, b.address().toString());
+            long w = weight(key, b.toString());
             if (best == null || Long.compareUnsigned(w, bestWeight) > 0
-                    || (w == bestWeight && b.address().toString().compareTo(best.address().toString()) < 0)) {
+                    || (w == bestWeight && b.toString().compareTo(best.toString()) < 0)) {
                 best = b;
                 bestWeight = w;
             }
