@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.server.auth.AccessPolicy;
@@ -26,8 +29,13 @@ import org.vheap.server.store.PgHeapStore;
  * after {@link #stop}. The attached devices live in memory for the server's life; {@link #stop} ends their
  * control streams, so they attach again elsewhere. Access is checked by an {@link AccessPolicy} (by default
  * none is required); TLS is the builder's (e.g. {@code NettyServerBuilder.forAddress(address, credentials)}).
+ *
+ * <p>With {@link #checkDatabaseEvery} its health follows the database: the overall service ({@code ""}) and
+ * {@code vheap.v1.HeapStore} turn NOT_SERVING when the database stops answering a periodic {@code SELECT 1}
+ * and SERVING again when it answers ({@link DatabaseHealth}).
  */
 public final class HeapServer {
+    private static final Logger log = LoggerFactory.getLogger(HeapServer.class);
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService flushes = Executors.newFixedThreadPool(4, r -> {
@@ -37,6 +45,9 @@ public final class HeapServer {
     });
 
     private final DeviceRegistry devices;
+    private final PgHeapStore store;
+    private ScheduledExecutorService databaseChecks;   // null unless checkDatabaseEvery
+    private DatabaseHealth databaseHealth;            // null unless checkDatabaseEvery
 
     /** A server whose device commands wait {@link DeviceControlService#DEFAULT_COMMAND_TIMEOUT} for an answer. */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store) {
@@ -50,6 +61,7 @@ public final class HeapServer {
 
     /** @param access who may call what (tokens); see {@link AccessPolicy} */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout, AccessPolicy access) {
+        this.store = store;
         this.devices = new DeviceRegistry(store.clock());
         this.server = builder
                 .intercept(access.interceptor())
@@ -60,12 +72,43 @@ public final class HeapServer {
                 .build();
     }
 
+    /**
+     * Before {@link #start}: makes health follow the database, checked with a bounded {@code SELECT 1} every
+     * {@code interval} on a daemon thread of this server's, which {@link #stop} ends first.
+     */
+    public HeapServer checkDatabaseEvery(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the database check interval must be positive, got " + interval);
+        }
+        if (databaseChecks != null) {
+            throw new IllegalStateException("the database is checked already");
+        }
+        databaseChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vheap-db-check");
+            t.setDaemon(true);
+            return t;
+        });
+        databaseHealth = new DatabaseHealth(DatabaseHealth.select1(store.dataSource(), DatabaseHealth.PROBE_TIMEOUT),
+                this::setStoreServing, databaseChecks, interval);
+        return this;
+    }
+
     public HeapServer start() throws IOException {
         server.start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
         health.setStatus(DeviceControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        if (databaseHealth != null) {
+            databaseHealth.start();
+        }
         return this;
+    }
+
+    /** The overall service and the store: SERVING while the database answers, NOT_SERVING while it does not. */
+    private void setStoreServing(boolean serving) {
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", status);   // ignored once stopping (terminal)
+        health.setStatus(HeapStoreGrpc.SERVICE_NAME, status);
     }
 
     /** The port it listens on (useful when started on port 0). */
@@ -75,16 +118,24 @@ public final class HeapServer {
 
     /**
      * Stops taking calls, lets calls in flight finish for up to {@code grace}, then cancels the rest.
-     * Health turns NOT_SERVING first, so load balancers stop sending. Devices' control streams end at once
-     * (UNAVAILABLE), failing the commands pending on them.
+     * Health turns NOT_SERVING first, so load balancers stop sending (and stays so: the database checks end
+     * here too, before the caller closes the pool). Devices' control streams end at once (UNAVAILABLE), failing
+     * the commands pending on them.
      */
     public void stop(Duration grace) throws InterruptedException {
-        health.enterTerminalState();
+        health.enterTerminalState();   // later statuses (a database check finishing) are ignored
         server.shutdown();
         devices.close();
+        if (databaseChecks != null) {
+            databaseHealth.stop();
+            databaseChecks.shutdownNow();
+        }
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (databaseChecks != null && !databaseChecks.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("a database health check did not end in 10 s");
         }
         flushes.shutdown();
         if (!flushes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
