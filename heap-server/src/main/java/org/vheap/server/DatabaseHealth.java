@@ -59,17 +59,31 @@ final class DatabaseHealth {
     /**
      * A {@code SELECT 1} on a connection from the pool: waiting for the connection is bounded by the pool's
      * connection timeout, the statement by {@code timeout} (at the socket, so a database that accepts but never
-     * answers cannot hold the check).
+     * answers cannot hold the check). A failure is tried once more on another connection, so one pooled
+     * connection that died (the database restarted, an idle connection cut) does not count as an outage.
      */
     static Probe select1(DataSource dataSource, Duration timeout) {
         int millis = (int) Math.max(1, timeout.toMillis());
+        int seconds = (int) Math.max(1, timeout.toSeconds());
         Executor direct = Runnable::run;
-        return () -> {
+        Probe once = () -> {
             try (Connection c = dataSource.getConnection()) {
                 c.setNetworkTimeout(direct, millis);   // the pool restores the connection's own when it is returned
                 try (Statement s = c.createStatement()) {
-                    s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+                    s.setQueryTimeout(seconds);
                     s.execute("SELECT 1");
+                }
+            }
+        };
+        return () -> {
+            try {
+                once.check();
+            } catch (SQLException first) {
+                try {
+                    once.check();
+                } catch (SQLException second) {
+                    second.addSuppressed(first);
+                    throw second;
                 }
             }
         };

@@ -1,7 +1,11 @@
 package org.vheap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
@@ -11,10 +15,37 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The database check's state: transitions only, the reason kept, checks coalesced. */
+/** The database check: its probe on a real pool, its state (transitions only, the reason kept), checks coalesced. */
 class DatabaseHealthTest {
+    @RegisterExtension
+    static final TestHeaps.Database DB = new TestHeaps.Database();
+
+    /** A pool whose next {@code failures} connections fail (as a dead pooled connection would), then DB's. */
+    private static DataSource failingFirst(AtomicInteger failures) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && failures.getAndDecrement() > 0) {
+                        throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
+                    }
+                    try {
+                        return method.invoke(DB.dataSource(), args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void theSelect1ProbeAnswersAndForgivesOneDeadConnectionButNotTwo() throws Exception {
+        DatabaseHealth.select1(DB.dataSource(), Duration.ofSeconds(2)).check();
+        DatabaseHealth.select1(failingFirst(new AtomicInteger(1)), Duration.ofSeconds(2)).check();
+        assertThatThrownBy(() -> DatabaseHealth.select1(failingFirst(new AtomicInteger(2)), Duration.ofSeconds(2)).check())
+                .isInstanceOf(SQLException.class).hasMessageContaining("I/O error");
+    }
 
     @Test
     void tellsOnlyTransitions() {
