@@ -1,7 +1,13 @@
 package org.vheap.server;
 
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -19,6 +25,7 @@ import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.control.DeviceControlService;
 import org.vheap.server.control.DeviceRegistry;
 import org.vheap.server.grpc.HeapStoreService;
+import org.vheap.server.grpc.StoreStatus;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.PgHeapStore;
 
@@ -32,7 +39,8 @@ import org.vheap.server.store.PgHeapStore;
  *
  * <p>With {@link #checkDatabaseEvery} its health follows the database: the overall service ({@code ""}) and
  * {@code vheap.v1.HeapStore} turn NOT_SERVING when the database stops answering a periodic {@code SELECT 1}
- * and SERVING again when it answers ({@link DatabaseHealth}).
+ * and SERVING again when it answers ({@link DatabaseHealth}); a call that fails because the store found the
+ * database unavailable asks for a check at once.
  */
 public final class HeapServer {
     private static final Logger log = LoggerFactory.getLogger(HeapServer.class);
@@ -47,7 +55,7 @@ public final class HeapServer {
     private final DeviceRegistry devices;
     private final PgHeapStore store;
     private ScheduledExecutorService databaseChecks;   // null unless checkDatabaseEvery
-    private DatabaseHealth databaseHealth;            // null unless checkDatabaseEvery
+    private volatile DatabaseHealth databaseHealth;   // null unless checkDatabaseEvery
 
     /** A server whose device commands wait {@link DeviceControlService#DEFAULT_COMMAND_TIMEOUT} for an answer. */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store) {
@@ -65,6 +73,7 @@ public final class HeapServer {
         this.devices = new DeviceRegistry(store.clock());
         this.server = builder
                 .intercept(access.interceptor())
+                .intercept(storeUnavailableWatcher())
                 .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access))
                 .addService(new DeviceControlService(store, devices, commandTimeout, access))
                 .addService(health.getHealthService())
@@ -91,6 +100,26 @@ public final class HeapServer {
         databaseHealth = new DatabaseHealth(DatabaseHealth.select1(store.dataSource(), DatabaseHealth.PROBE_TIMEOUT),
                 this::setStoreServing, databaseChecks, interval);
         return this;
+    }
+
+    /** A call that met an unavailable database asks for a database check at once (when the database is checked). */
+    private ServerInterceptor storeUnavailableWatcher() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                               ServerCallHandler<Q, R> next) {
+                return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        DatabaseHealth checks = databaseHealth;
+                        if (checks != null && StoreStatus.isStoreUnavailable(status, trailers)) {
+                            checks.suspect();
+                        }
+                        super.close(status, trailers);
+                    }
+                }, headers);
+            }
+        };
     }
 
     public HeapServer start() throws IOException {

@@ -167,6 +167,35 @@ class HeapServerInstanceTest {
         }
     }
 
+    @Test
+    void aCallThatMeetsTheDatabaseDownTurnsHealthWithoutWaitingForTheNextCheck() throws Exception {
+        Path pgDir = TestHeaps.tempDir("vheap-health-call-pg");
+        int pgPort = freePort();
+        EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
+        try {
+            HeapServerConfig cfg = config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres")
+                    .setDbUser("postgres").setDbCheckInterval(Duration.ofMinutes(10));
+            try (HeapServerInstance s = HeapServerInstance.start(cfg, Clock.systemUTC())) {
+                ManagedChannel ch = channel(s.port());
+                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
+                HeapStoreClient client = new HeapStoreClient(ch, 30_000);
+                commitOneLine(client, "health-call", "committed");
+
+                pg.close();
+                assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);   // no check for 10 minutes
+                assertThatThrownBy(() -> readCommitted(client, "health-call"))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class,
+                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                awaitStatus(health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(10));
+                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            pg.close();
+            TestHeaps.deleteRecursively(pgDir);
+        }
+    }
+
     private static ServingStatus status(HealthGrpc.HealthBlockingStub health, String service) {
         return health.withDeadlineAfter(5, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
