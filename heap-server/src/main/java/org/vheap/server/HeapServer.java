@@ -1,7 +1,13 @@
 package org.vheap.server;
 
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -9,13 +15,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.control.DeviceControlService;
 import org.vheap.server.control.DeviceRegistry;
 import org.vheap.server.grpc.HeapStoreService;
+import org.vheap.server.grpc.StoreStatus;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.PgHeapStore;
 
@@ -26,8 +36,14 @@ import org.vheap.server.store.PgHeapStore;
  * after {@link #stop}. The attached devices live in memory for the server's life; {@link #stop} ends their
  * control streams, so they attach again elsewhere. Access is checked by an {@link AccessPolicy} (by default
  * none is required); TLS is the builder's (e.g. {@code NettyServerBuilder.forAddress(address, credentials)}).
+ *
+ * <p>With {@link #checkDatabaseEvery} its health follows the database: the overall service ({@code ""}) and
+ * {@code vheap.v1.HeapStore} turn NOT_SERVING when the database stops answering a periodic {@code SELECT 1}
+ * and SERVING again when it answers ({@link DatabaseHealth}); a call that fails because the store found the
+ * database unavailable asks for a check at once.
  */
 public final class HeapServer {
+    private static final Logger log = LoggerFactory.getLogger(HeapServer.class);
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService flushes = Executors.newFixedThreadPool(4, r -> {
@@ -37,6 +53,9 @@ public final class HeapServer {
     });
 
     private final DeviceRegistry devices;
+    private final PgHeapStore store;
+    private ScheduledExecutorService databaseChecks;   // null unless checkDatabaseEvery
+    private volatile DatabaseHealth databaseHealth;   // null unless checkDatabaseEvery
 
     /** A server whose device commands wait {@link DeviceControlService#DEFAULT_COMMAND_TIMEOUT} for an answer. */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store) {
@@ -50,9 +69,11 @@ public final class HeapServer {
 
     /** @param access who may call what (tokens); see {@link AccessPolicy} */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout, AccessPolicy access) {
+        this.store = store;
         this.devices = new DeviceRegistry(store.clock());
         this.server = builder
                 .intercept(access.interceptor())
+                .intercept(storeUnavailableWatcher())
                 .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access))
                 .addService(new DeviceControlService(store, devices, commandTimeout, access))
                 .addService(health.getHealthService())
@@ -60,12 +81,63 @@ public final class HeapServer {
                 .build();
     }
 
+    /**
+     * Before {@link #start}: makes health follow the database, checked with a bounded {@code SELECT 1} every
+     * {@code interval} on a daemon thread of this server's, which {@link #stop} ends first.
+     */
+    public HeapServer checkDatabaseEvery(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the database check interval must be positive, got " + interval);
+        }
+        if (databaseChecks != null) {
+            throw new IllegalStateException("the database is checked already");
+        }
+        databaseChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vheap-db-check");
+            t.setDaemon(true);
+            return t;
+        });
+        databaseHealth = new DatabaseHealth(DatabaseHealth.select1(store.dataSource(), DatabaseHealth.PROBE_TIMEOUT),
+                this::setStoreServing, databaseChecks, interval);
+        return this;
+    }
+
+    /** A call that met an unavailable database asks for a database check at once (when the database is checked). */
+    private ServerInterceptor storeUnavailableWatcher() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                               ServerCallHandler<Q, R> next) {
+                return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        DatabaseHealth checks = databaseHealth;
+                        if (checks != null && StoreStatus.isStoreUnavailable(status, trailers)) {
+                            checks.suspect();
+                        }
+                        super.close(status, trailers);
+                    }
+                }, headers);
+            }
+        };
+    }
+
     public HeapServer start() throws IOException {
         server.start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
         health.setStatus(DeviceControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        if (databaseHealth != null) {
+            databaseHealth.start();
+        }
         return this;
+    }
+
+    /** The overall service and the store: SERVING while the database answers, NOT_SERVING while it does not. */
+    private void setStoreServing(boolean serving) {
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", status);   // ignored once stopping (terminal)
+        health.setStatus(HeapStoreGrpc.SERVICE_NAME, status);
     }
 
     /** The port it listens on (useful when started on port 0). */
@@ -75,16 +147,24 @@ public final class HeapServer {
 
     /**
      * Stops taking calls, lets calls in flight finish for up to {@code grace}, then cancels the rest.
-     * Health turns NOT_SERVING first, so load balancers stop sending. Devices' control streams end at once
-     * (UNAVAILABLE), failing the commands pending on them.
+     * Health turns NOT_SERVING first, so load balancers stop sending (and stays so: the database checks end
+     * here too, before the caller closes the pool). Devices' control streams end at once (UNAVAILABLE), failing
+     * the commands pending on them.
      */
     public void stop(Duration grace) throws InterruptedException {
-        health.enterTerminalState();
+        health.enterTerminalState();   // later statuses (a database check finishing) are ignored
         server.shutdown();
         devices.close();
+        if (databaseChecks != null) {
+            databaseHealth.stop();
+            databaseChecks.shutdownNow();
+        }
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (databaseChecks != null && !databaseChecks.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("a database health check did not end in 10 s");
         }
         flushes.shutdown();
         if (!flushes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

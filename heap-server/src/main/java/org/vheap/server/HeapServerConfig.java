@@ -9,6 +9,9 @@ import org.vheap.server.store.StoreSettings;
  * combinations. Without a database URL the server runs an embedded PostgreSQL under {@link #dataDir()}.
  */
 public final class HeapServerConfig {
+    static final Duration MIN_DB_CHECK_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_DB_CHECK_INTERVAL = Duration.ofMinutes(10);
+
     private String host = "0.0.0.0";
     private int port = 7700;
     private Path dataDir = Path.of("vheap-data");
@@ -20,6 +23,7 @@ public final class HeapServerConfig {
     private int poolSize = 16;
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int metricsPort;
+    private Duration dbCheckInterval = Duration.ofSeconds(5);
     private HeapServerSecurity security = new HeapServerSecurity();
 
     public HeapServerConfig setHost(String host) {
@@ -103,6 +107,23 @@ public final class HeapServerConfig {
         return this;
     }
 
+    /**
+     * How often the server checks that its database answers (a bounded {@code SELECT 1}); its gRPC health
+     * follows: NOT_SERVING while the database does not answer. 100 ms to 10 min.
+     */
+    public HeapServerConfig setDbCheckInterval(Duration dbCheckInterval) {
+        if (dbCheckInterval == null || dbCheckInterval.compareTo(MIN_DB_CHECK_INTERVAL) < 0
+                || dbCheckInterval.compareTo(MAX_DB_CHECK_INTERVAL) > 0) {
+            throw new IllegalArgumentException("--db-check-interval must be 100 ms to 10 min, got " + describe(dbCheckInterval));
+        }
+        this.dbCheckInterval = dbCheckInterval;
+        return this;
+    }
+
+    private static String describe(Duration d) {
+        return d == null ? "nothing" : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     /** TLS and access tokens (default: plaintext, tokens not required). */
     public HeapServerConfig setSecurity(HeapServerSecurity security) {
         if (security == null) {
@@ -141,6 +162,7 @@ public final class HeapServerConfig {
     public int poolSize() { return poolSize; }
     public Duration commandTimeout() { return commandTimeout; }
     public int metricsPort() { return metricsPort; }
+    public Duration dbCheckInterval() { return dbCheckInterval; }
     public HeapServerSecurity security() { return security; }
 
     public StoreSettings storeSettings() {

@@ -24,9 +24,10 @@ import org.vheap.server.store.PgHeapStore;
 
 /**
  * A running heap server with its database, as started from a {@link HeapServerConfig}: the embedded
- * PostgreSQL (or the pool to an external one), the store and the gRPC server on Netty. {@link #close()}
- * shuts down in order: stop taking calls and drain them, let the background reclaiming finish (bounded),
- * then close the pool, then stop the embedded database.
+ * PostgreSQL (or the pool to an external one), the store and the gRPC server on Netty, whose health follows
+ * the database (checked every {@link HeapServerConfig#dbCheckInterval()}). {@link #close()} shuts down in
+ * order: health NOT_SERVING, stop taking calls and checking the database, drain the calls, let the background
+ * reclaiming finish (bounded), then close the pool, then stop the embedded database.
  */
 public final class HeapServerInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapServerInstance.class);
@@ -75,7 +76,8 @@ public final class HeapServerInstance implements AutoCloseable {
                 log.info("metrics on http://{}:{}/metrics", config.host(), metrics.port());
             }
             store.reclaimEverythingLater();   // before serving: a failure here leaves nothing running
-            HeapServer server = new HeapServer(builder, store, config.commandTimeout(), access).start();
+            HeapServer server = new HeapServer(builder, store, config.commandTimeout(), access)
+                    .checkDatabaseEvery(config.dbCheckInterval()).start();
             String address = config.host() + ":" + server.port();
             log.info("vheap heap server listening on {} (gRPC, max message {} bytes); heaps stored in {}; retaining {} checkpoints per app",
                     address, config.maxMessageBytes(), db.description(), config.retain());

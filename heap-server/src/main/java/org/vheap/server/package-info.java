@@ -11,8 +11,9 @@
  *       protobuf or a status out.</li>
  *   <li>{@link org.vheap.server.control} — the {@code vheap.v1.DeviceControl} service: devices attach with a
  *       control stream; suspend, resume and migrate push commands to them (the control plane).</li>
- *   <li>{@link org.vheap.server.HeapServer} — owns the gRPC server (start, stop, block), with health and
- *       reflection; its {@code ServerBuilder} is injected. {@link org.vheap.server.HeapServerInstance}
+ *   <li>{@link org.vheap.server.HeapServer} — owns the gRPC server (start, stop, block), with health
+ *       (following the database, {@link org.vheap.server.DatabaseHealth}) and reflection; its
+ *       {@code ServerBuilder} is injected. {@link org.vheap.server.HeapServerInstance}
  *       adds the database and the ordered shutdown; {@link org.vheap.server.HeapServerConfig} validates
  *       the options.</li>
  *   <li>{@link org.vheap.server.cli} — the {@code vheap} command line: server, store tools, demo, bench.</li>

@@ -7,6 +7,9 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +30,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.Line;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 
-/** Whole servers: their own databases, restarts, a database going away, and SIGTERM. */
+/** Whole servers: their own databases, restarts, a database going away (calls and health), and SIGTERM. */
 class HeapServerInstanceTest {
 
     private static ManagedChannel channel(int port) {
@@ -126,6 +131,85 @@ class HeapServerInstanceTest {
             pg.close();
             TestHeaps.deleteRecursively(pgDir);
         }
+    }
+
+    @Test
+    void healthIsNotServingWhileTheDatabaseIsDownAndServingWhenItIsBack() throws Exception {
+        Path pgDir = TestHeaps.tempDir("vheap-health-pg");
+        int pgPort = freePort();
+        EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
+        try {
+            HeapServerConfig cfg = config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres")
+                    .setDbUser("postgres").setDbCheckInterval(Duration.ofMillis(200));
+            try (HeapServerInstance s = HeapServerInstance.start(cfg, Clock.systemUTC())) {
+                ManagedChannel ch = channel(s.port());
+                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
+                HeapStoreClient client = new HeapStoreClient(ch, 30_000);
+                commitOneLine(client, "health", "committed");
+                assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);
+                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.SERVING);
+
+                pg.close();
+                long stopped = System.nanoTime();
+                awaitStatus(health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(15));
+                assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(15));
+                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
+
+                pg = startPostgres(pgDir, pgPort);   // the same data directory and port
+                awaitStatus(health, "", ServingStatus.SERVING, Duration.ofSeconds(20));
+                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.SERVING);
+                assertThat(readCommitted(client, "health")).isEqualTo("committed");
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            pg.close();
+            TestHeaps.deleteRecursively(pgDir);
+        }
+    }
+
+    @Test
+    void aCallThatMeetsTheDatabaseDownTurnsHealthWithoutWaitingForTheNextCheck() throws Exception {
+        Path pgDir = TestHeaps.tempDir("vheap-health-call-pg");
+        int pgPort = freePort();
+        EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
+        try {
+            HeapServerConfig cfg = config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres")
+                    .setDbUser("postgres").setDbCheckInterval(Duration.ofMinutes(10));
+            try (HeapServerInstance s = HeapServerInstance.start(cfg, Clock.systemUTC())) {
+                ManagedChannel ch = channel(s.port());
+                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
+                HeapStoreClient client = new HeapStoreClient(ch, 30_000);
+                commitOneLine(client, "health-call", "committed");
+
+                pg.close();
+                assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);   // no check for 10 minutes
+                assertThatThrownBy(() -> readCommitted(client, "health-call"))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class,
+                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                awaitStatus(health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(10));
+                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            pg.close();
+            TestHeaps.deleteRecursively(pgDir);
+        }
+    }
+
+    private static ServingStatus status(HealthGrpc.HealthBlockingStub health, String service) {
+        return health.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+    }
+
+    private static void awaitStatus(HealthGrpc.HealthBlockingStub health, String service, ServingStatus wanted,
+                                    Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        ServingStatus seen = status(health, service);
+        while (seen != wanted && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            seen = status(health, service);
+        }
+        assertThat(seen).as("health of '%s' within %s", service, within).isEqualTo(wanted);
     }
 
     @Test

@@ -99,6 +99,9 @@ abstract class DeploymentScenarios {
             assertThat(apps.output().strip()).startsWith("vheap apps: UNAVAILABLE: the heap database is unavailable")
                     .doesNotContain("\tat ");
             device.awaitErrors("the heap database is unavailable", RUN);
+            // health follows the database: vheap health (the compose health check) fails meanwhile
+            VheapProcesses.Result health = awaitHealth(1, Duration.ofSeconds(30));
+            assertThat(health.output()).contains("NOT_SERVING");
             // paused, not racing ahead: no count goes by while its checkpoint cannot commit
             int paused = VheapProcesses.counts(device.output()).size();
             Thread.sleep(1500);
@@ -108,8 +111,21 @@ abstract class DeploymentScenarios {
         }
         assertThat(device.awaitExit(RUN)).as(device.errors()).isZero();
         assertCountedOnce(device.output(), 40);
+        assertThat(awaitHealth(0, Duration.ofSeconds(30)).output()).doesNotContain("NOT_SERVING");
         VheapProcesses.Result apps = vheap.vheap("apps", "--server", deployment.address());
         assertThat(apps.exit()).as(apps.output()).isZero();
         assertThat(apps.output()).contains("dbdown");
+    }
+
+    /** {@code vheap health} until it exits with {@code exit} (each run is a new JVM, so it is not polled fast). */
+    private VheapProcesses.Result awaitHealth(int exit, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        VheapProcesses.Result r = vheap.vheap("health", "--server", deployment.address());
+        while (r.exit() != exit && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            r = vheap.vheap("health", "--server", deployment.address());
+        }
+        assertThat(r.exit()).as(r.output()).isEqualTo(exit);
+        return r;
     }
 }

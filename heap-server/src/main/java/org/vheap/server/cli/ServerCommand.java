@@ -49,6 +49,12 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
             description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
     int metricsPort;
+
+    @Option(names = "--db-check-interval", defaultValue = "5s", paramLabel = "DURATION",
+            description = {"how often the database is checked (a bounded SELECT 1); gRPC health is NOT_SERVING while it does not answer",
+                    "(default: ${DEFAULT-VALUE}; 100ms to 10m)"})
+    String dbCheckInterval;
+
     @Mixin
     ServerSecurityOptions security = new ServerSecurityOptions();
 
@@ -58,6 +64,7 @@ final class ServerCommand implements Callable<Integer> {
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
+                .setDbCheckInterval(CliDurations.parse("--db-check-interval", dbCheckInterval))
                 .setSecurity(security.security())
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());

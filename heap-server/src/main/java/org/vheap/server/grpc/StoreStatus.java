@@ -20,6 +20,12 @@ public final class StoreStatus {
     private StoreStatus() {
     }
 
+    /** Whether a call closing with this status failed because the store found its database unavailable. */
+    public static boolean isStoreUnavailable(Status status, Metadata trailers) {
+        return status.getCode() == Status.Code.UNAVAILABLE && trailers != null
+                && StoreException.Reason.UNAVAILABLE.name().equals(trailers.get(REASON));
+    }
+
     /**
      * A status exception as is; a {@link StoreException} as the status of its reason, with the store's
      * message and a {@link #REASON} trailer; anything else as INTERNAL (logged).

@@ -122,6 +122,15 @@ class VheapCliTest {
         assertThat(badRetain.exit()).isEqualTo(2);
         assertThat(badRetain.err()).contains("--retain must be at least 1");
 
+        Run notADuration = run("server", "--db-check-interval", "soon");
+        assertThat(notADuration.exit()).isEqualTo(2);
+        assertThat(notADuration.err().strip())
+                .isEqualTo("vheap server: --db-check-interval 'soon' is not a duration (e.g. 500ms, 5s, 2m)");
+
+        Run tooOften = run("server", "--db-check-interval", "10ms");
+        assertThat(tooOften.exit()).isEqualTo(2);
+        assertThat(tooOften.err()).contains("--db-check-interval must be 100 ms to 10 min, got 10 ms");
+
         Run unknown = run("apps", "--frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unknown option: '--frobnicate'");
