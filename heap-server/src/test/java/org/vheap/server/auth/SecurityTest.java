@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -457,6 +458,7 @@ class SecurityTest {
         assertThatThrownBy(() -> ServerTls.load(cert, other.keyFile()))
                 .hasMessageStartingWith("--tls-key " + other.keyFile() + " does not belong to the certificate in --tls-cert " + cert);
         assertThat(Files.getPosixFilePermissions(other.keyFile())).hasSize(2);
-        assertThat(Files.getPosixFilePermissions(dir.resolve("admin.token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("admin.token")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 }
