@@ -129,7 +129,8 @@ public final class AccessPolicy {
             throw Status.UNAUTHENTICATED.withDescription(what + " needs the admin token (authorization: Bearer <token>;"
                     + " vheap commands: --token-file FILE)").asRuntimeException();
         }
-        throw Status.PERMISSION_DENIED.withDescription(what + " needs the admin token; an app's token is not enough")
+        throw Status.PERMISSION_DENIED.withDescription(what + " needs the admin token; an app's token is not enough"
+                + " (nor a device's)")
                 .asRuntimeException();
     }
 
