@@ -27,6 +27,7 @@ import org.vheap.server.control.DeviceRegistry;
 import org.vheap.server.grpc.HeapStoreService;
 import org.vheap.server.grpc.StoreStatus;
 import org.vheap.server.store.AppTokens;
+import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.PgHeapStore;
 
 /**
@@ -64,7 +65,8 @@ public final class HeapServer {
 
     /** @param commandTimeout how long a suspend or resume waits for the device's answer */
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout) {
-        this(builder, store, commandTimeout, AccessPolicy.open(new AppTokens(store.dataSource())));
+        this(builder, store, commandTimeout, AccessPolicy.open(new AppTokens(store.dataSource()),
+                new DeviceTokens(store.dataSource())));
     }
 
     /** @param access who may call what (tokens); see {@link AccessPolicy} */
@@ -75,7 +77,8 @@ public final class HeapServer {
                 .intercept(access.interceptor())
                 .intercept(storeUnavailableWatcher())
                 .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access))
-                .addService(new DeviceControlService(store, devices, commandTimeout, access))
+                .addService(new DeviceControlService(store, devices, commandTimeout, access,
+                        new DeviceTokens(store.dataSource())))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();

@@ -19,6 +19,7 @@ import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.ServerTls;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppTokens;
+import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.HeapDatabase;
 import org.vheap.server.store.PgHeapStore;
 
@@ -63,7 +64,8 @@ public final class HeapServerInstance implements AutoCloseable {
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings(), reclaimer);
-            AccessPolicy access = config.security().policy(new AppTokens(db.dataSource()));
+            AccessPolicy access = config.security().policy(new AppTokens(db.dataSource()),
+                    new DeviceTokens(db.dataSource()));
             InetSocketAddress listen = new InetSocketAddress(config.host(), config.port());
             NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(listen)
                     : NettyServerBuilder.forAddress(listen, tls.credentials()))

@@ -6,6 +6,7 @@ import org.vheap.security.SelfSignedTls;
 import org.vheap.security.ServerTls;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppTokens;
+import org.vheap.server.store.DeviceTokens;
 
 /**
  * A heap server's transport security and access rules: TLS from a PEM pair ({@code --tls-cert},
@@ -88,8 +89,8 @@ public final class HeapServerSecurity {
     }
 
     /** The access policy, reading (or making) the admin token file. */
-    public AccessPolicy policy(AppTokens tokens) {
+    public AccessPolicy policy(AppTokens tokens, DeviceTokens deviceTokens) {
         String admin = adminTokenFile == null ? null : AccessTokens.readOrCreate(adminTokenFile, "--admin-token-file").token();
-        return new AccessPolicy(requireTokens, admin, tokens);
+        return new AccessPolicy(requireTokens, admin, tokens, deviceTokens);
     }
 }

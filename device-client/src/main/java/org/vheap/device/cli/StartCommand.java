@@ -39,6 +39,9 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions options;
 
+    @Mixin
+    ControlTokenOptions controlToken = new ControlTokenOptions();
+
     @picocli.CommandLine.Option(names = "--line-cache", defaultValue = "64m",
             description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns. Default: ${DEFAULT-VALUE}.")
     String lineCache;
@@ -52,6 +55,7 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.app = options.app == null ? "-" : options.app;
         DeviceConfig config = options.config();
+        String attachToken = controlToken.resolve(options.token, options.tokenFile);
         PrintStream log = System.err;
         try (HeapStore store = options.openStore(true)) {
             DeviceControlClient[] control = new DeviceControlClient[1];
@@ -79,14 +83,19 @@ final class StartCommand implements Callable<Integer> {
                     agent.stop(app);
                 }
             };
-            control[0] = new DeviceControlClient(options.server, options.clientTls(),
+            control[0] = new DeviceControlClient(options.server, options.clientTls(), attachToken,
                     new DeviceRegistration(config.deviceName(), config.memoryBytes(), config.resources()), handler,
                     agent::runningApps);
             Thread onSignal = new Thread(() -> suspendAll(agent, log), "vheap-device-stop");
             Runtime.getRuntime().addShutdownHook(onSignal);
             try {
                 control[0].start();
-                if (!control[0].awaitAttached(java.time.Duration.ofSeconds(10))) {
+                if (!control[0].awaitAttached(java.time.Duration.ofSeconds(10)) && control[0].gaveUp() != null) {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                    io.grpc.Status why = control[0].gaveUp();
+                    throw new DeviceException("device " + config.deviceName() + ": " + options.server
+                            + " refused its control stream: " + why.getCode() + ": " + why.getDescription());
+                } else if (!control[0].awaitAttached(java.time.Duration.ZERO)) {
                     log.println("vheap: device " + config.deviceName() + ": not attached to " + options.server + " yet; retrying in the background");
                 } else {
                     log.println("vheap: device " + config.deviceName() + " attached to " + options.server);

@@ -32,8 +32,11 @@ import org.vheap.proto.v1.Register;
  * with a {@code CommandResult} (a thrown exception → {@code ok=false} with its message). When the stream
  * breaks, the client attaches again after a backoff from {@value #MIN_BACKOFF_MILLIS} ms doubling to
  * {@value #MAX_BACKOFF_MILLIS} ms (reset once attached), registering the apps {@code runningApps} lists
- * then; it gives up only when the server says the registration is invalid or a newer attach of the same
- * device name replaced it. {@link #close()} ends the stream and shuts the channel and threads down within
+ * then; it gives up only when the server says the registration is invalid (INVALID_ARGUMENT), a newer attach
+ * of the same device name replaced it (ABORTED), or the server refuses its credential (UNAUTHENTICATED,
+ * PERMISSION_DENIED: a server requiring tokens wants this device's token, {@code vheap token --device NAME}, or
+ * the admin token); {@link #gaveUp()} then says why, and {@link #awaitAttached} returns false at once.
+ * The stream carries {@code authorization: Bearer <token>} when the client is given a token. {@link #close()} ends the stream and shuts the channel and threads down within
  * a bounded time. Thread-safe.
  *
  * <p><b>Risks.</b> A command is not retried across a reconnect: the server fails it when the stream breaks,
@@ -46,6 +49,7 @@ public final class DeviceControlClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceControlClient.class);
 
     private final String target;
+    private final String token;                            // null: none
     private final DeviceRegistration registration;
     private final DeviceControlHandler handler;
     private final Supplier<List<String>> runningApps;
@@ -59,6 +63,7 @@ public final class DeviceControlClient implements AutoCloseable {
     private boolean closed;                                // guarded by lock
     private boolean attached;                              // guarded by lock
     private long backoffMillis = MIN_BACKOFF_MILLIS;       // guarded by lock
+    private Status gaveUp;                                 // guarded by lock: why it stopped attaching
 
     /**
      * @param target      the heap server (or gateway), {@code host:port}; plaintext
@@ -72,11 +77,22 @@ public final class DeviceControlClient implements AutoCloseable {
     /** As above, over {@code tls} (plaintext or TLS). */
     public DeviceControlClient(String target, org.vheap.security.ClientTls tls, DeviceRegistration registration,
                                DeviceControlHandler handler, Supplier<List<String>> runningApps) {
+        this(target, tls, null, registration, handler, runningApps);
+    }
+
+    /**
+     * As above, the stream carrying {@code token} (this device's token or the admin token; {@code null}: none)
+     * as {@code authorization: Bearer} metadata.
+     */
+    public DeviceControlClient(String target, org.vheap.security.ClientTls tls, String token,
+                               DeviceRegistration registration, DeviceControlHandler handler,
+                               Supplier<List<String>> runningApps) {
         Objects.requireNonNull(target, "target");
         if (!target.matches("[^:]+:\\d{1,5}")) {
             throw new IllegalArgumentException("the heap server address must be HOST:PORT, got '" + target + "'");
         }
         this.target = target;
+        this.token = token == null ? null : org.vheap.security.AccessTokens.check(token, "device token");
         this.registration = Objects.requireNonNull(registration, "registration");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.runningApps = Objects.requireNonNull(runningApps, "runningApps");
@@ -112,11 +128,14 @@ public final class DeviceControlClient implements AutoCloseable {
         }
     }
 
-    /** Waits until the server has acknowledged the registration; false on timeout or when closed. */
+    /**
+     * Waits until the server has acknowledged the registration; false on timeout, when closed, or once the
+     * client gave up (see {@link #gaveUp()}).
+     */
     public boolean awaitAttached(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (!attached && !closed) {
+            while (!attached && !closed && gaveUp == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -129,6 +148,16 @@ public final class DeviceControlClient implements AutoCloseable {
                 }
             }
             return attached;
+        }
+    }
+
+    /**
+     * Why the client stopped attaching for good (the server's status: INVALID_ARGUMENT, ABORTED,
+     * UNAUTHENTICATED or PERMISSION_DENIED, with its message); {@code null} while it goes on.
+     */
+    public Status gaveUp() {
+        synchronized (lock) {
+            return gaveUp;
         }
     }
 
@@ -203,7 +232,9 @@ public final class DeviceControlClient implements AutoCloseable {
             boolean wasAttached = attached;
             session = null;
             attached = false;
-            if (status.getCode() == Status.Code.INVALID_ARGUMENT || status.getCode() == Status.Code.ABORTED) {
+            if (givesUp(status.getCode())) {
+                gaveUp = status;
+                lock.notifyAll();
                 log.error("device '{}' detached from {} and gives up: {}", registration.device(), target, status);
                 return;
             }
@@ -219,6 +250,12 @@ public final class DeviceControlClient implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
+    }
+
+    /** A bad registration, a newer attach of the name, a refused credential: retrying cannot help. */
+    private static boolean givesUp(Status.Code code) {
+        return code == Status.Code.INVALID_ARGUMENT || code == Status.Code.ABORTED
+                || code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED;
     }
 
     private void run(Session s, Command c) {
@@ -262,8 +299,12 @@ public final class DeviceControlClient implements AutoCloseable {
         private boolean done;                             // guarded by this
 
         void open() {
-            StreamObserver<DeviceMessage> r = DeviceControlGrpc.newStub(channel)
-                    .withInterceptors(org.vheap.client.VheapHeaders.forDevice(registration.device())).attach(this);
+            DeviceControlGrpc.DeviceControlStub stub = DeviceControlGrpc.newStub(channel)
+                    .withInterceptors(org.vheap.client.VheapHeaders.forDevice(registration.device()));
+            if (token != null) {
+                stub = stub.withInterceptors(new org.vheap.security.BearerToken(token));
+            }
+            StreamObserver<DeviceMessage> r = stub.attach(this);
             synchronized (this) {
                 requests = r;
             }

@@ -21,6 +21,7 @@ import org.vheap.security.ServerTls;
 import org.vheap.server.HeapServer;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppTokens;
+import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
 
@@ -44,7 +45,7 @@ class SecureGrpcHeapStoreTest {
         PgHeapStore store = new PgHeapStore(SERVER.dataSource(), SERVER.clock(), StoreSettings.defaults(),
                 Runnable::run);
         server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), pair.credentials()),
-                store, Duration.ofSeconds(5), new AccessPolicy(true, AccessTokens.generate(), new AppTokens(SERVER.dataSource())))
+                store, Duration.ofSeconds(5), new AccessPolicy(true, AccessTokens.generate(), new AppTokens(SERVER.dataSource()), new DeviceTokens(SERVER.dataSource())))
                 .start();
         tls = ClientTls.trusting(pair.certFile());
     }

@@ -18,6 +18,8 @@ import org.vheap.proto.v1.ListDevicesResponse;
 import org.vheap.proto.v1.MigrateAppRequest;
 import org.vheap.proto.v1.MigrateAppResponse;
 import org.vheap.proto.v1.Register;
+import org.vheap.proto.v1.ResetDeviceTokenRequest;
+import org.vheap.proto.v1.ResetDeviceTokenResponse;
 import org.vheap.proto.v1.ResumeAppRequest;
 import org.vheap.proto.v1.ResumeAppResponse;
 import org.vheap.proto.v1.SuspendAppRequest;
@@ -28,7 +30,10 @@ import org.vheap.server.store.HeapNames;
 import org.vheap.server.store.LeaseGrant;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreException;
+import org.vheap.security.AccessTokens;
 import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.auth.AttachGuard;
+import org.vheap.server.store.DeviceTokens;
 
 /**
  * The {@code vheap.v1.DeviceControl} service: devices' control streams into the {@link DeviceRegistry},
@@ -42,9 +47,11 @@ import org.vheap.server.auth.AccessPolicy;
  * whose resume fails after the suspend succeeded leaves the app suspended and says so, with the checkpoint.
  * No gRPC thread waits for a device: answers complete the calls asynchronously.
  *
- * <p><b>Access.</b> The operator calls (ListDevices, SuspendApp, ResumeApp, MigrateApp) need the admin
- * token when the {@link AccessPolicy} requires tokens. Attach needs none: a device's identity is its name
- * (see the README's Security section for what that risks).
+ * <p><b>Access</b> (when the {@link AccessPolicy} requires tokens). The operator calls (ListDevices, SuspendApp,
+ * ResumeApp, MigrateApp, ResetDeviceToken) need the admin token. An Attach needs the token of the device its
+ * Register names, or the admin token; it is checked before the device is attached, so a refused stream
+ * (UNAUTHENTICATED or PERMISSION_DENIED) replaces no attached device. ResetDeviceToken replaces the name's
+ * token in the store and ends the device's current stream here with UNAUTHENTICATED.
  */
 public final class DeviceControlService extends DeviceControlGrpc.DeviceControlImplBase {
     /** How long a command waits for the device's answer unless the server is told otherwise. */
@@ -54,8 +61,11 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
     private final DeviceRegistry registry;
     private final Duration commandTimeout;
     private final AccessPolicy access;
+    private final DeviceTokens deviceTokens;
 
-    public DeviceControlService(PgHeapStore store, DeviceRegistry registry, Duration commandTimeout, AccessPolicy access) {
+    /** @param deviceTokens where ResetDeviceToken stores the hashes {@code access} checks Attach streams against */
+    public DeviceControlService(PgHeapStore store, DeviceRegistry registry, Duration commandTimeout, AccessPolicy access,
+                                DeviceTokens deviceTokens) {
         if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("the command timeout must be positive, got " + commandTimeout);
         }
@@ -63,11 +73,33 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
         this.registry = registry;
         this.commandTimeout = commandTimeout;
         this.access = access;
+        this.deviceTokens = deviceTokens;
     }
 
     @Override
     public StreamObserver<DeviceMessage> attach(StreamObserver<ControlMessage> out) {
-        return new AttachStream(out);
+        return new AttachStream(out, access.attachGuard());
+    }
+
+    @Override
+    public void resetDeviceToken(ResetDeviceTokenRequest r, StreamObserver<ResetDeviceTokenResponse> out) {
+        String token;
+        try {
+            access.requireAdmin("issuing a device token");
+            token = AccessTokens.generate();
+            deviceTokens.replace(r.getDevice(), AccessTokens.sha256(token));
+        } catch (RuntimeException e) {
+            out.onError(StoreStatus.toStatus(e));
+            return;
+        }
+        AttachedDevice current = access.required() ? registry.device(r.getDevice()) : null;
+        if (current != null) {
+            registry.detach(current);
+            current.end(Status.UNAUTHENTICATED.withDescription("device '" + r.getDevice() + "''s token was reset;"
+                    + " attach again with the new one (vheap device start --device-token-file FILE)"));
+        }
+        out.onNext(ResetDeviceTokenResponse.newBuilder().setDeviceToken(token).build());
+        out.onCompleted();
     }
 
     @Override
@@ -308,11 +340,13 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
      */
     private final class AttachStream implements StreamObserver<DeviceMessage> {
         private final StreamObserver<ControlMessage> out;
+        private final AttachGuard guard;
         private AttachedDevice device;   // gRPC delivers one stream's messages one at a time
         private boolean ended;
 
-        AttachStream(StreamObserver<ControlMessage> out) {
+        AttachStream(StreamObserver<ControlMessage> out, AttachGuard guard) {
             this.out = out;
+            this.guard = guard;
         }
 
         @Override
@@ -345,6 +379,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
                 throw invalid("memory_bytes must not be negative, got " + r.getMemoryBytes());
             }
             r.getAppsRunningList().forEach(HeapNames::checkApp);
+            guard.checkDevice(r.getDevice());
             device = registry.attach(r, out);
         }
 

@@ -124,6 +124,7 @@ public final class PgHeapStore {
             boolean created = false;
             if (h == null) {
                 if (!req.create()) {
+                    guard.checkMissing(req.app());
                     throw StoreException.notFound("no app named '" + req.app() + "' (open it with create to make one)");
                 }
                 created = insertHeap(c, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize());

@@ -14,12 +14,29 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import io.grpc.stub.StreamObserver;
+import org.vheap.proto.v1.AppInfo;
+import org.vheap.proto.v1.CommitCheckpointRequest;
+import org.vheap.proto.v1.CommitCheckpointResponse;
+import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.DeleteCheckpointRequest;
+import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
+import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.GetSystemBlobsRequest;
+import org.vheap.proto.v1.PutSystemBlobsRequest;
+import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.SystemBlob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +63,7 @@ import org.vheap.security.ServerTls;
 import org.vheap.server.HeapServer;
 import org.vheap.server.TestHeaps;
 import org.vheap.server.store.AppTokens;
+import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
 
@@ -71,7 +89,7 @@ class SecurityTest {
         PgHeapStore store = DB.store(Clock.systemUTC(), StoreSettings.defaults().withMaxSystemCallBytes(MAX_MESSAGE));
         server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), tls.credentials())
                 .maxInboundMessageSize(MAX_MESSAGE), store, Duration.ofSeconds(5),
-                new AccessPolicy(true, admin, new AppTokens(DB.dataSource()))).start();
+                new AccessPolicy(true, admin, new AppTokens(DB.dataSource()), new DeviceTokens(DB.dataSource()))).start();
         channel = NettyChannelBuilder.forTarget("localhost:" + server.port(),
                 ClientTls.trusting(tls.certFile()).credentials()).build();
     }
@@ -194,10 +212,153 @@ class SecurityTest {
         }
         ListCheckpointsRequest list = ListCheckpointsRequest.newBuilder().setApp(a).build();
         assertStatus(() -> stub(open.getAppToken()).listCheckpoints(list), Status.Code.PERMISSION_DENIED,
-                "has no access token yet: only the admin token opens it (give it one with: vheap token --app " + a + " --reset)");
+                "not app '" + a + "''s (only its own token or the admin token opens it; an app without a token yet"
+                        + " gets one with: vheap token --app " + a + " --reset)");
         assertThat(stub(admin).listCheckpoints(list).getCheckpointsCount()).isZero();
         String token = stub(admin).resetAppToken(ResetAppTokenRequest.newBuilder().setApp(a).build()).getAppToken();
         assertThat(stub(token).listCheckpoints(list).getCheckpointsCount()).isZero();
+    }
+
+    /** A call's status, with the app's name replaced by X: what the caller learns from it. */
+    private static String answer(Runnable call, String app) {
+        try {
+            call.run();
+            return "OK";
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() + ": " + String.valueOf(e.getStatus().getDescription()).replace(app, "X");
+        }
+    }
+
+    /** Every kind of call naming an app (the system-segment ones too), as a caller with {@code token} makes it. */
+    private static Map<String, Runnable> callsOn(String app, String token) {
+        byte[] blob = TestHeaps.uniqueBlob(64);
+        SystemBlob b = SystemBlob.newBuilder().setSha256(ByteString.copyFrom(TestHeaps.sha256(blob)))
+                .setData(ByteString.copyFrom(blob)).build();
+        Map<String, Runnable> calls = new LinkedHashMap<>();
+        calls.put("OpenHeap", () -> stub(token).openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("dev-x").build()));
+        calls.put("RenewLease", () -> stub(token).renewLease(RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(1).build()));
+        calls.put("CloseHeap", () -> stub(token).closeHeap(CloseHeapRequest.newBuilder().setApp(app).setFencingToken(1).build()));
+        calls.put("Transact", () -> stub(token).transact(TransactRequest.newBuilder().setApp(app).addReadLineIds(1).build()));
+        calls.put("ReadLines", () -> stub(token).readLines(ReadLinesRequest.newBuilder().setApp(app).build()).hasNext());
+        calls.put("CommitCheckpoint", () -> commit(token, app));
+        calls.put("ListCheckpoints", () -> stub(token).listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()));
+        calls.put("GetCheckpoint", () -> stub(token).getCheckpoint(GetCheckpointRequest.newBuilder().setApp(app).build()));
+        calls.put("DeleteCheckpoint", () -> stub(token).deleteCheckpoint(DeleteCheckpointRequest.newBuilder().setApp(app)
+                .setCheckpointId(1).build()));
+        calls.put("DeleteApp", () -> stub(token).deleteApp(DeleteAppRequest.newBuilder().setApp(app).build()));
+        calls.put("PutSystemBlobs", () -> stub(token).putSystemBlobs(PutSystemBlobsRequest.newBuilder().setApp(app).addBlobs(b).build()));
+        calls.put("GetSystemBlobs", () -> stub(token).getSystemBlobs(GetSystemBlobsRequest.newBuilder().setApp(app)
+                .addSha256(b.getSha256()).build()));
+        calls.put("FindMissingSystemBlobs", () -> stub(token).findMissingSystemBlobs(FindMissingSystemBlobsRequest.newBuilder()
+                .setApp(app).addSha256(b.getSha256()).build()));
+        return calls;
+    }
+
+    private static void commit(String token, String app) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<CommitCheckpointRequest> req = HeapStoreGrpc.newStub(BearerToken.attach(channel, token))
+                .withDeadlineAfter(20, TimeUnit.SECONDS).commitCheckpoint(new StreamObserver<>() {
+                    @Override
+                    public void onNext(CommitCheckpointResponse r) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+        req.onNext(CommitCheckpointRequest.newBuilder().setHeader(CommitHeader.newBuilder().setApp(app).setFencingToken(1)
+                .setDevice("dev-x")).build());
+        req.onCompleted();
+        try {
+            done.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (StatusRuntimeException) e.getCause();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void whetherAnAppExistsIsNotLearntWithoutItsTokenOrTheAdmins() {
+        String existing = TestHeaps.app("sec-exists");
+        String missing = TestHeaps.app("sec-missing");
+        create(existing, "dev-a");
+        String other = create(TestHeaps.app("sec-other"), "dev-b").getAppToken();
+        for (String token : new String[] {null, other, "vht_guessed"}) {
+            Map<String, Runnable> onExisting = callsOn(existing, token);
+            Map<String, Runnable> onMissing = callsOn(missing, token);
+            for (String call : onExisting.keySet()) {
+                String a = answer(onExisting.get(call), existing);
+                String m = answer(onMissing.get(call), missing);
+                assertThat(m).as(call + " with " + (token == null ? "no token" : "a wrong token")).isEqualTo(a)
+                        .startsWith(token == null ? "UNAUTHENTICATED: app 'X' needs its access token"
+                                : "PERMISSION_DENIED: the token given is not app 'X''s");
+            }
+        }
+        // only the admin learns NOT_FOUND
+        assertThat(answer(callsOn(missing, admin).get("ListCheckpoints"), missing)).startsWith("NOT_FOUND: no app named 'X'");
+        assertThat(answer(callsOn(missing, admin).get("OpenHeap"), missing)).startsWith("NOT_FOUND: no app named 'X'");
+        assertThat(answer(callsOn(missing, admin).get("GetSystemBlobs"), missing)).isEqualTo("OK");
+    }
+
+    @Test
+    void systemSegmentCallsNeedTheAppsTokenOrTheAdminsEvenForAnAppThatDoesNotExist() {
+        String missing = TestHeaps.app("sec-sys-missing");
+        String own = TestHeaps.app("sec-sys");
+        OpenHeapResponse open = create(own, "dev-a");
+        byte[] data = TestHeaps.uniqueBlob(128);
+        ByteString hash = ByteString.copyFrom(TestHeaps.sha256(data));
+        PutSystemBlobsRequest.Builder put = PutSystemBlobsRequest.newBuilder()
+                .addBlobs(SystemBlob.newBuilder().setSha256(hash).setData(ByteString.copyFrom(data)));
+        assertStatus(() -> stub(null).putSystemBlobs(put.setApp(missing).build()), Status.Code.UNAUTHENTICATED,
+                "app '" + missing + "' needs its access token");
+        assertStatus(() -> stub(open.getAppToken()).putSystemBlobs(put.setApp(missing).build()), Status.Code.PERMISSION_DENIED,
+                "the token given is not app '" + missing + "''s");
+        assertStatus(() -> stub(open.getAppToken()).getSystemBlobs(GetSystemBlobsRequest.newBuilder().setApp(missing)
+                .addSha256(hash).build()), Status.Code.PERMISSION_DENIED, "the token given is not app '" + missing + "''s");
+        FindMissingSystemBlobsRequest find = FindMissingSystemBlobsRequest.newBuilder().setApp(missing).addSha256(hash).build();
+        assertThat(stub(admin).findMissingSystemBlobs(find).getMissingSha256List()).as("nothing was stored").containsExactly(hash);
+        // the app's own token, and the admin's for any name, are served
+        assertThat(stub(open.getAppToken()).putSystemBlobs(put.setApp(own).build()).getStored()).isEqualTo(1);
+        assertThat(stub(admin).findMissingSystemBlobs(find).getMissingSha256List()).isEmpty();
+        assertThat(stub(admin).getSystemBlobs(GetSystemBlobsRequest.newBuilder().setApp(missing).addSha256(hash).build())
+                .getBlobsCount()).isEqualTo(1);
+    }
+
+    @Test
+    void creatingATakenNameWithoutItsTokenChangesAndShowsNothing() throws Exception {
+        String a = TestHeaps.app("sec-taken");
+        OpenHeapResponse open = create(a, "dev-a");
+        String token = open.getAppToken();
+        long t = open.getLease().getFencingToken();
+        stub(token).transact(TransactRequest.newBuilder().setApp(a).setFencingToken(t).addWrites(line(1, 5)).build());
+        String other = create(TestHeaps.app("sec-taker"), "dev-b").getAppToken();
+
+        OpenHeapRequest grab = OpenHeapRequest.newBuilder().setApp(a).setDevice("dev-thief").setCreate(true).setLineSize(64).build();
+        assertStatus(() -> stub(null).openHeap(grab), Status.Code.UNAUTHENTICATED, "app '" + a + "' needs its access token");
+        assertStatus(() -> stub(other).openHeap(grab), Status.Code.PERMISSION_DENIED, "the token given is not app '" + a + "''s");
+
+        // the token, the lease and the uncommitted line are as they were
+        try (Connection c = DB.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT token_sha256 FROM app_token WHERE heap_id = ?")) {
+            ps.setLong(1, open.getHeapId());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBytes(1)).isEqualTo(AccessTokens.sha256(token));
+            }
+        }
+        AppInfo info = stub(admin).listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+                .filter(i -> i.getApp().equals(a)).findFirst().orElseThrow();
+        assertThat(info.getLease().getHolder()).isEqualTo("dev-a");
+        assertThat(info.getLease().getFencingToken()).isEqualTo(t);
+        assertThat(stub(token).transact(TransactRequest.newBuilder().setApp(a).setFencingToken(t).addReadLineIds(1).build())
+                .getLines(0).getData()).isEqualTo(line(1, 5).getData());
     }
 
     @Test
@@ -297,6 +458,7 @@ class SecurityTest {
         assertThatThrownBy(() -> ServerTls.load(cert, other.keyFile()))
                 .hasMessageStartingWith("--tls-key " + other.keyFile() + " does not belong to the certificate in --tls-cert " + cert);
         assertThat(Files.getPosixFilePermissions(other.keyFile())).hasSize(2);
-        assertThat(Files.getPosixFilePermissions(dir.resolve("admin.token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("admin.token")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
 }

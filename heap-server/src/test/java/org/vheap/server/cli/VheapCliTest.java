@@ -215,6 +215,40 @@ class VheapCliTest {
     }
 
     @Test
+    void tokenIssuesADeviceTokenAndNamesExactlyOneOfAppAndDevice() throws Exception {
+        String device = TestHeaps.app("cli-dev");
+        Run printed = run("token", "--device", device, "--server", address);
+        assertThat(printed.exit()).as(printed.err()).isZero();
+        assertThat(printed.out().strip()).startsWith("vht_").doesNotContain("\n");
+        java.nio.file.Path dir = TestHeaps.tempDir("vheap-cli-token");
+        try {
+            java.nio.file.Path out = dir.resolve("dev.token");
+            Run written = run("token", "--device", device, "--out", out.toString(), "--server", address);
+            assertThat(written.exit()).as(written.err()).isZero();
+            assertThat(written.out().strip()).isEqualTo("device '" + device + "': new token written to " + out);
+            String token = org.vheap.security.AccessTokens.read(out, "--out");
+            assertThat(token).isNotEqualTo(printed.out().strip());
+            assertThat(new org.vheap.server.store.DeviceTokens(DB.dataSource()).lookup(device))
+                    .isEqualTo(org.vheap.security.AccessTokens.sha256(token));
+        } finally {
+            TestHeaps.deleteRecursively(dir);
+        }
+
+        Run neither = run("token", "--server", address);
+        assertThat(neither.exit()).isEqualTo(2);
+        assertThat(neither.err().strip()).isEqualTo("vheap token: give exactly one of --app NAME (with --reset) and --device NAME");
+        Run both = run("token", "--app", "a", "--reset", "--device", device, "--server", address);
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err().strip()).isEqualTo(neither.err().strip());
+        Run noReset = run("token", "--app", "a", "--server", address);
+        assertThat(noReset.exit()).isEqualTo(2);
+        assertThat(noReset.err().strip()).isEqualTo("vheap token: --app a needs --reset: it replaces the app's token, and the old one stops working");
+        Run badName = run("token", "--device", "no good", "--server", address);
+        assertThat(badName.exit()).isEqualTo(1);
+        assertThat(badName.err().strip()).contains("device name 'no good' may hold only").doesNotContain("\n");
+    }
+
+    @Test
     void helpListsTheControlCommands() {
         Run help = run("--help");
         assertThat(help.exit()).isZero();
