@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -97,7 +98,35 @@ class LauncherEndToEndTest {
         // the first device start may build device-client (and the demo itself heap-server): more time than a command
         Result r = vheap(300, "demo", "--data", work.resolve("data").toString());
         assertThat(r.exit()).as(r.output()).isZero();
+        assertTheCounterMigratedAndEverythingStopped(r.output());
+    }
+
+    @Test
+    void theSecureDemoRunsTheSameTourWithTlsAndTokens() throws Exception {
+        Path data = work.resolve("secure-data");
+        Result r = vheap(300, "demo", "--secure", "--data", data.toString());
+        assertThat(r.exit()).as(r.output()).isZero();
         String out = r.output();
+        assertThat(out)
+                .contains("with TLS and access tokens required")
+                .contains("(TLS, certificate " + data.toAbsolutePath().resolve("tls/cert.pem"))
+                .contains("./vheap apps without a token: UNAUTHENTICATED")
+                .contains("device-a: " + data.toAbsolutePath().resolve("devices/device-a.token") + " (mode 600)");
+        assertTheCounterMigratedAndEverythingStopped(out);
+        // the app's token went where both devices look, written by device-a, read by device-b; all owner-only
+        for (Path f : List.of(data.resolve("admin.token"), data.resolve("devices/device-b.token"),
+                data.resolve("tokens/demo-counter.token"))) {
+            assertThat(Files.getPosixFilePermissions(f)).as(f.toString()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(out).doesNotContain(Files.readString(data.resolve("tokens/demo-counter.token")).strip());
+
+        Result both = vheap("demo", "--secure", "--server", "127.0.0.1:1");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(withoutBuildNotice(both.output()).strip()).contains("--secure starts its own server with TLS and tokens");
+    }
+
+    /** The demo's story, read from its output: 1..40 across the two devices, migrated once, nothing left running. */
+    private static void assertTheCounterMigratedAndEverythingStopped(String out) {
         assertThat(out)
                 .contains("listening on 127.0.0.1:")
                 .contains("   [device-a] vheap: device device-a attached to 127.0.0.1:")

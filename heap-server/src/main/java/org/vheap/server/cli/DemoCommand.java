@@ -1,7 +1,6 @@
 package org.vheap.server.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,6 +25,8 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.proto.v1.ResetDeviceTokenRequest;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.ListCheckpointsRequest;
@@ -67,6 +68,12 @@ final class DemoCommand implements Callable<Integer> {
                     + "starting one on the embedded database")
     String server;
 
+    @Option(names = "--secure",
+            description = "the same tour with security on: TLS with a self-signed certificate (DATA/tls), access tokens"
+                    + " required (admin token in DATA/admin.token), a device token for each device (DATA/devices),"
+                    + " app tokens in DATA/tokens")
+    boolean secure;
+
     private final PrintStream out = System.out;
     private int steps;
     /** The compiled counter (a temp directory, deleted at the end). */
@@ -97,19 +104,28 @@ final class DemoCommand implements Callable<Integer> {
         }, "vheap-demo-kill-devices");
         Runtime.getRuntime().addShutdownHook(killDevices);
         try {
+            if (secure && server != null) {
+                throw new IllegalArgumentException("--secure starts its own server with TLS and tokens: leave out --server");
+            }
             if (server != null) {
                 if (!server.matches("[^:]+:\\d{1,5}")) {
                     throw new DemoFailure("--server must be HOST:PORT, got '" + server + "'");
                 }
                 step("using the heap server (or gateway) at " + server + "; no embedded server is started");
-                tour(server, root, javac, devices);
+                tour(server, root, javac, devices, DemoSecurity.off());
             } else {
-                step("starting a heap server on the embedded PostgreSQL under " + data.toAbsolutePath());
-                try (HeapServerInstance instance = HeapServerInstance.start(
-                        new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data), Clock.systemUTC())) {
+                DemoSecurity security = secure ? DemoSecurity.under(data) : DemoSecurity.off();
+                step("starting a heap server on the embedded PostgreSQL under " + data.toAbsolutePath()
+                        + (secure ? ", with TLS and access tokens required" : ""));
+                HeapServerConfig config = new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data);
+                if (secure) {
+                    config.setSecurity(security.server());
+                }
+                try (HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC())) {
                     String address = "127.0.0.1:" + instance.port();
-                    out.println("   listening on " + address);
-                    tour(address, root, javac, devices);
+                    out.println("   listening on " + address + (secure ? " (TLS, certificate " + security.certFile()
+                            + "; admin token in " + security.adminTokenFile() + ")" : ""));
+                    tour(address, root, javac, devices, security);
                 }
             }
         } finally {
@@ -133,13 +149,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The tour proper, against the heap server (or gateway) at {@code address}. */
-    private void tour(String address, Path root, JavaCompiler javac, List<DeviceProcess> devices)
+    private void tour(String address, Path root, JavaCompiler javac, List<DeviceProcess> devices, DemoSecurity security)
             throws IOException, InterruptedException {
-        ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        ManagedChannel ch = security.channel(address);
         try {
+            if (security.on()) {
+                secure(address, security);
+            }
             try {
                 StoreTarget.stub(ch, APP).deleteApp(DeleteAppRequest.newBuilder().setApp(APP).setForce(true).build());
                 out.println("   removed the '" + APP + "' app left by an earlier demo run");
+                if (security.on()) {
+                    Files.deleteIfExists(security.appTokens().resolve(APP + ".token"));
+                }
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
                     throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + VheapCli.oneLine(e));
@@ -157,8 +179,8 @@ final class DemoCommand implements Callable<Integer> {
             step("starting two emulated devices, each its own process: ./vheap device start --server " + address
                     + " --device NAME --memory 256k --lease 5s");
             out.println("   (if the device-client module is not built yet, the first start builds it: a minute or so)");
-            DeviceProcess a = DeviceProcess.start(root, "device-a", address, devices, out);
-            DeviceProcess b = DeviceProcess.start(root, "device-b", address, devices, out);
+            DeviceProcess a = DeviceProcess.start(root, "device-a", address, security.deviceArgs("device-a"), devices, out);
+            DeviceProcess b = DeviceProcess.start(root, "device-b", address, security.deviceArgs("device-b"), devices, out);
             long attachDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ATTACH_SECONDS);
             for (DeviceProcess d : List.of(a, b)) {
                 d.awaitErr(l -> l.contains("device " + d.name + " attached to"), attachDeadline,
@@ -214,6 +236,40 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             killAll(devices); // before the server goes: no device left retrying to reach it
             StoreTarget.shutdown(ch);
+        }
+    }
+
+    /**
+     * The secure tour's first steps: a call without a token is refused, and each device gets its own
+     * device token (issued with the admin token) to attach with.
+     */
+    private void secure(String address, DemoSecurity security) {
+        step("security is on: a client without a token is refused");
+        ManagedChannel anonymous = security.channel(address, false);
+        try {
+            StoreTarget.stub(anonymous).listApps(ListAppsRequest.getDefaultInstance());
+            throw new DemoFailure("the server answered a call without a token; it should require tokens");
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != io.grpc.Status.Code.UNAUTHENTICATED) {
+                throw new DemoFailure("a call without a token got " + VheapCli.oneLine(e) + ", not UNAUTHENTICATED");
+            }
+            out.println("   ./vheap apps without a token: " + VheapCli.oneLine(e));
+        } finally {
+            StoreTarget.shutdown(anonymous);
+        }
+        step("issuing a device token to device-a and device-b (DeviceControl.ResetDeviceToken, with the admin token)");
+        ManagedChannel admin = security.channel(address);
+        try {
+            for (String device : List.of("device-a", "device-b")) {
+                String token = DeviceControlGrpc.newBlockingStub(admin).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .resetDeviceToken(ResetDeviceTokenRequest.newBuilder().setDevice(device).build()).getDeviceToken();
+                security.saveDeviceToken(device, token);
+                out.println("   " + device + ": " + security.deviceTokenFile(device) + " (mode 600)");
+            }
+        } catch (StatusRuntimeException e) {
+            throw new DemoFailure("cannot issue the device tokens: " + VheapCli.oneLine(e));
+        } finally {
+            StoreTarget.shutdown(admin);
         }
     }
 
@@ -358,10 +414,12 @@ final class DemoCommand implements Callable<Integer> {
             this.errReader = reader(process.getErrorStream(), errLines, "err");
         }
 
-        static DeviceProcess start(Path root, String name, String server, List<DeviceProcess> all, PrintStream echo)
-                throws IOException {
-            Process p = new ProcessBuilder(root.resolve("vheap").toString(), "device", "start", "--server", server,
-                    "--device", name, "--memory", "256k", "--lease", "5s").start();
+        static DeviceProcess start(Path root, String name, String server, List<String> extraArgs,
+                                   List<DeviceProcess> all, PrintStream echo) throws IOException {
+            List<String> command = new ArrayList<>(List.of(root.resolve("vheap").toString(), "device", "start",
+                    "--server", server, "--device", name, "--memory", "256k", "--lease", "5s"));
+            command.addAll(extraArgs);
+            Process p = new ProcessBuilder(command).start();
             DeviceProcess d = new DeviceProcess(name, p, echo);
             synchronized (all) {
                 all.add(d);
