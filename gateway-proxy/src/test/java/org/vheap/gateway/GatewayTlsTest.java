@@ -142,16 +142,12 @@ class GatewayTlsTest {
 
     @Test
     void aGatewaySpeakingPlaintextToATlsBackendSaysSo() throws Exception {
-        GatewayServer plainToTls = Gateways.start("127.0.0.1:" + heapServer.port());
-        ManagedChannel ch = Gateways.channel(plainToTls.port());
-        try {
+        try (OpenGateway open = Gateways.open("127.0.0.1:" + heapServer.port())) {
+            ManagedChannel ch = open.channel();
             Status s = failure(() -> HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .listApps(ListAppsRequest.getDefaultInstance()));
             assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(s.getDescription()).contains("TLS mismatch (probably)");
-        } finally {
-            Gateways.close(ch);
-            plainToTls.stop();
         }
     }
 
