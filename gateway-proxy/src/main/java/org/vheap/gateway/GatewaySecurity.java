@@ -2,12 +2,13 @@ package org.vheap.gateway;
 
 import java.nio.file.Path;
 import org.vheap.security.ClientTls;
-import org.vheap.security.SelfSignedTls;
 import org.vheap.security.ServerTls;
+import org.vheap.security.ServerTlsSource;
 
 /**
  * The gateway's TLS on both hops: towards devices it terminates TLS with a PEM pair ({@code --tls-cert},
- * {@code --tls-key}) or a self-signed pair made in a directory ({@code --tls-self-signed DIR}); towards its
+ * {@code --tls-key}) or a self-signed pair made in a directory ({@code --tls-self-signed DIR}), a
+ * {@link ServerTlsSource}; towards its
  * backends it speaks TLS with {@code --backend-tls} / {@code --backend-tls-ca FILE}. Plaintext on either
  * hop is the default. Access tokens need nothing here: the gateway passes the {@code authorization}
  * header through like any other metadata, and the heap servers check it.
@@ -16,27 +17,13 @@ import org.vheap.security.ServerTls;
  * {@link #serverTls()} and {@link #backendTls()}, which fail with one line naming the file.
  */
 public final class GatewaySecurity {
-    private Path tlsCert;
-    private Path tlsKey;
-    private Path tlsSelfSignedDir;
+    private ServerTlsSource serverTls = new ServerTlsSource();
     private boolean backendTls;
     private Path backendTlsCa;
 
-    public GatewaySecurity setTlsCert(Path tlsCert) {
-        this.tlsCert = tlsCert;
-        return this;
-    }
-
-    public GatewaySecurity setTlsKey(Path tlsKey) {
-        this.tlsKey = tlsKey;
-        return this;
-    }
-
-    public GatewaySecurity setTlsSelfSignedDir(Path dir) {
-        if (dir != null && java.nio.file.Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--tls-self-signed takes a directory, got the file " + dir);
-        }
-        this.tlsSelfSignedDir = dir;
+    /** Where the pair devices see comes from; plaintext towards devices unless it names one. */
+    public GatewaySecurity setServerTls(ServerTlsSource serverTls) {
+        this.serverTls = serverTls;
         return this;
     }
 
@@ -53,21 +40,13 @@ public final class GatewaySecurity {
     }
 
     public GatewaySecurity validate() {
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("TLS needs both --tls-cert FILE and --tls-key FILE");
-        }
-        if (tlsCert != null && tlsSelfSignedDir != null) {
-            throw new IllegalArgumentException("give either --tls-cert/--tls-key or --tls-self-signed DIR, not both");
-        }
+        serverTls.validate();
         return this;
     }
 
     /** The pair devices see (loaded, or made for a self-signed directory); {@code null}: plaintext. */
     public ServerTls serverTls() {
-        if (tlsSelfSignedDir != null) {
-            return SelfSignedTls.ensure(tlsSelfSignedDir);
-        }
-        return tlsCert == null ? null : ServerTls.load(tlsCert, tlsKey);
+        return serverTls.load();
     }
 
     /** How the gateway connects to its backends. */

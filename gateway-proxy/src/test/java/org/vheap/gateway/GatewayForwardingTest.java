@@ -34,9 +34,8 @@ class GatewayForwardingTest {
     @Test
     void requestHeadersReachTheBackendAndResponseHeadersAndTrailersComeBack() throws Exception {
         try (FakeBackend backend = new FakeBackend("fake-1")) {
-            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open("127.0.0.1:" + backend.port())) {
+                ManagedChannel channel = open.channel();
                 Metadata sent = new Metadata();
                 sent.put(DEVICE_HEADER, "dev-42");
                 AtomicReference<Metadata> headers = new AtomicReference<>();
@@ -49,9 +48,6 @@ class GatewayForwardingTest {
                 assertThat(backend.lastHeaders.get().get(DEVICE_HEADER)).isEqualTo("dev-42");
                 assertThat(headers.get().get(FakeBackend.RESPONSE_HEADER)).isEqualTo("from fake-1");
                 assertThat(trailers.get().get(FakeBackend.RESPONSE_TRAILER)).isEqualTo("bye from fake-1");
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -59,9 +55,8 @@ class GatewayForwardingTest {
     @Test
     void theCallersDeadlineBoundsTheBackendCall() throws Exception {
         try (FakeBackend backend = new FakeBackend("fake-deadline")) {
-            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open("127.0.0.1:" + backend.port())) {
+                ManagedChannel channel = open.channel();
                 HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                         .listApps(ListAppsRequest.getDefaultInstance());
                 assertThat(backend.lastDeadline.get()).isNotNull();
@@ -72,9 +67,6 @@ class GatewayForwardingTest {
                 HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance());
                 assertThat(backend.lastDeadline.get()).isNotNull();
                 assertThat(backend.lastDeadline.get().timeRemaining(TimeUnit.SECONDS)).isBetween(50L, 60L);
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -82,9 +74,9 @@ class GatewayForwardingTest {
     @Test
     void aCallerCancellingItsCallCancelsTheBackendCall() throws Exception {
         try (FakeBackend backend = new FakeBackend("fake-cancel")) {
-            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try (Context.CancellableContext context = Context.current().withCancellation()) {
+            try (OpenGateway open = Gateways.open("127.0.0.1:" + backend.port());
+                 Context.CancellableContext context = Context.current().withCancellation()) {
+                ManagedChannel channel = open.channel();
                 Iterator<ReadLinesResponse> lines = context.call(() -> HeapStoreGrpc.newBlockingStub(channel)
                         .readLines(ReadLinesRequest.newBuilder().setApp("a").build()));
                 assertThat(lines.next().getLines(0).getLineId()).isEqualTo(1);
@@ -93,9 +85,6 @@ class GatewayForwardingTest {
 
                 context.cancel(null);
                 assertThat(backend.readCancelled.await(5, TimeUnit.SECONDS)).isTrue();
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -103,18 +92,14 @@ class GatewayForwardingTest {
     @Test
     void aBackendsOwnUnavailableArrivesUnchanged() throws Exception {
         try (FakeBackend backend = new FakeBackend("fake-status")) {
-            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open("127.0.0.1:" + backend.port())) {
+                ManagedChannel channel = open.channel();
                 assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(channel)
                         .getCheckpoint(GetCheckpointRequest.newBuilder().setApp("a").build()))
                         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                             assertThat(e.getStatus().getDescription()).isEqualTo(FakeBackend.OWN_UNAVAILABLE);
                         });
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -123,9 +108,8 @@ class GatewayForwardingTest {
     void aStoppedBackendGivesUnavailableNamingIt() throws Exception {
         FakeBackend backend = new FakeBackend("fake-stopped");
         String target = "127.0.0.1:" + backend.port();
-        GatewayServer gateway = Gateways.start(target);
-        ManagedChannel channel = Gateways.channel(gateway.port());
-        try {
+        try (OpenGateway open = Gateways.open(target)) {
+            ManagedChannel channel = open.channel();
             HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance());
             backend.close();
             assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -137,9 +121,6 @@ class GatewayForwardingTest {
             // with its only backend down, the gateway's own health is NOT_SERVING
             assertThat(Gateways.eventually(() -> HealthGrpc.newBlockingStub(channel)
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.NOT_SERVING)).isTrue();
-        } finally {
-            Gateways.close(channel);
-            gateway.stop();
         }
     }
 
@@ -147,9 +128,9 @@ class GatewayForwardingTest {
     void withTheFirstBackendDownCallsGoToTheSecond() throws Exception {
         try (FakeBackend second = new FakeBackend("fake-second")) {
             String down = "127.0.0.1:" + Gateways.deadPort();
-            GatewayServer gateway = Gateways.start(down, "127.0.0.1:" + second.port());
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open(down, "127.0.0.1:" + second.port())) {
+                ManagedChannel channel = open.channel();
+                GatewayServer gateway = open.server();
                 Backend first = gateway.backends().backends().get(0);
                 assertThat(Gateways.eventually(() -> !first.isUp())).isTrue();
                 assertThat(first.downReason()).contains("UNAVAILABLE");
@@ -160,9 +141,6 @@ class GatewayForwardingTest {
                     assertThat(HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance())
                             .getApps(0).getApp()).isEqualTo("fake-second");
                 }
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -171,9 +149,9 @@ class GatewayForwardingTest {
     void withAllBackendsDownCallsGetUnavailableNamingThemAndTheGatewayIsNotServing() throws Exception {
         String first = "127.0.0.1:" + Gateways.deadPort();
         String second = "127.0.0.1:" + Gateways.deadPort();
-        GatewayServer gateway = Gateways.start(first, second);
-        ManagedChannel channel = Gateways.channel(gateway.port());
-        try {
+        try (OpenGateway open = Gateways.open(first, second)) {
+            ManagedChannel channel = open.channel();
+            GatewayServer gateway = open.server();
             assertThat(Gateways.eventually(() -> !gateway.backends().anyUp())).isTrue();
             assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .listApps(ListAppsRequest.getDefaultInstance()))
@@ -186,9 +164,6 @@ class GatewayForwardingTest {
                 assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService(service)
                         .build()).getStatus()).isEqualTo(ServingStatus.NOT_SERVING);
             }
-        } finally {
-            Gateways.close(channel);
-            gateway.stop();
         }
     }
 }

@@ -51,9 +51,9 @@ class GatewayLimitsTest {
                 hashes.add(h);
             }
             ByteString unknown = sha256(ByteString.copyFromUtf8("nobody has this"));
-            GatewayServer gateway = Gateways.start(Gateways.config("127.0.0.1:" + backend.port()).setMetricsPort(0));
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open(Gateways.config("127.0.0.1:" + backend.port()).setMetricsPort(0))) {
+                ManagedChannel channel = open.channel();
+                GatewayServer gateway = open.server();
                 GetSystemBlobsResponse first = get(channel, List.of(hashes.get(0), hashes.get(1)));
                 assertThat(first.getBlobsList()).extracting(SystemBlob::getSha256).containsExactly(hashes.get(0), hashes.get(1));
                 assertThat(backend.systemRequests).hasSize(1);
@@ -75,9 +75,6 @@ class GatewayLimitsTest {
                 double misses = Gateways.sample(gateway.registry().scrape(), "vheap_gateway_system_cache_misses_total");
                 assertThat(hits).isEqualTo(3);
                 assertThat(misses).isEqualTo(4);
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -89,9 +86,9 @@ class GatewayLimitsTest {
             ByteString h = sha256(data);
             backend.blobs.put(h, data);
             backend.corrupt = true;
-            GatewayServer gateway = Gateways.start("127.0.0.1:" + backend.port());
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open("127.0.0.1:" + backend.port())) {
+                ManagedChannel channel = open.channel();
+                GatewayServer gateway = open.server();
                 assertThatThrownBy(() -> get(channel, List.of(h)))
                         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
@@ -105,9 +102,6 @@ class GatewayLimitsTest {
                 get(channel, List.of(h));
                 assertThat(backend.systemRequests).hasSize(2);
                 assertThat(Gateways.sample(gateway.registry().scrape(), "vheap_gateway_system_cache_corrupt_total")).isEqualTo(1);
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -115,9 +109,9 @@ class GatewayLimitsTest {
     @Test
     void aDeviceOverItsCallRateGetsResourceExhaustedAndOthersDoNot() throws Exception {
         try (FakeBackend backend = new FakeBackend("fake-rate")) {
-            GatewayServer gateway = Gateways.start(Gateways.config("127.0.0.1:" + backend.port()).setDeviceRate(5));
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            try {
+            try (OpenGateway open = Gateways.open(Gateways.config("127.0.0.1:" + backend.port()).setDeviceRate(5))) {
+                ManagedChannel channel = open.channel();
+                GatewayServer gateway = open.server();
                 HeapStoreGrpc.HeapStoreBlockingStub greedy = HeapStoreGrpc.newBlockingStub(channel)
                         .withInterceptors(VheapHeaders.forDevice("greedy-device"));
                 int refused = 0;
@@ -138,9 +132,6 @@ class GatewayLimitsTest {
                         .withDeadlineAfter(5, TimeUnit.SECONDS).listApps(ListAppsRequest.getDefaultInstance());
                 assertThat(Gateways.sample(gateway.registry().scrape(), "vheap_gateway_rejected_total", "reason=\"rate\""))
                         .isEqualTo(refused);
-            } finally {
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }
@@ -148,49 +139,49 @@ class GatewayLimitsTest {
     @Test
     void aConnectionWithTooManyBytesWaitingForABackendGetsResourceExhausted() throws Exception {
         try (FakeBackend backend = new FakeBackend("fake-sink")) {
-            GatewayServer gateway = Gateways.start(Gateways.config("127.0.0.1:" + backend.port())
-                    .setMaxMessageBytes(64 << 10).setMaxInflightBytes(128 << 10));
-            ManagedChannel channel = Gateways.channel(gateway.port());
-            MethodDescriptor<byte[], byte[]> sink = MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setFullMethodName(FakeBackend.SINK).setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
-                    .setRequestMarshaller(ByteMarshaller.INSTANCE).setResponseMarshaller(ByteMarshaller.INSTANCE).build();
-            List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
-            List<CompletableFuture<Status>> ends = new ArrayList<>();
-            try {
-                // the backend never reads: once its flow-control windows are full, each call holds a message
-                // at the gateway, and 10 calls on one connection hold more than 128 KiB
-                byte[] message = new byte[60 << 10];
-                for (int c = 0; c < 10; c++) {
-                    ClientCall<byte[], byte[]> call = channel.newCall(sink, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
-                    CompletableFuture<Status> end = new CompletableFuture<>();
-                    call.start(new ClientCall.Listener<>() {
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            end.complete(status);
-                        }
-                    }, new Metadata());
-                    calls.add(call);
-                    ends.add(end);
-                }
-                for (int round = 0; round < 6; round++) {
-                    for (ClientCall<byte[], byte[]> call : calls) {
-                        call.sendMessage(message);
+            try (OpenGateway open = Gateways.open(Gateways.config("127.0.0.1:" + backend.port())
+                    .setMaxMessageBytes(64 << 10).setMaxInflightBytes(128 << 10))) {
+                ManagedChannel channel = open.channel();
+                GatewayServer gateway = open.server();
+                MethodDescriptor<byte[], byte[]> sink = MethodDescriptor.<byte[], byte[]>newBuilder()
+                        .setFullMethodName(FakeBackend.SINK).setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+                        .setRequestMarshaller(ByteMarshaller.INSTANCE).setResponseMarshaller(ByteMarshaller.INSTANCE).build();
+                List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
+                List<CompletableFuture<Status>> ends = new ArrayList<>();
+                try {
+                    // the backend never reads: once its flow-control windows are full, each call holds a message
+                    // at the gateway, and 10 calls on one connection hold more than 128 KiB
+                    byte[] message = new byte[60 << 10];
+                    for (int c = 0; c < 10; c++) {
+                        ClientCall<byte[], byte[]> call = channel.newCall(sink, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+                        CompletableFuture<Status> end = new CompletableFuture<>();
+                        call.start(new ClientCall.Listener<>() {
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                end.complete(status);
+                            }
+                        }, new Metadata());
+                        calls.add(call);
+                        ends.add(end);
                     }
+                    for (int round = 0; round < 6; round++) {
+                        for (ClientCall<byte[], byte[]> call : calls) {
+                            call.sendMessage(message);
+                        }
+                    }
+                    CompletableFuture.anyOf(ends.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
+                    Status first = ends.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow().join();
+                    assertThat(first.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(first.getDescription()).contains("--max-inflight");
+                    // the gateway goes on serving once the stuck calls are gone (while the backend's connection is
+                    // full its health checks cannot pass either, so it may have been marked down meanwhile)
+                    calls.forEach(c -> c.cancel("test over", null));
+                    assertThat(Gateways.eventually(gateway.backends()::anyUp)).isTrue();
+                    HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .listApps(ListAppsRequest.getDefaultInstance());
+                } finally {
+                    calls.forEach(c -> c.cancel("test over", null));
                 }
-                CompletableFuture.anyOf(ends.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
-                Status first = ends.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow().join();
-                assertThat(first.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                assertThat(first.getDescription()).contains("--max-inflight");
-                // the gateway goes on serving once the stuck calls are gone (while the backend's connection is
-                // full its health checks cannot pass either, so it may have been marked down meanwhile)
-                calls.forEach(c -> c.cancel("test over", null));
-                assertThat(Gateways.eventually(gateway.backends()::anyUp)).isTrue();
-                HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .listApps(ListAppsRequest.getDefaultInstance());
-            } finally {
-                calls.forEach(c -> c.cancel("test over", null));
-                Gateways.close(channel);
-                gateway.stop();
             }
         }
     }

@@ -32,6 +32,7 @@ import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
 import org.vheap.security.ClientTls;
 import org.vheap.security.SelfSignedTls;
+import org.vheap.security.ServerTlsSource;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
 import org.vheap.server.HeapServerSecurity;
@@ -52,11 +53,13 @@ class GatewayTlsTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("vheap-gateway-tls");
         heapServer = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(dir.resolve("data"))
-                .setSecurity(new HeapServerSecurity().setTlsSelfSignedDir(dir.resolve("server-tls")).setRequireTokens(true)
+                .setSecurity(new HeapServerSecurity().setTls(new ServerTlsSource().setSelfSignedDir(dir.resolve("server-tls")))
+                        .setRequireTokens(true)
                         .setAdminTokenFile(dir.resolve("admin.token"))), Clock.systemUTC());
         admin = AccessTokens.read(dir.resolve("admin.token"), "--admin-token-file");
         GatewayConfig c = new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of("localhost:" + heapServer.port()))
-                .setDrain(Duration.ofSeconds(2)).setSecurity(new GatewaySecurity().setTlsSelfSignedDir(dir.resolve("gateway-tls"))
+                .setDrain(Duration.ofSeconds(2)).setSecurity(new GatewaySecurity()
+                        .setServerTls(new ServerTlsSource().setSelfSignedDir(dir.resolve("gateway-tls")))
                         .setBackendTlsCa(dir.resolve("server-tls").resolve(SelfSignedTls.CERT_FILE)));
         gateway = GatewayServer.netty(c).start();
         ClientTls tls = ClientTls.trusting(dir.resolve("gateway-tls").resolve(SelfSignedTls.CERT_FILE));
@@ -139,16 +142,12 @@ class GatewayTlsTest {
 
     @Test
     void aGatewaySpeakingPlaintextToATlsBackendSaysSo() throws Exception {
-        GatewayServer plainToTls = Gateways.start("127.0.0.1:" + heapServer.port());
-        ManagedChannel ch = Gateways.channel(plainToTls.port());
-        try {
+        try (OpenGateway open = Gateways.open("127.0.0.1:" + heapServer.port())) {
+            ManagedChannel ch = open.channel();
             Status s = failure(() -> HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .listApps(ListAppsRequest.getDefaultInstance()));
             assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(s.getDescription()).contains("TLS mismatch (probably)");
-        } finally {
-            Gateways.close(ch);
-            plainToTls.stop();
         }
     }
 

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Test helpers: a gateway on a loopback port, a channel to a port, a port nobody listens on. */
+/**
+ * Test helpers: a gateway on a loopback port (alone, or with a channel to it: {@link OpenGateway}), a channel
+ * to a port, a port nobody listens on.
+ */
 final class Gateways {
     private Gateways() {
     }
@@ -26,6 +29,17 @@ final class Gateways {
 
     static GatewayServer start(GatewayConfig c) throws IOException {
         return GatewayServer.netty(c).start();
+    }
+
+    /** A gateway of {@link #config} in front of {@code backends}, and a channel to it; closing closes both. */
+    static OpenGateway open(String... backends) throws IOException {
+        return open(config(backends));
+    }
+
+    /** A gateway of {@code c} and a channel to it; closing closes both. */
+    static OpenGateway open(GatewayConfig c) throws IOException {
+        GatewayServer server = start(c);
+        return new OpenGateway(server, channel(server.port()));
     }
 
     /** Waits up to 10 s for {@code condition}; false if it never held. */

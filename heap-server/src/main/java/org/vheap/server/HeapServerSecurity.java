@@ -2,42 +2,29 @@ package org.vheap.server;
 
 import java.nio.file.Path;
 import org.vheap.security.AccessTokens;
-import org.vheap.security.SelfSignedTls;
 import org.vheap.security.ServerTls;
+import org.vheap.security.ServerTlsSource;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.DeviceTokens;
 
 /**
  * A heap server's transport security and access rules: TLS from a PEM pair ({@code --tls-cert},
- * {@code --tls-key}) or a self-signed pair made in a directory ({@code --tls-self-signed DIR}), or plaintext
- * (the default, for loopback development); tokens required or not ({@code --require-tokens}), and the admin
- * token's file ({@code --admin-token-file}, made with a random token, owner-only, when absent). Setters
+ * {@code --tls-key}) or a self-signed pair made in a directory ({@code --tls-self-signed DIR}), a
+ * {@link ServerTlsSource}, or plaintext (the default, for loopback development); tokens required or not
+ * ({@code --require-tokens}), and the admin token's file ({@code --admin-token-file}, made with a random
+ * token, owner-only, when absent). Setters
  * reject impossible values; {@link #validate()} checks the combinations. Nothing is read until
  * {@link #tls()} and {@link #policy}, which fail with one line naming the file.
  */
 public final class HeapServerSecurity {
-    private Path tlsCert;
-    private Path tlsKey;
-    private Path tlsSelfSignedDir;
+    private ServerTlsSource tls = new ServerTlsSource();
     private boolean requireTokens;
     private Path adminTokenFile;
 
-    public HeapServerSecurity setTlsCert(Path tlsCert) {
-        this.tlsCert = tlsCert;
-        return this;
-    }
-
-    public HeapServerSecurity setTlsKey(Path tlsKey) {
-        this.tlsKey = tlsKey;
-        return this;
-    }
-
-    public HeapServerSecurity setTlsSelfSignedDir(Path dir) {
-        if (dir != null && java.nio.file.Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("--tls-self-signed takes a directory, got the file " + dir);
-        }
-        this.tlsSelfSignedDir = dir;
+    /** Where the server's TLS pair comes from; plaintext unless it names one. */
+    public HeapServerSecurity setTls(ServerTlsSource tls) {
+        this.tls = tls;
         return this;
     }
 
@@ -56,12 +43,7 @@ public final class HeapServerSecurity {
 
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
     public HeapServerSecurity validate() {
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("TLS needs both --tls-cert FILE and --tls-key FILE");
-        }
-        if (tlsCert != null && tlsSelfSignedDir != null) {
-            throw new IllegalArgumentException("give either --tls-cert/--tls-key or --tls-self-signed DIR, not both");
-        }
+        tls.validate();
         if (requireTokens && adminTokenFile == null) {
             throw new IllegalArgumentException("--require-tokens needs --admin-token-file FILE (made with a new token if absent)");
         }
@@ -69,15 +51,12 @@ public final class HeapServerSecurity {
     }
 
     public boolean tlsEnabled() {
-        return tlsCert != null || tlsSelfSignedDir != null;
+        return tls.enabled();
     }
 
     /** The server's TLS pair, loaded (or made, for a self-signed directory); {@code null} for plaintext. */
     public ServerTls tls() {
-        if (tlsSelfSignedDir != null) {
-            return SelfSignedTls.ensure(tlsSelfSignedDir);
-        }
-        return tlsCert == null ? null : ServerTls.load(tlsCert, tlsKey);
+        return tls.load();
     }
 
     public boolean requireTokens() {

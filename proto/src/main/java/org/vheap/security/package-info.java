@@ -6,6 +6,10 @@
  *       file, or the system's), as gRPC channel credentials;</li>
  *   <li>{@link org.vheap.security.ServerTls}: a server's PEM certificate chain and private key, checked to
  *       be readable and to belong together, as gRPC server credentials;</li>
+ *   <li>{@link org.vheap.security.ServerTlsSource}: where a server's pair comes from ({@code --tls-cert} and
+ *       {@code --tls-key}, or {@code --tls-self-signed DIR}), and {@link org.vheap.security.ServerTlsOptions},
+ *       those options as a picocli mixin of the heap server's and the gateway's commands (picocli is an
+ *       optional dependency of this module);</li>
  *   <li>{@link org.vheap.security.SelfSignedTls}: a self-signed pair for {@code localhost}/{@code 127.0.0.1}
  *       (tests and demos), written once into a directory and reused;</li>
  *   <li>{@link org.vheap.security.BearerToken}: the {@code authorization: Bearer} header a client sends;</li>

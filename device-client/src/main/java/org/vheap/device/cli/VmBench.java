@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
+import org.vheap.cli.TextTable;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
@@ -66,8 +67,9 @@ public final class VmBench implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path classes = compile();
-        List<String[]> rows = new ArrayList<>();
-        List<String[]> pagingRows = new ArrayList<>();
+        TextTable table = new TextTable("program", "java -Xint", "device VM", "ratio", "output");
+        TextTable pagingTable = new TextTable("program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
+                "class lines evicted");
         double logSum = 0;
         double pagingLogSum = 0;
         int n = 0;
@@ -94,22 +96,21 @@ public final class VmBench implements Callable<Integer> {
             logSum += Math.log(ratio);
             pagingLogSum += Math.log(pagingRatio);
             n++;
-            rows.add(new String[] {p.name() + " " + size, secs(hotspot.seconds), secs(resident.seconds), times(ratio),
-                    equal ? "same" : "DIFFERENT"});
-            pagingRows.add(new String[] {p.name() + " " + size, kib(resident.stats.peakHeapBytes()), kib(tenth),
+            table.row(p.name() + " " + size, secs(hotspot.seconds), secs(resident.seconds), times(ratio),
+                    equal ? "same" : "DIFFERENT");
+            pagingTable.row(p.name() + " " + size, kib(resident.stats.peakHeapBytes()), kib(tenth),
                     secs(paged.seconds), times(pagingRatio), Long.toString(paged.stats.misses()),
-                    Long.toString(paged.stats.linesFlushed()), Long.toString(paged.stats.systemEvictions())});
+                    Long.toString(paged.stats.linesFlushed()), Long.toString(paged.stats.systemEvictions()));
             out.flush();
         }
         if (n == 0) {
             throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm, collections");
         }
         out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's)");
-        printTable(out, new String[] {"program", "java -Xint", "device VM", "ratio", "output"}, rows);
+        table.print(out);
         out.printf(Locale.ROOT, "geometric mean: %.2fx -Xint (target for issue 4: <= 4x; project goal 1.5x)%n%n", Math.exp(logSum / n));
         out.println("device VM with memory = 1/10 of the peak heap (in-memory store) vs all resident");
-        printTable(out, new String[] {"program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
-                "class lines evicted"}, pagingRows);
+        pagingTable.print(out);
         out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n", Math.exp(pagingLogSum / n));
         out.flush();
         return allEqual ? 0 : 1;
@@ -174,25 +175,5 @@ public final class VmBench implements Callable<Integer> {
 
     private static String kib(long bytes) {
         return (bytes >> 10) + " KiB";
-    }
-
-    private static void printTable(PrintWriter out, String[] header, List<String[]> rows) {
-        int[] widths = new int[header.length];
-        for (int i = 0; i < header.length; i++) {
-            widths[i] = header[i].length();
-            for (String[] r : rows) {
-                widths[i] = Math.max(widths[i], r[i].length());
-            }
-        }
-        List<String[]> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (String[] r : all) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                b.append(String.format("%-" + (widths[i] + 2) + "s", r[i]));
-            }
-            out.println(b.toString().stripTrailing());
-        }
     }
 }

@@ -11,13 +11,9 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -27,7 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import org.vheap.cli.LatencyFormat;
+import org.vheap.cli.LatencySamples;
+import org.vheap.cli.TempDirs;
+import org.vheap.cli.TextTable;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.client.VheapHeaders;
 import org.vheap.gateway.GatewayConfig;
@@ -41,9 +40,9 @@ import org.vheap.proto.v1.OpenHeapResponse;
 import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code vheap bench gateway}: what the gateway costs, measured side by side in one run against the same
@@ -134,7 +133,8 @@ public final class GatewayBench implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final String micro = Charset.defaultCharset().newEncoder().canEncode('\u00b5') ? "\u00b5s" : "us";
+    private final LatencyFormat latencyFormat = new LatencyFormat();
+    private final String micro = latencyFormat.micro();
 
     // what the clean-up (maybe on the shutdown hook's thread) needs
     private volatile Path tempDir;
@@ -221,7 +221,7 @@ public final class GatewayBench implements Callable<Integer> {
 
             createApps();
 
-            Samples[] rt = roundTrips();
+            LatencySamples[] rt = roundTrips();
             Load[] load = throughput();
 
             report(serverWhere, gatewayWhere, rt, load);
@@ -374,7 +374,7 @@ public final class GatewayBench implements Callable<Integer> {
      * Reads [0] direct, [1] through the gateway; empty calls [2] at the server, [3] at the gateway (a
      * health check, which each answers itself: one gRPC hop, the floor under every call).
      */
-    private Samples[] roundTrips() {
+    private LatencySamples[] roundTrips() {
         ManagedChannel[] ch = {channel(server, apps[0], "bench-gw-rt"), channel(gateway, apps[0], "bench-gw-rt")};
         HeapStoreGrpc.HeapStoreBlockingStub[] sides = {HeapStoreGrpc.newBlockingStub(ch[0]), HeapStoreGrpc.newBlockingStub(ch[1])};
         HealthGrpc.HealthBlockingStub[] health = {HealthGrpc.newBlockingStub(ch[0]), HealthGrpc.newBlockingStub(ch[1])};
@@ -391,7 +391,8 @@ public final class GatewayBench implements Callable<Integer> {
         }
         System.gc();
         progress("measuring " + rounds + " rounds (a read and an empty call each way, which side goes first alternating)");
-        Samples[] samples = {new Samples(rounds), new Samples(rounds), new Samples(rounds), new Samples(rounds)};
+        LatencySamples[] samples = {new LatencySamples(rounds), new LatencySamples(rounds), new LatencySamples(rounds),
+                new LatencySamples(rounds)};
         long m0 = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < 2; k++) {
@@ -495,7 +496,7 @@ public final class GatewayBench implements Callable<Integer> {
 
     /** One side's calls in the measured windows: count, latencies, errors (synchronized: many callbacks). */
     private static final class Load {
-        private final Samples latency = new Samples(1 << 16);
+        private final LatencySamples latency = new LatencySamples(1 << 16);
         private long nanos;
         private int errors;
         private String firstError;
@@ -562,33 +563,33 @@ public final class GatewayBench implements Callable<Integer> {
     // -----------------------------------------------------------------------------------------------------
     // Report
 
-    private void report(String serverWhere, String gatewayWhere, Samples[] rt, Load[] load) {
-        Samples d = rt[0];
-        Samples g = rt[1];
+    private void report(String serverWhere, String gatewayWhere, LatencySamples[] rt, Load[] load) {
+        LatencySamples d = rt[0];
+        LatencySamples g = rt[1];
         out.println("vheap bench gateway - heap server " + serverWhere + ", gateway " + gatewayWhere);
         out.println("one-line reads (Transact, " + lineSize + "-byte lines, apps open and warm), "
                 + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + "; "
                 + d.count() + " rounds (a read and an empty call each way) after " + warmupSeconds + " s of warm-up, direct and gateway alternating;"
                 + " throughput: " + connections + " connections per side, " + seconds + " s per side");
-        Table t = new Table("measure", "direct", "gateway", "gateway - direct");
+        TextTable t = new TextTable("measure", "direct", "gateway", "gateway - direct");
         for (int p : new int[] {50, 90, 99}) {
             long a = d.percentile(p);
             long b = g.percentile(p);
-            t.row("read round trip p" + p, latency(a), latency(b), difference(a, b));
+            t.row("read round trip p" + p, latencyFormat.format(a), latencyFormat.format(b), difference(a, b));
         }
         long am = d.mean();
         long bm = g.mean();
-        t.row("read round trip mean", latency(am), latency(bm), difference(am, bm));
+        t.row("read round trip mean", latencyFormat.format(am), latencyFormat.format(bm), difference(am, bm));
         long ea = rt[2].percentile(50);
         long eb = rt[3].percentile(50);
-        t.row("empty call p50 (one hop)", latency(ea), latency(eb), difference(ea, eb));
+        t.row("empty call p50 (one hop)", latencyFormat.format(ea), latencyFormat.format(eb), difference(ea, eb));
         double cd = load[0].callsPerSecond();
         double cg = load[1].callsPerSecond();
         t.row(connections + " connections: reads/s", String.format("%.0f", cd), String.format("%.0f", cg),
                 String.format("%.2fx (%+.0f%%)", cg / cd, (cg / cd - 1) * 100));
-        t.row(connections + " connections: p50 / p99", latency(load[0].latency.percentile(50)) + " / "
-                        + latency(load[0].latency.percentile(99)),
-                latency(load[1].latency.percentile(50)) + " / " + latency(load[1].latency.percentile(99)),
+        t.row(connections + " connections: p50 / p99", latencyFormat.format(load[0].latency.percentile(50)) + " / "
+                        + latencyFormat.format(load[0].latency.percentile(99)),
+                latencyFormat.format(load[1].latency.percentile(50)) + " / " + latencyFormat.format(load[1].latency.percentile(99)),
                 difference(load[0].latency.percentile(50), load[1].latency.percentile(50)) + " at p50");
         t.print(out);
         String[] names = {"direct", "through the gateway"};
@@ -613,16 +614,6 @@ public final class GatewayBench implements Callable<Integer> {
 
     private String signedMicros(long nanos) {
         return String.format("%+d %s", Math.round(nanos / 1000.0), micro);
-    }
-
-    private String latency(long nanos) {
-        if (nanos < 10_000) {
-            return String.format("%.1f %s", nanos / 1000.0, micro);
-        }
-        if (nanos < 10_000_000) {
-            return (nanos + 500) / 1000 + " " + micro;
-        }
-        return String.format("%.1f ms", nanos / 1e6);
     }
 
     private final long benchStart = System.nanoTime();
@@ -696,100 +687,11 @@ public final class GatewayBench implements Callable<Integer> {
             child.close();
         }
         if (tempDir != null) {
-            deleteTree(tempDir);
-        }
-    }
-
-    /** Deletes a directory tree, retrying for a few seconds while a stopping PostgreSQL still writes in it. */
-    private void deleteTree(Path dir) {
-        String problem = null;
-        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
-            if (attempt > 0) {
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            try {
+                TempDirs.deleteTree(tempDir);
+            } catch (IOException e) {
+                err.println("bench gateway: " + e.getMessage());
             }
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                problem = null;
-            } catch (IOException | UncheckedIOException e) {
-                problem = e.getMessage();
-            }
-        }
-        if (Files.exists(dir)) {
-            err.println("bench gateway: could not delete " + dir + (problem == null ? "" : ": " + problem));
-        }
-    }
-
-    // -----------------------------------------------------------------------------------------------------
-
-    /** Nanosecond samples. */
-    static final class Samples {
-        private long[] ns;
-        private int n;
-
-        Samples(int capacity) {
-            ns = new long[Math.max(16, capacity)];
-        }
-
-        void add(long nanos) {
-            if (n == ns.length) {
-                ns = Arrays.copyOf(ns, n * 2);
-            }
-            ns[n++] = nanos;
-        }
-
-        int count() {
-            return n;
-        }
-
-        /** Nearest-rank percentile, {@code p} in (0, 100]; 0 without samples. */
-        long percentile(double p) {
-            if (n == 0) {
-                return 0;
-            }
-            long[] sorted = Arrays.copyOf(ns, n);
-            Arrays.sort(sorted);
-            int rank = (int) Math.ceil(p / 100.0 * n);
-            return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
-        }
-
-        long mean() {
-            return n == 0 ? 0 : Arrays.stream(ns, 0, n).sum() / n;
-        }
-    }
-
-    /** A plain text table: columns padded to their widest cell (as the other benches print). */
-    static final class Table {
-        private final List<String[]> rows = new ArrayList<>();
-
-        Table(String... header) {
-            rows.add(header);
-        }
-
-        void row(String... cells) {
-            rows.add(cells);
-        }
-
-        void print(PrintStream out) {
-            int cols = rows.get(0).length;
-            int[] width = new int[cols];
-            for (String[] r : rows) {
-                for (int i = 0; i < cols; i++) {
-                    width[i] = Math.max(width[i], r[i].length());
-                }
-            }
-            for (String[] r : rows) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < cols; i++) {
-                    sb.append(i == cols - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
-                }
-                out.println(sb.toString().stripTrailing());
-            }
-            out.flush();
         }
     }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
  * cannot start exits with 1. Stops in order on SIGTERM or Ctrl-C.
  */
 @Command(name = "vheap gateway", mixinStandardHelpOptions = true, version = "vheap 0.1.0", subcommands = GatewayHealthCommand.class,
+        resourceBundle = "org.vheap.gateway.cli.GatewayCli",
         description = {"Run a gateway: a gRPC proxy that devices and the vheap tools use like a heap server; "
                 + "it forwards every call, undecoded, to a heap server given with --backend.",
                 "Calls of one app (header vheap-app) go to one backend, chosen by rendezvous hashing among the backends that are up;"

@@ -2,19 +2,18 @@ package org.vheap.gateway.cli;
 
 import java.nio.file.Path;
 import org.vheap.gateway.GatewaySecurity;
+import org.vheap.security.ServerTlsOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The gateway's TLS options, both hops (a picocli mixin of {@code vheap gateway}). */
+/**
+ * The gateway's TLS options, both hops (a picocli mixin of {@code vheap gateway}): towards devices the
+ * shared {@link ServerTlsOptions} (worded for the gateway in {@code GatewayCli.properties}), towards the
+ * backends {@code --backend-tls} and {@code --backend-tls-ca FILE}.
+ */
 final class GatewaySecurityOptions {
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "serve devices TLS with this PEM certificate chain (needs --tls-key)")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "the PEM private key of --tls-cert (unencrypted)")
-    Path tlsKey;
-
-    @Option(names = "--tls-self-signed", paramLabel = "DIR",
-            description = "serve TLS with a self-signed pair for localhost/127.0.0.1 in DIR (cert.pem, key.pem; made if absent)")
-    Path tlsSelfSigned;
+    @Mixin
+    ServerTlsOptions serverTls = new ServerTlsOptions();
 
     @Option(names = "--backend-tls", description = "connect to the backends with TLS (trusting the system's certificates unless --backend-tls-ca)")
     boolean backendTls;
@@ -23,7 +22,7 @@ final class GatewaySecurityOptions {
     Path backendTlsCa;
 
     GatewaySecurity security() {
-        return new GatewaySecurity().setTlsCert(tlsCert).setTlsKey(tlsKey).setTlsSelfSignedDir(tlsSelfSigned)
+        return new GatewaySecurity().setServerTls(serverTls.source())
                 .setBackendTls(backendTls).setBackendTlsCa(backendTlsCa).validate();
     }
 }

@@ -1,6 +1,7 @@
 package org.vheap.server.cli;
 
 import java.util.concurrent.Callable;
+import org.vheap.cli.TextTable;
 import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListAppsResponse;
@@ -25,16 +26,16 @@ final class AppsCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("no apps on " + target.server);
                 return 0;
             }
-            Table t = new Table("APP", "LINE SIZE", "CHECKPOINTS", "NEWEST", "LINES", "SIZE", "LEASE HOLDER", "TOKEN", "LEASE EXPIRES");
+            TextTable t = new TextTable("APP", "LINE SIZE", "CHECKPOINTS", "NEWEST", "LINES", "SIZE", "LEASE HOLDER", "TOKEN", "LEASE EXPIRES");
             for (AppInfo a : r.getAppsList()) {
                 boolean cp = a.hasNewestCheckpoint();
                 t.row(a.getApp(), a.getLineSize(), a.getCheckpointCount(),
                         cp ? a.getNewestCheckpoint().getCheckpointId() : "-",
                         cp ? a.getNewestCheckpoint().getLineCount() : 0,
-                        Table.bytes(cp ? a.getNewestCheckpoint().getSizeBytes() : 0),
+                        Cells.bytes(cp ? a.getNewestCheckpoint().getSizeBytes() : 0),
                         a.hasLease() ? a.getLease().getHolder() : "-",
                         a.hasLease() ? a.getLease().getFencingToken() : "-",
-                        a.hasLease() ? Table.time(a.getLease().getExpiresAt()) : "-");
+                        a.hasLease() ? Cells.time(a.getLease().getExpiresAt()) : "-");
             }
             t.print(spec.commandLine().getOut());
             return 0;

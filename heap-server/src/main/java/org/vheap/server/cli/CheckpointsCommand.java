@@ -2,14 +2,15 @@ package org.vheap.server.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.TextTable;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListCheckpointsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "checkpoints", mixinStandardHelpOptions = true, description = "List an app's retained checkpoints, newest first.")
 final class CheckpointsCommand implements Callable<Integer> {
@@ -37,12 +38,12 @@ final class CheckpointsCommand implements Callable<Integer> {
     }
 
     /** The checkpoints as this command prints them (also used by the demo). */
-    static Table table(List<CheckpointInfo> checkpoints) {
-        Table t = new Table("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
+    static TextTable table(List<CheckpointInfo> checkpoints) {
+        TextTable t = new TextTable("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
         for (CheckpointInfo c : checkpoints) {
             t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
-                    Table.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Table.bytes(c.getSizeBytes()),
-                    c.getLinesWritten(), Table.bytes(c.getVmStateBytes()));
+                    Cells.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Cells.bytes(c.getSizeBytes()),
+                    c.getLinesWritten(), Cells.bytes(c.getVmStateBytes()));
         }
         return t;
     }

@@ -16,14 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.vheap.cli.TempDirs;
 import org.vheap.proto.v1.DeleteAppRequest;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ResetDeviceTokenRequest;
@@ -385,8 +384,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            TempDirs.deleteTree(dir);
         } catch (IOException e) {
             // a temp directory left behind is harmless
         }

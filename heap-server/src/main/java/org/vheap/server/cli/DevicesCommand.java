@@ -1,6 +1,7 @@
 package org.vheap.server.cli;
 
 import java.util.concurrent.Callable;
+import org.vheap.cli.TextTable;
 import org.vheap.proto.v1.DeviceInfo;
 import org.vheap.proto.v1.ListDevicesRequest;
 import org.vheap.proto.v1.ListDevicesResponse;
@@ -26,10 +27,10 @@ final class DevicesCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("no devices attached to " + target.server);
                 return 0;
             }
-            Table t = new Table("DEVICE", "MEMORY", "RESOURCES", "APPS", "CONNECTED SINCE");
+            TextTable t = new TextTable("DEVICE", "MEMORY", "RESOURCES", "APPS", "CONNECTED SINCE");
             for (DeviceInfo d : r.getDevicesList()) {
-                t.row(d.getDevice(), Table.bytes(d.getMemoryBytes()), list(d.getResourcesList()),
-                        list(d.getAppsRunningList()), Table.time(d.getConnectedSince()));
+                t.row(d.getDevice(), Cells.bytes(d.getMemoryBytes()), list(d.getResourcesList()),
+                        list(d.getAppsRunningList()), Cells.time(d.getConnectedSince()));
             }
             t.print(spec.commandLine().getOut());
             return 0;

@@ -10,7 +10,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +21,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.vheap.cli.LatencyFormat;
+import org.vheap.cli.LatencySamples;
+import org.vheap.cli.TempDirs;
+import org.vheap.cli.TextTable;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitCheckpointRequest;
 import org.vheap.proto.v1.CommitCheckpointResponse;
@@ -165,7 +166,8 @@ final class StoreBench implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
-    private final String micro = Charset.defaultCharset().newEncoder().canEncode('\u00b5') ? "\u00b5s" : "us";
+    private final LatencyFormat latencyFormat = new LatencyFormat();
+    private final String micro = latencyFormat.micro();
 
     // what the clean-up (maybe on the shutdown hook's thread) needs
     private volatile Path tempDir;
@@ -231,7 +233,7 @@ final class StoreBench implements Callable<Integer> {
             health = HealthGrpc.newBlockingStub(channel);
 
             prepareData(random);
-            progress("creating app " + app + " and writing " + Table.bytes((long) populated * lineSize) + " of lines");
+            progress("creating app " + app + " and writing " + Cells.bytes((long) populated * lineSize) + " of lines");
             OpenHeapResponse opened = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
                     .setApp(app).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
             appCreated = opened.getCreated();
@@ -255,9 +257,9 @@ final class StoreBench implements Callable<Integer> {
 
             boolean hasHealth = hasHealth();
             warmUpJit(hasHealth);
-            Samples[] empty = hasHealth ? latency("empty calls", reads, this::grpcEmpty, jdbc == null ? null : this::jdbcEmpty) : null;
-            Samples[] read = latency("line reads", reads, this::grpcRead, jdbc == null ? null : this::jdbcRead);
-            Samples[] write = latency("one-line writes", writes, this::grpcWrite, jdbc == null ? null : this::jdbcWrite);
+            LatencySamples[] empty = hasHealth ? latency("empty calls", reads, this::grpcEmpty, jdbc == null ? null : this::jdbcEmpty) : null;
+            LatencySamples[] read = latency("line reads", reads, this::grpcRead, jdbc == null ? null : this::jdbcRead);
+            LatencySamples[] write = latency("one-line writes", writes, this::grpcWrite, jdbc == null ? null : this::jdbcWrite);
             long[][] checkpoint = checkpoints();
 
             report(where, jdbcNote, empty, read, write, checkpoint);
@@ -487,31 +489,6 @@ final class StoreBench implements Callable<Integer> {
         }
     }
 
-    /** Nanosecond samples of one side. */
-    private static final class Samples {
-        private long[] ns = new long[1024];
-        private int n;
-
-        void add(long nanos) {
-            if (n == ns.length) {
-                ns = Arrays.copyOf(ns, n * 2);
-            }
-            ns[n++] = nanos;
-        }
-
-        int count() {
-            return n;
-        }
-
-        /** Nearest-rank percentile, {@code p} in (0, 100]. */
-        long percentile(double p) {
-            long[] sorted = Arrays.copyOf(ns, n);
-            Arrays.sort(sorted);
-            int rank = (int) Math.ceil(p / 100.0 * n);
-            return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
-        }
-    }
-
     /**
      * Warms up the JIT on every path measured later, both sides, for {@link #JIT_WARMUP_NANOS}: a bench of
      * the steady state of a long-running server and client, not of their first seconds. Shows how the gRPC
@@ -525,7 +502,7 @@ final class StoreBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         long index = 0;
         long slice = t0;
-        Samples reads = new Samples();
+        LatencySamples reads = new LatencySamples();
         List<String> curve = new ArrayList<>();
         while (System.nanoTime() - t0 < JIT_WARMUP_NANOS) {
             for (int i = 0; i < 10; i++) {
@@ -546,8 +523,8 @@ final class StoreBench implements Callable<Integer> {
                 jdbcWrite(index, true, random);
             }
             if (System.nanoTime() - slice >= TimeUnit.SECONDS.toNanos(4)) {
-                curve.add(latency(reads.percentile(50)));
-                reads = new Samples();
+                curve.add(latencyFormat.format(reads.percentile(50)));
+                reads = new LatencySamples();
                 slice = System.nanoTime();
             }
         }
@@ -559,7 +536,7 @@ final class StoreBench implements Callable<Integer> {
      * time, not just calls), then {@code n} measured operations per side, the sides alternating in blocks
      * (and which goes first alternating too). A side stops early when its time cap is reached.
      */
-    private Samples[] latency(String what, int n, Op grpc, Op direct) throws Exception {
+    private LatencySamples[] latency(String what, int n, Op grpc, Op direct) throws Exception {
         renew();
         Op[] sides = direct == null ? new Op[] {grpc} : new Op[] {grpc, direct};
         SplittableRandom[] randoms = new SplittableRandom[sides.length];
@@ -584,10 +561,10 @@ final class StoreBench implements Callable<Integer> {
         System.gc();
         progress("measuring " + n + " " + what + " per side");
         renew();
-        Samples[] samples = new Samples[sides.length];
+        LatencySamples[] samples = new LatencySamples[sides.length];
         long[] spent = new long[sides.length];
         for (int s = 0; s < sides.length; s++) {
-            samples[s] = new Samples();
+            samples[s] = new LatencySamples();
         }
         int block = Math.max(50, n / 10);
         for (int round = 0; ; round++) {
@@ -630,7 +607,7 @@ final class StoreBench implements Callable<Integer> {
             batches.add(CommitCheckpointRequest.newBuilder().setLines(b).build());
         }
         long bytes = (long) count * lineSize;
-        progress("warming up checkpoints (" + Table.bytes(bytes) + " each)");
+        progress("warming up checkpoints (" + Cells.bytes(bytes) + " each)");
         List<Long> grpc = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
         // two on the gRPC side: with the populating one, the server then retains 3 checkpoints, so (at the
@@ -767,7 +744,7 @@ final class StoreBench implements Callable<Integer> {
     // -----------------------------------------------------------------------------------------------------
     // Report
 
-    private void report(String where, String jdbcNote, Samples[] empty, Samples[] read, Samples[] write,
+    private void report(String where, String jdbcNote, LatencySamples[] empty, LatencySamples[] read, LatencySamples[] write,
                         long[][] checkpoint) {
         boolean direct = read.length > 1;
         long[] cg = checkpoint[0];
@@ -784,7 +761,7 @@ final class StoreBench implements Callable<Integer> {
         if (jdbcNote != null) {
             out.println(jdbcNote);
         }
-        Table t = new Table("operation", "gRPC (vheap)", "raw JDBC", "ratio");
+        TextTable t = new TextTable("operation", "gRPC (vheap)", "raw JDBC", "ratio");
         if (empty != null) {
             t.row("empty call p50 / p99", latencies(empty[0]), direct ? latencies(empty[1]) : "-",
                     direct ? ratio(empty[0].percentile(50), empty[1].percentile(50)) + " / "
@@ -796,7 +773,7 @@ final class StoreBench implements Callable<Integer> {
         t.row("small write p50 / p99", latencies(write[0]), direct ? latencies(write[1]) : "-",
                 direct ? ratio(write[0].percentile(50), write[1].percentile(50)) + " / "
                         + ratio(write[0].percentile(99), write[1].percentile(99)) : "-");
-        String label = "checkpoint " + Table.bytes(bytes).replace(".0 ", " ");
+        String label = "checkpoint " + Cells.bytes(bytes).replace(".0 ", " ");
         String failed = commitTimeout == null ? "-" : "timed out";
         t.row(label + " best", cpGrpc ? throughput(bytes, best(cg)) : failed,
                 direct && cj.length > 0 ? throughput(bytes, best(cj)) : "-",
@@ -814,7 +791,7 @@ final class StoreBench implements Callable<Integer> {
 
         long readP50 = read[0].percentile(50);
         StringBuilder targets = new StringBuilder("targets: read p50 <= 300 " + micro + " ")
-                .append(readP50 <= READ_P50_TARGET_NANOS ? "[met]" : "[NOT met: " + latency(readP50) + "]")
+                .append(readP50 <= READ_P50_TARGET_NANOS ? "[met]" : "[NOT met: " + latencyFormat.format(readP50) + "]")
                 .append(", checkpoint >= 100 MB/s ");
         if (!cpGrpc) {
             targets.append("[NOT met: timed out]");
@@ -854,23 +831,13 @@ final class StoreBench implements Callable<Integer> {
         }
     }
 
-    private static String counts(Samples[] s) {
+    private static String counts(LatencySamples[] s) {
         return s.length == 1 || s[0].count() == s[1].count()
                 ? String.valueOf(s[0].count()) : s[0].count() + "/" + s[1].count();
     }
 
-    private String latencies(Samples s) {
-        return latency(s.percentile(50)) + " / " + latency(s.percentile(99));
-    }
-
-    private String latency(long nanos) {
-        if (nanos < 10_000) {
-            return String.format("%.1f %s", nanos / 1000.0, micro);
-        }
-        if (nanos < 10_000_000) {
-            return (nanos + 500) / 1000 + " " + micro;
-        }
-        return String.format("%.1f ms", nanos / 1e6);
+    private String latencies(LatencySamples s) {
+        return latencyFormat.format(s.percentile(50)) + " / " + latencyFormat.format(s.percentile(99));
     }
 
     private static String ratio(long grpcNanos, long jdbcNanos) {
@@ -959,31 +926,11 @@ final class StoreBench implements Callable<Integer> {
             instance.close();
         }
         if (tempDir != null) {
-            deleteTree(tempDir);
-        }
-    }
-
-    /** Deletes a directory tree, retrying for a few seconds while a stopping PostgreSQL still writes in it. */
-    private void deleteTree(Path dir) {
-        String problem = null;
-        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
-            if (attempt > 0) {
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            try {
+                TempDirs.deleteTree(tempDir);
+            } catch (IOException e) {
+                err.println("bench store: " + e.getMessage());
             }
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                problem = null;
-            } catch (IOException | java.io.UncheckedIOException e) {
-                problem = e.getMessage();
-            }
-        }
-        if (Files.exists(dir)) {
-            err.println("bench store: could not delete " + dir + (problem == null ? "" : ": " + problem));
         }
     }
 }
