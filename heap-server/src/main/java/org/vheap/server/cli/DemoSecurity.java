@@ -8,6 +8,7 @@ import java.util.List;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
 import org.vheap.security.ClientTls;
+import org.vheap.security.ServerTlsSource;
 import org.vheap.server.HeapServerSecurity;
 
 /**
@@ -30,7 +31,7 @@ record DemoSecurity(boolean on, Path data) {
 
     /** The server side: TLS from {@code DATA/tls}, tokens required, the admin token file. */
     HeapServerSecurity server() {
-        return new HeapServerSecurity().setTlsSelfSignedDir(data.resolve("tls")).setRequireTokens(true)
+        return new HeapServerSecurity().setTls(new ServerTlsSource().setSelfSignedDir(data.resolve("tls"))).setRequireTokens(true)
                 .setAdminTokenFile(adminTokenFile());
     }
 
