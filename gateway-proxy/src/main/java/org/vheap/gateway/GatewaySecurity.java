@@ -44,6 +44,11 @@ public final class GatewaySecurity {
         return this;
     }
 
+    /** How often the TLS files are looked at for a renewed pair; null: read once. */
+    public java.time.Duration serverTlsReload() {
+        return serverTls.reload();
+    }
+
     /** The pair devices see (loaded, or made for a self-signed directory); {@code null}: plaintext. */
     public ServerTls serverTls() {
         return serverTls.load();

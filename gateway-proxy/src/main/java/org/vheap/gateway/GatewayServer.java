@@ -10,8 +10,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vheap.security.ClientTls;
 import org.vheap.security.ServerTls;
+import org.vheap.security.TlsReloader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,6 +38,7 @@ import org.vheap.metrics.ServerCallMetrics;
  * {@code GET /metrics}.
  */
 public final class GatewayServer {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     /** Devices ping every 20 s on idle control streams; the gateway must not call that abuse. */
     private static final long PERMIT_KEEPALIVE_SECONDS = 10;
 
@@ -44,6 +48,7 @@ public final class GatewayServer {
     private final Duration drain;
     private final GatewayConfig config;
     private final GatewayLoops loops;              // null in process
+    private final TlsReloader tlsReloader;         // null without --tls-reload
     private final ExecutorService blobWork;        // checks system blobs' hashes off the loops
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private BackendHealthChecks checks;
@@ -55,15 +60,17 @@ public final class GatewayServer {
      */
     public GatewayServer(ServerBuilder<?> builder, GatewayConfig config,
                          Function<BackendAddress, ManagedChannel> channels) {
-        this(builder, config, a -> List.of(channels.apply(a)), () -> 0, null);
+        this(builder, config, a -> List.of(channels.apply(a)), () -> 0, null, null);
     }
 
     private GatewayServer(ServerBuilder<?> builder, GatewayConfig config,
-                          Function<BackendAddress, List<ManagedChannel>> lanes, IntSupplier lane, GatewayLoops loops) {
+                          Function<BackendAddress, List<ManagedChannel>> lanes, IntSupplier lane, GatewayLoops loops,
+                          TlsReloader tlsReloader) {
         config.validate();
         this.drain = config.drain();
         this.config = config;
         this.loops = loops;
+        this.tlsReloader = tlsReloader;
         this.blobWork = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 new DefaultThreadFactory("vheap-gateway-blobs", true));
         this.backends = new BackendPool(config.backends(), lanes, lane, new RendezvousRouter(), health::changed);
@@ -84,17 +91,24 @@ public final class GatewayServer {
     public static GatewayServer netty(GatewayConfig config) {
         config.validate();
         GatewayLoops loops = new GatewayLoops(config.eventLoops());
+        TlsReloader reloader = null;
         try {
             ServerTls tls = config.security().serverTls();
+            if (tls != null && config.security().serverTlsReload() != null) {
+                reloader = tls.reloading(config.security().serverTlsReload(), log::info, log::warn);
+            }
             NettyServerBuilder builder = loops.serverBuilder(new InetSocketAddress(config.host(), config.port()),
-                            tls == null ? null : tls.credentials())
+                            tls == null ? null : reloader != null ? reloader.credentials() : tls.credentials())
                     .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true);
             ClientTls backendTls = config.security().backendTls();
             return new GatewayServer(builder, config,
                     a -> loops.lanes(loop -> backendChannel(a, loop, config.maxMessageBytes(), backendTls)),
-                    loops::lane, loops);
+                    loops::lane, loops, reloader);
         } catch (RuntimeException e) {
+            if (reloader != null) {
+                reloader.close();
+            }
             loops.close();
             throw e;
         }
@@ -128,6 +142,9 @@ public final class GatewayServer {
             blobWork.shutdownNow();
             if (loops != null) {
                 loops.close();
+            }
+            if (tlsReloader != null) {
+                tlsReloader.close();
             }
             throw e;
         }
@@ -174,6 +191,9 @@ public final class GatewayServer {
         blobWork.shutdownNow();
         if (loops != null) {
             loops.close();
+        }
+        if (tlsReloader != null) {
+            tlsReloader.close();
         }
         if (metrics != null) {
             metrics.close();

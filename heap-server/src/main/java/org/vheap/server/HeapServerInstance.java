@@ -17,6 +17,7 @@ import org.vheap.metrics.MetricsEndpoint;
 import org.vheap.security.InsecureExposure;
 import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.ServerTls;
+import org.vheap.security.TlsReloader;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.DeviceTokens;
@@ -39,14 +40,16 @@ public final class HeapServerInstance implements AutoCloseable {
     private final HeapServer server;
     private final String address;
     private final MetricsEndpoint metrics;   // null without --metrics-port
+    private final TlsReloader tlsReloader;   // null without --tls-reload
 
     private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
-                               MetricsEndpoint metrics) {
+                               MetricsEndpoint metrics, TlsReloader tlsReloader) {
         this.database = database;
         this.reclaimer = reclaimer;
         this.server = server;
         this.address = address;
         this.metrics = metrics;
+        this.tlsReloader = tlsReloader;
     }
 
     public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
@@ -61,14 +64,18 @@ public final class HeapServerInstance implements AutoCloseable {
             return t;
         });
         MetricsEndpoint metrics = null;
+        TlsReloader tlsReloader = null;
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings(), reclaimer);
             AccessPolicy access = config.security().policy(new AppTokens(db.dataSource()),
                     new DeviceTokens(db.dataSource()));
             InetSocketAddress listen = new InetSocketAddress(config.host(), config.port());
+            if (tls != null && config.security().tlsReload() != null) {
+                tlsReloader = tls.reloading(config.security().tlsReload(), log::info, log::warn);
+            }
             NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(listen)
-                    : NettyServerBuilder.forAddress(listen, tls.credentials()))
+                    : NettyServerBuilder.forAddress(listen, tlsReloader != null ? tlsReloader.credentials() : tls.credentials()))
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -88,10 +95,13 @@ public final class HeapServerInstance implements AutoCloseable {
                     access.required() ? "access tokens required (admin token in " + config.security().adminTokenFile().toAbsolutePath() + ")"
                             : "access tokens not required");
             InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
-            return new HeapServerInstance(db, reclaimer, server, address, metrics);
+            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
+            }
+            if (tlsReloader != null) {
+                tlsReloader.close();
             }
             reclaimer.shutdownNow();
             db.close();
@@ -136,6 +146,9 @@ public final class HeapServerInstance implements AutoCloseable {
         } finally {
             if (metrics != null) {
                 metrics.close();
+            }
+            if (tlsReloader != null) {
+                tlsReloader.close();
             }
             database.close();
             log.info("vheap heap server on {} stopped", address);

@@ -54,6 +54,11 @@ public final class HeapServerSecurity {
         return tls.enabled();
     }
 
+    /** How often the TLS files are looked at for a renewed pair; null: read once. */
+    public java.time.Duration tlsReload() {
+        return tls.reload();
+    }
+
     /** The server's TLS pair, loaded (or made, for a self-signed directory); {@code null} for plaintext. */
     public ServerTls tls() {
         return tls.load();

@@ -10,7 +10,9 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A server's TLS identity: a PEM certificate chain ({@code --tls-cert}, the server's own certificate first)
@@ -24,12 +26,14 @@ import java.util.List;
 public final class ServerTls {
     private final Path certFile;
     private final Path keyFile;
-    private final X509Certificate certificate;
+    private final List<X509Certificate> chain;
+    private final PrivateKey key;
 
-    private ServerTls(Path certFile, Path keyFile, X509Certificate certificate) {
+    private ServerTls(Path certFile, Path keyFile, List<X509Certificate> chain, PrivateKey key) {
         this.certFile = certFile;
         this.keyFile = keyFile;
-        this.certificate = certificate;
+        this.chain = List.copyOf(chain);
+        this.key = key;
     }
 
     /** Reads and checks the pair. */
@@ -43,7 +47,7 @@ public final class ServerTls {
             throw new IllegalArgumentException("--tls-key " + keyFile + " does not belong to the certificate in --tls-cert "
                     + certFile + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
         }
-        return new ServerTls(certFile, keyFile, chain.get(0));
+        return new ServerTls(certFile, keyFile, chain, key);
     }
 
     public Path certFile() {
@@ -56,7 +60,24 @@ public final class ServerTls {
 
     /** The server's own certificate. */
     public X509Certificate certificate() {
-        return certificate;
+        return chain.get(0);
+    }
+
+    /** The chain, the server's own certificate first. */
+    List<X509Certificate> chain() {
+        return chain;
+    }
+
+    PrivateKey privateKey() {
+        return key;
+    }
+
+    /**
+     * Credentials that follow the files: see {@link TlsReloader}. The caller closes the reloader when the
+     * server stops.
+     */
+    public TlsReloader reloading(Duration interval, Consumer<String> info, Consumer<String> warn) {
+        return TlsReloader.start(this, interval, info, warn);
     }
 
     /** The gRPC server credentials. */

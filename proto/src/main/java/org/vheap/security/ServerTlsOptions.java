@@ -1,6 +1,7 @@
 package org.vheap.security;
 
 import java.nio.file.Path;
+import org.vheap.cli.CliValues;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,8 +28,14 @@ public final class ServerTlsOptions {
             description = "serve TLS with a self-signed pair for localhost/127.0.0.1 in DIR (cert.pem, key.pem; made if absent); for tests and demos")
     Path tlsSelfSigned;
 
+    @Option(names = "--tls-reload", paramLabel = "DURATION",
+            description = "look at the TLS files this often and serve a renewed pair to new connections without a restart"
+                    + " (e.g. 1h, 5m; default: read once at start)")
+    String tlsReload;
+
     /** What the options name; {@link ServerTlsSource#setSelfSignedDir} rejects a file given as the directory. */
     public ServerTlsSource source() {
-        return new ServerTlsSource().setCert(tlsCert).setKey(tlsKey).setSelfSignedDir(tlsSelfSigned);
+        return new ServerTlsSource().setCert(tlsCert).setKey(tlsKey).setSelfSignedDir(tlsSelfSigned)
+                .setReload(tlsReload == null ? null : CliValues.duration("--tls-reload", tlsReload));
     }
 }

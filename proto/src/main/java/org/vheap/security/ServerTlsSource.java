@@ -2,6 +2,7 @@ package org.vheap.security;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where a server's TLS pair comes from, as {@code --tls-cert FILE --tls-key FILE} or
@@ -14,6 +15,7 @@ public final class ServerTlsSource {
     private Path cert;
     private Path key;
     private Path selfSignedDir;
+    private Duration reload;      // null: the pair is read once, at start
 
     /** The PEM certificate chain ({@code --tls-cert}). */
     public ServerTlsSource setCert(Path cert) {
@@ -36,6 +38,23 @@ public final class ServerTlsSource {
         return this;
     }
 
+    /**
+     * How often the files are looked at for a renewed pair ({@code --tls-reload}; see {@link TlsReloader});
+     * null or zero: never.
+     */
+    public ServerTlsSource setReload(Duration reload) {
+        if (reload != null && !reload.isZero() && (reload.isNegative() || reload.toMillis() < 100)) {
+            throw new IllegalArgumentException("--tls-reload must be 0 (off) or at least 100ms, got " + reload.toMillis() + "ms");
+        }
+        this.reload = reload == null || reload.isZero() ? null : reload;
+        return this;
+    }
+
+    /** The reload interval; null when the pair is read once. */
+    public Duration reload() {
+        return reload;
+    }
+
     /** Checks the combinations: both files or neither, and not both a pair and a self-signed directory. */
     public ServerTlsSource validate() {
         if ((cert == null) != (key == null)) {
@@ -43,6 +62,9 @@ public final class ServerTlsSource {
         }
         if (cert != null && selfSignedDir != null) {
             throw new IllegalArgumentException("give either --tls-cert/--tls-key or --tls-self-signed DIR, not both");
+        }
+        if (reload != null && !enabled()) {
+            throw new IllegalArgumentException("--tls-reload needs TLS: --tls-cert/--tls-key or --tls-self-signed DIR");
         }
         return this;
     }

@@ -49,4 +49,14 @@ class ServerTlsOptionsTest {
         assertThat(s.enabled()).isTrue();
         assertThat(s.load().certFile()).isEqualTo(dir.resolve("tls").resolve(SelfSignedTls.CERT_FILE));
     }
+
+    @Test
+    void theReloadIntervalIsADuration(@TempDir Path dir) {
+        assertThat(parse("--tls-self-signed", dir.toString(), "--tls-reload", "5m").validate().reload())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(parse("--tls-self-signed", dir.toString()).reload()).isNull();
+        assertThatThrownBy(() -> parse("--tls-reload", "soon")).hasMessage("--tls-reload 'soon' is not a duration (e.g. 500ms, 5s, 2m)");
+        assertThatThrownBy(() -> parse("--tls-reload", "1h").validate())
+                .hasMessage("--tls-reload needs TLS: --tls-cert/--tls-key or --tls-self-signed DIR");
+    }
 }

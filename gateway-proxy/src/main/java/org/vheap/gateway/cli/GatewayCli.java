@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
 import org.vheap.security.InsecureExposure;
+import org.vheap.cli.CliValues;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

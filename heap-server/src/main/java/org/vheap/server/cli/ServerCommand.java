@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
+import org.vheap.cli.CliValues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +65,7 @@ final class ServerCommand implements Callable<Integer> {
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
-                .setDbCheckInterval(CliDurations.parse("--db-check-interval", dbCheckInterval))
+                .setDbCheckInterval(CliValues.duration("--db-check-interval", dbCheckInterval))
                 .setSecurity(security.security())
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());

@@ -1,4 +1,4 @@
-package org.vheap.gateway.cli;
+package org.vheap.cli;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -7,17 +7,17 @@ import java.util.regex.Pattern;
 
 /**
  * Sizes ({@code 256m}, {@code 64k}, {@code 1g}, plain bytes) and durations ({@code 60s}, {@code 500ms},
- * {@code 2m}, plain seconds) as the gateway's options take them. A bad value is an IllegalArgumentException
+ * {@code 2m}, {@code 1h}, plain seconds) as the heap server's and the gateway's options take them. A bad value is an IllegalArgumentException
  * naming the option and the value.
  */
-final class CliValues {
+public final class CliValues {
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg]?)(i?b)?");
     private static final Pattern TIME = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private CliValues() {
     }
 
-    static long bytes(String option, String text) {
+    public static long bytes(String option, String text) {
         Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(option + " '" + text + "' is not a size (e.g. 65536, 64k, 256m, 1g)");
@@ -39,8 +39,8 @@ final class CliValues {
         }
     }
 
-    static Duration duration(String option, String text) {
-        Matcher m = TIME.matcher(text.trim().toLowerCase(Locale.ROOT));
+    public static Duration duration(String option, String text) {
+        Matcher m = TIME.matcher((text == null ? "" : text).trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(option + " '" + text + "' is not a duration (e.g. 500ms, 5s, 2m)");
         }
