@@ -13,6 +13,7 @@ import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.vheap.client.VheapHeaders;
+import org.vheap.security.LoopbackAddresses;
 import org.vheap.proto.v1.HeapStoreGrpc;
 
 /**
@@ -46,6 +47,7 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
                     + forwarding.rate().rate() + " calls/s at the gateway (--device-rate); retry later"), new Metadata());
             return new ServerCall.Listener<>() { };
         }
+        forwardedFor(headers, peer);
         String key = RoutingKey.of(method, headers);
         // Context.current() is the incoming call's: its deadline bounds the backend call, and its
         // cancellation (the device went away) cancels the backend call too
@@ -72,6 +74,22 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
                     .start(headers));
         }
         return new ProxiedCall(backend, serverCall, clientCall, answer, forwarding, peer).start(headers);
+    }
+
+    /**
+     * Tells the backend where the caller is ({@link VheapHeaders#FORWARDED_FOR}, what the heap server's
+     * protected mode judges): the caller's IP address, replacing whatever a caller on another machine sent; a
+     * caller on this machine (another gateway in front) keeps what it says.
+     */
+    static void forwardedFor(Metadata headers, SocketAddress peer) {
+        if (LoopbackAddresses.isLocal(peer) && headers.containsKey(VheapHeaders.FORWARDED_FOR)) {
+            return;
+        }
+        headers.discardAll(VheapHeaders.FORWARDED_FOR);
+        String ip = LoopbackAddresses.ipOf(peer);
+        if (ip != null) {
+            headers.put(VheapHeaders.FORWARDED_FOR, ip);
+        }
     }
 
     /** The device a call is counted for: its {@code vheap-device} header, else its peer's IP address. */

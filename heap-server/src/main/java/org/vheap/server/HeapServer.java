@@ -76,6 +76,7 @@ public final class HeapServer {
         this.server = builder
                 .intercept(access.interceptor())
                 .intercept(storeUnavailableWatcher())
+                .intercept(access.remoteGuard())   // added last, runs first: refused before anything else
                 .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access))
                 .addService(new DeviceControlService(store, devices, commandTimeout, access,
                         new DeviceTokens(store.dataSource())))

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.metrics.MetricsEndpoint;
 import org.vheap.security.InsecureExposure;
+import org.vheap.security.LoopbackAddresses;
 import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.ServerTls;
 import org.vheap.security.TlsReloader;
@@ -94,7 +95,14 @@ public final class HeapServerInstance implements AutoCloseable {
                     + " (clients: --tls --tls-ca " + tls.certFile().toAbsolutePath() + " if it is self-signed)",
                     access.required() ? "access tokens required (admin token in " + config.security().adminTokenFile().toAbsolutePath() + ")"
                             : "access tokens not required");
-            InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
+            if (access.remoteGuard().active()) {
+                if (!LoopbackAddresses.isLoopback(config.host())) {
+                    log.info("protected mode: heap and control calls from other machines are refused until --require-tokens"
+                            + " (or --allow-remote-without-tokens on a network you trust); health checks are answered");
+                }
+            } else {
+                InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
+            }
             return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {

@@ -21,6 +21,7 @@ public final class HeapServerSecurity {
     private ServerTlsSource tls = new ServerTlsSource();
     private boolean requireTokens;
     private Path adminTokenFile;
+    private boolean allowRemoteWithoutTokens;
 
     /** Where the server's TLS pair comes from; plaintext unless it names one. */
     public HeapServerSecurity setTls(ServerTlsSource tls) {
@@ -39,6 +40,19 @@ public final class HeapServerSecurity {
         }
         this.adminTokenFile = adminTokenFile;
         return this;
+    }
+
+    /**
+     * Takes calls from other machines while tokens are not required ({@code --allow-remote-without-tokens});
+     * by default they are refused (protected mode, see {@link org.vheap.server.auth.RemoteCallGuard}).
+     */
+    public HeapServerSecurity setAllowRemoteWithoutTokens(boolean allow) {
+        this.allowRemoteWithoutTokens = allow;
+        return this;
+    }
+
+    public boolean allowRemoteWithoutTokens() {
+        return allowRemoteWithoutTokens;
     }
 
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. */
@@ -75,6 +89,7 @@ public final class HeapServerSecurity {
     /** The access policy, reading (or making) the admin token file. */
     public AccessPolicy policy(AppTokens tokens, DeviceTokens deviceTokens) {
         String admin = adminTokenFile == null ? null : AccessTokens.readOrCreate(adminTokenFile, "--admin-token-file").token();
-        return new AccessPolicy(requireTokens, admin, tokens, deviceTokens);
+        AccessPolicy policy = new AccessPolicy(requireTokens, admin, tokens, deviceTokens);
+        return allowRemoteWithoutTokens ? policy.allowingRemoteWithoutTokens() : policy;
     }
 }

@@ -22,6 +22,12 @@ import java.nio.charset.StandardCharsets;
 public final class VheapHeaders {
     public static final Metadata.Key<String> APP = Metadata.Key.of("vheap-app", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> DEVICE = Metadata.Key.of("vheap-device", Metadata.ASCII_STRING_MARSHALLER);
+    /**
+     * The IP address of the client a gateway forwards a call for (set by the gateway, never by clients: a
+     * gateway replaces the value of a caller that is not on its own machine). The heap server's protected
+     * mode judges a call from the gateway's machine by it.
+     */
+    public static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("vheap-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
 
     private VheapHeaders() {
     }

@@ -1,7 +1,5 @@
 package org.vheap.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
@@ -24,7 +22,7 @@ public final class InsecureExposure {
      */
     public static Optional<String> warning(String what, String host, boolean tls, Boolean tokensRequired) {
         boolean noTokens = tokensRequired != null && !tokensRequired;
-        if ((tls && !noTokens) || loopback(host)) {
+        if ((tls && !noTokens) || LoopbackAddresses.isLoopback(host)) {
             return Optional.empty();
         }
         String missing = !tls && noTokens ? "without TLS and without access tokens"
@@ -35,20 +33,5 @@ public final class InsecureExposure {
                 : "heap lines and tokens cross the network in clear text";
         return Optional.of("the " + what + " listens on " + host + " " + missing + ": " + risk
                 + "; on a network, start it with " + fix);
-    }
-
-    /** Whether {@code host} names only this machine's loopback interface (0.0.0.0 and :: are every interface). */
-    static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            return false;   // a name: not resolved here
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -48,6 +48,7 @@ public final class AccessPolicy {
     private final byte[] adminSha256;
     private final AppTokens tokens;
     private final DeviceTokens deviceTokens;
+    private final boolean remoteWithoutTokens;
 
     /**
      * @param required     whether calls must carry tokens
@@ -56,13 +57,32 @@ public final class AccessPolicy {
      * @param deviceTokens the devices' token hashes
      */
     public AccessPolicy(boolean required, String adminToken, AppTokens tokens, DeviceTokens deviceTokens) {
-        if (required && adminToken == null) {
+        this(required, adminToken == null ? null : AccessTokens.sha256(adminToken), tokens, deviceTokens, false);
+    }
+
+    private AccessPolicy(boolean required, byte[] adminSha256, AppTokens tokens, DeviceTokens deviceTokens,
+                         boolean remoteWithoutTokens) {
+        if (required && adminSha256 == null) {
             throw new IllegalArgumentException("requiring tokens needs an admin token (--admin-token-file FILE)");
         }
         this.required = required;
-        this.adminSha256 = adminToken == null ? null : AccessTokens.sha256(adminToken);
+        this.adminSha256 = adminSha256;
         this.tokens = tokens;
         this.deviceTokens = deviceTokens;
+        this.remoteWithoutTokens = remoteWithoutTokens;
+    }
+
+    /**
+     * This policy, with calls from other machines taken while tokens are not required
+     * ({@code --allow-remote-without-tokens}); by default they are refused ({@link #remoteGuard()}).
+     */
+    public AccessPolicy allowingRemoteWithoutTokens() {
+        return new AccessPolicy(required, adminSha256, tokens, deviceTokens, true);
+    }
+
+    /** The protected mode: on while tokens are not required, unless remote calls were allowed without them. */
+    public RemoteCallGuard remoteGuard() {
+        return new RemoteCallGuard(!required && !remoteWithoutTokens);
     }
 
     /** Nothing enforced; new apps still get tokens. */

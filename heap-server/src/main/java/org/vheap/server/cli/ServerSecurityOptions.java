@@ -18,8 +18,14 @@ final class ServerSecurityOptions {
             description = "the admin token (made with a random one, mode 600, if absent); needed by --require-tokens")
     Path adminTokenFile;
 
+    @Option(names = "--allow-remote-without-tokens",
+            description = "take heap and control calls from other machines although tokens are not required (default: only"
+                    + " from this machine until --require-tokens; for a network you trust)")
+    boolean allowRemoteWithoutTokens;
+
     HeapServerSecurity security() {
         return new HeapServerSecurity().setTls(tls.source())
-                .setRequireTokens(requireTokens).setAdminTokenFile(adminTokenFile).validate();
+                .setRequireTokens(requireTokens).setAdminTokenFile(adminTokenFile)
+                .setAllowRemoteWithoutTokens(allowRemoteWithoutTokens).validate();
     }
 }
