@@ -263,6 +263,7 @@ class MigrationEndToEndTest {
         int zombieExit = zombie.awaitExit(Duration.ofSeconds(60));
         assertThat(zombieExit).isEqualTo(1);
         assertThat(zombie.errors()).contains("fenced");
+        heir.awaitOutput("count ", Duration.ofSeconds(120));   // a resumed Tally may commit before it counts
         String before = heir.output();
         heir.awaitOutput("count " + (check(before, 0, 0).lastCount() + 5) + "\n", Duration.ofSeconds(120));
         check(heir.output(), 0, 0);
