@@ -61,9 +61,7 @@ final class BackendHealthChecks implements AutoCloseable {
 
     private void check(Backend b) {
         try {
-            if (!b.isUp()) {
-                b.resetConnectBackoff();
-            }
+            b.resetConnectBackoff();   // every lane waiting to reconnect tries now (calls use all lanes, checks lane 0)
             Futures.addCallback(HealthGrpc.newFutureStub(b.channel())
                     .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .check(HealthCheckRequest.getDefaultInstance()), new FutureCallback<HealthCheckResponse>() {

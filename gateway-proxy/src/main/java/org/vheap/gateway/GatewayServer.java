@@ -74,7 +74,17 @@ public final class GatewayServer {
         this.blobWork = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 new DefaultThreadFactory("vheap-gateway-blobs", true));
         this.backends = new BackendPool(config.backends(), lanes, lane, new RendezvousRouter(), health::changed);
-        this.server = builder
+        try {
+            this.server = buildServer(builder, config);
+        } catch (RuntimeException e) {
+            backends.close();
+            blobWork.shutdownNow();
+            throw e;
+        }
+    }
+
+    private Server buildServer(ServerBuilder<?> builder, GatewayConfig config) {
+        return builder
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .addStreamTracerFactory(new ServerCallMetrics(registry, System::nanoTime))
                 .addService(health.manager().getHealthService())

@@ -28,7 +28,6 @@ import org.vheap.proto.v1.HeapStoreGrpc;
 final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
     private static final String GET_SYSTEM_BLOBS = HeapStoreGrpc.getGetSystemBlobsMethod().getFullMethodName();
     private static final String PUT_SYSTEM_BLOBS = HeapStoreGrpc.getPutSystemBlobsMethod().getFullMethodName();
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Forwarding forwarding;
 
@@ -69,7 +68,7 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
         ClientCall<byte[], byte[]> clientCall = backend.channel().newCall(serverCall.getMethodDescriptor(),
                 base.withStreamTracerFactory(answer));
         if (forwarding.cache() != null && method.equals(PUT_SYSTEM_BLOBS)) {
-            SystemBlobsWarming warming = new SystemBlobsWarming(forwarding, headers.get(AUTHORIZATION));
+            SystemBlobsWarming warming = new SystemBlobsWarming(forwarding, SystemCacheAccess.credential(headers));
             return warming.watch(new ProxiedCall(backend, warming.watch(serverCall), clientCall, answer, forwarding, peer)
                     .start(headers));
         }
@@ -89,6 +88,8 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
         String ip = LoopbackAddresses.ipOf(peer);
         if (ip != null) {
             headers.put(VheapHeaders.FORWARDED_FOR, ip);
+        } else if (!LoopbackAddresses.isLocal(peer)) {
+            headers.put(VheapHeaders.FORWARDED_FOR, "unresolved " + peer);   // remote, whatever it is
         }
     }
 

@@ -10,7 +10,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.Map;
 import java.util.function.Function;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
@@ -30,13 +33,15 @@ import org.vheap.proto.v1.SystemBlob;
  * headers or trailers.
  */
 final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private final ServerCall<byte[], byte[]> serverCall;
     private final Metadata headers;
     private final Forwarding forwarding;
     private final Function<Backend, CallOptions> options;
     private final String routingKey;
-    private byte[] request;                               // the call's one message
+    /** Hashes one call may ask for (the heap server's own bound on line ids per call). */
+    static final int MAX_HASHES = 65_536;
+
+    private volatile byte[] request;                      // the call's one message
     private volatile ClientCall<byte[], byte[]> backendCall;
     private boolean closed;                               // guarded by this
 
@@ -68,6 +73,15 @@ final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
             close(Status.INTERNAL.withDescription("GetSystemBlobs without a request message"));
             return;
         }
+        // parsing, looking up and merging a large request is too long for the event loop this runs on
+        try {
+            forwarding.blobWork().execute(this::handle);
+        } catch (RejectedExecutionException stopping) {
+            close(Status.UNAVAILABLE.withDescription("the gateway is stopping"));
+        }
+    }
+
+    private void handle() {
         GetSystemBlobsRequest req;
         try {
             req = GetSystemBlobsRequest.parseFrom(request);
@@ -75,29 +89,36 @@ final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
             close(Status.INVALID_ARGUMENT.withDescription("GetSystemBlobs request does not parse: " + e.getMessage()));
             return;
         }
+        if (req.getSha256Count() > MAX_HASHES) {
+            close(Status.INVALID_ARGUMENT.withDescription("GetSystemBlobs asks for " + req.getSha256Count()
+                    + " blobs; at most " + MAX_HASHES + " per call"));
+            return;
+        }
+        Set<ByteString> wanted = new LinkedHashSet<>(req.getSha256List());   // each hash once, in request order
         SystemBlobCache cache = forwarding.cache();
         Map<ByteString, ByteString> found = new HashMap<>();
         List<ByteString> missing = new ArrayList<>();
-        for (ByteString h : req.getSha256List()) {
+        for (ByteString h : wanted) {
             ByteString data = cache.get(h);
             if (data != null) {
                 found.put(h, data);
-            } else if (!missing.contains(h)) {
+            } else {
                 missing.add(h);
             }
         }
-        forwarding.metrics().cacheHits(req.getSha256Count() - missing.size());
-        String authorization = headers.get(AUTHORIZATION);
-        if (missing.isEmpty() && req.getSha256Count() > 0 && forwarding.cacheAccess().accepted(req.getApp(), authorization)) {
-            answer(req, found);
+        forwarding.metrics().cacheHits(wanted.size() - missing.size());
+        if (missing.isEmpty() && !wanted.isEmpty()
+                && forwarding.cacheAccess().accepted(req.getApp(), SystemCacheAccess.credential(headers))) {
+            answer(wanted, found);
             return;
         }
         forwarding.metrics().cacheMisses(missing.size());
-        ask(req, req.toBuilder().clearSha256().addAllSha256(missing).build(), found);
+        ask(req, wanted, req.toBuilder().clearSha256().addAllSha256(missing).build(), found);
     }
 
     /** Asks a backend for the missing hashes, then answers with the merge. */
-    private void ask(GetSystemBlobsRequest original, GetSystemBlobsRequest sub, Map<ByteString, ByteString> found) {
+    private void ask(GetSystemBlobsRequest original, Set<ByteString> wanted, GetSystemBlobsRequest sub,
+                     Map<ByteString, ByteString> found) {
         Backend backend;
         try {
             backend = forwarding.pool().route(routingKey);
@@ -143,8 +164,8 @@ final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
                         }
                         found.put(b.getSha256(), b.getData());
                     }
-                    forwarding.cacheAccess().accept(original.getApp(), headers.get(AUTHORIZATION));
-                    answer(original, found);
+                    forwarding.cacheAccess().accept(original.getApp(), SystemCacheAccess.credential(headers));
+                    answer(wanted, found);
                 } catch (InvalidProtocolBufferException e) {
                     close(Status.INTERNAL.withDescription("backend " + backend.address()
                             + " sent a GetSystemBlobs answer that does not parse: " + e.getMessage()));
@@ -156,10 +177,10 @@ final class SystemBlobsCall extends ServerCall.Listener<byte[]> {
         call.halfClose();
     }
 
-    /** The answer in request order: each hash found (cached or fetched), else missing. */
-    private void answer(GetSystemBlobsRequest req, Map<ByteString, ByteString> found) {
+    /** The answer in request order, each hash once: found (cached or fetched), else missing. */
+    private void answer(Set<ByteString> wanted, Map<ByteString, ByteString> found) {
         GetSystemBlobsResponse.Builder r = GetSystemBlobsResponse.newBuilder();
-        for (ByteString h : req.getSha256List()) {
+        for (ByteString h : wanted) {
             ByteString data = found.get(h);
             if (data != null) {
                 r.addBlobs(SystemBlob.newBuilder().setSha256(h).setData(data));

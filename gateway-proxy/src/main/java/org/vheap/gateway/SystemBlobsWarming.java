@@ -6,6 +6,7 @@ import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import java.util.concurrent.RejectedExecutionException;
 import org.vheap.proto.v1.PutSystemBlobsRequest;
 import org.vheap.proto.v1.SystemBlob;
 
@@ -20,12 +21,13 @@ import org.vheap.proto.v1.SystemBlob;
  */
 final class SystemBlobsWarming {
     private final Forwarding forwarding;
-    private final String authorization;
+    private final String credential;
     private volatile byte[] request;
 
-    SystemBlobsWarming(Forwarding forwarding, String authorization) {
+    /** @param credential what the call presents ({@link SystemCacheAccess#credential}) */
+    SystemBlobsWarming(Forwarding forwarding, String credential) {
         this.forwarding = forwarding;
-        this.authorization = authorization;
+        this.credential = credential;
     }
 
     /** The device's call, watched for the status it is closed with. */
@@ -37,7 +39,11 @@ final class SystemBlobsWarming {
                 byte[] r = request;
                 request = null;
                 if (status.isOk() && r != null) {
-                    forwarding.blobWork().execute(() -> warm(r));
+                    try {
+                        forwarding.blobWork().execute(() -> warm(r));
+                    } catch (RejectedExecutionException stopping) {
+                        // the gateway is stopping: nothing to warm for
+                    }
                 }
             }
         };
@@ -68,7 +74,7 @@ final class SystemBlobsWarming {
             }
         }
         if (cached > 0) {
-            forwarding.cacheAccess().accept(put.getApp(), authorization);
+            forwarding.cacheAccess().accept(put.getApp(), credential);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.vheap.server;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -73,6 +74,11 @@ final class DatabaseHealth {
                     s.setQueryTimeout(seconds);
                     s.execute("SELECT 1");
                 }
+            } catch (SQLException e) {
+                if (!busy(e)) {
+                    throw e;
+                }
+                // busy, not down: load alone must not take the server out of its gateway's rotation
             }
         };
         return () -> {
@@ -87,6 +93,15 @@ final class DatabaseHealth {
                 }
             }
         };
+    }
+
+    /**
+     * Whether a failed probe only met a busy database: every pooled connection in use and none failing to
+     * open (the pool's timeout without a cause; with the database away it carries the connection failure), or
+     * the statement cancelled by its timeout (the server answered the cancel).
+     */
+    static boolean busy(SQLException e) {
+        return (e instanceof SQLTransientConnectionException && e.getCause() == null) || "57014".equals(e.getSQLState());
     }
 
     /** Checks every interval from now on (the first after one interval). */

@@ -127,10 +127,12 @@ public final class HeapServer {
     }
 
     public HeapServer start() throws IOException {
-        server.start();
+        // before the first call can come: a call that meets the database down may turn the store NOT_SERVING
+        // at once, which a later SERVING would overwrite
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
         health.setStatus(DeviceControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        server.start();
         if (databaseHealth != null) {
             databaseHealth.start();
         }

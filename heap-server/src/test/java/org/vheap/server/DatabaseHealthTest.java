@@ -115,4 +115,15 @@ class DatabaseHealthTest {
             scheduler.shutdownNow();
         }
     }
+
+    @Test
+    void aBusyDatabaseIsNotADownOne() {
+        // the pool's timeout without a connection failure behind it: every connection in use
+        assertThat(DatabaseHealth.busy(new java.sql.SQLTransientConnectionException("Connection is not available"))).isTrue();
+        // the same timeout caused by connections that cannot be opened: down
+        assertThat(DatabaseHealth.busy(new java.sql.SQLTransientConnectionException("Connection is not available",
+                "08001", new java.sql.SQLException("Connection refused", "08001")))).isFalse();
+        assertThat(DatabaseHealth.busy(new java.sql.SQLException("canceling statement due to statement timeout", "57014"))).isTrue();
+        assertThat(DatabaseHealth.busy(new java.sql.SQLException("the connection attempt failed", "08001"))).isFalse();
+    }
 }

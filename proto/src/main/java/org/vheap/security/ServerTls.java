@@ -28,12 +28,14 @@ public final class ServerTls {
     private final Path keyFile;
     private final List<X509Certificate> chain;
     private final PrivateKey key;
+    private final String filesStamp;
 
-    private ServerTls(Path certFile, Path keyFile, List<X509Certificate> chain, PrivateKey key) {
+    private ServerTls(Path certFile, Path keyFile, List<X509Certificate> chain, PrivateKey key, String filesStamp) {
         this.certFile = certFile;
         this.keyFile = keyFile;
         this.chain = List.copyOf(chain);
         this.key = key;
+        this.filesStamp = filesStamp;
     }
 
     /** Reads and checks the pair. */
@@ -41,13 +43,14 @@ public final class ServerTls {
         if (certFile == null || keyFile == null) {
             throw new IllegalArgumentException("TLS needs both --tls-cert FILE and --tls-key FILE");
         }
+        String stamp = TlsReloader.stamp(certFile, keyFile);   // before reading: a change meanwhile is seen later
         List<X509Certificate> chain = Pem.certificates(certFile, "--tls-cert");
         PrivateKey key = Pem.privateKey(keyFile, "--tls-key");
         if (!belongTogether(key, chain.get(0).getPublicKey())) {
             throw new IllegalArgumentException("--tls-key " + keyFile + " does not belong to the certificate in --tls-cert "
                     + certFile + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
         }
-        return new ServerTls(certFile, keyFile, chain, key);
+        return new ServerTls(certFile, keyFile, chain, key, stamp);
     }
 
     public Path certFile() {
@@ -70,6 +73,11 @@ public final class ServerTls {
 
     PrivateKey privateKey() {
         return key;
+    }
+
+    /** The files' modification times and sizes as they were just before this pair was read. */
+    String filesStamp() {
+        return filesStamp;
     }
 
     /**

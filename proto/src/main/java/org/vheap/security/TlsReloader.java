@@ -49,7 +49,7 @@ public final class TlsReloader implements AutoCloseable {
         this.info = info;
         this.warn = warn;
         serve(initial);
-        this.served = stamp();
+        this.served = initial.filesStamp();   // files renewed since the pair was read are served at the first look
     }
 
     static TlsReloader start(ServerTls initial, Duration interval, Consumer<String> info, Consumer<String> warn) {
@@ -80,10 +80,10 @@ public final class TlsReloader implements AutoCloseable {
             X509Certificate c = tls.certificate();
             info.accept("TLS certificate reloaded from " + certFile + ": " + c.getSubjectX500Principal().getName()
                     + ", valid until " + c.getNotAfter().toInstant() + " (new connections get it)");
-        } catch (IllegalArgumentException e) {
-            refused = now;
+        } catch (RuntimeException e) {   // IllegalArgumentException for what ServerTls checks; anything else too,
+            refused = now;                // or the schedule would end silently
             warn.accept("the TLS files changed but do not make a good pair, the certificate served so far stays: "
-                    + e.getMessage());
+                    + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString()));
         }
     }
 
@@ -91,8 +91,12 @@ public final class TlsReloader implements AutoCloseable {
         keys.updateIdentityCredentials(tls.chain().toArray(new X509Certificate[0]), tls.privateKey());
     }
 
-    /** Modification times and sizes of both files; a file that cannot be read stamps as missing. */
     private String stamp() {
+        return stamp(certFile, keyFile);
+    }
+
+    /** Modification times and sizes of both files; a file that cannot be read stamps as missing. */
+    static String stamp(Path certFile, Path keyFile) {
         return stamp(certFile) + "|" + stamp(keyFile);
     }
 

@@ -60,7 +60,8 @@ public final class RemoteCallGuard implements ServerInterceptor {
     /** The address of a caller on another machine; null for one on this machine. */
     static String remoteCaller(SocketAddress peer, String forwardedFor) {
         if (!LoopbackAddresses.isLocal(peer)) {
-            return LoopbackAddresses.ipOf(peer);
+            String ip = LoopbackAddresses.ipOf(peer);
+            return ip != null ? ip : String.valueOf(peer);   // never "local" for want of an address
         }
         if (forwardedFor != null && !LoopbackAddresses.isLoopback(forwardedFor)) {
             return forwardedFor.length() > 64 ? forwardedFor.substring(0, 64) + "..." : forwardedFor;
