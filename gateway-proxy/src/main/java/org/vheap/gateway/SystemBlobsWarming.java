@@ -15,7 +15,8 @@ import org.vheap.proto.v1.SystemBlob;
  * request message is kept, and when the backend answered OK (it checked every hash and stored the blobs)
  * the blobs enter the cache and the caller counts as accepted for the app ({@link SystemCacheAccess}), so
  * devices that next fetch the class files an uploading device just stored are answered by the gateway. A
- * blob whose hash does not match (which the backend would have refused) is not cached. Decoding and hashing
+ * blob whose hash does not match (which the backend would have refused) is not cached. What is kept counts
+ * against the gateway's {@link WarmingBudget}; an upload over it is forwarded without warming. Decoding and hashing
  * run on the forwarding's blob executor, off the event loop; a request that does not parse is left alone
  * (the backend's answer already went to the device).
  */
@@ -38,12 +39,23 @@ final class SystemBlobsWarming {
                 super.close(status, trailers);
                 byte[] r = request;
                 request = null;
-                if (status.isOk() && r != null) {
-                    try {
-                        forwarding.blobWork().execute(() -> warm(r));
-                    } catch (RejectedExecutionException stopping) {
-                        // the gateway is stopping: nothing to warm for
-                    }
+                if (r == null) {
+                    return;
+                }
+                if (!status.isOk()) {
+                    forwarding.warming().release(r.length);
+                    return;
+                }
+                try {
+                    forwarding.blobWork().execute(() -> {
+                        try {
+                            warm(r);
+                        } finally {
+                            forwarding.warming().release(r.length);
+                        }
+                    });
+                } catch (RejectedExecutionException stopping) {
+                    forwarding.warming().release(r.length);   // the gateway is stopping: nothing to warm for
                 }
             }
         };
@@ -54,7 +66,9 @@ final class SystemBlobsWarming {
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onMessage(byte[] message) {
-                request = message;
+                if (request == null && forwarding.warming().reserve(message.length)) {
+                    request = message;   // kept (and counted) until the answer; over the budget it warms nothing
+                }
                 super.onMessage(message);
             }
         };

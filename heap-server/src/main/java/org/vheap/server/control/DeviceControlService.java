@@ -381,6 +381,14 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             r.getAppsRunningList().forEach(HeapNames::checkApp);
             guard.checkDevice(r.getDevice());
             device = registry.attach(r, out);
+            try {
+                // again: a ResetDeviceToken between the check and the attach found no stream to end
+                guard.checkDevice(r.getDevice());
+            } catch (RuntimeException e) {
+                registry.detach(device);
+                device = null;
+                throw e;
+            }
         }
 
         private AttachedDevice registered(String what) {
