@@ -132,12 +132,10 @@ public final class AccessPolicy {
         }
         String presented = TOKEN.get();
         if (presented == null) {
-            throw noAppToken(app);
+            throw noAppToken(app);   // before the lookup: a call without a token learns nothing
         }
         AppTokens.Lookup l = tokens.lookup(app);
-        if (!l.appExists() || !AccessTokens.matches(l.tokenSha256(), presented)) {
-            throw notTheAppsToken(app);
-        }
+        checkAppToken(app, l.appExists() ? l.tokenSha256() : null, presented);
     }
 
     /** Store management and device commands: the admin token. */
@@ -167,19 +165,14 @@ public final class AccessPolicy {
             @Override
             public void checkExisting(String app, byte[] tokenSha256) {
                 if (required && !admin) {
-                    if (presented == null) {
-                        throw noAppToken(app);
-                    }
-                    if (!AccessTokens.matches(tokenSha256, presented)) {
-                        throw notTheAppsToken(app);
-                    }
+                    checkAppToken(app, tokenSha256, presented);
                 }
             }
 
             @Override
             public void checkMissing(String app) {
                 if (required && !admin) {
-                    throw presented == null ? noAppToken(app) : notTheAppsToken(app);
+                    checkAppToken(app, null, presented);
                 }
             }
 
@@ -213,6 +206,19 @@ public final class AccessPolicy {
                         .asRuntimeException();
             }
         };
+    }
+
+    /**
+     * The one rule for an app's token: none presented is UNAUTHENTICATED; one that does not hash to
+     * {@code tokenSha256} (null for an app that does not exist or has no token yet) is PERMISSION_DENIED.
+     */
+    private static void checkAppToken(String app, byte[] tokenSha256, String presented) {
+        if (presented == null) {
+            throw noAppToken(app);
+        }
+        if (!AccessTokens.matches(tokenSha256, presented)) {
+            throw notTheAppsToken(app);
+        }
     }
 
     private static StatusRuntimeException noAppToken(String app) {
