@@ -10,7 +10,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.vheap.client.VheapHeaders;
 import org.vheap.security.LoopbackAddresses;
@@ -81,15 +80,10 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
      * caller on this machine (another gateway in front) keeps what it says.
      */
     static void forwardedFor(Metadata headers, SocketAddress peer) {
-        if (LoopbackAddresses.isLocal(peer) && headers.containsKey(VheapHeaders.FORWARDED_FOR)) {
-            return;
-        }
+        String caller = LoopbackAddresses.caller(peer, headers.get(VheapHeaders.FORWARDED_FOR));
         headers.discardAll(VheapHeaders.FORWARDED_FOR);
-        String ip = LoopbackAddresses.ipOf(peer);
-        if (ip != null) {
-            headers.put(VheapHeaders.FORWARDED_FOR, ip);
-        } else if (!LoopbackAddresses.isLocal(peer)) {
-            headers.put(VheapHeaders.FORWARDED_FOR, "unresolved " + peer);   // remote, whatever it is
+        if (caller != null) {
+            headers.put(VheapHeaders.FORWARDED_FOR, caller);
         }
     }
 
@@ -99,9 +93,7 @@ final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]> {
         if (device != null && !device.isEmpty()) {
             return VheapHeaders.decode(device);
         }
-        if (peer instanceof InetSocketAddress a && a.getAddress() != null) {
-            return a.getAddress().getHostAddress();
-        }
-        return String.valueOf(peer);
+        String ip = LoopbackAddresses.ipOf(peer);
+        return ip != null ? ip : String.valueOf(peer);
     }
 }

@@ -59,13 +59,10 @@ public final class RemoteCallGuard implements ServerInterceptor {
 
     /** The address of a caller on another machine; null for one on this machine. */
     static String remoteCaller(SocketAddress peer, String forwardedFor) {
-        if (!LoopbackAddresses.isLocal(peer)) {
-            String ip = LoopbackAddresses.ipOf(peer);
-            return ip != null ? ip : String.valueOf(peer);   // never "local" for want of an address
+        String caller = LoopbackAddresses.caller(peer, forwardedFor);
+        if (caller == null || LoopbackAddresses.isLoopback(caller)) {
+            return null;
         }
-        if (forwardedFor != null && !LoopbackAddresses.isLoopback(forwardedFor)) {
-            return forwardedFor.length() > 64 ? forwardedFor.substring(0, 64) + "..." : forwardedFor;
-        }
-        return null;
+        return caller.length() > 64 ? caller.substring(0, 64) + "..." : caller;
     }
 }
