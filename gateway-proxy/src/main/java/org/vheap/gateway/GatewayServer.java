@@ -149,13 +149,7 @@ public final class GatewayServer {
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
             backends.close();
-            blobWork.shutdownNow();
-            if (loops != null) {
-                loops.close();
-            }
-            if (tlsReloader != null) {
-                tlsReloader.close();
-            }
+            closeOwnThreads();
             throw e;
         }
         backends.connect();
@@ -198,15 +192,20 @@ public final class GatewayServer {
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
         backends.shutdown(Duration.ofSeconds(5));
+        closeOwnThreads();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** The blob pool, the event loops (after the channels on them) and the TLS reloader's thread. */
+    private void closeOwnThreads() {
         blobWork.shutdownNow();
         if (loops != null) {
             loops.close();
         }
         if (tlsReloader != null) {
             tlsReloader.close();
-        }
-        if (metrics != null) {
-            metrics.close();
         }
     }
 

@@ -90,12 +90,13 @@ final class StartCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(onSignal);
             try {
                 control[0].start();
-                if (!control[0].awaitAttached(java.time.Duration.ofSeconds(10)) && control[0].gaveUp() != null) {
+                boolean attached = control[0].awaitAttached(java.time.Duration.ofSeconds(10));
+                io.grpc.Status refused = attached ? null : control[0].gaveUp();
+                if (refused != null) {
                     Runtime.getRuntime().removeShutdownHook(onSignal);
-                    io.grpc.Status why = control[0].gaveUp();
                     throw new DeviceException("device " + config.deviceName() + ": " + options.server
-                            + " refused its control stream: " + why.getCode() + ": " + why.getDescription());
-                } else if (!control[0].awaitAttached(java.time.Duration.ZERO)) {
+                            + " refused its control stream: " + refused.getCode() + ": " + refused.getDescription());
+                } else if (!attached) {
                     log.println("vheap: device " + config.deviceName() + ": not attached to " + options.server + " yet; retrying in the background");
                 } else {
                     log.println("vheap: device " + config.deviceName() + " attached to " + options.server);
