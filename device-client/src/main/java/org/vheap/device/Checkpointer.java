@@ -10,7 +10,6 @@ import java.util.function.LongSupplier;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.LineImage;
-import org.vheap.device.store.StoreException;
 import org.vheap.device.store.SystemSegmentStore;
 import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.SafepointListener;
@@ -20,6 +19,7 @@ import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingStats;
+import org.vheap.store.StoreException;
 
 /**
  * Takes an app's checkpoints at the VM's safepoints (the seed's checkpoint: every dirty line and the VM state,
@@ -203,7 +203,7 @@ final class Checkpointer implements SafepointListener {
         try {
             session.renewLease();
         } catch (StoreException e) {
-            if (e.reason() != StoreException.Reason.UNAVAILABLE) {
+            if (!e.reason().retryable()) {
                 throw e; // fenced: the device reports it and stops the app
             }
             events.checkpointFailed("renewing the heap lease: " + e.getMessage());
@@ -289,7 +289,7 @@ final class Checkpointer implements SafepointListener {
                 checkpointRequested = true;
                 return Outcome.LATER;
             } catch (StoreException | HeapStoreUnreachableException e) {
-                if (e instanceof StoreException se && se.reason() != StoreException.Reason.UNAVAILABLE) {
+                if (e instanceof StoreException se && !se.reason().retryable()) {
                     throw se; // fenced, or refused: the device reports it and stops the app
                 }
                 events.checkpointFailed(e.getMessage());

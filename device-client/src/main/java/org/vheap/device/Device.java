@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.Objects;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.CachingSession;
-import org.vheap.device.store.LineCache;
-import org.vheap.device.store.OrderedWrites;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.LineCache;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.device.store.OrderedWrites;
 import org.vheap.device.store.SystemSegmentStore;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
+import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.paging.HeapFencedException;
 import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
@@ -22,7 +23,6 @@ import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.device.vm.heap.paging.PagingStats;
 import org.vheap.device.vm.interp.CallSites;
-import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
@@ -347,13 +347,13 @@ public final class Device {
             if (e instanceof DeviceException) {
                 throw e;
             }
-            boolean fenced = e instanceof HeapFencedException || (e instanceof org.vheap.device.store.StoreException se
-                    && se.reason() == org.vheap.device.store.StoreException.Reason.FENCED);
+            boolean fenced = e instanceof HeapFencedException || (e instanceof org.vheap.store.StoreException se
+                    && se.reason() == org.vheap.store.StoreException.Reason.FENCED);
             if (fenced) {
                 throw new DeviceException("this device is fenced (another device holds app " + config.app()
                         + " now); stopping the app here: " + e.getMessage(), e);
             }
-            if (e instanceof org.vheap.device.store.StoreException) {
+            if (e instanceof org.vheap.store.StoreException) {
                 throw new DeviceException("the heap store failed: " + e.getMessage(), e);
             }
             if (e instanceof HeapStoreUnreachableException) {
@@ -374,8 +374,8 @@ public final class Device {
         while (true) {
             try {
                 return store.openHeap(request);
-            } catch (org.vheap.device.store.StoreException e) {
-                if (e.reason() != org.vheap.device.store.StoreException.Reason.LEASE_HELD || System.nanoTime() > deadline) {
+            } catch (org.vheap.store.StoreException e) {
+                if (e.reason() != org.vheap.store.StoreException.Reason.LEASE_HELD || System.nanoTime() > deadline) {
                     throw e;
                 }
             }

@@ -331,7 +331,7 @@ class ResumeTest {
                 public long commit(List<org.vheap.device.store.LineImage> writes, long[] deletes, byte[] vmState,
                                    java.util.Map<String, String> metadata) {
                     if (failuresLeft.getAndDecrement() > 0) {
-                        throw new org.vheap.device.store.StoreException(org.vheap.device.store.StoreException.Reason.UNAVAILABLE,
+                        throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.UNAVAILABLE,
                                 "the heap server is unreachable (test)");
                     }
                     return super.commit(writes, deletes, vmState, metadata);

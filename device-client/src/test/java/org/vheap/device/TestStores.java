@@ -23,9 +23,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.LineImage;
-import org.vheap.device.store.StoreException;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
+import org.vheap.store.StoreException;
 
 /**
  * The one shared helper of the device-client tests: unique app names, recognisable lines, a clock tests

@@ -25,10 +25,10 @@ import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.control.DeviceControlService;
 import org.vheap.server.control.DeviceRegistry;
 import org.vheap.server.grpc.HeapStoreService;
-import org.vheap.server.grpc.StoreStatus;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.PgHeapStore;
+import org.vheap.store.StoreStatusCodes;
 
 /**
  * The heap server: serves {@code vheap.v1.HeapStore} and {@code vheap.v1.DeviceControl}, gRPC health
@@ -116,7 +116,7 @@ public final class HeapServer {
                     @Override
                     public void close(Status status, Metadata trailers) {
                         DatabaseHealth checks = databaseHealth;
-                        if (checks != null && StoreStatus.isStoreUnavailable(status, trailers)) {
+                        if (checks != null && StoreStatusCodes.isStoreUnavailable(status, trailers)) {
                             checks.suspect();
                         }
                         super.close(status, trailers);

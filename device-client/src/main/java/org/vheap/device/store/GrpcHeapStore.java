@@ -5,8 +5,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
@@ -20,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.client.VheapHeaders;
-import org.vheap.security.BearerToken;
-import org.vheap.security.ClientTls;
 import org.vheap.proto.v1.CloseHeapRequest;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
@@ -35,24 +31,23 @@ import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.SystemBlob;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
+import org.vheap.security.BearerToken;
+import org.vheap.security.ClientTls;
+import org.vheap.store.StoreException;
+import org.vheap.store.StoreStatusCodes;
 
 /**
  * A heap store on a heap server ({@code vheap.v1.HeapStore} over gRPC), directly or through a gateway.
  *
  * <p>Every call has the store's deadline. Failures become {@link StoreException}s carrying the server's
- * message: {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code CANCELLED} → {@code UNAVAILABLE}
- * (retry); {@code FAILED_PRECONDITION} for a stale token → {@code FENCED}; {@code ABORTED} for a held lease
- * → {@code LEASE_HELD}; {@code NOT_FOUND} → {@code NOT_FOUND}; {@code INVALID_ARGUMENT},
- * {@code RESOURCE_EXHAUSTED}, {@code OUT_OF_RANGE} → {@code INVALID}. The server's {@code vheap-reason}
- * trailer refines two codes: {@code FAILED_PRECONDITION} with reason {@code CONFLICT} (e.g. the wrong line
- * size) is {@code INVALID}, and {@code ABORTED} with reason {@code ABORTED} (a lost database race) is
- * {@code UNAVAILABLE}, since retrying may succeed. Anything else ({@code INTERNAL}, {@code UNIMPLEMENTED},
- * {@code PERMISSION_DENIED}, ...) is {@code INVALID} with the code in the message: the device cannot fix it
- * by retrying.
+ * message and its reason, read back from the {@code vheap-reason} trailer, or from the status code where the
+ * status has none (a gateway's, a deadline): see {@link StoreStatusCodes}. {@link StoreException.Reason#retryable()}
+ * says what a device may retry ({@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} and {@code CANCELLED} are
+ * {@code UNAVAILABLE}; a lost database race is {@code ABORTED}).
  *
  * <p>Security: the channel is plaintext or TLS ({@link ClientTls}); every call about an app carries that
  * app's token from the {@link AppTokenSource}, and a token the server issues when this store creates an
- * app is handed to it. {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are {@code INVALID} (a retry
+ * app is handed to it. {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are {@code DENIED} (a retry
  * cannot fix them), with the server's message.
  *
  * <p>Risks: one {@link HeapSession#write} is one {@code Transact} message, so a caller must keep a flush
@@ -66,7 +61,6 @@ public final class GrpcHeapStore implements HeapStore {
     /** The deadline of every call unless a constructor says otherwise. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     private static final int MAX_INBOUND_BYTES = 64 << 20;
-    private static final Metadata.Key<String> REASON = Metadata.Key.of("vheap-reason", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel ownedChannel;
     private final Channel channel;
@@ -166,27 +160,11 @@ public final class GrpcHeapStore implements HeapStore {
         try {
             return rpc.get();
         } catch (StatusRuntimeException e) {
-            throw toStoreException(what, e);
+            throw StoreStatusCodes.fromStatus(what, e);
         } catch (IllegalStateException e) {
             // HeapStoreClient.commit: no answer within the deadline, or the stream ended without one
             throw new StoreException(StoreException.Reason.UNAVAILABLE, what + " on " + target + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The store failure a gRPC status stands for; keeps the server's message. Package-private for tests. */
-    static StoreException toStoreException(String what, StatusRuntimeException e) {
-        Status s = e.getStatus();
-        Metadata trailers = e.getTrailers();
-        String serverReason = trailers == null ? null : trailers.get(REASON);
-        StoreException.Reason reason = switch (s.getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> StoreException.Reason.UNAVAILABLE;
-            case FAILED_PRECONDITION -> "CONFLICT".equals(serverReason) ? StoreException.Reason.INVALID : StoreException.Reason.FENCED;
-            case ABORTED -> "ABORTED".equals(serverReason) ? StoreException.Reason.UNAVAILABLE : StoreException.Reason.LEASE_HELD;
-            case NOT_FOUND -> StoreException.Reason.NOT_FOUND;
-            default -> StoreException.Reason.INVALID;
-        };
-        String description = s.getDescription() == null ? "(no message)" : s.getDescription();
-        return new StoreException(reason, what + " failed: " + s.getCode() + ": " + description, e);
     }
 
     /** One lease incarnation on the server. */
@@ -229,7 +207,7 @@ public final class GrpcHeapStore implements HeapStore {
             Map<Long, byte[]> found = new HashMap<>(r.getLinesCount() * 2);
             for (Line l : r.getLinesList()) {
                 if (l.getData().size() != lineSize()) {
-                    throw new StoreException(StoreException.Reason.INVALID, "the server sent line " + l.getLineId()
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "the server sent line " + l.getLineId()
                             + " of app '" + app + "' with " + l.getData().size() + " bytes, not " + lineSize());
                 }
                 found.put(l.getLineId(), l.getData().toByteArray());

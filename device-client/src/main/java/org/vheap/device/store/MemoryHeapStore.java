@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.vheap.store.StoreException;
 
 /**
  * A heap store in this process, with the heap server's semantics: for tests, paging benchmarks and
@@ -88,7 +89,7 @@ public final class MemoryHeapStore implements HeapStore {
     @Override
     public HeapSession openHeap(OpenRequest request) {
         if (request.app().isBlank() || request.device().isBlank()) {
-            throw new StoreException(StoreException.Reason.INVALID, "app and device names must not be empty");
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app and device names must not be empty");
         }
         Duration lease = leaseLength(request.lease());
         Heap heap = request.create()
@@ -113,13 +114,13 @@ public final class MemoryHeapStore implements HeapStore {
 
     private Duration leaseLength(Duration requested) {
         if (requested.isNegative()) {
-            throw new StoreException(StoreException.Reason.INVALID, "lease length must be positive, got " + requested);
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "lease length must be positive, got " + requested);
         }
         if (requested.isZero()) {
             return defaultLease;
         }
         if (requested.compareTo(MAX_LEASE) > 0) {
-            throw new StoreException(StoreException.Reason.INVALID,
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
                     "lease length " + requested + " is over the store's maximum of " + MAX_LEASE);
         }
         return requested;
@@ -147,7 +148,7 @@ public final class MemoryHeapStore implements HeapStore {
 
         synchronized HeapSession open(OpenRequest request, Duration lease) {
             if (request.lineSize() != 0 && request.lineSize() != lineSize) {
-                throw new StoreException(StoreException.Reason.INVALID, "app '" + request.app() + "' has "
+                throw new StoreException(StoreException.Reason.CONFLICT, "app '" + request.app() + "' has "
                         + lineSize + "-byte lines, not " + request.lineSize() + " (pass 0 to take the heap's)");
             }
             Instant now = clock.instant();
@@ -200,11 +201,11 @@ public final class MemoryHeapStore implements HeapStore {
             Set<Long> written = new HashSet<>();
             for (LineImage w : writes) {
                 if (w.data().length != lineSize) {
-                    throw new StoreException(StoreException.Reason.INVALID, "line " + w.lineId() + " has "
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "line " + w.lineId() + " has "
                             + w.data().length + " bytes; this heap's lines have " + lineSize);
                 }
                 if (!written.add(w.lineId())) {
-                    throw new StoreException(StoreException.Reason.INVALID,
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
                             "line " + w.lineId() + " is written twice in one transaction");
                 }
             }
@@ -212,7 +213,7 @@ public final class MemoryHeapStore implements HeapStore {
             for (long d : deletes) {
                 checkLineId(d);
                 if (written.contains(d) || !deleted.add(d)) {
-                    throw new StoreException(StoreException.Reason.INVALID,
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
                             "line " + d + " is deleted twice, or written and deleted, in one transaction");
                 }
             }
@@ -247,7 +248,7 @@ public final class MemoryHeapStore implements HeapStore {
 
     private static void checkLineId(long id) {
         if (id < 0) {
-            throw new StoreException(StoreException.Reason.INVALID, "bad line id " + id + ": line ids are >= 0");
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "bad line id " + id + ": line ids are >= 0");
         }
     }
 
@@ -291,7 +292,7 @@ public final class MemoryHeapStore implements HeapStore {
         @Override
         public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
             if (vmState == null) {
-                throw new StoreException(StoreException.Reason.INVALID, "a checkpoint needs a VM state (may be empty)");
+                throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "a checkpoint needs a VM state (may be empty)");
             }
             synchronized (heap) {
                 heap.requireToken(app, token);
@@ -331,7 +332,7 @@ public final class MemoryHeapStore implements HeapStore {
         public int put(Map<BlobHash, byte[]> toStore) {
             for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
                 if (!BlobHash.digest(e.getValue()).equals(e.getKey())) {
-                    throw new StoreException(StoreException.Reason.INVALID,
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
                             "blob " + e.getKey() + " does not hash to its name; nothing was stored");
                 }
             }

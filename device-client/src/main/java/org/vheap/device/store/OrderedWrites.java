@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.vheap.store.StoreException;
 
 /**
  * A heap session whose writes and commits run one at a time, in the order they were asked for, on one writer

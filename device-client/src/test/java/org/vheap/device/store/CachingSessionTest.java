@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
+import org.vheap.store.StoreException;
 
 /** The versioned delta over the real heap server: a device's copies travel back only where the line changed. */
 class CachingSessionTest {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.TestStores;
+import org.vheap.store.StoreException;
 
 /**
  * The session semantics every {@link HeapStore} must have, run against each implementation by a subclass:
@@ -183,12 +184,12 @@ abstract class HeapStoreContractTest {
                 "no app");
         try (HeapSession s = store().openHeap(open(app, "dev-a"))) {
             assertFails(() -> s.write(List.of(img(1, 1), new LineImage(2, new byte[LINE - 1])), new long[0]),
-                    StoreException.Reason.INVALID, "bytes");
+                    StoreException.Reason.INVALID_ARGUMENT, "bytes");
             assertThat(s.read(new long[] {1})[0]).isNull();
-            assertFails(() -> s.write(List.of(img(1, 1)), new long[] {1}), StoreException.Reason.INVALID, "1");
+            assertFails(() -> s.write(List.of(img(1, 1)), new long[] {1}), StoreException.Reason.INVALID_ARGUMENT, "1");
         }
         assertFails(() -> store().openHeap(new OpenRequest(app, "dev-a", false, LINE * 2, LEASE, 0)),
-                StoreException.Reason.INVALID, "128-byte lines");
+                StoreException.Reason.CONFLICT, "128-byte lines");
     }
 
     @Test
@@ -207,6 +208,6 @@ abstract class HeapStoreContractTest {
         assertThat(got.get(a)).isEqualTo(classA);
         assertThat(got.get(b)).isEqualTo(classB);
         assertFails(() -> seg.put(Map.of(BlobHash.digest(new byte[] {2}), new byte[] {3})),
-                StoreException.Reason.INVALID, "");
+                StoreException.Reason.INVALID_ARGUMENT, "");
     }
 }

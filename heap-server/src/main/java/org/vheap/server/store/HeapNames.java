@@ -1,6 +1,7 @@
 package org.vheap.server.store;
 
 import java.util.regex.Pattern;
+import org.vheap.store.StoreException;
 
 /** The rules for app and device names: short, printable, safe in logs, URLs and file names. */
 public final class HeapNames {

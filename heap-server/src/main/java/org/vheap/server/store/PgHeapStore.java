@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vheap.store.StoreException;
 
 /**
  * The virtual heaps of one store, kept in PostgreSQL: one heap per application, lines as versions.
@@ -238,7 +239,7 @@ public final class PgHeapStore {
             return read(app, token, checkpointId, reads);
         }
         if (token == 0) {
-            throw new StoreException(StoreException.Reason.STALE_TOKEN,
+            throw new StoreException(StoreException.Reason.FENCED,
                     "writes and deletes need the heap lease: open app '" + app + "' and pass its fencing token");
         }
         if (reads.length == 0 && bytes(writes) <= WRITE_STATEMENT_BYTES) {
@@ -450,7 +451,7 @@ public final class PgHeapStore {
         checkLineIds("delete", deletes);
         checkWriteSet(writes, deletes);
         if (token == 0) {
-            throw new StoreException(StoreException.Reason.STALE_TOKEN,
+            throw new StoreException(StoreException.Reason.FENCED,
                     "a checkpoint needs the heap lease: open app '" + app + "' and pass its fencing token");
         }
         Garbage garbage = new Garbage();
@@ -786,11 +787,11 @@ public final class PgHeapStore {
 
     private static void checkToken(String app, long token, long current, String holder) {
         if (holder == null) {
-            throw new StoreException(StoreException.Reason.STALE_TOKEN, "fencing token " + token
+            throw new StoreException(StoreException.Reason.FENCED, "fencing token " + token
                     + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
         }
         if (token != current) {
-            throw new StoreException(StoreException.Reason.STALE_TOKEN, "fencing token " + token
+            throw new StoreException(StoreException.Reason.FENCED, "fencing token " + token
                     + " is stale: app '" + app + "' is now leased to device '" + holder + "' under a newer lease"
                     + "; nothing was changed");
         }

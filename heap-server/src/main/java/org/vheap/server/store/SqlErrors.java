@@ -2,6 +2,7 @@ package org.vheap.server.store;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import org.vheap.store.StoreException;
 
 /** Turns JDBC failures into {@link StoreException}s that say what happened, by SQLSTATE class. */
 final class SqlErrors {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.vheap.store.StoreException;
 
 /**
  * The store's system segment (migration {@code V3__system_segment.sql}): read-only, content-addressed

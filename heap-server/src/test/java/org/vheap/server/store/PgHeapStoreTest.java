@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.TestHeaps;
+import org.vheap.store.StoreException;
 
 /** The store's semantics, on a real PostgreSQL: atomicity, leases, fencing, epochs, retention, reclaiming. */
 class PgHeapStoreTest {
@@ -247,7 +248,7 @@ class PgHeapStoreTest {
         assertThatThrownBy(() -> write(app, tA, 1, 99))
                 .isInstanceOf(StoreException.class).hasMessageContaining("stale")
                 .hasMessageContaining("dev-b")
-                .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.STALE_TOKEN);
+                .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.FENCED);
         assertThatThrownBy(() -> store.transact(app, tA, 0, NONE, List.of(), new long[] {1}))
                 .hasMessageContaining("stale");
         assertThatThrownBy(() -> store.commit(app, tA, "dev-a", new byte[0], Map.of(), List.of(), NONE))
@@ -497,7 +498,7 @@ class PgHeapStoreTest {
         assertReason(() -> store.writeUncommitted(app, t, List.of(), new long[] {3, 3}),
                 StoreException.Reason.INVALID_ARGUMENT, "deleted twice");
         assertReason(() -> store.writeUncommitted(app, 0, List.of(new LineData(2, line(LS, 2))), NONE),
-                StoreException.Reason.STALE_TOKEN, "need the heap lease");
+                StoreException.Reason.FENCED, "need the heap lease");
         assertReason(() -> readCheckpoint(TestHeaps.app("ghost"), 0, 1), StoreException.Reason.NOT_FOUND, "no app named");
         assertReason(() -> readCheckpoint(app, 77, 1), StoreException.Reason.NOT_FOUND, "no checkpoint 77");
         assertReason(() -> store.renew(app, t, Duration.ofDays(1).toMillis()), StoreException.Reason.INVALID_ARGUMENT,

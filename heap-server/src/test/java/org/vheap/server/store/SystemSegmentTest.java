@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.TestHeaps;
+import org.vheap.store.StoreException;
 
 /** The system segment's store side, on a real PostgreSQL: what the gRPC tests cannot reach. */
 class SystemSegmentTest {

@@ -1,6 +1,6 @@
 package org.vheap.device.vm.heap.paging;
 
-import org.vheap.device.store.StoreException;
+import org.vheap.store.StoreException;
 
 /**
  * Another device has taken this app's heap (or the lease was closed): the store refused a paging read or

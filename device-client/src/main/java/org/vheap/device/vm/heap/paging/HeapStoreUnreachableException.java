@@ -1,6 +1,6 @@
 package org.vheap.device.vm.heap.paging;
 
-import org.vheap.device.store.StoreException;
+import org.vheap.store.StoreException;
 
 /**
  * The store stayed {@code UNAVAILABLE} through every attempt of a paging read or flush. Nothing was lost:

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.LineImage;
-import org.vheap.device.store.StoreException;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.store.StoreException;
 
 /**
  * An app's virtual heap as a bounded cache of lines in device memory (the seed's in-memory heap), backed
@@ -729,7 +729,7 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * Runs a store call, retrying {@code UNAVAILABLE} with exponential backoff for the configured attempts and,
+     * Runs a store call, retrying a retryable failure ({@code UNAVAILABLE}, {@code ABORTED}) with exponential backoff for the configured attempts and,
      * past them, until the retry time since the first failure is over.
      */
     private <T> T withRetry(Supplier<String> what, Supplier<T> call) {
@@ -742,7 +742,7 @@ public final class PagedHeap implements HeapMemory {
                 switch (e.reason()) {
                     case FENCED -> throw new HeapFencedException("app '" + app + "' was taken over by another device"
                             + " or its lease ended; could not " + what.get() + ": " + e.getMessage(), e);
-                    case UNAVAILABLE -> {
+                    case UNAVAILABLE, ABORTED -> {
                         long now = System.nanoTime();
                         if (attempt == 1) {
                             firstFailure = now;

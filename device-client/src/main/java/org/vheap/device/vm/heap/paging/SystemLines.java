@@ -10,7 +10,7 @@ public interface SystemLines {
     /**
      * Copies the bytes of system line {@code lineId} into {@code dst} from {@code offset}: exactly one line,
      * zeros past the end of the class file placed there (and for a line nothing was placed in). May call the
-     * store; throws {@link org.vheap.device.store.StoreException} as store calls do (the heap retries
+     * store; throws {@link org.vheap.store.StoreException} as store calls do (the heap retries
      * {@code UNAVAILABLE}).
      */
     void read(long lineId, byte[] dst, int offset);
