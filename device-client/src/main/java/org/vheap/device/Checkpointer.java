@@ -9,8 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
-import org.vheap.device.store.LineImage;
-import org.vheap.device.store.SystemSegmentStore;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.SafepointListener;
 import org.vheap.device.vm.Vm;
@@ -19,6 +18,7 @@ import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingStats;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -46,14 +46,14 @@ final class Checkpointer implements SafepointListener {
     private final PagedHeap heap;
     private final VmLauncher launcher;
     private final Vm vm;
-    private final SystemSegmentStore segment;
+    private final SystemBlobStore segment;
     private final byte[] appManifest;
     private final Map<BlobHash, byte[]> appFiles;
     private final LongSupplier clock;
     private final DeviceEvents events;
     private final Set<BlobHash> stored = new HashSet<>();
     private final AppApi api = new AppApi(this);
-    private final AppLeases leases;
+    private final ResourceLeases leases;
     private Runnable firstSafepoint = () -> { };
 
     private volatile boolean checkpointRequested;
@@ -71,7 +71,7 @@ final class Checkpointer implements SafepointListener {
     private long linesPreflushed;
 
     Checkpointer(DeviceConfig config, HeapSession session, PagedHeap heap, VmLauncher launcher, Vm vm,
-                 SystemSegmentStore segment, byte[] appManifest, Map<BlobHash, byte[]> appFiles, LongSupplier clock,
+                 SystemBlobStore segment, byte[] appManifest, Map<BlobHash, byte[]> appFiles, LongSupplier clock,
                  DeviceEvents events, DeviceResources resources) {
         this.config = config;
         this.session = session;
@@ -83,7 +83,7 @@ final class Checkpointer implements SafepointListener {
         this.appFiles = appFiles;
         this.clock = clock;
         this.events = events;
-        this.leases = new AppLeases(config.app(), resources, api);
+        this.leases = new ResourceLeases(config.app(), resources, api);
         this.lastCheckpointAt = clock.getAsLong();
         this.lastRenewalAt = lastCheckpointAt;
         long lease = config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
@@ -102,7 +102,7 @@ final class Checkpointer implements SafepointListener {
     }
 
     /** The app's leases on the device's resources. */
-    AppLeases leases() {
+    ResourceLeases resourceLeases() {
         return leases;
     }
 
@@ -230,7 +230,7 @@ final class Checkpointer implements SafepointListener {
             return;
         }
         preflushed = heap.dirtyLineImages();
-        preflush = ordered.writeInBackground(preflushed);
+        preflush = ordered.flushInBackground(preflushed);
     }
 
     /** Waits for the pre-flush in flight, if any, and cleans its lines that still hold what it wrote. */

@@ -12,7 +12,7 @@ import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.LineCache;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.OrderedWrites;
-import org.vheap.device.store.SystemSegmentStore;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
 import org.vheap.device.vm.VmStateImage;
@@ -26,6 +26,7 @@ import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.store.StoreException;
 
 /**
  * One app on an emulated device: opens the app's heap in the store (taking its lease), boots the JDK's
@@ -209,7 +210,7 @@ public final class Device {
             throw new DeviceException("checkpoint " + session.baseCheckpointId() + " of app " + config.app()
                     + " cannot be resumed here: " + e.getMessage() + " (delete it: ./vheap delete-app --app " + config.app() + ")", e);
         }
-        SystemSegmentStore segment = store.systemSegment(config.app());
+        SystemBlobStore segment = store.systemBlobs(config.app());
         Map<BlobHash, byte[]> classFiles = fetchClassFiles(segment, state);
         org.vheap.device.vm.loader.ClassRegistry.preparse(parsed, classFiles.values());
         Map<String, ClassSource.Found> pinned = new java.util.HashMap<>();
@@ -230,7 +231,7 @@ public final class Device {
      * The class files a checkpoint's class table names: the JDK's from this host's own JDK where its class file
      * is the very same (same SHA-256), the rest from the store's system segment (all must be there).
      */
-    private Map<BlobHash, byte[]> fetchClassFiles(SystemSegmentStore segment, VmStateImage state) {
+    private Map<BlobHash, byte[]> fetchClassFiles(SystemBlobStore segment, VmStateImage state) {
         Map<BlobHash, byte[]> files = new java.util.HashMap<>();
         List<BlobHash> hashes = new ArrayList<>();
         try (ClassSource host = new ClassSource(List.of())) {
@@ -294,19 +295,19 @@ public final class Device {
                 long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
                 java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
                 try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
-                    Vm vm = new Vm(heap, allocator, source, parsed, store.systemSegment(config.app()), console, nanos,
+                    Vm vm = new Vm(heap, allocator, source, parsed, store.systemBlobs(config.app()), console, nanos,
                             System::currentTimeMillis);
                     heap.systemLines(vm.systemSegment());
                     VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
-                    SystemSegmentStore segment = store.systemSegment(config.app());
+                    SystemBlobStore segment = store.systemBlobs(config.app());
                     cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
                             start.appFiles().localFiles(), nanos, events, resources);
                     launcher.setSafepointListener(cp);
                     cp.api().register(launcher.natives(), vm);
-                    cp.leases().register(launcher.natives(), vm);
+                    cp.resourceLeases().register(launcher.natives(), vm);
                     if (start.state() != null) {
                         cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
-                        cp.leases().resumed(start.state());
+                        cp.resourceLeases().resumed(start.state());
                     }
                     checkpointer = cp;
                     Checkpointer running = cp;
@@ -321,7 +322,7 @@ public final class Device {
                     try {
                         exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
                     } finally {
-                        cp.leases().releaseAll();
+                        cp.resourceLeases().releaseAll();
                         console.out().flush();
                         console.err().flush();
                         PagingStats p = heap.stats();
@@ -347,13 +348,13 @@ public final class Device {
             if (e instanceof DeviceException) {
                 throw e;
             }
-            boolean fenced = e instanceof HeapFencedException || (e instanceof org.vheap.store.StoreException se
-                    && se.reason() == org.vheap.store.StoreException.Reason.FENCED);
+            boolean fenced = e instanceof HeapFencedException || (e instanceof StoreException se
+                    && se.reason() == StoreException.Reason.FENCED);
             if (fenced) {
                 throw new DeviceException("this device is fenced (another device holds app " + config.app()
                         + " now); stopping the app here: " + e.getMessage(), e);
             }
-            if (e instanceof org.vheap.store.StoreException) {
+            if (e instanceof StoreException) {
                 throw new DeviceException("the heap store failed: " + e.getMessage(), e);
             }
             if (e instanceof HeapStoreUnreachableException) {
@@ -374,8 +375,8 @@ public final class Device {
         while (true) {
             try {
                 return store.openHeap(request);
-            } catch (org.vheap.store.StoreException e) {
-                if (e.reason() != org.vheap.store.StoreException.Reason.LEASE_HELD || System.nanoTime() > deadline) {
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.LEASE_HELD || System.nanoTime() > deadline) {
                     throw e;
                 }
             }

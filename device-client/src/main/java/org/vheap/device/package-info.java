@@ -8,7 +8,7 @@
  * of frames and runs a main class, or resumes the app from a checkpoint's VM state. Its
  * {@code Checkpointer} is the VM's safepoint listener: it commits checkpoints (dirty lines and the VM state in
  * one transaction) on the configured triggers, suspends and stops the app on request, renews the heap lease,
- * and pauses the app while the store is unreachable. {@code AppApi} and {@code AppLeases} serve the app API jar
+ * and pauses the app while the store is unreachable. {@code AppApi} and {@code ResourceLeases} serve the app API jar
  * ({@code org.vheap.api}: checkpoints, listeners, leases on {@link org.vheap.device.DeviceResources}).
  * {@link org.vheap.device.DeviceAgent} is a device process running several apps, each its own
  * {@code Device} on its own host thread, sharing parsed class files, resources and a line cache. Packages:

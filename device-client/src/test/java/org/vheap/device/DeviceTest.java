@@ -17,7 +17,7 @@ import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
-import org.vheap.device.store.SystemSegmentStore;
+import org.vheap.device.store.SystemBlobStore;
 
 class DeviceTest {
     private static final String WALKER = """
@@ -75,8 +75,8 @@ class DeviceTest {
                 }
 
                 @Override
-                public SystemSegmentStore systemSegment(String app) {
-                    return real.systemSegment(app);
+                public SystemBlobStore systemBlobs(String app) {
+                    return real.systemBlobs(app);
                 }
 
                 @Override

@@ -328,7 +328,7 @@ class ResumeTest {
         public org.vheap.device.store.HeapSession openHeap(org.vheap.device.store.OpenRequest request) {
             return new org.vheap.device.store.ForwardingSession(inner.openHeap(request)) {
                 @Override
-                public long commit(List<org.vheap.device.store.LineImage> writes, long[] deletes, byte[] vmState,
+                public long commit(List<org.vheap.store.LineImage> writes, long[] deletes, byte[] vmState,
                                    java.util.Map<String, String> metadata) {
                     if (failuresLeft.getAndDecrement() > 0) {
                         throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.UNAVAILABLE,
@@ -340,8 +340,8 @@ class ResumeTest {
         }
 
         @Override
-        public org.vheap.device.store.SystemSegmentStore systemSegment(String app) {
-            return inner.systemSegment(app);
+        public org.vheap.device.store.SystemBlobStore systemBlobs(String app) {
+            return inner.systemBlobs(app);
         }
 
         @Override

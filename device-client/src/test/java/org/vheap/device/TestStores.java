@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
-import org.vheap.device.store.LineImage;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -181,9 +181,9 @@ public final class TestStores {
         }
 
         @Override
-        public void write(List<LineImage> lines, long[] deletes) {
-            maybeFail("write");
-            real.write(lines, deletes);
+        public void flush(List<LineImage> lines, long[] deletes) {
+            maybeFail("flush");
+            real.flush(lines, deletes);
             writes.incrementAndGet();
         }
 

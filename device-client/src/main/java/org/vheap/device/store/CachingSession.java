@@ -2,6 +2,7 @@ package org.vheap.device.store;
 
 import java.util.List;
 import java.util.Map;
+import org.vheap.store.LineImage;
 
 /**
  * A heap session that keeps a {@link LineCache} of every line it reads or writes, and reads with the hashes
@@ -42,8 +43,8 @@ public final class CachingSession extends ForwardingSession {
     }
 
     @Override
-    public void write(List<LineImage> writes, long[] deletes) {
-        inner.write(writes, deletes);
+    public void flush(List<LineImage> writes, long[] deletes) {
+        inner.flush(writes, deletes);
         remember(writes, deletes);
     }
 

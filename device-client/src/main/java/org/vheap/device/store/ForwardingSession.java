@@ -2,6 +2,7 @@ package org.vheap.device.store;
 
 import java.util.List;
 import java.util.Map;
+import org.vheap.store.LineImage;
 
 /**
  * A heap session that passes every call to another: the base of sessions that add one concern on top
@@ -55,8 +56,8 @@ public abstract class ForwardingSession implements HeapSession {
     }
 
     @Override
-    public void write(List<LineImage> writes, long[] deletes) {
-        inner.write(writes, deletes);
+    public void flush(List<LineImage> writes, long[] deletes) {
+        inner.flush(writes, deletes);
     }
 
     @Override

@@ -33,6 +33,7 @@ import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 import org.vheap.security.BearerToken;
 import org.vheap.security.ClientTls;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 import org.vheap.store.StoreStatusCodes;
 
@@ -50,7 +51,7 @@ import org.vheap.store.StoreStatusCodes;
  * app is handed to it. {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are {@code DENIED} (a retry
  * cannot fix them), with the server's message.
  *
- * <p>Risks: one {@link HeapSession#write} is one {@code Transact} message, so a caller must keep a flush
+ * <p>Risks: one {@link HeapSession#flush} is one {@code Transact} message, so a caller must keep a flush
  * under the server's message limit (16 MiB by default); checkpoints stream in batches and have no such
  * limit. Every call of a session carries the {@code vheap-app} and {@code vheap-device} headers
  * ({@link VheapHeaders}), so a gateway routes an app's calls to one heap server and limits each device.
@@ -131,8 +132,8 @@ public final class GrpcHeapStore implements HeapStore {
     }
 
     @Override
-    public SystemSegmentStore systemSegment(String app) {
-        return new GrpcSystemSegment(java.util.Objects.requireNonNull(app, "app"));
+    public SystemBlobStore systemBlobs(String app) {
+        return new GrpcSystemBlobs(java.util.Objects.requireNonNull(app, "app"));
     }
 
     @Override
@@ -223,7 +224,7 @@ public final class GrpcHeapStore implements HeapStore {
         }
 
         @Override
-        public void write(List<LineImage> writes, long[] deletes) {
+        public void flush(List<LineImage> writes, long[] deletes) {
             TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
             for (LineImage w : writes) {
                 b.addWrites(line(w));
@@ -280,12 +281,12 @@ public final class GrpcHeapStore implements HeapStore {
         return Line.newBuilder().setLineId(w.lineId()).setData(UnsafeByteOperations.unsafeWrap(w.data())).build();
     }
 
-    /** The store-wide system segment, called on behalf of one app (routing and access control). */
-    private final class GrpcSystemSegment implements SystemSegmentStore {
+    /** The store-wide system blobs, called on behalf of one app (routing and access control). */
+    private final class GrpcSystemBlobs implements SystemBlobStore {
         private final String app;
         private final HeapStoreClient client;   // its calls carry the app
 
-        GrpcSystemSegment(String app) {
+        GrpcSystemBlobs(String app) {
             this.app = app;
             this.client = clientFor(app, null);
         }

@@ -2,12 +2,15 @@ package org.vheap.device.store;
 
 import java.util.List;
 import java.util.Map;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
 
 /**
- * One app's virtual heap, opened by one device under an exclusive writer lease (the seed's open store).
+ * One app's virtual heap, opened by one device under the heap lease, its exclusive writer lease (the seed's
+ * open store).
  *
- * <p>Reads see the session's view: the base checkpoint plus this session's own flushes. {@link #write}
- * is a flush: the lines are stored but stay invisible to anyone else until {@link #commit} publishes them,
+ * <p>Reads see the session's view: the base checkpoint plus this session's own flushes. {@link #flush}
+ * stores lines that stay invisible to anyone else until {@link #commit} publishes them,
  * together with everything flushed before, atomically. A line never written reads as absent ({@code null}),
  * which the device treats as zero-filled.
  *
@@ -31,7 +34,7 @@ public interface HeapSession extends AutoCloseable {
     /** The VM state saved with the base checkpoint; empty when there is none. */
     byte[] baseVmState();
 
-    /** The lease's fencing token. */
+    /** The heap lease's fencing token. */
     long fencingToken();
 
     /**
@@ -53,8 +56,11 @@ public interface HeapSession extends AutoCloseable {
         return read(lineIds);
     }
 
-    /** Writes and deletes lines in one atomic transaction (a flush: uncommitted until a checkpoint). */
-    void write(List<LineImage> writes, long[] deletes);
+    /**
+     * Flushes: writes and deletes lines in one atomic transaction, uncommitted (seen only by this session) until
+     * the next {@link #commit}.
+     */
+    void flush(List<LineImage> writes, long[] deletes);
 
     /**
      * Commits a checkpoint: these last writes and deletes, every earlier flush of this session and the VM
@@ -62,10 +68,10 @@ public interface HeapSession extends AutoCloseable {
      */
     long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata);
 
-    /** Extends the lease. */
+    /** Extends the heap lease. */
     void renewLease();
 
-    /** Releases the lease; uncommitted flushes are discarded. Idempotent. */
+    /** Releases the heap lease; uncommitted flushes are discarded. Idempotent. */
     @Override
     void close();
 }

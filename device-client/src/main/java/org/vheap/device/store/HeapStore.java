@@ -1,5 +1,7 @@
 package org.vheap.device.store;
 
+import org.vheap.store.StoreException;
+
 /**
  * The device's view of a heap store: where an application's virtual heap lives (the seed's "store",
  * figures 11a-c). Implementations: {@link MemoryHeapStore} (in this process, for tests and
@@ -8,7 +10,7 @@ package org.vheap.device.store;
  *
  * <p>A store serves many apps. {@link #openHeap} takes the app's exclusive writer lease and returns a
  * {@link HeapSession}, through which every line read, flush and checkpoint of that app goes. The system
- * segment (read-only, content-addressed class files shared by every app) is store-wide.
+ * blobs (read-only, content-addressed class files shared by every app) are store-wide.
  *
  * <p>Every method either completes or throws {@link StoreException}; none returns a partial result.
  * Implementations are thread-safe.
@@ -24,10 +26,11 @@ public interface HeapStore extends AutoCloseable {
     HeapSession openHeap(OpenRequest request);
 
     /**
-     * The system segment of this store: content-addressed blobs shared by all apps. {@code app} names the app on
+     * The system blobs of this store: content-addressed class files shared by all apps, which the VMs' system
+     * segments hold. {@code app} names the app on
      * whose behalf the calls are made (a gateway routes and authorizes by it); the blobs are store-wide.
      */
-    SystemSegmentStore systemSegment(String app);
+    SystemBlobStore systemBlobs(String app);
 
     /** Releases connections; sessions still open are abandoned (their leases expire on the server). */
     @Override

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -27,7 +28,7 @@ import org.vheap.store.StoreException;
  *       token larger than any this store issued before (store-wide), and starts a fresh <em>open epoch</em>
  *       on a committed checkpoint (the newest, or the one named), discarding the previous holder's
  *       uncommitted flushes.</li>
- *   <li>A session's {@link HeapSession#write flushes} are visible only to its own reads until
+ *   <li>A session's {@link HeapSession#flush flushes} are visible only to its own reads until
  *       {@link HeapSession#commit} publishes them, with the commit's own lines and the VM state, as a new
  *       checkpoint. Calls with a token that is no longer current fail with {@code FENCED} and change
  *       nothing. As on the server, an expired lease keeps working until another device takes it.</li>
@@ -54,7 +55,7 @@ public final class MemoryHeapStore implements HeapStore {
     private final AtomicLong fencingTokens = new AtomicLong();
     private final AtomicLong checkpointIds = new AtomicLong();
     private final ConcurrentHashMap<String, Heap> heaps = new ConcurrentHashMap<>();
-    private final MemorySystemSegment systemSegment = new MemorySystemSegment();
+    private final MemorySystemBlobs systemBlobs = new MemorySystemBlobs();
 
     /** A store on the system clock with the server's defaults (retain 3, 30 s leases). */
     public MemoryHeapStore() {
@@ -103,8 +104,8 @@ public final class MemoryHeapStore implements HeapStore {
     }
 
     @Override
-    public SystemSegmentStore systemSegment(String app) {
-        return systemSegment;
+    public SystemBlobStore systemBlobs(String app) {
+        return systemBlobs;
     }
 
     /** Nothing to release: the heaps live as long as this object. */
@@ -282,7 +283,7 @@ public final class MemoryHeapStore implements HeapStore {
         }
 
         @Override
-        public void write(List<LineImage> writes, long[] deletes) {
+        public void flush(List<LineImage> writes, long[] deletes) {
             synchronized (heap) {
                 heap.requireToken(app, token);
                 heap.apply(writes, deletes);
@@ -324,8 +325,8 @@ public final class MemoryHeapStore implements HeapStore {
         }
     }
 
-    /** The system segment: a content-addressed map, shared by every app of this store. */
-    private static final class MemorySystemSegment implements SystemSegmentStore {
+    /** The system blobs: a content-addressed map, shared by every app of this store. */
+    private static final class MemorySystemBlobs implements SystemBlobStore {
         private final ConcurrentHashMap<BlobHash, byte[]> blobs = new ConcurrentHashMap<>();
 
         @Override

@@ -7,11 +7,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
  * A heap session whose writes and commits run one at a time, in the order they were asked for, on one writer
- * thread — so a device can pre-flush dirty lines in the background ({@link #writeInBackground}) while the VM
+ * thread — so a device can pre-flush dirty lines in the background ({@link #flushInBackground}) while the VM
  * goes on, and a later flush or checkpoint of the same lines can never be overtaken by the older background
  * write. Synchronous writes and commits wait for their turn (after any background write asked for earlier);
  * reads and lease renewals go straight through (a line in a background write is still resident on the device,
@@ -30,17 +31,17 @@ public final class OrderedWrites extends ForwardingSession {
     }
 
     /** Writes these lines (uncommitted, like any flush) on the writer thread; the future ends when stored. */
-    public Future<Void> writeInBackground(List<LineImage> writes) {
+    public Future<Void> flushInBackground(List<LineImage> writes) {
         return writer.submit(() -> {
-            inner.write(writes, new long[0]);
+            inner.flush(writes, new long[0]);
             return null;
         });
     }
 
     @Override
-    public void write(List<LineImage> writes, long[] deletes) {
+    public void flush(List<LineImage> writes, long[] deletes) {
         inTurn(() -> {
-            inner.write(writes, deletes);
+            inner.flush(writes, deletes);
             return null;
         });
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.vheap.device.DeviceConsole;
-import org.vheap.device.store.SystemSegmentStore;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.ObjectAllocator;
@@ -72,7 +72,7 @@ public final class Vm {
      *                    from which evicted system lines are faulted back; null for a heap that never evicts
      */
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
-              SystemSegmentStore systemStore, DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
+              SystemBlobStore systemStore, DeviceConsole console, LongSupplier nanoClock, LongSupplier millisClock) {
         this.source = source;
         this.memory = memory;
         this.allocator = allocator;

@@ -236,7 +236,7 @@ class HarnessSelfTest {
             throw new IllegalStateException("stub store: no heaps here");
         }
 
-        public org.vheap.device.store.SystemSegmentStore systemSegment(String app) {
+        public org.vheap.device.store.SystemBlobStore systemBlobs(String app) {
             throw new IllegalStateException("stub store: no system segment");
         }
 

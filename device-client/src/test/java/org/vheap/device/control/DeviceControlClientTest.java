@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
 import org.vheap.device.store.HeapSession;
-import org.vheap.device.store.LineImage;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.DeviceInfo;
@@ -34,6 +33,7 @@ import org.vheap.proto.v1.SuspendAppResponse;
 import org.vheap.server.HeapServer;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
+import org.vheap.store.LineImage;
 
 /** {@link DeviceControlClient} against a real heap server (embedded PostgreSQL, loopback TCP). */
 class DeviceControlClientTest {
@@ -82,7 +82,7 @@ class DeviceControlClientTest {
 
         void run(String app) {
             HeapSession s = SERVER.store().openHeap(new OpenRequest(app, device, true, 64, Duration.ZERO, 0));
-            s.write(List.of(new LineImage(1, TestStores.line(64, 11))), new long[0]);
+            s.flush(List.of(new LineImage(1, TestStores.line(64, 11))), new long[0]);
             running.put(app, s);
         }
 

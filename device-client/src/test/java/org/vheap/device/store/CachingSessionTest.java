@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /** The versioned delta over the real heap server: a device's copies travel back only where the line changed. */
@@ -70,7 +71,7 @@ class CachingSessionTest {
     void aKnownHashOfTheWrongLengthIsRefusedClearly() {
         String app = TestStores.app("delta-bad");
         try (HeapSession s = open(app)) {
-            s.write(List.of(new LineImage(1, TestStores.line(LINE, 1))), new long[0]);
+            s.flush(List.of(new LineImage(1, TestStores.line(LINE, 1))), new long[0]);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.read(new long[] {1}, new byte[][] {new byte[5]}))
                     .isInstanceOf(StoreException.class).hasMessageContaining("32-byte SHA-256");
         }

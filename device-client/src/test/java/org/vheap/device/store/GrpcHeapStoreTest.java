@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /** The store contract on {@link GrpcHeapStore} against a real heap server (embedded PostgreSQL, loopback TCP). */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.TestStores;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -54,12 +55,12 @@ abstract class HeapStoreContractTest {
             assertThat(s.lineSize()).isEqualTo(LINE);
             assertThat(s.baseCheckpointId()).isZero();
             assertThat(s.baseVmState()).isEmpty();
-            s.write(List.of(img(1, 1), img(7, 7)), new long[0]);
+            s.flush(List.of(img(1, 1), img(7, 7)), new long[0]);
             byte[][] r = s.read(new long[] {7, 2, 1});
             assertThat(r[0]).isEqualTo(TestStores.line(LINE, 7));
             assertThat(r[1]).isNull();
             assertThat(r[2]).isEqualTo(TestStores.line(LINE, 1));
-            s.write(List.of(img(1, 11)), new long[] {7});
+            s.flush(List.of(img(1, 11)), new long[] {7});
             r = s.read(new long[] {1, 7});
             assertThat(r[0]).isEqualTo(TestStores.line(LINE, 11));
             assertThat(r[1]).isNull();
@@ -70,20 +71,20 @@ abstract class HeapStoreContractTest {
     void flushesAreInvisibleToTheNextHolderUntilACommitPublishesThemAllAtOnce() {
         String app = TestStores.app("commit");
         HeapSession a = store().openHeap(open(app, "dev-a"));
-        a.write(List.of(img(1, 1)), new long[0]);
-        a.write(List.of(img(2, 2)), new long[0]);
+        a.flush(List.of(img(1, 1)), new long[0]);
+        a.flush(List.of(img(2, 2)), new long[0]);
         a.close();
         try (HeapSession b = store().openHeap(open(app, "dev-b"))) {
             byte[][] none = b.read(new long[] {1, 2});
             assertThat(none[0]).isNull();
             assertThat(none[1]).isNull();
             assertThat(b.created()).isFalse();
-            b.write(List.of(img(1, 1)), new long[0]);
-            b.write(List.of(img(2, 2), img(4, 4)), new long[0]);
+            b.flush(List.of(img(1, 1)), new long[0]);
+            b.flush(List.of(img(2, 2), img(4, 4)), new long[0]);
             long cp = b.commit(List.of(img(3, 3)), new long[] {4}, new byte[] {9, 8, 7}, Map.of("why", "test"));
             assertThat(cp).isPositive();
             // the session goes on in a new epoch on its own checkpoint
-            b.write(List.of(img(5, 5)), new long[0]);
+            b.flush(List.of(img(5, 5)), new long[0]);
             assertThat(b.read(new long[] {5})[0]).isEqualTo(TestStores.line(LINE, 5));
         }
         try (HeapSession c = store().openHeap(open(app, "dev-c"))) {
@@ -103,7 +104,7 @@ abstract class HeapStoreContractTest {
         String app = TestStores.app("takeover");
         HeapSession a = store().openHeap(open(app, "dev-a"));
         long cp = a.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
-        a.write(List.of(img(1, 2), img(2, 2)), new long[0]);
+        a.flush(List.of(img(1, 2), img(2, 2)), new long[0]);
         assertFails(() -> store().openHeap(open(app, "dev-b")), StoreException.Reason.LEASE_HELD, "dev-a");
         advance(LEASE.plusSeconds(1));
         try (HeapSession b = store().openHeap(open(app, "dev-b"))) {
@@ -112,14 +113,14 @@ abstract class HeapStoreContractTest {
             assertThat(b.read(new long[] {1, 2})[0]).isEqualTo(TestStores.line(LINE, 1));
             assertThat(b.read(new long[] {2})[0]).isNull();
             assertFails(() -> a.read(new long[] {1}), StoreException.Reason.FENCED, "stale");
-            assertFails(() -> a.write(List.of(img(3, 3)), new long[0]), StoreException.Reason.FENCED, "stale");
+            assertFails(() -> a.flush(List.of(img(3, 3)), new long[0]), StoreException.Reason.FENCED, "stale");
             assertFails(() -> a.commit(List.of(img(3, 3)), new long[0], new byte[0], Map.of()),
                     StoreException.Reason.FENCED, "stale");
             assertFails(a::renewLease, StoreException.Reason.FENCED, "stale");
             a.close();   // a fenced session's close changes nothing
             assertThat(b.read(new long[] {1, 3})[0]).isEqualTo(TestStores.line(LINE, 1));
             assertThat(b.read(new long[] {3})[0]).isNull();
-            b.write(List.of(img(3, 3)), new long[0]);   // b still holds the lease
+            b.flush(List.of(img(3, 3)), new long[0]);   // b still holds the lease
         }
     }
 
@@ -183,10 +184,10 @@ abstract class HeapStoreContractTest {
         assertFails(() -> store().openHeap(openAt(TestStores.app("none"), "dev-a", 0)), StoreException.Reason.NOT_FOUND,
                 "no app");
         try (HeapSession s = store().openHeap(open(app, "dev-a"))) {
-            assertFails(() -> s.write(List.of(img(1, 1), new LineImage(2, new byte[LINE - 1])), new long[0]),
+            assertFails(() -> s.flush(List.of(img(1, 1), new LineImage(2, new byte[LINE - 1])), new long[0]),
                     StoreException.Reason.INVALID_ARGUMENT, "bytes");
             assertThat(s.read(new long[] {1})[0]).isNull();
-            assertFails(() -> s.write(List.of(img(1, 1)), new long[] {1}), StoreException.Reason.INVALID_ARGUMENT, "1");
+            assertFails(() -> s.flush(List.of(img(1, 1)), new long[] {1}), StoreException.Reason.INVALID_ARGUMENT, "1");
         }
         assertFails(() -> store().openHeap(new OpenRequest(app, "dev-a", false, LINE * 2, LEASE, 0)),
                 StoreException.Reason.CONFLICT, "128-byte lines");
@@ -198,7 +199,7 @@ abstract class HeapStoreContractTest {
         byte[] classB = ("class B " + TestStores.app("blob")).getBytes();
         BlobHash a = BlobHash.digest(classA);
         BlobHash b = BlobHash.digest(classB);
-        SystemSegmentStore seg = store().systemSegment("seg-app");
+        SystemBlobStore seg = store().systemBlobs("seg-app");
         assertThat(seg.missing(List.of(a, b))).containsExactly(a, b);
         assertThat(seg.put(Map.of(a, classA))).isEqualTo(1);
         assertThat(seg.put(Map.of(a, classA, b, classB))).isEqualTo(1);

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.TestStores;
+import org.vheap.store.LineImage;
 
 /** The store contract on {@link MemoryHeapStore}, plus what only an in-process store can show. */
 class MemoryHeapStoreTest extends HeapStoreContractTest {
@@ -37,7 +38,7 @@ class MemoryHeapStoreTest extends HeapStoreContractTest {
     void storedLinesAreCopiesSoCallersCannotChangeThem() {
         try (HeapSession s = store.openHeap(open(TestStores.app("copy"), "dev"))) {
             LineImage image = img(1, 1);
-            s.write(List.of(image), new long[0]);
+            s.flush(List.of(image), new long[0]);
             image.data()[5] = 99;
             byte[] read = s.read(new long[] {1})[0];
             read[6] = 99;
@@ -70,7 +71,7 @@ class MemoryHeapStoreTest extends HeapStoreContractTest {
                 results.add(pool.submit(() -> {
                     try (HeapSession s = store.openHeap(open(TestStores.app("par"), "dev"))) {
                         for (int i = 0; i < 1000; i++) {
-                            s.write(List.of(img(i % 16, value)), new long[0]);
+                            s.flush(List.of(img(i % 16, value)), new long[0]);
                         }
                         s.commit(List.of(), new long[0], new byte[0], Map.of());
                         return s.read(new long[] {15})[0];

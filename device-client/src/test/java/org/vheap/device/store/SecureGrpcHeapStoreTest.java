@@ -84,9 +84,9 @@ class SecureGrpcHeapStoreTest {
         try (GrpcHeapStore device = store(issued); HeapSession s = device.openHeap(HeapStoreContractTest.open(app, "dev-a"))) {
             assertThat(s.created()).isTrue();
             assertThat(issued.byApp.get(app)).startsWith("vht_");
-            s.write(List.of(HeapStoreContractTest.img(1, 1)), new long[0]);
+            s.flush(List.of(HeapStoreContractTest.img(1, 1)), new long[0]);
             cp = s.commit(List.of(HeapStoreContractTest.img(2, 2)), new long[0], new byte[] {4, 2}, Map.of());
-            assertThat(device.systemSegment(app).missing(List.of())).isEmpty();
+            assertThat(device.systemBlobs(app).missing(List.of())).isEmpty();
         }
         Tokens given = new Tokens();
         given.byApp.put(app, issued.byApp.get(app));

@@ -20,7 +20,6 @@ import org.vheap.device.TestStores;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
-import org.vheap.device.store.LineImage;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.vm.heap.ObjectAllocator;
@@ -33,6 +32,7 @@ import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.SystemSegmentMap;
+import org.vheap.store.LineImage;
 
 /**
  * The system segment as lines of the virtual heap: class files share the device's frames with the user lines,
@@ -85,7 +85,7 @@ class SystemSegmentPagingTest {
                     .setFreeFrameThreshold(8).setMaxHeapBytes(1L << 30));
             // a code cache of its own: every class file is parsed from the system lines, under paging
             Vm vm = new Vm(heap, new ObjectAllocator(heap, LINE, 1L << 30), source, new ParsedClasses(),
-                    store.systemSegment(app), console, System::nanoTime, System::currentTimeMillis);
+                    store.systemBlobs(app), console, System::nanoTime, System::currentTimeMillis);
             heap.systemLines(vm.systemSegment());
             int exit = new VmLauncher(vm, CallSites.standard(vm::classFile), 10_000).launch("Lines", List.of());
 
@@ -101,7 +101,7 @@ class SystemSegmentPagingTest {
             assertThat(vm.systemSegment().pendingBytes()).isZero();
             assertThat(vm.systemSegment().peakPendingBytes()).as("host copies waiting for the store stay bounded")
                     .isGreaterThan(0).isLessThan(SystemSegment.UPLOAD_BATCH_BYTES + (512 << 10));
-            assertThat(store.systemSegment(app).missing(placed.stream().map(SystemSegmentMap.Placement::hash).toList())).isEmpty();
+            assertThat(store.systemBlobs(app).missing(placed.stream().map(SystemSegmentMap.Placement::hash).toList())).isEmpty();
 
             // reading the class files again faults their evicted lines in from the store's system segment
             long fetched = vm.systemSegment().blobsFetched();
@@ -161,9 +161,9 @@ class SystemSegmentPagingTest {
         }
 
         @Override
-        public void write(List<LineImage> writes, long[] deletes) {
+        public void flush(List<LineImage> writes, long[] deletes) {
             saw(writes, deletes);
-            real.write(writes, deletes);
+            real.flush(writes, deletes);
         }
 
         @Override

@@ -31,7 +31,7 @@ import org.vheap.server.grpc.StoreStatus;
 import org.vheap.server.store.AppRecord;
 import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.HeapNames;
-import org.vheap.server.store.LeaseGrant;
+import org.vheap.server.store.HeapLease;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.store.StoreException;
 
@@ -122,7 +122,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             access.requireAdmin("suspending an app");
             String app = r.getApp();
             AppRecord record = store.app(app);
-            LeaseGrant lease = liveLease(record);
+            HeapLease lease = liveLease(record);
             if (lease == null) {
                 throw failedPrecondition("app '" + app + "' is not running on any device: no device holds a live"
                         + " lease on its heap" + expiredNote(record));
@@ -140,7 +140,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             String app = r.getApp();
             AppRecord record = store.app(app);
             AttachedDevice target = attached(r.getDevice(), "device");
-            LeaseGrant lease = liveLease(record);
+            HeapLease lease = liveLease(record);
             if (lease != null) {
                 throw failedPrecondition(runsOn(app, lease) + ": suspend it first, or migrate it");
             }
@@ -157,7 +157,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             String app = r.getApp();
             AppRecord record = store.app(app);
             AttachedDevice target = attached(r.getToDevice(), "to_device");
-            LeaseGrant lease = liveLease(record);
+            HeapLease lease = liveLease(record);
             if (lease != null && lease.holder().equals(target.name())) {
                 throw Status.INVALID_ARGUMENT.withDescription("app '" + app + "' already runs on device '"
                         + target.name() + "'").asRuntimeException();
@@ -223,23 +223,23 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
     }
 
     /** The lease on the app's heap if it has not expired (on the store's clock), else null. */
-    private LeaseGrant liveLease(AppRecord record) {
-        LeaseGrant l = record.lease();
+    private HeapLease liveLease(AppRecord record) {
+        HeapLease l = record.lease();
         return l != null && l.expiresAt().isAfter(store.clock().instant()) ? l : null;
     }
 
     private String expiredNote(AppRecord record) {
-        LeaseGrant l = record.lease();
+        HeapLease l = record.lease();
         return l == null ? "" : " (device '" + l.holder() + "' let its lease expire at " + l.expiresAt() + ")";
     }
 
-    private static String runsOn(String app, LeaseGrant lease) {
+    private static String runsOn(String app, HeapLease lease) {
         return "app '" + app + "' runs on device '" + lease.holder() + "' (it holds the lease until "
                 + lease.expiresAt() + ")";
     }
 
     /** The attached device holding this live lease. */
-    private AttachedDevice holder(String app, LeaseGrant lease) {
+    private AttachedDevice holder(String app, HeapLease lease) {
         AttachedDevice d = registry.device(lease.holder());
         if (d == null) {
             throw failedPrecondition(runsOn(app, lease) + ", but that device is not connected to the server"

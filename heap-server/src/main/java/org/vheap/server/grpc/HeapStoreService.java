@@ -8,12 +8,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.CloseHeapRequest;
@@ -46,19 +46,19 @@ import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
 import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.RenewLeaseResponse;
-import org.vheap.proto.v1.TransactRequest;
-import org.vheap.proto.v1.TransactResponse;
 import org.vheap.proto.v1.ResetAppTokenRequest;
 import org.vheap.proto.v1.ResetAppTokenResponse;
+import org.vheap.proto.v1.TransactRequest;
+import org.vheap.proto.v1.TransactResponse;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.CommitResult;
-import org.vheap.server.store.LineData;
 import org.vheap.server.store.OpenResult;
 import org.vheap.server.store.PgHeapStore;
-import org.vheap.server.store.SystemSegment;
+import org.vheap.server.store.SystemBlobs;
+import org.vheap.store.LineImage;
 
 /**
  * The {@code vheap.v1.HeapStore} service: decodes requests, calls {@link PgHeapStore}, encodes results.
@@ -177,7 +177,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             store.streamLines(r.getApp(), r.getFencingToken(), r.getCheckpointId(), ranges, chunk, lines -> {
                 gate.awaitReady();
                 ReadLinesResponse.Builder b = ReadLinesResponse.newBuilder();
-                for (LineData l : lines) {
+                for (LineImage l : lines) {
                     b.addLines(ProtoMapping.line(l.lineId(), l.data()));
                 }
                 call.onNext(b.build());
@@ -252,13 +252,13 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void putSystemBlobs(PutSystemBlobsRequest r, StreamObserver<PutSystemBlobsResponse> out) {
         unary(out, () -> access.requireApp(r.getApp()), () -> PutSystemBlobsResponse.newBuilder()
-                .setStored(store.systemSegment().put(r.getApp(), ProtoMapping.blobs(r.getBlobsList()))).build());
+                .setStored(store.systemBlobs().put(r.getApp(), ProtoMapping.blobs(r.getBlobsList()))).build());
     }
 
     @Override
     public void getSystemBlobs(GetSystemBlobsRequest r, StreamObserver<GetSystemBlobsResponse> out) {
         unary(out, () -> access.requireApp(r.getApp()), () -> {
-            SystemSegment.Fetched f = store.systemSegment().get(r.getApp(), ProtoMapping.hashes(r.getSha256List()));
+            SystemBlobs.Fetched f = store.systemBlobs().get(r.getApp(), ProtoMapping.hashes(r.getSha256List()));
             GetSystemBlobsResponse.Builder b = GetSystemBlobsResponse.newBuilder();
             f.found().forEach(blob -> b.addBlobs(ProtoMapping.blob(blob)));
             f.missing().forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));
@@ -271,7 +271,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                                        StreamObserver<FindMissingSystemBlobsResponse> out) {
         unary(out, () -> access.requireApp(r.getApp()), () -> {
             FindMissingSystemBlobsResponse.Builder b = FindMissingSystemBlobsResponse.newBuilder();
-            store.systemSegment().missing(r.getApp(), ProtoMapping.hashes(r.getSha256List()))
+            store.systemBlobs().missing(r.getApp(), ProtoMapping.hashes(r.getSha256List()))
                     .forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));
             return b.build();
         });
@@ -316,7 +316,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     private final class CommitStream implements StreamObserver<CommitCheckpointRequest> {
         private final StreamObserver<CommitCheckpointResponse> out;
         private CommitHeader header;
-        private final Map<Long, LineData> writes = new LinkedHashMap<>();
+        private final Map<Long, LineImage> writes = new LinkedHashMap<>();
         private final Set<Long> deletes = new LinkedHashSet<>();
         private long bufferedBytes;
         private boolean failed;
@@ -354,14 +354,14 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         }
 
         private void add(LineBatch batch) {
-            List<LineData> batchWrites = ProtoMapping.lines(batch.getWritesList());
-            for (LineData l : batchWrites) {
+            List<LineImage> batchWrites = ProtoMapping.lines(batch.getWritesList());
+            for (LineImage l : batchWrites) {
                 deletes.remove(l.lineId());
-                LineData old = writes.put(l.lineId(), l);
+                LineImage old = writes.put(l.lineId(), l);
                 bufferedBytes += l.data().length - (old == null ? 0 : old.data().length);
             }
             for (long id : batch.getDeleteLineIdsList()) {
-                LineData old = writes.remove(id);
+                LineImage old = writes.remove(id);
                 bufferedBytes -= old == null ? 0 : old.data().length;
                 deletes.add(id);
             }
@@ -369,11 +369,11 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                 while (flushes.size() >= COMMIT_FLUSHES_IN_FLIGHT) {
                     awaitFlush(flushes.poll());
                 }
-                List<LineData> lines = new ArrayList<>(writes.values());
+                List<LineImage> lines = new ArrayList<>(writes.values());
                 long[] gone = ProtoMapping.ids(new ArrayList<>(deletes));
                 String app = header.getApp();
                 long token = header.getFencingToken();
-                flushes.add(CompletableFuture.runAsync(() -> store.writeUncommitted(app, token, lines, gone), flushExecutor));
+                flushes.add(CompletableFuture.runAsync(() -> store.flush(app, token, lines, gone), flushExecutor));
                 writes.clear();
                 deletes.clear();
                 bufferedBytes = 0;

@@ -1,8 +1,8 @@
 package org.vheap.server.grpc;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +13,9 @@ import org.vheap.proto.v1.Line;
 import org.vheap.proto.v1.SystemBlob;
 import org.vheap.server.store.AppRecord;
 import org.vheap.server.store.CheckpointRecord;
-import org.vheap.server.store.LeaseGrant;
-import org.vheap.server.store.LineData;
-import org.vheap.server.store.SystemSegment;
+import org.vheap.server.store.HeapLease;
+import org.vheap.server.store.SystemBlobs;
+import org.vheap.store.LineImage;
 
 /** Store records to and from their protobuf messages. */
 final class ProtoMapping {
@@ -26,7 +26,7 @@ final class ProtoMapping {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 
-    static Lease lease(LeaseGrant g) {
+    static Lease lease(HeapLease g) {
         return Lease.newBuilder().setHolder(g.holder()).setFencingToken(g.fencingToken())
                 .setExpiresAt(timestamp(g.expiresAt())).build();
     }
@@ -61,10 +61,10 @@ final class ProtoMapping {
         return b.build();
     }
 
-    static List<LineData> lines(List<Line> lines) {
-        List<LineData> out = new ArrayList<>(lines.size());
+    static List<LineImage> lines(List<Line> lines) {
+        List<LineImage> out = new ArrayList<>(lines.size());
         for (Line l : lines) {
-            out.add(new LineData(l.getLineId(), l.getData().toByteArray()));
+            out.add(new LineImage(l.getLineId(), l.getData().toByteArray()));
         }
         return out;
     }
@@ -95,15 +95,15 @@ final class ProtoMapping {
         return out;
     }
 
-    static List<SystemSegment.Blob> blobs(List<SystemBlob> blobs) {
-        List<SystemSegment.Blob> out = new ArrayList<>(blobs.size());
+    static List<SystemBlobs.Blob> blobs(List<SystemBlob> blobs) {
+        List<SystemBlobs.Blob> out = new ArrayList<>(blobs.size());
         for (SystemBlob b : blobs) {
-            out.add(new SystemSegment.Blob(b.getSha256().toByteArray(), b.getData().toByteArray()));
+            out.add(new SystemBlobs.Blob(b.getSha256().toByteArray(), b.getData().toByteArray()));
         }
         return out;
     }
 
-    static SystemBlob blob(SystemSegment.Blob b) {
+    static SystemBlob blob(SystemBlobs.Blob b) {
         return SystemBlob.newBuilder().setSha256(UnsafeByteOperations.unsafeWrap(b.sha256()))
                 .setData(UnsafeByteOperations.unsafeWrap(b.data())).build();
     }

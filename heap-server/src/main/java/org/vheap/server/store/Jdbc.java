@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
+import org.vheap.store.StoreException;
 
 /**
  * The JDBC plumbing of the store's classes: a unit of work in one transaction, in one read-only snapshot,

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -62,7 +63,7 @@ public final class PgHeapStore {
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer = new VersionReclaimer();
     private final Executor reclaimExecutor;
-    private final SystemSegment systemSegment;
+    private final SystemBlobs systemBlobs;
 
     /**
      * @param reclaimExecutor runs the reclaiming of unneeded versions after the change that made them
@@ -74,7 +75,7 @@ public final class PgHeapStore {
         this.clock = clock;
         this.settings = settings;
         this.reclaimExecutor = reclaimExecutor;
-        this.systemSegment = new SystemSegment(dataSource, clock, settings.maxSystemCallBytes());
+        this.systemBlobs = new SystemBlobs(dataSource, clock, settings.maxSystemCallBytes());
     }
 
     /** The database it keeps the heaps in (for the store's companions: app tokens). */
@@ -92,8 +93,8 @@ public final class PgHeapStore {
     }
 
     /** The blobs every app of this store shares, in the same database. */
-    public SystemSegment systemSegment() {
-        return systemSegment;
+    public SystemBlobs systemBlobs() {
+        return systemBlobs;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ public final class PgHeapStore {
             long gapStart = Math.max(1, baseLineage.upper());
             long from = gapStart < epoch && versionsBetween(c, h.heapId, gapStart, epoch) ? epoch : gapStart;
             Lineage lineage = baseLineage.plus(Math.min(from, epoch), epoch);
-            LeaseGrant lease = new LeaseGrant(req.device(), nextval(c, "fencing_token_seq"), now.plus(leaseLength));
+            HeapLease lease = new HeapLease(req.device(), nextval(c, "fencing_token_seq"), now.plus(leaseLength));
             try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET fencing_token = ?, lease_holder = ?,"
                     + " lease_expires_at = ?, open_epoch = ?, open_lineage = ?::int8multirange,"
                     + " open_base_checkpoint = ?, open_base_line_count = ? WHERE heap_id = ?")) {
@@ -185,7 +186,7 @@ public final class PgHeapStore {
         return result;
     }
 
-    public LeaseGrant renew(String app, long token, long leaseMillis) {
+    public HeapLease renew(String app, long token, long leaseMillis) {
         HeapNames.checkApp(app);
         Duration leaseLength = leaseLength(leaseMillis);
         return inTransaction(c -> {
@@ -196,7 +197,7 @@ public final class PgHeapStore {
                 ps.setLong(2, h.heapId);
                 ps.executeUpdate();
             }
-            return new LeaseGrant(h.holder, h.token, expires);
+            return new HeapLease(h.holder, h.token, expires);
         });
     }
 
@@ -230,7 +231,7 @@ public final class PgHeapStore {
      * request order; absent ones are left out.
      */
     public Map<Long, byte[]> transact(String app, long token, long checkpointId, long[] reads,
-                                      List<LineData> writes, long[] deletes) {
+                                      List<LineImage> writes, long[] deletes) {
         HeapNames.checkApp(app);
         checkLineIds("read", reads);
         checkLineIds("delete", deletes);
@@ -309,7 +310,7 @@ public final class PgHeapStore {
      * the heap row is share-locked, the token and every line's length checked, and the versions written
      * only if all checks pass; the answer row says which check failed, if any.
      */
-    private void writeInOneStatement(String app, long token, List<LineData> writes, long[] deletes) {
+    private void writeInOneStatement(String app, long token, List<LineImage> writes, long[] deletes) {
         withConnection(c -> {
             // FOR SHARE: flushes of one heap may run side by side; a takeover, close or commit (FOR UPDATE)
             // waits for them, so the token checked here cannot change before the versions are in
@@ -341,7 +342,7 @@ public final class PgHeapStore {
                     if (rs.getLong(4) == 0) {   // nothing was written: say why
                         checkToken(app, token, rs.getLong(2), rs.getString(3));
                         int lineSize = rs.getInt(1);
-                        for (LineData w : writes) {
+                        for (LineImage w : writes) {
                             if (w.data().length != lineSize) {
                                 throw lineLength(w, lineSize);
                             }
@@ -354,9 +355,9 @@ public final class PgHeapStore {
         });
     }
 
-    private static long bytes(List<LineData> lines) {
+    private static long bytes(List<LineImage> lines) {
         long n = 0;
-        for (LineData l : lines) {
+        for (LineImage l : lines) {
             n += l.data().length;
         }
         return n;
@@ -372,7 +373,7 @@ public final class PgHeapStore {
      * block (flow control) or throw to stop.
      */
     public void streamLines(String app, long token, long checkpointId, List<LineRange> ranges, int chunkBytes,
-                            Consumer<List<LineData>> sink) {
+                            Consumer<List<LineImage>> sink) {
         HeapNames.checkApp(app);
         for (LineRange r : ranges) {
             if (r.first() < 0 || r.last() < r.first()) {
@@ -396,7 +397,7 @@ public final class PgHeapStore {
                 }
                 lineage = cp == null ? Lineage.empty() : lineageOf(c, heapId, cp.checkpointId());
             }
-            List<LineData> chunk = new ArrayList<>();
+            List<LineImage> chunk = new ArrayList<>();
             long chunkSize = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT line_id, data FROM (SELECT DISTINCT ON (line_id)"
                     + " line_id, data FROM line_version WHERE heap_id = ? AND line_id BETWEEN ? AND ?"
@@ -410,7 +411,7 @@ public final class PgHeapStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             byte[] data = rs.getBytes(2);
-                            chunk.add(new LineData(rs.getLong(1), data));
+                            chunk.add(new LineImage(rs.getLong(1), data));
                             chunkSize += data.length + 16;
                             if (chunkSize >= chunkBytes) {
                                 sink.accept(chunk);
@@ -432,10 +433,10 @@ public final class PgHeapStore {
     // Checkpoints
 
     /**
-     * Writes lines and deletions into the open epoch, uncommitted: the seed's flushing and pre-flushing.
+     * Flushes: writes lines and deletions into the open epoch, uncommitted (the seed's flushing and pre-flushing).
      * Equivalent to {@link #transact} without reads.
      */
-    public void writeUncommitted(String app, long token, List<LineData> writes, long[] deletes) {
+    public void flush(String app, long token, List<LineImage> writes, long[] deletes) {
         transact(app, token, 0, new long[0], writes, deletes);
     }
 
@@ -445,7 +446,7 @@ public final class PgHeapStore {
      * retention policy prunes older checkpoints.
      */
     public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
-                               List<LineData> writes, long[] deletes) {
+                               List<LineImage> writes, long[] deletes) {
         HeapNames.checkApp(app);
         HeapNames.checkDevice(device);
         checkLineIds("delete", deletes);
@@ -618,7 +619,7 @@ public final class PgHeapStore {
     }
 
     /**
-     * Deletes an app's heap: its checkpoints and line versions. The {@link SystemSegment} blobs it
+     * Deletes an app's heap: its checkpoints and line versions. The {@link SystemBlobs} blobs it
      * uploaded are kept: they are the store's, shared by every app.
      */
     public void deleteApp(String app, boolean force) {
@@ -883,7 +884,7 @@ public final class PgHeapStore {
                 count = rs.getInt(1);
             }
         }
-        LeaseGrant lease = h.holder == null ? null : new LeaseGrant(h.holder, h.token, h.expiresAt);
+        HeapLease lease = h.holder == null ? null : new HeapLease(h.holder, h.token, h.expiresAt);
         return new AppRecord(app, h.heapId, h.lineSize, h.createdAt, lease, newestCheckpoint(c, h), count);
     }
 
@@ -921,14 +922,14 @@ public final class PgHeapStore {
         return ordered;
     }
 
-    private static void writeVersions(Connection c, long heapId, long epoch, List<LineData> writes) throws SQLException {
+    private static void writeVersions(Connection c, long heapId, long epoch, List<LineImage> writes) throws SQLException {
         if (writes.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO line_version (heap_id, line_id, epoch, data)"
                 + " SELECT ?, t.id, ?, t.d FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)"
                 + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data")) {
-            for (List<LineData> batch : Jdbc.statementBatches(writes, l -> l.data().length, WRITE_STATEMENT_BYTES)) {
+            for (List<LineImage> batch : Jdbc.statementBatches(writes, l -> l.data().length, WRITE_STATEMENT_BYTES)) {
                 Array[] lines = lineArrays(c, batch);
                 ps.setLong(1, heapId);
                 ps.setLong(2, epoch);
@@ -943,9 +944,9 @@ public final class PgHeapStore {
      * The ids ({@code int8[]}) and data ({@code bytea[]}) of lines as two parallel arrays, in ascending id
      * order: writers running side by side then take row locks in one order and cannot deadlock.
      */
-    private static Array[] lineArrays(Connection c, List<LineData> lines) throws SQLException {
-        List<LineData> sorted = new ArrayList<>(lines);
-        sorted.sort(Comparator.comparingLong(LineData::lineId));
+    private static Array[] lineArrays(Connection c, List<LineImage> lines) throws SQLException {
+        List<LineImage> sorted = new ArrayList<>(lines);
+        sorted.sort(Comparator.comparingLong(LineImage::lineId));
         Long[] ids = new Long[sorted.size()];
         byte[][] data = new byte[sorted.size()][];
         for (int i = 0; i < ids.length; i++) {
@@ -1009,9 +1010,9 @@ public final class PgHeapStore {
         }
     }
 
-    private static void checkWriteSet(List<LineData> writes, long[] deletes) {
+    private static void checkWriteSet(List<LineImage> writes, long[] deletes) {
         Set<Long> seen = new HashSet<>();
-        for (LineData w : writes) {
+        for (LineImage w : writes) {
             if (w.lineId() < 0) {
                 throw StoreException.invalid("bad line id " + w.lineId() + " to write: line ids are >= 0");
             }
@@ -1030,15 +1031,15 @@ public final class PgHeapStore {
         }
     }
 
-    private static void checkLineLengths(HeapRow h, Collection<LineData> writes) {
-        for (LineData w : writes) {
+    private static void checkLineLengths(HeapRow h, Collection<LineImage> writes) {
+        for (LineImage w : writes) {
             if (w.data().length != h.lineSize) {
                 throw lineLength(w, h.lineSize);
             }
         }
     }
 
-    private static StoreException lineLength(LineData w, int lineSize) {
+    private static StoreException lineLength(LineImage w, int lineSize) {
         return StoreException.invalid("line " + w.lineId() + " has " + w.data().length + " bytes; this heap's"
                 + " lines are " + lineSize + " bytes");
     }

@@ -5,8 +5,8 @@
  * line size, the writer lease (holder, expiry, fencing token) and the holder's open epoch;
  * {@code line_version} rows hold every kept version of every line, tagged with the epoch that wrote it
  * (NULL data: deleted); {@code checkpoint} rows hold a published epoch, its VM state and its
- * {@link org.vheap.server.store.Lineage lineage}, the set of epochs it can see. The system segment
- * ({@code V3__system_segment.sql}, {@link org.vheap.server.store.SystemSegment}) is apart from the heaps:
+ * {@link org.vheap.server.store.Lineage lineage}, the set of epochs it can see. The system blobs
+ * ({@code V3__system_segment.sql}, {@link org.vheap.server.store.SystemBlobs}) are apart from the heaps:
  * {@code system_blob} rows hold read-only blobs named by their SHA-256, shared by every app and kept when
  * an app is deleted.
  *

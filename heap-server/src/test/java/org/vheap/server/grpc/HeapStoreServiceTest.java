@@ -64,7 +64,7 @@ import org.vheap.server.HeapServer;
 import org.vheap.server.TestHeaps;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
-import org.vheap.server.store.SystemSegment;
+import org.vheap.server.store.SystemBlobs;
 
 /** The gRPC contract over real loopback TCP (Netty), on the shared embedded PostgreSQL. */
 class HeapStoreServiceTest {
@@ -404,16 +404,16 @@ class HeapStoreServiceTest {
         // more blobs than one call may name: refused before any hash is looked at
         List<ByteString> tooMany = new ArrayList<>();
         PutSystemBlobsRequest.Builder manyPut = PutSystemBlobsRequest.newBuilder().setApp(app);
-        for (int i = 0; i <= SystemSegment.MAX_BLOBS_PER_CALL; i++) {
+        for (int i = 0; i <= SystemBlobs.MAX_BLOBS_PER_CALL; i++) {
             SystemBlob b = blob(TestHeaps.uniqueBlob(8));
             manyPut.addBlobs(b);
             tooMany.add(b.getSha256());
         }
-        String limit = String.valueOf(SystemSegment.MAX_BLOBS_PER_CALL);
+        String limit = String.valueOf(SystemBlobs.MAX_BLOBS_PER_CALL);
         assertStatus(() -> stub().putSystemBlobs(manyPut.build()), Status.Code.RESOURCE_EXHAUSTED, limit);
         assertStatus(() -> get(app, tooMany), Status.Code.RESOURCE_EXHAUSTED, limit);
         assertStatus(() -> findMissing(app, tooMany), Status.Code.RESOURCE_EXHAUSTED, limit);
-        assertThat(findMissing(app, tooMany.subList(0, SystemSegment.MAX_BLOBS_PER_CALL))).hasSize(SystemSegment.MAX_BLOBS_PER_CALL);
+        assertThat(findMissing(app, tooMany.subList(0, SystemBlobs.MAX_BLOBS_PER_CALL))).hasSize(SystemBlobs.MAX_BLOBS_PER_CALL);
 
         // a put over the message size is refused by gRPC; three puts under it are fine
         int half = MAX_MESSAGE / 2 - 4096;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.TestHeaps;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /** The store's semantics, on a real PostgreSQL: atomicity, leases, fencing, epochs, retention, reclaiming. */
@@ -46,7 +47,7 @@ class PgHeapStoreTest {
     }
 
     private void write(String app, long token, long id, int value) {
-        store.writeUncommitted(app, token, List.of(new LineData(id, line(LS, value))), NONE);
+        store.flush(app, token, List.of(new LineImage(id, line(LS, value))), NONE);
     }
 
     private Map<Long, byte[]> readHolder(String app, long token, long... ids) {
@@ -66,7 +67,7 @@ class PgHeapStoreTest {
     private Map<Long, Integer> contents(String app, long token, long checkpoint) {
         Map<Long, Integer> all = new TreeMap<>();
         store.streamLines(app, token, checkpoint, List.of(), 1024, chunk -> {
-            for (LineData l : chunk) {
+            for (LineImage l : chunk) {
                 all.put(l.lineId(), value(l.data()));
             }
         });
@@ -163,9 +164,9 @@ class PgHeapStoreTest {
                     + " FOR EACH ROW EXECUTE FUNCTION vheap_test_poison()");
         }
         try {
-            List<LineData> writes = new ArrayList<>();
+            List<LineImage> writes = new ArrayList<>();
             for (long id = 10; id < 110; id++) {
-                writes.add(new LineData(id, line(LS, 1000 + (int) id)));
+                writes.add(new LineImage(id, line(LS, 1000 + (int) id)));
             }
             // with a read, a transaction of several statements: the writes succeed in one statement, then
             // the deletions fail in the next
@@ -180,7 +181,7 @@ class PgHeapStoreTest {
 
             // a failed commit publishes nothing: the newest checkpoint is still the old one
             assertThatThrownBy(() -> store.commit(app, t, "dev-a", new byte[0], Map.of(),
-                    List.of(new LineData(7, line(LS, 7)), new LineData(poison, line(LS, 1))), NONE))
+                    List.of(new LineImage(7, line(LS, 7)), new LineImage(poison, line(LS, 1))), NONE))
                     .hasMessageContaining("injected failure");
             assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(cp);
             assertThat(readHolder(app, t, 7)).isEmpty();
@@ -310,7 +311,7 @@ class PgHeapStoreTest {
         long cp = commit(app, tA, "dev-a");
         write(app, tA, 1, 100);                                  // flushed, never committed
         write(app, tA, 3, 300);
-        store.writeUncommitted(app, tA, List.of(), new long[] {2});
+        store.flush(app, tA, List.of(), new long[] {2});
         assertThat(contents(app, tA, 0)).isEqualTo(Map.of(1L, 100, 3L, 300));
 
         clock.advance(Duration.ofMinutes(1));
@@ -352,7 +353,7 @@ class PgHeapStoreTest {
                     write(app, t, id, round * 100 + (int) id);
                     current.put(id, round * 100 + (int) id);
                 } else if ((id * round) % 7 == 1 && current.containsKey(id)) {
-                    store.writeUncommitted(app, t, List.of(), new long[] {id});
+                    store.flush(app, t, List.of(), new long[] {id});
                     current.remove(id);
                 }
             }
@@ -485,19 +486,19 @@ class PgHeapStoreTest {
         assertReason(() -> store.open(new PgHeapStore.OpenRequest(TestHeaps.app("ls"), "d", true, 100, 0, 0, false)),
                 StoreException.Reason.INVALID_ARGUMENT, "power of two");
         assertReason(() -> readHolder(app, t, -1), StoreException.Reason.INVALID_ARGUMENT, "bad line id -1");
-        assertReason(() -> store.writeUncommitted(app, t, List.of(new LineData(2, new byte[LS - 1])), NONE),
+        assertReason(() -> store.flush(app, t, List.of(new LineImage(2, new byte[LS - 1])), NONE),
                 StoreException.Reason.INVALID_ARGUMENT, "has 63 bytes");
-        assertReason(() -> store.writeUncommitted(app, t,
-                        List.of(new LineData(2, line(LS, 2)), new LineData(-5, line(LS, 2))), NONE),
+        assertReason(() -> store.flush(app, t,
+                        List.of(new LineImage(2, line(LS, 2)), new LineImage(-5, line(LS, 2))), NONE),
                 StoreException.Reason.INVALID_ARGUMENT, "bad line id -5");
-        assertReason(() -> store.writeUncommitted(app, t,
-                        List.of(new LineData(2, line(LS, 2)), new LineData(2, line(LS, 3))), NONE),
+        assertReason(() -> store.flush(app, t,
+                        List.of(new LineImage(2, line(LS, 2)), new LineImage(2, line(LS, 3))), NONE),
                 StoreException.Reason.INVALID_ARGUMENT, "written twice");
-        assertReason(() -> store.writeUncommitted(app, t, List.of(new LineData(2, line(LS, 2))), new long[] {2}),
+        assertReason(() -> store.flush(app, t, List.of(new LineImage(2, line(LS, 2))), new long[] {2}),
                 StoreException.Reason.INVALID_ARGUMENT, "both written and deleted");
-        assertReason(() -> store.writeUncommitted(app, t, List.of(), new long[] {3, 3}),
+        assertReason(() -> store.flush(app, t, List.of(), new long[] {3, 3}),
                 StoreException.Reason.INVALID_ARGUMENT, "deleted twice");
-        assertReason(() -> store.writeUncommitted(app, 0, List.of(new LineData(2, line(LS, 2))), NONE),
+        assertReason(() -> store.flush(app, 0, List.of(new LineImage(2, line(LS, 2))), NONE),
                 StoreException.Reason.FENCED, "need the heap lease");
         assertReason(() -> readCheckpoint(TestHeaps.app("ghost"), 0, 1), StoreException.Reason.NOT_FOUND, "no app named");
         assertReason(() -> readCheckpoint(app, 77, 1), StoreException.Reason.NOT_FOUND, "no checkpoint 77");
@@ -539,7 +540,7 @@ class PgHeapStoreTest {
                     open.put(id, v);
                 } else if (op < 5) {
                     long id = random.nextInt(12);
-                    store.writeUncommitted(app, token, List.of(), new long[] {id});
+                    store.flush(app, token, List.of(), new long[] {id});
                     open.remove(id);
                 } else if (op < 7) {
                     long cp = commit(app, token, "dev-" + device);

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vheap.device.store.BlobHash;
-import org.vheap.device.store.SystemSegmentStore;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.paging.SystemLines;
 
@@ -31,7 +31,7 @@ public final class SystemSegment implements SystemLines {
     public static final long UPLOAD_BATCH_BYTES = 1L << 20;
 
     private final HeapMemory memory;
-    private final SystemSegmentStore store;
+    private final SystemBlobStore store;
     private final SystemSegmentMap map;
     private final Map<BlobHash, byte[]> pending = new LinkedHashMap<>();
     private long pendingBytes;
@@ -42,7 +42,7 @@ public final class SystemSegment implements SystemLines {
     private long blobsUploaded;
 
     /** @param store the store's system segment, or null when the heap keeps every line (no paging) */
-    public SystemSegment(HeapMemory memory, SystemSegmentStore store) {
+    public SystemSegment(HeapMemory memory, SystemBlobStore store) {
         this.memory = memory;
         this.store = store;
         this.map = new SystemSegmentMap(memory.lineSize());
@@ -109,7 +109,7 @@ public final class SystemSegment implements SystemLines {
 
     /**
      * Puts the class files defined since the last upload into the store's system segment (those it lacks, see
-     * {@link SystemSegmentStore#putMissing}) and drops their host copies. Returns how many the store lacked.
+     * {@link SystemBlobStore#putMissing}) and drops their host copies. Returns how many the store lacked.
      */
     public int upload() {
         if (pending.isEmpty()) {

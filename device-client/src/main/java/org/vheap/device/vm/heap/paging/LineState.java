@@ -14,7 +14,7 @@ public enum LineState {
     RESIDENT,
     /**
      * Dirty: written since it was loaded or last flushed; no flush has been requested yet. Evicting it needs
-     * a flush (a {@code HeapSession.write}); until that flush succeeds the frame is the only copy of the data.
+     * a flush (a {@code HeapSession.flush}); until that flush succeeds the frame is the only copy of the data.
      */
     DIRTY,
     /**

@@ -10,9 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 import org.vheap.device.store.HeapSession;
-import org.vheap.device.store.LineImage;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -24,7 +24,7 @@ import org.vheap.store.StoreException;
  * the store does not hold, zero-fills a frame without asking); a store marks its line {@link LineState#DIRTY}.
  * When free frames would fall below the threshold, a batch of least recently used lines is evicted, clean
  * ones first among those not used since the CLOCK hand last passed; the dirty ones among them are
- * flushed in one {@code session.write}. Flushes are uncommitted
+ * flushed in one {@code session.flush}. Flushes are uncommitted
  * until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
  *
  * <p>System lines: the lines of {@code [ObjectLayout.SYSTEM_SEGMENT_BASE, SYSTEM_SEGMENT_LIMIT)} are the
@@ -510,7 +510,7 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * Writes these dirty frames to the store in one {@code session.write} (FLUSHING meanwhile), after which
+     * Writes these dirty frames to the store in one {@code session.flush} (FLUSHING meanwhile), after which
      * they are clean. Lines the store never held and that are still all zero need no write.
      */
     private void flush(List<Integer> frames) {
@@ -534,7 +534,7 @@ public final class PagedHeap implements HeapMemory {
         }
         try {
             withRetry(() -> "flush lines " + describe(images), () -> {
-                session.write(images, new long[0]);
+                session.flush(images, new long[0]);
                 return null;
             });
         } catch (RuntimeException e) {

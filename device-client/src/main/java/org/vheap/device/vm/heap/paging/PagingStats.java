@@ -8,7 +8,7 @@ package org.vheap.device.vm.heap.paging;
  * @param linesFetched      lines read from the store (misses and prefetches; empty lines need no read)
  * @param fetchTransactions {@code HeapSession.read} calls that succeeded
  * @param linesFlushed      lines written to the store by evictions and {@link PagedHeap#flushAll()}
- * @param flushTransactions {@code HeapSession.write} calls that succeeded
+ * @param flushTransactions {@code HeapSession.flush} calls that succeeded
  * @param evictions         lines whose frame was freed
  * @param storeRetries      store calls repeated after {@code UNAVAILABLE}
  * @param frames            frames of device memory

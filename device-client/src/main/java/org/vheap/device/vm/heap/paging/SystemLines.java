@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap.paging;
 
+import org.vheap.store.StoreException;
+
 /**
  * Where a {@link PagedHeap} gets a system line on a miss: the read-only system segment (class files placed
  * at line boundaries, content-addressed in the store's system segment and shared by every app of the store).

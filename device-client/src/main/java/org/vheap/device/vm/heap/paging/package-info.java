@@ -33,7 +33,7 @@
  * one-entry caches count as referenced. Following the seed's free-page threshold: before a miss would
  * leave fewer free frames than the threshold, a batch of at least {@code threshold} lines is evicted.
  * Among the unreferenced lines, clean ones are taken first (the seed: "non-dirty pages may be evicted
- * before dirty pages"), then dirty ones in hand order, flushed in one {@code HeapSession.write}. Only
+ * before dirty pages"), then dirty ones in hand order, flushed in one {@code HeapSession.flush}. Only
  * lines of the same recency compete, like clean-first LRU (a policy made for flash, the seed's target), and
  * cold dirty lines the hand passes are flushed in that same write and stay resident, clean (WSClock's
  * cleaning; the seed's pre-flushing), so they go at the hand's next pass at the latest. Both were measured

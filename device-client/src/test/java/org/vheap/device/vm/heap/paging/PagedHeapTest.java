@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.vheap.device.TestStores;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
-import org.vheap.device.store.LineImage;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.store.LineImage;
 
 /** {@link PagedHeap} on a {@link MemoryHeapStore}: the model check, eviction, flushing, failures. */
 class PagedHeapTest {

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The store's system segment: read-only blobs (class files) named by the SHA-256 of their bytes and
- * shared by every app of the store (the seed's system segment). Hashes are 32-byte arrays wrapped in
+ * The store's system blobs: read-only blobs (class files) named by the SHA-256 of their bytes and shared by
+ * every app of the store — what the lines of a VM's system segment (the seed's system pages) hold. Hashes are 32-byte arrays wrapped in
  * {@link BlobHash} so they can be map keys.
  */
-public interface SystemSegmentStore {
+public interface SystemBlobStore {
 
     /** Stores blobs; ones the store already has are skipped. Returns how many were new. */
     int put(Map<BlobHash, byte[]> blobs);

@@ -15,7 +15,8 @@ import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.natives.Natives;
 
 /**
- * One app's leases on its device's resources (the seed's leases; the device-side grant of the lease records
+ * One app's resource leases: its leases on its device's resources (the seed's leases; the device-side grant of
+ * the lease records
  * the app keeps in its heap as {@code org.vheap.api.Lease} objects). Serves the VM entry points of
  * {@code org.vheap.api.Leases}; saves the grants in each checkpoint ({@link #LEASES} attachment); on resume
  * takes each leased resource again on the new device, and where the device lacks it (or another app holds
@@ -26,7 +27,7 @@ import org.vheap.device.vm.natives.Natives;
  *
  * <p>Only the VM's host thread calls it.
  */
-final class AppLeases {
+final class ResourceLeases {
     static final String LEASES = "leases";
     private static final String OWNER = "org/vheap/api/Leases";
 
@@ -41,7 +42,7 @@ final class AppLeases {
     private long nextId = 1;
     private String refusal = "";
 
-    AppLeases(String app, DeviceResources resources, AppApi api) {
+    ResourceLeases(String app, DeviceResources resources, AppApi api) {
         this.app = app;
         this.resources = resources;
         this.api = api;

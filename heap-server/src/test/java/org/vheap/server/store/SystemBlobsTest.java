@@ -18,34 +18,34 @@ import org.vheap.server.TestHeaps;
 import org.vheap.store.StoreException;
 
 /** The system segment's store side, on a real PostgreSQL: what the gRPC tests cannot reach. */
-class SystemSegmentTest {
+class SystemBlobsTest {
     @RegisterExtension
     static final TestHeaps.Database DB = new TestHeaps.Database();
 
     private final TestHeaps.MutableClock clock = new TestHeaps.MutableClock();
 
-    private SystemSegment segment(int maxCallBytes) {
-        return new SystemSegment(DB.dataSource(), clock, maxCallBytes);
+    private SystemBlobs segment(int maxCallBytes) {
+        return new SystemBlobs(DB.dataSource(), clock, maxCallBytes);
     }
 
-    private static SystemSegment.Blob blob(int size) {
+    private static SystemBlobs.Blob blob(int size) {
         byte[] data = TestHeaps.uniqueBlob(size);
-        return new SystemSegment.Blob(TestHeaps.sha256(data), data);
+        return new SystemBlobs.Blob(TestHeaps.sha256(data), data);
     }
 
-    private static List<byte[]> hashes(List<SystemSegment.Blob> blobs) {
-        return blobs.stream().map(SystemSegment.Blob::sha256).toList();
+    private static List<byte[]> hashes(List<SystemBlobs.Blob> blobs) {
+        return blobs.stream().map(SystemBlobs.Blob::sha256).toList();
     }
 
     @Test
     void aPutOfMoreThanOneStatementsWorthIsStoredWholeWithItsSizeAndTime() throws SQLException {
-        SystemSegment s = segment(32 << 20);
-        List<SystemSegment.Blob> blobs = new ArrayList<>();
+        SystemBlobs s = segment(32 << 20);
+        List<SystemBlobs.Blob> blobs = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             blobs.add(blob(3 << 20));   // 21 MiB: three INSERT statements of at most 8 MiB
         }
         assertThat(s.put("app", blobs)).isEqualTo(7);
-        SystemSegment.Fetched f = s.get("app", hashes(blobs));
+        SystemBlobs.Fetched f = s.get("app", hashes(blobs));
         assertThat(f.missing()).isEmpty();
         assertThat(f.found()).hasSize(7);
         for (int i = 0; i < 7; i++) {
@@ -65,8 +65,8 @@ class SystemSegmentTest {
 
     @Test
     void aPutOverTheByteLimitIsRefusedWholeNamingTheLimit() {
-        SystemSegment s = segment(1000);
-        List<SystemSegment.Blob> blobs = List.of(blob(600), blob(300), blob(200));
+        SystemBlobs s = segment(1000);
+        List<SystemBlobs.Blob> blobs = List.of(blob(600), blob(300), blob(200));
         assertThatThrownBy(() -> s.put("app", blobs)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("at most 1000 bytes")
                 .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.LIMIT_EXCEEDED);
@@ -94,7 +94,7 @@ class SystemSegmentTest {
         StoreSettings settings = new HeapServerConfig().setMaxMessageBytes(100 << 10).storeSettings();
         assertThat(settings.maxSystemCallBytes()).isEqualTo(100 << 10);
         PgHeapStore store = DB.store(Clock.systemUTC(), settings.withMaxSystemCallBytes(100));
-        assertThatThrownBy(() -> store.systemSegment().put("app", List.of(blob(101))))
+        assertThatThrownBy(() -> store.systemBlobs().put("app", List.of(blob(101))))
                 .hasMessageContaining("at most 100 bytes");
     }
 }

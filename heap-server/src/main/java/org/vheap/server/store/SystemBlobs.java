@@ -23,9 +23,9 @@ import javax.sql.DataSource;
 import org.vheap.store.StoreException;
 
 /**
- * The store's system segment (migration {@code V3__system_segment.sql}): read-only, content-addressed
- * blobs (class files, shared class data) named by the SHA-256 of their bytes and shared by every app of
- * the store.
+ * The store's system blobs (table {@code system_blob}, migration {@code V3__system_segment.sql}): read-only,
+ * content-addressed blobs (class files, shared class data) named by the SHA-256 of their bytes and shared by
+ * every app of the store — what the lines of a device VM's system segment hold.
  *
  * <p><b>Contract.</b> Every method runs in one database transaction. {@link #put} recomputes each blob's
  * hash and refuses the whole call, storing nothing, if one does not match its name. Storing a blob that
@@ -41,7 +41,7 @@ import org.vheap.store.StoreException;
  * {@link StoreSettings#maxSystemCallBytes()} bytes of blob data, in a put's request or a get's answer;
  * beyond them it fails with {@link StoreException.Reason#LIMIT_EXCEEDED} naming the limit.
  */
-public final class SystemSegment {
+public final class SystemBlobs {
     /** The most blobs (or hashes) one call may name. */
     public static final int MAX_BLOBS_PER_CALL = 10_000;
     /** Bytes of a SHA-256. */
@@ -62,7 +62,7 @@ public final class SystemSegment {
     private final Clock clock;
     private final int maxCallBytes;
 
-    public SystemSegment(DataSource dataSource, Clock clock, int maxCallBytes) {
+    public SystemBlobs(DataSource dataSource, Clock clock, int maxCallBytes) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.maxCallBytes = maxCallBytes;
