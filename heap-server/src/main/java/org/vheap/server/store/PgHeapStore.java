@@ -447,14 +447,9 @@ public final class PgHeapStore {
      */
     public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
                                List<LineImage> writes, long[] deletes) {
-        HeapNames.checkApp(app);
-        HeapNames.checkDevice(device);
+        checkCommit(app, token, device);
         checkLineIds("delete", deletes);
         checkWriteSet(writes, deletes);
-        if (token == 0) {
-            throw new StoreException(StoreException.Reason.FENCED,
-                    "a checkpoint needs the heap lease: open app '" + app + "' and pass its fencing token");
-        }
         Garbage garbage = new Garbage();
         CommitResult result = inTransaction(c -> {
             HeapRow h = requireLeaseHolder(c, app, token);
@@ -538,6 +533,19 @@ public final class PgHeapStore {
         });
         garbage.reclaimLater();
         return result;
+    }
+
+    /**
+     * Checks the arguments of a {@link #commit} that are known before its lines, touching nothing: a commit
+     * stream checks its header with it before it writes any line ahead of the commit.
+     */
+    public void checkCommit(String app, long token, String device) {
+        HeapNames.checkApp(app);
+        HeapNames.checkDevice(device);
+        if (token == 0) {
+            throw new StoreException(StoreException.Reason.FENCED,
+                    "a checkpoint needs the heap lease: open app '" + app + "' and pass its fencing token");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------

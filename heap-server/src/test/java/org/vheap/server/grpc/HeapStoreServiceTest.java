@@ -166,6 +166,64 @@ class HeapStoreServiceTest {
                 .isZero();
     }
 
+    /** The holder's view of these lines: the ids it finds (its own flushes included). */
+    private static List<Long> present(String app, long token, long... ids) {
+        TransactRequest.Builder r = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
+        for (long id : ids) {
+            r.addReadLineIds(id);
+        }
+        return stub().transact(r.build()).getLinesList().stream().map(Line::getLineId).toList();
+    }
+
+    @Test
+    void aTransactWhoseKnownHashesDoNotFitItsReadsIsRefusedAndWritesNothing() {
+        String app = TestHeaps.app("known");
+        long t = open(app, "dev-a", 64).getLease().getFencingToken();
+        stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t).addWrites(line(1, 64, 1)).build());
+        ByteString sha = ByteString.copyFrom(TestHeaps.sha256(TestHeaps.line(64, 1)));
+        // one known hash for two reads
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                        .addReadLineIds(1).addReadLineIds(2).addReadKnownSha256(sha)
+                        .addWrites(line(7, 64, 7)).build()),
+                Status.Code.INVALID_ARGUMENT, "read_known_sha256 has 1 entries for 2 read lines");
+        // a known hash that is no SHA-256
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                        .addReadLineIds(1).addReadKnownSha256(sha.substring(0, 5))
+                        .addWrites(line(8, 64, 8)).addDeleteLineIds(1).build()),
+                Status.Code.INVALID_ARGUMENT, "32-byte SHA-256, got 5 bytes");
+        // a refused call changed nothing: no line written, none deleted
+        assertThat(present(app, t, 1, 7, 8)).containsExactly(1L);
+        // well-formed, the same call works: the unchanged line is not sent again
+        TransactResponse ok = stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(1).addReadLineIds(2).addReadKnownSha256(sha).addReadKnownSha256(ByteString.EMPTY)
+                .addWrites(line(7, 64, 7)).build());
+        assertThat(ok.getUnchangedLineIdsList()).containsExactly(1L);
+        assertThat(ok.getMissingLineIdsList()).containsExactly(2L);
+        assertThat(present(app, t, 1, 7, 8)).containsExactly(1L, 7L);
+    }
+
+    @Test
+    void aCommitWhoseHeaderIsBadIsRefusedBeforeAnyOfItsLinesIsWrittenAhead() {
+        String app = TestHeaps.app("badheader");
+        int lineSize = 4096;
+        long t = open(app, "dev-a", lineSize).getLease().getFencingToken();
+        // more than a commit buffer of lines: a stream this long writes lines ahead of its commit
+        int count = HeapStoreService.COMMIT_BUFFER_BYTES / lineSize * 2 + 10;
+        List<Line> writes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writes.add(line(i, lineSize, i));
+        }
+        assertStatus(() -> client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
+                        .setDevice("no spaces").build(), writes, List.of(), 256 << 10),
+                Status.Code.INVALID_ARGUMENT, "device name 'no spaces'");
+        assertThat(present(app, t, 0, count / 2, count - 1)).isEmpty();
+        assertStatus(() -> client.commit(CommitHeader.newBuilder().setApp(app).setDevice("dev-a").build(),
+                writes, List.of(), 256 << 10), Status.Code.FAILED_PRECONDITION, "a checkpoint needs the heap lease");
+        assertThat(present(app, t, 0, count / 2, count - 1)).isEmpty();
+        assertThat(stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()).getCheckpointsCount())
+                .isZero();
+    }
+
     @Test
     void aSixtyFourMebibyteCheckpointCommitsAtomicallyAndStreamsBack() throws Exception {
         String app = TestHeaps.app("big");
