@@ -168,12 +168,12 @@ class PgHeapStoreTest {
             for (long id = 10; id < 110; id++) {
                 writes.add(new LineImage(id, line(LS, 1000 + (int) id)));
             }
-            // with a read, a transaction of several statements: the writes succeed in one statement, then
-            // the deletions fail in the next
+            // with a read, a transaction of several statements: the read, then the writes and deletions, which
+            // fail at the poisoned line (the last, in id order) after the others were inserted
             assertThatThrownBy(() -> store.transact(app, t, 0, new long[] {5}, writes, new long[] {5, poison}))
                     .hasMessageContaining("injected failure");
             assertThat(readHolder(app, t, 10, 11, 50, 109)).isEmpty();
-            // a flush is one statement: its deletions fail after its writes were inserted
+            // a flush is one statement: it fails at the poisoned deletion after the writes were inserted
             assertThatThrownBy(() -> store.transact(app, t, 0, NONE, writes, new long[] {5, poison}))
                     .hasMessageContaining("injected failure");
             assertThat(readHolder(app, t, 10, 11, 50, 109)).isEmpty();
