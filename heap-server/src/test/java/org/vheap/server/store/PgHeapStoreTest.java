@@ -502,6 +502,10 @@ class PgHeapStoreTest {
                 StoreException.Reason.FENCED, "need the heap lease");
         assertReason(() -> readCheckpoint(TestHeaps.app("ghost"), 0, 1), StoreException.Reason.NOT_FOUND, "no app named");
         assertReason(() -> readCheckpoint(app, 77, 1), StoreException.Reason.NOT_FOUND, "no checkpoint 77");
+        assertReason(() -> readCheckpoint(app, -1, 1), StoreException.Reason.INVALID_ARGUMENT,
+                "checkpoint id must be positive (0: the newest), got -1");
+        assertReason(() -> store.deleteCheckpoint(app, 0), StoreException.Reason.INVALID_ARGUMENT,
+                "name the checkpoint to delete by its id");
         assertReason(() -> store.renew(app, t, Duration.ofDays(1).toMillis()), StoreException.Reason.INVALID_ARGUMENT,
                 "over the server's maximum");
         assertThat(contents(app, t, 0)).isEqualTo(Map.of(1L, 1));
