@@ -2,7 +2,7 @@ package org.vheap.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.vheap.server.TestHeaps.line;
+import static org.vheap.server.testing.TestHeaps.line;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,19 +22,21 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestDatabase;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /** The store's semantics, on a real PostgreSQL: atomicity, leases, fencing, epochs, retention, reclaiming. */
 class PgHeapStoreTest {
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
+    static final TestDatabase DB = new TestDatabase();
 
     private static final int LS = 64;
     private static final long[] NONE = new long[0];
 
-    private final TestHeaps.MutableClock clock = new TestHeaps.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private PgHeapStore store;
 
     @BeforeEach
