@@ -321,12 +321,14 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     }
 
     /**
-     * One checkpoint commit. Lines are buffered (last write of a line wins) and, past
-     * {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time, up to
+     * One checkpoint commit. The header is checked first (access, then {@link PgHeapStore#checkCommit}), so
+     * a commit refused for its header writes nothing. Lines are buffered (last write of a line wins) and,
+     * past {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time, up to
      * {@link #COMMIT_FLUSHES_IN_FLIGHT} buffers at once while the stream goes on; the commit itself, with
      * the rest of the lines and the VM state, is one store transaction run when the client half-closes and
-     * every pre-flush has finished. If the stream or a pre-flush fails, nothing is published: lines written
-     * ahead stay uncommitted in the open epoch.
+     * every pre-flush has finished. If the stream or a pre-flush fails later, nothing is published: lines
+     * written ahead stay uncommitted in the open epoch, seen only by the lease holder, as its own flushes
+     * would be (a stream cannot be judged whole before its lines have come).
      */
     private final class CommitStream implements StreamObserver<CommitCheckpointRequest> {
         private final StreamObserver<CommitCheckpointResponse> out;
