@@ -1,141 +1,92 @@
 package org.vheap.device;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
-import org.vheap.server.HeapServerConfig;
-import org.vheap.server.HeapServerInstance;
+import org.vheap.server.testing.RunWideHeapServer;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
- * The one shared helper of the device-client tests: unique app names, recognisable lines, a clock tests
- * move, a real heap server (embedded PostgreSQL, loopback TCP) shared by the whole test run, and a
- * {@link HeapSession} wrapper that fails on demand.
+ * The device-client tests' helper over the heap server's shared test fixtures
+ * ({@code org.vheap.server.testing}, the heap server's test jar): unique app names, recognisable lines, a
+ * clock tests move, the run's heap server (embedded PostgreSQL, loopback TCP) with a {@link GrpcHeapStore}
+ * on it, and a {@link HeapSession} wrapper that fails on demand.
  */
 public final class TestStores {
-    private static final AtomicLong NAMES = new AtomicLong();
-
     private TestStores() {
     }
 
     /** A unique app name for one test (unique across runs on one server too). */
     public static String app(String what) {
-        return what + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000 + "-" + NAMES.incrementAndGet();
+        return TestHeaps.app(what);
     }
 
     /** A line whose bytes all say {@code value}, so any mix-up is visible. */
     public static byte[] line(int size, int value) {
-        byte[] b = new byte[size];
-        Arrays.fill(b, (byte) value);
-        b[0] = (byte) (value >>> 8);
-        return b;
+        return TestHeaps.line(size, value);
     }
 
-    /** A clock that stands still until a test moves it. */
-    public static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-        public void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+    /** The shared {@link org.vheap.server.testing.MutableClock}, under the name the device tests know it by. */
+    public static final class MutableClock extends org.vheap.server.testing.MutableClock {
     }
 
     /**
-     * A JUnit extension giving a test class the run-wide heap server on {@code 127.0.0.1} (port 0) over an
-     * embedded PostgreSQL, started once and stopped when the run ends. Its clock is a {@link MutableClock}:
-     * tests that move it must do so only forward and only past leases of their own apps.
+     * A JUnit extension giving a test class the run's heap server ({@link RunWideHeapServer}: on
+     * {@code 127.0.0.1}, over the run's embedded PostgreSQL, started once and stopped when the run ends) and a
+     * {@link GrpcHeapStore} on it. Its clock stands still until moved: tests that move it must do so only
+     * forward and only past leases of their own apps.
      * {@code @RegisterExtension static final TestStores.Server SERVER = new TestStores.Server();}
      */
     public static final class Server implements BeforeAllCallback {
-        private volatile Running running;
+        private final RunWideHeapServer server = new RunWideHeapServer();
+        private volatile GrpcHeapStore store;
 
         @Override
         public void beforeAll(ExtensionContext context) {
-            running = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .getOrComputeIfAbsent("vheap-device-test-server", k -> new Running(), Running.class);
+            server.beforeAll(context);
+            store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent("vheap-device-test-store", k -> new RunWideStore(server.target()),
+                            RunWideStore.class).store;
         }
 
         /** {@code 127.0.0.1:port}. */
         public String target() {
-            return "127.0.0.1:" + running.server.port();
+            return server.target();
         }
 
-        public MutableClock clock() {
-            return running.clock;
+        public org.vheap.server.testing.MutableClock clock() {
+            return server.clock();
         }
 
         /** The server's database, for tests that run more servers over it (a restart on a port of their own). */
         public DataSource dataSource() {
-            return running.server.dataSource();
+            return server.dataSource();
         }
 
         /** A {@link GrpcHeapStore} on the server (20 s deadlines), shared by the run and closed with it. */
         public GrpcHeapStore store() {
-            return running.store;
+            return store;
         }
 
-        /** Closed by JUnit when the run ends. */
-        private static final class Running implements AutoCloseable {
-            final MutableClock clock = new MutableClock();
-            final Path dir;
-            final HeapServerInstance server;
+        /** The run's store client; closed by JUnit when the run ends. */
+        private static final class RunWideStore implements AutoCloseable {
             final GrpcHeapStore store;
 
-            Running() {
-                try {
-                    dir = Files.createTempDirectory("vheap-device-test-server");
-                    server = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
-                            .setDataDir(dir).setPoolSize(8), clock);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                store = new GrpcHeapStore("127.0.0.1:" + server.port(), Duration.ofSeconds(20));
+            RunWideStore(String target) {
+                store = new GrpcHeapStore(target, Duration.ofSeconds(20));
             }
 
             @Override
             public void close() {
                 store.close();
-                server.close();
-                try (Stream<Path> s = Files.walk(dir)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
             }
         }
     }

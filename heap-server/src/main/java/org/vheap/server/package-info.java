@@ -19,9 +19,21 @@
  *   <li>{@link org.vheap.server.cli} — the {@code vheap} command line: server, store tools, demo, bench.</li>
  * </ul>
  *
- * <p>One heap line's path from a device's write to a PostgreSQL row: {@code Transact} or
- * {@code CommitCheckpoint} in {@code grpc.HeapStoreService} → {@code store.PgHeapStore#transact} /
- * {@code #commit} (fencing check under the heap row's lock, then {@code writeVersions}) → a
- * {@code line_version} row tagged with the writer's open epoch.
+ * <h2>One line's path through the server</h2>
+ * A line a device flushes (an evicted dirty line) or commits crosses these files, in order (the device
+ * half, from the interpreter's field store to {@code GrpcHeapStore}, is in the device's package docs):
+ * <ol>
+ *   <li>{@code grpc/HeapStoreService.java} — {@code Transact} (or a {@code CommitCheckpoint} stream):
+ *       access and argument checks, before the store is touched;</li>
+ *   <li>{@code grpc/ProtoMapping.java} — the wire {@code Line} becomes a {@link org.vheap.store.LineImage};</li>
+ *   <li>{@code store/PgHeapStore.java} — {@code transact} (or {@code flush}, {@code commit}): the store's
+ *       argument checks, then the transaction;</li>
+ *   <li>{@code store/LineVersions.java} — the SQL: a flush of up to 8 MiB is one statement that takes the
+ *       heap row's share lock ({@code FOR SHARE}), checks the fencing token and the lines' lengths and
+ *       inserts; a Transact with reads, a larger flush and a commit hold the heap row's exclusive lock
+ *       ({@code FOR UPDATE}) and insert with {@code LineVersions.WRITE_SQL};</li>
+ *   <li>the {@code line_version} row {@code (heap_id, line_id, epoch, data)}, in the lease holder's open
+ *       epoch until a commit publishes that epoch as a checkpoint.</li>
+ * </ol>
  */
 package org.vheap.server;

@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.server.testing.TestDatabase;
 
 /** The database check: its probe on a real pool, its state (transitions only, the reason kept), checks coalesced. */
 class DatabaseHealthTest {
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
+    static final TestDatabase DB = new TestDatabase();
 
     /** A pool whose next {@code failures} connections fail (as a dead pooled connection would), then DB's. */
     private static DataSource failingFirst(AtomicInteger failures) {

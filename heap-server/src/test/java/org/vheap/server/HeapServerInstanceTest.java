@@ -36,6 +36,7 @@ import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
+import org.vheap.server.testing.TestHeaps;
 
 /** Whole servers: their own databases, restarts, a database going away (calls and health), and SIGTERM. */
 class HeapServerInstanceTest {

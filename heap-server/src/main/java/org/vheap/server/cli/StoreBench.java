@@ -44,6 +44,7 @@ import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
+import org.vheap.server.store.LineVersions;
 import org.vheap.server.store.PgHeapStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,16 +133,13 @@ final class StoreBench implements Callable<Integer> {
             description = "measured checkpoints per side, after warm-up; best and median are reported (default: ${DEFAULT-VALUE})")
     int runs;
 
-    /** PgHeapStore's versioned read of a view (readVisible). */
-    private static final String READ_SQL = "SELECT DISTINCT ON (line_id) line_id, data FROM line_version"
-            + " WHERE heap_id = ? AND line_id = ANY (?) AND epoch <@ ?::int8multirange ORDER BY line_id, epoch DESC";
+    /** The store's versioned read of a view. */
+    private static final String READ_SQL = LineVersions.READ_SQL;
     /** One line, one statement, its own transaction. */
     private static final String WRITE_ONE_SQL = "INSERT INTO line_version (heap_id, line_id, epoch, data)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data";
-    /** PgHeapStore's batched write (writeVersions). */
-    private static final String WRITE_MANY_SQL = "INSERT INTO line_version (heap_id, line_id, epoch, data)"
-            + " SELECT ?, t.id, ?, t.d FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)"
-            + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data";
+    /** The store's batched write of line versions. */
+    private static final String WRITE_MANY_SQL = LineVersions.WRITE_SQL;
     /** Line bytes per INSERT on the JDBC side: PgHeapStore's WRITE_STATEMENT_BYTES. */
     private static final int STATEMENT_BYTES = 8 << 20;
     /** Line bytes per CommitCheckpoint message and per populating Transact. */

@@ -136,15 +136,13 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void transact(TransactRequest r, StreamObserver<TransactResponse> out) {
         unary(out, () -> access.requireApp(r.getApp()), () -> {
+            // every argument is checked before the store is called: a refused Transact writes nothing
             checkIdCount(r.getReadLineIdsCount() + r.getDeleteLineIdsCount(), "line ids (reads plus deletes)", "Transact");
+            checkKnownSha256(r);
             long[] reads = ProtoMapping.ids(r.getReadLineIdsList());
             Map<Long, byte[]> found = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
                     ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()));
             int known = r.getReadKnownSha256Count();
-            if (known != 0 && known != reads.length) {
-                throw Status.INVALID_ARGUMENT.withDescription("read_known_sha256 has " + known
-                        + " entries for " + reads.length + " read lines; give one per read line (empty: none)").asRuntimeException();
-            }
             TransactResponse.Builder b = TransactResponse.newBuilder();
             for (int i = 0; i < reads.length; i++) {
                 long id = reads[i];
@@ -277,6 +275,23 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         });
     }
 
+    /** {@code read_known_sha256}: empty, or one entry per read line, each empty (none known) or a SHA-256. */
+    private static void checkKnownSha256(TransactRequest r) {
+        int known = r.getReadKnownSha256Count();
+        if (known != 0 && known != r.getReadLineIdsCount()) {
+            throw Status.INVALID_ARGUMENT.withDescription("read_known_sha256 has " + known + " entries for "
+                    + r.getReadLineIdsCount() + " read lines; give one per read line (empty: none)").asRuntimeException();
+        }
+        for (int i = 0; i < known; i++) {
+            int size = r.getReadKnownSha256(i).size();
+            if (size != 0 && size != ProtoMapping.SHA256_BYTES) {
+                throw Status.INVALID_ARGUMENT.withDescription("read_known_sha256[" + i + "] must be empty (none"
+                        + " known) or a " + ProtoMapping.SHA256_BYTES + "-byte SHA-256, got " + size + " bytes")
+                        .asRuntimeException();
+            }
+        }
+    }
+
     private static void checkIdCount(int count, String what, String call) {
         if (count > MAX_IDS_PER_CALL) {
             throw Status.INVALID_ARGUMENT.withDescription("one " + call + " may name at most " + MAX_IDS_PER_CALL + " "
@@ -306,12 +321,14 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     }
 
     /**
-     * One checkpoint commit. Lines are buffered (last write of a line wins) and, past
-     * {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time, up to
+     * One checkpoint commit. The header is checked first (access, then {@link PgHeapStore#checkCommit}), so
+     * a commit refused for its header writes nothing. Lines are buffered (last write of a line wins) and,
+     * past {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time, up to
      * {@link #COMMIT_FLUSHES_IN_FLIGHT} buffers at once while the stream goes on; the commit itself, with
      * the rest of the lines and the VM state, is one store transaction run when the client half-closes and
-     * every pre-flush has finished. If the stream or a pre-flush fails, nothing is published: lines written
-     * ahead stay uncommitted in the open epoch.
+     * every pre-flush has finished. If the stream or a pre-flush fails later, nothing is published: lines
+     * written ahead stay uncommitted in the open epoch, seen only by the lease holder, as its own flushes
+     * would be (a stream cannot be judged whole before its lines have come).
      */
     private final class CommitStream implements StreamObserver<CommitCheckpointRequest> {
         private final StreamObserver<CommitCheckpointResponse> out;
@@ -338,6 +355,8 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                             throw Status.INVALID_ARGUMENT.withDescription("a commit has exactly one header").asRuntimeException();
                         }
                         access.requireApp(m.getHeader().getApp());
+                        // before any line is written ahead: a commit refused for its header writes nothing
+                        store.checkCommit(m.getHeader().getApp(), m.getHeader().getFencingToken(), m.getHeader().getDevice());
                         header = m.getHeader();
                     }
                     case LINES -> {

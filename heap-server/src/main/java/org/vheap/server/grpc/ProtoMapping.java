@@ -73,12 +73,11 @@ final class ProtoMapping {
         return Line.newBuilder().setLineId(id).setData(UnsafeByteOperations.unsafeWrap(data)).build();
     }
 
+    /** Bytes of a SHA-256. */
+    static final int SHA256_BYTES = 32;
+
     /** Whether {@code data} has the SHA-256 {@code known} (a device's copy of a line is still current). */
-    static boolean sameSha256(byte[] data, com.google.protobuf.ByteString known) {
-        if (known.size() != 32) {
-            throw io.grpc.Status.INVALID_ARGUMENT.withDescription("a known line hash must be a 32-byte SHA-256, got "
-                    + known.size() + " bytes").asRuntimeException();
-        }
+    static boolean sameSha256(byte[] data, ByteString known) {
         try {
             byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(data);
             return java.security.MessageDigest.isEqual(h, known.toByteArray());

@@ -26,7 +26,7 @@ public final class AppTokens {
     /** Whether the app exists and the hash of its token ({@code null}: it has none). */
     public Lookup lookup(String app) {
         HeapNames.checkApp(app);
-        return Jdbc.withConnection(dataSource, c -> {
+        return SqlTransactions.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT t.token_sha256 FROM heap h"
                     + " LEFT JOIN app_token t ON t.heap_id = h.heap_id WHERE h.app_name = ?")) {
                 ps.setString(1, app);
@@ -40,7 +40,7 @@ public final class AppTokens {
     /** Replaces (or sets) the app's token hash. NOT_FOUND when there is no such app. */
     public void replace(String app, byte[] tokenSha256) {
         HeapNames.checkApp(app);
-        Jdbc.inTransaction(dataSource, c -> {
+        SqlTransactions.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT heap_id FROM heap WHERE app_name = ? FOR UPDATE")) {
                 ps.setString(1, app);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -20,7 +20,7 @@ public final class DeviceTokens {
     /** The hash of the device's token; {@code null}: the device has none. INVALID_ARGUMENT for a bad name. */
     public byte[] lookup(String device) {
         HeapNames.checkDevice(device);
-        return Jdbc.withConnection(dataSource, c -> {
+        return SqlTransactions.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT token_sha256 FROM device_token WHERE device_name = ?")) {
                 ps.setString(1, device);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -36,7 +36,7 @@ public final class DeviceTokens {
         if (tokenSha256 == null || tokenSha256.length != 32) {
             throw new IllegalArgumentException("a token hash is 32 bytes (SHA-256)");
         }
-        Jdbc.inTransaction(dataSource, c -> {
+        SqlTransactions.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_token (device_name, token_sha256) VALUES (?, ?)"
                     + " ON CONFLICT (device_name) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256, created_at = now()")) {
                 ps.setString(1, device);

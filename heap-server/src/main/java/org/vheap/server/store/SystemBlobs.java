@@ -100,13 +100,13 @@ public final class SystemBlobs {
         }
         List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(sorted.entrySet());
         Timestamp now = Timestamp.from(clock.instant());
-        return Jdbc.inTransaction(dataSource, c -> {
+        return SqlTransactions.inTransaction(dataSource, c -> {
             int stored = 0;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO system_blob (sha256, data, size, created_at)"
                     + " SELECT t.h, t.d, octet_length(t.d), ? FROM unnest(?::bytea[], ?::bytea[]) WITH ORDINALITY"
                     + " AS t(h, d, n) ORDER BY t.n ON CONFLICT (sha256) DO NOTHING")) {
                 for (List<Map.Entry<byte[], byte[]>> batch
-                        : Jdbc.statementBatches(entries, e -> e.getValue().length, INSERT_STATEMENT_BYTES)) {
+                        : SqlArrays.statementBatches(entries, e -> e.getValue().length, INSERT_STATEMENT_BYTES)) {
                     ps.setTimestamp(1, now);
                     ps.setArray(2, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getKey).toArray(byte[][]::new)));
                     ps.setArray(3, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getValue).toArray(byte[][]::new)));
@@ -127,7 +127,7 @@ public final class SystemBlobs {
         if (asked.isEmpty()) {
             return new Fetched(List.of(), List.of());
         }
-        return Jdbc.inSnapshot(dataSource, c -> {
+        return SqlTransactions.inSnapshot(dataSource, c -> {
             Map<ByteBuffer, Integer> sizes = sizes(c, asked.values());
             long bytes = 0;
             for (int size : sizes.values()) {
@@ -159,7 +159,7 @@ public final class SystemBlobs {
         if (asked.isEmpty()) {
             return List.of();
         }
-        Map<ByteBuffer, Integer> present = Jdbc.withConnection(dataSource, c -> sizes(c, asked.values()));
+        Map<ByteBuffer, Integer> present = SqlTransactions.withConnection(dataSource, c -> sizes(c, asked.values()));
         List<byte[]> missing = new ArrayList<>();
         asked.forEach((key, hash) -> {
             if (!present.containsKey(key)) {

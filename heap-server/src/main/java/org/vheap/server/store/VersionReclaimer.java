@@ -7,6 +7,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vheap.store.StoreException;
 
 /**
  * Reclaims line versions that no view needs any more. The views of a heap are its retained checkpoints
@@ -33,17 +39,106 @@ import java.util.Arrays;
  *
  * <p><b>Plans.</b> Candidates are collected into an array first and handled in bounded chunks with a
  * hashed anti-join, so the cost does not hang on the planner's row estimates (a fresh table has none).
+ *
+ * <p><b>When.</b> A change that removes a view (a commit, pruning, takeover, close, checkpoint deletion)
+ * names its suspects to a {@link Garbage} inside its transaction; once that transaction has committed, the
+ * reclaim runs on the reclaim executor ({@link Garbage#reclaimLater}). A reclaim that fails is logged and
+ * left: {@link #reclaimEverythingLater} (run once when a server starts) catches what it left behind.
  */
 final class VersionReclaimer {
+    private static final Logger log = LoggerFactory.getLogger(VersionReclaimer.class);
     private static final int CHUNK = 2048;
 
+    private final DataSource dataSource;
+    private final Executor executor;
+
+    /** @param executor runs the reclaims; {@code Runnable::run} to reclaim before the change's call returns */
+    VersionReclaimer(DataSource dataSource, Executor executor) {
+        this.dataSource = dataSource;
+        this.executor = executor;
+    }
+
+    /** Collects, inside one change's transaction, what to reclaim once it has committed. */
+    final class Garbage {
+        private long heapId;
+        private Lineage suspects;
+
+        /** Epochs of heap {@code heap} whose lines may hold garbage once this change has committed. */
+        void suspect(long heap, Lineage epochs) {
+            heapId = heap;
+            suspects = suspects == null ? epochs : suspects.union(epochs);
+        }
+
+        /** After the change committed: schedules the reclaim of what it suspected, if anything. */
+        void reclaimLater() {
+            if (suspects != null) {
+                long heap = heapId;
+                Lineage epochs = suspects;
+                executor.execute(() -> reclaim(heap, epochs));
+            }
+        }
+    }
+
+    Garbage garbage() {
+        return new Garbage();
+    }
+
     /**
+     * Schedules a reclaim of each of these heaps examining every line: catches what a lost reclaim left
+     * behind (one that failed, or was still queued when a server stopped).
+     */
+    void reclaimEverythingLater(List<Long> heapIds) {
+        Lineage everything = Lineage.empty().complement();
+        for (long heap : heapIds) {
+            executor.execute(() -> reclaim(heap, everything));
+        }
+    }
+
+    /**
+     * Deletes the versions no view of the heap needs, among the lines with a version in {@code suspects},
+     * in one REPEATABLE READ transaction of its own (see the class comment for why that is safe). A conflict
+     * with a concurrent change is retried; other failures are logged.
+     */
+    void reclaim(long heapId, Lineage suspects) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                SqlTransactions.inTransaction(dataSource, c -> {
+                    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    Lineage open;
+                    try (PreparedStatement ps = c.prepareStatement("SELECT open_lineage::text FROM heap WHERE heap_id = ?")) {
+                        ps.setLong(1, heapId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                return null;   // the app was deleted meanwhile
+                            }
+                            open = rs.getString(1) == null ? null : Lineage.parse(rs.getString(1));
+                        }
+                    }
+                    reclaim(c, heapId, open, suspects);
+                    return null;
+                });
+                return;
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.ABORTED || attempt == 3) {
+                    log.warn("reclaiming versions of heap {} failed: {}", heapId, e.getMessage());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("reclaiming versions of heap {} failed", heapId, e);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The reclaim itself, in the caller's transaction.
+     *
      * @param openLineage the open epoch's lineage, or {@code null} when there is none
      * @param suspects    epochs whose lines may hold garbage (see the class comment); the complement of
      *                    the remaining views is added here
      * @return the number of versions deleted
      */
-    long reclaim(Connection c, long heapId, Lineage openLineage, Lineage suspects) throws SQLException {
+    static long reclaim(Connection c, long heapId, Lineage openLineage, Lineage suspects) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL plan_cache_mode = force_custom_plan");   // arrays of very different sizes
         }
@@ -76,7 +171,7 @@ final class VersionReclaimer {
                      + " AND d.line_id = ANY (?) AND d.data IS NULL AND NOT EXISTS (SELECT 1 FROM line_version o"
                      + " WHERE o.heap_id = d.heap_id AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
             for (int from = 0; from < candidates.length; from += CHUNK) {
-                java.sql.Array chunk = PgHeapStore.longArray(c,
+                java.sql.Array chunk = SqlArrays.int8(c,
                         Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
                 garbage.setLong(1, heapId);
                 setView(garbage, 2, open);
@@ -112,8 +207,8 @@ final class VersionReclaimer {
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT v.line_id"
                 + " FROM unnest(?::int8[], ?::int8[]) AS g(lo, hi) JOIN LATERAL (SELECT line_id FROM line_version"
                 + " WHERE heap_id = ? AND epoch >= g.lo AND epoch < g.hi) v ON true ORDER BY 1")) {
-            ps.setArray(1, PgHeapStore.longArray(c, examine.lows()));
-            ps.setArray(2, PgHeapStore.longArray(c, examine.highs()));
+            ps.setArray(1, SqlArrays.int8(c, examine.lows()));
+            ps.setArray(2, SqlArrays.int8(c, examine.highs()));
             ps.setLong(3, heapId);
             long[] ids = new long[256];
             int n = 0;

@@ -2,7 +2,7 @@
  * The heap store on PostgreSQL.
  *
  * <p>Data model (migration {@code db/migration/V1__heap_store.sql}): a {@code heap} row per app holds the
- * line size, the writer lease (holder, expiry, fencing token) and the holder's open epoch;
+ * line size, the heap lease (holder, expiry, fencing token) and the holder's open epoch;
  * {@code line_version} rows hold every kept version of every line, tagged with the epoch that wrote it
  * (NULL data: deleted); {@code checkpoint} rows hold a published epoch, its VM state and its
  * {@link org.vheap.server.store.Lineage lineage}, the set of epochs it can see. The system blobs
@@ -10,16 +10,55 @@
  * {@code system_blob} rows hold read-only blobs named by their SHA-256, shared by every app and kept when
  * an app is deleted.
  *
+ * <h2>Classes</h2>
+ * <ul>
+ *   <li>{@link org.vheap.server.store.PgHeapStore} — the one entry point: every public call checks its
+ *       arguments, then runs one transaction built from the classes below.</li>
+ *   <li>{@code StoreArguments} — every argument check, run before any SQL ({@link
+ *       org.vheap.server.store.HeapNames} holds the naming rules, also used outside the store).</li>
+ *   <li>{@code HeapRow}, {@code HeapLeases} — the {@code heap} row: the heap lease, fencing checks, the
+ *       open epoch.</li>
+ *   <li>{@link org.vheap.server.store.LineVersions} — every {@code line_version} statement of a line's path:
+ *       reads, the one INSERT of versions, streaming, counting an epoch's changes.</li>
+ *   <li>{@code Checkpoints} — {@code checkpoint} rows: publish, list, prune (retention), delete.</li>
+ *   <li>{@code StoreAdmin} — apps for operators: list, record, delete.</li>
+ *   <li>{@code VersionReclaimer} — deletes the versions no view needs, after the change that made them
+ *       garbage has committed.</li>
+ *   <li>{@code SqlTransactions}, {@code SqlArrays}, {@code SqlErrors} — JDBC plumbing: units of work,
+ *       array parameters, SQLSTATE to {@link org.vheap.store.StoreException}.</li>
+ *   <li>{@link org.vheap.server.store.AppTokens}, {@link org.vheap.server.store.DeviceTokens} — hashes of
+ *       access tokens; {@link org.vheap.server.store.HeapDatabase} — the pool, migrations, the embedded
+ *       PostgreSQL.</li>
+ * </ul>
+ *
+ * <h2>A line's path through the store</h2>
+ * {@code PgHeapStore#transact} (or {@code #flush}, {@code #commit}) → {@code StoreArguments} (ids, write
+ * set, lease) → {@code LineVersions}:
+ * <ul>
+ *   <li>a flush (writes and deletions, no reads, at most 8 MiB of line data) is
+ *       {@code LineVersions#flushInOneStatement}: one auto-committed statement that takes the heap row's
+ *       <em>share</em> lock ({@code FOR SHARE}), checks the fencing token and every line's length, and only
+ *       then inserts the versions into the open epoch — one database round trip;</li>
+ *   <li>a Transact with reads, a larger flush, and a commit take the heap row's <em>exclusive</em> lock
+ *       ({@code HeapLeases#requireHolder}, {@code FOR UPDATE}), check the token and lengths, and insert with
+ *       {@code LineVersions#write} ({@link org.vheap.server.store.LineVersions#WRITE_SQL}), 8 MiB per
+ *       statement, in the same transaction;</li>
+ * </ul>
+ * → a {@code line_version} row {@code (heap_id, line_id, open epoch, data)}. A commit then publishes the
+ * open epoch ({@code Checkpoints#insert}) and opens the next ({@code HeapLeases#advance}).
+ *
  * <p>Choices, and why:
  * <ul>
  *   <li>Versions per epoch, not copies per checkpoint: a checkpoint costs what it changed, and a commit is
  *       one small transaction that flips the epoch from open to published — atomic by construction.</li>
  *   <li>Lineages as {@code int8multirange}: a linear history is one range; resuming from an older
  *       checkpoint (a fork) adds a range, so any retained checkpoint can be resumed without copying.</li>
- *   <li>Every change locks the heap row, so fencing checks and writes are serial per heap while heaps
- *       proceed in parallel.</li>
- *   <li>{@link org.vheap.server.store.VersionReclaimer} runs when a view goes away (prune, takeover, close,
- *       delete) and keeps exactly the versions some view can see.</li>
+ *   <li>The heap row is the heap's lock: opening, closing, committing and deleting lock it
+ *       {@code FOR UPDATE}, so fencing checks and these changes are serial per heap; flushes share-lock it
+ *       ({@code FOR SHARE}), so one device's flushes may run side by side while a takeover waits for every
+ *       flush in flight. Heaps proceed in parallel.</li>
+ *   <li>{@code VersionReclaimer} runs when a view goes away (prune, takeover, close, delete) and keeps
+ *       exactly the versions some view can see.</li>
  * </ul>
  */
 package org.vheap.server.store;

@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Channel;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.proto.v1.Attached;
@@ -35,46 +27,24 @@ import org.vheap.proto.v1.Register;
 import org.vheap.proto.v1.ResetDeviceTokenRequest;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
-import org.vheap.server.HeapServer;
-import org.vheap.server.TestHeaps;
-import org.vheap.server.store.AppTokens;
-import org.vheap.server.store.DeviceTokens;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * Devices' control streams on a heap server that requires tokens (real server on the shared embedded
- * PostgreSQL, real gRPC over loopback): an Attach needs the device's own token or the admin token, a reset
+ * PostgreSQL, real gRPC in process): an Attach needs the device's own token or the admin token, a reset
  * replaces the token (and ends the stream it admitted), only hashes are stored, and a refused Attach replaces
  * no attached device.
  */
 class DeviceTokenTest {
+    private static final String admin = AccessTokens.generate();
+
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
-
-    private static Path dir;
-    private static String admin;
-    private static HeapServer server;
-    private static ManagedChannel channel;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = TestHeaps.tempDir("vheap-device-token");
-        admin = AccessTokens.readOrCreate(dir.resolve("admin.token"), "--admin-token-file").token();
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                DB.store(Clock.systemUTC(), StoreSettings.defaults()), Duration.ofSeconds(5),
-                new AccessPolicy(true, admin, new AppTokens(DB.dataSource()), new DeviceTokens(DB.dataSource()))).start();
-        channel = NettyChannelBuilder.forTarget("127.0.0.1:" + server.port()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(5));
-        TestHeaps.deleteRecursively(dir);
-    }
+    static final TestHeapServer SERVER = TestHeapServer.inProcess().commandTimeout(Duration.ofSeconds(5))
+            .requireTokens(admin);
 
     private static DeviceControlGrpc.DeviceControlBlockingStub control(String token) {
-        return DeviceControlGrpc.newBlockingStub(BearerToken.attach(channel, token)).withDeadlineAfter(20, TimeUnit.SECONDS);
+        return DeviceControlGrpc.newBlockingStub(BearerToken.attach(SERVER.channel(), token)).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     private static String issue(String device) {
@@ -93,7 +63,7 @@ class DeviceTokenTest {
         private final StreamObserver<DeviceMessage> requests;
 
         Stream(String device, String token) {
-            Channel ch = BearerToken.attach(channel, token);
+            Channel ch = BearerToken.attach(SERVER.channel(), token);
             requests = DeviceControlGrpc.newStub(ch).attach(new StreamObserver<>() {
                 @Override
                 public void onNext(ControlMessage m) {
@@ -155,7 +125,7 @@ class DeviceTokenTest {
         String other = TestHeaps.app("dev-other");
         String token = issue(dev);
         String otherToken = issue(other);
-        String appToken = HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        String appToken = HeapStoreGrpc.newBlockingStub(SERVER.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .openHeap(OpenHeapRequest.newBuilder().setApp(TestHeaps.app("dev-sec-app")).setDevice(dev)
                         .setCreate(true).setLineSize(64).build()).getAppToken();
         assertThat(token).startsWith("vht_").isNotEqualTo(otherToken);
@@ -223,7 +193,7 @@ class DeviceTokenTest {
     void onlyTheTokensHashIsStored() throws Exception {
         String dev = TestHeaps.app("dev-hash");
         String token = issue(dev);
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = SERVER.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT t.token_sha256, t::text FROM device_token t WHERE t.device_name = ?")) {
             ps.setString(1, dev);
             try (ResultSet rs = ps.executeQuery()) {
@@ -255,13 +225,10 @@ class DeviceTokenTest {
 
     @Test
     void withoutRequiredTokensAnyDeviceAttachesAsBefore() throws Exception {
-        HeapServer open = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
-        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + open.port()).usePlaintext().build();
-        try {
+        try (TestHeapServer open = TestHeapServer.inProcess().dataSource(SERVER.dataSource()).start()) {
             String dev = TestHeaps.app("dev-open");
             CompletableFuture<Attached> attached = new CompletableFuture<>();
-            StreamObserver<DeviceMessage> req = DeviceControlGrpc.newStub(ch).attach(new StreamObserver<>() {
+            StreamObserver<DeviceMessage> req = DeviceControlGrpc.newStub(open.channel()).attach(new StreamObserver<>() {
                 @Override
                 public void onNext(ControlMessage m) {
                     attached.complete(m.getAttached());
@@ -279,9 +246,6 @@ class DeviceTokenTest {
             req.onNext(DeviceMessage.newBuilder().setRegister(Register.newBuilder().setDevice(dev)).build());
             assertThat(attached.get(10, TimeUnit.SECONDS).getDevice()).isEqualTo(dev);
             req.onCompleted();
-        } finally {
-            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            open.stop(Duration.ofSeconds(2));
         }
     }
 }

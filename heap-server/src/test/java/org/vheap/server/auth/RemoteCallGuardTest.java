@@ -13,14 +13,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessSocketAddress;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.client.VheapHeaders;
@@ -30,8 +26,8 @@ import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListDevicesRequest;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
-import org.vheap.server.HeapServer;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.TestDatabase;
+import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.DeviceTokens;
 
@@ -43,7 +39,7 @@ import org.vheap.server.store.DeviceTokens;
  */
 class RemoteCallGuardTest {
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
+    static final TestDatabase DB = new TestDatabase();
 
     @Test
     void theCallerIsThePeerOrWhomALocalGatewayNames() throws Exception {
@@ -60,9 +56,10 @@ class RemoteCallGuardTest {
         assertThat(RemoteCallGuard.remoteCaller(new InProcessSocketAddress("test"), null)).isNull();
     }
 
-    private static HeapServer server(AccessPolicy policy) throws Exception {
-        return new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                DB.store(Clock.systemUTC(), org.vheap.server.store.StoreSettings.defaults()), Duration.ofSeconds(5), policy).start();
+    /** A server on loopback (the guard judges the TCP peer) over the run's database. */
+    private static TestHeapServer server(AccessPolicy policy) {
+        return TestHeapServer.onLoopback().commandTimeout(Duration.ofSeconds(5)).access(ds -> policy)
+                .dataSource(DB.dataSource()).start();
     }
 
     private static Channel from(ManagedChannel channel, String forwardedFor, String token) {
@@ -71,15 +68,10 @@ class RemoteCallGuardTest {
         return BearerToken.attach(ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(h)), token);
     }
 
-    private static ManagedChannel channel(HeapServer server) {
-        return NettyChannelBuilder.forTarget("127.0.0.1:" + server.port()).usePlaintext().build();
-    }
-
     @Test
     void withoutTokensOnlyThisMachineMayCallButAnyoneMayCheckHealth() throws Exception {
-        HeapServer server = server(AccessPolicy.open(new AppTokens(DB.dataSource()), new DeviceTokens(DB.dataSource())));
-        ManagedChannel channel = channel(server);
-        try {
+        try (TestHeapServer server = server(AccessPolicy.open(new AppTokens(DB.dataSource()), new DeviceTokens(DB.dataSource())))) {
+            ManagedChannel channel = server.channel();
             HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance());   // loopback: fine
             Channel remote = from(channel, "10.1.2.3", null);
             for (Runnable call : new Runnable[] {
@@ -94,9 +86,6 @@ class RemoteCallGuardTest {
             }
             assertThat(HealthGrpc.newBlockingStub(remote).check(HealthCheckRequest.getDefaultInstance()).getStatus())
                     .isEqualTo(ServingStatus.SERVING);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            server.stop(Duration.ofSeconds(5));
         }
     }
 
@@ -109,13 +98,9 @@ class RemoteCallGuardTest {
         assertThat(allowed.remoteGuard().active()).isFalse();
         assertThat(tokens.remoteGuard().active()).isFalse();
         for (AccessPolicy policy : new AccessPolicy[] {allowed, tokens}) {
-            HeapServer server = server(policy);
-            ManagedChannel channel = channel(server);
-            try {
-                HeapStoreGrpc.newBlockingStub(from(channel, "10.1.2.3", admin)).listApps(ListAppsRequest.getDefaultInstance());
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                server.stop(Duration.ofSeconds(5));
+            try (TestHeapServer server = server(policy)) {
+                HeapStoreGrpc.newBlockingStub(from(server.channel(), "10.1.2.3", admin))
+                        .listApps(ListAppsRequest.getDefaultInstance());
             }
         }
     }

@@ -9,8 +9,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashMap;
@@ -38,7 +35,6 @@ import org.vheap.proto.v1.PutSystemBlobsRequest;
 import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.SystemBlob;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.proto.v1.CloseHeapRequest;
@@ -60,49 +56,30 @@ import org.vheap.security.BearerToken;
 import org.vheap.security.ClientTls;
 import org.vheap.security.SelfSignedTls;
 import org.vheap.security.ServerTls;
-import org.vheap.server.HeapServer;
-import org.vheap.server.TestHeaps;
-import org.vheap.server.store.AppTokens;
-import org.vheap.server.store.DeviceTokens;
-import org.vheap.server.store.PgHeapStore;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * A heap server that requires tokens, over TLS with a freshly made self-signed pair, on the shared embedded
  * PostgreSQL: who may call what, how tokens are kept, and what a client on the wrong transport is told.
  */
 class SecurityTest {
-    @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
-
     private static final int MAX_MESSAGE = 1 << 20;
-    private static Path dir;
-    private static String admin;
-    private static HeapServer server;
-    private static ManagedChannel channel;
+    private static final Path dir = TestHeaps.tempDir("vheap-security");
+    private static final ServerTls tls = SelfSignedTls.ensure(dir.resolve("tls"));
+    private static final String admin = AccessTokens.readOrCreate(dir.resolve("admin.token"), "--admin-token-file").token();
 
-    @BeforeAll
-    static void start() throws Exception {
-        dir = TestHeaps.tempDir("vheap-security");
-        ServerTls tls = SelfSignedTls.ensure(dir.resolve("tls"));
-        admin = AccessTokens.readOrCreate(dir.resolve("admin.token"), "--admin-token-file").token();
-        PgHeapStore store = DB.store(Clock.systemUTC(), StoreSettings.defaults().withMaxSystemCallBytes(MAX_MESSAGE));
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), tls.credentials())
-                .maxInboundMessageSize(MAX_MESSAGE), store, Duration.ofSeconds(5),
-                new AccessPolicy(true, admin, new AppTokens(DB.dataSource()), new DeviceTokens(DB.dataSource()))).start();
-        channel = NettyChannelBuilder.forTarget("localhost:" + server.port(),
-                ClientTls.trusting(tls.certFile()).credentials()).build();
-    }
+    @RegisterExtension
+    static final TestHeapServer SERVER = TestHeapServer.onLoopback().tls(tls).maxMessageBytes(MAX_MESSAGE)
+            .commandTimeout(Duration.ofSeconds(5)).requireTokens(admin);
 
     @AfterAll
-    static void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(5));
+    static void deleteFiles() {
         TestHeaps.deleteRecursively(dir);
     }
 
     private static HeapStoreGrpc.HeapStoreBlockingStub stub(String token) {
-        Channel ch = BearerToken.attach(channel, token);
+        Channel ch = BearerToken.attach(SERVER.channel(), token);
         return HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
@@ -168,9 +145,9 @@ class SecurityTest {
                 "an app's token is not enough");
         assertStatus(() -> stub(tokenA).resetAppToken(ResetAppTokenRequest.newBuilder().setApp(a).build()),
                 Status.Code.PERMISSION_DENIED, "admin token");
-        DeviceControlGrpc.DeviceControlBlockingStub control = DeviceControlGrpc.newBlockingStub(BearerToken.attach(channel, tokenA));
+        DeviceControlGrpc.DeviceControlBlockingStub control = DeviceControlGrpc.newBlockingStub(BearerToken.attach(SERVER.channel(), tokenA));
         assertStatus(() -> control.listDevices(ListDevicesRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED, "admin token");
-        assertThat(DeviceControlGrpc.newBlockingStub(BearerToken.attach(channel, admin))
+        assertThat(DeviceControlGrpc.newBlockingStub(BearerToken.attach(SERVER.channel(), admin))
                 .listDevices(ListDevicesRequest.getDefaultInstance())).isNotNull();
 
         assertThat(stub(admin).listApps(ListAppsRequest.getDefaultInstance()).getAppsList())
@@ -185,7 +162,7 @@ class SecurityTest {
         String a = TestHeaps.app("sec-hash");
         OpenHeapResponse open = create(a, "dev-a");
         String token = open.getAppToken();
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = SERVER.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT t.token_sha256, t::text FROM app_token t WHERE t.heap_id = ?")) {
             ps.setLong(1, open.getHeapId());
             try (ResultSet rs = ps.executeQuery()) {
@@ -205,7 +182,7 @@ class SecurityTest {
     void anAppFromBeforeTokensIsTheAdminsUntilItGetsOne() throws Exception {
         String a = TestHeaps.app("sec-legacy");
         OpenHeapResponse open = create(a, "dev-a");
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = SERVER.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM app_token WHERE heap_id = ?")) {
             ps.setLong(1, open.getHeapId());
             assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -256,7 +233,7 @@ class SecurityTest {
 
     private static void commit(String token, String app) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<CommitCheckpointRequest> req = HeapStoreGrpc.newStub(BearerToken.attach(channel, token))
+        StreamObserver<CommitCheckpointRequest> req = HeapStoreGrpc.newStub(BearerToken.attach(SERVER.channel(), token))
                 .withDeadlineAfter(20, TimeUnit.SECONDS).commitCheckpoint(new StreamObserver<>() {
                     @Override
                     public void onNext(CommitCheckpointResponse r) {
@@ -345,7 +322,7 @@ class SecurityTest {
         assertStatus(() -> stub(other).openHeap(grab), Status.Code.PERMISSION_DENIED, "the token given is not app '" + a + "''s");
 
         // the token, the lease and the uncommitted line are as they were
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = SERVER.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT token_sha256 FROM app_token WHERE heap_id = ?")) {
             ps.setLong(1, open.getHeapId());
             try (ResultSet rs = ps.executeQuery()) {
@@ -387,13 +364,13 @@ class SecurityTest {
             big.addWrites(line(i, 3));
         }
         assertStatus(() -> stub(token).transact(big.build()), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
-        assertStatus(() -> HeapStoreGrpc.newBlockingStub(channel).withCallCredentials(null)
+        assertStatus(() -> HeapStoreGrpc.newBlockingStub(SERVER.channel()).withCallCredentials(null)
                 .listApps(ListAppsRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "admin token");
     }
 
     @Test
     void aPlaintextClientOfATlsServerIsToldWhy() throws Exception {
-        ManagedChannel plain = NettyChannelBuilder.forTarget("127.0.0.1:" + server.port(), ClientTls.plaintext().credentials())
+        ManagedChannel plain = NettyChannelBuilder.forTarget("127.0.0.1:" + SERVER.port(), ClientTls.plaintext().credentials())
                 .intercept(ClientTls.plaintext().mismatchHints()).build();
         try {
             assertThatThrownBy(() -> HeapStoreGrpc.newBlockingStub(plain).withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -402,7 +379,7 @@ class SecurityTest {
                     .satisfies(e -> {
                         Status s = ((StatusRuntimeException) e).getStatus();
                         assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                        assertThat(s.getDescription()).startsWith("TLS mismatch (probably): 127.0.0.1:" + server.port()
+                        assertThat(s.getDescription()).startsWith("TLS mismatch (probably): 127.0.0.1:" + SERVER.port()
                                 + " closed the connection at once").contains("give --tls");
                     });
         } finally {
@@ -412,8 +389,7 @@ class SecurityTest {
 
     @Test
     void aTlsClientOfAPlaintextServerIsToldWhy() throws Exception {
-        HeapServer plainServer = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
+        TestHeapServer plainServer = TestHeapServer.onLoopback().dataSource(SERVER.dataSource()).start();
         ClientTls tls = ClientTls.trusting(dir.resolve("tls").resolve(SelfSignedTls.CERT_FILE));
         ManagedChannel tlsChannel = NettyChannelBuilder.forTarget("localhost:" + plainServer.port(), tls.credentials())
                 .intercept(tls.mismatchHints()).build();
@@ -429,19 +405,19 @@ class SecurityTest {
                     });
         } finally {
             tlsChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            plainServer.stop(Duration.ofSeconds(2));
+            plainServer.close();
         }
     }
 
     @Test
     void aClientThatDoesNotTrustTheServersCertificateIsToldWhy() throws Exception {
         ClientTls tls = ClientTls.trusting(SelfSignedTls.ensure(dir.resolve("stranger")).certFile());
-        ManagedChannel ch = NettyChannelBuilder.forTarget("localhost:" + server.port(), tls.credentials())
+        ManagedChannel ch = NettyChannelBuilder.forTarget("localhost:" + SERVER.port(), tls.credentials())
                 .intercept(tls.mismatchHints()).build();
         try {
             assertStatus(() -> HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .listApps(ListAppsRequest.getDefaultInstance()), Status.Code.UNAVAILABLE,
-                    "TLS: the certificate of localhost:" + server.port() + " is not trusted");
+                    "TLS: the certificate of localhost:" + SERVER.port() + " is not trusted");
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

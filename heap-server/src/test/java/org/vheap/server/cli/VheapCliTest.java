@@ -2,48 +2,25 @@ package org.vheap.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.OpenHeapRequest;
-import org.vheap.server.HeapServer;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.server.control.FakeDevice;
-import org.vheap.server.store.StoreSettings;
 import picocli.CommandLine;
 
 /** The store commands against a real server: tables on success, one line and an exit code on failure. */
 class VheapCliTest {
+    /** On loopback: the commands dial {@code --server HOST:PORT}. */
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
-
-    private static HeapServer server;
-    private static String address;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
-        address = "127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.stop(Duration.ofSeconds(5));
-    }
+    static final TestHeapServer SERVER = TestHeapServer.onLoopback();
 
     private record Run(int exit, String out, String err) {
     }
@@ -61,42 +38,37 @@ class VheapCliTest {
     @Test
     void appsAndCheckpointsPrintTables() throws Exception {
         String app = TestHeaps.app("cli");
-        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
-        try {
-            HeapStoreClient client = new HeapStoreClient(ch, 30_000);
-            long t = client.blocking().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("dev-cli")
-                    .setCreate(true).setLineSize(64).build()).getLease().getFencingToken();
-            long cp = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-cli").build(),
-                    List.of(), List.of(), 1 << 20).getCheckpoint().getCheckpointId();
+        HeapStoreClient client = new HeapStoreClient(SERVER.channel(), 30_000);
+        long t = client.blocking().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("dev-cli")
+                .setCreate(true).setLineSize(64).build()).getLease().getFencingToken();
+        long cp = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-cli").build(),
+                List.of(), List.of(), 1 << 20).getCheckpoint().getCheckpointId();
 
-            Run apps = run("apps", "--server", address);
-            assertThat(apps.exit()).isZero();
-            assertThat(apps.out()).contains("APP").contains("LEASE HOLDER");
-            assertThat(apps.out().lines().filter(l -> l.startsWith(app + " ")).findFirst().orElseThrow())
-                    .contains("dev-cli").contains(" 64 ");
+        Run apps = run("apps", "--server", SERVER.target());
+        assertThat(apps.exit()).isZero();
+        assertThat(apps.out()).contains("APP").contains("LEASE HOLDER");
+        assertThat(apps.out().lines().filter(l -> l.startsWith(app + " ")).findFirst().orElseThrow())
+                .contains("dev-cli").contains(" 64 ");
 
-            Run cps = run("checkpoints", "--app", app, "--server", address);
-            assertThat(cps.exit()).isZero();
-            assertThat(cps.out().lines().skip(1).findFirst().orElseThrow()).startsWith(String.valueOf(cp)).contains("dev-cli");
+        Run cps = run("checkpoints", "--app", app, "--server", SERVER.target());
+        assertThat(cps.exit()).isZero();
+        assertThat(cps.out().lines().skip(1).findFirst().orElseThrow()).startsWith(String.valueOf(cp)).contains("dev-cli");
 
-            Run del = run("delete-app", "--app", app, "--server", address);
-            assertThat(del.exit()).isEqualTo(1);
-            assertThat(del.err()).contains("FAILED_PRECONDITION").contains("leased to device 'dev-cli'");
-            assertThat(run("delete-app", "--app", app, "--force", "--server", address).exit()).isZero();
-        } finally {
-            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        Run del = run("delete-app", "--app", app, "--server", SERVER.target());
+        assertThat(del.exit()).isEqualTo(1);
+        assertThat(del.err()).contains("FAILED_PRECONDITION").contains("leased to device 'dev-cli'");
+        assertThat(run("delete-app", "--app", app, "--force", "--server", SERVER.target()).exit()).isZero();
     }
 
     @Test
     void healthSaysServingWithExitZeroAndFailsForNoServer() {
-        Run ok = run("health", "--server", address);
+        Run ok = run("health", "--server", SERVER.target());
         assertThat(ok.exit()).isZero();
-        assertThat(ok.out().strip()).isEqualTo(address + ": SERVING");
-        Run store = run("health", "--server", address, "--service", "vheap.v1.HeapStore");
+        assertThat(ok.out().strip()).isEqualTo(SERVER.target() + ": SERVING");
+        Run store = run("health", "--server", SERVER.target(), "--service", "vheap.v1.HeapStore");
         assertThat(store.exit()).isZero();
         assertThat(store.out()).contains("vheap.v1.HeapStore: SERVING");
-        Run unknown = run("health", "--server", address, "--service", "no.such.Service");
+        Run unknown = run("health", "--server", SERVER.target(), "--service", "no.such.Service");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("NOT_FOUND");
         Run none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
@@ -106,7 +78,7 @@ class VheapCliTest {
 
     @Test
     void failuresAreOneLineWithAnExitCode() {
-        Run ghost = run("checkpoints", "--app", "ghost-app", "--server", address);
+        Run ghost = run("checkpoints", "--app", "ghost-app", "--server", SERVER.target());
         assertThat(ghost.exit()).isEqualTo(1);
         assertThat(ghost.err().strip()).isEqualTo("vheap checkpoints: NOT_FOUND: no app named 'ghost-app'");
 
@@ -143,107 +115,101 @@ class VheapCliTest {
     @Test
     void controlCommandsListDevicesAndSuspendResumeAndMigrateApps() throws Exception {
         String app = TestHeaps.app("cli-mig");
-        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
-        try (FakeDevice a = new FakeDevice(ch, TestHeaps.app("cli-a"), 3 << 20, List.of("file:/tmp"), List.of());
-             FakeDevice b = FakeDevice.attach(ch, TestHeaps.app("cli-b"))) {
+        try (FakeDevice a = new FakeDevice(SERVER.channel(), TestHeaps.app("cli-a"), 3 << 20, List.of("file:/tmp"), List.of());
+             FakeDevice b = FakeDevice.attach(SERVER.channel(), TestHeaps.app("cli-b"))) {
             a.attached.get(10, TimeUnit.SECONDS);
             a.run(app, 5);
             a.appStatus(app, "running");
 
-            Run devices = run("devices", "--server", address);
+            Run devices = run("devices", "--server", SERVER.target());
             assertThat(devices.exit()).isZero();
             assertThat(devices.out().lines().findFirst().orElseThrow())
                     .startsWith("DEVICE").contains("MEMORY").contains("RESOURCES").contains("APPS").contains("CONNECTED SINCE");
             assertThat(devices.out().lines().filter(l -> l.startsWith(a.name + " ")).findFirst().orElseThrow())
                     .contains("3.0 MiB").contains("file:/tmp").contains(app);
 
-            Run migrate = run("migrate", "--app", app, "--to", b.name, "--server", address);
+            Run migrate = run("migrate", "--app", app, "--to", b.name, "--server", SERVER.target());
             assertThat(migrate.err()).isEmpty();
             assertThat(migrate.exit()).isZero();
             assertThat(migrate.out()).matches("migrated app '" + app + "' from device '" + a.name + "' to device '"
                     + b.name + "' through checkpoint \\d+ \\(suspend \\d+ ms, resume \\d+ ms\\)\\R");
             assertThat(b.resumed).containsKey(app);
 
-            Run suspend = run("suspend", "--app", app, "--server", address);
+            Run suspend = run("suspend", "--app", app, "--server", SERVER.target());
             assertThat(suspend.exit()).isZero();
             assertThat(suspend.out()).matches("suspended app '" + app + "' on device '" + b.name + "' at checkpoint \\d+\\R");
 
-            Run resume = run("resume", "--app", app, "--on", a.name, "--server", address);
+            Run resume = run("resume", "--app", app, "--on", a.name, "--server", SERVER.target());
             assertThat(resume.exit()).isZero();
             assertThat(resume.out()).startsWith("resumed app '" + app + "' on device '" + a.name + "' from its newest checkpoint");
             assertThat(a.resumed).containsKey(app);
-        } finally {
-            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void controlFailuresAreOneLineWithAnExitCode() throws Exception {
         String app = TestHeaps.app("cli-ctl");
-        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
-        try (FakeDevice a = FakeDevice.attach(ch, TestHeaps.app("cli-only"))) {
+        try (FakeDevice a = FakeDevice.attach(SERVER.channel(), TestHeaps.app("cli-only"))) {
             a.run(app, 1);
-            Run badTarget = run("migrate", "--app", app, "--to", "b", "--server", address);
+            Run badTarget = run("migrate", "--app", app, "--to", "b", "--server", SERVER.target());
             assertThat(badTarget.exit()).isEqualTo(1);
             assertThat(badTarget.err().lines()).hasSize(1);
             assertThat(badTarget.err()).startsWith("vheap migrate: FAILED_PRECONDITION: device 'b' is not connected to the server (connected: ")
                     .contains(a.name);
 
-            Run noApp = run("suspend", "--app", "ghost-app", "--server", address);
+            Run noApp = run("suspend", "--app", "ghost-app", "--server", SERVER.target());
             assertThat(noApp.exit()).isEqualTo(1);
             assertThat(noApp.err().strip()).isEqualTo("vheap suspend: NOT_FOUND: no app named 'ghost-app'");
 
-            Run busy = run("resume", "--app", app, "--on", a.name, "--server", address);
+            Run busy = run("resume", "--app", app, "--on", a.name, "--server", SERVER.target());
             assertThat(busy.exit()).isEqualTo(1);
             assertThat(busy.err().strip()).startsWith("vheap resume: FAILED_PRECONDITION: app '" + app + "' runs on device '"
                     + a.name + "'").endsWith("suspend it first, or migrate it");
 
-            Run noTo = run("migrate", "--app", app, "--server", address);
+            Run noTo = run("migrate", "--app", app, "--server", SERVER.target());
             assertThat(noTo.exit()).isEqualTo(2);
             assertThat(noTo.err()).contains("Missing required option: '--to=DEVICE'");
 
-            Run badCheckpoint = run("resume", "--app", app, "--on", a.name, "--checkpoint", "-1", "--server", address);
+            Run badCheckpoint = run("resume", "--app", app, "--on", a.name, "--checkpoint", "-1", "--server", SERVER.target());
             assertThat(badCheckpoint.exit()).isEqualTo(2);
             assertThat(badCheckpoint.err().strip()).startsWith("vheap resume: --checkpoint must be a checkpoint id");
 
             Run noServer = run("devices", "--server", "127.0.0.1:1");
             assertThat(noServer.exit()).isEqualTo(1);
             assertThat(noServer.err()).contains("cannot reach the heap server").doesNotContain("\tat ");
-        } finally {
-            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void tokenIssuesADeviceTokenAndNamesExactlyOneOfAppAndDevice() throws Exception {
         String device = TestHeaps.app("cli-dev");
-        Run printed = run("token", "--device", device, "--server", address);
+        Run printed = run("token", "--device", device, "--server", SERVER.target());
         assertThat(printed.exit()).as(printed.err()).isZero();
         assertThat(printed.out().strip()).startsWith("vht_").doesNotContain("\n");
         java.nio.file.Path dir = TestHeaps.tempDir("vheap-cli-token");
         try {
             java.nio.file.Path out = dir.resolve("dev.token");
-            Run written = run("token", "--device", device, "--out", out.toString(), "--server", address);
+            Run written = run("token", "--device", device, "--out", out.toString(), "--server", SERVER.target());
             assertThat(written.exit()).as(written.err()).isZero();
             assertThat(written.out().strip()).isEqualTo("device '" + device + "': new token written to " + out);
             String token = org.vheap.security.AccessTokens.read(out, "--out");
             assertThat(token).isNotEqualTo(printed.out().strip());
-            assertThat(new org.vheap.server.store.DeviceTokens(DB.dataSource()).lookup(device))
+            assertThat(new org.vheap.server.store.DeviceTokens(SERVER.dataSource()).lookup(device))
                     .isEqualTo(org.vheap.security.AccessTokens.sha256(token));
         } finally {
             TestHeaps.deleteRecursively(dir);
         }
 
-        Run neither = run("token", "--server", address);
+        Run neither = run("token", "--server", SERVER.target());
         assertThat(neither.exit()).isEqualTo(2);
         assertThat(neither.err().strip()).isEqualTo("vheap token: give exactly one of --app NAME (with --reset) and --device NAME");
-        Run both = run("token", "--app", "a", "--reset", "--device", device, "--server", address);
+        Run both = run("token", "--app", "a", "--reset", "--device", device, "--server", SERVER.target());
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err().strip()).isEqualTo(neither.err().strip());
-        Run noReset = run("token", "--app", "a", "--server", address);
+        Run noReset = run("token", "--app", "a", "--server", SERVER.target());
         assertThat(noReset.exit()).isEqualTo(2);
         assertThat(noReset.err().strip()).isEqualTo("vheap token: --app a needs --reset: it replaces the app's token, and the old one stops working");
-        Run badName = run("token", "--device", "no good", "--server", address);
+        Run badName = run("token", "--device", "no good", "--server", SERVER.target());
         assertThat(badName.exit()).isEqualTo(1);
         assertThat(badName.err().strip()).contains("device name 'no good' may hold only").doesNotContain("\n");
     }

@@ -3,19 +3,12 @@ package org.vheap.server.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.client.HeapStoreClient;
@@ -34,41 +27,25 @@ import org.vheap.proto.v1.Register;
 import org.vheap.proto.v1.ResumeAppRequest;
 import org.vheap.proto.v1.SuspendAppRequest;
 import org.vheap.proto.v1.SuspendAppResponse;
-import org.vheap.server.HeapServer;
-import org.vheap.server.TestHeaps;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 
 /**
- * The control plane over real loopback TCP against a heap server on the shared embedded PostgreSQL, with
+ * The control plane, in process, against a heap server on the shared embedded PostgreSQL, with
  * {@link FakeDevice}s as the devices (they hold real heap leases through the HeapStore API).
  */
 class DeviceControlServiceTest {
-    @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
-
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
-    private static HeapServer server;
-    private static ManagedChannel channel;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                DB.store(Clock.systemUTC(), StoreSettings.defaults()), COMMAND_TIMEOUT).start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(5));
-    }
+    @RegisterExtension
+    static final TestHeapServer SERVER = TestHeapServer.inProcess().commandTimeout(COMMAND_TIMEOUT);
 
     private static DeviceControlGrpc.DeviceControlBlockingStub control() {
-        return DeviceControlGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return DeviceControlGrpc.newBlockingStub(SERVER.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static HeapStoreClient store() {
-        return new HeapStoreClient(channel, 30_000);
+        return new HeapStoreClient(SERVER.channel(), 30_000);
     }
 
     private static DeviceInfo listed(String device) {
@@ -102,7 +79,7 @@ class DeviceControlServiceTest {
     @Test
     void aRegisteredDeviceIsListedWithItsAppsUntilItDetaches() throws Exception {
         String name = TestHeaps.app("dev-list");
-        FakeDevice d = new FakeDevice(channel, name, 8 << 20, List.of("file:/data", "sensor:gps"), List.of("app-b", "app-a"));
+        FakeDevice d = new FakeDevice(SERVER.channel(), name, 8 << 20, List.of("file:/data", "sensor:gps"), List.of("app-b", "app-a"));
         assertThat(d.attached.get(10, TimeUnit.SECONDS).getDevice()).isEqualTo(name);
         DeviceInfo info = listed(name);
         assertThat(info.getMemoryBytes()).isEqualTo(8 << 20);
@@ -122,8 +99,8 @@ class DeviceControlServiceTest {
     @Test
     void aSecondAttachOfTheSameNameReplacesTheFirst() throws Exception {
         String name = TestHeaps.app("dev-twice");
-        FakeDevice first = FakeDevice.attach(channel, name);
-        FakeDevice second = new FakeDevice(channel, name, 42, List.of(), List.of());
+        FakeDevice first = FakeDevice.attach(SERVER.channel(), name);
+        FakeDevice second = new FakeDevice(SERVER.channel(), name, 42, List.of(), List.of());
         second.attached.get(10, TimeUnit.SECONDS);
         Status old = first.ended.get(10, TimeUnit.SECONDS);
         assertThat(old.getCode()).isEqualTo(Status.Code.ABORTED);
@@ -135,21 +112,21 @@ class DeviceControlServiceTest {
 
     @Test
     void aStreamMustStartWithExactlyOneRegister() throws Exception {
-        FakeDevice unregistered = new FakeDevice(channel, null, 0, List.of(), List.of());
+        FakeDevice unregistered = new FakeDevice(SERVER.channel(), null, 0, List.of(), List.of());
         unregistered.answer(CommandResult.newBuilder().setCommandId(1).setOk(true).build());
         Status s = unregistered.ended.get(10, TimeUnit.SECONDS);
         assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(s.getDescription()).contains("first message of an Attach stream is a Register");
 
         String name = TestHeaps.app("dev-dup");
-        FakeDevice twice = FakeDevice.attach(channel, name);
+        FakeDevice twice = FakeDevice.attach(SERVER.channel(), name);
         twice.send(DeviceMessage.newBuilder().setRegister(Register.newBuilder().setDevice(name)).build());
         s = twice.ended.get(10, TimeUnit.SECONDS);
         assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(s.getDescription()).contains("already registered");
         eventually(() -> listed(name) == null);
 
-        FakeDevice badName = new FakeDevice(channel, "", 0, List.of(), List.of());
+        FakeDevice badName = new FakeDevice(SERVER.channel(), "", 0, List.of(), List.of());
         s = badName.ended.get(10, TimeUnit.SECONDS);
         assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(s.getDescription()).contains("device name is empty");
@@ -158,8 +135,8 @@ class DeviceControlServiceTest {
     @Test
     void suspendAsksTheLeaseHolderAndReturnsItsCheckpoint() throws Exception {
         String app = TestHeaps.app("susp");
-        FakeDevice other = FakeDevice.attach(channel, TestHeaps.app("dev-other"));
-        try (FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-holder"))) {
+        FakeDevice other = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-other"));
+        try (FakeDevice d = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-holder"))) {
             d.run(app, 7);
             SuspendAppResponse r = control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build());
             assertThat(r.getDevice()).isEqualTo(d.name);
@@ -183,7 +160,7 @@ class DeviceControlServiceTest {
                 Status.Code.NOT_FOUND, "no app named 'no-such-app'");
 
         String orphan = TestHeaps.app("orphan");
-        FakeDevice gone = FakeDevice.attach(channel, TestHeaps.app("dev-gone"));
+        FakeDevice gone = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-gone"));
         gone.run(orphan, 1);
         gone.close();
         eventually(() -> listed(gone.name) == null);
@@ -191,7 +168,7 @@ class DeviceControlServiceTest {
                 Status.Code.FAILED_PRECONDITION, "runs on device '" + gone.name + "'", "not connected to the server");
 
         String app = TestHeaps.app("refused");
-        try (FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-refuse"))) {
+        try (FakeDevice d = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-refuse"))) {
             d.run(app, 1);
             d.refuse = "the app is in a native call";
             assertStatus(() -> control().suspendApp(SuspendAppRequest.newBuilder().setApp(app).build()),
@@ -203,8 +180,8 @@ class DeviceControlServiceTest {
     @Test
     void migrateMovesTheAppBetweenDevicesThroughACheckpoint() throws Exception {
         String app = TestHeaps.app("mig");
-        try (FakeDevice a = FakeDevice.attach(channel, TestHeaps.app("dev-a"));
-             FakeDevice b = FakeDevice.attach(channel, TestHeaps.app("dev-b"))) {
+        try (FakeDevice a = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-a"));
+             FakeDevice b = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-b"))) {
             a.run(app, 42);
             MigrateAppResponse r = control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
                     .setToDevice(b.name).build());
@@ -235,8 +212,8 @@ class DeviceControlServiceTest {
     @Test
     void aBadTargetChangesNothing() throws Exception {
         String app = TestHeaps.app("stay");
-        try (FakeDevice a = FakeDevice.attach(channel, TestHeaps.app("dev-stay"));
-             FakeDevice b = FakeDevice.attach(channel, TestHeaps.app("dev-idle"))) {
+        try (FakeDevice a = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-stay"));
+             FakeDevice b = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-idle"))) {
             long token = a.run(app, 3);
             assertStatus(() -> control().migrateApp(MigrateAppRequest.newBuilder().setApp(app)
                             .setToDevice("nowhere").build()), Status.Code.FAILED_PRECONDITION,
@@ -257,7 +234,7 @@ class DeviceControlServiceTest {
     @Test
     void resumeRunsASuspendedAppOnTheNamedDevice() throws Exception {
         String app = TestHeaps.app("res");
-        try (FakeDevice a = FakeDevice.attach(channel, TestHeaps.app("dev-res"))) {
+        try (FakeDevice a = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-res"))) {
             a.run(app, 9);
             assertStatus(() -> control().resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(a.name).build()),
                     Status.Code.FAILED_PRECONDITION, "runs on device '" + a.name + "'", "suspend it first");
@@ -271,10 +248,10 @@ class DeviceControlServiceTest {
     @Test
     void aDeviceDisconnectingMidCommandFailsItWithUnavailable() throws Exception {
         String app = TestHeaps.app("cut");
-        FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-cut"));
+        FakeDevice d = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-cut"));
         d.run(app, 1);
         d.silent = true;
-        var pending = DeviceControlGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        var pending = DeviceControlGrpc.newFutureStub(SERVER.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .suspendApp(SuspendAppRequest.newBuilder().setApp(app).build());
         assertThat(d.commands.poll(10, TimeUnit.SECONDS)).isNotNull();
         d.crash();
@@ -292,7 +269,7 @@ class DeviceControlServiceTest {
     @Test
     void aDeviceThatDoesNotAnswerInTimeIsDeadlineExceededAndItsLateAnswerIsDropped() throws Exception {
         String app = TestHeaps.app("slow");
-        try (FakeDevice d = FakeDevice.attach(channel, TestHeaps.app("dev-slow"))) {
+        try (FakeDevice d = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-slow"))) {
             d.run(app, 1);
             d.silent = true;
             long start = System.nanoTime();

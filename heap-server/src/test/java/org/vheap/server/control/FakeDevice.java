@@ -28,7 +28,7 @@ import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
 import org.vheap.proto.v1.Register;
 import org.vheap.proto.v1.TransactRequest;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * A device as the server sees it, for tests: a raw {@code Attach} stream plus the HeapStore API. It holds

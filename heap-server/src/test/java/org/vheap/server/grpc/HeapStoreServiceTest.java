@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -33,8 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -60,40 +52,33 @@ import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.SystemBlob;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
-import org.vheap.server.HeapServer;
-import org.vheap.server.TestHeaps;
-import org.vheap.server.store.PgHeapStore;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.server.store.SystemBlobs;
 
-/** The gRPC contract over real loopback TCP (Netty), on the shared embedded PostgreSQL. */
+/**
+ * The gRPC contract, in process, on the shared embedded PostgreSQL; what only a transport enforces (the
+ * message size limit) over real loopback TCP (Netty).
+ */
 class HeapStoreServiceTest {
-    @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
-
     private static final int MAX_MESSAGE = 4 << 20;
-    private static HeapServer server;
-    private static ManagedChannel channel;
-    private static HeapStoreClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .maxInboundMessageSize(MAX_MESSAGE), DB.store(Clock.systemUTC(),
-                StoreSettings.defaults().withMaxSystemCallBytes(MAX_MESSAGE))).start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
-        client = new HeapStoreClient(channel, 60_000);
-    }
+    @RegisterExtension
+    static final TestHeapServer SERVER = TestHeapServer.inProcess().maxMessageBytes(MAX_MESSAGE);
+    @RegisterExtension
+    static final TestHeapServer NETTY = TestHeapServer.onLoopback().maxMessageBytes(MAX_MESSAGE);
 
-    @AfterAll
-    static void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(5));
+    private static HeapStoreClient client() {
+        return SERVER.client();
     }
 
     private static HeapStoreGrpc.HeapStoreBlockingStub stub() {
-        return client.blocking();
+        return client().blocking();
+    }
+
+    /** A stub over loopback TCP, where gRPC enforces the server's message size limit. */
+    private static HeapStoreGrpc.HeapStoreBlockingStub overTcp() {
+        return NETTY.client().blocking();
     }
 
     private static OpenHeapResponse open(String app, String device, int lineSize) {
@@ -155,13 +140,71 @@ class HeapStoreServiceTest {
         for (int i = 0; i < (MAX_MESSAGE / 64) + 100; i++) {
             big.addWrites(line(i, 64, 9));
         }
-        assertStatus(() -> stub().transact(big.build()), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
+        assertStatus(() -> overTcp().transact(big.build()), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
         assertThat(stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t).addReadLineIds(0)
                 .addReadLineIds(100).build()).getLinesCount()).isZero();
         // a commit stream that is malformed publishes nothing
-        assertStatus(() -> client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
+        assertStatus(() -> client().commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
                         List.of(line(1, 64, 1), line(2, 63, 2)), List.of(), 1 << 20),
                 Status.Code.INVALID_ARGUMENT, "has 63 bytes");
+        assertThat(stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()).getCheckpointsCount())
+                .isZero();
+    }
+
+    /** The holder's view of these lines: the ids it finds (its own flushes included). */
+    private static List<Long> present(String app, long token, long... ids) {
+        TransactRequest.Builder r = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
+        for (long id : ids) {
+            r.addReadLineIds(id);
+        }
+        return stub().transact(r.build()).getLinesList().stream().map(Line::getLineId).toList();
+    }
+
+    @Test
+    void aTransactWhoseKnownHashesDoNotFitItsReadsIsRefusedAndWritesNothing() {
+        String app = TestHeaps.app("known");
+        long t = open(app, "dev-a", 64).getLease().getFencingToken();
+        stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t).addWrites(line(1, 64, 1)).build());
+        ByteString sha = ByteString.copyFrom(TestHeaps.sha256(TestHeaps.line(64, 1)));
+        // one known hash for two reads
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                        .addReadLineIds(1).addReadLineIds(2).addReadKnownSha256(sha)
+                        .addWrites(line(7, 64, 7)).build()),
+                Status.Code.INVALID_ARGUMENT, "read_known_sha256 has 1 entries for 2 read lines");
+        // a known hash that is no SHA-256
+        assertStatus(() -> stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                        .addReadLineIds(1).addReadKnownSha256(sha.substring(0, 5))
+                        .addWrites(line(8, 64, 8)).addDeleteLineIds(1).build()),
+                Status.Code.INVALID_ARGUMENT, "32-byte SHA-256, got 5 bytes");
+        // a refused call changed nothing: no line written, none deleted
+        assertThat(present(app, t, 1, 7, 8)).containsExactly(1L);
+        // well-formed, the same call works: the unchanged line is not sent again
+        TransactResponse ok = stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(1).addReadLineIds(2).addReadKnownSha256(sha).addReadKnownSha256(ByteString.EMPTY)
+                .addWrites(line(7, 64, 7)).build());
+        assertThat(ok.getUnchangedLineIdsList()).containsExactly(1L);
+        assertThat(ok.getMissingLineIdsList()).containsExactly(2L);
+        assertThat(present(app, t, 1, 7, 8)).containsExactly(1L, 7L);
+    }
+
+    @Test
+    void aCommitWhoseHeaderIsBadIsRefusedBeforeAnyOfItsLinesIsWrittenAhead() {
+        String app = TestHeaps.app("badheader");
+        int lineSize = 4096;
+        long t = open(app, "dev-a", lineSize).getLease().getFencingToken();
+        // more than a commit buffer of lines: a stream this long writes lines ahead of its commit
+        int count = HeapStoreService.COMMIT_BUFFER_BYTES / lineSize * 2 + 10;
+        List<Line> writes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writes.add(line(i, lineSize, i));
+        }
+        assertStatus(() -> client().commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
+                        .setDevice("no spaces").build(), writes, List.of(), 256 << 10),
+                Status.Code.INVALID_ARGUMENT, "device name 'no spaces'");
+        assertThat(present(app, t, 0, count / 2, count - 1)).isEmpty();
+        assertStatus(() -> client().commit(CommitHeader.newBuilder().setApp(app).setDevice("dev-a").build(),
+                writes, List.of(), 256 << 10), Status.Code.FAILED_PRECONDITION, "a checkpoint needs the heap lease");
+        assertThat(present(app, t, 0, count / 2, count - 1)).isEmpty();
         assertThat(stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()).getCheckpointsCount())
                 .isZero();
     }
@@ -186,7 +229,7 @@ class HeapStoreServiceTest {
             stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
                     .addAllWrites(writes.subList(from, from + 128)).build());
         }
-        CommitCheckpointResponse r = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
+        CommitCheckpointResponse r = client().commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
                         .setDevice("dev-a").setVmState(ByteString.copyFromUtf8("threads")).putMetadata("sample", "big").build(),
                 writes.subList(lines / 2, lines), List.of(), 512 << 10);
         assertThat(r.getCheckpoint().getLineCount()).isEqualTo(lines);
@@ -240,7 +283,7 @@ class HeapStoreServiceTest {
         var renewed = stub().renewLease(RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(t)
                 .setLeaseMillis(120_000).build()).getLease();
         assertThat(renewed.getExpiresAt().getSeconds()).isGreaterThan(a.getLease().getExpiresAt().getSeconds());
-        CommitCheckpointResponse c = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
+        CommitCheckpointResponse c = client().commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t)
                 .setDevice("dev-a").build(), List.of(line(1, 64, 1)), List.of(), 1 << 20);
         var info = stub().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
                 .filter(x -> x.getApp().equals(app)).findFirst().orElseThrow();
@@ -387,7 +430,7 @@ class HeapStoreServiceTest {
     void systemBlobsOutliveTheAppThatPutThem() {
         String app = TestHeaps.app("mortal");
         long t = open(app, "dev-a", 64).getLease().getFencingToken();
-        client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
+        client().commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
                 List.of(line(1, 64, 1)), List.of(), 1 << 20);
         List<SystemBlob> blobs = List.of(blob(TestHeaps.uniqueBlob(300)), blob(TestHeaps.uniqueBlob(70_000)));
         assertThat(put(app, blobs)).isEqualTo(2);
@@ -419,7 +462,8 @@ class HeapStoreServiceTest {
         int half = MAX_MESSAGE / 2 - 4096;
         List<SystemBlob> big = List.of(blob(TestHeaps.uniqueBlob(half)), blob(TestHeaps.uniqueBlob(half)),
                 blob(TestHeaps.uniqueBlob(half)));
-        assertStatus(() -> put(app, big), Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
+        assertStatus(() -> overTcp().putSystemBlobs(PutSystemBlobsRequest.newBuilder().setApp(app).addAllBlobs(big).build()),
+                Status.Code.RESOURCE_EXHAUSTED, String.valueOf(MAX_MESSAGE));
         assertThat(findMissing(app, hashes(big))).hasSize(3);
         big.forEach(b -> assertThat(put(app, List.of(b))).isEqualTo(1));
         // an answer over the limit is refused before any blob is read; under it, it is served
@@ -435,12 +479,8 @@ class HeapStoreServiceTest {
         }
         nowhere.setServerNames(new String[] {"127.0.0.1"});
         nowhere.setConnectTimeout(2);
-        HeapServer down = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                new PgHeapStore(nowhere, Clock.systemUTC(), StoreSettings.defaults(),
-                        Runnable::run)).start();
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", down.port()).usePlaintext().build();
-        try {
-            HeapStoreGrpc.HeapStoreBlockingStub s = HeapStoreGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+        try (TestHeapServer down = TestHeapServer.inProcess().dataSource(nowhere).start()) {
+            HeapStoreGrpc.HeapStoreBlockingStub s = down.client().blocking();
             SystemBlob b = blob(TestHeaps.uniqueBlob(64));
             String app = TestHeaps.app("down");
             String unavailable = "heap database is unavailable";
@@ -450,20 +490,17 @@ class HeapStoreServiceTest {
                     .addSha256(b.getSha256()).build()), Status.Code.UNAVAILABLE, unavailable);
             assertStatus(() -> s.findMissingSystemBlobs(FindMissingSystemBlobsRequest.newBuilder().setApp(app)
                     .addSha256(b.getSha256()).build()), Status.Code.UNAVAILABLE, unavailable);
-        } finally {
-            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            down.stop(Duration.ofSeconds(5));
         }
     }
 
     @Test
     void healthAndReflectionAreServed() throws Exception {
-        HealthCheckResponse h = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
+        HealthCheckResponse h = HealthGrpc.newBlockingStub(SERVER.channel()).check(HealthCheckRequest.newBuilder()
                 .setService(HeapStoreGrpc.SERVICE_NAME).build());
         assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+        StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(SERVER.channel()).serverReflectionInfo(
                 new StreamObserver<>() {
                     @Override
                     public void onNext(ServerReflectionResponse r) {

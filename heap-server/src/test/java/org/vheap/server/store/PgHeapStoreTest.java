@@ -2,7 +2,7 @@ package org.vheap.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.vheap.server.TestHeaps.line;
+import static org.vheap.server.testing.TestHeaps.line;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,19 +22,21 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestDatabase;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /** The store's semantics, on a real PostgreSQL: atomicity, leases, fencing, epochs, retention, reclaiming. */
 class PgHeapStoreTest {
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
+    static final TestDatabase DB = new TestDatabase();
 
     private static final int LS = 64;
     private static final long[] NONE = new long[0];
 
-    private final TestHeaps.MutableClock clock = new TestHeaps.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private PgHeapStore store;
 
     @BeforeEach
@@ -168,12 +170,12 @@ class PgHeapStoreTest {
             for (long id = 10; id < 110; id++) {
                 writes.add(new LineImage(id, line(LS, 1000 + (int) id)));
             }
-            // with a read, a transaction of several statements: the writes succeed in one statement, then
-            // the deletions fail in the next
+            // with a read, a transaction of several statements: the read, then the writes and deletions, which
+            // fail at the poisoned line (the last, in id order) after the others were inserted
             assertThatThrownBy(() -> store.transact(app, t, 0, new long[] {5}, writes, new long[] {5, poison}))
                     .hasMessageContaining("injected failure");
             assertThat(readHolder(app, t, 10, 11, 50, 109)).isEmpty();
-            // a flush is one statement: its deletions fail after its writes were inserted
+            // a flush is one statement: it fails at the poisoned deletion after the writes were inserted
             assertThatThrownBy(() -> store.transact(app, t, 0, NONE, writes, new long[] {5, poison}))
                     .hasMessageContaining("injected failure");
             assertThat(readHolder(app, t, 10, 11, 50, 109)).isEmpty();
@@ -502,6 +504,10 @@ class PgHeapStoreTest {
                 StoreException.Reason.FENCED, "need the heap lease");
         assertReason(() -> readCheckpoint(TestHeaps.app("ghost"), 0, 1), StoreException.Reason.NOT_FOUND, "no app named");
         assertReason(() -> readCheckpoint(app, 77, 1), StoreException.Reason.NOT_FOUND, "no checkpoint 77");
+        assertReason(() -> readCheckpoint(app, -1, 1), StoreException.Reason.INVALID_ARGUMENT,
+                "checkpoint id must be positive (0: the newest), got -1");
+        assertReason(() -> store.deleteCheckpoint(app, 0), StoreException.Reason.INVALID_ARGUMENT,
+                "name the checkpoint to delete by its id");
         assertReason(() -> store.renew(app, t, Duration.ofDays(1).toMillis()), StoreException.Reason.INVALID_ARGUMENT,
                 "over the server's maximum");
         assertThat(contents(app, t, 0)).isEqualTo(Map.of(1L, 1));

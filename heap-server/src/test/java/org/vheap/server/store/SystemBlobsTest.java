@@ -14,15 +14,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.HeapServerConfig;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestDatabase;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.StoreException;
 
 /** The system segment's store side, on a real PostgreSQL: what the gRPC tests cannot reach. */
 class SystemBlobsTest {
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
+    static final TestDatabase DB = new TestDatabase();
 
-    private final TestHeaps.MutableClock clock = new TestHeaps.MutableClock();
+    private final MutableClock clock = new MutableClock();
 
     private SystemBlobs segment(int maxCallBytes) {
         return new SystemBlobs(DB.dataSource(), clock, maxCallBytes);

@@ -2,19 +2,16 @@ package org.vheap.server.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.ToIntFunction;
 import javax.sql.DataSource;
 import org.vheap.store.StoreException;
 
 /**
- * The JDBC plumbing of the store's classes: a unit of work in one transaction, in one read-only snapshot,
- * or on an auto-committing connection. Every {@link SQLException} leaves as the {@link StoreException}
- * (or unchecked exception) {@link SqlErrors} makes of it, after the transaction rolled back.
+ * Units of SQL work on the store's database: in one transaction, in one read-only snapshot, or on an
+ * auto-committing connection. Every {@link SQLException} leaves as the {@link StoreException} (or unchecked
+ * exception) {@link SqlErrors} makes of it, after the transaction rolled back.
  */
-final class Jdbc {
-    private Jdbc() {
+final class SqlTransactions {
+    private SqlTransactions() {
     }
 
     /** Work on one connection; it may throw {@link SQLException}s. */
@@ -57,26 +54,6 @@ final class Jdbc {
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
-    }
-
-    /**
-     * Splits {@code items} into consecutive batches of at most {@code maxBytes} (by {@code bytes}), one
-     * statement's worth each; an item larger than that is a batch of its own.
-     */
-    static <T> List<List<T>> statementBatches(List<T> items, ToIntFunction<T> bytes, long maxBytes) {
-        List<List<T>> batches = new ArrayList<>();
-        int start = 0;
-        while (start < items.size()) {
-            int end = start;
-            long batchBytes = 0;
-            while (end < items.size() && (end == start || batchBytes + bytes.applyAsInt(items.get(end)) <= maxBytes)) {
-                batchBytes += bytes.applyAsInt(items.get(end));
-                end++;
-            }
-            batches.add(items.subList(start, end));
-            start = end;
-        }
-        return batches;
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {

@@ -1,0 +1,332 @@
+package org.vheap.server.store;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.vheap.store.LineImage;
+
+/**
+ * The SQL of the {@code line_version} table on a line's path: reading a view, writing and deleting lines in
+ * the open epoch, streaming a view, counting what an epoch changed, discarding an epoch. (Reclaiming the
+ * versions no view needs is {@link VersionReclaimer}'s.)
+ *
+ * <p>A row is one version of one line: {@code (heap_id, line_id, epoch, data)}, {@code data} NULL for a
+ * deletion. A line's content in a view is its version with the highest epoch in the view's
+ * {@link Lineage}. Every write of lines, a flush's or a commit's, is the one INSERT of {@link #WRITE_SQL}'s
+ * shape ({@code INSERT ... SELECT FROM unnest(ids, data) ON CONFLICT DO UPDATE}): a deletion is a version
+ * with NULL data, and writing a line again in the same epoch replaces its version. Lines travel as two
+ * parallel arrays in ascending id order (so writers running side by side take row locks in one order and
+ * cannot deadlock), at most {@link #STATEMENT_BYTES} of line data per statement.
+ *
+ * <p>Locks: {@link #flushInOneStatement} takes the heap row's share lock itself ({@code FOR SHARE}); every
+ * other method runs in the caller's transaction, which holds the heap row's lock when it writes.
+ */
+public final class LineVersions {
+    /** Bytes of line data sent in one INSERT statement. */
+    static final int STATEMENT_BYTES = 8 << 20;
+
+    /**
+     * The one INSERT of line versions, from rows {@code (id, d)} of {@code t} into one heap's epoch; a NULL
+     * {@code d} is a deletion; the last write of a line in an epoch replaces the one before. The three
+     * holes are the heap id, the epoch and the rows' source.
+     */
+    private static final String INSERT_VERSIONS = "INSERT INTO line_version (heap_id, line_id, epoch, data)"
+            + " SELECT %s, t.id, %s, t.d FROM %s ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data";
+
+    /**
+     * Writes lines into one epoch of one heap: parameters heap id, epoch, line ids ({@code int8[]}) and
+     * their data ({@code bytea[]}, an element NULL for a deletion). The store runs it under the heap row's
+     * lock; the store benchmark runs it raw, as the floor under a commit.
+     */
+    public static final String WRITE_SQL = INSERT_VERSIONS.formatted("?", "?", "unnest(?::int8[], ?::bytea[]) AS t(id, d)");
+
+    /**
+     * Reads the given lines of one view: parameters heap id, line ids ({@code int8[]}) and the view's
+     * lineage ({@code int8multirange} as text). A line's newest version in the lineage, NULL data if deleted.
+     */
+    public static final String READ_SQL = "SELECT DISTINCT ON (line_id) line_id, data FROM line_version"
+            + " WHERE heap_id = ? AND line_id = ANY (?) AND epoch <@ ?::int8multirange ORDER BY line_id, epoch DESC";
+
+    /**
+     * A flush in one auto-committed statement: the heap row is share-locked ({@code FOR SHARE}: flushes of
+     * one heap may run side by side, while a takeover, close or commit, which lock it {@code FOR UPDATE},
+     * wait for them, so the token checked here cannot change before the versions are in); the fencing token
+     * and every line's length are checked; only if all pass does {@link #INSERT_VERSIONS} run, into the open
+     * epoch. The answer row says which check failed, if any. Parameters: app, line ids, data, token.
+     */
+    private static final String FLUSH_SQL = "WITH h AS (SELECT heap_id, line_size, fencing_token, lease_holder,"
+            + "  open_epoch FROM heap WHERE app_name = ? FOR SHARE),"
+            + " t AS (SELECT * FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)),"
+            + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
+            + "  AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
+            // a data-modifying CTE runs whether or not the outer query reads it
+            + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + ")"
+            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok) FROM h";
+
+    private LineVersions() {
+    }
+
+    /**
+     * A read-only Transact in one statement, one database round trip: the view is the open epoch when
+     * {@code token} is given (checked against the lease), else checkpoint {@code checkpointId} (0: the
+     * newest; an empty heap has none and reads nothing). Returns the lines that exist, in request order.
+     */
+    static Map<Long, byte[]> readInOneStatement(Connection c, String app, long token, long checkpointId, long[] ids)
+            throws SQLException {
+        String view = token != 0
+                ? "SELECT heap_id, fencing_token, lease_holder, open_lineage AS lineage, 0::bigint AS cp"
+                        + " FROM heap WHERE app_name = ?"
+                : "SELECT h.heap_id, h.fencing_token, h.lease_holder, coalesce(c.lineage, '{}') AS lineage,"
+                        + " c.checkpoint_id AS cp FROM heap h LEFT JOIN LATERAL (SELECT checkpoint_id, lineage"
+                        + " FROM checkpoint c WHERE c.heap_id = h.heap_id AND (? = 0 OR c.checkpoint_id = ?)"
+                        + " ORDER BY c.checkpoint_id DESC LIMIT 1) c ON true WHERE h.app_name = ?";
+        String sql = "WITH h AS (" + view + ") SELECT h.heap_id, h.fencing_token, h.lease_holder, h.cp,"
+                + " r.line_id, r.data FROM h LEFT JOIN LATERAL (SELECT DISTINCT ON (v.line_id) v.line_id, v.data"
+                + " FROM line_version v WHERE v.heap_id = h.heap_id AND v.line_id = ANY (?) AND v.epoch <@ h.lineage"
+                + " ORDER BY v.line_id, v.epoch DESC) r ON true";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (token == 0) {
+                ps.setLong(i++, checkpointId);
+                ps.setLong(i++, checkpointId);
+            }
+            ps.setString(i++, app);
+            ps.setArray(i, SqlArrays.int8(c, ids));
+            Map<Long, byte[]> found = new TreeMap<>();
+            boolean heapSeen = false;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!heapSeen) {
+                        heapSeen = true;
+                        if (token != 0) {
+                            HeapLeases.checkToken(app, token, rs.getLong(2), rs.getString(3));
+                        } else if (checkpointId != 0 && rs.getObject(4) == null) {
+                            throw Checkpoints.noSuchCheckpoint(app, checkpointId);
+                        }
+                    }
+                    byte[] data = rs.getBytes(6);
+                    if (data != null) {
+                        found.put(rs.getLong(5), data);
+                    }
+                }
+            }
+            if (!heapSeen) {
+                throw HeapRow.noSuchApp(app);
+            }
+            return inRequestOrder(ids, found);
+        }
+    }
+
+    /** The given lines of the view {@code lineage}, those that exist, in request order ({@link #READ_SQL}). */
+    static Map<Long, byte[]> readVisible(Connection c, long heapId, Lineage lineage, long[] ids) throws SQLException {
+        Map<Long, byte[]> found = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(READ_SQL)) {
+            ps.setLong(1, heapId);
+            ps.setArray(2, SqlArrays.int8(c, ids));
+            ps.setString(3, lineage.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byte[] data = rs.getBytes(2);
+                    if (data != null) {
+                        found.put(rs.getLong(1), data);
+                    }
+                }
+            }
+        }
+        return inRequestOrder(ids, found);
+    }
+
+    private static Map<Long, byte[]> inRequestOrder(long[] ids, Map<Long, byte[]> found) {
+        Map<Long, byte[]> ordered = new LinkedHashMap<>();
+        for (long id : ids) {
+            byte[] data = found.get(id);
+            if (data != null) {
+                ordered.put(id, data);
+            }
+        }
+        return ordered;
+    }
+
+    /**
+     * Whether a flush of these lines fits in one statement ({@link #flushInOneStatement}); a larger one is
+     * written in batches under the heap row's lock ({@link #write}).
+     */
+    static boolean fitsOneStatement(List<LineImage> writes) {
+        long n = 0;
+        for (LineImage l : writes) {
+            n += l.data().length;
+        }
+        return n <= STATEMENT_BYTES;
+    }
+
+    /**
+     * Flushes writes and deletions into the open epoch with {@link #FLUSH_SQL}, on an auto-committing
+     * connection: one statement, one round trip, all or nothing. FENCED, INVALID_ARGUMENT (a line's length)
+     * or NOT_FOUND say why nothing was written.
+     */
+    static void flushInOneStatement(Connection c, String app, long token, List<LineImage> writes, long[] deletes)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FLUSH_SQL)) {
+            Array[] lines = lineArrays(c, sortedVersions(writes, deletes));
+            ps.setString(1, app);
+            ps.setArray(2, lines[0]);
+            ps.setArray(3, lines[1]);
+            ps.setLong(4, token);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw HeapRow.noSuchApp(app);
+                }
+                if (rs.getLong(4) == 0) {   // nothing was written: say why
+                    HeapLeases.checkToken(app, token, rs.getLong(2), rs.getString(3));
+                    StoreArguments.checkLineLengths(rs.getInt(1), writes);
+                    throw new IllegalStateException("a flush to app '" + app + "' wrote nothing for no known reason");
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes lines and deletions into {@code epoch} with {@link #WRITE_SQL}, in statements of at most
+     * {@link #STATEMENT_BYTES} of line data, in the caller's transaction (which holds the heap row's lock
+     * and has checked the token and the lines' lengths).
+     */
+    static void write(Connection c, long heapId, long epoch, List<LineImage> writes, long[] deletes)
+            throws SQLException {
+        if (writes.isEmpty() && deletes.length == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(WRITE_SQL)) {
+            for (List<Version> batch : SqlArrays.statementBatches(sortedVersions(writes, deletes), Version::bytes,
+                    STATEMENT_BYTES)) {
+                Array[] lines = lineArrays(c, batch);
+                ps.setLong(1, heapId);
+                ps.setLong(2, epoch);
+                ps.setArray(3, lines[0]);
+                ps.setArray(4, lines[1]);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Discards every version of {@code epoch} (an open epoch given up); returns how many. */
+    static long discardEpoch(Connection c, long heapId, long epoch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM line_version WHERE heap_id = ? AND epoch = ?")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, epoch);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Whether the heap has a version in the epochs {@code [fromEpoch, toEpochExclusive)}. */
+    static boolean anyBetween(Connection c, long heapId, long fromEpoch, long toEpochExclusive) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM line_version"
+                + " WHERE heap_id = ? AND epoch >= ? AND epoch < ?)")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, fromEpoch);
+            ps.setLong(3, toEpochExclusive);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** What an open epoch changed against its lineage: lines added, lines removed, versions written. */
+    record EpochChanges(long added, long removed, long written) {
+    }
+
+    /** Counts what {@code epoch} changed against the rest of {@code lineage} (for a commit's line count). */
+    static EpochChanges changes(Connection c, long heapId, long epoch, Lineage lineage) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT"
+                + " count(*) FILTER (WHERE v.data IS NOT NULL AND NOT coalesce(p.present, false)),"
+                + " count(*) FILTER (WHERE v.data IS NULL AND coalesce(p.present, false)), count(*)"
+                + " FROM line_version v LEFT JOIN LATERAL (SELECT w.data IS NOT NULL AS present"
+                + " FROM line_version w WHERE w.heap_id = v.heap_id AND w.line_id = v.line_id AND w.epoch < v.epoch"
+                + " AND w.epoch <@ ?::int8multirange ORDER BY w.epoch DESC LIMIT 1) p ON true"
+                + " WHERE v.heap_id = ? AND v.epoch = ?")) {
+            ps.setString(1, lineage.toString());
+            ps.setLong(2, heapId);
+            ps.setLong(3, epoch);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new EpochChanges(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+    }
+
+    /**
+     * Streams the lines of the view {@code lineage} within {@code ranges} (sorted, first ascending) in
+     * ascending id order, in chunks of about {@code chunkBytes}, in the caller's snapshot.
+     */
+    static void stream(Connection c, long heapId, Lineage lineage, List<PgHeapStore.LineRange> ranges, int chunkBytes,
+                       Consumer<List<LineImage>> sink) throws SQLException {
+        List<LineImage> chunk = new ArrayList<>();
+        long chunkSize = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT line_id, data FROM (SELECT DISTINCT ON (line_id)"
+                + " line_id, data FROM line_version WHERE heap_id = ? AND line_id BETWEEN ? AND ?"
+                + " AND epoch <@ ?::int8multirange ORDER BY line_id, epoch DESC) v WHERE data IS NOT NULL")) {
+            ps.setFetchSize(256);
+            for (PgHeapStore.LineRange r : ranges) {
+                ps.setLong(1, heapId);
+                ps.setLong(2, r.first());
+                ps.setLong(3, r.last());
+                ps.setString(4, lineage.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byte[] data = rs.getBytes(2);
+                        chunk.add(new LineImage(rs.getLong(1), data));
+                        chunkSize += data.length + 16;
+                        if (chunkSize >= chunkBytes) {
+                            sink.accept(chunk);
+                            chunk = new ArrayList<>();
+                            chunkSize = 0;
+                        }
+                    }
+                }
+            }
+        }
+        if (!chunk.isEmpty()) {
+            sink.accept(chunk);
+        }
+    }
+
+    /** One version to write: a line's data, or {@code null} for a deletion. */
+    private record Version(long lineId, byte[] data) {
+        int bytes() {
+            return data == null ? 0 : data.length;
+        }
+    }
+
+    /** Writes and deletions as one list in ascending id order: one lock order for every writer. */
+    private static List<Version> sortedVersions(List<LineImage> writes, long[] deletes) {
+        List<Version> all = new ArrayList<>(writes.size() + deletes.length);
+        for (LineImage w : writes) {
+            all.add(new Version(w.lineId(), w.data()));
+        }
+        for (long id : deletes) {
+            all.add(new Version(id, null));
+        }
+        all.sort(Comparator.comparingLong(Version::lineId));
+        return all;
+    }
+
+    /** The ids ({@code int8[]}) and data ({@code bytea[]}, NULL for a deletion) as two parallel arrays. */
+    private static Array[] lineArrays(Connection c, List<Version> versions) throws SQLException {
+        Long[] ids = new Long[versions.size()];
+        byte[][] data = new byte[versions.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = versions.get(i).lineId();
+            data[i] = versions.get(i).data();
+        }
+        return new Array[] {c.createArrayOf("int8", ids), c.createArrayOf("bytea", data)};
+    }
+}

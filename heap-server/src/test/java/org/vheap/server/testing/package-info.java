@@ -1,0 +1,11 @@
+/**
+ * The test fixtures shared by the heap server's tests and, through the heap server's test jar
+ * ({@code vheap-heap-server}, type {@code test-jar}), by the device client's and other modules' tests:
+ * one embedded PostgreSQL for the whole test run ({@link org.vheap.server.testing.TestDatabase}), a real
+ * heap server per test class, in process or on loopback, with a channel
+ * ({@link org.vheap.server.testing.TestHeapServer}), the run's heap server for clients that dial an address
+ * ({@link org.vheap.server.testing.RunWideHeapServer}), a movable clock
+ * ({@link org.vheap.server.testing.MutableClock}) and test data ({@link org.vheap.server.testing.TestHeaps}).
+ * Only this package is in the test jar.
+ */
+package org.vheap.server.testing;
