@@ -77,12 +77,4 @@ class GatewayBenchTest {
             assertThat(err.toString()).startsWith("vheap bench gateway: ");
         }
     }
-
-    @Test
-    void readsTheServersAddressFromItsLog() {
-        assertThat(ChildHeapServer.listeningAddress("00:21:09.123 INFO  HeapServerInstance - vheap heap server listening on"
-                + " 127.0.0.1:41234 (gRPC, max message 16777216 bytes); heaps stored in embedded PostgreSQL"))
-                .isEqualTo("127.0.0.1:41234");
-        assertThat(ChildHeapServer.listeningAddress("vheap: building heap-server")).isNull();
-    }
 }
