@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.util.function.Predicate;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.vheap.cli.TempDirs;
+import org.vheap.cli.VheapHome;
 import org.vheap.proto.v1.DeleteAppRequest;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ResetDeviceTokenRequest;
@@ -351,36 +351,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The repository root (where the {@code vheap} launcher and {@code samples/} are): the {@code vheap.home}
-     * system property the launcher sets, else {@code VHEAP_HOME}, else three levels above this module's classes
-     * ({@code ROOT/heap-server/target/classes}).
-     */
+    /** The repository root (where the {@code vheap} launcher and {@code samples/} are): {@link VheapHome}'s. */
     static Path home() {
-        List<Path> candidates = new ArrayList<>();
-        String property = System.getProperty("vheap.home");
-        if (property != null && !property.isBlank()) {
-            candidates.add(Path.of(property));
-        }
-        String env = System.getenv("VHEAP_HOME");
-        if (env != null && !env.isBlank()) {
-            candidates.add(Path.of(env));
-        }
         try {
-            Path classes = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (classes.getNameCount() >= 3) {
-                candidates.add(classes.getParent().getParent().getParent());
-            }
-        } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException e) {
-            // no code source: only the property and the environment
+            return VheapHome.locate(DemoCommand.class).root();
+        } catch (IllegalStateException e) {
+            throw new DemoFailure(e.getMessage());
         }
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve("vheap")) && Files.isRegularFile(p.resolve("samples").resolve("Counter.java"))) {
-                return p.toAbsolutePath();
-            }
-        }
-        throw new DemoFailure("cannot find the vheap checkout (the vheap launcher and samples/Counter.java); run the demo"
-                + " with its ./vheap launcher, or set VHEAP_HOME");
     }
 
     private static void deleteTree(Path dir) {
