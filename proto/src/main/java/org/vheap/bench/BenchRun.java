@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TempDirs;
 
 /**
@@ -148,8 +149,7 @@ public final class BenchRun implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String m = e.getMessage();
-            note("could not " + a.what() + ": " + (m == null ? e.toString() : m));
+            note("could not " + a.what() + ": " + OneLineErrors.oneLine(e));
         }
     }
 }

@@ -42,6 +42,18 @@ class DeviceCliTest {
     }
 
     @Test
+    void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
+        Run unknown = cli("frob");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("vheap device: Unmatched argument at index 0: 'frob' (see: ./vheap device --help)");
+
+        Run badOption = cli("resume", "--frobnicate");
+        assertThat(badOption.exit()).isEqualTo(2);
+        assertThat(badOption.err().strip())
+                .isEqualTo("vheap device resume: Unknown option: '--frobnicate' (see: ./vheap device resume --help)");
+    }
+
+    @Test
     void theVmBenchmarkRunsAndComparesOutputs() {
         Path samples = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
         Run r = cli("bench-vm", "--quick", "--only", "spectral-norm", "--samples", samples.toString());

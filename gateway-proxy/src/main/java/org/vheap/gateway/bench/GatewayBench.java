@@ -9,7 +9,6 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.vheap.bench.ChildHeapServer;
 import org.vheap.bench.Interleaving;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
+import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TextTable;
 import org.vheap.cli.VheapHome;
 import org.vheap.client.HeapStoreClient;
@@ -164,21 +164,7 @@ public final class GatewayBench implements Callable<Integer> {
 
     /** Bad usage: one line saying what to fix and exit code 2; a failed run: one line and 1. */
     static CommandLine commandLine(GatewayBench bench) {
-        CommandLine cli = new CommandLine(bench);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter w = cmd.getErr();
-            String m = e.getMessage();
-            w.println("vheap bench gateway: " + (m == null ? e.toString() : m));
-            w.flush();
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        cli.setParameterExceptionHandler((e, args) -> {
-            PrintWriter w = e.getCommandLine().getErr();
-            w.println("vheap bench gateway: " + e.getMessage() + " (see: ./vheap bench gateway --help)");
-            w.flush();
-            return 2;
-        });
-        return cli;
+        return OneLineErrors.install(new CommandLine(bench));
     }
 
     @Override

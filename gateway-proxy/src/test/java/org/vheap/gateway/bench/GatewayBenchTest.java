@@ -76,5 +76,10 @@ class GatewayBenchTest {
             assertThat(err.toString().lines()).hasSize(1);
             assertThat(err.toString()).startsWith("vheap bench gateway: ");
         }
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cli = GatewayBench.commandLine(new GatewayBench());
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("--bogus")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("vheap bench gateway: Unknown option: '--bogus' (see: ./vheap bench gateway --help)");
     }
 }

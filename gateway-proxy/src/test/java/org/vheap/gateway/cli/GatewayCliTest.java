@@ -61,6 +61,17 @@ class GatewayCliTest {
     }
 
     @Test
+    void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
+        Result unknown = run("frob");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("vheap gateway: Unmatched argument at index 0: 'frob' (see: ./vheap gateway --help)");
+
+        Result sub = run("health", "--bogus");
+        assertThat(sub.exit()).isEqualTo(2);
+        assertThat(sub.err().strip()).isEqualTo("vheap gateway health: Unknown option: '--bogus' (see: ./vheap gateway health --help)");
+    }
+
+    @Test
     void healthSaysServingForAGatewayWithABackendUpAndFailsOtherwise() throws Exception {
         io.grpc.protobuf.services.HealthStatusManager backendHealth = new io.grpc.protobuf.services.HealthStatusManager();
         io.grpc.Server backend = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
@@ -89,6 +100,8 @@ class GatewayCliTest {
         Result none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err()).startsWith("vheap gateway health: 127.0.0.1:1: UNAVAILABLE");
-        assertOneLine(run("health", "--server", "nonsense"), "--server must be HOST:PORT");
+        Result badServer = run("health", "--server", "nonsense");
+        assertThat(badServer.exit()).isEqualTo(2);
+        assertThat(badServer.err().strip()).isEqualTo("vheap gateway health: --server must be HOST:PORT, got 'nonsense'");
     }
 }

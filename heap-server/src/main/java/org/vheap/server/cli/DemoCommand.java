@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TempDirs;
 import org.vheap.cli.VheapHome;
 import org.vheap.proto.v1.DeleteAppRequest;
@@ -163,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
-                    throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + VheapCli.oneLine(e));
+                    throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + OneLineErrors.oneLine(e));
                 }
                 // a fresh data directory has no demo app: nothing to clean
             }
@@ -198,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
                 moved = DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(RUN_SECONDS, TimeUnit.SECONDS)
                         .migrateApp(MigrateAppRequest.newBuilder().setApp(APP).setToDevice(b.name).build());
             } catch (StatusRuntimeException e) {
-                throw new DemoFailure("the migration to " + b.name + " failed: " + VheapCli.oneLine(e));
+                throw new DemoFailure("the migration to " + b.name + " failed: " + OneLineErrors.oneLine(e));
             }
             if (moved.getFromDevice().isEmpty()) {
                 throw new DemoFailure("the counter was no longer running on device-a when the migration came");
@@ -250,9 +251,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new DemoFailure("the server answered a call without a token; it should require tokens");
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != io.grpc.Status.Code.UNAUTHENTICATED) {
-                throw new DemoFailure("a call without a token got " + VheapCli.oneLine(e) + ", not UNAUTHENTICATED");
+                throw new DemoFailure("a call without a token got " + OneLineErrors.oneLine(e) + ", not UNAUTHENTICATED");
             }
-            out.println("   ./vheap apps without a token: " + VheapCli.oneLine(e));
+            out.println("   ./vheap apps without a token: " + OneLineErrors.oneLine(e));
         } finally {
             StoreTarget.shutdown(anonymous);
         }
@@ -266,7 +267,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("   " + device + ": " + security.deviceTokenFile(device) + " (mode 600)");
             }
         } catch (StatusRuntimeException e) {
-            throw new DemoFailure("cannot issue the device tokens: " + VheapCli.oneLine(e));
+            throw new DemoFailure("cannot issue the device tokens: " + OneLineErrors.oneLine(e));
         } finally {
             StoreTarget.shutdown(admin);
         }

@@ -29,6 +29,7 @@ import org.vheap.bench.BenchRun;
 import org.vheap.bench.Interleaving;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
+import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TextTable;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitCheckpointRequest;
@@ -278,7 +279,7 @@ final class StoreBench implements Callable<Integer> {
                 stub.withDeadlineAfter(interrupted ? 5 : 60, TimeUnit.SECONDS).deleteApp(
                         DeleteAppRequest.newBuilder().setApp(a).setForce(true).build());
             } catch (RuntimeException e) {
-                run.note("could not delete app " + a + ": " + VheapCli.oneLine(e)
+                run.note("could not delete app " + a + ": " + OneLineErrors.oneLine(e)
                         + (ownServer ? "" : " (delete it with: ./vheap delete-app --app " + a + " --force)"));
             }
         });

@@ -249,6 +249,26 @@ class VheapCliTest {
     }
 
     @Test
+    void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
+        Run unknown = run("frob");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("vheap: Unmatched argument at index 0: 'frob' (see: ./vheap --help)");
+
+        Run badOption = run("apps", "--frobnicate");
+        assertThat(badOption.exit()).isEqualTo(2);
+        assertThat(badOption.err().strip()).isEqualTo("vheap apps: Unknown option: '--frobnicate' (see: ./vheap apps --help)");
+
+        Run nested = run("bench", "store", "--frobnicate");
+        assertThat(nested.exit()).isEqualTo(2);
+        assertThat(nested.err().strip())
+                .isEqualTo("vheap bench store: Unknown option: '--frobnicate' (see: ./vheap bench store --help)");
+
+        Run failed = run("bench", "store", "--runs", "0");
+        assertThat(failed.exit()).isEqualTo(2);
+        assertThat(failed.err().strip()).isEqualTo("vheap bench store: --runs must be 1..20, got 0");
+    }
+
+    @Test
     void helpListsTheControlCommands() {
         Run help = run("--help");
         assertThat(help.exit()).isZero();
