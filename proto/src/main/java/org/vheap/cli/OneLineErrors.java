@@ -45,14 +45,14 @@ public final class OneLineErrors {
         return cmd.getCommandSpec().qualifiedName();
     }
 
-    /** A failure as one line: a gRPC status as {@code CODE: description}, else the exception's message. */
+    /**
+     * A failure as one line: a gRPC status as {@code CODE: description} (a call to where nothing listens says so:
+     * the channels' status hints put {@link org.vheap.client.ServerUnreachable}'s sentence into the description),
+     * else the exception's message.
+     */
     public static String oneLine(Throwable e) {
         if (e instanceof StatusRuntimeException s) {
             String d = s.getStatus().getDescription();
-            if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && (d == null || d.startsWith("io exception"))
-                    && !(d != null && d.contains("TLS"))) {
-                return "UNAVAILABLE: cannot reach the heap server (is it running? start one with: ./vheap server)";
-            }
             return s.getStatus().getCode() + ": " + (d == null ? "(no description)" : d);
         }
         String m = e.getMessage();

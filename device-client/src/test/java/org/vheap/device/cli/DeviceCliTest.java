@@ -53,6 +53,49 @@ class DeviceCliTest {
                 .isEqualTo("vheap device resume: Unknown option: '--frobnicate' (see: ./vheap device resume --help)");
     }
 
+    /** A loopback port nothing listens on (something did a moment ago). */
+    private static String nothingListens() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private static String nothingAnswers(String where) {
+        return "nothing answers at " + where + " (connection refused): start a heap server with ./vheap server,"
+                + " or point to one that runs";
+    }
+
+    @Test
+    void aDevicePointedWhereNothingListensSaysSoInOneLine() throws Exception {
+        String nowhere = nothingListens();
+        Run run = cli("run", "--app", "a", "--server", nowhere, ".", "Main");
+        assertThat(run.err()).isEqualTo("vheap device run: the heap store failed: open app 'a' failed: UNAVAILABLE: "
+                + nothingAnswers(nowhere) + System.lineSeparator());
+        assertThat(run.exit()).isEqualTo(1);
+
+        Run resume = cli("resume", "--app", "a", "--server", nowhere);
+        assertThat(resume.err()).isEqualTo("vheap device resume: the heap store failed: open app 'a' failed: UNAVAILABLE: "
+                + nothingAnswers(nowhere) + System.lineSeparator());
+        assertThat(resume.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aStartedDeviceWhoseServerIsNotThereSaysSoAndGoesOnTrying() throws Exception {
+        String nowhere = nothingListens();
+        CommandLine cli = DeviceCli.commandLine();
+        StartCommand start = (StartCommand) cli.getSubcommands().get("start").getCommandSpec().userObject();
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        start.log = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
+        start.in = new java.io.ByteArrayInputStream("quit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("start", "--device", "d1", "--server", nowhere);
+        assertThat(err.toString()).isEmpty();
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("vheap: device d1: not attached to "
+                + nowhere + " yet: " + nothingAnswers(nowhere) + "; retrying in the background" + System.lineSeparator());
+        assertThat(exit).isZero();
+    }
+
     @Test
     void theVmBenchmarkRunsAndComparesOutputs() {
         Path samples = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
