@@ -2,7 +2,9 @@ package org.vheap.server.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
+import org.vheap.cli.TimestampFormat;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListCheckpointsResponse;
@@ -42,8 +44,8 @@ final class CheckpointsCommand implements Callable<Integer> {
         TextTable t = new TextTable("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
         for (CheckpointInfo c : checkpoints) {
             t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
-                    Cells.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Cells.bytes(c.getSizeBytes()),
-                    c.getLinesWritten(), Cells.bytes(c.getVmStateBytes()));
+                    TimestampFormat.seconds(c.getCreatedAt()), c.getDevice(), c.getLineCount(), SizeFormat.bytes(c.getSizeBytes()),
+                    c.getLinesWritten(), SizeFormat.bytes(c.getVmStateBytes()));
         }
         return t;
     }

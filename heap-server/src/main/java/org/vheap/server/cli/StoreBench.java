@@ -30,6 +30,7 @@ import org.vheap.bench.Interleaving;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
 import org.vheap.cli.OneLineErrors;
+import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitCheckpointRequest;
@@ -232,7 +233,7 @@ final class StoreBench implements Callable<Integer> {
             health = HealthGrpc.newBlockingStub(channel);
 
             prepareData(random);
-            progress("creating app " + app + " and writing " + Cells.bytes((long) populated * lineSize) + " of lines");
+            progress("creating app " + app + " and writing " + SizeFormat.bytes((long) populated * lineSize) + " of lines");
             OpenHeapResponse opened = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
                     .setApp(app).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
             if (!opened.getCreated()) {
@@ -585,7 +586,7 @@ final class StoreBench implements Callable<Integer> {
             batches.add(CommitCheckpointRequest.newBuilder().setLines(b).build());
         }
         long bytes = (long) count * lineSize;
-        progress("warming up checkpoints (" + Cells.bytes(bytes) + " each)");
+        progress("warming up checkpoints (" + SizeFormat.bytes(bytes) + " each)");
         // two on the gRPC side: with the populating one, the server then retains 3 checkpoints, so (at the
         // default retention) every measured commit prunes one, as every commit of a long-lived heap does
         if (timedCommit(batches, "first warm-up") != Interleaving.END
@@ -745,7 +746,7 @@ final class StoreBench implements Callable<Integer> {
         t.row("small write p50 / p99", latencies(write[0]), direct ? latencies(write[1]) : "-",
                 direct ? ratio(write[0].percentile(50), write[1].percentile(50)) + " / "
                         + ratio(write[0].percentile(99), write[1].percentile(99)) : "-");
-        String label = "checkpoint " + Cells.bytes(bytes).replace(".0 ", " ");
+        String label = "checkpoint " + SizeFormat.bytes(bytes).replace(".0 ", " ");
         String failed = commitTimeout == null ? "-" : "timed out";
         t.row(label + " best", cpGrpc ? throughput(bytes, best(cg)) : failed,
                 direct && cj.length > 0 ? throughput(bytes, best(cj)) : "-",
