@@ -22,6 +22,7 @@ import javax.tools.ToolProvider;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
 import org.vheap.bench.Interleaving;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.LatencySamples;
 import org.vheap.cli.VheapHome;
 import org.vheap.client.VheapHeaders;
@@ -94,6 +95,11 @@ public final class ResumeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliValues.range("--heap", heapMiB, 1, 1024);
+        CliValues.range("--rounds", rounds, 1, 20);
+        if (server != null) {
+            CliValues.hostPort("--server", server);
+        }
         PrintWriter out = spec.commandLine().getOut();
         // Ctrl-C: still stop the server, delete the bench app and the temporary directory
         try (BenchRun run = new BenchRun("bench resume", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.CliValues;
 import org.vheap.device.DeviceAgent;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
@@ -69,7 +70,7 @@ final class StartCommand implements Callable<Integer> {
                 if (control[0] != null) {
                     control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
                 }
-            }, Sizes.parse(lineCache, "--line-cache"));
+            }, CliValues.positiveBytes("--line-cache", lineCache));
             DeviceControlHandler handler = new DeviceControlHandler() {
                 @Override
                 public long suspend(String app) {

@@ -30,7 +30,11 @@ class DeviceCliTest {
 
         Run badMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "lots", ".", "Main");
         assertThat(badMemory.exit()).isEqualTo(2);
-        assertThat(badMemory.err().strip()).isEqualTo("vheap device run: --memory must be a positive size like 512k, 4m or 1g, got 'lots'");
+        assertThat(badMemory.err().strip()).isEqualTo("vheap device run: --memory 'lots' is not a size (e.g. 65536, 64k, 256m, 1g)");
+
+        Run noMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "0k", ".", "Main");
+        assertThat(noMemory.exit()).isEqualTo(2);
+        assertThat(noMemory.err().strip()).isEqualTo("vheap device run: --memory must be more than 0 bytes, got '0k'");
 
         Run noClassPath = cli("run", "--app", "a", "--store", "memory", "/no/such/dir", "Main");
         assertThat(noClassPath.exit()).isEqualTo(2);

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
 import org.vheap.bench.Interleaving;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
 import org.vheap.cli.OneLineErrors;
@@ -218,25 +219,18 @@ public final class GatewayBench implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        if (lineSize < 64 || lineSize > (1 << 20) || Integer.bitCount(lineSize) != 1) {
-            throw new IllegalArgumentException("--line-size must be a power of two from 64 to 1048576, got " + lineSize);
-        }
+        CliValues.powerOfTwo("--line-size", lineSize, 64, 1 << 20);
         if (rounds < 10) {
             throw new IllegalArgumentException("--rounds must be at least 10 (percentiles need samples), got " + rounds);
         }
-        if (connections < 1 || connections > 5000) {
-            throw new IllegalArgumentException("--connections must be 1..5000, got " + connections);
+        CliValues.range("--connections", connections, 1, 5000);
+        CliValues.range("--seconds", seconds, 1, 600);
+        CliValues.range("--warmup", warmupSeconds, 0, 600);
+        if (server != null) {
+            CliValues.hostPort("--server", server);
         }
-        if (seconds < 1 || seconds > 600) {
-            throw new IllegalArgumentException("--seconds must be 1..600, got " + seconds);
-        }
-        if (warmupSeconds < 0 || warmupSeconds > 600) {
-            throw new IllegalArgumentException("--warmup must be 0..600 seconds, got " + warmupSeconds);
-        }
-        for (String[] o : new String[][] {{"--server", server}, {"--gateway", gateway}}) {
-            if (o[1] != null && !o[1].matches("[^:\\s]+:\\d{1,5}")) {
-                throw new IllegalArgumentException(o[0] + " must be HOST:PORT, got '" + o[1] + "'");
-            }
+        if (gateway != null) {
+            CliValues.hostPort("--gateway", gateway);
         }
         if (gateway != null && server == null) {
             throw new IllegalArgumentException("--gateway needs --server: the heap server it forwards to, for the direct side");

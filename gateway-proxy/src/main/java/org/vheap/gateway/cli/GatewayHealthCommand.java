@@ -2,6 +2,7 @@ package org.vheap.gateway.cli;
 
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.Callable;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.HealthCheck;
 import org.vheap.security.ClientTls;
 import picocli.CommandLine.Command;
@@ -27,11 +28,9 @@ final class GatewayHealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!server.matches("[^:]+:\\d{1,5}")) {
-            throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
-        }
+        String target = CliValues.hostPort("--server", server);
         ClientTls plain = ClientTls.plaintext();
-        return health.check(server, "", () -> NettyChannelBuilder.forTarget(server, plain.credentials())
+        return health.check(target, "", () -> NettyChannelBuilder.forTarget(target, plain.credentials())
                 .intercept(plain.mismatchHints()).build());
     }
 }

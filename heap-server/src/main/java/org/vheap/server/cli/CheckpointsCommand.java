@@ -39,6 +39,17 @@ final class CheckpointsCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * Checks a {@code --checkpoint ID} of {@code app} (resume, migrate): 0, the commands' default, or an id this
+     * command lists; a negative one is bad usage.
+     */
+    static void requireId(String app, long checkpoint) {
+        if (checkpoint < 0) {
+            throw new IllegalArgumentException("--checkpoint must be a checkpoint id (see: ./vheap checkpoints --app "
+                    + app + "), got " + checkpoint);
+        }
+    }
+
     /** The checkpoints as this command prints them (also used by the demo). */
     static TextTable table(List<CheckpointInfo> checkpoints) {
         TextTable t = new TextTable("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.Interleaving;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
 import org.vheap.cli.OneLineErrors;
@@ -311,23 +312,14 @@ final class StoreBench implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        if (lineSize < PgHeapStore.MIN_LINE_SIZE || lineSize > PgHeapStore.MAX_LINE_SIZE || Integer.bitCount(lineSize) != 1) {
-            throw new IllegalArgumentException("--line-size must be a power of two from " + PgHeapStore.MIN_LINE_SIZE
-                    + " to " + PgHeapStore.MAX_LINE_SIZE + ", got " + lineSize);
-        }
+        CliValues.powerOfTwo("--line-size", lineSize, PgHeapStore.MIN_LINE_SIZE, PgHeapStore.MAX_LINE_SIZE);
         if (reads < 10 || writes < 10) {
             throw new IllegalArgumentException("--reads and --writes must be at least 10 (percentiles need samples)");
         }
-        if (checkpointMib < 1 || checkpointMib > 1024) {
-            throw new IllegalArgumentException("--checkpoint-mib must be 1..1024, got " + checkpointMib);
-        }
-        if (runs < 1 || runs > 20) {
-            throw new IllegalArgumentException("--runs must be 1..20, got " + runs);
-        }
+        CliValues.range("--checkpoint-mib", checkpointMib, 1, 1024);
+        CliValues.range("--runs", runs, 1, 20);
         if (server != null) {
-            if (!server.matches("[^:]+:\\d{1,5}")) {
-                throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
-            }
+            CliValues.hostPort("--server", server);
             if (data != null) {
                 throw new IllegalArgumentException("--data is for the bench's own server; with --server it has none");
             }
