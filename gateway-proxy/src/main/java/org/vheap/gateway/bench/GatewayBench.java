@@ -30,6 +30,7 @@ import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TextTable;
 import org.vheap.cli.VheapHome;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.client.ServerUnreachable;
 import org.vheap.client.VheapHeaders;
 import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
@@ -204,9 +205,9 @@ public final class GatewayBench implements Callable<Integer> {
             }
             run.atEnd("close the channels", interrupted -> closeChannels());
             control = channel(server, null, "bench-gw-setup");
-            awaitServing(control, "heap server " + server);
+            awaitServing(control, server, "heap server " + server);
             ManagedChannel gatewayHealth = channel(gateway, null, "bench-gw-setup");
-            awaitServing(gatewayHealth, "gateway " + gateway + " (its backends up)");
+            awaitServing(gatewayHealth, gateway, "gateway " + gateway + " (its backends up)");
 
             createApps();
 
@@ -255,7 +256,8 @@ public final class GatewayBench implements Callable<Integer> {
         return c;
     }
 
-    private void awaitServing(ManagedChannel c, String what) throws InterruptedException {
+    /** Waits up to 30 s for {@code target}'s health to be SERVING; else says why not (nothing answers there, ...). */
+    private void awaitServing(ManagedChannel c, String target, String what) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String last = "no answer";
         while (System.nanoTime() < until) {
@@ -267,7 +269,8 @@ public final class GatewayBench implements Callable<Integer> {
                 }
                 last = r.getStatus().toString();
             } catch (StatusRuntimeException e) {
-                last = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+                last = e.getStatus().getCode() + ": " + ServerUnreachable.explain(e.getStatus(), target)
+                        .orElse(e.getStatus().getDescription() == null ? "(no description)" : e.getStatus().getDescription());
             }
             Thread.sleep(100);
         }

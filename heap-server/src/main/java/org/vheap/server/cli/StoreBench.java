@@ -34,6 +34,7 @@ import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.client.ServerUnreachable;
 import org.vheap.proto.v1.CommitCheckpointRequest;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
@@ -235,8 +236,15 @@ final class StoreBench implements Callable<Integer> {
 
             prepareData(random);
             progress("creating app " + app + " and writing " + SizeFormat.bytes((long) populated * lineSize) + " of lines");
-            OpenHeapResponse opened = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
-                    .setApp(app).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
+            OpenHeapResponse opened;
+            try {
+                opened = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
+                        .setApp(app).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
+            } catch (StatusRuntimeException e) {
+                // the measured channel has no status hints (no interceptor in the measured path): say it here
+                throw ServerUnreachable.explain(e.getStatus(), target)
+                        .map(s -> (RuntimeException) new IllegalStateException("UNAVAILABLE: " + s, e)).orElse(e);
+            }
             if (!opened.getCreated()) {
                 throw new IllegalStateException("app " + app + " already existed; run the benchmark again");
             }

@@ -271,6 +271,9 @@ class VheapCliTest {
             assertThat(r.err()).as(String.join(" ", args)).isEqualTo("vheap " + args[0] + ": " + line + System.lineSeparator());
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
         }
+        Run bench = run("bench", "store", "--server", nowhere, "--checkpoint-mib", "1");
+        assertThat(bench.err()).isEqualTo("vheap bench store: " + line + System.lineSeparator());
+        assertThat(bench.exit()).isEqualTo(1);
     }
 
     @Test
