@@ -32,6 +32,11 @@ public final class LatencySamples {
         return n;
     }
 
+    /** The samples in the order they were added (a copy). */
+    public long[] values() {
+        return Arrays.copyOf(ns, n);
+    }
+
     /** Nearest-rank percentile, {@code p} in (0, 100]; 0 without samples. */
     public long percentile(double p) {
         if (n == 0) {

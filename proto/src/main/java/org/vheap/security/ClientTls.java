@@ -56,8 +56,9 @@ public final class ClientTls {
     }
 
     /**
-     * An interceptor that rewrites a TLS/plaintext mismatch's UNAVAILABLE into one that says so (add it to
-     * every channel made with these credentials).
+     * An interceptor that rewrites the transport's cryptic failures into statuses that say what happened (add
+     * it to every channel made with these credentials): nothing answering at the address
+     * ({@link org.vheap.client.ServerUnreachable}), and a TLS/plaintext mismatch.
      */
     public io.grpc.ClientInterceptor mismatchHints() {
         return new TlsMismatchHints(enabled);

@@ -9,12 +9,15 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
+import org.vheap.client.ServerUnreachable;
 
 /**
- * Turns the transport's cryptic failures on a TLS/plaintext mismatch into statuses that say so, still
- * UNAVAILABLE: a TLS client whose server answers plaintext ("not an SSL/TLS record"), a TLS client that
- * does not trust the server's certificate, and a plaintext client whose server closes the connection at
+ * Turns the transport's cryptic failures into statuses that say what happened, with the same code: nothing
+ * answering at the address at all ({@link ServerUnreachable}'s sentence, instead of {@code io exception}), and
+ * a TLS/plaintext mismatch: a TLS client whose server answers plaintext ("not an SSL/TLS record"), a TLS client
+ * that does not trust the server's certificate, and a plaintext client whose server closes the connection at
  * once (what a TLS server does to plaintext; the one case that is a guess, so the message says "probably").
  */
 final class TlsMismatchHints implements ClientInterceptor {
@@ -41,6 +44,10 @@ final class TlsMismatchHints implements ClientInterceptor {
     }
 
     Status hint(Status s, String authority) {
+        Optional<String> unreachable = ServerUnreachable.explain(s, authority);
+        if (unreachable.isPresent()) {
+            return s.withDescription(unreachable.get());
+        }
         if (s.getCode() != Status.Code.UNAVAILABLE) {
             return s;
         }

@@ -1,6 +1,6 @@
 package org.vheap.device.cli;
 
-import java.io.PrintWriter;
+import org.vheap.cli.OneLineErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,21 +22,8 @@ public final class DeviceCli {
         return commandLine().execute(args);
     }
 
+    /** This command line, failures reported as {@link OneLineErrors} says. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new DeviceCli());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            String m = e.getMessage();
-            err.println("vheap device " + cmd.getCommandName() + ": " + (m == null ? e.toString() : m));
-            err.flush();
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        cli.setParameterExceptionHandler((e, args) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("vheap device: " + e.getMessage() + " (see: ./vheap device " + e.getCommandLine().getCommandName() + " --help)");
-            err.flush();
-            return 2;
-        });
-        return cli;
+        return OneLineErrors.install(new CommandLine(new DeviceCli()));
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.vheap.cli.CliValues;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceEvents;
 import org.vheap.device.store.GrpcHeapStore;
@@ -100,8 +101,8 @@ final class DeviceOptions {
             throw new IllegalArgumentException("give --app NAME: the app's name in the store");
         }
         return new DeviceConfig().app(app).deviceName(device)
-                .memoryBytes(Sizes.parse(memory, "--memory"))
-                .maxHeapBytes(Sizes.parse(maxHeap, "--max-heap"))
+                .memoryBytes(CliValues.positiveBytes("--memory", memory))
+                .maxHeapBytes(CliValues.positiveBytes("--max-heap", maxHeap))
                 .checkpointEveryDirtyLines(everyLines)
                 .checkpointInterval(duration(interval, "--checkpoint-interval"))
                 .checkpointAfterCollection(afterGc)

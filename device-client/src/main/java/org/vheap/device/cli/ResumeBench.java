@@ -1,9 +1,9 @@
 package org.vheap.device.cli;
 
-import java.io.BufferedReader;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.ToolProvider;
+import org.vheap.bench.BenchRun;
+import org.vheap.bench.ChildHeapServer;
+import org.vheap.bench.Interleaving;
+import org.vheap.cli.CliValues;
+import org.vheap.cli.LatencySamples;
+import org.vheap.cli.VheapHome;
+import org.vheap.client.VheapHeaders;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
@@ -27,6 +34,8 @@ import org.vheap.device.DeviceStats;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.HeapStoreGrpc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,7 +47,11 @@ import picocli.CommandLine.Spec;
  * (a new VM with its own parse cache, as a new process would have) lazily — the VM state and the class files,
  * then only the lines the first instructions touch — and eagerly (every line first), timing from the resume
  * call to the first instruction; then a checkpoint of 100 dirty lines; then bytes moved when the app returns
- * to a device. Best of {@code --rounds}. Not a test: read the figures.
+ * to a device. Best of {@code --rounds}, lazy and eager taking turns (which goes first alternating) after one
+ * unmeasured resume of each. The bench's checkpoint policy: the app's own ({@code Checkpoint.now}) and one at each
+ * suspend, no periodic ones. Set-up, warm-up, interleaving and clean-up (the server it started, the app, the
+ * temporary directory; also on Ctrl-C) are the benches' shared harness ({@link org.vheap.bench}). Not a test:
+ * read the figures.
  */
 @Command(name = "bench-resume", mixinStandardHelpOptions = true,
         description = "Resume latency (lazy vs eager) for a 10 MiB heap, checkpoint latency for 100 dirty lines, bytes moved on return.")
@@ -82,69 +95,103 @@ public final class ResumeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliValues.range("--heap", heapMiB, 1, 1024);
+        CliValues.range("--rounds", rounds, 1, 20);
+        if (server != null) {
+            CliValues.hostPort("--server", server);
+        }
         PrintWriter out = spec.commandLine().getOut();
-        Path work = Files.createTempDirectory("vheap-bench-resume");
-        Process serverProcess = null;
-        try {
-            if (server == null) {
-                serverProcess = startServer(work);
-                server = awaitListening(serverProcess);
+        // Ctrl-C: still stop the server, delete the bench app and the temporary directory
+        try (BenchRun run = new BenchRun("bench resume", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {
+            VheapHome home = VheapHome.locate(ResumeBench.class);
+            Path work = run.tempDir("vheap-bench-resume-");
+            boolean ownServer = server == null;
+            if (ownServer) {
+                Path data = work.resolve("data");
+                run.progress("starting a heap server (./vheap server, embedded PostgreSQL under " + data + ")");
+                ChildHeapServer child = ChildHeapServer.start(home, data, run::note);
+                run.atEnd("stop the heap server", interrupted -> child.close());
+                server = child.address();
             }
-            Path classes = compile(work);
-            List<Path> cp = List.of(classes, apiClasses());
+            Path api = apiClasses(home);
+            List<Path> cp = List.of(compile(work, api), api);
             out.println("resume of an app with a " + heapMiB + " MiB heap, heap server on " + server + " (loopback gRPC)");
             out.flush();
-            try (HeapStore store = new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE)) {
-                String app = "bench-resume-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-                long memory = (2L * heapMiB + 16) << 20; // eager resume brings the whole heap into half the frames
-                DeviceConfig base = new DeviceConfig().app(app).memoryBytes(memory).maxHeapBytes(Math.max(1L << 30, 4 * memory));
-                // first run: build the heap, suspend
-                Recorder rec = new Recorder();
-                ByteArrayOutputStream first = new ByteArrayOutputStream();
-                Device a = new Device(base.copy().deviceName("bench-a"), store, console(first), new ParsedClasses(), rec);
-                CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(cp, "Resident", List.of(Integer.toString(heapMiB))));
-                await(first, "ready", 1, run);
-                long cpId = a.suspend(Duration.ofSeconds(60));
-                run.get();
-                out.printf(Locale.ROOT, "checkpointed at %d (%s resident when suspended)%n", cpId, mib(a.stats().heapBytesUsed()));
-                long lazyBest = Long.MAX_VALUE;
-                long eagerBest = Long.MAX_VALUE;
-                long lazyLines = 0;
-                long eagerLines = 0;
-                long checkpointBest = Long.MAX_VALUE;
-                resumeOnce(store, base.copy().deviceName("bench-warm-up")); // the host JIT compiles the VM first
-                for (int r = 0; r < rounds; r++) {
-                    for (boolean eager : new boolean[] {false, true}) {
-                        Resumed res = resumeOnce(store, base.copy().deviceName("bench-" + (eager ? "eager-" : "lazy-") + r).eagerResume(eager));
-                        if (eager) {
-                            eagerBest = Math.min(eagerBest, res.nanos);
-                            eagerLines = res.misses;
-                        } else {
-                            lazyBest = Math.min(lazyBest, res.nanos);
-                            lazyLines = res.misses;
-                        }
-                        checkpointBest = Math.min(checkpointBest, res.checkpoint100);
+            HeapStore store = new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE);
+            run.atEnd("close the store client", interrupted -> store.close());
+            String app = "bench-resume-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            run.atEnd("delete app " + app, interrupted -> {
+                if (!(interrupted && ownServer)) {   // on Ctrl-C the bench's own database goes anyway
+                    deleteApp(app);
+                }
+            });
+            long memory = (2L * heapMiB + 16) << 20; // eager resume brings the whole heap into half the frames
+            // the bench's checkpoint policy: the app's own (Checkpoint.now) and at each suspend, none periodic
+            DeviceConfig base = new DeviceConfig().app(app).memoryBytes(memory).maxHeapBytes(Math.max(1L << 30, 4 * memory))
+                    .checkpointInterval(Duration.ZERO);
+            // first run: build the heap, suspend
+            run.progress("building the app's heap on a first device, then suspending it");
+            Recorder rec = new Recorder();
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            Device a = new Device(base.copy().deviceName("bench-a"), store, console(first), new ParsedClasses(), rec);
+            CompletableFuture<Integer> started = CompletableFuture.supplyAsync(() -> a.run(cp, "Resident", List.of(Integer.toString(heapMiB))));
+            await(first, "ready", 1, started);
+            long cpId = a.suspend(Duration.ofSeconds(60));
+            started.get();
+            out.printf(Locale.ROOT, "checkpointed at %d (%s resident when suspended)%n", cpId, mib(a.stats().heapBytesUsed()));
+
+            // lazy and eager resumes on new devices, which goes first alternating; each side's index names its device
+            long[] heapLines = new long[2];
+            long[] checkpointBest = {Long.MAX_VALUE};
+            List<Interleaving.Op> sides = new ArrayList<>();
+            for (boolean eager : new boolean[] {false, true}) {
+                int side = sides.size();
+                sides.add((index, warmup) -> {
+                    Resumed res = resumeOnce(store, base.copy().eagerResume(eager)
+                            .deviceName("bench-" + (warmup ? "warm-up-" : "") + (eager ? "eager-" : "lazy-") + index));
+                    if (!warmup) {
+                        heapLines[side] = res.misses;
+                        checkpointBest[0] = Math.min(checkpointBest[0], res.checkpoint100);
                     }
-                }
-                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "measure", "best", "notes");
-                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, lazy", ms(lazyBest),
-                        "VM state, class files, then lines on demand: " + lazyLines + " heap lines by then (target <= 50 ms, goal 30 ms)");
-                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, eager", ms(eagerBest),
-                        "every line first: " + eagerLines + " heap lines");
-                out.printf(Locale.ROOT, "%-46s %9.2fx  %s%n", "eager / lazy", (double) eagerBest / lazyBest, "");
-                out.printf(Locale.ROOT, "%-46s %10s  %s%n", "checkpoint of 100 dirty lines (Checkpoint.now)", ms(checkpointBest),
-                        "from the app's call to its return");
-                returnToDevice(store, base, out);
-                out.flush();
+                    return res.nanos;
+                });
             }
+            Interleaving interleaving = new Interleaving(System::nanoTime);
+            run.progress("warming up: a lazy and an eager resume (the host JIT compiles the VM)");
+            interleaving.warmUp(sides, new Interleaving.WarmUp(1, 0, Long.MAX_VALUE, 1));
+            run.progress("measuring " + rounds + " resumes of each kind, lazy and eager alternating which goes first");
+            Interleaving.Result resumes = interleaving.measure(Interleaving.Plan.of(rounds), sides.toArray(new Interleaving.Op[0]));
+            long lazyBest = best(resumes.samples(0, 0));
+            long eagerBest = best(resumes.samples(0, 1));
+            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "measure", "best", "notes");
+            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, lazy", ms(lazyBest),
+                    "VM state, class files, then lines on demand: " + heapLines[0] + " heap lines by then (target <= 50 ms, goal 30 ms)");
+            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, eager", ms(eagerBest),
+                    "every line first: " + heapLines[1] + " heap lines");
+            out.printf(Locale.ROOT, "%-46s %9.2fx  %s%n", "eager / lazy", (double) eagerBest / lazyBest, "");
+            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "checkpoint of 100 dirty lines (Checkpoint.now)", ms(checkpointBest[0]),
+                    "from the app's call to its return");
+            run.progress("the app returns to a device it ran on before");
+            returnToDevice(store, base, out);
+            out.println("checkpoints: the app's own (Checkpoint.now) and at each suspend; no periodic checkpoint");
+            out.flush();
             return 0;
+        }
+    }
+
+    private static long best(LatencySamples samples) {
+        return java.util.Arrays.stream(samples.values()).min().orElseThrow();
+    }
+
+    /** Deletes the bench app on the server (with force: a device may still hold its lease). */
+    private void deleteApp(String app) throws InterruptedException {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(server).usePlaintext().build();
+        try {
+            HeapStoreGrpc.newBlockingStub(channel).withInterceptors(VheapHeaders.forApp(app))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
         } finally {
-            if (serverProcess != null) {
-                serverProcess.destroy();
-                if (!serverProcess.waitFor(30, TimeUnit.SECONDS)) {
-                    serverProcess.destroyForcibly();
-                }
-            }
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -253,7 +300,7 @@ public final class ResumeBench implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
-    private Path compile(Path work) throws Exception {
+    private Path compile(Path work, Path api) throws Exception {
         Path dir = work.resolve("classes");
         Files.createDirectories(dir);
         Path src = work.resolve("Resident.java");
@@ -262,53 +309,19 @@ public final class ResumeBench implements Callable<Integer> {
         if (javac == null) {
             throw new IllegalStateException("the bench compiles its app: run it on a JDK, not a JRE");
         }
-        int rc = javac.run(null, null, null, "--release", "17", "-cp", apiClasses().toString(), "-d", dir.toString(), src.toString());
+        int rc = javac.run(null, null, null, "--release", "17", "-cp", api.toString(), "-d", dir.toString(), src.toString());
         if (rc != 0) {
             throw new IllegalStateException("compiling the bench app failed");
         }
         return dir;
     }
 
-    /** The app API's classes: vheap-api/target/classes beside this module (the launcher builds it). */
-    private static Path apiClasses() {
-        String home = System.getenv("VHEAP_HOME");
-        Path root = home != null ? Path.of(home) : Path.of(".");
-        Path classes = root.resolve("vheap-api/target/classes");
+    /** The app API's classes: vheap-api/target/classes in the checkout (the launcher builds it). */
+    private static Path apiClasses(VheapHome home) {
+        Path classes = home.resolve("vheap-api/target/classes");
         if (!Files.isDirectory(classes)) {
             throw new IllegalStateException("no app API classes at " + classes + "; build them: ./mvnw -q -pl vheap-api package");
         }
         return classes;
-    }
-
-    private static Process startServer(Path work) throws Exception {
-        String home = System.getenv("VHEAP_HOME");
-        Path launcher = (home != null ? Path.of(home) : Path.of(".")).resolve("vheap");
-        return new ProcessBuilder(launcher.toString(), "server", "--host", "127.0.0.1", "--port", "0", "--data",
-                work.resolve("data").toString()).redirectErrorStream(true).start();
-    }
-
-    private static String awaitListening(Process server) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        Pattern listening = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)");
-        List<String> seen = new ArrayList<>();
-        for (String line; (line = in.readLine()) != null; ) {
-            seen.add(line);
-            Matcher m = listening.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (in.readLine() != null) {
-                            // keep the server's pipe flowing
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // the server ended
-                    }
-                }, "bench-server-log");
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new IllegalStateException("the heap server did not start: " + String.join("\n", seen));
     }
 }

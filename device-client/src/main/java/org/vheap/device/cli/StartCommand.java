@@ -2,6 +2,7 @@ package org.vheap.device.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.CliValues;
 import org.vheap.device.DeviceAgent;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
@@ -51,12 +53,16 @@ final class StartCommand implements Callable<Integer> {
                     + "when it has a heap already, so a device that restarts (a container) goes on with its apps.")
     List<String> runAtStart = new ArrayList<>();
 
+    /** The device's commands (the process's standard input; a test's own). */
+    InputStream in = System.in;
+    /** The device's own messages (the process's standard error; a test's own). */
+    PrintStream log = System.err;
+
     @Override
     public Integer call() throws Exception {
         options.app = options.app == null ? "-" : options.app;
         DeviceConfig config = options.config();
         String attachToken = controlToken.resolve(options.token, options.tokenFile);
-        PrintStream log = System.err;
         try (HeapStore store = options.openStore(true)) {
             DeviceControlClient[] control = new DeviceControlClient[1];
             DeviceAgent agent = new DeviceAgent(config, store, DeviceConsole.host(), options.events(), (app, how) -> {
@@ -64,7 +70,7 @@ final class StartCommand implements Callable<Integer> {
                 if (control[0] != null) {
                     control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
                 }
-            }, Sizes.parse(lineCache, "--line-cache"));
+            }, CliValues.positiveBytes("--line-cache", lineCache));
             DeviceControlHandler handler = new DeviceControlHandler() {
                 @Override
                 public long suspend(String app) {
@@ -97,7 +103,10 @@ final class StartCommand implements Callable<Integer> {
                     throw new DeviceException("device " + config.deviceName() + ": " + options.server
                             + " refused its control stream: " + refused.getCode() + ": " + refused.getDescription());
                 } else if (!attached) {
-                    log.println("vheap: device " + config.deviceName() + ": not attached to " + options.server + " yet; retrying in the background");
+                    io.grpc.Status why = control[0].lastFailure();
+                    log.println("vheap: device " + config.deviceName() + ": not attached to " + options.server + " yet"
+                            + (why == null ? "" : ": " + (why.getDescription() == null ? why.getCode() : why.getDescription()))
+                            + "; retrying in the background");
                 } else {
                     log.println("vheap: device " + config.deviceName() + " attached to " + options.server);
                 }
@@ -119,8 +128,8 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private void prompt(DeviceAgent agent, DeviceControlClient control, PrintStream log) throws IOException, InterruptedException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
+        BufferedReader commands = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        for (String line; (line = commands.readLine()) != null; ) {
             List<String> words = words(line);
             if (words.isEmpty() || words.get(0).isEmpty() || words.get(0).startsWith("#")) {
                 continue;

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
+import org.vheap.bench.BenchRun;
 import org.vheap.cli.TextTable;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Spec;
  * paged runs), their ratio and the geometric mean; then the device with
  * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses, flushes and
  * evicted class (system) lines.
- * Every device output is checked against HotSpot's. Not a test: machines are noisy; read the ratios.
+ * Every device output is checked against HotSpot's. The bench's checkpoint policy: none (no periodic
+ * checkpoint; the store is in memory). The compiled samples go to a temporary directory deleted at the end
+ * (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
  */
 @Command(name = "bench-vm", mixinStandardHelpOptions = true,
         description = "The device VM vs java -Xint on the benchmark samples, and paging at 1/10 of the heap.")
@@ -65,8 +68,15 @@ public final class VmBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (BenchRun run = new BenchRun("bench vm", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {
+            return measure(run.tempDir("vheap-bench-vm-"));
+        }
+    }
+
+    /** The two tables, the samples compiled into {@code work}; 0 when every output was HotSpot's. */
+    private int measure(Path work) throws Exception {
+        Path classes = compile(work);
         PrintWriter out = spec.commandLine().getOut();
-        Path classes = compile();
         TextTable table = new TextTable("program", "java -Xint", "device VM", "ratio", "output");
         TextTable pagingTable = new TextTable("program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
                 "class lines evicted");
@@ -112,6 +122,7 @@ public final class VmBench implements Callable<Integer> {
         out.println("device VM with memory = 1/10 of the peak heap (in-memory store) vs all resident");
         pagingTable.print(out);
         out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n", Math.exp(pagingLogSum / n));
+        out.println("checkpoints: none (the bench's policy: no periodic checkpoint; in-memory store)");
         out.flush();
         return allEqual ? 0 : 1;
     }
@@ -123,11 +134,11 @@ public final class VmBench implements Callable<Integer> {
         return a.seconds <= b.seconds ? a : b;
     }
 
-    private Path compile() throws IOException {
+    /** The benchmark samples compiled into {@code out}. */
+    private Path compile(Path out) throws IOException {
         if (!Files.isDirectory(samples)) {
             throw new IllegalArgumentException("no samples directory at " + samples.toAbsolutePath() + " (give --samples DIR)");
         }
-        Path out = Files.createTempDirectory("vheap-bench-vm");
         List<String> args = new ArrayList<>(List.of("--release", "17", "-d", out.toString()));
         for (Program p : PROGRAMS) {
             args.add(samples.resolve(p.mainClass() + ".java").toString());
@@ -156,7 +167,7 @@ public final class VmBench implements Callable<Integer> {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         DeviceConfig config = new DeviceConfig().app("bench-" + mainClass).deviceName("bench").memoryBytes(memory)
-                .maxHeapBytes(1L << 30);
+                .maxHeapBytes(1L << 30).checkpointInterval(java.time.Duration.ZERO);
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
             long start = System.nanoTime();

@@ -64,6 +64,7 @@ public final class DeviceControlClient implements AutoCloseable {
     private boolean attached;                              // guarded by lock
     private long backoffMillis = MIN_BACKOFF_MILLIS;       // guarded by lock
     private Status gaveUp;                                 // guarded by lock: why it stopped attaching
+    private Status lastFailure;                            // guarded by lock: why the last stream ended
 
     /**
      * @param target      the heap server (or gateway), {@code host:port}; plaintext
@@ -161,6 +162,16 @@ public final class DeviceControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the last control stream ended or could not be opened, e.g. UNAVAILABLE {@code nothing answers at
+     * HOST:PORT (connection refused): ...}; {@code null} while none has ended.
+     */
+    public Status lastFailure() {
+        synchronized (lock) {
+            return lastFailure;
+        }
+    }
+
     /** Ends the stream (the server detaches the device), then shuts the channel and threads down, bounded. */
     @Override
     public void close() {
@@ -232,6 +243,7 @@ public final class DeviceControlClient implements AutoCloseable {
             boolean wasAttached = attached;
             session = null;
             attached = false;
+            lastFailure = status;
             if (givesUp(status.getCode())) {
                 gaveUp = status;
                 lock.notifyAll();

@@ -30,7 +30,11 @@ class DeviceCliTest {
 
         Run badMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "lots", ".", "Main");
         assertThat(badMemory.exit()).isEqualTo(2);
-        assertThat(badMemory.err().strip()).isEqualTo("vheap device run: --memory must be a positive size like 512k, 4m or 1g, got 'lots'");
+        assertThat(badMemory.err().strip()).isEqualTo("vheap device run: --memory 'lots' is not a size (e.g. 65536, 64k, 256m, 1g)");
+
+        Run noMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "0k", ".", "Main");
+        assertThat(noMemory.exit()).isEqualTo(2);
+        assertThat(noMemory.err().strip()).isEqualTo("vheap device run: --memory must be more than 0 bytes, got '0k'");
 
         Run noClassPath = cli("run", "--app", "a", "--store", "memory", "/no/such/dir", "Main");
         assertThat(noClassPath.exit()).isEqualTo(2);
@@ -39,6 +43,61 @@ class DeviceCliTest {
         Run missingMain = cli("run", "--app", "a", "--store", "memory");
         assertThat(missingMain.exit()).isEqualTo(2);
         assertThat(missingMain.err()).contains("Missing required parameters");
+    }
+
+    @Test
+    void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
+        Run unknown = cli("frob");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("vheap device: Unmatched argument at index 0: 'frob' (see: ./vheap device --help)");
+
+        Run badOption = cli("resume", "--frobnicate");
+        assertThat(badOption.exit()).isEqualTo(2);
+        assertThat(badOption.err().strip())
+                .isEqualTo("vheap device resume: Unknown option: '--frobnicate' (see: ./vheap device resume --help)");
+    }
+
+    /** A loopback port nothing listens on (something did a moment ago). */
+    private static String nothingListens() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private static String nothingAnswers(String where) {
+        return "nothing answers at " + where + " (connection refused): start a heap server with ./vheap server,"
+                + " or point to one that runs";
+    }
+
+    @Test
+    void aDevicePointedWhereNothingListensSaysSoInOneLine() throws Exception {
+        String nowhere = nothingListens();
+        Run run = cli("run", "--app", "a", "--server", nowhere, ".", "Main");
+        assertThat(run.err()).isEqualTo("vheap device run: the heap store failed: open app 'a' failed: UNAVAILABLE: "
+                + nothingAnswers(nowhere) + System.lineSeparator());
+        assertThat(run.exit()).isEqualTo(1);
+
+        Run resume = cli("resume", "--app", "a", "--server", nowhere);
+        assertThat(resume.err()).isEqualTo("vheap device resume: the heap store failed: open app 'a' failed: UNAVAILABLE: "
+                + nothingAnswers(nowhere) + System.lineSeparator());
+        assertThat(resume.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aStartedDeviceWhoseServerIsNotThereSaysSoAndGoesOnTrying() throws Exception {
+        String nowhere = nothingListens();
+        CommandLine cli = DeviceCli.commandLine();
+        StartCommand start = (StartCommand) cli.getSubcommands().get("start").getCommandSpec().userObject();
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        start.log = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);
+        start.in = new java.io.ByteArrayInputStream("quit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("start", "--device", "d1", "--server", nowhere);
+        assertThat(err.toString()).isEmpty();
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("vheap: device d1: not attached to "
+                + nowhere + " yet: " + nothingAnswers(nowhere) + "; retrying in the background" + System.lineSeparator());
+        assertThat(exit).isZero();
     }
 
     @Test

@@ -8,10 +8,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +20,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.vheap.bench.BenchRun;
+import org.vheap.bench.ChildHeapServer;
+import org.vheap.bench.Interleaving;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
-import org.vheap.cli.TempDirs;
+import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TextTable;
+import org.vheap.cli.VheapHome;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.client.ServerUnreachable;
 import org.vheap.client.VheapHeaders;
 import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
@@ -77,6 +80,7 @@ import picocli.CommandLine;
  * </ol>
  * The clients and the in-process gateway share this JVM and, on a small machine, the cores with the heap
  * server and PostgreSQL: the gateway's CPU shows up as lower throughput, as it would on a shared host.
+ * Warm-up, interleaving and clean-up are the benches' shared harness ({@link org.vheap.bench}).
  */
 @Command(name = "vheap bench gateway", mixinStandardHelpOptions = true, sortOptions = false, version = "vheap 0.1.0",
         description = {"The gateway's cost: one-line read round trips and 500-connection throughput, direct to a heap"
@@ -135,19 +139,14 @@ public final class GatewayBench implements Callable<Integer> {
     private final PrintStream err;
     private final LatencyFormat latencyFormat = new LatencyFormat();
     private final String micro = latencyFormat.micro();
+    private final Interleaving interleaving = new Interleaving(System::nanoTime);
 
-    // what the clean-up (maybe on the shutdown hook's thread) needs
-    private volatile Path tempDir;
-    private volatile ChildHeapServer child;
-    private volatile GatewayServer ownGateway;
+    // the run's state (the clean-up actions, maybe on the shutdown hook's thread, read the volatile ones)
+    private BenchRun run;
+    private volatile boolean ownDatabase;
     private volatile ManagedChannel control;
-    private final List<String> createdApps = new ArrayList<>();
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();   // guarded by itself
     private volatile ExecutorService callbacks;
-    private volatile ScheduledExecutorService renewer;
-    private boolean cleanedUp;
-
-    // the run's state
     private String[] apps;
     private long[] tokens;
     private int linesPerApp;
@@ -167,57 +166,48 @@ public final class GatewayBench implements Callable<Integer> {
 
     /** Bad usage: one line saying what to fix and exit code 2; a failed run: one line and 1. */
     static CommandLine commandLine(GatewayBench bench) {
-        CommandLine cli = new CommandLine(bench);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter w = cmd.getErr();
-            String m = e.getMessage();
-            w.println("vheap bench gateway: " + (m == null ? e.toString() : m));
-            w.flush();
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        cli.setParameterExceptionHandler((e, args) -> {
-            PrintWriter w = e.getCommandLine().getErr();
-            w.println("vheap bench gateway: " + e.getMessage() + " (see: ./vheap bench gateway --help)");
-            w.flush();
-            return 2;
-        });
-        return cli;
+        return OneLineErrors.install(new CommandLine(bench));
     }
 
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        Thread hook = new Thread(() -> cleanUp(true), "vheap-bench-gateway-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C: still delete the bench apps, stop the server, delete its temporary database
+        try (BenchRun run = new BenchRun("bench gateway", err, System::nanoTime).closeOnInterrupt()) {
+            this.run = run;
             String serverWhere;
             if (server == null) {
-                Path dir = data;
-                if (dir == null) {
-                    tempDir = Files.createTempDirectory("vheap-bench-gateway-");
-                    dir = tempDir;
-                }
+                VheapHome home = VheapHome.locate(GatewayBench.class);
+                Path dir = data != null ? data : run.tempDir("vheap-bench-gateway-");
+                ownDatabase = data == null;
                 progress("starting a heap server (./vheap server, embedded PostgreSQL under " + dir.toAbsolutePath() + ")");
-                child = ChildHeapServer.start(home(), dir, err);
+                ChildHeapServer child = ChildHeapServer.start(home, dir, run::note);
+                run.atEnd("stop the heap server", interrupted -> {
+                    progress("stopping the heap server");
+                    child.close();
+                });
                 server = child.address();
                 serverWhere = server + " (./vheap server, pid " + child.pid() + ", embedded PostgreSQL)";
             } else {
                 serverWhere = server + " (given)";
             }
+            callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("vheap-bench-calls"));
+            run.atEnd("stop the client threads", interrupted -> callbacks.shutdownNow());
             String gatewayWhere;
             if (gateway == null) {
                 GatewayConfig c = new GatewayConfig().setHost("127.0.0.1").setPort(0).setBackends(List.of(server)).validate();
-                ownGateway = GatewayServer.netty(c).start();
+                GatewayServer ownGateway = GatewayServer.netty(c).start();
+                run.atEnd("stop the gateway", interrupted -> ownGateway.stop());
                 gateway = "127.0.0.1:" + ownGateway.port();
                 gatewayWhere = gateway + " (in this JVM, default configuration)";
             } else {
                 gatewayWhere = gateway + " (given)";
             }
-            callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("vheap-bench-calls"));
+            run.atEnd("close the channels", interrupted -> closeChannels());
             control = channel(server, null, "bench-gw-setup");
-            awaitServing(control, "heap server " + server);
+            awaitServing(control, server, "heap server " + server);
             ManagedChannel gatewayHealth = channel(gateway, null, "bench-gw-setup");
-            awaitServing(gatewayHealth, "gateway " + gateway + " (its backends up)");
+            awaitServing(gatewayHealth, gateway, "gateway " + gateway + " (its backends up)");
 
             createApps();
 
@@ -226,36 +216,22 @@ public final class GatewayBench implements Callable<Integer> {
 
             report(serverWhere, gatewayWhere, rt, load);
             return 0;
-        } finally {
-            cleanUp(false);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or ran
-            }
         }
     }
 
     private void checkOptions() {
-        if (lineSize < 64 || lineSize > (1 << 20) || Integer.bitCount(lineSize) != 1) {
-            throw new IllegalArgumentException("--line-size must be a power of two from 64 to 1048576, got " + lineSize);
-        }
+        CliValues.powerOfTwo("--line-size", lineSize, 64, 1 << 20);
         if (rounds < 10) {
             throw new IllegalArgumentException("--rounds must be at least 10 (percentiles need samples), got " + rounds);
         }
-        if (connections < 1 || connections > 5000) {
-            throw new IllegalArgumentException("--connections must be 1..5000, got " + connections);
+        CliValues.range("--connections", connections, 1, 5000);
+        CliValues.range("--seconds", seconds, 1, 600);
+        CliValues.range("--warmup", warmupSeconds, 0, 600);
+        if (server != null) {
+            CliValues.hostPort("--server", server);
         }
-        if (seconds < 1 || seconds > 600) {
-            throw new IllegalArgumentException("--seconds must be 1..600, got " + seconds);
-        }
-        if (warmupSeconds < 0 || warmupSeconds > 600) {
-            throw new IllegalArgumentException("--warmup must be 0..600 seconds, got " + warmupSeconds);
-        }
-        for (String[] o : new String[][] {{"--server", server}, {"--gateway", gateway}}) {
-            if (o[1] != null && !o[1].matches("[^:\\s]+:\\d{1,5}")) {
-                throw new IllegalArgumentException(o[0] + " must be HOST:PORT, got '" + o[1] + "'");
-            }
+        if (gateway != null) {
+            CliValues.hostPort("--gateway", gateway);
         }
         if (gateway != null && server == null) {
             throw new IllegalArgumentException("--gateway needs --server: the heap server it forwards to, for the direct side");
@@ -263,16 +239,6 @@ public final class GatewayBench implements Callable<Integer> {
         if (server != null && data != null) {
             throw new IllegalArgumentException("--data is for the bench's own server; with --server it has none");
         }
-    }
-
-    /** The launcher's directory: -Dvheap.home (set by ./vheap), else VHEAP_HOME. */
-    private static Path home() {
-        String h = System.getProperty("vheap.home", System.getenv("VHEAP_HOME"));
-        if (h == null || h.isBlank()) {
-            throw new IllegalArgumentException("cannot start a heap server: not run through ./vheap (no vheap.home);"
-                    + " pass --server HOST:PORT");
-        }
-        return Path.of(h);
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -290,7 +256,8 @@ public final class GatewayBench implements Callable<Integer> {
         return c;
     }
 
-    private void awaitServing(ManagedChannel c, String what) throws InterruptedException {
+    /** Waits up to 30 s for {@code target}'s health to be SERVING; else says why not (nothing answers there, ...). */
+    private void awaitServing(ManagedChannel c, String target, String what) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String last = "no answer";
         while (System.nanoTime() < until) {
@@ -302,7 +269,8 @@ public final class GatewayBench implements Callable<Integer> {
                 }
                 last = r.getStatus().toString();
             } catch (StatusRuntimeException e) {
-                last = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+                last = e.getStatus().getCode() + ": " + ServerUnreachable.explain(e.getStatus(), target)
+                        .orElse(e.getStatus().getDescription() == null ? "(no description)" : e.getStatus().getDescription());
             }
             Thread.sleep(100);
         }
@@ -326,9 +294,13 @@ public final class GatewayBench implements Callable<Integer> {
             if (!opened.getCreated()) {
                 throw new IllegalStateException("app " + app + " already existed; run the benchmark again");
             }
-            synchronized (createdApps) {
-                createdApps.add(app);
-            }
+            // on Ctrl-C with the bench's own server and database, the whole database goes anyway
+            run.atEnd("delete app " + app, interrupted -> {
+                if (!(interrupted && ownDatabase)) {
+                    HeapStoreGrpc.newBlockingStub(control).withDeadlineAfter(interrupted ? 5 : 30, TimeUnit.SECONDS)
+                            .deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
+                }
+            });
             apps[i] = app;
             tokens[i] = opened.getLease().getFencingToken();
             List<Line> lines = new ArrayList<>(linesPerApp);
@@ -341,7 +313,8 @@ public final class GatewayBench implements Callable<Integer> {
                     .setVmState(ByteString.copyFromUtf8("bench")).build(), lines, List.of(), HeapStoreClient.DEFAULT_BATCH_BYTES);
         }
         // the leases are 10 minutes long: renew them while the bench runs longer
-        renewer = Executors.newSingleThreadScheduledExecutor(daemon("vheap-bench-renew"));
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(daemon("vheap-bench-renew"));
+        run.atEnd("stop renewing the leases", interrupted -> renewer.shutdownNow());
         renewer.scheduleWithFixedDelay(this::renewLeases, 2, 2, TimeUnit.MINUTES);
     }
 
@@ -351,7 +324,7 @@ public final class GatewayBench implements Callable<Integer> {
                 HeapStoreGrpc.newBlockingStub(control).withDeadlineAfter(10, TimeUnit.SECONDS).renewLease(
                         RenewLeaseRequest.newBuilder().setApp(apps[i]).setFencingToken(tokens[i]).setLeaseMillis(LEASE_MILLIS).build());
             } catch (StatusRuntimeException e) {
-                err.println("bench gateway: could not renew the lease of " + apps[i] + ": " + e.getStatus());
+                run.note("could not renew the lease of " + apps[i] + ": " + e.getStatus());
             }
         }
     }
@@ -374,42 +347,30 @@ public final class GatewayBench implements Callable<Integer> {
      * Reads [0] direct, [1] through the gateway; empty calls [2] at the server, [3] at the gateway (a
      * health check, which each answers itself: one gRPC hop, the floor under every call).
      */
-    private LatencySamples[] roundTrips() {
+    private LatencySamples[] roundTrips() throws Exception {
         ManagedChannel[] ch = {channel(server, apps[0], "bench-gw-rt"), channel(gateway, apps[0], "bench-gw-rt")};
         HeapStoreGrpc.HeapStoreBlockingStub[] sides = {HeapStoreGrpc.newBlockingStub(ch[0]), HeapStoreGrpc.newBlockingStub(ch[1])};
         HealthGrpc.HealthBlockingStub[] health = {HealthGrpc.newBlockingStub(ch[0]), HealthGrpc.newBlockingStub(ch[1])};
-        SplittableRandom random = new SplittableRandom(42);
+        SplittableRandom random = new SplittableRandom(42);   // one sequence for both sides, drawn in call order
+        List<Interleaving.Op> reads = new ArrayList<>();
+        List<Interleaving.Op> empties = new ArrayList<>();
+        List<Interleaving.Op> warmUps = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            HeapStoreGrpc.HeapStoreBlockingStub stub = sides[s];
+            HealthGrpc.HealthBlockingStub hop = health[s];
+            reads.add((index, warmup) -> readOnce(stub, random));
+            empties.add((index, warmup) -> emptyOnce(hop));
+            warmUps.add((index, warmup) -> readOnce(stub, random) + emptyOnce(hop));
+        }
         progress("warming up: " + warmupSeconds + " s of one-line reads, direct and through the gateway alternating");
-        long w0 = System.nanoTime();
-        long warm = 0;
-        while (warm < 200 || System.nanoTime() - w0 < TimeUnit.SECONDS.toNanos(warmupSeconds)) {
-            for (int s = 0; s < 2; s++) {
-                readOnce(sides[s], random);
-                emptyOnce(health[s]);
-            }
-            warm++;
-        }
-        System.gc();
+        interleaving.warmUp(warmUps, new Interleaving.WarmUp(200, TimeUnit.SECONDS.toNanos(warmupSeconds), Long.MAX_VALUE, 1));
         progress("measuring " + rounds + " rounds (a read and an empty call each way, which side goes first alternating)");
-        LatencySamples[] samples = {new LatencySamples(rounds), new LatencySamples(rounds), new LatencySamples(rounds),
-                new LatencySamples(rounds)};
-        long m0 = System.nanoTime();
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < 2; k++) {
-                int s = r % 2 == 0 ? k : 1 - k;
-                samples[s].add(readOnce(sides[s], random));
-            }
-            for (int k = 0; k < 2; k++) {
-                int s = r % 2 == 0 ? k : 1 - k;
-                samples[2 + s].add(emptyOnce(health[s]));
-            }
-            if (System.nanoTime() - m0 > ROUNDS_CAP_NANOS) {
-                progress("round trips stopped after " + (r + 1) + " of " + rounds + " rounds: the phase's time cap ("
-                        + TimeUnit.NANOSECONDS.toSeconds(ROUNDS_CAP_NANOS) + " s) was reached");
-                break;
-            }
+        Interleaving.Result r = interleaving.measure(List.of(reads, empties), Interleaving.Plan.of(rounds).cap(ROUNDS_CAP_NANOS));
+        if (r.capped()) {
+            progress("round trips stopped after " + r.rounds() + " of " + rounds + " rounds: the phase's time cap ("
+                    + TimeUnit.NANOSECONDS.toSeconds(ROUNDS_CAP_NANOS) + " s) was reached");
         }
-        return samples;
+        return new LatencySamples[] {r.samples(0, 0), r.samples(0, 1), r.samples(1, 0), r.samples(1, 1)};
     }
 
     private long readOnce(HeapStoreGrpc.HeapStoreBlockingStub stub, SplittableRandom random) {
@@ -516,33 +477,45 @@ public final class GatewayBench implements Callable<Integer> {
         }
     }
 
-    /** [0] direct, [1] through the gateway. */
-    private Load[] throughput() throws InterruptedException {
+    /**
+     * [0] direct, [1] through the gateway: a warm-up window per side, then two measured windows per side,
+     * ordered direct, gateway, gateway, direct.
+     */
+    private Load[] throughput() throws Exception {
         progress("opening " + connections + " connections to the server and " + connections + " to the gateway");
-        List<List<Conn>> sides = List.of(new ArrayList<>(), new ArrayList<>());
         String[] targets = {server, gateway};
-        for (int s = 0; s < 2; s++) {
-            for (int i = 0; i < connections; i++) {
-                sides.get(s).add(new Conn(targets[s], i));
-            }
-        }
-        Load[] loads = {new Load(), new Load()};
         String[] names = {"direct", "through the gateway"};
-        for (int s = 0; s < 2; s++) {
-            // connect (one read each) and warm up: unmeasured
-            progress("warming up " + names[s] + " with " + connections + " connections");
-            Load warm = new Load();
-            window(sides.get(s), warm, LOAD_WARMUP_NANOS);
-            if (warm.errors > 0) {
-                throw new IllegalStateException(warm.errors + " reads " + names[s] + " failed while warming up; the first: "
-                        + warm.firstError);
-            }
-        }
+        Load[] loads = {new Load(), new Load()};
         long half = TimeUnit.SECONDS.toNanos(seconds) / 2;
-        for (int s : new int[] {0, 1, 1, 0}) {
-            progress("measuring " + names[s] + ": " + connections + " connections for " + String.format("%.1f s", half / 1e9));
-            loads[s].nanos += window(sides.get(s), loads[s], half);
+        List<Interleaving.Op> warmUps = new ArrayList<>();
+        List<Interleaving.Op> windows = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            List<Conn> conns = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                conns.add(new Conn(targets[s], i));
+            }
+            String name = names[s];
+            Load load = loads[s];
+            warmUps.add((index, warmup) -> {
+                // connect (one read each) and warm up: unmeasured
+                progress("warming up " + name + " with " + connections + " connections");
+                Load warm = new Load();
+                long t = window(conns, warm, LOAD_WARMUP_NANOS);
+                if (warm.errors > 0) {
+                    throw new IllegalStateException(warm.errors + " reads " + name + " failed while warming up; the first: "
+                            + warm.firstError);
+                }
+                return t;
+            });
+            windows.add((index, warmup) -> {
+                progress("measuring " + name + ": " + connections + " connections for " + String.format("%.1f s", half / 1e9));
+                long t = window(conns, load, half);
+                load.nanos += t;
+                return t;
+            });
         }
+        interleaving.warmUp(warmUps, new Interleaving.WarmUp(1, 0, Long.MAX_VALUE, 1));
+        interleaving.measure(Interleaving.Plan.of(2), windows.toArray(new Interleaving.Op[0]));
         return loads;
     }
 
@@ -616,10 +589,8 @@ public final class GatewayBench implements Callable<Integer> {
         return String.format("%+d %s", Math.round(nanos / 1000.0), micro);
     }
 
-    private final long benchStart = System.nanoTime();
-
     private void progress(String s) {
-        err.println(String.format("bench gateway [%.1f s]: %s ...", (System.nanoTime() - benchStart) / 1e9, s));
+        run.progress(s);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -631,32 +602,8 @@ public final class GatewayBench implements Callable<Integer> {
         };
     }
 
-    // -----------------------------------------------------------------------------------------------------
-    // Clean-up: the bench apps, the channels, the gateway, the server, the temporary directory
-
-    private synchronized void cleanUp(boolean interrupted) {
-        if (cleanedUp) {
-            return;
-        }
-        cleanedUp = true;
-        if (renewer != null) {
-            renewer.shutdownNow();
-        }
-        List<String> toDelete;
-        synchronized (createdApps) {
-            toDelete = new ArrayList<>(createdApps);
-        }
-        // on Ctrl-C with our own server, the whole database goes anyway
-        if (control != null && !(interrupted && child != null && tempDir != null)) {
-            for (String app : toDelete) {
-                try {
-                    HeapStoreGrpc.newBlockingStub(control).withDeadlineAfter(interrupted ? 5 : 30, TimeUnit.SECONDS)
-                            .deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build());
-                } catch (RuntimeException e) {
-                    err.println("bench gateway: could not delete app " + app + ": " + e.getMessage());
-                }
-            }
-        }
+    /** Closes every channel of the bench (after the bench apps are deleted through {@link #control}). */
+    private void closeChannels() {
         List<ManagedChannel> all;
         synchronized (channels) {
             all = new ArrayList<>(channels);
@@ -670,27 +617,6 @@ public final class GatewayBench implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            }
-        }
-        if (ownGateway != null) {
-            try {
-                ownGateway.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (callbacks != null) {
-            callbacks.shutdownNow();
-        }
-        if (child != null) {
-            progress("stopping the heap server");
-            child.close();
-        }
-        if (tempDir != null) {
-            try {
-                TempDirs.deleteTree(tempDir);
-            } catch (IOException e) {
-                err.println("bench gateway: " + e.getMessage());
             }
         }
     }

@@ -1,7 +1,6 @@
 package org.vheap.gateway.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,6 +12,7 @@ import org.vheap.gateway.GatewayConfig;
 import org.vheap.gateway.GatewayServer;
 import org.vheap.security.InsecureExposure;
 import org.vheap.cli.CliValues;
+import org.vheap.cli.OneLineErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,22 +88,9 @@ public final class GatewayCli implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
+    /** This command line, failures reported as {@link OneLineErrors} says. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new GatewayCli());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            String m = e.getMessage();
-            err.println("vheap gateway: " + (m == null ? e.toString() : m));
-            err.flush();
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        cli.setParameterExceptionHandler((e, args) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("vheap gateway: " + e.getMessage() + " (see: ./vheap gateway --help)");
-            err.flush();
-            return 2;
-        });
-        return cli;
+        return OneLineErrors.install(new CommandLine(new GatewayCli()));
     }
 
     @Override

@@ -42,10 +42,11 @@ class GatewayBenchTest {
 
             assertThat(report).contains("measure").contains("direct").contains("gateway - direct");
             String num = "[0-9.]+ (µs|us|ms)";
+            String difference = "[+-][0-9.]+ (µs|us|ms)";   // in ms from 10 ms on (a busy machine)
             for (String p : new String[] {"p50", "p90", "p99", "mean"}) {
-                assertThat(report).containsPattern("read round trip " + p + " +" + num + " +" + num + " +[+-][0-9]+ (µs|us) \\([0-9.]+x\\)");
+                assertThat(report).containsPattern("read round trip " + p + " +" + num + " +" + num + " +" + difference + " \\([0-9.]+x\\)");
             }
-            assertThat(report).containsPattern("empty call p50 \\(one hop\\) +" + num + " +" + num + " +[+-][0-9]+ (µs|us)");
+            assertThat(report).containsPattern("empty call p50 \\(one hop\\) +" + num + " +" + num + " +" + difference);
             assertThat(report).containsPattern("10 connections: reads/s +[0-9]+ +[0-9]+ +[0-9.]+x");
             assertThat(report).containsPattern("10 connections: p50 / p99 +" + num + " / " + num + " +" + num + " / " + num + " +[+-][0-9.]+ (µs|us|ms)");
             assertThat(report).containsPattern("target: gateway adds <= 60 (µs|us) at p50 \\[(met|NOT met): [+-][0-9]+ (µs|us)]");
@@ -76,13 +77,10 @@ class GatewayBenchTest {
             assertThat(err.toString().lines()).hasSize(1);
             assertThat(err.toString()).startsWith("vheap bench gateway: ");
         }
-    }
-
-    @Test
-    void readsTheServersAddressFromItsLog() {
-        assertThat(ChildHeapServer.listeningAddress("00:21:09.123 INFO  HeapServerInstance - vheap heap server listening on"
-                + " 127.0.0.1:41234 (gRPC, max message 16777216 bytes); heaps stored in embedded PostgreSQL"))
-                .isEqualTo("127.0.0.1:41234");
-        assertThat(ChildHeapServer.listeningAddress("vheap: building heap-server")).isNull();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cli = GatewayBench.commandLine(new GatewayBench());
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("--bogus")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("vheap bench gateway: Unknown option: '--bogus' (see: ./vheap bench gateway --help)");
     }
 }

@@ -61,6 +61,63 @@ class GatewayCliTest {
     }
 
     @Test
+    void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
+        Result unknown = run("frob");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("vheap gateway: Unmatched argument at index 0: 'frob' (see: ./vheap gateway --help)");
+
+        Result sub = run("health", "--bogus");
+        assertThat(sub.exit()).isEqualTo(2);
+        assertThat(sub.err().strip()).isEqualTo("vheap gateway health: Unknown option: '--bogus' (see: ./vheap gateway health --help)");
+    }
+
+    /** A loopback port nothing listens on (something did a moment ago). */
+    private static String nothingListens() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private static String nothingAnswers(String where) {
+        return "nothing answers at " + where + " (connection refused): start a heap server with ./vheap server,"
+                + " or point to one that runs";
+    }
+
+    @Test
+    void healthOfAGatewayWhereNothingListensSaysSoInOneLine() throws Exception {
+        String nowhere = nothingListens();
+        Result none = run("health", "--server", nowhere);
+        assertThat(none.err()).isEqualTo("vheap gateway health: UNAVAILABLE: " + nothingAnswers(nowhere) + System.lineSeparator());
+        assertThat(none.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aGatewayWhoseBackendIsNotThereSaysNothingAnswersThere() throws Exception {
+        String nowhere = nothingListens();
+        org.vheap.gateway.GatewayConfig config = new org.vheap.gateway.GatewayConfig().setHost("127.0.0.1").setPort(0)
+                .setBackends(java.util.List.of(nowhere)).setHealthInterval(java.time.Duration.ofMillis(200)).validate();
+        org.vheap.gateway.GatewayServer gateway = org.vheap.gateway.GatewayServer.netty(config).start();
+        io.grpc.ManagedChannel device = io.grpc.netty.NettyChannelBuilder.forTarget("127.0.0.1:" + gateway.port()).usePlaintext().build();
+        try {
+            String description = null;
+            for (int i = 0; i < 50 && (description == null || !description.startsWith("no backend is up")); i++) {
+                try {
+                    org.vheap.proto.v1.HeapStoreGrpc.newBlockingStub(device).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                            .listApps(org.vheap.proto.v1.ListAppsRequest.getDefaultInstance());
+                } catch (io.grpc.StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+                    description = e.getStatus().getDescription();
+                }
+                Thread.sleep(100);
+            }
+            assertThat(description).contains(nothingAnswers(nowhere)).doesNotContain("io exception");
+        } finally {
+            device.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            gateway.stop();
+        }
+    }
+
+    @Test
     void healthSaysServingForAGatewayWithABackendUpAndFailsOtherwise() throws Exception {
         io.grpc.protobuf.services.HealthStatusManager backendHealth = new io.grpc.protobuf.services.HealthStatusManager();
         io.grpc.Server backend = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
@@ -88,7 +145,9 @@ class GatewayCliTest {
         }
         Result none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
         assertThat(none.exit()).isEqualTo(1);
-        assertThat(none.err()).startsWith("vheap gateway health: 127.0.0.1:1: UNAVAILABLE");
-        assertOneLine(run("health", "--server", "nonsense"), "--server must be HOST:PORT");
+        assertThat(none.err()).startsWith("vheap gateway health: UNAVAILABLE: nothing answers at 127.0.0.1:1");
+        Result badServer = run("health", "--server", "nonsense");
+        assertThat(badServer.exit()).isEqualTo(2);
+        assertThat(badServer.err().strip()).isEqualTo("vheap gateway health: --server must be HOST:PORT, got 'nonsense'");
     }
 }

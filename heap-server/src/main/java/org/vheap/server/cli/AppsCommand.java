@@ -1,7 +1,9 @@
 package org.vheap.server.cli;
 
 import java.util.concurrent.Callable;
+import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
+import org.vheap.cli.TimestampFormat;
 import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListAppsResponse;
@@ -32,10 +34,10 @@ final class AppsCommand implements Callable<Integer> {
                 t.row(a.getApp(), a.getLineSize(), a.getCheckpointCount(),
                         cp ? a.getNewestCheckpoint().getCheckpointId() : "-",
                         cp ? a.getNewestCheckpoint().getLineCount() : 0,
-                        Cells.bytes(cp ? a.getNewestCheckpoint().getSizeBytes() : 0),
+                        SizeFormat.bytes(cp ? a.getNewestCheckpoint().getSizeBytes() : 0),
                         a.hasLease() ? a.getLease().getHolder() : "-",
                         a.hasLease() ? a.getLease().getFencingToken() : "-",
-                        a.hasLease() ? Cells.time(a.getLease().getExpiresAt()) : "-");
+                        a.hasLease() ? TimestampFormat.seconds(a.getLease().getExpiresAt()) : "-");
             }
             t.print(spec.commandLine().getOut());
             return 0;

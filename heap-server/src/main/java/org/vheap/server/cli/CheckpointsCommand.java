@@ -2,7 +2,9 @@ package org.vheap.server.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
+import org.vheap.cli.TimestampFormat;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListCheckpointsResponse;
@@ -37,13 +39,24 @@ final class CheckpointsCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * Checks a {@code --checkpoint ID} of {@code app} (resume, migrate): 0, the commands' default, or an id this
+     * command lists; a negative one is bad usage.
+     */
+    static void requireId(String app, long checkpoint) {
+        if (checkpoint < 0) {
+            throw new IllegalArgumentException("--checkpoint must be a checkpoint id (see: ./vheap checkpoints --app "
+                    + app + "), got " + checkpoint);
+        }
+    }
+
     /** The checkpoints as this command prints them (also used by the demo). */
     static TextTable table(List<CheckpointInfo> checkpoints) {
         TextTable t = new TextTable("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
         for (CheckpointInfo c : checkpoints) {
             t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
-                    Cells.time(c.getCreatedAt()), c.getDevice(), c.getLineCount(), Cells.bytes(c.getSizeBytes()),
-                    c.getLinesWritten(), Cells.bytes(c.getVmStateBytes()));
+                    TimestampFormat.seconds(c.getCreatedAt()), c.getDevice(), c.getLineCount(), SizeFormat.bytes(c.getSizeBytes()),
+                    c.getLinesWritten(), SizeFormat.bytes(c.getVmStateBytes()));
         }
         return t;
     }

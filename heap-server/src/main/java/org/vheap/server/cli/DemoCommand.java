@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.vheap.cli.OneLineErrors;
 import org.vheap.cli.TempDirs;
+import org.vheap.cli.VheapHome;
 import org.vheap.proto.v1.DeleteAppRequest;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ResetDeviceTokenRequest;
@@ -163,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
-                    throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + VheapCli.oneLine(e));
+                    throw new DemoFailure("cannot remove the '" + APP + "' app of an earlier run: " + OneLineErrors.oneLine(e));
                 }
                 // a fresh data directory has no demo app: nothing to clean
             }
@@ -198,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
                 moved = DeviceControlGrpc.newBlockingStub(ch).withDeadlineAfter(RUN_SECONDS, TimeUnit.SECONDS)
                         .migrateApp(MigrateAppRequest.newBuilder().setApp(APP).setToDevice(b.name).build());
             } catch (StatusRuntimeException e) {
-                throw new DemoFailure("the migration to " + b.name + " failed: " + VheapCli.oneLine(e));
+                throw new DemoFailure("the migration to " + b.name + " failed: " + OneLineErrors.oneLine(e));
             }
             if (moved.getFromDevice().isEmpty()) {
                 throw new DemoFailure("the counter was no longer running on device-a when the migration came");
@@ -250,9 +251,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new DemoFailure("the server answered a call without a token; it should require tokens");
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != io.grpc.Status.Code.UNAUTHENTICATED) {
-                throw new DemoFailure("a call without a token got " + VheapCli.oneLine(e) + ", not UNAUTHENTICATED");
+                throw new DemoFailure("a call without a token got " + OneLineErrors.oneLine(e) + ", not UNAUTHENTICATED");
             }
-            out.println("   ./vheap apps without a token: " + VheapCli.oneLine(e));
+            out.println("   ./vheap apps without a token: " + OneLineErrors.oneLine(e));
         } finally {
             StoreTarget.shutdown(anonymous);
         }
@@ -266,7 +267,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("   " + device + ": " + security.deviceTokenFile(device) + " (mode 600)");
             }
         } catch (StatusRuntimeException e) {
-            throw new DemoFailure("cannot issue the device tokens: " + VheapCli.oneLine(e));
+            throw new DemoFailure("cannot issue the device tokens: " + OneLineErrors.oneLine(e));
         } finally {
             StoreTarget.shutdown(admin);
         }
@@ -351,36 +352,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The repository root (where the {@code vheap} launcher and {@code samples/} are): the {@code vheap.home}
-     * system property the launcher sets, else {@code VHEAP_HOME}, else three levels above this module's classes
-     * ({@code ROOT/heap-server/target/classes}).
-     */
+    /** The repository root (where the {@code vheap} launcher and {@code samples/} are): {@link VheapHome}'s. */
     static Path home() {
-        List<Path> candidates = new ArrayList<>();
-        String property = System.getProperty("vheap.home");
-        if (property != null && !property.isBlank()) {
-            candidates.add(Path.of(property));
-        }
-        String env = System.getenv("VHEAP_HOME");
-        if (env != null && !env.isBlank()) {
-            candidates.add(Path.of(env));
-        }
         try {
-            Path classes = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (classes.getNameCount() >= 3) {
-                candidates.add(classes.getParent().getParent().getParent());
-            }
-        } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException e) {
-            // no code source: only the property and the environment
+            return VheapHome.locate(DemoCommand.class).root();
+        } catch (IllegalStateException e) {
+            throw new DemoFailure(e.getMessage());
         }
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve("vheap")) && Files.isRegularFile(p.resolve("samples").resolve("Counter.java"))) {
-                return p.toAbsolutePath();
-            }
-        }
-        throw new DemoFailure("cannot find the vheap checkout (the vheap launcher and samples/Counter.java); run the demo"
-                + " with its ./vheap launcher, or set VHEAP_HOME");
     }
 
     private static void deleteTree(Path dir) {

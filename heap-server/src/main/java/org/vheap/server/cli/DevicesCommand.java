@@ -1,7 +1,9 @@
 package org.vheap.server.cli;
 
 import java.util.concurrent.Callable;
+import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
+import org.vheap.cli.TimestampFormat;
 import org.vheap.proto.v1.DeviceInfo;
 import org.vheap.proto.v1.ListDevicesRequest;
 import org.vheap.proto.v1.ListDevicesResponse;
@@ -29,8 +31,8 @@ final class DevicesCommand implements Callable<Integer> {
             }
             TextTable t = new TextTable("DEVICE", "MEMORY", "RESOURCES", "APPS", "CONNECTED SINCE");
             for (DeviceInfo d : r.getDevicesList()) {
-                t.row(d.getDevice(), Cells.bytes(d.getMemoryBytes()), list(d.getResourcesList()),
-                        list(d.getAppsRunningList()), Cells.time(d.getConnectedSince()));
+                t.row(d.getDevice(), SizeFormat.bytes(d.getMemoryBytes()), list(d.getResourcesList()),
+                        list(d.getAppsRunningList()), TimestampFormat.seconds(d.getConnectedSince()));
             }
             t.print(spec.commandLine().getOut());
             return 0;

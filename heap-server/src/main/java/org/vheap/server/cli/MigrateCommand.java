@@ -31,10 +31,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (checkpoint < 0) {
-            throw new IllegalArgumentException("--checkpoint must be a checkpoint id (see: vheap checkpoints --app "
-                    + app + "), got " + checkpoint);
-        }
+        CheckpointsCommand.requireId(app, checkpoint);
         return target.control(stub -> {
             MigrateAppResponse r = stub.migrateApp(MigrateAppRequest.newBuilder().setApp(app).setToDevice(to)
                     .setCheckpointId(checkpoint).build());

@@ -29,10 +29,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (checkpoint < 0) {
-            throw new IllegalArgumentException("--checkpoint must be a checkpoint id (see: vheap checkpoints --app "
-                    + app + "), got " + checkpoint);
-        }
+        CheckpointsCommand.requireId(app, checkpoint);
         return target.control(stub -> {
             long start = System.nanoTime();
             stub.resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(device).setCheckpointId(checkpoint).build());

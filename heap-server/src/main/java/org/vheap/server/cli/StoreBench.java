@@ -25,11 +25,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.vheap.bench.BenchRun;
+import org.vheap.bench.Interleaving;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.LatencyFormat;
 import org.vheap.cli.LatencySamples;
-import org.vheap.cli.TempDirs;
+import org.vheap.cli.OneLineErrors;
+import org.vheap.cli.SizeFormat;
 import org.vheap.cli.TextTable;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.client.ServerUnreachable;
 import org.vheap.proto.v1.CommitCheckpointRequest;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
@@ -80,7 +85,8 @@ import picocli.CommandLine.Option;
  * every measured one prunes one as at the default retention every commit of a long-lived heap does; and
  * runs a database CHECKPOINT (untimed) before each timed checkpoint, so no WAL-forced one lands inside a
  * run. The two sides alternate in blocks so drift in the machine hits both; every phase has a time cap and
- * each gRPC checkpoint a deadline, so the whole run stays under two minutes.
+ * each gRPC checkpoint a deadline, so the whole run stays under two minutes. Warm-up, interleaving and
+ * clean-up are the benches' shared harness ({@link org.vheap.bench}); this class holds what it measures.
  */
 @Command(name = "store", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Heap-store round trips and checkpoint throughput, gRPC vs raw JDBC.",
@@ -166,17 +172,14 @@ final class StoreBench implements Callable<Integer> {
     private final PrintStream err = System.err;
     private final LatencyFormat latencyFormat = new LatencyFormat();
     private final String micro = latencyFormat.micro();
+    private final Interleaving interleaving = new Interleaving(System::nanoTime);
 
-    // what the clean-up (maybe on the shutdown hook's thread) needs
-    private volatile Path tempDir;
-    private volatile HeapServerInstance instance;
-    private volatile boolean appCreated;
-    private volatile boolean jdbcAppCreated;
-    private boolean cleanedUp;
+    // the run's state (the clean-up actions, maybe on the shutdown hook's thread, read the volatile ones)
+    private BenchRun run;
+    private volatile boolean ownServer;
     private volatile ManagedChannel channel;
     private volatile HeapStoreGrpc.HeapStoreBlockingStub stub;
     private volatile Connection jdbc;
-    // the run's state
     private HealthGrpc.HealthBlockingStub health;
     private String app;
     private String jdbcApp;
@@ -196,24 +199,22 @@ final class StoreBench implements Callable<Integer> {
         app = "bench-" + Long.toHexString(random.nextLong() >>> 24);
         jdbcApp = app + "-jdbc";
         // Ctrl-C: still delete the bench apps and the temporary database
-        Thread hook = new Thread(() -> cleanUp(5, true), "vheap-bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (BenchRun run = new BenchRun("bench store", err, System::nanoTime).closeOnInterrupt()) {
+            this.run = run;
             String target;
             String where;
             String jdbcNote = null;
             if (server == null) {
-                Path dir = data;
-                if (dir == null) {
-                    tempDir = Files.createTempDirectory("vheap-bench-");
-                    dir = tempDir;
-                }
+                Path dir = data != null ? data : run.tempDir("vheap-bench-");
                 progress("starting a heap server on an embedded PostgreSQL under " + dir.toAbsolutePath());
                 // exactly what `vheap server` runs; the raw JDBC side borrows a connection of its pool
-                instance = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
+                HeapServerInstance instance = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
                         .setDataDir(dir), Clock.systemUTC());
+                run.atEnd("stop the heap server", interrupted -> instance.close());
+                ownServer = true;
                 target = instance.address();
                 jdbc = instance.dataSource().getConnection();
+                closeJdbcAtEnd();
                 jdbc.setAutoCommit(true);
                 where = target + " (own server), embedded PostgreSQL " + pgVersion() + " on " + fileSystem(dir);
             } else {
@@ -227,27 +228,35 @@ final class StoreBench implements Callable<Integer> {
                 }
             }
             channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+            run.atEnd("close the channel to " + target, interrupted -> StoreTarget.shutdown(channel));
             stub = HeapStoreGrpc.newBlockingStub(channel);
             health = HealthGrpc.newBlockingStub(channel);
 
             prepareData(random);
-            progress("creating app " + app + " and writing " + Cells.bytes((long) populated * lineSize) + " of lines");
-            OpenHeapResponse opened = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
-                    .setApp(app).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
-            appCreated = opened.getCreated();
-            if (!appCreated) {
+            progress("creating app " + app + " and writing " + SizeFormat.bytes((long) populated * lineSize) + " of lines");
+            OpenHeapResponse opened;
+            try {
+                opened = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
+                        .setApp(app).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
+            } catch (StatusRuntimeException e) {
+                // the measured channel has no status hints (no interceptor in the measured path): say it here
+                throw ServerUnreachable.explain(e.getStatus(), target)
+                        .map(s -> (RuntimeException) new IllegalStateException("UNAVAILABLE: " + s, e)).orElse(e);
+            }
+            if (!opened.getCreated()) {
                 throw new IllegalStateException("app " + app + " already existed; run the benchmark again");
             }
+            deleteAtEnd(app);
             token = opened.getLease().getFencingToken();
             heapId = opened.getHeapId();
             populate();
             if (jdbc != null) {
                 OpenHeapResponse other = stub.withDeadlineAfter(30, TimeUnit.SECONDS).openHeap(OpenHeapRequest.newBuilder()
                         .setApp(jdbcApp).setDevice(DEVICE).setCreate(true).setLineSize(lineSize).build());
-                jdbcAppCreated = other.getCreated();
-                if (!jdbcAppCreated) {
+                if (!other.getCreated()) {
                     throw new IllegalStateException("app " + jdbcApp + " already existed; run the benchmark again");
                 }
+                deleteAtEnd(jdbcApp);
                 jdbcHeapId = other.getHeapId();
                 locateHeapsInDatabase();
                 analyze();
@@ -262,14 +271,31 @@ final class StoreBench implements Callable<Integer> {
 
             report(where, jdbcNote, empty, read, write, checkpoint);
             return 0;
-        } finally {
-            cleanUp(60, false);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or ran: cleaned up either way
-            }
         }
+    }
+
+    /**
+     * Deletes a bench app at the end, through the channel (closed after): on Ctrl-C with the bench's own
+     * server not at all (its database goes anyway) and else within 5 s, normally within 60 s.
+     */
+    private void deleteAtEnd(String a) {
+        run.atEnd("delete app " + a, interrupted -> {
+            if (interrupted && ownServer) {
+                return;
+            }
+            try {
+                stub.withDeadlineAfter(interrupted ? 5 : 60, TimeUnit.SECONDS).deleteApp(
+                        DeleteAppRequest.newBuilder().setApp(a).setForce(true).build());
+            } catch (RuntimeException e) {
+                run.note("could not delete app " + a + ": " + OneLineErrors.oneLine(e)
+                        + (ownServer ? "" : " (delete it with: ./vheap delete-app --app " + a + " --force)"));
+            }
+        });
+    }
+
+    private void closeJdbcAtEnd() {
+        Connection c = jdbc;
+        run.atEnd("close the JDBC connection", interrupted -> c.close());
     }
 
     /** The JDBC connection for --db-url, after checking that it reaches a vheap store. */
@@ -279,6 +305,7 @@ final class StoreBench implements Callable<Integer> {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to --db-url " + dbUrl + ": " + e.getMessage(), e);
         }
+        closeJdbcAtEnd();
         try (PreparedStatement ps = jdbc.prepareStatement("SELECT to_regclass('heap') IS NOT NULL"
                 + " AND to_regclass('line_version') IS NOT NULL");
              ResultSet rs = ps.executeQuery()) {
@@ -291,23 +318,14 @@ final class StoreBench implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        if (lineSize < PgHeapStore.MIN_LINE_SIZE || lineSize > PgHeapStore.MAX_LINE_SIZE || Integer.bitCount(lineSize) != 1) {
-            throw new IllegalArgumentException("--line-size must be a power of two from " + PgHeapStore.MIN_LINE_SIZE
-                    + " to " + PgHeapStore.MAX_LINE_SIZE + ", got " + lineSize);
-        }
+        CliValues.powerOfTwo("--line-size", lineSize, PgHeapStore.MIN_LINE_SIZE, PgHeapStore.MAX_LINE_SIZE);
         if (reads < 10 || writes < 10) {
             throw new IllegalArgumentException("--reads and --writes must be at least 10 (percentiles need samples)");
         }
-        if (checkpointMib < 1 || checkpointMib > 1024) {
-            throw new IllegalArgumentException("--checkpoint-mib must be 1..1024, got " + checkpointMib);
-        }
-        if (runs < 1 || runs > 20) {
-            throw new IllegalArgumentException("--runs must be 1..20, got " + runs);
-        }
+        CliValues.range("--checkpoint-mib", checkpointMib, 1, 1024);
+        CliValues.range("--runs", runs, 1, 20);
         if (server != null) {
-            if (!server.matches("[^:]+:\\d{1,5}")) {
-                throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
-            }
+            CliValues.hostPort("--server", server);
             if (data != null) {
                 throw new IllegalArgumentException("--data is for the bench's own server; with --server it has none");
             }
@@ -532,61 +550,22 @@ final class StoreBench implements Callable<Integer> {
     /**
      * Warm-up (until both sides ran {@link #WARMUP_MIN_OPS} and {@link #WARMUP_NANOS} passed: the JIT needs
      * time, not just calls), then {@code n} measured operations per side, the sides alternating in blocks
-     * (and which goes first alternating too). A side stops early when its time cap is reached.
+     * (and which goes first alternating too). A side stops early when its time cap is reached. Each side
+     * draws its lines from its own random sequence (seeded 42 and 43).
      */
     private LatencySamples[] latency(String what, int n, Op grpc, Op direct) throws Exception {
         renew();
-        Op[] sides = direct == null ? new Op[] {grpc} : new Op[] {grpc, direct};
-        SplittableRandom[] randoms = new SplittableRandom[sides.length];
-        for (int s = 0; s < sides.length; s++) {
-            randoms[s] = new SplittableRandom(42 + s);
+        List<Interleaving.Op> sides = new ArrayList<>();
+        for (Op op : direct == null ? List.of(grpc) : List.of(grpc, direct)) {
+            SplittableRandom random = new SplittableRandom(42 + sides.size());
+            sides.add(interleaving.timed((index, warmup) -> op.run(index, warmup, random)));
         }
         progress("warming up " + what + " (short)");
-        long[] index = new long[sides.length];
-        long w0 = System.nanoTime();
-        while (true) {
-            long elapsed = System.nanoTime() - w0;
-            boolean enough = Arrays.stream(index).allMatch(i -> i >= WARMUP_MIN_OPS);
-            if (enough && elapsed >= WARMUP_NANOS || elapsed >= WARMUP_CAP_NANOS) {
-                break;
-            }
-            for (int s = 0; s < sides.length; s++) {
-                for (int i = 0; i < 100; i++) {
-                    sides[s].run(index[s]++, true, randoms[s]);
-                }
-            }
-        }
-        System.gc();
+        interleaving.warmUp(sides, new Interleaving.WarmUp(WARMUP_MIN_OPS, WARMUP_NANOS, WARMUP_CAP_NANOS, 100));
         progress("measuring " + n + " " + what + " per side");
         renew();
-        LatencySamples[] samples = new LatencySamples[sides.length];
-        long[] spent = new long[sides.length];
-        for (int s = 0; s < sides.length; s++) {
-            samples[s] = new LatencySamples();
-        }
-        int block = Math.max(50, n / 10);
-        for (int round = 0; ; round++) {
-            boolean more = false;
-            for (int k = 0; k < sides.length; k++) {
-                int s = round % 2 == 0 ? k : sides.length - 1 - k;
-                if (samples[s].count() >= n || spent[s] > MEASURE_CAP_NANOS) {
-                    continue;
-                }
-                int todo = Math.min(block, n - samples[s].count());
-                for (int i = 0; i < todo; i++) {
-                    long t0 = System.nanoTime();
-                    sides[s].run(samples[s].count(), false, randoms[s]);
-                    long t = System.nanoTime() - t0;
-                    samples[s].add(t);
-                    spent[s] += t;
-                }
-                more = true;
-            }
-            if (!more) {
-                break;
-            }
-        }
-        return samples;
+        return interleaving.measure(Interleaving.Plan.of(n).block(Math.max(50, n / 10)).sideCap(MEASURE_CAP_NANOS),
+                sides.toArray(new Interleaving.Op[0])).comparison(0);
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -605,39 +584,37 @@ final class StoreBench implements Callable<Integer> {
             batches.add(CommitCheckpointRequest.newBuilder().setLines(b).build());
         }
         long bytes = (long) count * lineSize;
-        progress("warming up checkpoints (" + Cells.bytes(bytes) + " each)");
-        List<Long> grpc = new ArrayList<>();
-        List<Long> direct = new ArrayList<>();
+        progress("warming up checkpoints (" + SizeFormat.bytes(bytes) + " each)");
         // two on the gRPC side: with the populating one, the server then retains 3 checkpoints, so (at the
         // default retention) every measured commit prunes one, as every commit of a long-lived heap does
-        if (timedCommit(batches, "first warm-up", null) && timedCommit(batches, "second warm-up", null)
-                && jdbc != null) {
+        if (timedCommit(batches, "first warm-up") != Interleaving.END
+                && timedCommit(batches, "second warm-up") != Interleaving.END && jdbc != null) {
             jdbcCheckpoint(1_000_000);
         }
-        flushDatabase();
+        if (commitTimeout != null) {
+            return new long[][] {new long[0], jdbc == null ? null : new long[0]};
+        }
         System.gc();
-        long t0 = System.nanoTime();
-        for (int run = 1; run <= runs && commitTimeout == null
-                && (run == 1 || System.nanoTime() - t0 < CHECKPOINT_CAP_NANOS); run++) {
-            progress("checkpoint run " + run + " of " + runs);
-            if (run % 2 == 1 || jdbc == null) {
-                if (timedCommit(batches, "run " + run, grpc) && jdbc != null) {
-                    flushDatabase();
-                    direct.add(jdbcCheckpoint(1_000_000 + run));
-                }
-            } else {
-                direct.add(jdbcCheckpoint(1_000_000 + run));
-                flushDatabase();
-                timedCommit(batches, "run " + run, grpc);
-            }
+        // a database CHECKPOINT (untimed) before each timed one; the JDBC side's run k writes epoch 1000000 + k
+        List<Interleaving.Op> sides = new ArrayList<>();
+        sides.add((index, warmup) -> {
             flushDatabase();
+            return timedCommit(batches, "run " + (index + 1));
+        });
+        if (jdbc != null) {
+            sides.add((index, warmup) -> {
+                flushDatabase();
+                return jdbcCheckpoint(1_000_001 + index);
+            });
         }
-        if (commitTimeout == null && grpc.size() < runs) {
-            progress("checkpoint runs stopped after " + grpc.size() + " of " + runs + ": the phase's time cap was reached");
+        Interleaving.Result measured = interleaving.measure(Interleaving.Plan.of(runs).cap(CHECKPOINT_CAP_NANOS)
+                .beforeRound(round -> progress("checkpoint run " + (round + 1) + " of " + runs)),
+                sides.toArray(new Interleaving.Op[0]));
+        long[] grpc = measured.samples(0, 0).values();
+        if (measured.capped()) {
+            progress("checkpoint runs stopped after " + grpc.length + " of " + runs + ": the phase's time cap was reached");
         }
-        return new long[][] {
-                grpc.stream().mapToLong(Long::longValue).toArray(),
-                jdbc == null ? null : direct.stream().mapToLong(Long::longValue).toArray()};
+        return new long[][] {grpc, jdbc == null ? null : measured.samples(0, 1).values()};
     }
 
     /** Null while CHECKPOINT works; else why the runs went without it. */
@@ -668,23 +645,19 @@ final class StoreBench implements Callable<Integer> {
     }
 
     /**
-     * One gRPC checkpoint, its time added to {@code times}; false (and {@link #commitTimeout} set) when it
+     * One gRPC checkpoint: its nanoseconds, or {@link Interleaving#END} (and {@link #commitTimeout} set) when it
      * did not finish within its deadline.
      */
-    private boolean timedCommit(List<CommitCheckpointRequest> batches, String which, List<Long> times) throws Exception {
+    private long timedCommit(List<CommitCheckpointRequest> batches, String which) {
         try {
-            long t = commit(batches);
-            if (times != null) {
-                times.add(t);
-            }
-            return true;
+            return commit(batches);
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
                 throw e;
             }
             commitTimeout = "the " + which + " gRPC checkpoint did not finish within " + commitDeadlineSeconds() + " s";
             progress(commitTimeout + "; no further checkpoint runs");
-            return false;
+            return Interleaving.END;
         }
     }
 
@@ -771,7 +744,7 @@ final class StoreBench implements Callable<Integer> {
         t.row("small write p50 / p99", latencies(write[0]), direct ? latencies(write[1]) : "-",
                 direct ? ratio(write[0].percentile(50), write[1].percentile(50)) + " / "
                         + ratio(write[0].percentile(99), write[1].percentile(99)) : "-");
-        String label = "checkpoint " + Cells.bytes(bytes).replace(".0 ", " ");
+        String label = "checkpoint " + SizeFormat.bytes(bytes).replace(".0 ", " ");
         String failed = commitTimeout == null ? "-" : "timed out";
         t.row(label + " best", cpGrpc ? throughput(bytes, best(cg)) : failed,
                 direct && cj.length > 0 ? throughput(bytes, best(cj)) : "-",
@@ -879,56 +852,6 @@ final class StoreBench implements Callable<Integer> {
     }
 
     private void progress(String s) {
-        err.println("bench store: " + s + " ...");
-    }
-
-    // -----------------------------------------------------------------------------------------------------
-    // Clean-up: the bench apps, then the channel and JDBC connection, then server, database, temp dir
-
-    /**
-     * Idempotent; runs from the command or, on Ctrl-C, from the shutdown hook (when the bench's own
-     * database is going down anyway: then only the server, the database and the directory are cleaned).
-     */
-    private synchronized void cleanUp(long deleteDeadlineSeconds, boolean interrupted) {
-        if (cleanedUp) {
-            return;
-        }
-        cleanedUp = true;
-        if (channel != null) {
-            List<String> apps = new ArrayList<>();
-            if (appCreated) {
-                apps.add(app);
-            }
-            if (jdbcAppCreated) {
-                apps.add(jdbcApp);
-            }
-            for (String a : interrupted && instance != null ? List.<String>of() : apps) {
-                try {
-                    stub.withDeadlineAfter(deleteDeadlineSeconds, TimeUnit.SECONDS).deleteApp(
-                            DeleteAppRequest.newBuilder().setApp(a).setForce(true).build());
-                } catch (RuntimeException e) {
-                    err.println("bench store: could not delete app " + a + ": " + VheapCli.oneLine(e)
-                            + (tempDir == null ? " (delete it with: vheap delete-app)" : ""));
-                }
-            }
-            StoreTarget.shutdown(channel);
-        }
-        if (jdbc != null) {
-            try {
-                jdbc.close();
-            } catch (SQLException e) {
-                // closing anyway
-            }
-        }
-        if (instance != null) {
-            instance.close();
-        }
-        if (tempDir != null) {
-            try {
-                TempDirs.deleteTree(tempDir);
-            } catch (IOException e) {
-                err.println("bench store: " + e.getMessage());
-            }
-        }
+        run.progress(s);
     }
 }

@@ -3,6 +3,7 @@ package org.vheap.server.cli;
 import io.grpc.ManagedChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.vheap.cli.CliValues;
 import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
@@ -26,11 +27,8 @@ final class StoreTarget {
     ClientSecurityOptions security = new ClientSecurityOptions();
 
     ManagedChannel channel() {
-        if (!server.matches("[^:]+:\\d{1,5}")) {
-            throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
-        }
         ClientTls tls = security.clientTls();
-        return NettyChannelBuilder.forTarget(server, tls.credentials()).intercept(tls.mismatchHints())
+        return NettyChannelBuilder.forTarget(CliValues.hostPort("--server", server), tls.credentials()).intercept(tls.mismatchHints())
                 .maxInboundMessageSize(64 << 20).build();
     }
 

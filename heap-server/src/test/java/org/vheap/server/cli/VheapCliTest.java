@@ -73,7 +73,7 @@ class VheapCliTest {
         assertThat(unknown.err()).contains("NOT_FOUND");
         Run none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
         assertThat(none.exit()).isEqualTo(1);
-        assertThat(none.err()).contains("cannot reach the heap server");
+        assertThat(none.err()).contains("nothing answers at 127.0.0.1:1");
     }
 
     @Test
@@ -84,7 +84,7 @@ class VheapCliTest {
 
         Run noServer = run("apps", "--server", "127.0.0.1:1");
         assertThat(noServer.exit()).isEqualTo(1);
-        assertThat(noServer.err()).contains("cannot reach the heap server").doesNotContain("\tat ");
+        assertThat(noServer.err()).contains("nothing answers at 127.0.0.1:1").doesNotContain("\tat ");
 
         Run badTarget = run("apps", "--server", "nonsense");
         assertThat(badTarget.exit()).isEqualTo(2);
@@ -176,7 +176,7 @@ class VheapCliTest {
 
             Run noServer = run("devices", "--server", "127.0.0.1:1");
             assertThat(noServer.exit()).isEqualTo(1);
-            assertThat(noServer.err()).contains("cannot reach the heap server").doesNotContain("\tat ");
+            assertThat(noServer.err()).contains("nothing answers at 127.0.0.1:1").doesNotContain("\tat ");
         }
     }
 
@@ -212,6 +212,54 @@ class VheapCliTest {
         Run badName = run("token", "--device", "no good", "--server", SERVER.target());
         assertThat(badName.exit()).isEqualTo(1);
         assertThat(badName.err().strip()).contains("device name 'no good' may hold only").doesNotContain("\n");
+    }
+
+    /** A loopback port nothing listens on (something did a moment ago). */
+    static String nothingListens() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    @Test
+    void aCommandPointedWhereNothingListensSaysSoInOneLine() throws Exception {
+        String nowhere = nothingListens();
+        String line = "UNAVAILABLE: nothing answers at " + nowhere + " (connection refused): start a heap server with"
+                + " ./vheap server, or point to one that runs";
+        for (String[] args : new String[][] {
+                {"apps"}, {"checkpoints", "--app", "a"}, {"delete-app", "--app", "a"},
+                {"delete-checkpoint", "--app", "a", "--checkpoint", "1"}, {"token", "--device", "d"},
+                {"devices"}, {"suspend", "--app", "a"}, {"resume", "--app", "a", "--on", "d"},
+                {"migrate", "--app", "a", "--to", "d"}, {"health"}}) {
+            String[] withServer = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--server", nowhere))
+                    .toArray(String[]::new);
+            Run r = run(withServer);
+            assertThat(r.err()).as(String.join(" ", args)).isEqualTo("vheap " + args[0] + ": " + line + System.lineSeparator());
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+        }
+        Run bench = run("bench", "store", "--server", nowhere, "--checkpoint-mib", "1");
+        assertThat(bench.err()).isEqualTo("vheap bench store: " + line + System.lineSeparator());
+        assertThat(bench.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
+        Run unknown = run("frob");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("vheap: Unmatched argument at index 0: 'frob' (see: ./vheap --help)");
+
+        Run badOption = run("apps", "--frobnicate");
+        assertThat(badOption.exit()).isEqualTo(2);
+        assertThat(badOption.err().strip()).isEqualTo("vheap apps: Unknown option: '--frobnicate' (see: ./vheap apps --help)");
+
+        Run nested = run("bench", "store", "--frobnicate");
+        assertThat(nested.exit()).isEqualTo(2);
+        assertThat(nested.err().strip())
+                .isEqualTo("vheap bench store: Unknown option: '--frobnicate' (see: ./vheap bench store --help)");
+
+        Run failed = run("bench", "store", "--runs", "0");
+        assertThat(failed.exit()).isEqualTo(2);
+        assertThat(failed.err().strip()).isEqualTo("vheap bench store: --runs must be 1..20, got 0");
     }
 
     @Test

@@ -1,11 +1,9 @@
-package org.vheap.gateway.bench;
+package org.vheap.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,18 +13,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vheap.cli.VheapHome;
 
 /**
- * A heap server the bench runs as a child process through the {@code ./vheap} launcher
- * ({@code vheap server --host 127.0.0.1 --port 0 --data DIR}), so the gateway module needs no runtime
- * dependency on the heap server's code. Its address is read from its log line
- * {@code "vheap heap server listening on HOST:PORT ..."}; its output is drained all along (warnings and
- * errors are passed on to the bench's stderr), and {@link #close} stops it with SIGTERM, which the server
- * handles gracefully (drains, closes the pool, stops the embedded PostgreSQL).
+ * A heap server a bench runs as a child process through the {@code ./vheap} launcher
+ * ({@code vheap server --host 127.0.0.1 --port 0 --data DIR}), so the benches of the gateway and device
+ * modules need no run-time dependency on the heap server's code. Its address is read from its log line
+ * {@code "vheap heap server listening on HOST:PORT ..."}; its output is drained all along (the launcher's
+ * {@code building} line, and later the server's warnings and errors, are passed on to the bench's notes), and
+ * {@link #close} stops it with SIGTERM, which the server handles gracefully (drains, closes the pool, stops the
+ * embedded PostgreSQL).
  */
-final class ChildHeapServer implements AutoCloseable {
+public final class ChildHeapServer implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("heap server listening on (\\S+):(\\d{1,5})\\b");
     /** Without a build, the launcher starts a server (JVM, embedded PostgreSQL, migrations) in seconds. */
     private static final long START_SECONDS = 120;
@@ -42,24 +43,22 @@ final class ChildHeapServer implements AutoCloseable {
     }
 
     /** The address in a heap server's "listening on" log line, or null if the line is not that one. */
-    static String listeningAddress(String logLine) {
+    public static String listeningAddress(String logLine) {
         Matcher m = LISTENING.matcher(logLine);
         return m.find() ? m.group(1) + ":" + m.group(2) : null;
     }
 
     /**
      * Starts {@code HOME/vheap server} on 127.0.0.1, a free port, data under {@code data}; returns once it
-     * logged its address. Throws (after stopping it) if it exits or does not listen in time.
+     * logged its address. Lines for the bench's user go to {@code notes}: the launcher's {@code building ...}
+     * (then the start may take minutes) and, once it listens, the server's WARN and ERROR lines. Throws
+     * (after stopping it) if it exits or does not listen in time.
      */
-    static ChildHeapServer start(Path home, Path data, PrintStream err) throws IOException, InterruptedException {
-        Path launcher = home.resolve("vheap");
-        if (!Files.isExecutable(launcher)) {
-            throw new IllegalArgumentException("no launcher at " + launcher + " to start a heap server;"
-                    + " run through ./vheap or pass --server HOST:PORT");
-        }
+    public static ChildHeapServer start(VheapHome home, Path data, Consumer<String> notes) throws IOException, InterruptedException {
+        Path launcher = home.launcher();
         ProcessBuilder pb = new ProcessBuilder(List.of(launcher.toString(), "server", "--host", "127.0.0.1",
                 "--port", "0", "--data", data.toAbsolutePath().toString()))
-                .directory(home.toFile())
+                .directory(home.root().toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
@@ -79,14 +78,14 @@ final class ChildHeapServer implements AutoCloseable {
                         }
                         if (line.startsWith("vheap: building")) {
                             building.set(true);
-                            err.println("bench gateway: " + line.substring("vheap: ".length()));
+                            notes.accept(line.substring("vheap: ".length()));
                         }
                         String a = listeningAddress(line);
                         if (a != null) {
                             listening.complete(a);
                         }
                     } else if (line.contains(" WARN ") || line.contains(" ERROR ")) {
-                        err.println("heap server: " + line);
+                        notes.accept("heap server: " + line);
                     }
                 }
             } catch (IOException e) {
@@ -127,11 +126,12 @@ final class ChildHeapServer implements AutoCloseable {
         return new ChildHeapServer(p, address);
     }
 
-    String address() {
+    /** HOST:PORT, as it logged it. */
+    public String address() {
         return address;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
