@@ -34,7 +34,10 @@ public final class HeapDatabase implements AutoCloseable {
 
     /**
      * Starts (and on first use initialises) an embedded PostgreSQL under {@code dataDir}/postgres, its binaries
-     * unpacked under {@code dataDir}/pg-runtime, both private to this user ({@link EmbeddedDataDir}).
+     * unpacked under {@code dataDir}/pg-runtime, both private to this user ({@link EmbeddedDataDir}). After a crash
+     * it waits for PostgreSQL's recovery however long it takes ({@link EmbeddedPostgresStart}). Every commit is
+     * flushed to the write-ahead log before it is acknowledged ({@code synchronous_commit=on}; zonky's default is
+     * off, which loses the last commits of a crash), so a checkpoint a device was told is committed survives one.
      */
     public static HeapDatabase embedded(Path dataDir, int poolSize) {
         Path cluster = dataDir.toAbsolutePath().resolve("postgres");
@@ -42,13 +45,13 @@ public final class HeapDatabase implements AutoCloseable {
         EmbeddedPostgres pg;
         try {
             dir = EmbeddedDataDir.prepare(dataDir);
-            pg = EmbeddedPostgres.builder()
+            pg = EmbeddedPostgresStart.start(EmbeddedPostgres.builder()
                     .setDataDirectory(dir.cluster())
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(dir.binaries().toFile())
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("fsync", "on")
-                    .start();
+                    .setServerConfig("synchronous_commit", "on"), dir.cluster());
         } catch (IOException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot start the embedded PostgreSQL under "
                     + cluster + ": " + e.getMessage(), e);
