@@ -48,6 +48,7 @@ class DataDirectoryModesTest {
         Path data = dir.resolve("data");   // absent: the server makes it
         DemoSecurity security = DemoSecurity.under(data);
         try (HeapServerInstance server = start(data, security)) {
+            assertThat(server.port()).isPositive();
             security.saveDeviceToken("device-a", AccessTokens.generate());
             AccessTokens.write(security.appTokens().resolve("demo-counter.token"), AccessTokens.generate());
             assertThat(Files.exists(security.adminTokenFile())).isTrue();
@@ -69,6 +70,7 @@ class DataDirectoryModesTest {
         Path runtime = data.resolve("pg-runtime");
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (HeapServerInstance server = start(data, security)) {
+            assertThat(server.port()).isPositive();
             assertThat(openToOthers(data)).isEmpty();
         }
     }
