@@ -33,6 +33,9 @@ final class EmbeddedPostgresStart {
     private static final Duration ZONKY_WAIT = Duration.ofDays(365);
     /** How long a start may take before any PostgreSQL process of it exists (unpacking the binaries, initdb). */
     static final Duration APPEAR = Duration.ofMinutes(2);
+    /** How often the processes are looked at: often until the server's start is seen (a pg_ctl that fails lives
+     * only about 100 ms), then less. */
+    private static final long FIRST_POLL_MILLIS = 20;
     private static final long POLL_MILLIS = 100;
     /** Polls in a row with nothing alive before the start counts as failed (the pid file is rewritten meanwhile). */
     private static final int GONE_POLLS = 3;
@@ -65,7 +68,7 @@ final class EmbeddedPostgresStart {
         int gone = 0;
         while (true) {
             try {
-                EmbeddedPostgres pg = start.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                EmbeddedPostgres pg = start.get(serverSeen ? POLL_MILLIS : FIRST_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (recovering) {
                     log.info("the embedded PostgreSQL under {} recovered and started in {} s", cluster,
                             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
