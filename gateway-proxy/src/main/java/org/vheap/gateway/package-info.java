@@ -9,7 +9,8 @@
  * call (per-device rate), routes it and opens the backend call; {@code ProxiedCall} joins the two calls:
  * headers and trailers pass through, messages flow one at a time as each side becomes ready, cancellation
  * passes both ways, and the backend's status reaches the device unchanged (a backend that cannot be reached
- * gives UNAVAILABLE naming it).
+ * gives UNAVAILABLE naming it). Server reflection ({@code grpc.reflection.v1} and {@code v1alpha}) is forwarded
+ * the same way, so a client asking the gateway gets a heap server's answer.
  *
  * <p><b>Routing.</b> Clients name the app of a call in the {@code vheap-app} header
  * ({@link org.vheap.client.VheapHeaders}). {@code RoutingKey} turns a call into a key: {@code app/NAME};

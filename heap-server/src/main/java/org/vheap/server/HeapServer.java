@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.time.Duration;
@@ -32,7 +33,9 @@ import org.vheap.store.StoreStatusCodes;
 
 /**
  * The heap server: serves {@code vheap.v1.HeapStore} and {@code vheap.v1.DeviceControl}, gRPC health
- * checking and server reflection over one {@link PgHeapStore}. The {@link ServerBuilder} is passed in, so
+ * checking and server reflection over one {@link PgHeapStore}. Reflection answers in both versions clients
+ * speak: {@code grpc.reflection.v1} and {@code grpc.reflection.v1alpha} (grpc-js based tools, several GUI
+ * clients and older grpcurl know only the latter). The {@link ServerBuilder} is passed in, so
  * tests can run it in-process or on a loopback port; the caller owns the store's database and closes it
  * after {@link #stop}. The attached devices live in memory for the server's life; {@link #stop} ends their
  * control streams, so they attach again elsewhere. Access is checked by an {@link AccessPolicy} (by default
@@ -82,7 +85,18 @@ public final class HeapServer {
                         new DeviceTokens(store.dataSource())))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(reflectionV1alpha())
                 .build();
+    }
+
+    /**
+     * {@code grpc.reflection.v1alpha.ServerReflection}, which grpc-java deprecates in favour of v1 but which
+     * clients that speak only v1alpha still ask (they get UNIMPLEMENTED without it); it answers from the same
+     * descriptors as v1.
+     */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflectionV1alpha() {
+        return ProtoReflectionService.newInstance();
     }
 
     /**

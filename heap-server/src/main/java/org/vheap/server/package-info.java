@@ -12,7 +12,7 @@
  *   <li>{@link org.vheap.server.control} — the {@code vheap.v1.DeviceControl} service: devices attach with a
  *       control stream; suspend, resume and migrate push commands to them (the control plane).</li>
  *   <li>{@link org.vheap.server.HeapServer} — owns the gRPC server (start, stop, block), with health
- *       (following the database, {@link org.vheap.server.DatabaseHealth}) and reflection; its
+ *       (following the database, {@link org.vheap.server.DatabaseHealth}) and reflection (v1 and v1alpha); its
  *       {@code ServerBuilder} is injected. {@link org.vheap.server.HeapServerInstance}
  *       adds the database and the ordered shutdown; {@link org.vheap.server.HeapServerConfig} validates
  *       the options.</li>

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,10 +22,17 @@ import java.util.regex.Pattern;
 final class VheapProcesses implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private final Path work;
+    private final Map<String, String> environment;
     private final List<Process> started = new ArrayList<>();
 
     VheapProcesses(Path work) {
+        this(work, Map.of());
+    }
+
+    /** With these variables set for every command (e.g. {@code JAVA}: the java binary the launcher runs). */
+    VheapProcesses(Path work, Map<String, String> environment) {
         this.work = work;
+        this.environment = Map.copyOf(environment);
     }
 
     record Result(int exit, String output) {
@@ -93,7 +101,9 @@ final class VheapProcesses implements AutoCloseable {
         long n = System.nanoTime();
         Path out = work.resolve("out-" + n + ".txt");
         Path err = work.resolve("err-" + n + ".txt");
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder b = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        b.environment().putAll(environment);
+        Process p = b.start();
         synchronized (started) {
             started.add(p);
         }

@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -17,7 +16,7 @@ import java.util.List;
  * Access tokens: random, URL-safe strings ({@code vht_} and 43 base64url characters: 256 bits). A server
  * keeps only a token's SHA-256 and compares hashes in constant time ({@link #matches}). Token files hold
  * one token on their first line, are written owner-only (mode 600 where the file system has POSIX
- * permissions) and atomically.
+ * permissions) and atomically; directories made for them are mode 700 ({@link PrivateFiles}).
  *
  * <p>Risk: a token is a bearer secret; over plaintext gRPC anyone on the path can read it, so use TLS
  * beyond loopback.
@@ -81,14 +80,14 @@ public final class AccessTokens {
         return token;
     }
 
-    /** Writes {@code token} to {@code file}, owner-only, replacing it atomically. */
+    /** Writes {@code token} to {@code file}, owner-only, replacing it atomically (missing directories: mode 700). */
     public static void write(Path file, String token) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
-            createOwnerOnly(tmp);
+            PrivateFiles.createFile(tmp);
             Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -108,8 +107,8 @@ public final class AccessTokens {
         String token = generate();
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            createOwnerOnly(file);
+            PrivateFiles.createDirectories(dir);
+            PrivateFiles.createFile(file);
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
             return new Loaded(read(file, option), false);   // another process made it meanwhile
@@ -124,15 +123,6 @@ public final class AccessTokens {
         @Override
         public String toString() {
             return "Loaded[token=(hidden), created=" + created + "]";
-        }
-    }
-
-    /** Creates an empty file readable and writable by its owner only (where POSIX permissions exist). */
-    static void createOwnerOnly(Path file) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
         }
     }
 }

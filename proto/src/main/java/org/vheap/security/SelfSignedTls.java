@@ -31,7 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed TLS pair for tests and demos: {@code cert.pem} and {@code key.pem} (EC P-256, PKCS#8, mode
- * 600) in a directory, for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid for a year. Made
+ * 600) in a directory (made mode 700 when absent), for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid for a year. Made
  * once: when both files exist they are loaded as they are. Clients trust it with
  * {@code --tls-ca DIR/cert.pem}.
  *
@@ -63,7 +63,7 @@ public final class SelfSignedTls {
 
     private static void write(Path dir, Path cert, Path key) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair pair = g.generateKeyPair();
@@ -80,7 +80,7 @@ public final class SelfSignedTls {
             X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             Path keyTmp = dir.resolve("." + KEY_FILE + ".tmp");
             Files.deleteIfExists(keyTmp);
-            AccessTokens.createOwnerOnly(keyTmp);
+            PrivateFiles.createFile(keyTmp);
             Files.writeString(keyTmp, pem(pair.getPrivate()), StandardCharsets.US_ASCII);
             Path certTmp = dir.resolve("." + CERT_FILE + ".tmp");
             Files.writeString(certTmp, pem(holder), StandardCharsets.US_ASCII);

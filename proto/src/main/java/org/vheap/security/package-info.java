@@ -13,7 +13,9 @@
  *   <li>{@link org.vheap.security.SelfSignedTls}: a self-signed pair for {@code localhost}/{@code 127.0.0.1}
  *       (tests and demos), written once into a directory and reused;</li>
  *   <li>{@link org.vheap.security.BearerToken}: the {@code authorization: Bearer} header a client sends;</li>
- *   <li>{@link org.vheap.security.AccessTokens}: making, hashing, comparing and storing tokens.</li>
+ *   <li>{@link org.vheap.security.AccessTokens}: making, hashing, comparing and storing tokens;</li>
+ *   <li>{@link org.vheap.security.PrivateFiles}: directories (700) and key and token files (600) private to
+ *       the user, whatever the umask, and taking group and other permissions away from a tree.</li>
  * </ul>
  *
  * <p>Errors in files and options are {@link java.lang.IllegalArgumentException}s with a one-line message

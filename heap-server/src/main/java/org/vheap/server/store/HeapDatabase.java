@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -34,30 +33,42 @@ public final class HeapDatabase implements AutoCloseable {
         this.description = description;
     }
 
-    /** Starts (and on first use initialises) an embedded PostgreSQL under {@code dataDir}/postgres. */
+    /**
+     * Starts (and on first use initialises) an embedded PostgreSQL under {@code dataDir}/postgres, its binaries
+     * unpacked under {@code dataDir}/pg-runtime, both private to this user ({@link EmbeddedDataDir}). After a crash
+     * it waits for PostgreSQL's recovery however long it takes ({@link EmbeddedPostgresStart}). Every commit is
+     * flushed to the write-ahead log before it is acknowledged ({@code synchronous_commit=on}; zonky's default is
+     * off, which loses the last commits of a crash), so a checkpoint a device was told is committed survives one.
+     */
     public static HeapDatabase embedded(Path dataDir, int poolSize) {
         Path cluster = dataDir.toAbsolutePath().resolve("postgres");
+        EmbeddedDataDir dir;
         EmbeddedPostgres pg;
         try {
-            Files.createDirectories(cluster);
-            pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(cluster)
+            dir = EmbeddedDataDir.prepare(dataDir);
+            pg = EmbeddedPostgresStart.start(EmbeddedPostgres.builder()
+                    .setDataDirectory(dir.cluster())
                     .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(dataDir.toAbsolutePath().resolve("pg-runtime").toFile())
+                    .setOverrideWorkingDirectory(dir.binaries().toFile())
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("fsync", "on")
-                    .start();
+                    .setServerConfig("synchronous_commit", "on"), dir.cluster());
         } catch (IOException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot start the embedded PostgreSQL under "
                     + cluster + ": " + e.getMessage(), e);
         }
         try {
+            dir.seal();
             String url = pg.getJdbcUrl("postgres", "postgres");
             HikariDataSource pool = pool(url, "postgres", "", poolSize);
             HeapDatabase db = new HeapDatabase(pg, pool, "embedded PostgreSQL at " + cluster
                     + " (port " + pg.getPort() + ")");
             db.migrate();
             return db;
+        } catch (IOException e) {
+            closeQuietly(pg);
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot make " + dir.binaries().getParent()
+                    + " private: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(pg);
             throw e;

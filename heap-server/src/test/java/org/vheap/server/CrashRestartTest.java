@@ -1,0 +1,238 @@
+package org.vheap.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vheap.client.HeapStoreClient;
+import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.proto.v1.ReadLinesRequest;
+import org.vheap.proto.v1.ReadLinesResponse;
+
+/**
+ * A heap server killed with SIGKILL together with its embedded PostgreSQL (every process at once, as a power
+ * loss or an out-of-memory kill of the process group would) starts again, however long PostgreSQL's crash
+ * recovery takes, and has every checkpoint it had acknowledged, byte for byte: one committed before a lot of
+ * other writes, one committed right before the kill.
+ *
+ * <p>The recovery is made long on purpose, longer than the 10 s a start used to wait for it: the database's own
+ * checkpoints are pushed out (so everything written since the test began is replayed from the write-ahead log),
+ * a few hundred MB of log are written into a table with an index on random values, and PostgreSQL's buffer pool
+ * is set to its minimum for the next start (each replayed record then reads and writes back its page). On this
+ * 2-core machine that replay took about 25 s.
+ */
+class CrashRestartTest {
+    private static final int LINE = 4096;
+    private static final int LINES = 200;
+    private static final int FILLER_ROWS = 3_000_000;
+    private static final long START_SECONDS = 600;
+
+    private final Path data = TestHeaps.tempDir("vheap-crash").resolve("data");
+    private final List<ServerProcess> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ServerProcess s : servers) {
+            s.process.destroy();   // SIGTERM: a graceful stop of a server still running after a failure
+            if (!s.process.waitFor(60, TimeUnit.SECONDS)) {
+                s.process.destroyForcibly();
+            }
+        }
+        TestHeaps.deleteRecursively(data.getParent());
+    }
+
+    @Test
+    void aServerKilledWithItsDatabaseStartsAgainAfterALongRecoveryWithEveryCommittedCheckpoint() throws Exception {
+        ServerProcess first = start();
+        String app = TestHeaps.app("crash");
+        List<Line> before = randomLines(new Random(1));
+        List<Line> last = randomLines(new Random(2));
+        long cpBefore;
+        long cpLast;
+        ManagedChannel ch = channel(first.port);
+        try {
+            HeapStoreClient client = new HeapStoreClient(ch, 120_000);
+            long token = client.blocking().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("dev-a")
+                    .setCreate(true).setLineSize(LINE).build()).getLease().getFencingToken();
+            try (Connection db = database()) {
+                sql(db, "ALTER SYSTEM SET checkpoint_timeout = '1h'", "ALTER SYSTEM SET max_wal_size = '20GB'",
+                        "SELECT pg_reload_conf()", "CHECKPOINT");
+                cpBefore = commit(client, app, token, before);
+                sql(db, "CREATE TABLE crash_filler (id bigint, r double precision, pad text)",
+                        "CREATE INDEX ON crash_filler (r)",
+                        "INSERT INTO crash_filler SELECT g, random(), repeat('x', 100) FROM generate_series(1, "
+                                + FILLER_ROWS + ") g",
+                        "ALTER SYSTEM SET shared_buffers = '128kB'");   // read at the next start only
+            }
+            cpLast = commit(client, app, token, last);
+            killEverything(first);   // at once after the commit was acknowledged
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        ServerProcess second = start();
+        System.out.println("the restarted server's output:\n" + second.output());
+        assertThat(second.output()).contains("was not shut down cleanly").contains("waiting for it");
+        ch = channel(second.port);
+        try {
+            HeapStoreClient client = new HeapStoreClient(ch, 120_000);
+            assertThat(client.blocking().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build())
+                    .getCheckpointsList()).extracting(c -> c.getCheckpointId()).contains(cpBefore, cpLast);
+            assertThat(read(ch, app, cpBefore)).isEqualTo(before);
+            assertThat(read(ch, app, cpLast)).isEqualTo(last);
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<Line> randomLines(Random random) {
+        List<Line> lines = new ArrayList<>();
+        for (int id = 1; id <= LINES; id++) {
+            byte[] b = new byte[LINE];
+            random.nextBytes(b);
+            lines.add(Line.newBuilder().setLineId(id).setData(ByteString.copyFrom(b)).build());
+        }
+        return lines;
+    }
+
+    private static long commit(HeapStoreClient client, String app, long token, List<Line> lines) {
+        return client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(token).setDevice("dev-a").build(),
+                lines, List.of(), HeapStoreClient.DEFAULT_BATCH_BYTES).getCheckpoint().getCheckpointId();
+    }
+
+    private static List<Line> read(ManagedChannel ch, String app, long checkpoint) {
+        List<Line> lines = new ArrayList<>();
+        Iterator<ReadLinesResponse> chunks = org.vheap.proto.v1.HeapStoreGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .readLines(ReadLinesRequest.newBuilder().setApp(app).setCheckpointId(checkpoint).build());
+        chunks.forEachRemaining(r -> lines.addAll(r.getLinesList()));
+        return lines;
+    }
+
+    /** The server's embedded PostgreSQL, as its superuser (the port is in the cluster's postmaster.pid). */
+    private Connection database() throws IOException, SQLException {
+        List<String> pid = Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres", "postgres", "");
+    }
+
+    private static void sql(Connection db, String... statements) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /**
+     * SIGKILL to the server's JVM and to every PostgreSQL process (the postmaster and its children are process
+     * group leaders of their own) in one {@code kill}, then waits until they are all gone.
+     */
+    private void killEverything(ServerProcess server) throws Exception {
+        long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle pm = ProcessHandle.of(postmaster).orElseThrow();
+        List<ProcessHandle> victims = new ArrayList<>(pm.descendants().toList());
+        victims.add(pm);
+        victims.add(server.process.toHandle());
+        List<String> kill = new ArrayList<>(List.of("kill", "-KILL", "--", "-" + server.process.pid()));
+        victims.forEach(p -> kill.add(Long.toString(p.pid())));
+        new ProcessBuilder(kill).inheritIO().start().waitFor();
+        for (ProcessHandle p : victims) {
+            p.onExit().get(30, TimeUnit.SECONDS);
+        }
+        server.process.waitFor();
+    }
+
+    private static ManagedChannel channel(int port) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    }
+
+    /**
+     * {@code vheap server} in a JVM of its own, in a session (and process group) of its own, as a service manager
+     * would run it; returns once it listens, or fails with its output if it exits first.
+     */
+    private ServerProcess start() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder("setsid", java, "-cp", System.getProperty("java.class.path"),
+                "org.vheap.server.cli.VheapCli", "server", "--host", "127.0.0.1", "--port", "0",
+                "--data", data.toString())
+                .redirectErrorStream(true).start();
+        ServerProcess server = new ServerProcess(p);
+        servers.add(server);
+        server.awaitListening();
+        return server;
+    }
+
+    /** A server process whose output is read all along (so it never blocks on a full pipe). */
+    private static final class ServerProcess {
+        private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+        final Process process;
+        private final List<String> lines = new ArrayList<>();
+        int port;
+
+        ServerProcess(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        synchronized (lines) {
+                            lines.add(l);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process is gone
+                }
+            }, "crash-test-server-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String output() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
+        }
+
+        void awaitListening() throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+            synchronized (lines) {
+                while (true) {
+                    Matcher m = LISTENING.matcher(String.join("\n", lines));
+                    if (m.find()) {
+                        port = Integer.parseInt(m.group(1));
+                        return;
+                    }
+                    if (!process.isAlive() || System.nanoTime() > until) {
+                        lines.wait(200);   // the last lines of a process that exited
+                        throw new AssertionError("the server did not start (" + (process.isAlive() ? "still starting after "
+                                + START_SECONDS + " s" : "exit " + process.exitValue()) + "):\n" + String.join("\n", lines));
+                    }
+                    lines.wait(200);
+                }
+            }
+        }
+    }
+}
