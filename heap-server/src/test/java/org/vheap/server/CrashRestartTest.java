@@ -31,6 +31,7 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * A heap server killed with SIGKILL together with its embedded PostgreSQL (every process at once, as a power

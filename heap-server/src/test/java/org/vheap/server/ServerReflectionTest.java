@@ -5,22 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
 
 /**
  * Server reflection in both versions clients speak: {@code grpc.reflection.v1} (grpcurl, current grpc-java)
@@ -29,28 +22,11 @@ import org.vheap.server.store.StoreSettings;
  */
 class ServerReflectionTest {
     @RegisterExtension
-    static final TestHeaps.Database DB = new TestHeaps.Database();
-
-    private static HeapServer server;
-    private static ManagedChannel channel;
-
-    @BeforeAll
-    static void start() throws Exception {
-        String name = InProcessServerBuilder.generateName();
-        server = new HeapServer(InProcessServerBuilder.forName(name),
-                DB.store(Clock.systemUTC(), StoreSettings.defaults())).start();
-        channel = InProcessChannelBuilder.forName(name).build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(5));
-    }
+    static final TestHeapServer SERVER = TestHeapServer.inProcess();
 
     @Test
     void v1alphaListsTheServicesAndFindsTheFileOfASymbol() throws Exception {
-        var stub = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel);
+        var stub = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(SERVER.channel());
         List<io.grpc.reflection.v1alpha.ServerReflectionResponse> answers = ask(stub::serverReflectionInfo, List.of(
                 io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build(),
                 io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
@@ -67,7 +43,7 @@ class ServerReflectionTest {
 
     @Test
     void v1ListsTheServicesAndFindsTheFileOfASymbol() throws Exception {
-        var stub = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel);
+        var stub = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(SERVER.channel());
         List<io.grpc.reflection.v1.ServerReflectionResponse> answers = ask(stub::serverReflectionInfo, List.of(
                 io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build(),
                 io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * Nothing the heap server and the secure demo write under a fresh data directory is open to other local users:

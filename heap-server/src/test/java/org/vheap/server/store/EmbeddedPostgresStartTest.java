@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.vheap.server.TestHeaps;
+import org.vheap.server.testing.TestHeaps;
+import org.vheap.store.StoreException;
 
 /**
  * The embedded database's start waits as long as PostgreSQL lives, and no longer: a PostgreSQL that cannot start
