@@ -291,7 +291,7 @@ public final class Device {
             int frames = (int) (memory / lineSize);
             PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
                     .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
-                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate());
+                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate(), clock);
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
                     config.maxHeapBytes());
             if (start.state() != null && config.eagerResume()) {
