@@ -25,8 +25,9 @@ import org.vheap.store.StoreException;
  * Takes an app's checkpoints at the VM's safepoints (the seed's checkpoint: every dirty line and the VM state,
  * committed in one store transaction) and suspends the app on request.
  *
- * <p>Triggers ({@link DeviceConfig}): lines dirtied since the last checkpoint, time since the last one, after
- * a collection, at thread switches, on suspend, and on request ({@link #requestCheckpoint}, the app's API).
+ * <p>Triggers ({@link DeviceConfig}): time since the last one (every 10 s by default on a store that persists,
+ * so a crash of the device loses at most that much work), lines dirtied since the last checkpoint, after a
+ * collection, at thread switches, on suspend, and on request ({@link #requestCheckpoint}, the app's API).
  * Before committing, the class files and app files the checkpoint needs that the store's system blobs lack
  * are stored there, so a checkpoint never names a file the store does not have.
  *
@@ -62,6 +63,8 @@ final class Checkpointer implements SafepointListener {
     private long lastCheckpointAt;
     private long lastRenewalAt;
     private final long renewEvery;
+    /** Checkpoint when this many nanoseconds have passed since the last one; 0: off. */
+    private final long intervalNanos;
     private long flushedAtLastCheckpoint;
     private volatile long lastCheckpointId;
     private long checkpoints;
@@ -70,10 +73,15 @@ final class Checkpointer implements SafepointListener {
     private List<LineImage> preflushed;
     private long linesPreflushed;
 
-    Checkpointer(DeviceConfig config, DeviceSession session, PagedHeap heap, VmLauncher launcher, Vm vm,
-                 SystemBlobStore blobs, byte[] appManifest, Map<BlobHash, byte[]> appFiles, DeviceClock clock,
-                 DeviceEvents events, DeviceResources resources) {
+    /**
+     * @param interval the checkpoint interval on this device's store ({@link DeviceConfig#checkpointInterval(
+     *                 org.vheap.device.store.HeapStore)}); zero: off
+     */
+    Checkpointer(DeviceConfig config, java.time.Duration interval, DeviceSession session, PagedHeap heap,
+                 VmLauncher launcher, Vm vm, SystemBlobStore blobs, byte[] appManifest, Map<BlobHash, byte[]> appFiles,
+                 DeviceClock clock, DeviceEvents events, DeviceResources resources) {
         this.config = config;
+        this.intervalNanos = interval.toNanos();
         this.session = session;
         this.heap = heap;
         this.launcher = launcher;
@@ -263,7 +271,7 @@ final class Checkpointer implements SafepointListener {
                 || (switched && config.checkpointOnThreadSwitch())) {
             return true;
         }
-        if (!config.checkpointInterval().isZero() && clock.nanoTime() - lastCheckpointAt >= config.checkpointInterval().toNanos()) {
+        if (intervalNanos > 0 && clock.nanoTime() - lastCheckpointAt >= intervalNanos) {
             return true;
         }
         if (config.checkpointEveryDirtyLines() > 0) {

@@ -32,8 +32,9 @@ import org.vheap.store.StoreException;
 /**
  * One app on an emulated device: opens the app's heap in the store (taking its lease), boots the JDK's
  * library on a paged heap of {@link DeviceConfig#memoryBytes()} bytes of frames — or resumes the app from a
- * checkpoint — runs it, checkpoints it as {@link DeviceConfig} says, and releases the lease when the app
- * ends or is suspended. The class files it runs are lines of the heap's system segment, sharing the frames
+ * checkpoint — runs it, checkpoints it as {@link DeviceConfig} says (by default every 10 s on a store that
+ * persists, so a crash of the device loses at most that much work), and releases the lease when the app ends
+ * or is suspended. The class files it runs are lines of the heap's system segment, sharing the frames
  * (and so {@code --memory}) with the user lines; the VM uploads them to the store's system blobs.
  *
  * <p>{@link #run} starts an app fresh (an app whose heap already has a checkpoint is refused: resume it or
@@ -309,8 +310,8 @@ public final class Device {
                 Vm vm = new Vm(heap, allocator, source, parsed, blobs, console, nanos, System::currentTimeMillis);
                 heap.systemLines(vm.systemSegment());
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
-                cp = new Checkpointer(config, session, heap, launcher, vm, blobs, start.appFiles().encodeManifest(),
-                        start.appFiles().localFiles(), clock, events, resources);
+                cp = new Checkpointer(config, config.checkpointInterval(store), session, heap, launcher, vm, blobs,
+                        start.appFiles().encodeManifest(), start.appFiles().localFiles(), clock, events, resources);
                 launcher.setSafepointListener(cp);
                 cp.api().register(launcher.natives(), vm);
                 cp.resourceLeases().register(launcher.natives(), vm);

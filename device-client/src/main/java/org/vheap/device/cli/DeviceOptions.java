@@ -38,8 +38,10 @@ final class DeviceOptions {
             description = "Checkpoint when N lines were dirtied since the last checkpoint (0: off). Default: ${DEFAULT-VALUE}.")
     int everyLines;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "0s",
-            description = "Checkpoint at least this often, e.g. 500ms, 10s, 1m (0s: off). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION",
+            description = "Checkpoint at least this often, e.g. 500ms, 10s, 1m (0s: off), so a crash of the device "
+                    + "(kill -9, power loss) loses at most that much of the app's work. Default: 10s with --server; "
+                    + "off with --store memory (nothing outlives the process there).")
     String interval;
 
     @Option(names = "--checkpoint-after-gc", description = "Checkpoint after each garbage collection.")
@@ -99,11 +101,10 @@ final class DeviceOptions {
         if (app == null) {
             throw new IllegalArgumentException("give --app NAME: the app's name in the store");
         }
-        return new DeviceConfig().app(app).deviceName(device)
+        DeviceConfig config = new DeviceConfig().app(app).deviceName(device)
                 .memoryBytes(Sizes.parse(memory, "--memory"))
                 .maxHeapBytes(Sizes.parse(maxHeap, "--max-heap"))
                 .checkpointEveryDirtyLines(everyLines)
-                .checkpointInterval(duration(interval, "--checkpoint-interval"))
                 .checkpointAfterCollection(afterGc)
                 .checkpointOnThreadSwitch(onSwitch)
                 .checkpointOnSuspend(!noCheckpointOnSuspend)
@@ -113,6 +114,10 @@ final class DeviceOptions {
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
                 .storeRetryFor(duration(storeRetry, "--store-retry"));
+        if (interval != null) {
+            config.checkpointInterval(duration(interval, "--checkpoint-interval"));
+        }
+        return config;
     }
 
     /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */
