@@ -141,16 +141,7 @@ public final class Device {
      */
     public long suspend(java.time.Duration timeout) {
         Checkpointer c = awaitStarted(timeout);
-        try {
-            return c.requestSuspend().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new DeviceException("app " + config.app() + " did not suspend: " + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new DeviceException("app " + config.app() + " did not reach a safepoint within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeviceException("interrupted while suspending app " + config.app(), e);
-        }
+        return await(c.requestSuspend(), timeout, "did not suspend", "did not reach a safepoint", "while suspending");
     }
 
     /**
@@ -184,15 +175,24 @@ public final class Device {
     }
 
     private Checkpointer awaitStarted(java.time.Duration timeout) {
+        return await(started, timeout, "is not running", "has not started", "waiting for");
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code f}. Its failure is "app A {@code failed}: why", the time running
+     * out "app A {@code late} within N ms", an interrupt "interrupted {@code waiting} app A": DeviceExceptions.
+     */
+    private <T> T await(java.util.concurrent.Future<T> f, java.time.Duration timeout, String failed, String late,
+                        String waiting) {
         try {
-            return started.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return f.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new DeviceException("app " + config.app() + " is not running: " + e.getCause().getMessage(), e.getCause());
+            throw new DeviceException("app " + config.app() + " " + failed + ": " + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new DeviceException("app " + config.app() + " has not started within " + timeout.toMillis() + " ms");
+            throw new DeviceException("app " + config.app() + " " + late + " within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeviceException("interrupted waiting for app " + config.app(), e);
+            throw new DeviceException("interrupted " + waiting + " app " + config.app(), e);
         }
     }
 

@@ -326,8 +326,7 @@ class ResumeTest {
 
         @Override
         public org.vheap.device.store.HeapSession openHeap(org.vheap.device.store.OpenRequest request) {
-            org.vheap.device.store.HeapSession real = inner.openHeap(request);
-            return new org.vheap.device.store.HeapSession() {
+            return new org.vheap.device.store.ForwardingSession(inner.openHeap(request)) {
                 @Override
                 public long commit(List<org.vheap.store.LineImage> writes, long[] deletes, byte[] vmState,
                                    java.util.Map<String, String> metadata) {
@@ -335,19 +334,8 @@ class ResumeTest {
                         throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.UNAVAILABLE,
                                 "the heap server is unreachable (test)");
                     }
-                    return real.commit(writes, deletes, vmState, metadata);
+                    return super.commit(writes, deletes, vmState, metadata);
                 }
-
-                @Override public byte[][] read(long[] lineIds) { return real.read(lineIds); }
-                @Override public void flush(List<org.vheap.store.LineImage> w, long[] d) { real.flush(w, d); }
-                @Override public String app() { return real.app(); }
-                @Override public int lineSize() { return real.lineSize(); }
-                @Override public boolean created() { return real.created(); }
-                @Override public long baseCheckpointId() { return real.baseCheckpointId(); }
-                @Override public byte[] baseVmState() { return real.baseVmState(); }
-                @Override public long fencingToken() { return real.fencingToken(); }
-                @Override public void renewLease() { real.renewLease(); }
-                @Override public void close() { real.close(); }
             };
         }
 

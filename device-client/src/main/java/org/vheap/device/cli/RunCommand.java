@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.CliValues;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
             }
             entries.add(p);
         }
-        DeviceConfig config = options.config().lineSize(Math.toIntExact(Sizes.parse(lineSize, "--line-size")));
+        DeviceConfig config = options.config().lineSize(Math.toIntExact(CliValues.bytes("--line-size", lineSize)));
         try (HeapStore heapStore = options.openStore(false)) {
             Device device = new Device(config, heapStore, DeviceConsole.host(), new org.vheap.device.vm.loader.ParsedClasses(),
                     options.events());

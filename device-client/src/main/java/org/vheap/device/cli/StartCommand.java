@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vheap.cli.CliValues;
 import org.vheap.device.DeviceAgent;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
@@ -46,7 +47,7 @@ final class StartCommand implements Callable<Integer> {
     ControlTokenOptions controlToken = new ControlTokenOptions();
 
     @picocli.CommandLine.Option(names = "--line-cache", defaultValue = "64m",
-            description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns. Default: ${DEFAULT-VALUE}.")
+            description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns (0: none). Default: ${DEFAULT-VALUE}.")
     String lineCache;
 
     @picocli.CommandLine.Option(names = "--run", paramLabel = "'APP CLASSPATH MAINCLASS [ARGS]'",
@@ -67,7 +68,7 @@ final class StartCommand implements Callable<Integer> {
                 if (control[0] != null) {
                     control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
                 }
-            }, Sizes.parse(lineCache, "--line-cache"));
+            }, CliValues.bytes("--line-cache", lineCache));
             DeviceControlHandler handler = new DeviceControlHandler() {
                 @Override
                 public long suspend(String app) {

@@ -33,7 +33,16 @@ class DeviceCliTest {
 
         Run badMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "lots", ".", "Main");
         assertThat(badMemory.exit()).isEqualTo(2);
-        assertThat(badMemory.err().strip()).isEqualTo("vheap device run: --memory must be a positive size like 512k, 4m or 1g, got 'lots'");
+        assertThat(badMemory.err().strip()).isEqualTo("vheap device run: --memory 'lots' is not a size (e.g. 65536, 64k, 256m, 1g)");
+
+        Run noMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "0", ".", "Main");
+        assertThat(noMemory.exit()).isEqualTo(2);
+        assertThat(noMemory.err().strip()).isEqualTo("vheap device run: memory must be positive, got 0");
+
+        Run badInterval = cli("run", "--app", "a", "--store", "memory", "--checkpoint-interval", "soon", ".", "Main");
+        assertThat(badInterval.exit()).isEqualTo(2);
+        assertThat(badInterval.err().strip())
+                .isEqualTo("vheap device run: --checkpoint-interval 'soon' is not a duration (e.g. 500ms, 5s, 2m)");
 
         Run noClassPath = cli("run", "--app", "a", "--store", "memory", "/no/such/dir", "Main");
         assertThat(noClassPath.exit()).isEqualTo(2);

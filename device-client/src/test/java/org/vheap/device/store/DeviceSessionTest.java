@@ -195,13 +195,12 @@ class DeviceSessionTest {
     }
 
     /** A session that records each write's line value, and runs {@code holdFirst} before its first write. */
-    private static final class Recording implements HeapSession {
-        private final HeapSession real;
+    private static final class Recording extends ForwardingSession {
         private final List<String> order;
         private Runnable holdFirst;
 
         Recording(HeapSession real, List<String> order, Runnable holdFirst) {
-            this.real = real;
+            super(real);
             this.order = order;
             this.holdFirst = holdFirst;
         }
@@ -211,25 +210,15 @@ class DeviceSessionTest {
             Runnable hold = holdFirst;
             holdFirst = () -> { };
             hold.run();
-            real.flush(lines, deletes);
+            super.flush(lines, deletes);
             order.add("flush " + lines.get(0).data()[1]);
         }
 
         @Override
         public long commit(List<LineImage> lines, long[] deletes, byte[] vmState, Map<String, String> metadata) {
-            long id = real.commit(lines, deletes, vmState, metadata);
+            long id = super.commit(lines, deletes, vmState, metadata);
             order.add("commit " + lines.get(0).data()[1]);
             return id;
         }
-
-        @Override public byte[][] read(long[] lineIds) { return real.read(lineIds); }
-        @Override public String app() { return real.app(); }
-        @Override public int lineSize() { return real.lineSize(); }
-        @Override public boolean created() { return real.created(); }
-        @Override public long baseCheckpointId() { return real.baseCheckpointId(); }
-        @Override public byte[] baseVmState() { return real.baseVmState(); }
-        @Override public long fencingToken() { return real.fencingToken(); }
-        @Override public void renewLease() { real.renewLease(); }
-        @Override public void close() { real.close(); }
     }
 }
