@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 import org.vheap.device.store.BlobHash;
-import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.DeviceClock;
+import org.vheap.device.store.DeviceSession;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.SafepointListener;
@@ -25,9 +25,10 @@ import org.vheap.store.StoreException;
  * Takes an app's checkpoints at the VM's safepoints (the seed's checkpoint: every dirty line and the VM state,
  * committed in one store transaction) and suspends the app on request.
  *
- * <p>Triggers ({@link DeviceConfig}): lines dirtied since the last checkpoint, time since the last one, after
- * a collection, at thread switches, on suspend, and on request ({@link #requestCheckpoint}, the app's API).
- * Before committing, the class files and app files the checkpoint needs that the store's system segment lacks
+ * <p>Triggers ({@link DeviceConfig}): time since the last one (every 10 s by default on a store that persists,
+ * so a crash of the device loses at most that much work), lines dirtied since the last checkpoint, after a
+ * collection, at thread switches, on suspend, and on request ({@link #requestCheckpoint}, the app's API).
+ * Before committing, the class files and app files the checkpoint needs that the store's system blobs lack
  * are stored there, so a checkpoint never names a file the store does not have.
  *
  * <p>A checkpoint that fails because the store is unreachable pauses the app (it stays at the safepoint)
@@ -42,14 +43,14 @@ final class Checkpointer implements SafepointListener {
     private static final long MAX_PAUSE_NANOS = 2_000_000_000L;
 
     private final DeviceConfig config;
-    private final HeapSession session;
+    private final DeviceSession session;
     private final PagedHeap heap;
     private final VmLauncher launcher;
     private final Vm vm;
-    private final SystemBlobStore segment;
+    private final SystemBlobStore blobs;
     private final byte[] appManifest;
     private final Map<BlobHash, byte[]> appFiles;
-    private final LongSupplier clock;
+    private final DeviceClock clock;
     private final DeviceEvents events;
     private final Set<BlobHash> stored = new HashSet<>();
     private final AppApi api = new AppApi(this);
@@ -62,6 +63,8 @@ final class Checkpointer implements SafepointListener {
     private long lastCheckpointAt;
     private long lastRenewalAt;
     private final long renewEvery;
+    /** Checkpoint when this many nanoseconds have passed since the last one; 0: off. */
+    private final long intervalNanos;
     private long flushedAtLastCheckpoint;
     private volatile long lastCheckpointId;
     private long checkpoints;
@@ -70,21 +73,26 @@ final class Checkpointer implements SafepointListener {
     private List<LineImage> preflushed;
     private long linesPreflushed;
 
-    Checkpointer(DeviceConfig config, HeapSession session, PagedHeap heap, VmLauncher launcher, Vm vm,
-                 SystemBlobStore segment, byte[] appManifest, Map<BlobHash, byte[]> appFiles, LongSupplier clock,
-                 DeviceEvents events, DeviceResources resources) {
+    /**
+     * @param interval the checkpoint interval on this device's store ({@link DeviceConfig#checkpointInterval(
+     *                 org.vheap.device.store.HeapStore)}); zero: off
+     */
+    Checkpointer(DeviceConfig config, java.time.Duration interval, DeviceSession session, PagedHeap heap,
+                 VmLauncher launcher, Vm vm, SystemBlobStore blobs, byte[] appManifest, Map<BlobHash, byte[]> appFiles,
+                 DeviceClock clock, DeviceEvents events, DeviceResources resources) {
         this.config = config;
+        this.intervalNanos = interval.toNanos();
         this.session = session;
         this.heap = heap;
         this.launcher = launcher;
         this.vm = vm;
-        this.segment = segment;
+        this.blobs = blobs;
         this.appManifest = appManifest;
         this.appFiles = appFiles;
         this.clock = clock;
         this.events = events;
         this.leases = new ResourceLeases(config.app(), resources, api);
-        this.lastCheckpointAt = clock.getAsLong();
+        this.lastCheckpointAt = clock.nanoTime();
         this.lastRenewalAt = lastCheckpointAt;
         long lease = config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
         this.renewEvery = Math.min(5_000_000_000L, lease / 3);
@@ -195,7 +203,7 @@ final class Checkpointer implements SafepointListener {
      * here; an unreachable store is retried at the next renewal, and a flush or checkpoint says if it is lost.
      */
     private void renewLeaseIfDue() {
-        long now = clock.getAsLong();
+        long now = clock.nanoTime();
         if (now - lastRenewalAt < renewEvery) {
             return;
         }
@@ -217,7 +225,7 @@ final class Checkpointer implements SafepointListener {
      * flush or checkpoint of the same lines never loses to this one.
      */
     private void preflushIfDue() {
-        if (config.preflushLines() == 0 || !(session instanceof org.vheap.device.store.OrderedWrites ordered)) {
+        if (config.preflushLines() == 0) {
             return;
         }
         if (preflush != null) {
@@ -230,7 +238,7 @@ final class Checkpointer implements SafepointListener {
             return;
         }
         preflushed = heap.dirtyLineImages();
-        preflush = ordered.flushInBackground(preflushed);
+        preflush = session.flushInBackground(preflushed);
     }
 
     /** Waits for the pre-flush in flight, if any, and cleans its lines that still hold what it wrote. */
@@ -263,7 +271,7 @@ final class Checkpointer implements SafepointListener {
                 || (switched && config.checkpointOnThreadSwitch())) {
             return true;
         }
-        if (!config.checkpointInterval().isZero() && clock.getAsLong() - lastCheckpointAt >= config.checkpointInterval().toNanos()) {
+        if (intervalNanos > 0 && clock.nanoTime() - lastCheckpointAt >= intervalNanos) {
             return true;
         }
         if (config.checkpointEveryDirtyLines() > 0) {
@@ -297,7 +305,7 @@ final class Checkpointer implements SafepointListener {
                 if (stopRequested) {
                     return Outcome.STOPPED;
                 }
-                sleep(pause);
+                pause(pause);
                 pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
             }
         }
@@ -305,7 +313,7 @@ final class Checkpointer implements SafepointListener {
 
     /** One checkpoint, now (at a checkpointable safepoint). */
     long checkpoint(String reason) {
-        long started = clock.getAsLong();
+        long started = clock.nanoTime();
         finishPreflush();
         VmStateImage state = launcher.checkpointState();
         state.attachments.put(APP_FILES, appManifest);
@@ -314,7 +322,7 @@ final class Checkpointer implements SafepointListener {
         storeMissingFiles();
         int lines = commitDirtyLines(state.encode(), reason, state.threads.size());
         long id = lastCheckpointId;
-        lastCheckpointAt = clock.getAsLong();
+        lastCheckpointAt = clock.nanoTime();
         flushedAtLastCheckpoint = heap.stats().linesFlushed();
         checkpoints++;
         api.checkpointed(id);
@@ -350,19 +358,19 @@ final class Checkpointer implements SafepointListener {
     }
 
     /**
-     * Stores the app's class path files the system segment lacks, checking each with the store once; the class
+     * Stores the app's class path files the store's system blobs lack, checking each with the store once; the class
      * files the VM ran went there with the heap header the checkpoint wrote ({@code Vm.writeHeapHeader}).
      */
     private void storeMissingFiles() {
         Map<BlobHash, byte[]> unchecked = new LinkedHashMap<>(appFiles);
         unchecked.keySet().removeAll(stored);
-        segment.putMissing(unchecked);
+        blobs.putMissing(unchecked);
         stored.addAll(unchecked.keySet());
     }
 
-    private static void sleep(long nanos) {
+    private void pause(long nanos) {
         try {
-            Thread.sleep(nanos / 1_000_000L);
+            clock.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeviceException("the device was interrupted while the app was paused", e);

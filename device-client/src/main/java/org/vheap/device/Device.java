@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.vheap.device.store.BlobHash;
-import org.vheap.device.store.CachingSession;
+import org.vheap.device.store.DeviceClock;
+import org.vheap.device.store.DeviceSession;
+import org.vheap.device.store.DeviceSessions;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.LineCache;
 import org.vheap.device.store.OpenRequest;
-import org.vheap.device.store.OrderedWrites;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
@@ -31,14 +32,15 @@ import org.vheap.store.StoreException;
 /**
  * One app on an emulated device: opens the app's heap in the store (taking its lease), boots the JDK's
  * library on a paged heap of {@link DeviceConfig#memoryBytes()} bytes of frames — or resumes the app from a
- * checkpoint — runs it, checkpoints it as {@link DeviceConfig} says, and releases the lease when the app
- * ends or is suspended. The class files it runs are lines of the heap's system segment, sharing the frames
- * (and so {@code --memory}) with the user lines; the VM uploads them to the store's system segment.
+ * checkpoint — runs it, checkpoints it as {@link DeviceConfig} says (by default every 10 s on a store that
+ * persists, so a crash of the device loses at most that much work), and releases the lease when the app ends
+ * or is suspended. The class files it runs are lines of the heap's system segment, sharing the frames
+ * (and so {@code --memory}) with the user lines; the VM uploads them to the store's system blobs.
  *
  * <p>{@link #run} starts an app fresh (an app whose heap already has a checkpoint is refused: resume it or
  * delete it); {@link #resume} goes on from a checkpoint on this device, which may be another process on
  * another host than the one that took it: the app's class files and class path come from the store's system
- * segment, not from this host. {@link #suspend} and {@link #checkpoint} may be called from other threads while
+ * blobs, not from this host. {@link #suspend} and {@link #checkpoint} may be called from other threads while
  * the app runs. Failures of the device itself (the store unreachable after retries, the lease lost, a heap that
  * cannot be resumed) end the run with {@link DeviceException}; failures of the program are the program's (its
  * exit code and stderr).
@@ -53,6 +55,7 @@ public final class Device {
     private final ParsedClasses parsed;
     private final DeviceEvents events;
     private final DeviceResources resources;
+    private final DeviceClock clock;
     private volatile LineCache lineCache;
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
@@ -75,7 +78,17 @@ public final class Device {
     /** With the resources of a device process shared by its apps. */
     public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed, DeviceEvents events,
                   DeviceResources resources) {
+        this(config, store, console, parsed, events, resources, DeviceClock.system());
+    }
+
+    /**
+     * With the clock every wait and time-based decision of the device runs on: the wait for a held lease, the
+     * store retries, the checkpoint triggers and pauses, and the VM's clock (tests move it).
+     */
+    public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed, DeviceEvents events,
+                  DeviceResources resources, DeviceClock clock) {
         config.validate();
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.resources = Objects.requireNonNull(resources, "resources");
         this.config = config;
         this.store = Objects.requireNonNull(store, "store");
@@ -128,16 +141,7 @@ public final class Device {
      */
     public long suspend(java.time.Duration timeout) {
         Checkpointer c = awaitStarted(timeout);
-        try {
-            return c.requestSuspend().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new DeviceException("app " + config.app() + " did not suspend: " + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new DeviceException("app " + config.app() + " did not reach a safepoint within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeviceException("interrupted while suspending app " + config.app(), e);
-        }
+        return await(c.requestSuspend(), timeout, "did not suspend", "did not reach a safepoint", "while suspending");
     }
 
     /**
@@ -171,15 +175,24 @@ public final class Device {
     }
 
     private Checkpointer awaitStarted(java.time.Duration timeout) {
+        return await(started, timeout, "is not running", "has not started", "waiting for");
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@code f}. Its failure is "app A {@code failed}: why", the time running
+     * out "app A {@code late} within N ms", an interrupt "interrupted {@code waiting} app A": DeviceExceptions.
+     */
+    private <T> T await(java.util.concurrent.Future<T> f, java.time.Duration timeout, String failed, String late,
+                        String waiting) {
         try {
-            return started.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return f.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new DeviceException("app " + config.app() + " is not running: " + e.getCause().getMessage(), e.getCause());
+            throw new DeviceException("app " + config.app() + " " + failed + ": " + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new DeviceException("app " + config.app() + " has not started within " + timeout.toMillis() + " ms");
+            throw new DeviceException("app " + config.app() + " " + late + " within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeviceException("interrupted waiting for app " + config.app(), e);
+            throw new DeviceException("interrupted " + waiting + " app " + config.app(), e);
         }
     }
 
@@ -210,8 +223,8 @@ public final class Device {
             throw new DeviceException("checkpoint " + session.baseCheckpointId() + " of app " + config.app()
                     + " cannot be resumed here: " + e.getMessage() + " (delete it: ./vheap delete-app --app " + config.app() + ")", e);
         }
-        SystemBlobStore segment = store.systemBlobs(config.app());
-        Map<BlobHash, byte[]> classFiles = fetchClassFiles(segment, state);
+        SystemBlobStore blobs = store.systemBlobs(config.app());
+        Map<BlobHash, byte[]> classFiles = fetchClassFiles(blobs, state);
         org.vheap.device.vm.loader.ClassRegistry.preparse(parsed, classFiles.values());
         Map<String, ClassSource.Found> pinned = new java.util.HashMap<>();
         for (VmStateImage.ClassImage c : state.classes) {
@@ -221,7 +234,7 @@ public final class Device {
         }
         byte[] manifest = state.attachments.get(Checkpointer.APP_FILES);
         ClassPathImage appFiles = manifest == null ? ClassPathImage.empty() : ClassPathImage.stored(manifest, h -> {
-            Map<BlobHash, byte[]> one = segment.get(List.of(h));
+            Map<BlobHash, byte[]> one = blobs.get(List.of(h));
             return one.get(h);
         });
         return new Start(appFiles, pinned::get, state, null, null);
@@ -229,9 +242,9 @@ public final class Device {
 
     /**
      * The class files a checkpoint's class table names: the JDK's from this host's own JDK where its class file
-     * is the very same (same SHA-256), the rest from the store's system segment (all must be there).
+     * is the very same (same SHA-256), the rest from the store's system blobs (all must be there).
      */
-    private Map<BlobHash, byte[]> fetchClassFiles(SystemBlobStore segment, VmStateImage state) {
+    private Map<BlobHash, byte[]> fetchClassFiles(SystemBlobStore blobs, VmStateImage state) {
         Map<BlobHash, byte[]> files = new java.util.HashMap<>();
         List<BlobHash> hashes = new ArrayList<>();
         try (ClassSource host = new ClassSource(List.of())) {
@@ -251,12 +264,12 @@ public final class Device {
             }
         }
         for (int i = 0; i < hashes.size(); i += 500) {
-            files.putAll(segment.get(hashes.subList(i, Math.min(hashes.size(), i + 500))));
+            files.putAll(blobs.get(hashes.subList(i, Math.min(hashes.size(), i + 500))));
         }
         for (BlobHash h : hashes) {
             if (!files.containsKey(h)) {
                 throw new DeviceException("app " + config.app() + " cannot be resumed: class file " + h
-                        + " is missing from the store's system segment");
+                        + " is missing from the store's system blobs");
             }
         }
         return files;
@@ -264,81 +277,76 @@ public final class Device {
 
     private int execute(boolean create, boolean existing, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
         Checkpointer cp = null;
-        long begun = System.nanoTime();
-        try (HeapSession opened = open(new OpenRequest(config.app(), config.deviceName(), create,
-                config.lineSize(), config.lease(), checkpointId))) {
-            CachingSession caching = lineCache == null ? null : new CachingSession(opened, lineCache);
-            HeapSession session = new OrderedWrites(caching == null ? opened : caching, config.app());
-            // closed first: its queued background writes finish before the lease is released
-            try (session) {
-                if (!existing && session.baseCheckpointId() != 0) {
-                    throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
-                            + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
+        long begun = clock.nanoTime();
+        OpenRequest request = new OpenRequest(config.app(), config.deviceName(), create, config.lineSize(), config.lease(),
+                checkpointId);
+        // closing it lets its queued background writes finish before the lease is released
+        try (DeviceSession session = DeviceSessions.open(store, request, config.waitForLease(), lineCache, clock)) {
+            if (!existing && session.baseCheckpointId() != 0) {
+                throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
+                        + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
+            }
+            Start start = starter.apply(session);
+            int lineSize = session.lineSize();
+            long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
+            int frames = (int) (memory / lineSize);
+            PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
+                    .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
+                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate(), clock);
+            ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
+                    config.maxHeapBytes());
+            if (start.state() != null && config.eagerResume()) {
+                long chunk = (long) (frames / 2) * lineSize;
+                long end = Math.min(start.state().top, memory - chunk);
+                for (long at = 0; at < end; at += chunk) {
+                    heap.prefetch(at, Math.min(chunk, end - at));
                 }
-                Start start = starter.apply(session);
-                int lineSize = session.lineSize();
-                long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
-                int frames = (int) (memory / lineSize);
-                PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
-                        .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
-                        .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate());
-                ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
-                        config.maxHeapBytes());
-                if (start.state() != null && config.eagerResume()) {
-                    long chunk = (long) (frames / 2) * lineSize;
-                    long end = Math.min(start.state().top, memory - chunk);
-                    for (long at = 0; at < end; at += chunk) {
-                        heap.prefetch(at, Math.min(chunk, end - at));
-                    }
+            }
+            // the VM's clock goes on from the checkpoint's, whatever this host's clock says
+            long offset = start.state() == null ? 0 : start.state().vmNanos - clock.nanoTime();
+            java.util.function.LongSupplier nanos = () -> clock.nanoTime() + offset;
+            try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
+                SystemBlobStore blobs = store.systemBlobs(config.app());
+                Vm vm = new Vm(heap, allocator, source, parsed, blobs, console, nanos, System::currentTimeMillis);
+                heap.systemLines(vm.systemSegment());
+                VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
+                cp = new Checkpointer(config, config.checkpointInterval(store), session, heap, launcher, vm, blobs,
+                        start.appFiles().encodeManifest(), start.appFiles().localFiles(), clock, events, resources);
+                launcher.setSafepointListener(cp);
+                cp.api().register(launcher.natives(), vm);
+                cp.resourceLeases().register(launcher.natives(), vm);
+                if (start.state() != null) {
+                    cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
+                    cp.resourceLeases().resumed(start.state());
                 }
-                // the VM's clock goes on from the checkpoint's, whatever this host's clock says
-                long offset = start.state() == null ? 0 : start.state().vmNanos - System.nanoTime();
-                java.util.function.LongSupplier nanos = () -> System.nanoTime() + offset;
-                try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
-                    Vm vm = new Vm(heap, allocator, source, parsed, store.systemBlobs(config.app()), console, nanos,
-                            System::currentTimeMillis);
-                    heap.systemLines(vm.systemSegment());
-                    VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
-                    SystemBlobStore segment = store.systemBlobs(config.app());
-                    cp = new Checkpointer(config, session, heap, launcher, vm, segment, start.appFiles().encodeManifest(),
-                            start.appFiles().localFiles(), nanos, events, resources);
-                    launcher.setSafepointListener(cp);
-                    cp.api().register(launcher.natives(), vm);
-                    cp.resourceLeases().register(launcher.natives(), vm);
-                    if (start.state() != null) {
-                        cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
-                        cp.resourceLeases().resumed(start.state());
+                checkpointer = cp;
+                Checkpointer running = cp;
+                boolean resuming = start.state() != null;
+                cp.onFirstSafepoint(() -> {
+                    if (resuming) {
+                        events.resumed(session.baseCheckpointId(), clock.nanoTime() - begun, heap.stats().linesFetched());
                     }
-                    checkpointer = cp;
-                    Checkpointer running = cp;
-                    boolean resuming = start.state() != null;
-                    cp.onFirstSafepoint(() -> {
-                        if (resuming) {
-                            events.resumed(session.baseCheckpointId(), System.nanoTime() - begun, heap.stats().linesFetched());
-                        }
-                        started.complete(running);
-                    });
-                    int exit;
-                    try {
-                        exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
-                    } finally {
-                        cp.resourceLeases().releaseAll();
-                        console.out().flush();
-                        console.err().flush();
-                        PagingStats p = heap.stats();
-                        long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
-                        stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
-                                allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
-                                vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
-                                caching != null ? caching.bytesFetched() : p.linesFetched() * lineSize,
-                                caching != null ? caching.linesUnchanged() : 0, cp.linesPreflushed());
-                    }
-                    if (exit != SUSPENDED) {
-                        ended(cp, vm);
-                    }
-                    lastCheckpointId = cp.lastCheckpointId();
-                    return exit;
+                    started.complete(running);
+                });
+                int exit;
+                try {
+                    exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
+                } finally {
+                    cp.resourceLeases().releaseAll();
+                    console.out().flush();
+                    console.err().flush();
+                    PagingStats p = heap.stats();
+                    long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
+                    stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
+                            allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
+                            vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
+                            session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed());
                 }
+                if (exit != SUSPENDED) {
+                    ended(cp, vm);
+                }
+                lastCheckpointId = cp.lastCheckpointId();
+                return exit;
             }
         } catch (RuntimeException e) {
             started.completeExceptionally(e);
@@ -369,28 +377,8 @@ public final class Device {
         }
     }
 
-    /** Opens the heap, waiting up to {@link DeviceConfig#waitForLease()} while another device holds its lease. */
-    private HeapSession open(OpenRequest request) {
-        long deadline = System.nanoTime() + config.waitForLease().toNanos();
-        while (true) {
-            try {
-                return store.openHeap(request);
-            } catch (StoreException e) {
-                if (e.reason() != StoreException.Reason.LEASE_HELD || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeviceException("interrupted waiting for the lease on app " + config.app(), e);
-            }
-        }
-    }
-
     /**
-     * The app ended: the system segment gets every class file it ran (if the last heap header did not upload them); a heap that was checkpointed gets a last
+     * The app ended: the store's system blobs get every class file it ran (if the last heap header did not upload them); a heap that was checkpointed gets a last
      * checkpoint without VM state, so it is not resumed into a past moment of a finished app.
      */
     private void ended(Checkpointer cp, Vm vm) {

@@ -1,5 +1,6 @@
 package org.vheap.device;
 
+import org.vheap.device.store.HeapStore;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 
 /**
@@ -9,6 +10,11 @@ import org.vheap.device.vm.heap.paging.PagingConfig;
 public final class DeviceConfig {
     /** The smallest device memory: the VM needs a handful of frames to make progress. */
     public static final int MIN_FRAMES = 16;
+    /**
+     * The checkpoint interval unless one is set, on a store that persists: a crash of the device loses at most
+     * about this much of the app's work.
+     */
+    public static final java.time.Duration DEFAULT_CHECKPOINT_INTERVAL = java.time.Duration.ofSeconds(10);
 
     private String app = "app";
     private String deviceName = "device";
@@ -17,7 +23,8 @@ public final class DeviceConfig {
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
     private int checkpointEveryDirtyLines;
-    private java.time.Duration checkpointInterval = java.time.Duration.ZERO;
+    /** Null: not set, {@link #checkpointInterval(HeapStore)} gives the default for the store. */
+    private java.time.Duration checkpointInterval;
     private boolean checkpointAfterCollection;
     private boolean checkpointOnThreadSwitch;
     private boolean checkpointOnSuspend = true;
@@ -117,11 +124,20 @@ public final class DeviceConfig {
         return this;
     }
 
-    /** Checkpoint when this long has passed since the last one; zero: off. */
-    public java.time.Duration checkpointInterval() {
-        return checkpointInterval;
+    /**
+     * Checkpoint when this long has passed since the last one (zero: off) — what a device on {@code store} uses.
+     * Unless set, {@link #DEFAULT_CHECKPOINT_INTERVAL} (10 s) on a store that {@link HeapStore#persistent()
+     * persists}, so that work is protected by default: a crash of the device loses at most the last 10 s. Off on a
+     * store that does not persist ({@code MemoryHeapStore}), whose checkpoints die with the process anyway.
+     */
+    public java.time.Duration checkpointInterval(HeapStore store) {
+        if (checkpointInterval != null) {
+            return checkpointInterval;
+        }
+        return store.persistent() ? DEFAULT_CHECKPOINT_INTERVAL : java.time.Duration.ZERO;
     }
 
+    /** Sets the checkpoint interval on every store (zero: off); see {@link #checkpointInterval(HeapStore)}. */
     public DeviceConfig checkpointInterval(java.time.Duration interval) {
         if (interval == null || interval.isNegative()) {
             throw new IllegalArgumentException("checkpoint interval must be zero (off) or positive, got " + interval);

@@ -3,23 +3,49 @@
  * lines of the app's virtual heap in a heap store.
  *
  * <p>{@link org.vheap.device.Device} is one app on a device: it opens the app's heap in a
- * {@link org.vheap.device.store.HeapStore} (taking its lease), builds the VM over a
+ * {@link org.vheap.device.store.HeapStore} (taking its lease) through
+ * {@link org.vheap.device.store.DeviceSessions} (which puts the device's session layer, one
+ * {@link org.vheap.device.store.DeviceSession}, over the store's session), builds the VM over a
  * {@link org.vheap.device.vm.heap.paging.PagedHeap} of {@link org.vheap.device.DeviceConfig#memoryBytes()} bytes
  * of frames and runs a main class, or resumes the app from a checkpoint's VM state. Its
  * {@code Checkpointer} is the VM's safepoint listener: it commits checkpoints (dirty lines and the VM state in
- * one transaction) on the configured triggers, suspends and stops the app on request, renews the heap lease,
- * and pauses the app while the store is unreachable. {@code AppApi} and {@code ResourceLeases} serve the app API jar
- * ({@code org.vheap.api}: checkpoints, listeners, leases on {@link org.vheap.device.DeviceResources}).
+ * one transaction) on the configured triggers — by default every 10 s on a store that persists, so a crash of
+ * the device loses at most the last 10 s of the app's work (none on the in-memory store, which does not
+ * persist) — pre-flushes dirty lines in the background, suspends and stops the app on request, renews the
+ * heap lease, and pauses the app while the store is unreachable. Every wait and time-based decision runs on
+ * the {@link org.vheap.device.store.DeviceClock} the device is given. {@code AppApi} and
+ * {@code ResourceLeases} serve the app API jar ({@code org.vheap.api}: checkpoints, listeners, leases on
+ * {@link org.vheap.device.DeviceResources}).
  * {@link org.vheap.device.DeviceAgent} is a device process running several apps, each its own
  * {@code Device} on its own host thread, sharing parsed class files, resources and a line cache. Packages:
  * <ul>
- *   <li>{@code store}: the store interface and its in-memory and gRPC implementations;</li>
+ *   <li>{@code store}: the store interface, its in-memory and gRPC implementations, and the device's session
+ *       layer (see its package documentation);</li>
  *   <li>{@code vm}: the virtual machine (see its package documentation);</li>
  *   <li>{@code control}: the control stream to the heap server, which pushes suspend and resume requests;</li>
  *   <li>{@code cli}: {@code ./vheap device} (run, resume, start) and {@code ./vheap bench vm}/{@code resume}.</li>
  * </ul>
- * Follow one heap line from the interpreter's write barrier to a PostgreSQL row: {@code vm.interp.Interpreter}
- * (a putfield) → {@code vm.heap.paging.PagedHeap#putInt} (marks the line dirty) → eviction's batch flush →
- * {@code store.GrpcHeapStore} ({@code Transact}) → the heap server's {@code PgHeapStore} ({@code line_version}).
+ *
+ * <h2>One line's path, file by file</h2>
+ * A field store reaches its PostgreSQL row through eight files:
+ * <ol>
+ *   <li>{@code vm/interp/Interpreter.java}: a {@code putfield} calls {@code HeapMemory.putInt} on the
+ *       heap;</li>
+ *   <li>{@code vm/heap/paging/PagedHeap.java}: the write barrier marks the line dirty in its frame; when a
+ *       miss needs frames, the eviction sweep's batch is flushed in one {@code HeapSession.flush} (through its
+ *       {@code StoreRetry});</li>
+ *   <li>{@code store/DeviceSession.java}: the device's session layer runs the flush in turn on the app's
+ *       writer thread and keeps a copy of each line for the versioned delta;</li>
+ *   <li>{@code store/GrpcHeapStore.java}: the flush becomes one {@code Transact} call;</li>
+ *   <li>heap server {@code grpc/HeapStoreService.java}: {@code transact} checks the call and passes the writes
+ *       to the store;</li>
+ *   <li>heap server {@code grpc/ProtoMapping.java}: the protobuf lines become {@code LineImage}s;</li>
+ *   <li>heap server {@code store/PgHeapStore.java}: the store's transactions, under the heap lease's fencing
+ *       token;</li>
+ *   <li>heap server {@code store/LineVersions.java}: the {@code INSERT} of the line's {@code line_version}
+ *       row.</li>
+ * </ol>
+ * A checkpoint takes the same path from {@code device/Checkpointer.java} ({@code DeviceSession.commit}, a
+ * {@code CommitCheckpoint} stream) instead of the first two.
  */
 package org.vheap.device;

@@ -9,17 +9,41 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
+import org.vheap.device.vm.loader.ParsedClasses;
 
 class DeviceTest {
+    @RegisterExtension
+    static final TestStores.Server SERVER = new TestStores.Server();
+
+    /** Counts for ever, a line every 20 ms, keeping its count in the heap. */
+    private static final String TICKER = """
+            public class Ticker {
+                public static void main(String[] args) throws Exception {
+                    long[] counts = new long[4096];
+                    for (int i = 1; ; i++) {
+                        counts[i % counts.length] = i;
+                        System.out.println(i);
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
     private static final String WALKER = """
             public class Walker {
                 public static void main(String[] args) {
@@ -35,11 +59,71 @@ class DeviceTest {
             """;
 
     private static Path compileWalker() throws Exception {
+        return compile("Walker", WALKER);
+    }
+
+    private static Path compile(String name, String source) throws Exception {
         Path dir = Files.createTempDirectory("vheap-device-test");
-        Path src = dir.resolve("Walker.java");
-        Files.writeString(src, WALKER);
+        Path src = dir.resolve(name + ".java");
+        Files.writeString(src, source);
         assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", dir.toString(), src.toString())).isZero();
         return dir;
+    }
+
+    /** Waits (at most a minute) until the app has printed {@code lines} lines, or {@code done} says stop. */
+    private static void awaitLines(ByteArrayOutputStream out, int lines, java.util.function.BooleanSupplier done,
+                                   CompletableFuture<Integer> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (out.toString(StandardCharsets.UTF_8).lines().count() < lines && !done.getAsBoolean()) {
+            if (run.isDone()) {
+                throw new AssertionError("the app ended early (exit " + run.get() + "): " + out.toString(StandardCharsets.UTF_8));
+            }
+            assertThat(System.nanoTime()).as("the app printed %d lines in time", lines).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The defect: a device run with default options took no checkpoint unless asked, so a crash lost all the
+     * app had done. With default options on a store that persists (the real heap server), once 10 s of device
+     * time have passed the device checkpoints on its own; a device abandoned then (stopped without a suspend or a
+     * checkpoint of its own, as a crash leaves it) has left a checkpoint with the app's VM state to resume from.
+     */
+    @Test
+    void withDefaultOptionsADeviceOnAServerCheckpointsEveryTenSecondsSoACrashLosesAtMostThat() throws Exception {
+        Path classes = compile("Ticker", TICKER);
+        String app = TestStores.app("ticker");
+        ManualClock clock = ManualClock.followingHost();
+        List<String> checkpoints = new CopyOnWriteArrayList<>();
+        DeviceEvents events = new DeviceEvents() {
+            @Override
+            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+                checkpoints.add(checkpointId + " " + reason);
+            }
+
+            @Override
+            public void checkpointFailed(String why) {
+            }
+        };
+        DeviceConfig defaults = new DeviceConfig().app(app);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Device device = new Device(defaults, SERVER.store(), console(out), new ParsedClasses(), events,
+                new DeviceResources(defaults.deviceName(), defaults.resources()), clock);
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> device.run(List.of(classes), "Ticker", List.of()));
+        awaitLines(out, 5, () -> false, run);
+        assertThat(checkpoints).as("none before the interval").isEmpty();
+
+        clock.advance(Duration.ofSeconds(11));
+        int printed = (int) out.toString(StandardCharsets.UTF_8).lines().count();
+        awaitLines(out, printed + 50, () -> !checkpoints.isEmpty(), run);   // 50 lines: a second of safepoints
+        device.stop();   // abandoned: no suspend, no checkpoint of its own
+        assertThat(run.get(1, TimeUnit.MINUTES)).isEqualTo(Device.SUSPENDED);
+
+        assertThat(checkpoints).as("the periodic checkpoint").hasSize(1).allMatch(c -> c.endsWith(" policy"));
+        try (HeapSession after = SERVER.store().openHeap(new OpenRequest(app, "another", false, 0, Duration.ZERO, 0))) {
+            assertThat(after.baseCheckpointId()).isEqualTo(Long.parseLong(checkpoints.get(0).split(" ")[0]));
+            assertThat(after.baseVmState()).as("a VM state to resume from").isNotEmpty();
+        }
     }
 
     private static DeviceConsole console(ByteArrayOutputStream out) {

@@ -1,7 +1,5 @@
 package org.vheap.device.cli;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.vheap.cli.CliValues;
@@ -14,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The options every command that runs an app shares: the store, this device, its memory, and the checkpoint
- * triggers. {@link #config} turns them into a validated {@link DeviceConfig}.
+ * triggers. {@link #config} turns them into a validated {@link DeviceConfig}; sizes and durations are read as
+ * the server's and the gateway's are ({@link CliValues}: {@code 512k}, {@code 64m}; {@code 500ms}, {@code 10s},
+ * {@code 2m}, plain seconds).
  */
 final class DeviceOptions {
     @Option(names = "--app", description = "The app's name in the store.")
@@ -39,8 +39,10 @@ final class DeviceOptions {
             description = "Checkpoint when N lines were dirtied since the last checkpoint (0: off). Default: ${DEFAULT-VALUE}.")
     int everyLines;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "0s",
-            description = "Checkpoint at least this often, e.g. 500ms, 10s, 1m (0s: off). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION",
+            description = "Checkpoint at least this often, e.g. 500ms, 10s, 1m (0s: off), so a crash of the device "
+                    + "(kill -9, power loss) loses at most that much of the app's work. Default: 10s with --server; "
+                    + "off with --store memory (nothing outlives the process there).")
     String interval;
 
     @Option(names = "--checkpoint-after-gc", description = "Checkpoint after each garbage collection.")
@@ -100,20 +102,23 @@ final class DeviceOptions {
         if (app == null) {
             throw new IllegalArgumentException("give --app NAME: the app's name in the store");
         }
-        return new DeviceConfig().app(app).deviceName(device)
+        DeviceConfig config = new DeviceConfig().app(app).deviceName(device)
                 .memoryBytes(CliValues.positiveBytes("--memory", memory))
                 .maxHeapBytes(CliValues.positiveBytes("--max-heap", maxHeap))
                 .checkpointEveryDirtyLines(everyLines)
-                .checkpointInterval(duration(interval, "--checkpoint-interval"))
                 .checkpointAfterCollection(afterGc)
                 .checkpointOnThreadSwitch(onSwitch)
                 .checkpointOnSuspend(!noCheckpointOnSuspend)
                 .resources(resources)
-                .lease(duration(lease, "--lease"))
-                .waitForLease(duration(waitLease, "--wait-lease"))
+                .lease(CliValues.duration("--lease", lease))
+                .waitForLease(CliValues.duration("--wait-lease", waitLease))
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
-                .storeRetryFor(duration(storeRetry, "--store-retry"));
+                .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
+        if (interval != null) {
+            config.checkpointInterval(CliValues.duration("--checkpoint-interval", interval));
+        }
+        return config;
     }
 
     /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */
@@ -161,32 +166,5 @@ final class DeviceOptions {
                 System.err.println("vheap: app " + app + ": checkpoint failed, the app is paused until the store is back: " + why);
             }
         };
-    }
-
-    /** 500ms, 10s, 2m, 1h, or an ISO-8601 duration (PT10S). */
-    static Duration duration(String text, String option) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            switch (t.charAt(t.length() - 1)) {
-                case 's':
-                    return Duration.ofSeconds(n);
-                case 'm':
-                    return Duration.ofMinutes(n);
-                case 'h':
-                    return Duration.ofHours(n);
-                default:
-                    break;
-            }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // fall through to the one-line error
-        }
-        throw new IllegalArgumentException(option + " takes a duration like 500ms, 10s, 2m or 1h, got '" + text + "'");
     }
 }

@@ -81,6 +81,9 @@ public final class ResumeBench implements Callable<Integer> {
             }
             """;
 
+    /** The bench's checkpoint policy, printed in its header: the app's own and at each suspend, none periodic. */
+    static final Duration CHECKPOINTS = Duration.ZERO;
+
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "A running heap server (default: start one here on a temporary database).")
     String server;
 
@@ -116,6 +119,8 @@ public final class ResumeBench implements Callable<Integer> {
             Path api = apiClasses(home);
             List<Path> cp = List.of(compile(work, api), api);
             out.println("resume of an app with a " + heapMiB + " MiB heap, heap server on " + server + " (loopback gRPC)");
+            out.println("checkpoint policy: on suspend and when the app asks (Checkpoint.now) only; periodic checkpoints off"
+                    + " (--checkpoint-interval 0s)");
             out.flush();
             HeapStore store = new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE);
             run.atEnd("close the store client", interrupted -> store.close());
@@ -126,9 +131,8 @@ public final class ResumeBench implements Callable<Integer> {
                 }
             });
             long memory = (2L * heapMiB + 16) << 20; // eager resume brings the whole heap into half the frames
-            // the bench's checkpoint policy: the app's own (Checkpoint.now) and at each suspend, none periodic
             DeviceConfig base = new DeviceConfig().app(app).memoryBytes(memory).maxHeapBytes(Math.max(1L << 30, 4 * memory))
-                    .checkpointInterval(Duration.ZERO);
+                    .checkpointInterval(CHECKPOINTS);
             // first run: build the heap, suspend
             run.progress("building the app's heap on a first device, then suspending it");
             Recorder rec = new Recorder();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code vheap device resume}: goes on with an app from one of its checkpoints, on this device. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = "Resume an app from a checkpoint (the newest by default) on this device: its output goes on "
-                + "where it stopped. Needs no class path: the app's files come from the heap server.")
+                + "where it stopped. Needs no class path: the app's files come from the heap server. The device checkpoints "
+                + "every 10 s (--checkpoint-interval; 0s: off), so a crash (kill -9) loses at most the last 10 s.")
 final class ResumeCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions options;

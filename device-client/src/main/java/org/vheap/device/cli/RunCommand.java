@@ -16,11 +16,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vheap device run}: a fresh run of an app's main class on an emulated device. */
+/**
+ * {@code vheap device run}: a fresh run of an app's main class on an emulated device. With {@code --server} it
+ * checkpoints every 10 s by default ({@code DeviceConfig#checkpointInterval}); with {@code --store memory} not.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run MAINCLASS from CLASSPATH (jars and class directories, ':'-separated) on an emulated "
                 + "device. The program's output is the device's; the exit code is the program's. Ctrl-C (or SIGTERM) "
-                + "suspends the app with a checkpoint: ./vheap device resume goes on from there.")
+                + "suspends the app with a checkpoint: ./vheap device resume goes on from there. With --server the "
+                + "device also checkpoints every 10 s (--checkpoint-interval; 0s: off), so a crash (kill -9) loses at "
+                + "most the last 10 s; --store memory keeps nothing past the process and takes no periodic checkpoint.")
 final class RunCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions options;

@@ -32,11 +32,14 @@ import picocli.CommandLine.Mixin;
  * the device's own messages go to stderr, prefixed {@code vheap:}. End of input keeps the device running
  * until it is killed; {@code quit} (or Ctrl-C, or SIGTERM from {@code docker stop}) suspends every app with a
  * checkpoint, then stops. {@code --run} starts apps without a prompt (run, or resumed when they have a heap).
+ * Each app is also checkpointed every 10 s unless {@code --checkpoint-interval} says otherwise, so a device that
+ * crashes loses at most the last 10 s of any app's work.
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = "Start a device that registers with the heap server, runs several apps, obeys the server's "
                 + "suspend/resume (vheap migrate), and reads commands from stdin: run APP CLASSPATH MAINCLASS [ARGS], "
-                + "resume APP [CHECKPOINT], suspend APP, checkpoint APP, stop APP, apps, quit.")
+                + "resume APP [CHECKPOINT], suspend APP, checkpoint APP, stop APP, apps, quit. Each app is checkpointed every "
+                + "10 s (--checkpoint-interval; 0s: off), so a crash of the device (kill -9) loses at most the last 10 s.")
 final class StartCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions options;
@@ -45,7 +48,7 @@ final class StartCommand implements Callable<Integer> {
     ControlTokenOptions controlToken = new ControlTokenOptions();
 
     @picocli.CommandLine.Option(names = "--line-cache", defaultValue = "64m",
-            description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns. Default: ${DEFAULT-VALUE}.")
+            description = "Copies of app lines kept after an app leaves, so it fetches only changed lines when it returns (0: none). Default: ${DEFAULT-VALUE}.")
     String lineCache;
 
     @picocli.CommandLine.Option(names = "--run", paramLabel = "'APP CLASSPATH MAINCLASS [ARGS]'",
@@ -70,7 +73,7 @@ final class StartCommand implements Callable<Integer> {
                 if (control[0] != null) {
                     control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
                 }
-            }, CliValues.positiveBytes("--line-cache", lineCache));
+            }, CliValues.bytes("--line-cache", lineCache));
             DeviceControlHandler handler = new DeviceControlHandler() {
                 @Override
                 public long suspend(String app) {

@@ -52,6 +52,9 @@ public final class VmBench implements Callable<Integer> {
             new Program("spectral-norm", "SpectralNorm", "500", "40"),
             new Program("collections", "CollectionsBench", "20", "1"));
 
+    /** The bench's checkpoint policy, printed in its header: no periodic checkpoint. */
+    static final java.time.Duration CHECKPOINTS = java.time.Duration.ZERO;
+
     @Option(names = "--samples", defaultValue = "samples", description = "Directory with the sample sources. Default: ${DEFAULT-VALUE}.")
     Path samples;
 
@@ -167,7 +170,7 @@ public final class VmBench implements Callable<Integer> {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         DeviceConfig config = new DeviceConfig().app("bench-" + mainClass).deviceName("bench").memoryBytes(memory)
-                .maxHeapBytes(1L << 30).checkpointInterval(java.time.Duration.ZERO);
+                .maxHeapBytes(1L << 30).checkpointInterval(CHECKPOINTS);
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
             long start = System.nanoTime();

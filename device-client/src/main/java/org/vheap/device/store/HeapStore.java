@@ -32,6 +32,16 @@ public interface HeapStore extends AutoCloseable {
      */
     SystemBlobStore systemBlobs(String app);
 
+    /**
+     * Whether what is committed here outlives this process: true for a heap server (and for any store that keeps
+     * its heaps), false for {@link MemoryHeapStore}. A device checkpoints on its own by default only on a store
+     * that persists ({@code DeviceConfig#checkpointInterval}): on one that does not, a checkpoint protects nothing
+     * from a crash.
+     */
+    default boolean persistent() {
+        return true;
+    }
+
     /** Releases connections; sessions still open are abandoned (their leases expire on the server). */
     @Override
     void close();

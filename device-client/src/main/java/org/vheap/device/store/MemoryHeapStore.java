@@ -103,6 +103,12 @@ public final class MemoryHeapStore implements HeapStore {
         return heap.open(request, lease);
     }
 
+    /** False: its heaps live in this process and end with it. */
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
     @Override
     public SystemBlobStore systemBlobs(String app) {
         return systemBlobs;

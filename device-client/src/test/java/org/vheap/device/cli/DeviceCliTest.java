@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.vheap.device.DeviceConfig;
+import org.vheap.device.store.HeapStore;
 import picocli.CommandLine;
 
 class DeviceCliTest {
@@ -36,6 +39,11 @@ class DeviceCliTest {
         assertThat(noMemory.exit()).isEqualTo(2);
         assertThat(noMemory.err().strip()).isEqualTo("vheap device run: --memory must be more than 0 bytes, got '0k'");
 
+        Run badInterval = cli("run", "--app", "a", "--store", "memory", "--checkpoint-interval", "soon", ".", "Main");
+        assertThat(badInterval.exit()).isEqualTo(2);
+        assertThat(badInterval.err().strip())
+                .isEqualTo("vheap device run: --checkpoint-interval 'soon' is not a duration (e.g. 500ms, 5s, 2m)");
+
         Run noClassPath = cli("run", "--app", "a", "--store", "memory", "/no/such/dir", "Main");
         assertThat(noClassPath.exit()).isEqualTo(2);
         assertThat(noClassPath.err().strip()).isEqualTo("vheap device run: class path entry /no/such/dir does not exist");
@@ -43,6 +51,53 @@ class DeviceCliTest {
         Run missingMain = cli("run", "--app", "a", "--store", "memory");
         assertThat(missingMain.exit()).isEqualTo(2);
         assertThat(missingMain.err()).contains("Missing required parameters");
+    }
+
+    /** The checkpoint interval a device started with these {@code device} arguments uses on its store. */
+    private static Duration checkpointInterval(String... args) {
+        CommandLine.ParseResult parsed = DeviceCli.commandLine().parseArgs(args);
+        Object command = parsed.subcommand().commandSpec().userObject();
+        DeviceOptions options = command instanceof RunCommand r ? r.options
+                : command instanceof ResumeCommand r ? r.options : ((StartCommand) command).options;
+        if (options.app == null) {
+            options.app = "a";
+        }
+        DeviceConfig config = options.config();
+        try (HeapStore store = options.openStore(false)) {
+            return config.checkpointInterval(store);
+        }
+    }
+
+    /**
+     * Work is protected by default: every command that runs apps against a heap server checkpoints every 10 s
+     * unless told otherwise; {@code --checkpoint-interval 0s} turns it off; the in-memory store, which keeps
+     * nothing past the process, takes no periodic checkpoint unless one is asked for; {@code --help} says so.
+     */
+    @Test
+    void aDeviceOnAServerCheckpointsEveryTenSecondsByDefaultAndTheIntervalTurnsItOff() {
+        String server = "127.0.0.1:1";   // never dialled: the channel connects on the first call
+        assertThat(checkpointInterval("run", "--app", "a", "--server", server, ".", "Main")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(checkpointInterval("resume", "--app", "a", "--server", server)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(checkpointInterval("start", "--server", server)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(checkpointInterval("run", "--app", "a", "--server", server, "--checkpoint-interval", "0s", ".", "Main"))
+                .isZero();
+        assertThat(checkpointInterval("start", "--server", server, "--checkpoint-interval", "0s")).isZero();
+        assertThat(checkpointInterval("run", "--app", "a", "--server", server, "--checkpoint-interval", "2m", ".", "Main"))
+                .isEqualTo(Duration.ofMinutes(2));
+
+        assertThat(checkpointInterval("run", "--app", "a", "--store", "memory", ".", "Main")).as("in memory: none").isZero();
+        assertThat(checkpointInterval("run", "--app", "a", "--store", "memory", "--checkpoint-interval", "1s", ".", "Main"))
+                .as("in memory, when asked").isEqualTo(Duration.ofSeconds(1));
+
+        for (String command : new String[] {"run", "resume", "start"}) {
+            Run help = cli(command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out().replaceAll("\\s+", " "))
+                    .contains("--checkpoint-interval=DURATION")
+                    .contains("(0s: off), so a crash of the device (kill -9, power loss) loses at most that much of the"
+                            + " app's work. Default: 10s with --server; off with --store memory")
+                    .contains("every 10 s (--checkpoint-interval; 0s: off)");
+        }
     }
 
     @Test

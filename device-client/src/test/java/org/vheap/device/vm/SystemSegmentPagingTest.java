@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.DeviceConsole;
 import org.vheap.device.TestStores;
 import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.ForwardingSession;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
@@ -132,12 +133,11 @@ class SystemSegmentPagingTest {
     }
 
     /** A heap session that records every line id it is asked to read, write, delete or commit. */
-    private static final class Recording implements HeapSession {
+    private static final class Recording extends ForwardingSession {
         final Set<Long> lines = ConcurrentHashMap.newKeySet();
-        private final HeapSession real;
 
         Recording(HeapSession real) {
-            this.real = real;
+            super(real);
         }
 
         private void saw(List<LineImage> images, long[] ids) {
@@ -146,13 +146,6 @@ class SystemSegmentPagingTest {
                 lines.add(id);
             }
         }
-
-        @Override public String app() { return real.app(); }
-        @Override public int lineSize() { return real.lineSize(); }
-        @Override public boolean created() { return real.created(); }
-        @Override public long baseCheckpointId() { return real.baseCheckpointId(); }
-        @Override public byte[] baseVmState() { return real.baseVmState(); }
-        @Override public long fencingToken() { return real.fencingToken(); }
 
         @Override
         public byte[][] read(long[] lineIds) {
@@ -171,8 +164,5 @@ class SystemSegmentPagingTest {
             saw(writes, deletes);
             return real.commit(new ArrayList<>(writes), deletes, vmState, metadata);
         }
-
-        @Override public void renewLease() { real.renewLease(); }
-        @Override public void close() { real.close(); }
     }
 }

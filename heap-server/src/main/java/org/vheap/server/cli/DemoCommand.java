@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
  * The newcomer's first command: the whole story with every part real. A heap server on the embedded
  * database (in this process); two emulated devices as separate processes ({@code ./vheap device start});
  * the counter sample started on device-a, migrated mid-run to device-b through the control plane, and
- * finishing there with no number lost or repeated; the checkpoints it left in the store; a clean stop.
+ * finishing there with no number lost or repeated; the checkpoints it left in the store (the migration's, and
+ * any of the devices' periodic ones: every 10 s by default); a clean stop.
  * Any failure is one line ({@code vheap demo: ...}, exit 1), with the devices killed. With {@code --server} the
  * tour runs against a heap server (or gateway) that is already up, such as the compose stack's.
  */
@@ -179,6 +180,8 @@ final class DemoCommand implements Callable<Integer> {
             step("starting two emulated devices, each its own process: ./vheap device start --server " + address
                     + " --device NAME --memory 256k --lease 5s");
             out.println("   (if the device-client module is not built yet, the first start builds it: a minute or so)");
+            out.println("   (a device checkpoints its apps every 10 s by default, so one killed with kill -9 loses at most"
+                    + " the last 10 s: resume goes on from its newest checkpoint; --checkpoint-interval 0s turns it off)");
             DeviceProcess a = DeviceProcess.start(root, "device-a", address, security.deviceArgs("device-a"), devices, out);
             DeviceProcess b = DeviceProcess.start(root, "device-b", address, security.deviceArgs("device-b"), devices, out);
             long attachDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ATTACH_SECONDS);

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * {@link #KNOWN_EMPTY} or {@link #KNOWN_PERSISTENT}.
  *
  * <p>Recency is the CLOCK approximation of LRU: a referenced bit per frame, set by {@link #touch} (one
- * array store) and cleared by the eviction sweep's hand as it passes (see {@link PagedHeap}). An exact LRU
+ * array store) and cleared by the eviction sweep's hand as it passes (see {@link EvictionSweep}). An exact LRU
  * list was built first and measured: its relink on every change of line cost 8-15 ns per access, more
  * than the rest of the translation.
  *

@@ -3,17 +3,15 @@ package org.vheap.device.vm.heap.paging;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Supplier;
+import org.vheap.device.store.DeviceClock;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.store.LineImage;
-import org.vheap.store.StoreException;
 
 /**
  * An app's virtual heap as a bounded cache of lines in device memory (the seed's in-memory heap), backed
@@ -23,8 +21,8 @@ import org.vheap.store.StoreException;
  * little-endian byte order. An access to a line without a frame reads it from the store (or, for a line
  * the store does not hold, zero-fills a frame without asking); a store marks its line {@link LineState#DIRTY}.
  * When free frames would fall below the threshold, a batch of least recently used lines is evicted, clean
- * ones first among those not used since the CLOCK hand last passed; the dirty ones among them are
- * flushed in one {@code session.flush}. Flushes are uncommitted
+ * ones first among those not used since the CLOCK hand last passed ({@link EvictionSweep} chooses them); the
+ * dirty ones among them are flushed in one {@code session.flush}. Flushes are uncommitted
  * until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
  *
  * <p>System lines: the lines of {@code [ObjectLayout.SYSTEM_SEGMENT_BASE, SYSTEM_SEGMENT_LIMIT)} are the
@@ -33,9 +31,9 @@ import org.vheap.store.StoreException;
  * evicted like any clean line, and are never dirty, flushed, committed or deleted: the heap session never
  * sees their ids. A store to one is an {@link IllegalStateException} (a VM bug).
  *
- * <p>Failures: a store call failing with {@code UNAVAILABLE} is retried with backoff, then
- * {@link HeapStoreUnreachableException}; {@code FENCED} becomes {@link HeapFencedException} at once; other
- * store failures are rethrown. A dirty line is never dropped: if its flush fails it stays dirty in its frame.
+ * <p>Failures: every store call goes through {@link StoreRetry}: a call failing with {@code UNAVAILABLE} is
+ * retried with backoff on the injected {@link DeviceClock}, then {@link HeapStoreUnreachableException};
+ * {@code FENCED} becomes {@link HeapFencedException} at once; other store failures are rethrown. A dirty line is never dropped: if its flush fails it stays dirty in its frame.
  * An address outside {@code [0, maxHeapBytes)} is an {@link IllegalArgumentException}.
  *
  * <p>Risks: only the interpreter thread may call it (no locking). An access that is not aligned to its
@@ -57,9 +55,6 @@ public final class PagedHeap implements HeapMemory {
     private final long lineMask;
     private final long maxHeapBytes;
     private final int threshold;
-    private final int retryAttempts;
-    private final long retryBackoffNanos;
-    private final long retryForNanos;
     /** The store held no line when the session began (no base checkpoint): untouched lines are empty. */
     private final boolean storeEmptyAtOpen;
     /** Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}. */
@@ -70,8 +65,8 @@ public final class PagedHeap implements HeapMemory {
         throw new IllegalStateException("system line " + lineId + " missed, but this heap has no system segment");
     };
     private final byte[] scratch;
-    /** Frames already picked by the current eviction sweep (all false between sweeps). */
-    private final boolean[] chosen;
+    private final EvictionSweep sweep;
+    private final StoreRetry retry;
 
     /** One-entry translation caches: the last line read and the last line written (already dirty). */
     private long readLine = -1;
@@ -85,15 +80,20 @@ public final class PagedHeap implements HeapMemory {
     private long linesFlushed;
     private long flushTransactions;
     private long evictions;
-    private long storeRetries;
     private long systemMisses;
     private long systemEvictions;
+
+    /** On the host's clock: see {@link #PagedHeap(HeapSession, PagingConfig, DeviceClock)}. */
+    public PagedHeap(HeapSession session, PagingConfig config) {
+        this(session, config, DeviceClock.system());
+    }
 
     /**
      * @param session the app's open heap; its line size must be {@code config.lineSize()}
      * @param config  validated here and read once
+     * @param clock   what the store retry's pauses sleep on and its retry time is measured on
      */
-    public PagedHeap(HeapSession session, PagingConfig config) {
+    public PagedHeap(HeapSession session, PagingConfig config, DeviceClock clock) {
         config.validate();
         if (session.lineSize() != config.lineSize()) {
             throw new IllegalArgumentException("app '" + session.app() + "' has " + session.lineSize()
@@ -106,9 +106,6 @@ public final class PagedHeap implements HeapMemory {
         this.lineMask = lineSize - 1;
         this.maxHeapBytes = config.maxHeapBytes();
         this.threshold = config.freeFrameThreshold();
-        this.retryAttempts = config.storeRetryAttempts();
-        this.retryBackoffNanos = config.storeRetryBackoff().toNanos();
-        this.retryForNanos = config.storeRetryFor().toNanos();
         this.storeEmptyAtOpen = session.baseCheckpointId() == 0;
         if (maxHeapBytes > ObjectLayout.SYSTEM_SEGMENT_BASE) {
             throw new IllegalArgumentException("max heap " + maxHeapBytes + " reaches into the system segment at 0x"
@@ -119,7 +116,8 @@ public final class PagedHeap implements HeapMemory {
         this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift, systemFirstLine,
                 (ObjectLayout.SYSTEM_SEGMENT_LIMIT - ObjectLayout.SYSTEM_SEGMENT_BASE) >>> lineShift);
         this.scratch = new byte[lineSize];
-        this.chosen = new boolean[config.frames()];
+        this.sweep = new EvictionSweep(table, threshold);
+        this.retry = new StoreRetry(app, config, clock, table::dirtyFrames);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -304,7 +302,7 @@ public final class PagedHeap implements HeapMemory {
         makeFree(1);
         int frame = table.takeFreeFrame();
         try {
-            withRetry(() -> "read system line " + line, () -> {
+            retry.call(() -> "read system line " + line, () -> {
                 systemLines.read(line, memory, frame << lineShift);
                 return null;
             });
@@ -420,65 +418,18 @@ public final class PagedHeap implements HeapMemory {
     // Eviction
 
     /**
-     * Before {@code needed} frames are taken: if that would leave fewer than the threshold free, evicts a
-     * batch of at least threshold lines and flushes the dirty ones among them in one store write.
-     *
-     * <p>Victims are found by the CLOCK hand. In its first turn it clears each referenced bit it passes
-     * (second chance) and collects the lines that were not referenced: <em>cold</em> lines, not used since
-     * the hand last passed. It stops early once it has enough cold clean lines. If cold lines are too few,
-     * a second turn collects the lines it has just cleared (<em>warm</em>), until the cold lines and the
-     * warm clean ones are enough. The batch is taken in this order: cold clean, cold dirty, warm clean,
-     * warm dirty — the seed's "non-dirty pages before dirty pages", but only among lines of the same
-     * recency (as clean-first LRU does). Cold dirty lines the hand passed but the batch does not take are
-     * flushed in the same store write and stay resident, clean (WSClock's cleaning, the seed's
-     * pre-flushing): a cold dirty line is evicted at the latest on the hand's next pass, so freshly used
-     * clean lines are not evicted again and again while cold dirty ones stay. The first turn stops early
-     * once it has {@code want} cold clean or {@code want} cold dirty lines, so a flush writes at most
-     * {@code want} lines. The lines in the one-entry translation caches count as referenced.
+     * Before {@code needed} frames are taken: if that would leave fewer than the threshold free, evicts the
+     * batch the {@link EvictionSweep} chooses, after flushing the dirty lines it names in one store write.
      */
     private void makeFree(int needed) {
-        int deficit = needed + threshold - table.freeFrames();
-        if (deficit <= 0) {
+        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine);
+        if (batch == null) {
             return;
         }
-        int want = Math.max(deficit, threshold);
-        int frames = table.frames();
-        List<Integer> coldClean = new ArrayList<>();
-        List<Integer> coldDirty = new ArrayList<>();
-        List<Integer> warmClean = new ArrayList<>();
-        List<Integer> warmDirty = new ArrayList<>();
-        for (int step = 0; step < frames && coldClean.size() < want && coldDirty.size() < want; step++) {
-            int f = table.advanceHand();
-            if (evictable(f) && !table.clearReferenced(f)) {
-                chosen[f] = true;
-                (table.isDirty(f) ? coldDirty : coldClean).add(f);
-            }
+        if (!batch.toFlush().isEmpty()) {
+            flush(batch.toFlush());   // one store write; on failure nothing is evicted and every line stays dirty
         }
-        int cold = coldClean.size() + coldDirty.size();
-        for (int step = 0; step < frames && cold < want && cold + warmClean.size() < want; step++) {
-            int f = table.advanceHand();
-            if (evictable(f) && !chosen[f]) {
-                chosen[f] = true;
-                (table.isDirty(f) ? warmDirty : warmClean).add(f);
-            }
-        }
-        List<Integer> victims = new ArrayList<>(want);
-        List<Integer> toFlush = new ArrayList<>(coldDirty);   // taken or not, cold dirty lines are cleaned
-        for (List<Integer> group : List.of(coldClean, coldDirty, warmClean, warmDirty)) {
-            for (int f : group) {
-                chosen[f] = false;
-                if (victims.size() < want) {
-                    victims.add(f);
-                    if (group == warmDirty) {
-                        toFlush.add(f);
-                    }
-                }
-            }
-        }
-        if (!toFlush.isEmpty()) {
-            flush(toFlush);   // one store write; on failure nothing is evicted and every line stays dirty
-        }
-        for (int f : victims) {
+        for (int f : batch.victims()) {
             evict(f);
         }
         if (table.freeFrames() < needed) {
@@ -486,12 +437,6 @@ public final class PagedHeap implements HeapMemory {
                     + " more (" + table.freeFrames() + " of " + table.frames() + " frames free; the rest hold pinned"
                     + " system lines or the lines in use)");
         }
-    }
-
-    /** A frame the sweep may take: holding a line, not pinned, not in a one-entry translation cache. */
-    private boolean evictable(int frame) {
-        long line = table.lineOf(frame);
-        return line >= 0 && !table.isPinned(frame) && line != readLine && line != writeLine;
     }
 
     private void evict(int frame) {
@@ -533,7 +478,7 @@ public final class PagedHeap implements HeapMemory {
             return;
         }
         try {
-            withRetry(() -> "flush lines " + describe(images), () -> {
+            retry.call(() -> "flush lines " + describe(images), () -> {
                 session.flush(images, new long[0]);
                 return null;
             });
@@ -706,7 +651,7 @@ public final class PagedHeap implements HeapMemory {
 
     public PagingStats stats() {
         return new PagingStats(misses, linesFetched, fetchTransactions, linesFlushed, flushTransactions, evictions,
-                storeRetries, table.frames(), table.residentFrames(), table.dirtyFrames(), systemMisses,
+                retry.retries(), table.frames(), table.residentFrames(), table.dirtyFrames(), systemMisses,
                 systemEvictions, table.systemFrames());
     }
 
@@ -714,7 +659,7 @@ public final class PagedHeap implements HeapMemory {
     // Store calls
 
     private byte[][] fetch(long[] lines) {
-        byte[][] data = withRetry(() -> "read lines " + describe(lines), () -> session.read(lines));
+        byte[][] data = retry.call(() -> "read lines " + describe(lines), () -> session.read(lines));
         fetchTransactions++;
         for (byte[] d : data) {
             if (d != null) {
@@ -726,53 +671,6 @@ public final class PagedHeap implements HeapMemory {
             }
         }
         return data;
-    }
-
-    /**
-     * Runs a store call, retrying a retryable failure ({@code UNAVAILABLE}, {@code ABORTED}) with exponential backoff for the configured attempts and,
-     * past them, until the retry time since the first failure is over.
-     */
-    private <T> T withRetry(Supplier<String> what, Supplier<T> call) {
-        long backoff = retryBackoffNanos;
-        long firstFailure = 0;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (StoreException e) {
-                switch (e.reason()) {
-                    case FENCED -> throw new HeapFencedException("app '" + app + "' was taken over by another device"
-                            + " or its lease ended; could not " + what.get() + ": " + e.getMessage(), e);
-                    case UNAVAILABLE, ABORTED -> {
-                        long now = System.nanoTime();
-                        if (attempt == 1) {
-                            firstFailure = now;
-                        }
-                        if (attempt >= retryAttempts && now - firstFailure >= retryForNanos) {
-                            throw new HeapStoreUnreachableException("app '" + app + "': could not " + what.get()
-                                    + " after " + attempt + " attempts in " + Duration.ofNanos(now - firstFailure).toSeconds()
-                                    + " s, the store is unavailable: " + e.getMessage()
-                                    + (table.dirtyFrames() > 0 ? " (dirty lines stay in device memory)" : ""), e);
-                        }
-                    }
-                    default -> throw e;
-                }
-                storeRetries++;
-                sleep(backoff, e);
-                backoff = Math.min(backoff * 2, PagingConfig.MAX_BACKOFF.toNanos());
-            }
-        }
-    }
-
-    private void sleep(long nanos, StoreException during) {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(Duration.ofNanos(nanos).toMillis(), (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HeapStoreUnreachableException("app '" + app + "': interrupted while waiting to retry the store", during);
-        }
     }
 
     private static String describe(List<LineImage> images) {

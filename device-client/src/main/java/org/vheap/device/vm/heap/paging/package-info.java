@@ -25,7 +25,8 @@
  * zero when evicted is not written at all.
  *
  * <h2>Eviction: CLOCK, clean first among the not recently used, in batches</h2>
- * The seed names LRU; this is its CLOCK approximation. Each frame has a referenced bit, set whenever an
+ * {@link org.vheap.device.vm.heap.paging.EvictionSweep} chooses; {@code PagedHeap} flushes and evicts what it
+ * chose. The seed names LRU; this is its CLOCK approximation. Each frame has a referenced bit, set whenever an
  * access translates through the cache table (one array store); the eviction sweep's hand clears it and
  * passes on (second chance), so the lines it takes are those not used since it last passed. An exact LRU
  * list (doubly linked in two {@code int[]}s) was built first and measured: relinking on every change of
@@ -70,9 +71,18 @@
  * clean (RESIDENT, per the seed: "the latest changes have been flushed to the store").
  *
  * <h2>Failures</h2>
- * {@code UNAVAILABLE} is retried with exponential backoff a bounded number of times, then the access fails
- * with {@link org.vheap.device.vm.heap.paging.HeapStoreUnreachableException}; a failed flush leaves its
- * lines DIRTY in their frames, so nothing is lost and the access can be repeated. {@code FENCED} is never
- * retried: {@link org.vheap.device.vm.heap.paging.HeapFencedException}.
+ * Every store call of the heap goes through {@link org.vheap.device.vm.heap.paging.StoreRetry}:
+ * {@code UNAVAILABLE} (and {@code ABORTED}) is retried with exponential backoff for the configured attempts
+ * and retry time, then the access fails with
+ * {@link org.vheap.device.vm.heap.paging.HeapStoreUnreachableException}; a failed flush leaves its lines
+ * DIRTY in their frames, so nothing is lost and the access can be repeated. {@code FENCED} is never retried:
+ * {@link org.vheap.device.vm.heap.paging.HeapFencedException}. The retry's pauses and its retry time run on
+ * the {@link org.vheap.device.store.DeviceClock} the heap is given, so tests drive them without waiting.
+ *
+ * <h2>Files</h2>
+ * {@code PagedHeap} (the barriers, translation, faults, flushing, checkpoint support), {@code CacheTable} (the
+ * table and the line-to-frame maps), {@code LineState}, {@code EvictionSweep} (which lines a batch takes),
+ * {@code StoreRetry} (the store calls' retry), {@code PagingConfig}, {@code PagingStats}, {@code SystemLines}
+ * (where system lines come from) and the two failures.
  */
 package org.vheap.device.vm.heap.paging;

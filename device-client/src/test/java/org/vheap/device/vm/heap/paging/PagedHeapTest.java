@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.vheap.device.TestStores;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.store.LineImage;
@@ -21,6 +22,8 @@ class PagedHeapTest {
 
     private final TestStores.MutableClock clock = new TestStores.MutableClock();
     private final MemoryHeapStore store = new MemoryHeapStore(clock);
+    /** The device's clock for the store retry: its pauses return at once and are recorded. */
+    private final ManualClock deviceClock = new ManualClock();
 
     static PagingConfig config(int frames, int threshold) {
         return new PagingConfig().setLineSize(LINE).setMemoryBytes((long) frames * LINE).setFreeFrameThreshold(threshold)
@@ -186,7 +189,7 @@ class PagedHeapTest {
         String app = TestStores.app("retry");
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
             for (int line = 0; line < 6; line++) {
                 heap.putInt(addr(line), line + 1);
             }
@@ -198,6 +201,7 @@ class PagedHeapTest {
             s.failNext(2);
             assertThat(heap.getInt(addr(0))).isEqualTo(1);   // a miss read, retried twice
             assertThat(heap.stats().storeRetries()).isEqualTo(5);
+            assertThat(deviceClock.sleeps()).containsExactly(1_000_000L, 2_000_000L, 4_000_000L, 1_000_000L, 2_000_000L);
         }
     }
 
@@ -206,7 +210,7 @@ class PagedHeapTest {
         String app = TestStores.app("down");
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
             for (int line = 0; line < 6; line++) {
                 heap.putInt(addr(line), line + 1);
             }
@@ -216,6 +220,7 @@ class PagedHeapTest {
                     .hasMessageContaining(app).hasMessageContaining("flush lines [0, 1]")
                     .hasMessageContaining("after 4 attempts").hasMessageContaining("dirty lines stay in device memory");
             assertThat(s.refused.get()).isEqualTo(4);
+            assertThat(deviceClock.sleeps()).hasSize(3);
             assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
             assertThat(heap.lineState(1)).isEqualTo(LineState.DIRTY);
             assertThat(heap.lineState(6)).isEqualTo(LineState.EMPTY);
@@ -240,28 +245,25 @@ class PagedHeapTest {
     }
 
     @Test
-    void aRetryTimeOutlastsAStoreThatComesBackAfterTheAttemptsAreUsedUp() throws Exception {
+    void aRetryTimeOutlastsAStoreThatComesBackAfterTheAttemptsAreUsedUp() {
         String app = TestStores.app("restart");
         try (HeapSession s = open(store, app)) {
             s.commit(List.of(new LineImage(5, TestStores.line(LINE, 5))), new long[0], new byte[0], Map.of());
         }
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(8, 2).setStoreRetryFor(Duration.ofSeconds(20)));
+            long start = deviceClock.nanoTime();
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setStoreRetryFor(Duration.ofSeconds(20)), deviceClock);
             s.down(true);
-            Thread back = new Thread(() -> {
-                try {
-                    Thread.sleep(300);   // far past 4 attempts 1 ms apart
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            deviceClock.onSleep(n -> {
+                if (deviceClock.nanoTime() - start >= Duration.ofMillis(300).toNanos()) {
+                    s.down(false);   // the store is back 0.3 s (device time) on: far past 4 attempts 1 ms apart
                 }
-                s.down(false);
             });
-            back.start();
             assertThat(heap.getByte(addr(5) + 1)).isEqualTo((byte) 5);
-            back.join();
             assertThat(s.refused.get()).isGreaterThan(4);
             assertThat(heap.stats().storeRetries()).isEqualTo(s.refused.get());
+            assertThat(deviceClock.sleeps()).hasSize(s.refused.get());
         }
         assertThatThrownBy(() -> new PagingConfig().setStoreRetryFor(Duration.ofHours(2))).hasMessageContaining("retry time");
     }
@@ -274,7 +276,7 @@ class PagedHeapTest {
         }
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
             s.down(true);
             assertThatThrownBy(() -> heap.getByte(addr(5)))
                     .isInstanceOf(HeapStoreUnreachableException.class).hasMessageContaining("read lines [5]")

@@ -1,0 +1,62 @@
+package org.vheap.device.store;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.vheap.store.StoreException;
+
+/**
+ * Opens an app's heap for a device: the one place the device's session stack is built. It takes the heap
+ * lease through {@link HeapStore#openHeap} — waiting, when asked, while another device still holds it — and
+ * puts the device's session layer, a {@link DeviceSession}, over the store's session. A device reaches the
+ * store only through what this returns; nothing else wraps a session.
+ */
+public final class DeviceSessions {
+    /** How often a held lease is asked for again while waiting. */
+    static final Duration LEASE_POLL = Duration.ofMillis(100);
+
+    private DeviceSessions() {
+    }
+
+    /**
+     * Opens the heap {@code request} names and returns the device's session over it.
+     *
+     * @param store        the heap store
+     * @param request      the app, the device, create or not, the lease, the base checkpoint
+     * @param waitForLease how long to keep asking (every 100 ms) while another device holds the heap lease (it was
+     *                     killed and its lease has not run out yet, or it is being suspended); zero: ask once
+     * @param copies       the device process's line copies for the versioned delta, or null for none
+     * @param clock        what the wait reads and sleeps on
+     * @throws StoreException {@code LEASE_HELD} when the lease is still held after the wait; whatever
+     *         {@link HeapStore#openHeap} throws otherwise; {@code UNAVAILABLE} when interrupted while waiting
+     */
+    public static DeviceSession open(HeapStore store, OpenRequest request, Duration waitForLease, LineCache copies,
+                                     DeviceClock clock) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(request, "request");
+        if (waitForLease == null || waitForLease.isNegative()) {
+            throw new IllegalArgumentException("the lease wait must be zero or positive, got " + waitForLease);
+        }
+        return new DeviceSession(openWaiting(store, request, waitForLease, clock), copies);
+    }
+
+    /** {@link HeapStore#openHeap}, asked again every {@link #LEASE_POLL} while the lease is held, until the wait is over. */
+    private static HeapSession openWaiting(HeapStore store, OpenRequest request, Duration waitForLease, DeviceClock clock) {
+        long deadline = clock.nanoTime() + waitForLease.toNanos();
+        while (true) {
+            try {
+                return store.openHeap(request);
+            } catch (StoreException e) {
+                if (e.reason() != StoreException.Reason.LEASE_HELD || clock.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+            try {
+                clock.sleep(LEASE_POLL.toNanos());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(StoreException.Reason.UNAVAILABLE, "interrupted waiting for the heap lease on app '"
+                        + request.app() + "'", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.vheap.device.vm.heap.paging;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The eviction sweep of a {@link PagedHeap}: before a miss takes frames, it picks the batch of lines to evict
+ * and the dirty lines to flush with them. It only chooses; the heap flushes and evicts.
+ *
+ * <p>A batch is due when taking {@code needed} frames would leave fewer free than the free-frame threshold
+ * (the seed's free-page threshold); it then holds at least the threshold, and at least the deficit.
+ *
+ * <p>Victims are found by the CLOCK hand of the {@link CacheTable}. In its first turn it clears each
+ * referenced bit it passes (second chance) and collects the lines that were not referenced: <em>cold</em>
+ * lines, not used since the hand last passed. It stops early once it has {@code want} cold clean or
+ * {@code want} cold dirty lines, so a flush writes at most {@code want} lines. If cold lines are too few, a
+ * second turn collects the lines it has just cleared (<em>warm</em>), until the cold lines and the warm clean
+ * ones are enough. The batch is taken in this order: cold clean, cold dirty, warm clean, warm dirty — the
+ * seed's "non-dirty pages before dirty pages", but only among lines of the same recency (as clean-first LRU
+ * does). Cold dirty lines the hand passed but the batch does not take are flushed in the same store write
+ * and stay resident, clean (WSClock's cleaning, the seed's pre-flushing): a cold dirty line is evicted at the
+ * latest on the hand's next pass, so freshly used clean lines are not evicted again and again while cold dirty
+ * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
+ * referenced), are never taken.
+ *
+ * <p>Not thread-safe: it belongs to one {@link PagedHeap}.
+ */
+final class EvictionSweep {
+    /** What one sweep chose: the frames to evict, and the dirty frames to flush first (in one store write). */
+    record Batch(List<Integer> victims, List<Integer> toFlush) {
+    }
+
+    private final CacheTable table;
+    private final int threshold;
+    /** Frames already picked by the current sweep (all false between sweeps). */
+    private final boolean[] chosen;
+
+    EvictionSweep(CacheTable table, int threshold) {
+        this.table = table;
+        this.threshold = threshold;
+        this.chosen = new boolean[table.frames()];
+    }
+
+    /**
+     * The batch to evict before {@code needed} frames are taken, or null when enough frames stay free.
+     * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none).
+     */
+    Batch select(int needed, long readLine, long writeLine) {
+        int deficit = needed + threshold - table.freeFrames();
+        if (deficit <= 0) {
+            return null;
+        }
+        int want = Math.max(deficit, threshold);
+        int frames = table.frames();
+        List<Integer> coldClean = new ArrayList<>();
+        List<Integer> coldDirty = new ArrayList<>();
+        List<Integer> warmClean = new ArrayList<>();
+        List<Integer> warmDirty = new ArrayList<>();
+        for (int step = 0; step < frames && coldClean.size() < want && coldDirty.size() < want; step++) {
+            int f = table.advanceHand();
+            if (evictable(f, readLine, writeLine) && !table.clearReferenced(f)) {
+                chosen[f] = true;
+                (table.isDirty(f) ? coldDirty : coldClean).add(f);
+            }
+        }
+        int cold = coldClean.size() + coldDirty.size();
+        for (int step = 0; step < frames && cold < want && cold + warmClean.size() < want; step++) {
+            int f = table.advanceHand();
+            if (evictable(f, readLine, writeLine) && !chosen[f]) {
+                chosen[f] = true;
+                (table.isDirty(f) ? warmDirty : warmClean).add(f);
+            }
+        }
+        List<Integer> victims = new ArrayList<>(want);
+        List<Integer> toFlush = new ArrayList<>(coldDirty);   // taken or not, cold dirty lines are cleaned
+        for (List<Integer> group : List.of(coldClean, coldDirty, warmClean, warmDirty)) {
+            for (int f : group) {
+                chosen[f] = false;
+                if (victims.size() < want) {
+                    victims.add(f);
+                    if (group == warmDirty) {
+                        toFlush.add(f);
+                    }
+                }
+            }
+        }
+        return new Batch(victims, toFlush);
+    }
+
+    /** A frame the sweep may take: holding a line, not pinned, not in a one-entry translation cache. */
+    private boolean evictable(int frame, long readLine, long writeLine) {
+        long line = table.lineOf(frame);
+        return line >= 0 && !table.isPinned(frame) && line != readLine && line != writeLine;
+    }
+}

@@ -1,0 +1,224 @@
+package org.vheap.device.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.device.TestStores;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
+
+/**
+ * The device's session layer ({@link DeviceSessions#open}, {@link DeviceSession}): the versioned delta over the
+ * real heap server — a device's copies travel back only where the line changed —, writes kept in order behind
+ * a background flush, and the wait for a held lease on a clock the test moves.
+ */
+class DeviceSessionTest {
+    @RegisterExtension
+    static final TestStores.Server SERVER = new TestStores.Server();
+    private static final int LINE = 256;
+
+    private static DeviceSession open(HeapStore store, String app, LineCache copies) {
+        return DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO, copies, DeviceClock.system());
+    }
+
+    @Test
+    void onlyLinesChangedElsewhereAreFetchedAgainAndCopiesNeverServeStaleData() {
+        String app = TestStores.app("delta");
+        LineCache cache = new LineCache(1 << 20);
+        long[] all = new long[20];
+        List<LineImage> lines = new ArrayList<>();
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i + 1;
+            lines.add(new LineImage(i + 1, TestStores.line(LINE, i + 1)));
+        }
+        try (DeviceSession here = open(SERVER.store(), app, cache)) {
+            here.commit(lines, new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession elsewhere = open(SERVER.store(), app, null)) {   // another device, no copies: changes two lines, deletes one
+            elsewhere.commit(List.of(new LineImage(3, TestStores.line(LINE, 99)), new LineImage(7, TestStores.line(LINE, 98))),
+                    new long[] {11}, new byte[0], Map.of());
+        }
+        try (DeviceSession back = open(SERVER.store(), app, cache)) {
+            byte[][] read = back.read(all);
+            for (int i = 0; i < all.length; i++) {
+                long id = all[i];
+                byte[] expected = id == 3 ? TestStores.line(LINE, 99) : id == 7 ? TestStores.line(LINE, 98)
+                        : id == 11 ? null : TestStores.line(LINE, (int) id);
+                assertThat(read[i]).as("line %d", id).isEqualTo(expected);
+            }
+            assertThat(back.bytesFetched()).isEqualTo(2L * LINE);
+            assertThat(back.linesUnchanged()).isEqualTo(17);
+            // a second read is served from the now current copies
+            back.read(all);
+            assertThat(back.bytesFetched()).isEqualTo(2L * LINE);
+        }
+    }
+
+    @Test
+    void withoutCopiesEveryLineReadIsFetchedAndCounted() {
+        String app = TestStores.app("no-copies");
+        try (DeviceSession s = open(SERVER.store(), app, null)) {
+            s.flush(List.of(new LineImage(1, TestStores.line(LINE, 1)), new LineImage(2, TestStores.line(LINE, 2))), new long[0]);
+            byte[][] read = s.read(new long[] {1, 2, 3});
+            assertThat(read[0]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(read[2]).isNull();
+            s.read(new long[] {1});
+            assertThat(s.bytesFetched()).isEqualTo(3L * LINE);
+            assertThat(s.linesUnchanged()).isZero();
+        }
+    }
+
+    @Test
+    void aCacheBoundedBelowTheHeapDropsTheOldestCopies() {
+        LineCache cache = new LineCache(4L * LINE);
+        for (int i = 1; i <= 10; i++) {
+            cache.put("a", i, TestStores.line(LINE, i));
+        }
+        assertThat(cache.bytes()).isEqualTo(4L * LINE);
+        assertThat(cache.get("a", 1)).isNull();
+        assertThat(cache.get("a", 10).data()).isEqualTo(TestStores.line(LINE, 10));
+        cache.forget("a");
+        assertThat(cache.bytes()).isZero();
+    }
+
+    @Test
+    void aKnownHashOfTheWrongLengthIsRefusedClearly() {
+        String app = TestStores.app("delta-bad");
+        try (HeapSession s = SERVER.store().openHeap(OpenRequest.create(app, "d", LINE))) {
+            s.flush(List.of(new LineImage(1, TestStores.line(LINE, 1))), new long[0]);
+            assertThatThrownBy(() -> s.read(new long[] {1}, new byte[][] {new byte[5]}))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("32-byte SHA-256");
+        }
+    }
+
+    /**
+     * A background flush held up in the store until the next writer is waiting: the later flush and the commit of
+     * the same line go after it, so the store sees the writes in the order they were asked for and the newest
+     * bytes win. (Were they not ordered, the later flush would reach the store first and finish.)
+     */
+    @Test
+    void writesAreStoredInTheOrderAskedEvenBehindASlowBackgroundFlush() throws Exception {
+        String app = TestStores.app("ordered");
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        Thread[] writer = new Thread[1];
+        try (MemoryHeapStore memory = new MemoryHeapStore()) {
+            HeapStore slow = new HeapStore() {
+                @Override
+                public HeapSession openHeap(OpenRequest request) {
+                    return new Recording(memory.openHeap(request), order, () -> {
+                        // hold the first write until the writer thread below waits for its turn (or has finished)
+                        while (writer[0] == null || switch (writer[0].getState()) {
+                            case WAITING, TIMED_WAITING, TERMINATED -> false;
+                            default -> true;
+                        }) {
+                            Thread.onSpinWait();
+                        }
+                    });
+                }
+
+                @Override
+                public SystemBlobStore systemBlobs(String a) {
+                    return memory.systemBlobs(a);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            try (DeviceSession s = open(slow, app, null)) {
+                Future<Void> background = s.flushInBackground(List.of(new LineImage(1, TestStores.line(LINE, 1))));
+                CompletableFuture<Long> done = new CompletableFuture<>();
+                writer[0] = new Thread(() -> {
+                    try {
+                        s.flush(List.of(new LineImage(1, TestStores.line(LINE, 2))), new long[0]);
+                        done.complete(s.commit(List.of(new LineImage(1, TestStores.line(LINE, 3))), new long[0], new byte[0], Map.of()));
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+                writer[0].start();
+                background.get(30, TimeUnit.SECONDS);
+                done.get(30, TimeUnit.SECONDS);
+                assertThat(order).containsExactly("flush 1", "flush 2", "commit 3");
+                assertThat(s.read(new long[] {1})[0]).isEqualTo(TestStores.line(LINE, 3));
+            }
+        }
+    }
+
+    @Test
+    void aHeldLeaseIsAskedForAgainUntilItIsFreeOnTheDevicesClock() {
+        String app = TestStores.app("held");
+        TestStores.MutableClock storeClock = new TestStores.MutableClock();
+        try (MemoryHeapStore store = new MemoryHeapStore(storeClock)) {
+            HeapSession holder = store.openHeap(OpenRequest.create(app, "other", LINE));
+            ManualClock clock = new ManualClock();
+            clock.onSleep(n -> {
+                if (clock.sleeps().size() == 3) {
+                    holder.close();   // the other device lets go during the third wait
+                }
+            });
+            try (DeviceSession s = DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ofSeconds(1),
+                    null, clock)) {
+                assertThat(s.app()).isEqualTo(app);
+            }
+            assertThat(clock.sleeps()).containsExactly(100_000_000L, 100_000_000L, 100_000_000L);
+        }
+    }
+
+    @Test
+    void aLeaseStillHeldWhenTheWaitIsOverIsRefusedAndZeroWaitAsksOnce() {
+        String app = TestStores.app("still-held");
+        try (MemoryHeapStore store = new MemoryHeapStore(new TestStores.MutableClock())) {
+            store.openHeap(OpenRequest.create(app, "other", LINE));
+            ManualClock clock = new ManualClock();
+            assertThatThrownBy(() -> DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ofSeconds(1),
+                    null, clock)).isInstanceOfSatisfying(StoreException.class,
+                            e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.LEASE_HELD));
+            // asked at 0, 0.1, ... 1.0 s: ten waits, and at the deadline it gives up
+            assertThat(clock.sleeps()).hasSize(10).allMatch(n -> n == 100_000_000L);
+
+            ManualClock once = new ManualClock();
+            assertThatThrownBy(() -> DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO, null, once))
+                    .isInstanceOf(StoreException.class);
+            assertThat(once.sleeps()).isEmpty();
+        }
+    }
+
+    /** A session that records each write's line value, and runs {@code holdFirst} before its first write. */
+    private static final class Recording extends ForwardingSession {
+        private final List<String> order;
+        private Runnable holdFirst;
+
+        Recording(HeapSession real, List<String> order, Runnable holdFirst) {
+            super(real);
+            this.order = order;
+            this.holdFirst = holdFirst;
+        }
+
+        @Override
+        public void flush(List<LineImage> lines, long[] deletes) {
+            Runnable hold = holdFirst;
+            holdFirst = () -> { };
+            hold.run();
+            super.flush(lines, deletes);
+            order.add("flush " + lines.get(0).data()[1]);
+        }
+
+        @Override
+        public long commit(List<LineImage> lines, long[] deletes, byte[] vmState, Map<String, String> metadata) {
+            long id = super.commit(lines, deletes, vmState, metadata);
+            order.add("commit " + lines.get(0).data()[1]);
+            return id;
+        }
+    }
+}
