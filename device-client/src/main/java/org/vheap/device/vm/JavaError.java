@@ -1,5 +1,7 @@
 package org.vheap.device.vm;
 
+import org.vheap.device.vm.loader.VmMethod;
+
 /**
  * Signals, from VM code (loader, linker, natives), a Java exception that the interpreter must throw into the
  * app: {@code className} is the exception's internal name (e.g. {@code java/lang/NoClassDefFoundError}) and
@@ -41,6 +43,24 @@ public final class JavaError extends RuntimeException {
     /** For an error raised because a class file was not found: the class's internal name; else null. */
     public String missingClass() {
         return missingClass;
+    }
+
+    private VmMethod nativeMethod;
+
+    /**
+     * Records that the native method {@code m} threw this error (ignored when {@code m} is a substitution for a
+     * method with bytecode): its stack trace starts with {@code m} as a native frame, as HotSpot's does.
+     */
+    public JavaError thrownBy(VmMethod m) {
+        if (nativeMethod == null && m.isNative()) {
+            nativeMethod = m;
+        }
+        return this;
+    }
+
+    /** The native method that threw this error, or null. */
+    public VmMethod nativeMethod() {
+        return nativeMethod;
     }
 
     public static JavaError classFormat(String message) {

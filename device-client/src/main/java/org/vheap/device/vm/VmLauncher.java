@@ -9,6 +9,7 @@ import org.vheap.device.vm.heap.Collector;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.natives.BlockingCalls;
 import org.vheap.device.vm.natives.NativeLibrary;
 import org.vheap.device.vm.natives.Natives;
 import org.vheap.device.vm.thread.Frame;
@@ -53,8 +54,9 @@ public final class VmLauncher {
         this.quantum = quantum;
         this.natives = new Natives();
         this.linker = new Linker(vm, natives, new CallSites(vm.classes(), synthesizer));
-        this.interpreter = new Interpreter(vm, linker);
-        NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper());
+        BlockingCalls blockingCalls = new BlockingCalls(vm);
+        this.interpreter = new Interpreter(vm, linker, blockingCalls);
+        NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper(), blockingCalls);
         this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
     }
 

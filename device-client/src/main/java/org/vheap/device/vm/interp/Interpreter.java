@@ -9,6 +9,7 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.natives.BlockingCalls;
 import org.vheap.device.vm.thread.Frame;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
@@ -28,12 +29,14 @@ public final class Interpreter {
     private final HeapMemory mem;
     private final Linker linker;
     private final Throws throwsHelper;
+    private final BlockingCalls blockingCalls;
 
-    public Interpreter(Vm vm, Linker linker) {
+    public Interpreter(Vm vm, Linker linker, BlockingCalls blockingCalls) {
         this.vm = vm;
         this.mem = vm.memory();
         this.linker = linker;
         this.throwsHelper = new Throws(vm, linker);
+        this.blockingCalls = blockingCalls;
     }
 
     public Linker linker() {
@@ -52,7 +55,13 @@ public final class Interpreter {
         int budget = quantum;
         long count = 0;
         t.yieldNow = false;
-        t.blockedIn = 0;
+        if (t.blockedIn != 0) {
+            // back from a blocking native (sleep, wait, park): it ends now, perhaps with InterruptedException
+            JavaError interrupted = blockingCalls.finish(t);
+            if (interrupted != null) {
+                throwsHelper.unwind(t, throwsHelper.create(t, interrupted));
+            }
+        }
         outer:
         while (t.depth > 0 && t.state == ThreadState.RUNNABLE && !t.yieldNow && vm.exitStatus() == null) {
             if (t.pendingException != 0) {

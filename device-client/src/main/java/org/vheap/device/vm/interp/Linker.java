@@ -203,19 +203,20 @@ public final class Linker {
     }
 
     private void callNative(VmThread t, Frame caller, VmMethod m) {
-        NativeMethod nm = (NativeMethod) m.nativeImpl;
-        if (nm == null) {
-            nm = natives.bind(m);
-            m.nativeImpl = nm;
-        }
         int base = caller.sp - m.argSlots();
         long r;
         try {
+            NativeMethod nm = (NativeMethod) m.nativeImpl;
+            if (nm == null) {
+                nm = natives.bind(m);
+                m.nativeImpl = nm;
+            }
             r = nm.invoke(t, t.slots, base);
+        } catch (JavaError e) {
+            dropDeferred(t);
+            throw e.thrownBy(m);
         } catch (RuntimeException e) {
-            // the call did not happen: nothing it asked for may run later
-            t.deferred.clear();
-            t.deferredInit.clear();
+            dropDeferred(t);
             throw e;
         }
         char rt = m.returnType();
@@ -251,6 +252,12 @@ public final class Linker {
                 initialize(t, (VmClass) c);
             }
         }
+    }
+
+    /** A native that failed did not happen: nothing it asked for may run later. */
+    private static void dropDeferred(VmThread t) {
+        t.deferred.clear();
+        t.deferredInit.clear();
     }
 
     // ---- class initialization (JVMS 5.5) ----

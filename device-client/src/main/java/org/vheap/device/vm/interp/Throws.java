@@ -62,7 +62,7 @@ public final class Throws {
             mem.putInt(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
             mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
         }
-        fillInStackTrace(t, ex);
+        fillInStackTrace(t, ex, e.nativeMethod());
         if (e.className().equals("java/lang/NullPointerException") && e.getMessage() == null) {
             // an implicit NPE: its message is computed from the faulting instruction when the app asks
             int backtrace = mem.getInt(a + throwable.declaredField("backtrace").offset());
@@ -165,8 +165,16 @@ public final class Throws {
      * exception's backtrace, leaving out the frames that construct the exception, as HotSpot does.
      */
     public void fillInStackTrace(VmThread t, int ex) {
+        fillInStackTrace(t, ex, null);
+    }
+
+    /** As {@link #fillInStackTrace(VmThread, int)}, below a native frame of {@code nativeMethod} when not null. */
+    private void fillInStackTrace(VmThread t, int ex, VmMethod nativeMethod) {
         VmClass exClass = vm.classOf(ex);
         List<Long> trace = new ArrayList<>();
+        if (nativeMethod != null) {
+            trace.add((long) nativeMethod.id() << 32);
+        }
         int i = t.depth - 1;
         while (i >= 0 && t.frames[i].method.name().equals("fillInStackTrace")) {
             i--;

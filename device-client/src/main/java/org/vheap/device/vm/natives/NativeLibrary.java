@@ -9,13 +9,14 @@ public final class NativeLibrary {
     private NativeLibrary() {
     }
 
-    public static void registerAll(Natives n, Vm vm, Linker linker, Throws throwsHelper) {
+    public static void registerAll(Natives n, Vm vm, Linker linker, Throws throwsHelper, BlockingCalls blocking) {
         ObjectNatives.register(n, vm);
         ClassNatives.register(n, vm);
         SystemNatives.register(n, vm);
         NumberNatives.register(n, vm);
         ThrowableNatives.register(n, vm, throwsHelper);
-        ThreadNatives.register(n, vm, linker, throwsHelper);
+        ThreadNatives.register(n, vm, linker);
+        blocking.register(n);
         UnsafeNatives.register(n, vm);
         ConsoleNatives.register(n, vm);
         ReferenceNatives.register(n, vm);

@@ -6,8 +6,6 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
-import org.vheap.device.vm.thread.ThreadState;
-import org.vheap.device.vm.thread.VmThread;
 
 /**
  * jdk.internal.misc.Unsafe over the virtual heap: an (object, offset) pair is the object's virtual address
@@ -129,45 +127,6 @@ final class UnsafeNatives {
         });
         n.register(U, "throwException", "(Ljava/lang/Throwable;)V", (t, s, b) -> {
             throw new org.vheap.device.vm.interp.VmThrow((int) s[b + 1]);
-        });
-        n.register(U, "park", "(ZJ)V", (t, s, b) -> {
-            boolean absolute = (s[b + 1] & 1) != 0;
-            long time = s[b + 2];
-            if (t.permit) {
-                t.permit = false;
-                return 0;
-            }
-            if (vm.getByteField(t.javaThread, vm.field("java/lang/Thread", "interrupted")) != 0) {
-                return 0;
-            }
-            t.blockedIn = VmThread.IN_PARK;
-            if (time == 0 && !absolute) {
-                t.state = ThreadState.WAITING;
-            } else {
-                long nanos = absolute ? (time - vm.currentTimeMillis()) * 1_000_000L : time;
-                if (nanos <= 0) {
-                    return 0;
-                }
-                vm.scheduler().sleep(t, nanos);
-            }
-            return 0;
-        });
-        n.register(U, "unpark", "(Ljava/lang/Object;)V", (t, s, b) -> {
-            int javaThread = (int) s[b + 1];
-            for (var other : vm.threads()) {
-                if (other.javaThread == javaThread) {
-                    if (other.state == ThreadState.WAITING || other.state == ThreadState.TIMED_WAITING) {
-                        if (other.monitorObject == 0) {
-                            vm.scheduler().wake(other);
-                        } else {
-                            other.permit = true;
-                        }
-                    } else {
-                        other.permit = true;
-                    }
-                }
-            }
-            return 0;
         });
         n.register(U, "getLoadAverage0", "([DI)I", (t, s, b) -> -1);
         n.register("jdk/internal/misc/UnsafeConstants", "<clinit>", "()V", (t, s, b) -> {

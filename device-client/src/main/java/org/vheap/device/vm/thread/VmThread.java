@@ -28,6 +28,15 @@ public final class VmThread {
     public static final int JAVA_STATUS_RUNNABLE = 0x0004 | 0x0001;
     /** java.lang.Thread.threadStatus of a thread that has ended. */
     public static final int JAVA_STATUS_TERMINATED = 0x0002;
+    // the other JVMTI thread state bits HotSpot's java_lang_Thread::set_thread_status combines
+    private static final int ALIVE = 0x0001;
+    private static final int WAITING_INDEFINITELY = 0x0010;
+    private static final int WAITING_WITH_TIMEOUT = 0x0020;
+    private static final int SLEEPING = 0x0040;
+    private static final int WAITING = 0x0080;
+    private static final int IN_OBJECT_WAIT = 0x0100;
+    private static final int PARKED = 0x0200;
+    private static final int BLOCKED_ON_MONITOR_ENTER = 0x0400;
 
     /** Most slots a thread's stack may use: beyond, StackOverflowError. */
     public static final int MAX_SLOTS = 1 << 21;
@@ -49,13 +58,23 @@ public final class VmThread {
     public int monitorObject;
     /** Recursion count to restore when re-entering a monitor after wait. */
     public int savedMonitorCount;
-    /** Why the thread is waiting: {@link #IN_SLEEP}, {@link #IN_PARK}, or 0 (a monitor wait or running). */
+    /**
+     * The blocking native the thread is in, until it runs again: {@link #IN_SLEEP}, {@link #IN_PARK},
+     * {@link #IN_WAIT}, or 0 (running, or blocked entering a monitor). Its end is natives.BlockingCalls#finish.
+     */
     public int blockedIn;
+    /** Thread.sleep. */
     public static final int IN_SLEEP = 1;
+    /** Unsafe.park (LockSupport). */
     public static final int IN_PARK = 2;
+    /** Object.wait (and so Thread.join). */
+    public static final int IN_WAIT = 3;
     /** Set by Object.notify: the waiter was notified (rather than timed out or interrupted). */
     public boolean notified;
-    /** A Java exception waiting to be thrown in this thread when it next runs (a heap reference), or 0. */
+    /**
+     * A Java exception waiting to be thrown in this thread when it next runs (a heap reference), or 0. Nothing
+     * sets it now; a checkpoint of an earlier device, which delivered interrupts this way, may hold one.
+     */
     public int pendingException;
     /** Set to end the current quantum early (e.g. waiting for another thread's class initialization). */
     public boolean yieldNow;
@@ -90,6 +109,21 @@ public final class VmThread {
     /** The name the thread had when it started (for diagnostics; the Java name is in its Thread object). */
     public String debugName() {
         return debugName;
+    }
+
+    /**
+     * This thread's state as HotSpot would have it in {@code java.lang.Thread.threadStatus} (JVMTI bits, which
+     * {@code jdk.internal.misc.VM.toThreadState} maps to a {@code Thread.State}).
+     */
+    public int javaStatus() {
+        return switch (state) {
+            case RUNNABLE -> JAVA_STATUS_RUNNABLE;
+            case BLOCKED -> ALIVE | BLOCKED_ON_MONITOR_ENTER;
+            case WAITING -> ALIVE | WAITING | WAITING_INDEFINITELY | (blockedIn == IN_PARK ? PARKED : IN_OBJECT_WAIT);
+            case TIMED_WAITING -> ALIVE | WAITING | WAITING_WITH_TIMEOUT
+                    | (blockedIn == IN_SLEEP ? SLEEPING : blockedIn == IN_PARK ? PARKED : IN_OBJECT_WAIT);
+            case TERMINATED -> JAVA_STATUS_TERMINATED;
+        };
     }
 
     /** The current frame. */
