@@ -45,6 +45,32 @@ public final class JavaError extends RuntimeException {
         return missingClass;
     }
 
+    /**
+     * Where in the JDK's application class loader HotSpot throws an error about an app class — Java code the device
+     * VM does not run, whose frames HotSpot's stack trace starts with.
+     */
+    public enum AppLoaderStep {
+        /** Not thrown by the app class loader. */
+        NONE,
+        /** {@code BuiltinClassLoader.loadClass} threw ClassNotFoundException: no class file. */
+        LOAD_CLASS,
+        /** {@code ClassLoader.defineClass1} threw: the class file does not define the class (format, version, name). */
+        DEFINE_CLASS
+    }
+
+    private AppLoaderStep appLoaderStep = AppLoaderStep.NONE;
+
+    /** Records that HotSpot's app class loader throws this error at {@code step}. */
+    public JavaError thrownIn(AppLoaderStep step) {
+        appLoaderStep = step;
+        return this;
+    }
+
+    /** Where the app class loader throws this error on HotSpot ({@link AppLoaderStep#NONE}: it does not). */
+    public AppLoaderStep appLoaderStep() {
+        return appLoaderStep;
+    }
+
     private VmMethod nativeMethod;
 
     /**

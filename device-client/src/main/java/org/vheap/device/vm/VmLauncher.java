@@ -87,8 +87,7 @@ public final class VmLauncher {
         try {
             main = vm.classes().load(mainClass.replace('.', '/'));
         } catch (JavaError e) {
-            vm.console().err().println("Error: Could not find or load main class " + mainClass);
-            vm.console().err().println("Caused by: java.lang.ClassNotFoundException: " + mainClass);
+            vm.console().err().print(mainClassFailure(mainClass, e));
             return 1;
         }
         VmMethod mainMethod = main.declaredMethod("main", "([Ljava/lang/String;)V");
@@ -105,6 +104,26 @@ public final class VmLauncher {
         linker.pushFrame(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
         linker.initialize(mainThread, main);
         return runApp();
+    }
+
+    /**
+     * What the {@code java} launcher prints when loading the main class fails (its {@code LauncherHelper}: the class
+     * is loaded, not initialized, and then linked, which verifies it).
+     */
+    static String mainClassFailure(String mainClass, JavaError e) {
+        String error = e.className().replace('/', '.');
+        if (e.className().equals("java/lang/NoClassDefFoundError")) {
+            // ClassNotFoundException for the main class itself; a class it needs, or a wrong name, as it is
+            String cause = mainClass.replace('.', '/').equals(e.missingClass())
+                    ? "java.lang.ClassNotFoundException: " + mainClass : error + ": " + e.getMessage();
+            return "Error: Could not find or load main class " + mainClass + "\nCaused by: " + cause + "\n";
+        }
+        if (e.className().equals("java/lang/VerifyError") && e.appLoaderStep() != JavaError.AppLoaderStep.DEFINE_CLASS) {
+            // HotSpot verifies when it links the class, after loading it
+            return "Error: Unable to initialize main class " + mainClass + "\nCaused by: " + error + ": " + e.getMessage() + "\n";
+        }
+        return "Error: LinkageError occurred while loading main class " + mainClass + "\n\t" + error
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "\n";
     }
 
     private int runApp() {

@@ -21,11 +21,13 @@ public final class Throws {
     private final Vm vm;
     private final HeapMemory mem;
     private final Linker linker;
+    private final AppLoaderFrames appLoaderFrames;
 
     Throws(Vm vm, Linker linker) {
         this.vm = vm;
         this.mem = vm.memory();
         this.linker = linker;
+        this.appLoaderFrames = new AppLoaderFrames(vm.classes(), linker::prepared);
     }
 
     /**
@@ -44,10 +46,11 @@ public final class Throws {
     }
 
     private int make(VmThread t, JavaError e) {
-        if (e.missingClass() != null && e.cause() == 0 && t.depth > 0 && !t.frames[t.depth - 1].method.owner().isBootstrap()) {
+        int cause = e.cause();
+        if (e.missingClass() != null && cause == 0 && t.depth > 0 && !t.frames[t.depth - 1].method.owner().isBootstrap()) {
             // HotSpot asks the referring class's loader, the app's, which throws ClassNotFoundException
-            int cnfe = classNotFound(t, e.missingClass());
-            return make(t, new JavaError(e.className(), e.getMessage(), cnfe));
+            cause = make(t, new JavaError("java/lang/ClassNotFoundException", e.missingClass().replace('/', '.'))
+                    .thrownIn(JavaError.AppLoaderStep.LOAD_CLASS));
         }
         VmClass c = vm.classes().load(e.className());
         markInitializedIfTrivial(c);
@@ -57,12 +60,17 @@ public final class Throws {
         if (e.getMessage() != null) {
             mem.putInt(a + throwable.declaredField("detailMessage").offset(), vm.newString(e.getMessage()));
         }
-        mem.putInt(a + throwable.declaredField("cause").offset(), e.cause() != 0 ? e.cause() : ex);
+        mem.putInt(a + throwable.declaredField("cause").offset(), cause != 0 ? cause : ex);
         if (throwable.initState == VmClass.InitState.INITIALIZED) {
             mem.putInt(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
             mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
         }
-        fillInStackTrace(t, ex, e.nativeMethod());
+        // above the thread's frames: the app class loader's that threw it on HotSpot, then the native that did
+        List<Long> above = new ArrayList<>(appLoaderFrames.entries(e.appLoaderStep()));
+        if (e.nativeMethod() != null) {
+            above.add((long) e.nativeMethod().id() << 32);
+        }
+        fillInStackTrace(t, ex, above);
         if (e.className().equals("java/lang/NullPointerException") && e.getMessage() == null) {
             // an implicit NPE: its message is computed from the faulting instruction when the app asks
             int backtrace = mem.getInt(a + throwable.declaredField("backtrace").offset());
@@ -73,60 +81,6 @@ public final class Throws {
             mem.putInt(a + c.declaredField("extendedMessageState").offset(), 1);
         }
         return ex;
-    }
-
-    /**
-     * The ClassNotFoundException the app class loader throws on HotSpot: its stack trace is the loader's three
-     * frames (BuiltinClassLoader.loadClass at its throw, AppClassLoader.loadClass and ClassLoader.loadClass at
-     * their calls) above the thread's frames.
-     */
-    private int classNotFound(VmThread t, String internalName) {
-        int cnfe = make(t, new JavaError("java/lang/ClassNotFoundException", internalName.replace('/', '.')));
-        List<Long> loaderFrames = new ArrayList<>();
-        loaderFrame(loaderFrames, "jdk/internal/loader/BuiltinClassLoader", "loadClass", "(Ljava/lang/String;Z)Ljava/lang/Class;",
-                org.objectweb.asm.Opcodes.NEW, "java/lang/ClassNotFoundException");
-        loaderFrame(loaderFrames, "jdk/internal/loader/ClassLoaders$AppClassLoader", "loadClass", "(Ljava/lang/String;Z)Ljava/lang/Class;",
-                org.objectweb.asm.Opcodes.INVOKESPECIAL, "loadClass");
-        loaderFrame(loaderFrames, "java/lang/ClassLoader", "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;",
-                org.objectweb.asm.Opcodes.INVOKEVIRTUAL, "loadClass");
-        VmClass throwable = vm.classes().load("java/lang/Throwable");
-        long a = ObjectLayout.address(cnfe);
-        int old = mem.getInt(a + throwable.declaredField("backtrace").offset());
-        int oldDepth = vm.arrayLength(old);
-        int backtrace = vm.newArray(vm.classes().load("[J"), loaderFrames.size() + oldDepth);
-        for (int i = 0; i < loaderFrames.size(); i++) {
-            mem.putLong(Vm.elementAddress(backtrace, i, 3), loaderFrames.get(i));
-        }
-        mem.copy(Vm.elementAddress(old, 0, 3), Vm.elementAddress(backtrace, loaderFrames.size(), 3), 8L * oldDepth);
-        mem.putInt(a + throwable.declaredField("backtrace").offset(), backtrace);
-        mem.putInt(a + throwable.declaredField("depth").offset(), loaderFrames.size() + oldDepth);
-        return cnfe;
-    }
-
-    /** Adds the backtrace entry of a JDK method at its first instruction with this opcode and owner or name. */
-    private void loaderFrame(List<Long> frames, String owner, String name, String descriptor, int opcode, String target) {
-        try {
-            VmMethod m = vm.classes().load(owner).declaredMethod(name, descriptor);
-            if (m == null) {
-                return;
-            }
-            MethodCode code = linker.prepared(m);
-            var insns = m.node().instructions;
-            for (int i = 0; i < insns.size(); i++) {
-                var insn = insns.get(i);
-                if (insn.getOpcode() != opcode) {
-                    continue;
-                }
-                String what = insn instanceof org.objectweb.asm.tree.TypeInsnNode ti ? ti.desc
-                        : insn instanceof org.objectweb.asm.tree.MethodInsnNode mi ? mi.name : "";
-                if (what.equals(target)) {
-                    frames.add(((long) m.id() << 32) | code.pcOfInsn[i]);
-                    return;
-                }
-            }
-        } catch (JavaError absent) {
-            // another JDK without these loader classes: the trace just lacks the loader's frames
-        }
     }
 
     /** Marks the first backtrace entry of an exception the VM raised at that instruction. */
@@ -165,16 +119,13 @@ public final class Throws {
      * exception's backtrace, leaving out the frames that construct the exception, as HotSpot does.
      */
     public void fillInStackTrace(VmThread t, int ex) {
-        fillInStackTrace(t, ex, null);
+        fillInStackTrace(t, ex, List.of());
     }
 
-    /** As {@link #fillInStackTrace(VmThread, int)}, below a native frame of {@code nativeMethod} when not null. */
-    private void fillInStackTrace(VmThread t, int ex, VmMethod nativeMethod) {
+    /** As {@link #fillInStackTrace(VmThread, int)}, below the backtrace entries {@code above} (innermost first). */
+    private void fillInStackTrace(VmThread t, int ex, List<Long> above) {
         VmClass exClass = vm.classOf(ex);
-        List<Long> trace = new ArrayList<>();
-        if (nativeMethod != null) {
-            trace.add((long) nativeMethod.id() << 32);
-        }
+        List<Long> trace = new ArrayList<>(above);
         int i = t.depth - 1;
         while (i >= 0 && t.frames[i].method.name().equals("fillInStackTrace")) {
             i--;

@@ -112,8 +112,14 @@ final class ClassNatives {
             try {
                 k = vm.classes().load(name.replace('.', '/'));
             } catch (JavaError e) {
-                if (e.className().equals("java/lang/NoClassDefFoundError")) {
-                    throw new JavaError("java/lang/ClassNotFoundException", name);
+                if (name.replace('.', '/').equals(e.missingClass())) {
+                    // the app class loader throws it in Java code; the bootstrap loader in forName0 itself. The
+                    // loader is the argument, or (Class.forName(String)) the caller's: the app's for an app class
+                    int loader = (int) s[b + 2];
+                    int caller = (int) s[b + 3];
+                    boolean appLoader = loader != 0 || caller != 0 && !vm.classOfMirror(caller).isBootstrap();
+                    JavaError cnfe = new JavaError("java/lang/ClassNotFoundException", name);
+                    throw appLoader ? cnfe.thrownIn(JavaError.AppLoaderStep.LOAD_CLASS) : cnfe;
                 }
                 throw e;
             }
