@@ -47,7 +47,7 @@ public final class JavaError extends RuntimeException {
 
     /**
      * Where in the JDK's application class loader HotSpot throws an error about an app class — Java code the device
-     * VM does not run, whose frames HotSpot's stack trace starts with.
+     * VM does not run, whose methods HotSpot's stack trace starts with.
      */
     public enum AppLoaderStep {
         /** Not thrown by the app class loader. */
@@ -75,7 +75,7 @@ public final class JavaError extends RuntimeException {
 
     /**
      * Records that the native method {@code m} threw this error (ignored when {@code m} is a substitution for a
-     * method with bytecode): its stack trace starts with {@code m} as a native frame, as HotSpot's does.
+     * method with bytecode): its stack trace starts with {@code m} (Native Method), as HotSpot's does.
      */
     public JavaError thrownBy(VmMethod m) {
         if (nativeMethod == null && m.isNative()) {

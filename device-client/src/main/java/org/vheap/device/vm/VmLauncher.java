@@ -12,7 +12,7 @@ import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.natives.BlockingCalls;
 import org.vheap.device.vm.natives.NativeLibrary;
 import org.vheap.device.vm.natives.Natives;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
@@ -101,7 +101,7 @@ public final class VmLauncher {
         for (int i = 0; i < args.size(); i++) {
             vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.newString(args.get(i)));
         }
-        linker.pushFrame(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
+        linker.pushActivation(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
         linker.initialize(mainThread, main);
         return runApp();
     }
@@ -199,20 +199,20 @@ public final class VmLauncher {
     }
 
     private VmStateImage.ThreadImage threadImage(VmThread t) {
-        List<VmStateImage.FrameImage> frames = new java.util.ArrayList<>();
+        List<VmStateImage.ActivationImage> activations = new java.util.ArrayList<>();
         int used = 0;
         for (int i = 0; i < t.depth; i++) {
-            Frame f = t.frames[i];
-            VmMethod m = f.method;
+            Activation act = t.activations[i];
+            VmMethod m = act.method;
             Object clinit = t.clinitOf[i];
-            frames.add(new VmStateImage.FrameImage(m.owner().name(), m.name(), m.descriptor(), f.pc, f.sp, f.bp,
-                    f.lockedMonitor, f.onReturn, f.afterCall, clinit == null ? null : ((VmClass) clinit).name()));
-            used = Math.max(used, f.sp);
+            activations.add(new VmStateImage.ActivationImage(m.owner().name(), m.name(), m.descriptor(), act.pc, act.sp, act.bp,
+                    act.lockedMonitor, act.onReturn, act.afterCall, clinit == null ? null : ((VmClass) clinit).name()));
+            used = Math.max(used, act.sp);
         }
         return new VmStateImage.ThreadImage(t.id(), t.debugName(), t.javaThread, t.state.ordinal(), t.wakeAt,
                 t.monitorObject, t.savedMonitorCount, t.blockedIn, t.notified, t.pendingException, t.uncaught,
                 t.diedOfException, t.permit, t.daemon, exitPhase.getOrDefault(t, -1),
-                java.util.Arrays.copyOf(t.slots, used), frames);
+                java.util.Arrays.copyOf(t.slots, used), activations);
     }
 
     private static int[] ids(List<VmThread> threads) {
@@ -272,25 +272,25 @@ public final class VmLauncher {
             throw new IllegalStateException("resuming: thread " + ti.name() + " has more slots than a thread may");
         }
         System.arraycopy(ti.slots(), 0, t.slots, 0, ti.slots().length);
-        for (VmStateImage.FrameImage fi : ti.frames()) {
-            if (!t.ensureFrame()) {
-                throw new IllegalStateException("resuming: thread " + ti.name() + " has more frames than a thread may");
+        for (VmStateImage.ActivationImage fi : ti.activations()) {
+            if (!t.ensureActivation()) {
+                throw new IllegalStateException("resuming: thread " + ti.name() + " has more activations than a thread may");
             }
             VmClass owner = vm.classes().findLoaded(fi.owner());
             VmMethod m = owner == null ? null : owner.declaredMethod(fi.name(), fi.descriptor());
             if (m == null) {
-                throw new IllegalStateException("resuming: a frame of thread " + ti.name() + " runs " + fi.owner() + "."
+                throw new IllegalStateException("resuming: an activation of thread " + ti.name() + " runs " + fi.owner() + "."
                         + fi.name() + fi.descriptor() + ", which the resumed class table does not have");
             }
-            Frame f = t.frames[t.depth];
-            f.method = m;
-            f.code = linker.frameCode(m);
-            f.pc = fi.pc();
-            f.sp = fi.sp();
-            f.bp = fi.bp();
-            f.lockedMonitor = fi.lockedMonitor();
-            f.onReturn = fi.onReturn();
-            f.afterCall = fi.afterCall();
+            Activation act = t.activations[t.depth];
+            act.method = m;
+            act.code = linker.activationCode(m);
+            act.pc = fi.pc();
+            act.sp = fi.sp();
+            act.bp = fi.bp();
+            act.lockedMonitor = fi.lockedMonitor();
+            act.onReturn = fi.onReturn();
+            act.afterCall = fi.afterCall();
             if (fi.clinitOf() != null) {
                 VmClass c = vm.classes().findLoaded(fi.clinitOf());
                 t.clinitOf[t.depth] = c;
@@ -299,7 +299,7 @@ public final class VmLauncher {
                 }
             }
             t.depth++;
-            t.ensureSlots(f.sp + (m.node() == null ? 0 : m.node().maxStack) + 2);
+            t.ensureSlots(act.sp + (m.node() == null ? 0 : m.node().maxStack) + 2);
         }
     }
 
@@ -400,7 +400,7 @@ public final class VmLauncher {
         for (int i = 0; i < refs.length; i++) {
             args[i] = refs[i];
         }
-        linker.pushFrame(mainThread, m, args, VmThread.RETURN_DISCARD);
+        linker.pushActivation(mainThread, m, args, VmThread.RETURN_DISCARD);
         runToCompletion(m.toString());
     }
 
@@ -454,7 +454,7 @@ public final class VmLauncher {
             previous = t;
             interpreter.run(t, quantum);
             if (t.depth == 0 && t.state != ThreadState.TERMINATED) {
-                threadFinishedFrames(t);
+                threadRanOut(t);
             }
         }
         return true;
@@ -479,10 +479,10 @@ public final class VmLauncher {
     }
 
     /**
-     * A thread's frames ran out: its run (or main) returned or threw. Runs the JDK's end-of-thread steps as
-     * further frames: dispatchUncaughtException, then exit(); then the thread terminates.
+     * A thread's activations ran out: its run (or main) returned or threw. Runs the JDK's end-of-thread steps as
+     * further activations: dispatchUncaughtException, then exit(); then the thread terminates.
      */
-    private void threadFinishedFrames(VmThread t) {
+    private void threadRanOut(VmThread t) {
         VmClass threadClass = vm.classes().load("java/lang/Thread");
         int phase = exitPhase.getOrDefault(t, 0);
         if (phase == 0 && t.uncaught != 0) {
@@ -493,7 +493,7 @@ public final class VmLauncher {
                 mainDiedOfException = true;
             }
             exitPhase.put(t, 1);
-            linker.pushFrame(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
+            linker.pushActivation(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
                     new long[] {t.javaThread, ex}, VmThread.RETURN_DISCARD);
             return;
         }
@@ -507,7 +507,7 @@ public final class VmLauncher {
             exitPhase.put(t, 2);
             VmMethod exit = threadClass.declaredMethod("exit", "()V");
             if (exit != null) {
-                linker.pushFrame(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
+                linker.pushActivation(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
                 return;
             }
         }
@@ -526,7 +526,7 @@ public final class VmLauncher {
         t.javaThread = mainThread.javaThread;
         vm.threads().add(t);
         vm.scheduler().add(t);
-        linker.pushFrame(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
+        linker.pushActivation(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
         exitPhase.put(t, 2);
         while (vm.exitStatus() == null && t.state != ThreadState.TERMINATED) {
             maybeCollect();
@@ -544,7 +544,7 @@ public final class VmLauncher {
                 if (next == t) {
                     t.state = ThreadState.TERMINATED;
                 } else {
-                    threadFinishedFrames(next);
+                    threadRanOut(next);
                 }
             }
         }

@@ -11,15 +11,15 @@
  *   <li>{@code indy}: synthesizes an ordinary class for each invokedynamic site javac emits.</li>
  *   <li>{@code heap}: the one heap format ({@code ObjectLayout}), allocation, the collector; {@code heap.paging}:
  *       the seed's cache of lines (cache table, frames, barriers, eviction, flushing).</li>
- *   <li>{@code thread}: green threads, frames, the scheduler and monitors.</li>
+ *   <li>{@code thread}: green threads, their activations, the scheduler and monitors.</li>
  *   <li>{@code natives}: substitutions for the JDK's native methods (one class per JDK area).</li>
  * </ul>
  *
  * <p>{@link org.vheap.device.vm.Vm} holds one app's VM (heap, classes, strings, threads, console);
  * {@link org.vheap.device.vm.VmLauncher} boots the library and runs a main class, scheduling green threads and
- * collecting garbage at safepoints (every thread between instructions, its frames saved), where a
+ * collecting garbage at safepoints (every thread between instructions, its activations saved), where a
  * {@link org.vheap.device.vm.SafepointListener} may checkpoint or suspend the app. A checkpoint's VM state is a
- * {@link org.vheap.device.vm.VmStateImage} (class table, interned strings, free space, threads and frames,
+ * {@link org.vheap.device.vm.VmStateImage} (class table, interned strings, free space, threads and activations,
  * monitors, clocks): {@code VmLauncher.checkpointState} takes one and {@code VmLauncher.resume} rebuilds a VM
  * from one over the checkpoint's heap, replaying the class table in definition order so every class gets its
  * id, method ids and mirror back. Host objects

@@ -10,14 +10,14 @@ import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.natives.BlockingCalls;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
- * The bytecode interpreter: runs one green thread for a quantum. The loop keeps the current frame's pc, sp
- * and locals base in host locals and reloads them from the thread's {@link Frame}s after every call, return
- * and throw, so a thread can stop at any instruction boundary (a safepoint) and be resumed from its frames.
+ * The bytecode interpreter: runs one green thread for a quantum. The loop keeps the current activation's pc, sp
+ * and locals base in host locals and reloads them from the thread's {@link Activation}s after every call, return
+ * and throw, so a thread can stop at any instruction boundary (a safepoint) and be resumed from its activations.
  *
  * <p>Every heap access goes through {@link HeapMemory}, i.e. through the cache table's translation and the
  * read/write barriers. Rare operations (resolution, class initialization, allocation of arrays of
@@ -49,7 +49,7 @@ public final class Interpreter {
 
     /**
      * Runs {@code t} until it has used about {@code quantum} units (calls and backward branches), blocks, or
-     * ends. On return the thread's frames describe exactly where it stopped.
+     * ends. On return the thread's activations describe exactly where it stopped.
      */
     public void run(VmThread t, int quantum) {
         int budget = quantum;
@@ -70,15 +70,15 @@ public final class Interpreter {
                 throwsHelper.unwind(t, ex);
                 continue;
             }
-            Frame f = t.frames[t.depth - 1];
-            f.afterCall = false;
-            MethodCode mc = (MethodCode) f.code;
+            Activation act = t.activations[t.depth - 1];
+            act.afterCall = false;
+            MethodCode mc = (MethodCode) act.code;
             int[] code = mc.code;
             Object[] refs = mc.refs;
             long[] s = t.slots;
-            int pc = f.pc;
-            int sp = f.sp;
-            final int bp = f.bp;
+            int pc = act.pc;
+            int sp = act.sp;
+            final int bp = act.bp;
             int opPc = pc;
             int opSp = sp;
             try {
@@ -110,7 +110,7 @@ public final class Interpreter {
                             pc += 3;
                         }
                         case Ops.LDC_OBJECT -> {
-                            f.pc = pc;
+                            act.pc = pc;
                             s[sp++] = linker.resolveConstant(mc, pc);
                             pc += 2;
                         }
@@ -344,8 +344,8 @@ public final class Interpreter {
                                 int target = code[pc + 1];
                                 // a backward branch spends the quantum: the thread may be switched here
                                 if (target <= pc && --budget <= 0) {
-                                    f.pc = target;
-                                    f.sp = sp;
+                                    act.pc = target;
+                                    act.sp = sp;
                                     break outer;
                                 }
                                 pc = target;
@@ -379,8 +379,8 @@ public final class Interpreter {
                         case IRETURN, FRETURN, ARETURN, LRETURN, DRETURN, RETURN -> {
                             int op = code[pc];
                             int size = op == RETURN ? 0 : op == LRETURN || op == DRETURN ? 2 : 1;
-                            f.pc = pc;
-                            f.sp = sp;
+                            act.pc = pc;
+                            act.sp = sp;
                             linker.doReturn(t, size);
                             continue outer;
                         }
@@ -421,10 +421,10 @@ public final class Interpreter {
                         case Ops.PUTSTATIC_I16 -> { mem.putShort(staticAddress(code, pc), (short) s[--sp]); pc += 3; }
                         case GETFIELD, PUTFIELD, GETSTATIC, PUTSTATIC, INVOKEVIRTUAL, INVOKESPECIAL, INVOKESTATIC,
                              INVOKEINTERFACE, INVOKEDYNAMIC, NEW, CHECKCAST, INSTANCEOF, ANEWARRAY -> {
-                            f.pc = pc;
-                            f.sp = sp;
+                            act.pc = pc;
+                            act.sp = sp;
                             if (!linker.link(t, mc, pc)) {
-                                continue outer; // class initialization frames were pushed, or the thread blocked
+                                continue outer; // class initialization activations were pushed, or the thread blocked
                             }
                             // the instruction was rewritten into its quick form: execute it now
                         }
@@ -455,8 +455,8 @@ public final class Interpreter {
                                     m = rc == site.lastReceiver ? site.lastTarget : linker.selectInterface(site, rc);
                                 }
                             }
-                            f.pc = pc;
-                            f.sp = sp;
+                            act.pc = pc;
+                            act.sp = sp;
                             linker.invoke(t, m);
                             // a call spends the quantum: the thread may be switched here
                             if (--budget <= 0) {
@@ -465,8 +465,8 @@ public final class Interpreter {
                             continue outer;
                         }
                         case Ops.VARHANDLE_Q -> {
-                            f.pc = pc;
-                            f.sp = sp;
+                            act.pc = pc;
+                            act.sp = sp;
                             linker.varHandles().invoke(t, (VarHandles.Site) refs[code[pc + 1]]);
                             continue outer;
                         }
@@ -483,7 +483,7 @@ public final class Interpreter {
                             pc += 2;
                         }
                         case MULTIANEWARRAY -> {
-                            f.pc = pc;
+                            act.pc = pc;
                             int dims = code[pc + 2];
                             sp -= dims;
                             s[sp] = linker.multiNewArray(mc, code[pc + 1], s, sp, dims);
@@ -531,8 +531,8 @@ public final class Interpreter {
                                 throw npe();
                             }
                             if (!vm.scheduler().enter(t, ref)) {
-                                f.pc = pc; // blocked: retry this instruction when the thread runs again
-                                f.sp = sp;
+                                act.pc = pc; // blocked: retry this instruction when the thread runs again
+                                act.sp = sp;
                                 break outer;
                             }
                             sp--;
@@ -553,21 +553,21 @@ public final class Interpreter {
                 }
             } catch (HeapExhausted e) {
                 // put the instruction back: the VM collects at the next safepoint and it runs again
-                f.pc = opPc;
-                f.sp = opSp;
+                act.pc = opPc;
+                act.sp = opSp;
                 if (vm.collectionFailed(t, opPc)) {
                     throwsHelper.unwind(t, vm.outOfMemory());
                     continue;
                 }
                 break;
             } catch (JavaError e) {
-                f.pc = opPc;
+                act.pc = opPc;
                 throwsHelper.unwind(t, throwsHelper.create(t, e));
             } catch (VmThrow e) {
-                f.pc = opPc;
+                act.pc = opPc;
                 throwsHelper.unwind(t, e.exception);
             } catch (StackOverflowError e) {
-                f.pc = opPc;
+                act.pc = opPc;
                 throwsHelper.unwind(t, throwsHelper.create(t, new JavaError("java/lang/StackOverflowError", null)));
             }
         }

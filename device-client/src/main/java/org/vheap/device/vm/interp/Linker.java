@@ -23,13 +23,13 @@ import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.natives.NativeMethod;
 import org.vheap.device.vm.natives.Natives;
 import org.vheap.device.vm.thread.DeferredCall;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
  * The interpreter's slow paths: resolving an instruction's symbolic reference and rewriting the instruction
- * into its quick form (JVMS 5.4.3), class initialization (JVMS 5.5), pushing and popping frames, and calling
+ * into its quick form (JVMS 5.4.3), class initialization (JVMS 5.5), pushing and popping activations, and calling
  * natives. Everything here runs on the interpreter thread, at instruction boundaries.
  */
 public final class Linker {
@@ -49,7 +49,7 @@ public final class Linker {
         this.varHandles = new VarHandles(vm);
     }
 
-    // ---- frames ----
+    // ---- activations ----
 
     /** The prepared code of a method with bytecode. */
     MethodCode prepared(VmMethod m) {
@@ -62,10 +62,10 @@ public final class Linker {
     }
 
     /**
-     * A frame's code for {@code m} as {@link Frame#code} holds it (a resumed thread's frames): the prepared code,
+     * An activation's code for {@code m} as {@link Activation#code} holds it (a resumed thread's activations): the prepared code,
      * or null for a native method.
      */
-    public Object frameCode(VmMethod m) {
+    public Object activationCode(VmMethod m) {
         return m.isNative() ? null : prepared(m);
     }
 
@@ -75,8 +75,8 @@ public final class Linker {
     }
 
     /**
-     * Calls {@code m} with its arguments on top of the current frame's operand stack (the current frame's
-     * pc is the invoke instruction): pushes a frame, or runs a native and completes the instruction. Throws
+     * Calls {@code m} with its arguments on top of the current activation's operand stack (the current activation's
+     * pc is the invoke instruction): pushes an activation, or runs a native and completes the instruction. Throws
      * {@link JavaError} before changing anything if the call cannot start.
      */
     void invoke(VmThread t, VmMethod m) {
@@ -84,7 +84,7 @@ public final class Linker {
             throw new JavaError("java/lang/AbstractMethodError", "'" + MethodNames.readable(m.name(), m.descriptor(),
                     m.owner().javaName()) + "'");
         }
-        Frame caller = t.frames[t.depth - 1];
+        Activation caller = t.activations[t.depth - 1];
         if (m.nativeImpl != null || m.isNative()) {
             callNative(t, caller, m);
             return;
@@ -107,39 +107,39 @@ public final class Linker {
                 return; // blocked: the invoke runs again when the thread does
             }
         }
-        if (!t.ensureFrame() || !t.ensureSlots(base + code.maxLocals + code.maxStack + 2)) {
+        if (!t.ensureActivation() || !t.ensureSlots(base + code.maxLocals + code.maxStack + 2)) {
             if (lock != 0) {
                 vm.scheduler().exit(t, lock);
             }
             throw new JavaError("java/lang/StackOverflowError", null);
         }
         caller.sp = base;
-        enterFrame(t, m, code, base, lock, VmThread.RETURN_NORMAL);
+        enterActivation(t, m, code, base, lock, VmThread.RETURN_NORMAL);
     }
 
-    /** Makes the next frame current: locals from {@code base}, an empty operand stack, pc 0. */
-    private static void enterFrame(VmThread t, VmMethod m, MethodCode code, int base, int lock, int onReturn) {
-        Frame f = t.frames[t.depth++];
-        f.method = m;
-        f.code = code;
-        f.pc = 0;
-        f.bp = base;
-        f.sp = base + code.maxLocals;
-        f.lockedMonitor = lock;
-        f.onReturn = onReturn;
+    /** Makes the next activation current: locals from {@code base}, an empty operand stack, pc 0. */
+    private static void enterActivation(VmThread t, VmMethod m, MethodCode code, int base, int lock, int onReturn) {
+        Activation act = t.activations[t.depth++];
+        act.method = m;
+        act.code = code;
+        act.pc = 0;
+        act.bp = base;
+        act.sp = base + code.maxLocals;
+        act.lockedMonitor = lock;
+        act.onReturn = onReturn;
     }
 
     /**
-     * Pushes a frame for {@code m} with these argument slots above the current top of stack (or as the
-     * thread's first frame). The caller's state is not changed; {@code onReturn} says what its return does.
+     * Pushes an activation for {@code m} with these argument slots above the current top of stack (or as the
+     * thread's first activation). The caller's state is not changed; {@code onReturn} says what its return does.
      */
-    public void pushFrame(VmThread t, VmMethod m, long[] args, int onReturn) {
+    public void pushActivation(VmThread t, VmMethod m, long[] args, int onReturn) {
         if (m.isNative() || m.isAbstract()) {
-            throw new IllegalArgumentException("cannot push a frame for " + m);
+            throw new IllegalArgumentException("cannot push an activation of " + m);
         }
         MethodCode code = prepared(m);
-        int base = t.depth == 0 ? 0 : t.frames[t.depth - 1].sp;
-        if (!t.ensureFrame() || !t.ensureSlots(base + Math.max(code.maxLocals, args.length) + code.maxStack + 2)) {
+        int base = t.depth == 0 ? 0 : t.activations[t.depth - 1].sp;
+        if (!t.ensureActivation() || !t.ensureSlots(base + Math.max(code.maxLocals, args.length) + code.maxStack + 2)) {
             throw new JavaError("java/lang/StackOverflowError", null);
         }
         System.arraycopy(args, 0, t.slots, base, args.length);
@@ -148,16 +148,16 @@ public final class Linker {
             lock = m.isStatic() ? m.owner().mirror() : (int) args[0];
             if (!vm.scheduler().enter(t, lock)) {
                 // taken (e.g. a synchronized run() pushed while the starter holds the Thread in start()):
-                // the thread waits, and takes the monitor before it runs this frame, as after Object.wait
+                // the thread waits, and takes the monitor before it runs this activation, as after Object.wait
                 t.savedMonitorCount = 1;
             }
         }
-        enterFrame(t, m, code, base, lock, onReturn);
+        enterActivation(t, m, code, base, lock, onReturn);
     }
 
-    /** Returns from the current frame with a result of {@code size} slots on its operand stack. */
+    /** Returns from the current activation with a result of {@code size} slots on its operand stack. */
     void doReturn(VmThread t, int size) {
-        Frame callee = t.frames[t.depth - 1];
+        Activation callee = t.activations[t.depth - 1];
         long[] s = t.slots;
         if (callee.lockedMonitor != 0) {
             vm.scheduler().exit(t, callee.lockedMonitor);
@@ -178,7 +178,7 @@ public final class Linker {
             }
             return;
         }
-        Frame caller = t.frames[t.depth - 1];
+        Activation caller = t.activations[t.depth - 1];
         switch (kind) {
             case VmThread.RETURN_NORMAL -> {
                 if (size > 0) {
@@ -202,7 +202,7 @@ public final class Linker {
         }
     }
 
-    private void callNative(VmThread t, Frame caller, VmMethod m) {
+    private void callNative(VmThread t, Activation caller, VmMethod m) {
         int base = caller.sp - m.argSlots();
         long r;
         try {
@@ -236,13 +236,13 @@ public final class Linker {
         }
         caller.pc += 3;
         caller.afterCall = !t.deferred.isEmpty() || !t.deferredInit.isEmpty() || t.state != ThreadState.RUNNABLE;
-        // frames run last-pushed first: the calls go below the class initializers they may need
+        // activations run last-pushed first: the calls go below the class initializers they may need
         if (!t.deferred.isEmpty()) {
             List<DeferredCall> calls = List.copyOf(t.deferred);
             t.deferred.clear();
             for (int i = calls.size() - 1; i >= 0; i--) {
                 DeferredCall d = calls.get(i);
-                pushFrame(t, d.method(), d.args(), d.onReturn());
+                pushActivation(t, d.method(), d.args(), d.onReturn());
             }
         }
         if (!t.deferredInit.isEmpty()) {
@@ -264,7 +264,7 @@ public final class Linker {
 
     /**
      * Makes sure {@code c} is initialized or being initialized by {@code t}. Returns false when the thread
-     * must not go on with its instruction yet: initializer frames were pushed (the instruction runs again
+     * must not go on with its instruction yet: initializer activations were pushed (the instruction runs again
      * when they return) or another thread is initializing the class (the thread yields and retries).
      */
     public boolean initialize(VmThread t, VmClass c) {
@@ -329,11 +329,11 @@ public final class Linker {
                 return true;
             }
         } else {
-            pushFrame(t, clinit, new long[0], VmThread.RETURN_CLINIT);
+            pushActivation(t, clinit, new long[0], VmThread.RETURN_CLINIT);
             t.clinitOf[t.depth - 1] = c;
         }
         // JVMS 5.5 step 7: the superclass, then superinterfaces declaring non-abstract instance methods, then C;
-        // frames run last-pushed first, so push in reverse
+        // activations run last-pushed first, so push in reverse
         VmClass[] interfaces = c.interfaces();
         for (int i = interfaces.length - 1; i >= 0; i--) {
             if (!c.isInterface() && interfaces[i].initState == VmClass.InitState.LINKED && declaresDefaults(interfaces[i])) {
@@ -385,7 +385,7 @@ public final class Linker {
     /**
      * Resolves the symbolic reference of the instruction at {@code pc} and rewrites it into its quick form.
      * Returns true when the quick form is ready to run now, false when the interpreter must reload the
-     * thread's state (initializer frames pushed, the instruction completed here, or the thread yields).
+     * thread's state (initializer activations pushed, the instruction completed here, or the thread yields).
      */
     boolean link(VmThread t, MethodCode mc, int pc) {
         int[] code = mc.code;
@@ -515,9 +515,9 @@ public final class Linker {
                     code[pc] = Ops.NEW_Q;
                     return true;
                 }
-                Frame f = t.frames[t.depth - 1];
-                t.slots[f.sp++] = vm.newObject(c);
-                f.pc = pc + 2;
+                Activation act = t.activations[t.depth - 1];
+                t.slots[act.sp++] = vm.newObject(c);
+                act.pc = pc + 2;
                 return false;
             }
             case CHECKCAST, INSTANCEOF -> {
@@ -572,19 +572,19 @@ public final class Linker {
     }
 
     private void staticAccessDuringInit(VmThread t, VmField f, boolean get) {
-        Frame fr = t.frames[t.depth - 1];
+        Activation act = t.activations[t.depth - 1];
         long[] s = t.slots;
         long a = ObjectLayout.address(f.owner().mirror()) + f.offset();
         char type = f.type();
         int size = type == 'J' || type == 'D' ? 2 : 1;
         if (get) {
-            s[fr.sp] = TypedAccess.read(mem, a, type);
-            fr.sp += size;
+            s[act.sp] = TypedAccess.read(mem, a, type);
+            act.sp += size;
         } else {
-            fr.sp -= size;
-            TypedAccess.write(mem, a, type, s[fr.sp]);
+            act.sp -= size;
+            TypedAccess.write(mem, a, type, s[act.sp]);
         }
-        fr.pc += 3;
+        act.pc += 3;
     }
 
     /** The target of an interface call on a receiver of class {@code rc} (JVMS invokeinterface selection). */

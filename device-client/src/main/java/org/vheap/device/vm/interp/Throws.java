@@ -10,29 +10,29 @@ import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
  * Exceptions in the interpreter: making the Java exception objects for errors the VM detects, capturing
- * stack traces into a Throwable's backtrace, and unwinding frames to a handler (JVMS 2.10).
+ * stack traces into a Throwable's backtrace, and unwinding activations to a handler (JVMS 2.10).
  */
 public final class Throws {
     private final Vm vm;
     private final HeapMemory mem;
     private final Linker linker;
-    private final AppLoaderFrames appLoaderFrames;
+    private final AppLoaderBacktrace appLoaderBacktrace;
 
     Throws(Vm vm, Linker linker) {
         this.vm = vm;
         this.mem = vm.memory();
         this.linker = linker;
-        this.appLoaderFrames = new AppLoaderFrames(vm.classes(), linker::prepared);
+        this.appLoaderBacktrace = new AppLoaderBacktrace(vm.classes(), linker::prepared);
     }
 
     /**
      * Makes the exception object for an error the VM detected, without running Java code: the fields a
-     * Throwable constructor would set are set directly, and the stack trace is the thread's frames.
+     * Throwable constructor would set are set directly, and the stack trace is the thread's activations.
      */
     public int create(VmThread t, JavaError e) {
         try {
@@ -47,7 +47,7 @@ public final class Throws {
 
     private int make(VmThread t, JavaError e) {
         int cause = e.cause();
-        if (e.missingClass() != null && cause == 0 && t.depth > 0 && !t.frames[t.depth - 1].method.owner().isBootstrap()) {
+        if (e.missingClass() != null && cause == 0 && t.depth > 0 && !t.activations[t.depth - 1].method.owner().isBootstrap()) {
             // HotSpot asks the referring class's loader, the app's, which throws ClassNotFoundException
             cause = make(t, new JavaError("java/lang/ClassNotFoundException", e.missingClass().replace('/', '.'))
                     .thrownIn(JavaError.AppLoaderStep.LOAD_CLASS));
@@ -65,8 +65,8 @@ public final class Throws {
             mem.putInt(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
             mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
         }
-        // above the thread's frames: the app class loader's that threw it on HotSpot, then the native that did
-        List<Long> above = new ArrayList<>(appLoaderFrames.entries(e.appLoaderStep()));
+        // above the thread's activations: the app class loader's that threw it on HotSpot, then the native that did
+        List<Long> above = new ArrayList<>(appLoaderBacktrace.entries(e.appLoaderStep()));
         if (e.nativeMethod() != null) {
             above.add((long) e.nativeMethod().id() << 32);
         }
@@ -115,8 +115,8 @@ public final class Throws {
     }
 
     /**
-     * Throwable.fillInStackTrace: records the thread's frames (method id and pc, newest first) in the
-     * exception's backtrace, leaving out the frames that construct the exception, as HotSpot does.
+     * Throwable.fillInStackTrace: records the thread's activations (method id and pc, newest first) in the
+     * exception's backtrace, leaving out the activations that construct the exception, as HotSpot does.
      */
     public void fillInStackTrace(VmThread t, int ex) {
         fillInStackTrace(t, ex, List.of());
@@ -127,18 +127,18 @@ public final class Throws {
         VmClass exClass = vm.classOf(ex);
         List<Long> trace = new ArrayList<>(above);
         int i = t.depth - 1;
-        while (i >= 0 && t.frames[i].method.name().equals("fillInStackTrace")) {
+        while (i >= 0 && t.activations[i].method.name().equals("fillInStackTrace")) {
             i--;
         }
-        while (i >= 0 && t.frames[i].method.name().equals("<init>") && exClass.isSubtypeOf(t.frames[i].method.owner())) {
+        while (i >= 0 && t.activations[i].method.name().equals("<init>") && exClass.isSubtypeOf(t.activations[i].method.owner())) {
             i--;
         }
         for (; i >= 0; i--) {
-            Frame f = t.frames[i];
-            if (f.method.owner().isHidden()) {
+            Activation act = t.activations[i];
+            if (act.method.owner().isHidden()) {
                 continue;
             }
-            trace.add(((long) f.method.id() << 32) | (f.faultPc() & 0xFFFFFFFFL));
+            trace.add(((long) act.method.id() << 32) | (act.faultPc() & 0xFFFFFFFFL));
         }
         int backtrace = vm.newArray(vm.classes().load("[J"), trace.size());
         for (int k = 0; k < trace.size(); k++) {
@@ -169,8 +169,8 @@ public final class Throws {
     }
 
     /**
-     * Throws {@code ex} in {@code t}: finds the innermost handler whose range covers a frame's pc and whose
-     * type matches, popping frames (and releasing their monitors) on the way. A class initializer that ends
+     * Throws {@code ex} in {@code t}: finds the innermost handler whose range covers an activation's pc and whose
+     * type matches, popping activations (and releasing their monitors) on the way. A class initializer that ends
      * this way marks its class erroneous and, for a non-Error, wraps the exception in
      * ExceptionInInitializerError. With no handler the thread's stack empties and {@link VmThread#uncaught}
      * holds the exception.
@@ -178,25 +178,25 @@ public final class Throws {
     public void unwind(VmThread t, int ex) {
         VmClass exClass = vm.classOf(ex);
         while (t.depth > 0) {
-            Frame f = t.frames[t.depth - 1];
-            MethodCode mc = (MethodCode) f.code;
+            Activation act = t.activations[t.depth - 1];
+            MethodCode mc = (MethodCode) act.code;
             int[] h = mc.handlers;
-            int pc = f.faultPc();
+            int pc = act.faultPc();
             for (int k = 0; k < h.length; k += 4) {
                 if (pc >= h[k] && pc < h[k + 1] && (h[k + 3] < 0 || catches(mc, h[k + 3], exClass))) {
-                    f.sp = f.bp + mc.maxLocals;
-                    t.slots[f.sp++] = ex;
-                    f.pc = h[k + 2];
-                    f.afterCall = false;
+                    act.sp = act.bp + mc.maxLocals;
+                    t.slots[act.sp++] = ex;
+                    act.pc = h[k + 2];
+                    act.afterCall = false;
                     return;
                 }
             }
-            if (f.lockedMonitor != 0) {
-                vm.scheduler().exit(t, f.lockedMonitor);
-                f.lockedMonitor = 0;
+            if (act.lockedMonitor != 0) {
+                vm.scheduler().exit(t, act.lockedMonitor);
+                act.lockedMonitor = 0;
             }
             t.depth--;
-            if (f.onReturn == VmThread.RETURN_REFLECT || f.onReturn == VmThread.RETURN_REFLECT_DISCARD) {
+            if (act.onReturn == VmThread.RETURN_REFLECT || act.onReturn == VmThread.RETURN_REFLECT_DISCARD) {
                 int ite = create(t, new JavaError("java/lang/reflect/InvocationTargetException", null));
                 if (ite != vm.outOfMemory()) {
                     VmClass iteClass = vm.classOf(ite);
@@ -206,7 +206,7 @@ public final class Throws {
                 ex = ite;
                 exClass = vm.classOf(ex);
             }
-            if (f.onReturn == VmThread.RETURN_CLINIT) {
+            if (act.onReturn == VmThread.RETURN_CLINIT) {
                 VmClass c = (VmClass) t.clinitOf[t.depth];
                 t.clinitOf[t.depth] = null;
                 c.initState = VmClass.InitState.ERRONEOUS;

@@ -254,7 +254,7 @@ public final class ClassRegistry {
 
     /**
      * An error in the class file itself or in what it declares: thrown, on HotSpot, by the defining loader's
-     * {@code defineClass1} — for an app class, below the app class loader's frames.
+     * {@code defineClass1} — for an app class, below the app class loader's methods in the stack trace.
      */
     private static JavaError definitionError(ClassSource.Found found, JavaError e) {
         return found.bootstrap() ? e : e.thrownIn(JavaError.AppLoaderStep.DEFINE_CLASS);

@@ -19,7 +19,7 @@ import org.vheap.device.vm.thread.VmThread;
  * Core reflection: the {@code Field}, {@code Method} and {@code Constructor} objects of a class (their
  * {@code slot} is the member's index in the class's declared members), Unsafe field offsets from a
  * {@code Field}, and invocation. {@code Method.invoke} and {@code Constructor.newInstance} run the target as a
- * frame of the calling green thread (boxing the result, wrapping exceptions in InvocationTargetException);
+ * activation of the calling green thread (boxing the result, wrapping exceptions in InvocationTargetException);
  * the JDK's accessor classes are replaced so they never generate bytecode.
  */
 final class ReflectionNatives {
@@ -228,7 +228,7 @@ final class ReflectionNatives {
         return owner.declaredMethods()[vm.getIntField(executable, ec.declaredField("slot"))];
     }
 
-    /** Method.invoke: runs the method as a frame whose result replaces this native's (boxed). */
+    /** Method.invoke: runs the method as an activation whose result replaces this native's (boxed). */
     private static long invoke(Vm vm, VmThread t, int method, int receiver, int argArray) {
         VmMethod m = memberMethod(vm, method, "java/lang/reflect/Method");
         List<Long> slots = new ArrayList<>();
@@ -261,7 +261,7 @@ final class ReflectionNatives {
         return 0;
     }
 
-    /** Constructor.newInstance: the new object, initialized by a frame that runs right after this native. */
+    /** Constructor.newInstance: the new object, initialized by an activation that runs right after this native. */
     private static long newInstance(Vm vm, VmThread t, int ctor, int argArray) {
         VmMethod m = memberMethod(vm, ctor, "java/lang/reflect/Constructor");
         VmClass k = m.owner();

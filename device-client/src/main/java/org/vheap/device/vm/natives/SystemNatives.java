@@ -6,7 +6,7 @@ import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 
 /**
  * java.lang.System, Runtime and Shutdown, and the VM-facing JDK internals the library's start-up calls
@@ -98,12 +98,12 @@ final class SystemNatives {
         n.register(ac, "getProtectionDomain", "(Ljava/lang/Class;)Ljava/security/ProtectionDomain;", (t, s, b) -> 0);
         String refl = "jdk/internal/reflect/Reflection";
         n.register(refl, "getCallerClass", "()Ljava/lang/Class;", (t, s, b) -> {
-            // frames[depth-1] called getCallerClass; its caller is the answer
+            // activations[depth-1] called getCallerClass; its caller is the answer
             for (int i = t.depth - 2; i >= 0; i--) {
-                Frame f = t.frames[i];
-                String owner = f.method.owner().name();
+                Activation act = t.activations[i];
+                String owner = act.method.owner().name();
                 if (!owner.equals("java/lang/reflect/Method") && !owner.startsWith("jdk/internal/reflect/")) {
-                    return f.method.owner().mirror();
+                    return act.method.owner().mirror();
                 }
             }
             return 0;

@@ -39,7 +39,7 @@ final class ThreadNatives {
             nt.javaThread = self;
             nt.daemon = vm.getByteField(self, vm.field(th, "daemon")) != 0;
             VmMethod run = ClassRegistry.select(vm.classOf(self), "run()V");
-            linker.pushFrame(nt, run, new long[] {self}, VmThread.RETURN_END_THREAD);
+            linker.pushActivation(nt, run, new long[] {self}, VmThread.RETURN_END_THREAD);
             vm.putIntField(self, vm.field(th, "threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
             vm.threads().add(nt);
             vm.scheduler().add(nt);

@@ -25,7 +25,7 @@ final class VarHandleNatives {
 
     static void register(Natives n, Vm vm) {
         n.register(MH, "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;",
-                (t, s, b) -> lookup(vm, t.frames[t.depth - 1].method.owner().mirror()));
+                (t, s, b) -> lookup(vm, t.activations[t.depth - 1].method.owner().mirror()));
         n.register(MH, "privateLookupIn", "(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;",
                 (t, s, b) -> lookup(vm, (int) s[b]));
         n.register(LOOKUP, "findVarHandle", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/invoke/VarHandle;",

@@ -1,24 +1,24 @@
 package org.vheap.device.vm.thread;
 
 /**
- * A green thread: its slot array (locals and operand stacks of all its frames), its frames, and its
+ * A green thread: its slot array (locals and operand stacks of all its activations), its activations, and its
  * scheduling state. All green threads run on the VM's one interpreter host thread, switched by the
  * {@link Scheduler} at bytecode quantum boundaries, so none of this needs host synchronization.
  */
 public final class VmThread {
-    /** Continuations: what to do when a frame returns. */
+    /** Continuations: what to do when an activation returns. */
     public static final int RETURN_NORMAL = 0;
-    /** The frame was pushed by the VM; its result is discarded. */
+    /** The activation was pushed by the VM; its result is discarded. */
     public static final int RETURN_DISCARD = 1;
-    /** The frame runs a class's {@code <clinit>}: on return the class is initialized. */
+    /** The activation runs a class's {@code <clinit>}: on return the class is initialized. */
     public static final int RETURN_CLINIT = 2;
-    /** The frame's result replaces the value on top of the caller's operand stack (a native's deferred call). */
+    /** The activation's result replaces the value on top of the caller's operand stack (a native's deferred call). */
     public static final int RETURN_REPLACE = 3;
-    /** The thread's last frame: when it returns, the thread ends. */
+    /** The thread's last activation: when it returns, the thread ends. */
     public static final int RETURN_END_THREAD = 4;
     /**
      * A reflective call (Method.invoke): the result, boxed if primitive (null for void), replaces the value on
-     * top of the caller's stack; an exception leaving the frame is wrapped in InvocationTargetException.
+     * top of the caller's stack; an exception leaving the activation is wrapped in InvocationTargetException.
      */
     public static final int RETURN_REFLECT = 5;
     /** A reflective constructor call: the result is discarded; exceptions are wrapped as for RETURN_REFLECT. */
@@ -40,14 +40,14 @@ public final class VmThread {
 
     /** Most slots a thread's stack may use: beyond, StackOverflowError. */
     public static final int MAX_SLOTS = 1 << 21;
-    /** Most frames a thread may have: beyond, StackOverflowError. */
+    /** Most activations a thread may have: beyond, StackOverflowError. */
     public static final int MAX_DEPTH = 6000;
 
     private final int id;
     private final String debugName;
     public long[] slots = new long[4096];
-    public Frame[] frames = new Frame[64];
-    /** Number of active frames; the current one is frames[depth - 1]. */
+    public Activation[] activations = new Activation[64];
+    /** Number of activations; the current one is activations[depth - 1]. */
     public int depth;
     /** The java.lang.Thread object (heap reference). */
     public int javaThread;
@@ -87,7 +87,7 @@ public final class VmThread {
     public final java.util.ArrayList<DeferredCall> deferred = new java.util.ArrayList<>();
     /** Classes a native asked to initialize (loader.VmClass), initialized right after it returns. */
     public final java.util.ArrayList<Object> deferredInit = new java.util.ArrayList<>();
-    /** The class whose {@code <clinit>} each RETURN_CLINIT frame runs, by frame index. */
+    /** The class whose {@code <clinit>} each RETURN_CLINIT activation runs, by activation index. */
     public Object[] clinitOf = new Object[64];
     /** Unpark permit (LockSupport). */
     public boolean permit;
@@ -97,8 +97,8 @@ public final class VmThread {
     public VmThread(int id, String debugName) {
         this.id = id;
         this.debugName = debugName;
-        for (int i = 0; i < frames.length; i++) {
-            frames[i] = new Frame();
+        for (int i = 0; i < activations.length; i++) {
+            activations[i] = new Activation();
         }
     }
 
@@ -126,24 +126,24 @@ public final class VmThread {
         };
     }
 
-    /** The current frame. */
-    public Frame top() {
-        return frames[depth - 1];
+    /** The current activation. */
+    public Activation top() {
+        return activations[depth - 1];
     }
 
-    /** Makes room for another frame; false when the depth limit is reached. */
-    public boolean ensureFrame() {
-        if (depth < frames.length) {
+    /** Makes room for another activation; false when the depth limit is reached. */
+    public boolean ensureActivation() {
+        if (depth < activations.length) {
             return true;
         }
         if (depth >= MAX_DEPTH) {
             return false;
         }
-        Frame[] grown = java.util.Arrays.copyOf(frames, Math.min(frames.length * 2, MAX_DEPTH));
-        for (int i = frames.length; i < grown.length; i++) {
-            grown[i] = new Frame();
+        Activation[] grown = java.util.Arrays.copyOf(activations, Math.min(activations.length * 2, MAX_DEPTH));
+        for (int i = activations.length; i < grown.length; i++) {
+            grown[i] = new Activation();
         }
-        frames = grown;
+        activations = grown;
         clinitOf = java.util.Arrays.copyOf(clinitOf, grown.length);
         return true;
     }

@@ -19,16 +19,16 @@ import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.VmMethod;
 
 /**
- * The frames of the JDK's application class loader that HotSpot's stack trace starts with when that loader fails
+ * The methods of the JDK's application class loader that HotSpot's stack trace starts with when that loader fails
  * on an app class ({@link AppLoaderStep}). The device VM loads app classes itself, without running that Java code,
- * so a backtrace gets these entries written above the thread's own frames: each method at the instruction where
- * HotSpot's frame stands (the call to the next one, or the throw), found in the JDK's own bytecode, so the line
- * numbers are the host JDK's. The shape is JDK 17's {@code BuiltinClassLoader} reading a class file from a
- * directory or jar (the {@code byte[]} path of {@code defineClass}); a JDK without one of these methods gets a trace
- * without that frame.
+ * so the backtrace of such an error gets their entries written above the thread's own activations: each method at
+ * the instruction where HotSpot's stack trace shows it (its call of the next one, or the throw), found in the JDK's
+ * own bytecode, so the line numbers are the host JDK's. The shape is JDK 17's {@code BuiltinClassLoader} reading a
+ * class file from a directory or jar (the {@code byte[]} path of {@code defineClass}); a JDK without one of these
+ * methods gets a stack trace without it.
  */
-final class AppLoaderFrames {
-    /** A frame: a method and the instruction it stands at ({@code targetName == null}: a native, no instruction). */
+final class AppLoaderBacktrace {
+    /** A method and the instruction its entry stands at ({@code targetName == null}: a native, no instruction). */
     private record Site(String owner, String name, String descriptor, int opcode, String targetName, String targetDescriptor) {
     }
 
@@ -60,7 +60,7 @@ final class AppLoaderFrames {
     private final Function<VmMethod, MethodCode> prepared;
     private final Map<AppLoaderStep, List<Long>> entries = new EnumMap<>(AppLoaderStep.class);
 
-    AppLoaderFrames(ClassRegistry classes, Function<VmMethod, MethodCode> prepared) {
+    AppLoaderBacktrace(ClassRegistry classes, Function<VmMethod, MethodCode> prepared) {
         this.classes = classes;
         this.prepared = prepared;
     }
@@ -82,7 +82,7 @@ final class AppLoaderFrames {
         });
     }
 
-    /** The entry of one frame, or -1 when this JDK lacks the method or the instruction. */
+    /** The backtrace entry of one site, or -1 when this JDK lacks the method or the instruction. */
     private long entry(Site site) {
         VmMethod m;
         try {
