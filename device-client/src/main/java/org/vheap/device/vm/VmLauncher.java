@@ -3,7 +3,7 @@ package org.vheap.device.vm;
 import java.util.List;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.interp.Interpreter;
-import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.interp.MethodInvoker;
 import org.vheap.device.vm.interp.StackRoots;
 import org.vheap.device.vm.heap.Collector;
 import org.vheap.device.vm.loader.VmClass;
@@ -37,7 +37,7 @@ public final class VmLauncher {
 
     private final Vm vm;
     private final Interpreter interpreter;
-    private final Linker linker;
+    private final MethodInvoker invoker;
     private final int quantum;
     private final Natives natives;
     private final StackRoots stackRoots = new StackRoots();
@@ -53,10 +53,10 @@ public final class VmLauncher {
         this.vm = vm;
         this.quantum = quantum;
         this.natives = new Natives();
-        this.linker = new Linker(vm, natives, new CallSites(vm.classes(), synthesizer));
+        this.invoker = new MethodInvoker(vm, natives);
         BlockingCalls blockingCalls = new BlockingCalls(vm);
-        this.interpreter = new Interpreter(vm, linker, blockingCalls);
-        NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper(), blockingCalls);
+        this.interpreter = new Interpreter(vm, invoker, new CallSites(vm.classes(), synthesizer), blockingCalls);
+        NativeLibrary.registerAll(natives, vm, invoker, interpreter.throwsHelper(), blockingCalls);
         this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
     }
 
@@ -101,8 +101,8 @@ public final class VmLauncher {
         for (int i = 0; i < args.size(); i++) {
             vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.newString(args.get(i)));
         }
-        linker.pushActivation(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
-        linker.initialize(mainThread, main);
+        invoker.pushActivation(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
+        invoker.initializer().initialize(mainThread, main);
         return runApp();
     }
 
@@ -140,7 +140,7 @@ public final class VmLauncher {
 
     /** The version of code preparation a checkpoint's pcs refer to. */
     static int preparerVersion() {
-        return Linker.preparerVersion();
+        return MethodInvoker.preparerVersion();
     }
 
     /**
@@ -284,7 +284,7 @@ public final class VmLauncher {
             }
             Activation act = t.activations[t.depth];
             act.method = m;
-            act.code = linker.activationCode(m);
+            act.code = MethodInvoker.activationCode(m);
             act.pc = fi.pc();
             act.sp = fi.sp();
             act.bp = fi.bp();
@@ -389,7 +389,7 @@ public final class VmLauncher {
     }
 
     private void initialize(VmClass c) {
-        if (!linker.initialize(mainThread, c)) {
+        if (!invoker.initializer().initialize(mainThread, c)) {
             runToCompletion(c.toString());
         }
     }
@@ -400,7 +400,7 @@ public final class VmLauncher {
         for (int i = 0; i < refs.length; i++) {
             args[i] = refs[i];
         }
-        linker.pushActivation(mainThread, m, args, VmThread.RETURN_DISCARD);
+        invoker.pushActivation(mainThread, m, args, VmThread.RETURN_DISCARD);
         runToCompletion(m.toString());
     }
 
@@ -493,7 +493,7 @@ public final class VmLauncher {
                 mainDiedOfException = true;
             }
             exitPhase.put(t, 1);
-            linker.pushActivation(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
+            invoker.pushActivation(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
                     new long[] {t.javaThread, ex}, VmThread.RETURN_DISCARD);
             return;
         }
@@ -507,7 +507,7 @@ public final class VmLauncher {
             exitPhase.put(t, 2);
             VmMethod exit = threadClass.declaredMethod("exit", "()V");
             if (exit != null) {
-                linker.pushActivation(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
+                invoker.pushActivation(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
                 return;
             }
         }
@@ -526,7 +526,7 @@ public final class VmLauncher {
         t.javaThread = mainThread.javaThread;
         vm.threads().add(t);
         vm.scheduler().add(t);
-        linker.pushActivation(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
+        invoker.pushActivation(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
         exitPhase.put(t, 2);
         while (vm.exitStatus() == null && t.state != ThreadState.TERMINATED) {
             maybeCollect();

@@ -20,27 +20,31 @@ import org.vheap.device.vm.thread.VmThread;
  * and throw, so a thread can stop at any instruction boundary (a safepoint) and be resumed from its activations.
  *
  * <p>Every heap access goes through {@link HeapMemory}, i.e. through the cache table's translation and the
- * read/write barriers. Rare operations (resolution, class initialization, allocation of arrays of
- * arrays, throwing) live in {@link Linker} and {@link Throws} so this loop stays small enough for the host
- * JIT to compile.
+ * read/write barriers. Everything rarer lives elsewhere, so this loop stays small enough for the host JIT to
+ * compile: calls, returns and natives in {@link MethodInvoker}, resolution and quickening in
+ * {@link InstructionLinker} (which initializes classes through {@link ClassInitializer}), array checks and
+ * {@code multianewarray} in {@link ArrayInstructions}, VarHandle calls in {@link VarHandles}, exceptions in
+ * {@link Throws}. See the package documentation for the instruction encoding and the loop's contract.
  */
 public final class Interpreter {
     private final Vm vm;
     private final HeapMemory mem;
-    private final Linker linker;
+    private final MethodInvoker invoker;
+    private final InstructionLinker linker;
+    private final ArrayInstructions arrays;
+    private final VarHandles varHandles;
     private final Throws throwsHelper;
     private final BlockingCalls blockingCalls;
 
-    public Interpreter(Vm vm, Linker linker, BlockingCalls blockingCalls) {
+    public Interpreter(Vm vm, MethodInvoker invoker, CallSites callSites, BlockingCalls blockingCalls) {
         this.vm = vm;
         this.mem = vm.memory();
-        this.linker = linker;
-        this.throwsHelper = new Throws(vm, linker);
+        this.invoker = invoker;
+        this.linker = new InstructionLinker(vm, invoker, callSites);
+        this.arrays = new ArrayInstructions(vm);
+        this.varHandles = new VarHandles(vm);
+        this.throwsHelper = new Throws(vm);
         this.blockingCalls = blockingCalls;
-    }
-
-    public Linker linker() {
-        return linker;
     }
 
     public Throws throwsHelper() {
@@ -155,7 +159,7 @@ public final class Interpreter {
                             long a = element(array, (int) s[sp + 1], 2);
                             int value = (int) s[sp + 2];
                             if (value != 0) {
-                                linker.checkArrayStore(array, value);
+                                arrays.checkArrayStore(array, value);
                             }
                             mem.putInt(a, value);
                             pc++;
@@ -381,7 +385,7 @@ public final class Interpreter {
                             int size = op == RETURN ? 0 : op == LRETURN || op == DRETURN ? 2 : 1;
                             act.pc = pc;
                             act.sp = sp;
-                            linker.doReturn(t, size);
+                            invoker.returnFrom(t, size);
                             continue outer;
                         }
                         // ---- fields (quick) ----
@@ -457,7 +461,7 @@ public final class Interpreter {
                             }
                             act.pc = pc;
                             act.sp = sp;
-                            linker.invoke(t, m);
+                            invoker.invoke(t, m);
                             // a call spends the quantum: the thread may be switched here
                             if (--budget <= 0) {
                                 break outer;
@@ -467,7 +471,7 @@ public final class Interpreter {
                         case Ops.VARHANDLE_Q -> {
                             act.pc = pc;
                             act.sp = sp;
-                            linker.varHandles().invoke(t, (VarHandles.Site) refs[code[pc + 1]]);
+                            varHandles.invoke(t, (VarHandles.Site) refs[code[pc + 1]]);
                             continue outer;
                         }
                         case Ops.NEW_Q -> {
@@ -475,7 +479,7 @@ public final class Interpreter {
                             pc += 2;
                         }
                         case NEWARRAY -> {
-                            s[sp - 1] = vm.newArray(linker.primitiveArray(code[pc + 1]), (int) s[sp - 1]);
+                            s[sp - 1] = vm.newArray(arrays.primitiveArray(code[pc + 1]), (int) s[sp - 1]);
                             pc += 2;
                         }
                         case Ops.ANEWARRAY_Q -> {
@@ -486,7 +490,7 @@ public final class Interpreter {
                             act.pc = pc;
                             int dims = code[pc + 2];
                             sp -= dims;
-                            s[sp] = linker.multiNewArray(mc, code[pc + 1], s, sp, dims);
+                            s[sp] = arrays.multiNewArray(mc, code[pc + 1], s, sp, dims);
                             sp++;
                             pc += 3;
                         }

@@ -20,14 +20,12 @@ import org.vheap.device.vm.thread.VmThread;
 public final class Throws {
     private final Vm vm;
     private final HeapMemory mem;
-    private final Linker linker;
     private final AppLoaderBacktrace appLoaderBacktrace;
 
-    Throws(Vm vm, Linker linker) {
+    Throws(Vm vm) {
         this.vm = vm;
         this.mem = vm.memory();
-        this.linker = linker;
-        this.appLoaderBacktrace = new AppLoaderBacktrace(vm.classes(), linker::prepared);
+        this.appLoaderBacktrace = new AppLoaderBacktrace(vm.classes(), CodePreparer::prepared);
     }
 
     /**
@@ -99,7 +97,7 @@ public final class Throws {
             return 0;
         }
         VmMethod m = vm.classes().methodById((int) (e >>> 32));
-        String message = npeMessages.message(m, linker.prepared(m), (int) (e & 0x7FFFFFFFL));
+        String message = npeMessages.message(m, CodePreparer.prepared(m), (int) (e & 0x7FFFFFFFL));
         return message == null ? 0 : vm.newString(message);
     }
 
@@ -159,7 +157,7 @@ public final class Throws {
         if (m.isNative()) {
             line = -2;
         } else {
-            line = linker.prepared(m).lineAt(pc);
+            line = CodePreparer.prepared(m).lineAt(pc);
         }
         return new StackEntry(m, line);
     }

@@ -1,7 +1,7 @@
 package org.vheap.device.vm.natives;
 
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.interp.MethodInvoker;
 import org.vheap.device.vm.interp.Throws;
 
 /** Registers every native and substitution of the device VM, one JDK area per class. */
@@ -9,13 +9,13 @@ public final class NativeLibrary {
     private NativeLibrary() {
     }
 
-    public static void registerAll(Natives n, Vm vm, Linker linker, Throws throwsHelper, BlockingCalls blocking) {
+    public static void registerAll(Natives n, Vm vm, MethodInvoker invoker, Throws throwsHelper, BlockingCalls blocking) {
         ObjectNatives.register(n, vm);
         ClassNatives.register(n, vm);
         SystemNatives.register(n, vm);
         NumberNatives.register(n, vm);
         ThrowableNatives.register(n, vm, throwsHelper);
-        ThreadNatives.register(n, vm, linker);
+        ThreadNatives.register(n, vm, invoker);
         blocking.register(n);
         UnsafeNatives.register(n, vm);
         ConsoleNatives.register(n, vm);

@@ -2,7 +2,7 @@ package org.vheap.device.vm.natives;
 
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.interp.MethodInvoker;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
@@ -15,7 +15,7 @@ final class ThreadNatives {
     private ThreadNatives() {
     }
 
-    static void register(Natives n, Vm vm, Linker linker) {
+    static void register(Natives n, Vm vm, MethodInvoker invoker) {
         String th = "java/lang/Thread";
         n.register(th, "currentThread", "()Ljava/lang/Thread;", (t, s, b) -> t.javaThread);
         n.register(th, "yield", "()V", (t, s, b) -> {
@@ -39,7 +39,7 @@ final class ThreadNatives {
             nt.javaThread = self;
             nt.daemon = vm.getByteField(self, vm.field(th, "daemon")) != 0;
             VmMethod run = ClassRegistry.select(vm.classOf(self), "run()V");
-            linker.pushActivation(nt, run, new long[] {self}, VmThread.RETURN_END_THREAD);
+            invoker.pushActivation(nt, run, new long[] {self}, VmThread.RETURN_END_THREAD);
             vm.putIntField(self, vm.field(th, "threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
             vm.threads().add(nt);
             vm.scheduler().add(nt);
