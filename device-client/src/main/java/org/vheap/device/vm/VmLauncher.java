@@ -99,7 +99,7 @@ public final class VmLauncher {
         }
         int argv = vm.newArray(vm.classes().load("[Ljava/lang/String;"), args.size());
         for (int i = 0; i < args.size(); i++) {
-            vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.newString(args.get(i)));
+            vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.strings().newString(args.get(i)));
         }
         invoker.pushActivation(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
         invoker.initializer().initialize(mainThread, main);
@@ -182,7 +182,7 @@ public final class VmLauncher {
                     c.module(), c.isBootstrap(), c.isHidden(), c.primitive(), c.mirror(), c.mirrorBytes,
                     c.initState.ordinal(), c.initError));
         }
-        s.interned.putAll(vm.internTable());
+        s.interned.putAll(vm.strings().internTable());
         s.mainThread = mainThread.id();
         s.mainDiedOfException = mainDiedOfException;
         s.liveAfterLastCollection = liveAfterLastCollection;
@@ -227,7 +227,7 @@ public final class VmLauncher {
     public int resume(VmStateImage s) {
         vm.restoreClasses(s.classes);
         vm.restoreCounters(s.hashSeed, s.bytecodes, s.collections, s.outOfMemory);
-        vm.internTable().putAll(s.interned);
+        vm.strings().restore(s.interned);
         vm.allocator().restore(s.freeRanges, s.bytesInUse, s.bytesSinceCollection);
         java.util.Map<Integer, VmThread> byId = new java.util.HashMap<>();
         for (VmStateImage.ThreadImage ti : s.threads) {
@@ -338,14 +338,14 @@ public final class VmLauncher {
         call(groupClass.declaredMethod("<init>", "()V"), systemGroup);
         int mainGroup = vm.newObject(groupClass);
         call(groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), mainGroup, systemGroup,
-                vm.intern("main"));
+                vm.strings().intern("main"));
         VmClass threadClass = vm.classes().load("java/lang/Thread");
         int thread = vm.newObject(threadClass);
         vm.putIntField(thread, threadClass.declaredField("priority"), 5);
         vm.putIntField(thread, threadClass.declaredField("threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
         mainThread.javaThread = thread;
         call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
-                vm.intern("main"));
+                vm.strings().intern("main"));
         // the classes HotSpot initializes before and after initPhase1 (Threads::initialize_java_lang_classes)
         for (String name : new String[] {"java/lang/Module", "jdk/internal/misc/UnsafeConstants",
                 "java/lang/reflect/Method", "java/lang/ref/Finalizer"}) {
@@ -422,7 +422,7 @@ public final class VmLauncher {
     /** The class and message of an exception object, for boot failures. */
     private String describe(int ex) {
         VmField message = vm.classes().load("java/lang/Throwable").declaredField("detailMessage");
-        String text = vm.hostString(vm.getIntField(ex, message));
+        String text = vm.strings().hostString(vm.getIntField(ex, message));
         return vm.classOf(ex).javaName() + (text == null ? "" : ": " + text);
     }
 
@@ -517,7 +517,7 @@ public final class VmLauncher {
     }
 
     private String threadName(VmThread t) {
-        return vm.hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
+        return vm.strings().hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
     }
 
     private void shutdown() {

@@ -271,7 +271,7 @@ final class InstructionLinker {
         Object cst = mc.refs[mc.code[pc + 1]];
         int ref;
         if (cst instanceof String str) {
-            ref = vm.intern(str);
+            ref = vm.strings().intern(str);
         } else if (cst instanceof Type type) {
             if (type.getSort() == Type.METHOD) {
                 throw new JavaError("java/lang/UnsupportedOperationException", "MethodType constants are not supported");

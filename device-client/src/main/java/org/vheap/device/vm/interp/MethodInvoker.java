@@ -173,7 +173,7 @@ public final class MethodInvoker {
             }
             case VmThread.RETURN_REFLECT -> {
                 char rt = callee.method.returnType();
-                s[caller.sp - 1] = rt == 'V' ? 0 : rt == 'L' || rt == '[' ? s[callee.sp - 1] : vm.box(rt, s[callee.sp - size]);
+                s[caller.sp - 1] = rt == 'V' ? 0 : rt == 'L' || rt == '[' ? s[callee.sp - 1] : vm.boxing().box(rt, s[callee.sp - size]);
             }
             default -> {
                 // DISCARD, CLINIT (the caller retries its instruction), END_THREAD

@@ -56,7 +56,7 @@ public final class Throws {
         VmClass throwable = vm.classes().load("java/lang/Throwable");
         long a = ObjectLayout.address(ex);
         if (e.getMessage() != null) {
-            mem.putInt(a + throwable.declaredField("detailMessage").offset(), vm.newString(e.getMessage()));
+            mem.putInt(a + throwable.declaredField("detailMessage").offset(), vm.strings().newString(e.getMessage()));
         }
         mem.putInt(a + throwable.declaredField("cause").offset(), cause != 0 ? cause : ex);
         if (throwable.initState == VmClass.InitState.INITIALIZED) {
@@ -98,7 +98,7 @@ public final class Throws {
         }
         VmMethod m = vm.classes().methodById((int) (e >>> 32));
         String message = npeMessages.message(m, CodePreparer.prepared(m), (int) (e & 0x7FFFFFFFL));
-        return message == null ? 0 : vm.newString(message);
+        return message == null ? 0 : vm.strings().newString(message);
     }
 
     private static void markInitializedIfTrivial(VmClass c) {
@@ -225,8 +225,8 @@ public final class Throws {
      */
     private int initializationError(VmThread t, int original) {
         VmClass throwable = vm.classes().load("java/lang/Throwable");
-        String message = vm.hostString(vm.getIntField(original, throwable.declaredField("detailMessage")));
-        String thread = vm.hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
+        String message = vm.strings().hostString(vm.getIntField(original, throwable.declaredField("detailMessage")));
+        String thread = vm.strings().hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
         int error = create(t, new JavaError("java/lang/ExceptionInInitializerError", "Exception " + vm.classOf(original).javaName()
                 + (message == null ? "" : ": " + message) + " [in thread \"" + thread + "\"]"));
         if (error != vm.outOfMemory()) {

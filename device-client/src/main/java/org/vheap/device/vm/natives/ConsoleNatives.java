@@ -43,7 +43,7 @@ final class ConsoleNatives {
             return 0;
         });
         n.register(fos, "open0", "(Ljava/lang/String;Z)V", (t, s, b) -> {
-            throw new JavaError("java/io/FileNotFoundException", vm.hostString((int) s[b + 1]) + " (files are device resources; not available to this app)");
+            throw new JavaError("java/io/FileNotFoundException", vm.strings().hostString((int) s[b + 1]) + " (files are device resources; not available to this app)");
         });
         String fis = "java/io/FileInputStream";
         n.register(fis, "readBytes", "([BII)I", (t, s, b) -> {
@@ -86,7 +86,7 @@ final class ConsoleNatives {
             }
         });
         n.register(fis, "open0", "(Ljava/lang/String;)V", (t, s, b) -> {
-            throw new JavaError("java/io/FileNotFoundException", vm.hostString((int) s[b + 1]) + " (files are device resources; not available to this app)");
+            throw new JavaError("java/io/FileNotFoundException", vm.strings().hostString((int) s[b + 1]) + " (files are device resources; not available to this app)");
         });
     }
 

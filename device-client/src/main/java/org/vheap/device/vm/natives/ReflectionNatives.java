@@ -95,7 +95,7 @@ final class ReflectionNatives {
                 long a = ObjectLayout.address(obj);
                 HeapMemory m = vm.memory();
                 m.putInt(a + rc.declaredField("clazz").offset(), k.mirror());
-                m.putInt(a + rc.declaredField("name").offset(), vm.intern(comp.name));
+                m.putInt(a + rc.declaredField("name").offset(), vm.strings().intern(comp.name));
                 m.putInt(a + rc.declaredField("type").offset(), vm.classes().forDescriptor(comp.descriptor).mirror());
                 VmMethod[] declared = k.declaredMethods();
                 for (int i = 0; i < declared.length; i++) {
@@ -104,7 +104,7 @@ final class ReflectionNatives {
                     }
                 }
                 if (comp.signature != null) {
-                    m.putInt(a + rc.declaredField("signature").offset(), vm.intern(comp.signature));
+                    m.putInt(a + rc.declaredField("signature").offset(), vm.strings().intern(comp.signature));
                 }
                 components.add(obj);
             }
@@ -116,7 +116,7 @@ final class ReflectionNatives {
             if ((int) s[b + 1] == 0) {
                 throw new JavaError("java/lang/NullPointerException", null);
             }
-            String name = vm.hostString((int) s[b + 1]);
+            String name = vm.strings().hostString((int) s[b + 1]);
             if (name.startsWith("/")) {
                 name = name.substring(1);
             } else {
@@ -176,7 +176,7 @@ final class ReflectionNatives {
         HeapMemory m = vm.memory();
         m.putInt(a + fc.declaredField("clazz").offset(), owner.mirror());
         m.putInt(a + fc.declaredField("slot").offset(), slot);
-        m.putInt(a + fc.declaredField("name").offset(), vm.intern(f.name()));
+        m.putInt(a + fc.declaredField("name").offset(), vm.strings().intern(f.name()));
         m.putInt(a + fc.declaredField("type").offset(), vm.classes().forDescriptor(f.descriptor()).mirror());
         m.putInt(a + fc.declaredField("modifiers").offset(), f.access() & 0xFFFF);
         boolean trustedFinal = (f.access() & Opcodes.ACC_FINAL) != 0 && (f.isStatic() || owner.node() != null
@@ -206,7 +206,7 @@ final class ReflectionNatives {
         m.putInt(a + ec.declaredField("exceptionTypes").offset(), exTypes);
         m.putInt(a + ec.declaredField("modifiers").offset(), method.access() & 0xFFFF);
         if (!constructor) {
-            m.putInt(a + ec.declaredField("name").offset(), vm.intern(method.name()));
+            m.putInt(a + ec.declaredField("name").offset(), vm.strings().intern(method.name()));
             m.putInt(a + ec.declaredField("returnType").offset(),
                     vm.classes().forDescriptor(Type.getReturnType(method.descriptor()).getDescriptor()).mirror());
         }
@@ -218,13 +218,13 @@ final class ReflectionNatives {
             throw new JavaError("java/lang/NullPointerException", null);
         }
         VmClass fc = vm.classes().load("java/lang/reflect/Field");
-        VmClass owner = vm.classOfMirror(vm.getIntField(field, fc.declaredField("clazz")));
+        VmClass owner = vm.mirrors().classOf(vm.getIntField(field, fc.declaredField("clazz")));
         return owner.declaredFields()[vm.getIntField(field, fc.declaredField("slot"))];
     }
 
     private static VmMethod memberMethod(Vm vm, int executable, String reflectClass) {
         VmClass ec = vm.classes().load(reflectClass);
-        VmClass owner = vm.classOfMirror(vm.getIntField(executable, ec.declaredField("clazz")));
+        VmClass owner = vm.mirrors().classOf(vm.getIntField(executable, ec.declaredField("clazz")));
         return owner.declaredMethods()[vm.getIntField(executable, ec.declaredField("slot"))];
     }
 
@@ -292,7 +292,7 @@ final class ReflectionNatives {
                 }
                 slots.add((long) arg);
             } else {
-                slots.add(vm.unbox(arg, type));
+                slots.add(vm.boxing().unbox(arg, type));
                 if (params[i].getSize() == 2) {
                     slots.add(0L);
                 }

@@ -50,7 +50,7 @@ final class SystemNatives {
         n.register(s0, "setOut0", "(Ljava/io/PrintStream;)V", (t, s, b) -> setStatic(vm, "out", (int) s[b]));
         n.register(s0, "setErr0", "(Ljava/io/PrintStream;)V", (t, s, b) -> setStatic(vm, "err", (int) s[b]));
         n.register(s0, "mapLibraryName", "(Ljava/lang/String;)Ljava/lang/String;",
-                (t, s, b) -> vm.intern("lib" + vm.hostString((int) s[b]) + ".so"));
+                (t, s, b) -> vm.strings().intern("lib" + vm.strings().hostString((int) s[b]) + ".so"));
 
         String rt = "java/lang/Runtime";
         n.register(rt, "availableProcessors", "()I", (t, s, b) -> 1);
@@ -108,7 +108,7 @@ final class SystemNatives {
             }
             return 0;
         });
-        n.register(refl, "getClassAccessFlags", "(Ljava/lang/Class;)I", (t, s, b) -> vm.classOfMirror((int) s[b]).access() & 0xFFFF);
+        n.register(refl, "getClassAccessFlags", "(Ljava/lang/Class;)I", (t, s, b) -> vm.mirrors().classOf((int) s[b]).access() & 0xFFFF);
         n.register(refl, "areNestMates", "(Ljava/lang/Class;Ljava/lang/Class;)Z", (t, s, b) -> 1);
     }
 
@@ -122,7 +122,7 @@ final class SystemNatives {
         int arr = vm.newArray(vm.classes().load("[Ljava/lang/String;"), values.size());
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) != null) {
-                vm.memory().putInt(Vm.elementAddress(arr, i, 2), vm.intern(values.get(i)));
+                vm.memory().putInt(Vm.elementAddress(arr, i, 2), vm.strings().intern(values.get(i)));
             }
         }
         return arr;

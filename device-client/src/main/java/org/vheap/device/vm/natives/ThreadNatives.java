@@ -35,7 +35,7 @@ final class ThreadNatives {
         n.register(th, "start0", "()V", (t, s, b) -> {
             int self = (int) s[b];
             VmField nameField = vm.field(th, "name");
-            VmThread nt = new VmThread(vm.threads().size() + 1, vm.hostString(vm.getIntField(self, nameField)));
+            VmThread nt = new VmThread(vm.threads().size() + 1, vm.strings().hostString(vm.getIntField(self, nameField)));
             nt.javaThread = self;
             nt.daemon = vm.getByteField(self, vm.field(th, "daemon")) != 0;
             VmMethod run = ClassRegistry.select(vm.classOf(self), "run()V");

@@ -38,14 +38,14 @@ final class ThrowableNatives {
                         VmClass owner = entry.method().owner();
                         long a = ObjectLayout.address(e);
                         vm.memory().putInt(a + declaringClassObject.offset(), owner.mirror());
-                        vm.memory().putInt(a + declaringClass.offset(), vm.intern(owner.javaName()));
-                        vm.memory().putInt(a + methodName.offset(), vm.intern(entry.method().name()));
+                        vm.memory().putInt(a + declaringClass.offset(), vm.strings().intern(owner.javaName()));
+                        vm.memory().putInt(a + methodName.offset(), vm.strings().intern(entry.method().name()));
                         if (owner.sourceFile() != null) {
-                            vm.memory().putInt(a + fileName.offset(), vm.intern(owner.sourceFile()));
+                            vm.memory().putInt(a + fileName.offset(), vm.strings().intern(owner.sourceFile()));
                         }
                         vm.memory().putInt(a + lineNumber.offset(), entry.line());
                         if (owner.module() != null) {
-                            vm.memory().putInt(a + moduleName.offset(), vm.intern(owner.module()));
+                            vm.memory().putInt(a + moduleName.offset(), vm.strings().intern(owner.module()));
                         }
                     }
                     return 0;

@@ -102,10 +102,10 @@ final class UnsafeNatives {
             n.register(U, fence, "()V", Natives.nothing());
         }
         n.register(U, "arrayBaseOffset0", "(Ljava/lang/Class;)I", (t, s, b) -> ObjectLayout.ARRAY_BASE_OFFSET);
-        n.register(U, "arrayIndexScale0", "(Ljava/lang/Class;)I", (t, s, b) -> 1 << vm.classOfMirror((int) s[b + 1]).elementShift());
+        n.register(U, "arrayIndexScale0", "(Ljava/lang/Class;)I", (t, s, b) -> 1 << vm.mirrors().classOf((int) s[b + 1]).elementShift());
         n.register(U, "objectFieldOffset1", "(Ljava/lang/Class;Ljava/lang/String;)J", (t, s, b) -> {
-            VmClass c = vm.classOfMirror((int) s[b + 1]);
-            String name = vm.hostString((int) s[b + 2]);
+            VmClass c = vm.mirrors().classOf((int) s[b + 1]);
+            String name = vm.strings().hostString((int) s[b + 2]);
             VmField f = c.declaredField(name);
             if (f == null || f.isStatic()) {
                 throw new JavaError("java/lang/InternalError", name);
@@ -113,13 +113,13 @@ final class UnsafeNatives {
             return f.offset();
         });
         n.register(U, "shouldBeInitialized0", "(Ljava/lang/Class;)Z",
-                (t, s, b) -> vm.classOfMirror((int) s[b + 1]).initState == VmClass.InitState.INITIALIZED ? 0 : 1);
+                (t, s, b) -> vm.mirrors().classOf((int) s[b + 1]).initState == VmClass.InitState.INITIALIZED ? 0 : 1);
         n.register(U, "ensureClassInitialized0", "(Ljava/lang/Class;)V", (t, s, b) -> {
-            t.deferredInit.add(vm.classOfMirror((int) s[b + 1]));
+            t.deferredInit.add(vm.mirrors().classOf((int) s[b + 1]));
             return 0;
         });
         n.register(U, "allocateInstance", "(Ljava/lang/Class;)Ljava/lang/Object;", (t, s, b) -> {
-            VmClass c = vm.classOfMirror((int) s[b + 1]);
+            VmClass c = vm.mirrors().classOf((int) s[b + 1]);
             if (c.isInterface() || c.isArray() || c.isPrimitive() || (c.access() & org.objectweb.asm.Opcodes.ACC_ABSTRACT) != 0) {
                 throw new JavaError("java/lang/InstantiationException", c.javaName());
             }
