@@ -56,7 +56,7 @@ public final class VmLauncher {
         this.invoker = new MethodInvoker(vm, natives);
         BlockingCalls blockingCalls = new BlockingCalls(vm);
         this.interpreter = new Interpreter(vm, invoker, new CallSites(vm.classes(), synthesizer), blockingCalls);
-        NativeLibrary.registerAll(natives, vm, invoker, interpreter.throwsHelper(), blockingCalls);
+        NativeLibrary.registerAll(natives, vm, invoker, interpreter.backtraces(), blockingCalls);
         this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
     }
 
@@ -358,7 +358,7 @@ public final class VmLauncher {
                 "java/lang/IllegalArgumentException"}) {
             initialize(vm.classes().load(name));
         }
-        vm.setOutOfMemory(interpreter.throwsHelper().create(mainThread,
+        vm.setOutOfMemory(interpreter.exceptions().create(mainThread,
                 new JavaError("java/lang/OutOfMemoryError", "Java heap space")));
     }
 

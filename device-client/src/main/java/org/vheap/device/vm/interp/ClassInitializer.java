@@ -18,7 +18,7 @@ import org.vheap.device.vm.thread.VmThread;
  * methods, so they run first; the instruction that needed the class runs again when they have returned. A
  * {@code <clinit>} the VM substitutes runs at once. A class another thread is initializing makes the thread yield
  * and retry; one whose initializer failed is erroneous, and every later use throws NoClassDefFoundError "Could not
- * initialize class" with the first failure as its cause (the unwinding records it, see {@link Throws#unwind}).
+ * initialize class" with the first failure as its cause (the unwinding records it, see {@link ExceptionUnwinder#unwind}).
  */
 public final class ClassInitializer {
     private final Vm vm;

@@ -23,8 +23,8 @@ import org.vheap.device.vm.thread.VmThread;
  * read/write barriers. Everything rarer lives elsewhere, so this loop stays small enough for the host JIT to
  * compile: calls, returns and natives in {@link MethodInvoker}, resolution and quickening in
  * {@link InstructionLinker} (which initializes classes through {@link ClassInitializer}), array checks and
- * {@code multianewarray} in {@link ArrayInstructions}, VarHandle calls in {@link VarHandles}, exceptions in
- * {@link Throws}. See the package documentation for the instruction encoding and the loop's contract.
+ * {@code multianewarray} in {@link ArrayInstructions}, VarHandle calls in {@link VarHandles}; an error the VM
+ * detects becomes an exception object in {@link ThrowableFactory}, which {@link ExceptionUnwinder} throws. See the package documentation for the instruction encoding and the loop's contract.
  */
 public final class Interpreter {
     private final Vm vm;
@@ -33,7 +33,9 @@ public final class Interpreter {
     private final InstructionLinker linker;
     private final ArrayInstructions arrays;
     private final VarHandles varHandles;
-    private final Throws throwsHelper;
+    private final Backtraces backtraces;
+    private final ThrowableFactory exceptions;
+    private final ExceptionUnwinder unwinder;
     private final BlockingCalls blockingCalls;
 
     public Interpreter(Vm vm, MethodInvoker invoker, CallSites callSites, BlockingCalls blockingCalls) {
@@ -43,12 +45,20 @@ public final class Interpreter {
         this.linker = new InstructionLinker(vm, invoker, callSites);
         this.arrays = new ArrayInstructions(vm);
         this.varHandles = new VarHandles(vm);
-        this.throwsHelper = new Throws(vm);
+        this.backtraces = new Backtraces(vm);
+        this.exceptions = new ThrowableFactory(vm, backtraces);
+        this.unwinder = new ExceptionUnwinder(vm, exceptions);
         this.blockingCalls = blockingCalls;
     }
 
-    public Throws throwsHelper() {
-        return throwsHelper;
+    /** Makes the exception objects for errors the VM detects. */
+    public ThrowableFactory exceptions() {
+        return exceptions;
+    }
+
+    /** Stack traces: capturing and reading backtraces. */
+    public Backtraces backtraces() {
+        return backtraces;
     }
 
     /**
@@ -63,7 +73,7 @@ public final class Interpreter {
             // back from a blocking native (sleep, wait, park): it ends now, perhaps with InterruptedException
             JavaError interrupted = blockingCalls.finish(t);
             if (interrupted != null) {
-                throwsHelper.unwind(t, throwsHelper.create(t, interrupted));
+                unwinder.unwind(t, exceptions.create(t, interrupted));
             }
         }
         outer:
@@ -71,7 +81,7 @@ public final class Interpreter {
             if (t.pendingException != 0) {
                 int ex = t.pendingException;
                 t.pendingException = 0;
-                throwsHelper.unwind(t, ex);
+                unwinder.unwind(t, ex);
                 continue;
             }
             Activation act = t.activations[t.depth - 1];
@@ -515,7 +525,7 @@ public final class Interpreter {
                                 VmClass target = (VmClass) refs[code[pc + 1]];
                                 VmClass c = vm.classOf(ref);
                                 if (c != target && !c.isSubtypeOf(target)) {
-                                    throw new JavaError("java/lang/ClassCastException", Throws.classCastMessage(c, target));
+                                    throw new JavaError("java/lang/ClassCastException", ThrowableFactory.classCastMessage(c, target));
                                 }
                             }
                             pc += 2;
@@ -560,19 +570,19 @@ public final class Interpreter {
                 act.pc = opPc;
                 act.sp = opSp;
                 if (vm.collectionFailed(t, opPc)) {
-                    throwsHelper.unwind(t, vm.outOfMemory());
+                    unwinder.unwind(t, vm.outOfMemory());
                     continue;
                 }
                 break;
             } catch (JavaError e) {
                 act.pc = opPc;
-                throwsHelper.unwind(t, throwsHelper.create(t, e));
+                unwinder.unwind(t, exceptions.create(t, e));
             } catch (VmThrow e) {
                 act.pc = opPc;
-                throwsHelper.unwind(t, e.exception);
+                unwinder.unwind(t, e.exception);
             } catch (StackOverflowError e) {
                 act.pc = opPc;
-                throwsHelper.unwind(t, throwsHelper.create(t, new JavaError("java/lang/StackOverflowError", null)));
+                unwinder.unwind(t, exceptions.create(t, new JavaError("java/lang/StackOverflowError", null)));
             }
         }
         vm.countBytecodes(count);
