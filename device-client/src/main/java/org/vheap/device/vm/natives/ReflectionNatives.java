@@ -18,7 +18,7 @@ import org.vheap.device.vm.thread.VmThread;
 /**
  * Core reflection: the {@code Field}, {@code Method} and {@code Constructor} objects of a class (their
  * {@code slot} is the member's index in the class's declared members), Unsafe field offsets from a
- * {@code Field}, and invocation. {@code Method.invoke} and {@code Constructor.newInstance} run the target as a
+ * {@code Field}, and invocation. {@code Method.invoke} and {@code Constructor.newInstance} run the target as an
  * activation of the calling green thread (boxing the result, wrapping exceptions in InvocationTargetException);
  * the JDK's accessor classes are replaced so they never generate bytecode.
  */
