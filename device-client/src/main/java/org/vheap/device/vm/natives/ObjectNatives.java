@@ -20,17 +20,13 @@ final class ObjectNatives {
             }
             return vm.cloneObject(self);
         });
-        n.register(o, "notify", "()V", (t, s, b) -> {
-            if (!vm.scheduler().notify(t, (int) s[b], false)) {
-                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
-            }
-            return 0;
-        });
-        n.register(o, "notifyAll", "()V", (t, s, b) -> {
-            if (!vm.scheduler().notify(t, (int) s[b], true)) {
-                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
-            }
-            return 0;
-        });
+        for (boolean all : new boolean[] {false, true}) {
+            n.register(o, all ? "notifyAll" : "notify", "()V", (t, s, b) -> {
+                if (!vm.scheduler().notify(t, (int) s[b], all)) {
+                    throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
+                }
+                return 0;
+            });
+        }
     }
 }

@@ -44,33 +44,10 @@ final class ReflectionNatives {
             }
             return refArray(vm, "[Ljava/lang/reflect/Field;", fields);
         });
-        n.register(c, "getDeclaredMethods0", "(Z)[Ljava/lang/reflect/Method;", (t, s, b) -> {
-            VmClass k = ClassNatives.self(vm, s, b);
-            boolean publicOnly = (s[b + 1] & 1) != 0;
-            List<Integer> methods = new ArrayList<>();
-            VmMethod[] declared = k.declaredMethods();
-            for (int i = 0; i < declared.length; i++) {
-                VmMethod m = declared[i];
-                if (m.name().startsWith("<") || (publicOnly && (m.access() & Opcodes.ACC_PUBLIC) == 0)) {
-                    continue;
-                }
-                methods.add(executable(vm, k, m, i, false));
-            }
-            return refArray(vm, "[Ljava/lang/reflect/Method;", methods);
-        });
-        n.register(c, "getDeclaredConstructors0", "(Z)[Ljava/lang/reflect/Constructor;", (t, s, b) -> {
-            VmClass k = ClassNatives.self(vm, s, b);
-            boolean publicOnly = (s[b + 1] & 1) != 0;
-            List<Integer> ctors = new ArrayList<>();
-            VmMethod[] declared = k.declaredMethods();
-            for (int i = 0; i < declared.length; i++) {
-                VmMethod m = declared[i];
-                if (m.name().equals("<init>") && (!publicOnly || (m.access() & Opcodes.ACC_PUBLIC) != 0)) {
-                    ctors.add(executable(vm, k, m, i, true));
-                }
-            }
-            return refArray(vm, "[Ljava/lang/reflect/Constructor;", ctors);
-        });
+        n.register(c, "getDeclaredMethods0", "(Z)[Ljava/lang/reflect/Method;",
+                (t, s, b) -> executables(vm, ClassNatives.self(vm, s, b), (s[b + 1] & 1) != 0, false));
+        n.register(c, "getDeclaredConstructors0", "(Z)[Ljava/lang/reflect/Constructor;",
+                (t, s, b) -> executables(vm, ClassNatives.self(vm, s, b), (s[b + 1] & 1) != 0, true));
         n.register(c, "getDeclaredClasses0", "()[Ljava/lang/Class;", (t, s, b) -> {
             VmClass k = ClassNatives.self(vm, s, b);
             List<Integer> inner = new ArrayList<>();
@@ -183,6 +160,23 @@ final class ReflectionNatives {
                 && owner.superclass() != null && owner.superclass().name().equals("java/lang/Record"));
         m.putByte(a + fc.declaredField("trustedFinal").offset(), (byte) (trustedFinal ? 1 : 0));
         return obj;
+    }
+
+    /**
+     * {@code getDeclaredMethods0} / {@code getDeclaredConstructors0}: a Method or Constructor object for each declared
+     * method (not an initializer) or constructor of {@code k}, the public ones only when {@code publicOnly}.
+     */
+    private static int executables(Vm vm, VmClass k, boolean publicOnly, boolean constructors) {
+        List<Integer> out = new ArrayList<>();
+        VmMethod[] declared = k.declaredMethods();
+        for (int i = 0; i < declared.length; i++) {
+            VmMethod m = declared[i];
+            boolean wanted = constructors ? m.name().equals("<init>") : !m.name().startsWith("<");
+            if (wanted && (!publicOnly || (m.access() & Opcodes.ACC_PUBLIC) != 0)) {
+                out.add(executable(vm, k, m, i, constructors));
+            }
+        }
+        return refArray(vm, constructors ? "[Ljava/lang/reflect/Constructor;" : "[Ljava/lang/reflect/Method;", out);
     }
 
     private static int executable(Vm vm, VmClass owner, VmMethod method, int slot, boolean constructor) {
