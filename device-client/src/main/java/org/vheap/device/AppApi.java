@@ -44,7 +44,7 @@ final class AppApi {
         natives.register(OWNER, "result", "(J)J", (t, s, b) -> s[b] <= served ? servedBy : 0);
         natives.register(OWNER, "nextEvent", "()Ljava/lang/String;", (t, s, b) -> {
             String e = events.poll();
-            return e == null ? 0 : vm.newString(e);
+            return e == null ? 0 : vm.strings().newString(e);
         });
     }
 

@@ -53,12 +53,12 @@ final class ResourceLeases {
             List<String> names = resources.names();
             int array = vm.newArray(vm.classes().load("[Ljava/lang/String;"), names.size());
             for (int i = 0; i < names.size(); i++) {
-                vm.memory().putInt(Vm.elementAddress(array, i, 2), vm.newString(names.get(i)));
+                vm.memory().putInt(Vm.elementAddress(array, i, 2), vm.strings().newString(names.get(i)));
             }
             return array;
         });
         natives.register(OWNER, "grant", "(Ljava/lang/String;ZJ)J", (t, s, b) -> {
-            String resource = vm.hostString((int) s[b]);
+            String resource = vm.strings().hostString((int) s[b]);
             boolean exclusive = s[b + 1] != 0;
             String why = resources.take(resource, app, exclusive);
             if (why != null) {
@@ -69,7 +69,7 @@ final class ResourceLeases {
             grants.put(id, new Grant(resource, exclusive, s[b + 2]));
             return id;
         });
-        natives.register(OWNER, "refusal", "()Ljava/lang/String;", (t, s, b) -> vm.newString(refusal));
+        natives.register(OWNER, "refusal", "()Ljava/lang/String;", (t, s, b) -> vm.strings().newString(refusal));
         natives.register(OWNER, "release0", "(J)V", (t, s, b) -> {
             Grant g = grants.remove(s[b]);
             lost.remove(s[b]);
@@ -81,7 +81,7 @@ final class ResourceLeases {
         natives.register(OWNER, "granted0", "(J)Z", (t, s, b) -> grants.containsKey(s[b]) ? 1 : 0);
         natives.register(OWNER, "read0", "(J)Ljava/lang/String;", (t, s, b) -> {
             Grant g = grants.get(s[b]);
-            return g == null ? 0 : vm.newString(resources.read(g.resource()));
+            return g == null ? 0 : vm.strings().newString(resources.read(g.resource()));
         });
     }
 

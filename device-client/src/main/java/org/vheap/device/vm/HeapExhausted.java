@@ -2,7 +2,7 @@ package org.vheap.device.vm;
 
 /**
  * An allocation found the heap full. Thrown inside an instruction; the interpreter puts the instruction back
- * (it has not changed the frame yet), the VM collects garbage at the next safepoint and the instruction
+ * (it has not changed the activation yet), the VM collects garbage at the next safepoint and the instruction
  * runs again. If the heap is still full right after a collection, the app gets OutOfMemoryError.
  */
 public final class HeapExhausted extends RuntimeException {

@@ -66,7 +66,7 @@ public final class HeapHeader {
         int places = vm.newArray(intArray, 2 * n);
         for (VmClass c : classes) {
             int id = c.id();
-            m.putInt(Vm.elementAddress(names, id, 2), vm.intern(c.name()));
+            m.putInt(Vm.elementAddress(names, id, 2), vm.strings().intern(c.name()));
             if (c.hash() != null) {
                 m.putInt(Vm.elementAddress(hashes, id, 2), vm.newByteArray(c.hash().bytes()));
                 SystemSegmentMap.Placement p = placed.placement(c.hash());
@@ -78,7 +78,7 @@ public final class HeapHeader {
             m.putInt(Vm.elementAddress(mirrors, id, 2), c.mirror());
             m.putByte(Vm.elementAddress(states, id, 0), (byte) c.initState.ordinal());
         }
-        List<Integer> strings = new ArrayList<>(vm.internTable().values());
+        List<Integer> strings = new ArrayList<>(vm.strings().internTable().values());
         int interned = vm.newArray(stringArray, strings.size());
         for (int i = 0; i < strings.size(); i++) {
             m.putInt(Vm.elementAddress(interned, i, 2), strings.get(i));
@@ -128,7 +128,7 @@ public final class HeapHeader {
         for (int id = 1; id <= n; id++) {
             int hash = m.getInt(Vm.elementAddress(hashes, id, 2));
             int placeRef = places == 0 ? 0 : m.getInt(Vm.elementAddress(places, 2 * id, 2));
-            entries.add(new ClassEntry(id, vm.hostString(m.getInt(Vm.elementAddress(names, id, 2))),
+            entries.add(new ClassEntry(id, vm.strings().hostString(m.getInt(Vm.elementAddress(names, id, 2))),
                     hash == 0 ? null : vm.bytesOf(hash, 0, vm.arrayLength(hash)),
                     m.getInt(Vm.elementAddress(mirrors, id, 2)), m.getByte(Vm.elementAddress(states, id, 0)),
                     placeRef == 0 ? 0 : ObjectLayout.address(placeRef),

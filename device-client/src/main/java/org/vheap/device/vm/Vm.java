@@ -1,6 +1,5 @@
 package org.vheap.device.vm;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
-import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
@@ -24,9 +22,11 @@ import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
- * One app's virtual machine: the class table, the heap (allocation over paged memory), strings, mirrors,
- * green threads and the console. The interpreter and the natives reach the VM's services through it.
- * Everything is confined to the VM's interpreter host thread.
+ * One app's virtual machine: the class table and its mirrors ({@link ClassMirrors}), the heap (objects and
+ * arrays allocated over paged memory, their fields by name for natives, what the collector sees of them),
+ * strings ({@link VmStrings}), boxing for reflection ({@link Boxing}), green threads and their scheduler, the
+ * clocks and the console. The interpreter and the natives reach the VM's services through it. Everything is
+ * confined to the VM's interpreter host thread.
  */
 public final class Vm {
     private final HeapMemory memory;
@@ -37,17 +37,12 @@ public final class Vm {
     private final DeviceConsole console;
     private final LongSupplier nanoClock;
     private final LongSupplier millisClock;
-    private final Map<String, Integer> interned = new HashMap<>();
-    private final List<VmClass> awaitingMirror = new ArrayList<>();
     private final SystemSegment systemSegment;
     private final List<VmThread> threads = new ArrayList<>();
-    private VmClass classClass;
-    private VmClass stringClass;
+    private final ClassMirrors mirrors;
+    private final VmStrings strings;
+    private final Boxing boxing;
     private VmClass byteArrayClass;
-    private int classIdOffset;
-    private int componentTypeOffset;
-    private int stringValueOffset;
-    private int stringCoderOffset;
     private int hashSeed = 0x2545F491;
     private long bytecodes;
     private Integer exitStatus;
@@ -58,8 +53,6 @@ public final class Vm {
     private int failedDepth;
     private long failedAfter;
     private long collections;
-    /** While {@link #restoreClasses} replays a class table: the classes it expects, by id. */
-    private Map<Integer, VmStateImage.ClassImage> restoring;
 
     /** A VM whose heap keeps every line (no store behind its system segment): tests of the interpreter. */
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
@@ -81,31 +74,22 @@ public final class Vm {
         this.millisClock = millisClock;
         this.scheduler = new Scheduler(nanoClock);
         this.systemSegment = new SystemSegment(memory, systemStore);
-        this.classes = new ClassRegistry(source, parsed, systemSegment, this::defined);
+        this.mirrors = new ClassMirrors(this);
+        this.strings = new VmStrings(this);
+        this.boxing = new Boxing(this);
+        this.classes = new ClassRegistry(source, parsed, systemSegment, mirrors::defined);
     }
 
     /** Loads the classes every other one needs and gives all of them mirrors. */
     public void bootClasses() {
         classes.load("java/lang/Object");
-        bindClassClass();
-        List<VmClass> early = new ArrayList<>(awaitingMirror);
-        awaitingMirror.clear();
-        for (VmClass c : early) {
-            makeMirror(c);
-        }
-        bindStringClass();
+        mirrors.boot();
+        bindLibraryClasses();
     }
 
-    private void bindClassClass() {
-        classClass = classes.load("java/lang/Class");
-        classIdOffset = classClass.declaredField(ClassRegistry.CLASS_ID_FIELD).offset();
-        componentTypeOffset = classClass.declaredField("componentType").offset();
-    }
-
-    private void bindStringClass() {
-        stringClass = classes.load("java/lang/String");
-        stringValueOffset = stringClass.declaredField("value").offset();
-        stringCoderOffset = stringClass.declaredField("coder").offset();
+    /** Binds the library classes the VM's helpers use by layout (once they are loaded, at boot or after a replay). */
+    private void bindLibraryClasses() {
+        strings.bind();
         byteArrayClass = classes.load("[B");
     }
 
@@ -119,63 +103,29 @@ public final class Vm {
      */
     void restoreClasses(List<VmStateImage.ClassImage> images) {
         Map<Integer, VmStateImage.ClassImage> byId = new HashMap<>();
-        restoring = byId;
-        try {
-            for (VmStateImage.ClassImage ci : images) {
-                byId.put(ci.id(), ci);
-                VmClass c = classes.findLoaded(ci.name());
-                if (c == null) {
-                    if (ci.hidden()) {
-                        var found = source.find(ci.name());
-                        if (found == null) {
-                            throw new IllegalStateException("resuming: the call-site class " + ci.name() + " is missing from the system segment");
-                        }
-                        classes.addSynthesized(ci.name(), found.bytes());
+        mirrors.startReplay();
+        for (VmStateImage.ClassImage ci : images) {
+            byId.put(ci.id(), ci);
+            VmClass c = classes.findLoaded(ci.name());
+            if (c == null) {
+                if (ci.hidden()) {
+                    var found = source.find(ci.name());
+                    if (found == null) {
+                        throw new IllegalStateException("resuming: the call-site class " + ci.name() + " is missing from the system segment");
                     }
-                    c = ci.primitive() != 0 ? classes.primitive(ci.primitive()) : classes.load(ci.name());
+                    classes.addSynthesized(ci.name(), found.bytes());
                 }
-                if (c.id() != ci.id()) {
-                    throw new IllegalStateException("resuming: class " + ci.name() + " got id " + c.id()
-                            + " but the heap has it as " + ci.id() + " (its class files differ from the ones the heap ran)");
-                }
-                c.initState = VmClass.InitState.values()[ci.initState()];
-                c.initError = ci.initError();
+                c = ci.primitive() != 0 ? classes.primitive(ci.primitive()) : classes.load(ci.name());
             }
-        } finally {
-            restoring = null;
-        }
-        bindClassClass();
-        for (VmClass c : awaitingMirror) {
-            VmStateImage.ClassImage ci = byId.get(c.id());
-            c.mirrorBytes = classes.layoutStatics(c, classClass.instanceBytes());
-            if (ci == null || c.mirrorBytes != ci.mirrorBytes()) {
-                throw new IllegalStateException("resuming: the statics of " + c.name() + " take " + c.mirrorBytes
-                        + " bytes, the heap's mirror " + (ci == null ? "is missing" : ci.mirrorBytes() + " bytes"));
+            if (c.id() != ci.id()) {
+                throw new IllegalStateException("resuming: class " + ci.name() + " got id " + c.id()
+                        + " but the heap has it as " + ci.id() + " (its class files differ from the ones the heap ran)");
             }
-            c.bindMirror(ci.mirror());
+            c.initState = VmClass.InitState.values()[ci.initState()];
+            c.initError = ci.initError();
         }
-        awaitingMirror.clear();
-        bindStringClass();
-    }
-
-    private void defined(VmClass c) {
-        if (restoring != null || classClass == null || classIdOffset == 0) {
-            awaitingMirror.add(c);
-        } else {
-            makeMirror(c);
-        }
-    }
-
-    private void makeMirror(VmClass c) {
-        int size = classes.layoutStatics(c, classClass.instanceBytes());
-        int ref = allocate(classClass.id(), size);
-        c.mirrorBytes = size;
-        long a = ObjectLayout.address(ref);
-        memory.putInt(a + classIdOffset, c.id());
-        if (c.isArray()) {
-            memory.putInt(a + componentTypeOffset, c.component().mirror());
-        }
-        c.bindMirror(ref);
+        mirrors.endReplay(byId);
+        bindLibraryClasses();
     }
 
     public HeapMemory memory() {
@@ -189,6 +139,21 @@ public final class Vm {
 
     public ClassRegistry classes() {
         return classes;
+    }
+
+    /** The mirrors (java.lang.Class objects) of the classes. */
+    public ClassMirrors mirrors() {
+        return mirrors;
+    }
+
+    /** String objects and the intern table. */
+    public VmStrings strings() {
+        return strings;
+    }
+
+    /** Wrapper objects for reflection. */
+    public Boxing boxing() {
+        return boxing;
     }
 
     public Scheduler scheduler() {
@@ -257,7 +222,8 @@ public final class Vm {
 
     // ---- objects ----
 
-    private int allocate(int classId, long bytes) {
+    /** Allocates {@code bytes} for an object of class {@code classId}; HeapExhausted when the heap is full. */
+    int allocate(int classId, long bytes) {
         int ref = allocator.allocate(classId, bytes);
         if (ref == 0) {
             throw new HeapExhausted(bytes);
@@ -327,6 +293,26 @@ public final class Vm {
         return copy;
     }
 
+    /** A new byte[] holding these bytes. */
+    public int newByteArray(byte[] bytes) {
+        int arr = newArray(byteArrayClass, bytes.length);
+        long base = elementAddress(arr, 0, 0);
+        for (int i = 0; i < bytes.length; i++) {
+            memory.putByte(base + i, bytes[i]);
+        }
+        return arr;
+    }
+
+    /** Reads a byte[] into the host. */
+    public byte[] bytesOf(int array, int offset, int length) {
+        byte[] b = new byte[length];
+        long base = elementAddress(array, offset, 0);
+        for (int i = 0; i < length; i++) {
+            b[i] = memory.getByte(base + i);
+        }
+        return b;
+    }
+
     // ---- the collector's view ----
 
     /** Object sizes and references, for the collector. */
@@ -338,8 +324,8 @@ public final class Vm {
                 if (c.isArray()) {
                     return ObjectLayout.arrayBytes(arrayLength(ref), c.elementShift());
                 }
-                if (c == classClass) {
-                    return classOfMirror(ref).mirrorBytes;
+                if (mirrors.isMirrorClass(c)) {
+                    return mirrors.classOf(ref).mirrorBytes;
                 }
                 return c.instanceBytes();
             }
@@ -361,8 +347,8 @@ public final class Vm {
                 for (int off : c.referenceOffsets()) {
                     visitor.accept(memory.getInt(a + off));
                 }
-                if (c == classClass) {
-                    for (int off : classOfMirror(ref).staticReferenceOffsets()) {
+                if (mirrors.isMirrorClass(c)) {
+                    for (int off : mirrors.classOf(ref).staticReferenceOffsets()) {
                         visitor.accept(memory.getInt(a + off));
                     }
                 }
@@ -376,7 +362,7 @@ public final class Vm {
             visitor.accept(c.mirror());
             visitor.accept(c.initError);
         }
-        for (int ref : interned.values()) {
+        for (int ref : strings.internTable().values()) {
             visitor.accept(ref);
         }
         for (int obj : scheduler.monitorObjects()) {
@@ -453,79 +439,6 @@ public final class Vm {
         outOfMemory = ref;
     }
 
-    // ---- boxing (reflection) ----
-
-    /** The wrapper class of a primitive descriptor character. */
-    public VmClass wrapperClass(char type) {
-        return classes.load(switch (type) {
-            case 'I' -> "java/lang/Integer";
-            case 'J' -> "java/lang/Long";
-            case 'F' -> "java/lang/Float";
-            case 'D' -> "java/lang/Double";
-            case 'Z' -> "java/lang/Boolean";
-            case 'B' -> "java/lang/Byte";
-            case 'C' -> "java/lang/Character";
-            case 'S' -> "java/lang/Short";
-            default -> throw new IllegalArgumentException("not a primitive: " + type);
-        });
-    }
-
-    /** A new wrapper object for a raw primitive value (as reflection boxes: never from a cache). */
-    public int box(char type, long raw) {
-        VmClass w = wrapperClass(type);
-        int obj = newObject(w);
-        TypedAccess.write(memory, ObjectLayout.address(obj) + w.declaredField("value").offset(), type, raw);
-        return obj;
-    }
-
-    /**
-     * The raw value of a wrapper object converted to primitive {@code type} by a widening conversion (JLS 5.1.2),
-     * or IllegalArgumentException("argument type mismatch").
-     */
-    public long unbox(int ref, char type) {
-        if (ref == 0) {
-            throw new JavaError("java/lang/IllegalArgumentException", null);
-        }
-        VmClass c = classOf(ref);
-        char from = switch (c.name()) {
-            case "java/lang/Integer" -> 'I';
-            case "java/lang/Long" -> 'J';
-            case "java/lang/Float" -> 'F';
-            case "java/lang/Double" -> 'D';
-            case "java/lang/Boolean" -> 'Z';
-            case "java/lang/Byte" -> 'B';
-            case "java/lang/Character" -> 'C';
-            case "java/lang/Short" -> 'S';
-            default -> 0;
-        };
-        if (from == 0) {
-            throw new JavaError("java/lang/IllegalArgumentException", "argument type mismatch");
-        }
-        long v = TypedAccess.read(memory, ObjectLayout.address(ref) + c.declaredField("value").offset(), from);
-        if (from == type) {
-            return v;
-        }
-        boolean integral = from == 'B' || from == 'S' || from == 'C' || from == 'I' || from == 'J';
-        boolean widens = switch (type) {
-            case 'S' -> from == 'B';
-            case 'I' -> from == 'B' || from == 'S' || from == 'C';
-            case 'J' -> from == 'B' || from == 'S' || from == 'C' || from == 'I';
-            case 'F', 'D' -> integral || (type == 'D' && from == 'F');
-            default -> false;
-        };
-        if (!widens) {
-            throw new JavaError("java/lang/IllegalArgumentException", "argument type mismatch");
-        }
-        if (type == 'F') {
-            return Float.floatToRawIntBits(from == 'J' ? (float) v : (float) (int) v);
-        }
-        if (type == 'D') {
-            double d = from == 'F' ? Float.intBitsToFloat((int) v) : from == 'J' ? (double) v : (double) (int) v;
-            return Double.doubleToRawLongBits(d);
-        }
-        return v;
-    }
-
     // ---- fields by name (for natives; the interpreter uses resolved offsets) ----
 
     public VmField field(String owner, String name) {
@@ -565,76 +478,6 @@ public final class Vm {
         return memory.getInt(ObjectLayout.address(c.mirror()) + c.declaredField(name).offset());
     }
 
-    // ---- mirrors ----
-
-    public int mirror(VmClass c) {
-        return c.mirror();
-    }
-
-    /** The class a java.lang.Class object stands for. */
-    public VmClass classOfMirror(int mirror) {
-        return classes.byId(memory.getInt(ObjectLayout.address(mirror) + classIdOffset));
-    }
-
-    // ---- strings ----
-
-    /** A new java.lang.String with this text (Latin-1 when it fits, else UTF-16 little-endian). */
-    public int newString(String s) {
-        boolean latin1 = true;
-        for (int i = 0; i < s.length() && latin1; i++) {
-            latin1 = s.charAt(i) <= 0xFF;
-        }
-        byte[] bytes = latin1 ? s.getBytes(StandardCharsets.ISO_8859_1) : s.getBytes(StandardCharsets.UTF_16LE);
-        int value = newByteArray(bytes);
-        int str = newObject(stringClass);
-        long a = ObjectLayout.address(str);
-        memory.putInt(a + stringValueOffset, value);
-        memory.putByte(a + stringCoderOffset, (byte) (latin1 ? 0 : 1));
-        return str;
-    }
-
-    /** A new byte[] holding these bytes. */
-    public int newByteArray(byte[] bytes) {
-        int arr = newArray(byteArrayClass, bytes.length);
-        long base = elementAddress(arr, 0, 0);
-        for (int i = 0; i < bytes.length; i++) {
-            memory.putByte(base + i, bytes[i]);
-        }
-        return arr;
-    }
-
-    /** Reads a byte[] into the host. */
-    public byte[] bytesOf(int array, int offset, int length) {
-        byte[] b = new byte[length];
-        long base = elementAddress(array, offset, 0);
-        for (int i = 0; i < length; i++) {
-            b[i] = memory.getByte(base + i);
-        }
-        return b;
-    }
-
-    /** The text of a java.lang.String, or null for the null reference. */
-    public String hostString(int str) {
-        if (str == 0) {
-            return null;
-        }
-        long a = ObjectLayout.address(str);
-        int value = memory.getInt(a + stringValueOffset);
-        byte coder = memory.getByte(a + stringCoderOffset);
-        byte[] bytes = bytesOf(value, 0, arrayLength(value));
-        return new String(bytes, coder == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16LE);
-    }
-
-    /** The interned String for this text (string literals and String.intern). */
-    public int intern(String s) {
-        Integer ref = interned.get(s);
-        if (ref == null) {
-            ref = newString(s);
-            interned.put(s, ref);
-        }
-        return ref;
-    }
-
     int hashSeed() {
         return hashSeed;
     }
@@ -647,8 +490,4 @@ public final class Vm {
         outOfMemory = outOfMemoryError;
     }
 
-    /** The interned strings (roots for the collector). */
-    public Map<String, Integer> internTable() {
-        return interned;
-    }
 }

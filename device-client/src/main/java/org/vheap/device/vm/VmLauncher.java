@@ -3,15 +3,16 @@ package org.vheap.device.vm;
 import java.util.List;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.interp.Interpreter;
-import org.vheap.device.vm.interp.Linker;
+import org.vheap.device.vm.interp.MethodInvoker;
 import org.vheap.device.vm.interp.StackRoots;
 import org.vheap.device.vm.heap.Collector;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.natives.BlockingCalls;
 import org.vheap.device.vm.natives.NativeLibrary;
 import org.vheap.device.vm.natives.Natives;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
@@ -36,7 +37,7 @@ public final class VmLauncher {
 
     private final Vm vm;
     private final Interpreter interpreter;
-    private final Linker linker;
+    private final MethodInvoker invoker;
     private final int quantum;
     private final Natives natives;
     private final StackRoots stackRoots = new StackRoots();
@@ -52,9 +53,10 @@ public final class VmLauncher {
         this.vm = vm;
         this.quantum = quantum;
         this.natives = new Natives();
-        this.linker = new Linker(vm, natives, new CallSites(vm.classes(), synthesizer));
-        this.interpreter = new Interpreter(vm, linker);
-        NativeLibrary.registerAll(natives, vm, linker, interpreter.throwsHelper());
+        this.invoker = new MethodInvoker(vm, natives);
+        BlockingCalls blockingCalls = new BlockingCalls(vm);
+        this.interpreter = new Interpreter(vm, invoker, new CallSites(vm.classes(), synthesizer), blockingCalls);
+        NativeLibrary.registerAll(natives, vm, invoker, interpreter.backtraces(), blockingCalls);
         this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
     }
 
@@ -85,8 +87,7 @@ public final class VmLauncher {
         try {
             main = vm.classes().load(mainClass.replace('.', '/'));
         } catch (JavaError e) {
-            vm.console().err().println("Error: Could not find or load main class " + mainClass);
-            vm.console().err().println("Caused by: java.lang.ClassNotFoundException: " + mainClass);
+            vm.console().err().print(mainClassFailure(mainClass, e));
             return 1;
         }
         VmMethod mainMethod = main.declaredMethod("main", "([Ljava/lang/String;)V");
@@ -98,11 +99,31 @@ public final class VmLauncher {
         }
         int argv = vm.newArray(vm.classes().load("[Ljava/lang/String;"), args.size());
         for (int i = 0; i < args.size(); i++) {
-            vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.newString(args.get(i)));
+            vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.strings().newString(args.get(i)));
         }
-        linker.pushFrame(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
-        linker.initialize(mainThread, main);
+        invoker.pushActivation(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
+        invoker.initializer().initialize(mainThread, main);
         return runApp();
+    }
+
+    /**
+     * What the {@code java} launcher prints when loading the main class fails (its {@code LauncherHelper}: the class
+     * is loaded, not initialized, and then linked, which verifies it).
+     */
+    static String mainClassFailure(String mainClass, JavaError e) {
+        String error = e.className().replace('/', '.');
+        if (e.className().equals("java/lang/NoClassDefFoundError")) {
+            // ClassNotFoundException for the main class itself; a class it needs, or a wrong name, as it is
+            String cause = mainClass.replace('.', '/').equals(e.missingClass())
+                    ? "java.lang.ClassNotFoundException: " + mainClass : error + ": " + e.getMessage();
+            return "Error: Could not find or load main class " + mainClass + "\nCaused by: " + cause + "\n";
+        }
+        if (e.className().equals("java/lang/VerifyError") && e.appLoaderStep() != JavaError.AppLoaderStep.DEFINE_CLASS) {
+            // HotSpot verifies when it links the class, after loading it
+            return "Error: Unable to initialize main class " + mainClass + "\nCaused by: " + error + ": " + e.getMessage() + "\n";
+        }
+        return "Error: LinkageError occurred while loading main class " + mainClass + "\n\t" + error
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "\n";
     }
 
     private int runApp() {
@@ -119,7 +140,7 @@ public final class VmLauncher {
 
     /** The version of code preparation a checkpoint's pcs refer to. */
     static int preparerVersion() {
-        return Linker.preparerVersion();
+        return MethodInvoker.preparerVersion();
     }
 
     /**
@@ -161,7 +182,7 @@ public final class VmLauncher {
                     c.module(), c.isBootstrap(), c.isHidden(), c.primitive(), c.mirror(), c.mirrorBytes,
                     c.initState.ordinal(), c.initError));
         }
-        s.interned.putAll(vm.internTable());
+        s.interned.putAll(vm.strings().internTable());
         s.mainThread = mainThread.id();
         s.mainDiedOfException = mainDiedOfException;
         s.liveAfterLastCollection = liveAfterLastCollection;
@@ -178,20 +199,20 @@ public final class VmLauncher {
     }
 
     private VmStateImage.ThreadImage threadImage(VmThread t) {
-        List<VmStateImage.FrameImage> frames = new java.util.ArrayList<>();
+        List<VmStateImage.ActivationImage> activations = new java.util.ArrayList<>();
         int used = 0;
         for (int i = 0; i < t.depth; i++) {
-            Frame f = t.frames[i];
-            VmMethod m = f.method;
+            Activation act = t.activations[i];
+            VmMethod m = act.method;
             Object clinit = t.clinitOf[i];
-            frames.add(new VmStateImage.FrameImage(m.owner().name(), m.name(), m.descriptor(), f.pc, f.sp, f.bp,
-                    f.lockedMonitor, f.onReturn, f.afterCall, clinit == null ? null : ((VmClass) clinit).name()));
-            used = Math.max(used, f.sp);
+            activations.add(new VmStateImage.ActivationImage(m.owner().name(), m.name(), m.descriptor(), act.pc, act.sp, act.bp,
+                    act.lockedMonitor, act.onReturn, act.afterCall, clinit == null ? null : ((VmClass) clinit).name()));
+            used = Math.max(used, act.sp);
         }
         return new VmStateImage.ThreadImage(t.id(), t.debugName(), t.javaThread, t.state.ordinal(), t.wakeAt,
                 t.monitorObject, t.savedMonitorCount, t.blockedIn, t.notified, t.pendingException, t.uncaught,
                 t.diedOfException, t.permit, t.daemon, exitPhase.getOrDefault(t, -1),
-                java.util.Arrays.copyOf(t.slots, used), frames);
+                java.util.Arrays.copyOf(t.slots, used), activations);
     }
 
     private static int[] ids(List<VmThread> threads) {
@@ -206,7 +227,7 @@ public final class VmLauncher {
     public int resume(VmStateImage s) {
         vm.restoreClasses(s.classes);
         vm.restoreCounters(s.hashSeed, s.bytecodes, s.collections, s.outOfMemory);
-        vm.internTable().putAll(s.interned);
+        vm.strings().restore(s.interned);
         vm.allocator().restore(s.freeRanges, s.bytesInUse, s.bytesSinceCollection);
         java.util.Map<Integer, VmThread> byId = new java.util.HashMap<>();
         for (VmStateImage.ThreadImage ti : s.threads) {
@@ -251,25 +272,25 @@ public final class VmLauncher {
             throw new IllegalStateException("resuming: thread " + ti.name() + " has more slots than a thread may");
         }
         System.arraycopy(ti.slots(), 0, t.slots, 0, ti.slots().length);
-        for (VmStateImage.FrameImage fi : ti.frames()) {
-            if (!t.ensureFrame()) {
-                throw new IllegalStateException("resuming: thread " + ti.name() + " has more frames than a thread may");
+        for (VmStateImage.ActivationImage fi : ti.activations()) {
+            if (!t.ensureActivation()) {
+                throw new IllegalStateException("resuming: thread " + ti.name() + " has more activations than a thread may");
             }
             VmClass owner = vm.classes().findLoaded(fi.owner());
             VmMethod m = owner == null ? null : owner.declaredMethod(fi.name(), fi.descriptor());
             if (m == null) {
-                throw new IllegalStateException("resuming: a frame of thread " + ti.name() + " runs " + fi.owner() + "."
+                throw new IllegalStateException("resuming: an activation of thread " + ti.name() + " runs " + fi.owner() + "."
                         + fi.name() + fi.descriptor() + ", which the resumed class table does not have");
             }
-            Frame f = t.frames[t.depth];
-            f.method = m;
-            f.code = linker.frameCode(m);
-            f.pc = fi.pc();
-            f.sp = fi.sp();
-            f.bp = fi.bp();
-            f.lockedMonitor = fi.lockedMonitor();
-            f.onReturn = fi.onReturn();
-            f.afterCall = fi.afterCall();
+            Activation act = t.activations[t.depth];
+            act.method = m;
+            act.code = MethodInvoker.activationCode(m);
+            act.pc = fi.pc();
+            act.sp = fi.sp();
+            act.bp = fi.bp();
+            act.lockedMonitor = fi.lockedMonitor();
+            act.onReturn = fi.onReturn();
+            act.afterCall = fi.afterCall();
             if (fi.clinitOf() != null) {
                 VmClass c = vm.classes().findLoaded(fi.clinitOf());
                 t.clinitOf[t.depth] = c;
@@ -278,7 +299,7 @@ public final class VmLauncher {
                 }
             }
             t.depth++;
-            t.ensureSlots(f.sp + (m.node() == null ? 0 : m.node().maxStack) + 2);
+            t.ensureSlots(act.sp + (m.node() == null ? 0 : m.node().maxStack) + 2);
         }
     }
 
@@ -317,14 +338,14 @@ public final class VmLauncher {
         call(groupClass.declaredMethod("<init>", "()V"), systemGroup);
         int mainGroup = vm.newObject(groupClass);
         call(groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), mainGroup, systemGroup,
-                vm.intern("main"));
+                vm.strings().intern("main"));
         VmClass threadClass = vm.classes().load("java/lang/Thread");
         int thread = vm.newObject(threadClass);
         vm.putIntField(thread, threadClass.declaredField("priority"), 5);
         vm.putIntField(thread, threadClass.declaredField("threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
         mainThread.javaThread = thread;
         call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
-                vm.intern("main"));
+                vm.strings().intern("main"));
         // the classes HotSpot initializes before and after initPhase1 (Threads::initialize_java_lang_classes)
         for (String name : new String[] {"java/lang/Module", "jdk/internal/misc/UnsafeConstants",
                 "java/lang/reflect/Method", "java/lang/ref/Finalizer"}) {
@@ -337,7 +358,7 @@ public final class VmLauncher {
                 "java/lang/IllegalArgumentException"}) {
             initialize(vm.classes().load(name));
         }
-        vm.setOutOfMemory(interpreter.throwsHelper().create(mainThread,
+        vm.setOutOfMemory(interpreter.exceptions().create(mainThread,
                 new JavaError("java/lang/OutOfMemoryError", "Java heap space")));
     }
 
@@ -368,7 +389,7 @@ public final class VmLauncher {
     }
 
     private void initialize(VmClass c) {
-        if (!linker.initialize(mainThread, c)) {
+        if (!invoker.initializer().initialize(mainThread, c)) {
             runToCompletion(c.toString());
         }
     }
@@ -379,7 +400,7 @@ public final class VmLauncher {
         for (int i = 0; i < refs.length; i++) {
             args[i] = refs[i];
         }
-        linker.pushFrame(mainThread, m, args, VmThread.RETURN_DISCARD);
+        invoker.pushActivation(mainThread, m, args, VmThread.RETURN_DISCARD);
         runToCompletion(m.toString());
     }
 
@@ -401,7 +422,7 @@ public final class VmLauncher {
     /** The class and message of an exception object, for boot failures. */
     private String describe(int ex) {
         VmField message = vm.classes().load("java/lang/Throwable").declaredField("detailMessage");
-        String text = vm.hostString(vm.getIntField(ex, message));
+        String text = vm.strings().hostString(vm.getIntField(ex, message));
         return vm.classOf(ex).javaName() + (text == null ? "" : ": " + text);
     }
 
@@ -433,7 +454,7 @@ public final class VmLauncher {
             previous = t;
             interpreter.run(t, quantum);
             if (t.depth == 0 && t.state != ThreadState.TERMINATED) {
-                threadFinishedFrames(t);
+                threadRanOut(t);
             }
         }
         return true;
@@ -458,10 +479,10 @@ public final class VmLauncher {
     }
 
     /**
-     * A thread's frames ran out: its run (or main) returned or threw. Runs the JDK's end-of-thread steps as
-     * further frames: dispatchUncaughtException, then exit(); then the thread terminates.
+     * A thread's activations ran out: its run (or main) returned or threw. Runs the JDK's end-of-thread steps as
+     * further activations: dispatchUncaughtException, then exit(); then the thread terminates.
      */
-    private void threadFinishedFrames(VmThread t) {
+    private void threadRanOut(VmThread t) {
         VmClass threadClass = vm.classes().load("java/lang/Thread");
         int phase = exitPhase.getOrDefault(t, 0);
         if (phase == 0 && t.uncaught != 0) {
@@ -472,7 +493,7 @@ public final class VmLauncher {
                 mainDiedOfException = true;
             }
             exitPhase.put(t, 1);
-            linker.pushFrame(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
+            invoker.pushActivation(t, threadClass.declaredMethod("dispatchUncaughtException", "(Ljava/lang/Throwable;)V"),
                     new long[] {t.javaThread, ex}, VmThread.RETURN_DISCARD);
             return;
         }
@@ -486,7 +507,7 @@ public final class VmLauncher {
             exitPhase.put(t, 2);
             VmMethod exit = threadClass.declaredMethod("exit", "()V");
             if (exit != null) {
-                linker.pushFrame(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
+                invoker.pushActivation(t, exit, new long[] {t.javaThread}, VmThread.RETURN_DISCARD);
                 return;
             }
         }
@@ -496,7 +517,7 @@ public final class VmLauncher {
     }
 
     private String threadName(VmThread t) {
-        return vm.hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
+        return vm.strings().hostString(vm.getIntField(t.javaThread, vm.field("java/lang/Thread", "name")));
     }
 
     private void shutdown() {
@@ -505,7 +526,7 @@ public final class VmLauncher {
         t.javaThread = mainThread.javaThread;
         vm.threads().add(t);
         vm.scheduler().add(t);
-        linker.pushFrame(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
+        invoker.pushActivation(t, shutdown.declaredMethod("shutdown", "()V"), new long[0], VmThread.RETURN_DISCARD);
         exitPhase.put(t, 2);
         while (vm.exitStatus() == null && t.state != ThreadState.TERMINATED) {
             maybeCollect();
@@ -523,7 +544,7 @@ public final class VmLauncher {
                 if (next == t) {
                     t.state = ThreadState.TERMINATED;
                 } else {
-                    threadFinishedFrames(next);
+                    threadRanOut(next);
                 }
             }
         }

@@ -16,7 +16,7 @@ import java.util.Map;
  * The VM state a checkpoint commits beside the heap lines (the design notes' "VM-state blob"): what a VM
  * needs, besides the objects, to go on exactly where it stopped — the class table in definition order (so a
  * replay gives every class its id, method ids and mirror back), the interned strings, the allocator's free
- * space, every green thread's frames (method, pc, locals and operand stack) and scheduling state, the
+ * space, every green thread's activations (method, pc, locals and operand stack) and scheduling state, the
  * monitors with their owners, entrants and wait sets, and the VM's clocks and counters. Devices add their own
  * sections ({@link #attachments}: the app's class path files, leases).
  *
@@ -48,16 +48,16 @@ public final class VmStateImage {
                              char primitive, int mirror, int mirrorBytes, int initState, int initError) {
     }
 
-    /** One frame of a green thread. {@code clinitOf} names the class whose initializer the frame runs, or null. */
-    public record FrameImage(String owner, String name, String descriptor, int pc, int sp, int bp, int lockedMonitor,
-                             int onReturn, boolean afterCall, String clinitOf) {
+    /** One activation of a green thread. {@code clinitOf} names the class whose initializer the activation runs, or null. */
+    public record ActivationImage(String owner, String name, String descriptor, int pc, int sp, int bp, int lockedMonitor,
+                                  int onReturn, boolean afterCall, String clinitOf) {
     }
 
-    /** A green thread: its identity, scheduling state, slots and frames (bottom first). */
+    /** A green thread: its identity, scheduling state, slots and activations (bottom first). */
     public record ThreadImage(int id, String name, int javaThread, int state, long wakeAt, int monitorObject,
                               int savedMonitorCount, int blockedIn, boolean notified, int pendingException,
                               int uncaught, boolean diedOfException, boolean permit, boolean daemon, int exitPhase,
-                              long[] slots, List<FrameImage> frames) {
+                              long[] slots, List<ActivationImage> activations) {
     }
 
     /** A monitor in use; owner 0 when free, entrants and waiters by thread id in queue order. */
@@ -173,8 +173,8 @@ public final class VmStateImage {
         for (long v : t.slots()) {
             out.writeLong(v);
         }
-        out.writeInt(t.frames().size());
-        for (FrameImage f : t.frames()) {
+        out.writeInt(t.activations().size());
+        for (ActivationImage f : t.activations()) {
             out.writeUTF(f.owner());
             out.writeUTF(f.name());
             out.writeUTF(f.descriptor());
@@ -283,7 +283,7 @@ public final class VmStateImage {
         for (int i = 0; i < slots.length; i++) {
             slots[i] = in.readLong();
         }
-        List<FrameImage> frames = new ArrayList<>();
+        List<ActivationImage> activations = new ArrayList<>();
         for (int n = count(in); n > 0; n--) {
             String owner = in.readUTF();
             String method = in.readUTF();
@@ -295,12 +295,12 @@ public final class VmStateImage {
             int onReturn = in.readUnsignedByte();
             boolean afterCall = in.readBoolean();
             String clinit = in.readUTF();
-            frames.add(new FrameImage(owner, method, desc, pc, sp, bp, locked, onReturn, afterCall,
+            activations.add(new ActivationImage(owner, method, desc, pc, sp, bp, locked, onReturn, afterCall,
                     clinit.isEmpty() ? null : clinit));
         }
         return new ThreadImage(id, name, javaThread, state, wakeAt, monitorObject, savedCount, blockedIn,
                 (flags & 1) != 0, pending, uncaught, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, exitPhase,
-                slots, frames);
+                slots, activations);
     }
 
     private static int count(DataInputStream in) throws IOException {

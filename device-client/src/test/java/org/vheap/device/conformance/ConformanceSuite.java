@@ -74,7 +74,17 @@ public final class ConformanceSuite {
         this.expected = reference.name().equals("hotspot") ? EXPECTED : new ConcurrentHashMap<>();
     }
 
+    /**
+     * The tests of these programs in this suite's modes, by area and program.
+     *
+     * @throws IllegalArgumentException when they make no test (no program, or no mode applies to any): a selection
+     *                                  that runs nothing fails rather than passes
+     */
     public Stream<DynamicNode> nodes(List<ConformanceProgram> programs) {
+        if (programs.stream().noneMatch(p -> modes.stream().anyMatch(m -> m.appliesTo(p)))) {
+            throw new IllegalArgumentException("the selection makes no test: " + programs.size() + " programs, modes "
+                    + modes.stream().map(Mode::name).toList() + ", none of which applies to any of them");
+        }
         Map<String, List<ConformanceProgram>> byArea = new LinkedHashMap<>();
         for (ConformanceProgram p : programs) {
             byArea.computeIfAbsent(p.area(), a -> new ArrayList<>()).add(p);

@@ -263,4 +263,37 @@ class HarnessSelfTest {
                 .extracting(ConformanceProgram::id).containsExactly("basics/B06Switches", "strings/S02Format");
         assertThatThrownBy(() -> ProgramCatalog.select(root, java.util.Set.of("nosuch"), java.util.Set.of())).hasMessageContaining("nosuch");
     }
+
+    /** A filter that selects nothing fails the run instead of passing with no test (a typo must not look green). */
+    @Test
+    void aFilterMatchingNoProgramFails() {
+        Path root = ProgramCatalog.root();
+        assertThatThrownBy(() -> ProgramCatalog.select(root, java.util.Set.of(), java.util.Set.of("B06Swtiches")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conformance.only").hasMessageContaining("B06Swtiches");
+        // each name must match: one typo among good names fails too
+        assertThatThrownBy(() -> ProgramCatalog.select(root, java.util.Set.of(), java.util.Set.of("B06Switches", "strings/S02Fromat")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("strings/S02Fromat");
+        // a program outside the selected areas matches nothing
+        assertThatThrownBy(() -> ProgramCatalog.select(root, java.util.Set.of("exit"), java.util.Set.of("B06Switches")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("B06Switches").hasMessageContaining("exit");
+    }
+
+    @Test
+    void anUnknownModeFails() {
+        assertThat(ConformanceSettings.modes("resident, grpc")).containsExactlyInAnyOrder("resident", "grpc");
+        assertThat(ConformanceSettings.modes(null)).containsExactlyInAnyOrder("resident", "paging", "grpc");
+        assertThatThrownBy(() -> ConformanceSettings.modes("residnt")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conformance.modes").hasMessageContaining("residnt");
+    }
+
+    /** Programs and modes that give no test together (e.g. a mode that applies to none of them) fail as well. */
+    @Test
+    void aSelectionThatRunsNoTestFails() throws IOException {
+        ConformanceProgram p = program("plumbing", "Echo", ECHO);
+        ConformanceSuite suite = new ConformanceSuite(HotSpotRunner.reference(), List.of(ConformanceSuite.mode(XINT, x -> false)), reporter);
+        assertThatThrownBy(() -> suite.nodes(List.of(p)).toList()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no test");
+        assertThatThrownBy(() -> suite.nodes(List.of()).toList()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no test");
+    }
 }

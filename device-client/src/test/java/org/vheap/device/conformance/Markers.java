@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  *   <li>{@code // @exit 3} — the expected exit code; documentation only, the harness compares with HotSpot</li>
  *   <li>{@code // @heap 64m} — the maximum heap: {@code -Xmx} for HotSpot, {@code maxHeapBytes} for the device</li>
  *   <li>{@code // @delete-class Foo} — delete {@code Foo.class} (binary name, {@code a.b.C$D}) after compiling</li>
+ *   <li>{@code // @truncate-class Foo 100}, {@code // @patch-class Foo 0 CAFEBABF} — break {@code Foo.class} after
+ *       compiling ({@link ClassFileEdit})</li>
  *   <li>{@code // @stdin text} — one line of standard input (each marker adds the text and a newline)</li>
  * </ul>
  *
@@ -23,16 +25,19 @@ import java.util.OptionalLong;
  * @param exit          the documented exit code, if any
  * @param heapBytes     the maximum heap, if any
  * @param deleteClasses binary names of classes whose class files are deleted after compiling
+ * @param classEdits    changes to class files after compiling, in marker order
  * @param stdin         the standard input (empty when there is none)
  */
-public record Markers(List<String> args, OptionalInt exit, OptionalLong heapBytes, List<String> deleteClasses, String stdin) {
+public record Markers(List<String> args, OptionalInt exit, OptionalLong heapBytes, List<String> deleteClasses,
+                      List<ClassFileEdit> classEdits, String stdin) {
 
     public Markers {
         args = List.copyOf(args);
         deleteClasses = List.copyOf(deleteClasses);
+        classEdits = List.copyOf(classEdits);
     }
 
-    public static final Markers NONE = new Markers(List.of(), OptionalInt.empty(), OptionalLong.empty(), List.of(), "");
+    public static final Markers NONE = new Markers(List.of(), OptionalInt.empty(), OptionalLong.empty(), List.of(), List.of(), "");
 
     /** Parses the leading comment block of {@code source}; an unknown or malformed marker is an error. */
     public static Markers parse(String source) {
@@ -40,6 +45,7 @@ public record Markers(List<String> args, OptionalInt exit, OptionalLong heapByte
         OptionalInt exit = OptionalInt.empty();
         OptionalLong heap = OptionalLong.empty();
         List<String> delete = new ArrayList<>();
+        List<ClassFileEdit> edits = new ArrayList<>();
         StringBuilder stdin = new StringBuilder();
         for (String raw : source.split("\r?\n", -1)) {
             String line = raw.strip();
@@ -72,12 +78,13 @@ public record Markers(List<String> args, OptionalInt exit, OptionalLong heapByte
                     }
                     delete.add(value.strip());
                 }
+                case "truncate-class", "patch-class" -> edits.add(ClassFileEdit.parse(name, value));
                 // the rest of the line after "@stdin " verbatim: leading spaces of the text are kept
                 case "stdin" -> stdin.append(raw.substring(raw.indexOf("@stdin") + "@stdin".length()).replaceFirst("^ ", "")).append('\n');
                 default -> throw new IllegalArgumentException("unknown marker @" + name + " in line: " + raw);
             }
         }
-        return new Markers(args, exit, heap, delete, stdin.toString());
+        return new Markers(args, exit, heap, delete, edits, stdin.toString());
     }
 
     /** {@code 64m}, {@code 1g}, {@code 512k} or a byte count. */

@@ -16,6 +16,8 @@ class MarkersTest {
                 // @heap 64m
                 // @delete-class Foo
                 // @delete-class p.Bar$Baz
+                // @truncate-class Foo 100
+                // @patch-class p.Qux 0 cafebabf
                 // @stdin add milk
 
                 // @stdin quit
@@ -28,6 +30,7 @@ class MarkersTest {
         assertThat(m.heapBytes()).hasValue(64L << 20);
         assertThat(m.xmx()).hasValue("-Xmx" + (64L << 20));
         assertThat(m.deleteClasses()).containsExactly("Foo", "p.Bar$Baz");
+        assertThat(m.classEdits()).containsExactly(new ClassFileEdit.Truncate("Foo", 100), new ClassFileEdit.Patch("p.Qux", 0, "cafebabf"));
         assertThat(m.stdin()).isEqualTo("add milk\nquit\n");
     }
 
@@ -43,6 +46,18 @@ class MarkersTest {
         assertThat(Markers.parseSize("2G")).isEqualTo(2L << 30);
         assertThat(Markers.parseSize("1000")).isEqualTo(1000);
         assertThatThrownBy(() -> Markers.parseSize("lots")).hasMessageContaining("bad size");
+    }
+
+    @Test
+    void classFileEdits() {
+        byte[] file = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61};
+        assertThat(new ClassFileEdit.Truncate("Foo", 3).apply(file)).containsExactly(0xCA, 0xFE, 0xBA);
+        assertThat(new ClassFileEdit.Patch("Foo", 3, "bf00").apply(file)).containsExactly(0xCA, 0xFE, 0xBA, 0xBF, 0, 0, 0, 61);
+        assertThat(file[3]).isEqualTo((byte) 0xBE);
+        assertThatThrownBy(() -> new ClassFileEdit.Truncate("Foo", 8).apply(file)).hasMessageContaining("only 8 bytes");
+        assertThatThrownBy(() -> new ClassFileEdit.Patch("Foo", 7, "0102").apply(file)).hasMessageContaining("past the end");
+        assertThatThrownBy(() -> Markers.parse("// @patch-class Foo 0 xyz\nclass X {}")).hasMessageContaining("NAME OFFSET HEX");
+        assertThatThrownBy(() -> Markers.parse("// @truncate-class Foo\nclass X {}")).hasMessageContaining("NAME BYTES");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
  *   <li>{@code -Dconformance.only=B06Switches,strings/S02Format} — only these programs, by name or area/name</li>
  *   <li>{@code -Dconformance.dir=...} — another root (default {@code src/test/conformance}, relative to the module)</li>
  * </ul>
+ * A selection that names an area or a program that is not there, or selects nothing, is an error (the run fails).
  * Areas come in the order of {@link #AREA_ORDER} (basic to hard), unknown areas after them alphabetically; the
  * programs of an area in the order of their names (their two-digit prefixes order them basic to hard).
  */
@@ -78,6 +80,16 @@ public final class ProgramCatalog {
                     throw new IllegalArgumentException("no programs in area '" + a + "' under " + root.toAbsolutePath());
                 }
             }
+        }
+        // a filter that selects nothing is a mistake (a typo), never a green run with no test
+        for (String name : only) {
+            if (out.stream().noneMatch(p -> p.name().equals(name) || p.id().equals(name))) {
+                throw new IllegalArgumentException("conformance.only names '" + name + "', which is no program under "
+                        + root.toAbsolutePath() + (areas.isEmpty() ? "" : " in the areas of conformance.areas " + new TreeSet<>(areas)));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no conformance programs selected under " + root.toAbsolutePath());
         }
         return out;
     }

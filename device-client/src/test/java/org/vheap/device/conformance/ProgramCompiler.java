@@ -18,7 +18,7 @@ import org.vheap.cli.TempDirs;
 /**
  * Compiles conformance programs with the JDK's own compiler ({@code --release 17}, javac's default debug info:
  * source file and line numbers, no local variable names — exactly what {@code javac --release 17} writes) into a
- * temporary directory per program, applies {@code @delete-class}, and caches the result for the rest of the run.
+ * temporary directory per program, applies {@code @delete-class}, {@code @truncate-class} and {@code @patch-class}, and caches the result for the rest of the run.
  */
 public final class ProgramCompiler {
     /** A compiled program: its class directory holds exactly what the program runs with. */
@@ -60,6 +60,13 @@ public final class ProgramCompiler {
                 if (!Files.deleteIfExists(classFile)) {
                     throw new IllegalStateException(program.id() + ": @delete-class " + binaryName + " but javac wrote no " + classFile);
                 }
+            }
+            for (ClassFileEdit edit : program.markers().classEdits()) {
+                Path classFile = dir.resolve(edit.binaryName().replace('.', '/') + ".class");
+                if (!Files.exists(classFile)) {
+                    throw new IllegalStateException(program.id() + ": " + edit + " but javac wrote no " + classFile);
+                }
+                Files.write(classFile, edit.apply(Files.readAllBytes(classFile)));
             }
             return new CompiledProgram(program, dir);
         } catch (IOException e) {

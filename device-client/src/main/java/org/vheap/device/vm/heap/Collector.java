@@ -9,8 +9,8 @@ import java.util.function.IntConsumer;
  * never touches the lines of dead ones. Sweeping is pure bitmap work: the gaps between marked objects
  * become free space for the allocator; a gap that reaches the allocation pointer lowers it.
  *
- * <p>Runs only at a safepoint (every green thread between instructions, frames saved), from roots the VM
- * gives: thread frames, class mirrors (statics), interned strings, monitors. Objects never move, so
+ * <p>Runs only at a safepoint (every green thread between instructions, activations saved), from roots the VM
+ * gives: thread activations, class mirrors (statics), interned strings, monitors. Objects never move, so
  * references held by the VM (mirrors, interned strings, quickened constants) stay valid. The nursery and
  * working-set collection of a later issue fit beside it: young objects would live in their own segment.
  */

@@ -113,11 +113,6 @@ final class FreeSpace {
         return -1;
     }
 
-    /** Whole free lines, for the store to forget (they read as zero). */
-    Map<Long, Long> lineRuns() {
-        return lineRuns;
-    }
-
     /** Every free range as (address, bytes) pairs: chunks by size in queue order, then line runs. */
     long[] ranges() {
         int n = lineRuns.size();

@@ -16,7 +16,7 @@
  * <li>Define the synthesized class with the caller's defining loader, so it is in the caller's runtime package,
  *     the first time the site is linked, and cache the result per site (the class name is per site; defining it
  *     twice is an error). Each class is version 61 (Java 17), {@code ACC_FINAL | ACC_SYNTHETIC}, extends
- *     {@code Object}; frames are computed, so it verifies like any class.</li>
+ *     {@code Object}; its stack map frames are computed, so it verifies like any class.</li>
  * <li>Execute the site as {@code invokestatic internalName.methodName methodDescriptor}: initializing the class
  *     runs its {@code <clinit>} (the cached instance of a non-capturing lambda), as linking does on HotSpot.</li>
  * <li>Grant the synthesized class the caller's access: it is a member of the caller's nest. Its {@code NestHost}
@@ -35,7 +35,7 @@
  *     linked: throw {@code BootstrapMethodError} (with the exception's message) from the instruction, now and on
  *     every later execution of it, as HotSpot does when a bootstrap fails. For lambdas this includes the type
  *     mismatches for which {@code LambdaMetafactory} throws {@code LambdaConversionException}.</li>
- * <li>Optionally hide frames of synthesized classes from stack traces: HotSpot's lambda classes are hidden
+ * <li>Optionally hide the methods of synthesized classes from stack traces: HotSpot's lambda classes are hidden
  *     classes, and string concatenation and record methods run as method handles, so none of them shows in a
  *     {@code Throwable}'s stack trace on HotSpot.</li>
  * </ul>

@@ -36,6 +36,16 @@ final class CodePreparer {
     private CodePreparer() {
     }
 
+    /** The prepared code of a method with bytecode, prepared at its first use and kept with the method. */
+    static MethodCode prepared(VmMethod m) {
+        MethodCode code = (MethodCode) m.code;
+        if (code == null) {
+            code = prepare(m);
+            m.code = code;
+        }
+        return code;
+    }
+
     static MethodCode prepare(VmMethod method) {
         MethodNode m = method.node();
         InsnList insns = m.instructions;

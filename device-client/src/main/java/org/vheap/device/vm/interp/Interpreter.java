@@ -9,67 +9,90 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.natives.BlockingCalls;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
- * The bytecode interpreter: runs one green thread for a quantum. The loop keeps the current frame's pc, sp
- * and locals base in host locals and reloads them from the thread's {@link Frame}s after every call, return
- * and throw, so a thread can stop at any instruction boundary (a safepoint) and be resumed from its frames.
+ * The bytecode interpreter: runs one green thread for a quantum. The loop keeps the current activation's pc, sp
+ * and locals base in host locals and reloads them from the thread's {@link Activation}s after every call, return
+ * and throw, so a thread can stop at any instruction boundary (a safepoint) and be resumed from its activations.
  *
  * <p>Every heap access goes through {@link HeapMemory}, i.e. through the cache table's translation and the
- * read/write barriers. Rare operations (resolution, class initialization, allocation of arrays of
- * arrays, throwing) live in {@link Linker} and {@link Throws} so this loop stays small enough for the host
- * JIT to compile.
+ * read/write barriers. Everything rarer lives elsewhere, so this loop stays small enough for the host JIT to
+ * compile: calls, returns and natives in {@link MethodInvoker}, resolution and quickening in
+ * {@link InstructionLinker} (which initializes classes through {@link ClassInitializer}), array checks and
+ * {@code multianewarray} in {@link ArrayInstructions}, VarHandle calls in {@link VarHandles}; an error the VM
+ * detects becomes an exception object in {@link ThrowableFactory}, which {@link ExceptionUnwinder} throws. See the package documentation for the instruction encoding and the loop's contract.
  */
 public final class Interpreter {
     private final Vm vm;
     private final HeapMemory mem;
-    private final Linker linker;
-    private final Throws throwsHelper;
+    private final MethodInvoker invoker;
+    private final InstructionLinker linker;
+    private final ArrayInstructions arrays;
+    private final VarHandles varHandles;
+    private final Backtraces backtraces;
+    private final ThrowableFactory exceptions;
+    private final ExceptionUnwinder unwinder;
+    private final BlockingCalls blockingCalls;
 
-    public Interpreter(Vm vm, Linker linker) {
+    public Interpreter(Vm vm, MethodInvoker invoker, CallSites callSites, BlockingCalls blockingCalls) {
         this.vm = vm;
         this.mem = vm.memory();
-        this.linker = linker;
-        this.throwsHelper = new Throws(vm, linker);
+        this.invoker = invoker;
+        this.linker = new InstructionLinker(vm, invoker, callSites);
+        this.arrays = new ArrayInstructions(vm);
+        this.varHandles = new VarHandles(vm);
+        this.backtraces = new Backtraces(vm);
+        this.exceptions = new ThrowableFactory(vm, backtraces);
+        this.unwinder = new ExceptionUnwinder(vm, exceptions);
+        this.blockingCalls = blockingCalls;
     }
 
-    public Linker linker() {
-        return linker;
+    /** Makes the exception objects for errors the VM detects. */
+    public ThrowableFactory exceptions() {
+        return exceptions;
     }
 
-    public Throws throwsHelper() {
-        return throwsHelper;
+    /** Stack traces: capturing and reading backtraces. */
+    public Backtraces backtraces() {
+        return backtraces;
     }
 
     /**
      * Runs {@code t} until it has used about {@code quantum} units (calls and backward branches), blocks, or
-     * ends. On return the thread's frames describe exactly where it stopped.
+     * ends. On return the thread's activations describe exactly where it stopped.
      */
     public void run(VmThread t, int quantum) {
         int budget = quantum;
         long count = 0;
         t.yieldNow = false;
-        t.blockedIn = 0;
+        if (t.blockedIn != 0) {
+            // back from a blocking native (sleep, wait, park): it ends now, perhaps with InterruptedException
+            JavaError interrupted = blockingCalls.finish(t);
+            if (interrupted != null) {
+                unwinder.unwind(t, exceptions.create(t, interrupted));
+            }
+        }
         outer:
         while (t.depth > 0 && t.state == ThreadState.RUNNABLE && !t.yieldNow && vm.exitStatus() == null) {
             if (t.pendingException != 0) {
                 int ex = t.pendingException;
                 t.pendingException = 0;
-                throwsHelper.unwind(t, ex);
+                unwinder.unwind(t, ex);
                 continue;
             }
-            Frame f = t.frames[t.depth - 1];
-            f.afterCall = false;
-            MethodCode mc = (MethodCode) f.code;
+            Activation act = t.activations[t.depth - 1];
+            act.afterCall = false;
+            MethodCode mc = (MethodCode) act.code;
             int[] code = mc.code;
             Object[] refs = mc.refs;
             long[] s = t.slots;
-            int pc = f.pc;
-            int sp = f.sp;
-            final int bp = f.bp;
+            int pc = act.pc;
+            int sp = act.sp;
+            final int bp = act.bp;
             int opPc = pc;
             int opSp = sp;
             try {
@@ -101,7 +124,7 @@ public final class Interpreter {
                             pc += 3;
                         }
                         case Ops.LDC_OBJECT -> {
-                            f.pc = pc;
+                            act.pc = pc;
                             s[sp++] = linker.resolveConstant(mc, pc);
                             pc += 2;
                         }
@@ -146,7 +169,7 @@ public final class Interpreter {
                             long a = element(array, (int) s[sp + 1], 2);
                             int value = (int) s[sp + 2];
                             if (value != 0) {
-                                linker.checkArrayStore(array, value);
+                                arrays.checkArrayStore(array, value);
                             }
                             mem.putInt(a, value);
                             pc++;
@@ -335,8 +358,8 @@ public final class Interpreter {
                                 int target = code[pc + 1];
                                 // a backward branch spends the quantum: the thread may be switched here
                                 if (target <= pc && --budget <= 0) {
-                                    f.pc = target;
-                                    f.sp = sp;
+                                    act.pc = target;
+                                    act.sp = sp;
                                     break outer;
                                 }
                                 pc = target;
@@ -370,9 +393,9 @@ public final class Interpreter {
                         case IRETURN, FRETURN, ARETURN, LRETURN, DRETURN, RETURN -> {
                             int op = code[pc];
                             int size = op == RETURN ? 0 : op == LRETURN || op == DRETURN ? 2 : 1;
-                            f.pc = pc;
-                            f.sp = sp;
-                            linker.doReturn(t, size);
+                            act.pc = pc;
+                            act.sp = sp;
+                            invoker.returnFrom(t, size);
                             continue outer;
                         }
                         // ---- fields (quick) ----
@@ -412,10 +435,10 @@ public final class Interpreter {
                         case Ops.PUTSTATIC_I16 -> { mem.putShort(staticAddress(code, pc), (short) s[--sp]); pc += 3; }
                         case GETFIELD, PUTFIELD, GETSTATIC, PUTSTATIC, INVOKEVIRTUAL, INVOKESPECIAL, INVOKESTATIC,
                              INVOKEINTERFACE, INVOKEDYNAMIC, NEW, CHECKCAST, INSTANCEOF, ANEWARRAY -> {
-                            f.pc = pc;
-                            f.sp = sp;
+                            act.pc = pc;
+                            act.sp = sp;
                             if (!linker.link(t, mc, pc)) {
-                                continue outer; // class initialization frames were pushed, or the thread blocked
+                                continue outer; // class initialization activations were pushed, or the thread blocked
                             }
                             // the instruction was rewritten into its quick form: execute it now
                         }
@@ -446,9 +469,9 @@ public final class Interpreter {
                                     m = rc == site.lastReceiver ? site.lastTarget : linker.selectInterface(site, rc);
                                 }
                             }
-                            f.pc = pc;
-                            f.sp = sp;
-                            linker.invoke(t, m);
+                            act.pc = pc;
+                            act.sp = sp;
+                            invoker.invoke(t, m);
                             // a call spends the quantum: the thread may be switched here
                             if (--budget <= 0) {
                                 break outer;
@@ -456,9 +479,9 @@ public final class Interpreter {
                             continue outer;
                         }
                         case Ops.VARHANDLE_Q -> {
-                            f.pc = pc;
-                            f.sp = sp;
-                            linker.varHandles().invoke(t, (VarHandles.Site) refs[code[pc + 1]]);
+                            act.pc = pc;
+                            act.sp = sp;
+                            varHandles.invoke(t, (VarHandles.Site) refs[code[pc + 1]]);
                             continue outer;
                         }
                         case Ops.NEW_Q -> {
@@ -466,7 +489,7 @@ public final class Interpreter {
                             pc += 2;
                         }
                         case NEWARRAY -> {
-                            s[sp - 1] = vm.newArray(linker.primitiveArray(code[pc + 1]), (int) s[sp - 1]);
+                            s[sp - 1] = vm.newArray(arrays.primitiveArray(code[pc + 1]), (int) s[sp - 1]);
                             pc += 2;
                         }
                         case Ops.ANEWARRAY_Q -> {
@@ -474,10 +497,10 @@ public final class Interpreter {
                             pc += 2;
                         }
                         case MULTIANEWARRAY -> {
-                            f.pc = pc;
+                            act.pc = pc;
                             int dims = code[pc + 2];
                             sp -= dims;
-                            s[sp] = linker.multiNewArray(mc, code[pc + 1], s, sp, dims);
+                            s[sp] = arrays.multiNewArray(mc, code[pc + 1], s, sp, dims);
                             sp++;
                             pc += 3;
                         }
@@ -502,7 +525,7 @@ public final class Interpreter {
                                 VmClass target = (VmClass) refs[code[pc + 1]];
                                 VmClass c = vm.classOf(ref);
                                 if (c != target && !c.isSubtypeOf(target)) {
-                                    throw new JavaError("java/lang/ClassCastException", Throws.classCastMessage(c, target));
+                                    throw new JavaError("java/lang/ClassCastException", ThrowableFactory.classCastMessage(c, target));
                                 }
                             }
                             pc += 2;
@@ -522,8 +545,8 @@ public final class Interpreter {
                                 throw npe();
                             }
                             if (!vm.scheduler().enter(t, ref)) {
-                                f.pc = pc; // blocked: retry this instruction when the thread runs again
-                                f.sp = sp;
+                                act.pc = pc; // blocked: retry this instruction when the thread runs again
+                                act.sp = sp;
                                 break outer;
                             }
                             sp--;
@@ -544,22 +567,22 @@ public final class Interpreter {
                 }
             } catch (HeapExhausted e) {
                 // put the instruction back: the VM collects at the next safepoint and it runs again
-                f.pc = opPc;
-                f.sp = opSp;
+                act.pc = opPc;
+                act.sp = opSp;
                 if (vm.collectionFailed(t, opPc)) {
-                    throwsHelper.unwind(t, vm.outOfMemory());
+                    unwinder.unwind(t, vm.outOfMemory());
                     continue;
                 }
                 break;
             } catch (JavaError e) {
-                f.pc = opPc;
-                throwsHelper.unwind(t, throwsHelper.create(t, e));
+                act.pc = opPc;
+                unwinder.unwind(t, exceptions.create(t, e));
             } catch (VmThrow e) {
-                f.pc = opPc;
-                throwsHelper.unwind(t, e.exception);
+                act.pc = opPc;
+                unwinder.unwind(t, e.exception);
             } catch (StackOverflowError e) {
-                f.pc = opPc;
-                throwsHelper.unwind(t, throwsHelper.create(t, new JavaError("java/lang/StackOverflowError", null)));
+                act.pc = opPc;
+                unwinder.unwind(t, exceptions.create(t, new JavaError("java/lang/StackOverflowError", null)));
             }
         }
         vm.countBytecodes(count);

@@ -20,7 +20,7 @@ final class MethodCode {
     final int[] handlers;
     /** Pairs of (first pc, source line), ascending by pc. */
     final int[] lines;
-    /** Code index of each ASM instruction index, for the analyzer that finds references in frames. */
+    /** Code index of each ASM instruction index, for the analyzer that finds references in activations. */
     final int[] pcOfInsn;
 
     MethodCode(VmMethod method, int[] code, int maxLocals, int maxStack, Object[] refs, int[][] switches, int[] handlers,

@@ -39,8 +39,8 @@ final class NullPointerMessages {
         }
         MethodNode node = m.node();
         AbstractInsnNode insn = node.instructions.get(index);
-        Frame<SourceValue>[] frames = analyze(m);
-        Frame<SourceValue> f = frames == null ? null : frames[index];
+        Frame<SourceValue>[] states = analyze(m);
+        Frame<SourceValue> f = states == null ? null : states[index];
         int top = f == null ? 0 : f.getStackSize();
         String action;
         int slot;
@@ -89,18 +89,18 @@ final class NullPointerMessages {
         if (f == null || slot < 0) {
             return action;
         }
-        String because = describe(m, frames, f.getStack(slot), 0, true);
+        String because = describe(m, states, f.getStack(slot), 0, true);
         return because == null ? action : action + " because " + because + " is null";
     }
 
-    private String describe(VmMethod m, Frame<SourceValue>[] frames, SourceValue v, int depth, boolean outer) {
+    private String describe(VmMethod m, Frame<SourceValue>[] states, SourceValue v, int depth, boolean outer) {
         if (v == null || v.insns.size() != 1 || depth > MAX_DEPTH) {
             return null;
         }
         AbstractInsnNode src = v.insns.iterator().next();
         MethodNode node = m.node();
         int srcIndex = node.instructions.indexOf(src);
-        Frame<SourceValue> sf = frames[srcIndex];
+        Frame<SourceValue> sf = states[srcIndex];
         switch (src.getOpcode()) {
             case ACONST_NULL:
                 return outer ? "\"null\"" : "null";
@@ -115,7 +115,7 @@ final class NullPointerMessages {
             }
             case GETFIELD: {
                 FieldInsnNode fi = (FieldInsnNode) src;
-                String inner = sf == null ? null : describe(m, frames, sf.getStack(sf.getStackSize() - 1), depth + 1, false);
+                String inner = sf == null ? null : describe(m, states, sf.getStack(sf.getStackSize() - 1), depth + 1, false);
                 String s = (inner == null ? "" : inner + ".") + fi.name;
                 return outer ? "\"" + s + "\"" : s;
             }
@@ -127,20 +127,20 @@ final class NullPointerMessages {
                 if (sf == null) {
                     return null;
                 }
-                String array = describe(m, frames, sf.getStack(sf.getStackSize() - 2), depth + 1, false);
-                String index = describeIndex(m, frames, sf.getStack(sf.getStackSize() - 1));
+                String array = describe(m, states, sf.getStack(sf.getStackSize() - 2), depth + 1, false);
+                String index = describeIndex(m, states, sf.getStack(sf.getStackSize() - 1));
                 String s = (array == null ? "..." : array) + "[" + index + "]";
                 return outer ? "\"" + s + "\"" : s;
             }
             case DUP:
             case CHECKCAST:
-                return sf == null ? null : describe(m, frames, sf.getStack(sf.getStackSize() - 1), depth, outer);
+                return sf == null ? null : describe(m, states, sf.getStack(sf.getStackSize() - 1), depth, outer);
             default:
                 return null;
         }
     }
 
-    private String describeIndex(VmMethod m, Frame<SourceValue>[] frames, SourceValue v) {
+    private String describeIndex(VmMethod m, Frame<SourceValue>[] states, SourceValue v) {
         if (v.insns.size() != 1) {
             return "...";
         }

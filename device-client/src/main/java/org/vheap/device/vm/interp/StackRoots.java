@@ -11,20 +11,21 @@ import org.objectweb.asm.tree.analysis.BasicInterpreter;
 import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 import org.vheap.device.vm.loader.VmMethod;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
- * Finds the references in a green thread's frames, precisely: which local and operand-stack slots hold
- * references at a frame's pc comes from a data-flow analysis of the method's bytecode (ASM's
+ * Finds the references in a green thread's activations, precisely: which local and operand-stack slots hold
+ * references at an activation's pc comes from a data-flow analysis of the method's bytecode (ASM's
  * {@link Analyzer} with {@link BasicInterpreter}), computed once per method when a collection first meets
- * it. A frame's pc is either the instruction it will execute next, or (for a caller) its invoke, whose
- * arguments now belong to the callee; only the slots below the frame's sp are read.
+ * it. An activation's pc is either the instruction it will execute next, or (for a caller) its invoke, whose
+ * arguments now belong to the callee; only the slots below the activation's sp are read.
  */
 public final class StackRoots {
     private final Map<VmMethod, Frame<BasicValue>[]> analyses = new HashMap<>();
     private final Map<VmMethod, int[]> insnAtPc = new HashMap<>();
 
-    /** Calls {@code out} with every reference in {@code t}'s frames and the VM-held references of the thread. */
+    /** Calls {@code out} with every reference in {@code t}'s activations and the VM-held references of the thread. */
     public void scan(VmThread t, IntConsumer out) {
         out.accept(t.javaThread);
         out.accept(t.pendingException);
@@ -32,18 +33,18 @@ public final class StackRoots {
         out.accept(t.monitorObject);
         long[] s = t.slots;
         for (int i = 0; i < t.depth; i++) {
-            org.vheap.device.vm.thread.Frame f = t.frames[i];
-            out.accept(f.lockedMonitor);
-            MethodCode mc = (MethodCode) f.code;
-            Frame<BasicValue> types = typesAt(f.method, mc, f.pc);
+            Activation act = t.activations[i];
+            out.accept(act.lockedMonitor);
+            MethodCode mc = (MethodCode) act.code;
+            Frame<BasicValue> types = typesAt(act.method, mc, act.pc);
             int locals = Math.min(mc.maxLocals, types.getLocals());
             for (int l = 0; l < locals; l++) {
                 if (types.getLocal(l) == BasicValue.REFERENCE_VALUE) {
-                    out.accept((int) s[f.bp + l]);
+                    out.accept((int) s[act.bp + l]);
                 }
             }
-            int slot = f.bp + mc.maxLocals;
-            for (int k = 0; k < types.getStackSize() && slot < f.sp; k++) {
+            int slot = act.bp + mc.maxLocals;
+            for (int k = 0; k < types.getStackSize() && slot < act.sp; k++) {
                 BasicValue v = types.getStack(k);
                 if (v == BasicValue.REFERENCE_VALUE) {
                     out.accept((int) s[slot]);
@@ -54,14 +55,14 @@ public final class StackRoots {
     }
 
     private Frame<BasicValue> typesAt(VmMethod m, MethodCode mc, int pc) {
-        Frame<BasicValue>[] frames = analyses.get(m);
-        if (frames == null) {
+        Frame<BasicValue>[] states = analyses.get(m);
+        if (states == null) {
             try {
-                frames = new Analyzer<>(new BasicInterpreter()).analyze(m.owner().name(), m.node());
+                states = new Analyzer<>(new BasicInterpreter()).analyze(m.owner().name(), m.node());
             } catch (AnalyzerException e) {
-                throw new IllegalStateException("cannot find the references in a frame of " + m + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot find the references in an activation of " + m + ": " + e.getMessage(), e);
             }
-            analyses.put(m, frames);
+            analyses.put(m, states);
             InsnList insns = m.node().instructions;
             int[] at = new int[mc.code.length + 1];
             java.util.Arrays.fill(at, -1);
@@ -74,9 +75,9 @@ public final class StackRoots {
             insnAtPc.put(m, at);
         }
         int index = insnAtPc.get(m)[pc];
-        Frame<BasicValue> f = index < 0 ? null : frames[index];
+        Frame<BasicValue> f = index < 0 ? null : states[index];
         if (f == null) {
-            // unreachable code never runs; a frame there would be a VM bug
+            // unreachable code never runs; an activation there would be a VM bug
             throw new IllegalStateException("no type information at pc " + pc + " of " + m);
         }
         return f;

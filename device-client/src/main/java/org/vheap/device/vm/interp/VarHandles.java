@@ -10,7 +10,7 @@ import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
@@ -114,11 +114,11 @@ public final class VarHandles {
         });
     }
 
-    /** Runs a VarHandle call site: its arguments are on top of the current frame's stack; completes the instruction. */
+    /** Runs a VarHandle call site: its arguments are on top of the current activation's stack; completes the instruction. */
     void invoke(VmThread t, Site site) {
-        Frame f = t.frames[t.depth - 1];
+        Activation act = t.activations[t.depth - 1];
         long[] s = t.slots;
-        int base = f.sp - site.argSlots();
+        int base = act.sp - site.argSlots();
         int handle = (int) s[base];
         if (handle == 0) {
             throw new JavaError("java/lang/NullPointerException", null);
@@ -195,15 +195,15 @@ public final class VarHandles {
         } else {
             throw new JavaError("java/lang/UnsupportedOperationException", "VarHandle." + mode + " is not supported on a device");
         }
-        f.sp = base;
+        act.sp = base;
         char rt = site.returnType();
         if (rt == 'J' || rt == 'D') {
-            s[f.sp] = result;
-            f.sp += 2;
+            s[act.sp] = result;
+            act.sp += 2;
         } else if (rt != 'V') {
-            s[f.sp++] = result;
+            s[act.sp++] = result;
         }
-        f.pc += 3;
+        act.pc += 3;
     }
 
     /**
@@ -224,7 +224,7 @@ public final class VarHandles {
         }
         boolean bigEndian = vm.getByteField(handle, field(hc, "be")) != 0;
         long address = ObjectLayout.address(array) + ObjectLayout.ARRAY_BASE_OFFSET + index;
-        Frame f = t.frames[t.depth - 1];
+        Activation act = t.activations[t.depth - 1];
         String mode = site.mode();
         if (mode.startsWith("get") && !mode.startsWith("getAnd")) {
             long v = 0;
@@ -233,19 +233,19 @@ public final class VarHandles {
                 v = (v << 8) | b;
             }
             v = size == 8 ? v : size == 4 ? (int) v : type == 'C' ? (char) v : (short) v;
-            f.sp = base;
-            s[f.sp] = v;
-            f.sp += size == 8 ? 2 : 1;
+            act.sp = base;
+            s[act.sp] = v;
+            act.sp += size == 8 ? 2 : 1;
         } else if (mode.startsWith("set")) {
             long v = s[at + 2];
             for (int i = 0; i < size; i++) {
                 mem.putByte(address + (bigEndian ? size - 1 - i : i), (byte) (v >>> (8 * i)));
             }
-            f.sp = base;
+            act.sp = base;
         } else {
             throw new JavaError("java/lang/UnsupportedOperationException", "VarHandle." + mode + " on a byte[] view is not supported on a device");
         }
-        f.pc += 3;
+        act.pc += 3;
     }
 
     private static VmField field(VmClass c, String name) {

@@ -24,18 +24,19 @@ import org.vheap.device.vm.heap.ObjectLayout;
  * parses them with ASM, lays out fields, builds vtables, and resolves symbolic references (JVMS 5.4.3).
  * Every class gets a small id (its index here), which is what object headers hold.
  *
- * <p>A class file's bytes enter the heap's system segment before they are parsed ({@link SystemSegment}: a
+ * <p>A class file's magic, version and structure are checked first ({@link ClassFileBounds}, HotSpot's messages), so
+ * a file that is no class file never enters the heap. Its bytes enter the heap's system segment before they are
+ * parsed ({@link SystemSegment}: a
  * line-aligned place per distinct file, read-only lines), and the parse reads them back through the heap,
  * unless {@link ParsedClasses} (the VM's code cache) already holds the tree for that hash. Loading a class
  * reports it to {@code onDefined} (the VM makes its mirror there). Failures surface as {@link JavaError}: NoClassDefFoundError, ClassFormatError,
- * UnsupportedClassVersionError, VerifyError, IncompatibleClassChangeError, ClassCircularityError.
+ * UnsupportedClassVersionError, VerifyError, IncompatibleClassChangeError, ClassCircularityError; those HotSpot
+ * throws from the app class loader's {@code defineClass1} are marked so ({@link JavaError.AppLoaderStep}).
  *
  * <p>App classes are verified with ASM's {@link BasicVerifier} at load (types by category, stack depths,
  * local indices); bootstrap classes are trusted, as HotSpot trusts them.
  */
 public final class ClassRegistry {
-    /** Newest class file major version this VM reads (Java 25). */
-    public static final int MAX_MAJOR_VERSION = 69;
     /** Internal name of the field injected into java.lang.Class holding the class id. */
     public static final String CLASS_ID_FIELD = "vheap$classId";
 
@@ -177,33 +178,40 @@ public final class ClassRegistry {
 
     private VmClass define(String name, ClassSource.Found found) {
         BlobHash hash = BlobHash.digest(found.bytes());
-        // the class file becomes system lines of the heap; the parse reads it from there (JVMS 5.3: the
-        // bootstrap loader derives the class from its bytes), unless the code cache has the tree already
-        SystemSegmentMap.Placement place = system.define(hash, found.bytes());
-        ClassNode node = parsed.get(hash, () -> parse(name, system.read(place)));
+        ClassNode node;
+        try {
+            // a file that is no class file never enters the heap
+            ClassFileBounds.check(name, found.bytes());
+            // the class file becomes system lines of the heap; the parse reads it from there (JVMS 5.3: the
+            // bootstrap loader derives the class from its bytes), unless the code cache has the tree already
+            SystemSegmentMap.Placement place = system.define(hash, found.bytes());
+            node = parsed.get(hash, () -> parse(name, system.read(place)));
+        } catch (JavaError e) {
+            throw definitionError(found, e);
+        }
         if (!name.equals(node.name)) {
-            throw new JavaError("java/lang/NoClassDefFoundError", name + " (wrong name: " + node.name + ")");
+            throw definitionError(found, new JavaError("java/lang/NoClassDefFoundError", name + " (wrong name: " + node.name + ")"));
         }
         VmClass superclass = null;
         if (node.superName != null) {
             superclass = load(node.superName);
             if (superclass.isInterface()) {
-                throw new JavaError("java/lang/IncompatibleClassChangeError",
-                        "class " + name.replace('/', '.') + " has interface " + superclass.javaName() + " as super class");
+                throw definitionError(found, new JavaError("java/lang/IncompatibleClassChangeError",
+                        "class " + name.replace('/', '.') + " has interface " + superclass.javaName() + " as super class"));
             }
             if ((superclass.access & Opcodes.ACC_FINAL) != 0) {
-                throw new JavaError("java/lang/VerifyError",
-                        "Cannot inherit from final class " + superclass.javaName());
+                throw definitionError(found, new JavaError("java/lang/VerifyError",
+                        "Cannot inherit from final class " + superclass.javaName()));
             }
         } else if (!name.equals("java/lang/Object")) {
-            throw JavaError.classFormat("Invalid superclass index 0 in class file " + name);
+            throw definitionError(found, JavaError.classFormat("Invalid superclass index 0 in class file " + name));
         }
         VmClass[] interfaces = new VmClass[node.interfaces.size()];
         for (int i = 0; i < interfaces.length; i++) {
             interfaces[i] = load(node.interfaces.get(i));
             if (!interfaces[i].isInterface()) {
-                throw new JavaError("java/lang/IncompatibleClassChangeError",
-                        "class " + name.replace('/', '.') + " can not implement " + interfaces[i].javaName() + ", because it is not an interface");
+                throw definitionError(found, new JavaError("java/lang/IncompatibleClassChangeError", "class "
+                        + name.replace('/', '.') + " can not implement " + interfaces[i].javaName() + ", because it is not an interface"));
             }
         }
         Set<VmClass> supers = new LinkedHashSet<>();
@@ -244,23 +252,22 @@ public final class ClassRegistry {
         });
     }
 
+    /**
+     * An error in the class file itself or in what it declares: thrown, on HotSpot, by the defining loader's
+     * {@code defineClass1} — for an app class, below the app class loader's methods in the stack trace.
+     */
+    private static JavaError definitionError(ClassSource.Found found, JavaError e) {
+        return found.bootstrap() ? e : e.thrownIn(JavaError.AppLoaderStep.DEFINE_CLASS);
+    }
+
+    /** ASM's tree of a class file that {@link ClassFileBounds} accepted. */
     private static ClassNode parse(String name, byte[] bytes) {
-        if (bytes.length < 10 || (bytes[0] & 0xFF) != 0xCA || (bytes[1] & 0xFF) != 0xFE || (bytes[2] & 0xFF) != 0xBA
-                || (bytes[3] & 0xFF) != 0xBE) {
-            long magic = bytes.length < 4 ? 0 : ((bytes[0] & 0xFFL) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF));
-            throw JavaError.classFormat("Incompatible magic value " + magic + " in class file " + name);
-        }
-        int major = (bytes[6] & 0xFF) << 8 | (bytes[7] & 0xFF);
-        if (major > MAX_MAJOR_VERSION) {
-            throw new JavaError("java/lang/UnsupportedClassVersionError", name.replace('/', '.')
-                    + " has been compiled by a more recent version of the Java Runtime (class file version " + major
-                    + ".0), this VM only recognizes class file versions up to " + MAX_MAJOR_VERSION + ".0");
-        }
         ClassNode node = new ClassNode();
         try {
             new ClassReader(bytes).accept(node, ClassReader.SKIP_FRAMES);
         } catch (RuntimeException e) {
-            // ASM reads straight from the array; a truncated or inconsistent file fails with an index error
+            // ASM reads straight from the array: an inconsistent file (a bad constant pool index, a bad attribute)
+            // fails with an index error; HotSpot names each such check, this names ASM's failure
             throw JavaError.classFormat("Malformed class file " + name + ": " + e);
         }
         return node;

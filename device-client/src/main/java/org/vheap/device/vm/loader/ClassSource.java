@@ -31,7 +31,7 @@ public final class ClassSource implements AutoCloseable {
 
     private static final String BOOT_PREFIX = "org/vheap/device/boot/";
 
-    /** Class bytes a heap was built with, looked up before any other source (see {@link #ClassSource(List, Pinned)}). */
+    /** Class bytes a heap was built with, looked up before any other source (see {@link ClassSource#ClassSource(List, Pinned)}). */
     @FunctionalInterface
     public interface Pinned {
         /** The class's bytes and whether it is a bootstrap class, or null when this heap never loaded it. */

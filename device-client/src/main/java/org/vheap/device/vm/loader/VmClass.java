@@ -214,7 +214,7 @@ public final class VmClass {
         return module;
     }
 
-    /** Whether the VM synthesized this class (its frames do not show in stack traces). */
+    /** Whether the VM synthesized this class (its methods do not show in stack traces). */
     public boolean isHidden() {
         return hidden;
     }

@@ -4,6 +4,12 @@
  * {@link org.vheap.device.vm.loader.VmClass}es with field layouts, vtables and resolution
  * ({@link org.vheap.device.vm.loader.ClassRegistry}); and the system segment they live in.
  *
+ * <p>A class file is checked first ({@link org.vheap.device.vm.loader.ClassFileBounds}: magic, version, and that
+ * its structure fits its bytes), so one that is no class file never enters the heap; the error is the one HotSpot
+ * reports, with its message. Errors HotSpot throws from the defining loader's {@code defineClass1} (those checks, a
+ * wrong name, an impossible superclass) are marked as such for an app class, whose stack trace then starts with
+ * the app class loader's methods, as on HotSpot.
+ *
  * <h2>The system segment</h2>
  * The seed's system pages: read-only class bytes shared by every app of a store. Each distinct class file the
  * VM defines (by SHA-256) gets a line-aligned place in the system range of the virtual heap, in definition

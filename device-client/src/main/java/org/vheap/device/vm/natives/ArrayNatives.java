@@ -52,7 +52,7 @@ final class ArrayNatives {
         if (mirror == 0) {
             throw new JavaError("java/lang/NullPointerException", null);
         }
-        VmClass c = vm.classOfMirror(mirror);
+        VmClass c = vm.mirrors().classOf(mirror);
         if (c.primitive() == 'V') {
             throw new JavaError("java/lang/IllegalArgumentException", null);
         }

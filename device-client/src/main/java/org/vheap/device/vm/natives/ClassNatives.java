@@ -21,7 +21,7 @@ final class ClassNatives {
     static void register(Natives n, Vm vm) {
         String c = "java/lang/Class";
         n.register(c, "getPrimitiveClass", "(Ljava/lang/String;)Ljava/lang/Class;", (t, s, b) -> {
-            String name = vm.hostString((int) s[b]);
+            String name = vm.strings().hostString((int) s[b]);
             char d = switch (name) {
                 case "int" -> 'I';
                 case "long" -> 'J';
@@ -45,7 +45,7 @@ final class ClassNatives {
             if ((int) s[b + 1] == 0) {
                 throw new JavaError("java/lang/NullPointerException", null);
             }
-            VmClass other = vm.classOfMirror((int) s[b + 1]);
+            VmClass other = vm.mirrors().classOf((int) s[b + 1]);
             VmClass self = self(vm, s, b);
             return other == self || (!other.isPrimitive() && !self.isPrimitive() && other.isSubtypeOf(self)) ? 1 : 0;
         });
@@ -58,7 +58,7 @@ final class ClassNatives {
             return k.superclass() != null && k.superclass().name().equals("java/lang/Record") ? 1 : 0;
         });
         n.register(c, "initClassName", "()Ljava/lang/String;", (t, s, b) -> {
-            int name = vm.intern(self(vm, s, b).javaName());
+            int name = vm.strings().intern(self(vm, s, b).javaName());
             vm.putIntField((int) s[b], vm.field(c, "name"), name);
             return name;
         });
@@ -81,7 +81,7 @@ final class ClassNatives {
         });
         n.register(c, "getSimpleBinaryName0", "()Ljava/lang/String;", (t, s, b) -> {
             InnerClassNode ic = innerEntry(self(vm, s, b));
-            return ic == null || ic.innerName == null ? 0 : vm.intern(ic.innerName);
+            return ic == null || ic.innerName == null ? 0 : vm.strings().intern(ic.innerName);
         });
         n.register(c, "getEnclosingMethod0", "()[Ljava/lang/Object;", (t, s, b) -> {
             VmClass k = self(vm, s, b);
@@ -91,8 +91,8 @@ final class ClassNatives {
             int arr = vm.newArray(vm.classes().load("[Ljava/lang/Object;"), 3);
             vm.memory().putInt(Vm.elementAddress(arr, 0, 2), vm.classes().load(k.node().outerClass).mirror());
             if (k.node().outerMethod != null) {
-                vm.memory().putInt(Vm.elementAddress(arr, 1, 2), vm.intern(k.node().outerMethod));
-                vm.memory().putInt(Vm.elementAddress(arr, 2, 2), vm.intern(k.node().outerMethodDesc));
+                vm.memory().putInt(Vm.elementAddress(arr, 1, 2), vm.strings().intern(k.node().outerMethod));
+                vm.memory().putInt(Vm.elementAddress(arr, 2, 2), vm.strings().intern(k.node().outerMethodDesc));
             }
             return arr;
         });
@@ -104,16 +104,22 @@ final class ClassNatives {
         n.register(c, "getProtectionDomain0", "()Ljava/security/ProtectionDomain;", (t, s, b) -> 0);
         n.register(c, "getGenericSignature0", "()Ljava/lang/String;", (t, s, b) -> {
             VmClass k = self(vm, s, b);
-            return k.node() == null || k.node().signature == null ? 0 : vm.intern(k.node().signature);
+            return k.node() == null || k.node().signature == null ? 0 : vm.strings().intern(k.node().signature);
         });
         n.register(c, "forName0", "(Ljava/lang/String;ZLjava/lang/ClassLoader;Ljava/lang/Class;)Ljava/lang/Class;", (t, s, b) -> {
-            String name = vm.hostString((int) s[b]);
+            String name = vm.strings().hostString((int) s[b]);
             VmClass k;
             try {
                 k = vm.classes().load(name.replace('.', '/'));
             } catch (JavaError e) {
-                if (e.className().equals("java/lang/NoClassDefFoundError")) {
-                    throw new JavaError("java/lang/ClassNotFoundException", name);
+                if (name.replace('.', '/').equals(e.missingClass())) {
+                    // the app class loader throws it in Java code; the bootstrap loader in forName0 itself. The
+                    // loader is the argument, or (Class.forName(String)) the caller's: the app's for an app class
+                    int loader = (int) s[b + 2];
+                    int caller = (int) s[b + 3];
+                    boolean appLoader = loader != 0 || caller != 0 && !vm.mirrors().classOf(caller).isBootstrap();
+                    JavaError cnfe = new JavaError("java/lang/ClassNotFoundException", name);
+                    throw appLoader ? cnfe.thrownIn(JavaError.AppLoaderStep.LOAD_CLASS) : cnfe;
                 }
                 throw e;
             }
@@ -138,7 +144,7 @@ final class ClassNatives {
     }
 
     static VmClass self(Vm vm, long[] s, int b) {
-        return vm.classOfMirror((int) s[b]);
+        return vm.mirrors().classOf((int) s[b]);
     }
 
     private static InnerClassNode innerEntry(VmClass k) {

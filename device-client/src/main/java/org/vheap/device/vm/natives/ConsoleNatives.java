@@ -26,12 +26,7 @@ final class ConsoleNatives {
             int array = (int) s[b + 1];
             int off = (int) s[b + 2];
             int len = (int) s[b + 3];
-            if (array == 0) {
-                throw new JavaError("java/lang/NullPointerException", null);
-            }
-            if (off < 0 || len < 0 || (long) off + len > vm.arrayLength(array)) {
-                throw new JavaError("java/lang/IndexOutOfBoundsException", null);
-            }
+            checkRange(vm, array, off, len);
             out.write(vm.bytesOf(array, off, len), 0, len);
             out.flush();
             return 0;
@@ -43,7 +38,7 @@ final class ConsoleNatives {
             return 0;
         });
         n.register(fos, "open0", "(Ljava/lang/String;Z)V", (t, s, b) -> {
-            throw new JavaError("java/io/FileNotFoundException", vm.hostString((int) s[b + 1]) + " (files are device resources; not available to this app)");
+            throw notOnThisDevice(vm, (int) s[b + 1]);
         });
         String fis = "java/io/FileInputStream";
         n.register(fis, "readBytes", "([BII)I", (t, s, b) -> {
@@ -51,19 +46,12 @@ final class ConsoleNatives {
             int array = (int) s[b + 1];
             int off = (int) s[b + 2];
             int len = (int) s[b + 3];
-            if (off < 0 || len < 0 || (long) off + len > vm.arrayLength(array)) {
-                throw new JavaError("java/lang/IndexOutOfBoundsException", null);
-            }
+            checkRange(vm, array, off, len);
             if (len == 0) {
                 return 0;
             }
             byte[] buf = new byte[len];
-            int r;
-            try {
-                r = vm.console().in().read(buf, 0, len);
-            } catch (IOException e) {
-                throw new JavaError("java/io/IOException", e.getMessage());
-            }
+            int r = stdin(() -> vm.console().in().read(buf, 0, len));
             for (int i = 0; i < r; i++) {
                 vm.memory().putByte(Vm.elementAddress(array, off + i, 0), buf[i]);
             }
@@ -71,23 +59,45 @@ final class ConsoleNatives {
         });
         n.register(fis, "read0", "()I", (t, s, b) -> {
             requireStdin(vm, (int) s[b]);
-            try {
-                return vm.console().in().read();
-            } catch (IOException e) {
-                throw new JavaError("java/io/IOException", e.getMessage());
-            }
+            return stdin(() -> vm.console().in().read());
         });
         n.register(fis, "available0", "()I", (t, s, b) -> {
             requireStdin(vm, (int) s[b]);
-            try {
-                return vm.console().in().available();
-            } catch (IOException e) {
-                throw new JavaError("java/io/IOException", e.getMessage());
-            }
+            return stdin(() -> vm.console().in().available());
         });
         n.register(fis, "open0", "(Ljava/lang/String;)V", (t, s, b) -> {
-            throw new JavaError("java/io/FileNotFoundException", vm.hostString((int) s[b + 1]) + " (files are device resources; not available to this app)");
+            throw notOnThisDevice(vm, (int) s[b + 1]);
         });
+    }
+
+    /** A read of the console's standard input. */
+    private interface StdinRead {
+        int read() throws IOException;
+    }
+
+    /** Reads standard input; an I/O error of the host's is the app's IOException. */
+    private static int stdin(StdinRead read) {
+        try {
+            return read.read();
+        } catch (IOException e) {
+            throw new JavaError("java/io/IOException", e.getMessage());
+        }
+    }
+
+    /** {@code off} and {@code len} must lie within the byte array (NullPointerException, IndexOutOfBoundsException). */
+    private static void checkRange(Vm vm, int array, int off, int len) {
+        if (array == 0) {
+            throw new JavaError("java/lang/NullPointerException", null);
+        }
+        if (off < 0 || len < 0 || (long) off + len > vm.arrayLength(array)) {
+            throw new JavaError("java/lang/IndexOutOfBoundsException", null);
+        }
+    }
+
+    /** Opening a file: files are device resources, which an app reaches only through leases. */
+    private static JavaError notOnThisDevice(Vm vm, int path) {
+        return new JavaError("java/io/FileNotFoundException", vm.strings().hostString(path)
+                + " (files are device resources; not available to this app)");
     }
 
     private static int fd(Vm vm, int stream, String owner) {

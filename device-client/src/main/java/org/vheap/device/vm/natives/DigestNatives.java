@@ -41,8 +41,8 @@ final class DigestNatives {
         VmClass sun = vm.classes().load("sun/security/provider/Sun");
         int p = vm.newObject(sun);
         VmClass provider = vm.classes().load("java/security/Provider");
-        vm.putIntField(p, provider.declaredField("name"), vm.intern("SUN"));
-        vm.putIntField(p, provider.declaredField("versionStr"), vm.intern("17"));
+        vm.putIntField(p, provider.declaredField("name"), vm.strings().intern("SUN"));
+        vm.putIntField(p, provider.declaredField("versionStr"), vm.strings().intern("17"));
         return p;
     }
 
@@ -65,7 +65,7 @@ final class DigestNatives {
             if ((int) s[b] == 0) {
                 throw new JavaError("java/lang/NullPointerException", "null algorithm name");
             }
-            String algorithm = vm.hostString((int) s[b]);
+            String algorithm = vm.strings().hostString((int) s[b]);
             String impl = switch (algorithm.toUpperCase(java.util.Locale.ROOT)) {
                 case "MD5" -> "sun/security/provider/MD5";
                 case "SHA-1", "SHA1", "SHA" -> "sun/security/provider/SHA";
@@ -81,7 +81,7 @@ final class DigestNatives {
             t.defer(new DeferredCall(spiClass.declaredMethod("<init>", "()V"), new long[] {spi}, VmThread.RETURN_DISCARD));
             t.defer(new DeferredCall(delegate.declaredMethod("of",
                     "(Ljava/security/MessageDigestSpi;Ljava/lang/String;Ljava/security/Provider;)Ljava/security/MessageDigest$Delegate;"),
-                    new long[] {spi, vm.intern(algorithm), sunProvider(vm)}, VmThread.RETURN_REPLACE));
+                    new long[] {spi, vm.strings().intern(algorithm), sunProvider(vm)}, VmThread.RETURN_REPLACE));
             t.deferredInit.add(spiClass);
             t.deferredInit.add(delegate);
             return 0;

@@ -39,7 +39,7 @@ final class LocaleNatives {
         VmClass df = vm.classes().load("java/text/DecimalFormat");
         int format = vm.newObject(df);
         t.defer(new DeferredCall(df.declaredMethod("<init>", "(Ljava/lang/String;Ljava/text/DecimalFormatSymbols;)V"),
-                new long[] {format, vm.intern(pattern), symbols(vm, locale)}, VmThread.RETURN_DISCARD));
+                new long[] {format, vm.strings().intern(pattern), symbols(vm, locale)}, VmThread.RETURN_DISCARD));
         if (choice == integerStyle) {
             t.defer(call(vm, df, "setMaximumFractionDigits", "(I)V", format, 0));
             t.defer(call(vm, df, "setDecimalSeparatorAlwaysShown", "(Z)V", format, 0));
@@ -74,7 +74,7 @@ final class LocaleNatives {
                 {"percentText", "%"}, {"minusSignText", "-"},
             };
             for (String[] kv : strings) {
-                m.putInt(a + dfs.declaredField(kv[0]).offset(), vm.intern(kv[1]));
+                m.putInt(a + dfs.declaredField(kv[0]).offset(), vm.strings().intern(kv[1]));
             }
             m.putInt(a + dfs.declaredField("locale").offset(), locale);
             m.putInt(a + dfs.declaredField("serialVersionOnStream").offset(), 5);

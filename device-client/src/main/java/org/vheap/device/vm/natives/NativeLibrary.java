@@ -1,21 +1,22 @@
 package org.vheap.device.vm.natives;
 
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.interp.Linker;
-import org.vheap.device.vm.interp.Throws;
+import org.vheap.device.vm.interp.MethodInvoker;
+import org.vheap.device.vm.interp.Backtraces;
 
 /** Registers every native and substitution of the device VM, one JDK area per class. */
 public final class NativeLibrary {
     private NativeLibrary() {
     }
 
-    public static void registerAll(Natives n, Vm vm, Linker linker, Throws throwsHelper) {
+    public static void registerAll(Natives n, Vm vm, MethodInvoker invoker, Backtraces backtraces, BlockingCalls blocking) {
         ObjectNatives.register(n, vm);
         ClassNatives.register(n, vm);
         SystemNatives.register(n, vm);
         NumberNatives.register(n, vm);
-        ThrowableNatives.register(n, vm, throwsHelper);
-        ThreadNatives.register(n, vm, linker, throwsHelper);
+        ThrowableNatives.register(n, vm, backtraces);
+        ThreadNatives.register(n, vm, invoker);
+        blocking.register(n);
         UnsafeNatives.register(n, vm);
         ConsoleNatives.register(n, vm);
         ReferenceNatives.register(n, vm);

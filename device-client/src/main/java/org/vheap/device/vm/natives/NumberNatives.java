@@ -54,16 +54,7 @@ final class NumberNatives {
         one(n, m, "log", Math::log);
         one(n, m, "log10", Math::log10);
         two(n, m, "pow", Math::pow);
-        n.register("java/lang/String", "intern", "()Ljava/lang/String;", (t, s, b) -> {
-            int self = (int) s[b];
-            String text = vm.hostString(self);
-            Integer existing = vm.internTable().get(text);
-            if (existing != null) {
-                return existing;
-            }
-            vm.internTable().put(text, self);
-            return self;
-        });
+        n.register("java/lang/String", "intern", "()Ljava/lang/String;", (t, s, b) -> vm.strings().intern((int) s[b]));
         n.register("java/lang/StringUTF16", "isBigEndian", "()Z", (t, s, b) -> 0);
         // the Unicode character names are a compressed table the JDK inflates with zlib: answered from the host's
         // table (the same Unicode version for the same JDK feature release)
@@ -74,7 +65,7 @@ final class NumberNatives {
                         String.format("Not a valid Unicode code point: 0x%X", codePoint));
             }
             String name = Character.getName(codePoint);
-            return name == null ? 0 : vm.newString(name);
+            return name == null ? 0 : vm.strings().newString(name);
         });
     }
 

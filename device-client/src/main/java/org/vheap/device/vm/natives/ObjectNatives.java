@@ -3,7 +3,7 @@ package org.vheap.device.vm.natives;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 
-/** java.lang.Object: identity, class, clone, and monitors' wait/notify on the green-thread scheduler. */
+/** java.lang.Object: identity, class, clone, and notify on the green-thread scheduler ({@link BlockingCalls} has wait). */
 final class ObjectNatives {
     private ObjectNatives() {
     }
@@ -20,30 +20,13 @@ final class ObjectNatives {
             }
             return vm.cloneObject(self);
         });
-        n.register(o, "notify", "()V", (t, s, b) -> {
-            if (!vm.scheduler().notify(t, (int) s[b], false)) {
-                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
-            }
-            return 0;
-        });
-        n.register(o, "notifyAll", "()V", (t, s, b) -> {
-            if (!vm.scheduler().notify(t, (int) s[b], true)) {
-                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
-            }
-            return 0;
-        });
-        n.register(o, "wait", "(J)V", (t, s, b) -> {
-            long millis = s[b + 1];
-            if (millis < 0) {
-                throw new JavaError("java/lang/IllegalArgumentException", "timeout value is negative");
-            }
-            if (ThreadNatives.takeInterrupt(vm, t)) {
-                throw new JavaError("java/lang/InterruptedException", null);
-            }
-            if (!vm.scheduler().await(t, (int) s[b], millis * 1_000_000L)) {
-                throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
-            }
-            return 0;
-        });
+        for (boolean all : new boolean[] {false, true}) {
+            n.register(o, all ? "notifyAll" : "notify", "()V", (t, s, b) -> {
+                if (!vm.scheduler().notify(t, (int) s[b], all)) {
+                    throw new JavaError("java/lang/IllegalMonitorStateException", "current thread is not owner");
+                }
+                return 0;
+            });
+        }
     }
 }

@@ -18,8 +18,8 @@ import org.vheap.device.vm.thread.VmThread;
 /**
  * Core reflection: the {@code Field}, {@code Method} and {@code Constructor} objects of a class (their
  * {@code slot} is the member's index in the class's declared members), Unsafe field offsets from a
- * {@code Field}, and invocation. {@code Method.invoke} and {@code Constructor.newInstance} run the target as a
- * frame of the calling green thread (boxing the result, wrapping exceptions in InvocationTargetException);
+ * {@code Field}, and invocation. {@code Method.invoke} and {@code Constructor.newInstance} run the target as an
+ * activation of the calling green thread (boxing the result, wrapping exceptions in InvocationTargetException);
  * the JDK's accessor classes are replaced so they never generate bytecode.
  */
 final class ReflectionNatives {
@@ -44,33 +44,10 @@ final class ReflectionNatives {
             }
             return refArray(vm, "[Ljava/lang/reflect/Field;", fields);
         });
-        n.register(c, "getDeclaredMethods0", "(Z)[Ljava/lang/reflect/Method;", (t, s, b) -> {
-            VmClass k = ClassNatives.self(vm, s, b);
-            boolean publicOnly = (s[b + 1] & 1) != 0;
-            List<Integer> methods = new ArrayList<>();
-            VmMethod[] declared = k.declaredMethods();
-            for (int i = 0; i < declared.length; i++) {
-                VmMethod m = declared[i];
-                if (m.name().startsWith("<") || (publicOnly && (m.access() & Opcodes.ACC_PUBLIC) == 0)) {
-                    continue;
-                }
-                methods.add(executable(vm, k, m, i, false));
-            }
-            return refArray(vm, "[Ljava/lang/reflect/Method;", methods);
-        });
-        n.register(c, "getDeclaredConstructors0", "(Z)[Ljava/lang/reflect/Constructor;", (t, s, b) -> {
-            VmClass k = ClassNatives.self(vm, s, b);
-            boolean publicOnly = (s[b + 1] & 1) != 0;
-            List<Integer> ctors = new ArrayList<>();
-            VmMethod[] declared = k.declaredMethods();
-            for (int i = 0; i < declared.length; i++) {
-                VmMethod m = declared[i];
-                if (m.name().equals("<init>") && (!publicOnly || (m.access() & Opcodes.ACC_PUBLIC) != 0)) {
-                    ctors.add(executable(vm, k, m, i, true));
-                }
-            }
-            return refArray(vm, "[Ljava/lang/reflect/Constructor;", ctors);
-        });
+        n.register(c, "getDeclaredMethods0", "(Z)[Ljava/lang/reflect/Method;",
+                (t, s, b) -> executables(vm, ClassNatives.self(vm, s, b), (s[b + 1] & 1) != 0, false));
+        n.register(c, "getDeclaredConstructors0", "(Z)[Ljava/lang/reflect/Constructor;",
+                (t, s, b) -> executables(vm, ClassNatives.self(vm, s, b), (s[b + 1] & 1) != 0, true));
         n.register(c, "getDeclaredClasses0", "()[Ljava/lang/Class;", (t, s, b) -> {
             VmClass k = ClassNatives.self(vm, s, b);
             List<Integer> inner = new ArrayList<>();
@@ -95,7 +72,7 @@ final class ReflectionNatives {
                 long a = ObjectLayout.address(obj);
                 HeapMemory m = vm.memory();
                 m.putInt(a + rc.declaredField("clazz").offset(), k.mirror());
-                m.putInt(a + rc.declaredField("name").offset(), vm.intern(comp.name));
+                m.putInt(a + rc.declaredField("name").offset(), vm.strings().intern(comp.name));
                 m.putInt(a + rc.declaredField("type").offset(), vm.classes().forDescriptor(comp.descriptor).mirror());
                 VmMethod[] declared = k.declaredMethods();
                 for (int i = 0; i < declared.length; i++) {
@@ -104,7 +81,7 @@ final class ReflectionNatives {
                     }
                 }
                 if (comp.signature != null) {
-                    m.putInt(a + rc.declaredField("signature").offset(), vm.intern(comp.signature));
+                    m.putInt(a + rc.declaredField("signature").offset(), vm.strings().intern(comp.signature));
                 }
                 components.add(obj);
             }
@@ -116,7 +93,7 @@ final class ReflectionNatives {
             if ((int) s[b + 1] == 0) {
                 throw new JavaError("java/lang/NullPointerException", null);
             }
-            String name = vm.hostString((int) s[b + 1]);
+            String name = vm.strings().hostString((int) s[b + 1]);
             if (name.startsWith("/")) {
                 name = name.substring(1);
             } else {
@@ -176,13 +153,30 @@ final class ReflectionNatives {
         HeapMemory m = vm.memory();
         m.putInt(a + fc.declaredField("clazz").offset(), owner.mirror());
         m.putInt(a + fc.declaredField("slot").offset(), slot);
-        m.putInt(a + fc.declaredField("name").offset(), vm.intern(f.name()));
+        m.putInt(a + fc.declaredField("name").offset(), vm.strings().intern(f.name()));
         m.putInt(a + fc.declaredField("type").offset(), vm.classes().forDescriptor(f.descriptor()).mirror());
         m.putInt(a + fc.declaredField("modifiers").offset(), f.access() & 0xFFFF);
         boolean trustedFinal = (f.access() & Opcodes.ACC_FINAL) != 0 && (f.isStatic() || owner.node() != null
                 && owner.superclass() != null && owner.superclass().name().equals("java/lang/Record"));
         m.putByte(a + fc.declaredField("trustedFinal").offset(), (byte) (trustedFinal ? 1 : 0));
         return obj;
+    }
+
+    /**
+     * {@code getDeclaredMethods0} / {@code getDeclaredConstructors0}: a Method or Constructor object for each declared
+     * method (not an initializer) or constructor of {@code k}, the public ones only when {@code publicOnly}.
+     */
+    private static int executables(Vm vm, VmClass k, boolean publicOnly, boolean constructors) {
+        List<Integer> out = new ArrayList<>();
+        VmMethod[] declared = k.declaredMethods();
+        for (int i = 0; i < declared.length; i++) {
+            VmMethod m = declared[i];
+            boolean wanted = constructors ? m.name().equals("<init>") : !m.name().startsWith("<");
+            if (wanted && (!publicOnly || (m.access() & Opcodes.ACC_PUBLIC) != 0)) {
+                out.add(executable(vm, k, m, i, constructors));
+            }
+        }
+        return refArray(vm, constructors ? "[Ljava/lang/reflect/Constructor;" : "[Ljava/lang/reflect/Method;", out);
     }
 
     private static int executable(Vm vm, VmClass owner, VmMethod method, int slot, boolean constructor) {
@@ -206,7 +200,7 @@ final class ReflectionNatives {
         m.putInt(a + ec.declaredField("exceptionTypes").offset(), exTypes);
         m.putInt(a + ec.declaredField("modifiers").offset(), method.access() & 0xFFFF);
         if (!constructor) {
-            m.putInt(a + ec.declaredField("name").offset(), vm.intern(method.name()));
+            m.putInt(a + ec.declaredField("name").offset(), vm.strings().intern(method.name()));
             m.putInt(a + ec.declaredField("returnType").offset(),
                     vm.classes().forDescriptor(Type.getReturnType(method.descriptor()).getDescriptor()).mirror());
         }
@@ -218,17 +212,17 @@ final class ReflectionNatives {
             throw new JavaError("java/lang/NullPointerException", null);
         }
         VmClass fc = vm.classes().load("java/lang/reflect/Field");
-        VmClass owner = vm.classOfMirror(vm.getIntField(field, fc.declaredField("clazz")));
+        VmClass owner = vm.mirrors().classOf(vm.getIntField(field, fc.declaredField("clazz")));
         return owner.declaredFields()[vm.getIntField(field, fc.declaredField("slot"))];
     }
 
     private static VmMethod memberMethod(Vm vm, int executable, String reflectClass) {
         VmClass ec = vm.classes().load(reflectClass);
-        VmClass owner = vm.classOfMirror(vm.getIntField(executable, ec.declaredField("clazz")));
+        VmClass owner = vm.mirrors().classOf(vm.getIntField(executable, ec.declaredField("clazz")));
         return owner.declaredMethods()[vm.getIntField(executable, ec.declaredField("slot"))];
     }
 
-    /** Method.invoke: runs the method as a frame whose result replaces this native's (boxed). */
+    /** Method.invoke: runs the method as an activation whose result replaces this native's (boxed). */
     private static long invoke(Vm vm, VmThread t, int method, int receiver, int argArray) {
         VmMethod m = memberMethod(vm, method, "java/lang/reflect/Method");
         List<Long> slots = new ArrayList<>();
@@ -261,7 +255,7 @@ final class ReflectionNatives {
         return 0;
     }
 
-    /** Constructor.newInstance: the new object, initialized by a frame that runs right after this native. */
+    /** Constructor.newInstance: the new object, initialized by an activation that runs right after this native. */
     private static long newInstance(Vm vm, VmThread t, int ctor, int argArray) {
         VmMethod m = memberMethod(vm, ctor, "java/lang/reflect/Constructor");
         VmClass k = m.owner();
@@ -292,7 +286,7 @@ final class ReflectionNatives {
                 }
                 slots.add((long) arg);
             } else {
-                slots.add(vm.unbox(arg, type));
+                slots.add(vm.boxing().unbox(arg, type));
                 if (params[i].getSize() == 2) {
                     slots.add(0L);
                 }

@@ -6,7 +6,7 @@ import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
-import org.vheap.device.vm.thread.Frame;
+import org.vheap.device.vm.thread.Activation;
 
 /**
  * java.lang.System, Runtime and Shutdown, and the VM-facing JDK internals the library's start-up calls
@@ -50,7 +50,7 @@ final class SystemNatives {
         n.register(s0, "setOut0", "(Ljava/io/PrintStream;)V", (t, s, b) -> setStatic(vm, "out", (int) s[b]));
         n.register(s0, "setErr0", "(Ljava/io/PrintStream;)V", (t, s, b) -> setStatic(vm, "err", (int) s[b]));
         n.register(s0, "mapLibraryName", "(Ljava/lang/String;)Ljava/lang/String;",
-                (t, s, b) -> vm.intern("lib" + vm.hostString((int) s[b]) + ".so"));
+                (t, s, b) -> vm.strings().intern("lib" + vm.strings().hostString((int) s[b]) + ".so"));
 
         String rt = "java/lang/Runtime";
         n.register(rt, "availableProcessors", "()I", (t, s, b) -> 1);
@@ -98,17 +98,17 @@ final class SystemNatives {
         n.register(ac, "getProtectionDomain", "(Ljava/lang/Class;)Ljava/security/ProtectionDomain;", (t, s, b) -> 0);
         String refl = "jdk/internal/reflect/Reflection";
         n.register(refl, "getCallerClass", "()Ljava/lang/Class;", (t, s, b) -> {
-            // frames[depth-1] called getCallerClass; its caller is the answer
+            // activations[depth-1] called getCallerClass; its caller is the answer
             for (int i = t.depth - 2; i >= 0; i--) {
-                Frame f = t.frames[i];
-                String owner = f.method.owner().name();
+                Activation act = t.activations[i];
+                String owner = act.method.owner().name();
                 if (!owner.equals("java/lang/reflect/Method") && !owner.startsWith("jdk/internal/reflect/")) {
-                    return f.method.owner().mirror();
+                    return act.method.owner().mirror();
                 }
             }
             return 0;
         });
-        n.register(refl, "getClassAccessFlags", "(Ljava/lang/Class;)I", (t, s, b) -> vm.classOfMirror((int) s[b]).access() & 0xFFFF);
+        n.register(refl, "getClassAccessFlags", "(Ljava/lang/Class;)I", (t, s, b) -> vm.mirrors().classOf((int) s[b]).access() & 0xFFFF);
         n.register(refl, "areNestMates", "(Ljava/lang/Class;Ljava/lang/Class;)Z", (t, s, b) -> 1);
     }
 
@@ -122,7 +122,7 @@ final class SystemNatives {
         int arr = vm.newArray(vm.classes().load("[Ljava/lang/String;"), values.size());
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) != null) {
-                vm.memory().putInt(Vm.elementAddress(arr, i, 2), vm.intern(values.get(i)));
+                vm.memory().putInt(Vm.elementAddress(arr, i, 2), vm.strings().intern(values.get(i)));
             }
         }
         return arr;

@@ -2,7 +2,7 @@ package org.vheap.device.vm.natives;
 
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.ObjectLayout;
-import org.vheap.device.vm.interp.Throws;
+import org.vheap.device.vm.interp.Backtraces;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 
@@ -11,13 +11,13 @@ final class ThrowableNatives {
     private ThrowableNatives() {
     }
 
-    static void register(Natives n, Vm vm, Throws throwsHelper) {
+    static void register(Natives n, Vm vm, Backtraces backtraces) {
         n.register("java/lang/Throwable", "fillInStackTrace", "(I)Ljava/lang/Throwable;", (t, s, b) -> {
-            throwsHelper.fillInStackTrace(t, (int) s[b]);
+            backtraces.fillInStackTrace(t, (int) s[b]);
             return s[b];
         });
         n.register("java/lang/NullPointerException", "getExtendedNPEMessage", "()Ljava/lang/String;",
-                (t, s, b) -> throwsHelper.extendedNpeMessage((int) s[b]));
+                (t, s, b) -> backtraces.extendedNpeMessage((int) s[b]));
         n.register("java/lang/StackTraceElement", "initStackTraceElements",
                 "([Ljava/lang/StackTraceElement;Ljava/lang/Throwable;)V", (t, s, b) -> {
                     int elements = (int) s[b];
@@ -34,18 +34,18 @@ final class ThrowableNatives {
                     VmField declaringClassObject = ste.declaredField("declaringClassObject");
                     for (int i = 0; i < depth && i < vm.arrayLength(elements); i++) {
                         int e = vm.memory().getInt(Vm.elementAddress(elements, i, 2));
-                        Throws.StackEntry entry = throwsHelper.stackEntry(backtrace, i);
+                        Backtraces.StackEntry entry = backtraces.stackEntry(backtrace, i);
                         VmClass owner = entry.method().owner();
                         long a = ObjectLayout.address(e);
                         vm.memory().putInt(a + declaringClassObject.offset(), owner.mirror());
-                        vm.memory().putInt(a + declaringClass.offset(), vm.intern(owner.javaName()));
-                        vm.memory().putInt(a + methodName.offset(), vm.intern(entry.method().name()));
+                        vm.memory().putInt(a + declaringClass.offset(), vm.strings().intern(owner.javaName()));
+                        vm.memory().putInt(a + methodName.offset(), vm.strings().intern(entry.method().name()));
                         if (owner.sourceFile() != null) {
-                            vm.memory().putInt(a + fileName.offset(), vm.intern(owner.sourceFile()));
+                            vm.memory().putInt(a + fileName.offset(), vm.strings().intern(owner.sourceFile()));
                         }
                         vm.memory().putInt(a + lineNumber.offset(), entry.line());
                         if (owner.module() != null) {
-                            vm.memory().putInt(a + moduleName.offset(), vm.intern(owner.module()));
+                            vm.memory().putInt(a + moduleName.offset(), vm.strings().intern(owner.module()));
                         }
                     }
                     return 0;

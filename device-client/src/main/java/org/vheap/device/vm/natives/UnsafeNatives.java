@@ -6,8 +6,6 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
-import org.vheap.device.vm.thread.ThreadState;
-import org.vheap.device.vm.thread.VmThread;
 
 /**
  * jdk.internal.misc.Unsafe over the virtual heap: an (object, offset) pair is the object's virtual address
@@ -104,10 +102,10 @@ final class UnsafeNatives {
             n.register(U, fence, "()V", Natives.nothing());
         }
         n.register(U, "arrayBaseOffset0", "(Ljava/lang/Class;)I", (t, s, b) -> ObjectLayout.ARRAY_BASE_OFFSET);
-        n.register(U, "arrayIndexScale0", "(Ljava/lang/Class;)I", (t, s, b) -> 1 << vm.classOfMirror((int) s[b + 1]).elementShift());
+        n.register(U, "arrayIndexScale0", "(Ljava/lang/Class;)I", (t, s, b) -> 1 << vm.mirrors().classOf((int) s[b + 1]).elementShift());
         n.register(U, "objectFieldOffset1", "(Ljava/lang/Class;Ljava/lang/String;)J", (t, s, b) -> {
-            VmClass c = vm.classOfMirror((int) s[b + 1]);
-            String name = vm.hostString((int) s[b + 2]);
+            VmClass c = vm.mirrors().classOf((int) s[b + 1]);
+            String name = vm.strings().hostString((int) s[b + 2]);
             VmField f = c.declaredField(name);
             if (f == null || f.isStatic()) {
                 throw new JavaError("java/lang/InternalError", name);
@@ -115,13 +113,13 @@ final class UnsafeNatives {
             return f.offset();
         });
         n.register(U, "shouldBeInitialized0", "(Ljava/lang/Class;)Z",
-                (t, s, b) -> vm.classOfMirror((int) s[b + 1]).initState == VmClass.InitState.INITIALIZED ? 0 : 1);
+                (t, s, b) -> vm.mirrors().classOf((int) s[b + 1]).initState == VmClass.InitState.INITIALIZED ? 0 : 1);
         n.register(U, "ensureClassInitialized0", "(Ljava/lang/Class;)V", (t, s, b) -> {
-            t.deferredInit.add(vm.classOfMirror((int) s[b + 1]));
+            t.deferredInit.add(vm.mirrors().classOf((int) s[b + 1]));
             return 0;
         });
         n.register(U, "allocateInstance", "(Ljava/lang/Class;)Ljava/lang/Object;", (t, s, b) -> {
-            VmClass c = vm.classOfMirror((int) s[b + 1]);
+            VmClass c = vm.mirrors().classOf((int) s[b + 1]);
             if (c.isInterface() || c.isArray() || c.isPrimitive() || (c.access() & org.objectweb.asm.Opcodes.ACC_ABSTRACT) != 0) {
                 throw new JavaError("java/lang/InstantiationException", c.javaName());
             }
@@ -129,45 +127,6 @@ final class UnsafeNatives {
         });
         n.register(U, "throwException", "(Ljava/lang/Throwable;)V", (t, s, b) -> {
             throw new org.vheap.device.vm.interp.VmThrow((int) s[b + 1]);
-        });
-        n.register(U, "park", "(ZJ)V", (t, s, b) -> {
-            boolean absolute = (s[b + 1] & 1) != 0;
-            long time = s[b + 2];
-            if (t.permit) {
-                t.permit = false;
-                return 0;
-            }
-            if (vm.getByteField(t.javaThread, vm.field("java/lang/Thread", "interrupted")) != 0) {
-                return 0;
-            }
-            t.blockedIn = VmThread.IN_PARK;
-            if (time == 0 && !absolute) {
-                t.state = ThreadState.WAITING;
-            } else {
-                long nanos = absolute ? (time - vm.currentTimeMillis()) * 1_000_000L : time;
-                if (nanos <= 0) {
-                    return 0;
-                }
-                vm.scheduler().sleep(t, nanos);
-            }
-            return 0;
-        });
-        n.register(U, "unpark", "(Ljava/lang/Object;)V", (t, s, b) -> {
-            int javaThread = (int) s[b + 1];
-            for (var other : vm.threads()) {
-                if (other.javaThread == javaThread) {
-                    if (other.state == ThreadState.WAITING || other.state == ThreadState.TIMED_WAITING) {
-                        if (other.monitorObject == 0) {
-                            vm.scheduler().wake(other);
-                        } else {
-                            other.permit = true;
-                        }
-                    } else {
-                        other.permit = true;
-                    }
-                }
-            }
-            return 0;
         });
         n.register(U, "getLoadAverage0", "([DI)I", (t, s, b) -> -1);
         n.register("jdk/internal/misc/UnsafeConstants", "<clinit>", "()V", (t, s, b) -> {

@@ -25,7 +25,7 @@ final class VarHandleNatives {
 
     static void register(Natives n, Vm vm) {
         n.register(MH, "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;",
-                (t, s, b) -> lookup(vm, t.frames[t.depth - 1].method.owner().mirror()));
+                (t, s, b) -> lookup(vm, t.activations[t.depth - 1].method.owner().mirror()));
         n.register(MH, "privateLookupIn", "(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;",
                 (t, s, b) -> lookup(vm, (int) s[b]));
         n.register(LOOKUP, "findVarHandle", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/invoke/VarHandle;",
@@ -33,7 +33,7 @@ final class VarHandleNatives {
         n.register(LOOKUP, "findStaticVarHandle", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/invoke/VarHandle;",
                 (t, s, b) -> fieldHandle(vm, t, (int) s[b + 1], (int) s[b + 2], (int) s[b + 3], true));
         n.register(MH, "arrayElementVarHandle", "(Ljava/lang/Class;)Ljava/lang/invoke/VarHandle;", (t, s, b) -> {
-            VmClass array = vm.classOfMirror((int) s[b]);
+            VmClass array = vm.mirrors().classOf((int) s[b]);
             if (!array.isArray()) {
                 throw new JavaError("java/lang/IllegalArgumentException", "not an array class: " + array.javaName());
             }
@@ -64,9 +64,9 @@ final class VarHandleNatives {
         if (owner == 0 || nameRef == 0 || typeMirror == 0) {
             throw new JavaError("java/lang/NullPointerException", null);
         }
-        VmClass oc = vm.classOfMirror(owner);
-        VmClass tc = vm.classOfMirror(typeMirror);
-        String name = vm.hostString(nameRef);
+        VmClass oc = vm.mirrors().classOf(owner);
+        VmClass tc = vm.mirrors().classOf(typeMirror);
+        String name = vm.strings().hostString(nameRef);
         String descriptor = tc.isPrimitive() ? String.valueOf(tc.primitive()) : tc.isArray() ? tc.name() : "L" + tc.name() + ";";
         VmField f = null;
         for (VmClass k = oc; k != null && f == null; k = k.superclass()) {

@@ -1,0 +1,77 @@
+package org.vheap.device.vm.interp;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import org.objectweb.asm.tree.MultiANewArrayInsnNode;
+import org.vheap.device.vm.JavaError;
+import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.loader.ClassRegistry;
+import org.vheap.device.vm.loader.VmClass;
+
+/**
+ * The array instructions' rarer work, kept out of the interpreter's loop: {@code aastore}'s type check,
+ * {@code newarray}'s array class, {@code multianewarray}.
+ */
+final class ArrayInstructions {
+    private final Vm vm;
+    private final ClassRegistry classes;
+
+    ArrayInstructions(Vm vm) {
+        this.vm = vm;
+        this.classes = vm.classes();
+    }
+
+    /** aastore's check (JVMS 6.5.aastore): the value must be assignable to the array's component type. */
+    void checkArrayStore(int array, int value) {
+        if (array == 0) {
+            return; // element() reports the null array
+        }
+        VmClass component = vm.classOf(array).component();
+        VmClass vc = vm.classOf(value);
+        if (vc != component && !vc.isSubtypeOf(component)) {
+            throw new JavaError("java/lang/ArrayStoreException", vc.javaName());
+        }
+    }
+
+    /** The array class for a newarray type code (JVMS Table 6.5.newarray-A). */
+    VmClass primitiveArray(int atype) {
+        String name = switch (atype) {
+            case T_BOOLEAN -> "[Z";
+            case T_CHAR -> "[C";
+            case T_FLOAT -> "[F";
+            case T_DOUBLE -> "[D";
+            case T_BYTE -> "[B";
+            case T_SHORT -> "[S";
+            case T_INT -> "[I";
+            case T_LONG -> "[J";
+            default -> throw JavaError.verify("bad newarray type " + atype);
+        };
+        return classes.load(name);
+    }
+
+    /** multianewarray: dimension counts are in {@code s[at .. at+dims)}. */
+    int multiNewArray(MethodCode mc, int refIndex, long[] s, int at, int dims) {
+        Object r = mc.refs[refIndex];
+        VmClass c = r instanceof VmClass vc ? vc : classes.load(((MultiANewArrayInsnNode) r).desc);
+        mc.refs[refIndex] = c;
+        int[] counts = new int[dims];
+        for (int i = 0; i < dims; i++) {
+            counts[i] = (int) s[at + i];
+            if (counts[i] < 0) {
+                throw new JavaError("java/lang/NegativeArraySizeException", String.valueOf(counts[i]));
+            }
+        }
+        return multi(c, counts, 0);
+    }
+
+    private int multi(VmClass c, int[] counts, int level) {
+        int array = vm.newArray(c, counts[level]);
+        if (level + 1 < counts.length) {
+            for (int i = 0; i < counts[level]; i++) {
+                int sub = multi(c.component(), counts, level + 1);
+                vm.memory().putInt(Vm.elementAddress(array, i, 2), sub);
+            }
+        }
+        return array;
+    }
+}
