@@ -25,6 +25,7 @@ import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.server.testing.TestHeaps;
 
 class DeviceTest {
     @RegisterExtension
@@ -92,7 +93,7 @@ class DeviceTest {
     @Test
     void withDefaultOptionsADeviceOnAServerCheckpointsEveryTenSecondsSoACrashLosesAtMostThat() throws Exception {
         Path classes = compile("Ticker", TICKER);
-        String app = TestStores.app("ticker");
+        String app = TestHeaps.app("ticker");
         ManualClock clock = ManualClock.followingHost();
         List<String> checkpoints = new CopyOnWriteArrayList<>();
         DeviceEvents events = new DeviceEvents() {
@@ -136,7 +137,7 @@ class DeviceTest {
         Path classes = compileWalker();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (MemoryHeapStore store = new MemoryHeapStore()) {
-            Device device = new Device(new DeviceConfig().app(TestStores.app("walker")).memoryBytes(1L << 20), store, console(out));
+            Device device = new Device(new DeviceConfig().app(TestHeaps.app("walker")).memoryBytes(1L << 20), store, console(out));
             assertThat(device.run(List.of(classes), "Walker", List.of("3"))).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo((511L * 512 / 2 * 3) + "\n");
             assertThat(device.stats().peakHeapBytes()).isGreaterThan(4L << 20);
@@ -167,7 +168,7 @@ class DeviceTest {
                 public void close() {
                 }
             };
-            String app = TestStores.app("unreachable");
+            String app = TestHeaps.app("unreachable");
             Device device = new Device(new DeviceConfig().app(app).memoryBytes(256L << 10), flaky, console(new ByteArrayOutputStream()));
             Thread cut = new Thread(() -> {
                 while (session.get() == null || session.get().writes.get() < 20) {

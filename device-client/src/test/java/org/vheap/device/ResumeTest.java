@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.server.testing.TestHeaps;
 
 /** Suspend at a safepoint, resume on another device (another VM over the same store): the output goes on exactly. */
 class ResumeTest {
@@ -91,10 +92,10 @@ class ResumeTest {
         Path classes = compile("Ticker", TICKER);
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            new Device(new DeviceConfig().app(TestStores.app("ticker-whole")), store, console(whole))
+            new Device(new DeviceConfig().app(TestHeaps.app("ticker-whole")), store, console(whole))
                     .run(List.of(classes), "Ticker", List.of("40"));
 
-            String app = TestStores.app("ticker");
+            String app = TestHeaps.app("ticker");
             ByteArrayOutputStream first = new ByteArrayOutputStream();
             Device a = new Device(new DeviceConfig().app(app).deviceName("a"), store, console(first));
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Ticker", List.of("40")));
@@ -117,10 +118,10 @@ class ResumeTest {
         Path classes = compile("Ticker", TICKER);
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            new Device(new DeviceConfig().app(TestStores.app("ticker-whole")), store, console(whole))
+            new Device(new DeviceConfig().app(TestHeaps.app("ticker-whole")), store, console(whole))
                     .run(List.of(classes), "Ticker", List.of("30"));
 
-            String app = TestStores.app("ticker-again");
+            String app = TestHeaps.app("ticker-again");
             ByteArrayOutputStream first = new ByteArrayOutputStream();
             Device a = new Device(new DeviceConfig().app(app).deviceName("a"), store, console(first));
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.runOrResume(List.of(classes), "Ticker", List.of("30")));
@@ -146,10 +147,10 @@ class ResumeTest {
         Path classes = compile("ProducerConsumer", Files.readString(SAMPLES.resolve("ProducerConsumer.java")));
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
-            assertThat(new Device(new DeviceConfig().app(TestStores.app("pc-whole")).quantum(500), store, console(whole))
+            assertThat(new Device(new DeviceConfig().app(TestHeaps.app("pc-whole")).quantum(500), store, console(whole))
                     .run(List.of(classes), "ProducerConsumer", List.of("300"))).isZero();
 
-            String app = TestStores.app("pc");
+            String app = TestHeaps.app("pc");
             ByteArrayOutputStream first = new ByteArrayOutputStream();
             Device a = new Device(new DeviceConfig().app(app).deviceName("a").quantum(500), store, console(first));
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "ProducerConsumer", List.of("300")));
@@ -170,7 +171,7 @@ class ResumeTest {
         Path classes = compile("Steps", STEPS);
         List<Path> cp = List.of(classes, apiClasses());
         try (MemoryHeapStore store = new MemoryHeapStore(java.time.Clock.systemUTC(), 100, Duration.ofSeconds(30))) {
-            String app = TestStores.app("steps");
+            String app = TestHeaps.app("steps");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -202,7 +203,7 @@ class ResumeTest {
         Path classes = compile("SensorLogger", Files.readString(SAMPLES.resolve("SensorLogger.java")));
         List<Path> cp = List.of(classes, apiClasses());
         try (MemoryHeapStore store = new MemoryHeapStore()) {
-            String app = TestStores.app("sensor");
+            String app = TestHeaps.app("sensor");
             ByteArrayOutputStream first = new ByteArrayOutputStream();
             Device a = new Device(new DeviceConfig().app(app).deviceName("a").resources(List.of("console", "sensor:temperature")),
                     store, console(first));
@@ -223,7 +224,7 @@ class ResumeTest {
             assertThat(after).contains("lease lost: sensor:temperature is not on this device");
 
             // the same app resumed where the resource exists keeps its lease: a device with the temperature sensor
-            String app2 = TestStores.app("sensor-kept");
+            String app2 = TestHeaps.app("sensor-kept");
             ByteArrayOutputStream o1 = new ByteArrayOutputStream();
             Device c = new Device(new DeviceConfig().app(app2).deviceName("c").resources(List.of("sensor:temperature")), store, console(o1));
             CompletableFuture<Integer> run2 = CompletableFuture.supplyAsync(() -> c.run(cp, "SensorLogger", List.of("20", "5")));
@@ -278,7 +279,7 @@ class ResumeTest {
             String[] outputs = new String[2];
             for (int k = 0; k < 2; k++) {
                 int preflush = k == 0 ? 0 : 16;
-                String app = TestStores.app("filler-" + preflush);
+                String app = TestHeaps.app("filler-" + preflush);
                 ByteArrayOutputStream first = new ByteArrayOutputStream();
                 CommittedLines events = new CommittedLines();
                 Device a = new Device(new DeviceConfig().app(app).memoryBytes(16 << 20).preflushLines(preflush), store,
@@ -366,7 +367,7 @@ class ResumeTest {
                     failures.add(why);
                 }
             };
-            Device d = new Device(new DeviceConfig().app(TestStores.app("patient")), store, console(out),
+            Device d = new Device(new DeviceConfig().app(TestHeaps.app("patient")), store, console(out),
                     new org.vheap.device.vm.loader.ParsedClasses(), events);
             assertThat(d.run(List.of(classes, apiClasses()), "Patient", List.of())).isZero();
             assertThat(failures).hasSize(3).allMatch(f -> f.contains("unreachable"));

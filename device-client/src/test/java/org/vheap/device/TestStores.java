@@ -7,10 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.vheap.device.store.ForwardingSession;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
+import org.vheap.server.testing.MutableClock;
 import org.vheap.server.testing.RunWideHeapServer;
-import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -22,20 +23,6 @@ import org.vheap.store.StoreException;
  */
 public final class TestStores {
     private TestStores() {
-    }
-
-    /** A unique app name for one test (unique across runs on one server too). */
-    public static String app(String what) {
-        return TestHeaps.app(what);
-    }
-
-    /** A line whose bytes all say {@code value}, so any mix-up is visible. */
-    public static byte[] line(int size, int value) {
-        return TestHeaps.line(size, value);
-    }
-
-    /** The shared {@link org.vheap.server.testing.MutableClock}, under the name the device tests know it by. */
-    public static final class MutableClock extends org.vheap.server.testing.MutableClock {
     }
 
     /**
@@ -62,7 +49,7 @@ public final class TestStores {
             return server.target();
         }
 
-        public org.vheap.server.testing.MutableClock clock() {
+        public MutableClock clock() {
             return server.clock();
         }
 
@@ -96,8 +83,7 @@ public final class TestStores {
      * (or every one while {@link #down(boolean) down}) before they reach the real session, and counts the
      * calls that got through.
      */
-    public static final class FlakySession implements HeapSession {
-        private final HeapSession real;
+    public static final class FlakySession extends ForwardingSession {
         private final AtomicInteger failuresLeft = new AtomicInteger();
         private volatile boolean down;
         public final AtomicInteger reads = new AtomicInteger();
@@ -105,7 +91,7 @@ public final class TestStores {
         public final AtomicInteger refused = new AtomicInteger();
 
         public FlakySession(HeapSession real) {
-            this.real = real;
+            super(real);
         }
 
         public void failNext(int n) {
@@ -132,6 +118,11 @@ public final class TestStores {
         }
 
         @Override
+        public byte[][] read(long[] lineIds, byte[][] knownSha256) {
+            return read(lineIds);
+        }
+
+        @Override
         public void flush(List<LineImage> lines, long[] deletes) {
             maybeFail("flush");
             real.flush(lines, deletes);
@@ -143,14 +134,5 @@ public final class TestStores {
             maybeFail("commit");
             return real.commit(lines, deletes, vmState, metadata);
         }
-
-        @Override public String app() { return real.app(); }
-        @Override public int lineSize() { return real.lineSize(); }
-        @Override public boolean created() { return real.created(); }
-        @Override public long baseCheckpointId() { return real.baseCheckpointId(); }
-        @Override public byte[] baseVmState() { return real.baseVmState(); }
-        @Override public long fencingToken() { return real.fencingToken(); }
-        @Override public void renewLease() { real.renewLease(); }
-        @Override public void close() { real.close(); }
     }
 }

@@ -5,22 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vheap.device.TestStores;
 import org.vheap.device.control.DeviceControlClient;
 import org.vheap.device.control.DeviceControlHandler;
 import org.vheap.device.control.DeviceRegistration;
@@ -29,12 +24,8 @@ import org.vheap.proto.v1.ResetDeviceTokenRequest;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
 import org.vheap.security.ClientTls;
-import org.vheap.server.HeapServer;
-import org.vheap.server.auth.AccessPolicy;
-import org.vheap.server.store.AppTokens;
-import org.vheap.server.store.DeviceTokens;
-import org.vheap.server.store.PgHeapStore;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * A device's control stream on a heap server that requires tokens (real server, the test run's database,
@@ -42,8 +33,11 @@ import org.vheap.server.store.StoreSettings;
  * without one, and {@code vheap device start} turns its options into that token or a one-line error.
  */
 class SecureDeviceControlTest {
+    private static final String ADMIN = AccessTokens.generate();
+    private static final Path dir = TestHeaps.tempDir("vheap-device-control-sec");
+
     @RegisterExtension
-    static final TestStores.Server SERVER = new TestStores.Server();
+    static final TestHeapServer SERVER = TestHeapServer.onLoopback().requireTokens(ADMIN);
 
     private static final DeviceControlHandler NOTHING = new DeviceControlHandler() {
         @Override
@@ -61,32 +55,15 @@ class SecureDeviceControlTest {
         }
     };
 
-    private static Path dir;
-    private static String admin;
-    private static HeapServer server;
-    private static String target;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("vheap-device-control-sec");
-        admin = AccessTokens.generate();
-        PgHeapStore store = new PgHeapStore(SERVER.dataSource(), SERVER.clock(), StoreSettings.defaults(), Runnable::run);
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), store,
-                Duration.ofSeconds(5), new AccessPolicy(true, admin, new AppTokens(SERVER.dataSource()),
-                new DeviceTokens(SERVER.dataSource()))).start();
-        target = "127.0.0.1:" + server.port();
-    }
-
     @AfterAll
-    static void stop() throws Exception {
-        server.stop(Duration.ofSeconds(5));
-        Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    static void removeTheTokens() {
+        TestHeaps.deleteRecursively(dir);
     }
 
     private static String issue(String device) throws InterruptedException {
-        ManagedChannel ch = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel ch = NettyChannelBuilder.forTarget(SERVER.target()).usePlaintext().build();
         try {
-            return DeviceControlGrpc.newBlockingStub(BearerToken.attach(ch, admin)).withDeadlineAfter(20, TimeUnit.SECONDS)
+            return DeviceControlGrpc.newBlockingStub(BearerToken.attach(ch, ADMIN)).withDeadlineAfter(20, TimeUnit.SECONDS)
                     .resetDeviceToken(ResetDeviceTokenRequest.newBuilder().setDevice(device).build()).getDeviceToken();
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -94,13 +71,13 @@ class SecureDeviceControlTest {
     }
 
     private static DeviceControlClient client(String device, String token) {
-        return new DeviceControlClient(target, ClientTls.plaintext(), token, new DeviceRegistration(device, 1 << 20, List.of()),
+        return new DeviceControlClient(SERVER.target(), ClientTls.plaintext(), token, new DeviceRegistration(device, 1 << 20, List.of()),
                 NOTHING, List::of);
     }
 
     @Test
     void attachesWithItsDeviceTokenOrTheAdminTokenAndGivesUpWithoutOne() throws Exception {
-        String device = TestStores.app("sec-dev");
+        String device = TestHeaps.app("sec-dev");
         String token = issue(device);
         try (DeviceControlClient none = client(device, null)) {
             none.start();
@@ -108,7 +85,7 @@ class SecureDeviceControlTest {
             assertThat(none.gaveUp().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
             assertThat(none.gaveUp().getDescription()).contains("device '" + device + "' attaches with its device token");
         }
-        try (DeviceControlClient wrong = client(device, issue(TestStores.app("sec-other")))) {
+        try (DeviceControlClient wrong = client(device, issue(TestHeaps.app("sec-other")))) {
             wrong.start();
             assertThat(wrong.awaitAttached(Duration.ofSeconds(10))).isFalse();
             assertThat(wrong.gaveUp().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -118,7 +95,7 @@ class SecureDeviceControlTest {
             assertThat(own.awaitAttached(Duration.ofSeconds(10))).isTrue();
             assertThat(own.gaveUp()).isNull();
         }
-        try (DeviceControlClient byAdmin = client(device, admin)) {
+        try (DeviceControlClient byAdmin = client(device, ADMIN)) {
             byAdmin.start();
             assertThat(byAdmin.awaitAttached(Duration.ofSeconds(10))).isTrue();
         }
@@ -144,30 +121,30 @@ class SecureDeviceControlTest {
 
     @Test
     void deviceStartSendsItsDeviceTokenAndSaysInOneLineWhenItIsRefused() throws Exception {
-        String device = TestStores.app("sec-start");
+        String device = TestHeaps.app("sec-start");
         Path file = dir.resolve(device + ".token");
         AccessTokens.write(file, issue(device));
 
-        Run ok = start("start", "--server", target, "--device", device, "--device-token-file", file.toString());
+        Run ok = start("start", "--server", SERVER.target(), "--device", device, "--device-token-file", file.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
 
-        Run none = start("start", "--server", target, "--device", device);
+        Run none = start("start", "--server", SERVER.target(), "--device", device);
         assertThat(none.exit()).isEqualTo(1);
-        assertThat(none.err()).startsWith("vheap device start: device " + device + ": " + target
+        assertThat(none.err()).startsWith("vheap device start: device " + device + ": " + SERVER.target()
                 + " refused its control stream: UNAUTHENTICATED: device '" + device + "' attaches with its device token")
                 .doesNotContain("\n");
 
-        Run appToken = start("start", "--server", target, "--device", device, "--token", AccessTokens.generate());
+        Run appToken = start("start", "--server", SERVER.target(), "--device", device, "--token", AccessTokens.generate());
         assertThat(appToken.exit()).isEqualTo(1);
         assertThat(appToken.err()).contains("refused its control stream: PERMISSION_DENIED: the token given is not device '"
                 + device + "''s").doesNotContain("\n");
 
-        Run missing = start("start", "--server", target, "--device", device, "--device-token-file", dir.resolve("nope").toString());
+        Run missing = start("start", "--server", SERVER.target(), "--device", device, "--device-token-file", dir.resolve("nope").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("vheap device start: --device-token-file " + dir.resolve("nope")
                 + ": no such file (the admin issues the token with: vheap token --device NAME --out FILE)");
 
-        Run both = start("start", "--server", target, "--device", device, "--device-token-file", file.toString(),
+        Run both = start("start", "--server", SERVER.target(), "--device", device, "--device-token-file", file.toString(),
                 "--device-token", "vht_x");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).isEqualTo("vheap device start: give --device-token or --device-token-file, not both");

@@ -33,6 +33,7 @@ import org.vheap.proto.v1.SuspendAppResponse;
 import org.vheap.server.HeapServer;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 
 /** {@link DeviceControlClient} against a real heap server (embedded PostgreSQL, loopback TCP). */
@@ -82,7 +83,7 @@ class DeviceControlClientTest {
 
         void run(String app) {
             HeapSession s = SERVER.store().openHeap(new OpenRequest(app, device, true, 64, Duration.ZERO, 0));
-            s.flush(List.of(new LineImage(1, TestStores.line(64, 11))), new long[0]);
+            s.flush(List.of(new LineImage(1, TestHeaps.line(64, 11))), new long[0]);
             running.put(app, s);
         }
 
@@ -117,8 +118,8 @@ class DeviceControlClientTest {
 
     @Test
     void attachesAndAnswersTheServersSuspendAndResume() throws Exception {
-        String device = TestStores.app("ctl-dev");
-        String app = TestStores.app("ctl-app");
+        String device = TestHeaps.app("ctl-dev");
+        String app = TestHeaps.app("ctl-app");
         Apps apps = new Apps(device);
         apps.run(app);
         try (DeviceControlClient client = new DeviceControlClient(SERVER.target(),
@@ -164,7 +165,7 @@ class DeviceControlClientTest {
             port = s.getLocalPort();
         }
         String target = "127.0.0.1:" + port;
-        String device = TestStores.app("ctl-restart");
+        String device = TestHeaps.app("ctl-restart");
         Apps apps = new Apps(device);
         ManagedChannel ch = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         HeapServer server = server(port);

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -33,27 +35,27 @@ class DeviceSessionTest {
 
     @Test
     void onlyLinesChangedElsewhereAreFetchedAgainAndCopiesNeverServeStaleData() {
-        String app = TestStores.app("delta");
+        String app = TestHeaps.app("delta");
         LineCache cache = new LineCache(1 << 20);
         long[] all = new long[20];
         List<LineImage> lines = new ArrayList<>();
         for (int i = 0; i < all.length; i++) {
             all[i] = i + 1;
-            lines.add(new LineImage(i + 1, TestStores.line(LINE, i + 1)));
+            lines.add(new LineImage(i + 1, TestHeaps.line(LINE, i + 1)));
         }
         try (DeviceSession here = open(SERVER.store(), app, cache)) {
             here.commit(lines, new long[0], new byte[0], Map.of());
         }
         try (HeapSession elsewhere = open(SERVER.store(), app, null)) {   // another device, no copies: changes two lines, deletes one
-            elsewhere.commit(List.of(new LineImage(3, TestStores.line(LINE, 99)), new LineImage(7, TestStores.line(LINE, 98))),
+            elsewhere.commit(List.of(new LineImage(3, TestHeaps.line(LINE, 99)), new LineImage(7, TestHeaps.line(LINE, 98))),
                     new long[] {11}, new byte[0], Map.of());
         }
         try (DeviceSession back = open(SERVER.store(), app, cache)) {
             byte[][] read = back.read(all);
             for (int i = 0; i < all.length; i++) {
                 long id = all[i];
-                byte[] expected = id == 3 ? TestStores.line(LINE, 99) : id == 7 ? TestStores.line(LINE, 98)
-                        : id == 11 ? null : TestStores.line(LINE, (int) id);
+                byte[] expected = id == 3 ? TestHeaps.line(LINE, 99) : id == 7 ? TestHeaps.line(LINE, 98)
+                        : id == 11 ? null : TestHeaps.line(LINE, (int) id);
                 assertThat(read[i]).as("line %d", id).isEqualTo(expected);
             }
             assertThat(back.bytesFetched()).isEqualTo(2L * LINE);
@@ -66,11 +68,11 @@ class DeviceSessionTest {
 
     @Test
     void withoutCopiesEveryLineReadIsFetchedAndCounted() {
-        String app = TestStores.app("no-copies");
+        String app = TestHeaps.app("no-copies");
         try (DeviceSession s = open(SERVER.store(), app, null)) {
-            s.flush(List.of(new LineImage(1, TestStores.line(LINE, 1)), new LineImage(2, TestStores.line(LINE, 2))), new long[0]);
+            s.flush(List.of(new LineImage(1, TestHeaps.line(LINE, 1)), new LineImage(2, TestHeaps.line(LINE, 2))), new long[0]);
             byte[][] read = s.read(new long[] {1, 2, 3});
-            assertThat(read[0]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(read[0]).isEqualTo(TestHeaps.line(LINE, 1));
             assertThat(read[2]).isNull();
             s.read(new long[] {1});
             assertThat(s.bytesFetched()).isEqualTo(3L * LINE);
@@ -82,20 +84,20 @@ class DeviceSessionTest {
     void aCacheBoundedBelowTheHeapDropsTheOldestCopies() {
         LineCache cache = new LineCache(4L * LINE);
         for (int i = 1; i <= 10; i++) {
-            cache.put("a", i, TestStores.line(LINE, i));
+            cache.put("a", i, TestHeaps.line(LINE, i));
         }
         assertThat(cache.bytes()).isEqualTo(4L * LINE);
         assertThat(cache.get("a", 1)).isNull();
-        assertThat(cache.get("a", 10).data()).isEqualTo(TestStores.line(LINE, 10));
+        assertThat(cache.get("a", 10).data()).isEqualTo(TestHeaps.line(LINE, 10));
         cache.forget("a");
         assertThat(cache.bytes()).isZero();
     }
 
     @Test
     void aKnownHashOfTheWrongLengthIsRefusedClearly() {
-        String app = TestStores.app("delta-bad");
+        String app = TestHeaps.app("delta-bad");
         try (HeapSession s = SERVER.store().openHeap(OpenRequest.create(app, "d", LINE))) {
-            s.flush(List.of(new LineImage(1, TestStores.line(LINE, 1))), new long[0]);
+            s.flush(List.of(new LineImage(1, TestHeaps.line(LINE, 1))), new long[0]);
             assertThatThrownBy(() -> s.read(new long[] {1}, new byte[][] {new byte[5]}))
                     .isInstanceOf(StoreException.class).hasMessageContaining("32-byte SHA-256");
         }
@@ -108,7 +110,7 @@ class DeviceSessionTest {
      */
     @Test
     void writesAreStoredInTheOrderAskedEvenBehindASlowBackgroundFlush() throws Exception {
-        String app = TestStores.app("ordered");
+        String app = TestHeaps.app("ordered");
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         Thread[] writer = new Thread[1];
         try (MemoryHeapStore memory = new MemoryHeapStore()) {
@@ -136,12 +138,12 @@ class DeviceSessionTest {
                 }
             };
             try (DeviceSession s = open(slow, app, null)) {
-                Future<Void> background = s.flushInBackground(List.of(new LineImage(1, TestStores.line(LINE, 1))));
+                Future<Void> background = s.flushInBackground(List.of(new LineImage(1, TestHeaps.line(LINE, 1))));
                 CompletableFuture<Long> done = new CompletableFuture<>();
                 writer[0] = new Thread(() -> {
                     try {
-                        s.flush(List.of(new LineImage(1, TestStores.line(LINE, 2))), new long[0]);
-                        done.complete(s.commit(List.of(new LineImage(1, TestStores.line(LINE, 3))), new long[0], new byte[0], Map.of()));
+                        s.flush(List.of(new LineImage(1, TestHeaps.line(LINE, 2))), new long[0]);
+                        done.complete(s.commit(List.of(new LineImage(1, TestHeaps.line(LINE, 3))), new long[0], new byte[0], Map.of()));
                     } catch (RuntimeException e) {
                         done.completeExceptionally(e);
                     }
@@ -150,15 +152,15 @@ class DeviceSessionTest {
                 background.get(30, TimeUnit.SECONDS);
                 done.get(30, TimeUnit.SECONDS);
                 assertThat(order).containsExactly("flush 1", "flush 2", "commit 3");
-                assertThat(s.read(new long[] {1})[0]).isEqualTo(TestStores.line(LINE, 3));
+                assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 3));
             }
         }
     }
 
     @Test
     void aHeldLeaseIsAskedForAgainUntilItIsFreeOnTheDevicesClock() {
-        String app = TestStores.app("held");
-        TestStores.MutableClock storeClock = new TestStores.MutableClock();
+        String app = TestHeaps.app("held");
+        MutableClock storeClock = new MutableClock();
         try (MemoryHeapStore store = new MemoryHeapStore(storeClock)) {
             HeapSession holder = store.openHeap(OpenRequest.create(app, "other", LINE));
             ManualClock clock = new ManualClock();
@@ -177,8 +179,8 @@ class DeviceSessionTest {
 
     @Test
     void aLeaseStillHeldWhenTheWaitIsOverIsRefusedAndZeroWaitAsksOnce() {
-        String app = TestStores.app("still-held");
-        try (MemoryHeapStore store = new MemoryHeapStore(new TestStores.MutableClock())) {
+        String app = TestHeaps.app("still-held");
+        try (MemoryHeapStore store = new MemoryHeapStore(new MutableClock())) {
             store.openHeap(OpenRequest.create(app, "other", LINE));
             ManualClock clock = new ManualClock();
             assertThatThrownBy(() -> DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ofSeconds(1),

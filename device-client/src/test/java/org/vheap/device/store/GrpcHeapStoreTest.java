@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -34,14 +35,14 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
     @Test
     void anUnreachableServerIsUnavailable() {
         try (GrpcHeapStore nowhere = new GrpcHeapStore("127.0.0.1:1", Duration.ofSeconds(2))) {
-            assertFails(() -> nowhere.openHeap(open(TestStores.app("nowhere"), "dev")),
+            assertFails(() -> nowhere.openHeap(open(TestHeaps.app("nowhere"), "dev")),
                     StoreException.Reason.UNAVAILABLE, "open app");
         }
     }
 
     @Test
     void aCheckpointOfThousandsOfLinesAndItsVmStateRoundTrip() {
-        String app = TestStores.app("big");
+        String app = TestHeaps.app("big");
         List<LineImage> lines = new java.util.ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             lines.add(img(i, i));
@@ -51,8 +52,8 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
         }
         try (HeapSession s = store().openHeap(open(app, "dev"))) {
             byte[][] r = s.read(new long[] {0, 2500, 4999});
-            assertThat(r[1]).isEqualTo(TestStores.line(LINE, 2500));
-            assertThat(r[2]).isEqualTo(TestStores.line(LINE, 4999));
+            assertThat(r[1]).isEqualTo(TestHeaps.line(LINE, 2500));
+            assertThat(r[2]).isEqualTo(TestHeaps.line(LINE, 4999));
             assertThat(s.baseVmState()).hasSize(1 << 16);
         }
     }

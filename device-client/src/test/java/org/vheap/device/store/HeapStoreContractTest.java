@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.vheap.device.TestStores;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -38,7 +38,7 @@ abstract class HeapStoreContractTest {
     }
 
     static LineImage img(long id, int value) {
-        return new LineImage(id, TestStores.line(LINE, value));
+        return new LineImage(id, TestHeaps.line(LINE, value));
     }
 
     static void assertFails(Runnable call, StoreException.Reason reason, String messagePart) {
@@ -49,7 +49,7 @@ abstract class HeapStoreContractTest {
 
     @Test
     void aSessionReadsItsOwnFlushesAndAbsentLinesAreNull() {
-        String app = TestStores.app("own");
+        String app = TestHeaps.app("own");
         try (HeapSession s = store().openHeap(open(app, "dev-a"))) {
             assertThat(s.created()).isTrue();
             assertThat(s.lineSize()).isEqualTo(LINE);
@@ -57,19 +57,19 @@ abstract class HeapStoreContractTest {
             assertThat(s.baseVmState()).isEmpty();
             s.flush(List.of(img(1, 1), img(7, 7)), new long[0]);
             byte[][] r = s.read(new long[] {7, 2, 1});
-            assertThat(r[0]).isEqualTo(TestStores.line(LINE, 7));
+            assertThat(r[0]).isEqualTo(TestHeaps.line(LINE, 7));
             assertThat(r[1]).isNull();
-            assertThat(r[2]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(r[2]).isEqualTo(TestHeaps.line(LINE, 1));
             s.flush(List.of(img(1, 11)), new long[] {7});
             r = s.read(new long[] {1, 7});
-            assertThat(r[0]).isEqualTo(TestStores.line(LINE, 11));
+            assertThat(r[0]).isEqualTo(TestHeaps.line(LINE, 11));
             assertThat(r[1]).isNull();
         }
     }
 
     @Test
     void flushesAreInvisibleToTheNextHolderUntilACommitPublishesThemAllAtOnce() {
-        String app = TestStores.app("commit");
+        String app = TestHeaps.app("commit");
         HeapSession a = store().openHeap(open(app, "dev-a"));
         a.flush(List.of(img(1, 1)), new long[0]);
         a.flush(List.of(img(2, 2)), new long[0]);
@@ -85,13 +85,13 @@ abstract class HeapStoreContractTest {
             assertThat(cp).isPositive();
             // the session goes on in a new epoch on its own checkpoint
             b.flush(List.of(img(5, 5)), new long[0]);
-            assertThat(b.read(new long[] {5})[0]).isEqualTo(TestStores.line(LINE, 5));
+            assertThat(b.read(new long[] {5})[0]).isEqualTo(TestHeaps.line(LINE, 5));
         }
         try (HeapSession c = store().openHeap(open(app, "dev-c"))) {
             byte[][] r = c.read(new long[] {1, 2, 3, 4, 5});
-            assertThat(r[0]).isEqualTo(TestStores.line(LINE, 1));
-            assertThat(r[1]).isEqualTo(TestStores.line(LINE, 2));
-            assertThat(r[2]).isEqualTo(TestStores.line(LINE, 3));
+            assertThat(r[0]).isEqualTo(TestHeaps.line(LINE, 1));
+            assertThat(r[1]).isEqualTo(TestHeaps.line(LINE, 2));
+            assertThat(r[2]).isEqualTo(TestHeaps.line(LINE, 3));
             assertThat(r[3]).isNull();
             assertThat(r[4]).as("flushed after the commit, then closed").isNull();
             assertThat(c.baseCheckpointId()).isPositive();
@@ -101,7 +101,7 @@ abstract class HeapStoreContractTest {
 
     @Test
     void aTakeoverAfterExpiryStartsFromTheCheckpointAndFencesTheOldHolder() {
-        String app = TestStores.app("takeover");
+        String app = TestHeaps.app("takeover");
         HeapSession a = store().openHeap(open(app, "dev-a"));
         long cp = a.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
         a.flush(List.of(img(1, 2), img(2, 2)), new long[0]);
@@ -110,7 +110,7 @@ abstract class HeapStoreContractTest {
         try (HeapSession b = store().openHeap(open(app, "dev-b"))) {
             assertThat(b.fencingToken()).isGreaterThan(a.fencingToken());
             assertThat(b.baseCheckpointId()).isEqualTo(cp);
-            assertThat(b.read(new long[] {1, 2})[0]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(b.read(new long[] {1, 2})[0]).isEqualTo(TestHeaps.line(LINE, 1));
             assertThat(b.read(new long[] {2})[0]).isNull();
             assertFails(() -> a.read(new long[] {1}), StoreException.Reason.FENCED, "stale");
             assertFails(() -> a.flush(List.of(img(3, 3)), new long[0]), StoreException.Reason.FENCED, "stale");
@@ -118,7 +118,7 @@ abstract class HeapStoreContractTest {
                     StoreException.Reason.FENCED, "stale");
             assertFails(a::renewLease, StoreException.Reason.FENCED, "stale");
             a.close();   // a fenced session's close changes nothing
-            assertThat(b.read(new long[] {1, 3})[0]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(b.read(new long[] {1, 3})[0]).isEqualTo(TestHeaps.line(LINE, 1));
             assertThat(b.read(new long[] {3})[0]).isNull();
             b.flush(List.of(img(3, 3)), new long[0]);   // b still holds the lease
         }
@@ -126,7 +126,7 @@ abstract class HeapStoreContractTest {
 
     @Test
     void aHeldLeaseRefusesOtherDevicesUntilItExpiresAndRenewingExtendsIt() {
-        String app = TestStores.app("lease");
+        String app = TestHeaps.app("lease");
         HeapSession a = store().openHeap(open(app, "dev-a"));
         advance(Duration.ofSeconds(8));
         a.renewLease();
@@ -144,8 +144,8 @@ abstract class HeapStoreContractTest {
 
     @Test
     void fencingTokensGrowAcrossApps() {
-        HeapSession x = store().openHeap(open(TestStores.app("tok-x"), "dev"));
-        HeapSession y = store().openHeap(open(TestStores.app("tok-y"), "dev"));
+        HeapSession x = store().openHeap(open(TestHeaps.app("tok-x"), "dev"));
+        HeapSession y = store().openHeap(open(TestHeaps.app("tok-y"), "dev"));
         assertThat(y.fencingToken()).isGreaterThan(x.fencingToken());
         x.close();
         y.close();
@@ -153,7 +153,7 @@ abstract class HeapStoreContractTest {
 
     @Test
     void retainedCheckpointsReopenExactlyAndOlderOnesArePruned() {
-        String app = TestStores.app("retain");
+        String app = TestHeaps.app("retain");
         long[] cps = new long[retained() + 1];
         try (HeapSession s = store().openHeap(open(app, "dev-a"))) {
             for (int i = 0; i < cps.length; i++) {
@@ -167,21 +167,21 @@ abstract class HeapStoreContractTest {
             assertThat(old.baseCheckpointId()).isEqualTo(cps[1]);
             assertThat(old.baseVmState()).containsExactly(1);
             byte[][] r = old.read(new long[] {1, 2, 3, 4});
-            assertThat(r[0]).isEqualTo(TestStores.line(LINE, 11));
-            assertThat(r[1]).isEqualTo(TestStores.line(LINE, 0));
-            assertThat(r[2]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(r[0]).isEqualTo(TestHeaps.line(LINE, 11));
+            assertThat(r[1]).isEqualTo(TestHeaps.line(LINE, 0));
+            assertThat(r[2]).isEqualTo(TestHeaps.line(LINE, 1));
             assertThat(r[3]).as("written by a later checkpoint").isNull();
         }
         try (HeapSession newest = store().openHeap(openAt(app, "dev-a", 0))) {
             assertThat(newest.baseCheckpointId()).isEqualTo(cps[cps.length - 1]);
-            assertThat(newest.read(new long[] {1})[0]).isEqualTo(TestStores.line(LINE, 10 + cps.length - 1));
+            assertThat(newest.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 10 + cps.length - 1));
         }
     }
 
     @Test
     void badRequestsAreRefusedAndChangeNothing() {
-        String app = TestStores.app("bad");
-        assertFails(() -> store().openHeap(openAt(TestStores.app("none"), "dev-a", 0)), StoreException.Reason.NOT_FOUND,
+        String app = TestHeaps.app("bad");
+        assertFails(() -> store().openHeap(openAt(TestHeaps.app("none"), "dev-a", 0)), StoreException.Reason.NOT_FOUND,
                 "no app");
         try (HeapSession s = store().openHeap(open(app, "dev-a"))) {
             assertFails(() -> s.flush(List.of(img(1, 1), new LineImage(2, new byte[LINE - 1])), new long[0]),
@@ -195,8 +195,8 @@ abstract class HeapStoreContractTest {
 
     @Test
     void theSystemSegmentIsContentAddressed() {
-        byte[] classA = ("class A " + TestStores.app("blob")).getBytes();
-        byte[] classB = ("class B " + TestStores.app("blob")).getBytes();
+        byte[] classA = ("class A " + TestHeaps.app("blob")).getBytes();
+        byte[] classB = ("class B " + TestHeaps.app("blob")).getBytes();
         BlobHash a = BlobHash.digest(classA);
         BlobHash b = BlobHash.digest(classB);
         SystemBlobStore seg = store().systemBlobs("seg-app");

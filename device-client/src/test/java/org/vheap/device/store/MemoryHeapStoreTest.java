@@ -11,12 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.vheap.device.TestStores;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 
 /** The store contract on {@link MemoryHeapStore}, plus what only an in-process store can show. */
 class MemoryHeapStoreTest extends HeapStoreContractTest {
-    private final TestStores.MutableClock clock = new TestStores.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private final MemoryHeapStore store = new MemoryHeapStore(clock);
 
     @Override
@@ -36,20 +37,20 @@ class MemoryHeapStoreTest extends HeapStoreContractTest {
 
     @Test
     void storedLinesAreCopiesSoCallersCannotChangeThem() {
-        try (HeapSession s = store.openHeap(open(TestStores.app("copy"), "dev"))) {
+        try (HeapSession s = store.openHeap(open(TestHeaps.app("copy"), "dev"))) {
             LineImage image = img(1, 1);
             s.flush(List.of(image), new long[0]);
             image.data()[5] = 99;
             byte[] read = s.read(new long[] {1})[0];
             read[6] = 99;
-            assertThat(s.read(new long[] {1})[0]).isEqualTo(TestStores.line(LINE, 1));
+            assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
         }
     }
 
     @Test
     void keepAllRetainsEveryCheckpoint() {
         MemoryHeapStore all = new MemoryHeapStore(clock, Integer.MAX_VALUE, LEASE);
-        String app = TestStores.app("all");
+        String app = TestHeaps.app("all");
         List<Long> ids = new ArrayList<>();
         try (HeapSession s = all.openHeap(open(app, "dev"))) {
             for (int i = 0; i < 10; i++) {
@@ -57,7 +58,7 @@ class MemoryHeapStoreTest extends HeapStoreContractTest {
             }
         }
         try (HeapSession first = all.openHeap(openAt(app, "dev", ids.get(0)))) {
-            assertThat(first.read(new long[] {0})[0]).isEqualTo(TestStores.line(LINE, 0));
+            assertThat(first.read(new long[] {0})[0]).isEqualTo(TestHeaps.line(LINE, 0));
         }
     }
 
@@ -69,7 +70,7 @@ class MemoryHeapStoreTest extends HeapStoreContractTest {
             for (int t = 0; t < 4; t++) {
                 int value = t;
                 results.add(pool.submit(() -> {
-                    try (HeapSession s = store.openHeap(open(TestStores.app("par"), "dev"))) {
+                    try (HeapSession s = store.openHeap(open(TestHeaps.app("par"), "dev"))) {
                         for (int i = 0; i < 1000; i++) {
                             s.flush(List.of(img(i % 16, value)), new long[0]);
                         }
@@ -79,7 +80,7 @@ class MemoryHeapStoreTest extends HeapStoreContractTest {
                 }));
             }
             for (int t = 0; t < 4; t++) {
-                assertThat(results.get(t).get(10, TimeUnit.SECONDS)).isEqualTo(TestStores.line(LINE, t));
+                assertThat(results.get(t).get(10, TimeUnit.SECONDS)).isEqualTo(TestHeaps.line(LINE, t));
             }
         } finally {
             pool.shutdownNow();

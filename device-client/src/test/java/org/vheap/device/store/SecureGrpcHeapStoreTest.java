@@ -2,28 +2,19 @@ package org.vheap.device.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.vheap.device.TestStores;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.ClientTls;
 import org.vheap.security.SelfSignedTls;
 import org.vheap.security.ServerTls;
-import org.vheap.server.HeapServer;
-import org.vheap.server.auth.AccessPolicy;
-import org.vheap.server.store.AppTokens;
-import org.vheap.server.store.DeviceTokens;
-import org.vheap.server.store.PgHeapStore;
-import org.vheap.server.store.StoreSettings;
+import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.StoreException;
 
 /**
@@ -32,29 +23,17 @@ import org.vheap.store.StoreException;
  * with the token the server issued, and the refusals without it.
  */
 class SecureGrpcHeapStoreTest {
+    /** The server's self-signed pair, made for this class. */
+    private static final ServerTls PAIR = SelfSignedTls.ensure(TestHeaps.tempDir("vheap-device-tls"));
+
     @RegisterExtension
-    static final TestStores.Server SERVER = new TestStores.Server();
+    static final TestHeapServer SERVER = TestHeapServer.onLoopback().tls(PAIR).requireTokens(AccessTokens.generate());
 
-    private static Path dir;
-    private static HeapServer server;
-    private static ClientTls tls;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dir = java.nio.file.Files.createTempDirectory("vheap-device-tls");
-        ServerTls pair = SelfSignedTls.ensure(dir);
-        PgHeapStore store = new PgHeapStore(SERVER.dataSource(), SERVER.clock(), StoreSettings.defaults(),
-                Runnable::run);
-        server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), pair.credentials()),
-                store, Duration.ofSeconds(5), new AccessPolicy(true, AccessTokens.generate(), new AppTokens(SERVER.dataSource()), new DeviceTokens(SERVER.dataSource())))
-                .start();
-        tls = ClientTls.trusting(pair.certFile());
-    }
+    private static final ClientTls tls = ClientTls.trusting(PAIR.certFile());
 
     @AfterAll
-    static void stop() throws Exception {
-        server.stop(Duration.ofSeconds(5));
-        java.nio.file.Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    static void removeThePair() {
+        TestHeaps.deleteRecursively(PAIR.certFile().getParent());
     }
 
     /** Tokens kept in memory, as a device process keeps the ones it was given or issued. */
@@ -73,12 +52,12 @@ class SecureGrpcHeapStoreTest {
     }
 
     private static GrpcHeapStore store(AppTokenSource tokens) {
-        return new GrpcHeapStore("localhost:" + server.port(), tls, tokens, Duration.ofSeconds(20));
+        return new GrpcHeapStore("localhost:" + SERVER.port(), tls, tokens, Duration.ofSeconds(20));
     }
 
     @Test
     void aWholeSessionRunsOverTlsWithTheIssuedTokenAndNobodyElseGetsIn() {
-        String app = TestStores.app("tls");
+        String app = TestHeaps.app("tls");
         Tokens issued = new Tokens();
         long cp;
         try (GrpcHeapStore device = store(issued); HeapSession s = device.openHeap(HeapStoreContractTest.open(app, "dev-a"))) {
@@ -94,14 +73,14 @@ class SecureGrpcHeapStoreTest {
              HeapSession s = other.openHeap(HeapStoreContractTest.openAt(app, "dev-b", cp))) {
             assertThat(s.baseVmState()).containsExactly(4, 2);
             byte[][] lines = s.read(new long[] {1, 2});
-            assertThat(lines[0]).isEqualTo(TestStores.line(HeapStoreContractTest.LINE, 1));
-            assertThat(lines[1]).isEqualTo(TestStores.line(HeapStoreContractTest.LINE, 2));
+            assertThat(lines[0]).isEqualTo(TestHeaps.line(HeapStoreContractTest.LINE, 1));
+            assertThat(lines[1]).isEqualTo(TestHeaps.line(HeapStoreContractTest.LINE, 2));
         }
         try (GrpcHeapStore none = store(AppTokenSource.NONE)) {
             HeapStoreContractTest.assertFails(() -> none.openHeap(HeapStoreContractTest.openAt(app, "dev-c", cp)),
                     StoreException.Reason.DENIED, "UNAUTHENTICATED: app '" + app + "' needs its access token");
         }
-        String otherApp = TestStores.app("tls-other");
+        String otherApp = TestHeaps.app("tls-other");
         Tokens otherTokens = new Tokens();
         try (GrpcHeapStore stranger = store(otherTokens)) {
             stranger.openHeap(HeapStoreContractTest.open(otherApp, "dev-x")).close();
@@ -113,9 +92,9 @@ class SecureGrpcHeapStoreTest {
 
     @Test
     void aPlaintextDeviceOfATlsServerIsToldItIsProbablyATlsMismatch() {
-        try (GrpcHeapStore plain = new GrpcHeapStore("127.0.0.1:" + server.port(), ClientTls.plaintext(), AppTokenSource.NONE,
+        try (GrpcHeapStore plain = new GrpcHeapStore(SERVER.target(), ClientTls.plaintext(), AppTokenSource.NONE,
                 Duration.ofSeconds(5))) {
-            HeapStoreContractTest.assertFails(() -> plain.openHeap(HeapStoreContractTest.open(TestStores.app("plain"), "d")),
+            HeapStoreContractTest.assertFails(() -> plain.openHeap(HeapStoreContractTest.open(TestHeaps.app("plain"), "d")),
                     StoreException.Reason.UNAVAILABLE, "TLS mismatch (probably)");
         }
     }

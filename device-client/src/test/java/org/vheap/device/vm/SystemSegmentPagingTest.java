@@ -33,6 +33,7 @@ import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.SystemSegmentMap;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 
 /**
@@ -76,7 +77,7 @@ class SystemSegmentPagingTest {
 
     private static void runWithSmallMemory(HeapStore store) throws Exception {
         Path classes = TestVms.compile(Map.of("Lines.java", APP));
-        String app = TestStores.app("system-lines");
+        String app = TestHeaps.app("system-lines");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));

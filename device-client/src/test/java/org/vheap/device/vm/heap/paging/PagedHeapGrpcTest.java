@@ -2,11 +2,11 @@ package org.vheap.device.vm.heap.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
 import org.vheap.device.store.HeapSession;
+import org.vheap.server.testing.TestHeaps;
 
 /** Paging over the real heap server (embedded PostgreSQL, loopback TCP): the model check, and batching. */
 class PagedHeapGrpcTest {
@@ -16,12 +16,12 @@ class PagedHeapGrpcTest {
 
     @Test
     void randomAccessesMatchAPlainByteArrayOverGrpc() {
-        PagedHeapTest.ModelCheck.run(SERVER.store(), TestStores.app("grpc-model"), PagedHeapTest.config(32, 4), 7, 500);
+        PagedHeapTest.ModelCheck.run(SERVER.store(), TestHeaps.app("grpc-model"), PagedHeapTest.config(32, 4), 7, 500);
     }
 
     @Test
     void evictionFlushesABatchInOneTransactionAndMissesReadItBack() {
-        try (HeapSession s = PagedHeapTest.open(SERVER.store(), TestStores.app("grpc-batch"))) {
+        try (HeapSession s = PagedHeapTest.open(SERVER.store(), TestHeaps.app("grpc-batch"))) {
             PagedHeap heap = new PagedHeap(s, PagedHeapTest.config(16, 4));
             for (int line = 0; line < 13; line++) {
                 heap.putLong(line * PagedHeapTest.LINE, 5000 + line);

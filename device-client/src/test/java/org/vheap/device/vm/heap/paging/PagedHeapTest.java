@@ -14,13 +14,15 @@ import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 
 /** {@link PagedHeap} on a {@link MemoryHeapStore}: the model check, eviction, flushing, failures. */
 class PagedHeapTest {
     static final int LINE = 64;
 
-    private final TestStores.MutableClock clock = new TestStores.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private final MemoryHeapStore store = new MemoryHeapStore(clock);
     /** The device's clock for the store retry: its pauses return at once and are recorded. */
     private final ManualClock deviceClock = new ManualClock();
@@ -46,13 +48,13 @@ class PagedHeapTest {
     @Test
     void randomAccessesMatchAPlainByteArray() {
         for (long seed = 1; seed <= 3; seed++) {
-            ModelCheck.run(store, TestStores.app("model"), config(32, 4), seed, 40_000);
+            ModelCheck.run(store, TestHeaps.app("model"), config(32, 4), seed, 40_000);
         }
     }
 
     @Test
     void evictionTakesCleanLinesBeforeDirtyOnesOfTheSameRecencyGivingUsedLinesASecondChance() {
-        try (HeapSession s = open(store, TestStores.app("clock"))) {
+        try (HeapSession s = open(store, TestHeaps.app("clock"))) {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.putInt(addr(0), 100);
             heap.putInt(addr(1), 101);
@@ -95,7 +97,7 @@ class PagedHeapTest {
 
     @Test
     void dirtyVictimsOfOneBatchAreFlushedInOneWrite() {
-        try (HeapSession real = open(store, TestStores.app("batch"))) {
+        try (HeapSession real = open(store, TestHeaps.app("batch"))) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
             PagedHeap heap = new PagedHeap(s, config(16, 4));
             for (int line = 0; line < 12; line++) {
@@ -121,7 +123,7 @@ class PagedHeapTest {
 
     @Test
     void freeFramesNeverFallBelowTheThresholdAndEvictionsComeInBatches() {
-        try (HeapSession s = open(store, TestStores.app("threshold"))) {
+        try (HeapSession s = open(store, TestHeaps.app("threshold"))) {
             PagedHeap heap = new PagedHeap(s, config(64, 8));
             for (int line = 0; line < 1000; line++) {
                 heap.getByte(addr(line) + 3);
@@ -138,7 +140,7 @@ class PagedHeapTest {
 
     @Test
     void aLineNeverStoredThatIsStillZeroIsNotFlushed() {
-        try (HeapSession real = open(store, TestStores.app("zero"))) {
+        try (HeapSession real = open(store, TestHeaps.app("zero"))) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.putInt(addr(0), 0);   // dirty, but still zero
@@ -155,7 +157,7 @@ class PagedHeapTest {
 
     @Test
     void prefetchReadsEveryMissingLineInOneTransaction() {
-        String app = TestStores.app("prefetch");
+        String app = TestHeaps.app("prefetch");
         try (HeapSession s = open(store, app)) {
             PagedHeap heap = new PagedHeap(s, config(32, 4));
             for (int line = 0; line < 10; line++) {
@@ -186,7 +188,7 @@ class PagedHeapTest {
 
     @Test
     void anUnavailableStoreIsRetriedWithBackoffUntilItAnswers() {
-        String app = TestStores.app("retry");
+        String app = TestHeaps.app("retry");
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
             PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
@@ -207,7 +209,7 @@ class PagedHeapTest {
 
     @Test
     void aStoreThatStaysDownFailsClearlyAndLosesNoDirtyLine() {
-        String app = TestStores.app("down");
+        String app = TestHeaps.app("down");
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
             PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
@@ -246,9 +248,9 @@ class PagedHeapTest {
 
     @Test
     void aRetryTimeOutlastsAStoreThatComesBackAfterTheAttemptsAreUsedUp() {
-        String app = TestStores.app("restart");
+        String app = TestHeaps.app("restart");
         try (HeapSession s = open(store, app)) {
-            s.commit(List.of(new LineImage(5, TestStores.line(LINE, 5))), new long[0], new byte[0], Map.of());
+            s.commit(List.of(new LineImage(5, TestHeaps.line(LINE, 5))), new long[0], new byte[0], Map.of());
         }
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
@@ -270,9 +272,9 @@ class PagedHeapTest {
 
     @Test
     void aMissOnADownStoreNamesTheLineAndLeaksNoFrame() {
-        String app = TestStores.app("down-read");
+        String app = TestHeaps.app("down-read");
         try (HeapSession s = open(store, app)) {
-            s.commit(List.of(new LineImage(5, TestStores.line(LINE, 5))), new long[0], new byte[0], Map.of());
+            s.commit(List.of(new LineImage(5, TestHeaps.line(LINE, 5))), new long[0], new byte[0], Map.of());
         }
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
@@ -289,7 +291,7 @@ class PagedHeapTest {
 
     @Test
     void aFencedSessionFailsAtOnceWithoutRetrying() {
-        String app = TestStores.app("fenced");
+        String app = TestHeaps.app("fenced");
         HeapSession a = open(store, app);
         PagedHeap heap = new PagedHeap(a, config(8, 2));
         for (int line = 0; line < 6; line++) {
@@ -308,7 +310,7 @@ class PagedHeapTest {
 
     @Test
     void addressesOutsideTheHeapAreRefused() {
-        try (HeapSession s = open(store, TestStores.app("range"))) {
+        try (HeapSession s = open(store, TestHeaps.app("range"))) {
             PagedHeap heap = new PagedHeap(s, config(8, 2).setMaxHeapBytes(addr(100)));
             assertThatThrownBy(() -> heap.getInt(addr(100))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("outside the virtual heap");
@@ -323,7 +325,7 @@ class PagedHeapTest {
 
     @Test
     void aCheckpointCleansTheLinesItCommittedButNotOnesWrittenSince() {
-        String app = TestStores.app("checkpoint");
+        String app = TestHeaps.app("checkpoint");
         try (HeapSession s = open(store, app)) {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.putInt(addr(0), 1);
@@ -354,7 +356,7 @@ class PagedHeapTest {
 
     @Test
     void pinnedSystemLinesAreNeverEvicted() {
-        try (HeapSession s = open(store, TestStores.app("pin"))) {
+        try (HeapSession s = open(store, TestHeaps.app("pin"))) {
             PagedHeap heap = new PagedHeap(s, config(16, 2));
             heap.pinSystem(addr(0), addr(3));
             for (int line = 10; line < 200; line++) {
@@ -376,7 +378,7 @@ class PagedHeapTest {
             classFile[i] = (byte) (i * 7 + 1);
         }
         List<Long> served = new java.util.ArrayList<>();
-        try (HeapSession s = open(store, TestStores.app("system"))) {
+        try (HeapSession s = open(store, TestHeaps.app("system"))) {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.systemLines((lineId, dst, offset) -> {
                 served.add(lineId);
@@ -419,7 +421,7 @@ class PagedHeapTest {
 
     @Test
     void valuesAreLittleEndianAndWidthsOverlapAsInMemory() {
-        try (HeapSession s = open(store, TestStores.app("endian"))) {
+        try (HeapSession s = open(store, TestHeaps.app("endian"))) {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.putLong(addr(2), 0x0102030405060708L);
             assertThat(heap.getByte(addr(2))).isEqualTo((byte) 0x08);
@@ -435,7 +437,7 @@ class PagedHeapTest {
 
     @Test
     void theLineSizeMustBeTheHeaps() {
-        try (HeapSession s = open(store, TestStores.app("size"))) {
+        try (HeapSession s = open(store, TestHeaps.app("size"))) {
             assertThatThrownBy(() -> new PagedHeap(s, config(8, 2).setLineSize(128).setMemoryBytes(1024)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64-byte lines");
         }
