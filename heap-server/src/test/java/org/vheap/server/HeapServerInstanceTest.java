@@ -91,109 +91,117 @@ class HeapServerInstanceTest {
         }
     }
 
+    /**
+     * A heap server over a PostgreSQL of its own (a separate postmaster on a free port, not the server's embedded
+     * one) that a test stops and starts again on the same data directory and port, with a channel to the server.
+     */
+    private static final class ServerOnOwnDatabase implements AutoCloseable {
+        final Path pgDir = TestHeaps.tempDir("vheap-external-pg");
+        final int pgPort;
+        EmbeddedPostgres pg;
+        final HeapServerInstance server;
+        final ManagedChannel channel;
+        final HeapStoreClient client;
+        final HealthGrpc.HealthBlockingStub health;
+
+        ServerOnOwnDatabase(Duration dbCheckInterval) throws IOException {
+            pgPort = freePort();
+            startDatabase();
+            try {
+                server = HeapServerInstance.start(config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort
+                        + "/postgres").setDbUser("postgres").setDbCheckInterval(dbCheckInterval), Clock.systemUTC());
+            } catch (RuntimeException e) {
+                pg.close();
+                TestHeaps.deleteRecursively(pgDir);
+                throw e;
+            }
+            channel = channel(server.port());
+            client = new HeapStoreClient(channel, 30_000);
+            health = HealthGrpc.newBlockingStub(channel);
+        }
+
+        void startDatabase() throws IOException {
+            pg = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(false).setPort(pgPort).start();
+        }
+
+        void stopDatabase() throws IOException {
+            pg.close();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.close();
+            } finally {
+                pg.close();
+                TestHeaps.deleteRecursively(pgDir);
+            }
+        }
+    }
+
     @Test
     void aDatabaseThatGoesAwayGivesUnavailableAndTheServerRecoversWhenItReturns() throws Exception {
-        Path pgDir = TestHeaps.tempDir("vheap-external-pg");
-        int pgPort = freePort();
-        EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
-        try {
-            HeapServerConfig cfg = config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres")
-                    .setDbUser("postgres");
-            try (HeapServerInstance s = HeapServerInstance.start(cfg, Clock.systemUTC())) {
-                ManagedChannel ch = channel(s.port());
-                HeapStoreClient client = new HeapStoreClient(ch, 30_000);
-                commitOneLine(client, "outage", "committed");
+        try (ServerOnOwnDatabase s = new ServerOnOwnDatabase(new HeapServerConfig().dbCheckInterval())) {
+            commitOneLine(s.client, "outage", "committed");
 
-                pg.close();
-                long started = System.nanoTime();
-                assertThatThrownBy(() -> readCommitted(client, "outage"))
-                        .isInstanceOf(StatusRuntimeException.class)
-                        .satisfies(e -> {
-                            Status st = ((StatusRuntimeException) e).getStatus();
-                            assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                            assertThat(st.getDescription()).contains("heap database is unavailable");
-                        });
-                assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(20);
+            s.stopDatabase();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> readCommitted(s.client, "outage"))
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> {
+                        Status st = ((StatusRuntimeException) e).getStatus();
+                        assertThat(st.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(st.getDescription()).contains("heap database is unavailable");
+                    });
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(20);
 
-                pg = startPostgres(pgDir, pgPort);
-                String value = null;
-                for (int i = 0; i < 50 && value == null; i++) {
-                    try {
-                        value = readCommitted(client, "outage");
-                    } catch (StatusRuntimeException e) {
-                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                        Thread.sleep(200);
-                    }
+            s.startDatabase();
+            String value = null;
+            for (int i = 0; i < 50 && value == null; i++) {
+                try {
+                    value = readCommitted(s.client, "outage");
+                } catch (StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    Thread.sleep(200);
                 }
-                assertThat(value).isEqualTo("committed");
-                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
-        } finally {
-            pg.close();
-            TestHeaps.deleteRecursively(pgDir);
+            assertThat(value).isEqualTo("committed");
         }
     }
 
     @Test
     void healthIsNotServingWhileTheDatabaseIsDownAndServingWhenItIsBack() throws Exception {
-        Path pgDir = TestHeaps.tempDir("vheap-health-pg");
-        int pgPort = freePort();
-        EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
-        try {
-            HeapServerConfig cfg = config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres")
-                    .setDbUser("postgres").setDbCheckInterval(Duration.ofMillis(200));
-            try (HeapServerInstance s = HeapServerInstance.start(cfg, Clock.systemUTC())) {
-                ManagedChannel ch = channel(s.port());
-                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
-                HeapStoreClient client = new HeapStoreClient(ch, 30_000);
-                commitOneLine(client, "health", "committed");
-                assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);
-                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.SERVING);
+        try (ServerOnOwnDatabase s = new ServerOnOwnDatabase(Duration.ofMillis(200))) {
+            commitOneLine(s.client, "health", "committed");
+            assertThat(status(s.health, "")).isEqualTo(ServingStatus.SERVING);
+            assertThat(status(s.health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.SERVING);
 
-                pg.close();
-                long stopped = System.nanoTime();
-                awaitStatus(health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(15));
-                assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(15));
-                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
+            s.stopDatabase();
+            long stopped = System.nanoTime();
+            awaitStatus(s.health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(15));
+            assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(15));
+            assertThat(status(s.health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
 
-                pg = startPostgres(pgDir, pgPort);   // the same data directory and port
-                awaitStatus(health, "", ServingStatus.SERVING, Duration.ofSeconds(20));
-                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.SERVING);
-                assertThat(readCommitted(client, "health")).isEqualTo("committed");
-                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } finally {
-            pg.close();
-            TestHeaps.deleteRecursively(pgDir);
+            s.startDatabase();   // the same data directory and port
+            awaitStatus(s.health, "", ServingStatus.SERVING, Duration.ofSeconds(20));
+            assertThat(status(s.health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.SERVING);
+            assertThat(readCommitted(s.client, "health")).isEqualTo("committed");
         }
     }
 
     @Test
     void aCallThatMeetsTheDatabaseDownTurnsHealthWithoutWaitingForTheNextCheck() throws Exception {
-        Path pgDir = TestHeaps.tempDir("vheap-health-call-pg");
-        int pgPort = freePort();
-        EmbeddedPostgres pg = startPostgres(pgDir, pgPort);
-        try {
-            HeapServerConfig cfg = config(null).setDbUrl("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres")
-                    .setDbUser("postgres").setDbCheckInterval(Duration.ofMinutes(10));
-            try (HeapServerInstance s = HeapServerInstance.start(cfg, Clock.systemUTC())) {
-                ManagedChannel ch = channel(s.port());
-                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
-                HeapStoreClient client = new HeapStoreClient(ch, 30_000);
-                commitOneLine(client, "health-call", "committed");
+        try (ServerOnOwnDatabase s = new ServerOnOwnDatabase(Duration.ofMinutes(10))) {
+            commitOneLine(s.client, "health-call", "committed");
 
-                pg.close();
-                assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);   // no check for 10 minutes
-                assertThatThrownBy(() -> readCommitted(client, "health-call"))
-                        .isInstanceOfSatisfying(StatusRuntimeException.class,
-                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-                awaitStatus(health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(10));
-                assertThat(status(health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
-                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } finally {
-            pg.close();
-            TestHeaps.deleteRecursively(pgDir);
+            s.stopDatabase();
+            assertThat(status(s.health, "")).isEqualTo(ServingStatus.SERVING);   // no check for 10 minutes
+            assertThatThrownBy(() -> readCommitted(s.client, "health-call"))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+            awaitStatus(s.health, "", ServingStatus.NOT_SERVING, Duration.ofSeconds(10));
+            assertThat(status(s.health, HeapStoreGrpc.SERVICE_NAME)).isEqualTo(ServingStatus.NOT_SERVING);
         }
     }
 
@@ -254,10 +262,6 @@ class HeapServerInstanceTest {
             p.destroyForcibly();
             TestHeaps.deleteRecursively(data);
         }
-    }
-
-    private static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
     }
 
     private static int freePort() throws IOException {
