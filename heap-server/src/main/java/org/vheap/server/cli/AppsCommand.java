@@ -9,23 +9,19 @@ import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListAppsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "apps", mixinStandardHelpOptions = true, description = "List the apps (virtual heaps) of a heap server.")
 final class AppsCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
         return target.call(stub -> {
             ListAppsResponse r = stub.listApps(ListAppsRequest.getDefaultInstance());
             if (r.getAppsCount() == 0) {
-                spec.commandLine().getOut().println("no apps on " + target.server);
+                target.out().println("no apps on " + target.server);
                 return 0;
             }
             TextTable t = new TextTable("APP", "LINE SIZE", "CHECKPOINTS", "NEWEST", "LINES", "SIZE", "LEASE HOLDER", "TOKEN", "LEASE EXPIRES");
@@ -39,7 +35,7 @@ final class AppsCommand implements Callable<Integer> {
                         a.hasLease() ? a.getLease().getFencingToken() : "-",
                         a.hasLease() ? TimestampFormat.seconds(a.getLease().getExpiresAt()) : "-");
             }
-            t.print(spec.commandLine().getOut());
+            t.print(target.out());
             return 0;
         });
     }

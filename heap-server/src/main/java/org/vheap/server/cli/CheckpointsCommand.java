@@ -10,17 +10,13 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListCheckpointsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "checkpoints", mixinStandardHelpOptions = true, description = "List an app's retained checkpoints, newest first.")
 final class CheckpointsCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME", description = "the app")
     String app;
@@ -31,10 +27,10 @@ final class CheckpointsCommand implements Callable<Integer> {
             ListCheckpointsResponse r = stub
                     .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build());
             if (r.getCheckpointsCount() == 0) {
-                spec.commandLine().getOut().println("app '" + app + "' has no checkpoints");
+                target.out().println("app '" + app + "' has no checkpoints");
                 return 0;
             }
-            table(r.getCheckpointsList()).print(spec.commandLine().getOut());
+            table(r.getCheckpointsList()).print(target.out());
             return 0;
         });
     }

@@ -4,8 +4,6 @@ import java.util.concurrent.Callable;
 import org.vheap.proto.v1.DeleteAppRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "delete-app", mixinStandardHelpOptions = true, description = "Delete an app's whole heap and its checkpoints.")
@@ -13,8 +11,6 @@ final class DeleteAppCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -26,7 +22,7 @@ final class DeleteAppCommand implements Callable<Integer> {
     public Integer call() {
         return target.call(app, stub -> {
             stub.deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(force).build());
-            spec.commandLine().getOut().println("deleted app '" + app + "'");
+            target.out().println("deleted app '" + app + "'");
             return 0;
         });
     }

@@ -4,8 +4,6 @@ import java.util.concurrent.Callable;
 import org.vheap.proto.v1.DeleteCheckpointRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "delete-checkpoint", mixinStandardHelpOptions = true, description = "Delete one checkpoint of an app.")
@@ -13,8 +11,6 @@ final class DeleteCheckpointCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -27,7 +23,7 @@ final class DeleteCheckpointCommand implements Callable<Integer> {
         return target.call(app, stub -> {
             stub.deleteCheckpoint(DeleteCheckpointRequest.newBuilder().setApp(app)
                     .setCheckpointId(checkpoint).build());
-            spec.commandLine().getOut().println("deleted checkpoint " + checkpoint + " of app '" + app + "'");
+            target.out().println("deleted checkpoint " + checkpoint + " of app '" + app + "'");
             return 0;
         });
     }

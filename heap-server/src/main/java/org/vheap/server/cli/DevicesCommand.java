@@ -9,8 +9,6 @@ import org.vheap.proto.v1.ListDevicesRequest;
 import org.vheap.proto.v1.ListDevicesResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "List the devices attached to a heap server, with their memory, resources and running apps.")
@@ -18,15 +16,13 @@ final class DevicesCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
         return target.control(stub -> {
             ListDevicesResponse r = stub.listDevices(ListDevicesRequest.getDefaultInstance());
             if (r.getDevicesCount() == 0) {
-                spec.commandLine().getOut().println("no devices attached to " + target.server);
+                target.out().println("no devices attached to " + target.server);
                 return 0;
             }
             TextTable t = new TextTable("DEVICE", "MEMORY", "RESOURCES", "APPS", "CONNECTED SINCE");
@@ -34,7 +30,7 @@ final class DevicesCommand implements Callable<Integer> {
                 t.row(d.getDevice(), SizeFormat.bytes(d.getMemoryBytes()), list(d.getResourcesList()),
                         list(d.getAppsRunningList()), TimestampFormat.seconds(d.getConnectedSince()));
             }
-            t.print(spec.commandLine().getOut());
+            t.print(target.out());
             return 0;
         });
     }

@@ -5,9 +5,7 @@ import org.vheap.proto.v1.MigrateAppRequest;
 import org.vheap.proto.v1.MigrateAppResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Move an app to another device: suspend it where it runs (if it runs), resume it on the target.",
@@ -16,8 +14,6 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -36,10 +32,10 @@ final class MigrateCommand implements Callable<Integer> {
             MigrateAppResponse r = stub.migrateApp(MigrateAppRequest.newBuilder().setApp(app).setToDevice(to)
                     .setCheckpointId(checkpoint).build());
             if (r.getFromDevice().isEmpty()) {
-                spec.commandLine().getOut().printf("app '%s' was not running: resumed on device '%s' from checkpoint %d"
+                target.out().printf("app '%s' was not running: resumed on device '%s' from checkpoint %d"
                         + " (resume %d ms)%n", app, r.getToDevice(), r.getCheckpointId(), r.getResumeMillis());
             } else {
-                spec.commandLine().getOut().printf("migrated app '%s' from device '%s' to device '%s' through checkpoint %d"
+                target.out().printf("migrated app '%s' from device '%s' to device '%s' through checkpoint %d"
                                 + " (suspend %d ms, resume %d ms)%n", app, r.getFromDevice(), r.getToDevice(),
                         r.getCheckpointId(), r.getSuspendMillis(), r.getResumeMillis());
             }

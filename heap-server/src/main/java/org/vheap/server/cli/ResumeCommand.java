@@ -4,9 +4,7 @@ import java.util.concurrent.Callable;
 import org.vheap.proto.v1.ResumeAppRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = "Resume a suspended app on an attached device, from a checkpoint.")
@@ -14,8 +12,6 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -33,7 +29,7 @@ final class ResumeCommand implements Callable<Integer> {
         return target.control(stub -> {
             long start = System.nanoTime();
             stub.resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(device).setCheckpointId(checkpoint).build());
-            spec.commandLine().getOut().printf("resumed app '%s' on device '%s' from %s (%d ms)%n", app, device,
+            target.out().printf("resumed app '%s' on device '%s' from %s (%d ms)%n", app, device,
                     checkpoint == 0 ? "its newest checkpoint" : "checkpoint " + checkpoint,
                     (System.nanoTime() - start) / 1_000_000);
             return 0;

@@ -1,16 +1,19 @@
 package org.vheap.server.cli;
 
 import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.vheap.cli.CliValues;
 import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
-import io.grpc.netty.NettyChannelBuilder;
 import org.vheap.security.ClientTls;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code --server HOST:PORT} option shared by the store and control commands, and the channel it opens.
@@ -25,6 +28,15 @@ final class StoreTarget {
 
     @Mixin
     ClientSecurityOptions security = new ClientSecurityOptions();
+
+    /** The command this target serves: where its output goes. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The command's standard output. */
+    PrintWriter out() {
+        return command.commandLine().getOut();
+    }
 
     ManagedChannel channel() {
         ClientTls tls = security.clientTls();

@@ -5,9 +5,7 @@ import org.vheap.proto.v1.SuspendAppRequest;
 import org.vheap.proto.v1.SuspendAppResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "suspend", mixinStandardHelpOptions = true,
         description = "Suspend an app on the device running it: it commits a checkpoint, stops and releases the heap.")
@@ -15,8 +13,6 @@ final class SuspendCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", required = true, paramLabel = "NAME")
     String app;
@@ -25,7 +21,7 @@ final class SuspendCommand implements Callable<Integer> {
     public Integer call() {
         return target.control(stub -> {
             SuspendAppResponse r = stub.suspendApp(SuspendAppRequest.newBuilder().setApp(app).build());
-            spec.commandLine().getOut().println("suspended app '" + app + "' on device '" + r.getDevice()
+            target.out().println("suspended app '" + app + "' on device '" + r.getDevice()
                     + "' at checkpoint " + r.getCheckpointId());
             return 0;
         });

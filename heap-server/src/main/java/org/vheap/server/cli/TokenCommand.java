@@ -7,9 +7,7 @@ import org.vheap.proto.v1.ResetDeviceTokenRequest;
 import org.vheap.security.AccessTokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code vheap token}: the admin issues a token, printed or written to {@code --out} (mode 600), replacing the
@@ -26,8 +24,6 @@ final class TokenCommand implements Callable<Integer> {
     @Mixin
     StoreTarget target;
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--app", paramLabel = "NAME", description = "the app whose token to reset (with --reset)")
     String app;
@@ -63,9 +59,9 @@ final class TokenCommand implements Callable<Integer> {
         }
         if (out != null) {
             AccessTokens.write(out, token);
-            spec.commandLine().getOut().println(whose + ": new token written to " + out);
+            target.out().println(whose + ": new token written to " + out);
         } else {
-            spec.commandLine().getOut().println(token);
+            target.out().println(token);
         }
         return 0;
     }

@@ -1,8 +1,8 @@
 package org.vheap.server.cli;
 
 import org.vheap.cli.OneLineErrors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code vheap}: the user's command line for the heap server and the store. The {@code ./vheap} launcher
