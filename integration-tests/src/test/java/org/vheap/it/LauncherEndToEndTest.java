@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The newcomer's path, end to end: the {@code ./vheap} launcher at the repository root, run as separate
- * processes (server on the embedded PostgreSQL, store commands, the demo with its two device processes).
+ * The launcher end to end: {@code ./vheap} at the repository root, run as separate processes (a server on the
+ * embedded PostgreSQL, store commands, a device, the secure demo with its two device processes). The plain demo
+ * runs in {@link ReadmeQuickStartTest}, as the README's quick start.
  */
 class LauncherEndToEndTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -94,14 +94,6 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    void theDemoMigratesTheCounterBetweenTwoDevicesAndStopsEverything() throws Exception {
-        // the first device start may build device-client (and the demo itself heap-server): more time than a command
-        Result r = vheap(300, "demo", "--data", work.resolve("data").toString());
-        assertThat(r.exit()).as(r.output()).isZero();
-        assertTheCounterMigratedAndEverythingStopped(r.output());
-    }
-
-    @Test
     void theSecureDemoRunsTheSameTourWithTlsAndTokens() throws Exception {
         Path data = work.resolve("secure-data");
         Result r = vheap(300, "demo", "--secure", "--data", data.toString());
@@ -112,7 +104,7 @@ class LauncherEndToEndTest {
                 .contains("(TLS, certificate " + data.toAbsolutePath().resolve("tls/cert.pem"))
                 .contains("./vheap apps without a token: UNAUTHENTICATED")
                 .contains("device-a: " + data.toAbsolutePath().resolve("devices/device-a.token") + " (mode 600)");
-        assertTheCounterMigratedAndEverythingStopped(out);
+        DemoStory.assertTold(out);
         // the app's token went where both devices look, written by device-a, read by device-b; all owner-only
         for (Path f : List.of(data.resolve("admin.token"), data.resolve("devices/device-b.token"),
                 data.resolve("tokens/demo-counter.token"))) {
@@ -123,42 +115,6 @@ class LauncherEndToEndTest {
         Result both = vheap("demo", "--secure", "--server", "127.0.0.1:1");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(withoutBuildNotice(both.output()).strip()).contains("--secure starts its own server with TLS and tokens");
-    }
-
-    /** The demo's story, read from its output: 1..40 across the two devices, migrated once, nothing left running. */
-    private static void assertTheCounterMigratedAndEverythingStopped(String out) {
-        assertThat(out)
-                .contains("listening on 127.0.0.1:")
-                .contains("   [device-a] vheap: device device-a attached to 127.0.0.1:")
-                .contains("   [device-b] vheap: device device-b attached to 127.0.0.1:")
-                .contains("   [device-a] 1\n")
-                .contains("   [device-b] vheap: device device-b: app demo-counter exit 0")
-                .contains("together 1..40 with no gap or repeat")
-                .contains("   ID  PARENT  TIME")
-                .contains("both devices stopped")
-                .contains("demo finished");
-        assertThat(Pattern.compile("migrated 'demo-counter' from device-a to device-b through checkpoint \\d+ "
-                + "\\(suspend \\d+ ms, resume \\d+ ms\\)").matcher(out).find()).as(out).isTrue();
-
-        // what the devices printed, read independently of the demo's own check: 1..40, a's then b's, each once
-        List<String> numbers = new ArrayList<>();
-        List<String> devices = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^   \\[(device-[ab])\\] (\\d+)$").matcher(out);
-        while (m.find()) {
-            devices.add(m.group(1));
-            numbers.add(m.group(2));
-        }
-        assertThat(numbers).as(out).isEqualTo(IntStream.rangeClosed(1, 40).mapToObj(Integer::toString).toList());
-        int switchAt = devices.indexOf("device-b");
-        assertThat(switchAt).as(out).isPositive();
-        assertThat(devices.subList(0, switchAt)).containsOnly("device-a");
-        assertThat(devices.subList(switchAt, devices.size())).containsOnly("device-b");
-
-        // nothing the demo started outlives it
-        Matcher port = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)").matcher(out);
-        assertThat(port.find()).isTrue();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(port.group(1))))
-                .as("processes still attached to the demo's server").isEmpty();
     }
 
     @Test
