@@ -26,6 +26,7 @@ import org.vheap.device.vm.heap.paging.PagingStats;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
+import org.vheap.device.vm.loader.HostLibrary;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.store.StoreException;
 
@@ -276,6 +277,12 @@ public final class Device {
     }
 
     private int execute(boolean create, boolean existing, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
+        String unsupported = HostLibrary.refusal(Runtime.version().feature());
+        if (unsupported != null) {   // before the heap is opened: a refused run changes nothing in the store
+            DeviceException refused = new DeviceException(unsupported);
+            started.completeExceptionally(refused);
+            throw refused;
+        }
         Checkpointer cp = null;
         long begun = clock.nanoTime();
         OpenRequest request = new OpenRequest(config.app(), config.deviceName(), create, config.lineSize(), config.lease(),

@@ -58,6 +58,21 @@ class LauncherJdkWarningsTest {
         assertThat(startAndStopEverything(java)).isEmpty();
     }
 
+    @Test
+    void aDeviceRunOnANewerJdkIsRefusedInOneLineSayingWhichJdkItNeeds() throws Exception {
+        Path java = newerJdk().orElseThrow(() -> new AssertionError("no JDK " + WARNING_JDK + " or newer: set"
+                + " VHEAP_TEST_NEWER_JDK to one (its directory or bin/java), or install one under " + JVMS));
+        try (VheapProcesses vheap = new VheapProcesses(work, Map.of("JAVA", java.toString()))) {
+            VheapProcesses.Result r = vheap.vheap("device", "run", "--app", "jdk-check", "--store", "memory",
+                    VheapProcesses.ROOT.resolve("samples").toString(), "Counter", "1", "1");
+            assertThat(r.exit()).as(r.output()).isEqualTo(1);
+            assertThat(r.output().strip().lines().filter(l -> !l.startsWith("vheap: building")).toList())
+                    .containsExactly("vheap device run: the device VM runs the host JDK's own class library, which must"
+                            + " be JDK 17's; this is JDK " + feature(java) + ": start the device with a JDK 17"
+                            + " (JAVA=/path/to/jdk-17/bin/java ./vheap device ...)");
+        }
+    }
+
     /**
      * Runs a heap server, a gateway and a device with {@code JAVA=java}, stops them, and returns the warning lines
      * they printed on stderr (each prefixed with its process).
