@@ -32,7 +32,7 @@
  * process, in-memory store, boot and a hello world, three runs each): 1.9-3.4 s at 512 KiB and 2.2-2.5 s at
  * 64 MiB of device memory with class files as system lines, against 2.1-3.5 s and 2.6-4.0 s when they were
  * kept on the host and stored at the app's end: no difference beyond the noise. {@code ./vheap bench vm}: see
- * the README.
+ * docs/benchmarks.md.
  *
  * <h2>The code cache</h2>
  * {@link org.vheap.device.vm.loader.ParsedClasses} holds ASM trees by class-file hash, shared by the VMs of one
