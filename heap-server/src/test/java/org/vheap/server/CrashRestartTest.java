@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -31,6 +29,7 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
+import org.vheap.server.testing.ServerProcess;
 import org.vheap.server.testing.TestHeaps;
 
 /**
@@ -57,10 +56,7 @@ class CrashRestartTest {
     @AfterEach
     void stop() throws Exception {
         for (ServerProcess s : servers) {
-            s.process.destroy();   // SIGTERM: a graceful stop of a server still running after a failure
-            if (!s.process.waitFor(60, TimeUnit.SECONDS)) {
-                s.process.destroyForcibly();
-            }
+            s.close();   // SIGTERM: a graceful stop of a server still running after a failure
         }
         TestHeaps.deleteRecursively(data.getParent());
     }
@@ -73,7 +69,7 @@ class CrashRestartTest {
         List<Line> last = randomLines(new Random(2));
         long cpBefore;
         long cpLast;
-        ManagedChannel ch = channel(first.port);
+        ManagedChannel ch = channel(first.port());
         try {
             HeapStoreClient client = new HeapStoreClient(ch, 120_000);
             long token = client.blocking().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("dev-a")
@@ -97,7 +93,12 @@ class CrashRestartTest {
         ServerProcess second = start();
         System.out.println("the restarted server's output:\n" + second.output());
         assertThat(second.output()).contains("was not shut down cleanly").contains("waiting for it");
-        ch = channel(second.port);
+        // the point: a recovery longer than the 10 s zonky waited for before the fix (if a faster machine recovers
+        // sooner, make FILLER_ROWS larger so the test still shows the old limit would have failed)
+        Matcher recovered = Pattern.compile("recovered and started in (\\d+) s").matcher(second.output());
+        assertThat(recovered.find()).as(second.output()).isTrue();
+        assertThat(Integer.parseInt(recovered.group(1))).as("seconds PostgreSQL's crash recovery took").isGreaterThan(10);
+        ch = channel(second.port());
         try {
             HeapStoreClient client = new HeapStoreClient(ch, 120_000);
             assertThat(client.blocking().listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build())
@@ -156,84 +157,23 @@ class CrashRestartTest {
         ProcessHandle pm = ProcessHandle.of(postmaster).orElseThrow();
         List<ProcessHandle> victims = new ArrayList<>(pm.descendants().toList());
         victims.add(pm);
-        victims.add(server.process.toHandle());
-        List<String> kill = new ArrayList<>(List.of("kill", "-KILL", "--", "-" + server.process.pid()));
+        victims.add(server.process().toHandle());
+        List<String> kill = new ArrayList<>(List.of("kill", "-KILL", "--", "-" + server.process().pid()));
         victims.forEach(p -> kill.add(Long.toString(p.pid())));
         new ProcessBuilder(kill).inheritIO().start().waitFor();
         for (ProcessHandle p : victims) {
             p.onExit().get(30, TimeUnit.SECONDS);
         }
-        server.process.waitFor();
+        server.process().waitFor();
     }
 
     private static ManagedChannel channel(int port) {
         return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(64 << 20).build();
     }
 
-    /**
-     * {@code vheap server} in a JVM of its own, in a session (and process group) of its own, as a service manager
-     * would run it; returns once it listens, or fails with its output if it exits first.
-     */
     private ServerProcess start() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder("setsid", java, "-cp", System.getProperty("java.class.path"),
-                "org.vheap.server.cli.VheapCli", "server", "--host", "127.0.0.1", "--port", "0",
-                "--data", data.toString())
-                .redirectErrorStream(true).start();
-        ServerProcess server = new ServerProcess(p);
+        ServerProcess server = ServerProcess.start(data, Duration.ofSeconds(START_SECONDS));
         servers.add(server);
-        server.awaitListening();
         return server;
-    }
-
-    /** A server process whose output is read all along (so it never blocks on a full pipe). */
-    private static final class ServerProcess {
-        private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-        final Process process;
-        private final List<String> lines = new ArrayList<>();
-        int port;
-
-        ServerProcess(Process process) {
-            this.process = process;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        synchronized (lines) {
-                            lines.add(l);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process is gone
-                }
-            }, "crash-test-server-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String output() {
-            synchronized (lines) {
-                return String.join("\n", lines);
-            }
-        }
-
-        void awaitListening() throws InterruptedException {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
-            synchronized (lines) {
-                while (true) {
-                    Matcher m = LISTENING.matcher(String.join("\n", lines));
-                    if (m.find()) {
-                        port = Integer.parseInt(m.group(1));
-                        return;
-                    }
-                    if (!process.isAlive() || System.nanoTime() > until) {
-                        lines.wait(200);   // the last lines of a process that exited
-                        throw new AssertionError("the server did not start (" + (process.isAlive() ? "still starting after "
-                                + START_SECONDS + " s" : "exit " + process.exitValue()) + "):\n" + String.join("\n", lines));
-                    }
-                    lines.wait(200);
-                }
-            }
-        }
     }
 }

@@ -45,13 +45,36 @@ public final class PrivateFiles {
         return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
-    /** Whether group or others may write {@code path} (never, without POSIX permissions). */
+    /**
+     * Whether group or others may write {@code path} itself (never, without POSIX permissions). A symbolic link is
+     * not followed: give it the link's target to judge the directory it stands for.
+     */
     public static boolean writableByOthers(Path path) throws IOException {
         if (!POSIX) {
             return false;
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
         return mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /** Whether {@code path} (followed if it is a link) belongs to the user this JVM runs as. */
+    public static boolean ownedByThisUser(Path path) throws IOException {
+        return Files.getOwner(path).getName().equals(System.getProperty("user.name"));
+    }
+
+    /**
+     * Takes write away from group and every permission from others on {@code path} itself (followed if it is a
+     * link), keeping the owner's and the group's read and search: what {@code chmod g-w,o-rwx} does.
+     */
+    public static void closeToOthers(Path path) throws IOException {
+        if (!POSIX) {
+            return;
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+        if (mode.removeAll(EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE))) {
+            Files.setPosixFilePermissions(path, mode);
+        }
     }
 
     /**

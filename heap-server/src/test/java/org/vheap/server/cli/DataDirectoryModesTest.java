@@ -1,7 +1,6 @@
 package org.vheap.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
+import org.vheap.server.testing.ServerProcess;
 import org.vheap.server.testing.TestHeaps;
 
 /**
- * Nothing the heap server and the secure demo write under a fresh data directory is open to other local users:
- * every directory is 700 (or 750), nothing is writable by group or others, and files holding keys and tokens
- * are 600. The server is started the way {@code ./vheap demo --secure} starts it (self-signed TLS pair, admin
- * token), then a device token is saved as the demo saves it and an app token as a device saves one
- * ({@code --tokens DIR}), so every kind of file is there when the tree is walked.
+ * Everything a heap server, the demo and the devices make under a data directory is private to their user:
+ * directories 700 (or 750), nothing writable by group or others, key and token files readable by their owner only.
+ * The servers whose files are walked run in JVMs of their own, so that their embedded PostgreSQL unpacks its
+ * binaries into this data directory (zonky does that once per JVM, where the JVM's first start puts them).
  */
 class DataDirectoryModesTest {
+    private static final Duration START = Duration.ofMinutes(3);
     private static final Set<PosixFilePermission> GROUP_OR_OTHER_WRITE =
             EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(PosixFilePermission.GROUP_READ,
@@ -47,47 +48,72 @@ class DataDirectoryModesTest {
     void everythingUnderAFreshDataDirectoryIsPrivate() throws Exception {
         Path data = dir.resolve("data");   // absent: the server makes it
         DemoSecurity security = DemoSecurity.under(data);
-        try (HeapServerInstance server = start(data, security)) {
-            assertThat(server.port()).isPositive();
+        try (ServerProcess server = ServerProcess.start(data, START, "--require-tokens", "--admin-token-file",
+                security.adminTokenFile().toString(), "--tls-self-signed", data.resolve("tls").toString())) {
+            // what the demo and the devices write there
             security.saveDeviceToken("device-a", AccessTokens.generate());
             AccessTokens.write(security.appTokens().resolve("demo-counter.token"), AccessTokens.generate());
             assertThat(Files.exists(security.adminTokenFile())).isTrue();
             assertThat(Files.exists(data.resolve("tls").resolve("key.pem"))).isTrue();
-            assertThat(Files.isDirectory(data.resolve("pg-runtime"))).isTrue();
+            assertThat(postgresBinary(data)).as("PostgreSQL unpacked under DATA/pg-runtime/binaries").isTrue();
             assertThat(openToOthers(data)).isEmpty();
         }
         assertThat(openToOthers(data)).isEmpty();
     }
 
     @Test
-    void aRestartClosesTheRuntimeDirectoryAnEarlierVersionLeftWorldWritable() throws Exception {
+    void aRestartUnpacksAgainTheBinariesAnEarlierVersionLeftWorldWritable() throws Exception {
         Path data = dir.resolve("data");
-        DemoSecurity security = DemoSecurity.under(data);
-        try (HeapServerInstance server = start(data, security)) {
-            assertThat(server.port()).isPositive();
+        try (ServerProcess server = ServerProcess.start(data, START)) {
+            assertThat(postgresBinary(data)).isTrue();
         }
         // what earlier versions left: the binaries' directory world-writable, without sticky bit
         Path runtime = data.resolve("pg-runtime");
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (HeapServerInstance server = start(data, security)) {
-            assertThat(server.port()).isPositive();
+        try (ServerProcess server = ServerProcess.start(data, START)) {
+            assertThat(server.output()).contains(runtime + " was open to other users").contains("unpacked again");
+            assertThat(postgresBinary(data)).isTrue();
             assertThat(openToOthers(data)).isEmpty();
         }
     }
 
     @Test
-    void aDataDirectoryOthersMayWriteIsRefusedWithWhatToDo() throws Exception {
+    void aDataDirectoryOfOursThatOthersMayWriteIsClosedToThem() throws Exception {
         Path data = Files.createDirectory(dir.resolve("data"));
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxr-x"));
-        assertThatThrownBy(() -> start(data, DemoSecurity.off()).close())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("writable by other users").hasMessageContaining("chmod 700 " + data.toAbsolutePath());
-        assertThat(Files.exists(data.resolve("pg-runtime"))).isFalse();
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxr-x"));   // umask 002
+        try (HeapServerInstance server = start(data)) {
+            assertThat(server.port()).isPositive();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwxr-x---");
+        }
     }
 
-    private static HeapServerInstance start(Path data, DemoSecurity security) throws IOException {
-        HeapServerConfig config = new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data);
-        return HeapServerInstance.start(security.on() ? config.setSecurity(security.server()) : config, Clock.systemUTC());
+    @Test
+    void aDataDirectoryBehindASymbolicLinkIsJudgedByTheDirectoryItStandsFor() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("disk"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Path data = Files.createSymbolicLink(dir.resolve("data"), real);
+        try (HeapServerInstance server = start(data)) {
+            assertThat(server.port()).isPositive();
+            assertThat(Files.isDirectory(real.resolve("postgres"))).isTrue();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(real))).isEqualTo("rwx------");
+        }
+    }
+
+    private static HeapServerInstance start(Path data) throws IOException {
+        return HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0).setDataDir(data),
+                Clock.systemUTC());
+    }
+
+    /** Whether a {@code bin/postgres} was unpacked under {@code DATA/pg-runtime/binaries}. */
+    private static boolean postgresBinary(Path data) throws IOException {
+        Path binaries = data.resolve("pg-runtime").resolve("binaries");
+        if (!Files.isDirectory(binaries)) {
+            return false;
+        }
+        try (Stream<Path> walk = Files.walk(binaries)) {
+            return walk.anyMatch(p -> p.getFileName().toString().equals("postgres")
+                    && p.getParent().getFileName().toString().equals("bin") && Files.isRegularFile(p));
+        }
     }
 
     /**
