@@ -214,8 +214,7 @@ public final class Device {
         }
         byte[] raw = session.baseVmState();
         if (raw.length == 0) {
-            throw new DeviceException("checkpoint " + session.baseCheckpointId() + " of app " + config.app()
-                    + " holds no VM state (the app had ended); nothing to resume");
+            throw ended(session.baseCheckpointId(), "checkpoint");
         }
         VmStateImage state;
         try {
@@ -239,6 +238,17 @@ public final class Device {
             return one.get(h);
         });
         return new Start(appFiles, pinned::get, state, null, null);
+    }
+
+    /**
+     * Refuses to run or resume an app whose heap ended: the checkpoint its last run committed when the app ended
+     * holds every line but no VM state, so there is nothing to go on from, and a fresh run would start over on a heap
+     * that is not empty.
+     */
+    private DeviceException ended(long checkpointId, String which) {
+        return new DeviceException("app " + config.app() + " ended (its " + which + " " + checkpointId
+                + " holds no VM state): nothing to resume; to run it again delete it first: ./vheap delete-app --app "
+                + config.app() + ", or run it under another --app name");
     }
 
     /**
@@ -290,6 +300,9 @@ public final class Device {
         // closing it lets its queued background writes finish before the lease is released
         try (DeviceSession session = DeviceSessions.open(store, request, config.waitForLease(), lineCache, clock)) {
             if (!existing && session.baseCheckpointId() != 0) {
+                if (session.baseVmState().length == 0) {
+                    throw ended(session.baseCheckpointId(), "newest checkpoint");
+                }
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
             }
@@ -355,6 +368,12 @@ public final class Device {
                 lastCheckpointId = cp.lastCheckpointId();
                 return exit;
             }
+        } catch (InterruptedException e) {   // only the lease wait throws it: nothing was opened
+            Thread.currentThread().interrupt();
+            DeviceException stopped = new DeviceException("interrupted waiting for the heap lease of app " + config.app()
+                    + " (another device holds it)", e);
+            started.completeExceptionally(stopped);
+            throw stopped;
         } catch (RuntimeException e) {
             started.completeExceptionally(e);
             if (cp != null) {

@@ -185,4 +185,32 @@ class DeviceTest {
             assertThat(session.get().refused.get()).isGreaterThanOrEqualTo(4);
         }
     }
+
+    /**
+     * The defect: a device interrupted while it waited for another device's heap lease said "the heap store
+     * failed". The store did not fail; the device says it was interrupted waiting, and nothing was opened.
+     */
+    @Test
+    void aDeviceInterruptedWhileWaitingForTheHeapLeaseSaysSoNotThatTheStoreFailed() throws Exception {
+        Path classes = compileWalker();
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestHeaps.app("waiting");
+            DeviceConfig config = new DeviceConfig().app(app).waitForLease(Duration.ofMinutes(1));
+            try (HeapSession other = store.openHeap(OpenRequest.create(app, "other", config.lineSize()))) {
+                ManualClock clock = new ManualClock();
+                clock.onSleep(n -> Thread.currentThread().interrupt());
+                Device device = new Device(config, store, console(new ByteArrayOutputStream()), new ParsedClasses(),
+                        DeviceEvents.none(), new DeviceResources(config.deviceName(), config.resources()), clock);
+                try {
+                    assertThatThrownBy(() -> device.run(List.of(classes), "Walker", List.of("1")))
+                            .isInstanceOf(DeviceException.class)
+                            .hasMessage("interrupted waiting for the heap lease of app " + app + " (another device holds it)");
+                    assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+                } finally {
+                    Thread.interrupted();
+                }
+                assertThat(clock.sleeps()).hasSize(1);
+            }
+        }
+    }
 }

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.store.OpenRequest;
 import org.vheap.server.testing.TestHeaps;
 
 /** Suspend at a safepoint, resume on another device (another VM over the same store): the output goes on exactly. */
@@ -139,6 +141,38 @@ class ResumeTest {
             assertThatThrownBy(() -> new Device(new DeviceConfig().app(app).deviceName("a"), store, console(new ByteArrayOutputStream()))
                     .runOrResume(List.of(classes), "Ticker", List.of("30"))).isInstanceOf(DeviceException.class)
                     .hasMessageContaining("nothing to resume");
+        }
+    }
+
+    /**
+     * The defect: running an app again after it ended said "already has a heap; resume it", and resuming it then
+     * said there was nothing to resume. Both now say the app ended and how to run it again, and change nothing.
+     */
+    @Test
+    void anAppThatEndedIsNeitherRunAgainNorResumedAndTheErrorSaysHowToRunItAgain() throws Exception {
+        List<Path> classes = List.of(compile("Steps", STEPS), apiClasses());
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestHeaps.app("ended");
+            // it checkpoints as it goes (as every app on a heap server does, every 10 s), then ends
+            Device first = new Device(new DeviceConfig().app(app), store, console(new ByteArrayOutputStream()));
+            assertThat(first.run(classes, "Steps", List.of("2"))).isZero();
+            long end = first.lastCheckpointId();
+            assertThat(end).as("the checkpoint the end committed").isPositive();
+
+            String howToRunAgain = "to run it again delete it first: ./vheap delete-app --app " + app + ", or run it under another --app name";
+            assertThatThrownBy(() -> new Device(new DeviceConfig().app(app), store, console(new ByteArrayOutputStream()))
+                    .run(classes, "Steps", List.of("2"))).isInstanceOf(DeviceException.class)
+                    .hasMessage("app " + app + " ended (its newest checkpoint " + end + " holds no VM state): nothing to resume; "
+                            + howToRunAgain);
+            assertThatThrownBy(() -> new Device(new DeviceConfig().app(app), store, console(new ByteArrayOutputStream()))
+                    .resume(0)).isInstanceOf(DeviceException.class)
+                    .hasMessage("app " + app + " ended (its checkpoint " + end + " holds no VM state): nothing to resume; "
+                            + howToRunAgain);
+            // refused: the heap is as the end left it
+            try (HeapSession after = store.openHeap(
+                    new OpenRequest(app, "another", false, 0, Duration.ZERO, 0))) {
+                assertThat(after.baseCheckpointId()).isEqualTo(end);
+            }
         }
     }
 

@@ -27,10 +27,12 @@ public final class DeviceSessions {
      * @param copies       the device process's line copies for the versioned delta, or null for none
      * @param clock        what the wait reads and sleeps on
      * @throws StoreException {@code LEASE_HELD} when the lease is still held after the wait; whatever
-     *         {@link HeapStore#openHeap} throws otherwise; {@code UNAVAILABLE} when interrupted while waiting
+     *         {@link HeapStore#openHeap} throws otherwise
+     * @throws InterruptedException when interrupted while waiting for the lease (nothing was opened: the store did
+     *         not fail, the caller stopped waiting)
      */
     public static DeviceSession open(HeapStore store, OpenRequest request, Duration waitForLease, LineCache copies,
-                                     DeviceClock clock) {
+                                     DeviceClock clock) throws InterruptedException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(request, "request");
         if (waitForLease == null || waitForLease.isNegative()) {
@@ -40,7 +42,8 @@ public final class DeviceSessions {
     }
 
     /** {@link HeapStore#openHeap}, asked again every {@link #LEASE_POLL} while the lease is held, until the wait is over. */
-    private static HeapSession openWaiting(HeapStore store, OpenRequest request, Duration waitForLease, DeviceClock clock) {
+    private static HeapSession openWaiting(HeapStore store, OpenRequest request, Duration waitForLease, DeviceClock clock)
+            throws InterruptedException {
         long deadline = clock.nanoTime() + waitForLease.toNanos();
         while (true) {
             try {
@@ -50,13 +53,7 @@ public final class DeviceSessions {
                     throw e;
                 }
             }
-            try {
-                clock.sleep(LEASE_POLL.toNanos());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException(StoreException.Reason.UNAVAILABLE, "interrupted waiting for the heap lease on app '"
-                        + request.app() + "'", e);
-            }
+            clock.sleep(LEASE_POLL.toNanos());
         }
     }
 }

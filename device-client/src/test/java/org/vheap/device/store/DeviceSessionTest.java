@@ -29,12 +29,12 @@ class DeviceSessionTest {
     static final TestStores.Server SERVER = new TestStores.Server();
     private static final int LINE = 256;
 
-    private static DeviceSession open(HeapStore store, String app, LineCache copies) {
+    private static DeviceSession open(HeapStore store, String app, LineCache copies) throws InterruptedException {
         return DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO, copies, DeviceClock.system());
     }
 
     @Test
-    void onlyLinesChangedElsewhereAreFetchedAgainAndCopiesNeverServeStaleData() {
+    void onlyLinesChangedElsewhereAreFetchedAgainAndCopiesNeverServeStaleData() throws Exception {
         String app = TestHeaps.app("delta");
         LineCache cache = new LineCache(1 << 20);
         long[] all = new long[20];
@@ -67,7 +67,7 @@ class DeviceSessionTest {
     }
 
     @Test
-    void withoutCopiesEveryLineReadIsFetchedAndCounted() {
+    void withoutCopiesEveryLineReadIsFetchedAndCounted() throws Exception {
         String app = TestHeaps.app("no-copies");
         try (DeviceSession s = open(SERVER.store(), app, null)) {
             s.flush(List.of(new LineImage(1, TestHeaps.line(LINE, 1)), new LineImage(2, TestHeaps.line(LINE, 2))), new long[0]);
@@ -158,7 +158,7 @@ class DeviceSessionTest {
     }
 
     @Test
-    void aHeldLeaseIsAskedForAgainUntilItIsFreeOnTheDevicesClock() {
+    void aHeldLeaseIsAskedForAgainUntilItIsFreeOnTheDevicesClock() throws Exception {
         String app = TestHeaps.app("held");
         MutableClock storeClock = new MutableClock();
         try (MemoryHeapStore store = new MemoryHeapStore(storeClock)) {
@@ -193,6 +193,27 @@ class DeviceSessionTest {
             assertThatThrownBy(() -> DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO, null, once))
                     .isInstanceOf(StoreException.class);
             assertThat(once.sleeps()).isEmpty();
+        }
+    }
+
+    /**
+     * The defect: an interrupt during the lease wait came out as a store failure (UNAVAILABLE), which a device
+     * reported as "the heap store failed". It is the caller's interrupt: InterruptedException, the flag kept.
+     */
+    @Test
+    void anInterruptWhileWaitingForTheLeaseIsTheCallersNotAStoreFailure() {
+        String app = TestHeaps.app("interrupted");
+        try (MemoryHeapStore store = new MemoryHeapStore(new MutableClock())) {
+            store.openHeap(OpenRequest.create(app, "other", LINE));
+            ManualClock clock = new ManualClock();
+            clock.onSleep(n -> Thread.currentThread().interrupt());   // interrupted during the first wait
+            try {
+                assertThatThrownBy(() -> DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ofSeconds(1),
+                        null, clock)).isInstanceOf(InterruptedException.class);
+                assertThat(clock.sleeps()).hasSize(1);
+            } finally {
+                Thread.interrupted();
+            }
         }
     }
 

@@ -68,7 +68,9 @@ final class StoreRetry {
                         if (attempt >= attempts && now - firstFailure >= retryForNanos) {
                             throw new HeapStoreUnreachableException("app '" + app + "': could not " + what.get()
                                     + " after " + attempt + " attempts in " + Duration.ofNanos(now - firstFailure).toSeconds()
-                                    + " s, the store is unavailable: " + e.getMessage()
+                                    + " s, " + (e.reason() == StoreException.Reason.ABORTED
+                                            ? "the store kept aborting it (ABORTED)" : "the store is unavailable")
+                                    + ": " + e.getMessage()
                                     + (dirtyLines.getAsInt() > 0 ? " (dirty lines stay in device memory)" : ""), e);
                         }
                     }

@@ -64,6 +64,12 @@ class StoreRetryTest {
                 .hasCauseInstanceOf(StoreException.class);
         assertThat(calls.get()).isEqualTo(4);
         assertThat(clock.sleeps()).containsExactly(100 * MS, 200 * MS, 400 * MS);
+
+        // a store that answers but keeps losing a database race is not called unavailable
+        assertThatThrownBy(() -> retry.call(() -> "flush lines [4]", failing(100, StoreException.Reason.ABORTED, new AtomicInteger())))
+                .isInstanceOf(HeapStoreUnreachableException.class)
+                .hasMessage("app 'app-a': could not flush lines [4] after 4 attempts in 0 s, the store kept aborting it (ABORTED):"
+                        + " test: refused (ABORTED) (dirty lines stay in device memory)");
     }
 
     /**
