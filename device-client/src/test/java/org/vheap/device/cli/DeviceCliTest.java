@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.store.HeapStore;
+import org.vheap.server.testing.UnreachableServer;
 import picocli.CommandLine;
 
 class DeviceCliTest {
@@ -112,35 +113,24 @@ class DeviceCliTest {
                 .isEqualTo("vheap device resume: Unknown option: '--frobnicate' (see: ./vheap device resume --help)");
     }
 
-    /** A loopback port nothing listens on (something did a moment ago). */
-    private static String nothingListens() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
-    }
-
-    private static String nothingAnswers(String where) {
-        return "nothing answers at " + where + " (connection refused): start a heap server with ./vheap server,"
-                + " or point to one that runs";
-    }
 
     @Test
     void aDevicePointedWhereNothingListensSaysSoInOneLine() throws Exception {
-        String nowhere = nothingListens();
+        String nowhere = UnreachableServer.address();
         Run run = cli("run", "--app", "a", "--server", nowhere, ".", "Main");
         assertThat(run.err()).isEqualTo("vheap device run: the heap store failed: open app 'a' failed: UNAVAILABLE: "
-                + nothingAnswers(nowhere) + System.lineSeparator());
+                + UnreachableServer.nothingAnswers(nowhere) + System.lineSeparator());
         assertThat(run.exit()).isEqualTo(1);
 
         Run resume = cli("resume", "--app", "a", "--server", nowhere);
         assertThat(resume.err()).isEqualTo("vheap device resume: the heap store failed: open app 'a' failed: UNAVAILABLE: "
-                + nothingAnswers(nowhere) + System.lineSeparator());
+                + UnreachableServer.nothingAnswers(nowhere) + System.lineSeparator());
         assertThat(resume.exit()).isEqualTo(1);
     }
 
     @Test
     void aStartedDeviceWhoseServerIsNotThereSaysSoAndGoesOnTrying() throws Exception {
-        String nowhere = nothingListens();
+        String nowhere = UnreachableServer.address();
         CommandLine cli = DeviceCli.commandLine();
         StartCommand start = (StartCommand) cli.getSubcommands().get("start").getCommandSpec().userObject();
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
@@ -151,7 +141,7 @@ class DeviceCliTest {
         int exit = cli.execute("start", "--device", "d1", "--server", nowhere);
         assertThat(err.toString()).isEmpty();
         assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("vheap: device d1: not attached to "
-                + nowhere + " yet: " + nothingAnswers(nowhere) + "; retrying in the background" + System.lineSeparator());
+                + nowhere + " yet: " + UnreachableServer.nothingAnswers(nowhere) + "; retrying in the background" + System.lineSeparator());
         assertThat(exit).isZero();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.vheap.server.testing.UnreachableServer;
 import picocli.CommandLine;
 
 /** Bad usage: exit code 2 and one line saying what to fix. */
@@ -71,29 +72,18 @@ class GatewayCliTest {
         assertThat(sub.err().strip()).isEqualTo("vheap gateway health: Unknown option: '--bogus' (see: ./vheap gateway health --help)");
     }
 
-    /** A loopback port nothing listens on (something did a moment ago). */
-    private static String nothingListens() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
-    }
-
-    private static String nothingAnswers(String where) {
-        return "nothing answers at " + where + " (connection refused): start a heap server with ./vheap server,"
-                + " or point to one that runs";
-    }
 
     @Test
     void healthOfAGatewayWhereNothingListensSaysSoInOneLine() throws Exception {
-        String nowhere = nothingListens();
+        String nowhere = UnreachableServer.address();
         Result none = run("health", "--server", nowhere);
-        assertThat(none.err()).isEqualTo("vheap gateway health: UNAVAILABLE: " + nothingAnswers(nowhere) + System.lineSeparator());
+        assertThat(none.err()).isEqualTo("vheap gateway health: UNAVAILABLE: " + UnreachableServer.nothingAnswers(nowhere) + System.lineSeparator());
         assertThat(none.exit()).isEqualTo(1);
     }
 
     @Test
     void aGatewayWhoseBackendIsNotThereSaysNothingAnswersThere() throws Exception {
-        String nowhere = nothingListens();
+        String nowhere = UnreachableServer.address();
         org.vheap.gateway.GatewayConfig config = new org.vheap.gateway.GatewayConfig().setHost("127.0.0.1").setPort(0)
                 .setBackends(java.util.List.of(nowhere)).setHealthInterval(java.time.Duration.ofMillis(200)).validate();
         org.vheap.gateway.GatewayServer gateway = org.vheap.gateway.GatewayServer.netty(config).start();
@@ -110,7 +100,7 @@ class GatewayCliTest {
                 }
                 Thread.sleep(100);
             }
-            assertThat(description).contains(nothingAnswers(nowhere)).doesNotContain("io exception");
+            assertThat(description).contains(UnreachableServer.nothingAnswers(nowhere)).doesNotContain("io exception");
         } finally {
             device.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
             gateway.stop();

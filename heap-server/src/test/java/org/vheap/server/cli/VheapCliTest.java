@@ -11,9 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.OpenHeapRequest;
+import org.vheap.server.control.FakeDevice;
 import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
-import org.vheap.server.control.FakeDevice;
+import org.vheap.server.testing.UnreachableServer;
 import picocli.CommandLine;
 
 /** The store commands against a real server: tables on success, one line and an exit code on failure. */
@@ -214,18 +215,11 @@ class VheapCliTest {
         assertThat(badName.err().strip()).contains("device name 'no good' may hold only").doesNotContain("\n");
     }
 
-    /** A loopback port nothing listens on (something did a moment ago). */
-    static String nothingListens() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
-    }
 
     @Test
     void aCommandPointedWhereNothingListensSaysSoInOneLine() throws Exception {
-        String nowhere = nothingListens();
-        String line = "UNAVAILABLE: nothing answers at " + nowhere + " (connection refused): start a heap server with"
-                + " ./vheap server, or point to one that runs";
+        String nowhere = UnreachableServer.address();
+        String line = "UNAVAILABLE: " + UnreachableServer.nothingAnswers(nowhere);
         for (String[] args : new String[][] {
                 {"apps"}, {"checkpoints", "--app", "a"}, {"delete-app", "--app", "a"},
                 {"delete-checkpoint", "--app", "a", "--checkpoint", "1"}, {"token", "--device", "d"},
