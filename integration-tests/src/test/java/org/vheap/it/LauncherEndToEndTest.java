@@ -2,21 +2,17 @@ package org.vheap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher end to end: {@code ./vheap} at the repository root, run as separate processes (a server on the
@@ -25,19 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class LauncherEndToEndTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-    private Path work;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        work = Files.createTempDirectory("vheap-e2e");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (Stream<Path> s = Files.walk(work)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @TempDir
+    Path work;
 
     private record Result(int exit, String output) {
     }

@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts through {@code ./vheap} print no JVM warning, on the JDK that runs the build (17) and on a newer one:
@@ -30,19 +29,8 @@ import org.junit.jupiter.api.Test;
 class LauncherJdkWarningsTest {
     private static final Path JVMS = Path.of("/usr/lib/jvm");
     private static final int WARNING_JDK = 24;
-    private Path work;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        work = Files.createTempDirectory("vheap-jdk");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (Stream<Path> s = Files.walk(work)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
+    @TempDir
+    Path work;
 
     @Test
     void startsOnTheBuildsJdkPrintNoWarning() throws Exception {
