@@ -577,7 +577,7 @@ public final class PagedHeap implements HeapMemory {
      * Places read-only bytes in the system segment: the lines of {@code [address, address + bytes.length)},
      * which must be line-aligned and in the system segment, are installed into frames as clean system lines
      * (no store read), the last one zero-padded. Lines already resident are left as they are. The caller
-     * keeps the bytes reachable for {@link #systemLines} until the store's system segment has them, since
+     * keeps the bytes reachable for {@link #systemLines} until the store's system blobs have them, since
      * the lines may be evicted at once.
      */
     @Override
