@@ -12,7 +12,7 @@ package org.vheap.device;
  * @param collections     garbage collections run
  * @param systemMisses    system-line (class file) faults, served by a host copy not yet uploaded or the store
  * @param systemEvictions system lines dropped from their frames
- * @param classFilesFetched class files read back from the store's system segment to serve system-line faults
+ * @param classFilesFetched class files read back from the store's system blobs to serve system-line faults
  * @param classFilesPlaced  distinct class files placed in the heap's system segment
  * @param bytesFetched    heap line bytes received from the store
  * @param linesUnchanged  lines read that the store said were unchanged from the device's cached copy (sent

@@ -12,8 +12,9 @@
  * one transaction) on the configured triggers — by default every 10 s on a store that persists, so a crash of
  * the device loses at most the last 10 s of the app's work (none on the in-memory store, which does not
  * persist) — pre-flushes dirty lines in the background, suspends and stops the app on request, renews the
- * heap lease, and pauses the app while the store is unreachable. Every wait and time-based decision runs on
- * the {@link org.vheap.device.store.DeviceClock} the device is given. {@code AppApi} and
+ * heap lease, and pauses the app while the store is unreachable. Those waits and time-based decisions run on
+ * the {@link org.vheap.device.store.DeviceClock} the device is given (its javadoc lists the few that read the
+ * host's clock instead). {@code AppApi} and
  * {@code ResourceLeases} serve the app API jar ({@code org.vheap.api}: checkpoints, listeners, leases on
  * {@link org.vheap.device.DeviceResources}).
  * {@link org.vheap.device.DeviceAgent} is a device process running several apps, each its own
@@ -45,6 +46,11 @@
  *   <li>heap server {@code store/LineVersions.java}: the {@code INSERT} of the line's {@code line_version}
  *       row.</li>
  * </ol>
+ * On the way it also passes three helpers those files call: {@code StoreRetry} (called by {@code PagedHeap}:
+ * repeats the flush, with backoff, while the store is unreachable or a database race was lost),
+ * {@code StoreArguments.checkTransact} (called by {@code PgHeapStore.transact}: checks every argument before any
+ * SQL) and {@code SqlTransactions} (runs {@code PgHeapStore}'s SQL on an auto-committing connection or in one
+ * transaction, rolled back and turned into a {@code StoreException} when it fails).
  * A checkpoint takes the same path from {@code device/Checkpointer.java} ({@code DeviceSession.commit}, a
  * {@code CommitCheckpoint} stream) instead of the first two.
  */

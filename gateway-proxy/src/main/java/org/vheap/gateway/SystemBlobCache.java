@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * System-segment blobs by SHA-256, least recently used first out, bounded by the bytes of their data.
+ * System blobs by SHA-256, least recently used first out, bounded by the bytes of their data.
  * Blobs are immutable and content-addressed, so a cached blob is never stale; {@link #put} checks the hash
  * and refuses a blob whose bytes do not match it (a corrupt blob is never cached). A blob larger than the
  * whole cache is not cached. Thread-safe (one lock; a hit is a map lookup).

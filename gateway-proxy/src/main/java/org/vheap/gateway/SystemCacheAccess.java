@@ -15,10 +15,10 @@ import java.util.function.LongSupplier;
 /**
  * Who may be answered from the {@link SystemBlobCache}: a caller whose credentials for an app (the app's name,
  * the call's {@code authorization} header, none included, and where the caller is, the {@code vheap-forwarded-for}
- * the gateway stamped: see {@link #credential}) a backend accepted on a system-segment call within the last
+ * the gateway stamped: see {@link #credential}) a backend accepted on a system-blob call within the last
  * {@link #TTL}. The caller's address is part of it so that a heap server in protected mode, which takes calls
  * without tokens only from its own machine, is not bypassed by a remote caller presenting what a local one did. A cache hit never reaches a heap server, and the servers check per-app tokens on
- * system-segment calls too, so without this a caller with no token, or another app's, would read class files the
+ * system-blob calls too, so without this a caller with no token, or another app's, would read class files the
  * servers refuse it. A caller not accepted recently makes the gateway ask a backend first (for the hashes it
  * lacks, or for none: the server then only checks access). Only a SHA-256 of the header is kept.
  *

@@ -36,7 +36,7 @@
  * ({@code SystemBlobsCall}): hashes in the {@code SystemBlobCache} (LRU, {@code --system-cache} bytes) are
  * answered at the gateway, only the missing ones go to the backend, the answer is merged in request order,
  * and every blob that comes back is checked against its SHA-256 before it is cached (a mismatch is
- * DATA_LOSS and never cached). Other system-segment calls pass through.
+ * DATA_LOSS and never cached). Other system-blob calls pass through.
  *
  * <p><b>Limits.</b> {@code DeviceRateLimiter}: calls per second per device ({@code vheap-device}, else the
  * peer IP), RESOURCE_EXHAUSTED over it. {@code InflightBudget}: bytes received from one client connection and

@@ -35,5 +35,9 @@
  *   <li>the {@code line_version} row {@code (heap_id, line_id, epoch, data)}, in the lease holder's open
  *       epoch until a commit publishes that epoch as a checkpoint.</li>
  * </ol>
+ * On the way {@code PgHeapStore.transact} calls {@code StoreArguments.checkTransact} (every argument, before any
+ * SQL) and runs its SQL through {@code SqlTransactions} (an auto-committing connection or one transaction, rolled
+ * back and turned into a {@code StoreException} when it fails); on the device, {@code PagedHeap}'s
+ * {@code StoreRetry} repeated the flush while the store was unreachable or a database race was lost.
  */
 package org.vheap.server;

@@ -6,8 +6,8 @@ import picocli.CommandLine;
 
 /**
  * How every {@code vheap} command line (the heap server's, the device's, the gateway's, the gateway bench's)
- * reports a failure: one line on standard error that starts with the command as the user typed it and says
- * what to fix, and an exit code.
+ * reports a failure: one line on standard error that starts with the command's qualified name (see below) and
+ * says what to fix, and an exit code.
  *
  * <ul>
  *   <li>Bad usage that picocli finds (an unknown command or option, a missing parameter):
@@ -16,7 +16,10 @@ import picocli.CommandLine;
  *       IllegalArgumentException (a bad option value), 1 for anything else (a failed operation).</li>
  * </ul>
  * The command is picocli's qualified name (the root command's name, which for a module's own entry point is
- * {@code vheap device} or {@code vheap gateway}, then the subcommands), so it is never doubled.
+ * {@code vheap device} or {@code vheap gateway}, then the subcommands), so it is never doubled. It is what the
+ * user typed except where the {@code ./vheap} launcher rewrites the command line: {@code ./vheap bench vm} and
+ * {@code ./vheap bench resume} run the device's {@code bench-vm} and {@code bench-resume}, so their errors start
+ * with {@code vheap device bench-vm} and {@code vheap device bench-resume}.
  */
 public final class OneLineErrors {
     private OneLineErrors() {
@@ -40,7 +43,10 @@ public final class OneLineErrors {
         return cli;
     }
 
-    /** The command as typed: {@code vheap bench store}, {@code vheap device run}, {@code vheap gateway health}. */
+    /**
+     * The command's qualified name: {@code vheap bench store}, {@code vheap device run}, {@code vheap gateway health},
+     * {@code vheap device bench-vm} (for {@code ./vheap bench vm}).
+     */
     static String command(CommandLine cmd) {
         return cmd.getCommandSpec().qualifiedName();
     }

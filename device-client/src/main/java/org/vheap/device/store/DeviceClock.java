@@ -1,12 +1,18 @@
 package org.vheap.device.store;
 
 /**
- * The time a device reads and waits on: a monotonic nanosecond count and a sleep. Every wait and every
- * time-based decision of a device takes one passed in — the wait for a held heap lease
- * ({@link DeviceSessions}), the paging layer's store retry with its backoff, the checkpoint triggers and the
- * checkpoint's pause while the store is away, the VM's own clock — never {@code System.nanoTime} or
- * {@code Thread.sleep} directly, so that a test drives them with a clock it moves and a sleep that returns at
- * once. {@link #system()} is the host's.
+ * The time a device reads and waits on: a monotonic nanosecond count and a sleep, passed in so that a test
+ * drives them with a clock it moves and a sleep that returns at once. {@link #system()} is the host's.
+ *
+ * <p>What runs on it: the wait for a held heap lease ({@link DeviceSessions}), the paging layer's store retry
+ * with its backoff, the checkpoint interval, the heap lease renewals and the checkpoint's pause while the store
+ * is away ({@code Checkpointer}), the time a resume takes, and the VM's {@code System.nanoTime}.
+ *
+ * <p>What does not (it reads or waits on the host directly): the VM's {@code System.currentTimeMillis} (the
+ * device passes {@code System::currentTimeMillis}); the VM's idle wait when every app thread sleeps or waits
+ * with a timeout ({@code VmLauncher.sleepHost}, a {@code Thread.sleep} of the host, though the wake-up times
+ * are on this clock); and the control client's waits and reconnect backoff ({@code DeviceControlClient}:
+ * {@code System.nanoTime}, a scheduled executor). The benchmarks time themselves on the host's clock.
  */
 public interface DeviceClock {
 

@@ -64,6 +64,7 @@
  * marks the line dirty; an eviction flushes it) → {@code store.DeviceSession} (in turn, on the writer thread)
  * → {@code store.GrpcHeapStore} (one {@code Transact}) → on the heap server {@code grpc.HeapStoreService} →
  * {@code grpc.ProtoMapping} → {@code store.PgHeapStore} → {@code store.LineVersions} (the
- * {@code line_version} row): eight files.
+ * {@code line_version} row): eight files, plus the helpers they call on the way ({@code StoreRetry},
+ * {@code StoreArguments.checkTransact}, {@code SqlTransactions}: see the {@code org.vheap.device} package).
  */
 package org.vheap.device.store;

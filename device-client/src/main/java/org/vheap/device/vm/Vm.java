@@ -61,7 +61,7 @@ public final class Vm {
     }
 
     /**
-     * @param systemStore the store's system segment, where the class files this VM defines are uploaded and
+     * @param systemStore the store's system blobs, where the class files this VM defines are uploaded and
      *                    from which evicted system lines are faulted back; null for a heap that never evicts
      */
     public Vm(HeapMemory memory, ObjectAllocator allocator, ClassSource source, ParsedClasses parsed,
@@ -377,7 +377,7 @@ public final class Vm {
     /**
      * Writes the heap header (line 0) for the current state: the VM's own tables in the heap. At a safepoint;
      * when the heap is too full for the tables, the previous header stays and false is returned. The class
-     * files placed so far are uploaded to the store's system segment first, so a header (and so a checkpoint)
+     * files placed so far are uploaded to the store's system blobs first, so a header (and so a checkpoint)
      * never names a class file the store lacks.
      */
     public boolean writeHeapHeader() {

@@ -237,7 +237,7 @@ class HarnessSelfTest {
         }
 
         public org.vheap.device.store.SystemBlobStore systemBlobs(String app) {
-            throw new IllegalStateException("stub store: no system segment");
+            throw new IllegalStateException("stub store: no system blobs");
         }
 
         public void close() {

@@ -14,7 +14,7 @@ import org.vheap.store.StoreException;
 /**
  * The session semantics every {@link HeapStore} must have, run against each implementation by a subclass:
  * read-your-own-writes, invisibility of flushes before a commit, atomic commits, takeover discarding
- * uncommitted flushes, fencing, held leases, retained checkpoints and the system segment.
+ * uncommitted flushes, fencing, held leases, retained checkpoints and the system blobs.
  */
 abstract class HeapStoreContractTest {
     static final int LINE = 128;

@@ -38,7 +38,7 @@ import org.vheap.store.LineImage;
 
 /**
  * The system segment as lines of the virtual heap: class files share the device's frames with the user lines,
- * are evicted like clean lines, and come back from the store's system segment; the heap session never sees a
+ * are evicted like clean lines, and come back from the store's system blobs; the heap session never sees a
  * system line; the heap header records where each class file lies.
  */
 class SystemSegmentPagingTest {
@@ -99,13 +99,13 @@ class SystemSegmentPagingTest {
             PagingStats run = heap.stats();
             assertThat(run.systemEvictions()).isPositive();
             assertThat(run.systemFrames()).isLessThanOrEqualTo(run.frames());
-            // the app ended: every class file is in the store's system segment, none kept on the host
+            // the app ended: every class file is in the store's system blobs, none kept on the host
             assertThat(vm.systemSegment().pendingBytes()).isZero();
             assertThat(vm.systemSegment().peakPendingBytes()).as("host copies waiting for the store stay bounded")
                     .isGreaterThan(0).isLessThan(SystemSegment.UPLOAD_BATCH_BYTES + (512 << 10));
             assertThat(store.systemBlobs(app).missing(placed.stream().map(SystemSegmentMap.Placement::hash).toList())).isEmpty();
 
-            // reading the class files again faults their evicted lines in from the store's system segment
+            // reading the class files again faults their evicted lines in from the store's system blobs
             long fetched = vm.systemSegment().blobsFetched();
             for (SystemSegmentMap.Placement p : placed) {
                 assertThat(BlobHash.digest(vm.systemSegment().read(p))).isEqualTo(p.hash());

@@ -62,7 +62,7 @@ final class TestVms {
 
     /**
      * Runs a main class with this class source; when {@code blobs} is given, the class files the VM loaded are
-     * put in it (as a device stores them in the system segment).
+     * put in it (as a device stores them in the store's system blobs).
      */
     static Outcome run(ClassSource classSource, String mainClass, CallSites.Synthesizer synthesizer, long maxHeap,
                        java.util.Map<org.vheap.device.store.BlobHash, byte[]> blobs, String... args) {

@@ -26,7 +26,7 @@ import org.vheap.server.store.OpenGuard;
  * looked up, so it learns nothing about the app. A call with a token that is not the app's is
  * {@code PERMISSION_DENIED} with one message, {@code the token given is not app 'X''s (...)}, whether the app
  * exists, has no token yet (made before tokens: the admin's until the admin resets its token) or has another:
- * only the admin token or the app's own token learns {@code NOT_FOUND}. This holds for the system-segment calls
+ * only the admin token or the app's own token learns {@code NOT_FOUND}. This holds for the system-blob calls
  * too, though their blobs are store-wide: they need the named app's token (or the admin's) even when that app
  * does not exist. The one call open to anybody is an OpenHeap with {@code create} of an app that does not exist:
  * it creates the app and answers with its new token (an OpenHeap with {@code create} of an existing app needs

@@ -27,12 +27,15 @@ import org.vheap.store.LineImage;
  * parallel arrays in ascending id order (so writers running side by side take row locks in one order and
  * cannot deadlock), at most {@link #STATEMENT_BYTES} of line data per statement.
  *
- * <p>Locks: {@link #flushInOneStatement} takes the heap row's share lock itself ({@code FOR SHARE}); every
- * other method runs in the caller's transaction, which holds the heap row's lock when it writes.
+ * <p>Locks: {@link #flushInOneStatement} and {@link #readInOneStatement} each run as one statement on an
+ * auto-committing connection. The flush takes the heap row's share lock itself ({@code FOR SHARE}); the read
+ * takes no lock: it checks the token (or finds the checkpoint) and reads the versions in that one statement's
+ * snapshot. Every other method runs in the caller's transaction, which holds the heap row's lock when it
+ * writes ({@link #stream} runs in the caller's read-only snapshot).
  */
 public final class LineVersions {
-    /** Bytes of line data sent in one INSERT statement. */
-    static final int STATEMENT_BYTES = 8 << 20;
+    /** Bytes of line data sent in one INSERT statement (public for the store benchmark's JDBC side). */
+    public static final int STATEMENT_BYTES = 8 << 20;
 
     /**
      * The one INSERT of line versions, from rows {@code (id, d)} of {@code t} into one heap's epoch; a NULL

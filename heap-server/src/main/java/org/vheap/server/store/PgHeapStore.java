@@ -22,11 +22,11 @@ import org.vheap.store.StoreException;
  * {@link VersionReclaimer} (deleting the versions no view needs).
  *
  * <p><b>One line's path.</b> A device flushes a written line with a {@code Transact} (the gRPC service
- * {@code grpc.HeapStoreService#transact} has made the wire {@code Line} a {@link LineImage}) and it arrives
- * at {@link #transact}: {@link StoreArguments#checkTransact} checks every argument; a flush (writes and
- * deletions, no reads, up to {@link LineVersions#STATEMENT_BYTES} of data) is
- * {@link LineVersions#flushInOneStatement}, one auto-committed statement that share-locks the heap row
- * ({@code FOR SHARE}), checks the fencing token and every line's length and inserts the
+ * {@code grpc.HeapStoreService#transact} has made each wire {@code Line} a {@link LineImage} with
+ * {@code grpc.ProtoMapping#lines}) and it arrives at {@link #transact}: {@link StoreArguments#checkTransact}
+ * checks every argument; a flush (writes and deletions, no reads, up to {@link LineVersions#STATEMENT_BYTES}
+ * of data) is {@link LineVersions#flushInOneStatement}, one auto-committed statement that share-locks the
+ * heap row ({@code FOR SHARE}), checks the fencing token and every line's length and inserts the
  * {@code line_version} row {@code (heap_id, line_id, open epoch, data)}; a Transact with reads, or a larger
  * flush, locks the heap row ({@link HeapLeases#requireHolder}, {@code FOR UPDATE}), checks the token and
  * lengths, reads ({@link LineVersions#readVisible}) and writes ({@link LineVersions#write}, the INSERT of

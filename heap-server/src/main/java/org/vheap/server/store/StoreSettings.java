@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param retain             how many newest checkpoints each app keeps (older ones are pruned at commit)
  * @param defaultLease       lease length when a request asks for none
  * @param maxLease           the longest lease a request may ask for
- * @param maxSystemCallBytes the most blob bytes one system-segment call may carry: the blobs of a put, the
+ * @param maxSystemCallBytes the most blob bytes one system-blob call may carry: the blobs of a put, the
  *                           blobs of a get's answer. A server sets it to its maximum message size, so an
  *                           answer is never larger than a request may be.
  */

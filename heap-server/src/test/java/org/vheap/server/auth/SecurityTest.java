@@ -206,7 +206,7 @@ class SecurityTest {
         }
     }
 
-    /** Every kind of call naming an app (the system-segment ones too), as a caller with {@code token} makes it. */
+    /** Every kind of call naming an app (the system-blob ones too), as a caller with {@code token} makes it. */
     private static Map<String, Runnable> callsOn(String app, String token) {
         byte[] blob = TestHeaps.uniqueBlob(64);
         SystemBlob b = SystemBlob.newBuilder().setSha256(ByteString.copyFrom(TestHeaps.sha256(blob)))

@@ -294,7 +294,7 @@ class HeapStoreServiceTest {
     }
 
     // ---------------------------------------------------------------------------------------------------
-    // The system segment
+    // System blobs
 
     private static SystemBlob blob(byte[] data) {
         return SystemBlob.newBuilder().setSha256(ByteString.copyFrom(TestHeaps.sha256(data)))

@@ -19,7 +19,7 @@ import org.vheap.server.testing.TestDatabase;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.StoreException;
 
-/** The system segment's store side, on a real PostgreSQL: what the gRPC tests cannot reach. */
+/** The store's system blobs, on a real PostgreSQL: what the gRPC tests cannot reach. */
 class SystemBlobsTest {
     @RegisterExtension
     static final TestDatabase DB = new TestDatabase();

@@ -30,7 +30,7 @@ package org.vheap.device.vm.heap;
  * <h2>The system segment</h2>
  * Class files the VM defines are placed, in definition order, each at its own line boundary in the system
  * segment ({@code vm.loader.SystemSegmentMap}); their lines are read-only system lines of the cache table,
- * faulted in from the store's content-addressed system segment. Nothing in the user heap references them:
+ * faulted in from the store's content-addressed system blobs. Nothing in the user heap references them:
  * the heap header's placement table records where each class file is.
  */
 public final class ObjectLayout {

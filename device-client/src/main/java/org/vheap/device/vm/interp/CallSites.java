@@ -11,7 +11,7 @@ import org.vheap.device.vm.loader.VmMethod;
 /**
  * Links invokedynamic sites: each site becomes a static method of a class synthesized once from the site's
  * bootstrap method and arguments (string concatenation, lambdas, record methods), loaded like any class
- * and stored in the system segment like any class. The interpreter then runs the site as an invokestatic.
+ * and placed in the system segment (its bytes uploaded to the store's system blobs) like any class. The interpreter then runs the site as an invokestatic.
  */
 public final class CallSites {
     /** Makes the class bytes for one call site. */

@@ -22,7 +22,7 @@ import org.vheap.device.store.BlobHash;
 /**
  * An app's class path as content: every file of its jars and class directories (class files and resources)
  * by path, each named by the SHA-256 of its bytes. A fresh run {@link #capture captures} the class path; the
- * files go to the store's system segment and the manifest ({@link #encodeManifest}) into each checkpoint, so
+ * files go to the store's system blobs and the manifest ({@link #encodeManifest}) into each checkpoint, so
  * a device resuming the app needs no class path of its own: it reads the files back from the store by hash,
  * when the app first asks for them.
  *
@@ -121,7 +121,7 @@ public final class ClassPathImage {
         if (b == null) {
             b = fetch.apply(h);
             if (b == null) {
-                throw new IllegalStateException("the app's file " + path + " (" + h + ") is missing from the store's system segment");
+                throw new IllegalStateException("the app's file " + path + " (" + h + ") is missing from the store's system blobs");
             }
         }
         return b;

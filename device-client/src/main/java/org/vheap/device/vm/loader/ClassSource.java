@@ -50,7 +50,7 @@ public final class ClassSource implements AutoCloseable {
     }
 
     /**
-     * With the classes a heap already ran pinned to their exact bytes (from the store's system segment, by
+     * With the classes a heap already ran pinned to their exact bytes (from the store's system blobs, by
      * the hashes in the heap header): a heap carried on by another device, whose host may have another JDK,
      * runs the very class files it ran before. Other classes come from the usual sources.
      */

@@ -14,7 +14,7 @@ import org.vheap.device.vm.heap.paging.SystemLines;
  * a store): class files are placed by {@link SystemSegmentMap}, enter the heap's system lines when defined
  * ({@link HeapMemory#installSystem}, clean, no store read), and are read back through the heap. On a miss the
  * heap asks this class for the line ({@link SystemLines}): it slices the class file from the store's
- * content-addressed system segment by hash.
+ * content-addressed system blobs by hash.
  *
  * <p>Host memory: a class file defined from {@code jrt:/}, the class path or synthesis is kept on the host only
  * until it is uploaded ({@link #upload}: by the definition that makes {@link #pendingBytes} reach
@@ -41,7 +41,7 @@ public final class SystemSegment implements SystemLines {
     private long blobsFetched;
     private long blobsUploaded;
 
-    /** @param store the store's system segment, or null when the heap keeps every line (no paging) */
+    /** @param store the store's system blobs, or null when the heap keeps every line (no paging) */
     public SystemSegment(HeapMemory memory, SystemBlobStore store) {
         this.memory = memory;
         this.store = store;
@@ -108,7 +108,7 @@ public final class SystemSegment implements SystemLines {
     }
 
     /**
-     * Puts the class files defined since the last upload into the store's system segment (those it lacks, see
+     * Puts the class files defined since the last upload into the store's system blobs (those it lacks, see
      * {@link SystemBlobStore#putMissing}) and drops their host copies. Returns how many the store lacked.
      */
     public int upload() {
@@ -137,12 +137,12 @@ public final class SystemSegment implements SystemLines {
         Arrays.fill(dst, offset + n, offset + lineSize, (byte) 0);
     }
 
-    /** Class files read from the store's system segment to serve misses. */
+    /** Class files read from the store's system blobs to serve misses. */
     public long blobsFetched() {
         return blobsFetched;
     }
 
-    /** Class files this VM put into the store's system segment (that it lacked). */
+    /** Class files this VM put into the store's system blobs (that it lacked). */
     public long blobsUploaded() {
         return blobsUploaded;
     }
@@ -156,14 +156,14 @@ public final class SystemSegment implements SystemLines {
             return lastBlob;
         }
         if (store == null) {
-            throw new IllegalStateException("class file " + hash + " missed, but this VM has no system segment store");
+            throw new IllegalStateException("class file " + hash + " missed, but this VM has no system blob store");
         }
         b = store.get(List.of(hash)).get(hash);
         if (b == null) {
-            throw new IllegalStateException("the store's system segment lacks class file " + hash);
+            throw new IllegalStateException("the store's system blobs lack class file " + hash);
         }
         if (!BlobHash.digest(b).equals(hash)) {
-            throw new IllegalStateException("the store's system segment returned other bytes for class file " + hash);
+            throw new IllegalStateException("the store's system blobs returned other bytes for class file " + hash);
         }
         blobsFetched++;
         lastHash = hash;

@@ -17,7 +17,7 @@
  * version 2), so a VM rebuilding from the heap maps the same addresses. Defining a class puts its bytes into
  * system lines of the cache table, clean and without a store read, and the ASM parse reads them back through
  * the heap. Those lines share the device's frames (and {@code --memory}) with the user lines, are evicted like
- * clean lines and fault back in from the store's system segment
+ * clean lines and fault back in from the store's system blobs
  * ({@link org.vheap.device.vm.loader.SystemSegment}, which keeps at most the last class file it fetched).
  *
  * <p>Uploads are eager, in batches: a class file defined from the host (or synthesized) is kept on the host

@@ -156,7 +156,7 @@ public final class CacheTable {
             return stateOfFrame(f);
         }
         if (isSystemLine(lineId)) {
-            return LineState.PERSISTENT;   // the store's system segment holds every placed class file
+            return LineState.PERSISTENT;   // the store's system blobs hold every placed class file
         }
         return f == KNOWN_EMPTY || (f == UNKNOWN && storeEmpty) ? LineState.EMPTY : LineState.PERSISTENT;
     }

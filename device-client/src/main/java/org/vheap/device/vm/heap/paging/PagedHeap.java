@@ -31,9 +31,12 @@ import org.vheap.store.LineImage;
  * evicted like any clean line, and are never dirty, flushed, committed or deleted: the heap session never
  * sees their ids. A store to one is an {@link IllegalStateException} (a VM bug).
  *
- * <p>Failures: every store call goes through {@link StoreRetry}: a call failing with {@code UNAVAILABLE} is
- * retried with backoff on the injected {@link DeviceClock}, then {@link HeapStoreUnreachableException};
- * {@code FENCED} becomes {@link HeapFencedException} at once; other store failures are rethrown. A dirty line is never dropped: if its flush fails it stays dirty in its frame.
+ * <p>Failures: every store call (line reads, flushes, system line fetches) goes through {@link StoreRetry}: a
+ * call failing with a retryable reason ({@code UNAVAILABLE}: the store is unreachable; {@code ABORTED}: a lost
+ * database race; see {@code StoreException.Reason.retryable()}) is retried with backoff on the injected
+ * {@link DeviceClock}, then {@link HeapStoreUnreachableException}; {@code FENCED} becomes
+ * {@link HeapFencedException} at once; other store failures are rethrown. A dirty line is never dropped: if
+ * its flush fails it stays dirty in its frame.
  * An address outside {@code [0, maxHeapBytes)} is an {@link IllegalArgumentException}.
  *
  * <p>Risks: only the interpreter thread may call it (no locking). An access that is not aligned to its
@@ -577,7 +580,7 @@ public final class PagedHeap implements HeapMemory {
      * Places read-only bytes in the system segment: the lines of {@code [address, address + bytes.length)},
      * which must be line-aligned and in the system segment, are installed into frames as clean system lines
      * (no store read), the last one zero-padded. Lines already resident are left as they are. The caller
-     * keeps the bytes reachable for {@link #systemLines} until the store's system segment has them, since
+     * keeps the bytes reachable for {@link #systemLines} until the store's system blobs have them, since
      * the lines may be evicted at once.
      */
     @Override

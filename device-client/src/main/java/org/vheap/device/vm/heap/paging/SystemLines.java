@@ -4,7 +4,7 @@ import org.vheap.store.StoreException;
 
 /**
  * Where a {@link PagedHeap} gets a system line on a miss: the read-only system segment (class files placed
- * at line boundaries, content-addressed in the store's system segment and shared by every app of the store).
+ * at line boundaries, content-addressed in the store's system blobs and shared by every app of the store).
  * The VM's class loader implements it ({@code vm.loader.SystemSegment}); the heap only knows line ids.
  */
 @FunctionalInterface

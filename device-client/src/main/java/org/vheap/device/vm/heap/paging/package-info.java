@@ -52,7 +52,7 @@
  * the user-line fast path is unchanged. A system line enters a frame clean, either installed when its class
  * is defined ({@link org.vheap.device.vm.heap.paging.PagedHeap#installSystem}, no store read) or on a miss from
  * {@link org.vheap.device.vm.heap.paging.SystemLines} (the class file, by hash, from the store's
- * content-addressed system segment, sliced to the line). It is never dirty, flushed, committed or deleted —
+ * content-addressed system blobs, sliced to the line). It is never dirty, flushed, committed or deleted —
  * the heap session never sees a system line id — and it is evicted like any clean line. A store to it is an
  * {@link java.lang.IllegalStateException}: a VM bug, never a silent write. The seed lets system pages be
  * pinned; class lines are not, so a device runs a library far larger than its memory (the VM keeps parsed
