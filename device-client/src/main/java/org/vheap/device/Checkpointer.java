@@ -331,7 +331,7 @@ final class Checkpointer implements SafepointListener {
     }
 
     /**
-     * Commits every dirty line with this VM state (the checkpoint's metadata names the device, the reason and,
+     * Commits every dirty line, and deletes the lines a collection freed, with this VM state (the checkpoint's metadata names the device, the reason and,
      * when there is VM state, its threads); the committed lines become clean. Returns how many lines it wrote.
      */
     private int commitDirtyLines(byte[] vmState, String reason, int threads) {
@@ -342,8 +342,10 @@ final class Checkpointer implements SafepointListener {
         if (vmState.length > 0) {
             metadata.put("threads", Integer.toString(threads));
         }
-        lastCheckpointId = session.commit(lines, new long[0], vmState, metadata);
+        long[] deletes = heap.garbageLines();   // lines a collection freed since the last flush
+        lastCheckpointId = session.commit(lines, deletes, vmState, metadata);
         heap.markCommitted(lines);
+        heap.markDeleted(deletes);
         return lines.size();
     }
 

@@ -58,7 +58,7 @@ public final class Device {
     private final DeviceResources resources;
     private final DeviceClock clock;
     private volatile LineCache lineCache;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -360,7 +360,8 @@ public final class Device {
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
                             allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
                             vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
-                            session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed());
+                            session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
+                            p.linesDiscarded(), p.linesDeleted());
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

@@ -18,9 +18,12 @@ package org.vheap.device;
  * @param linesUnchanged  lines read that the store said were unchanged from the device's cached copy (sent
  *                        without their bytes; 0 without a line cache)
  * @param linesPreflushed lines written ahead of checkpoints in the background (pre-flushing)
+ * @param linesFetched    user lines read from the store (misses on lines it may hold, and prefetches)
+ * @param linesDiscarded  user lines a collection freed whole and dropped (never written nor read back)
+ * @param linesDeleted    discarded lines deleted from the store
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
-                          long linesPreflushed) {
+                          long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted) {
 }

@@ -6,8 +6,10 @@ import java.util.function.IntConsumer;
 /**
  * A non-moving mark-sweep collector over the user heap. Mark bits live on the host, one per granule, so a
  * collection writes nothing into the heap: it faults in live objects only (to read their references) and
- * never touches the lines of dead ones. Sweeping is pure bitmap work: the gaps between marked objects
- * become free space for the allocator; a gap that reaches the allocation pointer lowers it.
+ * never touches the lines of dead ones. Sweeping is bitmap work: the gaps between marked objects become free
+ * space for the allocator; a gap that reaches the allocation pointer lowers it. The whole lines of each gap are
+ * discarded ({@link HeapMemory#discard}): a paged heap drops them without writing them, deletes them from the
+ * store, and zero-fills them when they are allocated again instead of reading garbage back.
  *
  * <p>Runs only at a safepoint (every green thread between instructions, activations saved), from roots the VM
  * gives: thread activations, class mirrors (statics), interned strings, monitors. Objects never move, so
@@ -79,11 +81,13 @@ public final class Collector {
             long end = (long) (endGranule + 1) * ObjectLayout.GRANULE;
             if (at > cursor) {
                 free.addRange(cursor, at);
+                allocator.discard(cursor, at);
             }
             live += end - at;
             cursor = end;
             g = endGranule;
         }
+        allocator.discard(cursor, allocator.top());   // above the new allocation pointer: all garbage
         allocator.collected(cursor, live);
         return new Result(live, Math.max(0, before - live), objects);
     }

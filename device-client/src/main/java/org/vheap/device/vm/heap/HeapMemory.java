@@ -37,6 +37,20 @@ public interface HeapMemory {
     /** Sets {@code length} bytes to zero. */
     void zero(long address, long length);
 
+    /**
+     * Says that the whole lines inside {@code [address, address + length)} hold no live object (a collection
+     * freed them): what they held need not be kept, nor read again. Afterwards they read as zero. Bytes of
+     * lines only partly inside the range are kept. This default zeroes them; a paged heap drops them instead
+     * (see {@code PagedHeap.discard}).
+     */
+    default void discard(long address, long length) {
+        long first = (address + lineSize() - 1) / lineSize() * lineSize();
+        long end = (address + length) / lineSize() * lineSize();
+        if (end > first) {
+            zero(first, end - first);
+        }
+    }
+
     /** Bytes per line. */
     int lineSize();
 

@@ -128,6 +128,13 @@ public final class ObjectAllocator {
         bytesSinceCollection = sinceCollection;
     }
 
+    /** A collection found {@code [from, to)} free: its whole lines are dropped from the heap. */
+    void discard(long from, long to) {
+        if (to > from) {
+            memory.discard(from, to - from);
+        }
+    }
+
     /** After a collection: the new allocation pointer and the bytes the survivors take. */
     void collected(long newTop, long liveBytes) {
         top = newTop;

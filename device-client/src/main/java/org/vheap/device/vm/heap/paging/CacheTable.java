@@ -247,6 +247,19 @@ public final class CacheTable {
         freeStack[freeCount++] = frame;
     }
 
+    /**
+     * A user line without a frame whose contents are garbage: it becomes {@link #KNOWN_EMPTY}, so the next
+     * access zero-fills a frame instead of reading the store.
+     */
+    void forget(long lineId) {
+        if (isSystemLine(lineId) || frameOf(lineId) >= 0) {
+            throw new IllegalStateException("line " + lineId + " is a system line or has a frame; only a user line"
+                    + " without one is forgotten");
+        }
+        ensureLineCapacity(lineId);
+        frameOfLine[(int) lineId] = KNOWN_EMPTY;
+    }
+
     void markDirty(int frame) {
         if (isSystem(frame)) {
             throw new IllegalStateException("line " + lineOfFrame[frame] + " is a read-only system line");

@@ -85,6 +85,10 @@ public final class PagedHeap implements HeapMemory {
     private long evictions;
     private long systemMisses;
     private long systemEvictions;
+    private long linesDiscarded;
+    private long linesDeleted;
+    /** Discarded lines the store may still hold a version of: deleted with the next flush or checkpoint. */
+    private final java.util.BitSet garbage = new java.util.BitSet();
 
     /** On the host's clock: see {@link #PagedHeap(HeapSession, PagingConfig, DeviceClock)}. */
     public PagedHeap(HeapSession session, PagingConfig config) {
@@ -231,6 +235,72 @@ public final class PagedHeap implements HeapMemory {
             }
             address += n;
         }
+    }
+
+    /**
+     * Drops the whole lines of {@code [address, address + length)}: a collection found nothing live in them. A
+     * resident one gives its frame back at once (dirty or not: nothing is written); each becomes
+     * {@link LineState#EMPTY} to this heap, so touching it again zero-fills a frame without a store read; a line
+     * the store may hold a version of is deleted from the store with the next flush or checkpoint
+     * ({@link #garbageLines}). Only at a safepoint (no flush in progress).
+     */
+    @Override
+    public void discard(long address, long length) {
+        checkWritable(address, length);
+        long first = (address + lineMask) >>> lineShift;
+        long end = (address + length) >>> lineShift;
+        for (long line = first; line < end; line++) {
+            int f = table.frameOf(line);
+            boolean mayBeStored;
+            if (f >= 0) {
+                mayBeStored = table.isStored(f);
+                table.markClean(f, false);
+                if (line == readLine) {
+                    readLine = -1;
+                }
+                if (line == writeLine) {
+                    writeLine = -1;
+                }
+                table.release(f);
+            } else {
+                mayBeStored = mayBeStored(f);
+                table.forget(line);
+            }
+            if (mayBeStored) {
+                garbage.set((int) line);
+            }
+            linesDiscarded++;
+        }
+    }
+
+    /**
+     * The discarded lines whose store versions are still to be deleted: a flush or a checkpoint sends these as
+     * its deletes, then {@link #markDeleted}. A discarded line written again since is no longer garbage (its
+     * write supersedes the store's version) and is dropped from the set here.
+     */
+    public long[] garbageLines() {
+        long[] lines = new long[garbage.cardinality()];
+        int n = 0;
+        for (int line = garbage.nextSetBit(0); line >= 0; line = garbage.nextSetBit(line + 1)) {
+            int f = table.frameOf(line);
+            // still garbage: without a frame and known empty, or in a clean frame the store has no version for
+            // (not dirty, not being flushed: a line written again is no longer garbage)
+            if (f == CacheTable.KNOWN_EMPTY
+                    || (f >= 0 && table.stateOfFrame(f) == LineState.RESIDENT && !table.isStored(f))) {
+                lines[n++] = line;
+            } else {
+                garbage.clear(line);
+            }
+        }
+        return Arrays.copyOf(lines, n);
+    }
+
+    /** The store deleted these lines ({@link #garbageLines}'s, sent with a flush or a checkpoint). */
+    public void markDeleted(long[] lines) {
+        for (long line : lines) {
+            garbage.clear((int) line);
+        }
+        linesDeleted += lines.length;
     }
 
     @Override
@@ -477,12 +547,13 @@ public final class PagedHeap implements HeapMemory {
             written.add(f);
             table.markFlushing(f);
         }
-        if (images.isEmpty()) {
+        long[] deletes = garbageLines();
+        if (images.isEmpty() && deletes.length == 0) {
             return;
         }
         try {
             retry.call(() -> "flush lines " + describe(images), () -> {
-                session.flush(images, new long[0]);
+                session.flush(images, deletes);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -491,6 +562,7 @@ public final class PagedHeap implements HeapMemory {
             }
             throw e;
         }
+        markDeleted(deletes);
         flushTransactions++;
         linesFlushed += images.size();
         for (int f : written) {
@@ -534,12 +606,18 @@ public final class PagedHeap implements HeapMemory {
     /**
      * After a checkpoint committed these images: each line still dirty and still holding exactly the
      * committed bytes becomes {@link LineState#RESIDENT} (clean, in sync with the store). A line written
-     * again since its image was taken stays dirty. Returns how many lines became clean.
+     * again since its image was taken stays dirty; one discarded since (a background pre-flush raced a
+     * collection) is deleted from the store with the next flush or checkpoint. Returns how many lines became clean.
      */
     public int markCommitted(List<LineImage> committed) {
         int cleaned = 0;
         for (LineImage image : committed) {
             int f = table.frameOf(image.lineId());
+            if (f == CacheTable.KNOWN_EMPTY && !table.isSystemLine(image.lineId())) {
+                // a background pre-flush wrote it while a collection discarded it: the store's version is garbage
+                garbage.set((int) image.lineId());
+                continue;
+            }
             if (f < 0 || !table.isDirty(f) || image.data().length != lineSize) {
                 continue;
             }
@@ -655,7 +733,7 @@ public final class PagedHeap implements HeapMemory {
     public PagingStats stats() {
         return new PagingStats(misses, linesFetched, fetchTransactions, linesFlushed, flushTransactions, evictions,
                 retry.retries(), table.frames(), table.residentFrames(), table.dirtyFrames(), systemMisses,
-                systemEvictions, table.systemFrames());
+                systemEvictions, table.systemFrames(), linesDiscarded, linesDeleted);
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -10,15 +10,19 @@ package org.vheap.device.vm.heap.paging;
  * @param linesFlushed      lines written to the store by evictions and {@link PagedHeap#flushAll()}
  * @param flushTransactions {@code HeapSession.flush} calls that succeeded
  * @param evictions         lines whose frame was freed
- * @param storeRetries      store calls repeated after {@code UNAVAILABLE}
+ * @param storeRetries      store calls repeated after {@code UNAVAILABLE} or {@code ABORTED}
  * @param frames            frames of device memory
  * @param residentFrames    frames holding a line
  * @param dirtyFrames       frames holding a dirty line
  * @param systemMisses      references to a system line (class file) without a frame, read from the system segment
  * @param systemEvictions   system lines whose frame was freed (also counted in {@code evictions})
  * @param systemFrames      frames holding a system line (also counted in {@code residentFrames})
+ * @param linesDiscarded    lines a collection found free and dropped ({@link PagedHeap#discard}): never written
+ *                          nor read again for what they held
+ * @param linesDeleted      discarded lines deleted from the store (sent with a flush or a checkpoint)
  */
 public record PagingStats(long misses, long linesFetched, long fetchTransactions, long linesFlushed,
                           long flushTransactions, long evictions, long storeRetries, int frames, int residentFrames,
-                          int dirtyFrames, long systemMisses, long systemEvictions, int systemFrames) {
+                          int dirtyFrames, long systemMisses, long systemEvictions, int systemFrames,
+                          long linesDiscarded, long linesDeleted) {
 }

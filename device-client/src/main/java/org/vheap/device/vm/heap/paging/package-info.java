@@ -70,6 +70,19 @@
  * gives the lines to commit and {@link org.vheap.device.vm.heap.paging.PagedHeap#markCommitted} makes them
  * clean (RESIDENT, per the seed: "the latest changes have been flushed to the store").
  *
+ * <h2>Garbage lines</h2>
+ * The seed's collector frees memory the store should not pay for. When a collection finds a whole line free
+ * (between live objects, or above the lowered allocation pointer) it calls
+ * {@link org.vheap.device.vm.heap.paging.PagedHeap#discard}: a resident line gives its frame back at once,
+ * dirty or not, with no write; the line becomes EMPTY, so the allocation that reuses it zero-fills a frame
+ * instead of reading garbage back from the store (before this, a small device running {@code BinaryTrees}
+ * read most of its garbage lines back: three Transacts in four); and a line the store may hold a version of is
+ * deleted from it with the next flush or checkpoint
+ * ({@link org.vheap.device.vm.heap.paging.PagedHeap#garbageLines}). The delete is what keeps a resume correct:
+ * a discarded line later filled with zeros (a new array) is not written, and after a resume it must not read
+ * the old version. A discarded line written again is no longer garbage: its write supersedes the delete. A
+ * background pre-flush that wrote a line a collection discarded meanwhile gets its version deleted too.
+ *
  * <h2>Failures</h2>
  * Every store call of the heap goes through {@link org.vheap.device.vm.heap.paging.StoreRetry}:
  * {@code UNAVAILABLE} (and {@code ABORTED}) is retried with exponential backoff for the configured attempts
@@ -80,7 +93,7 @@
  * the {@link org.vheap.device.store.DeviceClock} the heap is given, so tests drive them without waiting.
  *
  * <h2>Files</h2>
- * {@code PagedHeap} (the barriers, translation, faults, flushing, checkpoint support), {@code CacheTable} (the
+ * {@code PagedHeap} (the barriers, translation, faults, flushing, garbage lines, checkpoint support), {@code CacheTable} (the
  * table and the line-to-frame maps), {@code LineState}, {@code EvictionSweep} (which lines a batch takes),
  * {@code StoreRetry} (the store calls' retry), {@code PagingConfig}, {@code PagingStats}, {@code SystemLines}
  * (where system lines come from) and the two failures.

@@ -155,6 +155,51 @@ class PagedHeapTest {
         }
     }
 
+    /**
+     * A line a collection freed is garbage: dropped from its frame without a write, never read back from the store
+     * (a later allocation in it zero-fills a frame), and deleted from the store with the next flush.
+     */
+    @Test
+    void aDiscardedLineIsNeitherWrittenNorReadAgainAndIsDeletedFromTheStore() {
+        try (HeapSession real = open(store, TestHeaps.app("garbage"))) {
+            TestStores.FlakySession s = new TestStores.FlakySession(real);
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            for (int line = 1; line <= 4; line++) {
+                heap.putLong(addr(line), 100 + line);
+            }
+            assertThat(heap.flushAll()).isEqualTo(4);   // lines 1..4 in the store
+            heap.putLong(addr(3) + 8, 7);   // line 3 dirty again
+            heap.putLong(addr(5), 105);     // line 5 dirty, never stored
+
+            // the whole lines 2..5 are free; line 1 only in part (it keeps its bytes)
+            heap.discard(addr(1) + 8, addr(6) - addr(1) - 8);
+            PagingStats st = heap.stats();
+            assertThat(st.linesDiscarded()).isEqualTo(4);
+            assertThat(st.dirtyFrames()).as("nothing of them is written").isZero();
+            assertThat(st.residentFrames()).isEqualTo(1);
+            assertThat(heap.garbageLines()).as("the lines the store holds").containsExactly(2, 3, 4);
+            assertThat(heap.getLong(addr(1))).isEqualTo(101);
+
+            long fetched = heap.stats().linesFetched();
+            heap.putInt(addr(4) + 16, 9);   // an allocation in line 4: a zero-filled frame, no store read
+            assertThat(heap.getLong(addr(4))).isZero();
+            assertThat(heap.getLong(addr(2))).isZero();
+            assertThat(heap.stats().linesFetched()).isEqualTo(fetched);
+
+            heap.putLong(addr(6), 106);
+            // lines 4 and 6, with the deletes of 2 and 3 only: line 4 is written again, its write supersedes (the
+            // store refuses a line written and deleted in one transaction)
+            assertThat(heap.flushAll()).isEqualTo(2);
+            assertThat(heap.garbageLines()).isEmpty();
+            assertThat(heap.stats().linesDeleted()).isEqualTo(2);
+            assertThat(s.read(new long[] {2, 3, 4})).satisfies(lines -> {
+                assertThat(lines[0]).as("deleted").isNull();
+                assertThat(lines[1]).as("deleted").isNull();
+                assertThat(lines[2]).as("written again").isNotNull();
+            });
+        }
+    }
+
     @Test
     void prefetchReadsEveryMissingLineInOneTransaction() {
         String app = TestHeaps.app("prefetch");
@@ -479,16 +524,22 @@ class PagedHeapTest {
                 exercise(heap, model, rnd, ops, seed);
                 compareAll(heap, model, seed);
                 heap.flushAll();
-                s.commit(List.of(), new long[0], new byte[0], Map.of());
+                long[] garbage = heap.garbageLines();
+                s.commit(List.of(), garbage, new byte[0], Map.of());
+                heap.markDeleted(garbage);
                 assertThat(heap.stats().evictions()).as("the span must force paging").isPositive();
+                assertThat(heap.stats().linesDiscarded()).as("the ops discard lines").isPositive();
             }
             try (HeapSession s = open(store, app)) {
                 PagedHeap heap = new PagedHeap(s, config);
                 exercise(heap, model, rnd, ops, seed);
                 compareAll(heap, model, seed);
                 List<LineImage> images = heap.dirtyLineImages();
-                s.commit(images, new long[0], new byte[0], Map.of());
+                long[] garbage = heap.garbageLines();
+                s.commit(images, garbage, new byte[0], Map.of());
                 heap.markCommitted(images);
+                heap.markDeleted(garbage);
+                assertThat(heap.stats().linesDeleted()).as("discarded lines the store held are deleted").isPositive();
                 assertThat(heap.stats().linesFetched()).as("reopened: misses read the store").isPositive();
             }
             try (HeapSession s = open(store, app)) {
@@ -535,11 +586,22 @@ class PagedHeapTest {
                             : Math.max(0, Math.min(span - len, from + rnd.nextInt(2 * heap.lineSize()) - heap.lineSize()));
                     heap.copy(from, to, len);
                     System.arraycopy(model, from, model, to, len);
-                } else {
+                } else if (kind < 98) {
                     int len = rnd.nextBoolean() ? rnd.nextInt(3 * heap.lineSize()) : heap.lineSize() * (1 + rnd.nextInt(3));
                     int at = rnd.nextBoolean() ? rnd.nextInt(span - len) : rnd.nextInt((span - len) / heap.lineSize()) * heap.lineSize();
                     heap.zero(at, len);
                     java.util.Arrays.fill(model, at, at + len, (byte) 0);
+                } else {
+                    // a collection's discard: the whole lines inside the range read as zero afterwards
+                    int len = rnd.nextInt(6 * heap.lineSize());
+                    int at = rnd.nextInt(span - len);
+                    heap.discard(at, len);
+                    int line = heap.lineSize();
+                    int first = (at + line - 1) / line * line;
+                    int end = (at + len) / line * line;
+                    if (end > first) {
+                        java.util.Arrays.fill(model, first, end, (byte) 0);
+                    }
                 }
             }
         }
