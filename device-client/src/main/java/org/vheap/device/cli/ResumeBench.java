@@ -187,8 +187,12 @@ public final class ResumeBench implements Callable<Integer> {
         return java.util.Arrays.stream(samples.values()).min().orElseThrow();
     }
 
-    /** Deletes the bench app on the server (with force: a device may still hold its lease). */
     private void deleteApp(String app) throws InterruptedException {
+        deleteApp(server, app);
+    }
+
+    /** Deletes a bench app on {@code server} (with force: a device may still hold its lease). */
+    static void deleteApp(String server, String app) throws InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forTarget(server).usePlaintext().build();
         try {
             HeapStoreGrpc.newBlockingStub(channel).withInterceptors(VheapHeaders.forApp(app))

@@ -15,11 +15,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
 import org.vheap.bench.BenchRun;
+import org.vheap.bench.ChildHeapServer;
+import org.vheap.cli.CliValues;
 import org.vheap.cli.TextTable;
+import org.vheap.cli.VheapHome;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
 import org.vheap.device.DeviceStats;
+import org.vheap.device.store.GrpcHeapStore;
+import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
 import picocli.CommandLine.Command;
@@ -33,9 +38,11 @@ import picocli.CommandLine.Spec;
  * peak heap; in this process, after one warm-up run, the VM's boot included; best of two, alternating with the
  * paged runs), their ratio and the geometric mean; then the device with
  * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses, flushes and
- * evicted class (system) lines.
+ * evicted class (system) lines; then the same two memories over a real heap server on loopback (started here
+ * on a temporary embedded database unless {@code --server} names one), with the lines read, written, discarded
+ * as garbage and deleted, and the line bytes moved each way.
  * Every device output is checked against HotSpot's. The bench's checkpoint policy: none (no periodic
- * checkpoint; the store is in memory). The compiled samples go to a temporary directory deleted at the end
+ * checkpoint), on both stores. The compiled samples go to a temporary directory deleted at the end
  * (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
  */
 @Command(name = "bench-vm", mixinStandardHelpOptions = true,
@@ -64,6 +71,10 @@ public final class VmBench implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these programs (names as printed).")
     List<String> only;
 
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "A running heap server for the paging section over gRPC (default: start one here on a temporary database).")
+    String server;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,20 +82,37 @@ public final class VmBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (server != null) {
+            CliValues.hostPort("--server", server);
+        }
         try (BenchRun run = new BenchRun("bench vm", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {
-            return measure(run.tempDir("vheap-bench-vm-"));
+            Path work = run.tempDir("vheap-bench-vm-");
+            if (server == null) {
+                Path data = work.resolve("data");
+                run.progress("starting a heap server (./vheap server, embedded PostgreSQL under " + data + ")");
+                ChildHeapServer child = ChildHeapServer.start(VheapHome.locate(VmBench.class), data, run::note);
+                run.atEnd("stop the heap server", interrupted -> child.close());
+                server = child.address();
+            }
+            try (GrpcHeapStore store = new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE)) {
+                return measure(work, store);
+            }
         }
     }
 
     /** The two tables, the samples compiled into {@code work}; 0 when every output was HotSpot's. */
-    private int measure(Path work) throws Exception {
+    private int measure(Path work, HeapStore grpc) throws Exception {
         Path classes = compile(work);
         PrintWriter out = spec.commandLine().getOut();
         TextTable table = new TextTable("program", "java -Xint", "device VM", "ratio", "output");
         TextTable pagingTable = new TextTable("program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
                 "class lines evicted");
+        TextTable serverTable = new TextTable("program", "resident", "vs in-memory", "memory", "time", "vs resident",
+                "misses", "lines read", "lines written", "discarded", "deleted", "KiB in", "KiB out");
         double logSum = 0;
         double pagingLogSum = 0;
+        double serverLogSum = 0;
+        double serverPagingLogSum = 0;
         int n = 0;
         boolean allEqual = true;
         for (Program p : PROGRAMS) {
@@ -102,7 +130,11 @@ public final class VmBench implements Callable<Integer> {
             Run paged = deviceRun(classes, p.mainClass(), size, tenth);
             resident = best(resident, deviceRun(classes, p.mainClass(), size, allResident));
             paged = best(paged, deviceRun(classes, p.mainClass(), size, tenth));
-            boolean equal = hotspot.output.equals(resident.output) && hotspot.output.equals(paged.output);
+            // the same two memories over the heap server (one run each: every miss is a loopback round trip)
+            Run serverResident = deviceRun(grpc, classes, p.mainClass(), size, allResident);
+            Run serverPaged = deviceRun(grpc, classes, p.mainClass(), size, tenth);
+            boolean equal = hotspot.output.equals(resident.output) && hotspot.output.equals(paged.output)
+                    && hotspot.output.equals(serverResident.output) && hotspot.output.equals(serverPaged.output);
             allEqual &= equal;
             double ratio = resident.seconds / hotspot.seconds;
             double pagingRatio = paged.seconds / resident.seconds;
@@ -114,6 +146,17 @@ public final class VmBench implements Callable<Integer> {
             pagingTable.row(p.name() + " " + size, kib(resident.stats.peakHeapBytes()), kib(tenth),
                     secs(paged.seconds), times(pagingRatio), Long.toString(paged.stats.misses()),
                     Long.toString(paged.stats.linesFlushed()), Long.toString(paged.stats.systemEvictions()));
+            double overMemory = serverResident.seconds / resident.seconds;
+            double serverPaging = serverPaged.seconds / serverResident.seconds;
+            serverLogSum += Math.log(overMemory);
+            serverPagingLogSum += Math.log(serverPaging);
+            DeviceStats sp = serverPaged.stats;
+            long lineSize = new DeviceConfig().lineSize();
+            serverTable.row(p.name() + " " + size, secs(serverResident.seconds), times(overMemory), kib(tenth),
+                    secs(serverPaged.seconds), times(serverPaging), Long.toString(sp.misses()), Long.toString(sp.linesFetched()),
+                    Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(sp.linesDiscarded()),
+                    Long.toString(sp.linesDeleted()), Long.toString(sp.bytesFetched() >> 10),
+                    Long.toString((sp.linesFlushed() + sp.linesPreflushed()) * lineSize >> 10));
             out.flush();
         }
         if (n == 0) {
@@ -124,8 +167,14 @@ public final class VmBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "geometric mean: %.2fx -Xint (target for issue 4: <= 4x; project goal 1.5x)%n%n", Math.exp(logSum / n));
         out.println("device VM with memory = 1/10 of the peak heap (in-memory store) vs all resident");
         pagingTable.print(out);
-        out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n", Math.exp(pagingLogSum / n));
-        out.println("checkpoints: none (the bench's policy: no periodic checkpoint; in-memory store)");
+        out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n%n", Math.exp(pagingLogSum / n));
+        out.println("the same over a heap server on loopback (" + server + "): all resident vs all resident in memory, and"
+                + " 1/10 of the peak heap vs all resident over the server; lines and KiB of the 1/10 run");
+        serverTable.print(out);
+        out.printf(Locale.ROOT, "geometric means: resident over the server %.2fx in-memory (target: <= 1.2x); 1/10 over the"
+                + " server %.2fx resident over the server (target: <= 1.5x)%n", Math.exp(serverLogSum / n),
+                Math.exp(serverPagingLogSum / n));
+        out.println("checkpoints: none (the bench's policy: no periodic checkpoint, on both stores)");
         out.flush();
         return allEqual ? 0 : 1;
     }
@@ -167,16 +216,30 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private Run deviceRun(Path classes, String mainClass, String size, long memory) {
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            return deviceRun(store, "bench-" + mainClass, classes, mainClass, size, memory);
+        }
+    }
+
+    /** A run on the heap server, as an app of its own deleted afterwards. */
+    private Run deviceRun(HeapStore store, Path classes, String mainClass, String size, long memory) throws InterruptedException {
+        String app = "bench-vm-" + mainClass.toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try {
+            return deviceRun(store, app, classes, mainClass, size, memory);
+        } finally {
+            ResumeBench.deleteApp(server, app);
+        }
+    }
+
+    private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        DeviceConfig config = new DeviceConfig().app("bench-" + mainClass).deviceName("bench").memoryBytes(memory)
+        DeviceConfig config = new DeviceConfig().app(app).deviceName("bench").memoryBytes(memory)
                 .maxHeapBytes(1L << 30).checkpointInterval(CHECKPOINTS);
-        try (MemoryHeapStore store = new MemoryHeapStore()) {
-            Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
-            long start = System.nanoTime();
-            device.run(List.of(classes), mainClass, List.of(size));
-            return new Run((System.nanoTime() - start) / 1e9, buffer.toString(StandardCharsets.UTF_8), device.stats());
-        }
+        Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
+        long start = System.nanoTime();
+        device.run(List.of(classes), mainClass, List.of(size));
+        return new Run((System.nanoTime() - start) / 1e9, buffer.toString(StandardCharsets.UTF_8), device.stats());
     }
 
     private static String secs(double s) {

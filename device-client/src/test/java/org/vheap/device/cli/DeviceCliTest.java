@@ -2,17 +2,26 @@ package org.vheap.device.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.DeviceConfig;
+import org.vheap.device.TestStores;
 import org.vheap.device.store.HeapStore;
+import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.server.testing.UnreachableServer;
 import picocli.CommandLine;
 
 class DeviceCliTest {
+    @RegisterExtension
+    static final TestStores.Server SERVER = new TestStores.Server();
+
     private record Run(int exit, String out, String err) {
     }
 
@@ -145,11 +154,21 @@ class DeviceCliTest {
         assertThat(exit).isZero();
     }
 
+    /** The VM bench's paging section over a real heap server (the run's); its apps are deleted afterwards. */
     @Test
     void theVmBenchmarkRunsAndComparesOutputs() {
         Path samples = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
-        Run r = cli("bench-vm", "--quick", "--only", "spectral-norm", "--samples", samples.toString());
+        Run r = cli("bench-vm", "--quick", "--only", "binary-trees", "--samples", samples.toString(), "--server", SERVER.target());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("spectral-norm 40").contains("same").contains("geometric mean:");
+        assertThat(r.out()).contains("binary-trees 8").contains("same").doesNotContain("DIFFERENT")
+                .contains("geometric mean:").contains("over a heap server on loopback (" + SERVER.target() + ")")
+                .contains("resident over the server");
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(SERVER.target()).usePlaintext().build();
+        try {
+            assertThat(HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance()).getAppsList())
+                    .as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
+        } finally {
+            channel.shutdownNow();
+        }
     }
 }
