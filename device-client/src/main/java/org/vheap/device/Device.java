@@ -315,6 +315,9 @@ public final class Device {
                     .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate(), clock);
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
                     config.maxHeapBytes());
+            if (start.state() != null) {
+                heap.unusedFrom(start.state().top);   // above the checkpoint's allocation pointer: no store reads
+            }
             if (start.state() != null && config.eagerResume()) {
                 long chunk = (long) (frames / 2) * lineSize;
                 long end = Math.min(start.state().top, memory - chunk);

@@ -60,6 +60,13 @@ public final class PagedHeap implements HeapMemory {
     private final int threshold;
     /** The store held no line when the session began (no base checkpoint): untouched lines are empty. */
     private final boolean storeEmptyAtOpen;
+    /**
+     * The first line nothing of the base checkpoint was allocated in ({@link #unusedFrom}): an untouched line from
+     * here on reads as zeros without a store read. The store may still hold an old version of one (a heap written
+     * before collections deleted their garbage lines), so such a line counts as stored: its zeros are written if
+     * it is made all zero, never taken for the store's.
+     */
+    private long unusedFromLine = Long.MAX_VALUE;
     /** Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}. */
     private final byte[] memory;
     private final CacheTable table;
@@ -238,6 +245,15 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
+     * Says that nothing of the base checkpoint was allocated at or above {@code address} (its allocation pointer):
+     * untouched lines wholly above it are zero-filled on a miss without asking the store. For a resumed heap.
+     */
+    public void unusedFrom(long address) {
+        checkReadable(Math.min(address, maxHeapBytes - 1), 1);
+        unusedFromLine = (address + lineMask) >>> lineShift;
+    }
+
+    /**
      * Drops the whole lines of {@code [address, address + length)}: a collection found nothing live in them. A
      * resident one gives its frame back at once (dirty or not: nothing is written); each becomes
      * {@link LineState#EMPTY} to this heap, so touching it again zero-fills a frame without a store read; a line
@@ -393,6 +409,12 @@ public final class PagedHeap implements HeapMemory {
         int frame = table.takeFreeFrame();
         int base = frame << lineShift;
         boolean inStore = false;
+        if (known == CacheTable.UNKNOWN && line >= unusedFromLine) {
+            inStore = mayBeStored(known);   // read as zeros, but written in full if ever made all zero
+            Arrays.fill(memory, base, base + lineSize, (byte) 0);
+            table.install(line, frame, false, inStore);
+            return frame;
+        }
         if (mayBeStored(known)) {
             byte[] data;
             try {
@@ -464,9 +486,13 @@ public final class PagedHeap implements HeapMemory {
         }
         makeFree(count);
         long[] toRead = new long[count];
+        boolean[] unused = new boolean[count];   // zeros without a read, counted as stored (see unusedFromLine)
         int reads = 0;
         for (int i = 0; i < count; i++) {
-            if (mayBeStored(table.frameOf(wanted[i]))) {
+            int known = table.frameOf(wanted[i]);
+            if (known == CacheTable.UNKNOWN && wanted[i] >= unusedFromLine) {
+                unused[i] = mayBeStored(known);
+            } else if (mayBeStored(known)) {
                 toRead[reads++] = wanted[i];
             }
         }
@@ -482,7 +508,7 @@ public final class PagedHeap implements HeapMemory {
             } else {
                 Arrays.fill(memory, base, base + lineSize, (byte) 0);
             }
-            table.install(line, frame, false, d != null);
+            table.install(line, frame, false, d != null || unused[i]);
         }
         return count;
     }

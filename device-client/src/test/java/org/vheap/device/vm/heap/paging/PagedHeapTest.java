@@ -200,6 +200,44 @@ class PagedHeapTest {
         }
     }
 
+    /**
+     * A resumed heap reads nothing from the store for lines above its checkpoint's allocation pointer: they read as
+     * zeros. If the store holds an old version of one (written before collections deleted garbage lines), zeros
+     * the app writes there still replace it, so a later resume never reads the old bytes back.
+     */
+    @Test
+    void linesAboveTheAllocationPointerAreNotReadButZerosWrittenThereReplaceOldVersions() {
+        String app = TestHeaps.app("unused");
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(16, 2));
+            for (int line = 0; line < 10; line++) {
+                heap.putLong(addr(line), 1000 + line);
+            }
+            heap.flushAll();
+            s.commit(List.of(), new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(16, 2));
+            heap.unusedFrom(addr(5) - 8);   // the allocation pointer inside line 4: lines 5 on are unused
+            assertThat(heap.getLong(addr(4))).isEqualTo(1004);
+            assertThat(heap.stats().linesFetched()).isEqualTo(1);
+            assertThat(heap.getLong(addr(6))).as("old bytes above the pointer are not read").isZero();
+            heap.prefetch(addr(7), 2 * LINE);
+            assertThat(heap.getLong(addr(8))).isZero();
+            assertThat(heap.stats().linesFetched()).isEqualTo(1);
+            heap.putLong(addr(7), 0);   // made all zero: written over the store's old version
+            heap.putLong(addr(9), 9);
+            heap.flushAll();
+            s.commit(List.of(), new long[0], new byte[0], Map.of());
+        }
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(16, 2));
+            assertThat(heap.getLong(addr(7))).isZero();
+            assertThat(heap.getLong(addr(9))).isEqualTo(9);
+            assertThat(heap.getLong(addr(6))).as("untouched: the store's old version, unread above the pointer").isEqualTo(1006);
+        }
+    }
+
     @Test
     void prefetchReadsEveryMissingLineInOneTransaction() {
         String app = TestHeaps.app("prefetch");
