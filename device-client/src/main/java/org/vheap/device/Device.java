@@ -58,7 +58,7 @@ public final class Device {
     private final DeviceResources resources;
     private final DeviceClock clock;
     private volatile LineCache lineCache;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0]);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -364,7 +364,7 @@ public final class Device {
                             allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
                             vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
                             session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
-                            p.linesDiscarded(), p.linesDeleted());
+                            p.linesDiscarded(), p.linesDeleted(), launcher.collectionPauses());
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

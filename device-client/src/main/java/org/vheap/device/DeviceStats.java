@@ -21,9 +21,11 @@ package org.vheap.device;
  * @param linesFetched    user lines read from the store (misses on lines it may hold, and prefetches)
  * @param linesDiscarded  user lines a collection freed whole and dropped (never written nor read back)
  * @param linesDeleted    discarded lines deleted from the store
+ * @param collectionPauseNanos each collection's pause, in nanoseconds, oldest first
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
-                          long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted) {
+                          long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
+                          long[] collectionPauseNanos) {
 }

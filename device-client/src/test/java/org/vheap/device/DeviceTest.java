@@ -262,6 +262,8 @@ class DeviceTest {
         assertThat(alone.run(List.of(classes), "Churn", List.of("60"))).isZero();
         DeviceStats st = alone.stats();
         assertThat(st.collections()).isPositive();
+        assertThat(st.collectionPauseNanos()).as("a pause per collection").hasSize((int) st.collections());
+        assertThat(java.util.Arrays.stream(st.collectionPauseNanos()).min().orElse(0)).as("the shortest pause").isPositive();
         assertThat(st.linesDiscarded()).as("lines freed whole by collections").isPositive();
         assertThat(st.linesDeleted()).as("of them, lines the store held").isPositive();
 

@@ -17,6 +17,7 @@ import javax.tools.ToolProvider;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
 import org.vheap.cli.CliValues;
+import org.vheap.cli.LatencySamples;
 import org.vheap.cli.TextTable;
 import org.vheap.cli.VheapHome;
 import org.vheap.device.Device;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
  * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses, flushes and
  * evicted class (system) lines; then the same two memories over a real heap server on loopback (started here
  * on a temporary embedded database unless {@code --server} names one), with the lines read, written, discarded
- * as garbage and deleted, and the line bytes moved each way.
+ * as garbage and deleted, the line bytes moved each way, and the collections' pauses (median and longest).
  * Every device output is checked against HotSpot's. The bench's checkpoint policy: none (no periodic
  * checkpoint), on both stores. The compiled samples go to a temporary directory deleted at the end
  * (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
@@ -108,7 +109,8 @@ public final class VmBench implements Callable<Integer> {
         TextTable pagingTable = new TextTable("program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
                 "class lines evicted");
         TextTable serverTable = new TextTable("program", "resident", "vs in-memory", "memory", "time", "vs resident",
-                "misses", "lines read", "lines written", "discarded", "deleted", "KiB in", "KiB out");
+                "misses", "lines read", "lines written", "discarded", "deleted", "KiB in", "KiB out", "GCs",
+                "pause p50/max");
         double logSum = 0;
         double pagingLogSum = 0;
         double serverLogSum = 0;
@@ -156,7 +158,8 @@ public final class VmBench implements Callable<Integer> {
                     secs(serverPaged.seconds), times(serverPaging), Long.toString(sp.misses()), Long.toString(sp.linesFetched()),
                     Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(sp.linesDiscarded()),
                     Long.toString(sp.linesDeleted()), Long.toString(sp.bytesFetched() >> 10),
-                    Long.toString((sp.linesFlushed() + sp.linesPreflushed()) * lineSize >> 10));
+                    Long.toString((sp.linesFlushed() + sp.linesPreflushed()) * lineSize >> 10),
+                    Long.toString(sp.collections()), pauses(sp.collectionPauseNanos()));
             out.flush();
         }
         if (n == 0) {
@@ -240,6 +243,18 @@ public final class VmBench implements Callable<Integer> {
         long start = System.nanoTime();
         device.run(List.of(classes), mainClass, List.of(size));
         return new Run((System.nanoTime() - start) / 1e9, buffer.toString(StandardCharsets.UTF_8), device.stats());
+    }
+
+    /** "p50/max ms" of the collections' pauses, or "-" without a collection. */
+    private static String pauses(long[] nanos) {
+        if (nanos.length == 0) {
+            return "-";
+        }
+        LatencySamples samples = new LatencySamples(nanos.length);
+        for (long n : nanos) {
+            samples.add(n);
+        }
+        return String.format(Locale.ROOT, "%.1f/%.1f ms", samples.percentile(50) / 1e6, samples.percentile(100) / 1e6);
     }
 
     private static String secs(double s) {

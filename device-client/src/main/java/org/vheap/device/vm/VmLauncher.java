@@ -47,6 +47,8 @@ public final class VmLauncher {
     private boolean mainDiedOfException;
     private long liveAfterLastCollection;
     private long peakHeapBytes;
+    /** How long each collection paused the app, on the VM's clock. */
+    private final org.vheap.cli.LatencySamples collectionPauses = new org.vheap.cli.LatencySamples(64);
     private SafepointListener safepoints = (collected, switched) -> false;
 
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
@@ -324,6 +326,14 @@ public final class VmLauncher {
         return peakHeapBytes;
     }
 
+    /**
+     * Each collection's pause so far (marking, sweeping and discarding freed lines, and writing the heap header), in
+     * nanoseconds on the VM's clock, oldest first.
+     */
+    public long[] collectionPauses() {
+        return collectionPauses.values();
+    }
+
     public Interpreter interpreter() {
         return interpreter;
     }
@@ -372,6 +382,7 @@ public final class VmLauncher {
         if (!vm.collectionRequested() && grown < Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection)) {
             return false;
         }
+        long began = vm.nanoTime();
         Collector.Result r = collector.collect(roots -> {
             vm.forEachVmRoot(roots);
             for (VmThread t : vm.threads()) {
@@ -385,6 +396,7 @@ public final class VmLauncher {
         liveAfterLastCollection = r.liveBytes();
         vm.collected();
         vm.writeHeapHeader();
+        collectionPauses.add(vm.nanoTime() - began);
         return true;
     }
 

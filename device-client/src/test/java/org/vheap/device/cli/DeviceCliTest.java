@@ -162,7 +162,7 @@ class DeviceCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("binary-trees 8").contains("same").doesNotContain("DIFFERENT")
                 .contains("geometric mean:").contains("over a heap server on loopback (" + SERVER.target() + ")")
-                .contains("resident over the server");
+                .contains("resident over the server").contains("pause p50/max");
         ManagedChannel channel = ManagedChannelBuilder.forTarget(SERVER.target()).usePlaintext().build();
         try {
             assertThat(HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance()).getAppsList())

@@ -20,7 +20,10 @@
  * one is PERSISTENT (the store has it) or EMPTY (the store does not: it reads as zeros). Reads are the read
  * barrier: a miss on a PERSISTENT line reads it through {@code HeapSession.read}; a miss on an EMPTY one
  * zero-fills a frame without a store call. When the session started from no checkpoint, every untouched
- * line is EMPTY, so a fresh app never reads the store for memory it has not flushed. Stores are the write
+ * line is EMPTY, so a fresh app never reads the store for memory it has not flushed. A resumed heap is told
+ * its checkpoint's allocation pointer ({@link org.vheap.device.vm.heap.paging.PagedHeap#unusedFrom}): untouched
+ * lines above it read as zeros without a store read too (they count as stored, so zeros written there are
+ * written out and replace any old version). Stores are the write
  * barrier: the first store to a clean line marks it DIRTY. A line the store never held that is still all
  * zero when evicted is not written at all.
  *
