@@ -93,9 +93,7 @@ public final class PagedHeap implements HeapMemory {
     private long systemMisses;
     private long systemEvictions;
     private long linesDiscarded;
-    private long linesDeleted;
-    /** Discarded lines the store may still hold a version of: deleted with the next flush or checkpoint. */
-    private final java.util.BitSet garbage = new java.util.BitSet();
+    private final GarbageLines garbage = new GarbageLines();
 
     /** On the host's clock: see {@link #PagedHeap(HeapSession, PagingConfig, DeviceClock)}. */
     public PagedHeap(HeapSession session, PagingConfig config) {
@@ -283,7 +281,7 @@ public final class PagedHeap implements HeapMemory {
                 table.forget(line);
             }
             if (mayBeStored) {
-                garbage.set((int) line);
+                garbage.add(line);
             }
             linesDiscarded++;
         }
@@ -292,31 +290,15 @@ public final class PagedHeap implements HeapMemory {
     /**
      * The discarded lines whose store versions are still to be deleted: a flush or a checkpoint sends these as
      * its deletes, then {@link #markDeleted}. A discarded line written again since is no longer garbage (its
-     * write supersedes the store's version) and is dropped from the set here.
+     * write supersedes the store's version) and is dropped here.
      */
     public long[] garbageLines() {
-        long[] lines = new long[garbage.cardinality()];
-        int n = 0;
-        for (int line = garbage.nextSetBit(0); line >= 0; line = garbage.nextSetBit(line + 1)) {
-            int f = table.frameOf(line);
-            // still garbage: without a frame and known empty, or in a clean frame the store has no version for
-            // (not dirty, not being flushed: a line written again is no longer garbage)
-            if (f == CacheTable.KNOWN_EMPTY
-                    || (f >= 0 && table.stateOfFrame(f) == LineState.RESIDENT && !table.isStored(f))) {
-                lines[n++] = line;
-            } else {
-                garbage.clear(line);
-            }
-        }
-        return Arrays.copyOf(lines, n);
+        return garbage.toDelete(table);
     }
 
     /** The store deleted these lines ({@link #garbageLines}'s, sent with a flush or a checkpoint). */
     public void markDeleted(long[] lines) {
-        for (long line : lines) {
-            garbage.clear((int) line);
-        }
-        linesDeleted += lines.length;
+        garbage.deleted(lines);
     }
 
     @Override
@@ -641,7 +623,7 @@ public final class PagedHeap implements HeapMemory {
             int f = table.frameOf(image.lineId());
             if (f == CacheTable.KNOWN_EMPTY && !table.isSystemLine(image.lineId())) {
                 // a background pre-flush wrote it while a collection discarded it: the store's version is garbage
-                garbage.set((int) image.lineId());
+                garbage.add(image.lineId());
                 continue;
             }
             if (f < 0 || !table.isDirty(f) || image.data().length != lineSize) {
@@ -759,7 +741,7 @@ public final class PagedHeap implements HeapMemory {
     public PagingStats stats() {
         return new PagingStats(misses, linesFetched, fetchTransactions, linesFlushed, flushTransactions, evictions,
                 retry.retries(), table.frames(), table.residentFrames(), table.dirtyFrames(), systemMisses,
-                systemEvictions, table.systemFrames(), linesDiscarded, linesDeleted);
+                systemEvictions, table.systemFrames(), linesDiscarded, garbage.deletedCount());
     }
 
     // ---------------------------------------------------------------------------------------------------

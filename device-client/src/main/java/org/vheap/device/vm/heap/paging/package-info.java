@@ -81,7 +81,7 @@
  * instead of reading garbage back from the store (before this, a small device running {@code BinaryTrees}
  * read most of its garbage lines back: three Transacts in four); and a line the store may hold a version of is
  * deleted from it with the next flush or checkpoint
- * ({@link org.vheap.device.vm.heap.paging.PagedHeap#garbageLines}). The delete is what keeps a resume correct:
+ * ({@link org.vheap.device.vm.heap.paging.PagedHeap#garbageLines}, kept by {@code GarbageLines}). The delete is what keeps a resume correct:
  * a discarded line later filled with zeros (a new array) is not written, and after a resume it must not read
  * the old version. A discarded line written again is no longer garbage: its write supersedes the delete. A
  * background pre-flush that wrote a line a collection discarded meanwhile gets its version deleted too.
@@ -96,8 +96,9 @@
  * the {@link org.vheap.device.store.DeviceClock} the heap is given, so tests drive them without waiting.
  *
  * <h2>Files</h2>
- * {@code PagedHeap} (the barriers, translation, faults, flushing, garbage lines, checkpoint support), {@code CacheTable} (the
- * table and the line-to-frame maps), {@code LineState}, {@code EvictionSweep} (which lines a batch takes),
+ * {@code PagedHeap} (the barriers, translation, faults, flushing, checkpoint support), {@code GarbageLines} (the
+ * discarded lines the store is still to delete), {@code CacheTable} (the table and the line-to-frame maps),
+ * {@code LineState}, {@code EvictionSweep} (which lines a batch takes),
  * {@code StoreRetry} (the store calls' retry), {@code PagingConfig}, {@code PagingStats}, {@code SystemLines}
  * (where system lines come from) and the two failures.
  */
