@@ -214,7 +214,7 @@ public final class Device {
         }
         byte[] raw = session.baseVmState();
         if (raw.length == 0) {
-            throw ended(session.baseCheckpointId(), "checkpoint");
+            throw endedRefusal(session.baseCheckpointId(), "checkpoint");
         }
         VmStateImage state;
         try {
@@ -245,7 +245,7 @@ public final class Device {
      * holds every line but no VM state, so there is nothing to go on from, and a fresh run would start over on a heap
      * that is not empty.
      */
-    private DeviceException ended(long checkpointId, String which) {
+    private DeviceException endedRefusal(long checkpointId, String which) {
         return new DeviceException("app " + config.app() + " ended (its " + which + " " + checkpointId
                 + " holds no VM state): nothing to resume; to run it again delete it first: ./vheap delete-app --app "
                 + config.app() + ", or run it under another --app name");
@@ -301,7 +301,7 @@ public final class Device {
         try (DeviceSession session = DeviceSessions.open(store, request, config.waitForLease(), lineCache, clock)) {
             if (!existing && session.baseCheckpointId() != 0) {
                 if (session.baseVmState().length == 0) {
-                    throw ended(session.baseCheckpointId(), "newest checkpoint");
+                    throw endedRefusal(session.baseCheckpointId(), "newest checkpoint");
                 }
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());

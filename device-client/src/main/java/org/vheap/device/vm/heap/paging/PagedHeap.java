@@ -247,7 +247,7 @@ public final class PagedHeap implements HeapMemory {
      * untouched lines wholly above it are zero-filled on a miss without asking the store. For a resumed heap.
      */
     public void unusedFrom(long address) {
-        checkReadable(Math.min(address, maxHeapBytes - 1), 1);
+        checkRange(address, 0);
         unusedFromLine = (address + lineMask) >>> lineShift;
     }
 
@@ -269,13 +269,7 @@ public final class PagedHeap implements HeapMemory {
             if (f >= 0) {
                 mayBeStored = table.isStored(f);
                 table.markClean(f, false);
-                if (line == readLine) {
-                    readLine = -1;
-                }
-                if (line == writeLine) {
-                    writeLine = -1;
-                }
-                table.release(f);
+                release(f);
             } else {
                 mayBeStored = mayBeStored(f);
                 table.forget(line);
@@ -390,31 +384,29 @@ public final class PagedHeap implements HeapMemory {
         makeFree(1);
         int frame = table.takeFreeFrame();
         int base = frame << lineShift;
-        boolean inStore = false;
-        if (known == CacheTable.UNKNOWN && line >= unusedFromLine) {
-            inStore = mayBeStored(known);   // read as zeros, but written in full if ever made all zero
-            Arrays.fill(memory, base, base + lineSize, (byte) 0);
-            table.install(line, frame, false, inStore);
-            return frame;
-        }
-        if (mayBeStored(known)) {
-            byte[] data;
+        boolean unused = isUnused(line, known);
+        byte[] data = null;
+        if (!unused && mayBeStored(known)) {
             try {
                 data = fetch(new long[] {line})[0];
             } catch (RuntimeException e) {
                 table.returnFreeFrame(frame);
                 throw e;
             }
-            if (data != null) {
-                System.arraycopy(data, 0, memory, base, lineSize);
-                inStore = true;
-            }
         }
-        if (!inStore) {
+        if (data != null) {
+            System.arraycopy(data, 0, memory, base, lineSize);
+        } else {
             Arrays.fill(memory, base, base + lineSize, (byte) 0);
         }
-        table.install(line, frame, false, inStore);
+        // an unused line reads as zeros but counts as stored, so it is written in full if made all zero
+        table.install(line, frame, false, data != null || (unused && mayBeStored(known)));
         return frame;
+    }
+
+    /** An untouched line above the base checkpoint's allocation pointer ({@link #unusedFrom}): zeros, no read. */
+    private boolean isUnused(long line, int known) {
+        return known == CacheTable.UNKNOWN && line >= unusedFromLine;
     }
 
     private boolean mayBeStored(int known) {
@@ -472,7 +464,7 @@ public final class PagedHeap implements HeapMemory {
         int reads = 0;
         for (int i = 0; i < count; i++) {
             int known = table.frameOf(wanted[i]);
-            if (known == CacheTable.UNKNOWN && wanted[i] >= unusedFromLine) {
+            if (isUnused(wanted[i], known)) {
                 unused[i] = mayBeStored(known);
             } else if (mayBeStored(known)) {
                 toRead[reads++] = wanted[i];
@@ -521,6 +513,15 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private void evict(int frame) {
+        if (table.isSystem(frame)) {
+            systemEvictions++;
+        }
+        release(frame);
+        evictions++;
+    }
+
+    /** Frees a clean frame, forgetting it in the one-entry translation caches. */
+    private void release(int frame) {
         long line = table.lineOf(frame);
         if (line == readLine) {
             readLine = -1;
@@ -528,11 +529,7 @@ public final class PagedHeap implements HeapMemory {
         if (line == writeLine) {
             writeLine = -1;
         }
-        if (table.isSystem(frame)) {
-            systemEvictions++;
-        }
         table.release(frame);
-        evictions++;
     }
 
     /**
@@ -621,7 +618,7 @@ public final class PagedHeap implements HeapMemory {
         int cleaned = 0;
         for (LineImage image : committed) {
             int f = table.frameOf(image.lineId());
-            if (f == CacheTable.KNOWN_EMPTY && !table.isSystemLine(image.lineId())) {
+            if (f == CacheTable.KNOWN_EMPTY) {
                 // a background pre-flush wrote it while a collection discarded it: the store's version is garbage
                 garbage.add(image.lineId());
                 continue;
