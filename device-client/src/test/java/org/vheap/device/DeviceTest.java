@@ -3,8 +3,6 @@ package org.vheap.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,7 +26,6 @@ import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.proto.v1.CheckpointInfo;
-import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.server.testing.TestHeaps;
 
@@ -296,19 +293,14 @@ class DeviceTest {
                 SERVER.store(), console(new ByteArrayOutputStream()));
         assertThat(device.run(List.of(classes), "Churn", List.of("60"))).isZero();
         DeviceStats st = device.stats();
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(SERVER.target()).usePlaintext().build();
-        try {
-            CheckpointInfo newest = HeapStoreGrpc.newBlockingStub(channel)
-                    .listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app).build()).getCheckpoints(0);
-            long lineSize = new DeviceConfig().lineSize();
-            assertThat(st.collections()).as("collections").isGreaterThan(3);
-            // the lines holding what is not yet collected, plus a few part-filled ones; before garbage lines were
-            // deleted it held every line the heap ever reached (about peak / line size: some 1,000 here)
-            assertThat(newest.getLineCount()).as("lines of the newest checkpoint (heap in use %d bytes, peak %d)",
-                    st.heapBytesUsed(), st.peakHeapBytes()).isLessThanOrEqualTo(st.heapBytesUsed() / lineSize + 16);
-            assertThat(newest.getLineCount() * 4).isLessThan(st.peakHeapBytes() / lineSize);
-        } finally {
-            channel.shutdownNow();
-        }
+        CheckpointInfo newest = SERVER.admin(stub -> stub.listCheckpoints(ListCheckpointsRequest.newBuilder().setApp(app)
+                .build()).getCheckpoints(0));
+        long lineSize = new DeviceConfig().lineSize();
+        assertThat(st.collections()).as("collections").isGreaterThan(3);
+        // the lines holding what is not yet collected, plus a few part-filled ones; before garbage lines were
+        // deleted it held every line the heap ever reached (about peak / line size: some 1,000 here)
+        assertThat(newest.getLineCount()).as("lines of the newest checkpoint (heap in use %d bytes, peak %d)",
+                st.heapBytesUsed(), st.peakHeapBytes()).isLessThanOrEqualTo(st.heapBytesUsed() / lineSize + 16);
+        assertThat(newest.getLineCount() * 4).isLessThan(st.peakHeapBytes() / lineSize);
     }
 }

@@ -1,8 +1,11 @@
 package org.vheap.device;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vheap.device.store.ForwardingSession;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
+import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.server.testing.MutableClock;
 import org.vheap.server.testing.RunWideHeapServer;
 import org.vheap.store.LineImage;
@@ -61,6 +65,16 @@ public final class TestStores {
         /** A {@link GrpcHeapStore} on the server (20 s deadlines), shared by the run and closed with it. */
         public GrpcHeapStore store() {
             return store;
+        }
+
+        /** Asks the server's admin calls ({@code ListApps}, {@code ListCheckpoints}, ...) over a channel of its own. */
+        public <T> T admin(java.util.function.Function<HeapStoreGrpc.HeapStoreBlockingStub, T> call) {
+            ManagedChannel channel = ManagedChannelBuilder.forTarget(target()).usePlaintext().build();
+            try {
+                return call.apply(HeapStoreGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS));
+            } finally {
+                channel.shutdownNow();
+            }
         }
 
         /** The run's store client; closed by JUnit when the run ends. */

@@ -2,18 +2,17 @@ package org.vheap.device.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.TestStores;
 import org.vheap.device.store.HeapStore;
-import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.server.testing.UnreachableServer;
 import picocli.CommandLine;
@@ -163,12 +162,7 @@ class DeviceCliTest {
         assertThat(r.out()).contains("binary-trees 8").contains("same").doesNotContain("DIFFERENT")
                 .contains("geometric mean:").contains("over a heap server on loopback (" + SERVER.target() + ")")
                 .contains("resident over the server").contains("pause p50/max");
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(SERVER.target()).usePlaintext().build();
-        try {
-            assertThat(HeapStoreGrpc.newBlockingStub(channel).listApps(ListAppsRequest.getDefaultInstance()).getAppsList())
-                    .as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
-        } finally {
-            channel.shutdownNow();
-        }
+        List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
+        assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
     }
 }
