@@ -58,7 +58,8 @@ public final class Device {
     private final DeviceResources resources;
     private final DeviceClock clock;
     private volatile LineCache lineCache;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0]);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0],
+            0, new long[0], 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -309,8 +310,10 @@ public final class Device {
             Start start = starter.apply(session);
             int lineSize = session.lineSize();
             long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
-            int frames = (int) (memory / lineSize);
+            long nursery = Math.min(config.nurseryBytes() - config.nurseryBytes() % lineSize, memory / 2 / lineSize * lineSize);
+            int frames = (int) ((memory - nursery) / lineSize);
             PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
+                    .setNurseryBytes(nursery)
                     .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
                     .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate(), clock);
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
@@ -333,6 +336,7 @@ public final class Device {
                 Vm vm = new Vm(heap, allocator, source, parsed, blobs, console, nanos, System::currentTimeMillis);
                 heap.systemLines(vm.systemSegment());
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
+                launcher.verifyRememberedSets(config.verifyWriteBarrier());
                 cp = new Checkpointer(config, config.checkpointInterval(store), session, heap, launcher, vm, blobs,
                         start.appFiles().encodeManifest(), start.appFiles().localFiles(), clock, events, resources);
                 launcher.setSafepointListener(cp);
@@ -359,12 +363,13 @@ public final class Device {
                     console.out().flush();
                     console.err().flush();
                     PagingStats p = heap.stats();
-                    long peak = Math.max(launcher.peakHeapBytes(), allocator.bytesInUse());
+                    long peak = Math.max(launcher.peakHeapBytes(), vm.heapBytesInUse());
                     stats = new DeviceStats(vm.bytecodes(), p.misses(), p.linesFlushed(), p.evictions(),
-                            allocator.bytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
+                            vm.heapBytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
                             vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
                             session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
-                            p.linesDiscarded(), p.linesDeleted(), launcher.collectionPauses());
+                            p.linesDiscarded(), p.linesDeleted(), launcher.collectionPauses(), launcher.minorCollections(),
+                            launcher.minorPauses(), launcher.bytesPromoted(), vm.nursery().capacity());
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

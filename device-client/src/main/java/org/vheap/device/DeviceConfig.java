@@ -15,10 +15,14 @@ public final class DeviceConfig {
      * about this much of the app's work.
      */
     public static final java.time.Duration DEFAULT_CHECKPOINT_INTERVAL = java.time.Duration.ofSeconds(10);
+    /** The largest nursery a device gets unless one is set. */
+    public static final long DEFAULT_NURSERY_MAX = 1L << 20;
 
     private String app = "app";
     private String deviceName = "device";
     private long memoryBytes = 512L << 10;
+    /** Negative: not set, a quarter of the memory ({@link #nurseryBytes()}). */
+    private long nurseryBytes = -1;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
@@ -32,6 +36,7 @@ public final class DeviceConfig {
     private java.time.Duration lease = java.time.Duration.ZERO;
     private java.time.Duration waitForLease = java.time.Duration.ZERO;
     private boolean eagerResume;
+    private boolean verifyWriteBarrier;
     private int preflushLines = 64;
     private java.time.Duration storeRetryFor = java.time.Duration.ofSeconds(30);
 
@@ -69,6 +74,24 @@ public final class DeviceConfig {
             throw new IllegalArgumentException("memory must be positive, got " + memoryBytes);
         }
         this.memoryBytes = memoryBytes;
+        return this;
+    }
+
+    /**
+     * Bytes of the device memory that hold the nursery, where new objects are allocated and most die without ever
+     * reaching the store; the rest holds frames. Unless set, a quarter of the memory up to {@link #DEFAULT_NURSERY_MAX}
+     * (a checkpoint promotes the nursery's survivors, which it then commits: a larger nursery, a longer checkpoint).
+     * 0: no nursery.
+     */
+    public long nurseryBytes() {
+        return nurseryBytes < 0 ? Math.min(memoryBytes / 4, DEFAULT_NURSERY_MAX) : nurseryBytes;
+    }
+
+    public DeviceConfig nurseryBytes(long nurseryBytes) {
+        if (nurseryBytes < 0) {
+            throw new IllegalArgumentException("nursery must be 0 (none) or more bytes, got " + nurseryBytes);
+        }
+        this.nurseryBytes = nurseryBytes;
         return this;
     }
 
@@ -275,6 +298,7 @@ public final class DeviceConfig {
         c.app = app;
         c.deviceName = deviceName;
         c.memoryBytes = memoryBytes;
+        c.nurseryBytes = nurseryBytes;
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;
         c.quantum = quantum;
@@ -287,9 +311,23 @@ public final class DeviceConfig {
         c.lease = lease;
         c.waitForLease = waitForLease;
         c.eagerResume = eagerResume;
+        c.verifyWriteBarrier = verifyWriteBarrier;
         c.preflushLines = preflushLines;
         c.storeRetryFor = storeRetryFor;
         return c;
+    }
+
+    /**
+     * Before every minor collection, walk the whole heap and stop the app if a user-heap reference into the nursery
+     * escaped the write barrier (a VM bug). For tests: it reads every live object at each minor collection.
+     */
+    public boolean verifyWriteBarrier() {
+        return verifyWriteBarrier;
+    }
+
+    public DeviceConfig verifyWriteBarrier(boolean verify) {
+        this.verifyWriteBarrier = verify;
+        return this;
     }
 
     /** Checks the combination of settings. */
@@ -300,6 +338,10 @@ public final class DeviceConfig {
         }
         if (maxHeapBytes < memoryBytes) {
             throw new IllegalArgumentException("max heap " + maxHeapBytes + " is smaller than the device memory " + memoryBytes);
+        }
+        if (nurseryBytes() > memoryBytes / 2) {
+            throw new IllegalArgumentException("nursery " + nurseryBytes() + " is over half the device memory " + memoryBytes
+                    + " (the rest pages the heap); give a smaller nursery or more memory");
         }
     }
 }

@@ -9,7 +9,7 @@ package org.vheap.device;
  * @param evictions       lines dropped from their frames (user and system)
  * @param heapBytesUsed   bytes of the virtual heap in use by live and not yet collected objects at the end
  * @param peakHeapBytes   the largest heapBytesUsed seen
- * @param collections     garbage collections run
+ * @param collections     garbage collections run, minor and full
  * @param systemMisses    system-line (class file) faults, served by a host copy not yet uploaded or the store
  * @param systemEvictions system lines dropped from their frames
  * @param classFilesFetched class files read back from the store's system blobs to serve system-line faults
@@ -21,11 +21,16 @@ package org.vheap.device;
  * @param linesFetched    user lines read from the store (misses on lines it may hold, and prefetches)
  * @param linesDiscarded  user lines a collection freed whole and dropped (never written nor read back)
  * @param linesDeleted    discarded lines deleted from the store
- * @param collectionPauseNanos each collection's pause, in nanoseconds, oldest first
+ * @param collectionPauseNanos each full collection's pause, in nanoseconds, oldest first
+ * @param minorCollections minor collections run (this run of the device)
+ * @param minorPauseNanos each minor collection's pause, in nanoseconds, oldest first
+ * @param bytesPromoted   bytes the minor collections copied from the nursery into the user heap
+ * @param nurseryBytes    the nursery's size (0: none)
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
-                          long[] collectionPauseNanos) {
+                          long[] collectionPauseNanos, long minorCollections, long[] minorPauseNanos,
+                          long bytesPromoted, long nurseryBytes) {
 }

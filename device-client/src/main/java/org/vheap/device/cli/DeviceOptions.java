@@ -32,6 +32,11 @@ final class DeviceOptions {
     @Option(names = "--memory", defaultValue = "512k", description = "Device memory for heap lines. Default: ${DEFAULT-VALUE}.")
     String memory;
 
+    @Option(names = "--nursery", paramLabel = "SIZE",
+            description = "Of the memory, this much holds new objects; most die there without ever reaching the store "
+                    + "(0: off). Default: a quarter of --memory, at most 1m.")
+    String nursery;
+
     @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
     String maxHeap;
 
@@ -115,6 +120,9 @@ final class DeviceOptions {
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
                 .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
+        if (nursery != null) {
+            config.nurseryBytes(CliValues.bytes("--nursery", nursery));
+        }
         if (interval != null) {
             config.checkpointInterval(CliValues.duration("--checkpoint-interval", interval));
         }

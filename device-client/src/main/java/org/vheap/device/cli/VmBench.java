@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
  * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses, flushes and
  * evicted class (system) lines; then the same two memories over a real heap server on loopback (started here
  * on a temporary embedded database unless {@code --server} names one), with the lines read, written, discarded
- * as garbage and deleted, the line bytes moved each way, and the collections' pauses (median and longest).
+ * as garbage and deleted, the line bytes moved each way, and the minor and full collections' counts and pauses
+ * (median and longest); then, for the allocation-heavy samples, the nursery off against on at a tenth over the
+ * server (misses and lines written, and how many times fewer).
  * Every device output is checked against HotSpot's. The bench's checkpoint policy: none (no periodic
  * checkpoint), on both stores. The compiled samples go to a temporary directory deleted at the end
  * (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
@@ -59,6 +61,11 @@ public final class VmBench implements Callable<Integer> {
             new Program("fannkuch-redux", "FannkuchRedux", "10", "7"),
             new Program("spectral-norm", "SpectralNorm", "500", "40"),
             new Program("collections", "CollectionsBench", "20", "1"));
+
+    /** The allocation-heavy samples, also run with the nursery off: what the nursery saves. */
+    static final List<String> ALLOCATION_HEAVY = List.of("binary-trees", "collections");
+    /** {@link #deviceRun}'s nursery argument for the device's default (a quarter of the memory). */
+    private static final long DEFAULT_NURSERY = -1;
 
     /** The bench's checkpoint policy, printed in its header: no periodic checkpoint. */
     static final java.time.Duration CHECKPOINTS = java.time.Duration.ZERO;
@@ -109,8 +116,10 @@ public final class VmBench implements Callable<Integer> {
         TextTable pagingTable = new TextTable("program", "peak heap", "memory", "time", "vs resident", "misses", "lines flushed",
                 "class lines evicted");
         TextTable serverTable = new TextTable("program", "resident", "vs in-memory", "memory", "time", "vs resident",
-                "misses", "lines read", "lines written", "discarded", "deleted", "KiB in", "KiB out", "GCs",
-                "pause p50/max");
+                "misses", "lines read", "lines written", "discarded", "deleted", "KiB in", "KiB out", "GCs minor/full",
+                "minor p50/max", "full p50/max");
+        TextTable nurseryTable = new TextTable("program", "memory", "nursery", "time off", "time on", "misses off", "misses on",
+                "fewer misses", "flushed off", "flushed on", "fewer flushed", "KiB promoted");
         double logSum = 0;
         double pagingLogSum = 0;
         double serverLogSum = 0;
@@ -159,7 +168,19 @@ public final class VmBench implements Callable<Integer> {
                     Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(sp.linesDiscarded()),
                     Long.toString(sp.linesDeleted()), Long.toString(sp.bytesFetched() >> 10),
                     Long.toString((sp.linesFlushed() + sp.linesPreflushed()) * lineSize >> 10),
-                    Long.toString(sp.collections()), pauses(sp.collectionPauseNanos()));
+                    sp.minorCollections() + "/" + (sp.collections() - sp.minorCollections()), pauses(sp.minorPauseNanos()),
+                    pauses(sp.collectionPauseNanos()));
+            if (ALLOCATION_HEAVY.contains(p.name())) {
+                Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, 0);
+                allEqual &= hotspot.output.equals(noNursery.output);
+                DeviceStats off = noNursery.stats;
+                nurseryTable.row(p.name() + " " + size, kib(tenth), kib(sp.nurseryBytes()), secs(noNursery.seconds),
+                        secs(serverPaged.seconds), Long.toString(off.misses()), Long.toString(sp.misses()),
+                        fewer(off.misses(), sp.misses()), Long.toString(off.linesFlushed() + off.linesPreflushed()),
+                        Long.toString(sp.linesFlushed() + sp.linesPreflushed()),
+                        fewer(off.linesFlushed() + off.linesPreflushed(), sp.linesFlushed() + sp.linesPreflushed()),
+                        Long.toString(sp.bytesPromoted() >> 10));
+            }
             out.flush();
         }
         if (n == 0) {
@@ -177,6 +198,10 @@ public final class VmBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "geometric means: resident over the server %.2fx in-memory (target: <= 1.2x); 1/10 over the"
                 + " server %.2fx resident over the server (target: <= 1.5x)%n", Math.exp(serverLogSum / n),
                 Math.exp(serverPagingLogSum / n));
+        out.println();
+        out.println("the nursery off (--nursery 0) vs on (the default, a quarter of the memory), 1/10 of the peak heap over the"
+                + " server: misses and lines written (target: >= 5x fewer each)");
+        nurseryTable.print(out);
         out.println("checkpoints: none (the bench's policy: no periodic checkpoint, on both stores)");
         out.flush();
         return allEqual ? 0 : 1;
@@ -226,19 +251,32 @@ public final class VmBench implements Callable<Integer> {
 
     /** A run on the heap server, as an app of its own deleted afterwards. */
     private Run deviceRun(HeapStore store, Path classes, String mainClass, String size, long memory) throws InterruptedException {
+        return deviceRun(store, classes, mainClass, size, memory, DEFAULT_NURSERY);
+    }
+
+    /** A run on the heap server with this nursery ({@link #DEFAULT_NURSERY}: the device's default). */
+    private Run deviceRun(HeapStore store, Path classes, String mainClass, String size, long memory, long nursery)
+            throws InterruptedException {
         String app = "bench-vm-" + mainClass.toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
-            return deviceRun(store, app, classes, mainClass, size, memory);
+            return deviceRun(store, app, classes, mainClass, size, memory, nursery);
         } finally {
             ResumeBench.deleteApp(server, app);
         }
     }
 
     private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory) {
+        return deviceRun(store, app, classes, mainClass, size, memory, DEFAULT_NURSERY);
+    }
+
+    private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory, long nursery) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         DeviceConfig config = new DeviceConfig().app(app).deviceName("bench").memoryBytes(memory)
                 .maxHeapBytes(1L << 30).checkpointInterval(CHECKPOINTS);
+        if (nursery != DEFAULT_NURSERY) {
+            config.nurseryBytes(nursery);
+        }
         Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
         long start = System.nanoTime();
         device.run(List.of(classes), mainClass, List.of(size));
@@ -255,6 +293,11 @@ public final class VmBench implements Callable<Integer> {
             samples.add(n);
         }
         return String.format(Locale.ROOT, "%.1f/%.1f ms", samples.percentile(50) / 1e6, samples.percentile(100) / 1e6);
+    }
+
+    /** "N.Nx" for how many times fewer {@code on} is than {@code off} ("-" when both are 0). */
+    private static String fewer(long off, long on) {
+        return off == 0 && on == 0 ? "-" : String.format(Locale.ROOT, "%.1fx", off / (double) Math.max(1, on));
     }
 
     private static String secs(double s) {

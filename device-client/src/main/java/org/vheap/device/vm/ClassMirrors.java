@@ -84,12 +84,12 @@ public final class ClassMirrors {
 
     private void make(VmClass c) {
         int size = vm.classes().layoutStatics(c, classClass.instanceBytes());
-        int ref = vm.allocate(classClass.id(), size);
+        int ref = vm.tenured(() -> vm.allocate(classClass.id(), size));   // quickened into code: never moves
         c.mirrorBytes = size;
         long a = ObjectLayout.address(ref);
         vm.memory().putInt(a + classIdOffset, c.id());
         if (c.isArray()) {
-            vm.memory().putInt(a + componentTypeOffset, c.component().mirror());
+            vm.putRef(a + componentTypeOffset, c.component().mirror());
         }
         c.bindMirror(ref);
     }

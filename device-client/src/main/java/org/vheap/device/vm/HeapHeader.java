@@ -66,22 +66,22 @@ public final class HeapHeader {
         int places = vm.newArray(intArray, 2 * n);
         for (VmClass c : classes) {
             int id = c.id();
-            m.putInt(Vm.elementAddress(names, id, 2), vm.strings().intern(c.name()));
+            vm.putRef(Vm.elementAddress(names, id, 2), vm.strings().intern(c.name()));
             if (c.hash() != null) {
-                m.putInt(Vm.elementAddress(hashes, id, 2), vm.newByteArray(c.hash().bytes()));
+                vm.putRef(Vm.elementAddress(hashes, id, 2), vm.newByteArray(c.hash().bytes()));
                 SystemSegmentMap.Placement p = placed.placement(c.hash());
                 if (p != null) {
                     m.putInt(Vm.elementAddress(places, 2 * id, 2), ObjectLayout.ref(p.address()));
                     m.putInt(Vm.elementAddress(places, 2 * id + 1, 2), p.length());
                 }
             }
-            m.putInt(Vm.elementAddress(mirrors, id, 2), c.mirror());
+            vm.putRef(Vm.elementAddress(mirrors, id, 2), c.mirror());
             m.putByte(Vm.elementAddress(states, id, 0), (byte) c.initState.ordinal());
         }
         List<Integer> strings = new ArrayList<>(vm.strings().internTable().values());
         int interned = vm.newArray(stringArray, strings.size());
         for (int i = 0; i < strings.size(); i++) {
-            m.putInt(Vm.elementAddress(interned, i, 2), strings.get(i));
+            vm.putRef(Vm.elementAddress(interned, i, 2), strings.get(i));
         }
         m.putLong(0, MAGIC);
         m.putInt(8, VERSION);

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.vheap.device.DeviceConsole;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.HeapShapes;
+import org.vheap.device.vm.heap.Nursery;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
@@ -32,6 +34,11 @@ public final class Vm {
     private final HeapMemory memory;
     private final ClassSource source;
     private final ObjectAllocator allocator;
+    private final Nursery nursery;
+    /** Allocations go to the user heap, not the nursery ({@link #tenured}). */
+    private boolean tenuring;
+    private boolean nurseryFull;
+    private boolean lastCollectionFull;
     private final ClassRegistry classes;
     private final Scheduler scheduler;
     private final DeviceConsole console;
@@ -69,6 +76,7 @@ public final class Vm {
         this.source = source;
         this.memory = memory;
         this.allocator = allocator;
+        this.nursery = new Nursery(memory);
         this.console = console;
         this.nanoClock = nanoClock;
         this.millisClock = millisClock;
@@ -222,13 +230,66 @@ public final class Vm {
 
     // ---- objects ----
 
-    /** Allocates {@code bytes} for an object of class {@code classId}; HeapExhausted when the heap is full. */
+    /**
+     * Allocates {@code bytes} for an object of class {@code classId}: in the nursery, unless it is too large for it,
+     * the nursery is full, or the VM allocates {@link #tenured}; else in the user heap. A full nursery asks for a
+     * minor collection at the next safepoint ({@link #nurseryFull}), which the interpreter reaches soon: until then
+     * new objects go to the user heap. HeapExhausted when the user heap is full.
+     */
     int allocate(int classId, long bytes) {
-        int ref = allocator.allocate(classId, bytes);
+        int ref;
+        if (!tenuring && !nurseryFull && nursery.takes(bytes)) {
+            ref = nursery.allocate(classId, bytes);
+            if (ref != 0) {
+                return ref;
+            }
+            nurseryFull = true;
+        }
+        ref = allocator.allocate(classId, bytes);
         if (ref == 0) {
             throw new HeapExhausted(bytes);
         }
         return ref;
+    }
+
+    /**
+     * Runs {@code allocation} with every object it allocates placed in the user heap, where objects never move: for
+     * objects the VM keeps references to outside the heap (mirrors, interned strings, the heap header's tables, the
+     * preallocated OutOfMemoryError).
+     */
+    public <T> T tenured(java.util.function.Supplier<T> allocation) {
+        boolean was = tenuring;
+        tenuring = true;
+        try {
+            return allocation.get();
+        } finally {
+            tenuring = was;
+        }
+    }
+
+    /** The nursery (empty, with no capacity, when the heap has no nursery memory). */
+    public Nursery nursery() {
+        return nursery;
+    }
+
+    /** Whether a nursery allocation failed since the last minor collection (the interpreter then ends its quantum). */
+    public boolean nurseryFull() {
+        return nurseryFull;
+    }
+
+    /** A minor collection emptied the nursery. */
+    public void nurseryEmptied() {
+        nurseryFull = false;
+    }
+
+    /** Bytes of objects in the user heap and the nursery (live, or garbage not yet collected). */
+    public long heapBytesInUse() {
+        return allocator.bytesInUse() + nursery.bytesUsed();
+    }
+
+    /** Stores a reference into the heap through the write barrier ({@link Nursery#storeRef}). */
+    public void putRef(long address, int ref) {
+        nursery.storeRef(address, ref);
     }
 
     /** The class of a non-null object. */
@@ -290,6 +351,9 @@ public final class Vm {
         long from = ObjectLayout.address(ref);
         long to = ObjectLayout.address(copy);
         memory.copy(from + ObjectLayout.HEADER_BYTES, to + ObjectLayout.HEADER_BYTES, bytes - ObjectLayout.HEADER_BYTES);
+        if (!ObjectLayout.isNursery(copy)) {
+            shapes().forEachReferenceSlot(copy, slot -> nursery.rememberSlots(slot, 1));   // copied past the barrier
+        }
         return copy;
     }
 
@@ -331,7 +395,7 @@ public final class Vm {
             }
 
             @Override
-            public void forEachReference(int ref, IntConsumer visitor) {
+            public void forEachReferenceSlot(int ref, LongConsumer slots) {
                 VmClass c = classOf(ref);
                 long a = ObjectLayout.address(ref);
                 if (c.isArray()) {
@@ -339,38 +403,39 @@ public final class Vm {
                         int n = arrayLength(ref);
                         long base = a + ObjectLayout.ARRAY_BASE_OFFSET;
                         for (int i = 0; i < n; i++) {
-                            visitor.accept(memory.getInt(base + 4L * i));
+                            slots.accept(base + 4L * i);
                         }
                     }
                     return;
                 }
                 for (int off : c.referenceOffsets()) {
-                    visitor.accept(memory.getInt(a + off));
+                    slots.accept(a + off);
                 }
                 if (mirrors.isMirrorClass(c)) {
                     for (int off : mirrors.classOf(ref).staticReferenceOffsets()) {
-                        visitor.accept(memory.getInt(a + off));
+                        slots.accept(a + off);
                     }
                 }
             }
         };
     }
 
-    /** The VM's own roots: every class's mirror (and so its statics) and the interned strings. */
-    public void forEachVmRoot(IntConsumer visitor) {
+    /**
+     * The VM's own roots: every class's mirror (and so its statics) and initialization error, the interned strings,
+     * the objects whose monitors are in use, the preallocated OutOfMemoryError and the heap header's tables. Each
+     * reference held outside the heap is replaced by what {@code roots} answers for it (a collector that moved the
+     * object); mirrors and the header's tables are in the user heap, where nothing moves.
+     */
+    public void forEachVmRoot(IntUnaryOperator roots) {
         for (VmClass c : classes.classes()) {
-            visitor.accept(c.mirror());
-            visitor.accept(c.initError);
+            roots.applyAsInt(c.mirror());
+            c.initError = roots.applyAsInt(c.initError);
         }
-        for (int ref : strings.internTable().values()) {
-            visitor.accept(ref);
-        }
-        for (int obj : scheduler.monitorObjects()) {
-            visitor.accept(obj);
-        }
-        visitor.accept(outOfMemory);
+        strings.visitInterned(roots);
+        scheduler.visitMonitorObjects(roots);
+        outOfMemory = roots.applyAsInt(outOfMemory);
         for (int ref : HeapHeader.roots(memory)) {
-            visitor.accept(ref);
+            roots.applyAsInt(ref);
         }
     }
 
@@ -383,7 +448,10 @@ public final class Vm {
     public boolean writeHeapHeader() {
         systemSegment.upload();
         try {
-            HeapHeader.write(this);
+            tenured(() -> {
+                HeapHeader.write(this);
+                return null;
+            });
             return true;
         } catch (HeapExhausted full) {
             return false;
@@ -397,7 +465,8 @@ public final class Vm {
     public boolean collectionFailed(VmThread t, int pc) {
         // the same instruction of the same thread failing again just after the collection it asked for:
         // the collection could not make room (an instruction that allocates several objects retries whole)
-        boolean again = t == failedThread && pc == failedPc && t.depth == failedDepth && collections == failedAfter + 1;
+        boolean again = t == failedThread && pc == failedPc && t.depth == failedDepth && collections == failedAfter + 1
+                && lastCollectionFull;
         if (again) {
             failedThread = null;
             return true;
@@ -420,9 +489,14 @@ public final class Vm {
         return collectionRequested;
     }
 
-    /** Records a collection (clears the request; a failure before any other allocation is an OutOfMemoryError). */
-    public void collected() {
-        collectionRequested = false;
+
+    /**
+     * Records a collection, full or minor only (clears the request; a failure before any other allocation is an
+     * OutOfMemoryError).
+     */
+    public void collected(boolean full) {
+        collectionRequested &= !full;
+        lastCollectionFull = full;
         collections++;
     }
 

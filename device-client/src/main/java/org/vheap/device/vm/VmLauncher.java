@@ -1,11 +1,12 @@
 package org.vheap.device.vm;
 
 import java.util.List;
+import org.vheap.device.vm.heap.Collector;
+import org.vheap.device.vm.heap.MinorCollector;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.interp.Interpreter;
 import org.vheap.device.vm.interp.MethodInvoker;
 import org.vheap.device.vm.interp.StackRoots;
-import org.vheap.device.vm.heap.Collector;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
@@ -42,13 +43,20 @@ public final class VmLauncher {
     private final Natives natives;
     private final StackRoots stackRoots = new StackRoots();
     private final Collector collector;
+    private final MinorCollector minorCollector;
+    /** Check the write barrier before every minor collection (tests). */
+    private boolean verifyRememberedSets;
     private final java.util.Map<VmThread, Integer> exitPhase = new java.util.HashMap<>();
     private VmThread mainThread;
     private boolean mainDiedOfException;
     private long liveAfterLastCollection;
     private long peakHeapBytes;
-    /** How long each collection paused the app, on the VM's clock. */
+    /** How long each full collection paused the app, on the VM's clock. */
     private final org.vheap.cli.LatencySamples collectionPauses = new org.vheap.cli.LatencySamples(64);
+    /** How long each minor collection paused the app, on the VM's clock. */
+    private final org.vheap.cli.LatencySamples minorPauses = new org.vheap.cli.LatencySamples(64);
+    private long minorCollections;
+    private long bytesPromoted;
     private SafepointListener safepoints = (collected, switched) -> false;
 
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
@@ -59,7 +67,8 @@ public final class VmLauncher {
         BlockingCalls blockingCalls = new BlockingCalls(vm);
         this.interpreter = new Interpreter(vm, invoker, new CallSites(vm.classes(), synthesizer), blockingCalls);
         NativeLibrary.registerAll(natives, vm, invoker, interpreter.backtraces(), blockingCalls);
-        this.collector = new Collector(vm.allocator(), vm.shapes(), vm.memory().lineSize());
+        this.collector = new Collector(vm.memory(), vm.allocator(), vm.nursery(), vm.shapes());
+        this.minorCollector = new MinorCollector(vm.memory(), vm.allocator(), vm.nursery(), vm.shapes());
     }
 
     /**
@@ -101,7 +110,7 @@ public final class VmLauncher {
         }
         int argv = vm.newArray(vm.classes().load("[Ljava/lang/String;"), args.size());
         for (int i = 0; i < args.size(); i++) {
-            vm.memory().putInt(Vm.elementAddress(argv, i, 2), vm.strings().newString(args.get(i)));
+            vm.putRef(Vm.elementAddress(argv, i, 2), vm.strings().newString(args.get(i)));
         }
         invoker.pushActivation(mainThread, mainMethod, new long[] {argv}, VmThread.RETURN_END_THREAD);
         invoker.initializer().initialize(mainThread, main);
@@ -165,6 +174,15 @@ public final class VmLauncher {
      * @throws HeapExhausted when the heap is too full for the header's tables (collect, then try again)
      */
     public VmStateImage checkpointState() {
+        if (!vm.nursery().isEmpty()) {   // a checkpoint holds no nursery object: promote the survivors first
+            long began = vm.nanoTime();
+            if (!minorCollector.canPromoteAll()) {
+                throw new HeapExhausted(vm.nursery().bytesUsed());
+            }
+            collectNursery();
+            vm.collected(false);
+            minorPauses.add(vm.nanoTime() - began);
+        }
         if (!vm.writeHeapHeader()) {
             throw new HeapExhausted(0);
         }
@@ -373,31 +391,102 @@ public final class VmLauncher {
     }
 
     /**
-     * Collects garbage if an allocation asked for it or the heap grew by more than it held after the last
-     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}). Called only at a safepoint.
+     * Collects garbage: the nursery when it filled up (a minor collection), the user heap when an allocation there
+     * failed or it grew by more than it held after the last full collection (at least
+     * {@link #MIN_GROWTH_BEFORE_COLLECTION}; promotion counts as growth). A minor collection that would not fit in
+     * the user heap runs after a full one. Called only at a safepoint. Returns whether a full collection ran (the
+     * heap shrank: what the safepoint listener's checkpoint-after-collection policy waits for).
      */
     private boolean maybeCollect() {
-        peakHeapBytes = Math.max(peakHeapBytes, vm.allocator().bytesInUse());
-        long grown = vm.allocator().bytesSinceCollection();
-        if (!vm.collectionRequested() && grown < Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection)) {
+        peakHeapBytes = Math.max(peakHeapBytes, vm.heapBytesInUse());
+        boolean minorDue = vm.nurseryFull();
+        boolean fullDue = vm.collectionRequested() || fullCollectionDue();
+        if (!minorDue && !fullDue) {
             return false;
         }
         long began = vm.nanoTime();
-        Collector.Result r = collector.collect(roots -> {
-            vm.forEachVmRoot(roots);
-            for (VmThread t : vm.threads()) {
-                if (t.state != ThreadState.TERMINATED) {
-                    stackRoots.scan(t, roots);
-                } else {
-                    roots.accept(t.javaThread);
-                }
+        boolean full = false;
+        if (!vm.nursery().isEmpty()) {
+            if (!minorCollector.canPromoteAll()) {
+                collectUserHeap();   // marks through the nursery too; its sweep may make room to promote into
+                full = true;
             }
-        });
+            if (minorCollector.canPromoteAll()) {
+                collectNursery();
+            }
+            if (!full) {
+                minorPauses.add(vm.nanoTime() - began);
+                began = vm.nanoTime();
+            }
+        }
+        if (!full && (fullDue || fullCollectionDue())) {   // promotion may have grown the user heap enough
+            collectUserHeap();
+            full = true;
+        }
+        vm.collected(full);
+        if (full) {
+            vm.writeHeapHeader();
+            collectionPauses.add(vm.nanoTime() - began);
+        }
+        return full;
+    }
+
+    /** The user heap grew by more than it held after the last full collection (at least the minimum). */
+    private boolean fullCollectionDue() {
+        return vm.allocator().bytesSinceCollection() >= Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection);
+    }
+
+    /** A full collection of the user heap (see {@link Collector}). */
+    private void collectUserHeap() {
+        Collector.Result r = collector.collect(this::visitRoots);
         liveAfterLastCollection = r.liveBytes();
-        vm.collected();
-        vm.writeHeapHeader();
-        collectionPauses.add(vm.nanoTime() - began);
-        return true;
+    }
+
+    /** A minor collection: the nursery's survivors promoted, the nursery emptied (see {@link MinorCollector}). */
+    private void collectNursery() {
+        if (verifyRememberedSets) {
+            minorCollector.verifyRemembered(this::visitRoots);
+        }
+        MinorCollector.Result r = minorCollector.collect(this::visitRoots);
+        vm.nurseryEmptied();
+        minorCollections++;
+        bytesPromoted += r.promotedBytes();
+    }
+
+    /** Applies a collector's root operator to every root: the VM's own and each thread's. */
+    private void visitRoots(java.util.function.IntUnaryOperator roots) {
+        vm.forEachVmRoot(roots);
+        for (VmThread t : vm.threads()) {
+            if (t.state != ThreadState.TERMINATED) {
+                stackRoots.scan(t, roots);
+            } else {
+                t.javaThread = roots.applyAsInt(t.javaThread);
+            }
+        }
+    }
+
+    /**
+     * Check the write barrier before every minor collection: everything reachable is walked, and a user-heap slot
+     * naming a nursery object that the remembered set lacks stops the VM with an IllegalStateException. For tests:
+     * it walks the whole heap each time.
+     */
+    public void verifyRememberedSets(boolean verify) {
+        this.verifyRememberedSets = verify;
+    }
+
+    /** Minor collections so far (this run). */
+    public long minorCollections() {
+        return minorCollections;
+    }
+
+    /** Bytes promoted from the nursery into the user heap so far (this run). */
+    public long bytesPromoted() {
+        return bytesPromoted;
+    }
+
+    /** Each minor collection's pause so far, in nanoseconds on the VM's clock, oldest first. */
+    public long[] minorPauses() {
+        return minorPauses.values();
     }
 
     private void initialize(VmClass c) {

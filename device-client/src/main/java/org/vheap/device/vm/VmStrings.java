@@ -45,7 +45,7 @@ public final class VmStrings {
         int value = vm.newByteArray(bytes);
         int str = vm.newObject(stringClass);
         long a = ObjectLayout.address(str);
-        memory.putInt(a + valueOffset, value);
+        vm.putRef(a + valueOffset, value);
         memory.putByte(a + coderOffset, (byte) (latin1 ? 0 : 1));
         return str;
     }
@@ -62,11 +62,14 @@ public final class VmStrings {
         return new String(bytes, coder == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16LE);
     }
 
-    /** The interned String with this text (a string literal): made and interned at first use. */
+    /**
+     * The interned String with this text (a string literal): made and interned at first use, in the user heap, since
+     * code quickens it as a constant. (One that {@code String.intern} made canonical may still be in the nursery.)
+     */
     public int intern(String s) {
         Integer ref = interned.get(s);
         if (ref == null) {
-            ref = newString(s);
+            ref = vm.tenured(() -> newString(s));
             interned.put(s, ref);
         }
         return ref;
@@ -80,6 +83,11 @@ public final class VmStrings {
     /** The intern table, text to string (read-only; roots for the collector, saved by a checkpoint). */
     public Map<String, Integer> internTable() {
         return Collections.unmodifiableMap(interned);
+    }
+
+    /** Applies a collector's root operator to every interned string, keeping the one it answers (a moved string). */
+    void visitInterned(java.util.function.IntUnaryOperator roots) {
+        interned.replaceAll((text, ref) -> roots.applyAsInt(ref));
     }
 
     /** Puts back the intern table a checkpoint saved (resume, before anything runs). */

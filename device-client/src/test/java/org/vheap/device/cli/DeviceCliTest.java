@@ -161,7 +161,8 @@ class DeviceCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("binary-trees 8").contains("same").doesNotContain("DIFFERENT")
                 .contains("geometric mean:").contains("over a heap server on loopback (" + SERVER.target() + ")")
-                .contains("resident over the server").contains("pause p50/max");
+                .contains("resident over the server").contains("minor p50/max")
+                .contains("the nursery off (--nursery 0) vs on").contains("fewer flushed");
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
         assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
     }

@@ -10,17 +10,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
-import org.vheap.device.store.HeapStore;
 import org.vheap.device.conformance.ConformanceSuite.Mode;
 import org.vheap.device.conformance.ProgramCompiler.CompiledProgram;
+import org.vheap.device.store.HeapStore;
 
 /**
  * The conformance suite: every selected program (see {@link ProgramCatalog}) runs on HotSpot and on the device
  * VM, which must print the same stdout and stderr and exit with the same code. Modes per program:
  * <ul>
- *   <li>{@code resident} — in-memory store, device memory 256 MiB (capped at the max heap): nothing pages</li>
+ *   <li>{@code resident} — in-memory store, device memory 256 MiB (capped at the max heap): nothing pages; a
+ *       256 KiB nursery, with the write barrier checked at every minor collection</li>
  *   <li>{@code paging} — in-memory store, device memory a tenth of the resident run's peak live heap (at least
- *       16 lines); the misses are reported</li>
+ *       16 lines), a quarter of it the nursery (the default); the misses are reported</li>
  *   <li>{@code paging-grpc} — the same on a real heap server over gRPC, for {@link ConformanceStores#GRPC_SUBSET}</li>
  * </ul>
  * Run: {@code ./mvnw -q -pl device-client -am verify -Dtest=ConformanceTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -28,6 +29,11 @@ import org.vheap.device.conformance.ProgramCompiler.CompiledProgram;
  */
 class ConformanceTest {
     private static final Map<String, RunResult> RESIDENT = new ConcurrentHashMap<>();
+    /**
+     * The resident runs' nursery: small, so programs run many minor collections, each first checking the write
+     * barrier over the whole (resident) heap. The paging runs keep the default nursery, a quarter of their memory.
+     */
+    private static final long RESIDENT_NURSERY = 256 << 10;
 
     @TestFactory
     Stream<DynamicNode> conformance(TestReporter reporter) {
@@ -56,7 +62,8 @@ class ConformanceTest {
     private static RunResult resident(CompiledProgram p) throws Exception {
         RunResult r = RESIDENT.get(p.program().id());
         if (r == null) {
-            r = new DeviceRunner("resident", ConformanceStores::memory, DeviceRunner::residentMemory, ConformanceSettings.deviceTimeout()).run(p);
+            r = new DeviceRunner("resident", ConformanceStores::memory, DeviceRunner::residentMemory, ConformanceSettings.deviceTimeout(),
+                    config -> config.nurseryBytes(RESIDENT_NURSERY).verifyWriteBarrier(true)).run(p);
             RESIDENT.put(p.program().id(), r);
         }
         return r;

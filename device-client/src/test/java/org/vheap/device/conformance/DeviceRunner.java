@@ -15,8 +15,8 @@ import java.util.function.ToLongFunction;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
-import org.vheap.device.store.HeapStore;
 import org.vheap.device.conformance.ProgramCompiler.CompiledProgram;
+import org.vheap.device.store.HeapStore;
 
 /**
  * Runs a program on the device VM in this JVM: a fresh store from {@code stores} per run, a unique app name, the
@@ -38,12 +38,20 @@ public final class DeviceRunner implements ProgramRunner {
     private final Supplier<HeapStore> stores;
     private final ToLongFunction<CompiledProgram> memoryBytes;
     private final Duration timeout;
+    private final java.util.function.UnaryOperator<DeviceConfig> tuning;
 
     public DeviceRunner(String name, Supplier<HeapStore> stores, ToLongFunction<CompiledProgram> memoryBytes, Duration timeout) {
+        this(name, stores, memoryBytes, timeout, c -> c);
+    }
+
+    /** @param tuning changes the device config of each run (its nursery, say) */
+    public DeviceRunner(String name, Supplier<HeapStore> stores, ToLongFunction<CompiledProgram> memoryBytes, Duration timeout,
+                        java.util.function.UnaryOperator<DeviceConfig> tuning) {
         this.name = name;
         this.stores = stores;
         this.memoryBytes = memoryBytes;
         this.timeout = timeout;
+        this.tuning = tuning;
     }
 
     /** Device memory of {@link #RESIDENT_MEMORY}, capped at the program's max heap. */
@@ -70,11 +78,11 @@ public final class DeviceRunner implements ProgramRunner {
     @Override
     public RunResult run(CompiledProgram compiled) throws Exception {
         ConformanceProgram program = compiled.program();
-        DeviceConfig config = new DeviceConfig()
+        DeviceConfig config = tuning.apply(new DeviceConfig()
                 .app(program.area() + "-" + program.name() + "-" + name + "-" + RUNS.incrementAndGet())
                 .deviceName("conformance")
                 .maxHeapBytes(maxHeap(compiled))
-                .memoryBytes(memoryBytes.applyAsLong(compiled));
+                .memoryBytes(memoryBytes.applyAsLong(compiled)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);

@@ -8,25 +8,43 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 
 /**
- * A heap that is one growable host array: no paging, for tests of the interpreter alone. The system segment
- * is a second growable array from {@link ObjectLayout#SYSTEM_SEGMENT_BASE}, read-only but for
- * {@link #installSystem}.
+ * A heap that is host arrays: no paging, for tests of the interpreter alone. The user heap is one growable array;
+ * the nursery (if any) a fixed one from {@link ObjectLayout#NURSERY_BASE}; the system segment a growable one from
+ * {@link ObjectLayout#SYSTEM_SEGMENT_BASE}, read-only but for {@link #installSystem}.
  */
 final class ArrayHeapMemory implements HeapMemory {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final int lineSize;
+    private final byte[] nursery;
     private byte[] bytes = new byte[1 << 20];
     private byte[] system = new byte[0];
 
     ArrayHeapMemory(int lineSize) {
-        this.lineSize = lineSize;
+        this(lineSize, 0);
     }
 
-    private int at(long address, int size) {
+    ArrayHeapMemory(int lineSize, int nurseryBytes) {
+        this.lineSize = lineSize;
+        this.nursery = new byte[nurseryBytes];
+    }
+
+    /** The array holding {@code address}. */
+    private byte[] array(long address) {
         if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
-            throw new IllegalStateException("store to the read-only system segment at 0x" + Long.toHexString(address));
+            return system;
+        }
+        return address >= ObjectLayout.NURSERY_BASE ? nursery : bytes;
+    }
+
+    /** The index of {@code address} in {@link #array}, growing the user heap to hold {@code size} bytes there. */
+    private int index(long address, int size) {
+        if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
+            return (int) (address - ObjectLayout.SYSTEM_SEGMENT_BASE);
+        }
+        if (address >= ObjectLayout.NURSERY_BASE) {
+            return (int) (address - ObjectLayout.NURSERY_BASE);
         }
         if (address + size > bytes.length) {
             long n = bytes.length;
@@ -38,30 +56,36 @@ final class ArrayHeapMemory implements HeapMemory {
         return (int) address;
     }
 
+    /** The array to write {@code address} in (never the system segment). */
+    private byte[] writable(long address) {
+        if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
+            throw new IllegalStateException("store to the read-only system segment at 0x" + Long.toHexString(address));
+        }
+        return array(address);
+    }
+
     @Override
     public byte getByte(long address) {
-        if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
-            return system[(int) (address - ObjectLayout.SYSTEM_SEGMENT_BASE)];
-        }
-        return bytes[at(address, 1)];
+        int i = index(address, 1);
+        return array(address)[i];
     }
 
     @Override
     public void putByte(long address, byte value) {
-        bytes[at(address, 1)] = value;
+        int i = index(address, 1);
+        writable(address)[i] = value;
     }
 
     @Override
     public short getShort(long address) {
-        if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
-            return (short) SHORT.get(system, (int) (address - ObjectLayout.SYSTEM_SEGMENT_BASE));
-        }
-        return (short) SHORT.get(bytes, at(address, 2));
+        int i = index(address, 2);
+        return (short) SHORT.get(array(address), i);
     }
 
     @Override
     public void putShort(long address, short value) {
-        SHORT.set(bytes, at(address, 2), value);
+        int i = index(address, 2);
+        SHORT.set(writable(address), i, value);
     }
 
     @Override
@@ -76,44 +100,45 @@ final class ArrayHeapMemory implements HeapMemory {
 
     @Override
     public int getInt(long address) {
-        if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
-            return (int) INT.get(system, (int) (address - ObjectLayout.SYSTEM_SEGMENT_BASE));
-        }
-        return (int) INT.get(bytes, at(address, 4));
+        int i = index(address, 4);
+        return (int) INT.get(array(address), i);
     }
 
     @Override
     public void putInt(long address, int value) {
-        INT.set(bytes, at(address, 4), value);
+        int i = index(address, 4);
+        INT.set(writable(address), i, value);
     }
 
     @Override
     public long getLong(long address) {
-        if (address >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
-            return (long) LONG.get(system, (int) (address - ObjectLayout.SYSTEM_SEGMENT_BASE));
-        }
-        return (long) LONG.get(bytes, at(address, 8));
+        int i = index(address, 8);
+        return (long) LONG.get(array(address), i);
     }
 
     @Override
     public void putLong(long address, long value) {
-        LONG.set(bytes, at(address, 8), value);
+        int i = index(address, 8);
+        LONG.set(writable(address), i, value);
     }
 
     @Override
     public void copy(long from, long to, long length) {
-        if (from >= ObjectLayout.SYSTEM_SEGMENT_BASE) {
-            System.arraycopy(system, (int) (from - ObjectLayout.SYSTEM_SEGMENT_BASE), bytes, at(to, (int) length), (int) length);
-            return;
-        }
-        at(Math.max(from, to), (int) length);
-        System.arraycopy(bytes, (int) from, bytes, (int) to, (int) length);
+        int n = (int) length;
+        int src = index(from, n);
+        int dst = index(to, n);
+        System.arraycopy(array(from), src, writable(to), dst, n);
     }
 
     @Override
     public void zero(long address, long length) {
-        at(address, (int) length);
-        Arrays.fill(bytes, (int) address, (int) (address + length), (byte) 0);
+        int i = index(address, (int) length);
+        Arrays.fill(writable(address), i, i + (int) length, (byte) 0);
+    }
+
+    @Override
+    public long nurseryBytes() {
+        return nursery.length;
     }
 
     @Override

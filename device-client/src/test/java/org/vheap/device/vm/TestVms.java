@@ -22,6 +22,9 @@ final class TestVms {
     /** Parsed class files shared by every VM of the test run. */
     static final org.vheap.device.vm.loader.ParsedClasses PARSED = new org.vheap.device.vm.loader.ParsedClasses();
 
+    /** The nursery of the VMs these helpers run: small, so programs run many minor collections. */
+    static final int NURSERY_BYTES = 256 << 10;
+
     private TestVms() {
     }
 
@@ -70,11 +73,13 @@ final class TestVms {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        ArrayHeapMemory memory = new ArrayHeapMemory(4096);
+        ArrayHeapMemory memory = new ArrayHeapMemory(4096, NURSERY_BYTES);
         try (ClassSource source = classSource) {
             Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, PARSED, console, System::nanoTime,
                     System::currentTimeMillis);
-            int exit = new VmLauncher(vm, synthesizer, 10_000).launch(mainClass, List.of(args));
+            VmLauncher launcher = new VmLauncher(vm, synthesizer, 10_000);
+            launcher.verifyRememberedSets(true);   // every minor collection checks the write barrier first
+            int exit = launcher.launch(mainClass, List.of(args));
             if (blobs != null) {
                 for (var p : vm.systemSegment().map().placements()) {
                     blobs.put(p.hash(), vm.systemSegment().read(p));   // the class files, through the system lines

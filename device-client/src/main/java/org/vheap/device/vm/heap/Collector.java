@@ -1,10 +1,11 @@
 package org.vheap.device.vm.heap;
 
 import java.util.BitSet;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 
 /**
- * A non-moving mark-sweep collector over the user heap. Mark bits live on the host, one per granule, so a
+ * The full collection: a non-moving mark-sweep over the user heap. Mark bits live on the host, one per granule, so a
  * collection writes nothing into the heap: it faults in live objects only (to read their references) and
  * never touches the lines of dead ones. Sweeping is bitmap work: the gaps between marked objects become free
  * space for the allocator; a gap that reaches the allocation pointer lowers it. The whole lines of each gap are
@@ -12,9 +13,10 @@ import java.util.function.IntConsumer;
  * store, and zero-fills them when they are allocated again instead of reading garbage back.
  *
  * <p>Runs only at a safepoint (every green thread between instructions, activations saved), from roots the VM
- * gives: thread activations, class mirrors (statics), interned strings, monitors. Objects never move, so
- * references held by the VM (mirrors, interned strings, quickened constants) stay valid. The nursery and
- * working-set collection of a later issue fit beside it: young objects would live in their own segment.
+ * gives: thread activations, class mirrors (statics), interned strings, monitors. The VM runs a minor collection
+ * ({@link MinorCollector}) first, so the nursery is normally empty; when it is not (the user heap had no room to
+ * promote into), marking goes through the nursery's objects too, and the nursery's remembered set is rebuilt
+ * from the user-heap slots marking found naming nursery objects, since the sweep may free the ones it held.
  */
 public final class Collector {
     /** What a collection did. */
@@ -22,50 +24,81 @@ public final class Collector {
     }
 
     private final ObjectAllocator allocator;
+    private final Nursery nursery;
     private final HeapShapes shapes;
+    private final HeapMemory memory;
     private final long lineSize;
 
-    public Collector(ObjectAllocator allocator, HeapShapes shapes, long lineSize) {
+    public Collector(HeapMemory memory, ObjectAllocator allocator, Nursery nursery, HeapShapes shapes) {
+        this.memory = memory;
         this.allocator = allocator;
+        this.nursery = nursery;
         this.shapes = shapes;
-        this.lineSize = lineSize;
+        this.lineSize = memory.lineSize();
     }
 
     /**
-     * Collects: marks from {@code roots} (it calls the consumer with every root reference; 0 is ignored),
-     * then rebuilds the allocator's free space.
+     * Collects: marks from {@code roots} (it calls the consumer with an operator it applies to every root
+     * reference; 0 is ignored, and nothing moves, so the operator answers each reference unchanged), then rebuilds
+     * the allocator's free space.
      */
-    public Result collect(java.util.function.Consumer<IntConsumer> roots) {
+    public Result collect(Consumer<IntUnaryOperator> roots) {
         long before = allocator.bytesInUse();
         Marker marker = new Marker();
         roots.accept(marker);
         while (marker.depth > 0) {
-            shapes.forEachReference(marker.stack[--marker.depth], marker);
+            int ref = marker.stack[--marker.depth];
+            boolean inUserHeap = !ObjectLayout.isNursery(ref);
+            shapes.forEachReferenceSlot(ref, slot -> {
+                int value = memory.getInt(slot);
+                marker.applyAsInt(value);
+                if (inUserHeap && ObjectLayout.isNursery(value)) {
+                    marker.slotsIntoNursery.add(slot);
+                }
+            });
+        }
+        if (!nursery.isEmpty()) {
+            nursery.replaceRemembered(marker.slotsIntoNursery);
         }
         return sweep(marker.starts, marker.ends, marker.objects, before);
     }
 
     /** Marks objects (a start bit and an end bit each) and keeps the ones still to scan on a stack. */
-    private final class Marker implements IntConsumer {
+    private final class Marker implements IntUnaryOperator {
         final BitSet starts = new BitSet();
         final BitSet ends = new BitSet();
+        /** Nursery objects already met (by granule from the nursery's base). */
+        final BitSet young = new BitSet();
+        final java.util.List<Long> slotsIntoNursery = new java.util.ArrayList<>();
         int[] stack = new int[1024];
         int depth;
         long objects;
 
         @Override
-        public void accept(int ref) {
-            // references are granule indexes; the nursery and system segment are not collected here
-            if (ref == 0 || Integer.compareUnsigned(ref, ObjectLayout.NURSERY_FIRST_REF) >= 0 || starts.get(ref)) {
-                return;
+        public int applyAsInt(int ref) {
+            // references are granule indexes; the system segment is not collected
+            if (ref == 0 || Integer.compareUnsigned(ref, ObjectLayout.SYSTEM_SEGMENT_FIRST_REF) >= 0) {
+                return ref;
             }
-            starts.set(ref);
-            ends.set((int) (ref + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
-            objects++;
+            if (ObjectLayout.isNursery(ref)) {
+                int g = ref - ObjectLayout.NURSERY_FIRST_REF;
+                if (young.get(g)) {
+                    return ref;
+                }
+                young.set(g);
+            } else {
+                if (starts.get(ref)) {
+                    return ref;
+                }
+                starts.set(ref);
+                ends.set((int) (ref + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
+                objects++;
+            }
             if (depth == stack.length) {
                 stack = java.util.Arrays.copyOf(stack, depth * 2);
             }
             stack[depth++] = ref;
+            return ref;
         }
     }
 

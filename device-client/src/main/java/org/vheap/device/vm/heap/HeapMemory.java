@@ -51,6 +51,14 @@ public interface HeapMemory {
         }
     }
 
+    /**
+     * Bytes of device memory from {@link ObjectLayout#NURSERY_BASE} on that hold the nursery: read and written like
+     * any heap bytes, but never stored, flushed or faulted. 0: this heap has no nursery.
+     */
+    default long nurseryBytes() {
+        return 0;
+    }
+
     /** Bytes per line. */
     int lineSize();
 

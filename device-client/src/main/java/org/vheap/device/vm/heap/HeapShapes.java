@@ -8,6 +8,9 @@ public interface HeapShapes {
     /** Bytes of the object at {@code ref} (granule-aligned). */
     long sizeOf(int ref);
 
-    /** Calls {@code visitor} with the value of every reference field or element of the object at {@code ref}. */
-    void forEachReference(int ref, java.util.function.IntConsumer visitor);
+    /**
+     * Calls {@code slots} with the address of every reference field or element of the object at {@code ref}:
+     * a collector reads (and, when the object it names moves, rewrites) the reference there.
+     */
+    void forEachReferenceSlot(int ref, java.util.function.LongConsumer slots);
 }

@@ -10,8 +10,9 @@ package org.vheap.device.vm.heap;
  * The space is reserved by purpose (design notes):
  * <ul>
  *   <li>{@code 0x0000_0001 .. 0x7FFF_FFFF}: the app's <b>user heap</b> (16 GiB), lines stored per app;</li>
- *   <li>{@code 0x8000_0000 .. 0xBFFF_FFFF}: the device-local <b>nursery</b> (a later issue): never flushed,
- *       promoted into the user heap before a checkpoint;</li>
+ *   <li>{@code 0x8000_0000 .. 0xBFFF_FFFF}: the device-local <b>nursery</b> ({@link Nursery}): new objects, never
+ *       flushed nor read from the store; survivors are promoted into the user heap by a minor collection, which
+ *       every checkpoint runs first;</li>
  *   <li>{@code 0xC000_0000 .. 0xFFFF_FFFF}: the read-only <b>system segment</b>.</li>
  * </ul>
  *
@@ -52,6 +53,8 @@ public final class ObjectLayout {
     public static final int USER_HEAP_FIRST_REF = 1;
     public static final long USER_HEAP_LIMIT = 1L << 34;
     public static final int NURSERY_FIRST_REF = 0x8000_0000;
+    /** The nursery's first byte: {@code address(NURSERY_FIRST_REF)} (16 GiB). */
+    public static final long NURSERY_BASE = (NURSERY_FIRST_REF & 0xFFFFFFFFL) << GRANULE_SHIFT;
     public static final int SYSTEM_SEGMENT_FIRST_REF = 0xC000_0000;
     /** The system segment's first byte: {@code address(SYSTEM_SEGMENT_FIRST_REF)} (24 GiB). */
     public static final long SYSTEM_SEGMENT_BASE = (SYSTEM_SEGMENT_FIRST_REF & 0xFFFFFFFFL) << GRANULE_SHIFT;
@@ -69,6 +72,11 @@ public final class ObjectLayout {
     /** The reference naming a granule-aligned address. */
     public static int ref(long address) {
         return (int) (address >>> GRANULE_SHIFT);
+    }
+
+    /** Whether a reference names an object in the nursery. */
+    public static boolean isNursery(int ref) {
+        return (ref & 0xC000_0000) == NURSERY_FIRST_REF;
     }
 
     /** Rounds a size up to whole granules. */

@@ -69,7 +69,7 @@ final class ArrayInstructions {
         if (level + 1 < counts.length) {
             for (int i = 0; i < counts[level]; i++) {
                 int sub = multi(c.component(), counts, level + 1);
-                vm.memory().putInt(Vm.elementAddress(array, i, 2), sub);
+                vm.putRef(Vm.elementAddress(array, i, 2), sub);
             }
         }
         return array;

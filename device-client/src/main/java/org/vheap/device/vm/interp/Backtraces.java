@@ -64,7 +64,7 @@ public final class Backtraces {
         }
         VmClass throwable = vm.classes().load("java/lang/Throwable");
         long a = ObjectLayout.address(ex);
-        mem.putInt(a + throwable.declaredField("backtrace").offset(), backtrace);
+        vm.putRef(a + throwable.declaredField("backtrace").offset(), backtrace);
         mem.putInt(a + throwable.declaredField("depth").offset(), trace.size());
     }
 

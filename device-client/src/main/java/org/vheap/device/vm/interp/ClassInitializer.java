@@ -143,7 +143,7 @@ public final class ClassInitializer {
                 case 'J' -> mem.putLong(a, (Long) v);
                 case 'D' -> mem.putLong(a, Double.doubleToRawLongBits((Double) v));
                 case 'F' -> mem.putInt(a, Float.floatToRawIntBits((Float) v));
-                case 'L' -> mem.putInt(a, vm.strings().intern((String) v));
+                case 'L' -> vm.putRef(a, vm.strings().intern((String) v));
                 case 'Z', 'B' -> mem.putByte(a, (byte) (int) (Integer) v);
                 case 'C', 'S' -> mem.putShort(a, (short) (int) (Integer) v);
                 default -> mem.putInt(a, (Integer) v);

@@ -62,7 +62,7 @@ public final class ExceptionUnwinder {
                 int ite = exceptions.create(t, new JavaError("java/lang/reflect/InvocationTargetException", null));
                 if (ite != vm.outOfMemory()) {
                     VmClass iteClass = vm.classOf(ite);
-                    mem.putInt(ObjectLayout.address(ite) + iteClass.declaredField("target").offset(), ex);
+                    vm.putRef(ObjectLayout.address(ite) + iteClass.declaredField("target").offset(), ex);
                     mem.putInt(ObjectLayout.address(ite) + vm.classes().load("java/lang/Throwable").declaredField("cause").offset(), 0);
                 }
                 ex = ite;
@@ -95,7 +95,7 @@ public final class ExceptionUnwinder {
                 + (message == null ? "" : ": " + message) + " [in thread \"" + thread + "\"]"));
         if (error != vm.outOfMemory()) {
             long a = ObjectLayout.address(error);
-            mem.putInt(a + throwable.declaredField("backtrace").offset(), vm.getIntField(original, throwable.declaredField("backtrace")));
+            vm.putRef(a + throwable.declaredField("backtrace").offset(), vm.getIntField(original, throwable.declaredField("backtrace")));
             mem.putInt(a + throwable.declaredField("depth").offset(), vm.getIntField(original, throwable.declaredField("depth")));
             mem.putInt(a + throwable.declaredField("cause").offset(), 0);
         }
@@ -125,10 +125,10 @@ public final class ExceptionUnwinder {
         }
         VmClass throwable = vm.classes().load("java/lang/Throwable");
         VmField causeField = throwable.declaredField("cause");
-        mem.putInt(ObjectLayout.address(eiie) + causeField.offset(), cause);
+        vm.putRef(ObjectLayout.address(eiie) + causeField.offset(), cause);
         VmField exception = vm.classes().load("java/lang/ExceptionInInitializerError").declaredField("exception");
         if (exception != null) {
-            mem.putInt(ObjectLayout.address(eiie) + exception.offset(), cause);
+            vm.putRef(ObjectLayout.address(eiie) + exception.offset(), cause);
         }
         return eiie;
     }

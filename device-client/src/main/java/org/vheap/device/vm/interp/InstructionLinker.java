@@ -228,6 +228,7 @@ final class InstructionLinker {
             case 'B', 'Z' -> base + 2;
             case 'C' -> put ? base + 3 : base + 3;
             case 'S' -> put ? base + 3 : base + 4;
+            case 'L', '[' -> put ? base + 4 : base;   // PUTFIELD_REF, PUTSTATIC_REF
             default -> base;
         };
     }
@@ -243,7 +244,11 @@ final class InstructionLinker {
             act.sp += size;
         } else {
             act.sp -= size;
-            TypedAccess.write(mem, a, type, s[act.sp]);
+            if (type == 'L' || type == '[') {
+                vm.putRef(a, (int) s[act.sp]);
+            } else {
+                TypedAccess.write(mem, a, type, s[act.sp]);
+            }
         }
         act.pc += 3;
     }
@@ -281,6 +286,9 @@ final class InstructionLinker {
             throw new JavaError("java/lang/UnsupportedOperationException", "MethodHandle constants are not supported");
         } else {
             throw new JavaError("java/lang/UnsupportedOperationException", "dynamic constants are not supported: " + cst);
+        }
+        if (ObjectLayout.isNursery(ref)) {
+            return ref;   // a string String.intern made canonical while new: quickened once it is promoted
         }
         mc.code[pc + 1] = ref;
         mc.code[pc] = Ops.LDC_REF;

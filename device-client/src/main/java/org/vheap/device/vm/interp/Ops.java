@@ -31,6 +31,8 @@ final class Ops {
     static final int PUTFIELD_I64 = 216;
     static final int PUTFIELD_I8 = 217;
     static final int PUTFIELD_I16 = 218;
+    /** A reference field: the store goes through the write barrier. */
+    static final int PUTFIELD_REF = 219;
     static final int GETSTATIC_I32 = 220;
     static final int GETSTATIC_I64 = 221;
     static final int GETSTATIC_I8 = 222;
@@ -40,6 +42,8 @@ final class Ops {
     static final int PUTSTATIC_I64 = 226;
     static final int PUTSTATIC_I8 = 227;
     static final int PUTSTATIC_I16 = 228;
+    /** A reference static (in a mirror, in the user heap): the store goes through the write barrier. */
+    static final int PUTSTATIC_REF = 229;
 
     /** [refIndex, vtableIndex] */
     static final int INVOKEVIRTUAL_Q = 230;
@@ -67,9 +71,9 @@ final class Ops {
                  LDC_INT, LDC_OBJECT, LDC_REF, NEW_Q, CHECKCAST_Q, INSTANCEOF_Q, ANEWARRAY_Q -> 2;
             case 0x84, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xc5, LDC_LONG,
                  GETFIELD_I32, GETFIELD_I64, GETFIELD_I8, GETFIELD_U16, GETFIELD_I16,
-                 PUTFIELD_I32, PUTFIELD_I64, PUTFIELD_I8, PUTFIELD_I16,
+                 PUTFIELD_I32, PUTFIELD_I64, PUTFIELD_I8, PUTFIELD_I16, PUTFIELD_REF,
                  GETSTATIC_I32, GETSTATIC_I64, GETSTATIC_I8, GETSTATIC_U16, GETSTATIC_I16,
-                 PUTSTATIC_I32, PUTSTATIC_I64, PUTSTATIC_I8, PUTSTATIC_I16,
+                 PUTSTATIC_I32, PUTSTATIC_I64, PUTSTATIC_I8, PUTSTATIC_I16, PUTSTATIC_REF,
                  INVOKEVIRTUAL_Q, INVOKEDIRECT_Q, INVOKEINTERFACE_Q, VARHANDLE_Q -> 3;
             default -> 1;
         };

@@ -2,7 +2,7 @@ package org.vheap.device.vm.interp;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.function.IntUnaryOperator;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.analysis.Analyzer;
@@ -25,29 +25,32 @@ public final class StackRoots {
     private final Map<VmMethod, Frame<BasicValue>[]> analyses = new HashMap<>();
     private final Map<VmMethod, int[]> insnAtPc = new HashMap<>();
 
-    /** Calls {@code out} with every reference in {@code t}'s activations and the VM-held references of the thread. */
-    public void scan(VmThread t, IntConsumer out) {
-        out.accept(t.javaThread);
-        out.accept(t.pendingException);
-        out.accept(t.uncaught);
-        out.accept(t.monitorObject);
+    /**
+     * Applies a collector's root operator to every reference in {@code t}'s activations and to the VM-held
+     * references of the thread, storing back what it answers (the object's new reference if it moved).
+     */
+    public void scan(VmThread t, IntUnaryOperator roots) {
+        t.javaThread = roots.applyAsInt(t.javaThread);
+        t.pendingException = roots.applyAsInt(t.pendingException);
+        t.uncaught = roots.applyAsInt(t.uncaught);
+        t.monitorObject = roots.applyAsInt(t.monitorObject);
         long[] s = t.slots;
         for (int i = 0; i < t.depth; i++) {
             Activation act = t.activations[i];
-            out.accept(act.lockedMonitor);
+            act.lockedMonitor = roots.applyAsInt(act.lockedMonitor);
             MethodCode mc = (MethodCode) act.code;
             Frame<BasicValue> types = typesAt(act.method, mc, act.pc);
             int locals = Math.min(mc.maxLocals, types.getLocals());
             for (int l = 0; l < locals; l++) {
                 if (types.getLocal(l) == BasicValue.REFERENCE_VALUE) {
-                    out.accept((int) s[act.bp + l]);
+                    s[act.bp + l] = roots.applyAsInt((int) s[act.bp + l]);
                 }
             }
             int slot = act.bp + mc.maxLocals;
             for (int k = 0; k < types.getStackSize() && slot < act.sp; k++) {
                 BasicValue v = types.getStack(k);
                 if (v == BasicValue.REFERENCE_VALUE) {
-                    out.accept((int) s[slot]);
+                    s[slot] = roots.applyAsInt((int) s[slot]);
                 }
                 slot += v.getSize();
             }

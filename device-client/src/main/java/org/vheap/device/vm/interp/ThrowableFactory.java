@@ -60,12 +60,12 @@ public final class ThrowableFactory {
         VmClass throwable = vm.classes().load("java/lang/Throwable");
         long a = ObjectLayout.address(ex);
         if (e.getMessage() != null) {
-            mem.putInt(a + throwable.declaredField("detailMessage").offset(), vm.strings().newString(e.getMessage()));
+            vm.putRef(a + throwable.declaredField("detailMessage").offset(), vm.strings().newString(e.getMessage()));
         }
-        mem.putInt(a + throwable.declaredField("cause").offset(), cause != 0 ? cause : ex);
+        vm.putRef(a + throwable.declaredField("cause").offset(), cause != 0 ? cause : ex);
         if (throwable.initState == VmClass.InitState.INITIALIZED) {
-            mem.putInt(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
-            mem.putInt(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
+            vm.putRef(a + throwable.declaredField("stackTrace").offset(), vm.getStaticRef(throwable, "UNASSIGNED_STACK"));
+            vm.putRef(a + throwable.declaredField("suppressedExceptions").offset(), vm.getStaticRef(throwable, "SUPPRESSED_SENTINEL"));
         }
         // above the thread's activations: the app class loader's that threw it on HotSpot, then the native that did
         List<Long> above = new ArrayList<>(appLoaderBacktrace.entries(e.appLoaderStep()));

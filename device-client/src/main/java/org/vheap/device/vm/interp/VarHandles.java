@@ -262,7 +262,11 @@ public final class VarHandles {
     }
 
     private void write(long address, char type, long value) {
-        TypedAccess.write(mem, address, type, value);
+        if (type == 'L' || type == '[') {
+            vm.putRef(address, (int) value);
+        } else {
+            TypedAccess.write(mem, address, type, value);
+        }
     }
 
     private static long normalize(long slot, char type) {

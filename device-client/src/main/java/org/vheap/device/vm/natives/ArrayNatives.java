@@ -69,7 +69,7 @@ final class ArrayNatives {
         int array = vm.newArray(c, counts[level]);
         if (level + 1 < counts.length) {
             for (int i = 0; i < counts[level]; i++) {
-                vm.memory().putInt(Vm.elementAddress(array, i, 2), multi(vm, c.component(), counts, level + 1));
+                vm.putRef(Vm.elementAddress(array, i, 2), multi(vm, c.component(), counts, level + 1));
             }
         }
         return array;

@@ -70,7 +70,7 @@ final class ClassNatives {
             VmClass[] is = self(vm, s, b).interfaces();
             int arr = vm.newArray(vm.classes().load("[Ljava/lang/Class;"), is.length);
             for (int i = 0; i < is.length; i++) {
-                vm.memory().putInt(Vm.elementAddress(arr, i, 2), is[i].mirror());
+                vm.putRef(Vm.elementAddress(arr, i, 2), is[i].mirror());
             }
             return arr;
         });
@@ -89,10 +89,10 @@ final class ClassNatives {
                 return 0;
             }
             int arr = vm.newArray(vm.classes().load("[Ljava/lang/Object;"), 3);
-            vm.memory().putInt(Vm.elementAddress(arr, 0, 2), vm.classes().load(k.node().outerClass).mirror());
+            vm.putRef(Vm.elementAddress(arr, 0, 2), vm.classes().load(k.node().outerClass).mirror());
             if (k.node().outerMethod != null) {
-                vm.memory().putInt(Vm.elementAddress(arr, 1, 2), vm.strings().intern(k.node().outerMethod));
-                vm.memory().putInt(Vm.elementAddress(arr, 2, 2), vm.strings().intern(k.node().outerMethodDesc));
+                vm.putRef(Vm.elementAddress(arr, 1, 2), vm.strings().intern(k.node().outerMethod));
+                vm.putRef(Vm.elementAddress(arr, 2, 2), vm.strings().intern(k.node().outerMethodDesc));
             }
             return arr;
         });

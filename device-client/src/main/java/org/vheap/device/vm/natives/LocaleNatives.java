@@ -74,9 +74,9 @@ final class LocaleNatives {
                 {"percentText", "%"}, {"minusSignText", "-"},
             };
             for (String[] kv : strings) {
-                m.putInt(a + dfs.declaredField(kv[0]).offset(), vm.strings().intern(kv[1]));
+                vm.putRef(a + dfs.declaredField(kv[0]).offset(), vm.strings().intern(kv[1]));
             }
-            m.putInt(a + dfs.declaredField("locale").offset(), locale);
+            vm.putRef(a + dfs.declaredField("locale").offset(), locale);
             m.putInt(a + dfs.declaredField("serialVersionOnStream").offset(), 5);
             return obj;
     }

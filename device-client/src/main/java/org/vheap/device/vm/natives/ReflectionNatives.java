@@ -71,17 +71,17 @@ final class ReflectionNatives {
                 int obj = vm.newObject(rc);
                 long a = ObjectLayout.address(obj);
                 HeapMemory m = vm.memory();
-                m.putInt(a + rc.declaredField("clazz").offset(), k.mirror());
-                m.putInt(a + rc.declaredField("name").offset(), vm.strings().intern(comp.name));
-                m.putInt(a + rc.declaredField("type").offset(), vm.classes().forDescriptor(comp.descriptor).mirror());
+                vm.putRef(a + rc.declaredField("clazz").offset(), k.mirror());
+                vm.putRef(a + rc.declaredField("name").offset(), vm.strings().intern(comp.name));
+                vm.putRef(a + rc.declaredField("type").offset(), vm.classes().forDescriptor(comp.descriptor).mirror());
                 VmMethod[] declared = k.declaredMethods();
                 for (int i = 0; i < declared.length; i++) {
                     if (declared[i].name().equals(comp.name) && declared[i].descriptor().equals("()" + comp.descriptor)) {
-                        m.putInt(a + rc.declaredField("accessor").offset(), executable(vm, k, declared[i], i, false));
+                        vm.putRef(a + rc.declaredField("accessor").offset(), executable(vm, k, declared[i], i, false));
                     }
                 }
                 if (comp.signature != null) {
-                    m.putInt(a + rc.declaredField("signature").offset(), vm.strings().intern(comp.signature));
+                    vm.putRef(a + rc.declaredField("signature").offset(), vm.strings().intern(comp.signature));
                 }
                 components.add(obj);
             }
@@ -141,7 +141,7 @@ final class ReflectionNatives {
     private static int refArray(Vm vm, String arrayClass, List<Integer> refs) {
         int arr = vm.newArray(vm.classes().load(arrayClass), refs.size());
         for (int i = 0; i < refs.size(); i++) {
-            vm.memory().putInt(Vm.elementAddress(arr, i, 2), refs.get(i));
+            vm.putRef(Vm.elementAddress(arr, i, 2), refs.get(i));
         }
         return arr;
     }
@@ -151,10 +151,10 @@ final class ReflectionNatives {
         int obj = vm.newObject(fc);
         long a = ObjectLayout.address(obj);
         HeapMemory m = vm.memory();
-        m.putInt(a + fc.declaredField("clazz").offset(), owner.mirror());
+        vm.putRef(a + fc.declaredField("clazz").offset(), owner.mirror());
         m.putInt(a + fc.declaredField("slot").offset(), slot);
-        m.putInt(a + fc.declaredField("name").offset(), vm.strings().intern(f.name()));
-        m.putInt(a + fc.declaredField("type").offset(), vm.classes().forDescriptor(f.descriptor()).mirror());
+        vm.putRef(a + fc.declaredField("name").offset(), vm.strings().intern(f.name()));
+        vm.putRef(a + fc.declaredField("type").offset(), vm.classes().forDescriptor(f.descriptor()).mirror());
         m.putInt(a + fc.declaredField("modifiers").offset(), f.access() & 0xFFFF);
         boolean trustedFinal = (f.access() & Opcodes.ACC_FINAL) != 0 && (f.isStatic() || owner.node() != null
                 && owner.superclass() != null && owner.superclass().name().equals("java/lang/Record"));
@@ -184,24 +184,24 @@ final class ReflectionNatives {
         int obj = vm.newObject(ec);
         long a = ObjectLayout.address(obj);
         HeapMemory m = vm.memory();
-        m.putInt(a + ec.declaredField("clazz").offset(), owner.mirror());
+        vm.putRef(a + ec.declaredField("clazz").offset(), owner.mirror());
         m.putInt(a + ec.declaredField("slot").offset(), slot);
         Type[] params = Type.getArgumentTypes(method.descriptor());
         int paramTypes = vm.newArray(vm.classes().load("[Ljava/lang/Class;"), params.length);
         for (int i = 0; i < params.length; i++) {
-            m.putInt(Vm.elementAddress(paramTypes, i, 2), vm.classes().forDescriptor(params[i].getDescriptor()).mirror());
+            vm.putRef(Vm.elementAddress(paramTypes, i, 2), vm.classes().forDescriptor(params[i].getDescriptor()).mirror());
         }
-        m.putInt(a + ec.declaredField("parameterTypes").offset(), paramTypes);
+        vm.putRef(a + ec.declaredField("parameterTypes").offset(), paramTypes);
         List<String> exceptions = method.node().exceptions;
         int exTypes = vm.newArray(vm.classes().load("[Ljava/lang/Class;"), exceptions.size());
         for (int i = 0; i < exceptions.size(); i++) {
-            m.putInt(Vm.elementAddress(exTypes, i, 2), vm.classes().load(exceptions.get(i)).mirror());
+            vm.putRef(Vm.elementAddress(exTypes, i, 2), vm.classes().load(exceptions.get(i)).mirror());
         }
-        m.putInt(a + ec.declaredField("exceptionTypes").offset(), exTypes);
+        vm.putRef(a + ec.declaredField("exceptionTypes").offset(), exTypes);
         m.putInt(a + ec.declaredField("modifiers").offset(), method.access() & 0xFFFF);
         if (!constructor) {
-            m.putInt(a + ec.declaredField("name").offset(), vm.strings().intern(method.name()));
-            m.putInt(a + ec.declaredField("returnType").offset(),
+            vm.putRef(a + ec.declaredField("name").offset(), vm.strings().intern(method.name()));
+            vm.putRef(a + ec.declaredField("returnType").offset(),
                     vm.classes().forDescriptor(Type.getReturnType(method.descriptor()).getDescriptor()).mirror());
         }
         return obj;

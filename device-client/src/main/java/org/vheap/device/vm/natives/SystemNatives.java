@@ -114,7 +114,7 @@ final class SystemNatives {
 
     private static long setStatic(Vm vm, String name, int value) {
         VmClass system = vm.classes().load("java/lang/System");
-        vm.memory().putInt(ObjectLayout.address(system.mirror()) + system.declaredField(name).offset(), value);
+        vm.putRef(ObjectLayout.address(system.mirror()) + system.declaredField(name).offset(), value);
         return 0;
     }
 
@@ -122,7 +122,7 @@ final class SystemNatives {
         int arr = vm.newArray(vm.classes().load("[Ljava/lang/String;"), values.size());
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) != null) {
-                vm.memory().putInt(Vm.elementAddress(arr, i, 2), vm.strings().intern(values.get(i)));
+                vm.putRef(Vm.elementAddress(arr, i, 2), vm.strings().intern(values.get(i)));
             }
         }
         return arr;
@@ -196,6 +196,9 @@ final class SystemNatives {
         int shift = sc.elementShift();
         if (!sRef || sc.component().isSubtypeOf(dc.component()) || src == dst) {
             vm.memory().copy(Vm.elementAddress(src, srcPos, shift), Vm.elementAddress(dst, dstPos, shift), (long) length << shift);
+            if (sRef) {
+                vm.nursery().rememberSlots(Vm.elementAddress(dst, dstPos, 2), length);   // copied past the barrier
+            }
             return;
         }
         VmClass target = dc.component();
@@ -205,7 +208,7 @@ final class SystemNatives {
                 throw new JavaError("java/lang/ArrayStoreException", "arraycopy: element type mismatch: can not cast one of the elements of "
                         + sc.component().javaName() + "[] to the type of the destination array, " + target.javaName());
             }
-            vm.memory().putInt(Vm.elementAddress(dst, dstPos + i, 2), e);
+            vm.putRef(Vm.elementAddress(dst, dstPos + i, 2), e);
         }
     }
 

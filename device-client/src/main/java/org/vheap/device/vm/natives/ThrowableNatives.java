@@ -37,15 +37,15 @@ final class ThrowableNatives {
                         Backtraces.StackEntry entry = backtraces.stackEntry(backtrace, i);
                         VmClass owner = entry.method().owner();
                         long a = ObjectLayout.address(e);
-                        vm.memory().putInt(a + declaringClassObject.offset(), owner.mirror());
-                        vm.memory().putInt(a + declaringClass.offset(), vm.strings().intern(owner.javaName()));
-                        vm.memory().putInt(a + methodName.offset(), vm.strings().intern(entry.method().name()));
+                        vm.putRef(a + declaringClassObject.offset(), owner.mirror());
+                        vm.putRef(a + declaringClass.offset(), vm.strings().intern(owner.javaName()));
+                        vm.putRef(a + methodName.offset(), vm.strings().intern(entry.method().name()));
                         if (owner.sourceFile() != null) {
-                            vm.memory().putInt(a + fileName.offset(), vm.strings().intern(owner.sourceFile()));
+                            vm.putRef(a + fileName.offset(), vm.strings().intern(owner.sourceFile()));
                         }
                         vm.memory().putInt(a + lineNumber.offset(), entry.line());
                         if (owner.module() != null) {
-                            vm.memory().putInt(a + moduleName.offset(), vm.strings().intern(owner.module()));
+                            vm.putRef(a + moduleName.offset(), vm.strings().intern(owner.module()));
                         }
                     }
                     return 0;

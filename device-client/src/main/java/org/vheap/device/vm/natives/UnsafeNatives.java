@@ -34,7 +34,7 @@ final class UnsafeNatives {
             n.register(U, "getInt" + vol, "(Ljava/lang/Object;J)I", (t, s, b) -> m.getInt(at(s, b)));
             n.register(U, "putInt" + vol, "(Ljava/lang/Object;JI)V", (t, s, b) -> { m.putInt(at(s, b), (int) s[b + 4]); return 0; });
             n.register(U, "getReference" + vol, "(Ljava/lang/Object;J)Ljava/lang/Object;", (t, s, b) -> m.getInt(at(s, b)));
-            n.register(U, "putReference" + vol, "(Ljava/lang/Object;JLjava/lang/Object;)V", (t, s, b) -> { m.putInt(at(s, b), (int) s[b + 4]); return 0; });
+            n.register(U, "putReference" + vol, "(Ljava/lang/Object;JLjava/lang/Object;)V", (t, s, b) -> { vm.putRef(at(s, b), (int) s[b + 4]); return 0; });
             n.register(U, "getBoolean" + vol, "(Ljava/lang/Object;J)Z", (t, s, b) -> m.getByte(at(s, b)));
             n.register(U, "putBoolean" + vol, "(Ljava/lang/Object;JZ)V", (t, s, b) -> { m.putByte(at(s, b), (byte) s[b + 4]); return 0; });
             n.register(U, "getByte" + vol, "(Ljava/lang/Object;J)B", (t, s, b) -> m.getByte(at(s, b)));
@@ -69,7 +69,7 @@ final class UnsafeNatives {
         n.register(U, "compareAndSetReference", "(Ljava/lang/Object;JLjava/lang/Object;Ljava/lang/Object;)Z", (t, s, b) -> {
             long a = at(s, b);
             if (m.getInt(a) == (int) s[b + 4]) {
-                m.putInt(a, (int) s[b + 5]);
+                vm.putRef(a, (int) s[b + 5]);
                 return 1;
             }
             return 0;
@@ -78,7 +78,7 @@ final class UnsafeNatives {
             long a = at(s, b);
             int old = m.getInt(a);
             if (old == (int) s[b + 4]) {
-                m.putInt(a, (int) s[b + 5]);
+                vm.putRef(a, (int) s[b + 5]);
             }
             return old;
         });

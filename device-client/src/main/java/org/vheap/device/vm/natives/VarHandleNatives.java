@@ -45,8 +45,8 @@ final class VarHandleNatives {
             m.putInt(a + hc.declaredField("abase").offset(), ObjectLayout.ARRAY_BASE_OFFSET);
             m.putInt(a + hc.declaredField("ashift").offset(), array.elementShift());
             if (type == 'L') {
-                m.putInt(a + hc.declaredField("arrayType").offset(), array.mirror());
-                m.putInt(a + hc.declaredField("componentType").offset(), array.component().mirror());
+                vm.putRef(a + hc.declaredField("arrayType").offset(), array.mirror());
+                vm.putRef(a + hc.declaredField("componentType").offset(), array.component().mirror());
             }
             return h;
         });
@@ -86,13 +86,13 @@ final class VarHandleNatives {
         long a = ObjectLayout.address(h);
         m.putLong(a + field(hc, "fieldOffset").offset(), f.offset());
         if (isStatic) {
-            m.putInt(a + field(hc, "base").offset(), f.owner().mirror());
+            vm.putRef(a + field(hc, "base").offset(), f.owner().mirror());
             t.deferredInit.add(f.owner());
         } else {
-            m.putInt(a + field(hc, "receiverType").offset(), owner);
+            vm.putRef(a + field(hc, "receiverType").offset(), owner);
         }
         if (type == 'L') {
-            m.putInt(a + field(hc, "fieldType").offset(), typeMirror);
+            vm.putRef(a + field(hc, "fieldType").offset(), typeMirror);
         }
         return h;
     }

@@ -225,9 +225,16 @@ public final class Scheduler {
         }
     }
 
-    /** Objects whose monitors are in use (for the collector: their references must stay valid). */
-    public Iterable<Integer> monitorObjects() {
-        return monitors.keySet();
+    /**
+     * Applies a collector's root operator to every object whose monitor is in use: they stay alive, and a monitor
+     * whose object moved (promoted out of the nursery) is found under the object's new reference.
+     */
+    public void visitMonitorObjects(java.util.function.IntUnaryOperator roots) {
+        List<Map.Entry<Integer, Monitor>> entries = new ArrayList<>(monitors.entrySet());
+        monitors.clear();
+        for (Map.Entry<Integer, Monitor> e : entries) {
+            monitors.put(roots.applyAsInt(e.getKey()), e.getValue());
+        }
     }
 
     /**

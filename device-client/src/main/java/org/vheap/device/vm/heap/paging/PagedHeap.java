@@ -31,6 +31,11 @@ import org.vheap.store.LineImage;
  * evicted like any clean line, and are never dirty, flushed, committed or deleted: the heap session never
  * sees their ids. A store to one is an {@link IllegalStateException} (a VM bug).
  *
+ * <p>The nursery: the lines of {@code [ObjectLayout.NURSERY_BASE, + config.nurseryBytes())} live in device memory
+ * after the frames, each at a fixed place, for as long as the heap is open. The cache table never names them: they
+ * are never faulted, flushed, evicted, committed or deleted, and the heap session never sees their ids. The VM's
+ * nursery allocator and minor collector ({@code vm.heap.Nursery}) decide what they hold.
+ *
  * <p>Failures: every store call (line reads, flushes, system line fetches) goes through {@link StoreRetry}: a
  * call failing with a retryable reason ({@code UNAVAILABLE}: the store is unreachable; {@code ABORTED}: a lost
  * database race; see {@code StoreException.Reason.retryable()}) is retried with backoff on the injected
@@ -71,6 +76,10 @@ public final class PagedHeap implements HeapMemory {
     private final byte[] memory;
     private final CacheTable table;
     private final long systemFirstLine;
+    private final long nurseryFirstLine;
+    /** Nursery lines, in device memory from frame {@link #nurseryFrame} on. */
+    private final long nurseryLines;
+    private final int nurseryFrame;
     private SystemLines systemLines = (lineId, dst, offset) -> {
         throw new IllegalStateException("system line " + lineId + " missed, but this heap has no system segment");
     };
@@ -124,6 +133,9 @@ public final class PagedHeap implements HeapMemory {
                     + Long.toHexString(ObjectLayout.SYSTEM_SEGMENT_BASE));
         }
         this.memory = new byte[(int) config.memoryBytes()];
+        this.nurseryFirstLine = ObjectLayout.NURSERY_BASE >>> lineShift;
+        this.nurseryLines = config.nurseryBytes() >>> lineShift;
+        this.nurseryFrame = config.frames();
         this.systemFirstLine = ObjectLayout.SYSTEM_SEGMENT_BASE >>> lineShift;
         this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift, systemFirstLine,
                 (ObjectLayout.SYSTEM_SEGMENT_LIMIT - ObjectLayout.SYSTEM_SEGMENT_BASE) >>> lineShift);
@@ -232,7 +244,7 @@ public final class PagedHeap implements HeapMemory {
         long end = address + length;
         while (address < end) {
             int n = (int) Math.min(end - address, lineSize - (address & lineMask));
-            if (n == lineSize && table.frameOf(address >>> lineShift) < 0) {
+            if (n == lineSize && !isNurseryLine(address >>> lineShift) && table.frameOf(address >>> lineShift) < 0) {
                 overwriteWithZeros(address >>> lineShift);   // a whole line: no need to read what is replaced
             } else {
                 int i = writeIndex(address);
@@ -261,6 +273,9 @@ public final class PagedHeap implements HeapMemory {
     @Override
     public void discard(long address, long length) {
         checkWritable(address, length);
+        if (isNurseryLine(address >>> lineShift)) {
+            return;   // the nursery's lines are device memory; the minor collector reuses them
+        }
         long first = (address + lineMask) >>> lineShift;
         long end = (address + length) >>> lineShift;
         for (long line = first; line < end; line++) {
@@ -300,6 +315,15 @@ public final class PagedHeap implements HeapMemory {
         return lineSize;
     }
 
+    @Override
+    public long nurseryBytes() {
+        return nurseryLines << lineShift;
+    }
+
+    private boolean isNurseryLine(long line) {
+        return line - nurseryFirstLine >= 0 && line - nurseryFirstLine < nurseryLines;
+    }
+
     /** The index in {@link #memory} of a byte to read: the read barrier. */
     private int readIndex(long address) {
         long line = address >>> lineShift;
@@ -327,18 +351,22 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private int readIndexSlow(long address, long line) {
-        int frame = frameFor(address, line);
+        int frame = isNurseryLine(line) ? nurseryFrame + (int) (line - nurseryFirstLine) : frameFor(address, line);
         readLine = line;
         readBase = frame << lineShift;
         return readBase + (int) (address & lineMask);
     }
 
     private int writeIndexSlow(long address, long line) {
-        if (table.isSystemLine(line)) {
+        int frame;
+        if (isNurseryLine(line)) {
+            frame = nurseryFrame + (int) (line - nurseryFirstLine);   // never dirty: never flushed
+        } else if (table.isSystemLine(line)) {
             throw readOnly(address, 1);
+        } else {
+            frame = frameFor(address, line);
+            table.markDirty(frame);
         }
-        int frame = frameFor(address, line);
-        table.markDirty(frame);
         writeLine = line;
         writeBase = frame << lineShift;
         return writeBase + (int) (address & lineMask);
@@ -434,8 +462,8 @@ public final class PagedHeap implements HeapMemory {
      */
     public int prefetch(long from, long length) {
         checkReadable(from, length);
-        if (length == 0 || table.isSystemLine(from >>> lineShift)) {
-            return 0;   // system lines fault in one by one from the system segment, not from the session
+        if (length == 0 || table.isSystemLine(from >>> lineShift) || isNurseryLine(from >>> lineShift)) {
+            return 0;   // system lines fault in one by one from the system segment; nursery lines never fault
         }
         long first = from >>> lineShift;
         long last = (from + length - 1) >>> lineShift;
@@ -772,13 +800,18 @@ public final class PagedHeap implements HeapMemory {
                 + (lines.length - 8) + " more";
     }
 
-    /** A range that may be read: in the user heap or in the system segment. */
+    /** A range that may be read: in the user heap, the nursery or the system segment. */
     private void checkReadable(long address, long length) {
         if (length >= 0 && address >= ObjectLayout.SYSTEM_SEGMENT_BASE
                 && address <= ObjectLayout.SYSTEM_SEGMENT_LIMIT - length) {
             return;
         }
         checkRange(address, length);
+    }
+
+    /** Whether {@code [address, address + length)} lies in the nursery. */
+    private boolean inNursery(long address, long length) {
+        return length >= 0 && address >= ObjectLayout.NURSERY_BASE && address <= ObjectLayout.NURSERY_BASE + nurseryBytes() - length;
     }
 
     /** A range that may be written: in the user heap; the system segment is read-only. */
@@ -795,6 +828,9 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private void checkRange(long address, long length) {
+        if (inNursery(address, length)) {
+            return;
+        }
         if (length < 0 || address < 0 || address > maxHeapBytes - length) {
             throw outside(address, length);
         }

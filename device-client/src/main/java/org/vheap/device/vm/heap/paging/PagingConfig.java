@@ -8,7 +8,9 @@ import java.time.Duration;
  * built; changing the config afterwards changes nothing for that heap. Not thread-safe.
  *
  * <ul>
- *   <li>memory bytes: device memory for frames ({@code memoryBytes / lineSize} of them), one array</li>
+ *   <li>memory bytes: device memory, one array: the nursery and the frames ({@code (memoryBytes - nurseryBytes) /
+ *       lineSize} of them)</li>
+ *   <li>nursery bytes: the part of the memory that holds the nursery (at most half; 0: no nursery), never paged</li>
  *   <li>line size: bytes per line; must be the heap's (the store fixes it when the heap is created)</li>
  *   <li>free-frame threshold: when free frames would fall below it, a batch of at least this many lines is
  *       evicted, and their dirty ones are flushed in one store write</li>
@@ -35,6 +37,7 @@ public final class PagingConfig {
     private Duration storeRetryBackoff = Duration.ofMillis(100);
     private Duration storeRetryFor = Duration.ZERO;
     private long maxHeapBytes = 1L << 30;
+    private long nurseryBytes;
 
     public PagingConfig setMemoryBytes(long memoryBytes) {
         if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY_BYTES) {
@@ -96,11 +99,28 @@ public final class PagingConfig {
         return this;
     }
 
+    /** Of the memory, this much holds the nursery ({@link org.vheap.device.vm.heap.ObjectLayout#NURSERY_BASE} on). */
+    public PagingConfig setNurseryBytes(long nurseryBytes) {
+        if (nurseryBytes < 0) {
+            throw new IllegalArgumentException("nursery must be 0 (none) or more bytes, got " + nurseryBytes);
+        }
+        this.nurseryBytes = nurseryBytes;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. Returns this. */
     public PagingConfig validate() {
         if (memoryBytes % lineSize != 0) {
             throw new IllegalArgumentException("memory (" + memoryBytes + " bytes) must be a whole number of "
                     + lineSize + "-byte lines");
+        }
+        if (nurseryBytes % lineSize != 0) {
+            throw new IllegalArgumentException("nursery (" + nurseryBytes + " bytes) must be a whole number of "
+                    + lineSize + "-byte lines");
+        }
+        if (nurseryBytes > memoryBytes / 2) {
+            throw new IllegalArgumentException("nursery (" + nurseryBytes + " bytes) is over half the memory ("
+                    + memoryBytes + "): the rest must page the heap; lower the nursery");
         }
         if (maxHeapBytes % lineSize != 0) {
             throw new IllegalArgumentException("max heap (" + maxHeapBytes + " bytes) must be a whole number of "
@@ -136,16 +156,17 @@ public final class PagingConfig {
     public Duration storeRetryBackoff() { return storeRetryBackoff; }
     public Duration storeRetryFor() { return storeRetryFor; }
     public long maxHeapBytes() { return maxHeapBytes; }
+    public long nurseryBytes() { return nurseryBytes; }
 
-    /** Frames of device memory. */
+    /** Frames of device memory: what the nursery leaves. */
     public int frames() {
-        return (int) (memoryBytes / lineSize);
+        return (int) ((memoryBytes - nurseryBytes) / lineSize);
     }
 
     @Override
     public String toString() {
         return "PagingConfig[memory=" + memoryBytes + ", lineSize=" + lineSize + ", freeFrameThreshold="
                 + freeFrameThreshold + ", storeRetryAttempts=" + storeRetryAttempts + ", storeRetryBackoff="
-                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + "]";
+                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + ", nursery=" + nurseryBytes + "]";
     }
 }
