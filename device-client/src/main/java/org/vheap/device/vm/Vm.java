@@ -277,7 +277,7 @@ public final class Vm {
         return nurseryFull;
     }
 
-    /** A minor collection emptied the nursery. */
+    /** A minor collection emptied eden. */
     public void nurseryEmptied() {
         nurseryFull = false;
     }

@@ -179,7 +179,7 @@ public final class VmLauncher {
             if (!minorCollector.canPromoteAll()) {
                 throw new HeapExhausted(vm.nursery().bytesUsed());
             }
-            collectNursery();
+            collectNursery(true);
             vm.collected(false);
             minorPauses.add(vm.nanoTime() - began);
         }
@@ -412,7 +412,7 @@ public final class VmLauncher {
                 full = true;
             }
             if (minorCollector.canPromoteAll()) {
-                collectNursery();
+                collectNursery(false);
             }
             if (!full) {
                 minorPauses.add(vm.nanoTime() - began);
@@ -442,12 +442,15 @@ public final class VmLauncher {
         liveAfterLastCollection = r.liveBytes();
     }
 
-    /** A minor collection: the nursery's survivors promoted, the nursery emptied (see {@link MinorCollector}). */
-    private void collectNursery() {
+    /**
+     * A minor collection (see {@link MinorCollector}): eden emptied, its survivors kept for one more in a survivor
+     * space, or with {@code promoteAll} every survivor promoted and the nursery empty.
+     */
+    private void collectNursery(boolean promoteAll) {
         if (verifyRememberedSets) {
             minorCollector.verifyRemembered(this::visitRoots);
         }
-        MinorCollector.Result r = minorCollector.collect(this::visitRoots);
+        MinorCollector.Result r = minorCollector.collect(this::visitRoots, promoteAll);
         vm.nurseryEmptied();
         minorCollections++;
         bytesPromoted += r.promotedBytes();

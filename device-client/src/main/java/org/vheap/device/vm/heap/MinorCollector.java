@@ -4,17 +4,18 @@ import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
- * The minor collection: empties the {@link Nursery} by copying the objects reachable from the roots and from the
- * remembered set into the user heap (promotion at the first collection an object survives), then forgets
- * everything else there. Garbage in the nursery costs nothing: it is never marked, copied, written to a line or
- * sent to the store.
+ * The minor collection: empties the {@link Nursery}'s eden by copying the objects reachable from the roots and from
+ * the remembered set into the free survivor space, promoting into the user heap those that had survived a minor
+ * collection already (and eden's survivors too when the survivor space is full, or when every object must leave the
+ * nursery: before a checkpoint), then forgets everything else there. Garbage in the nursery costs nothing: it is
+ * never marked, copied, written to a line or sent to the store.
  *
  * <p>The copy is Cheney's, with the queue on the host: each root and each remembered user-heap slot naming a
- * nursery object is rewritten to the object's copy; the copies are then scanned in turn, and so on. A copied
- * object leaves a forwarding header behind (class id {@link #FORWARDED}, then the copy's reference), so each is
- * copied once. An object is copied whole, its status word too, so its identity hash stays the same. Objects are
- * promoted in the order the traversal meets them, so objects used together (a node and what it points to) land
- * in the same lines.
+ * nursery object is rewritten to the object's copy; the copies are then scanned in turn, and so on. A user-heap
+ * slot that names a survivor afterwards is remembered again. A copied object leaves a forwarding header behind
+ * (class id {@link #FORWARDED}, then the copy's reference), so each is copied once. An object is copied whole, its
+ * status word too, so its identity hash stays the same. Objects are promoted in the order the traversal meets
+ * them, so objects used together (a node and what it points to) land in the same lines.
  *
  * <p>Roots are given as an operator the VM applies to every reference it holds outside the heap (activations,
  * threads, monitors, the intern table) and stores back: those are the only places a nursery object moves from. The
@@ -27,7 +28,7 @@ public final class MinorCollector {
     static final int FORWARDED = -1;
 
     /** What a minor collection did. */
-    public record Result(long promotedBytes, long promotedObjects, long rememberedSlots, long nurseryBytes) {
+    public record Result(long promotedBytes, long promotedObjects, long survivorBytes, long rememberedSlots, long nurseryBytes) {
     }
 
     private final HeapMemory memory;
@@ -38,6 +39,13 @@ public final class MinorCollector {
     private int queued;
     private long promotedBytes;
     private long promotedObjects;
+    /** This collection promotes every survivor, eden's too (the nursery ends empty). */
+    private boolean promoteAll;
+    /** Where the next survivor copy goes in the to-space. */
+    private long toTop;
+    /** User-heap slots that name survivors after this collection: the next remembered set. */
+    private long[] stillRemembered = new long[256];
+    private int stillCount;
 
     public MinorCollector(HeapMemory memory, ObjectAllocator allocator, Nursery nursery, HeapShapes shapes) {
         this.memory = memory;
@@ -54,16 +62,23 @@ public final class MinorCollector {
         return allocator.limit() - allocator.top() >= 2 * nursery.bytesUsed() + memory.lineSize();
     }
 
-    /** Promotes the survivors and empties the nursery. */
-    public Result collect(Consumer<IntUnaryOperator> roots) {
+    /**
+     * Empties eden: its survivors go to the free survivor space, those of the survivor space in use to the user heap;
+     * with {@code promoteAll}, every survivor goes to the user heap and the nursery ends empty.
+     */
+    public Result collect(Consumer<IntUnaryOperator> roots, boolean promoteAll) {
         if (!canPromoteAll()) {
             throw new IllegalStateException("a minor collection needs " + (2 * nursery.bytesUsed() + memory.lineSize())
                     + " bytes of user heap to promote into; " + (allocator.limit() - allocator.top()) + " are left");
         }
         long used = nursery.bytesUsed();
+        this.promoteAll = promoteAll;
         promotedBytes = 0;
         promotedObjects = 0;
         queued = 0;
+        stillCount = 0;
+        long toStart = nursery.toSpaceStart();
+        toTop = toStart;
         roots.accept(this::forward);
         long[] remembered = nursery.rememberedSlots();
         for (long slot : remembered) {
@@ -72,15 +87,25 @@ public final class MinorCollector {
         for (int next = 0; next < queued; next++) {
             shapes.forEachReferenceSlot(queue[next], this::update);
         }
-        nursery.emptied();
-        return new Result(promotedBytes, promotedObjects, remembered.length, used);
+        nursery.collected(toTop, java.util.Arrays.copyOf(stillRemembered, stillCount));
+        return new Result(promotedBytes, promotedObjects, toTop - toStart, remembered.length, used);
     }
 
-    /** Rewrites the reference at {@code slot} if it names a nursery object. */
+    /**
+     * Rewrites the reference at {@code slot} if it names a nursery object; a user-heap slot that then names a
+     * survivor is remembered for the next collection.
+     */
     private void update(long slot) {
         int ref = memory.getInt(slot);
         if (ObjectLayout.isNursery(ref)) {
-            memory.putInt(slot, forward(ref));
+            int moved = forward(ref);
+            memory.putInt(slot, moved);
+            if (ObjectLayout.isNursery(moved) && slot < ObjectLayout.NURSERY_BASE) {
+                if (stillCount == stillRemembered.length) {
+                    stillRemembered = java.util.Arrays.copyOf(stillRemembered, stillCount * 2);
+                }
+                stillRemembered[stillCount++] = slot;
+            }
         }
     }
 
@@ -95,15 +120,20 @@ public final class MinorCollector {
             return memory.getInt(from + ObjectLayout.STATUS_OFFSET);
         }
         long bytes = shapes.sizeOf(ref);
-        int copy = allocator.allocate(classId, bytes);
-        if (copy == 0) {
-            throw new IllegalStateException("promotion ran out of user heap (" + allocator.limit() + " bytes)");
+        int copy = promoteAll || nursery.isSurvivor(ref) ? 0 : nursery.copyToSurvivors(from, bytes, toTop);
+        if (copy != 0) {
+            toTop += bytes;
+        } else {
+            copy = allocator.allocate(classId, bytes);
+            if (copy == 0) {
+                throw new IllegalStateException("promotion ran out of user heap (" + allocator.limit() + " bytes)");
+            }
+            memory.copy(from, ObjectLayout.address(copy), bytes);
+            promotedBytes += bytes;
+            promotedObjects++;
         }
-        memory.copy(from, ObjectLayout.address(copy), bytes);
         memory.putInt(from + ObjectLayout.CLASS_ID_OFFSET, FORWARDED);
         memory.putInt(from + ObjectLayout.STATUS_OFFSET, copy);
-        promotedBytes += bytes;
-        promotedObjects++;
         if (queued == queue.length) {
             queue = java.util.Arrays.copyOf(queue, queued * 2);
         }

@@ -5,8 +5,13 @@ import java.util.Arrays;
 /**
  * The nursery (the seed's object nursery for short-lived objects): new objects are allocated here by bump
  * pointer, in device memory at {@link ObjectLayout#NURSERY_BASE} that is never flushed, never read from the
- * store and never part of a checkpoint's lines ({@link HeapMemory#nurseryBytes}). Most die here; a minor
- * collection ({@link MinorCollector}) copies the survivors into the user heap (promotion) and empties it.
+ * store and never part of a checkpoint's lines ({@link HeapMemory#nurseryBytes}). Most die here. It has three
+ * parts: <em>eden</em> (three quarters), where new objects go, and two <em>survivor spaces</em> (an eighth each),
+ * one of which holds the objects that survived one minor collection. A minor collection ({@link MinorCollector})
+ * copies eden's survivors into the other survivor space (or, when it is full, into the user heap) and promotes
+ * into the user heap those that survive a second one; then eden is empty and the survivor spaces swap roles. An
+ * object that is still being built when eden fills (a tree under construction) so gets one more chance to die
+ * young instead of reaching a line.
  *
  * <p>The write barrier: every store of a reference into the heap goes through {@link #storeRef}. A store of a
  * nursery reference into a user-heap object records the field's address in the remembered set, so a minor
@@ -26,7 +31,15 @@ public final class Nursery {
     private final long base = ObjectLayout.NURSERY_BASE;
     private final long end;
     private final long largestObject;
+    /** Eden: {@code [base, edenEnd)}, allocated up to {@code top}. */
+    private final long edenEnd;
     private long top = ObjectLayout.NURSERY_BASE;
+    /** The two survivor spaces' starts; each is {@code survivorBytes} long. */
+    private final long[] survivorBase = new long[2];
+    private final long survivorBytes;
+    /** Which survivor space holds the objects that survived one minor collection, and where they end. */
+    private int survivors;
+    private long survivorTop;
     private long[] slots = new long[COMPACT_AT];
     private int slotCount;
     private int compactedUpTo;
@@ -35,8 +48,14 @@ public final class Nursery {
     /** A nursery over all of {@code memory}'s nursery bytes. */
     public Nursery(HeapMemory memory) {
         this.memory = memory;
-        this.end = base + memory.nurseryBytes();
-        this.largestObject = memory.nurseryBytes() / 8;
+        long bytes = memory.nurseryBytes();
+        this.end = base + bytes;
+        this.survivorBytes = bytes / 8 & -ObjectLayout.GRANULE;
+        this.edenEnd = end - 2 * survivorBytes;
+        this.survivorBase[0] = edenEnd;
+        this.survivorBase[1] = edenEnd + survivorBytes;
+        this.survivorTop = survivorBase[0];
+        this.largestObject = bytes / 8;
     }
 
     /**
@@ -45,7 +64,7 @@ public final class Nursery {
      * is too large for the nursery at all ({@link #takes}).
      */
     public int allocate(int classId, long bytes) {
-        if (bytes > largestObject || top + bytes > end) {
+        if (bytes > largestObject || top + bytes > edenEnd) {
             return 0;
         }
         long at = top;
@@ -74,7 +93,7 @@ public final class Nursery {
      * (an array copy): remembers those that name nursery objects.
      */
     public void rememberSlots(long address, int count) {
-        if (address >= base || top == base) {
+        if (address >= base || isEmpty()) {
             return;
         }
         for (int i = 0; i < count; i++) {
@@ -134,29 +153,54 @@ public final class Nursery {
         }
     }
 
-    /** After a minor collection promoted every survivor: nothing is left here, nothing is remembered. */
-    void emptied() {
+    /** Whether {@code ref} names an object in a survivor space (one that survived a minor collection already). */
+    boolean isSurvivor(int ref) {
+        long a = ObjectLayout.address(ref);
+        return a >= edenEnd && a < end;
+    }
+
+    /**
+     * Copies the {@code bytes} at {@code from} into the survivor space that is not in use (a minor collection's
+     * to-space), which fills from its start after each {@link #collected}; 0 when they do not fit.
+     */
+    int copyToSurvivors(long from, long bytes, long toTop) {
+        if (toTop + bytes > survivorBase[1 - survivors] + survivorBytes) {
+            return 0;
+        }
+        memory.copy(from, toTop, bytes);
+        return ObjectLayout.ref(toTop);
+    }
+
+    /** Where the to-space of the next minor collection starts. */
+    long toSpaceStart() {
+        return survivorBase[1 - survivors];
+    }
+
+    /**
+     * After a minor collection: eden is empty; the to-space, filled up to {@code toTop}, now holds the survivors; the
+     * remembered set is {@code stillRemembered} (the user-heap slots that name them).
+     */
+    void collected(long toTop, long[] stillRemembered) {
         top = base;
+        survivors = 1 - survivors;
+        survivorTop = toTop;
         slotCount = 0;
         compactedUpTo = 0;
-        if (slots.length > COMPACT_AT) {
+        if (slots.length > COMPACT_AT && stillRemembered.length < COMPACT_AT / 2) {
             slots = new long[COMPACT_AT];
+        }
+        for (long slot : stillRemembered) {
+            remember(slot);
         }
     }
 
-    /** Whether {@code ref} names an object allocated here since the last minor collection. */
-    public boolean holds(int ref) {
-        long a = ObjectLayout.address(ref);
-        return a >= base && a < top;
-    }
-
     public boolean isEmpty() {
-        return top == base;
+        return top == base && survivorTop == survivorBase[survivors];
     }
 
-    /** Bytes of the objects allocated since the last minor collection. */
+    /** Bytes of the objects here: allocated since the last minor collection, and its survivors. */
     public long bytesUsed() {
-        return top - base;
+        return top - base + survivorTop - survivorBase[survivors];
     }
 
     /** Bytes the nursery holds in all (0: no nursery). */
@@ -169,8 +213,4 @@ public final class Nursery {
         return bytesAllocated;
     }
 
-    /** Where the objects allocated since the last minor collection end. */
-    long top() {
-        return top;
-    }
 }
