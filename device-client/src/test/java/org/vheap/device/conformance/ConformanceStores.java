@@ -23,6 +23,7 @@ import org.vheap.server.HeapServerInstance;
 public final class ConformanceStores {
     /** The programs that also run in paging mode against a real heap server over gRPC (slow: keep it small). */
     public static final Set<String> GRPC_SUBSET = Set.of(
+            "gc/G01RandomGraphs",
             "basics/B01IntArithmetic",
             "objects/O06Enums",
             "strings/S05Unicode",
