@@ -21,7 +21,7 @@ public final class DeviceConfig {
     private String app = "app";
     private String deviceName = "device";
     private long memoryBytes = 512L << 10;
-    /** Negative: not set, a quarter of the memory ({@link #nurseryBytes()}). */
+    /** Negative: not set, an eighth of the memory ({@link #nurseryBytes()}). */
     private long nurseryBytes = -1;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
@@ -79,12 +79,12 @@ public final class DeviceConfig {
 
     /**
      * Bytes of the device memory that hold the nursery, where new objects are allocated and most die without ever
-     * reaching the store; the rest holds frames. Unless set, a quarter of the memory up to {@link #DEFAULT_NURSERY_MAX}
+     * reaching the store; the rest holds frames. Unless set, an eighth of the memory up to {@link #DEFAULT_NURSERY_MAX}
      * (a checkpoint promotes the nursery's survivors, which it then commits: a larger nursery, a longer checkpoint).
      * 0: no nursery.
      */
     public long nurseryBytes() {
-        return nurseryBytes < 0 ? Math.min(memoryBytes / 4, DEFAULT_NURSERY_MAX) : nurseryBytes;
+        return nurseryBytes < 0 ? Math.min(memoryBytes / 8, DEFAULT_NURSERY_MAX) : nurseryBytes;
     }
 
     public DeviceConfig nurseryBytes(long nurseryBytes) {

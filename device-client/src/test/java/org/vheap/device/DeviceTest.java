@@ -330,7 +330,7 @@ class DeviceTest {
         assertThat(on.run(List.of(classes), "Churn", List.of("40"))).isZero();
         assertThat(with.toString(StandardCharsets.UTF_8)).isEqualTo(without.toString(StandardCharsets.UTF_8));
         DeviceStats st = on.stats();
-        assertThat(st.nurseryBytes()).as("a quarter of the memory").isEqualTo(64 << 10);
+        assertThat(st.nurseryBytes()).as("an eighth of the memory").isEqualTo(32 << 10);
         assertThat(st.minorCollections()).as("minor collections").isGreaterThan(10);
         assertThat(st.minorPauseNanos()).hasSize((int) st.minorCollections());
         long writtenOff = off.stats().linesFlushed() + off.stats().linesPreflushed();

@@ -34,7 +34,7 @@ final class DeviceOptions {
 
     @Option(names = "--nursery", paramLabel = "SIZE",
             description = "Of the memory, this much holds new objects; most die there without ever reaching the store "
-                    + "(0: off). Default: a quarter of --memory, at most 1m.")
+                    + "(0: off). Default: an eighth of --memory, at most 1m.")
     String nursery;
 
     @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")

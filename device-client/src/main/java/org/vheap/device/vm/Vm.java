@@ -37,7 +37,10 @@ public final class Vm {
     private final Nursery nursery;
     /** Allocations go to the user heap, not the nursery ({@link #tenured}). */
     private boolean tenuring;
+    /** Eden filled: allocations skip the nursery until a minor collection empties it. */
     private boolean nurseryFull;
+    /** A minor collection is asked for: the interpreter ends its quantum, the next safepoint collects. */
+    private boolean minorCollectionRequested;
     private boolean lastCollectionFull;
     private final ClassRegistry classes;
     private final Scheduler scheduler;
@@ -233,8 +236,8 @@ public final class Vm {
     /**
      * Allocates {@code bytes} for an object of class {@code classId}: in the nursery, unless it is too large for it,
      * the nursery is full, or the VM allocates {@link #tenured}; else in the user heap. A full nursery asks for a
-     * minor collection at the next safepoint ({@link #nurseryFull}), which the interpreter reaches soon: until then
-     * new objects go to the user heap. HeapExhausted when the user heap is full.
+     * minor collection at the next safepoint ({@link #minorCollectionRequested}), which the interpreter reaches soon:
+     * until then new objects go to the user heap. HeapExhausted when the user heap is full.
      */
     int allocate(int classId, long bytes) {
         int ref;
@@ -244,6 +247,7 @@ public final class Vm {
                 return ref;
             }
             nurseryFull = true;
+            minorCollectionRequested = true;
         }
         ref = allocator.allocate(classId, bytes);
         if (ref == 0) {
@@ -254,8 +258,8 @@ public final class Vm {
 
     /**
      * Runs {@code allocation} with every object it allocates placed in the user heap, where objects never move: for
-     * objects the VM keeps references to outside the heap (mirrors, interned strings, the heap header's tables, the
-     * preallocated OutOfMemoryError).
+     * objects the VM keeps references to outside the heap that no collector rewrites (mirrors and interned literals,
+     * which code quickens; the heap header's tables).
      */
     public <T> T tenured(java.util.function.Supplier<T> allocation) {
         boolean was = tenuring;
@@ -272,9 +276,17 @@ public final class Vm {
         return nursery;
     }
 
-    /** Whether a nursery allocation failed since the last minor collection (the interpreter then ends its quantum). */
-    public boolean nurseryFull() {
-        return nurseryFull;
+    /** Whether eden filled since the last safepoint's collections (the interpreter then ends its quantum). */
+    public boolean minorCollectionRequested() {
+        return minorCollectionRequested;
+    }
+
+    /**
+     * The safepoint dealt with the request: a minor collection ran, or could not (no room to promote into), and until
+     * one can, new objects go to the user heap without ending quanta.
+     */
+    public void minorCollectionHandled() {
+        minorCollectionRequested = false;
     }
 
     /** A minor collection emptied eden. */
@@ -488,7 +500,6 @@ public final class Vm {
     public boolean collectionRequested() {
         return collectionRequested;
     }
-
 
     /**
      * Records a collection, full or minor only (clears the request; a failure before any other allocation is an

@@ -399,7 +399,8 @@ public final class VmLauncher {
      */
     private boolean maybeCollect() {
         peakHeapBytes = Math.max(peakHeapBytes, vm.heapBytesInUse());
-        boolean minorDue = vm.nurseryFull();
+        boolean minorDue = vm.minorCollectionRequested();
+        vm.minorCollectionHandled();
         boolean fullDue = vm.collectionRequested() || fullCollectionDue();
         if (!minorDue && !fullDue) {
             return false;

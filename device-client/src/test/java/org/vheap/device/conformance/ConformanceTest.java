@@ -21,7 +21,7 @@ import org.vheap.device.store.HeapStore;
  *   <li>{@code resident} — in-memory store, device memory 256 MiB (capped at the max heap): nothing pages; a
  *       256 KiB nursery, with the write barrier checked at every minor collection</li>
  *   <li>{@code paging} — in-memory store, device memory a tenth of the resident run's peak live heap (at least
- *       16 lines), a quarter of it the nursery (the default); the misses are reported</li>
+ *       16 lines), an eighth of it the nursery (the default); the misses are reported</li>
  *   <li>{@code paging-grpc} — the same on a real heap server over gRPC, for {@link ConformanceStores#GRPC_SUBSET}</li>
  * </ul>
  * Run: {@code ./mvnw -q -pl device-client -am verify -Dtest=ConformanceTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -31,7 +31,7 @@ class ConformanceTest {
     private static final Map<String, RunResult> RESIDENT = new ConcurrentHashMap<>();
     /**
      * The resident runs' nursery: small, so programs run many minor collections, each first checking the write
-     * barrier over the whole (resident) heap. The paging runs keep the default nursery, a quarter of their memory.
+     * barrier over the whole (resident) heap. The paging runs keep the default nursery, an eighth of their memory.
      */
     private static final long RESIDENT_NURSERY = 256 << 10;
 

@@ -45,6 +45,59 @@ class VmLauncherTest {
         assertThat(o.headerTopCurrent()).isTrue();
     }
 
+    /**
+     * A checkpoint taken when the nursery is nearly full promotes every survivor first: afterwards the nursery is
+     * empty (nothing of the checkpoint is in it), and the program goes on to print what it would have.
+     */
+    @Test
+    void aCheckpointAtAFullNurseryPromotesEverySurvivorFirst() throws Exception {
+        Path classes = TestVms.compile(Map.of("Young.java", """
+                public class Young {
+                    static final class Node { Node next; int value; String name; }
+                    public static void main(String[] args) {
+                        Node list = null;
+                        for (int i = 0; i < 20_000; i++) {
+                            Node n = new Node();
+                            n.value = i;
+                            n.name = i % 2 == 0 ? "even" : "odd";
+                            if (i % 3 == 0) { n.next = list; list = n; }
+                        }
+                        long sum = 0;
+                        int count = 0;
+                        for (Node n = list; n != null; n = n.next) { sum += n.value + n.name.length(); count++; }
+                        System.out.println(count);
+                        System.out.println(sum);
+                    }
+                }
+                """));
+        ArrayHeapMemory memory = new ArrayHeapMemory(4096, 64 << 10);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.vheap.device.DeviceConsole console = new org.vheap.device.DeviceConsole(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+        try (org.vheap.device.vm.loader.ClassSource source = new org.vheap.device.vm.loader.ClassSource(List.of(classes))) {
+            Vm vm = new Vm(memory, new org.vheap.device.vm.heap.ObjectAllocator(memory, 4096, 1L << 30), source,
+                    TestVms.PARSED, console, System::nanoTime, System::currentTimeMillis);
+            VmLauncher launcher = new VmLauncher(vm, NO_INDY, 1_000);
+            launcher.verifyRememberedSets(true);
+            long[] checkpointedAt = new long[4];
+            int[] taken = {0};
+            launcher.setSafepointListener((collected, switched) -> {
+                var nursery = vm.nursery();
+                if (taken[0] < checkpointedAt.length && nursery.bytesUsed() > nursery.capacity() / 2 && launcher.checkpointable()) {
+                    checkpointedAt[taken[0]++] = nursery.bytesUsed();
+                    VmStateImage image = launcher.checkpointState();
+                    assertThat(nursery.isEmpty()).as("the nursery after a checkpoint").isTrue();
+                    assertThat(image.top).isEqualTo(vm.allocator().top());
+                }
+                return false;
+            });
+            assertThat(launcher.launch("Young", List.of())).isZero();
+            assertThat(taken[0]).as("checkpoints taken at a nursery over half full").isEqualTo(checkpointedAt.length);
+            assertThat(launcher.minorCollections()).isPositive();
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("6667\n66686668\n");
+    }
+
     @Test
     void garbageIsCollectedSoAHeapFarSmallerThanAllAllocationsSuffices() throws Exception {
         Path classes = TestVms.compile(Map.of("Churn.java", """

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The nursery (the seed's object nursery for short-lived objects): new objects are allocated here by bump
  * pointer, in device memory at {@link ObjectLayout#NURSERY_BASE} that is never flushed, never read from the
  * store and never part of a checkpoint's lines ({@link HeapMemory#nurseryBytes}). Most die here. It has three
- * parts: <em>eden</em> (three quarters), where new objects go, and two <em>survivor spaces</em> (an eighth each),
+ * parts: <em>eden</em> (half), where new objects go, and two <em>survivor spaces</em> (a quarter each),
  * one of which holds the objects that survived one minor collection. A minor collection ({@link MinorCollector})
  * copies eden's survivors into the other survivor space (or, when it is full, into the user heap) and promotes
  * into the user heap those that survive a second one; then eden is empty and the survivor spaces swap roles. An
@@ -50,7 +50,7 @@ public final class Nursery {
         this.memory = memory;
         long bytes = memory.nurseryBytes();
         this.end = base + bytes;
-        this.survivorBytes = bytes / 8 & -ObjectLayout.GRANULE;
+        this.survivorBytes = bytes / 4 & -ObjectLayout.GRANULE;
         this.edenEnd = end - 2 * survivorBytes;
         this.survivorBase[0] = edenEnd;
         this.survivorBase[1] = edenEnd + survivorBytes;

@@ -81,7 +81,7 @@ public final class Interpreter {
             }
         }
         outer:
-        while (t.depth > 0 && t.state == ThreadState.RUNNABLE && !t.yieldNow && vm.exitStatus() == null && !vm.nurseryFull()) {
+        while (t.depth > 0 && t.state == ThreadState.RUNNABLE && !t.yieldNow && vm.exitStatus() == null && !vm.minorCollectionRequested()) {
             if (t.pendingException != 0) {
                 int ex = t.pendingException;
                 t.pendingException = 0;
