@@ -43,6 +43,15 @@ public final class Collector {
      * the allocator's free space.
      */
     public Result collect(Consumer<IntUnaryOperator> roots) {
+        memory.collecting(true);
+        try {
+            return mark(roots);
+        } finally {
+            memory.collecting(false);
+        }
+    }
+
+    private Result mark(Consumer<IntUnaryOperator> roots) {
         long before = allocator.bytesInUse();
         Marker marker = new Marker();
         roots.accept(marker);

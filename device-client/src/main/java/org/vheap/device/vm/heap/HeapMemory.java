@@ -59,6 +59,13 @@ public interface HeapMemory {
         return 0;
     }
 
+    /**
+     * A collection starts ({@code true}) or ends: lines it finds free are about to be discarded, so a paged heap
+     * holds back writing dirty lines meanwhile. This default does nothing.
+     */
+    default void collecting(boolean running) {
+    }
+
     /** Bytes per line. */
     int lineSize();
 

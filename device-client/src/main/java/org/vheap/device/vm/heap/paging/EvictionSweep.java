@@ -23,6 +23,10 @@ import java.util.List;
  * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
  * referenced), are never taken.
  *
+ * <p>While a collection runs, dirty lines are held back: the sweep takes clean lines, cold then warm, from the
+ * whole table before any dirty one, and cleans none it does not evict, since the collection may be about to free
+ * them (a freed line is then dropped without ever being written).
+ *
  * <p>Not thread-safe: it belongs to one {@link PagedHeap}.
  */
 final class EvictionSweep {
@@ -45,7 +49,7 @@ final class EvictionSweep {
      * The batch to evict before {@code needed} frames are taken, or null when enough frames stay free.
      * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none).
      */
-    Batch select(int needed, long readLine, long writeLine) {
+    Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty) {
         int deficit = needed + threshold - table.freeFrames();
         if (deficit <= 0) {
             return null;
@@ -56,14 +60,14 @@ final class EvictionSweep {
         List<Integer> coldDirty = new ArrayList<>();
         List<Integer> warmClean = new ArrayList<>();
         List<Integer> warmDirty = new ArrayList<>();
-        for (int step = 0; step < frames && coldClean.size() < want && coldDirty.size() < want; step++) {
+        for (int step = 0; step < frames && coldClean.size() < want && (holdBackDirty || coldDirty.size() < want); step++) {
             int f = table.advanceHand();
             if (evictable(f, readLine, writeLine) && !table.clearReferenced(f)) {
                 chosen[f] = true;
                 (table.isDirty(f) ? coldDirty : coldClean).add(f);
             }
         }
-        int cold = coldClean.size() + coldDirty.size();
+        int cold = holdBackDirty ? coldClean.size() : coldClean.size() + coldDirty.size();
         for (int step = 0; step < frames && cold < want && cold + warmClean.size() < want; step++) {
             int f = table.advanceHand();
             if (evictable(f, readLine, writeLine) && !chosen[f]) {
@@ -72,13 +76,16 @@ final class EvictionSweep {
             }
         }
         List<Integer> victims = new ArrayList<>(want);
-        List<Integer> toFlush = new ArrayList<>(coldDirty);   // taken or not, cold dirty lines are cleaned
-        for (List<Integer> group : List.of(coldClean, coldDirty, warmClean, warmDirty)) {
+        // taken or not, cold dirty lines are cleaned, unless a collection may be about to free them
+        List<Integer> toFlush = new ArrayList<>(holdBackDirty ? List.of() : coldDirty);
+        List<List<Integer>> order = holdBackDirty ? List.of(coldClean, warmClean, coldDirty, warmDirty)
+                : List.of(coldClean, coldDirty, warmClean, warmDirty);
+        for (List<Integer> group : order) {
             for (int f : group) {
                 chosen[f] = false;
                 if (victims.size() < want) {
                     victims.add(f);
-                    if (group == warmDirty) {
+                    if (group == warmDirty || (holdBackDirty && group == coldDirty)) {
                         toFlush.add(f);
                     }
                 }

@@ -102,6 +102,8 @@ public final class PagedHeap implements HeapMemory {
     private long systemMisses;
     private long systemEvictions;
     private long linesDiscarded;
+    /** A collection is running: evictions hold dirty lines back ({@link #collecting}). */
+    private boolean collecting;
     private final GarbageLines garbage = new GarbageLines();
 
     /** On the host's clock: see {@link #PagedHeap(HeapSession, PagingConfig, DeviceClock)}. */
@@ -294,6 +296,15 @@ public final class PagedHeap implements HeapMemory {
             }
             linesDiscarded++;
         }
+    }
+
+    /**
+     * A collection starts ({@code true}) or ends: meanwhile evictions take clean lines before dirty ones and write
+     * no dirty line they do not evict, since the collection may free it ({@link EvictionSweep}).
+     */
+    @Override
+    public void collecting(boolean running) {
+        collecting = running;
     }
 
     /**
@@ -523,7 +534,7 @@ public final class PagedHeap implements HeapMemory {
      * batch the {@link EvictionSweep} chooses, after flushing the dirty lines it names in one store write.
      */
     private void makeFree(int needed) {
-        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine);
+        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, collecting);
         if (batch == null) {
             return;
         }

@@ -52,6 +52,68 @@ class PagedHeapTest {
         }
     }
 
+    /**
+     * While a collection runs, the lines it may free are not written: evictions take clean lines from the whole
+     * table and clean no dirty one; afterwards the sweep cleans and evicts dirty lines as before.
+     */
+    @Test
+    void whileACollectionRunsEvictionTakesCleanLinesAndWritesNoDirtyOne() {
+        try (HeapSession s = open(store, TestHeaps.app("hold-back"))) {
+            PagedHeap heap = new PagedHeap(s, config(16, 2));
+            heap.putInt(addr(0), 100);
+            heap.putInt(addr(1), 101);
+            heap.collecting(true);
+            for (int line = 2; line < 60; line++) {
+                assertThat(heap.getInt(addr(line))).isZero();
+            }
+            assertThat(heap.stats().evictions()).as("evictions").isGreaterThan(40);
+            assertThat(heap.stats().linesFlushed()).as("lines written during the collection").isZero();
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(1)).isEqualTo(LineState.DIRTY);
+            heap.collecting(false);
+            for (int line = 60; line < 100; line++) {
+                assertThat(heap.getInt(addr(line))).isZero();
+            }
+            // line 1 stays in the one-entry write cache; line 0, cold, is cleaned (or evicted) as before
+            assertThat(heap.stats().linesFlushed()).as("lines written after it").isEqualTo(1);
+            assertThat(heap.getInt(addr(0))).isEqualTo(100);
+            assertThat(heap.getInt(addr(1))).isEqualTo(101);
+        }
+    }
+
+    /**
+     * Nursery lines are device memory after the frames: read and written like any line, never faulted, flushed,
+     * evicted or committed, whatever the paging of user lines around them; the frames are what the nursery leaves.
+     */
+    @Test
+    void nurseryLinesLiveInDeviceMemoryAndNeverReachTheStore() {
+        try (HeapSession s = open(store, TestHeaps.app("nursery"))) {
+            PagingConfig config = config(10, 2).setNurseryBytes(2 * LINE);
+            assertThat(config.frames()).isEqualTo(8);
+            PagedHeap heap = new PagedHeap(s, config);
+            long young = org.vheap.device.vm.heap.ObjectLayout.NURSERY_BASE;
+            assertThat(heap.nurseryBytes()).isEqualTo(2 * LINE);
+            heap.putLong(young, 7);
+            heap.putInt(young + LINE + 4, 9);
+            for (int line = 0; line < 30; line++) {
+                heap.putInt(addr(line), line);
+                assertThat(heap.getLong(young)).isEqualTo(7);
+            }
+            heap.copy(young, addr(31), 16);
+            heap.copy(addr(2), young + 8, 4);
+            assertThat(heap.getInt(addr(31))).isEqualTo(7);
+            assertThat(heap.getInt(young + 8)).isEqualTo(2);
+            heap.discard(young, 2 * LINE);
+            assertThat(heap.getInt(young + LINE + 4)).as("a nursery line is not discarded").isEqualTo(9);
+            heap.flushAll();
+            assertThat(heap.dirtyLineImages()).isEmpty();
+            // lines 1..29 and 31 (line 0 stayed all zero, so it needs no write), never a nursery line
+            assertThat(heap.stats().linesFlushed()).as("user lines written").isEqualTo(30);
+            assertThatThrownBy(() -> heap.getInt(young + 2 * LINE)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outside the virtual heap");
+        }
+    }
+
     @Test
     void evictionTakesCleanLinesBeforeDirtyOnesOfTheSameRecencyGivingUsedLinesASecondChance() {
         try (HeapSession s = open(store, TestHeaps.app("clock"))) {
