@@ -35,18 +35,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vheap bench vm}: the device VM against HotSpot's bytecode interpreter ({@code java -Xint}) on the
  * benchmark samples, measured side by side in one run. For each program: the time of {@code java -Xint} (a
- * separate process, its start-up included) and of the device VM with all lines resident (memory twice the
- * peak heap; in this process, after one warm-up run, the VM's boot included; best of two, alternating with the
- * paged runs), their ratio and the geometric mean; then the device with
- * memory a tenth of the program's peak heap (in-memory store) against all-resident, with misses, flushes and
- * evicted class (system) lines; then the same two memories over a real heap server on loopback (started here
- * on a temporary embedded database unless {@code --server} names one), with the lines read, written, discarded
- * as garbage and deleted, the line bytes moved each way, and the minor and full collections' counts and pauses
- * (median and longest); then, for the allocation-heavy samples, the nursery off against on at a tenth over the
- * server (misses and lines written, and how many times fewer).
- * Every device output is checked against HotSpot's. The bench's checkpoint policy: none (no periodic
- * checkpoint), on both stores. The compiled samples go to a temporary directory deleted at the end
- * (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
+ * separate process, its start-up included; best of two) and of the device VM with all lines resident (memory twice
+ * the peak heap; in this process, after one warm-up run, the VM's boot included), their ratio and the geometric
+ * mean; then the device with memory a tenth of the program's peak heap (the user heap's, garbage included, from a
+ * warm-up run without a nursery, as before there was one) on the in-memory store against all-resident,
+ * with misses, flushes and evicted class (system) lines; then the same two memories over a real heap server on
+ * loopback (started here on a temporary embedded database unless {@code --server} names one), with the lines
+ * read, written, discarded as garbage and deleted, the line bytes moved each way, and the minor and full
+ * collections' counts and pauses (median and longest); then, for the allocation-heavy samples, the nursery off
+ * (one run) against on at a tenth over the server (misses and lines written, and how many times fewer).
+ *
+ * <p>Each device configuration runs {@link #RUNS} times, in turn with the others so none gets all the warming; its
+ * median time is printed, and the spread under the tables. Every device output is checked against HotSpot's. The
+ * bench's checkpoint policy: none (no periodic checkpoint), on both stores. The compiled samples go to a temporary
+ * directory deleted at the end (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
  */
 @Command(name = "bench-vm", mixinStandardHelpOptions = true,
         description = "The device VM vs java -Xint on the benchmark samples, and paging at 1/10 of the heap.")
@@ -64,8 +66,11 @@ public final class VmBench implements Callable<Integer> {
 
     /** The allocation-heavy samples, also run with the nursery off: what the nursery saves. */
     static final List<String> ALLOCATION_HEAVY = List.of("binary-trees", "collections");
-    /** {@link #deviceRun}'s nursery argument for the device's default (a quarter of the memory). */
+    /** {@link #deviceRun}'s nursery argument for the device's default (an eighth of the memory). */
     private static final long DEFAULT_NURSERY = -1;
+
+    /** Runs of each device configuration (their median is printed, and their spread). */
+    static final int RUNS = 3;
 
     /** The bench's checkpoint policy, printed in its header: no periodic checkpoint. */
     static final java.time.Duration CHECKPOINTS = java.time.Duration.ZERO;
@@ -126,26 +131,44 @@ public final class VmBench implements Callable<Integer> {
         double serverPagingLogSum = 0;
         int n = 0;
         boolean allEqual = true;
+        List<String> spreads = new ArrayList<>();
         for (Program p : PROGRAMS) {
             if (only != null && !only.contains(p.name())) {
                 continue;
             }
             String size = quick ? p.quickSize() : p.fullSize();
             Run hotspot = best(hotspot(classes, p.mainClass(), size), hotspot(classes, p.mainClass(), size));
-            // warm-up (the host JIT compiles the interpreter) with ample memory, which also finds the peak heap;
-            // then the two configurations alternately, best of two each, so neither gets all the warming
-            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20);
+            // warm-up (the host JIT compiles the interpreter) with ample memory, which also finds the peak heap: without
+            // a nursery, so it is the user heap's peak, garbage included, as the bench measured it before the nursery
+            // (a nursery keeps garbage out of the user heap, so its peak is lower: a tenth of it would be harder on the
+            // paging than the same program's tenth was); then each configuration RUNS times, the configurations
+            // alternately so neither gets all the warming, and the median of each
+            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20, 0);
             long allResident = Math.max(1L << 20, 2 * warm.stats.peakHeapBytes());
             long tenth = Math.max(DeviceConfig.MIN_FRAMES * 4096L, warm.stats.peakHeapBytes() / 10);
-            Run resident = deviceRun(classes, p.mainClass(), size, allResident);
-            Run paged = deviceRun(classes, p.mainClass(), size, tenth);
-            resident = best(resident, deviceRun(classes, p.mainClass(), size, allResident));
-            paged = best(paged, deviceRun(classes, p.mainClass(), size, tenth));
-            // the same two memories over the heap server (one run each: every miss is a loopback round trip)
-            Run serverResident = deviceRun(grpc, classes, p.mainClass(), size, allResident);
-            Run serverPaged = deviceRun(grpc, classes, p.mainClass(), size, tenth);
-            boolean equal = hotspot.output.equals(resident.output) && hotspot.output.equals(paged.output)
-                    && hotspot.output.equals(serverResident.output) && hotspot.output.equals(serverPaged.output);
+            List<Run> residentRuns = new ArrayList<>();
+            List<Run> pagedRuns = new ArrayList<>();
+            List<Run> serverResidentRuns = new ArrayList<>();
+            List<Run> serverPagedRuns = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                residentRuns.add(deviceRun(classes, p.mainClass(), size, allResident));
+                pagedRuns.add(deviceRun(classes, p.mainClass(), size, tenth));
+                // the same two memories over the heap server: every miss is a loopback round trip
+                serverResidentRuns.add(deviceRun(grpc, classes, p.mainClass(), size, allResident));
+                serverPagedRuns.add(deviceRun(grpc, classes, p.mainClass(), size, tenth));
+            }
+            Run resident = median(residentRuns);
+            Run paged = median(pagedRuns);
+            Run serverResident = median(serverResidentRuns);
+            Run serverPaged = median(serverPagedRuns);
+            spreads.add(p.name() + " " + size + ": resident " + spread(residentRuns) + ", 1/10 " + spread(pagedRuns)
+                    + "; over the server resident " + spread(serverResidentRuns) + ", 1/10 " + spread(serverPagedRuns));
+            boolean equal = true;
+            for (List<Run> runs : List.of(residentRuns, pagedRuns, serverResidentRuns, serverPagedRuns)) {
+                for (Run r : runs) {
+                    equal &= hotspot.output.equals(r.output);
+                }
+            }
             allEqual &= equal;
             double ratio = resident.seconds / hotspot.seconds;
             double pagingRatio = paged.seconds / resident.seconds;
@@ -154,7 +177,7 @@ public final class VmBench implements Callable<Integer> {
             n++;
             table.row(p.name() + " " + size, secs(hotspot.seconds), secs(resident.seconds), times(ratio),
                     equal ? "same" : "DIFFERENT");
-            pagingTable.row(p.name() + " " + size, kib(resident.stats.peakHeapBytes()), kib(tenth),
+            pagingTable.row(p.name() + " " + size, kib(warm.stats.peakHeapBytes()), kib(tenth),
                     secs(paged.seconds), times(pagingRatio), Long.toString(paged.stats.misses()),
                     Long.toString(paged.stats.linesFlushed()), Long.toString(paged.stats.systemEvictions()));
             double overMemory = serverResident.seconds / resident.seconds;
@@ -199,9 +222,13 @@ public final class VmBench implements Callable<Integer> {
                 + " server %.2fx resident over the server (target: <= 1.5x)%n", Math.exp(serverLogSum / n),
                 Math.exp(serverPagingLogSum / n));
         out.println();
-        out.println("the nursery off (--nursery 0) vs on (the default, a quarter of the memory), 1/10 of the peak heap over the"
+        out.println("the nursery off (--nursery 0) vs on (the default, an eighth of the memory), 1/10 of the peak heap over the"
                 + " server: misses and lines written (target: >= 5x fewer each)");
         nurseryTable.print(out);
+        out.println("each device time is the median of " + RUNS + " runs; their spread (fastest-slowest):");
+        for (String line : spreads) {
+            out.println("  " + line);
+        }
         out.println("checkpoints: none (the bench's policy: no periodic checkpoint, on both stores)");
         out.flush();
         return allEqual ? 0 : 1;
@@ -212,6 +239,20 @@ public final class VmBench implements Callable<Integer> {
 
     private static Run best(Run a, Run b) {
         return a.seconds <= b.seconds ? a : b;
+    }
+
+    /** The run of median time. */
+    private static Run median(List<Run> runs) {
+        List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(Run::seconds));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** "fastest-slowest s" of these runs. */
+    private static String spread(List<Run> runs) {
+        double min = runs.stream().mapToDouble(Run::seconds).min().orElse(0);
+        double max = runs.stream().mapToDouble(Run::seconds).max().orElse(0);
+        return String.format(Locale.ROOT, "%.2f-%.2f s", min, max);
     }
 
     /** The benchmark samples compiled into {@code out}. */
@@ -244,8 +285,12 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private Run deviceRun(Path classes, String mainClass, String size, long memory) {
+        return deviceRun(classes, mainClass, size, memory, DEFAULT_NURSERY);
+    }
+
+    private Run deviceRun(Path classes, String mainClass, String size, long memory, long nursery) {
         try (MemoryHeapStore store = new MemoryHeapStore()) {
-            return deviceRun(store, "bench-" + mainClass, classes, mainClass, size, memory);
+            return deviceRun(store, "bench-" + mainClass, classes, mainClass, size, memory, nursery);
         }
     }
 
