@@ -41,7 +41,8 @@ import java.util.Map;
  */
 public final class VmStateImage {
     static final int MAGIC = 0x564D5354; // "VMST"
-    static final int FORMAT = 1;
+    /** The format this device writes and reads (a heap in another is refused, naming both; see HeapFormatFixtureTest). */
+    public static final int FORMAT = 1;
 
     /** A class as the checkpoint saw it. {@code sha256} is null for arrays and primitives. */
     public record ClassImage(int id, String name, byte[] sha256, String module, boolean bootstrap, boolean hidden,
