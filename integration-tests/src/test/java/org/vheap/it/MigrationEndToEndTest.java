@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class MigrationEndToEndTest {
     /**
      * Counts, checking after every step that its heap is intact (a list of all counts and a ballast that
-     * outgrows the device memory, so lines are flushed and fetched), and checkpoints through the app API.
+     * outgrows the device memory, so lines are flushed and fetched), and checkpoints through the app API. Each step
+     * also makes short-lived garbage and a few survivors, so minor collections and promotions run all the time (a
+     * kill lands amid them as often as anywhere).
      */
     static final String TALLY = """
             import java.util.*;
@@ -41,6 +43,10 @@ class MigrationEndToEndTest {
                         ballast.add(new long[512]);
                         ballast.get((int) (i * 7 % ballast.size()))[(int) (i % 512)] += i;
                         ballastSum += i;
+                        List<int[]> young = new ArrayList<>();
+                        for (int g = 0; g < 300; g++) young.add(new int[6]);
+                        young.get((int) (i % 300))[0] = (int) i;
+                        if (young.get((int) (i % 300))[0] != (int) i) System.exit(4);
                         long sum = 0;
                         for (long v : seen) sum += v;
                         long check = 0;
