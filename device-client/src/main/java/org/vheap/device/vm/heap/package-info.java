@@ -4,8 +4,8 @@
  *
  * <h2>Object layout</h2>
  * {@link org.vheap.device.vm.heap.ObjectLayout} is the one heap format: a reference is 32 bits naming an 8-byte
- * granule (so 32 GiB of address space, reserved by purpose: the user heap, the nursery of a later issue, the
- * read-only system segment of class files); every object starts with an 8-byte header (class id, status word with
+ * granule (so 32 GiB of address space, reserved by purpose: the user heap, the nursery, the read-only system
+ * segment of class files); every object starts with an 8-byte header (class id, status word with
  * the mark bit and identity hash), instance fields follow aligned to their size, an array has its length and then
  * its elements. A class's static fields are not a separate area: they follow the fields of its
  * {@code java.lang.Class} object, its mirror ({@code vm.ClassMirrors}). Line 0 is the heap header (the VM's tables,
@@ -28,16 +28,45 @@
  * instruction is retried after a collection, or fails with OutOfMemoryError. The allocation pointer and the free
  * ranges are saved with a checkpoint's VM state, so a resumed heap need not be collected (paged in) first.
  *
- * <h2>The collector</h2>
- * {@link org.vheap.device.vm.heap.Collector} is a non-moving mark-sweep over the user heap, run only at a safepoint
- * (every green thread between instructions) from the roots the VM gives: the threads (their Thread objects and
- * activations), every class's mirror (its statics) and initialization error, the interned strings, the objects
- * whose monitors are in use, the preallocated OutOfMemoryError and the heap header's tables. Mark bits are on the host (a start and an end bit per
- * object's granules), so a collection writes nothing into the heap: it faults in only live objects, to read their
- * references ({@link org.vheap.device.vm.heap.HeapShapes}, answered by the VM's class table), and never touches the
- * lines of dead ones. The sweep is bitmap work: the gaps between live objects become the free space, and a gap that
- * reaches the allocation pointer lowers it. Objects never move, so a reference the VM holds (a mirror, an interned
- * string, a constant quickened into code) stays valid. References (weak, soft, phantom) are not cleared: they act as
+ * <h2>The collector: a nursery, then the user heap</h2>
+ * New objects are allocated in the {@link org.vheap.device.vm.heap.Nursery} (the seed's object nursery): device
+ * memory at the nursery's reserved addresses, bump-allocated in <em>eden</em>, never flushed, never read from the
+ * store, never part of a checkpoint's lines. Objects larger than an eighth of it, and those the VM keeps references
+ * to outside the heap (mirrors, interned literals, the heap header's tables), go straight to the user heap
+ * ({@code Vm.tenured}). When eden fills, the allocation goes to the user heap and the interpreter ends its quantum;
+ * at the safepoint the {@link org.vheap.device.vm.heap.MinorCollector} copies eden's survivors into a survivor
+ * space and promotes into the user heap those that survive a second minor collection, then eden is empty. Garbage
+ * in the nursery costs nothing: it is never marked, copied, written or sent. A checkpoint runs a minor collection
+ * that promotes everything first, so a checkpoint (and resume, migration, fencing) never holds a nursery object.
+ *
+ * <p>References from the user heap into the nursery are found without walking the user heap: every reference store
+ * goes through the write barrier ({@code Nursery.storeRef}: the interpreter's {@code PUTFIELD_REF},
+ * {@code PUTSTATIC_REF} and {@code aastore}, the natives' {@code Unsafe.putReference} and compare-and-set,
+ * {@code VarHandle}s, {@code System.arraycopy} and {@code clone} of reference arrays, and the VM's own stores), which
+ * records a user-heap slot that now names a nursery object in the remembered set. A store that bypassed it would
+ * leave a dangling reference after the next minor collection: tests run with the barrier verified before every
+ * minor collection ({@code MinorCollector.verifyRemembered}, {@code DeviceConfig.verifyWriteBarrier}).
+ *
+ * <p>Moving objects: a minor collection rewrites every root the VM holds outside the heap (activations, thread
+ * fields, monitors, the intern table, initialization errors, the preallocated OutOfMemoryError) through one root
+ * operator, and a copy keeps the object's status word, so identity hashes survive moves. A quickened {@code ldc}
+ * never holds a nursery reference: a string {@code String.intern} made canonical while new is resolved each time
+ * until it is promoted.
+ *
+ * <p>The user heap is collected by {@link org.vheap.device.vm.heap.Collector}, a non-moving mark-sweep run when it
+ * grew by more than it held after the last one (at least 4 MiB; promotion counts) or an allocation there failed,
+ * always after a minor collection (or, when the user heap has no room to promote into, first, marking through the
+ * nursery). Mark bits are on the host (a start and an end bit per object's granules), so it writes nothing into the
+ * heap: it faults in only live objects, to read their references ({@link org.vheap.device.vm.heap.HeapShapes},
+ * answered by the VM's class table), and never touches the lines of dead ones. The sweep is bitmap work: the gaps
+ * between live objects become the free space, a gap that reaches the allocation pointer lowers it, and the whole
+ * lines of each gap are discarded (dropped without a write, deleted from the store, zero-filled when reused). Its
+ * roots are the threads (their Thread objects and activations), every class's mirror (its statics) and
+ * initialization error, the interned strings, the objects whose monitors are in use, the preallocated
+ * OutOfMemoryError and the heap header's tables. References (weak, soft, phantom) are not cleared: they act as
  * strong ones.
+ *
+ * <p>Not built yet (issue 15): collecting the user heap by working sets or regions (each full collection marks
+ * everything live, through the cache), collections induced by heavy paging, compaction of the user heap.
  */
 package org.vheap.device.vm.heap;

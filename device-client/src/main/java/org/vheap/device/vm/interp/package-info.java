@@ -36,11 +36,12 @@
  * An instruction with a symbolic reference ({@code getfield}, {@code putstatic}, the invokes, {@code new},
  * {@code checkcast}, {@code instanceof}, {@code anewarray}, {@code ldc} of a String or Class) is resolved the first
  * time it runs (JVMS 5.4.3) and rewritten in place into its quick form ({@link org.vheap.device.vm.interp.Ops}):
- * a field access by its width, with the offset (and for a static the mirror's reference) as operands; a call as
+ * a field access by its width, with the offset (and for a static the mirror's reference) as operands (a store of a
+ * reference as {@code PUTFIELD_REF} or {@code PUTSTATIC_REF}, through the nursery's write barrier); a call as
  * {@code INVOKEVIRTUAL_Q} (vtable index), {@code INVOKEDIRECT_Q} (static, special, private, final: a known method)
  * or {@code INVOKEINTERFACE_Q} (an {@link org.vheap.device.vm.interp.InterfaceSite} with a one-entry inline cache);
  * {@code NEW_Q} with the class id; an {@code ldc} as {@code LDC_REF} with the interned string or mirror inline (the
- * collector never moves objects, and those are roots). Each instruction resolves once. An instruction whose class
+ * objects the VM allocates in the user heap, where nothing moves). Each instruction resolves once. An instruction whose class
  * this thread is still initializing runs without being rewritten, so other threads stop at it until the class is
  * initialized. A resumed VM prepares code afresh and quickens again.
  *

@@ -63,6 +63,15 @@
  * for, such as a call site's nest host). {@link org.vheap.device.vm.heap.paging.PagingStats} counts system
  * misses, evictions and resident frames apart from user ones.
  *
+ * <h2>Nursery lines</h2>
+ * The seed's object nursery never reaches the store. The lines of {@code [ObjectLayout.NURSERY_BASE, +
+ * nurseryBytes)} ({@code PagingConfig.setNurseryBytes}, carved out of the memory, so {@code --memory} bounds the
+ * nursery and the frames together) live after the frames in the same {@code byte[]}, each at a fixed place. The
+ * cache table never names them: an access to one goes through the one-entry caches like any line and, on their
+ * miss, straight to its place (one range check on the slow path), never faulted, dirtied, flushed, evicted,
+ * committed or deleted; the heap session never sees their ids. What they hold is the VM's business
+ * ({@code vm.heap.Nursery}); a checkpoint first promotes the nursery's survivors into user lines.
+ *
  * <h2>Flushing and checkpoints</h2>
  * A flush is the seed's "cache flush": the line is FLUSHING (write-locked) while its write is in progress,
  * then clean (and its frame freed when evicted). Flushes are synchronous on the interpreter thread, so no
