@@ -255,10 +255,7 @@ class DeviceTest {
         Path classes = compile("Churn", CHURN);
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         // without a nursery, so the garbage reaches the user heap for the full collections to free
-        Device alone = new Device(new DeviceConfig().app(TestHeaps.app("churn-whole")).memoryBytes(256 << 10)
-                .nurseryBytes(0).checkpointInterval(Duration.ZERO), SERVER.store(), console(whole));
-        assertThat(alone.run(List.of(classes), "Churn", List.of("60"))).isZero();
-        DeviceStats st = alone.stats();
+        DeviceStats st = runAlone(classes, "60", new DeviceConfig().app(TestHeaps.app("churn-whole")).nurseryBytes(0), whole);
         assertThat(st.collections()).isPositive();
         assertThat(st.minorCollections()).as("no nursery, no minor collection").isZero();
         assertThat(st.collectionPauseNanos()).as("a pause per collection").hasSize((int) st.collections());
@@ -319,24 +316,23 @@ class DeviceTest {
     void withTheNurseryMostGarbageNeverReachesTheStore() throws Exception {
         Path classes = compile("Churn", CHURN);
         ByteArrayOutputStream without = new ByteArrayOutputStream();
-        Device off = new Device(new DeviceConfig().app(TestHeaps.app("churn-no-nursery")).memoryBytes(256 << 10)
-                .nurseryBytes(0).checkpointInterval(Duration.ZERO), SERVER.store(), console(without));
-        assertThat(off.run(List.of(classes), "Churn", List.of("40"))).isZero();
-
-        String app = TestHeaps.app("churn-nursery");
+        DeviceStats off = runAlone(classes, "40", new DeviceConfig().app(TestHeaps.app("churn-no-nursery")).nurseryBytes(0), without);
         ByteArrayOutputStream with = new ByteArrayOutputStream();
-        Device on = new Device(new DeviceConfig().app(app).memoryBytes(256 << 10).checkpointInterval(Duration.ZERO),
-                SERVER.store(), console(with));
-        assertThat(on.run(List.of(classes), "Churn", List.of("40"))).isZero();
+        DeviceStats st = runAlone(classes, "40", new DeviceConfig().app(TestHeaps.app("churn-nursery")), with);
         assertThat(with.toString(StandardCharsets.UTF_8)).isEqualTo(without.toString(StandardCharsets.UTF_8));
-        DeviceStats st = on.stats();
         assertThat(st.nurseryBytes()).as("an eighth of the memory").isEqualTo(32 << 10);
         assertThat(st.minorCollections()).as("minor collections").isGreaterThan(10);
         assertThat(st.minorPauseNanos()).hasSize((int) st.minorCollections());
-        long writtenOff = off.stats().linesFlushed() + off.stats().linesPreflushed();
+        long writtenOff = off.linesFlushed() + off.linesPreflushed();
         assertThat(st.linesFlushed() + st.linesPreflushed()).as("lines written with the nursery, %d without", writtenOff)
                 .isLessThan(writtenOff / 3);
-        assertThat(st.misses()).as("misses with the nursery, %d without", off.stats().misses())
-                .isLessThan(off.stats().misses() / 2);
+        assertThat(st.misses()).as("misses with the nursery, %d without", off.misses()).isLessThan(off.misses() / 2);
+    }
+
+    /** Runs Churn for {@code rounds} on the server with 256 KiB of memory and no periodic checkpoint; its stats. */
+    private static DeviceStats runAlone(Path classes, String rounds, DeviceConfig config, ByteArrayOutputStream out) {
+        Device device = new Device(config.memoryBytes(256 << 10).checkpointInterval(Duration.ZERO), SERVER.store(), console(out));
+        assertThat(device.run(List.of(classes), "Churn", List.of(rounds))).isZero();
+        return device.stats();
     }
 }
