@@ -59,6 +59,8 @@ final class Checkpointer implements SafepointListener {
 
     private volatile boolean checkpointRequested;
     private volatile CompletableFuture<Long> suspendRequest;
+    /** Why the app ended, once it has: a suspend asked for afterwards fails at once. */
+    private Throwable endedBecause;
     private volatile boolean stopRequested;
     private long lastCheckpointAt;
     private long lastRenewalAt;
@@ -127,6 +129,9 @@ final class Checkpointer implements SafepointListener {
         CompletableFuture<Long> f = suspendRequest;
         if (f == null) {
             f = new CompletableFuture<>();
+            if (endedBecause != null) {
+                f.completeExceptionally(endedBecause);   // asked after the app ended: no safepoint will come
+            }
             suspendRequest = f;
         }
         return f;
@@ -147,8 +152,12 @@ final class Checkpointer implements SafepointListener {
         return checkpoints;
     }
 
-    /** Completes a pending suspend request exceptionally (the app ended or failed before its safepoint). */
-    void appEnded(Throwable why) {
+    /**
+     * Completes a pending suspend request exceptionally (the app ended or failed before its safepoint), and any
+     * request made from now on.
+     */
+    synchronized void appEnded(Throwable why) {
+        endedBecause = why;
         CompletableFuture<Long> f = suspendRequest;
         if (f != null) {
             f.completeExceptionally(why);

@@ -115,6 +115,22 @@ class ResumeTest {
         }
     }
 
+    /**
+     * A suspend asked for after the app ended (a device quitting just as an app finishes) fails at once, saying
+     * so, instead of waiting for a safepoint that will never come.
+     */
+    @Test
+    void aSuspendAskedForAfterTheAppEndedFailsAtOnce() throws Exception {
+        Path classes = compile("Ticker", TICKER);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            Device device = new Device(new DeviceConfig().app(TestHeaps.app("ticker-ended")), store,
+                    console(new ByteArrayOutputStream()));
+            assertThat(device.run(List.of(classes), "Ticker", List.of("3"))).isZero();
+            assertThatThrownBy(() -> device.suspend(Duration.ofSeconds(20))).isInstanceOf(DeviceException.class)
+                    .hasMessageContaining("did not suspend").hasMessageContaining("ended");
+        }
+    }
+
     @Test
     void runOrResumeRunsAnAppWithNoHeapAndResumesOneThatHasOne() throws Exception {
         Path classes = compile("Ticker", TICKER);
