@@ -41,7 +41,8 @@ public final class MinorCollector {
     private long promotedObjects;
     /** This collection promotes every survivor, eden's too (the nursery ends empty). */
     private boolean promoteAll;
-    /** Where the next survivor copy goes in the to-space. */
+    /** The to-space: this collection's survivor copies are {@code [toStart, toTop)}. */
+    private long toStart;
     private long toTop;
     /** User-heap slots that name survivors after this collection: the next remembered set. */
     private long[] stillRemembered = new long[256];
@@ -77,7 +78,7 @@ public final class MinorCollector {
         promotedObjects = 0;
         queued = 0;
         stillCount = 0;
-        long toStart = nursery.toSpaceStart();
+        toStart = nursery.toSpaceStart();
         toTop = toStart;
         roots.accept(this::forward);
         long[] remembered = nursery.rememberedSlots();
@@ -111,10 +112,10 @@ public final class MinorCollector {
 
     /** The reference of {@code ref}'s object after this collection: its copy in the user heap, made now if need be. */
     private int forward(int ref) {
-        if (!ObjectLayout.isNursery(ref)) {
-            return ref;
-        }
         long from = ObjectLayout.address(ref);
+        if (!ObjectLayout.isNursery(ref) || (from >= toStart && from < toTop)) {
+            return ref;   // in the user heap, or a copy this collection made (a root met twice)
+        }
         int classId = memory.getInt(from + ObjectLayout.CLASS_ID_OFFSET);
         if (classId == FORWARDED) {
             return memory.getInt(from + ObjectLayout.STATUS_OFFSET);
