@@ -191,7 +191,7 @@ public final class VmBench implements Callable<Integer> {
                     Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(sp.linesDiscarded()),
                     Long.toString(sp.linesDeleted()), Long.toString(sp.bytesFetched() >> 10),
                     Long.toString((sp.linesFlushed() + sp.linesPreflushed()) * lineSize >> 10),
-                    sp.minorCollections() + "/" + (sp.collections() - sp.minorCollections()), pauses(sp.minorPauseNanos()),
+                    sp.minorCollections() + "/" + sp.collectionPauseNanos().length, pauses(sp.minorPauseNanos()),
                     pauses(sp.collectionPauseNanos()));
             if (ALLOCATION_HEAVY.contains(p.name())) {
                 Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, 0);
