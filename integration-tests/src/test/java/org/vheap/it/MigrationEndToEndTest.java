@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class MigrationEndToEndTest {
     /**
      * Counts, checking after every step that its heap is intact (a list of all counts and a ballast that
-     * outgrows the device memory, so lines are flushed and fetched), and checkpoints through the app API. Each step
-     * also makes short-lived garbage and a few survivors, so minor collections and promotions run all the time (a
-     * kill lands amid them as often as anywhere).
+     * outgrows the device memory, so lines are flushed and fetched), and checkpoints through the app API. A third
+     * argument makes each step that many short-lived objects too, so minor collections and promotions run all the
+     * time (the kill test: a kill lands amid them as often as anywhere).
      */
     static final String TALLY = """
             import java.util.*;
@@ -35,6 +35,7 @@ class MigrationEndToEndTest {
                 public static void main(String[] a) throws Exception {
                     long n = Long.parseLong(a[0]);
                     long pause = Long.parseLong(a[1]);
+                    int young = a.length > 2 ? Integer.parseInt(a[2]) : 0;
                     List<Long> seen = new ArrayList<>();
                     List<long[]> ballast = new ArrayList<>();
                     long ballastSum = 0;
@@ -43,10 +44,12 @@ class MigrationEndToEndTest {
                         ballast.add(new long[512]);
                         ballast.get((int) (i * 7 % ballast.size()))[(int) (i % 512)] += i;
                         ballastSum += i;
-                        List<int[]> young = new ArrayList<>();
-                        for (int g = 0; g < 300; g++) young.add(new int[6]);
-                        young.get((int) (i % 300))[0] = (int) i;
-                        if (young.get((int) (i % 300))[0] != (int) i) System.exit(4);
+                        List<int[]> garbage = new ArrayList<>();
+                        for (int g = 0; g < young; g++) garbage.add(new int[6]);
+                        if (young > 0) {
+                            garbage.get((int) (i % young))[0] = (int) i;
+                            if (garbage.get((int) (i % young))[0] != (int) i) System.exit(4);
+                        }
                         long sum = 0;
                         for (long v : seen) sum += v;
                         long check = 0;
@@ -214,7 +217,7 @@ class MigrationEndToEndTest {
         String cp = classes + ":" + VheapProcesses.apiClassPath();
         Random random = new Random(42);
         VheapProcesses.Started run = vheap.start("device", "run", "--app", "tally", "--server", server, "--device", "dev-0",
-                "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "5");
+                "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "5", "300");
         long committedBefore = 0;
         long countedBefore = 0;
         long firstRunCount = 0;
