@@ -14,9 +14,10 @@ import java.util.function.IntUnaryOperator;
  *
  * <p>Runs only at a safepoint (every green thread between instructions, activations saved), from roots the VM
  * gives: thread activations, class mirrors (statics), interned strings, monitors. The VM runs a minor collection
- * ({@link MinorCollector}) first, so the nursery is normally empty; when it is not (the user heap had no room to
- * promote into), marking goes through the nursery's objects too, and the nursery's remembered set is rebuilt
- * from the user-heap slots marking found naming nursery objects, since the sweep may free the ones it held.
+ * ({@link MinorCollector}) first (or after, when the user heap has no room to promote into); the nursery still holds
+ * what that minor collection kept in a survivor space (or everything), so marking goes through nursery objects too,
+ * and the nursery's remembered set is rebuilt from the user-heap slots marking found naming nursery objects, since
+ * the sweep may free the ones it held.
  */
 public final class Collector {
     /** What a collection did. */

@@ -55,8 +55,8 @@
  *
  * <p>The user heap is collected by {@link org.vheap.device.vm.heap.Collector}, a non-moving mark-sweep run when it
  * grew by more than it held after the last one (at least 4 MiB; promotion counts) or an allocation there failed,
- * always after a minor collection (or, when the user heap has no room to promote into, first, marking through the
- * nursery). Mark bits are on the host (a start and an end bit per object's granules), so it writes nothing into the
+ * always after a minor collection (or, when the user heap has no room to promote into, before it), marking through the
+ * nursery's survivors too. Mark bits are on the host (a start and an end bit per object's granules), so it writes nothing into the
  * heap: it faults in only live objects, to read their references ({@link org.vheap.device.vm.heap.HeapShapes},
  * answered by the VM's class table), and never touches the lines of dead ones. The sweep is bitmap work: the gaps
  * between live objects become the free space, a gap that reaches the allocation pointer lowers it, and the whole
