@@ -53,7 +53,7 @@ final class ResourceLeases {
             List<String> names = resources.names();
             int array = vm.newArray(vm.classes().load("[Ljava/lang/String;"), names.size());
             for (int i = 0; i < names.size(); i++) {
-                vm.memory().putInt(Vm.elementAddress(array, i, 2), vm.strings().newString(names.get(i)));
+                vm.putRef(Vm.elementAddress(array, i, 2), vm.strings().newString(names.get(i)));
             }
             return array;
         });
