@@ -43,7 +43,6 @@ public final class Nursery {
     private long[] slots = new long[COMPACT_AT];
     private int slotCount;
     private int compactedUpTo;
-    private long bytesAllocated;
 
     /** A nursery over all of {@code memory}'s nursery bytes. */
     public Nursery(HeapMemory memory) {
@@ -69,7 +68,6 @@ public final class Nursery {
         }
         long at = top;
         top += bytes;
-        bytesAllocated += bytes;
         memory.zero(at, bytes);
         memory.putInt(at + ObjectLayout.CLASS_ID_OFFSET, classId);
         return ObjectLayout.ref(at);
@@ -146,11 +144,13 @@ public final class Nursery {
 
     /** A full collection marked through the nursery: these are the user-heap slots that name nursery objects now. */
     void replaceRemembered(java.util.List<Long> live) {
+        forgetRemembered();
+        live.forEach(this::remember);
+    }
+
+    private void forgetRemembered() {
         slotCount = 0;
         compactedUpTo = 0;
-        for (long slot : live) {
-            remember(slot);
-        }
     }
 
     /** Whether {@code ref} names an object in a survivor space (one that survived a minor collection already). */
@@ -184,8 +184,7 @@ public final class Nursery {
         top = base;
         survivors = 1 - survivors;
         survivorTop = toTop;
-        slotCount = 0;
-        compactedUpTo = 0;
+        forgetRemembered();
         if (slots.length > COMPACT_AT && stillRemembered.length < COMPACT_AT / 2) {
             slots = new long[COMPACT_AT];
         }
@@ -207,10 +206,4 @@ public final class Nursery {
     public long capacity() {
         return end - base;
     }
-
-    /** Bytes allocated here since this nursery was made. */
-    public long bytesAllocated() {
-        return bytesAllocated;
-    }
-
 }

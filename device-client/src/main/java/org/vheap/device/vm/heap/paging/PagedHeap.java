@@ -335,6 +335,11 @@ public final class PagedHeap implements HeapMemory {
         return line - nurseryFirstLine >= 0 && line - nurseryFirstLine < nurseryLines;
     }
 
+    /** The fixed place in {@link #memory}, counted in frames, of a nursery line. */
+    private int nurseryFrameOf(long line) {
+        return nurseryFrame + (int) (line - nurseryFirstLine);
+    }
+
     /** The index in {@link #memory} of a byte to read: the read barrier. */
     private int readIndex(long address) {
         long line = address >>> lineShift;
@@ -362,7 +367,7 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private int readIndexSlow(long address, long line) {
-        int frame = isNurseryLine(line) ? nurseryFrame + (int) (line - nurseryFirstLine) : frameFor(address, line);
+        int frame = isNurseryLine(line) ? nurseryFrameOf(line) : frameFor(address, line);
         readLine = line;
         readBase = frame << lineShift;
         return readBase + (int) (address & lineMask);
@@ -371,7 +376,7 @@ public final class PagedHeap implements HeapMemory {
     private int writeIndexSlow(long address, long line) {
         int frame;
         if (isNurseryLine(line)) {
-            frame = nurseryFrame + (int) (line - nurseryFirstLine);   // never dirty: never flushed
+            frame = nurseryFrameOf(line);   // never dirty: never flushed
         } else if (table.isSystemLine(line)) {
             throw readOnly(address, 1);
         } else {
