@@ -59,7 +59,7 @@ public final class Device {
     private final DeviceClock clock;
     private volatile LineCache lineCache;
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0],
-            0, new long[0], 0, 0);
+            0, new long[0], 0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -312,10 +312,14 @@ public final class Device {
             long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
             long nursery = Math.min(config.nurseryBytes() - config.nurseryBytes() % lineSize, memory / 2 / lineSize * lineSize);
             int frames = (int) ((memory - nursery) / lineSize);
-            PagedHeap heap = new PagedHeap(session, new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
+            PagingConfig paging = new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
                     .setNurseryBytes(nursery)
                     .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
-                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor()).validate(), clock);
+                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor());
+            if (config.workingSetBytes() > 0) {   // smaller than a line: a line
+                paging.setWorkingSetBytes(Math.max(config.workingSetBytes(), lineSize));
+            }
+            PagedHeap heap = new PagedHeap(session, paging.validate(), clock);
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
                     config.maxHeapBytes());
             if (start.state() != null) {
@@ -369,7 +373,8 @@ public final class Device {
                             vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
                             session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
                             p.linesDiscarded(), p.linesDeleted(), launcher.collectionPauses(), launcher.minorCollections(),
-                            launcher.minorPauses(), launcher.bytesPromoted(), vm.nursery().capacity());
+                            launcher.minorPauses(), launcher.bytesPromoted(), vm.nursery().capacity(),
+                            launcher.collectionLog(), vm.allocator().workingSets().bytes());
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

@@ -23,6 +23,7 @@ public final class DeviceConfig {
     private long memoryBytes = 512L << 10;
     /** Negative: not set, an eighth of the memory ({@link #nurseryBytes()}). */
     private long nurseryBytes = -1;
+    private long workingSetBytes;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
@@ -92,6 +93,24 @@ public final class DeviceConfig {
             throw new IllegalArgumentException("nursery must be 0 (none) or more bytes, got " + nurseryBytes);
         }
         this.nurseryBytes = nurseryBytes;
+        return this;
+    }
+
+    /**
+     * The size of the user heap's working sets, collected a few at a time so a collection reads the part of the heap
+     * it collects (a power of two; less than a line means a line); 0, the default: none, every collection of the user
+     * heap is full (on the samples, working sets cost more reads than they save: see docs/device-vm.md).
+     */
+    public long workingSetBytes() {
+        return workingSetBytes;
+    }
+
+    public DeviceConfig workingSetBytes(long workingSetBytes) {
+        if (workingSetBytes < 0 || (workingSetBytes != 0 && Long.bitCount(workingSetBytes) != 1)) {
+            throw new IllegalArgumentException("a working set must be 0 (none) or a power of two of bytes (64k, 256k, 1m), got "
+                    + workingSetBytes);
+        }
+        this.workingSetBytes = workingSetBytes;
         return this;
     }
 
@@ -299,6 +318,7 @@ public final class DeviceConfig {
         c.deviceName = deviceName;
         c.memoryBytes = memoryBytes;
         c.nurseryBytes = nurseryBytes;
+        c.workingSetBytes = workingSetBytes;
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;
         c.quantum = quantum;

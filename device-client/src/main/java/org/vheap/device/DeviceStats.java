@@ -1,5 +1,7 @@
 package org.vheap.device;
 
+import org.vheap.device.vm.heap.CollectionLog;
+
 /**
  * What a device run did, for tests and benchmarks.
  *
@@ -26,11 +28,18 @@ package org.vheap.device;
  * @param minorPauseNanos each minor collection's pause, in nanoseconds, oldest first
  * @param bytesPromoted   bytes the minor collections copied from the nursery into the user heap
  * @param nurseryBytes    the nursery's size (0: none)
+ * @param collectionLog   every collection (the newest {@link CollectionLog#KEPT}): kind, pause, lines touched and
+ *                        faulted
+ * @param workingSetBytes the size of the user heap's working sets (0: none, every collection of it is full)
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
                           long[] collectionPauseNanos, long minorCollections, long[] minorPauseNanos,
-                          long bytesPromoted, long nurseryBytes) {
+                          long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes) {
+    /** Collections of one working set of the user heap. */
+    public long workingSetCollections() {
+        return collectionLog.count(CollectionLog.Kind.WORKING_SET);
+    }
 }

@@ -37,6 +37,12 @@ final class DeviceOptions {
                     + "(0: off). Default: an eighth of --memory, at most 1m.")
     String nursery;
 
+    @Option(names = "--working-set", paramLabel = "SIZE",
+            description = "Collect the user heap a few working sets of this size at a time, so a collection reads the "
+                    + "part of the heap it collects (a power of two, e.g. a quarter of --memory). Default: 0, every "
+                    + "collection of the user heap is whole.")
+    String workingSet;
+
     @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
     String maxHeap;
 
@@ -122,6 +128,13 @@ final class DeviceOptions {
                 .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
         if (nursery != null) {
             config.nurseryBytes(CliValues.bytes("--nursery", nursery));
+        }
+        if (workingSet != null) {
+            long bytes = CliValues.bytes("--working-set", workingSet);
+            if (bytes != 0 && Long.bitCount(bytes) != 1) {
+                throw new IllegalArgumentException("--working-set '" + workingSet + "' is not 0 or a power of two (64k, 256k, 1m)");
+            }
+            config.workingSetBytes(bytes);
         }
         if (interval != null) {
             config.checkpointInterval(CliValues.duration("--checkpoint-interval", interval));

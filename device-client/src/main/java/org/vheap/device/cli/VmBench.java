@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.tools.ToolProvider;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
@@ -27,6 +28,7 @@ import org.vheap.device.DeviceStats;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.vm.heap.CollectionLog;
 import org.vheap.device.vm.loader.ParsedClasses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +44,10 @@ import picocli.CommandLine.Spec;
  * with misses, flushes and evicted class (system) lines; then the same two memories over a real heap server on
  * loopback (started here on a temporary embedded database unless {@code --server} names one), with the lines
  * read, written, discarded as garbage and deleted, the line bytes moved each way, and the minor and full
- * collections' counts and pauses (median and longest); then, for the allocation-heavy samples, the nursery off
- * (one run) against on at a tenth over the server (misses and lines written, and how many times fewer).
+ * collections' counts and pauses (median and longest); then each kind of collection of that run (minor, working
+ * sets', full) with its pauses and the heap lines each touched and faulted in; then, for the allocation-heavy
+ * samples, working sets on (a quarter of the memory; one run) against off, and the nursery off (one run) against
+ * on, at a tenth over the server (misses, the collections' faults, lines written, and how many times fewer).
  *
  * <p>Each device configuration runs {@link #RUNS} times, in turn with the others so none gets all the warming; its
  * median time is printed, and the spread under the tables. Every device output is checked against HotSpot's. The
@@ -66,8 +70,8 @@ public final class VmBench implements Callable<Integer> {
 
     /** The allocation-heavy samples, also run with the nursery off: what the nursery saves. */
     static final List<String> ALLOCATION_HEAVY = List.of("binary-trees", "collections");
-    /** {@link #deviceRun}'s nursery argument for the device's default (an eighth of the memory). */
-    private static final long DEFAULT_NURSERY = -1;
+    /** {@link #deviceRun}'s settings: the device's defaults. */
+    private static final UnaryOperator<DeviceConfig> DEFAULTS = config -> config;
 
     /** Runs of each device configuration (their median is printed, and their spread). */
     static final int RUNS = 3;
@@ -123,6 +127,10 @@ public final class VmBench implements Callable<Integer> {
         TextTable serverTable = new TextTable("program", "resident", "vs in-memory", "memory", "time", "vs resident",
                 "misses", "lines read", "lines written", "discarded", "deleted", "KiB in", "KiB out", "GCs minor/full",
                 "minor p50/max", "full p50/max");
+        TextTable collectionTable = new TextTable("program", "kind", "count", "pause p50/max", "lines touched p50/max",
+                "faulted p50/max", "faulted in all", "over bound");
+        TextTable workingSetTable = new TextTable("program", "memory", "working set", "time off", "time on", "misses off",
+                "misses on", "full GCs off", "full/ws GCs on", "GC faults off", "GC faults on", "written off", "written on");
         TextTable nurseryTable = new TextTable("program", "memory", "nursery", "time off", "time on", "misses off", "misses on",
                 "fewer misses", "flushed off", "flushed on", "fewer flushed", "KiB promoted");
         double logSum = 0;
@@ -143,7 +151,7 @@ public final class VmBench implements Callable<Integer> {
             // (a nursery keeps garbage out of the user heap, so its peak is lower: a tenth of it would be harder on the
             // paging than the same program's tenth was); then each configuration RUNS times, the configurations
             // alternately so neither gets all the warming, and the median of each
-            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20, 0);
+            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20, config -> config.nurseryBytes(0));
             long allResident = Math.max(1L << 20, 2 * warm.stats.peakHeapBytes());
             long tenth = Math.max(DeviceConfig.MIN_FRAMES * 4096L, warm.stats.peakHeapBytes() / 10);
             List<Run> residentRuns = new ArrayList<>();
@@ -193,8 +201,20 @@ public final class VmBench implements Callable<Integer> {
                     Long.toString((sp.linesFlushed() + sp.linesPreflushed()) * lineSize >> 10),
                     sp.minorCollections() + "/" + sp.collectionPauseNanos().length, pauses(sp.minorPauseNanos()),
                     pauses(sp.collectionPauseNanos()));
+            collectionRows(collectionTable, p.name() + " " + size, sp.collectionLog());
             if (ALLOCATION_HEAVY.contains(p.name())) {
-                Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, 0);
+                long workingSet = Math.max(new DeviceConfig().lineSize(), Long.highestOneBit(tenth / 4));
+                Run withWorkingSets = deviceRun(grpc, classes, p.mainClass(), size, tenth,
+                        config -> config.workingSetBytes(workingSet));
+                allEqual &= hotspot.output.equals(withWorkingSets.output);
+                DeviceStats ws = withWorkingSets.stats;
+                workingSetTable.row(p.name() + " " + size, kib(tenth), kib(workingSet), secs(serverPaged.seconds),
+                        secs(withWorkingSets.seconds), Long.toString(sp.misses()), Long.toString(ws.misses()),
+                        Long.toString(sp.collectionPauseNanos().length),
+                        ws.collectionPauseNanos().length + "/" + ws.workingSetCollections(),
+                        Long.toString(faultedInAll(sp.collectionLog(), null)), Long.toString(faultedInAll(ws.collectionLog(), null)),
+                        Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(ws.linesFlushed() + ws.linesPreflushed()));
+                Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.nurseryBytes(0));
                 allEqual &= hotspot.output.equals(noNursery.output);
                 DeviceStats off = noNursery.stats;
                 nurseryTable.row(p.name() + " " + size, kib(tenth), kib(sp.nurseryBytes()), secs(noNursery.seconds),
@@ -221,6 +241,15 @@ public final class VmBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "geometric means: resident over the server %.2fx in-memory (target: <= 1.2x); 1/10 over the"
                 + " server %.2fx resident over the server (target: <= 1.5x)%n", Math.exp(serverLogSum / n),
                 Math.exp(serverPagingLogSum / n));
+        out.println();
+        out.println("collections at 1/10 of the peak heap over the server (the median run): each kind's pauses, the heap lines"
+                + " each read or wrote and of those the ones it faulted in (over bound: working sets' collections that faulted"
+                + " more than their groups' lines and their remembered slots' lines)");
+        collectionTable.print(out);
+        out.println();
+        out.println("working sets off (the default) vs on (--working-set a quarter of the memory), 1/10 of the peak heap over"
+                + " the server: misses, collections, the lines collections faulted in, lines written");
+        workingSetTable.print(out);
         out.println();
         out.println("the nursery off (--nursery 0) vs on (the default, an eighth of the memory), 1/10 of the peak heap over the"
                 + " server: misses and lines written (target: >= 5x fewer each)");
@@ -285,43 +314,37 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private Run deviceRun(Path classes, String mainClass, String size, long memory) {
-        return deviceRun(classes, mainClass, size, memory, DEFAULT_NURSERY);
+        return deviceRun(classes, mainClass, size, memory, DEFAULTS);
     }
 
-    private Run deviceRun(Path classes, String mainClass, String size, long memory, long nursery) {
+    private Run deviceRun(Path classes, String mainClass, String size, long memory, UnaryOperator<DeviceConfig> tweak) {
         try (MemoryHeapStore store = new MemoryHeapStore()) {
-            return deviceRun(store, "bench-" + mainClass, classes, mainClass, size, memory, nursery);
+            return deviceRun(store, "bench-" + mainClass, classes, mainClass, size, memory, tweak);
         }
     }
 
     /** A run on the heap server, as an app of its own deleted afterwards. */
     private Run deviceRun(HeapStore store, Path classes, String mainClass, String size, long memory) throws InterruptedException {
-        return deviceRun(store, classes, mainClass, size, memory, DEFAULT_NURSERY);
+        return deviceRun(store, classes, mainClass, size, memory, DEFAULTS);
     }
 
-    /** A run on the heap server with this nursery ({@link #DEFAULT_NURSERY}: the device's default). */
-    private Run deviceRun(HeapStore store, Path classes, String mainClass, String size, long memory, long nursery)
-            throws InterruptedException {
+    /** A run on the heap server with the device's settings changed by {@code tweak}. */
+    private Run deviceRun(HeapStore store, Path classes, String mainClass, String size, long memory,
+                          UnaryOperator<DeviceConfig> tweak) throws InterruptedException {
         String app = "bench-vm-" + mainClass.toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
-            return deviceRun(store, app, classes, mainClass, size, memory, nursery);
+            return deviceRun(store, app, classes, mainClass, size, memory, tweak);
         } finally {
             ResumeBench.deleteApp(server, app);
         }
     }
 
-    private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory) {
-        return deviceRun(store, app, classes, mainClass, size, memory, DEFAULT_NURSERY);
-    }
-
-    private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory, long nursery) {
+    private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory,
+                          UnaryOperator<DeviceConfig> tweak) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        DeviceConfig config = new DeviceConfig().app(app).deviceName("bench").memoryBytes(memory)
-                .maxHeapBytes(1L << 30).checkpointInterval(CHECKPOINTS);
-        if (nursery != DEFAULT_NURSERY) {
-            config.nurseryBytes(nursery);
-        }
+        DeviceConfig config = tweak.apply(new DeviceConfig().app(app).deviceName("bench").memoryBytes(memory)
+                .maxHeapBytes(1L << 30).checkpointInterval(CHECKPOINTS));
         Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
         long start = System.nanoTime();
         device.run(List.of(classes), mainClass, List.of(size));
@@ -338,6 +361,34 @@ public final class VmBench implements Callable<Integer> {
             samples.add(n);
         }
         return String.format(Locale.ROOT, "%.1f/%.1f ms", samples.percentile(50) / 1e6, samples.percentile(100) / 1e6);
+    }
+
+    /** A row of {@code table} per kind of collection in {@code log}. */
+    private static void collectionRows(TextTable table, String program, CollectionLog log) {
+        for (CollectionLog.Kind kind : CollectionLog.Kind.values()) {
+            List<CollectionLog.Entry> entries = log.entries().stream().filter(e -> e.kind() == kind).toList();
+            if (entries.isEmpty()) {
+                continue;
+            }
+            long over = entries.stream().filter(e -> e.faultBound() >= 0 && e.linesFaulted() > e.faultBound()).count();
+            table.row(program, kind.name().toLowerCase(Locale.ROOT).replace('_', ' '), Long.toString(log.count(kind)),
+                    pauses(entries.stream().mapToLong(CollectionLog.Entry::pauseNanos).toArray()),
+                    p50max(entries.stream().mapToLong(CollectionLog.Entry::linesTouched).toArray()),
+                    p50max(entries.stream().mapToLong(CollectionLog.Entry::linesFaulted).toArray()),
+                    Long.toString(faultedInAll(log, kind)), kind == CollectionLog.Kind.WORKING_SET ? Long.toString(over) : "-");
+        }
+    }
+
+    /** Lines the collections of {@code kind} (null: every kind) faulted in, in all. */
+    private static long faultedInAll(CollectionLog log, CollectionLog.Kind kind) {
+        return log.entries().stream().filter(e -> kind == null || e.kind() == kind).mapToLong(CollectionLog.Entry::linesFaulted).sum();
+    }
+
+    /** "p50/max" of these counts. */
+    private static String p50max(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[(sorted.length - 1) / 2] + "/" + sorted[sorted.length - 1];
     }
 
     /** "N.Nx" for how many times fewer {@code on} is than {@code off} ("-" when both are 0). */

@@ -14,6 +14,7 @@ import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.Nursery;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.device.vm.heap.WriteBarrier;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.ParsedClasses;
@@ -35,6 +36,7 @@ public final class Vm {
     private final ClassSource source;
     private final ObjectAllocator allocator;
     private final Nursery nursery;
+    private final WriteBarrier barrier;
     /** Allocations go to the user heap, not the nursery ({@link #tenured}). */
     private boolean tenuring;
     /** Eden filled: allocations skip the nursery until a minor collection empties it. */
@@ -80,6 +82,7 @@ public final class Vm {
         this.memory = memory;
         this.allocator = allocator;
         this.nursery = new Nursery(memory);
+        this.barrier = new WriteBarrier(memory, nursery, allocator.workingSets());
         this.console = console;
         this.nanoClock = nanoClock;
         this.millisClock = millisClock;
@@ -299,9 +302,14 @@ public final class Vm {
         return allocator.bytesInUse() + nursery.bytesUsed();
     }
 
-    /** Stores a reference into the heap through the write barrier ({@link Nursery#storeRef}). */
+    /** Stores a reference into the heap through the write barrier ({@link WriteBarrier#storeRef}). */
     public void putRef(long address, int ref) {
-        nursery.storeRef(address, ref);
+        barrier.storeRef(address, ref);
+    }
+
+    /** The write barrier of reference stores. */
+    public WriteBarrier barrier() {
+        return barrier;
     }
 
     /** The class of a non-null object. */
@@ -364,7 +372,7 @@ public final class Vm {
         long to = ObjectLayout.address(copy);
         memory.copy(from + ObjectLayout.HEADER_BYTES, to + ObjectLayout.HEADER_BYTES, bytes - ObjectLayout.HEADER_BYTES);
         if (!ObjectLayout.isNursery(copy)) {
-            shapes().forEachReferenceSlot(copy, slot -> nursery.rememberSlots(slot, 1));   // copied past the barrier
+            shapes().forEachReferenceSlot(copy, slot -> barrier.rememberSlots(slot, 1));   // copied past the barrier
         }
         return copy;
     }

@@ -3,6 +3,10 @@ package org.vheap.device.vm;
 import java.util.List;
 import org.vheap.device.vm.heap.Collector;
 import org.vheap.device.vm.heap.MinorCollector;
+import org.vheap.device.vm.heap.CollectionLog;
+import org.vheap.device.vm.heap.CollectionLog.Kind;
+import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.heap.WorkingSets;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.interp.Interpreter;
 import org.vheap.device.vm.interp.MethodInvoker;
@@ -29,6 +33,8 @@ import org.vheap.device.vm.thread.VmThread;
  * (which prints {@code Exception in thread "main" ...}), then {@code Thread.exit()} runs, then joiners wake.
  */
 public final class VmLauncher {
+    /** Faults since the user heap's last collection, in frames, that induce one ({@link #pagingInducesCollection}). */
+    static final int INDUCING_FAULTS = 4;
     /** The heap grows by at least this much between collections. */
     static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
     /** What {@link #launch} and {@link #resume} return when the {@link SafepointListener} suspended the app. */
@@ -50,12 +56,11 @@ public final class VmLauncher {
     private VmThread mainThread;
     private boolean mainDiedOfException;
     private long liveAfterLastCollection;
+    /** {@link HeapMemory#linesFaulted} when the user heap was last collected. */
+    private long faultsAtLastCollection;
     private long peakHeapBytes;
-    /** How long each full collection paused the app, on the VM's clock. */
-    private final org.vheap.cli.LatencySamples collectionPauses = new org.vheap.cli.LatencySamples(64);
-    /** How long each minor collection paused the app, on the VM's clock. */
-    private final org.vheap.cli.LatencySamples minorPauses = new org.vheap.cli.LatencySamples(64);
-    private long minorCollections;
+    /** Each collection: its kind, pause (on the VM's clock) and the lines it touched and faulted. */
+    private final CollectionLog collectionLog = new CollectionLog();
     private long bytesPromoted;
     private SafepointListener safepoints = (collected, switched) -> false;
 
@@ -181,7 +186,7 @@ public final class VmLauncher {
             }
             collectNursery(true);
             vm.collected(false);
-            minorPauses.add(vm.nanoTime() - began);
+            logCollection(Kind.MINOR, began, -1);
         }
         if (!vm.writeHeapHeader()) {
             throw new HeapExhausted(0);
@@ -349,7 +354,7 @@ public final class VmLauncher {
      * nanoseconds on the VM's clock, oldest first.
      */
     public long[] collectionPauses() {
-        return collectionPauses.values();
+        return collectionLog.pauses(Kind.FULL);
     }
 
     public Interpreter interpreter() {
@@ -391,18 +396,22 @@ public final class VmLauncher {
     }
 
     /**
-     * Collects garbage: the nursery when it filled up (a minor collection), the user heap when an allocation there
-     * failed or it grew by more than it held after the last full collection (at least
-     * {@link #MIN_GROWTH_BEFORE_COLLECTION}; promotion counts as growth). A minor collection that would not fit in
-     * the user heap runs after a full one. Called only at a safepoint. Returns whether a full collection ran (the
-     * heap shrank: what the safepoint listener's checkpoint-after-collection policy waits for).
+     * Collects garbage: the nursery when it filled up (a minor collection); a group of working sets of the user heap
+     * when two working sets' worth was allocated there since the last collection, or paging got heavy (see
+     * {@link Collector#collectWorkingSets} and {@link #pagingInducesCollection});
+     * the whole user heap when an allocation there failed or it grew by more than it held after the last full
+     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}; promotion counts as growth), which the working
+     * sets' collections put off as long as they free enough. A minor collection that would not fit in the user heap
+     * runs after a full one. Called only at a safepoint. Returns whether the user heap was collected (it shrank: what
+     * the safepoint listener's checkpoint-after-collection policy waits for).
      */
     private boolean maybeCollect() {
         peakHeapBytes = Math.max(peakHeapBytes, vm.heapBytesInUse());
         boolean minorDue = vm.minorCollectionRequested();
         vm.minorCollectionHandled();
         boolean fullDue = vm.collectionRequested() || fullCollectionDue();
-        if (!minorDue && !fullDue) {
+        boolean induced = !fullDue && pagingInducesCollection();
+        if (!minorDue && !fullDue && !induced && !workingSetCollectionDue()) {
             return false;
         }
         long began = vm.nanoTime();
@@ -410,31 +419,71 @@ public final class VmLauncher {
         if (!vm.nursery().isEmpty()) {
             if (!minorCollector.canPromoteAll()) {
                 collectUserHeap();   // marks through the nursery too; its sweep may make room to promote into
+                logCollection(Kind.FULL, began, -1);
+                began = vm.nanoTime();
                 full = true;
             }
             if (minorCollector.canPromoteAll()) {
                 collectNursery(false);
-            }
-            if (!full) {
-                minorPauses.add(vm.nanoTime() - began);
+                logCollection(Kind.MINOR, began, -1);
                 began = vm.nanoTime();
             }
         }
+        boolean partial = false;
+        if (!full && !fullDue && !fullCollectionDue() && (induced || workingSetCollectionDue())
+                && collector.workingSetsCollectable()) {
+            if (verifyRememberedSets) {
+                minorCollector.verifyRemembered(this::visitRoots);
+                began = vm.nanoTime();
+            }
+            Collector.Result r = collector.collectWorkingSets(this::visitRoots);
+            long wsLines = vm.allocator().workingSets().bytes() / vm.memory().lineSize();
+            logCollection(Kind.WORKING_SET, began, r.workingSets() * wsLines + r.rememberedLines());
+            began = vm.nanoTime();
+            partial = true;
+        }
         if (!full && (fullDue || fullCollectionDue())) {   // promotion may have grown the user heap enough
             collectUserHeap();
+            logCollection(Kind.FULL, began, -1);
             full = true;
         }
         vm.collected(full);
+        if (full || partial) {
+            faultsAtLastCollection = vm.memory().linesFaulted();
+        }
         if (full) {
             vm.writeHeapHeader();
-            collectionPauses.add(vm.nanoTime() - began);
         }
-        return full;
+        return full || partial;
     }
 
     /** The user heap grew by more than it held after the last full collection (at least the minimum). */
     private boolean fullCollectionDue() {
-        return vm.allocator().bytesSinceCollection() >= Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection);
+        return vm.allocator().bytesInUse() - liveAfterLastCollection >= Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection);
+    }
+
+    /**
+     * Two working sets' worth was allocated in the user heap since its last collection (enough for a group's
+     * collection to free something worth its reads), and some can be collected alone.
+     */
+    private boolean workingSetCollectionDue() {
+        WorkingSets ws = vm.allocator().workingSets();
+        return ws.known() && vm.allocator().bytesSinceCollection() >= 2 * ws.bytes() && collector.workingSetsCollectable();
+    }
+
+    /**
+     * Paging got heavy (the seed induces a collection then): since the user heap's last collection the heap faulted
+     * in {@link #INDUCING_FAULTS} times its frames, a working set's worth was allocated there (half what is otherwise
+     * due; its garbage may be what crowds the frames), and some working sets can be collected alone. Never a full collection: one walks the
+     * live heap through the very cache that is thrashing (measured: induced full collections made binary-trees and
+     * collections at a tenth of their heap fault 1.4x and 3.5x as many lines).
+     */
+    private boolean pagingInducesCollection() {
+        HeapMemory memory = vm.memory();
+        WorkingSets ws = vm.allocator().workingSets();
+        return memory.frames() > 0 && ws.known() && vm.allocator().bytesSinceCollection() >= ws.bytes()
+                && memory.linesFaulted() - faultsAtLastCollection >= (long) INDUCING_FAULTS * memory.frames()
+                && collector.workingSetsCollectable();
     }
 
     /** A full collection of the user heap (see {@link Collector}). */
@@ -451,9 +500,14 @@ public final class VmLauncher {
         if (verifyRememberedSets) {
             minorCollector.verifyRemembered(this::visitRoots);
         }
-        MinorCollector.Result r = minorCollector.collect(this::visitRoots, promoteAll);
+        vm.memory().collecting(true);
+        MinorCollector.Result r;
+        try {
+            r = minorCollector.collect(this::visitRoots, promoteAll);
+        } finally {
+            vm.memory().collecting(false);
+        }
         vm.nurseryEmptied();
-        minorCollections++;
         bytesPromoted += r.promotedBytes();
     }
 
@@ -480,7 +534,19 @@ public final class VmLauncher {
 
     /** Minor collections so far (this run). */
     public long minorCollections() {
-        return minorCollections;
+        return collectionLog.count(Kind.MINOR);
+    }
+
+    /** Each collection of this run (the newest {@link CollectionLog#KEPT}): a snapshot. */
+    public CollectionLog collectionLog() {
+        return collectionLog.copy();
+    }
+
+    /** A collection of this kind ended; it began at {@code began} on the VM's clock. */
+    private void logCollection(Kind kind, long began, long faultBound) {
+        HeapMemory memory = vm.memory();
+        collectionLog.add(new CollectionLog.Entry(kind, vm.nanoTime() - began, memory.collectionLinesTouched(),
+                memory.collectionLinesFaulted(), faultBound));
     }
 
     /** Bytes promoted from the nursery into the user heap so far (this run). */
@@ -490,7 +556,7 @@ public final class VmLauncher {
 
     /** Each minor collection's pause so far, in nanoseconds on the VM's clock, oldest first. */
     public long[] minorPauses() {
-        return minorPauses.values();
+        return collectionLog.pauses(Kind.MINOR);
     }
 
     private void initialize(VmClass c) {

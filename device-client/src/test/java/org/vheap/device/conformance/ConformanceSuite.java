@@ -123,7 +123,8 @@ public final class ConformanceSuite {
 
     static String describe(DeviceStats s) {
         return "bytecodes " + s.bytecodes() + ", misses " + s.misses() + ", flushed " + s.linesFlushed() + ", evictions " + s.evictions()
-                + ", peak heap " + s.peakHeapBytes() + ", collections " + s.collections();
+                + ", peak heap " + s.peakHeapBytes() + ", collections " + s.collections() + " (" + s.minorCollections() + " minor, "
+                + s.workingSetCollections() + " of a working set, " + s.collectionPauseNanos().length + " full)";
     }
 
     /** The line size the device modes use (the device's default for a new heap). */

@@ -18,6 +18,7 @@ final class ArrayHeapMemory implements HeapMemory {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final int lineSize;
     private final byte[] nursery;
+    private final long workingSetBytes;
     private byte[] bytes = new byte[1 << 20];
     private byte[] system = new byte[0];
 
@@ -26,8 +27,18 @@ final class ArrayHeapMemory implements HeapMemory {
     }
 
     ArrayHeapMemory(int lineSize, int nurseryBytes) {
+        this(lineSize, nurseryBytes, 0);
+    }
+
+    ArrayHeapMemory(int lineSize, int nurseryBytes, long workingSetBytes) {
         this.lineSize = lineSize;
         this.nursery = new byte[nurseryBytes];
+        this.workingSetBytes = workingSetBytes;
+    }
+
+    @Override
+    public long workingSetBytes() {
+        return workingSetBytes;
     }
 
     /** The array holding {@code address}. */

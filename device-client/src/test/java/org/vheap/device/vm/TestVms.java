@@ -24,6 +24,8 @@ final class TestVms {
 
     /** The nursery of the VMs these helpers run: small, so programs run many minor collections. */
     static final int NURSERY_BYTES = 256 << 10;
+    /** Their user heap's working sets: small, so programs collect many of them alone. */
+    static final long WORKING_SET_BYTES = 64 << 10;
 
     private TestVms() {
     }
@@ -73,12 +75,12 @@ final class TestVms {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        ArrayHeapMemory memory = new ArrayHeapMemory(4096, NURSERY_BYTES);
+        ArrayHeapMemory memory = new ArrayHeapMemory(4096, NURSERY_BYTES, WORKING_SET_BYTES);
         try (ClassSource source = classSource) {
             Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, PARSED, console, System::nanoTime,
                     System::currentTimeMillis);
             VmLauncher launcher = new VmLauncher(vm, synthesizer, 10_000);
-            launcher.verifyRememberedSets(true);   // every minor collection checks the write barrier first
+            launcher.verifyRememberedSets(true);   // every minor and working set's collection checks the write barrier first
             int exit = launcher.launch(mainClass, List.of(args));
             if (blobs != null) {
                 for (var p : vm.systemSegment().map().placements()) {

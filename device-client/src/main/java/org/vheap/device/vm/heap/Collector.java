@@ -5,27 +5,44 @@ import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
- * The full collection: a non-moving mark-sweep over the user heap. Mark bits live on the host, one per granule, so a
- * collection writes nothing into the heap: it faults in live objects only (to read their references) and
- * never touches the lines of dead ones. Sweeping is bitmap work: the gaps between marked objects become free
- * space for the allocator; a gap that reaches the allocation pointer lowers it. The whole lines of each gap are
- * discarded ({@link HeapMemory#discard}): a paged heap drops them without writing them, deletes them from the
- * store, and zero-fills them when they are allocated again instead of reading garbage back.
+ * The collection of the user heap: a non-moving mark-sweep, of the whole heap ({@link #collect}, a full collection)
+ * or of a group of working sets ({@link #collectWorkingSets}). Mark bits live on the host, one per granule, so a collection
+ * writes nothing into the heap: it faults in live objects only (to read their references) and never touches the
+ * lines of dead ones. Sweeping is bitmap work: the gaps between marked objects become free space for the allocator;
+ * a gap that reaches the allocation pointer lowers it. The whole lines of each gap are discarded
+ * ({@link HeapMemory#discard}): a paged heap drops them without writing them, deletes them from the store, and
+ * zero-fills them when they are allocated again instead of reading garbage back.
+ *
+ * <p>A working set's collection ({@link WorkingSets}) marks only the objects in it: its roots are the VM's roots that
+ * name objects in it, the slots of its remembered set (references from the rest of the user heap, read where they
+ * lie, each line once) and the nursery, which it traces whole (from the roots and the nursery's remembered set: it
+ * lies in device memory). References leaving the working set are not followed, so it reads the lines of its own live
+ * objects and of its remembered slots, not the whole live heap. It is conservative: an object in it that only dead
+ * objects elsewhere name survives until a full collection. Afterwards every remembered set forgets the slots that lay
+ * in memory it freed.
+ *
+ * <p>A full collection marks everything reachable and rebuilds what the partial ones rely on: every working set's
+ * remembered set (each marked slot naming another working set's object), the bytes in use in each, and the
+ * nursery's remembered set (the user-heap slots marking found naming nursery objects, since the sweep may free the
+ * ones it held).
  *
  * <p>Runs only at a safepoint (every green thread between instructions, activations saved), from roots the VM
- * gives: thread activations, class mirrors (statics), interned strings, monitors. The VM runs a minor collection
- * ({@link MinorCollector}) first (or after, when the user heap has no room to promote into); the nursery still holds
- * what that minor collection kept in a survivor space (or everything), so marking goes through nursery objects too,
- * and the nursery's remembered set is rebuilt from the user-heap slots marking found naming nursery objects, since
- * the sweep may free the ones it held.
+ * gives: thread activations, class mirrors (statics), interned strings, monitors. Nothing moves, so the root
+ * operator answers each reference unchanged.
  */
 public final class Collector {
-    /** What a collection did. */
-    public record Result(long liveBytes, long freedBytes, long objectsMarked) {
+    /**
+     * What a collection did.
+     *
+     * @param workingSets     the working sets collected together, or 0 for a full collection
+     * @param rememberedLines the distinct lines of the remembered slots a partial collection read (0 when full)
+     */
+    public record Result(long liveBytes, long freedBytes, long objectsMarked, int workingSets, long rememberedLines) {
     }
 
     private final ObjectAllocator allocator;
     private final Nursery nursery;
+    private final WorkingSets workingSets;
     private final HeapShapes shapes;
     private final HeapMemory memory;
     private final long lineSize;
@@ -34,75 +51,203 @@ public final class Collector {
         this.memory = memory;
         this.allocator = allocator;
         this.nursery = nursery;
+        this.workingSets = allocator.workingSets();
         this.shapes = shapes;
         this.lineSize = memory.lineSize();
     }
 
     /**
-     * Collects: marks from {@code roots} (it calls the consumer with an operator it applies to every root
-     * reference; 0 is ignored, and nothing moves, so the operator answers each reference unchanged), then rebuilds
-     * the allocator's free space.
+     * A full collection: marks from {@code roots} (it calls the consumer with an operator it applies to every root
+     * reference; 0 is ignored), then rebuilds the allocator's free space and the working sets' bookkeeping.
      */
     public Result collect(Consumer<IntUnaryOperator> roots) {
         memory.collecting(true);
         try {
-            return mark(roots);
+            long before = allocator.bytesInUse();
+            workingSets.forgetAll();
+            Marker marker = new Marker(lineSize);
+            roots.accept(marker);
+            java.util.List<Long> slotsIntoNursery = new java.util.ArrayList<>();
+            marker.trace((slot, value) -> {
+                if (ObjectLayout.isNursery(value)) {
+                    slotsIntoNursery.add(slot);
+                } else {
+                    workingSets.note(slot, value);
+                }
+            });
+            if (!nursery.isEmpty()) {
+                nursery.replaceRemembered(slotsIntoNursery);
+            }
+            allocator.freeSpace().clear();
+            Swept swept = sweep(marker, lineSize, allocator.top());
+            allocator.collected(swept.top(), swept.live());
+            workingSets.fullCollectionDone();
+            return new Result(swept.live(), Math.max(0, before - swept.live()), marker.objects, 0, 0);
         } finally {
             memory.collecting(false);
         }
     }
 
-    private Result mark(Consumer<IntUnaryOperator> roots) {
-        long before = allocator.bytesInUse();
-        Marker marker = new Marker();
-        roots.accept(marker);
-        while (marker.depth > 0) {
-            int ref = marker.stack[--marker.depth];
-            boolean inUserHeap = !ObjectLayout.isNursery(ref);
-            shapes.forEachReferenceSlot(ref, slot -> {
-                int value = memory.getInt(slot);
-                marker.applyAsInt(value);
-                if (inUserHeap && ObjectLayout.isNursery(value)) {
-                    marker.slotsIntoNursery.add(slot);
-                }
-            });
-        }
-        if (!nursery.isEmpty()) {
-            nursery.replaceRemembered(marker.slotsIntoNursery);
-        }
-        return sweep(marker.starts, marker.ends, marker.objects, before);
+    /** The most working sets one partial collection takes together. */
+    public static final int MAX_GROUP = 4;
+
+    /** Whether a working set (or a group of them) can be collected alone now: {@link #collectWorkingSets} has work. */
+    public boolean workingSetsCollectable() {
+        return workingSets.nextGroup(groupSize()).length > 0;
     }
 
-    /** Marks objects (a start bit and an end bit each) and keeps the ones still to scan on a stack. */
+    /**
+     * How many working sets a group takes: {@link #MAX_GROUP}, fewer when they would not fit in half the frames of a
+     * paged heap (a group's marking jumps between its lines; more than the frames hold, and it faults them in again
+     * and again), one at least.
+     */
+    private int groupSize() {
+        int frames = memory.frames();
+        if (frames == 0) {
+            return MAX_GROUP;
+        }
+        long fit = (long) frames * lineSize / 2 / workingSets.bytes();
+        return (int) Math.max(1, Math.min(MAX_GROUP, fit));
+    }
+
+    /**
+     * Collects the working sets {@link WorkingSets#nextGroup} names (there must be some) together: marks only their
+     * objects, sweeps only them. References between them are internal, so a dead structure spanning them dies.
+     */
+    public Result collectWorkingSets(Consumer<IntUnaryOperator> roots) {
+        int[] group = workingSets.nextGroup(groupSize());
+        if (group.length == 0) {
+            throw new IllegalStateException("no working set can be collected alone now");
+        }
+        memory.collecting(true);
+        try {
+            BitSet members = new BitSet();
+            for (int ws : group) {
+                members.set(ws);
+            }
+            long top = allocator.top();
+            long lo = Math.max(workingSets.start(group[0]), lineSize);
+            long hi = Math.min(workingSets.start(group[group.length - 1] + 1), top);
+            Marker marker = new Marker(lo, hi, members, workingSets.refShift());
+            roots.accept(marker);
+            long rememberedLines = 0;
+            long[][] remembered = new long[group.length][];
+            for (int i = 0; i < group.length; i++) {
+                remembered[i] = workingSets.remembered(group[i]);
+                rememberedLines += distinctLines(remembered[i]);
+                for (long slot : remembered[i]) {
+                    if (!members.get(workingSets.indexOf(slot))) {   // from outside the group: a root
+                        marker.applyAsInt(memory.getInt(slot));
+                    }
+                }
+            }
+            long[] intoNursery = nursery.rememberedSlots();
+            rememberedLines += distinctLines(intoNursery);
+            for (long slot : intoNursery) {
+                marker.applyAsInt(memory.getInt(slot));
+            }
+            marker.trace((slot, value) -> { });
+            java.util.function.LongPredicate isLive = slot -> !members.get(workingSets.indexOf(slot)) || marker.holdsLive(slot);
+            long live = 0;
+            long inUseBefore = 0;
+            long newTop = top;
+            for (int i = 0; i < group.length; i++) {
+                int ws = group[i];
+                long from = Math.max(workingSets.start(ws), lineSize);
+                long to = Math.min(workingSets.start(ws + 1), top);
+                Swept swept = from < to ? sweep(marker, from, to) : new Swept(0, top);
+                newTop = Math.min(newTop, swept.top());
+                inUseBefore += workingSets.inUse(ws);
+                live += swept.live();
+                workingSets.collected(ws, swept.live(), stillNaming(remembered[i], ws, isLive));
+            }
+            workingSets.forgetFreedSlots(members, isLive);
+            nursery.retainRemembered(isLive);
+            allocator.collectedWorkingSet(newTop, inUseBefore, live);
+            return new Result(live, Math.max(0, inUseBefore - live), marker.objects, group.length, rememberedLines);
+        } finally {
+            memory.collecting(false);
+        }
+    }
+
+    /** Of a working set's remembered slots, those that still name an object in it and do not lie in freed memory. */
+    private long[] stillNaming(long[] slots, int ws, java.util.function.LongPredicate isLive) {
+        return java.util.Arrays.stream(slots)
+                .filter(slot -> isLive.test(slot) && memory.getInt(slot) > 0 && workingSets.indexOf(ObjectLayout.address(memory.getInt(slot))) == ws)
+                .toArray();
+    }
+
+    private long distinctLines(long[] sortedSlots) {
+        long lines = 0;
+        long last = -1;
+        for (long slot : sortedSlots) {
+            long line = slot / lineSize;
+            if (line != last) {
+                lines++;
+                last = line;
+            }
+        }
+        return lines;
+    }
+
+    /** A marked object's reference slot and what it holds, as tracing reads it. */
+    private interface SlotVisitor {
+        void visit(long slot, int value);
+    }
+
+    /**
+     * Marks the user-heap objects in {@code [lo, hi)} (a start bit and an end bit each, by granule from {@code lo})
+     * and every nursery object it meets, keeping the ones still to scan on a stack; references elsewhere are left.
+     */
     private final class Marker implements IntUnaryOperator {
+        final int firstGranule;
+        final long endGranule;
+        /** The working sets collected (null: all of them), by the index {@code ref >>> groupShift} gives. */
+        final BitSet group;
+        final int groupShift;
         final BitSet starts = new BitSet();
         final BitSet ends = new BitSet();
         /** Nursery objects already met (by granule from the nursery's base). */
         final BitSet young = new BitSet();
-        final java.util.List<Long> slotsIntoNursery = new java.util.ArrayList<>();
         int[] stack = new int[1024];
         int depth;
         long objects;
 
+        /** A full collection's marker: everything from {@code lo} on. */
+        Marker(long lo) {
+            this(lo, Long.MAX_VALUE, null, 0);
+        }
+
+        Marker(long lo, long hi, BitSet group, int groupShift) {
+            this.firstGranule = (int) (lo / ObjectLayout.GRANULE);
+            this.endGranule = hi == Long.MAX_VALUE ? Long.MAX_VALUE : hi / ObjectLayout.GRANULE;
+            this.group = group;
+            this.groupShift = groupShift;
+        }
+
+        /** Whether {@code ref} names a user-heap object this collection marks. */
+        boolean inScope(int ref) {
+            return ref > 0 && ref >= firstGranule && ref < endGranule && (group == null || group.get(ref >>> groupShift));
+        }
+
         @Override
         public int applyAsInt(int ref) {
-            // references are granule indexes; the system segment is not collected
-            if (ref == 0 || Integer.compareUnsigned(ref, ObjectLayout.SYSTEM_SEGMENT_FIRST_REF) >= 0) {
-                return ref;
-            }
             if (ObjectLayout.isNursery(ref)) {
                 int g = ref - ObjectLayout.NURSERY_FIRST_REF;
                 if (young.get(g)) {
                     return ref;
                 }
                 young.set(g);
-            } else {
-                if (starts.get(ref)) {
+            } else if (inScope(ref)) {
+                int bit = ref - firstGranule;
+                if (starts.get(bit)) {
                     return ref;
                 }
-                starts.set(ref);
-                ends.set((int) (ref + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
+                starts.set(bit);
+                ends.set((int) (bit + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
                 objects++;
+            } else {
+                return ref;   // null, the system segment (never collected), or outside what is collected
             }
             if (depth == stack.length) {
                 stack = java.util.Arrays.copyOf(stack, depth * 2);
@@ -110,28 +255,74 @@ public final class Collector {
             stack[depth++] = ref;
             return ref;
         }
+
+        /** Scans every marked object, marking what it names; {@code userHeapSlots} sees each user-heap object's slots. */
+        void trace(SlotVisitor userHeapSlots) {
+            while (depth > 0) {
+                int ref = stack[--depth];
+                boolean inUserHeap = !ObjectLayout.isNursery(ref);
+                shapes.forEachReferenceSlot(ref, slot -> {
+                    int value = memory.getInt(slot);
+                    applyAsInt(value);
+                    if (inUserHeap && value != 0) {
+                        userHeapSlots.visit(slot, value);
+                    }
+                });
+            }
+        }
+
+        /** Whether the user-heap address {@code at} (in scope) lies inside a marked object. */
+        boolean holdsLive(long at) {
+            int g = (int) (at / ObjectLayout.GRANULE) - firstGranule;
+            int start = starts.previousSetBit(g);
+            return start >= 0 && ends.nextSetBit(start) >= g;
+        }
     }
 
-    private Result sweep(BitSet starts, BitSet ends, long objects, long before) {
+    /** What a sweep left: the live bytes, and the allocation pointer (lowered when the last gap reached it). */
+    private record Swept(long live, long top) {
+    }
+
+    /**
+     * Sweeps {@code [from, end)} of the marked scope: gaps between marked objects become free space (a working set's
+     * old free space is forgotten first) and are discarded; when {@code end} is the allocation pointer, the last gap
+     * lowers it instead.
+     */
+    private Swept sweep(Marker marker, long from, long end) {
         FreeSpace free = allocator.freeSpace();
-        free.clear();
-        long first = lineSize; // line 0 is the heap header
-        long cursor = first;
+        long base = (long) marker.firstGranule * ObjectLayout.GRANULE;
+        boolean full = marker.group == null;
+        if (!full) {
+            free.removeWithin(from, end);
+        }
+        long cursor = from;
         long live = 0;
-        for (int g = starts.nextSetBit((int) (first / ObjectLayout.GRANULE)); g >= 0; g = starts.nextSetBit(g + 1)) {
-            long at = (long) g * ObjectLayout.GRANULE;
-            int endGranule = ends.nextSetBit(g);
-            long end = (long) (endGranule + 1) * ObjectLayout.GRANULE;
+        int endBit = (int) ((end - base) / ObjectLayout.GRANULE);
+        for (int bit = marker.starts.nextSetBit((int) ((from - base) / ObjectLayout.GRANULE)); bit >= 0 && bit < endBit;
+             bit = marker.starts.nextSetBit(bit + 1)) {
+            long at = base + (long) bit * ObjectLayout.GRANULE;
+            int lastBit = marker.ends.nextSetBit(bit);
+            long objectEnd = base + (long) (lastBit + 1) * ObjectLayout.GRANULE;
             if (at > cursor) {
                 free.addRange(cursor, at);
                 allocator.discard(cursor, at);
             }
-            live += end - at;
-            cursor = end;
-            g = endGranule;
+            if (full) {
+                workingSets.noteLive(at, objectEnd - at);
+            }
+            live += objectEnd - at;
+            cursor = objectEnd;
+            bit = lastBit;
         }
-        allocator.discard(cursor, allocator.top());   // above the new allocation pointer: all garbage
-        allocator.collected(cursor, live);
-        return new Result(live, Math.max(0, before - live), objects);
+        long top = allocator.top();
+        if (end == top) {
+            allocator.discard(cursor, top);   // above the new allocation pointer: all garbage
+            return new Swept(live, cursor);
+        }
+        if (end > cursor) {
+            free.addRange(cursor, end);
+            allocator.discard(cursor, end);
+        }
+        return new Swept(live, top);
     }
 }

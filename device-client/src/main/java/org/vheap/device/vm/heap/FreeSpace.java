@@ -12,14 +12,17 @@ import java.util.TreeMap;
  */
 final class FreeSpace {
     private final long lineSize;
+    /** The working sets' size (0: none): nothing taken straddles two, unless larger than one. */
+    private final long workingSetBytes;
     /** Free chunks inside one line, by size in bytes, each a deque of addresses. */
     private final TreeMap<Long, ArrayDeque<Long>> chunks = new TreeMap<>();
     /** Runs of whole free lines: first line's address to number of lines. */
     private final TreeMap<Long, Long> lineRuns = new TreeMap<>();
     private long freeBytes;
 
-    FreeSpace(long lineSize) {
+    FreeSpace(long lineSize, long workingSetBytes) {
         this.lineSize = lineSize;
+        this.workingSetBytes = workingSetBytes;
     }
 
     void clear() {
@@ -69,6 +72,52 @@ final class FreeSpace {
     }
 
     /**
+     * Where in a run starting at {@code at} an object of {@code bytes} goes so it does not straddle two working sets:
+     * {@code at}, or the next working set's start (an object larger than a working set straddles anyway: the
+     * allocator pins the working sets it touches).
+     */
+    private long placeInWorkingSet(long at, long bytes) {
+        if (workingSetBytes == 0 || bytes > workingSetBytes || (at & -workingSetBytes) == ((at + bytes - 1) & -workingSetBytes)) {
+            return at;
+        }
+        return (at & -workingSetBytes) + workingSetBytes;
+    }
+
+    /**
+     * Forgets the free space inside {@code [from, to)} (working sets about to be swept anew; a run of lines reaching
+     * over its ends is cut there) and returns its bytes.
+     */
+    long removeWithin(long from, long to) {
+        long removed = 0;
+        for (var it = chunks.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, ArrayDeque<Long>> e = it.next();
+            int before = e.getValue().size();
+            e.getValue().removeIf(at -> at >= from && at < to);
+            removed += (before - e.getValue().size()) * e.getKey();
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
+        // runs of lines may reach into [from, to) from below and out of it above: only their part inside goes
+        Map.Entry<Long, Long> first = lineRuns.floorEntry(from);
+        long start = first != null && first.getKey() + first.getValue() * lineSize > from ? first.getKey() : from;
+        for (Map.Entry<Long, Long> run : new java.util.ArrayList<>(lineRuns.subMap(start, to).entrySet())) {
+            long at = run.getKey();
+            long end = at + run.getValue() * lineSize;
+            lineRuns.remove(at);
+            if (at < from) {
+                lineRuns.put(at, (from - at) / lineSize);
+            }
+            if (end > to) {
+                lineRuns.put(to, (end - to) / lineSize);
+            }
+            removed += Math.min(end, to) - Math.max(at, from);
+        }
+        freeBytes -= removed;
+        return removed;
+    }
+
+    /**
      * Takes {@code bytes} (granule-aligned) of free space that does not straddle lines (or, for more than a
      * line, starts on a line boundary), or returns -1.
      */
@@ -93,14 +142,19 @@ final class FreeSpace {
         }
         long lines = (bytes + lineSize - 1) / lineSize;
         for (Map.Entry<Long, Long> run : lineRuns.entrySet()) {
-            if (run.getValue() >= lines) {
-                // read the entry before removing it: TreeMap reuses a removed node with two children for its
-                // successor, so afterwards the entry would name another run (and a bogus rest would be put back)
-                long at = run.getKey();
-                long runLines = run.getValue();
-                lineRuns.remove(at);
-                if (runLines > lines) {
-                    lineRuns.put(at + lines * lineSize, runLines - lines);
+            // read the entry before removing it: TreeMap reuses a removed node with two children for its
+            // successor, so afterwards the entry would name another run (and a bogus rest would be put back)
+            long runAt = run.getKey();
+            long runLines = run.getValue();
+            long at = placeInWorkingSet(runAt, bytes);
+            long head = (at - runAt) / lineSize;
+            if (runLines - head >= lines) {
+                lineRuns.remove(runAt);
+                if (head > 0) {
+                    lineRuns.put(runAt, head);
+                }
+                if (runLines - head > lines) {
+                    lineRuns.put(at + lines * lineSize, runLines - head - lines);
                 }
                 freeBytes -= lines * lineSize;
                 long tail = lines * lineSize - bytes;

@@ -60,10 +60,44 @@ public interface HeapMemory {
     }
 
     /**
+     * The size of the user heap's working sets ({@link WorkingSets}: a power of two, at least a line), collected one at
+     * a time; 0: none, every collection of the user heap is full. A paged heap sizes them from its memory.
+     */
+    default long workingSetBytes() {
+        return 0;
+    }
+
+    /**
      * A collection starts ({@code true}) or ends: lines it finds free are about to be discarded, so a paged heap
      * holds back writing dirty lines meanwhile. This default does nothing.
      */
     default void collecting(boolean running) {
+    }
+
+    /**
+     * The distinct lines of the heap (not the nursery's) the running or last collection read or wrote, from
+     * {@link #collecting collecting(true)} on; 0 where nothing pages.
+     */
+    default long collectionLinesTouched() {
+        return 0;
+    }
+
+    /** Of {@link #collectionLinesTouched}, the lines that were not resident: faulted in. */
+    default long collectionLinesFaulted() {
+        return 0;
+    }
+
+    /**
+     * Lines of the heap faulted in so far, and the frames of device memory that hold them: how heavily it pages
+     * (the seed's "amount of caching", which a collection is induced by). Both 0 where nothing pages.
+     */
+    default long linesFaulted() {
+        return 0;
+    }
+
+    /** Frames of device memory for the heap's lines (0 where nothing pages). */
+    default int frames() {
+        return 0;
     }
 
     /** Bytes per line. */

@@ -35,6 +35,7 @@ public final class MinorCollector {
     private final ObjectAllocator allocator;
     private final Nursery nursery;
     private final HeapShapes shapes;
+    private final WorkingSets workingSets;
     private int[] queue = new int[1024];
     private int queued;
     private long promotedBytes;
@@ -53,6 +54,7 @@ public final class MinorCollector {
         this.allocator = allocator;
         this.nursery = nursery;
         this.shapes = shapes;
+        this.workingSets = allocator.workingSets();
     }
 
     /**
@@ -94,19 +96,25 @@ public final class MinorCollector {
 
     /**
      * Rewrites the reference at {@code slot} if it names a nursery object; a user-heap slot that then names a
-     * survivor is remembered for the next collection.
+     * survivor is remembered for the next collection, and one naming another working set's object in its remembered
+     * set (a promoted copy's slots were copied past the write barrier).
      */
     private void update(long slot) {
         int ref = memory.getInt(slot);
         if (ObjectLayout.isNursery(ref)) {
-            int moved = forward(ref);
-            memory.putInt(slot, moved);
-            if (ObjectLayout.isNursery(moved) && slot < ObjectLayout.NURSERY_BASE) {
-                if (stillCount == stillRemembered.length) {
-                    stillRemembered = java.util.Arrays.copyOf(stillRemembered, stillCount * 2);
-                }
-                stillRemembered[stillCount++] = slot;
+            ref = forward(ref);
+            memory.putInt(slot, ref);
+        }
+        if (slot >= ObjectLayout.NURSERY_BASE) {
+            return;
+        }
+        if (ObjectLayout.isNursery(ref)) {
+            if (stillCount == stillRemembered.length) {
+                stillRemembered = java.util.Arrays.copyOf(stillRemembered, stillCount * 2);
             }
+            stillRemembered[stillCount++] = slot;
+        } else {
+            workingSets.note(slot, ref);
         }
     }
 
@@ -145,7 +153,8 @@ public final class MinorCollector {
     /**
      * Checks the write barrier (tests): walks everything reachable from {@code roots} and throws
      * {@link IllegalStateException} naming the first user-heap slot that names a nursery object but is not in the
-     * remembered set. Changes nothing; call it just before {@link #collect}.
+     * nursery's remembered set, or (when the working sets are known) names an object of another working set but is
+     * not in that one's. Changes nothing; call it just before a minor or a working set's collection.
      */
     public void verifyRemembered(Consumer<IntUnaryOperator> roots) {
         java.util.BitSet seenOld = new java.util.BitSet();
@@ -173,12 +182,20 @@ public final class MinorCollector {
             shapes.forEachReferenceSlot(holder, slot -> {
                 int ref = memory.getInt(slot);
                 if (!ObjectLayout.isNursery(holder) && ObjectLayout.isNursery(ref) && !nursery.isRemembered(slot)) {
-                    throw new IllegalStateException("write barrier missed: slot 0x" + Long.toHexString(slot) + " of object 0x"
-                            + Integer.toHexString(holder) + " (+" + (slot - ObjectLayout.address(holder)) + ") names nursery object 0x"
-                            + Integer.toHexString(ref) + " but is not remembered");
+                    throw missed(slot, holder, ref, "nursery object");
+                }
+                if (!ObjectLayout.isNursery(holder) && ref > 0 && workingSets.known() && workingSets.crosses(slot, ref)
+                        && !workingSets.isRemembered(slot, ref)) {
+                    throw missed(slot, holder, ref, "object of working set " + workingSets.indexOf(ObjectLayout.address(ref)));
                 }
                 visit.applyAsInt(ref);
             });
         }
+    }
+
+    private static IllegalStateException missed(long slot, int holder, int ref, String what) {
+        return new IllegalStateException("write barrier missed: slot 0x" + Long.toHexString(slot) + " of object 0x"
+                + Integer.toHexString(holder) + " (+" + (slot - ObjectLayout.address(holder)) + ") names " + what + " 0x"
+                + Integer.toHexString(ref) + " but is not remembered");
     }
 }

@@ -1,7 +1,5 @@
 package org.vheap.device.vm.heap;
 
-import java.util.Arrays;
-
 /**
  * The nursery (the seed's object nursery for short-lived objects): new objects are allocated here by bump
  * pointer, in device memory at {@link ObjectLayout#NURSERY_BASE} that is never flushed, never read from the
@@ -13,20 +11,14 @@ import java.util.Arrays;
  * object that is still being built when eden fills (a tree under construction) so gets one more chance to die
  * young instead of reaching a line.
  *
- * <p>The write barrier: every store of a reference into the heap goes through {@link #storeRef}. A store of a
- * nursery reference into a user-heap object records the field's address in the remembered set, so a minor
- * collection finds the user heap's references into the nursery without walking the user heap. Stores that move
- * many references at once (an array copy, a clone into the user heap) record their slots with
- * {@link #rememberSlots}. A reference store that bypasses the barrier would leave a dangling reference after the
- * next minor collection: {@link MinorCollector}'s verification mode (tests) checks that none did.
+ * <p>The remembered set: the write barrier ({@link WriteBarrier}) records here every user-heap slot a reference to a
+ * nursery object is stored into, so a minor collection finds the user heap's references into the nursery without
+ * walking the user heap.
  *
  * <p>Contract: only the VM's interpreter thread calls it; objects never straddle the nursery's end. A nursery of
- * 0 bytes takes nothing ({@link #allocate} answers 0) and records nothing: every object goes to the user heap.
+ * 0 bytes takes nothing ({@link #allocate} answers 0): every object goes to the user heap.
  */
 public final class Nursery {
-    /** The remembered set is compacted (sorted, deduplicated) when it reaches this many entries. */
-    private static final int COMPACT_AT = 4096;
-
     private final HeapMemory memory;
     private final long base = ObjectLayout.NURSERY_BASE;
     private final long end;
@@ -40,9 +32,8 @@ public final class Nursery {
     /** Which survivor space holds the objects that survived one minor collection, and where they end. */
     private int survivors;
     private long survivorTop;
-    private long[] slots = new long[COMPACT_AT];
-    private int slotCount;
-    private int compactedUpTo;
+    /** User-heap slots that name nursery objects (or did: stale entries are read and skipped). */
+    private final SlotSet remembered = new SlotSet();
 
     /** A nursery over all of {@code memory}'s nursery bytes. */
     public Nursery(HeapMemory memory) {
@@ -78,79 +69,30 @@ public final class Nursery {
         return bytes <= largestObject;
     }
 
-    /** The write barrier: stores reference {@code ref} at {@code address}, remembering a user-heap slot into the nursery. */
-    public void storeRef(long address, int ref) {
-        memory.putInt(address, ref);
-        if (address < base && ObjectLayout.isNursery(ref)) {
-            remember(address);
-        }
-    }
-
-    /**
-     * After references were copied into {@code [address, address + 4 * count)} of the user heap without the barrier
-     * (an array copy): remembers those that name nursery objects.
-     */
-    public void rememberSlots(long address, int count) {
-        if (address >= base || isEmpty()) {
-            return;
-        }
-        for (int i = 0; i < count; i++) {
-            long slot = address + 4L * i;
-            if (ObjectLayout.isNursery(memory.getInt(slot))) {
-                remember(slot);
-            }
-        }
-    }
-
-    private void remember(long slot) {
-        if (slotCount > 0 && slots[slotCount - 1] == slot) {
-            return;
-        }
-        if (slotCount == slots.length) {
-            compact();
-            if (slotCount > slots.length / 2) {
-                slots = Arrays.copyOf(slots, slots.length * 2);
-            }
-        }
-        slots[slotCount++] = slot;
-    }
-
-    private void compact() {
-        if (compactedUpTo == slotCount) {
-            return;
-        }
-        Arrays.sort(slots, 0, slotCount);
-        int n = 0;
-        for (int i = 0; i < slotCount; i++) {
-            if (n == 0 || slots[n - 1] != slots[i]) {
-                slots[n++] = slots[i];
-            }
-        }
-        slotCount = n;
-        compactedUpTo = n;
+    /** Remembers user-heap slot {@code slot}, which now names a nursery object (the write barrier's part here). */
+    void remember(long slot) {
+        remembered.add(slot);
     }
 
     /** The remembered user-heap slots, each once, in address order (for a minor collection). */
     long[] rememberedSlots() {
-        compact();
-        return Arrays.copyOf(slots, slotCount);
+        return remembered.toArray();
     }
 
     /** Whether {@code slot} is remembered (for the verification of a minor collection). */
     boolean isRemembered(long slot) {
-        compact();
-        return Arrays.binarySearch(slots, 0, slotCount, slot) >= 0;
+        return remembered.contains(slot);
     }
 
     /** A full collection marked through the nursery: these are the user-heap slots that name nursery objects now. */
     void replaceRemembered(java.util.List<Long> live) {
-        forgetRemembered();
-        live.forEach(this::remember);
+        remembered.clear();
+        live.forEach(remembered::add);
     }
 
-    private void forgetRemembered() {
-        slotCount = 0;
-        compactedUpTo = 0;
+    /** A collection of part of the user heap freed memory: forgets the remembered slots {@code keep} refuses. */
+    void retainRemembered(java.util.function.LongPredicate keep) {
+        remembered.retain(keep);
     }
 
     /** Whether {@code ref} names an object in a survivor space (one that survived a minor collection already). */
@@ -184,12 +126,9 @@ public final class Nursery {
         top = base;
         survivors = 1 - survivors;
         survivorTop = toTop;
-        forgetRemembered();
-        if (slots.length > COMPACT_AT && stillRemembered.length < COMPACT_AT / 2) {
-            slots = new long[COMPACT_AT];
-        }
+        remembered.clear();
         for (long slot : stillRemembered) {
-            remember(slot);
+            remembered.add(slot);
         }
     }
 

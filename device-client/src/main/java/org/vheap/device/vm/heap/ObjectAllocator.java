@@ -15,6 +15,7 @@ public final class ObjectAllocator {
     private final long lineSize;
     private final long limit;
     private final FreeSpace free;
+    private final WorkingSets workingSets;
     private long top;
     private long bytesAllocated;
     private long bytesSinceCollection;
@@ -36,7 +37,8 @@ public final class ObjectAllocator {
         }
         this.top = top;
         this.limit = limit;
-        this.free = new FreeSpace(lineSize);
+        this.workingSets = new WorkingSets(memory.workingSetBytes(), lineSize, top == lineSize);
+        this.free = new FreeSpace(lineSize, workingSets.bytes());
         this.bytesInUse = top - lineSize;
     }
 
@@ -56,11 +58,17 @@ public final class ObjectAllocator {
             } else if (inLine != 0) {
                 at += lineSize - inLine;
             }
-            if (at + bytes > limit) {
+            long placed = workingSets.place(at, bytes);
+            if (placed + bytes > limit) {
                 return 0;
             }
+            if (placed != at) {
+                free.addRange(top, placed);   // the rest of a working set the object would have straddled
+            }
+            at = placed;
             top = at + bytes;
         }
+        workingSets.allocated(at, bytes);
         memory.zero(at, bytes);
         memory.putInt(at + ObjectLayout.CLASS_ID_OFFSET, classId);
         bytesAllocated += bytes;
@@ -103,6 +111,11 @@ public final class ObjectAllocator {
         return free;
     }
 
+    /** The user heap's working sets (their remembered sets and bookkeeping). */
+    public WorkingSets workingSets() {
+        return workingSets;
+    }
+
     /** The free space below the allocation pointer as (address, bytes) pairs, for a checkpoint's VM state. */
     public long[] freeRanges() {
         return free.ranges();
@@ -135,10 +148,20 @@ public final class ObjectAllocator {
         }
     }
 
-    /** After a collection: the new allocation pointer and the bytes the survivors take. */
+    /** After a full collection: the new allocation pointer and the bytes the survivors take. */
     void collected(long newTop, long liveBytes) {
         top = newTop;
         bytesInUse = liveBytes;
+        bytesSinceCollection = 0;
+    }
+
+    /**
+     * After a collection of one working set: the new allocation pointer (lower only when the working set held the
+     * top) and the bytes in use there before and after.
+     */
+    void collectedWorkingSet(long newTop, long inUseBefore, long inUseAfter) {
+        top = newTop;
+        bytesInUse += inUseAfter - inUseBefore;
         bytesSinceCollection = 0;
     }
 }

@@ -40,12 +40,13 @@
  * that promotes everything first, so a checkpoint (and resume, migration, fencing) never holds a nursery object.
  *
  * <p>References from the user heap into the nursery are found without walking the user heap: every reference store
- * goes through the write barrier ({@code Nursery.storeRef}: the interpreter's {@code PUTFIELD_REF},
+ * goes through the write barrier ({@link org.vheap.device.vm.heap.WriteBarrier}: the interpreter's {@code PUTFIELD_REF},
  * {@code PUTSTATIC_REF} and {@code aastore}, the natives' {@code Unsafe.putReference} and compare-and-set,
  * {@code VarHandle}s, {@code System.arraycopy} and {@code clone} of reference arrays, and the VM's own stores), which
- * records a user-heap slot that now names a nursery object in the remembered set. A store that bypassed it would
- * leave a dangling reference after the next minor collection: tests run with the barrier verified before every
- * minor collection ({@code MinorCollector.verifyRemembered}, {@code DeviceConfig.verifyWriteBarrier}).
+ * records a user-heap slot that now names a nursery object in the nursery's remembered set (and one that names an
+ * object of another working set in that working set's: below). A store that bypassed it would leave a dangling
+ * reference after the next collection: tests run with the barrier verified before every minor and working sets'
+ * collection ({@code MinorCollector.verifyRemembered}, {@code DeviceConfig.verifyWriteBarrier}).
  *
  * <p>Moving objects: a minor collection rewrites every root the VM holds outside the heap (activations, thread
  * fields, monitors, the intern table, initialization errors, the preallocated OutOfMemoryError) through one root
@@ -53,20 +54,46 @@
  * never holds a nursery reference: a string {@code String.intern} made canonical while new is resolved each time
  * until it is promoted.
  *
- * <p>The user heap is collected by {@link org.vheap.device.vm.heap.Collector}, a non-moving mark-sweep run when it
- * grew by more than it held after the last one (at least 4 MiB; promotion counts) or an allocation there failed,
- * always after a minor collection (or, when the user heap has no room to promote into, before it), marking through the
- * nursery's survivors too. Mark bits are on the host (a start and an end bit per object's granules), so it writes nothing into the
- * heap: it faults in only live objects, to read their references ({@link org.vheap.device.vm.heap.HeapShapes},
- * answered by the VM's class table), and never touches the lines of dead ones. The sweep is bitmap work: the gaps
- * between live objects become the free space, a gap that reaches the allocation pointer lowers it, and the whole
- * lines of each gap are discarded (dropped without a write, deleted from the store, zero-filled when reused). Its
- * roots are the threads (their Thread objects and activations), every class's mirror (its statics) and
- * initialization error, the interned strings, the objects whose monitors are in use, the preallocated
- * OutOfMemoryError and the heap header's tables. References (weak, soft, phantom) are not cleared: they act as
- * strong ones.
+ * <p>The user heap is collected by {@link org.vheap.device.vm.heap.Collector}, a non-moving mark-sweep, in full when it
+ * grew by more than it held after the last full collection (at least 4 MiB; promotion counts) or an allocation there
+ * failed, always after a minor collection (or, when the user heap has no room to promote into, before it), marking
+ * through the nursery's survivors too. Mark bits are on the host (a start and an end bit per object's granules), so
+ * it writes nothing into the heap: it faults in only live objects, to read their references
+ * ({@link org.vheap.device.vm.heap.HeapShapes}, answered by the VM's class table), and never touches the lines of
+ * dead ones. The sweep is bitmap work: the gaps between live objects become the free space, a gap that reaches the
+ * allocation pointer lowers it, and the whole lines of each gap are discarded (dropped without a write, deleted from
+ * the store, zero-filled when reused). Its roots are the threads (their Thread objects and activations), every
+ * class's mirror (its statics) and initialization error, the interned strings, the objects whose monitors are in use,
+ * the preallocated OutOfMemoryError and the heap header's tables. References (weak, soft, phantom) are not cleared:
+ * they act as strong ones.
  *
- * <p>Not built yet (issue 15): collecting the user heap by working sets or regions (each full collection marks
- * everything live, through the cache), collections induced by heavy paging, compaction of the user heap.
+ * <h2>Working sets: collecting part of the user heap</h2>
+ * With {@code --working-set SIZE} ({@code DeviceConfig.workingSetBytes}; off by default) the user heap is divided
+ * into the seed's working sets ({@link org.vheap.device.vm.heap.WorkingSets}): aligned runs of lines of that size,
+ * each with a remembered set of the slots elsewhere that name objects in it, kept by the write barrier (and by the
+ * minor collection for what it promotes, whose slots are copied past the barrier). When two working sets' worth was
+ * allocated in the user heap since its last collection, a group of at most four working sets (no more than half
+ * the frames hold), those with the most bytes allocated since they were last collected, is collected alone: roots are the VM's roots that name objects in
+ * it, its remembered slots outside it and the nursery; references leaving the group are not followed. So a partial
+ * collection reads the lines of the group's live objects and of its remembered slots, not the live heap through the
+ * cache (the bench prints each kind's lines touched and faulted). The full collection still runs when the heap would
+ * otherwise grow (the rule above, in net bytes), and rebuilds every remembered set; a resumed heap has none, so its
+ * first collection of the user heap is full.
+ *
+ * <p>Why remembered sets per working set, and not regions ordered by age: our objects never move, so a working set
+ * is a fixed range of addresses (no evacuation reserve, no card table over a moving heap), and the seed divides
+ * the heap the same way; a group rather than one working set because a dead structure spanning several is freed only
+ * when they are collected together. The price, measured and the reason it is off by default: a working set's
+ * collection is conservative (an object that only dead objects elsewhere name survives it), and with the nursery
+ * taking the short-lived garbage, what reaches the user heap of the samples is structures that span many working sets
+ * (binary-trees' trees, collections' maps), which the groups rarely free whole; their collections then cost more
+ * reads than the few full collections they replace (docs/device-vm.md gives the figures).
+ *
+ * <p>Paging induces a collection too (the seed tracks "the amount of caching"): with working sets, when the heap faulted
+ * in four times its frames since the user heap was last collected, a group is collected after one working set's worth
+ * of allocation rather than two. Never a full collection:
+ * measured, full collections induced that way made the samples fault more, not less.
+ *
+ * <p>Not built yet (issue 15): compaction of the user heap (objects never move once in it).
  */
 package org.vheap.device.vm.heap;

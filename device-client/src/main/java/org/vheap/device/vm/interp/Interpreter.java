@@ -6,7 +6,7 @@ import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
-import org.vheap.device.vm.heap.Nursery;
+import org.vheap.device.vm.heap.WriteBarrier;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
@@ -36,7 +36,7 @@ public final class Interpreter {
     private final VarHandles varHandles;
     private final Backtraces backtraces;
     /** The write barrier of reference stores. */
-    private final Nursery nursery;
+    private final WriteBarrier barrier;
     private final ThrowableFactory exceptions;
     private final ExceptionUnwinder unwinder;
     private final BlockingCalls blockingCalls;
@@ -44,7 +44,7 @@ public final class Interpreter {
     public Interpreter(Vm vm, MethodInvoker invoker, CallSites callSites, BlockingCalls blockingCalls) {
         this.vm = vm;
         this.mem = vm.memory();
-        this.nursery = vm.nursery();
+        this.barrier = vm.barrier();
         this.invoker = invoker;
         this.linker = new InstructionLinker(vm, invoker, callSites);
         this.arrays = new ArrayInstructions(vm);
@@ -175,7 +175,7 @@ public final class Interpreter {
                             if (value != 0) {
                                 arrays.checkArrayStore(array, value);
                             }
-                            nursery.storeRef(a, value);
+                            barrier.storeRef(a, value);
                             pc++;
                         }
                         case LASTORE, DASTORE -> {
@@ -415,7 +415,7 @@ public final class Interpreter {
                         }
                         case Ops.PUTFIELD_REF -> {
                             sp -= 2;
-                            nursery.storeRef(field(s[sp], code[pc + 1]), (int) s[sp + 1]);
+                            barrier.storeRef(field(s[sp], code[pc + 1]), (int) s[sp + 1]);
                             pc += 3;
                         }
                         case Ops.PUTFIELD_I64 -> {
@@ -439,7 +439,7 @@ public final class Interpreter {
                         case Ops.GETSTATIC_U16 -> { s[sp++] = mem.getChar(staticAddress(code, pc)); pc += 3; }
                         case Ops.GETSTATIC_I16 -> { s[sp++] = mem.getShort(staticAddress(code, pc)); pc += 3; }
                         case Ops.PUTSTATIC_I32 -> { mem.putInt(staticAddress(code, pc), (int) s[--sp]); pc += 3; }
-                        case Ops.PUTSTATIC_REF -> { nursery.storeRef(staticAddress(code, pc), (int) s[--sp]); pc += 3; }
+                        case Ops.PUTSTATIC_REF -> { barrier.storeRef(staticAddress(code, pc), (int) s[--sp]); pc += 3; }
                         case Ops.PUTSTATIC_I64 -> { sp -= 2; mem.putLong(staticAddress(code, pc), s[sp]); pc += 3; }
                         case Ops.PUTSTATIC_I8 -> { mem.putByte(staticAddress(code, pc), (byte) s[--sp]); pc += 3; }
                         case Ops.PUTSTATIC_I16 -> { mem.putShort(staticAddress(code, pc), (short) s[--sp]); pc += 3; }

@@ -197,7 +197,7 @@ final class SystemNatives {
         if (!sRef || sc.component().isSubtypeOf(dc.component()) || src == dst) {
             vm.memory().copy(Vm.elementAddress(src, srcPos, shift), Vm.elementAddress(dst, dstPos, shift), (long) length << shift);
             if (sRef) {
-                vm.nursery().rememberSlots(Vm.elementAddress(dst, dstPos, 2), length);   // copied past the barrier
+                vm.barrier().rememberSlots(Vm.elementAddress(dst, dstPos, 2), length);   // copied past the barrier
             }
             return;
         }

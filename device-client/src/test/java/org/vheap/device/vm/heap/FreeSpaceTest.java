@@ -16,7 +16,7 @@ class FreeSpaceTest {
      */
     @Test
     void blocksTakenFromLineRunsStayInsideTheFreeRangesAndNeverOverlap() {
-        FreeSpace free = new FreeSpace(LINE);
+        FreeSpace free = new FreeSpace(LINE, 0);
         List<long[]> ranges = new ArrayList<>();
         long at = LINE;
         int[] runLengths = {1, 3, 1, 10, 1, 2, 7, 1, 4, 1, 5};
@@ -38,5 +38,26 @@ class FreeSpaceTest {
             taken.add(new long[] {got, end});
         }
         assertThat(taken).hasSizeGreaterThan(8);
+    }
+
+    /**
+     * With working sets, nothing taken straddles two unless it is larger than one (an OutOfMemoryError's retry needs
+     * free space spanning them); a working set's free space can be dropped, runs cut at its ends.
+     */
+    @Test
+    void rangesAreSplitAtWorkingSetsAndDroppedByWorkingSet() {
+        long ws = 4 * LINE;
+        FreeSpace free = new FreeSpace(LINE, ws);
+        free.addRange(2 * LINE, 10 * LINE);   // working sets 0, 1 and 2
+        assertThat(free.take(4 * LINE)).as("a block as large as a working set: only working set 1 holds it")
+                .isEqualTo(4 * LINE);
+        assertThat(free.take(3 * LINE)).as("no run of three lines is left inside one working set").isEqualTo(-1);
+        assertThat(free.removeWithin(8 * LINE, 12 * LINE)).as("working set 2's free bytes").isEqualTo(2 * LINE);
+        assertThat(free.ranges()).containsExactly(2 * LINE, 2 * LINE);
+        assertThat(free.freeBytes()).isEqualTo(2 * LINE);
+        free.addRange(12 * LINE, 30 * LINE);
+        assertThat(free.removeWithin(16 * LINE, 20 * LINE)).as("the middle of a run").isEqualTo(4 * LINE);
+        assertThat(free.ranges()).containsExactly(2 * LINE, 2 * LINE, 12 * LINE, 4 * LINE, 20 * LINE, 10 * LINE);
+        assertThat(free.take(9 * LINE)).as("larger than a working set: it may straddle them").isEqualTo(20 * LINE);
     }
 }

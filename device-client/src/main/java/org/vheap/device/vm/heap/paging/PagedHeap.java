@@ -102,8 +102,14 @@ public final class PagedHeap implements HeapMemory {
     private long systemMisses;
     private long systemEvictions;
     private long linesDiscarded;
+    /** The user heap's working sets' size ({@link HeapMemory#workingSetBytes}). */
+    private final long workingSetBytes;
     /** A collection is running: evictions hold dirty lines back ({@link #collecting}). */
     private boolean collecting;
+    /** The user lines the running (or last) collection read or wrote, and the misses before it and in it. */
+    private final java.util.BitSet touchedInCollection = new java.util.BitSet();
+    private long missesBeforeCollection;
+    private long missesInCollection;
     private final GarbageLines garbage = new GarbageLines();
 
     /** On the host's clock: see {@link #PagedHeap(HeapSession, PagingConfig, DeviceClock)}. */
@@ -137,6 +143,7 @@ public final class PagedHeap implements HeapMemory {
         this.memory = new byte[(int) config.memoryBytes()];
         this.nurseryFirstLine = ObjectLayout.NURSERY_BASE >>> lineShift;
         this.nurseryLines = config.nurseryBytes() >>> lineShift;
+        this.workingSetBytes = config.workingSetBytes();
         this.nurseryFrame = config.frames();
         this.systemFirstLine = ObjectLayout.SYSTEM_SEGMENT_BASE >>> lineShift;
         this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift, systemFirstLine,
@@ -305,6 +312,40 @@ public final class PagedHeap implements HeapMemory {
     @Override
     public void collecting(boolean running) {
         collecting = running;
+        if (running) {
+            touchedInCollection.clear();
+            missesBeforeCollection = misses;
+            readLine = -1;   // so the first read of each line goes past the fast path and is counted
+        } else {
+            missesInCollection = misses - missesBeforeCollection;
+        }
+    }
+
+    @Override
+    public long linesFaulted() {
+        return misses;
+    }
+
+    @Override
+    public int frames() {
+        return table.frames();
+    }
+
+    @Override
+    public long collectionLinesTouched() {
+        return touchedInCollection.cardinality();
+    }
+
+    @Override
+    public long collectionLinesFaulted() {
+        return collecting ? misses - missesBeforeCollection : missesInCollection;
+    }
+
+    /** A collection is running and reads or writes {@code line} of the user heap: counted once. */
+    private void touchedByCollection(long line) {
+        if (line < Integer.MAX_VALUE) {
+            touchedInCollection.set((int) line);
+        }
     }
 
     /**
@@ -324,6 +365,11 @@ public final class PagedHeap implements HeapMemory {
     @Override
     public int lineSize() {
         return lineSize;
+    }
+
+    @Override
+    public long workingSetBytes() {
+        return workingSetBytes;
     }
 
     @Override
@@ -350,6 +396,9 @@ public final class PagedHeap implements HeapMemory {
         int frame;
         if (line < map.length && (frame = map[(int) line]) >= 0) {
             table.touch(frame);
+            if (collecting) {
+                touchedByCollection(line);
+            }
             readLine = line;
             readBase = frame << lineShift;
             return readBase + (int) (address & lineMask);
@@ -367,7 +416,11 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private int readIndexSlow(long address, long line) {
-        int frame = isNurseryLine(line) ? nurseryFrameOf(line) : frameFor(address, line);
+        boolean nurseryLine = isNurseryLine(line);
+        if (collecting && !nurseryLine) {
+            touchedByCollection(line);
+        }
+        int frame = nurseryLine ? nurseryFrameOf(line) : frameFor(address, line);
         readLine = line;
         readBase = frame << lineShift;
         return readBase + (int) (address & lineMask);
@@ -380,6 +433,9 @@ public final class PagedHeap implements HeapMemory {
         } else if (table.isSystemLine(line)) {
             throw readOnly(address, 1);
         } else {
+            if (collecting) {
+                touchedByCollection(line);
+            }
             frame = frameFor(address, line);
             table.markDirty(frame);
         }

@@ -11,6 +11,8 @@ import java.time.Duration;
  *   <li>memory bytes: device memory, one array: the nursery and the frames ({@code (memoryBytes - nurseryBytes) /
  *       lineSize} of them)</li>
  *   <li>nursery bytes: the part of the memory that holds the nursery (at most half; 0: no nursery), never paged</li>
+ *   <li>working-set bytes: the size of the user heap's working sets, collected a few at a time (a power of two, at
+ *       least a line); 0, the default: none, every collection of the user heap is full</li>
  *   <li>line size: bytes per line; must be the heap's (the store fixes it when the heap is created)</li>
  *   <li>free-frame threshold: when free frames would fall below it, a batch of at least this many lines is
  *       evicted, and their dirty ones are flushed in one store write</li>
@@ -38,6 +40,7 @@ public final class PagingConfig {
     private Duration storeRetryFor = Duration.ZERO;
     private long maxHeapBytes = 1L << 30;
     private long nurseryBytes;
+    private long workingSetBytes;
 
     public PagingConfig setMemoryBytes(long memoryBytes) {
         if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY_BYTES) {
@@ -108,6 +111,15 @@ public final class PagingConfig {
         return this;
     }
 
+    /** The size of the user heap's working sets: a power of two of at least a line, or 0 for none. */
+    public PagingConfig setWorkingSetBytes(long workingSetBytes) {
+        if (workingSetBytes < 0 || (workingSetBytes != 0 && Long.bitCount(workingSetBytes) != 1)) {
+            throw new IllegalArgumentException("a working set must be 0 (none) or a power of two of bytes, got " + workingSetBytes);
+        }
+        this.workingSetBytes = workingSetBytes;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. Returns this. */
     public PagingConfig validate() {
         if (memoryBytes % lineSize != 0) {
@@ -134,6 +146,10 @@ public final class PagingConfig {
             throw new IllegalArgumentException("max heap of " + maxHeapBytes / lineSize
                     + " lines is more than the cache table can name; use larger lines or a smaller heap");
         }
+        if (workingSetBytes > 0 && workingSetBytes < lineSize) {
+            throw new IllegalArgumentException("a working set (" + workingSetBytes + " bytes) must hold at least one "
+                    + lineSize + "-byte line");
+        }
         int frames = frames();
         if (frames < 4) {
             throw new IllegalArgumentException("memory holds " + frames + " lines; paging needs at least 4");
@@ -158,6 +174,10 @@ public final class PagingConfig {
     public long maxHeapBytes() { return maxHeapBytes; }
     public long nurseryBytes() { return nurseryBytes; }
 
+    public long workingSetBytes() {
+        return workingSetBytes;
+    }
+
     /** Frames of device memory: what the nursery leaves. */
     public int frames() {
         return (int) ((memoryBytes - nurseryBytes) / lineSize);
@@ -167,6 +187,6 @@ public final class PagingConfig {
     public String toString() {
         return "PagingConfig[memory=" + memoryBytes + ", lineSize=" + lineSize + ", freeFrameThreshold="
                 + freeFrameThreshold + ", storeRetryAttempts=" + storeRetryAttempts + ", storeRetryBackoff="
-                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + ", nursery=" + nurseryBytes + "]";
+                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + ", nursery=" + nurseryBytes + ", workingSet=" + workingSetBytes + "]";
     }
 }

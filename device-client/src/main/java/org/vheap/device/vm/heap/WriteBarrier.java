@@ -1,0 +1,56 @@
+package org.vheap.device.vm.heap;
+
+/**
+ * The write barrier of reference stores: every store of a reference into the heap goes through {@link #storeRef}
+ * (the interpreter's {@code PUTFIELD_REF}, {@code PUTSTATIC_REF} and {@code aastore}, the natives' reference
+ * stores, the VM's own), and stores that move many references at once past it (an array copy, a clone) call
+ * {@link #rememberSlots} after. It keeps two kinds of remembered sets: the {@link Nursery}'s (user-heap slots that
+ * name nursery objects, the roots of a minor collection) and the {@link WorkingSets}' (slots that name an object in
+ * another working set, the roots of a working set's collection). A store that bypassed it would leave a dangling
+ * reference after the next collection: the collectors' verification mode (tests) checks that none did.
+ *
+ * <p>Contract: only the VM's interpreter thread calls it. Stores into the nursery record nothing (a minor collection
+ * scans what it copies, and a working set's collection traces the nursery whole).
+ */
+public final class WriteBarrier {
+    private final HeapMemory memory;
+    private final Nursery nursery;
+    private final WorkingSets workingSets;
+
+    public WriteBarrier(HeapMemory memory, Nursery nursery, WorkingSets workingSets) {
+        this.memory = memory;
+        this.nursery = nursery;
+        this.workingSets = workingSets;
+    }
+
+    /** Stores reference {@code ref} at {@code address}, remembering the slot where a collection needs it. */
+    public void storeRef(long address, int ref) {
+        memory.putInt(address, ref);
+        if (address < ObjectLayout.NURSERY_BASE) {
+            note(address, ref);
+        }
+    }
+
+    /** User-heap slot {@code slot} holds {@code ref} now (a store, or a collector that rewrote it). */
+    void note(long slot, int ref) {
+        if (ObjectLayout.isNursery(ref)) {
+            nursery.remember(slot);
+        } else {
+            workingSets.note(slot, ref);
+        }
+    }
+
+    /**
+     * After references were copied into {@code [address, address + 4 * count)} without the barrier (an array copy, a
+     * clone): remembers the slots that need it.
+     */
+    public void rememberSlots(long address, int count) {
+        if (address >= ObjectLayout.NURSERY_BASE || (nursery.isEmpty() && !workingSets.enabled())) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            long slot = address + 4L * i;
+            note(slot, memory.getInt(slot));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.vheap.device.vm.heap;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongConsumer;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.device.vm.heap.paging.PagedHeap;
+import org.vheap.device.vm.heap.paging.PagingConfig;
+
+/**
+ * The heap tests' shared helper: a user heap paged over an in-memory store, with its allocator, write barrier and
+ * collectors, and three made-up classes the collectors see through {@link HeapShapes}: a node (two references and a
+ * value), a fan (32 references) and a blob (no references, several lines). Roots are host-held references the
+ * collectors visit. No nursery: the working sets' collections and full ones are what these tests exercise.
+ */
+final class TestObjectHeap implements AutoCloseable {
+    static final int LINE = 256;
+    static final int NODE = 1;
+    static final int FAN = 2;
+    static final int BLOB = 3;
+    static final long NODE_BYTES = 24;
+    static final int FAN_SLOTS = 32;
+    static final long FAN_BYTES = ObjectLayout.HEADER_BYTES + 4L * FAN_SLOTS;
+    static final long BLOB_BYTES = 4 * LINE;
+
+    final HeapSession session;
+    final PagedHeap memory;
+    final ObjectAllocator allocator;
+    final Nursery nursery;
+    final WriteBarrier barrier;
+    final Collector collector;
+    final MinorCollector minor;
+    /** The roots: host-held references (0: none). */
+    final List<Integer> roots = new ArrayList<>();
+
+    /** A heap of {@code frames} lines of memory and working sets of {@code workingSetLines} lines. */
+    TestObjectHeap(MemoryHeapStore store, String app, int frames, int workingSetLines) {
+        session = store.openHeap(new OpenRequest(app, "dev", true, LINE, Duration.ofSeconds(10), 0));
+        memory = new PagedHeap(session, new PagingConfig().setLineSize(LINE).setMemoryBytes((long) frames * LINE)
+                .setFreeFrameThreshold(2).setMaxHeapBytes(1L << 24).setWorkingSetBytes((long) workingSetLines * LINE).validate());
+        allocator = new ObjectAllocator(memory, LINE, 1L << 24);
+        nursery = new Nursery(memory);
+        barrier = new WriteBarrier(memory, nursery, allocator.workingSets());
+        HeapShapes shapes = new Shapes();
+        collector = new Collector(memory, allocator, nursery, shapes);
+        minor = new MinorCollector(memory, allocator, nursery, shapes);
+    }
+
+    private final class Shapes implements HeapShapes {
+        @Override
+        public long sizeOf(int ref) {
+            return switch (classOf(ref)) {
+                case NODE -> NODE_BYTES;
+                case FAN -> FAN_BYTES;
+                case BLOB -> BLOB_BYTES;
+                default -> throw new IllegalStateException("no object at 0x" + Integer.toHexString(ref) + " (class "
+                        + classOf(ref) + ")");
+            };
+        }
+
+        @Override
+        public void forEachReferenceSlot(int ref, LongConsumer slots) {
+            long at = ObjectLayout.address(ref);
+            switch (classOf(ref)) {
+                case NODE -> {
+                    slots.accept(at + 8);
+                    slots.accept(at + 12);
+                }
+                case FAN -> {
+                    for (int i = 0; i < FAN_SLOTS; i++) {
+                        slots.accept(at + ObjectLayout.HEADER_BYTES + 4L * i);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    int classOf(int ref) {
+        return memory.getInt(ObjectLayout.address(ref) + ObjectLayout.CLASS_ID_OFFSET);
+    }
+
+    int allocate(int classId) {
+        long bytes = switch (classId) {
+            case NODE -> NODE_BYTES;
+            case FAN -> FAN_BYTES;
+            default -> BLOB_BYTES;
+        };
+        int ref = allocator.allocate(classId, bytes);
+        if (ref == 0) {
+            throw new IllegalStateException("test heap full");
+        }
+        return ref;
+    }
+
+    /** A node with {@code value} and no references. */
+    int node(long value) {
+        int ref = allocate(NODE);
+        memory.putLong(ObjectLayout.address(ref) + 16, value);
+        return ref;
+    }
+
+    long value(int node) {
+        return memory.getLong(ObjectLayout.address(node) + 16);
+    }
+
+    /** Reference field {@code i} of {@code ref}: 0 and 1 of a node, 0 to 31 of a fan. */
+    long slot(int ref, int i) {
+        return ObjectLayout.address(ref) + (classOf(ref) == NODE ? 8 : ObjectLayout.HEADER_BYTES) + 4L * i;
+    }
+
+    int get(int ref, int i) {
+        return memory.getInt(slot(ref, i));
+    }
+
+    /** Stores through the write barrier, as the interpreter does. */
+    void set(int ref, int i, int value) {
+        barrier.storeRef(slot(ref, i), value);
+    }
+
+    void visitRoots(IntUnaryOperator op) {
+        roots.replaceAll(r -> r == 0 ? 0 : op.applyAsInt(r));
+    }
+
+    Consumer<IntUnaryOperator> rootVisitor() {
+        return this::visitRoots;
+    }
+
+    /** Checks the write barrier's remembered sets over everything reachable (throws when one lacks a slot). */
+    void verifyRemembered() {
+        minor.verifyRemembered(rootVisitor());
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
