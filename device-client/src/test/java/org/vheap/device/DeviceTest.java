@@ -24,6 +24,7 @@ import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
+import org.vheap.device.vm.heap.CollectionLog;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
@@ -278,6 +279,40 @@ class DeviceTest {
         assertThat(b.resume(0)).isZero();
         assertThat(b.stats().collections()).as("the resumed run collects too").isPositive();
         assertThat(b.stats().minorCollections()).as("and its nursery too").isPositive();
+        assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                .isEqualTo(whole.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * With working sets, an app collects groups of them, is suspended amid that and resumed on another device, whose
+     * remembered sets are not in the checkpoint: its first collection of the user heap is full (it rebuilds them),
+     * then groups again, and the two runs print what an uninterrupted run prints.
+     */
+    @Test
+    void withWorkingSetsAResumedAppCollectsInFullFirstThenByWorkingSetsAndPrintsTheSame() throws Exception {
+        Path classes = compile("Churn", CHURN);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        runAlone(classes, "60", new DeviceConfig().app(TestHeaps.app("churn-ws-whole")).nurseryBytes(0), whole);
+
+        String app = TestHeaps.app("churn-ws");
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(256 << 10).nurseryBytes(0)
+                .workingSetBytes(64 << 10), SERVER.store(), console(first));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Churn", List.of("60")));
+        ResumeTest.awaitOutput(first, "round 30 ");
+        a.suspend(Duration.ofSeconds(30));
+        assertThat(run.get(1, TimeUnit.MINUTES)).isEqualTo(Device.SUSPENDED);
+        assertThat(a.stats().workingSetCollections()).as("working sets' collections before the suspension").isPositive();
+
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        Device b = new Device(new DeviceConfig().app(app).deviceName("b").memoryBytes(256 << 10).nurseryBytes(0)
+                .workingSetBytes(64 << 10), SERVER.store(), console(second));
+        assertThat(b.resume(0)).isZero();
+        List<CollectionLog.Kind> kinds = b.stats().collectionLog().entries().stream().map(CollectionLog.Entry::kind).toList();
+        assertThat(kinds).as("the resumed run's collections").isNotEmpty().startsWith(CollectionLog.Kind.FULL)
+                .contains(CollectionLog.Kind.WORKING_SET);
+        assertThat(b.stats().collectionLog().entries()).as("groups that faulted more than their lines and remembered lines")
+                .noneMatch(e -> e.faultBound() >= 0 && e.linesFaulted() > e.faultBound());
         assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
                 .isEqualTo(whole.toString(StandardCharsets.UTF_8));
     }

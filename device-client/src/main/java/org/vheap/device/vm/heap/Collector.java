@@ -1,8 +1,12 @@
 package org.vheap.device.vm.heap;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongPredicate;
 
 /**
  * The collection of the user heap: a non-moving mark-sweep, of the whole heap ({@link #collect}, a full collection)
@@ -67,7 +71,7 @@ public final class Collector {
             workingSets.forgetAll();
             Marker marker = new Marker(lineSize);
             roots.accept(marker);
-            java.util.List<Long> slotsIntoNursery = new java.util.ArrayList<>();
+            List<Long> slotsIntoNursery = new ArrayList<>();
             marker.trace((slot, value) -> {
                 if (ObjectLayout.isNursery(value)) {
                     slotsIntoNursery.add(slot);
@@ -135,19 +139,14 @@ public final class Collector {
             for (int i = 0; i < group.length; i++) {
                 remembered[i] = workingSets.remembered(group[i]);
                 rememberedLines += distinctLines(remembered[i]);
-                for (long slot : remembered[i]) {
-                    if (!members.get(workingSets.indexOf(slot))) {   // from outside the group: a root
-                        marker.applyAsInt(memory.getInt(slot));
-                    }
-                }
+                long[] outside = Arrays.stream(remembered[i]).filter(slot -> !members.get(workingSets.indexOf(slot))).toArray();
+                readSlots(outside, marker);   // from outside the group: roots
             }
             long[] intoNursery = nursery.rememberedSlots();
             rememberedLines += distinctLines(intoNursery);
-            for (long slot : intoNursery) {
-                marker.applyAsInt(memory.getInt(slot));
-            }
+            readSlots(intoNursery, marker);
             marker.trace((slot, value) -> { });
-            java.util.function.LongPredicate isLive = slot -> !members.get(workingSets.indexOf(slot)) || marker.holdsLive(slot);
+            LongPredicate isLive = slot -> !members.get(workingSets.indexOf(slot)) || marker.holdsLive(slot);
             long live = 0;
             long inUseBefore = 0;
             long newTop = top;
@@ -171,10 +170,24 @@ public final class Collector {
     }
 
     /** Of a working set's remembered slots, those that still name an object in it and do not lie in freed memory. */
-    private long[] stillNaming(long[] slots, int ws, java.util.function.LongPredicate isLive) {
-        return java.util.Arrays.stream(slots)
+    private long[] stillNaming(long[] slots, int ws, LongPredicate isLive) {
+        return Arrays.stream(slots)
                 .filter(slot -> isLive.test(slot) && memory.getInt(slot) > 0 && workingSets.indexOf(ObjectLayout.address(memory.getInt(slot))) == ws)
                 .toArray();
+    }
+
+    /**
+     * Marks what the slots (in address order) name, bringing their lines in by batches ({@link
+     * HeapMemory#prefetchLines}) rather than faulting each.
+     */
+    private void readSlots(long[] sortedSlots, Marker marker) {
+        for (int i = 0; i < sortedSlots.length; i++) {
+            if (!memory.isResident(sortedSlots[i])) {
+                int ahead = Math.min(sortedSlots.length, i + 8192);
+                memory.prefetchLines(Arrays.stream(sortedSlots, i, ahead).map(slot -> slot / lineSize).distinct().toArray());
+            }
+            marker.applyAsInt(memory.getInt(sortedSlots[i]));
+        }
     }
 
     private long distinctLines(long[] sortedSlots) {
@@ -243,32 +256,74 @@ public final class Collector {
                 if (starts.get(bit)) {
                     return ref;
                 }
-                starts.set(bit);
-                ends.set((int) (bit + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
+                starts.set(bit);   // its end bit when it is scanned: reading its size now would fault its line in alone
                 objects++;
             } else {
                 return ref;   // null, the system segment (never collected), or outside what is collected
             }
             if (depth == stack.length) {
-                stack = java.util.Arrays.copyOf(stack, depth * 2);
+                stack = Arrays.copyOf(stack, depth * 2);
             }
             stack[depth++] = ref;
             return ref;
         }
 
-        /** Scans every marked object, marking what it names; {@code userHeapSlots} sees each user-heap object's slots. */
+        /**
+         * Scans every marked object, marking what it names; {@code userHeapSlots} sees each user-heap object's slots.
+         * Objects whose first line is not resident wait, and when nothing resident is left to scan, the lines of the
+         * waiting ones are brought in together ({@link HeapMemory#prefetchLines}: one store read for many), lowest
+         * first: marking pays a round trip per batch of lines, not per line.
+         */
         void trace(SlotVisitor userHeapSlots) {
-            while (depth > 0) {
-                int ref = stack[--depth];
-                boolean inUserHeap = !ObjectLayout.isNursery(ref);
-                shapes.forEachReferenceSlot(ref, slot -> {
-                    int value = memory.getInt(slot);
-                    applyAsInt(value);
-                    if (inUserHeap && value != 0) {
-                        userHeapSlots.visit(slot, value);
+            int[] waiting = new int[64];
+            int waitingCount = 0;
+            while (true) {
+                while (depth > 0) {
+                    int ref = stack[--depth];
+                    if (!memory.isResident(ObjectLayout.address(ref))) {
+                        if (waitingCount == waiting.length) {
+                            waiting = Arrays.copyOf(waiting, waitingCount * 2);
+                        }
+                        waiting[waitingCount++] = ref;
+                        continue;
                     }
-                });
+                    scan(ref, userHeapSlots);
+                }
+                if (waitingCount == 0) {
+                    return;
+                }
+                int[] batch = Arrays.copyOf(waiting, waitingCount);
+                waitingCount = 0;
+                Arrays.sort(batch);   // user-heap references sort by address
+                memory.prefetchLines(Arrays.stream(batch).mapToLong(r -> ObjectLayout.address(r) / lineSize).toArray());
+                for (int ref : batch) {
+                    if (memory.isResident(ObjectLayout.address(ref))) {
+                        scan(ref, userHeapSlots);   // what it marks goes on the stack, scanned next round
+                    } else {
+                        waiting[waitingCount++] = ref;   // beyond this batch: the next one
+                    }
+                }
+                if (waitingCount == batch.length) {   // nothing could be brought in: fault them in one by one
+                    for (int i = 0; i < waitingCount; i++) {
+                        scan(waiting[i], userHeapSlots);
+                    }
+                    waitingCount = 0;
+                }
             }
+        }
+
+        private void scan(int ref, SlotVisitor userHeapSlots) {
+            boolean inUserHeap = !ObjectLayout.isNursery(ref);
+            if (inUserHeap) {
+                ends.set((int) (ref - firstGranule + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
+            }
+            shapes.forEachReferenceSlot(ref, slot -> {
+                int value = memory.getInt(slot);
+                applyAsInt(value);
+                if (inUserHeap && value != 0) {
+                    userHeapSlots.visit(slot, value);
+                }
+            });
         }
 
         /** Whether the user-heap address {@code at} (in scope) lies inside a marked object. */

@@ -87,6 +87,20 @@ public interface HeapMemory {
         return 0;
     }
 
+    /** Whether the byte at {@code address} is in device memory now: reading it costs no fault. This default: always. */
+    default boolean isResident(long address) {
+        return true;
+    }
+
+    /**
+     * Brings these lines (line numbers: address / line size) into device memory ahead of use, in one read of the
+     * store for all it holds; some may be skipped (they fault in when used). Returns how many were brought in. This
+     * default brings none.
+     */
+    default int prefetchLines(long[] lines) {
+        return 0;
+    }
+
     /**
      * Lines of the heap faulted in so far, and the frames of device memory that hold them: how heavily it pages
      * (the seed's "amount of caching", which a collection is induced by). Both 0 where nothing pages.

@@ -81,31 +81,47 @@ class CollectorTest {
         }
     }
 
+    /**
+     * A group reads its remembered slots and its live objects; a full collection reads the whole live heap, its lines
+     * brought in by batches (a store read for many) as marking reaches them.
+     */
     @Test
     void aGroupFaultsAtMostItsLinesAndItsRememberedLinesWhereAFullCollectionReadsTheLiveHeap() {
         try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("ws-faults"), 32, 4)) {
-            int old = chain(h, 4000, 0);   // 96 KB: 375 lines, through 32 frames
-            h.roots.add(old);
+            int root = h.allocate(TestObjectHeap.FAN);   // three levels of fans: 1,057 of them, 560 lines
+            for (int i = 0; i < TestObjectHeap.FAN_SLOTS; i++) {
+                int fan = h.allocate(TestObjectHeap.FAN);
+                h.set(root, i, fan);
+                for (int j = 0; j < TestObjectHeap.FAN_SLOTS; j++) {
+                    h.set(fan, j, h.allocate(TestObjectHeap.FAN));
+                }
+            }
+            h.roots.add(root);
             h.collector.collect(h.rootVisitor());
             long liveLines = h.allocator.top() / TestObjectHeap.LINE;
-            int tail = old;
-            while (h.get(tail, 0) != 0) {
-                tail = h.get(tail, 0);
+            int leaf = h.get(h.get(root, 7), 9);
+            int garbage = 0;   // fans, too large for the holes the tree left: side by side at the top, three working sets
+            for (int i = 0; i < 12; i++) {
+                int fan = h.allocate(TestObjectHeap.FAN);
+                h.set(fan, 0, garbage);
+                garbage = fan;
             }
-            chain(h, 100, 10_000);                     // garbage: with what follows, fewer working sets than a group
-            h.set(tail, 0, chain(h, 10, 20_000));      // new objects the old list's tail names
+            h.set(leaf, 0, chain(h, 10, 20_000));      // new objects an old leaf names
 
             Collector.Result r = h.collector.collectWorkingSets(h.rootVisitor());
             long faulted = h.memory.collectionLinesFaulted();
             long bound = r.workingSets() * 4L + r.rememberedLines();
             assertThat(faulted).as("lines the group's collection faulted in").isLessThanOrEqualTo(bound);
             assertThat(faulted).as("far fewer than the live heap's lines").isLessThan(liveLines / 10);
-            assertThat(r.freedBytes()).isEqualTo(100 * TestObjectHeap.NODE_BYTES);
+            assertThat(r.freedBytes()).as("freed by %s", r).isEqualTo(12 * TestObjectHeap.FAN_BYTES);
 
+            long readsBefore = h.memory.stats().fetchTransactions();
             h.collector.collect(h.rootVisitor());
-            assertThat(h.memory.collectionLinesFaulted()).as("a full collection faults the live heap in")
-                    .isGreaterThan(liveLines / 2);
-            assertThat(values(h, old)).hasSize(4010).endsWith(20_009L);
+            long fullFaulted = h.memory.collectionLinesFaulted();
+            assertThat(fullFaulted).as("a full collection faults the live heap in").isGreaterThan(liveLines / 2);
+            assertThat(h.memory.stats().fetchTransactions() - readsBefore).as("store reads of the full collection's marking,"
+                    + " which brings waiting objects' lines in by batches").isLessThan(fullFaulted / 4);
+            assertThat(values(h, h.get(leaf, 0))).hasSize(10).endsWith(20_009L);
         }
     }
 
