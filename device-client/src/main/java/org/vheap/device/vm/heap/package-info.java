@@ -60,7 +60,8 @@
  * through the nursery's survivors too. Mark bits are on the host (a start and an end bit per object's granules), so
  * it writes nothing into the heap: it faults in only live objects, to read their references
  * ({@link org.vheap.device.vm.heap.HeapShapes}, answered by the VM's class table), and never touches the lines of
- * dead ones. The sweep is bitmap work: the gaps between live objects become the free space, a gap that reaches the
+ * dead ones; an object whose line is not resident waits, and the waiting objects' lines are read together (one
+ * store read for many, {@code HeapMemory.prefetchLines}) when nothing resident is left to scan. The sweep is bitmap work: the gaps between live objects become the free space, a gap that reaches the
  * allocation pointer lowers it, and the whole lines of each gap are discarded (dropped without a write, deleted from
  * the store, zero-filled when reused). Its roots are the threads (their Thread objects and activations), every
  * class's mirror (its statics) and initialization error, the interned strings, the objects whose monitors are in use,
