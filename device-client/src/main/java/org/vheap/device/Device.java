@@ -58,8 +58,8 @@ public final class Device {
     private final DeviceResources resources;
     private final DeviceClock clock;
     private volatile LineCache lineCache;
-    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0],
-            0, new long[0], 0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0);
+    private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -372,8 +372,7 @@ public final class Device {
                             vm.heapBytesInUse(), peak, vm.collections(), p.systemMisses(), p.systemEvictions(),
                             vm.systemSegment().blobsFetched(), vm.systemSegment().map().placements().size(),
                             session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
-                            p.linesDiscarded(), p.linesDeleted(), launcher.collectionPauses(), launcher.minorCollections(),
-                            launcher.minorPauses(), launcher.bytesPromoted(), vm.nursery().capacity(),
+                            p.linesDiscarded(), p.linesDeleted(), launcher.bytesPromoted(), vm.nursery().capacity(),
                             launcher.collectionLog(), vm.allocator().workingSets().bytes());
                 }
                 if (exit != SUSPENDED) {

@@ -23,9 +23,6 @@ import org.vheap.device.vm.heap.CollectionLog;
  * @param linesFetched    user lines read from the store (misses on lines it may hold, and prefetches)
  * @param linesDiscarded  user lines a collection freed whole and dropped (never written nor read back)
  * @param linesDeleted    discarded lines deleted from the store
- * @param collectionPauseNanos each full collection's pause, in nanoseconds, oldest first
- * @param minorCollections minor collections run (this run of the device)
- * @param minorPauseNanos each minor collection's pause, in nanoseconds, oldest first
  * @param bytesPromoted   bytes the minor collections copied from the nursery into the user heap
  * @param nurseryBytes    the nursery's size (0: none)
  * @param collectionLog   every collection (the newest {@link CollectionLog#KEPT}): kind, pause, lines touched and
@@ -36,9 +33,23 @@ public record DeviceStats(long bytecodes, long misses, long linesFlushed, long e
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
-                          long[] collectionPauseNanos, long minorCollections, long[] minorPauseNanos,
                           long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes) {
-    /** Collections of one working set of the user heap. */
+    /** Each full collection's pause (of the kept ones), in nanoseconds, oldest first. */
+    public long[] collectionPauseNanos() {
+        return collectionLog.pauses(CollectionLog.Kind.FULL);
+    }
+
+    /** Minor collections run (this run of the device). */
+    public long minorCollections() {
+        return collectionLog.count(CollectionLog.Kind.MINOR);
+    }
+
+    /** Each minor collection's pause (of the kept ones), in nanoseconds, oldest first. */
+    public long[] minorPauseNanos() {
+        return collectionLog.pauses(CollectionLog.Kind.MINOR);
+    }
+
+    /** Collections of a group of working sets of the user heap. */
     public long workingSetCollections() {
         return collectionLog.count(CollectionLog.Kind.WORKING_SET);
     }

@@ -356,11 +356,16 @@ public final class VmBench implements Callable<Integer> {
         if (nanos.length == 0) {
             return "-";
         }
-        LatencySamples samples = new LatencySamples(nanos.length);
-        for (long n : nanos) {
-            samples.add(n);
-        }
+        LatencySamples samples = samples(nanos);
         return String.format(Locale.ROOT, "%.1f/%.1f ms", samples.percentile(50) / 1e6, samples.percentile(100) / 1e6);
+    }
+
+    private static LatencySamples samples(long[] values) {
+        LatencySamples samples = new LatencySamples(values.length);
+        for (long v : values) {
+            samples.add(v);
+        }
+        return samples;
     }
 
     /** A row of {@code table} per kind of collection in {@code log}. */
@@ -386,9 +391,8 @@ public final class VmBench implements Callable<Integer> {
 
     /** "p50/max" of these counts. */
     private static String p50max(long[] values) {
-        long[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[(sorted.length - 1) / 2] + "/" + sorted[sorted.length - 1];
+        LatencySamples samples = samples(values);
+        return samples.percentile(50) + "/" + samples.percentile(100);
     }
 
     /** "N.Nx" for how many times fewer {@code on} is than {@code off} ("-" when both are 0). */

@@ -132,7 +132,7 @@ public final class Collector {
             long top = allocator.top();
             long lo = Math.max(workingSets.start(group[0]), lineSize);
             long hi = Math.min(workingSets.start(group[group.length - 1] + 1), top);
-            Marker marker = new Marker(lo, hi, members, workingSets.refShift());
+            Marker marker = new Marker(lo, hi, members);
             roots.accept(marker);
             long rememberedLines = 0;
             long[][] remembered = new long[group.length][];
@@ -171,9 +171,13 @@ public final class Collector {
 
     /** Of a working set's remembered slots, those that still name an object in it and do not lie in freed memory. */
     private long[] stillNaming(long[] slots, int ws, LongPredicate isLive) {
-        return Arrays.stream(slots)
-                .filter(slot -> isLive.test(slot) && memory.getInt(slot) > 0 && workingSets.indexOf(ObjectLayout.address(memory.getInt(slot))) == ws)
-                .toArray();
+        return Arrays.stream(slots).filter(slot -> {
+            if (!isLive.test(slot)) {
+                return false;
+            }
+            int ref = memory.getInt(slot);
+            return ref > 0 && workingSets.indexOfRef(ref) == ws;
+        }).toArray();
     }
 
     /**
@@ -215,9 +219,8 @@ public final class Collector {
     private final class Marker implements IntUnaryOperator {
         final int firstGranule;
         final long endGranule;
-        /** The working sets collected (null: all of them), by the index {@code ref >>> groupShift} gives. */
+        /** The working sets collected (null: all of them). */
         final BitSet group;
-        final int groupShift;
         final BitSet starts = new BitSet();
         final BitSet ends = new BitSet();
         /** Nursery objects already met (by granule from the nursery's base). */
@@ -228,19 +231,18 @@ public final class Collector {
 
         /** A full collection's marker: everything from {@code lo} on. */
         Marker(long lo) {
-            this(lo, Long.MAX_VALUE, null, 0);
+            this(lo, Long.MAX_VALUE, null);
         }
 
-        Marker(long lo, long hi, BitSet group, int groupShift) {
+        Marker(long lo, long hi, BitSet group) {
             this.firstGranule = (int) (lo / ObjectLayout.GRANULE);
             this.endGranule = hi == Long.MAX_VALUE ? Long.MAX_VALUE : hi / ObjectLayout.GRANULE;
             this.group = group;
-            this.groupShift = groupShift;
         }
 
         /** Whether {@code ref} names a user-heap object this collection marks. */
         boolean inScope(int ref) {
-            return ref > 0 && ref >= firstGranule && ref < endGranule && (group == null || group.get(ref >>> groupShift));
+            return ref > 0 && ref >= firstGranule && ref < endGranule && (group == null || group.get(workingSets.indexOfRef(ref)));
         }
 
         @Override

@@ -186,7 +186,7 @@ public final class MinorCollector {
                 }
                 if (!ObjectLayout.isNursery(holder) && ref > 0 && workingSets.known() && workingSets.crosses(slot, ref)
                         && !workingSets.isRemembered(slot, ref)) {
-                    throw missed(slot, holder, ref, "object of working set " + workingSets.indexOf(ObjectLayout.address(ref)));
+                    throw missed(slot, holder, ref, "object of working set " + workingSets.indexOfRef(ref));
                 }
                 visit.applyAsInt(ref);
             });

@@ -60,9 +60,9 @@ public final class WorkingSets {
         return known;
     }
 
-    /** The shift from a reference (a granule index) to its working set's index. */
-    int refShift() {
-        return shift - ObjectLayout.GRANULE_SHIFT;
+    /** The working set of the user-heap object {@code ref} (a granule index). */
+    int indexOfRef(int ref) {
+        return ref >>> (shift - ObjectLayout.GRANULE_SHIFT);
     }
 
     int indexOf(long address) {
@@ -75,12 +75,9 @@ public final class WorkingSets {
 
     /** The write barrier's part here: user-heap slot {@code slot} now holds {@code ref}. */
     void note(long slot, int ref) {
-        if (shift == 0 || ref <= 0) {
-            return;   // off, null, or not a user-heap object (nursery and system-segment references are negative)
-        }
-        int target = ref >>> (shift - ObjectLayout.GRANULE_SHIFT);
-        if (target != (int) (slot >>> shift)) {
-            remember(target, slot);
+        // off, null, or not a user-heap object (nursery and system-segment references are negative)
+        if (ref > 0 && crosses(slot, ref)) {
+            remember(indexOfRef(ref), slot);
         }
     }
 
@@ -116,16 +113,20 @@ public final class WorkingSets {
 
     /** The allocator placed {@code size} bytes at {@code at}. */
     void allocated(long at, long size) {
-        if (shift == 0) {
-            return;
+        if (shift != 0) {
+            occupy(at, size);
+            allocatedSince[indexOf(at)] += size;
         }
+    }
+
+    /** An object of {@code size} bytes lies at {@code at}: in use there, and pinning what it straddles. */
+    private void occupy(long at, long size) {
         int first = indexOf(at);
         int last = indexOf(at + size - 1);
         grow(last);
         inUse[first] += size;
-        allocatedSince[first] += size;
-        for (int ws = first; ws <= last && last != first; ws++) {
-            pinned[ws] = true;
+        if (last != first) {
+            Arrays.fill(pinned, first, last + 1, true);
         }
     }
 
@@ -195,11 +196,9 @@ public final class WorkingSets {
 
     /** A full collection found a live object of {@code size} bytes at {@code at}. */
     void noteLive(long at, long size) {
-        if (shift == 0) {
-            return;
+        if (shift != 0) {
+            occupy(at, size);
         }
-        allocated(at, size);
-        allocatedSince[indexOf(at)] -= size;
     }
 
     /** A full collection ended: the remembered sets are complete. */
@@ -209,17 +208,12 @@ public final class WorkingSets {
 
     /** Whether {@code slot} is in the remembered set of the working set {@code ref} names (for verification). */
     boolean isRemembered(long slot, int ref) {
-        int ws = ref >>> (shift - ObjectLayout.GRANULE_SHIFT);
+        int ws = indexOfRef(ref);
         return ws < remembered.length && remembered[ws] != null && remembered[ws].contains(slot);
     }
 
     /** Whether {@code slot} and the user-heap object {@code ref} lie in different working sets. */
     boolean crosses(long slot, int ref) {
-        return shift != 0 && (ref >>> (shift - ObjectLayout.GRANULE_SHIFT)) != (int) (slot >>> shift);
-    }
-
-    /** Working sets so far (the highest index allocated in, plus one). */
-    int count() {
-        return inUse.length;
+        return shift != 0 && indexOfRef(ref) != indexOf(slot);
     }
 }
