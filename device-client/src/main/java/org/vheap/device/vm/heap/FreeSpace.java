@@ -12,17 +12,17 @@ import java.util.TreeMap;
  */
 final class FreeSpace {
     private final long lineSize;
-    /** The working sets' size (0: none): nothing taken straddles two, unless larger than one. */
-    private final long workingSetBytes;
+    /** The user heap's working sets: nothing taken straddles two, unless larger than one. */
+    private final WorkingSets workingSets;
     /** Free chunks inside one line, by size in bytes, each a deque of addresses. */
     private final TreeMap<Long, ArrayDeque<Long>> chunks = new TreeMap<>();
     /** Runs of whole free lines: first line's address to number of lines. */
     private final TreeMap<Long, Long> lineRuns = new TreeMap<>();
     private long freeBytes;
 
-    FreeSpace(long lineSize, long workingSetBytes) {
+    FreeSpace(long lineSize, WorkingSets workingSets) {
         this.lineSize = lineSize;
-        this.workingSetBytes = workingSetBytes;
+        this.workingSets = workingSets;
     }
 
     void clear() {
@@ -69,18 +69,6 @@ final class FreeSpace {
             lineRuns.put(at, lines);
         }
         freeBytes += lines * lineSize;
-    }
-
-    /**
-     * Where in a run starting at {@code at} an object of {@code bytes} goes so it does not straddle two working sets:
-     * {@code at}, or the next working set's start (an object larger than a working set straddles anyway: the
-     * allocator pins the working sets it touches).
-     */
-    private long placeInWorkingSet(long at, long bytes) {
-        if (workingSetBytes == 0 || bytes > workingSetBytes || (at & -workingSetBytes) == ((at + bytes - 1) & -workingSetBytes)) {
-            return at;
-        }
-        return (at & -workingSetBytes) + workingSetBytes;
     }
 
     /**
@@ -146,7 +134,7 @@ final class FreeSpace {
             // successor, so afterwards the entry would name another run (and a bogus rest would be put back)
             long runAt = run.getKey();
             long runLines = run.getValue();
-            long at = placeInWorkingSet(runAt, bytes);
+            long at = workingSets.place(runAt, bytes);   // not straddling two working sets
             long head = (at - runAt) / lineSize;
             if (runLines - head >= lines) {
                 lineRuns.remove(runAt);

@@ -38,7 +38,7 @@ public final class ObjectAllocator {
         this.top = top;
         this.limit = limit;
         this.workingSets = new WorkingSets(memory.workingSetBytes(), lineSize, top == lineSize);
-        this.free = new FreeSpace(lineSize, workingSets.bytes());
+        this.free = new FreeSpace(lineSize, workingSets);
         this.bytesInUse = top - lineSize;
     }
 

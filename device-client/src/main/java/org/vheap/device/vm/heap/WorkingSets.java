@@ -101,8 +101,9 @@ public final class WorkingSets {
     }
 
     /**
-     * Where an object of {@code size} bytes the allocator would place at {@code at} goes instead so it does not
-     * straddle two working sets: {@code at}, or the start of the next working set.
+     * Where an object of {@code size} bytes the allocator would place at {@code at} (at the bump pointer, or in a run
+     * of free lines) goes instead so it does not straddle two working sets: {@code at}, or the start of the next one.
+     * An object larger than a working set straddles anyway (it pins the ones it touches).
      */
     long place(long at, long size) {
         if (shift == 0 || size > bytes || indexOf(at) == indexOf(at + size - 1)) {

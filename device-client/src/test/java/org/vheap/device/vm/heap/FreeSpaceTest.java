@@ -16,7 +16,7 @@ class FreeSpaceTest {
      */
     @Test
     void blocksTakenFromLineRunsStayInsideTheFreeRangesAndNeverOverlap() {
-        FreeSpace free = new FreeSpace(LINE, 0);
+        FreeSpace free = new FreeSpace(LINE, new WorkingSets(0, LINE, true));
         List<long[]> ranges = new ArrayList<>();
         long at = LINE;
         int[] runLengths = {1, 3, 1, 10, 1, 2, 7, 1, 4, 1, 5};
@@ -47,7 +47,7 @@ class FreeSpaceTest {
     @Test
     void rangesAreSplitAtWorkingSetsAndDroppedByWorkingSet() {
         long ws = 4 * LINE;
-        FreeSpace free = new FreeSpace(LINE, ws);
+        FreeSpace free = new FreeSpace(LINE, new WorkingSets(ws, LINE, true));
         free.addRange(2 * LINE, 10 * LINE);   // working sets 0, 1 and 2
         assertThat(free.take(4 * LINE)).as("a block as large as a working set: only working set 1 holds it")
                 .isEqualTo(4 * LINE);
