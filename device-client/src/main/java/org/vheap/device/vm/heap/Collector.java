@@ -5,17 +5,20 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongPredicate;
 
 /**
- * The collection of the user heap: a non-moving mark-sweep, of the whole heap ({@link #collect}, a full collection)
- * or of a group of working sets ({@link #collectWorkingSets}). Mark bits live on the host, one per granule, so a collection
+ * The collection of the user heap: a mark-sweep, of the whole heap ({@link #collect}, a full collection) or of a
+ * group of working sets ({@link #collectWorkingSets}). Mark bits live on the host, one per granule, so a collection
  * writes nothing into the heap: it faults in live objects only (to read their references) and never touches the
  * lines of dead ones. Sweeping is bitmap work: the gaps between marked objects become free space for the allocator;
  * a gap that reaches the allocation pointer lowers it. The whole lines of each gap are discarded
  * ({@link HeapMemory#discard}): a paged heap drops them without writing them, deletes them from the store, and
- * zero-fills them when they are allocated again instead of reading garbage back.
+ * zero-fills them when they are allocated again instead of reading garbage back. A full collection may also compact
+ * ({@link #collectAndCompact}, {@link Evacuation}): the live objects of mostly free lines move as marking meets them,
+ * and the slots naming them are rewritten as marking reads them.
  *
  * <p>A working set's collection ({@link WorkingSets}) marks only the objects in it: its roots are the VM's roots that
  * name objects in it, the slots of its remembered set (references from the rest of the user heap, read where they
@@ -31,8 +34,8 @@ import java.util.function.LongPredicate;
  * ones it held).
  *
  * <p>Runs only at a safepoint (every green thread between instructions, activations saved), from roots the VM
- * gives: thread activations, class mirrors (statics), interned strings, monitors. Nothing moves, so the root
- * operator answers each reference unchanged.
+ * gives: thread activations, class mirrors (statics), interned strings, monitors. The root operator answers each
+ * reference unchanged unless the collection compacts and the object moved.
  */
 public final class Collector {
     /**
@@ -41,7 +44,8 @@ public final class Collector {
      * @param workingSets     the working sets collected together, or 0 for a full collection
      * @param rememberedLines the distinct lines of the remembered slots a partial collection read (0 when full)
      */
-    public record Result(long liveBytes, long freedBytes, long objectsMarked, int workingSets, long rememberedLines) {
+    public record Result(long liveBytes, long freedBytes, long objectsMarked, int workingSets, long rememberedLines,
+                         long movedBytes) {
     }
 
     private final ObjectAllocator allocator;
@@ -50,6 +54,8 @@ public final class Collector {
     private final HeapShapes shapes;
     private final HeapMemory memory;
     private final long lineSize;
+    /** What the last full sweep left on each line: where compaction finds sparse ones. */
+    private final LiveLines liveLines;
 
     public Collector(HeapMemory memory, ObjectAllocator allocator, Nursery nursery, HeapShapes shapes) {
         this.memory = memory;
@@ -58,6 +64,7 @@ public final class Collector {
         this.workingSets = allocator.workingSets();
         this.shapes = shapes;
         this.lineSize = memory.lineSize();
+        this.liveLines = new LiveLines(lineSize);
     }
 
     /**
@@ -65,20 +72,39 @@ public final class Collector {
      * reference; 0 is ignored), then rebuilds the allocator's free space and the working sets' bookkeeping.
      */
     public Result collect(Consumer<IntUnaryOperator> roots) {
+        return collect(roots, null, null);
+    }
+
+    /**
+     * A full collection that compacts too ({@link Evacuation}): the objects {@code pinnedRoots} names stay where they
+     * are; live objects of mostly free lines move, and every root and slot naming them is rewritten, so the caller's
+     * root operator must store back what it answers for every root it does not also pin.
+     */
+    public Result collectAndCompact(Consumer<IntUnaryOperator> roots, Consumer<IntConsumer> pinnedRoots) {
+        return collect(roots, pinnedRoots, Evacuation.plan(memory, allocator, shapes, liveLines));
+    }
+
+    private Result collect(Consumer<IntUnaryOperator> roots, Consumer<IntConsumer> pinnedRoots, Evacuation evacuation) {
         memory.collecting(true);
         try {
             long before = allocator.bytesInUse();
             workingSets.forgetAll();
             Marker marker = new Marker(lineSize);
+            if (evacuation != null) {
+                pinnedRoots.accept(marker::applyAsInt);   // marked where they lie before anything can move them
+                marker.evacuation = evacuation;
+            }
             roots.accept(marker);
             List<Long> slotsIntoNursery = new ArrayList<>();
-            marker.trace((slot, value) -> {
+            SlotVisitor rebuild = (slot, value) -> {
                 if (ObjectLayout.isNursery(value)) {
                     slotsIntoNursery.add(slot);
                 } else {
                     workingSets.note(slot, value);
                 }
-            });
+            };
+            marker.trace(rebuild);
+            marker.fixUp(rebuild);
             if (!nursery.isEmpty()) {
                 nursery.replaceRemembered(slotsIntoNursery);
             }
@@ -86,7 +112,8 @@ public final class Collector {
             Swept swept = sweep(marker, lineSize, allocator.top());
             allocator.collected(swept.top(), swept.live());
             workingSets.fullCollectionDone();
-            return new Result(swept.live(), Math.max(0, before - swept.live()), marker.objects, 0, 0);
+            long moved = evacuation == null ? 0 : evacuation.movedBytes();
+            return new Result(swept.live(), Math.max(0, before - swept.live()), marker.objects, 0, 0, moved);
         } finally {
             memory.collecting(false);
         }
@@ -163,7 +190,7 @@ public final class Collector {
             workingSets.forgetFreedSlots(members, isLive);
             nursery.retainRemembered(isLive);
             allocator.collectedWorkingSet(newTop, inUseBefore, live);
-            return new Result(live, Math.max(0, inUseBefore - live), marker.objects, group.length, rememberedLines);
+            return new Result(live, Math.max(0, inUseBefore - live), marker.objects, group.length, rememberedLines, 0);
         } finally {
             memory.collecting(false);
         }
@@ -185,12 +212,17 @@ public final class Collector {
      * HeapMemory#prefetchLines}) rather than faulting each.
      */
     private void readSlots(long[] sortedSlots, Marker marker) {
+        forEachSlot(sortedSlots, slot -> marker.applyAsInt(memory.getInt(slot)));
+    }
+
+    /** Calls {@code action} with each slot (in address order), bringing their lines in by batches. */
+    private void forEachSlot(long[] sortedSlots, java.util.function.LongConsumer action) {
         for (int i = 0; i < sortedSlots.length; i++) {
             if (!memory.isResident(sortedSlots[i])) {
                 int ahead = Math.min(sortedSlots.length, i + 8192);
                 memory.prefetchLines(Arrays.stream(sortedSlots, i, ahead).map(slot -> slot / lineSize).distinct().toArray());
             }
-            marker.applyAsInt(memory.getInt(sortedSlots[i]));
+            action.accept(sortedSlots[i]);
         }
     }
 
@@ -225,6 +257,18 @@ public final class Collector {
         final BitSet ends = new BitSet();
         /** Nursery objects already met (by granule from the nursery's base). */
         final BitSet young = new BitSet();
+        /** What moves as marking meets it (a full collection that compacts), else null. */
+        Evacuation evacuation;
+        /**
+         * Candidates met on lines not in memory (by granule): marked where they lie and moved when scanned, their lines
+         * brought in by batches like every waiting object's, rather than faulted in one by one to be moved at once.
+         */
+        final BitSet pendingMoves = new BitSet();
+        /** Slots read naming an object whose move was pending: rewritten after tracing ({@link #fixUp}). */
+        long[] fixUps = new long[64];
+        int fixUpCount;
+        /** Marking reads a slot of a scanned object now (not a root, whose answer must be final). */
+        boolean scanning;
         int[] stack = new int[1024];
         int depth;
         long objects;
@@ -257,6 +301,23 @@ public final class Collector {
                 int bit = ref - firstGranule;
                 if (starts.get(bit)) {
                     return ref;
+                }
+                if (evacuation != null) {
+                    int moved = evacuation.forwarded(ref);
+                    if (moved != 0) {
+                        return moved;
+                    }
+                    if (evacuation.isCandidate(ref)) {
+                        if (scanning && !memory.isResident(ObjectLayout.address(ref))) {
+                            pendingMoves.set(bit);   // moved when scanned; the slot is fixed up afterwards
+                        } else {
+                            int copy = evacuation.move(ref);
+                            if (copy != 0) {
+                                ref = copy;   // marked, scanned and answered at its new place; the old one is swept
+                                bit = ref - firstGranule;
+                            }
+                        }
+                    }
                 }
                 starts.set(bit);   // its end bit when it is scanned: reading its size now would fault its line in alone
                 objects++;
@@ -316,13 +377,53 @@ public final class Collector {
 
         private void scan(int ref, SlotVisitor userHeapSlots) {
             boolean inUserHeap = !ObjectLayout.isNursery(ref);
+            if (inUserHeap && pendingMoves.get(ref - firstGranule)) {   // its line is in memory now
+                pendingMoves.clear(ref - firstGranule);
+                int copy = evacuation.move(ref);
+                if (copy != 0) {
+                    starts.clear(ref - firstGranule);
+                    ref = copy;
+                    starts.set(ref - firstGranule);
+                }
+            }
             if (inUserHeap) {
                 ends.set((int) (ref - firstGranule + shapes.sizeOf(ref) / ObjectLayout.GRANULE - 1));
             }
+            scanning = true;
             shapes.forEachReferenceSlot(ref, slot -> {
                 int value = memory.getInt(slot);
-                applyAsInt(value);
-                if (inUserHeap && value != 0) {
+                int now = applyAsInt(value);
+                if (now != value) {
+                    memory.putInt(slot, now);   // it names an object that moved
+                } else if (evacuation != null && now >= firstGranule && pendingMoves.get(now - firstGranule)) {
+                    if (fixUpCount == fixUps.length) {
+                        fixUps = Arrays.copyOf(fixUps, fixUpCount * 2);
+                    }
+                    fixUps[fixUpCount++] = slot;   // it names an object that will move: visited once fixed up
+                    return;
+                }
+                if (inUserHeap && now != 0) {
+                    userHeapSlots.visit(slot, now);
+                }
+            });
+            scanning = false;
+        }
+
+        /**
+         * After tracing: rewrites the slots that named an object whose move was pending (their lines brought in by
+         * batches, in address order), and shows the user heap's among them to {@code userHeapSlots} as they are now.
+         */
+        void fixUp(SlotVisitor userHeapSlots) {
+            long[] slots = Arrays.copyOf(fixUps, fixUpCount);
+            Arrays.sort(slots);
+            forEachSlot(slots, slot -> {
+                int value = memory.getInt(slot);
+                int moved = evacuation.forwarded(value);
+                if (moved != 0) {
+                    memory.putInt(slot, moved);
+                    value = moved;
+                }
+                if (slot < ObjectLayout.NURSERY_BASE) {
                     userHeapSlots.visit(slot, value);
                 }
             });
@@ -349,7 +450,9 @@ public final class Collector {
         FreeSpace free = allocator.freeSpace();
         long base = (long) marker.firstGranule * ObjectLayout.GRANULE;
         boolean full = marker.group == null;
-        if (!full) {
+        if (full) {
+            liveLines.clear();
+        } else {
             free.removeWithin(from, end);
         }
         long cursor = from;
@@ -366,6 +469,7 @@ public final class Collector {
             }
             if (full) {
                 workingSets.noteLive(at, objectEnd - at);
+                liveLines.add(at, objectEnd - at);
             }
             live += objectEnd - at;
             cursor = objectEnd;

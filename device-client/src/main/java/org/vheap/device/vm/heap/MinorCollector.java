@@ -20,7 +20,7 @@ import java.util.function.IntUnaryOperator;
  * <p>Roots are given as an operator the VM applies to every reference it holds outside the heap (activations,
  * threads, monitors, the intern table) and stores back: those are the only places a nursery object moves from. The
  * VM keeps its other host-held references (class mirrors, quickened constants, the heap header's tables) in the
- * user heap, where nothing moves. Runs only at a safepoint. The caller checks {@link #canPromoteAll} first: a
+ * user heap, where only a compacting collection moves objects, and it pins those. Runs only at a safepoint. The caller checks {@link #canPromoteAll} first: a
  * promotion that ran out of user heap half-way could not be undone.
  */
 public final class MinorCollector {

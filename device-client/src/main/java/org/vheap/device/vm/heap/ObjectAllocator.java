@@ -49,24 +49,10 @@ public final class ObjectAllocator {
     public int allocate(int classId, long bytes) {
         long at = free.isEmpty() ? -1 : free.take(bytes);
         if (at < 0) {
-            at = top;
-            long inLine = at & (lineSize - 1);
-            if (bytes <= lineSize) {
-                if (inLine + bytes > lineSize) {
-                    at += lineSize - inLine;
-                }
-            } else if (inLine != 0) {
-                at += lineSize - inLine;
-            }
-            long placed = workingSets.place(at, bytes);
-            if (placed + bytes > limit) {
+            at = bump(bytes);
+            if (at < 0) {
                 return 0;
             }
-            if (placed != at) {
-                free.addRange(top, placed);   // the rest of a working set the object would have straddled
-            }
-            at = placed;
-            top = at + bytes;
         }
         workingSets.allocated(at, bytes);
         memory.zero(at, bytes);
@@ -75,6 +61,42 @@ public final class ObjectAllocator {
         bytesSinceCollection += bytes;
         bytesInUse += bytes;
         return ObjectLayout.ref(at);
+    }
+
+    /**
+     * Room for {@code bytes} at the bump pointer, by the placement rules (not straddling lines, or working sets),
+     * which it moves past them; -1 (and the pointer unmoved) when they would reach beyond the limit.
+     */
+    private long bump(long bytes) {
+        long at = top;
+        long inLine = at & (lineSize - 1);
+        if (bytes <= lineSize) {
+            if (inLine + bytes > lineSize) {
+                at += lineSize - inLine;
+            }
+        } else if (inLine != 0) {
+            at += lineSize - inLine;
+        }
+        long placed = workingSets.place(at, bytes);
+        if (placed + bytes > limit) {
+            return -1;
+        }
+        if (placed != at) {
+            free.addRange(top, placed);   // the rest of a working set the object would have straddled
+        }
+        top = placed + bytes;
+        return placed;
+    }
+
+    /**
+     * A whole line for the copies of live objects a full collection moves ({@link Evacuation}): at the bump pointer,
+     * or where the heap is full there, a free line below it (free since the last collection, so nothing live lies
+     * there). Not counted as allocation (the collection counts what lives), not zeroed (the copies fill it). -1 when
+     * there is neither.
+     */
+    long evacuationLine() {
+        long at = bump(lineSize);
+        return at >= 0 ? at : free.take(lineSize);
     }
 
     /** The first address beyond the heap. */

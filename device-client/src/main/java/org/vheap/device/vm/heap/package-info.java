@@ -54,8 +54,10 @@
  * never holds a nursery reference: a string {@code String.intern} made canonical while new is resolved each time
  * until it is promoted.
  *
- * <p>The user heap is collected by {@link org.vheap.device.vm.heap.Collector}, a non-moving mark-sweep, in full when it
- * grew by more than it held after the last full collection (at least 4 MiB; promotion counts) or an allocation there
+ * <p>The user heap is collected by {@link org.vheap.device.vm.heap.Collector}, a mark-sweep (moving only to compact:
+ * below), in full when it
+ * grew by more than it held after the last full collection (at least 4 MiB, at most half the room left below the heap's
+ * limit; promotion counts) or an allocation there
  * failed, always after a minor collection (or, when the user heap has no room to promote into, before it), marking
  * through the nursery's survivors too. Mark bits are on the host (a start and an end bit per object's granules), so
  * it writes nothing into the heap: it faults in only live objects, to read their references
@@ -81,8 +83,9 @@
  * otherwise grow (the rule above, in net bytes), and rebuilds every remembered set; a resumed heap has none, so its
  * first collection of the user heap is full.
  *
- * <p>Why remembered sets per working set, and not regions ordered by age: our objects never move, so a working set
- * is a fixed range of addresses (no evacuation reserve, no card table over a moving heap), and the seed divides
+ * <p>Why remembered sets per working set, and not regions ordered by age: objects move only in full collections
+ * (compaction, which rebuilds every remembered set anyway), so a working set is a fixed range of addresses between
+ * them (no evacuation reserve, no card table over a moving heap), and the seed divides
  * the heap the same way; a group rather than one working set because a dead structure spanning several is freed only
  * when they are collected together. The price, measured and the reason it is off by default: a working set's
  * collection is conservative (an object that only dead objects elsewhere name survives it), and with the nursery
@@ -95,6 +98,24 @@
  * of allocation rather than two. Never a full collection:
  * measured, full collections induced that way made the samples fault more, not less.
  *
- * <p>Not built yet (issue 15): compaction of the user heap (objects never move once in it).
+ * <h2>Compaction: survivors used together in the same lines</h2>
+ * A full collection also compacts the user heap ({@code DeviceConfig.compaction}, on by default; {@code --no-compact}
+ * turns it off) ({@link org.vheap.device.vm.heap.Evacuation}): the live objects of the lines the previous full collection found
+ * at most half live ({@link org.vheap.device.vm.heap.LiveLines}) are copied, as marking meets them, to the allocation
+ * pointer, in marking's order (an object next to what named it), and marking rewrites every slot it reads that names
+ * a moved object; the lines emptied are dropped without a write and deleted from the store. It is one pass: no
+ * second walk of the live heap through the cache, which is why candidates come from the previous collection (the
+ * first full collection of a run moves nothing). A candidate met on a line not in memory is moved when marking
+ * brings its line in with the other waiting objects' (one store read for many), and the few slots read before that
+ * are fixed up afterwards, by batches too. A copy keeps the status word, so identity hashes stay; objects larger
+ * than a line stay. The VM's host-held references follow a move through the root operator (activations, thread
+ * fields, monitors re-keyed, the intern table, initialization errors, the preallocated OutOfMemoryError); those it
+ * quickens into code or reads from line 0, class mirrors, interned strings and the header's tables, are pinned
+ * ({@code Vm.forEachPinnedRoot}): marked where they lie before anything can move them. Nothing a checkpoint needs is
+ * host-side: the forwarding table lives for one collection, and the live bytes per line are a hint a resumed heap
+ * rebuilds at its first full collection. Its price is that a moved object dirties every line naming it: on the
+ * bench's samples, whose survivors the nursery promotes in traversal order already, it moves little and changes
+ * little; on a heap whose survivors die scattered it reads and writes far fewer lines (docs/device-vm.md gives the
+ * figures).
  */
 package org.vheap.device.vm.heap;

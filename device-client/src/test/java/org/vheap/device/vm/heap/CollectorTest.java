@@ -125,60 +125,178 @@ class CollectorTest {
         }
     }
 
+    /** The distinct lines a chain's nodes lie on. */
+    private static long linesOf(TestObjectHeap h, int head) {
+        Set<Long> lines = new HashSet<>();
+        for (int n = head; n != 0; n = h.get(n, 0)) {
+            lines.add(ObjectLayout.address(n) / TestObjectHeap.LINE);
+        }
+        return lines.size();
+    }
+
+    /** Lines faulted in walking a chain (the cache holds a tenth of what the chain spans, so each walk faults anew). */
+    private static long walkFaults(TestObjectHeap h, int head) {
+        long before = h.memory.linesFaulted();
+        assertThat(values(h, head)).hasSize(500);
+        return h.memory.linesFaulted() - before;
+    }
+
     /**
-     * Random graphs of nodes and fans mutated through the write barrier, collected at random (a group of working sets
-     * or the whole heap), memory a tenth of the live heap: after every collection, everything reachable in a host-side
-     * model is reachable in the heap with the same values and references; the barrier's remembered sets are verified
-     * before every working sets' collection; a last full collection leaves exactly the model's reachable bytes.
+     * Compaction: survivors one in eight of what was allocated, spread over 400 lines, move together into a few dense
+     * lines in the order marking meets them (a chain's nodes side by side), so walking them faults a fraction of the
+     * lines it did; the roots and every reference follow them, identity hashes stay, a pinned object stays put, and
+     * the lines emptied are freed.
      */
     @Test
-    void randomGraphsMatchAHostModelAfterEveryCollection() {
-        for (long seed = 1; seed <= 3; seed++) {
-            try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("ws-model-" + seed), 24, 2)) {
-                new GraphModel(h, new Random(seed)).run(30_000);
+    void compactionGathersSparseSurvivorsSoWalkingThemFaultsFewerLines() {
+        try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("compact"), 32, 0)) {
+            int head = 0;
+            int tail = 0;
+            int pinned = 0;
+            for (int i = 0; i < 4000; i++) {   // ten nodes to a line: one in eight survives, chained in order
+                int node = h.node(i);
+                if (i % 8 == 0) {
+                    if (tail == 0) {
+                        head = node;
+                    } else {
+                        h.set(tail, 0, node);
+                    }
+                    tail = node;
+                    if (i == 800) {
+                        pinned = node;
+                        h.hash(node, 0xABCDE);
+                    }
+                }
             }
+            h.roots.add(head);
+            h.pinned.add(pinned);
+            long readsFirst = h.memory.stats().fetchTransactions();
+            Collector.Result first = h.collectAndCompact();
+            readsFirst = h.memory.stats().fetchTransactions() - readsFirst;
+            assertThat(first.movedBytes()).as("the first full collection knows no sparse lines yet").isZero();
+            long linesBefore = linesOf(h, h.roots.get(0));
+            long faultsBefore = walkFaults(h, h.roots.get(0));
+            long inUse = h.allocator.bytesInUse();
+
+            long readsBefore = h.memory.stats().fetchTransactions();
+            Collector.Result r = h.collectAndCompact();
+            assertThat(h.memory.stats().fetchTransactions() - readsBefore).as("store reads of the compacting collection"
+                    + " (%d of the one before, which moved nothing): it moves objects on lines not in memory when marking"
+                    + " brings them in, and fixes the slots naming them up by batches", readsFirst).isLessThan(readsFirst * 5 / 4);
+
+            int moved = h.roots.get(0);
+            assertThat(moved).as("the root follows the head of the chain").isNotEqualTo(head);
+            assertThat(r.movedBytes()).as("moved: all but the pinned node and the last, on the line still being allocated"
+                    + " into").isEqualTo(498 * TestObjectHeap.NODE_BYTES);
+            assertThat(r.liveBytes()).isEqualTo(inUse);
+            assertThat(values(h, moved)).as("the chain's values in order").hasSize(500).startsWith(0L, 8L, 16L).endsWith(3992L);
+            int at = moved;
+            for (int i = 0; i < 100; i++) {
+                at = h.get(at, 0);
+            }
+            assertThat(at).as("the pinned node, still where it was, named by the chain").isEqualTo(pinned);
+            assertThat(h.hash(at)).as("its identity hash").isEqualTo(0xABCDE);
+            long linesAfter = linesOf(h, moved);
+            assertThat(linesAfter).as("lines holding the chain, %d before", linesBefore).isLessThan(linesBefore / 5);
+            assertThat(walkFaults(h, moved)).as("lines faulted walking it, %d before", faultsBefore).isLessThan(faultsBefore / 5);
+            assertThat(h.collector.collect(h.rootVisitor()).liveBytes()).as("nothing lost nor kept twice").isEqualTo(inUse);
         }
     }
 
-    /** The randomized model check's host side: each object's references and value by its reference. */
+    /**
+     * Random graphs of nodes and fans mutated through the write barrier, collected at random (a group of working sets,
+     * the whole heap, or the whole heap compacted), memory a tenth of the live heap: after every collection, everything
+     * reachable in a host-side model is reachable in the heap with the same values, identity hashes and references
+     * (followed to wherever compaction moved it); pinned objects never move; the barrier's remembered sets are
+     * verified before every working sets' collection; a last full collection leaves exactly the model's reachable
+     * bytes.
+     */
+    @Test
+    void randomGraphsMatchAHostModelAfterEveryCollection() {
+        long moved = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("ws-model-" + seed), 24, 2)) {
+                moved += new GraphModel(h, new Random(seed)).run(30_000);
+            }
+        }
+        assertThat(moved).as("bytes compacting collections moved").isPositive();
+    }
+
+    /** An object of the randomized model: where it lies in the heap now, and what it holds. */
+    private static final class Obj {
+        int ref;
+        final long value;
+        final int hash;
+        final Obj[] fields;
+
+        Obj(int ref, long value, int hash, int slots) {
+            this.ref = ref;
+            this.value = value;
+            this.hash = hash;
+            this.fields = new Obj[slots];
+        }
+    }
+
+    /** The randomized model check's host side: the objects' graph, found in the heap anew after every collection. */
     private static final class GraphModel {
         final TestObjectHeap h;
         final Random random;
-        final Map<Integer, int[]> edges = new HashMap<>();
-        final Map<Integer, Long> values = new HashMap<>();
+        /** The model's roots, index by index those of the heap; pinned ones likewise. */
+        final Obj[] roots = new Obj[16];
+        final List<Obj> pins = new ArrayList<>();
+        final List<Integer> pinnedAt = new ArrayList<>();
         int partials;
         int fulls;
+        long moved;
 
         GraphModel(TestObjectHeap h, Random random) {
             this.h = h;
             this.random = random;
         }
 
-        void run(int steps) {
-            for (int i = 0; i < 16; i++) {
+        /** Runs {@code steps} random steps; answers the bytes compacting collections moved. */
+        long run(int steps) {
+            for (int i = 0; i < roots.length; i++) {
                 h.roots.add(0);
             }
+            int compacting = 0;
             for (int step = 0; step < steps; step++) {
-                List<Integer> reachable = new ArrayList<>(reachable());
+                List<Obj> reachable = new ArrayList<>(reachable());
                 int op = random.nextInt(100);
                 if (op < 45 || reachable.isEmpty()) {
-                    int obj = random.nextInt(8) == 0 ? h.allocate(TestObjectHeap.FAN) : h.node(random.nextLong());
-                    edges.put(obj, new int[h.classOf(obj) == TestObjectHeap.FAN ? TestObjectHeap.FAN_SLOTS : 2]);
-                    values.put(obj, h.classOf(obj) == TestObjectHeap.NODE ? h.value(obj) : 0L);
+                    boolean fan = random.nextInt(8) == 0;
+                    int ref = fan ? h.allocate(TestObjectHeap.FAN) : h.node(random.nextLong());
+                    int hash = random.nextInt(4) == 0 ? 1 + random.nextInt(0xFF_FFFF) : 0;
+                    if (hash != 0) {
+                        h.hash(ref, hash);
+                    }
+                    Obj obj = new Obj(ref, fan ? 0 : h.value(ref), hash, fan ? TestObjectHeap.FAN_SLOTS : 2);
                     if (reachable.isEmpty() || random.nextInt(3) == 0) {
-                        h.roots.set(random.nextInt(h.roots.size()), obj);
+                        int i = random.nextInt(roots.length);
+                        roots[i] = obj;
+                        h.roots.set(i, ref);
+                    } else if (random.nextInt(50) == 0) {
+                        pins.add(obj);
+                        pinnedAt.add(ref);
+                        h.pinned.add(ref);
                     } else {
                         store(reachable.get(random.nextInt(reachable.size())), obj);
                     }
                 } else if (op < 85) {
-                    int to = random.nextInt(4) == 0 ? 0 : reachable.get(random.nextInt(reachable.size()));
+                    Obj to = random.nextInt(4) == 0 ? null : reachable.get(random.nextInt(reachable.size()));
                     store(reachable.get(random.nextInt(reachable.size())), to);
                 } else if (op < 92) {
-                    h.roots.set(random.nextInt(h.roots.size()), 0);
-                } else if (op < 99 && h.collector.workingSetsCollectable()) {
+                    int i = random.nextInt(roots.length);
+                    roots[i] = null;
+                    h.roots.set(i, 0);
+                } else if (op < 98 && h.collector.workingSetsCollectable()) {
                     h.verifyRemembered();
                     h.collector.collectWorkingSets(h.rootVisitor());
                     partials++;
+                    check();
+                } else if (random.nextBoolean()) {
+                    moved += h.collectAndCompact().movedBytes();
+                    compacting++;
                     check();
                 } else {
                     h.collector.collect(h.rootVisitor());
@@ -186,53 +304,90 @@ class CollectorTest {
                     check();
                 }
             }
-            h.collector.collect(h.rootVisitor());
+            h.collectAndCompact();
             check();
-            long bytes = reachable().stream().mapToLong(r -> h.classOf(r) == TestObjectHeap.FAN
-                    ? TestObjectHeap.FAN_BYTES : TestObjectHeap.NODE_BYTES).sum();
+            long bytes = reachable().stream().mapToLong(o -> o.fields.length == 2 ? TestObjectHeap.NODE_BYTES
+                    : TestObjectHeap.FAN_BYTES).sum();
             assertThat(h.allocator.bytesInUse()).as("after a full collection: exactly the reachable bytes").isEqualTo(bytes);
             assertThat(partials).as("working sets' collections").isGreaterThan(50);
             assertThat(fulls).as("full collections").isGreaterThan(0);
+            assertThat(compacting).as("compacting collections").isGreaterThan(0);
+            return moved;
         }
 
-        void store(int holder, int to) {
-            int[] fields = edges.get(holder);
-            int i = random.nextInt(fields.length);
-            fields[i] = to;
-            h.set(holder, i, to);
+        void store(Obj holder, Obj to) {
+            int i = random.nextInt(holder.fields.length);
+            holder.fields[i] = to;
+            h.set(holder.ref, i, to == null ? 0 : to.ref);
         }
 
-        Set<Integer> reachable() {
-            Set<Integer> seen = new HashSet<>();
-            List<Integer> stack = new ArrayList<>();
-            for (int r : h.roots) {
-                if (r != 0 && seen.add(r)) {
+        List<Obj> reachable() {
+            Set<Obj> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            List<Obj> order = new ArrayList<>();
+            List<Obj> stack = new ArrayList<>(pins);
+            for (Obj r : roots) {
+                if (r != null) {
                     stack.add(r);
                 }
             }
             while (!stack.isEmpty()) {
-                for (int to : edges.get(stack.remove(stack.size() - 1))) {
-                    if (to != 0 && seen.add(to)) {
-                        stack.add(to);
+                Obj o = stack.remove(stack.size() - 1);
+                if (seen.add(o)) {
+                    order.add(o);
+                    for (Obj to : o.fields) {
+                        if (to != null) {
+                            stack.add(to);
+                        }
                     }
                 }
             }
-            edges.keySet().retainAll(seen);   // what the model cannot reach the heap may free
-            values.keySet().retainAll(seen);
-            return seen;
+            return order;
         }
 
+        /**
+         * Finds the model's objects in the heap from the roots (where a compacting collection may have moved them)
+         * and checks each: one heap object per model object, its class, value, identity hash and references.
+         */
         void check() {
-            for (int obj : reachable()) {
-                int classId = h.classOf(obj);
-                assertThat(classId).as("class of 0x%x", obj).isIn(TestObjectHeap.NODE, TestObjectHeap.FAN);
+            Map<Integer, Obj> byRef = new HashMap<>();
+            Map<Obj, Integer> found = new java.util.IdentityHashMap<>();
+            List<Obj> stack = new ArrayList<>();
+            for (int i = 0; i < pins.size(); i++) {
+                assertThat(h.pinned.get(i)).as("pinned root %d never moves", i).isEqualTo(pinnedAt.get(i));
+                find(pins.get(i), pinnedAt.get(i), found, stack, "pinned root " + i);
+            }
+            for (int i = 0; i < roots.length; i++) {
+                if (roots[i] != null) {
+                    find(roots[i], h.roots.get(i), found, stack, "root " + i);
+                }
+            }
+            while (!stack.isEmpty()) {
+                Obj o = stack.remove(stack.size() - 1);
+                o.ref = found.get(o);
+                assertThat(byRef.putIfAbsent(o.ref, o)).as("one model object for heap object 0x%x", o.ref).isNull();
+                int classId = h.classOf(o.ref);
+                assertThat(classId).as("class of 0x%x", o.ref).isEqualTo(o.fields.length == 2 ? TestObjectHeap.NODE : TestObjectHeap.FAN);
                 if (classId == TestObjectHeap.NODE) {
-                    assertThat(h.value(obj)).as("value of 0x%x", obj).isEqualTo(values.get(obj));
+                    assertThat(h.value(o.ref)).as("value of 0x%x", o.ref).isEqualTo(o.value);
                 }
-                int[] fields = edges.get(obj);
-                for (int i = 0; i < fields.length; i++) {
-                    assertThat(h.get(obj, i)).as("field %d of 0x%x", i, obj).isEqualTo(fields[i]);
+                assertThat(h.hash(o.ref)).as("identity hash of 0x%x", o.ref).isEqualTo(o.hash);
+                for (int i = 0; i < o.fields.length; i++) {
+                    int ref = h.get(o.ref, i);
+                    assertThat(ref == 0).as("field %d of 0x%x is null", i, o.ref).isEqualTo(o.fields[i] == null);
+                    if (o.fields[i] != null) {
+                        find(o.fields[i], ref, found, stack, "field " + i + " of 0x" + Integer.toHexString(o.ref));
+                    }
                 }
+            }
+        }
+
+        /** {@code where} names {@code o} as {@code ref}: the first name found for it, or the same again. */
+        private static void find(Obj o, int ref, Map<Obj, Integer> found, List<Obj> stack, String where) {
+            Integer before = found.putIfAbsent(o, ref);
+            if (before == null) {
+                stack.add(o);
+            } else {
+                assertThat(ref).as("%s names the object found as 0x%x", where, before).isEqualTo(before);
             }
         }
     }

@@ -16,7 +16,7 @@ import org.vheap.device.vm.heap.paging.PagingConfig;
  * The heap tests' shared helper: a user heap paged over an in-memory store, with its allocator, write barrier and
  * collectors, and three made-up classes the collectors see through {@link HeapShapes}: a node (two references and a
  * value), a fan (32 references) and a blob (no references, several lines). Roots are host-held references the
- * collectors visit. No nursery: the working sets' collections and full ones are what these tests exercise.
+ * collectors visit (and pinned ones, which a compacting collection does not move). No nursery: the working sets' collections and full ones are what these tests exercise.
  */
 final class TestObjectHeap implements AutoCloseable {
     static final int LINE = 256;
@@ -35,8 +35,10 @@ final class TestObjectHeap implements AutoCloseable {
     final WriteBarrier barrier;
     final Collector collector;
     final MinorCollector minor;
-    /** The roots: host-held references (0: none). */
+    /** The roots: host-held references (0: none), rewritten when a compacting collection moves what they name. */
     final List<Integer> roots = new ArrayList<>();
+    /** Pinned roots: host-held references a compacting collection must not move (as the VM's mirrors). */
+    final List<Integer> pinned = new ArrayList<>();
 
     /** A heap of {@code frames} lines of memory and working sets of {@code workingSetLines} lines. */
     TestObjectHeap(MemoryHeapStore store, String app, int frames, int workingSetLines) {
@@ -99,6 +101,17 @@ final class TestObjectHeap implements AutoCloseable {
         return ref;
     }
 
+    /** The identity hash in {@code ref}'s status word (0: none assigned). */
+    int hash(int ref) {
+        return memory.getInt(ObjectLayout.address(ref) + ObjectLayout.STATUS_OFFSET) >>> ObjectLayout.HASH_SHIFT;
+    }
+
+    /** Assigns {@code ref} an identity hash (24 bits), as {@code System.identityHashCode} does. */
+    void hash(int ref, int hash) {
+        memory.putInt(ObjectLayout.address(ref) + ObjectLayout.STATUS_OFFSET,
+                hash << ObjectLayout.HASH_SHIFT | ObjectLayout.STATUS_HASHED);
+    }
+
     /** A node with {@code value} and no references. */
     int node(long value) {
         int ref = allocate(NODE);
@@ -124,12 +137,19 @@ final class TestObjectHeap implements AutoCloseable {
         barrier.storeRef(slot(ref, i), value);
     }
 
+    /** The roots and the pinned roots (whose references are not stored back: they must not move). */
     void visitRoots(IntUnaryOperator op) {
+        pinned.forEach(op::applyAsInt);
         roots.replaceAll(r -> r == 0 ? 0 : op.applyAsInt(r));
     }
 
     Consumer<IntUnaryOperator> rootVisitor() {
         return this::visitRoots;
+    }
+
+    /** A full collection that compacts, from the roots and the pinned roots. */
+    Collector.Result collectAndCompact() {
+        return collector.collectAndCompact(rootVisitor(), pin -> pinned.forEach(pin::accept));
     }
 
     /** Checks the write barrier's remembered sets over everything reachable (throws when one lacks a slot). */
