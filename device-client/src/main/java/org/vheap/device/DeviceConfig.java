@@ -24,6 +24,7 @@ public final class DeviceConfig {
     /** Negative: not set, an eighth of the memory ({@link #nurseryBytes()}). */
     private long nurseryBytes = -1;
     private long workingSetBytes;
+    private boolean compaction = true;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
@@ -111,6 +112,19 @@ public final class DeviceConfig {
                     + workingSetBytes);
         }
         this.workingSetBytes = workingSetBytes;
+        return this;
+    }
+
+    /**
+     * Whether full collections of the user heap also compact it: the live objects of mostly free lines move together
+     * into dense ones, so a running program's working set takes fewer lines (on by default).
+     */
+    public boolean compaction() {
+        return compaction;
+    }
+
+    public DeviceConfig compaction(boolean compact) {
+        this.compaction = compact;
         return this;
     }
 
@@ -319,6 +333,7 @@ public final class DeviceConfig {
         c.memoryBytes = memoryBytes;
         c.nurseryBytes = nurseryBytes;
         c.workingSetBytes = workingSetBytes;
+        c.compaction = compaction;
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;
         c.quantum = quantum;

@@ -28,12 +28,14 @@ import org.vheap.device.vm.heap.CollectionLog;
  * @param collectionLog   every collection (the newest {@link CollectionLog#KEPT}): kind, pause, lines touched and
  *                        faulted
  * @param workingSetBytes the size of the user heap's working sets (0: none, every collection of it is full)
+ * @param bytesCompacted  bytes full collections moved to compact the user heap (0 with {@code --no-compact})
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
-                          long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes) {
+                          long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes,
+                          long bytesCompacted) {
     /** Each full collection's pause (of the kept ones), in nanoseconds, oldest first. */
     public long[] collectionPauseNanos() {
         return collectionLog.pauses(CollectionLog.Kind.FULL);

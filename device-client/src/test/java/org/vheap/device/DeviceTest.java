@@ -365,6 +365,59 @@ class DeviceTest {
     }
 
     /** Runs Churn for {@code rounds} on the server with 256 KiB of memory and no periodic checkpoint; its stats. */
+    /** A cache whose entries are replaced at random (they outlive the nursery and die scattered); prints each round. */
+    private static final String CACHE = """
+            public class Cache {
+                static final class Entry { final int key; final long[] payload = new long[4]; Entry(int k, int v) { key = k; payload[0] = (long) k * 31 + v; } }
+                public static void main(String[] a) throws Exception {
+                    Entry[] cache = new Entry[6000];
+                    java.util.Random random = new java.util.Random(5);
+                    Object lock = new Object();
+                    int hash = System.identityHashCode(lock);
+                    for (int round = 1; round <= Integer.parseInt(a[0]); round++) {
+                        for (int i = 0; i < 3000; i++) { int k = random.nextInt(cache.length); cache[k] = new Entry(k, round); }
+                        long sum = 0;
+                        for (Entry e : cache) { if (e != null) { sum += e.payload[0] + e.key; } }
+                        System.out.println("round " + round + " " + sum + (System.identityHashCode(lock) == hash ? "" : " moved hash"));
+                        Thread.sleep(10);
+                    }
+                }
+            }
+            """;
+
+    /**
+     * Compaction across a migration: an app whose full collections compact its heap (a 2 MiB heap, so they come often)
+     * is suspended after some, resumed on another device that compacts too, and prints what one device printed alone
+     * without compaction; objects moved before the checkpoint and after the resume.
+     */
+    @Test
+    void aCompactingAppSuspendedAndResumedElsewherePrintsWhatANonCompactingOneDoes() throws Exception {
+        Path classes = compile("Cache", CACHE);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        Device alone = new Device(new DeviceConfig().app(TestHeaps.app("cache-whole")).memoryBytes(512 << 10)
+                .maxHeapBytes(2 << 20).compaction(false).checkpointInterval(Duration.ZERO), SERVER.store(), console(whole));
+        assertThat(alone.run(List.of(classes), "Cache", List.of("40"))).isZero();
+        assertThat(alone.stats().bytesCompacted()).isZero();
+
+        String app = TestHeaps.app("cache-compacting");
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(512 << 10).maxHeapBytes(2 << 20)
+                .compaction(true), SERVER.store(), console(first));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Cache", List.of("40")));
+        ResumeTest.awaitOutput(first, "round 25 ");
+        a.suspend(Duration.ofSeconds(30));
+        assertThat(run.get(1, TimeUnit.MINUTES)).isEqualTo(Device.SUSPENDED);
+        assertThat(a.stats().bytesCompacted()).as("bytes moved before the suspension").isPositive();
+
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        Device b = new Device(new DeviceConfig().app(app).deviceName("b").memoryBytes(512 << 10).maxHeapBytes(2 << 20)
+                .compaction(true), SERVER.store(), console(second));
+        assertThat(b.resume(0)).isZero();
+        assertThat(b.stats().bytesCompacted()).as("bytes moved after the resume").isPositive();
+        assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                .isEqualTo(whole.toString(StandardCharsets.UTF_8)).doesNotContain("moved hash");
+    }
+
     private static DeviceStats runAlone(Path classes, String rounds, DeviceConfig config, ByteArrayOutputStream out) {
         Device device = new Device(config.memoryBytes(256 << 10).checkpointInterval(Duration.ZERO), SERVER.store(), console(out));
         assertThat(device.run(List.of(classes), "Churn", List.of(rounds))).isZero();

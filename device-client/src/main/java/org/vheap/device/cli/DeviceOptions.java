@@ -43,6 +43,11 @@ final class DeviceOptions {
                     + "collection of the user heap is whole.")
     String workingSet;
 
+    @Option(names = "--compact", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Full collections of the user heap also move the live objects of mostly free lines together "
+                    + "into dense ones (--no-compact: objects stay where they were promoted). Default: on.")
+    boolean compact = true;
+
     @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
     String maxHeap;
 
@@ -126,6 +131,7 @@ final class DeviceOptions {
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
                 .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
+        config.compaction(compact);
         if (nursery != null) {
             config.nurseryBytes(CliValues.bytes("--nursery", nursery));
         }

@@ -68,6 +68,13 @@ public final class VmBench implements Callable<Integer> {
             new Program("spectral-norm", "SpectralNorm", "500", "40"),
             new Program("collections", "CollectionsBench", "20", "1"));
 
+    /**
+     * A sample whose objects outlive the nursery and then die scattered, fragmenting the user heap: run only with
+     * compaction off and on, on the in-memory store (at a tenth of its heap it misses millions of times, each a round
+     * trip over a server).
+     */
+    static final Program FRAGMENTING = new Program("cache-churn", "CacheChurn", "40000", "4000");
+
     /** The allocation-heavy samples, also run with the nursery off: what the nursery saves. */
     static final List<String> ALLOCATION_HEAVY = List.of("binary-trees", "collections");
     /** {@link #deviceRun}'s settings: the device's defaults. */
@@ -131,6 +138,8 @@ public final class VmBench implements Callable<Integer> {
                 "faulted p50/max", "faulted in all", "over bound");
         TextTable workingSetTable = new TextTable("program", "memory", "working set", "time off", "time on", "misses off",
                 "misses on", "full GCs off", "full/ws GCs on", "GC faults off", "GC faults on", "written off", "written on");
+        TextTable compactionTable = new TextTable("program", "store", "memory", "time off", "time on", "misses off", "misses on",
+                "read off", "read on", "written off", "written on", "full GCs on", "KiB moved");
         TextTable nurseryTable = new TextTable("program", "memory", "nursery", "time off", "time on", "misses off", "misses on",
                 "fewer misses", "flushed off", "flushed on", "fewer flushed", "KiB promoted");
         double logSum = 0;
@@ -214,6 +223,9 @@ public final class VmBench implements Callable<Integer> {
                         ws.collectionPauseNanos().length + "/" + ws.workingSetCollections(),
                         Long.toString(faultedInAll(sp.collectionLog(), null)), Long.toString(faultedInAll(ws.collectionLog(), null)),
                         Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(ws.linesFlushed() + ws.linesPreflushed()));
+                Run notCompacting = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.compaction(false));
+                allEqual &= hotspot.output.equals(notCompacting.output);
+                compactionRow(compactionTable, p.name() + " " + size, "server", tenth, notCompacting, serverPaged);
                 Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.nurseryBytes(0));
                 allEqual &= hotspot.output.equals(noNursery.output);
                 DeviceStats off = noNursery.stats;
@@ -226,8 +238,13 @@ public final class VmBench implements Callable<Integer> {
             }
             out.flush();
         }
-        if (n == 0) {
-            throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm, collections");
+        boolean fragmenting = only == null || only.contains(FRAGMENTING.name());
+        if (fragmenting) {
+            allEqual &= compactionRow(compactionTable, classes, quick ? FRAGMENTING.quickSize() : FRAGMENTING.fullSize());
+        }
+        if (n == 0 && !fragmenting) {
+            throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm,"
+                    + " collections, cache-churn");
         }
         out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's)");
         table.print(out);
@@ -251,6 +268,10 @@ public final class VmBench implements Callable<Integer> {
                 + " the server: misses, collections, the lines collections faulted in, lines written");
         workingSetTable.print(out);
         out.println();
+        out.println("compaction off (--no-compact) vs on (the default), 1/10 of the peak heap: misses, lines read from and"
+                + " written to the store, and what the full collections moved");
+        compactionTable.print(out);
+        out.println();
         out.println("the nursery off (--nursery 0) vs on (the default, an eighth of the memory), 1/10 of the peak heap over the"
                 + " server: misses and lines written (target: >= 5x fewer each)");
         nurseryTable.print(out);
@@ -264,6 +285,31 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private record Run(double seconds, String output, DeviceStats stats) {
+    }
+
+    /**
+     * The fragmenting sample at a tenth of its peak heap on the in-memory store, compaction off and on: a row of the
+     * compaction table; false when an output differs from HotSpot's.
+     */
+    private boolean compactionRow(TextTable table, Path classes, String size) throws IOException, InterruptedException {
+        String main = FRAGMENTING.mainClass();
+        Run hotspot = hotspot(classes, main, size);
+        Run warm = deviceRun(classes, main, size, 256L << 20, config -> config.nurseryBytes(0));
+        long tenth = Math.max(DeviceConfig.MIN_FRAMES * 4096L, warm.stats.peakHeapBytes() / 10);
+        Run off = deviceRun(classes, main, size, tenth, config -> config.compaction(false));
+        Run on = deviceRun(classes, main, size, tenth);
+        compactionRow(table, FRAGMENTING.name() + " " + size, "in-memory", tenth, off, on);
+        return hotspot.output.equals(off.output) && hotspot.output.equals(on.output);
+    }
+
+    /** A row of the compaction table: a run without compaction and one with it, side by side. */
+    private static void compactionRow(TextTable table, String program, String store, long memory, Run off, Run on) {
+        DeviceStats a = off.stats;
+        DeviceStats b = on.stats;
+        table.row(program, store, kib(memory), secs(off.seconds), secs(on.seconds), Long.toString(a.misses()),
+                Long.toString(b.misses()), Long.toString(a.linesFetched()), Long.toString(b.linesFetched()),
+                Long.toString(a.linesFlushed() + a.linesPreflushed()), Long.toString(b.linesFlushed() + b.linesPreflushed()),
+                Long.toString(b.collectionPauseNanos().length), Long.toString(b.bytesCompacted() >> 10));
     }
 
     private static Run best(Run a, Run b) {
@@ -293,6 +339,7 @@ public final class VmBench implements Callable<Integer> {
         for (Program p : PROGRAMS) {
             args.add(samples.resolve(p.mainClass() + ".java").toString());
         }
+        args.add(samples.resolve(FRAGMENTING.mainClass() + ".java").toString());
         ByteArrayOutputStream diag = new ByteArrayOutputStream();
         if (ToolProvider.getSystemJavaCompiler().run(null, diag, diag, args.toArray(new String[0])) != 0) {
             throw new IllegalStateException("compiling the samples failed: " + diag);

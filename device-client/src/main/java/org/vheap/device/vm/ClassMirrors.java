@@ -84,7 +84,7 @@ public final class ClassMirrors {
 
     private void make(VmClass c) {
         int size = vm.classes().layoutStatics(c, classClass.instanceBytes());
-        int ref = vm.tenured(() -> vm.allocate(classClass.id(), size));   // quickened into code: never moves
+        int ref = vm.tenured(() -> vm.allocate(classClass.id(), size));   // quickened into code: pinned, never moves
         c.mirrorBytes = size;
         long a = ObjectLayout.address(ref);
         vm.memory().putInt(a + classIdOffset, c.id());

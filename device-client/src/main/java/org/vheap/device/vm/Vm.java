@@ -260,9 +260,10 @@ public final class Vm {
     }
 
     /**
-     * Runs {@code allocation} with every object it allocates placed in the user heap, where objects never move: for
-     * objects the VM keeps references to outside the heap that no collector rewrites (mirrors and interned literals,
-     * which code quickens; the heap header's tables).
+     * Runs {@code allocation} with every object it allocates placed in the user heap, where only a compacting
+     * collection moves objects, and never these ({@link #forEachPinnedRoot}): for objects the VM keeps references to
+     * outside the heap that no collector rewrites (mirrors and interned literals, which code quickens; the heap
+     * header's tables).
      */
     public <T> T tenured(java.util.function.Supplier<T> allocation) {
         boolean was = tenuring;
@@ -444,7 +445,7 @@ public final class Vm {
      * The VM's own roots: every class's mirror (and so its statics) and initialization error, the interned strings,
      * the objects whose monitors are in use, the preallocated OutOfMemoryError and the heap header's tables. Each
      * reference held outside the heap is replaced by what {@code roots} answers for it (a collector that moved the
-     * object); mirrors and the header's tables are in the user heap, where nothing moves.
+     * object); mirrors and the header's tables are in the user heap, pinned where they lie ({@link #forEachPinnedRoot}).
      */
     public void forEachVmRoot(IntUnaryOperator roots) {
         for (VmClass c : classes.classes()) {
@@ -456,6 +457,21 @@ public final class Vm {
         outOfMemory = roots.applyAsInt(outOfMemory);
         for (int ref : HeapHeader.roots(memory)) {
             roots.applyAsInt(ref);
+        }
+    }
+
+    /**
+     * The objects the VM names from outside the heap without a collector rewriting those names: every class's mirror
+     * and every interned string (code quickens them into {@code ldc}), and the heap header's tables (line 0 names
+     * them). A compacting collection leaves them where they are.
+     */
+    public void forEachPinnedRoot(java.util.function.IntConsumer pinned) {
+        for (VmClass c : classes.classes()) {
+            pinned.accept(c.mirror());
+        }
+        strings.internTable().values().forEach(pinned::accept);
+        for (int ref : HeapHeader.roots(memory)) {
+            pinned.accept(ref);
         }
     }
 

@@ -37,6 +37,8 @@ public final class VmLauncher {
     static final int INDUCING_FAULTS = 4;
     /** The heap grows by at least this much between collections. */
     static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
+    /** Near the heap's limit, a full collection comes after half the room left is taken, but never before this much. */
+    static final long MIN_ROOM_GROWTH = 256L << 10;
     /** What {@link #launch} and {@link #resume} return when the {@link SafepointListener} suspended the app. */
     public static final int SUSPENDED = -1;
     /** The longest the scheduler sleeps (all threads waiting) before it visits a safepoint again. */
@@ -52,6 +54,9 @@ public final class VmLauncher {
     private final MinorCollector minorCollector;
     /** Check the write barrier before every minor collection (tests). */
     private boolean verifyRememberedSets;
+    /** Full collections compact the user heap too. */
+    private boolean compactUserHeap;
+    private long bytesCompacted;
     private final java.util.Map<VmThread, Integer> exitPhase = new java.util.HashMap<>();
     private VmThread mainThread;
     private boolean mainDiedOfException;
@@ -400,7 +405,8 @@ public final class VmLauncher {
      * when two working sets' worth was allocated there since the last collection, or paging got heavy (see
      * {@link Collector#collectWorkingSets} and {@link #pagingInducesCollection});
      * the whole user heap when an allocation there failed or it grew by more than it held after the last full
-     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}; promotion counts as growth), which the working
+     * collection (at least {@link #MIN_GROWTH_BEFORE_COLLECTION}, at most half the room left below the heap's limit;
+     * promotion counts as growth), which the working
      * sets' collections put off as long as they free enough. A minor collection that would not fit in the user heap
      * runs after a full one. Called only at a safepoint. Returns whether the user heap was collected (it shrank: what
      * the safepoint listener's checkpoint-after-collection policy waits for).
@@ -457,9 +463,16 @@ public final class VmLauncher {
         return full || partial;
     }
 
-    /** The user heap grew by more than it held after the last full collection (at least the minimum). */
+    /**
+     * The user heap grew by more than it held after the last full collection (at least the minimum), or by half the
+     * room that collection left below the heap's limit.
+     */
     private boolean fullCollectionDue() {
-        return vm.allocator().bytesInUse() - liveAfterLastCollection >= Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection);
+        long growth = Math.max(MIN_GROWTH_BEFORE_COLLECTION, liveAfterLastCollection);
+        // in a heap whose limit is near, before half the room left is taken: so a collection finds room to compact
+        // into, rather than running only when an allocation fails with the heap full to its limit
+        long room = Math.max(MIN_ROOM_GROWTH, (vm.allocator().limit() - liveAfterLastCollection) / 2);
+        return vm.allocator().bytesInUse() - liveAfterLastCollection >= Math.min(growth, room);
     }
 
     /**
@@ -488,8 +501,10 @@ public final class VmLauncher {
 
     /** A full collection of the user heap (see {@link Collector}). */
     private void collectUserHeap() {
-        Collector.Result r = collector.collect(this::visitRoots);
+        Collector.Result r = compactUserHeap ? collector.collectAndCompact(this::visitRoots, vm::forEachPinnedRoot)
+                : collector.collect(this::visitRoots);
         liveAfterLastCollection = r.liveBytes();
+        bytesCompacted += r.movedBytes();
     }
 
     /**
@@ -530,6 +545,19 @@ public final class VmLauncher {
      */
     public void verifyRememberedSets(boolean verify) {
         this.verifyRememberedSets = verify;
+    }
+
+    /**
+     * Whether full collections of the user heap compact it too ({@link Collector#collectAndCompact}): objects the VM
+     * names from outside the heap stay ({@link Vm#forEachPinnedRoot}), the roots it rewrites may move.
+     */
+    public void compactUserHeap(boolean compact) {
+        this.compactUserHeap = compact;
+    }
+
+    /** Bytes that full collections moved to compact the user heap (this run). */
+    public long bytesCompacted() {
+        return bytesCompacted;
     }
 
     /** Minor collections so far (this run). */

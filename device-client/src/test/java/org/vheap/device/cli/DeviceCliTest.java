@@ -157,12 +157,13 @@ class DeviceCliTest {
     @Test
     void theVmBenchmarkRunsAndComparesOutputs() {
         Path samples = Path.of(System.getProperty("user.dir")).getParent().resolve("samples");
-        Run r = cli("bench-vm", "--quick", "--only", "binary-trees", "--samples", samples.toString(), "--server", SERVER.target());
+        Run r = cli("bench-vm", "--quick", "--only", "binary-trees,cache-churn", "--samples", samples.toString(), "--server", SERVER.target());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("binary-trees 8").contains("same").doesNotContain("DIFFERENT")
                 .contains("geometric mean:").contains("over a heap server on loopback (" + SERVER.target() + ")")
                 .contains("resident over the server").contains("minor p50/max")
-                .contains("the nursery off (--nursery 0) vs on").contains("fewer flushed");
+                .contains("the nursery off (--nursery 0) vs on").contains("fewer flushed")
+                .contains("compaction off (--no-compact) vs on (the default)").contains("cache-churn 4000");
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
         assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
     }

@@ -19,10 +19,11 @@ import org.vheap.device.store.HeapStore;
  * VM, which must print the same stdout and stderr and exit with the same code. Modes per program:
  * <ul>
  *   <li>{@code resident} — in-memory store, device memory 256 MiB (capped at the max heap): nothing pages; a
- *       256 KiB nursery and 64 KiB working sets, with the write barrier (both kinds of remembered sets) checked at
- *       every minor and working set's collection</li>
+ *       256 KiB nursery and 64 KiB working sets, full collections compacting, with the write barrier (both kinds
+ *       of remembered sets) checked at every minor and working set's collection</li>
  *   <li>{@code paging} — in-memory store, device memory a tenth of the resident run's peak live heap (at least
- *       16 lines), an eighth of it the nursery (the default), working sets a quarter of it; the misses are reported</li>
+ *       16 lines), an eighth of it the nursery (the default), working sets a quarter of it, full collections
+ *       compacting; the misses are reported</li>
  *   <li>{@code paging-grpc} — the same on a real heap server over gRPC, for {@link ConformanceStores#GRPC_SUBSET}</li>
  * </ul>
  * Run: {@code ./mvnw -q -pl device-client -am verify -Dtest=ConformanceTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -66,7 +67,8 @@ class ConformanceTest {
         RunResult r = RESIDENT.get(p.program().id());
         if (r == null) {
             r = new DeviceRunner("resident", ConformanceStores::memory, DeviceRunner::residentMemory, ConformanceSettings.deviceTimeout(),
-                    config -> config.nurseryBytes(RESIDENT_NURSERY).workingSetBytes(RESIDENT_WORKING_SET).verifyWriteBarrier(true)).run(p);
+                    config -> config.nurseryBytes(RESIDENT_NURSERY).workingSetBytes(RESIDENT_WORKING_SET).compaction(true)
+                            .verifyWriteBarrier(true)).run(p);
             RESIDENT.put(p.program().id(), r);
         }
         return r;
@@ -88,7 +90,7 @@ class ConformanceTest {
                 // working sets a quarter of the memory, so the user heap is collected a few at a time while it pages
                 long workingSet = Math.max(ConformanceSuite.lineSize(), Long.highestOneBit(memory / 4));
                 return new DeviceRunner(name, stores, x -> memory, ConformanceSettings.deviceTimeout(),
-                        config -> config.workingSetBytes(workingSet)).run(p);
+                        config -> config.workingSetBytes(workingSet).compaction(true)).run(p);
             }
         };
     }

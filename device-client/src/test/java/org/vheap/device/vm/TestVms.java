@@ -32,7 +32,7 @@ final class TestVms {
 
     /** What a program printed and returned. */
     record Outcome(int exit, String out, String err, long collections, long heapInUse,
-                   List<HeapHeader.ClassEntry> headerClasses, boolean headerTopCurrent) {
+                   List<HeapHeader.ClassEntry> headerClasses, boolean headerTopCurrent, long bytesCompacted) {
     }
 
     /** Compiles {@code sources} (file name to text) into a fresh directory. */
@@ -80,6 +80,7 @@ final class TestVms {
             Vm vm = new Vm(memory, new ObjectAllocator(memory, 4096, maxHeap), source, PARSED, console, System::nanoTime,
                     System::currentTimeMillis);
             VmLauncher launcher = new VmLauncher(vm, synthesizer, 10_000);
+            launcher.compactUserHeap(true);   // every object the VM names from the host must follow a move, or be pinned
             launcher.verifyRememberedSets(true);   // every minor and working set's collection checks the write barrier first
             int exit = launcher.launch(mainClass, List.of(args));
             if (blobs != null) {
@@ -89,7 +90,7 @@ final class TestVms {
             }
             return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                     vm.collections(), vm.allocator().bytesInUse(), HeapHeader.readClasses(memory, vm),
-                    HeapHeader.top(memory) == vm.allocator().top());
+                    HeapHeader.top(memory) == vm.allocator().top(), launcher.bytesCompacted());
         }
     }
 }

@@ -127,6 +127,60 @@ class VmLauncherTest {
         assertThat(o.heapInUse()).isLessThan(12L << 20);
     }
 
+    /**
+     * Compaction under a real program: a cache whose entries are replaced at random fragments a 3 MiB heap whose full
+     * collections (on allocation failure) compact it; across them identity hashes, a HashMap keyed by identity,
+     * interned strings (quickened literals among them), class literals, statics and a monitor held the whole time all
+     * stay right.
+     */
+    @Test
+    void compactingCollectionsKeepIdentityHashesInternedStringsMirrorsAndMonitors() throws Exception {
+        Path classes = TestVms.compile(Map.of("Moving.java", """
+                import java.util.*;
+                public class Moving {
+                    static final class Entry { final int id; final String name; long[] pad = new long[8]; Entry(int id) { this.id = id; name = "e" + id; } }
+                    static Entry[] cache = new Entry[3000];
+                    static int[] hashes = new int[3000];
+                    static final Map<Object, Integer> byIdentity = new HashMap<>();
+                    public static void main(String[] args) {
+                        Random r = new Random(11);
+                        String[] interned = new String[50];
+                        for (int i = 0; i < 50; i++) { interned[i] = ("key-" + i).intern(); }
+                        Object held = new Object();
+                        int heldHash = System.identityHashCode(held);
+                        int bad = 0;
+                        synchronized (held) {
+                            for (int round = 0; round < 40; round++) {
+                                for (int i = 0; i < 1500; i++) {
+                                    int k = r.nextInt(cache.length);
+                                    if (cache[k] != null) { byIdentity.remove(cache[k]); }
+                                    cache[k] = new Entry(k);
+                                    hashes[k] = System.identityHashCode(cache[k]);
+                                    byIdentity.put(cache[k], k);
+                                    byte[] garbage = new byte[512];
+                                    garbage[0] = (byte) i;
+                                }
+                                for (int k = 0; k < cache.length; k++) {
+                                    Entry e = cache[k];
+                                    if (e == null) { continue; }
+                                    if (System.identityHashCode(e) != hashes[k] || byIdentity.get(e) != k || e.id != k || !e.name.equals("e" + k)) { bad++; }
+                                }
+                                if ("key-7" != interned[7] || ("key-" + 30).intern() != interned[30]) { bad++; }
+                                if (Moving.class != cache.getClass().getComponentType().getEnclosingClass() || !Thread.holdsLock(held)) { bad++; }
+                                if (System.identityHashCode(held) != heldHash) { bad++; }
+                            }
+                            held.notifyAll();
+                        }
+                        System.out.println("bad " + bad + ", " + byIdentity.size() + " entries");
+                    }
+                }
+                """));
+        TestVms.Outcome o = TestVms.run(classes, "Moving", NO_INDY, 3L << 20);
+        assertThat(o.err()).isEmpty();
+        assertThat(o.out()).startsWith("bad 0, ");
+        assertThat(o.bytesCompacted()).as("bytes full collections moved").isGreaterThan(100_000);
+    }
+
     @Test
     void aHeapTooSmallForTheLiveDataGivesOutOfMemoryError() throws Exception {
         Path classes = TestVms.compile(Map.of("Hog.java", """

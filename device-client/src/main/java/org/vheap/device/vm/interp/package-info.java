@@ -41,7 +41,7 @@
  * {@code INVOKEVIRTUAL_Q} (vtable index), {@code INVOKEDIRECT_Q} (static, special, private, final: a known method)
  * or {@code INVOKEINTERFACE_Q} (an {@link org.vheap.device.vm.interp.InterfaceSite} with a one-entry inline cache);
  * {@code NEW_Q} with the class id; an {@code ldc} as {@code LDC_REF} with the interned string or mirror inline (the
- * objects the VM allocates in the user heap, where nothing moves). Each instruction resolves once. An instruction whose class
+ * objects the VM allocates in the user heap and a compacting collection pins: {@code Vm.forEachPinnedRoot}). Each instruction resolves once. An instruction whose class
  * this thread is still initializing runs without being rewritten, so other threads stop at it until the class is
  * initialized. A resumed VM prepares code afresh and quickens again.
  *
