@@ -57,6 +57,8 @@ public final class VmLauncher {
     /** Full collections compact the user heap too. */
     private boolean compactUserHeap;
     private long bytesCompacted;
+    /** The thread groups while the library boots (before the main thread's Thread object names them), else 0. */
+    private final int[] bootRoots = new int[2];
     private final java.util.Map<VmThread, Integer> exitPhase = new java.util.HashMap<>();
     private VmThread mainThread;
     private boolean mainDiedOfException;
@@ -372,18 +374,20 @@ public final class VmLauncher {
             initialize(vm.classes().load(name));
         }
         VmClass groupClass = vm.classes().load("java/lang/ThreadGroup");
-        int systemGroup = vm.newObject(groupClass);
-        call(groupClass.declaredMethod("<init>", "()V"), systemGroup);
-        int mainGroup = vm.newObject(groupClass);
-        call(groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), mainGroup, systemGroup,
+        // the groups are roots until the main thread names them: a collection during a call may free or move them
+        bootRoots[0] = vm.newObject(groupClass);
+        call(groupClass.declaredMethod("<init>", "()V"), bootRoots[0]);
+        bootRoots[1] = vm.newObject(groupClass);
+        call(groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), bootRoots[1], bootRoots[0],
                 vm.strings().intern("main"));
         VmClass threadClass = vm.classes().load("java/lang/Thread");
         int thread = vm.newObject(threadClass);
         vm.putIntField(thread, threadClass.declaredField("priority"), 5);
         vm.putIntField(thread, threadClass.declaredField("threadStatus"), VmThread.JAVA_STATUS_RUNNABLE);
         mainThread.javaThread = thread;
-        call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, mainGroup,
+        call(threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V"), thread, bootRoots[1],
                 vm.strings().intern("main"));
+        java.util.Arrays.fill(bootRoots, 0);   // the main thread's Thread object names its group, which names its parent
         // the classes HotSpot initializes before and after initPhase1 (Threads::initialize_java_lang_classes)
         for (String name : new String[] {"java/lang/Module", "jdk/internal/misc/UnsafeConstants",
                 "java/lang/reflect/Method", "java/lang/ref/Finalizer"}) {
@@ -529,6 +533,9 @@ public final class VmLauncher {
     /** Applies a collector's root operator to every root: the VM's own and each thread's. */
     private void visitRoots(java.util.function.IntUnaryOperator roots) {
         vm.forEachVmRoot(roots);
+        for (int i = 0; i < bootRoots.length; i++) {
+            bootRoots[i] = roots.applyAsInt(bootRoots[i]);
+        }
         for (VmThread t : vm.threads()) {
             if (t.state != ThreadState.TERMINATED) {
                 stackRoots.scan(t, roots);

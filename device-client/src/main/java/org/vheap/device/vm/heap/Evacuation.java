@@ -5,8 +5,8 @@ import java.util.BitSet;
 /**
  * Compaction of the user heap for locality, done by a full collection's marking as it goes (the seed's "objects used
  * together in the same lines"): the live objects of the <em>candidate</em> lines, those the last full collection
- * found at most half live ({@link LiveLines}), are copied into whole lines (fresh ones at the allocation pointer, or
- * free ones below it when the heap is full there) as marking meets them, in the
+ * found at most half live ({@link LiveLines}), are copied into whole lines (free ones below the allocation pointer,
+ * else fresh ones at it) as marking meets them, in the
  * order it meets them (depth first, so an object lands next to what named it), and every slot marking reads that
  * names a moved object is rewritten there. One met on a line not in memory is moved when marking scans it, its line
  * brought in with a batch of waiting objects' lines; the slots read before that are rewritten after marking, by
@@ -93,7 +93,7 @@ final class Evacuation {
 
     /**
      * Moves {@code ref}'s object (on a candidate line, not yet moved): copies it whole into the line being filled (a
-     * fresh one at the allocation pointer, or a free one below it when the heap is full there) and answers the copy's
+     * free one below the allocation pointer, else a fresh one at it) and answers the copy's
      * reference, or 0 when it stays (larger than a line, or the budget or the heap is spent).
      */
     int move(int ref) {

@@ -89,14 +89,15 @@ public final class ObjectAllocator {
     }
 
     /**
-     * A whole line for the copies of live objects a full collection moves ({@link Evacuation}): at the bump pointer,
-     * or where the heap is full there, a free line below it (free since the last collection, so nothing live lies
-     * there). Not counted as allocation (the collection counts what lives), not zeroed (the copies fill it). -1 when
-     * there is neither.
+     * A whole line for the copies of live objects a full collection moves ({@link Evacuation}): a free line below the
+     * bump pointer (free since the last collection, so nothing live lies there; dropped then, so zero-filled rather
+     * than read), else one at the bump pointer. Free lines first, so compaction does not raise the allocation pointer
+     * collection after collection (promotion needs room there). Not counted as allocation (the collection counts what
+     * lives), not zeroed (the copies fill it). -1 when there is neither.
      */
     long evacuationLine() {
-        long at = bump(lineSize);
-        return at >= 0 ? at : free.take(lineSize);
+        long at = free.isEmpty() ? -1 : free.take(lineSize);
+        return at >= 0 ? at : bump(lineSize);
     }
 
     /** The first address beyond the heap. */

@@ -101,8 +101,8 @@
  * <h2>Compaction: survivors used together in the same lines</h2>
  * A full collection also compacts the user heap ({@code DeviceConfig.compaction}, on by default; {@code --no-compact}
  * turns it off) ({@link org.vheap.device.vm.heap.Evacuation}): the live objects of the lines the previous full collection found
- * at most half live ({@link org.vheap.device.vm.heap.LiveLines}) are copied, as marking meets them, to the allocation
- * pointer, in marking's order (an object next to what named it), and marking rewrites every slot it reads that names
+ * at most half live ({@link org.vheap.device.vm.heap.LiveLines}) are copied, as marking meets them, into whole free
+ * lines (below the allocation pointer first, so it does not creep up), in marking's order (an object next to what named it), and marking rewrites every slot it reads that names
  * a moved object; the lines emptied are dropped without a write and deleted from the store. It is one pass: no
  * second walk of the live heap through the cache, which is why candidates come from the previous collection (the
  * first full collection of a run moves nothing). A candidate met on a line not in memory is moved when marking
