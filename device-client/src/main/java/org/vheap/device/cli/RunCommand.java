@@ -71,9 +71,9 @@ final class RunCommand implements Callable<Integer> {
                                     + " misses, %d class files fetched from the store; %d evictions (%d system)%n",
                             st.bytecodes(), st.collections(), st.minorCollections(), st.bytesPromoted() >> 10,
                             st.nurseryBytes() >> 10, st.workingSetCollections(), st.workingSetBytes() >> 10,
-                            st.collectionPauseNanos().length, st.bytesCompacted() >> 10, st.misses(), st.linesFetched(), st.linesFlushed(),
-                            st.linesDiscarded(), st.linesDeleted(), st.classFilesPlaced(), st.systemMisses(),
-                            st.classFilesFetched(), st.evictions(), st.systemEvictions());
+                            st.collectionPauseNanos().length, st.bytesCompacted() >> 10, st.misses(), st.linesFetched(),
+                            st.linesFlushed(), st.linesDiscarded(), st.linesDeleted(), st.classFilesPlaced(),
+                            st.systemMisses(), st.classFilesFetched(), st.evictions(), st.systemEvictions());
                 }
             }
         }

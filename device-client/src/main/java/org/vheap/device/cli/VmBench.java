@@ -240,7 +240,7 @@ public final class VmBench implements Callable<Integer> {
         }
         boolean fragmenting = only == null || only.contains(FRAGMENTING.name());
         if (fragmenting) {
-            allEqual &= compactionRow(compactionTable, classes, quick ? FRAGMENTING.quickSize() : FRAGMENTING.fullSize());
+            allEqual &= fragmentingRow(compactionTable, classes, quick ? FRAGMENTING.quickSize() : FRAGMENTING.fullSize());
         }
         if (n == 0 && !fragmenting) {
             throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm,"
@@ -291,7 +291,7 @@ public final class VmBench implements Callable<Integer> {
      * The fragmenting sample at a tenth of its peak heap on the in-memory store, compaction off and on: a row of the
      * compaction table; false when an output differs from HotSpot's.
      */
-    private boolean compactionRow(TextTable table, Path classes, String size) throws IOException, InterruptedException {
+    private boolean fragmentingRow(TextTable table, Path classes, String size) throws IOException, InterruptedException {
         String main = FRAGMENTING.mainClass();
         Run hotspot = hotspot(classes, main, size);
         Run warm = deviceRun(classes, main, size, 256L << 20, config -> config.nurseryBytes(0));

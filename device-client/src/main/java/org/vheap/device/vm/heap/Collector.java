@@ -302,20 +302,18 @@ public final class Collector {
                 if (starts.get(bit)) {
                     return ref;
                 }
-                if (evacuation != null) {
+                if (evacuation != null && evacuation.isCandidate(ref)) {   // only candidates are ever forwarded
                     int moved = evacuation.forwarded(ref);
                     if (moved != 0) {
                         return moved;
                     }
-                    if (evacuation.isCandidate(ref)) {
-                        if (scanning && !memory.isResident(ObjectLayout.address(ref))) {
-                            pendingMoves.set(bit);   // moved when scanned; the slot is fixed up afterwards
-                        } else {
-                            int copy = evacuation.move(ref);
-                            if (copy != 0) {
-                                ref = copy;   // marked, scanned and answered at its new place; the old one is swept
-                                bit = ref - firstGranule;
-                            }
+                    if (scanning && !memory.isResident(ObjectLayout.address(ref))) {
+                        pendingMoves.set(bit);   // moved when scanned; the slot is fixed up afterwards
+                    } else {
+                        int copy = evacuation.move(ref);
+                        if (copy != 0) {
+                            ref = copy;   // marked, scanned and answered at its new place; the old one is swept
+                            bit = ref - firstGranule;
                         }
                     }
                 }
