@@ -316,6 +316,9 @@ public final class Device {
                     .setNurseryBytes(nursery)
                     .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
                     .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor());
+            if (config.readAheadLines() >= 0) {
+                paging.setReadAheadLines(Math.min(config.readAheadLines(), frames / 4));
+            }
             if (config.workingSetBytes() > 0) {   // smaller than a line: a line
                 paging.setWorkingSetBytes(Math.max(config.workingSetBytes(), lineSize));
             }

@@ -24,6 +24,8 @@ public final class DeviceConfig {
     /** Negative: not set, an eighth of the memory ({@link #nurseryBytes()}). */
     private long nurseryBytes = -1;
     private long workingSetBytes;
+    /** -1: paging's default (an eighth of the frames, at most 32). */
+    private int readAheadLines = -1;
     private boolean compaction = true;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
@@ -333,6 +335,7 @@ public final class DeviceConfig {
         c.memoryBytes = memoryBytes;
         c.nurseryBytes = nurseryBytes;
         c.workingSetBytes = workingSetBytes;
+        c.readAheadLines = readAheadLines;
         c.compaction = compaction;
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;
@@ -350,6 +353,23 @@ public final class DeviceConfig {
         c.preflushLines = preflushLines;
         c.storeRetryFor = storeRetryFor;
         return c;
+    }
+
+    /**
+     * How many lines a miss that continues an ascending run reads after it in the same store call (0: none; -1, the
+     * default: an eighth of the frames, at most 32; see {@code vm.heap.paging.ReadAhead}). At most a quarter of the frames
+     * is used.
+     */
+    public int readAheadLines() {
+        return readAheadLines;
+    }
+
+    public DeviceConfig readAheadLines(int lines) {
+        if (lines < -1) {
+            throw new IllegalArgumentException("read-ahead must be 0 (off) or more lines (-1: the default), got " + lines);
+        }
+        this.readAheadLines = lines;
+        return this;
     }
 
     /**

@@ -90,6 +90,10 @@ final class DeviceOptions {
             description = "How long a line read or flush retries an unavailable store (a server restart, its database away) before the app stops; checkpoints wait for the store regardless. Default: ${DEFAULT-VALUE}.")
     String storeRetry;
 
+    @Option(names = "--read-ahead", paramLabel = "N",
+            description = "On a miss that continues an ascending run of misses, read up to N more lines in the same store call (0: off). Default: an eighth of the lines in memory, at most 32.")
+    Integer readAhead;
+
     @Option(names = "--eager-resume", description = "On resume, bring in every heap line before the app runs (default: lazily, as the app touches them).")
     boolean eagerResume;
 
@@ -144,6 +148,12 @@ final class DeviceOptions {
         }
         if (interval != null) {
             config.checkpointInterval(CliValues.duration("--checkpoint-interval", interval));
+        }
+        if (readAhead != null) {
+            if (readAhead < 0) {
+                throw new IllegalArgumentException("--read-ahead takes 0 (off) or more lines, got " + readAhead);
+            }
+            config.readAheadLines(readAhead);
         }
         return config;
     }

@@ -85,6 +85,7 @@ public final class PagedHeap implements HeapMemory {
     };
     private final byte[] scratch;
     private final EvictionSweep sweep;
+    private final ReadAhead readAhead;
     private final StoreRetry retry;
 
     /** One-entry translation caches: the last line read and the last line written (already dirty). */
@@ -110,7 +111,7 @@ public final class PagedHeap implements HeapMemory {
     private final java.util.BitSet touchedInCollection = new java.util.BitSet();
     private long missesBeforeCollection;
     private long missesInCollection;
-    /** Lines brought in ahead of use ({@link #prefetch}, {@link #prefetchLines}). */
+    /** Lines brought in ahead of use ({@link #prefetch}, {@link #prefetchLines}, {@link ReadAhead}). */
     private long prefetched;
     private final GarbageLines garbage = new GarbageLines();
 
@@ -152,6 +153,7 @@ public final class PagedHeap implements HeapMemory {
                 (ObjectLayout.SYSTEM_SEGMENT_LIMIT - ObjectLayout.SYSTEM_SEGMENT_BASE) >>> lineShift);
         this.scratch = new byte[lineSize];
         this.sweep = new EvictionSweep(table, threshold);
+        this.readAhead = new ReadAhead(config.readAheadLines());
         this.retry = new StoreRetry(app, config, clock, table::dirtyFrames);
     }
 
@@ -483,6 +485,12 @@ public final class PagedHeap implements HeapMemory {
 
     /** A cache miss on {@code line} (cache-table code {@code known}): a free frame, then the line's bytes. */
     private int fault(long line, int known) {
+        if (!isUnused(line, known) && mayBeStored(known)) {
+            long[] ahead = linesToReadAhead(line, readAhead.onMiss(line));
+            if (ahead.length > 0) {
+                return faultReadingAhead(line, ahead);
+            }
+        }
         makeFree(1);
         int frame = table.takeFreeFrame();
         int base = frame << lineShift;
@@ -504,6 +512,40 @@ public final class PagedHeap implements HeapMemory {
         // an unused line reads as zeros but counts as stored, so it is written in full if made all zero
         table.install(line, frame, false, data != null || (unused && mayBeStored(known)));
         return frame;
+    }
+
+    /**
+     * Of the {@code window} lines after {@code line}, those a read-ahead fetches: in the user heap, not resident, and
+     * possibly in the store (lines known empty, or unused above the base checkpoint's allocation pointer, are zeros
+     * and fault in without a read when used).
+     */
+    private long[] linesToReadAhead(long line, int window) {
+        long end = Math.min(line + window, (maxHeapBytes >>> lineShift) - 1);
+        long[] ahead = new long[(int) Math.max(0, end - line)];
+        int n = 0;
+        for (long l = line + 1; l <= end; l++) {
+            int known = table.frameOf(l);
+            if (known < 0 && !isUnused(l, known) && mayBeStored(known)) {
+                ahead[n++] = l;
+            }
+        }
+        return n == ahead.length ? ahead : Arrays.copyOf(ahead, n);
+    }
+
+    /**
+     * A miss on {@code line} that reads {@code ahead} too, in the same store call ({@link ReadAhead}); the lines read
+     * ahead enter not referenced, so an unused one is the eviction hand's first choice.
+     */
+    private int faultReadingAhead(long line, long[] ahead) {
+        long[] wanted = new long[ahead.length + 1];
+        wanted[0] = line;
+        System.arraycopy(ahead, 0, wanted, 1, ahead.length);
+        readIn(wanted);
+        prefetched += ahead.length;
+        for (long l : ahead) {
+            table.clearReferenced(table.frameOf(l));
+        }
+        return table.frameOf(line);
     }
 
     /** An untouched line above the base checkpoint's allocation pointer ({@link #unusedFrom}): zeros, no read. */
@@ -590,10 +632,15 @@ public final class PagedHeap implements HeapMemory {
         return isNurseryLine(line) || table.frameOf(line) >= 0;
     }
 
-    /** Reads {@code wanted} (distinct user lines, none resident) into free frames, the store's in one read. */
+    /** Brings {@code wanted} (distinct user lines, none resident) in ahead of use, the store's in one read. */
     private void bringIn(long[] wanted) {
+        prefetched += wanted.length;
+        readIn(wanted);
+    }
+
+    /** Reads {@code wanted} (distinct user lines, none resident) into free frames, the store's in one read. */
+    private void readIn(long[] wanted) {
         int count = wanted.length;
-        prefetched += count;
         makeFree(count);
         long[] toRead = new long[count];
         boolean[] unused = new boolean[count];   // zeros without a read, counted as stored (see unusedFromLine)

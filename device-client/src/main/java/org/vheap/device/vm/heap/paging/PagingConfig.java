@@ -21,6 +21,8 @@ import java.time.Duration;
  *       {@link #MAX_BACKOFF}) in between; and, with a retry time, for at least that long (a heap server
  *       restarting, or its database coming back, takes seconds)</li>
  *   <li>max heap bytes: the size of the virtual heap's address space</li>
+ *   <li>read-ahead lines: the most lines a miss that continues an ascending run reads after it in the same store
+ *       call ({@link ReadAhead}); by default an eighth of the frames, at most {@link #MAX_READ_AHEAD_LINES}; 0: off</li>
  * </ul>
  */
 public final class PagingConfig {
@@ -29,6 +31,8 @@ public final class PagingConfig {
     /** A flush batch is one store write; keep it well under the heap server's 16 MiB message limit. */
     public static final long MAX_BATCH_BYTES = 8L << 20;
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The default read-ahead's cap: 32 lines, 128 KiB of 4 KiB lines, per store read. */
+    public static final int MAX_READ_AHEAD_LINES = 32;
     /** The longest a device keeps retrying an unreachable store before it gives up with a device error. */
     public static final Duration MAX_RETRY_FOR = Duration.ofHours(1);
 
@@ -41,6 +45,8 @@ public final class PagingConfig {
     private long maxHeapBytes = 1L << 30;
     private long nurseryBytes;
     private long workingSetBytes;
+    /** -1: the default, from the frames. */
+    private int readAheadLines = -1;
 
     public PagingConfig setMemoryBytes(long memoryBytes) {
         if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY_BYTES) {
@@ -120,6 +126,15 @@ public final class PagingConfig {
         return this;
     }
 
+    /** The most lines read ahead of a miss in the same store call (0: no read-ahead). */
+    public PagingConfig setReadAheadLines(int readAheadLines) {
+        if (readAheadLines < 0) {
+            throw new IllegalArgumentException("read-ahead must be 0 (off) or more lines, got " + readAheadLines);
+        }
+        this.readAheadLines = readAheadLines;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. Returns this. */
     public PagingConfig validate() {
         if (memoryBytes % lineSize != 0) {
@@ -162,6 +177,14 @@ public final class PagingConfig {
             throw new IllegalArgumentException("an eviction batch of " + freeFrameThreshold + " lines of " + lineSize
                     + " bytes is over " + MAX_BATCH_BYTES + " bytes, too big for one store write; lower the threshold");
         }
+        if (readAheadLines > frames / 4) {
+            throw new IllegalArgumentException("read-ahead of " + readAheadLines + " lines is over a quarter of the "
+                    + frames + " frames: it would evict what the app uses; at most " + frames / 4);
+        }
+        if ((readAheadLines + 1L) * lineSize > MAX_BATCH_BYTES) {
+            throw new IllegalArgumentException("a read-ahead of " + readAheadLines + " lines of " + lineSize
+                    + " bytes is over " + MAX_BATCH_BYTES + " bytes, too big for one store read; lower it");
+        }
         return this;
     }
 
@@ -178,6 +201,12 @@ public final class PagingConfig {
         return workingSetBytes;
     }
 
+    /** The most lines read ahead of a miss: as set, or an eighth of the frames, at most {@link #MAX_READ_AHEAD_LINES}. */
+    public int readAheadLines() {
+        return readAheadLines >= 0 ? readAheadLines
+                : (int) Math.min(Math.min(frames() / 8, MAX_READ_AHEAD_LINES), MAX_BATCH_BYTES / lineSize - 1);
+    }
+
     /** Frames of device memory: what the nursery leaves. */
     public int frames() {
         return (int) ((memoryBytes - nurseryBytes) / lineSize);
@@ -187,6 +216,7 @@ public final class PagingConfig {
     public String toString() {
         return "PagingConfig[memory=" + memoryBytes + ", lineSize=" + lineSize + ", freeFrameThreshold="
                 + freeFrameThreshold + ", storeRetryAttempts=" + storeRetryAttempts + ", storeRetryBackoff="
-                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + ", nursery=" + nurseryBytes + ", workingSet=" + workingSetBytes + "]";
+                + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + ", nursery=" + nurseryBytes + ", workingSet=" + workingSetBytes
+                + ", readAhead=" + readAheadLines() + "]";
     }
 }

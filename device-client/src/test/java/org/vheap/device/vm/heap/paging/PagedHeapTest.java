@@ -331,6 +331,82 @@ class PagedHeapTest {
         }
     }
 
+    /** A committed heap of {@code lines} lines, line i holding i + 1 in its first int. */
+    private void commitLines(String app, int lines) {
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(64, 4));
+            for (int line = 0; line < lines; line++) {
+                heap.putInt(addr(line), line + 1);
+            }
+            heap.flushAll();
+            s.commit(List.of(), new long[0], new byte[0], Map.of());
+        }
+    }
+
+    @Test
+    void missesOnAscendingLinesReadAheadInFewerStoreReads() {
+        String app = TestHeaps.app("read-ahead");
+        commitLines(app, 48);
+        for (int window : new int[] {0, 4}) {
+            try (HeapSession real = open(store, app)) {
+                TestStores.FlakySession s = new TestStores.FlakySession(real);
+                PagedHeap heap = new PagedHeap(s, config(32, 4).setReadAheadLines(window));
+                for (int line = 0; line < 48; line++) {
+                    assertThat(heap.getInt(addr(line))).isEqualTo(line + 1);
+                }
+                PagingStats st = heap.stats();
+                assertThat(st.linesFetched()).as("every line read once, window %d", window).isEqualTo(48);
+                assertThat(s.reads.get()).isEqualTo((int) st.fetchTransactions());
+                if (window == 0) {
+                    assertThat(st.fetchTransactions()).isEqualTo(48);
+                    assertThat(st.misses()).isEqualTo(48);
+                } else {
+                    // windows 2 then 4: lines 0 | 1-3 | 4-8 | 9-13 | ... : 11 reads instead of 48
+                    assertThat(st.fetchTransactions()).isEqualTo(11);
+                    assertThat(st.misses()).isEqualTo(11);
+                }
+            }
+        }
+    }
+
+    @Test
+    void scatteredMissesReadNothingAhead() {
+        String app = TestHeaps.app("no-read-ahead");
+        commitLines(app, 120);
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(32, 4).setReadAheadLines(4));
+            for (int i = 0; i < 12; i++) {
+                long line = (i * 37L) % 120;   // strides of 37 (or more): never within ReadAhead.NEAR of the last
+                assertThat(heap.getInt(addr(line))).isEqualTo(line + 1);
+            }
+            assertThat(heap.stats().linesFetched()).isEqualTo(12);
+            assertThat(heap.stats().fetchTransactions()).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void readAheadSkipsLinesResidentOrKnownEmpty() {
+        String app = TestHeaps.app("read-ahead-skips");
+        commitLines(app, 16);
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(32, 4).setReadAheadLines(4));
+            assertThat(heap.getInt(addr(3))).isEqualTo(4);    // a first miss: the line alone
+            heap.discard(addr(5), LINE);                        // garbage: known empty, zeros without a read
+            assertThat(heap.getInt(addr(1))).isEqualTo(2);    // continues: window 2 is lines 2-3, 3 is resident
+            assertThat(heap.stats().linesFetched()).isEqualTo(3);
+            assertThat(heap.getInt(addr(4))).isEqualTo(5);    // window 4 is lines 5-8, 5 is known empty
+            assertThat(heap.stats().linesFetched()).isEqualTo(7);
+            assertThat(heap.stats().fetchTransactions()).isEqualTo(3);
+            assertThat(heap.getInt(addr(5))).isZero();
+            for (int line = 6; line <= 8; line++) {
+                assertThat(heap.lineState(line)).isEqualTo(LineState.RESIDENT);
+                assertThat(heap.getInt(addr(line))).isEqualTo(line + 1);
+            }
+            assertThat(heap.stats().linesFetched()).isEqualTo(7);
+            assertThat(heap.stats().misses()).as("the lines read ahead were not misses").isEqualTo(4);
+        }
+    }
+
     @Test
     void anUnavailableStoreIsRetriedWithBackoffUntilItAnswers() {
         String app = TestHeaps.app("retry");

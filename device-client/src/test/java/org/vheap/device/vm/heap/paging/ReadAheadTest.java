@@ -1,0 +1,46 @@
+package org.vheap.device.vm.heap.paging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ReadAheadTest {
+    @Test
+    void aRunDoublesItsWindowUpToTheMost() {
+        ReadAhead ra = new ReadAhead(16);
+        assertThat(ra.onMiss(100)).as("a first miss reads the line alone").isZero();
+        assertThat(ra.onMiss(101)).isEqualTo(2);
+        assertThat(ra.onMiss(104)).isEqualTo(4);     // the run covered 101-103
+        assertThat(ra.onMiss(109)).isEqualTo(8);
+        assertThat(ra.onMiss(118)).isEqualTo(16);
+        assertThat(ra.onMiss(135)).isEqualTo(16);
+    }
+
+    @Test
+    void aMissALittleBehindTheRunContinuesIt() {
+        ReadAhead ra = new ReadAhead(8);
+        ra.onMiss(40);
+        assertThat(ra.onMiss(43)).isEqualTo(2);
+        assertThat(ra.onMiss(43 - ReadAhead.NEAR)).as("objects name objects a few lines back").isEqualTo(4);
+    }
+
+    @Test
+    void aFarMissEndsTheRun() {
+        ReadAhead ra = new ReadAhead(8);
+        ra.onMiss(10);
+        assertThat(ra.onMiss(11)).isEqualTo(2);
+        assertThat(ra.onMiss(13 + ReadAhead.NEAR + 1)).isZero();
+        assertThat(ra.onMiss(500)).isZero();
+        assertThat(ra.onMiss(499)).isEqualTo(2);
+    }
+
+    @Test
+    void windowZeroNeverReadsAhead() {
+        ReadAhead ra = new ReadAhead(0);
+        for (long line = 0; line < 20; line++) {
+            assertThat(ra.onMiss(line)).isZero();
+        }
+        assertThatThrownBy(() -> new ReadAhead(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
