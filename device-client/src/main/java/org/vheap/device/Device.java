@@ -345,6 +345,7 @@ public final class Device {
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
                 launcher.verifyRememberedSets(config.verifyWriteBarrier());
                 launcher.compactUserHeap(config.compaction());
+                launcher.setCollectorProbe(config.collectorProbe());
                 cp = new Checkpointer(config, config.checkpointInterval(store), session, heap, launcher, vm, blobs,
                         start.appFiles().encodeManifest(), start.appFiles().localFiles(), clock, events, resources);
                 launcher.setSafepointListener(cp);

@@ -41,6 +41,7 @@ public final class DeviceConfig {
     private java.time.Duration waitForLease = java.time.Duration.ZERO;
     private boolean eagerResume;
     private boolean verifyWriteBarrier;
+    private org.vheap.device.vm.heap.CollectorProbe collectorProbe = org.vheap.device.vm.heap.CollectorProbe.NONE;
     private int preflushLines = 64;
     private java.time.Duration storeRetryFor = java.time.Duration.ofSeconds(30);
 
@@ -350,6 +351,7 @@ public final class DeviceConfig {
         c.waitForLease = waitForLease;
         c.eagerResume = eagerResume;
         c.verifyWriteBarrier = verifyWriteBarrier;
+        c.collectorProbe = collectorProbe;
         c.preflushLines = preflushLines;
         c.storeRetryFor = storeRetryFor;
         return c;
@@ -369,6 +371,16 @@ public final class DeviceConfig {
             throw new IllegalArgumentException("read-ahead must be 0 (off) or more lines (-1: the default), got " + lines);
         }
         this.readAheadLines = lines;
+        return this;
+    }
+
+    /** Told as the app's collections pass their points: the crash tests' {@link CrashPoint}; by default nothing. */
+    public org.vheap.device.vm.heap.CollectorProbe collectorProbe() {
+        return collectorProbe;
+    }
+
+    public DeviceConfig collectorProbe(org.vheap.device.vm.heap.CollectorProbe probe) {
+        this.collectorProbe = java.util.Objects.requireNonNull(probe, "probe");
         return this;
     }
 

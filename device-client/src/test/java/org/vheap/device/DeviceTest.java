@@ -25,6 +25,7 @@ import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.CollectionLog;
+import org.vheap.device.vm.heap.CollectorProbe;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
@@ -384,6 +385,49 @@ class DeviceTest {
                 }
             }
             """;
+
+    /**
+     * The crash tests' probe ({@code --crash-at}) is told of every minor collection half way, every object promoted
+     * and every full collection after its marking: as often as the collections ran.
+     */
+    @Test
+    void collectionsPassTheirCrashPointsAsOftenAsTheyRun() throws Exception {
+        Path classes = compile("Cache", CACHE);
+        java.util.Map<CollectorProbe.Point, Long> passed = new java.util.EnumMap<>(CollectorProbe.Point.class);
+        Device d = new Device(new DeviceConfig().app(TestHeaps.app("probed")).memoryBytes(512 << 10)
+                .maxHeapBytes(2 << 20).checkpointInterval(Duration.ZERO)
+                .collectorProbe(point -> passed.merge(point, 1L, Long::sum)), SERVER.store(), console(new ByteArrayOutputStream()));
+        assertThat(d.run(List.of(classes), "Cache", List.of("10"))).isZero();
+        DeviceStats st = d.stats();
+        assertThat(passed.get(CollectorProbe.Point.MINOR)).isEqualTo(st.minorCollections()).isGreaterThan(10);
+        assertThat(passed.get(CollectorProbe.Point.FULL)).isEqualTo(st.collectionLog().count(CollectionLog.Kind.FULL))
+                .isPositive();
+        // objects of 16 bytes at least, so at most a sixteenth of the bytes promoted
+        assertThat(passed.get(CollectorProbe.Point.PROMOTION)).isPositive().isLessThanOrEqualTo(st.bytesPromoted() / 16);
+    }
+
+    @Test
+    void aCrashPointStopsTheVmsThreadAtTheNthPassAndSaysSo() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CrashPoint crash = CrashPoint.parse("promotion:3", new PrintStream(err, true, StandardCharsets.UTF_8));
+        Thread vm = new Thread(() -> {
+            for (int i = 0; i < 5; i++) {
+                crash.passed(CollectorProbe.Point.MINOR);
+                crash.passed(CollectorProbe.Point.PROMOTION);
+            }
+        });
+        vm.setDaemon(true);   // it never returns: only killing the process ends it
+        vm.start();
+        ResumeTest.awaitOutput(err, "crash point promotion #3 reached");
+        vm.interrupt();
+        Thread.sleep(50);
+        assertThat(vm.isAlive()).isTrue();
+        assertThat(vm.getState()).isEqualTo(Thread.State.WAITING);
+        for (String bad : List.of("promotion", "promotion:0", "sweep:2", ":4", "minor:x")) {
+            assertThatThrownBy(() -> CrashPoint.parse(bad, System.err)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--crash-at takes POINT:N");
+        }
+    }
 
     /**
      * Compaction across a migration: an app whose full collections compact its heap (a 2 MiB heap, so they come often)

@@ -249,6 +249,53 @@ class MigrationEndToEndTest {
         assertThat(countedBefore).as("the app counted on across %d kills", points).isGreaterThan(firstRunCount);
     }
 
+    @Test
+    void devicesKilledInsideMinorCollectionsAndPromotionsResumeElsewhereFromTheLastCommittedState() throws Exception {
+        int points = Integer.getInteger("vheap.collectionKillPoints", 8);
+        String server = vheap.startServer();
+        Path classes = vheap.compile("Tally", TALLY);
+        String cp = classes + ":" + VheapProcesses.apiClassPath();
+        Random random = new Random(15);
+        // a first run, killed anywhere once it committed, so every crash point below is met by a resumed app
+        VheapProcesses.Started run = vheap.start("device", "run", "--app", "gc-tally", "--server", server, "--device",
+                "gc-0", "--memory", "64k", "--lease", "1s", cp, "Tally", "1000000", "0", "300");
+        run.awaitOutput("committed 3 ", Duration.ofSeconds(120));
+        run.process().destroyForcibly();
+        run.awaitExit(Duration.ofSeconds(30));
+        Run first = check(run.output(), 0, 0);
+        long committedBefore = first.lastCommitted();
+        long countedBefore = first.lastCount();
+        int met = 0;
+        for (int k = 1; k <= points; k++) {
+            // a minor collection half done (originals forwarded, copies not yet scanned), or an object just promoted
+            String at = k % 2 == 1 ? "minor:" + (1 + random.nextInt(40)) : "promotion:" + (1 + random.nextInt(1500));
+            run = vheap.start("device", "resume", "--app", "gc-tally", "--server", server, "--device", "gc-" + k,
+                    "--memory", "64k", "--lease", "1s", "--wait-lease", "30s", "--crash-at", at);
+            run.awaitErrors("crash point " + at.replace(":", " #") + " reached", Duration.ofSeconds(120));
+            run.process().destroyForcibly();   // SIGKILL while the VM stands inside the collection
+            run.awaitExit(Duration.ofSeconds(30));
+            Run killed = check(run.output(), committedBefore, countedBefore);
+            if (killed.firstCommitted() >= 0) {
+                // it went on exactly after a checkpoint the run before committed (or committed without printing)
+                assertThat(killed.firstCommitted()).as("crash point %s resumed at", at)
+                        .isBetween(committedBefore, countedBefore);
+                committedBefore = killed.lastCommitted();
+                countedBefore = killed.lastCount();
+                met++;
+            }
+        }
+        run = vheap.start("device", "resume", "--app", "gc-tally", "--server", server, "--device", "gc-last",
+                "--memory", "64k", "--lease", "1s", "--wait-lease", "30s");
+        run.awaitOutput("committed " + (countedBefore + 3), Duration.ofSeconds(120));
+        run.process().destroy();
+        run.awaitExit(Duration.ofSeconds(30));
+        Run last = check(run.output(), committedBefore, countedBefore);
+        assertThat(last.firstCommitted()).isBetween(committedBefore, countedBefore);
+        assertThat(met).as("kills that landed after the resumed app printed where it went on").isGreaterThan(points / 2);
+        assertThat(countedBefore).as("the app counted on across %d kills inside collections", points)
+                .isGreaterThan(first.lastCount());
+    }
+
     /** Resumes an app on a new device as soon as the killed or frozen device's lease has expired. */
     private VheapProcesses.Started resumeWhenLeaseFree(String server, String app, String device) throws Exception {
         return vheap.start("device", "resume", "--app", app, "--server", server, "--device", device, "--memory", "64k",

@@ -94,6 +94,10 @@ final class DeviceOptions {
             description = "On a miss that continues an ascending run of misses, read up to N more lines in the same store call (0: off). Default: an eighth of the lines in memory, at most 32.")
     Integer readAhead;
 
+    @Option(names = "--crash-at", paramLabel = "POINT:N", hidden = true,
+            description = "Tests only: stop the VM at the N-th time it passes POINT (minor, promotion, full) and wait there to be killed.")
+    String crashAt;
+
     @Option(names = "--eager-resume", description = "On resume, bring in every heap line before the app runs (default: lazily, as the app touches them).")
     boolean eagerResume;
 
@@ -154,6 +158,9 @@ final class DeviceOptions {
                 throw new IllegalArgumentException("--read-ahead takes 0 (off) or more lines, got " + readAhead);
             }
             config.readAheadLines(readAhead);
+        }
+        if (crashAt != null) {
+            config.collectorProbe(org.vheap.device.CrashPoint.parse(crashAt, System.err));
         }
         return config;
     }

@@ -91,6 +91,12 @@ public final class VmLauncher {
         return natives;
     }
 
+    /** Who is told as collections pass their points (the crash tests: {@link org.vheap.device.vm.heap.CollectorProbe}). */
+    public void setCollectorProbe(org.vheap.device.vm.heap.CollectorProbe probe) {
+        collector.setProbe(probe);
+        minorCollector.setProbe(probe);
+    }
+
     /** Who is told of every safepoint of the running app (checkpoints, suspension). */
     public void setSafepointListener(SafepointListener listener) {
         this.safepoints = java.util.Objects.requireNonNull(listener, "listener");

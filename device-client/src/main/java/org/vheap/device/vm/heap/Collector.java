@@ -56,6 +56,7 @@ public final class Collector {
     private final long lineSize;
     /** What the last full sweep left on each line: where compaction finds sparse ones. */
     private final LiveLines liveLines;
+    private CollectorProbe probe = CollectorProbe.NONE;
 
     public Collector(HeapMemory memory, ObjectAllocator allocator, Nursery nursery, HeapShapes shapes) {
         this.memory = memory;
@@ -65,6 +66,11 @@ public final class Collector {
         this.shapes = shapes;
         this.lineSize = memory.lineSize();
         this.liveLines = new LiveLines(lineSize);
+    }
+
+    /** Who is told as a full collection passes its {@link CollectorProbe.Point#FULL} point. */
+    public void setProbe(CollectorProbe probe) {
+        this.probe = java.util.Objects.requireNonNull(probe, "probe");
     }
 
     /**
@@ -105,6 +111,7 @@ public final class Collector {
             };
             marker.trace(rebuild);
             marker.fixUp(rebuild);
+            probe.passed(CollectorProbe.Point.FULL);
             if (!nursery.isEmpty()) {
                 nursery.replaceRemembered(slotsIntoNursery);
             }

@@ -42,6 +42,7 @@ public final class MinorCollector {
     private long promotedObjects;
     /** This collection promotes every survivor, eden's too (the nursery ends empty). */
     private boolean promoteAll;
+    private CollectorProbe probe = CollectorProbe.NONE;
     /** The to-space: this collection's survivor copies are {@code [toStart, toTop)}. */
     private long toStart;
     private long toTop;
@@ -69,6 +70,11 @@ public final class MinorCollector {
      * Empties eden: its survivors go to the free survivor space, those of the survivor space in use to the user heap;
      * with {@code promoteAll}, every survivor goes to the user heap and the nursery ends empty.
      */
+    /** Who is told as a collection passes its {@link CollectorProbe.Point#MINOR} and promotion points. */
+    public void setProbe(CollectorProbe probe) {
+        this.probe = java.util.Objects.requireNonNull(probe, "probe");
+    }
+
     public Result collect(Consumer<IntUnaryOperator> roots, boolean promoteAll) {
         if (!canPromoteAll()) {
             throw new IllegalStateException("a minor collection needs " + (2 * nursery.bytesUsed() + memory.lineSize())
@@ -83,6 +89,7 @@ public final class MinorCollector {
         toStart = nursery.toSpaceStart();
         toTop = toStart;
         roots.accept(this::forward);
+        probe.passed(CollectorProbe.Point.MINOR);
         long[] remembered = nursery.rememberedSlots();
         for (long slot : remembered) {
             update(slot);
@@ -140,6 +147,7 @@ public final class MinorCollector {
             memory.copy(from, ObjectLayout.address(copy), bytes);
             promotedBytes += bytes;
             promotedObjects++;
+            probe.passed(CollectorProbe.Point.PROMOTION);
         }
         memory.putInt(from + ObjectLayout.CLASS_ID_OFFSET, FORWARDED);
         memory.putInt(from + ObjectLayout.STATUS_OFFSET, copy);
