@@ -515,21 +515,25 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * Of the {@code window} lines after {@code line}, those a read-ahead fetches: in the user heap, not resident, and
-     * possibly in the store (lines known empty, or unused above the base checkpoint's allocation pointer, are zeros
+     * With a window, the lines a read-ahead fetches with {@code line}: of the {@code window} lines after it and the
+     * {@link ReadAhead#BEHIND} before it, those in the user heap, not resident, and possibly in the store (lines known empty, or unused above the base checkpoint's allocation pointer, are zeros
      * and fault in without a read when used).
      */
     private long[] linesToReadAhead(long line, int window) {
+        if (window == 0) {
+            return new long[0];
+        }
+        long from = Math.max(0, line - ReadAhead.BEHIND);
         long end = Math.min(line + window, (maxHeapBytes >>> lineShift) - 1);
-        long[] ahead = new long[(int) Math.max(0, end - line)];
+        long[] ahead = new long[(int) (end - from)];
         int n = 0;
-        for (long l = line + 1; l <= end; l++) {
+        for (long l = from; l <= end; l++) {
             int known = table.frameOf(l);
-            if (known < 0 && !isUnused(l, known) && mayBeStored(known)) {
+            if (l != line && known < 0 && !isNurseryLine(l) && !isUnused(l, known) && mayBeStored(known)) {
                 ahead[n++] = l;
             }
         }
-        return n == ahead.length ? ahead : Arrays.copyOf(ahead, n);
+        return Arrays.copyOf(ahead, n);
     }
 
     /**

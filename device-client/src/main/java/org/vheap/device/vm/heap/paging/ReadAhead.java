@@ -23,6 +23,11 @@ final class ReadAhead {
     static final int NEAR = 8;
     /** The first window of a run. */
     static final int MIN_WINDOW = 2;
+    /**
+     * With a window, this many lines before the miss are read too: a walk's next misses land a few lines back as
+     * often as ahead (objects name objects on both sides), and a run broken by such a miss would start over.
+     */
+    static final int BEHIND = 4;
 
     private final int maxWindow;
     private long runFrom = Long.MIN_VALUE;

@@ -385,24 +385,26 @@ class PagedHeapTest {
     }
 
     @Test
-    void readAheadSkipsLinesResidentOrKnownEmpty() {
+    void readAheadReadsAroundTheMissSkippingLinesResidentOrKnownEmpty() {
         String app = TestHeaps.app("read-ahead-skips");
-        commitLines(app, 16);
+        commitLines(app, 24);
         try (HeapSession s = open(store, app)) {
             PagedHeap heap = new PagedHeap(s, config(32, 4).setReadAheadLines(4));
-            assertThat(heap.getInt(addr(3))).isEqualTo(4);    // a first miss: the line alone
-            heap.discard(addr(5), LINE);                        // garbage: known empty, zeros without a read
-            assertThat(heap.getInt(addr(1))).isEqualTo(2);    // continues: window 2 is lines 2-3, 3 is resident
-            assertThat(heap.stats().linesFetched()).isEqualTo(3);
-            assertThat(heap.getInt(addr(4))).isEqualTo(5);    // window 4 is lines 5-8, 5 is known empty
+            assertThat(heap.getInt(addr(13))).isEqualTo(14);  // a first miss: the line alone
+            heap.discard(addr(15), LINE);                       // garbage: known empty, zeros without a read
+            assertThat(heap.getInt(addr(11))).isEqualTo(12);  // continues, window 2: lines 7-10 behind, 12-13 ahead
             assertThat(heap.stats().linesFetched()).isEqualTo(7);
+            assertThat(heap.getInt(addr(14))).isEqualTo(15);  // window 4: 10-13 resident, 15 known empty: 16-18
+            assertThat(heap.stats().linesFetched()).isEqualTo(11);
             assertThat(heap.stats().fetchTransactions()).isEqualTo(3);
-            assertThat(heap.getInt(addr(5))).isZero();
-            for (int line = 6; line <= 8; line++) {
-                assertThat(heap.lineState(line)).isEqualTo(LineState.RESIDENT);
-                assertThat(heap.getInt(addr(line))).isEqualTo(line + 1);
+            assertThat(heap.getInt(addr(15))).isZero();
+            for (int line = 7; line <= 18; line++) {
+                if (line != 15) {
+                    assertThat(heap.lineState(line)).as("line %d", line).isEqualTo(LineState.RESIDENT);
+                    assertThat(heap.getInt(addr(line))).isEqualTo(line + 1);
+                }
             }
-            assertThat(heap.stats().linesFetched()).isEqualTo(7);
+            assertThat(heap.stats().linesFetched()).isEqualTo(11);
             assertThat(heap.stats().misses()).as("the lines read ahead were not misses").isEqualTo(4);
         }
     }
