@@ -146,6 +146,9 @@ public final class VmBench implements Callable<Integer> {
         double pagingLogSum = 0;
         double serverLogSum = 0;
         double serverPagingLogSum = 0;
+        // the programs whose tenth is above the memory floor: the geometric mean is over those only
+        double aboveFloorLogSum = 0;
+        int aboveFloor = 0;
         int n = 0;
         boolean allEqual = true;
         List<String> spreads = new ArrayList<>();
@@ -201,6 +204,10 @@ public final class VmBench implements Callable<Integer> {
             double serverPaging = serverPaged.seconds / serverResident.seconds;
             serverLogSum += Math.log(overMemory);
             serverPagingLogSum += Math.log(serverPaging);
+            if (warm.stats.peakHeapBytes() / 10 > DeviceConfig.MIN_FRAMES * 4096L) {
+                aboveFloorLogSum += Math.log(serverPaging);
+                aboveFloor++;
+            }
             DeviceStats sp = serverPaged.stats;
             long lineSize = new DeviceConfig().lineSize();
             serverTable.row(p.name() + " " + size, secs(serverResident.seconds), times(overMemory), kib(tenth),
@@ -256,8 +263,9 @@ public final class VmBench implements Callable<Integer> {
                 + " 1/10 of the peak heap vs all resident over the server; lines and KiB of the 1/10 run");
         serverTable.print(out);
         out.printf(Locale.ROOT, "geometric means: resident over the server %.2fx in-memory (target: <= 1.2x); 1/10 over the"
-                + " server %.2fx resident over the server (target: <= 1.5x)%n", Math.exp(serverLogSum / n),
-                Math.exp(serverPagingLogSum / n));
+                + " server %.2fx resident over the server, %s over the %d programs whose tenth is above the memory floor"
+                + " (target: <= 1.5x)%n", Math.exp(serverLogSum / n), Math.exp(serverPagingLogSum / n),
+                aboveFloor == 0 ? "-" : times(Math.exp(aboveFloorLogSum / aboveFloor)), aboveFloor);
         out.println();
         out.println("collections at 1/10 of the peak heap over the server (the median run): each kind's pauses, the heap lines"
                 + " each read or wrote and of those the ones it faulted in (over bound: working sets' collections that faulted"
