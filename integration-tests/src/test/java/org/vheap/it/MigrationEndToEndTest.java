@@ -241,11 +241,7 @@ class MigrationEndToEndTest {
             }
             run = resumeWhenLeaseFree(server, "tally", "dev-" + k);
         }
-        run.awaitOutput("committed " + (countedBefore + 3), Duration.ofSeconds(120));
-        run.process().destroy();
-        run.awaitExit(Duration.ofSeconds(30));
-        Run last = check(run.output(), committedBefore, countedBefore);
-        assertThat(last.firstCommitted()).isBetween(committedBefore, countedBefore);
+        awaitGoingOn(run, committedBefore, countedBefore);
         assertThat(countedBefore).as("the app counted on across %d kills", points).isGreaterThan(firstRunCount);
     }
 
@@ -269,8 +265,7 @@ class MigrationEndToEndTest {
         for (int k = 1; k <= points; k++) {
             // a minor collection half done (originals forwarded, copies not yet scanned), or an object just promoted
             String at = k % 2 == 1 ? "minor:" + (1 + random.nextInt(40)) : "promotion:" + (1 + random.nextInt(1500));
-            run = vheap.start("device", "resume", "--app", "gc-tally", "--server", server, "--device", "gc-" + k,
-                    "--memory", "64k", "--lease", "1s", "--wait-lease", "30s", "--crash-at", at);
+            run = resumeWhenLeaseFree(server, "gc-tally", "gc-" + k, "--crash-at", at);
             run.awaitErrors("crash point " + at.replace(":", " #") + " reached", Duration.ofSeconds(120));
             run.process().destroyForcibly();   // SIGKILL while the VM stands inside the collection
             run.awaitExit(Duration.ofSeconds(30));
@@ -284,22 +279,28 @@ class MigrationEndToEndTest {
                 met++;
             }
         }
-        run = vheap.start("device", "resume", "--app", "gc-tally", "--server", server, "--device", "gc-last",
-                "--memory", "64k", "--lease", "1s", "--wait-lease", "30s");
-        run.awaitOutput("committed " + (countedBefore + 3), Duration.ofSeconds(120));
-        run.process().destroy();
-        run.awaitExit(Duration.ofSeconds(30));
-        Run last = check(run.output(), committedBefore, countedBefore);
-        assertThat(last.firstCommitted()).isBetween(committedBefore, countedBefore);
+        awaitGoingOn(resumeWhenLeaseFree(server, "gc-tally", "gc-last"), committedBefore, countedBefore);
         assertThat(met).as("kills that landed after the resumed app printed where it went on").isGreaterThan(points / 2);
         assertThat(countedBefore).as("the app counted on across %d kills inside collections", points)
                 .isGreaterThan(first.lastCount());
     }
 
     /** Resumes an app on a new device as soon as the killed or frozen device's lease has expired. */
-    private VheapProcesses.Started resumeWhenLeaseFree(String server, String app, String device) throws Exception {
-        return vheap.start("device", "resume", "--app", app, "--server", server, "--device", device, "--memory", "64k",
-                "--lease", "1s", "--wait-lease", "30s");
+    private VheapProcesses.Started resumeWhenLeaseFree(String server, String app, String device, String... extra)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("device", "resume", "--app", app, "--server", server, "--device",
+                device, "--memory", "64k", "--lease", "1s", "--wait-lease", "30s"));
+        args.addAll(List.of(extra));
+        return vheap.start(args.toArray(new String[0]));
+    }
+
+    /** Lets a resumed Tally count three on, stops it, and checks it went on from where the last kill left it. */
+    private static void awaitGoingOn(VheapProcesses.Started run, long committedBefore, long countedBefore) throws Exception {
+        run.awaitOutput("committed " + (countedBefore + 3), Duration.ofSeconds(120));
+        run.process().destroy();
+        run.awaitExit(Duration.ofSeconds(30));
+        Run last = check(run.output(), committedBefore, countedBefore);
+        assertThat(last.firstCommitted()).isBetween(committedBefore, countedBefore);
     }
 
     @Test

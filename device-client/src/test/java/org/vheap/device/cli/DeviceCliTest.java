@@ -53,6 +53,14 @@ class DeviceCliTest {
         assertThat(badInterval.err().strip())
                 .isEqualTo("vheap device run: --checkpoint-interval 'soon' is not a duration (e.g. 500ms, 5s, 2m)");
 
+        Run badReadAhead = cli("run", "--app", "a", "--store", "memory", "--read-ahead", "-1", ".", "Main");
+        assertThat(badReadAhead.exit()).isEqualTo(2);
+        assertThat(badReadAhead.err().strip()).isEqualTo("vheap device run: --read-ahead takes 0 (off) or more lines, got -1");
+
+        Run badCrashPoint = cli("run", "--app", "a", "--store", "memory", "--crash-at", "sweep:1", ".", "Main");
+        assertThat(badCrashPoint.exit()).isEqualTo(2);
+        assertThat(badCrashPoint.err().strip()).startsWith("vheap device run: --crash-at takes POINT:N");
+
         Run noClassPath = cli("run", "--app", "a", "--store", "memory", "/no/such/dir", "Main");
         assertThat(noClassPath.exit()).isEqualTo(2);
         assertThat(noClassPath.err().strip()).isEqualTo("vheap device run: class path entry /no/such/dir does not exist");
