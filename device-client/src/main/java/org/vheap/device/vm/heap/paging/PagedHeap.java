@@ -485,7 +485,8 @@ public final class PagedHeap implements HeapMemory {
 
     /** A cache miss on {@code line} (cache-table code {@code known}): a free frame, then the line's bytes. */
     private int fault(long line, int known) {
-        if (!isUnused(line, known) && mayBeStored(known)) {
+        // a collection reads what it collects in its own batches (prefetchLines): read-ahead would fault lines beyond
+        if (!collecting && !isUnused(line, known) && mayBeStored(known)) {
             long[] ahead = linesToReadAhead(line, readAhead.onMiss(line));
             if (ahead.length > 0) {
                 return faultReadingAhead(line, ahead);

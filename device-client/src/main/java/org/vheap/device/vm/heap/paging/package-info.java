@@ -52,7 +52,8 @@
  * within a few lines of the previous read as continuing a run and has the lines after it read in the same store
  * call, in a window that doubles up to an eighth of the frames (at most 32 lines; {@code
  * PagingConfig.setReadAheadLines}); any other miss reads its line alone. Only lines the store may hold and no frame
- * holds are asked for. The lines read ahead enter their frames not referenced, so the eviction hand takes them first
+ * holds are asked for, and none while a collection runs (it brings in what it collects by its own batches, and a
+ * partial collection must not fault lines beyond those). The lines read ahead enter their frames not referenced, so the eviction hand takes them first
  * if the program does not use them. Over a heap server this turns most of a walk's round trips into a few: {@code
  * samples/BinaryTrees 14} at a tenth of its heap reads the same 3,100 lines in about 650 store calls instead of 2,400.
  *
