@@ -73,6 +73,8 @@ final class Checkpointer implements SafepointListener {
     /** The background pre-flush in flight (its lines are still dirty in the cache table until it ends), or null. */
     private java.util.concurrent.Future<Void> preflush;
     private List<LineImage> preflushed;
+    /** {@link PagedHeap#imageMark} when the pre-flush's images were taken. */
+    private long preflushedAt;
     private long linesPreflushed;
 
     /**
@@ -246,6 +248,7 @@ final class Checkpointer implements SafepointListener {
         if (heap.stats().dirtyFrames() < config.preflushLines()) {
             return;
         }
+        preflushedAt = heap.imageMark();
         preflushed = heap.dirtyLineImages();
         preflush = session.flushInBackground(preflushed);
     }
@@ -257,7 +260,7 @@ final class Checkpointer implements SafepointListener {
         }
         try {
             preflush.get();
-            heap.markCommitted(preflushed);
+            heap.markCommitted(preflushed, preflushedAt);
             linesPreflushed += preflushed.size();
         } catch (java.util.concurrent.ExecutionException e) {
             // the lines stay dirty: the checkpoint (or an eviction) writes them and reports a store that is down
@@ -344,6 +347,7 @@ final class Checkpointer implements SafepointListener {
      * when there is VM state, its threads); the committed lines become clean. Returns how many lines it wrote.
      */
     private int commitDirtyLines(byte[] vmState, String reason, int threads) {
+        long mark = heap.imageMark();
         List<LineImage> lines = heap.dirtyLineImages();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("device", config.deviceName());
@@ -353,7 +357,7 @@ final class Checkpointer implements SafepointListener {
         }
         long[] deletes = heap.garbageLines();   // lines a collection freed since the last flush
         lastCheckpointId = session.commit(lines, deletes, vmState, metadata);
-        heap.markCommitted(lines);
+        heap.markCommitted(lines, mark);
         heap.markDeleted(deletes);
         return lines.size();
     }

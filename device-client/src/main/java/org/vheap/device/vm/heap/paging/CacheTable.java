@@ -50,6 +50,12 @@ public final class CacheTable {
     private final boolean[] pinned;
     private final boolean[] stored;
     private final boolean[] referenced;
+    /**
+     * Per frame, the {@link #changes} count when the frame last took its line or last matched the store: images of
+     * lines taken before that no longer say what the store holds ({@link PagedHeap#markCommitted}).
+     */
+    private final long[] syncedAt;
+    private long changes;
     private int hand;
     private final int[] freeStack;
     private int freeCount;
@@ -92,6 +98,7 @@ public final class CacheTable {
         pinned = new boolean[frames];
         stored = new boolean[frames];
         referenced = new boolean[frames];
+        syncedAt = new long[frames];
         freeStack = new int[frames];
         Arrays.fill(lineOfFrame, -1);
         for (int f = 0; f < frames; f++) {
@@ -226,6 +233,7 @@ public final class CacheTable {
             frameOfLine[(int) lineId] = frame;
         }
         referenced[frame] = true;
+        syncedAt[frame] = ++changes;
     }
 
     /** Frees a clean frame (evicted); the line becomes persistent or empty, as the store has it. */
@@ -288,6 +296,17 @@ public final class CacheTable {
         }
         stateOfFrame[frame] = RESIDENT;
         stored[frame] = inStore;
+        syncedAt[frame] = ++changes;
+    }
+
+    /** A count that grows with every line a frame takes and every line made clean: a moment to compare with. */
+    long changes() {
+        return changes;
+    }
+
+    /** Whether {@code frame} took its line, or was last made clean, after the moment {@code changes} counted. */
+    boolean changedSince(int frame, long changes) {
+        return syncedAt[frame] > changes;
     }
 
     /** Marks {@code frame} as used since the clock hand last passed it. */

@@ -796,12 +796,22 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * After a checkpoint committed these images: each line still dirty and still holding exactly the
-     * committed bytes becomes {@link LineState#RESIDENT} (clean, in sync with the store). A line written
-     * again since its image was taken stays dirty; one discarded since (a background pre-flush raced a
-     * collection) is deleted from the store with the next flush or checkpoint. Returns how many lines became clean.
+     * A moment to take {@link #dirtyLineImages()} at, for {@link #markCommitted}: call it just before taking them.
      */
-    public int markCommitted(List<LineImage> committed) {
+    public long imageMark() {
+        return table.changes();
+    }
+
+    /**
+     * After the store wrote these images, taken at {@code mark} ({@link #imageMark}): each line still dirty, still
+     * holding exactly those bytes, and neither evicted nor written to the store in another flush since, becomes
+     * {@link LineState#RESIDENT} (clean, in sync with the store). A line written again since its image was taken
+     * stays dirty, and so does one flushed since: the store then holds that later version, even if the line's bytes
+     * went back to the image's (a background pre-flush overtaken by an eviction's flush). One discarded since (a
+     * background pre-flush raced a collection) is deleted from the store with the next flush or checkpoint. Returns how
+     * many lines became clean.
+     */
+    public int markCommitted(List<LineImage> committed, long mark) {
         int cleaned = 0;
         for (LineImage image : committed) {
             int f = table.frameOf(image.lineId());
@@ -810,7 +820,7 @@ public final class PagedHeap implements HeapMemory {
                 garbage.add(image.lineId());
                 continue;
             }
-            if (f < 0 || !table.isDirty(f) || image.data().length != lineSize) {
+            if (f < 0 || !table.isDirty(f) || table.changedSince(f, mark) || image.data().length != lineSize) {
                 continue;
             }
             int base = f << lineShift;

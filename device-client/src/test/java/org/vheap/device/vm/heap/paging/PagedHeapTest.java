@@ -546,6 +546,34 @@ class PagedHeapTest {
         }
     }
 
+    /**
+     * A background pre-flush overtaken by an eviction's flush: the line was written to the store again, evicted,
+     * read back and set back to the pre-flush's bytes before the pre-flush's completion was seen. The store holds the
+     * later version, so the line must stay dirty, or the app's last write would be lost.
+     */
+    @Test
+    void imagesOvertakenByAnotherFlushOfTheirLineDoNotCleanIt() {
+        String app = TestHeaps.app("overtaken");
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setReadAheadLines(0));
+            heap.putInt(addr(0), 1);
+            long mark = heap.imageMark();
+            List<LineImage> preflushed = heap.dirtyLineImages();
+            s.flush(preflushed, new long[0]);                   // the pre-flush: the store has 1
+            heap.putInt(addr(0), 2);
+            for (int line = 1; line < 20; line++) {             // line 0 is flushed (the store has 2) and evicted
+                heap.putInt(addr(line), line);
+            }
+            assertThat(heap.lineState(0)).isEqualTo(LineState.PERSISTENT);
+            assertThat(heap.getInt(addr(0))).isEqualTo(2);
+            heap.putInt(addr(0), 1);                            // back to the pre-flush's bytes: dirty
+            assertThat(heap.markCommitted(preflushed, mark)).isZero();
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            heap.flushAll();
+            assertThat(s.read(new long[] {0})[0]).startsWith(1, 0, 0, 0);
+        }
+    }
+
     @Test
     void aCheckpointCleansTheLinesItCommittedButNotOnesWrittenSince() {
         String app = TestHeaps.app("checkpoint");
@@ -553,6 +581,7 @@ class PagedHeapTest {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.putInt(addr(0), 1);
             heap.putInt(addr(3), 3);
+            long mark = heap.imageMark();
             List<LineImage> images = heap.dirtyLineImages();
             assertThat(images).extracting(LineImage::lineId).containsExactly(0L, 3L);
             images.get(0).data()[60] = 9;   // copies: the frame is untouched
@@ -560,7 +589,7 @@ class PagedHeapTest {
             images.get(0).data()[60] = 0;
             heap.putInt(addr(3), 33);   // written again after the images were taken
             s.commit(images, new long[0], new byte[] {1}, Map.of());
-            assertThat(heap.markCommitted(images)).isEqualTo(1);
+            assertThat(heap.markCommitted(images, mark)).isEqualTo(1);
             assertThat(heap.lineState(0)).isEqualTo(LineState.RESIDENT);
             assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
             heap.putInt(addr(0), 2);   // the write barrier marks a committed line dirty again
@@ -712,10 +741,11 @@ class PagedHeapTest {
                 PagedHeap heap = new PagedHeap(s, config);
                 exercise(heap, model, rnd, ops, seed);
                 compareAll(heap, model, seed);
+                long mark = heap.imageMark();
                 List<LineImage> images = heap.dirtyLineImages();
                 long[] garbage = heap.garbageLines();
                 s.commit(images, garbage, new byte[0], Map.of());
-                heap.markCommitted(images);
+                heap.markCommitted(images, mark);
                 heap.markDeleted(garbage);
                 assertThat(heap.stats().linesDeleted()).as("discarded lines the store held are deleted").isPositive();
                 assertThat(heap.stats().linesFetched()).as("reopened: misses read the store").isPositive();
