@@ -139,6 +139,7 @@ public final class DeviceSession implements HeapSession {
      * Writes these lines (uncommitted, like any flush) on the writer thread, after every write asked for
      * before; the future ends when they are stored, or with the store's failure.
      */
+    @Override
     public Future<Void> flushInBackground(List<LineImage> writes) {
         return writer.submit(() -> {
             store.flush(writes, new long[0]);

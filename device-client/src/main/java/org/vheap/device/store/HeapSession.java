@@ -63,6 +63,16 @@ public interface HeapSession extends AutoCloseable {
     void flush(List<LineImage> writes, long[] deletes);
 
     /**
+     * Flushes these lines as {@link #flush} does (no deletes), but may return before the store has them: the future
+     * ends when it has, or with the store's failure. Every flush and commit asked for later lands after it. By
+     * default the write is done at once, on the caller's thread.
+     */
+    default java.util.concurrent.Future<Void> flushInBackground(List<LineImage> writes) {
+        flush(writes, new long[0]);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Commits a checkpoint: these last writes and deletes, every earlier flush of this session and the VM
      * state, atomically. Returns the new checkpoint's id.
      */

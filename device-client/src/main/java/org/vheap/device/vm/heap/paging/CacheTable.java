@@ -194,9 +194,17 @@ public final class CacheTable {
         pinned[frame] = true;
     }
 
-    /** Whether the store holds a version of the line in {@code frame}. */
+    /** Whether the store holds a version of the line in {@code frame}, or may: a write of it was asked for. */
     boolean isStored(int frame) {
         return stored[frame];
+    }
+
+    /**
+     * A write of the line in {@code frame} was asked for (one that may land after this, in the background): from now
+     * the store may hold a version, so a collection freeing the line has it deleted.
+     */
+    void markMaybeStored(int frame) {
+        stored[frame] = true;
     }
 
     /** Takes a free frame; the caller must have checked {@link #freeFrames()}. */

@@ -18,9 +18,11 @@ final class GarbageLines {
     }
 
     /**
-     * The lines still to delete, in line order; a line written again since it was added is dropped from the set
-     * here. Still garbage: without a frame and known empty, or in a clean frame the store has no version for (not
-     * dirty, not being flushed).
+     * The lines to delete now, in line order. Still garbage: without a frame and known empty, or in a clean frame the
+     * store has no version for. A line whose write was asked for since it was added (its frame may be stored, or it
+     * was evicted after one) is dropped from the set: that write supersedes the old version. A line reused but not
+     * written yet (dirty or being flushed, nothing stored) stays in the set without being deleted now, since this very
+     * store call may write it: if it is never written (a line still all zero is not), a later call deletes it.
      */
     long[] toDelete(CacheTable table) {
         long[] out = new long[lines.cardinality()];
@@ -30,7 +32,7 @@ final class GarbageLines {
             if (f == CacheTable.KNOWN_EMPTY
                     || (f >= 0 && table.stateOfFrame(f) == LineState.RESIDENT && !table.isStored(f))) {
                 out[n++] = line;
-            } else {
+            } else if (f == CacheTable.KNOWN_PERSISTENT || f == CacheTable.UNKNOWN || table.isStored(f)) {
                 lines.clear(line);
             }
         }

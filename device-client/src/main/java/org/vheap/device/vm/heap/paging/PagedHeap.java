@@ -86,6 +86,10 @@ public final class PagedHeap implements HeapMemory {
     private final byte[] scratch;
     private final EvictionSweep sweep;
     private final ReadAhead readAhead;
+    /** The background write of cold dirty lines in flight ({@link #cleanInBackground}), its images and their mark. */
+    private java.util.concurrent.Future<Void> cleaning;
+    private List<LineImage> cleaningImages;
+    private long cleaningMark;
     private final StoreRetry retry;
 
     /** One-entry translation caches: the last line read and the last line written (already dirty). */
@@ -682,12 +686,17 @@ public final class PagedHeap implements HeapMemory {
      * batch the {@link EvictionSweep} chooses, after flushing the dirty lines it names in one store write.
      */
     private void makeFree(int needed) {
+        finishCleaning();
         EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, collecting);
         if (batch == null) {
             return;
         }
         if (!batch.toFlush().isEmpty()) {
-            flush(batch.toFlush());   // one store write; on failure nothing is evicted and every line stays dirty
+            if (batch.victims().stream().anyMatch(table::isDirty)) {
+                flush(batch.toFlush());   // one store write; on failure nothing is evicted and every line stays dirty
+            } else {
+                cleanInBackground(batch.toFlush());   // nothing evicted now waits for this write
+            }
         }
         for (int f : batch.victims()) {
             evict(f);
@@ -696,6 +705,58 @@ public final class PagedHeap implements HeapMemory {
             throw new IllegalStateException("app '" + app + "': no evictable line left to page in " + needed
                     + " more (" + table.freeFrames() + " of " + table.frames() + " frames free; the rest hold pinned"
                     + " system lines or the lines in use)");
+        }
+    }
+
+    /**
+     * WSClock's cleaning off the VM's thread: the cold dirty lines the hand passed are written in the background while
+     * they stay resident and dirty; when the write is done ({@link #finishCleaning}) those not written again, nor
+     * flushed or evicted since, become clean, so the hand's next pass evicts them without a write. One such write at a
+     * time: while one is in flight, lines are left dirty for a later pass. Lines the store never held that are still
+     * all zero need no write and become clean at once.
+     */
+    private void cleanInBackground(List<Integer> frames) {
+        if (cleaning != null) {
+            return;
+        }
+        long mark = table.changes();
+        List<LineImage> images = new ArrayList<>(frames.size());
+        for (int f : frames) {
+            int base = f << lineShift;
+            if (!table.isStored(f) && isZero(base)) {
+                clean(f, false);
+            } else {
+                images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
+                table.markMaybeStored(f);   // freed before the write is seen done, it must be deleted
+            }
+        }
+        if (!images.isEmpty()) {
+            cleaning = session.flushInBackground(images);
+            cleaningImages = images;
+            cleaningMark = mark;
+        }
+    }
+
+    /**
+     * If the background cleaning write is done: its lines still as written become clean ({@link #markCommitted}). If it
+     * failed, they stay dirty: a later flush writes them, and reports a store that is down or a lost lease.
+     */
+    private void finishCleaning() {
+        if (cleaning == null || !cleaning.isDone()) {
+            return;
+        }
+        try {
+            cleaning.get();
+            markCommitted(cleaningImages, cleaningMark);
+            flushTransactions++;
+            linesFlushed += cleaningImages.size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the lines stay dirty
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            cleaning = null;
+            cleaningImages = null;
         }
     }
 
@@ -789,6 +850,7 @@ public final class PagedHeap implements HeapMemory {
             if (table.lineOf(f) >= 0 && table.isDirty(f)) {
                 int base = f << lineShift;
                 images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
+                table.markMaybeStored(f);   // the caller writes it (a background pre-flush may land after a discard)
             }
         }
         images.sort(Comparator.comparingLong(LineImage::lineId));

@@ -546,6 +546,76 @@ class PagedHeapTest {
         }
     }
 
+    /** A session whose background writes wait until the test lets them through. */
+    private static final class HeldBackgroundWrites extends org.vheap.device.store.ForwardingSession {
+        final List<java.util.concurrent.CompletableFuture<Void>> held = new java.util.ArrayList<>();
+        final List<List<LineImage>> images = new java.util.ArrayList<>();
+
+        HeldBackgroundWrites(HeapSession real) {
+            super(real);
+        }
+
+        @Override
+        public java.util.concurrent.Future<Void> flushInBackground(List<LineImage> writes) {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            held.add(f);
+            images.add(writes);
+            return f;
+        }
+
+        void releaseAll() {
+            for (int i = 0; i < held.size(); i++) {
+                real.flush(images.get(i), new long[0]);
+                held.get(i).complete(null);
+            }
+        }
+    }
+
+    /**
+     * Eviction's cleaning: when a batch's victims are all clean, the cold dirty lines the hand passed are written in
+     * the background and stay dirty until the write is done; then those not written since become clean, and one
+     * written again after its image was taken stays dirty. Nothing is lost either way.
+     */
+    @Test
+    void coldDirtyLinesAreCleanedInTheBackgroundWhenNoVictimNeedsAWrite() {
+        String app = TestHeaps.app("cleaning");
+        commitLines(app, 200);
+        try (HeapSession real = open(store, app)) {
+            HeldBackgroundWrites s = new HeldBackgroundWrites(real);
+            PagedHeap heap = new PagedHeap(s, config(16, 2).setReadAheadLines(0));
+            long line = 100;
+            for (int d = 0; d < 4; d++) {              // frames alternate: one dirty line, then three clean ones
+                heap.putInt(addr(d) + 8, 1000 + d);
+                for (int c = 0; c < 3; c++) {
+                    heap.getInt(addr(line++));
+                }
+            }
+            while (s.held.isEmpty() && line < 200) {   // a stream of clean misses: the hand comes round to the dirty
+                heap.getInt(addr(line++));
+            }
+            assertThat(s.held).as("a background cleaning write").hasSize(1);
+            assertThat(heap.stats().flushTransactions()).as("no write waited for").isZero();
+            List<Long> cleaning = s.images.get(0).stream().map(LineImage::lineId).toList();
+            assertThat(cleaning).isNotEmpty().allMatch(l -> l < 4);
+            for (long l : cleaning) {
+                assertThat(heap.lineState(l)).as("line %d while its write is in flight", l).isEqualTo(LineState.DIRTY);
+            }
+            long rewritten = cleaning.get(0);
+            heap.putInt(addr(rewritten) + 8, 2000);     // written again after its image was taken
+            s.releaseAll();
+            heap.getInt(addr(line++));                  // the next miss sees the write done
+            assertThat(heap.stats().flushTransactions()).isEqualTo(1);
+            assertThat(heap.lineState(rewritten)).isEqualTo(LineState.DIRTY);
+            for (long l : cleaning.subList(1, cleaning.size())) {
+                assertThat(heap.lineState(l)).as("line %d", l).isIn(LineState.RESIDENT, LineState.PERSISTENT);
+            }
+            heap.flushAll();
+            for (int d = 0; d < 4; d++) {
+                assertThat(heap.getInt(addr(d) + 8)).isEqualTo(d == rewritten ? 2000 : 1000 + d);
+            }
+        }
+    }
+
     /**
      * A background pre-flush overtaken by an eviction's flush: the line was written to the store again, evicted,
      * read back and set back to the pre-flush's bytes before the pre-flush's completion was seen. The store holds the
@@ -726,7 +796,7 @@ class PagedHeapTest {
             int span = (int) (config.memoryBytes() * 10);
             byte[] model = new byte[span];
             Random rnd = new Random(seed);
-            try (HeapSession s = open(store, app)) {
+            try (HeapSession s = openLikeADevice(store, app)) {
                 PagedHeap heap = new PagedHeap(s, config);
                 exercise(heap, model, rnd, ops, seed);
                 compareAll(heap, model, seed);
@@ -737,7 +807,7 @@ class PagedHeapTest {
                 assertThat(heap.stats().evictions()).as("the span must force paging").isPositive();
                 assertThat(heap.stats().linesDiscarded()).as("the ops discard lines").isPositive();
             }
-            try (HeapSession s = open(store, app)) {
+            try (HeapSession s = openLikeADevice(store, app)) {
                 PagedHeap heap = new PagedHeap(s, config);
                 exercise(heap, model, rnd, ops, seed);
                 compareAll(heap, model, seed);
@@ -750,8 +820,19 @@ class PagedHeapTest {
                 assertThat(heap.stats().linesDeleted()).as("discarded lines the store held are deleted").isPositive();
                 assertThat(heap.stats().linesFetched()).as("reopened: misses read the store").isPositive();
             }
-            try (HeapSession s = open(store, app)) {
+            try (HeapSession s = openLikeADevice(store, app)) {
                 compareAll(new PagedHeap(s, config), model, seed);
+            }
+        }
+
+        /** The session a device pages through: writes in order on a writer thread, so cleaning runs in the background. */
+        private static HeapSession openLikeADevice(HeapStore store, String app) {
+            try {
+                return org.vheap.device.store.DeviceSessions.open(store,
+                        new OpenRequest(app, "dev", true, LINE, Duration.ofSeconds(10), 0), Duration.ZERO, null,
+                        org.vheap.device.store.DeviceClock.system());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
             }
         }
 
