@@ -40,7 +40,9 @@
  * before dirty pages"), then dirty ones in hand order, flushed in one {@code HeapSession.flush}. Only
  * lines of the same recency compete, like clean-first LRU (a policy made for flash, the seed's target), and
  * cold dirty lines the hand passes are flushed in that same write and stay resident, clean (WSClock's
- * cleaning; the seed's pre-flushing), so they go at the hand's next pass at the latest. Both were measured
+ * cleaning; the seed's pre-flushing), so they go at the hand's next pass at the latest. When none of the
+ * batch's victims is dirty, nothing waits for that write: it goes to the session's writer thread while the
+ * lines stay dirty, and those not changed by the time it is seen done become clean. Both were measured
  * to matter: preferring clean lines without them thrashed (a working set of freshly fetched clean lines
  * was evicted again and again while cold dirty lines from an earlier phase stayed). The sweep goes at most
  * two turns. Lines pinned with {@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem} (the seed's
