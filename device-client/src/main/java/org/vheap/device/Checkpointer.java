@@ -248,8 +248,8 @@ final class Checkpointer implements SafepointListener {
         if (heap.stats().dirtyFrames() < config.preflushLines()) {
             return;
         }
-        preflushedAt = heap.imageMark();
         preflushed = heap.dirtyLineImages();
+        preflushedAt = heap.imageMark();
         preflush = session.flushInBackground(preflushed);
     }
 
@@ -347,8 +347,8 @@ final class Checkpointer implements SafepointListener {
      * when there is VM state, its threads); the committed lines become clean. Returns how many lines it wrote.
      */
     private int commitDirtyLines(byte[] vmState, String reason, int threads) {
-        long mark = heap.imageMark();
         List<LineImage> lines = heap.dirtyLineImages();
+        long mark = heap.imageMark();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("device", config.deviceName());
         metadata.put("reason", reason);

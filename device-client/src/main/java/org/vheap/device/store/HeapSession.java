@@ -68,8 +68,12 @@ public interface HeapSession extends AutoCloseable {
      * default the write is done at once, on the caller's thread.
      */
     default java.util.concurrent.Future<Void> flushInBackground(List<LineImage> writes) {
-        flush(writes, new long[0]);
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+        try {
+            flush(writes, new long[0]);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

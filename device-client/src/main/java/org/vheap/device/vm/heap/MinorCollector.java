@@ -66,14 +66,15 @@ public final class MinorCollector {
         return allocator.limit() - allocator.top() >= 2 * nursery.bytesUsed() + memory.lineSize();
     }
 
-    /**
-     * Empties eden: its survivors go to the free survivor space, those of the survivor space in use to the user heap;
-     * with {@code promoteAll}, every survivor goes to the user heap and the nursery ends empty.
-     */
     /** Who is told as a collection passes its {@link CollectorProbe.Point#MINOR} and promotion points. */
     public void setProbe(CollectorProbe probe) {
         this.probe = java.util.Objects.requireNonNull(probe, "probe");
     }
+
+    /**
+     * Empties eden: its survivors go to the free survivor space, those of the survivor space in use to the user heap;
+     * with {@code promoteAll}, every survivor goes to the user heap and the nursery ends empty.
+     */
 
     public Result collect(Consumer<IntUnaryOperator> roots, boolean promoteAll) {
         if (!canPromoteAll()) {

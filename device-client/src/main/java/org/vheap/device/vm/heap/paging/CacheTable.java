@@ -51,8 +51,9 @@ public final class CacheTable {
     private final boolean[] stored;
     private final boolean[] referenced;
     /**
-     * Per frame, the {@link #changes} count when the frame last took its line or last matched the store: images of
-     * lines taken before that no longer say what the store holds ({@link PagedHeap#markCommitted}).
+     * Per frame, the {@link #changes} count when the frame last took its line, last matched the store, or had a write
+     * of its line asked for: images of lines taken before that no longer say what the store holds
+     * ({@link PagedHeap#markCommitted}).
      */
     private final long[] syncedAt;
     private long changes;
@@ -205,6 +206,7 @@ public final class CacheTable {
      */
     void markMaybeStored(int frame) {
         stored[frame] = true;
+        syncedAt[frame] = ++changes;   // an older image of the line no longer says what the store will hold
     }
 
     /** Takes a free frame; the caller must have checked {@link #freeFrames()}. */

@@ -528,14 +528,17 @@ public final class PagedHeap implements HeapMemory {
         if (window == 0) {
             return new long[0];
         }
-        long from = Math.max(0, line - ReadAhead.BEHIND);
         long end = Math.min(line + window, (maxHeapBytes >>> lineShift) - 1);
-        long[] ahead = new long[(int) (end - from)];
+        // with the miss, at most a quarter of the frames and one store batch: lines after the miss first
+        int most = (int) Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1);
+        long[] ahead = new long[Math.max(0, most)];
         int n = 0;
-        for (long l = from; l <= end; l++) {
-            int known = table.frameOf(l);
-            if (l != line && known < 0 && !isNurseryLine(l) && !isUnused(l, known) && mayBeStored(known)) {
-                ahead[n++] = l;
+        for (long l = line + 1; l <= end + ReadAhead.BEHIND && n < ahead.length; l++) {
+            long candidate = l <= end ? l : line - (l - end);   // then line - 1 down to line - BEHIND
+            int known = candidate < 0 ? CacheTable.KNOWN_EMPTY : table.frameOf(candidate);
+            if (known < 0 && known != CacheTable.KNOWN_EMPTY && !isNurseryLine(candidate) && !isUnused(candidate, known)
+                    && mayBeStored(known)) {
+                ahead[n++] = candidate;
             }
         }
         return Arrays.copyOf(ahead, n);
@@ -719,7 +722,6 @@ public final class PagedHeap implements HeapMemory {
         if (cleaning != null) {
             return;
         }
-        long mark = table.changes();
         List<LineImage> images = new ArrayList<>(frames.size());
         for (int f : frames) {
             int base = f << lineShift;
@@ -731,9 +733,9 @@ public final class PagedHeap implements HeapMemory {
             }
         }
         if (!images.isEmpty()) {
+            cleaningMark = table.changes();
             cleaning = session.flushInBackground(images);
             cleaningImages = images;
-            cleaningMark = mark;
         }
     }
 
@@ -858,7 +860,8 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * A moment to take {@link #dirtyLineImages()} at, for {@link #markCommitted}: call it just before taking them.
+     * A moment to compare with, for {@link #markCommitted}: call it just after taking {@link #dirtyLineImages()} (taking
+     * an image of a line for a write makes every older image of it stale).
      */
     public long imageMark() {
         return table.changes();
@@ -869,19 +872,14 @@ public final class PagedHeap implements HeapMemory {
      * holding exactly those bytes, and neither evicted nor written to the store in another flush since, becomes
      * {@link LineState#RESIDENT} (clean, in sync with the store). A line written again since its image was taken
      * stays dirty, and so does one flushed since: the store then holds that later version, even if the line's bytes
-     * went back to the image's (a background pre-flush overtaken by an eviction's flush). One discarded since (a
-     * background pre-flush raced a collection) is deleted from the store with the next flush or checkpoint. Returns how
-     * many lines became clean.
+     * went back to the image's (a background pre-flush overtaken by an eviction's flush), and so does one whose newer
+     * image another write carries. One discarded since is already among the lines to delete (an image marks its line
+     * possibly stored). Returns how many lines became clean.
      */
     public int markCommitted(List<LineImage> committed, long mark) {
         int cleaned = 0;
         for (LineImage image : committed) {
             int f = table.frameOf(image.lineId());
-            if (f == CacheTable.KNOWN_EMPTY) {
-                // a background pre-flush wrote it while a collection discarded it: the store's version is garbage
-                garbage.add(image.lineId());
-                continue;
-            }
             if (f < 0 || !table.isDirty(f) || table.changedSince(f, mark) || image.data().length != lineSize) {
                 continue;
             }

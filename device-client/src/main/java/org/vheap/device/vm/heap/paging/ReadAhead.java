@@ -44,8 +44,9 @@ final class ReadAhead {
 
     /**
      * A miss on {@code line} is about to read the store: the number of lines after it to read too (0: none).
-     * The caller reads what it can of {@code [line + 1, line + result]}: that range, with the line, is the one the
-     * next miss is compared with.
+     * The caller reads what it can of {@code [line + 1, line + result]} (and, with a window, of the {@link #BEHIND}
+     * lines before the miss), within a quarter of the frames: {@code [line, line + result]} is what the next miss is
+     * compared with.
      */
     int onMiss(long line) {
         boolean continues = runFrom != Long.MIN_VALUE && line >= runFrom - NEAR && line <= runTo + NEAR;

@@ -627,8 +627,8 @@ class PagedHeapTest {
         try (HeapSession s = open(store, app)) {
             PagedHeap heap = new PagedHeap(s, config(8, 2).setReadAheadLines(0));
             heap.putInt(addr(0), 1);
-            long mark = heap.imageMark();
             List<LineImage> preflushed = heap.dirtyLineImages();
+            long mark = heap.imageMark();
             s.flush(preflushed, new long[0]);                   // the pre-flush: the store has 1
             heap.putInt(addr(0), 2);
             for (int line = 1; line < 20; line++) {             // line 0 is flushed (the store has 2) and evicted
@@ -644,6 +644,29 @@ class PagedHeapTest {
         }
     }
 
+    /** Two writes of one line asked for (a pre-flush, then cleaning); the line goes back to the older image's bytes. */
+    @Test
+    void anOlderImageDoesNotCleanALineANewerWriteCarries() {
+        String app = TestHeaps.app("older-image");
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setReadAheadLines(0));
+            heap.putInt(addr(0), 1);
+            List<LineImage> first = heap.dirtyLineImages();
+            long firstMark = heap.imageMark();
+            heap.putInt(addr(0), 2);
+            List<LineImage> second = heap.dirtyLineImages();
+            long secondMark = heap.imageMark();
+            s.flush(first, new long[0]);
+            s.flush(second, new long[0]);                       // the store has 2
+            heap.putInt(addr(0), 1);                            // back to the first image's bytes
+            assertThat(heap.markCommitted(first, firstMark)).isZero();
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.markCommitted(second, secondMark)).isZero();   // its bytes are not the line's
+            heap.flushAll();
+            assertThat(s.read(new long[] {0})[0]).startsWith(1, 0, 0, 0);
+        }
+    }
+
     @Test
     void aCheckpointCleansTheLinesItCommittedButNotOnesWrittenSince() {
         String app = TestHeaps.app("checkpoint");
@@ -651,8 +674,8 @@ class PagedHeapTest {
             PagedHeap heap = new PagedHeap(s, config(8, 2));
             heap.putInt(addr(0), 1);
             heap.putInt(addr(3), 3);
-            long mark = heap.imageMark();
             List<LineImage> images = heap.dirtyLineImages();
+            long mark = heap.imageMark();
             assertThat(images).extracting(LineImage::lineId).containsExactly(0L, 3L);
             images.get(0).data()[60] = 9;   // copies: the frame is untouched
             assertThat(heap.getByte(addr(0) + 60)).isZero();
@@ -811,8 +834,8 @@ class PagedHeapTest {
                 PagedHeap heap = new PagedHeap(s, config);
                 exercise(heap, model, rnd, ops, seed);
                 compareAll(heap, model, seed);
-                long mark = heap.imageMark();
                 List<LineImage> images = heap.dirtyLineImages();
+                long mark = heap.imageMark();
                 long[] garbage = heap.garbageLines();
                 s.commit(images, garbage, new byte[0], Map.of());
                 heap.markCommitted(images, mark);
