@@ -358,9 +358,9 @@ public final class DeviceConfig {
     }
 
     /**
-     * How many lines a miss that continues an ascending run reads after it in the same store call (0: none; -1, the
-     * default: an eighth of the frames, at most 32; see {@code vm.heap.paging.ReadAhead}). At most a quarter of the frames
-     * is used.
+     * How many lines a miss that continues an ascending run reads after it (with the 4 before it) in the same store
+     * call (0: none; -1, the default: an eighth of the frames, at most 32; see {@code vm.heap.paging.ReadAhead}). At
+     * most a quarter of the frames is used.
      */
     public int readAheadLines() {
         return readAheadLines;

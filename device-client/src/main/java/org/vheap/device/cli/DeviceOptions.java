@@ -91,7 +91,7 @@ final class DeviceOptions {
     String storeRetry;
 
     @Option(names = "--read-ahead", paramLabel = "N",
-            description = "On a miss that continues an ascending run of misses, read up to N more lines in the same store call (0: off). Default: an eighth of the lines in memory, at most 32.")
+            description = "On a miss that continues an ascending run of misses, read up to N lines after it, and the 4 before it, in the same store call (0: off). Default: an eighth of the lines the memory holds beside the nursery, at most 32.")
     Integer readAhead;
 
     @Option(names = "--crash-at", paramLabel = "POINT:N", hidden = true,

@@ -75,7 +75,6 @@ public final class MinorCollector {
      * Empties eden: its survivors go to the free survivor space, those of the survivor space in use to the user heap;
      * with {@code promoteAll}, every survivor goes to the user heap and the nursery ends empty.
      */
-
     public Result collect(Consumer<IntUnaryOperator> roots, boolean promoteAll) {
         if (!canPromoteAll()) {
             throw new IllegalStateException("a minor collection needs " + (2 * nursery.bytesUsed() + memory.lineSize())

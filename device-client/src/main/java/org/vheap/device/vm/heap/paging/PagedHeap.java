@@ -86,6 +86,8 @@ public final class PagedHeap implements HeapMemory {
     private final byte[] scratch;
     private final EvictionSweep sweep;
     private final ReadAhead readAhead;
+    /** The most lines read with a miss: with it, at most a quarter of the frames and one store batch. */
+    private final int readAheadMost;
     /** The background write of cold dirty lines in flight ({@link #cleanInBackground}), its images and their mark. */
     private java.util.concurrent.Future<Void> cleaning;
     private List<LineImage> cleaningImages;
@@ -158,6 +160,8 @@ public final class PagedHeap implements HeapMemory {
         this.scratch = new byte[lineSize];
         this.sweep = new EvictionSweep(table, threshold);
         this.readAhead = new ReadAhead(config.readAheadLines());
+        this.readAheadMost = (int) Math.max(0,
+                Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1));
         this.retry = new StoreRetry(app, config, clock, table::dirtyFrames);
     }
 
@@ -520,28 +524,36 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * With a window, the lines a read-ahead fetches with {@code line}: of the {@code window} lines after it and the
-     * {@link ReadAhead#BEHIND} before it, those in the user heap, not resident, and possibly in the store (lines known empty, or unused above the base checkpoint's allocation pointer, are zeros
-     * and fault in without a read when used).
+     * With a window, the lines a read-ahead fetches with {@code line}: of the {@code window} lines after it, then the
+     * {@link ReadAhead#BEHIND} before it, those {@link #worthReadingAhead}, at most {@link #readAheadMost}.
      */
     private long[] linesToReadAhead(long line, int window) {
         if (window == 0) {
             return new long[0];
         }
-        long end = Math.min(line + window, (maxHeapBytes >>> lineShift) - 1);
-        // with the miss, at most a quarter of the frames and one store batch: lines after the miss first
-        int most = (int) Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1);
-        long[] ahead = new long[Math.max(0, most)];
+        long[] ahead = new long[readAheadMost];
         int n = 0;
-        for (long l = line + 1; l <= end + ReadAhead.BEHIND && n < ahead.length; l++) {
-            long candidate = l <= end ? l : line - (l - end);   // then line - 1 down to line - BEHIND
-            int known = candidate < 0 ? CacheTable.KNOWN_EMPTY : table.frameOf(candidate);
-            if (known < 0 && known != CacheTable.KNOWN_EMPTY && !isNurseryLine(candidate) && !isUnused(candidate, known)
-                    && mayBeStored(known)) {
-                ahead[n++] = candidate;
+        long last = Math.min(line + window, (maxHeapBytes >>> lineShift) - 1);
+        for (long l = line + 1; l <= last && n < ahead.length; l++) {
+            if (worthReadingAhead(l)) {
+                ahead[n++] = l;
+            }
+        }
+        for (long l = line - 1; l >= Math.max(0, line - ReadAhead.BEHIND) && n < ahead.length; l--) {
+            if (worthReadingAhead(l)) {
+                ahead[n++] = l;
             }
         }
         return Arrays.copyOf(ahead, n);
+    }
+
+    /**
+     * A user line no frame holds that the store may hold: lines known empty, or unused above the base checkpoint's
+     * allocation pointer, are zeros and fault in without a read when used.
+     */
+    private boolean worthReadingAhead(long line) {
+        int known = table.frameOf(line);
+        return known < 0 && !isNurseryLine(line) && !isUnused(line, known) && mayBeStored(known);
     }
 
     /**
@@ -724,11 +736,9 @@ public final class PagedHeap implements HeapMemory {
         }
         List<LineImage> images = new ArrayList<>(frames.size());
         for (int f : frames) {
-            int base = f << lineShift;
-            if (!table.isStored(f) && isZero(base)) {
-                clean(f, false);
-            } else {
-                images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
+            LineImage image = imageToWrite(f);
+            if (image != null) {
+                images.add(image);
                 table.markMaybeStored(f);   // freed before the write is seen done, it must be deleted
             }
         }
@@ -793,12 +803,11 @@ public final class PagedHeap implements HeapMemory {
             if (table.isSystem(f)) {
                 throw new IllegalStateException("system line " + table.lineOf(f) + " in a flush: system lines are read-only");
             }
-            int base = f << lineShift;
-            if (!table.isStored(f) && isZero(base)) {
-                clean(f, false);
+            LineImage image = imageToWrite(f);
+            if (image == null) {
                 continue;
             }
-            images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
+            images.add(image);
             written.add(f);
             table.markFlushing(f);
         }
@@ -823,6 +832,19 @@ public final class PagedHeap implements HeapMemory {
         for (int f : written) {
             clean(f, true);
         }
+    }
+
+    /**
+     * A copy of the line in dirty {@code frame} for a store write; or, for a line the store never held that is still
+     * all zero, null: it needs no write and is made clean now.
+     */
+    private LineImage imageToWrite(int frame) {
+        int base = frame << lineShift;
+        if (!table.isStored(frame) && isZero(base)) {
+            clean(frame, false);
+            return null;
+        }
+        return new LineImage(table.lineOf(frame), Arrays.copyOfRange(memory, base, base + lineSize));
     }
 
     /** The frame's line now matches the store; the next store to it must mark it dirty again. */

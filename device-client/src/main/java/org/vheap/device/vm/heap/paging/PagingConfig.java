@@ -21,8 +21,9 @@ import java.time.Duration;
  *       {@link #MAX_BACKOFF}) in between; and, with a retry time, for at least that long (a heap server
  *       restarting, or its database coming back, takes seconds)</li>
  *   <li>max heap bytes: the size of the virtual heap's address space</li>
- *   <li>read-ahead lines: the most lines a miss that continues an ascending run reads after it in the same store
- *       call ({@link ReadAhead}); by default an eighth of the frames, at most {@link #MAX_READ_AHEAD_LINES}; 0: off</li>
+ *   <li>read-ahead lines: the most lines a miss that continues an ascending run reads after it (with
+ *       {@link ReadAhead#BEHIND} before it) in the same store call ({@link ReadAhead}); by default an eighth of the
+ *       frames, at most {@link #MAX_READ_AHEAD_LINES}; 0: off</li>
  * </ul>
  */
 public final class PagingConfig {
