@@ -63,6 +63,7 @@ public final class PagedHeap implements HeapMemory {
     private final long lineMask;
     private final long maxHeapBytes;
     private final int threshold;
+    private final boolean writeBehind;
     /** The store held no line when the session began (no base checkpoint): untouched lines are empty. */
     private final boolean storeEmptyAtOpen;
     /**
@@ -144,6 +145,7 @@ public final class PagedHeap implements HeapMemory {
         this.lineMask = lineSize - 1;
         this.maxHeapBytes = config.maxHeapBytes();
         this.threshold = config.freeFrameThreshold();
+        this.writeBehind = config.writeBehind();
         this.storeEmptyAtOpen = session.baseCheckpointId() == 0;
         if (maxHeapBytes > ObjectLayout.SYSTEM_SEGMENT_BASE) {
             throw new IllegalArgumentException("max heap " + maxHeapBytes + " reaches into the system segment at 0x"
@@ -706,8 +708,24 @@ public final class PagedHeap implements HeapMemory {
         if (batch == null) {
             return;
         }
+        int cleanVictims = 0;
+        for (int f : batch.victims()) {
+            cleanVictims += table.isDirty(f) ? 0 : 1;
+        }
+        boolean dirtyVictims = cleanVictims < batch.victims().size();
+        if (writeBehind && dirtyVictims && table.freeFrames() + cleanVictims >= needed) {
+            // write-behind: the clean victims make room now; the dirty ones are written in the background and a later
+            // sweep evicts them clean, so the VM waits for no write while frames are left
+            cleanInBackground(batch.toFlush());
+            for (int f : batch.victims()) {
+                if (!table.isDirty(f)) {
+                    evict(f);
+                }
+            }
+            return;
+        }
         if (!batch.toFlush().isEmpty()) {
-            if (batch.victims().stream().anyMatch(table::isDirty)) {
+            if (dirtyVictims) {
                 flush(batch.toFlush());   // one store write; on failure nothing is evicted and every line stays dirty
             } else {
                 cleanInBackground(batch.toFlush());   // nothing evicted now waits for this write

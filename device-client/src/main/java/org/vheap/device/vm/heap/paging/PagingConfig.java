@@ -24,6 +24,9 @@ import java.time.Duration;
  *   <li>read-ahead lines: the most lines a miss that continues an ascending run reads after it (with
  *       {@link ReadAhead#BEHIND} before it) in the same store call ({@link ReadAhead}); by default an eighth of the
  *       frames, at most {@link #MAX_READ_AHEAD_LINES}; 0: off</li>
+ *   <li>write-behind (on by default): an eviction batch's dirty victims are written in the background while clean
+ *       victims leave room enough, and evicted clean by a later sweep; off, every batch with a dirty victim waits for its
+ *       flush, so a store failure or a lost lease is reported by the eviction that met it</li>
  * </ul>
  */
 public final class PagingConfig {
@@ -48,6 +51,7 @@ public final class PagingConfig {
     private long workingSetBytes;
     /** -1: the default, from the frames. */
     private int readAheadLines = -1;
+    private boolean writeBehind = true;
 
     public PagingConfig setMemoryBytes(long memoryBytes) {
         if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY_BYTES) {
@@ -203,6 +207,16 @@ public final class PagingConfig {
     }
 
     /** The most lines read ahead of a miss: as set, or an eighth of the frames, at most {@link #MAX_READ_AHEAD_LINES}. */
+    /** Whether eviction writes dirty victims in the background while frames are left (see the class javadoc). */
+    public PagingConfig setWriteBehind(boolean writeBehind) {
+        this.writeBehind = writeBehind;
+        return this;
+    }
+
+    public boolean writeBehind() {
+        return writeBehind;
+    }
+
     public int readAheadLines() {
         return readAheadLines >= 0 ? readAheadLines
                 : (int) Math.min(Math.min(frames() / 8, MAX_READ_AHEAD_LINES), MAX_BATCH_BYTES / lineSize - 1);
@@ -218,6 +232,6 @@ public final class PagingConfig {
         return "PagingConfig[memory=" + memoryBytes + ", lineSize=" + lineSize + ", freeFrameThreshold="
                 + freeFrameThreshold + ", storeRetryAttempts=" + storeRetryAttempts + ", storeRetryBackoff="
                 + storeRetryBackoff + ", maxHeap=" + maxHeapBytes + ", nursery=" + nurseryBytes + ", workingSet=" + workingSetBytes
-                + ", readAhead=" + readAheadLines() + "]";
+                + ", readAhead=" + readAheadLines() + ", writeBehind=" + writeBehind + "]";
     }
 }

@@ -44,7 +44,13 @@
  * batch's victims is dirty, nothing waits for that write: it goes to the session's writer thread while the
  * lines stay dirty, and those not changed by the time it is seen done become clean. Both were measured
  * to matter: preferring clean lines without them thrashed (a working set of freshly fetched clean lines
- * was evicted again and again while cold dirty lines from an earlier phase stayed). The sweep goes at most
+ * was evicted again and again while cold dirty lines from an earlier phase stayed). Dirty victims are written
+ * behind the VM the same way (write-behind, {@code PagingConfig.setWriteBehind}, on by default): while the batch's
+ * clean victims leave the frames the miss needs, only those are evicted now, and the dirty ones stay resident and
+ * dirty with their write in flight (one such write at a time), to be evicted clean by a later sweep; only a miss that
+ * finds too few frames left waits for a flush of its own (which the session orders after the write in flight). Over
+ * a heap server this made {@code samples/BinaryTrees 14} at a tenth of its heap about 8% faster when warm. The price: a store failure or a lost lease met by a background write is reported by the next flush
+ * that waits (or the checkpoint), not by the eviction; the lines stay dirty meanwhile, so nothing is lost. The sweep goes at most
  * two turns. Lines pinned with {@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem} (the seed's
  * "colored" pages) are never evicted.
  *

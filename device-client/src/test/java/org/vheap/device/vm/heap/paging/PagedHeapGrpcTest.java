@@ -22,7 +22,7 @@ class PagedHeapGrpcTest {
     @Test
     void evictionFlushesABatchInOneTransactionAndMissesReadItBack() {
         try (HeapSession s = PagedHeapTest.open(SERVER.store(), TestHeaps.app("grpc-batch"))) {
-            PagedHeap heap = new PagedHeap(s, PagedHeapTest.config(16, 4).setReadAheadLines(0));
+            PagedHeap heap = new PagedHeap(s, PagedHeapTest.config(16, 4).setReadAheadLines(0).setWriteBehind(false));
             for (int line = 0; line < 13; line++) {
                 heap.putLong(line * PagedHeapTest.LINE, 5000 + line);
             }

@@ -117,7 +117,7 @@ class PagedHeapTest {
     @Test
     void evictionTakesCleanLinesBeforeDirtyOnesOfTheSameRecencyGivingUsedLinesASecondChance() {
         try (HeapSession s = open(store, TestHeaps.app("clock"))) {
-            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setWriteBehind(false));   // each eviction waits for its flush
             heap.putInt(addr(0), 100);
             heap.putInt(addr(1), 101);
             for (int line = 2; line <= 5; line++) {
@@ -161,7 +161,7 @@ class PagedHeapTest {
     void dirtyVictimsOfOneBatchAreFlushedInOneWrite() {
         try (HeapSession real = open(store, TestHeaps.app("batch"))) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(16, 4));
+            PagedHeap heap = new PagedHeap(s, config(16, 4).setWriteBehind(false));
             for (int line = 0; line < 12; line++) {
                 heap.putLong(addr(line) + 8, 1000 + line);
             }
@@ -414,7 +414,7 @@ class PagedHeapTest {
         String app = TestHeaps.app("retry");
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setWriteBehind(false), deviceClock);
             for (int line = 0; line < 6; line++) {
                 heap.putInt(addr(line), line + 1);
             }
@@ -435,7 +435,7 @@ class PagedHeapTest {
         String app = TestHeaps.app("down");
         try (HeapSession real = open(store, app)) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
-            PagedHeap heap = new PagedHeap(s, config(8, 2), deviceClock);
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setWriteBehind(false), deviceClock);
             for (int line = 0; line < 6; line++) {
                 heap.putInt(addr(line), line + 1);
             }
@@ -516,7 +516,7 @@ class PagedHeapTest {
     void aFencedSessionFailsAtOnceWithoutRetrying() {
         String app = TestHeaps.app("fenced");
         HeapSession a = open(store, app);
-        PagedHeap heap = new PagedHeap(a, config(8, 2));
+        PagedHeap heap = new PagedHeap(a, config(8, 2).setWriteBehind(false));
         for (int line = 0; line < 6; line++) {
             heap.putInt(addr(line), line + 1);
         }
@@ -546,10 +546,14 @@ class PagedHeapTest {
         }
     }
 
-    /** A session whose background writes wait until the test lets them through. */
+    /**
+     * A session whose background writes wait until the test lets them through; a synchronous flush lets the held ones
+     * through first, in order, as the device's session does.
+     */
     private static final class HeldBackgroundWrites extends org.vheap.device.store.ForwardingSession {
         final List<java.util.concurrent.CompletableFuture<Void>> held = new java.util.ArrayList<>();
         final List<List<LineImage>> images = new java.util.ArrayList<>();
+        int synchronousFlushes;
 
         HeldBackgroundWrites(HeapSession real) {
             super(real);
@@ -563,11 +567,61 @@ class PagedHeapTest {
             return f;
         }
 
+        @Override
+        public void flush(List<LineImage> writes, long[] deletes) {
+            releaseAll();
+            synchronousFlushes++;
+            real.flush(writes, deletes);
+        }
+
         void releaseAll() {
             for (int i = 0; i < held.size(); i++) {
-                real.flush(images.get(i), new long[0]);
-                held.get(i).complete(null);
+                if (!held.get(i).isDone()) {
+                    real.flush(images.get(i), new long[0]);
+                    held.get(i).complete(null);
+                }
             }
+        }
+    }
+
+    /**
+     * Write-behind: an eviction batch whose victims are dirty does not wait for their write while free frames are left;
+     * they are written in the background and stay resident and dirty until it is done, then a later sweep evicts them
+     * clean. When no frame is left, the eviction waits for a write of its own. Every value survives.
+     */
+    @Test
+    void dirtyVictimsAreWrittenBehindWhileFramesAreLeft() {
+        String app = TestHeaps.app("write-behind");
+        try (HeapSession real = open(store, app)) {
+            HeldBackgroundWrites s = new HeldBackgroundWrites(real);
+            PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
+            for (int line = 0; line < 12; line++) {
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            heap.putLong(addr(12) + 8, 1012);   // 4 free: a batch of 4 dirty victims, lines 0..3, written behind
+            assertThat(s.held).as("one background write").hasSize(1);
+            assertThat(s.images.get(0).stream().map(LineImage::lineId).toList()).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(s.synchronousFlushes).as("the VM waited for no write").isZero();
+            assertThat(heap.stats().evictions()).isZero();
+            for (int line = 0; line < 4; line++) {
+                assertThat(heap.lineState(line)).as("line %d while its write is in flight", line).isEqualTo(LineState.DIRTY);
+            }
+            for (int line = 13; line < 16; line++) {   // the last free frames: still no wait
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            assertThat(s.synchronousFlushes).isZero();
+            assertThat(heap.stats().residentFrames()).isEqualTo(16);
+            heap.putLong(addr(16) + 8, 1016);   // no frame left: this eviction waits for its own flush
+            assertThat(s.synchronousFlushes).isEqualTo(1);
+            assertThat(heap.stats().evictions()).isPositive();
+            for (int line = 17; line < 40; line++) {
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            for (int line = 0; line < 40; line++) {
+                assertThat(heap.getLong(addr(line) + 8)).as("line %d", line).isEqualTo(1000 + line);
+            }
+            heap.flushAll();
+            s.releaseAll();
         }
     }
 
