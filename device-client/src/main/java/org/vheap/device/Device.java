@@ -315,7 +315,8 @@ public final class Device {
             PagingConfig paging = new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
                     .setNurseryBytes(nursery)
                     .setFreeFrameThreshold(Math.max(1, Math.min(8, frames / 8)))
-                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor());
+                    .setMaxHeapBytes(config.maxHeapBytes()).setStoreRetryFor(config.storeRetryFor())
+                    .setWriteBehind(config.writeBehind());
             if (config.readAheadLines() >= 0) {
                 paging.setReadAheadLines(Math.min(config.readAheadLines(), frames / 4));
             }

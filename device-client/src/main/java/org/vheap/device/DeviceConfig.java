@@ -27,6 +27,7 @@ public final class DeviceConfig {
     /** -1: paging's default (an eighth of the frames, at most 32). */
     private int readAheadLines = -1;
     private boolean compaction = true;
+    private boolean writeBehind = true;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
@@ -128,6 +129,19 @@ public final class DeviceConfig {
 
     public DeviceConfig compaction(boolean compact) {
         this.compaction = compact;
+        return this;
+    }
+
+    /**
+     * Write-behind: an eviction writes its dirty victims in the background while clean ones leave room, instead of
+     * waiting for them (a failed store or a lost lease is then reported by the next write that waits, or the checkpoint).
+     */
+    public boolean writeBehind() {
+        return writeBehind;
+    }
+
+    public DeviceConfig writeBehind(boolean writeBehind) {
+        this.writeBehind = writeBehind;
         return this;
     }
 
@@ -338,6 +352,7 @@ public final class DeviceConfig {
         c.workingSetBytes = workingSetBytes;
         c.readAheadLines = readAheadLines;
         c.compaction = compaction;
+        c.writeBehind = writeBehind;
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;
         c.quantum = quantum;

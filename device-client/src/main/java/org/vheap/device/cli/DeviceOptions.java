@@ -48,6 +48,11 @@ final class DeviceOptions {
                     + "into dense ones (--no-compact: objects stay where they were promoted). Default: on.")
     boolean compact = true;
 
+    @Option(names = "--write-behind", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Evictions write dirty lines in the background while clean ones leave room (--no-write-behind: "
+                    + "each eviction of a dirty line waits for its write, and reports a failed store at once). Default: on.")
+    boolean writeBehind = true;
+
     @Option(names = "--max-heap", defaultValue = "1g", description = "Virtual heap limit (OutOfMemoryError beyond). Default: ${DEFAULT-VALUE}.")
     String maxHeap;
 
@@ -139,7 +144,7 @@ final class DeviceOptions {
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
                 .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
-        config.compaction(compact);
+        config.compaction(compact).writeBehind(writeBehind);
         if (nursery != null) {
             config.nurseryBytes(CliValues.bytes("--nursery", nursery));
         }

@@ -70,8 +70,8 @@ class DeviceCliTest {
         assertThat(missingMain.err()).contains("Missing required parameters");
     }
 
-    /** The checkpoint interval a device started with these {@code device} arguments uses on its store. */
-    private static Duration checkpointInterval(String... args) {
+    /** The options of a device started with these {@code device} arguments. */
+    private static DeviceOptions options(String... args) {
         CommandLine.ParseResult parsed = DeviceCli.commandLine().parseArgs(args);
         Object command = parsed.subcommand().commandSpec().userObject();
         DeviceOptions options = command instanceof RunCommand r ? r.options
@@ -79,10 +79,28 @@ class DeviceCliTest {
         if (options.app == null) {
             options.app = "a";
         }
+        return options;
+    }
+
+    /** The checkpoint interval a device started with these {@code device} arguments uses on its store. */
+    private static Duration checkpointInterval(String... args) {
+        DeviceOptions options = options(args);
         DeviceConfig config = options.config();
         try (HeapStore store = options.openStore(false)) {
             return config.checkpointInterval(store);
         }
+    }
+
+    /** Write-behind is on unless {@code --no-write-behind} says otherwise, for every command that runs apps. */
+    @Test
+    void writeBehindIsOnByDefaultAndNoWriteBehindTurnsItOff() {
+        assertThat(options("run", "--app", "a", "--store", "memory", ".", "Main").config().writeBehind()).isTrue();
+        assertThat(options("run", "--app", "a", "--store", "memory", "--no-write-behind", ".", "Main").config().writeBehind())
+                .isFalse();
+        assertThat(options("resume", "--app", "a", "--store", "memory", "--no-write-behind").config().writeBehind()).isFalse();
+        assertThat(options("start", "--store", "memory", "--no-write-behind").config().writeBehind()).isFalse();
+        assertThat(options("start", "--store", "memory").config().copy().writeBehind(false).copy().writeBehind())
+                .as("a copy keeps it").isFalse();
     }
 
     /**

@@ -140,6 +140,12 @@ public final class PagingConfig {
         return this;
     }
 
+    /** Whether eviction writes dirty victims in the background while frames are left (see the class javadoc). */
+    public PagingConfig setWriteBehind(boolean writeBehind) {
+        this.writeBehind = writeBehind;
+        return this;
+    }
+
     /** Checks the combinations; throws IllegalArgumentException naming what to fix. Returns this. */
     public PagingConfig validate() {
         if (memoryBytes % lineSize != 0) {
@@ -206,17 +212,11 @@ public final class PagingConfig {
         return workingSetBytes;
     }
 
-    /** The most lines read ahead of a miss: as set, or an eighth of the frames, at most {@link #MAX_READ_AHEAD_LINES}. */
-    /** Whether eviction writes dirty victims in the background while frames are left (see the class javadoc). */
-    public PagingConfig setWriteBehind(boolean writeBehind) {
-        this.writeBehind = writeBehind;
-        return this;
-    }
-
     public boolean writeBehind() {
         return writeBehind;
     }
 
+    /** The most lines read ahead of a miss: as set, or an eighth of the frames, at most {@link #MAX_READ_AHEAD_LINES}. */
     public int readAheadLines() {
         return readAheadLines >= 0 ? readAheadLines
                 : (int) Math.min(Math.min(frames() / 8, MAX_READ_AHEAD_LINES), MAX_BATCH_BYTES / lineSize - 1);
