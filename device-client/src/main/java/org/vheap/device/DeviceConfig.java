@@ -134,7 +134,8 @@ public final class DeviceConfig {
 
     /**
      * Write-behind: an eviction writes its dirty victims in the background while clean ones leave room, instead of
-     * waiting for them (a failed store or a lost lease is then reported by the next write that waits, or the checkpoint).
+     * waiting for them (a failed store or a lost lease is then reported by the next write that waits, or the
+     * checkpoint). On by default.
      */
     public boolean writeBehind() {
         return writeBehind;

@@ -18,7 +18,8 @@ import java.util.List;
  * ones are enough. The batch is taken in this order: cold clean, cold dirty, warm clean, warm dirty — the
  * seed's "non-dirty pages before dirty pages", but only among lines of the same recency (as clean-first LRU
  * does). Cold dirty lines the hand passed but the batch does not take are flushed in the same store write
- * (in the background when no victim needs a write: {@code PagedHeap}'s cleaning) and stay resident, clean
+ * (in the background when no victim needs a write, or when the clean victims leave room enough: {@code PagedHeap}'s
+ * cleaning and write-behind) and stay resident, clean
  * (WSClock's cleaning, the seed's pre-flushing): a cold dirty line is evicted at the
  * latest on the hand's next pass, so freshly used clean lines are not evicted again and again while cold dirty
  * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as

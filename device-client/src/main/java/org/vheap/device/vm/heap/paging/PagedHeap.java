@@ -22,8 +22,9 @@ import org.vheap.store.LineImage;
  * the store does not hold, zero-fills a frame without asking); a store marks its line {@link LineState#DIRTY}.
  * When free frames would fall below the threshold, a batch of least recently used lines is evicted, clean
  * ones first among those not used since the CLOCK hand last passed ({@link EvictionSweep} chooses them); the
- * dirty ones among them are flushed in one {@code session.flush}. Flushes are uncommitted
- * until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
+ * dirty ones among them are flushed in one {@code session.flush}, or, while the clean ones leave room enough,
+ * written in the background and evicted clean later (write-behind, {@link PagingConfig#setWriteBehind}). Flushes
+ * are uncommitted until a checkpoint ({@link #flushAll()} or {@link #dirtyLineImages()} with {@link #markCommitted}).
  *
  * <p>System lines: the lines of {@code [ObjectLayout.SYSTEM_SEGMENT_BASE, SYSTEM_SEGMENT_LIMIT)} are the
  * read-only system segment (class files). They share the frames with the user lines (so device memory bounds

@@ -24,9 +24,9 @@ import java.time.Duration;
  *   <li>read-ahead lines: the most lines a miss that continues an ascending run reads after it (with
  *       {@link ReadAhead#BEHIND} before it) in the same store call ({@link ReadAhead}); by default an eighth of the
  *       frames, at most {@link #MAX_READ_AHEAD_LINES}; 0: off</li>
- *   <li>write-behind (on by default): an eviction batch's dirty victims are written in the background while clean
- *       victims leave room enough, and evicted clean by a later sweep; off, every batch with a dirty victim waits for its
- *       flush, so a store failure or a lost lease is reported by the eviction that met it</li>
+ *   <li>write-behind (on by default): an eviction batch's dirty victims are written in the background while
+ *       clean victims leave room enough, and evicted clean by a later sweep; off, every batch with a dirty victim
+ *       waits for its flush, so a store failure or a lost lease is reported by the eviction that met it</li>
  * </ul>
  */
 public final class PagingConfig {

@@ -30,29 +30,29 @@
  * <h2>Eviction: CLOCK, clean first among the not recently used, in batches</h2>
  * {@link org.vheap.device.vm.heap.paging.EvictionSweep} chooses; {@code PagedHeap} flushes and evicts what it
  * chose. The seed names LRU; this is its CLOCK approximation. Each frame has a referenced bit, set whenever an
- * access translates through the cache table (one array store); the eviction sweep's hand clears it and
- * passes on (second chance), so the lines it takes are those not used since it last passed. An exact LRU
- * list (doubly linked in two {@code int[]}s) was built first and measured: relinking on every change of
- * line made a table-path access 14 ns instead of 6, for an order no better in practice. The lines in the
- * one-entry caches count as referenced. Following the seed's free-page threshold: before a miss would
- * leave fewer free frames than the threshold, a batch of at least {@code threshold} lines is evicted.
- * Among the unreferenced lines, clean ones are taken first (the seed: "non-dirty pages may be evicted
- * before dirty pages"), then dirty ones in hand order, flushed in one {@code HeapSession.flush}. Only
- * lines of the same recency compete, like clean-first LRU (a policy made for flash, the seed's target), and
- * cold dirty lines the hand passes are flushed in that same write and stay resident, clean (WSClock's
- * cleaning; the seed's pre-flushing), so they go at the hand's next pass at the latest. When none of the
- * batch's victims is dirty, nothing waits for that write: it goes to the session's writer thread while the
- * lines stay dirty, and those not changed by the time it is seen done become clean. Both were measured
- * to matter: preferring clean lines without them thrashed (a working set of freshly fetched clean lines
- * was evicted again and again while cold dirty lines from an earlier phase stayed). Dirty victims are written
- * behind the VM the same way (write-behind, {@code PagingConfig.setWriteBehind}, on by default): while the batch's
- * clean victims leave the frames the miss needs, only those are evicted now, and the dirty ones stay resident and
- * dirty with their write in flight (one such write at a time), to be evicted clean by a later sweep; only a miss that
- * finds too few frames left waits for a flush of its own (which the session orders after the write in flight). Over
- * a heap server this made {@code samples/BinaryTrees 14} at a tenth of its heap about 8% faster when warm. The price: a store failure or a lost lease met by a background write is reported by the next flush
- * that waits (or the checkpoint), not by the eviction; the lines stay dirty meanwhile, so nothing is lost. The sweep goes at most
- * two turns. Lines pinned with {@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem} (the seed's
- * "colored" pages) are never evicted.
+ * access translates through the cache table (one array store); the eviction sweep's hand clears it and passes on
+ * (second chance), so the lines it takes are those not used since it last passed. An exact LRU list (doubly linked
+ * in two {@code int[]}s) was built first and measured: relinking on every change of line made a table-path access
+ * 14 ns instead of 6, for an order no better in practice. The lines in the one-entry caches count as referenced.
+ * Following the seed's free-page threshold: before a miss would leave fewer free frames than the threshold, a batch
+ * of at least {@code threshold} lines is evicted. Among the unreferenced lines, clean ones are taken first (the
+ * seed: "non-dirty pages may be evicted before dirty pages"), then dirty ones in hand order, flushed in one {@code
+ * HeapSession.flush}. Only lines of the same recency compete, like clean-first LRU (a policy made for flash, the
+ * seed's target), and cold dirty lines the hand passes are flushed in that same write and stay resident, clean
+ * (WSClock's cleaning; the seed's pre-flushing), so they go at the hand's next pass at the latest. When none of the
+ * batch's victims is dirty, nothing waits for that write: it goes to the session's writer thread while the lines
+ * stay dirty, and those not changed by the time it is seen done become clean. Both were measured to matter:
+ * preferring clean lines without them thrashed (a working set of freshly fetched clean lines was evicted again and
+ * again while cold dirty lines from an earlier phase stayed). Dirty victims are written behind the VM the same way
+ * (write-behind, {@code PagingConfig.setWriteBehind}, on by default): while the batch's clean victims leave the
+ * frames the miss needs, only those are evicted now, and the dirty ones stay resident and dirty with their write in
+ * flight (one such write at a time), to be evicted clean by a later sweep; only a miss that finds too few frames
+ * left waits for a flush of its own (which the session orders after the write in flight). Over a heap server this
+ * made {@code samples/BinaryTrees 14} at a tenth of its heap about a tenth faster when warm. The price: a store
+ * failure or a lost lease met by a background write is reported by the next flush that waits (or the checkpoint),
+ * not by the eviction; the lines stay dirty meanwhile, so nothing is lost. The sweep goes at most two turns. Lines
+ * pinned with {@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem} (the seed's "colored" pages) are never
+ * evicted.
  *
  * <h2>Read-ahead</h2>
  * A program that walks what it built in allocation order (a tree checked after it was built, a long list) misses on
