@@ -292,6 +292,7 @@ public final class CacheTable {
 
     void markFlushing(int frame) {
         stateOfFrame[frame] = FLUSHING;
+        markMaybeStored(frame);   // even a flush that fails may have reached the store
     }
 
     /** A failed flush: the line goes back to dirty (its frame is still the only copy of the data). */

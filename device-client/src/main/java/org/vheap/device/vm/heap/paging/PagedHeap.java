@@ -714,9 +714,10 @@ public final class PagedHeap implements HeapMemory {
             cleanVictims += table.isDirty(f) ? 0 : 1;
         }
         boolean dirtyVictims = cleanVictims < batch.victims().size();
-        if (writeBehind && dirtyVictims && table.freeFrames() + cleanVictims >= needed) {
+        if (writeBehind && dirtyVictims && !collecting && table.freeFrames() + cleanVictims >= needed) {
             // write-behind: the clean victims make room now; the dirty ones are written in the background and a later
-            // sweep evicts them clean, so the VM waits for no write while frames are left
+            // sweep evicts them clean, so the VM waits for no write while frames are left (not while a collection
+            // runs: it may be about to free them, and a dirty line it must evict is written once, now)
             cleanInBackground(batch.toFlush());
             for (int f : batch.victims()) {
                 if (!table.isDirty(f)) {

@@ -3,6 +3,8 @@ package org.vheap.device.vm.heap.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -547,8 +549,8 @@ class PagedHeapTest {
     }
 
     /**
-     * A session whose background writes wait until the test lets them through; a synchronous flush lets the held ones
-     * through first, in order, as the device's session does.
+     * A session whose background writes wait until the test lets them through; a synchronous flush or a commit lets
+     * the held ones through first, in order, as the device's session does.
      */
     private static final class HeldBackgroundWrites extends org.vheap.device.store.ForwardingSession {
         final List<java.util.concurrent.CompletableFuture<Void>> held = new java.util.ArrayList<>();
@@ -572,6 +574,12 @@ class PagedHeapTest {
             releaseAll();
             synchronousFlushes++;
             real.flush(writes, deletes);
+        }
+
+        @Override
+        public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
+            releaseAll();
+            return real.commit(writes, deletes, vmState, metadata);
         }
 
         void releaseAll() {
@@ -621,7 +629,6 @@ class PagedHeapTest {
                 assertThat(heap.getLong(addr(line) + 8)).as("line %d", line).isEqualTo(1000 + line);
             }
             heap.flushAll();
-            s.releaseAll();
         }
     }
 
@@ -667,6 +674,64 @@ class PagedHeapTest {
             for (int d = 0; d < 4; d++) {
                 assertThat(heap.getInt(addr(d) + 8)).isEqualTo(d == rewritten ? 2000 : 1000 + d);
             }
+        }
+    }
+
+    /** While a collection runs, an eviction's dirty victims are written at once: the collection may be about to free them. */
+    @Test
+    void noWriteBehindWhileACollectionRuns() {
+        try (HeapSession real = open(store, TestHeaps.app("write-behind-collecting"))) {
+            HeldBackgroundWrites s = new HeldBackgroundWrites(real);
+            PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
+            for (int line = 0; line < 12; line++) {
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            heap.collecting(true);
+            heap.putLong(addr(12) + 8, 1012);   // the batch of dirty victims write-behind takes outside a collection
+            heap.collecting(false);
+            assertThat(s.held).as("no background write").isEmpty();
+            assertThat(s.synchronousFlushes).isEqualTo(1);
+            assertThat(heap.stats().evictions()).isEqualTo(4);
+        }
+    }
+
+    /**
+     * A flush whose answer is lost after the store took it (the line stays dirty): an image of the line taken before
+     * it, whose write lands first, must not make the line clean when the app sets the line back to that image's bytes,
+     * since the store holds the failed flush's newer version.
+     */
+    @Test
+    void aFlushThatReachedTheStoreButFailedKeepsAnOlderImageFromCleaningItsLine() {
+        try (HeapSession real = open(store, TestHeaps.app("applied-then-failed"))) {
+            boolean[] loseAnswers = {false};
+            HeapSession s = new org.vheap.device.store.ForwardingSession(real) {
+                @Override
+                public void flush(List<LineImage> writes, long[] deletes) {
+                    real.flush(writes, deletes);
+                    if (loseAnswers[0]) {
+                        throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.UNAVAILABLE,
+                                "test: the answer was lost");
+                    }
+                }
+            };
+            PagedHeap heap = new PagedHeap(s, config(8, 2).setReadAheadLines(0).setWriteBehind(false), deviceClock);
+            heap.putInt(addr(0), 1);
+            List<LineImage> preflushed = heap.dirtyLineImages();
+            long mark = heap.imageMark();
+            real.flush(preflushed, new long[0]);   // the pre-flush lands first: the store has 1
+            heap.putInt(addr(0), 2);
+            for (int line = 1; line < 6; line++) {
+                heap.putInt(addr(line), line);
+            }
+            loseAnswers[0] = true;
+            assertThatThrownBy(() -> heap.putInt(addr(6), 6)).as("evicting lines 0 and 1: the store takes 2, the device"
+                    + " never hears").isInstanceOf(HeapStoreUnreachableException.class);
+            loseAnswers[0] = false;
+            heap.putInt(addr(0), 1);                // back to the pre-flush's bytes
+            assertThat(heap.markCommitted(preflushed, mark)).as("lines the pre-flush cleaned").isZero();
+            assertThat(heap.lineState(0)).isEqualTo(LineState.DIRTY);
+            heap.flushAll();
+            assertThat(ByteBuffer.wrap(real.read(new long[] {0})[0]).order(ByteOrder.LITTLE_ENDIAN).getInt(0)).isEqualTo(1);
         }
     }
 
