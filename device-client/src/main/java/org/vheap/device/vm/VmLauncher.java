@@ -525,12 +525,12 @@ public final class VmLauncher {
         if (verifyRememberedSets) {
             minorCollector.verifyRemembered(this::visitRoots);
         }
-        vm.memory().collecting(true);
+        vm.memory().collectingNursery(true);
         MinorCollector.Result r;
         try {
             r = minorCollector.collect(this::visitRoots, promoteAll);
         } finally {
-            vm.memory().collecting(false);
+            vm.memory().collectingNursery(false);
         }
         vm.nurseryEmptied();
         bytesPromoted += r.promotedBytes();
