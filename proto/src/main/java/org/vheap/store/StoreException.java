@@ -32,6 +32,12 @@ public final class StoreException extends RuntimeException {
         UNAVAILABLE,
         /** A concurrent transaction won a race. */
         ABORTED,
+        /**
+         * The store holds fewer flushes of the caller's lease than the caller was told succeeded: its database
+         * crashed after acknowledging flushes it had not yet written to disk. The lease's open epoch is not what
+         * the caller wrote, so it must not go on: resume the app from its last checkpoint. Nothing was changed.
+         */
+        FLUSHES_LOST,
         /** The store failed in a way the caller cannot fix (a bug, an unimplemented call); see the message. */
         INTERNAL;
 

@@ -20,6 +20,7 @@ import io.grpc.StatusRuntimeException;
  * DENIED            PERMISSION_DENIED      UNAUTHENTICATED, PERMISSION_DENIED         DENIED
  * UNAVAILABLE       UNAVAILABLE            anything else (INTERNAL, UNIMPLEMENTED...)  INTERNAL
  * INTERNAL          INTERNAL
+ * FLUSHES_LOST      DATA_LOSS
  * </pre>
  */
 public final class StoreStatusCodes {
@@ -45,6 +46,7 @@ public final class StoreStatusCodes {
             case LIMIT_EXCEEDED -> Status.RESOURCE_EXHAUSTED;
             case DENIED -> Status.PERMISSION_DENIED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
+            case FLUSHES_LOST -> Status.DATA_LOSS;
             case INTERNAL -> Status.INTERNAL;
         };
     }

@@ -33,6 +33,8 @@ class StoreStatusCodesTest {
         assertThat(reason(Status.UNAUTHENTICATED, null)).isEqualTo(StoreException.Reason.DENIED);
         assertThat(reason(Status.PERMISSION_DENIED, null)).isEqualTo(StoreException.Reason.DENIED);
         assertThat(reason(Status.UNIMPLEMENTED, null)).isEqualTo(StoreException.Reason.INTERNAL);
+        // a gateway's DATA_LOSS (a system blob that does not match its hash) is not a store's lost flushes
+        assertThat(reason(Status.DATA_LOSS, null)).isEqualTo(StoreException.Reason.INTERNAL);
     }
 
     @Test

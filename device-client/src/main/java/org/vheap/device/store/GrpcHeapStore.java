@@ -173,6 +173,12 @@ public final class GrpcHeapStore implements HeapStore {
         private final HeapStoreClient client;   // this session's calls carry its app and device
         private final long leaseMillis;
         private volatile boolean closed;
+        /**
+         * This lease's flushes the server said succeeded, sent with every call: the server commits a flush that
+         * gives it without waiting for its disk, and refuses every call with FLUSHES_LOST once its database has
+         * lost one of them in a crash (a checkpoint commit makes them durable).
+         */
+        private final java.util.concurrent.atomic.AtomicLong flushesAcknowledged = new java.util.concurrent.atomic.AtomicLong();
 
         GrpcSession(String app, String device, int lineSize, boolean created, long baseCheckpointId,
                     byte[] baseVmState, long token, long leaseMillis) {
@@ -188,7 +194,8 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public byte[][] read(long[] lineIds, byte[][] knownSha256) {
-            TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
+            TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                    .setFlushesAcknowledged(flushesAcknowledged.get());
             for (long id : lineIds) {
                 b.addReadLineIds(id);
             }
@@ -225,7 +232,8 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public void flush(List<LineImage> writes, long[] deletes) {
-            TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token);
+            TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                    .setFlushesAcknowledged(flushesAcknowledged.get());
             for (LineImage w : writes) {
                 b.addWrites(line(w));
             }
@@ -233,12 +241,16 @@ public final class GrpcHeapStore implements HeapStore {
                 b.addDeleteLineIds(d);
             }
             call("flush " + writes.size() + " lines of app '" + app + "'", () -> client.blocking().transact(b.build()));
+            if (!writes.isEmpty() || deletes.length > 0) {   // without either it was a read: not counted
+                flushesAcknowledged.incrementAndGet();
+            }
         }
 
         @Override
         public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
             CommitHeader header = CommitHeader.newBuilder().setApp(app).setFencingToken(token).setDevice(device)
-                    .setVmState(ByteString.copyFrom(vmState)).putAllMetadata(metadata).build();
+                    .setVmState(ByteString.copyFrom(vmState)).putAllMetadata(metadata)
+                    .setFlushesAcknowledged(flushesAcknowledged.get()).build();
             List<Line> lines = new ArrayList<>(writes.size());
             for (LineImage w : writes) {
                 lines.add(line(w));

@@ -41,6 +41,42 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
     }
 
     @Test
+    void aSessionCountsItsFlushesAndIsRefusedOnceTheDatabaseLostOne() throws java.sql.SQLException {
+        String app = TestHeaps.app("lost-flush");
+        try (HeapSession s = store().openHeap(open(app, "dev"))) {
+            s.commit(List.of(img(0, 0)), new long[0], new byte[0], java.util.Map.of());
+            s.flush(List.of(img(1, 1)), new long[0]);
+            s.flush(List.of(), new long[] {0});
+            s.read(new long[] {1});
+            assertThat(sql(app, "SELECT open_flushes FROM heap WHERE app_name = ?")).isEqualTo(2);
+
+            // the database crashes and loses the session's last flush (an asynchronous commit): the deletion of line 0
+            sql(app, "UPDATE heap SET open_flushes = 1 WHERE app_name = ? RETURNING 0");
+            assertFails(() -> s.read(new long[] {1}), StoreException.Reason.FLUSHES_LOST, "holds 1 of the 2");
+            assertFails(() -> s.flush(List.of(img(2, 2)), new long[0]), StoreException.Reason.FLUSHES_LOST, "lost flushes");
+            assertFails(() -> s.commit(List.of(), new long[0], new byte[0], java.util.Map.of()),
+                    StoreException.Reason.FLUSHES_LOST, "resume the app from its last checkpoint");
+        }
+        try (HeapSession s = store().openHeap(open(app, "dev"))) {   // resumed from its checkpoint
+            byte[][] lines = s.read(new long[] {0, 1, 2});
+            assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 0));
+            assertThat(lines[1]).isNull();
+            assertThat(lines[2]).isNull();
+        }
+    }
+
+    private static long sql(String app, String query) throws java.sql.SQLException {
+        try (java.sql.Connection c = SERVER.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(query)) {
+            ps.setString(1, app);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void aCheckpointOfThousandsOfLinesAndItsVmStateRoundTrip() {
         String app = TestHeaps.app("big");
         List<LineImage> lines = new java.util.ArrayList<>();

@@ -141,7 +141,8 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             checkKnownSha256(r);
             long[] reads = ProtoMapping.ids(r.getReadLineIdsList());
             Map<Long, byte[]> found = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
-                    ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()));
+                    ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()),
+                    r.hasFlushesAcknowledged() ? r.getFlushesAcknowledged() : PgHeapStore.FLUSHES_NOT_COUNTED);
             int known = r.getReadKnownSha256Count();
             TransactResponse.Builder b = TransactResponse.newBuilder();
             for (int i = 0; i < reads.length; i++) {
@@ -392,11 +393,17 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                 long[] gone = ProtoMapping.ids(new ArrayList<>(deletes));
                 String app = header.getApp();
                 long token = header.getFencingToken();
-                flushes.add(CompletableFuture.runAsync(() -> store.flush(app, token, lines, gone), flushExecutor));
+                long acknowledged = flushesAcknowledged(header);
+                flushes.add(CompletableFuture.runAsync(() -> store.flushAhead(app, token, lines, gone, acknowledged),
+                        flushExecutor));
                 writes.clear();
                 deletes.clear();
                 bufferedBytes = 0;
             }
+        }
+
+        private static long flushesAcknowledged(CommitHeader header) {
+            return header.hasFlushesAcknowledged() ? header.getFlushesAcknowledged() : PgHeapStore.FLUSHES_NOT_COUNTED;
         }
 
         /** Waits for one pre-flush; its failure becomes this stream's. */
@@ -430,7 +437,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                 }
                 r = store.commit(header.getApp(), header.getFencingToken(), header.getDevice(),
                         header.getVmState().toByteArray(), header.getMetadataMap(), new ArrayList<>(writes.values()),
-                        ProtoMapping.ids(new ArrayList<>(deletes)));
+                        ProtoMapping.ids(new ArrayList<>(deletes)), flushesAcknowledged(header));
             } catch (RuntimeException e) {
                 fail(e);
                 return;

@@ -40,6 +40,39 @@ final class HeapLeases {
         }
     }
 
+    /**
+     * FLUSHES_LOST if the store holds fewer of the lease's flushes ({@code held}) than the caller was told
+     * succeeded ({@code acknowledged}; negative: the caller does not count, nothing to check). The count only
+     * grows under one lease, by flushes that passed this check, so it falls below what the device saw only when
+     * the database lost asynchronously committed flushes in a crash: the open epoch is no longer what the device
+     * wrote, and neither reading it nor publishing it as a checkpoint may go on.
+     */
+    static void checkFlushes(String app, long acknowledged, long held) {
+        if (acknowledged > held) {
+            throw new StoreException(StoreException.Reason.FLUSHES_LOST, "app '" + app + "' lost flushes: the store"
+                    + " holds " + held + " of the " + acknowledged + " flushes this lease was told succeeded (its"
+                    + " database stopped before they reached its disk); nothing was changed; resume the app from its"
+                    + " last checkpoint");
+        }
+    }
+
+    /**
+     * Counts a flush of the open epoch ({@link #checkFlushes}) and, if {@code asynchronous}, lets the caller's
+     * transaction commit without waiting for the write-ahead log's disk flush (the next durable commit, a
+     * checkpoint's, makes it durable with everything before it).
+     */
+    static void countFlush(Connection c, long heapId, boolean asynchronous) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET open_flushes = open_flushes + 1 WHERE heap_id = ?")) {
+            ps.setLong(1, heapId);
+            ps.executeUpdate();
+        }
+        if (asynchronous) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('synchronous_commit', 'off', true)")) {
+                ps.executeQuery().close();
+            }
+        }
+    }
+
     /** LEASE_HELD if a device other than {@code device} holds an unexpired lease at {@code now}. */
     static void checkFree(String app, HeapRow h, String device, Instant now) {
         if (h.holder() != null && !h.holder().equals(device) && h.expiresAt().isAfter(now)) {
@@ -54,7 +87,7 @@ final class HeapLeases {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET fencing_token = ?, lease_holder = ?,"
                 + " lease_expires_at = ?, open_epoch = ?, open_lineage = ?::int8multirange,"
-                + " open_base_checkpoint = ?, open_base_line_count = ? WHERE heap_id = ?")) {
+                + " open_base_checkpoint = ?, open_base_line_count = ?, open_flushes = 0 WHERE heap_id = ?")) {
             ps.setLong(1, lease.fencingToken());
             ps.setString(2, lease.holder());
             ps.setTimestamp(3, Timestamp.from(lease.expiresAt()));

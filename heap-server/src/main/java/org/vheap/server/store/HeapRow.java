@@ -19,13 +19,14 @@ import org.vheap.store.StoreException;
  * @param openLineage       the epochs the holder sees: its base checkpoint's lineage plus the open epoch
  * @param openBase          the checkpoint the open epoch started from; {@code null}: none
  * @param openBaseLineCount the lines of that checkpoint, from which a commit counts its own
+ * @param openFlushes       the flushes applied to the open epoch under this lease ({@link HeapLeases#checkFlushes})
  */
 record HeapRow(long heapId, int lineSize, long token, String holder, Instant expiresAt, Long openEpoch,
-               Lineage openLineage, Long openBase, long openBaseLineCount, Instant createdAt) {
+               Lineage openLineage, Long openBase, long openBaseLineCount, Instant createdAt, long openFlushes) {
 
     private static final String COLUMNS = "heap_id, line_size, fencing_token, lease_holder,"
             + " lease_expires_at, open_epoch, open_lineage::text, open_base_checkpoint, open_base_line_count,"
-            + " created_at";
+            + " created_at, open_flushes";
 
     /** The app's heap row, locked for update if asked; {@code null} when there is no such app. */
     static HeapRow find(Connection c, String app, boolean forUpdate) throws SQLException {
@@ -40,7 +41,7 @@ record HeapRow(long heapId, int lineSize, long token, String holder, Instant exp
                 return new HeapRow(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
                         expires == null ? null : expires.toInstant(), (Long) rs.getObject(6),
                         rs.getString(7) == null ? null : Lineage.parse(rs.getString(7)),
-                        (Long) rs.getObject(8), rs.getLong(9), rs.getTimestamp(10).toInstant());
+                        (Long) rs.getObject(8), rs.getLong(9), rs.getTimestamp(10).toInstant(), rs.getLong(11));
             }
         }
     }

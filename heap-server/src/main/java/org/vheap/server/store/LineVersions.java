@@ -28,7 +28,8 @@ import org.vheap.store.LineImage;
  * cannot deadlock), at most {@link #STATEMENT_BYTES} of line data per statement.
  *
  * <p>Locks: {@link #flushInOneStatement} and {@link #readInOneStatement} each run as one statement on an
- * auto-committing connection. The flush takes the heap row's share lock itself ({@code FOR SHARE}); the read
+ * auto-committing connection. The flush takes the heap row's share lock itself ({@code FOR SHARE}; a counted
+ * flush, which updates the row's {@code open_flushes}, {@code FOR NO KEY UPDATE}); the read
  * takes no lock: it checks the token (or finds the checkpoint) and reads the versions in that one statement's
  * snapshot. Every other method runs in the caller's transaction, which holds the heap row's lock when it
  * writes ({@link #stream} runs in the caller's read-only snapshot).
@@ -60,40 +61,49 @@ public final class LineVersions {
             + " WHERE heap_id = ? AND line_id = ANY (?) AND epoch <@ ?::int8multirange ORDER BY line_id, epoch DESC";
 
     /**
-     * A flush in one auto-committed statement: the heap row is share-locked ({@code FOR SHARE}: flushes of
-     * one heap may run side by side, while a takeover, close or commit, which lock it {@code FOR UPDATE},
-     * wait for them, so the token checked here cannot change before the versions are in); the fencing token
-     * and every line's length are checked; only if all pass does {@link #INSERT_VERSIONS} run, into the open
-     * epoch. The answer row says which check failed, if any. Parameters: app, line ids, data, token.
+     * A flush in one auto-committed statement: the heap row is locked ({@code FOR SHARE}: flushes of one heap
+     * may run side by side, while a takeover, close or commit, which lock it {@code FOR UPDATE}, wait for them,
+     * so the token checked here cannot change before the versions are in; a counted flush locks it
+     * {@code FOR NO KEY UPDATE}, since it adds one to {@code open_flushes}); the fencing token, the flushes
+     * acknowledged to the caller ({@link HeapLeases#checkFlushes}; -1 passes) and every line's length are
+     * checked; only if all pass do {@link #INSERT_VERSIONS} (into the open epoch) and the count run. A counted
+     * flush commits asynchronously ({@code synchronous_commit} off for its transaction alone). The answer row
+     * says which check failed, if any. Parameters: app, line ids, data, token, flushes acknowledged, counted.
      */
     private static final String FLUSH_SQL = "WITH h AS (SELECT heap_id, line_size, fencing_token, lease_holder,"
-            + "  open_epoch FROM heap WHERE app_name = ? FOR SHARE),"
+            + "  open_epoch, open_flushes FROM heap WHERE app_name = ? %s),"
             + " t AS (SELECT * FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)),"
             + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
-            + "  AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
+            + "  AND h.open_flushes >= ? AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
             // a data-modifying CTE runs whether or not the outer query reads it
-            + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + ")"
-            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok) FROM h";
+            + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + "),"
+            + " n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ok.heap_id AND %s)"
+            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok), h.open_flushes%s FROM h";
+    private static final String FLUSH_DURABLE_SQL = FLUSH_SQL.formatted("FOR SHARE", "false", "");
+    private static final String FLUSH_COUNTED_SQL = FLUSH_SQL.formatted("FOR NO KEY UPDATE", "true",
+            ", set_config('synchronous_commit', 'off', true)");
 
     private LineVersions() {
     }
 
     /**
      * A read-only Transact in one statement, one database round trip: the view is the open epoch when
-     * {@code token} is given (checked against the lease), else checkpoint {@code checkpointId} (0: the
+     * {@code token} is given (checked against the lease, and the flushes {@code acknowledged} to the caller, -1
+     * for none, against those the store holds: {@link HeapLeases#checkFlushes}), else checkpoint {@code checkpointId} (0: the
      * newest; an empty heap has none and reads nothing). Returns the lines that exist, in request order.
      */
-    static Map<Long, byte[]> readInOneStatement(Connection c, String app, long token, long checkpointId, long[] ids)
-            throws SQLException {
+    static Map<Long, byte[]> readInOneStatement(Connection c, String app, long token, long checkpointId, long[] ids,
+                                                long acknowledged) throws SQLException {
         String view = token != 0
-                ? "SELECT heap_id, fencing_token, lease_holder, open_lineage AS lineage, 0::bigint AS cp"
+                ? "SELECT heap_id, fencing_token, lease_holder, open_lineage AS lineage, 0::bigint AS cp, open_flushes"
                         + " FROM heap WHERE app_name = ?"
                 : "SELECT h.heap_id, h.fencing_token, h.lease_holder, coalesce(c.lineage, '{}') AS lineage,"
-                        + " c.checkpoint_id AS cp FROM heap h LEFT JOIN LATERAL (SELECT checkpoint_id, lineage"
-                        + " FROM checkpoint c WHERE c.heap_id = h.heap_id AND (? = 0 OR c.checkpoint_id = ?)"
-                        + " ORDER BY c.checkpoint_id DESC LIMIT 1) c ON true WHERE h.app_name = ?";
+                        + " c.checkpoint_id AS cp, 0::bigint AS open_flushes FROM heap h LEFT JOIN LATERAL"
+                        + " (SELECT checkpoint_id, lineage FROM checkpoint c WHERE c.heap_id = h.heap_id"
+                        + " AND (? = 0 OR c.checkpoint_id = ?) ORDER BY c.checkpoint_id DESC LIMIT 1) c ON true"
+                        + " WHERE h.app_name = ?";
         String sql = "WITH h AS (" + view + ") SELECT h.heap_id, h.fencing_token, h.lease_holder, h.cp,"
-                + " r.line_id, r.data FROM h LEFT JOIN LATERAL (SELECT DISTINCT ON (v.line_id) v.line_id, v.data"
+                + " r.line_id, r.data, h.open_flushes FROM h LEFT JOIN LATERAL (SELECT DISTINCT ON (v.line_id) v.line_id, v.data"
                 + " FROM line_version v WHERE v.heap_id = h.heap_id AND v.line_id = ANY (?) AND v.epoch <@ h.lineage"
                 + " ORDER BY v.line_id, v.epoch DESC) r ON true";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -112,6 +122,7 @@ public final class LineVersions {
                         heapSeen = true;
                         if (token != 0) {
                             HeapLeases.checkToken(app, token, rs.getLong(2), rs.getString(3));
+                            HeapLeases.checkFlushes(app, acknowledged, rs.getLong(7));
                         } else if (checkpointId != 0 && rs.getObject(4) == null) {
                             throw Checkpoints.noSuchCheckpoint(app, checkpointId);
                         }
@@ -173,23 +184,29 @@ public final class LineVersions {
 
     /**
      * Flushes writes and deletions into the open epoch with {@link #FLUSH_SQL}, on an auto-committing
-     * connection: one statement, one round trip, all or nothing. FENCED, INVALID_ARGUMENT (a line's length)
-     * or NOT_FOUND say why nothing was written.
+     * connection: one statement, one round trip, all or nothing. FENCED, FLUSHES_LOST, INVALID_ARGUMENT (a
+     * line's length) or NOT_FOUND say why nothing was written.
+     *
+     * @param acknowledged the lease's flushes the caller was told succeeded; -1: not counted
+     * @param counted      count this flush and commit it without waiting for the disk (a device's flush that
+     *                     gives {@code acknowledged}); else it is durable when this returns
      */
-    static void flushInOneStatement(Connection c, String app, long token, List<LineImage> writes, long[] deletes)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(FLUSH_SQL)) {
+    static void flushInOneStatement(Connection c, String app, long token, List<LineImage> writes, long[] deletes,
+                                    long acknowledged, boolean counted) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(counted ? FLUSH_COUNTED_SQL : FLUSH_DURABLE_SQL)) {
             Array[] lines = lineArrays(c, sortedVersions(writes, deletes));
             ps.setString(1, app);
             ps.setArray(2, lines[0]);
             ps.setArray(3, lines[1]);
             ps.setLong(4, token);
+            ps.setLong(5, acknowledged);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw HeapRow.noSuchApp(app);
                 }
                 if (rs.getLong(4) == 0) {   // nothing was written: say why
                     HeapLeases.checkToken(app, token, rs.getLong(2), rs.getString(3));
+                    HeapLeases.checkFlushes(app, acknowledged, rs.getLong(5));
                     StoreArguments.checkLineLengths(rs.getInt(1), writes);
                     throw new IllegalStateException("a flush to app '" + app + "' wrote nothing for no known reason");
                 }

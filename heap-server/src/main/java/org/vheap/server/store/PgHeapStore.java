@@ -25,14 +25,25 @@ import org.vheap.store.StoreException;
  * {@code grpc.HeapStoreService#transact} has made each wire {@code Line} a {@link LineImage} with
  * {@code grpc.ProtoMapping#lines}) and it arrives at {@link #transact}: {@link StoreArguments#checkTransact}
  * checks every argument; a flush (writes and deletions, no reads, up to {@link LineVersions#STATEMENT_BYTES}
- * of data) is {@link LineVersions#flushInOneStatement}, one auto-committed statement that share-locks the
- * heap row ({@code FOR SHARE}), checks the fencing token and every line's length and inserts the
+ * of data) is {@link LineVersions#flushInOneStatement}, one auto-committed statement that locks the
+ * heap row ({@code FOR SHARE}, or {@code FOR NO KEY UPDATE} for a counted flush: below), checks the fencing token,
+ * the flushes acknowledged to the device and every line's length, counts the flush and inserts the
  * {@code line_version} row {@code (heap_id, line_id, open epoch, data)}; a Transact with reads, or a larger
  * flush, locks the heap row ({@link HeapLeases#requireHolder}, {@code FOR UPDATE}), checks the token and
  * lengths, reads ({@link LineVersions#readVisible}) and writes ({@link LineVersions#write}, the INSERT of
  * {@link LineVersions#WRITE_SQL}) in one transaction. {@link #commit} writes the commit's last lines the
  * same way under the row lock, then publishes the open epoch as a checkpoint ({@link Checkpoints#insert})
  * and opens the next epoch ({@link HeapLeases#advance}): the row is now part of that checkpoint's view.
+ *
+ * <p><b>Durability.</b> A checkpoint commit returns once it is on disk (the database runs with
+ * {@code synchronous_commit=on}), and so does every flush of a caller that does not count its flushes. A device
+ * counts them: it sends how many of its lease's flushes it was told succeeded, and such a flush commits without
+ * waiting for the disk flush (one per flush otherwise; {@code synchronous_commit} off for that transaction alone)
+ * and adds one to the heap row's {@code open_flushes} in the same transaction. A database crash may lose the last
+ * of those flushes, their count with them, but never a checkpoint, whose durable commit makes every flush before it
+ * durable; the device's next call (read, flush or commit) then finds fewer flushes than it was told of and is
+ * refused with FLUSHES_LOST ({@link HeapLeases#checkFlushes}), changing nothing: the device resumes from the last
+ * checkpoint rather than read back or publish an open epoch that lost lines.
  *
  * <p><b>Contract.</b> Every public method runs in one database transaction and either does all it was
  * asked or nothing (a {@link StoreException} or unchecked exception means the transaction rolled back).
@@ -196,41 +207,83 @@ public final class PgHeapStore {
     // ---------------------------------------------------------------------------------------------------
     // Lines: the atomic read/write/delete transaction (figures 11a-c) and the bulk read
 
+    /** What a caller that does not count its flushes passes as the flushes acknowledged to it. */
+    public static final long FLUSHES_NOT_COUNTED = -1;
+
     /**
      * One atomic transaction. With a fencing token the view is the open epoch and writes and deletes go
      * into it; with token 0 the view is checkpoint {@code checkpointId} (0: the newest) and only reads are
      * allowed. Reads see the state before this call's writes. Returns the read lines that exist, in
-     * request order; absent ones are left out.
+     * request order; absent ones are left out. Its writes are durable when it returns.
      */
     public Map<Long, byte[]> transact(String app, long token, long checkpointId, long[] reads,
                                       List<LineImage> writes, long[] deletes) {
+        return transact(app, token, checkpointId, reads, writes, deletes, FLUSHES_NOT_COUNTED);
+    }
+
+    /**
+     * {@link #transact(String, long, long, long[], List, long[])} for a lease holder that counts its flushes:
+     * {@code acknowledged} is how many of this lease's flushes it was told succeeded (or
+     * {@link #FLUSHES_NOT_COUNTED}). Counted, a flush commits without waiting for the database's disk flush
+     * (each would otherwise cost one): it may be lost if the database crashes before the next durable commit,
+     * and since every flush adds one to the lease's count in the same transaction, the loss is then seen by the
+     * holder's next call, refused with FLUSHES_LOST ({@link HeapLeases#checkFlushes}); a checkpoint commit is
+     * durable, and so makes every flush before it durable.
+     */
+    public Map<Long, byte[]> transact(String app, long token, long checkpointId, long[] reads,
+                                      List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkTransact(app, token, checkpointId, reads, writes, deletes);
+        boolean counted = acknowledged != FLUSHES_NOT_COUNTED;
+        if (counted && (token == 0 || acknowledged < 0)) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "flushes acknowledged must be 0 or"
+                    + " more and given only with a fencing token, got " + acknowledged + " with token " + token);
+        }
+        return transactChecked(app, token, checkpointId, reads, writes, deletes, acknowledged, counted);
+    }
+
+    /** A {@link #transact} whose arguments were checked; {@code counted}: the flush counts and is asynchronous. */
+    private Map<Long, byte[]> transactChecked(String app, long token, long checkpointId, long[] reads,
+                                              List<LineImage> writes, long[] deletes, long acknowledged,
+                                              boolean counted) {
         if (writes.isEmpty() && deletes.length == 0) {
-            return withConnection(c -> LineVersions.readInOneStatement(c, app, token, checkpointId, reads));
+            return withConnection(c -> LineVersions.readInOneStatement(c, app, token, checkpointId, reads, acknowledged));
         }
         if (reads.length == 0 && LineVersions.fitsOneStatement(writes)) {
             withConnection(c -> {
-                LineVersions.flushInOneStatement(c, app, token, writes, deletes);
+                LineVersions.flushInOneStatement(c, app, token, writes, deletes, acknowledged, counted);
                 return null;
             });
             return Map.of();
         }
         return inTransaction(c -> {
             HeapRow h = HeapLeases.requireHolder(c, app, token);
+            HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
             StoreArguments.checkLineLengths(h.lineSize(), writes);
             Map<Long, byte[]> result = reads.length == 0 ? Map.of()
                     : LineVersions.readVisible(c, h.heapId(), h.openLineage(), reads);
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
+            if (counted) {
+                HeapLeases.countFlush(c, h.heapId(), true);
+            }
             return result;
         });
     }
 
     /**
      * Flushes: writes lines and deletions into the open epoch, uncommitted (the seed's flushing and
-     * pre-flushing). Equivalent to {@link #transact} without reads.
+     * pre-flushing), durable when this returns. Equivalent to {@link #transact} without reads.
      */
     public void flush(String app, long token, List<LineImage> writes, long[] deletes) {
         transact(app, token, 0, new long[0], writes, deletes);
+    }
+
+    /**
+     * A flush on behalf of a commit ({@link #commit}'s lines written ahead of it): durable and not counted, but
+     * refused as the commit would be when the lease holds fewer flushes than {@code acknowledged}.
+     */
+    public void flushAhead(String app, long token, List<LineImage> writes, long[] deletes, long acknowledged) {
+        StoreArguments.checkTransact(app, token, 0, new long[0], writes, deletes);
+        transactChecked(app, token, 0, new long[0], writes, deletes, acknowledged, false);
     }
 
     /** A range of line ids, both ends inclusive. */
@@ -279,11 +332,22 @@ public final class PgHeapStore {
      */
     public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
                                List<LineImage> writes, long[] deletes) {
+        return commit(app, token, device, vmState, metadata, writes, deletes, FLUSHES_NOT_COUNTED);
+    }
+
+    /**
+     * A {@link #commit(String, long, String, byte[], Map, List, long[]) commit} refused with FLUSHES_LOST when
+     * the lease holds fewer flushes than {@code acknowledged} (see the counted {@link #transact}): it never
+     * publishes an open epoch that lost flushes. Like every commit it waits for the disk.
+     */
+    public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
+                               List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkCommit(app, token, device);
         StoreArguments.checkWriteSet(writes, deletes);
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         CommitResult result = inTransaction(c -> {
             HeapRow h = HeapLeases.requireHolder(c, app, token);
+            HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
             StoreArguments.checkLineLengths(h.lineSize(), writes);
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
             LineVersions.EpochChanges changes = LineVersions.changes(c, h.heapId(), h.openEpoch(), h.openLineage());

@@ -270,6 +270,75 @@ class PgHeapStoreTest {
     }
 
     @Test
+    void flushesTheDatabaseLostAreSeenByTheHoldersNextCallWhichChangesNothing() throws SQLException {
+        String app = TestHeaps.app("lost");
+        long t = open(app, "dev-a").lease().fencingToken();
+        long cp = commit(app, t, "dev-a");
+        // two counted flushes (asynchronous commits), then one uncounted (durable): the count is the counted ones
+        store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, 0);
+        store.transact(app, t, 0, NONE, List.of(new LineImage(2, line(LS, 2))), NONE, 1);
+        write(app, t, 3, 3);
+        assertThat(openFlushes(app)).isEqualTo(2);
+        assertThat(readHolder(app, t, 1, 2, 3)).hasSize(3);
+        assertThat(store.transact(app, t, 0, new long[] {2}, List.of(), NONE, 2)).containsKey(2L);
+
+        // the database crashes and loses its last asynchronous commit, the second flush: its version and its count
+        sql("DELETE FROM line_version WHERE line_id = 2 AND heap_id = (SELECT heap_id FROM heap WHERE app_name = '"
+                + app + "')", "UPDATE heap SET open_flushes = 1 WHERE app_name = '" + app + "'");
+
+        // the holder was told of two: every call of its lease is refused, and none changes anything
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                () -> store.transact(app, t, 0, new long[] {1}, List.of(), NONE, 2),
+                () -> store.transact(app, t, 0, NONE, List.of(new LineImage(4, line(LS, 4))), NONE, 2),
+                () -> store.transact(app, t, 0, new long[] {1}, List.of(new LineImage(4, line(LS, 4))), NONE, 2),
+                () -> store.flushAhead(app, t, List.of(new LineImage(4, line(LS, 4))), NONE, 2),
+                () -> store.commit(app, t, "dev-a", new byte[0], Map.of(), List.of(new LineImage(4, line(LS, 4))), NONE, 2));
+        for (var call : calls) {
+            assertThatThrownBy(call).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("lost flushes").hasMessageContaining("holds 1 of the 2")
+                    .hasMessageContaining("resume the app from its last checkpoint")
+                    .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.FLUSHES_LOST);
+        }
+        assertThat(openFlushes(app)).isEqualTo(1);
+        assertThat(readHolder(app, t, 1, 2, 3, 4).keySet()).containsExactly(1L, 3L);
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(cp);
+
+        // a count at or under what the store holds passes; resuming opens a new lease, counted from 0
+        store.transact(app, t, 0, NONE, List.of(new LineImage(5, line(LS, 5))), NONE, 1);
+        long t2 = store.open(new PgHeapStore.OpenRequest(app, "dev-a", false, LS, 0, 0, false)).lease().fencingToken();
+        assertThat(openFlushes(app)).isZero();
+        assertThat(readHolder(app, t2, 1, 5)).isEmpty();   // the open epoch of the lost lease is gone
+        store.transact(app, t2, 0, NONE, List.of(new LineImage(6, line(LS, 6))), NONE, 0);
+        assertThat(store.commit(app, t2, "dev-a", new byte[0], Map.of(), List.of(), NONE, 1).checkpoint().checkpointId())
+                .isGreaterThan(cp);
+    }
+
+    @Test
+    void aFlushCountIsGivenOnlyWithATokenAndNeverNegative() {
+        String app = TestHeaps.app("count-args");
+        long t = open(app, "dev-a").lease().fencingToken();
+        assertThatThrownBy(() -> store.transact(app, 0, 0, new long[] {1}, List.of(), NONE, 0))
+                .hasMessageContaining("flushes acknowledged").extracting(e -> ((StoreException) e).reason())
+                .isEqualTo(StoreException.Reason.INVALID_ARGUMENT);
+        assertThatThrownBy(() -> store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, -5))
+                .hasMessageContaining("got -5");
+        assertThat(readHolder(app, t, 1)).isEmpty();
+        assertThat(openFlushes(app)).isZero();
+    }
+
+    private static long openFlushes(String app) {
+        return rows("SELECT open_flushes FROM heap WHERE app_name = ?", app);
+    }
+
+    private static void sql(String... statements) throws SQLException {
+        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    @Test
     void aZombieOfADeletedAppIsFencedFromTheAppCreatedAgainUnderItsName() {
         String app = TestHeaps.app("reborn");
         long old = open(app, "dev-a").lease().fencingToken();
