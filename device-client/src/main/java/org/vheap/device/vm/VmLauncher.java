@@ -525,12 +525,12 @@ public final class VmLauncher {
         if (verifyRememberedSets) {
             minorCollector.verifyRemembered(this::visitRoots);
         }
-        vm.memory().collectingNursery(true);
+        vm.memory().collecting(true);
         MinorCollector.Result r;
         try {
             r = minorCollector.collect(this::visitRoots, promoteAll);
         } finally {
-            vm.memory().collectingNursery(false);
+            vm.memory().collecting(false);
         }
         vm.nurseryEmptied();
         bytesPromoted += r.promotedBytes();

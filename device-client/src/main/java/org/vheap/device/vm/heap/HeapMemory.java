@@ -75,16 +75,8 @@ public interface HeapMemory {
     }
 
     /**
-     * A minor collection starts ({@code true}) or ends: the lines it reads and writes are counted as a collection's
-     * ({@link #collectionLinesTouched}), but it frees no line of the heap (only nursery memory), so a paged heap goes on
-     * writing dirty lines as it pages. This default does nothing.
-     */
-    default void collectingNursery(boolean running) {
-    }
-
-    /**
      * The distinct lines of the heap (not the nursery's) the running or last collection read or wrote, from
-     * {@link #collecting collecting(true)} or {@link #collectingNursery collectingNursery(true)} on; 0 where nothing pages.
+     * {@link #collecting collecting(true)} on; 0 where nothing pages.
      */
     default long collectionLinesTouched() {
         return 0;

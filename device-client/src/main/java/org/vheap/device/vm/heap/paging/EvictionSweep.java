@@ -25,8 +25,7 @@ import java.util.List;
  * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
  * referenced), are never taken.
  *
- * <p>While a collection of the user heap runs (not a minor one: it frees nursery memory, no heap line), dirty
- * lines are held back: the sweep takes clean lines, cold then warm, from the
+ * <p>While a collection runs, dirty lines are held back: the sweep takes clean lines, cold then warm, from the
  * whole table before any dirty one, and cleans none it does not evict, since the collection may be about to free
  * them (a freed line is then dropped without ever being written).
  *

@@ -113,10 +113,8 @@ public final class PagedHeap implements HeapMemory {
     private long linesDiscarded;
     /** The user heap's working sets' size ({@link HeapMemory#workingSetBytes}). */
     private final long workingSetBytes;
-    /** A collection is running ({@link #collecting}, {@link #collectingNursery}): its lines are counted, no read-ahead. */
+    /** A collection is running: evictions hold dirty lines back ({@link #collecting}). */
     private boolean collecting;
-    /** A collection of the user heap is running: evictions hold dirty lines back, it may free them ({@link #collecting}). */
-    private boolean holdBackDirty;
     /** The user lines the running (or last) collection read or wrote, and the misses before it and in it. */
     private final java.util.BitSet touchedInCollection = new java.util.BitSet();
     private long missesBeforeCollection;
@@ -323,22 +321,11 @@ public final class PagedHeap implements HeapMemory {
     }
 
     /**
-     * A collection of the user heap starts ({@code true}) or ends: meanwhile evictions take clean lines before dirty ones
-     * and write no dirty line they do not evict, since the collection may free it ({@link EvictionSweep}).
+     * A collection starts ({@code true}) or ends: meanwhile evictions take clean lines before dirty ones and write
+     * no dirty line they do not evict, since the collection may free it ({@link EvictionSweep}).
      */
     @Override
     public void collecting(boolean running) {
-        holdBackDirty = running;
-        collectionRuns(running);
-    }
-
-    /** A minor collection starts or ends: counted as a collection, but it frees no heap line, so paging is as usual. */
-    @Override
-    public void collectingNursery(boolean running) {
-        collectionRuns(running);
-    }
-
-    private void collectionRuns(boolean running) {
         collecting = running;
         if (running) {
             touchedInCollection.clear();
@@ -718,7 +705,7 @@ public final class PagedHeap implements HeapMemory {
      */
     private void makeFree(int needed) {
         finishCleaning();
-        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, holdBackDirty);
+        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, collecting);
         if (batch == null) {
             return;
         }
@@ -727,10 +714,10 @@ public final class PagedHeap implements HeapMemory {
             cleanVictims += table.isDirty(f) ? 0 : 1;
         }
         boolean dirtyVictims = cleanVictims < batch.victims().size();
-        if (writeBehind && dirtyVictims && !holdBackDirty && table.freeFrames() + cleanVictims >= needed) {
+        if (writeBehind && dirtyVictims && !collecting && table.freeFrames() + cleanVictims >= needed) {
             // write-behind: the clean victims make room now; the dirty ones are written in the background and a later
             // sweep evicts them clean, so the VM waits for no write while frames are left (not while a collection
-            // of the user heap runs: it may be about to free them, and a dirty line it must evict is written once, now)
+            // runs: it may be about to free them, and a dirty line it must evict is written once, now)
             cleanInBackground(batch.toFlush());
             for (int f : batch.victims()) {
                 if (!table.isDirty(f)) {

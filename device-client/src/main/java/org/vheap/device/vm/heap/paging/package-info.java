@@ -44,8 +44,8 @@
  * stay dirty, and those not changed by the time it is seen done become clean. Both were measured to matter:
  * preferring clean lines without them thrashed (a working set of freshly fetched clean lines was evicted again and
  * again while cold dirty lines from an earlier phase stayed). Dirty victims are written behind the VM the same way
- * (write-behind, {@code PagingConfig.setWriteBehind}, on by default; not while a collection of the user heap runs, which may be
- * about to free them; a minor collection frees no heap line, so it pages as the app does): while the batch's clean victims leave the frames the miss needs, only those are evicted now, and the dirty ones stay resident and dirty with their write in
+ * (write-behind, {@code PagingConfig.setWriteBehind}, on by default; not while a collection runs, which may be
+ * about to free them): while the batch's clean victims leave the frames the miss needs, only those are evicted now, and the dirty ones stay resident and dirty with their write in
  * flight (one such write at a time), to be evicted clean by a later sweep; only a miss that finds too few frames
  * left waits for a flush of its own (which the session orders after the write in flight). Over a heap server this
  * made {@code samples/BinaryTrees 14} at a tenth of its heap about a tenth faster when warm. The price: a store

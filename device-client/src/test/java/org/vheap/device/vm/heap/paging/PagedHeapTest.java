@@ -695,24 +695,6 @@ class PagedHeapTest {
         }
     }
 
-    /** A minor collection frees no heap line (only nursery memory): write-behind goes on while it promotes. */
-    @Test
-    void writeBehindGoesOnWhileAMinorCollectionRuns() {
-        try (HeapSession real = open(store, TestHeaps.app("write-behind-minor"))) {
-            HeldBackgroundWrites s = new HeldBackgroundWrites(real);
-            PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
-            for (int line = 0; line < 12; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
-            heap.collectingNursery(true);
-            heap.putLong(addr(12) + 8, 1012);
-            heap.collectingNursery(false);
-            assertThat(s.held).as("the dirty victims written in the background").hasSize(1);
-            assertThat(s.synchronousFlushes).isZero();
-            assertThat(heap.collectionLinesTouched()).as("the minor collection's lines are counted").isEqualTo(1);
-        }
-    }
-
     /**
      * A flush whose answer is lost after the store took it (the line stays dirty): an image of the line taken before
      * it, whose write lands first, must not make the line clean when the app sets the line back to that image's bytes,
