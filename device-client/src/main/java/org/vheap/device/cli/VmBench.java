@@ -49,8 +49,8 @@ import picocli.CommandLine.Spec;
  * samples, working sets on (a quarter of the memory; one run) against off, and the nursery off (one run) against
  * on, at a tenth over the server (misses, the collections' faults, lines written, and how many times fewer).
  *
- * <p>Each device configuration runs once untimed (its paths through the interpreter and the paging get compiled by
- * the host JIT), then {@link #RUNS} times, in turn with the others so none gets all the warming; its median time is
+ * <p>Each device configuration runs untimed until it stops getting faster (its paths through the interpreter and the
+ * paging get compiled by the host JIT; at most {@link #MAX_WARM_UP_RUNS} runs), then {@link #RUNS} times, in turn with the others so none gets all the warming; its median time is
  * printed, and the spread under the tables. Every device output is checked against HotSpot's. The
  * bench's checkpoint policy: none (no periodic checkpoint), on both stores. The compiled samples go to a temporary
  * directory deleted at the end (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
@@ -171,13 +171,14 @@ public final class VmBench implements Callable<Integer> {
             List<Run> pagedRuns = new ArrayList<>();
             List<Run> serverResidentRuns = new ArrayList<>();
             List<Run> serverPagedRuns = new ArrayList<>();
-            // one untimed run of each configuration first: each takes paths of the interpreter and the paging the others
-            // do not (the host JIT recompiles the VM's dispatch loop for them), and its first run was the slow one of
-            // its three, by up to 3x on this machine
-            deviceRun(classes, p.mainClass(), size, allResident);
-            deviceRun(classes, p.mainClass(), size, tenth);
-            deviceRun(grpc, classes, p.mainClass(), size, allResident);
-            deviceRun(grpc, classes, p.mainClass(), size, tenth);
+            // untimed runs of each configuration first, until it stops getting faster: each takes paths of the
+            // interpreter and the paging the others do not (the host JIT recompiles the VM's dispatch loop for them);
+            // in a device process that had run nothing else, the first three runs of binary-trees at a tenth over the
+            // server took 10.9, 5.6 and 3.4 s (the next ones about 3): one untimed run may leave a configuration cold
+            warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident));
+            warmUp(() -> deviceRun(classes, p.mainClass(), size, tenth));
+            warmUp(() -> deviceRun(grpc, classes, p.mainClass(), size, allResident));
+            warmUp(() -> deviceRun(grpc, classes, p.mainClass(), size, tenth));
             for (int i = 0; i < RUNS; i++) {
                 residentRuns.add(deviceRun(classes, p.mainClass(), size, allResident));
                 pagedRuns.add(deviceRun(classes, p.mainClass(), size, tenth));
@@ -291,7 +292,8 @@ public final class VmBench implements Callable<Integer> {
         out.println("the nursery off (--nursery 0) vs on (the default, an eighth of the memory), 1/10 of the peak heap over the"
                 + " server: misses and lines written (target: >= 5x fewer each)");
         nurseryTable.print(out);
-        out.println("each device time is the median of " + RUNS + " runs, after one untimed run of each configuration; their"
+        out.println("each device time is the median of " + RUNS + " runs, after untimed runs of each configuration until it"
+                + " stopped getting faster; their"
                 + " spread (fastest-slowest):");
         for (String line : spreads) {
             out.println("  " + line);
@@ -302,6 +304,24 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private record Run(double seconds, String output, DeviceStats stats) {
+    }
+
+    /** Untimed runs of one configuration that {@link #warmUp} makes at most. */
+    static final int MAX_WARM_UP_RUNS = 5;
+
+    /**
+     * Runs a configuration untimed until a run is no more than a tenth faster than the one before (the host JIT has
+     * compiled its paths), at most {@link #MAX_WARM_UP_RUNS} times.
+     */
+    private static void warmUp(Callable<Run> configuration) throws Exception {
+        double before = configuration.call().seconds();
+        for (int i = 1; i < MAX_WARM_UP_RUNS; i++) {
+            double now = configuration.call().seconds();
+            if (now > 0.9 * before) {
+                return;
+            }
+            before = now;
+        }
     }
 
     /**
