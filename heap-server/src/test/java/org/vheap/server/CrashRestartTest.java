@@ -29,8 +29,11 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
+import org.vheap.proto.v1.TransactRequest;
 import org.vheap.server.testing.ServerProcess;
 import org.vheap.server.testing.TestHeaps;
+import org.vheap.store.StoreException;
+import org.vheap.store.StoreStatusCodes;
 
 /**
  * A heap server killed with SIGKILL together with its embedded PostgreSQL (every process at once, as a power
@@ -105,6 +108,56 @@ class CrashRestartTest {
                     .getCheckpointsList()).extracting(c -> c.getCheckpointId()).contains(cpBefore, cpLast);
             assertThat(read(ch, app, cpBefore)).isEqualTo(before);
             assertThat(read(ch, app, cpLast)).isEqualTo(last);
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A device's flushes commit without waiting for the disk: one acknowledged just before the database is killed is
+     * lost in its crash, and the device's next call says so (FLUSHES_LOST) instead of answering from a heap that lost
+     * it; the checkpoint before it is whole. The database's WAL writer is slowed to its 10 s maximum, so the flush's
+     * commit record is still in PostgreSQL's shared memory when every process is killed.
+     */
+    @Test
+    void aFlushLostInADatabaseCrashIsRefusedAtTheDevicesNextCallAndTheCheckpointIsWhole() throws Exception {
+        ServerProcess first = start();
+        String app = TestHeaps.app("lost-flush");
+        List<Line> committed = randomLines(new Random(3)).subList(0, 4);
+        Line flushed = Line.newBuilder().setLineId(1).setData(ByteString.copyFrom(new byte[LINE])).build();
+        long token;
+        ManagedChannel ch = channel(first.port());
+        try {
+            HeapStoreClient client = new HeapStoreClient(ch, 120_000);
+            token = client.blocking().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("dev-a")
+                    .setCreate(true).setLineSize(LINE).build()).getLease().getFencingToken();
+            commit(client, app, token, committed);
+            try (Connection db = database()) {
+                sql(db, "ALTER SYSTEM SET wal_writer_delay = '10s'", "SELECT pg_reload_conf()");
+            }
+            client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                    .setFlushesAcknowledged(0).addWrites(flushed).build());
+            assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                    .setFlushesAcknowledged(1).addReadLineIds(1).build()).getLines(0)).isEqualTo(flushed);
+            killEverything(first);   // at once after the flush was acknowledged
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        ServerProcess second = start();
+        ch = channel(second.port());
+        try {
+            HeapStoreClient client = new HeapStoreClient(ch, 120_000);
+            // the crash took the flush: a read that does not count (as an older device's) sees the checkpoint's line
+            assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                    .addReadLineIds(1).build()).getLines(0)).as("line 1 after the crash").isEqualTo(committed.get(0));
+            io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> client.blocking().transact(TransactRequest.newBuilder()
+                            .setApp(app).setFencingToken(token).setFlushesAcknowledged(1).addReadLineIds(1).build()));
+            assertThat(StoreStatusCodes.reasonOf(refused.getStatus(), refused.getTrailers()))
+                    .isEqualTo(StoreException.Reason.FLUSHES_LOST);
+            assertThat(refused.getStatus().getDescription()).contains("holds 0 of the 1 flushes");
+            assertThat(read(ch, app, 0)).isEqualTo(committed);
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
