@@ -135,8 +135,8 @@ class CrashRestartTest {
             try (Connection db = database()) {
                 sql(db, "ALTER SYSTEM SET wal_writer_delay = '10s'", "SELECT pg_reload_conf()");
             }
-            client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
-                    .setFlushesAcknowledged(0).addWrites(flushed).build());
+            assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                    .setFlushesAcknowledged(0).addWrites(flushed).build()).getFlushesHeld()).isEqualTo(1);
             assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
                     .setFlushesAcknowledged(1).addReadLineIds(1).build()).getLines(0)).isEqualTo(flushed);
             killEverything(first);   // at once after the flush was acknowledged

@@ -174,9 +174,10 @@ public final class GrpcHeapStore implements HeapStore {
         private final long leaseMillis;
         private volatile boolean closed;
         /**
-         * This lease's flushes the server said succeeded, sent with every call: the server commits a flush that
-         * gives it without waiting for its disk, and refuses every call with FLUSHES_LOST once its database has
-         * lost one of them in a crash (a checkpoint commit makes them durable).
+         * This lease's flushes the server said it holds (its last flush answer's count, which includes any flush it
+         * applied whose answer was lost), sent with every call: the server commits a flush that gives it without
+         * waiting for its disk, and refuses every call with FLUSHES_LOST once its database has lost one of them in a
+         * crash (a checkpoint commit makes them durable).
          */
         private final java.util.concurrent.atomic.AtomicLong flushesAcknowledged = new java.util.concurrent.atomic.AtomicLong();
 
@@ -240,9 +241,10 @@ public final class GrpcHeapStore implements HeapStore {
             for (long d : deletes) {
                 b.addDeleteLineIds(d);
             }
-            call("flush " + writes.size() + " lines of app '" + app + "'", () -> client.blocking().transact(b.build()));
-            if (!writes.isEmpty() || deletes.length > 0) {   // without either it was a read: not counted
-                flushesAcknowledged.incrementAndGet();
+            TransactResponse r = call("flush " + writes.size() + " lines of app '" + app + "'",
+                    () -> client.blocking().transact(b.build()));
+            if (r.hasFlushesHeld()) {   // not for a flush of nothing, nor from a server that does not count
+                flushesAcknowledged.accumulateAndGet(r.getFlushesHeld(), Math::max);
             }
         }
 

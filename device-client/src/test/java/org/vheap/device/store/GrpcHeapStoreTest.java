@@ -46,13 +46,16 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
         try (HeapSession s = store().openHeap(open(app, "dev"))) {
             s.commit(List.of(img(0, 0)), new long[0], new byte[0], java.util.Map.of());
             s.flush(List.of(img(1, 1)), new long[0]);
-            s.flush(List.of(), new long[] {0});
+            s.flush(List.of(), new long[0]);   // nothing: not a counted flush
+            // a flush the store applied whose answer was lost (as after a deadline): the store is one ahead
+            sql(app, "UPDATE heap SET open_flushes = open_flushes + 1 WHERE app_name = ? RETURNING 0");
+            s.flush(List.of(), new long[] {0});   // its answer says 3, which the session is told of from now on
             s.read(new long[] {1});
-            assertThat(sql(app, "SELECT open_flushes FROM heap WHERE app_name = ?")).isEqualTo(2);
+            assertThat(sql(app, "SELECT open_flushes FROM heap WHERE app_name = ?")).isEqualTo(3);
 
             // the database crashes and loses the session's last flush (an asynchronous commit): the deletion of line 0
-            sql(app, "UPDATE heap SET open_flushes = 1 WHERE app_name = ? RETURNING 0");
-            assertFails(() -> s.read(new long[] {1}), StoreException.Reason.FLUSHES_LOST, "holds 1 of the 2");
+            sql(app, "UPDATE heap SET open_flushes = 2 WHERE app_name = ? RETURNING 0");
+            assertFails(() -> s.read(new long[] {1}), StoreException.Reason.FLUSHES_LOST, "holds 2 of the 3");
             assertFails(() -> s.flush(List.of(img(2, 2)), new long[0]), StoreException.Reason.FLUSHES_LOST, "lost flushes");
             assertFails(() -> s.commit(List.of(), new long[0], new byte[0], java.util.Map.of()),
                     StoreException.Reason.FLUSHES_LOST, "resume the app from its last checkpoint");

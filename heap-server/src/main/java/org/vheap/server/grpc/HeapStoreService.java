@@ -140,11 +140,15 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             checkIdCount(r.getReadLineIdsCount() + r.getDeleteLineIdsCount(), "line ids (reads plus deletes)", "Transact");
             checkKnownSha256(r);
             long[] reads = ProtoMapping.ids(r.getReadLineIdsList());
-            Map<Long, byte[]> found = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
+            PgHeapStore.Transacted done = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
                     ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()),
                     r.hasFlushesAcknowledged() ? r.getFlushesAcknowledged() : PgHeapStore.FLUSHES_NOT_COUNTED);
+            Map<Long, byte[]> found = done.lines();
             int known = r.getReadKnownSha256Count();
             TransactResponse.Builder b = TransactResponse.newBuilder();
+            if (done.flushesHeld() >= 0) {
+                b.setFlushesHeld(done.flushesHeld());
+            }
             for (int i = 0; i < reads.length; i++) {
                 long id = reads[i];
                 byte[] data = found.get(id);

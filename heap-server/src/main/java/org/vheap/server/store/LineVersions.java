@@ -68,7 +68,8 @@ public final class LineVersions {
      * acknowledged to the caller ({@link HeapLeases#checkFlushes}; -1 passes) and every line's length are
      * checked; only if all pass do {@link #INSERT_VERSIONS} (into the open epoch) and the count run. A counted
      * flush commits asynchronously ({@code synchronous_commit} off for its transaction alone). The answer row
-     * says which check failed, if any. Parameters: app, line ids, data, token, flushes acknowledged, counted.
+     * says which check failed, if any, and a counted flush's new count. Parameters: app, line ids, data, token,
+     * flushes acknowledged.
      */
     private static final String FLUSH_SQL = "WITH h AS (SELECT heap_id, line_size, fencing_token, lease_holder,"
             + "  open_epoch, open_flushes FROM heap WHERE app_name = ? %s),"
@@ -77,8 +78,10 @@ public final class LineVersions {
             + "  AND h.open_flushes >= ? AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
             // a data-modifying CTE runs whether or not the outer query reads it
             + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + "),"
-            + " n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ok.heap_id AND %s)"
-            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok), h.open_flushes%s FROM h";
+            + " n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ok.heap_id AND %s"
+            + "  RETURNING heap.open_flushes)"
+            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok), h.open_flushes,"
+            + " (SELECT open_flushes FROM n)%s FROM h";
     private static final String FLUSH_DURABLE_SQL = FLUSH_SQL.formatted("FOR SHARE", "false", "");
     private static final String FLUSH_COUNTED_SQL = FLUSH_SQL.formatted("FOR NO KEY UPDATE", "true",
             ", set_config('synchronous_commit', 'off', true)");
@@ -190,8 +193,9 @@ public final class LineVersions {
      * @param acknowledged the lease's flushes the caller was told succeeded; -1: not counted
      * @param counted      count this flush and commit it without waiting for the disk (a device's flush that
      *                     gives {@code acknowledged}); else it is durable when this returns
+     * @return the flushes the lease holds with this one if counted, else -1
      */
-    static void flushInOneStatement(Connection c, String app, long token, List<LineImage> writes, long[] deletes,
+    static long flushInOneStatement(Connection c, String app, long token, List<LineImage> writes, long[] deletes,
                                     long acknowledged, boolean counted) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(counted ? FLUSH_COUNTED_SQL : FLUSH_DURABLE_SQL)) {
             Array[] lines = lineArrays(c, sortedVersions(writes, deletes));
@@ -210,6 +214,7 @@ public final class LineVersions {
                     StoreArguments.checkLineLengths(rs.getInt(1), writes);
                     throw new IllegalStateException("a flush to app '" + app + "' wrote nothing for no known reason");
                 }
+                return counted ? rs.getLong(6) : -1;
             }
         }
     }

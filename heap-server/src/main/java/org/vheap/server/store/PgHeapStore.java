@@ -57,8 +57,9 @@ import org.vheap.store.StoreException;
  * (a commit, pruning, takeover, close, checkpoint deletion) has committed, on the reclaim executor.
  *
  * <p><b>Concurrency.</b> Opening, closing, committing and deleting lock the heap row
- * ({@code SELECT ... FOR UPDATE}); flushes share-lock it, so they may run side by side while a takeover
- * still waits for every flush in flight. Reads of one view are single statements or run in one REPEATABLE
+ * ({@code SELECT ... FOR UPDATE}); uncounted flushes share-lock it, so they may run side by side while a takeover
+ * still waits for every flush in flight; a counted flush updates it ({@code FOR NO KEY UPDATE}), so one heap's
+ * counted flushes run one at a time (a device sends them one at a time anyway). Reads of one view are single statements or run in one REPEATABLE
  * READ transaction, so they see one consistent state.
  *
  * <p><b>Risks.</b> The heap row is locked for the length of a commit; reclaiming examines every line written
@@ -218,7 +219,14 @@ public final class PgHeapStore {
      */
     public Map<Long, byte[]> transact(String app, long token, long checkpointId, long[] reads,
                                       List<LineImage> writes, long[] deletes) {
-        return transact(app, token, checkpointId, reads, writes, deletes, FLUSHES_NOT_COUNTED);
+        return transact(app, token, checkpointId, reads, writes, deletes, FLUSHES_NOT_COUNTED).lines();
+    }
+
+    /**
+     * What a {@link #transact} did: the read lines that exist, in request order, and for a counted flush how many
+     * of the lease's flushes the store holds with it (the caller's count from now on; -1 when not counted).
+     */
+    public record Transacted(Map<Long, byte[]> lines, long flushesHeld) {
     }
 
     /**
@@ -228,32 +236,35 @@ public final class PgHeapStore {
      * (each would otherwise cost one): it may be lost if the database crashes before the next durable commit,
      * and since every flush adds one to the lease's count in the same transaction, the loss is then seen by the
      * holder's next call, refused with FLUSHES_LOST ({@link HeapLeases#checkFlushes}); a checkpoint commit is
-     * durable, and so makes every flush before it durable.
+     * durable, and so makes every flush before it durable. The answer's {@code flushesHeld} counts a flush the store
+     * applied before although its caller never got the answer (a retry after a deadline), so the caller's count
+     * never falls behind the store's, which would let a later loss go unseen.
      */
-    public Map<Long, byte[]> transact(String app, long token, long checkpointId, long[] reads,
-                                      List<LineImage> writes, long[] deletes, long acknowledged) {
+    public Transacted transact(String app, long token, long checkpointId, long[] reads,
+                               List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkTransact(app, token, checkpointId, reads, writes, deletes);
-        boolean counted = acknowledged != FLUSHES_NOT_COUNTED;
-        if (counted && (token == 0 || acknowledged < 0)) {
+        checkAcknowledged(token, acknowledged);
+        return transactChecked(app, token, checkpointId, reads, writes, deletes, acknowledged,
+                acknowledged != FLUSHES_NOT_COUNTED);
+    }
+
+    private static void checkAcknowledged(long token, long acknowledged) {
+        if (acknowledged != FLUSHES_NOT_COUNTED && (token == 0 || acknowledged < 0)) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "flushes acknowledged must be 0 or"
                     + " more and given only with a fencing token, got " + acknowledged + " with token " + token);
         }
-        return transactChecked(app, token, checkpointId, reads, writes, deletes, acknowledged, counted);
     }
 
     /** A {@link #transact} whose arguments were checked; {@code counted}: the flush counts and is asynchronous. */
-    private Map<Long, byte[]> transactChecked(String app, long token, long checkpointId, long[] reads,
-                                              List<LineImage> writes, long[] deletes, long acknowledged,
-                                              boolean counted) {
+    private Transacted transactChecked(String app, long token, long checkpointId, long[] reads,
+                                       List<LineImage> writes, long[] deletes, long acknowledged, boolean counted) {
         if (writes.isEmpty() && deletes.length == 0) {
-            return withConnection(c -> LineVersions.readInOneStatement(c, app, token, checkpointId, reads, acknowledged));
+            return new Transacted(withConnection(
+                    c -> LineVersions.readInOneStatement(c, app, token, checkpointId, reads, acknowledged)), -1);
         }
         if (reads.length == 0 && LineVersions.fitsOneStatement(writes)) {
-            withConnection(c -> {
-                LineVersions.flushInOneStatement(c, app, token, writes, deletes, acknowledged, counted);
-                return null;
-            });
-            return Map.of();
+            return new Transacted(Map.of(), withConnection(
+                    c -> LineVersions.flushInOneStatement(c, app, token, writes, deletes, acknowledged, counted)));
         }
         return inTransaction(c -> {
             HeapRow h = HeapLeases.requireHolder(c, app, token);
@@ -262,10 +273,7 @@ public final class PgHeapStore {
             Map<Long, byte[]> result = reads.length == 0 ? Map.of()
                     : LineVersions.readVisible(c, h.heapId(), h.openLineage(), reads);
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
-            if (counted) {
-                HeapLeases.countFlush(c, h.heapId(), true);
-            }
-            return result;
+            return new Transacted(result, counted ? HeapLeases.countFlush(c, h.heapId(), true) : -1);
         });
     }
 
@@ -283,6 +291,7 @@ public final class PgHeapStore {
      */
     public void flushAhead(String app, long token, List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkTransact(app, token, 0, new long[0], writes, deletes);
+        checkAcknowledged(token, acknowledged);
         transactChecked(app, token, 0, new long[0], writes, deletes, acknowledged, false);
     }
 
@@ -344,6 +353,7 @@ public final class PgHeapStore {
                                List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkCommit(app, token, device);
         StoreArguments.checkWriteSet(writes, deletes);
+        checkAcknowledged(token, acknowledged);
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         CommitResult result = inTransaction(c -> {
             HeapRow h = HeapLeases.requireHolder(c, app, token);

@@ -38,7 +38,10 @@
  *   <li>a flush (writes and deletions, no reads, at most 8 MiB of line data) is
  *       {@code LineVersions#flushInOneStatement}: one auto-committed statement that takes the heap row's
  *       <em>share</em> lock ({@code FOR SHARE}), checks the fencing token and every line's length, and only
- *       then inserts the versions into the open epoch — one database round trip;</li>
+ *       then inserts the versions into the open epoch — one database round trip; a device's flush is
+ *       <em>counted</em>: it also checks the flushes the device was told of, adds one to the row's
+ *       {@code open_flushes} (so it locks the row {@code FOR NO KEY UPDATE}) and commits without waiting for the
+ *       disk ({@code PgHeapStore}'s Durability);</li>
  *   <li>a Transact with reads, a larger flush, and a commit take the heap row's <em>exclusive</em> lock
  *       ({@code HeapLeases#requireHolder}, {@code FOR UPDATE}), check the token and lengths, and insert with
  *       {@code LineVersions#write} ({@link org.vheap.server.store.LineVersions#WRITE_SQL}), 8 MiB per
@@ -54,9 +57,10 @@
  *   <li>Lineages as {@code int8multirange}: a linear history is one range; resuming from an older
  *       checkpoint (a fork) adds a range, so any retained checkpoint can be resumed without copying.</li>
  *   <li>The heap row is the heap's lock: opening, closing, committing and deleting lock it
- *       {@code FOR UPDATE}, so fencing checks and these changes are serial per heap; flushes share-lock it
- *       ({@code FOR SHARE}), so one device's flushes may run side by side while a takeover waits for every
- *       flush in flight. Heaps proceed in parallel.</li>
+ *       {@code FOR UPDATE}, so fencing checks and these changes are serial per heap; uncounted flushes (a
+ *       commit's lines written ahead of it) share-lock it ({@code FOR SHARE}), so they may run side by side while
+ *       a takeover waits for every flush in flight; counted ones update it, one at a time. Heaps proceed in
+ *       parallel.</li>
  *   <li>{@code VersionReclaimer} runs when a view goes away (prune, takeover, close, delete) and keeps
  *       exactly the versions some view can see.</li>
  * </ul>

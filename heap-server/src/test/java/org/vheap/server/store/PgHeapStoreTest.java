@@ -275,12 +275,14 @@ class PgHeapStoreTest {
         long t = open(app, "dev-a").lease().fencingToken();
         long cp = commit(app, t, "dev-a");
         // two counted flushes (asynchronous commits), then one uncounted (durable): the count is the counted ones
-        store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, 0);
-        store.transact(app, t, 0, NONE, List.of(new LineImage(2, line(LS, 2))), NONE, 1);
+        assertThat(store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, 0).flushesHeld())
+                .isEqualTo(1);
+        assertThat(store.transact(app, t, 0, NONE, List.of(new LineImage(2, line(LS, 2))), NONE, 1).flushesHeld())
+                .isEqualTo(2);
         write(app, t, 3, 3);
         assertThat(openFlushes(app)).isEqualTo(2);
         assertThat(readHolder(app, t, 1, 2, 3)).hasSize(3);
-        assertThat(store.transact(app, t, 0, new long[] {2}, List.of(), NONE, 2)).containsKey(2L);
+        assertThat(store.transact(app, t, 0, new long[] {2}, List.of(), NONE, 2).lines()).containsKey(2L);
 
         // the database crashes and loses its last asynchronous commit, the second flush: its version and its count
         sql("DELETE FROM line_version WHERE line_id = 2 AND heap_id = (SELECT heap_id FROM heap WHERE app_name = '"
@@ -313,6 +315,28 @@ class PgHeapStoreTest {
                 .isGreaterThan(cp);
     }
 
+    /**
+     * A flush applied whose answer never reached the device (a deadline) is retried with the same count: the answer
+     * says how many the store holds, both, so the device's count does not fall behind the store's, where a later
+     * loss would hide (the store holding as many as the device was told of although the flush it was told of is gone).
+     */
+    @Test
+    void aFlushAppliedWhoseAnswerWasLostIsCountedInTheNextAnswer() throws SQLException {
+        String app = TestHeaps.app("lost-answer");
+        long t = open(app, "dev-a").lease().fencingToken();
+        store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, 0);   // its answer is lost
+        long held = store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, 0).flushesHeld();
+        assertThat(held).isEqualTo(2);
+        held = store.transact(app, t, 0, NONE, List.of(new LineImage(2, line(LS, 2))), NONE, held).flushesHeld();
+        assertThat(held).isEqualTo(3);
+        // the crash loses the last flush: the store holds 2, the device was told of 3
+        sql("DELETE FROM line_version WHERE line_id = 2 AND heap_id = (SELECT heap_id FROM heap WHERE app_name = '"
+                + app + "')", "UPDATE heap SET open_flushes = 2 WHERE app_name = '" + app + "'");
+        long told = held;
+        assertThatThrownBy(() -> store.transact(app, t, 0, new long[] {2}, List.of(), NONE, told))
+                .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.FLUSHES_LOST);
+    }
+
     @Test
     void aFlushCountIsGivenOnlyWithATokenAndNeverNegative() {
         String app = TestHeaps.app("count-args");
@@ -322,6 +346,11 @@ class PgHeapStoreTest {
                 .isEqualTo(StoreException.Reason.INVALID_ARGUMENT);
         assertThatThrownBy(() -> store.transact(app, t, 0, NONE, List.of(new LineImage(1, line(LS, 1))), NONE, -5))
                 .hasMessageContaining("got -5");
+        assertThatThrownBy(() -> store.commit(app, t, "dev-a", new byte[0], Map.of(), List.of(), NONE, -2))
+                .hasMessageContaining("got -2");
+        assertThatThrownBy(() -> store.flushAhead(app, t, List.of(new LineImage(1, line(LS, 1))), NONE, -3))
+                .hasMessageContaining("got -3");
+        assertThat(store.listCheckpoints(app)).isEmpty();
         assertThat(readHolder(app, t, 1)).isEmpty();
         assertThat(openFlushes(app)).isZero();
     }
