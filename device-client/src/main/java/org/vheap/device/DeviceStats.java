@@ -29,13 +29,15 @@ import org.vheap.device.vm.heap.CollectionLog;
  *                        faulted
  * @param workingSetBytes the size of the user heap's working sets (0: none, every collection of it is full)
  * @param bytesCompacted  bytes full collections moved to compact the user heap (0 with {@code --no-compact})
+ * @param backgroundWritesFailed background writes of dirty lines (cleaning, write-behind) that failed; their lines
+ *                        stayed dirty, and a later flush wrote them or reported the store's failure
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
                           long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes,
-                          long bytesCompacted) {
+                          long bytesCompacted, long backgroundWritesFailed) {
     /** Each full collection's pause (of the kept ones), in nanoseconds, oldest first. */
     public long[] collectionPauseNanos() {
         return collectionLog.pauses(CollectionLog.Kind.FULL);

@@ -111,6 +111,7 @@ public final class PagedHeap implements HeapMemory {
     private long systemMisses;
     private long systemEvictions;
     private long linesDiscarded;
+    private long backgroundWritesFailed;
     /** The user heap's working sets' size ({@link HeapMemory#workingSetBytes}). */
     private final long workingSetBytes;
     /** A collection is running: evictions hold dirty lines back ({@link #collecting}). */
@@ -783,7 +784,7 @@ public final class PagedHeap implements HeapMemory {
             flushTransactions++;
             linesFlushed += cleaningImages.size();
         } catch (java.util.concurrent.ExecutionException e) {
-            // the lines stay dirty
+            backgroundWritesFailed++;   // the lines stay dirty
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -1037,7 +1038,7 @@ public final class PagedHeap implements HeapMemory {
     public PagingStats stats() {
         return new PagingStats(misses, linesFetched, fetchTransactions, linesFlushed, flushTransactions, evictions,
                 retry.retries(), table.frames(), table.residentFrames(), table.dirtyFrames(), systemMisses,
-                systemEvictions, table.systemFrames(), linesDiscarded, garbage.deletedCount());
+                systemEvictions, table.systemFrames(), linesDiscarded, garbage.deletedCount(), backgroundWritesFailed);
     }
 
     // ---------------------------------------------------------------------------------------------------

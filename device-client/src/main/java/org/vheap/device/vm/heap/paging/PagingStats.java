@@ -20,9 +20,11 @@ package org.vheap.device.vm.heap.paging;
  * @param linesDiscarded    lines a collection found free and dropped ({@link PagedHeap#discard}): never written
  *                          nor read again for what they held
  * @param linesDeleted      discarded lines deleted from the store (sent with a flush or a checkpoint)
+ * @param backgroundWritesFailed background writes (cleaning, write-behind) that failed: their lines stayed dirty,
+ *                          for a later flush to write and, if the store is still failing, to report
  */
 public record PagingStats(long misses, long linesFetched, long fetchTransactions, long linesFlushed,
                           long flushTransactions, long evictions, long storeRetries, int frames, int residentFrames,
                           int dirtyFrames, long systemMisses, long systemEvictions, int systemFrames,
-                          long linesDiscarded, long linesDeleted) {
+                          long linesDiscarded, long linesDeleted, long backgroundWritesFailed) {
 }

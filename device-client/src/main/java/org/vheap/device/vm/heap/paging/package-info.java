@@ -50,7 +50,8 @@
  * left waits for a flush of its own (which the session orders after the write in flight). Over a heap server this
  * made {@code samples/BinaryTrees 14} at a tenth of its heap about a tenth faster when warm. The price: a store
  * failure or a lost lease met by a background write is reported by the next flush that waits (or the checkpoint),
- * not by the eviction; the lines stay dirty meanwhile, so nothing is lost. The sweep goes at most two turns. Lines
+ * not by the eviction; the lines stay dirty meanwhile, so nothing is lost (the failed background writes are counted:
+ * {@code PagingStats.backgroundWritesFailed}, which {@code --stats} prints). The sweep goes at most two turns. Lines
  * pinned with {@link org.vheap.device.vm.heap.paging.PagedHeap#pinSystem} (the seed's "colored" pages) are never
  * evicted.
  *

@@ -632,6 +632,32 @@ class PagedHeapTest {
         }
     }
 
+    /** A background write that fails is counted; its lines stay dirty, and a later flush writes them. */
+    @Test
+    void aFailedBackgroundWriteIsCountedAndItsLinesStayDirty() {
+        try (HeapSession real = open(store, TestHeaps.app("write-behind-failed"))) {
+            HeldBackgroundWrites s = new HeldBackgroundWrites(real);
+            PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
+            for (int line = 0; line < 13; line++) {
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            assertThat(s.held).as("lines 0..3 written behind").hasSize(1);
+            s.held.get(0).completeExceptionally(new org.vheap.store.StoreException(
+                    org.vheap.store.StoreException.Reason.UNAVAILABLE, "test: the store is away"));
+            heap.putLong(addr(13) + 8, 1013);   // the next miss finds the write done, and failed
+            assertThat(heap.stats().backgroundWritesFailed()).isEqualTo(1);
+            for (int line = 0; line < 4; line++) {
+                assertThat(heap.lineState(line)).as("line %d after its write failed", line).isEqualTo(LineState.DIRTY);
+            }
+            for (int line = 14; line < 40; line++) {
+                heap.putLong(addr(line) + 8, 1000 + line);
+            }
+            for (int line = 0; line < 40; line++) {
+                assertThat(heap.getLong(addr(line) + 8)).as("line %d", line).isEqualTo(1000 + line);
+            }
+        }
+    }
+
     /**
      * Eviction's cleaning: when a batch's victims are all clean, the cold dirty lines the hand passed are written in
      * the background and stay dirty until the write is done; then those not written since become clean, and one
