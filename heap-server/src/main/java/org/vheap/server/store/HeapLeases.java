@@ -57,15 +57,13 @@ final class HeapLeases {
     }
 
     /**
-     * Counts a flush of the open epoch ({@link #checkFlushes}) and, if {@code asynchronous}, lets the caller's
-     * transaction commit without waiting for the write-ahead log's disk flush (the next durable commit, a
-     * checkpoint's, makes it durable with everything before it). Returns the flushes the lease holds now.
+     * Counts a flush of the open epoch ({@link #checkFlushes}) and lets the caller's transaction commit without
+     * waiting for the write-ahead log's disk flush (the next durable commit, a checkpoint's, makes it durable with
+     * everything before it). Returns the flushes the lease holds now.
      */
-    static long countFlush(Connection c, long heapId, boolean asynchronous) throws SQLException {
-        if (asynchronous) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('synchronous_commit', 'off', true)")) {
-                ps.executeQuery().close();
-            }
+    static long countFlush(Connection c, long heapId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('synchronous_commit', 'off', true)")) {
+            ps.executeQuery().close();
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE heap SET open_flushes = open_flushes + 1 WHERE heap_id = ?"
                 + " RETURNING open_flushes")) {

@@ -77,14 +77,14 @@ public final class LineVersions {
             + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
             + "  AND h.open_flushes >= ? AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
             // a data-modifying CTE runs whether or not the outer query reads it
-            + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + "),"
-            + " n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ok.heap_id AND %s"
-            + "  RETURNING heap.open_flushes)"
-            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok), h.open_flushes,"
-            + " (SELECT open_flushes FROM n)%s FROM h";
-    private static final String FLUSH_DURABLE_SQL = FLUSH_SQL.formatted("FOR SHARE", "false", "");
-    private static final String FLUSH_COUNTED_SQL = FLUSH_SQL.formatted("FOR NO KEY UPDATE", "true",
-            ", set_config('synchronous_commit', 'off', true)");
+            + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + ")%s"
+            + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok), h.open_flushes%s FROM h";
+    private static final String FLUSH_DURABLE_SQL = FLUSH_SQL.formatted("FOR SHARE", "", "");
+    /** Also counts the flush ({@code n}), answers the new count and turns the disk flush off for the transaction. */
+    private static final String FLUSH_COUNTED_SQL = FLUSH_SQL.formatted("FOR NO KEY UPDATE",
+            ", n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ok.heap_id"
+                    + " RETURNING heap.open_flushes)",
+            ", (SELECT open_flushes FROM n), set_config('synchronous_commit', 'off', true)");
 
     private LineVersions() {
     }

@@ -243,16 +243,9 @@ public final class PgHeapStore {
     public Transacted transact(String app, long token, long checkpointId, long[] reads,
                                List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkTransact(app, token, checkpointId, reads, writes, deletes);
-        checkAcknowledged(token, acknowledged);
+        StoreArguments.checkAcknowledged(token, acknowledged);
         return transactChecked(app, token, checkpointId, reads, writes, deletes, acknowledged,
                 acknowledged != FLUSHES_NOT_COUNTED);
-    }
-
-    private static void checkAcknowledged(long token, long acknowledged) {
-        if (acknowledged != FLUSHES_NOT_COUNTED && (token == 0 || acknowledged < 0)) {
-            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "flushes acknowledged must be 0 or"
-                    + " more and given only with a fencing token, got " + acknowledged + " with token " + token);
-        }
     }
 
     /** A {@link #transact} whose arguments were checked; {@code counted}: the flush counts and is asynchronous. */
@@ -273,7 +266,7 @@ public final class PgHeapStore {
             Map<Long, byte[]> result = reads.length == 0 ? Map.of()
                     : LineVersions.readVisible(c, h.heapId(), h.openLineage(), reads);
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
-            return new Transacted(result, counted ? HeapLeases.countFlush(c, h.heapId(), true) : -1);
+            return new Transacted(result, counted ? HeapLeases.countFlush(c, h.heapId()) : -1);
         });
     }
 
@@ -291,7 +284,7 @@ public final class PgHeapStore {
      */
     public void flushAhead(String app, long token, List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkTransact(app, token, 0, new long[0], writes, deletes);
-        checkAcknowledged(token, acknowledged);
+        StoreArguments.checkAcknowledged(token, acknowledged);
         transactChecked(app, token, 0, new long[0], writes, deletes, acknowledged, false);
     }
 
@@ -353,7 +346,7 @@ public final class PgHeapStore {
                                List<LineImage> writes, long[] deletes, long acknowledged) {
         StoreArguments.checkCommit(app, token, device);
         StoreArguments.checkWriteSet(writes, deletes);
-        checkAcknowledged(token, acknowledged);
+        StoreArguments.checkAcknowledged(token, acknowledged);
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         CommitResult result = inTransaction(c -> {
             HeapRow h = HeapLeases.requireHolder(c, app, token);

@@ -48,6 +48,17 @@ final class StoreArguments {
         }
     }
 
+    /**
+     * The flushes acknowledged to a caller that counts them ({@code PgHeapStore#transact}): 0 or more, and only with a
+     * fencing token; {@link PgHeapStore#FLUSHES_NOT_COUNTED} passes.
+     */
+    static void checkAcknowledged(long token, long acknowledged) {
+        if (acknowledged != PgHeapStore.FLUSHES_NOT_COUNTED && (token == 0 || acknowledged < 0)) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "flushes acknowledged must be 0 or"
+                    + " more and given only with a fencing token, got " + acknowledged + " with token " + token);
+        }
+    }
+
     /** The arguments of a commit known before its lines (a commit stream's header). */
     static void checkCommit(String app, long token, String device) {
         HeapNames.checkApp(app);
