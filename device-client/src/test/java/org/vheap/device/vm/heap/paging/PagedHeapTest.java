@@ -42,6 +42,20 @@ class PagedHeapTest {
         return line * LINE;
     }
 
+    /** Writes 1000 + line into each of lines {@code [from, to)} (at offset 8): each becomes dirty. */
+    private static void writeLines(PagedHeap heap, int from, int to) {
+        for (int line = from; line < to; line++) {
+            heap.putLong(addr(line) + 8, 1000 + line);
+        }
+    }
+
+    /** Every line below {@code to} holds what {@link #writeLines} wrote into it. */
+    private static void assertLinesHoldTheirValues(PagedHeap heap, int to) {
+        for (int line = 0; line < to; line++) {
+            assertThat(heap.getLong(addr(line) + 8)).as("line %d", line).isEqualTo(1000 + line);
+        }
+    }
+
     /**
      * Random aligned reads and writes of every width, copies and zeroing over a span ten times device
      * memory, checked against a plain byte array; then the same heap reopened from a checkpoint, on a fresh
@@ -164,9 +178,7 @@ class PagedHeapTest {
         try (HeapSession real = open(store, TestHeaps.app("batch"))) {
             TestStores.FlakySession s = new TestStores.FlakySession(real);
             PagedHeap heap = new PagedHeap(s, config(16, 4).setWriteBehind(false));
-            for (int line = 0; line < 12; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
+            writeLines(heap, 0, 12);
             assertThat(s.writes.get()).isZero();
             heap.putLong(addr(12) + 8, 1012);   // 4 free: a batch of 4 dirty lines, lines 0..3
             assertThat(s.writes.get()).isEqualTo(1);
@@ -603,9 +615,7 @@ class PagedHeapTest {
         try (HeapSession real = open(store, app)) {
             HeldBackgroundWrites s = new HeldBackgroundWrites(real);
             PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
-            for (int line = 0; line < 12; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
+            writeLines(heap, 0, 12);
             heap.putLong(addr(12) + 8, 1012);   // 4 free: a batch of 4 dirty victims, lines 0..3, written behind
             assertThat(s.held).as("one background write").hasSize(1);
             assertThat(s.images.get(0).stream().map(LineImage::lineId).toList()).containsExactly(0L, 1L, 2L, 3L);
@@ -614,20 +624,14 @@ class PagedHeapTest {
             for (int line = 0; line < 4; line++) {
                 assertThat(heap.lineState(line)).as("line %d while its write is in flight", line).isEqualTo(LineState.DIRTY);
             }
-            for (int line = 13; line < 16; line++) {   // the last free frames: still no wait
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
+            writeLines(heap, 13, 16);   // the last free frames: still no wait
             assertThat(s.synchronousFlushes).isZero();
             assertThat(heap.stats().residentFrames()).isEqualTo(16);
             heap.putLong(addr(16) + 8, 1016);   // no frame left: this eviction waits for its own flush
             assertThat(s.synchronousFlushes).isEqualTo(1);
             assertThat(heap.stats().evictions()).isPositive();
-            for (int line = 17; line < 40; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
-            for (int line = 0; line < 40; line++) {
-                assertThat(heap.getLong(addr(line) + 8)).as("line %d", line).isEqualTo(1000 + line);
-            }
+            writeLines(heap, 17, 40);
+            assertLinesHoldTheirValues(heap, 40);
             heap.flushAll();
         }
     }
@@ -638,9 +642,7 @@ class PagedHeapTest {
         try (HeapSession real = open(store, TestHeaps.app("write-behind-failed"))) {
             HeldBackgroundWrites s = new HeldBackgroundWrites(real);
             PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
-            for (int line = 0; line < 13; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
+            writeLines(heap, 0, 13);
             assertThat(s.held).as("lines 0..3 written behind").hasSize(1);
             s.held.get(0).completeExceptionally(new org.vheap.store.StoreException(
                     org.vheap.store.StoreException.Reason.UNAVAILABLE, "test: the store is away"));
@@ -649,12 +651,8 @@ class PagedHeapTest {
             for (int line = 0; line < 4; line++) {
                 assertThat(heap.lineState(line)).as("line %d after its write failed", line).isEqualTo(LineState.DIRTY);
             }
-            for (int line = 14; line < 40; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
-            for (int line = 0; line < 40; line++) {
-                assertThat(heap.getLong(addr(line) + 8)).as("line %d", line).isEqualTo(1000 + line);
-            }
+            writeLines(heap, 14, 40);
+            assertLinesHoldTheirValues(heap, 40);
         }
     }
 
@@ -709,9 +707,7 @@ class PagedHeapTest {
         try (HeapSession real = open(store, TestHeaps.app("write-behind-collecting"))) {
             HeldBackgroundWrites s = new HeldBackgroundWrites(real);
             PagedHeap heap = new PagedHeap(s, config(16, 4).setReadAheadLines(0));
-            for (int line = 0; line < 12; line++) {
-                heap.putLong(addr(line) + 8, 1000 + line);
-            }
+            writeLines(heap, 0, 12);
             heap.collecting(true);
             heap.putLong(addr(12) + 8, 1012);   // the batch of dirty victims write-behind takes outside a collection
             heap.collecting(false);
