@@ -231,7 +231,8 @@ final class Checkpointer implements SafepointListener {
 
     /**
      * Pre-flushing (the seed's): once {@link DeviceConfig#preflushLines()} lines are dirty, their images are written
-     * in the background while the app goes on; when the write is done, the lines that were not written again
+     * in the background while the app goes on (not young lines while young collections free most of what they collect:
+     * one is likely to free them, and a collection holds back flushing what it is about to free); when the write is done, the lines that were not written again
      * meanwhile become clean, so the next checkpoint writes only the rest. The session orders writes, so a later
      * flush or checkpoint of the same lines never loses to this one.
      */
@@ -248,7 +249,11 @@ final class Checkpointer implements SafepointListener {
         if (heap.stats().dirtyFrames() < config.preflushLines()) {
             return;
         }
-        preflushed = heap.dirtyLineImages();
+        preflushed = heap.dirtyLineImages(vm.allocator().youngLines()::preflushSkips);
+        if (preflushed.isEmpty()) {
+            preflushed = null;
+            return;
+        }
         preflushedAt = heap.imageMark();
         preflush = session.flushInBackground(preflushed);
     }

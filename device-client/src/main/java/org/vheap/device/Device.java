@@ -346,6 +346,9 @@ public final class Device {
                 VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
                 launcher.verifyRememberedSets(config.verifyWriteBarrier());
                 launcher.compactUserHeap(config.compaction());
+                if (config.youngCollections() && config.workingSetBytes() == 0) {
+                    launcher.collectYoungLines();
+                }
                 launcher.setCollectorProbe(config.collectorProbe());
                 cp = new Checkpointer(config, config.checkpointInterval(store), session, heap, launcher, vm, blobs,
                         start.appFiles().encodeManifest(), start.appFiles().localFiles(), clock, events, resources);

@@ -27,6 +27,7 @@ public final class DeviceConfig {
     /** -1: paging's default (an eighth of the frames, at most 32). */
     private int readAheadLines = -1;
     private boolean compaction = true;
+    private boolean youngCollections = true;
     private boolean writeBehind = true;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
@@ -116,6 +117,19 @@ public final class DeviceConfig {
                     + workingSetBytes);
         }
         this.workingSetBytes = workingSetBytes;
+        return this;
+    }
+
+    /**
+     * Whether the nursery's promotions fill young lines of the user heap, collected alone while they are still in device
+     * memory ({@code vm.heap.YoungLines}; on by default); not with working sets, which take their place.
+     */
+    public boolean youngCollections() {
+        return youngCollections;
+    }
+
+    public DeviceConfig youngCollections(boolean young) {
+        this.youngCollections = young;
         return this;
     }
 
@@ -353,6 +367,7 @@ public final class DeviceConfig {
         c.workingSetBytes = workingSetBytes;
         c.readAheadLines = readAheadLines;
         c.compaction = compaction;
+        c.youngCollections = youngCollections;
         c.writeBehind = writeBehind;
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;

@@ -53,6 +53,11 @@ public record DeviceStats(long bytecodes, long misses, long linesFlushed, long e
         return collectionLog.pauses(CollectionLog.Kind.MINOR);
     }
 
+    /** Collections of the user heap's young lines. */
+    public long youngCollections() {
+        return collectionLog.count(CollectionLog.Kind.YOUNG);
+    }
+
     /** Collections of a group of working sets of the user heap. */
     public long workingSetCollections() {
         return collectionLog.count(CollectionLog.Kind.WORKING_SET);

@@ -43,6 +43,12 @@ final class DeviceOptions {
                     + "collection of the user heap is whole.")
     String workingSet;
 
+    @Option(names = "--young", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Collect the lines the nursery promotes into (young lines) alone while they are still in "
+                    + "memory, so structures that outgrew the nursery and died are dropped without a write "
+                    + "(--no-young: only full collections; --working-set takes its place). Default: on.")
+    boolean young = true;
+
     @Option(names = "--compact", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Full collections of the user heap also move the live objects of mostly free lines together "
                     + "into dense ones (--no-compact: objects stay where they were promoted). Default: on.")
@@ -144,7 +150,7 @@ final class DeviceOptions {
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
                 .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
-        config.compaction(compact).writeBehind(writeBehind);
+        config.compaction(compact).writeBehind(writeBehind).youngCollections(young);
         if (nursery != null) {
             config.nurseryBytes(CliValues.bytes("--nursery", nursery));
         }

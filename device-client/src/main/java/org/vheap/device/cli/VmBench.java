@@ -45,9 +45,10 @@ import picocli.CommandLine.Spec;
  * loopback (started here on a temporary embedded database unless {@code --server} names one), with the lines
  * read, written, discarded as garbage and deleted, the line bytes moved each way, and the minor and full
  * collections' counts and pauses (median and longest); then each kind of collection of that run (minor, working
- * sets', full) with its pauses and the heap lines each touched and faulted in; then, for the allocation-heavy
- * samples, working sets on (a quarter of the memory; one run) against off, and the nursery off (one run) against
- * on, at a tenth over the server (misses, the collections' faults, lines written, and how many times fewer).
+ * sets', young, full) with its pauses and the heap lines each touched and faulted in; then, for the allocation-heavy
+ * samples, working sets on (a quarter of the memory; one run) against off, young collections off (one run) against
+ * on, and the nursery off (one run) against on, at a tenth over the server (misses, the collections' faults, lines
+ * read and written, and how many times fewer).
  *
  * <p>Each device configuration runs untimed until it stops getting faster (its paths through the interpreter and the
  * paging get compiled by the host JIT; at most {@link #MAX_WARM_UP_RUNS} runs), then {@link #RUNS} times, in turn with the others so none gets all the warming; its median time is
@@ -141,6 +142,8 @@ public final class VmBench implements Callable<Integer> {
                 "misses on", "full GCs off", "full/ws GCs on", "GC faults off", "GC faults on", "written off", "written on");
         TextTable compactionTable = new TextTable("program", "store", "memory", "time off", "time on", "misses off", "misses on",
                 "read off", "read on", "written off", "written on", "full GCs on", "KiB moved");
+        TextTable youngTable = new TextTable("program", "memory", "time off", "time on", "misses off", "misses on", "read off",
+                "read on", "written off", "written on", "full GCs off", "young/full GCs on");
         TextTable nurseryTable = new TextTable("program", "memory", "nursery", "time off", "time on", "misses off", "misses on",
                 "fewer misses", "flushed off", "flushed on", "fewer flushed", "KiB promoted");
         double logSum = 0;
@@ -242,6 +245,14 @@ public final class VmBench implements Callable<Integer> {
                 Run notCompacting = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.compaction(false));
                 allEqual &= hotspot.output.equals(notCompacting.output);
                 compactionRow(compactionTable, p.name() + " " + size, "server", tenth, notCompacting, serverPaged);
+                Run notYoung = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.youngCollections(false));
+                allEqual &= hotspot.output.equals(notYoung.output);
+                DeviceStats ny = notYoung.stats;
+                youngTable.row(p.name() + " " + size, kib(tenth), secs(notYoung.seconds), secs(serverPaged.seconds),
+                        Long.toString(ny.misses()), Long.toString(sp.misses()), Long.toString(ny.linesFetched()),
+                        Long.toString(sp.linesFetched()), Long.toString(ny.linesFlushed() + ny.linesPreflushed()),
+                        Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(ny.collectionPauseNanos().length),
+                        sp.youngCollections() + "/" + sp.collectionPauseNanos().length);
                 Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.nurseryBytes(0));
                 allEqual &= hotspot.output.equals(noNursery.output);
                 DeviceStats off = noNursery.stats;
@@ -288,6 +299,10 @@ public final class VmBench implements Callable<Integer> {
         out.println("compaction off (--no-compact) vs on (the default), 1/10 of the peak heap: misses, lines read from and"
                 + " written to the store, and what the full collections moved");
         compactionTable.print(out);
+        out.println();
+        out.println("young collections off (--no-young) vs on (the default), 1/10 of the peak heap over the server: misses, lines"
+                + " read from and written to the store, collections");
+        youngTable.print(out);
         out.println();
         out.println("the nursery off (--nursery 0) vs on (the default, an eighth of the memory), 1/10 of the peak heap over the"
                 + " server: misses and lines written (target: >= 5x fewer each)");

@@ -82,7 +82,7 @@ public final class Vm {
         this.memory = memory;
         this.allocator = allocator;
         this.nursery = new Nursery(memory);
-        this.barrier = new WriteBarrier(memory, nursery, allocator.workingSets());
+        this.barrier = new WriteBarrier(memory, nursery, allocator);
         this.console = console;
         this.nanoClock = nanoClock;
         this.millisClock = millisClock;

@@ -427,7 +427,7 @@ public final class VmLauncher {
         vm.minorCollectionHandled();
         boolean fullDue = vm.collectionRequested() || fullCollectionDue();
         boolean induced = !fullDue && pagingInducesCollection();
-        if (!minorDue && !fullDue && !induced && !workingSetCollectionDue()) {
+        if (!minorDue && !fullDue && !induced && !workingSetCollectionDue() && !vm.allocator().youngLines().due()) {
             return false;
         }
         long began = vm.nanoTime();
@@ -446,7 +446,17 @@ public final class VmLauncher {
             }
         }
         boolean partial = false;
-        if (!full && !fullDue && !fullCollectionDue() && (induced || workingSetCollectionDue())
+        if (!full && !fullDue && !fullCollectionDue() && vm.allocator().youngLines().due()) {
+            if (verifyRememberedSets) {
+                minorCollector.verifyRemembered(this::visitRoots);
+                began = vm.nanoTime();
+            }
+            collector.collectYoung(this::visitRoots);
+            logCollection(Kind.YOUNG, began, -1);
+            began = vm.nanoTime();
+            partial = true;
+        }
+        if (!partial && !full && !fullDue && !fullCollectionDue() && (induced || workingSetCollectionDue())
                 && collector.workingSetsCollectable()) {
             if (verifyRememberedSets) {
                 minorCollector.verifyRemembered(this::visitRoots);
@@ -566,6 +576,18 @@ public final class VmLauncher {
      */
     public void compactUserHeap(boolean compact) {
         this.compactUserHeap = compact;
+    }
+
+    /**
+     * Turns young collections on ({@link org.vheap.device.vm.heap.YoungLines}): after a minor collection, once a
+     * quarter of the frames' bytes was promoted (or allocated) into young lines since the last one (4 MiB when the
+     * heap is not paged), the young lines are collected alone while they are still in memory.
+     */
+    public void collectYoungLines() {
+        HeapMemory memory = vm.memory();
+        long budget = memory.frames() > 0 ? Math.max(memory.lineSize(), (long) memory.frames() * memory.lineSize() / 4)
+                : MIN_GROWTH_BEFORE_COLLECTION;
+        vm.allocator().enableYoungCollections(budget);
     }
 
     /** Bytes that full collections moved to compact the user heap (this run). */

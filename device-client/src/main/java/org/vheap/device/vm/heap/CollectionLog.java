@@ -22,6 +22,8 @@ public final class CollectionLog {
         MINOR,
         /** Working sets of the user heap, one or a few together ({@link Collector#collectWorkingSets}). */
         WORKING_SET,
+        /** The user heap's young lines ({@link Collector#collectYoung}). */
+        YOUNG,
         /** The whole user heap ({@link Collector#collect}). */
         FULL
     }

@@ -93,6 +93,7 @@ public final class Collector {
     private Result collect(Consumer<IntUnaryOperator> roots, Consumer<IntConsumer> pinnedRoots, Evacuation evacuation) {
         memory.collecting(true);
         try {
+            allocator.endRecycling();
             long before = allocator.bytesInUse();
             workingSets.forgetAll();
             Marker marker = new Marker(lineSize);
@@ -203,6 +204,88 @@ public final class Collector {
         }
     }
 
+    /**
+     * A young collection ({@link YoungLines}): marks only the objects in young lines, from the VM's roots, the
+     * remembered slots (old lines naming young objects) and the nursery, and sweeps only the young lines; then ages
+     * them: a line that survived the last one too is tenured (old), a new line holding something live survives, one
+     * freed whole is old and free. The tenured survivors' slots that name objects still young are remembered.
+     */
+    public Result collectYoung(Consumer<IntUnaryOperator> roots) {
+        YoungLines young = allocator.youngLines();
+        if (!young.enabled()) {
+            throw new IllegalStateException("young collections are off");
+        }
+        memory.collecting(true);
+        try {
+            allocator.endRecycling();
+            young.forgetFreedLines();
+            long top = allocator.top();
+            Marker marker = new Marker(lineSize, Long.MAX_VALUE, null);
+            marker.youngLines = young;
+            roots.accept(marker);
+            long[] remembered = young.rememberedSlots();
+            List<Long> candidates = new ArrayList<>();   // slot, then the reference it holds: kept if that stays young
+            forEachSlot(remembered, slot -> {
+                int ref = memory.getInt(slot);
+                marker.applyAsInt(ref);
+                if (young.crossesInto(slot, ref)) {
+                    candidates.add(slot);
+                    candidates.add((long) ref);
+                }
+            });
+            long[] intoNursery = nursery.rememberedSlots();
+            readSlots(intoNursery, marker);
+            marker.trace((slot, value) -> {
+                if (young.age(slot / lineSize) == YoungLines.SURVIVOR && young.isYoung(value)) {
+                    candidates.add(slot);   // a survivor tenured now naming a young object
+                    candidates.add((long) value);
+                }
+            });
+            LongPredicate isLive = slot -> !young.isYoungAddress(slot) || marker.holdsLive(slot);
+            nursery.retainRemembered(isLive);
+            allocator.freeSpace().removeChunksIn(young);
+            long live = 0;
+            long stillYoung = 0;
+            long newTop = top;
+            long endLine = Math.min(young.endLine(), (top + lineSize - 1) / lineSize);
+            for (long line = 1; line < endLine; line++) {
+                if (young.age(line) == YoungLines.OLD) {
+                    continue;
+                }
+                long first = line;
+                while (line < endLine && young.age(line) != YoungLines.OLD) {
+                    line++;
+                }
+                Swept swept = sweep(marker, first * lineSize, Math.min(line * lineSize, top));
+                live += swept.live();
+                newTop = Math.min(newTop, swept.top());
+                for (long l = first; l < line; l++) {   // age the run's lines
+                    boolean holdsLive = marker.holdsAnyIn(l * lineSize, (l + 1) * lineSize);
+                    byte age = young.age(l) == YoungLines.NEW && holdsLive ? YoungLines.SURVIVOR : YoungLines.OLD;
+                    young.setAge(l, age, !holdsLive && (l + 1) * lineSize <= newTop);
+                    if (age == YoungLines.SURVIVOR) {
+                        stillYoung += marker.liveBytesIn(l * lineSize, (l + 1) * lineSize);
+                    }
+                }
+            }
+            long inUseBefore = young.inUse();
+            long[] stillRemembered = new long[candidates.size() / 2];
+            int kept = 0;
+            for (int i = 0; i < candidates.size(); i += 2) {
+                if (young.crossesInto(candidates.get(i), (int) (long) candidates.get(i + 1))) {
+                    stillRemembered[kept++] = candidates.get(i);
+                }
+            }
+            young.collected(stillYoung, inUseBefore, live,
+                    Arrays.stream(stillRemembered, 0, kept).sorted().distinct().toArray());
+            allocator.collectedWorkingSet(newTop, inUseBefore, live);
+            return new Result(live, Math.max(0, inUseBefore - live), marker.objects, 0,
+                    distinctLines(remembered) + distinctLines(intoNursery), 0);
+        } finally {
+            memory.collecting(false);
+        }
+    }
+
     /** Of a working set's remembered slots, those that still name an object in it and do not lie in freed memory. */
     private long[] stillNaming(long[] slots, int ws, LongPredicate isLive) {
         return Arrays.stream(slots).filter(slot -> {
@@ -260,6 +343,10 @@ public final class Collector {
         final long endGranule;
         /** The working sets collected (null: all of them). */
         final BitSet group;
+        /** A full collection's: it rebuilds the bookkeeping of the whole user heap as it sweeps. */
+        final boolean full;
+        /** A young collection's: only objects in young lines are marked. */
+        YoungLines youngLines;
         final BitSet starts = new BitSet();
         final BitSet ends = new BitSet();
         /** Nursery objects already met (by granule from the nursery's base). */
@@ -282,18 +369,24 @@ public final class Collector {
 
         /** A full collection's marker: everything from {@code lo} on. */
         Marker(long lo) {
-            this(lo, Long.MAX_VALUE, null);
+            this(lo, Long.MAX_VALUE, null, true);
         }
 
         Marker(long lo, long hi, BitSet group) {
+            this(lo, hi, group, false);
+        }
+
+        private Marker(long lo, long hi, BitSet group, boolean full) {
             this.firstGranule = (int) (lo / ObjectLayout.GRANULE);
             this.endGranule = hi == Long.MAX_VALUE ? Long.MAX_VALUE : hi / ObjectLayout.GRANULE;
             this.group = group;
+            this.full = full;
         }
 
         /** Whether {@code ref} names a user-heap object this collection marks. */
         boolean inScope(int ref) {
-            return ref > 0 && ref >= firstGranule && ref < endGranule && (group == null || group.get(workingSets.indexOfRef(ref)));
+            return ref > 0 && ref >= firstGranule && ref < endGranule && (group == null || group.get(workingSets.indexOfRef(ref)))
+                    && (youngLines == null || youngLines.isYoung(ref));
         }
 
         @Override
@@ -434,6 +527,25 @@ public final class Collector {
             });
         }
 
+        /** Whether a marked object starts in {@code [from, to)} (objects no larger than a line never straddle two). */
+        boolean holdsAnyIn(long from, long to) {
+            int bit = starts.nextSetBit((int) (from / ObjectLayout.GRANULE) - firstGranule);
+            return bit >= 0 && bit < (int) (to / ObjectLayout.GRANULE) - firstGranule;
+        }
+
+        /** Bytes of the marked objects that start in {@code [from, to)}. */
+        long liveBytesIn(long from, long to) {
+            long bytes = 0;
+            int end = (int) (to / ObjectLayout.GRANULE) - firstGranule;
+            for (int bit = starts.nextSetBit((int) (from / ObjectLayout.GRANULE) - firstGranule); bit >= 0 && bit < end;
+                 bit = starts.nextSetBit(bit + 1)) {
+                int last = ends.nextSetBit(bit);
+                bytes += (long) (last - bit + 1) * ObjectLayout.GRANULE;
+                bit = last;
+            }
+            return bytes;
+        }
+
         /** Whether the user-heap address {@code at} (in scope) lies inside a marked object. */
         boolean holdsLive(long at) {
             int g = (int) (at / ObjectLayout.GRANULE) - firstGranule;
@@ -454,10 +566,10 @@ public final class Collector {
     private Swept sweep(Marker marker, long from, long end) {
         FreeSpace free = allocator.freeSpace();
         long base = (long) marker.firstGranule * ObjectLayout.GRANULE;
-        boolean full = marker.group == null;
+        boolean full = marker.full;
         if (full) {
             liveLines.clear();
-        } else {
+        } else if (marker.youngLines == null) {   // a young collection removed its lines' free chunks already
             free.removeWithin(from, end);
         }
         long cursor = from;

@@ -155,6 +155,64 @@ final class FreeSpace {
         return -1;
     }
 
+    /**
+     * Takes the whole free line at {@code at} (line-aligned) out of the run holding it, if one does: whether it was
+     * free (a young collection's freed lines are refilled by promotions: {@link ObjectAllocator#allocatePromoted}).
+     */
+    boolean takeLine(long at) {
+        Map.Entry<Long, Long> run = lineRuns.floorEntry(at);
+        if (run == null || run.getKey() + run.getValue() * lineSize <= at) {
+            return false;
+        }
+        long runAt = run.getKey();
+        long end = runAt + run.getValue() * lineSize;
+        lineRuns.remove(runAt);
+        if (at > runAt) {
+            lineRuns.put(runAt, (at - runAt) / lineSize);
+        }
+        if (end > at + lineSize) {
+            lineRuns.put(at + lineSize, (end - at - lineSize) / lineSize);
+        }
+        freeBytes -= lineSize;
+        return true;
+    }
+
+    /** Takes the highest whole free line (the last of the highest run): its address, or -1 when there is none. */
+    long takeHighestLine() {
+        Map.Entry<Long, Long> run = lineRuns.lastEntry();
+        if (run == null) {
+            return -1;
+        }
+        long runAt = run.getKey();
+        long lines = run.getValue();
+        if (lines == 1) {
+            lineRuns.remove(runAt);
+        } else {
+            lineRuns.put(runAt, lines - 1);
+        }
+        freeBytes -= lineSize;
+        return runAt + (lines - 1) * lineSize;
+    }
+
+    /**
+     * Forgets the free chunks inside the lines {@code young} names (about to be swept anew by a young collection) and
+     * returns their bytes. Runs of whole free lines are never young.
+     */
+    long removeChunksIn(YoungLines young) {
+        long removed = 0;
+        for (var it = chunks.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, ArrayDeque<Long>> e = it.next();
+            int before = e.getValue().size();
+            e.getValue().removeIf(young::isYoungAddress);
+            removed += (before - e.getValue().size()) * e.getKey();
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
+        freeBytes -= removed;
+        return removed;
+    }
+
     /** Every free range as (address, bytes) pairs: chunks by size in queue order, then line runs. */
     long[] ranges() {
         int n = lineRuns.size();

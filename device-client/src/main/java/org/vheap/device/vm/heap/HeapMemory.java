@@ -75,6 +75,14 @@ public interface HeapMemory {
     }
 
     /**
+     * The lines a collection is likely to free soon (young lines): a paged heap writes such a dirty line only to evict
+     * it, and evicts it after the other cold lines and the warm clean ones, rather than cleaning it ahead. This default
+     * ignores it.
+     */
+    default void holdBackFlushing(java.util.function.LongPredicate lines) {
+    }
+
+    /**
      * The distinct lines of the heap (not the nursery's) the running or last collection read or wrote, from
      * {@link #collecting collecting(true)} on; 0 where nothing pages.
      */

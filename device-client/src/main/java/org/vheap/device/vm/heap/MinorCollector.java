@@ -36,6 +36,7 @@ public final class MinorCollector {
     private final Nursery nursery;
     private final HeapShapes shapes;
     private final WorkingSets workingSets;
+    private final YoungLines young;
     private int[] queue = new int[1024];
     private int queued;
     private long promotedBytes;
@@ -56,6 +57,7 @@ public final class MinorCollector {
         this.nursery = nursery;
         this.shapes = shapes;
         this.workingSets = allocator.workingSets();
+        this.young = allocator.youngLines();
     }
 
     /**
@@ -103,8 +105,8 @@ public final class MinorCollector {
 
     /**
      * Rewrites the reference at {@code slot} if it names a nursery object; a user-heap slot that then names a
-     * survivor is remembered for the next collection, and one naming another working set's object in its remembered
-     * set (a promoted copy's slots were copied past the write barrier).
+     * survivor is remembered for the next collection, and one naming another working set's object or a young object
+     * in those remembered sets (a promoted copy's slots were copied past the write barrier).
      */
     private void update(long slot) {
         int ref = memory.getInt(slot);
@@ -122,6 +124,7 @@ public final class MinorCollector {
             stillRemembered[stillCount++] = slot;
         } else {
             workingSets.note(slot, ref);
+            young.note(slot, ref);
         }
     }
 
@@ -140,7 +143,7 @@ public final class MinorCollector {
         if (copy != 0) {
             toTop += bytes;
         } else {
-            copy = allocator.allocate(classId, bytes);
+            copy = allocator.allocatePromoted(classId, bytes);
             if (copy == 0) {
                 throw new IllegalStateException("promotion ran out of user heap (" + allocator.limit() + " bytes)");
             }
@@ -162,7 +165,8 @@ public final class MinorCollector {
      * Checks the write barrier (tests): walks everything reachable from {@code roots} and throws
      * {@link IllegalStateException} naming the first user-heap slot that names a nursery object but is not in the
      * nursery's remembered set, or (when the working sets are known) names an object of another working set but is
-     * not in that one's. Changes nothing; call it just before a minor or a working set's collection.
+     * not in that one's, or names a young object from an old line but is not in the {@link YoungLines}' remembered set. Changes
+     * nothing; call it just before a minor, a working set's or a young collection.
      */
     public void verifyRemembered(Consumer<IntUnaryOperator> roots) {
         java.util.BitSet seenOld = new java.util.BitSet();
@@ -195,6 +199,9 @@ public final class MinorCollector {
                 if (!ObjectLayout.isNursery(holder) && ref > 0 && workingSets.known() && workingSets.crosses(slot, ref)
                         && !workingSets.isRemembered(slot, ref)) {
                     throw missed(slot, holder, ref, "object of working set " + workingSets.indexOfRef(ref));
+                }
+                if (!ObjectLayout.isNursery(holder) && young.crossesInto(slot, ref) && !young.isRemembered(slot)) {
+                    throw missed(slot, holder, ref, "object of a young line");
                 }
                 visit.applyAsInt(ref);
             });

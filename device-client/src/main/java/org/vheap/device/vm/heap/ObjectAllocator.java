@@ -11,11 +11,16 @@ package org.vheap.device.vm.heap;
  * lists are host-side and rebuilt by a collection.
  */
 public final class ObjectAllocator {
+
     private final HeapMemory memory;
     private final long lineSize;
     private final long limit;
     private final FreeSpace free;
     private final WorkingSets workingSets;
+    private final YoungLines young;
+    /** The freed line promotions refill (with young collections on), {@code [recycleAt, recycleEnd)} left. */
+    private long recycleAt;
+    private long recycleEnd;
     private long top;
     private long bytesAllocated;
     private long bytesSinceCollection;
@@ -39,6 +44,7 @@ public final class ObjectAllocator {
         this.limit = limit;
         this.workingSets = new WorkingSets(memory.workingSetBytes(), lineSize, top == lineSize);
         this.free = new FreeSpace(lineSize, workingSets);
+        this.young = new YoungLines(lineSize);
         this.bytesInUse = top - lineSize;
     }
 
@@ -50,11 +56,103 @@ public final class ObjectAllocator {
         long at = free.isEmpty() ? -1 : free.take(bytes);
         if (at < 0) {
             at = bump(bytes);
-            if (at < 0) {
-                return 0;
+        }
+        return at < 0 ? 0 : placed(at, classId, bytes);
+    }
+
+    /**
+     * Allocates a copy the minor collection promotes: like {@link #allocate}, but with young collections on, into the
+     * young lines ({@link YoungLines}): first in the lines the last young collection freed (they keep their frames), then
+     * at the bump pointer, and in a free chunk (an old line) when neither has room or the heap should not grow.
+     * Objects larger than a line are allocated as any other (they are never young).
+     */
+    int allocatePromoted(int classId, long bytes) {
+        if (!young.enabled() || bytes > lineSize) {
+            return allocate(classId, bytes);
+        }
+        long at = recycle(bytes);
+        boolean fresh = at >= 0 && (at & (lineSize - 1)) == 0;
+        if (at < 0 && !bumpFirst()) {
+            at = free.take(bytes);   // -1 when nothing fits
+        }
+        if (at < 0) {
+            long oldTop = top;
+            at = bump(bytes);
+            fresh = at >= oldTop && (at & (lineSize - 1)) == 0;   // a line above the old pointer held nothing
+            if (at < 0 && !free.isEmpty()) {
+                at = free.take(bytes);
+                fresh = false;
             }
         }
+        return at < 0 ? 0 : placed(at, classId, bytes, true, fresh);
+    }
+
+    /**
+     * Whether promotions go to new lines at the bump pointer rather than into free chunks of old lines: while the free
+     * space below the pointer is less than a quarter of what is in use (so the pointer does not creep up while
+     * scattered free space waits for the next full collection) and the heap has {@linkplain #roomToSpare room to spare}.
+     */
+    private boolean bumpFirst() {
+        return free.freeBytes() < bytesInUse / 4 && roomToSpare();
+    }
+
+    /**
+     * Whether half the heap is left above the bump pointer: promotions then start young lines in whole free lines and
+     * new ones; nearer the limit they fill free chunks first, as without young collections, so a full collection keeps
+     * the free lines it compacts into and a small heap the room to promote into.
+     */
+    private boolean roomToSpare() {
+        return limit - top >= limit / 2;
+    }
+
+    /**
+     * Room for {@code bytes} (no more than a line) in the line being refilled by promotions: the next of the lines the
+     * last young collection freed whole (still in frames, zeroed) that is still free, else, with room to spare, the
+     * highest whole free line; -1 when there is none.
+     */
+    private long recycle(long bytes) {
+        long at = recycleAt;
+        if ((at & (lineSize - 1)) + bytes > lineSize) {
+            at = (at | (lineSize - 1)) + 1;
+        }
+        if (at + bytes > recycleEnd) {
+            at = -1;
+            for (long line = young.nextFreedLine(); line >= 0 && at < 0; line = young.nextFreedLine()) {
+                if (free.takeLine(line * lineSize)) {
+                    at = line * lineSize;
+                }
+            }
+            if (at < 0 && roomToSpare()) {
+                at = free.takeHighestLine();   // the lowest are where a full collection compacts into
+            }
+            if (at < 0) {
+                recycleAt = recycleEnd = 0;
+                return -1;
+            }
+            recycleEnd = at + lineSize;
+        }
+        recycleAt = at + bytes;
+        return at;
+    }
+
+    /**
+     * Gives the rest of the line being refilled back to the free space: before a collection (whose sweep rebuilds the
+     * free space) or a checkpoint (which saves it).
+     */
+    void endRecycling() {
+        if (recycleAt < recycleEnd) {
+            free.addRange(recycleAt, recycleEnd);
+        }
+        recycleAt = recycleEnd = 0;
+    }
+
+    private int placed(long at, int classId, long bytes) {
+        return placed(at, classId, bytes, false, false);
+    }
+
+    private int placed(long at, int classId, long bytes, boolean promotion, boolean freshLine) {
         workingSets.allocated(at, bytes);
+        young.allocated(at, bytes, promotion, freshLine);
         memory.zero(at, bytes);
         memory.putInt(at + ObjectLayout.CLASS_ID_OFFSET, classId);
         bytesAllocated += bytes;
@@ -139,8 +237,26 @@ public final class ObjectAllocator {
         return workingSets;
     }
 
+    /** The user heap's young lines (none unless {@link #enableYoungCollections}). */
+    public YoungLines youngLines() {
+        return young;
+    }
+
+    /**
+     * Turns young collections on ({@link YoungLines}): one is due each time {@code budget} bytes were allocated in young
+     * lines. Off by default; not with working sets (each is a way of collecting part of the user heap).
+     */
+    public void enableYoungCollections(long budget) {
+        if (workingSets.enabled()) {
+            throw new IllegalStateException("young collections and working sets exclude each other");
+        }
+        young.enable(budget);
+        memory.holdBackFlushing(young::isYoungLine);
+    }
+
     /** The free space below the allocation pointer as (address, bytes) pairs, for a checkpoint's VM state. */
     public long[] freeRanges() {
+        endRecycling();
         return free.ranges();
     }
 
@@ -176,6 +292,7 @@ public final class ObjectAllocator {
         top = newTop;
         bytesInUse = liveBytes;
         bytesSinceCollection = 0;
+        young.reset();
     }
 
     /**

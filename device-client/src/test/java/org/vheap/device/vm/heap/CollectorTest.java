@@ -14,8 +14,8 @@ import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.server.testing.TestHeaps;
 
 /**
- * The user heap's collector: working sets collected a group at a time (what they free and keep, what they fault) and
- * full collections, over a paged heap on an in-memory store, and a randomized model check of both.
+ * The user heap's collector: working sets collected a group at a time (what they free and keep, what they fault), the
+ * young lines, and full collections, over a paged heap on an in-memory store, and randomized model checks of them.
  */
 class CollectorTest {
     private final MemoryHeapStore store = new MemoryHeapStore();
@@ -216,10 +216,64 @@ class CollectorTest {
         long moved = 0;
         for (long seed = 1; seed <= 3; seed++) {
             try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("ws-model-" + seed), 24, 2)) {
-                moved += new GraphModel(h, new Random(seed)).run(30_000);
+                moved += new GraphModel(h, new Random(seed), false).run(30_000);
             }
         }
         assertThat(moved).as("bytes compacting collections moved").isPositive();
+    }
+
+    /**
+     * The same model check with young lines instead of working sets: young collections (the barrier's remembered set
+     * verified before each), full and compacting ones at random; objects allocated as the minor collection's
+     * promotions (into young lines, refilling the lines collections freed) or as ordinary allocations (into free
+     * chunks of old and young lines too).
+     */
+    @Test
+    void randomGraphsMatchAHostModelWithYoungCollections() {
+        for (long seed = 1; seed <= 3; seed++) {
+            try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("young-model-" + seed), 24, 0)) {
+                h.allocator.enableYoungCollections(4 * TestObjectHeap.LINE);
+                new GraphModel(h, new Random(seed), true).run(30_000);
+            }
+        }
+    }
+
+    @Test
+    void aYoungCollectionFreesWhatDiedYoungWithoutWritingItAndKeepsWhatAnOldObjectNames() {
+        try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("young-frees"), 64, 0)) {
+            h.allocator.enableYoungCollections(8 * TestObjectHeap.LINE);
+            int old = h.allocate(TestObjectHeap.FAN);
+            h.roots.add(old);
+            h.collector.collect(h.rootVisitor());   // the fan is old now
+            chain(h, 5, 9000);                       // old garbage: the rest of the fan's line, which promotions leave
+            long flushedBefore = h.memory.stats().linesFlushed();
+            long discardedBefore = h.memory.stats().linesDiscarded();
+            h.promoting = true;
+            chain(h, 100, 0);                        // garbage in ten young lines
+            int live = chain(h, 20, 1000);
+            h.promoting = false;
+            h.set(old, 0, live);                     // named only from the old fan: the young lines remember the slot
+            long inUse = h.allocator.bytesInUse();
+
+            h.verifyRemembered();
+            assertThat(h.allocator.youngLines().due()).isTrue();
+            Collector.Result r = h.collector.collectYoung(h.rootVisitor());
+
+            assertThat(r.freedBytes()).as("freed").isEqualTo(100 * TestObjectHeap.NODE_BYTES);
+            assertThat(h.allocator.bytesInUse()).isEqualTo(inUse - 100 * TestObjectHeap.NODE_BYTES);
+            assertThat(values(h, h.get(old, 0))).hasSize(20).startsWith(1000L).endsWith(1019L);
+            assertThat(h.memory.stats().linesFlushed()).as("lines written").isEqualTo(flushedBefore);
+            assertThat(h.memory.stats().linesDiscarded() - discardedBefore).as("whole lines dropped").isGreaterThanOrEqualTo(8);
+            h.verifyRemembered();
+            long faulted = h.memory.linesFaulted();
+            h.promoting = true;
+            chain(h, 80, 2000);                      // into the lines the young collection freed, still in memory
+            h.promoting = false;
+            assertThat(h.memory.linesFaulted()).as("lines faulted reusing them").isEqualTo(faulted);
+            Collector.Result full = h.collector.collect(h.rootVisitor());
+            assertThat(full.freedBytes()).as("a full collection finds only the new garbage and the old")
+                    .isEqualTo((80 + 5) * TestObjectHeap.NODE_BYTES);
+        }
     }
 
     /** An object of the randomized model: where it lies in the heap now, and what it holds. */
@@ -249,9 +303,13 @@ class CollectorTest {
         int fulls;
         long moved;
 
-        GraphModel(TestObjectHeap h, Random random) {
+        /** Young collections are the partial ones (else working sets'). */
+        final boolean young;
+
+        GraphModel(TestObjectHeap h, Random random, boolean young) {
             this.h = h;
             this.random = random;
+            this.young = young;
         }
 
         /** Runs {@code steps} random steps; answers the bytes compacting collections moved. */
@@ -265,7 +323,9 @@ class CollectorTest {
                 int op = random.nextInt(100);
                 if (op < 45 || reachable.isEmpty()) {
                     boolean fan = random.nextInt(8) == 0;
+                    h.promoting = young && random.nextInt(4) != 0;
                     int ref = fan ? h.allocate(TestObjectHeap.FAN) : h.node(random.nextLong());
+                    h.promoting = false;
                     int hash = random.nextInt(4) == 0 ? 1 + random.nextInt(0xFF_FFFF) : 0;
                     if (hash != 0) {
                         h.hash(ref, hash);
@@ -289,6 +349,11 @@ class CollectorTest {
                     int i = random.nextInt(roots.length);
                     roots[i] = null;
                     h.roots.set(i, 0);
+                } else if (op < 98 && young) {
+                    h.verifyRemembered();
+                    h.collector.collectYoung(h.rootVisitor());
+                    partials++;
+                    check();
                 } else if (op < 98 && h.collector.workingSetsCollectable()) {
                     h.verifyRemembered();
                     h.collector.collectWorkingSets(h.rootVisitor());
@@ -309,7 +374,7 @@ class CollectorTest {
             long bytes = reachable().stream().mapToLong(o -> o.fields.length == 2 ? TestObjectHeap.NODE_BYTES
                     : TestObjectHeap.FAN_BYTES).sum();
             assertThat(h.allocator.bytesInUse()).as("after a full collection: exactly the reachable bytes").isEqualTo(bytes);
-            assertThat(partials).as("working sets' collections").isGreaterThan(50);
+            assertThat(partials).as(young ? "young collections" : "working sets' collections").isGreaterThan(50);
             assertThat(fulls).as("full collections").isGreaterThan(0);
             assertThat(compacting).as("compacting collections").isGreaterThan(0);
             return moved;

@@ -60,4 +60,30 @@ class FreeSpaceTest {
         assertThat(free.ranges()).containsExactly(2 * LINE, 2 * LINE, 12 * LINE, 4 * LINE, 20 * LINE, 10 * LINE);
         assertThat(free.take(9 * LINE)).as("larger than a working set: it may straddle them").isEqualTo(20 * LINE);
     }
+
+    /**
+     * What promotions into young lines take: a line out of the middle of a run (the run split around it), the highest
+     * free line, and nothing twice; a young collection drops the chunks of young lines only.
+     */
+    @Test
+    void linesAreTakenOneByOneForYoungLinesAndChunksOfYoungLinesAreDropped() {
+        FreeSpace free = new FreeSpace(LINE, new WorkingSets(0, LINE, true));
+        free.addRange(2 * LINE, 6 * LINE);              // lines 2 to 5
+        free.addRange(8 * LINE + 64, 8 * LINE + 128);   // a chunk in line 8
+        free.addRange(9 * LINE + 64, 9 * LINE + 96);    // a chunk in line 9
+        assertThat(free.takeLine(3 * LINE)).isTrue();
+        assertThat(free.takeLine(3 * LINE)).as("taken already").isFalse();
+        assertThat(free.takeLine(7 * LINE)).as("never free").isFalse();
+        assertThat(free.takeHighestLine()).isEqualTo(5 * LINE);
+        assertThat(free.ranges()).containsExactly(9 * LINE + 64, 32L, 8 * LINE + 64, 64L, 2 * LINE, LINE, 4 * LINE, LINE);
+        YoungLines young = new YoungLines(LINE);
+        young.enable(LINE);
+        young.allocated(8 * LINE, 64, true, true);   // line 8 is young now
+        assertThat(free.removeChunksIn(young)).isEqualTo(64);
+        assertThat(free.ranges()).containsExactly(9 * LINE + 64, 32L, 2 * LINE, LINE, 4 * LINE, LINE);
+        assertThat(free.freeBytes()).isEqualTo(32 + 2 * LINE);
+        assertThat(free.takeHighestLine()).isEqualTo(4 * LINE);
+        assertThat(free.takeHighestLine()).isEqualTo(2 * LINE);
+        assertThat(free.takeHighestLine()).isEqualTo(-1);
+    }
 }

@@ -39,6 +39,8 @@ final class TestObjectHeap implements AutoCloseable {
     final List<Integer> roots = new ArrayList<>();
     /** Pinned roots: host-held references a compacting collection must not move (as the VM's mirrors). */
     final List<Integer> pinned = new ArrayList<>();
+    /** Allocations are the minor collection's promotions ({@link ObjectAllocator#allocatePromoted}) while set. */
+    boolean promoting;
 
     /** A heap of {@code frames} lines of memory and working sets of {@code workingSetLines} lines. */
     TestObjectHeap(MemoryHeapStore store, String app, int frames, int workingSetLines) {
@@ -47,7 +49,7 @@ final class TestObjectHeap implements AutoCloseable {
                 .setFreeFrameThreshold(2).setMaxHeapBytes(1L << 24).setWorkingSetBytes((long) workingSetLines * LINE).validate());
         allocator = new ObjectAllocator(memory, LINE, 1L << 24);
         nursery = new Nursery(memory);
-        barrier = new WriteBarrier(memory, nursery, allocator.workingSets());
+        barrier = new WriteBarrier(memory, nursery, allocator);
         HeapShapes shapes = new Shapes();
         collector = new Collector(memory, allocator, nursery, shapes);
         minor = new MinorCollector(memory, allocator, nursery, shapes);
@@ -94,7 +96,7 @@ final class TestObjectHeap implements AutoCloseable {
             case FAN -> FAN_BYTES;
             default -> BLOB_BYTES;
         };
-        int ref = allocator.allocate(classId, bytes);
+        int ref = promoting ? allocator.allocatePromoted(classId, bytes) : allocator.allocate(classId, bytes);
         if (ref == 0) {
             throw new IllegalStateException("test heap full");
         }

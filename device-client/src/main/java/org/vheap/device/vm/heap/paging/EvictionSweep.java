@@ -25,6 +25,9 @@ import java.util.List;
  * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
  * referenced), are never taken.
  *
+ * <p>Dirty lines a collection is likely to free soon (young lines: {@code HeapMemory#holdBackFlushing}) are taken
+ * after every other cold line and the warm clean ones, and cleaned only when taken.
+ *
  * <p>While a collection runs, dirty lines are held back: the sweep takes clean lines, cold then warm, from the
  * whole table before any dirty one, and cleans none it does not evict, since the collection may be about to free
  * them (a freed line is then dropped without ever being written).
@@ -52,6 +55,14 @@ final class EvictionSweep {
      * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none).
      */
     Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty) {
+        return select(needed, readLine, writeLine, holdBackDirty, line -> false);
+    }
+
+    /**
+     * As {@link #select(int, long, long, boolean)}, with the dirty lines {@code heldBack} names (lines a collection is
+     * likely to free soon) taken after the other cold lines and the warm clean ones, and never cleaned unless taken.
+     */
+    Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty, java.util.function.LongPredicate heldBack) {
         int deficit = needed + threshold - table.freeFrames();
         if (deficit <= 0) {
             return null;
@@ -60,13 +71,14 @@ final class EvictionSweep {
         int frames = table.frames();
         List<Integer> coldClean = new ArrayList<>();
         List<Integer> coldDirty = new ArrayList<>();
+        List<Integer> coldHeldBack = new ArrayList<>();
         List<Integer> warmClean = new ArrayList<>();
         List<Integer> warmDirty = new ArrayList<>();
         for (int step = 0; step < frames && coldClean.size() < want && (holdBackDirty || coldDirty.size() < want); step++) {
             int f = table.advanceHand();
             if (evictable(f, readLine, writeLine) && !table.clearReferenced(f)) {
                 chosen[f] = true;
-                (table.isDirty(f) ? coldDirty : coldClean).add(f);
+                (!table.isDirty(f) ? coldClean : heldBack.test(table.lineOf(f)) ? coldHeldBack : coldDirty).add(f);
             }
         }
         int cold = holdBackDirty ? coldClean.size() : coldClean.size() + coldDirty.size();
@@ -80,14 +92,14 @@ final class EvictionSweep {
         List<Integer> victims = new ArrayList<>(want);
         // taken or not, cold dirty lines are cleaned, unless a collection may be about to free them
         List<Integer> toFlush = new ArrayList<>(holdBackDirty ? List.of() : coldDirty);
-        List<List<Integer>> order = holdBackDirty ? List.of(coldClean, warmClean, coldDirty, warmDirty)
-                : List.of(coldClean, coldDirty, warmClean, warmDirty);
+        List<List<Integer>> order = holdBackDirty ? List.of(coldClean, warmClean, coldDirty, coldHeldBack, warmDirty)
+                : List.of(coldClean, coldDirty, warmClean, coldHeldBack, warmDirty);
         for (List<Integer> group : order) {
             for (int f : group) {
                 chosen[f] = false;
                 if (victims.size() < want) {
                     victims.add(f);
-                    if (group == warmDirty || (holdBackDirty && group == coldDirty)) {
+                    if (group == warmDirty || group == coldHeldBack || (holdBackDirty && group == coldDirty)) {
                         toFlush.add(f);
                     }
                 }

@@ -87,6 +87,8 @@ public final class PagedHeap implements HeapMemory {
     };
     private final byte[] scratch;
     private final EvictionSweep sweep;
+    /** Lines a collection is likely to free soon: written only to be evicted ({@link #holdBackFlushing}). */
+    private java.util.function.LongPredicate heldBack = line -> false;
     private final ReadAhead readAhead;
     /** The most lines read with a miss: with it, at most a quarter of the frames and one store batch. */
     private final int readAheadMost;
@@ -290,8 +292,9 @@ public final class PagedHeap implements HeapMemory {
 
     /**
      * Drops the whole lines of {@code [address, address + length)}: a collection found nothing live in them. A
-     * resident one gives its frame back at once (dirty or not: nothing is written); each becomes
-     * {@link LineState#EMPTY} to this heap, so touching it again zero-fills a frame without a store read; a line
+     * resident one keeps its frame, zeroed, clean and holding nothing the store has (dirty or not: nothing is
+     * written), the clock's first victim unless it is used again (allocation into it costs no miss); one without a
+     * frame becomes {@link LineState#EMPTY} to this heap, so touching it again zero-fills a frame without a store read; a line
      * the store may hold a version of is deleted from the store with the next flush or checkpoint
      * ({@link #garbageLines}). Only at a safepoint (no flush in progress).
      */
@@ -306,10 +309,11 @@ public final class PagedHeap implements HeapMemory {
         for (long line = first; line < end; line++) {
             int f = table.frameOf(line);
             boolean mayBeStored;
-            if (f >= 0) {
+            if (f >= 0) {   // kept, zeroed and first to go: promotion may reuse it at once (no miss, no eviction)
                 mayBeStored = table.isStored(f);
                 table.markClean(f, false);
-                release(f);
+                Arrays.fill(memory, f << lineShift, (f + 1) << lineShift, (byte) 0);
+                table.clearReferenced(f);
             } else {
                 mayBeStored = mayBeStored(f);
                 table.forget(line);
@@ -325,6 +329,11 @@ public final class PagedHeap implements HeapMemory {
      * A collection starts ({@code true}) or ends: meanwhile evictions take clean lines before dirty ones and write
      * no dirty line they do not evict, since the collection may free it ({@link EvictionSweep}).
      */
+    @Override
+    public void holdBackFlushing(java.util.function.LongPredicate lines) {
+        this.heldBack = java.util.Objects.requireNonNull(lines, "lines");
+    }
+
     @Override
     public void collecting(boolean running) {
         collecting = running;
@@ -706,7 +715,7 @@ public final class PagedHeap implements HeapMemory {
      */
     private void makeFree(int needed) {
         finishCleaning();
-        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, collecting);
+        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, collecting, heldBack);
         if (batch == null) {
             return;
         }
@@ -890,9 +899,17 @@ public final class PagedHeap implements HeapMemory {
 
     /** Copies of every dirty line, in line order: what a checkpoint must write. */
     public List<LineImage> dirtyLineImages() {
+        return dirtyLineImages(line -> false);
+    }
+
+    /**
+     * {@link #dirtyLineImages()} without the lines {@code skip} names (a pre-flush leaves young lines, which a young
+     * collection is likely to free, to the checkpoint).
+     */
+    public List<LineImage> dirtyLineImages(java.util.function.LongPredicate skip) {
         List<LineImage> images = new ArrayList<>(table.dirtyFrames());
         for (int f = 0; f < table.frames(); f++) {
-            if (table.lineOf(f) >= 0 && table.isDirty(f)) {
+            if (table.lineOf(f) >= 0 && table.isDirty(f) && !skip.test(table.lineOf(f))) {
                 int base = f << lineShift;
                 images.add(new LineImage(table.lineOf(f), Arrays.copyOfRange(memory, base, base + lineSize)));
                 table.markMaybeStored(f);   // the caller writes it (a background pre-flush may land after a discard)

@@ -105,8 +105,10 @@
  * <h2>Garbage lines</h2>
  * The seed's collector frees memory the store should not pay for. When a collection finds a whole line free
  * (between live objects, or above the lowered allocation pointer) it calls
- * {@link org.vheap.device.vm.heap.paging.PagedHeap#discard}: a resident line gives its frame back at once,
- * dirty or not, with no write; the line becomes EMPTY, so the allocation that reuses it zero-fills a frame
+ * {@link org.vheap.device.vm.heap.paging.PagedHeap#discard}: a resident line, dirty or not, is not written; it
+ * keeps its frame, zeroed, clean and holding nothing the store has, the clock's first victim unless an allocation
+ * reuses it first (a young collection's freed lines are what the next promotions fill: no miss, no eviction); a
+ * line without a frame becomes EMPTY, so the allocation that reuses it zero-fills a frame
  * instead of reading garbage back from the store (before this, a small device running {@code BinaryTrees}
  * read most of its garbage lines back: three Transacts in four); and a line the store may hold a version of is
  * deleted from it with the next flush or checkpoint

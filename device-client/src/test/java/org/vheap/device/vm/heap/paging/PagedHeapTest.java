@@ -252,15 +252,18 @@ class PagedHeapTest {
             PagingStats st = heap.stats();
             assertThat(st.linesDiscarded()).isEqualTo(4);
             assertThat(st.dirtyFrames()).as("nothing of them is written").isZero();
-            assertThat(st.residentFrames()).isEqualTo(1);
+            assertThat(st.residentFrames()).as("the discarded lines keep their frames, for reuse").isEqualTo(5);
             assertThat(heap.garbageLines()).as("the lines the store holds").containsExactly(2, 3, 4);
             assertThat(heap.getLong(addr(1))).isEqualTo(101);
 
             long fetched = heap.stats().linesFetched();
-            heap.putInt(addr(4) + 16, 9);   // an allocation in line 4: a zero-filled frame, no store read
+            long misses = heap.stats().misses();
+            heap.putInt(addr(4) + 16, 9);   // an allocation in line 4: its zeroed frame, no store read, no miss
             assertThat(heap.getLong(addr(4))).isZero();
             assertThat(heap.getLong(addr(2))).isZero();
+            assertThat(heap.getLong(addr(3) + 8)).as("the dirty line's bytes are gone").isZero();
             assertThat(heap.stats().linesFetched()).isEqualTo(fetched);
+            assertThat(heap.stats().misses()).isEqualTo(misses);
 
             heap.putLong(addr(6), 106);
             // lines 4 and 6, with the deletes of 2 and 3 only: line 4 is written again, its write supersedes (the
@@ -273,6 +276,14 @@ class PagedHeapTest {
                 assertThat(lines[1]).as("deleted").isNull();
                 assertThat(lines[2]).as("written again").isNotNull();
             });
+            for (int line = 10; line < 20; line++) {   // more lines than frames: evicts the discarded ones' frames
+                heap.putLong(addr(line), line);
+            }
+            long fetchedBefore = heap.stats().linesFetched();
+            assertThat(heap.getLong(addr(2))).isZero();
+            assertThat(heap.getLong(addr(3) + 8)).isZero();
+            assertThat(heap.stats().linesFetched()).as("evicted garbage comes back as zeros, not from the store")
+                    .isEqualTo(fetchedBefore);
         }
     }
 
@@ -697,6 +708,36 @@ class PagedHeapTest {
             heap.flushAll();
             for (int d = 0; d < 4; d++) {
                 assertThat(heap.getInt(addr(d) + 8)).isEqualTo(d == rewritten ? 2000 : 1000 + d);
+            }
+        }
+    }
+
+    /**
+     * Lines held back (young lines, which a young collection is likely to free): the hand passes them cold again and
+     * again while clean lines are there to evict, and neither cleans nor evicts them; nothing is written.
+     */
+    @Test
+    void heldBackDirtyLinesAreNotCleanedWhileCleanLinesCanBeEvicted() {
+        String app = TestHeaps.app("held-back");
+        commitLines(app, 200);
+        try (HeapSession real = open(store, app)) {
+            HeldBackgroundWrites s = new HeldBackgroundWrites(real);
+            PagedHeap heap = new PagedHeap(s, config(16, 2).setReadAheadLines(0));
+            heap.holdBackFlushing(l -> l < 4);
+            long line = 100;
+            for (int d = 0; d < 4; d++) {              // as above: one dirty line, then three clean ones
+                heap.putInt(addr(d) + 8, 1000 + d);
+                for (int c = 0; c < 3; c++) {
+                    heap.getInt(addr(line++));
+                }
+            }
+            while (line < 200) {                       // a stream of clean misses, the hand round many times
+                heap.getInt(addr(line++));
+            }
+            assertThat(s.held).as("no background cleaning write").isEmpty();
+            assertThat(heap.stats().flushTransactions()).as("no write").isZero();
+            for (int d = 0; d < 4; d++) {
+                assertThat(heap.lineState(d)).as("line %d", d).isEqualTo(LineState.DIRTY);
             }
         }
     }
