@@ -27,7 +27,7 @@ public final class DeviceConfig {
     /** -1: paging's default (an eighth of the frames, at most 32). */
     private int readAheadLines = -1;
     private boolean compaction = true;
-    private boolean youngCollections = true;
+    private boolean youngCollections = false;
     private boolean writeBehind = true;
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
@@ -122,7 +122,7 @@ public final class DeviceConfig {
 
     /**
      * Whether the nursery's promotions fill young lines of the user heap, collected alone while they are still in device
-     * memory ({@code vm.heap.YoungLines}; on by default); not with working sets, which take their place.
+     * memory ({@code vm.heap.YoungLines}; off by default); not with working sets, which take their place.
      */
     public boolean youngCollections() {
         return youngCollections;

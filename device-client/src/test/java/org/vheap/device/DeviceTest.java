@@ -285,6 +285,48 @@ class DeviceTest {
     }
 
     /**
+     * With young collections (the Churn's trees outgrow the default 32 KiB nursery, so they are promoted and die in
+     * young lines): the write barrier verified before every minor and young collection in a run with room to spare;
+     * then an app suspended amid young collections and resumed on another device (whose young lines start empty)
+     * prints what an uninterrupted run prints, and young collections wrote fewer lines than full collections alone.
+     */
+    @Test
+    void withYoungCollectionsTheBarrierHoldsAndAResumedAppPrintsTheSame() throws Exception {
+        Path classes = compile("Churn", CHURN);
+        ByteArrayOutputStream verified = new ByteArrayOutputStream();
+        try (MemoryHeapStore memoryStore = new MemoryHeapStore()) {
+            Device checked = new Device(new DeviceConfig().app(TestHeaps.app("churn-young-verified")).memoryBytes(1 << 20)
+                    .nurseryBytes(16 << 10).youngCollections(true).verifyWriteBarrier(true)
+                    .checkpointInterval(Duration.ZERO), memoryStore, console(verified));
+            assertThat(checked.run(List.of(classes), "Churn", List.of("30"))).isZero();
+            assertThat(checked.stats().youngCollections()).as("young collections, each verified").isPositive();
+        }
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        DeviceStats old = runAlone(classes, "60", new DeviceConfig().app(TestHeaps.app("churn-young-whole")), whole);
+        assertThat(verified.toString(StandardCharsets.UTF_8)).isEqualTo(whole.toString(StandardCharsets.UTF_8)
+                .substring(0, verified.size()));
+
+        String app = TestHeaps.app("churn-young");
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(256 << 10).youngCollections(true)
+                .checkpointInterval(Duration.ZERO), SERVER.store(), console(first));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Churn", List.of("60")));
+        ResumeTest.awaitOutput(first, "round 30 ");
+        a.suspend(Duration.ofSeconds(30));
+        assertThat(run.get(1, TimeUnit.MINUTES)).isEqualTo(Device.SUSPENDED);
+        assertThat(a.stats().youngCollections()).as("young collections before the suspension").isPositive();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        Device b = new Device(new DeviceConfig().app(app).deviceName("b").memoryBytes(256 << 10).youngCollections(true)
+                .checkpointInterval(Duration.ZERO), SERVER.store(), console(second));
+        assertThat(b.resume(0)).isZero();
+        assertThat(b.stats().youngCollections()).as("young collections after the resume").isPositive();
+        assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                .isEqualTo(whole.toString(StandardCharsets.UTF_8));
+        assertThat(a.stats().linesFlushed() + b.stats().linesFlushed()).as("lines written with young collections")
+                .isLessThan(old.linesFlushed());
+    }
+
+    /**
      * With working sets, an app collects groups of them, is suspended amid that and resumed on another device, whose
      * remembered sets are not in the checkpoint: its first collection of the user heap is full (it rebuilds them),
      * then groups again, and the two runs print what an uninterrupted run prints.

@@ -43,11 +43,12 @@ final class DeviceOptions {
                     + "collection of the user heap is whole.")
     String workingSet;
 
-    @Option(names = "--young", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--young", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Collect the lines the nursery promotes into (young lines) alone while they are still in "
                     + "memory, so structures that outgrew the nursery and died are dropped without a write "
-                    + "(--no-young: only full collections; --working-set takes its place). Default: on.")
-    boolean young = true;
+                    + "(for apps whose structures outgrow the nursery and die soon after; --working-set takes its place). "
+                    + "Default: off.")
+    boolean young;
 
     @Option(names = "--compact", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Full collections of the user heap also move the live objects of mostly free lines together "

@@ -46,8 +46,8 @@ import picocli.CommandLine.Spec;
  * read, written, discarded as garbage and deleted, the line bytes moved each way, and the minor and full
  * collections' counts and pauses (median and longest); then each kind of collection of that run (minor, working
  * sets', young, full) with its pauses and the heap lines each touched and faulted in; then, for the allocation-heavy
- * samples, working sets on (a quarter of the memory; one run) against off, young collections off (one run) against
- * on, and the nursery off (one run) against on, at a tenth over the server (misses, the collections' faults, lines
+ * samples, working sets on (a quarter of the memory; one run) against off, young collections on (one run) against
+ * off, and the nursery off (one run) against on, at a tenth over the server (misses, the collections' faults, lines
  * read and written, and how many times fewer).
  *
  * <p>Each device configuration runs untimed until it stops getting faster (its paths through the interpreter and the
@@ -245,14 +245,14 @@ public final class VmBench implements Callable<Integer> {
                 Run notCompacting = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.compaction(false));
                 allEqual &= hotspot.output.equals(notCompacting.output);
                 compactionRow(compactionTable, p.name() + " " + size, "server", tenth, notCompacting, serverPaged);
-                Run notYoung = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.youngCollections(false));
-                allEqual &= hotspot.output.equals(notYoung.output);
-                DeviceStats ny = notYoung.stats;
-                youngTable.row(p.name() + " " + size, kib(tenth), secs(notYoung.seconds), secs(serverPaged.seconds),
-                        Long.toString(ny.misses()), Long.toString(sp.misses()), Long.toString(ny.linesFetched()),
-                        Long.toString(sp.linesFetched()), Long.toString(ny.linesFlushed() + ny.linesPreflushed()),
-                        Long.toString(sp.linesFlushed() + sp.linesPreflushed()), Long.toString(ny.collectionPauseNanos().length),
-                        sp.youngCollections() + "/" + sp.collectionPauseNanos().length);
+                Run young = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.youngCollections(true));
+                allEqual &= hotspot.output.equals(young.output);
+                DeviceStats yo = young.stats;
+                youngTable.row(p.name() + " " + size, kib(tenth), secs(serverPaged.seconds), secs(young.seconds),
+                        Long.toString(sp.misses()), Long.toString(yo.misses()), Long.toString(sp.linesFetched()),
+                        Long.toString(yo.linesFetched()), Long.toString(sp.linesFlushed() + sp.linesPreflushed()),
+                        Long.toString(yo.linesFlushed() + yo.linesPreflushed()), Long.toString(sp.collectionPauseNanos().length),
+                        yo.youngCollections() + "/" + yo.collectionPauseNanos().length);
                 Run noNursery = deviceRun(grpc, classes, p.mainClass(), size, tenth, config -> config.nurseryBytes(0));
                 allEqual &= hotspot.output.equals(noNursery.output);
                 DeviceStats off = noNursery.stats;
@@ -300,7 +300,7 @@ public final class VmBench implements Callable<Integer> {
                 + " written to the store, and what the full collections moved");
         compactionTable.print(out);
         out.println();
-        out.println("young collections off (--no-young) vs on (the default), 1/10 of the peak heap over the server: misses, lines"
+        out.println("young collections off (the default) vs on (--young), 1/10 of the peak heap over the server: misses, lines"
                 + " read from and written to the store, collections");
         youngTable.print(out);
         out.println();

@@ -446,12 +446,14 @@ public final class VmLauncher {
             }
         }
         boolean partial = false;
-        if (!full && !fullDue && !fullCollectionDue() && vm.allocator().youngLines().due()) {
+        if (!full && !fullDue && !fullCollectionDue() && vm.allocator().youngLines().due()
+                && !vm.allocator().youngLines().tenureInstead()) {
             if (verifyRememberedSets) {
                 minorCollector.verifyRemembered(this::visitRoots);
                 began = vm.nanoTime();
             }
             collector.collectYoung(this::visitRoots);
+            vm.allocator().youngLines().faulted(vm.memory().collectionLinesFaulted());
             logCollection(Kind.YOUNG, began, -1);
             began = vm.nanoTime();
             partial = true;

@@ -251,7 +251,7 @@ public final class ObjectAllocator {
             throw new IllegalStateException("young collections and working sets exclude each other");
         }
         young.enable(budget);
-        memory.holdBackFlushing(young::isYoungLine);
+        memory.holdBackFlushing(young::holdsBack);
     }
 
     /** The free space below the allocation pointer as (address, bytes) pairs, for a checkpoint's VM state. */

@@ -45,6 +45,11 @@ public final class YoungLines {
     private final SlotSet remembered = new SlotSet();
     /** The last young collection freed at least half of what it collected. */
     private boolean mostlyGarbage;
+    /** While young collections find most of what they collect alive: the due ones to skip before the next, and left. */
+    private int skipRun;
+    private int skipsLeft;
+    /** The last young collection freed at least as many lines as it faulted in. */
+    private boolean worthIt = true;
     /** The lines the last young collection freed whole, ascending: promotions refill them from {@code freedNext} on. */
     private long[] freedLines = new long[64];
     private int freedCount;
@@ -71,9 +76,12 @@ public final class YoungLines {
         return budget != 0 && allocatedSince >= budget;
     }
 
-    /** Whether line {@code line} is young (a paged heap holds back cleaning it: {@link HeapMemory#holdBackFlushing}). */
-    public boolean isYoungLine(long line) {
-        return line < ages.length && ages[(int) line] != OLD;
+    /**
+     * Whether a paged heap holds back cleaning line {@code line} ({@link HeapMemory#holdBackFlushing}): a young line,
+     * while young collections free most of what they collect and more lines than they read.
+     */
+    public boolean holdsBack(long line) {
+        return worthIt && mostlyGarbage && line < ages.length && ages[(int) line] != OLD;
     }
 
     byte age(long line) {
@@ -184,11 +192,44 @@ public final class YoungLines {
 
     /** A full collection made every line old. */
     void reset() {
-        Arrays.fill(ages, OLD);
+        tenureAll();
         forgetFreedLines();
+        mostlyGarbage = false;
+    }
+
+    /** The most due young collections skipped in a row while they read more lines than they free. */
+    static final int MAX_SKIP_RUN = 8;
+
+    /**
+     * The young collection that just ran faulted {@code lines} in (read them from the store, or zero-filled them). It
+     * was worth it if it freed at least as many lines whole (each a write saved); if not (an app building what it
+     * keeps, whose young lines were evicted before the collection came: it reads them back to free little), the next
+     * due ones are skipped ({@link #tenureInstead}), twice as many each time that lasts, at most {@link #MAX_SKIP_RUN},
+     * and young lines are not held back from cleaning meanwhile.
+     */
+    public void faulted(long lines) {
+        worthIt = freedCount >= lines;
+        skipRun = worthIt ? 0 : Math.min(MAX_SKIP_RUN, Math.max(1, skipRun * 2));
+        skipsLeft = skipRun;
+    }
+
+    /**
+     * At a due young collection: while the last one was not worth its reads ({@link #faulted}), tenures every young line
+     * instead, without marking, and answers true.
+     */
+    public boolean tenureInstead() {
+        if (skipsLeft == 0) {
+            return false;
+        }
+        skipsLeft--;
+        tenureAll();
+        return true;
+    }
+
+    private void tenureAll() {
+        Arrays.fill(ages, OLD);
         inUse = 0;
         allocatedSince = 0;
-        mostlyGarbage = false;
         remembered.clear();
     }
 
@@ -199,6 +240,6 @@ public final class YoungLines {
      * rest, so its checkpoints stay short.
      */
     public boolean preflushSkips(long line) {
-        return mostlyGarbage && age(line) != OLD;
+        return worthIt && mostlyGarbage && age(line) != OLD;
     }
 }

@@ -74,7 +74,7 @@
  * A structure larger than the nursery's survivor space (a tree being built across several minor collections) is
  * promoted while it is still alive and often dies soon after. Until a full collection finds it dead, its lines are
  * dirty in frames, and the frames are needed: each is written to the store, only to be deleted later. With young
- * collections (on by default; {@code DeviceConfig.youngCollections}, {@code --no-young}) promotion fills
+ * collections (off by default; {@code DeviceConfig.youngCollections}, {@code --young}) promotion fills
  * {@link org.vheap.device.vm.heap.YoungLines}: the lines the last young collection freed first, then the highest whole
  * free line, then new lines at the bump pointer; a line a promotion starts is young, and so is every object placed in
  * it. Only while half the heap is left above the bump pointer and the free space below it is under a quarter of what
@@ -89,7 +89,10 @@
  * working set's collection (a young object only dead old objects name lives until a full collection), and a full
  * collection makes every line old. While young collections free at least half of what they collect, a pre-flush
  * leaves young lines alone (one is likely to free them); young lines that mostly survive are pre-flushed like the
- * rest, so the checkpoints of an app building what it keeps stay short.
+ * rest, so the checkpoints of an app building what it keeps stay short. A young collection that faulted in more lines
+ * than it freed whole (an app whose young lines were evicted before it came: it read them back to free little) makes
+ * the next due ones tenure every young line without marking instead, twice as many each time that lasts, at most
+ * eight.
  *
  * <p>Why lines and not working sets: what a young collection reads is its lines' live objects, in memory because they
  * are new, and the few old slots that name them (binary-trees: a few to a few hundred per collection), where a group of
@@ -98,8 +101,10 @@
  * promotions that follow, so the heap's address space does not creep up between full collections. Measured on
  * {@code samples/BinaryTrees 14} at a tenth of its heap over a heap server (pre-flushing off in both): 3,140 lines
  * written against 5,030 without young collections, 3,870 misses against 5,830, two full collections instead of four;
- * its trees of depth 14 (512 KiB, more than the frames) are still written and read back (docs/benchmarks.md gives
- * the figures).
+ * its trees of depth 14 (512 KiB, more than the frames) are still written and read back. Why it is off by default:
+ * {@code samples/CollectionsBench 20}, whose rounds build maps and lists larger than a young collection's budget that
+ * all live to the round's end, reads about 850 lines from the store with it against 330 without, and was slower in
+ * the bench; and binary-trees' time did not improve measurably on this machine (docs/benchmarks.md gives the figures).
  *
  * <h2>Working sets: collecting part of the user heap</h2>
  * With {@code --working-set SIZE} ({@code DeviceConfig.workingSetBytes}; off by default) the user heap is divided
