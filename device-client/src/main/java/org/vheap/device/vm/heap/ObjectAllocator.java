@@ -116,6 +116,7 @@ public final class ObjectAllocator {
             at = (at | (lineSize - 1)) + 1;
         }
         if (at + bytes > recycleEnd) {
+            endRecycling();   // the line's tail the object does not fit in goes back to the free space
             at = -1;
             for (long line = young.nextFreedLine(); line >= 0 && at < 0; line = young.nextFreedLine()) {
                 if (free.takeLine(line * lineSize)) {

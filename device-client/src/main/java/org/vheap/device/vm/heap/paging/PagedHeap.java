@@ -311,7 +311,7 @@ public final class PagedHeap implements HeapMemory {
             boolean mayBeStored;
             if (f >= 0) {   // kept, zeroed and first to go: promotion may reuse it at once (no miss, no eviction)
                 mayBeStored = table.isStored(f);
-                table.markClean(f, false);
+                clean(f, false);   // and out of the write cache: the next store must mark it dirty again
                 Arrays.fill(memory, f << lineShift, (f + 1) << lineShift, (byte) 0);
                 table.clearReferenced(f);
             } else {

@@ -713,6 +713,26 @@ class PagedHeapTest {
     }
 
     /**
+     * A discarded line keeps its frame, and the store that comes next into it (the line last written before the
+     * collection: the heap's one-entry write cache names it) makes it dirty again: it is written, not dropped as
+     * garbage. A review found the cache left pointing at the discarded line, so such a store stayed clean and the
+     * objects a promotion put there were lost at the line's eviction.
+     */
+    @Test
+    void aStoreIntoADiscardedLineStillInTheWriteCacheMakesItDirty() {
+        try (HeapSession s = open(store, TestHeaps.app("discard-write-cache"))) {
+            PagedHeap heap = new PagedHeap(s, config(8, 2));
+            heap.putLong(addr(3), 7);                 // line 3 is the write cache's line
+            heap.discard(addr(3), LINE);
+            assertThat(heap.lineState(3)).isIn(LineState.RESIDENT, LineState.EMPTY);
+            heap.putLong(addr(3) + 8, 42);            // a promotion into the freed line
+            assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
+            writeLines(heap, 10, 20);                 // more lines than frames: line 3 is evicted, so written
+            assertThat(heap.getLong(addr(3) + 8)).isEqualTo(42);
+        }
+    }
+
+    /**
      * Lines held back (young lines, which a young collection is likely to free): the hand passes them cold again and
      * again while clean lines are there to evict, and neither cleans nor evicts them; nothing is written.
      */
