@@ -49,6 +49,21 @@ class PagedHeapTest {
         }
     }
 
+    /**
+     * Fills frames alternately with one dirty line (lines 0 to 3, holding 1000 + line at offset 8) and three clean ones
+     * read from line 100 on; answers the next line to read.
+     */
+    private static long dirtyAmongClean(PagedHeap heap) {
+        long line = 100;
+        for (int d = 0; d < 4; d++) {
+            heap.putInt(addr(d) + 8, 1000 + d);
+            for (int c = 0; c < 3; c++) {
+                heap.getInt(addr(line++));
+            }
+        }
+        return line;
+    }
+
     /** Every line below {@code to} holds what {@link #writeLines} wrote into it. */
     private static void assertLinesHoldTheirValues(PagedHeap heap, int to) {
         for (int line = 0; line < to; line++) {
@@ -679,13 +694,7 @@ class PagedHeapTest {
         try (HeapSession real = open(store, app)) {
             HeldBackgroundWrites s = new HeldBackgroundWrites(real);
             PagedHeap heap = new PagedHeap(s, config(16, 2).setReadAheadLines(0));
-            long line = 100;
-            for (int d = 0; d < 4; d++) {              // frames alternate: one dirty line, then three clean ones
-                heap.putInt(addr(d) + 8, 1000 + d);
-                for (int c = 0; c < 3; c++) {
-                    heap.getInt(addr(line++));
-                }
-            }
+            long line = dirtyAmongClean(heap);
             while (s.held.isEmpty() && line < 200) {   // a stream of clean misses: the hand comes round to the dirty
                 heap.getInt(addr(line++));
             }
@@ -744,13 +753,7 @@ class PagedHeapTest {
             HeldBackgroundWrites s = new HeldBackgroundWrites(real);
             PagedHeap heap = new PagedHeap(s, config(16, 2).setReadAheadLines(0));
             heap.holdBackFlushing(l -> l < 4);
-            long line = 100;
-            for (int d = 0; d < 4; d++) {              // as above: one dirty line, then three clean ones
-                heap.putInt(addr(d) + 8, 1000 + d);
-                for (int c = 0; c < 3; c++) {
-                    heap.getInt(addr(line++));
-                }
-            }
+            long line = dirtyAmongClean(heap);
             while (line < 200) {                       // a stream of clean misses, the hand round many times
                 heap.getInt(addr(line++));
             }
