@@ -260,11 +260,11 @@ public final class Collector {
                 live += swept.live();
                 newTop = Math.min(newTop, swept.top());
                 for (long l = first; l < line; l++) {   // age the run's lines
-                    boolean holdsLive = marker.holdsAnyIn(l * lineSize, (l + 1) * lineSize);
-                    byte age = young.age(l) == YoungLines.NEW && holdsLive ? YoungLines.SURVIVOR : YoungLines.OLD;
-                    young.setAge(l, age, !holdsLive && (l + 1) * lineSize <= newTop);
+                    long liveInLine = marker.liveBytesIn(l * lineSize, (l + 1) * lineSize);
+                    byte age = young.age(l) == YoungLines.NEW && liveInLine > 0 ? YoungLines.SURVIVOR : YoungLines.OLD;
+                    young.setAge(l, age, liveInLine == 0 && (l + 1) * lineSize <= newTop);
                     if (age == YoungLines.SURVIVOR) {
-                        stillYoung += marker.liveBytesIn(l * lineSize, (l + 1) * lineSize);
+                        stillYoung += liveInLine;
                     }
                 }
             }
@@ -527,13 +527,10 @@ public final class Collector {
             });
         }
 
-        /** Whether a marked object starts in {@code [from, to)} (objects no larger than a line never straddle two). */
-        boolean holdsAnyIn(long from, long to) {
-            int bit = starts.nextSetBit((int) (from / ObjectLayout.GRANULE) - firstGranule);
-            return bit >= 0 && bit < (int) (to / ObjectLayout.GRANULE) - firstGranule;
-        }
-
-        /** Bytes of the marked objects that start in {@code [from, to)}. */
+        /**
+         * Bytes of the marked objects that start in {@code [from, to)} (a line's: objects no larger than a line never
+         * straddle two).
+         */
         long liveBytesIn(long from, long to) {
             long bytes = 0;
             int end = (int) (to / ObjectLayout.GRANULE) - firstGranule;

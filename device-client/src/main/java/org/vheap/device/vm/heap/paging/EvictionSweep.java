@@ -52,15 +52,9 @@ final class EvictionSweep {
 
     /**
      * The batch to evict before {@code needed} frames are taken, or null when enough frames stay free.
-     * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none).
-     */
-    Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty) {
-        return select(needed, readLine, writeLine, holdBackDirty, line -> false);
-    }
-
-    /**
-     * As {@link #select(int, long, long, boolean)}, with the dirty lines {@code heldBack} names (lines a collection is
-     * likely to free soon) taken after the other cold lines and the warm clean ones, and never cleaned unless taken.
+     * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none); the dirty lines
+     * {@code heldBack} names (lines a collection is likely to free soon) are taken after the other cold lines and the
+     * warm clean ones, and never cleaned unless taken.
      */
     Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty, java.util.function.LongPredicate heldBack) {
         int deficit = needed + threshold - table.freeFrames();
