@@ -45,9 +45,8 @@ final class DeviceOptions {
 
     @Option(names = "--young", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Collect the lines the nursery promotes into (young lines) alone while they are still in "
-                    + "memory, so structures that outgrew the nursery and died are dropped without a write "
-                    + "(for apps whose structures outgrow the nursery and die soon after; --working-set takes its place). "
-                    + "Default: off.")
+                    + "memory, so structures that outgrew the nursery and died soon after are dropped without a write "
+                    + "(--working-set takes its place). Default: off.")
     boolean young;
 
     @Option(names = "--compact", negatable = true, defaultValue = "true", fallbackValue = "true",
