@@ -25,6 +25,11 @@ import java.util.List;
  * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
  * referenced), are never taken.
  *
+ * <p>While the program walks a structure larger than memory ({@link ReadAhead}'s runs), the sweep takes the lines
+ * the walk has passed first, clean ones first, and the lines just ahead of it last, the farthest first: the
+ * most-recently-used policy, which keeps the part of a loop that fits resident where CLOCK would evict the very lines
+ * the walk reaches next. The hand finds the rest of the batch.
+ *
  * <p>Dirty lines a collection is likely to free soon (young lines: {@code HeapMemory#holdBackFlushing}) are taken
  * after every other cold line and the warm clean ones, and cleaned only when taken.
  *
@@ -43,9 +48,11 @@ final class EvictionSweep {
     private final int threshold;
     /** Frames already picked by the current sweep (all false between sweeps). */
     private final boolean[] chosen;
+    private final ReadAhead walk;
 
-    EvictionSweep(CacheTable table, int threshold) {
+    EvictionSweep(CacheTable table, int threshold, ReadAhead walk) {
         this.table = table;
+        this.walk = walk;
         this.threshold = threshold;
         this.chosen = new boolean[table.frames()];
     }
@@ -61,18 +68,34 @@ final class EvictionSweep {
         if (deficit <= 0) {
             return null;
         }
-        int want = Math.max(deficit, threshold);
-        int frames = table.frames();
+        int batch = Math.max(deficit, threshold);
+        List<Integer> passedClean = new ArrayList<>();
+        List<Integer> passedDirty = new ArrayList<>();
+        for (long line; passedClean.size() + passedDirty.size() < batch && (line = walk.nextPassed()) >= 0; ) {
+            int f = table.frameOf(line);
+            if (f >= 0 && evictable(f, readLine, writeLine) && !(table.isDirty(f) && heldBack.test(line))) {
+                chosen[f] = true;
+                (table.isDirty(f) ? passedDirty : passedClean).add(f);
+            }
+        }
+        int want = batch - passedClean.size() - passedDirty.size();
+        int frames = want == 0 ? 0 : table.frames();
         List<Integer> coldClean = new ArrayList<>();
         List<Integer> coldDirty = new ArrayList<>();
         List<Integer> coldHeldBack = new ArrayList<>();
         List<Integer> warmClean = new ArrayList<>();
         List<Integer> warmDirty = new ArrayList<>();
+        List<Integer> ahead = new ArrayList<>();
         for (int step = 0; step < frames && coldClean.size() < want && (holdBackDirty || coldDirty.size() < want); step++) {
             int f = table.advanceHand();
-            if (evictable(f, readLine, writeLine) && !table.clearReferenced(f)) {
-                chosen[f] = true;
-                (!table.isDirty(f) ? coldClean : heldBack.test(table.lineOf(f)) ? coldHeldBack : coldDirty).add(f);
+            if (evictable(f, readLine, writeLine) && !chosen[f]) {
+                if (walk.isAhead(table.lineOf(f))) {
+                    chosen[f] = true;
+                    ahead.add(f);
+                } else if (!table.clearReferenced(f)) {
+                    chosen[f] = true;
+                    (!table.isDirty(f) ? coldClean : heldBack.test(table.lineOf(f)) ? coldHeldBack : coldDirty).add(f);
+                }
             }
         }
         int cold = holdBackDirty ? coldClean.size() : coldClean.size() + coldDirty.size();
@@ -80,20 +103,23 @@ final class EvictionSweep {
             int f = table.advanceHand();
             if (evictable(f, readLine, writeLine) && !chosen[f]) {
                 chosen[f] = true;
-                (table.isDirty(f) ? warmDirty : warmClean).add(f);
+                (walk.isAhead(table.lineOf(f)) ? ahead : table.isDirty(f) ? warmDirty : warmClean).add(f);
             }
         }
-        List<Integer> victims = new ArrayList<>(want);
+        // the lines just ahead of a walk last, the farthest first (the walk reaches them last)
+        ahead.sort(java.util.Comparator.comparingLong((Integer f) -> table.lineOf(f)).reversed());
+        List<Integer> victims = new ArrayList<>(batch);
         // taken or not, cold dirty lines are cleaned, unless a collection may be about to free them
         List<Integer> toFlush = new ArrayList<>(holdBackDirty ? List.of() : coldDirty);
-        List<List<Integer>> order = holdBackDirty ? List.of(coldClean, warmClean, coldDirty, coldHeldBack, warmDirty)
-                : List.of(coldClean, coldDirty, warmClean, coldHeldBack, warmDirty);
+        List<List<Integer>> order = holdBackDirty
+                ? List.of(passedClean, passedDirty, coldClean, warmClean, coldDirty, coldHeldBack, warmDirty, ahead)
+                : List.of(passedClean, passedDirty, coldClean, coldDirty, warmClean, coldHeldBack, warmDirty, ahead);
         for (List<Integer> group : order) {
             for (int f : group) {
                 chosen[f] = false;
-                if (victims.size() < want) {
+                if (victims.size() < batch) {
                     victims.add(f);
-                    if (group == warmDirty || group == coldHeldBack || (holdBackDirty && group == coldDirty)) {
+                    if (table.isDirty(f) && !(group == coldDirty && !holdBackDirty)) {
                         toFlush.add(f);
                     }
                 }

@@ -164,8 +164,8 @@ public final class PagedHeap implements HeapMemory {
         this.table = new CacheTable(config.frames(), maxHeapBytes >>> lineShift, systemFirstLine,
                 (ObjectLayout.SYSTEM_SEGMENT_LIMIT - ObjectLayout.SYSTEM_SEGMENT_BASE) >>> lineShift);
         this.scratch = new byte[lineSize];
-        this.sweep = new EvictionSweep(table, threshold);
-        this.readAhead = new ReadAhead(config.readAheadLines());
+        this.readAhead = new ReadAhead(config.readAheadLines(), table.frames());
+        this.sweep = new EvictionSweep(table, threshold, readAhead);
         this.readAheadMost = (int) Math.max(0,
                 Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1));
         this.retry = new StoreRetry(app, config, clock, table::dirtyFrames);

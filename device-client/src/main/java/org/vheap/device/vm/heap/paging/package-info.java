@@ -66,6 +66,16 @@
  * if the program does not use them. Over a heap server this turns most of a walk's round trips into a few: {@code
  * samples/BinaryTrees 14} at a tenth of its heap reads the same 3,100 lines in about 650 store calls instead of 2,400.
  *
+ * <p>A run is also what makes eviction loop-resistant. A walk over a structure larger than memory (binary-trees'
+ * trees of depth 14 are 512 KiB, its memory at a tenth 438 KiB of frames) defeats CLOCK as it defeats LRU: the lines
+ * not used for longest are the ones the walk reaches next, so each eviction takes a line about to be read, and the
+ * walk reads every line of the structure back, every time. Once a run has three misses, the sweep takes the resident
+ * lines it has <em>passed</em> (from its lowest miss to {@code ReadAhead.NEAR} lines below its highest) before the
+ * hand turns, and the lines <em>ahead</em> of it (up to a memory's worth above its highest miss) last, the farthest
+ * first: the most-recently-used policy, optimal for a loop, so only the part that does not fit is read again. A
+ * collection's reads are not runs. Over a heap server this made binary-trees at a tenth read 2,560 lines instead of
+ * 3,190 and write 5,640 instead of 6,090, 11% faster (medians of three runs side by side).
+ *
  * <h2>System lines</h2>
  * The seed's page table has a type per page, user or system; here a line's type follows from its address.
  * Lines of {@code [ObjectLayout.SYSTEM_SEGMENT_BASE, SYSTEM_SEGMENT_LIMIT)} are the read-only system segment:

@@ -409,6 +409,36 @@ class PagedHeapTest {
         }
     }
 
+    /**
+     * A loop over more lines than frames (a structure walked again and again, as binary-trees checks a tree larger
+     * than memory): CLOCK, like LRU, would evict the least recently used lines, the very ones the walk reaches next,
+     * and read all 48 lines on every pass. Evicting the lines the walk has passed first, and the farthest of those ahead
+     * of it when none is left, keeps most of what fits resident: a pass reads the 16 lines that do not fit, and some
+     * more (33 when written).
+     */
+    @Test
+    void aWalkOverMoreLinesThanFramesKeepsThePartThatFitsResident() {
+        String app = TestHeaps.app("walk");
+        commitLines(app, 48);
+        try (HeapSession s = open(store, app)) {
+            PagedHeap heap = new PagedHeap(s, config(32, 4).setReadAheadLines(4));
+            long before = 0;
+            for (int pass = 0; pass < 4; pass++) {
+                for (int line = 0; line < 48; line++) {
+                    assertThat(heap.getInt(addr(line))).isEqualTo(line + 1);
+                }
+                long read = heap.stats().linesFetched() - before;
+                before += read;
+                if (pass == 0) {
+                    assertThat(read).isEqualTo(48);
+                } else {
+                    // 16 do not fit, 4 frames stay free, and the 8 lines below the walk's highest miss are not yet passed
+                    assertThat(read).as("lines read by pass %d", pass).isLessThanOrEqualTo(36);
+                }
+            }
+        }
+    }
+
     @Test
     void scatteredMissesReadNothingAhead() {
         String app = TestHeaps.app("no-read-ahead");

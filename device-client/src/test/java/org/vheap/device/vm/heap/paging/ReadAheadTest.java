@@ -43,4 +43,29 @@ class ReadAheadTest {
         }
         assertThatThrownBy(() -> new ReadAhead(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aWalkHasPassedTheLinesBelowItsHighestMissAndIsAboutToReachThoseAbove() {
+        ReadAhead ra = new ReadAhead(8, 100);
+        ra.onMiss(100);
+        ra.onMiss(101);
+        assertThat(ra.nextPassed()).as("two misses are not yet a walk").isEqualTo(-1);
+        assertThat(ra.isAhead(110)).isFalse();
+        ra.onMiss(104);
+        assertThat(ra.nextPassed()).as("nothing %d lines below the highest miss", ReadAhead.NEAR).isEqualTo(-1);
+        ra.onMiss(110);
+        ra.onMiss(120);
+        for (long line = 100; line < 120 - ReadAhead.NEAR; line++) {
+            assertThat(ra.nextPassed()).isEqualTo(line);
+        }
+        assertThat(ra.nextPassed()).as("each passed line is given once").isEqualTo(-1);
+        assertThat(ra.isAhead(99)).isFalse();
+        assertThat(ra.isAhead(111)).as("passed: given already").isFalse();
+        assertThat(ra.isAhead(112)).as("within NEAR below the highest miss").isTrue();
+        assertThat(ra.isAhead(220)).as("a memory's worth above it").isTrue();
+        assertThat(ra.isAhead(221)).isFalse();
+        ra.onMiss(5000);
+        assertThat(ra.nextPassed()).as("a far miss ends the walk").isEqualTo(-1);
+        assertThat(ra.isAhead(130)).isFalse();
+    }
 }
