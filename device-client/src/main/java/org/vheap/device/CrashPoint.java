@@ -10,8 +10,9 @@ import org.vheap.device.vm.heap.CollectorProbe;
  * {@code point} (counted from this process's start), the VM's thread says so on the error stream and stops there for
  * good, so that a {@code kill -9} sent when the line appears lands at exactly that place. Given with the hidden
  * {@code --crash-at POINT:N} of {@code ./vheap device run|resume|start}, where POINT is {@code minor} (half way
- * through a minor collection), {@code promotion} (an object just copied into the user heap) or {@code full} (a full
- * collection after marking, before its sweep).
+ * through a minor collection), {@code promotion} (an object just copied into the user heap), {@code full} (a full
+ * collection after marking, before its sweep) or {@code young} (a young collection, {@code --young}, after marking,
+ * before its sweep).
  *
  * <p>Only the VM's thread stops: the device's other threads (a pre-flush in flight, the control stream) go on, as they
  * would for the moment a real crash takes. A device given a crash point hangs there until it is killed: it is for
@@ -32,7 +33,7 @@ public final class CrashPoint implements CollectorProbe {
         this.err = java.util.Objects.requireNonNull(err, "err");
     }
 
-    /** Parses {@code POINT:N} ({@code minor:3}, {@code promotion:250}, {@code full:1}). */
+    /** Parses {@code POINT:N} ({@code minor:3}, {@code promotion:250}, {@code full:1}, {@code young:2}). */
     public static CrashPoint parse(String spec, PrintStream err) {
         int colon = spec.indexOf(':');
         Point point = null;
@@ -46,7 +47,7 @@ public final class CrashPoint implements CollectorProbe {
             }
         }
         if (point == null || nth < 1) {
-            throw new IllegalArgumentException("--crash-at takes POINT:N with POINT one of minor, promotion, full and N >= 1"
+            throw new IllegalArgumentException("--crash-at takes POINT:N with POINT one of minor, promotion, full, young and N >= 1"
                     + " (the N-th time the VM passes it), got '" + spec + "'");
         }
         return new CrashPoint(point, nth, err);

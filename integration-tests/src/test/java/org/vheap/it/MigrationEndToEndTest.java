@@ -246,7 +246,7 @@ class MigrationEndToEndTest {
     }
 
     @Test
-    void devicesKilledInsideMinorCollectionsAndPromotionsResumeElsewhereFromTheLastCommittedState() throws Exception {
+    void devicesKilledInsideMinorAndYoungCollectionsAndPromotionsResumeElsewhereFromTheLastCommittedState() throws Exception {
         int points = Integer.getInteger("vheap.collectionKillPoints", 8);
         String server = vheap.startServer();
         Path classes = vheap.compile("Tally", TALLY);
@@ -263,9 +263,13 @@ class MigrationEndToEndTest {
         long countedBefore = first.lastCount();
         int met = 0;
         for (int k = 1; k <= points; k++) {
-            // a minor collection half done (originals forwarded, copies not yet scanned), or an object just promoted
-            String at = k % 2 == 1 ? "minor:" + (1 + random.nextInt(40)) : "promotion:" + (1 + random.nextInt(1500));
-            run = resumeWhenLeaseFree(server, "gc-tally", "gc-" + k, "--crash-at", at);
+            // a minor collection half done (originals forwarded, copies not yet scanned), an object just promoted, or
+            // (every third, on a device with --young) a young collection marked but not swept
+            boolean young = k % 3 == 0;
+            String at = young ? "young:" + (1 + random.nextInt(3))
+                    : k % 2 == 1 ? "minor:" + (1 + random.nextInt(40)) : "promotion:" + (1 + random.nextInt(1500));
+            run = young ? resumeWhenLeaseFree(server, "gc-tally", "gc-" + k, "--crash-at", at, "--young")
+                    : resumeWhenLeaseFree(server, "gc-tally", "gc-" + k, "--crash-at", at);
             run.awaitErrors("crash point " + at.replace(":", " #") + " reached", Duration.ofSeconds(120));
             run.process().destroyForcibly();   // SIGKILL while the VM stands inside the collection
             run.awaitExit(Duration.ofSeconds(30));

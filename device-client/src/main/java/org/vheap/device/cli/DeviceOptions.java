@@ -106,7 +106,7 @@ final class DeviceOptions {
     Integer readAhead;
 
     @Option(names = "--crash-at", paramLabel = "POINT:N", hidden = true,
-            description = "Tests only: stop the VM at the N-th time it passes POINT (minor, promotion, full) and wait there to be killed.")
+            description = "Tests only: stop the VM at the N-th time it passes POINT (minor, promotion, full, young) and wait there to be killed.")
     String crashAt;
 
     @Option(names = "--eager-resume", description = "On resume, bring in every heap line before the app runs (default: lazily, as the app touches them).")

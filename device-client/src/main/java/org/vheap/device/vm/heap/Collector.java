@@ -241,6 +241,7 @@ public final class Collector {
                     candidates.add((long) value);
                 }
             });
+            probe.passed(CollectorProbe.Point.YOUNG);
             LongPredicate isLive = slot -> !young.isYoungAddress(slot) || marker.holdsLive(slot);
             nursery.retainRemembered(isLive);
             allocator.freeSpace().removeChunksIn(young);

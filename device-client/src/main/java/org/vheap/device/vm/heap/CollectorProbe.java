@@ -14,7 +14,9 @@ public interface CollectorProbe {
         /** A minor collection has just copied an object into the user heap; its nursery original is not forwarded yet. */
         PROMOTION,
         /** A full collection has marked (and, compacting, moved) what is live, before its sweep frees the rest. */
-        FULL
+        FULL,
+        /** A young collection has marked what is live in the young lines, before its sweep frees the rest. */
+        YOUNG
     }
 
     CollectorProbe NONE = point -> { };
