@@ -16,7 +16,7 @@ package org.vheap.device.vm.heap.paging;
  * <p>The lines read ahead enter their frames not referenced, so the eviction hand takes them at its next pass if the
  * program did not use them, ahead of the lines it did use.
  *
- * <p>A run also says which lines a walk is done with: the resident lines it has <em>passed</em>, from its lowest miss
+ * <p>A run also says which lines a walk is done with: the resident lines it has <em>passed</em>, from its first miss
  * up to {@link #NEAR} lines below its highest ({@link #nextPassed}), once it has missed {@link #PASSING_RUN} times.
  * Eviction takes them first. A walk over a structure larger than memory (a tree checked after it was built, the
  * same array scanned again) is the loop that defeats CLOCK and LRU: they evict the least recently used lines, the
@@ -45,8 +45,7 @@ final class ReadAhead {
     private long runFrom = Long.MIN_VALUE;
     private long runTo = Long.MIN_VALUE;
     private int window;
-    /** The lowest and highest line a miss of the current run fell on, and its misses. */
-    private long runLow;
+    /** The highest line a miss of the current run fell on, and its misses. */
     private long runHigh;
     private int runMisses;
     /** Lines of the current run below this have been given by {@link #nextPassed}. */
@@ -82,11 +81,9 @@ final class ReadAhead {
         runFrom = line;
         runTo = line + window;
         if (continues) {
-            runLow = Math.min(runLow, line);
             runHigh = Math.max(runHigh, line);
             runMisses++;
         } else {
-            runLow = line;
             runHigh = line;
             runMisses = 1;
             passedCursor = line;
@@ -95,15 +92,14 @@ final class ReadAhead {
     }
 
     /**
-     * The next line the current run has passed (at least {@link #NEAR} lines below its highest miss, not below its
-     * lowest), each once per run, in ascending order; -1 when there is none (yet), or no run of {@link #PASSING_RUN}
+     * The next line the current run has passed (from its first miss to {@link #NEAR} lines below its highest), each
+     * once per run, in ascending order; -1 when there is none (yet), or no run of {@link #PASSING_RUN}
      * misses. The caller skips those that are not resident.
      */
     long nextPassed() {
         if (!walking()) {
             return -1;
         }
-        passedCursor = Math.max(passedCursor, runLow);
         return passedCursor < runHigh - NEAR ? passedCursor++ : -1;
     }
 

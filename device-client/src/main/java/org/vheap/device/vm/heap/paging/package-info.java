@@ -70,7 +70,7 @@
  * trees of depth 14 are 512 KiB, its memory at a tenth 438 KiB of frames) defeats CLOCK as it defeats LRU: the lines
  * not used for longest are the ones the walk reaches next, so each eviction takes a line about to be read, and the
  * walk reads every line of the structure back, every time. Once a run has three misses, the sweep takes the resident
- * lines it has <em>passed</em> (from its lowest miss to {@code ReadAhead.NEAR} lines below its highest) before the
+ * lines it has <em>passed</em> (from its first miss to {@code ReadAhead.NEAR} lines below its highest) before the
  * hand turns, and the lines <em>ahead</em> of it (up to a memory's worth above its highest miss) last, the farthest
  * first: the most-recently-used policy, optimal for a loop, so only the part that does not fit is read again. A
  * collection's reads are not runs. Over a heap server this made binary-trees at a tenth read 2,560 lines instead of
