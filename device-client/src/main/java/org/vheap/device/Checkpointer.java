@@ -305,9 +305,13 @@ final class Checkpointer implements SafepointListener {
      */
     private Outcome checkpointUntilDone(String reason) {
         long pause = 50_000_000L;
+        long failedAt = -1;
         while (true) {
             try {
-                checkpoint(reason);
+                long id = checkpoint(reason);
+                if (failedAt >= 0) {
+                    events.storeBack("checkpoint " + id, clock.nanoTime() - failedAt);
+                }
                 return Outcome.DONE;
             } catch (HeapExhausted full) {
                 vm.requestCollection();
@@ -319,6 +323,9 @@ final class Checkpointer implements SafepointListener {
                 }
                 events.checkpointFailed(e.getMessage());
                 api.failed(e.getMessage());
+                if (failedAt < 0) {
+                    failedAt = clock.nanoTime();
+                }
                 if (stopRequested) {
                     return Outcome.STOPPED;
                 }

@@ -323,7 +323,7 @@ public final class Device {
             if (config.workingSetBytes() > 0) {   // smaller than a line: a line
                 paging.setWorkingSetBytes(Math.max(config.workingSetBytes(), lineSize));
             }
-            PagedHeap heap = new PagedHeap(session, paging.validate(), clock);
+            PagedHeap heap = new PagedHeap(session, paging.validate(), clock, events);
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
                     config.maxHeapBytes());
             if (start.state() != null) {

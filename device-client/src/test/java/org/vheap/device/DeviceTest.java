@@ -23,7 +23,6 @@ import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
-import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.CollectionLog;
 import org.vheap.device.vm.heap.CollectorProbe;
 import org.vheap.device.vm.loader.ParsedClasses;
@@ -155,23 +154,7 @@ class DeviceTest {
         Path classes = compileWalker();
         AtomicReference<TestStores.FlakySession> session = new AtomicReference<>();
         try (MemoryHeapStore real = new MemoryHeapStore()) {
-            HeapStore flaky = new HeapStore() {
-                @Override
-                public HeapSession openHeap(OpenRequest request) {
-                    TestStores.FlakySession s = new TestStores.FlakySession(real.openHeap(request));
-                    session.set(s);
-                    return s;
-                }
-
-                @Override
-                public SystemBlobStore systemBlobs(String app) {
-                    return real.systemBlobs(app);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            HeapStore flaky = TestStores.flaky(real, session::set);
             String app = TestHeaps.app("unreachable");
             Device device = new Device(new DeviceConfig().app(app).memoryBytes(256L << 10), flaky, console(new ByteArrayOutputStream()));
             Thread cut = new Thread(() -> {
@@ -187,6 +170,61 @@ class DeviceTest {
                     .hasMessageContaining(app)
                     .hasMessageContaining("attempt");
             assertThat(session.get().refused.get()).isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    /**
+     * A store that goes away mid-run and comes back costs the app a pause it is told about, and nothing else: the
+     * device reports the store call that waits (with the store's message) and, when it goes through, that the store
+     * is back; the output is the same as on a store that never went away.
+     */
+    @Test
+    void aStoreThatGoesAwayAndComesBackIsAPauseTheDeviceReportsAndTheOutputIsTheSame() throws Exception {
+        Path classes = compileWalker();
+        AtomicReference<TestStores.FlakySession> session = new AtomicReference<>();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        DeviceEvents events = new DeviceEvents() {
+            @Override
+            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+            }
+
+            @Override
+            public void checkpointFailed(String why) {
+                heard.add("checkpoint failed");
+            }
+
+            @Override
+            public void storeWaiting(String what, String why, Duration retryFor) {
+                heard.add("waiting: " + what.replaceAll("\\[.*]", "[..]") + ": " + why + " for " + retryFor);
+                session.get().down(false);   // the store comes back while the app waits
+            }
+
+            @Override
+            public void storeBack(String what, long waitedNanos) {
+                heard.add("back: " + what.replaceAll("\\[.*]", "[..]"));
+            }
+        };
+        try (MemoryHeapStore real = new MemoryHeapStore()) {
+            HeapStore flaky = TestStores.flaky(real, session::set);
+            DeviceConfig config = new DeviceConfig().app(TestHeaps.app("away")).memoryBytes(256L << 10)
+                    .storeRetryFor(Duration.ofMinutes(1));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Device device = new Device(config, flaky, console(out), new ParsedClasses(), events,
+                    new DeviceResources(config.deviceName(), config.resources()));
+            Thread cut = new Thread(() -> {
+                while (session.get() == null || session.get().writes.get() < 20) {
+                    Thread.onSpinWait();
+                }
+                session.get().down(true);
+            });
+            cut.setDaemon(true);
+            cut.start();
+            assertThat(device.run(List.of(classes), "Walker", List.of("3"))).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo((511L * 512 / 2 * 3) + "\n");
+            assertThat(session.get().refused.get()).isPositive();
+            assertThat(heard).hasSize(2);
+            assertThat(heard.get(0)).matches("waiting: (read|flush) lines \\[\\.\\.]: test: the store is unreachable \\((read|flush)\\) for PT1M");
+            assertThat(heard.get(1)).isEqualTo("back: " + heard.get(0).substring("waiting: ".length(), heard.get(0).indexOf(':', 9)));
         }
     }
 

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.vheap.device.store.ForwardingSession;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.server.testing.MutableClock;
 import org.vheap.server.testing.RunWideHeapServer;
@@ -90,6 +93,27 @@ public final class TestStores {
                 store.close();
             }
         }
+    }
+
+    /** {@code real}, each heap it opens wrapped in a {@link FlakySession} handed to {@code opened}. */
+    public static HeapStore flaky(HeapStore real, java.util.function.Consumer<FlakySession> opened) {
+        return new HeapStore() {
+            @Override
+            public HeapSession openHeap(OpenRequest request) {
+                FlakySession s = new FlakySession(real.openHeap(request));
+                opened.accept(s);
+                return s;
+            }
+
+            @Override
+            public SystemBlobStore systemBlobs(String app) {
+                return real.systemBlobs(app);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /**

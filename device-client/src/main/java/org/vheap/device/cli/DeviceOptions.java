@@ -220,6 +220,18 @@ final class DeviceOptions {
             public void checkpointFailed(String why) {
                 System.err.println("vheap: app " + app + ": checkpoint failed, the app is paused until the store is back: " + why);
             }
+
+            @Override
+            public void storeWaiting(String what, String why, java.time.Duration retryFor) {
+                System.err.println("vheap: app " + app + ": could not " + what + ", the app is paused until the store is back"
+                        + (retryFor.isZero() ? "" : " (it stops if that takes over " + (retryFor.toMillis() % 1000 == 0
+                                ? retryFor.toSeconds() + " s" : retryFor.toMillis() + " ms") + ")") + ": " + why);
+            }
+
+            @Override
+            public void storeBack(String what, long waitedNanos) {
+                System.err.printf("vheap: app %s: the store is back after %.1f s (%s), the app goes on%n", app, waitedNanos / 1e9, what);
+            }
         };
     }
 }

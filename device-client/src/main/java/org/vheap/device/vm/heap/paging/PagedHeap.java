@@ -41,7 +41,8 @@ import org.vheap.store.LineImage;
  * call failing with a retryable reason ({@code UNAVAILABLE}: the store is unreachable; {@code ABORTED}: a lost
  * database race; see {@code StoreException.Reason.retryable()}) is retried with backoff on the injected
  * {@link DeviceClock}, then {@link HeapStoreUnreachableException}; {@code FENCED} becomes
- * {@link HeapFencedException} at once; other store failures are rethrown. A dirty line is never dropped: if
+ * {@link HeapFencedException} at once; other store failures are rethrown. A call that waits for the store says so
+ * to the {@link StoreWaits} given, and again when it goes through. A dirty line is never dropped: if
  * its flush fails it stays dirty in its frame.
  * An address outside {@code [0, maxHeapBytes)} is an {@link IllegalArgumentException}.
  *
@@ -131,12 +132,18 @@ public final class PagedHeap implements HeapMemory {
         this(session, config, DeviceClock.system());
     }
 
+    /** Telling no one when a store call waits: see {@link #PagedHeap(HeapSession, PagingConfig, DeviceClock, StoreWaits)}. */
+    public PagedHeap(HeapSession session, PagingConfig config, DeviceClock clock) {
+        this(session, config, clock, StoreWaits.none());
+    }
+
     /**
      * @param session the app's open heap; its line size must be {@code config.lineSize()}
      * @param config  validated here and read once
      * @param clock   what the store retry's pauses sleep on and its retry time is measured on
+     * @param waits   told when a store call starts waiting for an unavailable store, and when it goes through
      */
-    public PagedHeap(HeapSession session, PagingConfig config, DeviceClock clock) {
+    public PagedHeap(HeapSession session, PagingConfig config, DeviceClock clock, StoreWaits waits) {
         config.validate();
         if (session.lineSize() != config.lineSize()) {
             throw new IllegalArgumentException("app '" + session.app() + "' has " + session.lineSize()
@@ -168,7 +175,7 @@ public final class PagedHeap implements HeapMemory {
         this.sweep = new EvictionSweep(table, threshold, readAhead);
         this.readAheadMost = (int) Math.max(0,
                 Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1));
-        this.retry = new StoreRetry(app, config, clock, table::dirtyFrames);
+        this.retry = new StoreRetry(app, config, clock, table::dirtyFrames, waits);
     }
 
     // ---------------------------------------------------------------------------------------------------

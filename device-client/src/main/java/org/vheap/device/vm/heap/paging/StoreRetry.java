@@ -21,6 +21,10 @@ import org.vheap.store.StoreException;
  *   <li>Any other failure is rethrown as it is.</li>
  * </ul>
  *
+ * <p>The first failure that makes a call wait ({@code UNAVAILABLE} at once; {@code ABORTED} once the attempts are
+ * used up and only the retry time keeps it going) is reported to the {@link StoreWaits}, and so is the call's success
+ * after it: the device says why the app is paused, and when it goes on.
+ *
  * <p>Time is the injected {@link DeviceClock}'s: the pauses are its sleeps and the retry time is measured on it, so a
  * test drives the whole sequence without waiting. Not thread-safe: it belongs to one {@link PagedHeap} (the
  * interpreter thread). A call blocks its caller for as long as the retries take.
@@ -32,6 +36,7 @@ final class StoreRetry {
     private final long retryForNanos;
     private final DeviceClock clock;
     private final IntSupplier dirtyLines;
+    private final StoreWaits waits;
     private long retries;
 
     /**
@@ -39,23 +44,30 @@ final class StoreRetry {
      * @param config     attempts, backoff and retry time
      * @param clock      what the pauses sleep on and the retry time is measured on
      * @param dirtyLines how many dirty lines the heap holds, for the give-up message
+     * @param waits      told when a call starts waiting for the store and when it goes through
      */
-    StoreRetry(String app, PagingConfig config, DeviceClock clock, IntSupplier dirtyLines) {
+    StoreRetry(String app, PagingConfig config, DeviceClock clock, IntSupplier dirtyLines, StoreWaits waits) {
         this.app = app;
         this.attempts = config.storeRetryAttempts();
         this.backoffNanos = config.storeRetryBackoff().toNanos();
         this.retryForNanos = config.storeRetryFor().toNanos();
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
         this.dirtyLines = dirtyLines;
+        this.waits = java.util.Objects.requireNonNull(waits, "waits");
     }
 
     /** Runs {@code call} ({@code what} it does, for messages: "read lines [5]"), retrying as the class says. */
     <T> T call(Supplier<String> what, Supplier<T> call) {
         long backoff = backoffNanos;
         long firstFailure = 0;
+        boolean waiting = false;
         for (int attempt = 1; ; attempt++) {
             try {
-                return call.get();
+                T result = call.get();
+                if (waiting) {
+                    waits.storeBack(what.get(), clock.nanoTime() - firstFailure);
+                }
+                return result;
             } catch (StoreException e) {
                 switch (e.reason()) {
                     case FENCED -> throw new HeapFencedException("app '" + app + "' was taken over by another device"
@@ -72,6 +84,10 @@ final class StoreRetry {
                                             ? "the store kept aborting it (ABORTED)" : "the store is unavailable")
                                     + ": " + e.getMessage()
                                     + (dirtyLines.getAsInt() > 0 ? " (dirty lines stay in device memory)" : ""), e);
+                        }
+                        if (!waiting && (e.reason() == StoreException.Reason.UNAVAILABLE || attempt >= attempts)) {
+                            waiting = true;
+                            waits.storeWaiting(what.get(), e.getMessage(), Duration.ofNanos(retryForNanos));
                         }
                     }
                     default -> throw e;

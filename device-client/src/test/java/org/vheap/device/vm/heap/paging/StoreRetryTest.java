@@ -15,6 +15,19 @@ import org.vheap.store.StoreException;
 class StoreRetryTest {
     private static final long MS = 1_000_000L;
     private final ManualClock clock = new ManualClock();
+    /** What the retry told its device, one line per report. */
+    private final List<String> reports = new java.util.ArrayList<>();
+    private final StoreWaits waits = new StoreWaits() {
+        @Override
+        public void storeWaiting(String what, String why, Duration retryFor) {
+            reports.add("waiting: " + what + ": " + why + " for " + retryFor);
+        }
+
+        @Override
+        public void storeBack(String what, long waitedNanos) {
+            reports.add("back: " + what + " after " + waitedNanos / MS + " ms");
+        }
+    };
 
     private static PagingConfig config(int attempts, Duration backoff, Duration retryFor) {
         return new PagingConfig().setStoreRetryAttempts(attempts).setStoreRetryBackoff(backoff).setStoreRetryFor(retryFor);
@@ -32,7 +45,7 @@ class StoreRetryTest {
 
     @Test
     void aRetryableFailureIsRetriedWithDoublingPausesUntilTheStoreAnswers() {
-        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ZERO), clock, () -> 0);
+        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ZERO), clock, () -> 0, waits);
         AtomicInteger calls = new AtomicInteger();
         assertThat(retry.call(() -> "read lines [1]", failing(3, StoreException.Reason.UNAVAILABLE, calls))).isEqualTo("ok");
         assertThat(calls.get()).isEqualTo(4);
@@ -43,11 +56,14 @@ class StoreRetryTest {
         assertThat(retry.call(() -> "flush lines [2]", failing(1, StoreException.Reason.ABORTED, again))).isEqualTo("ok");
         assertThat(clock.sleeps()).hasSize(4).endsWith(100 * MS);   // each call starts again from the first pause
         assertThat(retry.retries()).isEqualTo(4);
+        // the device heard once that the app waits, and once that it goes on; a lost race retried at once is no news
+        assertThat(reports).containsExactly("waiting: read lines [1]: test: refused (UNAVAILABLE) for PT0S",
+                "back: read lines [1] after 700 ms");
     }
 
     @Test
     void thePausesAreCappedAtTheMaximumBackoff() {
-        StoreRetry retry = new StoreRetry("app-a", config(7, Duration.ofSeconds(2), Duration.ZERO), clock, () -> 0);
+        StoreRetry retry = new StoreRetry("app-a", config(7, Duration.ofSeconds(2), Duration.ZERO), clock, () -> 0, waits);
         retry.call(() -> "read lines [1]", failing(6, StoreException.Reason.UNAVAILABLE, new AtomicInteger()));
         assertThat(clock.sleeps()).containsExactly(2000 * MS, 4000 * MS, 5000 * MS, 5000 * MS, 5000 * MS, 5000 * MS);
         assertThat(PagingConfig.MAX_BACKOFF).isEqualTo(Duration.ofSeconds(5));
@@ -55,7 +71,7 @@ class StoreRetryTest {
 
     @Test
     void withoutARetryTimeItGivesUpWhenTheAttemptsAreUsedUpAndSaysWhatWasLost() {
-        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ZERO), clock, () -> 3);
+        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ZERO), clock, () -> 3, waits);
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry.call(() -> "flush lines [0, 1]", failing(100, StoreException.Reason.UNAVAILABLE, calls)))
                 .isInstanceOf(HeapStoreUnreachableException.class)
@@ -78,7 +94,7 @@ class StoreRetryTest {
      */
     @Test
     void aRetryTimeKeepsItTryingPastTheAttemptsUntilThatTimeIsOver() {
-        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ofSeconds(20)), clock, () -> 0);
+        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ofSeconds(20)), clock, () -> 0, waits);
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry.call(() -> "read lines [5]", failing(100, StoreException.Reason.UNAVAILABLE, calls)))
                 .isInstanceOf(HeapStoreUnreachableException.class)
@@ -92,11 +108,24 @@ class StoreRetryTest {
         AtomicInteger back = new AtomicInteger();   // a store back within the time is reached, attempts or not
         assertThat(retry.call(() -> "read lines [5]", failing(7, StoreException.Reason.UNAVAILABLE, back))).isEqualTo("ok");
         assertThat(back.get()).isEqualTo(8);
+        assertThat(reports).containsExactly("waiting: read lines [5]: test: refused (UNAVAILABLE) for PT20S",
+                "waiting: read lines [5]: test: refused (UNAVAILABLE) for PT20S", "back: read lines [5] after 11300 ms");
+    }
+
+    /** A store that keeps aborting is waited for once the attempts are used up and only the retry time goes on. */
+    @Test
+    void aLostRaceIsReportedAsAWaitOnlyOnceTheAttemptsAreUsedUp() {
+        StoreRetry retry = new StoreRetry("app-a", config(3, Duration.ofMillis(100), Duration.ofSeconds(20)), clock, () -> 0, waits);
+        assertThat(retry.call(() -> "flush lines [2]", failing(2, StoreException.Reason.ABORTED, new AtomicInteger()))).isEqualTo("ok");
+        assertThat(reports).isEmpty();
+        assertThat(retry.call(() -> "flush lines [2]", failing(3, StoreException.Reason.ABORTED, new AtomicInteger()))).isEqualTo("ok");
+        assertThat(reports).containsExactly("waiting: flush lines [2]: test: refused (ABORTED) for PT20S",
+                "back: flush lines [2] after 700 ms");
     }
 
     @Test
     void fencedIsNeverRetriedAndOtherFailuresPassThroughUnchanged() {
-        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ofSeconds(20)), clock, () -> 1);
+        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ofSeconds(20)), clock, () -> 1, waits);
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry.call(() -> "flush lines [3]", failing(1, StoreException.Reason.FENCED, calls)))
                 .isInstanceOf(HeapFencedException.class).hasMessageContaining("app 'app-a' was taken over")
@@ -108,11 +137,12 @@ class StoreRetryTest {
         }
         assertThat(clock.sleeps()).isEmpty();
         assertThat(retry.retries()).isZero();
+        assertThat(reports).isEmpty();
     }
 
     @Test
     void anInterruptWhilePausingEndsTheCallAndKeepsTheInterrupt() {
-        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ZERO), clock, () -> 0);
+        StoreRetry retry = new StoreRetry("app-a", config(4, Duration.ofMillis(100), Duration.ZERO), clock, () -> 0, waits);
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(() -> retry.call(() -> "read lines [1]", failing(1, StoreException.Reason.UNAVAILABLE, new AtomicInteger())))

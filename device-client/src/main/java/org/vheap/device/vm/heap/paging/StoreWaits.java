@@ -1,0 +1,36 @@
+package org.vheap.device.vm.heap.paging;
+
+import java.time.Duration;
+
+/**
+ * What the paging layer tells its device while a store call waits for an unavailable store ({@link StoreRetry}).
+ * The call runs on the interpreter thread, so the app is paused from {@link #storeWaiting} until
+ * {@link #storeBack} (or until the call gives up and the app stops). Called on that thread, once each per waiting
+ * call: a call that succeeds at once reports nothing.
+ */
+public interface StoreWaits {
+    /**
+     * A store call found the store unavailable (or kept losing a database race) and is being retried.
+     *
+     * @param what     the call, as in messages: "read lines [5]"
+     * @param why      the store's message for the failure
+     * @param retryFor how long it is retried before the app stops (zero: only a few quick attempts)
+     */
+    void storeWaiting(String what, String why, Duration retryFor);
+
+    /** The call that was waiting went through, {@code waitedNanos} after its first failure. */
+    void storeBack(String what, long waitedNanos);
+
+    /** Reports nothing. */
+    static StoreWaits none() {
+        return new StoreWaits() {
+            @Override
+            public void storeWaiting(String what, String why, Duration retryFor) {
+            }
+
+            @Override
+            public void storeBack(String what, long waitedNanos) {
+            }
+        };
+    }
+}
