@@ -1,7 +1,9 @@
 package org.vheap.device.vm.heap.paging;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * The eviction sweep of a {@link PagedHeap}: before a miss takes frames, it picks the batch of lines to evict
@@ -12,8 +14,8 @@ import java.util.List;
  *
  * <p>Victims are found by the CLOCK hand of the {@link CacheTable}. In its first turn it clears each
  * referenced bit it passes (second chance) and collects the lines that were not referenced: <em>cold</em>
- * lines, not used since the hand last passed. It stops early once it has {@code want} cold clean or
- * {@code want} cold dirty lines, so a flush writes at most {@code want} lines. If cold lines are too few, a
+ * lines, not used since the hand last passed. It stops early once it has as many cold clean or as many cold dirty
+ * lines as the batch still wants, so a flush writes at most a batch of lines. If cold lines are too few, a
  * second turn collects the lines it has just cleared (<em>warm</em>), until the cold lines and the warm clean
  * ones are enough. The batch is taken in this order: cold clean, cold dirty, warm clean, warm dirty — the
  * seed's "non-dirty pages before dirty pages", but only among lines of the same recency (as clean-first LRU
@@ -25,17 +27,19 @@ import java.util.List;
  * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
  * referenced), are never taken.
  *
- * <p>While the program walks a structure larger than memory ({@link ReadAhead}'s runs), the sweep takes the lines
+ * <p>While the program walks a structure larger than memory ({@link ReadAhead}'s walks), the sweep takes the lines
  * the walk has passed first, clean ones first, and the lines just ahead of it last, the farthest first: the
  * most-recently-used policy, which keeps the part of a loop that fits resident where CLOCK would evict the very lines
- * the walk reaches next. The hand finds the rest of the batch.
+ * the walk reaches next. The hand finds the rest of the batch. The sweep tells the walk how many lines it took, so
+ * a walk the program left (a memory's worth evicted since its last miss) stops counting.
  *
  * <p>Dirty lines a collection is likely to free soon (young lines: {@code HeapMemory#holdBackFlushing}) are taken
  * after every other cold line and the warm clean ones, and cleaned only when taken.
  *
  * <p>While a collection runs, dirty lines are held back: the sweep takes clean lines, cold then warm, from the
  * whole table before any dirty one, and cleans none it does not evict, since the collection may be about to free
- * them (a freed line is then dropped without ever being written).
+ * them (a freed line is then dropped without ever being written). Of a walk, it then takes only the clean lines it
+ * passed, and protects nothing ahead of it (a collection's own reads are no walk; the program's is paused).
  *
  * <p>Not thread-safe: it belongs to one {@link PagedHeap}.
  */
@@ -61,9 +65,10 @@ final class EvictionSweep {
      * The batch to evict before {@code needed} frames are taken, or null when enough frames stay free.
      * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none); the dirty lines
      * {@code heldBack} names (lines a collection is likely to free soon) are taken after the other cold lines and the
-     * warm clean ones, and never cleaned unless taken.
+     * warm clean ones, and never cleaned unless taken. The lines a walk passed go first, those ahead of it last (not
+     * while {@code holdBackDirty}: then only its passed clean lines go first).
      */
-    Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty, java.util.function.LongPredicate heldBack) {
+    Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty, LongPredicate heldBack) {
         int deficit = needed + threshold - table.freeFrames();
         if (deficit <= 0) {
             return null;
@@ -73,7 +78,7 @@ final class EvictionSweep {
         List<Integer> passedDirty = new ArrayList<>();
         for (long line; passedClean.size() + passedDirty.size() < batch && (line = walk.nextPassed()) >= 0; ) {
             int f = table.frameOf(line);
-            if (f >= 0 && evictable(f, readLine, writeLine) && !(table.isDirty(f) && heldBack.test(line))) {
+            if (f >= 0 && evictable(f, readLine, writeLine) && !(table.isDirty(f) && (holdBackDirty || heldBack.test(line)))) {
                 chosen[f] = true;
                 (table.isDirty(f) ? passedDirty : passedClean).add(f);
             }
@@ -89,7 +94,7 @@ final class EvictionSweep {
         for (int step = 0; step < frames && coldClean.size() < want && (holdBackDirty || coldDirty.size() < want); step++) {
             int f = table.advanceHand();
             if (evictable(f, readLine, writeLine) && !chosen[f]) {
-                if (walk.isAhead(table.lineOf(f))) {
+                if (!holdBackDirty && walk.isAhead(table.lineOf(f))) {
                     chosen[f] = true;
                     ahead.add(f);
                 } else if (!table.clearReferenced(f)) {
@@ -103,11 +108,11 @@ final class EvictionSweep {
             int f = table.advanceHand();
             if (evictable(f, readLine, writeLine) && !chosen[f]) {
                 chosen[f] = true;
-                (walk.isAhead(table.lineOf(f)) ? ahead : table.isDirty(f) ? warmDirty : warmClean).add(f);
+                (!holdBackDirty && walk.isAhead(table.lineOf(f)) ? ahead : table.isDirty(f) ? warmDirty : warmClean).add(f);
             }
         }
         // the lines just ahead of a walk last, the farthest first (the walk reaches them last)
-        ahead.sort(java.util.Comparator.comparingLong((Integer f) -> table.lineOf(f)).reversed());
+        ahead.sort(Comparator.comparingLong((Integer f) -> table.lineOf(f)).reversed());
         List<Integer> victims = new ArrayList<>(batch);
         // taken or not, cold dirty lines are cleaned, unless a collection may be about to free them
         List<Integer> toFlush = new ArrayList<>(holdBackDirty ? List.of() : coldDirty);
@@ -125,6 +130,7 @@ final class EvictionSweep {
                 }
             }
         }
+        walk.evicted(victims.size());
         return new Batch(victims, toFlush);
     }
 

@@ -578,7 +578,8 @@ public final class PagedHeap implements HeapMemory {
 
     /**
      * A miss on {@code line} that reads {@code ahead} too, in the same store call ({@link ReadAhead}); the lines read
-     * ahead enter not referenced, so an unused one is the eviction hand's first choice.
+     * ahead enter not referenced, so an unused one is the eviction hand's first choice (unless a walk is about to
+     * reach it).
      */
     private int faultReadingAhead(long line, long[] ahead) {
         long[] wanted = new long[ahead.length + 1];

@@ -14,15 +14,18 @@ package org.vheap.device.vm.heap.paging;
  * the seed's cache lines "sized to the write block" make the same bet on locality at a fixed size.
  *
  * <p>The lines read ahead enter their frames not referenced, so the eviction hand takes them at its next pass if the
- * program did not use them, ahead of the lines it did use.
+ * program did not use them, ahead of the lines it did use; unless the run is a walk (below), which is about to use
+ * them: lines ahead of a walk go last.
  *
- * <p>A run also says which lines a walk is done with: the resident lines it has <em>passed</em>, from its first miss
- * up to {@link #NEAR} lines below its highest ({@link #nextPassed}), once it has missed {@link #PASSING_RUN} times.
+ * <p>A run of {@link #PASSING_RUN} misses or more is a <em>walk</em>, and says which lines the program is done with:
+ * the resident lines it has <em>passed</em>, from its first miss up to {@link #NEAR} lines below its highest
+ * ({@link #nextPassed}), and which it is about to reach, those {@link #isAhead ahead} of it.
  * Eviction takes them first. A walk over a structure larger than memory (a tree checked after it was built, the
  * same array scanned again) is the loop that defeats CLOCK and LRU: they evict the least recently used lines, the
  * very ones the walk reaches next, so every line of it misses, every time. Evicting what the walk has just passed
  * instead keeps the lines ahead of it resident (the most-recently-used policy, optimal for a loop), so only the part
- * of the structure that does not fit misses. A collection's reads (its own batches) neither start nor continue a run.
+ * of the structure that does not fit misses. A collection's reads (its own batches) neither start nor continue a run;
+ * a walk the program has left (a memory's worth of lines evicted since its last miss, {@link #evicted}) ends.
  *
  * <p>Not thread-safe: it belongs to one {@link PagedHeap}.
  */
@@ -48,6 +51,8 @@ final class ReadAhead {
     /** The highest line a miss of the current run fell on, and its misses. */
     private long runHigh;
     private int runMisses;
+    /** Lines evicted since the run's last miss. */
+    private long evictedSinceMiss;
     /** Lines of the current run below this have been given by {@link #nextPassed}. */
     private long passedCursor;
 
@@ -80,6 +85,7 @@ final class ReadAhead {
         window = !continues || maxWindow == 0 ? 0 : Math.min(maxWindow, Math.max(MIN_WINDOW, window * 2));
         runFrom = line;
         runTo = line + window;
+        evictedSinceMiss = 0;
         if (continues) {
             runHigh = Math.max(runHigh, line);
             runMisses++;
@@ -92,15 +98,12 @@ final class ReadAhead {
     }
 
     /**
-     * The next line the current run has passed (from its first miss to {@link #NEAR} lines below its highest), each
-     * once per run, in ascending order; -1 when there is none (yet), or no run of {@link #PASSING_RUN}
-     * misses. The caller skips those that are not resident.
+     * The next line the current walk has passed (from its first miss to {@link #NEAR} lines below its highest), each
+     * once per walk, in ascending order; -1 when there is none (yet), or no walk. The caller skips those it cannot
+     * take (not resident, pinned, in use): they are not given again.
      */
     long nextPassed() {
-        if (!walking()) {
-            return -1;
-        }
-        return passedCursor < runHigh - NEAR ? passedCursor++ : -1;
+        return walking() && passedCursor < runHigh - NEAR ? passedCursor++ : -1;
     }
 
     /**
@@ -111,12 +114,18 @@ final class ReadAhead {
         return walking() && line >= runHigh - NEAR && line <= runHigh + frames;
     }
 
+    /** Eviction took {@code lines} lines: once a memory's worth went since the walk's last miss, it has ended. */
+    void evicted(int lines) {
+        evictedSinceMiss += lines;
+    }
+
     /**
-     * Whether the current run is a walk: {@link #PASSING_RUN} misses or more. (Requiring it to span a quarter of the
-     * frames too, so that a small structure walked again and again kept the plain eviction order, made binary-trees
-     * at a tenth read 10% more lines, the first misses of each tree's check evicting the lines ahead of it.)
+     * Whether the current run is a walk: {@link #PASSING_RUN} misses or more, the last one less than a memory's worth
+     * of evictions ago. (Requiring it to span a quarter of the frames too, so that a small structure walked again and
+     * again kept the plain eviction order, made binary-trees at a tenth read 12-15% more lines, the first misses of
+     * each tree's check evicting the lines ahead of it.)
      */
     private boolean walking() {
-        return runMisses >= PASSING_RUN;
+        return runMisses >= PASSING_RUN && evictedSinceMiss <= frames;
     }
 }

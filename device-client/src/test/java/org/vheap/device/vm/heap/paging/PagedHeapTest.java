@@ -432,7 +432,8 @@ class PagedHeapTest {
                 if (pass == 0) {
                     assertThat(read).isEqualTo(48);
                 } else {
-                    // 16 do not fit, 4 frames stay free, and the 8 lines below the walk's highest miss are not yet passed
+                    // 20 do not fit (4 frames stay free), and the first misses of a pass, before it is a walk, evict
+                    // lines ahead of it
                     assertThat(read).as("lines read by pass %d", pass).isLessThanOrEqualTo(36);
                 }
             }

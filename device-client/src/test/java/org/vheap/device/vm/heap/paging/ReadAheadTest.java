@@ -60,12 +60,29 @@ class ReadAheadTest {
         }
         assertThat(ra.nextPassed()).as("each passed line is given once").isEqualTo(-1);
         assertThat(ra.isAhead(99)).isFalse();
-        assertThat(ra.isAhead(111)).as("passed: given already").isFalse();
+        assertThat(ra.isAhead(111)).as("passed").isFalse();
         assertThat(ra.isAhead(112)).as("within NEAR below the highest miss").isTrue();
         assertThat(ra.isAhead(220)).as("a memory's worth above it").isTrue();
         assertThat(ra.isAhead(221)).isFalse();
         ra.onMiss(5000);
         assertThat(ra.nextPassed()).as("a far miss ends the walk").isEqualTo(-1);
         assertThat(ra.isAhead(130)).isFalse();
+    }
+
+    @Test
+    void aWalkEndsOnceAMemorysWorthWasEvictedSinceItsLastMiss() {
+        ReadAhead ra = new ReadAhead(8, 100);
+        for (long line : new long[] {100, 101, 104, 110, 120}) {
+            ra.onMiss(line);
+        }
+        ra.evicted(60);
+        ra.evicted(40);
+        assertThat(ra.isAhead(130)).as("a memory's worth evicted: still the walk").isTrue();
+        ra.evicted(1);
+        assertThat(ra.isAhead(130)).as("the program left the walk").isFalse();
+        assertThat(ra.nextPassed()).isEqualTo(-1);
+        ra.onMiss(125);
+        assertThat(ra.isAhead(130)).as("a miss that continues it").isTrue();
+        assertThat(ra.nextPassed()).isEqualTo(100);
     }
 }
