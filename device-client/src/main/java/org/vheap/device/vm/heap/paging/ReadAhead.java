@@ -1,8 +1,9 @@
 package org.vheap.device.vm.heap.paging;
 
 /**
- * The read-ahead of a {@link PagedHeap}: on a miss that reads the store, how many of the lines after it to read in
- * the same store call. It only chooses; the heap reads, and only lines the store may hold that are not resident.
+ * The read-ahead of a {@link PagedHeap}, and the walks its eviction follows: on a miss that reads the store, how many
+ * of the lines after it to read in the same store call, and which lines a walk has passed or is about to reach. It
+ * only chooses; the heap reads, and only lines the store may hold that are not resident.
  *
  * <p>A program that walks a structure it built in allocation order (a tree checked after it was built, a list, an
  * array larger than memory) misses on ascending lines, a little out of order (objects of one line name objects a few
@@ -19,8 +20,8 @@ package org.vheap.device.vm.heap.paging;
  *
  * <p>A run of {@link #PASSING_RUN} misses or more is a <em>walk</em>, and says which lines the program is done with:
  * the resident lines it has <em>passed</em>, from its first miss up to {@link #NEAR} lines below its highest
- * ({@link #nextPassed}), and which it is about to reach, those {@link #isAhead ahead} of it.
- * Eviction takes them first. A walk over a structure larger than memory (a tree checked after it was built, the
+ * ({@link #nextPassed}), and which it is about to reach, those {@link #isAhead ahead} of it. Eviction takes the
+ * passed lines first and those ahead last. A walk over a structure larger than memory (a tree checked after it was built, the
  * same array scanned again) is the loop that defeats CLOCK and LRU: they evict the least recently used lines, the
  * very ones the walk reaches next, so every line of it misses, every time. Evicting what the walk has just passed
  * instead keeps the lines ahead of it resident (the most-recently-used policy, optimal for a loop), so only the part
