@@ -224,7 +224,7 @@ final class DeviceOptions {
             @Override
             public void storeWaiting(String what, String why, java.time.Duration retryFor) {
                 System.err.println("vheap: app " + app + ": could not " + what + ", the app is paused until the store is back"
-                        + (retryFor.isZero() ? "" : " (it stops if that takes over " + (retryFor.toMillis() % 1000 == 0
+                        + (retryFor.isZero() ? "" : " (retrying for up to " + (retryFor.toMillis() % 1000 == 0
                                 ? retryFor.toSeconds() + " s" : retryFor.toMillis() + " ms") + ")") + ": " + why);
             }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * What the paging layer tells its device while a store call waits for an unavailable store ({@link StoreRetry}).
  * The call runs on the interpreter thread, so the app is paused from {@link #storeWaiting} until
- * {@link #storeBack} (or until the call gives up and the app stops). Called on that thread, once each per waiting
+ * {@link #storeBack}, or until the call gives up. Called on that thread, once each per waiting
  * call: a call that succeeds at once reports nothing.
  */
 public interface StoreWaits {
@@ -14,7 +14,8 @@ public interface StoreWaits {
      *
      * @param what     the call, as in messages: "read lines [5]"
      * @param why      the store's message for the failure
-     * @param retryFor how long it is retried before the app stops (zero: only a few quick attempts)
+     * @param retryFor how long it is retried before it gives up (zero: only a few quick attempts); then the app
+     *                 stops, unless the call was part of a checkpoint, which waits on for the store
      */
     void storeWaiting(String what, String why, Duration retryFor);
 
