@@ -101,8 +101,10 @@ final class ProxiedCall {
                 forwarding.metrics().rejectedInflight();
                 Status s = Status.RESOURCE_EXHAUSTED.withDescription("more than " + budget.max() + " bytes (--max-inflight)"
                         + " received from this connection are waiting for a backend; the call is ended");
-                clientCall.cancel(s.getDescription(), null);
+                // the device's status first: cancelling the backend call closes it CANCELLED, which its listener
+                // passes on to the device, maybe on another thread, and the first close wins
                 closeDevice(s, new Metadata());
+                clientCall.cancel(s.getDescription(), null);
                 return;
             }
             clientCall.sendMessage(message);
