@@ -57,10 +57,14 @@ final class Evacuation {
 
     /**
      * Plans a collection's compaction: the candidates are the lines the last full sweep found at most half live (and
-     * not empty); it moves at most half their bytes.
+     * not empty); it moves at most half their bytes. With no full sweep yet this run ({@code lastSweep} empty), the
+     * lines at most half in use by the allocator's free space: after a resume, the free space its checkpoint saved
+     * (on a new heap there is none yet, and nothing moves).
      */
-    static Evacuation plan(HeapMemory memory, ObjectAllocator allocator, HeapShapes shapes, LiveLines liveLines) {
+    static Evacuation plan(HeapMemory memory, ObjectAllocator allocator, HeapShapes shapes, LiveLines lastSweep) {
         long lineSize = memory.lineSize();
+        LiveLines liveLines = lastSweep.lines() > 0 ? lastSweep
+                : LiveLines.inUse(lineSize, allocator.top(), allocator.freeSpace().ranges());
         long lines = Math.min(liveLines.lines(), allocator.top() / lineSize);
         BitSet candidates = new BitSet();
         int count = 0;

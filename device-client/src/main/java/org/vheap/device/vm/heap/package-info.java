@@ -141,7 +141,8 @@
  * lines (below the allocation pointer first, so it does not creep up), in marking's order (an object next to what named it), and marking rewrites every slot it reads that names
  * a moved object; the lines emptied are dropped without a write and deleted from the store. It is one pass: no
  * second walk of the live heap through the cache, which is why candidates come from the previous collection (the
- * first full collection of a run moves nothing). A candidate met on a line not in memory is moved when marking
+ * first full collection of a resumed run goes by the free space its checkpoint saved, an upper bound of each line's
+ * live bytes; that of a new run moves nothing). A candidate met on a line not in memory is moved when marking
  * brings its line in with the other waiting objects' (one store read for many), and the few slots read before that
  * are fixed up afterwards, by batches too. A copy keeps the status word, so identity hashes stay; objects larger
  * than a line stay. The VM's host-held references follow a move through the root operator (activations, thread
@@ -149,7 +150,7 @@
  * quickens into code or reads from line 0, class mirrors, interned strings and the header's tables, are pinned
  * ({@code Vm.forEachPinnedRoot}): marked where they lie before anything can move them. Nothing a checkpoint needs is
  * host-side: the forwarding table lives for one collection, and the live bytes per line are a hint a resumed heap
- * rebuilds at its first full collection. Its price is that a moved object dirties every line naming it: on the
+ * takes from its saved free space until its first full collection rebuilds it. Its price is that a moved object dirties every line naming it: on the
  * bench's samples, whose survivors the nursery promotes in traversal order already, it moves little and changes
  * little; on a heap whose survivors die scattered it reads and writes far fewer lines (docs/device-vm.md gives the
  * figures).

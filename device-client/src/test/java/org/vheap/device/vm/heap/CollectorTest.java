@@ -206,6 +206,44 @@ class CollectorTest {
     }
 
     /**
+     * The defect: a resumed VM's first full collection moved nothing (its collector knew no earlier sweep), so a heap
+     * resumed after its survivors died scattered paged them sparse until a second full collection. It now goes by the
+     * free space the checkpoint saved: the same sparse chain as above, swept once by the VM that checkpointed it, is
+     * compacted by the resumed VM's first collection, and nothing is lost.
+     */
+    @Test
+    void aResumedHeapsFirstFullCollectionCompactsByTheFreeSpaceItsCheckpointSaved() {
+        try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("compact-resumed"), 32, 0)) {
+            int head = 0;
+            int tail = 0;
+            for (int i = 0; i < 4000; i++) {   // ten nodes to a line: one in eight survives, chained in order
+                int node = h.node(i);
+                if (i % 8 == 0) {
+                    if (tail == 0) {
+                        head = node;
+                    } else {
+                        h.set(tail, 0, node);
+                    }
+                    tail = node;
+                }
+            }
+            h.roots.add(head);
+            h.collector.collect(h.rootVisitor());   // before the checkpoint: the free space it saves
+            long linesBefore = linesOf(h, head);
+            long inUse = h.allocator.bytesInUse();
+
+            Collector.Result r = h.collectAndCompactAsResumed();
+            assertThat(r.movedBytes()).as("moved: all but the last node, on the line still being allocated into")
+                    .isEqualTo(499 * TestObjectHeap.NODE_BYTES);
+            assertThat(r.liveBytes()).isEqualTo(inUse);
+            int moved = h.roots.get(0);
+            assertThat(moved).as("the root follows the head of the chain").isNotEqualTo(head);
+            assertThat(values(h, moved)).as("the chain's values in order").hasSize(500).startsWith(0L, 8L, 16L).endsWith(3992L);
+            assertThat(linesOf(h, moved)).as("lines holding the chain, %d before", linesBefore).isLessThan(linesBefore / 5);
+        }
+    }
+
+    /**
      * Random graphs of nodes and fans mutated through the write barrier, collected at random (a group of working sets,
      * the whole heap, or the whole heap compacted), memory a tenth of the live heap: after every collection, everything
      * reachable in a host-side model is reachable in the heap with the same values, identity hashes and references

@@ -35,6 +35,7 @@ final class TestObjectHeap implements AutoCloseable {
     final WriteBarrier barrier;
     final Collector collector;
     final MinorCollector minor;
+    private final HeapShapes shapes = new Shapes();
     /** The roots: host-held references (0: none), rewritten when a compacting collection moves what they name. */
     final List<Integer> roots = new ArrayList<>();
     /** Pinned roots: host-held references a compacting collection must not move (as the VM's mirrors). */
@@ -50,7 +51,6 @@ final class TestObjectHeap implements AutoCloseable {
         allocator = new ObjectAllocator(memory, LINE, 1L << 24);
         nursery = new Nursery(memory);
         barrier = new WriteBarrier(memory, nursery, allocator);
-        HeapShapes shapes = new Shapes();
         collector = new Collector(memory, allocator, nursery, shapes);
         minor = new MinorCollector(memory, allocator, nursery, shapes);
     }
@@ -152,6 +152,17 @@ final class TestObjectHeap implements AutoCloseable {
     /** A full collection that compacts, from the roots and the pinned roots. */
     Collector.Result collectAndCompact() {
         return collector.collectAndCompact(rootVisitor(), pin -> pinned.forEach(pin::accept));
+    }
+
+    /**
+     * A compacting full collection as a VM resumed from a checkpoint of this heap runs its first: over an allocator
+     * restored from this one's free ranges and bytes in use (what the checkpoint's VM state saves) and a new collector,
+     * which knows no earlier sweep. This heap's own allocator and collector are stale afterwards.
+     */
+    Collector.Result collectAndCompactAsResumed() {
+        ObjectAllocator resumed = new ObjectAllocator(memory, allocator.top(), 1L << 24);
+        resumed.restore(allocator.freeRanges(), allocator.bytesInUse(), 0);
+        return new Collector(memory, resumed, nursery, shapes).collectAndCompact(rootVisitor(), pin -> pinned.forEach(pin::accept));
     }
 
     /** Checks the write barrier's remembered sets over everything reachable (throws when one lacks a slot). */
