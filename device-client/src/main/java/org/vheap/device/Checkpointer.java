@@ -305,12 +305,13 @@ final class Checkpointer implements SafepointListener {
      */
     private Outcome checkpointUntilDone(String reason) {
         long pause = 50_000_000L;
-        long failedAt = -1;
+        long started = clock.nanoTime();   // the first attempt's store calls may have waited before it failed
+        boolean failed = false;
         while (true) {
             try {
                 long id = checkpoint(reason);
-                if (failedAt >= 0) {
-                    events.storeBack("checkpoint " + id, clock.nanoTime() - failedAt);
+                if (failed) {
+                    events.storeBack("checkpoint " + id, clock.nanoTime() - started);
                 }
                 return Outcome.DONE;
             } catch (HeapExhausted full) {
@@ -323,9 +324,7 @@ final class Checkpointer implements SafepointListener {
                 }
                 events.checkpointFailed(e.getMessage());
                 api.failed(e.getMessage());
-                if (failedAt < 0) {
-                    failedAt = clock.nanoTime();
-                }
+                failed = true;
                 if (stopRequested) {
                     return Outcome.STOPPED;
                 }

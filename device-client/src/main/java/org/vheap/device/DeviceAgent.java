@@ -135,7 +135,7 @@ public final class DeviceAgent implements AutoCloseable {
             throw new DeviceException("app " + app + " already runs on device " + base.deviceName());
         }
         DeviceConfig config = base.copy().app(app);
-        Device device = new Device(config, store, console, parsed, events, resources);
+        Device device = new Device(config, store, console, parsed, events.forApp(app), resources);
         device.setLineCache(lineCache);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Running r = new Running(device, exit);

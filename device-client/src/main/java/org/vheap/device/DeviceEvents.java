@@ -32,6 +32,14 @@ public interface DeviceEvents extends StoreWaits {
     default void storeBack(String what, long waitedNanos) {
     }
 
+    /**
+     * These events for one app of a device that runs several ({@link DeviceAgent}): the same, unless they name the
+     * app they report on (the CLI's do).
+     */
+    default DeviceEvents forApp(String app) {
+        return this;
+    }
+
     /** Reports nothing. */
     static DeviceEvents none() {
         return new DeviceEvents() {

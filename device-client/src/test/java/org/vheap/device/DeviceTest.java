@@ -195,13 +195,13 @@ class DeviceTest {
 
             @Override
             public void storeWaiting(String what, String why, Duration retryFor) {
-                heard.add("waiting: " + what.replaceAll("\\[.*]", "[..]") + ": " + why + " for " + retryFor);
+                heard.add("waiting: " + what.replaceAll("\\[.*", "[..]") + ": " + why + " for " + retryFor);
                 session.get().down(false);   // the store comes back while the app waits
             }
 
             @Override
             public void storeBack(String what, long waitedNanos) {
-                heard.add("back: " + what.replaceAll("\\[.*]", "[..]"));
+                heard.add("back: " + what.replaceAll("\\[.*", "[..]"));
             }
         };
         try (MemoryHeapStore real = new MemoryHeapStore()) {

@@ -197,41 +197,49 @@ final class DeviceOptions {
         return org.vheap.security.ClientTls.fromOptions(tls, tlsCa);
     }
 
-    /** Checkpoint reports on stderr: failures always, each checkpoint with --verbose. */
+    /** Checkpoint reports and store waits on stderr: failures and waits always, each checkpoint with --verbose. */
     DeviceEvents events() {
-        return new DeviceEvents() {
-            @Override
-            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
-                if (verbose) {
-                    System.err.printf("vheap: app %s: checkpoint %d (%d lines, %.1f ms, %s)%n", app, checkpointId, lines,
-                            nanos / 1e6, reason);
-                }
-            }
+        return new StderrEvents(app, verbose, System.err);
+    }
 
-            @Override
-            public void resumed(long checkpointId, long nanos, long linesFetched) {
-                if (verbose) {
-                    System.err.printf("vheap: app %s: resumed from checkpoint %d, running after %.1f ms (%d heap lines fetched)%n",
-                            app, checkpointId, nanos / 1e6, linesFetched);
-                }
-            }
+    /** {@link #events()}: one app's lines on {@code err}, each prefixed {@code vheap: app NAME:}. */
+    record StderrEvents(String app, boolean verbose, java.io.PrintStream err) implements DeviceEvents {
+        @Override
+        public DeviceEvents forApp(String name) {
+            return new StderrEvents(name, verbose, err);
+        }
 
-            @Override
-            public void checkpointFailed(String why) {
-                System.err.println("vheap: app " + app + ": checkpoint failed, the app is paused until the store is back: " + why);
+        @Override
+        public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+            if (verbose) {
+                err.printf(java.util.Locale.ROOT, "vheap: app %s: checkpoint %d (%d lines, %.1f ms, %s)%n", app, checkpointId, lines,
+                        nanos / 1e6, reason);
             }
+        }
 
-            @Override
-            public void storeWaiting(String what, String why, java.time.Duration retryFor) {
-                System.err.println("vheap: app " + app + ": could not " + what + ", the app is paused until the store is back"
-                        + (retryFor.isZero() ? "" : " (retrying for up to " + (retryFor.toMillis() % 1000 == 0
-                                ? retryFor.toSeconds() + " s" : retryFor.toMillis() + " ms") + ")") + ": " + why);
+        @Override
+        public void resumed(long checkpointId, long nanos, long linesFetched) {
+            if (verbose) {
+                err.printf(java.util.Locale.ROOT, "vheap: app %s: resumed from checkpoint %d, running after %.1f ms (%d heap lines fetched)%n",
+                        app, checkpointId, nanos / 1e6, linesFetched);
             }
+        }
 
-            @Override
-            public void storeBack(String what, long waitedNanos) {
-                System.err.printf("vheap: app %s: the store is back after %.1f s (%s), the app goes on%n", app, waitedNanos / 1e9, what);
-            }
-        };
+        @Override
+        public void checkpointFailed(String why) {
+            err.println("vheap: app " + app + ": checkpoint failed, the app is paused until the store is back: " + why);
+        }
+
+        @Override
+        public void storeWaiting(String what, String why, java.time.Duration retryFor) {
+            err.println("vheap: app " + app + ": could not " + what + ", the app is paused until the store is back ("
+                    + (retryFor.isZero() ? "retrying a few times" : "retrying for up to " + (retryFor.toMillis() % 1000 == 0
+                            ? retryFor.toSeconds() + " s" : retryFor.toMillis() + " ms")) + "): " + why);
+        }
+
+        @Override
+        public void storeBack(String what, long waitedNanos) {
+            err.printf(java.util.Locale.ROOT, "vheap: app %s: the store is back after %.1f s (%s), the app goes on%n", app, waitedNanos / 1e9, what);
+        }
     }
 }

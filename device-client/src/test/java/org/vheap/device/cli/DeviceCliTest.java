@@ -193,4 +193,25 @@ class DeviceCliTest {
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
         assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
     }
+
+    /**
+     * What a device says while the store is away, one line each, naming the app: a device agent running several apps
+     * gets each its own ({@code forApp}), not the agent's placeholder name.
+     */
+    @Test
+    void storeWaitsAreOneLineEachNamingTheAppTheyPause() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.vheap.device.DeviceEvents agent = new DeviceOptions.StderrEvents("-", false, err);
+        org.vheap.device.DeviceEvents shop = agent.forApp("shop");
+        shop.storeWaiting("read lines [4, 5]", "UNAVAILABLE: the heap database is unavailable", Duration.ofSeconds(30));
+        shop.storeBack("read lines [4, 5]", 4_200_000_000L);
+        agent.forApp("tally").storeWaiting("flush lines [9]", "UNAVAILABLE: no connection", Duration.ZERO);
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines()).containsExactly(
+                "vheap: app shop: could not read lines [4, 5], the app is paused until the store is back (retrying for up to"
+                        + " 30 s): UNAVAILABLE: the heap database is unavailable",
+                "vheap: app shop: the store is back after 4.2 s (read lines [4, 5]), the app goes on",
+                "vheap: app tally: could not flush lines [9], the app is paused until the store is back (retrying a few"
+                        + " times): UNAVAILABLE: no connection");
+    }
 }

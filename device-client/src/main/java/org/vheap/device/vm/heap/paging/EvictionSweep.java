@@ -31,7 +31,7 @@ import java.util.function.LongPredicate;
  * the walk has passed first, clean ones first, and the lines just ahead of it last, the farthest first: the
  * most-recently-used policy, which keeps the part of a loop that fits resident where CLOCK would evict the very lines
  * the walk reaches next. The hand finds the rest of the batch. The sweep tells the walk how many lines it took, so
- * a walk the program left (a memory's worth evicted since its last miss) stops counting.
+ * a walk the program left (more than a memory's worth evicted since its last miss) stops counting.
  *
  * <p>Dirty lines a collection is likely to free soon (young lines: {@code HeapMemory#holdBackFlushing}) are taken
  * after every other cold line and the warm clean ones, and cleaned only when taken.

@@ -26,7 +26,7 @@ package org.vheap.device.vm.heap.paging;
  * very ones the walk reaches next, so every line of it misses, every time. Evicting what the walk has just passed
  * instead keeps the lines ahead of it resident (the most-recently-used policy, optimal for a loop), so only the part
  * of the structure that does not fit misses. A collection's reads (its own batches) neither start nor continue a run;
- * a walk the program has left (a memory's worth of lines evicted since its last miss, {@link #evicted}) ends.
+ * a walk the program has left (more than a memory's worth of lines evicted since its last miss, {@link #evicted}) ends.
  *
  * <p>Not thread-safe: it belongs to one {@link PagedHeap}.
  */
@@ -115,13 +115,13 @@ final class ReadAhead {
         return walking() && line >= runHigh - NEAR && line <= runHigh + frames;
     }
 
-    /** Eviction took {@code lines} lines: once a memory's worth went since the walk's last miss, it has ended. */
+    /** Eviction took {@code lines} lines: once more than a memory's worth went since the walk's last miss, it has ended. */
     void evicted(int lines) {
         evictedSinceMiss += lines;
     }
 
     /**
-     * Whether the current run is a walk: {@link #PASSING_RUN} misses or more, the last one less than a memory's worth
+     * Whether the current run is a walk: {@link #PASSING_RUN} misses or more, the last one at most a memory's worth
      * of evictions ago. (Requiring it to span a quarter of the frames too, so that a small structure walked again and
      * again kept the plain eviction order, made binary-trees at a tenth read 12-15% more lines, the first misses of
      * each tree's check evicting the lines ahead of it.)
