@@ -154,17 +154,12 @@ class DeviceTest {
         Path classes = compileWalker();
         AtomicReference<TestStores.FlakySession> session = new AtomicReference<>();
         try (MemoryHeapStore real = new MemoryHeapStore()) {
-            HeapStore flaky = TestStores.flaky(real, session::set);
+            HeapStore flaky = TestStores.flaky(real, s -> {
+                s.downAfterWrites(20);   // the store goes away mid-run
+                session.set(s);
+            });
             String app = TestHeaps.app("unreachable");
             Device device = new Device(new DeviceConfig().app(app).memoryBytes(256L << 10), flaky, console(new ByteArrayOutputStream()));
-            Thread cut = new Thread(() -> {
-                while (session.get() == null || session.get().writes.get() < 20) {
-                    Thread.onSpinWait();
-                }
-                session.get().down(true);
-            });
-            cut.setDaemon(true);
-            cut.start();
             assertThatThrownBy(() -> device.run(List.of(classes), "Walker", List.of("1000000")))
                     .isInstanceOf(DeviceException.class)
                     .hasMessageContaining(app)
@@ -205,20 +200,15 @@ class DeviceTest {
             }
         };
         try (MemoryHeapStore real = new MemoryHeapStore()) {
-            HeapStore flaky = TestStores.flaky(real, session::set);
+            HeapStore flaky = TestStores.flaky(real, s -> {
+                s.downAfterWrites(20);   // the store goes away mid-run
+                session.set(s);
+            });
             DeviceConfig config = new DeviceConfig().app(TestHeaps.app("away")).memoryBytes(256L << 10)
                     .storeRetryFor(Duration.ofMinutes(1));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Device device = new Device(config, flaky, console(out), new ParsedClasses(), events,
                     new DeviceResources(config.deviceName(), config.resources()));
-            Thread cut = new Thread(() -> {
-                while (session.get() == null || session.get().writes.get() < 20) {
-                    Thread.onSpinWait();
-                }
-                session.get().down(true);
-            });
-            cut.setDaemon(true);
-            cut.start();
             assertThat(device.run(List.of(classes), "Walker", List.of("3"))).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo((511L * 512 / 2 * 3) + "\n");
             assertThat(session.get().refused.get()).isPositive();

@@ -124,6 +124,7 @@ public final class TestStores {
     public static final class FlakySession extends ForwardingSession {
         private final AtomicInteger failuresLeft = new AtomicInteger();
         private volatile boolean down;
+        private volatile int downAfterWrites = -1;
         public final AtomicInteger reads = new AtomicInteger();
         public final AtomicInteger writes = new AtomicInteger();
         public final AtomicInteger refused = new AtomicInteger();
@@ -138,6 +139,11 @@ public final class TestStores {
 
         public void down(boolean down) {
             this.down = down;
+        }
+
+        /** Goes {@link #down(boolean) down} by itself once {@code n} writes got through. */
+        public void downAfterWrites(int n) {
+            downAfterWrites = n;
         }
 
         private void maybeFail(String what) {
@@ -164,7 +170,9 @@ public final class TestStores {
         public void flush(List<LineImage> lines, long[] deletes) {
             maybeFail("flush");
             real.flush(lines, deletes);
-            writes.incrementAndGet();
+            if (writes.incrementAndGet() == downAfterWrites) {
+                down = true;
+            }
         }
 
         @Override

@@ -142,6 +142,35 @@ class CollectorTest {
     }
 
     /**
+     * 4,000 nodes valued 0..3999, ten to a line, of which one in eight survives: chained in order through reference 0
+     * (values 0, 8, 16, ...). Returns the chain's head; nothing roots it yet.
+     */
+    private static int sparseChain(TestObjectHeap h) {
+        int head = 0;
+        int tail = 0;
+        for (int i = 0; i < 4000; i++) {
+            int node = h.node(i);
+            if (i % 8 == 0) {
+                if (tail == 0) {
+                    head = node;
+                } else {
+                    h.set(tail, 0, node);
+                }
+                tail = node;
+            }
+        }
+        return head;
+    }
+
+    /** The node {@code n} links after {@code node} along reference 0. */
+    private static int nth(TestObjectHeap h, int node, int n) {
+        for (int i = 0; i < n; i++) {
+            node = h.get(node, 0);
+        }
+        return node;
+    }
+
+    /**
      * Compaction: survivors one in eight of what was allocated, spread over 400 lines, move together into a few dense
      * lines in the order marking meets them (a chain's nodes side by side), so walking them faults a fraction of the
      * lines it did; the roots and every reference follow them, identity hashes stay, a pinned object stays put, and
@@ -150,24 +179,9 @@ class CollectorTest {
     @Test
     void compactionGathersSparseSurvivorsSoWalkingThemFaultsFewerLines() {
         try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("compact"), 32, 0)) {
-            int head = 0;
-            int tail = 0;
-            int pinned = 0;
-            for (int i = 0; i < 4000; i++) {   // ten nodes to a line: one in eight survives, chained in order
-                int node = h.node(i);
-                if (i % 8 == 0) {
-                    if (tail == 0) {
-                        head = node;
-                    } else {
-                        h.set(tail, 0, node);
-                    }
-                    tail = node;
-                    if (i == 800) {
-                        pinned = node;
-                        h.hash(node, 0xABCDE);
-                    }
-                }
-            }
+            int head = sparseChain(h);
+            int pinned = nth(h, head, 100);
+            h.hash(pinned, 0xABCDE);
             h.roots.add(head);
             h.pinned.add(pinned);
             long readsFirst = h.memory.stats().fetchTransactions();
@@ -190,10 +204,7 @@ class CollectorTest {
                     + " into").isEqualTo(498 * TestObjectHeap.NODE_BYTES);
             assertThat(r.liveBytes()).isEqualTo(inUse);
             assertThat(values(h, moved)).as("the chain's values in order").hasSize(500).startsWith(0L, 8L, 16L).endsWith(3992L);
-            int at = moved;
-            for (int i = 0; i < 100; i++) {
-                at = h.get(at, 0);
-            }
+            int at = nth(h, moved, 100);
             assertThat(at).as("the pinned node, still where it was, named by the chain").isEqualTo(pinned);
             assertThat(h.hash(at)).as("its identity hash").isEqualTo(0xABCDE);
             long linesAfter = linesOf(h, moved);
@@ -214,19 +225,7 @@ class CollectorTest {
     @Test
     void aResumedHeapsFirstFullCollectionCompactsByTheFreeSpaceItsCheckpointSaved() {
         try (TestObjectHeap h = new TestObjectHeap(store, TestHeaps.app("compact-resumed"), 32, 0)) {
-            int head = 0;
-            int tail = 0;
-            for (int i = 0; i < 4000; i++) {   // ten nodes to a line: one in eight survives, chained in order
-                int node = h.node(i);
-                if (i % 8 == 0) {
-                    if (tail == 0) {
-                        head = node;
-                    } else {
-                        h.set(tail, 0, node);
-                    }
-                    tail = node;
-                }
-            }
+            int head = sparseChain(h);
             h.roots.add(head);
             h.collector.collect(h.rootVisitor());   // before the checkpoint: the free space it saves
             long linesBefore = linesOf(h, head);
