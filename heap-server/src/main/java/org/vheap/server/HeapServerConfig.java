@@ -2,6 +2,7 @@ package org.vheap.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.vheap.cli.CliValues;
 import org.vheap.server.store.StoreSettings;
 
 /**
@@ -121,7 +122,7 @@ public final class HeapServerConfig {
     }
 
     private static String describe(Duration d) {
-        return d == null ? "nothing" : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        return d == null ? "nothing" : CliValues.format(d);
     }
 
     /** TLS and access tokens (default: plaintext, tokens not required). */

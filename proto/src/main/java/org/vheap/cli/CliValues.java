@@ -92,4 +92,9 @@ public final class CliValues {
             throw new IllegalArgumentException(option + " '" + text + "' is too large");
         }
     }
+
+    /** {@code d} as the commands print a duration: whole seconds as "30 s", else milliseconds ("250 ms"). */
+    public static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
 }

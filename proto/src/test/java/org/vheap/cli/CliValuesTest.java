@@ -43,4 +43,13 @@ class CliValuesTest {
         }
         assertThatThrownBy(() -> CliValues.hostPort("--gateway", null)).hasMessage("--gateway must be HOST:PORT, got 'null'");
     }
+
+    @Test
+    void durationsPrintInWholeSecondsElseMilliseconds() {
+        assertThat(CliValues.format(java.time.Duration.ofSeconds(30))).isEqualTo("30 s");
+        assertThat(CliValues.format(java.time.Duration.ofMinutes(3))).isEqualTo("180 s");
+        assertThat(CliValues.format(java.time.Duration.ofMillis(250))).isEqualTo("250 ms");
+        assertThat(CliValues.format(java.time.Duration.ofMillis(1500))).isEqualTo("1500 ms");
+        assertThat(CliValues.format(java.time.Duration.ZERO)).isEqualTo("0 s");
+    }
 }

@@ -233,8 +233,7 @@ final class DeviceOptions {
         @Override
         public void storeWaiting(String what, String why, java.time.Duration retryFor) {
             err.println("vheap: app " + app + ": could not " + what + ", the app is paused until the store is back ("
-                    + (retryFor.isZero() ? "retrying a few times" : "retrying for up to " + (retryFor.toMillis() % 1000 == 0
-                            ? retryFor.toSeconds() + " s" : retryFor.toMillis() + " ms")) + "): " + why);
+                    + (retryFor.isZero() ? "retrying a few times" : "retrying for up to " + CliValues.format(retryFor)) + "): " + why);
         }
 
         @Override

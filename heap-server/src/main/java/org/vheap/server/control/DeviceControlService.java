@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.vheap.cli.CliValues;
 import org.vheap.proto.v1.Command;
 import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
@@ -208,7 +209,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
                         if (cause instanceof TimeoutException) {
                             throw new CompletionException(Status.DEADLINE_EXCEEDED.withDescription("device '"
                                     + device.name() + "' did not answer the request to " + what + " within "
-                                    + duration(commandTimeout)).asRuntimeException());
+                                    + CliValues.format(commandTimeout)).asRuntimeException());
                         }
                         StatusRuntimeException s = StoreStatus.toStatus(cause);
                         throw new CompletionException(s.getStatus().withDescription(s.getStatus().getDescription()
@@ -286,10 +287,6 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             case STOP_APP -> "stop";
             default -> kind.name();
         };
-    }
-
-    private static String duration(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static long millisSince(long startNanos) {
