@@ -1,11 +1,11 @@
 package org.vheap.device;
 
-import java.time.Duration;
 import org.vheap.device.vm.heap.paging.StoreWaits;
 
 /**
  * What a device reports about an app's life beyond its output: checkpoints taken and failed, and the pauses of an
- * app whose line reads or flushes wait for an unavailable store ({@link StoreWaits}). The CLI prints
+ * app whose line reads or flushes wait for an unavailable store ({@link StoreWaits}; {@code storeBack} also follows
+ * a checkpoint that went through after {@link #checkpointFailed}). The CLI prints
  * them to the device's log (stderr, prefixed {@code vheap:}); tests record them. Called on the VM's thread.
  */
 public interface DeviceEvents extends StoreWaits {
@@ -20,16 +20,6 @@ public interface DeviceEvents extends StoreWaits {
      * heap lines had been fetched by then.
      */
     default void resumed(long checkpointId, long nanos, long linesFetched) {
-    }
-
-    /** A line read, flush or system line fetch waits for the store; the app is paused meanwhile. */
-    @Override
-    default void storeWaiting(String what, String why, Duration retryFor) {
-    }
-
-    /** The store answered again: a waiting store call, or a checkpoint after {@link #checkpointFailed}. */
-    @Override
-    default void storeBack(String what, long waitedNanos) {
     }
 
     /**
