@@ -562,8 +562,14 @@ public final class Vm {
         return memory.getInt(ObjectLayout.address(ref) + f.offset());
     }
 
+    /** Stores an int; a reference field takes {@link #putRefField}, whose store the collectors must hear of. */
     public void putIntField(int ref, VmField f, int v) {
         memory.putInt(ObjectLayout.address(ref) + f.offset(), v);
+    }
+
+    /** Stores reference {@code value} into field {@code f} of {@code ref} through the write barrier. */
+    public void putRefField(int ref, VmField f, int value) {
+        putRef(ObjectLayout.address(ref) + f.offset(), value);
     }
 
     public long getLongField(int ref, VmField f) {

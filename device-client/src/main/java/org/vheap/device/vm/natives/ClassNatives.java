@@ -59,7 +59,7 @@ final class ClassNatives {
         });
         n.register(c, "initClassName", "()Ljava/lang/String;", (t, s, b) -> {
             int name = vm.strings().intern(self(vm, s, b).javaName());
-            vm.putIntField((int) s[b], vm.field(c, "name"), name);
+            vm.putRefField((int) s[b], vm.field(c, "name"), name);
             return name;
         });
         n.register(c, "getSuperclass", "()Ljava/lang/Class;", (t, s, b) -> {

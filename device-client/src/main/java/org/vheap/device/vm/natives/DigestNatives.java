@@ -41,8 +41,8 @@ final class DigestNatives {
         VmClass sun = vm.classes().load("sun/security/provider/Sun");
         int p = vm.newObject(sun);
         VmClass provider = vm.classes().load("java/security/Provider");
-        vm.putIntField(p, provider.declaredField("name"), vm.strings().intern("SUN"));
-        vm.putIntField(p, provider.declaredField("versionStr"), vm.strings().intern("17"));
+        vm.putRefField(p, provider.declaredField("name"), vm.strings().intern("SUN"));
+        vm.putRefField(p, provider.declaredField("versionStr"), vm.strings().intern("17"));
         return p;
     }
 

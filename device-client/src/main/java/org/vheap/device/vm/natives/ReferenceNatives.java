@@ -24,7 +24,7 @@ final class ReferenceNatives {
         n.register("java/lang/ref/PhantomReference", "refersTo0", "(Ljava/lang/Object;)Z",
                 (t, s, b) -> referent(vm, (int) s[b]) == (int) s[b + 1] ? 1 : 0);
         n.register(r, "clear0", "()V", (t, s, b) -> {
-            vm.putIntField((int) s[b], referentField(vm), 0);
+            vm.putRefField((int) s[b], referentField(vm), 0);
             return 0;
         });
     }

@@ -55,7 +55,7 @@ final class VarHandleNatives {
     private static int lookup(Vm vm, int lookupClass) {
         VmClass lc = vm.classes().load(LOOKUP);
         int l = vm.newObject(lc);
-        vm.putIntField(l, lc.declaredField("lookupClass"), lookupClass);
+        vm.putRefField(l, lc.declaredField("lookupClass"), lookupClass);
         vm.putIntField(l, lc.declaredField("allowedModes"), -1);
         return l;
     }
