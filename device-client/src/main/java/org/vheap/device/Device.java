@@ -343,7 +343,8 @@ public final class Device {
                 SystemBlobStore blobs = store.systemBlobs(config.app());
                 Vm vm = new Vm(heap, allocator, source, parsed, blobs, console, nanos, System::currentTimeMillis);
                 heap.systemLines(vm.systemSegment());
-                VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum());
+                VmLauncher launcher = new VmLauncher(vm, CallSites.standard(vm::classFile), config.quantum(),
+                        config.fileSpaceBytes());
                 launcher.verifyRememberedSets(config.verifyWriteBarrier());
                 launcher.compactUserHeap(config.compaction());
                 if (config.youngCollections() && config.workingSetBytes() == 0) {

@@ -23,6 +23,7 @@ public final class DeviceConfig {
     private long memoryBytes = 512L << 10;
     /** Negative: not set, an eighth of the memory ({@link #nurseryBytes()}). */
     private long nurseryBytes = -1;
+    private long fileSpaceBytes = org.vheap.device.vm.VmLauncher.DEFAULT_FILE_SPACE;
     private long workingSetBytes;
     /** -1: paging's default (an eighth of the frames, at most 32). */
     private int readAheadLines = -1;
@@ -99,6 +100,22 @@ public final class DeviceConfig {
             throw new IllegalArgumentException("nursery must be 0 (none) or more bytes, got " + nurseryBytes);
         }
         this.nurseryBytes = nurseryBytes;
+        return this;
+    }
+
+    /**
+     * The bytes the app's own files (its file system, kept in its heap) may hold together; a write beyond fails
+     * with IOException "No space left on device". Default {@link org.vheap.device.vm.VmLauncher#DEFAULT_FILE_SPACE}.
+     */
+    public long fileSpaceBytes() {
+        return fileSpaceBytes;
+    }
+
+    public DeviceConfig fileSpaceBytes(long fileSpaceBytes) {
+        if (fileSpaceBytes < 0) {
+            throw new IllegalArgumentException("file space must be 0 (no files) or more bytes, got " + fileSpaceBytes);
+        }
+        this.fileSpaceBytes = fileSpaceBytes;
         return this;
     }
 

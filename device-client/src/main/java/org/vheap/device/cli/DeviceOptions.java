@@ -37,6 +37,11 @@ final class DeviceOptions {
                     + "(0: off). Default: an eighth of --memory, at most 1m.")
     String nursery;
 
+    @Option(names = "--file-space", paramLabel = "SIZE",
+            description = "The bytes the app's own files may hold together (its file system lives in its heap, so "
+                    + "files travel with it); a write beyond fails with \"No space left on device\". Default: 64m.")
+    String fileSpace;
+
     @Option(names = "--working-set", paramLabel = "SIZE",
             description = "Collect the user heap a few working sets of this size at a time, so a collection reads the "
                     + "part of the heap it collects (a power of two, e.g. a quarter of --memory). Default: 0, every "
@@ -153,6 +158,9 @@ final class DeviceOptions {
         config.compaction(compact).writeBehind(writeBehind).youngCollections(young);
         if (nursery != null) {
             config.nurseryBytes(CliValues.bytes("--nursery", nursery));
+        }
+        if (fileSpace != null) {
+            config.fileSpaceBytes(CliValues.bytes("--file-space", fileSpace));
         }
         if (workingSet != null) {
             long bytes = CliValues.bytes("--working-set", workingSet);

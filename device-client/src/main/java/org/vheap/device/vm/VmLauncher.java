@@ -39,6 +39,8 @@ public final class VmLauncher {
     static final long MIN_GROWTH_BEFORE_COLLECTION = 4L << 20;
     /** Near the heap's limit, a full collection comes after half the room left is taken, but never before this much. */
     static final long MIN_ROOM_GROWTH = 256L << 10;
+    /** The bytes an app's files may take together unless the device says otherwise ({@code --file-space}). */
+    public static final long DEFAULT_FILE_SPACE = 64L << 20;
     /** What {@link #launch} and {@link #resume} return when the {@link SafepointListener} suspended the app. */
     public static final int SUSPENDED = -1;
     /** The longest the scheduler sleeps (all threads waiting) before it visits a safepoint again. */
@@ -72,13 +74,18 @@ public final class VmLauncher {
     private SafepointListener safepoints = (collected, switched) -> false;
 
     public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum) {
+        this(vm, synthesizer, quantum, DEFAULT_FILE_SPACE);
+    }
+
+    /** A VM whose app may keep {@code fileSpace} bytes of files in its heap (its own file system). */
+    public VmLauncher(Vm vm, CallSites.Synthesizer synthesizer, int quantum, long fileSpace) {
         this.vm = vm;
         this.quantum = quantum;
         this.natives = new Natives();
         this.invoker = new MethodInvoker(vm, natives);
         BlockingCalls blockingCalls = new BlockingCalls(vm);
         this.interpreter = new Interpreter(vm, invoker, new CallSites(vm.classes(), synthesizer), blockingCalls);
-        NativeLibrary.registerAll(natives, vm, invoker, interpreter.backtraces(), blockingCalls);
+        NativeLibrary.registerAll(natives, vm, invoker, interpreter.backtraces(), blockingCalls, fileSpace);
         this.collector = new Collector(vm.memory(), vm.allocator(), vm.nursery(), vm.shapes());
         this.minorCollector = new MinorCollector(vm.memory(), vm.allocator(), vm.nursery(), vm.shapes());
     }

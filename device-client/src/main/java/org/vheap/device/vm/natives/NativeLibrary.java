@@ -9,7 +9,9 @@ public final class NativeLibrary {
     private NativeLibrary() {
     }
 
-    public static void registerAll(Natives n, Vm vm, MethodInvoker invoker, Backtraces backtraces, BlockingCalls blocking) {
+    /** Registers them all; the app's own files ({@link FileNatives}) hold at most {@code fileSpace} bytes together. */
+    public static void registerAll(Natives n, Vm vm, MethodInvoker invoker, Backtraces backtraces, BlockingCalls blocking,
+                                   long fileSpace) {
         ObjectNatives.register(n, vm);
         ClassNatives.register(n, vm);
         SystemNatives.register(n, vm);
@@ -18,7 +20,8 @@ public final class NativeLibrary {
         ThreadNatives.register(n, vm, invoker);
         blocking.register(n);
         UnsafeNatives.register(n, vm);
-        ConsoleNatives.register(n, vm);
+        FileNatives.register(n, vm, fileSpace);
+        ChannelNatives.register(n, vm);
         ReferenceNatives.register(n, vm);
         ArrayNatives.register(n, vm);
         LocaleNatives.register(n, vm);

@@ -1,0 +1,97 @@
+package org.vheap.device.boot.files;
+
+import java.util.TreeMap;
+
+/**
+ * A file or a directory of the app's file system ({@link HeapFiles}): an object in the app's own heap, so its bytes
+ * are heap lines like any array's, paged, checkpointed and carried to another device with the rest of the heap.
+ * A directory's entries are in name order; a file's bytes are {@code bytes[0, size)}.
+ */
+final class FileNode {
+    /** The owner's permission bits, as {@code java.io.FileSystem}'s access flags. */
+    static final int READ = 4;
+    static final int WRITE = 2;
+    static final int EXECUTE = 1;
+    /** The last inode number given (the app's, in its heap: see {@link HeapFiles} on state). */
+    private static long lastInode;
+
+    /** What a device file reads and writes instead of bytes: {@link #NOT_A_DEVICE}, /dev/null, /dev/random. */
+    static final int NOT_A_DEVICE = 0;
+    static final int NULL_DEVICE = 1;
+    static final int RANDOM_DEVICE = 2;
+
+    final TreeMap<String, FileNode> entries;
+    /** This node's number, unique in its file system (a POSIX inode number: what tells two names of one file apart). */
+    final long inode;
+    int device;
+    /**
+     * Where under the device's JDK ({@code java.home}) this read-only node's contents are still to be fetched from, or
+     * null: its entries or bytes are here. The JDK's data (time-zone rules, security properties) is fetched on first
+     * use and from then on is heap data like any file's, so it travels with the heap.
+     */
+    String jdkPath;
+    /** How many directory entries name this node (a file's bytes go when none does and no descriptor is open). */
+    int links;
+    byte[] bytes;
+    long size;
+    long modified;
+    int access;
+
+    private FileNode(TreeMap<String, FileNode> entries, long modified) {
+        this.entries = entries;
+        this.inode = ++lastInode;
+        this.bytes = entries == null ? new byte[0] : null;
+        this.modified = modified;
+        this.access = entries == null ? READ | WRITE : READ | WRITE | EXECUTE;
+    }
+
+    static FileNode directory(long now) {
+        return new FileNode(new TreeMap<>(), now);
+    }
+
+    static FileNode file(long now) {
+        return new FileNode(null, now);
+    }
+
+    /** A node of the JDK's data, fetched on first use: a directory when {@code directory}, else a file. */
+    static FileNode fromJdk(String jdkPath, boolean directory, long now) {
+        FileNode node = new FileNode(directory ? new TreeMap<>() : null, now);
+        node.jdkPath = jdkPath;
+        node.access = directory ? READ | EXECUTE : READ;
+        return node;
+    }
+
+    static FileNode device(int kind, long now) {
+        FileNode node = new FileNode(null, now);
+        node.device = kind;
+        return node;
+    }
+
+    boolean isDirectory() {
+        return entries != null;
+    }
+
+    /** Makes room for {@code length} bytes (growing by doubling) and zero-fills up to it when it grows the file. */
+    void ensureSize(long length) {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a file of " + length + " bytes");
+        }
+        if (length > bytes.length) {
+            int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(length, Math.max(64, 2L * bytes.length)));
+            bytes = java.util.Arrays.copyOf(bytes, capacity);
+        }
+    }
+
+    /** Sets the length: truncation forgets the bytes beyond it; growth reads as zeros. */
+    void truncate(long length) {
+        if (length < size) {
+            java.util.Arrays.fill(bytes, (int) length, (int) size, (byte) 0);
+            if (bytes.length > 64 && length < bytes.length / 4) {
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.max(64, length));
+            }
+        } else {
+            ensureSize(length);
+        }
+        size = length;
+    }
+}

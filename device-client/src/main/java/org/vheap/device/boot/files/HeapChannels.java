@@ -1,0 +1,123 @@
+package org.vheap.device.boot.files;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * {@code FileChannel}'s reads and writes over the app's files ({@link HeapFiles}): the VM substitutes the JDK's
+ * {@code sun.nio.ch.IOUtil} read and write methods with these, which move bytes between a buffer and a file without
+ * the native memory ({@code read0(fd, address, len)}) the JDK's own path goes through. The JDK's {@code FileChannelImpl}
+ * runs unmodified around them (positions, locks, interrupts, closing). Results follow {@code IOUtil}'s: the bytes
+ * moved, -1 at the end of the file.
+ */
+public final class HeapChannels {
+    private HeapChannels() {
+    }
+
+    /** {@code IOUtil.read(fd, dst, position, directIO, async, alignment, nd)}; {@code position} -1: the file's own. */
+    public static int read(FileDescriptor fd, ByteBuffer dst, long position, boolean directIO, boolean async,
+                           int alignment, Object nd) throws IOException {
+        int number = HeapFiles.number(fd);
+        int remaining = dst.remaining();
+        if (remaining == 0) {
+            return 0;
+        }
+        byte[] bytes = dst.hasArray() ? dst.array() : new byte[remaining];
+        int off = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        int n = position < 0 ? HeapFiles.read(number, bytes, off, remaining)
+                : HeapFiles.readAt(number, bytes, off, remaining, position);
+        if (n > 0) {
+            if (dst.hasArray()) {
+                dst.position(dst.position() + n);
+            } else {
+                dst.put(bytes, 0, n);
+            }
+        }
+        return n;
+    }
+
+    /** {@code IOUtil.write(fd, src, position, directIO, async, alignment, nd)}. */
+    public static int write(FileDescriptor fd, ByteBuffer src, long position, boolean directIO, boolean async,
+                            int alignment, Object nd) throws IOException {
+        int number = HeapFiles.number(fd);
+        int remaining = src.remaining();
+        if (remaining == 0) {
+            return 0;
+        }
+        byte[] bytes;
+        int off;
+        if (src.hasArray()) {
+            bytes = src.array();
+            off = src.arrayOffset() + src.position();
+        } else {
+            bytes = new byte[remaining];
+            off = 0;
+            src.duplicate().get(bytes);
+        }
+        if (position < 0) {
+            HeapFiles.write(number, bytes, off, remaining);
+        } else {
+            HeapFiles.writeAt(number, bytes, off, remaining, position);
+        }
+        src.position(src.position() + remaining);
+        return remaining;
+    }
+
+    /** {@code IOUtil.read(fd, dsts, offset, length, directIO, async, alignment, nd)}: a scattering read. */
+    public static long read(FileDescriptor fd, ByteBuffer[] dsts, int offset, int length, boolean directIO,
+                            boolean async, int alignment, Object nd) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            if (!dsts[i].hasRemaining()) {
+                continue;
+            }
+            int n = read(fd, dsts[i], -1, directIO, async, alignment, nd);
+            if (n < 0) {
+                return total == 0 ? -1 : total;
+            }
+            total += n;
+            if (dsts[i].hasRemaining()) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** {@code IOUtil.write(fd, srcs, offset, length, directIO, async, alignment, nd)}: a gathering write. */
+    public static long write(FileDescriptor fd, ByteBuffer[] srcs, int offset, int length, boolean directIO,
+                             boolean async, int alignment, Object nd) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += write(fd, srcs[i], -1, directIO, async, alignment, nd);
+        }
+        return total;
+    }
+
+    /** {@code FileDispatcherImpl.seek0}: with a negative offset, the position; else moves it there. */
+    public static long seek(FileDescriptor fd, long offset) throws IOException {
+        int number = HeapFiles.number(fd);
+        if (offset >= 0) {
+            HeapFiles.seek(number, offset);
+        }
+        return HeapFiles.position(number);
+    }
+
+    public static long size(FileDescriptor fd) throws IOException {
+        return HeapFiles.length(HeapFiles.number(fd));
+    }
+
+    /** {@code FileKey.init}: the key of the file {@code fd} names (its inode, on the one device of the file system). */
+    public static void fileKey(Object key, FileDescriptor fd) throws IOException {
+        setFileKey(key, 1, HeapFiles.inode(HeapFiles.number(fd)));
+    }
+
+    /** Sets a {@code sun.nio.ch.FileKey}'s device and inode numbers. */
+    private static native void setFileKey(Object key, long device, long inode);
+
+    /** {@code FileDispatcherImpl.truncate0}: 0 when done. */
+    public static int truncate(FileDescriptor fd, long size) throws IOException {
+        HeapFiles.truncate(HeapFiles.number(fd), size);
+        return 0;
+    }
+}

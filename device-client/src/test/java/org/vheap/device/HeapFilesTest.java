@@ -1,0 +1,145 @@
+package org.vheap.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.server.testing.TestHeaps;
+
+/**
+ * The app's own files live in its heap: a checkpoint holds them exactly, with the app's open streams, and a
+ * resume on another device finds them as they were at the checkpoint, not as the first device left them.
+ */
+class HeapFilesTest {
+    /**
+     * Writes a journal, keeps a reader open in its middle, checkpoints, then writes another file and appends to
+     * the journal. Every run and every resume from the checkpoint must print the same after it.
+     */
+    private static final String JOURNAL = """
+            import java.io.*;
+            import org.vheap.api.Checkpoint;
+            public class Journal {
+                public static void main(String[] a) throws Exception {
+                    File journal = new File("journal.txt");
+                    try (PrintWriter w = new PrintWriter(new FileWriter(journal))) {
+                        for (int i = 0; i < 2000; i++) w.println("entry " + i);
+                    }
+                    byte[] blob = new byte[300_000];
+                    for (int i = 0; i < blob.length; i++) blob[i] = (byte) (i * 7 + i / 1000);
+                    try (FileOutputStream out = new FileOutputStream(new File(System.getProperty("java.io.tmpdir"), "blob.bin"))) {
+                        out.write(blob);
+                    }
+                    RandomAccessFile reader = new RandomAccessFile(journal, "r");
+                    reader.seek(journal.length() / 2);
+                    reader.readLine();
+                    long id = Checkpoint.now();
+                    System.err.println("checkpoint " + id);
+                    File after = new File("after.txt");
+                    System.out.println("after.txt before writing it: " + after.exists());
+                    try (FileWriter w = new FileWriter(after)) { w.write("written after the checkpoint"); }
+                    System.out.println("journal length " + journal.length() + ", reader at " + reader.getFilePointer()
+                            + ", next line [" + reader.readLine() + "]");
+                    try (FileWriter w = new FileWriter(journal, true)) { w.write("appended after the checkpoint\\n"); }
+                    System.out.println("journal length now " + journal.length());
+                    byte[] back;
+                    try (FileInputStream in = new FileInputStream(new File(System.getProperty("java.io.tmpdir"), "blob.bin"))) {
+                        back = in.readAllBytes();
+                    }
+                    System.out.println("blob same " + java.util.Arrays.equals(blob, back));
+                    reader.close();
+                }
+            }
+            """;
+
+    /** Fills the file space, then shows that the refused write changed nothing and that deleting frees space. */
+    private static final String FILL = """
+            import java.io.*;
+            public class Fill {
+                public static void main(String[] a) throws Exception {
+                    File f = new File("fill.bin");
+                    byte[] chunk = new byte[10_000];
+                    int written = 0;
+                    try (FileOutputStream out = new FileOutputStream(f)) {
+                        while (true) {
+                            out.write(chunk);
+                            written++;
+                        }
+                    } catch (IOException e) {
+                        System.out.println(e.getClass().getName() + ": " + e.getMessage());
+                    }
+                    System.out.println("chunks " + written + ", length " + f.length());
+                    try (FileOutputStream other = new FileOutputStream("other.bin")) {
+                        other.write(new byte[20_000]);
+                    } catch (IOException e) {
+                        System.out.println("other: " + e.getMessage() + ", its length " + new File("other.bin").length());
+                    }
+                    System.out.println("usable " + (f.getUsableSpace() < 10_000) + ", total " + f.getTotalSpace());
+                    System.out.println("deleted " + f.delete());
+                    try (FileOutputStream other = new FileOutputStream("other.bin")) {
+                        other.write(new byte[20_000]);
+                    }
+                    System.out.println("other now " + new File("other.bin").length());
+                }
+            }
+            """;
+
+    @Test
+    void filesWrittenBeforeACheckpointAreThereAfterAResumeElsewhereAndFilesWrittenAfterItAreNot() throws Exception {
+        Path classes = ResumeTest.compile("Journal", JOURNAL);
+        List<Path> cp = List.of(classes, ResumeTest.apiClasses());
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestHeaps.app("journal");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app).deviceName("a"), store, console(out, err))
+                    .run(cp, "Journal", List.of())).isZero();
+            String first = out.toString(StandardCharsets.UTF_8);
+            assertThat(first).isEqualTo("""
+                    after.txt before writing it: false
+                    journal length 20890, reader at 10451, next line [entry 1051]
+                    journal length now 20920
+                    blob same true
+                    """);
+            long checkpoint = Long.parseLong(err.toString(StandardCharsets.UTF_8).strip().substring("checkpoint ".length()));
+
+            // the first device wrote after.txt and appended to the journal after the checkpoint; neither reaches here
+            for (String device : List.of("b", "c")) {
+                ByteArrayOutputStream again = new ByteArrayOutputStream();
+                Device resumed = new Device(new DeviceConfig().app(app).deviceName(device).memoryBytes(256 << 10), store,
+                        console(again, new ByteArrayOutputStream()));
+                assertThat(resumed.resume(checkpoint)).isZero();
+                assertThat(again.toString(StandardCharsets.UTF_8)).as("resumed on %s", device).isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
+    void theFileSpaceBoundsTheAppsFilesAndARefusedWriteChangesNothing() throws Exception {
+        Path classes = ResumeTest.compile("Fill", FILL);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            DeviceConfig config = new DeviceConfig().app(TestHeaps.app("fill")).fileSpaceBytes(100_000);
+            assertThat(new Device(config, store, console(out, new ByteArrayOutputStream())).run(List.of(classes), "Fill",
+                    List.of())).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                    java.io.IOException: No space left on device
+                    chunks 10, length 100000
+                    other: No space left on device, its length 0
+                    usable true, total 100000
+                    deleted true
+                    other now 20000
+                    """);
+        }
+    }
+
+    private static DeviceConsole console(ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return new DeviceConsole(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+}
