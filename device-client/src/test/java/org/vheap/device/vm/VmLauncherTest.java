@@ -303,4 +303,45 @@ class VmLauncherTest {
         assertThat(second.out()).isEqualTo("again cba\n");
         assertThat(served).contains("Again", "java/lang/String", "java/lang/StringBuilder");
     }
+
+    /**
+     * A device has no native libraries: System.loadLibrary fails as HotSpot does when the library is on no directory
+     * of java.library.path (the device's is empty), and the JDK's own libraries (nio's, behind a FileChannel) load as
+     * nothing, so what needs them runs.
+     */
+    @Test
+    void aMissingLibraryIsHotSpotsUnsatisfiedLinkErrorAndTheJdksOwnLoadAsNothing() throws Exception {
+        Path classes = TestVms.compile(Map.of("Lib.java", """
+                public class Lib {
+                    public static void main(String[] args) throws Exception {
+                        System.out.print("path [");
+                        System.out.print(System.getProperty("java.library.path"));
+                        System.out.println("]");
+                        try {
+                            System.loadLibrary("gl");
+                        } catch (UnsatisfiedLinkError e) {
+                            System.out.println(e.getMessage());
+                        }
+                        try {
+                            Runtime.getRuntime().loadLibrary("ssl");
+                        } catch (UnsatisfiedLinkError e) {
+                            System.out.println(e.getMessage());
+                        }
+                        java.io.File f = java.io.File.createTempFile("lib", ".txt");
+                        try (java.nio.channels.FileChannel ch = new java.io.RandomAccessFile(f, "rw").getChannel()) {
+                            System.out.print(ch.write(java.nio.ByteBuffer.wrap(new byte[7])));
+                            System.out.println(ch.size());
+                        }
+                    }
+                }
+                """));
+        TestVms.Outcome o = TestVms.run(classes, "Lib", CallSites.standard(name -> null));
+        assertThat(o.err()).isEmpty();
+        assertThat(o.out()).isEqualTo("""
+                path []
+                no gl in java.library.path:\s
+                no ssl in java.library.path:\s
+                77
+                """);
+    }
 }

@@ -109,7 +109,7 @@ public final class HeapChannels {
 
     /** {@code FileKey.init}: the key of the file {@code fd} names (its inode, on the one device of the file system). */
     public static void fileKey(Object key, FileDescriptor fd) throws IOException {
-        setFileKey(key, 1, HeapFiles.inode(HeapFiles.number(fd)));
+        setFileKey(key, 1, HeapFiles.node(HeapFiles.number(fd)).inode);
     }
 
     /** Sets a {@code sun.nio.ch.FileKey}'s device and inode numbers. */

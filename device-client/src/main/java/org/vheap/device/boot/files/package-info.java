@@ -11,14 +11,23 @@
  * array's. The price: the files count against the virtual heap ({@code --max-heap}) and are bounded by the file space
  * ({@code --file-space}).
  *
- * <h2>How a call gets here</h2>
- * The JDK's {@code java.io} classes run unmodified. Their natives ({@code UnixFileSystem}, {@code FileInputStream},
- * {@code FileOutputStream}, {@code RandomAccessFile}, {@code FileDescriptor}) are the VM's {@code FileNatives}, which
- * defer each call to a static method of {@link org.vheap.device.boot.files.HeapFiles}; its result or exception is
- * the native's. A {@code FileDescriptor}'s number indexes {@code HeapFiles}' table of
- * {@link org.vheap.device.boot.files.OpenFile}s; 0-2 stay the console's. What only the device can answer (the random
- * bytes behind {@code /dev/urandom}, the JDK's data files under {@code java.home}, the file space) are
- * {@code HeapFiles}' own natives.
+ <h2>How a call gets here</h2>
+ * The JDK's classes run unmodified; what they would ask the operating system, the VM's natives ask these classes,
+ * as calls whose result or exception is the native's ({@code BootCalls}):
+ * <ul>
+ *   <li>{@link org.vheap.device.boot.files.HeapFiles}: {@code java.io} ({@code UnixFileSystem} behind {@code File},
+ *       the file streams, {@code RandomAccessFile}: {@code FileNatives}), and the table of
+ *       {@link org.vheap.device.boot.files.OpenFile}s a descriptor's number indexes (0-2 stay the console's);</li>
+ *   <li>{@link org.vheap.device.boot.files.HeapChannels}: {@code FileChannel}'s reads and writes
+ *       ({@code sun.nio.ch.IOUtil}, substituted: {@code ChannelNatives});</li>
+ *   <li>{@link org.vheap.device.boot.files.PosixFiles}: {@code java.nio.file}'s POSIX calls
+ *       ({@code sun.nio.fs.UnixNativeDispatcher}, substituted: {@code PathNatives}), failing with the JDK's
+ *       {@code UnixException} and an {@link org.vheap.device.boot.files.Errno};</li>
+ *   <li>{@link org.vheap.device.boot.files.FileTree}: the directories and the calls on names ({@code mkdir},
+ *       {@code unlink}, {@code rename}, ...) both surfaces share, answering errno values as the C library does.</li>
+ * </ul>
+ * What only the device can answer (the random bytes behind {@code /dev/urandom}, the JDK's data files under
+ * {@code java.home}, the file space, and what reaches into the JDK's private fields) are these classes' natives.
  *
  * <p>Rules for code here: it runs interpreted inside every app, so it uses only the JDK's public API, keeps its state
  * in static fields of its own classes (one file system per VM), and fails with the exceptions and messages HotSpot

@@ -7,8 +7,7 @@ import org.vheap.device.vm.Vm;
  * {@code FileInputStream.getChannel}) over the app's files. The JDK's {@code FileChannelImpl} runs unmodified; its
  * reads and writes ({@code sun.nio.ch.IOUtil}, substituted) and its dispatcher's natives ({@code FileDispatcherImpl})
  * go to {@code org.vheap.device.boot.files.HeapChannels}, which moves bytes between buffers and the heap's files with
- * no native memory. The natives around them answer as for a process with no native libraries: the {@code net} and
- * {@code nio} libraries load as nothing ({@code BootLoader.loadLibrary}), a channel has no native thread to signal,
+ * no native memory. The natives around them answer as for a process with no native threads: a channel has none to signal,
  * and locks are always granted (one app owns its files).
  */
 final class ChannelNatives {
@@ -61,7 +60,5 @@ final class ChannelNatives {
         n.register("sun/nio/ch/NativeThread", "signal", "(J)V", Natives.nothing());
         n.register("sun/nio/ch/NativeThread", "init", "()V", Natives.nothing());
 
-        n.register("jdk/internal/loader/BootLoader", "setBootLoaderUnnamedModule0", "(Ljava/lang/Module;)V", Natives.nothing());
-        n.register("jdk/internal/loader/BootLoader", "loadLibrary", "(Ljava/lang/String;)V", Natives.nothing());
     }
 }

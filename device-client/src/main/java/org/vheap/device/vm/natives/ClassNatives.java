@@ -128,6 +128,22 @@ final class ClassNatives {
             }
             return k.mirror();
         });
+        // the device runs no module system (no initPhase2): a class's module is null, so the JDK's lookups of a class
+        // in a module (resource bundles, providers) go by name through the one class table, and miss as null
+        n.register(c, "forName", "(Ljava/lang/Module;Ljava/lang/String;)Ljava/lang/Class;", (t, s, b) -> {
+            if ((int) s[b + 1] == 0) {
+                throw new JavaError("java/lang/NullPointerException", null);
+            }
+            String name = vm.strings().hostString((int) s[b + 1]).replace('.', '/');
+            try {
+                return vm.classes().load(name).mirror();
+            } catch (JavaError e) {
+                if (name.equals(e.missingClass())) {
+                    return 0;
+                }
+                throw e;
+            }
+        });
         n.register(c, "getEnumConstantsShared", "()[Ljava/lang/Object;", (t, s, b) -> {
             VmClass k = self(vm, s, b);
             if ((k.access() & Opcodes.ACC_ENUM) == 0 || k.superclass() == null || !k.superclass().name().equals("java/lang/Enum")) {

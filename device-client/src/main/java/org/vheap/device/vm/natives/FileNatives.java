@@ -18,13 +18,14 @@ import org.vheap.device.vm.thread.VmThread;
  */
 final class FileNatives {
     static final String HEAP_FILES = "org/vheap/device/boot/files/HeapFiles";
+    private static final String FILE_TREE = "org/vheap/device/boot/files/FileTree";
     private static final String FS = "java/io/UnixFileSystem";
     private static final String FIS = "java/io/FileInputStream";
     private static final String FOS = "java/io/FileOutputStream";
     private static final String RAF = "java/io/RandomAccessFile";
     private static final String FD = "java/io/FileDescriptor";
-    // RandomAccessFile's open modes
-    private static final int O_RDWR = 2;
+    // RandomAccessFile's open mode bit for "rw"
+    private static final int RAF_RDWR = 2;
 
     private final Vm vm;
     private final long fileSpace;
@@ -73,11 +74,11 @@ final class FileNatives {
     private void registerStreams(Natives n) {
         // opening: the JDK passes the path as given (a relative one is the app's user.dir's)
         n.register(FIS, "open0", "(Ljava/lang/String;)V", (t, s, b) ->
-                open(t, (int) s[b], FIS, (int) s[b + 1], HeapFiles.READ));
+                open(t, (int) s[b], FIS, (int) s[b + 1], HeapFiles.O_RDONLY));
         n.register(FOS, "open0", "(Ljava/lang/String;Z)V", (t, s, b) -> open(t, (int) s[b], FOS, (int) s[b + 1],
-                HeapFiles.WRITE | HeapFiles.CREATE | (s[b + 2] != 0 ? HeapFiles.APPEND : HeapFiles.TRUNCATE)));
+                HeapFiles.O_WRONLY | HeapFiles.O_CREAT | (s[b + 2] != 0 ? HeapFiles.O_APPEND : HeapFiles.O_TRUNC)));
         n.register(RAF, "open0", "(Ljava/lang/String;I)V", (t, s, b) -> open(t, (int) s[b], RAF, (int) s[b + 1],
-                HeapFiles.READ | ((s[b + 2] & O_RDWR) != 0 ? HeapFiles.WRITE | HeapFiles.CREATE : 0)));
+                (s[b + 2] & RAF_RDWR) != 0 ? HeapFiles.O_RDWR | HeapFiles.O_CREAT : HeapFiles.O_RDONLY));
 
         // FileInputStream
         n.register(FIS, "readBytes", "([BII)I", (t, s, b) -> readBytes(t, fd((int) s[b], FIS), s, b));
@@ -132,12 +133,12 @@ final class FileNatives {
             vm.putByteField(fd, vm.field(FD, "append"), (byte) s[b + 2]);
             return 0;
         });
-        n.register(HEAP_FILES, "fileSpace", "()J", (t, s, b) -> fileSpace);
-        n.register(HEAP_FILES, "jdkList", "(Ljava/lang/String;)Ljava/lang/String;", (t, s, b) -> {
+        n.register(FILE_TREE, "fileSpace", "()J", (t, s, b) -> fileSpace);
+        n.register(FILE_TREE, "jdkList", "(Ljava/lang/String;)Ljava/lang/String;", (t, s, b) -> {
             String listing = jdk.list(vm.strings().hostString((int) s[b]));
             return listing == null ? 0 : vm.strings().newString(listing);
         });
-        n.register(HEAP_FILES, "jdkRead", "(Ljava/lang/String;)[B", (t, s, b) -> {
+        n.register(FILE_TREE, "jdkRead", "(Ljava/lang/String;)[B", (t, s, b) -> {
             byte[] bytes = jdk.read(vm.strings().hostString((int) s[b]));
             return bytes == null ? 0 : vm.newByteArray(bytes);
         });

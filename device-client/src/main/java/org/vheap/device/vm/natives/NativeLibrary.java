@@ -21,7 +21,9 @@ public final class NativeLibrary {
         blocking.register(n);
         UnsafeNatives.register(n, vm);
         FileNatives.register(n, vm, fileSpace);
+        LibraryNatives.register(n, vm);
         ChannelNatives.register(n, vm);
+        PathNatives.register(n, vm);
         ReferenceNatives.register(n, vm);
         ArrayNatives.register(n, vm);
         LocaleNatives.register(n, vm);

@@ -16,6 +16,8 @@ import org.vheap.device.vm.thread.Activation;
  */
 final class SystemNatives {
     /** Properties the VM reports (SystemProps.Raw.vmProperties), as key/value pairs. */
+    /** The device's {@code java.library.path}: no directory holds a native library. */
+    static final String LIBRARY_PATH = "";
     static final String[] VM_PROPERTIES = {
         "java.home", "/vheap/jdk",
         "java.vm.name", "vheap device VM",
@@ -25,7 +27,7 @@ final class SystemNatives {
         "java.vm.specification.name", "Java Virtual Machine Specification",
         "java.vm.specification.vendor", "Oracle Corporation",
         "java.vm.specification.version", "17",
-        "java.library.path", "",
+        "java.library.path", LIBRARY_PATH,
         "sun.boot.library.path", "",
         "java.class.path", "",
         "jdk.debug", "release",

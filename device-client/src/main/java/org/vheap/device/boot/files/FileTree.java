@@ -1,0 +1,350 @@
+package org.vheap.device.boot.files;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.TreeMap;
+
+/**
+ * The app's directory tree and the POSIX calls on names ({@code mkdir}, {@code rmdir}, {@code unlink},
+ * {@code rename}), each answering 0 or an {@link Errno} as the C library does, for the java.io ({@link HeapFiles})
+ * and java.nio.file ({@link PosixFiles}) surfaces alike. It also keeps the file space: the bytes of all files
+ * together, bounded by the device's {@code --file-space}.
+ *
+ * <p>Paths are POSIX paths; a relative one is resolved against {@code user.dir}. The tree starts with {@code /},
+ * {@code user.dir}, {@code java.io.tmpdir}, {@code java.home} (the JDK's data, read-only, each directory listed and
+ * each file fetched from the device's JDK on first use, then heap data like any file's, so it travels with the heap)
+ * and the devices {@code /dev/null}, {@code /dev/random} and {@code /dev/urandom}.
+ */
+final class FileTree {
+    static final FileNode ROOT = FileNode.directory(now());
+    private static long bytesUsed;
+
+    static {
+        FileNode dev = mkdirs("/dev");
+        link(dev, "null", FileNode.device(FileNode.NULL_DEVICE, now()));
+        link(dev, "random", FileNode.device(FileNode.RANDOM_DEVICE, now()));
+        link(dev, "urandom", FileNode.device(FileNode.RANDOM_DEVICE, now()));
+        mkdirs(System.getProperty("user.dir"));
+        mkdirs(System.getProperty("java.io.tmpdir"));
+        String[] jdk = names(System.getProperty("java.home"));
+        link(mkdirs(canonical(System.getProperty("java.home") + "/..")), last(jdk), FileNode.fromJdk("", true, now()));
+    }
+
+    private FileTree() {
+    }
+
+    // ---- names ----
+
+    /** The names of {@code path}'s components from the root, with {@code .} and {@code ..} resolved. */
+    static String[] names(String path) {
+        String absolute = path.startsWith("/") ? path : System.getProperty("user.dir") + "/" + path;
+        ArrayList<String> names = new ArrayList<>();
+        for (String n : absolute.split("/")) {
+            if (n.isEmpty() || n.equals(".")) {
+                continue;
+            }
+            if (n.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+            } else {
+                names.add(n);
+            }
+        }
+        return names.toArray(new String[0]);
+    }
+
+    /** The absolute path with {@code .} and {@code ..} resolved (there are no links). */
+    static String canonical(String path) {
+        String[] names = names(path);
+        if (names.length == 0) {
+            return "/";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            b.append('/').append(n);
+        }
+        return b.toString();
+    }
+
+    static String last(String[] names) {
+        return names.length == 0 ? null : names[names.length - 1];
+    }
+
+    /** The node that holds (or would hold) the last name: null when a component is missing; possibly not a directory. */
+    static FileNode parent(String[] names) {
+        FileNode node = ROOT;
+        for (int i = 0; i < names.length - 1 && node != null; i++) {
+            node = node.isDirectory() ? entries(node).get(names[i]) : null;
+        }
+        return node;
+    }
+
+    /** The node {@code path} names, or null. */
+    static FileNode find(String path) {
+        String[] names = names(path);
+        if (names.length == 0) {
+            return ROOT;
+        }
+        FileNode dir = parent(names);
+        return dir == null || !dir.isDirectory() ? null : entries(dir).get(last(names));
+    }
+
+    /** Why {@code path} names nothing: {@link Errno#ENOTDIR} when a component is a file, else {@link Errno#ENOENT}. */
+    static int missing(String path) {
+        String[] names = names(path);
+        FileNode node = ROOT;
+        for (int i = 0; i < names.length - 1; i++) {
+            node = entries(node).get(names[i]);
+            if (node == null) {
+                return Errno.ENOENT;
+            }
+            if (!node.isDirectory()) {
+                return Errno.ENOTDIR;
+            }
+        }
+        return Errno.ENOENT;
+    }
+
+    // ---- the POSIX calls on names: 0 or an errno ----
+
+    static int mkdir(String path) {
+        String[] names = names(path);
+        FileNode dir = parent(names);
+        String name = last(names);
+        int refused = refusedEntry(path, dir, name);
+        if (refused != 0) {
+            return refused;
+        }
+        if (entries(dir).containsKey(name)) {
+            return Errno.EEXIST;
+        }
+        link(dir, name, FileNode.directory(now()));
+        return 0;
+    }
+
+    static int rmdir(String path) {
+        String[] names = names(path);
+        FileNode dir = parent(names);
+        String name = last(names);
+        int refused = refusedEntry(path, dir, name);
+        if (refused != 0) {
+            return refused;
+        }
+        FileNode node = entries(dir).get(name);
+        if (node == null) {
+            return Errno.ENOENT;
+        }
+        if (!node.isDirectory()) {
+            return Errno.ENOTDIR;
+        }
+        if (!entries(node).isEmpty()) {
+            return Errno.ENOTEMPTY;
+        }
+        unlink(dir, name);
+        return 0;
+    }
+
+    static int unlink(String path) {
+        String[] names = names(path);
+        FileNode dir = parent(names);
+        String name = last(names);
+        int refused = refusedEntry(path, dir, name);
+        if (refused != 0) {
+            return refused;
+        }
+        FileNode node = entries(dir).get(name);
+        if (node == null) {
+            return Errno.ENOENT;
+        }
+        if (node.isDirectory()) {
+            return Errno.EISDIR;
+        }
+        unlink(dir, name);
+        return 0;
+    }
+
+    /** The C library's {@code remove}: {@code rmdir} for a directory, else {@code unlink}. */
+    static int remove(String path) {
+        FileNode node = find(path);
+        return node != null && node.isDirectory() ? rmdir(path) : unlink(path);
+    }
+
+    /** POSIX rename: replaces a file, or an empty directory with a directory; never moves a directory into itself. */
+    static int rename(String from, String to) {
+        String[] fromNames = names(from);
+        String[] toNames = names(to);
+        FileNode fromDir = parent(fromNames);
+        FileNode toDir = parent(toNames);
+        String fromName = last(fromNames);
+        String toName = last(toNames);
+        int refused = refusedEntry(from, fromDir, fromName);
+        if (refused == 0) {
+            refused = refusedEntry(to, toDir, toName);
+        }
+        if (refused != 0) {
+            return refused;
+        }
+        FileNode node = entries(fromDir).get(fromName);
+        if (node == null) {
+            return Errno.ENOENT;
+        }
+        FileNode replaced = entries(toDir).get(toName);
+        if (replaced == node) {
+            return 0;
+        }
+        if (node.isDirectory() && toNames.length > fromNames.length
+                && java.util.Arrays.equals(fromNames, 0, fromNames.length, toNames, 0, fromNames.length)) {
+            return Errno.EINVAL;
+        }
+        if (replaced != null) {
+            if (node.isDirectory() && !replaced.isDirectory()) {
+                return Errno.ENOTDIR;
+            }
+            if (!node.isDirectory() && replaced.isDirectory()) {
+                return Errno.EISDIR;
+            }
+            if (replaced.isDirectory() && !entries(replaced).isEmpty()) {
+                return Errno.ENOTEMPTY;
+            }
+            unlink(toDir, toName);
+        }
+        link(toDir, toName, node);
+        unlink(fromDir, fromName);
+        return 0;
+    }
+
+    /** Why an entry {@code name} of {@code dir} cannot be made or removed: 0 when it can. */
+    private static int refusedEntry(String path, FileNode dir, String name) {
+        if (name == null) {
+            return Errno.EEXIST;
+        }
+        if (dir == null) {
+            return missing(path);
+        }
+        if (!dir.isDirectory()) {
+            return Errno.ENOTDIR;
+        }
+        return (dir.access & FileNode.WRITE) == 0 ? Errno.EACCES : 0;
+    }
+
+    // ---- nodes ----
+
+    static FileNode mkdirs(String path) {
+        FileNode node = ROOT;
+        for (String n : names(path)) {
+            FileNode next = entries(node).get(n);
+            if (next == null) {
+                next = FileNode.directory(now());
+                link(node, n, next);
+            }
+            node = next;
+        }
+        return node;
+    }
+
+    /** A directory's entries, listed from the JDK first when it is the JDK's and not listed yet. */
+    static TreeMap<String, FileNode> entries(FileNode dir) {
+        if (dir.jdkPath != null) {
+            String base = dir.jdkPath;
+            String listing = jdkList(base);
+            dir.jdkPath = null;
+            if (listing != null) {
+                for (String entry : listing.split("\n")) {
+                    if (!entry.isEmpty()) {
+                        boolean directory = entry.endsWith("/");
+                        String name = directory ? entry.substring(0, entry.length() - 1) : entry;
+                        FileNode node = FileNode.fromJdk(base.isEmpty() ? name : base + "/" + name, directory, dir.modified);
+                        node.links = 1;
+                        dir.entries.put(name, node);
+                    }
+                }
+            }
+        }
+        return dir.entries;
+    }
+
+    /** A file, its bytes fetched from the JDK first when it is the JDK's and not fetched yet. */
+    static FileNode bytes(FileNode file) {
+        if (file.jdkPath != null && !file.isDirectory()) {
+            byte[] b = jdkRead(file.jdkPath);
+            file.jdkPath = null;
+            file.bytes = b == null ? new byte[0] : b;
+            file.size = file.bytes.length;
+        }
+        return file;
+    }
+
+    static void link(FileNode dir, String name, FileNode node) {
+        entries(dir).put(name, node);
+        dir.modified = now();
+        node.links++;
+    }
+
+    private static void unlink(FileNode dir, String name) {
+        FileNode node = entries(dir).remove(name);
+        dir.modified = now();
+        node.links--;
+        releaseIfGone(node);
+    }
+
+    /** A file no name and no descriptor reaches any more: its bytes no longer count against the file space. */
+    static void releaseIfGone(FileNode node) {
+        if (node.links == 0 && !node.isDirectory() && !HeapFiles.isOpen(node)) {
+            bytesUsed -= node.size;
+            node.size = 0;
+            node.bytes = new byte[0];
+        }
+    }
+
+    // ---- the file space ----
+
+    /** Makes {@code node} at least {@code end} bytes long, within the file space, or throws and changes nothing. */
+    static void grow(FileNode node, long end) throws IOException {
+        if (end <= node.size) {
+            return;
+        }
+        if (bytesUsed + end - node.size > fileSpace()) {
+            throw new IOException(Errno.message(Errno.ENOSPC));
+        }
+        node.ensureSize(end);
+        bytesUsed += end - node.size;
+        node.size = end;
+    }
+
+    /** Sets a file's length (zeros when it grows), within the file space. */
+    static void setLength(FileNode node, long length) throws IOException {
+        grow(node, length);
+        bytesUsed += length - node.size;
+        node.truncate(length);
+        node.modified = now();
+    }
+
+    /** The bytes the files may take in all: the device's file space. */
+    static long total() {
+        return fileSpace();
+    }
+
+    /** The bytes left. */
+    static long free() {
+        return Math.max(0, fileSpace() - bytesUsed);
+    }
+
+    static long now() {
+        return System.currentTimeMillis();
+    }
+
+    // ---- the device's part (registered by the VM's FileNatives) ----
+
+    /** The device's file space in bytes ({@code --file-space}). */
+    private static native long fileSpace();
+
+    /**
+     * The entries of directory {@code path} of the device's JDK ({@code java.home}; "" is its top), one per line,
+     * a directory's ending in {@code /}; null when it is not a directory there.
+     */
+    private static native String jdkList(String path);
+
+    /** The bytes of file {@code path} of the device's JDK, or null when there is no such file. */
+    private static native byte[] jdkRead(String path);
+}

@@ -1,0 +1,239 @@
+package org.vheap.device.boot.files;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What {@code java.nio.file} reaches of the app's file system: the VM substitutes the JDK's
+ * {@code sun.nio.fs.UnixNativeDispatcher} (the POSIX calls behind {@code Files}, {@code Path} and directory streams)
+ * with these, so the JDK's Unix file system provider runs unmodified over the heap's files: {@link FileTree} for
+ * names, {@link HeapFiles} for descriptors, which java.io and java.nio share. A call that fails throws the JDK's
+ * {@code UnixException} with the errno the C library would set, which the provider turns into HotSpot's exceptions
+ * ({@code NoSuchFileException}, {@code FileAlreadyExistsException}, {@code DirectoryNotEmptyException}, ...).
+ *
+ * <p>Paths come as the JDK's {@code UnixPath} objects, typed {@code Object} here (the class is the JDK's own); their
+ * {@code toString} is the path as the app wrote it. A directory stream reads a snapshot of the names taken when it
+ * opened (POSIX leaves changes made meanwhile unspecified).
+ */
+public final class PosixFiles {
+    // st_mode's file types
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFCHR = 0020000;
+    // access(2)'s modes
+    private static final int W_OK = 2;
+    private static final int X_OK = 1;
+    private static final int R_OK = 4;
+
+    /** Open directory streams: their names, and how many were read (the handle is the index plus one). */
+    private static String[][] dirNames = new String[4][];
+    private static int[] dirRead = new int[4];
+
+    private PosixFiles() {
+    }
+
+    public static int open(Object path, int flags, int mode) {
+        int fd = HeapFiles.openNumber(path.toString(), flags, true);
+        if (fd < 0) {
+            throw raise(-fd);
+        }
+        return fd;
+    }
+
+    public static void close(int fd) {
+        HeapFiles.close(fd);
+    }
+
+    /** {@code UnixCopyFile.transfer}: copies what is left of {@code src} (from its position) to {@code dst}. */
+    public static void transfer(int dst, int src, long cancel) {
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = HeapFiles.read(src, buffer, 0, buffer.length)) > 0; ) {
+                HeapFiles.write(dst, buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw raise(e.getMessage().equals(Errno.message(Errno.ENOSPC)) ? Errno.ENOSPC : Errno.EBADF);
+        }
+    }
+
+    public static void mkdir(Object path, int mode) {
+        check(FileTree.mkdir(path.toString()));
+    }
+
+    public static void rmdir(Object path) {
+        check(FileTree.rmdir(path.toString()));
+    }
+
+    public static void unlink(Object path) {
+        check(FileTree.unlink(path.toString()));
+    }
+
+    public static void rename(Object from, Object to) {
+        check(FileTree.rename(from.toString(), to.toString()));
+    }
+
+    public static byte[] realpath(Object path) {
+        if (FileTree.find(path.toString()) == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        return FileTree.canonical(path.toString()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** There are no symbolic links: readlink of anything that exists is EINVAL. */
+    public static byte[] readlink(Object path) {
+        throw raise(FileTree.find(path.toString()) == null ? FileTree.missing(path.toString()) : Errno.EINVAL);
+    }
+
+    public static void stat(Object path, Object attributes) {
+        FileNode node = FileTree.find(path.toString());
+        if (node == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        fill(attributes, node);
+    }
+
+    /** {@code stat(path)}: st_mode, or 0 when the path names nothing. */
+    public static int stat(Object path) {
+        FileNode node = FileTree.find(path.toString());
+        return node == null ? 0 : mode(node);
+    }
+
+    public static void fstat(int fd, Object attributes) {
+        try {
+            fill(attributes, HeapFiles.node(fd));
+        } catch (IOException closed) {
+            throw raise(Errno.EBADF);
+        }
+    }
+
+    public static void chmod(Object path, int mode) {
+        FileNode node = FileTree.find(path.toString());
+        if (node == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        node.access = mode >> 6 & 7;
+    }
+
+    /** {@code utimes}: the times in microseconds; -1 leaves one as it is. */
+    public static void utimes(Object path, long accessMicros, long modifiedMicros) {
+        FileNode node = FileTree.find(path.toString());
+        if (node == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        if (modifiedMicros >= 0) {
+            node.modified = modifiedMicros / 1000;
+        }
+    }
+
+    public static void access(Object path, int amode) {
+        FileNode node = FileTree.find(path.toString());
+        if (node == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        int wanted = ((amode & R_OK) != 0 ? FileNode.READ : 0) | ((amode & W_OK) != 0 ? FileNode.WRITE : 0)
+                | ((amode & X_OK) != 0 ? FileNode.EXECUTE : 0);
+        if ((node.access & wanted) != wanted) {
+            throw raise(Errno.EACCES);
+        }
+    }
+
+    public static boolean exists(Object path) {
+        return FileTree.find(path.toString()) != null;
+    }
+
+    public static long opendir(Object path) {
+        FileNode node = FileTree.find(path.toString());
+        if (node == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        if (!node.isDirectory()) {
+            throw raise(Errno.ENOTDIR);
+        }
+        if ((node.access & FileNode.READ) == 0) {
+            throw raise(Errno.EACCES);
+        }
+        int i = 0;
+        while (i < dirNames.length && dirNames[i] != null) {
+            i++;
+        }
+        if (i == dirNames.length) {
+            dirNames = java.util.Arrays.copyOf(dirNames, i * 2);
+            dirRead = java.util.Arrays.copyOf(dirRead, i * 2);
+        }
+        dirNames[i] = FileTree.entries(node).keySet().toArray(new String[0]);
+        dirRead[i] = 0;
+        return i + 1;
+    }
+
+    /** The next name of an open directory, or null at its end. */
+    public static byte[] readdir(long dir) {
+        int i = directory(dir);
+        return dirRead[i] == dirNames[i].length ? null : dirNames[i][dirRead[i]++].getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static void closedir(long dir) {
+        dirNames[directory(dir)] = null;
+    }
+
+    public static void statvfs(Object path, Object attributes) {
+        if (FileTree.find(path.toString()) == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        setStoreAttributes(attributes, FileTree.total(), FileTree.free());
+    }
+
+    public static byte[] getcwd() {
+        return System.getProperty("user.dir").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] strerror(int errno) {
+        return Errno.message(errno).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The one user and group: the device's ({@code user.name}). */
+    public static byte[] userName(int id) {
+        return System.getProperty("user.name").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int directory(long dir) {
+        int i = (int) dir - 1;
+        if (i < 0 || i >= dirNames.length || dirNames[i] == null) {
+            throw raise(Errno.EBADF);
+        }
+        return i;
+    }
+
+    private static void check(int errno) {
+        if (errno != 0) {
+            throw raise(errno);
+        }
+    }
+
+    private static int mode(FileNode node) {
+        int type = node.isDirectory() ? S_IFDIR : node.device == FileNode.NOT_A_DEVICE ? S_IFREG : S_IFCHR;
+        int others = (node.access & FileNode.READ) | (node.isDirectory() ? FileNode.EXECUTE : 0);
+        return type | node.access << 6 | others << 3 | others;
+    }
+
+    private static void fill(Object attributes, FileNode node) {
+        long size = node.isDirectory() ? 4096 : FileTree.bytes(node).size;
+        setAttributes(attributes, mode(node), node.inode, node.isDirectory() ? 2 : node.links, size, node.modified);
+    }
+
+    // ---- the device's part (registered by the VM's PathNatives) ----
+
+    /** Throws the JDK's {@code sun.nio.fs.UnixException} for {@code errno}; never returns. */
+    private static native RuntimeException raise(int errno);
+
+    /** Sets a {@code UnixFileAttributes}' fields (the one device, owner 0, every time {@code modifiedMillis}). */
+    private static native void setAttributes(Object attributes, int mode, long inode, int links, long size,
+                                             long modifiedMillis);
+
+    /** Sets a {@code UnixFileStoreAttributes}' fields from the file space, in 4 KiB blocks. */
+    private static native void setStoreAttributes(Object attributes, long total, long free);
+
+    /** {@code raise}'s second half: throws {@code t}, already constructed, from where {@code raise} was called. */
+    private static void rethrow(Throwable t) throws Throwable {
+        throw t;
+    }
+}
