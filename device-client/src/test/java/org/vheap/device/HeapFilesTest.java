@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.server.testing.TestHeaps;
 
@@ -17,6 +19,9 @@ import org.vheap.server.testing.TestHeaps;
  * resume on another device finds them as they were at the checkpoint, not as the first device left them.
  */
 class HeapFilesTest {
+    @RegisterExtension
+    static final TestStores.Server SERVER = new TestStores.Server();
+
     /**
      * Writes a journal, keeps a reader open in its middle, checkpoints, then writes another file and appends to
      * the journal. Every run and every resume from the checkpoint must print the same after it.
@@ -91,31 +96,43 @@ class HeapFilesTest {
 
     @Test
     void filesWrittenBeforeACheckpointAreThereAfterAResumeElsewhereAndFilesWrittenAfterItAreNot() throws Exception {
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            checkpointAndResumeElsewhere(store);
+        }
+    }
+
+    @Test
+    void overTheHeapServerTheFilesAreTheCheckpointsToo() throws Exception {
+        checkpointAndResumeElsewhere(SERVER.store());
+    }
+
+    /**
+     * Runs the journal to its end on device a, then resumes it from its checkpoint on b and c (b with a quarter of
+     * the memory, so the files page): the first device wrote after.txt and appended to the journal after the
+     * checkpoint; neither reaches a resumed app, which prints exactly what a did after the checkpoint.
+     */
+    private static void checkpointAndResumeElsewhere(HeapStore store) throws Exception {
         Path classes = ResumeTest.compile("Journal", JOURNAL);
         List<Path> cp = List.of(classes, ResumeTest.apiClasses());
-        try (MemoryHeapStore store = new MemoryHeapStore()) {
-            String app = TestHeaps.app("journal");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            assertThat(new Device(new DeviceConfig().app(app).deviceName("a"), store, console(out, err))
-                    .run(cp, "Journal", List.of())).isZero();
-            String first = out.toString(StandardCharsets.UTF_8);
-            assertThat(first).isEqualTo("""
-                    after.txt before writing it: false
-                    journal length 20890, reader at 10451, next line [entry 1051]
-                    journal length now 20920
-                    blob same true
-                    """);
-            long checkpoint = Long.parseLong(err.toString(StandardCharsets.UTF_8).strip().substring("checkpoint ".length()));
-
-            // the first device wrote after.txt and appended to the journal after the checkpoint; neither reaches here
-            for (String device : List.of("b", "c")) {
-                ByteArrayOutputStream again = new ByteArrayOutputStream();
-                Device resumed = new Device(new DeviceConfig().app(app).deviceName(device).memoryBytes(256 << 10), store,
-                        console(again, new ByteArrayOutputStream()));
-                assertThat(resumed.resume(checkpoint)).isZero();
-                assertThat(again.toString(StandardCharsets.UTF_8)).as("resumed on %s", device).isEqualTo(first);
-            }
+        String app = TestHeaps.app("journal");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(new Device(new DeviceConfig().app(app).deviceName("a"), store, console(out, err))
+                .run(cp, "Journal", List.of())).isZero();
+        String first = out.toString(StandardCharsets.UTF_8);
+        assertThat(first).isEqualTo("""
+                after.txt before writing it: false
+                journal length 20890, reader at 10451, next line [entry 1051]
+                journal length now 20920
+                blob same true
+                """);
+        long checkpoint = Long.parseLong(err.toString(StandardCharsets.UTF_8).strip().substring("checkpoint ".length()));
+        for (String device : List.of("b", "c")) {
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            Device resumed = new Device(new DeviceConfig().app(app).deviceName(device).memoryBytes(256 << 10), store,
+                    console(again, new ByteArrayOutputStream()));
+            assertThat(resumed.resume(checkpoint)).isZero();
+            assertThat(again.toString(StandardCharsets.UTF_8)).as("resumed on %s", device).isEqualTo(first);
         }
     }
 
