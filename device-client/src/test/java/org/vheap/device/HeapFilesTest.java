@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,56 @@ class HeapFilesTest {
                     deleted true
                     other now 20000
                     """);
+        }
+    }
+
+    /** Reads a data file shipped beside its classes, by the relative path HotSpot would find it at. */
+    private static final String DATA_READER = """
+            import java.io.*;
+            import java.nio.file.*;
+            import org.vheap.api.Checkpoint;
+            public class DataReader {
+                public static void main(String[] a) throws Exception {
+                    long id = Checkpoint.now();
+                    System.err.println("checkpoint " + id);
+                    int sum = 0;
+                    try (BufferedReader r = new BufferedReader(new FileReader(a[0] + "/data/numbers.txt"))) {
+                        for (String l; (l = r.readLine()) != null; ) sum += Integer.parseInt(l.trim());
+                    }
+                    Path notes = Path.of(a[0], "notes.md");
+                    System.out.println("sum " + sum + ", notes " + Files.readString(notes).strip());
+                    Files.writeString(notes, "changed on the device");
+                    System.out.println("now " + Files.readString(notes));
+                }
+            }
+            """;
+
+    @Test
+    void theClassPathsDataFilesAreWhereHotSpotFindsThemOnEveryDeviceAndTheAppsToChange() throws Exception {
+        // the class directory given relative to where the device starts (the module's directory here): the app finds
+        // its files by the same relative path, as HotSpot started there would
+        Path compiled = ResumeTest.compile("DataReader", DATA_READER);
+        Path classes = Files.createDirectories(Path.of("target", "heap-files-" + Long.toHexString(System.nanoTime())));
+        Files.copy(compiled.resolve("DataReader.class"), classes.resolve("DataReader.class"));
+        Files.createDirectories(classes.resolve("data"));
+        Files.writeString(classes.resolve("data/numbers.txt"), "1\n2\n3\n40\n");
+        Files.writeString(classes.resolve("notes.md"), "# notes\n");
+        List<Path> cp = List.of(classes, ResumeTest.apiClasses());
+        String expected = "sum 46, notes # notes\nnow changed on the device\n";
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestHeaps.app("data-reader");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app).deviceName("a"), store, console(out, err))
+                    .run(cp, "DataReader", List.of(classes.toString()))).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+            assertThat(Files.readString(classes.resolve("notes.md"))).as("the host's file is not the app's").isEqualTo("# notes\n");
+            long checkpoint = Long.parseLong(err.toString(StandardCharsets.UTF_8).strip().substring("checkpoint ".length()));
+            // another device, with no class path of its own, reads them from the store
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app).deviceName("b"), store, console(again, new ByteArrayOutputStream()))
+                    .resume(checkpoint)).isZero();
+            assertThat(again.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
         }
     }
 

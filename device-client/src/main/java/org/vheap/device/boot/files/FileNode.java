@@ -24,12 +24,18 @@ final class FileNode {
     /** This node's number, unique in its file system (a POSIX inode number: what tells two names of one file apart). */
     final long inode;
     int device;
+    /** Where a node's contents still are, until fetched: {@link #FROM_JDK} or {@link #FROM_CLASS_PATH}. */
+    static final int FROM_JDK = 1;
+    static final int FROM_CLASS_PATH = 2;
+
     /**
-     * Where under the device's JDK ({@code java.home}) this read-only node's contents are still to be fetched from, or
-     * null: its entries or bytes are here. The JDK's data (time-zone rules, security properties) is fetched on first
-     * use and from then on is heap data like any file's, so it travels with the heap.
+     * Where this node's contents are still to be fetched from, or null: its entries or bytes are here. Under the
+     * device's JDK ({@code java.home}: time-zone rules, security properties; read-only) or in the app's class path
+     * (a data file beside its classes), as {@link #fetchKind} says. Fetched on first use, and from then on heap data
+     * like any file's, so it travels with the heap.
      */
-    String jdkPath;
+    String fetchPath;
+    int fetchKind;
     /** How many directory entries name this node (a file's bytes go when none does and no descriptor is open). */
     int links;
     byte[] bytes;
@@ -53,11 +59,20 @@ final class FileNode {
         return new FileNode(null, now);
     }
 
-    /** A node of the JDK's data, fetched on first use: a directory when {@code directory}, else a file. */
+    /** A node of the JDK's data, fetched on first use: a directory when {@code directory}, else a file; read-only. */
     static FileNode fromJdk(String jdkPath, boolean directory, long now) {
         FileNode node = new FileNode(directory ? new TreeMap<>() : null, now);
-        node.jdkPath = jdkPath;
+        node.fetchPath = jdkPath;
+        node.fetchKind = FROM_JDK;
         node.access = directory ? READ | EXECUTE : READ;
+        return node;
+    }
+
+    /** A file of the app's class path ({@code path} in it), fetched on first use. */
+    static FileNode fromClassPath(String path, long now) {
+        FileNode node = new FileNode(null, now);
+        node.fetchPath = path;
+        node.fetchKind = FROM_CLASS_PATH;
         return node;
     }
 

@@ -12,8 +12,10 @@ import java.util.TreeMap;
  *
  * <p>Paths are POSIX paths; a relative one is resolved against {@code user.dir}. The tree starts with {@code /},
  * {@code user.dir}, {@code java.io.tmpdir}, {@code java.home} (the JDK's data, read-only, each directory listed and
- * each file fetched from the device's JDK on first use, then heap data like any file's, so it travels with the heap)
- * and the devices {@code /dev/null}, {@code /dev/random} and {@code /dev/urandom}.
+ * each file fetched from the device's JDK on first use, then heap data like any file's, so it travels with the heap),
+ * the files of the app's class path directories other than class files (where HotSpot would find them: a directory
+ * given as {@code .} is {@code user.dir} itself; each file fetched on first use, then the app's to change) and the
+ * devices {@code /dev/null}, {@code /dev/random} and {@code /dev/urandom}.
  */
 final class FileTree {
     static final FileNode ROOT = FileNode.directory(now());
@@ -28,6 +30,7 @@ final class FileTree {
         mkdirs(System.getProperty("java.io.tmpdir"));
         String[] jdk = names(System.getProperty("java.home"));
         link(mkdirs(canonical(System.getProperty("java.home") + "/..")), last(jdk), FileNode.fromJdk("", true, now()));
+        addClassPathFiles(classPathFiles());
     }
 
     private FileTree() {
@@ -228,6 +231,34 @@ final class FileTree {
         return (dir.access & FileNode.WRITE) == 0 ? Errno.EACCES : 0;
     }
 
+    /**
+     * Places the files of the app's class path directories where HotSpot would find them: a directory given as a
+     * relative path under {@code user.dir}, an absolute one where it says. {@code listing}: a line {@code D path} per
+     * directory, then a line {@code F name} per file in it (relative, '/'-separated).
+     */
+    private static void addClassPathFiles(String listing) {
+        FileNode dir = null;
+        for (String line : listing.split("\n")) {
+            if (line.startsWith("D ")) {
+                dir = mkdirs(line.substring(2));
+            } else if (line.startsWith("F ") && dir != null) {
+                String[] names = line.substring(2).split("/");
+                FileNode at = dir;
+                for (int i = 0; i < names.length - 1 && at != null; i++) {
+                    FileNode next = entries(at).get(names[i]);
+                    if (next == null) {
+                        next = FileNode.directory(now());
+                        link(at, names[i], next);
+                    }
+                    at = next.isDirectory() ? next : null;
+                }
+                if (at != null && !entries(at).containsKey(names[names.length - 1])) {
+                    link(at, names[names.length - 1], FileNode.fromClassPath(line.substring(2), now()));
+                }
+            }
+        }
+    }
+
     // ---- nodes ----
 
     static FileNode mkdirs(String path) {
@@ -245,10 +276,10 @@ final class FileTree {
 
     /** A directory's entries, listed from the JDK first when it is the JDK's and not listed yet. */
     static TreeMap<String, FileNode> entries(FileNode dir) {
-        if (dir.jdkPath != null) {
-            String base = dir.jdkPath;
+        if (dir.fetchPath != null) {
+            String base = dir.fetchPath;
             String listing = jdkList(base);
-            dir.jdkPath = null;
+            dir.fetchPath = null;
             if (listing != null) {
                 for (String entry : listing.split("\n")) {
                     if (!entry.isEmpty()) {
@@ -264,11 +295,11 @@ final class FileTree {
         return dir.entries;
     }
 
-    /** A file, its bytes fetched from the JDK first when it is the JDK's and not fetched yet. */
+    /** A file, its bytes fetched first when they are the JDK's or the class path's and not fetched yet. */
     static FileNode bytes(FileNode file) {
-        if (file.jdkPath != null && !file.isDirectory()) {
-            byte[] b = jdkRead(file.jdkPath);
-            file.jdkPath = null;
+        if (file.fetchPath != null && !file.isDirectory()) {
+            byte[] b = file.fetchKind == FileNode.FROM_JDK ? jdkRead(file.fetchPath) : classPathRead(file.fetchPath);
+            file.fetchPath = null;
             file.bytes = b == null ? new byte[0] : b;
             file.size = file.bytes.length;
         }
@@ -347,4 +378,10 @@ final class FileTree {
 
     /** The bytes of file {@code path} of the device's JDK, or null when there is no such file. */
     private static native byte[] jdkRead(String path);
+
+    /** The app's class path directories and their files other than class files ({@link #addClassPathFiles}). */
+    private static native String classPathFiles();
+
+    /** The bytes of file {@code path} of the app's class path (the first entry that has it), or null. */
+    private static native byte[] classPathRead(String path);
 }

@@ -153,6 +153,14 @@ public final class ClassSource implements AutoCloseable {
         }
     }
 
+    /**
+     * The app's class path directories with their files other than class files, for the app's file system; none
+     * when this source reads a class path directly rather than a {@link ClassPathImage} (a device always has one).
+     */
+    public List<ClassPathImage.Directory> appDirectories() {
+        return appFiles == null ? List.of() : appFiles.directories();
+    }
+
     private Found findBootstrap(String internalName) throws IOException {
         if (internalName.startsWith(BOOT_PREFIX)) {
             try (InputStream in = ClassSource.class.getClassLoader().getResourceAsStream(internalName + ".class")) {

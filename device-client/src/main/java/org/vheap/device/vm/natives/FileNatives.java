@@ -142,6 +142,18 @@ final class FileNatives {
             byte[] bytes = jdk.read(vm.strings().hostString((int) s[b]));
             return bytes == null ? 0 : vm.newByteArray(bytes);
         });
+        n.register(FILE_TREE, "classPathFiles", "()Ljava/lang/String;", (t, s, b) -> {
+            StringBuilder listing = new StringBuilder();
+            for (var dir : vm.source().appDirectories()) {
+                listing.append("D ").append(dir.path()).append('\n');
+                dir.files().forEach(f -> listing.append("F ").append(f).append('\n'));
+            }
+            return vm.strings().newString(listing.toString());
+        });
+        n.register(FILE_TREE, "classPathRead", "(Ljava/lang/String;)[B", (t, s, b) -> {
+            byte[] bytes = vm.source().findResource(vm.strings().hostString((int) s[b]), null);
+            return bytes == null ? 0 : vm.newByteArray(bytes);
+        });
         n.register(HEAP_FILES, "randomBytes", "([BII)V", (t, s, b) -> {
             int array = (int) s[b];
             int off = (int) s[b + 1];
