@@ -156,6 +156,57 @@ class HeapFilesTest {
         }
     }
 
+    /**
+     * The JDK's data under java.home is read-only for good and never counts against the file space; a file deleted
+     * while open keeps its bytes counted until its last descriptor closes.
+     */
+    private static final String SPACE = """
+            import java.io.*;
+            public class Space {
+                public static void main(String[] a) throws Exception {
+                    File security = new File(System.getProperty("java.home"), "conf/security/java.security");
+                    long free = security.getUsableSpace();
+                    try (FileInputStream in = new FileInputStream(security)) {
+                        System.out.println("read the JDK's " + (in.readAllBytes().length == security.length()));
+                    }
+                    System.out.println("free unchanged " + (security.getUsableSpace() == free)
+                            + ", setWritable " + security.setWritable(true) + ", canWrite " + security.canWrite()
+                            + ", delete " + security.delete());
+                    try {
+                        new FileOutputStream(security);
+                    } catch (FileNotFoundException e) {
+                        System.out.println(e.getMessage().endsWith("(Permission denied)"));
+                    }
+                    File doomed = new File("doomed.bin");
+                    RandomAccessFile raf = new RandomAccessFile(doomed, "rw");
+                    raf.write(new byte[30_000]);
+                    System.out.println("deleted " + doomed.delete() + ", still counted " + (free - new File(".").getUsableSpace()));
+                    raf.write(new byte[10_000]);
+                    System.out.println("grown, counted " + (free - new File(".").getUsableSpace()));
+                    raf.close();
+                    System.out.println("closed, counted " + (free - new File(".").getUsableSpace()));
+                }
+            }
+            """;
+
+    @Test
+    void theJdksDataIsReadOnlyAndUncountedAndADeletedOpenFileCountsUntilItsLastClose() throws Exception {
+        Path classes = ResumeTest.compile("Space", SPACE);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(TestHeaps.app("space")), store, console(out, new ByteArrayOutputStream()))
+                    .run(List.of(classes), "Space", List.of())).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                    read the JDK's true
+                    free unchanged true, setWritable false, canWrite false, delete false
+                    true
+                    deleted true, still counted 30000
+                    grown, counted 40000
+                    closed, counted 0
+                    """);
+        }
+    }
+
     /** Reads a data file shipped beside its classes, by the relative path HotSpot would find it at. */
     private static final String DATA_READER = """
             import java.io.*;

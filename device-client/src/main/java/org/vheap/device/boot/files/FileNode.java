@@ -12,6 +12,8 @@ final class FileNode {
     static final int READ = 4;
     static final int WRITE = 2;
     static final int EXECUTE = 1;
+    /** What stat says of a directory's size (its st_size on common Linux file systems). */
+    static final long DIRECTORY_SIZE = 4096;
     /** The last inode number given (the app's, in its heap: see {@link HeapFiles} on state). */
     private static long lastInode;
 
@@ -42,6 +44,8 @@ final class FileNode {
     long size;
     long modified;
     int access;
+    /** The group's and others' permission bits ({@code rwxrwx}, as in st_mode's low six bits). */
+    int others;
 
     private FileNode(TreeMap<String, FileNode> entries, long modified) {
         this.entries = entries;
@@ -49,6 +53,7 @@ final class FileNode {
         this.bytes = entries == null ? new byte[0] : null;
         this.modified = modified;
         this.access = entries == null ? READ | WRITE : READ | WRITE | EXECUTE;
+        this.others = entries == null ? 044 : 055;
     }
 
     static FileNode directory(long now) {
@@ -59,12 +64,16 @@ final class FileNode {
         return new FileNode(null, now);
     }
 
-    /** A node of the JDK's data, fetched on first use: a directory when {@code directory}, else a file; read-only. */
+    /**
+     * A node of the JDK's data, fetched on first use: a directory when {@code directory}, else a file. Read-only, for
+     * good: its bytes never count against the file space, so nothing may change them.
+     */
     static FileNode fromJdk(String jdkPath, boolean directory, long now) {
         FileNode node = new FileNode(directory ? new TreeMap<>() : null, now);
         node.fetchPath = jdkPath;
         node.fetchKind = FROM_JDK;
         node.access = directory ? READ | EXECUTE : READ;
+        node.others = directory ? 055 : 044;
         return node;
     }
 
@@ -80,6 +89,22 @@ final class FileNode {
         FileNode node = new FileNode(null, now);
         node.device = kind;
         return node;
+    }
+
+    /** Whether this is the JDK's data, which no permission change makes writable. */
+    boolean isJdkData() {
+        return fetchKind == FROM_JDK;
+    }
+
+    /** The permission bits ({@code rwxrwxrwx}: st_mode's low nine bits). */
+    int mode() {
+        return access << 6 | others;
+    }
+
+    /** Sets the permission bits ({@code rwxrwxrwx}). */
+    void setMode(int mode) {
+        access = mode >> 6 & 7;
+        others = mode & 077;
     }
 
     boolean isDirectory() {

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 final class FileTree {
     static final FileNode ROOT = FileNode.directory(now());
+    /** The working directory, as the app started ({@code user.dir}); relative paths resolve against it. */
+    static final String WORKING_DIRECTORY = System.getProperty("user.dir");
     private static long bytesUsed;
 
     static {
@@ -26,7 +28,7 @@ final class FileTree {
         link(dev, "null", FileNode.device(FileNode.NULL_DEVICE, now()));
         link(dev, "random", FileNode.device(FileNode.RANDOM_DEVICE, now()));
         link(dev, "urandom", FileNode.device(FileNode.RANDOM_DEVICE, now()));
-        mkdirs(System.getProperty("user.dir"));
+        mkdirs(WORKING_DIRECTORY);
         mkdirs(System.getProperty("java.io.tmpdir"));
         String[] jdk = names(System.getProperty("java.home"));
         link(mkdirs(canonical(System.getProperty("java.home") + "/..")), last(jdk), FileNode.fromJdk("", true, now()));
@@ -38,9 +40,15 @@ final class FileTree {
 
     // ---- names ----
 
-    /** The names of {@code path}'s components from the root, with {@code .} and {@code ..} resolved. */
+    /**
+     * The names of {@code path}'s components from the root, with {@code .} and {@code ..} resolved; null for the empty
+     * path, which names nothing (java.nio turns it into {@code .} before it gets here).
+     */
     static String[] names(String path) {
-        String absolute = path.startsWith("/") ? path : System.getProperty("user.dir") + "/" + path;
+        if (path.isEmpty()) {
+            return null;
+        }
+        String absolute = path.startsWith("/") ? path : WORKING_DIRECTORY + "/" + path;
         ArrayList<String> names = new ArrayList<>();
         for (String n : absolute.split("/")) {
             if (n.isEmpty() || n.equals(".")) {
@@ -59,7 +67,7 @@ final class FileTree {
 
     /** The absolute path with {@code .} and {@code ..} resolved (there are no links). */
     static String canonical(String path) {
-        String[] names = names(path);
+        String[] names = names(path.isEmpty() ? WORKING_DIRECTORY : path);
         if (names.length == 0) {
             return "/";
         }
@@ -86,6 +94,9 @@ final class FileTree {
     /** The node {@code path} names, or null. */
     static FileNode find(String path) {
         String[] names = names(path);
+        if (names == null) {
+            return null;
+        }
         if (names.length == 0) {
             return ROOT;
         }
@@ -97,7 +108,7 @@ final class FileTree {
     static int missing(String path) {
         String[] names = names(path);
         FileNode node = ROOT;
-        for (int i = 0; i < names.length - 1; i++) {
+        for (int i = 0; names != null && i < names.length - 1; i++) {
             node = entries(node).get(names[i]);
             if (node == null) {
                 return Errno.ENOENT;
@@ -112,59 +123,36 @@ final class FileTree {
     // ---- the POSIX calls on names: 0 or an errno ----
 
     static int mkdir(String path) {
-        String[] names = names(path);
-        FileNode dir = parent(names);
-        String name = last(names);
-        int refused = refusedEntry(path, dir, name);
-        if (refused != 0) {
-            return refused;
+        Entry e = entry(path);
+        if (e.refused != 0) {
+            return e.refused;
         }
-        if (entries(dir).containsKey(name)) {
+        if (e.node() != null) {
             return Errno.EEXIST;
         }
-        link(dir, name, FileNode.directory(now()));
+        link(e.dir, e.name, FileNode.directory(now()));
         return 0;
     }
 
     static int rmdir(String path) {
-        String[] names = names(path);
-        FileNode dir = parent(names);
-        String name = last(names);
-        int refused = refusedEntry(path, dir, name);
-        if (refused != 0) {
-            return refused;
+        Entry e = entry(path);
+        FileNode node = e.refused == 0 ? e.node() : null;
+        int refused = e.refused != 0 ? e.refused : node == null ? Errno.ENOENT : !node.isDirectory() ? Errno.ENOTDIR
+                : !entries(node).isEmpty() ? Errno.ENOTEMPTY : 0;
+        if (refused == 0) {
+            unlink(e.dir, e.name);
         }
-        FileNode node = entries(dir).get(name);
-        if (node == null) {
-            return Errno.ENOENT;
-        }
-        if (!node.isDirectory()) {
-            return Errno.ENOTDIR;
-        }
-        if (!entries(node).isEmpty()) {
-            return Errno.ENOTEMPTY;
-        }
-        unlink(dir, name);
-        return 0;
+        return refused;
     }
 
     static int unlink(String path) {
-        String[] names = names(path);
-        FileNode dir = parent(names);
-        String name = last(names);
-        int refused = refusedEntry(path, dir, name);
-        if (refused != 0) {
-            return refused;
+        Entry e = entry(path);
+        FileNode node = e.refused == 0 ? e.node() : null;
+        int refused = e.refused != 0 ? e.refused : node == null ? Errno.ENOENT : node.isDirectory() ? Errno.EISDIR : 0;
+        if (refused == 0) {
+            unlink(e.dir, e.name);
         }
-        FileNode node = entries(dir).get(name);
-        if (node == null) {
-            return Errno.ENOENT;
-        }
-        if (node.isDirectory()) {
-            return Errno.EISDIR;
-        }
-        unlink(dir, name);
-        return 0;
+        return refused;
     }
 
     /** The C library's {@code remove}: {@code rmdir} for a directory, else {@code unlink}. */
@@ -174,61 +162,79 @@ final class FileTree {
     }
 
     /** POSIX rename: replaces a file, or an empty directory with a directory; never moves a directory into itself. */
-    static int rename(String from, String to) {
-        String[] fromNames = names(from);
-        String[] toNames = names(to);
-        FileNode fromDir = parent(fromNames);
-        FileNode toDir = parent(toNames);
-        String fromName = last(fromNames);
-        String toName = last(toNames);
-        int refused = refusedEntry(from, fromDir, fromName);
-        if (refused == 0) {
-            refused = refusedEntry(to, toDir, toName);
+    static int rename(String fromPath, String toPath) {
+        Entry from = entry(fromPath);
+        Entry to = entry(toPath);
+        if (from.refused != 0 || to.refused != 0) {
+            return from.refused != 0 ? from.refused : to.refused;
         }
-        if (refused != 0) {
-            return refused;
-        }
-        FileNode node = entries(fromDir).get(fromName);
+        FileNode node = from.node();
         if (node == null) {
             return Errno.ENOENT;
         }
-        FileNode replaced = entries(toDir).get(toName);
+        FileNode replaced = to.node();
         if (replaced == node) {
             return 0;
         }
-        if (node.isDirectory() && toNames.length > fromNames.length
-                && java.util.Arrays.equals(fromNames, 0, fromNames.length, toNames, 0, fromNames.length)) {
+        if (node.isDirectory() && to.names.length > from.names.length
+                && java.util.Arrays.equals(from.names, 0, from.names.length, to.names, 0, from.names.length)) {
             return Errno.EINVAL;
         }
         if (replaced != null) {
-            if (node.isDirectory() && !replaced.isDirectory()) {
-                return Errno.ENOTDIR;
-            }
-            if (!node.isDirectory() && replaced.isDirectory()) {
-                return Errno.EISDIR;
+            if (node.isDirectory() != replaced.isDirectory()) {
+                return node.isDirectory() ? Errno.ENOTDIR : Errno.EISDIR;
             }
             if (replaced.isDirectory() && !entries(replaced).isEmpty()) {
                 return Errno.ENOTEMPTY;
             }
-            unlink(toDir, toName);
+            unlink(to.dir, to.name);
         }
-        link(toDir, toName, node);
-        unlink(fromDir, fromName);
+        link(to.dir, to.name, node);
+        unlink(from.dir, from.name);
         return 0;
     }
 
-    /** Why an entry {@code name} of {@code dir} cannot be made or removed: 0 when it can. */
-    private static int refusedEntry(String path, FileNode dir, String name) {
+    /**
+     * A path's place: the directory its last name is (or would be) an entry of, and why an entry there cannot be made
+     * or removed ({@link #refused}: an errno; 0 when it can).
+     */
+    private static final class Entry {
+        final String[] names;
+        final FileNode dir;
+        final String name;
+        final int refused;
+
+        Entry(String[] names, FileNode dir, String name, int refused) {
+            this.names = names;
+            this.dir = dir;
+            this.name = name;
+            this.refused = refused;
+        }
+
+        /** The node the entry names now, or null (only once not {@link #refused}). */
+        FileNode node() {
+            return entries(dir).get(name);
+        }
+    }
+
+    private static Entry entry(String path) {
+        String[] names = names(path);
+        if (names == null) {
+            return new Entry(new String[0], null, null, Errno.ENOENT);
+        }
+        FileNode dir = parent(names);
+        String name = last(names);
+        int refused;
         if (name == null) {
-            return Errno.EEXIST;
+            refused = Errno.EEXIST;
+        } else if (dir == null) {
+            refused = missing(path);
+        } else if (!dir.isDirectory()) {
+            refused = Errno.ENOTDIR;
+        } else {
+            refused = (dir.access & FileNode.WRITE) == 0 ? Errno.EACCES : 0;
         }
-        if (dir == null) {
-            return missing(path);
-        }
-        if (!dir.isDirectory()) {
-            return Errno.ENOTDIR;
-        }
-        return (dir.access & FileNode.WRITE) == 0 ? Errno.EACCES : 0;
+        return new Entry(names, dir, name, refused);
     }
 
     /**
@@ -284,8 +290,12 @@ final class FileTree {
                 for (String entry : listing.split("\n")) {
                     if (!entry.isEmpty()) {
                         boolean directory = entry.endsWith("/");
-                        String name = directory ? entry.substring(0, entry.length() - 1) : entry;
+                        int tab = entry.indexOf('\t');
+                        String name = directory ? entry.substring(0, entry.length() - 1) : entry.substring(0, tab);
                         FileNode node = FileNode.fromJdk(base.isEmpty() ? name : base + "/" + name, directory, dir.modified);
+                        if (!directory) {
+                            node.size = Long.parseLong(entry.substring(tab + 1));
+                        }
                         node.links = 1;
                         dir.entries.put(name, node);
                     }
@@ -295,15 +305,31 @@ final class FileTree {
         return dir.entries;
     }
 
-    /** A file, its bytes fetched first when they are the JDK's or the class path's and not fetched yet. */
+    /**
+     * A file, its bytes fetched first when they are the JDK's or the class path's and not fetched yet. The class
+     * path's count against the file space from then on (they are the app's to change); the JDK's never do (they are
+     * read-only).
+     */
     static FileNode bytes(FileNode file) {
         if (file.fetchPath != null && !file.isDirectory()) {
-            byte[] b = file.fetchKind == FileNode.FROM_JDK ? jdkRead(file.fetchPath) : classPathRead(file.fetchPath);
+            boolean jdk = file.isJdkData();
+            byte[] b = jdk ? jdkRead(file.fetchPath) : classPathRead(file.fetchPath);
             file.fetchPath = null;
             file.bytes = b == null ? new byte[0] : b;
             file.size = file.bytes.length;
+            if (!jdk) {
+                bytesUsed += file.size;
+            }
         }
         return file;
+    }
+
+    /** A file's length (a directory's: {@link FileNode#DIRECTORY_SIZE}), without fetching the JDK's data for it. */
+    static long size(FileNode node) {
+        if (node.isDirectory()) {
+            return FileNode.DIRECTORY_SIZE;
+        }
+        return node.isJdkData() ? node.size : bytes(node).size;
     }
 
     static void link(FileNode dir, String name, FileNode node) {
@@ -332,6 +358,7 @@ final class FileTree {
 
     /** Makes {@code node} at least {@code end} bytes long, within the file space, or throws and changes nothing. */
     static void grow(FileNode node, long end) throws IOException {
+        bytes(node);
         if (end <= node.size) {
             return;
         }
@@ -371,8 +398,8 @@ final class FileTree {
     private static native long fileSpace();
 
     /**
-     * The entries of directory {@code path} of the device's JDK ({@code java.home}; "" is its top), one per line,
-     * a directory's ending in {@code /}; null when it is not a directory there.
+     * The entries of directory {@code path} of the device's JDK ({@code java.home}; "" is its top), one per line:
+     * a directory's name ending in {@code /}, a file's name, a tab and its size; null when it is not a directory.
      */
     private static native String jdkList(String path);
 

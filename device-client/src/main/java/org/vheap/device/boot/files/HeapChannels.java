@@ -3,6 +3,9 @@ package org.vheap.device.boot.files;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * {@code FileChannel}'s reads and writes over the app's files ({@link HeapFiles}): the VM substitutes the JDK's
@@ -12,6 +15,9 @@ import java.nio.ByteBuffer;
  * moved, -1 at the end of the file.
  */
 public final class HeapChannels {
+    /** The heap buffer a transfer between channels copies through. */
+    private static final int TRANSFER_BUFFER = 8192;
+
     private HeapChannels() {
     }
 
@@ -92,6 +98,53 @@ public final class HeapChannels {
             total += write(fd, srcs[i], -1, directIO, async, alignment, nd);
         }
         return total;
+    }
+
+    /**
+     * {@code FileChannelImpl.transferToArbitraryChannel}: up to {@code count} bytes from {@code position} of the
+     * channel {@code self} to {@code target}, through a heap buffer (the JDK's own goes through native memory);
+     * stops at the end of the file or at a write {@code target} takes only part of.
+     */
+    public static long transferTo(Object self, long position, long count, WritableByteChannel target)
+            throws IOException {
+        FileChannel source = (FileChannel) self;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, TRANSFER_BUFFER));
+        long done = 0;
+        while (done < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            if (source.read(buffer, position + done) <= 0) {
+                break;
+            }
+            buffer.flip();
+            done += target.write(buffer);
+            if (buffer.hasRemaining()) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * {@code FileChannelImpl.transferFromFileChannel} and {@code transferFromArbitraryChannel}: up to {@code count}
+     * bytes read from {@code src} (from its position, which moves) written at {@code position} of the channel
+     * {@code self}, through a heap buffer; stops when {@code src} has no more.
+     */
+    public static long transferFrom(Object self, Object src, long position, long count) throws IOException {
+        FileChannel sink = (FileChannel) self;
+        ReadableByteChannel source = (ReadableByteChannel) src;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, TRANSFER_BUFFER));
+        long done = 0;
+        while (done < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            if (source.read(buffer) <= 0) {
+                break;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                done += sink.write(buffer, position + done);
+            }
+        }
+        return done;
     }
 
     /** {@code FileDispatcherImpl.seek0}: with a negative offset, the position; else moves it there. */

@@ -15,7 +15,8 @@ import java.io.IOException;
  * <p>This class is interpreted by the device VM like the app's own code: its table and the tree are heap objects,
  * reachable from static fields, so a checkpoint holds the files and the open streams (with their positions) exactly,
  * atomically with the rest of the heap, and a resume on any device finds them so. One file system per app: the state
- * here is the app's, in its heap, and only the app's interpreter thread runs it.
+ * here is the app's, in its heap. Green threads switch anywhere (the JDK's Cleaner closes descriptors on a thread of
+ * its own), so every call holds the file system's one lock, this class's: {@link PosixFiles} takes it too.
  */
 public final class HeapFiles {
     // java.io.FileSystem's boolean attributes
@@ -34,6 +35,11 @@ public final class HeapFiles {
     public static final int O_APPEND = 0x400;
     private static final int ACCESS_MODE = 3;
 
+    /** The permissions java.io creates a file with (HotSpot's), before the {@link #UMASK}. */
+    private static final int CREATED = 0666;
+    /** The process's file mode creation mask: what a created file or directory never gets (group and others' w). */
+    static final int UMASK = 022;
+
     /** The first descriptor number an open file gets (0, 1 and 2 are the console's). */
     private static final int FIRST_FD = 3;
 
@@ -44,7 +50,7 @@ public final class HeapFiles {
 
     // ---- java.io.File (UnixFileSystem's natives) ----
 
-    public static int attributes(File f) {
+    public static synchronized int attributes(File f) {
         FileNode node = FileTree.find(f.getPath());
         if (node == null) {
             return 0;
@@ -52,35 +58,37 @@ public final class HeapFiles {
         return BA_EXISTS | (node.isDirectory() ? BA_DIRECTORY : node.device == FileNode.NOT_A_DEVICE ? BA_REGULAR : 0);
     }
 
-    public static boolean checkAccess(File f, int access) {
+    public static synchronized boolean checkAccess(File f, int access) {
         FileNode node = FileTree.find(f.getPath());
         return node != null && (node.access & access) == access;
     }
 
-    public static long lastModified(File f) {
+    public static synchronized long lastModified(File f) {
         FileNode node = FileTree.find(f.getPath());
         return node == null ? 0 : node.modified;
     }
 
-    public static long length(File f) {
+    public static synchronized long length(File f) {
         FileNode node = FileTree.find(f.getPath());
-        return node == null || node.isDirectory() ? 0 : FileTree.bytes(node).size;
+        return node == null ? 0 : FileTree.size(node);
     }
 
-    public static boolean setPermission(File f, int access, boolean enable, boolean ownerOnly) {
+    public static synchronized boolean setPermission(File f, int access, boolean enable, boolean ownerOnly) {
         FileNode node = FileTree.find(f.getPath());
-        if (node == null) {
+        if (node == null || node.isJdkData()) {
             return false;
         }
-        node.access = enable ? node.access | access : node.access & ~access;
+        // as HotSpot: the owner's bit, or everyone's (rwx of owner, group and others)
+        int bits = ownerOnly ? access << 6 : access << 6 | access << 3 | access;
+        node.setMode(enable ? node.mode() | bits : node.mode() & ~bits);
         return true;
     }
 
-    public static boolean setReadOnly(File f) {
+    public static synchronized boolean setReadOnly(File f) {
         return setPermission(f, FileNode.WRITE, false, true);
     }
 
-    public static boolean setLastModified(File f, long time) {
+    public static synchronized boolean setLastModified(File f, long time) {
         FileNode node = FileTree.find(f.getPath());
         if (node == null) {
             return false;
@@ -90,8 +98,8 @@ public final class HeapFiles {
     }
 
     /** Creates an empty file unless the name exists (false); IOException with the error otherwise. */
-    public static boolean createFileExclusively(String path) throws IOException {
-        int fd = openNumber(path, O_RDWR | O_CREAT | O_EXCL, false);
+    public static synchronized boolean createFileExclusively(String path) throws IOException {
+        int fd = openNumber(path, O_RDWR | O_CREAT | O_EXCL, CREATED, false);
         if (fd == -Errno.EEXIST) {
             return false;
         }
@@ -102,11 +110,11 @@ public final class HeapFiles {
         return true;
     }
 
-    public static boolean delete(File f) {
+    public static synchronized boolean delete(File f) {
         return FileTree.remove(f.getPath()) == 0;
     }
 
-    public static String[] list(File f) {
+    public static synchronized String[] list(File f) {
         FileNode node = FileTree.find(f.getPath());
         if (node == null || !node.isDirectory() || (node.access & FileNode.READ) == 0) {
             return null;
@@ -114,22 +122,22 @@ public final class HeapFiles {
         return FileTree.entries(node).keySet().toArray(new String[0]);
     }
 
-    public static boolean createDirectory(File f) {
+    public static synchronized boolean createDirectory(File f) {
         return FileTree.mkdir(f.getPath()) == 0;
     }
 
-    public static boolean rename(File from, File to) {
+    public static synchronized boolean rename(File from, File to) {
         return FileTree.rename(from.getPath(), to.getPath()) == 0;
     }
 
-    public static long space(File f, int kind) {
+    public static synchronized long space(File f, int kind) {
         if (FileTree.find(f.getPath()) == null) {
             return 0;
         }
         return kind == SPACE_TOTAL ? FileTree.total() : FileTree.free();
     }
 
-    public static String canonicalize(String path) {
+    public static synchronized String canonicalize(String path) {
         return FileTree.canonical(path);
     }
 
@@ -139,8 +147,8 @@ public final class HeapFiles {
      * Opens {@code path} with {@code open(2)}'s {@code flags} for a java.io stream and gives {@code fd} the new
      * descriptor; FileNotFoundException with HotSpot's message when it cannot (a directory too, as HotSpot checks).
      */
-    public static void open(FileDescriptor fd, String path, int flags) throws FileNotFoundException {
-        int number = openNumber(path, flags, false);
+    public static synchronized void open(FileDescriptor fd, String path, int flags) throws FileNotFoundException {
+        int number = openNumber(path, flags, CREATED, false);
         if (number < 0) {
             throw new FileNotFoundException(path + " (" + Errno.message(-number) + ")");
         }
@@ -148,11 +156,15 @@ public final class HeapFiles {
     }
 
     /**
-     * {@code open(2)}: the new descriptor's number, or minus the errno. A directory opens read-only only when
-     * {@code directories} (java.nio's channels; java.io refuses it).
+     * {@code open(2)}: the new descriptor's number, or minus the errno. A file it creates gets the permissions
+     * {@code mode} less the {@link #UMASK}. A directory opens read-only only when {@code directories} (java.nio's
+     * channels; java.io refuses it).
      */
-    static int openNumber(String path, int flags, boolean directories) {
+    static int openNumber(String path, int flags, int mode, boolean directories) {
         String[] names = FileTree.names(path);
+        if (names == null) {
+            return -Errno.ENOENT;
+        }
         String name = FileTree.last(names);
         FileNode dir = FileTree.parent(names);
         FileNode node;
@@ -165,9 +177,8 @@ public final class HeapFiles {
         } else {
             node = FileTree.entries(dir).get(name);
         }
-        int access = flags & ACCESS_MODE;
-        boolean reads = access != O_WRONLY;
-        boolean writes = access != O_RDONLY;
+        boolean reads = (flags & ACCESS_MODE) != O_WRONLY;
+        boolean writes = (flags & ACCESS_MODE) != O_RDONLY;
         if (node != null && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
             return -Errno.EEXIST;
         }
@@ -179,6 +190,7 @@ public final class HeapFiles {
                 return -Errno.EACCES;
             }
             node = FileNode.file(FileTree.now());
+            node.setMode(mode & ~UMASK);
             FileTree.link(dir, name, node);
         } else if (node.isDirectory()) {
             if (writes || !directories) {
@@ -209,7 +221,7 @@ public final class HeapFiles {
     }
 
     /** Closes the descriptor (nothing when it is not open); a deleted file's bytes go once no descriptor names it. */
-    public static void close(int fd) {
+    public static synchronized void close(int fd) {
         int i = fd - FIRST_FD;
         if (i < 0 || i >= open.length || open[i] == null) {
             return;
@@ -231,13 +243,13 @@ public final class HeapFiles {
     // ---- reading and writing ----
 
     /** One byte, or -1 at the end of the file. */
-    public static int read(int fd) throws IOException {
+    public static synchronized int read(int fd) throws IOException {
         byte[] one = new byte[1];
         return read(fd, one, 0, 1) == 1 ? one[0] & 0xff : -1;
     }
 
     /** Up to {@code len} bytes into {@code b[off..]}: how many, or -1 at the end of the file. */
-    public static int read(int fd, byte[] b, int off, int len) throws IOException {
+    public static synchronized int read(int fd, byte[] b, int off, int len) throws IOException {
         OpenFile f = readable(fd);
         if (len == 0) {
             return 0;
@@ -260,7 +272,7 @@ public final class HeapFiles {
     }
 
     /** Like {@link #read(int, byte[], int, int)} at {@code position}, which the descriptor's position does not follow. */
-    public static int readAt(int fd, byte[] b, int off, int len, long position) throws IOException {
+    public static synchronized int readAt(int fd, byte[] b, int off, int len, long position) throws IOException {
         OpenFile f = readable(fd);
         long kept = f.position;
         f.position = position;
@@ -271,15 +283,15 @@ public final class HeapFiles {
         }
     }
 
-    public static void write(int fd, int b) throws IOException {
+    public static synchronized void write(int fd, int b) throws IOException {
         write(fd, new byte[] {(byte) b}, 0, 1);
     }
 
     /** Writes {@code b[off, off + len)} at the position (at the end when appending); all or nothing. */
-    public static void write(int fd, byte[] b, int off, int len) throws IOException {
+    public static synchronized void write(int fd, byte[] b, int off, int len) throws IOException {
         OpenFile f = writable(fd);
         FileNode node = f.node;
-        if (node.device != FileNode.NOT_A_DEVICE) {
+        if (node.device != FileNode.NOT_A_DEVICE || len == 0) {
             return;
         }
         long at = f.append ? node.size : f.position;
@@ -291,7 +303,7 @@ public final class HeapFiles {
     }
 
     /** Like {@link #write(int, byte[], int, int)} at {@code position}, which the descriptor's position does not follow. */
-    public static void writeAt(int fd, byte[] b, int off, int len, long position) throws IOException {
+    public static synchronized void writeAt(int fd, byte[] b, int off, int len, long position) throws IOException {
         OpenFile f = writable(fd);
         long kept = f.position;
         f.position = position;
@@ -302,30 +314,30 @@ public final class HeapFiles {
         }
     }
 
-    public static long position(int fd) throws IOException {
+    public static synchronized long position(int fd) throws IOException {
         return file(fd).position;
     }
 
-    public static void seek(int fd, long position) throws IOException {
+    public static synchronized void seek(int fd, long position) throws IOException {
         if (position < 0) {
             throw new IOException("Negative seek offset");
         }
         file(fd).position = position;
     }
 
-    public static long length(int fd) throws IOException {
+    public static synchronized long length(int fd) throws IOException {
         return file(fd).node.size;
     }
 
     /** {@code FileChannel.truncate}'s part: a shorter length only (a longer one changes nothing). */
-    public static void truncate(int fd, long length) throws IOException {
+    public static synchronized void truncate(int fd, long length) throws IOException {
         if (length < file(fd).node.size) {
             setLength(fd, length);
         }
     }
 
     /** Sets the file's length; the position is kept, unless past the new end, where it moves to the end. */
-    public static void setLength(int fd, long length) throws IOException {
+    public static synchronized void setLength(int fd, long length) throws IOException {
         OpenFile f = writable(fd);
         if (length < 0) {
             throw new IOException(Errno.message(Errno.EINVAL));
@@ -339,7 +351,7 @@ public final class HeapFiles {
     }
 
     /** FileInputStream.skip: moves the position by {@code n} (not before the start), and says by how much. */
-    public static long skip(int fd, long n) throws IOException {
+    public static synchronized long skip(int fd, long n) throws IOException {
         OpenFile f = readable(fd);
         long to = Math.max(0, f.position + n);
         long skipped = to - f.position;
@@ -347,12 +359,31 @@ public final class HeapFiles {
         return skipped;
     }
 
-    public static int available(int fd) throws IOException {
+    public static synchronized int available(int fd) throws IOException {
         OpenFile f = readable(fd);
         if (f.node.device != FileNode.NOT_A_DEVICE) {
             return 0;
         }
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, f.node.size - f.position));
+    }
+
+    /** Copies what is left of {@code src} (from its position) to {@code dst}: 0, or the errno that stopped it. */
+    static synchronized int transfer(int dst, int src) {
+        byte[] buffer = new byte[8192];
+        try {
+            readable(src);
+            writable(dst);
+        } catch (IOException closed) {
+            return Errno.EBADF;
+        }
+        try {
+            for (int n; (n = read(src, buffer, 0, buffer.length)) > 0; ) {
+                write(dst, buffer, 0, n);
+            }
+            return 0;
+        } catch (IOException noSpace) {
+            return Errno.ENOSPC;
+        }
     }
 
     /** The node open as {@code fd} (for fstat and file keys). */

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Paths come as the JDK's {@code UnixPath} objects, typed {@code Object} here (the class is the JDK's own); their
  * {@code toString} is the path as the app wrote it. A directory stream reads a snapshot of the names taken when it
- * opened (POSIX leaves changes made meanwhile unspecified).
+ * opened (POSIX leaves changes made meanwhile unspecified). Every call holds the file system's one lock
+ * ({@link HeapFiles}' class), as its java.io calls do: green threads switch anywhere.
  */
 public final class PosixFiles {
     // st_mode's file types
@@ -32,12 +33,15 @@ public final class PosixFiles {
     private PosixFiles() {
     }
 
+    /** {@code open(2)}, with permissions {@code mode} (less the umask) for a file it creates. */
     public static int open(Object path, int flags, int mode) {
-        int fd = HeapFiles.openNumber(path.toString(), flags, true);
-        if (fd < 0) {
-            throw raise(-fd);
+        synchronized (HeapFiles.class) {
+            int fd = HeapFiles.openNumber(path.toString(), flags, mode, true);
+            if (fd < 0) {
+                throw raise(-fd);
+            }
+            return fd;
         }
-        return fd;
     }
 
     public static void close(int fd) {
@@ -46,144 +50,155 @@ public final class PosixFiles {
 
     /** {@code UnixCopyFile.transfer}: copies what is left of {@code src} (from its position) to {@code dst}. */
     public static void transfer(int dst, int src, long cancel) {
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = HeapFiles.read(src, buffer, 0, buffer.length)) > 0; ) {
-                HeapFiles.write(dst, buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw raise(e.getMessage().equals(Errno.message(Errno.ENOSPC)) ? Errno.ENOSPC : Errno.EBADF);
+        synchronized (HeapFiles.class) {
+            check(HeapFiles.transfer(dst, src));
         }
     }
 
     public static void mkdir(Object path, int mode) {
-        check(FileTree.mkdir(path.toString()));
+        synchronized (HeapFiles.class) {
+            check(FileTree.mkdir(path.toString()));
+            FileTree.find(path.toString()).setMode(mode & ~HeapFiles.UMASK);
+        }
     }
 
     public static void rmdir(Object path) {
-        check(FileTree.rmdir(path.toString()));
+        synchronized (HeapFiles.class) {
+            check(FileTree.rmdir(path.toString()));
+        }
     }
 
     public static void unlink(Object path) {
-        check(FileTree.unlink(path.toString()));
+        synchronized (HeapFiles.class) {
+            check(FileTree.unlink(path.toString()));
+        }
     }
 
     public static void rename(Object from, Object to) {
-        check(FileTree.rename(from.toString(), to.toString()));
+        synchronized (HeapFiles.class) {
+            check(FileTree.rename(from.toString(), to.toString()));
+        }
     }
 
     public static byte[] realpath(Object path) {
-        if (FileTree.find(path.toString()) == null) {
-            throw raise(FileTree.missing(path.toString()));
+        synchronized (HeapFiles.class) {
+            existing(path);
+            return FileTree.canonical(path.toString()).getBytes(StandardCharsets.UTF_8);
         }
-        return FileTree.canonical(path.toString()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** There are no symbolic links: readlink of anything that exists is EINVAL. */
     public static byte[] readlink(Object path) {
-        throw raise(FileTree.find(path.toString()) == null ? FileTree.missing(path.toString()) : Errno.EINVAL);
+        synchronized (HeapFiles.class) {
+            existing(path);
+            throw raise(Errno.EINVAL);
+        }
     }
 
     public static void stat(Object path, Object attributes) {
-        FileNode node = FileTree.find(path.toString());
-        if (node == null) {
-            throw raise(FileTree.missing(path.toString()));
+        synchronized (HeapFiles.class) {
+            fill(attributes, existing(path));
         }
-        fill(attributes, node);
     }
 
     /** {@code stat(path)}: st_mode, or 0 when the path names nothing. */
     public static int stat(Object path) {
-        FileNode node = FileTree.find(path.toString());
-        return node == null ? 0 : mode(node);
+        synchronized (HeapFiles.class) {
+            FileNode node = FileTree.find(path.toString());
+            return node == null ? 0 : mode(node);
+        }
     }
 
     public static void fstat(int fd, Object attributes) {
-        try {
-            fill(attributes, HeapFiles.node(fd));
-        } catch (IOException closed) {
-            throw raise(Errno.EBADF);
+        synchronized (HeapFiles.class) {
+            try {
+                fill(attributes, HeapFiles.node(fd));
+            } catch (IOException closed) {
+                throw raise(Errno.EBADF);
+            }
         }
     }
 
     public static void chmod(Object path, int mode) {
-        FileNode node = FileTree.find(path.toString());
-        if (node == null) {
-            throw raise(FileTree.missing(path.toString()));
+        synchronized (HeapFiles.class) {
+            FileNode node = existing(path);
+            if (node.isJdkData()) {
+                throw raise(Errno.EPERM);
+            }
+            node.setMode(mode);
         }
-        node.access = mode >> 6 & 7;
     }
 
-    /** {@code utimes}: the times in microseconds; -1 leaves one as it is. */
+    /** {@code utimes}: the times in microseconds (the JDK fills in one not given); only the modification time is kept. */
     public static void utimes(Object path, long accessMicros, long modifiedMicros) {
-        FileNode node = FileTree.find(path.toString());
-        if (node == null) {
-            throw raise(FileTree.missing(path.toString()));
-        }
-        if (modifiedMicros >= 0) {
-            node.modified = modifiedMicros / 1000;
+        synchronized (HeapFiles.class) {
+            existing(path).modified = Math.floorDiv(modifiedMicros, 1000);
         }
     }
 
     public static void access(Object path, int amode) {
-        FileNode node = FileTree.find(path.toString());
-        if (node == null) {
-            throw raise(FileTree.missing(path.toString()));
-        }
-        int wanted = ((amode & R_OK) != 0 ? FileNode.READ : 0) | ((amode & W_OK) != 0 ? FileNode.WRITE : 0)
-                | ((amode & X_OK) != 0 ? FileNode.EXECUTE : 0);
-        if ((node.access & wanted) != wanted) {
-            throw raise(Errno.EACCES);
+        synchronized (HeapFiles.class) {
+            FileNode node = existing(path);
+            int wanted = ((amode & R_OK) != 0 ? FileNode.READ : 0) | ((amode & W_OK) != 0 ? FileNode.WRITE : 0)
+                    | ((amode & X_OK) != 0 ? FileNode.EXECUTE : 0);
+            if ((node.access & wanted) != wanted) {
+                throw raise(Errno.EACCES);
+            }
         }
     }
 
     public static boolean exists(Object path) {
-        return FileTree.find(path.toString()) != null;
+        synchronized (HeapFiles.class) {
+            return FileTree.find(path.toString()) != null;
+        }
     }
 
     public static long opendir(Object path) {
-        FileNode node = FileTree.find(path.toString());
-        if (node == null) {
-            throw raise(FileTree.missing(path.toString()));
+        synchronized (HeapFiles.class) {
+            FileNode node = existing(path);
+            if (!node.isDirectory()) {
+                throw raise(Errno.ENOTDIR);
+            }
+            if ((node.access & FileNode.READ) == 0) {
+                throw raise(Errno.EACCES);
+            }
+            int i = 0;
+            while (i < dirNames.length && dirNames[i] != null) {
+                i++;
+            }
+            if (i == dirNames.length) {
+                dirNames = java.util.Arrays.copyOf(dirNames, i * 2);
+                dirRead = java.util.Arrays.copyOf(dirRead, i * 2);
+            }
+            dirNames[i] = FileTree.entries(node).keySet().toArray(new String[0]);
+            dirRead[i] = 0;
+            return i + 1;
         }
-        if (!node.isDirectory()) {
-            throw raise(Errno.ENOTDIR);
-        }
-        if ((node.access & FileNode.READ) == 0) {
-            throw raise(Errno.EACCES);
-        }
-        int i = 0;
-        while (i < dirNames.length && dirNames[i] != null) {
-            i++;
-        }
-        if (i == dirNames.length) {
-            dirNames = java.util.Arrays.copyOf(dirNames, i * 2);
-            dirRead = java.util.Arrays.copyOf(dirRead, i * 2);
-        }
-        dirNames[i] = FileTree.entries(node).keySet().toArray(new String[0]);
-        dirRead[i] = 0;
-        return i + 1;
     }
 
     /** The next name of an open directory, or null at its end. */
     public static byte[] readdir(long dir) {
-        int i = directory(dir);
-        return dirRead[i] == dirNames[i].length ? null : dirNames[i][dirRead[i]++].getBytes(StandardCharsets.UTF_8);
+        synchronized (HeapFiles.class) {
+            int i = directory(dir);
+            return dirRead[i] == dirNames[i].length ? null : dirNames[i][dirRead[i]++].getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     public static void closedir(long dir) {
-        dirNames[directory(dir)] = null;
+        synchronized (HeapFiles.class) {
+            dirNames[directory(dir)] = null;
+        }
     }
 
     public static void statvfs(Object path, Object attributes) {
-        if (FileTree.find(path.toString()) == null) {
-            throw raise(FileTree.missing(path.toString()));
+        synchronized (HeapFiles.class) {
+            existing(path);
+            setStoreAttributes(attributes, FileTree.total(), FileTree.free());
         }
-        setStoreAttributes(attributes, FileTree.total(), FileTree.free());
     }
 
     public static byte[] getcwd() {
-        return System.getProperty("user.dir").getBytes(StandardCharsets.UTF_8);
+        return FileTree.WORKING_DIRECTORY.getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] strerror(int errno) {
@@ -193,6 +208,15 @@ public final class PosixFiles {
     /** The one user and group: the device's ({@code user.name}). */
     public static byte[] userName(int id) {
         return System.getProperty("user.name").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The node {@code path} names; else throws the errno that says why not. */
+    private static FileNode existing(Object path) {
+        FileNode node = FileTree.find(path.toString());
+        if (node == null) {
+            throw raise(FileTree.missing(path.toString()));
+        }
+        return node;
     }
 
     private static int directory(long dir) {
@@ -211,13 +235,12 @@ public final class PosixFiles {
 
     private static int mode(FileNode node) {
         int type = node.isDirectory() ? S_IFDIR : node.device == FileNode.NOT_A_DEVICE ? S_IFREG : S_IFCHR;
-        int others = (node.access & FileNode.READ) | (node.isDirectory() ? FileNode.EXECUTE : 0);
-        return type | node.access << 6 | others << 3 | others;
+        return type | node.mode();
     }
 
     private static void fill(Object attributes, FileNode node) {
-        long size = node.isDirectory() ? 4096 : FileTree.bytes(node).size;
-        setAttributes(attributes, mode(node), node.inode, node.isDirectory() ? 2 : node.links, size, node.modified);
+        setAttributes(attributes, mode(node), node.inode, node.isDirectory() ? 2 : node.links, FileTree.size(node),
+                node.modified);
     }
 
     // ---- the device's part (registered by the VM's PathNatives) ----

@@ -17,6 +17,9 @@ final class ChannelNatives {
     private static final String BB = "Ljava/nio/ByteBuffer;";
     private static final String BBS = "[Ljava/nio/ByteBuffer;";
     private static final String ND = "Lsun/nio/ch/NativeDispatcher;";
+    private static final String CHANNEL = "sun/nio/ch/FileChannelImpl";
+    /** IOStatus.UNSUPPORTED: a way of transferring that is not there. */
+    private static final int UNSUPPORTED = -4;
     /** FileDispatcher.LOCKED: a lock was taken. */
     private static final int LOCKED = 0;
 
@@ -48,7 +51,16 @@ final class ChannelNatives {
         n.register(DISPATCHER, "lock0", "(" + FD + "ZJJZ)I", (t, s, b) -> LOCKED);
         n.register(DISPATCHER, "release0", "(" + FD + "JJ)V", Natives.nothing());
         n.register(DISPATCHER, "canTransferToFromOverlappedMap0", "()Z", (t, s, b) -> 0);
-        n.register("sun/nio/ch/FileChannelImpl", "maxDirectTransferSize0", "()I", (t, s, b) -> 0x7ffff000);
+        n.register(CHANNEL, "maxDirectTransferSize0", "()I", (t, s, b) -> 0x7ffff000);
+        // transfers: no sendfile and no mapping (both native), so the JDK's copy through a buffer, in the heap
+        n.register(CHANNEL, "transferToDirectly", "(JILjava/nio/channels/WritableByteChannel;)J", (t, s, b) -> UNSUPPORTED);
+        n.register(CHANNEL, "transferToTrustedChannel", "(JJLjava/nio/channels/WritableByteChannel;)J", (t, s, b) -> UNSUPPORTED);
+        channels.forward(n, CHANNEL, "transferToArbitraryChannel", "(JJLjava/nio/channels/WritableByteChannel;)J",
+                "transferTo", "(Ljava/lang/Object;JJLjava/nio/channels/WritableByteChannel;)J", false);
+        channels.forward(n, CHANNEL, "transferFromFileChannel", "(Lsun/nio/ch/FileChannelImpl;JJ)J",
+                "transferFrom", "(Ljava/lang/Object;Ljava/lang/Object;JJ)J", false);
+        channels.forward(n, CHANNEL, "transferFromArbitraryChannel", "(Ljava/nio/channels/ReadableByteChannel;JJ)J",
+                "transferFrom", "(Ljava/lang/Object;Ljava/lang/Object;JJ)J", false);
 
         channels.forward(n, "sun/nio/ch/FileKey", "init", "(" + FD + ")V", "fileKey", "(Ljava/lang/Object;" + FD + ")V", false);
         n.register("org/vheap/device/boot/files/HeapChannels", "setFileKey", "(Ljava/lang/Object;JJ)V", (t, s, b) -> {

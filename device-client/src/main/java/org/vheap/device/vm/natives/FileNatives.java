@@ -182,6 +182,9 @@ final class FileNatives {
         int off = (int) s[b + 2];
         int len = (int) s[b + 3];
         checkRange(array, off, len);
+        if (len == 0) {
+            return 0;   // as HotSpot's readBytes: before it looks at the descriptor
+        }
         if (ConsoleNatives.isConsole(fd)) {
             return ConsoleNatives.read(vm, fd, array, off, len);
         }
@@ -197,6 +200,9 @@ final class FileNatives {
         int off = (int) s[b + 2];
         int len = (int) s[b + 3];
         checkRange(array, off, len);
+        if (len == 0) {
+            return 0;   // as HotSpot's writeBytes: before it looks at the descriptor
+        }
         if (ConsoleNatives.isConsole(fd)) {
             ConsoleNatives.write(vm, fd, array, off, len);
             return 0;

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
  * directory are answered; a path that leaves it, or that cannot be read, reads as absent.
  */
 final class JdkData {
-    /** Larger files (the JDK's {@code lib/modules}) are not data an app reads as a file: they read as absent. */
+    /** Larger files (the JDK's {@code lib/modules}) are not data an app reads as a file: they are not listed. */
     static final long MAX_FILE = 16L << 20;
     private final Path home;
 
@@ -19,7 +19,10 @@ final class JdkData {
         this.home = home.toAbsolutePath().normalize();
     }
 
-    /** The entries of directory {@code relative}, one per line, directories ending in '/'; null when not one. */
+    /**
+     * The entries of directory {@code relative}, one per line: a directory's name and '/', a file's name, a tab and
+     * its size (files too large to be data, and what cannot be read, left out); null when not a directory.
+     */
     String list(String relative) {
         Path dir = resolve(relative);
         if (dir == null || !Files.isDirectory(dir)) {
@@ -27,7 +30,13 @@ final class JdkData {
         }
         StringBuilder b = new StringBuilder();
         try (Stream<Path> entries = Files.list(dir)) {
-            entries.sorted().forEach(p -> b.append(p.getFileName()).append(Files.isDirectory(p) ? "/" : "").append('\n'));
+            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+                if (Files.isDirectory(p)) {
+                    b.append(p.getFileName()).append("/\n");
+                } else if (Files.isRegularFile(p) && Files.isReadable(p) && Files.size(p) <= MAX_FILE) {
+                    b.append(p.getFileName()).append('\t').append(Files.size(p)).append('\n');
+                }
+            }
         } catch (IOException e) {
             return null;
         }

@@ -15,9 +15,9 @@ import org.vheap.device.vm.thread.Activation;
  * device, so a resumed heap finds what it saw before.
  */
 final class SystemNatives {
-    /** Properties the VM reports (SystemProps.Raw.vmProperties), as key/value pairs. */
     /** The device's {@code java.library.path}: no directory holds a native library. */
     static final String LIBRARY_PATH = "";
+    /** Properties the VM reports (SystemProps.Raw.vmProperties), as key/value pairs. */
     static final String[] VM_PROPERTIES = {
         "java.home", "/vheap/jdk",
         "java.vm.name", "vheap device VM",
