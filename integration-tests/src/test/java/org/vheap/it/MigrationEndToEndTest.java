@@ -136,6 +136,44 @@ class MigrationEndToEndTest {
         assertThat(b.awaitExit(Duration.ofSeconds(30))).isZero();
     }
 
+    /**
+     * The journal sample appends to a file of its own file system, which lives in its heap: migrated mid-run, it
+     * ends on the other device with every entry, those written on the first included; neither device's directory
+     * ever holds the file.
+     */
+    @Test
+    void aFileWrittenBeforeAMigrationIsWholeOnTheOtherDevice() throws Exception {
+        String server = vheap.startServer();
+        Path classes = vheap.compileSample("Journal");
+        VheapProcesses.Started a = device(server, "a");
+        VheapProcesses.Started b = device(server, "b");
+        a.awaitErrors("attached", Duration.ofSeconds(60));
+        b.awaitErrors("attached", Duration.ofSeconds(60));
+
+        a.send("run journal " + classes + " Journal 80 50");
+        a.awaitOutput("wrote entry 20\n", Duration.ofSeconds(60));
+        VheapProcesses.Result moved = vheap.vheap("migrate", "--app", "journal", "--to", "b", "--server", server);
+        assertThat(moved.exit()).as(moved.output()).isZero();
+        b.awaitOutput("journal.txt holds 80 entries, in order: true\n", Duration.ofSeconds(60));
+
+        List<String> all = new ArrayList<>(a.output().lines().toList());
+        all.addAll(b.output().lines().toList());
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 80; i++) {
+            expected.add("wrote entry " + i);
+        }
+        expected.add("journal.txt holds 80 entries, in order: true");
+        assertThat(all).as("a wrote %d entries, b the rest", a.output().lines().count()).isEqualTo(expected);
+        assertThat(b.output()).doesNotStartWith("wrote entry 1\n");
+        try (Stream<Path> files = Files.walk(work)) {
+            assertThat(files.filter(p -> p.getFileName().toString().equals("journal.txt"))).isEmpty();
+        }
+        a.send("quit");
+        b.send("quit");
+        assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(b.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+
     @Test
     void twoAppsInOneDeviceAreSuspendedAndResumedInTurn() throws Exception {
         String server = vheap.startServer();
