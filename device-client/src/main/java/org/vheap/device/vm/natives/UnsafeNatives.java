@@ -10,8 +10,9 @@ import org.vheap.device.vm.loader.VmField;
 /**
  * jdk.internal.misc.Unsafe over the virtual heap: an (object, offset) pair is the object's virtual address
  * plus the offset (field offsets and array base/scale are the heap format's, see {@link ObjectLayout});
- * static fields live in the mirror. Accesses with a null object would be raw host memory, which a device
- * never gives an app: they fail with InternalError. All green threads run on one host thread, so the
+ * static fields live in the mirror. Bulk copies and fills ({@code copyMemory}, {@code copySwapMemory},
+ * {@code setMemory}) work within the heap. Accesses with a null object would be raw host memory, which a device
+ * never gives an app (no direct buffers): they fail with InternalError. All green threads run on one host thread, so the
  * compare-and-set operations are plain reads and writes.
  */
 final class UnsafeNatives {
@@ -21,11 +22,34 @@ final class UnsafeNatives {
     }
 
     private static long at(long[] s, int b) {
-        int o = (int) s[b + 1];
-        if (o == 0) {
+        return address((int) s[b + 1], s[b + 2]);
+    }
+
+    /** The virtual address of {@code offset} in object {@code base}; a null base (raw memory) is refused. */
+    private static long address(int base, long offset) {
+        if (base == 0) {
             throw new JavaError("java/lang/InternalError", "raw memory access is not available on a device");
         }
-        return ObjectLayout.address(o) + s[b + 2];
+        return ObjectLayout.address(base) + offset;
+    }
+
+    /**
+     * Copies {@code bytes} from {@code from} to {@code to} (overlapping or not, as memmove), reversing the bytes of
+     * each {@code swap}-byte element when {@code swap} is above 1 (a buffer of the other byte order).
+     */
+    private static void copy(HeapMemory m, long from, long to, long bytes, int swap) {
+        if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+            throw new JavaError("java/lang/IllegalArgumentException", "bytes " + bytes);
+        }
+        byte[] buffer = new byte[(int) bytes];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = m.getByte(from + i);
+        }
+        for (int i = 0; i < buffer.length; i++) {
+            int element = swap > 1 ? i - i % swap : i;
+            int source = swap > 1 ? element + swap - 1 - i % swap : i;
+            m.putByte(to + i, buffer[source]);
+        }
     }
 
     static void register(Natives n, Vm vm) {
@@ -97,6 +121,22 @@ final class UnsafeNatives {
                 m.putLong(a, s[b + 6]);
             }
             return old;
+        });
+        // bulk copies between (and within) heap arrays, which heap ByteBuffers' bulk operations come down to
+        n.register(U, "copyMemory0", "(Ljava/lang/Object;JLjava/lang/Object;JJ)V", (t, s, b) -> {
+            copy(m, address((int) s[b + 1], s[b + 2]), address((int) s[b + 4], s[b + 5]), s[b + 7], 1);
+            return 0;
+        });
+        n.register(U, "copySwapMemory0", "(Ljava/lang/Object;JLjava/lang/Object;JJJ)V", (t, s, b) -> {
+            copy(m, address((int) s[b + 1], s[b + 2]), address((int) s[b + 4], s[b + 5]), s[b + 7], (int) s[b + 9]);
+            return 0;
+        });
+        n.register(U, "setMemory0", "(Ljava/lang/Object;JJB)V", (t, s, b) -> {
+            long at = address((int) s[b + 1], s[b + 2]);
+            for (long i = 0; i < s[b + 4]; i++) {
+                m.putByte(at + i, (byte) s[b + 6]);
+            }
+            return 0;
         });
         for (String fence : new String[] {"loadFence", "storeFence", "fullFence"}) {
             n.register(U, fence, "()V", Natives.nothing());
