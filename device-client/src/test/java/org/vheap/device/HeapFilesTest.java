@@ -207,6 +207,45 @@ class HeapFilesTest {
         }
     }
 
+    /** Fills a direct buffer (native memory), checkpoints, then reads it: every resume must read the same bytes. */
+    private static final String DIRECT = """
+            import java.nio.ByteBuffer;
+            import org.vheap.api.Checkpoint;
+            public class Direct {
+                public static void main(String[] a) throws Exception {
+                    ByteBuffer buffer = ByteBuffer.allocateDirect(100_000);
+                    for (int i = 0; i < 25_000; i++) buffer.putInt(i * 31);
+                    long id = Checkpoint.now();
+                    System.err.println("checkpoint " + id);
+                    long sum = 0;
+                    for (int i = 0; i < 25_000; i++) sum += buffer.getInt(4 * i);
+                    System.out.println("sum " + sum + ", position " + buffer.position());
+                    buffer.putInt(0, -1);
+                    System.out.println("first now " + buffer.getInt(0));
+                }
+            }
+            """;
+
+    @Test
+    void aDirectBuffersNativeMemoryIsCarriedByTheCheckpoint() throws Exception {
+        Path classes = ResumeTest.compile("Direct", DIRECT);
+        List<Path> cp = List.of(classes, ResumeTest.apiClasses());
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestHeaps.app("direct");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app).deviceName("a"), store, console(out, err))
+                    .run(cp, "Direct", List.of())).isZero();
+            String expected = "sum " + 31L * 24_999 * 25_000 / 2 + ", position 100000\nfirst now -1\n";
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+            long checkpoint = Long.parseLong(err.toString(StandardCharsets.UTF_8).strip().substring("checkpoint ".length()));
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            assertThat(new Device(new DeviceConfig().app(app).deviceName("b"), store, console(again, new ByteArrayOutputStream()))
+                    .resume(checkpoint)).isZero();
+            assertThat(again.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+        }
+    }
+
     /** Reads a data file shipped beside its classes, by the relative path HotSpot would find it at. */
     private static final String DATA_READER = """
             import java.io.*;

@@ -34,6 +34,7 @@ import org.vheap.device.vm.thread.VmThread;
 public final class Vm {
     private final HeapMemory memory;
     private final ClassSource source;
+    private final NativeMemory nativeMemory = new NativeMemory();
     private final ObjectAllocator allocator;
     private final Nursery nursery;
     private final WriteBarrier barrier;
@@ -311,6 +312,11 @@ public final class Vm {
     /** The write barrier of reference stores. */
     public WriteBarrier barrier() {
         return barrier;
+    }
+
+    /** The app's native memory (direct buffers), which checkpoints carry. */
+    public NativeMemory nativeMemory() {
+        return nativeMemory;
     }
 
     /** The class of a non-null object. */

@@ -232,6 +232,7 @@ public final class VmLauncher {
         s.mainDiedOfException = mainDiedOfException;
         s.liveAfterLastCollection = liveAfterLastCollection;
         s.peakHeapBytes = peakHeapBytes;
+        s.attachments.put(NativeMemory.ATTACHMENT, vm.nativeMemory().encode());
         for (VmThread t : vm.threads()) {
             s.threads.add(threadImage(t));
         }
@@ -274,6 +275,10 @@ public final class VmLauncher {
         vm.restoreCounters(s.hashSeed, s.bytecodes, s.collections, s.outOfMemory);
         vm.strings().restore(s.interned);
         vm.allocator().restore(s.freeRanges, s.bytesInUse, s.bytesSinceCollection);
+        byte[] nativeMemory = s.attachments.get(NativeMemory.ATTACHMENT);
+        if (nativeMemory != null) {   // absent in checkpoints from before native memory
+            vm.nativeMemory().restore(nativeMemory);
+        }
         java.util.Map<Integer, VmThread> byId = new java.util.HashMap<>();
         for (VmStateImage.ThreadImage ti : s.threads) {
             VmThread t = new VmThread(ti.id(), ti.name());
