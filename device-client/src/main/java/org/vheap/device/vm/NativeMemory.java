@@ -64,16 +64,6 @@ public final class NativeMemory {
         return address >= BASE;
     }
 
-    public byte getByte(long address) {
-        Map.Entry<Long, byte[]> e = entry(address, 1);
-        return e.getValue()[(int) (address - e.getKey())];
-    }
-
-    public void putByte(long address, byte value) {
-        Map.Entry<Long, byte[]> e = entry(address, 1);
-        e.getValue()[(int) (address - e.getKey())] = value;
-    }
-
     /** A little-endian value of {@code size} bytes (the VM reports a little-endian machine). */
     public long get(long address, int size) {
         Map.Entry<Long, byte[]> e = entry(address, size);
@@ -124,15 +114,6 @@ public final class NativeMemory {
         } catch (IOException e) {
             throw new IllegalArgumentException("the checkpoint's native memory is corrupt", e);
         }
-    }
-
-    /** Bytes in blocks now. */
-    public long bytesInUse() {
-        long sum = 0;
-        for (byte[] b : blocks.values()) {
-            sum += b.length;
-        }
-        return sum;
     }
 
     private byte[] block(long address) {

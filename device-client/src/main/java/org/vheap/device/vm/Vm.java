@@ -387,11 +387,16 @@ public final class Vm {
     /** A new byte[] holding these bytes. */
     public int newByteArray(byte[] bytes) {
         int arr = newArray(byteArrayClass, bytes.length);
-        long base = elementAddress(arr, 0, 0);
-        for (int i = 0; i < bytes.length; i++) {
+        putBytes(arr, 0, bytes, bytes.length);
+        return arr;
+    }
+
+    /** Writes {@code bytes[0, length)} into the byte[] {@code array} from {@code offset} on (bounds checked by the caller). */
+    public void putBytes(int array, int offset, byte[] bytes, int length) {
+        long base = elementAddress(array, offset, 0);
+        for (int i = 0; i < length; i++) {
             memory.putByte(base + i, bytes[i]);
         }
-        return arr;
     }
 
     /** Reads a byte[] into the host. */

@@ -11,7 +11,6 @@ final class Errno {
     static final int EBADF = 9;
     static final int EACCES = 13;
     static final int EEXIST = 17;
-    static final int EXDEV = 18;
     static final int ENOTDIR = 20;
     static final int EISDIR = 21;
     static final int EINVAL = 22;
@@ -28,7 +27,6 @@ final class Errno {
             case EBADF: return "Bad file descriptor";
             case EACCES: return "Permission denied";
             case EEXIST: return "File exists";
-            case EXDEV: return "Invalid cross-device link";
             case ENOTDIR: return "Not a directory";
             case EISDIR: return "Is a directory";
             case EINVAL: return "Invalid argument";

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * devices {@code /dev/null}, {@code /dev/random} and {@code /dev/urandom}.
  */
 final class FileTree {
+    /** The process's file mode creation mask: what a created file or directory never gets (group and others' w). */
+    static final int UMASK = 022;
     static final FileNode ROOT = FileNode.directory(now());
     /** The working directory, as the app started ({@code user.dir}); relative paths resolve against it. */
     static final String WORKING_DIRECTORY = System.getProperty("user.dir");
@@ -122,7 +124,8 @@ final class FileTree {
 
     // ---- the POSIX calls on names: 0 or an errno ----
 
-    static int mkdir(String path) {
+    /** {@code mkdir(2)}: a directory with permissions {@code mode} less the {@link #UMASK}. */
+    static int mkdir(String path, int mode) {
         Entry e = entry(path);
         if (e.refused != 0) {
             return e.refused;
@@ -130,7 +133,9 @@ final class FileTree {
         if (e.node() != null) {
             return Errno.EEXIST;
         }
-        link(e.dir, e.name, FileNode.directory(now()));
+        FileNode dir = FileNode.directory(now());
+        dir.setMode(mode & ~UMASK);
+        link(e.dir, e.name, dir);
         return 0;
     }
 
@@ -249,15 +254,7 @@ final class FileTree {
                 dir = mkdirs(line.substring(2));
             } else if (line.startsWith("F ") && dir != null) {
                 String[] names = line.substring(2).split("/");
-                FileNode at = dir;
-                for (int i = 0; i < names.length - 1 && at != null; i++) {
-                    FileNode next = entries(at).get(names[i]);
-                    if (next == null) {
-                        next = FileNode.directory(now());
-                        link(at, names[i], next);
-                    }
-                    at = next.isDirectory() ? next : null;
-                }
+                FileNode at = mkdirs(dir, names, names.length - 1);
                 if (at != null && !entries(at).containsKey(names[names.length - 1])) {
                     link(at, names[names.length - 1], FileNode.fromClassPath(line.substring(2), now()));
                 }
@@ -268,14 +265,20 @@ final class FileTree {
     // ---- nodes ----
 
     static FileNode mkdirs(String path) {
-        FileNode node = ROOT;
-        for (String n : names(path)) {
-            FileNode next = entries(node).get(n);
+        String[] names = names(path);
+        return mkdirs(ROOT, names, names.length);
+    }
+
+    /** The directory {@code names[0, count)} names under {@code from}, made where missing; null when a file is in the way. */
+    private static FileNode mkdirs(FileNode from, String[] names, int count) {
+        FileNode node = from;
+        for (int i = 0; i < count && node != null; i++) {
+            FileNode next = entries(node).get(names[i]);
             if (next == null) {
                 next = FileNode.directory(now());
-                link(node, n, next);
+                link(node, names[i], next);
             }
-            node = next;
+            node = next.isDirectory() ? next : null;
         }
         return node;
     }

@@ -35,10 +35,10 @@ public final class HeapFiles {
     public static final int O_APPEND = 0x400;
     private static final int ACCESS_MODE = 3;
 
-    /** The permissions java.io creates a file with (HotSpot's), before the {@link #UMASK}. */
+    /** The permissions java.io creates a file with (HotSpot's), before {@link FileTree#UMASK}. */
     private static final int CREATED = 0666;
-    /** The process's file mode creation mask: what a created file or directory never gets (group and others' w). */
-    static final int UMASK = 022;
+    /** The permissions java.io creates a directory with (HotSpot's), before {@link FileTree#UMASK}. */
+    private static final int CREATED_DIRECTORY = 0777;
 
     /** The first descriptor number an open file gets (0, 1 and 2 are the console's). */
     private static final int FIRST_FD = 3;
@@ -123,7 +123,7 @@ public final class HeapFiles {
     }
 
     public static synchronized boolean createDirectory(File f) {
-        return FileTree.mkdir(f.getPath()) == 0;
+        return FileTree.mkdir(f.getPath(), CREATED_DIRECTORY) == 0;
     }
 
     public static synchronized boolean rename(File from, File to) {
@@ -157,7 +157,7 @@ public final class HeapFiles {
 
     /**
      * {@code open(2)}: the new descriptor's number, or minus the errno. A file it creates gets the permissions
-     * {@code mode} less the {@link #UMASK}. A directory opens read-only only when {@code directories} (java.nio's
+     * {@code mode} less {@link FileTree#UMASK}. A directory opens read-only only when {@code directories} (java.nio's
      * channels; java.io refuses it).
      */
     static int openNumber(String path, int flags, int mode, boolean directories) {
@@ -190,7 +190,7 @@ public final class HeapFiles {
                 return -Errno.EACCES;
             }
             node = FileNode.file(FileTree.now());
-            node.setMode(mode & ~UMASK);
+            node.setMode(mode & ~FileTree.UMASK);
             FileTree.link(dir, name, node);
         } else if (node.isDirectory()) {
             if (writes || !directories) {
@@ -251,6 +251,19 @@ public final class HeapFiles {
     /** Up to {@code len} bytes into {@code b[off..]}: how many, or -1 at the end of the file. */
     public static synchronized int read(int fd, byte[] b, int off, int len) throws IOException {
         OpenFile f = readable(fd);
+        int n = readAt(f, b, off, len, f.position);
+        if (n > 0 && f.node.device == FileNode.NOT_A_DEVICE) {
+            f.position += n;
+        }
+        return n;
+    }
+
+    /** Like {@link #read(int, byte[], int, int)} at {@code position}, which the descriptor's position does not follow. */
+    public static synchronized int readAt(int fd, byte[] b, int off, int len, long position) throws IOException {
+        return readAt(readable(fd), b, off, len, position);
+    }
+
+    private static int readAt(OpenFile f, byte[] b, int off, int len, long position) {
         if (len == 0) {
             return 0;
         }
@@ -262,25 +275,12 @@ public final class HeapFiles {
             randomBytes(b, off, len);
             return len;
         }
-        if (f.position >= node.size) {
+        if (position >= node.size) {
             return -1;
         }
-        int n = (int) Math.min(len, node.size - f.position);
-        System.arraycopy(node.bytes, (int) f.position, b, off, n);
-        f.position += n;
+        int n = (int) Math.min(len, node.size - position);
+        System.arraycopy(node.bytes, (int) position, b, off, n);
         return n;
-    }
-
-    /** Like {@link #read(int, byte[], int, int)} at {@code position}, which the descriptor's position does not follow. */
-    public static synchronized int readAt(int fd, byte[] b, int off, int len, long position) throws IOException {
-        OpenFile f = readable(fd);
-        long kept = f.position;
-        f.position = position;
-        try {
-            return read(fd, b, off, len);
-        } finally {
-            f.position = kept;
-        }
     }
 
     public static synchronized void write(int fd, int b) throws IOException {
@@ -290,28 +290,29 @@ public final class HeapFiles {
     /** Writes {@code b[off, off + len)} at the position (at the end when appending); all or nothing. */
     public static synchronized void write(int fd, byte[] b, int off, int len) throws IOException {
         OpenFile f = writable(fd);
-        FileNode node = f.node;
-        if (node.device != FileNode.NOT_A_DEVICE || len == 0) {
-            return;
+        long end = writeAt(f, b, off, len, f.position);
+        if (end >= 0) {
+            f.position = end;
         }
-        long at = f.append ? node.size : f.position;
-        long end = at + len;
-        FileTree.grow(node, end);
-        System.arraycopy(b, off, node.bytes, (int) at, len);
-        node.modified = FileTree.now();
-        f.position = end;
     }
 
     /** Like {@link #write(int, byte[], int, int)} at {@code position}, which the descriptor's position does not follow. */
     public static synchronized void writeAt(int fd, byte[] b, int off, int len, long position) throws IOException {
-        OpenFile f = writable(fd);
-        long kept = f.position;
-        f.position = position;
-        try {
-            write(fd, b, off, len);
-        } finally {
-            f.position = kept;
+        writeAt(writable(fd), b, off, len, position);
+    }
+
+    /** Writes at {@code position} (at the end when appending); where the write ended, or -1 when nothing was written. */
+    private static long writeAt(OpenFile f, byte[] b, int off, int len, long position) throws IOException {
+        FileNode node = f.node;
+        if (node.device != FileNode.NOT_A_DEVICE || len == 0) {
+            return -1;
         }
+        long at = f.append ? node.size : position;
+        long end = at + len;
+        FileTree.grow(node, end);
+        System.arraycopy(b, off, node.bytes, (int) at, len);
+        node.modified = FileTree.now();
+        return end;
     }
 
     public static synchronized long position(int fd) throws IOException {

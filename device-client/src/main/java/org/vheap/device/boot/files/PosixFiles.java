@@ -50,15 +50,12 @@ public final class PosixFiles {
 
     /** {@code UnixCopyFile.transfer}: copies what is left of {@code src} (from its position) to {@code dst}. */
     public static void transfer(int dst, int src, long cancel) {
-        synchronized (HeapFiles.class) {
-            check(HeapFiles.transfer(dst, src));
-        }
+        check(HeapFiles.transfer(dst, src));   // synchronized there
     }
 
     public static void mkdir(Object path, int mode) {
         synchronized (HeapFiles.class) {
-            check(FileTree.mkdir(path.toString()));
-            FileTree.find(path.toString()).setMode(mode & ~HeapFiles.UMASK);
+            check(FileTree.mkdir(path.toString(), mode));
         }
     }
 

@@ -39,7 +39,7 @@ final class ChannelNatives {
                 "(" + FD + BBS + "IIZZILjava/lang/Object;)J", false);
         n.register(IOUTIL, "iovMax", "()I", (t, s, b) -> 1024);
         n.register(IOUTIL, "fdLimit", "()I", (t, s, b) -> 1024);
-        n.register(IOUTIL, "fdVal", "(" + FD + ")I", (t, s, b) -> vm.getIntField((int) s[b], vm.field("java/io/FileDescriptor", "fd")));
+        n.register(IOUTIL, "fdVal", "(" + FD + ")I", (t, s, b) -> FileNatives.number(vm, (int) s[b]));
         n.register(IOUTIL, "configureBlocking", "(" + FD + "Z)V", Natives.nothing());
 
         channels.forward(n, DISPATCHER, "seek0", "(" + FD + "J)J", "seek", "(" + FD + "J)J", false);

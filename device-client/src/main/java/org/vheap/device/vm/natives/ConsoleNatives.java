@@ -42,8 +42,8 @@ final class ConsoleNatives {
         }
         byte[] buf = new byte[len];
         int r = stdin(() -> vm.console().in().read(buf, 0, len));
-        for (int i = 0; i < r; i++) {
-            vm.memory().putByte(Vm.elementAddress(array, off + i, 0), buf[i]);
+        if (r > 0) {
+            vm.putBytes(array, off, buf, r);
         }
         return r;
     }

@@ -111,7 +111,7 @@ final class FileNatives {
         n.register(FD, "sync", "()V", Natives.nothing());
         n.register(FD, "close0", "()V", (t, s, b) -> {
             int self = (int) s[b];
-            int fd = vm.getIntField(self, vm.field(FD, "fd"));
+            int fd = number(vm, self);
             if (fd < 0 || ConsoleNatives.isConsole(fd)) {
                 return 0;
             }
@@ -126,7 +126,7 @@ final class FileNatives {
     }
 
     private void registerHeapFiles(Natives n) {
-        n.register(HEAP_FILES, "number", "(Ljava/io/FileDescriptor;)I", (t, s, b) -> vm.getIntField((int) s[b], vm.field(FD, "fd")));
+        n.register(HEAP_FILES, "number", "(Ljava/io/FileDescriptor;)I", (t, s, b) -> number(vm, (int) s[b]));
         n.register(HEAP_FILES, "setDescriptor", "(Ljava/io/FileDescriptor;IZ)V", (t, s, b) -> {
             int fd = (int) s[b];
             vm.putIntField(fd, vm.field(FD, "fd"), (int) s[b + 1]);
@@ -160,9 +160,7 @@ final class FileNatives {
             int len = (int) s[b + 2];
             byte[] bytes = new byte[len];
             random.nextBytes(bytes);
-            for (int i = 0; i < len; i++) {
-                vm.memory().putByte(Vm.elementAddress(array, off + i, 0), bytes[i]);
-            }
+            vm.putBytes(array, off, bytes, len);
             return 0;
         });
     }
@@ -220,8 +218,12 @@ final class FileNatives {
 
     /** The descriptor number of {@code stream}'s {@code fd} field (-1 once closed). */
     private int fd(int stream, String owner) {
-        int descriptor = vm.getIntField(stream, vm.field(owner, "fd"));
-        return vm.getIntField(descriptor, vm.field(FD, "fd"));
+        return number(vm, vm.getIntField(stream, vm.field(owner, "fd")));
+    }
+
+    /** The number a {@code java.io.FileDescriptor} holds (-1 once closed). */
+    static int number(Vm vm, int fileDescriptor) {
+        return vm.getIntField(fileDescriptor, vm.field(FD, "fd"));
     }
 
     /** {@code off} and {@code len} must lie within the byte array (NullPointerException, IndexOutOfBoundsException). */

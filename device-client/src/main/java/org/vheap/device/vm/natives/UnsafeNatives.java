@@ -81,12 +81,12 @@ final class UnsafeNatives {
     }
 
     private static byte byteAt(Vm vm, long a) {
-        return NativeMemory.isNative(a) ? vm.nativeMemory().getByte(a) : vm.memory().getByte(a);
+        return NativeMemory.isNative(a) ? (byte) vm.nativeMemory().get(a, 1) : vm.memory().getByte(a);
     }
 
     private static void putByteAt(Vm vm, long a, byte v) {
         if (NativeMemory.isNative(a)) {
-            vm.nativeMemory().putByte(a, v);
+            vm.nativeMemory().put(a, 1, v);
         } else {
             vm.memory().putByte(a, v);
         }
