@@ -356,6 +356,7 @@ public final class Device {
                 launcher.setSafepointListener(cp);
                 cp.api().register(launcher.natives(), vm);
                 cp.resourceLeases().register(launcher.natives(), vm);
+                vm.sockets().gate(cp.resourceLeases().network());
                 if (start.state() != null) {
                     cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
                     cp.resourceLeases().resumed(start.state());
@@ -373,6 +374,7 @@ public final class Device {
                 try {
                     exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
                 } finally {
+                    vm.sockets().closeAll();
                     cp.resourceLeases().releaseAll();
                     console.out().flush();
                     console.err().flush();

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.natives.Natives;
+import org.vheap.device.vm.net.NetworkGate;
 
 /**
  * One app's resource leases: its leases on its device's resources (the seed's leases; the device-side grant of
@@ -41,6 +42,8 @@ final class ResourceLeases {
     private final Map<Long, Grant> lost = new LinkedHashMap<>();
     private long nextId = 1;
     private String refusal = "";
+    /** Sockets open here, each under a lease on the device's network. */
+    private int sockets;
 
     ResourceLeases(String app, DeviceResources resources, AppApi api) {
         this.app = app;
@@ -83,6 +86,38 @@ final class ResourceLeases {
             Grant g = grants.get(s[b]);
             return g == null ? 0 : vm.strings().newString(resources.read(g.resource()));
         });
+    }
+
+    /**
+     * The leases of the app's sockets: each socket is opened under a shared lease on the device's network resource
+     * ({@link NetworkGate#RESOURCE}), with an id from the same sequence as the app's own leases; a socket a move cut is
+     * a lost lease, told to the app as its own leases are ({@code lost} event). The sockets record their leases in the
+     * checkpoint themselves (VM state attachment {@code sockets}).
+     */
+    NetworkGate network() {
+        return new NetworkGate() {
+            @Override
+            public long open(String socket) {
+                String why = resources.take(RESOURCE, app, false);
+                if (why != null) {
+                    throw new Refused(why);
+                }
+                sockets++;
+                return nextId++;
+            }
+
+            @Override
+            public void close(long lease) {
+                if (--sockets == 0 && !stillHeld(RESOURCE)) {
+                    resources.give(RESOURCE, app);
+                }
+            }
+
+            @Override
+            public void lost(long lease, String socket) {
+                api.event("lost " + lease + " " + RESOURCE);
+            }
+        };
     }
 
     private boolean stillHeld(String resource) {
@@ -141,6 +176,10 @@ final class ResourceLeases {
     void releaseAll() {
         for (Grant g : new ArrayList<>(grants.values())) {
             resources.give(g.resource(), app);
+        }
+        if (sockets > 0) {
+            resources.give(NetworkGate.RESOURCE, app);
+            sockets = 0;
         }
     }
 }

@@ -87,7 +87,7 @@ public final class Checkpoint {
             // "checkpointed <id>", "failed <reason>", "resumed <id> <device>", "lost <lease id> <resource>"
             String[] parts = event.split(" ", 3);
             if (parts[0].equals("lost")) {
-                Leases.lost(Long.parseLong(parts[1]));
+                Leases.lost(Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : "");
                 continue;
             }
             for (CheckpointListener l : LISTENERS) {

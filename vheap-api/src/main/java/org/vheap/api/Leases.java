@@ -59,11 +59,14 @@ public final class Leases {
         Checkpoint.startEvents();
     }
 
-    /** Called by the event thread for "lost ID". */
-    static void lost(long id) {
+    /**
+     * Called by the event thread for "lost ID RESOURCE". A lease the app did not take itself is one the device took
+     * for it: a socket's, on the network (the socket's next use throws); listeners hear of it as of their own.
+     */
+    static void lost(long id, String resource) {
         Lease lease = HELD.get(id);
         if (lease == null) {
-            return;
+            lease = new Lease(id, resource, Lease.Kind.SHARED, Duration.ZERO);
         }
         for (LeaseListener l : LISTENERS) {
             try {

@@ -83,6 +83,19 @@ public final class NativeMemory {
         }
     }
 
+    /** {@code length} bytes from {@code address} (within one block). */
+    public byte[] read(long address, int length) {
+        Map.Entry<Long, byte[]> e = entry(address, length);
+        int at = (int) (address - e.getKey());
+        return java.util.Arrays.copyOfRange(e.getValue(), at, at + length);
+    }
+
+    /** Writes {@code bytes[0, length)} at {@code address} (within one block). */
+    public void write(long address, byte[] bytes, int length) {
+        Map.Entry<Long, byte[]> e = entry(address, length);
+        System.arraycopy(bytes, 0, e.getValue(), (int) (address - e.getKey()), length);
+    }
+
     /** The blocks, for a checkpoint: count u4, (address u8, length u4, bytes)*, then the next address u8. */
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -21,6 +21,7 @@ import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.net.HostSockets;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.VmThread;
 
@@ -35,6 +36,7 @@ public final class Vm {
     private final HeapMemory memory;
     private final ClassSource source;
     private final NativeMemory nativeMemory = new NativeMemory();
+    private final HostSockets sockets;
     private final ObjectAllocator allocator;
     private final Nursery nursery;
     private final WriteBarrier barrier;
@@ -88,6 +90,7 @@ public final class Vm {
         this.nanoClock = nanoClock;
         this.millisClock = millisClock;
         this.scheduler = new Scheduler(nanoClock);
+        this.sockets = new HostSockets(scheduler);
         this.systemSegment = new SystemSegment(memory, systemStore);
         this.mirrors = new ClassMirrors(this);
         this.strings = new VmStrings(this);
@@ -317,6 +320,11 @@ public final class Vm {
     /** The app's native memory (direct buffers), which checkpoints carry. */
     public NativeMemory nativeMemory() {
         return nativeMemory;
+    }
+
+    /** The app's sockets (host sockets leased on the device's network), which checkpoints record but never carry. */
+    public HostSockets sockets() {
+        return sockets;
     }
 
     /** The class of a non-null object. */

@@ -15,6 +15,7 @@ import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.natives.BlockingCalls;
+import org.vheap.device.vm.net.HostSockets;
 import org.vheap.device.vm.natives.NativeLibrary;
 import org.vheap.device.vm.natives.Natives;
 import org.vheap.device.vm.thread.Activation;
@@ -233,6 +234,7 @@ public final class VmLauncher {
         s.liveAfterLastCollection = liveAfterLastCollection;
         s.peakHeapBytes = peakHeapBytes;
         s.attachments.put(NativeMemory.ATTACHMENT, vm.nativeMemory().encode());
+        s.attachments.put(HostSockets.ATTACHMENT, vm.sockets().encode());
         for (VmThread t : vm.threads()) {
             s.threads.add(threadImage(t));
         }
@@ -295,6 +297,15 @@ public final class VmLauncher {
                     m.count(), threads(byId, m.entrants()), threads(byId, m.waiters())));
         }
         vm.scheduler().setNextIndex(s.schedulerNext);
+        byte[] sockets = s.attachments.get(HostSockets.ATTACHMENT);
+        if (sockets != null) {   // absent in checkpoints from before sockets
+            vm.sockets().restore(sockets);
+        }
+        for (VmThread t : vm.threads()) {
+            if (t.blockedIn == VmThread.IN_IO) {
+                vm.scheduler().wake(t);   // it waited for a socket of another device: it looks again here
+            }
+        }
         mainThread = thread(byId, s.mainThread);
         mainDiedOfException = s.mainDiedOfException;
         liveAfterLastCollection = s.liveAfterLastCollection;
@@ -695,9 +706,12 @@ public final class VmLauncher {
                     vm.halt(1);
                     return true;
                 }
-                sleepHost(Math.min(wait, MAX_IDLE_NANOS));
+                if (!vm.sockets().idle(Math.min(wait, MAX_IDLE_NANOS))) {
+                    sleepHost(Math.min(wait, MAX_IDLE_NANOS));
+                }
                 continue;
             }
+            vm.sockets().poll();
             switched = previous != null && t != previous;
             previous = t;
             interpreter.run(t, quantum);
@@ -784,7 +798,9 @@ public final class VmLauncher {
                 if (wait < 0) {
                     return;
                 }
-                sleepHost(wait);
+                if (!vm.sockets().idle(wait)) {
+                    sleepHost(wait);
+                }
                 continue;
             }
             interpreter.run(next, quantum);

@@ -81,6 +81,7 @@ public final class DeviceRunner implements ProgramRunner {
         DeviceConfig config = tuning.apply(new DeviceConfig()
                 .app(program.area() + "-" + program.name() + "-" + name + "-" + RUNS.incrementAndGet())
                 .deviceName("conformance")
+                .resources(java.util.List.of("net"))
                 .maxHeapBytes(maxHeap(compiled))
                 .memoryBytes(memoryBytes.applyAsLong(compiled)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

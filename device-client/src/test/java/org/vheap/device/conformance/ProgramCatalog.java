@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  */
 public final class ProgramCatalog {
     public static final List<String> AREA_ORDER =
-            List.of("basics", "objects", "arrays", "strings", "exceptions", "lambdas", "collections", "files", "threads", "exit", "errors", "gc");
+            List.of("basics", "objects", "arrays", "strings", "exceptions", "lambdas", "collections", "files", "net", "threads", "exit", "errors", "gc");
 
     private ProgramCatalog() {
     }

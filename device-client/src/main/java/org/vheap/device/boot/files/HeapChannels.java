@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import org.vheap.device.boot.net.HeapSockets;
 
 /**
  * {@code FileChannel}'s reads and writes over the app's files ({@link HeapFiles}): the VM substitutes the JDK's
@@ -29,6 +30,9 @@ public final class HeapChannels {
         if (remaining == 0) {
             return 0;
         }
+        if (HeapSockets.isSocket(number)) {
+            return HeapSockets.read(number, dst);
+        }
         byte[] bytes = dst.hasArray() ? dst.array() : new byte[remaining];
         int off = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
         int n = position < 0 ? HeapFiles.read(number, bytes, off, remaining)
@@ -50,6 +54,9 @@ public final class HeapChannels {
         int remaining = src.remaining();
         if (remaining == 0) {
             return 0;
+        }
+        if (HeapSockets.isSocket(number)) {
+            return HeapSockets.write(number, src);
         }
         byte[] bytes;
         int off;
@@ -79,8 +86,8 @@ public final class HeapChannels {
                 continue;
             }
             int n = read(fd, dsts[i], -1, directIO, async, alignment, nd);
-            if (n < 0) {
-                return total == 0 ? -1 : total;
+            if (n < 0) {   // the end, or (a socket) nothing to read now
+                return total == 0 ? n : total;
             }
             total += n;
             if (dsts[i].hasRemaining()) {
@@ -95,7 +102,14 @@ public final class HeapChannels {
                              boolean async, int alignment, Object nd) throws IOException {
         long total = 0;
         for (int i = offset; i < offset + length; i++) {
-            total += write(fd, srcs[i], -1, directIO, async, alignment, nd);
+            int n = write(fd, srcs[i], -1, directIO, async, alignment, nd);
+            if (n < 0) {   // a socket that takes nothing now
+                return total == 0 ? n : total;
+            }
+            total += n;
+            if (srcs[i].hasRemaining()) {
+                break;
+            }
         }
         return total;
     }

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import org.vheap.device.boot.files.HeapFiles;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.net.HostSockets;
 import org.vheap.device.vm.thread.VmThread;
 
 /**
@@ -116,11 +117,19 @@ final class FileNatives {
                 return 0;
             }
             vm.putIntField(self, vm.field(FD, "fd"), -1);
+            if (HostSockets.isSocket(fd)) {
+                vm.sockets().close(fd);
+                return 0;
+            }
             return heapFiles.call(t, "close", "(I)V", fd);
         });
         // the Cleaner's close of a descriptor no stream reaches any more
         n.register("java/io/FileCleanable", "cleanupClose0", "(IJ)V", (t, s, b) -> {
             int fd = (int) s[b];
+            if (HostSockets.isSocket(fd)) {
+                vm.sockets().close(fd);
+                return 0;
+            }
             return fd < 0 || ConsoleNatives.isConsole(fd) ? 0 : heapFiles.call(t, "close", "(I)V", fd);
         });
     }

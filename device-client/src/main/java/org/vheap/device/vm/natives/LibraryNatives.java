@@ -5,12 +5,15 @@ import org.vheap.device.vm.Vm;
 
 /**
  * Native libraries, which a device has none of. The JDK's own ({@code net}, {@code nio}: what its classes load
- * through {@code BootLoader.loadLibrary}) are the VM's natives, so loading one does nothing; an app's library is
+ * through {@code BootLoader.loadLibrary}; {@code extnet}, which {@code jdk.net} loads with {@code System.loadLibrary})
+ * are the VM's natives, so loading one does nothing; an app's library is
  * looked for on the device's {@code java.library.path} (empty) and not found, so {@code System.loadLibrary} throws
  * the UnsatisfiedLinkError HotSpot throws with that path ({@code no x in java.library.path: }).
  */
 final class LibraryNatives {
     private static final String BOOT_LOADER = "jdk/internal/loader/BootLoader";
+    /** The JDK's libraries that its modules outside java.base load with System.loadLibrary, whose natives the VM has. */
+    private static final java.util.Set<String> JDK_LIBRARIES = java.util.Set.of("extnet");
 
     private LibraryNatives() {
     }
@@ -24,8 +27,12 @@ final class LibraryNatives {
         // System.loadLibrary and Runtime.loadLibrary: HotSpot's search of java.library.path, which finds nothing here
         n.register("java/lang/ClassLoader", "loadLibrary", "(Ljava/lang/Class;Ljava/lang/String;)Ljdk/internal/loader/NativeLibrary;",
                 (t, s, b) -> {
-                    throw new JavaError("java/lang/UnsatisfiedLinkError", "no "
-                            + vm.strings().hostString((int) s[b + 1]) + " in java.library.path: " + SystemNatives.LIBRARY_PATH);
+                    String name = vm.strings().hostString((int) s[b + 1]);
+                    if (JDK_LIBRARIES.contains(name)) {
+                        return 0;   // the VM's natives: loaded
+                    }
+                    throw new JavaError("java/lang/UnsatisfiedLinkError", "no " + name + " in java.library.path: "
+                            + SystemNatives.LIBRARY_PATH);
                 });
     }
 }

@@ -24,6 +24,7 @@ public final class NativeLibrary {
         LibraryNatives.register(n, vm);
         ChannelNatives.register(n, vm);
         PathNatives.register(n, vm);
+        SocketNatives.register(n, vm);
         ReferenceNatives.register(n, vm);
         ArrayNatives.register(n, vm);
         LocaleNatives.register(n, vm);

@@ -60,7 +60,7 @@ public final class VmThread {
     public int savedMonitorCount;
     /**
      * The blocking native the thread is in, until it runs again: {@link #IN_SLEEP}, {@link #IN_PARK},
-     * {@link #IN_WAIT}, or 0 (running, or blocked entering a monitor). Its end is natives.BlockingCalls#finish.
+     * {@link #IN_WAIT}, {@link #IN_IO}, or 0 (running, or blocked entering a monitor). Its end is natives.BlockingCalls#finish.
      */
     public int blockedIn;
     /** Thread.sleep. */
@@ -69,6 +69,8 @@ public final class VmThread {
     public static final int IN_PARK = 2;
     /** Object.wait (and so Thread.join). */
     public static final int IN_WAIT = 3;
+    /** Waiting for a socket (the VM's socket poller): a native read or accept, RUNNABLE to Java as on HotSpot. */
+    public static final int IN_IO = 4;
     /** Set by Object.notify: the waiter was notified (rather than timed out or interrupted). */
     public boolean notified;
     /**
@@ -116,6 +118,9 @@ public final class VmThread {
      * {@code jdk.internal.misc.VM.toThreadState} maps to a {@code Thread.State}).
      */
     public int javaStatus() {
+        if (blockedIn == IN_IO && state != ThreadState.TERMINATED) {
+            return JAVA_STATUS_RUNNABLE;
+        }
         return switch (state) {
             case RUNNABLE -> JAVA_STATUS_RUNNABLE;
             case BLOCKED -> ALIVE | BLOCKED_ON_MONITOR_ENTER;
