@@ -87,7 +87,7 @@ final class DeviceOptions {
             description = "Suspend to the last checkpoint instead of taking one (later work is lost).")
     boolean noCheckpointOnSuspend;
 
-    @Option(names = "--resource", paramLabel = "NAME", description = "A resource this device offers apps (repeatable), e.g. console, sensor:temperature.")
+    @Option(names = "--resource", paramLabel = "NAME", description = "A resource this device offers apps (repeatable), e.g. console, sensor:temperature, net (TCP sockets).")
     List<String> resources = new ArrayList<>();
 
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "0s",

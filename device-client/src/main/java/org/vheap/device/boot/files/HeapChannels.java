@@ -13,7 +13,8 @@ import org.vheap.device.boot.net.HeapSockets;
  * {@code sun.nio.ch.IOUtil} read and write methods with these, which move bytes between a buffer and a file without
  * the native memory ({@code read0(fd, address, len)}) the JDK's own path goes through. The JDK's {@code FileChannelImpl}
  * runs unmodified around them (positions, locks, interrupts, closing). Results follow {@code IOUtil}'s: the bytes
- * moved, -1 at the end of the file.
+ * moved, -1 at the end of the file. A socket channel's descriptor ({@code SocketChannel}) goes to the sockets'
+ * {@link HeapSockets} instead, whose -2 (IOStatus.UNAVAILABLE) says a read or write would block.
  */
 public final class HeapChannels {
     /** The heap buffer a transfer between channels copies through. */

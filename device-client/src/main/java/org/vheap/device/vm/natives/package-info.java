@@ -11,8 +11,8 @@
  * threads, the calls that block a thread and their interrupts ({@link org.vheap.device.vm.natives.BlockingCalls}),
  * {@code Unsafe} over the virtual heap, the console behind {@code System.in/out/err}, the app's files
  * ({@code java.io}, file channels and {@code java.nio.file}, forwarded to the heap's file system
- * {@code org.vheap.device.boot.files} through {@link org.vheap.device.vm.natives.BootCalls}), native libraries (there
- * are none), {@code Reference},
+ * {@code org.vheap.device.boot.files} through {@link org.vheap.device.vm.natives.BootCalls}), sockets (host sockets
+ * leased on the device's network, {@code vm.net}), native libraries (there are none), {@code Reference},
  * {@code java.lang.reflect.Array}, the one locale's format symbols, core reflection, the VarHandle factories, and
  * checksums and message digests. Each class's javadoc says what it answers and how. A device adds its own before the
  * app starts ({@code VmLauncher.natives()}: the app API, resource leases).
