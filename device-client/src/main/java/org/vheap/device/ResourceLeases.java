@@ -121,6 +121,9 @@ final class ResourceLeases {
     }
 
     private boolean stillHeld(String resource) {
+        if (resource.equals(NetworkGate.RESOURCE) && sockets > 0) {
+            return true;
+        }
         for (Grant g : grants.values()) {
             if (g.resource().equals(resource)) {
                 return true;

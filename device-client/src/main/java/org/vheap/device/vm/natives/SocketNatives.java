@@ -64,7 +64,7 @@ final class SocketNatives {
             int bit = pollBits[i];
             n.register(NET, pollNames[i], "()S", (t, s, b) -> bit);
         }
-        n.register(NET, "socket0", "(ZZZZ)I", (t, s, b) -> sockets.open(s[b + 1] != 0));
+        n.register(NET, "socket0", "(ZZZZ)I", (t, s, b) -> sockets.open(s[b + 1] != 0, s[b + 2] != 0));   // reuse: a server socket
         n.register(NET, "bind0", "(" + FD + "ZZ" + INET + "I)V", (t, s, b) -> {
             sockets.bind(number(s[b]), ipv4((int) s[b + 3]), (int) s[b + 4]);
             return 0;

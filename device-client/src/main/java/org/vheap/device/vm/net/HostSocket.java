@@ -16,6 +16,8 @@ import java.util.Map;
 final class HostSocket {
     final int fd;
     final long lease;
+    /** A server socket's (it listens from its bind on), not a connection's. */
+    final boolean serverSocket;
     /** Bound: the address the app asked for, or the listening channel's. */
     InetSocketAddress local;
     InetSocketAddress remote;
@@ -26,9 +28,10 @@ final class HostSocket {
     /** The poller's registration, once a thread waited on the socket. */
     SelectionKey key;
 
-    HostSocket(int fd, long lease) {
+    HostSocket(int fd, long lease, boolean serverSocket) {
         this.fd = fd;
         this.lease = lease;
+        this.serverSocket = serverSocket;
     }
 
     boolean listening() {
@@ -45,6 +48,6 @@ final class HostSocket {
         if (listening()) {
             return "listening socket on " + local;
         }
-        return remote == null ? "socket " + fd : "connection to " + remote;
+        return remote == null ? "unconnected socket" + (local == null ? "" : " on " + local) : "connection to " + remote;
     }
 }

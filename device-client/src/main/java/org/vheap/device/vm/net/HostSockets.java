@@ -10,6 +10,7 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -86,8 +87,11 @@ public final class HostSockets {
 
     // ---- the JDK's natives ----
 
-    /** Net.socket0: a new stream socket's descriptor, under a lease on the device's network. */
-    public int open(boolean stream) {
+    /**
+     * Net.socket0: a new stream socket's descriptor, under a lease on the device's network; {@code server} for a
+     * server socket's (which listens from its bind on), else a connection's (whose bind only names its local end).
+     */
+    public int open(boolean stream, boolean server) {
         if (!stream) {
             throw new JavaError(SOCKET_EXCEPTION, "datagram sockets are not available to apps on a vheap device");
         }
@@ -98,21 +102,33 @@ public final class HostSockets {
             throw new JavaError(SOCKET_EXCEPTION, "the network is a device resource: " + e.getMessage());
         }
         int fd = next++;
-        open.put(fd, new HostSocket(fd, lease));
+        open.put(fd, new HostSocket(fd, lease, server));
         return fd;
     }
 
-    /** Net.bind0 (and listen, which a host channel does with its bind). */
+    /** Net.bind0: a server socket listens from here on (a host channel binds and listens at once). */
     public void bind(int fd, byte[] address, int port) {
         HostSocket s = socket(fd);
+        java.nio.channels.NetworkChannel ch = null;
         try {
-            ServerSocketChannel server = ServerSocketChannel.open();
-            server.configureBlocking(false);
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(InetAddress.getByAddress(address), port), BACKLOG);
-            s.server = server;
-            s.local = (InetSocketAddress) server.getLocalAddress();
+            InetSocketAddress at = new InetSocketAddress(InetAddress.getByAddress(address), port);
+            if (s.serverSocket) {
+                ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+                ch = server;
+                server.configureBlocking(false);
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                server.bind(at, BACKLOG);
+                s.server = server;
+            } else {
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.INET);
+                ch = channel;
+                channel.configureBlocking(false);
+                channel.bind(at);
+                s.channel = channel;
+            }
+            s.local = (InetSocketAddress) ch.getLocalAddress();
         } catch (IOException e) {
+            closeQuietly(ch);
             throw javaError(e);
         }
     }
@@ -121,18 +137,13 @@ public final class HostSockets {
     public int connect(int fd, byte[] address, int port) {
         HostSocket s = socket(fd);
         try {
-            SocketChannel ch = SocketChannel.open();
-            ch.configureBlocking(false);
-            if (s.server != null) {   // bound before connecting: the same local address, on a connection
-                s.server.close();
-                s.server = null;
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                ch.bind(s.local);
+            if (s.channel == null) {
+                s.channel = SocketChannel.open(StandardProtocolFamily.INET);
+                s.channel.configureBlocking(false);
             }
-            s.channel = ch;
             s.remote = new InetSocketAddress(InetAddress.getByAddress(address), port);
             applyOptions(s);
-            return ch.connect(s.remote) ? 1 : UNAVAILABLE;
+            return s.channel.connect(s.remote) ? 1 : UNAVAILABLE;
         } catch (IOException e) {
             throw javaError(e);
         }
@@ -154,20 +165,27 @@ public final class HostSockets {
         if (!s.listening()) {
             throw new JavaError(SOCKET_EXCEPTION, "Socket is not bound yet");
         }
+        SocketChannel ch = null;
+        int n = 0;
         try {
-            SocketChannel ch = s.server.accept();
+            ch = s.server.accept();
             if (ch == null) {
                 return UNAVAILABLE;
             }
             ch.configureBlocking(false);
-            int n = open(true);
+            n = open(true, false);
             HostSocket c = open.get(n);
             c.channel = ch;
             c.remote = (InetSocketAddress) ch.getRemoteAddress();
             c.local = (InetSocketAddress) ch.getLocalAddress();
             return n;
-        } catch (IOException e) {
-            throw javaError(e);
+        } catch (IOException | JavaError e) {
+            if (n != 0) {
+                close(n);
+            } else {
+                closeQuietly(ch);
+            }
+            throw e instanceof IOException io ? javaError(io) : (JavaError) e;
         }
     }
 
@@ -254,7 +272,9 @@ public final class HostSockets {
             return;
         }
         poller.closed(s);
-        closeChannels(s);
+        closeQuietly(s.server);
+        closeQuietly(s.channel);
+        poller.flush();   // a channel a selector knew is released by its next selection: the port is free now
         gate.close(s.lease);
     }
 
@@ -271,8 +291,8 @@ public final class HostSockets {
             return POLLNVAL;
         }
         HostSocket s = socket(fd);
-        if (s.selectable() == null) {
-            return events & POLLOUT | POLLHUP;   // neither bound nor connected: nothing to wait for
+        if (s.selectable() == null || SocketPoller.ops(s, events) == 0) {
+            return POLLHUP;   // neither bound nor connected, or nothing of these events can come: no wait
         }
         int ready = poller.readyNow(s, events);
         if (ready == 0 && nanos != 0) {
@@ -323,7 +343,8 @@ public final class HostSockets {
                 out.writeInt(s.fd);
                 out.writeLong(s.lease);
                 out.writeBoolean(s.listening());
-                writeAddress(out, s.listening() ? s.local : s.remote);
+                out.writeUTF(s.describe());
+                writeAddress(out, s.local);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -345,8 +366,8 @@ public final class HostSockets {
                 int fd = in.readInt();
                 long lease = in.readLong();
                 boolean listening = in.readBoolean();
+                String what = in.readUTF();
                 InetSocketAddress address = readAddress(in);
-                String what = (listening ? "listening socket on " : "connection to ") + address;
                 String why = listening ? listenAgain(fd, address) : "the app moved";
                 if (why != null) {
                     lost.put(fd, what + " was lost when the app moved: "
@@ -367,7 +388,7 @@ public final class HostSockets {
         } catch (NetworkGate.Refused e) {
             return e.getMessage();
         }
-        HostSocket s = new HostSocket(fd, lease);
+        HostSocket s = new HostSocket(fd, lease, true);
         open.put(fd, s);
         try {
             bind(fd, address.getAddress().getAddress(), address.getPort());
@@ -429,20 +450,30 @@ public final class HostSockets {
             if (keepAlive != null) {
                 s.channel.setOption(StandardSocketOptions.SO_KEEPALIVE, keepAlive != 0);
             }
+            Integer linger = s.options.get(SOL_SOCKET << 16 | SO_LINGER);   // seconds, -1 off
+            if (linger != null) {
+                s.channel.setOption(StandardSocketOptions.SO_LINGER, linger);
+            }
+            Integer receive = s.options.get(SOL_SOCKET << 16 | SO_RCVBUF);
+            if (receive != null) {
+                s.channel.setOption(StandardSocketOptions.SO_RCVBUF, receive);
+            }
+            Integer send = s.options.get(SOL_SOCKET << 16 | SO_SNDBUF);
+            if (send != null) {
+                s.channel.setOption(StandardSocketOptions.SO_SNDBUF, send);
+            }
         } catch (IOException e) {
             throw javaError(e);
         }
     }
 
-    private static void closeChannels(HostSocket s) {
-        for (java.nio.channels.Channel c : new java.nio.channels.Channel[] {s.server, s.channel}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (IOException ignored) {
-                // closing: the app already let go of it
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            if (c != null) {
+                c.close();
             }
+        } catch (IOException ignored) {
+            // closing: the app already let go of it
         }
     }
 
@@ -457,6 +488,9 @@ public final class HostSockets {
         }
         if (e instanceof ClosedChannelException) {
             return new JavaError(SOCKET_EXCEPTION, "Socket closed");
+        }
+        if (message.equals("Connection reset by peer")) {
+            return new JavaError(SOCKET_EXCEPTION, "Connection reset");   // as HotSpot's socket natives say it
         }
         return new JavaError(SOCKET_EXCEPTION, message);
     }

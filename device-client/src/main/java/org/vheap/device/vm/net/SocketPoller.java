@@ -19,8 +19,8 @@ import org.vheap.device.vm.thread.VmThread;
  * ({@code Net.poll}: a read with nothing to read, an accept with nobody connecting) is put to sleep on the scheduler
  * and recorded here; the VM's run loop asks the poller to look ({@link #poll}) between quanta, and blocks the host in
  * the selector instead of a plain sleep when every thread waits ({@link #idle}), so a ready socket wakes its thread at
- * once and never costs a busy loop. An interrupt does not end such a wait (a classic socket read is not interruptible;
- * a channel's interrupt closes the channel, and a close wakes its waiters).
+ * once and never costs a busy loop. An interrupt wakes a waiting thread, which looks again and waits on (a classic
+ * socket read is not interruptible; a channel's interrupt closes the channel, and a close wakes its waiters).
  *
  * <p>Only the VM's interpreter host thread uses it.
  */
@@ -111,8 +111,19 @@ final class SocketPoller {
         if (waits.isEmpty()) {
             return false;
         }
+        if (Thread.interrupted()) {   // a selector returns at once on an interrupted thread: the device is stopping
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the device was interrupted");
+        }
         select(Math.max(1, nanos / 1_000_000));
         return true;
+    }
+
+    /** Selects now, which releases the host sockets of keys cancelled since (closed channels). */
+    void flush() {
+        if (selector != null) {
+            select(-1);
+        }
     }
 
     /** The socket was closed: its waiters wake (and find it closed). */
