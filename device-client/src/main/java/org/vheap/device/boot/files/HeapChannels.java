@@ -31,12 +31,10 @@ public final class HeapChannels {
         if (remaining == 0) {
             return 0;
         }
-        if (HeapSockets.isSocket(number)) {
-            return HeapSockets.read(number, dst);
-        }
         byte[] bytes = dst.hasArray() ? dst.array() : new byte[remaining];
         int off = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
-        int n = position < 0 ? HeapFiles.read(number, bytes, off, remaining)
+        int n = HeapSockets.isSocket(number) ? HeapSockets.read(number, bytes, off, remaining)
+                : position < 0 ? HeapFiles.read(number, bytes, off, remaining)
                 : HeapFiles.readAt(number, bytes, off, remaining, position);
         if (n > 0) {
             if (dst.hasArray()) {
@@ -56,9 +54,6 @@ public final class HeapChannels {
         if (remaining == 0) {
             return 0;
         }
-        if (HeapSockets.isSocket(number)) {
-            return HeapSockets.write(number, src);
-        }
         byte[] bytes;
         int off;
         if (src.hasArray()) {
@@ -69,13 +64,18 @@ public final class HeapChannels {
             off = 0;
             src.duplicate().get(bytes);
         }
-        if (position < 0) {
+        int n = remaining;
+        if (HeapSockets.isSocket(number)) {
+            n = HeapSockets.write(number, bytes, off, remaining);   // part, or -2 when the socket takes nothing now
+        } else if (position < 0) {
             HeapFiles.write(number, bytes, off, remaining);
         } else {
             HeapFiles.writeAt(number, bytes, off, remaining, position);
         }
-        src.position(src.position() + remaining);
-        return remaining;
+        if (n > 0) {
+            src.position(src.position() + n);
+        }
+        return n;
     }
 
     /** {@code IOUtil.read(fd, dsts, offset, length, directIO, async, alignment, nd)}: a scattering read. */

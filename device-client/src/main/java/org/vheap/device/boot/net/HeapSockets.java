@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 
 /**
  * The app's sockets, the Java half: what the JDK's socket natives do that needs objects of the app's heap
@@ -99,40 +98,14 @@ public final class HeapSockets {
         return addresses;
     }
 
-    /** A channel's read ({@code IOUtil.read} on a socket): bytes read, -1 at the end, or IOStatus.UNAVAILABLE. */
-    public static int read(int fd, ByteBuffer dst) throws IOException {
-        int remaining = dst.remaining();
-        byte[] bytes = dst.hasArray() ? dst.array() : new byte[remaining];
-        int off = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
-        int n = read0(fd, bytes, off, remaining);
-        if (n > 0) {
-            if (dst.hasArray()) {
-                dst.position(dst.position() + n);
-            } else {
-                dst.put(bytes, 0, n);
-            }
-        }
-        return n;
+    /** A socket channel's read ({@code IOUtil.read}, through HeapChannels): bytes read, -1 at the end, or -2 (none now). */
+    public static int read(int fd, byte[] b, int off, int len) throws IOException {
+        return read0(fd, b, off, len);
     }
 
-    /** A channel's write ({@code IOUtil.write} on a socket): bytes written, or IOStatus.UNAVAILABLE. */
-    public static int write(int fd, ByteBuffer src) throws IOException {
-        int remaining = src.remaining();
-        byte[] bytes;
-        int off;
-        if (src.hasArray()) {
-            bytes = src.array();
-            off = src.arrayOffset() + src.position();
-        } else {
-            bytes = new byte[remaining];
-            off = 0;
-            src.duplicate().get(bytes);
-        }
-        int n = write0(fd, bytes, off, remaining);
-        if (n > 0) {
-            src.position(src.position() + n);
-        }
-        return n;
+    /** A socket channel's write ({@code IOUtil.write}, through HeapChannels): bytes written, or -2 (none now). */
+    public static int write(int fd, byte[] b, int off, int len) throws IOException {
+        return write0(fd, b, off, len);
     }
 
     // ---- the VM's entry points (vm.natives.SocketNatives) ----
