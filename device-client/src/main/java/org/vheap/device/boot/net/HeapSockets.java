@@ -48,6 +48,24 @@ public final class HeapSockets {
     }
 
     /**
+     * {@code EPoll.wait(epfd, events, max, timeout)}: how many events of the selector's poll set are ready (written to
+     * the events array), waiting up to {@code millis} (-1: until one is or the selector is woken; 0: not at all).
+     */
+    public static int epollWait(int epfd, long events, int max, int millis) throws IOException {
+        long wait = millis < 0 ? -1 : millis * 1_000_000L;
+        long deadline = System.nanoTime() + wait;
+        for (;;) {
+            int ready = awaitEvents(epfd, events, max, wait);
+            if (ready != 0 || wait == 0) {
+                return ready;
+            }
+            if (millis > 0) {
+                wait = Math.max(0, deadline - System.nanoTime());
+            }
+        }
+    }
+
+    /**
      * {@code Net.pollConnect(fd, timeout)}: whether the connection under way is made, waiting up to {@code millis}
      * (-1: until it is made or fails; 0: not at all). A refused connection throws ConnectException.
      */
@@ -116,6 +134,9 @@ public final class HeapSockets {
 
     /** Ready events now; else (wait != 0) the thread sleeps in the poller and 0 is answered. */
     private static native int await(int fd, int events, long waitNanos) throws IOException;
+
+    /** Ready events written to the events array now; else (wait != 0) the thread sleeps in the poller and 0 is answered. */
+    private static native int awaitEvents(int epfd, long events, int max, long waitNanos) throws IOException;
 
     private static native boolean finishConnect(int fd) throws IOException;
 

@@ -128,8 +128,25 @@ final class ClassNatives {
             }
             return k.mirror();
         });
-        // the device runs no module system (no initPhase2): a class's module is null, so the JDK's lookups of a class
-        // in a module (resource bundles, providers) go by name through the one class table, and miss as null
+        // the device runs no module system (no initPhase2): every class is in the unnamed module of its loader, the
+        // boot loader's for all but a loader's own (the VM defines every class in its one class table), which reads
+        // and opens everything; so the JDK's lookups of a class in a module (resource bundles, providers) go by
+        // name through the one class table
+        BootCalls modules = new BootCalls(vm, "org/vheap/device/boot/lang/ClassModules");
+        n.register(c, "getModule", "()Ljava/lang/Module;", (t, s, b) -> {
+            int loader = vm.getIntField((int) s[b], vm.field(c, "classLoader"));
+            if (loader != 0) {
+                return vm.getIntField(loader, vm.field("java/lang/ClassLoader", "unnamedModule"));
+            }
+            VmClass bootLoader = vm.classes().load("jdk/internal/loader/BootLoader");
+            int unnamed = vm.getStaticRef(bootLoader, "UNNAMED_MODULE");
+            if (unnamed == 0 && bootLoader.initState == VmClass.InitState.LINKED) {
+                // the JDK's loaders are not up yet: bring them up, then answer again
+                t.deferredInit.add(bootLoader);
+                return modules.call(t, "moduleOf", "(Ljava/lang/Class;)Ljava/lang/Module;", s[b]);
+            }
+            return unnamed;
+        });
         n.register(c, "forName", "(Ljava/lang/Module;Ljava/lang/String;)Ljava/lang/Class;", (t, s, b) -> {
             if ((int) s[b + 1] == 0) {
                 throw new JavaError("java/lang/NullPointerException", null);
@@ -144,6 +161,23 @@ final class ClassNatives {
                 throw e;
             }
         });
+        // the JDK's class loaders (the app's, the platform's) find a class by name in the one class table, as
+        // forName does: what loads JCA providers and ServiceLoader's classes by name through a loader
+        n.register("jdk/internal/loader/BuiltinClassLoader", "loadClassOrNull", "(Ljava/lang/String;Z)Ljava/lang/Class;",
+                (t, s, b) -> {
+                    if ((int) s[b + 1] == 0) {
+                        throw new JavaError("java/lang/NullPointerException", null);
+                    }
+                    String name = vm.strings().hostString((int) s[b + 1]).replace('.', '/');
+                    try {
+                        return vm.classes().load(name).mirror();
+                    } catch (JavaError e) {
+                        if (name.equals(e.missingClass())) {
+                            return 0;
+                        }
+                        throw e;
+                    }
+                });
         n.register(c, "getEnumConstantsShared", "()[Ljava/lang/Object;", (t, s, b) -> {
             VmClass k = self(vm, s, b);
             if ((k.access() & Opcodes.ACC_ENUM) == 0 || k.superclass() == null || !k.superclass().name().equals("java/lang/Enum")) {

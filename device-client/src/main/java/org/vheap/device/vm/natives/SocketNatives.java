@@ -26,6 +26,8 @@ final class SocketNatives {
     private static final String DISPATCHER = "sun/nio/ch/FileDispatcherImpl";
     /** struct iovec on a 64-bit machine: base u8, length u8. */
     private static final int IOVEC = 16;
+    /** The VM's struct epoll_event: events u4 at 0, the descriptor u4 at 8. */
+    private static final int EVENT = 16;
     private static final String NO_MULTICAST = "multicast is not available to apps on a vheap device";
 
     private final Vm vm;
@@ -44,6 +46,7 @@ final class SocketNatives {
         natives.registerDispatchers(n);
         natives.registerAddresses(n);
         natives.registerHeapSockets(n);
+        natives.registerSelectors(n);
     }
 
     private int number(long fileDescriptor) {
@@ -263,6 +266,36 @@ final class SocketNatives {
         });
         n.register(HEAP_SOCKETS, "write0", "(I[BII)I", (t, s, b) ->
                 sockets.write((int) s[b], vm.bytesOf((int) s[b + 1], (int) s[b + 2], (int) s[b + 3]), 0, (int) s[b + 3]));
+    }
+
+    /**
+     * Selectors: the JDK's {@code EPollSelectorImpl} over the host sockets' poll sets and wake-ups. Its events array is
+     * native memory the JDK allocates; an event is {@link #EVENT} bytes, its poll bits at 0 and its descriptor at 8.
+     */
+    private void registerSelectors(Natives n) {
+        String epoll = "sun/nio/ch/EPoll";
+        n.register(epoll, "eventSize", "()I", (t, s, b) -> EVENT);
+        n.register(epoll, "eventsOffset", "()I", (t, s, b) -> 0);
+        n.register(epoll, "dataOffset", "()I", (t, s, b) -> 8);
+        n.register(epoll, "create", "()I", (t, s, b) -> sockets.createPollSet());
+        n.register(epoll, "ctl", "(IIII)I", (t, s, b) -> sockets.control((int) s[b], (int) s[b + 1], (int) s[b + 2], (int) s[b + 3]));
+        boot.forward(n, epoll, "wait", "(IJII)I", "epollWait", "(IJII)I", false);
+        n.register(HEAP_SOCKETS, "awaitEvents", "(IJIJ)I", (t, s, b) -> {
+            long address = s[b + 1];
+            int[] pairs = sockets.awaitEvents(t, (int) s[b], (int) s[b + 3], s[b + 4]);
+            for (int i = 0; i < pairs.length; i += 2) {
+                long event = address + (long) (i / 2) * EVENT;
+                vm.nativeMemory().put(event, 4, pairs[i + 1]);
+                vm.nativeMemory().put(event + 8, 4, pairs[i]);
+            }
+            return pairs.length / 2;
+        });
+        n.register("sun/nio/ch/EventFD", "eventfd0", "()I", (t, s, b) -> sockets.createWakeUp());
+        n.register("sun/nio/ch/EventFD", "set0", "(I)I", (t, s, b) -> {
+            sockets.signal((int) s[b]);
+            return 0;
+        });
+        n.register("sun/nio/ch/IOUtil", "drain", "(I)Z", (t, s, b) -> sockets.reset((int) s[b]) ? 1 : 0);
     }
 
     /** An InetAddress object's IPv4 address (its holder's {@code address}); IPv6 is refused as the VM has none. */

@@ -91,6 +91,11 @@ final class SystemNatives {
         n.register(raw, "vmProperties", "()[Ljava/lang/String;", (t, s, b) -> stringArray(vm, List.of(VM_PROPERTIES)));
         n.register(raw, "platformProperties", "()[Ljava/lang/String;", (t, s, b) -> platformProperties(vm));
 
+        // System.getLogger asks whether its caller's module is the JDK's; a device runs no module system (a class's
+        // module is null), and every logger is the system's
+        n.register("jdk/internal/logger/DefaultLoggerFinder", "isSystem", "(Ljava/lang/Module;)Z", (t, s, b) -> 1);
+        // nor a boot layer: SecurityManager's table of packages no module exports stays empty
+        n.register("java/lang/SecurityManager", "addNonExportedPackages", "(Ljava/lang/ModuleLayer;)V", Natives.nothing());
         n.register("jdk/internal/misc/Signal", "findSignal0", "(Ljava/lang/String;)I", (t, s, b) -> -1);
         n.register("jdk/internal/misc/Signal", "handle0", "(IJ)J", (t, s, b) -> 0);
         String ac = "java/security/AccessController";

@@ -19,6 +19,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.thread.Scheduler;
@@ -35,6 +36,10 @@ import org.vheap.device.vm.thread.VmThread;
  * (the app's lease listeners hear of it). A listening socket is bound again at its address on the new device when the
  * device has the network and the port is free; otherwise it is lost the same way. A socket opened after the
  * checkpoint never existed for the resumed app.
+ *
+ * <p><b>Selectors.</b> A selector's poll set ({@link PollSet}, the JDK's epoll instance) and wake-up ({@link WakeUp},
+ * its eventfd) are descriptors here too, so the JDK's {@code EPollSelectorImpl} runs unmodified; a selector open at
+ * a checkpoint is lost at a resume like a connection (its channels are).
  *
  * <p><b>Blocking.</b> Every host channel is non-blocking; a green thread that must wait (the JDK's {@code Net.poll})
  * waits in the {@link SocketPoller}, so other green threads run meanwhile and a checkpoint can be taken.
@@ -63,11 +68,18 @@ public final class HostSockets {
     private static final int DEFAULT_BUFFER = 65536;
     private static final int BACKLOG = 50;
     private static final String SOCKET_EXCEPTION = "java/net/SocketException";
+    /** The errno values epoll_ctl sets. */
+    private static final int ENOENT = 2;
+    private static final int EBADF = 9;
+    private static final int EEXIST = 17;
+    private static final int EINVAL = 22;
 
     private final SocketPoller poller;
     private final Map<Integer, HostSocket> open = new LinkedHashMap<>();
     /** Descriptors a move cut, with the message their next use throws. */
     private final Map<Integer, String> lost = new LinkedHashMap<>();
+    private final Map<Integer, PollSet> pollSets = new LinkedHashMap<>();
+    private final Map<Integer, WakeUp> wakeUps = new LinkedHashMap<>();
     private NetworkGate gate = NetworkGate.NONE;
     private int next = FIRST;
 
@@ -267,6 +279,11 @@ public final class HostSockets {
     /** Closes the descriptor (a lost one too); closing a closed one does nothing. */
     public void close(int fd) {
         lost.remove(fd);
+        pollSets.remove(fd);
+        WakeUp w = wakeUps.remove(fd);
+        if (w != null) {
+            poller.signalled(w);   // a thread in its selector wakes and finds the selector closing
+        }
         HostSocket s = open.remove(fd);
         if (s == null) {
             return;
@@ -296,9 +313,116 @@ public final class HostSockets {
         }
         int ready = poller.readyNow(s, events);
         if (ready == 0 && nanos != 0) {
-            poller.await(t, s, events, nanos);
+            poller.await(t, Map.of(s, events), null, nanos);
         }
         return ready;
+    }
+
+    // ---- selectors ----
+
+    /** EPoll.create: a selector's poll set. */
+    public int createPollSet() {
+        int fd = next++;
+        pollSets.put(fd, new PollSet(fd));
+        return fd;
+    }
+
+    /** EventFD.eventfd0: a selector's wake-up. */
+    public int createWakeUp() {
+        int fd = next++;
+        wakeUps.put(fd, new WakeUp(fd));
+        return fd;
+    }
+
+    /** EventFD.set0: signals the wake-up; a thread waiting in its selector wakes. */
+    public void signal(int fd) {
+        WakeUp w = wakeUp(fd);
+        w.signalled = true;
+        poller.signalled(w);
+    }
+
+    /** IOUtil.drain on a wake-up: clears it; whether it was signalled. */
+    public boolean reset(int fd) {
+        WakeUp w = wakeUp(fd);
+        boolean was = w.signalled;
+        w.signalled = false;
+        return was;
+    }
+
+    /** EPoll.ctl: adds, changes or deletes {@code fd}'s events in the poll set; 0, or the errno epoll_ctl would set. */
+    public int control(int pollSet, int op, int fd, int events) {
+        PollSet set = pollSets.get(pollSet);
+        if (set == null || !open.containsKey(fd) && !wakeUps.containsKey(fd) && !lost.containsKey(fd)) {
+            return EBADF;
+        }
+        boolean member = set.events.containsKey(fd);
+        switch (op) {
+            case PollSet.ADD -> {
+                if (member) {
+                    return EEXIST;
+                }
+                set.events.put(fd, events);
+            }
+            case PollSet.MODIFY, PollSet.DELETE -> {
+                if (!member) {
+                    return ENOENT;
+                }
+                if (op == PollSet.DELETE) {
+                    set.events.remove(fd);
+                } else {
+                    set.events.put(fd, events);
+                }
+            }
+            default -> {
+                return EINVAL;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * EPoll.wait's core: up to {@code max} ready members of the poll set as (descriptor, poll bits) pairs; when none is
+     * ready and {@code nanos} is not 0, puts the calling green thread to sleep until one is, the selector's wake-up is
+     * signalled, or {@code nanos} pass (< 0: no timeout), and answers none (the caller looks again when it runs).
+     */
+    public int[] awaitEvents(VmThread t, int pollSet, int max, long nanos) {
+        poller.cancel(t);
+        PollSet set = pollSets.get(pollSet);
+        if (set == null) {
+            String why = lost.get(pollSet);
+            throw new JavaError("java/io/IOException", why != null ? why : "Bad file descriptor");
+        }
+        Map<HostSocket, Integer> sockets = new LinkedHashMap<>();
+        WakeUp wakeUp = null;
+        List<Integer> ready = new ArrayList<>();
+        for (Map.Entry<Integer, Integer> e : set.events.entrySet()) {
+            HostSocket s = open.get(e.getKey());
+            WakeUp w = wakeUps.get(e.getKey());
+            if (s != null && s.selectable() != null) {
+                sockets.put(s, e.getValue());
+            } else if (w != null) {
+                wakeUp = w;
+                if (w.signalled && (e.getValue() & POLLIN) != 0) {
+                    ready.add(w.fd);
+                    ready.add(POLLIN);
+                }
+            } else if (s == null) {   // a closed or lost socket the selector has not let go of yet
+                ready.add(e.getKey());
+                ready.add(POLLHUP | POLLERR);
+            }
+        }
+        for (Map.Entry<HostSocket, Integer> e : poller.readyNow(sockets).entrySet()) {
+            ready.add(e.getKey().fd);
+            ready.add(e.getValue());
+        }
+        if (ready.isEmpty() && nanos != 0) {
+            poller.await(t, sockets, wakeUp, nanos);
+        }
+        int[] pairs = new int[Math.min(ready.size(), 2 * max)];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = ready.get(i);
+        }
+        return pairs;
     }
 
     /** Wakes the green threads whose sockets are ready (between quanta). */
@@ -320,6 +444,8 @@ public final class HostSockets {
             close(fd);
         }
         lost.clear();
+        pollSets.clear();
+        wakeUps.clear();
         poller.close();
     }
 
@@ -333,8 +459,15 @@ public final class HostSockets {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(next);
-            out.writeInt(lost.size());
-            for (Map.Entry<Integer, String> e : lost.entrySet()) {
+            Map<Integer, String> gone = new LinkedHashMap<>(lost);
+            for (Integer fd : pollSets.keySet()) {
+                gone.put(fd, "a selector was lost when the app moved: its channels stay on the device that opened them");
+            }
+            for (Integer fd : wakeUps.keySet()) {
+                gone.put(fd, "a selector's wake-up was lost when the app moved");
+            }
+            out.writeInt(gone.size());
+            for (Map.Entry<Integer, String> e : gone.entrySet()) {
                 out.writeInt(e.getKey());
                 out.writeUTF(e.getValue());
             }
@@ -427,6 +560,15 @@ public final class HostSockets {
         }
         String why = lost.get(fd);
         throw new JavaError(SOCKET_EXCEPTION, why != null ? why : "Bad file descriptor");
+    }
+
+    private WakeUp wakeUp(int fd) {
+        WakeUp w = wakeUps.get(fd);
+        if (w == null) {
+            String why = lost.get(fd);
+            throw new JavaError("java/io/IOException", why != null ? why : "Bad file descriptor");
+        }
+        return w;
     }
 
     private SocketChannel connection(int fd) {

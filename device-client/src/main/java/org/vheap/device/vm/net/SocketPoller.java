@@ -6,9 +6,12 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.vheap.device.vm.thread.Scheduler;
@@ -28,7 +31,8 @@ final class SocketPoller {
     /** A wait with no timeout: far enough in the future never to come. */
     private static final long FOREVER = Long.MAX_VALUE / 4;
 
-    private record Wait(HostSocket socket, int ops) {
+    /** What a thread waits for: any of these sockets ready for its ops, or (a selector's wait) its wake-up signalled. */
+    private record Wait(Map<HostSocket, Integer> ops, WakeUp wakeUp) {
     }
 
     private final Scheduler scheduler;
@@ -64,30 +68,65 @@ final class SocketPoller {
 
     /** The poll bits of {@code events} the socket is ready for now (0 when none), looking without waiting. */
     int readyNow(HostSocket s, int events) {
-        int ops = ops(s, events);
-        if (ops == 0) {
-            return 0;
+        return readyNow(Map.of(s, events)).getOrDefault(s, 0);
+    }
+
+    /**
+     * The poll bits each socket is ready for now, of the events asked for it, in one look without waiting; a socket
+     * ready for none is left out.
+     */
+    Map<HostSocket, Integer> readyNow(Map<HostSocket, Integer> events) {
+        Map<HostSocket, Integer> ops = ops(events);
+        for (Map.Entry<HostSocket, Integer> e : ops.entrySet()) {
+            register(e.getKey(), e.getValue());
         }
-        SelectionKey key = register(s, ops);
-        boolean selected = select(-1).contains(key);
-        int ready = !key.isValid() ? HostSockets.POLLNVAL : selected ? pollBits(key.readyOps() & ops) : 0;
-        interest(s);
+        Set<SelectionKey> selected = select(-1);
+        Map<HostSocket, Integer> ready = new LinkedHashMap<>();
+        for (Map.Entry<HostSocket, Integer> e : ops.entrySet()) {
+            SelectionKey key = e.getKey().key;
+            int bits = key == null || !key.isValid() ? HostSockets.POLLNVAL
+                    : selected.contains(key) ? pollBits(key.readyOps() & e.getValue()) : 0;
+            if (bits != 0) {
+                ready.put(e.getKey(), bits);
+            }
+            interest(e.getKey());
+        }
         return ready;
     }
 
-    /** Puts {@code t} to sleep until the socket is ready for {@code events}, it is closed, or {@code nanos} pass (< 0: no timeout). */
-    void await(VmThread t, HostSocket s, int events, long nanos) {
-        waits.put(t, new Wait(s, ops(s, events)));
-        interest(s);
+    /**
+     * Puts {@code t} to sleep until one of the sockets is ready for its events (poll bits), one of them is closed,
+     * {@code wakeUp} (if any) is signalled, or {@code nanos} pass (< 0: no timeout).
+     */
+    void await(VmThread t, Map<HostSocket, Integer> events, WakeUp wakeUp, long nanos) {
+        Wait w = new Wait(ops(events), wakeUp);
+        waits.put(t, w);
+        w.ops().keySet().forEach(this::interest);
         scheduler.sleep(t, nanos < 0 ? FOREVER : nanos);
         t.blockedIn = VmThread.IN_IO;
+    }
+
+    private static Map<HostSocket, Integer> ops(Map<HostSocket, Integer> events) {
+        Map<HostSocket, Integer> ops = new LinkedHashMap<>();
+        for (Map.Entry<HostSocket, Integer> e : events.entrySet()) {
+            int o = ops(e.getKey(), e.getValue());
+            if (o != 0 && e.getKey().selectable() != null) {
+                ops.put(e.getKey(), o);
+            }
+        }
+        return ops;
+    }
+
+    /** The wake-up was signalled: the threads waiting on it wake. */
+    void signalled(WakeUp wakeUp) {
+        wakeWhere(w -> w.wakeUp() == wakeUp);
     }
 
     /** Forgets {@code t}'s wait (it runs again, whatever woke it). */
     void cancel(VmThread t) {
         Wait w = waits.remove(t);
         if (w != null) {
-            interest(w.socket());
+            w.ops().keySet().forEach(this::interest);
         }
     }
 
@@ -128,16 +167,25 @@ final class SocketPoller {
 
     /** The socket was closed: its waiters wake (and find it closed). */
     void closed(HostSocket s) {
-        for (Iterator<Map.Entry<VmThread, Wait>> it = waits.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<VmThread, Wait> e = it.next();
-            if (e.getValue().socket() == s) {
-                it.remove();
-                scheduler.wake(e.getKey());
-            }
-        }
+        wakeWhere(w -> w.ops().containsKey(s));
         if (s.key != null) {
             s.key.cancel();
             s.key = null;
+        }
+    }
+
+    private void wakeWhere(java.util.function.Predicate<Wait> which) {
+        List<Wait> woken = new ArrayList<>();
+        for (Iterator<Map.Entry<VmThread, Wait>> it = waits.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<VmThread, Wait> e = it.next();
+            if (which.test(e.getValue())) {
+                it.remove();
+                woken.add(e.getValue());
+                scheduler.wake(e.getKey());
+            }
+        }
+        for (Wait w : woken) {
+            w.ops().keySet().forEach(this::interest);
         }
     }
 
@@ -168,13 +216,8 @@ final class SocketPoller {
             }
             Set<SelectionKey> ready = new HashSet<>(sel.selectedKeys());
             sel.selectedKeys().clear();
-            for (Iterator<Map.Entry<VmThread, Wait>> it = waits.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<VmThread, Wait> e = it.next();
-                SelectionKey key = e.getValue().socket().key;
-                if (key == null || !key.isValid() || ready.contains(key) && (key.readyOps() & e.getValue().ops()) != 0) {
-                    it.remove();
-                    scheduler.wake(e.getKey());
-                }
+            if (!ready.isEmpty()) {
+                wakeWhere(w -> isReady(w, ready));
             }
             for (SelectionKey key : sel.keys()) {
                 if (key.isValid()) {
@@ -185,6 +228,16 @@ final class SocketPoller {
         } catch (IOException e) {
             throw new UncheckedIOException("the device's socket poller failed", e);
         }
+    }
+
+    private static boolean isReady(Wait w, Set<SelectionKey> ready) {
+        for (Map.Entry<HostSocket, Integer> e : w.ops().entrySet()) {
+            SelectionKey key = e.getKey().key;
+            if (key == null || !key.isValid() || ready.contains(key) && (key.readyOps() & e.getValue()) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SelectionKey register(HostSocket s, int ops) {
@@ -205,9 +258,7 @@ final class SocketPoller {
     private void interest(HostSocket s) {
         int ops = 0;
         for (Wait w : waits.values()) {
-            if (w.socket() == s) {
-                ops |= w.ops();
-            }
+            ops |= w.ops().getOrDefault(s, 0);
         }
         if (ops != 0) {
             register(s, ops);

@@ -9,6 +9,8 @@
  * <p>The JDK's socket classes run unmodified in the VM; their natives ({@code vm.natives.SocketNatives}) call in here.
  * Where the JDK would block, a green thread waits in the {@link org.vheap.device.vm.net.SocketPoller} (a host
  * {@code Selector}) and the others run; the VM's run loop polls it between quanta and blocks in it when every thread
- * waits. Everything is confined to the VM's interpreter host thread.
+ * waits. An app's own selectors are the JDK's {@code EPollSelectorImpl} over {@link org.vheap.device.vm.net.PollSet}s
+ * and {@link org.vheap.device.vm.net.WakeUp}s, descriptors like sockets, waiting the same way. Everything is confined
+ * to the VM's interpreter host thread.
  */
 package org.vheap.device.vm.net;
