@@ -357,6 +357,8 @@ public final class Device {
                 cp.api().register(launcher.natives(), vm);
                 cp.resourceLeases().register(launcher.natives(), vm);
                 vm.sockets().gate(cp.resourceLeases().network());
+                ResourceLeases leases = cp.resourceLeases();
+                vm.mounts().offer(config.mounts(), leases::takeForVm);
                 if (start.state() != null) {
                     cp.api().resumed(start.state(), session.baseCheckpointId(), config.deviceName());
                     cp.resourceLeases().resumed(start.state());

@@ -40,6 +40,7 @@ public final class DeviceConfig {
     private boolean checkpointOnThreadSwitch;
     private boolean checkpointOnSuspend = true;
     private java.util.List<String> resources = java.util.List.of();
+    private java.util.List<org.vheap.device.vm.mount.Mount> mounts = java.util.List.of();
     private java.time.Duration lease = java.time.Duration.ZERO;
     private java.time.Duration waitForLease = java.time.Duration.ZERO;
     private boolean eagerResume;
@@ -281,9 +282,36 @@ public final class DeviceConfig {
         return this;
     }
 
-    /** The device's resources apps may lease ({@code console}, {@code sensor:temperature}). */
+    /**
+     * The device's resources apps may lease ({@code console}, {@code sensor:temperature}, {@code net}), its mounts'
+     * ({@code mount:/PATH}) among them.
+     */
     public java.util.List<String> resources() {
-        return resources;
+        if (mounts.isEmpty()) {
+            return resources;
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(resources);
+        for (org.vheap.device.vm.mount.Mount m : mounts) {
+            all.add(m.resource());
+        }
+        return java.util.List.copyOf(all);
+    }
+
+    /** The host directories the device mounts into its apps' file systems ({@code --mount}). */
+    public java.util.List<org.vheap.device.vm.mount.Mount> mounts() {
+        return mounts;
+    }
+
+    /** Mounts, one per point (two at one point are refused). */
+    public DeviceConfig mounts(java.util.List<org.vheap.device.vm.mount.Mount> mounts) {
+        java.util.Set<String> points = new java.util.HashSet<>();
+        for (org.vheap.device.vm.mount.Mount m : mounts) {
+            if (!points.add(m.point())) {
+                throw new IllegalArgumentException("two mounts at " + m.point() + ": give each mount its own path");
+            }
+        }
+        this.mounts = java.util.List.copyOf(mounts);
+        return this;
     }
 
     public DeviceConfig resources(java.util.List<String> names) {
@@ -395,6 +423,7 @@ public final class DeviceConfig {
         c.checkpointOnThreadSwitch = checkpointOnThreadSwitch;
         c.checkpointOnSuspend = checkpointOnSuspend;
         c.resources = resources;
+        c.mounts = mounts;
         c.lease = lease;
         c.waitForLease = waitForLease;
         c.eagerResume = eagerResume;

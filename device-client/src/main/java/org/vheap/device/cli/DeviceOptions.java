@@ -90,6 +90,10 @@ final class DeviceOptions {
     @Option(names = "--resource", paramLabel = "NAME", description = "A resource this device offers apps (repeatable), e.g. console, sensor:temperature, net (TCP sockets).")
     List<String> resources = new ArrayList<>();
 
+    @Option(names = "--mount", paramLabel = "HOSTDIR:/PATH[:ro]",
+            description = "A host directory apps see at /PATH (repeatable; :ro read-only), leased as resource mount:/PATH.")
+    List<String> mounts = new ArrayList<>();
+
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "0s",
             description = "How long the heap lease lasts unrenewed, e.g. 10s (0s: the server's default). Default: ${DEFAULT-VALUE}.")
     String lease;
@@ -150,6 +154,7 @@ final class DeviceOptions {
                 .checkpointOnThreadSwitch(onSwitch)
                 .checkpointOnSuspend(!noCheckpointOnSuspend)
                 .resources(resources)
+                .mounts(mounts.stream().map(org.vheap.device.vm.mount.Mount::parse).toList())
                 .lease(CliValues.duration("--lease", lease))
                 .waitForLease(CliValues.duration("--wait-lease", waitLease))
                 .eagerResume(eagerResume)

@@ -21,6 +21,7 @@ import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;
+import org.vheap.device.vm.mount.HostMounts;
 import org.vheap.device.vm.net.HostSockets;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.VmThread;
@@ -37,6 +38,7 @@ public final class Vm {
     private final ClassSource source;
     private final NativeMemory nativeMemory = new NativeMemory();
     private final HostSockets sockets;
+    private final HostMounts mounts = new HostMounts();
     private final ObjectAllocator allocator;
     private final Nursery nursery;
     private final WriteBarrier barrier;
@@ -325,6 +327,11 @@ public final class Vm {
     /** The app's sockets (host sockets leased on the device's network), which checkpoints record but never carry. */
     public HostSockets sockets() {
         return sockets;
+    }
+
+    /** The host directories the device mounts into the app's file system. */
+    public HostMounts mounts() {
+        return mounts;
     }
 
     /** The class of a non-null object. */

@@ -40,6 +40,12 @@ final class FileNode {
     int fetchKind;
     /** How many directory entries name this node (a file's bytes go when none does and no descriptor is open). */
     int links;
+    /**
+     * For a node under a mount ({@link Mounts}): the app's path of the host file or directory it stands for, whose
+     * attributes it mirrors and whose bytes stay on the host; null for the heap's own files.
+     */
+    String mount;
+    boolean mountReadOnly;
     byte[] bytes;
     long size;
     long modified;
@@ -83,6 +89,19 @@ final class FileNode {
         node.fetchPath = path;
         node.fetchKind = FROM_CLASS_PATH;
         return node;
+    }
+
+    /** A node standing for the host file or directory at app path {@code path} under a mount. */
+    static FileNode mounted(String path, boolean directory, boolean readOnly) {
+        FileNode node = new FileNode(directory ? new TreeMap<>() : null, now());
+        node.bytes = null;
+        node.mount = path;
+        node.mountReadOnly = readOnly;
+        return node;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
     }
 
     static FileNode device(int kind, long now) {

@@ -86,6 +86,7 @@ final class FileTree {
 
     /** The node that holds (or would hold) the last name: null when a component is missing; possibly not a directory. */
     static FileNode parent(String[] names) {
+        Mounts.attach();
         FileNode node = ROOT;
         for (int i = 0; i < names.length - 1 && node != null; i++) {
             node = node.isDirectory() ? entries(node).get(names[i]) : null;
@@ -100,6 +101,7 @@ final class FileTree {
             return null;
         }
         if (names.length == 0) {
+            Mounts.attach();
             return ROOT;
         }
         FileNode dir = parent(names);
@@ -109,6 +111,9 @@ final class FileTree {
     /** Why {@code path} names nothing: {@link Errno#ENOTDIR} when a component is a file, else {@link Errno#ENOENT}. */
     static int missing(String path) {
         String[] names = names(path);
+        if (Mounts.missing(names) != null) {
+            return Errno.ENOMEDIUM;
+        }
         FileNode node = ROOT;
         for (int i = 0; names != null && i < names.length - 1; i++) {
             node = entries(node).get(names[i]);
@@ -133,6 +138,9 @@ final class FileTree {
         if (e.node() != null) {
             return Errno.EEXIST;
         }
+        if (e.dir.mount != null) {
+            return Mounts.create(e.dir, e.name, true, mode & ~UMASK);
+        }
         FileNode dir = FileNode.directory(now());
         dir.setMode(mode & ~UMASK);
         link(e.dir, e.name, dir);
@@ -144,6 +152,9 @@ final class FileTree {
         FileNode node = e.refused == 0 ? e.node() : null;
         int refused = e.refused != 0 ? e.refused : node == null ? Errno.ENOENT : !node.isDirectory() ? Errno.ENOTDIR
                 : !entries(node).isEmpty() ? Errno.ENOTEMPTY : 0;
+        if (refused == 0 && e.dir.mount != null) {
+            return Mounts.delete(e.dir, e.name);
+        }
         if (refused == 0) {
             unlink(e.dir, e.name);
         }
@@ -154,6 +165,9 @@ final class FileTree {
         Entry e = entry(path);
         FileNode node = e.refused == 0 ? e.node() : null;
         int refused = e.refused != 0 ? e.refused : node == null ? Errno.ENOENT : node.isDirectory() ? Errno.EISDIR : 0;
+        if (refused == 0 && e.dir.mount != null) {
+            return Mounts.delete(e.dir, e.name);
+        }
         if (refused == 0) {
             unlink(e.dir, e.name);
         }
@@ -176,6 +190,9 @@ final class FileTree {
         FileNode node = from.node();
         if (node == null) {
             return Errno.ENOENT;
+        }
+        if (from.dir.mount != null || to.dir.mount != null) {
+            return Mounts.rename(from.dir, from.name, to.dir, to.name);
         }
         FileNode replaced = to.node();
         if (replaced == node) {
@@ -230,12 +247,16 @@ final class FileTree {
         FileNode dir = parent(names);
         String name = last(names);
         int refused;
-        if (name == null) {
+        if (Mounts.missing(names) != null) {
+            refused = Errno.ENOMEDIUM;
+        } else if (name == null) {
             refused = Errno.EEXIST;
         } else if (dir == null) {
             refused = missing(path);
         } else if (!dir.isDirectory()) {
             refused = Errno.ENOTDIR;
+        } else if (dir.mountReadOnly) {
+            refused = Errno.EROFS;
         } else {
             refused = (dir.access & FileNode.WRITE) == 0 ? Errno.EACCES : 0;
         }
@@ -270,7 +291,7 @@ final class FileTree {
     }
 
     /** The directory {@code names[0, count)} names under {@code from}, made where missing; null when a file is in the way. */
-    private static FileNode mkdirs(FileNode from, String[] names, int count) {
+    static FileNode mkdirs(FileNode from, String[] names, int count) {
         FileNode node = from;
         for (int i = 0; i < count && node != null; i++) {
             FileNode next = entries(node).get(names[i]);
@@ -285,6 +306,9 @@ final class FileTree {
 
     /** A directory's entries, listed from the JDK first when it is the JDK's and not listed yet. */
     static TreeMap<String, FileNode> entries(FileNode dir) {
+        if (dir.mount != null) {
+            return Mounts.entries(dir);
+        }
         if (dir.fetchPath != null) {
             String base = dir.fetchPath;
             String listing = jdkList(base);
@@ -350,6 +374,9 @@ final class FileTree {
 
     /** A file no name and no descriptor reaches any more: its bytes no longer count against the file space. */
     static void releaseIfGone(FileNode node) {
+        if (node.mount != null) {
+            return;   // the host's
+        }
         if (node.links == 0 && !node.isDirectory() && !HeapFiles.isOpen(node)) {
             bytesUsed -= node.size;
             node.size = 0;
@@ -375,6 +402,10 @@ final class FileTree {
 
     /** Sets a file's length (zeros when it grows), within the file space. */
     static void setLength(FileNode node, long length) throws IOException {
+        if (node.mount != null) {
+            Mounts.setLength(node, length);
+            return;
+        }
         grow(node, length);
         bytesUsed += length - node.size;
         node.truncate(length);

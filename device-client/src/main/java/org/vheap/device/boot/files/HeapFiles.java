@@ -81,7 +81,7 @@ public final class HeapFiles {
         // as HotSpot: the owner's bit, or everyone's (rwx of owner, group and others)
         int bits = ownerOnly ? access << 6 : access << 6 | access << 3 | access;
         node.setMode(enable ? node.mode() | bits : node.mode() & ~bits);
-        return true;
+        return node.mount == null || Mounts.store(node) == 0;
     }
 
     public static synchronized boolean setReadOnly(File f) {
@@ -94,7 +94,7 @@ public final class HeapFiles {
             return false;
         }
         node.modified = time;
-        return true;
+        return node.mount == null || Mounts.store(node) == 0;
     }
 
     /** Creates an empty file unless the name exists (false); IOException with the error otherwise. */
@@ -182,9 +182,21 @@ public final class HeapFiles {
         if (node != null && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
             return -Errno.EEXIST;
         }
+        if (node == null && dir.mount != null && (flags & O_CREAT) != 0) {
+            int errno = dir.mountReadOnly ? Errno.EROFS : Mounts.create(dir, name, false, mode & ~FileTree.UMASK);
+            if (errno != 0) {
+                return -errno;
+            }
+            node = FileTree.entries(dir).get(name);
+            if (node == null) {
+                return -Errno.ENOENT;
+            }
+        } else if (node != null && node.mountReadOnly && writes) {
+            return -Errno.EROFS;
+        }
         if (node == null) {
             if ((flags & O_CREAT) == 0) {
-                return -Errno.ENOENT;
+                return -FileTree.missing(path);
             }
             if ((dir.access & FileNode.WRITE) == 0) {
                 return -Errno.EACCES;
@@ -263,11 +275,14 @@ public final class HeapFiles {
         return readAt(readable(fd), b, off, len, position);
     }
 
-    private static int readAt(OpenFile f, byte[] b, int off, int len, long position) {
+    private static int readAt(OpenFile f, byte[] b, int off, int len, long position) throws IOException {
         if (len == 0) {
             return 0;
         }
         FileNode node = f.node;
+        if (node.mount != null) {
+            return Mounts.read(node, b, off, len, position);
+        }
         if (node.device == FileNode.NULL_DEVICE) {
             return -1;
         }
@@ -307,6 +322,9 @@ public final class HeapFiles {
         if (node.device != FileNode.NOT_A_DEVICE || len == 0) {
             return -1;
         }
+        if (node.mount != null) {
+            return Mounts.write(node, b, off, len, position, f.append);
+        }
         long at = f.append ? node.size : position;
         long end = at + len;
         FileTree.grow(node, end);
@@ -327,7 +345,11 @@ public final class HeapFiles {
     }
 
     public static synchronized long length(int fd) throws IOException {
-        return file(fd).node.size;
+        FileNode node = file(fd).node;
+        if (node.mount != null) {
+            Mounts.refresh(node);
+        }
+        return node.size;
     }
 
     /** {@code FileChannel.truncate}'s part: a shorter length only (a longer one changes nothing). */

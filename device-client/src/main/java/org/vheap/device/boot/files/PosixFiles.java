@@ -123,13 +123,39 @@ public final class PosixFiles {
                 throw raise(Errno.EPERM);
             }
             node.setMode(mode);
+            if (node.mount != null) {
+                check(Mounts.store(node));
+            }
+        }
+    }
+
+    /** {@code fchmod}: an open file's permissions (what a copy gives its target). */
+    public static void fchmod(int fd, int mode) {
+        synchronized (HeapFiles.class) {
+            FileNode node;
+            try {
+                node = HeapFiles.node(fd);
+            } catch (IOException closed) {
+                throw raise(Errno.EBADF);
+            }
+            if (node.isJdkData()) {
+                throw raise(Errno.EPERM);
+            }
+            node.setMode(mode);
+            if (node.mount != null) {
+                check(Mounts.store(node));
+            }
         }
     }
 
     /** {@code utimes}: the times in microseconds (the JDK fills in one not given); only the modification time is kept. */
     public static void utimes(Object path, long accessMicros, long modifiedMicros) {
         synchronized (HeapFiles.class) {
-            existing(path).modified = Math.floorDiv(modifiedMicros, 1000);
+            FileNode node = existing(path);
+            node.modified = Math.floorDiv(modifiedMicros, 1000);
+            if (node.mount != null) {
+                check(Mounts.store(node));
+            }
         }
     }
 

@@ -21,6 +21,7 @@ public final class NativeLibrary {
         blocking.register(n);
         UnsafeNatives.register(n, vm);
         FileNatives.register(n, vm, fileSpace);
+        MountNatives.register(n, vm);
         LibraryNatives.register(n, vm);
         ChannelNatives.register(n, vm);
         PathNatives.register(n, vm);

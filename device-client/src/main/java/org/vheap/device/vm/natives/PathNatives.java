@@ -40,6 +40,9 @@ final class PathNatives {
         forward(posix, n, "fstat", "(I" + ATTRS + ")V", "fstat");
         forward(posix, n, "chmod", "(" + PATH + "I)V", "chmod");
         forward(posix, n, "utimes", "(" + PATH + "JJ)V", "utimes");
+        forward(posix, n, "fchmod", "(II)V", "fchmod");
+        n.register(DISPATCHER, "fchown", "(III)V", Natives.nothing());   // the one user owns every file
+        n.register(DISPATCHER, "flistxattr", "(IJI)I", (t, s, b) -> 0);   // no extended attributes
         forward(posix, n, "lutimes", "(" + PATH + "JJ)V", "utimes");
         forward(posix, n, "access", "(" + PATH + "I)V", "access");
         forward(posix, n, "exists", "(" + PATH + ")Z", "exists");

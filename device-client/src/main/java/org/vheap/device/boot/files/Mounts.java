@@ -1,0 +1,238 @@
+package org.vheap.device.boot.files;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Host directories mounted into the app's file system: the device's resources {@code mount:/PATH}
+ * ({@code --mount HOSTDIR:/PATH[:ro]}). A mount's files are the device's, not the heap's: a node under a mount
+ * ({@link FileNode#mount} set) stands for a host file by its path, its attributes read from the host at each lookup,
+ * its bytes read and written on the host in place, never kept here; so a checkpoint holds where the app's mounts are
+ * and what it has open in them (descriptors and positions, in {@link HeapFiles}), not their contents.
+ *
+ * <p>The mounts the device offers appear at their points the first time the app looks up a path after they were
+ * offered (the app then leases the mount); a mount the app met before and the device it now runs on lacks stays at its
+ * point, empty, and everything under it fails with {@link Errno#ENOMEDIUM}, whose message names the mount (the lease
+ * was lost at the resume: the app's lease listeners heard of it). A read-only mount refuses changes with
+ * {@link Errno#EROFS}. Renames between a mount and anything else are {@link Errno#EXDEV} (java.nio's move copies).
+ *
+ * <p>Callers hold the file system's lock (HeapFiles' class).
+ */
+final class Mounts {
+    /** Every mount the app has met, by point (the node linked there). */
+    private static final TreeMap<String, FileNode> POINTS = new TreeMap<>();
+    /** The points of the device the app runs on now (not in the heap's sense: refreshed at each look-up). */
+    private static final Set<String> here = new HashSet<>();
+    /** The last mount found missing, which {@link Errno#ENOMEDIUM}'s message names. */
+    static String lastMissing = "";
+
+    private Mounts() {
+    }
+
+    /** Places the device's mounts the app has not met yet, and notes which the app has met are here. */
+    static void attach() {
+        String offered = offered();
+        here.clear();
+        for (String line : offered.split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                continue;
+            }
+            String point = line.substring(0, tab);
+            boolean readOnly = line.endsWith("ro");
+            here.add(point);
+            FileNode root = POINTS.get(point);
+            if (root == null) {
+                root = FileNode.mounted(point, true, readOnly);
+                POINTS.put(point, root);
+                String[] names = FileTree.names(point);
+                FileNode parent = FileTree.mkdirs(FileTree.ROOT, names, names.length - 1);
+                if (parent != null) {
+                    FileTree.entries(parent).put(FileTree.last(names), root);   // a mount hides what was there
+                    root.links = 1;
+                }
+                attach(point);
+            }
+            root.mountReadOnly = readOnly;
+            refresh(root, stat(point));
+        }
+    }
+
+    /** The mount {@code names} are under that the device does not have now, or null. */
+    static String missing(String[] names) {
+        if (POINTS.isEmpty() || names == null) {
+            return null;
+        }
+        StringBuilder path = new StringBuilder();
+        for (String n : names) {
+            path.append('/').append(n);
+            String p = path.toString();
+            if (POINTS.containsKey(p) && !here.contains(p)) {
+                lastMissing = p;
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A mounted directory's entries, as the host has them now (nodes kept by name, so open files keep theirs). */
+    static TreeMap<String, FileNode> entries(FileNode dir) {
+        String[] lines = list(dir.mount).split("\n");
+        if (!lines[0].equals("0")) {
+            if (Integer.parseInt(lines[0]) == Errno.ENOMEDIUM) {
+                lastMissing = pointOf(dir.mount);
+            }
+            dir.entries.clear();
+            return dir.entries;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split("\t", 5);
+            if (f.length < 5) {
+                continue;
+            }
+            boolean directory = f[0].equals("d");
+            FileNode node = dir.entries.get(f[4]);
+            if (node == null || node.isDirectory() != directory) {
+                node = FileNode.mounted(dir.mount + "/" + f[4], directory, dir.mountReadOnly);
+                node.links = 1;
+                dir.entries.put(f[4], node);
+            }
+            node.mountReadOnly = dir.mountReadOnly;
+            refresh(node, f);
+            seen.add(f[4]);
+        }
+        dir.entries.keySet().retainAll(seen);
+        return dir.entries;
+    }
+
+    /** Refreshes a node's attributes from the host ({@link #stat}); its errno, or 0. */
+    static int refresh(FileNode node) {
+        String[] lines = stat(node.mount).split("\n");
+        if (!lines[0].equals("0")) {
+            return Integer.parseInt(lines[0]);
+        }
+        refresh(node, lines[1].split("\t"));
+        return 0;
+    }
+
+    private static void refresh(FileNode node, String statLines) {
+        String[] lines = statLines.split("\n");
+        if (lines[0].equals("0") && lines.length > 1) {
+            refresh(node, lines[1].split("\t"));
+        }
+    }
+
+    private static void refresh(FileNode node, String[] f) {
+        node.size = Long.parseLong(f[1]);
+        node.modified = Long.parseLong(f[2]);
+        node.setMode(Integer.parseInt(f[3]));
+    }
+
+    private static String pointOf(String path) {
+        for (String point : POINTS.keySet()) {
+            if (path.equals(point) || path.startsWith(point + "/")) {
+                return point;
+            }
+        }
+        return path;
+    }
+
+    /** Creates {@code name} in mounted directory {@code dir}: a directory or a file with permissions {@code mode}. */
+    static int create(FileNode dir, String name, boolean directory, int mode) {
+        int errno = checked(dir.mount, create(dir.mount + "/" + name, directory, mode));
+        if (errno == 0) {
+            entries(dir);
+        }
+        return errno;
+    }
+
+    static int delete(FileNode dir, String name) {
+        int errno = checked(dir.mount, delete(dir.mount + "/" + name));
+        if (errno == 0) {
+            dir.entries.remove(name);
+        }
+        return errno;
+    }
+
+    /** Renames within the mounts (the nodes' directories: either may be the heap's, which is EXDEV). */
+    static int rename(FileNode fromDir, String from, FileNode toDir, String to) {
+        if (fromDir.mount == null || toDir.mount == null) {
+            return Errno.EXDEV;
+        }
+        int errno = checked(fromDir.mount, rename(fromDir.mount + "/" + from, toDir.mount + "/" + to));
+        if (errno == 0) {
+            entries(fromDir);
+            entries(toDir);
+        }
+        return errno;
+    }
+
+    /** Reads at {@code position}: a count or -1 at the end; IOException with the error otherwise. */
+    static int read(FileNode file, byte[] b, int off, int len, long position) throws IOException {
+        int n = read(file.mount, position, b, off, len);
+        if (n < -1) {
+            throw new IOException(Errno.message(checked(file.mount, -n)));
+        }
+        return n;
+    }
+
+    /** Writes at {@code position} (at the end when {@code append}): where the write ended. */
+    static long write(FileNode file, byte[] b, int off, int len, long position, boolean append) throws IOException {
+        long end = write(file.mount, position, append, b, off, len);
+        if (end < 0) {
+            throw new IOException(Errno.message(checked(file.mount, (int) -end)));
+        }
+        file.size = Math.max(file.size, end);
+        file.modified = FileTree.now();
+        return end;
+    }
+
+    static void setLength(FileNode file, long length) throws IOException {
+        int errno = checked(file.mount, truncate(file.mount, length));
+        if (errno != 0) {
+            throw new IOException(Errno.message(errno));
+        }
+        file.size = length;
+    }
+
+    /** Stores a node's permissions and modification time (as the app just set them) on the host. */
+    static int store(FileNode node) {
+        return checked(node.mount, setAttributes(node.mount, node.mode(), node.modified));
+    }
+
+    private static int checked(String path, int errno) {
+        if (errno == Errno.ENOMEDIUM) {
+            lastMissing = pointOf(path);
+        }
+        return errno;
+    }
+
+    // ---- the device's part (registered by the VM's MountNatives) ----
+
+    /** The device's mounts, a line each: point, tab, {@code ro} or {@code rw}. */
+    private static native String offered();
+
+    /** The app uses the mount at {@code point}: the device gives it the lease. */
+    private static native void attach(String point);
+
+    private static native String list(String path);
+
+    private static native String stat(String path);
+
+    private static native int read(String path, long position, byte[] b, int off, int len);
+
+    private static native long write(String path, long position, boolean append, byte[] b, int off, int len);
+
+    private static native int truncate(String path, long length);
+
+    private static native int create(String path, boolean directory, int mode);
+
+    private static native int delete(String path);
+
+    private static native int rename(String from, String to);
+
+    private static native int setAttributes(String path, int mode, long modified);
+}
