@@ -61,6 +61,15 @@ class DeviceCliTest {
         assertThat(badCrashPoint.exit()).isEqualTo(2);
         assertThat(badCrashPoint.err().strip()).startsWith("vheap device run: --crash-at takes POINT:N");
 
+        Run badMount = cli("run", "--app", "a", "--store", "memory", "--mount", "/no/such/dir:/data", ".", "Main");
+        assertThat(badMount.exit()).isEqualTo(2);
+        assertThat(badMount.err().strip())
+                .isEqualTo("vheap device run: mount /no/such/dir:/data: /no/such/dir is not a directory on this host");
+
+        Run relativeMount = cli("run", "--app", "a", "--store", "memory", "--mount", ".:data", ".", "Main");
+        assertThat(relativeMount.exit()).isEqualTo(2);
+        assertThat(relativeMount.err().strip()).startsWith("vheap device run: a mount point must be an absolute path");
+
         Run noClassPath = cli("run", "--app", "a", "--store", "memory", "/no/such/dir", "Main");
         assertThat(noClassPath.exit()).isEqualTo(2);
         assertThat(noClassPath.err().strip()).isEqualTo("vheap device run: class path entry /no/such/dir does not exist");

@@ -11,7 +11,7 @@
  * array's. The price: the files count against the virtual heap ({@code --max-heap}) and are bounded by the file space
  * ({@code --file-space}).
  *
- <h2>How a call gets here</h2>
+ * <h2>How a call gets here</h2>
  * The JDK's classes run unmodified; what they would ask the operating system, the VM's natives ask these classes,
  * as calls whose result or exception is the native's ({@code BootCalls}):
  * <ul>
@@ -24,7 +24,10 @@
  *       ({@code sun.nio.fs.UnixNativeDispatcher}, substituted: {@code PathNatives}), failing with the JDK's
  *       {@code UnixException} and an {@link org.vheap.device.boot.files.Errno};</li>
  *   <li>{@link org.vheap.device.boot.files.FileTree}: the directories and the calls on names ({@code mkdir},
- *       {@code unlink}, {@code rename}, ...) both surfaces share, answering errno values as the C library does.</li>
+ *       {@code unlink}, {@code rename}, ...) both surfaces share, answering errno values as the C library does;</li>
+ *   <li>{@link org.vheap.device.boot.files.Mounts}: the device's host directories mounted into the tree, the one part
+ *       that is not heap data (nodes stand for host files by path; their bytes stay on the host:
+ *       {@code vm.mount.HostMounts}).</li>
  * </ul>
  * What only the device can answer (the random bytes behind {@code /dev/urandom}, the JDK's data files under
  * {@code java.home}, the file space, and what reaches into the JDK's private fields) are these classes' natives.
