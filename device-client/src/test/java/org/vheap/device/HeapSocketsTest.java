@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.server.testing.TestHeaps;
@@ -98,7 +96,7 @@ class HeapSocketsTest {
             String first = out.toString(StandardCharsets.UTF_8);
             assertThat(first.replaceAll("checkpoint \\d+", "checkpoint N"))
                     .isEqualTo("got ONE\ncheckpoint N\ngot TWO\nclosed true\n");
-            long checkpoint = checkpointIn(first);
+            long checkpoint = ResumeTest.checkpointIn(first);
             for (List<String> resources : List.of(List.of("net"), List.<String>of())) {
                 ByteArrayOutputStream again = new ByteArrayOutputStream();
                 assertThat(device("b", resources, store, again, app).resume(checkpoint)).isZero();
@@ -125,7 +123,7 @@ class HeapSocketsTest {
                     device("a", List.of("net"), store, out, app).run(cp, "Listener", List.of(String.valueOf(port))));
             assertThat(ask(port, "from the test")).isEqualTo("served from the test");
             assertThat(run.get()).isZero();
-            long checkpoint = checkpointIn(out.toString(StandardCharsets.UTF_8));
+            long checkpoint = ResumeTest.checkpointIn(out.toString(StandardCharsets.UTF_8));
 
             ByteArrayOutputStream again = new ByteArrayOutputStream();
             CompletableFuture<Integer> resumed = CompletableFuture.supplyAsync(() ->
@@ -146,11 +144,6 @@ class HeapSocketsTest {
                 store, ResumeTest.console(out));
     }
 
-    private static long checkpointIn(String output) {
-        Matcher m = Pattern.compile("checkpoint (\\d+)").matcher(output);
-        assertThat(m.find()).as("a checkpoint in %s", output).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
     /** Sends a line to the app's listening socket once it listens; its answer. */
     private static String ask(int port, String line) throws Exception {

@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vheap.device.store.MemoryHeapStore;
@@ -77,7 +75,7 @@ class MountsTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertThat(device("a", List.of(data), store, out, app).run(cp, "Reader", List.of())).isZero();
             String first = out.toString(StandardCharsets.UTF_8);
-            long checkpoint = checkpointIn(first);
+            long checkpoint = ResumeTest.checkpointIn(first);
             assertThat(first).isEqualTo("read [hello ]\ncheckpoint " + checkpoint + "\nrest [from the host]\n"
                     + "listing before.txt,in.txt\nagain [written before the checkpoint]\nwrote after.txt\n");
             assertThat(Files.readString(host.resolve("after.txt"))).isEqualTo("x");
@@ -141,11 +139,5 @@ class MountsTest {
 
     private static Device device(String name, List<Mount> mounts, MemoryHeapStore store, ByteArrayOutputStream out, String app) {
         return new Device(new DeviceConfig().app(app).deviceName(name).mounts(mounts), store, ResumeTest.console(out));
-    }
-
-    private static long checkpointIn(String output) {
-        Matcher m = Pattern.compile("checkpoint (\\d+)").matcher(output);
-        assertThat(m.find()).as("a checkpoint in %s", output).isTrue();
-        return Long.parseLong(m.group(1));
     }
 }

@@ -74,6 +74,13 @@ class ResumeTest {
         return Path.of(org.vheap.api.Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
+    /** The id in the first "checkpoint N" line an app printed. */
+    static long checkpointIn(String output) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("checkpoint (\\d+)").matcher(output);
+        assertThat(m.find()).as("a checkpoint in %s", output).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     static DeviceConsole console(ByteArrayOutputStream out) {
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         return new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps);

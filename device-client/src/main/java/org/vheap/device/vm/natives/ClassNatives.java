@@ -147,37 +147,12 @@ final class ClassNatives {
             }
             return unnamed;
         });
-        n.register(c, "forName", "(Ljava/lang/Module;Ljava/lang/String;)Ljava/lang/Class;", (t, s, b) -> {
-            if ((int) s[b + 1] == 0) {
-                throw new JavaError("java/lang/NullPointerException", null);
-            }
-            String name = vm.strings().hostString((int) s[b + 1]).replace('.', '/');
-            try {
-                return vm.classes().load(name).mirror();
-            } catch (JavaError e) {
-                if (name.equals(e.missingClass())) {
-                    return 0;
-                }
-                throw e;
-            }
-        });
+        n.register(c, "forName", "(Ljava/lang/Module;Ljava/lang/String;)Ljava/lang/Class;",
+                (t, s, b) -> classOrNull(vm, (int) s[b + 1]));
         // the JDK's class loaders (the app's, the platform's) find a class by name in the one class table, as
         // forName does: what loads JCA providers and ServiceLoader's classes by name through a loader
         n.register("jdk/internal/loader/BuiltinClassLoader", "loadClassOrNull", "(Ljava/lang/String;Z)Ljava/lang/Class;",
-                (t, s, b) -> {
-                    if ((int) s[b + 1] == 0) {
-                        throw new JavaError("java/lang/NullPointerException", null);
-                    }
-                    String name = vm.strings().hostString((int) s[b + 1]).replace('.', '/');
-                    try {
-                        return vm.classes().load(name).mirror();
-                    } catch (JavaError e) {
-                        if (name.equals(e.missingClass())) {
-                            return 0;
-                        }
-                        throw e;
-                    }
-                });
+                (t, s, b) -> classOrNull(vm, (int) s[b + 1]));
         n.register(c, "getEnumConstantsShared", "()[Ljava/lang/Object;", (t, s, b) -> {
             VmClass k = self(vm, s, b);
             if ((k.access() & Opcodes.ACC_ENUM) == 0 || k.superclass() == null || !k.superclass().name().equals("java/lang/Enum")) {
@@ -191,6 +166,22 @@ final class ClassNatives {
             t.defer(new DeferredCall(values, new long[0], VmThread.RETURN_REPLACE));
             return 0;
         });
+    }
+
+    /** The mirror of the class a binary name (a String) names, loaded from the one class table; 0 when there is none. */
+    private static int classOrNull(Vm vm, int binaryName) {
+        if (binaryName == 0) {
+            throw new JavaError("java/lang/NullPointerException", null);
+        }
+        String name = vm.strings().hostString(binaryName).replace('.', '/');
+        try {
+            return vm.classes().load(name).mirror();
+        } catch (JavaError e) {
+            if (name.equals(e.missingClass())) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     static VmClass self(Vm vm, long[] s, int b) {

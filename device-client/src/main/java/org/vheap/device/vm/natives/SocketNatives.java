@@ -120,42 +120,12 @@ final class SocketNatives {
     private void registerDispatchers(Natives n) {
         n.register("sun/nio/ch/SocketDispatcher", "read0", "(" + FD + "JI)I", (t, s, b) ->
                 readNative(number(s[b]), s[b + 1], (int) s[b + 3]));
-        n.register("sun/nio/ch/SocketDispatcher", "readv0", "(" + FD + "JI)J", (t, s, b) -> {
-            int fd = number(s[b]);
-            long total = 0;
-            for (int i = 0; i < (int) s[b + 3]; i++) {
-                long iov = s[b + 1] + (long) i * IOVEC;
-                int len = (int) vm.nativeMemory().get(iov + 8, 8);
-                int got = readNative(fd, vm.nativeMemory().get(iov, 8), len);
-                if (got < 0) {
-                    return total == 0 ? got : total;
-                }
-                total += got;
-                if (got < len) {
-                    break;
-                }
-            }
-            return total;
-        });
+        n.register("sun/nio/ch/SocketDispatcher", "readv0", "(" + FD + "JI)J", (t, s, b) ->
+                vectored(number(s[b]), s[b + 1], (int) s[b + 3], this::readNative));
         n.register(DISPATCHER, "write0", "(" + FD + "JI)I", (t, s, b) ->
                 writeNative(socket(s[b]), s[b + 1], (int) s[b + 3]));
-        n.register(DISPATCHER, "writev0", "(" + FD + "JI)J", (t, s, b) -> {
-            int fd = socket(s[b]);
-            long total = 0;
-            for (int i = 0; i < (int) s[b + 3]; i++) {
-                long iov = s[b + 1] + (long) i * IOVEC;
-                int len = (int) vm.nativeMemory().get(iov + 8, 8);
-                int put = writeNative(fd, vm.nativeMemory().get(iov, 8), len);
-                if (put < 0) {
-                    return total == 0 ? put : total;
-                }
-                total += put;
-                if (put < len) {
-                    break;
-                }
-            }
-            return total;
-        });
+        n.register(DISPATCHER, "writev0", "(" + FD + "JI)J", (t, s, b) ->
+                vectored(socket(s[b]), s[b + 1], (int) s[b + 3], this::writeNative));
         n.register(DISPATCHER, "close0", "(" + FD + ")V", (t, s, b) -> {
             sockets.close(socket(s[b]));
             return 0;
@@ -181,6 +151,29 @@ final class SocketNatives {
             throw new JavaError("java/io/IOException", "Bad file descriptor");
         }
         return fd;
+    }
+
+    /** A native read or write of {@code len} bytes at {@code address}: a count, or a negative IOStatus. */
+    private interface Transfer {
+        int apply(int fd, long address, int len);
+    }
+
+    /** readv/writev over {@code count} iovecs at {@code iovecs}: the total, or the first call's negative status. */
+    private long vectored(int fd, long iovecs, int count, Transfer each) {
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            long iov = iovecs + (long) i * IOVEC;
+            int len = (int) vm.nativeMemory().get(iov + 8, 8);
+            int moved = each.apply(fd, vm.nativeMemory().get(iov, 8), len);
+            if (moved < 0) {
+                return total == 0 ? moved : total;
+            }
+            total += moved;
+            if (moved < len) {
+                break;
+            }
+        }
+        return total;
     }
 
     private int readNative(int fd, long address, int len) {
