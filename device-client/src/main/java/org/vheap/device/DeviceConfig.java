@@ -304,10 +304,15 @@ public final class DeviceConfig {
 
     /** Mounts, one per point (two at one point are refused). */
     public DeviceConfig mounts(java.util.List<org.vheap.device.vm.mount.Mount> mounts) {
-        java.util.Set<String> points = new java.util.HashSet<>();
         for (org.vheap.device.vm.mount.Mount m : mounts) {
-            if (!points.add(m.point())) {
-                throw new IllegalArgumentException("two mounts at " + m.point() + ": give each mount its own path");
+            for (org.vheap.device.vm.mount.Mount other : mounts) {
+                if (m != other && m.point().equals(other.point())) {
+                    throw new IllegalArgumentException("two mounts at " + m.point() + ": give each mount its own path");
+                }
+                if ((m.point() + "/").startsWith(other.point() + "/") && !m.point().equals(other.point())) {
+                    throw new IllegalArgumentException("mount " + m.point() + " is inside mount " + other.point()
+                            + ": give mounts paths that do not nest");
+                }
             }
         }
         this.mounts = java.util.List.copyOf(mounts);

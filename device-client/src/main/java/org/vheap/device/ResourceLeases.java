@@ -124,11 +124,15 @@ final class ResourceLeases {
      * A shared lease the VM takes for the app on its first use of a resource it reaches without asking (a mount),
      * once: saved with the checkpoint like the app's own, so a device without the resource reports it lost.
      */
-    void takeForVm(String resource) {
-        if (stillHeld(resource) || resources.take(resource, app, false) != null) {
-            return;   // held already, or refused: the app's use of it fails and says why
+    boolean takeForVm(String resource) {
+        if (stillHeld(resource)) {
+            return true;
+        }
+        if (resources.take(resource, app, false) != null) {
+            return false;   // refused: the app's use of it fails
         }
         grants.put(nextId++, new Grant(resource, false, 0));
+        return true;
     }
 
     private boolean stillHeld(String resource) {

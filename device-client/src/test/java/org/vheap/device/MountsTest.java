@@ -110,6 +110,9 @@ class MountsTest {
                         try { new FileOutputStream("/ro/in.txt"); } catch (IOException e) { System.out.println(e); }
                         try { Files.delete(Path.of("/ro/in.txt")); } catch (IOException e) { System.out.println(e); }
                         System.out.println("mkdir " + new File("/ro/d").mkdir() + ", delete " + new File("/ro/in.txt").delete());
+                        Files.createDirectories(Path.of("/ro"));
+                        System.out.println("canWrite " + new File("/ro/in.txt").canWrite() + ", isWritable "
+                                + Files.isWritable(Path.of("/ro/in.txt")) + ", canRead " + new File("/ro/in.txt").canRead());
                     }
                 }
                 """);
@@ -119,9 +122,52 @@ class MountsTest {
                     .run(List.of(classes), "Writer", List.of())).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("read only\n"
                     + "java.io.FileNotFoundException: /ro/in.txt (Read-only file system)\n"
-                    + "java.nio.file.FileSystemException: /ro/in.txt: Read-only file system\nmkdir false, delete false\n");
+                    + "java.nio.file.FileSystemException: /ro/in.txt: Read-only file system\nmkdir false, delete false\n"
+                    + "canWrite false, isWritable false, canRead true\n");
             assertThat(Files.readString(host.resolve("in.txt"))).isEqualTo("read only\n");
             assertThat(host.resolve("d")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aMountPointStaysAndNoPathLeavesTheHostDirectory(@TempDir Path dir) throws Exception {
+        Path host = Files.createDirectories(dir.resolve("host"));
+        Files.writeString(dir.resolve("secret.txt"), "outside");
+        Files.createSymbolicLink(host.resolve("escape"), dir);
+        Path classes = ResumeTest.compile("Edges", """
+                import java.io.*;
+                import java.nio.file.*;
+                public class Edges {
+                    public static void main(String[] a) throws Exception {
+                        System.out.println("delete the mount point: " + new File("/data").delete());
+                        try { Files.delete(Path.of("/data")); } catch (IOException e) { System.out.println(e); }
+                        try { Files.move(Path.of("/data"), Path.of("/elsewhere")); } catch (IOException e) { System.out.println(e); }
+                        try { Files.readString(Path.of("/data/escape/secret.txt")); } catch (IOException e) { System.out.println(e); }
+                        try { Files.readString(Path.of("/data/../secret.txt")); } catch (IOException e) { System.out.println(e); }
+                        Files.createDirectories(Path.of("/data/a/b"));
+                        Files.writeString(Path.of("/data/a/b/f.txt"), "deep");
+                        try (InputStream in = new FileInputStream("/data/a/b/f.txt")) {
+                            Files.move(Path.of("/data/a"), Path.of("/data/z"));
+                            System.out.println("open across a rename of its directory: " + new String(in.readAllBytes()));
+                        }
+                        System.out.println("listing " + Files.list(Path.of("/data")).map(p -> p.getFileName().toString()).sorted().toList());
+                    }
+                }
+                """);
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(device("a", List.of(Mount.parse(host + ":/data")), store, out, TestHeaps.app("edges"))
+                    .run(List.of(classes), "Edges", List.of())).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                    delete the mount point: false
+                    java.nio.file.FileSystemException: /data: Device or resource busy
+                    java.nio.file.FileSystemException: /data -> /elsewhere: Device or resource busy
+                    java.nio.file.NoSuchFileException: /data/escape/secret.txt
+                    java.nio.file.NoSuchFileException: /data/../secret.txt
+                    open across a rename of its directory: deep
+                    listing [z]
+                    """);
+            assertThat(host.resolve("z/b/f.txt")).hasContent("deep");
         }
     }
 
@@ -133,6 +179,8 @@ class MountsTest {
         assertThatThrownBy(() -> Mount.parse("/data")).hasMessageContaining("HOSTDIR:/PATH");
         assertThatThrownBy(() -> new DeviceConfig().mounts(List.of(Mount.parse(dir + ":/d"), Mount.parse(dir + ":/d"))))
                 .hasMessageContaining("two mounts at /d");
+        assertThatThrownBy(() -> new DeviceConfig().mounts(List.of(Mount.parse(dir + ":/d"), Mount.parse(dir + ":/d/e"))))
+                .hasMessageContaining("mount /d/e is inside mount /d");
         assertThat(new DeviceConfig().resources(List.of("net")).mounts(List.of(Mount.parse(dir + ":/d:ro"))).resources())
                 .containsExactly("net", "mount:/d");
     }

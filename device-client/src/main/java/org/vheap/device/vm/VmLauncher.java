@@ -423,6 +423,8 @@ public final class VmLauncher {
             initialize(vm.classes().load(name));
         }
         call(vm.classes().load("java/lang/System").declaredMethod("initPhase1", "()V"));
+        // the JDK's boot loader and its unnamed module, every class's (Class.getModule: ClassNatives)
+        initialize(vm.classes().load("jdk/internal/loader/BootLoader"));
         for (String name : new String[] {"java/lang/OutOfMemoryError", "java/lang/NullPointerException",
                 "java/lang/ClassCastException", "java/lang/ArrayStoreException", "java/lang/ArithmeticException",
                 "java/lang/StackOverflowError", "java/lang/IllegalMonitorStateException",

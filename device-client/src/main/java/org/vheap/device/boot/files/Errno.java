@@ -11,6 +11,7 @@ final class Errno {
     static final int EIO = 5;
     static final int EBADF = 9;
     static final int EACCES = 13;
+    static final int EBUSY = 16;
     static final int EEXIST = 17;
     static final int EXDEV = 18;
     static final int ENOTDIR = 20;
@@ -32,6 +33,7 @@ final class Errno {
             case EIO: return "Input/output error";
             case EBADF: return "Bad file descriptor";
             case EACCES: return "Permission denied";
+            case EBUSY: return "Device or resource busy";
             case EEXIST: return "File exists";
             case EXDEV: return "Invalid cross-device link";
             case ENOTDIR: return "Not a directory";

@@ -132,11 +132,11 @@ final class FileTree {
     /** {@code mkdir(2)}: a directory with permissions {@code mode} less the {@link #UMASK}. */
     static int mkdir(String path, int mode) {
         Entry e = entry(path);
+        if (e.refused == Errno.EROFS && e.node() != null || e.refused == 0 && e.node() != null) {
+            return Errno.EEXIST;   // as Linux: an existing name, even on a read-only file system
+        }
         if (e.refused != 0) {
             return e.refused;
-        }
-        if (e.node() != null) {
-            return Errno.EEXIST;
         }
         if (e.dir.mount != null) {
             return Mounts.create(e.dir, e.name, true, mode & ~UMASK);
@@ -151,7 +151,7 @@ final class FileTree {
         Entry e = entry(path);
         FileNode node = e.refused == 0 ? e.node() : null;
         int refused = e.refused != 0 ? e.refused : node == null ? Errno.ENOENT : !node.isDirectory() ? Errno.ENOTDIR
-                : !entries(node).isEmpty() ? Errno.ENOTEMPTY : 0;
+                : Mounts.isPoint(node) ? Errno.EBUSY : !entries(node).isEmpty() ? Errno.ENOTEMPTY : 0;
         if (refused == 0 && e.dir.mount != null) {
             return Mounts.delete(e.dir, e.name);
         }
@@ -197,6 +197,9 @@ final class FileTree {
         FileNode replaced = to.node();
         if (replaced == node) {
             return 0;
+        }
+        if (Mounts.isPoint(node) || Mounts.isPoint(replaced)) {
+            return Errno.EBUSY;
         }
         if (node.isDirectory() && to.names.length > from.names.length
                 && java.util.Arrays.equals(from.names, 0, from.names.length, to.names, 0, from.names.length)) {

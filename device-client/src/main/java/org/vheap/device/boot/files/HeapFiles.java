@@ -60,7 +60,8 @@ public final class HeapFiles {
 
     public static synchronized boolean checkAccess(File f, int access) {
         FileNode node = FileTree.find(f.getPath());
-        return node != null && (node.access & access) == access;
+        return node != null && (node.access & access) == access
+                && !(node.mountReadOnly && (access & FileNode.WRITE) != 0);
     }
 
     public static synchronized long lastModified(File f) {
@@ -80,8 +81,12 @@ public final class HeapFiles {
         }
         // as HotSpot: the owner's bit, or everyone's (rwx of owner, group and others)
         int bits = ownerOnly ? access << 6 : access << 6 | access << 3 | access;
-        node.setMode(enable ? node.mode() | bits : node.mode() & ~bits);
-        return node.mount == null || Mounts.store(node) == 0;
+        int mode = enable ? node.mode() | bits : node.mode() & ~bits;
+        if (node.mount != null) {
+            return Mounts.setMode(node, mode) == 0;
+        }
+        node.setMode(mode);
+        return true;
     }
 
     public static synchronized boolean setReadOnly(File f) {
@@ -93,8 +98,11 @@ public final class HeapFiles {
         if (node == null) {
             return false;
         }
+        if (node.mount != null) {
+            return Mounts.setModified(node, time) == 0;
+        }
         node.modified = time;
-        return node.mount == null || Mounts.store(node) == 0;
+        return true;
     }
 
     /** Creates an empty file unless the name exists (false); IOException with the error otherwise. */
@@ -213,7 +221,12 @@ public final class HeapFiles {
             if (reads && (node.access & FileNode.READ) == 0 || writes && (node.access & FileNode.WRITE) == 0) {
                 return -Errno.EACCES;
             }
-            if ((flags & O_TRUNC) != 0 && writes && node.device == FileNode.NOT_A_DEVICE) {
+            if ((flags & O_TRUNC) != 0 && writes && node.mount != null) {
+                int errno = Mounts.truncate(node, 0);
+                if (errno != 0) {
+                    return -errno;
+                }
+            } else if ((flags & O_TRUNC) != 0 && writes && node.device == FileNode.NOT_A_DEVICE) {
                 try {
                     FileTree.setLength(node, 0);
                 } catch (IOException cannot) {
@@ -354,6 +367,9 @@ public final class HeapFiles {
 
     /** {@code FileChannel.truncate}'s part: a shorter length only (a longer one changes nothing). */
     public static synchronized void truncate(int fd, long length) throws IOException {
+        if (file(fd).node.mount != null) {
+            Mounts.refresh(file(fd).node);
+        }
         if (length < file(fd).node.size) {
             setLength(fd, length);
         }
@@ -384,6 +400,9 @@ public final class HeapFiles {
 
     public static synchronized int available(int fd) throws IOException {
         OpenFile f = readable(fd);
+        if (f.node.mount != null) {
+            Mounts.refresh(f.node);
+        }
         if (f.node.device != FileNode.NOT_A_DEVICE) {
             return 0;
         }

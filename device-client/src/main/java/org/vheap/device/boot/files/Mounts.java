@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * and what it has open in them (descriptors and positions, in {@link HeapFiles}), not their contents.
  *
  * <p>The mounts the device offers appear at their points the first time the app looks up a path after they were
- * offered (the app then leases the mount); a mount the app met before and the device it now runs on lacks stays at its
+ * offered (the app leases a mount when it first uses it: the device's side); a mount never hides the app's own files
+ * (where the app has a file or a non-empty directory at its point, it is not placed there), and a mount point cannot
+ * be removed or renamed ({@link Errno#EBUSY}). A mount the app met before and the device it now runs on lacks stays at its
  * point, empty, and everything under it fails with {@link Errno#ENOMEDIUM}, whose message names the mount (the lease
  * was lost at the resume: the app's lease listeners heard of it). A read-only mount refuses changes with
  * {@link Errno#EROFS}. Renames between a mount and anything else are {@link Errno#EXDEV} (java.nio's move copies).
@@ -45,19 +47,25 @@ final class Mounts {
             here.add(point);
             FileNode root = POINTS.get(point);
             if (root == null) {
-                root = FileNode.mounted(point, true, readOnly);
-                POINTS.put(point, root);
                 String[] names = FileTree.names(point);
                 FileNode parent = FileTree.mkdirs(FileTree.ROOT, names, names.length - 1);
-                if (parent != null) {
-                    FileTree.entries(parent).put(FileTree.last(names), root);   // a mount hides what was there
-                    root.links = 1;
+                FileNode there = parent == null ? null : FileTree.entries(parent).get(FileTree.last(names));
+                if (parent == null || there != null && (!there.isDirectory() || !FileTree.entries(there).isEmpty())) {
+                    continue;   // the app's own files are there
                 }
-                attach(point);
+                root = FileNode.mounted(point, true, readOnly);
+                POINTS.put(point, root);
+                FileTree.entries(parent).put(FileTree.last(names), root);
+                root.links = 1;
             }
             root.mountReadOnly = readOnly;
             refresh(root, stat(point));
         }
+    }
+
+    /** Whether {@code node} is a mount point (which cannot be removed or renamed). */
+    static boolean isPoint(FileNode node) {
+        return node != null && node.mount != null && POINTS.get(node.mount) == node;
     }
 
     /** The mount {@code names} are under that the device does not have now, or null. */
@@ -163,11 +171,25 @@ final class Mounts {
             return Errno.EXDEV;
         }
         int errno = checked(fromDir.mount, rename(fromDir.mount + "/" + from, toDir.mount + "/" + to));
-        if (errno == 0) {
-            entries(fromDir);
+        if (errno == 0) {   // the same node under its new name, so what is open in it stays open
+            FileNode node = fromDir.entries.remove(from);
+            if (node != null) {
+                moved(node, toDir.mount + "/" + to);
+                toDir.entries.put(to, node);
+            }
             entries(toDir);
         }
         return errno;
+    }
+
+    /** Gives a moved node, and what it holds, their new paths. */
+    private static void moved(FileNode node, String path) {
+        node.mount = path;
+        if (node.isDirectory()) {
+            for (java.util.Map.Entry<String, FileNode> e : node.entries.entrySet()) {
+                moved(e.getValue(), path + "/" + e.getKey());
+            }
+        }
     }
 
     /** Reads at {@code position}: a count or -1 at the end; IOException with the error otherwise. */
@@ -191,16 +213,37 @@ final class Mounts {
     }
 
     static void setLength(FileNode file, long length) throws IOException {
-        int errno = checked(file.mount, truncate(file.mount, length));
+        int errno = truncate(file, length);
         if (errno != 0) {
             throw new IOException(Errno.message(errno));
         }
-        file.size = length;
     }
 
-    /** Stores a node's permissions and modification time (as the app just set them) on the host. */
-    static int store(FileNode node) {
-        return checked(node.mount, setAttributes(node.mount, node.mode(), node.modified));
+    /** Sets a mounted node's permission bits on the host, then here; an errno, or 0. */
+    static int setMode(FileNode node, int mode) {
+        int errno = node.mountReadOnly ? Errno.EROFS : checked(node.mount, setAttributes(node.mount, mode, -1));
+        if (errno == 0) {
+            node.setMode(mode);
+        }
+        return errno;
+    }
+
+    /** Sets a mounted node's modification time (milliseconds) on the host, then here; an errno, or 0. */
+    static int setModified(FileNode node, long modified) {
+        int errno = node.mountReadOnly ? Errno.EROFS : checked(node.mount, setAttributes(node.mount, -1, modified));
+        if (errno == 0) {
+            node.modified = modified;
+        }
+        return errno;
+    }
+
+    /** Sets a mounted file's length; an errno, or 0. */
+    static int truncate(FileNode file, long length) {
+        int errno = file.mountReadOnly ? Errno.EROFS : checked(file.mount, truncate(file.mount, length));
+        if (errno == 0) {
+            file.size = length;
+        }
+        return errno;
     }
 
     private static int checked(String path, int errno) {
@@ -214,9 +257,6 @@ final class Mounts {
 
     /** The device's mounts, a line each: point, tab, {@code ro} or {@code rw}. */
     private static native String offered();
-
-    /** The app uses the mount at {@code point}: the device gives it the lease. */
-    private static native void attach(String point);
 
     private static native String list(String path);
 

@@ -109,7 +109,11 @@ public final class PosixFiles {
     public static void fstat(int fd, Object attributes) {
         synchronized (HeapFiles.class) {
             try {
-                fill(attributes, HeapFiles.node(fd));
+                FileNode node = HeapFiles.node(fd);
+                if (node.mount != null) {
+                    Mounts.refresh(node);
+                }
+                fill(attributes, node);
             } catch (IOException closed) {
                 throw raise(Errno.EBADF);
             }
@@ -122,9 +126,10 @@ public final class PosixFiles {
             if (node.isJdkData()) {
                 throw raise(Errno.EPERM);
             }
-            node.setMode(mode);
             if (node.mount != null) {
-                check(Mounts.store(node));
+                check(Mounts.setMode(node, mode));
+            } else {
+                node.setMode(mode);
             }
         }
     }
@@ -141,9 +146,10 @@ public final class PosixFiles {
             if (node.isJdkData()) {
                 throw raise(Errno.EPERM);
             }
-            node.setMode(mode);
             if (node.mount != null) {
-                check(Mounts.store(node));
+                check(Mounts.setMode(node, mode));
+            } else {
+                node.setMode(mode);
             }
         }
     }
@@ -152,9 +158,11 @@ public final class PosixFiles {
     public static void utimes(Object path, long accessMicros, long modifiedMicros) {
         synchronized (HeapFiles.class) {
             FileNode node = existing(path);
-            node.modified = Math.floorDiv(modifiedMicros, 1000);
+            long millis = Math.floorDiv(modifiedMicros, 1000);
             if (node.mount != null) {
-                check(Mounts.store(node));
+                check(Mounts.setModified(node, millis));
+            } else {
+                node.modified = millis;
             }
         }
     }
@@ -164,6 +172,9 @@ public final class PosixFiles {
             FileNode node = existing(path);
             int wanted = ((amode & R_OK) != 0 ? FileNode.READ : 0) | ((amode & W_OK) != 0 ? FileNode.WRITE : 0)
                     | ((amode & X_OK) != 0 ? FileNode.EXECUTE : 0);
+            if (node.mountReadOnly && (wanted & FileNode.WRITE) != 0) {
+                throw raise(Errno.EROFS);
+            }
             if ((node.access & wanted) != wanted) {
                 throw raise(Errno.EACCES);
             }

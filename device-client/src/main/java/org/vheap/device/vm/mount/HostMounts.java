@@ -23,7 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.HashSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +33,9 @@ import java.util.stream.Stream;
  * data, so a checkpoint carries none of them; the app's file system ({@code boot.files.Mounts}) keeps only where its
  * mounts are and what it has open in them. Each call answers 0 (or a count) or a POSIX errno (Linux's numbers),
  * {@link #ENOMEDIUM} for a path under a mount this device does not have, so the app gets the C library's errors.
- * The first use of a mount takes the app's lease on it (the device's resource {@code mount:/PATH}).
+ * The first use of a mount takes the app's lease on it (the device's resource {@code mount:/PATH}); a mount whose
+ * lease is refused (another app holds it exclusively) answers {@link #EACCES}. Paths never leave a mount's host
+ * directory, through {@code ..} or a symbolic link ({@link #EACCES}).
  *
  * <p>Only the VM's interpreter host thread uses it.
  */
@@ -45,17 +48,23 @@ public final class HostMounts {
     public static final int ENOTDIR = 20;
     public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int ENOTEMPTY = 39;
     /** No medium found: the path is under a mount this device does not have. */
     public static final int ENOMEDIUM = 123;
 
     private final Map<String, Mount> mounts = new LinkedHashMap<>();
-    private Consumer<String> lease = resource -> { };
+    private final Set<String> leased = new HashSet<>();
+    private Predicate<String> lease = resource -> true;
 
-    /** This device's mounts, and how the app leases one when it first uses it. */
-    public void offer(List<Mount> offered, Consumer<String> leaseTaker) {
+    /**
+     * This device's mounts, and how the app leases one when it first uses it ({@code leaseTaker} answers whether the
+     * lease on the resource is held).
+     */
+    public void offer(List<Mount> offered, Predicate<String> leaseTaker) {
         mounts.clear();
+        leased.clear();
         for (Mount m : offered) {
             mounts.put(m.point(), m);
         }
@@ -69,14 +78,6 @@ public final class HostMounts {
             b.append(m.point()).append('\t').append(m.readOnly() ? "ro" : "rw").append('\n');
         }
         return b.toString();
-    }
-
-    /** The app uses the mount at {@code point}: it takes its lease. */
-    public void attach(String point) {
-        Mount m = mounts.get(point);
-        if (m != null) {
-            lease.accept(m.resource());
-        }
     }
 
     /**
@@ -95,8 +96,12 @@ public final class HostMounts {
             return (Files.exists(p) ? ENOTDIR : ENOENT) + "\n";
         }
         StringBuilder b = new StringBuilder("0\n");
+        Path top = mounts.get(mountOfQuietly(path)).hostDir();
         try (Stream<Path> entries = Files.list(p)) {
             for (Path e : (Iterable<Path>) entries::iterator) {
+                if (Files.isSymbolicLink(e) && !inside(e, top)) {
+                    continue;   // a link out of the mount is not there for the app
+                }
                 String line = line(e);
                 if (line != null) {
                     b.append(line).append('\t').append(e.getFileName()).append('\n');
@@ -219,12 +224,16 @@ public final class HostMounts {
         }
     }
 
-    /** Sets the permission bits and the modification time (milliseconds). */
+    /** Sets the permission bits ({@code mode} >= 0) or the modification time in milliseconds ({@code modified} >= 0). */
     public int setAttributes(String path, int mode, long modified) {
         try {
             Path p = writable(path);
-            Files.getFileAttributeView(p, PosixFileAttributeView.class).setPermissions(permissions(mode));
-            Files.setLastModifiedTime(p, FileTime.fromMillis(modified));
+            if (mode >= 0) {
+                Files.getFileAttributeView(p, PosixFileAttributeView.class).setPermissions(permissions(mode));
+            }
+            if (modified >= 0) {
+                Files.setLastModifiedTime(p, FileTime.fromMillis(modified));
+            }
             return 0;
         } catch (Refused r) {
             return r.errno;
@@ -244,6 +253,22 @@ public final class HostMounts {
         }
     }
 
+    private String mountOfQuietly(String path) {
+        try {
+            return mountOf(path);
+        } catch (Refused r) {
+            throw new IllegalStateException(path + " was under a mount a moment ago", r);
+        }
+    }
+
+    private static boolean inside(Path link, Path top) {
+        try {
+            return link.toRealPath().startsWith(top);
+        } catch (IOException dangling) {
+            return false;
+        }
+    }
+
     private String mountOf(String path) throws Refused {
         for (String point : mounts.keySet()) {
             if (path.equals(point) || path.startsWith(point + "/")) {
@@ -253,12 +278,29 @@ public final class HostMounts {
         throw new Refused(ENOMEDIUM);
     }
 
-    /** The host path of an app's path under a mount (never outside the mount's directory). */
+    /**
+     * The host path of an app's path under a mount, whose lease the app then holds: never outside the mount's
+     * directory, by name or through a symbolic link (the real path of the deepest part that exists must be inside).
+     */
     private Path host(String path) throws Refused {
         Mount m = mounts.get(mountOf(path));
+        if (!leased.contains(m.point())) {
+            if (!lease.test(m.resource())) {
+                throw new Refused(EACCES);
+            }
+            leased.add(m.point());
+        }
         Path p = m.hostDir().resolve(path.substring(m.point().length()).replaceFirst("^/", "")).normalize();
-        if (!p.startsWith(m.hostDir())) {
-            throw new Refused(EACCES);
+        Path existing = p;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        try {
+            if (!p.startsWith(m.hostDir()) || existing == null || !existing.toRealPath().startsWith(m.hostDir())) {
+                throw new Refused(EACCES);
+            }
+        } catch (IOException e) {
+            throw new Refused(ENOENT);   // a dangling link: nothing there
         }
         return p;
     }
@@ -287,10 +329,19 @@ public final class HostMounts {
         if (e instanceof AccessDeniedException) {
             return EACCES;
         }
-        if (e instanceof FileSystemException f && f.getReason() != null && f.getReason().contains("Is a directory")) {
-            return EISDIR;
-        }
-        return EIO;
+        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : "";
+        return switch (reason) {
+            case "Is a directory" -> EISDIR;
+            case "Not a directory" -> ENOTDIR;
+            case "Directory not empty" -> ENOTEMPTY;
+            case "File exists" -> EEXIST;
+            case "Permission denied" -> EACCES;
+            case "Read-only file system" -> EROFS;
+            case "No space left on device" -> ENOSPC;
+            case "Invalid argument" -> EINVAL;
+            case "Invalid cross-device link" -> EXDEV;
+            default -> EIO;
+        };
     }
 
     private static int bits(Set<PosixFilePermission> permissions) {

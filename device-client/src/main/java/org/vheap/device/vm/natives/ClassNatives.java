@@ -132,27 +132,26 @@ final class ClassNatives {
         // boot loader's for all but a loader's own (the VM defines every class in its one class table), which reads
         // and opens everything; so the JDK's lookups of a class in a module (resource bundles, providers) go by
         // name through the one class table
-        BootCalls modules = new BootCalls(vm, "org/vheap/device/boot/lang/ClassModules");
         n.register(c, "getModule", "()Ljava/lang/Module;", (t, s, b) -> {
             int loader = vm.getIntField((int) s[b], vm.field(c, "classLoader"));
             if (loader != 0) {
                 return vm.getIntField(loader, vm.field("java/lang/ClassLoader", "unnamedModule"));
             }
-            VmClass bootLoader = vm.classes().load("jdk/internal/loader/BootLoader");
-            int unnamed = vm.getStaticRef(bootLoader, "UNNAMED_MODULE");
-            if (unnamed == 0 && bootLoader.initState == VmClass.InitState.LINKED) {
-                // the JDK's loaders are not up yet: bring them up, then answer again
-                t.deferredInit.add(bootLoader);
-                return modules.call(t, "moduleOf", "(Ljava/lang/Class;)Ljava/lang/Module;", s[b]);
-            }
-            return unnamed;
+            // null until the VM's boot brought the JDK's loaders up (right after initPhase1; never, in a checkpoint
+            // of a VM from before that), as the VM answered before
+            return vm.getStaticRef(vm.classes().load("jdk/internal/loader/BootLoader"), "UNNAMED_MODULE");
         });
         n.register(c, "forName", "(Ljava/lang/Module;Ljava/lang/String;)Ljava/lang/Class;",
                 (t, s, b) -> classOrNull(vm, (int) s[b + 1]));
         // the JDK's class loaders (the app's, the platform's) find a class by name in the one class table, as
         // forName does: what loads JCA providers and ServiceLoader's classes by name through a loader
+        // (the platform's and the boot loader's find only the JDK's classes)
         n.register("jdk/internal/loader/BuiltinClassLoader", "loadClassOrNull", "(Ljava/lang/String;Z)Ljava/lang/Class;",
-                (t, s, b) -> classOrNull(vm, (int) s[b + 1]));
+                (t, s, b) -> {
+                    int mirror = classOrNull(vm, (int) s[b + 1]);
+                    boolean appLoader = vm.classOf((int) s[b]).name().equals("jdk/internal/loader/ClassLoaders$AppClassLoader");
+                    return mirror == 0 || appLoader || vm.mirrors().classOf(mirror).isBootstrap() ? mirror : 0;
+                });
         n.register(c, "getEnumConstantsShared", "()[Ljava/lang/Object;", (t, s, b) -> {
             VmClass k = self(vm, s, b);
             if ((k.access() & Opcodes.ACC_ENUM) == 0 || k.superclass() == null || !k.superclass().name().equals("java/lang/Enum")) {

@@ -20,10 +20,6 @@ final class MountNatives {
     static void register(Natives n, Vm vm) {
         HostMounts mounts = vm.mounts();
         n.register(MOUNTS, "offered", "()" + STRING, (t, s, b) -> vm.strings().newString(mounts.offered()));
-        n.register(MOUNTS, "attach", "(" + STRING + ")V", (t, s, b) -> {
-            mounts.attach(path(vm, s[b]));
-            return 0;
-        });
         n.register(MOUNTS, "list", "(" + STRING + ")" + STRING, (t, s, b) -> vm.strings().newString(mounts.list(path(vm, s[b]))));
         n.register(MOUNTS, "stat", "(" + STRING + ")" + STRING, (t, s, b) -> vm.strings().newString(mounts.stat(path(vm, s[b]))));
         n.register(MOUNTS, "read", "(" + STRING + "J[BII)I", (t, s, b) -> {

@@ -280,6 +280,9 @@ public final class HostSockets {
     public void close(int fd) {
         lost.remove(fd);
         pollSets.remove(fd);
+        for (PollSet set : pollSets.values()) {
+            set.events.remove(fd);   // as the kernel drops a closed descriptor from every epoll set
+        }
         WakeUp w = wakeUps.remove(fd);
         if (w != null) {
             poller.signalled(w);   // a thread in its selector wakes and finds the selector closing
