@@ -105,7 +105,11 @@ final class FileTree {
             return ROOT;
         }
         FileNode dir = parent(names);
-        return dir == null || !dir.isDirectory() ? null : entries(dir).get(last(names));
+        FileNode node = dir == null || !dir.isDirectory() ? null : entries(dir).get(last(names));
+        if (Mounts.isPoint(node)) {
+            Mounts.refresh(node);   // a mount point's attributes are the host directory's now (what is in it: entries)
+        }
+        return node;
     }
 
     /** Why {@code path} names nothing: {@link Errno#ENOTDIR} when a component is a file, else {@link Errno#ENOENT}. */

@@ -76,17 +76,12 @@ public final class HeapFiles {
 
     public static synchronized boolean setPermission(File f, int access, boolean enable, boolean ownerOnly) {
         FileNode node = FileTree.find(f.getPath());
-        if (node == null || node.isJdkData()) {
+        if (node == null) {
             return false;
         }
         // as HotSpot: the owner's bit, or everyone's (rwx of owner, group and others)
         int bits = ownerOnly ? access << 6 : access << 6 | access << 3 | access;
-        int mode = enable ? node.mode() | bits : node.mode() & ~bits;
-        if (node.mount != null) {
-            return Mounts.setMode(node, mode) == 0;
-        }
-        node.setMode(mode);
-        return true;
+        return Mounts.setMode(node, enable ? node.mode() | bits : node.mode() & ~bits) == 0;
     }
 
     public static synchronized boolean setReadOnly(File f) {
@@ -95,14 +90,7 @@ public final class HeapFiles {
 
     public static synchronized boolean setLastModified(File f, long time) {
         FileNode node = FileTree.find(f.getPath());
-        if (node == null) {
-            return false;
-        }
-        if (node.mount != null) {
-            return Mounts.setModified(node, time) == 0;
-        }
-        node.modified = time;
-        return true;
+        return node != null && Mounts.setModified(node, time) == 0;
     }
 
     /** Creates an empty file unless the name exists (false); IOException with the error otherwise. */
@@ -359,17 +347,13 @@ public final class HeapFiles {
 
     public static synchronized long length(int fd) throws IOException {
         FileNode node = file(fd).node;
-        if (node.mount != null) {
-            Mounts.refresh(node);
-        }
+        Mounts.refresh(node);
         return node.size;
     }
 
     /** {@code FileChannel.truncate}'s part: a shorter length only (a longer one changes nothing). */
     public static synchronized void truncate(int fd, long length) throws IOException {
-        if (file(fd).node.mount != null) {
-            Mounts.refresh(file(fd).node);
-        }
+        Mounts.refresh(file(fd).node);
         if (length < file(fd).node.size) {
             setLength(fd, length);
         }
@@ -400,9 +384,7 @@ public final class HeapFiles {
 
     public static synchronized int available(int fd) throws IOException {
         OpenFile f = readable(fd);
-        if (f.node.mount != null) {
-            Mounts.refresh(f.node);
-        }
+        Mounts.refresh(f.node);
         if (f.node.device != FileNode.NOT_A_DEVICE) {
             return 0;
         }

@@ -27,14 +27,24 @@ final class Mounts {
     private static final TreeMap<String, FileNode> POINTS = new TreeMap<>();
     /** The points of the device the app runs on now (not in the heap's sense: refreshed at each look-up). */
     private static final Set<String> here = new HashSet<>();
+    /** The {@link #generation} of the VM {@link #here} was taken in. */
+    private static long seenGeneration;
     /** The last mount found missing, which {@link Errno#ENOMEDIUM}'s message names. */
     static String lastMissing = "";
 
     private Mounts() {
     }
 
-    /** Places the device's mounts the app has not met yet, and notes which the app has met are here. */
+    /**
+     * Places the device's mounts the app has not met yet, and notes which the app has met are here: once per VM (a
+     * resume is a new one), when its {@link #generation} is not the one this heap saw last.
+     */
     static void attach() {
+        long now = generation();
+        if (now == seenGeneration) {
+            return;
+        }
+        seenGeneration = now;
         String offered = offered();
         here.clear();
         for (String line : offered.split("\n")) {
@@ -59,7 +69,6 @@ final class Mounts {
                 root.links = 1;
             }
             root.mountReadOnly = readOnly;
-            refresh(root, stat(point));
         }
     }
 
@@ -116,21 +125,17 @@ final class Mounts {
         return dir.entries;
     }
 
-    /** Refreshes a node's attributes from the host ({@link #stat}); its errno, or 0. */
+    /** Refreshes a mounted node's attributes from the host ({@link #stat}); its errno, or 0 (a heap node: nothing to do). */
     static int refresh(FileNode node) {
+        if (node.mount == null) {
+            return 0;
+        }
         String[] lines = stat(node.mount).split("\n");
         if (!lines[0].equals("0")) {
             return Integer.parseInt(lines[0]);
         }
         refresh(node, lines[1].split("\t"));
         return 0;
-    }
-
-    private static void refresh(FileNode node, String statLines) {
-        String[] lines = statLines.split("\n");
-        if (lines[0].equals("0") && lines.length > 1) {
-            refresh(node, lines[1].split("\t"));
-        }
     }
 
     private static void refresh(FileNode node, String[] f) {
@@ -219,18 +224,23 @@ final class Mounts {
         }
     }
 
-    /** Sets a mounted node's permission bits on the host, then here; an errno, or 0. */
+    /**
+     * Sets a node's permission bits: the JDK's data refuses ({@link Errno#EPERM}); a mounted node's are set on the host
+     * first. An errno, or 0.
+     */
     static int setMode(FileNode node, int mode) {
-        int errno = node.mountReadOnly ? Errno.EROFS : checked(node.mount, setAttributes(node.mount, mode, -1));
+        int errno = node.isJdkData() ? Errno.EPERM : node.mount == null ? 0
+                : node.mountReadOnly ? Errno.EROFS : checked(node.mount, setAttributes(node.mount, mode, -1));
         if (errno == 0) {
             node.setMode(mode);
         }
         return errno;
     }
 
-    /** Sets a mounted node's modification time (milliseconds) on the host, then here; an errno, or 0. */
+    /** Sets a node's modification time (milliseconds); a mounted node's on the host first. An errno, or 0. */
     static int setModified(FileNode node, long modified) {
-        int errno = node.mountReadOnly ? Errno.EROFS : checked(node.mount, setAttributes(node.mount, -1, modified));
+        int errno = node.mount == null ? 0
+                : node.mountReadOnly ? Errno.EROFS : checked(node.mount, setAttributes(node.mount, -1, modified));
         if (errno == 0) {
             node.modified = modified;
         }
@@ -254,6 +264,9 @@ final class Mounts {
     }
 
     // ---- the device's part (registered by the VM's MountNatives) ----
+
+    /** A number that differs from VM to VM (and never is 0): the device's mounts are this VM's. */
+    private static native long generation();
 
     /** The device's mounts, a line each: point, tab, {@code ro} or {@code rw}. */
     private static native String offered();

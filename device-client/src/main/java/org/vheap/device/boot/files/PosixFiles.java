@@ -110,9 +110,7 @@ public final class PosixFiles {
         synchronized (HeapFiles.class) {
             try {
                 FileNode node = HeapFiles.node(fd);
-                if (node.mount != null) {
-                    Mounts.refresh(node);
-                }
+                Mounts.refresh(node);
                 fill(attributes, node);
             } catch (IOException closed) {
                 throw raise(Errno.EBADF);
@@ -122,15 +120,7 @@ public final class PosixFiles {
 
     public static void chmod(Object path, int mode) {
         synchronized (HeapFiles.class) {
-            FileNode node = existing(path);
-            if (node.isJdkData()) {
-                throw raise(Errno.EPERM);
-            }
-            if (node.mount != null) {
-                check(Mounts.setMode(node, mode));
-            } else {
-                node.setMode(mode);
-            }
+            check(Mounts.setMode(existing(path), mode));
         }
     }
 
@@ -143,27 +133,14 @@ public final class PosixFiles {
             } catch (IOException closed) {
                 throw raise(Errno.EBADF);
             }
-            if (node.isJdkData()) {
-                throw raise(Errno.EPERM);
-            }
-            if (node.mount != null) {
-                check(Mounts.setMode(node, mode));
-            } else {
-                node.setMode(mode);
-            }
+            check(Mounts.setMode(node, mode));
         }
     }
 
     /** {@code utimes}: the times in microseconds (the JDK fills in one not given); only the modification time is kept. */
     public static void utimes(Object path, long accessMicros, long modifiedMicros) {
         synchronized (HeapFiles.class) {
-            FileNode node = existing(path);
-            long millis = Math.floorDiv(modifiedMicros, 1000);
-            if (node.mount != null) {
-                check(Mounts.setModified(node, millis));
-            } else {
-                node.modified = millis;
-            }
+            check(Mounts.setModified(existing(path), Math.floorDiv(modifiedMicros, 1000)));
         }
     }
 

@@ -116,16 +116,6 @@ public final class HeapSockets {
         return addresses;
     }
 
-    /** A socket channel's read ({@code IOUtil.read}, through HeapChannels): bytes read, -1 at the end, or -2 (none now). */
-    public static int read(int fd, byte[] b, int off, int len) throws IOException {
-        return read0(fd, b, off, len);
-    }
-
-    /** A socket channel's write ({@code IOUtil.write}, through HeapChannels): bytes written, or -2 (none now). */
-    public static int write(int fd, byte[] b, int off, int len) throws IOException {
-        return write0(fd, b, off, len);
-    }
-
     // ---- the VM's entry points (vm.natives.SocketNatives) ----
 
     private static native int number(FileDescriptor fd);
@@ -148,7 +138,9 @@ public final class HeapSockets {
 
     private static native byte[] lookup(String host);
 
-    private static native int read0(int fd, byte[] b, int off, int len) throws IOException;
+    /** A socket channel's read ({@code IOUtil.read}, through HeapChannels): bytes read, -1 at the end, or -2 (none now). */
+    public static native int read(int fd, byte[] b, int off, int len) throws IOException;
 
-    private static native int write0(int fd, byte[] b, int off, int len) throws IOException;
+    /** A socket channel's write ({@code IOUtil.write}, through HeapChannels): bytes written, or -2 (none now). */
+    public static native int write(int fd, byte[] b, int off, int len) throws IOException;
 }

@@ -55,6 +55,9 @@ public final class HostMounts {
     public static final int ENOMEDIUM = 123;
 
     private final Map<String, Mount> mounts = new LinkedHashMap<>();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    /** Changes with every offer and every VM: the app's file system looks at the mounts again only when it does. */
+    private long generation = random.nextLong() | 1;
     private final Set<String> leased = new HashSet<>();
     private Predicate<String> lease = resource -> true;
 
@@ -65,10 +68,16 @@ public final class HostMounts {
     public void offer(List<Mount> offered, Predicate<String> leaseTaker) {
         mounts.clear();
         leased.clear();
+        generation = random.nextLong() | 1;
         for (Mount m : offered) {
             mounts.put(m.point(), m);
         }
         this.lease = leaseTaker;
+    }
+
+    /** A number of the mounts as offered now, never 0, different from every other VM's and every earlier offer's. */
+    public long generation() {
+        return generation;
     }
 
     /** The mounts offered, one per line: the point, a tab, {@code ro} or {@code rw}. */
@@ -87,8 +96,10 @@ public final class HostMounts {
      */
     public String list(String path) {
         Path p;
+        Path top;
         try {
             p = host(path);
+            top = mounts.get(mountOf(path)).hostDir();
         } catch (Refused r) {
             return r.errno + "\n";
         }
@@ -96,7 +107,6 @@ public final class HostMounts {
             return (Files.exists(p) ? ENOTDIR : ENOENT) + "\n";
         }
         StringBuilder b = new StringBuilder("0\n");
-        Path top = mounts.get(mountOfQuietly(path)).hostDir();
         try (Stream<Path> entries = Files.list(p)) {
             for (Path e : (Iterable<Path>) entries::iterator) {
                 if (Files.isSymbolicLink(e) && !inside(e, top)) {
@@ -138,48 +148,41 @@ public final class HostMounts {
 
     /** Reads at {@code position} into {@code into}: a count, -1 at the end, or minus an errno. */
     public int read(String path, long position, ByteBuffer into) {
-        try (FileChannel ch = FileChannel.open(host(path), StandardOpenOption.READ)) {
-            return ch.read(into, position);
-        } catch (Refused r) {
-            return -r.errno;
-        } catch (IOException e) {
-            return -errno(e);
-        }
+        return (int) valueOrMinusErrno(() -> {
+            try (FileChannel ch = FileChannel.open(host(path), StandardOpenOption.READ)) {
+                return ch.read(into, position);
+            }
+        });
     }
 
     /** Writes all of {@code from} at {@code position} (at the end when {@code append}): the position after it, or minus an errno. */
     public long write(String path, long position, boolean append, ByteBuffer from) {
-        try (FileChannel ch = FileChannel.open(writable(path), StandardOpenOption.WRITE)) {
-            long at = append ? ch.size() : position;
-            while (from.hasRemaining()) {
-                at += ch.write(from, at);
+        return valueOrMinusErrno(() -> {
+            try (FileChannel ch = FileChannel.open(writable(path), StandardOpenOption.WRITE)) {
+                long at = append ? ch.size() : position;
+                while (from.hasRemaining()) {
+                    at += ch.write(from, at);
+                }
+                return at;
             }
-            return at;
-        } catch (Refused r) {
-            return -r.errno;
-        } catch (IOException e) {
-            return -errno(e);
-        }
+        });
     }
 
     public int truncate(String path, long length) {
-        try (FileChannel ch = FileChannel.open(writable(path), StandardOpenOption.WRITE)) {
-            if (length < ch.size()) {
-                ch.truncate(length);
-            } else if (length > ch.size()) {
-                ch.write(ByteBuffer.allocate(1), length - 1);
+        return errnoOf(() -> {
+            try (FileChannel ch = FileChannel.open(writable(path), StandardOpenOption.WRITE)) {
+                if (length < ch.size()) {
+                    ch.truncate(length);
+                } else if (length > ch.size()) {
+                    ch.write(ByteBuffer.allocate(1), length - 1);
+                }
             }
-            return 0;
-        } catch (Refused r) {
-            return r.errno;
-        } catch (IOException e) {
-            return errno(e);
-        }
+        });
     }
 
     /** Creates a file ({@code directory} false) or a directory with permission bits {@code mode}. */
     public int create(String path, boolean directory, int mode) {
-        try {
+        return errnoOf(() -> {
             Path p = writable(path);
             if (directory) {
                 Files.createDirectory(p);
@@ -187,46 +190,29 @@ public final class HostMounts {
                 Files.createFile(p);
             }
             Files.getFileAttributeView(p, PosixFileAttributeView.class).setPermissions(permissions(mode));
-            return 0;
-        } catch (Refused r) {
-            return r.errno;
-        } catch (IOException e) {
-            return errno(e);
-        }
+        });
     }
 
     /** Deletes a file or an empty directory. */
     public int delete(String path) {
-        try {
-            Files.delete(writable(path));
-            return 0;
-        } catch (Refused r) {
-            return r.errno;
-        } catch (IOException e) {
-            return errno(e);
-        }
+        return errnoOf(() -> Files.delete(writable(path)));
     }
 
     /** POSIX rename within one mount (across mounts: EXDEV, which the JDK's move turns into a copy). */
     public int rename(String from, String to) {
-        try {
+        return errnoOf(() -> {
             Path source = writable(from);
             Path target = writable(to);
             if (!mountOf(from).equals(mountOf(to))) {
-                return EXDEV;
+                throw new Refused(EXDEV);
             }
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return 0;
-        } catch (Refused r) {
-            return r.errno;
-        } catch (IOException e) {
-            return errno(e);
-        }
+        });
     }
 
     /** Sets the permission bits ({@code mode} >= 0) or the modification time in milliseconds ({@code modified} >= 0). */
     public int setAttributes(String path, int mode, long modified) {
-        try {
+        return errnoOf(() -> {
             Path p = writable(path);
             if (mode >= 0) {
                 Files.getFileAttributeView(p, PosixFileAttributeView.class).setPermissions(permissions(mode));
@@ -234,11 +220,35 @@ public final class HostMounts {
             if (modified >= 0) {
                 Files.setLastModifiedTime(p, FileTime.fromMillis(modified));
             }
+        });
+    }
+
+    // ---- host calls: a path refused, or the host's failure, as an errno ----
+
+    private interface HostAction {
+        void run() throws Refused, IOException;
+    }
+
+    private interface HostCall {
+        long call() throws Refused, IOException;
+    }
+
+    /** 0 when {@code action} ran, else the errno that stopped it. */
+    private static int errnoOf(HostAction action) {
+        return (int) -valueOrMinusErrno(() -> {
+            action.run();
             return 0;
+        });
+    }
+
+    /** What {@code call} answered (not negative), or minus the errno that stopped it. */
+    private static long valueOrMinusErrno(HostCall call) {
+        try {
+            return call.call();
         } catch (Refused r) {
-            return r.errno;
+            return -r.errno;
         } catch (IOException e) {
-            return errno(e);
+            return -errno(e);
         }
     }
 
@@ -250,14 +260,6 @@ public final class HostMounts {
         Refused(int errno) {
             super(null, null, false, false);
             this.errno = errno;
-        }
-    }
-
-    private String mountOfQuietly(String path) {
-        try {
-            return mountOf(path);
-        } catch (Refused r) {
-            throw new IllegalStateException(path + " was under a mount a moment ago", r);
         }
     }
 

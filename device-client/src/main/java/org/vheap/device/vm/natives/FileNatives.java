@@ -116,7 +116,7 @@ final class FileNatives {
             if (fd < 0 || ConsoleNatives.isConsole(fd)) {
                 return 0;
             }
-            vm.putIntField(self, vm.field(FD, "fd"), -1);
+            setNumber(vm, self, -1);
             if (HostSockets.isSocket(fd)) {
                 vm.sockets().close(fd);
                 return 0;
@@ -138,7 +138,7 @@ final class FileNatives {
         n.register(HEAP_FILES, "number", "(Ljava/io/FileDescriptor;)I", (t, s, b) -> number(vm, (int) s[b]));
         n.register(HEAP_FILES, "setDescriptor", "(Ljava/io/FileDescriptor;IZ)V", (t, s, b) -> {
             int fd = (int) s[b];
-            vm.putIntField(fd, vm.field(FD, "fd"), (int) s[b + 1]);
+            setNumber(vm, fd, (int) s[b + 1]);
             vm.putByteField(fd, vm.field(FD, "append"), (byte) s[b + 2]);
             return 0;
         });
@@ -233,6 +233,11 @@ final class FileNatives {
     /** The number a {@code java.io.FileDescriptor} holds (-1 once closed). */
     static int number(Vm vm, int fileDescriptor) {
         return vm.getIntField(fileDescriptor, vm.field(FD, "fd"));
+    }
+
+    /** Sets a {@code FileDescriptor}'s number, as the JDK's natives do when they open or accept. */
+    static void setNumber(Vm vm, int fileDescriptor, int number) {
+        vm.putIntField(fileDescriptor, vm.field(FD, "fd"), number);
     }
 
     /** {@code off} and {@code len} must lie within the byte array (NullPointerException, IndexOutOfBoundsException). */

@@ -19,6 +19,7 @@ final class MountNatives {
 
     static void register(Natives n, Vm vm) {
         HostMounts mounts = vm.mounts();
+        n.register(MOUNTS, "generation", "()J", (t, s, b) -> mounts.generation());
         n.register(MOUNTS, "offered", "()" + STRING, (t, s, b) -> vm.strings().newString(mounts.offered()));
         n.register(MOUNTS, "list", "(" + STRING + ")" + STRING, (t, s, b) -> vm.strings().newString(mounts.list(path(vm, s[b]))));
         n.register(MOUNTS, "stat", "(" + STRING + ")" + STRING, (t, s, b) -> vm.strings().newString(mounts.stat(path(vm, s[b]))));

@@ -139,7 +139,7 @@ final class SocketNatives {
             return 0;
         });
         n.register("sun/nio/ch/IOUtil", "setfdVal", "(" + FD + "I)V", (t, s, b) -> {
-            vm.putIntField((int) s[b], vm.field("java/io/FileDescriptor", "fd"), (int) s[b + 1]);
+            FileNatives.setNumber(vm, (int) s[b], (int) s[b + 1]);
             return 0;
         });
     }
@@ -221,7 +221,7 @@ final class SocketNatives {
     private void registerHeapSockets(Natives n) {
         n.register(HEAP_SOCKETS, "number", "(" + FD + ")I", (t, s, b) -> number(s[b]));
         n.register(HEAP_SOCKETS, "setNumber", "(" + FD + "I)V", (t, s, b) -> {
-            vm.putIntField((int) s[b], vm.field("java/io/FileDescriptor", "fd"), (int) s[b + 1]);
+            FileNatives.setNumber(vm, (int) s[b], (int) s[b + 1]);
             return 0;
         });
         n.register(HEAP_SOCKETS, "await", "(IIJ)I", (t, s, b) -> sockets.await(t, (int) s[b], (int) s[b + 1], s[b + 2]));
@@ -248,7 +248,7 @@ final class SocketNatives {
                 return 0;
             }
         });
-        n.register(HEAP_SOCKETS, "read0", "(I[BII)I", (t, s, b) -> {
+        n.register(HEAP_SOCKETS, "read", "(I[BII)I", (t, s, b) -> {
             int len = (int) s[b + 3];
             byte[] bytes = new byte[len];
             int got = sockets.read((int) s[b], bytes, 0, len);
@@ -257,7 +257,7 @@ final class SocketNatives {
             }
             return got;
         });
-        n.register(HEAP_SOCKETS, "write0", "(I[BII)I", (t, s, b) ->
+        n.register(HEAP_SOCKETS, "write", "(I[BII)I", (t, s, b) ->
                 sockets.write((int) s[b], vm.bytesOf((int) s[b + 1], (int) s[b + 2], (int) s[b + 3]), 0, (int) s[b + 3]));
     }
 
