@@ -1,9 +1,7 @@
 package org.vheap.device.vm.thread;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,7 +14,7 @@ import java.util.function.LongSupplier;
  */
 public final class Scheduler {
     private final List<VmThread> threads = new ArrayList<>();
-    private final Map<Integer, Monitor> monitors = new HashMap<>();
+    private final MonitorTable monitors = new MonitorTable();
     private final LongSupplier nanoClock;
     private int next;
 
@@ -97,7 +95,7 @@ public final class Scheduler {
     }
 
     private Monitor monitor(int obj) {
-        return monitors.computeIfAbsent(obj, o -> new Monitor());
+        return monitors.getOrCreate(obj);
     }
 
     /** monitorenter: true when {@code t} owns the monitor now; false when it blocked (retry when it runs again). */
@@ -230,11 +228,7 @@ public final class Scheduler {
      * whose object moved (promoted out of the nursery) is found under the object's new reference.
      */
     public void visitMonitorObjects(java.util.function.IntUnaryOperator roots) {
-        List<Map.Entry<Integer, Monitor>> entries = new ArrayList<>(monitors.entrySet());
-        monitors.clear();
-        for (Map.Entry<Integer, Monitor> e : entries) {
-            monitors.put(roots.applyAsInt(e.getKey()), e.getValue());
-        }
+        monitors.rekey(roots);
     }
 
     /**
@@ -247,9 +241,9 @@ public final class Scheduler {
     /** Every monitor in use, for a checkpoint. */
     public List<MonitorState> monitorStates() {
         List<MonitorState> states = new ArrayList<>();
-        for (Map.Entry<Integer, Monitor> e : monitors.entrySet()) {
-            Monitor m = e.getValue();
-            states.add(new MonitorState(e.getKey(), m.owner, m.count, List.copyOf(m.entrants), List.copyOf(m.waiters)));
+        for (int obj : monitors.objects()) {
+            Monitor m = monitors.get(obj);
+            states.add(new MonitorState(obj, m.owner, m.count, List.copyOf(m.entrants), List.copyOf(m.waiters)));
         }
         return states;
     }
