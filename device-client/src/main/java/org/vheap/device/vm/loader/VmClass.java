@@ -30,6 +30,11 @@ public final class VmClass {
     final VmClass component;
     final char primitive;
     final Set<VmClass> supertypes;
+    /**
+     * The superclass chain from {@code java.lang.Object} down to this class (the "display" of Cohen's subtype test, as
+     * HotSpot's primary supers): a class C is a subclass of a class T at depth d iff {@code display[d] == T}.
+     */
+    private final VmClass[] display;
 
     VmField[] declaredFields = new VmField[0];
     final Map<String, VmField> fieldByName = new HashMap<>();
@@ -74,6 +79,12 @@ public final class VmClass {
         this.component = component;
         this.primitive = primitive;
         this.supertypes = supertypes;
+        if (superclass == null) {
+            this.display = new VmClass[] {this};
+        } else {
+            this.display = java.util.Arrays.copyOf(superclass.display, superclass.display.length + 1);
+            this.display[superclass.display.length] = this;
+        }
     }
 
     public int id() {
@@ -228,6 +239,11 @@ public final class VmClass {
     public boolean isSubtypeOf(VmClass target) {
         if (target == this) {
             return true;
+        }
+        if (target.component == null && target.primitive == 0 && (target.access & Opcodes.ACC_INTERFACE) == 0) {
+            // a class (not an interface, an array or a primitive): one look at the display
+            int depth = target.display.length - 1;
+            return depth < display.length && display[depth] == target;
         }
         if (component != null) {
             if (target.component != null) {
