@@ -59,7 +59,7 @@ public final class Device {
     private final DeviceClock clock;
     private volatile LineCache lineCache;
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0, 0, 0);
+            0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -347,6 +347,7 @@ public final class Device {
                         config.fileSpaceBytes());
                 launcher.verifyRememberedSets(config.verifyWriteBarrier());
                 launcher.compactUserHeap(config.compaction());
+                launcher.setTier(config.tierThreshold());
                 if (config.youngCollections() && config.workingSetBytes() == 0) {
                     launcher.collectYoungLines();
                 }
@@ -388,7 +389,7 @@ public final class Device {
                             session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
                             p.linesDiscarded(), p.linesDeleted(), launcher.bytesPromoted(), vm.nursery().capacity(),
                             launcher.collectionLog(), vm.allocator().workingSets().bytes(), launcher.bytesCompacted(),
-                            p.backgroundWritesFailed());
+                            p.backgroundWritesFailed(), launcher.translatedMethods());
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

@@ -33,6 +33,7 @@ public final class DeviceConfig {
     private int lineSize = 4096;
     private long maxHeapBytes = 1L << 30;
     private int quantum = 10_000;
+    private int tierThreshold = DEFAULT_TIER_THRESHOLD;
     private int checkpointEveryDirtyLines;
     /** Null: not set, {@link #checkpointInterval(HeapStore)} gives the default for the store. */
     private java.time.Duration checkpointInterval;
@@ -201,6 +202,26 @@ public final class DeviceConfig {
             throw new IllegalArgumentException("max heap must be from 1 MiB to 16 GiB, got " + maxHeapBytes);
         }
         this.maxHeapBytes = maxHeapBytes;
+        return this;
+    }
+
+    /** Calls plus backward branches of a method before the tier translates it, by default. */
+    public static final int DEFAULT_TIER_THRESHOLD = 2_000;
+
+    /**
+     * The tier (the interpreter's translator of hot methods into host code, {@code vm.interp.Translator}): a method is
+     * translated once its calls and backward branches reach this; 0 translates every method at its first call (a test
+     * mode); -1: the tier is off ({@code --no-tier}).
+     */
+    public int tierThreshold() {
+        return tierThreshold;
+    }
+
+    public DeviceConfig tierThreshold(int threshold) {
+        if (threshold < -1) {
+            throw new IllegalArgumentException("the tier's threshold is a count from 0, or -1 for no tier, got " + threshold);
+        }
+        this.tierThreshold = threshold;
         return this;
     }
 
@@ -422,6 +443,7 @@ public final class DeviceConfig {
         c.lineSize = lineSize;
         c.maxHeapBytes = maxHeapBytes;
         c.quantum = quantum;
+        c.tierThreshold = tierThreshold;
         c.checkpointEveryDirtyLines = checkpointEveryDirtyLines;
         c.checkpointInterval = checkpointInterval;
         c.checkpointAfterCollection = checkpointAfterCollection;

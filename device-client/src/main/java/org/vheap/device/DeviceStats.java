@@ -5,7 +5,7 @@ import org.vheap.device.vm.heap.CollectionLog;
 /**
  * What a device run did, for tests and benchmarks.
  *
- * @param bytecodes       bytecodes executed
+ * @param bytecodes       bytecodes the interpreter executed (not those of translated code: see methodsTranslated)
  * @param misses          user-line faults (the store, or zero-fill for lines it lacks)
  * @param linesFlushed    dirty lines written to the store (evictions and pre-flushes)
  * @param evictions       lines dropped from their frames (user and system)
@@ -31,13 +31,14 @@ import org.vheap.device.vm.heap.CollectionLog;
  * @param bytesCompacted  bytes full collections moved to compact the user heap (0 with {@code --no-compact})
  * @param backgroundWritesFailed background writes of dirty lines (cleaning, write-behind) that failed; their lines
  *                        stayed dirty, and a later flush wrote them or reported the store's failure
+ * @param methodsTranslated methods the tier translated into host code (0 with {@code --no-tier})
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
                           long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes,
-                          long bytesCompacted, long backgroundWritesFailed) {
+                          long bytesCompacted, long backgroundWritesFailed, int methodsTranslated) {
     /** Each full collection's pause (of the kept ones), in nanoseconds, oldest first. */
     public long[] collectionPauseNanos() {
         return collectionLog.pauses(CollectionLog.Kind.FULL);

@@ -59,6 +59,11 @@ final class DeviceOptions {
                     + "into dense ones (--no-compact: objects stay where they were promoted). Default: on.")
     boolean compact = true;
 
+    @Option(names = "--tier", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Hot methods are translated into host code that the host JIT compiles (--no-tier: every"
+                    + " instruction interpreted). Default: on.")
+    boolean tier = true;
+
     @Option(names = "--write-behind", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Evictions write dirty lines in the background while clean ones leave room (--no-write-behind: "
                     + "each eviction of a dirty line waits for its write, and reports a failed store at once). Default: on.")
@@ -160,7 +165,8 @@ final class DeviceOptions {
                 .eagerResume(eagerResume)
                 .preflushLines(preflushLines)
                 .storeRetryFor(CliValues.duration("--store-retry", storeRetry));
-        config.compaction(compact).writeBehind(writeBehind).youngCollections(young);
+        config.compaction(compact).writeBehind(writeBehind).youngCollections(young)
+                .tierThreshold(tier ? DeviceConfig.DEFAULT_TIER_THRESHOLD : -1);
         if (nursery != null) {
             config.nurseryBytes(CliValues.bytes("--nursery", nursery));
         }

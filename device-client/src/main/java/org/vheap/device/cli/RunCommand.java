@@ -64,13 +64,13 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 if (stats) {
                     DeviceStats st = device.stats();
-                    System.err.printf("vheap: %d bytecodes, %d collections (%d minor: %d KiB promoted from a %d KiB nursery;"
+                    System.err.printf("vheap: %d bytecodes interpreted, %d methods translated; %d collections (%d minor: %d KiB promoted from a %d KiB nursery;"
                                     + " %d young; %d of a %d KiB working set; %d full, %d KiB moved compacting);"
                                     + " user lines: %d misses, %d read from the store,"
                                     + " %d flushed (%d background writes failed), %d discarded as garbage, %d deleted;"
                                     + " system lines (%d class files): %d"
                                     + " misses, %d class files fetched from the store; %d evictions (%d system)%n",
-                            st.bytecodes(), st.collections(), st.minorCollections(), st.bytesPromoted() >> 10,
+                            st.bytecodes(), st.methodsTranslated(), st.collections(), st.minorCollections(), st.bytesPromoted() >> 10,
                             st.nurseryBytes() >> 10, st.youngCollections(), st.workingSetCollections(), st.workingSetBytes() >> 10,
                             st.collectionPauseNanos().length, st.bytesCompacted() >> 10, st.misses(), st.linesFetched(),
                             st.linesFlushed(), st.backgroundWritesFailed(), st.linesDiscarded(), st.linesDeleted(),

@@ -97,6 +97,10 @@ public final class VmBench implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these programs (names as printed).")
     List<String> only;
 
+    @Option(names = "--interpreter-only", description = "Only the first table: the device VM, all lines resident, vs java"
+            + " -Xint (no paging, no server; a few minutes).")
+    boolean interpreterOnly;
+
     @Option(names = "--server", paramLabel = "HOST:PORT",
             description = "A running heap server for the paging section over gRPC (default: start one here on a temporary database).")
     String server;
@@ -113,6 +117,9 @@ public final class VmBench implements Callable<Integer> {
         }
         try (BenchRun run = new BenchRun("bench vm", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {
             Path work = run.tempDir("vheap-bench-vm-");
+            if (interpreterOnly) {
+                return interpreter(work);
+            }
             if (server == null) {
                 Path data = work.resolve("data");
                 run.progress("starting a heap server (./vheap server, embedded PostgreSQL under " + data + ")");
@@ -319,6 +326,79 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private record Run(double seconds, String output, DeviceStats stats) {
+    }
+
+    /** The interpreter alone: the tier off. */
+    private static final UnaryOperator<DeviceConfig> NO_TIER = config -> config.tierThreshold(-1);
+
+    /**
+     * {@code --interpreter-only}: the device VM all resident against {@code java -Xint}, the interpreter alone
+     * ({@code --no-tier}) and with the tier (the default), each device time the median of {@link #RUNS} runs after
+     * warming up, the two configurations in turn; 0 when every output was HotSpot's.
+     */
+    private int interpreter(Path work) throws Exception {
+        Path classes = compile(work);
+        PrintWriter out = spec.commandLine().getOut();
+        TextTable table = new TextTable("program", "java -Xint", "interpreter", "ratio", "with the tier", "ratio",
+                "methods translated", "output");
+        double interpretedLogSum = 0;
+        double tieredLogSum = 0;
+        int n = 0;
+        boolean allEqual = true;
+        List<String> spreads = new ArrayList<>();
+        for (Program p : selected()) {
+            String size = quick ? p.quickSize() : p.fullSize();
+            Run hotspot = best(hotspot(classes, p.mainClass(), size), hotspot(classes, p.mainClass(), size));
+            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20, config -> config.nurseryBytes(0));
+            long allResident = Math.max(1L << 20, 2 * warm.stats.peakHeapBytes());
+            warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident, NO_TIER));
+            warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident));
+            List<Run> interpretedRuns = new ArrayList<>();
+            List<Run> tieredRuns = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                interpretedRuns.add(deviceRun(classes, p.mainClass(), size, allResident, NO_TIER));
+                tieredRuns.add(deviceRun(classes, p.mainClass(), size, allResident));
+            }
+            boolean equal = true;
+            for (List<Run> runs : List.of(interpretedRuns, tieredRuns)) {
+                for (Run r : runs) {
+                    equal &= hotspot.output.equals(r.output);
+                }
+            }
+            allEqual &= equal;
+            Run interpreted = median(interpretedRuns);
+            Run tiered = median(tieredRuns);
+            double interpretedRatio = interpreted.seconds / hotspot.seconds;
+            double tieredRatio = tiered.seconds / hotspot.seconds;
+            interpretedLogSum += Math.log(interpretedRatio);
+            tieredLogSum += Math.log(tieredRatio);
+            n++;
+            table.row(p.name() + " " + size, secs(hotspot.seconds), secs(interpreted.seconds), times(interpretedRatio),
+                    secs(tiered.seconds), times(tieredRatio), Integer.toString(tiered.stats.methodsTranslated()),
+                    equal ? "same" : "DIFFERENT");
+            spreads.add(p.name() + " " + size + ": interpreter " + spread(interpretedRuns) + ", with the tier " + spread(tieredRuns));
+        }
+        out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's; device times: the median of "
+                + RUNS + " runs after warming up, the VM's boot included)");
+        table.print(out);
+        out.printf(Locale.ROOT, "geometric means: the interpreter %.2fx -Xint (target: <= 1.5x); with the tier %.2fx -Xint"
+                + " (target: <= 1.0x)%n", Math.exp(interpretedLogSum / n), Math.exp(tieredLogSum / n));
+        out.println("spread (fastest-slowest):");
+        for (String line : spreads) {
+            out.println("  " + line);
+        }
+        out.flush();
+        return allEqual ? 0 : 1;
+    }
+
+    /** The programs {@code --only} selects (all without it); refused when it names none of them. */
+    private List<Program> selected() {
+        List<Program> programs = PROGRAMS.stream().filter(p -> only == null || only.contains(p.name())).toList();
+        if (programs.isEmpty()) {
+            throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm,"
+                    + " collections");
+        }
+        return programs;
     }
 
     /** Untimed runs of one configuration that {@link #warmUp} makes at most. */

@@ -91,6 +91,16 @@ public final class VmLauncher {
         this.minorCollector = new MinorCollector(vm.memory(), vm.allocator(), vm.nursery(), vm.shapes());
     }
 
+    /** The tier: hot methods translated into host code from {@code threshold} calls and loops on; -1: off. */
+    public void setTier(int threshold) {
+        interpreter.setTier(threshold);
+    }
+
+    /** Methods the tier translated so far. */
+    public int translatedMethods() {
+        return interpreter.translatedMethods();
+    }
+
     /**
      * The native substitutions of this VM: a device adds its own (the app API) before the app starts. The
      * natives the JDK's library needs are registered already.

@@ -122,7 +122,7 @@ public final class ConformanceSuite {
     }
 
     static String describe(DeviceStats s) {
-        return "bytecodes " + s.bytecodes() + ", misses " + s.misses() + ", flushed " + s.linesFlushed() + ", evictions " + s.evictions()
+        return "bytecodes " + s.bytecodes() + ", translated methods " + s.methodsTranslated() + ", misses " + s.misses() + ", flushed " + s.linesFlushed() + ", evictions " + s.evictions()
                 + ", peak heap " + s.peakHeapBytes() + ", collections " + s.collections() + " (" + s.minorCollections() + " minor, "
                 + s.workingSetCollections() + " of a working set, " + s.collectionPauseNanos().length + " full)";
     }

@@ -53,6 +53,22 @@ class ConformanceTest {
                 }
             });
         }
+        if (ConformanceSettings.modeEnabled("tier")) {
+            // the tier translates every method at its first call: all of its code runs wherever it can
+            modes.add(new Mode() {
+                public String name() {
+                    return "tier";
+                }
+
+                public RunResult run(CompiledProgram p) throws Exception {
+                    RunResult r = new DeviceRunner("tier", ConformanceStores::memory, DeviceRunner::residentMemory,
+                            ConformanceSettings.deviceTimeout(), config -> config.tierThreshold(0)).run(p);
+                    r.stats().ifPresent(stats -> org.assertj.core.api.Assertions.assertThat(stats.methodsTranslated())
+                            .as("methods the tier translated").isPositive());
+                    return r;
+                }
+            });
+        }
         if (ConformanceSettings.modeEnabled("paging")) {
             modes.add(paging("paging", ConformanceStores::memory, p -> true));
         }

@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import org.objectweb.asm.tree.MultiANewArrayInsnNode;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
+import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.VmClass;
 
@@ -15,6 +16,10 @@ import org.vheap.device.vm.loader.VmClass;
 final class ArrayInstructions {
     private final Vm vm;
     private final ClassRegistry classes;
+    /** newarray's array classes by type code (4..11), each loaded on first use: no look-up by name per allocation. */
+    private final VmClass[] primitiveArrays = new VmClass[T_LONG + 1];
+    /** The class id of {@code boolean[]} once that class is loaded (0 before: no such array exists yet). */
+    private int booleanArrayId;
 
     ArrayInstructions(Vm vm) {
         this.vm = vm;
@@ -33,8 +38,29 @@ final class ArrayInstructions {
         }
     }
 
+    /**
+     * Whether a (non-null) array is a {@code boolean[]}: bastore then stores only the value's lowest bit (JVMS
+     * 6.5.bastore). One look at the header's class id, no class look-up per store.
+     */
+    boolean isBooleanArray(int array) {
+        int id = booleanArrayId;
+        if (id == 0) {
+            VmClass c = classes.findLoaded("[Z");
+            if (c == null) {
+                return false;
+            }
+            id = booleanArrayId = c.id();
+        }
+        return vm.memory().getInt(ObjectLayout.address(array) + ObjectLayout.CLASS_ID_OFFSET) == id;
+    }
+
     /** The array class for a newarray type code (JVMS Table 6.5.newarray-A). */
     VmClass primitiveArray(int atype) {
+        VmClass c = atype >= T_BOOLEAN && atype <= T_LONG ? primitiveArrays[atype] : null;
+        return c != null ? c : loadPrimitiveArray(atype);
+    }
+
+    private VmClass loadPrimitiveArray(int atype) {
         String name = switch (atype) {
             case T_BOOLEAN -> "[Z";
             case T_CHAR -> "[C";
@@ -46,7 +72,7 @@ final class ArrayInstructions {
             case T_LONG -> "[J";
             default -> throw JavaError.verify("bad newarray type " + atype);
         };
-        return classes.load(name);
+        return primitiveArrays[atype] = classes.load(name);
     }
 
     /** multianewarray: dimension counts are in {@code s[at .. at+dims)}. */

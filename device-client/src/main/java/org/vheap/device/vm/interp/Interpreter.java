@@ -40,6 +40,8 @@ public final class Interpreter {
     private final ThrowableFactory exceptions;
     private final ExceptionUnwinder unwinder;
     private final BlockingCalls blockingCalls;
+    /** The tier: hot methods translated into host code ({@link Translator}). */
+    private final TierRuntime tier;
 
     public Interpreter(Vm vm, MethodInvoker invoker, CallSites callSites, BlockingCalls blockingCalls) {
         this.vm = vm;
@@ -53,6 +55,20 @@ public final class Interpreter {
         this.exceptions = new ThrowableFactory(vm, backtraces);
         this.unwinder = new ExceptionUnwinder(vm, exceptions);
         this.blockingCalls = blockingCalls;
+        this.tier = new TierRuntime(vm, arrays, invoker);
+    }
+
+    /**
+     * Turns the tier on ({@link Translator}): a method is translated once its calls and backward branches reach
+     * {@code threshold} (0: at its first call, a test mode); a negative threshold turns it off (the default).
+     */
+    public void setTier(int threshold) {
+        tier.enable(threshold);
+    }
+
+    /** Methods the tier has translated. */
+    public int translatedMethods() {
+        return tier.translatedMethods();
     }
 
     /** Makes the exception objects for errors the VM detects. */
@@ -80,6 +96,10 @@ public final class Interpreter {
                 unwinder.unwind(t, exceptions.create(t, interrupted));
             }
         }
+        // the pc of the last exit from translated code: the interpreter runs that instruction before entering again
+        int exitedAt = -1;
+        boolean tiered = tier.enabled();
+        tier.thread = t;
         outer:
         while (t.depth > 0 && t.state == ThreadState.RUNNABLE && !t.yieldNow && vm.exitStatus() == null && !vm.minorCollectionRequested()) {
             if (t.pendingException != 0) {
@@ -97,12 +117,40 @@ public final class Interpreter {
             int pc = act.pc;
             int sp = act.sp;
             final int bp = act.bp;
-            int opPc = pc;
-            int opSp = sp;
+            if (tiered && pc != exitedAt) {
+                Translator.Translation translation = pc == 0 ? tier.translation(mc) : mc.translation;
+                if (translation != null && translation.isEntry(pc)) {
+                    tier.budget = budget;
+                    long exit;
+                    try {
+                        exit = translation.code().run(s, bp, pc, tier, translation.constants());
+                    } catch (JavaError | VmThrow | HeapExhausted e) {
+                        // from a call translated code made (a native's exception, a StackOverflowError, a full heap):
+                        // the calling activation, on top, was written back at its invoke before the call
+                        budget = tier.budget;
+                        if (failedCall(t, e)) {
+                            break;
+                        }
+                        continue;
+                    }
+                    budget = tier.budget;
+                    int at = (int) (exit >>> 32);
+                    if (at == -1) {
+                        exitedAt = tier.skipPc;   // a translated call left its callee running: it is on top now
+                    } else {
+                        act.pc = exitedAt = at;
+                        act.sp = (int) exit;
+                        TierRuntime.exited(mc, translation, at);
+                    }
+                    if (budget <= 0) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            exitedAt = -1;
             try {
                 for (;;) {
-                    opPc = pc;
-                    opSp = sp;
                     count++;
                     switch (code[pc]) {
                         case NOP -> pc++;
@@ -129,7 +177,8 @@ public final class Interpreter {
                         }
                         case Ops.LDC_OBJECT -> {
                             act.pc = pc;
-                            s[sp++] = linker.resolveConstant(mc, pc);
+                            int constant = linker.resolveConstant(mc, pc);
+                            s[sp++] = constant;
                             pc += 2;
                         }
                         case ILOAD, FLOAD, ALOAD -> { s[sp++] = s[bp + code[pc + 1]]; pc += 2; }
@@ -187,7 +236,7 @@ public final class Interpreter {
                             sp -= 3;
                             int array = (int) s[sp];
                             byte v = (byte) s[sp + 2];
-                            if (array != 0 && vm.classOf(array).elementType() == 'Z') {
+                            if (array != 0 && arrays.isBooleanArray(array)) {
                                 v &= 1;
                             }
                             mem.putByte(element(array, (int) s[sp + 1], 0), v);
@@ -360,11 +409,18 @@ public final class Interpreter {
                                 pc += 2;
                             } else {
                                 int target = code[pc + 1];
-                                // a backward branch spends the quantum: the thread may be switched here
-                                if (target <= pc && --budget <= 0) {
-                                    act.pc = target;
-                                    act.sp = sp;
-                                    break outer;
+                                if (target <= pc) {
+                                    // a backward branch spends the quantum: the thread may be switched here
+                                    if (--budget <= 0) {
+                                        act.pc = target;
+                                        act.sp = sp;
+                                        break outer;
+                                    }
+                                    if (tiered && enterTier(mc, target)) {
+                                        act.pc = target;
+                                        act.sp = sp;
+                                        continue outer;   // into the translated loop
+                                    }
                                 }
                                 pc = target;
                             }
@@ -495,7 +551,8 @@ public final class Interpreter {
                             continue outer;
                         }
                         case Ops.NEW_Q -> {
-                            s[sp++] = vm.newObject(vm.classes().byId(code[pc + 1]));
+                            int object = vm.newObject(vm.classes().byId(code[pc + 1]));
+                            s[sp++] = object;
                             pc += 2;
                         }
                         case NEWARRAY -> {
@@ -509,9 +566,9 @@ public final class Interpreter {
                         case MULTIANEWARRAY -> {
                             act.pc = pc;
                             int dims = code[pc + 2];
+                            int array = arrays.multiNewArray(mc, code[pc + 1], s, sp - dims, dims);
                             sp -= dims;
-                            s[sp] = arrays.multiNewArray(mc, code[pc + 1], s, sp, dims);
-                            sp++;
+                            s[sp++] = array;
                             pc += 3;
                         }
                         case ARRAYLENGTH -> {
@@ -577,25 +634,51 @@ public final class Interpreter {
                 }
             } catch (HeapExhausted e) {
                 // put the instruction back: the VM collects at the next safepoint and it runs again
-                act.pc = opPc;
-                act.sp = opSp;
-                if (vm.collectionFailed(t, opPc)) {
+                act.pc = pc;
+                act.sp = sp;
+                if (vm.collectionFailed(t, pc)) {
                     unwinder.unwind(t, vm.outOfMemory());
                     continue;
                 }
                 break;
             } catch (JavaError e) {
-                act.pc = opPc;
+                act.pc = pc;
                 unwinder.unwind(t, exceptions.create(t, e));
             } catch (VmThrow e) {
-                act.pc = opPc;
+                act.pc = pc;
                 unwinder.unwind(t, e.exception);
             } catch (StackOverflowError e) {
-                act.pc = opPc;
+                act.pc = pc;
                 unwinder.unwind(t, exceptions.create(t, new JavaError("java/lang/StackOverflowError", null)));
             }
         }
         vm.countBytecodes(count);
+    }
+
+    /**
+     * What a call from translated code threw, handled as the loop's handlers do for the invoke on top of the stack;
+     * true when the quantum ends (the heap is full: the launcher collects and the call runs again).
+     */
+    private boolean failedCall(VmThread t, RuntimeException e) {
+        if (e instanceof JavaError error) {
+            unwinder.unwind(t, exceptions.create(t, error));
+        } else if (e instanceof VmThrow thrown) {
+            unwinder.unwind(t, thrown.exception);
+        } else if (vm.collectionFailed(t, t.activations[t.depth - 1].pc)) {
+            unwinder.unwind(t, vm.outOfMemory());
+        } else {
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * At a backward branch to {@code target}: whether the method's translation (made now if the loop got hot) enters
+     * there.
+     */
+    private boolean enterTier(MethodCode mc, int target) {
+        Translator.Translation translation = tier.translation(mc);
+        return translation != null && translation.isEntry(target);
     }
 
     private static JavaError npe() {

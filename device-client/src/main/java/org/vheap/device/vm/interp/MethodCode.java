@@ -22,6 +22,13 @@ final class MethodCode {
     final int[] lines;
     /** Code index of each ASM instruction index, for the analyzer that finds references in activations. */
     final int[] pcOfInsn;
+    /**
+     * Calls and backward branches counted towards translating the method ({@link Translator}); negative once it
+     * proved untranslatable.
+     */
+    int hotness;
+    /** The method's translation by the tier, or null. */
+    Translator.Translation translation;
 
     MethodCode(VmMethod method, int[] code, int maxLocals, int maxStack, Object[] refs, int[][] switches, int[] handlers,
                int[] lines, int[] pcOfInsn) {

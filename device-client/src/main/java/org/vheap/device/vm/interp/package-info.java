@@ -25,7 +25,9 @@
  * place. Every heap access goes through {@code HeapMemory} (the cache table's translation and barriers). Before
  * anything that may call, block, switch threads or throw, the loop writes pc and sp back to the activation; after a
  * call, a return, a link that pushed activations or a throw it reloads them from the thread's top activation
- * ({@code continue outer}). Rarer work is kept out of the loop so the host JIT compiles it well:
+ * ({@code continue outer}). An instruction moves pc only after all in it that may throw, and sp only after an
+ * allocation, so the handlers find the faulting instruction and its operands in the loop's own pc and sp (nothing is
+ * copied per instruction for them). Rarer work is kept out of the loop so the host JIT compiles it well:
  * {@link org.vheap.device.vm.interp.MethodInvoker} (calls, returns, natives and what they defer),
  * {@link org.vheap.device.vm.interp.InstructionLinker}, {@link org.vheap.device.vm.interp.ClassInitializer},
  * {@link org.vheap.device.vm.interp.ArrayInstructions}, {@link org.vheap.device.vm.interp.VarHandles},
@@ -57,6 +59,17 @@
  * again, or, when the same instruction fails again right after the collection it asked for, throws
  * OutOfMemoryError. A thread that blocked in a native finishes the call when it next runs
  * ({@code natives.BlockingCalls#finish}: an interrupted {@code sleep} or {@code wait} throws there).
+ *
+ * <h2>The tier</h2>
+ * {@link org.vheap.device.vm.interp.TierRuntime} counts each method's calls and backward branches (in
+ * {@code MethodCode.hotness}) and, from a threshold on ({@code DeviceConfig.tierThreshold}), has
+ * {@link org.vheap.device.vm.interp.Translator} translate its prepared code into a host class
+ * ({@link org.vheap.device.vm.interp.TranslatedCode}), entered from the loop at pc 0 and at loop headers. The
+ * translation mirrors the interpreter's cases slot for slot on host locals and hands back, by writing the activation
+ * to the slots and returning a pc, every instruction it does not run; calls between translated methods nest on the
+ * host stack ({@code TierRuntime.call}) with real activations pushed, so any of them can stop and leave the rest to the
+ * interpreter. At the end of the quantum translated code stops at a backward branch like the loop: a safepoint never
+ * sees a translated frame.
  *
  * <h2>Exceptions</h2>
  * An error the VM detects (a null receiver, an index out of bounds, a failed resolution, a native's refusal) is a

@@ -119,6 +119,18 @@ public final class Scheduler {
         return false;
     }
 
+    /**
+     * monitorenter if it need not block: true when {@code t} owns the monitor now; false, changing nothing, when another
+     * thread owns it (translated code then hands the instruction to the interpreter, whose {@link #enter} blocks).
+     */
+    public boolean tryEnter(VmThread t, int obj) {
+        Monitor m = monitors.get(obj);
+        if (m != null && m.owner != null && m.owner != t) {
+            return false;
+        }
+        return enter(t, obj);
+    }
+
     /** monitorexit: false when {@code t} does not own the monitor (IllegalMonitorStateException). */
     public boolean exit(VmThread t, int obj) {
         Monitor m = monitors.get(obj);

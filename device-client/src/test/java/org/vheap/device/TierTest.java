@@ -1,0 +1,177 @@
+package org.vheap.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.server.testing.TestHeaps;
+
+/**
+ * The tier (hot methods translated into host code) against the interpreter alone: the same output, exceptions thrown
+ * where the interpreter throws them (from inside translated loops and calls), threads switched inside translated loops,
+ * and an app suspended while its threads run translated code resuming exactly on another device.
+ */
+class TierTest {
+    /** Hot loops and calls that end in every exception a translated instruction hands back to the interpreter. */
+    private static final String LOOPS = """
+            public class Loops {
+                static int depth;
+                static int down(int n) { depth++; return n == 0 ? 0 : 1 + down(n - 1); }
+                static long mix(long h, int k) { return h * 31 + (k ^ (h >>> 7)); }
+                interface Shape { double area(); }
+                record Square(double side) implements Shape { public double area() { return side * side; } }
+                static class Cell { int value; Cell next; }
+
+                public static void main(String[] a) {
+                    long h = 0;
+                    int[] counts = new int[64];
+                    double[] xs = new double[256];
+                    for (int i = 0; i < 200_000; i++) {
+                        h = mix(h, i);
+                        counts[(int) (h & 63)]++;
+                        xs[i & 255] += Math.sqrt(i) / (1 + (i & 7));
+                    }
+                    System.out.println("mix " + h + " " + counts[5] + " " + xs[17]);
+                    Cell cells = null;
+                    for (int i = 0; i < 1000; i++) {
+                        Cell c = new Cell();
+                        c.value = i;
+                        c.next = cells;
+                        cells = c;
+                    }
+                    long sum = 0;
+                    for (Cell c = cells; c != null; c = c.next) sum += c.value;
+                    System.out.println("cells " + sum);
+                    try {
+                        for (int i = 0; ; i++) counts[i] += i;
+                    } catch (ArrayIndexOutOfBoundsException e) {
+                        System.out.println("aioobe " + e.getMessage() + " at line " + e.getStackTrace()[0].getLineNumber());
+                    }
+                    try {
+                        int z = 0;
+                        for (int i = 10; ; i--) z += 100 / i;
+                    } catch (ArithmeticException e) {
+                        System.out.println("arithmetic " + e.getMessage());
+                    }
+                    try {
+                        Cell c = cells;
+                        while (true) { sum += c.value; c = c.next; }
+                    } catch (NullPointerException e) {
+                        System.out.println("npe " + sum);
+                    }
+                    Object[] things = {new Square(2), new Square(3), "not a shape"};
+                    double area = 0;
+                    try {
+                        for (int i = 0; i < 3; i++) area += ((Shape) things[i]).area();
+                    } catch (ClassCastException e) {
+                        System.out.println("cce " + area + " " + e.getMessage());
+                    }
+                    Object[] names = new String[8];
+                    try {
+                        for (int i = 0; ; i++) names[i] = i < 5 ? "n" + i : (Object) Integer.valueOf(i);
+                    } catch (ArrayStoreException e) {
+                        System.out.println("ase " + names[4] + " " + e.getMessage());
+                    }
+                    try {
+                        down(1_000_000);
+                    } catch (StackOverflowError e) {
+                        System.out.println("overflow " + (depth > 1000));
+                    }
+                    System.out.println("down " + down(500));
+                }
+            }
+            """;
+
+    /** Two threads in hot loops, switched by the quantum, then joined. */
+    private static final String THREADS = """
+            public class Spin {
+                static volatile long seen;
+                static long total;
+                static final Object LOCK = new Object();
+                static long[] shared = new long[4];
+                static synchronized void add(long v) { total += v; }
+                static long work(long seed, int n) {
+                    long h = seed;
+                    for (int i = 0; i < n; i++) {
+                        h = h * 6364136223846793005L + 1442695040888963407L;
+                        seen = h;
+                        if ((i & 1023) == 0) add(h & 15);
+                        if ((i & 4095) == 0) {
+                            synchronized (LOCK) { shared[(int) (h & 3)] += 1; }
+                        }
+                    }
+                    return h;
+                }
+                public static void main(String[] a) throws Exception {
+                    int rounds = Integer.parseInt(a[0]);
+                    long[] results = new long[2];
+                    Thread t = new Thread(() -> { for (int r = 0; r < rounds; r++) results[1] += work(r, 300_000); });
+                    t.start();
+                    for (int r = 0; r < rounds; r++) {
+                        results[0] += work(r + 7, 300_000);
+                        System.out.println("round " + r + " " + results[0]);
+                    }
+                    t.join();
+                    System.out.println("done " + results[0] + " " + results[1] + " " + total + " "
+                            + (shared[0] + shared[1] + shared[2] + shared[3]));
+                }
+            }
+            """;
+
+    private static String run(Path classes, String main, int tierThreshold, String... args) {
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Device device = new Device(new DeviceConfig().app(TestHeaps.app("tier")).tierThreshold(tierThreshold), store,
+                    ResumeTest.console(out));
+            assertThat(device.run(List.of(classes), main, List.of(args))).isZero();
+            if (tierThreshold >= 0) {
+                assertThat(device.stats().methodsTranslated()).as("methods translated").isPositive();
+            } else {
+                assertThat(device.stats().methodsTranslated()).isZero();
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void translatedLoopsAndCallsPrintWhatTheInterpreterPrintsExceptionsIncluded() throws Exception {
+        Path classes = ResumeTest.compile("Loops", LOOPS);
+        String interpreted = run(classes, "Loops", -1);
+        assertThat(interpreted).contains("aioobe Index 64 out of bounds for length 64", "ase n4 java.lang.Integer", "arithmetic / by zero", "npe ",
+                "cce 13.0 ", "overflow true", "down 500");
+        assertThat(run(classes, "Loops", 0)).as("every method translated at its first call").isEqualTo(interpreted);
+        assertThat(run(classes, "Loops", DeviceConfig.DEFAULT_TIER_THRESHOLD)).as("the default").isEqualTo(interpreted);
+    }
+
+    @Test
+    void threadsSwitchInsideTranslatedLoops() throws Exception {
+        Path classes = ResumeTest.compile("Spin", THREADS);
+        assertThat(run(classes, "Spin", 0, "4")).isEqualTo(run(classes, "Spin", -1, "4"));
+    }
+
+    @Test
+    void anAppSuspendedWhileItsThreadsRunTranslatedCodeResumesExactly() throws Exception {
+        Path classes = ResumeTest.compile("Spin", THREADS);
+        String whole = run(classes, "Spin", -1, "12");
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            String app = TestHeaps.app("tier-suspend");
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a").tierThreshold(0), store, ResumeTest.console(first));
+            CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Spin", List.of("12")));
+            ResumeTest.awaitOutput(first, "round 3 ");
+            assertThat(a.suspend(Duration.ofSeconds(30))).isPositive();
+            assertThat(running.get()).isEqualTo(Device.SUSPENDED);
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            Device b = new Device(new DeviceConfig().app(app).deviceName("b").tierThreshold(0), store, ResumeTest.console(second));
+            assertThat(b.resume(0)).isZero();
+            assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8)).isEqualTo(whole);
+            assertThat(second.toString(StandardCharsets.UTF_8)).contains("done ");
+        }
+    }
+}
