@@ -202,12 +202,7 @@ public final class VmBench implements Callable<Integer> {
             Run serverPaged = median(serverPagedRuns);
             spreads.add(p.name() + " " + size + ": resident " + spread(residentRuns) + ", 1/10 " + spread(pagedRuns)
                     + "; over the server resident " + spread(serverResidentRuns) + ", 1/10 " + spread(serverPagedRuns));
-            boolean equal = true;
-            for (List<Run> runs : List.of(residentRuns, pagedRuns, serverResidentRuns, serverPagedRuns)) {
-                for (Run r : runs) {
-                    equal &= hotspot.output.equals(r.output);
-                }
-            }
+            boolean equal = sameOutput(hotspot, residentRuns, pagedRuns, serverResidentRuns, serverPagedRuns);
             allEqual &= equal;
             double ratio = resident.seconds / hotspot.seconds;
             double pagingRatio = paged.seconds / resident.seconds;
@@ -280,9 +275,13 @@ public final class VmBench implements Callable<Integer> {
             throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm,"
                     + " collections, cache-churn");
         }
+        StartUp startUp = startUp(work);
         out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's)");
         table.print(out);
         out.printf(Locale.ROOT, "geometric mean: %.2fx -Xint (target for issue 4: <= 4x; project goal 1.5x)%n%n", Math.exp(logSum / n));
+        startUp.print(out);
+        allEqual &= startUp.same();
+        out.println();
         out.println("device VM with memory = 1/10 of the peak heap (in-memory store) vs all resident");
         pagingTable.print(out);
         out.printf(Locale.ROOT, "geometric mean: %.2fx all-resident (target: <= 3x)%n%n", Math.exp(pagingLogSum / n));
@@ -359,12 +358,7 @@ public final class VmBench implements Callable<Integer> {
                 interpretedRuns.add(deviceRun(classes, p.mainClass(), size, allResident, NO_TIER));
                 tieredRuns.add(deviceRun(classes, p.mainClass(), size, allResident));
             }
-            boolean equal = true;
-            for (List<Run> runs : List.of(interpretedRuns, tieredRuns)) {
-                for (Run r : runs) {
-                    equal &= hotspot.output.equals(r.output);
-                }
-            }
+            boolean equal = sameOutput(hotspot, interpretedRuns, tieredRuns);
             allEqual &= equal;
             Run interpreted = median(interpretedRuns);
             Run tiered = median(tieredRuns);
@@ -378,6 +372,7 @@ public final class VmBench implements Callable<Integer> {
                     equal ? "same" : "DIFFERENT");
             spreads.add(p.name() + " " + size + ": interpreter " + spread(interpretedRuns) + ", with the tier " + spread(tieredRuns));
         }
+        StartUp startUp = startUp(work);
         out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's; device times: the median of "
                 + RUNS + " runs after warming up, the VM's boot included)");
         table.print(out);
@@ -387,8 +382,90 @@ public final class VmBench implements Callable<Integer> {
         for (String line : spreads) {
             out.println("  " + line);
         }
+        out.println();
+        startUp.print(out);
         out.flush();
-        return allEqual ? 0 : 1;
+        return allEqual && startUp.same() ? 0 : 1;
+    }
+
+    /** A hello world, for the start-up row. */
+    static final String HELLO = """
+            public class Hello {
+                public static void main(String[] args) {
+                    System.out.println("hello world");
+                }
+            }
+            """;
+
+    /** The start-up row: hello world as a whole process, {@code ./vheap device run} against {@code java -Xint}. */
+    private record StartUp(List<Double> device, List<Double> hotspot, boolean same) {
+        void print(PrintWriter out) {
+            double d = median(device);
+            double h = median(hotspot);
+            TextTable table = new TextTable("start-up", "java -Xint", "device VM", "ratio", "spread", "output");
+            table.row("hello world, whole process", secs(h), secs(d), times(d / h),
+                    String.format(Locale.ROOT, "%.2f-%.2f s / %.2f-%.2f s", min(hotspot), max(hotspot), min(device), max(device)),
+                    same ? "same" : "DIFFERENT");
+            table.print(out);
+            out.println("whole process: ./vheap device run --store memory (a JVM, the device, the VM's boot of the JDK's library)"
+                    + " against java -Xint, the median of " + RUNS + " runs each in turn (spread: java -Xint / device;"
+                    + " target: <= 5x)");
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = new ArrayList<>(values);
+            sorted.sort(null);
+            return sorted.get(sorted.size() / 2);
+        }
+
+        private static double min(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        }
+
+        private static double max(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        }
+    }
+
+    /** Runs hello world {@link #RUNS} times each as a process: on a device through the launcher, and on java -Xint. */
+    private StartUp startUp(Path work) throws IOException, InterruptedException {
+        Path dir = work.resolve("hello");
+        Files.createDirectories(dir);
+        Path source = dir.resolve("Hello.java");
+        Files.writeString(source, HELLO);
+        ByteArrayOutputStream diag = new ByteArrayOutputStream();
+        if (ToolProvider.getSystemJavaCompiler().run(null, diag, diag, "--release", "17", "-d", dir.toString(),
+                source.toString()) != 0) {
+            throw new IllegalStateException("compiling hello world failed: " + diag);
+        }
+        String launcher = VheapHome.locate(VmBench.class).launcher().toString();
+        List<Double> device = new ArrayList<>();
+        List<Double> hotspot = new ArrayList<>();
+        boolean same = true;
+        for (int i = 0; i <= RUNS; i++) {
+            Run d = process(List.of(launcher, "device", "run", "--store", "memory", "--app", "bench-hello", dir.toString(), "Hello"));
+            Run h = hotspot(dir, "Hello");
+            if (i == 0) {
+                continue;   // the first pair warms the disk cache (and builds the launcher's classes if needed)
+            }
+            device.add(d.seconds);
+            hotspot.add(h.seconds);
+            same &= d.output.equals(h.output);
+        }
+        return new StartUp(device, hotspot, same);
+    }
+
+    /** A child process's time and output (stdout and stderr). */
+    private static Run process(List<String> command) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish");
+        }
+        return new Run((System.nanoTime() - start) / 1e9, new String(output, StandardCharsets.UTF_8), null);
     }
 
     /** The programs {@code --only} selects (all without it); refused when it names none of them. */
@@ -444,6 +521,18 @@ public final class VmBench implements Callable<Integer> {
                 Long.toString(b.collectionPauseNanos().length), Long.toString(b.bytesCompacted() >> 10));
     }
 
+    /** Whether every run printed what HotSpot printed. */
+    @SafeVarargs
+    private static boolean sameOutput(Run hotspot, List<Run>... runs) {
+        boolean same = true;
+        for (List<Run> list : runs) {
+            for (Run r : list) {
+                same &= hotspot.output.equals(r.output);
+            }
+        }
+        return same;
+    }
+
     private static Run best(Run a, Run b) {
         return a.seconds <= b.seconds ? a : b;
     }
@@ -479,17 +568,11 @@ public final class VmBench implements Callable<Integer> {
         return out;
     }
 
-    private static Run hotspot(Path classes, String mainClass, String size) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xint", "-cp", classes.toString(), mainClass, size)
-                .redirectErrorStream(true).start();
-        long start = System.nanoTime();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("java -Xint " + mainClass + " did not finish");
-        }
-        return new Run((System.nanoTime() - start) / 1e9, new String(output, StandardCharsets.UTF_8), null);
+    private static Run hotspot(Path classes, String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xint", "-cp", classes.toString(), mainClass));
+        command.addAll(List.of(args));
+        return process(command);
     }
 
     private Run deviceRun(Path classes, String mainClass, String size, long memory) {
