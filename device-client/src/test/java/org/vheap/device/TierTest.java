@@ -124,7 +124,67 @@ class TierTest {
             }
             """;
 
+    /**
+     * Activations reused after a reflective call left one "in a call": a translated callee pushed into that slot must
+     * search its handlers from its own pc (a stale flag once made the catch in {@code a} miss).
+     */
+    private static final String REUSED = """
+            import java.lang.reflect.*;
+            public class Reused {
+                static void boom(int x) { if (x >= 0) throw new IllegalStateException("boom"); }
+                static int a() {
+                    int r = 0;
+                    try { boom(r); } catch (IllegalStateException e) { r = 1; }
+                    return r;
+                }
+                static int b(int k) { return k == 0 ? a() : b(k - 1); }
+                static void reflectAt(int k, Method m) {
+                    if (k > 0) { reflectAt(k - 1, m); return; }
+                    try { m.invoke(null, 1); } catch (InvocationTargetException e) { } catch (Exception e) { throw new RuntimeException(e); }
+                }
+                static int hot(int rounds) {
+                    int sum = 0;
+                    for (int r = 0; r < rounds; r++) for (int k = 0; k < 12; k++) sum += b(k);
+                    return sum;
+                }
+                public static void main(String[] args) throws Exception {
+                    Method m = Reused.class.getDeclaredMethod("boom", int.class);
+                    System.out.println("warm " + hot(1000));
+                    for (int k = 19; k >= 0; k--) reflectAt(k, m);
+                    try {
+                        System.out.println("after " + hot(10));
+                    } catch (IllegalStateException e) {
+                        System.out.println("ESCAPED " + e);
+                    }
+                    // Math.abs of a NaN with its sign bit set: the JDK's bytecode keeps the bits, the host's intrinsic
+                    // would clear the sign
+                    long bits = 0;
+                    for (int i = 0; i < 5000; i++) bits = Double.doubleToRawLongBits(Math.abs(Double.longBitsToDouble(0xfff8000000000001L + (i & 1))));
+                    System.out.println("abs " + Long.toHexString(bits));
+                }
+            }
+            """;
+
+    /** Small objects allocated in a hot loop: from translated code, each once. */
+    private static final String ALLOCATING = """
+            public class Allocating {
+                static class P { int x; P(int x) { this.x = x; } }
+                public static void main(String[] a) {
+                    long sum = 0;
+                    for (int i = 0; i < 300000; i++) { P p = new P(i); sum += p.x; }
+                    System.out.println(sum);
+                }
+            }
+            """;
+
     private static String run(Path classes, String main, int tierThreshold, String... args) {
+        return runDevice(classes, main, tierThreshold, args).output;
+    }
+
+    private record Outcome(String output, DeviceStats stats) {
+    }
+
+    private static Outcome runDevice(Path classes, String main, int tierThreshold, String... args) {
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Device device = new Device(new DeviceConfig().app(TestHeaps.app("tier")).tierThreshold(tierThreshold), store,
@@ -135,8 +195,27 @@ class TierTest {
             } else {
                 assertThat(device.stats().methodsTranslated()).isZero();
             }
-            return out.toString(StandardCharsets.UTF_8);
+            return new Outcome(out.toString(StandardCharsets.UTF_8), device.stats());
         }
+    }
+
+    @Test
+    void reusedActivationsAndNaNBitsAreTheInterpretersToo() throws Exception {
+        Path classes = ResumeTest.compile("Reused", REUSED);
+        String interpreted = run(classes, "Reused", -1);
+        assertThat(interpreted).contains("after 120", "abs fff8000000000002");
+        assertThat(run(classes, "Reused", 0)).isEqualTo(interpreted);
+        assertThat(run(classes, "Reused", DeviceConfig.DEFAULT_TIER_THRESHOLD)).isEqualTo(interpreted);
+    }
+
+    @Test
+    void translatedCodeAllocatesEachObjectOnce() throws Exception {
+        Path classes = ResumeTest.compile("Allocating", ALLOCATING);
+        Outcome interpreted = runDevice(classes, "Allocating", -1);
+        Outcome tiered = runDevice(classes, "Allocating", 0);
+        assertThat(tiered.output).isEqualTo(interpreted.output).isEqualTo("44999850000\n");
+        // an object allocated twice (made, dropped, made again by the interpreter) would fill the nursery twice as often
+        assertThat(tiered.stats.minorCollections()).isLessThanOrEqualTo(interpreted.stats.minorCollections() + 1);
     }
 
     @Test

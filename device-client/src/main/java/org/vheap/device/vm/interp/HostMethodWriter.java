@@ -71,6 +71,14 @@ abstract class HostMethodWriter {
         };
     }
 
+    /** Whether the translated code may be entered at an op: it runs it (or, for a call it cannot make, exits at once). */
+    static boolean enterable(int op) {
+        return supported(op) || switch (op) {
+            case Ops.INVOKEDIRECT_Q, Ops.INVOKEVIRTUAL_Q, Ops.INVOKEINTERFACE_Q, Ops.NEW_Q, NEWARRAY, Ops.ANEWARRAY_Q -> true;
+            default -> false;
+        };
+    }
+
     /** Writes the instruction at {@code pc}, the guest stack {@code d} slots deep before it. */
     abstract void translate(int pc, int op, int d);
 
@@ -203,6 +211,16 @@ abstract class HostMethodWriter {
         push(pc);
         mv.visitVarInsn(ISTORE, EXIT_PC);
         mv.visitJumpInsn(GOTO, spills.computeIfAbsent(d, k -> new Label()));
+    }
+
+    /** A jump to an exit at {@code pc} when the value on the host stack (a long) is negative. */
+    final void exitIfZero(int pc, int d) {
+        Label ok = new Label();
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, ok);
+        exit(pc, d);
+        mv.visitLabel(ok);
     }
 
     /** A jump to an exit at {@code pc} when the value on the host stack (a long) is negative. */

@@ -102,6 +102,7 @@ public final class MethodInvoker {
         act.method = m;
         act.code = code;
         act.pc = 0;
+        act.afterCall = false;   // activations are reused: a popped one may have been left in a call
         act.bp = base;
         act.sp = base + code.maxLocals;
         act.lockedMonitor = lock;

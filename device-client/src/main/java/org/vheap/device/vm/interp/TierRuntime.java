@@ -86,8 +86,8 @@ public final class TierRuntime {
             return translation;
         }
         translation = translator.translate(mc);
-        if (translation == null) {
-            mc.hotness = -1;   // never: too long or not analysable
+        if (translation == null && mc.hotness >= 0) {
+            mc.hotness = 0;   // not yet: no entry point is quickened (the translator marks what never will be)
         }
         mc.translation = translation;
         return translation;
@@ -208,8 +208,9 @@ public final class TierRuntime {
         int depth = t.depth;
         invoker.invoke(t, m);
         skipPc = -1;
-        if (--budget <= 0 || t.depth != depth || caller.afterCall || caller.pc != pc + 3) {
-            return LEFT_RUNNING;
+        if (--budget <= 0 || t.depth != depth || caller.afterCall || caller.pc != pc + 3 || t.yieldNow
+                || vm.exitStatus() != null || vm.minorCollectionRequested()) {
+            return LEFT_RUNNING;   // what the interpreter's loop stops for (a yield, a checkpoint asked for, an exit)
         }
         return RETURNED;
     }
@@ -219,27 +220,27 @@ public final class TierRuntime {
         return vm.minorCollectionRequested();
     }
 
-    /** {@code new}: the new object, or -1 when the heap is full (the interpreter runs the instruction again). */
+    /** {@code new}: the new object, or 0 (null) when the heap is full (the interpreter runs the instruction again). */
     public long newObject(int classId) {
         try {
             return vm.newObject(vm.classes().byId(classId));
         } catch (HeapExhausted | JavaError e) {
-            return -1;
+            return 0;
         }
     }
 
     /**
-     * {@code newarray} and {@code anewarray}: the new array, or -1 for a negative length or a full heap (the
+     * {@code newarray} and {@code anewarray}: the new array, or 0 (null) for a negative length or a full heap (the
      * interpreter runs the instruction again, and throws or collects).
      */
     public long newArray(Object arrayClass, long length) {
         if ((int) length < 0) {
-            return -1;
+            return 0;
         }
         try {
             return vm.newArray((VmClass) arrayClass, (int) length);
         } catch (HeapExhausted | JavaError e) {
-            return -1;
+            return 0;
         }
     }
 

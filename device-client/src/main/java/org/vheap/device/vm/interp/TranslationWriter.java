@@ -40,7 +40,7 @@ final class TranslationWriter extends HostMethodWriter {
      */
     static final java.util.Set<String> INTRINSICS = java.util.Set.of(
             "java/lang/Math.sqrt(D)D", "java/lang/StrictMath.sqrt(D)D",
-            "java/lang/Math.abs(I)I", "java/lang/Math.abs(J)J", "java/lang/Math.abs(D)D", "java/lang/Math.abs(F)F",
+            "java/lang/Math.abs(I)I", "java/lang/Math.abs(J)J",
             "java/lang/Math.min(II)I", "java/lang/Math.max(II)I", "java/lang/Math.min(JJ)J", "java/lang/Math.max(JJ)J");
 
     /** The intrinsic a quickened call at {@code pc} is, or null. */
@@ -470,7 +470,7 @@ final class TranslationWriter extends HostMethodWriter {
         }
         mv.visitInsn(DUP2);
         st(temp);
-        exitIfNegative(pc, d);
+        exitIfZero(pc, d);   // a reference: nursery ones are negative as ints, null says it was not made
         ld(temp);
         st(stack(result));
         rt();

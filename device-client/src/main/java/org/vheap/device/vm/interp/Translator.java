@@ -78,11 +78,9 @@ final class Translator {
     /** Translates {@code mc}, or returns null when it cannot be (too long, no entry point, not analysable). */
     Translation translate(MethodCode mc) {
         int[] code = mc.code;
-        if (code.length > MAX_CODE) {
-            return null;
-        }
-        int[] depth = depths(mc);
+        int[] depth = code.length > MAX_CODE ? null : depths(mc);
         if (depth == null) {
+            mc.hotness = -1;   // never: too long or not analysable
             return null;
         }
         int[] ops = code.clone();   // a snapshot: other threads' quickening may rewrite code[] meanwhile
@@ -112,9 +110,10 @@ final class Translator {
         try {
             bytes = new TranslationWriter(mc, ops, depth, constants).write(entryPcs);
         } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.LimitExceededException e) {
-            return null;   // far too long for the host JIT
+            bytes = null;   // far too long for the host JIT
         }
-        if (bytes.length > MAX_CLASS_BYTES) {
+        if (bytes == null || bytes.length > MAX_CLASS_BYTES) {
+            mc.hotness = -1;
             return null;
         }
         try {
@@ -128,7 +127,7 @@ final class Translator {
     }
 
     private static void markEntry(int[] ops, int[] depth, int pc, boolean[] entries, List<Integer> entryPcs) {
-        if (!entries[pc] && depth[pc] >= 0 && HostMethodWriter.supported(ops[pc])) {
+        if (!entries[pc] && depth[pc] >= 0 && HostMethodWriter.enterable(ops[pc])) {
             entries[pc] = true;
             entryPcs.add(pc);
         }
