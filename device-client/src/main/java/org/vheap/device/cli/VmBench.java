@@ -275,7 +275,7 @@ public final class VmBench implements Callable<Integer> {
             throw new IllegalArgumentException("no program selected; names: binary-trees, n-body, fannkuch-redux, spectral-norm,"
                     + " collections, cache-churn");
         }
-        StartUp startUp = startUp(work);
+        StartUp startUp = quick ? StartUp.SKIPPED : startUp(work);
         out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's)");
         table.print(out);
         out.printf(Locale.ROOT, "geometric mean: %.2fx -Xint (target for issue 4: <= 4x; project goal 1.5x)%n%n", Math.exp(logSum / n));
@@ -372,7 +372,7 @@ public final class VmBench implements Callable<Integer> {
                     equal ? "same" : "DIFFERENT");
             spreads.add(p.name() + " " + size + ": interpreter " + spread(interpretedRuns) + ", with the tier " + spread(tieredRuns));
         }
-        StartUp startUp = startUp(work);
+        StartUp startUp = quick ? StartUp.SKIPPED : startUp(work);
         out.println("device VM, all lines resident, vs java -Xint (output compared with HotSpot's; device times: the median of "
                 + RUNS + " runs after warming up, the VM's boot included)");
         table.print(out);
@@ -399,7 +399,14 @@ public final class VmBench implements Callable<Integer> {
 
     /** The start-up row: hello world as a whole process, {@code ./vheap device run} against {@code java -Xint}. */
     private record StartUp(List<Double> device, List<Double> hotspot, boolean same) {
+        /** With {@code --quick}: a smoke run starts no process of the launcher (which may build first). */
+        static final StartUp SKIPPED = new StartUp(List.of(), List.of(), true);
+
         void print(PrintWriter out) {
+            if (device.isEmpty()) {
+                out.println("start-up: not measured with --quick");
+                return;
+            }
             double d = median(device);
             double h = median(hotspot);
             TextTable table = new TextTable("start-up", "java -Xint", "device VM", "ratio", "spread", "output");

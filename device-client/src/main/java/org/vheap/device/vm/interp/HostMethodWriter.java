@@ -213,22 +213,22 @@ abstract class HostMethodWriter {
         mv.visitJumpInsn(GOTO, spills.computeIfAbsent(d, k -> new Label()));
     }
 
-    /** A jump to an exit at {@code pc} when the value on the host stack (a long) is negative. */
+    /** A jump to an exit at {@code pc} when the value on the host stack (a long, consumed) is zero. */
     final void exitIfZero(int pc, int d) {
-        Label ok = new Label();
-        mv.visitInsn(LCONST_0);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, ok);
-        exit(pc, d);
-        mv.visitLabel(ok);
+        exitUnless(IFNE, pc, d);
     }
 
-    /** A jump to an exit at {@code pc} when the value on the host stack (a long) is negative. */
+    /** A jump to an exit at {@code pc} when the value on the host stack (a long, consumed) is negative. */
     final void exitIfNegative(int pc, int d) {
+        exitUnless(IFGE, pc, d);
+    }
+
+    /** Compares the long on the host stack with 0 and exits at {@code pc} unless {@code okJump} (IFNE, IFGE) holds. */
+    private void exitUnless(int okJump, int pc, int d) {
         Label ok = new Label();
         mv.visitInsn(LCONST_0);
         mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFGE, ok);
+        mv.visitJumpInsn(okJump, ok);
         exit(pc, d);
         mv.visitLabel(ok);
     }

@@ -60,7 +60,8 @@ public final class Interpreter {
 
     /**
      * Turns the tier on ({@link Translator}): a method is translated once its calls and backward branches reach
-     * {@code threshold} (0: at its first call, a test mode); a negative threshold turns it off (the default).
+     * {@code threshold} (0: at its first call, a test mode); a negative threshold turns it off (as it is until this is
+     * called; a device sets {@code DeviceConfig.tierThreshold}, 2,000 by default).
      */
     public void setTier(int threshold) {
         tier.enable(threshold);
@@ -124,7 +125,7 @@ public final class Interpreter {
                     long exit;
                     try {
                         exit = translation.code().run(s, bp, pc, tier, translation.constants());
-                    } catch (JavaError | VmThrow | HeapExhausted | StackOverflowError e) {
+                    } catch (JavaError | VmThrow | HeapExhausted e) {
                         // from a call translated code made (a native's exception, a StackOverflowError, a full heap):
                         // the calling activation, on top, was written back at its invoke before the call
                         budget = tier.budget;
@@ -659,11 +660,9 @@ public final class Interpreter {
      * What a call from translated code threw, handled as the loop's handlers do for the invoke on top of the stack;
      * true when the quantum ends (the heap is full: the launcher collects and the call runs again).
      */
-    private boolean failedCall(VmThread t, Throwable e) {
+    private boolean failedCall(VmThread t, RuntimeException e) {
         if (e instanceof JavaError error) {
             unwinder.unwind(t, exceptions.create(t, error));
-        } else if (e instanceof StackOverflowError) {
-            unwinder.unwind(t, exceptions.create(t, new JavaError("java/lang/StackOverflowError", null)));
         } else if (e instanceof VmThrow thrown) {
             unwinder.unwind(t, thrown.exception);
         } else if (vm.collectionFailed(t, t.activations[t.depth - 1].pc)) {

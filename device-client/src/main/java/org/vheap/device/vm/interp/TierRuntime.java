@@ -78,7 +78,8 @@ public final class TierRuntime {
 
     /**
      * The translation of {@code mc}, counting one more call or backward branch towards making it; null while it is not
-     * hot yet, or when it cannot be translated (then never again).
+     * hot yet, when none of its entry points is quickened yet (tried again once as hot again), or when it cannot be
+     * translated (too long or not analysable: never again).
      */
     Translator.Translation translation(MethodCode mc) {
         Translator.Translation translation = mc.translation;

@@ -68,8 +68,10 @@
  * translation mirrors the interpreter's cases slot for slot on host locals and hands back, by writing the activation
  * to the slots and returning a pc, every instruction it does not run; calls between translated methods nest on the
  * host stack ({@code TierRuntime.call}) with real activations pushed, so any of them can stop and leave the rest to the
- * interpreter. At the end of the quantum translated code stops at a backward branch like the loop: a safepoint never
- * sees a translated frame.
+ * interpreter. At the end of the quantum translated code stops at a backward branch or a call, like the loop: a
+ * safepoint never sees a translated frame. A host StackOverflowError inside translated code (nesting is bounded, so
+ * only on a host stack already nearly full) is not caught: the device fails rather than resume from a state not
+ * written back.
  *
  * <h2>Exceptions</h2>
  * An error the VM detects (a null receiver, an index out of bounds, a failed resolution, a native's refusal) is a
