@@ -398,7 +398,7 @@ public final class VmBench implements Callable<Integer> {
             """;
 
     /** The start-up row: hello world as a whole process, {@code ./vheap device run} against {@code java -Xint}. */
-    private record StartUp(List<Double> device, List<Double> hotspot, boolean same) {
+    private record StartUp(List<Run> device, List<Run> hotspot, boolean same) {
         /** With {@code --quick}: a smoke run starts no process of the launcher (which may build first). */
         static final StartUp SKIPPED = new StartUp(List.of(), List.of(), true);
 
@@ -407,30 +407,15 @@ public final class VmBench implements Callable<Integer> {
                 out.println("start-up: not measured with --quick");
                 return;
             }
-            double d = median(device);
-            double h = median(hotspot);
+            double d = median(device).seconds;
+            double h = median(hotspot).seconds;
             TextTable table = new TextTable("start-up", "java -Xint", "device VM", "ratio", "spread", "output");
-            table.row("hello world, whole process", secs(h), secs(d), times(d / h),
-                    String.format(Locale.ROOT, "%.2f-%.2f s / %.2f-%.2f s", min(hotspot), max(hotspot), min(device), max(device)),
+            table.row("hello world, whole process", secs(h), secs(d), times(d / h), spread(hotspot) + " / " + spread(device),
                     same ? "same" : "DIFFERENT");
             table.print(out);
             out.println("whole process: ./vheap device run --store memory (a JVM, the device, the VM's boot of the JDK's library)"
                     + " against java -Xint, the median of " + RUNS + " runs each in turn (spread: java -Xint / device;"
                     + " target: <= 5x)");
-        }
-
-        private static double median(List<Double> values) {
-            List<Double> sorted = new ArrayList<>(values);
-            sorted.sort(null);
-            return sorted.get(sorted.size() / 2);
-        }
-
-        private static double min(List<Double> values) {
-            return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        }
-
-        private static double max(List<Double> values) {
-            return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         }
     }
 
@@ -446,20 +431,18 @@ public final class VmBench implements Callable<Integer> {
             throw new IllegalStateException("compiling hello world failed: " + diag);
         }
         String launcher = VheapHome.locate(VmBench.class).launcher().toString();
-        List<Double> device = new ArrayList<>();
-        List<Double> hotspot = new ArrayList<>();
-        boolean same = true;
+        List<Run> device = new ArrayList<>();
+        List<Run> hotspot = new ArrayList<>();
         for (int i = 0; i <= RUNS; i++) {
             Run d = process(List.of(launcher, "device", "run", "--store", "memory", "--app", "bench-hello", dir.toString(), "Hello"));
             Run h = hotspot(dir, "Hello");
             if (i == 0) {
                 continue;   // the first pair warms the disk cache (and builds the launcher's classes if needed)
             }
-            device.add(d.seconds);
-            hotspot.add(h.seconds);
-            same &= d.output.equals(h.output);
+            device.add(d);
+            hotspot.add(h);
         }
-        return new StartUp(device, hotspot, same);
+        return new StartUp(device, hotspot, sameOutput(hotspot.get(0), hotspot, device));
     }
 
     /** A child process's time and output (stdout and stderr). */

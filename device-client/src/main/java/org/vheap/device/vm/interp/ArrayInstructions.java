@@ -31,11 +31,19 @@ final class ArrayInstructions {
         if (array == 0) {
             return; // element() reports the null array
         }
+        if (!storable(array, value)) {
+            throw new JavaError("java/lang/ArrayStoreException", vm.classOf(value).javaName());
+        }
+    }
+
+    /** Whether {@code value} (a reference, null included) may be stored into the (non-null) {@code array}. */
+    boolean storable(int array, int value) {
+        if (value == 0) {
+            return true;
+        }
         VmClass component = vm.classOf(array).component();
         VmClass vc = vm.classOf(value);
-        if (vc != component && !vc.isSubtypeOf(component)) {
-            throw new JavaError("java/lang/ArrayStoreException", vc.javaName());
-        }
+        return vc == component || vc.isSubtypeOf(component);
     }
 
     /**

@@ -190,12 +190,7 @@ abstract class HostMethodWriter {
 
     /** Writes locals and {@code d} stack slots back and returns (EXIT_PC << 32) | sp. */
     final void spill(int d) {
-        for (int l = 0; l < maxLocals + d; l++) {
-            mv.visitVarInsn(ALOAD, SLOTS);
-            slotIndex(l);
-            mv.visitVarInsn(LLOAD, FIRST + 2 * l);
-            mv.visitInsn(LASTORE);
-        }
+        writeBack(d);
         mv.visitVarInsn(ILOAD, EXIT_PC);
         mv.visitInsn(I2L);
         mv.visitIntInsn(BIPUSH, 32);
@@ -206,11 +201,31 @@ abstract class HostMethodWriter {
         mv.visitInsn(LRETURN);
     }
 
+    /** Writes the locals and {@code d} stack slots to the thread's slots ({@code s[bp ..]}): the activation's state. */
+    final void writeBack(int d) {
+        for (int l = 0; l < maxLocals + d; l++) {
+            mv.visitVarInsn(ALOAD, SLOTS);
+            slotIndex(l);
+            mv.visitVarInsn(LLOAD, FIRST + 2 * l);
+            mv.visitInsn(LASTORE);
+        }
+    }
+
     /** Hands the instruction at {@code pc} (stack depth {@code d}) to the interpreter. */
     final void exit(int pc, int d) {
         push(pc);
         mv.visitVarInsn(ISTORE, EXIT_PC);
         mv.visitJumpInsn(GOTO, spills.computeIfAbsent(d, k -> new Label()));
+    }
+
+    /**
+     * Keeps the address on the host stack (consumed) in {@link #temp}, exiting at {@code pc} when it is negative: a
+     * check of {@link TierRuntime} failed (a null reference, an index out of bounds).
+     */
+    final void keepCheckedAddress(int pc, int d) {
+        mv.visitInsn(DUP2);
+        st(temp);
+        exitIfNegative(pc, d);
     }
 
     /** A jump to an exit at {@code pc} when the value on the host stack (a long, consumed) is zero. */

@@ -129,7 +129,7 @@ public final class Interpreter {
                         // from a call translated code made (a native's exception, a StackOverflowError, a full heap):
                         // the calling activation, on top, was written back at its invoke before the call
                         budget = tier.budget;
-                        if (failedCall(t, e)) {
+                        if (thrown(t, e, t.activations[t.depth - 1].pc)) {
                             break;
                         }
                         continue;
@@ -633,21 +633,14 @@ public final class Interpreter {
                         default -> throw JavaError.verify("bad opcode " + code[pc] + " at " + pc + " in " + mc.method);
                     }
                 }
-            } catch (HeapExhausted e) {
-                // put the instruction back: the VM collects at the next safepoint and it runs again
+            } catch (JavaError | VmThrow | HeapExhausted e) {
                 act.pc = pc;
-                act.sp = sp;
-                if (vm.collectionFailed(t, pc)) {
-                    unwinder.unwind(t, vm.outOfMemory());
-                    continue;
+                if (e instanceof HeapExhausted) {
+                    act.sp = sp;   // the instruction put back: the VM collects at the next safepoint and it runs again
                 }
-                break;
-            } catch (JavaError e) {
-                act.pc = pc;
-                unwinder.unwind(t, exceptions.create(t, e));
-            } catch (VmThrow e) {
-                act.pc = pc;
-                unwinder.unwind(t, e.exception);
+                if (thrown(t, e, pc)) {
+                    break;
+                }
             } catch (StackOverflowError e) {
                 act.pc = pc;
                 unwinder.unwind(t, exceptions.create(t, new JavaError("java/lang/StackOverflowError", null)));
@@ -657,15 +650,17 @@ public final class Interpreter {
     }
 
     /**
-     * What a call from translated code threw, handled as the loop's handlers do for the invoke on top of the stack;
-     * true when the quantum ends (the heap is full: the launcher collects and the call runs again).
+     * What the instruction at {@code pc} of the top activation (written back) threw, in the loop or in a call translated
+     * code made: an error the VM detected or a Java exception is thrown to the app; a full heap ends the quantum (true:
+     * the launcher collects and the instruction runs again), or throws OutOfMemoryError when it failed just after the
+     * collection it asked for.
      */
-    private boolean failedCall(VmThread t, RuntimeException e) {
+    private boolean thrown(VmThread t, RuntimeException e, int pc) {
         if (e instanceof JavaError error) {
             unwinder.unwind(t, exceptions.create(t, error));
         } else if (e instanceof VmThrow thrown) {
             unwinder.unwind(t, thrown.exception);
-        } else if (vm.collectionFailed(t, t.activations[t.depth - 1].pc)) {
+        } else if (vm.collectionFailed(t, pc)) {
             unwinder.unwind(t, vm.outOfMemory());
         } else {
             return true;

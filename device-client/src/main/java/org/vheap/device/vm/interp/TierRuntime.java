@@ -257,11 +257,10 @@ public final class TierRuntime {
         if (a == 0) {
             return -1;
         }
-        long at = ObjectLayout.address(a);
-        if (i < 0 || i >= mem.getInt(at + ObjectLayout.ARRAY_LENGTH_OFFSET)) {
+        if (i < 0 || i >= vm.arrayLength(a)) {
             return -1;
         }
-        return at + ObjectLayout.ARRAY_BASE_OFFSET + ((long) i << shift);
+        return Vm.elementAddress(a, i, shift);
     }
 
     /** The address of an instance field, or -1 for a null reference. */
@@ -273,7 +272,7 @@ public final class TierRuntime {
     /** An array's length, or -1 for null. */
     public long arrayLength(long array) {
         int a = (int) array;
-        return a == 0 ? -1 : mem.getInt(ObjectLayout.address(a) + ObjectLayout.ARRAY_LENGTH_OFFSET);
+        return a == 0 ? -1 : vm.arrayLength(a);
     }
 
     /** bastore's store: only the lowest bit into a {@code boolean[]}. */
@@ -287,13 +286,7 @@ public final class TierRuntime {
 
     /** aastore's check: whether {@code value} (null included) may be stored into {@code array} (not null). */
     public boolean storable(long array, long value) {
-        int v = (int) value;
-        if (v == 0) {
-            return true;
-        }
-        VmClass component = vm.classOf((int) array).component();
-        VmClass c = vm.classOf(v);
-        return c == component || c.isSubtypeOf(component);
+        return arrays.storable((int) array, (int) value);
     }
 
     /** monitorenter without blocking: false for null or a monitor another thread owns (the interpreter runs it). */

@@ -86,7 +86,6 @@ final class TranslationWriter extends HostMethodWriter {
             case CASTORE, SASTORE -> arrayStore(pc, d, 1, 1, "putShort");
             case AASTORE -> {
                 elementAddress(pc, d, d - 3, 2);
-                st(temp);
                 rt();
                 ld(stack(d - 3));
                 ld(stack(d - 1));
@@ -95,10 +94,7 @@ final class TranslationWriter extends HostMethodWriter {
                 mv.visitJumpInsn(IFNE, ok);
                 exit(pc, d);   // the interpreter throws ArrayStoreException
                 mv.visitLabel(ok);
-                rt();
-                ld(temp);
-                ld(stack(d - 1));
-                call("putRef", "(JJ)V");
+                storeAtTemp("putRef", d - 1);
             }
             case MONITORENTER, MONITOREXIT -> {
                 rt();
@@ -111,7 +107,6 @@ final class TranslationWriter extends HostMethodWriter {
             }
             case BASTORE -> {
                 elementAddress(pc, d, d - 3, 0);
-                st(temp);
                 rt();
                 ld(stack(d - 3));
                 ld(temp);
@@ -350,9 +345,7 @@ final class TranslationWriter extends HostMethodWriter {
                 rt();
                 ld(stack(d - 1));
                 call("arrayLength", "(J)J");
-                mv.visitInsn(DUP2);
-                st(temp);
-                exitIfNegative(pc, d);
+                keepCheckedAddress(pc, d);   // a length, or -1 for a null array
                 ld(temp);
                 st(stack(d - 1));
             }
@@ -392,12 +385,7 @@ final class TranslationWriter extends HostMethodWriter {
         int args = m.argSlots();
         char rt = m.returnType();
         int sp = maxLocals + d;
-        for (int l = 0; l < sp; l++) {
-            mv.visitVarInsn(ALOAD, SLOTS);
-            slotIndex(l);
-            mv.visitVarInsn(LLOAD, FIRST + 2 * l);
-            mv.visitInsn(LASTORE);
-        }
+        writeBack(d);
         rt();
         if (ops[pc] == Ops.INVOKEVIRTUAL_Q) {
             push(ops[pc + 2]);
@@ -506,35 +494,40 @@ final class TranslationWriter extends HostMethodWriter {
         }
     }
 
-    /** Leaves the element's address (checked: else an exit) on the host stack. */
+    /** Leaves the element's address in {@code temp} (checked: a null array or an index out of bounds is an exit). */
     private void elementAddress(int pc, int d, int arraySlot, int shift) {
         rt();
         ld(stack(arraySlot));
         ld(stack(arraySlot + 1));
         push(shift);
         call("element", "(JJI)J");
-        mv.visitInsn(DUP2);
-        st(temp + 2);
-        exitIfNegative(pc, d);
-        ld(temp + 2);
+        keepCheckedAddress(pc, d);
     }
 
     private void arrayLoad(int pc, int d, int shift, String getter) {
         elementAddress(pc, d, d - 2, shift);
-        st(temp);
-        rt();
-        ld(temp);
-        call(getter, "(J)J");
-        st(stack(d - 2));
+        loadAtTemp(getter, d - 2);
     }
 
     private void arrayStore(int pc, int d, int valueSlots, int shift, String putter) {
         int array = d - 2 - valueSlots;
         elementAddress(pc, d, array, shift);
-        st(temp);
+        storeAtTemp(putter, array + 2);
+    }
+
+    /** Reads the heap at the address in {@code temp} with a {@link TierRuntime} getter into stack slot {@code slot}. */
+    private void loadAtTemp(String getter, int slot) {
         rt();
         ld(temp);
-        ld(stack(array + 2));
+        call(getter, "(J)J");
+        st(stack(slot));
+    }
+
+    /** Writes stack slot {@code slot} to the heap at the address in {@code temp} with a {@link TierRuntime} putter. */
+    private void storeAtTemp(String putter, int slot) {
+        rt();
+        ld(temp);
+        ld(stack(slot));
         call(putter, "(JJ)V");
     }
 
@@ -544,26 +537,18 @@ final class TranslationWriter extends HostMethodWriter {
         ld(stack(refSlot));
         push(ops[pc + 1]);
         call("field", "(JI)J");
-        mv.visitInsn(DUP2);
-        st(temp);
-        exitIfNegative(pc, d);
+        keepCheckedAddress(pc, d);
     }
 
     private void getField(int pc, int d, String getter) {
         fieldAddress(pc, d, d - 1);
-        rt();
-        ld(temp);
-        call(getter, "(J)J");
-        st(stack(d - 1));
+        loadAtTemp(getter, d - 1);
     }
 
     private void putField(int pc, int d, int valueSlots, String putter) {
         int ref = d - 1 - valueSlots;
         fieldAddress(pc, d, ref);
-        rt();
-        ld(temp);
-        ld(stack(ref + 1));
-        call(putter, "(JJ)V");
+        storeAtTemp(putter, ref + 1);
     }
 
     private void getStatic(int pc, int d, String getter) {

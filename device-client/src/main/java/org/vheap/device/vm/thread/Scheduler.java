@@ -101,14 +101,7 @@ public final class Scheduler {
     /** monitorenter: true when {@code t} owns the monitor now; false when it blocked (retry when it runs again). */
     public boolean enter(VmThread t, int obj) {
         Monitor m = monitor(obj);
-        if (m.owner == null) {
-            m.owner = t;
-            m.count = 1;
-            m.entrants.remove(t);
-            return true;
-        }
-        if (m.owner == t) {
-            m.count++;
+        if (take(t, m)) {
             return true;
         }
         t.state = ThreadState.BLOCKED;
@@ -124,11 +117,22 @@ public final class Scheduler {
      * thread owns it (translated code then hands the instruction to the interpreter, whose {@link #enter} blocks).
      */
     public boolean tryEnter(VmThread t, int obj) {
-        Monitor m = monitors.get(obj);
-        if (m != null && m.owner != null && m.owner != t) {
-            return false;
+        return take(t, monitor(obj));
+    }
+
+    /** Takes a free monitor, or enters again one {@code t} owns: false, changing nothing, when another thread owns it. */
+    private static boolean take(VmThread t, Monitor m) {
+        if (m.owner == null) {
+            m.owner = t;
+            m.count = 1;
+            m.entrants.remove(t);
+            return true;
         }
-        return enter(t, obj);
+        if (m.owner == t) {
+            m.count++;
+            return true;
+        }
+        return false;
     }
 
     /** monitorexit: false when {@code t} does not own the monitor (IllegalMonitorStateException). */
