@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.vheap.proto.v1.Attached;
 import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceInfo;
 import org.vheap.proto.v1.Register;
@@ -58,6 +59,12 @@ final class AttachedDevice {
                 return false;
             }
         }
+    }
+
+    /** Tells the device it is attached ({@code Attached}, with its attach time). */
+    void acknowledge() {
+        send(ControlMessage.newBuilder().setAttached(Attached.newBuilder().setDevice(name)
+                .setConnectedSince(timestamp(connectedSince))).build());
     }
 
     /** Ends the stream: completed when {@code status} is null, else with that status. Idempotent. */

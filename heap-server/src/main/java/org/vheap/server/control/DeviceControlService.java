@@ -378,14 +378,11 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             r.getAppsRunningList().forEach(HeapNames::checkApp);
             guard.checkDevice(r.getDevice());
             device = registry.attach(r, out);
-            try {
-                // again: a ResetDeviceToken between the check and the attach found no stream to end
-                guard.checkDevice(r.getDevice());
-            } catch (RuntimeException e) {
-                registry.detach(device);
-                device = null;
-                throw e;
-            }
+            // again: a ResetDeviceToken between the check and the attach found no stream to end. A failure
+            // ends the stream (fail) unless that reset's end came first; the device is told it is attached
+            // only after this check, so a reset after it has seen Attached always ends it as a reset.
+            guard.checkDevice(r.getDevice());
+            device.acknowledge();
         }
 
         private AttachedDevice registered(String what) {

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vheap.proto.v1.Attached;
 import org.vheap.proto.v1.Command;
 import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
@@ -50,9 +49,9 @@ public final class DeviceRegistry implements AutoCloseable {
     }
 
     /**
-     * Attaches a registered device on {@code stream} and acknowledges with {@code Attached}; an older
-     * attachment of the same name is ended (ABORTED) and its pending commands fail. The caller has checked
-     * the registration.
+     * Attaches a registered device on {@code stream}; an older attachment of the same name is ended (ABORTED)
+     * and its pending commands fail. The caller has checked the registration, and acknowledges it
+     * ({@link AttachedDevice#acknowledge}) once it has checked the device's token again.
      */
     AttachedDevice attach(Register r, StreamObserver<ControlMessage> stream) {
         AttachedDevice device = new AttachedDevice(r, clock.instant(), stream);
@@ -74,8 +73,6 @@ public final class DeviceRegistry implements AutoCloseable {
             log.info("device '{}' attached ({} bytes of memory, resources {})", device.name(), r.getMemoryBytes(),
                     r.getResourcesList());
         }
-        device.send(ControlMessage.newBuilder().setAttached(Attached.newBuilder().setDevice(device.name())
-                .setConnectedSince(AttachedDevice.timestamp(device.connectedSince()))).build());
         return device;
     }
 
