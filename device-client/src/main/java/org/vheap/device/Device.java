@@ -109,7 +109,7 @@ public final class Device {
      */
     public int run(List<Path> classpath, String mainClass, List<String> args) {
         ClassPathImage appFiles = ClassPathImage.capture(classpath);
-        return execute(true, false, 0, session -> new Start(appFiles, name -> null, null, mainClass, args));
+        return execute(true, false, 0, (session, steps) -> new Start(appFiles, name -> null, null, mainClass, args));
     }
 
     /**
@@ -120,8 +120,8 @@ public final class Device {
      */
     public int runOrResume(List<Path> classpath, String mainClass, List<String> args) {
         ClassPathImage appFiles = ClassPathImage.capture(classpath);
-        return execute(true, true, 0, session -> session.baseCheckpointId() == 0
-                ? new Start(appFiles, name -> null, null, mainClass, args) : resumeStart(session));
+        return execute(true, true, 0, (session, steps) -> session.baseCheckpointId() == 0
+                ? new Start(appFiles, name -> null, null, mainClass, args) : resumeStart(session, steps));
     }
 
     /**
@@ -209,7 +209,8 @@ public final class Device {
                          List<String> args) {
     }
 
-    private Start resumeStart(HeapSession session) {
+    /** Gathers what a resume needs before the VM is built: the VM state and its class files, parsed. */
+    private Start resumeStart(HeapSession session, ResumeSteps.Recorder steps) {
         if (session.baseCheckpointId() == 0) {
             throw new DeviceException("app " + config.app() + " has no checkpoint to resume; start it with ./vheap device run");
         }
@@ -226,11 +227,14 @@ public final class Device {
         }
         SystemBlobStore blobs = store.systemBlobs(config.app());
         Map<BlobHash, byte[]> classFiles = fetchClassFiles(blobs, state);
-        org.vheap.device.vm.loader.ClassRegistry.preparse(parsed, classFiles.values());
+        steps.next();
+        org.vheap.device.vm.loader.ClassRegistry.preparse(parsed, classFiles);
+        steps.next();
         Map<String, ClassSource.Found> pinned = new java.util.HashMap<>();
         for (VmStateImage.ClassImage c : state.classes) {
             if (c.sha256() != null) {
-                pinned.put(c.name(), new ClassSource.Found(classFiles.get(BlobHash.of(c.sha256())), c.module(), c.bootstrap()));
+                BlobHash h = BlobHash.of(c.sha256());
+                pinned.put(c.name(), new ClassSource.Found(classFiles.get(h), c.module(), c.bootstrap(), h));
             }
         }
         byte[] manifest = state.attachments.get(Checkpointer.APP_FILES);
@@ -253,13 +257,13 @@ public final class Device {
     }
 
     /**
-     * The class files a checkpoint's class table names: the JDK's from this host's own JDK where its class file
-     * is the very same (same SHA-256), the rest from the store's system blobs (all must be there).
+     * The class files a checkpoint's class table names, by SHA-256: the JDK's from this host's own JDK where its
+     * class file is the very same, the rest from the store's system blobs (all must be there, with those bytes).
      */
     private Map<BlobHash, byte[]> fetchClassFiles(SystemBlobStore blobs, VmStateImage state) {
         Map<BlobHash, byte[]> files = new java.util.HashMap<>();
         List<BlobHash> hashes = new ArrayList<>();
-        try (ClassSource host = new ClassSource(List.of())) {
+        try (ClassSource host = new ClassSource(List.of(), name -> null, parsed.hostFiles())) {
             for (VmStateImage.ClassImage c : state.classes) {
                 if (c.sha256() == null) {
                     continue;
@@ -267,7 +271,7 @@ public final class Device {
                 BlobHash h = BlobHash.of(c.sha256());
                 if (c.module() != null) {
                     ClassSource.Found local = host.find(c.name());
-                    if (local != null && BlobHash.digest(local.bytes()).equals(h)) {
+                    if (local != null && local.hash().equals(h)) {
                         files.put(h, local.bytes());
                         continue;
                     }
@@ -279,15 +283,21 @@ public final class Device {
             files.putAll(blobs.get(hashes.subList(i, Math.min(hashes.size(), i + 500))));
         }
         for (BlobHash h : hashes) {
-            if (!files.containsKey(h)) {
+            byte[] file = files.get(h);
+            if (file == null) {
                 throw new DeviceException("app " + config.app() + " cannot be resumed: class file " + h
                         + " is missing from the store's system blobs");
+            }
+            if (!BlobHash.digest(file).equals(h)) {
+                throw new DeviceException("app " + config.app() + " cannot be resumed: the store's system blobs returned"
+                        + " other bytes for class file " + h);
             }
         }
         return files;
     }
 
-    private int execute(boolean create, boolean existing, long checkpointId, java.util.function.Function<HeapSession, Start> starter) {
+    private int execute(boolean create, boolean existing, long checkpointId,
+                        java.util.function.BiFunction<HeapSession, ResumeSteps.Recorder, Start> starter) {
         String unsupported = HostLibrary.refusal(Runtime.version().feature());
         if (unsupported != null) {   // before the heap is opened: a refused run changes nothing in the store
             DeviceException refused = new DeviceException(unsupported);
@@ -295,7 +305,7 @@ public final class Device {
             throw refused;
         }
         Checkpointer cp = null;
-        long begun = clock.nanoTime();
+        ResumeSteps.Recorder steps = new ResumeSteps.Recorder(clock::nanoTime);
         OpenRequest request = new OpenRequest(config.app(), config.deviceName(), create, config.lineSize(), config.lease(),
                 checkpointId);
         // closing it lets its queued background writes finish before the lease is released
@@ -307,7 +317,8 @@ public final class Device {
                 throw new DeviceException("app " + config.app() + " already has a heap (checkpoint "
                         + session.baseCheckpointId() + "); resume it, or delete it first: ./vheap delete-app --app " + config.app());
             }
-            Start start = starter.apply(session);
+            steps.next();
+            Start start = starter.apply(session, steps);
             int lineSize = session.lineSize();
             long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
             long nursery = Math.min(config.nurseryBytes() - config.nurseryBytes() % lineSize, memory / 2 / lineSize * lineSize);
@@ -339,7 +350,7 @@ public final class Device {
             // the VM's clock goes on from the checkpoint's, whatever this host's clock says
             long offset = start.state() == null ? 0 : start.state().vmNanos - clock.nanoTime();
             java.util.function.LongSupplier nanos = () -> clock.nanoTime() + offset;
-            try (ClassSource source = new ClassSource(start.appFiles(), start.pinned())) {
+            try (ClassSource source = new ClassSource(start.appFiles(), start.pinned(), parsed.hostFiles())) {
                 SystemBlobStore blobs = store.systemBlobs(config.app());
                 Vm vm = new Vm(heap, allocator, source, parsed, blobs, console, nanos, System::currentTimeMillis);
                 heap.systemLines(vm.systemSegment());
@@ -369,13 +380,21 @@ public final class Device {
                 boolean resuming = start.state() != null;
                 cp.onFirstSafepoint(() -> {
                     if (resuming) {
-                        events.resumed(session.baseCheckpointId(), clock.nanoTime() - begun, heap.stats().linesFetched());
+                        steps.next();
+                        events.resumed(session.baseCheckpointId(), steps.steps(), heap.stats().linesFetched());
                     }
                     started.complete(running);
                 });
                 int exit;
                 try {
-                    exit = start.state() == null ? launcher.launch(start.mainClass(), start.args()) : launcher.resume(start.state());
+                    if (start.state() == null) {
+                        exit = launcher.launch(start.mainClass(), start.args());
+                    } else {
+                        steps.next();
+                        launcher.restore(start.state());
+                        steps.next();
+                        exit = launcher.runRestored();
+                    }
                 } finally {
                     vm.sockets().closeAll();
                     cp.resourceLeases().releaseAll();

@@ -62,6 +62,25 @@ public final class DeviceAgent implements AutoCloseable {
         this.lineCache = new org.vheap.device.store.LineCache(lineCacheBytes);
     }
 
+    /**
+     * Warms the code cache up in the background ({@link CodeCacheWarmUp}), on a daemon thread: apps that arrive
+     * meanwhile share the cache as it fills. Completes with the classes it holds then; a failure loses only the
+     * warm-up.
+     */
+    public CompletableFuture<Integer> warmUp() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(CodeCacheWarmUp.boot(parsed));
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        }, "vheap-warm-up");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
     public String deviceName() {
         return base.deviceName();
     }

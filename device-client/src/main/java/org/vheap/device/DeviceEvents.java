@@ -16,10 +16,10 @@ public interface DeviceEvents extends StoreWaits {
     void checkpointFailed(String why);
 
     /**
-     * The app was resumed from a checkpoint: how long from opening its heap to its first safepoint, and how many
-     * heap lines had been fetched by then.
+     * The app was resumed from a checkpoint: how long from opening its heap to its first safepoint, step by step,
+     * and how many heap lines had been fetched by then.
      */
-    default void resumed(long checkpointId, long nanos, long linesFetched) {
+    default void resumed(long checkpointId, ResumeSteps steps, long linesFetched) {
     }
 
     /**

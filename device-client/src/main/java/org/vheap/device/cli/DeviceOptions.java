@@ -237,10 +237,10 @@ final class DeviceOptions {
         }
 
         @Override
-        public void resumed(long checkpointId, long nanos, long linesFetched) {
+        public void resumed(long checkpointId, org.vheap.device.ResumeSteps steps, long linesFetched) {
             if (verbose) {
                 err.printf(java.util.Locale.ROOT, "vheap: app %s: resumed from checkpoint %d, running after %.1f ms (%d heap lines fetched)%n",
-                        app, checkpointId, nanos / 1e6, linesFetched);
+                        app, checkpointId, steps.totalNanos() / 1e6, linesFetched);
             }
         }
 

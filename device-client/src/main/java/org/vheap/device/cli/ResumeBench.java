@@ -23,19 +23,28 @@ import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
 import org.vheap.bench.Interleaving;
 import org.vheap.cli.CliValues;
-import org.vheap.cli.LatencySamples;
+import org.vheap.cli.TextTable;
 import org.vheap.cli.VheapHome;
 import org.vheap.client.VheapHeaders;
+import org.vheap.device.CodeCacheWarmUp;
 import org.vheap.device.Device;
+import org.vheap.device.DeviceAgent;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceConsole;
 import org.vheap.device.DeviceEvents;
 import org.vheap.device.DeviceStats;
+import org.vheap.device.ResumeSteps;
+import org.vheap.device.control.DeviceControlClient;
+import org.vheap.device.control.DeviceControlHandler;
+import org.vheap.device.control.DeviceRegistration;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.ResumeAppRequest;
+import org.vheap.proto.v1.SuspendAppRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,18 +52,22 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vheap bench resume}: resuming an app on another device, measured side by side in one run against a
  * heap server on loopback (started here on a temporary embedded database unless {@code --server} names one).
- * An app with a heap of {@code --heap} MiB is checkpointed and suspended; then it is resumed on a new device
- * (a new VM with its own parse cache, as a new process would have) lazily — the VM state and the class files,
- * then only the lines the first instructions touch — and eagerly (every line first), timing from the resume
- * call to the first instruction; then a checkpoint of 100 dirty lines; then bytes moved when the app returns
- * to a device. Best of {@code --rounds}, lazy and eager taking turns (which goes first alternating) after one
- * unmeasured resume of each. The bench's checkpoint policy: the app's own ({@code Checkpoint.now}) and one at each
- * suspend, no periodic ones. Set-up, warm-up, interleaving and clean-up (the server it started, the app, the
- * temporary directory; also on Ctrl-C) are the benches' shared harness ({@link org.vheap.bench}). Not a test:
- * read the figures.
+ * An app with a heap of {@code --heap} MiB is checkpointed and suspended; then it is resumed on new devices in
+ * this process, three kinds taking turns (which goes first alternating) after one unmeasured resume of each:
+ * lazily (the VM state and the class files, then only the lines the first instructions touch) on a device whose
+ * code cache was warmed up as {@code ./vheap device start} does ({@link CodeCacheWarmUp}), lazily on a device
+ * with an empty code cache (its first app), and eagerly (every line first). Each is timed from the resume call
+ * to the first safepoint, step by step ({@link ResumeSteps}); each then takes a checkpoint of 100 dirty lines.
+ * Then through the control plane: a device agent attached to the server, the app resumed on it by the admin's
+ * {@code ResumeApp} and suspended by {@code SuspendApp}; a JVM's own start (hello world) for scale; and the bytes
+ * moved when the app returns to a device. Medians of {@code --rounds} with their spread. The bench's checkpoint
+ * policy: the app's own ({@code Checkpoint.now}) and one at each suspend, no periodic ones. Set-up, warm-up,
+ * interleaving and clean-up (the server it started, the app, the temporary directory; also on Ctrl-C) are the
+ * benches' shared harness ({@link org.vheap.bench}). Not a test: read the figures.
  */
 @Command(name = "bench-resume", mixinStandardHelpOptions = true,
-        description = "Resume latency (lazy vs eager) for a 10 MiB heap, checkpoint latency for 100 dirty lines, bytes moved on return.")
+        description = "Resume latency of a 10 MiB heap (lazy on a warm device and on an empty code cache, eager; step by step;"
+                + " through the control plane), checkpoint latency for 100 dirty lines, bytes moved on return.")
 public final class ResumeBench implements Callable<Integer> {
     private static final String APP_SOURCE = """
             import org.vheap.api.Checkpoint;
@@ -81,6 +94,9 @@ public final class ResumeBench implements Callable<Integer> {
             }
             """;
 
+    /** How long a warmed-up device is up before its app arrives (the agent's warm-up, too, is done before). */
+    static final Duration WARM_UP_SETTLE = Duration.ofSeconds(1);
+
     /** The bench's checkpoint policy, printed in its header: the app's own and at each suspend, none periodic. */
     static final Duration CHECKPOINTS = Duration.ZERO;
 
@@ -90,7 +106,7 @@ public final class ResumeBench implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "10", description = "The app's heap in MiB. Default: ${DEFAULT-VALUE}.")
     int heapMiB;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Resumes of each kind; the best counts. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", defaultValue = "5", description = "Resumes of each kind; the median counts. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Spec
@@ -144,37 +160,68 @@ public final class ResumeBench implements Callable<Integer> {
             started.get();
             out.printf(Locale.ROOT, "checkpointed at %d (%s resident when suspended)%n", cpId, mib(a.stats().heapBytesUsed()));
 
-            // lazy and eager resumes on new devices, which goes first alternating; each side's index names its device
-            long[] heapLines = new long[2];
-            long[] checkpointBest = {Long.MAX_VALUE};
+            // resumes on new devices, the sides taking turns (which goes first alternating); each side's index names
+            // its device. A warm device's code cache is filled before its resume, unmeasured, as a device's start does.
+            List<Kind> kinds = List.of(new Kind("lazy, warm device", false, true), new Kind("lazy, empty code cache", false, false),
+                    new Kind("eager, empty code cache", true, false));
+            List<List<Resumed>> measured = new ArrayList<>();
             List<Interleaving.Op> sides = new ArrayList<>();
-            for (boolean eager : new boolean[] {false, true}) {
-                int side = sides.size();
+            for (Kind kind : kinds) {
+                List<Resumed> results = new ArrayList<>();
+                measured.add(results);
                 sides.add((index, warmup) -> {
-                    Resumed res = resumeOnce(store, base.copy().eagerResume(eager)
-                            .deviceName("bench-" + (warmup ? "warm-up-" : "") + (eager ? "eager-" : "lazy-") + index));
-                    if (!warmup) {
-                        heapLines[side] = res.misses;
-                        checkpointBest[0] = Math.min(checkpointBest[0], res.checkpoint100);
+                    ParsedClasses parsed = new ParsedClasses();
+                    if (kind.warm()) {
+                        CodeCacheWarmUp.boot(parsed);
+                        // a device warms up when it starts, well before an app arrives: the host JIT's compiles
+                        // that the boot queued are done by then, not competing with the resume for the cores
+                        Thread.sleep(WARM_UP_SETTLE.toMillis());
                     }
-                    return res.nanos;
+                    Resumed res = resumeOnce(store, parsed, base.copy().eagerResume(kind.eager()).deviceName("bench-"
+                            + (warmup ? "warm-up-" : "") + kind.device() + "-" + index));
+                    if (!warmup) {
+                        results.add(res);
+                    }
+                    return res.steps().totalNanos();
                 });
             }
             Interleaving interleaving = new Interleaving(System::nanoTime);
-            run.progress("warming up: a lazy and an eager resume (the host JIT compiles the VM)");
+            run.progress("warming up: one resume of each kind (the host JIT compiles the VM)");
             interleaving.warmUp(sides, new Interleaving.WarmUp(1, 0, Long.MAX_VALUE, 1));
-            run.progress("measuring " + rounds + " resumes of each kind, lazy and eager alternating which goes first");
-            Interleaving.Result resumes = interleaving.measure(Interleaving.Plan.of(rounds), sides.toArray(new Interleaving.Op[0]));
-            long lazyBest = best(resumes.samples(0, 0));
-            long eagerBest = best(resumes.samples(0, 1));
-            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "measure", "best", "notes");
-            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, lazy", ms(lazyBest),
-                    "VM state, class files, then lines on demand: " + heapLines[0] + " heap lines by then (target <= 50 ms, goal 30 ms)");
-            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "resume call -> first instruction, eager", ms(eagerBest),
-                    "every line first: " + heapLines[1] + " heap lines");
-            out.printf(Locale.ROOT, "%-46s %9.2fx  %s%n", "eager / lazy", (double) eagerBest / lazyBest, "");
-            out.printf(Locale.ROOT, "%-46s %10s  %s%n", "checkpoint of 100 dirty lines (Checkpoint.now)", ms(checkpointBest[0]),
-                    "from the app's call to its return");
+            run.progress("measuring " + rounds + " resumes of each kind, taking turns");
+            interleaving.measure(Interleaving.Plan.of(rounds), sides.toArray(new Interleaving.Op[0]));
+            run.progress("resuming and suspending " + rounds + " times through the control plane (a warmed-up device agent)");
+            long[][] control = throughControlPlane(store, base, app);
+            run.progress("starting the JVM itself " + rounds + " times (hello world)");
+            long[] jvm = jvmStarts(work);
+            TextTable table = new TextTable("measure", "median", "spread", "notes");
+            for (int k = 0; k < kinds.size(); k++) {
+                List<Resumed> rs = measured.get(k);
+                long[] total = rs.stream().mapToLong(r -> r.steps().totalNanos()).toArray();
+                String target = kinds.get(k).eager() ? "every line first" : "target <= 30 ms";
+                table.row("resume -> first instruction, " + kinds.get(k).name(), ms(median(total)), spread(total),
+                        rs.get(0).misses() + " heap lines read by then; " + target);
+                long[] stepMedians = new long[ResumeSteps.NAMES.size()];
+                for (int st = 0; st < stepMedians.length; st++) {
+                    int step = st;
+                    stepMedians[st] = median(rs.stream().mapToLong(r -> r.steps().nanos()[step]).toArray());
+                }
+                table.row("  steps (medians)", "", "", steps(stepMedians));
+            }
+            table.row("ResumeApp through the control plane", ms(median(control[0])), spread(control[0]),
+                    "the admin's call to the server until the agent's app runs: target <= 100 ms");
+            table.row("SuspendApp through the control plane", ms(median(control[1])), spread(control[1]),
+                    "the admin's call until the agent's app is checkpointed and its heap released");
+            table.row("JVM start (java hello world, whole process)", ms(median(jvm)), spread(jvm),
+                    "the same machine's java -cp DIR Hello, for scale: a process start, not a resume");
+            long[] checkpoints = measured.stream().flatMap(List::stream).mapToLong(Resumed::checkpoint100).toArray();
+            table.row("checkpoint of 100 dirty lines (Checkpoint.now)", ms(median(checkpoints)), spread(checkpoints),
+                    "from the app's call to its return, once after each resume");
+            table.print(out);
+            out.println("median of " + rounds + " of each, the kinds taking turns; spread: fastest - slowest. A warm device's code"
+                    + " cache was filled by booting the JDK's library once (CodeCacheWarmUp: what ./vheap device start does"
+                    + " in the background); an empty one is a device's first app. Steps: " + String.join(", ", ResumeSteps.NAMES)
+                    + " (see ResumeSteps)");
             run.progress("the app returns to a device it ran on before");
             returnToDevice(store, base, out);
             out.println("checkpoints: the app's own (Checkpoint.now) and at each suspend; no periodic checkpoint");
@@ -183,8 +230,118 @@ public final class ResumeBench implements Callable<Integer> {
         }
     }
 
-    private static long best(LatencySamples samples) {
-        return java.util.Arrays.stream(samples.values()).min().orElseThrow();
+    /**
+     * A device agent in this process (as {@code ./vheap device start} runs one, its code cache warmed up), attached to
+     * the server's control plane; the app resumed on it with the admin's {@code ResumeApp} and suspended again with
+     * {@code SuspendApp}, each timed from the call to its answer, after one unmeasured pair. Returns their nanoseconds.
+     */
+    private long[][] throughControlPlane(HeapStore store, DeviceConfig base, String app) throws Exception {
+        String name = "bench-agent";
+        DeviceAgent agent = new DeviceAgent(base.copy().app("-").deviceName(name), store, console(new ByteArrayOutputStream()),
+                DeviceEvents.none(), (a, how) -> { }, 0);
+        DeviceControlClient control = null;
+        ManagedChannel channel = NettyChannelBuilder.forTarget(server).usePlaintext().build();
+        try {
+            agent.warmUp().get(5, TimeUnit.MINUTES);
+            Thread.sleep(WARM_UP_SETTLE.toMillis());
+            control = new DeviceControlClient(server, new DeviceRegistration(name, base.memoryBytes(), List.of()),
+                    new DeviceControlHandler() {
+                        @Override
+                        public long suspend(String a) {
+                            return agent.suspend(a);
+                        }
+
+                        @Override
+                        public void resume(String a, long checkpointId) {
+                            agent.resume(a, checkpointId);
+                        }
+
+                        @Override
+                        public void stop(String a) {
+                            agent.stop(a);
+                        }
+                    }, agent::runningApps);
+            control.start();
+            if (!control.awaitAttached(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the bench's device agent did not attach to " + server);
+            }
+            DeviceControlGrpc.DeviceControlBlockingStub admin = DeviceControlGrpc.newBlockingStub(channel);
+            long[][] nanos = new long[2][rounds];
+            for (int i = -1; i < rounds; i++) {
+                long t = System.nanoTime();
+                admin.withDeadlineAfter(2, TimeUnit.MINUTES)
+                        .resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(name).build());
+                long resumed = System.nanoTime();
+                Thread.sleep(100);   // the app runs on a little, as a migrated app does
+                long s = System.nanoTime();
+                admin.withDeadlineAfter(2, TimeUnit.MINUTES).suspendApp(SuspendAppRequest.newBuilder().setApp(app).build());
+                if (i >= 0) {
+                    nanos[0][i] = resumed - t;
+                    nanos[1][i] = System.nanoTime() - s;
+                }
+            }
+            return nanos;
+        } finally {
+            if (control != null) {
+                control.close();
+            }
+            agent.close();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** How a resume of the bench is done: eager or lazy, on a device with a warm code cache or an empty one. */
+    private record Kind(String name, boolean eager, boolean warm) {
+        String device() {
+            return (eager ? "eager" : "lazy") + (warm ? "-warm" : "");
+        }
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String spread(long[] values) {
+        long min = java.util.Arrays.stream(values).min().orElseThrow();
+        long max = java.util.Arrays.stream(values).max().orElseThrow();
+        return String.format(Locale.ROOT, "%.1f - %.1f ms", min / 1e6, max / 1e6);
+    }
+
+    private static String steps(long[] nanos) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < nanos.length; i++) {
+            parts.add(String.format(Locale.ROOT, "%s %.1f", ResumeSteps.NAMES.get(i), nanos[i] / 1e6));
+        }
+        return String.join(", ", parts) + " ms";
+    }
+
+    /** {@code --rounds} starts of a hello world on this machine's JVM, as whole processes (after one unmeasured). */
+    private long[] jvmStarts(Path work) throws Exception {
+        Path dir = work.resolve("hello");
+        Files.createDirectories(dir);
+        Path src = dir.resolve("Hello.java");
+        Files.writeString(src, VmBench.HELLO);
+        if (ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", dir.toString(),
+                src.toString()) != 0) {
+            throw new IllegalStateException("compiling hello world failed");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        long[] nanos = new long[rounds];
+        for (int i = -1; i < rounds; i++) {
+            long t = System.nanoTime();
+            Process p = new ProcessBuilder(java, "-cp", dir.toString(), "Hello").redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0 || !printed.equals("hello world\n")) {
+                throw new IllegalStateException("java hello world failed: " + printed);
+            }
+            if (i >= 0) {
+                nanos[i] = System.nanoTime() - t;
+            }
+        }
+        return nanos;
     }
 
     private void deleteApp(String app) throws InterruptedException {
@@ -203,7 +360,7 @@ public final class ResumeBench implements Callable<Integer> {
         }
     }
 
-    private record Resumed(long nanos, long misses, long checkpoint100) {
+    private record Resumed(ResumeSteps steps, long misses, long checkpoint100) {
     }
 
     /**
@@ -213,11 +370,11 @@ public final class ResumeBench implements Callable<Integer> {
      */
     private void returnToDevice(HeapStore store, DeviceConfig base, PrintWriter out) throws Exception {
         org.vheap.device.store.LineCache cache = new org.vheap.device.store.LineCache(1L << 30);
-        DeviceStats there = run(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
+        DeviceStats there = run(store, new ParsedClasses(), base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
         Recorder awayRecorder = new Recorder();
-        DeviceStats away = run(store, base.copy().deviceName("bench-y"), null, 3, awayRecorder).stats();
+        DeviceStats away = run(store, new ParsedClasses(), base.copy().deviceName("bench-y"), null, 3, awayRecorder).stats();
         long writtenElsewhere = awayRecorder.linesCommitted + away.linesPreflushed() + away.linesFlushed();
-        DeviceStats back = run(store, base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
+        DeviceStats back = run(store, new ParsedClasses(), base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
         long heapBytes = there.bytesFetched();
         out.printf(Locale.ROOT, "%-46s %10s  %s%n", "app returns to a device: bytes moved",
                 String.format(Locale.ROOT, "%.1f%%", 100.0 * back.bytesFetched() / heapBytes),
@@ -231,10 +388,10 @@ public final class ResumeBench implements Callable<Integer> {
     }
 
     /** Resumes the app on a new device, lets it print {@code cycles} checkpoints of 100 lines, and suspends it. */
-    private Ran run(HeapStore store, DeviceConfig config, org.vheap.device.store.LineCache cache, int cycles,
-                    Recorder recorder) throws Exception {
+    private Ran run(HeapStore store, ParsedClasses parsed, DeviceConfig config, org.vheap.device.store.LineCache cache,
+                    int cycles, Recorder recorder) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Device d = new Device(config, store, console(out), new ParsedClasses(), recorder);
+        Device d = new Device(config, store, console(out), parsed, recorder);
         if (cache != null) {
             d.setLineCache(cache);
         }
@@ -250,17 +407,17 @@ public final class ResumeBench implements Callable<Integer> {
     }
 
     /** Resumes the app on a new device, waits for one app checkpoint of 100 lines, and suspends it again. */
-    private Resumed resumeOnce(HeapStore store, DeviceConfig config) throws Exception {
+    private Resumed resumeOnce(HeapStore store, ParsedClasses parsed, DeviceConfig config) throws Exception {
         Recorder rec = new Recorder();
-        Ran ran = run(store, config, null, 1, rec);
+        Ran ran = run(store, parsed, config, null, 1, rec);
         Matcher m = Pattern.compile("checkpoint-100 (\\d+)").matcher(ran.output());
         long cp = m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
-        return new Resumed(rec.resumeNanos, rec.missesAtResume, cp);
+        return new Resumed(rec.steps, rec.missesAtResume, cp);
     }
 
     /** Records the device's resume time. */
     private static final class Recorder implements DeviceEvents {
-        volatile long resumeNanos;
+        volatile ResumeSteps steps;
         volatile long missesAtResume;
         volatile long linesCommitted;
 
@@ -274,8 +431,8 @@ public final class ResumeBench implements Callable<Integer> {
         }
 
         @Override
-        public void resumed(long checkpointId, long nanos, long linesFetched) {
-            resumeNanos = nanos;
+        public void resumed(long checkpointId, org.vheap.device.ResumeSteps steps, long linesFetched) {
+            this.steps = steps;
             missesAtResume = linesFetched;
         }
     }

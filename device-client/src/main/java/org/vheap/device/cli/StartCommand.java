@@ -56,6 +56,11 @@ final class StartCommand implements Callable<Integer> {
                     + "when it has a heap already, so a device that restarts (a container) goes on with its apps.")
     List<String> runAtStart = new ArrayList<>();
 
+    @picocli.CommandLine.Option(names = "--no-warm-up",
+            description = "Do not boot the JDK's library once in the background at start (by default the device does, so"
+                    + " apps that arrive later, a migration's resume above all, find its classes parsed: half a second of one core).")
+    boolean noWarmUp;
+
     /** The device's commands (the process's standard input; a test's own). */
     InputStream in = System.in;
     /** The device's own messages (the process's standard error; a test's own). */
@@ -74,6 +79,13 @@ final class StartCommand implements Callable<Integer> {
                     control[0].appStateChanged(app, how.startsWith("suspended") ? "suspended" : "ended");
                 }
             }, CliValues.bytes("--line-cache", lineCache));
+            if (!noWarmUp) {
+                agent.warmUp().exceptionally(failed -> {   // quiet when it works: it changes no app's outcome
+                    log.println("vheap: device " + config.deviceName() + ": the code cache's warm-up failed (apps parse"
+                            + " their classes themselves): " + failed);
+                    return 0;
+                });
+            }
             DeviceControlHandler handler = new DeviceControlHandler() {
                 @Override
                 public long suspend(String app) {

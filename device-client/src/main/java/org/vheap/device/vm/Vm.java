@@ -123,6 +123,8 @@ public final class Vm {
      */
     void restoreClasses(List<VmStateImage.ClassImage> images) {
         Map<Integer, VmStateImage.ClassImage> byId = new HashMap<>();
+        systemSegment.storeHas(images.stream().filter(ci -> ci.sha256() != null)
+                .map(ci -> org.vheap.device.store.BlobHash.of(ci.sha256())).toList());
         mirrors.startReplay();
         for (VmStateImage.ClassImage ci : images) {
             byId.put(ci.id(), ci);

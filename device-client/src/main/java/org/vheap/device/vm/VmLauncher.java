@@ -283,6 +283,12 @@ public final class VmLauncher {
      * {@link #launch} does. Lazy: nothing of the heap is read here beyond what the first instructions touch.
      */
     public int resume(VmStateImage s) {
+        restore(s);
+        return runRestored();
+    }
+
+    /** The first half of {@link #resume}: the VM as the image has it (classes, strings, allocator, threads, monitors). */
+    public void restore(VmStateImage s) {
         vm.restoreClasses(s.classes);
         vm.restoreCounters(s.hashSeed, s.bytecodes, s.collections, s.outOfMemory);
         vm.strings().restore(s.interned);
@@ -320,6 +326,10 @@ public final class VmLauncher {
         mainDiedOfException = s.mainDiedOfException;
         liveAfterLastCollection = s.liveAfterLastCollection;
         peakHeapBytes = s.peakHeapBytes;
+    }
+
+    /** The second half of {@link #resume}: runs the restored VM, returning as {@link #launch} does. */
+    public int runRestored() {
         return runApp();
     }
 

@@ -298,7 +298,7 @@ class VmLauncherTest {
             byte[] bytes = systemSegment.get(org.vheap.device.store.BlobHash.of(e.sha256()));
             return new org.vheap.device.vm.loader.ClassSource.Found(bytes, name.startsWith("java/") ? "java.base" : null,
                     !name.equals("Again"));
-        });
+        }, new org.vheap.device.vm.loader.HostClassFiles());
         TestVms.Outcome second = TestVms.run(fromStore, "Again", NO_INDY, 1L << 30, null);
         assertThat(second.out()).isEqualTo("again cba\n");
         assertThat(served).contains("Again", "java/lang/String", "java/lang/StringBuilder");

@@ -177,7 +177,7 @@ public final class ClassRegistry {
     }
 
     private VmClass define(String name, ClassSource.Found found) {
-        BlobHash hash = BlobHash.digest(found.bytes());
+        BlobHash hash = found.hash();
         ClassNode node;
         try {
             // a file that is no class file never enters the heap
@@ -242,10 +242,10 @@ public final class ClassRegistry {
      * Parses class files into the code cache ahead of their loading, in parallel (a resume knows every class file
      * its class table replays). A file that does not parse is left for its load to report.
      */
-    public static void preparse(ParsedClasses parsed, java.util.Collection<byte[]> classFiles) {
-        classFiles.parallelStream().forEach(bytes -> {
+    public static void preparse(ParsedClasses parsed, Map<BlobHash, byte[]> classFiles) {
+        classFiles.entrySet().parallelStream().forEach(file -> {
             try {
-                parsed.get(BlobHash.digest(bytes), () -> parse("(preparsed)", bytes));
+                parsed.get(file.getKey(), () -> parse("(preparsed)", file.getValue()));
             } catch (RuntimeException bad) {
                 // the load parses it again and reports the error in the app
             }

@@ -3,16 +3,13 @@ package org.vheap.device.vm.loader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.vheap.device.store.BlobHash;
 
 /**
  * Where class bytes come from when an app first needs a class: the host JDK's own library (the {@code jrt:/}
@@ -25,20 +22,22 @@ import java.util.zip.ZipFile;
  * {@code java.lang.String}.
  */
 public final class ClassSource implements AutoCloseable {
-    /** Class bytes and where they came from. */
-    public record Found(byte[] bytes, String module, boolean bootstrap) {
+    /** Class bytes, their SHA-256 (the name of their system blob) and where they came from. */
+    public record Found(byte[] bytes, String module, boolean bootstrap, BlobHash hash) {
+        /** Bytes whose digest is computed here. */
+        public Found(byte[] bytes, String module, boolean bootstrap) {
+            this(bytes, module, bootstrap, BlobHash.digest(bytes));
+        }
     }
 
-    private static final String BOOT_PREFIX = "org/vheap/device/boot/";
-
-    /** Class bytes a heap was built with, looked up before any other source (see {@link ClassSource#ClassSource(List, Pinned)}). */
+    /** Class bytes a heap was built with, looked up before any other source (see {@link ClassSource#ClassSource(List, Pinned, HostClassFiles)}). */
     @FunctionalInterface
     public interface Pinned {
         /** The class's bytes and whether it is a bootstrap class, or null when this heap never loaded it. */
         Found find(String internalName);
     }
 
-    private final FileSystem jrt;
+    private final HostClassFiles host;
     private final List<Path> directories = new ArrayList<>();
     private final List<ZipFile> jars = new ArrayList<>();
     private final Pinned pinned;
@@ -46,18 +45,19 @@ public final class ClassSource implements AutoCloseable {
     private final ClassPathImage appFiles;
 
     public ClassSource(List<Path> classpath) {
-        this(classpath, name -> null);
+        this(classpath, name -> null, new HostClassFiles());
     }
 
     /**
      * With the classes a heap already ran pinned to their exact bytes (from the store's system blobs, by
      * the hashes in the heap header): a heap carried on by another device, whose host may have another JDK,
-     * runs the very class files it ran before. Other classes come from the usual sources.
+     * runs the very class files it ran before. Other classes come from the usual sources; the host's bootstrap
+     * classes through {@code host}, which VMs of one process share.
      */
-    public ClassSource(List<Path> classpath, Pinned pinned) {
+    public ClassSource(List<Path> classpath, Pinned pinned, HostClassFiles host) {
         this.pinned = pinned;
         this.appFiles = null;
-        this.jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        this.host = java.util.Objects.requireNonNull(host, "host");
         try {
             for (Path p : classpath) {
                 if (Files.isDirectory(p)) {
@@ -78,10 +78,10 @@ public final class ClassSource implements AutoCloseable {
      * With the app's files from a {@link ClassPathImage} (captured from a class path, or stored with a checkpoint)
      * instead of a class path, and the classes a heap already ran pinned.
      */
-    public ClassSource(ClassPathImage appFiles, Pinned pinned) {
+    public ClassSource(ClassPathImage appFiles, Pinned pinned, HostClassFiles host) {
         this.pinned = pinned;
         this.appFiles = java.util.Objects.requireNonNull(appFiles, "appFiles");
-        this.jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        this.host = java.util.Objects.requireNonNull(host, "host");
     }
 
     /** The bytes of a class by internal name, or null when no source has it. */
@@ -91,7 +91,7 @@ public final class ClassSource implements AutoCloseable {
             return fixed;
         }
         try {
-            Found f = findBootstrap(internalName);
+            Found f = host.find(internalName);
             if (f != null) {
                 return f;
             }
@@ -127,8 +127,7 @@ public final class ClassSource implements AutoCloseable {
     public byte[] findResource(String name, String module) {
         try {
             if (module != null) {
-                Path p = jrt.getPath("/modules", module, name);
-                return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
+                return host.resource(module, name);
             }
             if (appFiles != null) {
                 return appFiles.read(name);
@@ -159,34 +158,6 @@ public final class ClassSource implements AutoCloseable {
      */
     public List<ClassPathImage.Directory> appDirectories() {
         return appFiles == null ? List.of() : appFiles.directories();
-    }
-
-    private Found findBootstrap(String internalName) throws IOException {
-        if (internalName.startsWith(BOOT_PREFIX)) {
-            try (InputStream in = ClassSource.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
-                return in == null ? null : new Found(in.readAllBytes(), null, true);
-            }
-        }
-        int slash = internalName.lastIndexOf('/');
-        if (slash < 0) {
-            return null;
-        }
-        Path packages = jrt.getPath("/packages", internalName.substring(0, slash).replace('/', '.'));
-        if (!Files.isDirectory(packages)) {
-            return null;
-        }
-        try (var modules = Files.list(packages)) {
-            for (Path m : (Iterable<Path>) modules::iterator) {
-                String module = m.getFileName().toString();
-                Path p = jrt.getPath("/modules", module, internalName + ".class");
-                try {
-                    return new Found(Files.readAllBytes(p), module, true);
-                } catch (NoSuchFileException absent) {
-                    // another module exports part of the package
-                }
-            }
-        }
-        return null;
     }
 
     @Override

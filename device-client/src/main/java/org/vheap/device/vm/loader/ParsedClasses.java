@@ -16,6 +16,12 @@ import org.vheap.device.store.BlobHash;
  */
 public final class ParsedClasses {
     private final ConcurrentHashMap<BlobHash, ClassNode> byHash = new ConcurrentHashMap<>();
+    private final HostClassFiles hostFiles = new HostClassFiles();
+
+    /** The host's bootstrap class files with their digests, read once for the VMs that share this cache. */
+    public HostClassFiles hostFiles() {
+        return hostFiles;
+    }
 
     /** The parsed form of the class with these bytes, parsing once. */
     ClassNode get(BlobHash hash, Supplier<ClassNode> parse) {

@@ -1,9 +1,12 @@
 package org.vheap.device.vm.loader;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.HeapMemory;
@@ -34,6 +37,7 @@ public final class SystemSegment implements SystemLines {
     private final SystemBlobStore store;
     private final SystemSegmentMap map;
     private final Map<BlobHash, byte[]> pending = new LinkedHashMap<>();
+    private final Set<BlobHash> stored = new HashSet<>();
     private long pendingBytes;
     private long peakPendingBytes;
     private BlobHash lastHash;
@@ -49,8 +53,17 @@ public final class SystemSegment implements SystemLines {
     }
 
     /**
+     * Class files the store's system blobs are known to have: a resumed class table's, since the heap header
+     * that named them was written only after they were uploaded ({@code Vm#writeHeapHeader}). Defining one of
+     * them queues no upload (a resume would otherwise ask the store about every class file it replays).
+     */
+    public void storeHas(Collection<BlobHash> hashes) {
+        stored.addAll(hashes);
+    }
+
+    /**
      * Places a class file being defined and puts its bytes into the system lines (unless it was placed
-     * before: the same bytes keep one place). Returns its place.
+     * before: the same bytes keep one place), queuing them for the store unless it has them. Returns its place.
      */
     public SystemSegmentMap.Placement define(BlobHash hash, byte[] bytes) {
         SystemSegmentMap.Placement known = map.placement(hash);
@@ -58,7 +71,7 @@ public final class SystemSegment implements SystemLines {
             return known;
         }
         SystemSegmentMap.Placement p = map.place(hash, bytes.length);
-        if (store != null) {
+        if (store != null && !stored.contains(hash)) {
             pending.put(hash, bytes);   // before installing: installing may evict the first lines at once
             pendingBytes += bytes.length;
             peakPendingBytes = Math.max(peakPendingBytes, pendingBytes);
