@@ -59,7 +59,7 @@ public final class Device {
     private final DeviceClock clock;
     private volatile LineCache lineCache;
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0, 0, 0, 0);
+            0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
     private volatile long lastCheckpointId;
     private final java.util.concurrent.CompletableFuture<Checkpointer> started = new java.util.concurrent.CompletableFuture<>();
@@ -408,7 +408,8 @@ public final class Device {
                             session.bytesFetched(), session.linesUnchanged(), cp.linesPreflushed(), p.linesFetched(),
                             p.linesDiscarded(), p.linesDeleted(), launcher.bytesPromoted(), vm.nursery().capacity(),
                             launcher.collectionLog(), vm.allocator().workingSets().bytes(), launcher.bytesCompacted(),
-                            p.backgroundWritesFailed(), launcher.translatedMethods());
+                            p.backgroundWritesFailed(), launcher.translatedMethods(), session.linesPatched(),
+                            session.bytesChanged());
                 }
                 if (exit != SUSPENDED) {
                     ended(cp, vm);

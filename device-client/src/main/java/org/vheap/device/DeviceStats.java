@@ -16,7 +16,7 @@ import org.vheap.device.vm.heap.CollectionLog;
  * @param systemEvictions system lines dropped from their frames
  * @param classFilesFetched class files read back from the store's system blobs to serve system-line faults
  * @param classFilesPlaced  distinct class files placed in the heap's system segment
- * @param bytesFetched    heap line bytes received from the store
+ * @param bytesFetched    heap line bytes received from the store (whole lines, and patches against cached copies)
  * @param linesUnchanged  lines read that the store said were unchanged from the device's cached copy (sent
  *                        without their bytes; 0 without a line cache)
  * @param linesPreflushed lines written ahead of checkpoints in the background (pre-flushing)
@@ -32,13 +32,17 @@ import org.vheap.device.vm.heap.CollectionLog;
  * @param backgroundWritesFailed background writes of dirty lines (cleaning, write-behind) that failed; their lines
  *                        stayed dirty, and a later flush wrote them or reported the store's failure
  * @param methodsTranslated methods the tier translated into host code (0 with {@code --no-tier})
+ * @param linesPatched    lines read that changed since the device's cached copy and came as patches against it
+ * @param bytesChanged    bytes of the lines read (unchanged ones aside) that differ from the device's cached copies,
+ *                        a line without a copy counting whole: what changed, against {@code bytesFetched}, what moved
  */
 public record DeviceStats(long bytecodes, long misses, long linesFlushed, long evictions, long heapBytesUsed,
                           long peakHeapBytes, long collections, long systemMisses, long systemEvictions,
                           long classFilesFetched, int classFilesPlaced, long bytesFetched, long linesUnchanged,
                           long linesPreflushed, long linesFetched, long linesDiscarded, long linesDeleted,
                           long bytesPromoted, long nurseryBytes, CollectionLog collectionLog, long workingSetBytes,
-                          long bytesCompacted, long backgroundWritesFailed, int methodsTranslated) {
+                          long bytesCompacted, long backgroundWritesFailed, int methodsTranslated, long linesPatched,
+                          long bytesChanged) {
     /** Each full collection's pause (of the kept ones), in nanoseconds, oldest first. */
     public long[] collectionPauseNanos() {
         return collectionLog.pauses(CollectionLog.Kind.FULL);

@@ -20,6 +20,7 @@ public final class HeapServerConfig {
     private String dbUser;
     private String dbPassword = "";
     private int retain = 3;
+    private java.time.Duration copyPin = StoreSettings.DEFAULT_COPY_PIN;
     private int maxMessageBytes = 16 << 20;
     private int poolSize = 16;
     private Duration commandTimeout = Duration.ofSeconds(30);
@@ -71,6 +72,15 @@ public final class HeapServerConfig {
             throw new IllegalArgumentException("--retain must be at least 1, got " + retain);
         }
         this.retain = retain;
+        return this;
+    }
+
+    /** How long a device's checkpoint is kept beyond {@code --retain} for its copies of the lines (0: never). */
+    public HeapServerConfig setCopyPin(java.time.Duration copyPin) {
+        if (copyPin == null || copyPin.isNegative()) {
+            throw new IllegalArgumentException("--copy-pin must be zero or positive, got " + copyPin);
+        }
+        this.copyPin = copyPin;
         return this;
     }
 
@@ -167,6 +177,6 @@ public final class HeapServerConfig {
     public HeapServerSecurity security() { return security; }
 
     public StoreSettings storeSettings() {
-        return StoreSettings.defaults().withRetain(retain).withMaxSystemCallBytes(maxMessageBytes);
+        return StoreSettings.defaults().withRetain(retain).withMaxSystemCallBytes(maxMessageBytes).withCopyPin(copyPin);
     }
 }

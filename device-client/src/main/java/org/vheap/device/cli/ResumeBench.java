@@ -376,11 +376,23 @@ public final class ResumeBench implements Callable<Integer> {
         long writtenElsewhere = awayRecorder.linesCommitted + away.linesPreflushed() + away.linesFlushed();
         DeviceStats back = run(store, new ParsedClasses(), base.copy().deviceName("bench-x").eagerResume(true), cache, 1, new Recorder()).stats();
         long heapBytes = there.bytesFetched();
-        out.printf(Locale.ROOT, "%-46s %10s  %s%n", "app returns to a device: bytes moved",
-                String.format(Locale.ROOT, "%.1f%%", 100.0 * back.bytesFetched() / heapBytes),
-                String.format(Locale.ROOT, "%s of the %s heap fetched; %d lines unchanged from the device's copies; meanwhile "
-                        + "%d lines were written elsewhere (target <= 15%% of the heap)", kib(back.bytesFetched()), kib(heapBytes),
-                        back.linesUnchanged(), writtenElsewhere));
+        TextTable table = new TextTable("the app returns to a device", "bytes", "of the heap", "notes");
+        table.row("heap (read whole on the first device)", kib(heapBytes), "100%", "");
+        table.row("changed elsewhere (differ from the device's copies)", bytes(back.bytesChanged()),
+                percent(back.bytesChanged(), heapBytes), writtenElsewhere + " lines written elsewhere");
+        table.row("moved on return (whole lines and patches)", bytes(back.bytesFetched()),
+                percent(back.bytesFetched(), heapBytes), String.format(Locale.ROOT, "%.2fx the bytes changed (target <= 2x);"
+                        + " %d lines unchanged from the device's copies, %d as patches against them",
+                        (double) back.bytesFetched() / Math.max(1, back.bytesChanged()), back.linesUnchanged(), back.linesPatched()));
+        table.print(out);
+    }
+
+    private static String bytes(long n) {
+        return n < 10 * 1024 ? n + " B" : kib(n);
+    }
+
+    private static String percent(long part, long whole) {
+        return String.format(Locale.ROOT, "%.2f%%", 100.0 * part / whole);
     }
 
     /** What one resumed run did and printed. */

@@ -45,6 +45,8 @@ public final class DeviceSession implements HeapSession {
     private final ExecutorService writer;
     private long bytesFetched;
     private long linesUnchanged;
+    private long linesPatched;
+    private long bytesChanged;
 
     /**
      * @param store  the store's session for the app (closed with this one)
@@ -53,6 +55,9 @@ public final class DeviceSession implements HeapSession {
     DeviceSession(HeapSession store, LineCache copies) {
         this.store = Objects.requireNonNull(store, "store");
         this.copies = copies;
+        if (copies != null && copies.keepsCopies()) {
+            store.pinCheckpointsForCopies();   // the versions behind the copies stay, for patches against them
+        }
         String app = store.app();
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vheap-writer-" + app);
@@ -101,17 +106,23 @@ public final class DeviceSession implements HeapSession {
             for (byte[] line : result) {
                 if (line != null) {
                     bytesFetched += line.length;
+                    bytesChanged += line.length;
                 }
             }
             return result;
         }
         byte[][] known = new byte[lineIds.length][];
+        byte[][] data = new byte[lineIds.length][];
         LineCache.Copy[] held = new LineCache.Copy[lineIds.length];
         for (int i = 0; i < lineIds.length; i++) {
             held[i] = copies.get(app(), lineIds[i]);
             known[i] = held[i] == null ? null : held[i].sha256();
+            data[i] = held[i] == null ? null : held[i].data();
         }
-        byte[][] result = store.read(lineIds, known);
+        Fetched fetched = store.readAgainst(lineIds, data, known);
+        byte[][] result = fetched.lines();
+        bytesFetched += fetched.bytesReceived();
+        linesPatched += fetched.linesPatched();
         for (int i = 0; i < lineIds.length; i++) {
             if (result[i] == UNCHANGED) {
                 result[i] = held[i].data().clone();
@@ -119,11 +130,20 @@ public final class DeviceSession implements HeapSession {
             } else if (result[i] == null) {
                 copies.remove(app(), lineIds[i]);
             } else {
-                bytesFetched += result[i].length;
+                bytesChanged += held[i] == null ? result[i].length : differing(held[i].data(), result[i]);
                 copies.put(app(), lineIds[i], result[i]);
             }
         }
         return result;
+    }
+
+    /** Bytes at which two lines differ. */
+    private static long differing(byte[] a, byte[] b) {
+        long n = Math.abs(a.length - b.length);
+        for (int i = Math.min(a.length, b.length) - 1; i >= 0; i--) {
+            n += a[i] != b[i] ? 1 : 0;
+        }
+        return n;
     }
 
     /** This session already sends the hashes of its own copies; the caller's are not used. */
@@ -192,6 +212,19 @@ public final class DeviceSession implements HeapSession {
     /** Lines read that the store said were unchanged from this device's copy. */
     public long linesUnchanged() {
         return linesUnchanged;
+    }
+
+    /** Lines read that changed since this device's copy and came as patches against it. */
+    public long linesPatched() {
+        return linesPatched;
+    }
+
+    /**
+     * Bytes of the lines read (other than unchanged ones) that differ from this device's copies: what changed
+     * elsewhere, against {@link #bytesFetched}, what travelled for it (a line without a copy counts whole).
+     */
+    public long bytesChanged() {
+        return bytesChanged;
     }
 
     @Override

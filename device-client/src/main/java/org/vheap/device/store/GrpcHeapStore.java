@@ -24,6 +24,7 @@ import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.LinePatch;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
 import org.vheap.proto.v1.PutSystemBlobsRequest;
@@ -34,6 +35,7 @@ import org.vheap.proto.v1.TransactResponse;
 import org.vheap.security.BearerToken;
 import org.vheap.security.ClientTls;
 import org.vheap.store.LineImage;
+import org.vheap.store.LinePatches;
 import org.vheap.store.StoreException;
 import org.vheap.store.StoreStatusCodes;
 
@@ -180,6 +182,7 @@ public final class GrpcHeapStore implements HeapStore {
          * crash (a checkpoint commit makes them durable).
          */
         private final java.util.concurrent.atomic.AtomicLong flushesAcknowledged = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean pinForCopies;
 
         GrpcSession(String app, String device, int lineSize, boolean created, long baseCheckpointId,
                     byte[] baseVmState, long token, long leaseMillis) {
@@ -195,8 +198,19 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public byte[][] read(long[] lineIds, byte[][] knownSha256) {
+            return readAgainst(lineIds, null, knownSha256).lines();
+        }
+
+        @Override
+        public void pinCheckpointsForCopies() {
+            pinForCopies = true;
+        }
+
+        /** One Transact; with {@code copies}, changed lines may come as patches against them (applied here). */
+        @Override
+        public Fetched readAgainst(long[] lineIds, byte[][] copies, byte[][] knownSha256) {
             TransactRequest.Builder b = TransactRequest.newBuilder().setApp(app).setFencingToken(token)
-                    .setFlushesAcknowledged(flushesAcknowledged.get());
+                    .setFlushesAcknowledged(flushesAcknowledged.get()).setAcceptLinePatches(copies != null);
             for (long id : lineIds) {
                 b.addReadLineIds(id);
             }
@@ -214,21 +228,64 @@ public final class GrpcHeapStore implements HeapStore {
             TransactResponse r = call("read " + lineIds.length + " lines of app '" + app + "'",
                     () -> client.blocking().transact(b.build()));
             Map<Long, byte[]> found = new HashMap<>(r.getLinesCount() * 2);
+            long received = 0;
             for (Line l : r.getLinesList()) {
                 if (l.getData().size() != lineSize()) {
                     throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "the server sent line " + l.getLineId()
                             + " of app '" + app + "' with " + l.getData().size() + " bytes, not " + lineSize());
                 }
                 found.put(l.getLineId(), l.getData().toByteArray());
+                received += lineSize();
             }
             for (long id : r.getUnchangedLineIdsList()) {
                 found.put(id, UNCHANGED);
+            }
+            List<Long> unpatched = new ArrayList<>();
+            for (LinePatch p : r.getLinePatchesList()) {
+                received += p.getRuns().size();
+                byte[] line = patched(p, copyOf(p.getLineId(), lineIds, copies));
+                if (line == null) {
+                    unpatched.add(p.getLineId());
+                } else {
+                    found.put(p.getLineId(), line);
+                }
+            }
+            if (!unpatched.isEmpty()) {   // read whole: the store's bytes, never a doubtful patch
+                long[] ids = unpatched.stream().mapToLong(Long::longValue).toArray();
+                byte[][] whole = readAgainst(ids, null, null).lines();
+                for (int i = 0; i < ids.length; i++) {
+                    found.put(ids[i], whole[i]);
+                    received += whole[i] == null ? 0 : lineSize();
+                }
             }
             byte[][] result = new byte[lineIds.length][];
             for (int i = 0; i < lineIds.length; i++) {
                 result[i] = found.get(lineIds[i]);   // missing lines stay null
             }
-            return result;
+            return new Fetched(result, received, r.getLinePatchesCount() - unpatched.size());
+        }
+
+        /** The caller's copy of line {@code id} (the first read of it), or null. */
+        private static byte[] copyOf(long id, long[] lineIds, byte[][] copies) {
+            for (int i = 0; copies != null && i < lineIds.length; i++) {
+                if (lineIds[i] == id) {
+                    return copies[i];
+                }
+            }
+            return null;
+        }
+
+        /** A patch applied to its copy, or null when there is no copy, the patch is malformed, or its CRC differs. */
+        private byte[] patched(LinePatch p, byte[] copy) {
+            if (copy == null || copy.length != lineSize()) {
+                return null;
+            }
+            try {
+                byte[] line = LinePatches.apply(copy, p.getRuns().toByteArray());
+                return LinePatches.crc32c(line) == p.getCrc32C() ? line : null;
+            } catch (IllegalArgumentException malformed) {
+                return null;
+            }
         }
 
         @Override
@@ -252,7 +309,7 @@ public final class GrpcHeapStore implements HeapStore {
         public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
             CommitHeader header = CommitHeader.newBuilder().setApp(app).setFencingToken(token).setDevice(device)
                     .setVmState(ByteString.copyFrom(vmState)).putAllMetadata(metadata)
-                    .setFlushesAcknowledged(flushesAcknowledged.get()).build();
+                    .setFlushesAcknowledged(flushesAcknowledged.get()).setPinForCopies(pinForCopies).build();
             List<Line> lines = new ArrayList<>(writes.size());
             for (LineImage w : writes) {
                 lines.add(line(w));

@@ -57,6 +57,40 @@ public interface HeapSession extends AutoCloseable {
     }
 
     /**
+     * What {@link #readAgainst} brought: each line as {@link #read(long[], byte[][])} returns it (a patched line
+     * already applied), the bytes of line data that travelled for them (whole lines and patches), and how many
+     * lines came as patches.
+     */
+    record Fetched(byte[][] lines, long bytesReceived, int linesPatched) {
+    }
+
+    /**
+     * Reads lines as {@link #read(long[], byte[][])} does, given the caller's copies themselves ({@code copies[i]}
+     * for {@code lineIds[i]}, null where none, with their SHA-256 in {@code copySha256}): a line that changed
+     * since the copy may travel as a patch against it, applied here, so about the bytes that changed travel (the
+     * versioned delta). By default only the hashes are used.
+     */
+    default Fetched readAgainst(long[] lineIds, byte[][] copies, byte[][] copySha256) {
+        byte[][] lines = read(lineIds, copySha256);
+        long bytes = 0;
+        for (byte[] line : lines) {
+            if (line != null && line != UNCHANGED) {
+                bytes += line.length;
+            }
+        }
+        return new Fetched(lines, bytes, 0);
+    }
+
+    /**
+     * Asks the store to keep this session's newest checkpoint beyond its retention policy for a while (as long as
+     * the store allows), because the caller keeps copies of the heap's lines ({@link LineCache}): when the app
+     * returns to it, lines that changed elsewhere travel as patches against those copies, which needs the versions
+     * that checkpoint sees. Applies to the commits after it. Stores that send no patches ignore it.
+     */
+    default void pinCheckpointsForCopies() {
+    }
+
+    /**
      * Flushes: writes and deletes lines in one atomic transaction, uncommitted (seen only by this session) until
      * the next {@link #commit}.
      */

@@ -29,6 +29,11 @@ public final class LineCache {
         this.capacityBytes = capacityBytes;
     }
 
+    /** Whether it keeps any copy (a capacity above zero). */
+    public boolean keepsCopies() {
+        return capacityBytes > 0;
+    }
+
     synchronized Copy get(String app, long line) {
         LinkedHashMap<Long, Copy> lines = apps.get(app);
         return lines == null ? null : lines.get(line);

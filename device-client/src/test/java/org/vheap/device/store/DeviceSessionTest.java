@@ -67,6 +67,49 @@ class DeviceSessionTest {
     }
 
     @Test
+    void linesChangedByAFewBytesElsewhereComeAsPatchesAgainstTheCopies() throws Exception {
+        String app = TestHeaps.app("patched");
+        LineCache cache = new LineCache(1 << 20);
+        long[] all = new long[10];
+        List<LineImage> lines = new ArrayList<>();
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i + 1;
+            lines.add(new LineImage(i + 1, TestHeaps.line(LINE, i + 1)));
+        }
+        try (DeviceSession here = open(SERVER.store(), app, cache)) {
+            here.commit(lines, new long[0], new byte[0], Map.of());
+        }
+        byte[] four = TestHeaps.line(LINE, 4);
+        four[17] = 1;
+        four[200] = 2;
+        byte[] five = TestHeaps.line(LINE, 5);
+        five[255] = 3;
+        try (HeapSession elsewhere = open(SERVER.store(), app, null)) {   // two lines changed a little, one all over
+            elsewhere.commit(List.of(new LineImage(4, four), new LineImage(5, five), new LineImage(6, TestHeaps.line(LINE, 66))),
+                    new long[0], new byte[0], Map.of());
+            // more checkpoints than the store retains: the device's own is kept for its copies (pinned)
+            for (int round = 0; round < 4; round++) {
+                elsewhere.commit(List.of(), new long[0], new byte[0], Map.of());
+            }
+        }
+        try (DeviceSession back = open(SERVER.store(), app, cache)) {
+            byte[][] read = back.read(all);
+            assertThat(read[3]).isEqualTo(four);
+            assertThat(read[4]).isEqualTo(five);
+            assertThat(read[5]).isEqualTo(TestHeaps.line(LINE, 66));
+            assertThat(read[0]).isEqualTo(TestHeaps.line(LINE, 1));
+            assertThat(back.linesPatched()).isEqualTo(2);
+            assertThat(back.linesUnchanged()).isEqualTo(7);
+            assertThat(back.bytesChanged()).isEqualTo(3 + LINE - 1);   // line 6 differs in all but its first byte
+            // the whole line 6, and a few bytes for each patch: about what changed, not two more lines
+            assertThat(back.bytesFetched()).isGreaterThan(LINE + 3).isLessThan(LINE + 20);
+            // the patched copies are current now: read again, nothing travels
+            back.read(all);
+            assertThat(back.linesUnchanged()).isEqualTo(17);
+        }
+    }
+
+    @Test
     void withoutCopiesEveryLineReadIsFetchedAndCounted() throws Exception {
         String app = TestHeaps.app("no-copies");
         try (DeviceSession s = open(SERVER.store(), app, null)) {

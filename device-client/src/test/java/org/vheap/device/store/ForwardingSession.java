@@ -23,6 +23,8 @@ public abstract class ForwardingSession implements HeapSession {
     @Override public long fencingToken() { return real.fencingToken(); }
     @Override public byte[][] read(long[] lineIds) { return real.read(lineIds); }
     @Override public byte[][] read(long[] lineIds, byte[][] knownSha256) { return real.read(lineIds, knownSha256); }
+    @Override public void pinCheckpointsForCopies() { real.pinCheckpointsForCopies(); }
+    @Override public Fetched readAgainst(long[] lineIds, byte[][] copies, byte[][] copySha256) { return real.readAgainst(lineIds, copies, copySha256); }
     @Override public void flush(List<LineImage> writes, long[] deletes) { real.flush(writes, deletes); }
 
     @Override

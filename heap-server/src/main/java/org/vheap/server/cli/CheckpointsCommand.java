@@ -46,13 +46,18 @@ final class CheckpointsCommand implements Callable<Integer> {
         }
     }
 
-    /** The checkpoints as this command prints them (also used by the demo). */
+    /**
+     * The checkpoints as this command prints them (also used by the demo); PINNED UNTIL: kept beyond --retain
+     * until then for its device's copies of the lines (the server's --copy-pin).
+     */
     static TextTable table(List<CheckpointInfo> checkpoints) {
-        TextTable t = new TextTable("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE");
+        TextTable t = new TextTable("ID", "PARENT", "TIME", "DEVICE", "LINES", "SIZE", "WRITTEN", "VM STATE",
+                "PINNED UNTIL");
         for (CheckpointInfo c : checkpoints) {
             t.row(c.getCheckpointId(), c.getParentCheckpointId() == 0 ? "-" : c.getParentCheckpointId(),
                     TimestampFormat.seconds(c.getCreatedAt()), c.getDevice(), c.getLineCount(), SizeFormat.bytes(c.getSizeBytes()),
-                    c.getLinesWritten(), SizeFormat.bytes(c.getVmStateBytes()));
+                    c.getLinesWritten(), SizeFormat.bytes(c.getVmStateBytes()),
+                    c.hasPinnedUntil() ? TimestampFormat.seconds(c.getPinnedUntil()) : "-");
         }
         return t;
     }

@@ -39,6 +39,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--retain", defaultValue = "3", paramLabel = "N", description = "checkpoints kept per app (default: ${DEFAULT-VALUE})")
     int retain;
 
+    @Option(names = "--copy-pin", defaultValue = "24h", paramLabel = "DURATION",
+            description = {"how long a checkpoint of a device that keeps copies of an app's lines is kept beyond --retain (its newest",
+                    "per device and app), so that when the app returns there, changed lines travel as patches (default: ${DEFAULT-VALUE}; 0s: never)"})
+    String copyPin;
+
     @Option(names = "--max-message", defaultValue = "16777216", paramLabel = "BYTES",
             description = "largest gRPC message accepted (default: ${DEFAULT-VALUE})")
     int maxMessage;
@@ -64,6 +69,7 @@ final class ServerCommand implements Callable<Integer> {
         HeapServerConfig config = new HeapServerConfig()
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
                 .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
+                .setCopyPin(CliValues.duration("--copy-pin", copyPin))
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
                 .setDbCheckInterval(CliValues.duration("--db-check-interval", dbCheckInterval))
                 .setSecurity(security.security())

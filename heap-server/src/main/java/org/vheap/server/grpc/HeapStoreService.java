@@ -143,24 +143,11 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             PgHeapStore.Transacted done = store.transact(r.getApp(), r.getFencingToken(), r.getCheckpointId(), reads,
                     ProtoMapping.lines(r.getWritesList()), ProtoMapping.ids(r.getDeleteLineIdsList()),
                     r.hasFlushesAcknowledged() ? r.getFlushesAcknowledged() : PgHeapStore.FLUSHES_NOT_COUNTED);
-            Map<Long, byte[]> found = done.lines();
-            int known = r.getReadKnownSha256Count();
             TransactResponse.Builder b = TransactResponse.newBuilder();
             if (done.flushesHeld() >= 0) {
                 b.setFlushesHeld(done.flushesHeld());
             }
-            for (int i = 0; i < reads.length; i++) {
-                long id = reads[i];
-                byte[] data = found.get(id);
-                if (data == null) {
-                    b.addMissingLineIds(id);
-                } else if (known != 0 && !r.getReadKnownSha256(i).isEmpty()
-                        && ProtoMapping.sameSha256(data, r.getReadKnownSha256(i))) {
-                    b.addUnchangedLineIds(id);
-                } else {
-                    b.addLines(ProtoMapping.line(id, data));
-                }
-            }
+            TransactReads.answer(r, reads, new java.util.HashMap<>(done.lines()), store, b);
             return b.build();
         });
     }
@@ -441,7 +428,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                 }
                 r = store.commit(header.getApp(), header.getFencingToken(), header.getDevice(),
                         header.getVmState().toByteArray(), header.getMetadataMap(), new ArrayList<>(writes.values()),
-                        ProtoMapping.ids(new ArrayList<>(deletes)), flushesAcknowledged(header));
+                        ProtoMapping.ids(new ArrayList<>(deletes)), flushesAcknowledged(header), header.getPinForCopies());
             } catch (RuntimeException e) {
                 fail(e);
                 return;

@@ -32,7 +32,11 @@ final class ProtoMapping {
     }
 
     static CheckpointInfo checkpoint(CheckpointRecord c) {
-        return CheckpointInfo.newBuilder()
+        CheckpointInfo.Builder b = CheckpointInfo.newBuilder();
+        if (c.pinnedUntil() != null) {
+            b.setPinnedUntil(timestamp(c.pinnedUntil()));
+        }
+        return b
                 .setCheckpointId(c.checkpointId())
                 .setParentCheckpointId(c.parentCheckpointId())
                 .setCreatedAt(timestamp(c.createdAt()))

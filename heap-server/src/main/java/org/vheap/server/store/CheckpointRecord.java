@@ -3,7 +3,10 @@ package org.vheap.server.store;
 import java.time.Instant;
 import java.util.Map;
 
-/** A committed checkpoint's metadata (its VM state travels separately). */
+/**
+ * A committed checkpoint's metadata (its VM state travels separately); {@code pinnedUntil}, when not null, is
+ * how long it is kept beyond the retention policy for its device's copies of the heap's lines.
+ */
 public record CheckpointRecord(
         long checkpointId,
         long parentCheckpointId,
@@ -13,5 +16,6 @@ public record CheckpointRecord(
         long sizeBytes,
         long linesWritten,
         long vmStateBytes,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        Instant pinnedUntil) {
 }

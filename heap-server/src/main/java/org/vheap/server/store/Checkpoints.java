@@ -24,7 +24,7 @@ final class Checkpoints {
     private static final String COLUMNS = "c.checkpoint_id, c.parent_checkpoint_id, c.created_at,"
             + " c.device, c.line_count, c.lines_written, octet_length(c.vm_state),"
             + " ARRAY(SELECT e.key FROM jsonb_each_text(c.metadata) e ORDER BY e.key),"
-            + " ARRAY(SELECT e.value FROM jsonb_each_text(c.metadata) e ORDER BY e.key)";
+            + " ARRAY(SELECT e.value FROM jsonb_each_text(c.metadata) e ORDER BY e.key), c.pinned_until";
 
     private Checkpoints() {
     }
@@ -116,8 +116,8 @@ final class Checkpoints {
     static void insert(Connection c, HeapRow h, CheckpointRecord record, byte[] vmState) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO checkpoint (heap_id, checkpoint_id,"
                 + " parent_checkpoint_id, lineage, created_at, device, fencing_token, line_count, lines_written,"
-                + " vm_state, metadata) VALUES (?, ?, ?, ?::int8multirange, ?, ?, ?, ?, ?, ?,"
-                + " jsonb_object(?::text[], ?::text[]))")) {
+                + " vm_state, metadata, pinned_until) VALUES (?, ?, ?, ?::int8multirange, ?, ?, ?, ?, ?, ?,"
+                + " jsonb_object(?::text[], ?::text[]), ?)")) {
             ps.setLong(1, h.heapId());
             ps.setLong(2, record.checkpointId());
             if (h.openBase() == null) {
@@ -135,20 +135,35 @@ final class Checkpoints {
             TreeMap<String, String> sortedMeta = new TreeMap<>(record.metadata());
             ps.setArray(11, c.createArrayOf("text", sortedMeta.keySet().toArray()));
             ps.setArray(12, c.createArrayOf("text", sortedMeta.values().toArray()));
+            ps.setTimestamp(13, record.pinnedUntil() == null ? null : Timestamp.from(record.pinnedUntil()));
             ps.executeUpdate();
+        }
+        if (record.pinnedUntil() != null) {
+            // the device's newer pinned checkpoint of this app ends the pin of its older ones
+            try (PreparedStatement ps = c.prepareStatement("UPDATE checkpoint SET pinned_until = NULL WHERE heap_id = ?"
+                    + " AND device = ? AND checkpoint_id <> ? AND pinned_until IS NOT NULL")) {
+                ps.setLong(1, h.heapId());
+                ps.setString(2, record.device());
+                ps.setLong(3, record.checkpointId());
+                ps.executeUpdate();
+            }
         }
     }
 
-    /** Retention: deletes the heap's checkpoints beyond the newest {@code retain}. */
-    static Pruned prune(Connection c, long heapId, int retain) throws SQLException {
+    /**
+     * Retention: deletes the heap's checkpoints beyond the newest {@code retain}, except those pinned past
+     * {@code now} (kept for a device's copies; one per device, see {@link #insert}).
+     */
+    static Pruned prune(Connection c, long heapId, int retain, java.time.Instant now) throws SQLException {
         List<Long> pruned = new ArrayList<>();
         Lineage suspects = Lineage.empty();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id"
                 + " IN (SELECT checkpoint_id FROM checkpoint WHERE heap_id = ? ORDER BY checkpoint_id DESC OFFSET ?)"
-                + " RETURNING checkpoint_id, lineage::text")) {
+                + " AND (pinned_until IS NULL OR pinned_until <= ?) RETURNING checkpoint_id, lineage::text")) {
             ps.setLong(1, heapId);
             ps.setLong(2, heapId);
             ps.setInt(3, retain);
+            ps.setTimestamp(4, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     pruned.add(rs.getLong(1));
@@ -189,7 +204,9 @@ final class Checkpoints {
             meta.put(keys[i], values[i]);
         }
         long lineCount = rs.getLong(5);
+        Timestamp pinned = rs.getTimestamp(10);
         return new CheckpointRecord(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
-                rs.getString(4), lineCount, lineCount * lineSize, rs.getLong(6), rs.getLong(7), meta);
+                rs.getString(4), lineCount, lineCount * lineSize, rs.getLong(6), rs.getLong(7), meta,
+                pinned == null ? null : pinned.toInstant());
     }
 }

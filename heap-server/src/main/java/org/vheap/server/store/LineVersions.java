@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +142,33 @@ public final class LineVersions {
             }
             return inRequestOrder(ids, found);
         }
+    }
+
+    /**
+     * Lines' versions found by content: for each (line id, SHA-256) pair, the content of a version of that line of
+     * the app's heap, in any epoch it still holds (committed, retained or open), whose SHA-256 is that one;
+     * pairs without such a version are left out. Parameters: line ids ({@code int8[]}), hashes ({@code bytea[]}),
+     * app. The line's index narrows it to the line's few versions; {@code sha256()} is PostgreSQL's own.
+     */
+    static final String VERSIONS_BY_SHA256_SQL = "SELECT DISTINCT ON (v.line_id) v.line_id, v.data FROM line_version v"
+            + " JOIN unnest(?::int8[], ?::bytea[]) AS k(id, sha) ON v.line_id = k.id"
+            + " WHERE v.heap_id = (SELECT heap_id FROM heap WHERE app_name = ?) AND v.data IS NOT NULL"
+            + " AND sha256(v.data) = k.sha";
+
+    /** {@link #VERSIONS_BY_SHA256_SQL}: by line id, the contents found. */
+    static Map<Long, byte[]> versionsBySha256(Connection c, String app, long[] ids, byte[][] sha256) throws SQLException {
+        Map<Long, byte[]> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(VERSIONS_BY_SHA256_SQL)) {
+            ps.setArray(1, SqlArrays.int8(c, ids));
+            ps.setArray(2, c.createArrayOf("bytea", sha256));
+            ps.setString(3, app);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+        }
+        return found;
     }
 
     /** The given lines of the view {@code lineage}, those that exist, in request order ({@link #READ_SQL}). */

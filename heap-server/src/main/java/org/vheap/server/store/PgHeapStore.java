@@ -271,6 +271,21 @@ public final class PgHeapStore {
     }
 
     /**
+     * Copies a caller holds, found by content: for each of {@code lineIds} with its SHA-256 in {@code sha256}, the
+     * bytes of a version of that line of the app's heap that has that hash, if the store still holds one (any
+     * epoch). A caller that reads a line which changed since its copy gets a patch against these bytes: they are
+     * exactly the caller's, whichever version they came from. Absent ones are left out. Reads only; no lease.
+     */
+    public Map<Long, byte[]> versionsBySha256(String app, long[] lineIds, byte[][] sha256) {
+        StoreArguments.checkApp(app);
+        if (lineIds.length != sha256.length) {
+            throw new IllegalArgumentException(lineIds.length + " line ids but " + sha256.length + " hashes");
+        }
+        return lineIds.length == 0 ? Map.of()
+                : withConnection(c -> LineVersions.versionsBySha256(c, app, lineIds, sha256));
+    }
+
+    /**
      * Flushes: writes lines and deletions into the open epoch, uncommitted (the seed's flushing and
      * pre-flushing), durable when this returns. Equivalent to {@link #transact} without reads.
      */
@@ -344,6 +359,18 @@ public final class PgHeapStore {
      */
     public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
                                List<LineImage> writes, long[] deletes, long acknowledged) {
+        return commit(app, token, device, vmState, metadata, writes, deletes, acknowledged, false);
+    }
+
+    /**
+     * A {@link #commit(String, long, String, byte[], Map, List, long[], long) commit} that, with
+     * {@code pinForCopies}, keeps the checkpoint beyond the retention policy for {@link StoreSettings#copyPin}
+     * (not at all when that is zero), because its device keeps copies of the heap's lines: when the app returns
+     * there, lines that changed meanwhile travel as patches against versions this checkpoint sees. The device's
+     * older pinned checkpoint of the app is unpinned (and pruned with the others when retention says so).
+     */
+    public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
+                               List<LineImage> writes, long[] deletes, long acknowledged, boolean pinForCopies) {
         StoreArguments.checkCommit(app, token, device);
         StoreArguments.checkWriteSet(writes, deletes);
         StoreArguments.checkAcknowledged(token, acknowledged);
@@ -355,15 +382,17 @@ public final class PgHeapStore {
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
             LineVersions.EpochChanges changes = LineVersions.changes(c, h.heapId(), h.openEpoch(), h.openLineage());
             long lineCount = h.openBaseLineCount() + changes.added() - changes.removed();
+            Instant now = clock.instant();
+            Instant pinnedUntil = pinForCopies && !settings.copyPin().isZero() ? now.plus(settings.copyPin()) : null;
             CheckpointRecord cp = new CheckpointRecord(h.openEpoch(), h.openBase() == null ? 0 : h.openBase(),
-                    clock.instant(), device, lineCount, lineCount * h.lineSize(), changes.written(), vmState.length,
-                    Map.copyOf(metadata));
+                    now, device, lineCount, lineCount * h.lineSize(), changes.written(), vmState.length,
+                    Map.copyOf(metadata), pinnedUntil);
             Checkpoints.insert(c, h, cp, vmState);
             // the epochs between this one and the next hold no version of this heap: one range goes on
             long next = HeapLeases.nextEpoch(c);
             HeapLeases.advance(c, h.heapId(), next, h.openLineage().plus(h.openLineage().upper(), next),
                     h.openEpoch(), lineCount);
-            Checkpoints.Pruned pruned = Checkpoints.prune(c, h.heapId(), settings.retain());
+            Checkpoints.Pruned pruned = Checkpoints.prune(c, h.heapId(), settings.retain(), now);
             // what this commit shadowed, and what the pruned checkpoints alone could see
             garbage.suspect(h.heapId(), Lineage.empty().plus(h.openEpoch(), h.openEpoch()).union(pruned.suspects()));
             return new CommitResult(cp, pruned.ids());

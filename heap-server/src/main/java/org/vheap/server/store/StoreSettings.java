@@ -11,8 +11,13 @@ import java.time.Duration;
  * @param maxSystemCallBytes the most blob bytes one system-blob call may carry: the blobs of a put, the
  *                           blobs of a get's answer. A server sets it to its maximum message size, so an
  *                           answer is never larger than a request may be.
+ * @param copyPin            how long a checkpoint committed by a device that keeps copies of the heap's lines is
+ *                           kept beyond {@code retain} (its newest one per device and app), so that lines which
+ *                           change elsewhere travel as patches against those copies when the app returns there;
+ *                           zero: no pins, patches only against the versions retention keeps
  */
-public record StoreSettings(int retain, Duration defaultLease, Duration maxLease, int maxSystemCallBytes) {
+public record StoreSettings(int retain, Duration defaultLease, Duration maxLease, int maxSystemCallBytes,
+                            Duration copyPin) {
     /** {@link #maxSystemCallBytes} by default: the server's default maximum message size. */
     public static final int DEFAULT_MAX_SYSTEM_CALL_BYTES = 16 << 20;
 
@@ -26,17 +31,28 @@ public record StoreSettings(int retain, Duration defaultLease, Duration maxLease
         if (maxSystemCallBytes < 1) {
             throw new IllegalArgumentException("maxSystemCallBytes must be positive, got " + maxSystemCallBytes);
         }
+        if (copyPin == null || copyPin.isNegative()) {
+            throw new IllegalArgumentException("copyPin must be zero or positive, got " + copyPin);
+        }
     }
 
+    /** {@link #copyPin} by default: a day. */
+    public static final Duration DEFAULT_COPY_PIN = Duration.ofDays(1);
+
     public static StoreSettings defaults() {
-        return new StoreSettings(3, Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_MAX_SYSTEM_CALL_BYTES);
+        return new StoreSettings(3, Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_MAX_SYSTEM_CALL_BYTES,
+                DEFAULT_COPY_PIN);
     }
 
     public StoreSettings withRetain(int n) {
-        return new StoreSettings(n, defaultLease, maxLease, maxSystemCallBytes);
+        return new StoreSettings(n, defaultLease, maxLease, maxSystemCallBytes, copyPin);
     }
 
     public StoreSettings withMaxSystemCallBytes(int bytes) {
-        return new StoreSettings(retain, defaultLease, maxLease, bytes);
+        return new StoreSettings(retain, defaultLease, maxLease, bytes, copyPin);
+    }
+
+    public StoreSettings withCopyPin(Duration pin) {
+        return new StoreSettings(retain, defaultLease, maxLease, maxSystemCallBytes, pin);
     }
 }

@@ -40,6 +40,7 @@ import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.LinePatch;
 import org.vheap.proto.v1.LineRange;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListCheckpointsRequest;
@@ -55,6 +56,7 @@ import org.vheap.proto.v1.TransactResponse;
 import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.server.store.SystemBlobs;
+import org.vheap.store.LinePatches;
 
 /**
  * The gRPC contract, in process, on the shared embedded PostgreSQL; what only a transport enforces (the
@@ -185,6 +187,54 @@ class HeapStoreServiceTest {
         assertThat(ok.getUnchangedLineIdsList()).containsExactly(1L);
         assertThat(ok.getMissingLineIdsList()).containsExactly(2L);
         assertThat(present(app, t, 1, 7, 8)).containsExactly(1L, 7L);
+    }
+
+    @Test
+    void aLineThatChangedSinceAKnownCopyComesAsAPatchAgainstItWhenTheCallerAcceptsPatches() {
+        String app = TestHeaps.app("patch");
+        int size = 4096;
+        long t = open(app, "dev-a", size).getLease().getFencingToken();
+        byte[] copy = TestHeaps.line(size, 1);
+        byte[] rewritten = TestHeaps.line(size, 2);
+        // the device's copies (lines 1-4) are checkpointed; then lines 1 and 2 change a little, 3 all over
+        client().commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-a").build(),
+                List.of(line(1, size, 1), line(2, size, 1), line(3, size, 1), line(4, size, 1)), List.of(), 1 << 20);
+        byte[] one = copy.clone();
+        one[100] = 9;
+        one[108] = 9;
+        byte[] two = copy.clone();
+        two[4095] = 7;
+        stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addWrites(Line.newBuilder().setLineId(1).setData(ByteString.copyFrom(one)))
+                .addWrites(Line.newBuilder().setLineId(2).setData(ByteString.copyFrom(two)))
+                .addWrites(line(3, size, 2)).build());
+        ByteString known = ByteString.copyFrom(TestHeaps.sha256(copy));
+        ByteString never = ByteString.copyFrom(TestHeaps.sha256(TestHeaps.line(size, 77)));
+        TransactRequest.Builder read = TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addAllReadLineIds(List.of(1L, 2L, 3L, 4L, 5L))
+                .addAllReadKnownSha256(List.of(known, known, known, known, never));
+        TransactResponse patched = stub().transact(read.setAcceptLinePatches(true).build());
+        assertThat(patched.getUnchangedLineIdsList()).containsExactly(4L);
+        assertThat(patched.getMissingLineIdsList()).containsExactly(5L);
+        assertThat(patched.getLinesList()).extracting(Line::getLineId).as("changed all over: the whole line")
+                .containsExactly(3L);
+        assertThat(patched.getLines(0).getData().toByteArray()).isEqualTo(rewritten);
+        assertThat(patched.getLinePatchesList()).extracting(LinePatch::getLineId).containsExactly(1L, 2L);
+        for (LinePatch p : patched.getLinePatchesList()) {
+            byte[] expected = p.getLineId() == 1 ? one : two;
+            byte[] applied = LinePatches.apply(copy, p.getRuns().toByteArray());
+            assertThat(applied).isEqualTo(expected);
+            assertThat(p.getCrc32C()).isEqualTo(LinePatches.crc32c(expected));
+            assertThat(p.getRuns().size()).isLessThan(16);
+        }
+        // without accept_line_patches, whole lines; with a hash the store never held, the whole line
+        TransactResponse whole = stub().transact(read.setAcceptLinePatches(false).build());
+        assertThat(whole.getLinePatchesCount()).isZero();
+        assertThat(whole.getLinesList()).extracting(Line::getLineId).containsExactly(1L, 2L, 3L);
+        TransactResponse unknown = stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(1).addReadKnownSha256(never).setAcceptLinePatches(true).build());
+        assertThat(unknown.getLinePatchesCount()).isZero();
+        assertThat(unknown.getLines(0).getData().toByteArray()).isEqualTo(one);
     }
 
     @Test

@@ -437,6 +437,56 @@ class PgHeapStoreTest {
         assertThat(value(readHolder(app, t2, 1).get(1L))).isEqualTo(1);
     }
 
+    /** A commit by {@code device}, pinned for its copies or not. */
+    private long commit(String app, long token, String device, boolean pin) {
+        return store.commit(app, token, device, new byte[] {1}, Map.of(), List.of(), NONE, PgHeapStore.FLUSHES_NOT_COUNTED,
+                pin).checkpoint().checkpointId();
+    }
+
+    @Test
+    void aCheckpointPinnedForADevicesCopiesOutlivesRetentionUntilItsPinEndsAndKeepsItsVersions() {
+        store = DB.store(clock, StoreSettings.defaults().withRetain(2).withCopyPin(java.time.Duration.ofHours(1)));
+        String app = TestHeaps.app("pin");
+        long t = open(app, "dev-x").lease().fencingToken();
+        write(app, t, 1, 10);
+        long pinned = commit(app, t, "dev-x", true);
+        assertThat(store.listCheckpoints(app).get(0).pinnedUntil()).isEqualTo(clock.instant().plus(java.time.Duration.ofHours(1)));
+        store.close(app, t);
+        long ty = open(app, "dev-y").lease().fencingToken();
+        List<Long> others = new ArrayList<>();
+        for (int round = 1; round <= 4; round++) {   // line 1 changes in each: the pinned one's version is superseded
+            write(app, ty, 1, 10 + round);
+            others.add(commit(app, ty, "dev-y", false));
+        }
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId)
+                .as("the newest two, and the pinned one beyond them").containsExactly(others.get(3), others.get(2), pinned);
+        store.reclaimEverythingLater();   // inline here: whatever reclaiming would remove is gone
+        assertThat(value(readCheckpoint(app, pinned, 1).get(1L))).as("its version is kept").isEqualTo(10);
+        byte[] copy = line(LS, 10);
+        assertThat(store.versionsBySha256(app, new long[] {1}, new byte[][] {TestHeaps.sha256(copy)}).get(1L)).isEqualTo(copy);
+
+        // a newer pinned checkpoint of the same device ends the older pin, and retention takes the older one
+        store.close(app, ty);
+        long tx = open(app, "dev-x").lease().fencingToken();
+        long newer = commit(app, tx, "dev-x", true);
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(newer, others.get(3));
+        // the pin ends with its time: the next commit prunes it
+        clock.advance(java.time.Duration.ofHours(2));
+        long later = commit(app, tx, "dev-x", false);
+        long last = commit(app, tx, "dev-x", false);
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(last, later);
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::pinnedUntil).containsOnlyNulls();
+    }
+
+    @Test
+    void withoutCopyPinsACommitAskingForOneIsNotPinned() {
+        store = DB.store(clock, StoreSettings.defaults().withCopyPin(java.time.Duration.ZERO));
+        String app = TestHeaps.app("nopin");
+        long t = open(app, "dev-x").lease().fencingToken();
+        commit(app, t, "dev-x", true);
+        assertThat(store.listCheckpoints(app).get(0).pinnedUntil()).isNull();
+    }
+
     @Test
     void retainedCheckpointsEachRestoreExactlyAndOldVersionsAreReclaimed() {
         StoreSettings keep3 = StoreSettings.defaults().withRetain(3);
