@@ -41,7 +41,9 @@ public final class CodeCacheWarmUp {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("vheap-warm-up-");
-            Files.write(dir.resolve(MAIN + ".class"), emptyMain());
+            dir.toFile().deleteOnExit();   // also when the process ends during the boot (the file first: registered last)
+            Path main = Files.write(dir.resolve(MAIN + ".class"), emptyMain());
+            main.toFile().deleteOnExit();
             PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
             DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]), discard, discard);
             try (MemoryHeapStore store = new MemoryHeapStore()) {

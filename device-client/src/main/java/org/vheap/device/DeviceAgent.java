@@ -161,19 +161,25 @@ public final class DeviceAgent implements AutoCloseable {
         apps.put(app, r);
         Thread t = new Thread(() -> {
             String how;
+            Integer code = null;
+            Throwable failure = null;
             try {
-                int code = body.run(device);
-                exit.complete(code);
+                code = body.run(device);
                 DeviceStats st = device.stats();
                 String moved = " (" + st.bytesFetched() / 1024 + " KiB of lines fetched, " + st.linesUnchanged()
-                        + " lines unchanged from this device's copies)";
+                        + " lines unchanged from this device's copies, " + st.linesPatched() + " patched)";
                 how = (code == Device.SUSPENDED ? "suspended at checkpoint " + device.lastCheckpointId() : "exit " + code) + moved;
             } catch (RuntimeException | Error e) {
-                exit.completeExceptionally(e);
+                failure = e;
                 how = "failed: " + e.getMessage();
             }
             synchronized (this) {
-                apps.remove(app, r);
+                apps.remove(app, r);   // before the exit completes: whoever waits on it may start the app again
+            }
+            if (failure == null) {
+                exit.complete(code);
+            } else {
+                exit.completeExceptionally(failure);
             }
             onAppEnded.accept(app, how);
         }, "vheap-app-" + app);

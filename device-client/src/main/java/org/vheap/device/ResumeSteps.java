@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
  * Where a resume's time went, step by step, from the resume call (opening the app's heap) to the resumed app's
  * first safepoint, in nanoseconds of the device's clock. The steps, in order:
  * <ol>
- *   <li>{@code open}: the heap opened — the lease taken and the checkpoint's VM state read, one store call;</li>
+ *   <li>{@code open}: the heap opened — the lease taken and the checkpoint's VM state read, one store call (and
+ *       any wait for a lease another device holds, {@code --wait-for-lease});</li>
  *   <li>{@code class files}: the VM state decoded and the class files its class table names gathered — the
  *       JDK's from this host where they are the very same bytes, the rest from the store's system blobs;</li>
  *   <li>{@code parse}: those class files in the code cache ({@link org.vheap.device.vm.loader.ParsedClasses}),

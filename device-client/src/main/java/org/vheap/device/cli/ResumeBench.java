@@ -163,7 +163,7 @@ public final class ResumeBench implements Callable<Integer> {
             // resumes on new devices, the sides taking turns (which goes first alternating); each side's index names
             // its device. A warm device's code cache is filled before its resume, unmeasured, as a device's start does.
             List<Kind> kinds = List.of(new Kind("lazy, warm device", false, true), new Kind("lazy, empty code cache", false, false),
-                    new Kind("eager, empty code cache", true, false));
+                    new Kind("eager, empty code cache", true, false));   // an empty cache, the host JIT warm
             List<List<Resumed>> measured = new ArrayList<>();
             List<Interleaving.Op> sides = new ArrayList<>();
             for (Kind kind : kinds) {
@@ -199,8 +199,9 @@ public final class ResumeBench implements Callable<Integer> {
                 List<Resumed> rs = measured.get(k);
                 long[] total = rs.stream().mapToLong(r -> r.steps().totalNanos()).toArray();
                 String target = kinds.get(k).eager() ? "every line first" : "target <= 30 ms";
+                long[] lines = rs.stream().mapToLong(Resumed::misses).toArray();
                 table.row("resume -> first instruction, " + kinds.get(k).name(), ms(median(total)), spread(total),
-                        rs.get(0).misses() + " heap lines read by then; " + target);
+                        median(lines) + " heap lines read by then (median); " + target);
                 long[] stepMedians = new long[ResumeSteps.NAMES.size()];
                 for (int st = 0; st < stepMedians.length; st++) {
                     int step = st;
@@ -220,7 +221,7 @@ public final class ResumeBench implements Callable<Integer> {
             table.print(out);
             out.println("median of " + rounds + " of each, the kinds taking turns; spread: fastest - slowest. A warm device's code"
                     + " cache was filled by booting the JDK's library once (CodeCacheWarmUp: what ./vheap device start does"
-                    + " in the background); an empty one is a device's first app. Steps: " + String.join(", ", ResumeSteps.NAMES)
+                    + " in the background); an empty one is a device's first app (in this process the host JIT is warm all the same). Steps: " + String.join(", ", ResumeSteps.NAMES)
                     + " (see ResumeSteps)");
             run.progress("the app returns to a device it ran on before");
             returnToDevice(store, base, out);
@@ -300,7 +301,8 @@ public final class ResumeBench implements Callable<Integer> {
     private static long median(long[] values) {
         long[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private static String spread(long[] values) {

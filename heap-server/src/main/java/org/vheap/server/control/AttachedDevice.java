@@ -27,6 +27,7 @@ final class AttachedDevice {
     private final StreamObserver<ControlMessage> stream;
     private final TreeSet<String> running = new TreeSet<>();   // guarded by itself
     private boolean ended;                                      // guarded by stream
+    private volatile boolean acknowledged;
 
     AttachedDevice(Register r, Instant connectedSince, StreamObserver<ControlMessage> stream) {
         this.name = r.getDevice();
@@ -35,6 +36,11 @@ final class AttachedDevice {
         this.connectedSince = connectedSince;
         this.stream = stream;
         running.addAll(r.getAppsRunningList());
+    }
+
+    /** Whether {@link #acknowledge} ran: the attach was admitted (its token checked twice). */
+    boolean acknowledged() {
+        return acknowledged;
     }
 
     String name() {
@@ -61,8 +67,12 @@ final class AttachedDevice {
         }
     }
 
-    /** Tells the device it is attached ({@code Attached}, with its attach time). */
+    /**
+     * Tells the device it is attached ({@code Attached}, with its attach time); from now on commands and listings
+     * see it ({@link DeviceRegistry#attached}).
+     */
     void acknowledge() {
+        acknowledged = true;
         send(ControlMessage.newBuilder().setAttached(Attached.newBuilder().setDevice(name)
                 .setConnectedSince(timestamp(connectedSince))).build());
     }

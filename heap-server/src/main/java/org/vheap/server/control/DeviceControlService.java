@@ -52,7 +52,9 @@ import org.vheap.store.StoreException;
  * ResumeApp, MigrateApp, ResetDeviceToken) need the admin token. An Attach needs the token of the device its
  * Register names, or the admin token; it is checked before the device is attached, so a refused stream
  * (UNAUTHENTICATED or PERMISSION_DENIED) replaces no attached device. ResetDeviceToken replaces the name's
- * token in the store and ends the device's current stream here with UNAUTHENTICATED.
+ * token in the store and ends the device's current stream here with UNAUTHENTICATED. The token is checked again
+ * once the stream is attached, for a reset that came between: only then is the device told {@code Attached} and
+ * do commands and listings see it (a stream refused by that second check has replaced the device's older one).
  */
 public final class DeviceControlService extends DeviceControlGrpc.DeviceControlImplBase {
     /** How long a command waits for the device's answer unless the server is told otherwise. */
@@ -241,7 +243,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
 
     /** The attached device holding this live lease. */
     private AttachedDevice holder(String app, HeapLease lease) {
-        AttachedDevice d = registry.device(lease.holder());
+        AttachedDevice d = registry.attached(lease.holder());
         if (d == null) {
             throw failedPrecondition(runsOn(app, lease) + ", but that device is not connected to the server"
                     + " (connected: " + registry.names() + ")");
@@ -255,7 +257,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             throw Status.INVALID_ARGUMENT.withDescription(field + " is empty: name an attached device (connected: "
                     + registry.names() + ")").asRuntimeException();
         }
-        AttachedDevice d = registry.device(name);
+        AttachedDevice d = registry.attached(name);
         if (d == null) {
             throw failedPrecondition("device '" + name + "' is not connected to the server (connected: "
                     + registry.names() + ")");

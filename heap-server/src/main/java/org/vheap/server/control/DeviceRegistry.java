@@ -98,14 +98,21 @@ public final class DeviceRegistry implements AutoCloseable {
         return devices.get(name);
     }
 
-    /** The attached devices, sorted by name. */
-    synchronized List<AttachedDevice> devices() {
-        return new ArrayList<>(devices.values());
+    /** The current attachment of a device once it was acknowledged (what commands go to), or null. */
+    synchronized AttachedDevice attached(String name) {
+        AttachedDevice d = devices.get(name);
+        return d != null && d.acknowledged() ? d : null;
     }
 
-    /** The attached devices' names as a list for messages: {@code "a, b"} or {@code "none"}. */
+    /** The acknowledged attached devices, sorted by name. */
+    synchronized List<AttachedDevice> devices() {
+        return devices.values().stream().filter(AttachedDevice::acknowledged).toList();
+    }
+
+    /** The acknowledged devices' names as a list for messages: {@code "a, b"} or {@code "none"}. */
     synchronized String names() {
-        return devices.isEmpty() ? "none" : String.join(", ", devices.keySet());
+        List<String> names = devices().stream().map(AttachedDevice::name).toList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     /**

@@ -22,7 +22,11 @@ import org.vheap.device.store.BlobHash;
  * {@code java.lang.String}.
  */
 public final class ClassSource implements AutoCloseable {
-    /** Class bytes, their SHA-256 (the name of their system blob) and where they came from. */
+    /**
+     * Class bytes, their SHA-256 (the name of their system blob) and where they came from. Whoever passes a hash
+     * vouches that it is the bytes' digest (checked before: the class file is placed, and its parsed tree shared by
+     * every VM of the process, under that name); the three-argument form digests the bytes itself.
+     */
     public record Found(byte[] bytes, String module, boolean bootstrap, BlobHash hash) {
         /** Bytes whose digest is computed here. */
         public Found(byte[] bytes, String module, boolean bootstrap) {

@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * heap ran against the host's copy: without this each lookup would read the image and digest the bytes
  * again. Neither source changes while the process runs, so the answers (absences included: a name the
  * JDK does not have) never go stale. Shared by the VMs of a process through the code cache
- * ({@link ParsedClasses#hostFiles}); thread-safe. It grows with the distinct class names looked up (host
- * memory outside {@code --memory}, as the parsed trees are).
+ * ({@link ParsedClasses#hostFiles}); thread-safe. It keeps the bytes of every JDK class file it read (about
+ * a megabyte for a boot) and an absence for every other name looked up (the apps' own classes, names tried by
+ * {@code Class.forName}): host memory outside {@code --memory}, as the parsed trees are, growing with the
+ * distinct names a process's VMs look up.
  */
 public final class HostClassFiles {
     private static final String BOOT_PREFIX = "org/vheap/device/boot/";
