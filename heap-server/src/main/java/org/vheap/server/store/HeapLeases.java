@@ -27,6 +27,20 @@ final class HeapLeases {
         return h;
     }
 
+    /**
+     * As {@link #requireHolder}, with a share lock on the heap row: for writers of lines that change nothing in
+     * the row, which may then run side by side (a commit's pre-flushes), while a takeover, close or commit, which
+     * lock it for update, waits for them.
+     */
+    static HeapRow requireHolderShared(Connection c, String app, long token) throws SQLException {
+        HeapRow h = HeapRow.findShared(c, app);
+        if (h == null) {
+            throw HeapRow.noSuchApp(app);
+        }
+        checkToken(app, token, h.token(), h.holder());
+        return h;
+    }
+
     /** FENCED unless {@code token} is the current lease's ({@code current}, held by {@code holder}). */
     static void checkToken(String app, long token, long current, String holder) {
         if (holder == null) {

@@ -30,8 +30,16 @@ record HeapRow(long heapId, int lineSize, long token, String holder, Instant exp
 
     /** The app's heap row, locked for update if asked; {@code null} when there is no such app. */
     static HeapRow find(Connection c, String app, boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM heap WHERE app_name = ?"
-                + (forUpdate ? " FOR UPDATE" : ""))) {
+        return find(c, app, forUpdate ? " FOR UPDATE" : "");
+    }
+
+    /** The app's heap row with a share lock: writers of lines may hold it side by side; null when absent. */
+    static HeapRow findShared(Connection c, String app) throws SQLException {
+        return find(c, app, " FOR SHARE");
+    }
+
+    private static HeapRow find(Connection c, String app, String lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM heap WHERE app_name = ?" + lock)) {
             ps.setString(1, app);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

@@ -22,9 +22,10 @@ import org.vheap.store.LineImage;
  *
  * <p>A row is one version of one line: {@code (heap_id, line_id, epoch, data)}, {@code data} NULL for a
  * deletion. A line's content in a view is its version with the highest epoch in the view's
- * {@link Lineage}. Every write of lines, a flush's or a commit's, is the one INSERT of {@link #WRITE_SQL}'s
- * shape ({@code INSERT ... SELECT FROM unnest(ids, data) ON CONFLICT DO UPDATE}): a deletion is a version
- * with NULL data, and writing a line again in the same epoch replaces its version. Lines travel as two
+ * {@link Lineage}. Every write of lines under {@link #COPY_BYTES}, a flush's or a commit's, is the one INSERT of
+ * {@link #WRITE_SQL}'s shape ({@code INSERT ... SELECT FROM unnest(ids, data) ON CONFLICT DO UPDATE}); a larger
+ * one is a binary COPY after deleting the epoch's earlier versions of its lines ({@link VersionCopy}): either
+ * way a deletion is a version with NULL data, and writing a line again in the same epoch replaces its version. Lines travel as two
  * parallel arrays in ascending id order (so writers running side by side take row locks in one order and
  * cannot deadlock), at most {@link #STATEMENT_BYTES} of line data per statement.
  *
@@ -38,6 +39,9 @@ import org.vheap.store.LineImage;
 public final class LineVersions {
     /** Bytes of line data sent in one INSERT statement (public for the store benchmark's JDBC side). */
     public static final int STATEMENT_BYTES = 8 << 20;
+
+    /** Line data from which a write goes by binary COPY ({@link VersionCopy}) rather than INSERT. */
+    static final int COPY_BYTES = 1 << 20;
 
     /**
      * The one INSERT of line versions, from rows {@code (id, d)} of {@code t} into one heap's epoch; a NULL
@@ -202,18 +206,6 @@ public final class LineVersions {
     }
 
     /**
-     * Whether a flush of these lines fits in one statement ({@link #flushInOneStatement}); a larger one is
-     * written in batches under the heap row's lock ({@link #write}).
-     */
-    static boolean fitsOneStatement(List<LineImage> writes) {
-        long n = 0;
-        for (LineImage l : writes) {
-            n += l.data().length;
-        }
-        return n <= STATEMENT_BYTES;
-    }
-
-    /**
      * Flushes writes and deletions into the open epoch with {@link #FLUSH_SQL}, on an auto-committing
      * connection: one statement, one round trip, all or nothing. FENCED, FLUSHES_LOST, INVALID_ARGUMENT (a
      * line's length) or NOT_FOUND say why nothing was written.
@@ -248,17 +240,46 @@ public final class LineVersions {
     }
 
     /**
-     * Writes lines and deletions into {@code epoch} with {@link #WRITE_SQL}, in statements of at most
-     * {@link #STATEMENT_BYTES} of line data, in the caller's transaction (which holds the heap row's lock
-     * and has checked the token and the lines' lengths).
+     * Writes lines and deletions into {@code epoch}: from {@link #COPY_BYTES} of line data on by binary COPY
+     * ({@link VersionCopy}), below with {@link #WRITE_SQL} in statements of at most {@link #STATEMENT_BYTES} of
+     * line data; in the caller's transaction (which holds the heap row's lock and has checked the token and the
+     * lines' lengths).
      */
     static void write(Connection c, long heapId, long epoch, List<LineImage> writes, long[] deletes)
             throws SQLException {
         if (writes.isEmpty() && deletes.length == 0) {
             return;
         }
+        List<Version> versions = sortedVersions(writes, deletes);
+        if (!writesByInsert(writes)) {
+            long[] ids = new long[versions.size()];
+            byte[][] data = new byte[versions.size()][];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = versions.get(i).lineId();
+                data[i] = versions.get(i).data();
+            }
+            VersionCopy.write(c, heapId, epoch, ids, data, () -> insert(c, heapId, epoch, versions));
+            return;
+        }
+        insert(c, heapId, epoch, versions);
+    }
+
+    /**
+     * Whether these lines are written by {@link #WRITE_SQL} (and a flush of them in one statement, if they fit)
+     * rather than by binary COPY ({@link VersionCopy}), which pays from {@link #COPY_BYTES} of line data on.
+     */
+    static boolean writesByInsert(List<LineImage> writes) {
+        long n = 0;
+        for (LineImage l : writes) {
+            n += l.data().length;
+        }
+        return n < COPY_BYTES;
+    }
+
+    /** {@link #WRITE_SQL} in statements of at most {@link #STATEMENT_BYTES} of line data. */
+    private static void insert(Connection c, long heapId, long epoch, List<Version> versions) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(WRITE_SQL)) {
-            for (List<Version> batch : SqlArrays.statementBatches(sortedVersions(writes, deletes), Version::bytes,
+            for (List<Version> batch : SqlArrays.statementBatches(versions, Version::bytes,
                     STATEMENT_BYTES)) {
                 Array[] lines = lineArrays(c, batch);
                 ps.setLong(1, heapId);

@@ -24,15 +24,16 @@ import org.vheap.store.StoreException;
  * <p><b>One line's path.</b> A device flushes a written line with a {@code Transact} (the gRPC service
  * {@code grpc.HeapStoreService#transact} has made each wire {@code Line} a {@link LineImage} with
  * {@code grpc.ProtoMapping#lines}) and it arrives at {@link #transact}: {@link StoreArguments#checkTransact}
- * checks every argument; a flush (writes and deletions, no reads, up to {@link LineVersions#STATEMENT_BYTES}
+ * checks every argument; a flush (writes and deletions, no reads, under {@link LineVersions#COPY_BYTES}
  * of data) is {@link LineVersions#flushInOneStatement}, one auto-committed statement that locks the
  * heap row ({@code FOR SHARE}, or {@code FOR NO KEY UPDATE} for a counted flush: below), checks the fencing token,
  * the flushes acknowledged to the device and every line's length, counts the flush and inserts the
  * {@code line_version} row {@code (heap_id, line_id, open epoch, data)}; a Transact with reads, or a larger
- * flush, locks the heap row ({@link HeapLeases#requireHolder}, {@code FOR UPDATE}), checks the token and
- * lengths, reads ({@link LineVersions#readVisible}) and writes ({@link LineVersions#write}, the INSERT of
- * {@link LineVersions#WRITE_SQL}) in one transaction. {@link #commit} writes the commit's last lines the
- * same way under the row lock, then publishes the open epoch as a checkpoint ({@link Checkpoints#insert})
+ * flush (a commit's lines written ahead), locks the heap row ({@link HeapLeases#requireHolderShared},
+ * {@code FOR SHARE}; a counted one {@link HeapLeases#requireHolder}, {@code FOR UPDATE}), checks the token and
+ * lengths, reads ({@link LineVersions#readVisible}) and writes ({@link LineVersions#write}: the INSERT of
+ * {@link LineVersions#WRITE_SQL}, or from a megabyte on a binary COPY, {@link VersionCopy}) in one transaction.
+ * {@link #commit} writes the commit's last lines the same way under the row lock ({@code FOR UPDATE}), then publishes the open epoch as a checkpoint ({@link Checkpoints#insert})
  * and opens the next epoch ({@link HeapLeases#advance}): the row is now part of that checkpoint's view.
  *
  * <p><b>Durability.</b> A checkpoint commit returns once it is on disk (the database runs with
@@ -255,12 +256,13 @@ public final class PgHeapStore {
             return new Transacted(withConnection(
                     c -> LineVersions.readInOneStatement(c, app, token, checkpointId, reads, acknowledged)), -1);
         }
-        if (reads.length == 0 && LineVersions.fitsOneStatement(writes)) {
+        if (reads.length == 0 && LineVersions.writesByInsert(writes)) {
             return new Transacted(Map.of(), withConnection(
                     c -> LineVersions.flushInOneStatement(c, app, token, writes, deletes, acknowledged, counted)));
         }
         return inTransaction(c -> {
-            HeapRow h = HeapLeases.requireHolder(c, app, token);
+            // a counted flush changes the heap row (its count); others only add versions, side by side
+            HeapRow h = counted ? HeapLeases.requireHolder(c, app, token) : HeapLeases.requireHolderShared(c, app, token);
             HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
             StoreArguments.checkLineLengths(h.lineSize(), writes);
             Map<Long, byte[]> result = reads.length == 0 ? Map.of()

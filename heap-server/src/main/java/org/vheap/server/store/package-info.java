@@ -35,17 +35,20 @@
  * {@code PgHeapStore#transact} (or {@code #flush}, {@code #commit}) → {@code StoreArguments} (ids, write
  * set, lease) → {@code LineVersions}:
  * <ul>
- *   <li>a flush (writes and deletions, no reads, at most 8 MiB of line data) is
+ *   <li>a flush (writes and deletions, no reads, under 1 MiB of line data) is
  *       {@code LineVersions#flushInOneStatement}: one auto-committed statement that takes the heap row's
  *       <em>share</em> lock ({@code FOR SHARE}), checks the fencing token and every line's length, and only
  *       then inserts the versions into the open epoch — one database round trip; a device's flush is
  *       <em>counted</em>: it also checks the flushes the device was told of, adds one to the row's
  *       {@code open_flushes} (so it locks the row {@code FOR NO KEY UPDATE}) and commits without waiting for the
  *       disk ({@code PgHeapStore}'s Durability);</li>
- *   <li>a Transact with reads, a larger flush, and a commit take the heap row's <em>exclusive</em> lock
- *       ({@code HeapLeases#requireHolder}, {@code FOR UPDATE}), check the token and lengths, and insert with
- *       {@code LineVersions#write} ({@link org.vheap.server.store.LineVersions#WRITE_SQL}), 8 MiB per
- *       statement, in the same transaction;</li>
+ *   <li>a Transact with reads and a larger flush (a commit's lines written ahead) take the heap row's
+ *       <em>share</em> lock ({@code HeapLeases#requireHolderShared}; a counted one and a commit the
+ *       <em>exclusive</em> lock, {@code HeapLeases#requireHolder}, {@code FOR UPDATE}), check the token and
+ *       lengths, and write with {@code LineVersions#write} in the same transaction: the INSERT of
+ *       {@link org.vheap.server.store.LineVersions#WRITE_SQL}, 8 MiB per statement, or from 1 MiB on a binary
+ *       {@code COPY} ({@code VersionCopy}: the epoch's earlier versions of the lines deleted, then the rows
+ *       streamed), about a quarter faster;</li>
  * </ul>
  * → a {@code line_version} row {@code (heap_id, line_id, open epoch, data)}. A commit then publishes the
  * open epoch ({@code Checkpoints#insert}) and opens the next ({@code HeapLeases#advance}).

@@ -437,6 +437,63 @@ class PgHeapStoreTest {
         assertThat(value(readHolder(app, t2, 1).get(1L))).isEqualTo(1);
     }
 
+    /** {@code count} lines from id 0, each holding {@code value + id}: past a megabyte of data, written by COPY. */
+    private static List<LineImage> many(int count, int value) {
+        List<LineImage> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(new LineImage(i, line(LS, value + i)));
+        }
+        return lines;
+    }
+
+    @Test
+    void aFlushOfMegabytesGoesByCopyAndReplacesTheEpochsEarlierVersionsAndDeletes() {
+        String app = TestHeaps.app("copy");
+        OpenResult o = open(app, "dev-a");
+        long t = o.lease().fencingToken();
+        int count = LineVersions.COPY_BYTES / LS + 100;
+        assertThat(LineVersions.writesByInsert(many(count, 0))).isFalse();
+        store.flush(app, t, many(count, 0), NONE);
+        store.flush(app, t, many(count, 7), new long[] {count + 5});   // the same lines again, in the same epoch
+        store.flush(app, t, List.of(), new long[] {3});
+        store.flush(app, t, many(count, 9).subList(0, 3), new long[0]);   // small: by INSERT, over COPY's rows
+        Map<Long, byte[]> read = readHolder(app, t, 0, 3, 10, count - 1, count + 5);
+        assertThat(value(read.get(0L))).isEqualTo(9);
+        assertThat(read).doesNotContainKeys(3L, (long) count + 5);
+        assertThat(value(read.get(10L))).isEqualTo(17);
+        assertThat(value(read.get((long) count - 1))).isEqualTo(7 + count - 1);
+        // one version per line of the epoch: the copies replaced, not added to, the earlier ones
+        assertThat(versionRows(o.heapId())).isEqualTo(count + 1);   // line 3 and line count+5 are deletion versions
+        long cp = commit(app, t, "dev-a");
+        assertThat(contents(app, 0, cp)).hasSize(count - 1).containsEntry(count - 1L, 7 + count - 1);
+    }
+
+    @Test
+    void aCopyThatMeetsAConcurrentWriterOfItsLinesWritesByInsertAndWins() throws Exception {
+        String app = TestHeaps.app("copyrace");
+        OpenResult o = open(app, "dev-a");
+        long t = o.lease().fencingToken();
+        long epoch = rows("SELECT open_epoch FROM heap WHERE heap_id = ?", o.heapId());
+        int count = LineVersions.COPY_BYTES / LS + 100;
+        try (Connection other = DB.dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement("INSERT INTO line_version VALUES (?, 5, ?, ?)")) {
+                ps.setLong(1, o.heapId());
+                ps.setLong(2, epoch);
+                ps.setBytes(3, line(LS, 1));
+                ps.executeUpdate();   // uncommitted: the copy's row for line 5 waits on it
+            }
+            java.util.concurrent.CompletableFuture<Void> flush = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> store.flush(app, t, many(count, 100), NONE));
+            Thread.sleep(300);
+            assertThat(flush).isNotDone();
+            other.commit();
+            flush.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(value(readHolder(app, t, 5).get(5L))).isEqualTo(105);
+        assertThat(versionRows(o.heapId())).isEqualTo(count);
+    }
+
     /** A commit by {@code device}, pinned for its copies or not. */
     private long commit(String app, long token, String device, boolean pin) {
         return store.commit(app, token, device, new byte[] {1}, Map.of(), List.of(), NONE, PgHeapStore.FLUSHES_NOT_COUNTED,
