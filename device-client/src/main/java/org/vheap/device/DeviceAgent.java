@@ -63,7 +63,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /**
-     * Warms the code cache up in the background ({@link CodeCacheWarmUp}), on a daemon thread: apps that arrive
+     * Connects to the store and warms the code cache up in the background ({@link CodeCacheWarmUp}), on a daemon thread: apps that arrive
      * meanwhile share the cache as it fills. Completes with the classes it holds then; a failure loses only the
      * warm-up.
      */
@@ -71,6 +71,7 @@ public final class DeviceAgent implements AutoCloseable {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
+                store.connect();
                 done.complete(CodeCacheWarmUp.boot(parsed));
             } catch (RuntimeException | Error e) {
                 done.completeExceptionally(e);

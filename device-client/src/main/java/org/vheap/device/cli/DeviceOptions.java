@@ -239,8 +239,14 @@ final class DeviceOptions {
         @Override
         public void resumed(long checkpointId, org.vheap.device.ResumeSteps steps, long linesFetched) {
             if (verbose) {
-                err.printf(java.util.Locale.ROOT, "vheap: app %s: resumed from checkpoint %d, running after %.1f ms (%d heap lines fetched)%n",
-                        app, checkpointId, steps.totalNanos() / 1e6, linesFetched);
+                StringBuilder each = new StringBuilder();
+                long[] nanos = steps.nanos();
+                for (int i = 0; i < nanos.length; i++) {
+                    each.append(i == 0 ? "" : ", ").append(org.vheap.device.ResumeSteps.NAMES.get(i))
+                            .append(String.format(java.util.Locale.ROOT, " %.1f", nanos[i] / 1e6));
+                }
+                err.printf(java.util.Locale.ROOT, "vheap: app %s: resumed from checkpoint %d, running after %.1f ms (%s ms;"
+                        + " %d heap lines fetched)%n", app, checkpointId, steps.totalNanos() / 1e6, each, linesFetched);
             }
         }
 

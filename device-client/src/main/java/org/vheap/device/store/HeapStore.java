@@ -42,6 +42,14 @@ public interface HeapStore extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Connects now rather than at the first call, and warms the call path with a call that changes nothing (a device
+     * that waits for apps: its first resume then finds both ready). May block up to a call's deadline; a store with
+     * nothing to connect does nothing.
+     */
+    default void connect() {
+    }
+
     /** Releases connections; sessions still open are abandoned (their leases expire on the server). */
     @Override
     void close();

@@ -41,6 +41,17 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
     }
 
     @Test
+    void connectingAheadMakesACallThatChangesNothingAndDoesNotThrowWhenNothingAnswers() throws java.sql.SQLException {
+        store().connect();
+        assertThat(sql(GrpcHeapStore.PROBE_APP, "SELECT count(*) FROM heap WHERE app_name = ?")).isZero();
+        try (GrpcHeapStore nowhere = new GrpcHeapStore("127.0.0.1:1", Duration.ofSeconds(2))) {
+            long start = System.nanoTime();
+            nowhere.connect();
+            assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
+        }
+    }
+
+    @Test
     void aSessionCountsItsFlushesAndIsRefusedOnceTheDatabaseLostOne() throws java.sql.SQLException {
         String app = TestHeaps.app("lost-flush");
         try (HeapSession s = store().openHeap(open(app, "dev"))) {
