@@ -332,7 +332,7 @@ public final class GrpcHeapStore implements HeapStore {
         public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
             CommitHeader header = CommitHeader.newBuilder().setApp(app).setFencingToken(token).setDevice(device)
                     .setVmState(ByteString.copyFrom(vmState)).putAllMetadata(metadata)
-                    .setFlushesAcknowledged(flushesAcknowledged.get()).setPinForCopies(pinForCopies).build();
+                    .setFlushesAcknowledged(flushesAcknowledged.get()).setPinForCopies(pinForCopies && vmState.length > 0).build();   // an ended app is not resumed
             List<Line> lines = new ArrayList<>(writes.size());
             for (LineImage w : writes) {
                 lines.add(line(w));

@@ -85,7 +85,8 @@ public interface HeapSession extends AutoCloseable {
      * Asks the store to keep this session's newest checkpoint beyond its retention policy for a while (as long as
      * the store allows), because the caller keeps copies of the heap's lines ({@link LineCache}): when the app
      * returns to it, lines that changed elsewhere travel as patches against those copies, which needs the versions
-     * that checkpoint sees. Applies to the commits after it. Stores that send no patches ignore it.
+     * that checkpoint sees. Applies to the commits after it that hold a VM state (an ended app's last checkpoint has
+     * none: it is never resumed). Stores that send no patches ignore it.
      */
     default void pinCheckpointsForCopies() {
     }
