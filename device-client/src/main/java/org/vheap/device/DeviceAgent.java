@@ -71,8 +71,13 @@ public final class DeviceAgent implements AutoCloseable {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                store.connect();
-                done.complete(CodeCacheWarmUp.boot(parsed));
+                int classes = CodeCacheWarmUp.boot(parsed);
+                try {
+                    store.connect();   // after the boot: a server that does not answer delays nothing else
+                } catch (RuntimeException e) {
+                    // only a warm-up: the first real call connects (and says what is wrong)
+                }
+                done.complete(classes);
             } catch (RuntimeException | Error e) {
                 done.completeExceptionally(e);
             }

@@ -77,8 +77,9 @@ public final class HeapServerConfig {
 
     /** How long a device's checkpoint is kept beyond {@code --retain} for its copies of the lines (0: never). */
     public HeapServerConfig setCopyPin(java.time.Duration copyPin) {
-        if (copyPin == null || copyPin.isNegative()) {
-            throw new IllegalArgumentException("--copy-pin must be zero or positive, got " + copyPin);
+        if (copyPin == null || copyPin.isNegative() || copyPin.compareTo(StoreSettings.MAX_COPY_PIN) > 0) {
+            throw new IllegalArgumentException("--copy-pin must be from 0s to " + StoreSettings.MAX_COPY_PIN.toHours()
+                    + "h, got " + copyPin);
         }
         this.copyPin = copyPin;
         return this;

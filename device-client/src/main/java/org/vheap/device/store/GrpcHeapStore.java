@@ -264,9 +264,15 @@ public final class GrpcHeapStore implements HeapStore {
                 found.put(id, UNCHANGED);
             }
             List<Long> unpatched = new ArrayList<>();
+            Map<Long, byte[]> copyById = new HashMap<>();
+            for (int i = 0; copies != null && r.getLinePatchesCount() > 0 && i < lineIds.length; i++) {
+                if (copies[i] != null) {
+                    copyById.putIfAbsent(lineIds[i], copies[i]);
+                }
+            }
             for (LinePatch p : r.getLinePatchesList()) {
                 received += p.getRuns().size();
-                byte[] line = patched(p, copyOf(p.getLineId(), lineIds, copies));
+                byte[] line = patched(p, copyById.get(p.getLineId()));
                 if (line == null) {
                     unpatched.add(p.getLineId());
                 } else {
@@ -286,16 +292,6 @@ public final class GrpcHeapStore implements HeapStore {
                 result[i] = found.get(lineIds[i]);   // missing lines stay null
             }
             return new Fetched(result, received, r.getLinePatchesCount() - unpatched.size());
-        }
-
-        /** The caller's copy of line {@code id} (the first read of it), or null. */
-        private static byte[] copyOf(long id, long[] lineIds, byte[][] copies) {
-            for (int i = 0; copies != null && i < lineIds.length; i++) {
-                if (lineIds[i] == id) {
-                    return copies[i];
-                }
-            }
-            return null;
         }
 
         /** A patch applied to its copy, or null when there is no copy, the patch is malformed, or its CRC differs. */

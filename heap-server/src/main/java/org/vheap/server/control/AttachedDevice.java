@@ -72,6 +72,8 @@ final class AttachedDevice {
      * see it ({@link DeviceRegistry#attached}).
      */
     void acknowledge() {
+        // before the message: a device that has its Attached is listed (a command may reach it just ahead of the
+        // Attached, which a device takes in either order)
         acknowledged = true;
         send(ControlMessage.newBuilder().setAttached(Attached.newBuilder().setDevice(name)
                 .setConnectedSince(timestamp(connectedSince))).build());

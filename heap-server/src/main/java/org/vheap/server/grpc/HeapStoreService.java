@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -316,12 +317,17 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
      * One checkpoint commit. The header is checked first (access, then {@link PgHeapStore#checkCommit}), so
      * a commit refused for its header writes nothing. Lines are buffered (last write of a line wins) and,
      * past {@link #COMMIT_BUFFER_BYTES}, written to the open epoch ahead of time, up to
-     * {@link #COMMIT_FLUSHES_IN_FLIGHT} buffers at once while the stream goes on; the commit itself, with
+     * {@link #COMMIT_FLUSHES_IN_FLIGHT} buffers at once while the stream goes on (a buffer with a line that one in
+     * flight writes too waits for them all, so the later write lands last); the commit itself, with
      * the rest of the lines and the VM state, is one store transaction run when the client half-closes and
      * every pre-flush has finished. If the stream or a pre-flush fails later, nothing is published: lines
      * written ahead stay uncommitted in the open epoch, seen only by the lease holder, as its own flushes
      * would be (a stream cannot be judged whole before its lines have come).
      */
+    /** A pre-flush in flight and the lines it writes or deletes. */
+    private record AheadFlush(CompletableFuture<Void> done, Set<Long> lines) {
+    }
+
     private final class CommitStream implements StreamObserver<CommitCheckpointRequest> {
         private final StreamObserver<CommitCheckpointResponse> out;
         private CommitHeader header;
@@ -329,7 +335,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         private final Set<Long> deletes = new LinkedHashSet<>();
         private long bufferedBytes;
         private boolean failed;
-        private final ArrayDeque<CompletableFuture<Void>> flushes = new ArrayDeque<>();
+        private final ArrayDeque<AheadFlush> flushes = new ArrayDeque<>();
 
         CommitStream(StreamObserver<CommitCheckpointResponse> out) {
             this.out = out;
@@ -380,13 +386,22 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                 while (flushes.size() >= COMMIT_FLUSHES_IN_FLIGHT) {
                     awaitFlush(flushes.poll());
                 }
+                if (flushes.stream().anyMatch(f -> !Collections.disjoint(f.lines(), writes.keySet())
+                        || !Collections.disjoint(f.lines(), deletes))) {
+                    // a line written ahead again: the later write must land after the earlier one, not beside it
+                    while (!flushes.isEmpty()) {
+                        awaitFlush(flushes.poll());
+                    }
+                }
+                Set<Long> ids = new java.util.HashSet<>(writes.keySet());
+                ids.addAll(deletes);
                 List<LineImage> lines = new ArrayList<>(writes.values());
                 long[] gone = ProtoMapping.ids(new ArrayList<>(deletes));
                 String app = header.getApp();
                 long token = header.getFencingToken();
                 long acknowledged = flushesAcknowledged(header);
-                flushes.add(CompletableFuture.runAsync(() -> store.flushAhead(app, token, lines, gone, acknowledged),
-                        flushExecutor));
+                flushes.add(new AheadFlush(CompletableFuture.runAsync(() -> store.flushAhead(app, token, lines, gone,
+                        acknowledged), flushExecutor), ids));
                 writes.clear();
                 deletes.clear();
                 bufferedBytes = 0;
@@ -398,9 +413,9 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         }
 
         /** Waits for one pre-flush; its failure becomes this stream's. */
-        private void awaitFlush(CompletableFuture<Void> flush) {
+        private void awaitFlush(AheadFlush flush) {
             try {
-                flush.join();
+                flush.done().join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re : e;
             }

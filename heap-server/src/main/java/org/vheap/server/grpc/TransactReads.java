@@ -60,7 +60,11 @@ final class TransactReads {
         }
     }
 
-    /** The caller's copies of the changed lines, as far as the store still holds versions with their hashes. */
+    /**
+     * The caller's copies of the changed lines, as far as the store still holds versions with their hashes; none
+     * when looking them up fails (patches are an economy: the lines then travel whole, and the call's writes, done
+     * already, stand).
+     */
     private static Map<Long, byte[]> copies(TransactRequest r, long[] reads, List<Integer> changed, PgHeapStore store) {
         long[] ids = new long[changed.size()];
         byte[][] hashes = new byte[changed.size()][];
@@ -69,6 +73,10 @@ final class TransactReads {
             ByteString h = r.getReadKnownSha256(changed.get(k));
             hashes[k] = h.toByteArray();
         }
-        return store.versionsBySha256(r.getApp(), ids, hashes);
+        try {
+            return store.versionsBySha256(r.getApp(), ids, hashes);
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
     }
 }

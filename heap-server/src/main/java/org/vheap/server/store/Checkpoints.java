@@ -112,7 +112,10 @@ final class Checkpoints {
         }
     }
 
-    /** Publishes the open epoch of {@code h} as checkpoint {@code record}, seeing the open lineage. */
+    /**
+     * Publishes the open epoch of {@code h} as checkpoint {@code record}, seeing the open lineage, pinned until
+     * {@code record.pinnedUntil()} if that is set; the committing device's older pins of the heap end.
+     */
     static void insert(Connection c, HeapRow h, CheckpointRecord record, byte[] vmState) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO checkpoint (heap_id, checkpoint_id,"
                 + " parent_checkpoint_id, lineage, created_at, device, fencing_token, line_count, lines_written,"
@@ -138,15 +141,14 @@ final class Checkpoints {
             ps.setTimestamp(13, record.pinnedUntil() == null ? null : Timestamp.from(record.pinnedUntil()));
             ps.executeUpdate();
         }
-        if (record.pinnedUntil() != null) {
-            // the device's newer pinned checkpoint of this app ends the pin of its older ones
-            try (PreparedStatement ps = c.prepareStatement("UPDATE checkpoint SET pinned_until = NULL WHERE heap_id = ?"
-                    + " AND device = ? AND checkpoint_id <> ? AND pinned_until IS NOT NULL")) {
-                ps.setLong(1, h.heapId());
-                ps.setString(2, record.device());
-                ps.setLong(3, record.checkpointId());
-                ps.executeUpdate();
-            }
+        // the device's newer checkpoint of this app ends the pin of its older ones (pinned or not: an ended app's
+        // last checkpoint, or a server whose --copy-pin went to 0, keeps none)
+        try (PreparedStatement ps = c.prepareStatement("UPDATE checkpoint SET pinned_until = NULL WHERE heap_id = ?"
+                + " AND device = ? AND checkpoint_id <> ? AND pinned_until IS NOT NULL")) {
+            ps.setLong(1, h.heapId());
+            ps.setString(2, record.device());
+            ps.setLong(3, record.checkpointId());
+            ps.executeUpdate();
         }
     }
 

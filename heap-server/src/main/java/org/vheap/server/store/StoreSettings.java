@@ -31,13 +31,15 @@ public record StoreSettings(int retain, Duration defaultLease, Duration maxLease
         if (maxSystemCallBytes < 1) {
             throw new IllegalArgumentException("maxSystemCallBytes must be positive, got " + maxSystemCallBytes);
         }
-        if (copyPin == null || copyPin.isNegative()) {
-            throw new IllegalArgumentException("copyPin must be zero or positive, got " + copyPin);
+        if (copyPin == null || copyPin.isNegative() || copyPin.compareTo(MAX_COPY_PIN) > 0) {
+            throw new IllegalArgumentException("copyPin must be from 0 to " + MAX_COPY_PIN.toDays() + " days, got " + copyPin);
         }
     }
 
     /** {@link #copyPin} by default: a day. */
     public static final Duration DEFAULT_COPY_PIN = Duration.ofDays(1);
+    /** The longest {@link #copyPin}: a year. */
+    public static final Duration MAX_COPY_PIN = Duration.ofDays(366);
 
     public static StoreSettings defaults() {
         return new StoreSettings(3, Duration.ofSeconds(30), Duration.ofMinutes(10), DEFAULT_MAX_SYSTEM_CALL_BYTES,

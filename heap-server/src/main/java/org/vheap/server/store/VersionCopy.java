@@ -18,9 +18,12 @@ import org.postgresql.copy.CopyIn;
  * first: the last write of a line in an epoch replaces the one before, as with the INSERT. In the caller's
  * transaction, which holds the heap row's lock and has checked the token and the lines' lengths.
  *
- * <p>Risk: two transactions writing the same line into the same epoch at once (only a commit stream that sends
- * one line twice, far apart, so that two of its pre-flushes overlap) would make the second {@code COPY} fail on
- * the key; under a savepoint the rows then go by the INSERT ({@code fallback}), which waits and replaces.
+ * <p>Risk: two transactions writing the same line into the same epoch at once make the second {@code COPY} fail
+ * on the key; under a savepoint its rows then go by the INSERT ({@code fallback}), which waits and replaces, so
+ * the line ends with the value of whichever commits last. A commit stream never has two writes ahead of one line
+ * in flight (it waits for the first), and a device's flushes and commits take turns, so for a device both orders
+ * are the same; two other writers of one line under one lease may also deadlock (PostgreSQL then aborts one,
+ * which changes nothing).
  *
  * <p>The binary format (PostgreSQL's {@code COPY} documentation): the 11-byte signature, a 32-bit flags field
  * and a 32-bit header-extension length (both 0); per row a 16-bit field count, then per field a 32-bit length
@@ -69,11 +72,12 @@ final class VersionCopy {
             b.put(SIGNATURE).putInt(0).putInt(0);
             for (int i = 0; i < lineIds.length; i++) {
                 int length = data[i] == null ? 0 : data[i].length;
-                if (b.remaining() < 2 + 3 * 12 + 4 + length) {
+                int row = 2 + 3 * 12 + 4 + length + 2;   // the field count, three int8s, the data, room for the trailer
+                if (b.remaining() < row) {
                     in.writeToCopy(b.array(), 0, b.position());
                     b.clear();
                 }
-                if (b.remaining() < 2 + 3 * 12 + 4 + length) {   // a line larger than the buffer: written on its own
+                if (b.remaining() < row) {   // a line larger than the buffer: written on its own
                     b.putShort((short) 4).putInt(8).putLong(heapId).putInt(8).putLong(lineIds[i]).putInt(8).putLong(epoch)
                             .putInt(length);
                     in.writeToCopy(b.array(), 0, b.position());

@@ -469,6 +469,22 @@ class PgHeapStoreTest {
     }
 
     @Test
+    void aCopyWhoseLastRowFillsItsBufferExactlyStillEndsItsData() {
+        // 16406 writes (106 bytes a row) then 8526 deletions (42 bytes a row) leave no byte of the 1 MiB buffer free
+        String app = TestHeaps.app("copyfull");
+        long t = open(app, "dev-a").lease().fencingToken();
+        int writes = 16406;
+        long[] deletes = new long[8526];
+        for (int i = 0; i < deletes.length; i++) {
+            deletes[i] = writes + i;
+        }
+        store.flush(app, t, many(writes, 0), deletes);
+        Map<Long, byte[]> read = readHolder(app, t, 0, writes - 1, writes);
+        assertThat(value(read.get((long) writes - 1))).isEqualTo(writes - 1);
+        assertThat(read).doesNotContainKey((long) writes);
+    }
+
+    @Test
     void aCopyThatMeetsAConcurrentWriterOfItsLinesWritesByInsertAndWins() throws Exception {
         String app = TestHeaps.app("copyrace");
         OpenResult o = open(app, "dev-a");
