@@ -30,7 +30,12 @@ class DeviceSessionTest {
     private static final int LINE = 256;
 
     private static DeviceSession open(HeapStore store, String app, LineCache copies) throws InterruptedException {
-        return DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO, copies, DeviceClock.system());
+        return open(store, app, "d", copies);
+    }
+
+    private static DeviceSession open(HeapStore store, String app, String device, LineCache copies)
+            throws InterruptedException {
+        return DeviceSessions.open(store, OpenRequest.create(app, device, LINE), Duration.ZERO, copies, DeviceClock.system());
     }
 
     @Test
@@ -77,14 +82,14 @@ class DeviceSessionTest {
             lines.add(new LineImage(i + 1, TestHeaps.line(LINE, i + 1)));
         }
         try (DeviceSession here = open(SERVER.store(), app, cache)) {
-            here.commit(lines, new long[0], new byte[0], Map.of());
+            here.commit(lines, new long[0], new byte[] {1}, Map.of());   // a VM state: resumable, so pinned
         }
         byte[] four = TestHeaps.line(LINE, 4);
         four[17] = 1;
         four[200] = 2;
         byte[] five = TestHeaps.line(LINE, 5);
         five[255] = 3;
-        try (HeapSession elsewhere = open(SERVER.store(), app, null)) {   // two lines changed a little, one all over
+        try (HeapSession elsewhere = open(SERVER.store(), app, "e", null)) {   // two lines changed a little, one all over
             elsewhere.commit(List.of(new LineImage(4, four), new LineImage(5, five), new LineImage(6, TestHeaps.line(LINE, 66))),
                     new long[0], new byte[0], Map.of());
             // more checkpoints than the store retains: the device's own is kept for its copies (pinned)

@@ -368,8 +368,9 @@ public final class PgHeapStore {
      * A {@link #commit(String, long, String, byte[], Map, List, long[], long) commit} that, with
      * {@code pinForCopies}, keeps the checkpoint beyond the retention policy for {@link StoreSettings#copyPin}
      * (not at all when that is zero), because its device keeps copies of the heap's lines: when the app returns
-     * there, lines that changed meanwhile travel as patches against versions this checkpoint sees. The device's
-     * older pinned checkpoint of the app is unpinned (and pruned with the others when retention says so).
+     * there, lines that changed meanwhile travel as patches against versions this checkpoint sees. Any commit of
+     * the device, pinned or not, unpins its older checkpoints of the app (pruned with the others when retention
+     * says so).
      */
     public CommitResult commit(String app, long token, String device, byte[] vmState, Map<String, String> metadata,
                                List<LineImage> writes, long[] deletes, long acknowledged, boolean pinForCopies) {

@@ -543,11 +543,21 @@ class PgHeapStoreTest {
         long tx = open(app, "dev-x").lease().fencingToken();
         long newer = commit(app, tx, "dev-x", true);
         assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(newer, others.get(3));
-        // the pin ends with its time: the next commit prunes it
+        // the pin ends with its time: another device's commits then prune it
+        store.close(app, tx);
+        long ty2 = open(app, "dev-y").lease().fencingToken();
+        long kept = commit(app, ty2, "dev-y", false);
+        long later = commit(app, ty2, "dev-y", false);
+        assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(later, kept, newer);
         clock.advance(java.time.Duration.ofHours(2));
-        long later = commit(app, tx, "dev-x", false);
-        long last = commit(app, tx, "dev-x", false);
+        long last = commit(app, ty2, "dev-y", false);
         assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(last, later);
+        // and a device's unpinned commit (an ended app's last checkpoint) ends its own pin at once
+        store.close(app, ty2);
+        long tx2 = open(app, "dev-x").lease().fencingToken();
+        commit(app, tx2, "dev-x", true);
+        assertThat(store.listCheckpoints(app).get(0).pinnedUntil()).isNotNull();
+        commit(app, tx2, "dev-x", false);
         assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::pinnedUntil).containsOnlyNulls();
     }
 
