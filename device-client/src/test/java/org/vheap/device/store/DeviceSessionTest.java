@@ -38,20 +38,29 @@ class DeviceSessionTest {
         return DeviceSessions.open(store, OpenRequest.create(app, device, LINE), Duration.ZERO, copies, DeviceClock.system());
     }
 
-    @Test
-    void onlyLinesChangedElsewhereAreFetchedAgainAndCopiesNeverServeStaleData() throws Exception {
-        String app = TestHeaps.app("delta");
-        LineCache cache = new LineCache(1 << 20);
-        long[] all = new long[20];
+    /**
+     * Commits lines 1..count (line i holding value i) from device "d" keeping copies in {@code cache}, with a VM
+     * state (a resumable checkpoint, pinned for the copies); returns their ids.
+     */
+    private static long[] committedHere(String app, LineCache cache, int count) throws InterruptedException {
+        long[] all = new long[count];
         List<LineImage> lines = new ArrayList<>();
         for (int i = 0; i < all.length; i++) {
             all[i] = i + 1;
             lines.add(new LineImage(i + 1, TestHeaps.line(LINE, i + 1)));
         }
         try (DeviceSession here = open(SERVER.store(), app, cache)) {
-            here.commit(lines, new long[0], new byte[0], Map.of());
+            here.commit(lines, new long[0], new byte[] {1}, Map.of());
         }
-        try (HeapSession elsewhere = open(SERVER.store(), app, null)) {   // another device, no copies: changes two lines, deletes one
+        return all;
+    }
+
+    @Test
+    void onlyLinesChangedElsewhereAreFetchedAgainAndCopiesNeverServeStaleData() throws Exception {
+        String app = TestHeaps.app("delta");
+        LineCache cache = new LineCache(1 << 20);
+        long[] all = committedHere(app, cache, 20);
+        try (HeapSession elsewhere = open(SERVER.store(), app, "e", null)) {   // another device, no copies: changes two lines, deletes one
             elsewhere.commit(List.of(new LineImage(3, TestHeaps.line(LINE, 99)), new LineImage(7, TestHeaps.line(LINE, 98))),
                     new long[] {11}, new byte[0], Map.of());
         }
@@ -75,15 +84,7 @@ class DeviceSessionTest {
     void linesChangedByAFewBytesElsewhereComeAsPatchesAgainstTheCopies() throws Exception {
         String app = TestHeaps.app("patched");
         LineCache cache = new LineCache(1 << 20);
-        long[] all = new long[10];
-        List<LineImage> lines = new ArrayList<>();
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i + 1;
-            lines.add(new LineImage(i + 1, TestHeaps.line(LINE, i + 1)));
-        }
-        try (DeviceSession here = open(SERVER.store(), app, cache)) {
-            here.commit(lines, new long[0], new byte[] {1}, Map.of());   // a VM state: resumable, so pinned
-        }
+        long[] all = committedHere(app, cache, 10);
         byte[] four = TestHeaps.line(LINE, 4);
         four[17] = 1;
         four[200] = 2;
