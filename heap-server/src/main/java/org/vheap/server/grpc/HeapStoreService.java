@@ -148,7 +148,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             if (done.flushesHeld() >= 0) {
                 b.setFlushesHeld(done.flushesHeld());
             }
-            TransactReads.answer(r, reads, new java.util.HashMap<>(done.lines()), store, b);
+            TransactReads.answer(r, reads, done.lines(), store, b);
             return b.build();
         });
     }

@@ -27,13 +27,14 @@ final class TransactReads {
                        TransactResponse.Builder b) {
         boolean known = r.getReadKnownSha256Count() != 0;
         List<Integer> changed = new ArrayList<>();   // indexes of reads that changed since a known copy
+        boolean[] unchanged = new boolean[reads.length];
         for (int i = 0; i < reads.length; i++) {
             byte[] data = found.get(reads[i]);
             if (data == null || !known || r.getReadKnownSha256(i).isEmpty()) {
                 continue;
             }
             if (ProtoMapping.sameSha256(data, r.getReadKnownSha256(i))) {
-                found.put(reads[i], null);            // answered as unchanged below
+                unchanged[i] = true;
                 b.addUnchangedLineIds(reads[i]);
             } else {
                 changed.add(i);
@@ -41,12 +42,14 @@ final class TransactReads {
         }
         Map<Long, byte[]> copies = r.getAcceptLinePatches() && !changed.isEmpty()
                 ? copies(r, reads, changed, store) : Map.of();
-        for (long id : reads) {
+        for (int i = 0; i < reads.length; i++) {
+            if (unchanged[i]) {
+                continue;
+            }
+            long id = reads[i];
             byte[] data = found.get(id);
             if (data == null) {
-                if (!found.containsKey(id)) {
-                    b.addMissingLineIds(id);
-                }
+                b.addMissingLineIds(id);
                 continue;
             }
             byte[] copy = copies.get(id);

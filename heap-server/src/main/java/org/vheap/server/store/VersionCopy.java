@@ -72,24 +72,21 @@ final class VersionCopy {
             b.put(SIGNATURE).putInt(0).putInt(0);
             for (int i = 0; i < lineIds.length; i++) {
                 int length = data[i] == null ? 0 : data[i].length;
-                int row = 2 + 3 * 12 + 4 + length + 2;   // the field count, three int8s, the data, room for the trailer
-                if (b.remaining() < row) {
+                // the field count, three int8s and the data's length, the data, room for the trailer
+                if (b.remaining() < 2 + 3 * 12 + 4 + length + 2) {
                     in.writeToCopy(b.array(), 0, b.position());
                     b.clear();
-                }
-                if (b.remaining() < row) {   // a line larger than the buffer: written on its own
-                    b.putShort((short) 4).putInt(8).putLong(heapId).putInt(8).putLong(lineIds[i]).putInt(8).putLong(epoch)
-                            .putInt(length);
-                    in.writeToCopy(b.array(), 0, b.position());
-                    in.writeToCopy(data[i], 0, length);
-                    b.clear();
-                    continue;
                 }
                 b.putShort((short) 4).putInt(8).putLong(heapId).putInt(8).putLong(lineIds[i]).putInt(8).putLong(epoch);
                 if (data[i] == null) {
                     b.putInt(-1);
-                } else {
+                } else if (b.remaining() >= 4 + length + 2) {
                     b.putInt(length).put(data[i]);
+                } else {   // a line larger than the buffer: its bytes go on their own
+                    b.putInt(length);
+                    in.writeToCopy(b.array(), 0, b.position());
+                    in.writeToCopy(data[i], 0, length);
+                    b.clear();
                 }
             }
             b.putShort((short) -1);

@@ -485,6 +485,18 @@ class PgHeapStoreTest {
     }
 
     @Test
+    void aCopyOfLinesAsLargeAsItsBufferStreamsTheirBytesOnTheirOwn() {
+        int size = 1 << 20;   // the largest line: with its row header, more than the copy's buffer
+        String app = TestHeaps.app("copybig");
+        long t = store.open(new PgHeapStore.OpenRequest(app, "dev-a", true, size, 0, 0, false)).lease().fencingToken();
+        store.flush(app, t, List.of(new LineImage(1, line(size, 1)), new LineImage(2, line(size, 2))), new long[] {3});
+        Map<Long, byte[]> read = readHolder(app, t, 1, 2, 3);
+        assertThat(read.get(1L)).isEqualTo(line(size, 1));
+        assertThat(read.get(2L)).isEqualTo(line(size, 2));
+        assertThat(read).doesNotContainKey(3L);
+    }
+
+    @Test
     void aCopyThatMeetsAConcurrentWriterOfItsLinesWritesByInsertAndWins() throws Exception {
         String app = TestHeaps.app("copyrace");
         OpenResult o = open(app, "dev-a");
