@@ -7,12 +7,11 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.vheap.cli.TempDirs;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
 
@@ -80,10 +79,10 @@ public final class CodeCacheWarmUp {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            TempDirs.deleteTree(dir);
         } catch (IOException ignored) {
-            // a temporary directory left behind: the system's cleaner takes it
+            // a temporary directory left behind (deleteOnExit tries again): the system's cleaner takes it
         }
     }
 }

@@ -263,21 +263,19 @@ public final class Device {
     private Map<BlobHash, byte[]> fetchClassFiles(SystemBlobStore blobs, VmStateImage state) {
         Map<BlobHash, byte[]> files = new java.util.HashMap<>();
         List<BlobHash> hashes = new ArrayList<>();
-        try (ClassSource host = new ClassSource(List.of(), name -> null, parsed.hostFiles())) {
-            for (VmStateImage.ClassImage c : state.classes) {
-                if (c.sha256() == null) {
+        for (VmStateImage.ClassImage c : state.classes) {
+            if (c.sha256() == null) {
+                continue;
+            }
+            BlobHash h = BlobHash.of(c.sha256());
+            if (c.module() != null) {
+                ClassSource.Found local = parsed.hostFiles().find(c.name());
+                if (local != null && local.hash().equals(h)) {
+                    files.put(h, local.bytes());
                     continue;
                 }
-                BlobHash h = BlobHash.of(c.sha256());
-                if (c.module() != null) {
-                    ClassSource.Found local = host.find(c.name());
-                    if (local != null && local.hash().equals(h)) {
-                        files.put(h, local.bytes());
-                        continue;
-                    }
-                }
-                hashes.add(h);
             }
+            hashes.add(h);
         }
         for (int i = 0; i < hashes.size(); i += 500) {
             files.putAll(blobs.get(hashes.subList(i, Math.min(hashes.size(), i + 500))));

@@ -9,19 +9,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.vheap.device.control.DeviceControlHandler;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
 
 /**
  * A device process that runs several apps, each on its own VM (a {@link Device}) and its own host thread,
  * sharing the process's parsed class files: an app can be suspended, another run, and the first resumed,
- * without starting a new process. The server's control stream and the device's prompt both drive it.
+ * without starting a new process. The server's control stream (it is a {@link DeviceControlHandler}) and the
+ * device's prompt both drive it.
  *
  * <p>Each app gets the device's configuration with its own name. An app that ends, is suspended or fails
  * leaves the table; {@code onAppEnded} hears how (exit code, {@link Device#SUSPENDED}, or the failure).
  * Thread-safe.
  */
-public final class DeviceAgent implements AutoCloseable {
+public final class DeviceAgent implements AutoCloseable, DeviceControlHandler {
     /** How long a suspend or a resume may take before the caller is told it failed. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
@@ -106,6 +108,7 @@ public final class DeviceAgent implements AutoCloseable {
      *
      * @throws DeviceException when the app runs here already or cannot be resumed (with why)
      */
+    @Override
     public void resume(String app, long checkpointId) {
         Running r = start(app, device -> device.resume(checkpointId));
         r.device().awaitRunning(COMMAND_TIMEOUT);
@@ -116,6 +119,7 @@ public final class DeviceAgent implements AutoCloseable {
      *
      * @throws DeviceException when the app does not run here or could not be suspended
      */
+    @Override
     public long suspend(String app) {
         Running r = running(app);
         long id = r.device().suspend(COMMAND_TIMEOUT);
@@ -128,6 +132,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /** Stops a running app without a checkpoint (it can resume from its last one). */
+    @Override
     public void stop(String app) {
         running(app).device().stop();
     }

@@ -35,7 +35,6 @@ import org.vheap.device.DeviceEvents;
 import org.vheap.device.DeviceStats;
 import org.vheap.device.ResumeSteps;
 import org.vheap.device.control.DeviceControlClient;
-import org.vheap.device.control.DeviceControlHandler;
 import org.vheap.device.control.DeviceRegistration;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
@@ -246,22 +245,7 @@ public final class ResumeBench implements Callable<Integer> {
             agent.warmUp().get(5, TimeUnit.MINUTES);
             Thread.sleep(WARM_UP_SETTLE.toMillis());
             control = new DeviceControlClient(server, new DeviceRegistration(name, base.memoryBytes(), List.of()),
-                    new DeviceControlHandler() {
-                        @Override
-                        public long suspend(String a) {
-                            return agent.suspend(a);
-                        }
-
-                        @Override
-                        public void resume(String a, long checkpointId) {
-                            agent.resume(a, checkpointId);
-                        }
-
-                        @Override
-                        public void stop(String a) {
-                            agent.stop(a);
-                        }
-                    }, agent::runningApps);
+                    agent, agent::runningApps);
             control.start();
             if (!control.awaitAttached(Duration.ofSeconds(30))) {
                 throw new IllegalStateException("the bench's device agent did not attach to " + server);
@@ -321,14 +305,7 @@ public final class ResumeBench implements Callable<Integer> {
 
     /** {@code --rounds} starts of a hello world on this machine's JVM, as whole processes (after one unmeasured). */
     private long[] jvmStarts(Path work) throws Exception {
-        Path dir = work.resolve("hello");
-        Files.createDirectories(dir);
-        Path src = dir.resolve("Hello.java");
-        Files.writeString(src, VmBench.HELLO);
-        if (ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", dir.toString(),
-                src.toString()) != 0) {
-            throw new IllegalStateException("compiling hello world failed");
-        }
+        Path dir = VmBench.compileHello(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         long[] nanos = new long[rounds];
         for (int i = -1; i < rounds; i++) {

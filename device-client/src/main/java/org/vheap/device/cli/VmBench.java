@@ -421,15 +421,7 @@ public final class VmBench implements Callable<Integer> {
 
     /** Runs hello world {@link #RUNS} times each as a process: on a device through the launcher, and on java -Xint. */
     private StartUp startUp(Path work) throws IOException, InterruptedException {
-        Path dir = work.resolve("hello");
-        Files.createDirectories(dir);
-        Path source = dir.resolve("Hello.java");
-        Files.writeString(source, HELLO);
-        ByteArrayOutputStream diag = new ByteArrayOutputStream();
-        if (ToolProvider.getSystemJavaCompiler().run(null, diag, diag, "--release", "17", "-d", dir.toString(),
-                source.toString()) != 0) {
-            throw new IllegalStateException("compiling hello world failed: " + diag);
-        }
+        Path dir = compileHello(work);
         String launcher = VheapHome.locate(VmBench.class).launcher().toString();
         List<Run> device = new ArrayList<>();
         List<Run> hotspot = new ArrayList<>();
@@ -443,6 +435,20 @@ public final class VmBench implements Callable<Integer> {
             hotspot.add(h);
         }
         return new StartUp(device, hotspot, sameOutput(hotspot.get(0), hotspot, device));
+    }
+
+    /** {@link #HELLO} compiled into {@code work/hello} (class {@code Hello}); returns that directory. */
+    static Path compileHello(Path work) throws IOException {
+        Path dir = work.resolve("hello");
+        Files.createDirectories(dir);
+        Path source = dir.resolve("Hello.java");
+        Files.writeString(source, HELLO);
+        ByteArrayOutputStream diag = new ByteArrayOutputStream();
+        if (ToolProvider.getSystemJavaCompiler().run(null, diag, diag, "--release", "17", "-d", dir.toString(),
+                source.toString()) != 0) {
+            throw new IllegalStateException("compiling hello world failed: " + diag);
+        }
+        return dir;
     }
 
     /** A child process's time and output (stdout and stderr). */

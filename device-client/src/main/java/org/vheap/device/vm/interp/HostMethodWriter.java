@@ -358,4 +358,11 @@ abstract class HostMethodWriter {
             return constants.size() - 1;
         });
     }
+
+    /** Pushes {@code value} (a class, a method, a call site) from the translated class's constants. */
+    final void loadConstant(Object value) {
+        mv.visitVarInsn(ALOAD, CONSTANTS);
+        push(constantIndex(value));
+        mv.visitInsn(AALOAD);
+    }
 }

@@ -355,9 +355,7 @@ final class TranslationWriter extends HostMethodWriter {
                 mv.visitJumpInsn(IFEQ, done);   // null passes checkcast and is not an instance (stays 0)
                 rt();
                 ld(stack(d - 1));
-                mv.visitVarInsn(ALOAD, CONSTANTS);
-                push(constantIndex(mc.refs[code[pc + 1]]));
-                mv.visitInsn(AALOAD);
+                loadConstant(mc.refs[code[pc + 1]]);
                 call("isInstance", "(JLjava/lang/Object;)Z");
                 if (op == Ops.CHECKCAST_Q) {
                     mv.visitJumpInsn(IFNE, done);
@@ -387,27 +385,18 @@ final class TranslationWriter extends HostMethodWriter {
         int sp = maxLocals + d;
         writeBack(d);
         rt();
-        if (ops[pc] == Ops.INVOKEVIRTUAL_Q) {
+        boolean virtual = ops[pc] == Ops.INVOKEVIRTUAL_Q;
+        boolean viaInterface = ops[pc] == Ops.INVOKEINTERFACE_Q;
+        if (virtual) {
             push(ops[pc + 2]);
             push(args);
-            push(pc);
-            slotIndex(sp);
-            call("callVirtual", "(IIII)I");
-        } else if (ops[pc] == Ops.INVOKEINTERFACE_Q) {
-            mv.visitVarInsn(ALOAD, CONSTANTS);
-            push(constantIndex(ref));
-            mv.visitInsn(AALOAD);
-            push(pc);
-            slotIndex(sp);
-            call("callInterface", "(Ljava/lang/Object;II)I");
         } else {
-            mv.visitVarInsn(ALOAD, CONSTANTS);
-            push(constantIndex(m));
-            mv.visitInsn(AALOAD);
-            push(pc);
-            slotIndex(sp);
-            call("call", "(Ljava/lang/Object;II)I");
+            loadConstant(viaInterface ? ref : m);
         }
+        push(pc);
+        slotIndex(sp);
+        call(virtual ? "callVirtual" : viaInterface ? "callInterface" : "call",
+                virtual ? "(IIII)I" : "(Ljava/lang/Object;II)I");
         Label returned = new Label();
         Label notCalled = new Label();
         mv.visitInsn(DUP);
@@ -449,9 +438,7 @@ final class TranslationWriter extends HostMethodWriter {
                 push(ops[pc + 1]);
                 call("primitiveArray", "(I)Ljava/lang/Object;");
             } else {
-                mv.visitVarInsn(ALOAD, CONSTANTS);
-                push(constantIndex(mc.refs[ops[pc + 1]]));
-                mv.visitInsn(AALOAD);
+                loadConstant(mc.refs[ops[pc + 1]]);
             }
             ld(stack(d - 1));
             call("newArray", "(Ljava/lang/Object;J)J");

@@ -31,7 +31,7 @@ public final class HostClassFiles {
     private final ConcurrentHashMap<String, Optional<ClassSource.Found>> byName = new ConcurrentHashMap<>();
 
     /** The bootstrap class of this internal name, or null when the host has none. */
-    ClassSource.Found find(String internalName) {
+    public ClassSource.Found find(String internalName) {
         Optional<ClassSource.Found> known = byName.get(internalName);
         if (known == null) {
             // read outside the map's lock; two threads may read the same file, one answer is kept
