@@ -227,6 +227,13 @@ class HeapStoreServiceTest {
             assertThat(p.getCrc32C()).isEqualTo(LinePatches.crc32c(expected));
             assertThat(p.getRuns().size()).isLessThan(16);
         }
+        // the same line read twice, once with the hash of what it holds and once without: unchanged, then whole
+        TransactResponse twice = stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addReadLineIds(4).addReadLineIds(4).addReadKnownSha256(known).addReadKnownSha256(ByteString.EMPTY)
+                .setAcceptLinePatches(true).build());
+        assertThat(twice.getUnchangedLineIdsList()).containsExactly(4L);
+        assertThat(twice.getLinesList()).extracting(Line::getLineId).containsExactly(4L);
+        assertThat(twice.getMissingLineIdsCount()).isZero();
         // without accept_line_patches, whole lines; with a hash the store never held, the whole line
         TransactResponse whole = stub().transact(read.setAcceptLinePatches(false).build());
         assertThat(whole.getLinePatchesCount()).isZero();
