@@ -454,6 +454,7 @@ public final class DeviceConfig {
         c.lease = lease;
         c.waitForLease = waitForLease;
         c.eagerResume = eagerResume;
+        c.fileSpaceBytes = fileSpaceBytes;
         c.verifyWriteBarrier = verifyWriteBarrier;
         c.collectorProbe = collectorProbe;
         c.preflushLines = preflushLines;
