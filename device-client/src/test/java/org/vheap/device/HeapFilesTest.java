@@ -296,6 +296,57 @@ class HeapFilesTest {
         }
     }
 
+    /** Reads bytes at the edges of the class path's big data file (its chunks, in the store). */
+    private static final String BIG_READER = """
+            import java.io.*;
+            import org.vheap.api.Checkpoint;
+            public class BigReader {
+                public static void main(String[] a) throws Exception {
+                    long id = Checkpoint.now();
+                    System.err.println("checkpoint " + id);
+                    try (RandomAccessFile f = new RandomAccessFile(a[0] + "/data/big.bin", "r")) {
+                        StringBuilder s = new StringBuilder("length " + f.length() + ":");
+                        for (long at : new long[] {0, (4 << 20) - 1, 4 << 20, (8 << 20) + 1, f.length() - 1}) {
+                            f.seek(at);
+                            s.append(' ').append(f.read());
+                        }
+                        System.out.println(s);
+                    }
+                }
+            }
+            """;
+
+    /**
+     * A class path file larger than a call to the heap server may carry (16 MiB) goes to the store's system blobs in
+     * chunks: the app checkpoints, and another device with no class path reads the file whole.
+     */
+    @Test
+    void aClassPathFileLargerThanACallReachesAnotherDeviceInChunks() throws Exception {
+        Path compiled = ResumeTest.compile("BigReader", BIG_READER);
+        Path classes = Files.createDirectories(Path.of("target", "heap-files-" + Long.toHexString(System.nanoTime())));
+        Files.copy(compiled.resolve("BigReader.class"), classes.resolve("BigReader.class"));
+        Files.createDirectories(classes.resolve("data"));
+        byte[] big = new byte[(20 << 20) + 3];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31 + (i >>> 20));
+        }
+        Files.write(classes.resolve("data/big.bin"), big);
+        String expected = "length " + big.length + ": " + (big[0] & 0xFF) + " " + (big[(4 << 20) - 1] & 0xFF) + " "
+                + (big[4 << 20] & 0xFF) + " " + (big[(8 << 20) + 1] & 0xFF) + " " + (big[big.length - 1] & 0xFF) + "\n";
+        List<Path> cp = List.of(classes, ResumeTest.apiClasses());
+        String app = TestHeaps.app("big-reader");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(new Device(new DeviceConfig().app(app).deviceName("a"), SERVER.store(), console(out, err))
+                .run(cp, "BigReader", List.of(classes.toString()))).as("stderr: %s", err).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+        long checkpoint = Long.parseLong(err.toString(StandardCharsets.UTF_8).strip().substring("checkpoint ".length()));
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        assertThat(new Device(new DeviceConfig().app(app).deviceName("b"), SERVER.store(),
+                console(again, new ByteArrayOutputStream())).resume(checkpoint)).isZero();
+        assertThat(again.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+
     private static DeviceConsole console(ByteArrayOutputStream out, ByteArrayOutputStream err) {
         return new DeviceConsole(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

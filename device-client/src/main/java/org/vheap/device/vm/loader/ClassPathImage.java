@@ -32,12 +32,23 @@ import org.vheap.device.store.BlobHash;
  * its files other than class files, so the app's own file system shows them where HotSpot would find them (a data
  * file beside the classes), on whichever device the app runs. The manifest carries them after its files, where a
  * reader that predates them stops reading.
+ *
+ * <p>A file larger than {@link #CHUNK_BYTES} goes to the store in chunks of that size, each a blob of its own (a
+ * call to a heap server carries at most 16 MiB by default, and a blob is put whole): the manifest names the file by
+ * the SHA-256 of all its bytes, as any other, and lists its chunks in a section of its own; a read fetches the
+ * chunks and checks the whole against that hash.
  */
 public final class ClassPathImage {
     /** Marks the manifest's section of directories (after the files; absent in manifests written before it). */
     private static final int DIRECTORIES = 0x44495253;
+    /** Marks the manifest's section of chunked files ("CHNK"; absent when no file is larger than a chunk). */
+    private static final int CHUNKED = 0x43484E4B;
+    /** The largest file stored as one blob, and the size of the chunks of a larger one: one put of system blobs. */
+    public static final int CHUNK_BYTES = (int) org.vheap.device.store.SystemBlobStore.PUT_BATCH_BYTES;
     private final Map<String, BlobHash> manifest;
     private final java.util.List<Directory> directories;
+    /** The chunks of each file larger than {@link #CHUNK_BYTES}, by path. */
+    private final Map<String, java.util.List<BlobHash>> chunks;
     private final Map<BlobHash, byte[]> local;
     private final Function<BlobHash, byte[]> fetch;
 
@@ -52,9 +63,11 @@ public final class ClassPathImage {
     }
 
     private ClassPathImage(Map<String, BlobHash> manifest, java.util.List<Directory> directories,
-                           Map<BlobHash, byte[]> local, Function<BlobHash, byte[]> fetch) {
+                           Map<String, java.util.List<BlobHash>> chunks, Map<BlobHash, byte[]> local,
+                           Function<BlobHash, byte[]> fetch) {
         this.manifest = manifest;
         this.directories = java.util.List.copyOf(directories);
+        this.chunks = chunks;
         this.local = local;
         this.fetch = fetch;
     }
@@ -67,6 +80,7 @@ public final class ClassPathImage {
     public static ClassPathImage capture(java.util.List<Path> classpath) {
         Map<String, BlobHash> manifest = new LinkedHashMap<>();
         java.util.List<Directory> directories = new java.util.ArrayList<>();
+        Map<String, java.util.List<BlobHash>> chunks = new LinkedHashMap<>();
         Map<BlobHash, byte[]> files = new HashMap<>();
         for (Path entry : classpath) {
             try {
@@ -75,7 +89,7 @@ public final class ClassPathImage {
                     try (Stream<Path> walk = Files.walk(entry)) {
                         for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
                             String name = entry.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-                            add(manifest, files, name, Files.readAllBytes(p));
+                            add(manifest, chunks, files, name, Files.readAllBytes(p));
                             if (!name.endsWith(".class")) {
                                 data.add(name);
                             }
@@ -88,7 +102,7 @@ public final class ClassPathImage {
                             ZipEntry z = e.nextElement();
                             if (!z.isDirectory()) {
                                 try (InputStream in = zip.getInputStream(z)) {
-                                    add(manifest, files, z.getName(), in.readAllBytes());
+                                    add(manifest, chunks, files, z.getName(), in.readAllBytes());
                                 }
                             }
                         }
@@ -100,14 +114,22 @@ public final class ClassPathImage {
                 throw new IllegalArgumentException("cannot read class path entry " + entry + ": " + e.getMessage(), e);
             }
         }
-        return new ClassPathImage(manifest, directories, files, h -> null);
+        return new ClassPathImage(manifest, directories, chunks, files, h -> null);
     }
 
-    private static void add(Map<String, BlobHash> manifest, Map<BlobHash, byte[]> files, String name, byte[] bytes) {
+    private static void add(Map<String, BlobHash> manifest, Map<String, java.util.List<BlobHash>> chunks,
+                            Map<BlobHash, byte[]> files, String name, byte[] bytes) {
         if (!manifest.containsKey(name)) {
             BlobHash h = BlobHash.digest(bytes);
             manifest.put(name, h);
             files.putIfAbsent(h, bytes);
+            if (bytes.length > CHUNK_BYTES) {
+                java.util.List<BlobHash> parts = new java.util.ArrayList<>();
+                for (int at = 0; at < bytes.length; at += CHUNK_BYTES) {
+                    parts.add(BlobHash.digest(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + CHUNK_BYTES))));
+                }
+                chunks.put(name, parts);
+            }
         }
     }
 
@@ -115,36 +137,58 @@ public final class ClassPathImage {
     public static ClassPathImage stored(byte[] manifestBytes, Function<BlobHash, byte[]> fetch) {
         Map<String, BlobHash> manifest = new LinkedHashMap<>();
         java.util.List<Directory> directories = new java.util.ArrayList<>();
+        Map<String, java.util.List<BlobHash>> chunks = new LinkedHashMap<>();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(manifestBytes))) {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                byte[] h = new byte[32];
-                in.readFully(h);
-                manifest.put(name, BlobHash.of(h));
+                manifest.put(in.readUTF(), readHash(in));
             }
-            if (in.available() > 0) {
-                if (in.readInt() != DIRECTORIES) {
-                    throw new IOException("unknown section after the files");
+            java.util.Set<Integer> sections = new java.util.HashSet<>();
+            while (in.available() > 0) {
+                int section = in.readInt();
+                if (!sections.add(section)) {
+                    throw new IOException("section " + Integer.toHexString(section) + " twice");
                 }
-                for (int d = in.readInt(); d > 0; d--) {
-                    String path = in.readUTF();
-                    java.util.List<String> data = new java.util.ArrayList<>();
-                    for (int f = in.readInt(); f > 0; f--) {
-                        data.add(in.readUTF());
+                if (section == DIRECTORIES) {
+                    for (int d = in.readInt(); d > 0; d--) {
+                        String path = in.readUTF();
+                        java.util.List<String> data = new java.util.ArrayList<>();
+                        for (int f = in.readInt(); f > 0; f--) {
+                            data.add(in.readUTF());
+                        }
+                        directories.add(new Directory(path, data));
                     }
-                    directories.add(new Directory(path, data));
+                } else if (section == CHUNKED) {
+                    for (int c = in.readInt(); c > 0; c--) {
+                        String path = in.readUTF();
+                        if (!manifest.containsKey(path)) {
+                            throw new IOException("chunks of " + path + ", which the manifest does not name");
+                        }
+                        java.util.List<BlobHash> parts = new java.util.ArrayList<>();
+                        for (int p = in.readInt(); p > 0; p--) {
+                            parts.add(readHash(in));
+                        }
+                        chunks.put(path, parts);
+                    }
+                } else {
+                    throw new IOException("unknown section after the files");
                 }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("the checkpoint's class path manifest is corrupt", e);
         }
-        return new ClassPathImage(manifest, directories, new HashMap<>(), fetch);
+        return new ClassPathImage(manifest, directories, chunks, new HashMap<>(), fetch);
+    }
+
+    private static BlobHash readHash(DataInputStream in) throws IOException {
+        byte[] h = new byte[32];
+        in.readFully(h);
+        return BlobHash.of(h);
     }
 
     /** An empty class path. */
     public static ClassPathImage empty() {
-        return new ClassPathImage(Map.of(), java.util.List.of(), Map.of(), h -> null);
+        return new ClassPathImage(Map.of(), java.util.List.of(), Map.of(), Map.of(), h -> null);
     }
 
     /**
@@ -158,18 +202,55 @@ public final class ClassPathImage {
             return null;
         }
         byte[] b = local.get(h);
-        if (b == null) {
-            b = fetch.apply(h);
-            if (b == null) {
-                throw new IllegalStateException("the app's file " + path + " (" + h + ") is missing from the store's system blobs");
-            }
+        if (b != null) {
+            return b;
+        }
+        java.util.List<BlobHash> parts = chunks.get(path);
+        if (parts == null) {
+            return fetched(path, h);
+        }
+        ByteArrayOutputStream whole = new ByteArrayOutputStream(parts.size() * CHUNK_BYTES);
+        for (BlobHash part : parts) {
+            whole.writeBytes(fetched(path, part));
+        }
+        b = whole.toByteArray();
+        if (!BlobHash.digest(b).equals(h)) {
+            throw new IllegalStateException("the app's file " + path + " (" + h + ") does not match its chunks in the store's"
+                    + " system blobs");
         }
         return b;
     }
 
-    /** The files read in this process, by hash: what a fresh run must put in the system segment. */
+    private byte[] fetched(String path, BlobHash h) {
+        byte[] b = fetch.apply(h);
+        if (b == null) {
+            throw new IllegalStateException("the app's file " + path + " (" + h + ") is missing from the store's system blobs");
+        }
+        return b;
+    }
+
+    /**
+     * What the store's system blobs must hold for this class path, by hash: the files read in this process, a file
+     * larger than {@link #CHUNK_BYTES} as its chunks (none for a class path stored earlier).
+     */
     public Map<BlobHash, byte[]> localFiles() {
-        return local;
+        if (chunks.isEmpty() || local.isEmpty()) {
+            return local;
+        }
+        Map<BlobHash, byte[]> blobs = new LinkedHashMap<>();
+        for (Map.Entry<String, BlobHash> file : manifest.entrySet()) {
+            byte[] bytes = local.get(file.getValue());
+            java.util.List<BlobHash> parts = chunks.get(file.getKey());
+            if (parts == null) {
+                blobs.put(file.getValue(), bytes);
+                continue;
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                int at = i * CHUNK_BYTES;
+                blobs.putIfAbsent(parts.get(i), java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + CHUNK_BYTES)));
+            }
+        }
+        return blobs;
     }
 
     /** The class path's directories, in class path order. */
@@ -179,7 +260,8 @@ public final class ClassPathImage {
 
     /**
      * The manifest's byte form: count u4, (path utf, sha-256)*; then, when there are directories, the marker
-     * {@code DIRS} u4, count u4, (path utf, count u4, (file utf)*)*.
+     * {@code DIRS} u4, count u4, (path utf, count u4, (file utf)*)*; then, when a file is chunked, the marker
+     * {@code CHNK} u4, count u4, (path utf, count u4, (sha-256)*)*.
      */
     public byte[] encodeManifest() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -197,6 +279,17 @@ public final class ClassPathImage {
                     out.writeInt(d.files().size());
                     for (String f : d.files()) {
                         out.writeUTF(f);
+                    }
+                }
+            }
+            if (!chunks.isEmpty()) {
+                out.writeInt(CHUNKED);
+                out.writeInt(chunks.size());
+                for (Map.Entry<String, java.util.List<BlobHash>> c : chunks.entrySet()) {
+                    out.writeUTF(c.getKey());
+                    out.writeInt(c.getValue().size());
+                    for (BlobHash part : c.getValue()) {
+                        out.write(part.bytes());
                     }
                 }
             }

@@ -35,6 +35,33 @@ class ClassPathImageTest {
     }
 
     @Test
+    void aFileLargerThanAChunkIsStoredInChunksAndReadWholeAndCheckedOnAnotherDevice(@TempDir Path dir) throws Exception {
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        byte[] big = new byte[2 * ClassPathImage.CHUNK_BYTES + 5];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(classes.resolve("big.bin"), big);
+        Files.write(classes.resolve("copy.bin"), big);   // the same bytes under another name: the same chunks
+        Files.write(classes.resolve("small.txt"), new byte[] {1, 2});
+        ClassPathImage captured = ClassPathImage.capture(List.of(classes));
+
+        Map<BlobHash, byte[]> store = new HashMap<>(captured.localFiles());
+        assertThat(store).hasSize(4);   // three chunks and the small file
+        assertThat(store.values()).allSatisfy(b -> assertThat(b.length).isLessThanOrEqualTo(ClassPathImage.CHUNK_BYTES));
+        ClassPathImage resumed = ClassPathImage.stored(captured.encodeManifest(), store::get);
+        assertThat(resumed.read("big.bin")).isEqualTo(big);
+        assertThat(resumed.read("copy.bin")).isEqualTo(big);
+        assertThat(resumed.read("small.txt")).containsExactly(1, 2);
+
+        BlobHash last = store.keySet().stream().filter(h -> store.get(h).length == 5).findFirst().orElseThrow();
+        store.put(last, new byte[] {9, 9, 9, 9, 9});   // a chunk with other bytes
+        assertThatThrownBy(() -> resumed.read("big.bin")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not match its chunks");
+        store.remove(last);
+        assertThatThrownBy(() -> resumed.read("big.bin")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("missing from the store's system blobs");
+    }
+
+    @Test
     void aManifestWrittenBeforeDirectoriesReadsWithNone() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
