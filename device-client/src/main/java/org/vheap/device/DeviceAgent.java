@@ -73,7 +73,7 @@ public final class DeviceAgent implements AutoCloseable, DeviceControlHandler {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                int classes = CodeCacheWarmUp.boot(parsed);
+                int classes = CodeCacheWarmUp.warmUp(parsed);
                 try {
                     store.connect();   // after the boot: a server that does not answer delays nothing else
                 } catch (RuntimeException e) {

@@ -51,11 +51,13 @@ class CodeCacheWarmUpTest {
     @Test
     void theWarmUpBootParsesTheLibrarysClassesAndReadsTheHostsFilesOnce() {
         ParsedClasses parsed = new ParsedClasses();
-        int held = CodeCacheWarmUp.boot(parsed);
+        int held = CodeCacheWarmUp.warmUp(parsed);
         assertThat(held).isEqualTo(parsed.size()).isGreaterThan(100);
         assertThat(parsed.hostFiles().size()).isGreaterThan(100);
+        // its scratch app was suspended, resumed and stopped: no thread of it is left
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("vheap-warm-up-app") && t.isAlive());
         // a second boot over the same cache parses nothing new: its classes are the first's
-        assertThat(CodeCacheWarmUp.boot(parsed)).isEqualTo(held);
+        assertThat(CodeCacheWarmUp.warmUp(parsed)).isEqualTo(held);
     }
 
     @Test
@@ -73,7 +75,7 @@ class CodeCacheWarmUpTest {
             // the same resume on a device with an empty code cache, then on a warmed one
             int parsedCold = resumeAndSuspend(store, app, "cold", new ParsedClasses(), new Resumes());
             ParsedClasses warm = new ParsedClasses();
-            int warmedUp = CodeCacheWarmUp.boot(warm);
+            int warmedUp = CodeCacheWarmUp.warmUp(warm);
             Resumes reported = new Resumes();
             int parsedWarm = resumeAndSuspend(store, app, "warm", warm, reported) - warmedUp;
             assertThat(parsedCold).isGreaterThan(100);

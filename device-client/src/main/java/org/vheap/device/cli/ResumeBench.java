@@ -171,7 +171,7 @@ public final class ResumeBench implements Callable<Integer> {
                 sides.add((index, warmup) -> {
                     ParsedClasses parsed = new ParsedClasses();
                     if (kind.warm()) {
-                        CodeCacheWarmUp.boot(parsed);
+                        CodeCacheWarmUp.warmUp(parsed);
                         // a device warms up when it starts, well before an app arrives: the host JIT's compiles
                         // that the boot queued are done by then, not competing with the resume for the cores
                         Thread.sleep(WARM_UP_SETTLE.toMillis());

@@ -189,6 +189,14 @@ final class DemoCommand implements Callable<Integer> {
                         ATTACH_SECONDS, "attached to the server");
             }
             out.println("   both devices attached to the server");
+            // a device warms up once at start (its JDK classes parsed, a scratch app suspended and resumed), as a
+            // device that has run a while is: the migration below is then timed as an operator would see it
+            long warmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ATTACH_SECONDS);
+            for (DeviceProcess d : List.of(a, b)) {
+                d.awaitErr(l -> l.contains("device " + d.name + " warmed up") || l.contains("device " + d.name
+                        + ": the warm-up failed"), warmDeadline, ATTACH_SECONDS, "warmed up");
+            }
+            out.println("   both devices warmed up");
 
             step("running the counter on device-a: run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
             a.send("run " + APP + " " + classes + " Counter " + COUNT + " " + SLEEP_MILLIS);
