@@ -13,16 +13,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 import org.vheap.cli.TempDirs;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
 
 /**
  * What a device does once when it starts, before any app arrives: it boots the JDK's library in a scratch VM
- * (a {@code main} that sleeps, on an in-memory heap, discarded at the end), so that the code cache
+ * ({@link org.vheap.device.warmup.WarmUpApp}, which does what most apps do early on, on an in-memory heap,
+ * discarded at the end), so that the code cache
  * ({@link ParsedClasses}) holds the class files every app's boot and every resume replays — read from the
  * host's JDK, digested and parsed — and the host JIT has compiled the class loader and the interpreter; then it
  * suspends the scratch app and resumes it on a second scratch device, {@link #CYCLES} times, so that the host
@@ -32,15 +30,19 @@ import org.vheap.device.vm.loader.ParsedClasses;
  * its first suspend and resume run compiled code: {@code ./vheap bench resume} measures a device so warmed
  * against one with an empty cache, and the demo's migration is timed on warmed devices.
  *
- * <p>Costs about a second of one core, once per device process (the CLI's {@code device start} runs it in the
- * background: an app that arrives meanwhile shares the cache as it fills). Nothing of it lives in any store:
+ * <p>Costs about a second and a half of one core, once per device process (the CLI's {@code device start} runs it
+ * in the background: an app that arrives meanwhile shares the cache as it fills). Nothing of it lives in any store:
  * the scratch heap is in memory and the cache is derived from the host's class files.
  */
 public final class CodeCacheWarmUp {
-    /** The scratch app's main class, generated here: it sleeps until it is suspended or stopped. */
-    static final String MAIN = "VheapWarmUp";
+    /** The scratch app's main class: it runs until it is suspended or stopped. */
+    static final String MAIN = org.vheap.device.warmup.WarmUpApp.class.getName();
+    /** Its class file, a resource of this module (the guest reads it from the scratch app's class path). */
+    private static final String MAIN_FILE = MAIN.replace('.', '/') + ".class";
     /** Suspensions and resumes of the scratch app: the host JIT compiles what runs often. */
     static final int CYCLES = 3;
+    /** Lines the scratch app prints in each cycle before it is suspended: a few rounds of its loop. */
+    private static final int LINES_PER_CYCLE = 8;
     /** The longest any step of the warm-up may take: a step that takes longer fails the warm-up (only). */
     private static final Duration STEP = Duration.ofMinutes(1);
 
@@ -51,17 +53,29 @@ public final class CodeCacheWarmUp {
      * Boots the library once in a scratch VM that shares {@code parsed}, then suspends and resumes it {@link #CYCLES}
      * times; returns how many classes the code cache holds then.
      *
-     * @throws IllegalStateException when a step fails or outlasts {@link #STEP} (the warm-up only: no app is affected)
+     * @throws RuntimeException when a step fails or outlasts {@link #STEP} (the warm-up only: no app is affected)
      */
     public static int warmUp(ParsedClasses parsed) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("vheap-warm-up-");
             dir.toFile().deleteOnExit();   // also when the process ends during the boot (the file first: registered last)
-            Path main = Files.write(dir.resolve(MAIN + ".class"), sleepingMain());
-            main.toFile().deleteOnExit();
-            PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
-            DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]), discard, discard);
+            Path main = dir.resolve(MAIN_FILE);
+            Files.createDirectories(main.getParent());
+            java.util.Deque<Path> made = new java.util.ArrayDeque<>();
+            for (Path p = dir.relativize(main); p != null; p = p.getParent()) {
+                made.push(dir.resolve(p));
+            }
+            made.forEach(p -> p.toFile().deleteOnExit());   // outermost first: deleted last, once emptied
+            try (java.io.InputStream in = CodeCacheWarmUp.class.getClassLoader().getResourceAsStream(MAIN_FILE)) {
+                if (in == null) {
+                    throw new IllegalStateException("the warm-up's app " + MAIN_FILE + " is missing from the device's classes");
+                }
+                Files.copy(in, main);
+            }
+            LineCount printed = new LineCount();
+            PrintStream out = new PrintStream(printed, true);
+            DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]), out, out);
             try (MemoryHeapStore store = new MemoryHeapStore()) {
                 DeviceConfig config = new DeviceConfig().app("vheap-warm-up").checkpointInterval(Duration.ZERO);
                 List<Path> classpath = List.of(dir);
@@ -73,10 +87,18 @@ public final class CodeCacheWarmUp {
                     long from = checkpoint;
                     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> from == 0
                             ? device.run(classpath, MAIN, List.of()) : device.resume(from), CodeCacheWarmUp::appThread);
-                    device.awaitRunning(STEP);
-                    checkpoint = cycle < CYCLES ? device.suspend(STEP) : 0;
-                    if (cycle == CYCLES) {
-                        device.stop();
+                    boolean suspended = false;
+                    try {
+                        device.awaitRunning(STEP);
+                        printed.await(printed.lines() + LINES_PER_CYCLE, STEP);   // the app at work, not just booted
+                        if (cycle < CYCLES) {
+                            checkpoint = device.suspend(STEP);
+                            suspended = true;
+                        }
+                    } finally {
+                        if (!suspended) {
+                            device.stop();   // the last cycle, or a step failed: no scratch app runs on
+                        }
                     }
                     int status = exit.get(STEP.toMillis(), TimeUnit.MILLISECONDS);
                     if (status != Device.SUSPENDED && cycle < CYCLES) {
@@ -100,32 +122,47 @@ public final class CodeCacheWarmUp {
         }
     }
 
+    /** The scratch app's output: it goes nowhere, but its lines are counted, so the warm-up knows the app works. */
+    private static final class LineCount extends OutputStream {
+        private long lines;
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines++;
+                notifyAll();
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+
+        synchronized long lines() {
+            return lines;
+        }
+
+        /** Waits until {@code n} lines have been written. */
+        synchronized void await(long n, Duration timeout) throws InterruptedException, TimeoutException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (lines < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("the warm-up's app printed " + lines + " lines, not " + n);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
+
     /** Runs the scratch app on a daemon thread of its own: one stuck there keeps no process alive. */
     private static void appThread(Runnable app) {
         Thread t = new Thread(app, "vheap-warm-up-app");
         t.setDaemon(true);
         t.start();
-    }
-
-    /**
-     * {@code public class VheapWarmUp { public static void main(String[] args) throws InterruptedException {
-     * for (;;) Thread.sleep(2); } }}, Java 17's class file.
-     */
-    static byte[] sleepingMain() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, MAIN, null, "java/lang/Object", null);
-        MethodVisitor main = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "main", "([Ljava/lang/String;)V",
-                null, new String[] {"java/lang/InterruptedException"});
-        main.visitCode();
-        org.objectweb.asm.Label loop = new org.objectweb.asm.Label();
-        main.visitLabel(loop);
-        main.visitLdcInsn(2L);
-        main.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", false);
-        main.visitJumpInsn(Opcodes.GOTO, loop);
-        main.visitMaxs(0, 0);
-        main.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
     }
 
     private static void deleteQuietly(Path dir) {

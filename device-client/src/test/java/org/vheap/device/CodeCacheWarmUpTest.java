@@ -54,8 +54,6 @@ class CodeCacheWarmUpTest {
         int held = CodeCacheWarmUp.warmUp(parsed);
         assertThat(held).isEqualTo(parsed.size()).isGreaterThan(100);
         assertThat(parsed.hostFiles().size()).isGreaterThan(100);
-        // its scratch app was suspended, resumed and stopped: no thread of it is left
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("vheap-warm-up-app") && t.isAlive());
         // a second boot over the same cache parses nothing new: its classes are the first's
         assertThat(CodeCacheWarmUp.warmUp(parsed)).isEqualTo(held);
     }

@@ -59,7 +59,7 @@ final class StartCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--no-warm-up",
             description = "Do not warm up in the background at start (by default the device boots the JDK's library once in a"
                     + " scratch VM and suspends and resumes it, so apps that arrive later, a migration above all, find its classes"
-                    + " parsed and its code compiled: about a second of one core; it says 'warmed up' when done).")
+                    + " parsed and its code compiled: about a second and a half of one core; it says 'warmed up' when done).")
     boolean noWarmUp;
 
     /** The device's commands (the process's standard input; a test's own). */

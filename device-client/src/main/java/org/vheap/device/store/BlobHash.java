@@ -32,6 +32,17 @@ public final class BlobHash {
         }
     }
 
+    /** The hash of {@code length} bytes of {@code data} from {@code offset}. */
+    public static BlobHash digest(byte[] data, int offset, int length) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(data, offset, length);
+            return new BlobHash(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
     /** A copy of the 32 bytes. */
     public byte[] bytes() {
         return sha256.clone();

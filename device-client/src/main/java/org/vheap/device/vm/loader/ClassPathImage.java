@@ -126,7 +126,7 @@ public final class ClassPathImage {
             if (bytes.length > CHUNK_BYTES) {
                 java.util.List<BlobHash> parts = new java.util.ArrayList<>();
                 for (int at = 0; at < bytes.length; at += CHUNK_BYTES) {
-                    parts.add(BlobHash.digest(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + CHUNK_BYTES))));
+                    parts.add(BlobHash.digest(bytes, at, Math.min(CHUNK_BYTES, bytes.length - at)));
                 }
                 chunks.put(name, parts);
             }
@@ -209,11 +209,23 @@ public final class ClassPathImage {
         if (parts == null) {
             return fetched(path, h);
         }
-        ByteArrayOutputStream whole = new ByteArrayOutputStream(parts.size() * CHUNK_BYTES);
+        java.util.List<byte[]> chunkBytes = new java.util.ArrayList<>(parts.size());
+        long length = 0;
         for (BlobHash part : parts) {
-            whole.writeBytes(fetched(path, part));
+            byte[] chunk = fetched(path, part);
+            chunkBytes.add(chunk);
+            length += chunk.length;
         }
-        b = whole.toByteArray();
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("the app's file " + path + " (" + h + ") has chunks of " + length + " bytes in"
+                    + " all, more than a file may have");
+        }
+        b = new byte[(int) length];
+        int at = 0;
+        for (byte[] chunk : chunkBytes) {
+            System.arraycopy(chunk, 0, b, at, chunk.length);
+            at += chunk.length;
+        }
         if (!BlobHash.digest(b).equals(h)) {
             throw new IllegalStateException("the app's file " + path + " (" + h + ") does not match its chunks in the store's"
                     + " system blobs");
