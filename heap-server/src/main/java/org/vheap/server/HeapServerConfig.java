@@ -26,6 +26,7 @@ public final class HeapServerConfig {
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int metricsPort;
     private Duration dbCheckInterval = Duration.ofSeconds(5);
+    private boolean warmUp = true;
     private HeapServerSecurity security = new HeapServerSecurity();
 
     public HeapServerConfig setHost(String host) {
@@ -130,6 +131,19 @@ public final class HeapServerConfig {
         }
         this.dbCheckInterval = dbCheckInterval;
         return this;
+    }
+
+    /**
+     * Whether the server warms up once at start, in the background (a {@link org.vheap.server.store.StoreRehearsal},
+     * rolled back: nothing is stored): on by default.
+     */
+    public HeapServerConfig setWarmUp(boolean warmUp) {
+        this.warmUp = warmUp;
+        return this;
+    }
+
+    public boolean warmUp() {
+        return warmUp;
     }
 
     private static String describe(Duration d) {

@@ -42,15 +42,17 @@ public final class HeapServerInstance implements AutoCloseable {
     private final String address;
     private final MetricsEndpoint metrics;   // null without --metrics-port
     private final TlsReloader tlsReloader;   // null without --tls-reload
+    private final ServerWarmUp warmUp;   // null with --no-warm-up
 
     private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
-                               MetricsEndpoint metrics, TlsReloader tlsReloader) {
+                               MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp) {
         this.database = database;
         this.reclaimer = reclaimer;
         this.server = server;
         this.address = address;
         this.metrics = metrics;
         this.tlsReloader = tlsReloader;
+        this.warmUp = warmUp;
     }
 
     public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
@@ -103,7 +105,8 @@ public final class HeapServerInstance implements AutoCloseable {
             } else {
                 InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
             }
-            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader);
+            ServerWarmUp warmUp = config.warmUp() ? ServerWarmUp.start(db.dataSource(), clock, config.storeSettings()) : null;
+            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -143,6 +146,9 @@ public final class HeapServerInstance implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (warmUp != null) {
+                warmUp.stop(DRAIN);   // it holds a connection of the pool closed below
+            }
             server.stop(DRAIN);
             reclaimer.shutdown();
             if (!reclaimer.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {

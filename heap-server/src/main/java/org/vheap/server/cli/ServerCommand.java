@@ -61,6 +61,11 @@ final class ServerCommand implements Callable<Integer> {
                     "(default: ${DEFAULT-VALUE}; 100ms to 10m)"})
     String dbCheckInterval;
 
+    @Option(names = "--no-warm-up",
+            description = "do not warm up at start (by default the server rehearses, in the background, a device's run and"
+                    + " resume in one database transaction it rolls back, so the first real calls find their code compiled)")
+    boolean noWarmUp;
+
     @Mixin
     ServerSecurityOptions security = new ServerSecurityOptions();
 
@@ -72,6 +77,7 @@ final class ServerCommand implements Callable<Integer> {
                 .setCopyPin(CliValues.duration("--copy-pin", copyPin))
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
                 .setDbCheckInterval(CliValues.duration("--db-check-interval", dbCheckInterval))
+                .setWarmUp(!noWarmUp)
                 .setSecurity(security.security())
                 .validate();
         HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC());
