@@ -90,8 +90,9 @@ public final class CodeCacheWarmUp {
                     boolean suspended = false;
                     try {
                         device.awaitRunning(STEP);
-                        printed.await(printed.lines() + LINES_PER_CYCLE, STEP);   // the app at work, not just booted
-                        if (cycle < CYCLES) {
+                        // the app at work, not just booted; or ended, which exit.get below reports
+                        boolean working = printed.await(printed.lines() + LINES_PER_CYCLE, STEP, exit::isDone);
+                        if (working && cycle < CYCLES) {
                             checkpoint = device.suspend(STEP);
                             suspended = true;
                         }
@@ -145,16 +146,24 @@ public final class CodeCacheWarmUp {
             return lines;
         }
 
-        /** Waits until {@code n} lines have been written. */
-        synchronized void await(long n, Duration timeout) throws InterruptedException, TimeoutException {
+        /**
+         * Waits until {@code n} lines have been written (true), or {@code ended} says the app is over (false: it
+         * printed no more), looking at it every few milliseconds.
+         */
+        synchronized boolean await(long n, Duration timeout, java.util.function.BooleanSupplier ended)
+                throws InterruptedException, TimeoutException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (lines < n) {
+                if (ended.getAsBoolean()) {
+                    return false;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TimeoutException("the warm-up's app printed " + lines + " lines, not " + n);
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
             }
+            return true;
         }
     }
 

@@ -105,7 +105,9 @@ public final class HeapServerInstance implements AutoCloseable {
             } else {
                 InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
             }
-            ServerWarmUp warmUp = config.warmUp() ? ServerWarmUp.start(db.dataSource(), clock, config.storeSettings()) : null;
+            // the rehearsal holds one connection of the pool while it runs: not when that is the only one
+            ServerWarmUp warmUp = config.warmUp() && config.poolSize() > 1
+                    ? ServerWarmUp.start(db.dataSource(), clock, config.storeSettings()) : null;
             return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
@@ -146,9 +148,6 @@ public final class HeapServerInstance implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (warmUp != null) {
-                warmUp.stop(DRAIN);   // it holds a connection of the pool closed below
-            }
             server.stop(DRAIN);
             reclaimer.shutdown();
             if (!reclaimer.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -163,6 +162,9 @@ public final class HeapServerInstance implements AutoCloseable {
             }
             if (tlsReloader != null) {
                 tlsReloader.close();
+            }
+            if (warmUp != null) {
+                warmUp.stop(DRAIN);   // it holds a connection of the pool closed next
             }
             database.close();
             log.info("vheap heap server on {} stopped", address);

@@ -29,7 +29,7 @@ final class ServerWarmUp {
                     log.info("warmed up in {} ms (a device's run and resume rehearsed in a transaction rolled back)",
                             (System.nanoTime() - start) / 1_000_000);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 if (!stopping.get()) {
                     log.info("the warm-up stopped (the first calls compile their code themselves): {}", e.toString());
                 }
@@ -45,9 +45,13 @@ final class ServerWarmUp {
         return w;
     }
 
-    /** Asks it to stop after its current step and waits at most {@code wait} for it. */
-    void stop(Duration wait) throws InterruptedException {
+    /** Asks it to stop after its current step and waits at most {@code wait} for it (an interrupt ends the wait). */
+    void stop(Duration wait) {
         stopping.set(true);
-        thread.join(wait.toMillis());
+        try {
+            thread.join(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -19,8 +19,9 @@ import org.vheap.store.LineImage;
  * A rehearsal of the store's busiest paths, run once when a heap server starts: a heap created, flushed (one small
  * flush, one large enough for a binary COPY), committed, closed, opened again from its checkpoint with the VM state,
  * read, streamed and committed again — what a device's run and a migration's resume ask of a fresh server. The first
- * real calls then find the host JIT's code compiled and a database session's plans and catalog caches warm, instead
- * of paying for them (about 90 ms on the first migration through a fresh server here).
+ * real calls then find the host JIT's code compiled (and the pooled connection it used has its statements prepared
+ * and its catalog caches warm), instead of paying for it (about 90 ms on the first migration through a fresh server
+ * here).
  *
  * <p><b>Contract.</b> Every step runs on one pooled connection, inside one transaction that is rolled back at the
  * end (the store's own commits and closes are no-ops on it): nothing of the rehearsal is ever visible to another
@@ -29,7 +30,7 @@ import org.vheap.store.LineImage;
  *
  * <p><b>Risks.</b> It holds one connection of the pool while it runs (about half a second on a cold server); the
  * store's sequences (fencing tokens, epochs) advance by a few, which their contract allows (never reused, always
- * growing); a failure only ends the rehearsal, and so does {@code stop} between steps.
+ * growing); a failure only ends the rehearsal, and so does {@code stop}, asked between steps.
  */
 public final class StoreRehearsal {
     /** Lines of the large flush: more than {@link LineVersions#COPY_BYTES}, so it takes the COPY path. */
@@ -65,6 +66,9 @@ public final class StoreRehearsal {
         long token = store.open(new PgHeapStore.OpenRequest(app, device, true, PgHeapStore.DEFAULT_LINE_SIZE, 0, 0, false))
                 .lease().fencingToken();
         store.transact(app, token, 0, new long[0], lines(0, 8), new long[0]);
+        if (stop.getAsBoolean()) {
+            return false;
+        }
         store.transact(app, token, 0, new long[0], lines(8, COPY_LINES), new long[0]);
         store.commit(app, token, device, vmState, Map.of("step", "rehearsal"), lines(0, 4), new long[0]);
         store.close(app, token);
@@ -75,6 +79,9 @@ public final class StoreRehearsal {
         store.transact(app, token, 0, new long[] {0, 1, 2, 3, 100}, List.of(), new long[0]);
         List<LineImage> streamed = new ArrayList<>();
         store.streamLines(app, token, 0, List.of(new PgHeapStore.LineRange(0, 63)), 1 << 20, streamed::addAll);
+        if (stop.getAsBoolean()) {
+            return false;
+        }
         store.commit(app, token, device, vmState, Map.of(), lines(0, 2), new long[] {5});
         store.close(app, token);
         return true;
