@@ -271,10 +271,7 @@ class HeapFilesTest {
     void theClassPathsDataFilesAreWhereHotSpotFindsThemOnEveryDeviceAndTheAppsToChange() throws Exception {
         // the class directory given relative to where the device starts (the module's directory here): the app finds
         // its files by the same relative path, as HotSpot started there would
-        Path compiled = ResumeTest.compile("DataReader", DATA_READER);
-        Path classes = Files.createDirectories(Path.of("target", "heap-files-" + Long.toHexString(System.nanoTime())));
-        Files.copy(compiled.resolve("DataReader.class"), classes.resolve("DataReader.class"));
-        Files.createDirectories(classes.resolve("data"));
+        Path classes = classDirectoryWithData("DataReader", DATA_READER);
         Files.writeString(classes.resolve("data/numbers.txt"), "1\n2\n3\n40\n");
         Files.writeString(classes.resolve("notes.md"), "# notes\n");
         List<Path> cp = List.of(classes, ResumeTest.apiClasses());
@@ -322,10 +319,7 @@ class HeapFilesTest {
      */
     @Test
     void aClassPathFileLargerThanACallReachesAnotherDeviceInChunks() throws Exception {
-        Path compiled = ResumeTest.compile("BigReader", BIG_READER);
-        Path classes = Files.createDirectories(Path.of("target", "heap-files-" + Long.toHexString(System.nanoTime())));
-        Files.copy(compiled.resolve("BigReader.class"), classes.resolve("BigReader.class"));
-        Files.createDirectories(classes.resolve("data"));
+        Path classes = classDirectoryWithData("BigReader", BIG_READER);
         byte[] big = new byte[(20 << 20) + 3];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 31 + (i >>> 20));
@@ -345,6 +339,18 @@ class HeapFilesTest {
         assertThat(new Device(new DeviceConfig().app(app).deviceName("b"), SERVER.store(),
                 console(again, new ByteArrayOutputStream())).resume(checkpoint)).isZero();
         assertThat(again.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+
+    /**
+     * A fresh class directory under the module's {@code target} (given relatively, as a user would), holding the
+     * compiled {@code mainClass} and an empty {@code data} directory.
+     */
+    private static Path classDirectoryWithData(String mainClass, String source) throws Exception {
+        Path compiled = ResumeTest.compile(mainClass, source);
+        Path classes = Files.createDirectories(Path.of("target", "heap-files-" + Long.toHexString(System.nanoTime())));
+        Files.copy(compiled.resolve(mainClass + ".class"), classes.resolve(mainClass + ".class"));
+        Files.createDirectories(classes.resolve("data"));
+        return classes;
     }
 
     private static DeviceConsole console(ByteArrayOutputStream out, ByteArrayOutputStream err) {
