@@ -59,7 +59,7 @@ public final class CodeCacheWarmUp {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("vheap-warm-up-");
-            dir.toFile().deleteOnExit();   // also when the process ends during the boot (the file first: registered last)
+            dir.toFile().deleteOnExit();   // also when the process ends during the warm-up (registered first: deleted last)
             Path main = dir.resolve(MAIN_FILE);
             Files.createDirectories(main.getParent());
             java.util.Deque<Path> made = new java.util.ArrayDeque<>();
