@@ -25,11 +25,7 @@ public final class BlobHash {
 
     /** The hash of these bytes. */
     public static BlobHash digest(byte[] data) {
-        try {
-            return new BlobHash(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        return digest(data, 0, data.length);
     }
 
     /** The hash of {@code length} bytes of {@code data} from {@code offset}. */
