@@ -9,7 +9,6 @@ import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
-import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.heap.WriteBarrier;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
@@ -261,12 +260,6 @@ public final class TierRuntime {
             return -1;
         }
         return Vm.elementAddress(a, i, shift);
-    }
-
-    /** The address of an instance field, or -1 for a null reference. */
-    public long field(long ref, int offset) {
-        int r = (int) ref;
-        return r == 0 ? -1 : ObjectLayout.address(r) + offset;
     }
 
     /** An array's length, or -1 for null. */

@@ -518,13 +518,26 @@ final class TranslationWriter extends HostMethodWriter {
         call(putter, "(JJ)V");
     }
 
-    /** Leaves the field's address in {@code temp} (checked: a null reference is an exit). */
+    /**
+     * Leaves the field's address in {@code temp} (checked: a null reference is an exit). Computed here rather than by a
+     * {@link TierRuntime} call, as {@link ObjectLayout#address} does: the host JIT then has fewer bytes to inline per
+     * access, and inlines more of a method's accesses before it reaches its limit.
+     */
     private void fieldAddress(int pc, int d, int refSlot) {
-        rt();
         ld(stack(refSlot));
-        push(ops[pc + 1]);
-        call("field", "(JI)J");
-        keepCheckedAddress(pc, d);
+        mv.visitInsn(L2I);
+        Label notNull = new Label();
+        mv.visitJumpInsn(IFNE, notNull);
+        exit(pc, d);
+        mv.visitLabel(notNull);
+        ld(stack(refSlot));
+        pushLong(0xFFFFFFFFL);
+        mv.visitInsn(LAND);
+        push(ObjectLayout.GRANULE_SHIFT);
+        mv.visitInsn(LSHL);
+        pushLong(ops[pc + 1]);
+        mv.visitInsn(LADD);
+        st(temp);
     }
 
     private void getField(int pc, int d, String getter) {

@@ -24,7 +24,7 @@ import java.util.function.LongPredicate;
  * cleaning and write-behind) and stay resident, clean
  * (WSClock's cleaning, the seed's pre-flushing): a cold dirty line is evicted at the
  * latest on the hand's next pass, so freshly used clean lines are not evicted again and again while cold dirty
- * ones stay. Pinned lines, and the lines in the heap's one-entry translation caches (they count as
+ * ones stay. Pinned lines, and the lines in the heap's two-entry translation caches (they count as
  * referenced), are never taken.
  *
  * <p>While the program walks a structure larger than memory ({@link ReadAhead}'s walks), the sweep takes the lines
@@ -63,12 +63,11 @@ final class EvictionSweep {
 
     /**
      * The batch to evict before {@code needed} frames are taken, or null when enough frames stay free.
-     * {@code readLine} and {@code writeLine} are the lines in the heap's one-entry caches (-1: none); the dirty lines
-     * {@code heldBack} names (lines a collection is likely to free soon) are taken after the other cold lines and the
+     * {@code cached} names the lines in the heap's translation caches; the dirty lines {@code heldBack} names (lines a collection is likely to free soon) are taken after the other cold lines and the
      * warm clean ones, and never cleaned unless taken. The lines a walk passed go first, those ahead of it last (not
      * while {@code holdBackDirty}: then only its passed clean lines go first).
      */
-    Batch select(int needed, long readLine, long writeLine, boolean holdBackDirty, LongPredicate heldBack) {
+    Batch select(int needed, LongPredicate cached, boolean holdBackDirty, LongPredicate heldBack) {
         int deficit = needed + threshold - table.freeFrames();
         if (deficit <= 0) {
             return null;
@@ -78,7 +77,7 @@ final class EvictionSweep {
         List<Integer> passedDirty = new ArrayList<>();
         for (long line; passedClean.size() + passedDirty.size() < batch && (line = walk.nextPassed()) >= 0; ) {
             int f = table.frameOf(line);
-            if (f >= 0 && evictable(f, readLine, writeLine) && !(table.isDirty(f) && (holdBackDirty || heldBack.test(line)))) {
+            if (f >= 0 && evictable(f, cached) && !(table.isDirty(f) && (holdBackDirty || heldBack.test(line)))) {
                 chosen[f] = true;
                 (table.isDirty(f) ? passedDirty : passedClean).add(f);
             }
@@ -93,7 +92,7 @@ final class EvictionSweep {
         List<Integer> ahead = new ArrayList<>();
         for (int step = 0; step < frames && coldClean.size() < want && (holdBackDirty || coldDirty.size() < want); step++) {
             int f = table.advanceHand();
-            if (evictable(f, readLine, writeLine) && !chosen[f]) {
+            if (evictable(f, cached) && !chosen[f]) {
                 if (!holdBackDirty && walk.isAhead(table.lineOf(f))) {
                     chosen[f] = true;
                     ahead.add(f);
@@ -106,7 +105,7 @@ final class EvictionSweep {
         int cold = holdBackDirty ? coldClean.size() : coldClean.size() + coldDirty.size();
         for (int step = 0; step < frames && cold < want && cold + warmClean.size() < want; step++) {
             int f = table.advanceHand();
-            if (evictable(f, readLine, writeLine) && !chosen[f]) {
+            if (evictable(f, cached) && !chosen[f]) {
                 chosen[f] = true;
                 (!holdBackDirty && walk.isAhead(table.lineOf(f)) ? ahead : table.isDirty(f) ? warmDirty : warmClean).add(f);
             }
@@ -134,9 +133,9 @@ final class EvictionSweep {
         return new Batch(victims, toFlush);
     }
 
-    /** A frame the sweep may take: holding a line, not pinned, not in a one-entry translation cache. */
-    private boolean evictable(int frame, long readLine, long writeLine) {
+    /** A frame the sweep may take: holding a line, not pinned, not in a translation cache. */
+    private boolean evictable(int frame, LongPredicate cached) {
         long line = table.lineOf(frame);
-        return line >= 0 && !table.isPinned(frame) && line != readLine && line != writeLine;
+        return line >= 0 && !table.isPinned(frame) && !cached.test(line);
     }
 }

@@ -99,11 +99,23 @@ public final class PagedHeap implements HeapMemory {
     private long cleaningMark;
     private final StoreRetry retry;
 
-    /** One-entry translation caches: the last line read and the last line written (already dirty). */
+    /**
+     * Two-entry translation caches, most recent first: the two lines read last and the two lines written last (already
+     * dirty), each with where its frame starts in {@link #memory}. Two, so code alternating between two lines (two
+     * objects on either side of a line boundary, an array and the object holding it) hits as code on one line does.
+     * The second entries are used only when the memory has {@link #TWO_ENTRY_FRAMES} frames or more: the eviction
+     * sweep takes no line the caches hold, and four of a handful of frames would leave it too little to choose from.
+     */
+    static final int TWO_ENTRY_FRAMES = 64;
+    private final boolean twoEntries;
     private long readLine = -1;
     private int readBase;
+    private long readLine2 = -1;
+    private int readBase2;
     private long writeLine = -1;
     private int writeBase;
+    private long writeLine2 = -1;
+    private int writeBase2;
 
     private long misses;
     private long linesFetched;
@@ -173,6 +185,7 @@ public final class PagedHeap implements HeapMemory {
         this.scratch = new byte[lineSize];
         this.readAhead = new ReadAhead(config.readAheadLines(), table.frames());
         this.sweep = new EvictionSweep(table, threshold, readAhead);
+        this.twoEntries = table.frames() >= TWO_ENTRY_FRAMES;
         this.readAheadMost = (int) Math.max(0,
                 Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1));
         this.retry = new StoreRetry(app, config, clock, table::dirtyFrames, waits);
@@ -319,6 +332,7 @@ public final class PagedHeap implements HeapMemory {
             if (f >= 0) {   // kept, zeroed and first to go: promotion may reuse it at once (no miss, no eviction)
                 mayBeStored = table.isStored(f);
                 clean(f, false);   // and out of the write cache: the next store must mark it dirty again
+                forgetRead(line);   // and out of the read cache, whose lines the sweep does not take
                 Arrays.fill(memory, f << lineShift, (f + 1) << lineShift, (byte) 0);
                 table.clearReferenced(f);
             } else {
@@ -347,7 +361,7 @@ public final class PagedHeap implements HeapMemory {
         if (running) {
             touchedInCollection.clear();
             missesBeforeCollection = misses + prefetched;
-            readLine = -1;   // so the first read of each line goes past the fast path and is counted
+            readLine = readLine2 = -1;   // so the first read of each line goes past the fast path and is counted
         } else {
             missesInCollection = misses + prefetched - missesBeforeCollection;
         }
@@ -424,6 +438,14 @@ public final class PagedHeap implements HeapMemory {
         if (line == readLine) {
             return readBase + (int) (address & lineMask);
         }
+        if (line == readLine2) {
+            return readBase2 + (int) (address & lineMask);
+        }
+        return readIndexMiss(address, line);
+    }
+
+    /** A read of a line neither entry of the read cache holds: through the cache table, else the slow path. */
+    private int readIndexMiss(long address, long line) {
         int[] map = table.lineMap();
         int frame;
         if (line < map.length && (frame = map[(int) line]) >= 0) {
@@ -431,11 +453,20 @@ public final class PagedHeap implements HeapMemory {
             if (collecting) {
                 touchedByCollection(line);
             }
-            readLine = line;
-            readBase = frame << lineShift;
-            return readBase + (int) (address & lineMask);
+            return cacheRead(line, frame) + (int) (address & lineMask);
         }
         return readIndexSlow(address, line);
+    }
+
+    /** Makes {@code line} (in {@code frame}) the read cache's most recent entry; returns where the frame starts. */
+    private int cacheRead(long line, int frame) {
+        if (twoEntries) {
+            readLine2 = readLine;
+            readBase2 = readBase;
+        }
+        readLine = line;
+        readBase = frame << lineShift;
+        return readBase;
     }
 
     /** The index in {@link #memory} of a byte to write: the write barrier. */
@@ -443,6 +474,9 @@ public final class PagedHeap implements HeapMemory {
         long line = address >>> lineShift;
         if (line == writeLine) {
             return writeBase + (int) (address & lineMask);
+        }
+        if (line == writeLine2) {
+            return writeBase2 + (int) (address & lineMask);
         }
         return writeIndexSlow(address, line);
     }
@@ -453,9 +487,7 @@ public final class PagedHeap implements HeapMemory {
             touchedByCollection(line);
         }
         int frame = nurseryLine ? nurseryFrameOf(line) : frameFor(address, line);
-        readLine = line;
-        readBase = frame << lineShift;
-        return readBase + (int) (address & lineMask);
+        return cacheRead(line, frame) + (int) (address & lineMask);
     }
 
     private int writeIndexSlow(long address, long line) {
@@ -470,6 +502,10 @@ public final class PagedHeap implements HeapMemory {
             }
             frame = frameFor(address, line);
             table.markDirty(frame);
+        }
+        if (twoEntries) {
+            writeLine2 = writeLine;
+            writeBase2 = writeBase;
         }
         writeLine = line;
         writeBase = frame << lineShift;
@@ -723,7 +759,7 @@ public final class PagedHeap implements HeapMemory {
      */
     private void makeFree(int needed) {
         finishCleaning();
-        EvictionSweep.Batch batch = sweep.select(needed, readLine, writeLine, collecting, heldBack);
+        EvictionSweep.Batch batch = sweep.select(needed, this::isCached, collecting, heldBack);
         if (batch == null) {
             return;
         }
@@ -818,16 +854,36 @@ public final class PagedHeap implements HeapMemory {
         evictions++;
     }
 
-    /** Frees a clean frame, forgetting it in the one-entry translation caches. */
+    /** Frees a clean frame, forgetting it in the translation caches. */
     private void release(int frame) {
         long line = table.lineOf(frame);
+        forgetRead(line);
+        forgetWrite(line);
+        table.release(frame);
+    }
+
+    /** Whether a translation cache holds {@code line} (the eviction sweep does not take it: it counts as referenced). */
+    private boolean isCached(long line) {
+        return line == readLine || line == readLine2 || line == writeLine || line == writeLine2;
+    }
+
+    private void forgetRead(long line) {
         if (line == readLine) {
             readLine = -1;
         }
+        if (line == readLine2) {
+            readLine2 = -1;
+        }
+    }
+
+    /** Forgets {@code line} in the write cache: the next store to it goes through the write barrier's slow path. */
+    private void forgetWrite(long line) {
         if (line == writeLine) {
             writeLine = -1;
         }
-        table.release(frame);
+        if (line == writeLine2) {
+            writeLine2 = -1;
+        }
     }
 
     /**
@@ -888,9 +944,7 @@ public final class PagedHeap implements HeapMemory {
     /** The frame's line now matches the store; the next store to it must mark it dirty again. */
     private void clean(int frame, boolean inStore) {
         table.markClean(frame, inStore);
-        if (table.lineOf(frame) == writeLine) {
-            writeLine = -1;
-        }
+        forgetWrite(table.lineOf(frame));
     }
 
     private boolean isZero(int base) {

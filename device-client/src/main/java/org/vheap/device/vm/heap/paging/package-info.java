@@ -33,7 +33,8 @@
  * access translates through the cache table (one array store); the eviction sweep's hand clears it and passes on
  * (second chance), so the lines it takes are those not used since it last passed. An exact LRU list (doubly linked
  * in two {@code int[]}s) was built first and measured: relinking on every change of line made a table-path access
- * 14 ns instead of 6, for an order no better in practice. The lines in the one-entry caches count as referenced.
+ * 14 ns instead of 6, for an order no better in practice. The lines in the translation caches (two lines read and two
+ * written last, so a loop alternating between two lines never reaches the table) count as referenced.
  * Following the seed's free-page threshold: before a miss would leave fewer free frames than the threshold, a batch
  * of at least {@code threshold} lines is evicted. Among the unreferenced lines, clean ones are taken first (the
  * seed: "non-dirty pages may be evicted before dirty pages"), then dirty ones in hand order, flushed in one {@code
@@ -98,7 +99,7 @@
  * The seed's object nursery never reaches the store. The lines of {@code [ObjectLayout.NURSERY_BASE, +
  * nurseryBytes)} ({@code PagingConfig.setNurseryBytes}, carved out of the memory, so {@code --memory} bounds the
  * nursery and the frames together) live after the frames in the same {@code byte[]}, each at a fixed place. The
- * cache table never names them: an access to one goes through the one-entry caches like any line and, on their
+ * cache table never names them: an access to one goes through the translation caches like any line and, on their
  * miss, straight to its place (one range check on the slow path), never faulted, dirtied, flushed, evicted,
  * committed or deleted; the heap session never sees their ids. What they hold is the VM's business
  * ({@code vm.heap.Nursery}); a checkpoint first promotes the nursery's survivors into user lines.

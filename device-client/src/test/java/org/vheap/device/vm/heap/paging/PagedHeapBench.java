@@ -7,8 +7,8 @@ import org.vheap.device.store.OpenRequest;
 
 /**
  * A quick microbenchmark of the barriers (not a test; run its main with the test class path). Prints ns
- * per access for: getInt on one resident line (the one-entry cache), getInt striding over resident lines
- * (the cache-table lookup), a plain byte[] VarHandle read for reference, putInt on resident lines, and a
+ * per access for: getInt on one resident line (the translation cache's first entry), getInt alternating between
+ * two lines (its second entry), getInt striding over resident lines (the cache-table lookup), a plain byte[] VarHandle read for reference, putInt on resident lines, and a
  * scan ten times device memory on a MemoryHeapStore (misses, evictions and flushes).
  */
 public final class PagedHeapBench {
@@ -32,6 +32,13 @@ public final class PagedHeapBench {
                     long sum = 0;
                     for (long i = 0; i < n; i++) {
                         sum += heap.getInt((i & 1023) << 2);
+                    }
+                    return sum;
+                });
+                report("getInt, alternating between two lines (two-entry cache)", 200_000_000, n -> {
+                    long sum = 0;
+                    for (long i = 0; i < n; i++) {
+                        sum += heap.getInt(((i & 1) << 12) | ((i >> 1) & 1020));
                     }
                     return sum;
                 });

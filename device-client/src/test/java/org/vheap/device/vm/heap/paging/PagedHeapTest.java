@@ -84,6 +84,19 @@ class PagedHeapTest {
     }
 
     /**
+     * The model check on a memory large enough for the two-entry translation caches, half its accesses on a pair of
+     * lines that changes now and then (as a loop over two objects on either side of a line boundary): every read and
+     * write through a cache's second entry, and every line that leaves the caches while evicted, cleaned or discarded,
+     * checked against a plain byte array.
+     */
+    @Test
+    void accessesAlternatingBetweenTwoLinesMatchAPlainByteArray() {
+        for (long seed = 1; seed <= 3; seed++) {
+            ModelCheck.run(store, TestHeaps.app("model-pairs"), config(PagedHeap.TWO_ENTRY_FRAMES, 8), seed, 40_000, true);
+        }
+    }
+
+    /**
      * While a collection runs, the lines it may free are not written: evictions take clean lines from the whole
      * table and clean no dirty one; afterwards the sweep cleans and evicts dirty lines as before.
      */
@@ -105,7 +118,7 @@ class PagedHeapTest {
             for (int line = 60; line < 100; line++) {
                 assertThat(heap.getInt(addr(line))).isZero();
             }
-            // line 1 stays in the one-entry write cache; line 0, cold, is cleaned (or evicted) as before
+            // line 1 stays in the write cache; line 0, cold, is cleaned (or evicted) as before
             assertThat(heap.stats().linesFlushed()).as("lines written after it").isEqualTo(1);
             assertThat(heap.getInt(addr(0))).isEqualTo(100);
             assertThat(heap.getInt(addr(1))).isEqualTo(101);
@@ -157,7 +170,7 @@ class PagedHeapTest {
             assertThat(heap.stats().evictions()).isZero();
             // 6 of 8 frames used: a batch of 2. The hand's first turn finds every line referenced and clears
             // them; its second turn takes the first two clean lines and passes over the dirty line 0 (line 1
-            // is in the one-entry write cache).
+            // is in the write cache).
             heap.getInt(addr(6));
             assertThat(heap.lineState(2)).isEqualTo(LineState.EMPTY);
             assertThat(heap.lineState(3)).isEqualTo(LineState.EMPTY);
@@ -172,7 +185,7 @@ class PagedHeapTest {
             heap.getInt(addr(7));   // 3 free: no eviction
             assertThat(heap.stats().evictions()).isEqualTo(2);
             // the hand passes 4 (cold, clean: taken), 5 (referenced: spared), 0 (cold, dirty: taken and
-            // flushed), 1 and 7 (in the one-entry caches), 6 (referenced: spared)
+            // flushed), 1 and 7 (in the translation caches), 6 (referenced: spared)
             heap.getInt(addr(8));
             assertThat(heap.lineState(4)).isEqualTo(LineState.EMPTY);
             assertThat(heap.lineState(0)).isEqualTo(LineState.PERSISTENT);
@@ -754,7 +767,7 @@ class PagedHeapTest {
 
     /**
      * A discarded line keeps its frame, and the store that comes next into it (the line last written before the
-     * collection: the heap's one-entry write cache names it) makes it dirty again: it is written, not dropped as
+     * collection: the heap's write cache names it) makes it dirty again: it is written, not dropped as
      * garbage. A review found the cache left pointing at the discarded line, so such a store stayed clean and the
      * objects a promotion put there were lost at the line's eviction.
      */
@@ -769,6 +782,38 @@ class PagedHeapTest {
             assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
             writeLines(heap, 10, 20);                 // more lines than frames: line 3 is evicted, so written
             assertThat(heap.getLong(addr(3) + 8)).isEqualTo(42);
+        }
+    }
+
+    /**
+     * The same with two-entry caches: a line in either entry of the write cache, cleaned (a flush) or discarded, is
+     * dirtied again by its next store; a line in either entry of the read cache reads what that store wrote.
+     */
+    @Test
+    void linesInEitherEntryOfTheCachesAreDirtiedAgainAfterAFlushOrADiscard() {
+        try (HeapSession s = open(store, TestHeaps.app("two-entry-write-cache"))) {
+            PagedHeap heap = new PagedHeap(s, config(PagedHeap.TWO_ENTRY_FRAMES, 8));
+            heap.putLong(addr(3), 7);                 // line 3: the write cache's second entry
+            heap.putLong(addr(4), 8);                 // line 4: its first
+            assertThat(heap.getLong(addr(3)) + heap.getLong(addr(4))).isEqualTo(15);   // both in the read cache
+            heap.flushAll();
+            assertThat(heap.lineState(3)).isNotEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(4)).isNotEqualTo(LineState.DIRTY);
+            heap.putLong(addr(3), 70);
+            heap.putLong(addr(4), 80);
+            assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(4)).isEqualTo(LineState.DIRTY);
+            heap.putLong(addr(3) + 8, 1);             // both in the write cache again, 3 the most recent
+            heap.discard(addr(4), LINE);
+            heap.discard(addr(3), LINE);
+            assertThat(heap.getLong(addr(3)) + heap.getLong(addr(4))).as("discarded lines read as zero").isZero();
+            heap.putLong(addr(3) + 16, 30);
+            heap.putLong(addr(4) + 16, 40);
+            assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
+            assertThat(heap.lineState(4)).isEqualTo(LineState.DIRTY);
+            writeLines(heap, 100, 100 + 4 * PagedHeap.TWO_ENTRY_FRAMES);   // every line evicted, so written
+            assertThat(heap.getLong(addr(3) + 16)).isEqualTo(30);
+            assertThat(heap.getLong(addr(4) + 16)).isEqualTo(40);
         }
     }
 
@@ -1052,12 +1097,17 @@ class PagedHeapTest {
         }
 
         static void run(HeapStore store, String app, PagingConfig config, long seed, int ops) {
+            run(store, app, config, seed, ops, false);
+        }
+
+        /** With {@code pairs}, half the reads and writes go to a pair of lines that changes every 500 operations. */
+        static void run(HeapStore store, String app, PagingConfig config, long seed, int ops, boolean pairs) {
             int span = (int) (config.memoryBytes() * 10);
             byte[] model = new byte[span];
             Random rnd = new Random(seed);
             try (HeapSession s = openLikeADevice(store, app)) {
                 PagedHeap heap = new PagedHeap(s, config);
-                exercise(heap, model, rnd, ops, seed);
+                exercise(heap, model, rnd, ops, seed, pairs);
                 compareAll(heap, model, seed);
                 heap.flushAll();
                 long[] garbage = heap.garbageLines();
@@ -1068,7 +1118,7 @@ class PagedHeapTest {
             }
             try (HeapSession s = openLikeADevice(store, app)) {
                 PagedHeap heap = new PagedHeap(s, config);
-                exercise(heap, model, rnd, ops, seed);
+                exercise(heap, model, rnd, ops, seed, pairs);
                 compareAll(heap, model, seed);
                 List<LineImage> images = heap.dirtyLineImages();
                 long mark = heap.imageMark();
@@ -1095,12 +1145,20 @@ class PagedHeapTest {
             }
         }
 
-        private static void exercise(PagedHeap heap, byte[] model, Random rnd, int ops, long seed) {
+        private static void exercise(PagedHeap heap, byte[] model, Random rnd, int ops, long seed, boolean pairs) {
             int span = model.length;
+            int lines = span / LINE;
+            int[] pair = {0, 1};
             for (int op = 0; op < ops; op++) {
+                if (op % 500 == 0) {
+                    pair[0] = rnd.nextInt(lines);
+                    pair[1] = rnd.nextBoolean() ? Math.min(lines - 1, pair[0] + 1) : rnd.nextInt(lines);
+                }
                 int kind = rnd.nextInt(100);
                 int width = 1 << rnd.nextInt(4);
-                int a = rnd.nextInt(span / width) * width;
+                int a = pairs && rnd.nextBoolean()
+                        ? pair[rnd.nextInt(2)] * LINE + rnd.nextInt(LINE / width) * width
+                        : rnd.nextInt(span / width) * width;
                 long v = rnd.nextLong();
                 if (kind < 40) {
                     long expected = read(model, a, width);
