@@ -27,6 +27,10 @@ class TierTest {
                 interface Shape { double area(); }
                 record Square(double side) implements Shape { public double area() { return side * side; } }
                 static class Cell { int value; Cell next; }
+                // small enough to be translated (main is not): their checks fail inside translated code
+                static int at(int[] xs, int i) { return xs[i]; }
+                static void put(long[] xs, int i, long v) { xs[i] = v; }
+                static int valueOf(Cell c) { return c.value; }
 
                 public static void main(String[] a) {
                     long h = 0;
@@ -64,6 +68,28 @@ class TierTest {
                         while (true) { sum += c.value; c = c.next; }
                     } catch (NullPointerException e) {
                         System.out.println("npe " + sum);
+                    }
+                    long[] longs = new long[4];
+                    try {
+                        for (int i = 0; ; i++) sum += at(counts, i);
+                    } catch (ArrayIndexOutOfBoundsException e) {
+                        System.out.println("at " + e.getMessage() + " " + sum);
+                    }
+                    try {
+                        for (int i = 3; ; i--) put(longs, i, i);
+                    } catch (ArrayIndexOutOfBoundsException e) {
+                        System.out.println("put " + e.getMessage() + " " + longs[3]);
+                    }
+                    try {
+                        at(null, 0);
+                    } catch (NullPointerException e) {
+                        System.out.println("at null " + e.getMessage());
+                    }
+                    long values = 0;
+                    try {
+                        for (Cell c = cells; ; c = c.next) values += valueOf(c);   // the last call's cell is null
+                    } catch (NullPointerException e) {
+                        System.out.println("valueOf null " + e.getMessage() + " " + values);
                     }
                     Object[] things = {new Square(2), new Square(3), "not a shape"};
                     double area = 0;
@@ -223,6 +249,8 @@ class TierTest {
         Path classes = ResumeTest.compile("Loops", LOOPS);
         String interpreted = run(classes, "Loops", -1);
         assertThat(interpreted).contains("aioobe Index 64 out of bounds for length 64", "ase n4 java.lang.Integer", "arithmetic / by zero", "npe ",
+                "at Index 64 out of bounds for length 64", "put Index -1 out of bounds for length 4 3", "at null Cannot load from int array",
+                "valueOf null Cannot read field \"value\"",
                 "cce 13.0 ", "overflow true", "down 500");
         assertThat(run(classes, "Loops", 0)).as("every method translated at its first call").isEqualTo(interpreted);
         assertThat(run(classes, "Loops", DeviceConfig.DEFAULT_TIER_THRESHOLD)).as("the default").isEqualTo(interpreted);

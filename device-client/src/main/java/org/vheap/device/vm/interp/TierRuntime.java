@@ -249,19 +249,6 @@ public final class TierRuntime {
         return arrays.primitiveArray(atype);
     }
 
-    /** The address of an array element, or -1 for a null array or an index out of bounds. */
-    public long element(long array, long index, int shift) {
-        int a = (int) array;
-        int i = (int) index;
-        if (a == 0) {
-            return -1;
-        }
-        if (i < 0 || i >= vm.arrayLength(a)) {
-            return -1;
-        }
-        return Vm.elementAddress(a, i, shift);
-    }
-
     /** An array's length, or -1 for null. */
     public long arrayLength(long array) {
         int a = (int) array;

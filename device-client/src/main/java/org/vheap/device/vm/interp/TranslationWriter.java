@@ -481,14 +481,51 @@ final class TranslationWriter extends HostMethodWriter {
         }
     }
 
-    /** Leaves the element's address in {@code temp} (checked: a null array or an index out of bounds is an exit). */
+    /**
+     * Leaves the element's address in {@code temp} (checked: a null array or an index out of bounds is an exit), as
+     * {@code Vm.elementAddress} computes it: the checks and the arithmetic here, only the length's read a call (see
+     * {@link #fieldAddress} for why).
+     */
     private void elementAddress(int pc, int d, int arraySlot, int shift) {
+        objectAddress(pc, d, arraySlot);
+        // the index (a sign-extended int) as an unsigned long below the length: a negative index is out of bounds too
+        ld(stack(arraySlot + 1));
+        pushLong(0xFFFFFFFFL);
+        mv.visitInsn(LAND);
         rt();
-        ld(stack(arraySlot));
+        ld(temp);
+        pushLong(ObjectLayout.ARRAY_LENGTH_OFFSET);
+        mv.visitInsn(LADD);
+        call("getInt", "(J)J");
+        mv.visitInsn(LCMP);
+        Label inBounds = new Label();
+        mv.visitJumpInsn(IFLT, inBounds);
+        exit(pc, d);
+        mv.visitLabel(inBounds);
+        ld(temp);
+        pushLong(ObjectLayout.ARRAY_BASE_OFFSET);
+        mv.visitInsn(LADD);
         ld(stack(arraySlot + 1));
         push(shift);
-        call("element", "(JJI)J");
-        keepCheckedAddress(pc, d);
+        mv.visitInsn(LSHL);
+        mv.visitInsn(LADD);
+        st(temp);
+    }
+
+    /** Leaves the address of the object in stack slot {@code refSlot} in {@code temp}; a null reference is an exit. */
+    private void objectAddress(int pc, int d, int refSlot) {
+        ld(stack(refSlot));
+        mv.visitInsn(L2I);
+        Label notNull = new Label();
+        mv.visitJumpInsn(IFNE, notNull);
+        exit(pc, d);
+        mv.visitLabel(notNull);
+        ld(stack(refSlot));
+        pushLong(0xFFFFFFFFL);
+        mv.visitInsn(LAND);
+        push(ObjectLayout.GRANULE_SHIFT);
+        mv.visitInsn(LSHL);
+        st(temp);
     }
 
     private void arrayLoad(int pc, int d, int shift, String getter) {
@@ -524,17 +561,8 @@ final class TranslationWriter extends HostMethodWriter {
      * access, and inlines more of a method's accesses before it reaches its limit.
      */
     private void fieldAddress(int pc, int d, int refSlot) {
-        ld(stack(refSlot));
-        mv.visitInsn(L2I);
-        Label notNull = new Label();
-        mv.visitJumpInsn(IFNE, notNull);
-        exit(pc, d);
-        mv.visitLabel(notNull);
-        ld(stack(refSlot));
-        pushLong(0xFFFFFFFFL);
-        mv.visitInsn(LAND);
-        push(ObjectLayout.GRANULE_SHIFT);
-        mv.visitInsn(LSHL);
+        objectAddress(pc, d, refSlot);
+        ld(temp);
         pushLong(ops[pc + 1]);
         mv.visitInsn(LADD);
         st(temp);
