@@ -16,7 +16,8 @@
  * ({@link org.vheap.device.vm.thread.VmThread#javaStatus}).
  *
  * <h2>Scheduling and safepoints</h2>
- * The {@link org.vheap.device.vm.thread.Scheduler} picks runnable threads round-robin; the interpreter runs the
+ * The {@link org.vheap.device.vm.thread.Scheduler} picks runnable threads round-robin (of sleepers woken at once, the one
+ * due first); the interpreter runs the
  * one picked for a quantum (calls and backward branches) or until it blocks or yields. Between two quanta every
  * thread stands between instructions with its activations saved: that is the safepoint, where the launcher
  * collects garbage and the device checkpoints or suspends. When no thread can run the host sleeps until the earliest

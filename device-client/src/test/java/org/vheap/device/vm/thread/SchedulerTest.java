@@ -1,0 +1,58 @@
+package org.vheap.device.vm.thread;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link Scheduler}'s choice of the next thread: round robin, and sleepers due at once in the order they were due. */
+class SchedulerTest {
+    private long now;
+    private final Scheduler scheduler = new Scheduler(() -> now);
+
+    private VmThread thread(int id) {
+        VmThread t = new VmThread(id, "t" + id);
+        scheduler.add(t);
+        return t;
+    }
+
+    @Test
+    void runnableThreadsTakeTurns() {
+        VmThread a = thread(1);
+        VmThread b = thread(2);
+        VmThread c = thread(3);
+        assertThat(scheduler.pick()).isSameAs(a);
+        assertThat(scheduler.pick()).isSameAs(b);
+        assertThat(scheduler.pick()).isSameAs(c);
+        assertThat(scheduler.pick()).isSameAs(a);
+    }
+
+    /**
+     * A thread that ran long (T04SleepOrdering's sleeper of 0 ms translating its first calls, on a loaded machine) let
+     * both a 100 ms and a 200 ms sleeper come due; the one next in turn, the 200 ms one, ran and printed first.
+     */
+    @Test
+    void sleepersDueAtTheSamePickRunInTheOrderTheyWereDue() {
+        VmThread longRunner = thread(1);
+        VmThread sleeps200 = thread(2);   // next in turn after the long runner
+        VmThread sleeps100 = thread(3);
+        scheduler.sleep(sleeps200, 200_000_000L);
+        scheduler.sleep(sleeps100, 100_000_000L);
+        assertThat(scheduler.pick()).isSameAs(longRunner);
+        longRunner.state = ThreadState.TERMINATED;
+        now += 250_000_000L;
+        assertThat(scheduler.pick()).isSameAs(sleeps100);
+        assertThat(sleeps200.state).isEqualTo(ThreadState.RUNNABLE);
+        assertThat(scheduler.pick()).as("then turns again").isSameAs(sleeps200);
+        assertThat(scheduler.pick()).isSameAs(sleeps100);
+    }
+
+    @Test
+    void aSleeperNotYetDueDoesNotRun() {
+        VmThread sleeper = thread(1);
+        scheduler.sleep(sleeper, 100);
+        assertThat(scheduler.pick()).isNull();
+        assertThat(scheduler.nanosUntilNextWake()).isEqualTo(100);
+        now += 100;
+        assertThat(scheduler.pick()).isSameAs(sleeper);
+    }
+}
