@@ -31,6 +31,7 @@ class TierTest {
                 static int at(int[] xs, int i) { return xs[i]; }
                 static void put(long[] xs, int i, long v) { xs[i] = v; }
                 static int valueOf(Cell c) { return c.value; }
+                static int length(int[] xs) { return xs.length; }
 
                 public static void main(String[] a) {
                     long h = 0;
@@ -84,6 +85,14 @@ class TierTest {
                         at(null, 0);
                     } catch (NullPointerException e) {
                         System.out.println("at null " + e.getMessage());
+                    }
+                    int[][] arrays = {counts, new int[3]};
+                    int lengths = 0;
+                    try {
+                        for (int i = 0; i < 9; i++) lengths += length(i < 8 ? arrays[i % 2] : null);
+                        System.out.println("length no npe " + lengths);
+                    } catch (NullPointerException e) {
+                        System.out.println("length null " + e.getMessage() + " " + lengths);
                     }
                     long values = 0;
                     try {
@@ -250,7 +259,7 @@ class TierTest {
         String interpreted = run(classes, "Loops", -1);
         assertThat(interpreted).contains("aioobe Index 64 out of bounds for length 64", "ase n4 java.lang.Integer", "arithmetic / by zero", "npe ",
                 "at Index 64 out of bounds for length 64", "put Index -1 out of bounds for length 4 3", "at null Cannot load from int array",
-                "valueOf null Cannot read field \"value\"",
+                "valueOf null Cannot read field \"value\"", "length null Cannot read the array length because \"<parameter1>\" is null 268",
                 "cce 13.0 ", "overflow true", "down 500");
         assertThat(run(classes, "Loops", 0)).as("every method translated at its first call").isEqualTo(interpreted);
         assertThat(run(classes, "Loops", DeviceConfig.DEFAULT_TIER_THRESHOLD)).as("the default").isEqualTo(interpreted);

@@ -218,27 +218,17 @@ abstract class HostMethodWriter {
         mv.visitJumpInsn(GOTO, spills.computeIfAbsent(d, k -> new Label()));
     }
 
-    /**
-     * Keeps the address on the host stack (consumed) in {@link #temp}, exiting at {@code pc} when it is negative: a
-     * check of {@link TierRuntime} failed (a null reference, an index out of bounds).
-     */
-    final void keepCheckedAddress(int pc, int d) {
-        mv.visitInsn(DUP2);
-        st(temp);
-        exitIfNegative(pc, d);
-    }
-
     /** A jump to an exit at {@code pc} when the value on the host stack (a long, consumed) is zero. */
     final void exitIfZero(int pc, int d) {
         exitUnless(IFNE, pc, d);
     }
 
-    /** A jump to an exit at {@code pc} when the value on the host stack (a long, consumed) is negative. */
-    final void exitIfNegative(int pc, int d) {
-        exitUnless(IFGE, pc, d);
+    /** A jump to an exit at {@code pc} unless the value on the host stack (a long, consumed) is negative. */
+    final void exitUnlessNegative(int pc, int d) {
+        exitUnless(IFLT, pc, d);
     }
 
-    /** Compares the long on the host stack with 0 and exits at {@code pc} unless {@code okJump} (IFNE, IFGE) holds. */
+    /** Compares the long on the host stack with 0 and exits at {@code pc} unless {@code okJump} (IFNE, IFLT) holds. */
     private void exitUnless(int okJump, int pc, int d) {
         Label ok = new Label();
         mv.visitInsn(LCONST_0);

@@ -249,12 +249,6 @@ public final class TierRuntime {
         return arrays.primitiveArray(atype);
     }
 
-    /** An array's length, or -1 for null. */
-    public long arrayLength(long array) {
-        int a = (int) array;
-        return a == 0 ? -1 : vm.arrayLength(a);
-    }
-
     /** bastore's store: only the lowest bit into a {@code boolean[]}. */
     public void storeByte(long array, long address, long value) {
         byte v = (byte) value;

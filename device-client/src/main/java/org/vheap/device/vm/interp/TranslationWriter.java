@@ -342,11 +342,8 @@ final class TranslationWriter extends HostMethodWriter {
             case Ops.PUTSTATIC_I8 -> putStatic(pc, d, 1, "putByte");
             case Ops.PUTSTATIC_I16 -> putStatic(pc, d, 1, "putShort");
             case ARRAYLENGTH -> {
-                rt();
-                ld(stack(d - 1));
-                call("arrayLength", "(J)J");
-                keepCheckedAddress(pc, d);   // a length, or -1 for a null array
-                ld(temp);
+                objectAddress(pc, d, d - 1);
+                arrayLength();
                 st(stack(d - 1));
             }
             case Ops.CHECKCAST_Q, Ops.INSTANCEOF_Q -> {
@@ -492,16 +489,9 @@ final class TranslationWriter extends HostMethodWriter {
         ld(stack(arraySlot + 1));
         pushLong(0xFFFFFFFFL);
         mv.visitInsn(LAND);
-        rt();
-        ld(temp);
-        pushLong(ObjectLayout.ARRAY_LENGTH_OFFSET);
-        mv.visitInsn(LADD);
-        call("getInt", "(J)J");
-        mv.visitInsn(LCMP);
-        Label inBounds = new Label();
-        mv.visitJumpInsn(IFLT, inBounds);
-        exit(pc, d);
-        mv.visitLabel(inBounds);
+        arrayLength();
+        mv.visitInsn(LSUB);   // both in [0, 2^32): negative exactly when the index is below the length
+        exitUnlessNegative(pc, d);
         ld(temp);
         pushLong(ObjectLayout.ARRAY_BASE_OFFSET);
         mv.visitInsn(LADD);
@@ -512,14 +502,19 @@ final class TranslationWriter extends HostMethodWriter {
         st(temp);
     }
 
+    /** Pushes the length (a long) of the array whose address is in {@code temp}: a read through the barrier. */
+    private void arrayLength() {
+        rt();
+        ld(temp);
+        pushLong(ObjectLayout.ARRAY_LENGTH_OFFSET);
+        mv.visitInsn(LADD);
+        call("getInt", "(J)J");
+    }
+
     /** Leaves the address of the object in stack slot {@code refSlot} in {@code temp}; a null reference is an exit. */
     private void objectAddress(int pc, int d, int refSlot) {
-        ld(stack(refSlot));
-        mv.visitInsn(L2I);
-        Label notNull = new Label();
-        mv.visitJumpInsn(IFNE, notNull);
-        exit(pc, d);
-        mv.visitLabel(notNull);
+        ld(stack(refSlot));   // a reference: a sign-extended int, zero exactly when null
+        exitIfZero(pc, d);
         ld(stack(refSlot));
         pushLong(0xFFFFFFFFL);
         mv.visitInsn(LAND);

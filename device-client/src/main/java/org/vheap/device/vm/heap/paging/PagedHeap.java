@@ -100,9 +100,10 @@ public final class PagedHeap implements HeapMemory {
     private final StoreRetry retry;
 
     /**
-     * Two-entry translation caches, most recent first: the two lines read last and the two lines written last (already
-     * dirty), each with where its frame starts in {@link #memory}. Two, so code alternating between two lines (two
-     * objects on either side of a line boundary, an array and the object holding it) hits as code on one line does.
+     * Two-entry translation caches: the lines of the last two reads that missed them and of the last two writes that
+     * did (already dirty), each with where its frame starts in {@link #memory}; a miss moves the first entry to the
+     * second, a hit changes nothing. Two, so code alternating between two lines (two objects on either side of a line
+     * boundary, an array and the object holding it) hits as code on one line does.
      * The second entries are used only when the memory has {@link #TWO_ENTRY_FRAMES} frames or more: the eviction
      * sweep takes no line the caches hold, and four of a handful of frames would leave it too little to choose from.
      */
@@ -791,6 +792,12 @@ public final class PagedHeap implements HeapMemory {
             evict(f);
         }
         if (table.freeFrames() < needed) {
+            if (readLine2 >= 0 || writeLine2 >= 0) {   // the caches' second entries left the sweep too little
+                readLine2 = -1;
+                writeLine2 = -1;
+                makeFree(needed);
+                return;
+            }
             throw new IllegalStateException("app '" + app + "': no evictable line left to page in " + needed
                     + " more (" + table.freeFrames() + " of " + table.frames() + " frames free; the rest hold pinned"
                     + " system lines or the lines in use)");

@@ -33,8 +33,9 @@
  * access translates through the cache table (one array store); the eviction sweep's hand clears it and passes on
  * (second chance), so the lines it takes are those not used since it last passed. An exact LRU list (doubly linked
  * in two {@code int[]}s) was built first and measured: relinking on every change of line made a table-path access
- * 14 ns instead of 6, for an order no better in practice. The lines in the translation caches (two lines read and two
- * written last, so a loop alternating between two lines never reaches the table) count as referenced.
+ * 14 ns instead of 6, for an order no better in practice. The lines in the translation caches (the lines of the last
+ * two reads and the last two writes that missed them, so a loop alternating between two lines never reaches the table)
+ * count as referenced.
  * Following the seed's free-page threshold: before a miss would leave fewer free frames than the threshold, a batch
  * of at least {@code threshold} lines is evicted. Among the unreferenced lines, clean ones are taken first (the
  * seed: "non-dirty pages may be evicted before dirty pages"), then dirty ones in hand order, flushed in one {@code

@@ -803,7 +803,7 @@ class PagedHeapTest {
             heap.putLong(addr(4), 80);
             assertThat(heap.lineState(3)).isEqualTo(LineState.DIRTY);
             assertThat(heap.lineState(4)).isEqualTo(LineState.DIRTY);
-            heap.putLong(addr(3) + 8, 1);             // both in the write cache again, 3 the most recent
+            heap.putLong(addr(3) + 8, 1);             // a hit: both still in the write cache, 4 in the first entry
             heap.discard(addr(4), LINE);
             heap.discard(addr(3), LINE);
             assertThat(heap.getLong(addr(3)) + heap.getLong(addr(4))).as("discarded lines read as zero").isZero();
@@ -993,6 +993,27 @@ class PagedHeapTest {
             }
             assertThatThrownBy(() -> heap.pinSystem(addr(20), addr(6))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("at most 6");
+        }
+    }
+
+    /**
+     * As many lines pinned as allowed, two lines in each translation cache and every other frame free: a prefetch of
+     * half the frames (as many as it takes) still finds its frames, because the caches give up their second entries
+     * when the sweep finds too few lines without them (the one-entry caches left enough).
+     */
+    @Test
+    void theCachesSecondEntriesGiveWayWhenPinnedLinesLeaveTooFewFrames() {
+        try (HeapSession s = open(store, TestHeaps.app("pin-two-entry"))) {
+            int frames = PagedHeap.TWO_ENTRY_FRAMES;
+            PagedHeap heap = new PagedHeap(s, config(frames, 2));
+            heap.pinSystem(addr(0), addr(frames / 2 - 2));   // the most allowed
+            heap.putLong(addr(40), 40);
+            heap.putLong(addr(41), 41);
+            assertThat(heap.getLong(addr(42)) + heap.getLong(addr(43))).isZero();
+            assertThat(heap.prefetch(addr(100), addr(frames / 2))).isEqualTo(frames / 2);
+            for (int line = 40; line < 42; line++) {
+                assertThat(heap.getLong(addr(line))).as("line %d", line).isEqualTo(line);
+            }
         }
     }
 
