@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Green threads and monitors. Round-robin over runnable threads; a thread that blocks (monitor, wait,
- * sleep, join, park) leaves the run queue until another thread or the clock wakes it, and of the threads the clock
- * wakes at once, the one due first runs first. Monitors are kept
+ * sleep, join, park) leaves the run queue until another thread or the clock wakes it; of the threads the clock
+ * wakes at once, the one due first runs first ({@link #pick}). Monitors are kept
  * per object reference; a thread woken from {@code wait} re-acquires its monitor with its old recursion
  * count before it runs again.
  *
@@ -18,6 +18,8 @@ public final class Scheduler {
     private final MonitorTable monitors = new MonitorTable();
     private final LongSupplier nanoClock;
     private int next;
+    /** The timed waiters the current {@link #pick} woke. */
+    private final List<VmThread> wokenNow = new ArrayList<>();
 
     public Scheduler(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
@@ -43,35 +45,49 @@ public final class Scheduler {
     }
 
     /**
-     * The next thread to run, or null when none can run now. Wakes sleepers whose time has come and lets
-     * notified waiters re-acquire their monitors. Of the timed waiters whose time came since the last pick, the one
-     * due first runs first (when it can have its monitor back): a thread that ran long (its first calls translated,
-     * a collection) must not let a 200 ms sleeper print before a 100 ms one only because it comes next in turn.
+     * The next thread to run, or null when none can run now, round-robin. Wakes sleepers whose time has come and lets
+     * notified waiters re-acquire their monitors. When the turn falls to a timed waiter this pick woke and another it
+     * woke was due earlier, the earlier one runs in that turn and the round robin goes on from the later one, which
+     * runs next: a thread that ran long (its first calls translated, a collection) must not let a 200 ms sleeper print
+     * before a 100 ms one only because it comes next in turn. No thread loses its turn; one may gain one.
      */
     public VmThread pick() {
         long now = nanoClock.getAsLong();
         int n = threads.size();
-        VmThread dueFirst = null;
+        wokenNow.clear();
         for (VmThread t : threads) {
             if (t.state == ThreadState.TIMED_WAITING && now - t.wakeAt >= 0) {
                 wake(t);
-                if (dueFirst == null || t.wakeAt - dueFirst.wakeAt < 0) {
-                    dueFirst = t;
-                }
+                wokenNow.add(t);
             }
-        }
-        if (dueFirst != null && dueFirst.state == ThreadState.RUNNABLE && reacquire(dueFirst)) {
-            next = (threads.indexOf(dueFirst) + 1) % n;
-            return dueFirst;
         }
         for (int k = 0; k < n; k++) {
             VmThread t = threads.get((next + k) % n);
-            if (t.state == ThreadState.RUNNABLE && reacquire(t)) {
+            if (t.state != ThreadState.RUNNABLE) {
+                continue;
+            }
+            VmThread earlier = wokenNow.contains(t) ? dueBefore(t) : null;
+            if (earlier != null && reacquire(earlier)) {
+                next = (next + k) % n;   // t's turn is next
+                return earlier;
+            }
+            if (reacquire(t)) {
                 next = (next + k + 1) % n;
                 return t;
             }
         }
         return null;
+    }
+
+    /** Of the runnable threads this pick woke, the one due first if it was due before {@code t}; else null. */
+    private VmThread dueBefore(VmThread t) {
+        VmThread first = null;
+        for (VmThread w : wokenNow) {
+            if (w.state == ThreadState.RUNNABLE && w.wakeAt - t.wakeAt < 0 && (first == null || w.wakeAt - first.wakeAt < 0)) {
+                first = w;
+            }
+        }
+        return first;
     }
 
     /** Nanos until the earliest timed waiter wakes, or -1 when none is timed. */

@@ -46,6 +46,48 @@ class SchedulerTest {
         assertThat(scheduler.pick()).isSameAs(sleeps100);
     }
 
+    /**
+     * Two computing threads and one that sleeps a millisecond each time it runs, a quantum taking a millisecond: every
+     * thread gets its turn (a review found that running the due sleeper out of turn and going on after it starved the
+     * thread between them).
+     */
+    @Test
+    void aThreadThatSleepsAfterEveryQuantumStarvesNoOne() {
+        VmThread m = thread(1);
+        VmThread w = thread(2);
+        VmThread sleeper = thread(3);
+        int[] turns = new int[4];
+        for (int quantum = 0; quantum < 300; quantum++) {
+            VmThread t = scheduler.pick();
+            turns[t.id()]++;
+            if (t == sleeper) {
+                scheduler.sleep(sleeper, 1_000_000L);
+            }
+            now += 1_000_000L;
+        }
+        assertThat(turns[1]).as("m").isGreaterThanOrEqualTo(90);
+        assertThat(turns[2]).as("w").isGreaterThanOrEqualTo(90);
+        assertThat(turns[3]).as("the sleeper").isGreaterThanOrEqualTo(90);
+    }
+
+    /** A thread parking for a nanosecond, again and again, while another computes: both run, in turn. */
+    @Test
+    void aThreadParkingForANanosecondAgainAndAgainLetsTheOthersRun() {
+        VmThread worker = thread(1);
+        VmThread parker = thread(2);
+        int[] turns = new int[3];
+        for (int quantum = 0; quantum < 100; quantum++) {
+            VmThread t = scheduler.pick();
+            turns[t.id()]++;
+            if (t == parker) {
+                scheduler.sleep(parker, 1);
+            }
+            now += 1_000;
+        }
+        assertThat(turns[1]).isEqualTo(50);
+        assertThat(turns[2]).isEqualTo(50);
+    }
+
     @Test
     void aSleeperNotYetDueDoesNotRun() {
         VmThread sleeper = thread(1);

@@ -21,8 +21,9 @@ import org.vheap.device.store.OpenRequest;
 /**
  * JMH (not a test; docs/benchmarks.md says how to run it): the read barrier of a {@link PagedHeap} alternating between
  * two resident lines (as n-body's loop over bodies on either side of a line boundary), with its two-entry translation
- * cache (64 frames) against one entry, as before (32 frames: the second entries are off below
- * {@link PagedHeap#TWO_ENTRY_FRAMES}), side by side; and reads on one line for reference.
+ * cache (64 frames) against one entry (32 frames: the second entries are off below {@link PagedHeap#TWO_ENTRY_FRAMES};
+ * the same code, so it stands for the one-entry cache of before only approximately), side by side; and reads on one
+ * line for reference.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
