@@ -53,39 +53,40 @@ class SchedulerTest {
      */
     @Test
     void aThreadThatSleepsAfterEveryQuantumStarvesNoOne() {
-        VmThread m = thread(1);
-        VmThread w = thread(2);
+        thread(1);
+        thread(2);
         VmThread sleeper = thread(3);
-        int[] turns = new int[4];
-        for (int quantum = 0; quantum < 300; quantum++) {
-            VmThread t = scheduler.pick();
-            turns[t.id()]++;
-            if (t == sleeper) {
-                scheduler.sleep(sleeper, 1_000_000L);
-            }
-            now += 1_000_000L;
-        }
-        assertThat(turns[1]).as("m").isGreaterThanOrEqualTo(90);
-        assertThat(turns[2]).as("w").isGreaterThanOrEqualTo(90);
+        int[] turns = turns(300, 1_000_000L, sleeper, 1_000_000L);
+        assertThat(turns[1]).as("the first computing thread").isGreaterThanOrEqualTo(90);
+        assertThat(turns[2]).as("the second").isGreaterThanOrEqualTo(90);
         assertThat(turns[3]).as("the sleeper").isGreaterThanOrEqualTo(90);
     }
 
     /** A thread parking for a nanosecond, again and again, while another computes: both run, in turn. */
     @Test
     void aThreadParkingForANanosecondAgainAndAgainLetsTheOthersRun() {
-        VmThread worker = thread(1);
+        thread(1);
         VmThread parker = thread(2);
-        int[] turns = new int[3];
-        for (int quantum = 0; quantum < 100; quantum++) {
-            VmThread t = scheduler.pick();
-            turns[t.id()]++;
-            if (t == parker) {
-                scheduler.sleep(parker, 1);
-            }
-            now += 1_000;
-        }
+        int[] turns = turns(100, 1_000, parker, 1);
         assertThat(turns[1]).isEqualTo(50);
         assertThat(turns[2]).isEqualTo(50);
+    }
+
+    /**
+     * Picks {@code quanta} times, each quantum taking {@code quantumNanos}; {@code sleeper} sleeps {@code sleepNanos}
+     * at the end of each of its quanta. Returns the quanta each thread ran, by its id.
+     */
+    private int[] turns(int quanta, long quantumNanos, VmThread sleeper, long sleepNanos) {
+        int[] turns = new int[scheduler.threads().size() + 1];
+        for (int quantum = 0; quantum < quanta; quantum++) {
+            VmThread t = scheduler.pick();
+            turns[t.id()]++;
+            if (t == sleeper) {
+                scheduler.sleep(sleeper, sleepNanos);
+            }
+            now += quantumNanos;
+        }
+        return turns;
     }
 
     @Test
