@@ -34,7 +34,7 @@ import org.vheap.store.LineImage;
  */
 public final class StoreRehearsal {
     /** Lines of the large flush: more than {@link LineVersions#COPY_BYTES}, so it takes the COPY path. */
-    private static final int COPY_LINES = (LineVersions.COPY_BYTES >> 12) + 16;
+    private static final int COPY_LINES = LineVersions.COPY_BYTES / PgHeapStore.DEFAULT_LINE_SIZE + 16;
 
     private StoreRehearsal() {
     }

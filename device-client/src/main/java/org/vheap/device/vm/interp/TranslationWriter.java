@@ -343,6 +343,7 @@ final class TranslationWriter extends HostMethodWriter {
             case Ops.PUTSTATIC_I16 -> putStatic(pc, d, 1, "putShort");
             case ARRAYLENGTH -> {
                 objectAddress(pc, d, d - 1);
+                st(temp);
                 arrayLength();
                 st(stack(d - 1));
             }
@@ -485,6 +486,7 @@ final class TranslationWriter extends HostMethodWriter {
      */
     private void elementAddress(int pc, int d, int arraySlot, int shift) {
         objectAddress(pc, d, arraySlot);
+        st(temp);
         // the index (a sign-extended int) as an unsigned long below the length: a negative index is out of bounds too
         ld(stack(arraySlot + 1));
         pushLong(0xFFFFFFFFL);
@@ -511,7 +513,7 @@ final class TranslationWriter extends HostMethodWriter {
         call("getInt", "(J)J");
     }
 
-    /** Leaves the address of the object in stack slot {@code refSlot} in {@code temp}; a null reference is an exit. */
+    /** Pushes the address of the object in stack slot {@code refSlot} (a long); a null reference is an exit. */
     private void objectAddress(int pc, int d, int refSlot) {
         ld(stack(refSlot));   // a reference: a sign-extended int, zero exactly when null
         exitIfZero(pc, d);
@@ -520,7 +522,6 @@ final class TranslationWriter extends HostMethodWriter {
         mv.visitInsn(LAND);
         push(ObjectLayout.GRANULE_SHIFT);
         mv.visitInsn(LSHL);
-        st(temp);
     }
 
     private void arrayLoad(int pc, int d, int shift, String getter) {
@@ -557,7 +558,6 @@ final class TranslationWriter extends HostMethodWriter {
      */
     private void fieldAddress(int pc, int d, int refSlot) {
         objectAddress(pc, d, refSlot);
-        ld(temp);
         pushLong(ops[pc + 1]);
         mv.visitInsn(LADD);
         st(temp);

@@ -63,8 +63,9 @@ final class EvictionSweep {
 
     /**
      * The batch to evict before {@code needed} frames are taken, or null when enough frames stay free.
-     * {@code cached} names the lines in the heap's translation caches; the dirty lines {@code heldBack} names (lines a collection is likely to free soon) are taken after the other cold lines and the
-     * warm clean ones, and never cleaned unless taken. The lines a walk passed go first, those ahead of it last (not
+     * {@code cached} names the lines in the heap's translation caches; the dirty lines {@code heldBack} names (lines a
+     * collection is likely to free soon) are taken after the other cold lines and the warm clean ones, and never
+     * cleaned unless taken. The lines a walk passed go first, those ahead of it last (not
      * while {@code holdBackDirty}: then only its passed clean lines go first).
      */
     Batch select(int needed, LongPredicate cached, boolean holdBackDirty, LongPredicate heldBack) {

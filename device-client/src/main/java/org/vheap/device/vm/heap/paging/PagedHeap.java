@@ -459,7 +459,7 @@ public final class PagedHeap implements HeapMemory {
         return readIndexSlow(address, line);
     }
 
-    /** Makes {@code line} (in {@code frame}) the read cache's most recent entry; returns where the frame starts. */
+    /** Makes {@code line} (in {@code frame}) the read cache's first entry; returns where the frame starts. */
     private int cacheRead(long line, int frame) {
         if (twoEntries) {
             readLine2 = readLine;
@@ -504,13 +504,18 @@ public final class PagedHeap implements HeapMemory {
             frame = frameFor(address, line);
             table.markDirty(frame);
         }
+        return cacheWrite(line, frame) + (int) (address & lineMask);
+    }
+
+    /** Makes {@code line} (in {@code frame}, dirty) the write cache's first entry; returns where the frame starts. */
+    private int cacheWrite(long line, int frame) {
         if (twoEntries) {
             writeLine2 = writeLine;
             writeBase2 = writeBase;
         }
         writeLine = line;
         writeBase = frame << lineShift;
-        return writeBase + (int) (address & lineMask);
+        return writeBase;
     }
 
     /** Translation through the cache table (the seed's figure 8): the line's frame, faulting it in on a miss. */
