@@ -17,7 +17,9 @@ import org.objectweb.asm.MethodVisitor;
  * on. {@link TranslationWriter} writes each instruction into it.
  *
  * <p>Host locals of {@code run(long[] s, int bp, int pc, TierRuntime rt, Object[] constants)}: the arguments, then
- * {@link #EXIT_PC} (the pc an exit returns), then two host slots per guest slot from {@link #FIRST}, then temporaries.
+ * {@link #EXIT_PC} (the pc an exit returns), then two host slots per guest slot from {@link #FIRST}, then
+ * {@link #TEMPS} temporaries from {@link #temp}, then the {@code long}s the instruction writer keeps for itself from
+ * {@link #kept} (zero at every entry).
  */
 abstract class HostMethodWriter {
     /** The host local of argument {@code s} (the slots), {@code bp}, {@code pc}, the runtime, the constants. */
@@ -25,6 +27,8 @@ abstract class HostMethodWriter {
     /** The first host local of the guest's locals and stack (two host slots each: longs). */
     static final int FIRST = 7;
     static final String RUNTIME = "org/vheap/device/vm/interp/TierRuntime";
+    /** Host {@code long} temporaries from {@link #temp}: the most a dup or swap form permutes. */
+    static final int TEMPS = 6;
 
     final MethodCode mc;
     final int[] ops;
@@ -33,6 +37,9 @@ abstract class HostMethodWriter {
     final Map<Object, Integer> constantIndex = new HashMap<>();
     final int maxLocals;
     final int temp;
+    /** The first of the {@code long}s the instruction writer keeps across instructions (zero at every entry). */
+    final int kept;
+    private final int keptLongs;
     final Label[] labels;
     /** Per pc: the trampoline of a backward branch to it (spend the budget, then jump), made when first needed. */
     final Label[] backward;
@@ -40,7 +47,8 @@ abstract class HostMethodWriter {
     final Map<Integer, Label> spills = new HashMap<>();
     MethodVisitor mv;
 
-    HostMethodWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants) {
+    /** {@code keptLongs}: host {@code long} locals the instruction writer keeps, from {@link #kept}. */
+    HostMethodWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants, int keptLongs) {
         this.mc = mc;
         this.ops = ops;
         this.depth = depth;
@@ -52,6 +60,8 @@ abstract class HostMethodWriter {
         }
         // the deepest instruction pushes at most two slots more (dup2 forms)
         this.temp = FIRST + 2 * (maxLocals + maxDepth + 4);
+        this.kept = temp + 2 * TEMPS;
+        this.keptLongs = keptLongs;
         this.labels = new Label[ops.length];
         this.backward = new Label[ops.length];
         for (int i = 0; i < labels.length; i++) {
@@ -102,7 +112,7 @@ abstract class HostMethodWriter {
         mv = cw.visitMethod(ACC_PUBLIC, "run", "([JIIL" + RUNTIME + ";[Ljava/lang/Object;)J", null, null);
         mv.visitCode();
         // every host local starts defined, so the host verifier accepts any path (entry stacks, junk halves)
-        for (int slot = 0; slot < (temp - FIRST) / 2 + 6; slot++) {
+        for (int slot = 0; slot < (kept - FIRST) / 2 + keptLongs; slot++) {
             mv.visitInsn(LCONST_0);
             mv.visitVarInsn(LSTORE, FIRST + 2 * slot);
         }

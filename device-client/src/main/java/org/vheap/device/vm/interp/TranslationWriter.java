@@ -14,8 +14,23 @@ import org.vheap.device.vm.loader.VmMethod;
  * instructions it does not translate, and failed checks, as exits.
  */
 final class TranslationWriter extends HostMethodWriter {
+    /** Array instructions written so far: each has its own length cache, two kept longs from {@link #kept}. */
+    private int lengthSites;
+
     TranslationWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants) {
-        super(mc, ops, depth, constants);
+        super(mc, ops, depth, constants, 2 * arrayInstructions(ops));
+    }
+
+    /** The instructions of {@code ops} that read an array's length: each gets a length cache. */
+    private static int arrayInstructions(int[] ops) {
+        int n = 0;
+        for (int pc = 0; pc < ops.length; pc += Ops.length(ops[pc])) {
+            int op = ops[pc];
+            if (op >= IALOAD && op <= SALOAD || op >= IASTORE && op <= SASTORE || op == ARRAYLENGTH) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -344,7 +359,7 @@ final class TranslationWriter extends HostMethodWriter {
             case ARRAYLENGTH -> {
                 objectAddress(pc, d, d - 1);
                 st(temp);
-                arrayLength();
+                arrayLength(d - 1);
                 st(stack(d - 1));
             }
             case Ops.CHECKCAST_Q, Ops.INSTANCEOF_Q -> {
@@ -491,7 +506,7 @@ final class TranslationWriter extends HostMethodWriter {
         ld(stack(arraySlot + 1));
         pushLong(0xFFFFFFFFL);
         mv.visitInsn(LAND);
-        arrayLength();
+        arrayLength(arraySlot);
         mv.visitInsn(LSUB);   // both in [0, 2^32): negative exactly when the index is below the length
         exitUnlessNegative(pc, d);
         ld(temp);
@@ -504,13 +519,37 @@ final class TranslationWriter extends HostMethodWriter {
         st(temp);
     }
 
-    /** Pushes the length (a long) of the array whose address is in {@code temp}: a read through the barrier. */
-    private void arrayLength() {
+    /**
+     * Pushes the length (a long) of the array in stack slot {@code arraySlot}, whose address is in {@code temp}. Each
+     * array instruction keeps the last array it saw and that array's length in two host locals, zero at entry: the
+     * length is read through the barrier only for another array. Sound because an array's length never changes and a
+     * reference names one array for as long as the translated code runs: objects move or are freed only in a collection,
+     * and collections run only at the launcher's safepoints, where no translated code is on the host stack (a call from
+     * here that comes back {@link TierRuntime#RETURNED} made none). A null reference never reaches here.
+     */
+    private void arrayLength(int arraySlot) {
+        int cachedArray = kept + 4 * lengthSites;
+        int cachedLength = cachedArray + 2;
+        lengthSites++;
+        Label miss = new Label();
+        Label done = new Label();
+        ld(stack(arraySlot));
+        ld(cachedArray);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, miss);
+        ld(cachedLength);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(miss);
         rt();
         ld(temp);
         pushLong(ObjectLayout.ARRAY_LENGTH_OFFSET);
         mv.visitInsn(LADD);
         call("getInt", "(J)J");
+        mv.visitInsn(DUP2);
+        st(cachedLength);
+        ld(stack(arraySlot));
+        st(cachedArray);
+        mv.visitLabel(done);
     }
 
     /** Pushes the address of the object in stack slot {@code refSlot} (a long); a null reference is an exit. */
