@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.server.testing.TestHeaps;
 
 /**
@@ -32,6 +33,17 @@ class TierTest {
                 static void put(long[] xs, int i, long v) { xs[i] = v; }
                 static int valueOf(Cell c) { return c.value; }
                 static int length(int[] xs) { return xs.length; }
+                // one array instruction sees the longer array 200 times, then the shorter: its cached length must go
+                static long lengths(int[] longer, int[] shorter) {
+                    long sum = 0;
+                    for (int k = 0; k < 300; k++) { int[] xs = k < 200 ? longer : shorter; sum += xs.length; }
+                    return sum;
+                }
+                static long fifths(int[] longer, int[] shorter) {
+                    long sum = 0;
+                    for (int k = 0; k < 300; k++) { int[] xs = k < 200 ? longer : shorter; sum += xs[5]; }
+                    return sum;
+                }
 
                 public static void main(String[] a) {
                     long h = 0;
@@ -93,6 +105,13 @@ class TierTest {
                         System.out.println("length no npe " + lengths);
                     } catch (NullPointerException e) {
                         System.out.println("length null " + e.getMessage() + " " + lengths);
+                    }
+                    int[] shorter = {7, 8, 9};
+                    System.out.println("lengths " + lengths(counts, shorter));
+                    try {
+                        System.out.println("fifths " + fifths(counts, shorter));
+                    } catch (ArrayIndexOutOfBoundsException e) {
+                        System.out.println("fifths " + e.getMessage());
                     }
                     long values = 0;
                     try {
@@ -220,10 +239,15 @@ class TierTest {
     }
 
     private static Outcome runDevice(Path classes, String main, int tierThreshold, String... args) {
+        return runDevice(new ParsedClasses(), classes, main, tierThreshold, args);
+    }
+
+    /** A run on a device of its own sharing the code cache {@code codeCache}. */
+    private static Outcome runDevice(ParsedClasses codeCache, Path classes, String main, int tierThreshold, String... args) {
         try (MemoryHeapStore store = new MemoryHeapStore()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Device device = new Device(new DeviceConfig().app(TestHeaps.app("tier")).tierThreshold(tierThreshold), store,
-                    ResumeTest.console(out));
+                    ResumeTest.console(out), codeCache);
             assertThat(device.run(List.of(classes), main, List.of(args))).isZero();
             if (tierThreshold >= 0) {
                 assertThat(device.stats().methodsTranslated()).as("methods translated").isPositive();
@@ -260,9 +284,26 @@ class TierTest {
         assertThat(interpreted).contains("aioobe Index 64 out of bounds for length 64", "ase n4 java.lang.Integer", "arithmetic / by zero", "npe ",
                 "at Index 64 out of bounds for length 64", "put Index -1 out of bounds for length 4 3", "at null Cannot load from int array",
                 "valueOf null Cannot read field \"value\"", "length null Cannot read the array length because \"<parameter1>\" is null 268",
-                "cce 13.0 ", "overflow true", "down 500");
+                "cce 13.0 ", "overflow true", "down 500", "lengths 13100", "fifths Index 5 out of bounds for length 3");
         assertThat(run(classes, "Loops", 0)).as("every method translated at its first call").isEqualTo(interpreted);
         assertThat(run(classes, "Loops", DeviceConfig.DEFAULT_TIER_THRESHOLD)).as("the default").isEqualTo(interpreted);
+    }
+
+    @Test
+    void devicesSharingACodeCacheRunEachOthersTranslationsAndPrintTheSame() throws Exception {
+        Path classes = ResumeTest.compile("Loops", LOOPS);
+        String interpreted = run(classes, "Loops", -1);
+        ParsedClasses codeCache = new ParsedClasses();
+        assertThat(runDevice(codeCache, classes, "Loops", 0).output).isEqualTo(interpreted);
+        long defined = codeCache.hostClasses().defined();
+        assertThat(codeCache.hostClasses().reused()).isZero();
+        // two more devices at once, on two threads: every translation is one the first device made
+        CompletableFuture<Outcome> second = CompletableFuture.supplyAsync(() -> runDevice(codeCache, classes, "Loops", 0));
+        Outcome third = runDevice(codeCache, classes, "Loops", 0);
+        assertThat(second.get().output).isEqualTo(interpreted);
+        assertThat(third.output).isEqualTo(interpreted);
+        assertThat(codeCache.hostClasses().reused()).isEqualTo(2L * third.stats.methodsTranslated());
+        assertThat(codeCache.hostClasses().defined()).isEqualTo(defined);
     }
 
     @Test

@@ -339,19 +339,25 @@ public final class VmBench implements Callable<Integer> {
         Path classes = compile(work);
         PrintWriter out = spec.commandLine().getOut();
         TextTable table = new TextTable("program", "java -Xint", "interpreter", "ratio", "with the tier", "ratio",
-                "methods translated", "output");
+                "first run", "ratio", "methods translated", "output");
         double interpretedLogSum = 0;
         double tieredLogSum = 0;
+        double firstLogSum = 0;
         int n = 0;
         boolean allEqual = true;
         List<String> spreads = new ArrayList<>();
         for (Program p : selected()) {
             String size = quick ? p.quickSize() : p.fullSize();
             Run hotspot = best(hotspot(classes, p.mainClass(), size), hotspot(classes, p.mainClass(), size));
-            Run warm = deviceRun(classes, p.mainClass(), size, 256L << 20, config -> config.nurseryBytes(0));
+            // the peak heap, on a code cache of its own: the first run with the tier below is the first to translate
+            Run warm;
+            try (MemoryHeapStore store = new MemoryHeapStore()) {
+                warm = deviceRun(store, "bench-" + p.mainClass(), new ParsedClasses(), classes, p.mainClass(), size,
+                        256L << 20, config -> config.nurseryBytes(0));
+            }
             long allResident = Math.max(1L << 20, 2 * warm.stats.peakHeapBytes());
             warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident, NO_TIER));
-            warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident));
+            Run first = warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident));
             List<Run> interpretedRuns = new ArrayList<>();
             List<Run> tieredRuns = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
@@ -364,12 +370,14 @@ public final class VmBench implements Callable<Integer> {
             Run tiered = median(tieredRuns);
             double interpretedRatio = interpreted.seconds / hotspot.seconds;
             double tieredRatio = tiered.seconds / hotspot.seconds;
+            double firstRatio = first.seconds / hotspot.seconds;
             interpretedLogSum += Math.log(interpretedRatio);
             tieredLogSum += Math.log(tieredRatio);
+            firstLogSum += Math.log(firstRatio);
             n++;
             table.row(p.name() + " " + size, secs(hotspot.seconds), secs(interpreted.seconds), times(interpretedRatio),
-                    secs(tiered.seconds), times(tieredRatio), Integer.toString(tiered.stats.methodsTranslated()),
-                    equal ? "same" : "DIFFERENT");
+                    secs(tiered.seconds), times(tieredRatio), secs(first.seconds), times(firstRatio),
+                    Integer.toString(tiered.stats.methodsTranslated()), equal ? "same" : "DIFFERENT");
             spreads.add(p.name() + " " + size + ": interpreter " + spread(interpretedRuns) + ", with the tier " + spread(tieredRuns));
         }
         StartUp startUp = quick ? StartUp.SKIPPED : startUp(work);
@@ -377,7 +385,11 @@ public final class VmBench implements Callable<Integer> {
                 + RUNS + " runs after warming up, the VM's boot included)");
         table.print(out);
         out.printf(Locale.ROOT, "geometric means: the interpreter %.2fx -Xint (target: <= 1.5x); with the tier %.2fx -Xint"
-                + " (target: <= 1.0x)%n", Math.exp(interpretedLogSum / n), Math.exp(tieredLogSum / n));
+                + " (target: <= 1.0x); the tier's first runs %.2fx%n", Math.exp(interpretedLogSum / n),
+                Math.exp(tieredLogSum / n), Math.exp(firstLogSum / n));
+        out.println("first run: the program's first run with the tier in this process, its methods translated and compiled"
+                + " by the host JIT as it runs (the JDK's translations shared with the programs before it); the others"
+                + " reuse its translations, compiled (the code cache, ParsedClasses.hostClasses)");
         out.println("spread (fastest-slowest):");
         for (String line : spreads) {
             out.println("  " + line);
@@ -481,15 +493,18 @@ public final class VmBench implements Callable<Integer> {
      * Runs a configuration untimed until a run is no more than a tenth faster than the one before (the host JIT has
      * compiled its paths), at most {@link #MAX_WARM_UP_RUNS} times.
      */
-    private static void warmUp(Callable<Run> configuration) throws Exception {
-        double before = configuration.call().seconds();
+    /** Runs {@code configuration} until a run is no longer 10 % faster than the one before; returns the first. */
+    private static Run warmUp(Callable<Run> configuration) throws Exception {
+        Run first = configuration.call();
+        double before = first.seconds();
         for (int i = 1; i < MAX_WARM_UP_RUNS; i++) {
             double now = configuration.call().seconds();
             if (now > 0.9 * before) {
-                return;
+                break;
             }
             before = now;
         }
+        return first;
     }
 
     /**
@@ -577,7 +592,7 @@ public final class VmBench implements Callable<Integer> {
 
     private Run deviceRun(Path classes, String mainClass, String size, long memory, UnaryOperator<DeviceConfig> tweak) {
         try (MemoryHeapStore store = new MemoryHeapStore()) {
-            return deviceRun(store, "bench-" + mainClass, classes, mainClass, size, memory, tweak);
+            return deviceRun(store, "bench-" + mainClass, parsed, classes, mainClass, size, memory, tweak);
         }
     }
 
@@ -591,19 +606,19 @@ public final class VmBench implements Callable<Integer> {
                           UnaryOperator<DeviceConfig> tweak) throws InterruptedException {
         String app = "bench-vm-" + mainClass.toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
-            return deviceRun(store, app, classes, mainClass, size, memory, tweak);
+            return deviceRun(store, app, parsed, classes, mainClass, size, memory, tweak);
         } finally {
             ResumeBench.deleteApp(server, app);
         }
     }
 
-    private Run deviceRun(HeapStore store, String app, Path classes, String mainClass, String size, long memory,
-                          UnaryOperator<DeviceConfig> tweak) {
+    private Run deviceRun(HeapStore store, String app, ParsedClasses codeCache, Path classes, String mainClass, String size,
+                          long memory, UnaryOperator<DeviceConfig> tweak) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         DeviceConfig config = tweak.apply(new DeviceConfig().app(app).deviceName("bench").memoryBytes(memory)
                 .maxHeapBytes(1L << 30).checkpointInterval(CHECKPOINTS));
-        Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), parsed);
+        Device device = new Device(config, store, new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps), codeCache);
         long start = System.nanoTime();
         device.run(List.of(classes), mainClass, List.of(size));
         return new Run((System.nanoTime() - start) / 1e9, buffer.toString(StandardCharsets.UTF_8), device.stats());

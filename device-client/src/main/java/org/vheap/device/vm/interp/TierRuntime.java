@@ -64,7 +64,8 @@ public final class TierRuntime {
     /** Turns the tier on from {@code threshold} calls and backward branches (0: every method at its first call), or off (-1). */
     void enable(int threshold) {
         this.threshold = threshold;
-        this.translator = threshold < 0 ? null : new Translator(java.lang.invoke.MethodHandles.lookup());
+        this.translator = threshold < 0 ? null
+                : new Translator(java.lang.invoke.MethodHandles.lookup(), vm.classes().parsed().hostClasses());
     }
 
     boolean enabled() {

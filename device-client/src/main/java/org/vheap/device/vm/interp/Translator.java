@@ -12,6 +12,7 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicInterpreter;
 import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
+import org.vheap.device.vm.loader.HostClasses;
 
 /**
  * The tier: translates a hot method's prepared code ({@link MethodCode}, quickened as far as it has run) into a host
@@ -21,7 +22,8 @@ import org.objectweb.asm.tree.analysis.Frame;
  * Every local and operand-stack slot of the guest activation becomes a host {@code long} local, and each instruction
  * does to those exactly what the interpreter's case does to the thread's slots (same widths, same conversions), so the
  * state written back at an exit is the interpreter's to the bit. The operand stack's depth at each instruction comes
- * from ASM's data-flow analysis of the method. Heap accesses call {@link TierRuntime}, i.e. the same barriers. This
+ * from ASM's data-flow analysis of the method. Heap accesses call {@link TierRuntime}, i.e. the same barriers; an array
+ * instruction reads an array's length once for each array it sees in a run of the code, since lengths never change. This
  * class decides what is translated (entries, limits); {@link HostMethodWriter} lays out the host method (frame, entries,
  * exits) and {@link TranslationWriter} writes each instruction.
  *
@@ -52,10 +54,13 @@ final class Translator {
     static final int MAX_CLASS_BYTES = 9_000;
 
     private final MethodHandles.Lookup lookup;
+    private final HostClasses hostClasses;
     private int translated;
 
-    Translator(MethodHandles.Lookup lookup) {
+    /** Defines its translations with {@code lookup}, through the code cache's {@code hostClasses}. */
+    Translator(MethodHandles.Lookup lookup, HostClasses hostClasses) {
         this.lookup = lookup;
+        this.hostClasses = hostClasses;
     }
 
     /** A translation: the host code, its constants, its entry points, and each pc's op when it was made. */
@@ -117,7 +122,7 @@ final class Translator {
             return null;
         }
         try {
-            Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
+            Class<?> c = hostClasses.define(lookup, bytes);
             TranslatedCode tc = (TranslatedCode) c.getDeclaredConstructor().newInstance();
             translated++;
             return new Translation(tc, constants.toArray(), entries, ops);

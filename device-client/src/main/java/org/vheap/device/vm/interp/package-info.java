@@ -71,7 +71,9 @@
  * interpreter. At the end of the quantum translated code stops at a backward branch or a call, like the loop: a
  * safepoint never sees a translated frame. A host StackOverflowError inside translated code (nesting is bounded, so
  * only on a host stack already nearly full) is not caught: the device fails rather than resume from a state not
- * written back.
+ * written back. A translation keeps no state of its own (its runtime and constants are arguments of each call), so
+ * the VMs sharing a code cache share translations with equal bytes ({@code loader.HostClasses}): an app run or
+ * resumed again on a device, and the JDK's library in every app, run code the host JIT has already compiled.
  *
  * <h2>Exceptions</h2>
  * An error the VM detects (a null receiver, an index out of bounds, a failed resolution, a native's refusal) is a

@@ -56,6 +56,11 @@ public final class ClassRegistry {
     private final Map<Character, VmClass> primitives = new HashMap<>();
     private final Map<String, byte[]> synthesized = new HashMap<>();
 
+    /** The code cache this registry shares with the other VMs of the process. */
+    public ParsedClasses parsed() {
+        return parsed;
+    }
+
     public ClassRegistry(ClassSource source, ParsedClasses parsed, SystemSegment system, DefinitionListener listener) {
         this.source = source;
         this.parsed = parsed;

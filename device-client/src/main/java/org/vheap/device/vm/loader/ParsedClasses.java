@@ -13,14 +13,23 @@ import org.vheap.device.store.BlobHash;
  * always parse to the same tree, which nobody modifies after parsing, so the trees can be shared. Pass one
  * instance to every VM that should share; a VM given its own instance shares nothing. It grows with the
  * distinct class files run in the process (host memory outside {@code --memory}, like compiled code).
+ *
+ * <p>It also holds the host classes the tier makes from hot methods ({@link #hostClasses}), so the VMs sharing it
+ * share the host JIT's compiled code as well.
  */
 public final class ParsedClasses {
     private final ConcurrentHashMap<BlobHash, ClassNode> byHash = new ConcurrentHashMap<>();
     private final HostClassFiles hostFiles = new HostClassFiles();
+    private final HostClasses hostClasses = new HostClasses();
 
     /** The host's bootstrap class files with their digests, read once for the VMs that share this cache. */
     public HostClassFiles hostFiles() {
         return hostFiles;
+    }
+
+    /** The tier's translations, by their bytes, for the VMs that share this cache. */
+    public HostClasses hostClasses() {
+        return hostClasses;
     }
 
     /** The parsed form of the class with these bytes, parsing once. */
