@@ -364,7 +364,7 @@ public final class VmBench implements Callable<Integer> {
                 interpretedRuns.add(deviceRun(classes, p.mainClass(), size, allResident, NO_TIER));
                 tieredRuns.add(deviceRun(classes, p.mainClass(), size, allResident));
             }
-            boolean equal = sameOutput(hotspot, interpretedRuns, tieredRuns);
+            boolean equal = sameOutput(hotspot, interpretedRuns, tieredRuns, List.of(first));
             allEqual &= equal;
             Run interpreted = median(interpretedRuns);
             Run tiered = median(tieredRuns);
@@ -491,9 +491,8 @@ public final class VmBench implements Callable<Integer> {
 
     /**
      * Runs a configuration untimed until a run is no more than a tenth faster than the one before (the host JIT has
-     * compiled its paths), at most {@link #MAX_WARM_UP_RUNS} times.
+     * compiled its paths), at most {@link #MAX_WARM_UP_RUNS} times; returns the first run.
      */
-    /** Runs {@code configuration} until a run is no longer 10 % faster than the one before; returns the first. */
     private static Run warmUp(Callable<Run> configuration) throws Exception {
         Run first = configuration.call();
         double before = first.seconds();

@@ -45,6 +45,8 @@ abstract class HostMethodWriter {
     final Label[] backward;
     /** Per operand-stack depth: the block that writes the state back and returns. */
     final Map<Integer, Label> spills = new HashMap<>();
+    /** Placed after the last instruction of {@code run}: its offset is the method's length in bytes. */
+    private final Label end = new Label();
     MethodVisitor mv;
 
     /** {@code keptLongs}: host {@code long} locals the instruction writer keeps, from {@link #kept}. */
@@ -147,10 +149,16 @@ abstract class HostMethodWriter {
             mv.visitLabel(e.getValue());
             spill(e.getKey());
         }
+        mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** Bytes of bytecode of the {@code run} method {@link #write} made. */
+    final int runBytes() {
+        return end.getOffset();
     }
 
     /** Loads the activation's state from the slots and jumps to the entry pc. */

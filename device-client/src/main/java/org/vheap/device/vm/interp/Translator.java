@@ -39,19 +39,21 @@ import org.vheap.device.vm.loader.HostClasses;
  * from its own loop.
  *
  * <h2>Limits</h2>
- * A method whose prepared code is longer than {@link #MAX_CODE} slots, or whose translation's class file is over
- * {@link #MAX_CLASS_BYTES}, is left to the interpreter (the host JIT would not compile its translation at all). A
+ * A method whose prepared code is longer than {@link #MAX_CODE} slots, or whose translation's {@code run} method has
+ * more than {@link #MAX_RUN_BYTES} bytes of bytecode, is left to the interpreter (the host JIT would not compile its
+ * translation at all). A
  * translation is dropped when an exit finds its instruction quickened since (it is translated again when hot).
  */
 final class Translator {
     /** Prepared-code slots beyond which a method is left to the interpreter. */
     static final int MAX_CODE = 1200;
     /**
-     * Bytes of a translation's class file beyond which it is dropped and the method left to the interpreter: its code
-     * would be near or over HotSpot's limit for compiling a method at all (8,000 bytes of bytecode), and interpreted by
-     * the host it would be slower than the interpreter.
+     * Bytes of bytecode of a translation's {@code run} method beyond which it is dropped and the method left to the
+     * interpreter: HotSpot compiles no method longer than 8,000 bytes ({@code HugeMethodLimit}), and interpreted by the
+     * host the translation would be slower than the interpreter. The code, not the class file, is what counts: the class
+     * file's stack map frames grow with the host locals (each array instruction keeps two), not the code.
      */
-    static final int MAX_CLASS_BYTES = 9_000;
+    static final int MAX_RUN_BYTES = 8_000;
 
     private final MethodHandles.Lookup lookup;
     private final HostClasses hostClasses;
@@ -112,12 +114,13 @@ final class Translator {
         }
         List<Object> constants = new ArrayList<>();
         byte[] bytes;
+        TranslationWriter writer = new TranslationWriter(mc, ops, depth, constants);
         try {
-            bytes = new TranslationWriter(mc, ops, depth, constants).write(entryPcs);
+            bytes = writer.write(entryPcs);
         } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.LimitExceededException e) {
             bytes = null;   // far too long for the host JIT
         }
-        if (bytes == null || bytes.length > MAX_CLASS_BYTES) {
+        if (bytes == null || writer.runBytes() > MAX_RUN_BYTES) {
             mc.hotness = -1;
             return null;
         }

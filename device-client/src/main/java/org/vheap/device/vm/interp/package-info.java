@@ -72,8 +72,9 @@
  * safepoint never sees a translated frame. A host StackOverflowError inside translated code (nesting is bounded, so
  * only on a host stack already nearly full) is not caught: the device fails rather than resume from a state not
  * written back. A translation keeps no state of its own (its runtime and constants are arguments of each call), so
- * the VMs sharing a code cache share translations with equal bytes ({@code loader.HostClasses}): an app run or
- * resumed again on a device, and the JDK's library in every app, run code the host JIT has already compiled.
+ * the VMs sharing a code cache share translations with equal bytes ({@code loader.HostClasses}): a method translated
+ * exactly as another VM of the device did (the same quickened code and class ids: often the JDK's methods, and an app
+ * run or resumed again) runs code the host JIT has already compiled.
  *
  * <h2>Exceptions</h2>
  * An error the VM detects (a null receiver, an index out of bounds, a failed resolution, a native's refusal) is a

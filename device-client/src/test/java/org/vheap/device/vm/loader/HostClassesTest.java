@@ -73,6 +73,32 @@ class HostClassesTest {
     }
 
     @Test
+    void aClassHandedOutTheMostTimesIsReplacedByAFreshCopy() throws Exception {
+        HostClasses classes = new HostClasses();
+        Class<?> first = classes.define(LOOKUP, answering(7));
+        for (int i = 1; i < HostClasses.MAX_SHARES; i++) {
+            assertThat(classes.define(LOOKUP, answering(7))).isSameAs(first);
+        }
+        Class<?> copy = classes.define(LOOKUP, answering(7));
+        assertThat(copy).isNotSameAs(first);
+        assertThat(answer(copy)).isEqualTo(7);
+        assertThat(classes.define(LOOKUP, answering(7))).isSameAs(copy);
+        assertThat(classes.defined()).isEqualTo(2);
+        assertThat(classes.reused()).isEqualTo(HostClasses.MAX_SHARES);
+        assertThat(classes.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aLookupWithoutFullPrivilegeGetsNoClassEvenOneHeld() throws Exception {
+        HostClasses classes = new HostClasses();
+        classes.define(LOOKUP, answering(1));
+        MethodHandles.Lookup weaker = LOOKUP.dropLookupMode(MethodHandles.Lookup.PRIVATE);
+        assertThatThrownBy(() -> classes.define(weaker, answering(1))).isInstanceOf(IllegalAccessException.class)
+                .hasMessageContaining("full privilege");
+        assertThat(classes.reused()).isZero();
+    }
+
+    @Test
     void badBytesDefineNothingAndABadBoundIsRefused() {
         HostClasses classes = new HostClasses();
         assertThatThrownBy(() -> classes.define(LOOKUP, new byte[] {1, 2, 3})).isInstanceOf(ClassFormatError.class);
