@@ -50,9 +50,10 @@ import picocli.CommandLine.Spec;
  * off, and the nursery off (one run) against on, at a tenth over the server (misses, the collections' faults, lines
  * read and written, and how many times fewer).
  *
- * <p>Each device configuration runs untimed until it stops getting faster (its paths through the interpreter and the
- * paging get compiled by the host JIT; at most {@link #MAX_WARM_UP_RUNS} runs), then {@link #RUNS} times, in turn with the others so none gets all the warming; its median time is
- * printed, and the spread under the tables. Every device output is checked against HotSpot's. The
+ * <p>Each device configuration runs until it stops getting faster (its paths through the interpreter and the
+ * paging get compiled by the host JIT; at most {@link #MAX_WARM_UP_RUNS} runs, untimed but for the first run with the
+ * tier in {@code --interpreter-only}), then {@link #RUNS} times, in turn with the others so none gets all the
+ * warming; its median time is printed, and the spread under the tables. Every device output is checked against HotSpot's. The
  * bench's checkpoint policy: none (no periodic checkpoint), on both stores. The compiled samples go to a temporary
  * directory deleted at the end (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
  */
@@ -490,8 +491,8 @@ public final class VmBench implements Callable<Integer> {
     static final int MAX_WARM_UP_RUNS = 5;
 
     /**
-     * Runs a configuration untimed until a run is no more than a tenth faster than the one before (the host JIT has
-     * compiled its paths), at most {@link #MAX_WARM_UP_RUNS} times; returns the first run.
+     * Runs a configuration until a run is no more than a tenth faster than the one before (the host JIT has compiled
+     * its paths), at most {@link #MAX_WARM_UP_RUNS} times; returns the first run (the others are not reported).
      */
     private static Run warmUp(Callable<Run> configuration) throws Exception {
         Run first = configuration.call();

@@ -22,10 +22,10 @@ import org.vheap.device.vm.loader.HostClasses;
  * Every local and operand-stack slot of the guest activation becomes a host {@code long} local, and each instruction
  * does to those exactly what the interpreter's case does to the thread's slots (same widths, same conversions), so the
  * state written back at an exit is the interpreter's to the bit. The operand stack's depth at each instruction comes
- * from ASM's data-flow analysis of the method. Heap accesses call {@link TierRuntime}, i.e. the same barriers; an array
- * instruction reads an array's length once for each array it sees in a run of the code, since lengths never change. This
- * class decides what is translated (entries, limits); {@link HostMethodWriter} lays out the host method (frame, entries,
- * exits) and {@link TranslationWriter} writes each instruction.
+ * from ASM's data-flow analysis of the method. Heap accesses call {@link TierRuntime}, i.e. the same barriers; an
+ * array instruction reads an array's length once for each array it sees in a run of the code, since lengths never
+ * change. This class decides what is translated (entries, limits); {@link HostMethodWriter} lays out the host method
+ * (frame, entries, exits) and {@link TranslationWriter} writes each instruction.
  *
  * <h2>What stays with the interpreter</h2>
  * Returns, {@code athrow}, calls the runtime cannot make from here (a native that blocks or calls back, a receiver an
@@ -41,17 +41,17 @@ import org.vheap.device.vm.loader.HostClasses;
  * <h2>Limits</h2>
  * A method whose prepared code is longer than {@link #MAX_CODE} slots, or whose translation's {@code run} method has
  * more than {@link #MAX_RUN_BYTES} bytes of bytecode, is left to the interpreter (the host JIT would not compile its
- * translation at all). A
- * translation is dropped when an exit finds its instruction quickened since (it is translated again when hot).
+ * translation at all). A translation is dropped when an exit finds its instruction quickened since (it is translated
+ * again when hot).
  */
 final class Translator {
     /** Prepared-code slots beyond which a method is left to the interpreter. */
     static final int MAX_CODE = 1200;
     /**
      * Bytes of bytecode of a translation's {@code run} method beyond which it is dropped and the method left to the
-     * interpreter: HotSpot compiles no method longer than 8,000 bytes ({@code HugeMethodLimit}), and interpreted by the
-     * host the translation would be slower than the interpreter. The code, not the class file, is what counts: the class
-     * file's stack map frames grow with the host locals (each array instruction keeps two), not the code.
+     * interpreter: HotSpot compiles no method longer than 8,000 bytes ({@code HugeMethodLimit}), and interpreted by
+     * the host the translation would be slower than the interpreter. The code, not the class file, is what counts:
+     * the class file's stack map frames grow with the host locals (each array instruction keeps two), not the code.
      */
     static final int MAX_RUN_BYTES = 8_000;
 

@@ -39,8 +39,8 @@
  * process: like a JIT's code cache it is derived from the system lines and is not part of any heap; with it a
  * class defined again parses nothing and reads none of its lines. It also holds the tier's translations
  * ({@link org.vheap.device.vm.loader.HostClasses}, hidden host classes by the bytes that define them, at most 2,048),
- * so VMs of one process that translate a method the same way share the host JIT's compiled code. {@code VmClass}es, prepared code and
- * analyses are per-VM host caches of the same kind. What an app needs to go on (statics, mirrors, init
+ * so VMs of one process that translate a method the same way share the host JIT's compiled code.
+ * {@code VmClass}es, prepared code and analyses are per-VM host caches of the same kind. What an app needs to go on (statics, mirrors, init
  * states, interned strings, the class table and the placements) is in its heap.
  */
 package org.vheap.device.vm.loader;
