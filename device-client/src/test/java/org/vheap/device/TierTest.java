@@ -258,6 +258,47 @@ class TierTest {
         }
     }
 
+    /**
+     * A method with many array instructions, each with its length cache: its class file is well over 9,000 bytes
+     * (the stack map frames list every kept local), its code under the 8,000 bytes HotSpot compiles.
+     */
+    private static String wide() {
+        StringBuilder body = new StringBuilder();
+        for (int k = 0; k < 11; k++) {
+            body.append("            s").append(k % 8).append(" += a[i + ").append(k % 5).append("] > b[i] ? a[i] : b[i + ")
+                    .append(k % 3).append("];\n");
+        }
+        return """
+                public class Wide {
+                    static long wide(int[] a, int[] b, int n) {
+                        long s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                        for (int i = 0; i + 5 < n; i++) {
+                """ + body + """
+                        }
+                        return s0 + 3 * s1 + 5 * s2 + 7 * s3 + 11 * s4 + 13 * s5 + 17 * s6 + 19 * s7;
+                    }
+                    public static void main(String[] args) {
+                        int[] a = new int[64], b = new int[64];
+                        for (int i = 0; i < 64; i++) { a[i] = i * 7 % 13; b[i] = i * 5 % 11; }
+                        // the same digits either way, so both runs print through the same code
+                        long r = args[0].equals("call") ? wide(a, b, 64) : 11111;
+                        System.out.println(r);
+                    }
+                }
+                """;
+    }
+
+    @Test
+    void aMethodWhoseCodeFitsTheHostJitIsTranslatedHoweverLargeItsClassFile() throws Exception {
+        Path classes = ResumeTest.compile("Wide", wide());
+        String interpreted = run(classes, "Wide", -1, "call");
+        Outcome called = runDevice(classes, "Wide", 0, "call");
+        Outcome notCalled = runDevice(classes, "Wide", 0, "skip");
+        assertThat(called.output).isEqualTo(interpreted);
+        assertThat(notCalled.output).isEqualTo("11111\n");
+        assertThat(called.stats.methodsTranslated() - notCalled.stats.methodsTranslated()).as("wide translated").isEqualTo(1);
+    }
+
     @Test
     void reusedActivationsAndNaNBitsAreTheInterpretersToo() throws Exception {
         Path classes = ResumeTest.compile("Reused", REUSED);
