@@ -53,8 +53,8 @@ import picocli.CommandLine.Spec;
  * <p>Each device configuration runs until it stops getting faster (its paths through the interpreter and the
  * paging get compiled by the host JIT; at most {@link #MAX_WARM_UP_RUNS} runs, untimed but for the first run with the
  * tier in {@code --interpreter-only}), then {@link #RUNS} times, in turn with the others so none gets all the
- * warming; its median time is printed, and the spread under the tables. Every device output is checked against HotSpot's. The
- * bench's checkpoint policy: none (no periodic checkpoint), on both stores. The compiled samples go to a temporary
+ * warming; its median time is printed, and the spread under the tables. Every device output is checked against
+ * HotSpot's. The bench's checkpoint policy: none (no periodic checkpoint), on both stores. The compiled samples go to a temporary
  * directory deleted at the end (the benches' {@link BenchRun}). Not a test: machines are noisy; read the ratios.
  */
 @Command(name = "bench-vm", mixinStandardHelpOptions = true,
@@ -351,11 +351,8 @@ public final class VmBench implements Callable<Integer> {
             String size = quick ? p.quickSize() : p.fullSize();
             Run hotspot = best(hotspot(classes, p.mainClass(), size), hotspot(classes, p.mainClass(), size));
             // the peak heap, on a code cache of its own: the first run with the tier below is the first to translate
-            Run warm;
-            try (MemoryHeapStore store = new MemoryHeapStore()) {
-                warm = deviceRun(store, "bench-" + p.mainClass(), new ParsedClasses(), classes, p.mainClass(), size,
-                        256L << 20, config -> config.nurseryBytes(0));
-            }
+            Run warm = deviceRun(new ParsedClasses(), classes, p.mainClass(), size, 256L << 20,
+                    config -> config.nurseryBytes(0));
             long allResident = Math.max(1L << 20, 2 * warm.stats.peakHeapBytes());
             warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident, NO_TIER));
             Run first = warmUp(() -> deviceRun(classes, p.mainClass(), size, allResident));
@@ -591,8 +588,14 @@ public final class VmBench implements Callable<Integer> {
     }
 
     private Run deviceRun(Path classes, String mainClass, String size, long memory, UnaryOperator<DeviceConfig> tweak) {
+        return deviceRun(parsed, classes, mainClass, size, memory, tweak);
+    }
+
+    /** A run on the in-memory store with the code cache {@code codeCache}. */
+    private Run deviceRun(ParsedClasses codeCache, Path classes, String mainClass, String size, long memory,
+                          UnaryOperator<DeviceConfig> tweak) {
         try (MemoryHeapStore store = new MemoryHeapStore()) {
-            return deviceRun(store, "bench-" + mainClass, parsed, classes, mainClass, size, memory, tweak);
+            return deviceRun(store, "bench-" + mainClass, codeCache, classes, mainClass, size, memory, tweak);
         }
     }
 
