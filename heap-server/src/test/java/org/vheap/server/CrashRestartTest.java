@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -116,8 +117,15 @@ class CrashRestartTest {
     /**
      * A device's flushes commit without waiting for the disk: one acknowledged just before the database is killed is
      * lost in its crash, and the device's next call says so (FLUSHES_LOST) instead of answering from a heap that lost
-     * it; the checkpoint before it is whole. The database's WAL writer is slowed to its 10 s maximum, so the flush's
-     * commit record is still in PostgreSQL's shared memory when every process is killed.
+     * it; the checkpoint before it is whole.
+     *
+     * <p>The loss is made certain, not left to timing. Before the flush, PostgreSQL's processes that write the
+     * write-ahead log on their own (the WAL writer, which an asynchronous commit wakes when it hibernates; the
+     * background writer and the checkpointer, which write it up to a dirty page they evict; autovacuum) are stopped
+     * with SIGSTOP. After the acknowledged read-back the server's JVM is stopped too, and the test checks that the
+     * log's write position is still before the flush: its commit record is then only in PostgreSQL's shared memory,
+     * and the SIGKILL takes it. (Slowing the WAL writer, as this test did before, failed now and then: a WAL writer
+     * woken from hibernation writes an asynchronous commit at once.)
      */
     @Test
     void aFlushLostInADatabaseCrashIsRefusedAtTheDevicesNextCallAndTheCheckpointIsWhole() throws Exception {
@@ -133,15 +141,20 @@ class CrashRestartTest {
                     .setCreate(true).setLineSize(LINE).build()).getLease().getFencingToken();
             commit(client, app, token, committed);
             try (Connection db = database()) {
-                sql(db, "ALTER SYSTEM SET wal_writer_delay = '10s'", "SELECT pg_reload_conf()");
+                signal("-STOP", walWritingProcesses(db));
+                String before = walPosition(db, "pg_current_wal_insert_lsn()");
+                assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                        .setFlushesAcknowledged(0).addWrites(flushed).build()).getFlushesHeld()).isEqualTo(1);
+                assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
+                        .setFlushesAcknowledged(1).addReadLineIds(1).build()).getLines(0)).isEqualTo(flushed);
+                signal("-STOP", List.of(first.process().pid()));
+                assertThat(Long.parseLong(walPosition(db, "pg_wal_lsn_diff(pg_current_wal_lsn(), '" + before + "')::bigint")))
+                        .as("bytes of write-ahead log written to the OS past the flush's start (the flush's"
+                                + " commit must still be in shared memory for the kill to lose it)").isLessThanOrEqualTo(0);
             }
-            assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
-                    .setFlushesAcknowledged(0).addWrites(flushed).build()).getFlushesHeld()).isEqualTo(1);
-            assertThat(client.blocking().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(token)
-                    .setFlushesAcknowledged(1).addReadLineIds(1).build()).getLines(0)).isEqualTo(flushed);
-            killEverything(first);   // at once after the flush was acknowledged
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            killEverything(first);   // at once after the flush was acknowledged (or after a failure: SIGKILL ends stopped processes)
         }
 
         ServerProcess second = start();
@@ -191,6 +204,33 @@ class CrashRestartTest {
     private Connection database() throws IOException, SQLException {
         List<String> pid = Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid"));
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres", "postgres", "");
+    }
+
+    /** The PostgreSQL processes that write the write-ahead log by themselves, not for a client's commit. */
+    private static List<Long> walWritingProcesses(Connection db) throws SQLException {
+        List<Long> pids = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE backend_type IN"
+                        + " ('walwriter', 'background writer', 'checkpointer', 'autovacuum launcher', 'autovacuum worker')")) {
+            while (rs.next()) {
+                pids.add(rs.getLong(1));
+            }
+        }
+        assertThat(pids).as("the WAL writer, background writer and checkpointer at least").hasSizeGreaterThanOrEqualTo(3);
+        return pids;
+    }
+
+    private static String walPosition(Connection db, String expression) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT " + expression)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void signal(String signal, List<Long> pids) throws Exception {
+        List<String> kill = new ArrayList<>(List.of("kill", signal, "--"));
+        pids.forEach(p -> kill.add(Long.toString(p)));
+        assertThat(new ProcessBuilder(kill).inheritIO().start().waitFor()).as(kill.toString()).isZero();
     }
 
     private static void sql(Connection db, String... statements) throws SQLException {
