@@ -26,14 +26,10 @@ public final class AppTokens {
     /** Whether the app exists and the hash of its token ({@code null}: it has none). */
     public Lookup lookup(String app) {
         HeapNames.checkApp(app);
+        // the name's id, then the token by it: on Citus the second statement goes to the heap's shard alone
         return SqlTransactions.withConnection(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT t.token_sha256 FROM heap h"
-                    + " LEFT JOIN app_token t ON t.heap_id = h.heap_id WHERE h.app_name = ?")) {
-                ps.setString(1, app);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new Lookup(true, rs.getBytes(1)) : Lookup.NO_APP;
-                }
-            }
+            long heapId = HeapIds.idOf(c, app);
+            return heapId == HeapIds.NONE ? Lookup.NO_APP : new Lookup(true, hashOf(c, heapId));
         });
     }
 
@@ -41,23 +37,26 @@ public final class AppTokens {
     public void replace(String app, byte[] tokenSha256) {
         HeapNames.checkApp(app);
         SqlTransactions.inTransaction(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT heap_id FROM heap WHERE app_name = ? FOR UPDATE")) {
-                ps.setString(1, app);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw StoreException.notFound("no app named '" + app + "'");
-                    }
-                    upsert(c, rs.getLong(1), tokenSha256);
-                }
+            long heapId = HeapIds.idOf(c, app);
+            if (heapId == HeapIds.NONE) {
+                throw HeapRow.noSuchApp(app);
             }
+            // the heap row locked by its id (on Citus the statement goes to the heap's shard)
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM heap WHERE heap_id = ? FOR UPDATE")) {
+                ps.setLong(1, heapId);
+                ps.executeQuery().close();
+            }
+            upsert(c, heapId, tokenSha256);
             return null;
         });
     }
 
     /** Stores a heap's token hash in the caller's transaction. */
     static void upsert(Connection c, long heapId, byte[] tokenSha256) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_token (heap_id, token_sha256) VALUES (?, ?)"
-                + " ON CONFLICT (heap_id) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256, created_at = now()")) {
+        // the time in VALUES, not in DO UPDATE: Citus allows only immutable functions there
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_token (heap_id, token_sha256, created_at)"
+                + " VALUES (?, ?, now()) ON CONFLICT (heap_id) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256,"
+                + " created_at = EXCLUDED.created_at")) {
             ps.setLong(1, heapId);
             ps.setBytes(2, tokenSha256);
             ps.executeUpdate();

@@ -161,7 +161,7 @@ final class Checkpoints {
         Lineage suspects = Lineage.empty();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id"
                 + " IN (SELECT checkpoint_id FROM checkpoint WHERE heap_id = ? ORDER BY checkpoint_id DESC OFFSET ?)"
-                + " AND (pinned_until IS NULL OR pinned_until <= ?) RETURNING checkpoint_id, lineage::text")) {
+                + " AND (pinned_until IS NULL OR pinned_until <= ?) RETURNING checkpoint_id, lineage")) {
             ps.setLong(1, heapId);
             ps.setLong(2, heapId);
             ps.setInt(3, retain);
@@ -180,7 +180,7 @@ final class Checkpoints {
     /** Deletes one checkpoint; returns its lineage. NOT_FOUND when the heap has no such checkpoint. */
     static Lineage delete(Connection c, long heapId, String app, long checkpointId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ? RETURNING lineage::text")) {
+                "DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id = ? RETURNING lineage")) {
             ps.setLong(1, heapId);
             ps.setLong(2, checkpointId);
             try (ResultSet rs = ps.executeQuery()) {

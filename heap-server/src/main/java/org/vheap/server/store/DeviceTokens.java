@@ -37,8 +37,10 @@ public final class DeviceTokens {
             throw new IllegalArgumentException("a token hash is 32 bytes (SHA-256)");
         }
         SqlTransactions.inTransaction(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_token (device_name, token_sha256) VALUES (?, ?)"
-                    + " ON CONFLICT (device_name) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256, created_at = now()")) {
+            // the time in VALUES, not in DO UPDATE: Citus allows only immutable functions there
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_token (device_name, token_sha256,"
+                    + " created_at) VALUES (?, ?, now()) ON CONFLICT (device_name) DO UPDATE SET"
+                    + " token_sha256 = EXCLUDED.token_sha256, created_at = EXCLUDED.created_at")) {
                 ps.setString(1, device);
                 ps.setBytes(2, tokenSha256);
                 ps.executeUpdate();

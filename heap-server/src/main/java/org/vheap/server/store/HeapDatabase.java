@@ -78,14 +78,28 @@ public final class HeapDatabase implements AutoCloseable {
     /** Connects to an external PostgreSQL (14 or newer). */
     public static HeapDatabase external(String jdbcUrl, String user, String password, int poolSize) {
         HikariDataSource pool = pool(jdbcUrl, user, password, poolSize);
-        HeapDatabase db = new HeapDatabase(null, pool, "PostgreSQL at " + jdbcUrl);
         try {
+            String citus = citusVersion(pool);
+            HeapDatabase db = new HeapDatabase(null, pool, "PostgreSQL at " + jdbcUrl
+                    + (citus == null ? "" : " (Citus " + citus + ": the store distributed by heap)"));
             db.migrate();
+            return db;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
-        return db;
+    }
+
+    /** The version of the {@code citus} extension in the database, {@code null} when it has none. */
+    private static String citusVersion(DataSource pool) {
+        try (java.sql.Connection c = pool.getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT extversion FROM pg_extension WHERE extname = 'citus'")) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot read the extensions of the heap"
+                    + " database: " + e.getMessage(), e);
+        }
     }
 
     private static HikariDataSource pool(String url, String user, String password, int poolSize) {
@@ -103,12 +117,16 @@ public final class HeapDatabase implements AutoCloseable {
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", "5");
         // the store's statements are few and fixed: prepare them at once and plan them once per connection
-        // (planning cost more than executing a one-line read); the reclaimer asks for custom plans itself
+        // (planning cost more than executing a one-line read); the reclaimer asks for custom plans itself. On Citus
+        // each execution is planned with its values: its planner routes a statement to a shard by the heap id, and
+        // refuses generic plans of statements with subqueries ("could not create distributed plan")
         config.addDataSourceProperty("prepareThreshold", "1");
+        config.setConnectionInitSql("SELECT set_config('plan_cache_mode', CASE WHEN EXISTS (SELECT 1 FROM pg_extension"
+                + " WHERE extname = 'citus') THEN 'force_custom_plan' ELSE 'force_generic_plan' END, false)");
         // every statement is bounded: a stuck one is cancelled (SQLSTATE 57014, UNAVAILABLE to the caller) rather
         // than holding a connection and its locks for ever; so is a transaction left idle
-        config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan -c statement_timeout="
-                + STATEMENT_TIMEOUT.toMillis() + " -c idle_in_transaction_session_timeout=" + STATEMENT_TIMEOUT.toMillis());
+        config.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis()
+                + " -c idle_in_transaction_session_timeout=" + STATEMENT_TIMEOUT.toMillis());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -21,8 +21,8 @@ final class HeapLeases {
     }
 
     /** Locks the app's heap row and checks that {@code token} is its current lease's: FENCED if not. */
-    static HeapRow requireHolder(Connection c, String app, long token) throws SQLException {
-        HeapRow h = HeapRow.require(c, app, true);
+    static HeapRow requireHolder(Connection c, HeapIds ids, String app, long token) throws SQLException {
+        HeapRow h = HeapRow.require(c, ids, app, true);
         checkToken(app, token, h.token(), h.holder());
         return h;
     }
@@ -32,8 +32,8 @@ final class HeapLeases {
      * the row, which may then run side by side (a commit's pre-flushes), while a takeover, close or commit, which
      * lock it for update, waits for them.
      */
-    static HeapRow requireHolderShared(Connection c, String app, long token) throws SQLException {
-        HeapRow h = HeapRow.findShared(c, app);
+    static HeapRow requireHolderShared(Connection c, HeapIds ids, String app, long token) throws SQLException {
+        HeapRow h = HeapRow.findShared(c, ids, app);
         if (h == null) {
             throw HeapRow.noSuchApp(app);
         }

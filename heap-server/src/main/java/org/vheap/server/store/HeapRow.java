@@ -29,18 +29,25 @@ record HeapRow(long heapId, int lineSize, long token, String holder, Instant exp
             + " created_at, open_flushes";
 
     /** The app's heap row, locked for update if asked; {@code null} when there is no such app. */
-    static HeapRow find(Connection c, String app, boolean forUpdate) throws SQLException {
-        return find(c, app, forUpdate ? " FOR UPDATE" : "");
+    static HeapRow find(Connection c, HeapIds ids, String app, boolean forUpdate) throws SQLException {
+        return find(c, ids, app, forUpdate ? " FOR UPDATE" : "");
     }
 
     /** The app's heap row with a share lock: writers of lines may hold it side by side; null when absent. */
-    static HeapRow findShared(Connection c, String app) throws SQLException {
-        return find(c, app, " FOR SHARE");
+    static HeapRow findShared(Connection c, HeapIds ids, String app) throws SQLException {
+        return find(c, ids, app, " FOR SHARE");
     }
 
-    private static HeapRow find(Connection c, String app, String lock) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM heap WHERE app_name = ?" + lock)) {
-            ps.setString(1, app);
+    private static HeapRow find(Connection c, HeapIds ids, String app, String lock) throws SQLException {
+        return ids.withId(c, app, id -> find(c, id, app, lock));
+    }
+
+    /** The heap row of id {@code heapId} if it is app {@code app}'s (a remembered id may be stale: {@link HeapIds}). */
+    private static HeapRow find(Connection c, long heapId, String app, String lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM heap WHERE heap_id = ? AND app_name = ?"
+                + lock)) {
+            ps.setLong(1, heapId);
+            ps.setString(2, app);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -55,23 +62,41 @@ record HeapRow(long heapId, int lineSize, long token, String holder, Instant exp
     }
 
     /** The app's heap row, locked for update if asked; NOT_FOUND when there is no such app. */
-    static HeapRow require(Connection c, String app, boolean forUpdate) throws SQLException {
-        HeapRow h = find(c, app, forUpdate);
+    static HeapRow require(Connection c, HeapIds ids, String app, boolean forUpdate) throws SQLException {
+        HeapRow h = find(c, ids, app, forUpdate);
         if (h == null) {
             throw noSuchApp(app);
         }
         return h;
     }
 
-    /** Inserts a heap row for a new app; false if another transaction inserted it first. */
-    static boolean insert(Connection c, String app, int lineSize, Instant createdAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO heap (app_name, line_size, created_at)"
-                + " VALUES (?, ?, ?) ON CONFLICT (app_name) DO NOTHING")) {
+    /**
+     * Names a new app and inserts its heap row: its id from {@code heap_heap_id_seq}, the name taken in
+     * {@code heap_name} first (its primary key keeps names unique, which the heap table cannot on Citus: a unique
+     * constraint there must hold the distribution column). False if another transaction named the app first.
+     */
+    static boolean insert(Connection c, HeapIds ids, String app, int lineSize, Instant createdAt) throws SQLException {
+        long heapId;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO heap_name (app_name, heap_id)"
+                + " VALUES (?, nextval('heap_heap_id_seq')) ON CONFLICT (app_name) DO NOTHING RETURNING heap_id")) {
             ps.setString(1, app);
-            ps.setInt(2, lineSize);
-            ps.setTimestamp(3, Timestamp.from(createdAt));
-            return ps.executeUpdate() == 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                heapId = rs.getLong(1);
+            }
         }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO heap (heap_id, app_name, line_size, created_at)"
+                + " VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, heapId);
+            ps.setString(2, app);
+            ps.setInt(3, lineSize);
+            ps.setTimestamp(4, Timestamp.from(createdAt));
+            ps.executeUpdate();
+        }
+        ids.remember(app, heapId);
+        return true;
     }
 
     /** Every heap's id, ascending. */

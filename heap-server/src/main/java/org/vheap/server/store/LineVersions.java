@@ -73,22 +73,23 @@ public final class LineVersions {
      * acknowledged to the caller ({@link HeapLeases#checkFlushes}; -1 passes) and every line's length are
      * checked; only if all pass do {@link #INSERT_VERSIONS} (into the open epoch) and the count run. A counted
      * flush commits asynchronously ({@code synchronous_commit} off for its transaction alone). The answer row
-     * says which check failed, if any, and a counted flush's new count. Parameters: app, line ids, data, token,
-     * flushes acknowledged.
+     * says which check failed, if any, and a counted flush's new count. Parameters: heap id, app, line ids, data,
+     * token, flushes acknowledged, then the heap id again for each statement of the CTEs that writes (so each names
+     * its heap by a value: Citus routes the whole statement to that heap's shard).
      */
     private static final String FLUSH_SQL = "WITH h AS (SELECT heap_id, line_size, fencing_token, lease_holder,"
-            + "  open_epoch, open_flushes FROM heap WHERE app_name = ? %s),"
+            + "  open_epoch, open_flushes FROM heap WHERE heap_id = ? AND app_name = ? %s),"
             + " t AS (SELECT * FROM unnest(?::int8[], ?::bytea[]) AS t(id, d)),"
             + " ok AS (SELECT h.heap_id, h.open_epoch FROM h WHERE h.fencing_token = ? AND h.lease_holder IS NOT NULL"
             + "  AND h.open_flushes >= ? AND NOT EXISTS (SELECT 1 FROM t WHERE octet_length(t.d) <> h.line_size)),"
             // a data-modifying CTE runs whether or not the outer query reads it
-            + " w AS (" + INSERT_VERSIONS.formatted("ok.heap_id", "ok.open_epoch", "ok, t") + ")%s"
+            + " w AS (" + INSERT_VERSIONS.formatted("?::bigint", "ok.open_epoch", "ok, t") + ")%s"
             + " SELECT h.line_size, h.fencing_token, h.lease_holder, (SELECT count(*) FROM ok), h.open_flushes%s FROM h";
     private static final String FLUSH_DURABLE_SQL = FLUSH_SQL.formatted("FOR SHARE", "", "");
     /** Also counts the flush ({@code n}), answers the new count and turns the disk flush off for the transaction. */
     private static final String FLUSH_COUNTED_SQL = FLUSH_SQL.formatted("FOR NO KEY UPDATE",
-            ", n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ok.heap_id"
-                    + " RETURNING heap.open_flushes)",
+            ", n AS (UPDATE heap SET open_flushes = heap.open_flushes + 1 FROM ok WHERE heap.heap_id = ?"
+                    + " AND heap.heap_id = ok.heap_id RETURNING heap.open_flushes)",
             ", (SELECT open_flushes FROM n), set_config('synchronous_commit', 'off', true)");
 
     private LineVersions() {
@@ -98,29 +99,34 @@ public final class LineVersions {
      * A read-only Transact in one statement, one database round trip: the view is the open epoch when
      * {@code token} is given (checked against the lease, and the flushes {@code acknowledged} to the caller, -1
      * for none, against those the store holds: {@link HeapLeases#checkFlushes}), else checkpoint {@code checkpointId} (0: the
-     * newest; an empty heap has none and reads nothing). Returns the lines that exist, in request order.
+     * newest; an empty heap has none and reads nothing). Returns the lines that exist, in request order; {@code null}
+     * when heap {@code heapId} is not app {@code app}'s ({@link HeapIds}).
      */
-    static Map<Long, byte[]> readInOneStatement(Connection c, String app, long token, long checkpointId, long[] ids,
-                                                long acknowledged) throws SQLException {
+    static Map<Long, byte[]> readInOneStatement(Connection c, long heapId, String app, long token, long checkpointId,
+                                                long[] ids, long acknowledged) throws SQLException {
         String view = token != 0
                 ? "SELECT heap_id, fencing_token, lease_holder, open_lineage AS lineage, 0::bigint AS cp, open_flushes"
-                        + " FROM heap WHERE app_name = ?"
+                        + " FROM heap WHERE heap_id = ? AND app_name = ?"
                 : "SELECT h.heap_id, h.fencing_token, h.lease_holder, coalesce(c.lineage, '{}') AS lineage,"
                         + " c.checkpoint_id AS cp, 0::bigint AS open_flushes FROM heap h LEFT JOIN LATERAL"
-                        + " (SELECT checkpoint_id, lineage FROM checkpoint c WHERE c.heap_id = h.heap_id"
+                        + " (SELECT checkpoint_id, lineage FROM checkpoint c WHERE c.heap_id = ?"
                         + " AND (? = 0 OR c.checkpoint_id = ?) ORDER BY c.checkpoint_id DESC LIMIT 1) c ON true"
-                        + " WHERE h.app_name = ?";
+                        + " WHERE h.heap_id = ? AND h.app_name = ?";
         String sql = "WITH h AS (" + view + ") SELECT h.heap_id, h.fencing_token, h.lease_holder, h.cp,"
                 + " r.line_id, r.data, h.open_flushes FROM h LEFT JOIN LATERAL (SELECT DISTINCT ON (v.line_id) v.line_id, v.data"
-                + " FROM line_version v WHERE v.heap_id = h.heap_id AND v.line_id = ANY (?) AND v.epoch <@ h.lineage"
+                + " FROM line_version v WHERE v.heap_id = ? AND v.line_id = ANY (?) AND v.epoch <@ h.lineage"
                 + " ORDER BY v.line_id, v.epoch DESC) r ON true";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
+            // every table named by the heap's id (not through h): Citus routes the statement to its shard
             if (token == 0) {
+                ps.setLong(i++, heapId);
                 ps.setLong(i++, checkpointId);
                 ps.setLong(i++, checkpointId);
             }
+            ps.setLong(i++, heapId);
             ps.setString(i++, app);
+            ps.setLong(i++, heapId);
             ps.setArray(i, SqlArrays.int8(c, ids));
             Map<Long, byte[]> found = new TreeMap<>();
             boolean heapSeen = false;
@@ -141,10 +147,7 @@ public final class LineVersions {
                     }
                 }
             }
-            if (!heapSeen) {
-                throw HeapRow.noSuchApp(app);
-            }
-            return inRequestOrder(ids, found);
+            return heapSeen ? inRequestOrder(ids, found) : null;
         }
     }
 
@@ -152,20 +155,20 @@ public final class LineVersions {
      * Lines' versions found by content: for each (line id, SHA-256) pair, the content of a version of that line of
      * the app's heap, in any epoch it still holds (committed, retained or open), whose SHA-256 is that one;
      * pairs without such a version are left out. Parameters: line ids ({@code int8[]}), hashes ({@code bytea[]}),
-     * app. The line's index narrows it to the line's few versions; {@code sha256()} is PostgreSQL's own.
+     * heap id. The line's index narrows it to the line's few versions; {@code sha256()} is PostgreSQL's own.
      */
     static final String VERSIONS_BY_SHA256_SQL = "SELECT DISTINCT ON (v.line_id) v.line_id, v.data FROM line_version v"
             + " JOIN unnest(?::int8[], ?::bytea[]) AS k(id, sha) ON v.line_id = k.id"
-            + " WHERE v.heap_id = (SELECT heap_id FROM heap WHERE app_name = ?) AND v.data IS NOT NULL"
+            + " WHERE v.heap_id = ? AND v.data IS NOT NULL"
             + " AND sha256(v.data) = k.sha";
 
     /** {@link #VERSIONS_BY_SHA256_SQL}: by line id, the contents found. */
-    static Map<Long, byte[]> versionsBySha256(Connection c, String app, long[] ids, byte[][] sha256) throws SQLException {
+    static Map<Long, byte[]> versionsBySha256(Connection c, long heapId, long[] ids, byte[][] sha256) throws SQLException {
         Map<Long, byte[]> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(VERSIONS_BY_SHA256_SQL)) {
             ps.setArray(1, SqlArrays.int8(c, ids));
             ps.setArray(2, c.createArrayOf("bytea", sha256));
-            ps.setString(3, app);
+            ps.setLong(3, heapId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.put(rs.getLong(1), rs.getBytes(2));
@@ -208,25 +211,31 @@ public final class LineVersions {
     /**
      * Flushes writes and deletions into the open epoch with {@link #FLUSH_SQL}, on an auto-committing
      * connection: one statement, one round trip, all or nothing. FENCED, FLUSHES_LOST, INVALID_ARGUMENT (a
-     * line's length) or NOT_FOUND say why nothing was written.
+     * line's length) say why nothing was written.
      *
      * @param acknowledged the lease's flushes the caller was told succeeded; -1: not counted
      * @param counted      count this flush and commit it without waiting for the disk (a device's flush that
      *                     gives {@code acknowledged}); else it is durable when this returns
-     * @return the flushes the lease holds with this one if counted, else -1
+     * @return the flushes the lease holds with this one if counted, else -1; {@code null} when heap {@code heapId} is
+     *         not app {@code app}'s ({@link HeapIds}): nothing was written
      */
-    static long flushInOneStatement(Connection c, String app, long token, List<LineImage> writes, long[] deletes,
-                                    long acknowledged, boolean counted) throws SQLException {
+    static Long flushInOneStatement(Connection c, long heapId, String app, long token, List<LineImage> writes,
+                                    long[] deletes, long acknowledged, boolean counted) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(counted ? FLUSH_COUNTED_SQL : FLUSH_DURABLE_SQL)) {
             Array[] lines = lineArrays(c, sortedVersions(writes, deletes));
-            ps.setString(1, app);
-            ps.setArray(2, lines[0]);
-            ps.setArray(3, lines[1]);
-            ps.setLong(4, token);
-            ps.setLong(5, acknowledged);
+            ps.setLong(1, heapId);
+            ps.setString(2, app);
+            ps.setArray(3, lines[0]);
+            ps.setArray(4, lines[1]);
+            ps.setLong(5, token);
+            ps.setLong(6, acknowledged);
+            ps.setLong(7, heapId);
+            if (counted) {
+                ps.setLong(8, heapId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw HeapRow.noSuchApp(app);
+                    return null;
                 }
                 if (rs.getLong(4) == 0) {   // nothing was written: say why
                     HeapLeases.checkToken(app, token, rs.getLong(2), rs.getString(3));
@@ -234,7 +243,7 @@ public final class LineVersions {
                     StoreArguments.checkLineLengths(rs.getInt(1), writes);
                     throw new IllegalStateException("a flush to app '" + app + "' wrote nothing for no known reason");
                 }
-                return counted ? rs.getLong(6) : -1;
+                return counted ? rs.getLong(6) : -1L;
             }
         }
     }
@@ -324,12 +333,13 @@ public final class LineVersions {
                 + " count(*) FILTER (WHERE v.data IS NOT NULL AND NOT coalesce(p.present, false)),"
                 + " count(*) FILTER (WHERE v.data IS NULL AND coalesce(p.present, false)), count(*)"
                 + " FROM line_version v LEFT JOIN LATERAL (SELECT w.data IS NOT NULL AS present"
-                + " FROM line_version w WHERE w.heap_id = v.heap_id AND w.line_id = v.line_id AND w.epoch < v.epoch"
+                + " FROM line_version w WHERE w.heap_id = ? AND w.line_id = v.line_id AND w.epoch < v.epoch"
                 + " AND w.epoch <@ ?::int8multirange ORDER BY w.epoch DESC LIMIT 1) p ON true"
                 + " WHERE v.heap_id = ? AND v.epoch = ?")) {
-            ps.setString(1, lineage.toString());
-            ps.setLong(2, heapId);
-            ps.setLong(3, epoch);
+            ps.setLong(1, heapId);   // both tables by the heap's id: on Citus, one shard
+            ps.setString(2, lineage.toString());
+            ps.setLong(3, heapId);
+            ps.setLong(4, epoch);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new EpochChanges(rs.getLong(1), rs.getLong(2), rs.getLong(3));

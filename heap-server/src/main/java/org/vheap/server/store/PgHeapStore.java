@@ -76,6 +76,7 @@ public final class PgHeapStore {
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer;
     private final SystemBlobs systemBlobs;
+    private final HeapIds heapIds = new HeapIds();
 
     /**
      * @param reclaimExecutor runs the reclaiming of unneeded versions after the change that made them
@@ -131,16 +132,16 @@ public final class PgHeapStore {
         Duration leaseLength = StoreArguments.leaseLength(settings, req.leaseMillis());
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         OpenResult result = inTransaction(c -> {
-            HeapRow h = HeapRow.find(c, req.app(), true);
+            HeapRow h = HeapRow.find(c, heapIds, req.app(), true);
             boolean created = false;
             if (h == null) {
                 if (!req.create()) {
                     guard.checkMissing(req.app());
                     throw StoreException.notFound("no app named '" + req.app() + "' (open it with create to make one)");
                 }
-                created = HeapRow.insert(c, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize(),
+                created = HeapRow.insert(c, heapIds, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize(),
                         clock.instant());
-                h = HeapRow.find(c, req.app(), true);
+                h = HeapRow.find(c, heapIds, req.app(), true);
                 byte[] tokenHash = created ? guard.newTokenSha256() : null;
                 if (tokenHash != null) {
                     AppTokens.upsert(c, h.heapId(), tokenHash);
@@ -184,7 +185,7 @@ public final class PgHeapStore {
         StoreArguments.checkApp(app);
         Duration leaseLength = StoreArguments.leaseLength(settings, leaseMillis);
         return inTransaction(c -> {
-            HeapRow h = HeapLeases.requireHolder(c, app, token);
+            HeapRow h = HeapLeases.requireHolder(c, heapIds, app, token);
             Instant expires = clock.instant().plus(leaseLength);
             HeapLeases.extend(c, h.heapId(), expires);
             return new HeapLease(h.holder(), h.token(), expires);
@@ -196,7 +197,7 @@ public final class PgHeapStore {
         StoreArguments.checkApp(app);
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         long discardedLines = inTransaction(c -> {
-            HeapRow h = HeapLeases.requireHolder(c, app, token);
+            HeapRow h = HeapLeases.requireHolder(c, heapIds, app, token);
             long discarded = LineVersions.discardEpoch(c, h.heapId(), h.openEpoch());
             HeapLeases.release(c, h.heapId());
             garbage.suspect(h.heapId(), h.openLineage().complement());
@@ -253,16 +254,17 @@ public final class PgHeapStore {
     private Transacted transactChecked(String app, long token, long checkpointId, long[] reads,
                                        List<LineImage> writes, long[] deletes, long acknowledged, boolean counted) {
         if (writes.isEmpty() && deletes.length == 0) {
-            return new Transacted(withConnection(
-                    c -> LineVersions.readInOneStatement(c, app, token, checkpointId, reads, acknowledged)), -1);
+            return new Transacted(withConnection(c -> found(app, heapIds.withId(c, app,
+                    id -> LineVersions.readInOneStatement(c, id, app, token, checkpointId, reads, acknowledged)))), -1);
         }
         if (reads.length == 0 && LineVersions.writesByInsert(writes)) {
-            return new Transacted(Map.of(), withConnection(
-                    c -> LineVersions.flushInOneStatement(c, app, token, writes, deletes, acknowledged, counted)));
+            return new Transacted(Map.of(), withConnection(c -> found(app, heapIds.withId(c, app,
+                    id -> LineVersions.flushInOneStatement(c, id, app, token, writes, deletes, acknowledged, counted)))));
         }
         return inTransaction(c -> {
             // a counted flush changes the heap row (its count); others only add versions, side by side
-            HeapRow h = counted ? HeapLeases.requireHolder(c, app, token) : HeapLeases.requireHolderShared(c, app, token);
+            HeapRow h = counted ? HeapLeases.requireHolder(c, heapIds, app, token)
+                    : HeapLeases.requireHolderShared(c, heapIds, app, token);
             HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
             StoreArguments.checkLineLengths(h.lineSize(), writes);
             Map<Long, byte[]> result = reads.length == 0 ? Map.of()
@@ -284,7 +286,10 @@ public final class PgHeapStore {
             throw new IllegalArgumentException(lineIds.length + " line ids but " + sha256.length + " hashes");
         }
         return lineIds.length == 0 ? Map.of()
-                : withConnection(c -> LineVersions.versionsBySha256(c, app, lineIds, sha256));
+                : withConnection(c -> {
+                    long heapId = heapIds.lookUp(c, app);
+                    return heapId == HeapIds.NONE ? Map.of() : LineVersions.versionsBySha256(c, heapId, lineIds, sha256);
+                });
     }
 
     /**
@@ -320,7 +325,7 @@ public final class PgHeapStore {
         List<LineRange> sorted = new ArrayList<>(ranges.isEmpty() ? List.of(new LineRange(0, Long.MAX_VALUE)) : ranges);
         sorted.sort((a, b) -> Long.compare(a.first(), b.first()));
         inSnapshot(c -> {
-            HeapRow h = HeapRow.require(c, app, false);
+            HeapRow h = HeapRow.require(c, heapIds, app, false);
             Lineage lineage;
             if (token != 0) {
                 HeapLeases.checkToken(app, token, h.token(), h.holder());
@@ -379,7 +384,7 @@ public final class PgHeapStore {
         StoreArguments.checkAcknowledged(token, acknowledged);
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         CommitResult result = inTransaction(c -> {
-            HeapRow h = HeapLeases.requireHolder(c, app, token);
+            HeapRow h = HeapLeases.requireHolder(c, heapIds, app, token);
             HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
             StoreArguments.checkLineLengths(h.lineSize(), writes);
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
@@ -407,7 +412,7 @@ public final class PgHeapStore {
     /** The app's retained checkpoints, newest first. */
     public List<CheckpointRecord> listCheckpoints(String app) {
         StoreArguments.checkApp(app);
-        return inSnapshot(c -> Checkpoints.list(c, HeapRow.require(c, app, false), 0, Integer.MAX_VALUE));
+        return inSnapshot(c -> Checkpoints.list(c, HeapRow.require(c, heapIds, app, false), 0, Integer.MAX_VALUE));
     }
 
     /** A checkpoint (0: the newest) with its VM state. */
@@ -415,7 +420,7 @@ public final class PgHeapStore {
         StoreArguments.checkApp(app);
         StoreArguments.checkCheckpointId(checkpointId);
         return inSnapshot(c -> {
-            HeapRow h = HeapRow.require(c, app, false);
+            HeapRow h = HeapRow.require(c, heapIds, app, false);
             CheckpointRecord cp = Checkpoints.require(c, h, app, checkpointId);
             return Map.entry(cp, Checkpoints.vmState(c, h.heapId(), cp.checkpointId()));
         });
@@ -426,7 +431,7 @@ public final class PgHeapStore {
         StoreArguments.checkCheckpointToDelete(checkpointId);
         VersionReclaimer.Garbage garbage = reclaimer.garbage();
         inTransaction(c -> {
-            HeapRow h = HeapRow.require(c, app, true);
+            HeapRow h = HeapRow.require(c, heapIds, app, true);
             Lineage removed = Checkpoints.delete(c, h.heapId(), app, checkpointId);
             garbage.suspect(h.heapId(), removed.complement());
             return null;
@@ -441,7 +446,7 @@ public final class PgHeapStore {
         return inSnapshot(c -> {
             List<AppRecord> apps = new ArrayList<>();
             for (String name : StoreAdmin.appNames(c)) {
-                AppRecord app = StoreAdmin.appRecord(c, name);
+                AppRecord app = StoreAdmin.appRecord(c, heapIds, name);
                 if (app != null) {
                     apps.add(app);
                 }
@@ -453,7 +458,7 @@ public final class PgHeapStore {
     public AppRecord app(String app) {
         StoreArguments.checkApp(app);
         return inSnapshot(c -> {
-            AppRecord r = StoreAdmin.appRecord(c, app);
+            AppRecord r = StoreAdmin.appRecord(c, heapIds, app);
             if (r == null) {
                 throw HeapRow.noSuchApp(app);
             }
@@ -468,7 +473,7 @@ public final class PgHeapStore {
     public void deleteApp(String app, boolean force) {
         StoreArguments.checkApp(app);
         inTransaction(c -> {
-            StoreAdmin.deleteHeap(c, app, HeapRow.require(c, app, true), force, clock.instant());
+            StoreAdmin.deleteHeap(c, heapIds, app, HeapRow.require(c, heapIds, app, true), force, clock.instant());
             return null;
         });
     }
@@ -482,6 +487,14 @@ public final class PgHeapStore {
     }
 
     // ---------------------------------------------------------------------------------------------------
+
+    /** What a statement on the app's heap by id found ({@link HeapIds#withId}); NOT_FOUND when there is no such app. */
+    private static <T> T found(String app, T result) {
+        if (result == null) {
+            throw HeapRow.noSuchApp(app);
+        }
+        return result;
+    }
 
     private <T> T inTransaction(SqlTransactions.SqlWork<T> work) {
         return SqlTransactions.inTransaction(dataSource, work);

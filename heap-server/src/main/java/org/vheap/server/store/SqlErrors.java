@@ -20,11 +20,20 @@ final class SqlErrors {
             return new StoreException(StoreException.Reason.UNAVAILABLE, "a database statement ran over the server's limit of "
                     + HeapDatabase.STATEMENT_TIMEOUT.toSeconds() + " s and was cancelled; retry later: " + firstLine(e.getMessage()), e);
         }
-                if (state.equals("40001") || state.equals("40P01") || state.equals("23505")) {
+                if (state.equals("40001") || state.equals("40P01") || isUniqueViolation(e)) {
             return new StoreException(StoreException.Reason.ABORTED,
                     "a concurrent change to the same heap won; retry: " + firstLine(e.getMessage()), e);
         }
         return new IllegalStateException("database error " + state + ": " + firstLine(e.getMessage()), e);
+    }
+
+    /**
+     * Whether a statement met a row with its key (unique_violation, 23505). Citus relays a worker's such error in a
+     * {@code COPY} to a distributed table as an internal error (XX000) with PostgreSQL's message: that counts too.
+     */
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState()) || ("XX000".equals(e.getSQLState()) && e.getMessage() != null
+                && e.getMessage().contains("duplicate key value violates unique constraint"));
     }
 
     private static String firstLine(String s) {

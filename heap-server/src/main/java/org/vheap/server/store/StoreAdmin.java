@@ -20,7 +20,7 @@ final class StoreAdmin {
     /** Every app's name, ascending. */
     static List<String> appNames(Connection c) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT app_name FROM heap ORDER BY app_name");
+        try (PreparedStatement ps = c.prepareStatement("SELECT app_name FROM heap_name ORDER BY app_name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 names.add(rs.getString(1));
@@ -30,8 +30,8 @@ final class StoreAdmin {
     }
 
     /** The app's heap as listed; {@code null} when there is no such app. */
-    static AppRecord appRecord(Connection c, String app) throws SQLException {
-        HeapRow h = HeapRow.find(c, app, false);
+    static AppRecord appRecord(Connection c, HeapIds ids, String app) throws SQLException {
+        HeapRow h = HeapRow.find(c, ids, app, false);
         if (h == null) {
             return null;
         }
@@ -42,9 +42,10 @@ final class StoreAdmin {
 
     /**
      * Deletes the app's heap row, locked by the caller; its checkpoints, line versions and token go with it
-     * ({@code ON DELETE CASCADE}). CONFLICT while a device holds an unexpired lease, unless {@code force}.
+     * ({@code ON DELETE CASCADE}), and its name. CONFLICT while a device holds an unexpired lease, unless {@code force}.
      */
-    static void deleteHeap(Connection c, String app, HeapRow h, boolean force, Instant now) throws SQLException {
+    static void deleteHeap(Connection c, HeapIds ids, String app, HeapRow h, boolean force, Instant now)
+            throws SQLException {
         if (!force && h.holder() != null && h.expiresAt().isAfter(now)) {
             throw new StoreException(StoreException.Reason.CONFLICT, "app '" + app + "' is leased to device '"
                     + h.holder() + "' until " + h.expiresAt() + "; stop it first, or delete with force");
@@ -53,5 +54,10 @@ final class StoreAdmin {
             ps.setLong(1, h.heapId());
             ps.executeUpdate();
         }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM heap_name WHERE app_name = ?")) {
+            ps.setString(1, app);
+            ps.executeUpdate();
+        }
+        ids.forget(app);
     }
 }

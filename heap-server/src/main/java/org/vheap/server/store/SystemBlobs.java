@@ -104,13 +104,19 @@ public final class SystemBlobs {
             int stored = 0;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO system_blob (sha256, data, size, created_at)"
                     + " SELECT t.h, t.d, octet_length(t.d), ? FROM unnest(?::bytea[], ?::bytea[]) WITH ORDINALITY"
-                    + " AS t(h, d, n) ORDER BY t.n ON CONFLICT (sha256) DO NOTHING")) {
+                    + " AS t(h, d, n) ORDER BY t.n ON CONFLICT (sha256) DO NOTHING RETURNING 1")) {
                 for (List<Map.Entry<byte[], byte[]>> batch
                         : SqlArrays.statementBatches(entries, e -> e.getValue().length, INSERT_STATEMENT_BYTES)) {
                     ps.setTimestamp(1, now);
                     ps.setArray(2, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getKey).toArray(byte[][]::new)));
                     ps.setArray(3, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getValue).toArray(byte[][]::new)));
-                    stored += ps.executeUpdate();
+                    // the rows returned, not the update count: Citus counts every row an INSERT ... SELECT into a
+                    // reference table offered, stored or not
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            stored++;
+                        }
+                    }
                 }
             }
             return stored;

@@ -56,7 +56,7 @@ final class VersionCopy {
             }
             copy(c, heapId, epoch, lineIds, data);
         } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {   // unique_violation: a concurrent writer of one of the lines
+            if (!SqlErrors.isUniqueViolation(e)) {   // a concurrent writer of one of the lines
                 throw e;
             }
             c.rollback(before);

@@ -169,7 +169,7 @@ final class VersionReclaimer {
                         + "  AND (d.line_id, d.epoch) NOT IN (SELECT line_id, epoch FROM needed)");
              PreparedStatement hidingNothing = c.prepareStatement("DELETE FROM line_version d WHERE d.heap_id = ?"
                      + " AND d.line_id = ANY (?) AND d.data IS NULL AND NOT EXISTS (SELECT 1 FROM line_version o"
-                     + " WHERE o.heap_id = d.heap_id AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
+                     + " WHERE o.heap_id = ? AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
             for (int from = 0; from < candidates.length; from += CHUNK) {
                 java.sql.Array chunk = SqlArrays.int8(c,
                         Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
@@ -183,6 +183,7 @@ final class VersionReclaimer {
                 deleted += garbage.executeUpdate();
                 hidingNothing.setLong(1, heapId);
                 hidingNothing.setArray(2, chunk);
+                hidingNothing.setLong(3, heapId);   // each table by the heap's id: on Citus, one shard
                 deleted += hidingNothing.executeUpdate();
             }
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,9 +40,19 @@ class PgHeapStoreTest {
     private final MutableClock clock = new MutableClock();
     private PgHeapStore store;
 
+    /** The database under test: the run's embedded PostgreSQL here, a Citus cluster in {@code CitusPgHeapStoreTest}. */
+    DataSource dataSource() {
+        return DB.dataSource();
+    }
+
+    /** A store on it that reclaims before each call returns, so tests see the result. */
+    private PgHeapStore newStore(java.time.Clock clock, StoreSettings settings) {
+        return new PgHeapStore(dataSource(), clock, settings, Runnable::run);
+    }
+
     @BeforeEach
     void setUp() {
-        store = DB.store(clock, StoreSettings.defaults());
+        store = newStore(clock, StoreSettings.defaults());
     }
 
     private OpenResult open(String app, String device) {
@@ -80,8 +91,8 @@ class PgHeapStoreTest {
         return ((data[0] & 0xff) << 8) | (data[1] & 0xff);
     }
 
-    private static long rows(String sql, Object... args) {
-        try (Connection c = DB.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    private long rows(String sql, Object... args) {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -95,7 +106,7 @@ class PgHeapStoreTest {
     }
 
     /** Version rows that no view (retained checkpoint or open epoch) can see: must be none. */
-    private static long garbageRows(long heapId) {
+    private long garbageRows(long heapId) {
         return rows("WITH views AS (SELECT checkpoint_id AS vid, lineage FROM checkpoint WHERE heap_id = ?"
                 + " UNION ALL SELECT -1, open_lineage FROM heap WHERE heap_id = ? AND open_lineage IS NOT NULL),"
                 + " needed AS (SELECT DISTINCT ON (w.vid, v.line_id) v.line_id, v.epoch FROM views w"
@@ -105,7 +116,7 @@ class PgHeapStoreTest {
                 heapId, heapId, heapId, heapId);
     }
 
-    private static long versionRows(long heapId) {
+    private long versionRows(long heapId) {
         return rows("SELECT count(*) FROM line_version WHERE heap_id = ?", heapId);
     }
 
@@ -158,7 +169,7 @@ class PgHeapStoreTest {
         long cp = commit(app, t, "dev-a");
         long poison = 4_242_424_242L;
         // a trigger makes the database itself fail on one line, after other lines were inserted
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE OR REPLACE FUNCTION vheap_test_poison() RETURNS trigger AS $$ BEGIN"
                     + " IF NEW.line_id = " + poison + " THEN RAISE EXCEPTION 'injected failure'; END IF;"
                     + " RETURN NEW; END $$ LANGUAGE plpgsql");
@@ -188,7 +199,7 @@ class PgHeapStoreTest {
             assertThat(store.listCheckpoints(app)).extracting(CheckpointRecord::checkpointId).containsExactly(cp);
             assertThat(readHolder(app, t, 7)).isEmpty();
         } finally {
-            try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.execute("DROP TRIGGER vheap_test_poison ON line_version");
                 s.execute("DROP FUNCTION vheap_test_poison()");
             }
@@ -355,12 +366,12 @@ class PgHeapStoreTest {
         assertThat(openFlushes(app)).isZero();
     }
 
-    private static long openFlushes(String app) {
+    private long openFlushes(String app) {
         return rows("SELECT open_flushes FROM heap WHERE app_name = ?", app);
     }
 
-    private static void sql(String... statements) throws SQLException {
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
+    private void sql(String... statements) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
@@ -383,6 +394,36 @@ class PgHeapStoreTest {
         long newCp = commit(app, reborn.lease().fencingToken(), "dev-b");
         assertThat(newCp).isGreaterThan(oldCp);   // checkpoint ids are never reused
         assertThat(contents(app, 0, newCp)).isEmpty();
+    }
+
+    /**
+     * A store remembers each app's heap id ({@link HeapIds}); another server deletes the app and creates it again
+     * under the same name (a new id). This store's faults, flushes and commits find the new heap by its name; the
+     * old lease is fenced; nothing of the old heap is read.
+     */
+    @Test
+    void anAppDeletedAndCreatedAgainByAnotherServerIsFoundUnderItsNewIdByAStoreThatRememberedTheOld() {
+        String app = TestHeaps.app("renamed");
+        OpenResult first = open(app, "dev-a");
+        long old = first.lease().fencingToken();
+        write(app, old, 1, 1);
+        assertThat(value(readHolder(app, old, 1).get(1L))).isEqualTo(1);   // the id is remembered by now
+        PgHeapStore other = newStore(clock, StoreSettings.defaults());
+        other.deleteApp(app, true);
+        OpenResult reborn = other.open(new PgHeapStore.OpenRequest(app, "dev-b", true, LS, 0, 0, false));
+        assertThat(reborn.heapId()).isNotEqualTo(first.heapId());
+
+        long token = reborn.lease().fencingToken();
+        assertThatThrownBy(() -> readHolder(app, old, 1)).hasMessageContaining("stale");
+        assertThat(readHolder(app, token, 1)).isEmpty();
+        write(app, token, 2, 2);
+        assertThat(value(readHolder(app, token, 2).get(2L))).isEqualTo(2);
+        long cp = commit(app, token, "dev-b");
+        assertThat(contents(app, 0, cp)).isEqualTo(Map.of(2L, 2));
+        assertThat(store.app(app).heapId()).isEqualTo(reborn.heapId());
+        other.deleteApp(app, true);
+        assertThatThrownBy(() -> readHolder(app, token, 2)).hasMessageContaining("no app named");
+        assertThatThrownBy(() -> write(app, token, 2, 3)).hasMessageContaining("no app named");
     }
 
     @Test
@@ -503,7 +544,7 @@ class PgHeapStoreTest {
         long t = o.lease().fencingToken();
         long epoch = rows("SELECT open_epoch FROM heap WHERE heap_id = ?", o.heapId());
         int count = LineVersions.COPY_BYTES / LS + 100;
-        try (Connection other = DB.dataSource().getConnection()) {
+        try (Connection other = dataSource().getConnection()) {
             other.setAutoCommit(false);
             try (PreparedStatement ps = other.prepareStatement("INSERT INTO line_version VALUES (?, 5, ?, ?)")) {
                 ps.setLong(1, o.heapId());
@@ -530,7 +571,7 @@ class PgHeapStoreTest {
 
     @Test
     void aCheckpointPinnedForADevicesCopiesOutlivesRetentionUntilItsPinEndsAndKeepsItsVersions() {
-        store = DB.store(clock, StoreSettings.defaults().withRetain(2).withCopyPin(java.time.Duration.ofHours(1)));
+        store = newStore(clock, StoreSettings.defaults().withRetain(2).withCopyPin(java.time.Duration.ofHours(1)));
         String app = TestHeaps.app("pin");
         long t = open(app, "dev-x").lease().fencingToken();
         write(app, t, 1, 10);
@@ -575,7 +616,7 @@ class PgHeapStoreTest {
 
     @Test
     void withoutCopyPinsACommitAskingForOneIsNotPinned() {
-        store = DB.store(clock, StoreSettings.defaults().withCopyPin(java.time.Duration.ZERO));
+        store = newStore(clock, StoreSettings.defaults().withCopyPin(java.time.Duration.ZERO));
         String app = TestHeaps.app("nopin");
         long t = open(app, "dev-x").lease().fencingToken();
         commit(app, t, "dev-x", true);
@@ -585,7 +626,7 @@ class PgHeapStoreTest {
     @Test
     void retainedCheckpointsEachRestoreExactlyAndOldVersionsAreReclaimed() {
         StoreSettings keep3 = StoreSettings.defaults().withRetain(3);
-        store = DB.store(clock, keep3);
+        store = newStore(clock, keep3);
         String app = TestHeaps.app("retain");
         OpenResult o = open(app, "dev-a");
         long t = o.lease().fencingToken();
@@ -694,7 +735,7 @@ class PgHeapStoreTest {
         write(app, t, 1, 1);
         long cp = commit(app, t, "dev-a");
         // a version no view can see, as a reclaim that never ran would leave it: an older one of line 1
-        try (Connection c = DB.dataSource().getConnection();
+        try (Connection c = dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO line_version VALUES (?, 1, ?, ?)")) {
             ps.setLong(1, o.heapId());
             ps.setLong(2, cp - 1);
@@ -769,7 +810,7 @@ class PgHeapStoreTest {
     @Test
     void randomHistoriesMatchAModel() {
         StoreSettings keep3 = StoreSettings.defaults().withRetain(3);
-        store = DB.store(clock, keep3);
+        store = newStore(clock, keep3);
         java.util.Random random = new java.util.Random(20261125L);
         for (int history = 0; history < 4; history++) {
             String app = TestHeaps.app("model");
