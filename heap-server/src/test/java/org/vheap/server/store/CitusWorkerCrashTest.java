@@ -1,0 +1,127 @@
+package org.vheap.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.server.testing.CitusCluster;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestHeaps;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
+
+/**
+ * The worker holding an app's shard is killed (SIGKILL, every process at once) while the app commits without pause,
+ * and started again. Each commit rewrites every line of the app with its round's value, so a torn commit would show
+ * two values in one checkpoint. While the worker is down the store refuses calls as UNAVAILABLE (a device retries);
+ * afterwards every checkpoint is whole (one round's value in every line), every commit the app was told of is there,
+ * and the app goes on committing.
+ */
+class CitusWorkerCrashTest {
+    @RegisterExtension
+    static final CitusCluster CITUS = new CitusCluster("crash");
+
+    private static final int LS = 256;
+    private static final int LINES = 20;
+
+    @Test
+    void aWorkerKilledMidCommitLeavesEveryCheckpointWholeAndNoAcknowledgedOneLost() throws Exception {
+        PgHeapStore store = new PgHeapStore(CITUS.dataSource(), new MutableClock(),
+                StoreSettings.defaults().withRetain(100_000), Runnable::run);
+        String app = TestHeaps.app("crashed");
+        OpenResult opened = store.open(new PgHeapStore.OpenRequest(app, "dev", true, LS, 0, 0, false));
+        long token = opened.lease().fencingToken();
+        int worker;
+        try (Connection c = CITUS.coordinator(); PreparedStatement ps = c.prepareStatement("SELECT nodeport FROM"
+                + " citus_shards WHERE shardid = get_shard_id_for_distribution_column('line_version', ?)")) {
+            ps.setLong(1, opened.heapId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                worker = rs.getInt(1);
+            }
+        }
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger acknowledged = new AtomicInteger();
+        List<Integer> acknowledgedRounds = new ArrayList<>();
+        ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        Thread committer = new Thread(() -> {
+            for (int round = 1; running.get(); round++) {
+                List<LineImage> lines = new ArrayList<>();
+                for (long id = 0; id < LINES; id++) {
+                    lines.add(new LineImage(id, TestHeaps.line(LS, round)));
+                }
+                try {
+                    store.commit(app, token, "dev", new byte[] {1}, Map.of(), lines, new long[0]);
+                    synchronized (acknowledgedRounds) {
+                        acknowledgedRounds.add(round);
+                    }
+                    acknowledged.incrementAndGet();
+                } catch (StoreException e) {
+                    if (e.reason() != StoreException.Reason.UNAVAILABLE && e.reason() != StoreException.Reason.ABORTED) {
+                        failures.add(e);
+                        return;
+                    }
+                    refusals.add(e.reason() + ": " + e.getMessage());
+                    sleep(50);
+                } catch (Throwable t) {
+                    failures.add(t);
+                    return;
+                }
+            }
+        }, "committer");
+        committer.start();
+        awaitCommits(acknowledged, 30);
+        CITUS.kill(worker);
+        sleep(2_000);
+        int atRestart = acknowledged.get();
+        CITUS.restart(worker);
+        awaitCommits(acknowledged, atRestart + 30);
+        running.set(false);
+        committer.join(60_000);
+
+        assertThat(failures).as("errors other than UNAVAILABLE or ABORTED").isEmpty();
+        assertThat(refusals).as("calls refused while the worker was down").isNotEmpty();
+        TreeSet<Integer> published = new TreeSet<>();
+        for (CheckpointRecord cp : store.listCheckpoints(app)) {
+            Map<Long, Integer> values = new TreeMap<>();
+            store.streamLines(app, 0, cp.checkpointId(), List.of(), 1 << 20, chunk -> chunk.forEach(
+                    l -> values.put(l.lineId(), ((l.data()[0] & 0xff) << 8) | (l.data()[1] & 0xff))));
+            assertThat(values).as("checkpoint %d", cp.checkpointId()).hasSize(LINES);
+            assertThat(new TreeSet<>(values.values())).as("checkpoint %d is one round's", cp.checkpointId()).hasSize(1);
+            published.add(values.values().iterator().next());
+        }
+        assertThat(published).as("every acknowledged commit is a checkpoint").containsAll(acknowledgedRounds);
+        System.out.println("CitusWorkerCrashTest: " + acknowledgedRounds.size() + " commits acknowledged, "
+                + published.size() + " checkpoints, " + refusals.size() + " calls refused while the worker was down;"
+                + " first refusal: " + refusals.peek());
+    }
+
+    private static void awaitCommits(AtomicInteger acknowledged, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (acknowledged.get() < atLeast) {
+            assertThat(System.nanoTime()).as("%d commits within 2 minutes", atLeast).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
