@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +20,7 @@ import org.vheap.server.testing.CitusCluster;
  * The store distributed on Citus with every other part real and unchanged: two heap servers ({@code ./vheap server
  * --db-url} the coordinator of a cluster of a coordinator and two workers) behind a gateway, two devices attached
  * through the gateway. The counter runs on one device, checkpoints, is migrated mid-run to the other and goes on with
- * no gap or repeat; its heap's rows are all on one shard.
+ * no gap or repeat ({@link CounterMigration}); its heap's rows are all on one worker.
  */
 class CitusEndToEndTest {
     @RegisterExtension
@@ -53,26 +50,7 @@ class CitusEndToEndTest {
         VheapProcesses.Server second = vheap.server(0, db);
         assertThat(first.started().errors() + first.started().output()).contains("Citus");
         String gateway = vheap.gateway("--backend", first.address(), "--backend", second.address()).address();
-        Path classes = vheap.compileSample("Counter");
-        VheapProcesses.Started a = device(gateway, "a");
-        VheapProcesses.Started b = device(gateway, "b");
-        a.awaitErrors("attached", Duration.ofSeconds(60));
-        b.awaitErrors("attached", Duration.ofSeconds(60));
-
-        a.send("run citus-counter " + classes + " Counter 150 60");
-        a.awaitOutput("\n20\n", Duration.ofSeconds(60));
-        VheapProcesses.Result moved = vheap.vheap("migrate", "--app", "citus-counter", "--to", "b", "--server", gateway);
-        assertThat(moved.exit()).as(moved.output()).isZero();
-        b.awaitOutput("\n150\n", Duration.ofSeconds(60));
-
-        List<String> all = new ArrayList<>(a.output().lines().toList());
-        all.addAll(b.output().lines().toList());
-        List<String> expected = new ArrayList<>();
-        for (int i = 1; i <= 150; i++) {
-            expected.add(Integer.toString(i));
-        }
-        assertThat(all).as("a printed %d lines, b the rest", a.output().lines().count()).isEqualTo(expected);
-        assertThat(vheap.vheap("checkpoints", "--app", "citus-counter", "--server", gateway).output()).contains("b");
+        CounterMigration.run(vheap, gateway, "citus-counter");
 
         // the app's rows: lines and checkpoints, all in the shards of its heap id, on one worker
         try (Connection c = CITUS.coordinator()) {
@@ -85,10 +63,6 @@ class CitusEndToEndTest {
                     + " get_shard_id_for_distribution_column('checkpoint', ?::bigint))", heapId, heapId, heapId))
                     .as("workers holding the app's shards").isEqualTo(1);
         }
-        a.send("quit");
-        b.send("quit");
-        assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
-        assertThat(b.awaitExit(Duration.ofSeconds(30))).isZero();
     }
 
     private static long single(Connection c, String sql, Object... args) throws java.sql.SQLException {
@@ -101,9 +75,5 @@ class CitusEndToEndTest {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private VheapProcesses.Started device(String server, String name) throws IOException {
-        return vheap.start("device", "start", "--server", server, "--device", name, "--memory", "256k", "--lease", "3s");
     }
 }

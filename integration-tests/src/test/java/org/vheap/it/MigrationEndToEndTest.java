@@ -98,42 +98,12 @@ class MigrationEndToEndTest {
     }
 
     private VheapProcesses.Started device(String server, String name, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("device", "start", "--server", server, "--device", name,
-                "--memory", "256k", "--lease", "3s"));
-        args.addAll(List.of(extra));
-        return vheap.start(args.toArray(new String[0]));
+        return CounterMigration.device(vheap, server, name, extra);
     }
 
     @Test
     void theCounterMigratesMidRunAndGoesOnWithNoGapOrRepeat() throws Exception {
-        String server = vheap.startServer();
-        Path classes = vheap.compileSample("Counter");
-        VheapProcesses.Started a = device(server, "a");
-        VheapProcesses.Started b = device(server, "b");
-        a.awaitErrors("attached", Duration.ofSeconds(60));
-        b.awaitErrors("attached", Duration.ofSeconds(60));
-        assertThat(vheap.vheap("devices", "--server", server).output()).contains("a").contains("b");
-
-        a.send("run counter " + classes + " Counter 150 60");
-        a.awaitOutput("\n20\n", Duration.ofSeconds(60));
-        VheapProcesses.Result moved = vheap.vheap("migrate", "--app", "counter", "--to", "b", "--server", server);
-        assertThat(moved.exit()).as(moved.output()).isZero();
-        assertThat(moved.output()).contains("a").contains("b");
-        b.awaitOutput("\n150\n", Duration.ofSeconds(60));
-
-        List<String> all = new ArrayList<>(a.output().lines().toList());
-        all.addAll(b.output().lines().toList());
-        List<String> expected = new ArrayList<>();
-        for (int i = 1; i <= 150; i++) {
-            expected.add(Integer.toString(i));
-        }
-        assertThat(all).as("a printed %d lines, b the rest", a.output().lines().count()).isEqualTo(expected);
-        assertThat(b.output()).doesNotStartWith("1\n");
-        assertThat(vheap.vheap("checkpoints", "--app", "counter", "--server", server).output()).contains("b");
-        a.send("quit");
-        b.send("quit");
-        assertThat(a.awaitExit(Duration.ofSeconds(30))).isZero();
-        assertThat(b.awaitExit(Duration.ofSeconds(30))).isZero();
+        CounterMigration.run(vheap, vheap.startServer(), "counter");
     }
 
     /**

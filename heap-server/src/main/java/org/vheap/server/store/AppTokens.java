@@ -44,7 +44,11 @@ public final class AppTokens {
             // the heap row locked by its id (on Citus the statement goes to the heap's shard)
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM heap WHERE heap_id = ? FOR UPDATE")) {
                 ps.setLong(1, heapId);
-                ps.executeQuery().close();
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw HeapRow.noSuchApp(app);   // deleted since its name was read
+                    }
+                }
             }
             upsert(c, heapId, tokenSha256);
             return null;

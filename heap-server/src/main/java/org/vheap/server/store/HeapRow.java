@@ -99,10 +99,10 @@ record HeapRow(long heapId, int lineSize, long token, String holder, Instant exp
         return true;
     }
 
-    /** Every heap's id, ascending. */
+    /** Every heap's id, ascending (from {@code heap_name}: on Citus a reference table, read on the coordinator). */
     static List<Long> allIds(Connection c) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT heap_id FROM heap ORDER BY heap_id");
+        try (PreparedStatement ps = c.prepareStatement("SELECT heap_id FROM heap_name ORDER BY heap_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));

@@ -142,6 +142,11 @@ public final class PgHeapStore {
                 created = HeapRow.insert(c, heapIds, req.app(), req.lineSize() == 0 ? DEFAULT_LINE_SIZE : req.lineSize(),
                         clock.instant());
                 h = HeapRow.find(c, heapIds, req.app(), true);
+                if (h == null) {   // named by a transaction that committed in between, then deleted (or, on Citus,
+                    // its name visible on the coordinator before its heap row on the worker)
+                    throw new StoreException(StoreException.Reason.ABORTED, "app '" + req.app() + "' was created or"
+                            + " deleted by another call at the same time; retry");
+                }
                 byte[] tokenHash = created ? guard.newTokenSha256() : null;
                 if (tokenHash != null) {
                     AppTokens.upsert(c, h.heapId(), tokenHash);

@@ -29,11 +29,12 @@ final class SqlErrors {
 
     /**
      * Whether a statement met a row with its key (unique_violation, 23505). Citus relays a worker's such error in a
-     * {@code COPY} to a distributed table as an internal error (XX000) with PostgreSQL's message: that counts too.
+     * {@code COPY} to a distributed table as an internal error (XX000) with the worker's message, which names the
+     * shard's primary key ({@code line_version_pkey_102008}) in any language: that counts too.
      */
     static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState()) || ("XX000".equals(e.getSQLState()) && e.getMessage() != null
-                && e.getMessage().contains("duplicate key value violates unique constraint"));
+                && e.getMessage().contains("line_version_pkey_"));
     }
 
     private static String firstLine(String s) {

@@ -54,9 +54,12 @@ final class StoreAdmin {
             ps.setLong(1, h.heapId());
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM heap_name WHERE app_name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM heap_name WHERE app_name = ? AND heap_id = ?")) {
             ps.setString(1, app);
-            ps.executeUpdate();
+            ps.setLong(2, h.heapId());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("app '" + app + "' had no name row for heap " + h.heapId());
+            }
         }
         ids.forget(app);
     }

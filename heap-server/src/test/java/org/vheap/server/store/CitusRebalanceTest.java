@@ -98,6 +98,7 @@ class CitusRebalanceTest {
         moving.set(false);
         for (Thread t : apps) {
             t.join(120_000);
+            assertThat(t.isAlive()).as(t.getName() + " stopped").isFalse();
         }
         assertThat(failures).as("calls that failed for good").isEmpty();
         assertThat(commitsWhileMoving.get()).as("commits while the shards moved").isPositive();

@@ -23,7 +23,7 @@ import org.vheap.store.StoreException;
 
 /**
  * The worker holding an app's shard is killed (SIGKILL, every process at once) while the app commits without pause,
- * and started again. Each commit rewrites every line of the app with its round's value, so a torn commit would show
+ * and started again (a crash of the worker's processes; the cluster runs with fsync off, so not a power loss). Each commit rewrites every line of the app with its round's value, so a torn commit would show
  * two values in one checkpoint. While the worker is down the store refuses calls as UNAVAILABLE (a device retries);
  * afterwards every checkpoint is whole (one round's value in every line), every commit the app was told of is there,
  * and the app goes on committing.
@@ -83,14 +83,18 @@ class CitusWorkerCrashTest {
             }
         }, "committer");
         committer.start();
-        awaitCommits(acknowledged, 30);
-        CITUS.kill(worker);
-        sleep(2_000);
-        int atRestart = acknowledged.get();
-        CITUS.restart(worker);
-        awaitCommits(acknowledged, atRestart + 30);
-        running.set(false);
-        committer.join(60_000);
+        try {
+            awaitCommits(acknowledged, 30);
+            CITUS.kill(worker);
+            sleep(2_000);
+            int atRestart = acknowledged.get();
+            CITUS.restart(worker);
+            awaitCommits(acknowledged, atRestart + 30);
+        } finally {
+            running.set(false);
+            committer.join(60_000);
+        }
+        assertThat(committer.isAlive()).as("the committer stopped").isFalse();
 
         assertThat(failures).as("errors other than UNAVAILABLE or ABORTED").isEmpty();
         assertThat(refusals).as("calls refused while the worker was down").isNotEmpty();

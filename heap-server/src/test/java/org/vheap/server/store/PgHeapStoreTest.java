@@ -398,8 +398,9 @@ class PgHeapStoreTest {
 
     /**
      * A store remembers each app's heap id ({@link HeapIds}); another server deletes the app and creates it again
-     * under the same name (a new id). This store's faults, flushes and commits find the new heap by its name; the
-     * old lease is fenced; nothing of the old heap is read.
+     * under the same name (a new id) before each kind of call: a fault, a flush (each one statement), a transaction
+     * with reads and writes, a commit. Each finds the new heap by its name; the old lease is fenced; nothing of an
+     * old heap is read; once the app is gone, the calls say so.
      */
     @Test
     void anAppDeletedAndCreatedAgainByAnotherServerIsFoundUnderItsNewIdByAStoreThatRememberedTheOld() {
@@ -409,21 +410,33 @@ class PgHeapStoreTest {
         write(app, old, 1, 1);
         assertThat(value(readHolder(app, old, 1).get(1L))).isEqualTo(1);   // the id is remembered by now
         PgHeapStore other = newStore(clock, StoreSettings.defaults());
-        other.deleteApp(app, true);
-        OpenResult reborn = other.open(new PgHeapStore.OpenRequest(app, "dev-b", true, LS, 0, 0, false));
-        assertThat(reborn.heapId()).isNotEqualTo(first.heapId());
 
-        long token = reborn.lease().fencingToken();
+        long token = recreatedBy(other, app, first.heapId());
         assertThatThrownBy(() -> readHolder(app, old, 1)).hasMessageContaining("stale");
         assertThat(readHolder(app, token, 1)).isEmpty();
+        token = recreatedBy(other, app, store.app(app).heapId());
         write(app, token, 2, 2);
         assertThat(value(readHolder(app, token, 2).get(2L))).isEqualTo(2);
+        token = recreatedBy(other, app, store.app(app).heapId());
+        assertThat(store.transact(app, token, 0, new long[] {2}, List.of(new LineImage(3, line(LS, 3))), NONE)).isEmpty();
+        token = recreatedBy(other, app, store.app(app).heapId());
         long cp = commit(app, token, "dev-b");
-        assertThat(contents(app, 0, cp)).isEqualTo(Map.of(2L, 2));
-        assertThat(store.app(app).heapId()).isEqualTo(reborn.heapId());
+        assertThat(contents(app, 0, cp)).isEmpty();
+        assertThat(store.app(app).heapId()).isEqualTo(other.app(app).heapId());
+
         other.deleteApp(app, true);
-        assertThatThrownBy(() -> readHolder(app, token, 2)).hasMessageContaining("no app named");
-        assertThatThrownBy(() -> write(app, token, 2, 3)).hasMessageContaining("no app named");
+        long gone = token;
+        assertThatThrownBy(() -> readHolder(app, gone, 2)).hasMessageContaining("no app named");
+        assertThatThrownBy(() -> write(app, gone, 2, 3)).hasMessageContaining("no app named");
+        assertThatThrownBy(() -> commit(app, gone, "dev-b")).hasMessageContaining("no app named");
+    }
+
+    /** {@code other} deletes the app (whose heap is {@code heapId}) and creates it again; returns the new lease's token. */
+    private static long recreatedBy(PgHeapStore other, String app, long heapId) {
+        other.deleteApp(app, true);
+        OpenResult reborn = other.open(new PgHeapStore.OpenRequest(app, "dev-b", true, LS, 0, 0, false));
+        assertThat(reborn.heapId()).isNotEqualTo(heapId);
+        return reborn.lease().fencingToken();
     }
 
     @Test

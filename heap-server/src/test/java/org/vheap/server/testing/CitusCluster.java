@@ -43,7 +43,10 @@ public final class CitusCluster implements BeforeAllCallback {
         this("shared");
     }
 
-    /** A cluster of the run named {@code name}: for a test class that changes the cluster (adds a worker). */
+    /**
+     * A cluster of the test class's own, named {@code name} (stopped when the class ends): for a class that changes
+     * its cluster (adds a worker, kills one).
+     */
     public CitusCluster(String name) {
         this.name = name;
     }
@@ -58,7 +61,8 @@ public final class CitusCluster implements BeforeAllCallback {
             }
             Assumptions.abort(why);
         }
-        running = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        ExtensionContext owner = name.equals("shared") ? context.getRoot() : context;
+        running = owner.getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent("vheap-citus-cluster-" + name, k -> new Running(), Running.class);
     }
 
@@ -84,7 +88,10 @@ public final class CitusCluster implements BeforeAllCallback {
         return running.addWorker();
     }
 
-    /** Kills the node on {@code port} with SIGKILL, its postmaster and every child at once, as a power loss would. */
+    /**
+     * Kills the node on {@code port} with SIGKILL, its postmaster and every child at once, as a crash of the machine's
+     * processes would (what they wrote stays in the OS's cache: fsync is off here, so this is not a power loss).
+     */
     public void kill(int port) throws Exception {
         running.kill(port);
     }
@@ -107,7 +114,18 @@ public final class CitusCluster implements BeforeAllCallback {
         if (!Files.isRegularFile(lib)) {
             return "no Citus in " + lib.getParent() + " (" + HOW + ")";
         }
+        if ("root".equals(System.getProperty("user.name")) && !postgresUserExists()) {
+            return "the tests run as root and there is no postgres user to run PostgreSQL as (" + HOW + ")";
+        }
         return null;
+    }
+
+    private static boolean postgresUserExists() {
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith("postgres:"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** One PostgreSQL of the cluster. */
@@ -245,11 +263,17 @@ public final class CitusCluster implements BeforeAllCallback {
                 full.addAll(List.of("runuser", "-u", "postgres", "--"));
             }
             full.addAll(command);
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", full) + " failed: " + output.strip());
+            Path log = Files.createTempFile("vheap-citus-command", ".log");
+            try {
+                Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                boolean ended = p.waitFor(180, TimeUnit.SECONDS);
+                if (!ended || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    throw new IOException(String.join(" ", full) + (ended ? " failed: " : " ran over 180 s: ")
+                            + Files.readString(log, StandardCharsets.UTF_8).strip());
+                }
+            } finally {
+                Files.deleteIfExists(log);
             }
         }
 
