@@ -2,8 +2,6 @@ package org.vheap.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,6 @@ import org.vheap.server.control.FakeDevice;
 import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.server.testing.UnreachableServer;
-import picocli.CommandLine;
 
 /** The store commands against a real server: tables on success, one line and an exit code on failure. */
 class VheapCliTest {
@@ -23,17 +20,8 @@ class VheapCliTest {
     @RegisterExtension
     static final TestHeapServer SERVER = TestHeapServer.onLoopback();
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = VheapCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -45,17 +33,17 @@ class VheapCliTest {
         long cp = client.commit(CommitHeader.newBuilder().setApp(app).setFencingToken(t).setDevice("dev-cli").build(),
                 List.of(), List.of(), 1 << 20).getCheckpoint().getCheckpointId();
 
-        Run apps = run("apps", "--server", SERVER.target());
+        CliRun apps = run("apps", "--server", SERVER.target());
         assertThat(apps.exit()).isZero();
         assertThat(apps.out()).contains("APP").contains("LEASE HOLDER");
         assertThat(apps.out().lines().filter(l -> l.startsWith(app + " ")).findFirst().orElseThrow())
                 .contains("dev-cli").contains(" 64 ");
 
-        Run cps = run("checkpoints", "--app", app, "--server", SERVER.target());
+        CliRun cps = run("checkpoints", "--app", app, "--server", SERVER.target());
         assertThat(cps.exit()).isZero();
         assertThat(cps.out().lines().skip(1).findFirst().orElseThrow()).startsWith(String.valueOf(cp)).contains("dev-cli");
 
-        Run del = run("delete-app", "--app", app, "--server", SERVER.target());
+        CliRun del = run("delete-app", "--app", app, "--server", SERVER.target());
         assertThat(del.exit()).isEqualTo(1);
         assertThat(del.err()).contains("FAILED_PRECONDITION").contains("leased to device 'dev-cli'");
         assertThat(run("delete-app", "--app", app, "--force", "--server", SERVER.target()).exit()).isZero();
@@ -63,52 +51,52 @@ class VheapCliTest {
 
     @Test
     void healthSaysServingWithExitZeroAndFailsForNoServer() {
-        Run ok = run("health", "--server", SERVER.target());
+        CliRun ok = run("health", "--server", SERVER.target());
         assertThat(ok.exit()).isZero();
         assertThat(ok.out().strip()).isEqualTo(SERVER.target() + ": SERVING");
-        Run store = run("health", "--server", SERVER.target(), "--service", "vheap.v1.HeapStore");
+        CliRun store = run("health", "--server", SERVER.target(), "--service", "vheap.v1.HeapStore");
         assertThat(store.exit()).isZero();
         assertThat(store.out()).contains("vheap.v1.HeapStore: SERVING");
-        Run unknown = run("health", "--server", SERVER.target(), "--service", "no.such.Service");
+        CliRun unknown = run("health", "--server", SERVER.target(), "--service", "no.such.Service");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("NOT_FOUND");
-        Run none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
+        CliRun none = run("health", "--server", "127.0.0.1:1", "--timeout", "1");
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err()).contains("nothing answers at 127.0.0.1:1");
     }
 
     @Test
     void failuresAreOneLineWithAnExitCode() {
-        Run ghost = run("checkpoints", "--app", "ghost-app", "--server", SERVER.target());
+        CliRun ghost = run("checkpoints", "--app", "ghost-app", "--server", SERVER.target());
         assertThat(ghost.exit()).isEqualTo(1);
         assertThat(ghost.err().strip()).isEqualTo("vheap checkpoints: NOT_FOUND: no app named 'ghost-app'");
 
-        Run noServer = run("apps", "--server", "127.0.0.1:1");
+        CliRun noServer = run("apps", "--server", "127.0.0.1:1");
         assertThat(noServer.exit()).isEqualTo(1);
         assertThat(noServer.err()).contains("nothing answers at 127.0.0.1:1").doesNotContain("\tat ");
 
-        Run badTarget = run("apps", "--server", "nonsense");
+        CliRun badTarget = run("apps", "--server", "nonsense");
         assertThat(badTarget.exit()).isEqualTo(2);
         assertThat(badTarget.err()).contains("--server must be HOST:PORT");
 
-        Run badRetain = run("server", "--retain", "0");
+        CliRun badRetain = run("server", "--retain", "0");
         assertThat(badRetain.exit()).isEqualTo(2);
         assertThat(badRetain.err()).contains("--retain must be at least 1");
 
-        Run notADuration = run("server", "--db-check-interval", "soon");
+        CliRun notADuration = run("server", "--db-check-interval", "soon");
         assertThat(notADuration.exit()).isEqualTo(2);
         assertThat(notADuration.err().strip())
                 .isEqualTo("vheap server: --db-check-interval 'soon' is not a duration (e.g. 500ms, 5s, 2m)");
 
-        Run tooOften = run("server", "--db-check-interval", "10ms");
+        CliRun tooOften = run("server", "--db-check-interval", "10ms");
         assertThat(tooOften.exit()).isEqualTo(2);
         assertThat(tooOften.err()).contains("--db-check-interval must be 100 ms to 10 min, got 10 ms");
 
-        Run unknown = run("apps", "--frobnicate");
+        CliRun unknown = run("apps", "--frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unknown option: '--frobnicate'");
 
-        Run userWithoutUrl = run("server", "--db-user", "x");
+        CliRun userWithoutUrl = run("server", "--db-user", "x");
         assertThat(userWithoutUrl.exit()).isEqualTo(2);
         assertThat(userWithoutUrl.err()).contains("--db-user and --db-password need --db-url");
     }
@@ -122,25 +110,25 @@ class VheapCliTest {
             a.run(app, 5);
             a.appStatus(app, "running");
 
-            Run devices = run("devices", "--server", SERVER.target());
+            CliRun devices = run("devices", "--server", SERVER.target());
             assertThat(devices.exit()).isZero();
             assertThat(devices.out().lines().findFirst().orElseThrow())
                     .startsWith("DEVICE").contains("MEMORY").contains("RESOURCES").contains("APPS").contains("CONNECTED SINCE");
             assertThat(devices.out().lines().filter(l -> l.startsWith(a.name + " ")).findFirst().orElseThrow())
                     .contains("3.0 MiB").contains("file:/tmp").contains(app);
 
-            Run migrate = run("migrate", "--app", app, "--to", b.name, "--server", SERVER.target());
+            CliRun migrate = run("migrate", "--app", app, "--to", b.name, "--server", SERVER.target());
             assertThat(migrate.err()).isEmpty();
             assertThat(migrate.exit()).isZero();
             assertThat(migrate.out()).matches("migrated app '" + app + "' from device '" + a.name + "' to device '"
                     + b.name + "' through checkpoint \\d+ \\(suspend \\d+ ms, resume \\d+ ms\\)\\R");
             assertThat(b.resumed).containsKey(app);
 
-            Run suspend = run("suspend", "--app", app, "--server", SERVER.target());
+            CliRun suspend = run("suspend", "--app", app, "--server", SERVER.target());
             assertThat(suspend.exit()).isZero();
             assertThat(suspend.out()).matches("suspended app '" + app + "' on device '" + b.name + "' at checkpoint \\d+\\R");
 
-            Run resume = run("resume", "--app", app, "--on", a.name, "--server", SERVER.target());
+            CliRun resume = run("resume", "--app", app, "--on", a.name, "--server", SERVER.target());
             assertThat(resume.exit()).isZero();
             assertThat(resume.out()).startsWith("resumed app '" + app + "' on device '" + a.name + "' from its newest checkpoint");
             assertThat(a.resumed).containsKey(app);
@@ -152,30 +140,30 @@ class VheapCliTest {
         String app = TestHeaps.app("cli-ctl");
         try (FakeDevice a = FakeDevice.attach(SERVER.channel(), TestHeaps.app("cli-only"))) {
             a.run(app, 1);
-            Run badTarget = run("migrate", "--app", app, "--to", "b", "--server", SERVER.target());
+            CliRun badTarget = run("migrate", "--app", app, "--to", "b", "--server", SERVER.target());
             assertThat(badTarget.exit()).isEqualTo(1);
             assertThat(badTarget.err().lines()).hasSize(1);
             assertThat(badTarget.err()).startsWith("vheap migrate: FAILED_PRECONDITION: device 'b' is not connected to the server (connected: ")
                     .contains(a.name);
 
-            Run noApp = run("suspend", "--app", "ghost-app", "--server", SERVER.target());
+            CliRun noApp = run("suspend", "--app", "ghost-app", "--server", SERVER.target());
             assertThat(noApp.exit()).isEqualTo(1);
             assertThat(noApp.err().strip()).isEqualTo("vheap suspend: NOT_FOUND: no app named 'ghost-app'");
 
-            Run busy = run("resume", "--app", app, "--on", a.name, "--server", SERVER.target());
+            CliRun busy = run("resume", "--app", app, "--on", a.name, "--server", SERVER.target());
             assertThat(busy.exit()).isEqualTo(1);
             assertThat(busy.err().strip()).startsWith("vheap resume: FAILED_PRECONDITION: app '" + app + "' runs on device '"
                     + a.name + "'").endsWith("suspend it first, or migrate it");
 
-            Run noTo = run("migrate", "--app", app, "--server", SERVER.target());
+            CliRun noTo = run("migrate", "--app", app, "--server", SERVER.target());
             assertThat(noTo.exit()).isEqualTo(2);
             assertThat(noTo.err()).contains("Missing required option: '--to=DEVICE'");
 
-            Run badCheckpoint = run("resume", "--app", app, "--on", a.name, "--checkpoint", "-1", "--server", SERVER.target());
+            CliRun badCheckpoint = run("resume", "--app", app, "--on", a.name, "--checkpoint", "-1", "--server", SERVER.target());
             assertThat(badCheckpoint.exit()).isEqualTo(2);
             assertThat(badCheckpoint.err().strip()).startsWith("vheap resume: --checkpoint must be a checkpoint id");
 
-            Run noServer = run("devices", "--server", "127.0.0.1:1");
+            CliRun noServer = run("devices", "--server", "127.0.0.1:1");
             assertThat(noServer.exit()).isEqualTo(1);
             assertThat(noServer.err()).contains("nothing answers at 127.0.0.1:1").doesNotContain("\tat ");
         }
@@ -184,13 +172,13 @@ class VheapCliTest {
     @Test
     void tokenIssuesADeviceTokenAndNamesExactlyOneOfAppAndDevice() throws Exception {
         String device = TestHeaps.app("cli-dev");
-        Run printed = run("token", "--device", device, "--server", SERVER.target());
+        CliRun printed = run("token", "--device", device, "--server", SERVER.target());
         assertThat(printed.exit()).as(printed.err()).isZero();
         assertThat(printed.out().strip()).startsWith("vht_").doesNotContain("\n");
         java.nio.file.Path dir = TestHeaps.tempDir("vheap-cli-token");
         try {
             java.nio.file.Path out = dir.resolve("dev.token");
-            Run written = run("token", "--device", device, "--out", out.toString(), "--server", SERVER.target());
+            CliRun written = run("token", "--device", device, "--out", out.toString(), "--server", SERVER.target());
             assertThat(written.exit()).as(written.err()).isZero();
             assertThat(written.out().strip()).isEqualTo("device '" + device + "': new token written to " + out);
             String token = org.vheap.security.AccessTokens.read(out, "--out");
@@ -201,16 +189,16 @@ class VheapCliTest {
             TestHeaps.deleteRecursively(dir);
         }
 
-        Run neither = run("token", "--server", SERVER.target());
+        CliRun neither = run("token", "--server", SERVER.target());
         assertThat(neither.exit()).isEqualTo(2);
         assertThat(neither.err().strip()).isEqualTo("vheap token: give exactly one of --app NAME (with --reset) and --device NAME");
-        Run both = run("token", "--app", "a", "--reset", "--device", device, "--server", SERVER.target());
+        CliRun both = run("token", "--app", "a", "--reset", "--device", device, "--server", SERVER.target());
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err().strip()).isEqualTo(neither.err().strip());
-        Run noReset = run("token", "--app", "a", "--server", SERVER.target());
+        CliRun noReset = run("token", "--app", "a", "--server", SERVER.target());
         assertThat(noReset.exit()).isEqualTo(2);
         assertThat(noReset.err().strip()).isEqualTo("vheap token: --app a needs --reset: it replaces the app's token, and the old one stops working");
-        Run badName = run("token", "--device", "no good", "--server", SERVER.target());
+        CliRun badName = run("token", "--device", "no good", "--server", SERVER.target());
         assertThat(badName.exit()).isEqualTo(1);
         assertThat(badName.err().strip()).contains("device name 'no good' may hold only").doesNotContain("\n");
     }
@@ -227,38 +215,38 @@ class VheapCliTest {
                 {"migrate", "--app", "a", "--to", "d"}, {"health"}}) {
             String[] withServer = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--server", nowhere))
                     .toArray(String[]::new);
-            Run r = run(withServer);
+            CliRun r = run(withServer);
             assertThat(r.err()).as(String.join(" ", args)).isEqualTo("vheap " + args[0] + ": " + line + System.lineSeparator());
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
         }
-        Run bench = run("bench", "store", "--server", nowhere, "--checkpoint-mib", "1");
+        CliRun bench = run("bench", "store", "--server", nowhere, "--checkpoint-mib", "1");
         assertThat(bench.err()).isEqualTo("vheap bench store: " + line + System.lineSeparator());
         assertThat(bench.exit()).isEqualTo(1);
     }
 
     @Test
     void badUsageNamesTheCommandOnceAndPointsToItsHelp() {
-        Run unknown = run("frob");
+        CliRun unknown = run("frob");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err().strip()).isEqualTo("vheap: Unmatched argument at index 0: 'frob' (see: ./vheap --help)");
 
-        Run badOption = run("apps", "--frobnicate");
+        CliRun badOption = run("apps", "--frobnicate");
         assertThat(badOption.exit()).isEqualTo(2);
         assertThat(badOption.err().strip()).isEqualTo("vheap apps: Unknown option: '--frobnicate' (see: ./vheap apps --help)");
 
-        Run nested = run("bench", "store", "--frobnicate");
+        CliRun nested = run("bench", "store", "--frobnicate");
         assertThat(nested.exit()).isEqualTo(2);
         assertThat(nested.err().strip())
                 .isEqualTo("vheap bench store: Unknown option: '--frobnicate' (see: ./vheap bench store --help)");
 
-        Run failed = run("bench", "store", "--runs", "0");
+        CliRun failed = run("bench", "store", "--runs", "0");
         assertThat(failed.exit()).isEqualTo(2);
         assertThat(failed.err().strip()).isEqualTo("vheap bench store: --runs must be 1..20, got 0");
     }
 
     @Test
     void helpListsTheControlCommands() {
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("devices").contains("suspend").contains("resume").contains("migrate");
     }

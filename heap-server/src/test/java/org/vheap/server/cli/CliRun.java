@@ -1,0 +1,18 @@
+package org.vheap.server.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** One run of the {@code vheap} command line in this JVM, as a test sees it: the exit code and both streams. */
+record CliRun(int exit, String out, String err) {
+    static CliRun of(String... args) {
+        CommandLine cli = VheapCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new CliRun(exit, out.toString(), err.toString());
+    }
+}
