@@ -42,6 +42,11 @@ record HeapRow(long heapId, int lineSize, long token, String holder, Instant exp
         return ids.withId(c, app, id -> find(c, id, app, lock));
     }
 
+    /** The heap row of id {@code heapId}, unlocked, if it is app {@code app}'s; {@code null} if not. */
+    static HeapRow byId(Connection c, long heapId, String app) throws SQLException {
+        return find(c, heapId, app, "");
+    }
+
     /** The heap row of id {@code heapId} if it is app {@code app}'s (a remembered id may be stale: {@link HeapIds}). */
     private static HeapRow find(Connection c, long heapId, String app, String lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM heap WHERE heap_id = ? AND app_name = ?"

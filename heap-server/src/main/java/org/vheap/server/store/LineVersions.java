@@ -92,6 +92,20 @@ public final class LineVersions {
                     + " AND heap.heap_id = ok.heap_id RETURNING heap.open_flushes)",
             ", (SELECT open_flushes FROM n), set_config('synchronous_commit', 'off', true)");
 
+    /**
+     * The flush on Citus: one {@code INSERT ... SELECT} from the heap row, locked and checked in its subquery, which
+     * Citus pushes down whole to the heap's worker (one task). {@link #FLUSH_SQL}'s data-modifying CTE is split by
+     * Citus into steps through the coordinator instead. It answers only how many versions it wrote: none means a
+     * check failed, and {@link #flushRouted} reads the row again to say which. Parameters: heap id, app, token,
+     * flushes acknowledged, line ids, data, data again (for the length check).
+     */
+    private static final String FLUSH_ROUTED_SQL = "INSERT INTO line_version (heap_id, line_id, epoch, data)"
+            + " SELECT h.heap_id, t.id, h.open_epoch, t.d FROM (SELECT heap_id, open_epoch, line_size FROM heap"
+            + " WHERE heap_id = ? AND app_name = ? AND fencing_token = ? AND lease_holder IS NOT NULL"
+            + " AND open_flushes >= ? %s) h, unnest(?::int8[], ?::bytea[]) AS t(id, d)"
+            + " WHERE NOT EXISTS (SELECT 1 FROM unnest(?::bytea[]) AS x(d) WHERE octet_length(x.d) <> h.line_size)"
+            + " ON CONFLICT (heap_id, line_id, epoch) DO UPDATE SET data = EXCLUDED.data";
+
     private LineVersions() {
     }
 
@@ -246,6 +260,42 @@ public final class LineVersions {
                 return counted ? rs.getLong(6) : -1L;
             }
         }
+    }
+
+    /**
+     * A flush as {@link #flushInOneStatement} does it, in statements Citus routes to the heap's worker whole
+     * ({@link #FLUSH_ROUTED_SQL}): one for a durable flush, on an auto-committing connection; for a counted one, in
+     * the caller's transaction, the insert then the count ({@link HeapLeases#countFlush}). The same refusals, with
+     * nothing written.
+     *
+     * @return as {@link #flushInOneStatement}; {@code null} when heap {@code heapId} is not app {@code app}'s
+     */
+    static Long flushRouted(Connection c, long heapId, String app, long token, List<LineImage> writes, long[] deletes,
+                            long acknowledged, boolean counted) throws SQLException {
+        Array[] lines = lineArrays(c, sortedVersions(writes, deletes));
+        int written;
+        try (PreparedStatement ps = c.prepareStatement(FLUSH_ROUTED_SQL.formatted(counted ? "FOR NO KEY UPDATE"
+                : "FOR SHARE"))) {
+            ps.setLong(1, heapId);
+            ps.setString(2, app);
+            ps.setLong(3, token);
+            ps.setLong(4, acknowledged);
+            ps.setArray(5, lines[0]);
+            ps.setArray(6, lines[1]);
+            ps.setArray(7, lines[1]);
+            written = ps.executeUpdate();
+        }
+        if (written == 0) {   // nothing was written: say why
+            HeapRow h = HeapRow.byId(c, heapId, app);
+            if (h == null) {
+                return null;
+            }
+            HeapLeases.checkToken(app, token, h.token(), h.holder());
+            HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
+            StoreArguments.checkLineLengths(h.lineSize(), writes);
+            throw new IllegalStateException("a flush to app '" + app + "' wrote nothing for no known reason");
+        }
+        return counted ? HeapLeases.countFlush(c, heapId) : -1L;
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.vheap.server.store;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +79,8 @@ public final class PgHeapStore {
     private final VersionReclaimer reclaimer;
     private final SystemBlobs systemBlobs;
     private final HeapIds heapIds = new HeapIds();
+    /** Whether the database is a Citus cluster's coordinator (flushes then go by {@link LineVersions#flushRouted}). */
+    private volatile Boolean citus;
 
     /**
      * @param reclaimExecutor runs the reclaiming of unneeded versions after the change that made them
@@ -261,6 +265,11 @@ public final class PgHeapStore {
         if (writes.isEmpty() && deletes.length == 0) {
             return new Transacted(withConnection(c -> found(app, heapIds.withId(c, app,
                     id -> LineVersions.readInOneStatement(c, id, app, token, checkpointId, reads, acknowledged)))), -1);
+        }
+        if (reads.length == 0 && LineVersions.writesByInsert(writes) && onCitus()) {
+            SqlTransactions.SqlWork<Long> flush = c -> found(app, heapIds.withId(c, app,
+                    id -> LineVersions.flushRouted(c, id, app, token, writes, deletes, acknowledged, counted)));
+            return new Transacted(Map.of(), counted ? inTransaction(flush) : withConnection(flush));
         }
         if (reads.length == 0 && LineVersions.writesByInsert(writes)) {
             return new Transacted(Map.of(), withConnection(c -> found(app, heapIds.withId(c, app,
@@ -492,6 +501,22 @@ public final class PgHeapStore {
     }
 
     // ---------------------------------------------------------------------------------------------------
+
+    /** Whether the database has the citus extension (asked once). */
+    private boolean onCitus() {
+        Boolean known = citus;
+        if (known == null) {
+            known = withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_extension"
+                        + " WHERE extname = 'citus')"); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            });
+            citus = known;
+        }
+        return known;
+    }
 
     /** What a statement on the app's heap by id found ({@link HeapIds#withId}); NOT_FOUND when there is no such app. */
     private static <T> T found(String app, T result) {
