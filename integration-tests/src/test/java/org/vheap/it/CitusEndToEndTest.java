@@ -2,18 +2,15 @@ package org.vheap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.vheap.server.testing.CitusCluster;
 
 /**
@@ -26,21 +23,18 @@ class CitusEndToEndTest {
     @RegisterExtension
     static final CitusCluster CITUS = new CitusCluster();
 
-    private Path work;
+    @TempDir
+    Path work;
     private VheapProcesses vheap;
 
     @BeforeEach
-    void setUp() throws IOException {
-        work = Files.createTempDirectory("vheap-citus-e2e");
+    void setUp() {
         vheap = new VheapProcesses(work);
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         vheap.close();
-        try (Stream<Path> s = Files.walk(work)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     @Test

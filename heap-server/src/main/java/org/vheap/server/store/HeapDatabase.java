@@ -91,7 +91,7 @@ public final class HeapDatabase implements AutoCloseable {
     }
 
     /** The version of the {@code citus} extension in the database, {@code null} when it has none. */
-    private static String citusVersion(DataSource pool) {
+    static String citusVersion(DataSource pool) {
         try (java.sql.Connection c = pool.getConnection();
              java.sql.ResultSet rs = c.createStatement().executeQuery(
                      "SELECT extversion FROM pg_extension WHERE extname = 'citus'")) {

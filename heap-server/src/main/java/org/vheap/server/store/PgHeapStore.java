@@ -1,7 +1,5 @@
 package org.vheap.server.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -266,12 +264,12 @@ public final class PgHeapStore {
             return new Transacted(withConnection(c -> found(app, heapIds.withId(c, app,
                     id -> LineVersions.readInOneStatement(c, id, app, token, checkpointId, reads, acknowledged)))), -1);
         }
-        if (reads.length == 0 && LineVersions.writesByInsert(writes) && onCitus()) {
-            SqlTransactions.SqlWork<Long> flush = c -> found(app, heapIds.withId(c, app,
-                    id -> LineVersions.flushRouted(c, id, app, token, writes, deletes, acknowledged, counted)));
-            return new Transacted(Map.of(), counted ? inTransaction(flush) : withConnection(flush));
-        }
         if (reads.length == 0 && LineVersions.writesByInsert(writes)) {
+            if (onCitus()) {
+                SqlTransactions.SqlWork<Long> flush = c -> found(app, heapIds.withId(c, app,
+                        id -> LineVersions.flushRouted(c, id, app, token, writes, deletes, acknowledged, counted)));
+                return new Transacted(Map.of(), counted ? inTransaction(flush) : withConnection(flush));
+            }
             return new Transacted(Map.of(), withConnection(c -> found(app, heapIds.withId(c, app,
                     id -> LineVersions.flushInOneStatement(c, id, app, token, writes, deletes, acknowledged, counted)))));
         }
@@ -502,17 +500,11 @@ public final class PgHeapStore {
 
     // ---------------------------------------------------------------------------------------------------
 
-    /** Whether the database has the citus extension (asked once). */
+    /** Whether the database has the citus extension (asked once, as {@link HeapDatabase} asks at start). */
     private boolean onCitus() {
         Boolean known = citus;
         if (known == null) {
-            known = withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_extension"
-                        + " WHERE extname = 'citus')"); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getBoolean(1);
-                }
-            });
+            known = HeapDatabase.citusVersion(dataSource) != null;
             citus = known;
         }
         return known;

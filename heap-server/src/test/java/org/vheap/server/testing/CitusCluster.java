@@ -34,6 +34,8 @@ public final class CitusCluster implements BeforeAllCallback {
     static final Path BIN = Path.of(System.getProperty("vheap.citus.bin", "/usr/lib/postgresql/15/bin"));
     static final String HOW = "as root: ../shared/citus/build.sh (Citus 13.2.2 into Debian's PostgreSQL 15)";
     private static final int WORKERS = 2;
+    /** PostgreSQL refuses to run as root: its programs then run as the {@code postgres} user. */
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     private final String name;
     private volatile Running running;
@@ -114,7 +116,7 @@ public final class CitusCluster implements BeforeAllCallback {
         if (!Files.isRegularFile(lib)) {
             return "no Citus in " + lib.getParent() + " (" + HOW + ")";
         }
-        if ("root".equals(System.getProperty("user.name")) && !postgresUserExists()) {
+        if (ROOT && !postgresUserExists()) {
             return "the tests run as root and there is no postgres user to run PostgreSQL as (" + HOW + ")";
         }
         return null;
@@ -143,7 +145,9 @@ public final class CitusCluster implements BeforeAllCallback {
 
         Running() {
             try {
-                asPostgres(List.of("chown", "-R", "postgres", dir.toString()), true);
+                if (ROOT) {
+                    exec(List.of("chown", "-R", "postgres", dir.toString()));   // the postgres user's from here
+                }
                 for (int i = 0; i <= WORKERS; i++) {
                     nodes.add(startNode(i));
                 }
@@ -249,20 +253,17 @@ public final class CitusCluster implements BeforeAllCallback {
         }
 
         /** Runs a PostgreSQL program as the {@code postgres} user when this JVM is root; fails with its output. */
-        private void run(List<String> command) throws IOException, InterruptedException {
-            asPostgres(command, false);
-        }
-
-        private void asPostgres(List<String> command, boolean rootOnly) throws IOException, InterruptedException {
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (rootOnly && !root) {
-                return;
-            }
+        private static void run(List<String> command) throws IOException, InterruptedException {
             List<String> full = new ArrayList<>();
-            if (root && !rootOnly) {
+            if (ROOT) {
                 full.addAll(List.of("runuser", "-u", "postgres", "--"));
             }
             full.addAll(command);
+            exec(full);
+        }
+
+        /** Runs {@code full} as this JVM's user; fails with its output if it fails or runs over 180 s. */
+        private static void exec(List<String> full) throws IOException, InterruptedException {
             Path log = Files.createTempFile("vheap-citus-command", ".log");
             try {
                 Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
