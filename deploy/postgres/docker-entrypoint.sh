@@ -19,6 +19,9 @@ if [ "$1" = 'postgres' ] && [ "$(id -u)" = '0' ]; then
   mkdir -p "$PGDATA" /var/run/postgresql
   chmod 0700 "$PGDATA"; chmod 2775 /var/run/postgresql
   chown -R postgres:postgres "$PGDATA" /var/run/postgresql
+  # the postgres user's own home (as gosu sets it in the official image): libpq in the server (Citus's connections
+  # between nodes) looks for ~/.postgresql/ certificates, and root's home is not readable to it
+  export HOME=/var/lib/postgresql
   exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
 fi
 

@@ -15,6 +15,7 @@ final class DockerSupport {
     static final String SERVER_IMAGE = System.getProperty("vheap.server.image", "vheap/heap-server:latest");
     static final String GATEWAY_IMAGE = System.getProperty("vheap.gateway.image", "vheap/gateway:latest");
     static final String DEVICE_IMAGE = System.getProperty("vheap.device.image", "vheap/device:latest");
+    static final String CITUS_IMAGE = System.getProperty("vheap.citus.image", "vheap/citus:13.2.2");
     static final String HOW = "as root: deploy/offline-images.sh, then deploy/build-images.sh --base vheap/jre:17";
 
     private DockerSupport() {
@@ -62,7 +63,8 @@ final class DockerSupport {
             try {
                 DockerClientFactory.lazyClient().inspectImageCmd(image).exec();
             } catch (RuntimeException e) {
-                return "no image " + image + " (" + HOW + ")";
+                return "no image " + image + " (" + HOW
+                        + (image.equals(CITUS_IMAGE) ? "; then deploy/citus-image.sh ../shared/citus" : "") + ")";
             }
         }
         return null;
