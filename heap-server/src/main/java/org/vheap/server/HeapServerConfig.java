@@ -19,6 +19,7 @@ public final class HeapServerConfig {
     private String dbUrl;
     private String dbUser;
     private String dbPassword = "";
+    private boolean citusRouteToWorkers;
     private int retain = 3;
     private java.time.Duration copyPin = StoreSettings.DEFAULT_COPY_PIN;
     private int maxMessageBytes = 16 << 20;
@@ -65,6 +66,12 @@ public final class HeapServerConfig {
 
     public HeapServerConfig setDbPassword(String dbPassword) {
         this.dbPassword = dbPassword == null ? "" : dbPassword;
+        return this;
+    }
+
+    /** On a Citus coordinator: each heap's faults and flushes go to the worker holding its shard. */
+    public HeapServerConfig setCitusRouteToWorkers(boolean citusRouteToWorkers) {
+        this.citusRouteToWorkers = citusRouteToWorkers;
         return this;
     }
 
@@ -165,6 +172,9 @@ public final class HeapServerConfig {
         if (dbUrl == null && (dbUser != null || !dbPassword.isEmpty())) {
             throw new IllegalArgumentException("--db-user and --db-password need --db-url");
         }
+        if (dbUrl == null && citusRouteToWorkers) {
+            throw new IllegalArgumentException("--citus-route-to-workers needs --db-url (a Citus coordinator)");
+        }
         if (dbUrl != null && dbUser == null) {
             throw new IllegalArgumentException("--db-url needs --db-user");
         }
@@ -183,6 +193,7 @@ public final class HeapServerConfig {
     public String dbUrl() { return dbUrl; }
     public String dbUser() { return dbUser; }
     public String dbPassword() { return dbPassword; }
+    public boolean citusRouteToWorkers() { return citusRouteToWorkers; }
     public int retain() { return retain; }
     public int maxMessageBytes() { return maxMessageBytes; }
     public int poolSize() { return poolSize; }

@@ -60,7 +60,8 @@ public final class HeapServerInstance implements AutoCloseable {
         ServerTls tls = config.security().tls();   // before the database starts: a bad pair fails fast
         HeapDatabase db = config.dbUrl() == null
                 ? HeapDatabase.embedded(config.dataDir(), config.poolSize())
-                : HeapDatabase.external(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize());
+                : HeapDatabase.external(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize(),
+                        config.citusRouteToWorkers());
         ExecutorService reclaimer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vheap-reclaim");
             t.setDaemon(true);
@@ -70,7 +71,7 @@ public final class HeapServerInstance implements AutoCloseable {
         TlsReloader tlsReloader = null;
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            PgHeapStore store = new PgHeapStore(db.dataSource(), clock, config.storeSettings(), reclaimer);
+            PgHeapStore store = new PgHeapStore(db.dataSource(), db.routing(), clock, config.storeSettings(), reclaimer);
             AccessPolicy access = config.security().policy(new AppTokens(db.dataSource()),
                     new DeviceTokens(db.dataSource()));
             InetSocketAddress listen = new InetSocketAddress(config.host(), config.port());

@@ -96,6 +96,10 @@ final class CitusBench implements Callable<Integer> {
             description = "seconds of unmeasured calls on both sides first, for the JIT (default: ${DEFAULT-VALUE})")
     int warmUpSeconds;
 
+    @Option(names = "--without-routing",
+            description = "leave out the third side, a heap server on Citus with --citus-route-to-workers (which needs every worker reachable from here)")
+    boolean withoutRouting;
+
     @Spec
     CommandSpec spec;
     private PrintWriter out;
@@ -127,25 +131,24 @@ final class CitusBench implements Callable<Integer> {
         String prefix = "bench-citus-" + Long.toHexString(new SplittableRandom().nextLong() >>> 24);
         try (BenchRun run = new BenchRun("bench citus", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {
             Path dir = run.tempDir("vheap-bench-citus-");
-            run.progress("starting a heap server on an embedded PostgreSQL and one on the Citus coordinator " + citusUrl);
+            run.progress("starting a heap server on an embedded PostgreSQL and " + (withoutRouting ? "one" : "two")
+                    + " on the Citus coordinator " + citusUrl);
             HeapServerInstance plain = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
                     .setDataDir(dir), Clock.systemUTC());
             run.atEnd("stop the heap server on PostgreSQL", interrupted -> plain.close());
-            HeapServerInstance citus = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
-                    .setDbUrl(citusUrl).setDbUser(citusUser).setDbPassword(citusPassword), Clock.systemUTC());
-            run.atEnd("stop the heap server on Citus", interrupted -> citus.close());
-            String citusShape = citusShape(citus);
             List<Side> sides = new ArrayList<>();
-            for (HeapServerInstance server : List.of(plain, citus)) {
-                ManagedChannel channel = ManagedChannelBuilder.forTarget(server.address()).usePlaintext().build();
-                run.atEnd("close the channel to " + server.address(), interrupted -> channel.shutdownNow());
-                sides.add(new Side(server == plain ? "PostgreSQL" : "Citus", channel));
+            sides.add(side(run, "PostgreSQL", plain));
+            HeapServerInstance citus = citusServer(run, false);
+            String citusShape = citusShape(citus);
+            sides.add(side(run, "Citus", citus));
+            if (!withoutRouting) {
+                sides.add(side(run, "Citus routed", citusServer(run, true)));
             }
             SplittableRandom random = new SplittableRandom(1);
             for (Side side : sides) {
                 run.progress("creating " + apps + " apps of " + lines + " lines on " + side.name);
                 for (int a = 0; a < apps; a++) {
-                    String app = prefix + "-" + a;
+                    String app = prefix + "-" + sides.indexOf(side) + "-" + a;
                     long token = side.stub().openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice(DEVICE)
                             .setCreate(true).setLineSize(LINE).build()).getLease().getFencingToken();
                     run.atEnd("delete app " + app + " on " + side.name, interrupted -> side.stub()
@@ -183,14 +186,31 @@ final class CitusBench implements Callable<Integer> {
             Interleaving.Result commits = interleaving.measure(List.of(checkpoints),
                     Interleaving.Plan.of(Math.max(10, samples / 10)).block(10).cap(TimeUnit.MINUTES.toNanos(2)));
             run.progress("measuring faults per second from " + threads + " client threads, " + seconds + " s turns");
-            double[] rates = new double[2];
-            for (int turn = 0; turn < 8; turn++) {
-                int s = turn % 2 == (turn / 2) % 2 ? 0 : 1;   // 0 1 1 0 0 1 1 0: each side first as often
-                rates[s] += faultsPerSecond(sides.get(s)) / 4;
+            double[] rates = new double[sides.size()];
+            for (int turn = 0; turn < 4; turn++) {   // each side first, last and in between about as often
+                for (int i = 0; i < sides.size(); i++) {
+                    int s = turn % 2 == 0 ? (turn / 2 + i) % sides.size() : (sides.size() - 1 - i + turn / 2) % sides.size();
+                    rates[s] += faultsPerSecond(sides.get(s)) / 4;
+                }
             }
-            report(citusShape, calls, commits, rates);
+            report(citusShape, sides, calls, commits, rates);
         }
         return 0;
+    }
+
+    private static Side side(BenchRun run, String name, HeapServerInstance server) {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(server.address()).usePlaintext().build();
+        run.atEnd("close the channel to " + server.address(), interrupted -> channel.shutdownNow());
+        return new Side(name, channel);
+    }
+
+    /** A heap server on the coordinator; {@code routed}: with {@code --citus-route-to-workers}. */
+    private HeapServerInstance citusServer(BenchRun run, boolean routed) throws java.io.IOException {
+        HeapServerInstance server = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
+                .setDbUrl(citusUrl).setDbUser(citusUser).setDbPassword(citusPassword).setCitusRouteToWorkers(routed),
+                Clock.systemUTC());
+        run.atEnd("stop the heap server on Citus" + (routed ? " routing to workers" : ""), interrupted -> server.close());
+        return server;
     }
 
     private long fault(Side side, SplittableRandom r) {
@@ -255,30 +275,46 @@ final class CitusBench implements Callable<Integer> {
         }
     }
 
-    private void report(String citusShape, Interleaving.Result calls, Interleaving.Result commits, double[] rates) {
+    private void report(String citusShape, List<Side> sides, Interleaving.Result calls, Interleaving.Result commits,
+                        double[] rates) {
         out.println("vheap bench citus - one PostgreSQL (embedded) vs " + citusShape + " at " + citusUrl);
         out.printf(Locale.ROOT, "%d apps of %d 4 KiB lines per side, %d client threads for calls per second;"
                 + " sides interleaved%s%n", apps, lines, threads, calls.capped() || commits.capped() ? " (a phase hit its time cap)" : "");
-        out.printf(Locale.ROOT, "%-30s %-22s %-22s %s%n", "operation", "PostgreSQL", "Citus", "ratio");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-30s %-22s", "operation", sides.get(0).name));
+        for (Side side : sides.subList(1, sides.size())) {
+            header.append(String.format(Locale.ROOT, " %-22s %-15s", side.name, "ratio"));
+        }
+        out.println(header.toString().stripTrailing());
         String[] names = {"fault p50 / p99", "flush p50 / p99"};
         for (int c = 0; c < 2; c++) {
             row(names[c], calls.comparison(c));
         }
         row("checkpoint 128 KiB p50 / p99", commits.comparison(0));
-        out.printf(Locale.ROOT, "%-30s %-22s %-22s %.2fx%n", "faults per second", String.format(Locale.ROOT, "%.0f", rates[0]),
-                String.format(Locale.ROOT, "%.0f", rates[1]), rates[0] / rates[1]);
-        double fault = (double) calls.comparison(0)[1].percentile(50) / calls.comparison(0)[0].percentile(50);
-        out.printf(Locale.ROOT, "target: a fault on Citus within %.1fx of one PostgreSQL's at p50 %s%n", FAULT_TARGET,
-                fault <= FAULT_TARGET ? "[met]" : String.format(Locale.ROOT, "[NOT met: %.2fx]", fault));
-        out.println("ratio = Citus time / PostgreSQL time (p50 / p99); calls per second: PostgreSQL's / Citus's");
+        StringBuilder rate = new StringBuilder(String.format(Locale.ROOT, "%-30s %-22.0f", "faults per second", rates[0]));
+        for (int s = 1; s < rates.length; s++) {
+            rate.append(String.format(Locale.ROOT, " %-22.0f %-15s", rates[s], String.format(Locale.ROOT, "%.2fx", rates[0] / rates[s])));
+        }
+        out.println(rate.toString().stripTrailing());
+        for (int s = 1; s < sides.size(); s++) {
+            double fault = (double) calls.comparison(0)[s].percentile(50) / calls.comparison(0)[0].percentile(50);
+            out.printf(Locale.ROOT, "target: a fault on %s within %.1fx of one PostgreSQL's at p50 %s%n", sides.get(s).name,
+                    FAULT_TARGET, fault <= FAULT_TARGET ? String.format(Locale.ROOT, "[met: %.2fx]", fault)
+                            : String.format(Locale.ROOT, "[NOT met: %.2fx]", fault));
+        }
+        out.println("ratio = Citus time / PostgreSQL time (p50 / p99); calls per second: PostgreSQL's / Citus's;"
+                + (sides.size() > 2 ? " routed: --citus-route-to-workers" : ""));
         out.flush();
     }
 
     private void row(String name, LatencySamples[] sides) {
-        long[] p50 = {sides[0].percentile(50), sides[1].percentile(50)};
-        long[] p99 = {sides[0].percentile(99), sides[1].percentile(99)};
-        out.printf(Locale.ROOT, "%-30s %-22s %-22s %.2fx / %.2fx%n", name, micros(p50[0], p99[0]), micros(p50[1], p99[1]),
-                (double) p50[1] / p50[0], (double) p99[1] / p99[0]);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-30s %-22s", name,
+                micros(sides[0].percentile(50), sides[0].percentile(99))));
+        for (int s = 1; s < sides.length; s++) {
+            line.append(String.format(Locale.ROOT, " %-22s %-15s", micros(sides[s].percentile(50), sides[s].percentile(99)),
+                    String.format(Locale.ROOT, "%.2fx / %.2fx", (double) sides[s].percentile(50) / sides[0].percentile(50),
+                            (double) sides[s].percentile(99) / sides[0].percentile(99))));
+        }
+        out.println(line.toString().stripTrailing());
     }
 
     private static String micros(long p50, long p99) {

@@ -36,6 +36,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "database password (or set VHEAP_DB_PASSWORD)")
     String dbPassword;
 
+    @Option(names = "--citus-route-to-workers",
+            description = {"on a Citus coordinator (--db-url): send each app's faults and flushes to the worker that holds its shard",
+                    "(one hop and one planning instead of two); the server must reach every worker as pg_dist_node names it"})
+    boolean citusRouteToWorkers;
+
     @Option(names = "--retain", defaultValue = "3", paramLabel = "N", description = "checkpoints kept per app (default: ${DEFAULT-VALUE})")
     int retain;
 
@@ -73,7 +78,7 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HeapServerConfig config = new HeapServerConfig()
                 .setHost(host).setPort(port).setDataDir(data).setDbUrl(dbUrl).setDbUser(dbUser)
-                .setDbPassword(dbPassword).setRetain(retain).setMaxMessageBytes(maxMessage)
+                .setDbPassword(dbPassword).setCitusRouteToWorkers(citusRouteToWorkers).setRetain(retain).setMaxMessageBytes(maxMessage)
                 .setCopyPin(CliValues.duration("--copy-pin", copyPin))
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
                 .setDbCheckInterval(CliValues.duration("--db-check-interval", dbCheckInterval))

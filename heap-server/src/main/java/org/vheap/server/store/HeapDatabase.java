@@ -26,6 +26,8 @@ public final class HeapDatabase implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
     private final String description;
+    /** The per-worker pools of {@code --citus-route-to-workers}, {@code null} without it. */
+    private CitusWorkerRouting workers;
 
     private HeapDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
         this.embedded = embedded;
@@ -60,7 +62,7 @@ public final class HeapDatabase implements AutoCloseable {
         try {
             dir.seal();
             String url = pg.getJdbcUrl("postgres", "postgres");
-            HikariDataSource pool = pool(url, "postgres", "", poolSize);
+            HikariDataSource pool = pool("vheap-db", url, "postgres", "", poolSize);
             HeapDatabase db = new HeapDatabase(pg, pool, "embedded PostgreSQL at " + cluster
                     + " (port " + pg.getPort() + ")");
             db.migrate();
@@ -77,17 +79,52 @@ public final class HeapDatabase implements AutoCloseable {
 
     /** Connects to an external PostgreSQL (14 or newer). */
     public static HeapDatabase external(String jdbcUrl, String user, String password, int poolSize) {
-        HikariDataSource pool = pool(jdbcUrl, user, password, poolSize);
+        return external(jdbcUrl, user, password, poolSize, false);
+    }
+
+    /**
+     * Connects to an external PostgreSQL (14 or newer); with {@code routeToWorkers}, a Citus coordinator whose workers
+     * this server reaches as {@code pg_dist_node} names them: each heap's faults and flushes then go to the worker
+     * holding its shard ({@link #routing()}). Every worker is connected to before this returns, so a worker that
+     * cannot be reached fails the start, saying which.
+     */
+    public static HeapDatabase external(String jdbcUrl, String user, String password, int poolSize,
+                                        boolean routeToWorkers) {
+        HikariDataSource pool = pool("vheap-db", jdbcUrl, user, password, poolSize);
+        HeapDatabase db = null;
         try {
             String citus = citusVersion(pool);
-            HeapDatabase db = new HeapDatabase(null, pool, "PostgreSQL at " + jdbcUrl
-                    + (citus == null ? "" : " (Citus " + citus + ": the store distributed by heap)"));
+            if (routeToWorkers && citus == null) {
+                throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers needs a"
+                        + " Citus coordinator, but the heap database at " + jdbcUrl + " has no citus extension");
+            }
+            db = new HeapDatabase(null, pool, "PostgreSQL at " + jdbcUrl
+                    + (citus == null ? "" : " (Citus " + citus + ": the store distributed by heap"
+                    + (routeToWorkers ? "; faults and flushes routed to the worker of each heap" : "") + ")"));
             db.migrate();
+            if (routeToWorkers) {
+                db.workers = routeToWorkers(pool, jdbcUrl, user, password, poolSize, java.time.Clock.systemUTC());
+                db.workers.connectAll();
+            }
             return db;
         } catch (RuntimeException e) {
-            pool.close();
+            if (db != null) {
+                db.close();
+            } else {
+                pool.close();
+            }
             throw e;
         }
+    }
+
+    /**
+     * Routing to the workers of the Citus coordinator at {@code coordinatorUrl}, whose pool is {@code coordinator}: each
+     * worker's pool is made as the coordinator's, on the worker's host and port.
+     */
+    static CitusWorkerRouting routeToWorkers(DataSource coordinator, String coordinatorUrl, String user, String password,
+                                             int poolSize, java.time.Clock clock) {
+        return new CitusWorkerRouting(coordinator, node -> pool("vheap-db-" + node,
+                CitusWorkerRouting.urlOn(coordinatorUrl, node), user, password, poolSize), clock);
     }
 
     /** The version of the {@code citus} extension in the database, {@code null} when it has none. */
@@ -102,9 +139,9 @@ public final class HeapDatabase implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int poolSize) {
+    private static HikariDataSource pool(String name, String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("vheap-db");
+        config.setPoolName(name);
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
@@ -147,6 +184,11 @@ public final class HeapDatabase implements AutoCloseable {
         return pool;
     }
 
+    /** Where each heap's faults and flushes go: the worker holding it with {@code routeToWorkers}, else this pool. */
+    public HeapRouting routing() {
+        return workers != null ? workers : HeapRouting.to(pool);
+    }
+
     /** Where the data is, for the server's start-up line. */
     public String description() {
         return description;
@@ -159,6 +201,9 @@ public final class HeapDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (workers != null) {
+            workers.close();
+        }
         pool.close();
         if (embedded != null) {
             closeQuietly(embedded);

@@ -65,6 +65,12 @@ final class HeapIds {
         }
     }
 
+    /** The id remembered for the name, {@link #NONE} when none is. */
+    long remembered(String app) {
+        Long id = byName.get(app);
+        return id == null ? NONE : id;
+    }
+
     /** Remembers a name's id (a heap this store just created, or looked up). */
     void remember(String app, long id) {
         if (byName.size() >= MAX) {

@@ -63,6 +63,12 @@ import org.vheap.store.StoreException;
  * counted flushes run one at a time (a device sends them one at a time anyway). Reads of one view are single statements or run in one REPEATABLE
  * READ transaction, so they see one consistent state.
  *
+ * <p><b>Where statements go.</b> Every call runs on the store's pool, except an app's line calls once its heap id is
+ * remembered ({@link #transact}, {@link #streamLines}): those go to the pool {@link HeapRouting} names for the heap,
+ * on Citus with {@code --citus-route-to-workers} the worker holding its shard ({@link CitusWorkerRouting}). They take
+ * no id from a sequence, and any node of a Citus cluster reaches any shard, so the contract above holds wherever
+ * they run; a commit, which takes its epoch from a sequence, stays on the coordinator.
+ *
  * <p><b>Risks.</b> The heap row is locked for the length of a commit; reclaiming examines every line written
  * since the oldest retained checkpoint, so its cost follows the heap's recent activity.
  */
@@ -72,6 +78,7 @@ public final class PgHeapStore {
     public static final int MAX_LINE_SIZE = 1 << 20;
 
     private final DataSource dataSource;
+    private final HeapRouting routing;
     private final Clock clock;
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer;
@@ -86,7 +93,17 @@ public final class PgHeapStore {
      *                        server, {@code Runnable::run} to reclaim before the call returns
      */
     public PgHeapStore(DataSource dataSource, Clock clock, StoreSettings settings, Executor reclaimExecutor) {
+        this(dataSource, HeapRouting.to(dataSource), clock, settings, reclaimExecutor);
+    }
+
+    /**
+     * @param routing where each heap's faults and flushes go ({@link HeapDatabase#routing()}); every other call
+     *                goes to {@code dataSource}
+     */
+    public PgHeapStore(DataSource dataSource, HeapRouting routing, Clock clock, StoreSettings settings,
+                       Executor reclaimExecutor) {
         this.dataSource = dataSource;
+        this.routing = routing;
         this.clock = clock;
         this.settings = settings;
         this.reclaimer = new VersionReclaimer(dataSource, reclaimExecutor);
@@ -260,20 +277,22 @@ public final class PgHeapStore {
     /** A {@link #transact} whose arguments were checked; {@code counted}: the flush counts and is asynchronous. */
     private Transacted transactChecked(String app, long token, long checkpointId, long[] reads,
                                        List<LineImage> writes, long[] deletes, long acknowledged, boolean counted) {
+        DataSource heapPool = heapPool(app);
         if (writes.isEmpty() && deletes.length == 0) {
-            return new Transacted(withConnection(c -> found(app, heapIds.withId(c, app,
+            return new Transacted(SqlTransactions.withConnection(heapPool, c -> found(app, heapIds.withId(c, app,
                     id -> LineVersions.readInOneStatement(c, id, app, token, checkpointId, reads, acknowledged)))), -1);
         }
         if (reads.length == 0 && LineVersions.writesByInsert(writes)) {
             if (onCitus()) {
                 SqlTransactions.SqlWork<Long> flush = c -> found(app, heapIds.withId(c, app,
                         id -> LineVersions.flushRouted(c, id, app, token, writes, deletes, acknowledged, counted)));
-                return new Transacted(Map.of(), counted ? inTransaction(flush) : withConnection(flush));
+                return new Transacted(Map.of(), counted ? SqlTransactions.inTransaction(heapPool, flush)
+                        : SqlTransactions.withConnection(heapPool, flush));
             }
-            return new Transacted(Map.of(), withConnection(c -> found(app, heapIds.withId(c, app,
+            return new Transacted(Map.of(), SqlTransactions.withConnection(heapPool, c -> found(app, heapIds.withId(c, app,
                     id -> LineVersions.flushInOneStatement(c, id, app, token, writes, deletes, acknowledged, counted)))));
         }
-        return inTransaction(c -> {
+        return SqlTransactions.inTransaction(heapPool, c -> {
             // a counted flush changes the heap row (its count); others only add versions, side by side
             HeapRow h = counted ? HeapLeases.requireHolder(c, heapIds, app, token)
                     : HeapLeases.requireHolderShared(c, heapIds, app, token);
@@ -336,7 +355,7 @@ public final class PgHeapStore {
         StoreArguments.checkRanges(app, checkpointId, ranges);
         List<LineRange> sorted = new ArrayList<>(ranges.isEmpty() ? List.of(new LineRange(0, Long.MAX_VALUE)) : ranges);
         sorted.sort((a, b) -> Long.compare(a.first(), b.first()));
-        inSnapshot(c -> {
+        SqlTransactions.inSnapshot(heapPool(app), c -> {
             HeapRow h = HeapRow.require(c, heapIds, app, false);
             Lineage lineage;
             if (token != 0) {
@@ -516,6 +535,15 @@ public final class PgHeapStore {
             throw HeapRow.noSuchApp(app);
         }
         return result;
+    }
+
+    /**
+     * The pool for the app's line calls (faults, flushes, streamed reads), which take no id from a sequence: on
+     * Citus with {@code --citus-route-to-workers} its worker's once its id is known, else the store's.
+     */
+    private DataSource heapPool(String app) {
+        long known = heapIds.remembered(app);
+        return known == HeapIds.NONE ? dataSource : routing.forHeap(known);
     }
 
     private <T> T inTransaction(SqlTransactions.SqlWork<T> work) {

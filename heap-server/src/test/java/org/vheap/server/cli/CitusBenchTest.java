@@ -28,19 +28,39 @@ class CitusBenchTest {
         return CliRun.of(args);
     }
 
+    private static final String MICROS = "\\d+ µs / \\d+ µs";
+    private static final String RATIO = "\\d+\\.\\d\\dx / \\d+\\.\\d\\dx";
+
     @Test
-    void theBenchPrintsBothSidesSideBySideJudgesTheTargetAndDeletesItsApps() throws Exception {
+    void theBenchPrintsTheThreeSidesSideBySideJudgesTheTargetAndDeletesItsApps() throws Exception {
         CliRun r = run("bench", "citus", "--citus-url", CITUS.url(), "--apps", "2", "--lines", "40", "--samples", "20",
                 "--threads", "2", "--seconds", "1", "--warm-up", "0");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("vs Citus ").contains(", 2 workers");
-        Pattern row = Pattern.compile(" \\d+ µs / \\d+ µs +\\d+ µs / \\d+ µs +\\d+\\.\\d\\dx / \\d+\\.\\d\\dx$");
+        assertThat(r.out()).contains("vs Citus ").contains(", 2 workers")
+                .containsPattern("operation +PostgreSQL +Citus +ratio +Citus routed +ratio");
+        Pattern row = Pattern.compile(" " + MICROS + " +" + MICROS + " +" + RATIO + " +" + MICROS + " +" + RATIO + "$");
         for (String name : List.of("fault p50 / p99", "flush p50 / p99", "checkpoint 128 KiB p50 / p99")) {
             assertThat(r.out().lines().filter(l -> l.startsWith(name) && row.matcher(l).find())).as(name + "\n" + r.out())
                     .hasSize(1);
         }
-        assertThat(r.out()).containsPattern("faults per second +\\d+ +\\d+ +\\d+\\.\\d\\dx")
-                .containsPattern("target: a fault on Citus within 1.5x of one PostgreSQL's at p50 \\[(met|NOT met: \\d+\\.\\d\\dx)\\]");
+        assertThat(r.out()).containsPattern("faults per second +\\d+ +\\d+ +\\d+\\.\\d\\dx +\\d+ +\\d+\\.\\d\\dx")
+                .containsPattern("target: a fault on Citus within 1.5x of one PostgreSQL's at p50 \\[(met|NOT met): \\d+\\.\\d\\dx\\]")
+                .containsPattern("target: a fault on Citus routed within 1.5x of one PostgreSQL's at p50 \\[(met|NOT met): \\d+\\.\\d\\dx\\]");
+        assertNoBenchAppsLeft();
+    }
+
+    @Test
+    void withoutRoutingTheBenchComparesTwoSides() throws Exception {
+        CliRun r = run("bench", "citus", "--citus-url", CITUS.url(), "--apps", "1", "--lines", "40", "--samples", "10",
+                "--threads", "1", "--seconds", "1", "--warm-up", "0", "--without-routing");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("operation +PostgreSQL +Citus +ratio\\n")
+                .containsPattern("fault p50 / p99 +" + MICROS + " +" + MICROS + " +" + RATIO + "\\n")
+                .doesNotContain("Citus routed");
+        assertNoBenchAppsLeft();
+    }
+
+    private static void assertNoBenchAppsLeft() throws Exception {
         try (Connection c = CITUS.coordinator(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM heap_name WHERE app_name LIKE 'bench-citus-%'")) {
             rs.next();

@@ -99,6 +99,10 @@ class VheapCliTest {
         CliRun userWithoutUrl = run("server", "--db-user", "x");
         assertThat(userWithoutUrl.exit()).isEqualTo(2);
         assertThat(userWithoutUrl.err()).contains("--db-user and --db-password need --db-url");
+
+        CliRun routedWithoutUrl = run("server", "--citus-route-to-workers");
+        assertThat(routedWithoutUrl.exit()).isEqualTo(2);
+        assertThat(routedWithoutUrl.err()).contains("--citus-route-to-workers needs --db-url (a Citus coordinator)");
     }
 
     @Test

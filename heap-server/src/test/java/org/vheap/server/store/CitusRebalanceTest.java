@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.testing.CitusCluster;
 import org.vheap.server.testing.MutableClock;
@@ -25,7 +26,9 @@ import org.vheap.store.StoreException;
  * Shards moved while apps run: apps flush and commit without pause while a third worker joins the cluster and Citus's
  * rebalancer moves shards onto it ({@code citus_rebalance_start}, by logical replication). A call may be refused for a
  * moment (the store says UNAVAILABLE or ABORTED, which devices retry); none fails for good, and afterwards every app's
- * newest checkpoint holds exactly what it committed, read through the store from wherever its shard now is.
+ * newest checkpoint holds exactly what it committed, read through the store from wherever its shard now is. Run twice:
+ * with every call through the coordinator, and with the apps' line calls routed to the worker of each heap
+ * ({@code --citus-route-to-workers}), which then follows the heaps that moved to the new worker.
  */
 class CitusRebalanceTest {
     @RegisterExtension
@@ -35,10 +38,24 @@ class CitusRebalanceTest {
     private static final int APPS = 6;
     private static final int LINES = 40;
 
-    @Test
-    void shardsMovedToANewWorkerWhileAppsFlushAndCommitLoseNothing() throws Exception {
-        PgHeapStore store = new PgHeapStore(CITUS.dataSource(), new MutableClock(), StoreSettings.defaults(),
-                Runnable::run);
+    @ParameterizedTest(name = "routed to workers: {0}")
+    @ValueSource(booleans = {false, true})
+    void shardsMovedToANewWorkerWhileAppsFlushAndCommitLoseNothing(boolean routed) throws Exception {
+        CitusWorkerRouting workers = routed ? HeapDatabase.routeToWorkers(CITUS.dataSource(), CITUS.url(), CITUS.user(), "",
+                4, java.time.Clock.systemUTC()) : null;
+        try {
+            moveShardsWhileAppsRun(workers);
+        } finally {
+            if (workers != null) {
+                workers.close();
+            }
+        }
+    }
+
+    private void moveShardsWhileAppsRun(CitusWorkerRouting workers) throws Exception {
+        PgHeapStore store = new PgHeapStore(CITUS.dataSource(),
+                workers != null ? workers : HeapRouting.to(CITUS.dataSource()), new MutableClock(),
+                StoreSettings.defaults(), Runnable::run);
         AtomicBoolean moving = new AtomicBoolean(true);
         AtomicInteger retried = new AtomicInteger();
         AtomicBoolean rebalancing = new AtomicBoolean();
@@ -86,11 +103,24 @@ class CitusRebalanceTest {
         apps.forEach(Thread::start);
         Thread.sleep(1_000);
         int newWorker = CITUS.addWorker();
+        int firstAppFrom = -1;
         long started = System.nanoTime();
         try (Connection c = CITUS.coordinator(); Statement s = c.createStatement()) {
             rebalancing.set(true);
             s.execute("SELECT citus_rebalance_start(shard_transfer_mode := 'force_logical')");
             s.execute("SELECT citus_rebalance_wait()");
+            if (workers != null) {
+                // the rebalancer may have left the apps' shards where they were: move the first app's once more, so
+                // that routed calls certainly follow a heap that moved while they ran
+                try (ResultSet rs = s.executeQuery("SELECT citus_move_shard_placement(p.shardid, '127.0.0.1', p.nodeport,"
+                        + " '127.0.0.1', (SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 AND nodeport <> p.nodeport"
+                        + " ORDER BY nodeid LIMIT 1), shard_transfer_mode := 'force_logical'), p.nodeport FROM"
+                        + " pg_dist_shard_placement p WHERE p.shardid = get_shard_id_for_distribution_column('heap', "
+                        + heapIdOf(names.get(0)) + ")")) {
+                    rs.next();
+                    firstAppFrom = rs.getInt(2);
+                }
+            }
             rebalancing.set(false);
         }
         long movedMillis = (System.nanoTime() - started) / 1_000_000;
@@ -116,8 +146,42 @@ class CitusRebalanceTest {
                     l -> actual.put(l.lineId(), ((l.data()[0] & 0xff) << 8) | (l.data()[1] & 0xff))));
             assertThat(actual).as("app %d's newest checkpoint", a).isEqualTo(expected).isNotEmpty();
         }
-        System.out.println("CitusRebalanceTest: the rebalance took " + movedMillis + " ms; apps committed "
+        if (workers != null) {
+            // once their placements are read again, every heap is routed to the worker holding it now
+            Thread.sleep(CitusWorkerRouting.TTL.toMillis() + 100);
+            int onNewWorker = 0;
+            for (String app : names) {
+                long id = heapIdOf(app);
+                int placed;
+                try (Connection c = CITUS.coordinator();
+                     java.sql.PreparedStatement ps = c.prepareStatement(CitusWorkerRouting.PLACEMENT_SQL)) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        placed = rs.getInt(2);
+                    }
+                }
+                try (Connection c = workers.forHeap(id).getConnection(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("the worker %s is routed to", app).isEqualTo(placed);
+                    if (app.equals(names.get(0))) {
+                        assertThat(placed).as("the first app's worker, moved").isNotEqualTo(firstAppFrom);
+                    }
+                    onNewWorker += placed == newWorker ? 1 : 0;
+                }
+            }
+            System.out.println("CitusRebalanceTest (routed): " + onNewWorker + " of " + APPS + " apps routed to the new worker;"
+                    + " the first app's heap moved from port " + firstAppFrom);
+        }
+        System.out.println("CitusRebalanceTest" + (workers != null ? " (routed)" : "") + ": the rebalance took " + movedMillis + " ms; apps committed "
                 + commitsWhileMoving.get() + " checkpoints meanwhile; calls retried: " + retried.get());
+    }
+
+    private static long heapIdOf(String app) throws java.sql.SQLException {
+        try (Connection c = CITUS.coordinator()) {
+            return HeapIds.idOf(c, app);
+        }
     }
 
     /** A call as a device makes it: repeated while the store says UNAVAILABLE or ABORTED (at most 600 times). */

@@ -45,9 +45,14 @@ class PgHeapStoreTest {
         return DB.dataSource();
     }
 
+    /** Where the store sends each heap's line calls: the database itself here, its workers in {@code CitusRoutedPgHeapStoreTest}. */
+    HeapRouting routing() {
+        return HeapRouting.to(dataSource());
+    }
+
     /** A store on it that reclaims before each call returns, so tests see the result. */
     private PgHeapStore newStore(java.time.Clock clock, StoreSettings settings) {
-        return new PgHeapStore(dataSource(), clock, settings, Runnable::run);
+        return new PgHeapStore(dataSource(), routing(), clock, settings, Runnable::run);
     }
 
     @BeforeEach

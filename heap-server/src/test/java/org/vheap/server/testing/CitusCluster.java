@@ -77,6 +77,11 @@ public final class CitusCluster implements BeforeAllCallback {
         return "postgres";
     }
 
+    /** The coordinator's port. */
+    public int port() {
+        return running.nodes.get(0).port();
+    }
+
     /**
      * The run's heap database on the coordinator ({@link HeapDatabase#external}): migrated once, so distributed by the
      * store's own migration; closed with the cluster.
