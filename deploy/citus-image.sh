@@ -7,9 +7,10 @@
 # CITUS_DIR holds a Citus source tarball and the build.sh that builds it into Debian's PostgreSQL 15 (in CI:
 # ../shared/citus). The image is vheap/postgres:15 (deploy/offline-images.sh) with Citus added the way the public
 # image adds it: citus in shared_preload_libraries, CREATE EXTENSION citus in POSTGRES_DB on the first start.
-# Citus is compiled by CITUS_DIR/build.sh inside a throwaway container of vheap/postgres:15 (so it is built
-# against the image's own PostgreSQL minor release, not the host's); only the files it installs are kept: no
-# compiler in the image. Skips the build when the image was made from the same tarball, build.sh and base image.
+# Citus is compiled by CITUS_DIR/build.sh inside a throwaway container of vheap/postgres:15, against the headers of
+# the image's own PostgreSQL release (its build dependencies are installed first, postgresql-server-dev-15 pinned to
+# the image's postgresql-15, so build.sh installs nothing newer); only the files it installs are kept: no compiler in
+# the image. Skips the build when the image was made from the same tarball, build.sh and base image.
 # Needs the Debian mirror (the build's packages) once per base image; as root, with a Docker engine.
 set -euo pipefail
 
@@ -26,7 +27,9 @@ case "${2:-}" in
   "") ;;
   *) echo "citus-image: unknown argument '$2' ($usage)" >&2; exit 2 ;;
 esac
-tgz="$(ls "$src"/citus-*.tgz 2>/dev/null | head -n 1)"
+shopt -s nullglob
+tgzs=("$src"/citus-*.tgz)
+tgz="${tgzs[0]:-}"
 [ -f "$src/build.sh" ] && [ -n "$tgz" ] || { echo "citus-image: $src has no build.sh and citus-*.tgz" >&2; exit 2; }
 
 step="starting"
@@ -40,7 +43,7 @@ docker info >/dev/null 2>&1 || { log "no Docker engine answers (run deploy/offli
 docker image inspect "$base" >/dev/null 2>&1 || { log "no image $base (run deploy/offline-images.sh as root)"; exit 1; }
 
 # the revision: what the image is made of; an image of this revision is current
-rev="$( { sha256sum "$tgz" "$src/build.sh" "$here/citus/001-create-citus-extension.sql" "$here/citus/Dockerfile" | cut -c1-64
+rev="$( { sha256sum "$tgz" "$src/build.sh" "$here/citus-image.sh" "$here/citus/001-create-citus-extension.sql" "$here/citus/Dockerfile" | cut -c1-64
           docker image inspect -f '{{.Id}}' "$base"; } | sha256sum | cut -c1-16)"
 if ! $rebuild && docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" 2>/dev/null \
      | grep -qx "VHEAP_IMAGE_REV=$rev"; then
@@ -57,6 +60,14 @@ t0=$SECONDS
 if ! docker run --rm --network host --user root --entrypoint bash \
       -v "$src:/citus:ro" -v "$work/ctx:/out" "$base" -c '
         set -e
+        v="$(dpkg-query -W -f="\${Version}" postgresql-15)"
+        apt-get update -qq
+        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "postgresql-server-dev-15=$v" \
+              build-essential libssl-dev libkrb5-dev libicu-dev liblz4-dev libzstd-dev >/dev/null; then
+          echo "the mirror has no postgresql-server-dev-15 $v for the image'"'"'s PostgreSQL: rebuild the base image" \
+               "(deploy/offline-images.sh --rebuild, after removing its cached rootfs)" >&2
+          exit 1
+        fi
         sh /citus/build.sh
         cp -a /usr/lib/postgresql/15/lib/citus*.so /out/lib/
         cp -a /usr/lib/postgresql/15/lib/citus_decoders /out/lib/

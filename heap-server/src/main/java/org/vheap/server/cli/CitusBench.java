@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vheap bench citus}: the same store workload on one PostgreSQL and on a Citus cluster, side by side in one
- * run. It starts two heap servers in this process, bound to 127.0.0.1: one on a fresh embedded PostgreSQL (as
- * {@code vheap server} runs it), one on the Citus coordinator given by {@code --citus-url}, each with the same pool
- * and settings. On each it creates {@code --apps} apps of {@code --lines} 4 KiB lines, committed; then, interleaved
+ * run. It starts three heap servers in this process, bound to 127.0.0.1: one on a fresh embedded PostgreSQL (as
+ * {@code vheap server} runs it), and two on the Citus coordinator given by {@code --citus-url}, one through the
+ * coordinator and one with {@code --citus-route-to-workers} (left out with {@code --without-routing}), each with the
+ * same pool and settings. On each it creates {@code --apps} apps of {@code --lines} 4 KiB lines, committed; then, interleaved
  * (the sides take turns, the order reversed every round): a fault (a one-line Transact read with the lease's token),
  * a flush (a one-line Transact write) and a checkpoint (a commit of 32 dirty lines), each of a random app; and, in
  * turns of a few seconds per side, faults from {@code --threads} client threads at once, counted per second. The
@@ -175,7 +176,7 @@ final class CitusBench implements Callable<Integer> {
                 checkpoints.add(interleaving.timed((i, w) -> commit(side, r.nextInt(apps),
                         lines(r.nextInt(lines - CHECKPOINT_LINES), CHECKPOINT_LINES, r))));
             }
-            run.progress("warming up both sides for " + warmUpSeconds + " s");
+            run.progress("warming up every side for " + warmUpSeconds + " s");
             List<Interleaving.Op> all = new ArrayList<>(faults);
             all.addAll(flushes);
             interleaving.warmUp(all, new Interleaving.WarmUp(50, TimeUnit.SECONDS.toNanos(warmUpSeconds),
@@ -206,9 +207,18 @@ final class CitusBench implements Callable<Integer> {
 
     /** A heap server on the coordinator; {@code routed}: with {@code --citus-route-to-workers}. */
     private HeapServerInstance citusServer(BenchRun run, boolean routed) throws java.io.IOException {
-        HeapServerInstance server = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
-                .setDbUrl(citusUrl).setDbUser(citusUser).setDbPassword(citusPassword).setCitusRouteToWorkers(routed),
-                Clock.systemUTC());
+        HeapServerInstance server;
+        try {
+            server = HeapServerInstance.start(new HeapServerConfig().setHost("127.0.0.1").setPort(0)
+                    .setDbUrl(citusUrl).setDbUser(citusUser).setDbPassword(citusPassword).setCitusRouteToWorkers(routed),
+                    Clock.systemUTC());
+        } catch (org.vheap.store.StoreException e) {
+            if (!routed) {
+                throw e;
+            }
+            throw new org.vheap.store.StoreException(e.reason(), e.getMessage() + " (or leave the routed side out:"
+                    + " --without-routing)", e);
+        }
         run.atEnd("stop the heap server on Citus" + (routed ? " routing to workers" : ""), interrupted -> server.close());
         return server;
     }

@@ -38,7 +38,8 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--citus-route-to-workers",
             description = {"on a Citus coordinator (--db-url): send each app's faults and flushes to the worker that holds its shard",
-                    "(one hop and one planning instead of two); the server must reach every worker as pg_dist_node names it"})
+                    "(one hop and one planning instead of two); the server must reach every worker as pg_dist_node names it, and keeps",
+                    "a pool on each (up to (1 + workers) x the pool size connections)"})
     boolean citusRouteToWorkers;
 
     @Option(names = "--retain", defaultValue = "3", paramLabel = "N", description = "checkpoints kept per app (default: ${DEFAULT-VALUE})")

@@ -5,9 +5,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -16,39 +23,53 @@ import org.vheap.store.StoreException;
 
 /**
  * Each heap routed to the Citus worker that holds its shard ({@code --citus-route-to-workers}): Citus runs a
- * statement sent to a worker that holds the shard locally, without the coordinator's hop and second planning, so a
- * fault or a flush costs one PostgreSQL round trip as on one PostgreSQL.
+ * statement sent to a worker that holds the shard locally, without the coordinator's hop and second planning.
  *
- * <p><b>Placements.</b> A heap's node is read from Citus's metadata on the coordinator ({@code pg_dist_placement} of
- * the {@code heap} shard that {@code get_shard_id_for_distribution_column} names), remembered for {@link #TTL}, then
- * read again: a shard moved by a rebalance is followed within that time. Until then, and whenever the metadata cannot
- * be read, the heap's statements go to the node they went to, or to the coordinator; any node reaches any shard, so
- * a stale placement costs time, never correctness.
+ * <p><b>Placements.</b> A heap's shard is asked of the coordinator once ({@code get_shard_id_for_distribution_column};
+ * it changes only if the shard is split). Where the {@code heap} table's shards are is read in one query
+ * ({@code pg_dist_placement}) and read again when {@link #TTL} has passed since, by the first call after it, while the
+ * others go on with what was read before: a shard moved by a rebalance is followed within seconds. A heap goes to the
+ * coordinator while its shard is unknown, when its shard is on the coordinator (group 0), when Citus names no active
+ * worker for it, and while its worker cannot be connected to. Any node of the cluster reaches any shard, so a stale
+ * placement costs time, never correctness.
  *
- * <p><b>Pools.</b> One per worker, made the first time a heap is placed there (the coordinator's settings, the
- * worker's host and port as {@code pg_dist_node} names them), closed with this router. A worker that does not answer
- * makes its heaps' calls UNAVAILABLE, as the coordinator would (it holds their only copy).
+ * <p><b>Pools.</b> One per worker, made at start for every worker ({@link #connectAll}, which fails the start if one
+ * cannot be reached, is not the node it is named as, or has no Citus metadata) and later for a worker that joins; a
+ * worker that cannot be connected to then is tried again after {@link #RETRY}, its heaps going through the
+ * coordinator meanwhile. Each pool is made as the coordinator's, so a heap server holds up to (1 + workers) x its pool
+ * size connections. Closed with this router.
  *
- * <p>Thread-safe. It remembers at most {@value #MAX} placements and forgets them all when full.
+ * <p><b>Risks.</b> A pool made for a worker that later leaves the cluster stays open (idle) until the server stops.
+ *
+ * <p>Thread-safe. It remembers at most {@value #MAX} heaps' shards and forgets them all when full.
  */
 final class CitusWorkerRouting implements HeapRouting, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CitusWorkerRouting.class);
-    /** How long a heap's placement is trusted before it is read again. */
+    /** How long where the shards are is trusted before it is read again. */
     static final Duration TTL = Duration.ofSeconds(5);
+    /** How long a worker that could not be connected to is left alone. */
+    static final Duration RETRY = Duration.ofSeconds(60);
     private static final int MAX = 65_536;
-    static final String PLACEMENT_SQL = "SELECT n.nodename, n.nodeport FROM pg_dist_placement p"
-            + " JOIN pg_dist_node n ON n.groupid = p.groupid"
-            + " WHERE p.shardid = get_shard_id_for_distribution_column('heap', ?)"
-            + " AND n.noderole = 'primary' AND n.isactive ORDER BY n.nodeid LIMIT 1";
+    static final String SHARD_SQL = "SELECT get_shard_id_for_distribution_column('heap', ?)";
+    /** Every shard of {@code heap} and its node ({@code host}, {@code port}, group: 0 is the coordinator). */
+    static final String SHARDS_SQL = "SELECT p.shardid, n.nodename, n.nodeport, n.groupid FROM pg_dist_placement p"
+            + " JOIN pg_dist_node n ON n.groupid = p.groupid JOIN pg_dist_shard s ON s.shardid = p.shardid"
+            + " WHERE s.logicalrelid = 'heap'::regclass AND n.noderole = 'primary' AND n.isactive";
+    static final String WORKERS_SQL = "SELECT nodename, nodeport, groupid, hasmetadata AND metadatasynced"
+            + " FROM pg_dist_node WHERE noderole = 'primary' AND isactive AND groupid <> 0 ORDER BY nodeid";
 
-    private record Placement(DataSource pool, long readAtMillis) {
+    /** Where the shards of {@code heap} were, as {@code host:port} (absent: the coordinator), when. */
+    private record ShardMap(Map<Long, String> nodeByShard, long readAtMillis) {
     }
 
     private final DataSource coordinator;
     private final Function<String, HikariDataSource> poolFor;
     private final Clock clock;
-    private final ConcurrentHashMap<Long, Placement> placements = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> shardByHeap = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, HikariDataSource> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> unreachableUntil = new ConcurrentHashMap<>();
+    private final ReentrantLock reading = new ReentrantLock();
+    private volatile ShardMap shards = new ShardMap(Map.of(), Long.MIN_VALUE / 2);
 
     /**
      * @param coordinator the store's pool, where placements are read and where heaps go until placed
@@ -62,65 +83,137 @@ final class CitusWorkerRouting implements HeapRouting, AutoCloseable {
 
     @Override
     public DataSource forHeap(long heapId) {
-        long now = clock.millis();
-        Placement known = placements.get(heapId);
-        if (known != null && now - known.readAtMillis() < TTL.toMillis()) {
-            return known.pool();
-        }
-        DataSource pool = known == null ? coordinator : known.pool();
+        Long shard = shardByHeap.get(heapId);
         try {
-            String node = nodeOf(heapId);
-            if (node != null) {
-                pool = pools.computeIfAbsent(node, poolFor);
+            if (shard == null) {
+                shard = shardOf(heapId);
+                if (shardByHeap.size() >= MAX) {
+                    shardByHeap.clear();
+                }
+                shardByHeap.put(heapId, shard);
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("cannot read where heap {} is placed on Citus; its calls go on through {}: {}", heapId,
-                    pool == coordinator ? "the coordinator" : "the node they went to", e.getMessage());
+            log.warn("cannot read which Citus shard holds heap {}; its calls go through the coordinator: {}", heapId,
+                    e.getMessage());
+            return coordinator;
         }
-        if (placements.size() >= MAX) {
-            placements.clear();
-        }
-        placements.put(heapId, new Placement(pool, now));
-        return pool;
+        String node = currentShards().nodeByShard().get(shard);
+        return node == null ? coordinator : poolOn(node);
     }
 
-    /** {@code host:port} of the worker holding the heap's shard, {@code null} when Citus names none. */
-    private String nodeOf(long heapId) throws SQLException {
-        try (Connection c = coordinator.getConnection(); PreparedStatement ps = c.prepareStatement(PLACEMENT_SQL)) {
+    /** Where the shards are: as last read, read again first by one caller once {@link #TTL} has passed. */
+    private ShardMap currentShards() {
+        ShardMap known = shards;
+        long now = clock.millis();
+        if (now - known.readAtMillis() < TTL.toMillis() || !reading.tryLock()) {
+            return known;
+        }
+        try {
+            known = shards;
+            if (now - known.readAtMillis() < TTL.toMillis()) {
+                return known;
+            }
+            Map<Long, String> nodeByShard = new HashMap<>();
+            try (Connection c = coordinator.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(SHARDS_SQL)) {
+                while (rs.next()) {
+                    if (rs.getInt(4) != 0) {   // a shard on the coordinator is reached through the store's pool
+                        nodeByShard.put(rs.getLong(1), hostPort(rs.getString(2), rs.getInt(3)));
+                    }
+                }
+                known = new ShardMap(Map.copyOf(nodeByShard), now);
+            } catch (SQLException | RuntimeException e) {
+                log.warn("cannot read where the Citus shards of the heaps are; calls go where they went for {} s more: {}",
+                        TTL.toSeconds(), e.getMessage());
+                known = new ShardMap(known.nodeByShard(), now);
+            }
+            shards = known;
+            return known;
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    /** The worker's pool, made now if it is new; the coordinator while the worker cannot be connected to. */
+    private DataSource poolOn(String node) {
+        HikariDataSource pool = pools.get(node);
+        if (pool != null) {
+            return pool;
+        }
+        Long until = unreachableUntil.get(node);
+        if (until != null && clock.millis() < until) {
+            return coordinator;
+        }
+        try {
+            return pools.computeIfAbsent(node, poolFor);
+        } catch (RuntimeException e) {
+            unreachableUntil.put(node, clock.millis() + RETRY.toMillis());
+            log.warn("cannot connect to the Citus worker {}; its heaps' calls go through the coordinator, tried again in"
+                    + " {} s: {}", node, RETRY.toSeconds(), e.getMessage());
+            return coordinator;
+        }
+    }
+
+    private long shardOf(long heapId) throws SQLException {
+        try (Connection c = coordinator.getConnection(); PreparedStatement ps = c.prepareStatement(SHARD_SQL)) {
             ps.setLong(1, heapId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? hostPort(rs.getString(1), rs.getInt(2)) : null;
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }
 
-    static final String WORKERS_SQL = "SELECT nodename, nodeport FROM pg_dist_node"
-            + " WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0 ORDER BY nodeid";
-
     /**
-     * Connects to every worker Citus lists, making its pool: a worker this server cannot reach as {@code pg_dist_node}
-     * names it fails here, at start, rather than at a heap's first call.
+     * Checks that the store is distributed, then connects to every worker Citus lists, making its pool: a worker this
+     * server cannot reach as {@code pg_dist_node} names it, one whose name leads to another node, or one without
+     * Citus's metadata (which routed statements need) fails here, at start, rather than at a heap's first call.
      */
     void connectAll() {
-        java.util.List<String> nodes = new java.util.ArrayList<>();
-        try (Connection c = coordinator.getConnection(); ResultSet rs = c.createStatement().executeQuery(WORKERS_SQL)) {
-            while (rs.next()) {
-                nodes.add(hostPort(rs.getString(1), rs.getInt(2)));
+        record Worker(String node, int group, boolean metadata) {
+        }
+        List<Worker> workers = new ArrayList<>();
+        try (Connection c = coordinator.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'heap'::regclass")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers: the"
+                            + " store's tables are not distributed (the citus extension came after the store's migrations;"
+                            + " see docs/store.md)");
+                }
+            }
+            try (ResultSet rs = s.executeQuery(WORKERS_SQL)) {
+                while (rs.next()) {
+                    workers.add(new Worker(hostPort(rs.getString(1), rs.getInt(2)), rs.getInt(3), rs.getBoolean(4)));
+                }
             }
         } catch (SQLException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot list the Citus workers: " + e.getMessage(), e);
         }
-        for (String node : nodes) {
-            try (Connection c = pools.computeIfAbsent(node, poolFor).getConnection()) {
-                c.isValid(5);
-            } catch (SQLException | RuntimeException e) {
-                throw new StoreException(StoreException.Reason.UNAVAILABLE, "--citus-route-to-workers: cannot reach the"
-                        + " Citus worker " + node + " (as pg_dist_node names it; the heap server must reach every worker"
-                        + " by that name): " + e.getMessage(), e);
+        for (Worker worker : workers) {
+            String problem = worker.metadata() ? null : "it has no Citus metadata (citus_activate_node or"
+                    + " start_metadata_sync_to_node on the coordinator)";
+            if (problem == null) {
+                try (Connection c = pools.computeIfAbsent(worker.node(), poolFor).getConnection();
+                     Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT groupid FROM pg_dist_local_group")) {
+                    rs.next();
+                    if (rs.getInt(1) != worker.group()) {
+                        problem = "the server reached by that name is Citus group " + rs.getInt(1) + ", not the worker's"
+                                + " group " + worker.group();
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    problem = "cannot connect to it or read its Citus group: " + e.getMessage();
+                }
+            }
+            if (problem != null) {
+                throw new StoreException(StoreException.Reason.UNAVAILABLE, "--citus-route-to-workers: the Citus worker "
+                        + worker.node() + " (as pg_dist_node names it; the heap server must reach every worker by that"
+                        + " name): " + problem);
             }
         }
-        log.info("faults and flushes routed to the Citus worker of each heap: {} workers ({})", nodes.size(),
-                String.join(", ", nodes));
+        log.info("faults and flushes routed to the Citus worker of each heap: {} workers ({})", workers.size(),
+                String.join(", ", workers.stream().map(Worker::node).toList()));
     }
 
     /** {@code host:port}, an IPv6 host in brackets as a JDBC URL writes it. */
@@ -140,8 +233,8 @@ final class CitusWorkerRouting implements HeapRouting, AutoCloseable {
     }
 
     /** The workers a pool was made for, as {@code host:port}. */
-    java.util.Set<String> workers() {
-        return java.util.Set.copyOf(pools.keySet());
+    Set<String> workers() {
+        return Set.copyOf(pools.keySet());
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.vheap.store.StoreException;
  * cluster lives under a data directory and survives restarts, or an external server by JDBC URL. Opening
  * one migrates its schema (Flyway, {@code db/migration}) and pools connections (HikariCP).
  *
- * <p>{@link #close()} shuts down in order: the pool first, then the embedded server.
+ * <p>{@link #close()} shuts down in order: the workers' pools of {@code --citus-route-to-workers}, the pool, then the
+ * embedded server.
  */
 public final class HeapDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapDatabase.class);
@@ -25,13 +26,15 @@ public final class HeapDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
-    private final String description;
     /** The per-worker pools of {@code --citus-route-to-workers}, {@code null} without it. */
-    private CitusWorkerRouting workers;
+    private final CitusWorkerRouting workers;
+    private final String description;
 
-    private HeapDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+    private HeapDatabase(EmbeddedPostgres embedded, HikariDataSource pool, CitusWorkerRouting workers,
+                         String description) {
         this.embedded = embedded;
         this.pool = pool;
+        this.workers = workers;
         this.description = description;
     }
 
@@ -63,7 +66,7 @@ public final class HeapDatabase implements AutoCloseable {
             dir.seal();
             String url = pg.getJdbcUrl("postgres", "postgres");
             HikariDataSource pool = pool("vheap-db", url, "postgres", "", poolSize);
-            HeapDatabase db = new HeapDatabase(pg, pool, "embedded PostgreSQL at " + cluster
+            HeapDatabase db = new HeapDatabase(pg, pool, null, "embedded PostgreSQL at " + cluster
                     + " (port " + pg.getPort() + ")");
             db.migrate();
             return db;
@@ -91,28 +94,30 @@ public final class HeapDatabase implements AutoCloseable {
     public static HeapDatabase external(String jdbcUrl, String user, String password, int poolSize,
                                         boolean routeToWorkers) {
         HikariDataSource pool = pool("vheap-db", jdbcUrl, user, password, poolSize);
-        HeapDatabase db = null;
+        CitusWorkerRouting workers = null;
         try {
             String citus = citusVersion(pool);
-            if (routeToWorkers && citus == null) {
-                throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers needs a"
-                        + " Citus coordinator, but the heap database at " + jdbcUrl + " has no citus extension");
+            if (routeToWorkers) {
+                if (citus == null) {
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers needs a"
+                            + " Citus coordinator, but the heap database at " + jdbcUrl + " has no citus extension");
+                }
+                CitusWorkerRouting.urlOn(jdbcUrl, "worker:5432");   // its form, checked before anything is migrated
+                workers = routeToWorkers(pool, jdbcUrl, user, password, poolSize, java.time.Clock.systemUTC());
             }
-            db = new HeapDatabase(null, pool, "PostgreSQL at " + jdbcUrl
+            HeapDatabase db = new HeapDatabase(null, pool, workers, "PostgreSQL at " + jdbcUrl
                     + (citus == null ? "" : " (Citus " + citus + ": the store distributed by heap"
                     + (routeToWorkers ? "; faults and flushes routed to the worker of each heap" : "") + ")"));
             db.migrate();
-            if (routeToWorkers) {
-                db.workers = routeToWorkers(pool, jdbcUrl, user, password, poolSize, java.time.Clock.systemUTC());
-                db.workers.connectAll();
+            if (workers != null) {
+                workers.connectAll();
             }
             return db;
         } catch (RuntimeException e) {
-            if (db != null) {
-                db.close();
-            } else {
-                pool.close();
+            if (workers != null) {
+                workers.close();
             }
+            pool.close();
             throw e;
         }
     }

@@ -44,6 +44,9 @@ class CitusRebalanceTest {
         CitusWorkerRouting workers = routed ? HeapDatabase.routeToWorkers(CITUS.dataSource(), CITUS.url(), CITUS.user(), "",
                 4, java.time.Clock.systemUTC()) : null;
         try {
+            if (workers != null) {
+                workers.connectAll();
+            }
             moveShardsWhileAppsRun(workers);
         } finally {
             if (workers != null) {
@@ -111,7 +114,7 @@ class CitusRebalanceTest {
             s.execute("SELECT citus_rebalance_wait()");
             if (workers != null) {
                 // the rebalancer may have left the apps' shards where they were: move the first app's once more, so
-                // that routed calls certainly follow a heap that moved while they ran
+                // that routed calls follow a heap that moved while they run
                 try (ResultSet rs = s.executeQuery("SELECT citus_move_shard_placement(p.shardid, '127.0.0.1', p.nodeport,"
                         + " '127.0.0.1', (SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 AND nodeport <> p.nodeport"
                         + " ORDER BY nodeid LIMIT 1), shard_transfer_mode := 'force_logical'), p.nodeport FROM"
@@ -124,7 +127,8 @@ class CitusRebalanceTest {
             rebalancing.set(false);
         }
         long movedMillis = (System.nanoTime() - started) / 1_000_000;
-        Thread.sleep(500);
+        // routed, the apps go on until their placements were read again (and so reach the moved heap's new worker)
+        Thread.sleep(workers != null ? CitusWorkerRouting.TTL.toMillis() + 1_000 : 500);
         moving.set(false);
         for (Thread t : apps) {
             t.join(120_000);
@@ -153,13 +157,8 @@ class CitusRebalanceTest {
             for (String app : names) {
                 long id = heapIdOf(app);
                 int placed;
-                try (Connection c = CITUS.coordinator();
-                     java.sql.PreparedStatement ps = c.prepareStatement(CitusWorkerRouting.PLACEMENT_SQL)) {
-                    ps.setLong(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        placed = rs.getInt(2);
-                    }
+                try (Connection c = CITUS.coordinator()) {
+                    placed = CitusWorkerRoutingTest.placementPort(c, id);
                 }
                 try (Connection c = workers.forHeap(id).getConnection(); Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {

@@ -63,14 +63,22 @@ class CitusWorkerRoutingTest {
         }
     }
 
-    /** The port of the worker that Citus's metadata says holds the heap's shard. */
-    private static int placementPort(long heapId) throws SQLException {
-        try (Connection c = CITUS.coordinator(); PreparedStatement ps = c.prepareStatement(CitusWorkerRouting.PLACEMENT_SQL)) {
+    /** The port of the node that Citus's {@code citus_shards} view says holds the heap's shard of {@code line_version}. */
+    static int placementPort(Connection coordinator, long heapId) throws SQLException {
+        try (PreparedStatement ps = coordinator.prepareStatement("SELECT nodeport FROM citus_shards"
+                + " WHERE table_name = 'line_version'::regclass"
+                + " AND shardid = get_shard_id_for_distribution_column('line_version', ?::bigint)")) {
             ps.setLong(1, heapId);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("a placement of heap %d", heapId).isTrue();
-                return rs.getInt(2);
+                return rs.getInt(1);
             }
+        }
+    }
+
+    private static int placementPort(long heapId) throws SQLException {
+        try (Connection c = CITUS.coordinator()) {
+            return placementPort(c, heapId);
         }
     }
 
@@ -111,7 +119,48 @@ class CitusWorkerRoutingTest {
                         .contains("port=" + portOf(pool));
             }
         }
-        assertThat(ports).as("8 heaps over 8 shards on 2 workers land on both").hasSize(2);
+        assertThat(ports).as("the workers holding the 8 heaps").isNotEmpty().doesNotContain(CITUS.port());
+    }
+
+    @Test
+    void aWorkerThatCannotBeReachedFailsTheStartNamingIt() {
+        CitusWorkerRouting refusing = new CitusWorkerRouting(CITUS.dataSource(), node -> {
+            throw new IllegalStateException("no route to " + node);
+        }, clock);
+        assertThatThrownBy(refusing::connectAll).isInstanceOf(StoreException.class)
+                .hasMessageContaining("--citus-route-to-workers: the Citus worker 127.0.0.1:")
+                .hasMessageContaining("as pg_dist_node names it").hasMessageContaining("no route to 127.0.0.1:");
+        refusing.close();
+    }
+
+    @Test
+    void aHeapGoesThroughTheCoordinatorWhileItsWorkerCannotBeConnectedToAndItsWorkerIsTriedAgainLater() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        CitusWorkerRouting flaky = new CitusWorkerRouting(CITUS.dataSource(), node -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("connection refused: " + node);
+        }, clock);
+        PgHeapStore store = new PgHeapStore(CITUS.dataSource(), flaky, clock, StoreSettings.defaults(), Runnable::run);
+        String app = TestHeaps.app("unreached");
+        long token = store.open(new PgHeapStore.OpenRequest(app, "dev", true, LS, 0, 0, false)).lease().fencingToken();
+        store.flush(app, token, List.of(new LineImage(1, line(LS, 1))), new long[0]);
+        assertThat(store.transact(app, token, 0, new long[] {1}, List.of(), new long[0])).containsKey(1L);
+        assertThat(flaky.forHeap(heapId(app))).as("the coordinator meanwhile").isSameAs(CITUS.dataSource());
+        assertThat(attempts).as("one attempt within the retry time").hasValue(1);
+        clock.advance(CitusWorkerRouting.RETRY);
+        flaky.forHeap(heapId(app));
+        assertThat(attempts).as("tried again after it").hasValue(2);
+        flaky.close();
+    }
+
+    @Test
+    void aHeapWhosePlacementCannotBeReadGoesThroughTheCoordinator() throws SQLException {
+        // a "coordinator" without Citus: no shard can be named
+        CitusWorkerRouting blind = new CitusWorkerRouting(PLAIN.dataSource(), node -> {
+            throw new AssertionError("no worker should be asked for");
+        }, clock);
+        assertThat(blind.forHeap(42)).isSameAs(PLAIN.dataSource());
+        blind.close();
     }
 
     @Test
