@@ -178,8 +178,8 @@ final class CitusWorkerRouting implements HeapRouting, AutoCloseable {
                 rs.next();
                 if (rs.getLong(1) == 0) {
                     throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers: the"
-                            + " store's tables are not distributed (the citus extension came after the store's migrations;"
-                            + " see docs/store.md)");
+                            + " store's tables are not distributed (the citus extension came after the store's migrations):"
+                            + " stop the heap servers and run ./vheap distribute");
                 }
             }
             try (ResultSet rs = s.executeQuery(WORKERS_SQL)) {

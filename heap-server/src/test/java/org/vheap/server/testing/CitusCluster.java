@@ -82,6 +82,11 @@ public final class CitusCluster implements BeforeAllCallback {
         return running.nodes.get(0).port();
     }
 
+    /** The ports of every node, the coordinator first. */
+    public List<Integer> nodePorts() {
+        return running.nodes.stream().map(Node::port).toList();
+    }
+
     /**
      * The run's heap database on the coordinator ({@link HeapDatabase#external}): migrated once, so distributed by the
      * store's own migration; closed with the cluster.
