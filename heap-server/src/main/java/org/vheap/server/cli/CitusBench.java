@@ -46,16 +46,17 @@ import picocli.CommandLine.Spec;
  * ratio is Citus time / PostgreSQL time (for calls per second, PostgreSQL's rate / Citus's). The apps are deleted at
  * the end, also on Ctrl-C, and so is the temporary database.
  *
- * <p>On one machine Citus cannot be faster: each call goes through the coordinator to a worker, all on the same
- * cores. The figure is its overhead (target: a fault within 1.5x at p50); how it scales with workers follows from
+ * <p>On one machine Citus cannot be faster: each call goes through the coordinator (or, routed, straight) to a worker,
+ * all on the same cores. The figure is its overhead (target: a fault within 1.5x at p50); how it scales with workers follows from
  * every statement of a call running on one worker (see docs/store.md).
  */
 @Command(name = "citus", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The store on one PostgreSQL vs on a Citus cluster, side by side: fault, flush and checkpoint"
                 + " p50/p99, and faults per second from several client threads.",
                 "",
-                "Starts a heap server on a fresh embedded PostgreSQL and one on the Citus coordinator (--citus-url),"
-                        + " both on 127.0.0.1 in this process; the same apps and calls on each, the sides interleaved.",
+                "Starts a heap server on a fresh embedded PostgreSQL and two on the Citus coordinator (--citus-url),"
+                        + " one through the coordinator and one with --citus-route-to-workers, all on 127.0.0.1 in this"
+                        + " process; the same apps and calls on each, the sides interleaved.",
                 "Target: a fault on Citus within 1.5x of one PostgreSQL's at p50.",
                 ""})
 final class CitusBench implements Callable<Integer> {
@@ -94,7 +95,7 @@ final class CitusBench implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--warm-up", defaultValue = "15", paramLabel = "S",
-            description = "seconds of unmeasured calls on both sides first, for the JIT (default: ${DEFAULT-VALUE})")
+            description = "seconds of unmeasured calls on every side first, for the JIT (default: ${DEFAULT-VALUE})")
     int warmUpSeconds;
 
     @Option(names = "--without-routing",

@@ -26,8 +26,6 @@ import org.vheap.store.StoreException;
  */
 public final class CitusDistribution {
     static final String MIGRATION = "db/migration/V9__citus_distribution.sql";
-    /** The application name of the heap server's connections ({@link HeapDatabase}). */
-    private static final String SERVER_APPLICATION = "vheap-heap-server";
 
     /** What a distribution found and did. */
     public record Outcome(boolean wasDistributed, int workers, long apps, long lineVersions) {
@@ -38,29 +36,27 @@ public final class CitusDistribution {
 
     /** Distributes the store at {@code jdbcUrl} (the coordinator) across its workers; see the class's contract. */
     public static Outcome distribute(String jdbcUrl, String user, String password) {
-        try (HeapDatabase db = HeapDatabase.external(jdbcUrl, user, password, 2)) {
-            db.description();   // the schema is current: migrated by opening it
-        }
+        HeapDatabase.external(jdbcUrl, user, password, 2).close();   // opening it migrates the schema to current
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("ApplicationName", "vheap-distribute");
         try (Connection c = DriverManager.getConnection(jdbcUrl, props); Statement s = c.createStatement()) {
-            if (!exists(s, "SELECT 1 FROM pg_extension WHERE extname = 'citus'")) {
+            if (HeapDatabase.citusVersion(c) == null) {
                 throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "the database at " + jdbcUrl + " has no"
                         + " citus extension: on it, CREATE EXTENSION citus, SELECT citus_set_coordinator_host(...) and"
                         + " SELECT citus_add_node(...) for each worker first (docs/store.md)");
             }
             int workers = (int) count(s, "SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND isactive"
                     + " AND groupid <> 0");
-            boolean was = exists(s, "SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'heap'::regclass");
+            boolean was = isDistributed(s);
             if (!was) {
                 if (workers == 0) {
                     throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "the Citus coordinator at " + jdbcUrl
                             + " has no active worker: SELECT citus_add_node('host', port) for each worker first");
                 }
                 long servers = count(s, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        + " AND application_name = '" + SERVER_APPLICATION + "'");
+                        + " AND application_name = '" + HeapDatabase.APPLICATION_NAME + "'");
                 if (servers > 0) {
                     throw new StoreException(StoreException.Reason.CONFLICT, servers + " connections of heap"
                             + " servers are open to " + jdbcUrl + ": stop every heap server on it first");
@@ -87,8 +83,9 @@ public final class CitusDistribution {
         }
     }
 
-    private static boolean exists(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
+    /** Whether the store's tables are distributed: Citus lists {@code heap} (the migration distributes it first). */
+    static boolean isDistributed(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'heap'::regclass")) {
             return rs.next();
         }
     }

@@ -174,13 +174,10 @@ final class CitusWorkerRouting implements HeapRouting, AutoCloseable {
         }
         List<Worker> workers = new ArrayList<>();
         try (Connection c = coordinator.getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'heap'::regclass")) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers: the"
-                            + " store's tables are not distributed (the citus extension came after the store's migrations):"
-                            + " stop the heap servers and run ./vheap distribute");
-                }
+            if (!CitusDistribution.isDistributed(s)) {
+                throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers: the"
+                        + " store's tables are not distributed (the citus extension came after the store's migrations):"
+                        + " stop the heap servers and run ./vheap distribute");
             }
             try (ResultSet rs = s.executeQuery(WORKERS_SQL)) {
                 while (rs.next()) {
@@ -221,15 +218,21 @@ final class CitusWorkerRouting implements HeapRouting, AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** The coordinator's JDBC URL with its host and port replaced by a worker's (database and parameters kept). */
-    static String urlOn(String coordinatorUrl, String hostPort) {
-        String prefix = "jdbc:postgresql://";
-        if (!coordinatorUrl.startsWith(prefix)) {
+    private static final String URL_PREFIX = "jdbc:postgresql://";
+
+    /** Refuses a coordinator URL whose host {@link #urlOn} could not replace. */
+    static void checkUrl(String coordinatorUrl) {
+        if (!coordinatorUrl.startsWith(URL_PREFIX)) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers needs a --db-url"
                     + " of the form jdbc:postgresql://HOST:PORT/DB, got " + coordinatorUrl);
         }
-        int slash = coordinatorUrl.indexOf('/', prefix.length());
-        return prefix + hostPort + (slash < 0 ? "/" : coordinatorUrl.substring(slash));
+    }
+
+    /** The coordinator's JDBC URL with its host and port replaced by a worker's (database and parameters kept). */
+    static String urlOn(String coordinatorUrl, String hostPort) {
+        checkUrl(coordinatorUrl);
+        int slash = coordinatorUrl.indexOf('/', URL_PREFIX.length());
+        return URL_PREFIX + hostPort + (slash < 0 ? "/" : coordinatorUrl.substring(slash));
     }
 
     /** The workers a pool was made for, as {@code host:port}. */

@@ -23,6 +23,8 @@ public final class HeapDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeapDatabase.class);
     /** The longest any one database statement may run (and a transaction may sit idle) before it is cancelled. */
     public static final java.time.Duration STATEMENT_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** The application name of every connection of a heap server's pools (in {@code pg_stat_activity}). */
+    static final String APPLICATION_NAME = "vheap-heap-server";
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
@@ -102,7 +104,7 @@ public final class HeapDatabase implements AutoCloseable {
                     throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "--citus-route-to-workers needs a"
                             + " Citus coordinator, but the heap database at " + jdbcUrl + " has no citus extension");
                 }
-                CitusWorkerRouting.urlOn(jdbcUrl, "worker:5432");   // its form, checked before anything is migrated
+                CitusWorkerRouting.checkUrl(jdbcUrl);   // before anything is migrated
                 workers = routeToWorkers(pool, jdbcUrl, user, password, poolSize, java.time.Clock.systemUTC());
             }
             HeapDatabase db = new HeapDatabase(null, pool, workers, "PostgreSQL at " + jdbcUrl
@@ -134,13 +136,19 @@ public final class HeapDatabase implements AutoCloseable {
 
     /** The version of the {@code citus} extension in the database, {@code null} when it has none. */
     static String citusVersion(DataSource pool) {
-        try (java.sql.Connection c = pool.getConnection();
-             java.sql.ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT extversion FROM pg_extension WHERE extname = 'citus'")) {
-            return rs.next() ? rs.getString(1) : null;
+        try (java.sql.Connection c = pool.getConnection()) {
+            return citusVersion(c);
         } catch (java.sql.SQLException e) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot read the extensions of the heap"
                     + " database: " + e.getMessage(), e);
+        }
+    }
+
+    /** The version of the {@code citus} extension in the connection's database, {@code null} when it has none. */
+    static String citusVersion(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT extversion FROM pg_extension WHERE extname = 'citus'")) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 
@@ -155,7 +163,7 @@ public final class HeapDatabase implements AutoCloseable {
         config.setConnectionTimeout(3_000);   // a dead database is reported as UNAVAILABLE within seconds
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(10_000);
-        config.addDataSourceProperty("ApplicationName", "vheap-heap-server");
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", "5");
         // the store's statements are few and fixed: prepare them at once and plan them once per connection

@@ -55,7 +55,8 @@ class CitusWorkerRoutingTest {
         return workers;
     }
 
-    private static int portOf(DataSource pool) throws SQLException {
+    /** The port of the server a connection of {@code pool} reaches. */
+    static int portOf(DataSource pool) throws SQLException {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {
             rs.next();
