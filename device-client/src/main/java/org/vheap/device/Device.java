@@ -308,6 +308,7 @@ public final class Device {
                 checkpointId);
         // closing it lets its queued background writes finish before the lease is released
         try (DeviceSession session = DeviceSessions.open(store, request, config.waitForLease(), lineCache, clock)) {
+            session.probe(config.sessionProbe());
             if (!existing && session.baseCheckpointId() != 0) {
                 if (session.baseVmState().length == 0) {
                     throw endedRefusal(session.baseCheckpointId(), "newest checkpoint");

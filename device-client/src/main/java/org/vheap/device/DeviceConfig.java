@@ -47,6 +47,7 @@ public final class DeviceConfig {
     private boolean eagerResume;
     private boolean verifyWriteBarrier;
     private org.vheap.device.vm.heap.CollectorProbe collectorProbe = org.vheap.device.vm.heap.CollectorProbe.NONE;
+    private org.vheap.device.store.SessionProbe sessionProbe = org.vheap.device.store.SessionProbe.NONE;
     private int preflushLines = 64;
     private java.time.Duration storeRetryFor = java.time.Duration.ofSeconds(30);
 
@@ -457,6 +458,7 @@ public final class DeviceConfig {
         c.fileSpaceBytes = fileSpaceBytes;
         c.verifyWriteBarrier = verifyWriteBarrier;
         c.collectorProbe = collectorProbe;
+        c.sessionProbe = sessionProbe;
         c.preflushLines = preflushLines;
         c.storeRetryFor = storeRetryFor;
         return c;
@@ -486,6 +488,16 @@ public final class DeviceConfig {
 
     public DeviceConfig collectorProbe(org.vheap.device.vm.heap.CollectorProbe probe) {
         this.collectorProbe = java.util.Objects.requireNonNull(probe, "probe");
+        return this;
+    }
+
+    /** Told as the app's writes to the store pass their points: the crash tests' {@link CrashPoint}; by default nothing. */
+    public org.vheap.device.store.SessionProbe sessionProbe() {
+        return sessionProbe;
+    }
+
+    public DeviceConfig sessionProbe(org.vheap.device.store.SessionProbe probe) {
+        this.sessionProbe = java.util.Objects.requireNonNull(probe, "probe");
         return this;
     }
 

@@ -24,6 +24,7 @@ import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.vm.heap.CollectionLog;
+import org.vheap.device.store.SessionProbe;
 import org.vheap.device.vm.heap.CollectorProbe;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.proto.v1.CheckpointInfo;
@@ -492,6 +493,24 @@ class DeviceTest {
         assertThat(passed.get(CollectorProbe.Point.YOUNG)).isEqualTo(young.stats().youngCollections()).isPositive();
     }
 
+    /**
+     * The crash tests' probe is told of every flush the store acknowledged (before the lines are clean), every
+     * pre-flush acknowledged, and every checkpoint committed (before the app is told): as often as the device wrote.
+     */
+    @Test
+    void writesPassTheirCrashPointsAsOftenAsTheyRun() throws Exception {
+        Path classes = compile("Cache", CACHE);
+        java.util.Map<SessionProbe.Point, Long> passed = new java.util.concurrent.ConcurrentHashMap<>();
+        Device d = new Device(new DeviceConfig().app(TestHeaps.app("probed-writes")).memoryBytes(512 << 10)
+                .maxHeapBytes(2 << 20).checkpointInterval(Duration.ofMillis(50)).preflushLines(8)
+                .sessionProbe(point -> passed.merge(point, 1L, Long::sum)), SERVER.store(), console(new ByteArrayOutputStream()));
+        assertThat(d.run(List.of(classes), "Cache", List.of("10"))).isZero();
+        assertThat(passed.get(SessionProbe.Point.COMMIT)).as("checkpoints, the app's end's included").isGreaterThan(1);
+        assertThat(passed.get(SessionProbe.Point.FLUSH)).as("flushes (evictions)").isPositive()
+                .isLessThanOrEqualTo(d.stats().evictions());
+        assertThat(passed.get(SessionProbe.Point.PREFLUSH)).isPositive();
+    }
+
     @Test
     void aCrashPointStopsTheVmsThreadAtTheNthPassAndSaysSo() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -509,6 +528,15 @@ class DeviceTest {
         Thread.sleep(50);
         assertThat(vm.isAlive()).isTrue();
         assertThat(vm.getState()).isEqualTo(Thread.State.WAITING);
+        CrashPoint commit = CrashPoint.parse("commit:2", new PrintStream(err, true, StandardCharsets.UTF_8));
+        Thread writer = new Thread(() -> {
+            commit.passed(SessionProbe.Point.FLUSH);
+            commit.passed(SessionProbe.Point.COMMIT);
+            commit.passed(SessionProbe.Point.COMMIT);
+        });
+        writer.setDaemon(true);
+        writer.start();
+        ResumeTest.awaitOutput(err, "crash point commit #2 reached");
         for (String bad : List.of("promotion", "promotion:0", "sweep:2", ":4", "minor:x")) {
             assertThatThrownBy(() -> CrashPoint.parse(bad, System.err)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--crash-at takes POINT:N");

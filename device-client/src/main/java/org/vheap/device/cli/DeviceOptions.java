@@ -120,7 +120,7 @@ final class DeviceOptions {
     Integer readAhead;
 
     @Option(names = "--crash-at", paramLabel = "POINT:N", hidden = true,
-            description = "Tests only: stop the VM at the N-th time it passes POINT (minor, promotion, full, young) and wait there to be killed.")
+            description = "Tests only: stop the VM at the N-th time it passes POINT (minor, promotion, full, young, flush, preflush, commit) and wait there to be killed.")
     String crashAt;
 
     @Option(names = "--eager-resume", description = "On resume, bring in every heap line before the app runs (default: lazily, as the app touches them).")
@@ -190,7 +190,8 @@ final class DeviceOptions {
             config.readAheadLines(readAhead);
         }
         if (crashAt != null) {
-            config.collectorProbe(org.vheap.device.CrashPoint.parse(crashAt, System.err));
+            org.vheap.device.CrashPoint crash = org.vheap.device.CrashPoint.parse(crashAt, System.err);
+            config.collectorProbe(crash).sessionProbe(crash);
         }
         return config;
     }

@@ -47,6 +47,8 @@ public final class DeviceSession implements HeapSession {
     private long linesUnchanged;
     private long linesPatched;
     private long bytesChanged;
+    /** Told as writes pass their points: the crash tests' probe; by default nothing. */
+    private volatile SessionProbe probe = SessionProbe.NONE;
 
     /**
      * @param store  the store's session for the app (closed with this one)
@@ -163,6 +165,7 @@ public final class DeviceSession implements HeapSession {
     public Future<Void> flushInBackground(List<LineImage> writes) {
         return writer.submit(() -> {
             store.flush(writes, new long[0]);
+            probe.passed(SessionProbe.Point.PREFLUSH);
             remember(writes, new long[0]);
             return null;
         });
@@ -175,15 +178,23 @@ public final class DeviceSession implements HeapSession {
             remember(writes, deletes);
             return null;
         });
+        probe.passed(SessionProbe.Point.FLUSH);
     }
 
     @Override
     public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
-        return inTurn(() -> {
-            long id = store.commit(writes, deletes, vmState, metadata);
+        long id = inTurn(() -> {
+            long committed = store.commit(writes, deletes, vmState, metadata);
             remember(writes, deletes);
-            return id;
+            return committed;
         });
+        probe.passed(SessionProbe.Point.COMMIT);
+        return id;
+    }
+
+    /** Who is told as writes pass their points ({@link SessionProbe}). */
+    public void probe(SessionProbe probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
     }
 
     @Override
