@@ -1,0 +1,56 @@
+package org.vheap.server.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.vheap.cli.VheapHome;
+import org.vheap.server.torture.CrashMatrix;
+import org.vheap.server.torture.KillKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vheap torture}: the crash matrix ({@link CrashMatrix}). */
+@Command(name = "torture", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The crash matrix: an app that checks its own heap runs on a device against a heap server on the",
+                "embedded PostgreSQL; at each point one process is killed with SIGKILL (a device at a random moment or",
+                "inside its collector, the heap server with its PostgreSQL, or a PostgreSQL backend), started again, and",
+                "the app must go on from exactly a checkpoint reported committed, or a newer one. Prints a table per kind;",
+                "exit 0 when no checkpoint was lost or torn, 1 otherwise."})
+final class TortureCommand implements Callable<Integer> {
+    @Option(names = "--points", defaultValue = "20", paramLabel = "N", description = "kills to make (default: ${DEFAULT-VALUE})")
+    int points;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of every random choice (default: the clock; printed)")
+    Long seed;
+
+    @Option(names = "--kinds", split = ",", paramLabel = "KIND",
+            description = {"the kinds to draw from (default: all): device, device-minor, device-promotion, device-young, device-flush,",
+                    "device-preflush, device-commit,",
+                    "server, postgres, gateway (when chosen, the devices reach the server through a gateway)"})
+    Set<String> kinds;
+
+    @Option(names = "--cycle", description = "take the kinds in turn (in the order above) instead of drawing them: a short run meets each")
+    boolean cycle;
+
+    @Option(names = "--work", paramLabel = "DIR",
+            description = "where the heap server's data and the app go (default: a temporary directory, deleted after)")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+        Set<KillKind> chosen = EnumSet.allOf(KillKind.class);
+        if (kinds != null) {
+            chosen = EnumSet.noneOf(KillKind.class);
+            for (String k : kinds) {
+                chosen.add(KillKind.parse(k.strip()));
+            }
+        }
+        long s = seed != null ? seed : System.currentTimeMillis();
+        CrashMatrix.Settings settings = new CrashMatrix.Settings(points, s, chosen, cycle, work);
+        System.out.println("vheap torture: " + points + " points, seed " + s + ", kinds " + String.join(", ",
+                chosen.stream().map(KillKind::optionName).toList()) + (cycle ? " in turn" : ""));
+        CrashMatrix.Result r = new CrashMatrix(VheapHome.locate(TortureCommand.class), settings, System.out).run();
+        return r.lostOrTorn() == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,328 @@
+package org.vheap.server.torture;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.vheap.cli.TempDirs;
+import org.vheap.cli.TextTable;
+import org.vheap.cli.VheapHome;
+
+/**
+ * The crash matrix of {@code ./vheap torture}: the {@link TallyApp} runs on a device against a heap server on the
+ * embedded PostgreSQL, and at each of {@code points} points one process is killed with SIGKILL, of a {@link KillKind}
+ * drawn from the seed, what was killed is started again (a device resumes the app on a new device name, a heap server
+ * restarts on its port), and the matrix checks that the app went on from exactly a checkpoint that was reported
+ * committed, or a newer one ({@link TallyRun}'s rules, with the app's own heap checks).
+ *
+ * <p><b>What is checked after which kill.</b> Each kill opens a <i>segment</i> of the app's output: after a device's
+ * kill, the next run's lines; after a server's or a backend's, the same run's lines from the kill on (its device retries
+ * through it), or, if it gave up, the next run's. A segment with a count or a commit in it and no problem means the app
+ * went on exactly after that kill; a problem found in it is that kill's, lost (a committed checkpoint was not there) or
+ * torn (anything else). A segment with nothing in it (a run killed at a crash point before it printed) is carried on to
+ * the next run. The last point is checked by a final run that counts on.
+ *
+ * <p>One thread; the processes are children of this one, killed when it ends.
+ */
+public final class CrashMatrix {
+    static final String APP = "torture";
+    /** The longest any one step waits: a device to resume and count, a crash point to be reached. */
+    private static final Duration STEP = Duration.ofMinutes(2);
+
+    /**
+     * What to run: how many points, the seed of every random choice, the kinds to draw from (or, with {@code cycle},
+     * to take in turn, in {@link KillKind}'s order, so that a bounded run meets each), where to work ({@code null}: a
+     * temporary directory, deleted after).
+     */
+    public record Settings(int points, long seed, Set<KillKind> kinds, boolean cycle, Path work) {
+        public Settings {
+            if (points < 1) {
+                throw new IllegalArgumentException("--points must be at least 1, got " + points);
+            }
+            if (kinds.isEmpty()) {
+                throw new IllegalArgumentException("--kinds must name at least one kind");
+            }
+            kinds = Set.copyOf(kinds);
+        }
+    }
+
+    /** A run's totals. */
+    public record Result(int points, long commits, int continued, int lostOrTorn, Duration took) {
+    }
+
+    /** The kill a segment of output follows. */
+    private record Cause(int point, KillKind kind, int fromLine) {
+    }
+
+    private final VheapHome home;
+    private final Settings settings;
+    private final PrintStream out;
+    private final Random random;
+    private final Map<KillKind, MatrixRow> rows = new EnumMap<>(KillKind.class);
+    private final List<KillKind> kinds;
+    /** Where the server's data and the app go. */
+    private Path work;
+    private TortureServer server;
+    /** The gateway the devices call when the gateway kind is chosen; {@code null} otherwise. */
+    private TortureGateway gateway;
+    private String classPath;
+    /** The device running the app; {@code null} between a kill and the next resume. */
+    private ChildProcess run;
+    /** The kills the current run's output answers, in line order; those before its start come first, at line 0. */
+    private final List<Cause> segments = new ArrayList<>();
+    /** The last commit and count that the runs before the current one printed. */
+    private long committedBefore;
+    private long countedBefore;
+    private long commits;
+    /** Problems of the app's output before any kill. */
+    private final List<String> unprovoked = new ArrayList<>();
+    private int devices;
+
+    public CrashMatrix(VheapHome home, Settings settings, PrintStream out) {
+        this.home = home;
+        this.settings = settings;
+        this.out = out;
+        this.random = new Random(settings.seed());
+        this.kinds = settings.kinds().stream().sorted().toList();
+        for (KillKind k : KillKind.values()) {
+            rows.put(k, new MatrixRow(k));
+        }
+    }
+
+    /** Runs the matrix and prints its table; see the class's description. */
+    public Result run() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        work = settings.work() != null ? settings.work() : Files.createTempDirectory("vheap-torture-");
+        try {
+            return run(t0);
+        } finally {
+            if (settings.work() == null) {
+                TempDirs.deleteTree(work);
+            }
+        }
+    }
+
+    private Result run(long t0) throws IOException, InterruptedException {
+        say("working under " + work);
+        prepareApp();
+        try (TortureServer s = TortureServer.start(home, work.resolve("data"))) {
+            server = s;
+            say("heap server on " + s.address() + " (embedded PostgreSQL under " + work.resolve("data") + ")");
+            if (settings.kinds().contains(KillKind.GATEWAY)) {
+                gateway = TortureGateway.start(home, s.address());
+                say("gateway on " + gateway.address() + ": the devices reach the heap server through it");
+            }
+            run = device(List.of("run"), List.of(), true);
+            run.awaitOut("its first checkpoint", 0, l -> l.startsWith("committed 1 "), STEP);
+            for (int k = 1; k <= settings.points(); k++) {
+                point(k);
+            }
+            finalRun();
+        } finally {
+            if (run != null && run.isAlive()) {
+                run.kill();
+            }
+            if (gateway != null) {
+                gateway.close();
+            }
+        }
+        Result result = new Result(settings.points(), commits,
+                rows.values().stream().mapToInt(MatrixRow::continuedCount).sum(),
+                rows.values().stream().mapToInt(MatrixRow::lostOrTorn).sum() + unprovoked.size(), Duration.ofNanos(System.nanoTime() - t0));
+        print(result);
+        return result;
+    }
+
+    /** Builds the device module if needed (through the launcher), then compiles the app against the app API. */
+    private void prepareApp() throws IOException, InterruptedException {
+        ChildProcess build = ChildProcess.start("device build", List.of(home.launcher().toString(), "device", "--help"),
+                home.root());
+        build.awaitExit(Duration.ofMinutes(15));
+        Path api = home.resolve("vheap-api/target/classes");
+        if (!Files.isDirectory(api)) {
+            throw new TortureFailure("no app API classes in " + api + " after building the device ("
+                    + build.tail() + ")");
+        }
+        Path classes = work.resolve("app");
+        TallyApp.compile(classes, api);
+        classPath = classes + ":" + api;
+    }
+
+    private void point(int k) throws IOException, InterruptedException {
+        KillKind kind = settings.cycle() ? kinds.get((k - 1) % kinds.size()) : kinds.get(random.nextInt(kinds.size()));
+        if (kind.atCrashPoint() && run != null) {
+            kind = KillKind.DEVICE;   // a crash point needs a device started for it: the running one is killed first
+        }
+        rows.get(kind).point();
+        String detail = "";
+        if (run == null) {
+            List<String> options = kind.deviceOptions(random);
+            detail = options.isEmpty() ? "" : " (" + String.join(" ", options) + ")";
+            run = device(List.of("resume"), options, false);
+        }
+        switch (kind) {
+            case DEVICE -> {
+                awaitCount();
+                Thread.sleep(random.nextInt(600));
+                run.kill();
+                endRun(k, kind);
+            }
+            case DEVICE_MINOR, DEVICE_PROMOTION, DEVICE_YOUNG, DEVICE_FLUSH, DEVICE_PREFLUSH, DEVICE_COMMIT -> {
+                run.awaitErr("its crash point", 0, l -> l.contains("crash point ") && l.contains(" reached"), STEP);
+                run.kill();
+                endRun(k, kind);
+            }
+            case SERVER, POSTGRES, GATEWAY -> {
+                long at = awaitCount();
+                Thread.sleep(random.nextInt(600));
+                segments.add(new Cause(k, kind, run.out().size()));
+                if (kind == KillKind.SERVER) {
+                    server.crash();
+                    server.restart();
+                } else if (kind == KillKind.GATEWAY) {
+                    gateway.crash();
+                } else {
+                    String backend = server.crashBackend(random);
+                    detail = backend == null ? " (no backend was connected: nothing killed)" : " (" + backend + ")";
+                }
+                if (!wentOn(at + 2)) {
+                    List<String> err = run.err();
+                    detail += "; its device stopped (" + (err.isEmpty() ? "no message" : err.get(err.size() - 1))
+                            + "), the app resumes on the next";
+                    checkRun();   // the next run shows where the app went on after this point
+                }
+            }
+            default -> throw new IllegalStateException("no kill for " + kind);
+        }
+        say("point " + k + "/" + settings.points() + ": " + kind.label() + detail);
+    }
+
+    /** Starts a device: {@code device run} the first time, {@code device resume} after. */
+    private ChildProcess device(List<String> verb, List<String> options, boolean first) throws IOException {
+        String name = "dev-" + devices++;
+        List<String> command = new ArrayList<>(List.of(home.launcher().toString(), "device"));
+        command.addAll(verb);
+        command.addAll(List.of("--app", APP, "--server", gateway != null ? gateway.address() : server.address(), "--device", name, "--memory", "64k",
+                "--lease", "1s"));
+        if (!first) {
+            command.addAll(List.of("--wait-lease", "60s"));
+        }
+        command.addAll(options);
+        if (first) {
+            command.add(classPath);
+            command.add(TallyApp.CLASS);
+            command.addAll(TallyApp.ARGS);
+        }
+        return ChildProcess.start("device " + name, command, home.root());
+    }
+
+    /** Waits for the running app to count once more; returns that count. */
+    private long awaitCount() throws InterruptedException {
+        int at = run.awaitOut("a count", run.out().size(), l -> l.startsWith("count "), STEP);
+        return Long.parseLong(run.out().get(at).substring("count ".length()).strip());
+    }
+
+    /** Whether the running app reached count {@code target} (true) or its device ended first (false). */
+    private boolean wentOn(long target) throws InterruptedException {
+        try {
+            run.awaitOut("count " + target, 0, l -> l.equals("count " + target), STEP);
+            return true;
+        } catch (TortureFailure ended) {
+            try {
+                run.awaitExit(Duration.ofSeconds(30));   // its output ended: the device is on its way out
+                return false;
+            } catch (TortureFailure stillRunning) {
+                throw ended;
+            }
+        }
+    }
+
+    /** Ends the current run (killed or ended by itself) and checks it; {@code kind}'s point {@code point} ended it. */
+    private void endRun(int point, KillKind kind) throws InterruptedException {
+        checkRun();
+        segments.add(new Cause(point, kind, 0));
+    }
+
+    /** A last run, which counts on three times, checks the last points. */
+    private void finalRun() throws IOException, InterruptedException {
+        if (run == null) {
+            run = device(List.of("resume"), List.of(), false);
+        }
+        for (int i = 0; i < 3; i++) {
+            awaitCount();
+        }
+        checkRun();
+        for (Cause c : segments) {   // none should be left: the final run counted
+            rows.get(c.kind()).problem(c.point(), "torn: the app never went on after it");
+        }
+    }
+
+    /**
+     * Kills the current run if it is alive, and checks each segment of its output: the kill it follows went on
+     * exactly, or its problem is that kill's; a segment with nothing in it is carried on to the next run.
+     */
+    private void checkRun() throws InterruptedException {
+        if (run.isAlive()) {
+            run.kill();
+        }
+        run.awaitExit(Duration.ofSeconds(30));
+        List<String> lines = run.out();
+        TallyRun r = TallyRun.of(lines, committedBefore, countedBefore);
+        commits += r.commits();
+        if (r.problem() != null && (segments.isEmpty() || r.problemLine() < segments.get(0).fromLine())) {
+            unprovoked.add(r.problem());   // before any kill
+            say("before any kill: " + r.problem());
+        }
+        List<Cause> carried = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            Cause c = segments.get(i);
+            int end = i + 1 < segments.size() ? segments.get(i + 1).fromLine() : lines.size();
+            if (r.problem() != null && r.problemLine() >= c.fromLine() && r.problemLine() < end) {
+                rows.get(c.kind()).problem(c.point(), r.problem());
+                say("point " + c.point() + " (" + c.kind().label() + "): " + r.problem());
+            } else if (lines.subList(Math.min(c.fromLine(), end), end).stream()
+                    .anyMatch(l -> l.startsWith("count ") || l.startsWith("committed "))) {
+                rows.get(c.kind()).continued();
+            } else {
+                carried.add(new Cause(c.point(), c.kind(), 0));
+            }
+        }
+        segments.clear();
+        segments.addAll(carried);
+        committedBefore = r.lastCommitted();
+        countedBefore = r.lastCount();
+        run = null;
+    }
+
+    private void print(Result result) {
+        TextTable table = new TextTable("kind", "points", "checkpoints committed", "went on exactly", "lost or torn");
+        for (MatrixRow row : rows.values()) {
+            if (row.points() > 0) {
+                table.row(row.kind().label(), row.points(), "", row.continuedCount(), row.lostOrTorn());
+            }
+        }
+        table.row("all", result.points(), result.commits(), result.continued(), result.lostOrTorn());
+        out.println();
+        table.print(out);
+        for (MatrixRow row : rows.values()) {
+            row.problems().forEach(p -> out.println(row.kind().label() + ", " + p));
+        }
+        unprovoked.forEach(p -> out.println("before any kill: " + p));
+        out.println();
+        out.println(result.points() + " points in " + result.took().toSeconds() + " s (seed " + settings.seed() + ", "
+                + devices + " device runs): " + (result.lostOrTorn() == 0 ? "no checkpoint lost or torn"
+                : result.lostOrTorn() + " lost or torn"));
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+}
