@@ -307,7 +307,8 @@ public final class Device {
         OpenRequest request = new OpenRequest(config.app(), config.deviceName(), create, config.lineSize(), config.lease(),
                 checkpointId);
         // closing it lets its queued background writes finish before the lease is released
-        try (DeviceSession session = DeviceSessions.open(store, request, config.waitForLease(), lineCache, clock)) {
+        try (DeviceSession session = DeviceSessions.open(store, request, config.waitForLease(), config.storeRetryFor(),
+                lineCache, clock)) {
             session.probe(config.sessionProbe());
             if (!existing && session.baseCheckpointId() != 0) {
                 if (session.baseVmState().length == 0) {

@@ -13,6 +13,9 @@ import org.vheap.store.StoreException;
 public final class DeviceSessions {
     /** How often a held lease is asked for again while waiting. */
     static final Duration LEASE_POLL = Duration.ofMillis(100);
+    /** The first pause after a retryable failure of the open; doubled each time up to {@link #MAX_RETRY_PAUSE}. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+    static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(2);
 
     private DeviceSessions() {
     }
@@ -33,22 +36,51 @@ public final class DeviceSessions {
      */
     public static DeviceSession open(HeapStore store, OpenRequest request, Duration waitForLease, LineCache copies,
                                      DeviceClock clock) throws InterruptedException {
+        return open(store, request, waitForLease, Duration.ZERO, copies, clock);
+    }
+
+    /**
+     * As {@link #open(HeapStore, OpenRequest, Duration, LineCache, DeviceClock)}, asking again for up to {@code retryFor}
+     * after the first retryable failure ({@code UNAVAILABLE}: a heap server restarting, a gateway with no backend up yet;
+     * {@code ABORTED}), pausing 100 ms, then twice that each time up to 2 s, as the paging layer retries its calls. An
+     * open whose answer was lost is harmless to ask again: the same device takes the lease anew.
+     */
+    public static DeviceSession open(HeapStore store, OpenRequest request, Duration waitForLease, Duration retryFor,
+                                     LineCache copies, DeviceClock clock) throws InterruptedException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(request, "request");
         if (waitForLease == null || waitForLease.isNegative()) {
             throw new IllegalArgumentException("the lease wait must be zero or positive, got " + waitForLease);
         }
-        return new DeviceSession(openWaiting(store, request, waitForLease, clock), copies);
+        if (retryFor == null || retryFor.isNegative()) {
+            throw new IllegalArgumentException("the store retry time must be zero or positive, got " + retryFor);
+        }
+        return new DeviceSession(openWaiting(store, request, waitForLease, retryFor, clock), copies);
     }
 
-    /** {@link HeapStore#openHeap}, asked again every {@link #LEASE_POLL} while the lease is held, until the wait is over. */
-    private static HeapSession openWaiting(HeapStore store, OpenRequest request, Duration waitForLease, DeviceClock clock)
-            throws InterruptedException {
+    /**
+     * {@link HeapStore#openHeap}, asked again every {@link #LEASE_POLL} while the lease is held, until the wait is over,
+     * and with backoff after retryable failures, until the retry time is over.
+     */
+    private static HeapSession openWaiting(HeapStore store, OpenRequest request, Duration waitForLease, Duration retryFor,
+                                           DeviceClock clock) throws InterruptedException {
         long deadline = clock.nanoTime() + waitForLease.toNanos();
+        long firstFailure = 0;
+        long backoff = RETRY_PAUSE.toNanos();
         while (true) {
             try {
                 return store.openHeap(request);
             } catch (StoreException e) {
+                if (e.reason().retryable()) {
+                    long now = clock.nanoTime();
+                    firstFailure = firstFailure == 0 ? now : firstFailure;
+                    if (now - firstFailure >= retryFor.toNanos()) {
+                        throw e;
+                    }
+                    clock.sleep(backoff);
+                    backoff = Math.min(backoff * 2, MAX_RETRY_PAUSE.toNanos());
+                    continue;
+                }
                 if (e.reason() != StoreException.Reason.LEASE_HELD || clock.nanoTime() - deadline >= 0) {
                     throw e;
                 }

@@ -246,6 +246,51 @@ class DeviceSessionTest {
     }
 
     /**
+     * A store that is not there yet (a heap server restarting, a gateway with no backend up) is asked again with
+     * backoff for the retry time: the open goes through once it answers; past the retry time, its failure is thrown.
+     */
+    @Test
+    void anUnavailableStoreIsAskedAgainWithBackoffForTheRetryTime() throws Exception {
+        String app = TestHeaps.app("unavailable");
+        try (MemoryHeapStore memory = new MemoryHeapStore(new MutableClock())) {
+            int[] failures = {3};
+            HeapStore store = new HeapStore() {
+                @Override
+                public HeapSession openHeap(OpenRequest request) {
+                    if (failures[0]-- > 0) {
+                        throw new StoreException(StoreException.Reason.UNAVAILABLE, "no backend is up");
+                    }
+                    return memory.openHeap(request);
+                }
+
+                @Override
+                public SystemBlobStore systemBlobs(String a) {
+                    return memory.systemBlobs(a);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            ManualClock clock = new ManualClock();
+            try (DeviceSession s = DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO,
+                    Duration.ofSeconds(30), null, clock)) {
+                assertThat(s.app()).isEqualTo(app);
+            }
+            assertThat(clock.sleeps()).containsExactly(100_000_000L, 200_000_000L, 400_000_000L);
+
+            failures[0] = Integer.MAX_VALUE;
+            ManualClock giveUp = new ManualClock();
+            assertThatThrownBy(() -> DeviceSessions.open(store, OpenRequest.create(app, "d", LINE), Duration.ZERO,
+                    Duration.ofSeconds(5), null, giveUp)).isInstanceOfSatisfying(StoreException.class,
+                            e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE));
+            // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 2 = 5.1 s: the failure after the sixth pause is past the 5 s
+            assertThat(giveUp.sleeps()).containsExactly(100_000_000L, 200_000_000L, 400_000_000L, 800_000_000L,
+                    1_600_000_000L, 2_000_000_000L);
+        }
+    }
+
+    /**
      * The defect: an interrupt during the lease wait came out as a store failure (UNAVAILABLE), which a device
      * reported as "the heap store failed". It is the caller's interrupt: InterruptedException, the flag kept.
      */
