@@ -1,6 +1,11 @@
 package org.vheap.device.cli;
 
+import java.util.List;
+import java.util.Map;
 import org.vheap.cli.OneLineErrors;
+import org.vheap.device.fuzz.ClassFilesTarget;
+import org.vheap.device.fuzz.VmStateTarget;
+import org.vheap.fuzz.FuzzCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +29,9 @@ public final class DeviceCli {
 
     /** This command line, failures reported as {@link OneLineErrors} says. */
     static CommandLine commandLine() {
-        return OneLineErrors.install(new CommandLine(new DeviceCli()));
+        return OneLineErrors.install(new CommandLine(new DeviceCli()).addSubcommand("fuzz", new FuzzCommand(Map.of(
+                "class-files", new FuzzCommand.Target(ClassFilesTarget.class.getName(), List.of("org.objectweb.asm.**"),
+                        "device-client/src/fuzz/class-files"),
+                "vm-state", new FuzzCommand.Target(VmStateTarget.class.getName(), List.of(), "device-client/src/fuzz/vm-state")))));
     }
 }

@@ -261,6 +261,8 @@ public final class VmStateImage {
             }
         } catch (EOFException e) {
             throw new IllegalArgumentException("the checkpoint's VM state is truncated", e);
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IllegalArgumentException("the checkpoint's VM state is corrupt (a name that is no modified UTF-8)", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -304,10 +306,15 @@ public final class VmStateImage {
                 slots, activations);
     }
 
+    /**
+     * A count of what follows: never more than the bytes left, since each thing counted takes one at least, so a
+     * corrupt count is refused before anything is allocated for it (an image of N bytes allocates at most 8N).
+     */
     private static int count(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > (1 << 28)) {
-            throw new IllegalArgumentException("the checkpoint's VM state is corrupt (a count of " + n + ")");
+        if (n < 0 || n > in.available()) {
+            throw new IllegalArgumentException("the checkpoint's VM state is corrupt (a count of " + n + " with "
+                    + in.available() + " bytes left)");
         }
         return n;
     }

@@ -1,6 +1,10 @@
 package org.vheap.server.cli;
 
+import java.util.List;
+import java.util.Map;
 import org.vheap.cli.OneLineErrors;
+import org.vheap.fuzz.FuzzCommand;
+import org.vheap.server.fuzz.StoreRequestsTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -28,6 +32,8 @@ public final class VheapCli {
 
     /** This command line, failures reported as {@link OneLineErrors} says. */
     static CommandLine commandLine() {
-        return OneLineErrors.install(new CommandLine(new VheapCli()));
+        return OneLineErrors.install(new CommandLine(new VheapCli()).addSubcommand("fuzz", new FuzzCommand(Map.of(
+                "store-requests", new FuzzCommand.Target(StoreRequestsTarget.class.getName(), List.of(),
+                        "heap-server/src/fuzz/store-requests")))));
     }
 }

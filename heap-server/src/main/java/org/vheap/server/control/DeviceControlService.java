@@ -416,6 +416,9 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
 
         @Override
         public void onCompleted() {
+            if (ended) {
+                return;   // a failure ended the stream already: closing it again would throw (found by store-requests)
+            }
             ended = true;
             if (device != null) {
                 registry.detach(device);

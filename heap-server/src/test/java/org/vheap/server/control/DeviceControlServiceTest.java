@@ -15,6 +15,7 @@ import org.vheap.client.HeapStoreClient;
 import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.Command;
 import org.vheap.proto.v1.CommandResult;
+import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.DeviceInfo;
 import org.vheap.proto.v1.DeviceMessage;
@@ -108,6 +109,61 @@ class DeviceControlServiceTest {
         assertThat(listed(name).getMemoryBytes()).isEqualTo(42);
         assertThat(second.ended).isNotDone();
         second.close();
+    }
+
+    /**
+     * Found by the store-requests fuzz target: a stream refused at its first message and half-closed by the device at
+     * once was closed twice by the server, which gRPC logged as an exception of the handler. Now it ends once.
+     */
+    @Test
+    void aStreamRefusedAndHalfClosedAtOnceIsClosedOnce() throws Exception {
+        java.util.List<java.util.logging.LogRecord> severe = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    severe.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger grpc = java.util.logging.Logger.getLogger("io.grpc");
+        grpc.addHandler(handler);
+        try {
+            for (int i = 0; i < 20; i++) {
+                java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+                io.grpc.stub.StreamObserver<DeviceMessage> in = DeviceControlGrpc.newStub(SERVER.channel()).attach(
+                        new io.grpc.stub.StreamObserver<>() {
+                            @Override
+                            public void onNext(ControlMessage m) {
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                ended.complete(Status.fromThrowable(t));
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                ended.complete(Status.OK);
+                            }
+                        });
+                in.onNext(DeviceMessage.newBuilder().setResult(CommandResult.newBuilder().setCommandId(1)).build());
+                in.onCompleted();
+                assertThat(ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            }
+            Thread.sleep(200);
+            assertThat(severe).as("exceptions gRPC logged from the server's handler").isEmpty();
+        } finally {
+            grpc.removeHandler(handler);
+        }
     }
 
     @Test

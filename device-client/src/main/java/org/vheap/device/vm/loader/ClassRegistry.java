@@ -235,6 +235,11 @@ public final class ClassRegistry {
                 found.module(), null, (char) 0, Set.copyOf(supers));
         c.bootstrap = found.bootstrap();
         if (!found.bootstrap()) {
+            try {
+                Descriptors.check(name, node);
+            } catch (JavaError e) {
+                throw definitionError(found, e);
+            }
             verify(c);
         }
         layoutFields(c);
@@ -270,7 +275,7 @@ public final class ClassRegistry {
         ClassNode node = new ClassNode();
         try {
             new ClassReader(bytes).accept(node, ClassReader.SKIP_FRAMES);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             // ASM reads straight from the array: an inconsistent file (a bad constant pool index, a bad attribute)
             // fails with an index error; HotSpot names each such check, this names ASM's failure
             throw JavaError.classFormat("Malformed class file " + name + ": " + e);
@@ -290,7 +295,8 @@ public final class ClassRegistry {
             }
             try {
                 new Analyzer<>(new BasicVerifier()).analyze(c.name, m);
-            } catch (AnalyzerException | RuntimeException e) {
+            } catch (AnalyzerException | RuntimeException | AssertionError e) {
+                // ASM's analyzer meets some malformed code with an AssertionError (found by the class-files fuzz target)
                 throw JavaError.verify("(class: " + c.name + ", method: " + m.name + " signature: " + m.desc + ") "
                         + e.getMessage());
             }

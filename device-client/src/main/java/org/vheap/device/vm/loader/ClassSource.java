@@ -90,6 +90,9 @@ public final class ClassSource implements AutoCloseable {
 
     /** The bytes of a class by internal name, or null when no source has it. */
     public Found find(String internalName) {
+        if (!isLegalName(internalName)) {
+            return null;   // no file can hold it (a class file naming "../x" or a NUL must not reach the file system)
+        }
         Found fixed = pinned.find(internalName);
         if (fixed != null) {
             return fixed;
@@ -105,7 +108,12 @@ public final class ClassSource implements AutoCloseable {
                 return b == null ? null : new Found(b, null, false);
             }
             for (Path d : directories) {
-                Path p = d.resolve(file);
+                Path p;
+                try {
+                    p = d.resolve(file);
+                } catch (java.nio.file.InvalidPathException unmappable) {
+                    break;   // a name this host's file names cannot spell (its encoding): in no directory
+                }
                 if (Files.isRegularFile(p)) {
                     return new Found(Files.readAllBytes(p), null, false);
                 }
@@ -122,6 +130,24 @@ public final class ClassSource implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("reading class " + internalName, e);
         }
+    }
+
+    /**
+     * Whether {@code internalName} is a class's binary name in internal form (JVMS 4.2.1): identifiers separated by
+     * {@code /}, none empty, none holding {@code . ; [ /}, and no NUL (which no path may hold).
+     */
+    static boolean isLegalName(String internalName) {
+        if (internalName.isEmpty() || internalName.startsWith("/") || internalName.endsWith("/")
+                || internalName.contains("//")) {
+            return false;
+        }
+        for (int i = 0; i < internalName.length(); i++) {
+            char c = internalName.charAt(i);
+            if (c == '.' || c == ';' || c == '[' || c == '\0' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
