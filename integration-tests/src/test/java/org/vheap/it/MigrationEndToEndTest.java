@@ -26,47 +26,9 @@ class MigrationEndToEndTest {
      * Counts, checking after every step that its heap is intact (a list of all counts and a ballast that
      * outgrows the device memory, so lines are flushed and fetched), and checkpoints through the app API. A third
      * argument makes each step that many short-lived objects too, so minor collections and promotions run all the
-     * time (the kill test: a kill lands amid them as often as anywhere).
+     * time (the kill test: a kill lands amid them as often as anywhere). The crash matrix's app ({@code ./vheap torture}).
      */
-    static final String TALLY = """
-            import java.util.*;
-            import org.vheap.api.Checkpoint;
-            public class Tally {
-                public static void main(String[] a) throws Exception {
-                    long n = Long.parseLong(a[0]);
-                    long pause = Long.parseLong(a[1]);
-                    int young = a.length > 2 ? Integer.parseInt(a[2]) : 0;
-                    List<Long> seen = new ArrayList<>();
-                    List<long[]> ballast = new ArrayList<>();
-                    long ballastSum = 0;
-                    for (long i = 1; i <= n; i++) {
-                        seen.add(i);
-                        ballast.add(new long[512]);
-                        ballast.get((int) (i * 7 % ballast.size()))[(int) (i % 512)] += i;
-                        ballastSum += i;
-                        List<int[]> garbage = new ArrayList<>();
-                        for (int g = 0; g < young; g++) garbage.add(new int[6]);
-                        if (young > 0) {
-                            garbage.get((int) (i % young))[0] = (int) i;
-                            if (garbage.get((int) (i % young))[0] != (int) i) System.exit(4);
-                        }
-                        long sum = 0;
-                        for (long v : seen) sum += v;
-                        long check = 0;
-                        for (long[] b : ballast) for (long v : b) check += v;
-                        if (sum != i * (i + 1) / 2 || check != ballastSum) {
-                            System.out.println("CORRUPT at " + i);
-                            System.exit(3);
-                        }
-                        System.out.println("count " + i);
-                        long id = Checkpoint.now();
-                        System.out.println("committed " + i + " " + id);
-                        Thread.sleep(pause);
-                    }
-                    System.out.println("finished");
-                }
-            }
-            """;
+    static final String TALLY = org.vheap.server.torture.TallyApp.SOURCE;
 
     private static final String NAMED = """
             public class Named {

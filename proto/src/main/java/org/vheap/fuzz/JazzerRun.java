@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * on this process's class path: {@code com.code_intelligence.jazzer.Jazzer --target_class=T -runs=N}, coverage taken of
  * vheap's own classes ({@code org.vheap.**}). The target is a
  * class with {@code public static void fuzzerTestOneInput(byte[])} (and optionally {@code fuzzerInitialize()}); an
- * input it throws on, that makes it run out of memory (2 GiB resident) or that takes more than 10 s is a failure,
+ * input it throws on, that makes it run out of memory (2 GiB resident) or that takes more than 30 s is a failure,
  * written to the work directory as a reproducer.
  *
  * <p>Jazzer's first corpus directory is the run's own ({@code WORK/corpus}, where it keeps what it found); the seed
@@ -87,7 +87,7 @@ public final class JazzerRun {
                 "--disabled_hooks=" + String.join(":", DISABLED_HOOKS),
                 "--reproducer_path=" + work, "-artifact_prefix=" + work + "/",
                 "-runs=" + runs, "-max_total_time=" + Math.max(1, maxTime.toSeconds()), "-rss_limit_mb=2048",
-                "-timeout=10", "-print_final_stats=1", corpus.toString(), seeds.toString()));
+                "-timeout=30", "-print_final_stats=1", corpus.toString(), seeds.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         long inputs = 0;

@@ -21,7 +21,7 @@ import org.vheap.device.vm.loader.SystemSegment;
  * superclass and interfaces loaded, verified, its fields laid out and its methods linked.
  *
  * <p><b>What must hold:</b> the load ends, either with the class defined or with the {@link JavaError} the app would see
- * (ClassFormatError, VerifyError, NoClassDefFoundError, ...), never with any other exception, a hang (libFuzzer's 10 s)
+ * (ClassFormatError, VerifyError, NoClassDefFoundError, ...), never with any other exception, a hang (libFuzzer's 30 s)
  * or running out of memory. A class already loaded is not loaded again, so the target renames each input's class (the
  * {@code this_class} name's UTF-8 bytes, rewritten in place, same length) to one not used before when it can find it.
  * The class table is made anew every {@value #PER_TABLE} inputs, bounding what the loaded classes hold.

@@ -43,7 +43,8 @@ public final class DeviceSessions {
      * As {@link #open(HeapStore, OpenRequest, Duration, LineCache, DeviceClock)}, asking again for up to {@code retryFor}
      * after the first retryable failure ({@code UNAVAILABLE}: a heap server restarting, a gateway with no backend up yet;
      * {@code ABORTED}), pausing 100 ms, then twice that each time up to 2 s, as the paging layer retries its calls. An
-     * open whose answer was lost is harmless to ask again: the same device takes the lease anew.
+     * open whose answer was lost is asked again as the same device, which takes the lease anew; with access tokens
+     * required, one that created the app cannot be: its answer held the app's token, and the retry is refused.
      */
     public static DeviceSession open(HeapStore store, OpenRequest request, Duration waitForLease, Duration retryFor,
                                      LineCache copies, DeviceClock clock) throws InterruptedException {
@@ -65,6 +66,7 @@ public final class DeviceSessions {
     private static HeapSession openWaiting(HeapStore store, OpenRequest request, Duration waitForLease, Duration retryFor,
                                            DeviceClock clock) throws InterruptedException {
         long deadline = clock.nanoTime() + waitForLease.toNanos();
+        boolean failed = false;
         long firstFailure = 0;
         long backoff = RETRY_PAUSE.toNanos();
         while (true) {
@@ -73,7 +75,10 @@ public final class DeviceSessions {
             } catch (StoreException e) {
                 if (e.reason().retryable()) {
                     long now = clock.nanoTime();
-                    firstFailure = firstFailure == 0 ? now : firstFailure;
+                    if (!failed) {
+                        failed = true;
+                        firstFailure = now;
+                    }
                     if (now - firstFailure >= retryFor.toNanos()) {
                         throw e;
                     }

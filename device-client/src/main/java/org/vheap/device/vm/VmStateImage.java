@@ -308,7 +308,7 @@ public final class VmStateImage {
 
     /**
      * A count of what follows: never more than the bytes left, since each thing counted takes one at least, so a
-     * corrupt count is refused before anything is allocated for it (an image of N bytes allocates at most 8N).
+     * corrupt count is refused before anything is allocated for it (an image of N bytes allocates at most 16N).
      */
     private static int count(DataInputStream in) throws IOException {
         int n = in.readInt();

@@ -44,6 +44,11 @@ final class AfterRestoreCommand implements Callable<Integer> {
         if ((dbUrl == null) != (dbUser == null)) {
             throw new ParameterException(spec.commandLine(), dbUrl == null ? "--db-user needs --db-url" : "--db-url needs --db-user");
         }
+        if (dbUrl == null && !java.nio.file.Files.isDirectory(data.resolve("postgres"))) {
+            // opening it would make a new, empty store there and fence nothing
+            throw new ParameterException(spec.commandLine(), "--data " + data + " holds no store (no " + data.resolve("postgres")
+                    + "): give the data directory the store was restored into, or --db-url");
+        }
         try (HeapDatabase db = dbUrl == null ? HeapDatabase.embedded(data, 2)
                 : HeapDatabase.external(dbUrl, dbUser, dbPassword == null ? "" : dbPassword, 2)) {
             RestoreFence.Outcome o = RestoreFence.fence(db.dataSource(), Clock.systemUTC());

@@ -13,11 +13,15 @@ import picocli.CommandLine.Option;
 /** {@code vheap torture}: the crash matrix ({@link CrashMatrix}). */
 @Command(name = "torture", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The crash matrix: an app that checks its own heap runs on a device against a heap server on the",
-                "embedded PostgreSQL; at each point one process is killed with SIGKILL (a device at a random moment or",
-                "inside its collector, the heap server with its PostgreSQL, or a PostgreSQL backend), started again, and",
-                "the app must go on from exactly a checkpoint reported committed, or a newer one. Prints a table per kind;",
-                "exit 0 when no checkpoint was lost or torn, 1 otherwise."})
+                "embedded PostgreSQL; at each point one process is killed with SIGKILL (a device at a random moment, inside",
+                "its collector or with a write acknowledged, the heap server with its PostgreSQL, a PostgreSQL backend, or the",
+                "gateway the devices then go through), started again, and the app must go on from exactly a checkpoint",
+                "reported committed, or a newer one. Prints a table per kind. Exit 0: nothing lost or torn; 3: something lost",
+                "or torn (the table says what); 1: the run could not go on (one line says why)."})
 final class TortureCommand implements Callable<Integer> {
+    /** The exit code of a run that lost or tore a checkpoint (1 is a run that could not go on). */
+    static final int LOST_OR_TORN = 3;
+
     @Option(names = "--points", defaultValue = "20", paramLabel = "N", description = "kills to make (default: ${DEFAULT-VALUE})")
     int points;
 
@@ -51,6 +55,6 @@ final class TortureCommand implements Callable<Integer> {
         System.out.println("vheap torture: " + points + " points, seed " + s + ", kinds " + String.join(", ",
                 chosen.stream().map(KillKind::optionName).toList()) + (cycle ? " in turn" : ""));
         CrashMatrix.Result r = new CrashMatrix(VheapHome.locate(TortureCommand.class), settings, System.out).run();
-        return r.lostOrTorn() == 0 ? 0 : 1;
+        return r.lostOrTorn() == 0 ? 0 : LOST_OR_TORN;
     }
 }

@@ -57,7 +57,7 @@ public final class StoreRequestsTarget {
             DeviceControlGrpc.getListDevicesMethod(), DeviceControlGrpc.getSuspendAppMethod(),
             DeviceControlGrpc.getResumeAppMethod(), DeviceControlGrpc.getMigrateAppMethod(),
             DeviceControlGrpc.getResetDeviceTokenMethod());
-    private static final long DEADLINE_SECONDS = 20;
+    private static final long DEADLINE_SECONDS = 10;
 
     private static Path data;
     private static HeapServerInstance server;

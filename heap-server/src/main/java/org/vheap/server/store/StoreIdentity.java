@@ -18,8 +18,10 @@ import javax.sql.DataSource;
  * changed fences it ({@link RestoreFence}) before anything else is served, and records the new identity, in one
  * transaction under an exclusive lock, so of heap servers starting together one fences and the others find it done.
  *
- * <p>A physical copy ({@code pg_basebackup}, a file-system snapshot) and a failover to a streaming replica keep all
- * three: after restoring one, {@code ./vheap after-restore} fences. A store whose dump predates the table (schema 9 or
+ * <p>A physical copy ({@code pg_basebackup}, a file-system snapshot), a failover to a streaming replica and a
+ * {@code pg_restore --data-only} into the existing tables keep all three: after restoring one of those,
+ * {@code ./vheap after-restore} fences. A store moved to a new cluster without a restore ({@code pg_upgrade}) is fenced
+ * needlessly: its running devices lose their progress since their last checkpoint, never data. A store whose dump predates the table (schema 9 or
  * older) is taken as it is, and recorded.
  */
 final class StoreIdentity {

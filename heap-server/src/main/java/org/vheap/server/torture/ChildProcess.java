@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * One process of the matrix (a heap server or a device, through the {@code ./vheap} launcher, which execs its JVM: the
  * pid is the JVM's), with every line it writes kept, standard output and error apart, for the matrix to wait on and to
- * check. Killed with SIGKILL, never asked to stop: what the matrix does to it is a crash.
+ * check. The matrix kills it with SIGKILL (a crash); only at the end is it asked to stop.
  */
 final class ChildProcess {
     private final String name;
@@ -99,6 +99,17 @@ final class ChildProcess {
         process.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
         awaitExit(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, a graceful stop; returns whether it ended within {@code grace} (else it is still running). */
+    boolean stop(Duration grace) throws InterruptedException {
+        process.destroy();
+        try {
+            awaitExit(grace);
+            return true;
+        } catch (TortureFailure stillRunning) {
+            return false;
+        }
     }
 
     /** Waits for it to end, and for its streams to be read to their end. */

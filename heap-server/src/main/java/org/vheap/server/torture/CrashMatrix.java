@@ -157,19 +157,26 @@ public final class CrashMatrix {
 
     private void point(int k) throws IOException, InterruptedException {
         KillKind kind = settings.cycle() ? kinds.get((k - 1) % kinds.size()) : kinds.get(random.nextInt(kinds.size()));
-        if (kind.atCrashPoint() && run != null) {
-            kind = KillKind.DEVICE;   // a crash point needs a device started for it: the running one is killed first
-        }
         rows.get(kind).point();
         String detail = "";
+        if (run != null && !run.isAlive()) {
+            checkRun();   // its device stopped by itself (after a database crash lost flushes it was told of)
+        }
+        List<String> options = kind.deviceOptions(random);
+        if (!options.isEmpty()) {
+            detail = " (" + String.join(" ", options) + ")";
+            if (run != null) {   // a crash point needs a device started with it: the running one is killed first
+                run.kill();
+                endRun(k, kind);
+                detail += ", the running device killed first";
+            }
+        }
         if (run == null) {
-            List<String> options = kind.deviceOptions(random);
-            detail = options.isEmpty() ? "" : " (" + String.join(" ", options) + ")";
             run = device(List.of("resume"), options, false);
         }
         switch (kind) {
             case DEVICE -> {
-                awaitCount();
+                awaitCountOrResume();
                 Thread.sleep(random.nextInt(600));
                 run.kill();
                 endRun(k, kind);
@@ -180,9 +187,10 @@ public final class CrashMatrix {
                 endRun(k, kind);
             }
             case SERVER, POSTGRES, GATEWAY -> {
-                long at = awaitCount();
+                awaitCountOrResume();
                 Thread.sleep(random.nextInt(600));
-                segments.add(new Cause(k, kind, run.out().size()));
+                int mark = run.out().size();
+                segments.add(new Cause(k, kind, mark));
                 if (kind == KillKind.SERVER) {
                     server.crash();
                     server.restart();
@@ -192,7 +200,7 @@ public final class CrashMatrix {
                     String backend = server.crashBackend(random);
                     detail = backend == null ? " (no backend was connected: nothing killed)" : " (" + backend + ")";
                 }
-                if (!wentOn(at + 2)) {
+                if (!wentOn(mark)) {
                     List<String> err = run.err();
                     detail += "; its device stopped (" + (err.isEmpty() ? "no message" : err.get(err.size() - 1))
                             + "), the app resumes on the next";
@@ -223,24 +231,49 @@ public final class CrashMatrix {
         return ChildProcess.start("device " + name, command, home.root());
     }
 
-    /** Waits for the running app to count once more; returns that count. */
-    private long awaitCount() throws InterruptedException {
-        int at = run.awaitOut("a count", run.out().size(), l -> l.startsWith("count "), STEP);
-        return Long.parseLong(run.out().get(at).substring("count ".length()).strip());
+    /**
+     * Waits for the running app to count once more; if its device stops first (by itself: after a database crash lost
+     * flushes it was told of), the run is checked and the app resumed on a new device, which must count.
+     */
+    private void awaitCountOrResume() throws IOException, InterruptedException {
+        if (awaitCount()) {
+            return;
+        }
+        checkRun();
+        run = device(List.of("resume"), List.of(), false);
+        if (!awaitCount()) {
+            throw new TortureFailure(run.name() + " stopped before it counted; its last lines: " + run.tail());
+        }
     }
 
-    /** Whether the running app reached count {@code target} (true) or its device ended first (false). */
-    private boolean wentOn(long target) throws InterruptedException {
+    /** Waits for the running app to count once more: true; false when its device stopped first. */
+    private boolean awaitCount() throws InterruptedException {
         try {
-            run.awaitOut("count " + target, 0, l -> l.equals("count " + target), STEP);
+            run.awaitOut("a count", run.out().size(), l -> l.startsWith("count "), STEP);
             return true;
         } catch (TortureFailure ended) {
-            try {
-                run.awaitExit(Duration.ofSeconds(30));   // its output ended: the device is on its way out
-                return false;
-            } catch (TortureFailure stillRunning) {
-                throw ended;
-            }
+            return stopped(ended);
+        }
+    }
+
+    /** Whether the running app counted twice from output line {@code mark} on (true) or its device stopped first. */
+    private boolean wentOn(int mark) throws InterruptedException {
+        try {
+            int first = run.awaitOut("a count after the kill", mark, l -> l.startsWith("count "), STEP);
+            run.awaitOut("a second count after the kill", first + 1, l -> l.startsWith("count "), STEP);
+            return true;
+        } catch (TortureFailure ended) {
+            return stopped(ended);
+        }
+    }
+
+    /** After a wait that failed: false when the device has stopped (its output ended), else the failure (a timeout). */
+    private boolean stopped(TortureFailure failure) throws InterruptedException {
+        try {
+            run.awaitExit(Duration.ofSeconds(30));   // its output ended: the device is on its way out
+            return false;
+        } catch (TortureFailure stillRunning) {
+            throw failure;
         }
     }
 
@@ -252,11 +285,14 @@ public final class CrashMatrix {
 
     /** A last run, which counts on three times, checks the last points. */
     private void finalRun() throws IOException, InterruptedException {
+        if (run != null && !run.isAlive()) {
+            checkRun();
+        }
         if (run == null) {
             run = device(List.of("resume"), List.of(), false);
         }
         for (int i = 0; i < 3; i++) {
-            awaitCount();
+            awaitCountOrResume();
         }
         checkRun();
         for (Cause c : segments) {   // none should be left: the final run counted
@@ -281,15 +317,16 @@ public final class CrashMatrix {
             say("before any kill: " + r.problem());
         }
         List<Cause> carried = new ArrayList<>();
-        for (int i = 0; i < segments.size(); i++) {
-            Cause c = segments.get(i);
-            int end = i + 1 < segments.size() ? segments.get(i + 1).fromLine() : lines.size();
+        for (Cause c : segments) {
+            // a segment ends where the first later kill's begins: kills before the run's start all share its beginning
+            int end = segments.stream().mapToInt(Cause::fromLine).filter(from -> from > c.fromLine()).min()
+                    .orElse(lines.size());
             if (r.problem() != null && r.problemLine() >= c.fromLine() && r.problemLine() < end) {
                 rows.get(c.kind()).problem(c.point(), r.problem());
                 say("point " + c.point() + " (" + c.kind().label() + "): " + r.problem());
             } else if (lines.subList(Math.min(c.fromLine(), end), end).stream()
                     .anyMatch(l -> l.startsWith("count ") || l.startsWith("committed "))) {
-                rows.get(c.kind()).continued();
+                rows.get(c.kind()).continued(c.point());
             } else {
                 carried.add(new Cause(c.point(), c.kind(), 0));
             }

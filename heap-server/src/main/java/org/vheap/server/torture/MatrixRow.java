@@ -11,9 +11,10 @@ import java.util.List;
 final class MatrixRow {
     private final KillKind kind;
     private int points;
-    private int continued;
-    private final List<String> lost = new ArrayList<>();
-    private final List<String> torn = new ArrayList<>();
+    /** The points whose kills were followed by the app going on exactly (a point may kill twice). */
+    private final java.util.Set<Integer> continued = new java.util.TreeSet<>();
+    /** The points after which something was lost or torn, with what. */
+    private final java.util.Map<Integer, String> problems = new java.util.TreeMap<>();
 
     MatrixRow(KillKind kind) {
         this.kind = kind;
@@ -27,32 +28,33 @@ final class MatrixRow {
         points++;
     }
 
-    /** The app went on exactly after one of this kind's points. */
-    void continued() {
-        continued++;
+    /** The app went on exactly after a kill of point {@code at}. */
+    void continued(int at) {
+        continued.add(at);
     }
 
-    /** What a check found wrong after one of this kind's points ({@link TallyRun#problem()}), at point {@code at}. */
+    /** What a check found wrong after a kill of point {@code at} ({@link TallyRun#problem()}). */
     void problem(int at, String problem) {
-        (problem.startsWith("lost") ? lost : torn).add("point " + at + ": " + problem);
+        problems.putIfAbsent(at, problem);
     }
 
     int points() {
         return points;
     }
 
+    /** The points after whose every kill the app went on exactly. */
     int continuedCount() {
-        return continued;
+        return (int) continued.stream().filter(p -> !problems.containsKey(p)).count();
     }
 
     int lostOrTorn() {
-        return lost.size() + torn.size();
+        return problems.size();
     }
 
-    /** Every problem, lost ones first. */
+    /** Every problem, by point. */
     List<String> problems() {
-        List<String> all = new ArrayList<>(lost);
-        all.addAll(torn);
+        List<String> all = new ArrayList<>();
+        problems.forEach((at, what) -> all.add("point " + at + ": " + what));
         return all;
     }
 }

@@ -13,23 +13,25 @@ import javax.tools.ToolProvider;
  * The app the matrix kills under: it counts, keeps every number it counted and a ballast of arrays it writes into,
  * checks both against their sums on every step (its heap-consistency check: "CORRUPT at N" and exit 3 if a value is
  * lost or torn), makes garbage for the collector, and commits a checkpoint after every count ({@code Checkpoint.now()})
- * saying so: {@code count N}, then {@code committed N ID}. A run resumed from the checkpoint of count N starts by
+ * saying so: {@code count N}, then {@code committed N ID}. Its arguments: counts, pause between them (ms), and optionally
+ * small objects made and dropped per count. A run resumed from the checkpoint of count N starts by
  * saying {@code committed N ID} again (the call returns in the resumed app), then counts on from N + 1.
  */
-final class TallyApp {
+public final class TallyApp {
     static final String CLASS = "Tally";
 
     /** Its arguments: counts, pause between them (ms), small objects made and dropped per count. */
     static final List<String> ARGS = List.of("100000000", "5", "300");
 
-    private static final String SOURCE = """
+    /** Its source ({@code Tally.java}); the end-to-end kill tests run it too. */
+    public static final String SOURCE = """
             import java.util.*;
             import org.vheap.api.Checkpoint;
             public class Tally {
                 public static void main(String[] a) throws Exception {
                     long n = Long.parseLong(a[0]);
                     long pause = Long.parseLong(a[1]);
-                    int young = Integer.parseInt(a[2]);
+                    int young = a.length > 2 ? Integer.parseInt(a[2]) : 0;
                     List<Long> seen = new ArrayList<>();
                     List<long[]> ballast = new ArrayList<>();
                     long ballastSum = 0;

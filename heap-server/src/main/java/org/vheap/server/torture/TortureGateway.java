@@ -62,13 +62,7 @@ final class TortureGateway implements AutoCloseable {
     /** SIGTERM, the gateway's graceful stop; SIGKILL if it does not end in a minute. */
     @Override
     public void close() throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
-        try {
-            process.awaitExit(Duration.ofMinutes(1));
-        } catch (TortureFailure stuck) {
+        if (process != null && process.isAlive() && !process.stop(Duration.ofMinutes(1))) {
             process.kill();
         }
     }

@@ -125,16 +125,10 @@ final class TortureServer implements AutoCloseable {
         port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    /** SIGTERM, the server's graceful stop (it stops its PostgreSQL); SIGKILL to all if it does not end in a minute. */
+    /** SIGTERM, the server's graceful stop (it stops its PostgreSQL); everything killed if it does not end in a minute. */
     @Override
     public void close() throws IOException, InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
-        try {
-            process.awaitExit(Duration.ofMinutes(1));
-        } catch (TortureFailure stuck) {
+        if (process != null && process.isAlive() && !process.stop(Duration.ofMinutes(1))) {
             crash();
         }
     }

@@ -90,6 +90,10 @@ class AfterRestoreCommandTest {
             try (HeapDatabase db = HeapDatabase.embedded(data, 2)) {
                 store(db).open(new PgHeapStore.OpenRequest("app", "dev-1", true, 64, 0, 0, false));
             }
+            CliRun nowhere = CliRun.of("after-restore", "--data", data.resolve("missing").toString());
+            assertThat(nowhere.exit()).isEqualTo(2);
+            assertThat(nowhere.err()).contains("holds no store");
+            assertThat(data.resolve("missing")).doesNotExist();
             CliRun fenced = CliRun.of("after-restore", "--data", data.toString());
             assertThat(fenced.exit()).as(fenced.err()).isZero();
             assertThat(fenced.out()).contains("fenced 1 lease(s) (apps app)");

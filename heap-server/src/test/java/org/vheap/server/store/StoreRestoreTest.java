@@ -202,9 +202,17 @@ class StoreRestoreTest {
     }
 
     private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
+        Path log = Files.createTempFile("vheap-pg-tool-", ".log");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            assertThat(ended).as("%s finished within 2 minutes", command[0]).isTrue();
+            assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), Files.readString(log)).isZero();
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 }

@@ -143,7 +143,7 @@ public final class ClassSource implements AutoCloseable {
         }
         for (int i = 0; i < internalName.length(); i++) {
             char c = internalName.charAt(i);
-            if (c == '.' || c == ';' || c == '[' || c == '\0' || c == '\\') {
+            if (c == '.' || c == ';' || c == '[' || c == '\0') {
                 return false;
             }
         }
