@@ -73,6 +73,8 @@ class MigrationEndToEndTest {
      * ends on the other device with every entry, those written on the first included; neither device's directory
      * ever holds the file.
      */
+    private static final int JOURNAL_ENTRIES = 400;
+
     @Test
     void aFileWrittenBeforeAMigrationIsWholeOnTheOtherDevice() throws Exception {
         String server = vheap.startServer();
@@ -82,19 +84,21 @@ class MigrationEndToEndTest {
         a.awaitErrors("attached", Duration.ofSeconds(60));
         b.awaitErrors("attached", Duration.ofSeconds(60));
 
-        a.send("run journal " + classes + " Journal 80 50");
+        // 400 entries, 50 ms apart: the migration (a launcher JVM's start, a suspend, a resume) has 19 s after entry 20,
+        // enough on a loaded machine (80 entries left it 3 s, which a busy CI run missed: the app had ended)
+        a.send("run journal " + classes + " Journal " + JOURNAL_ENTRIES + " 50");
         a.awaitOutput("wrote entry 20\n", Duration.ofSeconds(60));
         VheapProcesses.Result moved = vheap.vheap("migrate", "--app", "journal", "--to", "b", "--server", server);
         assertThat(moved.exit()).as(moved.output()).isZero();
-        b.awaitOutput("journal.txt holds 80 entries, in order: true\n", Duration.ofSeconds(60));
+        b.awaitOutput("journal.txt holds " + JOURNAL_ENTRIES + " entries, in order: true\n", Duration.ofSeconds(90));
 
         List<String> all = new ArrayList<>(a.output().lines().toList());
         all.addAll(b.output().lines().toList());
         List<String> expected = new ArrayList<>();
-        for (int i = 1; i <= 80; i++) {
+        for (int i = 1; i <= JOURNAL_ENTRIES; i++) {
             expected.add("wrote entry " + i);
         }
-        expected.add("journal.txt holds 80 entries, in order: true");
+        expected.add("journal.txt holds " + JOURNAL_ENTRIES + " entries, in order: true");
         assertThat(all).as("a wrote %d entries, b the rest", a.output().lines().count()).isEqualTo(expected);
         assertThat(b.output()).doesNotStartWith("wrote entry 1\n");
         try (Stream<Path> files = Files.walk(work)) {
