@@ -29,6 +29,8 @@ import org.vheap.device.vm.heap.CollectorProbe;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.Quota;
+import org.vheap.proto.v1.SetQuotaRequest;
 import org.vheap.server.testing.TestHeaps;
 
 class DeviceTest {
@@ -217,6 +219,50 @@ class DeviceTest {
             assertThat(heard.get(0)).matches("waiting: (read|flush) lines \\[\\.\\.]: test: the store is unreachable \\((read|flush)\\) for PT1M");
             assertThat(heard.get(1)).isEqualTo("back: " + heard.get(0).substring("waiting: ".length(), heard.get(0).indexOf(':', 9)));
         }
+    }
+
+    /**
+     * An app's quotas on a real heap server: over its calls per second the device waits, says so, and the app runs on
+     * to the same output; over its lines the device stops with the store's word for which quota, and the store keeps
+     * no more than the quota lets it.
+     */
+    @Test
+    void anAppOverItsCallRateWaitsAndRunsOnAndOneOverItsLinesStopsNamingTheQuota() throws Exception {
+        Path classes = compileWalker();
+        String slow = TestHeaps.app("quota-rate");
+        SERVER.admin(stub -> stub.setQuota(SetQuotaRequest.newBuilder().setApp(slow)
+                .setQuota(Quota.newBuilder().setMaxCallsPerSecond(100)).build()));
+        List<String> heard = new CopyOnWriteArrayList<>();
+        DeviceEvents events = new DeviceEvents() {
+            @Override
+            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+            }
+
+            @Override
+            public void checkpointFailed(String why) {
+            }
+
+            @Override
+            public void storeWaiting(String what, String why, Duration retryFor) {
+                heard.add(why);
+            }
+        };
+        DeviceConfig config = new DeviceConfig().app(slow).memoryBytes(256L << 10).storeRetryFor(Duration.ofMinutes(1));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Device device = new Device(config, SERVER.store(), console(out), new ParsedClasses(), events,
+                new DeviceResources(config.deviceName(), config.resources()));
+        assertThat(device.run(List.of(classes), "Walker", List.of("1"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo((511L * 512 / 2) + "\n");
+        assertThat(heard).isNotEmpty().allSatisfy(why -> assertThat(why)
+                .contains("app '" + slow + "' is over its quota of 100 calls per second; retry in"));
+
+        String big = TestHeaps.app("quota-lines");
+        SERVER.admin(stub -> stub.setQuota(SetQuotaRequest.newBuilder().setApp(big)
+                .setQuota(Quota.newBuilder().setMaxLines(64)).build()));
+        DeviceConfig bounded = new DeviceConfig().app(big).memoryBytes(256L << 10);
+        Device over = new Device(bounded, SERVER.store(), console(new ByteArrayOutputStream()));
+        assertThatThrownBy(() -> over.run(List.of(classes), "Walker", List.of("1"))).isInstanceOf(DeviceException.class)
+                .hasMessageContaining("RESOURCE_EXHAUSTED: app '" + big + "' is over its quota of 64 lines");
     }
 
     /**

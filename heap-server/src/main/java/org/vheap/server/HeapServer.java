@@ -80,7 +80,7 @@ public final class HeapServer {
                 .intercept(access.interceptor())
                 .intercept(storeUnavailableWatcher())
                 .intercept(access.remoteGuard())   // added last, runs first: refused before anything else
-                .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access))
+                .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access, System::nanoTime))
                 .addService(new DeviceControlService(store, devices, commandTimeout, access,
                         new DeviceTokens(store.dataSource())))
                 .addService(health.getHealthService())

@@ -26,6 +26,13 @@ public final class StoreException extends RuntimeException {
         CONFLICT,
         /** The request (or its answer) is over a per-call limit; the message names it. Split the call. */
         LIMIT_EXCEEDED,
+        /**
+         * The call would take the app over one of its quotas of lines, bytes or checkpoints (the message names
+         * it): nothing was written. Not retried: the app must hold less, or an operator raise its quota.
+         */
+        QUOTA_EXCEEDED,
+        /** The app is over its quota of calls per second: nothing was done; retry after a pause. */
+        THROTTLED,
         /** The caller's access token is missing or does not admit this call. */
         DENIED,
         /** The store (or its database) could not be reached or did not answer in time. */
@@ -41,9 +48,9 @@ public final class StoreException extends RuntimeException {
         /** The store failed in a way the caller cannot fix (a bug, an unimplemented call); see the message. */
         INTERNAL;
 
-        /** Whether repeating the call unchanged may succeed: the store was away, or lost a race. */
+        /** Whether repeating the call unchanged may succeed: the store was away, lost a race, or throttled the app. */
         public boolean retryable() {
-            return this == UNAVAILABLE || this == ABORTED;
+            return this == UNAVAILABLE || this == ABORTED || this == THROTTLED;
         }
     }
 

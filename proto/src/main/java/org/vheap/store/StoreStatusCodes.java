@@ -17,6 +17,8 @@ import io.grpc.StatusRuntimeException;
  * LEASE_HELD        ABORTED                NOT_FOUND                                  NOT_FOUND
  * ABORTED           ABORTED                INVALID_ARGUMENT, OUT_OF_RANGE             INVALID_ARGUMENT
  * LIMIT_EXCEEDED    RESOURCE_EXHAUSTED     RESOURCE_EXHAUSTED                         LIMIT_EXCEEDED
+ * QUOTA_EXCEEDED    RESOURCE_EXHAUSTED
+ * THROTTLED         RESOURCE_EXHAUSTED
  * DENIED            PERMISSION_DENIED      UNAUTHENTICATED, PERMISSION_DENIED         DENIED
  * UNAVAILABLE       UNAVAILABLE            anything else (INTERNAL, UNIMPLEMENTED...)  INTERNAL
  * INTERNAL          INTERNAL
@@ -43,7 +45,7 @@ public final class StoreStatusCodes {
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
             case FENCED, CONFLICT -> Status.FAILED_PRECONDITION;
             case LEASE_HELD, ABORTED -> Status.ABORTED;
-            case LIMIT_EXCEEDED -> Status.RESOURCE_EXHAUSTED;
+            case LIMIT_EXCEEDED, QUOTA_EXCEEDED, THROTTLED -> Status.RESOURCE_EXHAUSTED;
             case DENIED -> Status.PERMISSION_DENIED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case FLUSHES_LOST -> Status.DATA_LOSS;

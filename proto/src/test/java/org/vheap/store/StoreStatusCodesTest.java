@@ -41,16 +41,19 @@ class StoreStatusCodesTest {
     void theTrailerRefinesTheCodeOnlyWhenTheyAgree() {
         assertThat(reason(Status.FAILED_PRECONDITION, "CONFLICT")).isEqualTo(StoreException.Reason.CONFLICT);
         assertThat(reason(Status.ABORTED, "ABORTED")).isEqualTo(StoreException.Reason.ABORTED);
+        // the trailer tells a quota exceeded (not retried) and a throttled app (retried) from a per-call limit
+        assertThat(reason(Status.RESOURCE_EXHAUSTED, "QUOTA_EXCEEDED")).isEqualTo(StoreException.Reason.QUOTA_EXCEEDED);
+        assertThat(reason(Status.RESOURCE_EXHAUSTED, "THROTTLED")).isEqualTo(StoreException.Reason.THROTTLED);
         // a trailer naming a reason of another code, or no reason at all, is not believed
         assertThat(reason(Status.ABORTED, "NOT_FOUND")).isEqualTo(StoreException.Reason.LEASE_HELD);
         assertThat(reason(Status.FAILED_PRECONDITION, "STALE_TOKEN")).isEqualTo(StoreException.Reason.FENCED);
     }
 
     @Test
-    void onlyAnAbsentStoreOrALostRaceIsRetryable() {
+    void onlyAnAbsentStoreALostRaceOrAThrottledAppIsRetryable() {
         for (StoreException.Reason r : StoreException.Reason.values()) {
-            assertThat(r.retryable()).as(r.name())
-                    .isEqualTo(r == StoreException.Reason.UNAVAILABLE || r == StoreException.Reason.ABORTED);
+            assertThat(r.retryable()).as(r.name()).isEqualTo(r == StoreException.Reason.UNAVAILABLE
+                    || r == StoreException.Reason.ABORTED || r == StoreException.Reason.THROTTLED);
         }
     }
 

@@ -13,7 +13,7 @@
  * device treats as zero-filled. Every call carries the lease's fencing token: once another device has taken
  * the lease, calls fail with {@code FENCED} and change nothing. Every failure is one
  * {@link org.vheap.store.StoreException} whose reason says whether a retry may help
- * ({@code retryable()}: {@code UNAVAILABLE}, {@code ABORTED}). {@code persistent()} says whether what is
+ * ({@code retryable()}: {@code UNAVAILABLE}, {@code ABORTED}, {@code THROTTLED}). {@code persistent()} says whether what is
  * committed outlives the process (the device checkpoints on its own by default only where it does).
  *
  * <h2>The implementations</h2>

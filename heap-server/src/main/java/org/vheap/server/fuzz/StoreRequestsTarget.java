@@ -41,7 +41,7 @@ import org.vheap.server.HeapServerInstance;
  * that carries a message (a client's mistake is said to the client, never a crash of the server); gRPC logs no
  * exception of a server handler (what the client does not see: a stream closed twice); and a refused call
  * changes nothing in the store ({@link #digest}: every heap row, its lease and its open epoch's versions, every name,
- * checkpoint, token and system blob, compared before and after). A failure is thrown as an {@link AssertionError},
+ * checkpoint, token, system blob and quota, compared before and after). A failure is thrown as an {@link AssertionError},
  * which Jazzer reports with the input.
  */
 public final class StoreRequestsTarget {
@@ -56,7 +56,8 @@ public final class StoreRequestsTarget {
             HeapStoreGrpc.getFindMissingSystemBlobsMethod(), DeviceControlGrpc.getAttachMethod(),
             DeviceControlGrpc.getListDevicesMethod(), DeviceControlGrpc.getSuspendAppMethod(),
             DeviceControlGrpc.getResumeAppMethod(), DeviceControlGrpc.getMigrateAppMethod(),
-            DeviceControlGrpc.getResetDeviceTokenMethod());
+            DeviceControlGrpc.getResetDeviceTokenMethod(), HeapStoreGrpc.getSetQuotaMethod(),
+            HeapStoreGrpc.getListQuotasMethod());
     private static final long DEADLINE_SECONDS = 10;
 
     private static Path data;
@@ -230,7 +231,7 @@ public final class StoreRequestsTarget {
 
     /**
      * The store as a refused call must leave it: each heap row (name, lease, token, open epoch, flushes) with the count
-     * of its open epoch's line versions, and the counts of names, checkpoints, tokens and system blobs. (Versions of
+     * of its open epoch's line versions, the counts of names, checkpoints, tokens and system blobs, and every quota. (Versions of
      * closed epochs are left out: the reclaimer removes unreachable ones in the background.)
      */
     static String digest() throws SQLException {
@@ -240,10 +241,13 @@ public final class StoreRequestsTarget {
                      + " (SELECT count(*) FROM line_version v WHERE v.heap_id = h.heap_id AND v.epoch = h.open_epoch)),"
                      + " ',' ORDER BY h.heap_id), '')) FROM heap h), (SELECT count(*) FROM heap_name),"
                      + " (SELECT count(*) FROM checkpoint), (SELECT count(*) FROM app_token),"
-                     + " (SELECT count(*) FROM device_token), (SELECT count(*) FROM system_blob)")) {
+                     + " (SELECT count(*) FROM device_token), (SELECT count(*) FROM system_blob),"
+                     + " (SELECT md5(coalesce(string_agg(concat_ws(':', app_name, max_lines, max_bytes, max_checkpoints,"
+                     + " max_calls_per_second), ',' ORDER BY app_name), '')) FROM app_quota)")) {
             rs.next();
             return rs.getString(1) + " names " + rs.getLong(2) + " checkpoints " + rs.getLong(3) + " app tokens "
-                    + rs.getLong(4) + " device tokens " + rs.getLong(5) + " blobs " + rs.getLong(6);
+                    + rs.getLong(4) + " device tokens " + rs.getLong(5) + " blobs " + rs.getLong(6) + " quotas "
+                    + rs.getString(7);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.CloseHeapRequest;
@@ -38,6 +39,9 @@ import org.vheap.proto.v1.LineRange;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListAppsResponse;
 import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.AppQuotaEntry;
+import org.vheap.proto.v1.ListQuotasRequest;
+import org.vheap.proto.v1.ListQuotasResponse;
 import org.vheap.proto.v1.ListCheckpointsResponse;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
@@ -49,10 +53,14 @@ import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.RenewLeaseResponse;
 import org.vheap.proto.v1.ResetAppTokenRequest;
 import org.vheap.proto.v1.ResetAppTokenResponse;
+import org.vheap.proto.v1.SetQuotaRequest;
+import org.vheap.proto.v1.SetQuotaResponse;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.store.AppQuota;
+import org.vheap.server.store.AppQuotas;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.CommitResult;
@@ -83,21 +91,25 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     private final Executor flushExecutor;
     private final AccessPolicy access;
     private final AppTokens tokens;
+    private final CallRates callRates;
 
     /**
      * @param flushExecutor runs a commit stream's pre-flushes, so the stream goes on receiving while
      *                      earlier lines are written
+     * @param nanoTime      the monotonic clock the apps' quotas of calls per second are measured on
      */
-    public HeapStoreService(PgHeapStore store, Executor flushExecutor, AppTokens tokens, AccessPolicy access) {
+    public HeapStoreService(PgHeapStore store, Executor flushExecutor, AppTokens tokens, AccessPolicy access,
+                            LongSupplier nanoTime) {
         this.store = store;
         this.flushExecutor = flushExecutor;
         this.tokens = tokens;
         this.access = access;
+        this.callRates = new CallRates(nanoTime);
     }
 
     @Override
     public void openHeap(OpenHeapRequest r, StreamObserver<OpenHeapResponse> out) {
-        unary(out, () -> {
+        unary(out, () -> throttle(r.getApp()), () -> {   // access: the open guard, in the store's transaction
             String newToken = AccessTokens.generate();
             OpenResult o = store.open(new PgHeapStore.OpenRequest(r.getApp(), r.getDevice(), r.getCreate(),
                     r.getLineSize(), r.getLeaseMillis(), r.getBaseCheckpointId(), r.getIncludeVmState()),
@@ -123,6 +135,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void renewLease(RenewLeaseRequest r, StreamObserver<RenewLeaseResponse> out) {
+        // never throttled: a lease lost to its own app's calls would stop the app (nor is its close, which ends it)
         unary(out, () -> access.requireApp(r.getApp()), () -> RenewLeaseResponse.newBuilder()
                 .setLease(ProtoMapping.lease(store.renew(r.getApp(), r.getFencingToken(), r.getLeaseMillis())))
                 .build());
@@ -130,13 +143,13 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void closeHeap(CloseHeapRequest r, StreamObserver<CloseHeapResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> CloseHeapResponse.newBuilder()
+        unary(out, () -> access.requireApp(r.getApp()), () -> CloseHeapResponse.newBuilder()   // never throttled either
                 .setDiscardedLines(store.close(r.getApp(), r.getFencingToken())).build());
     }
 
     @Override
     public void transact(TransactRequest r, StreamObserver<TransactResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             // every argument is checked before the store is called: a refused Transact writes nothing
             checkIdCount(r.getReadLineIdsCount() + r.getDeleteLineIdsCount(), "line ids (reads plus deletes)", "Transact");
             checkKnownSha256(r);
@@ -158,7 +171,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         ServerCallStreamObserver<ReadLinesResponse> call = (ServerCallStreamObserver<ReadLinesResponse>) out;
         FlowGate gate = new FlowGate(call);
         try {
-            access.requireApp(r.getApp());
+            admit(r.getApp());
             checkIdCount(r.getRangesCount(), "line ranges", "ReadLines");
             List<PgHeapStore.LineRange> ranges = new ArrayList<>();
             for (LineRange lr : r.getRangesList()) {
@@ -197,7 +210,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void listCheckpoints(ListCheckpointsRequest r, StreamObserver<ListCheckpointsResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             ListCheckpointsResponse.Builder b = ListCheckpointsResponse.newBuilder();
             store.listCheckpoints(r.getApp()).forEach(c -> b.addCheckpoints(ProtoMapping.checkpoint(c)));
             return b.build();
@@ -206,7 +219,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void getCheckpoint(GetCheckpointRequest r, StreamObserver<GetCheckpointResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             Map.Entry<CheckpointRecord, byte[]> e = store.checkpointWithState(r.getApp(), r.getCheckpointId());
             return GetCheckpointResponse.newBuilder()
                     .setCheckpoint(ProtoMapping.checkpoint(e.getKey()))
@@ -217,7 +230,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void deleteCheckpoint(DeleteCheckpointRequest r, StreamObserver<DeleteCheckpointResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             store.deleteCheckpoint(r.getApp(), r.getCheckpointId());
             return DeleteCheckpointResponse.getDefaultInstance();
         });
@@ -225,7 +238,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void deleteApp(DeleteAppRequest r, StreamObserver<DeleteAppResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             store.deleteApp(r.getApp(), r.getForce());
             return DeleteAppResponse.getDefaultInstance();
         });
@@ -242,13 +255,13 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
 
     @Override
     public void putSystemBlobs(PutSystemBlobsRequest r, StreamObserver<PutSystemBlobsResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> PutSystemBlobsResponse.newBuilder()
+        unary(out, () -> admit(r.getApp()), () -> PutSystemBlobsResponse.newBuilder()
                 .setStored(store.systemBlobs().put(r.getApp(), ProtoMapping.blobs(r.getBlobsList()))).build());
     }
 
     @Override
     public void getSystemBlobs(GetSystemBlobsRequest r, StreamObserver<GetSystemBlobsResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             SystemBlobs.Fetched f = store.systemBlobs().get(r.getApp(), ProtoMapping.hashes(r.getSha256List()));
             GetSystemBlobsResponse.Builder b = GetSystemBlobsResponse.newBuilder();
             f.found().forEach(blob -> b.addBlobs(ProtoMapping.blob(blob)));
@@ -260,12 +273,53 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void findMissingSystemBlobs(FindMissingSystemBlobsRequest r,
                                        StreamObserver<FindMissingSystemBlobsResponse> out) {
-        unary(out, () -> access.requireApp(r.getApp()), () -> {
+        unary(out, () -> admit(r.getApp()), () -> {
             FindMissingSystemBlobsResponse.Builder b = FindMissingSystemBlobsResponse.newBuilder();
             store.systemBlobs().missing(r.getApp(), ProtoMapping.hashes(r.getSha256List()))
                     .forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));
             return b.build();
         });
+    }
+
+    @Override
+    public void setQuota(SetQuotaRequest r, StreamObserver<SetQuotaResponse> out) {
+        unary(out, () -> access.requireAdmin("setting a quota"), () -> {
+            AppQuotas quotas = store.quotas();
+            AppQuota now = r.getClear() ? quotas.clear(r.getApp()) : quotas.set(r.getApp(), ProtoMapping.quota(r.getQuota()));
+            return SetQuotaResponse.newBuilder().setEffective(ProtoMapping.quota(now)).build();
+        });
+    }
+
+    @Override
+    public void listQuotas(ListQuotasRequest r, StreamObserver<ListQuotasResponse> out) {
+        unary(out, () -> access.requireAdmin("listing the quotas"), () -> {
+            ListQuotasResponse.Builder b = ListQuotasResponse.newBuilder();
+            store.quotas().list().forEach((app, quota) -> {
+                if (app.equals(AppQuotas.DEFAULT)) {
+                    b.setDefaultQuota(ProtoMapping.quota(quota));
+                } else {
+                    b.addApps(AppQuotaEntry.newBuilder().setApp(app).setQuota(ProtoMapping.quota(quota)));
+                }
+            });
+            return b.build();
+        });
+    }
+
+    /** The call's access (the app's token or the admin's), then the app's quota of calls per second. */
+    private void admit(String app) {
+        access.requireApp(app);
+        throttle(app);
+    }
+
+    /** THROTTLED when the app is over its quota of calls per second on this server; the admin's calls are not counted. */
+    private void throttle(String app) {
+        if (access.isAdmin()) {
+            return;
+        }
+        int perSecond = store.quotas().of(app).maxCallsPerSecond();
+        if (perSecond > 0) {
+            callRates.admit(app, perSecond);
+        }
     }
 
     /** {@code read_known_sha256}: empty, or one entry per read line, each empty (none known) or a SHA-256. */
@@ -352,7 +406,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
                         if (header != null) {
                             throw Status.INVALID_ARGUMENT.withDescription("a commit has exactly one header").asRuntimeException();
                         }
-                        access.requireApp(m.getHeader().getApp());
+                        admit(m.getHeader().getApp());
                         // before any line is written ahead: a commit refused for its header writes nothing
                         store.checkCommit(m.getHeader().getApp(), m.getHeader().getFencingToken(), m.getHeader().getDevice());
                         header = m.getHeader();

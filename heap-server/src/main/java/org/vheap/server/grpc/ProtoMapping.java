@@ -10,7 +10,9 @@ import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.Lease;
 import org.vheap.proto.v1.Line;
+import org.vheap.proto.v1.Quota;
 import org.vheap.proto.v1.SystemBlob;
+import org.vheap.server.store.AppQuota;
 import org.vheap.server.store.AppRecord;
 import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.HeapLease;
@@ -117,5 +119,15 @@ final class ProtoMapping {
             out.add(h.toByteArray());
         }
         return out;
+    }
+
+    public static Quota quota(AppQuota q) {
+        return Quota.newBuilder().setMaxLines(q.maxLines()).setMaxBytes(q.maxBytes())
+                .setMaxCheckpoints(q.maxCheckpoints()).setMaxCallsPerSecond(q.maxCallsPerSecond()).build();
+    }
+
+    /** A quota from the wire; INVALID_ARGUMENT for a negative limit. */
+    public static AppQuota quota(Quota q) {
+        return new AppQuota(q.getMaxLines(), q.getMaxBytes(), q.getMaxCheckpoints(), q.getMaxCallsPerSecond());
     }
 }

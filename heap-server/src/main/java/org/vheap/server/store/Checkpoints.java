@@ -154,18 +154,22 @@ final class Checkpoints {
 
     /**
      * Retention: deletes the heap's checkpoints beyond the newest {@code retain}, except those pinned past
-     * {@code now} (kept for a device's copies; one per device, see {@link #insert}).
+     * {@code now} (kept for a device's copies; one per device, see {@link #insert}), and, pinned or not, those beyond
+     * the newest {@code keepAtMost} (the app's quota of checkpoints; {@code Integer.MAX_VALUE}: none).
      */
-    static Pruned prune(Connection c, long heapId, int retain, java.time.Instant now) throws SQLException {
+    static Pruned prune(Connection c, long heapId, int retain, int keepAtMost, java.time.Instant now) throws SQLException {
         List<Long> pruned = new ArrayList<>();
         Lineage suspects = Lineage.empty();
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id"
-                + " IN (SELECT checkpoint_id FROM checkpoint WHERE heap_id = ? ORDER BY checkpoint_id DESC OFFSET ?)"
-                + " AND (pinned_until IS NULL OR pinned_until <= ?) RETURNING checkpoint_id, lineage")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE heap_id = ? AND checkpoint_id IN"
+                + " (SELECT checkpoint_id FROM (SELECT checkpoint_id, pinned_until,"
+                + " row_number() OVER (ORDER BY checkpoint_id DESC) AS newest FROM checkpoint WHERE heap_id = ?) ranked"
+                + " WHERE newest > ? AND (pinned_until IS NULL OR pinned_until <= ? OR newest > ?))"
+                + " RETURNING checkpoint_id, lineage")) {
             ps.setLong(1, heapId);
             ps.setLong(2, heapId);
             ps.setInt(3, retain);
             ps.setTimestamp(4, Timestamp.from(now));
+            ps.setLong(5, keepAtMost);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     pruned.add(rs.getLong(1));

@@ -359,6 +359,18 @@ public final class LineVersions {
         }
     }
 
+    /** How many versions (writes and deletions) {@code epoch} holds: an open epoch's size, for its app's quota. */
+    static long countEpoch(Connection c, long heapId, long epoch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM line_version WHERE heap_id = ? AND epoch = ?")) {
+            ps.setLong(1, heapId);
+            ps.setLong(2, epoch);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Whether the heap has a version in the epochs {@code [fromEpoch, toEpochExclusive)}. */
     static boolean anyBetween(Connection c, long heapId, long fromEpoch, long toEpochExclusive) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM line_version"

@@ -52,6 +52,13 @@ import org.vheap.store.StoreException;
  * nothing. Readers holding the lease see the open epoch (their own uncommitted writes); everyone else sees
  * a committed checkpoint. {@link #commit} publishes the open epoch and the VM state in one transaction.
  *
+ * <p><b>Quotas.</b> An app's {@link AppQuota} ({@link AppQuotas}) bounds what it keeps: a commit reads it in its
+ * transaction and is refused QUOTA_EXCEEDED, writing nothing, when the checkpoint would hold more lines or bytes, and
+ * prunes beyond its quota of checkpoints, pinned or not; a flush of an app whose quota bounds its lines leaves the
+ * one-statement path, counts its open epoch's versions after writing ({@link LineVersions#countEpoch}, one index scan
+ * of that epoch) and is refused, rolled back, past the quota. So with quotas of {@code L} lines and {@code K}
+ * checkpoints an app keeps at most {@code (K + 1) * L} line versions. Its calls per second are the gRPC service's.
+ *
  * <p><b>Versions.</b> A line's content in a view (checkpoint or open epoch) is its version with the highest
  * epoch in the view's {@link Lineage}; a NULL version is a deletion. Versions no retained checkpoint and no
  * open epoch can see are reclaimed by {@link VersionReclaimer} after the change that made them garbage
@@ -83,6 +90,7 @@ public final class PgHeapStore {
     private final StoreSettings settings;
     private final VersionReclaimer reclaimer;
     private final SystemBlobs systemBlobs;
+    private final AppQuotas quotas;
     private final HeapIds heapIds = new HeapIds();
     /** Whether the database is a Citus cluster's coordinator (flushes then go by {@link LineVersions#flushRouted}). */
     private volatile Boolean citus;
@@ -108,6 +116,7 @@ public final class PgHeapStore {
         this.settings = settings;
         this.reclaimer = new VersionReclaimer(dataSource, reclaimExecutor);
         this.systemBlobs = new SystemBlobs(dataSource, clock, settings.maxSystemCallBytes());
+        this.quotas = new AppQuotas(dataSource, clock);
     }
 
     /** The database it keeps the heaps in (for the store's companions: app tokens). */
@@ -127,6 +136,11 @@ public final class PgHeapStore {
     /** The blobs every app of this store shares, in the same database. */
     public SystemBlobs systemBlobs() {
         return systemBlobs;
+    }
+
+    /** The apps' quotas, which this store's flushes and commits enforce. */
+    public AppQuotas quotas() {
+        return quotas;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -282,7 +296,9 @@ public final class PgHeapStore {
             return new Transacted(SqlTransactions.withConnection(heapPool, c -> found(app, heapIds.withId(c, app,
                     id -> LineVersions.readInOneStatement(c, id, app, token, checkpointId, reads, acknowledged)))), -1);
         }
-        if (reads.length == 0 && LineVersions.writesByInsert(writes)) {
+        // an app whose quota bounds its lines counts its open epoch after each flush, in the flush's transaction
+        AppQuota quota = quotas.of(app);
+        if (reads.length == 0 && LineVersions.writesByInsert(writes) && !quota.boundsLines()) {
             if (onCitus()) {
                 SqlTransactions.SqlWork<Long> flush = c -> found(app, heapIds.withId(c, app,
                         id -> LineVersions.flushRouted(c, id, app, token, writes, deletes, acknowledged, counted)));
@@ -301,6 +317,9 @@ public final class PgHeapStore {
             Map<Long, byte[]> result = reads.length == 0 ? Map.of()
                     : LineVersions.readVisible(c, h.heapId(), h.openLineage(), reads);
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
+            if (quota.boundsLines()) {
+                quota.checkOpenEpoch(app, LineVersions.countEpoch(c, h.heapId(), h.openEpoch()), h.lineSize());
+            }
             return new Transacted(result, counted ? HeapLeases.countFlush(c, h.heapId()) : -1);
         });
     }
@@ -421,6 +440,8 @@ public final class PgHeapStore {
             LineVersions.write(c, h.heapId(), h.openEpoch(), writes, deletes);
             LineVersions.EpochChanges changes = LineVersions.changes(c, h.heapId(), h.openEpoch(), h.openLineage());
             long lineCount = h.openBaseLineCount() + changes.added() - changes.removed();
+            AppQuota quota = AppQuotas.effective(c, app);
+            quota.checkCheckpoint(app, lineCount, h.lineSize(), vmState.length);
             Instant now = clock.instant();
             Instant pinnedUntil = pinForCopies && !settings.copyPin().isZero() ? now.plus(settings.copyPin()) : null;
             CheckpointRecord cp = new CheckpointRecord(h.openEpoch(), h.openBase() == null ? 0 : h.openBase(),
@@ -431,7 +452,8 @@ public final class PgHeapStore {
             long next = HeapLeases.nextEpoch(c);
             HeapLeases.advance(c, h.heapId(), next, h.openLineage().plus(h.openLineage().upper(), next),
                     h.openEpoch(), lineCount);
-            Checkpoints.Pruned pruned = Checkpoints.prune(c, h.heapId(), settings.retain(), now);
+            Checkpoints.Pruned pruned = Checkpoints.prune(c, h.heapId(), Math.min(settings.retain(), quota.keepAtMost()),
+                    quota.keepAtMost(), now);
             // what this commit shadowed, and what the pruned checkpoints alone could see
             garbage.suspect(h.heapId(), Lineage.empty().plus(h.openEpoch(), h.openEpoch()).union(pruned.suspects()));
             return new CommitResult(cp, pruned.ids());

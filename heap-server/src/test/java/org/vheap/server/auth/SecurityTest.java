@@ -46,10 +46,12 @@ import org.vheap.proto.v1.LineRange;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListDevicesRequest;
+import org.vheap.proto.v1.ListQuotasRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ResetAppTokenRequest;
+import org.vheap.proto.v1.SetQuotaRequest;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
@@ -145,6 +147,12 @@ class SecurityTest {
                 "an app's token is not enough");
         assertStatus(() -> stub(tokenA).resetAppToken(ResetAppTokenRequest.newBuilder().setApp(a).build()),
                 Status.Code.PERMISSION_DENIED, "admin token");
+        // an app may not raise its own quota, nor read the others'
+        assertStatus(() -> stub(tokenA).setQuota(SetQuotaRequest.newBuilder().setApp(a).build()),
+                Status.Code.PERMISSION_DENIED, "admin token");
+        assertStatus(() -> stub(tokenA).listQuotas(ListQuotasRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED,
+                "admin token");
+        assertThat(stub(admin).setQuota(SetQuotaRequest.newBuilder().setApp(a).setClear(true).build())).isNotNull();
         DeviceControlGrpc.DeviceControlBlockingStub control = DeviceControlGrpc.newBlockingStub(BearerToken.attach(SERVER.channel(), tokenA));
         assertStatus(() -> control.listDevices(ListDevicesRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED, "admin token");
         assertThat(DeviceControlGrpc.newBlockingStub(BearerToken.attach(SERVER.channel(), admin))

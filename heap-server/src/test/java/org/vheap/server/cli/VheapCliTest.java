@@ -50,6 +50,40 @@ class VheapCliTest {
     }
 
     @Test
+    void quotaSetsTheLimitsGivenKeepsTheOthersListsThemAndClearsThem() {
+        String app = TestHeaps.app("cli-quota");
+        CliRun set = run("quota", "--server", SERVER.target(), "--app", app, "--lines", "1000", "--bytes", "4m");
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out().strip()).isEqualTo("app '" + app + "': lines 1000, bytes 4.0 MiB, checkpoints -,"
+                + " calls per second - (-: no limit)");
+        CliRun more = run("quota", "--server", SERVER.target(), "--app", app, "--calls-per-second", "50", "--lines", "0");
+        assertThat(more.out().strip()).isEqualTo("app '" + app + "': lines -, bytes 4.0 MiB, checkpoints -,"
+                + " calls per second 50 (-: no limit)");
+        assertThat(SERVER.store().quotas().of(app)).isEqualTo(new org.vheap.server.store.AppQuota(0, 4 << 20, 0, 50));
+
+        CliRun list = run("quota", "--server", SERVER.target());
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("APP").contains("CALLS/S").contains("(default)");
+        assertThat(list.out().lines().filter(l -> l.startsWith(app + " ")).findFirst().orElseThrow().split("\\s+"))
+                .containsExactly(app, "-", "4.0", "MiB", "-", "50");
+
+        CliRun cleared = run("quota", "--server", SERVER.target(), "--app", app, "--clear");
+        assertThat(cleared.out()).contains("lines -, bytes -, checkpoints -, calls per second -");
+        assertThat(run("quota", "--server", SERVER.target()).out()).doesNotContain(app);
+
+        CliRun whose = run("quota", "--server", SERVER.target(), "--lines", "5");
+        assertThat(whose.exit()).isEqualTo(2);
+        assertThat(whose.err().strip()).isEqualTo("vheap quota: say whose quota: --app NAME or --default");
+        CliRun negative = run("quota", "--server", SERVER.target(), "--app", app, "--checkpoints", "-1");
+        assertThat(negative.exit()).isEqualTo(2);
+        assertThat(negative.err()).contains("--checkpoints must be 0 (no limit) or more, got -1");
+        CliRun badSize = run("quota", "--server", SERVER.target(), "--default", "--bytes", "lots");
+        assertThat(badSize.exit()).isEqualTo(2);
+        assertThat(badSize.err()).contains("--bytes 'lots' is not a size");
+        assertThat(SERVER.store().quotas().list()).doesNotContainKey(app).doesNotContainKey("");
+    }
+
+    @Test
     void healthSaysServingWithExitZeroAndFailsForNoServer() {
         CliRun ok = run("health", "--server", SERVER.target());
         assertThat(ok.exit()).isZero();

@@ -75,6 +75,10 @@ class StoreRequestsTargetTest {
                 .setToDevice("dev-2").build());
         seed(seeds, "20-reset-device-token", DeviceControlGrpc.getResetDeviceTokenMethod(),
                 ResetDeviceTokenRequest.newBuilder().setDevice("dev-1").build());
+        seed(seeds, "21-set-quota", HeapStoreGrpc.getSetQuotaMethod(), SetQuotaRequest.newBuilder().setApp("fuzz-a")
+                .setQuota(Quota.newBuilder().setMaxLines(100).setMaxBytes(1 << 20).setMaxCheckpoints(2)
+                        .setMaxCallsPerSecond(1000)).build());
+        seed(seeds, "22-list-quotas", HeapStoreGrpc.getListQuotasMethod(), ListQuotasRequest.newBuilder().build());
         return seeds;
     }
 

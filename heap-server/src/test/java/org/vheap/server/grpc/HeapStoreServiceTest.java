@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.vheap.client.HeapStoreClient;
+import org.vheap.proto.v1.AppQuotaEntry;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.DeleteAppRequest;
@@ -44,12 +45,16 @@ import org.vheap.proto.v1.LinePatch;
 import org.vheap.proto.v1.LineRange;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListCheckpointsRequest;
+import org.vheap.proto.v1.ListQuotasRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
 import org.vheap.proto.v1.PutSystemBlobsRequest;
+import org.vheap.proto.v1.Quota;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
 import org.vheap.proto.v1.RenewLeaseRequest;
+import org.vheap.proto.v1.SetQuotaRequest;
+import org.vheap.proto.v1.SetQuotaResponse;
 import org.vheap.proto.v1.SystemBlob;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
@@ -57,6 +62,8 @@ import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.server.store.SystemBlobs;
 import org.vheap.store.LinePatches;
+import org.vheap.store.StoreException;
+import org.vheap.store.StoreStatusCodes;
 
 /**
  * The gRPC contract, in process, on the shared embedded PostgreSQL; what only a transport enforces (the
@@ -99,6 +106,48 @@ class HeapStoreServiceTest {
                     assertThat(s.getCode()).isEqualTo(code);
                     assertThat(s.getDescription()).contains(message);
                 });
+    }
+
+    @Test
+    void overItsQuotaAnAppsCallIsResourceExhaustedNamingItAndTheReasonSaysWhetherToRetry() {
+        String app = TestHeaps.app("rpc-quota");
+        long t = open(app, "dev-a", 64).getLease().getFencingToken();
+        SetQuotaResponse set = stub().setQuota(SetQuotaRequest.newBuilder().setApp(app)
+                .setQuota(Quota.newBuilder().setMaxLines(2)).build());
+        assertThat(set.getEffective().getMaxLines()).isEqualTo(2);
+        assertThat(stub().listQuotas(ListQuotasRequest.getDefaultInstance()).getAppsList())
+                .anySatisfy(e -> assertThat(e).isEqualTo(AppQuotaEntry.newBuilder().setApp(app).setQuota(set.getEffective()).build()));
+
+        TransactRequest three = TransactRequest.newBuilder().setApp(app).setFencingToken(t)
+                .addWrites(line(1, 64, 1)).addWrites(line(2, 64, 2)).addWrites(line(3, 64, 3)).build();
+        assertStatus(() -> stub().transact(three), Status.Code.RESOURCE_EXHAUSTED, "over its quota of 2 lines");
+        assertThat(reasonOf(() -> stub().transact(three))).isEqualTo(StoreException.Reason.QUOTA_EXCEEDED);
+        assertThat(stub().transact(TransactRequest.newBuilder().setApp(app).setFencingToken(t).addReadLineIds(1).build())
+                .getLinesCount()).as("nothing written").isZero();
+
+        // one call a second: the second of two at once waits, and a device retries it
+        stub().setQuota(SetQuotaRequest.newBuilder().setApp(app).setQuota(Quota.newBuilder().setMaxCallsPerSecond(1)).build());
+        ListCheckpointsRequest list = ListCheckpointsRequest.newBuilder().setApp(app).build();
+        stub().listCheckpoints(list);
+        assertStatus(() -> stub().listCheckpoints(list), Status.Code.RESOURCE_EXHAUSTED, "over its quota of 1 calls per second");
+        assertThat(reasonOf(() -> stub().listCheckpoints(list))).isEqualTo(StoreException.Reason.THROTTLED);
+        // the lease's renewal is never throttled
+        stub().renewLease(RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(t).build());
+
+        assertStatus(() -> stub().setQuota(SetQuotaRequest.newBuilder().setApp(app).setQuota(Quota.newBuilder()
+                .setMaxCheckpoints(-1)).build()), Status.Code.INVALID_ARGUMENT, "0 (none) or more");
+        assertThat(stub().setQuota(SetQuotaRequest.newBuilder().setApp(app).setClear(true).build()).getEffective())
+                .isEqualTo(Quota.getDefaultInstance());
+        stub().listCheckpoints(list);
+    }
+
+    private static StoreException.Reason reasonOf(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return StoreStatusCodes.reasonOf(e.getStatus(), e.getTrailers());
+        }
+        throw new AssertionError("the call succeeded");
     }
 
     @Test

@@ -86,7 +86,8 @@ class CitusRoutingTest {
                 "heap", colocated, "checkpoint", colocated, "line_version", colocated, "app_token", colocated,
                 "heap_name", tables.get("heap_name"), "system_blob", tables.get("heap_name"),
                 "device_token", tables.get("heap_name"),
-                "store_identity", "null"));   // the coordinator's own: where the store is (StoreIdentity), not distributed
+                "store_identity", "null",     // the coordinator's own: where the store is (StoreIdentity), not distributed
+                "app_quota", "null"));        // the coordinator's own too: every call that reads a quota goes there
         assertThat(tables.get("heap_name")).startsWith("n/");
     }
 

@@ -38,8 +38,9 @@ import org.vheap.store.LineImage;
  * nursery allocator and minor collector ({@code vm.heap.Nursery}) decide what they hold.
  *
  * <p>Failures: every store call (line reads, flushes, system line fetches) goes through {@link StoreRetry}: a
- * call failing with a retryable reason ({@code UNAVAILABLE}: the store is unreachable; {@code ABORTED}: a lost
- * database race; see {@code StoreException.Reason.retryable()}) is retried with backoff on the injected
+ * call failing with a retryable reason ({@code UNAVAILABLE}: the store is unreachable; {@code THROTTLED}: over the
+ * app's quota of calls per second; {@code ABORTED}: a lost database race; see {@code StoreException.Reason.retryable()})
+ * is retried with backoff on the injected
  * {@link DeviceClock}, then {@link HeapStoreUnreachableException}; {@code FENCED} becomes
  * {@link HeapFencedException} at once; other store failures are rethrown. A call that waits for the store says so
  * to the {@link StoreWaits} given, and again when it goes through. A dirty line is never dropped: if

@@ -12,7 +12,7 @@ import org.vheap.store.StoreException;
  *
  * <ul>
  *   <li>A retryable failure ({@code UNAVAILABLE}: the store is unreachable; {@code ABORTED}: a lost database
- *       race) is tried again after a pause: the configured backoff, then twice that, and so on, capped at
+ *       race; {@code THROTTLED}: the app is over its quota of calls per second) is tried again after a pause: the configured backoff, then twice that, and so on, capped at
  *       {@link PagingConfig#MAX_BACKOFF}. It gives up when both the configured attempts are used up and the
  *       retry time since the first failure is over (a heap server restarting, or its database coming back,
  *       takes seconds), with {@link HeapStoreUnreachableException} naming the call, the attempts and the time.</li>
@@ -21,7 +21,7 @@ import org.vheap.store.StoreException;
  *   <li>Any other failure is rethrown as it is.</li>
  * </ul>
  *
- * <p>The first failure that makes a call wait ({@code UNAVAILABLE} at once; {@code ABORTED} once the attempts are
+ * <p>The first failure that makes a call wait ({@code UNAVAILABLE} and {@code THROTTLED} at once; {@code ABORTED} once the attempts are
  * used up and only the retry time keeps it going) is reported to the {@link StoreWaits}, and so is the call's success
  * after it: the device says why the app is paused, and when it goes on.
  *
@@ -72,7 +72,7 @@ final class StoreRetry {
                 switch (e.reason()) {
                     case FENCED -> throw new HeapFencedException("app '" + app + "' was taken over by another device"
                             + " or its lease ended; could not " + what.get() + ": " + e.getMessage(), e);
-                    case UNAVAILABLE, ABORTED -> {
+                    case UNAVAILABLE, ABORTED, THROTTLED -> {
                         long now = clock.nanoTime();
                         if (attempt == 1) {
                             firstFailure = now;
@@ -80,12 +80,11 @@ final class StoreRetry {
                         if (attempt >= attempts && now - firstFailure >= retryForNanos) {
                             throw new HeapStoreUnreachableException("app '" + app + "': could not " + what.get()
                                     + " after " + attempt + " attempts in " + Duration.ofNanos(now - firstFailure).toSeconds()
-                                    + " s, " + (e.reason() == StoreException.Reason.ABORTED
-                                            ? "the store kept aborting it (ABORTED)" : "the store is unavailable")
+                                    + " s, " + giveUpReason(e.reason())
                                     + ": " + e.getMessage()
                                     + (dirtyLines.getAsInt() > 0 ? " (dirty lines stay in device memory)" : ""), e);
                         }
-                        if (!waiting && (e.reason() == StoreException.Reason.UNAVAILABLE || attempt >= attempts)) {
+                        if (!waiting && (e.reason() != StoreException.Reason.ABORTED || attempt >= attempts)) {
                             waiting = true;
                             waits.storeWaiting(what.get(), e.getMessage(), Duration.ofNanos(retryForNanos));
                         }
@@ -97,6 +96,14 @@ final class StoreRetry {
                 backoff = Math.min(backoff * 2, PagingConfig.MAX_BACKOFF.toNanos());
             }
         }
+    }
+
+    private static String giveUpReason(StoreException.Reason reason) {
+        return switch (reason) {
+            case ABORTED -> "the store kept aborting it (ABORTED)";
+            case THROTTLED -> "the store kept throttling the app (THROTTLED: over its quota of calls per second)";
+            default -> "the store is unavailable";
+        };
     }
 
     /** Store calls repeated after a retryable failure. */

@@ -62,6 +62,19 @@ class StoreRetryTest {
     }
 
     @Test
+    void aThrottledAppWaitsSaysSoAtOnceAndIsToldApartWhenItGivesUp() {
+        StoreRetry retry = new StoreRetry("app-a", config(3, Duration.ofMillis(100), Duration.ZERO), clock, () -> 0, waits);
+        assertThat(retry.call(() -> "flush lines [1]", failing(1, StoreException.Reason.THROTTLED, new AtomicInteger())))
+                .isEqualTo("ok");
+        assertThat(reports).containsExactly("waiting: flush lines [1]: test: refused (THROTTLED) for PT0S",
+                "back: flush lines [1] after 100 ms");
+        assertThatThrownBy(() -> retry.call(() -> "read lines [2]", failing(100, StoreException.Reason.THROTTLED,
+                new AtomicInteger()))).isInstanceOf(HeapStoreUnreachableException.class)
+                .hasMessage("app 'app-a': could not read lines [2] after 3 attempts in 0 s, the store kept throttling the app"
+                        + " (THROTTLED: over its quota of calls per second): test: refused (THROTTLED)");
+    }
+
+    @Test
     void thePausesAreCappedAtTheMaximumBackoff() {
         StoreRetry retry = new StoreRetry("app-a", config(7, Duration.ofSeconds(2), Duration.ZERO), clock, () -> 0, waits);
         retry.call(() -> "read lines [1]", failing(6, StoreException.Reason.UNAVAILABLE, new AtomicInteger()));
