@@ -95,13 +95,18 @@ final class VheapProcesses implements AutoCloseable {
 
     /** Starts a vheap command in the background. */
     Started start(String... args) throws IOException {
+        return startIn(null, args);
+    }
+
+    /** Starts a vheap command in the background inside {@code ns} (null: here). */
+    Started startIn(NetNamespace ns, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("vheap").toString());
         cmd.addAll(List.of(args));
         long n = System.nanoTime();
         Path out = work.resolve("out-" + n + ".txt");
         Path err = work.resolve("err-" + n + ".txt");
-        ProcessBuilder b = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder b = new ProcessBuilder(ns == null ? cmd : ns.command(cmd)).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         b.environment().putAll(environment);
         Process p = b.start();
         synchronized (started) {
