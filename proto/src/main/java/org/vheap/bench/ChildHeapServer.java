@@ -55,9 +55,17 @@ public final class ChildHeapServer implements AutoCloseable {
      * (after stopping it) if it exits or does not listen in time.
      */
     public static ChildHeapServer start(VheapHome home, Path data, Consumer<String> notes) throws IOException, InterruptedException {
+        return start(home, List.of("--data", data.toAbsolutePath().toString()), notes);
+    }
+
+    /** As {@link #start(VheapHome, Path, Consumer)}, with these options for its store ({@code --db-url ...}) instead. */
+    public static ChildHeapServer start(VheapHome home, List<String> storeOptions, Consumer<String> notes)
+            throws IOException, InterruptedException {
         Path launcher = home.launcher();
-        ProcessBuilder pb = new ProcessBuilder(List.of(launcher.toString(), "server", "--host", "127.0.0.1",
-                "--port", "0", "--data", data.toAbsolutePath().toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString(), "server", "--host", "127.0.0.1",
+                "--port", "0"));
+        command.addAll(storeOptions);
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(home.root().toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
