@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.store.GrpcHeapStore;
@@ -33,10 +31,13 @@ class NetworkFaultsTest {
     @RegisterExtension
     static final TestStores.Server SERVER = new TestStores.Server();
 
-    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) (\\d+)$");
-
     private static List<Path> tally() throws Exception {
         return List.of(ResumeTest.compile("Tally", TallyApp.SOURCE), ResumeTest.apiClasses());
+    }
+
+    /** A relay to the run's heap server. */
+    private static FaultRelay relayToServer() throws java.io.IOException {
+        return FaultRelay.start("127.0.0.1", Integer.parseInt(SERVER.target().split(":")[1]));
     }
 
     private static DeviceConsole console(ByteArrayOutputStream out) {
@@ -52,18 +53,10 @@ class NetworkFaultsTest {
                 new DeviceResources(config.deviceName(), config.resources()));
     }
 
-    private static long lastCommitted(String output) {
-        Matcher m = COMMITTED.matcher(output);
-        long last = 0;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1));
-        }
-        return last;
-    }
 
     private static void awaitCommitted(ByteArrayOutputStream out, long count, CompletableFuture<?> run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (lastCommitted(out.toString(StandardCharsets.UTF_8)) < count) {
+        while (TallyApp.lastCommitted(out.toString(StandardCharsets.UTF_8)) < count) {
             assertThat(run).as("the app runs: %s", out).isNotDone();
             assertThat(System.nanoTime()).as("committed %d within a minute: %s", count, out).isLessThan(deadline);
             Thread.sleep(20);
@@ -90,16 +83,16 @@ class NetworkFaultsTest {
         String app = TestHeaps.app("netcut");
         List<Path> classes = tally();
         ByteArrayOutputStream firstOut = new ByteArrayOutputStream();
-        try (FaultRelay relay = FaultRelay.start("127.0.0.1", Integer.parseInt(SERVER.target().split(":")[1]));
+        try (FaultRelay relay = relayToServer();
              GrpcHeapStore viaRelay = new GrpcHeapStore(relay.target(), Duration.ofSeconds(2))) {
             Device first = device(app, "netcut-first", viaRelay, firstOut);
             CompletableFuture<Integer> firstRun = CompletableFuture.supplyAsync(
                     () -> first.run(classes, "Tally", List.of("120", "5", "50")));
             awaitCommitted(firstOut, 30, firstRun);
             relay.stallAnswers();
+            Thread.sleep(1_000);   // an answer the relay was delivering as it stalled is printed by now
             String beforeCut = firstOut.toString(StandardCharsets.UTF_8);
-            long toldBeforeCut = lastCommitted(beforeCut);
-            Thread.sleep(1_000);
+            long toldBeforeCut = TallyApp.lastCommitted(beforeCut);
             SERVER.clock().advance(Duration.ofSeconds(2));   // the server's clock: past the device's one-second lease
             assertThat(firstRun).as("cut off, it waits for the store").isNotDone();
 
@@ -115,9 +108,7 @@ class NetworkFaultsTest {
             assertThat(heirRun.get(2, TimeUnit.MINUTES)).isZero();
 
             String heirOutput = heirOut.toString(StandardCharsets.UTF_8);
-            Matcher resumedFrom = COMMITTED.matcher(heirOutput);
-            assertThat(resumedFrom.find()).isTrue();
-            long start = Long.parseLong(resumedFrom.group(1));
+            long start = TallyApp.firstCommitted(heirOutput);
             assertThat(start).as("resumed at or after the last commit the device was told of").isGreaterThanOrEqualTo(toldBeforeCut);
             assertCountsGoOnFrom(heirOutput, start + 1, 120);
             assertThat(heirOutput).contains("finished");
@@ -139,7 +130,7 @@ class NetworkFaultsTest {
         String app = TestHeaps.app("netslow");
         List<Path> classes = tally();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (FaultRelay relay = FaultRelay.start("127.0.0.1", Integer.parseInt(SERVER.target().split(":")[1]));
+        try (FaultRelay relay = relayToServer();
              GrpcHeapStore viaRelay = new GrpcHeapStore(relay.target(), Duration.ofSeconds(20))) {
             relay.delay(Duration.ofMillis(50));
             Device device = device(app, "netslow", viaRelay, out);
@@ -155,7 +146,7 @@ class NetworkFaultsTest {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
             String output = out.toString(StandardCharsets.UTF_8);
             assertCountsGoOnFrom(output, 1, 12);
-            assertThat(COMMITTED.matcher(output).results().count()).as("a commit after every count").isEqualTo(12);
+            assertThat(TallyApp.commits(output)).as("a commit after every count").isEqualTo(12);
             assertThat(output).contains("finished");
             assertThat(seconds).as("slower: two stalls and 12 commits of round trips of 100 ms at least").isGreaterThanOrEqualTo(5);
             CheckpointInfo newest = SERVER.admin(stub -> stub.listCheckpoints(

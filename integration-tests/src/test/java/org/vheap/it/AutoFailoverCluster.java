@@ -104,6 +104,20 @@ final class AutoFailoverCluster implements AutoCloseable {
         }
     }
 
+    /** The ids of the app's checkpoints in node {@code n}'s database (it must be the primary now). */
+    List<Long> checkpointsOnPrimary(int n, String app) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + nodePorts[n] + "/postgres",
+                "postgres", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT c.checkpoint_id FROM checkpoint c JOIN heap_name n"
+                     + " ON n.heap_id = c.heap_id WHERE n.app_name = '" + app.replace("'", "''") + "' ORDER BY 1")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
     /** Waits until the monitor reports these nodes in these states (its {@code reportedstate}, goal reached). */
     void awaitStates(Map<Integer, String> states) throws Exception {
         long deadline = System.nanoTime() + STATE_WAIT.toNanos();

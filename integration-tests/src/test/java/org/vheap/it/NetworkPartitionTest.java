@@ -5,24 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vheap.server.torture.TallyApp;
 
 /**
  * A real partition, made by the kernel: a heap server in a network namespace of the test's own, a device on the host
- * reaching it over a veth pair, and the pair's host end taken down while the device flushes and commits (Tally commits
+ * reaching it over a veth pair, and the pair's namespace end taken down while the device flushes and commits (Tally commits
  * after every count). Past the device's one-second lease an heir inside the namespace resumes the app and runs it to
  * its end; healed, the first device's next call is fenced and it stops, and what the heir printed goes on from a
  * checkpoint at or after the last one the first device was told of. Every part is a {@code ./vheap} process.
  */
 class NetworkPartitionTest {
-    private static final Pattern COMMITTED = Pattern.compile("(?m)^committed (\\d+) (\\d+)$");
-
     @Test
     void aDevicePartitionedFromItsServerPastItsLeaseIsFencedWhenHealedAndItsHeirGoesOn(@TempDir Path work) throws Exception {
-        assertThat(NetNamespace.available()).as("ip netns (root, iproute2): CI runs as root").isTrue();
+        NetNamespace.requireAvailable();
         try (NetNamespace ns = NetNamespace.create("np"); VheapProcesses vheap = new VheapProcesses(work)) {
             int port = VheapProcesses.freePort();
             // the host's device comes from the namespace's own network: no tokens on it
@@ -41,8 +38,8 @@ class NetworkPartitionTest {
                     cp, "Tally", "150", "5", "50");
             first.awaitOutput("committed 30 ", Duration.ofMinutes(2));
             ns.partition();
-            long told = lastCommitted(first.output());
             Thread.sleep(3_000);   // past its lease
+            long told = TallyApp.lastCommitted(first.output());   // what it was told, answers in flight included
             assertThat(first.process().isAlive()).as("partitioned, it waits for the store").isTrue();
 
             VheapProcesses.Started heir = vheap.startIn(ns, "device", "resume", "--app", "cut", "--device", "heir-device",
@@ -53,14 +50,12 @@ class NetworkPartitionTest {
             assertThat(first.awaitExit(Duration.ofMinutes(2))).as("fenced").isNotZero();
             assertThat(first.errors()).contains("taken over by another device or its lease ended");
             assertThat(first.output()).as("told of no commit after the partition").isEqualTo(firstBeforeHeal);
-            assertThat(lastCommitted(firstBeforeHeal)).isEqualTo(told);
+            assertThat(TallyApp.lastCommitted(firstBeforeHeal)).isEqualTo(told);
             assertThat(heir.awaitExit(Duration.ofMinutes(2))).as(heir.errors()).isZero();
 
             String heirOutput = heir.output();
             assertThat(heirOutput).doesNotContain("CORRUPT").contains("finished");
-            Matcher resumedFrom = COMMITTED.matcher(heirOutput);
-            assertThat(resumedFrom.find()).isTrue();
-            long start = Long.parseLong(resumedFrom.group(1));
+            long start = TallyApp.firstCommitted(heirOutput);
             assertThat(start).as("resumed at or after the last commit the first device was told of").isGreaterThanOrEqualTo(told);
             List<Long> counts = VheapProcesses.counts(heirOutput);
             assertThat(counts.get(0)).isEqualTo(start + 1);
@@ -68,12 +63,4 @@ class NetworkPartitionTest {
         }
     }
 
-    private static long lastCommitted(String output) {
-        Matcher m = COMMITTED.matcher(output);
-        long last = 0;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1));
-        }
-        return last;
-    }
 }

@@ -27,8 +27,9 @@ public final class StoreException extends RuntimeException {
         /** The request (or its answer) is over a per-call limit; the message names it. Split the call. */
         LIMIT_EXCEEDED,
         /**
-         * The call would take the app over one of its quotas of lines, bytes or checkpoints (the message names
-         * it): nothing was written. Not retried: the app must hold less, or an operator raise its quota.
+         * The call would take the app over one of its quotas of lines or bytes (the message names it): it was rolled
+         * back (a commit stream's lines written ahead of it stay uncommitted in the open epoch, as when any commit
+         * fails). Not retried: the app must hold less, or an operator raise its quota.
          */
         QUOTA_EXCEEDED,
         /** The app is over its quota of calls per second: nothing was done; retry after a pause. */

@@ -60,7 +60,7 @@ final class FleetBench implements Callable<Integer> {
     @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "a running gateway (in front of heap servers) instead")
     String gateway;
 
-    @Option(names = "--server-pid", paramLabel = "PID", description = "with --server: its process, for its resident memory")
+    @Option(names = "--server-pid", paramLabel = "PID", description = "with --server (or --gateway: one of its servers): the server's process, for its resident memory")
     Long serverPid;
 
     @Option(names = "--db-url", paramLabel = "URL", description = "with --server or --gateway: the store's database, for the raw JDBC column")
@@ -91,7 +91,11 @@ final class FleetBench implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
-        FleetWorkload work = FleetWorkload.defaults().withThink(CliValues.duration("--think", think));
+        Duration thinkTime = CliValues.duration("--think", think);
+        if (thinkTime.toMillis() < 1) {
+            throw new IllegalArgumentException("--think must be at least 1 ms, got " + think);
+        }
+        FleetWorkload work = FleetWorkload.defaults().withThink(thinkTime);
         Duration duration = checkOptions();
         try (BenchRun run = new BenchRun("bench fleet", err, System::nanoTime).closeOnInterrupt()) {
             String target;
@@ -141,8 +145,9 @@ final class FleetBench implements Callable<Integer> {
                             row.callsPerSecond(), row.faultP50Millis(), row.faultP99Millis(), row.checkpointsPerSecond(),
                             row.errors(), row.serverResidentBytes() < 0 ? "-" : SizeFormat.bytes(row.serverResidentBytes())));
             summary(r, work);
+            boolean jdbcOk = true;
             if (jdbcUrl != null) {
-                rawJdbc(target, name, work, r, jdbcUrl, jdbcUser, jdbcPassword);
+                jdbcOk = rawJdbc(target, name, work, r, jdbcUrl, jdbcUser, jdbcPassword);
             } else {
                 out.println("raw JDBC column skipped: pass --db-url and --db-user of the store's database to measure it");
             }
@@ -150,7 +155,7 @@ final class FleetBench implements Callable<Integer> {
                 err.println("vheap bench fleet: " + r.errors() + " calls failed; the first: " + String.join(" | ", r.firstErrors()));
                 return 1;
             }
-            return 0;
+            return jdbcOk ? 0 : 1;
         }
     }
 
@@ -166,7 +171,7 @@ final class FleetBench implements Callable<Integer> {
                     SizeFormat.bytes(peak), peak <= (1L << 30) ? "within" : "OVER", SizeFormat.bytes(mid),
                     SizeFormat.bytes(last), (last - mid) * 100.0 / mid);
         } else {
-            out.println("server resident memory: not known (own server, or --server with --server-pid)");
+            out.println("server resident memory: not known (it is read for its own server, or with --server-pid)");
         }
     }
 
@@ -175,18 +180,27 @@ final class FleetBench implements Callable<Integer> {
      * per statement, {@link LineVersions#WRITE_SQL}), auto-committed, on as many connections as the server's pool
      * (8), for a tenth of the run (10 to 60 s): lines per second beside the fleet's.
      */
-    private void rawJdbc(String target, String name, FleetWorkload work, FleetRun.Report r, String url, String user,
-                         String password) throws Exception {
+    private boolean rawJdbc(String target, String name, FleetWorkload work, FleetRun.Report r, String url, String user,
+                            String password) throws Exception {
         String app = name + "-jdbc";
         // its heap row, for the id and the open epoch the rows go to
         onServer(target, stub -> stub.openHeap(OpenHeapRequest.newBuilder().setApp(app).setDevice("jdbc").setCreate(true)
                 .setLineSize(work.lineSize()).build()));
+        try {
+            return writeRaw(app, work, r, url, user, password);
+        } finally {
+            onServer(target, stub -> stub.deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build()));
+        }
+    }
+
+    private boolean writeRaw(String app, FleetWorkload work, FleetRun.Report r, String url, String user, String password)
+            throws InterruptedException {
         long seconds = Math.max(10, Math.min(60, (long) r.seconds() / 10));
         int connections = 8;
         long[] written = new long[connections];
         Thread[] writers = new Thread[connections];
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        SQLException[] failure = new SQLException[1];
+        Exception[] failure = new Exception[1];
         for (int t = 0; t < connections; t++) {
             int slot = t;
             writers[t] = new Thread(() -> {
@@ -220,7 +234,7 @@ final class FleetBench implements Callable<Integer> {
                             written[slot] += ids.length;
                         }
                     }
-                } catch (SQLException e) {
+                } catch (SQLException | RuntimeException e) {
                     failure[0] = e;
                 }
             }, "fleet-jdbc-" + t);
@@ -230,8 +244,8 @@ final class FleetBench implements Callable<Integer> {
             w.join();
         }
         if (failure[0] != null) {
-            out.println("raw JDBC column failed: " + failure[0].getMessage());
-            return;
+            err.println("vheap bench fleet: the raw JDBC column failed: " + failure[0].getMessage());
+            return false;
         }
         long total = 0;
         for (long w : written) {
@@ -242,7 +256,7 @@ final class FleetBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "lines written: %,.0f/s by the fleet through the store (paced: a call every %d ms per"
                 + " device); raw batched JDBC on the same database, unpaced, %d connections, %d lines a statement:"
                 + " %,.0f/s%n", fleetRate, work.think().toMillis(), connections, work.writeLines(), jdbcRate);
-        onServer(target, stub -> stub.deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build()));
+        return true;
     }
 
     /** One call on a channel of its own to {@code target}. */
@@ -273,8 +287,8 @@ final class FleetBench implements Callable<Integer> {
         if (gateway != null) {
             CliValues.hostPort("--gateway", gateway);
         }
-        if (serverPid != null && server == null) {
-            throw new IllegalArgumentException("--server-pid goes with --server");
+        if (serverPid != null && server == null && gateway == null) {
+            throw new IllegalArgumentException("--server-pid goes with --server or --gateway (one of its servers)");
         }
         if ((dbUrl == null) != (dbUser == null)) {
             throw new IllegalArgumentException("--db-url and --db-user go together");

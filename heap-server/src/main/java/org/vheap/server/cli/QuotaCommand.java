@@ -16,12 +16,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vheap quota}: the admin lists the quotas, or changes an app's ({@code --app}) or the default one
- * ({@code --default}): the limits given are set (0: no limit), the others kept; {@code --clear} removes an app's own.
+ * ({@code --default}): the limits given are set (0: no limit), the others of that quota kept; {@code --clear} removes an
+ * app's own. An app's own quota replaces the default as a whole: one made by {@code --app A --lines N} has no other limit.
  */
 @Command(name = "quota", mixinStandardHelpOptions = true,
         description = {"List the apps' quotas, or set one's (needs the admin token).",
                 "--app NAME or --default with any of --lines, --bytes, --checkpoints, --calls-per-second sets those limits"
-                        + " (0: none) and keeps the others; --app NAME --clear removes the app's own (it takes the default).",
+                        + " (0: none) and keeps the others of that quota; --app NAME --clear removes the app's own (it takes"
+                        + " the default). An app's own quota replaces the default as a whole.",
                 "Over its lines, bytes or checkpoints a call is refused (RESOURCE_EXHAUSTED) and writes nothing; over its"
                         + " calls per second, the device waits and retries."})
 final class QuotaCommand implements Callable<Integer> {

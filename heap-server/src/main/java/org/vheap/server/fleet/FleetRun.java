@@ -47,33 +47,33 @@ public final class FleetRun {
     public Report run(String target, String runName, Options o, LongSupplier serverRss, Consumer<Row> rows)
             throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
-        for (int i = 0; i < o.connections(); i++) {
-            channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().build());
-        }
         List<FleetDevice> devices = new ArrayList<>();
-        for (int i = 0; i < o.devices(); i++) {
-            String app = runName + "-" + i;
-            String name = "fleet-" + i;
-            HeapStoreClient client = new HeapStoreClient(ClientInterceptors.intercept(channels.get(i % channels.size()),
-                    VheapHeaders.interceptor(app, name)), 30_000);
-            devices.add(new FleetDevice(app, name, client, o.work(), i));
-        }
-        long start = nanoTime.getAsLong();
-        FleetStats stats = new FleetStats(start);
         ScheduledExecutorService pool = Executors.newScheduledThreadPool(o.threads(), r -> {
             Thread t = new Thread(r, "fleet-device");
             t.setDaemon(true);
             return t;
         });
-        long thinkNanos = o.work().think().toNanos();
-        for (FleetDevice d : devices) {
-            pool.scheduleWithFixedDelay(() -> step(d, stats), ThreadLocalRandom.current().nextLong(thinkNanos + 1),
-                    thinkNanos, TimeUnit.NANOSECONDS);
-        }
-        List<Row> all = new ArrayList<>();
-        long end = start + o.duration().toNanos();
-        long calls = 0;
         try {
+            for (int i = 0; i < o.connections(); i++) {
+                channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().build());
+            }
+            for (int i = 0; i < o.devices(); i++) {
+                String app = runName + "-" + i;
+                String name = "fleet-" + i;
+                HeapStoreClient client = new HeapStoreClient(ClientInterceptors.intercept(channels.get(i % channels.size()),
+                        VheapHeaders.interceptor(app, name)), 30_000);
+                devices.add(new FleetDevice(app, name, client, o.work(), i));
+            }
+            long start = nanoTime.getAsLong();
+            FleetStats stats = new FleetStats(start);
+            long thinkNanos = o.work().think().toNanos();
+            for (FleetDevice d : devices) {
+                pool.scheduleWithFixedDelay(() -> step(d, stats), ThreadLocalRandom.current().nextLong(thinkNanos + 1),
+                        thinkNanos, TimeUnit.NANOSECONDS);
+            }
+            List<Row> all = new ArrayList<>();
+            long end = start + o.duration().toNanos();
+            long calls = 0;
             while (nanoTime.getAsLong() < end) {
                 long next = Math.min(end, nanoTime.getAsLong() + o.interval().toNanos());
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, next - nanoTime.getAsLong()));
@@ -86,17 +86,20 @@ public final class FleetRun {
                 all.add(row);
                 rows.accept(row);
             }
-        } finally {
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.MINUTES);
+            double seconds = (nanoTime.getAsLong() - start) / 1e9;
+            long lines = devices.stream().mapToLong(FleetDevice::linesWritten).sum();
+            List<String> first = new ArrayList<>();
+            stats.firstErrors().forEach(first::add);
+            return new Report(all, calls, lines, seconds, stats.totalErrors(), first);
+        } finally {   // also when interrupted: no device left calling, no app left in the store
+            pool.shutdownNow();
+            if (!channels.isEmpty()) {
+                deleteApps(devices, channels.get(0));
+            }
+            channels.forEach(ManagedChannel::shutdownNow);
         }
-        double seconds = (nanoTime.getAsLong() - start) / 1e9;
-        long lines = devices.stream().mapToLong(FleetDevice::linesWritten).sum();
-        deleteApps(devices, channels.get(0));
-        channels.forEach(ManagedChannel::shutdownNow);
-        List<String> first = new ArrayList<>();
-        stats.firstErrors().forEach(first::add);
-        return new Report(all, calls, lines, seconds, stats.totalErrors(), first);
     }
 
     private void step(FleetDevice d, FleetStats stats) {

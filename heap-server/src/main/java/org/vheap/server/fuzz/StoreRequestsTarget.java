@@ -25,6 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.ListQuotasRequest;
+import org.vheap.proto.v1.ListQuotasResponse;
+import org.vheap.proto.v1.SetQuotaRequest;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
 
@@ -123,7 +126,14 @@ public final class StoreRequestsTarget {
             return;
         }
         String before = digest();
-        Status status = call(method, requests);
+        Status status;
+        try {
+            status = call(method, requests);
+        } finally {
+            if (method.getFullMethodName().equals(HeapStoreGrpc.getSetQuotaMethod().getFullMethodName())) {
+                clearQuotas();   // a quota kept would refuse every later input of its app (or, the default's, of all)
+            }
+        }
         java.util.logging.LogRecord logged = SEVERE.poll();
         if (logged != null) {
             throw new AssertionError(method.getFullMethodName() + ": the server's handler threw (gRPC logged: "
@@ -145,6 +155,15 @@ public final class StoreRequestsTarget {
             throw new AssertionError(method.getFullMethodName() + " was refused (" + status.getCode() + ": "
                     + status.getDescription() + ") but changed the store:\n before " + before + "\n after  " + after);
         }
+    }
+
+    /** Removes every quota an input set, through the server (so its cache forgets them too). */
+    private static void clearQuotas() {
+        HeapStoreGrpc.HeapStoreBlockingStub stub = HeapStoreGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        ListQuotasResponse all = stub.listQuotas(ListQuotasRequest.getDefaultInstance());
+        all.getAppsList().forEach(e -> stub.setQuota(SetQuotaRequest.newBuilder().setApp(e.getApp()).setClear(true).build()));
+        stub.setQuota(SetQuotaRequest.newBuilder().setApp("").setClear(true).build());
     }
 
     /** The input's messages after its first byte: two-byte lengths, each followed by that many bytes. */

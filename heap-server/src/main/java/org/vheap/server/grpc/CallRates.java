@@ -13,7 +13,7 @@ import org.vheap.store.StoreException;
  * calls were spread over {@code n} servers could make {@code n} times as many.
  */
 final class CallRates {
-    /** The most apps with a bucket at once; past it the buckets start over (full), as after a restart. */
+    /** Past this many buckets, the full ones (no call for a second: the same as none) are dropped. */
     static final int MAX_BUCKETS = 10_000;
     private static final long SECOND_NANOS = 1_000_000_000L;
 
@@ -28,7 +28,8 @@ final class CallRates {
     /** Takes one call of the app from its bucket, refilled at {@code perSecond}; THROTTLED when there is none. */
     void admit(String app, int perSecond) {
         if (buckets.size() >= MAX_BUCKETS && !buckets.containsKey(app)) {
-            buckets.clear();
+            long now = nanoTime.getAsLong();
+            buckets.values().removeIf(b -> b.fullAt(now));
         }
         Bucket bucket = buckets.computeIfAbsent(app, a -> new Bucket(nanoTime.getAsLong()));
         long waitNanos = bucket.take(nanoTime.getAsLong(), perSecond);
@@ -46,6 +47,11 @@ final class CallRates {
         Bucket(long now) {
             this.lastNanos = now;
             this.credit = SECOND_NANOS;
+        }
+
+        /** Whether it holds a second's worth at {@code now}: as a new bucket would. */
+        synchronized boolean fullAt(long now) {
+            return credit + Math.max(0, now - lastNanos) >= SECOND_NANOS;
         }
 
         /** Takes a call's cost; returns 0, or how long until there is enough credit for it (nothing taken). */

@@ -121,13 +121,13 @@ final class ProtoMapping {
         return out;
     }
 
-    public static Quota quota(AppQuota q) {
+    static Quota quota(AppQuota q) {
         return Quota.newBuilder().setMaxLines(q.maxLines()).setMaxBytes(q.maxBytes())
                 .setMaxCheckpoints(q.maxCheckpoints()).setMaxCallsPerSecond(q.maxCallsPerSecond()).build();
     }
 
     /** A quota from the wire; INVALID_ARGUMENT for a negative limit. */
-    public static AppQuota quota(Quota q) {
+    static AppQuota quota(Quota q) {
         return new AppQuota(q.getMaxLines(), q.getMaxBytes(), q.getMaxCheckpoints(), q.getMaxCallsPerSecond());
     }
 }

@@ -12,7 +12,7 @@ import org.vheap.store.StoreException;
  *                          an open epoch's versions times the line size
  * @param maxCheckpoints    the checkpoints the app keeps: a commit prunes its oldest beyond this, pinned or not
  * @param maxCallsPerSecond the calls per second one heap server takes for the app, in bursts of up to a second's worth
- *                          (not counting those that renew or end its lease)
+ *                          (not counting those that take, renew or end its lease)
  */
 public record AppQuota(long maxLines, long maxBytes, int maxCheckpoints, int maxCallsPerSecond) {
     /** No limits. */
@@ -80,7 +80,7 @@ public record AppQuota(long maxLines, long maxBytes, int maxCheckpoints, int max
 
     private static StoreException exceeded(String app, String quota, String what, String option) {
         return new StoreException(StoreException.Reason.QUOTA_EXCEEDED, "app '" + app + "' is over its quota of " + quota
-                + ": " + what + "; nothing was written (an operator raises it with: vheap quota --app " + app + " "
+                + ": " + what + "; the call was rolled back (an operator raises it with: vheap quota --app " + app + " "
                 + option + " N)");
     }
 

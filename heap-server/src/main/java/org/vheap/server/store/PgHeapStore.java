@@ -53,11 +53,14 @@ import org.vheap.store.StoreException;
  * a committed checkpoint. {@link #commit} publishes the open epoch and the VM state in one transaction.
  *
  * <p><b>Quotas.</b> An app's {@link AppQuota} ({@link AppQuotas}) bounds what it keeps: a commit reads it in its
- * transaction and is refused QUOTA_EXCEEDED, writing nothing, when the checkpoint would hold more lines or bytes, and
+ * transaction and is refused QUOTA_EXCEEDED, rolled back, when the checkpoint would hold more lines or bytes, and
  * prunes beyond its quota of checkpoints, pinned or not; a flush of an app whose quota bounds its lines leaves the
- * one-statement path, counts its open epoch's versions after writing ({@link LineVersions#countEpoch}, one index scan
- * of that epoch) and is refused, rolled back, past the quota. So with quotas of {@code L} lines and {@code K}
- * checkpoints an app keeps at most {@code (K + 1) * L} line versions. Its calls per second are the gRPC service's.
+ * one-statement path, locks the heap row ({@code FOR UPDATE}: such flushes run one at a time), counts its open
+ * epoch's versions after writing ({@link LineVersions#countEpoch}, one index scan of that epoch) and is refused,
+ * rolled back, past the quota, and so is a commit whose last lines take the epoch past it. So no epoch holds more than
+ * {@code L} versions, and with quotas of {@code L} lines and {@code K} checkpoints an app keeps at most
+ * {@code (K + 1) * L} line versions once the versions only pruned checkpoints saw are reclaimed. Its calls per second
+ * are the gRPC service's.
  *
  * <p><b>Versions.</b> A line's content in a view (checkpoint or open epoch) is its version with the highest
  * epoch in the view's {@link Lineage}; a NULL version is a deletion. Versions no retained checkpoint and no
@@ -309,8 +312,9 @@ public final class PgHeapStore {
                     id -> LineVersions.flushInOneStatement(c, id, app, token, writes, deletes, acknowledged, counted)))));
         }
         return SqlTransactions.inTransaction(heapPool, c -> {
-            // a counted flush changes the heap row (its count); others only add versions, side by side
-            HeapRow h = counted ? HeapLeases.requireHolder(c, heapIds, app, token)
+            // a counted flush changes the heap row (its count); others only add versions, side by side, except under a
+            // quota of lines: then one at a time, so each counts the epoch with the others' versions in it
+            HeapRow h = counted || quota.boundsLines() ? HeapLeases.requireHolder(c, heapIds, app, token)
                     : HeapLeases.requireHolderShared(c, heapIds, app, token);
             HeapLeases.checkFlushes(app, acknowledged, h.openFlushes());
             StoreArguments.checkLineLengths(h.lineSize(), writes);
@@ -442,6 +446,9 @@ public final class PgHeapStore {
             long lineCount = h.openBaseLineCount() + changes.added() - changes.removed();
             AppQuota quota = AppQuotas.effective(c, app);
             quota.checkCheckpoint(app, lineCount, h.lineSize(), vmState.length);
+            if (quota.boundsLines()) {   // its last lines too: no epoch holds more versions than the quota
+                quota.checkOpenEpoch(app, LineVersions.countEpoch(c, h.heapId(), h.openEpoch()), h.lineSize());
+            }
             Instant now = clock.instant();
             Instant pinnedUntil = pinForCopies && !settings.copyPin().isZero() ? now.plus(settings.copyPin()) : null;
             CheckpointRecord cp = new CheckpointRecord(h.openEpoch(), h.openBase() == null ? 0 : h.openBase(),

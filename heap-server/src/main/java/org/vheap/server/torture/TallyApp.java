@@ -64,7 +64,36 @@ public final class TallyApp {
             }
             """;
 
+    /** A line the app prints after each checkpoint: {@code committed COUNT CHECKPOINT-ID}. */
+    private static final java.util.regex.Pattern COMMITTED = java.util.regex.Pattern.compile("(?m)^committed (\\d+) (\\d+)$");
+
     private TallyApp() {
+    }
+
+    /** The count of the first commit an output of the app printed (where a resumed run started); -1: none. */
+    public static long firstCommitted(String output) {
+        java.util.regex.Matcher m = COMMITTED.matcher(output);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The count of the last commit an output of the app printed; 0: none. */
+    public static long lastCommitted(String output) {
+        java.util.regex.Matcher m = COMMITTED.matcher(output);
+        long last = 0;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        return last;
+    }
+
+    /** The checkpoint ids an output of the app printed, in order. */
+    public static java.util.List<Long> checkpointIds(String output) {
+        return COMMITTED.matcher(output).results().map(r -> Long.parseLong(r.group(2))).toList();
+    }
+
+    /** How many commits an output of the app printed. */
+    public static long commits(String output) {
+        return COMMITTED.matcher(output).results().count();
     }
 
     /** Compiles the app into {@code classes} against the app API's classes {@code api}. */

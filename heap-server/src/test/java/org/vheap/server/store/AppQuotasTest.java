@@ -62,7 +62,7 @@ class AppQuotasTest {
     private static void assertOverQuota(ThrowableAssert.ThrowingCallable call, String app, String quota) {
         assertThatThrownBy(call).isInstanceOf(StoreException.class)
                 .hasMessageContaining("app '" + app + "' is over its quota of " + quota)
-                .hasMessageContaining("nothing was written")
+                .hasMessageContaining("the call was rolled back")
                 .extracting(e -> ((StoreException) e).reason()).isEqualTo(StoreException.Reason.QUOTA_EXCEEDED);
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Per connection, a reader and a writer thread in each direction, and a bounded queue of chunks between them (so a
- * stalled direction pushes back on its sender after {@link #QUEUED_CHUNKS} chunks). Only for tests: upstream is
+ * stalled direction pushes back on its sender after {@link #QUEUED_CHUNKS} chunks). An end of one direction is passed
+ * on as a half-close; a failure of either side resets both; the threads of a connection end with it. Only for tests: upstream is
  * loopback or an address in a network namespace the test created.
  */
 public final class FaultRelay implements AutoCloseable {
@@ -41,7 +43,7 @@ public final class FaultRelay implements AutoCloseable {
 
     private final ServerSocket listener;
     private final InetSocketAddress upstream;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Link> links = new CopyOnWriteArrayList<>();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private final Object gate = new Object();
@@ -108,10 +110,9 @@ public final class FaultRelay implements AutoCloseable {
 
     /** Resets every connection open now (both ends see it closed); new connections are forwarded. */
     public void cut() {
-        for (Socket s : sockets) {
-            reset(s);
+        for (Link link : List.copyOf(links)) {
+            link.reset();
         }
-        sockets.clear();
     }
 
     /** Bytes delivered so far, both directions. */
@@ -156,72 +157,122 @@ public final class FaultRelay implements AutoCloseable {
             closeQuietly(server);
             return;
         }
-        sockets.add(client);
-        sockets.add(server);
+        Link link = new Link(client, server);
+        links.add(link);
         if (closed) {
-            cut();
+            link.reset();
             return;
         }
-        pump(client, server, false);
-        pump(server, client, true);
+        pump(link, client, server, false);
+        pump(link, server, client, true);
     }
 
-    /** One direction: a reader queueing timestamped chunks, a writer delivering them when delay, stall and rate allow. */
-    private void pump(Socket from, Socket to, boolean answers) {
+    /** One relayed connection: both sockets; ended when both directions ended or one failed. */
+    private final class Link {
+        final Socket client;
+        final Socket server;
+        final AtomicInteger directions = new AtomicInteger(2);
+        volatile boolean dead;
+
+        Link(Socket client, Socket server) {
+            this.client = client;
+            this.server = server;
+        }
+
+        /** One direction ended cleanly (its end was passed on): when both have, the connection is closed. */
+        void directionEnded() {
+            if (directions.decrementAndGet() == 0) {
+                closeQuietly(client);
+                closeQuietly(server);
+                links.remove(this);
+            }
+        }
+
+        /** Both ends reset at once, as a broken path ends a connection. */
+        void reset() {
+            dead = true;
+            FaultRelay.reset(client);
+            FaultRelay.reset(server);
+            links.remove(this);
+        }
+    }
+
+    /**
+     * One direction: a reader queueing timestamped chunks, a writer delivering them when delay, stall and rate allow.
+     * The reader's end (EOF) is passed on as a half-close; a failure of either side resets the link.
+     */
+    private void pump(Link link, Socket from, Socket to, boolean answers) {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
         Chunk end = new Chunk(new byte[0], 0);
         String name = "relay-" + (answers ? "down" : "up") + "-" + from.getPort();
         daemon(name + "-read", () -> {
             byte[] buffer = new byte[CHUNK];
-            try (InputStream in = from.getInputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    queue.put(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime()));
-                }
-            } catch (IOException | InterruptedException e) {
-                // reset or closed: the writer ends the other side
-            }
             try {
-                queue.put(end);
+                InputStream in = from.getInputStream();   // not closed here: that would close the socket both ways
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (!offer(link, queue, new Chunk(Arrays.copyOf(buffer, n), System.nanoTime()))) {
+                        return;
+                    }
+                }
+                offer(link, queue, end);
+            } catch (IOException e) {
+                link.reset();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }).start();
         daemon(name + "-write", () -> {
-            try (OutputStream out = to.getOutputStream()) {
-                while (true) {
-                    Chunk chunk = queue.take();
+            try {
+                OutputStream out = to.getOutputStream();
+                while (!link.dead) {
+                    Chunk chunk = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (chunk == null) {
+                        continue;
+                    }
                     if (chunk == end) {
-                        break;
+                        to.shutdownOutput();
+                        link.directionEnded();
+                        return;
                     }
                     long wait = chunk.arrived() + delayNanos - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    awaitFlowing(answers);
+                    awaitFlowing(link, answers);
                     long rate = bytesPerSecond;
                     if (rate > 0) {
                         TimeUnit.NANOSECONDS.sleep(chunk.bytes().length * 1_000_000_000L / rate);
                     }
+                    forwarded.addAndGet(chunk.bytes().length);
                     out.write(chunk.bytes());
                     out.flush();
-                    forwarded.addAndGet(chunk.bytes().length);
                 }
-                to.shutdownOutput();
-            } catch (IOException | InterruptedException e) {
-                reset(from);   // the other side is gone: so is this one
-                reset(to);
+            } catch (IOException e) {
+                link.reset();   // the other side is gone: so is this one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }).start();
+    }
+
+    /** Queues a chunk, waiting while the queue is full; false once the link is dead. */
+    private static boolean offer(Link link, BlockingQueue<Chunk> queue, Chunk chunk) throws InterruptedException {
+        while (!link.dead) {
+            if (queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bytes read from one side, and when ({@link System#nanoTime()}). */
     private record Chunk(byte[] bytes, long arrived) {
     }
 
-    private void awaitFlowing(boolean answers) throws InterruptedException {
+    private void awaitFlowing(Link link, boolean answers) throws InterruptedException {
         synchronized (gate) {
-            while ((stalled || answers && answersStalled) && !closed) {
-                gate.wait();
+            while ((stalled || answers && answersStalled) && !closed && !link.dead) {
+                gate.wait(100);   // and again: a link reset meanwhile ends its writer
             }
         }
     }
