@@ -29,6 +29,7 @@ import org.vheap.server.fleet.FleetRun;
 import org.vheap.server.fleet.FleetWorkload;
 import org.vheap.server.fleet.ProcessMemory;
 import org.vheap.server.store.LineVersions;
+import org.vheap.server.torture.TallyDevices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vheap bench fleet}: a fleet of synthetic devices ({@link FleetRun}) against a heap server it starts (a child
  * process on an embedded PostgreSQL this bench starts, so the server's resident memory is its own and the raw JDBC
- * column writes to the same database), or against {@code --server} or {@code --gateway}. Prints a row per interval
+ * column writes to the same database), or against {@code --server} or {@code --gateway}, with {@code --vms} real devices
+ * besides ({@link TallyDevices}: VMs running an app that checks its own heap). Prints a row per interval
  * (calls per second, fault p50 and p99, checkpoints per second, errors, the server's resident memory), then the
  * totals, the memory's peak and its change over the second half, and the lines written per second beside raw batched
  * JDBC writes of the same lines on the same database. Exit 1 when any call failed.
@@ -81,6 +83,10 @@ final class FleetBench implements Callable<Integer> {
 
     @Option(names = "--connections", paramLabel = "N", description = "connections the devices share (default: one each)")
     Integer connections;
+
+    @Option(names = "--vms", defaultValue = "2", paramLabel = "N",
+            description = "real devices besides, each a VM running an app that checks its own heap and commits after every count (default: ${DEFAULT-VALUE})")
+    int vms;
 
     @Spec
     CommandSpec spec;
@@ -139,12 +145,33 @@ final class FleetBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "%8s %10s %11s %11s %14s %8s %12s%n", "time", "calls/s", "fault p50", "fault p99",
                     "checkpoints/s", "errors", "server RSS");
             String name = "fleet-" + Long.toHexString(new SplittableRandom().nextLong() >>> 24);
+            TallyDevices real = null;
+            List<String> vmApps = java.util.stream.IntStream.range(0, vms).mapToObj(i -> name + "-vm-" + i).toList();
+            if (vms > 0) {
+                VheapHome home = VheapHome.locate(FleetBench.class);
+                String classPath = TallyDevices.prepare(home, run.tempDir("vheap-fleet-app-"));
+                real = TallyDevices.start(home, classPath, target, vmApps, 20);
+                TallyDevices started = real;
+                run.atEnd("stop the real devices and delete their apps", interrupted -> {
+                    started.close();
+                    for (String app : vmApps) {
+                        onServer(target, stub -> stub.deleteApp(DeleteAppRequest.newBuilder().setApp(app).setForce(true).build()));
+                    }
+                });
+            }
+            out.printf(Locale.ROOT, "besides: %d real devices, each a VM running Tally (it checks its own heap at every count"
+                    + " and commits a checkpoint after each)%n", vms);
             FleetRun.Report r = new FleetRun(System::nanoTime).run(target, name,
                     new FleetRun.Options(devices, threads, conns, work, duration, interval), rss,
                     row -> out.printf(Locale.ROOT, "%6.0f s %10.0f %8.2f ms %8.2f ms %14.1f %8d %12s%n", row.secondsIn(),
                             row.callsPerSecond(), row.faultP50Millis(), row.faultP99Millis(), row.checkpointsPerSecond(),
                             row.errors(), row.serverResidentBytes() < 0 ? "-" : SizeFormat.bytes(row.serverResidentBytes())));
             summary(r, work);
+            List<String> vmProblems = real == null ? List.of() : real.problems();
+            if (real != null) {
+                out.printf(Locale.ROOT, "real devices: %d, %,d checkpoints committed, %s%n", vms, real.commits(),
+                        vmProblems.isEmpty() ? "every heap whole, every device running" : vmProblems.size() + " BROKEN");
+            }
             boolean jdbcOk = true;
             if (jdbcUrl != null) {
                 jdbcOk = rawJdbc(target, name, work, r, jdbcUrl, jdbcUser, jdbcPassword);
@@ -153,6 +180,10 @@ final class FleetBench implements Callable<Integer> {
             }
             if (r.errors() > 0) {
                 err.println("vheap bench fleet: " + r.errors() + " calls failed; the first: " + String.join(" | ", r.firstErrors()));
+                return 1;
+            }
+            if (!vmProblems.isEmpty()) {
+                err.println("vheap bench fleet: " + String.join("; ", vmProblems));
                 return 1;
             }
             return jdbcOk ? 0 : 1;
@@ -272,6 +303,7 @@ final class FleetBench implements Callable<Integer> {
     private Duration checkOptions() {
         CliValues.range("--devices", devices, 1, 100_000);
         CliValues.range("--threads", threads, 1, 4096);
+        CliValues.range("--vms", vms, 0, 64);
         if (connections != null) {
             CliValues.range("--connections", connections, 1, 100_000);
         }

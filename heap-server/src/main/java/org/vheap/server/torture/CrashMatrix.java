@@ -142,17 +142,7 @@ public final class CrashMatrix {
 
     /** Builds the device module if needed (through the launcher), then compiles the app against the app API. */
     private void prepareApp() throws IOException, InterruptedException {
-        ChildProcess build = ChildProcess.start("device build", List.of(home.launcher().toString(), "device", "--help"),
-                home.root());
-        build.awaitExit(Duration.ofMinutes(15));
-        Path api = home.resolve("vheap-api/target/classes");
-        if (!Files.isDirectory(api)) {
-            throw new TortureFailure("no app API classes in " + api + " after building the device ("
-                    + build.tail() + ")");
-        }
-        Path classes = work.resolve("app");
-        TallyApp.compile(classes, api);
-        classPath = classes + ":" + api;
+        classPath = TallyDevices.prepare(home, work);
     }
 
     private void point(int k) throws IOException, InterruptedException {

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.testing.TestHeapServer;
 
 /**
- * {@code vheap bench fleet} against a running server (its own child server is the launcher's, run end to end by
- * integration-tests): a short run of a small fleet prints its rows, no errors, and the raw JDBC writes beside; and the
+ * {@code vheap bench fleet} against a running server (its own child server and the real devices are the launcher's,
+ * run end to end by integration-tests): a short run of a small fleet prints its rows, no errors, and the raw JDBC writes beside; and the
  * apps it made are gone.
  */
 class FleetBenchTest {
@@ -24,7 +24,7 @@ class FleetBenchTest {
         }
         int appsBefore = SERVER.store().listApps().size();
         CliRun r = CliRun.of("bench", "fleet", "--server", SERVER.target(), "--devices", "20", "--minutes", "0.15",
-                "--think", "50ms", "--threads", "8", "--db-url", url, "--db-user", "postgres");
+                "--think", "50ms", "--threads", "8", "--db-url", url, "--db-user", "postgres", "--vms", "0");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("bench fleet: 20 devices for 9 s against " + SERVER.target())
                 .contains("calls/s").contains("fault p99").contains("; errors 0")
