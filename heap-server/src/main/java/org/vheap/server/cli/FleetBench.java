@@ -142,8 +142,6 @@ final class FleetBench implements Callable<Integer> {
                             + " counted flushes of %d, a checkpoint every %d calls, a lease of %d s renewed every third%n",
                     work.heapLines(), work.lineSize(), work.think().toMillis(), work.readLines(), work.faultShare() * 100,
                     work.writeLines(), work.checkpointEvery(), work.lease().toSeconds());
-            out.printf(Locale.ROOT, "%8s %10s %11s %11s %14s %8s %12s%n", "time", "calls/s", "fault p50", "fault p99",
-                    "checkpoints/s", "errors", "server RSS");
             String name = "fleet-" + Long.toHexString(new SplittableRandom().nextLong() >>> 24);
             TallyDevices real = null;
             List<String> vmApps = java.util.stream.IntStream.range(0, vms).mapToObj(i -> name + "-vm-" + i).toList();
@@ -161,6 +159,8 @@ final class FleetBench implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "besides: %d real devices, each a VM running Tally (it checks its own heap at every count"
                     + " and commits a checkpoint after each)%n", vms);
+            out.printf(Locale.ROOT, "%8s %10s %11s %11s %14s %8s %12s%n", "time", "calls/s", "fault p50", "fault p99",
+                    "checkpoints/s", "errors", "server RSS");
             FleetRun.Report r = new FleetRun(System::nanoTime).run(target, name,
                     new FleetRun.Options(devices, threads, conns, work, duration, interval), rss,
                     row -> out.printf(Locale.ROOT, "%6.0f s %10.0f %8.2f ms %8.2f ms %14.1f %8d %12s%n", row.secondsIn(),
