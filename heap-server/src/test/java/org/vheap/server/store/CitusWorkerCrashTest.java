@@ -6,13 +6,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.testing.CitusCluster;
@@ -23,7 +26,8 @@ import org.vheap.store.StoreException;
 
 /**
  * The worker holding an app's shard is killed (SIGKILL, every process at once) while the app commits without pause,
- * and started again (a crash of the worker's processes; the cluster runs with fsync off, so not a power loss). Each commit rewrites every line of the app with its round's value, so a torn commit would show
+ * and started again, {@link #CRASHES} times (a crash of the worker's processes; the cluster runs with fsync off, so
+ * not a power loss). Each commit rewrites every line of the app with its round's value, so a torn commit would show
  * two values in one checkpoint. While the worker is down the store refuses calls as UNAVAILABLE (a device retries);
  * afterwards every checkpoint is whole (one round's value in every line), every commit the app was told of is there,
  * and the app goes on committing.
@@ -34,6 +38,8 @@ class CitusWorkerCrashTest {
 
     private static final int LS = 256;
     private static final int LINES = 20;
+    /** How many times the worker is killed and started again: {@code -Dvheap.citus.crashes=N} for a longer run. */
+    private static final int CRASHES = Integer.getInteger("vheap.citus.crashes", 3);
 
     @Test
     void aWorkerKilledMidCommitLeavesEveryCheckpointWholeAndNoAcknowledgedOneLost() throws Exception {
@@ -84,12 +90,16 @@ class CitusWorkerCrashTest {
         }, "committer");
         committer.start();
         try {
-            awaitCommits(acknowledged, 30, refusals);
-            CITUS.kill(worker);
-            sleep(2_000);
-            int atRestart = acknowledged.get();
-            CITUS.restart(worker);
-            awaitCommits(acknowledged, atRestart + 30, refusals);
+            awaitCommits(acknowledged, 30, refusals, failures, committer);
+            Random random = new Random(CRASHES);
+            for (int crash = 1; crash <= CRASHES; crash++) {
+                sleep(random.nextInt(50));   // the kill lands anywhere in a commit
+                CITUS.kill(worker);
+                sleep(500 + random.nextInt(1_500));
+                int atRestart = acknowledged.get();
+                CITUS.restart(worker);
+                awaitCommits(acknowledged, atRestart + 30, refusals, failures, committer);
+            }
         } finally {
             running.set(false);
             committer.join(60_000);
@@ -108,21 +118,33 @@ class CitusWorkerCrashTest {
             published.add(values.values().iterator().next());
         }
         assertThat(published).as("every acknowledged commit is a checkpoint").containsAll(acknowledgedRounds);
-        System.out.println("CitusWorkerCrashTest: " + acknowledgedRounds.size() + " commits acknowledged, "
+        System.out.println("CitusWorkerCrashTest: " + acknowledgedRounds.size() + " commits acknowledged over " + CRASHES + " crashes, "
                 + published.size() + " checkpoints, " + refusals.size() + " calls refused while the worker was down;"
                 + " first refusal: " + refusals.peek());
     }
 
-    /** Waits up to 2 minutes for {@code atLeast} acknowledged commits; else fails saying how far it got and why. */
-    private static void awaitCommits(AtomicInteger acknowledged, int atLeast, ConcurrentLinkedQueue<String> refusals)
+    /**
+     * Waits up to 2 minutes for {@code atLeast} acknowledged commits; else fails saying how far it got and why: the
+     * error that stopped the committer, or the last refusals, where the committer is, and what every node is doing.
+     */
+    private static void awaitCommits(AtomicInteger acknowledged, int atLeast, ConcurrentLinkedQueue<String> refusals,
+                                     ConcurrentLinkedQueue<Throwable> failures, Thread committer)
             throws InterruptedException {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (acknowledged.get() < atLeast) {
+            if (!failures.isEmpty()) {
+                AssertionError stopped = new AssertionError("the committer stopped after " + acknowledged.get()
+                        + " acknowledged commits on an error other than UNAVAILABLE or ABORTED: " + failures.peek());
+                stopped.initCause(failures.peek());
+                throw stopped;
+            }
             if (System.nanoTime() > deadline) {
                 List<String> last = new ArrayList<>(refusals);
                 throw new AssertionError(atLeast + " commits not acknowledged within 2 minutes: " + acknowledged.get()
                         + " were; " + last.size() + " calls refused, the last: "
-                        + last.subList(Math.max(0, last.size() - 3), last.size()));
+                        + last.subList(Math.max(0, last.size() - 3), last.size()) + "; the committer at "
+                        + Arrays.stream(committer.getStackTrace()).limit(25).map(String::valueOf)
+                                .collect(Collectors.joining("\n  ", "\n  ", "")) + CITUS.activity());
             }
             Thread.sleep(20);
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -113,6 +114,37 @@ public final class CitusCluster implements BeforeAllCallback {
         running.restart(port);
     }
 
+    /**
+     * What every node is doing, for a test's failure message: each client backend's state, wait event and query, and
+     * the node's prepared transactions (those of a two-phase commit a crash left behind).
+     */
+    public String activity() {
+        StringBuilder out = new StringBuilder();
+        for (Node n : running.nodes) {
+            out.append("\nnode ").append(n.port()).append(':');
+            try (Connection c = DriverManager.getConnection(n.url(), user(), "");
+                 Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT pid, state, wait_event_type, wait_event,"
+                        + " round(extract(epoch FROM now() - query_start)), left(query, 160) FROM pg_stat_activity"
+                        + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+                    while (rs.next()) {
+                        out.append("\n  pid ").append(rs.getInt(1)).append(' ').append(rs.getString(2))
+                                .append(" waits ").append(rs.getString(3)).append('/').append(rs.getString(4))
+                                .append(" for ").append(rs.getString(5)).append(" s: ").append(rs.getString(6));
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT gid, prepared FROM pg_prepared_xacts")) {
+                    while (rs.next()) {
+                        out.append("\n  prepared ").append(rs.getString(1)).append(" at ").append(rs.getString(2));
+                    }
+                }
+            } catch (SQLException e) {
+                out.append(" unreachable: ").append(e.getMessage());
+            }
+        }
+        return out.toString();
+    }
+
     /** A new connection to the coordinator, as its superuser. */
     public Connection coordinator() throws SQLException {
         return DriverManager.getConnection(url(), user(), "");
@@ -192,7 +224,9 @@ public final class CitusCluster implements BeforeAllCallback {
             victims.add(pm);
             List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
             victims.forEach(p -> kill.add(Long.toString(p.pid())));
-            new ProcessBuilder(kill).inheritIO().start().waitFor();
+            // a victim that ended meanwhile is no error: kill says so on stderr, which is dropped
+            new ProcessBuilder(kill).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             for (ProcessHandle p : victims) {
                 p.onExit().join();
             }
