@@ -1,6 +1,7 @@
 package org.vheap.server.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -143,6 +144,24 @@ public final class Lineage {
             out.add(Long.MAX_VALUE);
         }
         return new Lineage(out.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * The index of the newest of these epochs that this lineage contains, or -1 when it contains none: which version
+     * of a line a view with this lineage sees, given the epochs of the line's versions. A binary search per range,
+     * from the newest range down.
+     *
+     * @param ascending the epochs of one line's versions, ascending
+     */
+    public int newestWithin(long[] ascending) {
+        for (int i = bounds.length - 2; i >= 0; i -= 2) {
+            int below = Arrays.binarySearch(ascending, bounds[i + 1]);   // the first epoch at or after hi
+            int newest = (below >= 0 ? below : -below - 1) - 1;
+            if (newest >= 0 && ascending[newest] >= bounds[i]) {
+                return newest;
+            }
+        }
+        return -1;
     }
 
     /** The lower bounds of the ranges, ascending. */

@@ -5,7 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -37,8 +37,11 @@ import org.vheap.store.StoreException;
  * garbage at once when no retained checkpoint still sees them. A deletion that hides nothing older is
  * dropped too, since an absent line reads the same.
  *
- * <p><b>Plans.</b> Candidates are collected into an array first and handled in bounded chunks with a
- * hashed anti-join, so the cost does not hang on the planner's row estimates (a fresh table has none).
+ * <p><b>Cost.</b> Candidates are collected into an array first and handled in bounded chunks, so the cost does not
+ * hang on the planner's row estimates (a fresh table has none). For each chunk the keys of its lines' versions are
+ * read and the views' needs found here ({@link VersionKeys#unneededBy}): per line, a binary search per view's range,
+ * so a heap retaining K checkpoints of lines with K versions each costs K·log K per line, not the K² of joining
+ * every view with every version in SQL. What no view needs is deleted by its keys, in the same snapshot.
  *
  * <p><b>When.</b> A change that removes a view (a commit, pruning, takeover, close, checkpoint deletion)
  * names its suspects to a {@link Garbage} inside its transaction; once that transaction has committed, the
@@ -142,45 +145,54 @@ final class VersionReclaimer {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL plan_cache_mode = force_custom_plan");   // arrays of very different sizes
         }
+        List<Lineage> views = new ArrayList<>();
+        if (openLineage != null) {
+            views.add(openLineage);
+            views.add(openLineage.withoutLast());
+        }
         Lineage remaining = openLineage == null ? Lineage.empty() : openLineage;
         try (PreparedStatement ps = c.prepareStatement("SELECT lineage::text FROM checkpoint WHERE heap_id = ?")) {
             ps.setLong(1, heapId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    remaining = remaining.union(Lineage.parse(rs.getString(1)));
+                    Lineage view = Lineage.parse(rs.getString(1));
+                    views.add(view);
+                    remaining = remaining.union(view);
                 }
             }
         }
-        Lineage examine = suspects.union(remaining.complement());
-        long[] candidates = candidates(c, heapId, examine);
-        String open = openLineage == null ? null : openLineage.toString();
-        String openBase = openLineage == null ? null : openLineage.withoutLast().toString();
+        long[] candidates = candidates(c, heapId, suspects.union(remaining.complement()));
         long deleted = 0;
-        try (PreparedStatement garbage = c.prepareStatement(
-                "WITH views AS ("
-                        + "  SELECT checkpoint_id AS vid, lineage FROM checkpoint WHERE heap_id = ?"
-                        + "  UNION ALL SELECT -1, ?::int8multirange WHERE ?::text IS NOT NULL"
-                        + "  UNION ALL SELECT -2, ?::int8multirange WHERE ?::text IS NOT NULL),"
-                        + " needed AS ("
-                        + "  SELECT DISTINCT ON (w.vid, v.line_id) v.line_id, v.epoch FROM views w"
-                        + "  JOIN line_version v ON v.heap_id = ? AND v.line_id = ANY (?) AND v.epoch <@ w.lineage"
-                        + "  ORDER BY w.vid, v.line_id, v.epoch DESC)"
-                        + " DELETE FROM line_version d WHERE d.heap_id = ? AND d.line_id = ANY (?)"
-                        + "  AND (d.line_id, d.epoch) NOT IN (SELECT line_id, epoch FROM needed)");
+        try (PreparedStatement versions = c.prepareStatement("SELECT line_id, epoch FROM line_version"
+                + " WHERE heap_id = ? AND line_id = ANY (?) ORDER BY line_id, epoch");
+             PreparedStatement garbage = c.prepareStatement("DELETE FROM line_version WHERE heap_id = ?"
+                     + " AND (line_id, epoch) IN (SELECT * FROM unnest(?::int8[], ?::int8[]))");
              PreparedStatement hidingNothing = c.prepareStatement("DELETE FROM line_version d WHERE d.heap_id = ?"
                      + " AND d.line_id = ANY (?) AND d.data IS NULL AND NOT EXISTS (SELECT 1 FROM line_version o"
                      + " WHERE o.heap_id = ? AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
             for (int from = 0; from < candidates.length; from += CHUNK) {
                 java.sql.Array chunk = SqlArrays.int8(c,
                         Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
-                garbage.setLong(1, heapId);
-                setView(garbage, 2, open);
-                setView(garbage, 4, openBase);
-                garbage.setLong(6, heapId);
-                garbage.setArray(7, chunk);
-                garbage.setLong(8, heapId);
-                garbage.setArray(9, chunk);
-                deleted += garbage.executeUpdate();
+                versions.setLong(1, heapId);
+                versions.setArray(2, chunk);
+                VersionKeys unneeded = new VersionKeys();
+                try (ResultSet rs = versions.executeQuery()) {
+                    VersionKeys line = new VersionKeys();
+                    while (rs.next()) {
+                        if (line.size() > 0 && line.lineId(0) != rs.getLong(1)) {
+                            line.unneededBy(views, unneeded);
+                            line = new VersionKeys();
+                        }
+                        line.add(rs.getLong(1), rs.getLong(2));
+                    }
+                    line.unneededBy(views, unneeded);
+                }
+                if (unneeded.size() > 0) {
+                    garbage.setLong(1, heapId);
+                    garbage.setArray(2, SqlArrays.int8(c, unneeded.lineIds()));
+                    garbage.setArray(3, SqlArrays.int8(c, unneeded.epochs()));
+                    deleted += garbage.executeUpdate();
+                }
                 hidingNothing.setLong(1, heapId);
                 hidingNothing.setArray(2, chunk);
                 hidingNothing.setLong(3, heapId);   // each table by the heap's id: on Citus, one shard
@@ -188,16 +200,6 @@ final class VersionReclaimer {
             }
         }
         return deleted;
-    }
-
-    /** Binds a view's lineage twice: as the range and as the "is there such a view" test. */
-    private static void setView(PreparedStatement ps, int index, String lineage) throws SQLException {
-        ps.setString(index, lineage);
-        if (lineage == null) {
-            ps.setNull(index + 1, Types.VARCHAR);
-        } else {
-            ps.setString(index + 1, lineage);
-        }
     }
 
     /** The lines with a version in one of the epochs of {@code examine}, ascending. */

@@ -52,4 +52,26 @@ class LineageTest {
         assertThat(Lineage.parse("{[1,3),[7,8)}").withoutLast()).hasToString("{[1,3)}");
         assertThat(Lineage.empty().withoutLast().isEmpty()).isTrue();
     }
+
+    @Test
+    void newestWithinFindsTheVersionAViewSees() {
+        long[] versions = {2, 5, 7, 9, 12};
+        assertThat(Lineage.parse("{[1,10)}").newestWithin(versions)).isEqualTo(3);         // 9
+        assertThat(Lineage.parse("{[1,9)}").newestWithin(versions)).isEqualTo(2);          // 7: hi is exclusive
+        assertThat(Lineage.parse("{[1,6),[10,12)}").newestWithin(versions)).isEqualTo(1); // a fork skips 7 and 9
+        assertThat(Lineage.parse("{[1,6),[12,13)}").newestWithin(versions)).isEqualTo(4); // the newest range first
+        assertThat(Lineage.parse("{[3,5),[10,12)}").newestWithin(versions)).isEqualTo(-1);
+        assertThat(Lineage.empty().newestWithin(versions)).isEqualTo(-1);
+        assertThat(Lineage.parse("{[1,100)}").newestWithin(new long[0])).isEqualTo(-1);
+        for (long epoch = 0; epoch < 15; epoch++) {   // against a linear scan
+            Lineage view = Lineage.parse("{[" + epoch + "," + (epoch + 3) + ")}");
+            int expected = -1;
+            for (int i = 0; i < versions.length; i++) {
+                if (view.contains(versions[i])) {
+                    expected = i;
+                }
+            }
+            assertThat(view.newestWithin(versions)).as("%s", view).isEqualTo(expected);
+        }
+    }
 }
