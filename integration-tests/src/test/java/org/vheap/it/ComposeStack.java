@@ -52,7 +52,31 @@ final class ComposeStack {
     void up() throws Exception {
         up = true;
         Run started = compose(UP, "up", "-d");
-        assertThat(started.exit()).as(started.output()).isZero();
+        if (started.exit() != 0) {
+            throw new AssertionError("docker-compose up failed (exit " + started.exit() + "):\n" + started.output()
+                    + diagnostics());
+        }
+    }
+
+    /**
+     * What a failed {@code up} leaves to go on: each container's state and its health check's last outputs, and
+     * the tail of every service's log.
+     */
+    private String diagnostics() throws Exception {
+        StringBuilder out = new StringBuilder("\ncontainers:");
+        Run ids = command(Duration.ofSeconds(30), "docker", "ps", "-aq", "--filter",
+                "label=com.docker.compose.project=" + project);
+        for (String id : ids.output().strip().split("\\s+")) {
+            if (!id.isEmpty()) {
+                out.append('\n').append(command(Duration.ofSeconds(30), "docker", "inspect", "--format",
+                        "{{.Name}} {{.State.Status}} exit {{.State.ExitCode}}{{if .State.Health}} health"
+                                + " {{.State.Health.Status}}:{{range .State.Health.Log}} [{{.ExitCode}}] {{.Output}}"
+                                + "{{end}}{{end}}", id).output().strip());
+            }
+        }
+        out.append("\nlogs:\n").append(VheapProcesses.tail(
+                compose(Duration.ofSeconds(60), "logs", "--no-color", "--tail", "40").output()));
+        return out.toString();
     }
 
     /** {@code docker-compose down -v}, then no container of the project is left; nothing when it never came up. */
