@@ -1,0 +1,93 @@
+package org.vheap.device.store.flash;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads a flash log's records in order ({@link FlashLogFormat}) and finds where it ends: at the medium's end, or at
+ * the first fragment that is not whole and right (a short header or payload, a checksum that fails, an unknown
+ * type, a fragment out of FIRST..LAST order), which is what a crash leaves after the last synced record. It never
+ * returns part of a record. {@link #recover} cuts such a tail off, so a {@link FlashLogWriter} goes on there.
+ */
+final class FlashLogReader {
+    private final FlashMedium medium;
+    private final int blockSize;
+    private final long size;
+    private long position;
+    private long end;
+
+    FlashLogReader(FlashMedium medium, int blockSize) throws IOException {
+        FlashLogFormat.checkBlockSize(blockSize);
+        this.medium = medium;
+        this.blockSize = blockSize;
+        this.size = medium.size();
+    }
+
+    /**
+     * Reads every record from the start, cuts the medium back to where the last whole one ends, and returns how
+     * many there were: what a store does when it opens its log after a crash (it replays them on its own reader).
+     */
+    static long recover(FlashMedium medium, int blockSize) throws IOException {
+        FlashLogReader reader = new FlashLogReader(medium, blockSize);
+        long records = 0;
+        while (reader.next() != null) {
+            records++;
+        }
+        if (reader.end() < medium.size()) {
+            medium.truncate(reader.end());
+            medium.sync();
+        }
+        return records;
+    }
+
+    /** Where the last record returned ends (0 before the first): the log's end once {@link #next} returned null. */
+    long end() {
+        return end;
+    }
+
+    /** The next record, or null where the log ends. */
+    byte[] next() throws IOException {
+        ByteArrayOutputStream partial = null;
+        while (true) {
+            int room = blockSize - (int) (position % blockSize);
+            if (room < FlashLogFormat.HEADER) {
+                position += room;   // the block's padding
+                room = blockSize;
+            }
+            ByteBuffer header = ByteBuffer.allocate(FlashLogFormat.HEADER);
+            if (position + FlashLogFormat.HEADER > size || medium.read(position, header) < FlashLogFormat.HEADER) {
+                return null;
+            }
+            int crc = header.getInt(0);
+            int length = header.getInt(4);
+            byte type = header.get(8);
+            if (length < 0 || length > room - FlashLogFormat.HEADER || type < FlashLogFormat.FULL
+                    || type > FlashLogFormat.LAST || position + FlashLogFormat.HEADER + length > size) {
+                return null;
+            }
+            byte[] payload = new byte[length];
+            if (medium.read(position + FlashLogFormat.HEADER, ByteBuffer.wrap(payload)) < length
+                    || FlashLogFormat.checksum(type, payload, 0, length) != crc) {
+                return null;
+            }
+            boolean starts = type == FlashLogFormat.FULL || type == FlashLogFormat.FIRST;
+            if (starts != (partial == null)) {
+                return null;   // out of order: a record begun and not ended, or a continuation of none
+            }
+            position += FlashLogFormat.HEADER + length;
+            if (type == FlashLogFormat.FULL) {
+                end = position;
+                return payload;
+            }
+            if (partial == null) {
+                partial = new ByteArrayOutputStream(length * 2);
+            }
+            partial.write(payload);
+            if (type == FlashLogFormat.LAST) {
+                end = position;
+                return partial.toByteArray();
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.vheap.device.store.flash;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Appends records to a {@link FlashMedium} in the {@link FlashLogFormat}: each record is cut into fragments that
+ * fill the current block and go on in the next. {@link #sync} makes every record appended so far durable: after a
+ * crash a {@link FlashLogReader} returns every record appended before the last sync, in order, and of the later
+ * ones a prefix, never a torn or a foreign one. A writer goes on where the log ends: open it on a medium that
+ * {@link FlashLogReader#recover} cut back to its last whole record.
+ */
+final class FlashLogWriter {
+    private final FlashMedium medium;
+    private final int blockSize;
+    private long position;
+
+    /** A writer appending at the medium's end, which must be where its last whole record ends. */
+    FlashLogWriter(FlashMedium medium, int blockSize) throws IOException {
+        FlashLogFormat.checkBlockSize(blockSize);
+        this.medium = medium;
+        this.blockSize = blockSize;
+        this.position = medium.size();
+    }
+
+    /** The log's end: where the next record goes. */
+    long position() {
+        return position;
+    }
+
+    /** Appends one record (possibly empty); durable after the next {@link #sync}. */
+    void append(byte[] record) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(encodedSize(record.length));
+        int done = 0;
+        boolean first = true;
+        do {
+            int room = blockSize - (int) (position % blockSize);
+            if (room < FlashLogFormat.HEADER) {
+                out.put(new byte[room]);   // the block's tail: zero padding
+                position += room;
+                room = blockSize;
+            }
+            int length = Math.min(record.length - done, room - FlashLogFormat.HEADER);
+            boolean last = done + length == record.length;
+            byte type = first && last ? FlashLogFormat.FULL : first ? FlashLogFormat.FIRST
+                    : last ? FlashLogFormat.LAST : FlashLogFormat.MIDDLE;
+            out.putInt(FlashLogFormat.checksum(type, record, done, length)).putInt(length).put(type)
+                    .put(record, done, length);
+            position += FlashLogFormat.HEADER + length;
+            done += length;
+            first = false;
+        } while (done < record.length);
+        out.flip();
+        medium.append(out);
+    }
+
+    /** Makes every record appended so far durable. */
+    void sync() throws IOException {
+        medium.sync();
+    }
+
+    /** The bytes a record of {@code length} takes from here at most: its fragments' headers and any padding. */
+    private int encodedSize(int length) {
+        int perBlock = blockSize - FlashLogFormat.HEADER;
+        int fragments = Math.max(1, (length + perBlock - 1) / perBlock) + 1;
+        return length + fragments * (FlashLogFormat.HEADER + FlashLogFormat.HEADER);
+    }
+}
