@@ -46,7 +46,8 @@ final class SqlErrors {
      */
     private static final List<String> LOST_CONNECTION = List.of("server closed the connection unexpectedly",
             "connection not open", "no connection to the server", "invalid socket", "could not receive data from server",
-            "could not send data to server", "SSL SYSCALL error");
+            "could not send data to server", "SSL SYSCALL error", "SSL connection has been closed unexpectedly",
+            "SSL error: unexpected eof");
 
     /** Whether Citus lost a node mid-call ({@link #LOST_CONNECTION}); English messages only, as libpq's are by default. */
     static boolean isLostNode(SQLException e) {

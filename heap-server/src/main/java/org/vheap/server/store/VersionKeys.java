@@ -1,7 +1,7 @@
 package org.vheap.server.store;
 
 import java.util.Arrays;
-import java.util.List;
+import java.util.Collection;
 
 /**
  * Keys of line versions ({@code line_id}, {@code epoch}) in a growable pair of arrays, as {@link VersionReclaimer}
@@ -31,12 +31,14 @@ final class VersionKeys {
         return lineIds[i];
     }
 
-    long[] lineIds() {
-        return Arrays.copyOf(lineIds, size);
+    /** The line ids of keys {@code from} (inclusive) to {@code to} (exclusive). */
+    long[] lineIds(int from, int to) {
+        return Arrays.copyOfRange(lineIds, from, to);
     }
 
-    long[] epochs() {
-        return Arrays.copyOf(epochs, size);
+    /** The epochs of keys {@code from} (inclusive) to {@code to} (exclusive). */
+    long[] epochs(int from, int to) {
+        return Arrays.copyOfRange(epochs, from, to);
     }
 
     /**
@@ -44,8 +46,8 @@ final class VersionKeys {
      * {@code views} needs: a view needs the newest version of the line within its lineage. Views × ranges ×
      * log(versions) steps, where a join of every view with every version would take views × versions.
      */
-    void unneededBy(List<Lineage> views, VersionKeys unneeded) {
-        long[] ascending = epochs();
+    void unneededBy(Collection<Lineage> views, VersionKeys unneeded) {
+        long[] ascending = epochs(0, size);
         boolean[] needed = new boolean[size];
         for (Lineage view : views) {
             int seen = view.newestWithin(ascending);

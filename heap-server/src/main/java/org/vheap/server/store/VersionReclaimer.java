@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -51,6 +53,8 @@ import org.vheap.store.StoreException;
 final class VersionReclaimer {
     private static final Logger log = LoggerFactory.getLogger(VersionReclaimer.class);
     private static final int CHUNK = 2048;
+    /** Versions' keys read, and deleted, per round trip: bounds the memory a heap of many versions per line takes. */
+    private static final int FETCH = 16_384;
 
     private final DataSource dataSource;
     private final Executor executor;
@@ -145,7 +149,7 @@ final class VersionReclaimer {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL plan_cache_mode = force_custom_plan");   // arrays of very different sizes
         }
-        List<Lineage> views = new ArrayList<>();
+        Set<Lineage> views = new LinkedHashSet<>();   // the open epoch's base is often the newest checkpoint
         if (openLineage != null) {
             views.add(openLineage);
             views.add(openLineage.withoutLast());
@@ -175,6 +179,7 @@ final class VersionReclaimer {
                         Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
                 versions.setLong(1, heapId);
                 versions.setArray(2, chunk);
+                versions.setFetchSize(FETCH);   // in the transaction: a cursor, not every version at once
                 VersionKeys unneeded = new VersionKeys();
                 try (ResultSet rs = versions.executeQuery()) {
                     VersionKeys line = new VersionKeys();
@@ -187,10 +192,11 @@ final class VersionReclaimer {
                     }
                     line.unneededBy(views, unneeded);
                 }
-                if (unneeded.size() > 0) {
+                for (int at = 0; at < unneeded.size(); at += FETCH) {
+                    int to = Math.min(unneeded.size(), at + FETCH);
                     garbage.setLong(1, heapId);
-                    garbage.setArray(2, SqlArrays.int8(c, unneeded.lineIds()));
-                    garbage.setArray(3, SqlArrays.int8(c, unneeded.epochs()));
+                    garbage.setArray(2, SqlArrays.int8(c, unneeded.lineIds(at, to)));
+                    garbage.setArray(3, SqlArrays.int8(c, unneeded.epochs(at, to)));
                     deleted += garbage.executeUpdate();
                 }
                 hidingNothing.setLong(1, heapId);

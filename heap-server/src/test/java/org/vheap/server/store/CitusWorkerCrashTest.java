@@ -91,7 +91,9 @@ class CitusWorkerCrashTest {
         committer.start();
         try {
             awaitCommits(acknowledged, 30, refusals, failures, committer);
-            Random random = new Random(CRASHES);
+            long seed = System.nanoTime();
+            System.out.println("CitusWorkerCrashTest: seed " + seed);
+            Random random = new Random(seed);
             for (int crash = 1; crash <= CRASHES; crash++) {
                 sleep(random.nextInt(50));   // the kill lands anywhere in a commit
                 CITUS.kill(worker);

@@ -3,6 +3,7 @@ package org.vheap.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vheap.store.StoreException;
 
@@ -18,8 +19,13 @@ class SqlErrorsTest {
         assertThat(reason(lost)).isEqualTo(StoreException.Reason.UNAVAILABLE);
         assertThat(SqlErrors.translate(lost).getMessage())
                 .isEqualTo("the heap database is unavailable: ERROR: server closed the connection unexpectedly");
-        assertThat(reason(new SQLException("ERROR: connection not open", "XX000")))
-                .isEqualTo(StoreException.Reason.UNAVAILABLE);
+        for (String libpq : List.of("connection not open", "no connection to the server", "invalid socket",
+                "could not receive data from server: Connection reset by peer", "could not send data to server",
+                "SSL SYSCALL error: EOF detected", "SSL connection has been closed unexpectedly",
+                "SSL error: unexpected eof while reading")) {
+            assertThat(reason(new SQLException("ERROR: " + libpq + "\n  Where: while executing command on"
+                    + " 127.0.0.1:5433", "XX000"))).as(libpq).isEqualTo(StoreException.Reason.UNAVAILABLE);
+        }
     }
 
     @Test

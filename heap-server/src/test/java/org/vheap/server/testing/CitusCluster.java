@@ -12,7 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -120,9 +123,13 @@ public final class CitusCluster implements BeforeAllCallback {
      */
     public String activity() {
         StringBuilder out = new StringBuilder();
-        for (Node n : running.nodes) {
+        for (Node n : List.copyOf(running.nodes)) {
             out.append("\nnode ").append(n.port()).append(':');
-            try (Connection c = DriverManager.getConnection(n.url(), user(), "");
+            Properties props = new Properties();
+            props.setProperty("user", user());
+            props.setProperty("connectTimeout", "5");
+            props.setProperty("socketTimeout", "10");   // a node that is stuck does not stall the message
+            try (Connection c = DriverManager.getConnection(n.url(), props);
                  Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT pid, state, wait_event_type, wait_event,"
                         + " round(extract(epoch FROM now() - query_start)), left(query, 160) FROM pg_stat_activity"
@@ -222,13 +229,34 @@ public final class CitusCluster implements BeforeAllCallback {
             ProcessHandle pm = ProcessHandle.of(postmaster).orElseThrow();
             List<ProcessHandle> victims = new ArrayList<>(pm.descendants().toList());
             victims.add(pm);
-            List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
-            victims.forEach(p -> kill.add(Long.toString(p.pid())));
-            // a victim that ended meanwhile is no error: kill says so on stderr, which is dropped
+            // pg_ctl starts the postmaster in a session of its own: one signal to its process group kills it and
+            // every child at once, also one it forks meanwhile; otherwise each process listed
+            List<String> kill = new ArrayList<>(List.of("kill", "-KILL", "--"));
+            if (processGroup(postmaster) == postmaster) {
+                kill.add("-" + postmaster);
+            } else {
+                victims.forEach(p -> kill.add(Long.toString(p.pid())));
+            }
             new ProcessBuilder(kill).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             for (ProcessHandle p : victims) {
-                p.onExit().join();
+                try {
+                    p.onExit().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IOException("process " + p.pid() + " of the Citus node on port " + port
+                            + " still runs 30 s after " + kill);
+                }
+            }
+        }
+
+        /** The process group of a process ({@code /proc/PID/stat}'s fifth field), or -1 when unknown. */
+        private static long processGroup(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(after[2]);
+            } catch (IOException | RuntimeException e) {
+                return -1;
             }
         }
 
