@@ -1,0 +1,27 @@
+/**
+ * The seed's flash store (issue 17): an app's virtual heap kept "on a non-volatile storage attached to the device,
+ * for example, a flash card", which writes in large blocks and wears with every write. So it is log-structured:
+ * nothing is written in place, everything is appended, and a crash or a power loss can only tear the log's end.
+ *
+ * <h2>What is here: the log</h2>
+ * <ul>
+ *   <li>{@link org.vheap.device.store.flash.FlashMedium}: the storage — append, read anywhere, sync; what was not
+ *       synced may be lost in part. {@link org.vheap.device.store.flash.FileFlashMedium} is one local file.</li>
+ *   <li>{@link org.vheap.device.store.flash.FlashLogFormat}: the bytes — blocks of the medium's write size, each
+ *       holding CRC-32C-checked fragments of records (LevelDB's log layout).</li>
+ *   <li>{@link org.vheap.device.store.flash.FlashLogWriter} appends records and syncs them;
+ *       {@link org.vheap.device.store.flash.FlashLogReader} reads them back and finds the log's end at the first
+ *       fragment a crash tore, and {@code recover} cuts that tail off so the writer goes on there.</li>
+ * </ul>
+ * The promise, tested at every byte a crash could stop at, with torn bytes behind it and with bits gone bad: the
+ * reader returns every record synced before the crash, in order, then at most a prefix of the later ones, and never
+ * a torn or a foreign record.
+ *
+ * <h2>What comes next</h2>
+ * The store over the log ({@code --store flash:DIR}, a {@code HeapStore}): flush records holding a session's
+ * dirty lines (only their dirty ranges), a checkpoint as one commit record that makes them visible at once, an index
+ * of each line's newest version rebuilt by replaying the log from the last commit, segments and a cleaner that
+ * copies the live records of mostly dead segments within {@code --flash-size}; then the flash-fronted server, which
+ * ships each local checkpoint to the heap server in order.
+ */
+package org.vheap.device.store.flash;
