@@ -8,6 +8,7 @@ import org.vheap.device.DeviceEvents;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.store.flash.FlashHeapStore;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,8 +24,14 @@ final class DeviceOptions {
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "The heap server (or gateway) holding the app's heap.")
     String server;
 
-    @Option(names = "--store", paramLabel = "memory", description = "'memory': a store inside this process (nothing outlives the run).")
+    @Option(names = "--store", paramLabel = "memory|flash:DIR", description = "'memory': a store inside this process"
+            + " (nothing outlives the run); 'flash:DIR': the device's own persistent heap, a log in DIR (its checkpoints"
+            + " outlive kill -9 and reboots; resume from it).")
     String store;
+
+    @Option(names = "--flash-block", paramLabel = "SIZE", defaultValue = "128k",
+            description = "With --store flash:DIR, the log's write block. Default: ${DEFAULT-VALUE}.")
+    String flashBlock;
 
     @Option(names = "--device", defaultValue = "device-1", description = "This device's name (the lease holder). Default: ${DEFAULT-VALUE}.")
     String device;
@@ -196,21 +203,45 @@ final class DeviceOptions {
         return config;
     }
 
-    /** The store the options name: exactly one of --server and --store memory (or --server only, when required). */
+    /**
+     * The store the options name: exactly one of --server, --store memory and --store flash:DIR (or --server only,
+     * when required).
+     */
     HeapStore openStore(boolean serverRequired) {
         if (serverRequired && server == null) {
             throw new IllegalArgumentException("give --server HOST:PORT: the app's checkpoints live in a heap server");
         }
         if ((server == null) == (store == null)) {
-            throw new IllegalArgumentException("give exactly one of --server HOST:PORT or --store memory");
+            throw new IllegalArgumentException("give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
         }
-        if (store != null && !store.equals("memory")) {
-            throw new IllegalArgumentException("--store takes 'memory', got '" + store + "'");
+        if (server != null) {
+            return new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir, System.err),
+                    GrpcHeapStore.DEFAULT_DEADLINE);
         }
-        return server != null
-                ? new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir, System.err), GrpcHeapStore.DEFAULT_DEADLINE)
-                : new MemoryHeapStore();
+        if (store.equals("memory")) {
+            return new MemoryHeapStore();
+        }
+        if (store.startsWith(FLASH) && store.length() > FLASH.length()) {
+            long block = CliValues.bytes("--flash-block", flashBlock);
+            if (block < 4096 || block > (64 << 20)) {
+                throw new IllegalArgumentException("--flash-block must be from 4k to 64m, got " + flashBlock);
+            }
+            return FlashHeapStore.open(java.nio.file.Path.of(store.substring(FLASH.length())), (int) block,
+                    java.time.Clock.systemUTC(), FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE);
+        }
+        throw new IllegalArgumentException("--store takes 'memory' or 'flash:DIR', got '" + store + "'");
     }
+
+    /** The store an app is resumed from: one that keeps checkpoints, a heap server or a flash store. */
+    HeapStore openPersistentStore() {
+        if (server == null && (store == null || !store.startsWith(FLASH))) {
+            throw new IllegalArgumentException("give --server HOST:PORT or --store flash:DIR: the app's checkpoints live"
+                    + " in a heap server or in the device's flash store");
+        }
+        return openStore(false);
+    }
+
+    private static final String FLASH = "flash:";
 
     /** --tls and --tls-ca as the client's TLS choice. */
     org.vheap.security.ClientTls clientTls() {

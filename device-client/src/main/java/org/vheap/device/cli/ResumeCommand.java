@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code vheap device resume}: goes on with an app from one of its checkpoints, on this device. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = "Resume an app from a checkpoint (the newest by default) on this device: its output goes on "
-                + "where it stopped. Needs no class path: the app's files come from the heap server. The device checkpoints "
+                + "where it stopped. Needs no class path: the app's files come from the store (a heap server, or --store flash:DIR). The device checkpoints "
                 + "every 10 s (--checkpoint-interval; 0s: off), so a crash (kill -9) loses at most the last 10 s.")
 final class ResumeCommand implements Callable<Integer> {
     @Mixin
@@ -26,7 +26,7 @@ final class ResumeCommand implements Callable<Integer> {
         if (checkpoint < 0) {
             throw new IllegalArgumentException("--checkpoint takes a checkpoint id (see ./vheap checkpoints --app " + options.app + "), got " + checkpoint);
         }
-        try (HeapStore heapStore = options.openStore(true)) {
+        try (HeapStore heapStore = options.openPersistentStore()) {
             Device device = new Device(options.config(), heapStore, DeviceConsole.host(), new ParsedClasses(), options.events());
             return SuspendOnSignal.around(device, options, () -> device.resume(checkpoint));
         }

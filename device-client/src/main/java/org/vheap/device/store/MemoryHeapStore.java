@@ -205,25 +205,7 @@ public final class MemoryHeapStore implements HeapStore {
 
         /** Must hold the monitor. Checks everything before changing anything, as one transaction. */
         void apply(List<LineImage> writes, long[] deletes) {
-            Set<Long> written = new HashSet<>();
-            for (LineImage w : writes) {
-                if (w.data().length != lineSize) {
-                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "line " + w.lineId() + " has "
-                            + w.data().length + " bytes; this heap's lines have " + lineSize);
-                }
-                if (!written.add(w.lineId())) {
-                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
-                            "line " + w.lineId() + " is written twice in one transaction");
-                }
-            }
-            Set<Long> deleted = new HashSet<>();
-            for (long d : deletes) {
-                checkLineId(d);
-                if (written.contains(d) || !deleted.add(d)) {
-                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
-                            "line " + d + " is deleted twice, or written and deleted, in one transaction");
-                }
-            }
+            WriteSets.check(lineSize, writes, deletes);
             for (LineImage w : writes) {
                 epoch.put(w.lineId(), w.data().clone());
             }
@@ -253,12 +235,6 @@ public final class MemoryHeapStore implements HeapStore {
         }
     }
 
-    private static void checkLineId(long id) {
-        if (id < 0) {
-            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "bad line id " + id + ": line ids are >= 0");
-        }
-    }
-
     /** One lease incarnation. Calls lock the app's heap, so a session may be used from any thread. */
     private final class Session extends OpenedSession {
         private final Heap heap;
@@ -275,7 +251,7 @@ public final class MemoryHeapStore implements HeapStore {
         @Override
         public byte[][] read(long[] lineIds) {
             for (long id : lineIds) {
-                checkLineId(id);
+                WriteSets.checkLineId(id);
             }
             byte[][] result = new byte[lineIds.length][];
             synchronized (heap) {

@@ -5,7 +5,7 @@ package org.vheap.device.store;
  * size, and the base checkpoint with its VM state — shared by the store implementations, which add the
  * calls. {@link #baseCheckpointId()} stays the checkpoint the session was opened from, also after it commits.
  */
-abstract class OpenedSession implements HeapSession {
+public abstract class OpenedSession implements HeapSession {
     protected final String app;
     protected final String device;
     protected final long token;
@@ -14,7 +14,7 @@ abstract class OpenedSession implements HeapSession {
     private final long baseCheckpointId;
     private final byte[] baseVmState;
 
-    OpenedSession(String app, String device, long token, int lineSize, boolean created, long baseCheckpointId,
+    protected OpenedSession(String app, String device, long token, int lineSize, boolean created, long baseCheckpointId,
                   byte[] baseVmState) {
         this.app = app;
         this.device = device;

@@ -41,6 +41,21 @@ final class FlashLogReader {
         return records;
     }
 
+    /**
+     * The record that starts at {@code start} (as {@link FlashLogWriter#append} returned it).
+     *
+     * @throws IOException when no whole record starts there: the medium went bad under a record it had
+     */
+    static byte[] readAt(FlashMedium medium, int blockSize, long start) throws IOException {
+        FlashLogReader reader = new FlashLogReader(medium, blockSize);
+        reader.position = start;
+        byte[] record = reader.next();
+        if (record == null) {
+            throw new IOException("no whole record at " + start + " of the flash log: its medium went bad there");
+        }
+        return record;
+    }
+
     /** Where the last record returned ends (0 before the first): the log's end once {@link #next} returned null. */
     long end() {
         return end;

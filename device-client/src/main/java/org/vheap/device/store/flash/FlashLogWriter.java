@@ -28,17 +28,24 @@ final class FlashLogWriter {
         return position;
     }
 
-    /** Appends one record (possibly empty); durable after the next {@link #sync}. */
-    void append(byte[] record) throws IOException {
+    /**
+     * Appends one record (possibly empty); durable after the next {@link #sync}. Returns where it starts, to read it
+     * again with {@link FlashLogReader#readAt}.
+     */
+    long append(byte[] record) throws IOException {
         ByteBuffer out = ByteBuffer.allocate(encodedSize(record.length));
         int done = 0;
         boolean first = true;
+        long start = -1;
         do {
             int room = blockSize - (int) (position % blockSize);
             if (room < FlashLogFormat.HEADER) {
                 out.put(new byte[room]);   // the block's tail: zero padding
                 position += room;
                 room = blockSize;
+            }
+            if (first) {
+                start = position;
             }
             int length = Math.min(record.length - done, room - FlashLogFormat.HEADER);
             boolean last = done + length == record.length;
@@ -52,6 +59,7 @@ final class FlashLogWriter {
         } while (done < record.length);
         out.flip();
         medium.append(out);
+        return start;
     }
 
     /** Makes every record appended so far durable. */

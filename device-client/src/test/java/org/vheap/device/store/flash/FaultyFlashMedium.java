@@ -13,6 +13,7 @@ final class FaultyFlashMedium implements FlashMedium {
     private byte[] bytes = new byte[0];
     private int size;
     private int synced;
+    private boolean syncFails;
 
     @Override
     public long size() {
@@ -37,8 +38,16 @@ final class FaultyFlashMedium implements FlashMedium {
     }
 
     @Override
-    public void sync() {
+    public void sync() throws java.io.IOException {
+        if (syncFails) {
+            throw new java.io.IOException("the medium refused to sync (a test's fault)");
+        }
         synced = size;
+    }
+
+    /** From now on every {@link #sync} fails, as a medium that wore out or was pulled does. */
+    void failSyncs() {
+        syncFails = true;
     }
 
     @Override
@@ -63,7 +72,7 @@ final class FaultyFlashMedium implements FlashMedium {
         FaultyFlashMedium after = new FaultyFlashMedium();
         after.append(ByteBuffer.wrap(bytes, 0, keep));
         after.append(ByteBuffer.wrap(torn));
-        after.sync();
+        after.synced = after.size;
         return after;
     }
 

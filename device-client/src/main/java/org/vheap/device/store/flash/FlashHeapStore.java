@@ -1,0 +1,567 @@
+package org.vheap.device.store.flash;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.device.store.OpenedSession;
+import org.vheap.device.store.SystemBlobStore;
+import org.vheap.device.store.WriteSets;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
+
+/**
+ * The seed's flash store: the device's own persistent heap store ({@code --store flash:DIR}), a log on a
+ * {@link FlashMedium} with the heap server's semantics (as {@code MemoryHeapStore} has them: leases, fencing tokens,
+ * open epochs, retained checkpoints, any of which can be opened, system blobs).
+ *
+ * <p><b>Contract.</b> Every change is appended to the log ({@link FlashRecord}); a flush's lines go to the log at
+ * once and are not synced; a commit appends its last lines and one COMMIT record, syncs, and only then answers, so a
+ * checkpoint the caller was told of survives a crash or a power loss, and the log's order makes whatever came before
+ * it durable too. Opening the store replays the log: each app's checkpoints come back as they were committed (the
+ * torn tail a crash left is cut off first, {@link FlashLogReader#recover}), and no lease is held, since the sessions
+ * that held them ended with the process that had the store open. Memory holds only an index: for each checkpoint
+ * and open epoch, where each line's newest version lies in the log; a read reads it from the medium.
+ *
+ * <p><b>Concurrency.</b> One process has a store's directory at a time (a lock file); inside it every call takes
+ * the store's monitor. A failure of the medium fails that call with {@code UNAVAILABLE} and every later one (the log
+ * and the index may no longer agree): the device stops, and reopening the store replays what reached the medium.
+ *
+ * <p><b>Not yet.</b> The log only grows: superseded versions, deleted lines and checkpoints beyond retention stay
+ * in it until a cleaner (issue 17) copies the live records of mostly dead segments; so does {@code --flash-size}.
+ * Flushes write whole lines, not their dirty ranges.
+ */
+public final class FlashHeapStore implements HeapStore {
+    public static final int DEFAULT_BLOCK = 128 << 10;
+    public static final int DEFAULT_RETAIN = 3;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    private static final Duration MAX_LEASE = Duration.ofMinutes(10);
+    private static final int DEFAULT_LINE_SIZE = 4096;
+    /** In an open epoch's index: the line is deleted. */
+    private static final long DELETED = -1;
+
+    private final FlashMedium medium;
+    private final int blockSize;
+    private final Clock clock;
+    private final int retain;
+    private final Duration defaultLease;
+    private final FlashLogWriter writer;
+    private final AutoCloseable lock;
+    private final Map<String, Heap> heaps = new HashMap<>();
+    private final List<Heap> heapsByNumber = new ArrayList<>();
+    private final Map<BlobHash, Long> blobs = new HashMap<>();
+    private final Blobs systemBlobs = new Blobs();
+    private long fencingTokens;
+    private long checkpointIds;
+    private IOException failed;
+
+    /**
+     * Opens the store in {@code dir} (made if missing), replaying its log; refused while another process has it.
+     *
+     * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used or another process has it
+     */
+    public static FlashHeapStore open(Path dir, int blockSize, Clock clock, int retain, Duration defaultLease) {
+        FileChannel lockFile = null;
+        try {
+            Files.createDirectories(dir);
+            lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held;
+            try {
+                held = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                held = null;
+            }
+            if (held == null) {
+                throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store " + dir + " is in use by"
+                        + " another device process: stop it, or give this device another --store flash:DIR");
+            }
+            FileChannel closeWithLock = lockFile;
+            return new FlashHeapStore(new FileFlashMedium(dir.resolve("heap.log")), blockSize, clock, retain,
+                    defaultLease, closeWithLock::close);
+        } catch (IOException e) {
+            closeQuietly(lockFile);
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot open the flash store " + dir + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockFile);
+            throw e;
+        }
+    }
+
+    /** A store on {@code medium}, replaying what it holds; {@code lock} is released when the store closes. */
+    FlashHeapStore(FlashMedium medium, int blockSize, Clock clock, int retain, Duration defaultLease,
+                   AutoCloseable lock) throws IOException {
+        FlashLogFormat.checkBlockSize(blockSize);
+        if (retain < 1) {
+            throw new IllegalArgumentException("retain must be at least 1, got " + retain);
+        }
+        if (defaultLease.isNegative() || defaultLease.isZero() || defaultLease.compareTo(MAX_LEASE) > 0) {
+            throw new IllegalArgumentException("default lease must be in (0, " + MAX_LEASE + "], got " + defaultLease);
+        }
+        this.medium = medium;
+        this.blockSize = blockSize;
+        this.clock = clock;
+        this.retain = retain;
+        this.defaultLease = defaultLease;
+        this.lock = lock;
+        FlashLogReader.recover(medium, blockSize);
+        replay();
+        this.writer = new FlashLogWriter(medium, blockSize);
+    }
+
+    @Override
+    public synchronized HeapSession openHeap(OpenRequest request) {
+        usable();
+        if (request.app().isBlank() || request.device().isBlank()) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app and device names must not be empty");
+        }
+        Duration lease = leaseLength(request.lease());
+        Heap heap = heaps.get(request.app());
+        if (heap == null && !request.create()) {
+            throw new StoreException(StoreException.Reason.NOT_FOUND,
+                    "no app named '" + request.app() + "' (open it with create to make one)");
+        }
+        if (heap != null && request.lineSize() != 0 && request.lineSize() != heap.lineSize) {
+            throw new StoreException(StoreException.Reason.CONFLICT, "app '" + request.app() + "' has "
+                    + heap.lineSize + "-byte lines, not " + request.lineSize() + " (pass 0 to take the heap's)");
+        }
+        Instant now = clock.instant();
+        if (heap != null && heap.holder != null && !heap.holder.equals(request.device())
+                && heap.expiresAt.isAfter(now)) {
+            throw new StoreException(StoreException.Reason.LEASE_HELD, "app '" + request.app() + "' is leased to"
+                    + " device '" + heap.holder + "' until " + heap.expiresAt
+                    + "; wait for it to expire or for that device to close it");
+        }
+        if (heap != null && request.baseCheckpointId() != 0 && !heap.checkpoints.containsKey(request.baseCheckpointId())) {
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "app '" + request.app() + "' has no checkpoint "
+                    + request.baseCheckpointId() + " (retained: " + heap.checkpoints.keySet() + ")");
+        }
+        if (heap == null && request.baseCheckpointId() != 0) {
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "app '" + request.app() + "' has no checkpoint "
+                    + request.baseCheckpointId() + " (retained: [])");
+        }
+        return io(() -> {
+            Heap h = heap;
+            if (h == null) {
+                int lineSize = request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize();
+                writer.append(FlashRecord.of(FlashRecord.CREATE).u4(heapsByNumber.size()).utf(request.app())
+                        .u4(lineSize).toBytes());
+                h = created(request.app(), lineSize);
+            }
+            Checkpoint base = request.baseCheckpointId() == 0
+                    ? (h.checkpoints.isEmpty() ? null : h.checkpoints.lastEntry().getValue())
+                    : h.checkpoints.get(request.baseCheckpointId());
+            long token = fencingTokens + 1;
+            writer.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(token).u8(base == null ? 0 : base.id())
+                    .toBytes());
+            h.opened(token, base);
+            boolean created = !h.everOpened;
+            h.everOpened = true;
+            h.holder = request.device();
+            h.expiresAt = now.plus(lease);
+            byte[] vmState = base == null ? new byte[0] : vmState(base);
+            return new Session(h, request.app(), request.device(), token, lease, created,
+                    base == null ? 0 : base.id(), vmState);
+        });
+    }
+
+    /** True: what a commit wrote is on the medium, synced, before the commit returns. */
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public SystemBlobStore systemBlobs(String app) {
+        return systemBlobs;
+    }
+
+    /** Syncs the log and gives the directory back; sessions still open end with it. */
+    @Override
+    public synchronized void close() {
+        try {
+            if (failed == null) {
+                writer.sync();
+            }
+        } catch (IOException e) {
+            failed = e;
+        } finally {
+            closeQuietly(medium);
+            closeQuietly(lock);
+        }
+    }
+
+    // ---- replay: the index again from the log --------------------------------------------------------------------
+
+    private void replay() throws IOException {
+        FlashLogReader reader = new FlashLogReader(medium, blockSize);
+        long start = 0;
+        for (byte[] record = reader.next(); record != null; start = reader.end(), record = reader.next()) {
+            DataInputStream in = FlashRecord.in(record);
+            byte kind = in.readByte();
+            if (kind == FlashRecord.BLOB) {
+                byte[] hash = new byte[32];
+                in.readFully(hash);
+                blobs.put(BlobHash.of(hash), start);
+                continue;
+            }
+            int number = in.readInt();
+            if (kind == FlashRecord.CREATE) {
+                created(in.readUTF(), in.readInt());
+                continue;
+            }
+            Heap h = heapsByNumber.get(number);
+            switch (kind) {
+                case FlashRecord.OPEN -> {
+                    long token = in.readLong();
+                    long base = in.readLong();
+                    fencingTokens = Math.max(fencingTokens, token);
+                    h.everOpened = true;
+                    h.opened(token, base == 0 ? null : h.checkpoints.get(base));
+                }
+                case FlashRecord.LINE -> h.epoch.put(in.readLong(), start);
+                case FlashRecord.DELETE -> {
+                    for (int n = in.readInt(); n > 0; n--) {
+                        h.epoch.put(in.readLong(), DELETED);
+                    }
+                }
+                case FlashRecord.COMMIT -> h.commit(in.readLong(), start);
+                case FlashRecord.CLOSE -> h.epoch.clear();
+                default -> throw new IOException("the flash log holds a record of unknown kind " + kind + " at " + start);
+            }
+        }
+        for (Heap h : heapsByNumber) {   // the sessions ended with the process that had the store
+            h.holder = null;
+            h.epoch.clear();
+        }
+    }
+
+    private Heap created(String app, int lineSize) {
+        Heap h = new Heap(heapsByNumber.size(), lineSize);
+        heapsByNumber.add(h);
+        heaps.put(app, h);
+        return h;
+    }
+
+    // ---- the log under the monitor ----------------------------------------------------------------------------------
+
+    private void usable() {
+        if (failed != null) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store's medium failed: "
+                    + failed.getMessage() + "; restart the device to go on from its last checkpoint", failed);
+        }
+    }
+
+    /** Runs a call on the log; a failure of the medium fails it, and every call after it ({@link #usable}). */
+    private <T> T io(IoCall<T> call) {
+        usable();
+        try {
+            return call.run();
+        } catch (IOException e) {
+            failed = e;
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store's medium failed: "
+                    + e.getMessage() + "; restart the device to go on from its last checkpoint", e);
+        }
+    }
+
+    private interface IoCall<T> {
+        T run() throws IOException;
+    }
+
+    private byte[] read(long start, int from) throws IOException {
+        byte[] record = FlashLogReader.readAt(medium, blockSize, start);
+        return Arrays.copyOfRange(record, from, record.length);
+    }
+
+    private byte[] vmState(Checkpoint cp) throws IOException {
+        return read(cp.commitRecord(), FlashRecord.COMMIT_STATE);
+    }
+
+    private Duration leaseLength(Duration requested) {
+        if (requested.isNegative()) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "lease length must be positive, got "
+                    + requested);
+        }
+        if (requested.isZero()) {
+            return defaultLease;
+        }
+        if (requested.compareTo(MAX_LEASE) > 0) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
+                    "lease length " + requested + " is over the store's maximum of " + MAX_LEASE);
+        }
+        return requested;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing: nothing left to do with it
+            }
+        }
+    }
+
+    /** A committed checkpoint: where each of its lines lies in the log, and its COMMIT record (the VM state). */
+    private record Checkpoint(long id, Map<Long, Long> lines, long commitRecord) {
+    }
+
+    /** One app's heap, as the index holds it. Guarded by the store's monitor. */
+    private final class Heap {
+        final int number;
+        final int lineSize;
+        final TreeMap<Long, Checkpoint> checkpoints = new TreeMap<>();
+        /** The open epoch: where each line it wrote lies, {@link #DELETED} for a deletion. */
+        final HashMap<Long, Long> epoch = new HashMap<>();
+        Checkpoint epochBase;
+        boolean everOpened;
+        String holder;
+        long token;
+        Instant expiresAt;
+
+        Heap(int number, int lineSize) {
+            this.number = number;
+            this.lineSize = lineSize;
+        }
+
+        void opened(long newToken, Checkpoint base) {
+            fencingTokens = Math.max(fencingTokens, newToken);
+            token = newToken;
+            epoch.clear();
+            epochBase = base;
+        }
+
+        /** Where the line lies as the open epoch sees it, or -1 when it has none. */
+        long visible(long lineId) {
+            Long at = epoch.get(lineId);
+            if (at == null) {
+                Long committed = epochBase == null ? null : epochBase.lines().get(lineId);
+                return committed == null ? DELETED : committed;
+            }
+            return at;
+        }
+
+        /** Publishes the open epoch as checkpoint {@code id}, whose COMMIT record starts at {@code commitRecord}. */
+        void commit(long id, long commitRecord) {
+            Map<Long, Long> lines = epochBase == null ? new HashMap<>() : new HashMap<>(epochBase.lines());
+            for (Map.Entry<Long, Long> e : epoch.entrySet()) {
+                if (e.getValue() == DELETED) {
+                    lines.remove(e.getKey());
+                } else {
+                    lines.put(e.getKey(), e.getValue());
+                }
+            }
+            Checkpoint cp = new Checkpoint(id, lines, commitRecord);
+            checkpoints.put(id, cp);
+            while (checkpoints.size() > retain) {
+                checkpoints.pollFirstEntry();
+            }
+            checkpointIds = Math.max(checkpointIds, id);
+            epoch.clear();
+            epochBase = cp;
+        }
+
+        void requireToken(String app, long t) {
+            if (holder == null) {
+                throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t
+                        + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
+            }
+            if (t != token) {
+                throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t + " is stale: app '"
+                        + app + "' is now leased to device '" + holder + "' under a newer lease; nothing was changed");
+            }
+        }
+
+        /** Appends the lines and deletions to the log and to the open epoch; checked first, as one transaction. */
+        void write(List<LineImage> writes, long[] deletes) throws IOException {
+            WriteSets.check(lineSize, writes, deletes);
+            for (LineImage w : writes) {
+                long at = writer.append(FlashRecord.of(FlashRecord.LINE).u4(number).u8(w.lineId()).bytes(w.data())
+                        .toBytes());
+                epoch.put(w.lineId(), at);
+            }
+            if (deletes.length > 0) {
+                FlashRecord r = FlashRecord.of(FlashRecord.DELETE).u4(number).u4(deletes.length);
+                for (long d : deletes) {
+                    r.u8(d);
+                }
+                writer.append(r.toBytes());
+                for (long d : deletes) {
+                    epoch.put(d, DELETED);
+                }
+            }
+        }
+    }
+
+    /** One lease incarnation. Calls take the store's monitor, so a session may be used from any thread. */
+    private final class Session extends OpenedSession {
+        private final Heap heap;
+        private final Duration lease;
+        private boolean closed;
+
+        Session(Heap heap, String app, String device, long token, Duration lease, boolean created,
+                long baseCheckpointId, byte[] baseVmState) {
+            super(app, device, token, heap.lineSize, created, baseCheckpointId, baseVmState);
+            this.heap = heap;
+            this.lease = lease;
+        }
+
+        @Override
+        public byte[][] read(long[] lineIds) {
+            for (long id : lineIds) {
+                WriteSets.checkLineId(id);
+            }
+            synchronized (FlashHeapStore.this) {
+                heap.requireToken(app, token);
+                return io(() -> {
+                    byte[][] result = new byte[lineIds.length][];
+                    for (int i = 0; i < lineIds.length; i++) {
+                        long at = heap.visible(lineIds[i]);
+                        result[i] = at == DELETED ? null : FlashHeapStore.this.read(at, FlashRecord.LINE_DATA);
+                    }
+                    return result;
+                });
+            }
+        }
+
+        @Override
+        public void flush(List<LineImage> writes, long[] deletes) {
+            synchronized (FlashHeapStore.this) {
+                heap.requireToken(app, token);
+                WriteSets.check(heap.lineSize, writes, deletes);
+                io(() -> {
+                    heap.write(writes, deletes);
+                    return null;
+                });
+            }
+        }
+
+        @Override
+        public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
+            if (vmState == null) {
+                throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
+                        "a checkpoint needs a VM state (may be empty)");
+            }
+            synchronized (FlashHeapStore.this) {
+                heap.requireToken(app, token);
+                WriteSets.check(heap.lineSize, writes, deletes);
+                return io(() -> {
+                    heap.write(writes, deletes);
+                    long id = checkpointIds + 1;
+                    long at = writer.append(FlashRecord.of(FlashRecord.COMMIT).u4(heap.number).u8(id).bytes(vmState)
+                            .toBytes());
+                    writer.sync();
+                    heap.commit(id, at);
+                    return id;
+                });
+            }
+        }
+
+        @Override
+        public void renewLease() {
+            synchronized (FlashHeapStore.this) {
+                heap.requireToken(app, token);
+                heap.expiresAt = clock.instant().plus(lease);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (FlashHeapStore.this) {
+                if (closed || heap.holder == null || heap.token != token) {
+                    closed = true;
+                    return;   // already closed, or fenced: the lease is not ours to release
+                }
+                closed = true;
+                heap.holder = null;
+                heap.expiresAt = null;
+                heap.epoch.clear();
+                if (failed == null) {
+                    try {
+                        writer.append(FlashRecord.of(FlashRecord.CLOSE).u4(heap.number).toBytes());
+                    } catch (IOException e) {
+                        failed = e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The system blobs: BLOB records, found by their hash. */
+    private final class Blobs implements SystemBlobStore {
+        @Override
+        public int put(Map<BlobHash, byte[]> toStore) {
+            for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
+                if (!BlobHash.digest(e.getValue()).equals(e.getKey())) {
+                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
+                            "blob " + e.getKey() + " does not hash to its name; nothing was stored");
+                }
+            }
+            synchronized (FlashHeapStore.this) {
+                return io(() -> {
+                    int stored = 0;
+                    for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
+                        if (!blobs.containsKey(e.getKey())) {
+                            long at = writer.append(FlashRecord.of(FlashRecord.BLOB).bytes(e.getKey().bytes())
+                                    .bytes(e.getValue()).toBytes());
+                            blobs.put(e.getKey(), at);
+                            stored++;
+                        }
+                    }
+                    return stored;
+                });
+            }
+        }
+
+        @Override
+        public Map<BlobHash, byte[]> get(Collection<BlobHash> hashes) {
+            synchronized (FlashHeapStore.this) {
+                return io(() -> {
+                    Map<BlobHash, byte[]> found = new LinkedHashMap<>();
+                    for (BlobHash h : hashes) {
+                        Long at = blobs.get(h);
+                        if (at != null) {
+                            found.put(h, read(at, FlashRecord.BLOB_DATA));
+                        }
+                    }
+                    return found;
+                });
+            }
+        }
+
+        @Override
+        public List<BlobHash> missing(Collection<BlobHash> hashes) {
+            synchronized (FlashHeapStore.this) {
+                List<BlobHash> missing = new ArrayList<>();
+                Set<BlobHash> seen = new HashSet<>();
+                for (BlobHash h : hashes) {
+                    if (seen.add(h) && !blobs.containsKey(h)) {
+                        missing.add(h);
+                    }
+                }
+                return missing;
+            }
+        }
+    }
+}

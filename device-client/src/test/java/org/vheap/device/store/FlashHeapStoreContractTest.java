@@ -1,0 +1,47 @@
+package org.vheap.device.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.vheap.device.store.flash.FlashHeapStore;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestHeaps;
+
+/** The store contract on the flash store ({@code --store flash:DIR}), in a directory of its own. */
+class FlashHeapStoreContractTest extends HeapStoreContractTest {
+    private static final MutableClock CLOCK = new MutableClock();
+    private static final Path DIR;
+    private static final FlashHeapStore STORE;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("vheap-flash-contract");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        STORE = FlashHeapStore.open(DIR, 4096, CLOCK, FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE);
+    }
+
+    @AfterAll
+    static void closeStore() {
+        STORE.close();
+        TestHeaps.deleteRecursively(DIR);
+    }
+
+    @Override
+    HeapStore store() {
+        return STORE;
+    }
+
+    @Override
+    void advance(Duration d) {
+        CLOCK.advance(d);
+    }
+
+    @Override
+    int retained() {
+        return FlashHeapStore.DEFAULT_RETAIN;
+    }
+}

@@ -1,0 +1,215 @@
+package org.vheap.device.store.flash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
+
+/**
+ * What only the flash store shows: its checkpoints outlive the process, and a crash at any byte of its log leaves
+ * each app at exactly a checkpoint it committed (the newest it was told of, or one whose commit record made it),
+ * never a mix.
+ */
+class FlashHeapStoreTest {
+    private static final int BLOCK = 512;
+    private static final int LINE = 64;
+    private final MutableClock clock = new MutableClock();
+
+    @Test
+    void checkpointsAndBlobsOutliveTheStoreAndLeasesDoNot() throws IOException {
+        FaultyFlashMedium medium = new FaultyFlashMedium();
+        FlashHeapStore store = store(medium);
+        byte[] classFile = "class A".getBytes();
+        store.systemBlobs("app").put(Map.of(BlobHash.digest(classFile), classFile));
+        long first;
+        long second;
+        long token;
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev-a", LINE))) {
+            s.flush(List.of(line(1, 1), line(2, 2)), new long[0]);
+            first = s.commit(List.of(line(3, 3)), new long[0], new byte[] {7}, Map.of());
+            second = s.commit(List.of(line(1, 11)), new long[] {2}, new byte[] {8, 9}, Map.of());
+            s.flush(List.of(line(4, 4)), new long[0]);   // never committed
+            token = s.fencingToken();
+        }
+        FlashHeapStore again = store(medium);   // the same medium: a device that restarted
+        try (HeapSession s = again.openHeap(new OpenRequest("app", "dev-b", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.created()).isFalse();
+            assertThat(s.lineSize()).isEqualTo(LINE);
+            assertThat(s.baseCheckpointId()).isEqualTo(second);
+            assertThat(s.baseVmState()).containsExactly(8, 9);
+            assertThat(s.fencingToken()).as("tokens go on growing").isGreaterThan(token);
+            assertThat(values(s, 1, 2, 3, 4)).containsExactly(11, -1, 3, -1);
+            assertThat(s.commit(List.of(), new long[0], new byte[0], Map.of())).isGreaterThan(second);
+        }
+        try (HeapSession s = again.openHeap(new OpenRequest("app", "dev-b", false, 0, Duration.ZERO, first))) {
+            assertThat(values(s, 1, 2, 3, 4)).containsExactly(1, 2, 3, -1);
+            assertThat(s.baseVmState()).containsExactly(7);
+        }
+        assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values())
+                .singleElement().isEqualTo(classFile);
+    }
+
+    @Test
+    void aCrashAtEveryByteOfACommitLeavesOneWholeCheckpoint() throws IOException {
+        FaultyFlashMedium medium = new FaultyFlashMedium();
+        FlashHeapStore store = store(medium);
+        long committed;
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            committed = s.commit(lines(0, 20, 1), new long[0], new byte[] {1}, Map.of());
+            s.flush(lines(0, 10, 2), new long[0]);
+            medium.failSyncs();   // the next commit reaches the medium but is never synced, nor answered
+            assertThatThrownBy(() -> s.commit(lines(10, 20, 2), new long[0], new byte[] {2}, Map.of()))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("medium failed")
+                    .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.UNAVAILABLE));
+            assertThatThrownBy(() -> s.read(new long[] {0})).as("a failed store stays failed")
+                    .isInstanceOf(StoreException.class).hasMessageContaining("restart the device");
+        }
+        int wholeNewer = 0;
+        for (int cut = medium.synced(); cut <= medium.size(); cut++) {
+            for (byte[] torn : List.of(new byte[0], new byte[] {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5})) {
+                FlashHeapStore after = store(medium.crash(cut, torn));
+                try (HeapSession s = after.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+                    int[] values = values(s, range(0, 20));
+                    int round = values[0];
+                    assertThat(values).as("cut at %d: one round's lines", cut).containsOnly(round);
+                    if (s.baseCheckpointId() == committed) {
+                        assertThat(round).isEqualTo(1);
+                        assertThat(s.baseVmState()).containsExactly(1);
+                    } else {
+                        assertThat(cut).as("the commit record ended before the cut").isEqualTo((int) medium.size());
+                        assertThat(round).isEqualTo(2);
+                        assertThat(s.baseVmState()).containsExactly(2);
+                        wholeNewer++;
+                    }
+                }
+            }
+        }
+        assertThat(wholeNewer).as("the commit whose record survived whole").isEqualTo(2);
+    }
+
+    @Test
+    void randomHistoriesSurviveRandomCrashes() throws IOException {
+        Random random = new Random(17);
+        for (int run = 0; run < 60; run++) {
+            FaultyFlashMedium medium = new FaultyFlashMedium();
+            FlashHeapStore store = store(medium);
+            TreeMap<Long, Map<Long, Integer>> acknowledged = new TreeMap<>();
+            Map<Long, Integer> open = new HashMap<>();
+            try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+                for (int step = 0; step < 30; step++) {
+                    List<LineImage> writes = new ArrayList<>();
+                    for (long id = random.nextInt(8), n = random.nextInt(4); n > 0 && id < 8; id += 1 + random.nextInt(3), n--) {
+                        int value = random.nextInt(1000);
+                        writes.add(line(id, value));
+                        open.put(id, value);
+                    }
+                    long[] deletes = random.nextInt(5) == 0 ? deletable(writes, random) : new long[0];
+                    for (long d : deletes) {
+                        open.remove(d);
+                    }
+                    if (random.nextBoolean()) {
+                        s.flush(writes, deletes);
+                    } else {
+                        long id = s.commit(writes, deletes, new byte[] {(byte) step}, Map.of());
+                        acknowledged.put(id, new HashMap<>(open));
+                    }
+                }
+            }
+            FlashHeapStore after = store(medium.crash(random));
+            if (acknowledged.isEmpty()) {
+                continue;
+            }
+            long newest = acknowledged.lastKey();
+            try (HeapSession s = after.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+                assertThat(s.baseCheckpointId()).as("run %d", run).isEqualTo(newest);
+            }
+            for (long id : acknowledged.descendingKeySet().stream().limit(FlashHeapStore.DEFAULT_RETAIN).toList()) {
+                try (HeapSession s = after.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, id))) {
+                    Map<Long, Integer> expected = acknowledged.get(id);
+                    int[] values = values(s, range(0, 8));
+                    for (int l = 0; l < 8; l++) {
+                        assertThat(values[l]).as("run %d, checkpoint %d, line %d", run, id, l)
+                                .isEqualTo(expected.getOrDefault((long) l, -1));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneProcessHasADirectoryAtATime(@TempDir Path dir) {
+        FlashHeapStore first = FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE);
+        try {
+            assertThatThrownBy(() -> FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("is in use by another device process");
+        } finally {
+            first.close();
+        }
+        FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE).close();   // given back at close
+    }
+
+    private FlashHeapStore store(FlashMedium medium) throws IOException {
+        return new FlashHeapStore(medium, BLOCK, clock, FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE,
+                () -> { });
+    }
+
+    private static LineImage line(long id, int value) {
+        byte[] data = new byte[LINE];
+        java.nio.ByteBuffer.wrap(data).putInt(value).putLong(LINE - 8, id);
+        return new LineImage(id, data);
+    }
+
+    private static List<LineImage> lines(long from, long to, int value) {
+        List<LineImage> out = new ArrayList<>();
+        for (long id = from; id < to; id++) {
+            out.add(line(id, value));
+        }
+        return out;
+    }
+
+    private static long[] range(long from, long to) {
+        return java.util.stream.LongStream.range(from, to).toArray();
+    }
+
+    /** Each line's value as {@link #line} wrote it, -1 for an absent line. */
+    private static int[] values(HeapSession s, long... ids) {
+        byte[][] read = s.read(ids);
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = read[i] == null ? -1 : java.nio.ByteBuffer.wrap(read[i]).getInt();
+            if (read[i] != null) {
+                assertThat(java.nio.ByteBuffer.wrap(read[i]).getLong(LINE - 8)).as("line %d", ids[i]).isEqualTo(ids[i]);
+            }
+        }
+        return out;
+    }
+
+    /** One or two lines among 0..7 not in {@code writes}. */
+    private static long[] deletable(List<LineImage> writes, Random random) {
+        List<Long> free = new ArrayList<>();
+        for (long id = 0; id < 8; id++) {
+            long candidate = id;
+            if (writes.stream().noneMatch(w -> w.lineId() == candidate)) {
+                free.add(id);
+            }
+        }
+        java.util.Collections.shuffle(free, random);
+        return free.stream().limit(1 + random.nextInt(2)).mapToLong(Long::longValue).toArray();
+    }
+}

@@ -1,0 +1,46 @@
+package org.vheap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vheap.server.torture.TallyApp;
+
+/**
+ * The seed's flash store with no server at all: a device runs Tally ({@code --store flash:DIR}: its heap a log in a
+ * directory of its own), is killed with SIGKILL mid-run, and {@code ./vheap device resume --store flash:DIR} goes on
+ * from a checkpoint at or after the last one it was told of, to the end, with Tally's own checks.
+ */
+class FlashStoreEndToEndTest {
+    @Test
+    void aDeviceKilledMidRunResumesFromItsFlashStore(@TempDir Path work) throws Exception {
+        try (VheapProcesses vheap = new VheapProcesses(work)) {
+            String cp = vheap.compile("Tally", MigrationEndToEndTest.TALLY) + ":" + VheapProcesses.apiClassPath();
+            String store = "flash:" + work.resolve("flash");
+            VheapProcesses.Started first = vheap.start("device", "run", "--app", "tally", "--store", store,
+                    "--memory", "256k", "--flash-block", "16k", cp, "Tally", "150", "5", "50");
+            first.awaitOutput("committed 30 ", Duration.ofMinutes(2));
+            first.process().destroyForcibly();   // the launcher exec'd the JVM: this is the device's SIGKILL
+            assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long told = TallyApp.lastCommitted(first.output());
+
+            VheapProcesses.Started second = vheap.start("device", "resume", "--app", "tally", "--store", store);
+            assertThat(second.awaitExit(Duration.ofMinutes(3))).as(second.errors()).isZero();
+            String output = second.output();
+            assertThat(output).doesNotContain("CORRUPT").contains("finished");
+            long start = TallyApp.firstCommitted(output);
+            assertThat(start).as("resumed at or after the last commit it was told of").isGreaterThanOrEqualTo(told);
+            List<Long> counts = VheapProcesses.counts(output);
+            assertThat(counts.get(0)).isEqualTo(start + 1);
+            assertThat(counts).hasSize((int) (150 - start)).endsWith(150L);
+
+            VheapProcesses.Result again = vheap.vheap("device", "resume", "--app", "tally", "--store", "flash:");
+            assertThat(again.exit()).isNotZero();
+            assertThat(again.output()).contains("--store takes 'memory' or 'flash:DIR'");
+        }
+    }
+}
