@@ -48,28 +48,37 @@ import org.vheap.store.StoreException;
  * the store's monitor. A failure of the medium fails that call with {@code UNAVAILABLE} and every later one (the log
  * and the index may no longer agree): the device stops, and reopening the store replays what reached the medium.
  *
- * <p><b>Not yet.</b> The log only grows: superseded versions, deleted lines and checkpoints beyond retention stay
- * in it until a cleaner (issue 17) copies the live records of mostly dead segments; so does {@code --flash-size}.
- * Flushes write whole lines, not their dirty ranges.
+ * <p><b>Compaction.</b> The log only grows by appends; when it reaches twice what was live at the last compaction (and
+ * at least {@link #DEFAULT_COMPACT_FLOOR}), the commit that took it there copies the live records (retained
+ * checkpoints, open epochs, system blobs) into a new log that replaces the old one at once ({@link FlashLogFiles}):
+ * superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are gone. So the log stays
+ * within about twice its live size, and each byte written live is copied about once more.
+ *
+ * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a commit;
+ * {@code --flash-size} and the pause when it is full; flushes of the dirty ranges of lines rather than whole lines;
+ * the flash-fronted server.
  */
 public final class FlashHeapStore implements HeapStore {
     public static final int DEFAULT_BLOCK = 128 << 10;
     public static final int DEFAULT_RETAIN = 3;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /** A log smaller than this is never compacted. */
+    static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
     private static final Duration MAX_LEASE = Duration.ofMinutes(10);
     private static final int DEFAULT_LINE_SIZE = 4096;
-    /** In an open epoch's index: the line is deleted. */
-    private static final long DELETED = -1;
 
-    private final FlashMedium medium;
+    private final FlashLogFiles files;
+    private final long compactFloor;
+    private FlashMedium medium;
+    private FlashLogWriter writer;
+    /** The log's size past which the next commit compacts it: twice what was live at the last compaction. */
+    private long compactAt;
     private final int blockSize;
     private final Clock clock;
     private final int retain;
     private final Duration defaultLease;
-    private final FlashLogWriter writer;
-    private final AutoCloseable lock;
-    private final Map<String, Heap> heaps = new HashMap<>();
-    private final List<Heap> heapsByNumber = new ArrayList<>();
+    private final Map<String, FlashHeap> heaps = new HashMap<>();
+    private final List<FlashHeap> heapsByNumber = new ArrayList<>();
     private final Map<BlobHash, Long> blobs = new HashMap<>();
     private final Blobs systemBlobs = new Blobs();
     private long fencingTokens;
@@ -82,36 +91,27 @@ public final class FlashHeapStore implements HeapStore {
      * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used or another process has it
      */
     public static FlashHeapStore open(Path dir, int blockSize, Clock clock, int retain, Duration defaultLease) {
-        FileChannel lockFile = null;
+        DirectoryLogFiles files = null;
         try {
-            Files.createDirectories(dir);
-            lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock held;
-            try {
-                held = lockFile.tryLock();
-            } catch (OverlappingFileLockException e) {
-                held = null;
-            }
-            if (held == null) {
-                throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store " + dir + " is in use by"
-                        + " another device process: stop it, or give this device another --store flash:DIR");
-            }
-            FileChannel closeWithLock = lockFile;
-            return new FlashHeapStore(new FileFlashMedium(dir.resolve("heap.log")), blockSize, clock, retain,
-                    defaultLease, closeWithLock::close);
+            files = new DirectoryLogFiles(dir);
+            return new FlashHeapStore(files, blockSize, clock, retain, defaultLease, DEFAULT_COMPACT_FLOOR);
         } catch (IOException e) {
-            closeQuietly(lockFile);
+            closeQuietly(files);
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot open the flash store " + dir + ": "
                     + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(lockFile);
+            closeQuietly(files);
             throw e;
         }
     }
 
-    /** A store on {@code medium}, replaying what it holds; {@code lock} is released when the store closes. */
-    FlashHeapStore(FlashMedium medium, int blockSize, Clock clock, int retain, Duration defaultLease,
-                   AutoCloseable lock) throws IOException {
+    /**
+     * A store on the log in {@code files}, replaying what it holds.
+     *
+     * @param compactFloor the log is never compacted below this size
+     */
+    FlashHeapStore(FlashLogFiles files, int blockSize, Clock clock, int retain, Duration defaultLease,
+                   long compactFloor) throws IOException {
         FlashLogFormat.checkBlockSize(blockSize);
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, got " + retain);
@@ -119,15 +119,17 @@ public final class FlashHeapStore implements HeapStore {
         if (defaultLease.isNegative() || defaultLease.isZero() || defaultLease.compareTo(MAX_LEASE) > 0) {
             throw new IllegalArgumentException("default lease must be in (0, " + MAX_LEASE + "], got " + defaultLease);
         }
-        this.medium = medium;
+        this.files = files;
         this.blockSize = blockSize;
         this.clock = clock;
         this.retain = retain;
         this.defaultLease = defaultLease;
-        this.lock = lock;
+        this.compactFloor = compactFloor;
+        this.medium = files.current();
         FlashLogReader.recover(medium, blockSize);
         replay();
         this.writer = new FlashLogWriter(medium, blockSize);
+        this.compactAt = Math.max(compactFloor, 2 * medium.size());
     }
 
     @Override
@@ -137,7 +139,7 @@ public final class FlashHeapStore implements HeapStore {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app and device names must not be empty");
         }
         Duration lease = leaseLength(request.lease());
-        Heap heap = heaps.get(request.app());
+        FlashHeap heap = heaps.get(request.app());
         if (heap == null && !request.create()) {
             throw new StoreException(StoreException.Reason.NOT_FOUND,
                     "no app named '" + request.app() + "' (open it with create to make one)");
@@ -162,20 +164,21 @@ public final class FlashHeapStore implements HeapStore {
                     + request.baseCheckpointId() + " (retained: [])");
         }
         return io(() -> {
-            Heap h = heap;
+            FlashHeap h = heap;
             if (h == null) {
                 int lineSize = request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize();
                 writer.append(FlashRecord.of(FlashRecord.CREATE).u4(heapsByNumber.size()).utf(request.app())
                         .u4(lineSize).toBytes());
                 h = created(request.app(), lineSize);
             }
-            Checkpoint base = request.baseCheckpointId() == 0
+            FlashCheckpoint base = request.baseCheckpointId() == 0
                     ? (h.checkpoints.isEmpty() ? null : h.checkpoints.lastEntry().getValue())
                     : h.checkpoints.get(request.baseCheckpointId());
             long token = fencingTokens + 1;
             writer.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(token).u8(base == null ? 0 : base.id())
                     .toBytes());
             h.opened(token, base);
+            fencingTokens = token;
             boolean created = !h.everOpened;
             h.everOpened = true;
             h.holder = request.device();
@@ -208,7 +211,7 @@ public final class FlashHeapStore implements HeapStore {
             failed = e;
         } finally {
             closeQuietly(medium);
-            closeQuietly(lock);
+            closeQuietly(files);
         }
     }
 
@@ -231,7 +234,7 @@ public final class FlashHeapStore implements HeapStore {
                 created(in.readUTF(), in.readInt());
                 continue;
             }
-            Heap h = heapsByNumber.get(number);
+            FlashHeap h = heapsByNumber.get(number);
             switch (kind) {
                 case FlashRecord.OPEN -> {
                     long token = in.readLong();
@@ -243,22 +246,22 @@ public final class FlashHeapStore implements HeapStore {
                 case FlashRecord.LINE -> h.epoch.put(in.readLong(), start);
                 case FlashRecord.DELETE -> {
                     for (int n = in.readInt(); n > 0; n--) {
-                        h.epoch.put(in.readLong(), DELETED);
+                        h.epoch.put(in.readLong(), FlashHeap.DELETED);
                     }
                 }
-                case FlashRecord.COMMIT -> h.commit(in.readLong(), start);
+                case FlashRecord.COMMIT -> commit(h, in.readLong(), start);
                 case FlashRecord.CLOSE -> h.epoch.clear();
                 default -> throw new IOException("the flash log holds a record of unknown kind " + kind + " at " + start);
             }
         }
-        for (Heap h : heapsByNumber) {   // the sessions ended with the process that had the store
+        for (FlashHeap h : heapsByNumber) {   // the sessions ended with the process that had the store
             h.holder = null;
             h.epoch.clear();
         }
     }
 
-    private Heap created(String app, int lineSize) {
-        Heap h = new Heap(heapsByNumber.size(), lineSize);
+    private FlashHeap created(String app, int lineSize) {
+        FlashHeap h = new FlashHeap(heapsByNumber.size(), app, lineSize);
         heapsByNumber.add(h);
         heaps.put(app, h);
         return h;
@@ -289,12 +292,50 @@ public final class FlashHeapStore implements HeapStore {
         T run() throws IOException;
     }
 
+    /** Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}). */
+    private void compact() throws IOException {
+        FlashCompaction compaction = new FlashCompaction(medium, blockSize);
+        FlashMedium next = files.next();
+        writer = compaction.copy(next, heapsByNumber, blobs, fencingTokens);
+        files.install();
+        compaction.moveIndex(heapsByNumber, blobs);
+        closeQuietly(medium);
+        medium = next;
+        compactAt = Math.max(compactFloor, 2 * next.size());
+    }
+
+    /** Publishes the heap's open epoch as checkpoint {@code id} in the index (after its COMMIT record was written). */
+    private void commit(FlashHeap h, long id, long commitRecord) {
+        h.commit(id, commitRecord, retain);
+        checkpointIds = Math.max(checkpointIds, id);
+    }
+
+    /** Appends the lines and deletions to the log and to the open epoch; checked first, as one transaction. */
+    private void write(FlashHeap heap, List<LineImage> writes, long[] deletes) throws IOException {
+        WriteSets.check(heap.lineSize, writes, deletes);
+        for (LineImage w : writes) {
+            long at = writer.append(FlashRecord.of(FlashRecord.LINE).u4(heap.number).u8(w.lineId()).bytes(w.data())
+                    .toBytes());
+            heap.epoch.put(w.lineId(), at);
+        }
+        if (deletes.length > 0) {
+            FlashRecord r = FlashRecord.of(FlashRecord.DELETE).u4(heap.number).u4(deletes.length);
+            for (long d : deletes) {
+                r.u8(d);
+            }
+            writer.append(r.toBytes());
+            for (long d : deletes) {
+                heap.epoch.put(d, FlashHeap.DELETED);
+            }
+        }
+    }
+
     private byte[] read(long start, int from) throws IOException {
         byte[] record = FlashLogReader.readAt(medium, blockSize, start);
         return Arrays.copyOfRange(record, from, record.length);
     }
 
-    private byte[] vmState(Checkpoint cp) throws IOException {
+    private byte[] vmState(FlashCheckpoint cp) throws IOException {
         return read(cp.commitRecord(), FlashRecord.COMMIT_STATE);
     }
 
@@ -323,104 +364,13 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
-    /** A committed checkpoint: where each of its lines lies in the log, and its COMMIT record (the VM state). */
-    private record Checkpoint(long id, Map<Long, Long> lines, long commitRecord) {
-    }
-
-    /** One app's heap, as the index holds it. Guarded by the store's monitor. */
-    private final class Heap {
-        final int number;
-        final int lineSize;
-        final TreeMap<Long, Checkpoint> checkpoints = new TreeMap<>();
-        /** The open epoch: where each line it wrote lies, {@link #DELETED} for a deletion. */
-        final HashMap<Long, Long> epoch = new HashMap<>();
-        Checkpoint epochBase;
-        boolean everOpened;
-        String holder;
-        long token;
-        Instant expiresAt;
-
-        Heap(int number, int lineSize) {
-            this.number = number;
-            this.lineSize = lineSize;
-        }
-
-        void opened(long newToken, Checkpoint base) {
-            fencingTokens = Math.max(fencingTokens, newToken);
-            token = newToken;
-            epoch.clear();
-            epochBase = base;
-        }
-
-        /** Where the line lies as the open epoch sees it, or -1 when it has none. */
-        long visible(long lineId) {
-            Long at = epoch.get(lineId);
-            if (at == null) {
-                Long committed = epochBase == null ? null : epochBase.lines().get(lineId);
-                return committed == null ? DELETED : committed;
-            }
-            return at;
-        }
-
-        /** Publishes the open epoch as checkpoint {@code id}, whose COMMIT record starts at {@code commitRecord}. */
-        void commit(long id, long commitRecord) {
-            Map<Long, Long> lines = epochBase == null ? new HashMap<>() : new HashMap<>(epochBase.lines());
-            for (Map.Entry<Long, Long> e : epoch.entrySet()) {
-                if (e.getValue() == DELETED) {
-                    lines.remove(e.getKey());
-                } else {
-                    lines.put(e.getKey(), e.getValue());
-                }
-            }
-            Checkpoint cp = new Checkpoint(id, lines, commitRecord);
-            checkpoints.put(id, cp);
-            while (checkpoints.size() > retain) {
-                checkpoints.pollFirstEntry();
-            }
-            checkpointIds = Math.max(checkpointIds, id);
-            epoch.clear();
-            epochBase = cp;
-        }
-
-        void requireToken(String app, long t) {
-            if (holder == null) {
-                throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t
-                        + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
-            }
-            if (t != token) {
-                throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t + " is stale: app '"
-                        + app + "' is now leased to device '" + holder + "' under a newer lease; nothing was changed");
-            }
-        }
-
-        /** Appends the lines and deletions to the log and to the open epoch; checked first, as one transaction. */
-        void write(List<LineImage> writes, long[] deletes) throws IOException {
-            WriteSets.check(lineSize, writes, deletes);
-            for (LineImage w : writes) {
-                long at = writer.append(FlashRecord.of(FlashRecord.LINE).u4(number).u8(w.lineId()).bytes(w.data())
-                        .toBytes());
-                epoch.put(w.lineId(), at);
-            }
-            if (deletes.length > 0) {
-                FlashRecord r = FlashRecord.of(FlashRecord.DELETE).u4(number).u4(deletes.length);
-                for (long d : deletes) {
-                    r.u8(d);
-                }
-                writer.append(r.toBytes());
-                for (long d : deletes) {
-                    epoch.put(d, DELETED);
-                }
-            }
-        }
-    }
-
     /** One lease incarnation. Calls take the store's monitor, so a session may be used from any thread. */
     private final class Session extends OpenedSession {
-        private final Heap heap;
+        private final FlashHeap heap;
         private final Duration lease;
         private boolean closed;
 
-        Session(Heap heap, String app, String device, long token, Duration lease, boolean created,
+        Session(FlashHeap heap, String app, String device, long token, Duration lease, boolean created,
                 long baseCheckpointId, byte[] baseVmState) {
             super(app, device, token, heap.lineSize, created, baseCheckpointId, baseVmState);
             this.heap = heap;
@@ -438,7 +388,7 @@ public final class FlashHeapStore implements HeapStore {
                     byte[][] result = new byte[lineIds.length][];
                     for (int i = 0; i < lineIds.length; i++) {
                         long at = heap.visible(lineIds[i]);
-                        result[i] = at == DELETED ? null : FlashHeapStore.this.read(at, FlashRecord.LINE_DATA);
+                        result[i] = at == FlashHeap.DELETED ? null : FlashHeapStore.this.read(at, FlashRecord.LINE_DATA);
                     }
                     return result;
                 });
@@ -451,7 +401,7 @@ public final class FlashHeapStore implements HeapStore {
                 heap.requireToken(app, token);
                 WriteSets.check(heap.lineSize, writes, deletes);
                 io(() -> {
-                    heap.write(writes, deletes);
+                    write(heap, writes, deletes);
                     return null;
                 });
             }
@@ -467,12 +417,15 @@ public final class FlashHeapStore implements HeapStore {
                 heap.requireToken(app, token);
                 WriteSets.check(heap.lineSize, writes, deletes);
                 return io(() -> {
-                    heap.write(writes, deletes);
+                    write(heap, writes, deletes);
                     long id = checkpointIds + 1;
                     long at = writer.append(FlashRecord.of(FlashRecord.COMMIT).u4(heap.number).u8(id).bytes(vmState)
                             .toBytes());
                     writer.sync();
-                    heap.commit(id, at);
+                    FlashHeapStore.this.commit(heap, id, at);
+                    if (medium.size() >= compactAt) {
+                        compact();
+                    }
                     return id;
                 });
             }

@@ -153,6 +153,90 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void compactionsKeepEveryRetainedCheckpointTheOpenEpochAndTheBlobsAndBoundTheLog() throws IOException {
+        Random random = new Random(23);
+        byte[] classFile = "class B".getBytes();
+        for (int run = 0; run < 20; run++) {
+            MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+            FlashHeapStore store = store(files, 2048);
+            store.systemBlobs("app").put(Map.of(BlobHash.digest(classFile), classFile));
+            TreeMap<Long, Map<Long, Integer>> acknowledged = new TreeMap<>();
+            Map<Long, Integer> open = new HashMap<>();
+            HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE));
+            long largest = 0;
+            for (int step = 0; step < 200; step++) {
+                if (random.nextInt(10) == 0 && !acknowledged.isEmpty()) {   // a fork: on a retained checkpoint
+                    List<Long> retained = acknowledged.descendingKeySet().stream()
+                            .limit(FlashHeapStore.DEFAULT_RETAIN).toList();
+                    long base = retained.get(random.nextInt(retained.size()));
+                    s.close();
+                    s = store.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, base));
+                    open = new HashMap<>(acknowledged.get(base));
+                }
+                List<LineImage> writes = new ArrayList<>();
+                for (long id = random.nextInt(8), n = 1 + random.nextInt(3); n > 0 && id < 8; id += 1 + random.nextInt(3), n--) {
+                    int value = random.nextInt(1000);
+                    writes.add(line(id, value));
+                    open.put(id, value);
+                }
+                long[] deletes = random.nextInt(5) == 0 ? deletable(writes, random) : new long[0];
+                for (long d : deletes) {
+                    open.remove(d);
+                }
+                if (random.nextBoolean()) {
+                    s.flush(writes, deletes);
+                } else {
+                    acknowledged.put(s.commit(writes, deletes, new byte[] {(byte) step}, Map.of()), new HashMap<>(open));
+                }
+                int[] values = values(s, range(0, 8));
+                for (int l = 0; l < 8; l++) {
+                    assertThat(values[l]).as("run %d, step %d, line %d", run, step, l).isEqualTo(open.getOrDefault((long) l, -1));
+                }
+                largest = Math.max(largest, files.current().size());
+            }
+            assertThat(files.installs()).as("run %d: compactions", run).isPositive();
+            assertThat(largest).as("run %d: the log stays bounded", run).isLessThan(16 << 10);
+            assertThat(store.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values())
+                    .singleElement().isEqualTo(classFile);
+
+            FlashHeapStore after = store(files.current().crash(random));
+            for (long id : acknowledged.descendingKeySet().stream().limit(FlashHeapStore.DEFAULT_RETAIN).toList()) {
+                try (HeapSession r = after.openHeap(new OpenRequest("app", "dev-2", false, 0, Duration.ZERO, id))) {
+                    int[] values = values(r, range(0, 8));
+                    for (int l = 0; l < 8; l++) {
+                        assertThat(values[l]).as("run %d, checkpoint %d, line %d", run, id, l)
+                                .isEqualTo(acknowledged.get(id).getOrDefault((long) l, -1));
+                    }
+                }
+            }
+            assertThat(after.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values())
+                    .singleElement().isEqualTo(classFile);
+        }
+    }
+
+    @Test
+    void aCompactedLogReplacesTheOldFileAndTheStoreOpensOnIt(@TempDir Path dir) throws IOException {
+        long last;
+        try (FlashHeapStore store = new FlashHeapStore(new DirectoryLogFiles(dir), BLOCK, clock, 3,
+                FlashHeapStore.DEFAULT_LEASE, 8192);
+             HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            last = 0;
+            for (int round = 1; round <= 300; round++) {
+                last = s.commit(lines(0, 10, round), new long[0], new byte[] {(byte) round}, Map.of());
+                assertThat(java.nio.file.Files.size(dir.resolve("heap.log"))).as("round %d", round).isLessThan(3 * 8192);
+            }
+            s.flush(lines(0, 5, 1000), new long[0]);
+        }
+        assertThat(dir.resolve("heap.log.next")).doesNotExist();
+        try (FlashHeapStore again = FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE);
+             HeapSession s = again.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(last);
+            assertThat(values(s, range(0, 10))).containsOnly(300);
+            assertThat(s.baseVmState()).containsExactly((byte) 300);
+        }
+    }
+
+    @Test
     void oneProcessHasADirectoryAtATime(@TempDir Path dir) {
         FlashHeapStore first = FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE);
         try {
@@ -164,9 +248,14 @@ class FlashHeapStoreTest {
         FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE).close();   // given back at close
     }
 
-    private FlashHeapStore store(FlashMedium medium) throws IOException {
-        return new FlashHeapStore(medium, BLOCK, clock, FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE,
-                () -> { });
+    /** A store on the log in {@code medium} that never compacts it. */
+    private FlashHeapStore store(FaultyFlashMedium medium) throws IOException {
+        return store(new MemoryLogFiles(medium), Long.MAX_VALUE);
+    }
+
+    private FlashHeapStore store(MemoryLogFiles files, long compactFloor) throws IOException {
+        return new FlashHeapStore(files, BLOCK, clock, FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE,
+                compactFloor);
     }
 
     private static LineImage line(long id, int value) {

@@ -1,0 +1,69 @@
+package org.vheap.device.store.flash;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.vheap.store.StoreException;
+
+/**
+ * A flash store's log in a directory of its own: {@code heap.log}, a compaction written to {@code heap.log.next}
+ * and renamed over it (then the directory synced), and a {@code lock} file that one process holds while it has the
+ * store open.
+ */
+final class DirectoryLogFiles implements FlashLogFiles {
+    private final Path dir;
+    private final FileChannel lockFile;
+
+    /**
+     * Takes the directory (made if missing) for this process.
+     *
+     * @throws StoreException {@code UNAVAILABLE} when another process has it
+     */
+    DirectoryLogFiles(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        this.lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            lockFile.close();
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store " + dir + " is in use by"
+                    + " another device process: stop it, or give this device another --store flash:DIR");
+        }
+    }
+
+    @Override
+    public FlashMedium current() throws IOException {
+        Files.deleteIfExists(dir.resolve("heap.log.next"));
+        return new FileFlashMedium(dir.resolve("heap.log"));
+    }
+
+    @Override
+    public FlashMedium next() throws IOException {
+        Files.deleteIfExists(dir.resolve("heap.log.next"));
+        return new FileFlashMedium(dir.resolve("heap.log.next"));
+    }
+
+    @Override
+    public void install() throws IOException {
+        Files.move(dir.resolve("heap.log.next"), dir.resolve("heap.log"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);   // the rename itself durable
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lockFile.close();
+    }
+}

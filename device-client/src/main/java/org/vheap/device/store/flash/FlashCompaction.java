@@ -1,0 +1,107 @@
+package org.vheap.device.store.flash;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vheap.device.store.BlobHash;
+
+/**
+ * One compaction of a flash store's log: {@link #copy} writes what is live into a new log — for each app its
+ * retained checkpoints in order (each as the lines that differ from the one before it, then its COMMIT record), the
+ * open epoch of a session that holds the lease, and the system blobs, each record copied as it was — and, once the
+ * store installed that log, {@link #moveIndex} points the index at the copies. Superseded versions, deleted lines,
+ * checkpoints beyond retention and dropped epochs stay behind. Replaying the new log gives the same checkpoints.
+ */
+final class FlashCompaction {
+    private final FlashMedium old;
+    private final int blockSize;
+    /** Where each record copied lies in the new log, by where it lay in the old one. */
+    private final Map<Long, Long> moved = new HashMap<>();
+
+    FlashCompaction(FlashMedium old, int blockSize) {
+        this.old = old;
+        this.blockSize = blockSize;
+    }
+
+    /** Writes the live records of {@code heaps} and {@code blobs} into {@code next} and syncs it; returns its writer. */
+    FlashLogWriter copy(FlashMedium next, List<FlashHeap> heaps, Map<BlobHash, Long> blobs, long fencingTokens)
+            throws IOException {
+        FlashLogWriter out = new FlashLogWriter(next, blockSize);
+        for (FlashHeap h : heaps) {
+            out.append(FlashRecord.of(FlashRecord.CREATE).u4(h.number).utf(h.name).u4(h.lineSize).toBytes());
+            Map<Long, Long> previous = Map.of();
+            long previousId = 0;
+            for (FlashCheckpoint cp : h.checkpoints.values()) {
+                out.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(fencingTokens).u8(previousId).toBytes());
+                copyEpoch(out, h, previous, cp.lines());
+                moved.put(cp.commitRecord(), out.append(FlashLogReader.readAt(old, blockSize, cp.commitRecord())));
+                previous = cp.lines();
+                previousId = cp.id();
+            }
+            if (h.holder != null) {   // a session goes on: its open epoch, on its base
+                boolean retained = h.epochBase != null && h.checkpoints.containsKey(h.epochBase.id());
+                out.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(h.token)
+                        .u8(retained ? h.epochBase.id() : 0).toBytes());
+                Map<Long, Long> base = h.epochBase == null ? Map.of() : h.epochBase.lines();
+                Map<Long, Long> seen = new HashMap<>(base);
+                h.epoch.forEach((line, at) -> {
+                    if (at == FlashHeap.DELETED) {
+                        seen.remove(line);
+                    } else {
+                        seen.put(line, at);
+                    }
+                });
+                copyEpoch(out, h, retained ? base : Map.of(), seen);
+            }
+        }
+        for (long at : blobs.values()) {
+            moved.put(at, out.append(FlashLogReader.readAt(old, blockSize, at)));
+        }
+        out.sync();
+        return out;
+    }
+
+    /** After the new log was installed: every position in the index, moved onto it. */
+    void moveIndex(List<FlashHeap> heaps, Map<BlobHash, Long> blobs) {
+        for (FlashHeap h : heaps) {
+            TreeMap<Long, FlashCheckpoint> remapped = new TreeMap<>();
+            h.checkpoints.forEach((id, cp) -> remapped.put(id, moved(cp)));
+            FlashCheckpoint base = h.epochBase;
+            h.checkpoints.clear();
+            h.checkpoints.putAll(remapped);
+            h.epochBase = base == null ? null : remapped.getOrDefault(base.id(), moved(base));
+            h.epoch.replaceAll((line, at) -> at == FlashHeap.DELETED ? FlashHeap.DELETED : moved.get(at));
+        }
+        blobs.replaceAll((hash, at) -> moved.get(at));
+    }
+
+    /**
+     * Appends the records that take a view from {@code from} to {@code to} (line positions in the old log): each line
+     * whose version differs (one an earlier view had under another base is copied again: replay needs it there),
+     * and one DELETE of the lines {@code to} lacks.
+     */
+    private void copyEpoch(FlashLogWriter out, FlashHeap h, Map<Long, Long> from, Map<Long, Long> to)
+            throws IOException {
+        for (Map.Entry<Long, Long> line : to.entrySet()) {
+            if (!line.getValue().equals(from.get(line.getKey()))) {
+                long at = out.append(FlashLogReader.readAt(old, blockSize, line.getValue()));
+                moved.putIfAbsent(line.getValue(), at);
+            }
+        }
+        List<Long> gone = from.keySet().stream().filter(line -> !to.containsKey(line)).toList();
+        if (!gone.isEmpty()) {
+            FlashRecord r = FlashRecord.of(FlashRecord.DELETE).u4(h.number).u4(gone.size());
+            gone.forEach(r::u8);
+            out.append(r.toBytes());
+        }
+    }
+
+    /** A checkpoint whose lines and COMMIT record were copied (its COMMIT record may not be: an unretained base). */
+    private FlashCheckpoint moved(FlashCheckpoint cp) {
+        Map<Long, Long> lines = new HashMap<>(cp.lines().size() * 2);
+        cp.lines().forEach((line, at) -> lines.put(line, moved.get(at)));
+        return new FlashCheckpoint(cp.id(), lines, moved.getOrDefault(cp.commitRecord(), -1L));
+    }
+}

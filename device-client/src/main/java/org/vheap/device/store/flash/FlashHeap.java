@@ -1,0 +1,85 @@
+package org.vheap.device.store.flash;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vheap.store.StoreException;
+
+/**
+ * One app's heap in a flash store's index: its retained checkpoints, its open epoch (the lines the lease holder
+ * flushed since its base checkpoint, as positions in the log) and its lease. Guarded by the store's monitor.
+ */
+final class FlashHeap {
+    /** In an open epoch: the line is deleted; from {@link #visible}: the line has no version. */
+    static final long DELETED = -1;
+
+    final int number;
+    final String name;
+    final int lineSize;
+    final TreeMap<Long, FlashCheckpoint> checkpoints = new TreeMap<>();
+    /** The open epoch: where each line it wrote lies, {@link #DELETED} for a deletion. */
+    final HashMap<Long, Long> epoch = new HashMap<>();
+    FlashCheckpoint epochBase;
+    boolean everOpened;
+    String holder;
+    long token;
+    Instant expiresAt;
+
+    FlashHeap(int number, String name, int lineSize) {
+        this.number = number;
+        this.name = name;
+        this.lineSize = lineSize;
+    }
+
+    /** A new lease under {@code newToken}: a fresh open epoch on {@code base} (null: an empty heap). */
+    void opened(long newToken, FlashCheckpoint base) {
+        token = newToken;
+        epoch.clear();
+        epochBase = base;
+    }
+
+    /** Where the line lies as the open epoch sees it, or {@link #DELETED} when it has none. */
+    long visible(long lineId) {
+        Long at = epoch.get(lineId);
+        if (at == null) {
+            Long committed = epochBase == null ? null : epochBase.lines().get(lineId);
+            return committed == null ? DELETED : committed;
+        }
+        return at;
+    }
+
+    /**
+     * Publishes the open epoch as checkpoint {@code id}, whose COMMIT record starts at {@code commitRecord}, keeps
+     * the newest {@code retain} checkpoints, and starts the next epoch on it.
+     */
+    void commit(long id, long commitRecord, int retain) {
+        Map<Long, Long> lines = epochBase == null ? new HashMap<>() : new HashMap<>(epochBase.lines());
+        for (Map.Entry<Long, Long> e : epoch.entrySet()) {
+            if (e.getValue() == DELETED) {
+                lines.remove(e.getKey());
+            } else {
+                lines.put(e.getKey(), e.getValue());
+            }
+        }
+        FlashCheckpoint cp = new FlashCheckpoint(id, lines, commitRecord);
+        checkpoints.put(id, cp);
+        while (checkpoints.size() > retain) {
+            checkpoints.pollFirstEntry();
+        }
+        epoch.clear();
+        epochBase = cp;
+    }
+
+    /** Throws FENCED unless {@code t} is the current lease's token. */
+    void requireToken(String app, long t) {
+        if (holder == null) {
+            throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t
+                    + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
+        }
+        if (t != token) {
+            throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t + " is stale: app '"
+                    + app + "' is now leased to device '" + holder + "' under a newer lease; nothing was changed");
+        }
+    }
+}
