@@ -75,7 +75,7 @@ class LauncherEndToEndTest {
 
         Result usage = vheap("device", "run", "--app", "counter", classes.toString(), "Counter");
         assertThat(usage.exit()).isEqualTo(2);
-        assertThat(withoutBuildNotice(usage.output()).strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT or --store memory");
+        assertThat(withoutBuildNotice(usage.output()).strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
     }
 
     @Test

@@ -85,8 +85,8 @@ final class DeviceOptions {
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION",
             description = "Checkpoint at least this often, e.g. 500ms, 10s, 1m (0s: off), so a crash of the device "
-                    + "(kill -9, power loss) loses at most that much of the app's work. Default: 10s with --server; "
-                    + "off with --store memory (nothing outlives the process there).")
+                    + "(kill -9, power loss) loses at most that much of the app's work. Default: 10s with --server or --store "
+                    + "flash:DIR; off with --store memory (nothing outlives the process there).")
     String interval;
 
     @Option(names = "--checkpoint-after-gc", description = "Checkpoint after each garbage collection.")

@@ -38,7 +38,7 @@ class DeviceCliTest {
     void badUsageIsOneLineWithExitTwo() {
         Run noStore = cli("run", "--app", "a", ".", "Main");
         assertThat(noStore.exit()).isEqualTo(2);
-        assertThat(noStore.err().strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT or --store memory");
+        assertThat(noStore.err().strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
 
         Run badMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "lots", ".", "Main");
         assertThat(badMemory.exit()).isEqualTo(2);
@@ -130,6 +130,13 @@ class DeviceCliTest {
                 .isEqualTo(Duration.ofMinutes(2));
 
         assertThat(checkpointInterval("run", "--app", "a", "--store", "memory", ".", "Main")).as("in memory: none").isZero();
+        java.nio.file.Path flash = org.vheap.server.testing.TestHeaps.tempDir("vheap-cli-flash");
+        try {
+            assertThat(checkpointInterval("run", "--app", "a", "--store", "flash:" + flash, ".", "Main"))
+                    .as("on the device's flash store, which persists").isEqualTo(Duration.ofSeconds(10));
+        } finally {
+            org.vheap.server.testing.TestHeaps.deleteRecursively(flash);
+        }
         assertThat(checkpointInterval("run", "--app", "a", "--store", "memory", "--checkpoint-interval", "1s", ".", "Main"))
                 .as("in memory, when asked").isEqualTo(Duration.ofSeconds(1));
 
@@ -139,7 +146,7 @@ class DeviceCliTest {
             assertThat(help.out().replaceAll("\\s+", " "))
                     .contains("--checkpoint-interval=DURATION")
                     .contains("(0s: off), so a crash of the device (kill -9, power loss) loses at most that much of the"
-                            + " app's work. Default: 10s with --server; off with --store memory")
+                            + " app's work. Default: 10s with --server or --store flash:DIR; off with --store memory")
                     .contains("every 10 s (--checkpoint-interval; 0s: off)");
         }
     }

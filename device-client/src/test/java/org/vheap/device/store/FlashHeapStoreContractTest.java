@@ -1,7 +1,5 @@
 package org.vheap.device.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -12,17 +10,9 @@ import org.vheap.server.testing.TestHeaps;
 /** The store contract on the flash store ({@code --store flash:DIR}), in a directory of its own. */
 class FlashHeapStoreContractTest extends HeapStoreContractTest {
     private static final MutableClock CLOCK = new MutableClock();
-    private static final Path DIR;
-    private static final FlashHeapStore STORE;
-
-    static {
-        try {
-            DIR = Files.createTempDirectory("vheap-flash-contract");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        STORE = FlashHeapStore.open(DIR, 4096, CLOCK, FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE);
-    }
+    private static final Path DIR = TestHeaps.tempDir("vheap-flash-contract");
+    private static final FlashHeapStore STORE = FlashHeapStore.open(DIR, 4096, CLOCK, FlashHeapStore.DEFAULT_RETAIN,
+            FlashHeapStore.DEFAULT_LEASE);
 
     @AfterAll
     static void closeStore() {

@@ -12,8 +12,8 @@ import org.vheap.store.StoreException;
 
 /**
  * A flash store's log in a directory of its own: {@code heap.log}, a compaction written to {@code heap.log.next}
- * and renamed over it (then the directory synced), and a {@code lock} file that one process holds while it has the
- * store open.
+ * and renamed over it (then the directory synced), what recoveries cut off the log's end in
+ * {@code heap.log.cut-at-POSITION}, and a {@code lock} file that one process holds while it has the store open.
  */
 final class DirectoryLogFiles implements FlashLogFiles {
     private final Path dir;
@@ -22,7 +22,7 @@ final class DirectoryLogFiles implements FlashLogFiles {
     /**
      * Takes the directory (made if missing) for this process.
      *
-     * @throws StoreException {@code UNAVAILABLE} when another process has it
+     * @throws StoreException {@code CONFLICT} when another process has it
      */
     DirectoryLogFiles(Path dir) throws IOException {
         this.dir = dir;
@@ -33,10 +33,13 @@ final class DirectoryLogFiles implements FlashLogFiles {
             held = lockFile.tryLock();
         } catch (OverlappingFileLockException e) {
             held = null;
+        } catch (IOException | RuntimeException e) {
+            lockFile.close();
+            throw e;
         }
         if (held == null) {
             lockFile.close();
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store " + dir + " is in use by"
+            throw new StoreException(StoreException.Reason.CONFLICT, "the flash store " + dir + " is in use by"
                     + " another device process: stop it, or give this device another --store flash:DIR");
         }
     }
@@ -44,7 +47,22 @@ final class DirectoryLogFiles implements FlashLogFiles {
     @Override
     public FlashMedium current() throws IOException {
         Files.deleteIfExists(dir.resolve("heap.log.next"));
-        return new FileFlashMedium(dir.resolve("heap.log"));
+        FileFlashMedium log = new FileFlashMedium(dir.resolve("heap.log"));
+        syncDirectory();   // the log's own name durable before anything is committed in it
+        return log;
+    }
+
+    @Override
+    public void keepCut(long from, byte[] tail) throws IOException {
+        for (int n = 1; ; n++) {
+            Path kept = dir.resolve("heap.log.cut-at-" + from + (n == 1 ? "" : "-" + n));
+            if (!Files.exists(kept)) {
+                Files.write(kept, tail, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.SYNC);
+                syncDirectory();
+                return;
+            }
+        }
     }
 
     @Override
@@ -57,8 +75,12 @@ final class DirectoryLogFiles implements FlashLogFiles {
     public void install() throws IOException {
         Files.move(dir.resolve("heap.log.next"), dir.resolve("heap.log"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();   // the rename itself durable
+    }
+
+    private void syncDirectory() throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);   // the rename itself durable
+            d.force(true);
         }
     }
 

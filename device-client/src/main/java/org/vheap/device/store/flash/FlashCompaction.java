@@ -29,8 +29,13 @@ final class FlashCompaction {
     FlashLogWriter copy(FlashMedium next, List<FlashHeap> heaps, Map<BlobHash, Long> blobs, long fencingTokens)
             throws IOException {
         FlashLogWriter out = new FlashLogWriter(next, blockSize);
+        out.append(FlashLogFormat.formatRecord(blockSize));
         for (FlashHeap h : heaps) {
             out.append(FlashRecord.of(FlashRecord.CREATE).u4(h.number).utf(h.name).u4(h.lineSize).toBytes());
+            if (h.everOpened && h.checkpoints.isEmpty() && h.holder == null) {   // opened before: not created again
+                out.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(fencingTokens).u8(0).toBytes());
+                out.append(FlashRecord.of(FlashRecord.CLOSE).u4(h.number).toBytes());
+            }
             Map<Long, Long> previous = Map.of();
             long previousId = 0;
             for (FlashCheckpoint cp : h.checkpoints.values()) {

@@ -40,12 +40,12 @@ import org.vheap.store.StoreException;
  * once and are not synced; a commit appends its last lines and one COMMIT record, syncs, and only then answers, so a
  * checkpoint the caller was told of survives a crash or a power loss, and the log's order makes whatever came before
  * it durable too. Opening the store replays the log: each app's checkpoints come back as they were committed (the
- * torn tail a crash left is cut off first, {@link FlashLogReader#recover}), and no lease is held, since the sessions
+ * torn tail a crash left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}), and no lease is held, since the sessions
  * that held them ended with the process that had the store open. Memory holds only an index: for each checkpoint
  * and open epoch, where each line's newest version lies in the log; a read reads it from the medium.
  *
  * <p><b>Concurrency.</b> One process has a store's directory at a time (a lock file); inside it every call takes
- * the store's monitor. A failure of the medium fails that call with {@code UNAVAILABLE} and every later one (the log
+ * the store's monitor. A failure of the medium fails that call with {@code INTERNAL} (not retried) and every later one (the log
  * and the index may no longer agree): the device stops, and reopening the store replays what reached the medium.
  *
  * <p><b>Compaction.</b> The log only grows by appends; when it reaches twice what was live at the last compaction (and
@@ -66,6 +66,7 @@ public final class FlashHeapStore implements HeapStore {
     static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
     private static final Duration MAX_LEASE = Duration.ofMinutes(10);
     private static final int DEFAULT_LINE_SIZE = 4096;
+    private static final int MAX_NAME = 1024;
 
     private final FlashLogFiles files;
     private final long compactFloor;
@@ -88,7 +89,8 @@ public final class FlashHeapStore implements HeapStore {
     /**
      * Opens the store in {@code dir} (made if missing), replaying its log; refused while another process has it.
      *
-     * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used or another process has it
+     * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used, {@code CONFLICT} when another
+     *         process has it
      */
     public static FlashHeapStore open(Path dir, int blockSize, Clock clock, int retain, Duration defaultLease) {
         DirectoryLogFiles files = null;
@@ -120,16 +122,56 @@ public final class FlashHeapStore implements HeapStore {
             throw new IllegalArgumentException("default lease must be in (0, " + MAX_LEASE + "], got " + defaultLease);
         }
         this.files = files;
-        this.blockSize = blockSize;
         this.clock = clock;
         this.retain = retain;
         this.defaultLease = defaultLease;
         this.compactFloor = compactFloor;
         this.medium = files.current();
-        FlashLogReader.recover(medium, blockSize);
-        replay();
-        this.writer = new FlashLogWriter(medium, blockSize);
+        try {
+            this.blockSize = recover(blockSize);
+            replay();
+            this.writer = new FlashLogWriter(medium, this.blockSize);
+            if (medium.size() == 0) {   // a new log: its format first, durable before any record
+                writer.append(FlashLogFormat.formatRecord(this.blockSize));
+                writer.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(medium);
+            throw e;
+        }
         this.compactAt = Math.max(compactFloor, 2 * medium.size());
+    }
+
+    /**
+     * Finds the log's end and cuts off what lies after it (a crash's torn tail), keeping a copy
+     * ({@link FlashLogFiles#keepCut}); returns the log's block size: the one its format record names ({@code
+     * fresh} for a new log).
+     */
+    private int recover(int fresh) throws IOException {
+        long size = medium.size();
+        if (size == 0) {
+            return fresh;
+        }
+        int block;
+        long end;
+        try {
+            block = FlashLogFormat.blockSizeOf(medium);
+            end = FlashLogReader.end(medium, block);
+        } catch (IOException e) {
+            if (size >= FlashLogFormat.HEADER + FlashLogFormat.FORMAT_RECORD) {
+                throw e;
+            }
+            block = fresh;   // a crash while the log was made: not even its format record is whole
+            end = 0;
+        }
+        if (end < size) {
+            byte[] tail = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size - end)];
+            medium.read(end, java.nio.ByteBuffer.wrap(tail));
+            files.keepCut(end, tail);
+            medium.truncate(end);
+            medium.sync();
+        }
+        return block;
     }
 
     @Override
@@ -137,6 +179,10 @@ public final class FlashHeapStore implements HeapStore {
         usable();
         if (request.app().isBlank() || request.device().isBlank()) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app and device names must not be empty");
+        }
+        if (request.app().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app names are at most " + MAX_NAME
+                    + " bytes of UTF-8");
         }
         Duration lease = leaseLength(request.lease());
         FlashHeap heap = heaps.get(request.app());
@@ -177,6 +223,7 @@ public final class FlashHeapStore implements HeapStore {
             long token = fencingTokens + 1;
             writer.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(token).u8(base == null ? 0 : base.id())
                     .toBytes());
+            writer.sync();   // no token is issued twice, even across a crash
             h.opened(token, base);
             fencingTokens = token;
             boolean created = !h.everOpened;
@@ -219,8 +266,9 @@ public final class FlashHeapStore implements HeapStore {
 
     private void replay() throws IOException {
         FlashLogReader reader = new FlashLogReader(medium, blockSize);
-        long start = 0;
-        for (byte[] record = reader.next(); record != null; start = reader.end(), record = reader.next()) {
+        reader.next();   // the format record
+        for (byte[] record = reader.next(); record != null; record = reader.next()) {
+            long start = reader.start();
             DataInputStream in = FlashRecord.in(record);
             byte kind = in.readByte();
             if (kind == FlashRecord.BLOB) {
@@ -271,7 +319,7 @@ public final class FlashHeapStore implements HeapStore {
 
     private void usable() {
         if (failed != null) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store's medium failed: "
+            throw new StoreException(StoreException.Reason.INTERNAL, "the flash store's medium failed: "
                     + failed.getMessage() + "; restart the device to go on from its last checkpoint", failed);
         }
     }
@@ -283,7 +331,7 @@ public final class FlashHeapStore implements HeapStore {
             return call.run();
         } catch (IOException e) {
             failed = e;
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store's medium failed: "
+            throw new StoreException(StoreException.Reason.INTERNAL, "the flash store's medium failed: "
                     + e.getMessage() + "; restart the device to go on from its last checkpoint", e);
         }
     }
@@ -292,16 +340,39 @@ public final class FlashHeapStore implements HeapStore {
         T run() throws IOException;
     }
 
-    /** Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}). */
-    private void compact() throws IOException {
+    /**
+     * Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}). Runs
+     * after a commit returned its result: a compaction that fails leaves the old log (or, if the new one may have
+     * replaced it, fails the store's later calls), never the commit.
+     */
+    private void compact() {
         FlashCompaction compaction = new FlashCompaction(medium, blockSize);
-        FlashMedium next = files.next();
-        writer = compaction.copy(next, heapsByNumber, blobs, fencingTokens);
-        files.install();
+        FlashMedium next = null;
+        FlashLogWriter copied;
+        try {
+            next = files.next();
+            copied = compaction.copy(next, heapsByNumber, blobs, fencingTokens);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(next);   // the old log goes on; a commit past twice its size tries again
+            compactAt = 2 * compactAt;
+            return;
+        }
+        try {
+            files.install();
+        } catch (IOException e) {
+            failed = e;   // which log is the log is not known here: replaying it on the next start will tell
+            closeQuietly(next);
+            return;
+        }
         compaction.moveIndex(heapsByNumber, blobs);
         closeQuietly(medium);
         medium = next;
-        compactAt = Math.max(compactFloor, 2 * next.size());
+        writer = copied;
+        try {
+            compactAt = Math.max(compactFloor, 2 * next.size());
+        } catch (IOException e) {
+            failed = e;
+        }
     }
 
     /** Publishes the heap's open epoch as checkpoint {@code id} in the index (after its COMMIT record was written). */
@@ -330,13 +401,29 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
-    private byte[] read(long start, int from) throws IOException {
+    /** The bytes of the record at {@code start} from {@code from}, after checking it is the kind the index says. */
+    private byte[] read(long start, byte kind, int from) throws IOException {
         byte[] record = FlashLogReader.readAt(medium, blockSize, start);
+        if (record.length < from || record[0] != kind) {
+            throw new IOException("the flash store's index points at a record of kind " + (record.length == 0 ? "none"
+                    : record[0]) + " at " + start + ", not of kind " + kind);
+        }
         return Arrays.copyOfRange(record, from, record.length);
     }
 
+    /** Line {@code lineId} of heap {@code h}, from its LINE record at {@code start}. */
+    private byte[] line(FlashHeap h, long lineId, long start) throws IOException {
+        byte[] record = read(start, FlashRecord.LINE, 0);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(record, 1, 12);
+        if (b.getInt() != h.number || b.getLong() != lineId || record.length != FlashRecord.LINE_DATA + h.lineSize) {
+            throw new IOException("the flash store's index points at another line's record at " + start
+                    + " for line " + lineId + " of app '" + h.name + "'");
+        }
+        return Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length);
+    }
+
     private byte[] vmState(FlashCheckpoint cp) throws IOException {
-        return read(cp.commitRecord(), FlashRecord.COMMIT_STATE);
+        return read(cp.commitRecord(), FlashRecord.COMMIT, FlashRecord.COMMIT_STATE);
     }
 
     private Duration leaseLength(Duration requested) {
@@ -388,7 +475,7 @@ public final class FlashHeapStore implements HeapStore {
                     byte[][] result = new byte[lineIds.length][];
                     for (int i = 0; i < lineIds.length; i++) {
                         long at = heap.visible(lineIds[i]);
-                        result[i] = at == FlashHeap.DELETED ? null : FlashHeapStore.this.read(at, FlashRecord.LINE_DATA);
+                        result[i] = at == FlashHeap.DELETED ? null : line(heap, lineIds[i], at);
                     }
                     return result;
                 });
@@ -426,7 +513,7 @@ public final class FlashHeapStore implements HeapStore {
                     if (medium.size() >= compactAt) {
                         compact();
                     }
-                    return id;
+                    return id;   // committed, whatever the compaction did
                 });
             }
         }
@@ -495,7 +582,7 @@ public final class FlashHeapStore implements HeapStore {
                     for (BlobHash h : hashes) {
                         Long at = blobs.get(h);
                         if (at != null) {
-                            found.put(h, read(at, FlashRecord.BLOB_DATA));
+                            found.put(h, read(at, FlashRecord.BLOB, FlashRecord.BLOB_DATA));
                         }
                     }
                     return found;

@@ -12,6 +12,12 @@ interface FlashLogFiles extends AutoCloseable {
     /** The log as it is (empty when new); a compaction a crash interrupted is dropped first. */
     FlashMedium current() throws IOException;
 
+    /**
+     * Keeps the bytes a recovery cuts off the log's end (from {@code from}): a tail a crash tore, or records behind
+     * bytes that went bad, which nothing else may destroy. Beside the log, never read again by the store.
+     */
+    void keepCut(long from, byte[] tail) throws IOException;
+
     /** An empty medium for a compacted log. */
     FlashMedium next() throws IOException;
 

@@ -1,5 +1,6 @@
 package org.vheap.device.store.flash;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -14,7 +15,8 @@ import java.util.zip.CRC32C;
  *   type    u1   FULL, FIRST, MIDDLE or LAST
  *   payload length bytes
  * </pre>
- * A block's last bytes, too few for a header, are zero padding. A fragment whose checksum fails, whose type is
+ * A block's last bytes, too few for a header, are zero padding. A log's first record names its format and block
+ * size ({@link #formatRecord}), so a log is always read with the blocks it was written in. A fragment whose checksum fails, whose type is
  * unknown, or that breaks the FIRST..LAST order ends the log: what a torn write or a lost unsynced tail leaves.
  */
 final class FlashLogFormat {
@@ -26,7 +28,39 @@ final class FlashLogFormat {
     /** The smallest block: a header and some payload, so every record advances. */
     static final int MIN_BLOCK = 64;
 
+    /** The first record of every log: this magic, then the format's version and the log's block size (u4 each). */
+    static final byte[] MAGIC = {'v', 'h', 'f', 'l', 'a', 's', 'h', 0};
+    static final int VERSION = 1;
+    /** The first record's bytes: it fits the smallest block, so it is read before the block size is known. */
+    static final int FORMAT_RECORD = MAGIC.length + 8;
+
     private FlashLogFormat() {
+    }
+
+    /** The first record of a log of {@code blockSize}-byte blocks. */
+    static byte[] formatRecord(int blockSize) {
+        return ByteBuffer.allocate(FORMAT_RECORD).put(MAGIC).putInt(VERSION).putInt(blockSize).array();
+    }
+
+    /**
+     * The block size a log's first record names.
+     *
+     * @throws IOException when the medium holds no such record: not a flash log, or a newer format
+     */
+    static int blockSizeOf(FlashMedium medium) throws IOException {
+        byte[] first = new FlashLogReader(medium, MIN_BLOCK).next();
+        if (first == null || first.length != FORMAT_RECORD
+                || !java.util.Arrays.equals(first, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new IOException("it is not a flash store's log (its first record is not the format's)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(first, MAGIC.length, 8);
+        int version = b.getInt();
+        int blockSize = b.getInt();
+        if (version != VERSION) {
+            throw new IOException("its log is of format version " + version + "; this device reads version " + VERSION);
+        }
+        checkBlockSize(blockSize);
+        return blockSize;
     }
 
     /** The checksum of a fragment: its type, its length and its payload. */

@@ -8,13 +8,14 @@ import java.nio.ByteBuffer;
  * Reads a flash log's records in order ({@link FlashLogFormat}) and finds where it ends: at the medium's end, or at
  * the first fragment that is not whole and right (a short header or payload, a checksum that fails, an unknown
  * type, a fragment out of FIRST..LAST order), which is what a crash leaves after the last synced record. It never
- * returns part of a record. {@link #recover} cuts such a tail off, so a {@link FlashLogWriter} goes on there.
+ * returns part of a record. {@link #end} finds where it ends, so a store cuts the tail off and a {@link FlashLogWriter} goes on there.
  */
 final class FlashLogReader {
     private final FlashMedium medium;
     private final int blockSize;
     private final long size;
     private long position;
+    private long start;
     private long end;
 
     FlashLogReader(FlashMedium medium, int blockSize) throws IOException {
@@ -25,20 +26,15 @@ final class FlashLogReader {
     }
 
     /**
-     * Reads every record from the start, cuts the medium back to where the last whole one ends, and returns how
-     * many there were: what a store does when it opens its log after a crash (it replays them on its own reader).
+     * Reads every record from the start and returns where the last whole one ends: the log's end. What lies after it
+     * is what a crash tore (or a medium gone bad under it): the caller keeps a copy and cuts it off.
      */
-    static long recover(FlashMedium medium, int blockSize) throws IOException {
+    static long end(FlashMedium medium, int blockSize) throws IOException {
         FlashLogReader reader = new FlashLogReader(medium, blockSize);
-        long records = 0;
         while (reader.next() != null) {
-            records++;
+            // to the end
         }
-        if (reader.end() < medium.size()) {
-            medium.truncate(reader.end());
-            medium.sync();
-        }
-        return records;
+        return reader.end();
     }
 
     /**
@@ -54,6 +50,11 @@ final class FlashLogReader {
             throw new IOException("no whole record at " + start + " of the flash log: its medium went bad there");
         }
         return record;
+    }
+
+    /** Where the last record returned starts (after any padding before it): what {@link #readAt} takes. */
+    long start() {
+        return start;
     }
 
     /** Where the last record returned ends (0 before the first): the log's end once {@link #next} returned null. */
@@ -89,6 +90,9 @@ final class FlashLogReader {
             boolean starts = type == FlashLogFormat.FULL || type == FlashLogFormat.FIRST;
             if (starts != (partial == null)) {
                 return null;   // out of order: a record begun and not ended, or a continuation of none
+            }
+            if (starts) {
+                start = position;
             }
             position += FlashLogFormat.HEADER + length;
             if (type == FlashLogFormat.FULL) {

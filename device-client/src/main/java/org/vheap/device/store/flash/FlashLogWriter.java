@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * fill the current block and go on in the next. {@link #sync} makes every record appended so far durable: after a
  * crash a {@link FlashLogReader} returns every record appended before the last sync, in order, and of the later
  * ones a prefix, never a torn or a foreign one. A writer goes on where the log ends: open it on a medium that
- * {@link FlashLogReader#recover} cut back to its last whole record.
+ * {@link FlashLogReader#end} found, cut back to its last whole record.
  */
 final class FlashLogWriter {
     private final FlashMedium medium;

@@ -11,7 +11,7 @@
  *       holding CRC-32C-checked fragments of records (LevelDB's log layout).</li>
  *   <li>{@link org.vheap.device.store.flash.FlashLogWriter} appends records and syncs them;
  *       {@link org.vheap.device.store.flash.FlashLogReader} reads them back and finds the log's end at the first
- *       fragment a crash tore, and {@code recover} cuts that tail off so the writer goes on there.</li>
+ *       fragment a crash tore; the store cuts that tail off (keeping a copy) so the writer goes on there.</li>
  * </ul>
  * The promise, tested at every byte a crash could stop at, with torn bytes behind it and with bits gone bad: the
  * reader returns every record synced before the crash, in order, then at most a prefix of the later ones, and never

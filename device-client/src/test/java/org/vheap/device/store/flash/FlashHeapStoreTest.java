@@ -76,7 +76,8 @@ class FlashHeapStoreTest {
             medium.failSyncs();   // the next commit reaches the medium but is never synced, nor answered
             assertThatThrownBy(() -> s.commit(lines(10, 20, 2), new long[0], new byte[] {2}, Map.of()))
                     .isInstanceOf(StoreException.class).hasMessageContaining("medium failed")
-                    .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.UNAVAILABLE));
+                    .satisfies(e -> assertThat(((StoreException) e).reason()).as("not retried")
+                            .isEqualTo(StoreException.Reason.INTERNAL));
             assertThatThrownBy(() -> s.read(new long[] {0})).as("a failed store stays failed")
                     .isInstanceOf(StoreException.class).hasMessageContaining("restart the device");
         }
@@ -233,6 +234,89 @@ class FlashHeapStoreTest {
             assertThat(s.baseCheckpointId()).isEqualTo(last);
             assertThat(values(s, range(0, 10))).containsOnly(300);
             assertThat(s.baseVmState()).containsExactly((byte) 300);
+        }
+    }
+
+    @Test
+    void aTornTailIsCutOffAndKeptAndALogIsReadWithItsOwnBlockSize() throws IOException {
+        FaultyFlashMedium medium = new FaultyFlashMedium();
+        try (HeapSession s = store(medium).openHeap(OpenRequest.create("app", "dev", LINE))) {
+            s.commit(lines(0, 30, 1), new long[0], new byte[] {1}, Map.of());
+        }
+        byte[] torn = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+        MemoryLogFiles files = new MemoryLogFiles(medium.crash((int) medium.size(), torn));
+        FlashHeapStore other = new FlashHeapStore(files, 4 * BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE,
+                Long.MAX_VALUE);   // asked for other blocks: the log's own are used
+        assertThat(files.cuts).singleElement().isEqualTo(torn);
+        assertThat(files.current().size()).isEqualTo(medium.size());
+        try (HeapSession s = other.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(values(s, range(0, 30))).containsOnly(1);
+            s.commit(lines(0, 30, 2), new long[0], new byte[] {2}, Map.of());
+        }
+        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(values(s, range(0, 30))).containsOnly(2);
+        }
+        FaultyFlashMedium foreign = new FaultyFlashMedium();
+        foreign.append(java.nio.ByteBuffer.wrap(new byte[100]));
+        assertThatThrownBy(() -> store(foreign)).isInstanceOf(IOException.class).hasMessageContaining("not a flash store's log");
+    }
+
+    @Test
+    void aCompactionThatFailsLeavesTheCommitAndTheOldLog() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files, 2048);
+        files.nextFails(true);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            for (int round = 1; round <= 40; round++) {
+                assertThat(s.commit(lines(0, 8, round), new long[0], new byte[0], Map.of())).isPositive();
+            }
+            assertThat(files.installs()).isZero();
+            files.nextFails(false);
+            for (int round = 41; round <= 120; round++) {
+                s.commit(lines(0, 8, round), new long[0], new byte[0], Map.of());
+            }
+            assertThat(files.installs()).as("compacted once it could").isPositive();
+            assertThat(values(s, range(0, 8))).containsOnly(120);
+        }
+    }
+
+    @Test
+    void twoAppsATakeoverAndAnAppWithNoCheckpointSurviveCompactionAndRestart() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files, 1024);
+        store.openHeap(OpenRequest.create("empty", "dev", LINE)).close();   // opened, never committed
+        HeapSession a = store.openHeap(OpenRequest.create("a", "dev-1", LINE));
+        a.commit(lines(0, 4, 1), new long[0], new byte[] {1}, Map.of());
+        a.flush(lines(4, 6, 1), new long[0]);
+        clock.advance(Duration.ofMinutes(1));   // its lease ends: another device takes the app
+        HeapSession heir = store.openHeap(new OpenRequest("a", "dev-2", false, 0, Duration.ZERO, 0));
+        assertThatThrownBy(() -> a.read(new long[] {0})).isInstanceOf(StoreException.class).hasMessageContaining("stale");
+        assertThat(values(heir, range(0, 6))).as("the first device's flush was dropped").containsExactly(1, 1, 1, 1, -1, -1);
+        long newestA = 0;
+        long lastToken = heir.fencingToken();
+        try (HeapSession b = store.openHeap(OpenRequest.create("b", "dev-3", LINE))) {
+            for (int round = 2; round <= 60; round++) {
+                newestA = heir.commit(lines(0, 4, round), new long[0], new byte[] {(byte) round}, Map.of());
+                b.commit(lines(0, 3, 100 + round), new long[0], new byte[0], Map.of());
+                assertThat(values(heir, range(0, 4))).containsOnly(round);
+            }
+            lastToken = Math.max(lastToken, b.fencingToken());
+        }
+        assertThat(files.installs()).isPositive();
+        heir.close();
+
+        FlashHeapStore after = store(files.current().crash(new Random(1)));
+        try (HeapSession e = after.openHeap(OpenRequest.create("empty", "dev", LINE))) {
+            assertThat(e.created()).as("opened before: not created again").isFalse();
+            assertThat(e.fencingToken()).as("no token issued twice").isGreaterThan(lastToken);
+        }
+        try (HeapSession s = after.openHeap(new OpenRequest("a", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(newestA);
+            assertThat(values(s, range(0, 6))).containsExactly(60, 60, 60, 60, -1, -1);
+            assertThat(s.commit(List.of(), new long[0], new byte[0], Map.of())).as("ids go on growing").isGreaterThan(newestA);
+        }
+        try (HeapSession s = after.openHeap(new OpenRequest("b", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(values(s, range(0, 3))).containsOnly(160);
         }
     }
 

@@ -25,7 +25,7 @@ class FlashLogTest {
             FaultyFlashMedium medium = new FaultyFlashMedium();
             Written written = write(medium, block, new Random(block), 300);
             assertThat(readAll(medium, block)).as("block %d", block).containsExactlyElementsOf(written.records);
-            assertThat(new FlashLogReader(medium, block).end()).isZero();
+            assertThat(FlashLogReader.end(medium, block)).isEqualTo(medium.size());
         }
     }
 
@@ -41,9 +41,10 @@ class FlashLogTest {
                 assertThat(readAll(after, BLOCK)).as("cut at %d, %d torn bytes", cut, torn.length)
                         .containsExactlyElementsOf(expected);
 
-                // recovery cuts the tail off; the log goes on from there
-                assertThat(FlashLogReader.recover(after, BLOCK)).isEqualTo(expected.size());
-                assertThat(after.size()).isEqualTo(expected.isEmpty() ? 0 : written.ends.get(expected.size() - 1));
+                // the log ends after the last whole record; cut there, it goes on
+                long end = FlashLogReader.end(after, BLOCK);
+                assertThat(end).isEqualTo(expected.isEmpty() ? 0 : written.ends.get(expected.size() - 1));
+                after.truncate(end);
                 FlashLogWriter writer = new FlashLogWriter(after, BLOCK);
                 byte[] next = randomBytes(random, random.nextInt(150));
                 writer.append(next);
@@ -107,7 +108,8 @@ class FlashLogTest {
         long whole = Files.size(file);
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);   // a torn tail
         try (FileFlashMedium medium = new FileFlashMedium(file)) {
-            assertThat(FlashLogReader.recover(medium, 4096)).isEqualTo(records.size());
+            assertThat(FlashLogReader.end(medium, 4096)).isEqualTo(whole);
+            medium.truncate(FlashLogReader.end(medium, 4096));
             assertThat(readAll(medium, 4096)).containsExactlyElementsOf(records);
         }
         assertThat(Files.size(file)).as("the torn tail is cut off").isEqualTo(whole);

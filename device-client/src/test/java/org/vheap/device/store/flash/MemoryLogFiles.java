@@ -5,6 +5,8 @@ final class MemoryLogFiles implements FlashLogFiles {
     private FaultyFlashMedium current;
     private FaultyFlashMedium next;
     private int installs;
+    private boolean nextFails;
+    final java.util.List<byte[]> cuts = new java.util.ArrayList<>();
 
     MemoryLogFiles(FaultyFlashMedium current) {
         this.current = current;
@@ -16,9 +18,22 @@ final class MemoryLogFiles implements FlashLogFiles {
     }
 
     @Override
-    public FlashMedium next() {
+    public FlashMedium next() throws java.io.IOException {
+        if (nextFails) {
+            throw new java.io.IOException("no room for a compacted log (a test's fault)");
+        }
         next = new FaultyFlashMedium();
         return next;
+    }
+
+    @Override
+    public void keepCut(long from, byte[] tail) {
+        cuts.add(tail);
+    }
+
+    /** Whether making a compacted log fails, as a full medium does. */
+    void nextFails(boolean fails) {
+        nextFails = fails;
     }
 
     @Override
