@@ -39,6 +39,16 @@ public final class BlobHash {
         }
     }
 
+    /** Throws {@code INVALID_ARGUMENT} unless each blob hashes to the name it is given; a store then stores none. */
+    public static void checkNames(java.util.Map<BlobHash, byte[]> blobs) {
+        for (java.util.Map.Entry<BlobHash, byte[]> e : blobs.entrySet()) {
+            if (!digest(e.getValue()).equals(e.getKey())) {
+                throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.INVALID_ARGUMENT,
+                        "blob " + e.getKey() + " does not hash to its name; nothing was stored");
+            }
+        }
+    }
+
     /** A copy of the 32 bytes. */
     public byte[] bytes() {
         return sha256.clone();

@@ -44,7 +44,7 @@ public final class MemoryHeapStore implements HeapStore {
     /** The server's defaults, so a test on this store sees what a device sees on a server. */
     public static final int DEFAULT_RETAIN = 3;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-    public static final Duration MAX_LEASE = Duration.ofMinutes(10);
+    public static final Duration MAX_LEASE = StoreLeases.MAX_LEASE;
     private static final int DEFAULT_LINE_SIZE = 4096;
     /** An epoch entry that deletes its line. Compared by identity. */
     private static final byte[] DELETED = new byte[0];
@@ -78,10 +78,7 @@ public final class MemoryHeapStore implements HeapStore {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, got " + retain);
         }
-        if (defaultLease == null || defaultLease.isNegative() || defaultLease.isZero()
-                || defaultLease.compareTo(MAX_LEASE) > 0) {
-            throw new IllegalArgumentException("default lease must be in (0, " + MAX_LEASE + "], got " + defaultLease);
-        }
+        StoreLeases.checkDefault(defaultLease);
         this.clock = clock;
         this.retain = retain;
         this.defaultLease = defaultLease;
@@ -92,7 +89,7 @@ public final class MemoryHeapStore implements HeapStore {
         if (request.app().isBlank() || request.device().isBlank()) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app and device names must not be empty");
         }
-        Duration lease = leaseLength(request.lease());
+        Duration lease = StoreLeases.length(request.lease(), defaultLease);
         Heap heap = request.create()
                 ? heaps.computeIfAbsent(request.app(), a -> new Heap(request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize()))
                 : heaps.get(request.app());
@@ -117,20 +114,6 @@ public final class MemoryHeapStore implements HeapStore {
     /** Nothing to release: the heaps live as long as this object. */
     @Override
     public void close() {
-    }
-
-    private Duration leaseLength(Duration requested) {
-        if (requested.isNegative()) {
-            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "lease length must be positive, got " + requested);
-        }
-        if (requested.isZero()) {
-            return defaultLease;
-        }
-        if (requested.compareTo(MAX_LEASE) > 0) {
-            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
-                    "lease length " + requested + " is over the store's maximum of " + MAX_LEASE);
-        }
-        return requested;
     }
 
     /** A committed, immutable checkpoint: every line of the heap at the commit (no deletion markers). */
@@ -159,11 +142,7 @@ public final class MemoryHeapStore implements HeapStore {
                         + lineSize + "-byte lines, not " + request.lineSize() + " (pass 0 to take the heap's)");
             }
             Instant now = clock.instant();
-            if (holder != null && !holder.equals(request.device()) && expiresAt.isAfter(now)) {
-                throw new StoreException(StoreException.Reason.LEASE_HELD, "app '" + request.app()
-                        + "' is leased to device '" + holder + "' until " + expiresAt
-                        + "; wait for it to expire or for that device to close it");
-            }
+            StoreLeases.checkFree(request.app(), holder, expiresAt, request.device(), now);
             Checkpoint base = request.baseCheckpointId() == 0
                     ? (checkpoints.isEmpty() ? null : checkpoints.lastEntry().getValue())
                     : checkpoints.get(request.baseCheckpointId());
@@ -184,14 +163,7 @@ public final class MemoryHeapStore implements HeapStore {
 
         /** Must hold the monitor. Throws FENCED unless {@code t} is the current lease's token. */
         void requireToken(String app, long t) {
-            if (holder == null) {
-                throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t
-                        + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
-            }
-            if (t != token) {
-                throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t + " is stale: app '"
-                        + app + "' is now leased to device '" + holder + "' under a newer lease; nothing was changed");
-            }
+            StoreLeases.requireToken(app, holder, token, t);
         }
 
         /** Must hold the monitor. The line as this holder sees it, or null. */
@@ -313,12 +285,7 @@ public final class MemoryHeapStore implements HeapStore {
 
         @Override
         public int put(Map<BlobHash, byte[]> toStore) {
-            for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
-                if (!BlobHash.digest(e.getValue()).equals(e.getKey())) {
-                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
-                            "blob " + e.getKey() + " does not hash to its name; nothing was stored");
-                }
-            }
+            BlobHash.checkNames(toStore);
             int stored = 0;
             for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
                 if (blobs.putIfAbsent(e.getKey(), e.getValue().clone()) == null) {

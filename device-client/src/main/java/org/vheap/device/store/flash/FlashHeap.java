@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.vheap.store.StoreException;
+import org.vheap.device.store.StoreLeases;
 
 /**
  * One app's heap in a flash store's index: its retained checkpoints, its open epoch (the lines the lease holder
@@ -73,13 +73,6 @@ final class FlashHeap {
 
     /** Throws FENCED unless {@code t} is the current lease's token. */
     void requireToken(String app, long t) {
-        if (holder == null) {
-            throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t
-                    + " is stale: no device holds the lease on app '" + app + "' (open the heap again)");
-        }
-        if (t != token) {
-            throw new StoreException(StoreException.Reason.FENCED, "fencing token " + t + " is stale: app '"
-                    + app + "' is now leased to device '" + holder + "' under a newer lease; nothing was changed");
-        }
+        StoreLeases.requireToken(app, holder, token, t);
     }
 }

@@ -26,6 +26,7 @@ import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.OpenedSession;
+import org.vheap.device.store.StoreLeases;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.store.WriteSets;
 import org.vheap.store.LineImage;
@@ -64,7 +65,6 @@ public final class FlashHeapStore implements HeapStore {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** A log smaller than this is never compacted. */
     static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
-    private static final Duration MAX_LEASE = Duration.ofMinutes(10);
     private static final int DEFAULT_LINE_SIZE = 4096;
     private static final int MAX_NAME = 1024;
 
@@ -118,9 +118,7 @@ public final class FlashHeapStore implements HeapStore {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, got " + retain);
         }
-        if (defaultLease.isNegative() || defaultLease.isZero() || defaultLease.compareTo(MAX_LEASE) > 0) {
-            throw new IllegalArgumentException("default lease must be in (0, " + MAX_LEASE + "], got " + defaultLease);
-        }
+        StoreLeases.checkDefault(defaultLease);
         this.files = files;
         this.clock = clock;
         this.retain = retain;
@@ -184,7 +182,7 @@ public final class FlashHeapStore implements HeapStore {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app names are at most " + MAX_NAME
                     + " bytes of UTF-8");
         }
-        Duration lease = leaseLength(request.lease());
+        Duration lease = StoreLeases.length(request.lease(), defaultLease);
         FlashHeap heap = heaps.get(request.app());
         if (heap == null && !request.create()) {
             throw new StoreException(StoreException.Reason.NOT_FOUND,
@@ -195,11 +193,8 @@ public final class FlashHeapStore implements HeapStore {
                     + heap.lineSize + "-byte lines, not " + request.lineSize() + " (pass 0 to take the heap's)");
         }
         Instant now = clock.instant();
-        if (heap != null && heap.holder != null && !heap.holder.equals(request.device())
-                && heap.expiresAt.isAfter(now)) {
-            throw new StoreException(StoreException.Reason.LEASE_HELD, "app '" + request.app() + "' is leased to"
-                    + " device '" + heap.holder + "' until " + heap.expiresAt
-                    + "; wait for it to expire or for that device to close it");
+        if (heap != null) {
+            StoreLeases.checkFree(request.app(), heap.holder, heap.expiresAt, request.device(), now);
         }
         if (heap != null && request.baseCheckpointId() != 0 && !heap.checkpoints.containsKey(request.baseCheckpointId())) {
             throw new StoreException(StoreException.Reason.NOT_FOUND, "app '" + request.app() + "' has no checkpoint "
@@ -426,21 +421,6 @@ public final class FlashHeapStore implements HeapStore {
         return read(cp.commitRecord(), FlashRecord.COMMIT, FlashRecord.COMMIT_STATE);
     }
 
-    private Duration leaseLength(Duration requested) {
-        if (requested.isNegative()) {
-            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "lease length must be positive, got "
-                    + requested);
-        }
-        if (requested.isZero()) {
-            return defaultLease;
-        }
-        if (requested.compareTo(MAX_LEASE) > 0) {
-            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
-                    "lease length " + requested + " is over the store's maximum of " + MAX_LEASE);
-        }
-        return requested;
-    }
-
     private static void closeQuietly(AutoCloseable c) {
         if (c != null) {
             try {
@@ -552,12 +532,7 @@ public final class FlashHeapStore implements HeapStore {
     private final class Blobs implements SystemBlobStore {
         @Override
         public int put(Map<BlobHash, byte[]> toStore) {
-            for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
-                if (!BlobHash.digest(e.getValue()).equals(e.getKey())) {
-                    throw new StoreException(StoreException.Reason.INVALID_ARGUMENT,
-                            "blob " + e.getKey() + " does not hash to its name; nothing was stored");
-                }
-            }
+            BlobHash.checkNames(toStore);
             synchronized (FlashHeapStore.this) {
                 return io(() -> {
                     int stored = 0;
