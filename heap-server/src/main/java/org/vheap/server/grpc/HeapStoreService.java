@@ -255,15 +255,18 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         });
     }
 
+    // The system blobs' calls are never throttled: their blobs are shared and content-addressed, an app makes them as
+    // it loads classes (at its boot and its checkpoints, bounded by the classes it has), and a device's VM does not
+    // retry them; a quota of calls must not stop an app from booting.
     @Override
     public void putSystemBlobs(PutSystemBlobsRequest r, StreamObserver<PutSystemBlobsResponse> out) {
-        unary(out, () -> admit(r.getApp()), () -> PutSystemBlobsResponse.newBuilder()
+        unary(out, () -> access.requireApp(r.getApp()), () -> PutSystemBlobsResponse.newBuilder()
                 .setStored(store.systemBlobs().put(r.getApp(), ProtoMapping.blobs(r.getBlobsList()))).build());
     }
 
     @Override
     public void getSystemBlobs(GetSystemBlobsRequest r, StreamObserver<GetSystemBlobsResponse> out) {
-        unary(out, () -> admit(r.getApp()), () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             SystemBlobs.Fetched f = store.systemBlobs().get(r.getApp(), ProtoMapping.hashes(r.getSha256List()));
             GetSystemBlobsResponse.Builder b = GetSystemBlobsResponse.newBuilder();
             f.found().forEach(blob -> b.addBlobs(ProtoMapping.blob(blob)));
@@ -275,7 +278,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void findMissingSystemBlobs(FindMissingSystemBlobsRequest r,
                                        StreamObserver<FindMissingSystemBlobsResponse> out) {
-        unary(out, () -> admit(r.getApp()), () -> {
+        unary(out, () -> access.requireApp(r.getApp()), () -> {
             FindMissingSystemBlobsResponse.Builder b = FindMissingSystemBlobsResponse.newBuilder();
             store.systemBlobs().missing(r.getApp(), ProtoMapping.hashes(r.getSha256List()))
                     .forEach(h -> b.addMissingSha256(UnsafeByteOperations.unsafeWrap(h)));

@@ -131,8 +131,15 @@ class HeapStoreServiceTest {
         stub().listCheckpoints(list);
         assertStatus(() -> stub().listCheckpoints(list), Status.Code.RESOURCE_EXHAUSTED, "over its quota of 1 calls per second");
         assertThat(reasonOf(() -> stub().listCheckpoints(list))).isEqualTo(StoreException.Reason.THROTTLED);
-        // the lease's renewal is never throttled
+        // the lease's renewal is never throttled, nor are the system blobs' calls (a VM's boot makes them)
         stub().renewLease(RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(t).build());
+        for (int i = 0; i < 5; i++) {
+            stub().findMissingSystemBlobs(org.vheap.proto.v1.FindMissingSystemBlobsRequest.newBuilder().setApp(app)
+                    .addSha256(com.google.protobuf.ByteString.copyFrom(new byte[32])).build());
+            stub().getSystemBlobs(org.vheap.proto.v1.GetSystemBlobsRequest.newBuilder().setApp(app)
+                    .addSha256(com.google.protobuf.ByteString.copyFrom(new byte[32])).build());
+        }
+        assertThat(reasonOf(() -> stub().listCheckpoints(list))).as("the others still are").isEqualTo(StoreException.Reason.THROTTLED);
 
         assertStatus(() -> stub().setQuota(SetQuotaRequest.newBuilder().setApp(app).setQuota(Quota.newBuilder()
                 .setMaxCheckpoints(-1)).build()), Status.Code.INVALID_ARGUMENT, "0 (none) or more");
