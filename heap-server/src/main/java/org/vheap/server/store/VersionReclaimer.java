@@ -174,12 +174,12 @@ final class VersionReclaimer {
              PreparedStatement hidingNothing = c.prepareStatement("DELETE FROM line_version d WHERE d.heap_id = ?"
                      + " AND d.line_id = ANY (?) AND d.data IS NULL AND NOT EXISTS (SELECT 1 FROM line_version o"
                      + " WHERE o.heap_id = ? AND o.line_id = d.line_id AND o.epoch < d.epoch)")) {
+            versions.setFetchSize(FETCH);   // in the transaction: a cursor, not every version at once
             for (int from = 0; from < candidates.length; from += CHUNK) {
                 java.sql.Array chunk = SqlArrays.int8(c,
                         Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CHUNK)));
                 versions.setLong(1, heapId);
                 versions.setArray(2, chunk);
-                versions.setFetchSize(FETCH);   // in the transaction: a cursor, not every version at once
                 VersionKeys unneeded = new VersionKeys();
                 try (ResultSet rs = versions.executeQuery()) {
                     VersionKeys line = new VersionKeys();

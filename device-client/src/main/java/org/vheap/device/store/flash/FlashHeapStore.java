@@ -465,8 +465,7 @@ public final class FlashHeapStore implements HeapStore {
         @Override
         public void flush(List<LineImage> writes, long[] deletes) {
             synchronized (FlashHeapStore.this) {
-                heap.requireToken(app, token);
-                WriteSets.check(heap.lineSize, writes, deletes);
+                heap.requireToken(app, token);   // write() checks the lines before it appends any
                 io(() -> {
                     write(heap, writes, deletes);
                     return null;
@@ -481,8 +480,7 @@ public final class FlashHeapStore implements HeapStore {
                         "a checkpoint needs a VM state (may be empty)");
             }
             synchronized (FlashHeapStore.this) {
-                heap.requireToken(app, token);
-                WriteSets.check(heap.lineSize, writes, deletes);
+                heap.requireToken(app, token);   // write() checks the lines before it appends any
                 return io(() -> {
                     write(heap, writes, deletes);
                     long id = checkpointIds + 1;
