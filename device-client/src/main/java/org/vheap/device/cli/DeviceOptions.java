@@ -9,6 +9,7 @@ import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.flash.FlashHeapStore;
+import org.vheap.device.store.flash.FlashStoreConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
  * {@code 2m}, plain seconds).
  */
 final class DeviceOptions {
+    private static final String FLASH = "flash:";
+
     @Option(names = "--app", description = "The app's name in the store.")
     String app;
 
@@ -32,6 +35,11 @@ final class DeviceOptions {
     @Option(names = "--flash-block", paramLabel = "SIZE", defaultValue = "128k",
             description = "With --store flash:DIR, the log's write block. Default: ${DEFAULT-VALUE}.")
     String flashBlock;
+
+    @Option(names = "--flash-size", paramLabel = "SIZE", description = "With --store flash:DIR, the most bytes its log"
+            + " may take, a compaction's copy included (at least 8 blocks); when the app's records do not fit even after"
+            + " a compaction, the app pauses and says so. Default: no bound.")
+    String flashSize;
 
     @Option(names = "--device", defaultValue = "device-1", description = "This device's name (the lease holder). Default: ${DEFAULT-VALUE}.")
     String device;
@@ -214,6 +222,9 @@ final class DeviceOptions {
         if ((server == null) == (store == null)) {
             throw new IllegalArgumentException("give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
         }
+        if (flashSize != null && (store == null || !store.startsWith(FLASH))) {
+            throw new IllegalArgumentException("--flash-size goes with --store flash:DIR");
+        }
         if (server != null) {
             return new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir, System.err),
                     GrpcHeapStore.DEFAULT_DEADLINE);
@@ -222,14 +233,24 @@ final class DeviceOptions {
             return new MemoryHeapStore();
         }
         if (store.startsWith(FLASH) && store.length() > FLASH.length()) {
-            long block = CliValues.bytes("--flash-block", flashBlock);
-            if (block < 4096 || block > (64 << 20)) {
-                throw new IllegalArgumentException("--flash-block must be from 4k to 64m, got " + flashBlock);
-            }
-            return FlashHeapStore.open(java.nio.file.Path.of(store.substring(FLASH.length())), (int) block,
-                    java.time.Clock.systemUTC(), FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE);
+            return FlashHeapStore.open(java.nio.file.Path.of(store.substring(FLASH.length())), flashConfig(),
+                    java.time.Clock.systemUTC());
         }
         throw new IllegalArgumentException("--store takes 'memory' or 'flash:DIR', got '" + store + "'");
+    }
+
+    /** --flash-block and --flash-size as a flash store's config, checked. */
+    private FlashStoreConfig flashConfig() {
+        long block = CliValues.bytes("--flash-block", flashBlock);
+        if (block < 4096 || block > FlashStoreConfig.MAX_BLOCK) {
+            throw new IllegalArgumentException("--flash-block must be from 4k to 64m, got " + flashBlock);
+        }
+        long size = flashSize == null ? 0 : CliValues.bytes("--flash-size", flashSize);
+        if (flashSize != null && size < FlashStoreConfig.MIN_BLOCKS * block) {
+            throw new IllegalArgumentException("--flash-size must be at least " + FlashStoreConfig.MIN_BLOCKS
+                    + " blocks of --flash-block (" + FlashStoreConfig.MIN_BLOCKS * block + " bytes), got " + flashSize);
+        }
+        return new FlashStoreConfig().blockSize((int) block).flashSize(size).validate();
     }
 
     /** The store an app is resumed from: one that keeps checkpoints, a heap server or a flash store. */
@@ -240,8 +261,6 @@ final class DeviceOptions {
         }
         return openStore(false);
     }
-
-    private static final String FLASH = "flash:";
 
     /** --tls and --tls-ca as the client's TLS choice. */
     org.vheap.security.ClientTls clientTls() {

@@ -74,6 +74,16 @@ class DeviceCliTest {
         assertThat(noClassPath.exit()).isEqualTo(2);
         assertThat(noClassPath.err().strip()).isEqualTo("vheap device run: class path entry /no/such/dir does not exist");
 
+        Run smallFlash = cli("run", "--app", "a", "--store", "flash:/tmp/never-made", "--flash-size", "512k", ".", "Main");
+        assertThat(smallFlash.exit()).isEqualTo(2);
+        assertThat(smallFlash.err().strip()).isEqualTo("vheap device run: --flash-size must be at least 8 blocks of"
+                + " --flash-block (1048576 bytes), got 512k");
+        assertThat(java.nio.file.Path.of("/tmp/never-made")).doesNotExist();
+
+        Run flashSizeAlone = cli("run", "--app", "a", "--store", "memory", "--flash-size", "64m", ".", "Main");
+        assertThat(flashSizeAlone.exit()).isEqualTo(2);
+        assertThat(flashSizeAlone.err().strip()).isEqualTo("vheap device run: --flash-size goes with --store flash:DIR");
+
         Run missingMain = cli("run", "--app", "a", "--store", "memory");
         assertThat(missingMain.exit()).isEqualTo(2);
         assertThat(missingMain.err()).contains("Missing required parameters");

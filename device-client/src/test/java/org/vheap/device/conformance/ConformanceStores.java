@@ -2,23 +2,26 @@ package org.vheap.device.conformance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import org.opentest4j.TestAbortedException;
+import org.vheap.device.store.GrpcHeapStore;
+import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.device.store.SystemBlobStore;
+import org.vheap.device.store.flash.FlashHeapStore;
+import org.vheap.device.store.flash.FlashStoreConfig;
 import org.vheap.server.HeapServerConfig;
 import org.vheap.server.HeapServerInstance;
 
 /**
- * Where the device runs get their heap stores: the ONE place to plug the store implementations in.
- *
- * <p>The store classes are being written on other branches while this harness is; they are constructed
- * reflectively so this tree compiles without them. When they land, {@link #memory()} and {@link #grpc()} may call
- * their constructors directly.
+ * Where the device runs get their heap stores: the one place the store implementations are plugged in. The in-memory
+ * store, the device's flash store in a directory of each run's own (deleted when the test JVM exits), and a gRPC
+ * store on a real heap server.
  */
 public final class ConformanceStores {
     /** The programs that also run in paging mode against a real heap server over gRPC (slow: keep it small). */
@@ -33,65 +36,56 @@ public final class ConformanceStores {
             "threads/T03ProducerConsumer",
             "errors/R04OutOfMemory");
 
-    static final String MEMORY_STORE = "org.vheap.device.store.MemoryHeapStore";
-    static final String GRPC_STORE = "org.vheap.device.store.GrpcHeapStore";
-
     private ConformanceStores() {
     }
 
-    /** A fresh in-memory store ({@code new MemoryHeapStore()}). */
+    /** A fresh in-memory store. */
     public static HeapStore memory() {
-        Class<?> c = load(MEMORY_STORE);
-        if (c == null) {
-            throw new IllegalStateException(MEMORY_STORE + " is not in this tree yet: merge the branch that adds it");
-        }
-        try {
-            return (HeapStore) c.getConstructor().newInstance();
-        } catch (NoSuchMethodException e) {
-            return construct(c, new Class<?>[] {Clock.class}, Clock.systemUTC());
-        } catch (ReflectiveOperationException e) {
-            throw rethrow(e);
-        }
+        return new MemoryHeapStore(Clock.systemUTC());
     }
 
     /**
-     * A gRPC store ({@code new GrpcHeapStore(target, deadline)}) on the heap server at {@code conformance.grpc.target},
-     * or on an embedded heap server started once for the run. Aborts (skips) the test while the class is missing.
+     * A fresh flash store ({@code --store flash:DIR}) on real files, with the CLI's defaults (128 KiB blocks, no
+     * flash size), in a temporary directory of its own that goes when the store is closed.
+     */
+    public static HeapStore flash() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("vheap-conformance-flash-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a directory for a flash store", e);
+        }
+        FlashHeapStore store = FlashHeapStore.open(dir, new FlashStoreConfig(), Clock.systemUTC());
+        return new HeapStore() {
+            public HeapSession openHeap(OpenRequest request) {
+                return store.openHeap(request);
+            }
+
+            public SystemBlobStore systemBlobs(String app) {
+                return store.systemBlobs(app);
+            }
+
+            public boolean persistent() {
+                return store.persistent();
+            }
+
+            public void close() {
+                store.close();
+                ProgramCompiler.deleteTree(dir);
+            }
+        };
+    }
+
+    /**
+     * A gRPC store on the heap server at {@code conformance.grpc.target}, or on an embedded heap server started once
+     * for the run.
      */
     public static HeapStore grpc() {
-        Class<?> c = load(GRPC_STORE);
-        if (c == null) {
-            throw new TestAbortedException(GRPC_STORE + " is not in this tree yet: grpc mode skipped");
-        }
         String target = ConformanceSettings.grpcTarget();
         if (target.isBlank()) {
             target = EmbeddedServer.target();
         }
-        return construct(c, new Class<?>[] {String.class, Duration.class}, target, Duration.ofSeconds(30));
-    }
-
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
-    }
-
-    private static HeapStore construct(Class<?> c, Class<?>[] types, Object... args) {
-        try {
-            return (HeapStore) c.getConstructor(types).newInstance(args);
-        } catch (ReflectiveOperationException e) {
-            throw rethrow(e);
-        }
-    }
-
-    private static RuntimeException rethrow(ReflectiveOperationException e) {
-        Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-        if (cause instanceof RuntimeException re) {
-            return re;
-        }
-        return new IllegalStateException("cannot construct a heap store", cause);
+        return new GrpcHeapStore(target, Duration.ofSeconds(30));
     }
 
     /** A heap server on embedded PostgreSQL, started at first use and stopped when the test JVM exits. */

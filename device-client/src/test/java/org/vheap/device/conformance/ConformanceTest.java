@@ -24,6 +24,8 @@ import org.vheap.device.store.HeapStore;
  *   <li>{@code paging} — in-memory store, device memory a tenth of the resident run's peak live heap (at least
  *       16 lines), an eighth of it the nursery (the default), working sets a quarter of it, full collections
  *       compacting; the misses are reported</li>
+ *   <li>{@code paging-flash} — the same on the device's flash store ({@code --store flash:DIR}) in a directory of
+ *       its own</li>
  *   <li>{@code paging-grpc} — the same on a real heap server over gRPC, for {@link ConformanceStores#GRPC_SUBSET}</li>
  * </ul>
  * Run: {@code ./mvnw -q -pl device-client -am verify -Dtest=ConformanceTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -71,6 +73,9 @@ class ConformanceTest {
         }
         if (ConformanceSettings.modeEnabled("paging")) {
             modes.add(paging("paging", ConformanceStores::memory, p -> true));
+        }
+        if (ConformanceSettings.modeEnabled("flash")) {
+            modes.add(paging("paging-flash", ConformanceStores::flash, p -> true));
         }
         if (ConformanceSettings.modeEnabled("grpc")) {
             modes.add(paging("paging-grpc", ConformanceStores::grpc, p -> ConformanceStores.GRPC_SUBSET.contains(p.id())));

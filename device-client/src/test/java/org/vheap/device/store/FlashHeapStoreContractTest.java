@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.vheap.device.store.flash.FlashHeapStore;
+import org.vheap.device.store.flash.FlashStoreConfig;
 import org.vheap.server.testing.MutableClock;
 import org.vheap.server.testing.TestHeaps;
 
@@ -11,8 +12,8 @@ import org.vheap.server.testing.TestHeaps;
 class FlashHeapStoreContractTest extends HeapStoreContractTest {
     private static final MutableClock CLOCK = new MutableClock();
     private static final Path DIR = TestHeaps.tempDir("vheap-flash-contract");
-    private static final FlashHeapStore STORE = FlashHeapStore.open(DIR, 4096, CLOCK, FlashHeapStore.DEFAULT_RETAIN,
-            FlashHeapStore.DEFAULT_LEASE);
+    private static final FlashHeapStore STORE = FlashHeapStore.open(DIR,
+            new FlashStoreConfig().blockSize(4096), CLOCK);
 
     @AfterAll
     static void closeStore() {
@@ -32,6 +33,6 @@ class FlashHeapStoreContractTest extends HeapStoreContractTest {
 
     @Override
     int retained() {
-        return FlashHeapStore.DEFAULT_RETAIN;
+        return FlashStoreConfig.DEFAULT_RETAIN;
     }
 }

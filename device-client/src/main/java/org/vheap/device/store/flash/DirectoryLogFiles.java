@@ -72,6 +72,11 @@ final class DirectoryLogFiles implements FlashLogFiles {
     }
 
     @Override
+    public void dropNext() throws IOException {
+        Files.deleteIfExists(dir.resolve("heap.log.next"));
+    }
+
+    @Override
     public void install() throws IOException {
         Files.move(dir.resolve("heap.log.next"), dir.resolve("heap.log"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);

@@ -25,10 +25,16 @@ final class FlashCompaction {
         this.blockSize = blockSize;
     }
 
-    /** Writes the live records of {@code heaps} and {@code blobs} into {@code next} and syncs it; returns its writer. */
-    FlashLogWriter copy(FlashMedium next, List<FlashHeap> heaps, Map<BlobHash, Long> blobs, long fencingTokens)
-            throws IOException {
+    /**
+     * Writes the live records of {@code heaps} and {@code blobs} into {@code next} and syncs it; returns its writer.
+     *
+     * @param limit the most bytes the copy may take
+     * @throws FlashLogFullException when it would take more (what was copied is left in {@code next})
+     */
+    FlashLogWriter copy(FlashMedium next, List<FlashHeap> heaps, Map<BlobHash, Long> blobs, long fencingTokens,
+                        long limit) throws IOException {
         FlashLogWriter out = new FlashLogWriter(next, blockSize);
+        out.limit(limit);
         out.append(FlashLogFormat.formatRecord(blockSize));
         for (FlashHeap h : heaps) {
             out.append(FlashRecord.of(FlashRecord.CREATE).u4(h.number).utf(h.name).u4(h.lineSize).toBytes());
@@ -65,6 +71,7 @@ final class FlashCompaction {
             moved.put(at, out.append(FlashLogReader.readAt(old, blockSize, at)));
         }
         out.sync();
+        out.limit(Long.MAX_VALUE);
         return out;
     }
 

@@ -49,35 +49,49 @@ import org.vheap.store.StoreException;
  * the store's monitor. A failure of the medium fails that call with {@code INTERNAL} (not retried) and every later one (the log
  * and the index may no longer agree): the device stops, and reopening the store replays what reached the medium.
  *
- * <p><b>Compaction.</b> The log only grows by appends; when it reaches twice what was live at the last compaction (and
- * at least {@link #DEFAULT_COMPACT_FLOOR}), the commit that took it there copies the live records (retained
- * checkpoints, open epochs, system blobs) into a new log that replaces the old one at once ({@link FlashLogFiles}):
- * superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are gone. So the log stays
- * within about twice its live size, and each byte written live is copied about once more.
+ * <p><b>Compaction and the flash size.</b> The log only grows by appends; when it reaches twice what was live at the
+ * last compaction (and at least {@link FlashStoreConfig#compactFloor}), the commit that took it there copies the live
+ * records (retained checkpoints, open epochs, system blobs) into a new log that replaces the old one at once
+ * ({@link FlashLogFiles}): superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are
+ * gone. So the log stays within about twice its live size, and each byte written live is copied about once more.
+ * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
+ * fit (the bytes they take at most, framing and padding included), compacting the log when they do not; the copy
+ * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than half
+ * the flash size cannot be compacted. Lines, checkpoints and blobs leave {@link #RESERVE} bytes (at most an eighth) for
+ * the records that open sessions. A call that does not fit even so is refused, {@code UNAVAILABLE} with a message that says the store
+ * is full, having written nothing: the device pauses the app and tries again, as when a server is away.
  *
- * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a commit;
- * {@code --flash-size} and the pause when it is full; flushes of the dirty ranges of lines rather than whole lines;
+ * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a call, and needs
+ * only a segment's room rather than the live size's; flushes of the dirty ranges of lines rather than whole lines;
  * the flash-fronted server.
  */
 public final class FlashHeapStore implements HeapStore {
-    public static final int DEFAULT_BLOCK = 128 << 10;
-    public static final int DEFAULT_RETAIN = 3;
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-    /** A log smaller than this is never compacted. */
-    static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
     private static final int DEFAULT_LINE_SIZE = 4096;
     private static final int MAX_NAME = 1024;
+    /**
+     * Bytes of the flash size that lines, checkpoints and blobs leave free (at most an eighth of it), for the small
+     * records that open and close sessions: an app can still be opened (and its lease taken) when the store is full.
+     */
+    static final int RESERVE = 4096;
 
     private final FlashLogFiles files;
-    private final long compactFloor;
+    private final FlashStoreConfig config;
+    /** The most bytes the log may take ({@code --flash-size}), {@link Long#MAX_VALUE} when unbounded. */
+    private final long flashSize;
+    /** What lines, checkpoints and blobs leave free of it: {@link #RESERVE}, at most an eighth. */
+    private final long reserve;
     private FlashMedium medium;
     private FlashLogWriter writer;
     /** The log's size past which the next commit compacts it: twice what was live at the last compaction. */
     private long compactAt;
+    /** The log's size when the last compaction ended: until it grows, another one would free nothing. */
+    private long compactedSize = -1;
+    /** What was live at the last compaction (or, until one, the whole log as it was opened). */
+    private long live;
+    /** The last compaction's copy did not fit beside the log: it may not grow past {@link #cleanAt} until one does. */
+    private boolean copyDidNotFit;
     private final int blockSize;
     private final Clock clock;
-    private final int retain;
-    private final Duration defaultLease;
     private final Map<String, FlashHeap> heaps = new HashMap<>();
     private final List<FlashHeap> heapsByNumber = new ArrayList<>();
     private final Map<BlobHash, Long> blobs = new HashMap<>();
@@ -89,14 +103,16 @@ public final class FlashHeapStore implements HeapStore {
     /**
      * Opens the store in {@code dir} (made if missing), replaying its log; refused while another process has it.
      *
+     * @throws IllegalArgumentException when {@code config} does not validate
      * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used, {@code CONFLICT} when another
      *         process has it
      */
-    public static FlashHeapStore open(Path dir, int blockSize, Clock clock, int retain, Duration defaultLease) {
+    public static FlashHeapStore open(Path dir, FlashStoreConfig config, Clock clock) {
+        config.validate();
         DirectoryLogFiles files = null;
         try {
             files = new DirectoryLogFiles(dir);
-            return new FlashHeapStore(files, blockSize, clock, retain, defaultLease, DEFAULT_COMPACT_FLOOR);
+            return new FlashHeapStore(files, config, clock);
         } catch (IOException e) {
             closeQuietly(files);
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "cannot open the flash store " + dir + ": "
@@ -107,26 +123,21 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
-    /**
-     * A store on the log in {@code files}, replaying what it holds.
-     *
-     * @param compactFloor the log is never compacted below this size
-     */
-    FlashHeapStore(FlashLogFiles files, int blockSize, Clock clock, int retain, Duration defaultLease,
-                   long compactFloor) throws IOException {
-        FlashLogFormat.checkBlockSize(blockSize);
-        if (retain < 1) {
-            throw new IllegalArgumentException("retain must be at least 1, got " + retain);
-        }
-        StoreLeases.checkDefault(defaultLease);
+    /** A store on the log in {@code files}, replaying what it holds. */
+    FlashHeapStore(FlashLogFiles files, FlashStoreConfig config, Clock clock) throws IOException {
+        this.config = config.copy().validate();
         this.files = files;
         this.clock = clock;
-        this.retain = retain;
-        this.defaultLease = defaultLease;
-        this.compactFloor = compactFloor;
+        this.flashSize = this.config.flashSize() == 0 ? Long.MAX_VALUE : this.config.flashSize();
+        this.reserve = Math.min(RESERVE, flashSize / FlashStoreConfig.MIN_BLOCKS);
         this.medium = files.current();
         try {
-            this.blockSize = recover(blockSize);
+            this.blockSize = recover(this.config.blockSize());
+            if (flashSize < (long) FlashStoreConfig.MIN_BLOCKS * blockSize) {
+                throw new IllegalArgumentException("the flash size must be at least " + FlashStoreConfig.MIN_BLOCKS
+                        + " blocks of this log (" + (long) FlashStoreConfig.MIN_BLOCKS * blockSize + " bytes), got "
+                        + flashSize);
+            }
             replay();
             this.writer = new FlashLogWriter(medium, this.blockSize);
             if (medium.size() == 0) {   // a new log: its format first, durable before any record
@@ -137,7 +148,8 @@ public final class FlashHeapStore implements HeapStore {
             closeQuietly(medium);
             throw e;
         }
-        this.compactAt = Math.max(compactFloor, 2 * medium.size());
+        this.live = medium.size();
+        this.compactAt = Math.max(this.config.compactFloor(), 2 * live);
     }
 
     /**
@@ -182,7 +194,7 @@ public final class FlashHeapStore implements HeapStore {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "app names are at most " + MAX_NAME
                     + " bytes of UTF-8");
         }
-        Duration lease = StoreLeases.length(request.lease(), defaultLease);
+        Duration lease = StoreLeases.length(request.lease(), config.defaultLease());
         FlashHeap heap = heaps.get(request.app());
         if (heap == null && !request.create()) {
             throw new StoreException(StoreException.Reason.NOT_FOUND,
@@ -206,10 +218,12 @@ public final class FlashHeapStore implements HeapStore {
         }
         return io(() -> {
             FlashHeap h = heap;
+            int lineSize = request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize();
+            byte[] create = h != null ? null : FlashRecord.of(FlashRecord.CREATE).u4(heapsByNumber.size())
+                    .utf(request.app()).u4(lineSize).toBytes();
+            makeRoom(writer.encodedSize(FlashRecord.OPEN_SIZE) + (h == null ? writer.encodedSize(create.length) : 0), 0);
             if (h == null) {
-                int lineSize = request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize();
-                writer.append(FlashRecord.of(FlashRecord.CREATE).u4(heapsByNumber.size()).utf(request.app())
-                        .u4(lineSize).toBytes());
+                writer.append(create);
                 h = created(request.app(), lineSize);
             }
             FlashCheckpoint base = request.baseCheckpointId() == 0
@@ -336,9 +350,10 @@ public final class FlashHeapStore implements HeapStore {
     }
 
     /**
-     * Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}). Runs
-     * after a commit returned its result: a compaction that fails leaves the old log (or, if the new one may have
-     * replaced it, fails the store's later calls), never the commit.
+     * Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}); the
+     * copy may take what the flash size leaves beside the old log, which stays until the new one replaces it. A
+     * compaction that fails, or finds no room, leaves the old log (or, if the new one may have replaced it, fails the
+     * store's later calls), never the call that started it.
      */
     private void compact() {
         FlashCompaction compaction = new FlashCompaction(medium, blockSize);
@@ -346,10 +361,19 @@ public final class FlashHeapStore implements HeapStore {
         FlashLogWriter copied;
         try {
             next = files.next();
-            copied = compaction.copy(next, heapsByNumber, blobs, fencingTokens);
+            copied = compaction.copy(next, heapsByNumber, blobs, fencingTokens, room(0));
         } catch (IOException | RuntimeException e) {
             closeQuietly(next);   // the old log goes on; a commit past twice its size tries again
+            if (next != null) {
+                try {
+                    files.dropNext();
+                } catch (IOException ignored) {
+                    // left for the next compaction or the next start to drop
+                }
+            }
             compactAt = 2 * compactAt;
+            compactedSize = writer.position();
+            copyDidNotFit = e instanceof FlashLogFullException;
             return;
         }
         try {
@@ -363,22 +387,73 @@ public final class FlashHeapStore implements HeapStore {
         closeQuietly(medium);
         medium = next;
         writer = copied;
-        try {
-            compactAt = Math.max(compactFloor, 2 * next.size());
-        } catch (IOException e) {
-            failed = e;
+        compactedSize = copied.position();
+        live = compactedSize;
+        copyDidNotFit = false;
+        compactAt = Math.max(config.compactFloor(), 2 * live);
+    }
+
+    /** The bytes the flash size leaves beside the log and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */
+    private long room(long keep) {
+        return flashSize == Long.MAX_VALUE ? Long.MAX_VALUE : flashSize - writer.position() - keep;
+    }
+
+    /**
+     * Must hold the monitor, before a call appends anything: makes sure records of {@code need} bytes (bounded by
+     * {@link FlashLogWriter#encodedSize}) fit in the flash size with {@code keep} bytes left, and that the log stays
+     * small enough for a compaction's copy to fit beside it, compacting the log when it would not.
+     *
+     * @throws StoreException {@code UNAVAILABLE} when they do not fit even after a compaction: the store is full,
+     *         and nothing was written
+     */
+    private void makeRoom(long need, long keep) {
+        long end = writer.position();
+        boolean pastCleanAt = end + need > cleanAt();
+        if (end != compactedSize && (pastCleanAt || need > room(keep))) {
+            compact();   // unchanged since the last compaction, the log would not shrink
+            usable();
+            pastCleanAt = writer.position() + need > cleanAt();
         }
+        if (need > room(keep) || (pastCleanAt && copyDidNotFit)) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store is full: " + need
+                    + " more bytes of log do not fit in its " + flashSize + " bytes (--flash-size) with room left to"
+                    + " compact it: " + writer.position() + " taken by the log, whose live records do not compact"
+                    + " into the rest; the app waits for room (resume it with a larger --flash-size)");
+        }
+    }
+
+    /**
+     * With a flash size, the log's size from which a call compacts it first: while a copy of twice what was live at
+     * the last compaction (live records may have grown since), and at least a quarter of the flash size, still fits
+     * beside it; but not before it is half the flash size, nor before an eighth of it was written since the last
+     * compaction (else a log that is mostly live would be copied at every call). A log whose copy did not fit grows
+     * no further than this.
+     */
+    private long cleanAt() {
+        if (flashSize == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long copy = Math.max(2 * live, flashSize / 4);
+        return Math.max(Math.max(flashSize / 2, flashSize - copy), live + flashSize / 8);
     }
 
     /** Publishes the heap's open epoch as checkpoint {@code id} in the index (after its COMMIT record was written). */
     private void commit(FlashHeap h, long id, long commitRecord) {
-        h.commit(id, commitRecord, retain);
+        h.commit(id, commitRecord, config.retain());
         checkpointIds = Math.max(checkpointIds, id);
     }
 
-    /** Appends the lines and deletions to the log and to the open epoch; checked first, as one transaction. */
-    private void write(FlashHeap heap, List<LineImage> writes, long[] deletes) throws IOException {
+    /**
+     * Appends the lines and deletions to the log and to the open epoch; checked first, as one transaction, and refused
+     * unless they fit in the flash size with {@code more} bytes of records after them.
+     */
+    private void write(FlashHeap heap, List<LineImage> writes, long[] deletes, long more) throws IOException {
         WriteSets.check(heap.lineSize, writes, deletes);
+        long need = more + writes.size() * (long) writer.encodedSize(FlashRecord.LINE_DATA + heap.lineSize);
+        if (deletes.length > 0) {
+            need += writer.encodedSize(FlashRecord.DELETE_DATA + 8 * deletes.length);
+        }
+        makeRoom(need, reserve);
         for (LineImage w : writes) {
             long at = writer.append(FlashRecord.of(FlashRecord.LINE).u4(heap.number).u8(w.lineId()).bytes(w.data())
                     .toBytes());
@@ -467,7 +542,7 @@ public final class FlashHeapStore implements HeapStore {
             synchronized (FlashHeapStore.this) {
                 heap.requireToken(app, token);   // write() checks the lines before it appends any
                 io(() -> {
-                    write(heap, writes, deletes);
+                    write(heap, writes, deletes, 0);
                     return null;
                 });
             }
@@ -482,7 +557,7 @@ public final class FlashHeapStore implements HeapStore {
             synchronized (FlashHeapStore.this) {
                 heap.requireToken(app, token);   // write() checks the lines before it appends any
                 return io(() -> {
-                    write(heap, writes, deletes);
+                    write(heap, writes, deletes, writer.encodedSize(FlashRecord.COMMIT_STATE + vmState.length));
                     long id = checkpointIds + 1;
                     long at = writer.append(FlashRecord.of(FlashRecord.COMMIT).u4(heap.number).u8(id).bytes(vmState)
                             .toBytes());
@@ -533,6 +608,13 @@ public final class FlashHeapStore implements HeapStore {
             BlobHash.checkNames(toStore);
             synchronized (FlashHeapStore.this) {
                 return io(() -> {
+                    long need = 0;
+                    for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
+                        if (!blobs.containsKey(e.getKey())) {
+                            need += writer.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
+                        }
+                    }
+                    makeRoom(need, reserve);
                     int stored = 0;
                     for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
                         if (!blobs.containsKey(e.getKey())) {

@@ -21,6 +21,9 @@ interface FlashLogFiles extends AutoCloseable {
     /** An empty medium for a compacted log. */
     FlashMedium next() throws IOException;
 
+    /** Drops a {@link #next} medium the store gave up on (closed first): its bytes are the medium's again. */
+    void dropNext() throws IOException;
+
     /** Makes the synced {@link #next} medium the log, atomically and durably; it goes on being written as such. */
     void install() throws IOException;
 

@@ -14,6 +14,7 @@ final class FlashLogWriter {
     private final FlashMedium medium;
     private final int blockSize;
     private long position;
+    private long limit = Long.MAX_VALUE;
 
     /** A writer appending at the medium's end, which must be where its last whole record ends. */
     FlashLogWriter(FlashMedium medium, int blockSize) throws IOException {
@@ -21,6 +22,14 @@ final class FlashLogWriter {
         this.medium = medium;
         this.blockSize = blockSize;
         this.position = medium.size();
+    }
+
+    /**
+     * Refuses, from now on, a record that would end the log past {@code bytes} ({@link FlashLogFullException}: nothing
+     * of it written). {@link Long#MAX_VALUE} when new: no limit.
+     */
+    void limit(long bytes) {
+        this.limit = bytes;
     }
 
     /** The log's end: where the next record goes. */
@@ -33,6 +42,7 @@ final class FlashLogWriter {
      * again with {@link FlashLogReader#readAt}.
      */
     long append(byte[] record) throws IOException {
+        long before = position;
         ByteBuffer out = ByteBuffer.allocate(encodedSize(record.length));
         int done = 0;
         boolean first = true;
@@ -57,6 +67,11 @@ final class FlashLogWriter {
             done += length;
             first = false;
         } while (done < record.length);
+        if (position > limit) {
+            long end = position;
+            position = before;
+            throw new FlashLogFullException(limit, end);
+        }
         out.flip();
         medium.append(out);
         return start;
@@ -67,8 +82,8 @@ final class FlashLogWriter {
         medium.sync();
     }
 
-    /** The bytes a record of {@code length} takes from here at most: its fragments' headers and any padding. */
-    private int encodedSize(int length) {
+    /** The bytes a record of {@code length} takes at most, wherever it starts: its fragments' headers and any padding. */
+    int encodedSize(int length) {
         int perBlock = blockSize - FlashLogFormat.HEADER;
         int fragments = Math.max(1, (length + perBlock - 1) / perBlock) + 1;
         return length + fragments * (FlashLogFormat.HEADER + FlashLogFormat.HEADER);

@@ -31,6 +31,10 @@ final class FlashRecord {
     static final byte BLOB = 7;
     /** Where a LINE record's bytes start: kind, app, line. */
     static final int LINE_DATA = 1 + 4 + 8;
+    /** Where a DELETE record's line ids start: kind, app, count. */
+    static final int DELETE_DATA = 1 + 4 + 4;
+    /** An OPEN record's bytes: kind, app, fencing token, base checkpoint. */
+    static final int OPEN_SIZE = 1 + 4 + 8 + 8;
     /** Where a COMMIT record's VM state starts: kind, app, checkpoint. */
     static final int COMMIT_STATE = 1 + 4 + 8;
     /** Where a BLOB record's bytes start: kind, hash. */

@@ -17,11 +17,21 @@
  * reader returns every record synced before the crash, in order, then at most a prefix of the later ones, and never
  * a torn or a foreign record.
  *
+ * <h2>The store over the log</h2>
+ * <ul>
+ *   <li>{@link org.vheap.device.store.flash.FlashHeapStore} ({@code --store flash:DIR}, configured by
+ *       {@link org.vheap.device.store.flash.FlashStoreConfig}): the device's store interface with the heap server's
+ *       semantics; {@code FlashRecord}s in the log (a flush's lines, a checkpoint's COMMIT that makes them visible at
+ *       once), an index in memory ({@code FlashHeap}, {@code FlashCheckpoint}) of where each line's version lies,
+ *       rebuilt by replaying the log when the store opens.</li>
+ *   <li>{@code FlashCompaction} copies the live records into a new log, which {@code FlashLogFiles} installs in one
+ *       rename; within {@code --flash-size} the store compacts before the log grows too big for the copy to fit
+ *       beside it, and refuses, having written nothing, what does not fit even so.</li>
+ * </ul>
+ *
  * <h2>What comes next</h2>
- * The store over the log ({@code --store flash:DIR}, a {@code HeapStore}): flush records holding a session's
- * dirty lines (only their dirty ranges), a checkpoint as one commit record that makes them visible at once, an index
- * of each line's newest version rebuilt by replaying the log from the last commit, segments and a cleaner that
- * copies the live records of mostly dead segments within {@code --flash-size}; then the flash-fronted server, which
- * ships each local checkpoint to the heap server in order.
+ * Flushes of the dirty ranges of lines rather than whole lines; segments and a cleaner that copies the live records
+ * of mostly dead segments beside the app (needing a segment's room, not the live size's); then the flash-fronted
+ * server, which ships each local checkpoint to the heap server in order.
  */
 package org.vheap.device.store.flash;

@@ -140,7 +140,7 @@ class FlashHeapStoreTest {
             try (HeapSession s = after.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
                 assertThat(s.baseCheckpointId()).as("run %d", run).isEqualTo(newest);
             }
-            for (long id : acknowledged.descendingKeySet().stream().limit(FlashHeapStore.DEFAULT_RETAIN).toList()) {
+            for (long id : acknowledged.descendingKeySet().stream().limit(FlashStoreConfig.DEFAULT_RETAIN).toList()) {
                 try (HeapSession s = after.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, id))) {
                     Map<Long, Integer> expected = acknowledged.get(id);
                     int[] values = values(s, range(0, 8));
@@ -168,7 +168,7 @@ class FlashHeapStoreTest {
             for (int step = 0; step < 200; step++) {
                 if (random.nextInt(10) == 0 && !acknowledged.isEmpty()) {   // a fork: on a retained checkpoint
                     List<Long> retained = acknowledged.descendingKeySet().stream()
-                            .limit(FlashHeapStore.DEFAULT_RETAIN).toList();
+                            .limit(FlashStoreConfig.DEFAULT_RETAIN).toList();
                     long base = retained.get(random.nextInt(retained.size()));
                     s.close();
                     s = store.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, base));
@@ -201,7 +201,7 @@ class FlashHeapStoreTest {
                     .singleElement().isEqualTo(classFile);
 
             FlashHeapStore after = store(files.current().crash(random));
-            for (long id : acknowledged.descendingKeySet().stream().limit(FlashHeapStore.DEFAULT_RETAIN).toList()) {
+            for (long id : acknowledged.descendingKeySet().stream().limit(FlashStoreConfig.DEFAULT_RETAIN).toList()) {
                 try (HeapSession r = after.openHeap(new OpenRequest("app", "dev-2", false, 0, Duration.ZERO, id))) {
                     int[] values = values(r, range(0, 8));
                     for (int l = 0; l < 8; l++) {
@@ -218,8 +218,8 @@ class FlashHeapStoreTest {
     @Test
     void aCompactedLogReplacesTheOldFileAndTheStoreOpensOnIt(@TempDir Path dir) throws IOException {
         long last;
-        try (FlashHeapStore store = new FlashHeapStore(new DirectoryLogFiles(dir), BLOCK, clock, 3,
-                FlashHeapStore.DEFAULT_LEASE, 8192);
+        try (FlashHeapStore store = new FlashHeapStore(new DirectoryLogFiles(dir),
+                config().compactFloor(8192), clock);
              HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             last = 0;
             for (int round = 1; round <= 300; round++) {
@@ -229,7 +229,7 @@ class FlashHeapStoreTest {
             s.flush(lines(0, 5, 1000), new long[0]);
         }
         assertThat(dir.resolve("heap.log.next")).doesNotExist();
-        try (FlashHeapStore again = FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE);
+        try (FlashHeapStore again = FlashHeapStore.open(dir, config(), clock);
              HeapSession s = again.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(s.baseCheckpointId()).isEqualTo(last);
             assertThat(values(s, range(0, 10))).containsOnly(300);
@@ -245,8 +245,8 @@ class FlashHeapStoreTest {
         }
         byte[] torn = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
         MemoryLogFiles files = new MemoryLogFiles(medium.crash((int) medium.size(), torn));
-        FlashHeapStore other = new FlashHeapStore(files, 4 * BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE,
-                Long.MAX_VALUE);   // asked for other blocks: the log's own are used
+        FlashHeapStore other = new FlashHeapStore(files, config().blockSize(4 * BLOCK)
+                .compactFloor(Long.MAX_VALUE), clock);   // asked for other blocks: the log's own are used
         assertThat(files.cuts).singleElement().isEqualTo(torn);
         assertThat(files.current().size()).isEqualTo(medium.size());
         try (HeapSession s = other.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
@@ -321,15 +321,91 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void aFlashSizeBoundsTheLogAndItsCompactedCopyTogether() throws IOException {
+        long flashSize = 32L * BLOCK;
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize).compactFloor(Long.MAX_VALUE), clock);
+        long last = 0;
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            for (int round = 1; round <= 200; round++) {
+                s.flush(lines(0, 4, round), new long[0]);
+                last = s.commit(lines(4, 8, round), new long[0], new byte[] {(byte) round}, Map.of());
+                assertThat(files.current().size()).as("round %d", round).isLessThanOrEqualTo(flashSize);
+            }
+        }
+        assertThat(files.installs()).as("only compactions made room: 200 rounds write ~20x the flash size")
+                .isGreaterThan(10);
+        assertThat(files.peak()).as("a compaction's copy fits beside the old log").isLessThanOrEqualTo(flashSize);
+        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(last);
+            assertThat(values(s, range(0, 8))).containsOnly(200);
+            assertThat(s.baseVmState()).containsExactly((byte) 200);
+        }
+    }
+
+    @Test
+    void aFullStoreRefusesWhatDoesNotFitWritingNothingAndTakesItOnceThereIsRoom() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = new FlashHeapStore(files, config().flashSize(16L * BLOCK), clock);
+        long committed;
+        int flushed = 0;
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            committed = s.commit(lines(0, 4, 1), new long[0], new byte[] {1}, Map.of());
+            StoreException full = null;
+            while (full == null) {
+                long before = files.current().size();
+                try {
+                    s.flush(lines(100 + flushed, 104 + flushed, 2), new long[0]);
+                    flushed += 4;
+                } catch (StoreException e) {
+                    full = e;
+                    assertThat(files.current().size()).as("a refused flush writes nothing").isEqualTo(before);
+                }
+            }
+            assertThat(full.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE);   // the device pauses the app
+            assertThat(full).hasMessageContaining("the flash store is full").hasMessageContaining("--flash-size");
+            assertThat(flushed).as("lines that fit").isGreaterThanOrEqualTo(40);
+            assertThat(files.peak()).as("no compaction's copy went past the flash size").isLessThanOrEqualTo(16L * BLOCK);
+            assertThat(values(s, range(100, 100 + flushed))).containsOnly(2);   // what was taken is still there
+            assertThatThrownBy(() -> s.commit(List.of(), new long[0], new byte[2 * BLOCK], Map.of()))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("the flash store is full");
+            try (HeapSession other = store.openHeap(OpenRequest.create("other", "dev", LINE))) {
+                assertThat(other.fencingToken()).as("sessions open in the reserve").isPositive();
+            }
+        }   // the session's uncommitted lines are dead now: a compaction makes room
+        try (HeapSession s = store.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(committed);
+            s.flush(lines(100, 140, 3), new long[0]);
+            committed = s.commit(List.of(), new long[0], new byte[] {3}, Map.of());
+        }
+        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(committed);
+            assertThat(values(s, range(0, 4))).containsOnly(1);
+            assertThat(values(s, range(100, 140))).containsOnly(3);
+        }
+    }
+
+    @Test
+    void aFlashSizeHoldsEightBlocksOfTheLog(@TempDir Path dir) {
+        assertThatThrownBy(() -> config().flashSize(7L * BLOCK).validate())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 8 blocks");
+        FlashHeapStore.open(dir, config(), clock).close();
+        assertThatThrownBy(() -> FlashHeapStore.open(dir, new FlashStoreConfig().blockSize(BLOCK / 2)
+                .flashSize(4L * BLOCK), clock))   // 8 of the blocks asked for, 4 of the log's own
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 blocks of this log");
+        FlashHeapStore.open(dir, config(), clock).close();   // the refusal gave the directory back
+    }
+
+    @Test
     void oneProcessHasADirectoryAtATime(@TempDir Path dir) {
-        FlashHeapStore first = FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE);
+        FlashHeapStore first = FlashHeapStore.open(dir, config(), clock);
         try {
-            assertThatThrownBy(() -> FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE))
+            assertThatThrownBy(() -> FlashHeapStore.open(dir, config(), clock))
                     .isInstanceOf(StoreException.class).hasMessageContaining("is in use by another device process");
         } finally {
             first.close();
         }
-        FlashHeapStore.open(dir, BLOCK, clock, 3, FlashHeapStore.DEFAULT_LEASE).close();   // given back at close
+        FlashHeapStore.open(dir, config(), clock).close();   // given back at close
     }
 
     /** A store on the log in {@code medium} that never compacts it. */
@@ -338,8 +414,12 @@ class FlashHeapStoreTest {
     }
 
     private FlashHeapStore store(MemoryLogFiles files, long compactFloor) throws IOException {
-        return new FlashHeapStore(files, BLOCK, clock, FlashHeapStore.DEFAULT_RETAIN, FlashHeapStore.DEFAULT_LEASE,
-                compactFloor);
+        return new FlashHeapStore(files, config().compactFloor(compactFloor), clock);
+    }
+
+    /** The tests' config: {@link #BLOCK}-byte blocks, the defaults otherwise. */
+    private static FlashStoreConfig config() {
+        return new FlashStoreConfig().blockSize(BLOCK);
     }
 
     private static LineImage line(long id, int value) {

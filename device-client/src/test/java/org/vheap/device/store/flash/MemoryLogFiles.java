@@ -5,6 +5,7 @@ final class MemoryLogFiles implements FlashLogFiles {
     private FaultyFlashMedium current;
     private FaultyFlashMedium next;
     private int installs;
+    private long peak;
     private boolean nextFails;
     final java.util.List<byte[]> cuts = new java.util.ArrayList<>();
 
@@ -37,12 +38,23 @@ final class MemoryLogFiles implements FlashLogFiles {
     }
 
     @Override
+    public void dropNext() {
+        next = null;
+    }
+
+    @Override
     public void install() {
         if (next.synced() != next.size()) {
             throw new IllegalStateException("a compacted log installed before it was synced");
         }
+        peak = Math.max(peak, current.size() + next.size());
         current = next;
         installs++;
+    }
+
+    /** The most bytes the old log and a compacted one took together, when the compacted one was installed. */
+    long peak() {
+        return peak;
     }
 
     /** How many compacted logs took the old one's place. */

@@ -1123,6 +1123,17 @@ class PagedHeapTest {
 
         /** With {@code pairs}, half the reads and writes go to a pair of lines that changes every 500 operations. */
         static void run(HeapStore store, String app, PagingConfig config, long seed, int ops, boolean pairs) {
+            run(store, s -> s, app, config, seed, ops, pairs);
+        }
+
+        /**
+         * Between its three sessions the store becomes what {@code reopen} makes of it: for a store that persists,
+         * the same store closed and opened again (a device that restarted). Returns the lines written to the store.
+         */
+        static long run(HeapStore first, java.util.function.UnaryOperator<HeapStore> reopen, String app,
+                        PagingConfig config, long seed, int ops, boolean pairs) {
+            HeapStore store = first;
+            long written = 0;
             int span = (int) (config.memoryBytes() * 10);
             byte[] model = new byte[span];
             Random rnd = new Random(seed);
@@ -1136,7 +1147,9 @@ class PagedHeapTest {
                 heap.markDeleted(garbage);
                 assertThat(heap.stats().evictions()).as("the span must force paging").isPositive();
                 assertThat(heap.stats().linesDiscarded()).as("the ops discard lines").isPositive();
+                written += heap.stats().linesFlushed();
             }
+            store = reopen.apply(store);
             try (HeapSession s = openLikeADevice(store, app)) {
                 PagedHeap heap = new PagedHeap(s, config);
                 exercise(heap, model, rnd, ops, seed, pairs);
@@ -1149,10 +1162,13 @@ class PagedHeapTest {
                 heap.markDeleted(garbage);
                 assertThat(heap.stats().linesDeleted()).as("discarded lines the store held are deleted").isPositive();
                 assertThat(heap.stats().linesFetched()).as("reopened: misses read the store").isPositive();
+                written += heap.stats().linesFlushed() + images.size();
             }
+            store = reopen.apply(store);
             try (HeapSession s = openLikeADevice(store, app)) {
                 compareAll(new PagedHeap(s, config), model, seed);
             }
+            return written;
         }
 
         /** The session a device pages through: writes in order on a writer thread, so cleaning runs in the background. */

@@ -1,0 +1,13 @@
+package org.vheap.device.store.flash;
+
+import java.io.IOException;
+
+/**
+ * A record would have taken a log past the bytes it may use ({@link FlashLogWriter#limit}): nothing of it was
+ * written, and the medium is as it was, so unlike other {@link IOException}s this one leaves the log usable.
+ */
+final class FlashLogFullException extends IOException {
+    FlashLogFullException(long limit, long end) {
+        super("the record would end the log at byte " + end + ", past its limit of " + limit + " bytes");
+    }
+}

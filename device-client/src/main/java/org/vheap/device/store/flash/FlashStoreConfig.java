@@ -1,0 +1,109 @@
+package org.vheap.device.store.flash;
+
+import java.time.Duration;
+import org.vheap.device.store.StoreLeases;
+
+/**
+ * How a {@link FlashHeapStore} keeps its log: the write block, the most bytes the log may take ({@code --flash-size}),
+ * how many checkpoints each app retains and the default lease. Set with the fluent setters; {@link #validate} checks
+ * each value and how they fit together, and the store validates again when it opens (a config changed after that is
+ * not seen by the store: it copies the values).
+ */
+public final class FlashStoreConfig {
+    public static final int DEFAULT_BLOCK = 128 << 10;
+    public static final int MAX_BLOCK = 64 << 20;
+    public static final int DEFAULT_RETAIN = 3;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /** A flash size holds at least this many blocks: the log's own, and as many for a compaction's copy. */
+    public static final int MIN_BLOCKS = 8;
+    /** A log smaller than this is not compacted to keep it within twice what is live (it is to stay within the size). */
+    static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
+
+    private int blockSize = DEFAULT_BLOCK;
+    private long flashSize;
+    private int retain = DEFAULT_RETAIN;
+    private Duration defaultLease = DEFAULT_LEASE;
+    private long compactFloor = DEFAULT_COMPACT_FLOOR;
+
+    /** The log's write block, from {@link FlashLogFormat#MIN_BLOCK} bytes to 64 MiB (an existing log keeps its own). */
+    public FlashStoreConfig blockSize(int bytes) {
+        this.blockSize = bytes;
+        return this;
+    }
+
+    /** The most bytes the log may take, a compaction's copy included; 0 (the default): as many as the medium has. */
+    public FlashStoreConfig flashSize(long bytes) {
+        this.flashSize = bytes;
+        return this;
+    }
+
+    /** Checkpoints each app retains, at least 1. */
+    public FlashStoreConfig retain(int checkpoints) {
+        this.retain = checkpoints;
+        return this;
+    }
+
+    /** The lease of a session that asks for none. */
+    public FlashStoreConfig defaultLease(Duration lease) {
+        this.defaultLease = lease;
+        return this;
+    }
+
+    /** Tests: the log is not compacted to keep it within twice what is live while it is smaller than this. */
+    FlashStoreConfig compactFloor(long bytes) {
+        this.compactFloor = bytes;
+        return this;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** The most bytes the log may take; 0: no bound. */
+    public long flashSize() {
+        return flashSize;
+    }
+
+    public int retain() {
+        return retain;
+    }
+
+    public Duration defaultLease() {
+        return defaultLease;
+    }
+
+    long compactFloor() {
+        return compactFloor;
+    }
+
+    /**
+     * Checks every value and how they fit together.
+     *
+     * @throws IllegalArgumentException naming the value to fix
+     */
+    public FlashStoreConfig validate() {
+        FlashLogFormat.checkBlockSize(blockSize);
+        if (blockSize > MAX_BLOCK) {
+            throw new IllegalArgumentException("a flash block must be at most " + MAX_BLOCK + " bytes, got " + blockSize);
+        }
+        if (flashSize < 0 || (flashSize > 0 && flashSize < (long) MIN_BLOCKS * blockSize)) {
+            throw new IllegalArgumentException("the flash size must be 0 (no bound) or at least " + MIN_BLOCKS
+                    + " blocks (" + (long) MIN_BLOCKS * blockSize + " bytes with " + blockSize + "-byte blocks), got "
+                    + flashSize);
+        }
+        if (retain < 1) {
+            throw new IllegalArgumentException("retain must be at least 1, got " + retain);
+        }
+        StoreLeases.checkDefault(defaultLease);
+        if (compactFloor < 0) {
+            throw new IllegalArgumentException("the compaction floor must not be negative, got " + compactFloor);
+        }
+        return this;
+    }
+
+    /** A copy, for a store to keep: later changes to this one do not reach it. */
+    FlashStoreConfig copy() {
+        return new FlashStoreConfig().blockSize(blockSize).flashSize(flashSize).retain(retain)
+                .defaultLease(defaultLease).compactFloor(compactFloor);
+    }
+}
