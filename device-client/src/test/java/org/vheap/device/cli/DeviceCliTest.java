@@ -74,11 +74,13 @@ class DeviceCliTest {
         assertThat(noClassPath.exit()).isEqualTo(2);
         assertThat(noClassPath.err().strip()).isEqualTo("vheap device run: class path entry /no/such/dir does not exist");
 
-        Run smallFlash = cli("run", "--app", "a", "--store", "flash:/tmp/never-made", "--flash-size", "512k", ".", "Main");
+        java.nio.file.Path neverMade = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "vheap-never-made-" + ProcessHandle.current().pid());
+        Run smallFlash = cli("run", "--app", "a", "--store", "flash:" + neverMade, "--flash-size", "512k", ".", "Main");
         assertThat(smallFlash.exit()).isEqualTo(2);
         assertThat(smallFlash.err().strip()).isEqualTo("vheap device run: --flash-size must be at least 8 blocks of"
                 + " --flash-block (1048576 bytes), got 512k");
-        assertThat(java.nio.file.Path.of("/tmp/never-made")).doesNotExist();
+        assertThat(neverMade).doesNotExist();
 
         Run flashSizeAlone = cli("run", "--app", "a", "--store", "memory", "--flash-size", "64m", ".", "Main");
         assertThat(flashSizeAlone.exit()).isEqualTo(2);

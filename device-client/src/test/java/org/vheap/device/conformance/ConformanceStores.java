@@ -20,7 +20,7 @@ import org.vheap.server.HeapServerInstance;
 
 /**
  * Where the device runs get their heap stores: the one place the store implementations are plugged in. The in-memory
- * store, the device's flash store in a directory of each run's own (deleted when the test JVM exits), and a gRPC
+ * store, the device's flash store in a directory of each run's own (deleted when the store is closed), and a gRPC
  * store on a real heap server.
  */
 public final class ConformanceStores {

@@ -81,6 +81,8 @@ public final class CrashMatrix {
     private long committedBefore;
     private long countedBefore;
     private long commits;
+    /** The last lines the previous run printed, both streams: shown with a problem the next run shows. */
+    private String previousTail = "(none)";
     /** Problems of the app's output before any kill. */
     private final List<String> unprovoked = new ArrayList<>();
     private int devices;
@@ -313,7 +315,9 @@ public final class CrashMatrix {
                     .orElse(lines.size());
             if (r.problem() != null && r.problemLine() >= c.fromLine() && r.problemLine() < end) {
                 rows.get(c.kind()).problem(c.point(), r.problem());
-                say("point " + c.point() + " (" + c.kind().label() + "): " + r.problem());
+                say("point " + c.point() + " (" + c.kind().label() + "): " + r.problem() + "; the run before ended: "
+                        + previousTail + "; this run (" + run.name() + ") began: "
+                        + String.join(" | ", lines.subList(0, Math.min(4, lines.size()))));
             } else if (lines.subList(Math.min(c.fromLine(), end), end).stream()
                     .anyMatch(l -> l.startsWith("count ") || l.startsWith("committed "))) {
                 rows.get(c.kind()).continued(c.point());
@@ -325,6 +329,7 @@ public final class CrashMatrix {
         segments.addAll(carried);
         committedBefore = r.lastCommitted();
         countedBefore = r.lastCount();
+        previousTail = run.name() + ": " + run.tail();
         run = null;
     }
 

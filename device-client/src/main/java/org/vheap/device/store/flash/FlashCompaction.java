@@ -75,6 +75,17 @@ final class FlashCompaction {
         return out;
     }
 
+    /**
+     * The bytes {@link #copy} would write now: a copy into a medium that keeps nothing (the live records are read from
+     * the old log). What a store opened on a log takes as live, to know when to compact it.
+     */
+    long measure(List<FlashHeap> heaps, Map<BlobHash, Long> blobs, long fencingTokens) throws IOException {
+        CountingMedium counted = new CountingMedium();
+        copy(counted, heaps, blobs, fencingTokens, Long.MAX_VALUE);
+        moved.clear();
+        return counted.size();
+    }
+
     /** After the new log was installed: every position in the index, moved onto it. */
     void moveIndex(List<FlashHeap> heaps, Map<BlobHash, Long> blobs) {
         for (FlashHeap h : heaps) {
@@ -115,5 +126,39 @@ final class FlashCompaction {
         Map<Long, Long> lines = new HashMap<>(cp.lines().size() * 2);
         cp.lines().forEach((line, at) -> lines.put(line, moved.get(at)));
         return new FlashCheckpoint(cp.id(), lines, moved.getOrDefault(cp.commitRecord(), -1L));
+    }
+
+    /** A medium that only counts what is appended to it, for {@link #measure}. */
+    private static final class CountingMedium implements FlashMedium {
+        private long size;
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void append(java.nio.ByteBuffer bytes) {
+            size += bytes.remaining();
+            bytes.position(bytes.limit());
+        }
+
+        @Override
+        public int read(long position, java.nio.ByteBuffer into) throws IOException {
+            throw new IOException("a measuring copy is never read");
+        }
+
+        @Override
+        public void sync() {
+        }
+
+        @Override
+        public void truncate(long newSize) {
+            size = newSize;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -56,8 +56,9 @@ import org.vheap.store.StoreException;
  * gone. So the log stays within about twice its live size, and each byte written live is copied about once more.
  * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
  * fit (the bytes they take at most, framing and padding included), compacting the log when they do not; the copy
- * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than half
- * the flash size cannot be compacted. Lines, checkpoints and blobs leave {@link #RESERVE} bytes (at most an eighth) for
+ * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than about
+ * 7/16 of the flash size cannot be compacted ({@link #cleanAt}). Opening a store measures what is live in its log
+ * (a copy that keeps nothing), so a device that restarts often still compacts in time. Lines, checkpoints and blobs leave {@link #RESERVE} bytes (at most an eighth) for
  * the records that open sessions. A call that does not fit even so is refused, {@code UNAVAILABLE} with a message that says the store
  * is full, having written nothing: the device pauses the app and tries again, as when a server is away.
  *
@@ -73,12 +74,14 @@ public final class FlashHeapStore implements HeapStore {
      * records that open and close sessions: an app can still be opened (and its lease taken) when the store is full.
      */
     static final int RESERVE = 4096;
+    /** The reserve is at most the flash size divided by this. */
+    private static final int RESERVE_SHARE = 8;
 
     private final FlashLogFiles files;
     private final FlashStoreConfig config;
     /** The most bytes the log may take ({@code --flash-size}), {@link Long#MAX_VALUE} when unbounded. */
     private final long flashSize;
-    /** What lines, checkpoints and blobs leave free of it: {@link #RESERVE}, at most an eighth. */
+    /** What lines, checkpoints and blobs leave free of it: {@link #RESERVE}, at most {@link #RESERVE_SHARE} of it. */
     private final long reserve;
     private FlashMedium medium;
     private FlashLogWriter writer;
@@ -86,10 +89,12 @@ public final class FlashHeapStore implements HeapStore {
     private long compactAt;
     /** The log's size when the last compaction ended: until it grows, another one would free nothing. */
     private long compactedSize = -1;
-    /** What was live at the last compaction (or, until one, the whole log as it was opened). */
+    /** What was live at the last compaction, or measured when the store opened. */
     private long live;
     /** The last compaction's copy did not fit beside the log: it may not grow past {@link #cleanAt} until one does. */
     private boolean copyDidNotFit;
+    /** Why the last compaction failed, when it did for another reason than room; {@code null} otherwise. */
+    private String compactionFailure;
     private final int blockSize;
     private final Clock clock;
     private final Map<String, FlashHeap> heaps = new HashMap<>();
@@ -103,7 +108,8 @@ public final class FlashHeapStore implements HeapStore {
     /**
      * Opens the store in {@code dir} (made if missing), replaying its log; refused while another process has it.
      *
-     * @throws IllegalArgumentException when {@code config} does not validate
+     * @throws IllegalArgumentException when {@code config} does not validate, or does not fit the log in {@code dir}
+     *         (a flash size under 8 of its blocks, or under what it holds)
      * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used, {@code CONFLICT} when another
      *         process has it
      */
@@ -129,7 +135,7 @@ public final class FlashHeapStore implements HeapStore {
         this.files = files;
         this.clock = clock;
         this.flashSize = this.config.flashSize() == 0 ? Long.MAX_VALUE : this.config.flashSize();
-        this.reserve = Math.min(RESERVE, flashSize / FlashStoreConfig.MIN_BLOCKS);
+        this.reserve = Math.min(RESERVE, flashSize / RESERVE_SHARE);
         this.medium = files.current();
         try {
             this.blockSize = recover(this.config.blockSize());
@@ -138,17 +144,22 @@ public final class FlashHeapStore implements HeapStore {
                         + " blocks of this log (" + (long) FlashStoreConfig.MIN_BLOCKS * blockSize + " bytes), got "
                         + flashSize);
             }
+            if (medium.size() > flashSize) {
+                throw new IllegalArgumentException("the flash store's log takes " + medium.size() + " bytes, more than"
+                        + " a flash size of " + flashSize + ": give --flash-size at least that");
+            }
             replay();
             this.writer = new FlashLogWriter(medium, this.blockSize);
             if (medium.size() == 0) {   // a new log: its format first, durable before any record
                 writer.append(FlashLogFormat.formatRecord(this.blockSize));
                 writer.sync();
             }
+            this.live = flashSize == Long.MAX_VALUE ? medium.size()   // what a compaction would copy now
+                    : new FlashCompaction(medium, this.blockSize).measure(heapsByNumber, blobs, fencingTokens);
         } catch (IOException | RuntimeException e) {
             closeQuietly(medium);
             throw e;
         }
-        this.live = medium.size();
         this.compactAt = Math.max(this.config.compactFloor(), 2 * live);
     }
 
@@ -371,9 +382,13 @@ public final class FlashHeapStore implements HeapStore {
                     // left for the next compaction or the next start to drop
                 }
             }
-            compactAt = 2 * compactAt;
-            compactedSize = writer.position();
+            compactAt = compactAt > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * compactAt;
             copyDidNotFit = e instanceof FlashLogFullException;
+            if (copyDidNotFit) {
+                compactedSize = writer.position();   // until the log changes, another copy would not fit either
+            } else {
+                compactionFailure = e.toString();   // tried again at the next call
+            }
             return;
         }
         try {
@@ -390,6 +405,7 @@ public final class FlashHeapStore implements HeapStore {
         compactedSize = copied.position();
         live = compactedSize;
         copyDidNotFit = false;
+        compactionFailure = null;
         compactAt = Math.max(config.compactFloor(), 2 * live);
     }
 
@@ -407,18 +423,23 @@ public final class FlashHeapStore implements HeapStore {
      *         and nothing was written
      */
     private void makeRoom(long need, long keep) {
+        if (need == 0 || flashSize == Long.MAX_VALUE) {
+            return;
+        }
         long end = writer.position();
-        boolean pastCleanAt = end + need > cleanAt();
+        boolean pastCleanAt = keep > 0 && end + need > cleanAt();   // sessions open up to the flash size itself
         if (end != compactedSize && (pastCleanAt || need > room(keep))) {
-            compact();   // unchanged since the last compaction, the log would not shrink
+            compact();   // unchanged since a compaction whose copy did not fit, another would not either
             usable();
-            pastCleanAt = writer.position() + need > cleanAt();
+            pastCleanAt = keep > 0 && writer.position() + need > cleanAt();
         }
         if (need > room(keep) || (pastCleanAt && copyDidNotFit)) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store is full: " + need
                     + " more bytes of log do not fit in its " + flashSize + " bytes (--flash-size) with room left to"
-                    + " compact it: " + writer.position() + " taken by the log, whose live records do not compact"
-                    + " into the rest; the app waits for room (resume it with a larger --flash-size)");
+                    + " compact it: " + writer.position() + " taken by the log, whose live records "
+                    + (compactionFailure == null ? "do not compact into the rest"
+                            : "could not be compacted (" + compactionFailure + ")")
+                    + "; the app waits for room (resume it with a larger --flash-size)");
         }
     }
 
@@ -590,9 +611,10 @@ public final class FlashHeapStore implements HeapStore {
                 heap.holder = null;
                 heap.expiresAt = null;
                 heap.epoch.clear();
-                if (failed == null) {
+                byte[] record = FlashRecord.of(FlashRecord.CLOSE).u4(heap.number).toBytes();
+                if (failed == null && writer.encodedSize(record.length) <= room(0)) {   // else the next OPEN drops it
                     try {
-                        writer.append(FlashRecord.of(FlashRecord.CLOSE).u4(heap.number).toBytes());
+                        writer.append(record);
                     } catch (IOException e) {
                         failed = e;
                     }

@@ -85,7 +85,7 @@ final class FlashLogWriter {
     /** The bytes a record of {@code length} takes at most, wherever it starts: its fragments' headers and any padding. */
     int encodedSize(int length) {
         int perBlock = blockSize - FlashLogFormat.HEADER;
-        int fragments = Math.max(1, (length + perBlock - 1) / perBlock) + 1;
-        return length + fragments * (FlashLogFormat.HEADER + FlashLogFormat.HEADER);
+        long fragments = Math.max(1, ((long) length + perBlock - 1) / perBlock) + 1;
+        return Math.toIntExact(length + fragments * (FlashLogFormat.HEADER + FlashLogFormat.HEADER));
     }
 }

@@ -352,16 +352,22 @@ class FlashHeapStoreTest {
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             committed = s.commit(lines(0, 4, 1), new long[0], new byte[] {1}, Map.of());
             StoreException full = null;
-            while (full == null) {
-                long before = files.current().size();
+            while (full == null && flushed < 400) {
                 try {
                     s.flush(lines(100 + flushed, 104 + flushed, 2), new long[0]);
                     flushed += 4;
                 } catch (StoreException e) {
                     full = e;
-                    assertThat(files.current().size()).as("a refused flush writes nothing").isEqualTo(before);
                 }
             }
+            assertThat(full).as("16 blocks hold fewer than 400 lines").isNotNull();
+            int fitted = flushed;
+            assertThat(values(s, range(100 + fitted, 104 + fitted))).as("a refused flush writes nothing")
+                    .containsOnly(-1);
+            long before = files.current().size();
+            assertThatThrownBy(() -> s.flush(lines(100 + fitted, 104 + fitted, 2), new long[0]))
+                    .isInstanceOf(StoreException.class);
+            assertThat(files.current().size()).as("nor does it again").isEqualTo(before);
             assertThat(full.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE);   // the device pauses the app
             assertThat(full).hasMessageContaining("the flash store is full").hasMessageContaining("--flash-size");
             assertThat(flushed).as("lines that fit").isGreaterThanOrEqualTo(40);
@@ -386,6 +392,47 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void aStoreOpenedAgainAndAgainMeasuresWhatIsLiveAndGoesOnCompacting() throws IOException {
+        long flashSize = 32L * BLOCK;
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        long last = 0;
+        for (int restart = 1; restart <= 60; restart++) {   // each writes about a tenth of the flash size
+            FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize), clock);
+            try (HeapSession s = store.openHeap(new OpenRequest("app", "dev", true, LINE, Duration.ZERO, 0))) {
+                s.flush(lines(0, 8, restart), new long[0]);
+                last = s.commit(lines(8, 16, restart), new long[0], new byte[] {(byte) restart}, Map.of());
+            }   // not closed: a device killed after its commit
+            assertThat(files.current().size()).as("restart %d", restart).isLessThanOrEqualTo(flashSize);
+        }
+        assertThat(files.installs()).as("compactions, though no store lived to write twice what it found").isPositive();
+        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(last);
+            assertThat(values(s, range(0, 16))).containsOnly(60);
+        }
+    }
+
+    @Test
+    void whenFullASessionStillOpensInTheReserve() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = new FlashHeapStore(files, config().flashSize(16L * BLOCK), clock);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            int line = 0;
+            try {
+                for (; line < 400; line++) {
+                    s.flush(lines(line, line + 1, 1), new long[0]);
+                }
+            } catch (StoreException full) {
+                assertThat(full).hasMessageContaining("the flash store is full");
+            }
+            assertThat(line).as("16 blocks hold fewer than 400 lines").isLessThan(400);
+            try (HeapSession other = store.openHeap(OpenRequest.create("other", "dev", LINE))) {
+                assertThat(other.fencingToken()).isPositive();
+            }
+            assertThat(files.current().size()).isLessThanOrEqualTo(16L * BLOCK);
+        }
+    }
+
+    @Test
     void aFlashSizeHoldsEightBlocksOfTheLog(@TempDir Path dir) {
         assertThatThrownBy(() -> config().flashSize(7L * BLOCK).validate())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 8 blocks");
@@ -394,6 +441,12 @@ class FlashHeapStoreTest {
                 .flashSize(4L * BLOCK), clock))   // 8 of the blocks asked for, 4 of the log's own
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 blocks of this log");
         FlashHeapStore.open(dir, config(), clock).close();   // the refusal gave the directory back
+        try (FlashHeapStore store = FlashHeapStore.open(dir, config(), clock);
+             HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            s.commit(lines(0, 80, 1), new long[0], new byte[0], Map.of());
+        }
+        assertThatThrownBy(() -> FlashHeapStore.open(dir, config().flashSize(8L * BLOCK), clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give --flash-size at least that");
     }
 
     @Test

@@ -24,27 +24,29 @@ class PagedHeapFlashTest {
      * 128 blocks of 4 KiB: the model's 20 KiB span, written many times over, fits only by compaction (with up to four
      * views of it live: three retained checkpoints and a session's open epoch).
      */
-    private static final FlashStoreConfig CONFIG = new FlashStoreConfig().blockSize(4096).flashSize(128L * 4096);
+    private static FlashStoreConfig config() {
+        return new FlashStoreConfig().blockSize(4096).flashSize(128L * 4096);
+    }
 
     @Test
     void randomAccessesMatchAPlainByteArrayOnTheFlashStoreOpenedAgainBetweenSessions(@TempDir Path dirs) throws IOException {
         for (long seed = 1; seed <= 3; seed++) {
             Path dir = dirs.resolve("seed-" + seed);
-            HeapStore[] open = {FlashHeapStore.open(dir, CONFIG, Clock.systemUTC())};
+            HeapStore[] open = {FlashHeapStore.open(dir, config(), Clock.systemUTC())};
             long written;
             try {
                 written = PagedHeapTest.ModelCheck.run(open[0], store -> {
                     store.close();
-                    open[0] = FlashHeapStore.open(dir, CONFIG, Clock.systemUTC());
+                    open[0] = FlashHeapStore.open(dir, config(), Clock.systemUTC());
                     return open[0];
                 }, TestHeaps.app("flash-model"), PagedHeapTest.config(32, 4), seed, 40_000, seed == 3);
             } finally {
                 open[0].close();
             }
             assertThat(Files.size(dir.resolve("heap.log"))).as("seed %d: the log within its flash size", seed)
-                    .isLessThanOrEqualTo(CONFIG.flashSize());
+                    .isLessThanOrEqualTo(config().flashSize());
             assertThat(written * (PagedHeapTest.LINE + 13)).as("seed %d: the log was compacted many times over", seed)
-                    .isGreaterThan(3 * CONFIG.flashSize());
+                    .isGreaterThan(3 * config().flashSize());
             try (Stream<Path> files = Files.list(dir)) {
                 assertThat(files.map(p -> p.getFileName().toString()))
                         .as("no torn tail cut off: each store was closed").noneMatch(name -> name.contains("cut"));
