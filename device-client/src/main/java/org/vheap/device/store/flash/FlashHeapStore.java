@@ -95,6 +95,8 @@ public final class FlashHeapStore implements HeapStore {
     private boolean copyDidNotFit;
     /** Why the last compaction failed, when it did for another reason than room; {@code null} otherwise. */
     private String compactionFailure;
+    /** After such a failure, the log's size from which compacting is tried again (before it: only to make room). */
+    private long retryCompactionAt;
     private final int blockSize;
     private final Clock clock;
     private final Map<String, FlashHeap> heaps = new HashMap<>();
@@ -144,10 +146,6 @@ public final class FlashHeapStore implements HeapStore {
                         + " blocks of this log (" + (long) FlashStoreConfig.MIN_BLOCKS * blockSize + " bytes), got "
                         + flashSize);
             }
-            if (medium.size() > flashSize) {
-                throw new IllegalArgumentException("the flash store's log takes " + medium.size() + " bytes, more than"
-                        + " a flash size of " + flashSize + ": give --flash-size at least that");
-            }
             replay();
             this.writer = new FlashLogWriter(medium, this.blockSize);
             if (medium.size() == 0) {   // a new log: its format first, durable before any record
@@ -156,6 +154,11 @@ public final class FlashHeapStore implements HeapStore {
             }
             this.live = flashSize == Long.MAX_VALUE ? medium.size()   // what a compaction would copy now
                     : new FlashCompaction(medium, this.blockSize).measure(heapsByNumber, blobs, fencingTokens);
+            if (flashSize != Long.MAX_VALUE && medium.size() + live > flashSize) {
+                throw new IllegalArgumentException("the flash store's log takes " + medium.size() + " bytes and a"
+                        + " compaction's copy of it " + live + " more, past a flash size of " + flashSize
+                        + ": give --flash-size at least " + (medium.size() + live));
+            }
         } catch (IOException | RuntimeException e) {
             closeQuietly(medium);
             throw e;
@@ -386,8 +389,10 @@ public final class FlashHeapStore implements HeapStore {
             copyDidNotFit = e instanceof FlashLogFullException;
             if (copyDidNotFit) {
                 compactedSize = writer.position();   // until the log changes, another copy would not fit either
-            } else {
-                compactionFailure = e.toString();   // tried again at the next call
+                compactionFailure = null;
+            } else {   // tried again once the log grew by a sixteenth of the flash size, or to make room
+                compactionFailure = e.toString();
+                retryCompactionAt = writer.position() + Math.max(blockSize, flashSize / 16);
             }
             return;
         }
@@ -428,7 +433,8 @@ public final class FlashHeapStore implements HeapStore {
         }
         long end = writer.position();
         boolean pastCleanAt = keep > 0 && end + need > cleanAt();   // sessions open up to the flash size itself
-        if (end != compactedSize && (pastCleanAt || need > room(keep))) {
+        boolean mayCompact = end != compactedSize && (end >= retryCompactionAt || need > room(keep));
+        if (mayCompact && (pastCleanAt || need > room(keep))) {
             compact();   // unchanged since a compaction whose copy did not fit, another would not either
             usable();
             pastCleanAt = keep > 0 && writer.position() + need > cleanAt();

@@ -433,6 +433,31 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void aCompactionThatFailedIsTriedAgainAndNamedWhileItFails() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = new FlashHeapStore(files, config().flashSize(16L * BLOCK), clock);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            files.nextFails(true);
+            StoreException full = null;
+            int round = 0;
+            while (full == null && round < 100) {
+                try {
+                    s.commit(lines(0, 4, ++round), new long[0], new byte[0], Map.of());
+                } catch (StoreException e) {
+                    full = e;
+                }
+            }
+            assertThat(full).as("a log rewritten 100 times over does not fit without compaction").isNotNull();
+            assertThat(full).hasMessageContaining("could not be compacted")
+                    .hasMessageContaining("no room for a compacted log");
+            files.nextFails(false);
+            s.commit(lines(0, 4, 1000), new long[0], new byte[0], Map.of());   // the next try compacts
+            assertThat(files.installs()).isPositive();
+            assertThat(values(s, range(0, 4))).containsOnly(1000);
+        }
+    }
+
+    @Test
     void aFlashSizeHoldsEightBlocksOfTheLog(@TempDir Path dir) {
         assertThatThrownBy(() -> config().flashSize(7L * BLOCK).validate())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 8 blocks");
@@ -445,8 +470,8 @@ class FlashHeapStoreTest {
              HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             s.commit(lines(0, 80, 1), new long[0], new byte[0], Map.of());
         }
-        assertThatThrownBy(() -> FlashHeapStore.open(dir, config().flashSize(8L * BLOCK), clock))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give --flash-size at least that");
+        assertThatThrownBy(() -> FlashHeapStore.open(dir, config().flashSize(16L * BLOCK), clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give --flash-size at least ");
     }
 
     @Test
