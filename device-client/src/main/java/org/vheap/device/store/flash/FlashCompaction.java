@@ -82,7 +82,7 @@ final class FlashCompaction {
     long measure(List<FlashHeap> heaps, Map<BlobHash, Long> blobs, long fencingTokens) throws IOException {
         CountingMedium counted = new CountingMedium();
         copy(counted, heaps, blobs, fencingTokens, Long.MAX_VALUE);
-        moved.clear();
+        moved.clear();   // nothing was moved: the positions are the counting medium's
         return counted.size();
     }
 

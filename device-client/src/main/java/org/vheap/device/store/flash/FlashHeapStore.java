@@ -58,9 +58,10 @@ import org.vheap.store.StoreException;
  * fit (the bytes they take at most, framing and padding included), compacting the log when they do not; the copy
  * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than about
  * 7/16 of the flash size cannot be compacted ({@link #cleanAt}). Opening a store measures what is live in its log
- * (a copy that keeps nothing), so a device that restarts often still compacts in time. Lines, checkpoints and blobs leave {@link #RESERVE} bytes (at most an eighth) for
- * the records that open sessions. A call that does not fit even so is refused, {@code UNAVAILABLE} with a message that says the store
- * is full, having written nothing: the device pauses the app and tries again, as when a server is away.
+ * (a copy that keeps nothing), so a device that restarts often still compacts in time. Lines, checkpoints and blobs
+ * leave {@link #RESERVE} bytes (at most an eighth) for the records that open sessions. A call that does not fit even
+ * so is refused, {@code UNAVAILABLE} with a message that says the store is full, having written nothing: the device
+ * pauses the app and tries again, as when a server is away.
  *
  * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a call, and needs
  * only a segment's room rather than the live size's; flushes of the dirty ranges of lines rather than whole lines;
@@ -433,9 +434,11 @@ public final class FlashHeapStore implements HeapStore {
         }
         long end = writer.position();
         boolean pastCleanAt = keep > 0 && end + need > cleanAt();   // sessions open up to the flash size itself
+        // unchanged since a compaction whose copy did not fit, another would not fit either; after one that failed
+        // otherwise, it is tried again once the log has grown, or to make room
         boolean mayCompact = end != compactedSize && (end >= retryCompactionAt || need > room(keep));
         if (mayCompact && (pastCleanAt || need > room(keep))) {
-            compact();   // unchanged since a compaction whose copy did not fit, another would not either
+            compact();
             usable();
             pastCleanAt = keep > 0 && writer.position() + need > cleanAt();
         }
@@ -590,7 +593,7 @@ public final class FlashHeapStore implements HeapStore {
                             .toBytes());
                     writer.sync();
                     FlashHeapStore.this.commit(heap, id, at);
-                    if (medium.size() >= compactAt) {
+                    if (writer.position() >= compactAt) {
                         compact();
                     }
                     return id;   // committed, whatever the compaction did
@@ -636,23 +639,19 @@ public final class FlashHeapStore implements HeapStore {
             BlobHash.checkNames(toStore);
             synchronized (FlashHeapStore.this) {
                 return io(() -> {
+                    List<Map.Entry<BlobHash, byte[]>> fresh = toStore.entrySet().stream()
+                            .filter(e -> !blobs.containsKey(e.getKey())).toList();
                     long need = 0;
-                    for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
-                        if (!blobs.containsKey(e.getKey())) {
-                            need += writer.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
-                        }
+                    for (Map.Entry<BlobHash, byte[]> e : fresh) {
+                        need += writer.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
                     }
                     makeRoom(need, reserve);
-                    int stored = 0;
-                    for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
-                        if (!blobs.containsKey(e.getKey())) {
-                            long at = writer.append(FlashRecord.of(FlashRecord.BLOB).bytes(e.getKey().bytes())
-                                    .bytes(e.getValue()).toBytes());
-                            blobs.put(e.getKey(), at);
-                            stored++;
-                        }
+                    for (Map.Entry<BlobHash, byte[]> e : fresh) {
+                        long at = writer.append(FlashRecord.of(FlashRecord.BLOB).bytes(e.getKey().bytes())
+                                .bytes(e.getValue()).toBytes());
+                        blobs.put(e.getKey(), at);
                     }
-                    return stored;
+                    return fresh.size();
                 });
             }
         }
