@@ -10,7 +10,8 @@ import org.vheap.device.store.BlobHash;
 /**
  * One compaction of a flash store's log: {@link #copy} writes what is live into a new log — for each app its
  * retained checkpoints in order (each as the lines that differ from the one before it, then its COMMIT record), the
- * open epoch of a session that holds the lease, and the system blobs, each record copied as it was — and, once the
+ * open epoch of a session that holds the lease, and the system blobs, each record copied as it was (a PATCH whose
+ * base is not copied becomes the whole line it makes) — and, once the
  * store installed that log, {@link #moveIndex} points the index at the copies. Superseded versions, deleted lines,
  * checkpoints beyond retention and dropped epochs stay behind. Replaying the new log gives the same checkpoints.
  */
@@ -19,6 +20,8 @@ final class FlashCompaction {
     private final int blockSize;
     /** Where each record copied lies in the new log, by where it lay in the old one. */
     private final Map<Long, Long> moved = new HashMap<>();
+    /** How many patches deep each line's version copied is in the new log, by where it lay in the old one. */
+    private final Map<Long, Integer> depths = new HashMap<>();
 
     FlashCompaction(FlashMedium old, int blockSize) {
         this.old = old;
@@ -83,6 +86,7 @@ final class FlashCompaction {
         CountingMedium counted = new CountingMedium();
         copy(counted, heaps, blobs, fencingTokens, Long.MAX_VALUE);
         moved.clear();   // nothing was moved: the positions are the counting medium's
+        depths.clear();
         return counted.size();
     }
 
@@ -109,7 +113,7 @@ final class FlashCompaction {
             throws IOException {
         for (Map.Entry<Long, Long> line : to.entrySet()) {
             if (!line.getValue().equals(from.get(line.getKey()))) {
-                long at = out.append(FlashLogReader.readAt(old, blockSize, line.getValue()));
+                long at = out.append(version(h, line.getKey(), line.getValue()));
                 moved.putIfAbsent(line.getValue(), at);
             }
         }
@@ -119,6 +123,27 @@ final class FlashCompaction {
             gone.forEach(r::u8);
             out.append(r.toBytes());
         }
+    }
+
+    /**
+     * The record that copies the version of {@code lineId} at {@code at}: a LINE as it was; a PATCH on a version
+     * copied before it, pointed at that copy; else (the version it patches is not live) the whole line it makes.
+     */
+    private byte[] version(FlashHeap h, long lineId, long at) throws IOException {
+        byte[] record = FlashLogReader.readAt(old, blockSize, at);
+        FlashLineVersions.Header patch = FlashLineVersions.patchOf(record);
+        if (patch == null) {
+            depths.putIfAbsent(at, 0);
+            return record;
+        }
+        Long base = moved.get(patch.base());
+        Integer baseDepth = base == null ? null : depths.get(patch.base());
+        if (baseDepth != null && baseDepth < FlashLineVersions.MAX_DEPTH) {
+            depths.putIfAbsent(at, baseDepth + 1);
+            return FlashLineVersions.rebased(record, base, baseDepth + 1);
+        }
+        depths.putIfAbsent(at, 0);
+        return FlashLineVersions.whole(h, lineId, FlashLineVersions.read(old, blockSize, h, lineId, at).data());
     }
 
     /** A checkpoint whose lines and COMMIT record were copied (its COMMIT record may not be: an unretained base). */

@@ -38,7 +38,7 @@ import org.vheap.store.StoreException;
  * open epochs, retained checkpoints, any of which can be opened, system blobs).
  *
  * <p><b>Contract.</b> Every change is appended to the log ({@link FlashRecord}); a flush's lines go to the log at
- * once and are not synced; a commit appends its last lines and one COMMIT record, syncs, and only then answers, so a
+ * once (a line that had a version as the bytes that changed, {@link FlashLineVersions}) and are not synced; a commit appends its last lines and one COMMIT record, syncs, and only then answers, so a
  * checkpoint the caller was told of survives a crash or a power loss, and the log's order makes whatever came before
  * it durable too. Opening the store replays the log: each app's checkpoints come back as they were committed (the
  * torn tail a crash left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}), and no lease is held, since the sessions
@@ -64,8 +64,7 @@ import org.vheap.store.StoreException;
  * pauses the app and tries again, as when a server is away.
  *
  * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a call, and needs
- * only a segment's room rather than the live size's; flushes of the dirty ranges of lines rather than whole lines;
- * the flash-fronted server.
+ * only a segment's room rather than the live size's; the flash-fronted server.
  */
 public final class FlashHeapStore implements HeapStore {
     private static final int DEFAULT_LINE_SIZE = 4096;
@@ -106,6 +105,8 @@ public final class FlashHeapStore implements HeapStore {
     private final Blobs systemBlobs = new Blobs();
     private long fencingTokens;
     private long checkpointIds;
+    /** Compactions installed: a write whose records name positions builds them again after one. */
+    private long compactions;
     private IOException failed;
 
     /**
@@ -315,7 +316,7 @@ public final class FlashHeapStore implements HeapStore {
                     h.everOpened = true;
                     h.opened(token, base == 0 ? null : h.checkpoints.get(base));
                 }
-                case FlashRecord.LINE -> h.epoch.put(in.readLong(), start);
+                case FlashRecord.LINE, FlashRecord.PATCH -> h.epoch.put(in.readLong(), start);
                 case FlashRecord.DELETE -> {
                     for (int n = in.readInt(); n > 0; n--) {
                         h.epoch.put(in.readLong(), FlashHeap.DELETED);
@@ -405,6 +406,7 @@ public final class FlashHeapStore implements HeapStore {
             return;
         }
         compaction.moveIndex(heapsByNumber, blobs);
+        compactions++;
         closeQuietly(medium);
         medium = next;
         writer = copied;
@@ -413,6 +415,13 @@ public final class FlashHeapStore implements HeapStore {
         copyDidNotFit = false;
         compactionFailure = null;
         compactAt = Math.max(config.compactFloor(), 2 * live);
+    }
+
+    /** Compacts the log now (what a commit does when the log doubled): for tests that look at a compacted log. */
+    synchronized void compactNow() {
+        usable();
+        compact();
+        usable();
     }
 
     /** The bytes the flash size leaves beside the log and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */
@@ -475,19 +484,28 @@ public final class FlashHeapStore implements HeapStore {
 
     /**
      * Appends the lines and deletions to the log and to the open epoch; checked first, as one transaction, and refused
-     * unless they fit in the flash size with {@code more} bytes of records after them.
+     * unless they fit in the flash size with {@code more} bytes of records after them. A line that had a version is
+     * written as the runs that changed ({@link FlashLineVersions}), or not at all when nothing did.
      */
     private void write(FlashHeap heap, List<LineImage> writes, long[] deletes, long more) throws IOException {
         WriteSets.check(heap.lineSize, writes, deletes);
-        long need = more + writes.size() * (long) writer.encodedSize(FlashRecord.LINE_DATA + heap.lineSize);
+        long compactedBefore = compactions;
+        List<byte[]> records = versions(heap, writes);
+        long need = more;
+        for (byte[] r : records) {
+            need += r == null ? 0 : writer.encodedSize(r.length);
+        }
         if (deletes.length > 0) {
             need += writer.encodedSize(FlashRecord.DELETE_DATA + 8 * deletes.length);
         }
         makeRoom(need, reserve);
-        for (LineImage w : writes) {
-            long at = writer.append(FlashRecord.of(FlashRecord.LINE).u4(heap.number).u8(w.lineId()).bytes(w.data())
-                    .toBytes());
-            heap.epoch.put(w.lineId(), at);
+        if (compactions != compactedBefore) {   // the versions patched moved: patch the copies (no larger)
+            records = versions(heap, writes);
+        }
+        for (int i = 0; i < writes.size(); i++) {
+            if (records.get(i) != null) {
+                heap.epoch.put(writes.get(i).lineId(), writer.append(records.get(i)));
+            }
         }
         if (deletes.length > 0) {
             FlashRecord r = FlashRecord.of(FlashRecord.DELETE).u4(heap.number).u4(deletes.length);
@@ -501,6 +519,17 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
+    /** The records of {@code writes}, each against the version the open epoch sees ({@code null}: unchanged). */
+    private List<byte[]> versions(FlashHeap heap, List<LineImage> writes) throws IOException {
+        List<byte[]> records = new ArrayList<>(writes.size());
+        for (LineImage w : writes) {
+            long at = heap.visible(w.lineId());
+            FlashLineVersions.Version previous = at == FlashHeap.DELETED ? null : line(heap, w.lineId(), at);
+            records.add(FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous));
+        }
+        return records;
+    }
+
     /** The bytes of the record at {@code start} from {@code from}, after checking it is the kind the index says. */
     private byte[] read(long start, byte kind, int from) throws IOException {
         byte[] record = FlashLogReader.readAt(medium, blockSize, start);
@@ -511,15 +540,9 @@ public final class FlashHeapStore implements HeapStore {
         return Arrays.copyOfRange(record, from, record.length);
     }
 
-    /** Line {@code lineId} of heap {@code h}, from its LINE record at {@code start}. */
-    private byte[] line(FlashHeap h, long lineId, long start) throws IOException {
-        byte[] record = read(start, FlashRecord.LINE, 0);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(record, 1, 12);
-        if (b.getInt() != h.number || b.getLong() != lineId || record.length != FlashRecord.LINE_DATA + h.lineSize) {
-            throw new IOException("the flash store's index points at another line's record at " + start
-                    + " for line " + lineId + " of app '" + h.name + "'");
-        }
-        return Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length);
+    /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */
+    private FlashLineVersions.Version line(FlashHeap h, long lineId, long start) throws IOException {
+        return FlashLineVersions.read(medium, blockSize, h, lineId, start);
     }
 
     private byte[] vmState(FlashCheckpoint cp) throws IOException {
@@ -560,7 +583,7 @@ public final class FlashHeapStore implements HeapStore {
                     byte[][] result = new byte[lineIds.length][];
                     for (int i = 0; i < lineIds.length; i++) {
                         long at = heap.visible(lineIds[i]);
-                        result[i] = at == FlashHeap.DELETED ? null : line(heap, lineIds[i], at);
+                        result[i] = at == FlashHeap.DELETED ? null : line(heap, lineIds[i], at).data();
                     }
                     return result;
                 });

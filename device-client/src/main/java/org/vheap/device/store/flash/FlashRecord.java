@@ -17,6 +17,9 @@ import java.io.UncheckedIOException;
  *   COMMIT  app u4, checkpoint u8, VM state      the open epoch made a checkpoint, at once
  *   CLOSE   app u4                               the lease given back: the open epoch dropped
  *   BLOB    hash 32 bytes, bytes                 a system blob
+ *   PATCH   app u4, line u8, base u8, depth u1, crc u4, runs
+ *                                                a line of the open epoch, as the runs that differ from an older
+ *                                                version of it ({@link FlashLineVersions})
  * </pre>
  * A checkpoint is one COMMIT record: the lines its epoch wrote before it become visible together, or (torn or
  * lost) not at all.
@@ -29,6 +32,7 @@ final class FlashRecord {
     static final byte COMMIT = 5;
     static final byte CLOSE = 6;
     static final byte BLOB = 7;
+    static final byte PATCH = 8;
     /** Where a LINE record's bytes start: kind, app, line. */
     static final int LINE_DATA = 1 + 4 + 8;
     /** Where a DELETE record's line ids start: kind, app, count. */
@@ -49,6 +53,10 @@ final class FlashRecord {
 
     static FlashRecord of(byte kind) {
         return new FlashRecord(kind);
+    }
+
+    FlashRecord u1(int v) {
+        return write(() -> out.writeByte(v));
     }
 
     FlashRecord u4(int v) {

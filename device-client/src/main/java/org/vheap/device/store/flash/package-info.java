@@ -24,14 +24,17 @@
  *       semantics; {@code FlashRecord}s in the log (a flush's lines, a checkpoint's COMMIT that makes them visible at
  *       once), an index in memory ({@code FlashHeap}, {@code FlashCheckpoint}) of where each line's version lies,
  *       rebuilt by replaying the log when the store opens.</li>
+ *   <li>{@code FlashLineVersions}: a line that changed is written as a PATCH, the runs of bytes that differ from its
+ *       version before (the seed's flush of only what is dirty), and read back by applying patches to the LINE below
+ *       them, at most four deep.</li>
  *   <li>{@code FlashCompaction} copies the live records into a new log, which {@code FlashLogFiles} installs in one
  *       rename; within {@code --flash-size} the store compacts before the log grows too big for the copy to fit
  *       beside it, and refuses, having written nothing, what does not fit even so.</li>
  * </ul>
  *
  * <h2>What comes next</h2>
- * Flushes of the dirty ranges of lines rather than whole lines; segments and a cleaner that copies the live records
- * of mostly dead segments beside the app (needing a segment's room, not the live size's); then the flash-fronted
- * server, which ships each local checkpoint to the heap server in order.
+ * Segments and a cleaner that copies the live records of mostly dead segments beside the app (needing a segment's
+ * room, not the live size's); then the flash-fronted server, which ships each local checkpoint to the heap server in
+ * order.
  */
 package org.vheap.device.store.flash;

@@ -500,8 +500,15 @@ class FlashHeapStoreTest {
         return new FlashStoreConfig().blockSize(BLOCK);
     }
 
+    /**
+     * Line {@code id} holding {@code value}: every byte between the value and the id differs between two values (less
+     * than 256 apart), so that a new value is written whole, not patched.
+     */
     private static LineImage line(long id, int value) {
         byte[] data = new byte[LINE];
+        for (int i = 4; i < LINE - 8; i++) {
+            data[i] = (byte) (value * 131 + i);
+        }
         java.nio.ByteBuffer.wrap(data).putInt(value).putLong(LINE - 8, id);
         return new LineImage(id, data);
     }

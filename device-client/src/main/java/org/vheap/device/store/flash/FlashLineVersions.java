@@ -1,0 +1,140 @@
+package org.vheap.device.store.flash;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.vheap.store.LinePatches;
+
+/**
+ * A line's versions in a flash log: a LINE record holds the whole line; a PATCH record only the runs of bytes that
+ * differ from an older version of it, which it names by position ({@link LinePatches}' runs, the seed's flush that
+ * writes only what is dirty). A line is read back by reading its chain: the PATCH, the version it patches, and so on
+ * down to a LINE, at most {@link #MAX_DEPTH} patches deep.
+ *
+ * <pre>
+ *   PATCH  app u4, line u8, base u8, depth u1, crc u4, runs    base: the position of the version patched (before
+ *                                                               this record); depth: the base's plus one; crc: the
+ *                                                               CRC-32C of the whole line it makes
+ * </pre>
+ *
+ * <p>{@link #record} chooses: a PATCH when the line had a version, the chain is not too deep and the runs take at
+ * most half a line; nothing when the line did not change; a LINE otherwise. {@link #read} fails fast
+ * ({@link IOException}) on a chain that is not one: a base not before its patch, a depth that is not one more than
+ * its base's, another line's record, or a line whose CRC is not the one its patch names.
+ */
+final class FlashLineVersions {
+    /** Patches on patches before a line is written whole again: a read reads at most this many records more. */
+    static final int MAX_DEPTH = 4;
+    /** Where a PATCH record's runs start: kind, app, line, base, depth, crc. */
+    static final int PATCH_RUNS = 1 + 4 + 8 + 8 + 1 + 4;
+
+    private FlashLineVersions() {
+    }
+
+    /** A version read back: the whole line, and how many patches deep its record is (0: a LINE). */
+    record Version(byte[] data, int depth) {
+    }
+
+    /**
+     * The record that makes {@code data} line {@code lineId}'s next version, after the version {@code previous}
+     * that lies at {@code previousAt} ({@code null}: the line has none); {@code null} when it is the same.
+     */
+    static byte[] record(FlashHeap h, long lineId, byte[] data, long previousAt, Version previous) {
+        if (previous != null) {
+            byte[] runs = LinePatches.diff(previous.data(), data);
+            if (runs.length == 0) {
+                return null;
+            }
+            if (previous.depth() < MAX_DEPTH && runs.length <= h.lineSize / 2) {
+                return patch(h, lineId, previousAt, previous.depth() + 1, LinePatches.crc32c(data), runs);
+            }
+        }
+        return whole(h, lineId, data);
+    }
+
+    /** A LINE record: the whole of line {@code lineId}. */
+    static byte[] whole(FlashHeap h, long lineId, byte[] data) {
+        return FlashRecord.of(FlashRecord.LINE).u4(h.number).u8(lineId).bytes(data).toBytes();
+    }
+
+    /** A PATCH record (see the class's layout). */
+    static byte[] patch(FlashHeap h, long lineId, long base, int depth, int crc, byte[] runs) {
+        return FlashRecord.of(FlashRecord.PATCH).u4(h.number).u8(lineId).u8(base).u1(depth).u4(crc).bytes(runs)
+                .toBytes();
+    }
+
+    /** Line {@code lineId} of heap {@code h}, from its version's record at {@code at} and the chain below it. */
+    static Version read(FlashMedium medium, int blockSize, FlashHeap h, long lineId, long at) throws IOException {
+        byte[] record = FlashLogReader.readAt(medium, blockSize, at);
+        Header header = header(record, h, lineId, at);
+        if (record[0] == FlashRecord.LINE) {
+            if (record.length != FlashRecord.LINE_DATA + h.lineSize) {
+                throw new IOException("the LINE record at " + at + " holds " + (record.length - FlashRecord.LINE_DATA)
+                        + " bytes, not a " + h.lineSize + "-byte line of app '" + h.name + "'");
+            }
+            return new Version(Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length), 0);
+        }
+        Version base = read(medium, blockSize, h, lineId, header.base);
+        if (base.depth() != header.depth - 1) {
+            throw new IOException("the PATCH record at " + at + " is " + header.depth + " deep on a version "
+                    + base.depth() + " deep");
+        }
+        byte[] line;
+        try {
+            line = LinePatches.apply(base.data(), Arrays.copyOfRange(record, PATCH_RUNS, record.length));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the PATCH record at " + at + " is malformed: " + e.getMessage(), e);
+        }
+        if (LinePatches.crc32c(line) != header.crc) {
+            throw new IOException("the PATCH record at " + at + " does not make the line it names (CRC-32C differs)");
+        }
+        return new Version(line, header.depth);
+    }
+
+    /**
+     * The base and depth of the PATCH record {@code record} (the version it patches must be copied before it), or
+     * {@code null} for a LINE record.
+     */
+    static Header patchOf(byte[] record) {
+        if (record.length == 0 || record[0] != FlashRecord.PATCH || record.length < PATCH_RUNS) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(record, 1 + 4 + 8, 8 + 1 + 4);
+        return new Header(b.getLong(), b.get() & 0xFF, b.getInt());
+    }
+
+    /** The PATCH record {@code record} with its base at {@code base}, {@code depth} deep (its runs unchanged). */
+    static byte[] rebased(byte[] record, long base, int depth) {
+        byte[] moved = record.clone();
+        ByteBuffer.wrap(moved, 1 + 4 + 8, 8 + 1).putLong(base).put((byte) depth);
+        return moved;
+    }
+
+    /** A PATCH record's base (its position), depth and the CRC-32C of the line it makes. */
+    record Header(long base, int depth, int crc) {
+    }
+
+    /** Checks that {@code record} is a version of line {@code lineId} of {@code h}; its PATCH fields, if any. */
+    private static Header header(byte[] record, FlashHeap h, long lineId, long at) throws IOException {
+        boolean line = record.length >= FlashRecord.LINE_DATA && record[0] == FlashRecord.LINE;
+        boolean patch = record.length >= PATCH_RUNS && record[0] == FlashRecord.PATCH;
+        if (!line && !patch) {
+            throw new IOException("the flash store's index points at a record of kind " + (record.length == 0 ? "none"
+                    : record[0]) + " at " + at + ", not a line's version");
+        }
+        ByteBuffer b = ByteBuffer.wrap(record, 1, 12);
+        if (b.getInt() != h.number || b.getLong() != lineId) {
+            throw new IOException("the flash store's index points at another line's record at " + at + " for line "
+                    + lineId + " of app '" + h.name + "'");
+        }
+        if (line) {
+            return null;
+        }
+        Header p = patchOf(record);
+        if (p.base() < 0 || p.base() >= at || p.depth() < 1 || p.depth() > MAX_DEPTH) {
+            throw new IOException("the PATCH record at " + at + " names base " + p.base() + " at depth " + p.depth()
+                    + ": a base must lie before its patch, at most " + MAX_DEPTH + " deep");
+        }
+        return p;
+    }
+}
