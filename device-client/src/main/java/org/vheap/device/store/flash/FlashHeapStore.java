@@ -49,13 +49,15 @@ import org.vheap.store.StoreException;
  * the store's monitor. A failure of the medium fails that call with {@code INTERNAL} (not retried) and every later one (the log
  * and the index may no longer agree): the device stops, and reopening the store replays what reached the medium.
  *
- * <p><b>Compaction and the flash size.</b> The log only grows by appends; when it reaches twice what was live at the
- * last compaction (and at least {@link FlashStoreConfig#compactFloor}), the commit that took it there copies the live
+ * <p><b>Compaction and the flash size.</b> The log only grows by appends; without a flash size, when it reaches twice
+ * what was live at the last compaction (and at least {@link FlashStoreConfig#compactFloor}), the commit that took it
+ * there copies the live
  * records (retained checkpoints, open epochs, system blobs) into a new log that replaces the old one at once
  * ({@link FlashLogFiles}): superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are
  * gone. So the log stays within about twice its live size, and each byte written live is copied about once more.
  * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
- * fit (the bytes they take at most, framing and padding included), compacting the log when they do not; the copy
+ * fit (the bytes they take at most, framing and padding included), compacting the log when they do not, as late as
+ * the flash size lets it (the fewer copies, the less the flash wears; {@link #cleanAt}); the copy
  * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than about
  * 7/16 of the flash size cannot be compacted ({@link #cleanAt}). Opening a store measures what is live in its log
  * (a copy that keeps nothing), so a device that restarts often still compacts in time. Lines, checkpoints and blobs
@@ -85,7 +87,7 @@ public final class FlashHeapStore implements HeapStore {
     private final long reserve;
     private FlashMedium medium;
     private FlashLogWriter writer;
-    /** The log's size past which the next commit compacts it: twice what was live at the last compaction. */
+    /** The log's size past which the next commit compacts it ({@link #compactAt()}). */
     private long compactAt;
     /** The log's size when the last compaction ended: until it grows, another one would free nothing. */
     private long compactedSize = -1;
@@ -107,6 +109,17 @@ public final class FlashHeapStore implements HeapStore {
     private long checkpointIds;
     /** Compactions installed: a write whose records name positions builds them again after one. */
     private long compactions;
+    /** Bytes appended to logs this store has left (compacted away), their copies included; and of those, copies. */
+    private long bytesRetired;
+    private long bytesCopied;
+    /** Where the current writer started appending: what it appended is its position less this. */
+    private long writerStart;
+    private long linesWhole;
+    private long linesPatched;
+    private long linesUnchanged;
+    private long bytesChanged;
+    private long wordBytesChanged;
+    private long vmStateBytes;
     private IOException failed;
 
     /**
@@ -150,6 +163,7 @@ public final class FlashHeapStore implements HeapStore {
             }
             replay();
             this.writer = new FlashLogWriter(medium, this.blockSize);
+            this.writerStart = writer.position();
             if (medium.size() == 0) {   // a new log: its format first, durable before any record
                 writer.append(FlashLogFormat.formatRecord(this.blockSize));
                 writer.sync();
@@ -165,7 +179,7 @@ public final class FlashHeapStore implements HeapStore {
             closeQuietly(medium);
             throw e;
         }
-        this.compactAt = Math.max(this.config.compactFloor(), 2 * live);
+        this.compactAt = compactAt();
     }
 
     /**
@@ -407,6 +421,9 @@ public final class FlashHeapStore implements HeapStore {
         }
         compaction.moveIndex(heapsByNumber, blobs);
         compactions++;
+        bytesRetired += writer.position() - writerStart + copied.position();
+        bytesCopied += copied.position();
+        writerStart = copied.position();
         closeQuietly(medium);
         medium = next;
         writer = copied;
@@ -414,7 +431,13 @@ public final class FlashHeapStore implements HeapStore {
         live = compactedSize;
         copyDidNotFit = false;
         compactionFailure = null;
-        compactAt = Math.max(config.compactFloor(), 2 * live);
+        compactAt = compactAt();
+    }
+
+    /** What the store wrote since it opened. */
+    public synchronized FlashStoreStats stats() {
+        return new FlashStoreStats(bytesRetired + writer.position() - writerStart, bytesCopied, compactions, linesWhole,
+                linesPatched, linesUnchanged, bytesChanged, wordBytesChanged, vmStateBytes);
     }
 
     /** Compacts the log now (what a commit does when the log doubled): for tests that look at a compacted log. */
@@ -422,6 +445,15 @@ public final class FlashHeapStore implements HeapStore {
         usable();
         compact();
         usable();
+    }
+
+    /**
+     * The log's size past which a commit compacts it: without a flash size, twice what was live at the last compaction
+     * (at least {@link FlashStoreConfig#compactFloor}); with one, never (calls compact it when it reaches
+     * {@link #cleanAt}, as late as the flash size lets them: the fewer copies, the less the flash wears).
+     */
+    private long compactAt() {
+        return flashSize != Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(config.compactFloor(), 2 * live);
     }
 
     /** The bytes the flash size leaves beside the log and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */
@@ -490,22 +522,32 @@ public final class FlashHeapStore implements HeapStore {
     private void write(FlashHeap heap, List<LineImage> writes, long[] deletes, long more) throws IOException {
         WriteSets.check(heap.lineSize, writes, deletes);
         long compactedBefore = compactions;
-        List<byte[]> records = versions(heap, writes);
+        List<Written> written = versions(heap, writes);
         long need = more;
-        for (byte[] r : records) {
-            need += r == null ? 0 : writer.encodedSize(r.length);
+        for (Written w : written) {
+            need += w.record() == null ? 0 : writer.encodedSize(w.record().length);
         }
         if (deletes.length > 0) {
             need += writer.encodedSize(FlashRecord.DELETE_DATA + 8 * deletes.length);
         }
         makeRoom(need, reserve);
         if (compactions != compactedBefore) {   // the versions patched moved: patch the copies (no larger)
-            records = versions(heap, writes);
+            written = versions(heap, writes);
         }
         for (int i = 0; i < writes.size(); i++) {
-            if (records.get(i) != null) {
-                heap.epoch.put(writes.get(i).lineId(), writer.append(records.get(i)));
+            Written w = written.get(i);
+            if (w.record() == null) {
+                linesUnchanged++;
+                continue;
             }
+            heap.epoch.put(writes.get(i).lineId(), writer.append(w.record()));
+            if (w.record()[0] == FlashRecord.PATCH) {
+                linesPatched++;
+            } else {
+                linesWhole++;
+            }
+            bytesChanged += w.bytes();
+            wordBytesChanged += w.wordBytes();
         }
         if (deletes.length > 0) {
             FlashRecord r = FlashRecord.of(FlashRecord.DELETE).u4(heap.number).u4(deletes.length);
@@ -519,15 +561,23 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
-    /** The records of {@code writes}, each against the version the open epoch sees ({@code null}: unchanged). */
-    private List<byte[]> versions(FlashHeap heap, List<LineImage> writes) throws IOException {
-        List<byte[]> records = new ArrayList<>(writes.size());
+    /** A line's record to append ({@code null}: it did not change), and its bytes that changed and the bytes of its 8-byte words that did. */
+    private record Written(byte[] record, int bytes, int wordBytes) {
+    }
+
+    /** The records of {@code writes}, each against the version the open epoch sees. */
+    private List<Written> versions(FlashHeap heap, List<LineImage> writes) throws IOException {
+        List<Written> written = new ArrayList<>(writes.size());
         for (LineImage w : writes) {
             long at = heap.visible(w.lineId());
             FlashLineVersions.Version previous = at == FlashHeap.DELETED ? null : line(heap, w.lineId(), at);
-            records.add(FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous));
+            byte[] before = previous == null ? null : previous.data();
+            byte[] record = config.patches() ? FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous)
+                    : Arrays.equals(before, w.data()) ? null : FlashLineVersions.whole(heap, w.lineId(), w.data());
+            written.add(new Written(record, FlashLineVersions.changedBytes(before, w.data()),
+                    8 * FlashLineVersions.changedWords(before, w.data())));
         }
-        return records;
+        return written;
     }
 
     /** The bytes of the record at {@code start} from {@code from}, after checking it is the kind the index says. */
@@ -615,6 +665,7 @@ public final class FlashHeapStore implements HeapStore {
                     long at = writer.append(FlashRecord.of(FlashRecord.COMMIT).u4(heap.number).u8(id).bytes(vmState)
                             .toBytes());
                     writer.sync();
+                    vmStateBytes += vmState.length;
                     FlashHeapStore.this.commit(heap, id, at);
                     if (writer.position() >= compactAt) {
                         compact();

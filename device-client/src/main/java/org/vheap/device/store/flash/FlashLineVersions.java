@@ -17,8 +17,9 @@ import org.vheap.store.LinePatches;
  *                                                               CRC-32C of the whole line it makes
  * </pre>
  *
- * <p>{@link #record} chooses: a PATCH when the line had a version, the chain is not too deep and the runs take at
- * most half a line; nothing when the line did not change; a LINE otherwise. {@link #read} fails fast
+ * <p>{@link #record} chooses: nothing when the line did not change; a PATCH on the version before while the chain is
+ * less than {@link #MAX_DEPTH} deep, else on the LINE at its bottom (the changes since that LINE), when the runs take
+ * at most half a line; a LINE otherwise. {@link #read} fails fast
  * ({@link IOException}) on a chain that is not one: a base not before its patch, a depth that is not one more than
  * its base's, another line's record, or a line whose CRC is not the one its patch names.
  */
@@ -31,13 +32,18 @@ final class FlashLineVersions {
     private FlashLineVersions() {
     }
 
-    /** A version read back: the whole line, and how many patches deep its record is (0: a LINE). */
-    record Version(byte[] data, int depth) {
+    /**
+     * A version read back: the whole line, how many patches deep its record is (0: a LINE), and the LINE at the bottom
+     * of its chain: where it lies and the line it holds (this version's own when it is a LINE).
+     */
+    record Version(byte[] data, int depth, long rootAt, byte[] root) {
     }
 
     /**
      * The record that makes {@code data} line {@code lineId}'s next version, after the version {@code previous}
-     * that lies at {@code previousAt} ({@code null}: the line has none); {@code null} when it is the same.
+     * that lies at {@code previousAt} ({@code null}: the line has none); {@code null} when it is the same. A patch on
+     * the previous version while its chain is less than {@link #MAX_DEPTH} deep, else a patch on the LINE at the
+     * bottom of the chain (the changes since it); whole when the patch would take more than half a line.
      */
     static byte[] record(FlashHeap h, long lineId, byte[] data, long previousAt, Version previous) {
         if (previous != null) {
@@ -45,11 +51,46 @@ final class FlashLineVersions {
             if (runs.length == 0) {
                 return null;
             }
-            if (previous.depth() < MAX_DEPTH && runs.length <= h.lineSize / 2) {
-                return patch(h, lineId, previousAt, previous.depth() + 1, LinePatches.crc32c(data), runs);
+            long base = previousAt;
+            int depth = previous.depth() + 1;
+            if (depth > MAX_DEPTH) {   // on the chain's LINE instead: one record deep again
+                runs = LinePatches.diff(previous.root(), data);
+                base = previous.rootAt();
+                depth = 1;
+            }
+            if (runs.length <= h.lineSize / 2) {
+                return patch(h, lineId, base, depth, LinePatches.crc32c(data), runs);
             }
         }
         return whole(h, lineId, data);
+    }
+
+    /** How many bytes of {@code after} differ from {@code before} (all of them when it is {@code null}). */
+    static int changedBytes(byte[] before, byte[] after) {
+        if (before == null) {
+            return after.length;
+        }
+        int n = 0;
+        for (int i = 0; i < after.length; i++) {
+            if (before[i] != after[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many aligned 8-byte words of {@code after} differ from {@code before} (all when it is {@code null}). */
+    static int changedWords(byte[] before, byte[] after) {
+        if (before == null) {
+            return (after.length + 7) / 8;
+        }
+        int n = 0;
+        for (int w = 0; w < after.length; w += 8) {
+            if (!Arrays.equals(before, w, Math.min(w + 8, after.length), after, w, Math.min(w + 8, after.length))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A LINE record: the whole of line {@code lineId}. */
@@ -72,7 +113,8 @@ final class FlashLineVersions {
                 throw new IOException("the LINE record at " + at + " holds " + (record.length - FlashRecord.LINE_DATA)
                         + " bytes, not a " + h.lineSize + "-byte line of app '" + h.name + "'");
             }
-            return new Version(Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length), 0);
+            byte[] line = Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length);
+            return new Version(line, 0, at, line);
         }
         Version base = read(medium, blockSize, h, lineId, header.base);
         if (base.depth() != header.depth - 1) {
@@ -88,7 +130,7 @@ final class FlashLineVersions {
         if (LinePatches.crc32c(line) != header.crc) {
             throw new IOException("the PATCH record at " + at + " does not make the line it names (CRC-32C differs)");
         }
-        return new Version(line, header.depth);
+        return new Version(line, header.depth, base.rootAt(), base.root());
     }
 
     /**

@@ -5,7 +5,7 @@ import org.vheap.device.store.StoreLeases;
 
 /**
  * How a {@link FlashHeapStore} keeps its log: the write block, the most bytes the log may take ({@code --flash-size}),
- * how many checkpoints each app retains and the default lease. Set with the fluent setters; {@link #validate} checks
+ * how many checkpoints each app retains, the default lease, and whether changed lines are written as patches. Set with the fluent setters; {@link #validate} checks
  * each value and how they fit together, and the store validates again when it opens (a config changed after that is
  * not seen by the store: it copies the values).
  */
@@ -24,6 +24,7 @@ public final class FlashStoreConfig {
     private int retain = DEFAULT_RETAIN;
     private Duration defaultLease = DEFAULT_LEASE;
     private long compactFloor = DEFAULT_COMPACT_FLOOR;
+    private boolean patches = true;
 
     /** The log's write block, from {@link FlashLogFormat#MIN_BLOCK} bytes to 64 MiB (an existing log keeps its own). */
     public FlashStoreConfig blockSize(int bytes) {
@@ -49,6 +50,15 @@ public final class FlashStoreConfig {
         return this;
     }
 
+    /**
+     * Whether a changed line is written as the bytes that changed (a patch on its version before: the default), or
+     * always whole (to compare: {@code ./vheap bench flash}).
+     */
+    public FlashStoreConfig patches(boolean on) {
+        this.patches = on;
+        return this;
+    }
+
     /** Tests: the log is not compacted to keep it within twice what is live while it is smaller than this. */
     FlashStoreConfig compactFloor(long bytes) {
         this.compactFloor = bytes;
@@ -70,6 +80,10 @@ public final class FlashStoreConfig {
 
     public Duration defaultLease() {
         return defaultLease;
+    }
+
+    public boolean patches() {
+        return patches;
     }
 
     long compactFloor() {
@@ -104,6 +118,6 @@ public final class FlashStoreConfig {
     /** A copy, for a store to keep: later changes to this one do not reach it. */
     FlashStoreConfig copy() {
         return new FlashStoreConfig().blockSize(blockSize).flashSize(flashSize).retain(retain)
-                .defaultLease(defaultLease).compactFloor(compactFloor);
+                .defaultLease(defaultLease).compactFloor(compactFloor).patches(patches);
     }
 }

@@ -321,6 +321,23 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void withAFlashSizeTheLogIsCompactedAsLateAsItFits() throws IOException {
+        long flashSize = 64L * BLOCK;
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize).compactFloor(0), clock);
+        long sizeWhenCompacted = 0;
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            for (int round = 1; files.installs() == 0; round++) {   // one line rewritten: about one line is live
+                assertThat(round).as("rounds before the first compaction").isLessThan(10_000);
+                sizeWhenCompacted = files.current().size();
+                s.commit(lines(0, 1, round), new long[0], new byte[0], Map.of());
+            }
+        }
+        assertThat(sizeWhenCompacted).as("not at twice what is live: as late as the flash size lets it")
+                .isGreaterThan(flashSize / 2);
+    }
+
+    @Test
     void aFlashSizeBoundsTheLogAndItsCompactedCopyTogether() throws IOException {
         long flashSize = 32L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());

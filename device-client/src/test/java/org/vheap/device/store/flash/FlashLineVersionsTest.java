@@ -48,23 +48,46 @@ class FlashLineVersionsTest {
     }
 
     @Test
-    void aLineIsWrittenWholeAgainAfterMaxDepthPatches() throws IOException {
+    void pastMaxDepthALineIsPatchedOnItsLineAtTheBottomOfTheChain() throws IOException {
         FaultyFlashMedium medium = new FaultyFlashMedium();
         byte[][] versions = new byte[11][];
         versions[0] = randomLine();
         for (int v = 1; v < versions.length; v++) {
             versions[v] = changed(versions[v - 1], 5);
         }
-        try (HeapSession s = store(new MemoryLogFiles(medium), Long.MAX_VALUE).openHeap(OpenRequest.create("app", "dev", LINE))) {
+        FlashHeapStore store = store(new MemoryLogFiles(medium), Long.MAX_VALUE);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             for (byte[] v : versions) {
                 s.commit(List.of(new LineImage(1, v)), new long[0], new byte[0], Map.of());
                 assertThat(s.read(new long[] {1})[0]).isEqualTo(v);
             }
         }
-        // versions 0, 5 and 10 whole; 1-4 and 6-9 patched, each on the one before
+        // version 0 whole; 1-4 each on the one before; 5 on version 0 (one deep again), 6-8 on the one before; 9 on
+        // version 0, 10 on 9: one LINE, ten patches, none more than MAX_DEPTH deep
         assertThat(FlashLineVersions.MAX_DEPTH).isEqualTo(4);
-        assertThat(kinds(medium)).containsEntry(Kind.LINE, 3).containsEntry(Kind.PATCH, 8);
+        assertThat(kinds(medium)).containsEntry(Kind.LINE, 1).containsEntry(Kind.PATCH, 10);
         assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[10]);
+    }
+
+    @Test
+    void pastMaxDepthALineThatChangedByMoreThanHalfSinceItsLineIsWrittenWhole() throws IOException {
+        FaultyFlashMedium medium = new FaultyFlashMedium();
+        byte[][] versions = new byte[6][];
+        versions[0] = randomLine();
+        for (int v = 1; v < versions.length; v++) {   // each changes another eighth of the line
+            versions[v] = versions[v - 1].clone();
+            for (int i = (v - 1) * LINE / 8; i < v * LINE / 8; i++) {
+                versions[v][i] = (byte) ~versions[v][i];
+            }
+        }
+        try (HeapSession s = store(new MemoryLogFiles(medium), Long.MAX_VALUE).openHeap(OpenRequest.create("app", "dev", LINE))) {
+            for (byte[] v : versions) {
+                s.commit(List.of(new LineImage(1, v)), new long[0], new byte[0], Map.of());
+            }
+        }
+        // versions 1-4 patch an eighth each; version 5 differs from version 0 in five eighths: whole
+        assertThat(records(medium, 1)).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.LINE);
+        assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[5]);
     }
 
     @Test

@@ -1,0 +1,23 @@
+package org.vheap.device.store.flash;
+
+/**
+ * What a {@link FlashHeapStore} wrote since it opened: what the bench ({@code ./vheap bench flash}) sets against the
+ * bytes the app changed.
+ *
+ * @param bytesWritten   bytes appended to the medium: records, their fragments' headers and block padding, and the
+ *                       compactions' copies
+ * @param bytesCopied    of those, the compactions' copies
+ * @param compactions    compactions installed
+ * @param linesWhole     lines written whole (LINE records)
+ * @param linesPatched   lines written as the bytes that changed (PATCH records)
+ * @param linesUnchanged lines flushed or committed with no change, so not written
+ * @param bytesChanged   bytes of the lines written that differ from their versions before (all of a line that had
+ *                       none)
+ * @param vmStateBytes   bytes of VM state the checkpoints committed (in their COMMIT records)
+ * @param wordBytesChanged the bytes of the aligned 8-byte words of those lines that differ from their versions before
+ *                       (all of a line that had none): about the bytes of the fields the app wrote
+ */
+public record FlashStoreStats(long bytesWritten, long bytesCopied, long compactions, long linesWhole,
+                              long linesPatched, long linesUnchanged, long bytesChanged, long wordBytesChanged,
+                              long vmStateBytes) {
+}
