@@ -44,9 +44,32 @@ class TortureMatrixTest {
 
     @Test
     void everyKindOfKillTwiceAndTheAppGoesOnFromItsLastCommittedCheckpointEachTime() throws Exception {
-        int points = 2 * KINDS.size();
-        VheapProcesses.Started run = vheap.start("torture", "--points", Integer.toString(points), "--cycle", "--seed", "11",
-                "--work", work.resolve("matrix").toString());
+        checkMatrix(KINDS, 2, "--seed", "11");
+    }
+
+    /** With {@code --flash}, no heap server: the devices keep the app in their flash store, killed in every way once. */
+    @Test
+    void onTheDevicesFlashStoreEveryKindOfDeviceKillOnce() throws Exception {
+        checkMatrix(KINDS.stream().filter(k -> k.startsWith("device")).toList(), 1, "--seed", "5", "--flash");
+    }
+
+    @Test
+    void aFlashRunWithAKindThatKillsNoDeviceIsRefusedSayingWhy() throws Exception {
+        VheapProcesses.Started run = vheap.start("torture", "--flash", "--kinds", "device,server", "--points", "1");
+        assertThat(run.awaitExit(Duration.ofMinutes(2))).isNotZero();
+        assertThat(run.output() + run.errors()).contains("--flash runs no heap server, postgres or gateway");
+    }
+
+    /**
+     * Runs the matrix over {@code kinds} in turn, {@code turns} times each, and checks its table: every kind with its
+     * points, every point gone on exactly, none lost or torn, said so, exit 0.
+     */
+    private void checkMatrix(List<String> kinds, int turns, String... options) throws Exception {
+        int points = turns * kinds.size();
+        List<String> args = new java.util.ArrayList<>(List.of("torture", "--points", Integer.toString(points), "--cycle",
+                "--work", work.resolve("matrix").toString()));
+        args.addAll(List.of(options));
+        VheapProcesses.Started run = vheap.start(args.toArray(String[]::new));
         int exit = run.awaitExit(Duration.ofMinutes(15));
         String out = run.output();
         assertThat(exit).as("exit code; output:\n%s\nerrors:\n%s", VheapProcesses.tail(out), VheapProcesses.tail(run.errors()))
@@ -60,11 +83,11 @@ class TortureMatrixTest {
                         Long.parseLong(m.group(5))});
             }
         }
-        for (String kind : KINDS) {
+        for (String kind : kinds) {
             assertThat(rows).as("rows of the table:\n%s", out).containsKey(kind);
             long[] r = rows.get(kind);
-            assertThat(r[0]).as("%s: points", kind).isEqualTo(2);
-            assertThat(r[2]).as("%s: went on exactly", kind).isEqualTo(2);
+            assertThat(r[0]).as("%s: points", kind).isEqualTo(turns);
+            assertThat(r[2]).as("%s: went on exactly", kind).isEqualTo(turns);
             assertThat(r[3]).as("%s: lost or torn", kind).isZero();
         }
         long[] all = rows.get("all");

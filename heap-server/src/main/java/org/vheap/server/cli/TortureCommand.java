@@ -37,6 +37,10 @@ final class TortureCommand implements Callable<Integer> {
     @Option(names = "--cycle", description = "take the kinds in turn (in the order above) instead of drawing them: a short run meets each")
     boolean cycle;
 
+    @Option(names = "--flash", description = {"no heap server: the devices keep the app in their own flash store",
+            "(--store flash:DIR, 16k blocks, --flash-size 16m); the device kinds only (the default then)"})
+    boolean flash;
+
     @Option(names = "--work", paramLabel = "DIR",
             description = "where the heap server's data and the app go (default: a temporary directory, deleted after)")
     Path work;
@@ -44,6 +48,9 @@ final class TortureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<KillKind> chosen = EnumSet.allOf(KillKind.class);
+        if (flash) {
+            chosen.removeIf(k -> !k.killsTheDevice());
+        }
         if (kinds != null) {
             chosen = EnumSet.noneOf(KillKind.class);
             for (String k : kinds) {
@@ -51,9 +58,10 @@ final class TortureCommand implements Callable<Integer> {
             }
         }
         long s = seed != null ? seed : System.currentTimeMillis();
-        CrashMatrix.Settings settings = new CrashMatrix.Settings(points, s, chosen, cycle, work);
+        CrashMatrix.Settings settings = new CrashMatrix.Settings(points, s, chosen, cycle, work, flash);
         System.out.println("vheap torture: " + points + " points, seed " + s + ", kinds " + String.join(", ",
-                chosen.stream().map(KillKind::optionName).toList()) + (cycle ? " in turn" : ""));
+                chosen.stream().map(KillKind::optionName).toList()) + (cycle ? " in turn" : "")
+                + (flash ? ", on the devices' flash store" : ""));
         CrashMatrix.Result r = new CrashMatrix(VheapHome.locate(TortureCommand.class), settings, System.out).run();
         return r.lostOrTorn() == 0 ? 0 : LOST_OR_TORN;
     }

@@ -29,6 +29,9 @@ import org.vheap.cli.VheapHome;
  * torn (anything else). A segment with nothing in it (a run killed at a crash point before it printed) is carried on to
  * the next run. The last point is checked by a final run that counts on.
  *
+ * <p>With {@link Settings#flash} there is no heap server: the devices keep the app in their own flash store, one
+ * directory that each device opens after the last was killed (the device kinds only).
+ *
  * <p>One thread; the processes are children of this one, killed when it ends.
  */
 public final class CrashMatrix {
@@ -39,9 +42,10 @@ public final class CrashMatrix {
     /**
      * What to run: how many points, the seed of every random choice, the kinds to draw from (or, with {@code cycle},
      * to take in turn, in {@link KillKind}'s order, so that a bounded run meets each), where to work ({@code null}: a
-     * temporary directory, deleted after).
+     * temporary directory, deleted after), and whether the devices keep the app in their own flash store
+     * ({@code --store flash:DIR}, no heap server: the device kinds only).
      */
-    public record Settings(int points, long seed, Set<KillKind> kinds, boolean cycle, Path work) {
+    public record Settings(int points, long seed, Set<KillKind> kinds, boolean cycle, Path work, boolean flash) {
         public Settings {
             if (points < 1) {
                 throw new IllegalArgumentException("--points must be at least 1, got " + points);
@@ -49,9 +53,19 @@ public final class CrashMatrix {
             if (kinds.isEmpty()) {
                 throw new IllegalArgumentException("--kinds must name at least one kind");
             }
+            if (flash && kinds.stream().anyMatch(k -> !k.killsTheDevice())) {
+                throw new IllegalArgumentException("--flash runs no heap server, postgres or gateway: give --kinds of the"
+                        + " device only (device, device-minor, ...)");
+            }
             kinds = Set.copyOf(kinds);
         }
     }
+
+    /**
+     * The flash store's options in {@link Settings#flash} runs: small blocks, and a flash size that the app's class
+     * files and checkpoints fill several times over in a run, so the device is killed inside compactions too.
+     */
+    static final List<String> FLASH_OPTIONS = List.of("--flash-block", "16k", "--flash-size", "16m");
 
     /** A run's totals. */
     public record Result(int points, long commits, int continued, int lostOrTorn, Duration took) {
@@ -114,9 +128,14 @@ public final class CrashMatrix {
     private Result run(long t0) throws IOException, InterruptedException {
         say("working under " + work);
         prepareApp();
-        try (TortureServer s = TortureServer.start(home, work.resolve("data"))) {
+        try (TortureServer s = settings.flash() ? null : TortureServer.start(home, work.resolve("data"))) {
             server = s;
-            say("heap server on " + s.address() + " (embedded PostgreSQL under " + work.resolve("data") + ")");
+            if (s == null) {
+                say("no heap server: the devices keep the app in their flash store, " + work.resolve("flash") + " ("
+                        + String.join(" ", FLASH_OPTIONS) + ")");
+            } else {
+                say("heap server on " + s.address() + " (embedded PostgreSQL under " + work.resolve("data") + ")");
+            }
             if (settings.kinds().contains(KillKind.GATEWAY)) {
                 gateway = TortureGateway.start(home, s.address());
                 say("gateway on " + gateway.address() + ": the devices reach the heap server through it");
@@ -209,8 +228,14 @@ public final class CrashMatrix {
         String name = "dev-" + devices++;
         List<String> command = new ArrayList<>(List.of(home.launcher().toString(), "device"));
         command.addAll(verb);
-        command.addAll(List.of("--app", APP, "--server", gateway != null ? gateway.address() : server.address(), "--device", name, "--memory", "64k",
-                "--lease", "1s"));
+        command.addAll(List.of("--app", APP));
+        if (settings.flash()) {
+            command.addAll(List.of("--store", "flash:" + work.resolve("flash")));
+            command.addAll(FLASH_OPTIONS);
+        } else {
+            command.addAll(List.of("--server", gateway != null ? gateway.address() : server.address()));
+        }
+        command.addAll(List.of("--device", name, "--memory", "64k", "--lease", "1s"));
         if (!first) {
             command.addAll(List.of("--wait-lease", "60s"));
         }

@@ -58,9 +58,14 @@ public enum KillKind {
                 + String.join(", ", java.util.Arrays.stream(values()).map(KillKind::optionName).toList()));
     }
 
+    /** Whether it kills the device (at a random moment or at a crash point), not a process the device calls. */
+    public boolean killsTheDevice() {
+        return name().startsWith("DEVICE");
+    }
+
     /** Whether it kills the device at a crash point, so that its device must be started for it. */
     boolean atCrashPoint() {
-        return this != DEVICE && name().startsWith("DEVICE");
+        return this != DEVICE && killsTheDevice();
     }
 
     /** The extra options of the device run this kind kills ({@code --crash-at minor:17}), drawn from {@code random}. */
