@@ -10,8 +10,8 @@ import org.vheap.device.store.BlobHash;
 /**
  * One compaction of a flash store's log: {@link #copy} writes what is live into a new log — for each app its
  * retained checkpoints in order (each as the lines that differ from the one before it, then its COMMIT record), the
- * open epoch of a session that holds the lease, and the system blobs, each record copied as it was (a PATCH whose
- * base is not copied becomes the whole line it makes) — and, once the
+ * open epoch of a session that holds the lease, and the system blobs, each record copied as it was (a PATCH or a
+ * COMMIT_PATCH whose base is not copied becomes the whole line or state it makes) — and, once the
  * store installed that log, {@link #moveIndex} points the index at the copies. Superseded versions, deleted lines,
  * checkpoints beyond retention and dropped epochs stay behind. Replaying the new log gives the same checkpoints.
  */
@@ -50,7 +50,7 @@ final class FlashCompaction {
             for (FlashCheckpoint cp : h.checkpoints.values()) {
                 out.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(fencingTokens).u8(previousId).toBytes());
                 copyEpoch(out, h, previous, cp.lines());
-                moved.put(cp.commitRecord(), out.append(FlashLogReader.readAt(old, blockSize, cp.commitRecord())));
+                moved.put(cp.commitRecord(), out.append(commit(h, cp)));
                 previous = cp.lines();
                 previousId = cp.id();
             }
@@ -131,19 +131,37 @@ final class FlashCompaction {
      */
     private byte[] version(FlashHeap h, long lineId, long at) throws IOException {
         byte[] record = FlashLogReader.readAt(old, blockSize, at);
-        FlashLineVersions.Header patch = FlashLineVersions.patchOf(record);
+        FlashPatches.Header patch = FlashLineVersions.patchOf(record);
         if (patch == null) {
             depths.putIfAbsent(at, 0);
             return record;
         }
         Long base = moved.get(patch.base());
         Integer baseDepth = base == null ? null : depths.get(patch.base());
-        if (baseDepth != null && baseDepth < FlashLineVersions.MAX_DEPTH) {
+        if (baseDepth != null && baseDepth < FlashPatches.MAX_DEPTH) {
             depths.putIfAbsent(at, baseDepth + 1);
             return FlashLineVersions.rebased(record, base, baseDepth + 1);
         }
         depths.putIfAbsent(at, 0);
         return FlashLineVersions.whole(h, lineId, FlashLineVersions.read(old, blockSize, h, lineId, at).data());
+    }
+
+    /**
+     * The record that copies checkpoint {@code cp}'s COMMIT: a COMMIT as it was; a COMMIT_PATCH on a checkpoint copied
+     * before it, pointed at that copy; else (the checkpoint it patches is not retained) a COMMIT of the whole state.
+     */
+    private byte[] commit(FlashHeap h, FlashCheckpoint cp) throws IOException {
+        byte[] record = FlashLogReader.readAt(old, blockSize, cp.commitRecord());
+        FlashPatches.Header patch = FlashStateVersions.patchOf(record);
+        Long base = patch == null ? null : moved.get(patch.base());
+        Integer baseDepth = base == null ? null : depths.get(patch.base());
+        int depth = patch == null ? 0 : baseDepth != null && baseDepth < FlashPatches.MAX_DEPTH ? baseDepth + 1 : 0;
+        depths.put(cp.commitRecord(), depth);
+        if (patch == null) {
+            return record;
+        }
+        return depth > 0 ? FlashStateVersions.rebased(record, base, depth)
+                : FlashStateVersions.whole(h, cp.id(), FlashStateVersions.read(old, blockSize, h, cp.commitRecord()).data());
     }
 
     /** A checkpoint whose lines and COMMIT record were copied (its COMMIT record may not be: an unretained base). */

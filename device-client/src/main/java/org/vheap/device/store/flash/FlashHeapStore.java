@@ -269,7 +269,7 @@ public final class FlashHeapStore implements HeapStore {
             h.everOpened = true;
             h.holder = request.device();
             h.expiresAt = now.plus(lease);
-            byte[] vmState = base == null ? new byte[0] : vmState(base);
+            byte[] vmState = base == null ? new byte[0] : vmState(h, base);
             return new Session(h, request.app(), request.device(), token, lease, created,
                     base == null ? 0 : base.id(), vmState);
         });
@@ -336,7 +336,7 @@ public final class FlashHeapStore implements HeapStore {
                         h.epoch.put(in.readLong(), FlashHeap.DELETED);
                     }
                 }
-                case FlashRecord.COMMIT -> commit(h, in.readLong(), start);
+                case FlashRecord.COMMIT, FlashRecord.COMMIT_PATCH -> commit(h, in.readLong(), start);
                 case FlashRecord.CLOSE -> h.epoch.clear();
                 default -> throw new IOException("the flash log holds a record of unknown kind " + kind + " at " + start);
             }
@@ -570,7 +570,7 @@ public final class FlashHeapStore implements HeapStore {
         List<Written> written = new ArrayList<>(writes.size());
         for (LineImage w : writes) {
             long at = heap.visible(w.lineId());
-            FlashLineVersions.Version previous = at == FlashHeap.DELETED ? null : line(heap, w.lineId(), at);
+            FlashPatches.Version previous = at == FlashHeap.DELETED ? null : line(heap, w.lineId(), at);
             byte[] before = previous == null ? null : previous.data();
             byte[] record = config.patches() ? FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous)
                     : Arrays.equals(before, w.data()) ? null : FlashLineVersions.whole(heap, w.lineId(), w.data());
@@ -591,12 +591,13 @@ public final class FlashHeapStore implements HeapStore {
     }
 
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */
-    private FlashLineVersions.Version line(FlashHeap h, long lineId, long start) throws IOException {
+    private FlashPatches.Version line(FlashHeap h, long lineId, long start) throws IOException {
         return FlashLineVersions.read(medium, blockSize, h, lineId, start);
     }
 
-    private byte[] vmState(FlashCheckpoint cp) throws IOException {
-        return read(cp.commitRecord(), FlashRecord.COMMIT, FlashRecord.COMMIT_STATE);
+    /** The VM state of checkpoint {@code cp} of {@code h}. */
+    private byte[] vmState(FlashHeap h, FlashCheckpoint cp) throws IOException {
+        return FlashStateVersions.read(medium, blockSize, h, cp.commitRecord()).data();
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -662,8 +663,10 @@ public final class FlashHeapStore implements HeapStore {
                 return io(() -> {
                     write(heap, writes, deletes, writer.encodedSize(FlashRecord.COMMIT_STATE + vmState.length));
                     long id = checkpointIds + 1;
-                    long at = writer.append(FlashRecord.of(FlashRecord.COMMIT).u4(heap.number).u8(id).bytes(vmState)
-                            .toBytes());
+                    FlashCheckpoint previous = heap.epochBase;   // a COMMIT_PATCH is no larger than this COMMIT
+                    long at = writer.append(FlashStateVersions.record(heap, id, vmState,
+                            previous == null ? -1 : previous.commitRecord(), previous == null || previous.commitRecord() < 0
+                                    ? null : FlashStateVersions.read(medium, blockSize, heap, previous.commitRecord())));
                     writer.sync();
                     vmStateBytes += vmState.length;
                     FlashHeapStore.this.commit(heap, id, at);

@@ -3,13 +3,14 @@ package org.vheap.device.store.flash;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.vheap.device.store.flash.FlashPatches.Version;
 import org.vheap.store.LinePatches;
 
 /**
  * A line's versions in a flash log: a LINE record holds the whole line; a PATCH record only the runs of bytes that
  * differ from an older version of it, which it names by position ({@link LinePatches}' runs, the seed's flush that
  * writes only what is dirty). A line is read back by reading its chain: the PATCH, the version it patches, and so on
- * down to a LINE, at most {@link #MAX_DEPTH} patches deep.
+ * down to a LINE, at most {@link FlashPatches#MAX_DEPTH} patches deep.
  *
  * <pre>
  *   PATCH  app u4, line u8, base u8, depth u1, crc u4, runs    base: the position of the version patched (before
@@ -17,15 +18,13 @@ import org.vheap.store.LinePatches;
  *                                                               CRC-32C of the whole line it makes
  * </pre>
  *
- * <p>{@link #record} chooses: nothing when the line did not change; a PATCH on the version before while the chain is
- * less than {@link #MAX_DEPTH} deep, else on the LINE at its bottom (the changes since that LINE), when the runs take
- * at most half a line; a LINE otherwise. {@link #read} fails fast
- * ({@link IOException}) on a chain that is not one: a base not before its patch, a depth that is not one more than
- * its base's, another line's record, or a line whose CRC is not the one its patch names.
+ * <p>{@link #record} chooses: nothing when the line did not change; a PATCH where {@link FlashPatches#choose} finds
+ * one (on the version before, or past the deepest chain on the LINE at its bottom; at most half a line); a LINE
+ * otherwise. {@link #read} fails fast ({@link IOException}) on a chain that is not one: a base not before its patch,
+ * a depth that is not one more than its base's, another line's record, or a line whose CRC is not the one its patch
+ * names.
  */
 final class FlashLineVersions {
-    /** Patches on patches before a line is written whole again: a read reads at most this many records more. */
-    static final int MAX_DEPTH = 4;
     /** Where a PATCH record's runs start: kind, app, line, base, depth, crc. */
     static final int PATCH_RUNS = 1 + 4 + 8 + 8 + 1 + 4;
 
@@ -33,33 +32,18 @@ final class FlashLineVersions {
     }
 
     /**
-     * A version read back: the whole line, how many patches deep its record is (0: a LINE), and the LINE at the bottom
-     * of its chain: where it lies and the line it holds (this version's own when it is a LINE).
-     */
-    record Version(byte[] data, int depth, long rootAt, byte[] root) {
-    }
-
-    /**
      * The record that makes {@code data} line {@code lineId}'s next version, after the version {@code previous}
-     * that lies at {@code previousAt} ({@code null}: the line has none); {@code null} when it is the same. A patch on
-     * the previous version while its chain is less than {@link #MAX_DEPTH} deep, else a patch on the LINE at the
-     * bottom of the chain (the changes since it); whole when the patch would take more than half a line.
+     * that lies at {@code previousAt} ({@code null}: the line has none); {@code null} when it is the same. A PATCH
+     * as {@link FlashPatches#choose} chooses it, else a LINE.
      */
     static byte[] record(FlashHeap h, long lineId, byte[] data, long previousAt, Version previous) {
+        if (previous != null && Arrays.equals(previous.data(), data)) {
+            return null;
+        }
         if (previous != null) {
-            byte[] runs = LinePatches.diff(previous.data(), data);
-            if (runs.length == 0) {
-                return null;
-            }
-            long base = previousAt;
-            int depth = previous.depth() + 1;
-            if (depth > MAX_DEPTH) {   // on the chain's LINE instead: one record deep again
-                runs = LinePatches.diff(previous.root(), data);
-                base = previous.rootAt();
-                depth = 1;
-            }
-            if (runs.length <= h.lineSize / 2) {
-                return patch(h, lineId, base, depth, LinePatches.crc32c(data), runs);
+            FlashPatches.Patch patch = FlashPatches.choose(data, previous, previousAt);
+            if (patch != null) {
+                return patch(h, lineId, patch.base(), patch.depth(), LinePatches.crc32c(data), patch.runs());
             }
         }
         return whole(h, lineId, data);
@@ -107,42 +91,37 @@ final class FlashLineVersions {
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code at} and the chain below it. */
     static Version read(FlashMedium medium, int blockSize, FlashHeap h, long lineId, long at) throws IOException {
         byte[] record = FlashLogReader.readAt(medium, blockSize, at);
-        Header header = header(record, h, lineId, at);
+        FlashPatches.Header header = header(record, h, lineId, at);
         if (record[0] == FlashRecord.LINE) {
             if (record.length != FlashRecord.LINE_DATA + h.lineSize) {
                 throw new IOException("the LINE record at " + at + " holds " + (record.length - FlashRecord.LINE_DATA)
                         + " bytes, not a " + h.lineSize + "-byte line of app '" + h.name + "'");
             }
-            byte[] line = Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length);
-            return new Version(line, 0, at, line);
+            return Version.whole(Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length), at);
         }
-        Version base = read(medium, blockSize, h, lineId, header.base);
-        if (base.depth() != header.depth - 1) {
-            throw new IOException("the PATCH record at " + at + " is " + header.depth + " deep on a version "
+        Version base = read(medium, blockSize, h, lineId, header.base());
+        if (base.depth() != header.depth() - 1) {
+            throw new IOException("the PATCH record at " + at + " is " + header.depth() + " deep on a version "
                     + base.depth() + " deep");
         }
-        byte[] line;
-        try {
-            line = LinePatches.apply(base.data(), Arrays.copyOfRange(record, PATCH_RUNS, record.length));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the PATCH record at " + at + " is malformed: " + e.getMessage(), e);
-        }
-        if (LinePatches.crc32c(line) != header.crc) {
+        byte[] line = FlashPatches.apply(base.data(), h.lineSize, Arrays.copyOfRange(record, PATCH_RUNS, record.length),
+                "the PATCH record at " + at);
+        if (LinePatches.crc32c(line) != header.crc()) {
             throw new IOException("the PATCH record at " + at + " does not make the line it names (CRC-32C differs)");
         }
-        return new Version(line, header.depth, base.rootAt(), base.root());
+        return Version.patched(line, header.depth(), base);
     }
 
     /**
      * The base and depth of the PATCH record {@code record} (the version it patches must be copied before it), or
      * {@code null} for a LINE record.
      */
-    static Header patchOf(byte[] record) {
+    static FlashPatches.Header patchOf(byte[] record) {
         if (record.length == 0 || record[0] != FlashRecord.PATCH || record.length < PATCH_RUNS) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(record, 1 + 4 + 8, 8 + 1 + 4);
-        return new Header(b.getLong(), b.get() & 0xFF, b.getInt());
+        return new FlashPatches.Header(b.getLong(), b.get() & 0xFF, b.getInt());
     }
 
     /** The PATCH record {@code record} with its base at {@code base}, {@code depth} deep (its runs unchanged). */
@@ -152,12 +131,8 @@ final class FlashLineVersions {
         return moved;
     }
 
-    /** A PATCH record's base (its position), depth and the CRC-32C of the line it makes. */
-    record Header(long base, int depth, int crc) {
-    }
-
     /** Checks that {@code record} is a version of line {@code lineId} of {@code h}; its PATCH fields, if any. */
-    private static Header header(byte[] record, FlashHeap h, long lineId, long at) throws IOException {
+    private static FlashPatches.Header header(byte[] record, FlashHeap h, long lineId, long at) throws IOException {
         boolean line = record.length >= FlashRecord.LINE_DATA && record[0] == FlashRecord.LINE;
         boolean patch = record.length >= PATCH_RUNS && record[0] == FlashRecord.PATCH;
         if (!line && !patch) {
@@ -172,10 +147,10 @@ final class FlashLineVersions {
         if (line) {
             return null;
         }
-        Header p = patchOf(record);
-        if (p.base() < 0 || p.base() >= at || p.depth() < 1 || p.depth() > MAX_DEPTH) {
+        FlashPatches.Header p = patchOf(record);
+        if (p.base() < 0 || p.base() >= at || p.depth() < 1 || p.depth() > FlashPatches.MAX_DEPTH) {
             throw new IOException("the PATCH record at " + at + " names base " + p.base() + " at depth " + p.depth()
-                    + ": a base must lie before its patch, at most " + MAX_DEPTH + " deep");
+                    + ": a base must lie before its patch, at most " + FlashPatches.MAX_DEPTH + " deep");
         }
         return p;
     }

@@ -20,6 +20,9 @@ import java.io.UncheckedIOException;
  *   PATCH   app u4, line u8, base u8, depth u1, crc u4, runs
  *                                                a line of the open epoch, as the runs that differ from an older
  *                                                version of it ({@link FlashLineVersions})
+ *   COMMIT_PATCH app u4, checkpoint u8, base u8, depth u1, length u4, crc u4, runs
+ *                                                a COMMIT whose VM state is the runs that differ from an older
+ *                                                checkpoint's ({@link FlashStateVersions})
  * </pre>
  * A checkpoint is one COMMIT record: the lines its epoch wrote before it become visible together, or (torn or
  * lost) not at all.
@@ -33,6 +36,7 @@ final class FlashRecord {
     static final byte CLOSE = 6;
     static final byte BLOB = 7;
     static final byte PATCH = 8;
+    static final byte COMMIT_PATCH = 9;
     /** Where a LINE record's bytes start: kind, app, line. */
     static final int LINE_DATA = 1 + 4 + 8;
     /** Where a DELETE record's line ids start: kind, app, count. */

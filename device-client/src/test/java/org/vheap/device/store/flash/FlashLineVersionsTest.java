@@ -64,7 +64,7 @@ class FlashLineVersionsTest {
         }
         // version 0 whole; 1-4 each on the one before; 5 on version 0 (one deep again), 6-8 on the one before; 9 on
         // version 0, 10 on 9: one LINE, ten patches, none more than MAX_DEPTH deep
-        assertThat(FlashLineVersions.MAX_DEPTH).isEqualTo(4);
+        assertThat(FlashPatches.MAX_DEPTH).isEqualTo(4);
         assertThat(kinds(medium)).containsEntry(Kind.LINE, 1).containsEntry(Kind.PATCH, 10);
         assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[10]);
     }
