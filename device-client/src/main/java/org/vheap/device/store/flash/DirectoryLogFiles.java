@@ -11,9 +11,9 @@ import java.nio.file.StandardOpenOption;
 import org.vheap.store.StoreException;
 
 /**
- * A flash store's log in a directory of its own: {@code heap.log}, a compaction written to {@code heap.log.next}
- * and renamed over it (then the directory synced), what recoveries cut off the log's end in
- * {@code heap.log.cut-at-POSITION}, and a {@code lock} file that one process holds while it has the store open.
+ * A flash store's logs in a directory of its own: {@code heap.log}, a compaction written to {@code heap.log.next}
+ * and renamed over it (then the directory synced), the system blobs in {@code blobs.log}, what recoveries cut off a
+ * log's end in {@code heap.log.cut-at-POSITION} (or {@code blobs.log.cut-at-POSITION}), and a {@code lock} file that one process holds while it has the store open.
  */
 final class DirectoryLogFiles implements FlashLogFiles {
     private final Path dir;
@@ -53,9 +53,16 @@ final class DirectoryLogFiles implements FlashLogFiles {
     }
 
     @Override
-    public void keepCut(long from, byte[] tail) throws IOException {
+    public FlashMedium blobs() throws IOException {
+        FileFlashMedium log = new FileFlashMedium(dir.resolve("blobs.log"));
+        syncDirectory();
+        return log;
+    }
+
+    @Override
+    public void keepCut(boolean blobs, long from, byte[] tail) throws IOException {
         for (int n = 1; ; n++) {
-            Path kept = dir.resolve("heap.log.cut-at-" + from + (n == 1 ? "" : "-" + n));
+            Path kept = dir.resolve((blobs ? "blobs" : "heap") + ".log.cut-at-" + from + (n == 1 ? "" : "-" + n));
             if (!Files.exists(kept)) {
                 Files.write(kept, tail, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         StandardOpenOption.SYNC);

@@ -38,9 +38,11 @@ import org.vheap.store.StoreException;
  * open epochs, retained checkpoints, any of which can be opened, system blobs).
  *
  * <p><b>Contract.</b> Every change is appended to the log ({@link FlashRecord}); a flush's lines go to the log at
- * once (a line that had a version as the bytes that changed, {@link FlashLineVersions}) and are not synced; a commit appends its last lines and one COMMIT record, syncs, and only then answers, so a
- * checkpoint the caller was told of survives a crash or a power loss, and the log's order makes whatever came before
- * it durable too. Opening the store replays the log: each app's checkpoints come back as they were committed (the
+ * once (a line that had a version as the bytes that changed, {@link FlashLineVersions}) and are not synced; a commit
+ * appends its last lines and one COMMIT record (its VM state as the bytes that changed, {@link FlashStateVersions}),
+ * syncs, and only then answers, so a checkpoint the caller was told of survives a crash or a power loss, and the
+ * log's order makes whatever came before it durable too. The system blobs have a log of their own
+ * ({@link FlashBlobLog}), synced before the heap's log is, so the class files a checkpoint needs are durable first. Opening the store replays the log: each app's checkpoints come back as they were committed (the
  * torn tail a crash left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}), and no lease is held, since the sessions
  * that held them ended with the process that had the store open. Memory holds only an index: for each checkpoint
  * and open epoch, where each line's newest version lies in the log; a read reads it from the medium.
@@ -52,7 +54,7 @@ import org.vheap.store.StoreException;
  * <p><b>Compaction and the flash size.</b> The log only grows by appends; without a flash size, when it reaches twice
  * what was live at the last compaction (and at least {@link FlashStoreConfig#compactFloor}), the commit that took it
  * there copies the live
- * records (retained checkpoints, open epochs, system blobs) into a new log that replaces the old one at once
+ * records (retained checkpoints, open epochs; never the blobs, which are in their own log) into a new log that replaces the old one at once
  * ({@link FlashLogFiles}): superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are
  * gone. So the log stays within about twice its live size, and each byte written live is copied about once more.
  * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
@@ -103,7 +105,13 @@ public final class FlashHeapStore implements HeapStore {
     private final Clock clock;
     private final Map<String, FlashHeap> heaps = new HashMap<>();
     private final List<FlashHeap> heapsByNumber = new ArrayList<>();
-    private final Map<BlobHash, Long> blobs = new HashMap<>();
+    /** The system blobs, in their own log. */
+    private FlashBlobLog blobLog;
+    /**
+     * Blobs in the heap's log, where stores made before the blobs had a log of their own put them: moved to
+     * {@link #blobLog} at the next compaction.
+     */
+    private final Map<BlobHash, Long> heapLogBlobs = new HashMap<>();
     private final Blobs systemBlobs = new Blobs();
     private long fencingTokens;
     private long checkpointIds;
@@ -155,7 +163,9 @@ public final class FlashHeapStore implements HeapStore {
         this.reserve = Math.min(RESERVE, flashSize / RESERVE_SHARE);
         this.medium = files.current();
         try {
-            this.blockSize = recover(this.config.blockSize());
+            this.blockSize = FlashLogReader.recover(medium, this.config.blockSize(),
+                    (from, tail) -> files.keepCut(false, from, tail));
+            this.blobLog = FlashBlobLog.open(files, blockSize);
             if (flashSize < (long) FlashStoreConfig.MIN_BLOCKS * blockSize) {
                 throw new IllegalArgumentException("the flash size must be at least " + FlashStoreConfig.MIN_BLOCKS
                         + " blocks of this log (" + (long) FlashStoreConfig.MIN_BLOCKS * blockSize + " bytes), got "
@@ -169,49 +179,19 @@ public final class FlashHeapStore implements HeapStore {
                 writer.sync();
             }
             this.live = flashSize == Long.MAX_VALUE ? medium.size()   // what a compaction would copy now
-                    : new FlashCompaction(medium, this.blockSize).measure(heapsByNumber, blobs, fencingTokens);
-            if (flashSize != Long.MAX_VALUE && medium.size() + live > flashSize) {
-                throw new IllegalArgumentException("the flash store's log takes " + medium.size() + " bytes and a"
-                        + " compaction's copy of it " + live + " more, past a flash size of " + flashSize
-                        + ": give --flash-size at least " + (medium.size() + live));
+                    : new FlashCompaction(medium, this.blockSize).measure(heapsByNumber, heapLogBlobs, fencingTokens);
+            long taken = medium.size() + blobLog.size();
+            if (flashSize != Long.MAX_VALUE && taken + live > flashSize) {
+                throw new IllegalArgumentException("the flash store's logs take " + taken + " bytes and a"
+                        + " compaction's copy " + live + " more, past a flash size of " + flashSize
+                        + ": give --flash-size at least " + (taken + live));
             }
         } catch (IOException | RuntimeException e) {
+            closeQuietly(blobLog);
             closeQuietly(medium);
             throw e;
         }
         this.compactAt = compactAt();
-    }
-
-    /**
-     * Finds the log's end and cuts off what lies after it (a crash's torn tail), keeping a copy
-     * ({@link FlashLogFiles#keepCut}); returns the log's block size: the one its format record names ({@code
-     * fresh} for a new log).
-     */
-    private int recover(int fresh) throws IOException {
-        long size = medium.size();
-        if (size == 0) {
-            return fresh;
-        }
-        int block;
-        long end;
-        try {
-            block = FlashLogFormat.blockSizeOf(medium);
-            end = FlashLogReader.end(medium, block);
-        } catch (IOException e) {
-            if (size >= FlashLogFormat.HEADER + FlashLogFormat.FORMAT_RECORD) {
-                throw e;
-            }
-            block = fresh;   // a crash while the log was made: not even its format record is whole
-            end = 0;
-        }
-        if (end < size) {
-            byte[] tail = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size - end)];
-            medium.read(end, java.nio.ByteBuffer.wrap(tail));
-            files.keepCut(end, tail);
-            medium.truncate(end);
-            medium.sync();
-        }
-        return block;
     }
 
     @Override
@@ -262,7 +242,7 @@ public final class FlashHeapStore implements HeapStore {
             long token = fencingTokens + 1;
             writer.append(FlashRecord.of(FlashRecord.OPEN).u4(h.number).u8(token).u8(base == null ? 0 : base.id())
                     .toBytes());
-            writer.sync();   // no token is issued twice, even across a crash
+            sync();   // no token is issued twice, even across a crash
             h.opened(token, base);
             fencingTokens = token;
             boolean created = !h.everOpened;
@@ -286,16 +266,17 @@ public final class FlashHeapStore implements HeapStore {
         return systemBlobs;
     }
 
-    /** Syncs the log and gives the directory back; sessions still open end with it. */
+    /** Syncs the logs and gives the directory back; sessions still open end with it. */
     @Override
     public synchronized void close() {
         try {
             if (failed == null) {
-                writer.sync();
+                sync();
             }
         } catch (IOException e) {
             failed = e;
         } finally {
+            closeQuietly(blobLog);
             closeQuietly(medium);
             closeQuietly(files);
         }
@@ -311,9 +292,7 @@ public final class FlashHeapStore implements HeapStore {
             DataInputStream in = FlashRecord.in(record);
             byte kind = in.readByte();
             if (kind == FlashRecord.BLOB) {
-                byte[] hash = new byte[32];
-                in.readFully(hash);
-                blobs.put(BlobHash.of(hash), start);
+                heapLogBlobs.put(FlashBlobLog.hashOf(in), start);
                 continue;
             }
             int number = in.readInt();
@@ -379,6 +358,12 @@ public final class FlashHeapStore implements HeapStore {
         T run() throws IOException;
     }
 
+    /** Makes everything appended durable: the blobs first, so what a checkpoint needs is there before it is. */
+    private void sync() throws IOException {
+        blobLog.sync();
+        writer.sync();
+    }
+
     /**
      * Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}); the
      * copy may take what the flash size leaves beside the old log, which stays until the new one replaces it. A
@@ -390,8 +375,9 @@ public final class FlashHeapStore implements HeapStore {
         FlashMedium next = null;
         FlashLogWriter copied;
         try {
+            moveHeapLogBlobs();
             next = files.next();
-            copied = compaction.copy(next, heapsByNumber, blobs, fencingTokens, room(0));
+            copied = compaction.copy(next, heapsByNumber, heapLogBlobs, fencingTokens, room(0));
         } catch (IOException | RuntimeException e) {
             closeQuietly(next);   // the old log goes on; a commit past twice its size tries again
             if (next != null) {
@@ -419,7 +405,7 @@ public final class FlashHeapStore implements HeapStore {
             closeQuietly(next);
             return;
         }
-        compaction.moveIndex(heapsByNumber, blobs);
+        compaction.moveIndex(heapsByNumber, heapLogBlobs);
         compactions++;
         bytesRetired += writer.position() - writerStart + copied.position();
         bytesCopied += copied.position();
@@ -436,8 +422,37 @@ public final class FlashHeapStore implements HeapStore {
 
     /** What the store wrote since it opened. */
     public synchronized FlashStoreStats stats() {
-        return new FlashStoreStats(bytesRetired + writer.position() - writerStart, bytesCopied, compactions, linesWhole,
+        return new FlashStoreStats(bytesRetired + writer.position() - writerStart + blobLog.written(), bytesCopied, compactions, linesWhole,
                 linesPatched, linesUnchanged, bytesChanged, wordBytesChanged, vmStateBytes);
+    }
+
+    /**
+     * Must hold the monitor, before a compaction: the blobs a store made before the blobs' log put in the heap's log
+     * go to the blobs' log (synced), so the compaction leaves them behind; when they fit beside the logs, else they
+     * stay and are copied.
+     */
+    private void moveHeapLogBlobs() throws IOException {
+        if (heapLogBlobs.isEmpty()) {
+            return;
+        }
+        List<byte[]> records = new ArrayList<>();
+        long need = 0;
+        for (long at : heapLogBlobs.values()) {
+            byte[] record = FlashLogReader.readAt(medium, blockSize, at);
+            records.add(record);
+            need += blobLog.encodedSize(record.length);
+        }
+        if (need > room(0)) {
+            return;
+        }
+        List<BlobHash> hashes = new ArrayList<>(heapLogBlobs.keySet());
+        for (int i = 0; i < records.size(); i++) {
+            if (!blobLog.contains(hashes.get(i))) {
+                blobLog.append(hashes.get(i), records.get(i));
+            }
+        }
+        blobLog.sync();
+        heapLogBlobs.clear();
     }
 
     /** Compacts the log now (what a commit does when the log doubled): for tests that look at a compacted log. */
@@ -458,7 +473,7 @@ public final class FlashHeapStore implements HeapStore {
 
     /** The bytes the flash size leaves beside the log and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */
     private long room(long keep) {
-        return flashSize == Long.MAX_VALUE ? Long.MAX_VALUE : flashSize - writer.position() - keep;
+        return flashSize == Long.MAX_VALUE ? Long.MAX_VALUE : flashSize - blobLog.size() - writer.position() - keep;
     }
 
     /**
@@ -498,14 +513,15 @@ public final class FlashHeapStore implements HeapStore {
      * the last compaction (live records may have grown since), and at least a quarter of the flash size, still fits
      * beside it; but not before it is half the flash size, nor before an eighth of it was written since the last
      * compaction (else a log that is mostly live would be copied at every call). A log whose copy did not fit grows
-     * no further than this.
+     * no further than this. The flash size here is what the blobs' log leaves of it.
      */
     private long cleanAt() {
         if (flashSize == Long.MAX_VALUE) {
             return Long.MAX_VALUE;
         }
-        long copy = Math.max(2 * live, flashSize / 4);
-        return Math.max(Math.max(flashSize / 2, flashSize - copy), live + flashSize / 8);
+        long share = flashSize - blobLog.size();   // what the blobs leave of it to the heap's log
+        long copy = Math.max(2 * live, share / 4);
+        return Math.max(Math.max(share / 2, share - copy), live + share / 8);
     }
 
     /** Publishes the heap's open epoch as checkpoint {@code id} in the index (after its COMMIT record was written). */
@@ -574,8 +590,8 @@ public final class FlashHeapStore implements HeapStore {
             byte[] before = previous == null ? null : previous.data();
             byte[] record = config.patches() ? FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous)
                     : Arrays.equals(before, w.data()) ? null : FlashLineVersions.whole(heap, w.lineId(), w.data());
-            written.add(new Written(record, FlashLineVersions.changedBytes(before, w.data()),
-                    8 * FlashLineVersions.changedWords(before, w.data())));
+            written.add(new Written(record, FlashPatches.changedBytes(before, w.data()),
+                    FlashPatches.changedWordBytes(before, w.data())));
         }
         return written;
     }
@@ -664,11 +680,14 @@ public final class FlashHeapStore implements HeapStore {
                     write(heap, writes, deletes, writer.encodedSize(FlashRecord.COMMIT_STATE + vmState.length));
                     long id = checkpointIds + 1;
                     FlashCheckpoint previous = heap.epochBase;   // a COMMIT_PATCH is no larger than this COMMIT
+                    FlashPatches.Version before = previous == null || previous.commitRecord() < 0 ? null
+                            : FlashStateVersions.read(medium, blockSize, heap, previous.commitRecord());
                     long at = writer.append(FlashStateVersions.record(heap, id, vmState,
-                            previous == null ? -1 : previous.commitRecord(), previous == null || previous.commitRecord() < 0
-                                    ? null : FlashStateVersions.read(medium, blockSize, heap, previous.commitRecord())));
-                    writer.sync();
+                            previous == null ? -1 : previous.commitRecord(), before));
+                    sync();   // the blobs its classes need first, then the checkpoint
                     vmStateBytes += vmState.length;
+                    bytesChanged += FlashPatches.changedBytes(before == null ? null : before.data(), vmState);
+                    wordBytesChanged += FlashPatches.changedWordBytes(before == null ? null : before.data(), vmState);
                     FlashHeapStore.this.commit(heap, id, at);
                     if (writer.position() >= compactAt) {
                         compact();
@@ -709,24 +728,27 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
-    /** The system blobs: BLOB records, found by their hash. */
+    /** The system blobs: BLOB records in their own log (or, from an older store, in the heap's), found by hash. */
     private final class Blobs implements SystemBlobStore {
+        /** Must hold the monitor. */
+        private boolean has(BlobHash h) {
+            return blobLog.contains(h) || heapLogBlobs.containsKey(h);
+        }
+
         @Override
         public int put(Map<BlobHash, byte[]> toStore) {
             BlobHash.checkNames(toStore);
             synchronized (FlashHeapStore.this) {
                 return io(() -> {
                     List<Map.Entry<BlobHash, byte[]>> fresh = toStore.entrySet().stream()
-                            .filter(e -> !blobs.containsKey(e.getKey())).toList();
+                            .filter(e -> !has(e.getKey())).toList();
                     long need = 0;
                     for (Map.Entry<BlobHash, byte[]> e : fresh) {
-                        need += writer.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
+                        need += blobLog.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
                     }
                     makeRoom(need, reserve);
                     for (Map.Entry<BlobHash, byte[]> e : fresh) {
-                        long at = writer.append(FlashRecord.of(FlashRecord.BLOB).bytes(e.getKey().bytes())
-                                .bytes(e.getValue()).toBytes());
-                        blobs.put(e.getKey(), at);
+                        blobLog.append(e.getKey(), FlashBlobLog.record(e.getKey(), e.getValue()));
                     }
                     return fresh.size();
                 });
@@ -739,9 +761,13 @@ public final class FlashHeapStore implements HeapStore {
                 return io(() -> {
                     Map<BlobHash, byte[]> found = new LinkedHashMap<>();
                     for (BlobHash h : hashes) {
-                        Long at = blobs.get(h);
-                        if (at != null) {
-                            found.put(h, read(at, FlashRecord.BLOB, FlashRecord.BLOB_DATA));
+                        byte[] blob = blobLog.get(h);
+                        Long at = heapLogBlobs.get(h);
+                        if (blob == null && at != null) {
+                            blob = read(at, FlashRecord.BLOB, FlashRecord.BLOB_DATA);
+                        }
+                        if (blob != null) {
+                            found.put(h, blob);
                         }
                     }
                     return found;
@@ -755,7 +781,7 @@ public final class FlashHeapStore implements HeapStore {
                 List<BlobHash> missing = new ArrayList<>();
                 Set<BlobHash> seen = new HashSet<>();
                 for (BlobHash h : hashes) {
-                    if (seen.add(h) && !blobs.containsKey(h)) {
+                    if (seen.add(h) && !has(h)) {
                         missing.add(h);
                     }
                 }

@@ -49,34 +49,6 @@ final class FlashLineVersions {
         return whole(h, lineId, data);
     }
 
-    /** How many bytes of {@code after} differ from {@code before} (all of them when it is {@code null}). */
-    static int changedBytes(byte[] before, byte[] after) {
-        if (before == null) {
-            return after.length;
-        }
-        int n = 0;
-        for (int i = 0; i < after.length; i++) {
-            if (before[i] != after[i]) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** How many aligned 8-byte words of {@code after} differ from {@code before} (all when it is {@code null}). */
-    static int changedWords(byte[] before, byte[] after) {
-        if (before == null) {
-            return (after.length + 7) / 8;
-        }
-        int n = 0;
-        for (int w = 0; w < after.length; w += 8) {
-            if (!Arrays.equals(before, w, Math.min(w + 8, after.length), after, w, Math.min(w + 8, after.length))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** A LINE record: the whole of line {@code lineId}. */
     static byte[] whole(FlashHeap h, long lineId, byte[] data) {
         return FlashRecord.of(FlashRecord.LINE).u4(h.number).u8(lineId).bytes(data).toBytes();

@@ -3,7 +3,8 @@ package org.vheap.device.store.flash;
 import java.io.IOException;
 
 /**
- * Where a flash store's log lives, and how a compacted log takes its place: the store writes the live records into
+ * Where a flash store's logs live (the heap's, and the system blobs' beside it), and how a compacted heap log takes
+ * its place: the store writes the live records into
  * {@link #next}, syncs it, and {@link #install}s it, which makes it the log at once (a crash before leaves the old
  * log, after it the new one, never a mix).
  */
@@ -13,10 +14,17 @@ interface FlashLogFiles extends AutoCloseable {
     FlashMedium current() throws IOException;
 
     /**
-     * Keeps the bytes a recovery cuts off the log's end (from {@code from}): a tail a crash tore, or records behind
-     * bytes that went bad, which nothing else may destroy. Beside the log, never read again by the store.
+     * The log of the system blobs (class files), beside the heap's: only appended to, never compacted (a blob is
+     * named by its content's hash and never deleted), so a compaction of the heap's log never copies them.
      */
-    void keepCut(long from, byte[] tail) throws IOException;
+    FlashMedium blobs() throws IOException;
+
+    /**
+     * Keeps the bytes a recovery cuts off a log's end (from {@code from}; {@code blobs}: the blobs' log, else the
+     * heap's): a tail a crash tore, or records behind bytes that went bad, which nothing else may destroy. Beside the
+     * log, never read again by the store.
+     */
+    void keepCut(boolean blobs, long from, byte[] tail) throws IOException;
 
     /** An empty medium for a compacted log. */
     FlashMedium next() throws IOException;

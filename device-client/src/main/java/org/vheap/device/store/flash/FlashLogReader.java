@@ -38,6 +38,43 @@ final class FlashLogReader {
     }
 
     /**
+     * Finds the end of the log on {@code medium} and cuts off what lies after it (a crash's torn tail), handing a copy
+     * to {@code keep} first; returns the log's block size: the one its format record names ({@code fresh} for a new
+     * log, or one a crash tore before its format record was whole).
+     */
+    static int recover(FlashMedium medium, int fresh, TailKeeper keep) throws IOException {
+        long size = medium.size();
+        if (size == 0) {
+            return fresh;
+        }
+        int block;
+        long end;
+        try {
+            block = FlashLogFormat.blockSizeOf(medium);
+            end = end(medium, block);
+        } catch (IOException e) {
+            if (size >= FlashLogFormat.HEADER + FlashLogFormat.FORMAT_RECORD) {
+                throw e;
+            }
+            block = fresh;   // a crash while the log was made: not even its format record is whole
+            end = 0;
+        }
+        if (end < size) {
+            byte[] tail = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size - end)];
+            medium.read(end, ByteBuffer.wrap(tail));
+            keep.keep(end, tail);
+            medium.truncate(end);
+            medium.sync();
+        }
+        return block;
+    }
+
+    /** Where {@link #recover} hands the tail it cuts off ({@link FlashLogFiles#keepCut}). */
+    interface TailKeeper {
+        void keep(long from, byte[] tail) throws IOException;
+    }
+
+    /**
      * The record that starts at {@code start} (as {@link FlashLogWriter#append} returned it).
      *
      * @throws IOException when no whole record starts there: the medium went bad under a record it had

@@ -58,6 +58,39 @@ final class FlashPatches {
     }
 
     /**
+     * How many bytes of {@code after} differ from {@code before} (all of them when it is {@code null}; a byte past
+     * either's end differs).
+     */
+    static int changedBytes(byte[] before, byte[] after) {
+        if (before == null) {
+            return after.length;
+        }
+        int common = Math.min(before.length, after.length);
+        int n = Math.abs(after.length - before.length);
+        for (int i = 0; i < common; i++) {
+            if (before[i] != after[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The bytes of the aligned 8-byte words of {@code after} that differ from {@code before}'s (all when it is
+     * {@code null}; a word past {@code before}'s end differs): about the bytes of the fields written.
+     */
+    static int changedWordBytes(byte[] before, byte[] after) {
+        int n = 0;
+        for (int w = 0; w < after.length; w += 8) {
+            int end = Math.min(w + 8, after.length);
+            if (before == null || end > before.length || !Arrays.equals(before, w, end, after, w, end)) {
+                n += end - w;
+            }
+        }
+        return n;
+    }
+
+    /**
      * {@code base}'s bytes, cut or zero-extended to {@code length}, with {@code runs} applied.
      *
      * @throws java.io.IOException when the runs are malformed (named by {@code what})

@@ -11,11 +11,11 @@ package org.vheap.device.store.flash;
  * @param linesWhole     lines written whole (LINE records)
  * @param linesPatched   lines written as the bytes that changed (PATCH records)
  * @param linesUnchanged lines flushed or committed with no change, so not written
- * @param bytesChanged   bytes of the lines written that differ from their versions before (all of a line that had
- *                       none)
+ * @param bytesChanged   bytes of the lines written and of the checkpoints' VM states that differ from their versions
+ *                       before (all of a line that had none; a checkpoint's from the one its session was on)
+ * @param wordBytesChanged the bytes of the aligned 8-byte words of those lines and states that differ from their
+ *                       versions before: about the bytes of the fields the app (and its VM) wrote
  * @param vmStateBytes   bytes of VM state the checkpoints committed (in their COMMIT records)
- * @param wordBytesChanged the bytes of the aligned 8-byte words of those lines that differ from their versions before
- *                       (all of a line that had none): about the bytes of the fields the app wrote
  */
 public record FlashStoreStats(long bytesWritten, long bytesCopied, long compactions, long linesWhole,
                               long linesPatched, long linesUnchanged, long bytesChanged, long wordBytesChanged,

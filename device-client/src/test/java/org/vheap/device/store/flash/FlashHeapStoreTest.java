@@ -33,8 +33,8 @@ class FlashHeapStoreTest {
 
     @Test
     void checkpointsAndBlobsOutliveTheStoreAndLeasesDoNot() throws IOException {
-        FaultyFlashMedium medium = new FaultyFlashMedium();
-        FlashHeapStore store = store(medium);
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files, Long.MAX_VALUE);
         byte[] classFile = "class A".getBytes();
         store.systemBlobs("app").put(Map.of(BlobHash.digest(classFile), classFile));
         long first;
@@ -47,7 +47,7 @@ class FlashHeapStoreTest {
             s.flush(List.of(line(4, 4)), new long[0]);   // never committed
             token = s.fencingToken();
         }
-        FlashHeapStore again = store(medium);   // the same medium: a device that restarted
+        FlashHeapStore again = store(files.reopened(), Long.MAX_VALUE);   // the same media: a device that restarted
         try (HeapSession s = again.openHeap(new OpenRequest("app", "dev-b", false, 0, Duration.ZERO, 0))) {
             assertThat(s.created()).isFalse();
             assertThat(s.lineSize()).isEqualTo(LINE);
@@ -200,7 +200,7 @@ class FlashHeapStoreTest {
             assertThat(store.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values())
                     .singleElement().isEqualTo(classFile);
 
-            FlashHeapStore after = store(files.current().crash(random));
+            FlashHeapStore after = store(files.crashed(random), Long.MAX_VALUE);
             for (long id : acknowledged.descendingKeySet().stream().limit(FlashStoreConfig.DEFAULT_RETAIN).toList()) {
                 try (HeapSession r = after.openHeap(new OpenRequest("app", "dev-2", false, 0, Duration.ZERO, id))) {
                     int[] values = values(r, range(0, 8));

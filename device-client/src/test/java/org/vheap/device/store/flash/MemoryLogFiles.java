@@ -1,16 +1,38 @@
 package org.vheap.device.store.flash;
 
-/** A flash store's log in memory, on {@link FaultyFlashMedium}s: {@link #current} is what a crash would keep. */
+/** A flash store's logs in memory, on {@link FaultyFlashMedium}s: {@link #current} is what a crash would keep. */
 final class MemoryLogFiles implements FlashLogFiles {
     private FaultyFlashMedium current;
+    private final FaultyFlashMedium blobs;
     private FaultyFlashMedium next;
     private int installs;
     private long peak;
     private boolean nextFails;
     final java.util.List<byte[]> cuts = new java.util.ArrayList<>();
 
+    /** The heap's log on {@code current}, the blobs' on a new medium. */
     MemoryLogFiles(FaultyFlashMedium current) {
+        this(current, new FaultyFlashMedium());
+    }
+
+    MemoryLogFiles(FaultyFlashMedium current, FaultyFlashMedium blobs) {
         this.current = current;
+        this.blobs = blobs;
+    }
+
+    /** The logs as a crash leaves them: what was synced of each, then maybe torn bytes ({@link FaultyFlashMedium#crash}). */
+    MemoryLogFiles crashed(java.util.Random random) {
+        return new MemoryLogFiles(current.crash(random), blobs.crash(random));
+    }
+
+    /** The logs again, as a store opened after this one was closed finds them. */
+    MemoryLogFiles reopened() {
+        return new MemoryLogFiles(current, blobs);
+    }
+
+    @Override
+    public FaultyFlashMedium blobs() {
+        return blobs;
     }
 
     @Override
@@ -28,7 +50,7 @@ final class MemoryLogFiles implements FlashLogFiles {
     }
 
     @Override
-    public void keepCut(long from, byte[] tail) {
+    public void keepCut(boolean blobs, long from, byte[] tail) {
         cuts.add(tail);
     }
 

@@ -1,0 +1,107 @@
+package org.vheap.device.store.flash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vheap.device.store.BlobHash;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.store.LineImage;
+
+/** The system blobs in their own log: synced before a checkpoint, never copied by a compaction. */
+class FlashBlobLogTest {
+    private static final int BLOCK = 512;
+    private final MutableClock clock = new MutableClock();
+    private final Random random = new Random(29);
+
+    @Test
+    void aBlobIsDurableOnceACheckpointAfterItIsAndATornBlobLogIsCut() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files);
+        byte[] needed = bytes(3000);
+        byte[] later = bytes(3000);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", 64))) {
+            store.systemBlobs("app").put(Map.of(BlobHash.digest(needed), needed));
+            assertThat((long) files.blobs().synced()).as("a blob alone is not synced").isLessThan(files.blobs().size());
+            s.commit(List.of(), new long[0], new byte[] {1}, Map.of());
+            assertThat((long) files.blobs().synced()).as("the checkpoint synced the blobs first").isEqualTo(files.blobs().size());
+            store.systemBlobs("app").put(Map.of(BlobHash.digest(later), later));   // never synced
+        }
+        for (int crash = 0; crash < 20; crash++) {
+            MemoryLogFiles after = new MemoryLogFiles(files.current(), files.blobs().crash(random));
+            FlashHeapStore again = store(after);
+            assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(needed))).values()).singleElement()
+                    .isEqualTo(needed);
+            Map<BlobHash, byte[]> maybe = again.systemBlobs("app").get(List.of(BlobHash.digest(later)));
+            assertThat(maybe.values()).as("the unsynced blob, whole or not at all").allMatch(b -> java.util.Arrays.equals(b, later));
+            again.close();
+        }
+    }
+
+    @Test
+    void aCompactionNeverCopiesTheBlobs() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files);
+        byte[] classFile = bytes(64 << 10);
+        store.systemBlobs("app").put(Map.of(BlobHash.digest(classFile), classFile));
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", 64))) {
+            for (int round = 0; round < 20; round++) {
+                s.commit(List.of(new LineImage(round % 4, bytes(64))), new long[0], new byte[0], Map.of());
+            }
+        }
+        store.compactNow();
+        store.compactNow();
+        assertThat(store.stats().bytesCopied()).as("two compactions of a heap log of a few lines").isLessThan(8 << 10);
+        assertThat(files.current().size()).isLessThan(8 << 10);
+        FlashHeapStore again = store(files.reopened());
+        assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
+                .isEqualTo(classFile);
+    }
+
+    @Test
+    void blobsAnOlderStoreKeptInTheHeapsLogMoveToTheirOwnAtTheNextCompaction() throws IOException {
+        FaultyFlashMedium heapLog = new FaultyFlashMedium();   // as a store before the blobs' log wrote it
+        FlashLogWriter writer = new FlashLogWriter(heapLog, BLOCK);
+        writer.append(FlashLogFormat.formatRecord(BLOCK));
+        byte[] classFile = bytes(5000);
+        writer.append(FlashBlobLog.record(BlobHash.digest(classFile), classFile));
+        writer.sync();
+        MemoryLogFiles files = new MemoryLogFiles(heapLog);
+        FlashHeapStore store = store(files);
+        assertThat(store.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
+                .isEqualTo(classFile);
+        assertThat(store.systemBlobs("app").missing(List.of(BlobHash.digest(classFile)))).isEmpty();
+        store.compactNow();
+        assertThat(kinds(files.current())).doesNotContain(FlashRecord.BLOB);
+        assertThat(kinds(files.blobs())).contains(FlashRecord.BLOB);
+        FlashHeapStore again = store(files.reopened());
+        assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
+                .isEqualTo(classFile);
+    }
+
+    private FlashHeapStore store(MemoryLogFiles files) throws IOException {
+        return new FlashHeapStore(files, new FlashStoreConfig().blockSize(BLOCK).compactFloor(Long.MAX_VALUE), clock);
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** The kinds of a log's records, in order. */
+    private static List<Byte> kinds(FlashMedium medium) throws IOException {
+        List<Byte> kinds = new ArrayList<>();
+        FlashLogReader reader = new FlashLogReader(medium, BLOCK);
+        for (byte[] r = reader.next(); r != null; r = reader.next()) {
+            kinds.add(r[0]);
+        }
+        return kinds;
+    }
+}
