@@ -62,7 +62,8 @@ import org.vheap.store.StoreException;
  * the flash size lets it (the fewer copies, the less the flash wears; {@link #cleanAt}); the copy
  * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than about
  * 7/16 of the flash size cannot be compacted ({@link #cleanAt}). Opening a store measures what is live in its log
- * (a copy that keeps nothing), so a device that restarts often still compacts in time. Lines, checkpoints and blobs
+ * (a copy that keeps nothing), and so does a call each time the log grew by a sixteenth of the flash size, so a
+ * device that restarts often, or an app whose heap grows, still compacts in time. Lines, checkpoints and blobs
  * leave {@link #RESERVE} bytes (at most an eighth) for the records that open sessions. A call that does not fit even
  * so is refused, {@code UNAVAILABLE} with a message that says the store is full, having written nothing: the device
  * pauses the app and tries again, as when a server is away.
@@ -80,6 +81,11 @@ public final class FlashHeapStore implements HeapStore {
     static final int RESERVE = 4096;
     /** The reserve is at most the flash size divided by this. */
     private static final int RESERVE_SHARE = 8;
+    /**
+     * With a flash size, what is live is measured again (a copy that keeps nothing, reading the live records) each
+     * time the log grew by the flash size divided by this: when to compact depends on it, and it grows as the app does.
+     */
+    private static final int LIVE_MEASURED_EVERY = 16;
 
     private final FlashLogFiles files;
     private final FlashStoreConfig config;
@@ -93,8 +99,10 @@ public final class FlashHeapStore implements HeapStore {
     private long compactAt;
     /** The log's size when the last compaction ended: until it grows, another one would free nothing. */
     private long compactedSize = -1;
-    /** What was live at the last compaction, or measured when the store opened. */
+    /** What was live at the last compaction, or measured since (when the store opened, and as the log grows). */
     private long live;
+    /** The log's size when {@link #live} was last measured or compacted to. */
+    private long liveAt;
     /** The last compaction's copy did not fit beside the log: it may not grow past {@link #cleanAt} until one does. */
     private boolean copyDidNotFit;
     /** Why the last compaction failed, when it did for another reason than room; {@code null} otherwise. */
@@ -186,6 +194,7 @@ public final class FlashHeapStore implements HeapStore {
                         + " compaction's copy " + live + " more, past a flash size of " + flashSize
                         + ": give --flash-size at least " + (taken + live));
             }
+            this.liveAt = writer.position();
         } catch (IOException | RuntimeException e) {
             closeQuietly(blobLog);
             closeQuietly(medium);
@@ -415,6 +424,7 @@ public final class FlashHeapStore implements HeapStore {
         writer = copied;
         compactedSize = copied.position();
         live = compactedSize;
+        liveAt = compactedSize;
         copyDidNotFit = false;
         compactionFailure = null;
         compactAt = compactAt();
@@ -484,11 +494,15 @@ public final class FlashHeapStore implements HeapStore {
      * @throws StoreException {@code UNAVAILABLE} when they do not fit even after a compaction: the store is full,
      *         and nothing was written
      */
-    private void makeRoom(long need, long keep) {
+    private void makeRoom(long need, long keep) throws IOException {
         if (need == 0 || flashSize == Long.MAX_VALUE) {
             return;
         }
         long end = writer.position();
+        if (end - liveAt >= Math.max(blockSize, flashSize / LIVE_MEASURED_EVERY)) {   // what is live grows with the app
+            live = new FlashCompaction(medium, blockSize).measure(heapsByNumber, heapLogBlobs, fencingTokens);
+            liveAt = end;
+        }
         boolean pastCleanAt = keep > 0 && end + need > cleanAt();   // sessions open up to the flash size itself
         // unchanged since a compaction whose copy did not fit, another would not fit either; after one that failed
         // otherwise, it is tried again once the log has grown, or to make room

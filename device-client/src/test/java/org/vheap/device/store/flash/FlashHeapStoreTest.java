@@ -338,6 +338,38 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void aHeapThatGrowsAfterTheStoreOpenedIsStillCompactedInTime() throws IOException {
+        long flashSize = 128L * BLOCK;
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize), clock);   // opened empty
+        Random random = new Random(31);
+        int lines = (int) (flashSize / 4 / LINE);   // a quarter of the flash size live, written after the store opened
+        byte[][] content = new byte[lines][LINE];
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            List<LineImage> all = new ArrayList<>();
+            for (int i = 0; i < lines; i++) {
+                random.nextBytes(content[i]);
+                all.add(new LineImage(i, content[i].clone()));
+            }
+            s.commit(all, new long[0], new byte[0], Map.of());
+            for (int round = 0; round < 600; round++) {   // about ten flash sizes written
+                List<LineImage> changed = new ArrayList<>();
+                for (int k = 0; k < 16; k++) {
+                    int line = (round * 16 + k) % lines;
+                    content[line][random.nextInt(LINE)] ^= 1;
+                    changed.add(new LineImage(line, content[line].clone()));
+                }
+                s.commit(changed, new long[0], new byte[0], Map.of());   // never refused as full
+            }
+            assertThat(files.installs()).as("compactions").isGreaterThan(3);
+            byte[][] read = s.read(java.util.stream.LongStream.range(0, lines).toArray());
+            for (int i = 0; i < lines; i++) {
+                assertThat(read[i]).as("line %d", i).isEqualTo(content[i]);
+            }
+        }
+    }
+
+    @Test
     void aFlashSizeBoundsTheLogAndItsCompactedCopyTogether() throws IOException {
         long flashSize = 32L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
