@@ -2,12 +2,9 @@ package org.vheap.device.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.ToolProvider;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
 import org.vheap.bench.Interleaving;
@@ -30,7 +26,6 @@ import org.vheap.device.CodeCacheWarmUp;
 import org.vheap.device.Device;
 import org.vheap.device.DeviceAgent;
 import org.vheap.device.DeviceConfig;
-import org.vheap.device.DeviceConsole;
 import org.vheap.device.DeviceEvents;
 import org.vheap.device.DeviceStats;
 import org.vheap.device.ResumeSteps;
@@ -131,8 +126,8 @@ public final class ResumeBench implements Callable<Integer> {
                 run.atEnd("stop the heap server", interrupted -> child.close());
                 server = child.address();
             }
-            Path api = apiClasses(home);
-            List<Path> cp = List.of(compile(work, api), api);
+            Path api = BenchApps.apiClasses(home);
+            List<Path> cp = List.of(BenchApps.compile(work, "Resident", APP_SOURCE, api), api);
             out.println("resume of an app with a " + heapMiB + " MiB heap, heap server on " + server + " (loopback gRPC)");
             out.println("checkpoint policy: on suspend and when the app asks (Checkpoint.now) only; periodic checkpoints off"
                     + " (--checkpoint-interval 0s)");
@@ -152,9 +147,9 @@ public final class ResumeBench implements Callable<Integer> {
             run.progress("building the app's heap on a first device, then suspending it");
             Recorder rec = new Recorder();
             ByteArrayOutputStream first = new ByteArrayOutputStream();
-            Device a = new Device(base.copy().deviceName("bench-a"), store, console(first), new ParsedClasses(), rec);
+            Device a = new Device(base.copy().deviceName("bench-a"), store, BenchApps.console(first), new ParsedClasses(), rec);
             CompletableFuture<Integer> started = CompletableFuture.supplyAsync(() -> a.run(cp, "Resident", List.of(Integer.toString(heapMiB))));
-            await(first, "ready", 1, started);
+            BenchApps.await(first, "ready", 1, started);
             long cpId = a.suspend(Duration.ofSeconds(60));
             started.get();
             out.printf(Locale.ROOT, "checkpointed at %d (%s resident when suspended)%n", cpId, mib(a.stats().heapBytesUsed()));
@@ -237,7 +232,7 @@ public final class ResumeBench implements Callable<Integer> {
      */
     private long[][] throughControlPlane(HeapStore store, DeviceConfig base, String app) throws Exception {
         String name = "bench-agent";
-        DeviceAgent agent = new DeviceAgent(base.copy().app("-").deviceName(name), store, console(new ByteArrayOutputStream()),
+        DeviceAgent agent = new DeviceAgent(base.copy().app("-").deviceName(name), store, BenchApps.console(new ByteArrayOutputStream()),
                 DeviceEvents.none(), (a, how) -> { }, 0);
         DeviceControlClient control = null;
         ManagedChannel channel = NettyChannelBuilder.forTarget(server).usePlaintext().build();
@@ -382,12 +377,12 @@ public final class ResumeBench implements Callable<Integer> {
     private Ran run(HeapStore store, ParsedClasses parsed, DeviceConfig config, org.vheap.device.store.LineCache cache,
                     int cycles, Recorder recorder) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Device d = new Device(config, store, console(out), parsed, recorder);
+        Device d = new Device(config, store, BenchApps.console(out), parsed, recorder);
         if (cache != null) {
             d.setLineCache(cache);
         }
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> d.resume(0));
-        await(out, "checkpoint-100 ", cycles, run);
+        BenchApps.await(out, "checkpoint-100 ", cycles, run);
         d.suspend(Duration.ofSeconds(60));
         run.get();
         return new Ran(d.stats(), out.toString(StandardCharsets.UTF_8));
@@ -428,56 +423,11 @@ public final class ResumeBench implements Callable<Integer> {
         }
     }
 
-    /** Waits until the app printed {@code text} {@code times} times; fails if it ends first or after 5 minutes. */
-    private static void await(ByteArrayOutputStream out, String text, int times, CompletableFuture<Integer> run) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (out.toString(StandardCharsets.UTF_8).split(Pattern.quote(text), -1).length <= times) {
-            if (run.isDone()) {
-                run.get();
-                throw new IllegalStateException("the bench app ended early: " + out.toString(StandardCharsets.UTF_8));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the bench app did not print '" + text + "' " + times + " times");
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private static DeviceConsole console(ByteArrayOutputStream out) {
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        return new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps);
-    }
-
     private static String ms(long nanos) {
         return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-    }
-
-    private Path compile(Path work, Path api) throws Exception {
-        Path dir = work.resolve("classes");
-        Files.createDirectories(dir);
-        Path src = work.resolve("Resident.java");
-        Files.writeString(src, APP_SOURCE);
-        var javac = ToolProvider.getSystemJavaCompiler();
-        if (javac == null) {
-            throw new IllegalStateException("the bench compiles its app: run it on a JDK, not a JRE");
-        }
-        int rc = javac.run(null, null, null, "--release", "17", "-cp", api.toString(), "-d", dir.toString(), src.toString());
-        if (rc != 0) {
-            throw new IllegalStateException("compiling the bench app failed");
-        }
-        return dir;
-    }
-
-    /** The app API's classes: vheap-api/target/classes in the checkout (the launcher builds it). */
-    private static Path apiClasses(VheapHome home) {
-        Path classes = home.resolve("vheap-api/target/classes");
-        if (!Files.isDirectory(classes)) {
-            throw new IllegalStateException("no app API classes at " + classes + "; build them: ./mvnw -q -pl vheap-api package");
-        }
-        return classes;
     }
 }

@@ -223,6 +223,19 @@ class DeviceCliTest {
         assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
     }
 
+    /** The flash bench, bounded: both app rows (no compaction cycle in so few checkpoints) and every fill row. */
+    @Test
+    void theFlashBenchmarkRunsBounded() {
+        Run r = cli("bench-flash", "--accounts", "2000", "--max-checkpoints", "10", "--rounds", "3");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("patches (default)").contains("whole lines")
+                .contains("10 (no compaction cycle: copies left out)").contains("(target <= 2x)")
+                .contains("25 %").contains("40 %").contains("50 %").contains("80 %").doesNotContain("NaN");
+        Run bad = cli("bench-flash", "--accounts", "10");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--accounts");
+    }
+
     /**
      * What a device says while the store is away, one line each, naming the app: a device agent running several apps
      * gets each its own ({@code forApp}), not the agent's placeholder name.
