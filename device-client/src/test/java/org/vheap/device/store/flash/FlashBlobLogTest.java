@@ -3,7 +3,6 @@ package org.vheap.device.store.flash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -78,8 +77,8 @@ class FlashBlobLogTest {
                 .isEqualTo(classFile);
         assertThat(store.systemBlobs("app").missing(List.of(BlobHash.digest(classFile)))).isEmpty();
         store.compactNow();
-        assertThat(kinds(files.current())).doesNotContain(FlashRecord.BLOB);
-        assertThat(kinds(files.blobs())).contains(FlashRecord.BLOB);
+        assertThat(FlashLogRecords.kinds(files.current(), BLOCK)).doesNotContain(FlashRecord.BLOB);
+        assertThat(FlashLogRecords.kinds(files.blobs(), BLOCK)).contains(FlashRecord.BLOB);
         FlashHeapStore again = store(files.reopened());
         assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
                 .isEqualTo(classFile);
@@ -93,15 +92,5 @@ class FlashBlobLogTest {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
-    }
-
-    /** The kinds of a log's records, in order. */
-    private static List<Byte> kinds(FlashMedium medium) throws IOException {
-        List<Byte> kinds = new ArrayList<>();
-        FlashLogReader reader = new FlashLogReader(medium, BLOCK);
-        for (byte[] r = reader.next(); r != null; r = reader.next()) {
-            kinds.add(r[0]);
-        }
-        return kinds;
     }
 }

@@ -198,8 +198,7 @@ class FlashLineVersionsTest {
     /** The kinds of the LINE and PATCH records of line {@code lineId} (-1: any) in the log, in order. */
     private static List<Kind> records(FlashMedium medium, long lineId) throws IOException {
         List<Kind> kinds = new java.util.ArrayList<>();
-        FlashLogReader reader = new FlashLogReader(medium, BLOCK);
-        for (byte[] r = reader.next(); r != null; r = reader.next()) {
+        for (byte[] r : FlashLogRecords.of(medium, BLOCK)) {
             Kind kind = r[0] == FlashRecord.LINE ? Kind.LINE : r[0] == FlashRecord.PATCH ? Kind.PATCH : null;
             if (kind != null && (lineId < 0 || java.nio.ByteBuffer.wrap(r, 5, 8).getLong() == lineId)) {
                 kinds.add(kind);

@@ -41,7 +41,7 @@ class FlashStateVersionsTest {
         for (int i = states.size() - 3; i < states.size(); i++) {   // the three retained
             assertThat(state(again, ids.get(i))).as("checkpoint %d", i).isEqualTo(states.get(i));
         }
-        assertThat(kinds(medium)).contains(FlashRecord.COMMIT_PATCH);
+        assertThat(FlashLogRecords.kinds(medium, BLOCK)).contains(FlashRecord.COMMIT_PATCH);
     }
 
     @Test
@@ -56,7 +56,7 @@ class FlashStateVersionsTest {
             }
         }
         store.compactNow();
-        List<Byte> commits = kinds(files.current()).stream()
+        List<Byte> commits = FlashLogRecords.kinds(files.current(), BLOCK).stream()
                 .filter(k -> k == FlashRecord.COMMIT || k == FlashRecord.COMMIT_PATCH).toList();
         assertThat(commits).containsExactly(FlashRecord.COMMIT, FlashRecord.COMMIT_PATCH, FlashRecord.COMMIT_PATCH);
         FlashHeapStore again = store(new MemoryLogFiles(files.current()), Long.MAX_VALUE);
@@ -124,15 +124,5 @@ class FlashStateVersionsTest {
         try (HeapSession s = store.openHeap(new OpenRequest("app", "reader", false, 0, Duration.ZERO, checkpoint))) {
             return s.baseVmState();
         }
-    }
-
-    /** The kinds of the log's records, in order. */
-    private static List<Byte> kinds(FlashMedium medium) throws IOException {
-        List<Byte> kinds = new ArrayList<>();
-        FlashLogReader reader = new FlashLogReader(medium, BLOCK);
-        for (byte[] r = reader.next(); r != null; r = reader.next()) {
-            kinds.add(r[0]);
-        }
-        return kinds;
     }
 }
