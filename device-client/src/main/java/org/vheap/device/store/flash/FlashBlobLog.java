@@ -32,7 +32,7 @@ final class FlashBlobLog implements AutoCloseable {
         FlashMedium medium = files.blobs();
         try {
             return new FlashBlobLog(medium, FlashLogReader.recover(medium, blockSize,
-                    (from, tail) -> files.keepCut(true, from, tail)));
+                    (from, tail) -> files.keepCut(true, from, tail), r -> false));
         } catch (IOException | RuntimeException e) {
             medium.close();
             throw e;

@@ -37,7 +37,8 @@ import org.vheap.store.StoreException;
  * syncs, and only then answers, so a checkpoint the caller was told of survives a crash or a power loss, and the
  * log's order makes whatever came before it durable too. The system blobs have a log of their own
  * ({@link FlashBlobLog}), synced before the heap's log is, so the class files a checkpoint needs are durable first. Opening the store replays the log: each app's checkpoints come back as they were committed (the
- * torn tail a crash left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}), and no lease is held, since the sessions
+ * torn tail a crash left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}; damage before a checkpoint
+ * the log had synced is refused, not cut: {@link FlashLogReader#recover}), and no lease is held, since the sessions
  * that held them ended with the process that had the store open. Memory holds only an index: for each checkpoint
  * and open epoch, where each line's newest version lies in the log; a read reads it from the medium.
  *
@@ -166,7 +167,8 @@ public final class FlashHeapStore implements HeapStore {
         this.medium = files.current();
         try {
             this.blockSize = FlashLogReader.recover(medium, this.config.blockSize(),
-                    (from, tail) -> files.keepCut(false, from, tail));
+                    (from, tail) -> files.keepCut(false, from, tail),
+                    r -> r.length > 0 && (r[0] == FlashRecord.COMMIT || r[0] == FlashRecord.COMMIT_PATCH));
             this.blobLog = FlashBlobLog.open(files, blockSize);
             if (flashSize < (long) FlashStoreConfig.MIN_BLOCKS * blockSize) {
                 throw new IllegalArgumentException("the flash size must be at least " + FlashStoreConfig.MIN_BLOCKS

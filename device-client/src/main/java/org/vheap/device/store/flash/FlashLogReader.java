@@ -3,6 +3,7 @@ package org.vheap.device.store.flash;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Predicate;
 
 /**
  * Reads a flash log's records in order ({@link FlashLogFormat}) and finds where it ends: at the medium's end, or at
@@ -41,8 +42,16 @@ final class FlashLogReader {
      * Finds the end of the log on {@code medium} and cuts off what lies after it (a crash's torn tail), handing a copy
      * to {@code keep} first; returns the log's block size: the one its format record names ({@code fresh} for a new
      * log, or one a crash tore before its format record was whole).
+     *
+     * <p>What a crash tears is only what was appended after the last sync. {@code synced} names the records appended
+     * only after a sync returned (a checkpoint's COMMIT: the store syncs it before it answers, and appends nothing
+     * in between): when whole records lie past the end, one of them such a record and another after it, the bytes
+     * at the end were synced before, and went bad since. That is damage, not a torn tail: nothing is cut, and the
+     * store is not opened.
+     *
+     * @throws IOException when the log is damaged before records it had synced (saying where, and what to do)
      */
-    static int recover(FlashMedium medium, int fresh, TailKeeper keep) throws IOException {
+    static int recover(FlashMedium medium, int fresh, TailKeeper keep, Predicate<byte[]> synced) throws IOException {
         long size = medium.size();
         if (size == 0) {
             return fresh;
@@ -60,6 +69,13 @@ final class FlashLogReader {
             end = 0;
         }
         if (end < size) {
+            long after = syncedAfter(medium, block, end, synced);
+            if (after >= 0) {
+                throw new IOException("the flash log is damaged at byte " + end + " of " + size + ", before records it"
+                        + " had synced (a checkpoint at byte " + after + "): nothing was cut off. Keep a copy of the"
+                        + " store's directory; to go on from the checkpoints before the damage, cut the log to " + end
+                        + " bytes (what follows is lost), or restore the directory from a backup");
+            }
             byte[] tail = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size - end)];
             medium.read(end, ByteBuffer.wrap(tail));
             keep.keep(end, tail);
@@ -67,6 +83,59 @@ final class FlashLogReader {
             medium.sync();
         }
         return block;
+    }
+
+    /**
+     * Where past {@code from} (a position the log's records end at, for bytes that are not a record) a whole record
+     * that {@code synced} names lies, with another whole record after it; -1 when there is none. Scans each block
+     * after {@code from}'s for the first fragment that begins a record, and reads on from there.
+     */
+    private static long syncedAfter(FlashMedium medium, int blockSize, long from, Predicate<byte[]> synced)
+            throws IOException {
+        long size = medium.size();
+        for (long block = (from / blockSize + 1) * blockSize; block < size; block += blockSize) {
+            FlashLogReader reader = new FlashLogReader(medium, blockSize);
+            reader.position = firstRecordIn(medium, blockSize, block, size);
+            if (reader.position < 0) {
+                continue;
+            }
+            long mark = -1;
+            for (byte[] r = reader.next(); r != null; r = reader.next()) {
+                if (mark >= 0) {
+                    return mark;
+                }
+                if (synced.test(r)) {
+                    mark = reader.start();
+                }
+            }
+            block = Math.max(block, reader.position / blockSize * blockSize);
+        }
+        return -1;
+    }
+
+    /** Where the first fragment in the block at {@code block} that begins a record (FULL or FIRST) lies; -1: none. */
+    private static long firstRecordIn(FlashMedium medium, int blockSize, long block, long size) throws IOException {
+        long at = block;
+        while (at + FlashLogFormat.HEADER <= Math.min(size, block + blockSize)) {
+            ByteBuffer header = ByteBuffer.allocate(FlashLogFormat.HEADER);
+            medium.read(at, header);
+            int length = header.getInt(4);
+            byte type = header.get(8);
+            if (length < 0 || at + FlashLogFormat.HEADER + length > Math.min(size, block + blockSize)
+                    || type < FlashLogFormat.FULL || type > FlashLogFormat.LAST) {
+                return -1;
+            }
+            byte[] payload = new byte[length];
+            medium.read(at + FlashLogFormat.HEADER, ByteBuffer.wrap(payload));
+            if (FlashLogFormat.checksum(type, payload, 0, length) != header.getInt(0)) {
+                return -1;
+            }
+            if (type == FlashLogFormat.FULL || type == FlashLogFormat.FIRST) {
+                return at;
+            }
+            at += FlashLogFormat.HEADER + length;   // the end of a record begun in a block before
+        }
+        return -1;
     }
 
     /** Where {@link #recover} hands the tail it cuts off ({@link FlashLogFiles#keepCut}). */

@@ -370,6 +370,31 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void damageBeforeASyncedCheckpointIsRefusedNotCutOff() throws IOException {
+        FaultyFlashMedium medium = new FaultyFlashMedium();
+        MemoryLogFiles files = new MemoryLogFiles(medium);
+        long firstEnd;
+        try (HeapSession s = store(files, Long.MAX_VALUE).openHeap(OpenRequest.create("app", "dev", LINE))) {
+            s.commit(lines(0, 20, 1), new long[0], new byte[] {1}, Map.of());
+            firstEnd = medium.size();
+            s.commit(lines(0, 20, 2), new long[0], new byte[] {2}, Map.of());
+            s.commit(lines(0, 20, 3), new long[0], new byte[] {3}, Map.of());
+        }
+        int bad = (int) firstEnd / 2;   // inside the first checkpoint's lines, synced by its commit
+        medium.flip(bad, 3);
+        long size = medium.size();
+        assertThatThrownBy(() -> store(files.reopened(), Long.MAX_VALUE)).isInstanceOf(IOException.class)
+                .hasMessageContaining("the flash log is damaged at byte").hasMessageContaining("nothing was cut off");
+        assertThat(medium.size()).as("nothing cut").isEqualTo(size);
+        assertThat(files.cuts).isEmpty();
+        medium.flip(bad, 3);   // repaired: it opens on every checkpoint
+        try (HeapSession s = store(files.reopened(), Long.MAX_VALUE)
+                .openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(values(s, range(0, 20))).containsOnly(3);
+        }
+    }
+
+    @Test
     void aFlashSizeBoundsTheLogAndItsCompactedCopyTogether() throws IOException {
         long flashSize = 32L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
