@@ -23,6 +23,7 @@ import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.heap.paging.PagedHeap;
@@ -35,6 +36,7 @@ import org.vheap.device.vm.loader.SystemSegment;
 import org.vheap.device.vm.loader.SystemSegmentMap;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
 
 /**
  * The system segment as lines of the virtual heap: class files share the device's frames with the user lines,
@@ -75,7 +77,42 @@ class SystemSegmentPagingTest {
         runWithSmallMemory(SERVER.store());
     }
 
+    /** A store that refuses class files for a while (away, or full) pauses the app's uploads: it goes on after. */
+    @Test
+    void classFilesAStoreRefusesForAWhileAreStoredWhenItTakesThem() throws Exception {
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            int[] refused = {0};
+            runWithSmallMemory(store, blobs -> new SystemBlobStore() {
+                @Override
+                public int put(Map<BlobHash, byte[]> toStore) {
+                    if (refused[0] < 3) {
+                        refused[0]++;
+                        throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store is full (a test's)");
+                    }
+                    return blobs.put(toStore);
+                }
+
+                @Override
+                public Map<BlobHash, byte[]> get(java.util.Collection<BlobHash> hashes) {
+                    return blobs.get(hashes);
+                }
+
+                @Override
+                public List<BlobHash> missing(java.util.Collection<BlobHash> hashes) {
+                    return blobs.missing(hashes);
+                }
+            });
+            assertThat(refused[0]).as("uploads refused, then tried again").isEqualTo(3);
+        }
+    }
+
     private static void runWithSmallMemory(HeapStore store) throws Exception {
+        runWithSmallMemory(store, blobs -> blobs);
+    }
+
+    /** Runs the app at a small memory, its class files put through {@code blobs} (the store's, or a wrapper). */
+    private static void runWithSmallMemory(HeapStore store, java.util.function.UnaryOperator<SystemBlobStore> blobs)
+            throws Exception {
         Path classes = TestVms.compile(Map.of("Lines.java", APP));
         String app = TestHeaps.app("system-lines");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -87,7 +124,7 @@ class SystemSegmentPagingTest {
                     .setFreeFrameThreshold(8).setMaxHeapBytes(1L << 30));
             // a code cache of its own: every class file is parsed from the system lines, under paging
             Vm vm = new Vm(heap, new ObjectAllocator(heap, LINE, 1L << 30), source, new ParsedClasses(),
-                    store.systemBlobs(app), console, System::nanoTime, System::currentTimeMillis);
+                    blobs.apply(store.systemBlobs(app)), console, System::nanoTime, System::currentTimeMillis);
             heap.systemLines(vm.systemSegment());
             int exit = new VmLauncher(vm, CallSites.standard(vm::classFile), 10_000).launch("Lines", List.of());
 

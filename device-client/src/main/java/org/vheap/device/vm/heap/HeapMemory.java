@@ -131,4 +131,13 @@ public interface HeapMemory {
      * like any heap bytes; a store to the system segment is an {@link IllegalStateException}.
      */
     void installSystem(long address, byte[] bytes);
+
+    /**
+     * Runs one of the VM's own store calls ({@code what} it does, for messages: putting class files into the system
+     * blobs) as the heap runs its reads and flushes: a paged heap tries it again while the store is away or full,
+     * the app paused and the device saying so, and gives up as it does for them. By default it just runs it.
+     */
+    default <T> T storeCall(java.util.function.Supplier<String> what, java.util.function.Supplier<T> call) {
+        return call.get();
+    }
 }

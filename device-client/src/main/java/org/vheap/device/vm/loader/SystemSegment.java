@@ -122,13 +122,14 @@ public final class SystemSegment implements SystemLines {
 
     /**
      * Puts the class files defined since the last upload into the store's system blobs (those it lacks, see
-     * {@link SystemBlobStore#putMissing}) and drops their host copies. Returns how many the store lacked.
+     * {@link SystemBlobStore#putMissing}) and drops their host copies; while the store is away or full, tried again
+     * as the heap's own calls are ({@link HeapMemory#storeCall}). Returns how many the store lacked.
      */
     public int upload() {
         if (pending.isEmpty()) {
             return 0;   // also: a VM without a store never has any waiting
         }
-        int lacked = store.putMissing(pending);
+        int lacked = memory.storeCall(() -> "store " + pending.size() + " class files", () -> store.putMissing(pending));
         blobsUploaded += lacked;
         pending.clear();
         pendingBytes = 0;

@@ -1080,6 +1080,12 @@ public final class PagedHeap implements HeapMemory {
         }
     }
 
+    /** Retried as the heap's own calls are ({@link StoreRetry}). */
+    @Override
+    public <T> T storeCall(java.util.function.Supplier<String> what, java.util.function.Supplier<T> call) {
+        return retry.call(what, call);
+    }
+
     /** Where system lines come from on a miss (the VM's system segment). */
     public void systemLines(SystemLines source) {
         this.systemLines = java.util.Objects.requireNonNull(source, "source");
