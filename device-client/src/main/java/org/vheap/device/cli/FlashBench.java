@@ -211,7 +211,7 @@ public final class FlashBench implements Callable<Integer> {
             FlashStoreStats last = store.stats();
             device.stop();
             ran.get();
-            boolean cycle = last.compactions() >= 2;
+            boolean cycle = last.compactions() >= 2 && first != null && firstAt < seen;   // not both in one poll
             if (!cycle) {   // from the app's heap built on, without a compaction's copy
                 first = ready;
                 firstAt = 0;

@@ -231,6 +231,12 @@ class DeviceCliTest {
         assertThat(r.out()).contains("patches (default)").contains("whole lines")
                 .contains("10 (no compaction cycle: copies left out)").contains("(target <= 2x)")
                 .contains("25 %").contains("40 %").contains("50 %").contains("80 %").doesNotContain("NaN");
+        java.util.regex.Pattern lines = java.util.regex.Pattern.compile("(\\d+) / (\\d+) / (\\d+)");
+        for (String row : r.out().lines().filter(l -> l.startsWith("patches") || l.startsWith("whole")).toList()) {
+            java.util.regex.Matcher m = lines.matcher(row);
+            assertThat(m.find()).as(row).isTrue();
+            assertThat(Long.parseLong(m.group(2)) > 0).as("lines patched: %s", row).isEqualTo(row.startsWith("patches"));
+        }
         Run bad = cli("bench-flash", "--accounts", "10");
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("--accounts");

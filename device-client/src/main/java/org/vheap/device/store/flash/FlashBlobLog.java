@@ -54,9 +54,9 @@ final class FlashBlobLog implements AutoCloseable {
             at.put(BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)), reader.start());
         }
         this.writer = new FlashLogWriter(medium, blockSize);
-        if (medium.size() == 0) {   // a new log: its format first
+        if (medium.size() == 0) {   // a new log: its format first, durable before any record
             writer.append(FlashLogFormat.formatRecord(blockSize));
-            unsynced = true;
+            writer.sync();
         }
         this.opened = writer.position();
     }

@@ -11,8 +11,9 @@ import org.vheap.device.store.BlobHash;
  * One compaction of a flash store's log: {@link #copy} writes what is live into a new log — for each app its
  * retained checkpoints in order (each as the lines that differ from the one before it, then its COMMIT record), the
  * open epoch of a session that holds the lease, and blobs still in the heap's log (a store older than the blobs' own
- * log, when they did not fit there), each record copied as it was (a PATCH or a
- * COMMIT_PATCH whose base is not copied becomes the whole line or state it makes) — and, once the
+ * log, when they did not fit there), each record copied as it was, but for patches: a PATCH or COMMIT_PATCH is
+ * pointed at the copy of its base, or, when its base is not copied (or the copy's chain is as deep as chains go),
+ * written as the whole line or state it makes — and, once the
  * store installed that log, {@link #moveIndex} points the index at the copies. Superseded versions, deleted lines,
  * checkpoints beyond retention and dropped epochs stay behind. Replaying the new log gives the same checkpoints.
  */

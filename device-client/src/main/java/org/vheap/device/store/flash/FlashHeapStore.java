@@ -380,11 +380,16 @@ public final class FlashHeapStore implements HeapStore {
         FlashMedium next = null;
         FlashLogWriter copied;
         try {
-            moveHeapLogBlobs();
+            moveHeapLogBlobs();   // the blobs' log goes on being used: its failure is the store's
+        } catch (IOException e) {
+            failed = e;
+            return;
+        }
+        try {
             next = files.next();
             copied = compaction.copy(next, heapsByNumber, heapLogBlobs, fencingTokens, room(0));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(next);   // the old log goes on; a commit past twice its size tries again
+            closeQuietly(next);   // the old log goes on; a later call tries again
             if (next != null) {
                 try {
                     files.dropNext();
@@ -495,7 +500,9 @@ public final class FlashHeapStore implements HeapStore {
             return;
         }
         long end = writer.position();
-        if (end - liveAt >= Math.max(blockSize, flashSize / LIVE_MEASURED_EVERY)) {   // what is live grows with the app
+        long often = Math.max(blockSize, flashSize / LIVE_MEASURED_EVERY);
+        // what is live grows with the app; it decides nothing while the log is under half of its share (cleanAt)
+        if (end - liveAt >= often && end + need >= (flashSize - blobLog.size()) / 2 - often) {
             live = new FlashCompaction(medium, blockSize).measure(heapsByNumber, heapLogBlobs, fencingTokens);
             liveAt = end;
         }
@@ -549,16 +556,11 @@ public final class FlashHeapStore implements HeapStore {
         WriteSets.check(heap.lineSize, writes, deletes);
         long compactedBefore = compactions;
         List<Written> written = versions(heap, writes);
-        long need = more;
-        for (Written w : written) {
-            need += w.record() == null ? 0 : writer.encodedSize(w.record().length);
-        }
-        if (deletes.length > 0) {
-            need += writer.encodedSize(FlashRecord.DELETE_DATA + 8 * deletes.length);
-        }
-        makeRoom(need, reserve);
-        if (compactions != compactedBefore) {   // the versions patched moved: patch the copies (no larger)
+        makeRoom(need(written, deletes, more), reserve);
+        while (compactions != compactedBefore) {   // the versions patched moved: patch the copies, and check again
+            compactedBefore = compactions;         // (a base written whole by the copy may make a larger patch)
             written = versions(heap, writes);
+            makeRoom(need(written, deletes, more), reserve);
         }
         for (int i = 0; i < writes.size(); i++) {
             Written w = written.get(i);
@@ -587,6 +589,18 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
+    /** The bytes {@code written}, {@code deletes} and {@code more} bytes of records after them take at most. */
+    private long need(List<Written> written, long[] deletes, long more) {
+        long need = more;
+        for (Written w : written) {
+            need += w.record() == null ? 0 : writer.encodedSize(w.record().length);
+        }
+        if (deletes.length > 0) {
+            need += writer.encodedSize(FlashRecord.DELETE_DATA + 8 * deletes.length);
+        }
+        return need;
+    }
+
     /** A line's record to append ({@code null}: it did not change), and its bytes that changed and the bytes of its 8-byte words that did. */
     private record Written(byte[] record, int bytes, int wordBytes) {
     }
@@ -599,7 +613,7 @@ public final class FlashHeapStore implements HeapStore {
             FlashPatches.Version previous = at == FlashHeap.DELETED ? null : line(heap, w.lineId(), at);
             byte[] before = previous == null ? null : previous.data();
             byte[] record = config.patches() ? FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous)
-                    : Arrays.equals(before, w.data()) ? null : FlashLineVersions.whole(heap, w.lineId(), w.data());
+                    : FlashLineVersions.whole(heap, w.lineId(), w.data());
             written.add(new Written(record, FlashPatches.changedBytes(before, w.data()),
                     FlashPatches.changedWordBytes(before, w.data())));
         }
@@ -692,8 +706,9 @@ public final class FlashHeapStore implements HeapStore {
                     FlashCheckpoint previous = heap.epochBase;   // a COMMIT_PATCH is no larger than this COMMIT
                     FlashPatches.Version before = previous == null || previous.commitRecord() < 0 ? null
                             : FlashStateVersions.read(medium, blockSize, heap, previous.commitRecord());
-                    long at = writer.append(FlashStateVersions.record(heap, id, vmState,
-                            previous == null ? -1 : previous.commitRecord(), before));
+                    long at = writer.append(config.patches() ? FlashStateVersions.record(heap, id, vmState,
+                            previous == null ? -1 : previous.commitRecord(), before)
+                            : FlashStateVersions.whole(heap, id, vmState));
                     sync();   // the blobs its classes need first, then the checkpoint
                     vmStateBytes += vmState.length;
                     bytesChanged += FlashPatches.changedBytes(before == null ? null : before.data(), vmState);

@@ -30,7 +30,11 @@ final class FlashLogFormat {
 
     /** The first record of every log: this magic, then the format's version and the log's block size (u4 each). */
     static final byte[] MAGIC = {'v', 'h', 'f', 'l', 'a', 's', 'h', 0};
-    static final int VERSION = 1;
+    /**
+     * The format this device writes: 2 (PATCH and COMMIT_PATCH records, the blobs in a log of their own); it reads 1
+     * too (whole lines and states only), whose logs it goes on appending version 2 records to.
+     */
+    static final int VERSION = 2;
     /** The first record's bytes: it fits the smallest block, so it is read before the block size is known. */
     static final int FORMAT_RECORD = MAGIC.length + 8;
 
@@ -56,8 +60,9 @@ final class FlashLogFormat {
         ByteBuffer b = ByteBuffer.wrap(first, MAGIC.length, 8);
         int version = b.getInt();
         int blockSize = b.getInt();
-        if (version != VERSION) {
-            throw new IOException("its log is of format version " + version + "; this device reads version " + VERSION);
+        if (version < 1 || version > VERSION) {
+            throw new IOException("its log is of format version " + version + "; this device reads versions 1 to "
+                    + VERSION);
         }
         checkBlockSize(blockSize);
         return blockSize;

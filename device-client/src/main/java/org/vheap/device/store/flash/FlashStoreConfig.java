@@ -51,8 +51,9 @@ public final class FlashStoreConfig {
     }
 
     /**
-     * Whether a changed line is written as the bytes that changed (a patch on its version before: the default), or
-     * always whole (to compare: {@code ./vheap bench flash}).
+     * Whether a changed line or VM state is written as the bytes that changed (a patch on its version before) and an
+     * unchanged line not at all (the default), or every line and state flushed written whole, as the store did before
+     * patches (to compare: {@code ./vheap bench flash}).
      */
     public FlashStoreConfig patches(boolean on) {
         this.patches = on;

@@ -15,7 +15,7 @@ package org.vheap.device.store.flash;
  *                       before (all of a line that had none; a checkpoint's from the one its session was on)
  * @param wordBytesChanged the bytes of the aligned 8-byte words of those lines and states that differ from their
  *                       versions before: about the bytes of the fields the app (and its VM) wrote
- * @param vmStateBytes   bytes of VM state the checkpoints committed (in their COMMIT records)
+ * @param vmStateBytes   bytes of VM state the checkpoints committed (whole or as patches)
  */
 public record FlashStoreStats(long bytesWritten, long bytesCopied, long compactions, long linesWhole,
                               long linesPatched, long linesUnchanged, long bytesChanged, long wordBytesChanged,

@@ -44,6 +44,21 @@ class FlashBlobLogTest {
     }
 
     @Test
+    void aBlobLogMadeBeforeAnyHeapWasOpenedSurvivesACrash() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files);
+        byte[] classFile = bytes(2000);
+        store.systemBlobs("app").put(Map.of(BlobHash.digest(classFile), classFile));   // never synced
+        int synced = files.blobs().synced();
+        for (int keep = synced; keep < synced + 60; keep++) {   // a crash at each of the first bytes after the synced
+            byte[] torn = bytes(10);
+            FlashHeapStore again = store(new MemoryLogFiles(files.current(), files.blobs().crash(keep, torn)));
+            assertThat(again.systemBlobs("app").missing(List.of(BlobHash.digest(classFile)))).hasSizeLessThanOrEqualTo(1);
+            again.close();
+        }
+    }
+
+    @Test
     void aCompactionNeverCopiesTheBlobs() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files);

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
@@ -153,8 +155,13 @@ class FlashHeapStoreTest {
         }
     }
 
-    @Test
-    void compactionsKeepEveryRetainedCheckpointTheOpenEpochAndTheBlobsAndBoundTheLog() throws IOException {
+    /**
+     * With {@code patched}, each write changes a few bytes of a line and each checkpoint a few bytes of a 300-byte VM
+     * state, so lines and states are written as patches on patches, rebased and made whole by the compactions.
+     */
+    @ParameterizedTest(name = "patched: {0}")
+    @ValueSource(booleans = {false, true})
+    void compactionsKeepEveryRetainedCheckpointTheOpenEpochAndTheBlobsAndBoundTheLog(boolean patched) throws IOException {
         Random random = new Random(23);
         byte[] classFile = "class B".getBytes();
         for (int run = 0; run < 20; run++) {
@@ -162,6 +169,7 @@ class FlashHeapStoreTest {
             FlashHeapStore store = store(files, 2048);
             store.systemBlobs("app").put(Map.of(BlobHash.digest(classFile), classFile));
             TreeMap<Long, Map<Long, Integer>> acknowledged = new TreeMap<>();
+            Map<Long, Integer> steps = new HashMap<>();
             Map<Long, Integer> open = new HashMap<>();
             HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE));
             long largest = 0;
@@ -177,7 +185,7 @@ class FlashHeapStoreTest {
                 List<LineImage> writes = new ArrayList<>();
                 for (long id = random.nextInt(8), n = 1 + random.nextInt(3); n > 0 && id < 8; id += 1 + random.nextInt(3), n--) {
                     int value = random.nextInt(1000);
-                    writes.add(line(id, value));
+                    writes.add(patched ? smallLine(id, value) : line(id, value));
                     open.put(id, value);
                 }
                 long[] deletes = random.nextInt(5) == 0 ? deletable(writes, random) : new long[0];
@@ -187,7 +195,9 @@ class FlashHeapStoreTest {
                 if (random.nextBoolean()) {
                     s.flush(writes, deletes);
                 } else {
-                    acknowledged.put(s.commit(writes, deletes, new byte[] {(byte) step}, Map.of()), new HashMap<>(open));
+                    long id = s.commit(writes, deletes, state(patched, step), Map.of());
+                    acknowledged.put(id, new HashMap<>(open));
+                    steps.put(id, step);
                 }
                 int[] values = values(s, range(0, 8));
                 for (int l = 0; l < 8; l++) {
@@ -203,6 +213,8 @@ class FlashHeapStoreTest {
             FlashHeapStore after = store(files.crashed(random), Long.MAX_VALUE);
             for (long id : acknowledged.descendingKeySet().stream().limit(FlashStoreConfig.DEFAULT_RETAIN).toList()) {
                 try (HeapSession r = after.openHeap(new OpenRequest("app", "dev-2", false, 0, Duration.ZERO, id))) {
+                    assertThat(r.baseVmState()).as("run %d, checkpoint %d's state", run, id)
+                            .isEqualTo(state(patched, steps.get(id)));
                     int[] values = values(r, range(0, 8));
                     for (int l = 0; l < 8; l++) {
                         assertThat(values[l]).as("run %d, checkpoint %d, line %d", run, id, l)
@@ -585,6 +597,24 @@ class FlashHeapStoreTest {
         }
         java.nio.ByteBuffer.wrap(data).putInt(value).putLong(LINE - 8, id);
         return new LineImage(id, data);
+    }
+
+    /** Line {@code id} holding {@code value} and zeros: a new value changes a few bytes of it (written as a patch). */
+    private static LineImage smallLine(long id, int value) {
+        byte[] data = new byte[LINE];
+        java.nio.ByteBuffer.wrap(data).putInt(value).putLong(LINE - 8, id);
+        return new LineImage(id, data);
+    }
+
+    /** A checkpoint's VM state at {@code step}: one byte, or (patched) 300 bytes of which a few change per step. */
+    private static byte[] state(boolean patched, int step) {
+        if (!patched) {
+            return new byte[] {(byte) step};
+        }
+        byte[] state = new byte[300];
+        java.util.Arrays.fill(state, (byte) 7);
+        java.nio.ByteBuffer.wrap(state).putInt(100, step).putInt(200 + step % 50, step);
+        return state;
     }
 
     private static List<LineImage> lines(long from, long to, int value) {

@@ -66,6 +66,17 @@ class FlashLineVersionsTest {
         // version 0, 10 on 9: one LINE, ten patches, none more than MAX_DEPTH deep
         assertThat(FlashPatches.MAX_DEPTH).isEqualTo(4);
         assertThat(kinds(medium)).containsEntry(Kind.LINE, 1).containsEntry(Kind.PATCH, 10);
+        List<FlashLogRecords.At> versionsInLog = FlashLogRecords.positioned(medium, BLOCK).stream()
+                .filter(r -> r.record()[0] == FlashRecord.LINE || r.record()[0] == FlashRecord.PATCH).toList();
+        long line = versionsInLog.get(0).start();
+        int[] depths = new int[versionsInLog.size()];
+        for (int v = 1; v < versionsInLog.size(); v++) {
+            FlashPatches.Header h = FlashLineVersions.patchOf(versionsInLog.get(v).record());
+            depths[v] = h.depth();
+            long expectedBase = h.depth() == 1 ? line : versionsInLog.get(v - 1).start();
+            assertThat(h.base()).as("version %d's base", v).isEqualTo(expectedBase);
+        }
+        assertThat(depths).containsExactly(0, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2);
         assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[10]);
     }
 

@@ -19,6 +19,20 @@ final class FlashLogRecords {
         return records;
     }
 
+    /** A record and where it starts. */
+    record At(long start, byte[] record) {
+    }
+
+    /** Every whole record of the log with where it starts, in order. */
+    static List<At> positioned(FlashMedium medium, int blockSize) throws IOException {
+        List<At> records = new ArrayList<>();
+        FlashLogReader reader = new FlashLogReader(medium, blockSize);
+        for (byte[] r = reader.next(); r != null; r = reader.next()) {
+            records.add(new At(reader.start(), r));
+        }
+        return records;
+    }
+
     /** The kinds of those records ({@link FlashRecord}'s), in order. */
     static List<Byte> kinds(FlashMedium medium, int blockSize) throws IOException {
         return of(medium, blockSize).stream().map(r -> r[0]).toList();
