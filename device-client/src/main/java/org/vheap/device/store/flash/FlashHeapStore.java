@@ -36,20 +36,22 @@ import org.vheap.store.StoreException;
  * appends its last lines and one COMMIT record (its VM state as the bytes that changed, {@link FlashStateVersions}),
  * syncs, and only then answers, so a checkpoint the caller was told of survives a crash or a power loss, and the
  * log's order makes whatever came before it durable too. The system blobs have a log of their own
- * ({@link FlashBlobLog}), synced before the heap's log is, so the class files a checkpoint needs are durable first. Opening the store replays the log: each app's checkpoints come back as they were committed (the
- * torn tail a crash left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}; damage before a checkpoint
- * the log had synced is refused, not cut: {@link FlashLogReader#recover}), and no lease is held, since the sessions
+ * ({@link FlashBlobLog}), synced before the heap's log is, so the class files a checkpoint needs are durable first.
+ * Opening the store replays the log: each app's checkpoints come back as they were committed (the torn tail a crash
+ * left is cut off first, a copy kept: {@link FlashLogFiles#keepCut}; damage before a checkpoint the log had synced is
+ * refused, not cut: {@link FlashLogReader#recover}), and no lease is held, since the sessions
  * that held them ended with the process that had the store open. Memory holds only an index: for each checkpoint
  * and open epoch, where each line's newest version lies in the log; a read reads it from the medium.
  *
  * <p><b>Concurrency.</b> One process has a store's directory at a time (a lock file); inside it every call takes
- * the store's monitor. A failure of the medium fails that call with {@code INTERNAL} (not retried) and every later one (the log
- * and the index may no longer agree): the device stops, and reopening the store replays what reached the medium.
+ * the store's monitor. A failure of the medium fails that call with {@code INTERNAL} (not retried) and every later
+ * one (the log and the index may no longer agree): the device stops, and reopening the store replays what reached the
+ * medium.
  *
  * <p><b>Compaction and the flash size.</b> The log only grows by appends; without a flash size, when it reaches twice
  * what was live at the last compaction (and at least {@link FlashStoreConfig#compactFloor}), the commit that took it
- * there copies the live
- * records (retained checkpoints, open epochs; never the blobs, which are in their own log) into a new log that replaces the old one at once
+ * there copies the live records (retained checkpoints, open epochs; never the blobs, which are in their own log)
+ * into a new log that replaces the old one at once
  * ({@link FlashLogFiles}): superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are
  * gone. So the log stays within about twice its live size, and each byte written live is copied about once more.
  * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
