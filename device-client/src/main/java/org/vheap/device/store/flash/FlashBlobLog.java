@@ -32,7 +32,7 @@ final class FlashBlobLog implements AutoCloseable {
         FlashMedium medium = files.blobs();
         try {
             return new FlashBlobLog(medium, FlashLogReader.recover(medium, blockSize,
-                    (from, tail) -> files.keepCut(true, from, tail), r -> false));
+                    (from, tail) -> files.keepCut(true, from, tail), r -> r.length == 1 && r[0] == FlashRecord.MARK));
         } catch (IOException | RuntimeException e) {
             medium.close();
             throw e;
@@ -47,6 +47,9 @@ final class FlashBlobLog implements AutoCloseable {
             reader.next();   // the format record
         }
         for (byte[] record = reader.next(); record != null; record = reader.next()) {
+            if (record.length == 1 && record[0] == FlashRecord.MARK) {
+                continue;
+            }
             if (record.length < FlashRecord.BLOB_DATA || record[0] != FlashRecord.BLOB) {
                 throw new IOException("the flash store's blob log holds a record of kind " + (record.length == 0
                         ? "none" : record[0]) + " at " + reader.start() + ", not a BLOB");
@@ -93,9 +96,14 @@ final class FlashBlobLog implements AutoCloseable {
         return BlobHash.of(hash);
     }
 
-    /** Makes every blob appended so far durable (nothing to do when none was). */
+    /**
+     * Makes every blob appended so far durable (nothing to do when none was), after a MARK record: nothing is appended
+     * between a MARK and its sync, so a MARK with a record after it was synced, and damage before it is not a torn
+     * tail ({@link FlashLogReader#recover}).
+     */
     void sync() throws IOException {
         if (unsynced) {
+            writer.append(new byte[] {FlashRecord.MARK});
             writer.sync();
             unsynced = false;
         }

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
  *   COMMIT_PATCH app u4, checkpoint u8, base u8, depth u1, length u4, crc u4, runs
  *                                                a COMMIT whose VM state is the runs that differ from an older
  *                                                checkpoint's ({@link FlashStateVersions})
+ *   MARK                                         in the blobs' log: the last record before a sync
  * </pre>
  * A checkpoint is one COMMIT record: the lines its epoch wrote before it become visible together, or (torn or
  * lost) not at all.
@@ -37,6 +38,7 @@ final class FlashRecord {
     static final byte BLOB = 7;
     static final byte PATCH = 8;
     static final byte COMMIT_PATCH = 9;
+    static final byte MARK = 10;
     /** Where a LINE record's bytes start: kind, app, line. */
     static final int LINE_DATA = 1 + 4 + 8;
     /** Where a DELETE record's line ids start: kind, app, count. */

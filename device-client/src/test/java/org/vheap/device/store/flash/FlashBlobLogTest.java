@@ -59,6 +59,29 @@ class FlashBlobLogTest {
     }
 
     @Test
+    void damageInBlobsALaterSyncCoveredIsRefusedNotCutOff() throws IOException {
+        MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
+        FlashHeapStore store = store(files);
+        byte[] first = bytes(3000);
+        byte[] second = bytes(3000);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", 64))) {
+            store.systemBlobs("app").put(Map.of(BlobHash.digest(first), first));
+            s.commit(List.of(), new long[0], new byte[] {1}, Map.of());
+            store.systemBlobs("app").put(Map.of(BlobHash.digest(second), second));
+            s.commit(List.of(), new long[0], new byte[] {2}, Map.of());
+        }
+        int bad = 100;   // inside the first blob, synced (and marked) before the second was appended
+        files.blobs().flip(bad, 5);
+        long size = files.blobs().size();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store(files.reopened()))
+                .isInstanceOf(IOException.class).hasMessageContaining("damaged at byte");
+        assertThat(files.blobs().size()).as("nothing cut").isEqualTo(size);
+        files.blobs().flip(bad, 5);
+        FlashHeapStore again = store(files.reopened());
+        assertThat(again.systemBlobs("app").missing(List.of(BlobHash.digest(first), BlobHash.digest(second)))).isEmpty();
+    }
+
+    @Test
     void aCompactionNeverCopiesTheBlobs() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files);
