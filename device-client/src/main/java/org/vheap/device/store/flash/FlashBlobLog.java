@@ -26,13 +26,15 @@ final class FlashBlobLog implements AutoCloseable {
     /** Where the writer started appending when the log opened: for the store's stats. */
     private final long opened;
     private boolean unsynced;
+    /** The number of the last MARK appended. */
+    private long marks;
 
     /** Opens the blobs' log of {@code files}, cutting a torn tail off, and reads where each blob lies. */
     static FlashBlobLog open(FlashLogFiles files, int blockSize) throws IOException {
         FlashMedium medium = files.blobs();
         try {
             return new FlashBlobLog(medium, FlashLogReader.recover(medium, blockSize,
-                    (from, tail) -> files.keepCut(true, from, tail), r -> r.length == 1 && r[0] == FlashRecord.MARK));
+                    (from, tail) -> files.keepCut(true, from, tail), FlashBlobLog::markNumber, "blobs.log"));
         } catch (IOException | RuntimeException e) {
             medium.close();
             throw e;
@@ -47,7 +49,8 @@ final class FlashBlobLog implements AutoCloseable {
             reader.next();   // the format record
         }
         for (byte[] record = reader.next(); record != null; record = reader.next()) {
-            if (record.length == 1 && record[0] == FlashRecord.MARK) {
+            if (markNumber(record) >= 0) {
+                marks = Math.max(marks, markNumber(record));
                 continue;
             }
             if (record.length < FlashRecord.BLOB_DATA || record[0] != FlashRecord.BLOB) {
@@ -84,6 +87,22 @@ final class FlashBlobLog implements AutoCloseable {
         unsynced = true;
     }
 
+    /** The MARK record numbered {@code n}: MARK u8 (numbers grow with each sync). */
+    static byte[] mark(long n) {
+        return FlashRecord.of(FlashRecord.MARK).u8(n).toBytes();
+    }
+
+    /** The bytes a MARK record takes at most: what a put counts beside its blobs, for the sync that follows it. */
+    int markSize() {
+        return writer.encodedSize(1 + 8);
+    }
+
+    /** The number of a MARK record, or -1 for another record. */
+    static long markNumber(byte[] record) {
+        return record.length == 1 + 8 && record[0] == FlashRecord.MARK ? java.nio.ByteBuffer.wrap(record, 1, 8).getLong()
+                : -1;
+    }
+
     /** The BLOB record of {@code blob}, named {@code hash}. */
     static byte[] record(BlobHash hash, byte[] blob) {
         return FlashRecord.of(FlashRecord.BLOB).bytes(hash.bytes()).bytes(blob).toBytes();
@@ -103,7 +122,7 @@ final class FlashBlobLog implements AutoCloseable {
      */
     void sync() throws IOException {
         if (unsynced) {
-            writer.append(new byte[] {FlashRecord.MARK});
+            writer.append(mark(++marks));
             writer.sync();
             unsynced = false;
         }

@@ -169,8 +169,7 @@ public final class FlashHeapStore implements HeapStore {
         this.medium = files.current();
         try {
             this.blockSize = FlashLogReader.recover(medium, this.config.blockSize(),
-                    (from, tail) -> files.keepCut(false, from, tail),
-                    r -> r.length > 0 && (r[0] == FlashRecord.COMMIT || r[0] == FlashRecord.COMMIT_PATCH));
+                    (from, tail) -> files.keepCut(false, from, tail), FlashHeapStore::checkpointId, "heap.log");
             this.blobLog = FlashBlobLog.open(files, blockSize);
             if (flashSize < (long) FlashStoreConfig.MIN_BLOCKS * blockSize) {
                 throw new IllegalArgumentException("the flash size must be at least " + FlashStoreConfig.MIN_BLOCKS
@@ -333,6 +332,13 @@ public final class FlashHeapStore implements HeapStore {
         }
     }
 
+    /** The checkpoint a COMMIT or COMMIT_PATCH record commits (ids only grow, store-wide); -1 for other records. */
+    private static long checkpointId(byte[] record) {
+        boolean commit = record.length >= FlashRecord.COMMIT_STATE
+                && (record[0] == FlashRecord.COMMIT || record[0] == FlashRecord.COMMIT_PATCH);
+        return commit ? java.nio.ByteBuffer.wrap(record, 1 + 4, 8).getLong() : -1;
+    }
+
     private FlashHeap created(String app, int lineSize) {
         FlashHeap h = new FlashHeap(heapsByNumber.size(), app, lineSize);
         heapsByNumber.add(h);
@@ -449,7 +455,7 @@ public final class FlashHeapStore implements HeapStore {
             return;
         }
         List<byte[]> records = new ArrayList<>();
-        long need = 0;
+        long need = blobLog.markSize();   // the sync's MARK
         for (long at : heapLogBlobs.values()) {
             byte[] record = FlashLogReader.readAt(medium, blockSize, at);
             records.add(record);
@@ -769,7 +775,7 @@ public final class FlashHeapStore implements HeapStore {
                 return io(() -> {
                     List<Map.Entry<BlobHash, byte[]>> fresh = toStore.entrySet().stream()
                             .filter(e -> !has(e.getKey())).toList();
-                    long need = 0;
+                    long need = fresh.isEmpty() ? 0 : blobLog.markSize();   // the MARK of the sync to come
                     for (Map.Entry<BlobHash, byte[]> e : fresh) {
                         need += blobLog.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
                     }

@@ -31,8 +31,9 @@ final class FlashLogFormat {
     /** The first record of every log: this magic, then the format's version and the log's block size (u4 each). */
     static final byte[] MAGIC = {'v', 'h', 'f', 'l', 'a', 's', 'h', 0};
     /**
-     * The format this device writes: 2 (PATCH and COMMIT_PATCH records, the blobs in a log of their own); it reads 1
-     * too (whole lines and states only), whose logs it goes on appending version 2 records to.
+     * The format this device writes: 2 (the blobs in a log of their own with MARK records, patches of lines and
+     * states); it reads logs of version 1 too, and goes on appending version 2 records to them (an older device
+     * does not read them back).
      */
     static final int VERSION = 2;
     /** The first record's bytes: it fits the smallest block, so it is read before the block size is known. */

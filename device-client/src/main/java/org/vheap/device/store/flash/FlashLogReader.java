@@ -3,7 +3,7 @@ package org.vheap.device.store.flash;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads a flash log's records in order ({@link FlashLogFormat}) and finds where it ends: at the medium's end, or at
@@ -43,24 +43,33 @@ final class FlashLogReader {
      * to {@code keep} first; returns the log's block size: the one its format record names ({@code fresh} for a new
      * log, or one a crash tore before its format record was whole).
      *
-     * <p>What a crash tears is only what was appended after the last sync. {@code synced} names the records appended
-     * only after a sync returned (a checkpoint's COMMIT: the store syncs it before it answers, and appends nothing
-     * in between): when whole records lie past the end, one of them such a record and another after it, the bytes
-     * at the end were synced before, and went bad since. That is damage, not a torn tail: nothing is cut, and the
-     * store is not opened.
+     * <p>What a crash tears is only what was appended after the last sync. {@code syncMark} numbers the records that
+     * are synced before anything is appended after them (a checkpoint's COMMIT, by its id: the store syncs it before
+     * it answers, holding its monitor; the blobs' log's MARK), in the order they were appended, and gives -1 for the
+     * others. When whole records lie past the end, one of them a mark numbered above every mark before the end (so it
+     * was appended after them, not left there by an older file's blocks) and another record after it, the bytes at
+     * the end were synced, and went bad since. That is damage, not a torn tail: nothing is cut, and the store is not
+     * opened.
      *
+     * @param log what the log is, for the message ({@code heap.log})
      * @throws IOException when the log is damaged before records it had synced (saying where, and what to do)
      */
-    static int recover(FlashMedium medium, int fresh, TailKeeper keep, Predicate<byte[]> synced) throws IOException {
+    static int recover(FlashMedium medium, int fresh, TailKeeper keep, ToLongFunction<byte[]> syncMark, String log)
+            throws IOException {
         long size = medium.size();
         if (size == 0) {
             return fresh;
         }
         int block;
         long end;
+        long lastMark = -1;
         try {
             block = FlashLogFormat.blockSizeOf(medium);
-            end = end(medium, block);
+            FlashLogReader reader = new FlashLogReader(medium, block);
+            for (byte[] r = reader.next(); r != null; r = reader.next()) {
+                lastMark = Math.max(lastMark, syncMark.applyAsLong(r));
+            }
+            end = reader.end();
         } catch (IOException e) {
             if (size >= FlashLogFormat.HEADER + FlashLogFormat.FORMAT_RECORD) {
                 throw e;
@@ -69,12 +78,12 @@ final class FlashLogReader {
             end = 0;
         }
         if (end < size) {
-            long after = syncedAfter(medium, block, end, synced);
+            long after = syncedAfter(medium, block, end, syncMark, lastMark);
             if (after >= 0) {
-                throw new IOException("the flash log is damaged at byte " + end + " of " + size + ", before records it"
-                        + " had synced (a checkpoint at byte " + after + "): nothing was cut off. Keep a copy of the"
-                        + " store's directory; to go on from the checkpoints before the damage, cut the log to " + end
-                        + " bytes (what follows is lost), or restore the directory from a backup");
+                throw new IOException("the flash store's " + log + " is damaged at byte " + end + " of " + size
+                        + ", before records it had synced (at byte " + after + "): nothing of it was cut off. Keep a"
+                        + " copy of the store's directory; to go on from what comes before the damage, cut " + log
+                        + " to " + end + " bytes (what follows is lost), or restore the directory from a backup");
             }
             byte[] tail = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size - end)];
             medium.read(end, ByteBuffer.wrap(tail));
@@ -87,11 +96,11 @@ final class FlashLogReader {
 
     /**
      * Where past {@code from} (a position the log's records end at, for bytes that are not a record) a whole record
-     * that {@code synced} names lies, with another whole record after it; -1 when there is none. Scans each block
-     * after {@code from}'s for the first fragment that begins a record, and reads on from there.
+     * lies that {@code syncMark} numbers above {@code lastMark}, with another whole record after it; -1 when there is
+     * none. Scans each block after {@code from}'s for the first fragment that begins a record, and reads on from there.
      */
-    private static long syncedAfter(FlashMedium medium, int blockSize, long from, Predicate<byte[]> synced)
-            throws IOException {
+    private static long syncedAfter(FlashMedium medium, int blockSize, long from, ToLongFunction<byte[]> syncMark,
+                                    long lastMark) throws IOException {
         long size = medium.size();
         for (long block = (from / blockSize + 1) * blockSize; block < size; block += blockSize) {
             FlashLogReader reader = new FlashLogReader(medium, blockSize);
@@ -104,7 +113,7 @@ final class FlashLogReader {
                 if (mark >= 0) {
                     return mark;
                 }
-                if (synced.test(r)) {
+                if (syncMark.applyAsLong(r) > lastMark) {
                     mark = reader.start();
                 }
             }

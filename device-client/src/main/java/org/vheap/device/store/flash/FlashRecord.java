@@ -23,7 +23,7 @@ import java.io.UncheckedIOException;
  *   COMMIT_PATCH app u4, checkpoint u8, base u8, depth u1, length u4, crc u4, runs
  *                                                a COMMIT whose VM state is the runs that differ from an older
  *                                                checkpoint's ({@link FlashStateVersions})
- *   MARK                                         in the blobs' log: the last record before a sync
+ *   MARK    number u8                            in the blobs' log: the last record before a sync (numbers grow)
  * </pre>
  * A checkpoint is one COMMIT record: the lines its epoch wrote before it become visible together, or (torn or
  * lost) not at all.

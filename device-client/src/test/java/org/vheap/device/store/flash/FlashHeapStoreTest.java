@@ -396,7 +396,7 @@ class FlashHeapStoreTest {
         medium.flip(bad, 3);
         long size = medium.size();
         assertThatThrownBy(() -> store(files.reopened(), Long.MAX_VALUE)).isInstanceOf(IOException.class)
-                .hasMessageContaining("the flash log is damaged at byte").hasMessageContaining("nothing was cut off");
+                .hasMessageContaining("the flash store's heap.log is damaged at byte").hasMessageContaining("nothing of it was cut off");
         assertThat(medium.size()).as("nothing cut").isEqualTo(size);
         assertThat(files.cuts).isEmpty();
         medium.flip(bad, 3);   // repaired: it opens on every checkpoint
@@ -404,6 +404,39 @@ class FlashHeapStoreTest {
                 .openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(values(s, range(0, 20))).containsOnly(3);
         }
+    }
+
+    /**
+     * After a power loss a file system may show a log's tail with blocks an older log left on the disk: their
+     * checkpoints are no newer than the log's own, so they are a torn tail, cut off, not damage.
+     */
+    @Test
+    void anOlderLogsBlocksPastTheEndAreATornTailNotDamage() throws IOException {
+        FaultyFlashMedium older = new FaultyFlashMedium();
+        try (HeapSession s = store(new MemoryLogFiles(older), Long.MAX_VALUE).openHeap(OpenRequest.create("app", "dev", LINE))) {
+            for (int round = 1; round <= 3; round++) {
+                s.commit(lines(0, 20, round), new long[0], new byte[] {(byte) round}, Map.of());
+            }
+        }
+        FaultyFlashMedium log = new FaultyFlashMedium();
+        long newest = 0;
+        try (HeapSession s = store(new MemoryLogFiles(log), Long.MAX_VALUE).openHeap(OpenRequest.create("app", "dev", LINE))) {
+            for (int round = 1; round <= 5; round++) {
+                newest = s.commit(lines(0, 20, 10 + round), new long[0], new byte[] {(byte) round}, Map.of());
+            }
+        }
+        // the log's own bytes, zeros to the next block, then the older log's blocks from its second on
+        int pad = (int) (BLOCK - log.size() % BLOCK);
+        byte[] stale = new byte[(int) older.size() - BLOCK];
+        older.read(BLOCK, java.nio.ByteBuffer.wrap(stale));
+        byte[] tail = new byte[pad + stale.length];
+        System.arraycopy(stale, 0, tail, pad, stale.length);
+        MemoryLogFiles files = new MemoryLogFiles(log.crash((int) log.size(), tail));
+        try (HeapSession s = store(files, Long.MAX_VALUE).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(s.baseCheckpointId()).isEqualTo(newest);
+            assertThat(values(s, range(0, 20))).containsOnly(15);
+        }
+        assertThat(files.cuts).as("the older blocks cut off, a copy kept").hasSize(1);
     }
 
     @Test
