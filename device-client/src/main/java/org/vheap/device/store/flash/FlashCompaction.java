@@ -134,18 +134,12 @@ final class FlashCompaction {
     private byte[] version(FlashHeap h, long lineId, long at) throws IOException {
         byte[] record = FlashLogReader.readAt(old, blockSize, at);
         FlashPatches.Header patch = FlashLineVersions.patchOf(record);
+        int depth = copiedDepth(at, patch);
         if (patch == null) {
-            depths.putIfAbsent(at, 0);
             return record;
         }
-        Long base = moved.get(patch.base());
-        Integer baseDepth = base == null ? null : depths.get(patch.base());
-        if (baseDepth != null && baseDepth < FlashPatches.MAX_DEPTH) {
-            depths.putIfAbsent(at, baseDepth + 1);
-            return FlashLineVersions.rebased(record, base, baseDepth + 1);
-        }
-        depths.putIfAbsent(at, 0);
-        return FlashLineVersions.whole(h, lineId, FlashLineVersions.read(old, blockSize, h, lineId, at).data());
+        return depth > 0 ? FlashLineVersions.rebased(record, moved.get(patch.base()), depth)
+                : FlashLineVersions.whole(h, lineId, FlashLineVersions.read(old, blockSize, h, lineId, at).data());
     }
 
     /**
@@ -155,15 +149,24 @@ final class FlashCompaction {
     private byte[] commit(FlashHeap h, FlashCheckpoint cp) throws IOException {
         byte[] record = FlashLogReader.readAt(old, blockSize, cp.commitRecord());
         FlashPatches.Header patch = FlashStateVersions.patchOf(record);
-        Long base = patch == null ? null : moved.get(patch.base());
-        Integer baseDepth = base == null ? null : depths.get(patch.base());
-        int depth = patch == null ? 0 : baseDepth != null && baseDepth < FlashPatches.MAX_DEPTH ? baseDepth + 1 : 0;
-        depths.put(cp.commitRecord(), depth);
+        int depth = copiedDepth(cp.commitRecord(), patch);
         if (patch == null) {
             return record;
         }
-        return depth > 0 ? FlashStateVersions.rebased(record, base, depth)
+        return depth > 0 ? FlashStateVersions.rebased(record, moved.get(patch.base()), depth)
                 : FlashStateVersions.whole(h, cp.id(), FlashStateVersions.read(old, blockSize, h, cp.commitRecord()).data());
+    }
+
+    /**
+     * How many patches deep the copy of the record at {@code at} is, kept in {@link #depths} (the first copy's): 0
+     * when it is whole ({@code patch} {@code null}) or is made whole (its base not copied, or as deep as chains go),
+     * else one more than its base's copy.
+     */
+    private int copiedDepth(long at, FlashPatches.Header patch) {
+        Integer baseDepth = patch == null || !moved.containsKey(patch.base()) ? null : depths.get(patch.base());
+        int depth = baseDepth != null && baseDepth < FlashPatches.MAX_DEPTH ? baseDepth + 1 : 0;
+        depths.putIfAbsent(at, depth);
+        return depth;
     }
 
     /** A checkpoint whose lines and COMMIT record were copied (its COMMIT record may not be: an unretained base). */

@@ -441,8 +441,8 @@ public final class FlashHeapStore implements HeapStore {
 
     /** What the store wrote since it opened. */
     public synchronized FlashStoreStats stats() {
-        return new FlashStoreStats(bytesRetired + writer.position() - writerStart + blobLog.written(), bytesCopied, compactions, linesWhole,
-                linesPatched, linesUnchanged, bytesChanged, wordBytesChanged, vmStateBytes);
+        return new FlashStoreStats(bytesRetired + writer.position() - writerStart + blobLog.written(), bytesCopied,
+                compactions, linesWhole, linesPatched, linesUnchanged, bytesChanged, wordBytesChanged, vmStateBytes);
     }
 
     /**
@@ -454,20 +454,19 @@ public final class FlashHeapStore implements HeapStore {
         if (heapLogBlobs.isEmpty()) {
             return;
         }
-        List<byte[]> records = new ArrayList<>();
+        Map<BlobHash, byte[]> records = new LinkedHashMap<>();
         long need = blobLog.markSize();   // the sync's MARK
-        for (long at : heapLogBlobs.values()) {
-            byte[] record = FlashLogReader.readAt(medium, blockSize, at);
-            records.add(record);
+        for (Map.Entry<BlobHash, Long> e : heapLogBlobs.entrySet()) {
+            byte[] record = FlashLogReader.readAt(medium, blockSize, e.getValue());
+            records.put(e.getKey(), record);
             need += blobLog.encodedSize(record.length);
         }
         if (need > room(0)) {
             return;
         }
-        List<BlobHash> hashes = new ArrayList<>(heapLogBlobs.keySet());
-        for (int i = 0; i < records.size(); i++) {
-            if (!blobLog.contains(hashes.get(i))) {
-                blobLog.append(hashes.get(i), records.get(i));
+        for (Map.Entry<BlobHash, byte[]> e : records.entrySet()) {
+            if (!blobLog.contains(e.getKey())) {
+                blobLog.append(e.getKey(), e.getValue());
             }
         }
         blobLog.sync();
@@ -719,8 +718,9 @@ public final class FlashHeapStore implements HeapStore {
                             : FlashStateVersions.whole(heap, id, vmState));
                     sync();   // the blobs its classes need first, then the checkpoint
                     vmStateBytes += vmState.length;
-                    bytesChanged += FlashPatches.changedBytes(before == null ? null : before.data(), vmState);
-                    wordBytesChanged += FlashPatches.changedWordBytes(before == null ? null : before.data(), vmState);
+                    byte[] beforeState = before == null ? null : before.data();
+                    bytesChanged += FlashPatches.changedBytes(beforeState, vmState);
+                    wordBytesChanged += FlashPatches.changedWordBytes(beforeState, vmState);
                     FlashHeapStore.this.commit(heap, id, at);
                     if (writer.position() >= compactAt) {
                         compact();

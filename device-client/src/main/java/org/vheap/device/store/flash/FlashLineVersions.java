@@ -72,16 +72,8 @@ final class FlashLineVersions {
             return Version.whole(Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length), at);
         }
         Version base = read(medium, blockSize, h, lineId, header.base());
-        if (base.depth() != header.depth() - 1) {
-            throw new IOException("the PATCH record at " + at + " is " + header.depth() + " deep on a version "
-                    + base.depth() + " deep");
-        }
-        byte[] line = FlashPatches.apply(base.data(), h.lineSize, Arrays.copyOfRange(record, PATCH_RUNS, record.length),
-                "the PATCH record at " + at);
-        if (LinePatches.crc32c(line) != header.crc()) {
-            throw new IOException("the PATCH record at " + at + " does not make the line it names (CRC-32C differs)");
-        }
-        return Version.patched(line, header.depth(), base);
+        return FlashPatches.patched(header, base, h.lineSize, Arrays.copyOfRange(record, PATCH_RUNS, record.length), at,
+                "the PATCH record", "line");
     }
 
     /**
@@ -120,10 +112,7 @@ final class FlashLineVersions {
             return null;
         }
         FlashPatches.Header p = patchOf(record);
-        if (p.base() < 0 || p.base() >= at || p.depth() < 1 || p.depth() > FlashPatches.MAX_DEPTH) {
-            throw new IOException("the PATCH record at " + at + " names base " + p.base() + " at depth " + p.depth()
-                    + ": a base must lie before its patch, at most " + FlashPatches.MAX_DEPTH + " deep");
-        }
+        FlashPatches.checkHeader(p, at, "the PATCH record");
         return p;
     }
 }

@@ -91,6 +91,40 @@ final class FlashPatches {
     }
 
     /**
+     * Checks the header of the patch record at {@code at} ({@code what} it is, for messages): its base lies before it
+     * (no chain loops), and it is 1 to {@link #MAX_DEPTH} deep.
+     *
+     * @throws java.io.IOException when it does not
+     */
+    static void checkHeader(Header p, long at, String what) throws java.io.IOException {
+        if (p.base() < 0 || p.base() >= at || p.depth() < 1 || p.depth() > MAX_DEPTH) {
+            throw new java.io.IOException(what + " at " + at + " names base " + p.base() + " at depth " + p.depth()
+                    + ": a base must lie before its patch, at most " + MAX_DEPTH + " deep");
+        }
+    }
+
+    /**
+     * The version the patch record at {@code at} makes ({@code what} it is and what it makes, a "line" or a "state",
+     * for messages): {@code runs} on {@code base} cut or zero-extended to {@code length}, once checked that the patch
+     * is one deeper than its base and that what it makes has the CRC-32C it names.
+     *
+     * @throws java.io.IOException when it is not, or the runs are malformed
+     */
+    static Version patched(Header p, Version base, int length, byte[] runs, long at, String what, String makes)
+            throws java.io.IOException {
+        if (base.depth() != p.depth() - 1) {
+            throw new java.io.IOException(what + " at " + at + " is " + p.depth() + " deep on a version " + base.depth()
+                    + " deep");
+        }
+        byte[] data = apply(base.data(), length, runs, what + " at " + at);
+        if (LinePatches.crc32c(data) != p.crc()) {
+            throw new java.io.IOException(what + " at " + at + " does not make the " + makes + " it names (CRC-32C"
+                    + " differs)");
+        }
+        return Version.patched(data, p.depth(), base);
+    }
+
+    /**
      * {@code base}'s bytes, cut or zero-extended to {@code length}, with {@code runs} applied.
      *
      * @throws java.io.IOException when the runs are malformed (named by {@code what})

@@ -66,22 +66,13 @@ final class FlashStateVersions {
         }
         FlashPatches.Header p = patchOf(record);
         int length = ByteBuffer.wrap(record, PATCH_BASE + 9, 4).getInt();
-        if (p.base() < 0 || p.base() >= at || p.depth() < 1 || p.depth() > FlashPatches.MAX_DEPTH || length < 0) {
-            throw new IOException("the COMMIT_PATCH record at " + at + " names base " + p.base() + " at depth "
-                    + p.depth() + ", length " + length + ": a base must lie before its patch, at most "
-                    + FlashPatches.MAX_DEPTH + " deep");
+        FlashPatches.checkHeader(p, at, "the COMMIT_PATCH record");
+        if (length < 0) {
+            throw new IOException("the COMMIT_PATCH record at " + at + " names a state of " + length + " bytes");
         }
         Version base = read(medium, blockSize, h, p.base());
-        if (base.depth() != p.depth() - 1) {
-            throw new IOException("the COMMIT_PATCH record at " + at + " is " + p.depth() + " deep on a state "
-                    + base.depth() + " deep");
-        }
-        byte[] state = FlashPatches.apply(base.data(), length, Arrays.copyOfRange(record, PATCH_RUNS, record.length),
-                "the COMMIT_PATCH record at " + at);
-        if (LinePatches.crc32c(state) != p.crc()) {
-            throw new IOException("the COMMIT_PATCH record at " + at + " does not make the state it names (CRC-32C differs)");
-        }
-        return Version.patched(state, p.depth(), base);
+        return FlashPatches.patched(p, base, length, Arrays.copyOfRange(record, PATCH_RUNS, record.length), at,
+                "the COMMIT_PATCH record", "state");
     }
 
     /** The base, depth and crc of the COMMIT_PATCH record {@code record}, or {@code null} for a COMMIT. */
