@@ -433,9 +433,10 @@ public final class Device {
             }
             boolean fenced = e instanceof HeapFencedException || (e instanceof StoreException se
                     && se.reason() == StoreException.Reason.FENCED);
-            if (fenced) {
-                throw new DeviceException("this device is fenced (another device holds app " + config.app()
-                        + " now); stopping the app here: " + e.getMessage(), e);
+            if (fenced) {   // a store call (HeapFencedException says why) or the lease keeper's renewal (StoreException)
+                String why = e instanceof HeapFencedException ? e.getMessage() : "app '" + config.app()
+                        + "' was taken over by another device or its lease ended: " + e.getMessage();
+                throw new DeviceException("this device is fenced; stopping the app here: " + why, e);
             }
             if (e instanceof StoreException) {
                 throw new DeviceException("the heap store failed: " + e.getMessage(), e);

@@ -14,15 +14,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.device.store.ForwardingSession;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.ManualClock;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.CollectionLog;
 import org.vheap.device.store.SessionProbe;
 import org.vheap.device.vm.heap.CollectorProbe;
@@ -32,6 +35,8 @@ import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.Quota;
 import org.vheap.proto.v1.SetQuotaRequest;
 import org.vheap.server.testing.TestHeaps;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
 
 class DeviceTest {
     @RegisterExtension
@@ -291,6 +296,57 @@ class DeviceTest {
                 assertThat(clock.sleeps()).hasSize(1);
                 holder.renewLease();   // nothing was taken from the device that holds the heap
             }
+        }
+    }
+
+    /**
+     * The defect: a device whose lease renewal (not a read or a flush) met the newer lease of an heir said only "this
+     * device is fenced (another device holds app X now)"; a fenced store call said "taken over by another device or
+     * its lease ended". Both ways now say the same, with the store's reason, and the renewal is not retried.
+     */
+    @Test
+    void aDeviceFencedAtItsLeaseRenewalSaysItWasTakenOverLikeAFencedStoreCall() throws Exception {
+        Path classes = compileWalker();
+        ManualClock clock = new ManualClock();
+        AtomicInteger renewals = new AtomicInteger();
+        try (MemoryHeapStore real = new MemoryHeapStore()) {
+            HeapStore store = new HeapStore() {
+                @Override
+                public HeapSession openHeap(OpenRequest request) {
+                    return new ForwardingSession(real.openHeap(request)) {
+                        @Override
+                        public void flush(List<LineImage> writes, long[] deletes) {
+                            clock.advance(Duration.ofSeconds(1));   // past the next renewal, at every flush
+                            real.flush(writes, deletes);
+                        }
+
+                        @Override
+                        public void renewLease() {
+                            renewals.incrementAndGet();
+                            throw new StoreException(StoreException.Reason.FENCED, "fencing token 3 is stale: app '"
+                                    + app() + "' is now leased to device 'heir' under a newer lease; nothing was changed");
+                        }
+                    };
+                }
+
+                @Override
+                public SystemBlobStore systemBlobs(String app) {
+                    return real.systemBlobs(app);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            DeviceConfig config = new DeviceConfig().app(TestHeaps.app("renewal-fenced")).memoryBytes(256L << 10)
+                    .lease(Duration.ofSeconds(3));
+            Device device = new Device(config, store, console(new ByteArrayOutputStream()), new ParsedClasses(),
+                    DeviceEvents.none(), new DeviceResources(config.deviceName(), config.resources()), clock);
+            assertThatThrownBy(() -> device.run(List.of(classes), "Walker", List.of("20")))
+                    .isInstanceOf(DeviceException.class)
+                    .hasMessageContaining("this device is fenced; stopping the app here: app '" + config.app()
+                            + "' was taken over by another device or its lease ended: fencing token 3 is stale");
+            assertThat(renewals).as("fenced is never retried").hasValue(1);
         }
     }
 
