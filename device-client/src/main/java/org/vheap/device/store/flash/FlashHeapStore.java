@@ -637,6 +637,32 @@ public final class FlashHeapStore implements HeapStore {
         return Arrays.copyOfRange(record, from, record.length);
     }
 
+    /** Whether this store holds a heap named {@code app}. */
+    synchronized boolean holds(String app) {
+        return heaps.containsKey(app);
+    }
+
+    /**
+     * The lines {@code session} (opened here) sees now, its base checkpoint's and its own flushes', in no order: what a
+     * {@link FlashFrontedStore} deletes when its copy of a server's heap is out of date.
+     */
+    synchronized long[] visibleLines(HeapSession session) {
+        FlashHeap heap = ((Session) session).heap;
+        heap.requireToken(session.app(), session.fencingToken());
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        if (heap.epochBase != null) {
+            ids.addAll(heap.epochBase.lines().keySet());
+        }
+        heap.epoch.forEach((id, at) -> {
+            if (at == FlashHeap.DELETED) {
+                ids.remove(id);
+            } else {
+                ids.add(id);
+            }
+        });
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */
     private FlashPatches.Version line(FlashHeap h, long lineId, long start) throws IOException {
         return FlashLineVersions.read(medium, blockSize, h, lineId, start);

@@ -1,0 +1,151 @@
+package org.vheap.device.store.flash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.vheap.device.TestStores;
+import org.vheap.device.store.HeapSession;
+import org.vheap.device.store.OpenRequest;
+import org.vheap.server.testing.MutableClock;
+import org.vheap.server.testing.TestHeaps;
+import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
+
+/**
+ * The flash store in front of a real heap server: what goes to the server and what stays in flash, when the flash
+ * copy is used and when the server's history wins, and a directory that holds an app of its own.
+ */
+class FlashFrontedStoreTest {
+    @RegisterExtension
+    static final TestStores.Server SERVER = new TestStores.Server();
+    private static final int LINE = 256;
+
+    @TempDir
+    Path dir;
+
+    /** The fronted store on {@code dir}, its server sessions counted (and failed on demand) in {@code remote}. */
+    private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote) {
+        return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock(),
+                TestStores.flaky(SERVER.store(), remote::set), SERVER.target());
+    }
+
+    private static OpenRequest open(String app, String device) {
+        return new OpenRequest(app, device, true, LINE, Duration.ofSeconds(30), 0);
+    }
+
+    private static LineImage img(long id, int value) {
+        return new LineImage(id, TestHeaps.line(LINE, value));
+    }
+
+    @Test
+    void evictionsStayInFlashAndACheckpointShipsEachLineWrittenSinceTheLastOnceToTheServer() {
+        String app = TestHeaps.app("front-ship");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            long cp;
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                for (int round = 0; round < 5; round++) {   // the same lines evicted again and again
+                    s.flush(List.of(img(1, round), img(2, round), img(3, round)), new long[0]);
+                    assertThat(s.read(new long[] {1, 2, 3})[2]).isEqualTo(TestHeaps.line(LINE, round));
+                }
+                s.flush(List.of(), new long[] {3});
+                assertThat(remote.get().writes).as("no eviction went to the server").hasValue(0);
+                assertThat(s.read(new long[] {3})[0]).as("deleted, though the server still has nothing to delete")
+                        .isNull();
+                cp = s.commit(List.of(img(4, 4)), new long[0], new byte[] {7, 7}, Map.of("why", "test"));
+                assertThat(((FlashFrontedSession) s).linesShipped()).as("lines 1, 2 and 4, each once").isEqualTo(3);
+            }
+            try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {   // the server alone has it all
+                assertThat(server.baseCheckpointId()).isEqualTo(cp);
+                assertThat(server.baseVmState()).containsExactly(7, 7);
+                byte[][] lines = server.read(new long[] {1, 2, 3, 4});
+                assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 4));
+                assertThat(lines[1]).isEqualTo(TestHeaps.line(LINE, 4));
+                assertThat(lines[2]).isNull();
+                assertThat(lines[3]).isEqualTo(TestHeaps.line(LINE, 4));
+            }
+        }
+    }
+
+    @Test
+    void theFlashCopyServesFaultsWhileItIsTheServersNewestCheckpointAndIsDroppedOnceAnotherDeviceWentOn() {
+        String app = TestHeaps.app("front-copy");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                s.commit(List.of(img(1, 1), img(2, 2)), new long[0], new byte[] {1}, Map.of());
+            }
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {   // the device restarted
+                assertThat(((FlashFrontedSession) s).copyWasCurrent()).isTrue();
+                assertThat(s.read(new long[] {1, 2})[1]).isEqualTo(TestHeaps.line(LINE, 2));
+                assertThat(remote.get().reads).as("served from flash").hasValue(0);
+            }
+            try (HeapSession other = SERVER.store().openHeap(open(app, "dev-b"))) {   // another device went on
+                other.commit(List.of(img(1, 11)), new long[] {2}, new byte[] {2}, Map.of());
+            }
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                assertThat(((FlashFrontedSession) s).copyWasCurrent()).as("the server's history wins").isFalse();
+                assertThat(s.baseVmState()).containsExactly(2);
+                byte[][] lines = s.read(new long[] {1, 2});
+                assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 11));
+                assertThat(lines[1]).as("deleted by the other device").isNull();
+                assertThat(remote.get().reads).hasValue(1);
+                s.read(new long[] {1});
+                assertThat(remote.get().reads).as("kept in flash once read").hasValue(1);
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointTheServerDidNotTakeLeavesTheFlashCopyAheadAndTheNextOpenDropsIt() {
+        String app = TestHeaps.app("front-ahead");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                long cp = s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+                s.flush(List.of(img(1, 2)), new long[0]);
+                remote.get().down(true);
+                assertThatThrownBy(() -> s.commit(List.of(img(2, 2)), new long[0], new byte[] {2}, Map.of()))
+                        .isInstanceOf(StoreException.class).hasMessageContaining("unreachable");
+                assertThat(cp).isPositive();
+            }
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                assertThat(((FlashFrontedSession) s).copyWasCurrent()).isFalse();
+                assertThat(s.baseVmState()).containsExactly(1);
+                byte[][] lines = s.read(new long[] {1, 2});
+                assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 1));
+                assertThat(lines[1]).as("committed only in flash").isNull();
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryHoldingAnAppOfItsOwnIsRefusedAndKeepsIt() {
+        String app = TestHeaps.app("front-own");
+        try (FlashHeapStore own = FlashHeapStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock());
+             HeapSession s = own.openHeap(open(app, "dev-a"))) {
+            s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+        }
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            assertThatThrownBy(() -> store.openHeap(open(app, "dev-a"))).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("holds an app '" + app + "' of its own")
+                    .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.CONFLICT));
+        }
+        try (FlashHeapStore own = FlashHeapStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock());
+             HeapSession s = own.openHeap(open(app, "dev-a"))) {
+            assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
+        }
+        try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
+            assertThat(server.created()).as("the refused open made nothing on the server").isTrue();
+        }
+    }
+}
