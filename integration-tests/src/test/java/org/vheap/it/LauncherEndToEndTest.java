@@ -75,7 +75,7 @@ class LauncherEndToEndTest {
 
         Result usage = vheap("device", "run", "--app", "counter", classes.toString(), "Counter");
         assertThat(usage.exit()).isEqualTo(2);
-        assertThat(withoutBuildNotice(usage.output()).strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
+        assertThat(withoutBuildNotice(usage.output()).strip()).isEqualTo("vheap device run: give --server HOST:PORT, --store memory or --store flash:DIR (or flash:DIR and --server: the device's flash in front of the server)");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.vheap.device.DeviceEvents;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.store.flash.FlashFrontedStore;
 import org.vheap.device.store.flash.FlashHeapStore;
 import org.vheap.device.store.flash.FlashStoreConfig;
 import picocli.CommandLine.Option;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Option;
  */
 final class DeviceOptions {
     private static final String FLASH = "flash:";
+    private static final String NO_STORE = "give --server HOST:PORT, --store memory or --store flash:DIR (or flash:DIR"
+            + " and --server: the device's flash in front of the server)";
 
     @Option(names = "--app", description = "The app's name in the store.")
     String app;
@@ -29,7 +32,8 @@ final class DeviceOptions {
 
     @Option(names = "--store", paramLabel = "memory|flash:DIR", description = "'memory': a store inside this process"
             + " (nothing outlives the run); 'flash:DIR': the device's own persistent heap, a log in DIR (its checkpoints"
-            + " outlive kill -9 and reboots; resume from it).")
+            + " outlive kill -9 and reboots; resume from it). 'flash:DIR' with --server: the heap in DIR in front of the"
+            + " server, which gets every checkpoint (evictions and faults stay on the device).")
     String store;
 
     @Option(names = "--flash-block", paramLabel = "SIZE", defaultValue = "128k",
@@ -212,29 +216,47 @@ final class DeviceOptions {
     }
 
     /**
-     * The store the options name: exactly one of --server, --store memory and --store flash:DIR (or --server only,
-     * when required).
+     * The store the options name: --server, --store memory, --store flash:DIR, or flash:DIR and --server (a
+     * {@link FlashFrontedStore}); one with --server when required.
      */
     HeapStore openStore(boolean serverRequired) {
         if (serverRequired && server == null) {
             throw new IllegalArgumentException("give --server HOST:PORT: the app's checkpoints live in a heap server");
         }
-        if ((server == null) == (store == null)) {
-            throw new IllegalArgumentException("give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
+        boolean fronted = server != null && store != null && store.startsWith(FLASH);
+        if (server == null && store == null) {
+            throw new IllegalArgumentException(NO_STORE);
+        }
+        if (server != null && store != null && !fronted) {
+            throw new IllegalArgumentException("--store " + store + " does not go with --server: only flash:DIR does"
+                    + " (the device's flash in front of the server)");
         }
         if (flashSize != null && (store == null || !store.startsWith(FLASH))) {
             throw new IllegalArgumentException("--flash-size goes with --store flash:DIR");
         }
         if (server != null) {
-            return new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir, System.err),
-                    GrpcHeapStore.DEFAULT_DEADLINE);
+            GrpcHeapStore remote = new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir,
+                    System.err), GrpcHeapStore.DEFAULT_DEADLINE);
+            if (!fronted) {
+                return remote;
+            }
+            try {
+                return FlashFrontedStore.open(flashDir(), flashConfig(), java.time.Clock.systemUTC(), remote, server);
+            } catch (RuntimeException e) {
+                remote.close();
+                throw e;
+            }
         }
         if (store.equals("memory")) {
             return new MemoryHeapStore();
         }
+        return FlashHeapStore.open(flashDir(), flashConfig(), java.time.Clock.systemUTC());
+    }
+
+    /** DIR of --store flash:DIR. */
+    private java.nio.file.Path flashDir() {
         if (store.startsWith(FLASH) && store.length() > FLASH.length()) {
-            return FlashHeapStore.open(java.nio.file.Path.of(store.substring(FLASH.length())), flashConfig(),
-                    java.time.Clock.systemUTC());
+            return java.nio.file.Path.of(store.substring(FLASH.length()));
         }
         throw new IllegalArgumentException("--store takes 'memory' or 'flash:DIR', got '" + store + "'");
     }

@@ -38,7 +38,12 @@ class DeviceCliTest {
     void badUsageIsOneLineWithExitTwo() {
         Run noStore = cli("run", "--app", "a", ".", "Main");
         assertThat(noStore.exit()).isEqualTo(2);
-        assertThat(noStore.err().strip()).isEqualTo("vheap device run: give exactly one of --server HOST:PORT, --store memory or --store flash:DIR");
+        assertThat(noStore.err().strip()).isEqualTo("vheap device run: give --server HOST:PORT, --store memory or --store flash:DIR (or flash:DIR and --server: the device's flash in front of the server)");
+
+        Run memoryAndServer = cli("run", "--app", "a", "--store", "memory", "--server", "127.0.0.1:1", ".", "Main");
+        assertThat(memoryAndServer.exit()).isEqualTo(2);
+        assertThat(memoryAndServer.err().strip()).isEqualTo("vheap device run: --store memory does not go with --server:"
+                + " only flash:DIR does (the device's flash in front of the server)");
 
         Run badMemory = cli("run", "--app", "a", "--store", "memory", "--memory", "lots", ".", "Main");
         assertThat(badMemory.exit()).isEqualTo(2);

@@ -1,0 +1,104 @@
+package org.vheap.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.vheap.device.store.HeapStore;
+import org.vheap.device.store.flash.FlashFrontedStore;
+import org.vheap.device.store.flash.FlashStoreConfig;
+import org.vheap.server.testing.TestHeaps;
+
+/**
+ * Devices with their flash in front of a real heap server ({@code --store flash:DIR --server HOST:PORT}): an app
+ * migrates from such a device to one on the server alone and back, printing what an uninterrupted run prints, and its
+ * evictions stayed on the device.
+ */
+class FlashFrontedDeviceTest {
+    @RegisterExtension
+    static final TestStores.Server SERVER = new TestStores.Server();
+
+    @TempDir
+    Path dir;
+
+    /** Allocates in a tight memory, so lines are evicted and faulted back, and prints a digest of what it keeps. */
+    private static final String KEEPER = """
+            import java.util.*;
+            public class Keeper {
+                public static void main(String[] a) {
+                    int n = Integer.parseInt(a[0]);
+                    List<long[]> kept = new ArrayList<>();
+                    long digest = 0;
+                    for (int i = 0; i < n; i++) {
+                        long[] block = new long[300];
+                        for (int k = 0; k < block.length; k++) block[k] = (long) i * k;
+                        kept.add(block);
+                        for (long[] b : kept) { b[i % 300] += i; digest = digest * 31 + b[i % 300]; }
+                        System.out.println("step " + i + " " + kept.size() + " " + digest);
+                    }
+                    System.out.println("done " + digest);
+                }
+            }
+            """;
+
+    private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote) {
+        return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), java.time.Clock.systemUTC(),
+                TestStores.flaky(SERVER.store(), remote::set), SERVER.target());
+    }
+
+    private static Device device(String app, String name, HeapStore store, ByteArrayOutputStream out) {
+        return new Device(new DeviceConfig().app(app).deviceName(name).memoryBytes(128L << 10), store,
+                ResumeTest.console(out));
+    }
+
+    /** Runs until the app printed {@code at}, then suspends it and checks it stopped there. */
+    private static void runUntil(CompletableFuture<Integer> run, Device device, ByteArrayOutputStream out, String at)
+            throws Exception {
+        ResumeTest.awaitOutput(out, at);
+        assertThat(device.suspend(Duration.ofSeconds(60))).isPositive();
+        assertThat(run.get()).isEqualTo(Device.SUSPENDED);
+    }
+
+    @Test
+    void anAppMigratesFromAFlashFrontedDeviceThroughTheServerAndBackAndPrintsWhatAnUninterruptedRunPrints()
+            throws Exception {
+        Path classes = ResumeTest.compile("Keeper", KEEPER);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        assertThat(device(TestHeaps.app("keeper-whole"), "w", SERVER.store(), whole)
+                .run(List.of(classes), "Keeper", List.of("120"))).isZero();
+
+        String app = TestHeaps.app("keeper");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        ByteArrayOutputStream third = new ByteArrayOutputStream();
+        try (FlashFrontedStore store = fronted(remote)) {
+            Device a = device(app, "a", store, first);
+            runUntil(CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Keeper", List.of("120"))), a, first,
+                    "step 40 ");
+            long flashWritten = store.stats().bytesWritten();
+            assertThat(store.stats().linesWhole() + store.stats().linesPatched()).as("evictions went to flash")
+                    .isPositive();
+
+            Device b = device(app, "b", SERVER.store(), second);   // the server alone has the app
+            runUntil(CompletableFuture.supplyAsync(() -> b.resume(0)), b, second, "step 80 ");
+
+            Device c = device(app, "c", store, third);   // back on the flash-fronted device: its copy is out of date
+            assertThat(c.resume(0)).isZero();
+            assertThat(store.stats().bytesWritten()).isGreaterThan(flashWritten);
+        }
+        String joined = first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8)
+                + third.toString(StandardCharsets.UTF_8);
+        assertThat(joined).isEqualTo(whole.toString(StandardCharsets.UTF_8));
+        assertThat(second.toString(StandardCharsets.UTF_8)).startsWith("step ");
+        assertThat(third.toString(StandardCharsets.UTF_8)).startsWith("step ").contains("done ");
+    }
+}
