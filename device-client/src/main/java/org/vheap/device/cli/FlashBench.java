@@ -53,6 +53,9 @@ import picocli.CommandLine.Spec;
  * about 7/16 of the flash size, so at 50 % and 80 % the store fills up and refuses; the bench says after how many
  * rounds.
  *
+ * <p><b>Flash in front of the server.</b> {@link FlashFrontedBench}: the BigData sample at a tenth of its live size,
+ * over a heap server alone and with the flash in front of it.
+ *
  * <p>Set-up and clean-up are the benches' harness ({@link BenchRun}). Not a test: read the figures.
  */
 @Command(name = "bench-flash", mixinStandardHelpOptions = true,
@@ -115,6 +118,18 @@ public final class FlashBench implements Callable<Integer> {
             + FLASH_SIZES_WRITTEN + "x the flash size). Default: ${DEFAULT-VALUE}.")
     int rounds;
 
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "For the last table, a running heap server"
+            + " (default: start one here on a temporary database).")
+    String server;
+
+    @Option(names = "--big-data-mib", defaultValue = "8", description = "The last table's BigData sample: its live MiB"
+            + " (0: leave the table out). Default: ${DEFAULT-VALUE}.")
+    int bigDataMib;
+
+    @Option(names = "--fronted-runs", defaultValue = "3", description = "The last table's measured runs of each side."
+            + " Default: ${DEFAULT-VALUE}.")
+    int frontedRuns;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -124,6 +139,11 @@ public final class FlashBench implements Callable<Integer> {
         CliValues.range("--max-checkpoints", maxCheckpoints, 10, 1_000_000);
         CliValues.range("--updates", updates, 1, 10_000_000);
         CliValues.range("--rounds", rounds, 1, 100_000);
+        CliValues.range("--big-data-mib", bigDataMib, 0, 1024);
+        CliValues.range("--fronted-runs", frontedRuns, 1, 50);
+        if (server != null) {
+            CliValues.hostPort("--server", server);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (BenchRun run = new BenchRun("bench flash", spec.commandLine().getErr(), System::nanoTime).closeOnInterrupt()) {
             VheapHome home = VheapHome.locate(FlashBench.class);
@@ -170,7 +190,11 @@ public final class FlashBench implements Callable<Integer> {
             fill.print(out);
             out.println("the compaction copies the whole log, so the live records must stay under about 7/16 of the flash size;"
                     + " a segment cleaner (not done) would need only a segment's room");
+            out.println();
             out.flush();
+            if (bigDataMib > 0) {
+                new FlashFrontedBench(run, out, home, work).table(server, bigDataMib, frontedRuns);
+            }
             return 0;
         }
     }

@@ -231,11 +231,16 @@ class DeviceCliTest {
     /** The flash bench, bounded: both app rows (no compaction cycle in so few checkpoints) and every fill row. */
     @Test
     void theFlashBenchmarkRunsBounded() {
-        Run r = cli("bench-flash", "--accounts", "2000", "--max-checkpoints", "10", "--rounds", "3");
+        Run r = cli("bench-flash", "--accounts", "2000", "--max-checkpoints", "10", "--rounds", "3", "--server",
+                SERVER.target(), "--big-data-mib", "1", "--fronted-runs", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("patches (default)").contains("whole lines")
                 .contains("10 (no compaction cycle: copies left out)").contains("(target <= 2x)")
-                .contains("25 %").contains("40 %").contains("50 %").contains("80 %").doesNotContain("NaN");
+                .contains("25 %").contains("40 %").contains("50 %").contains("80 %").doesNotContain("NaN")
+                .contains("server alone").contains("flash in front of the server")
+                .containsPattern("server alone / flash in front: \\d+\\.\\d\\dx \\(target >= 2x\\)");
+        List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
+        assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-flash-front-"));
         java.util.regex.Pattern lines = java.util.regex.Pattern.compile("(\\d+) / (\\d+) / (\\d+)");
         for (String row : r.out().lines().filter(l -> l.startsWith("patches") || l.startsWith("whole")).toList()) {
             java.util.regex.Matcher m = lines.matcher(row);
