@@ -29,10 +29,13 @@ import org.vheap.device.vm.loader.ParsedClasses;
  * The flash bench's last table: the BigData sample (samples/BigData.java) on a device with a tenth of its live size in
  * memory, over a heap server on loopback alone and with the device's flash in front of it ({@code --store flash:DIR
  * --server}), the two taking turns (after one unmeasured run of each), a fresh app and flash directory each run: the
- * median time of a run from start to its end, and what each run's device faulted and flushed. Every run must print
- * what the first printed.
+ * median time of a run from start to its end, and what each run's device faulted and flushed. Both checkpoint every
+ * second and when the app ends, so the flash side's runs include shipping their checkpoints to the server. Every run
+ * must print what the first printed.
  */
 final class FlashFrontedBench {
+    /** Both sides checkpoint this often (and at the end): the flash side ships what it holds to the server each time. */
+    private static final java.time.Duration CHECKPOINTS = java.time.Duration.ofSeconds(1);
     private final BenchRun run;
     private final PrintWriter out;
     private final VheapHome home;
@@ -58,7 +61,8 @@ final class FlashFrontedBench {
         Path classes = compileBigData();
         long memory = ((long) mib << 20) / 10;
         out.printf(Locale.ROOT, "the BigData sample (%d MiB live) on a device with %s of memory, over the heap server on %s"
-                + " (loopback gRPC) alone and with the device's flash in front of it; %d runs each, taking turns%n", mib,
+                + " (loopback gRPC) alone and with the device's flash in front of it; a checkpoint every second and at the end;"
+                + " %d runs each, taking turns%n", mib,
                 String.format(Locale.ROOT, "%.1f KiB", memory / 1024.0), server, rounds);
         out.flush();
         List<Run> alone = new ArrayList<>();
@@ -80,17 +84,19 @@ final class FlashFrontedBench {
                 }
             }
         }
-        TextTable table = new TextTable("store", "median run", "faults (lines read)", "lines flushed", "runs");
-        table.row("server alone", ms(median(alone)), median(alone, Run::misses), median(alone, Run::flushed), alone.size());
+        TextTable table = new TextTable("store", "median run", "faults (lines read)", "lines flushed", "checkpoints",
+                "runs");
+        table.row("server alone", ms(median(alone)), median(alone, Run::misses), median(alone, Run::flushed),
+                median(alone, Run::checkpoints), alone.size());
         table.row("flash in front of the server", ms(median(fronted)), median(fronted, Run::misses),
-                median(fronted, Run::flushed), fronted.size());
+                median(fronted, Run::flushed), median(fronted, Run::checkpoints), fronted.size());
         table.print(out);
         out.printf(Locale.ROOT, "server alone / flash in front: %.2fx (target >= 2x); a checkpoint ships its lines to the"
                 + " server before it returns (not yet in the background)%n", (double) median(alone) / median(fronted));
         out.flush();
     }
 
-    private record Run(long nanos, long misses, long flushed, String output) {
+    private record Run(long nanos, long misses, long flushed, long checkpoints, String output) {
     }
 
     private Run once(String server, Path classes, int mib, long memory, boolean front, String name) throws Exception {
@@ -101,8 +107,21 @@ final class FlashFrontedBench {
                 Clock.systemUTC(), remote, server) : remote;
         try (store) {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            DeviceConfig config = new DeviceConfig().app(app).deviceName("bench-flash-" + name).memoryBytes(memory);
-            Device device = new Device(config, store, BenchApps.console(output), new ParsedClasses(), DeviceEvents.none());
+            DeviceConfig config = new DeviceConfig().app(app).deviceName("bench-flash-" + name).memoryBytes(memory)
+                    .checkpointInterval(CHECKPOINTS);
+            java.util.concurrent.atomic.AtomicInteger checkpoints = new java.util.concurrent.atomic.AtomicInteger();
+            DeviceEvents counted = new DeviceEvents() {
+                @Override
+                public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+                    checkpoints.incrementAndGet();
+                }
+
+                @Override
+                public void checkpointFailed(String why) {
+                    run.note("a checkpoint failed: " + why);
+                }
+            };
+            Device device = new Device(config, store, BenchApps.console(output), new ParsedClasses(), counted);
             long start = System.nanoTime();
             int exit = device.run(List.of(classes), "BigData", List.of(Integer.toString(mib), "3"));
             long nanos = System.nanoTime() - start;
@@ -110,7 +129,7 @@ final class FlashFrontedBench {
                 throw new IllegalStateException("BigData exited with " + exit + ": " + output.toString(StandardCharsets.UTF_8));
             }
             DeviceStats s = device.stats();
-            return new Run(nanos, s.misses(), s.linesFlushed(), output.toString(StandardCharsets.UTF_8));
+            return new Run(nanos, s.misses(), s.linesFlushed(), checkpoints.get(), output.toString(StandardCharsets.UTF_8));
         }
     }
 
