@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vheap.server.torture.TallyApp;
 
 /**
- * The seed's flash store with no server at all: a device runs Tally ({@code --store flash:DIR}: its heap a log in a
+ * The seed's flash store, alone and in front of a server. With no server at all: a device runs Tally ({@code --store flash:DIR}: its heap a log in a
  * directory of its own), is killed with SIGKILL mid-run, and {@code ./vheap device resume --store flash:DIR} goes on
  * from a checkpoint at or after the last one it was told of, to the end, with Tally's own checks.
  */
@@ -41,6 +41,44 @@ class FlashStoreEndToEndTest {
             VheapProcesses.Result again = vheap.vheap("device", "resume", "--app", "tally", "--store", "flash:");
             assertThat(again.exit()).isNotZero();
             assertThat(again.output()).contains("--store takes 'memory' or 'flash:DIR'");
+        }
+    }
+
+    /**
+     * The flash in front of a server ({@code --store flash:DIR --server}): the device is killed with SIGKILL mid-run,
+     * and another device on the server alone goes on from a checkpoint at or after the last one the first was told
+     * of: each checkpoint reached the server before the app heard of it.
+     */
+    @Test
+    void aFlashFrontedDeviceKilledMidRunGoesOnOnAnotherDeviceThroughTheServer(@TempDir Path work) throws Exception {
+        try (VheapProcesses vheap = new VheapProcesses(work)) {
+            int port = VheapProcesses.freePort();
+            VheapProcesses.Started server = vheap.start("server", "--host", "127.0.0.1", "--port",
+                    Integer.toString(port), "--data", work.resolve("data").toString());
+            server.awaitOutput("listening on 127.0.0.1:" + port, Duration.ofMinutes(5));
+            String address = "127.0.0.1:" + port;
+            String cp = vheap.compile("Tally", MigrationEndToEndTest.TALLY) + ":" + VheapProcesses.apiClassPath();
+            VheapProcesses.Started first = vheap.start("device", "run", "--app", "tally", "--device", "fronted",
+                    "--store", "flash:" + work.resolve("flash"), "--server", address, "--memory", "256k",
+                    "--flash-block", "16k", "--lease", "2s", cp, "Tally", "150", "5", "50");
+            first.awaitOutput("committed 30 ", Duration.ofMinutes(2));
+            first.process().destroyForcibly();
+            assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long told = TallyApp.lastCommitted(first.output());
+
+            VheapProcesses.Started second = vheap.start("device", "resume", "--app", "tally", "--device", "heir",
+                    "--server", address, "--wait-lease", "1m");
+            assertThat(second.awaitExit(Duration.ofMinutes(3))).as(second.errors()).isZero();
+            String output = second.output();
+            assertThat(output).doesNotContain("CORRUPT").contains("finished");
+            long start = TallyApp.firstCommitted(output);
+            assertThat(start).as("resumed at or after the last commit it was told of").isGreaterThanOrEqualTo(told);
+            assertThat(VheapProcesses.counts(output)).hasSize((int) (150 - start)).endsWith(150L);
+
+            VheapProcesses.Result memory = vheap.vheap("device", "run", "--app", "x", "--store", "memory", "--server",
+                    address, cp, "Tally", "1", "1", "1");
+            assertThat(memory.exit()).isEqualTo(2);
+            assertThat(memory.output()).contains("--store memory does not go with --server");
         }
     }
 }

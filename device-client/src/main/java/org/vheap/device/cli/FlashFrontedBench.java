@@ -30,12 +30,12 @@ import org.vheap.device.vm.loader.ParsedClasses;
  * memory, over a heap server on loopback alone and with the device's flash in front of it ({@code --store flash:DIR
  * --server}), the two taking turns (after one unmeasured run of each), a fresh app and flash directory each run: the
  * median time of a run from start to its end, and what each run's device faulted and flushed. Both checkpoint every
- * second and when the app ends, so the flash side's runs include shipping their checkpoints to the server. Every run
+ * quarter of a second and when the app ends, so the flash side's runs include shipping their checkpoints to the server. Every run
  * must print what the first printed.
  */
 final class FlashFrontedBench {
     /** Both sides checkpoint this often (and at the end): the flash side ships what it holds to the server each time. */
-    private static final java.time.Duration CHECKPOINTS = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration CHECKPOINTS = java.time.Duration.ofMillis(250);
     private final BenchRun run;
     private final PrintWriter out;
     private final VheapHome home;
@@ -61,7 +61,7 @@ final class FlashFrontedBench {
         Path classes = compileBigData();
         long memory = ((long) mib << 20) / 10;
         out.printf(Locale.ROOT, "the BigData sample (%d MiB live) on a device with %s of memory, over the heap server on %s"
-                + " (loopback gRPC) alone and with the device's flash in front of it; a checkpoint every second and at the end;"
+                + " (loopback gRPC) alone and with the device's flash in front of it; a checkpoint every 250 ms and at the end;"
                 + " %d runs each, taking turns%n", mib,
                 String.format(Locale.ROOT, "%.1f KiB", memory / 1024.0), server, rounds);
         out.flush();
