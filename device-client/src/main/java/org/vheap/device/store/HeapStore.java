@@ -5,8 +5,8 @@ import org.vheap.store.StoreException;
 /**
  * The device's view of a heap store: where an application's virtual heap lives (the seed's "store",
  * figures 11a-c). Implementations: {@link MemoryHeapStore} (in this process, for tests and
- * {@code --store memory}) and {@link GrpcHeapStore} (a heap server, directly or through a gateway). A local
- * flash store is a later, plain implementation of the same interface.
+ * {@code --store memory}), {@link GrpcHeapStore} (a heap server, directly or through a gateway), the flash store
+ * ({@code --store flash:DIR}, a log on the device) and that store in front of a heap server.
  *
  * <p>A store serves many apps. {@link #openHeap} takes the app's exclusive writer lease and returns a
  * {@link HeapSession}, through which every line read, flush and checkpoint of that app goes. The system

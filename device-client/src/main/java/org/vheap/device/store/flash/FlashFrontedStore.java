@@ -43,11 +43,13 @@ public final class FlashFrontedStore implements HeapStore {
 
     /**
      * Opens the flash store in {@code dir} in front of {@code server} ({@code serverName}, its address, tells servers
-     * apart in {@link FlashShipped}). Closing this store closes both.
+     * apart in {@link FlashShipped}). The flash retains one checkpoint per app, the server the app's history. Closing
+     * this store closes both.
      */
     public static FlashFrontedStore open(Path dir, FlashStoreConfig config, Clock clock, HeapStore server,
                                          String serverName) {
-        return new FlashFrontedStore(FlashHeapStore.open(dir, config, clock), new FlashShipped(dir), server, serverName);
+        return new FlashFrontedStore(FlashHeapStore.open(dir, config.copy().retain(1), clock), new FlashShipped(dir),
+                server, serverName);
     }
 
     FlashFrontedStore(FlashHeapStore flash, FlashShipped shipped, HeapStore server, String serverName) {

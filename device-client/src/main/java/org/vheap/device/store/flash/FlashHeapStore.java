@@ -66,7 +66,8 @@ import org.vheap.store.StoreException;
  * pauses the app and tries again, as when a server is away.
  *
  * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a call, and needs
- * only a segment's room rather than the live size's; the flash-fronted server.
+ * only a segment's room rather than the live size's. In front of a heap server, this store is the
+ * {@link FlashFrontedStore}'s copy of the server's heaps.
  */
 public final class FlashHeapStore implements HeapStore {
     private static final int DEFAULT_LINE_SIZE = 4096;

@@ -35,9 +35,15 @@
  *       beside it, and refuses, having written nothing, what does not fit even so.</li>
  * </ul>
  *
+ * <h2>In front of a heap server</h2>
+ * {@link org.vheap.device.store.flash.FlashFrontedStore} ({@code --store flash:DIR --server HOST:PORT}) keeps a copy
+ * of each app's heap in a flash store in front of the server that holds its lease and checkpoints: its sessions
+ * ({@code FlashFrontedSession}) write evictions to the flash, serve faults from it, and ship each checkpoint's lines to
+ * the server; {@code FlashShipped} records which server checkpoint the copy is, so a copy out of date is dropped.
+ *
  * <h2>What comes next</h2>
  * Segments and a cleaner that copies the live records of mostly dead segments beside the app (needing a segment's
- * room, not the live size's); then the flash-fronted server, which ships each local checkpoint to the heap server in
- * order.
+ * room, not the live size's); checkpoints shipped to the server in the background, in order, and kept through an
+ * outage.
  */
 package org.vheap.device.store.flash;
