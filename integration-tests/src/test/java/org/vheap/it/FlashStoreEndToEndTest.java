@@ -52,11 +52,7 @@ class FlashStoreEndToEndTest {
     @Test
     void aFlashFrontedDeviceKilledMidRunGoesOnOnAnotherDeviceThroughTheServer(@TempDir Path work) throws Exception {
         try (VheapProcesses vheap = new VheapProcesses(work)) {
-            int port = VheapProcesses.freePort();
-            VheapProcesses.Started server = vheap.start("server", "--host", "127.0.0.1", "--port",
-                    Integer.toString(port), "--data", work.resolve("data").toString());
-            server.awaitOutput("listening on 127.0.0.1:" + port, Duration.ofMinutes(5));
-            String address = "127.0.0.1:" + port;
+            String address = vheap.startServer();
             String cp = vheap.compile("Tally", MigrationEndToEndTest.TALLY) + ":" + VheapProcesses.apiClassPath();
             VheapProcesses.Started first = vheap.start("device", "run", "--app", "tally", "--device", "fronted",
                     "--store", "flash:" + work.resolve("flash"), "--server", address, "--memory", "256k",
