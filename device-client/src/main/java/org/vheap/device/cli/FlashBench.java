@@ -60,7 +60,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench-flash", mixinStandardHelpOptions = true,
         description = "Bytes the flash store writes per checkpoint against the bytes the app changed, patches vs whole lines,"
-                + " and write amplification as the flash fills.")
+                + " write amplification as the flash fills, and a sample with the flash in front of a heap server vs the server"
+                + " alone.")
 public final class FlashBench implements Callable<Integer> {
     private static final String APP = """
             import org.vheap.api.Checkpoint;
