@@ -433,7 +433,7 @@ public final class Device {
             }
             boolean fenced = e instanceof HeapFencedException || (e instanceof StoreException se
                     && se.reason() == StoreException.Reason.FENCED);
-            if (fenced) {   // a store call (HeapFencedException says why) or the lease keeper's renewal (StoreException)
+            if (fenced) {   // a paging call (HeapFencedException says why), a renewal at a safepoint or a commit
                 String why = e instanceof HeapFencedException ? e.getMessage() : "app '" + config.app()
                         + "' was taken over by another device or its lease ended: " + e.getMessage();
                 throw new DeviceException("this device is fenced; stopping the app here: " + why, e);

@@ -81,12 +81,17 @@ class FlashFrontedDeviceTest {
         ByteArrayOutputStream second = new ByteArrayOutputStream();
         ByteArrayOutputStream third = new ByteArrayOutputStream();
         try (FlashFrontedStore store = fronted(remote)) {
-            Device a = device(app, "a", store, first);
-            runUntil(CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Keeper", List.of("120"))), a, first,
-                    "step 40 ");
-            long flashWritten = store.stats().bytesWritten();
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(128L << 10)
+                    .checkpointInterval(Duration.ZERO), store, ResumeTest.console(first));   // no checkpoint before the suspend
+            CompletableFuture<Integer> ran = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Keeper",
+                    List.of("120")));
+            ResumeTest.awaitOutput(first, "step 40 ");
             assertThat(store.stats().linesWhole() + store.stats().linesPatched()).as("evictions went to flash")
                     .isPositive();
+            assertThat(remote.get().writes).as("and none to the server").hasValue(0);
+            assertThat(a.suspend(Duration.ofSeconds(60))).isPositive();
+            assertThat(ran.get()).isEqualTo(Device.SUSPENDED);
+            long flashWritten = store.stats().bytesWritten();
 
             Device b = device(app, "b", SERVER.store(), second);   // the server alone has the app
             runUntil(CompletableFuture.supplyAsync(() -> b.resume(0)), b, second, "step 80 ");

@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import javax.tools.ToolProvider;
 import org.vheap.bench.BenchRun;
 import org.vheap.bench.ChildHeapServer;
 import org.vheap.cli.TextTable;
@@ -30,8 +28,8 @@ import org.vheap.device.vm.loader.ParsedClasses;
  * memory, over a heap server on loopback alone and with the device's flash in front of it ({@code --store flash:DIR
  * --server}), the two taking turns (after one unmeasured run of each), a fresh app and flash directory each run: the
  * median time of a run from start to its end, and what each run's device faulted and flushed. Both checkpoint every
- * quarter of a second and when the app ends, so the flash side's runs include shipping their checkpoints to the server. Every run
- * must print what the first printed.
+ * quarter of a second and when the app ends, so the flash side's runs include shipping their checkpoints to the
+ * server. Every run must print what the first printed.
  */
 final class FlashFrontedBench {
     /** Both sides checkpoint this often (and at the end): the flash side ships what it holds to the server each time. */
@@ -103,8 +101,14 @@ final class FlashFrontedBench {
         String app = "bench-flash-front-" + ProcessHandle.current().pid() + "-" + name + "-" + System.nanoTime();
         run.atEnd("delete app " + app, interrupted -> ResumeBench.deleteApp(server, app));
         HeapStore remote = new GrpcHeapStore(server, GrpcHeapStore.DEFAULT_DEADLINE);
-        HeapStore store = front ? FlashFrontedStore.open(work.resolve("front-" + name), new FlashStoreConfig(),
-                Clock.systemUTC(), remote, server) : remote;
+        HeapStore store;
+        try {
+            store = front ? FlashFrontedStore.open(work.resolve("front-" + name), new FlashStoreConfig(),
+                    Clock.systemUTC(), remote, server) : remote;
+        } catch (RuntimeException e) {
+            remote.close();
+            throw e;
+        }
         try (store) {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             DeviceConfig config = new DeviceConfig().app(app).deviceName("bench-flash-" + name).memoryBytes(memory)
@@ -139,13 +143,8 @@ final class FlashFrontedBench {
         if (!Files.isRegularFile(source)) {
             throw new IllegalStateException("no sample at " + source);
         }
-        Path dir = work.resolve("big-data");
-        Files.createDirectories(dir);
-        var javac = ToolProvider.getSystemJavaCompiler();
-        if (javac == null || javac.run(null, null, null, "--release", "17", "-d", dir.toString(), source.toString()) != 0) {
-            throw new IllegalStateException("compiling " + source + " failed (the bench needs a JDK)");
-        }
-        return dir;
+        return BenchApps.compile(work.resolve("big-data"), "BigData", Files.readString(source),
+                BenchApps.apiClasses(home));
     }
 
     private static long median(List<Run> runs) {
@@ -153,9 +152,7 @@ final class FlashFrontedBench {
     }
 
     private static long median(List<Run> runs, java.util.function.ToLongFunction<Run> f) {
-        long[] v = runs.stream().mapToLong(f).toArray();
-        Arrays.sort(v);
-        return v[v.length / 2];
+        return ResumeBench.median(runs.stream().mapToLong(f).toArray());
     }
 
     private static String ms(long nanos) {

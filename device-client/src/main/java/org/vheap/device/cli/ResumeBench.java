@@ -277,7 +277,8 @@ public final class ResumeBench implements Callable<Integer> {
         }
     }
 
-    private static long median(long[] values) {
+    /** The median of {@code values} (the mean of the middle two of an even count). */
+    static long median(long[] values) {
         long[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         int mid = sorted.length / 2;

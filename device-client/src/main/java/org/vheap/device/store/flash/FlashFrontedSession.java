@@ -1,29 +1,39 @@
 package org.vheap.device.store.flash;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.WriteSets;
+import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.store.LineImage;
+import org.vheap.store.StoreException;
 
 /**
  * One app's heap opened through a {@link FlashFrontedStore}: the server's session ({@code remote}: lease, fencing
  * token, base checkpoint, checkpoint ids) with the flash store's session ({@code local}) in front, holding a copy of
  * lines of the heap as this session sees it.
  *
- * <p>Invariant: a line the flash copy holds has the content the server's view would have once this session's
- * writes since its last checkpoint are shipped; a line it lacks is read from the server. {@link #deleted} are the lines
- * deleted since the last shipped checkpoint (the server still has them), {@link #unshipped} those written since.
- * Every call goes to the flash session first, so a session fenced in flash (its app opened again in this process)
- * fails before it serves anything. Calls are serialized on the session.
+ * <p>Invariant: a line the flash copy holds has the content the server's view would have once this session's writes
+ * since its last checkpoint are shipped; a line it lacks is read from the server. {@link #deleted} are the lines
+ * deleted since the last checkpoint (the server still has them), {@link #unshipped} those written since.
+ *
+ * <p>The lease: reads of lines the flash holds and flushes do not reach the server, so the session stops them itself
+ * once the server's lease may have ended: when the server was not reached (opened, renewed, read or written) for the
+ * lease's length ({@link #UNKNOWN_LEASE} when the device asked for the server's default), every call fails as fenced,
+ * for another device may hold the app by then. A refused call changes nothing: a checkpoint goes to the server first,
+ * then to the flash. Calls are serialized on the session.
  */
 final class FlashFrontedSession implements HeapSession {
-    /** Lines read from flash and shipped per server flush. */
-    private static final int SHIP_BATCH = 256;
+    /** The lease assumed when the device asked for the server's default: the heap server's default. */
+    static final Duration UNKNOWN_LEASE = Duration.ofSeconds(30);
 
     /** Told when a checkpoint reached the server: app, server checkpoint, flash checkpoint, VM state. */
     interface ShippedListener {
@@ -33,18 +43,29 @@ final class FlashFrontedSession implements HeapSession {
     private final HeapSession remote;
     private final HeapSession local;
     private final ShippedListener listener;
+    private final Duration lease;
+    private final Clock clock;
+    /** Lines read from flash and shipped per server flush: what fits in a store write. */
+    private final int shipBatch;
     private final Set<Long> unshipped = new HashSet<>();
     private final Set<Long> deleted = new HashSet<>();
-    /** Whether the flash copy was the server's newest checkpoint when opened (else it was dropped). */
+    /** Whether the flash copy was the server's checkpoint when opened (else it was dropped). */
     private final boolean copyWasCurrent;
+    /** When the server was last asked something it answered: the lease lasts at least until then plus its length. */
+    private Instant serverReached;
     private long linesFromServer;
     private long linesShipped;
 
-    FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, ShippedListener listener) {
+    FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration lease, Clock clock,
+                        ShippedListener listener) {
         this.remote = remote;
         this.local = local;
         this.copyWasCurrent = copyWasCurrent;
+        this.lease = lease;
+        this.clock = clock;
         this.listener = listener;
+        this.shipBatch = (int) Math.max(1, PagingConfig.MAX_BATCH_BYTES / remote.lineSize());
+        this.serverReached = clock.instant();
     }
 
     @Override public String app() { return remote.app(); }
@@ -71,6 +92,7 @@ final class FlashFrontedSession implements HeapSession {
 
     @Override
     public synchronized byte[][] read(long[] lineIds) {
+        withinLease();
         byte[][] lines = local.read(lineIds);
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < lineIds.length; i++) {
@@ -84,8 +106,10 @@ final class FlashFrontedSession implements HeapSession {
             return lines;
         }
         long[] ids = missing.stream().mapToLong(i -> lineIds[i]).toArray();
+        Instant asked = clock.instant();
         byte[][] fetched = remote.read(ids);
-        Map<Long, LineImage> kept = new java.util.LinkedHashMap<>();   // a line asked for twice is kept once
+        serverReached = asked;
+        Map<Long, LineImage> kept = new LinkedHashMap<>();   // a line asked for twice is kept once
         for (int k = 0; k < ids.length; k++) {
             lines[missing.get(k)] = fetched[k];
             if (fetched[k] != null) {
@@ -93,43 +117,72 @@ final class FlashFrontedSession implements HeapSession {
             }
         }
         linesFromServer += ids.length;
-        if (!kept.isEmpty()) {
-            local.flush(List.copyOf(kept.values()), new long[0]);   // the next fault on them is served from flash
-        }
+        keep(List.copyOf(kept.values()));
         return lines;
+    }
+
+    /** Keeps lines read from the server in flash for the next fault, if the flash has room (else they are read again). */
+    private void keep(List<LineImage> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        try {
+            local.flush(lines, new long[0]);
+        } catch (StoreException e) {
+            if (e.reason() != StoreException.Reason.UNAVAILABLE) {   // the flash is full: refused, nothing written
+                throw e;
+            }
+        }
     }
 
     @Override
     public synchronized void flush(List<LineImage> writes, long[] deletes) {
+        withinLease();
         local.flush(writes, deletes);   // checks them: nothing is noted of a refused flush
         noteWritten(writes, deletes);
     }
 
+    /**
+     * Ships the lines written since the last checkpoint (each once, however often it was flushed), commits on the
+     * server, then commits in the flash and records that the two are the same checkpoint. Returns the server's id.
+     */
     @Override
     public synchronized long commit(List<LineImage> writes, long[] deletes, byte[] vmState,
                                     Map<String, String> metadata) {
-        long flashCheckpoint = local.commit(writes, deletes, vmState, Map.of());
-        noteWritten(writes, deletes);
-        long[] ship = unshipped.stream().mapToLong(Long::longValue).sorted().toArray();
-        List<LineImage> last = List.of();
-        for (int from = 0; from < ship.length; from += SHIP_BATCH) {
-            long[] batch = Arrays.copyOfRange(ship, from, Math.min(ship.length, from + SHIP_BATCH));
+        withinLease();
+        if (vmState == null || metadata == null) {
+            throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "a checkpoint needs a VM state (may be"
+                    + " empty) and metadata (may be empty)");
+        }
+        WriteSets.check(lineSize(), writes, deletes);
+        Set<Long> ship = new HashSet<>(unshipped);
+        Set<Long> gone = new HashSet<>(deleted);
+        for (LineImage w : writes) {
+            ship.remove(w.lineId());   // travels with the commit itself
+            gone.remove(w.lineId());
+        }
+        for (long d : deletes) {
+            gone.add(d);
+            ship.remove(d);
+        }
+        long[] ids = ship.stream().mapToLong(Long::longValue).sorted().toArray();
+        Instant asked = clock.instant();
+        for (int from = 0; from < ids.length; from += shipBatch) {
+            long[] batch = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + shipBatch));
             byte[][] images = local.read(batch);
             List<LineImage> lines = new ArrayList<>(batch.length);
             for (int i = 0; i < batch.length; i++) {
                 lines.add(new LineImage(batch[i], images[i]));
             }
-            if (from + SHIP_BATCH < ship.length) {
-                remote.flush(lines, new long[0]);
-            } else {
-                last = lines;
-            }
+            remote.flush(lines, new long[0]);
         }
-        long[] gone = deleted.stream().mapToLong(Long::longValue).sorted().toArray();
-        long serverCheckpoint = remote.commit(last, gone, vmState, metadata);
-        linesShipped += ship.length;
+        long serverCheckpoint = remote.commit(writes, gone.stream().mapToLong(Long::longValue).sorted().toArray(),
+                vmState, metadata);
+        serverReached = asked;
+        linesShipped += ids.length + writes.size();
         unshipped.clear();
         deleted.clear();
+        long flashCheckpoint = local.commit(writes, deletes, vmState, Map.of());
         listener.shipped(app(), serverCheckpoint, flashCheckpoint, vmState);
         return serverCheckpoint;
     }
@@ -140,15 +193,28 @@ final class FlashFrontedSession implements HeapSession {
             deleted.remove(w.lineId());
         }
         for (long d : deletes) {
-            WriteSets.checkLineId(d);
             deleted.add(d);
             unshipped.remove(d);
         }
     }
 
+    /** Fails as fenced once the server's lease may have ended unrenewed: another device may hold the app. */
+    private void withinLease() {
+        Instant now = clock.instant();
+        if (now.isAfter(serverReached.plus(lease))) {
+            throw new StoreException(StoreException.Reason.FENCED, "app '" + app() + "' was taken over by another"
+                    + " device or its lease ended: the heap server was last reached " + Duration.between(serverReached,
+                    now).toSeconds() + " s ago, past the " + lease.toSeconds() + " s lease; the flash copy serves this"
+                    + " device no longer");
+        }
+    }
+
     @Override
     public synchronized void renewLease() {
+        withinLease();
+        Instant asked = clock.instant();
         remote.renewLease();
+        serverReached = asked;
         local.renewLease();
     }
 

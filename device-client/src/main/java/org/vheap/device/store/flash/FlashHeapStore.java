@@ -142,13 +142,24 @@ public final class FlashHeapStore implements HeapStore {
      * @throws IllegalArgumentException when {@code config} does not validate, or does not fit the log in {@code dir}
      *         (a flash size under 8 of its blocks, or under what it holds)
      * @throws StoreException {@code UNAVAILABLE} when the directory cannot be used, {@code CONFLICT} when another
-     *         process has it
+     *         process has it, or when it is a heap server's front ({@link FlashFrontedStore}: its copies are not whole
+     *         heaps)
      */
     public static FlashHeapStore open(Path dir, FlashStoreConfig config, Clock clock) {
+        return open(dir, config, clock, false);
+    }
+
+    /** {@link #open(Path, FlashStoreConfig, Clock)}; {@code front}: for a {@link FlashFrontedStore}, which may open one. */
+    static FlashHeapStore open(Path dir, FlashStoreConfig config, Clock clock, boolean front) {
         config.validate();
         DirectoryLogFiles files = null;
         try {
             files = new DirectoryLogFiles(dir);
+            if (!front && FlashFrontedStore.isFront(dir)) {
+                throw new StoreException(StoreException.Reason.CONFLICT, "the flash store " + dir + " is in front of a"
+                        + " heap server (made with --server): it holds copies of parts of heaps, not whole ones; give"
+                        + " --server HOST:PORT with it");
+            }
             return new FlashHeapStore(files, config, clock);
         } catch (IOException e) {
             closeQuietly(files);
@@ -638,9 +649,9 @@ public final class FlashHeapStore implements HeapStore {
         return Arrays.copyOfRange(record, from, record.length);
     }
 
-    /** Whether this store holds a heap named {@code app}. */
-    synchronized boolean holds(String app) {
-        return heaps.containsKey(app);
+    /** Whether this store holds any heap. */
+    synchronized boolean holdsHeaps() {
+        return !heaps.isEmpty();
     }
 
     /**

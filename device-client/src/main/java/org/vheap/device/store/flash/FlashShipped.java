@@ -1,7 +1,9 @@
 package org.vheap.device.store.flash;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +19,10 @@ import org.vheap.device.store.BlobHash;
  * per app (named by the SHA-256 of the app's name): the server it went to, the server's checkpoint id, the flash
  * checkpoint it was shipped from and the SHA-256 of its VM state. A file is replaced whole (written aside, synced,
  * renamed, the folder synced), so a crash leaves the old one or the new one. The store's copy of an app's heap is
- * used only while this record matches both the server's and the flash store's newest checkpoint.
+ * used only while this record matches both the checkpoint the server opens and the flash store's newest.
  */
 final class FlashShipped {
-    /** One app's record; {@link #UNREADABLE} when its file exists but cannot be read (it then matches nothing). */
+    /** One app's record. */
     record Shipped(String server, long serverCheckpoint, long flashCheckpoint, String vmStateSha256) {
         boolean matches(String server, long serverCheckpoint, long flashCheckpoint, byte[] vmState) {
             return serverCheckpoint != 0 && this.server.equals(server) && this.serverCheckpoint == serverCheckpoint
@@ -28,27 +30,30 @@ final class FlashShipped {
         }
     }
 
-    static final Shipped UNREADABLE = new Shipped("", -1, -1, "");
-
     private final Path folder;
 
     FlashShipped(Path dir) {
         this.folder = dir.resolve("shipped");
     }
 
-    /** The app's record, {@code null} when it has none, {@link #UNREADABLE} when its file is damaged. */
+    /** The app's record; {@code null} when it has none, or its file cannot be read whole (it then matches nothing). */
     Shipped read(String app) throws IOException {
         Path file = file(app);
         if (!Files.exists(file)) {
             return null;
         }
         Properties p = new Properties();
-        p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
-        try {
-            return new Shipped(p.getProperty("server"), Long.parseLong(p.getProperty("server-checkpoint")),
-                    Long.parseLong(p.getProperty("flash-checkpoint")), p.getProperty("vm-state-sha256"));
-        } catch (RuntimeException e) {   // a missing key or a bad number: not a record this class wrote whole
-            return UNREADABLE;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+            String server = p.getProperty("server");
+            String sha = p.getProperty("vm-state-sha256");
+            if (server == null || sha == null) {
+                return null;
+            }
+            return new Shipped(server, Long.parseLong(p.getProperty("server-checkpoint")),
+                    Long.parseLong(p.getProperty("flash-checkpoint")), sha);
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            return null;   // a bad escape, a bad number or bad UTF-8: not a record this class wrote whole
         }
     }
 
@@ -56,12 +61,18 @@ final class FlashShipped {
     void write(String app, String server, long serverCheckpoint, long flashCheckpoint, byte[] vmState)
             throws IOException {
         Files.createDirectories(folder);
-        String text = "app=" + escape(app) + "\nserver=" + escape(server) + "\nserver-checkpoint=" + serverCheckpoint
-                + "\nflash-checkpoint=" + flashCheckpoint + "\nvm-state-sha256=" + sha256(vmState) + "\n";
+        Properties p = new Properties();
+        p.setProperty("app", app);
+        p.setProperty("server", server);
+        p.setProperty("server-checkpoint", Long.toString(serverCheckpoint));
+        p.setProperty("flash-checkpoint", Long.toString(flashCheckpoint));
+        p.setProperty("vm-state-sha256", sha256(vmState));
+        StringWriter text = new StringWriter();
+        p.store(text, "what the flash in front of a heap server last shipped of an app");
         Path aside = folder.resolve(file(app).getFileName() + ".next");
         try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
             out.force(true);
         }
         Files.move(aside, file(app), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -76,18 +87,5 @@ final class FlashShipped {
 
     private static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(BlobHash.digest(bytes).bytes());
-    }
-
-    /** A value as {@link Properties} reads it back. */
-    private static String escape(String value) {
-        StringBuilder b = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            if (c == '\\' || c == '\n' || c == '\r' || c == '=' || c == ':' || c == '#' || c == '!' || c < ' ') {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

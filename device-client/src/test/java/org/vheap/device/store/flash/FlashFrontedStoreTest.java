@@ -33,7 +33,11 @@ class FlashFrontedStoreTest {
 
     /** The fronted store on {@code dir}, its server sessions counted (and failed on demand) in {@code remote}. */
     private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote) {
-        return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock(),
+        return fronted(remote, new MutableClock());
+    }
+
+    private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote, MutableClock clock) {
+        return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), clock,
                 TestStores.flaky(SERVER.store(), remote::set), SERVER.target());
     }
 
@@ -105,47 +109,122 @@ class FlashFrontedStoreTest {
     }
 
     @Test
-    void aCheckpointTheServerDidNotTakeLeavesTheFlashCopyAheadAndTheNextOpenDropsIt() {
-        String app = TestHeaps.app("front-ahead");
+    void aCheckpointTheServerRefusesChangesNothingInFlashAndTheSessionCommitsItOnceTheServerIsBack() {
+        String app = TestHeaps.app("front-retry");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
         try (FlashFrontedStore store = fronted(remote)) {
+            long before = store.stats().bytesWritten();
             try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
-                long cp = s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
-                s.flush(List.of(img(1, 2)), new long[0]);
-                remote.get().down(true);
-                assertThatThrownBy(() -> s.commit(List.of(img(2, 2)), new long[0], new byte[] {2}, Map.of()))
-                        .isInstanceOf(StoreException.class).hasMessageContaining("unreachable");
-                assertThat(cp).isPositive();
+                s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+                List<LineImage> last = List.of(img(1, 2), img(2, 2));
+                for (boolean shipping : new boolean[] {false, true}) {   // the commit refused, then the line shipped
+                    if (shipping) {
+                        s.flush(List.of(img(3, 3)), new long[0]);
+                    }
+                    long flashBefore = store.stats().bytesWritten();
+                    remote.get().failNext(1);
+                    assertThatThrownBy(() -> s.commit(last, new long[0], new byte[] {2}, Map.of()))
+                            .isInstanceOf(StoreException.class)
+                            .hasMessageContaining(shipping ? "unreachable (flush)" : "unreachable (commit)");
+                    assertThat(store.stats().bytesWritten()).as("nothing committed in flash").isEqualTo(flashBefore);
+                    assertThat(s.read(new long[] {1})[0]).as("a refused commit changes nothing")
+                            .isEqualTo(TestHeaps.line(LINE, 1));
+                }
+                s.commit(last, new long[0], new byte[] {2}, Map.of());   // as the device retries it
             }
+            assertThat(store.stats().bytesWritten()).isGreaterThan(before);
             try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
-                assertThat(((FlashFrontedSession) s).copyWasCurrent()).isFalse();
-                assertThat(s.baseVmState()).containsExactly(1);
-                byte[][] lines = s.read(new long[] {1, 2});
-                assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 1));
-                assertThat(lines[1]).as("committed only in flash").isNull();
+                assertThat(((FlashFrontedSession) s).copyWasCurrent()).isTrue();
+                assertThat(s.baseVmState()).containsExactly(2);
+                byte[][] lines = s.read(new long[] {1, 2, 3});
+                assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 2));
+                assertThat(lines[1]).isEqualTo(TestHeaps.line(LINE, 2));
+                assertThat(lines[2]).isEqualTo(TestHeaps.line(LINE, 3));
+                assertThat(remote.get().reads).as("served from flash").hasValue(0);
+            }
+            try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
+                assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 2),
+                        TestHeaps.line(LINE, 2), TestHeaps.line(LINE, 3)});
             }
         }
     }
 
     @Test
-    void aDirectoryHoldingAnAppOfItsOwnIsRefusedAndKeepsIt() {
-        String app = TestHeaps.app("front-own");
-        try (FlashHeapStore own = FlashHeapStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock());
-             HeapSession s = own.openHeap(open(app, "dev-a"))) {
+    void aSessionThatDidNotReachTheServerForItsLeaseServesNothingMoreFromFlash() {
+        String app = TestHeaps.app("front-lease");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        MutableClock clock = new MutableClock();
+        try (FlashFrontedStore store = fronted(remote, clock);
+             HeapSession s = store.openHeap(open(app, "dev-a"))) {
             s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+            clock.advance(Duration.ofSeconds(20));
+            s.renewLease();
+            clock.advance(Duration.ofSeconds(20));   // 40 s after the commit, 20 s after the renewal
+            assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
+            remote.get().down(true);   // cut off: renewals fail, the flash still serves until the lease may have ended
+            s.flush(List.of(img(1, 2)), new long[0]);
+            clock.advance(Duration.ofSeconds(11));
+            assertThatThrownBy(() -> s.read(new long[] {1})).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("taken over by another device or its lease ended")
+                    .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.FENCED));
+            assertThatThrownBy(() -> s.flush(List.of(img(2, 2)), new long[0])).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("past the 30 s lease");
+            assertThatThrownBy(s::renewLease).isInstanceOf(StoreException.class).hasMessageContaining("lease");
         }
+    }
+
+    @Test
+    void aCheckpointOfBigLinesShipsInStoreWritesUnderTheServersMessageLimit() {
+        String app = TestHeaps.app("front-big");
+        int size = 1 << 20;
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
         try (FlashFrontedStore store = fronted(remote)) {
-            assertThatThrownBy(() -> store.openHeap(open(app, "dev-a"))).isInstanceOf(StoreException.class)
-                    .hasMessageContaining("holds an app '" + app + "' of its own")
-                    .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.CONFLICT));
+            try (HeapSession s = store.openHeap(new OpenRequest(app, "dev-a", true, size, Duration.ofSeconds(30), 0))) {
+                List<LineImage> lines = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    lines.add(new LineImage(i, TestHeaps.line(size, i)));
+                }
+                s.flush(lines, new long[0]);   // 20 MiB, over the server's 16 MiB message limit in one write
+                s.commit(List.of(), new long[0], new byte[] {1}, Map.of());
+                assertThat(remote.get().writes).as("8 MiB per store write").hasValue(3);
+            }
+            try (HeapSession server = SERVER.store().openHeap(new OpenRequest(app, "dev-b", false, 0,
+                    Duration.ofSeconds(30), 0))) {
+                assertThat(server.read(new long[] {19})[0]).isEqualTo(TestHeaps.line(size, 19));
+            }
         }
+    }
+
+    @Test
+    void aDirectoryHoldingAppsOfItsOwnIsRefusedAndKeepsThemAndAFrontIsNotOpenedAlone() {
+        String app = TestHeaps.app("front-own");
+        long[] ids = new long[3];
         try (FlashHeapStore own = FlashHeapStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock());
              HeapSession s = own.openHeap(open(app, "dev-a"))) {
-            assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
+            for (int i = 0; i < 3; i++) {
+                ids[i] = s.commit(List.of(img(1, i)), new long[0], new byte[] {(byte) i}, Map.of());
+            }
         }
-        try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
-            assertThat(server.created()).as("the refused open made nothing on the server").isTrue();
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        assertThatThrownBy(() -> fronted(remote)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("holds apps of its own")
+                .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.CONFLICT));
+        assertThat(remote.get()).as("nothing asked of the server").isNull();
+        try (FlashHeapStore own = FlashHeapStore.open(dir, new FlashStoreConfig().blockSize(4096), new MutableClock())) {
+            for (int i = 0; i < 3; i++) {   // every retained checkpoint kept
+                try (HeapSession s = own.openHeap(new OpenRequest(app, "dev-a", false, 0, Duration.ofSeconds(30),
+                        ids[i]))) {
+                    assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, i));
+                }
+            }
         }
+
+        Path front = dir.resolve("front");
+        try (FlashFrontedStore store = FlashFrontedStore.open(front, new FlashStoreConfig().blockSize(4096),
+                new MutableClock(), TestStores.flaky(SERVER.store(), remote::set), SERVER.target())) {
+            store.openHeap(open(TestHeaps.app("front-marked"), "dev-a")).close();
+        }
+        assertThatThrownBy(() -> FlashHeapStore.open(front, new FlashStoreConfig(), new MutableClock()))
+                .isInstanceOf(StoreException.class).hasMessageContaining("in front of a heap server");
     }
 }
