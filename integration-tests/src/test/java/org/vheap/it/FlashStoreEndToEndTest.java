@@ -46,8 +46,8 @@ class FlashStoreEndToEndTest {
 
     /**
      * The flash in front of a server ({@code --store flash:DIR --server}): the device is killed with SIGKILL mid-run,
-     * and another device on the server alone goes on from a checkpoint at or after the last one the first was told
-     * of: each checkpoint reached the server before the app heard of it.
+     * resumed on the same directory and killed again, and another device on the server alone goes on from a checkpoint
+     * at or after the last one the device was told of: each checkpoint reached the server before the app heard of it.
      */
     @Test
     void aFlashFrontedDeviceKilledMidRunGoesOnOnAnotherDeviceThroughTheServer(@TempDir Path work) throws Exception {
@@ -62,10 +62,21 @@ class FlashStoreEndToEndTest {
             assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             long told = TallyApp.lastCommitted(first.output());
 
-            VheapProcesses.Started second = vheap.start("device", "resume", "--app", "tally", "--device", "heir",
+            // the same device again, on its flash copy (or the server's heap if the kill came before the copy's record)
+            VheapProcesses.Started again = vheap.start("device", "resume", "--app", "tally", "--device", "fronted",
+                    "--store", "flash:" + work.resolve("flash"), "--server", address, "--lease", "2s", "--wait-lease",
+                    "1m");
+            again.awaitOutput("committed " + (told + 20) + " ", Duration.ofMinutes(2));
+            again.process().destroyForcibly();
+            assertThat(again.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(again.output()).doesNotContain("CORRUPT");
+            assertThat(TallyApp.firstCommitted(again.output())).isGreaterThanOrEqualTo(told);
+            told = TallyApp.lastCommitted(again.output());
+
+            VheapProcesses.Started heir = vheap.start("device", "resume", "--app", "tally", "--device", "heir",
                     "--server", address, "--wait-lease", "1m");
-            assertThat(second.awaitExit(Duration.ofMinutes(3))).as(second.errors()).isZero();
-            String output = second.output();
+            assertThat(heir.awaitExit(Duration.ofMinutes(3))).as(heir.errors()).isZero();
+            String output = heir.output();
             assertThat(output).doesNotContain("CORRUPT").contains("finished");
             long start = TallyApp.firstCommitted(output);
             assertThat(start).as("resumed at or after the last commit it was told of").isGreaterThanOrEqualTo(told);
