@@ -41,13 +41,17 @@ final class SqlErrors {
     /**
      * Libpq's words for a connection that broke, as Citus relays them when a worker it was talking to went away
      * mid-statement or mid-commit: as an internal error (XX000) with libpq's message, "while executing command on
-     * host:port". Such a call's outcome is unknown (a commit may have landed on the worker), as with a lost
-     * connection to the database itself (08006): the caller retries as for that.
+     * host:port"; and a worker's own last words to its backends as its postmaster dies or shuts down ("terminating
+     * connection due to unexpected postmaster exit", "... due to administrator command", "terminating connection
+     * because of crash of another server process"), relayed the same way. Such a call's outcome is unknown (a commit
+     * may have landed on the worker), as with a lost connection to the database itself (08006): the caller retries as
+     * for that.
      */
     private static final List<String> LOST_CONNECTION = List.of("server closed the connection unexpectedly",
             "connection not open", "no connection to the server", "invalid socket", "could not receive data from server",
             "could not send data to server", "SSL SYSCALL error", "SSL connection has been closed unexpectedly",
-            "SSL error: unexpected eof");
+            "SSL error: unexpected eof", "terminating connection due to",
+            "terminating connection because of crash of another server process");
 
     /** Whether Citus lost a node mid-call ({@link #LOST_CONNECTION}); English messages only, as libpq's are by default. */
     static boolean isLostNode(SQLException e) {
