@@ -50,10 +50,10 @@ final class FlashHeap {
     }
 
     /**
-     * Publishes the open epoch as checkpoint {@code id}, whose COMMIT record starts at {@code commitRecord}, keeps
-     * the newest {@code retain} checkpoints, and starts the next epoch on it.
+     * Where each line the open epoch sees lies: its base checkpoint's lines with the epoch's writes over them and its
+     * deletions left out (a new map).
      */
-    void commit(long id, long commitRecord, int retain) {
+    Map<Long, Long> view() {
         Map<Long, Long> lines = epochBase == null ? new HashMap<>() : new HashMap<>(epochBase.lines());
         for (Map.Entry<Long, Long> e : epoch.entrySet()) {
             if (e.getValue() == DELETED) {
@@ -62,7 +62,15 @@ final class FlashHeap {
                 lines.put(e.getKey(), e.getValue());
             }
         }
-        FlashCheckpoint cp = new FlashCheckpoint(id, lines, commitRecord);
+        return lines;
+    }
+
+    /**
+     * Publishes the open epoch as checkpoint {@code id}, whose COMMIT record starts at {@code commitRecord}, keeps
+     * the newest {@code retain} checkpoints, and starts the next epoch on it.
+     */
+    void commit(long id, long commitRecord, int retain) {
+        FlashCheckpoint cp = new FlashCheckpoint(id, view(), commitRecord);
         checkpoints.put(id, cp);
         while (checkpoints.size() > retain) {
             checkpoints.pollFirstEntry();

@@ -661,18 +661,7 @@ public final class FlashHeapStore implements HeapStore {
     synchronized long[] visibleLines(HeapSession session) {
         FlashHeap heap = ((Session) session).heap;
         heap.requireToken(session.app(), session.fencingToken());
-        java.util.Set<Long> ids = new java.util.HashSet<>();
-        if (heap.epochBase != null) {
-            ids.addAll(heap.epochBase.lines().keySet());
-        }
-        heap.epoch.forEach((id, at) -> {
-            if (at == FlashHeap.DELETED) {
-                ids.remove(id);
-            } else {
-                ids.add(id);
-            }
-        });
-        return ids.stream().mapToLong(Long::longValue).toArray();
+        return heap.view().keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */
