@@ -318,7 +318,7 @@ public final class FlashBench implements Callable<Integer> {
         return whole == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", (double) part / whole);
     }
 
-    private static String kib(long bytes) {
+    static String kib(long bytes) {
         return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
 }

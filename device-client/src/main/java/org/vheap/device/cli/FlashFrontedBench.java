@@ -59,9 +59,8 @@ final class FlashFrontedBench {
         Path classes = compileBigData();
         long memory = ((long) mib << 20) / 10;
         out.printf(Locale.ROOT, "the BigData sample (%d MiB live) on a device with %s of memory, over the heap server on %s"
-                + " (loopback gRPC) alone and with the device's flash in front of it; a checkpoint every 250 ms and at the end;"
-                + " %d runs each, taking turns%n", mib,
-                String.format(Locale.ROOT, "%.1f KiB", memory / 1024.0), server, rounds);
+                + " (loopback gRPC) alone and with the device's flash in front of it; a checkpoint every %d ms and at the"
+                + " end; %d runs each, taking turns%n", mib, FlashBench.kib(memory), server, CHECKPOINTS.toMillis(), rounds);
         out.flush();
         List<Run> alone = new ArrayList<>();
         List<Run> fronted = new ArrayList<>();

@@ -49,8 +49,9 @@ final class FlashBlobLog implements AutoCloseable {
             reader.next();   // the format record
         }
         for (byte[] record = reader.next(); record != null; record = reader.next()) {
-            if (markNumber(record) >= 0) {
-                marks = Math.max(marks, markNumber(record));
+            long mark = markNumber(record);
+            if (mark >= 0) {
+                marks = Math.max(marks, mark);
                 continue;
             }
             if (record.length < FlashRecord.BLOB_DATA || record[0] != FlashRecord.BLOB) {

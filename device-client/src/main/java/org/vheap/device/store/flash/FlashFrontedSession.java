@@ -53,7 +53,6 @@ final class FlashFrontedSession implements HeapSession {
     private final boolean copyWasCurrent;
     /** When the server was last asked something it answered: the lease lasts at least until then plus its length. */
     private Instant serverReached;
-    private long linesFromServer;
     private long linesShipped;
 
     FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration lease, Clock clock,
@@ -78,11 +77,6 @@ final class FlashFrontedSession implements HeapSession {
     /** Whether the flash copy was used as it was when opened, rather than dropped for the server's heap. */
     boolean copyWasCurrent() {
         return copyWasCurrent;
-    }
-
-    /** Lines this session read from the server (the flash copy lacked them). */
-    synchronized long linesFromServer() {
-        return linesFromServer;
     }
 
     /** Lines this session shipped to the server with its checkpoints. */
@@ -116,7 +110,6 @@ final class FlashFrontedSession implements HeapSession {
                 kept.putIfAbsent(ids[k], new LineImage(ids[k], fetched[k]));
             }
         }
-        linesFromServer += ids.length;
         keep(List.copyOf(kept.values()));
         return lines;
     }
