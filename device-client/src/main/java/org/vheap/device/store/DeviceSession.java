@@ -202,6 +202,11 @@ public final class DeviceSession implements HeapSession {
         store.renewLease();
     }
 
+    @Override
+    public java.time.Duration leaseGranted() {
+        return store.leaseGranted();
+    }
+
     /** Lets queued writes finish (at most 30 s), then closes the store's session (releasing the lease). */
     @Override
     public void close() {

@@ -171,7 +171,7 @@ public final class GrpcHeapStore implements HeapStore {
         }
         return new GrpcSession(request.app(), request.device(), r.getLineSize(), r.getCreated(),
                 r.hasBaseCheckpoint() ? r.getBaseCheckpoint().getCheckpointId() : 0, r.getVmState().toByteArray(),
-                r.getLease().getFencingToken(), request.lease().toMillis());
+                r.getLease().getFencingToken(), request.lease().toMillis(), r.getLease().getLeaseMillis());
     }
 
     @Override
@@ -215,6 +215,8 @@ public final class GrpcHeapStore implements HeapStore {
     private final class GrpcSession extends OpenedSession {
         private final HeapStoreClient client;   // this session's calls carry its app and device
         private final long leaseMillis;
+        /** The lease's length the server granted at the open or the last renewal (0: it did not say). */
+        private volatile long grantedMillis;
         private volatile boolean closed;
         /**
          * This lease's flushes the server said it holds (its last flush answer's count, which includes any flush it
@@ -226,9 +228,10 @@ public final class GrpcHeapStore implements HeapStore {
         private volatile boolean pinForCopies;
 
         GrpcSession(String app, String device, int lineSize, boolean created, long baseCheckpointId,
-                    byte[] baseVmState, long token, long leaseMillis) {
+                    byte[] baseVmState, long token, long leaseMillis, long grantedMillis) {
             super(app, device, token, lineSize, created, baseCheckpointId, baseVmState);
             this.leaseMillis = leaseMillis;
+            this.grantedMillis = grantedMillis;
             this.client = clientFor(app, device);
         }
 
@@ -362,8 +365,14 @@ public final class GrpcHeapStore implements HeapStore {
 
         @Override
         public void renewLease() {
-            call("renew the lease on app '" + app + "'", () -> client.blocking().renewLease(
-                    RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(token).setLeaseMillis(leaseMillis).build()));
+            grantedMillis = call("renew the lease on app '" + app + "'", () -> client.blocking().renewLease(
+                    RenewLeaseRequest.newBuilder().setApp(app).setFencingToken(token).setLeaseMillis(leaseMillis).build()))
+                    .getLease().getLeaseMillis();
+        }
+
+        @Override
+        public java.time.Duration leaseGranted() {
+            return java.time.Duration.ofMillis(grantedMillis);
         }
 
         /** Releases the lease. A lease already taken over or released counts as closed. */

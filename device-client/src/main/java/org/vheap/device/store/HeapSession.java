@@ -120,6 +120,14 @@ public interface HeapSession extends AutoCloseable {
     /** Extends the heap lease. */
     void renewLease();
 
+    /**
+     * The heap lease's length as the store granted it at the open or the last {@link #renewLease}, or
+     * {@link java.time.Duration#ZERO} when the store does not say (a heap server older than the field).
+     */
+    default java.time.Duration leaseGranted() {
+        return java.time.Duration.ZERO;
+    }
+
     /** Releases the heap lease; uncommitted flushes are discarded. Idempotent. */
     @Override
     void close();

@@ -33,5 +33,6 @@ public abstract class ForwardingSession implements HeapSession {
     }
 
     @Override public void renewLease() { real.renewLease(); }
+    @Override public java.time.Duration leaseGranted() { return real.leaseGranted(); }
     @Override public void close() { real.close(); }
 }

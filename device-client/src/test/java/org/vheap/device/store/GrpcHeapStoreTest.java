@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.device.TestStores;
+import org.vheap.server.store.StoreSettings;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
@@ -30,6 +31,19 @@ class GrpcHeapStoreTest extends HeapStoreContractTest {
     @Override
     int retained() {
         return 3;   // HeapServerConfig's default
+    }
+
+    @Test
+    void aSessionKnowsTheLeaseLengthTheServerGrantedAtTheOpenAndAtEachRenewal() {
+        try (HeapSession asked = store().openHeap(new OpenRequest(TestHeaps.app("lease-asked"), "dev", true, 256,
+                Duration.ofSeconds(7), 0));
+             HeapSession byDefault = store().openHeap(new OpenRequest(TestHeaps.app("lease-default"), "dev", true,
+                     256, Duration.ZERO, 0))) {
+            assertThat(asked.leaseGranted()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(byDefault.leaseGranted()).isEqualTo(StoreSettings.defaults().defaultLease());
+            byDefault.renewLease();
+            assertThat(byDefault.leaseGranted()).isEqualTo(StoreSettings.defaults().defaultLease());
+        }
     }
 
     @Test

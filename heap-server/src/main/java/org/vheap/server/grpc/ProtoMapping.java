@@ -30,7 +30,7 @@ final class ProtoMapping {
 
     static Lease lease(HeapLease g) {
         return Lease.newBuilder().setHolder(g.holder()).setFencingToken(g.fencingToken())
-                .setExpiresAt(timestamp(g.expiresAt())).build();
+                .setExpiresAt(timestamp(g.expiresAt())).setLeaseMillis(g.length().toMillis()).build();
     }
 
     static CheckpointInfo checkpoint(CheckpointRecord c) {

@@ -212,7 +212,8 @@ public final class PgHeapStore {
             long gapStart = Math.max(1, baseLineage.upper());
             long from = gapStart < epoch && LineVersions.anyBetween(c, h.heapId(), gapStart, epoch) ? epoch : gapStart;
             Lineage lineage = baseLineage.plus(Math.min(from, epoch), epoch);
-            HeapLease lease = new HeapLease(req.device(), HeapLeases.nextFencingToken(c), now.plus(leaseLength));
+            HeapLease lease = new HeapLease(req.device(), HeapLeases.nextFencingToken(c), now.plus(leaseLength),
+                    leaseLength);
             HeapLeases.grant(c, h.heapId(), lease, epoch, lineage, base);
             byte[] vmState = base != null && req.includeVmState()
                     ? Checkpoints.vmState(c, h.heapId(), base.checkpointId()) : null;
@@ -229,7 +230,7 @@ public final class PgHeapStore {
             HeapRow h = HeapLeases.requireHolder(c, heapIds, app, token);
             Instant expires = clock.instant().plus(leaseLength);
             HeapLeases.extend(c, h.heapId(), expires);
-            return new HeapLease(h.holder(), h.token(), expires);
+            return new HeapLease(h.holder(), h.token(), expires, leaseLength);
         });
     }
 

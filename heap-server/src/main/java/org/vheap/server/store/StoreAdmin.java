@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,8 @@ final class StoreAdmin {
         if (h == null) {
             return null;
         }
-        HeapLease lease = h.holder() == null ? null : new HeapLease(h.holder(), h.token(), h.expiresAt());
+        HeapLease lease = h.holder() == null ? null : new HeapLease(h.holder(), h.token(), h.expiresAt(),
+                Duration.ZERO);
         return new AppRecord(app, h.heapId(), h.lineSize(), h.createdAt(), lease, Checkpoints.find(c, h, 0),
                 Checkpoints.count(c, h.heapId()));
     }

@@ -27,12 +27,13 @@ import org.vheap.store.StoreException;
  *
  * <p>The lease: reads of lines the flash holds and flushes do not reach the server, so the session stops them itself
  * once the server's lease may have ended: when the server was not reached (opened, renewed, read or written) for the
- * lease's length ({@link #UNKNOWN_LEASE} when the device asked for the server's default), every call fails as fenced,
+ * lease's length (as the server granted it; from a server that does not say, the length asked for, or
+ * {@link #UNKNOWN_LEASE} when that was the server's default), every call fails as fenced,
  * for another device may hold the app by then. A refused call changes nothing: a checkpoint goes to the server first,
  * then to the flash. Calls are serialized on the session.
  */
 final class FlashFrontedSession implements HeapSession {
-    /** The lease assumed when the device asked for the server's default: the heap server's default. */
+    /** The lease assumed from a server that does not say what it granted when asked for its default: its default. */
     static final Duration UNKNOWN_LEASE = Duration.ofSeconds(30);
 
     /** Told when a checkpoint reached the server: app, server checkpoint, flash checkpoint, VM state. */
@@ -43,7 +44,8 @@ final class FlashFrontedSession implements HeapSession {
     private final HeapSession remote;
     private final HeapSession local;
     private final ShippedListener listener;
-    private final Duration lease;
+    /** The lease's length when the server does not say what it granted: what was asked for, else the default's. */
+    private final Duration leaseAsked;
     private final Clock clock;
     /** Lines read from flash and shipped per server flush: what fits in a store write. */
     private final int shipBatch;
@@ -55,12 +57,12 @@ final class FlashFrontedSession implements HeapSession {
     private Instant serverReached;
     private long linesShipped;
 
-    FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration lease, Clock clock,
+    FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration leaseAsked, Clock clock,
                         ShippedListener listener) {
         this.remote = remote;
         this.local = local;
         this.copyWasCurrent = copyWasCurrent;
-        this.lease = lease;
+        this.leaseAsked = leaseAsked;
         this.clock = clock;
         this.listener = listener;
         this.shipBatch = (int) Math.max(1, PagingConfig.MAX_BATCH_BYTES / remote.lineSize());
@@ -194,6 +196,7 @@ final class FlashFrontedSession implements HeapSession {
     /** Fails as fenced once the server's lease may have ended unrenewed: another device may hold the app. */
     private void withinLease() {
         Instant now = clock.instant();
+        Duration lease = remote.leaseGranted().isZero() ? leaseAsked : remote.leaseGranted();
         if (now.isAfter(serverReached.plus(lease))) {
             throw new StoreException(StoreException.Reason.FENCED, "app '" + app() + "' was taken over by another"
                     + " device or its lease ended: the heap server was last reached " + Duration.between(serverReached,

@@ -11,9 +11,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
 import org.vheap.device.TestStores;
+import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.server.HeapServer;
+import org.vheap.server.store.PgHeapStore;
+import org.vheap.server.store.StoreSettings;
 import org.vheap.server.testing.MutableClock;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
@@ -170,6 +176,37 @@ class FlashFrontedStoreTest {
             assertThatThrownBy(() -> s.flush(List.of(img(2, 2)), new long[0])).isInstanceOf(StoreException.class)
                     .hasMessageContaining("past the 30 s lease");
             assertThatThrownBy(s::renewLease).isInstanceOf(StoreException.class).hasMessageContaining("lease");
+        }
+    }
+
+    @Test
+    void aSessionOnTheServersDefaultLeaseStopsServingFromFlashOnceTheLeaseItGrantedEnded() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        StoreSettings defaults = StoreSettings.defaults();
+        StoreSettings fiveSeconds = new StoreSettings(defaults.retain(), Duration.ofSeconds(5), defaults.maxLease(),
+                defaults.maxSystemCallBytes(), defaults.copyPin());
+        HeapServer server = new HeapServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)),
+                new PgHeapStore(SERVER.dataSource(), SERVER.clock(), fiveSeconds, Runnable::run)).start();
+        String app = TestHeaps.app("front-default-lease");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        MutableClock clock = new MutableClock();
+        try (GrpcHeapStore grpc = new GrpcHeapStore("127.0.0.1:" + port, Duration.ofSeconds(20));
+             FlashFrontedStore store = FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), clock,
+                     TestStores.flaky(grpc, remote::set), "127.0.0.1:" + port);
+             HeapSession s = store.openHeap(new OpenRequest(app, "dev-a", true, LINE, Duration.ZERO, 0))) {
+            s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+            remote.get().down(true);   // cut off: the server granted 5 s, not the 30 s a server that says nothing has
+            clock.advance(Duration.ofSeconds(4));
+            assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
+            clock.advance(Duration.ofSeconds(2));
+            assertThatThrownBy(() -> s.read(new long[] {1})).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("past the 5 s lease")
+                    .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.FENCED));
+        } finally {
+            server.stop(Duration.ofSeconds(5));
         }
     }
 
