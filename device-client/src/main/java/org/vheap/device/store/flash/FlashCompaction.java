@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.vheap.device.store.BlobHash;
+import org.vheap.store.LinePatches;
 
 /**
  * One compaction of a flash store's log: {@link #copy} writes what is live into a new log — for each app its
  * retained checkpoints in order (each as the lines that differ from the one before it, then its COMMIT record), the
  * open epoch of a session that holds the lease, and blobs still in the heap's log (a store older than the blobs' own
- * log, when they did not fit there), each record copied as it was, but for patches: a PATCH or COMMIT_PATCH is
- * pointed at the copy of its base, or, when its base is not copied (or the copy's chain is as deep as chains go),
- * written as the whole line or state it makes — and, once the
- * store installed that log, {@link #moveIndex} points the index at the copies. Superseded versions, deleted lines,
+ * log, when they did not fit there), each record copied as it was, but for patches: a line's patch (a PACKED_PATCH
+ * in the copy) or a COMMIT_PATCH is pointed at the copy of its base; when its base is not copied (or the copy's chain
+ * is as deep as chains go) a line's version is patched again on its version copied for the checkpoint before, if
+ * any (a skip-delta's base is often a version no checkpoint retains), and is otherwise, like a state, written whole —
+ * and, once the store installed that log, {@link #moveIndex} points the index at the copies. Superseded versions, deleted lines,
  * checkpoints beyond retention and dropped epochs stay behind. Replaying the new log gives the same checkpoints.
  */
 final class FlashCompaction {
@@ -22,8 +24,13 @@ final class FlashCompaction {
     private final int blockSize;
     /** Where each record copied lies in the new log, by where it lay in the old one. */
     private final Map<Long, Long> moved = new HashMap<>();
-    /** How many patches deep each line's version copied is in the new log, by where it lay in the old one. */
-    private final Map<Long, Integer> depths = new HashMap<>();
+    /** How deep and how numbered each version copied is in the new log (its first copy), by where it lay in the old one. */
+    private final Map<Long, Copied> copies = new HashMap<>();
+
+    /** A version as copied: how many patches deep, and its number (0: whole). */
+    private record Copied(int depth, long number) {
+        static final Copied WHOLE = new Copied(0, 0);
+    }
 
     FlashCompaction(FlashMedium old, int blockSize) {
         this.old = old;
@@ -88,7 +95,7 @@ final class FlashCompaction {
         CountingMedium counted = new CountingMedium();
         copy(counted, heaps, blobs, fencingTokens, Long.MAX_VALUE);
         moved.clear();   // nothing was moved: the positions are the counting medium's
-        depths.clear();
+        copies.clear();
         return counted.size();
     }
 
@@ -115,7 +122,7 @@ final class FlashCompaction {
             throws IOException {
         for (Map.Entry<Long, Long> line : to.entrySet()) {
             if (!line.getValue().equals(from.get(line.getKey()))) {
-                long at = out.append(version(h, line.getKey(), line.getValue()));
+                long at = out.append(version(h, line.getKey(), line.getValue(), from.get(line.getKey())));
                 moved.putIfAbsent(line.getValue(), at);
             }
         }
@@ -128,18 +135,44 @@ final class FlashCompaction {
     }
 
     /**
-     * The record that copies the version of {@code lineId} at {@code at}: a LINE as it was; a PATCH on a version
-     * copied before it, pointed at that copy; else (the version it patches is not live) the whole line it makes.
+     * The record that copies the version of {@code lineId} at {@code at}, whose version in the view before lay at
+     * {@code before} ({@code null}: none): a LINE as it was; a patch on a version copied before it, pointed at that
+     * copy; else (the version it patches is not live, as a skip-delta's often is not) a patch of the bytes that differ
+     * from the view before's version, which was copied; else the whole line it makes. Patches are PACKED_PATCHes.
      */
-    private byte[] version(FlashHeap h, long lineId, long at) throws IOException {
+    private byte[] version(FlashHeap h, long lineId, long at, Long before) throws IOException {
         byte[] record = FlashLogReader.readAt(old, blockSize, at);
-        FlashPatches.Header patch = FlashLineVersions.patchOf(record);
-        int depth = copiedDepth(at, patch);
+        FlashPatches.Header patch = FlashLineVersions.parse(record, at).patch();
         if (patch == null) {
+            copies.putIfAbsent(at, Copied.WHOLE);
             return record;
         }
-        return depth > 0 ? FlashLineVersions.rebased(record, moved.get(patch.base()), depth)
-                : FlashLineVersions.whole(h, lineId, FlashLineVersions.read(old, blockSize, h, lineId, at).data());
+        Copied base = copied(patch.base());
+        if (base != null && base.depth() < FlashPatches.MAX_DEPTH) {   // a base re-patched may have a higher number
+            Copied copy = new Copied(base.depth() + 1, Math.max(patch.number(), base.number() + 1));
+            copies.putIfAbsent(at, copy);
+            return FlashLineVersions.rebased(record, at, moved.get(patch.base()), copy.depth(), copy.number());
+        }
+        byte[] data = FlashLineVersions.read(old, blockSize, h, lineId, at).data();
+        Copied previous = before == null ? null : copied(before);
+        if (previous != null && previous.depth() < FlashPatches.MAX_DEPTH) {
+            FlashPatches.Version copiedBefore = new FlashPatches.Version(
+                    FlashLineVersions.read(old, blockSize, h, lineId, before).data(), previous.depth(),
+                    previous.number(), moved.get(before), null);
+            FlashPatches.Patch p = FlashPatches.on(copiedBefore, data, previous.number() + 1);
+            if (p != null) {
+                copies.putIfAbsent(at, new Copied(p.depth(), p.number()));
+                return FlashLineVersions.patch(h.number, lineId, new FlashPatches.Header(p.base(), p.depth(),
+                        p.number(), LinePatches.crc32c(data)), p.runs());
+            }
+        }
+        copies.putIfAbsent(at, Copied.WHOLE);
+        return FlashLineVersions.whole(h, lineId, data);
+    }
+
+    /** How the version that lay at {@code at} in the old log was copied; {@code null} when it was not. */
+    private Copied copied(long at) {
+        return moved.containsKey(at) ? copies.get(at) : null;
     }
 
     /**
@@ -149,24 +182,14 @@ final class FlashCompaction {
     private byte[] commit(FlashHeap h, FlashCheckpoint cp) throws IOException {
         byte[] record = FlashLogReader.readAt(old, blockSize, cp.commitRecord());
         FlashPatches.Header patch = FlashStateVersions.patchOf(record);
-        int depth = copiedDepth(cp.commitRecord(), patch);
+        Copied base = patch == null ? null : copied(patch.base());
+        int depth = base != null && base.depth() < FlashPatches.MAX_DEPTH ? base.depth() + 1 : 0;
+        copies.putIfAbsent(cp.commitRecord(), new Copied(depth, depth));   // a state's number is its depth
         if (patch == null) {
             return record;
         }
         return depth > 0 ? FlashStateVersions.rebased(record, moved.get(patch.base()), depth)
                 : FlashStateVersions.whole(h, cp.id(), FlashStateVersions.read(old, blockSize, h, cp.commitRecord()).data());
-    }
-
-    /**
-     * How many patches deep the copy of the record at {@code at} is, kept in {@link #depths} (the first copy's): 0
-     * when it is whole ({@code patch} {@code null}) or is made whole (its base not copied, or as deep as chains go),
-     * else one more than its base's copy.
-     */
-    private int copiedDepth(long at, FlashPatches.Header patch) {
-        Integer baseDepth = patch == null || !moved.containsKey(patch.base()) ? null : depths.get(patch.base());
-        int depth = baseDepth != null && baseDepth < FlashPatches.MAX_DEPTH ? baseDepth + 1 : 0;
-        depths.putIfAbsent(at, depth);
-        return depth;
     }
 
     /** A checkpoint whose lines and COMMIT record were copied (its COMMIT record may not be: an unretained base). */

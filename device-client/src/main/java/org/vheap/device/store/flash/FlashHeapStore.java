@@ -313,6 +313,11 @@ public final class FlashHeapStore implements HeapStore {
                 heapLogBlobs.put(FlashBlobLog.hashOf(in), start);
                 continue;
             }
+            if (kind == FlashRecord.PACKED_PATCH) {   // its fields are varints
+                FlashLineVersions.Parsed p = FlashLineVersions.parse(record, start);
+                heapsByNumber.get(p.app()).epoch.put(p.line(), start);
+                continue;
+            }
             int number = in.readInt();
             if (kind == FlashRecord.CREATE) {
                 created(in.readUTF(), in.readInt());
@@ -588,7 +593,7 @@ public final class FlashHeapStore implements HeapStore {
                 continue;
             }
             heap.epoch.put(writes.get(i).lineId(), writer.append(w.record()));
-            if (w.record()[0] == FlashRecord.PATCH) {
+            if (w.record()[0] != FlashRecord.LINE) {
                 linesPatched++;
             } else {
                 linesWhole++;
@@ -631,7 +636,7 @@ public final class FlashHeapStore implements HeapStore {
             long at = heap.visible(w.lineId());
             FlashPatches.Version previous = at == FlashHeap.DELETED ? null : line(heap, w.lineId(), at);
             byte[] before = previous == null ? null : previous.data();
-            byte[] record = config.patches() ? FlashLineVersions.record(heap, w.lineId(), w.data(), at, previous)
+            byte[] record = config.patches() ? FlashLineVersions.record(heap, w.lineId(), w.data(), previous)
                     : FlashLineVersions.whole(heap, w.lineId(), w.data());
             written.add(new Written(record, FlashPatches.changedBytes(before, w.data()),
                     FlashPatches.changedWordBytes(before, w.data())));
@@ -740,8 +745,7 @@ public final class FlashHeapStore implements HeapStore {
                     FlashCheckpoint previous = heap.epochBase;   // a COMMIT_PATCH is no larger than this COMMIT
                     FlashPatches.Version before = previous == null || previous.commitRecord() < 0 ? null
                             : FlashStateVersions.read(medium, blockSize, heap, previous.commitRecord());
-                    long at = writer.append(config.patches() ? FlashStateVersions.record(heap, id, vmState,
-                            previous == null ? -1 : previous.commitRecord(), before)
+                    long at = writer.append(config.patches() ? FlashStateVersions.record(heap, id, vmState, before)
                             : FlashStateVersions.whole(heap, id, vmState));
                     sync();   // the blobs its classes need first, then the checkpoint
                     vmStateBytes += vmState.length;

@@ -7,43 +7,51 @@ import org.vheap.device.store.flash.FlashPatches.Version;
 import org.vheap.store.LinePatches;
 
 /**
- * A line's versions in a flash log: a LINE record holds the whole line; a PATCH record only the runs of bytes that
- * differ from an older version of it, which it names by position ({@link LinePatches}' runs, the seed's flush that
- * writes only what is dirty). A line is read back by reading its chain: the PATCH, the version it patches, and so on
- * down to a LINE, at most {@link FlashPatches#MAX_DEPTH} patches deep.
+ * A line's versions in a flash log: a LINE record holds the whole line; a PACKED_PATCH record (a PATCH in a log
+ * of format 2) only the runs of bytes that differ from an older version of it, which it names by position
+ * ({@link LinePatches}' runs, the seed's flush that writes only what is dirty). A line is read back by reading its
+ * chain: the patch, the version it patches, and so on down to a LINE, at most {@link FlashPatches#MAX_DEPTH} patches
+ * deep.
  *
  * <pre>
- *   PATCH  app u4, line u8, base u8, depth u1, crc u4, runs    base: the position of the version patched (before
- *                                                               this record); depth: the base's plus one; crc: the
- *                                                               CRC-32C of the whole line it makes
+ *   PACKED_PATCH  app varint, line varint, base varint, depth u1, number varint, crc u4, runs
+ *                 base: the position of the version patched (before this record); depth: the base's plus one;
+ *                 number: the version's since the line's whole version, more than the base's; crc: the CRC-32C of
+ *                 the whole line it makes
+ *   PATCH         app u4, line u8, base u8, depth u1, crc u4, runs      format 2, read and never written: its
+ *                                                                       number is its depth
  * </pre>
  *
- * <p>{@link #record} chooses: nothing when the line did not change; a PATCH where {@link FlashPatches#choose} finds
- * one (on the version before, or past the deepest chain on the LINE at its bottom; at most half a line); a LINE
- * otherwise. {@link #read} fails fast ({@link IOException}) on a chain that is not one: a base not before its patch,
- * a depth that is not one more than its base's, another line's record, or a line whose CRC is not the one its patch
- * names.
+ * <p>{@link #record} chooses: nothing when the line did not change; a PACKED_PATCH where
+ * {@link FlashPatches#chooseSkipping} finds one (at most half a line); a LINE otherwise. {@link #read} fails fast
+ * ({@link IOException}) on a chain that is not one: a base not before its patch, a depth that is not one more than
+ * its base's, a number not above it, another line's record, or a line whose CRC is not the one its patch names.
  */
 final class FlashLineVersions {
     /** Where a PATCH record's runs start: kind, app, line, base, depth, crc. */
-    static final int PATCH_RUNS = 1 + 4 + 8 + 8 + 1 + 4;
+    private static final int PATCH_RUNS = 1 + 4 + 8 + 8 + 1 + 4;
 
     private FlashLineVersions() {
     }
 
+    /** A line version's record read: its app and line, its patch's header ({@code null}: a LINE), where its bytes start. */
+    record Parsed(int app, long line, FlashPatches.Header patch, int dataAt) {
+    }
+
     /**
      * The record that makes {@code data} line {@code lineId}'s next version, after the version {@code previous}
-     * that lies at {@code previousAt} ({@code null}: the line has none); {@code null} when it is the same. A PATCH
-     * as {@link FlashPatches#choose} chooses it, else a LINE.
+     * ({@code null}: the line has none); {@code null} when it is the same. A PACKED_PATCH as
+     * {@link FlashPatches#chooseSkipping} chooses it, else a LINE.
      */
-    static byte[] record(FlashHeap h, long lineId, byte[] data, long previousAt, Version previous) {
+    static byte[] record(FlashHeap h, long lineId, byte[] data, Version previous) {
         if (previous != null && Arrays.equals(previous.data(), data)) {
             return null;
         }
         if (previous != null) {
-            FlashPatches.Patch patch = FlashPatches.choose(data, previous, previousAt);
+            FlashPatches.Patch patch = FlashPatches.chooseSkipping(data, previous);
             if (patch != null) {
-                return patch(h, lineId, patch.base(), patch.depth(), LinePatches.crc32c(data), patch.runs());
+                return patch(h.number, lineId, new FlashPatches.Header(patch.base(), patch.depth(), patch.number(),
+                        LinePatches.crc32c(data)), patch.runs());
             }
         }
         return whole(h, lineId, data);
@@ -54,65 +62,77 @@ final class FlashLineVersions {
         return FlashRecord.of(FlashRecord.LINE).u4(h.number).u8(lineId).bytes(data).toBytes();
     }
 
-    /** A PATCH record (see the class's layout). */
-    static byte[] patch(FlashHeap h, long lineId, long base, int depth, int crc, byte[] runs) {
-        return FlashRecord.of(FlashRecord.PATCH).u4(h.number).u8(lineId).u8(base).u1(depth).u4(crc).bytes(runs)
-                .toBytes();
+    /** A PACKED_PATCH record of line {@code lineId} of app {@code app} (see the class's layout). */
+    static byte[] patch(int app, long lineId, FlashPatches.Header p, byte[] runs) {
+        return FlashRecord.of(FlashRecord.PACKED_PATCH).varint(app).varint(lineId).varint(p.base()).u1(p.depth())
+                .varint(p.number()).u4(p.crc()).bytes(runs).toBytes();
     }
 
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code at} and the chain below it. */
     static Version read(FlashMedium medium, int blockSize, FlashHeap h, long lineId, long at) throws IOException {
         byte[] record = FlashLogReader.readAt(medium, blockSize, at);
-        FlashPatches.Header header = header(record, h, lineId, at);
-        if (record[0] == FlashRecord.LINE) {
-            if (record.length != FlashRecord.LINE_DATA + h.lineSize) {
-                throw new IOException("the LINE record at " + at + " holds " + (record.length - FlashRecord.LINE_DATA)
-                        + " bytes, not a " + h.lineSize + "-byte line of app '" + h.name + "'");
-            }
-            return Version.whole(Arrays.copyOfRange(record, FlashRecord.LINE_DATA, record.length), at);
-        }
-        Version base = read(medium, blockSize, h, lineId, header.base());
-        return FlashPatches.patched(header, base, h.lineSize, Arrays.copyOfRange(record, PATCH_RUNS, record.length), at,
-                "the PATCH record", "line");
-    }
-
-    /**
-     * The base and depth of the PATCH record {@code record} (the version it patches must be copied before it), or
-     * {@code null} for a LINE record.
-     */
-    static FlashPatches.Header patchOf(byte[] record) {
-        if (record.length == 0 || record[0] != FlashRecord.PATCH || record.length < PATCH_RUNS) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(record, 1 + 4 + 8, 8 + 1 + 4);
-        return new FlashPatches.Header(b.getLong(), b.get() & 0xFF, b.getInt());
-    }
-
-    /** The PATCH record {@code record} with its base at {@code base}, {@code depth} deep (its runs unchanged). */
-    static byte[] rebased(byte[] record, long base, int depth) {
-        byte[] moved = record.clone();
-        ByteBuffer.wrap(moved, 1 + 4 + 8, 8 + 1).putLong(base).put((byte) depth);
-        return moved;
-    }
-
-    /** Checks that {@code record} is a version of line {@code lineId} of {@code h}; its PATCH fields, if any. */
-    private static FlashPatches.Header header(byte[] record, FlashHeap h, long lineId, long at) throws IOException {
-        boolean line = record.length >= FlashRecord.LINE_DATA && record[0] == FlashRecord.LINE;
-        boolean patch = record.length >= PATCH_RUNS && record[0] == FlashRecord.PATCH;
-        if (!line && !patch) {
-            throw new IOException("the flash store's index points at a record of kind " + (record.length == 0 ? "none"
-                    : record[0]) + " at " + at + ", not a line's version");
-        }
-        ByteBuffer b = ByteBuffer.wrap(record, 1, 12);
-        if (b.getInt() != h.number || b.getLong() != lineId) {
+        Parsed p = parse(record, at);
+        if (p.app() != h.number || p.line() != lineId) {
             throw new IOException("the flash store's index points at another line's record at " + at + " for line "
                     + lineId + " of app '" + h.name + "'");
         }
-        if (line) {
-            return null;
+        if (p.patch() == null) {
+            if (record.length != p.dataAt() + h.lineSize) {
+                throw new IOException("the LINE record at " + at + " holds " + (record.length - p.dataAt())
+                        + " bytes, not a " + h.lineSize + "-byte line of app '" + h.name + "'");
+            }
+            return Version.whole(Arrays.copyOfRange(record, p.dataAt(), record.length), at);
         }
-        FlashPatches.Header p = patchOf(record);
-        FlashPatches.checkHeader(p, at, "the PATCH record");
-        return p;
+        FlashPatches.checkHeader(p.patch(), at, "the PATCH record");
+        Version base = read(medium, blockSize, h, lineId, p.patch().base());
+        return FlashPatches.patched(p.patch(), base, h.lineSize, Arrays.copyOfRange(record, p.dataAt(), record.length),
+                at, "the PATCH record", "line");
+    }
+
+    /**
+     * The app, line, patch header and where the bytes start of the line version's record {@code record} (read at
+     * {@code at}, for messages).
+     *
+     * @throws IOException when it is not a LINE, PATCH or PACKED_PATCH record, or ends inside its fields
+     */
+    static Parsed parse(byte[] record, long at) throws IOException {
+        byte kind = record.length == 0 ? 0 : record[0];
+        if (kind == FlashRecord.PACKED_PATCH) {
+            FlashRecord.Fields f = new FlashRecord.Fields(record, 1);
+            long app = f.varint();
+            long line = f.varint();
+            long base = f.varint();
+            int depth = f.u1();
+            long number = f.varint();
+            FlashPatches.Header header = new FlashPatches.Header(base, depth, number, f.u4());
+            if (app > Integer.MAX_VALUE) {
+                throw new IOException("the PACKED_PATCH record at " + at + " names app number " + app);
+            }
+            return new Parsed((int) app, line, header, f.position());
+        }
+        boolean line = kind == FlashRecord.LINE && record.length >= FlashRecord.LINE_DATA;
+        if (!line && !(kind == FlashRecord.PATCH && record.length >= PATCH_RUNS)) {
+            throw new IOException("the flash store's index points at a record of kind " + (record.length == 0 ? "none"
+                    : kind) + " at " + at + ", not a line's version");
+        }
+        ByteBuffer b = ByteBuffer.wrap(record, 1, (line ? FlashRecord.LINE_DATA : PATCH_RUNS) - 1);
+        int app = b.getInt();
+        long lineId = b.getLong();
+        if (line) {
+            return new Parsed(app, lineId, null, FlashRecord.LINE_DATA);
+        }
+        long base = b.getLong();
+        int depth = b.get() & 0xFF;
+        return new Parsed(app, lineId, new FlashPatches.Header(base, depth, depth, b.getInt()), PATCH_RUNS);
+    }
+
+    /**
+     * The patch record {@code record} (read at {@code at}) with its base at {@code base}, {@code depth} deep and
+     * numbered {@code number}, as a PACKED_PATCH (its CRC and runs unchanged).
+     */
+    static byte[] rebased(byte[] record, long at, long base, int depth, long number) throws IOException {
+        Parsed p = parse(record, at);
+        return patch(p.app(), p.line(), new FlashPatches.Header(base, depth, number, p.patch().crc()),
+                Arrays.copyOfRange(record, p.dataAt(), record.length));
     }
 }

@@ -31,11 +31,11 @@ final class FlashLogFormat {
     /** The first record of every log: this magic, then the format's version and the log's block size (u4 each). */
     static final byte[] MAGIC = {'v', 'h', 'f', 'l', 'a', 's', 'h', 0};
     /**
-     * The format this device writes: 2 (the blobs in a log of their own with MARK records, patches of lines and
-     * states); it reads logs of version 1 too, and goes on appending version 2 records to them (an older device
-     * does not read them back).
+     * The format this device writes: 3 (lines patched as PACKED_PATCH records, on skip-deltas); 2 had the blobs in
+     * a log of their own with MARK records, patches of lines (PATCH) and states. It reads logs of versions 1 and 2
+     * too, and goes on appending version 3 records to them (an older device does not read them back).
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** The first record's bytes: it fits the smallest block, so it is read before the block size is known. */
     static final int FORMAT_RECORD = MAGIC.length + 8;
 

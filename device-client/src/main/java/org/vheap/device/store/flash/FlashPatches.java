@@ -6,10 +6,18 @@ import org.vheap.store.LinePatches;
 /**
  * How a flash store writes a new version of some bytes (a line, a checkpoint's VM state) after an older one: as the
  * runs that differ ({@link LinePatches}) on a named base, shared by {@link FlashLineVersions} and
- * {@link FlashStateVersions}. A patch goes on the version before while the chain below it is less than
- * {@link #MAX_DEPTH} deep, else on the whole version at the chain's bottom (the changes since that one), so a read
- * reads at most {@code MAX_DEPTH + 1} records; the bytes are written whole when the runs would take more than half of
- * them.
+ * {@link FlashStateVersions}; a read reads at most {@code MAX_DEPTH + 1} records, and the bytes are written whole when
+ * the runs would take more than half of them. Two ways to choose the base:
+ * <ul>
+ *   <li>{@link #choose} (VM states): the version before while the chain below it is less than {@link #MAX_DEPTH}
+ *       deep, else the whole version at the chain's bottom (the changes since that one).</li>
+ *   <li>{@link #chooseSkipping} (lines): skip-deltas, as Subversion stores file revisions. The versions since the
+ *       whole one are numbered 1, 2, 3, ...; version {@code n} patches version {@link #skipBase}{@code (n)}, {@code n}
+ *       with its lowest set bit cleared (and more, while that has {@code MAX_DEPTH} bits or more set). Half the
+ *       patches span one version, a quarter two, an eighth four, and so on: a patch of a line whose fields change one
+ *       at a time stays small, where going back to the bottom every {@code MAX_DEPTH + 1} versions carries every
+ *       change since the whole line each time.</li>
+ * </ul>
  */
 final class FlashPatches {
     /** Patches on patches before the next goes on the chain's bottom: a read reads at most this many records more. */
@@ -18,43 +26,79 @@ final class FlashPatches {
     private FlashPatches() {
     }
 
-    /** A version read back: its bytes, its depth (0: whole), and the whole version at its chain's bottom. */
-    record Version(byte[] data, int depth, long rootAt, byte[] root) {
+    /**
+     * A version read back: its bytes, its depth (0: whole), its number since the whole version below it (0: whole),
+     * where its record lies, and the version it patches ({@code null} when whole), so the chain below it.
+     */
+    record Version(byte[] data, int depth, long number, long at, Version below) {
         /** A whole version, the bottom of its own chain. */
         static Version whole(byte[] data, long at) {
-            return new Version(data, 0, at, data);
+            return new Version(data, 0, 0, at, null);
         }
 
-        /** A version patched on {@code base}, {@code depth} deep: its chain's bottom is the base's. */
-        static Version patched(byte[] data, int depth, Version base) {
-            return new Version(data, depth, base.rootAt(), base.root());
+        /** The whole version at the bottom of this one's chain. */
+        Version root() {
+            Version v = this;
+            while (v.below != null) {
+                v = v.below;
+            }
+            return v;
         }
-    }
-
-    /** A patch record's base (the position of the version it patches), depth, and the CRC-32C of what it makes. */
-    record Header(long base, int depth, int crc) {
-    }
-
-    /** A patch to write: the base's position, its depth, and the runs (the bytes they make are the new version). */
-    record Patch(long base, int depth, byte[] runs) {
     }
 
     /**
-     * The patch that makes {@code data} from {@code previous}, which lies at {@code previousAt}; {@code null} when
+     * A patch record's base (the position of the version it patches), depth, number since the whole version (its
+     * depth, in records older than numbers), and the CRC-32C of what it makes.
+     */
+    record Header(long base, int depth, long number, int crc) {
+    }
+
+    /** A patch to write: the base's position, its depth, its number, and the runs (which make the new version). */
+    record Patch(long base, int depth, long number, byte[] runs) {
+    }
+
+    /**
+     * The patch that makes {@code data} from {@code previous} (numbered as deep as it is); {@code null} when
      * it is better written whole (the runs would take more than half of it). A base of another length is cut or
      * zero-extended to {@code data}'s first. Empty runs: the bytes did not change (when of one length).
      */
-    static Patch choose(byte[] data, Version previous, long previousAt) {
-        long base = previousAt;
-        int depth = previous.depth() + 1;
-        byte[] from = previous.data();
-        if (depth > MAX_DEPTH) {   // on the chain's bottom instead: one record deep again
-            base = previous.rootAt();
-            depth = 1;
-            from = previous.root();
+    static Patch choose(byte[] data, Version previous) {
+        Version base = previous.depth() < MAX_DEPTH ? previous : previous.root();   // past it: one record deep again
+        return on(base, data, base.depth() + 1);
+    }
+
+    /**
+     * The patch that makes {@code data} the version after {@code previous}, numbered one more, on the version of
+     * {@code previous}'s chain that {@link #skipBase} names (or, in a chain a compaction rebuilt, the highest numbered
+     * one below it that is less than {@link #MAX_DEPTH} deep); {@code null} when better written whole.
+     */
+    static Patch chooseSkipping(byte[] data, Version previous) {
+        long number = previous.number() + 1;
+        long target = skipBase(number);
+        Version base = previous;
+        while (base.number() > target || base.depth() >= MAX_DEPTH) {
+            base = base.below();   // the whole version at the bottom is numbered 0 and 0 deep: the walk ends there
         }
+        return on(base, data, number);
+    }
+
+    /**
+     * The version {@code n} patches: {@code n} with its lowest set bit cleared, and the next, while more than
+     * {@code MAX_DEPTH - 1} bits are set, so every chain is at most {@link #MAX_DEPTH} patches deep.
+     */
+    static long skipBase(long n) {
+        long base = n & (n - 1);
+        while (Long.bitCount(base) >= MAX_DEPTH) {
+            base &= base - 1;
+        }
+        return base;
+    }
+
+    /** The patch on {@code base} that makes {@code data}, numbered {@code number}; {@code null}: better whole. */
+    static Patch on(Version base, byte[] data, long number) {
+        byte[] from = base.data();
         byte[] runs = LinePatches.diff(from.length == data.length ? from : Arrays.copyOf(from, data.length), data);
-        return runs.length <= data.length / 2 ? new Patch(base, depth, runs) : null;
+        return runs.length <= data.length / 2 ? new Patch(base.at(), base.depth() + 1, number, runs) : null;
     }
 
     /**
@@ -116,12 +160,16 @@ final class FlashPatches {
             throw new java.io.IOException(what + " at " + at + " is " + p.depth() + " deep on a version " + base.depth()
                     + " deep");
         }
+        if (p.number() <= base.number()) {
+            throw new java.io.IOException(what + " at " + at + " is numbered " + p.number() + " on a version numbered "
+                    + base.number() + ": numbers grow along a chain");
+        }
         byte[] data = apply(base.data(), length, runs, what + " at " + at);
         if (LinePatches.crc32c(data) != p.crc()) {
             throw new java.io.IOException(what + " at " + at + " does not make the " + makes + " it names (CRC-32C"
                     + " differs)");
         }
-        return Version.patched(data, p.depth(), base);
+        return new Version(data, p.depth(), p.number(), at, base);
     }
 
     /**

@@ -32,11 +32,11 @@ final class FlashStateVersions {
 
     /**
      * The record that commits checkpoint {@code id} of {@code h} with VM state {@code state}, after the checkpoint
-     * whose state {@code previous} lies at {@code previousAt} ({@code null}: none): a COMMIT_PATCH where
+     * whose state is {@code previous} ({@code null}: none): a COMMIT_PATCH where
      * {@link FlashPatches#choose} finds one smaller than the state, else a COMMIT.
      */
-    static byte[] record(FlashHeap h, long id, byte[] state, long previousAt, Version previous) {
-        FlashPatches.Patch patch = previous == null ? null : FlashPatches.choose(state, previous, previousAt);
+    static byte[] record(FlashHeap h, long id, byte[] state, Version previous) {
+        FlashPatches.Patch patch = previous == null ? null : FlashPatches.choose(state, previous);
         if (patch == null || PATCH_RUNS + patch.runs().length >= FlashRecord.COMMIT_STATE + state.length) {
             return whole(h, id, state);
         }
@@ -84,7 +84,7 @@ final class FlashStateVersions {
         long base = b.getLong();
         int depth = b.get() & 0xFF;
         b.getInt();   // the length
-        return new FlashPatches.Header(base, depth, b.getInt());
+        return new FlashPatches.Header(base, depth, depth, b.getInt());
     }
 
     /** The COMMIT_PATCH record {@code record} with its base at {@code base}, {@code depth} deep (its runs unchanged). */

@@ -24,10 +24,10 @@
  *       semantics; {@code FlashRecord}s in the log (a flush's lines, a checkpoint's COMMIT that makes them visible at
  *       once), an index in memory ({@code FlashHeap}, {@code FlashCheckpoint}) of where each line's version lies,
  *       rebuilt by replaying the log when the store opens.</li>
- *   <li>{@code FlashLineVersions}: a line that changed is written as a PATCH, the runs of bytes that differ from its
- *       version before (the seed's flush of only what is dirty), and read back by applying patches to the LINE below
- *       them, at most four deep; {@code FlashStateVersions} does the same for a checkpoint's VM state (COMMIT_PATCH),
- *       both as {@code FlashPatches} chooses.</li>
+ *   <li>{@code FlashLineVersions}: a line that changed is written as a PACKED_PATCH, the runs of bytes that differ
+ *       from an older version of it (the seed's flush of only what is dirty) on skip-deltas, and read back by applying
+ *       patches to the LINE below them, at most four deep; {@code FlashStateVersions} does the same for a
+ *       checkpoint's VM state (COMMIT_PATCH), both as {@code FlashPatches} chooses.</li>
  *   <li>{@code FlashBlobLog}: the system blobs (class files) in a log of their own, appended to and never compacted,
  *       synced before the heap's log so a checkpoint's class files are durable before it is.</li>
  *   <li>{@code FlashCompaction} copies the live records into a new log, which {@code FlashLogFiles} installs in one

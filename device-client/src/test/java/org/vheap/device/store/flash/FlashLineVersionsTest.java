@@ -16,7 +16,7 @@ import org.vheap.server.testing.MutableClock;
 import org.vheap.store.LineImage;
 import org.vheap.store.LinePatches;
 
-/** The flash store writes a changed line as the bytes that changed (PATCH records) and reads it back whole. */
+/** The flash store writes a changed line as the bytes that changed (PACKED_PATCH records) and reads it back whole. */
 class FlashLineVersionsTest {
     private static final int BLOCK = 512;
     private static final int LINE = 1024;
@@ -48,40 +48,55 @@ class FlashLineVersionsTest {
     }
 
     @Test
-    void pastMaxDepthALineIsPatchedOnItsLineAtTheBottomOfTheChain() throws IOException {
+    void versionNPatchesVersionNWithItsLowestSetBitClearedAndNoChainIsDeeperThanMaxDepth() throws IOException {
+        assertThat(FlashPatches.MAX_DEPTH).isEqualTo(4);
+        assertThat(FlashPatches.skipBase(12)).isEqualTo(8);
+        assertThat(FlashPatches.skipBase(15)).isEqualTo(14);
+        assertThat(FlashPatches.skipBase(16)).isZero();
+        assertThat(FlashPatches.skipBase(31)).as("11110 has four bits set: one more cleared").isEqualTo(28);
         FaultyFlashMedium medium = new FaultyFlashMedium();
-        byte[][] versions = new byte[11][];
+        byte[][] versions = new byte[40][];
         versions[0] = randomLine();
         for (int v = 1; v < versions.length; v++) {
             versions[v] = changed(versions[v - 1], 5);
         }
         FlashHeapStore store = store(new MemoryLogFiles(medium), Long.MAX_VALUE);
+        long[] ids = new long[versions.length];
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
-            for (byte[] v : versions) {
-                s.commit(List.of(new LineImage(1, v)), new long[0], new byte[0], Map.of());
-                assertThat(s.read(new long[] {1})[0]).isEqualTo(v);
+            for (int v = 0; v < versions.length; v++) {
+                ids[v] = s.commit(List.of(new LineImage(1, versions[v])), new long[0], new byte[0], Map.of());
+                assertThat(s.read(new long[] {1})[0]).isEqualTo(versions[v]);
             }
         }
-        // version 0 whole; 1-4 each on the one before; 5 on version 0 (one deep again), 6-8 on the one before; 9 on
-        // version 0, 10 on 9: one LINE, ten patches, none more than MAX_DEPTH deep
-        assertThat(FlashPatches.MAX_DEPTH).isEqualTo(4);
-        assertThat(kinds(medium)).containsEntry(Kind.LINE, 1).containsEntry(Kind.PATCH, 10);
+        assertThat(kinds(medium)).containsEntry(Kind.LINE, 1).containsEntry(Kind.PATCH, versions.length - 1);
         List<FlashLogRecords.At> versionsInLog = FlashLogRecords.positioned(medium, BLOCK).stream()
-                .filter(r -> r.record()[0] == FlashRecord.LINE || r.record()[0] == FlashRecord.PATCH).toList();
-        long line = versionsInLog.get(0).start();
+                .filter(r -> r.record()[0] == FlashRecord.LINE || r.record()[0] == FlashRecord.PACKED_PATCH).toList();
+        int[] bases = new int[17];
         int[] depths = new int[versionsInLog.size()];
         for (int v = 1; v < versionsInLog.size(); v++) {
-            FlashPatches.Header h = FlashLineVersions.patchOf(versionsInLog.get(v).record());
+            FlashPatches.Header h = FlashLineVersions.parse(versionsInLog.get(v).record(), -1).patch();
+            assertThat(h.number()).isEqualTo(v);
+            int base = 0;
+            while (versionsInLog.get(base).start() != h.base()) {
+                base++;
+            }
+            if (v < bases.length) {
+                bases[v] = base;
+            }
             depths[v] = h.depth();
-            long expectedBase = h.depth() == 1 ? line : versionsInLog.get(v - 1).start();
-            assertThat(h.base()).as("version %d's base", v).isEqualTo(expectedBase);
+            assertThat(h.depth()).as("version %d", v).isEqualTo(depths[base] + 1).isLessThanOrEqualTo(4);
         }
-        assertThat(depths).containsExactly(0, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2);
-        assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[10]);
+        assertThat(bases).containsExactly(0, 0, 0, 2, 0, 4, 4, 6, 0, 8, 8, 10, 8, 12, 12, 14, 0);
+        assertThat(depths[15]).isEqualTo(4);
+        assertThat(depths[31]).as("on 28, three deep").isEqualTo(4);
+        FlashHeapStore again = store(new MemoryLogFiles(medium), Long.MAX_VALUE);
+        for (int v = versions.length - 3; v < versions.length; v++) {   // the retained checkpoints
+            assertThat(read(again, ids[v], 1)).as("version %d, replayed", v).isEqualTo(versions[v]);
+        }
     }
 
     @Test
-    void pastMaxDepthALineThatChangedByMoreThanHalfSinceItsLineIsWrittenWhole() throws IOException {
+    void aLineThatChangedByMoreThanHalfSinceTheVersionItWouldPatchIsWrittenWhole() throws IOException {
         FaultyFlashMedium medium = new FaultyFlashMedium();
         byte[][] versions = new byte[6][];
         versions[0] = randomLine();
@@ -96,8 +111,9 @@ class FlashLineVersionsTest {
                 s.commit(List.of(new LineImage(1, v)), new long[0], new byte[0], Map.of());
             }
         }
-        // versions 1-4 patch an eighth each; version 5 differs from version 0 in five eighths: whole
-        assertThat(records(medium, 1)).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.LINE);
+        // 1 patches version 0 (an eighth), 2 version 0 (two eighths), 3 version 2 (an eighth); 4 would patch version 0
+        // with half the line and more (runs and their lengths): whole; 5 patches it, as the first after a whole line
+        assertThat(records(medium, 1)).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.LINE, Kind.PATCH);
         assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[5]);
     }
 
@@ -112,7 +128,7 @@ class FlashLineVersionsTest {
     }
 
     @Test
-    void compactionKeepsPatchesOnLiveVersionsAndMakesWholeThoseOnDeadOnes() throws IOException {
+    void compactionKeepsPatchesOnLiveVersionsAndPatchesThoseOnDeadOnesAgainOnTheVersionCopiedBefore() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files, 0);   // compacts at every commit that doubles the log
         byte[][] line1 = new byte[12][];
@@ -134,10 +150,11 @@ class FlashLineVersionsTest {
         for (int v = line1.length - 3; v < line1.length; v++) {   // the three retained checkpoints
             assertThat(read(again, ids[v], 1)).as("version %d", v).isEqualTo(line1[v]);
         }
-        // one record per retained version of line 1: the oldest whole (the versions below it are gone), patches
-        // after it still patches (on the copies), unless the chain was as deep as it goes
+        // one record per retained version of line 1: the oldest whole (the versions below it are gone); the next
+        // (version 10, a skip-delta on version 8, which is gone) patched again on the copy of the one before it;
+        // the last (11, on 10) still the patch it was, on the copy of its base
         List<Kind> line1Records = records(files.current(), 1);
-        assertThat(line1Records).hasSize(3).startsWith(Kind.LINE).contains(Kind.PATCH);
+        assertThat(line1Records).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH);
     }
 
     @Test
@@ -152,18 +169,32 @@ class FlashLineVersionsTest {
         long atB = writer.append(FlashLineVersions.whole(h, 1, b));
         byte[] aChanged = changed(a, 4);
         byte[] runs = LinePatches.diff(a, aChanged);
-        long good = writer.append(FlashLineVersions.patch(h, 1, atA, 1, LinePatches.crc32c(aChanged), runs));
-        long wrongBase = writer.append(FlashLineVersions.patch(h, 1, atB, 1, LinePatches.crc32c(aChanged), runs));
-        long wrongDepth = writer.append(FlashLineVersions.patch(h, 1, atA, 2, LinePatches.crc32c(aChanged), runs));
-        long ahead = writer.append(FlashLineVersions.patch(h, 1, medium.size() + BLOCK, 1, 0, runs));
-        long otherLine = writer.append(FlashLineVersions.patch(h, 2, atA, 1, LinePatches.crc32c(aChanged), runs));
+        int crc = LinePatches.crc32c(aChanged);
+        long good = writer.append(FlashLineVersions.patch(0, 1, new FlashPatches.Header(atA, 1, 1, crc), runs));
+        long wrongBase = writer.append(FlashLineVersions.patch(0, 1, new FlashPatches.Header(atB, 1, 1, crc), runs));
+        long wrongDepth = writer.append(FlashLineVersions.patch(0, 1, new FlashPatches.Header(atA, 2, 1, crc), runs));
+        long wrongNumber = writer.append(FlashLineVersions.patch(0, 1, new FlashPatches.Header(atA, 1, 0, crc), runs));
+        long ahead = writer.append(FlashLineVersions.patch(0, 1, new FlashPatches.Header(medium.size() + BLOCK, 1, 1,
+                0), runs));
+        long otherLine = writer.append(FlashLineVersions.patch(0, 2, new FlashPatches.Header(atA, 1, 1, crc), runs));
+        byte[] cut = FlashLineVersions.patch(0, 1, new FlashPatches.Header(atA, 1, 1, crc), new byte[0]);
+        long cutShort = writer.append(java.util.Arrays.copyOf(cut, cut.length - 2));   // inside its CRC
+        long formatTwo = writer.append(FlashRecord.of(FlashRecord.PATCH).u4(0).u8(1).u8(atA).u1(1).u4(crc).bytes(runs)
+                .toBytes());   // what a store of format 2 wrote
         writer.sync();
+
+        assertThat(FlashLineVersions.read(medium, BLOCK, h, 1, formatTwo).data()).isEqualTo(aChanged);
+        assertThat(FlashLineVersions.read(medium, BLOCK, h, 1, formatTwo).number()).as("its depth").isEqualTo(1);
 
         assertThat(FlashLineVersions.read(medium, BLOCK, h, 1, good).data()).isEqualTo(aChanged);
         assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, wrongBase))
                 .isInstanceOf(IOException.class).hasMessageContaining("CRC-32C differs");
         assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, wrongDepth))
                 .isInstanceOf(IOException.class).hasMessageContaining("2 deep on a version 0 deep");
+        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, wrongNumber))
+                .isInstanceOf(IOException.class).hasMessageContaining("numbers grow along a chain");
+        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, cutShort))
+                .isInstanceOf(IOException.class).hasMessageContaining("inside its fields");
         assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, ahead))
                 .isInstanceOf(IOException.class).hasMessageContaining("must lie before its patch");
         assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 2, otherLine))
@@ -210,8 +241,9 @@ class FlashLineVersionsTest {
     private static List<Kind> records(FlashMedium medium, long lineId) throws IOException {
         List<Kind> kinds = new java.util.ArrayList<>();
         for (byte[] r : FlashLogRecords.of(medium, BLOCK)) {
-            Kind kind = r[0] == FlashRecord.LINE ? Kind.LINE : r[0] == FlashRecord.PATCH ? Kind.PATCH : null;
-            if (kind != null && (lineId < 0 || java.nio.ByteBuffer.wrap(r, 5, 8).getLong() == lineId)) {
+            Kind kind = r[0] == FlashRecord.LINE ? Kind.LINE
+                    : r[0] == FlashRecord.PATCH || r[0] == FlashRecord.PACKED_PATCH ? Kind.PATCH : null;
+            if (kind != null && (lineId < 0 || FlashLineVersions.parse(r, -1).line() == lineId)) {
                 kinds.add(kind);
             }
         }

@@ -77,8 +77,8 @@ class FlashStateVersionsTest {
         long atB = writer.append(FlashStateVersions.whole(h, 2, b));
         byte[] next = a.clone();
         next[100] ^= 1;
-        long good = writer.append(FlashStateVersions.record(h, 3, next, atA, FlashPatches.Version.whole(a, atA)));
-        long wrongBase = writer.append(FlashStateVersions.rebased(FlashStateVersions.record(h, 4, next, atA,
+        long good = writer.append(FlashStateVersions.record(h, 3, next, FlashPatches.Version.whole(a, atA)));
+        long wrongBase = writer.append(FlashStateVersions.rebased(FlashStateVersions.record(h, 4, next,
                 FlashPatches.Version.whole(a, atA)), atB, 1));
         long otherApp = writer.append(FlashStateVersions.whole(new FlashHeap(1, "other", 64), 5, a));
         writer.sync();
