@@ -175,7 +175,8 @@ public final class FlashBench implements Callable<Integer> {
             app.print(out);
             out.println("written: bytes appended to the flash logs, framing, padding and the compaction's copy included;"
                     + " changed: the bytes of the 8-byte words (and the bytes) of the lines and VM states written that differ"
-                    + " from their versions before. No --flash-size: the log is compacted at twice what is live");
+                    + " from their versions before. No --flash-size: the log is compacted at " + FlashHeapStore.GROWTH
+                    + "x what is live");
             out.println();
             out.printf(Locale.ROOT, "write amplification as the flash fills: a %s flash store, %d-byte lines, 3 checkpoints"
                     + " retained; rounds of 2 words changed in %d random lines, each a checkpoint, until %dx the flash size"

@@ -48,12 +48,14 @@ import org.vheap.store.StoreException;
  * one (the log and the index may no longer agree): the device stops, and reopening the store replays what reached the
  * medium.
  *
- * <p><b>Compaction and the flash size.</b> The log only grows by appends; without a flash size, when it reaches twice
- * what was live at the last compaction (and at least {@link FlashStoreConfig#compactFloor}), the commit that took it
+ * <p><b>Compaction and the flash size.</b> The log only grows by appends; without a flash size, when it reaches
+ * {@link #GROWTH} (3) times what was live at the last compaction (and at least {@link FlashStoreConfig#compactFloor}),
+ * the commit that took it
  * there copies the live records (retained checkpoints, open epochs; never the blobs, which are in their own log)
  * into a new log that replaces the old one at once
  * ({@link FlashLogFiles}): superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are
- * gone. So the log stays within about twice its live size, and each byte written live is copied about once more.
+ * gone. So the log stays within about three times its live size, and each byte written is copied about half a time
+ * more.
  * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
  * fit (the bytes they take at most, framing and padding included), compacting the log when they do not, as late as
  * the flash size lets it (the fewer copies, the less the flash wears; {@link #cleanAt}); the copy
@@ -84,6 +86,13 @@ public final class FlashHeapStore implements HeapStore {
      * time the log grew by the flash size divided by this: when to compact depends on it, and it grows as the app does.
      */
     private static final int LIVE_MEASURED_EVERY = 16;
+    /**
+     * Without a flash size, the log is compacted when it grew to this many times what is live: each byte written is
+     * copied about {@code 1 / (GROWTH - 1)} times more, and the log takes up to this many times the live bytes (3: a
+     * third of the copies twice would make, for half as much room again; RocksDB's universal compaction allows the
+     * same 200 % space amplification by default).
+     */
+    public static final int GROWTH = 3;
 
     private final FlashLogFiles files;
     private final FlashStoreConfig config;
@@ -498,12 +507,12 @@ public final class FlashHeapStore implements HeapStore {
     }
 
     /**
-     * The log's size past which a commit compacts it: without a flash size, twice what was live at the last compaction
-     * (at least {@link FlashStoreConfig#compactFloor}); with one, never (calls compact it when it reaches
-     * {@link #cleanAt}, as late as the flash size lets them: the fewer copies, the less the flash wears).
+     * The log's size past which a commit compacts it: without a flash size, {@link #GROWTH} times what was live at the
+     * last compaction (at least {@link FlashStoreConfig#compactFloor}); with one, never (calls compact it when it
+     * reaches {@link #cleanAt}, as late as the flash size lets them: the fewer copies, the less the flash wears).
      */
     private long compactAt() {
-        return flashSize != Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(config.compactFloor(), 2 * live);
+        return flashSize != Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(config.compactFloor(), GROWTH * live);
     }
 
     /** The bytes the flash size leaves beside the log and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */

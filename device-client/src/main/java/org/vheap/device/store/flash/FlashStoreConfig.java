@@ -16,7 +16,7 @@ public final class FlashStoreConfig {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** A flash size holds at least this many blocks: the log's own, and as many for a compaction's copy. */
     public static final int MIN_BLOCKS = 8;
-    /** A log smaller than this is not compacted to keep it within twice what is live (it is to stay within the size). */
+    /** A log smaller than this is not compacted to keep it within three times what is live (it is, to stay within the size). */
     static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
 
     private int blockSize = DEFAULT_BLOCK;
@@ -60,7 +60,7 @@ public final class FlashStoreConfig {
         return this;
     }
 
-    /** Tests: the log is not compacted to keep it within twice what is live while it is smaller than this. */
+    /** Tests: the log is not compacted to keep it within three times what is live while it is smaller than this. */
     FlashStoreConfig compactFloor(long bytes) {
         this.compactFloor = bytes;
         return this;
