@@ -98,7 +98,9 @@ final class Checkpointer implements SafepointListener {
         this.leases = new ResourceLeases(config.app(), resources, api);
         this.lastCheckpointAt = clock.nanoTime();
         this.lastRenewalAt = lastCheckpointAt;
-        long lease = config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
+        java.time.Duration granted = session.leaseGranted();   // a server's default may be shorter than 30 s
+        long lease = !granted.isZero() ? granted.toNanos()
+                : config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
         this.renewEvery = Math.min(5_000_000_000L, lease / 3);
         this.lastCheckpointId = session.baseCheckpointId();
     }

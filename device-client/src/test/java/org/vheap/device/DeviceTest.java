@@ -350,6 +350,64 @@ class DeviceTest {
         }
     }
 
+    /**
+     * The defect: a device that asked for the server's default lease renewed it every 5 s, as if the default were
+     * 30 s: a server whose default is shorter saw the lease end between renewals. It now renews at a third of the
+     * lease the store says it granted.
+     */
+    @Test
+    void aDeviceRenewsAtAThirdOfTheLeaseTheStoreGrantedWhenItAskedForTheDefault() throws Exception {
+        Path classes = compileWalker();
+        ManualClock clock = new ManualClock();
+        AtomicInteger renewals = new AtomicInteger();
+        AtomicInteger flushes = new AtomicInteger();
+        try (MemoryHeapStore real = new MemoryHeapStore()) {
+            HeapStore store = new HeapStore() {
+                @Override
+                public HeapSession openHeap(OpenRequest request) {
+                    return new ForwardingSession(real.openHeap(request)) {
+                        @Override
+                        public void flush(List<LineImage> writes, long[] deletes) {
+                            if (flushes.getAndIncrement() == 0) {
+                                clock.advance(Duration.ofSeconds(2));
+                            }
+                            real.flush(writes, deletes);
+                        }
+
+                        @Override
+                        public void renewLease() {   // 2 s pass from one renewal to the next safepoint's check
+                            renewals.incrementAndGet();
+                            clock.advance(Duration.ofSeconds(2));
+                            real.renewLease();
+                        }
+
+                        @Override
+                        public Duration leaseGranted() {
+                            return Duration.ofSeconds(3);   // a server whose default lease is 3 s
+                        }
+                    };
+                }
+
+                @Override
+                public SystemBlobStore systemBlobs(String app) {
+                    return real.systemBlobs(app);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            DeviceConfig config = new DeviceConfig().app(TestHeaps.app("renewal-granted")).memoryBytes(256L << 10);
+            assertThat(config.lease()).as("the server's default asked for").isZero();
+            Device device = new Device(config, store, console(new ByteArrayOutputStream()), new ParsedClasses(),
+                    DeviceEvents.none(), new DeviceResources(config.deviceName(), config.resources()), clock);
+            device.run(List.of(classes), "Walker", List.of("20"));
+            // 2 s after the first flush and after each renewal: due every second (a third of 3 s), never every 5 s
+            assertThat(flushes.get()).isPositive();
+            assertThat(renewals.get()).as("renewals at the safepoints after the first flush").isGreaterThanOrEqualTo(2);
+        }
+    }
+
     /** Garbage-heavy: trees built and dropped every round, a little kept for ever, a checksum of what is kept. */
     private static final String CHURN = """
             import java.util.*;

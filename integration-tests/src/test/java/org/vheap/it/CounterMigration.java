@@ -18,8 +18,13 @@ final class CounterMigration {
 
     /** Runs the story for app {@code app}; fails the test on any gap, repeat or unclean exit. */
     static void run(VheapProcesses vheap, String server, String app) throws Exception {
+        run(vheap, server, app, new String[0]);
+    }
+
+    /** The story with device a started with {@code aExtra} too (another store in front of the server, say). */
+    static void run(VheapProcesses vheap, String server, String app, String[] aExtra) throws Exception {
         Path classes = vheap.compileSample("Counter");
-        VheapProcesses.Started a = device(vheap, server, "a");
+        VheapProcesses.Started a = device(vheap, server, "a", aExtra);
         VheapProcesses.Started b = device(vheap, server, "b");
         a.awaitErrors("attached", Duration.ofSeconds(60));
         b.awaitErrors("attached", Duration.ofSeconds(60));

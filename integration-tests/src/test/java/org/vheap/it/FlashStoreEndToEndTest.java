@@ -88,4 +88,17 @@ class FlashStoreEndToEndTest {
             assertThat(memory.output()).contains("--store memory does not go with --server");
         }
     }
+
+    /**
+     * {@code ./vheap migrate} from a device with its flash in front of the server ({@code ./vheap device start --store
+     * flash:DIR --server}) to a device on the server alone: the counter goes on there with no gap or repeat, for the
+     * suspend's checkpoint reached the server before the migration went on.
+     */
+    @Test
+    void theCounterMigratesFromAFlashFrontedDeviceToADeviceOnTheServerAlone(@TempDir Path work) throws Exception {
+        try (VheapProcesses vheap = new VheapProcesses(work)) {
+            CounterMigration.run(vheap, vheap.startServer(), "counter-fronted",
+                    new String[] {"--store", "flash:" + work.resolve("flash"), "--flash-block", "16k"});
+        }
+    }
 }

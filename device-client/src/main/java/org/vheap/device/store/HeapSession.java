@@ -122,7 +122,8 @@ public interface HeapSession extends AutoCloseable {
 
     /**
      * The heap lease's length as the store granted it at the open or the last {@link #renewLease}, or
-     * {@link java.time.Duration#ZERO} when the store does not say (a heap server older than the field).
+     * {@link java.time.Duration#ZERO} when the store does not say (a heap server older than the field; the stores in
+     * the device's own process, which need no renewal from afar).
      */
     default java.time.Duration leaseGranted() {
         return java.time.Duration.ZERO;

@@ -26,9 +26,10 @@ import org.vheap.store.StoreException;
  * deleted since the last checkpoint (the server still has them), {@link #unshipped} those written since.
  *
  * <p>The lease: reads of lines the flash holds and flushes do not reach the server, so the session stops them itself
- * once the server's lease may have ended: when the server was not reached (opened, renewed, read or written) for the
- * lease's length (as the server granted it; from a server that does not say, the length asked for, or
- * {@link #UNKNOWN_LEASE} when that was the server's default), every call fails as fenced,
+ * once the server's lease may have ended: when the lease was not granted or renewed for its length (as the server
+ * granted it; from a server that does not say, the length asked for, or {@link #UNKNOWN_LEASE} when that was the
+ * server's default), timed from before the call that asked, every call fails as fenced (a read or a commit the server
+ * answered does not extend the lease),
  * for another device may hold the app by then. A refused call changes nothing: a checkpoint goes to the server first,
  * then to the flash. Calls are serialized on the session.
  */
@@ -53,12 +54,12 @@ final class FlashFrontedSession implements HeapSession {
     private final Set<Long> deleted = new HashSet<>();
     /** Whether the flash copy was the server's checkpoint when opened (else it was dropped). */
     private final boolean copyWasCurrent;
-    /** When the server was last asked something it answered: the lease lasts at least until then plus its length. */
-    private Instant serverReached;
+    /** Before the server last granted or renewed the lease: it lasts at least until then plus its length. */
+    private Instant leaseFrom;
     private long linesShipped;
 
-    FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration leaseAsked, Clock clock,
-                        ShippedListener listener) {
+    FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration leaseAsked,
+                        Instant leaseFrom, Clock clock, ShippedListener listener) {
         this.remote = remote;
         this.local = local;
         this.copyWasCurrent = copyWasCurrent;
@@ -66,7 +67,7 @@ final class FlashFrontedSession implements HeapSession {
         this.clock = clock;
         this.listener = listener;
         this.shipBatch = (int) Math.max(1, PagingConfig.MAX_BATCH_BYTES / remote.lineSize());
-        this.serverReached = clock.instant();
+        this.leaseFrom = leaseFrom;
     }
 
     @Override public String app() { return remote.app(); }
@@ -102,9 +103,7 @@ final class FlashFrontedSession implements HeapSession {
             return lines;
         }
         long[] ids = missing.stream().mapToLong(i -> lineIds[i]).toArray();
-        Instant asked = clock.instant();
         byte[][] fetched = remote.read(ids);
-        serverReached = asked;
         Map<Long, LineImage> kept = new LinkedHashMap<>();   // a line asked for twice is kept once
         for (int k = 0; k < ids.length; k++) {
             lines[missing.get(k)] = fetched[k];
@@ -161,7 +160,6 @@ final class FlashFrontedSession implements HeapSession {
             ship.remove(d);
         }
         long[] ids = ship.stream().mapToLong(Long::longValue).sorted().toArray();
-        Instant asked = clock.instant();
         for (int from = 0; from < ids.length; from += shipBatch) {
             long[] batch = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + shipBatch));
             byte[][] images = local.read(batch);
@@ -173,7 +171,6 @@ final class FlashFrontedSession implements HeapSession {
         }
         long serverCheckpoint = remote.commit(writes, gone.stream().mapToLong(Long::longValue).sorted().toArray(),
                 vmState, metadata);
-        serverReached = asked;
         linesShipped += ids.length + writes.size();
         unshipped.clear();
         deleted.clear();
@@ -196,13 +193,19 @@ final class FlashFrontedSession implements HeapSession {
     /** Fails as fenced once the server's lease may have ended unrenewed: another device may hold the app. */
     private void withinLease() {
         Instant now = clock.instant();
-        Duration lease = remote.leaseGranted().isZero() ? leaseAsked : remote.leaseGranted();
-        if (now.isAfter(serverReached.plus(lease))) {
+        Duration lease = leaseGranted();
+        if (now.isAfter(leaseFrom.plus(lease))) {
             throw new StoreException(StoreException.Reason.FENCED, "app '" + app() + "' was taken over by another"
-                    + " device or its lease ended: the heap server was last reached " + Duration.between(serverReached,
-                    now).toSeconds() + " s ago, past the " + lease.toSeconds() + " s lease; the flash copy serves this"
-                    + " device no longer");
+                    + " device or its lease ended: the heap server last granted or renewed it " + Duration.between(
+                    leaseFrom, now).toSeconds() + " s ago, past the " + lease.toSeconds() + " s lease; the flash copy"
+                    + " serves this device no longer");
         }
+    }
+
+    /** The server's lease as it granted it, or as this session takes it when the server does not say. */
+    @Override
+    public Duration leaseGranted() {
+        return remote.leaseGranted().isZero() ? leaseAsked : remote.leaseGranted();
     }
 
     @Override
@@ -210,7 +213,7 @@ final class FlashFrontedSession implements HeapSession {
         withinLease();
         Instant asked = clock.instant();
         remote.renewLease();
-        serverReached = asked;
+        leaseFrom = asked;
         local.renewLease();
     }
 

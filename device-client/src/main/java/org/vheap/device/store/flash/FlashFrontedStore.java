@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +109,7 @@ public final class FlashFrontedStore implements HeapStore {
     /** Serialized: the server's lease and the flash's are taken together. */
     @Override
     public synchronized HeapSession openHeap(OpenRequest request) {
+        Instant asked = clock.instant();   // the lease runs from the server's answer: from before the call, to be safe
         HeapSession remote = server.openHeap(request);
         HeapSession local = null;
         try {
@@ -122,7 +124,7 @@ public final class FlashFrontedStore implements HeapStore {
                 }
             }
             Duration lease = request.lease().isZero() ? FlashFrontedSession.UNKNOWN_LEASE : request.lease();
-            return new FlashFrontedSession(remote, local, current, lease, clock, this::shipped);
+            return new FlashFrontedSession(remote, local, current, lease, asked, clock, this::shipped);
         } catch (RuntimeException e) {
             try {
                 if (local != null) {

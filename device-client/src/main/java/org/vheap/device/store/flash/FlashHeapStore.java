@@ -88,8 +88,8 @@ public final class FlashHeapStore implements HeapStore {
     private static final int LIVE_MEASURED_EVERY = 16;
     /**
      * Without a flash size, the log is compacted when it grew to this many times what is live: each byte written is
-     * copied about {@code 1 / (GROWTH - 1)} times more, and the log takes up to this many times the live bytes (3: a
-     * third of the copies twice would make, for half as much room again; RocksDB's universal compaction allows the
+     * copied about {@code 1 / (GROWTH - 1)} times more, and the log takes up to this many times the live bytes (3: half
+     * the copies twice would make, for half as much room again; RocksDB's universal compaction allows the
      * same 200 % space amplification by default).
      */
     public static final int GROWTH = 3;
@@ -499,7 +499,7 @@ public final class FlashHeapStore implements HeapStore {
         heapLogBlobs.clear();
     }
 
-    /** Compacts the log now (what a commit does when the log doubled): for tests that look at a compacted log. */
+    /** Compacts the log now (what a commit does when the log grew to {@link #GROWTH} times what is live): for tests that look at a compacted log. */
     synchronized void compactNow() {
         usable();
         compact();

@@ -9,7 +9,7 @@ package org.vheap.device.store.flash;
  * @param bytesCopied    of those, the compactions' copies
  * @param compactions    compactions installed
  * @param linesWhole     lines written whole (LINE records)
- * @param linesPatched   lines written as the bytes that changed (PATCH records)
+ * @param linesPatched   lines written as the bytes that changed (patch records)
  * @param linesUnchanged lines flushed or committed with no change, so not written
  * @param bytesChanged   bytes of the lines written and of the checkpoints' VM states that differ from their versions
  *                       before (all of a line that had none; a checkpoint's from the one its session was on)

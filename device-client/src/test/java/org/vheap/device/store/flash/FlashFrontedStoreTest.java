@@ -180,6 +180,29 @@ class FlashFrontedStoreTest {
     }
 
     @Test
+    void aReadOrACommitTheServerAnswersDoesNotExtendTheLeaseOnlyARenewalDoes() {
+        String app = TestHeaps.app("front-lease-read");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        MutableClock clock = new MutableClock();
+        try (FlashFrontedStore store = fronted(remote, clock)) {
+            try (HeapSession writer = store.openHeap(open(app, "dev-a"))) {
+                writer.commit(List.of(img(1, 1), img(2, 2)), new long[0], new byte[] {1}, Map.of());
+            }
+            try (HeapSession heir = SERVER.store().openHeap(open(app, "dev-b"))) {   // the flash copy out of date
+                heir.commit(List.of(img(2, 3)), new long[0], new byte[] {2}, Map.of());
+            }
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                clock.advance(Duration.ofSeconds(25));
+                assertThat(s.read(new long[] {2})[0]).as("from the server").isEqualTo(TestHeaps.line(LINE, 3));
+                s.commit(List.of(img(1, 4)), new long[0], new byte[] {3}, Map.of());
+                clock.advance(Duration.ofSeconds(6));   // 31 s after the open, 6 s after the server answered
+                assertThatThrownBy(() -> s.read(new long[] {1})).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("past the 30 s lease");
+            }
+        }
+    }
+
+    @Test
     void aSessionOnTheServersDefaultLeaseStopsServingFromFlashOnceTheLeaseItGrantedEnded() throws Exception {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

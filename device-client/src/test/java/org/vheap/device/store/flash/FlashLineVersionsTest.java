@@ -130,7 +130,7 @@ class FlashLineVersionsTest {
     @Test
     void compactionKeepsPatchesOnLiveVersionsAndPatchesThoseOnDeadOnesAgainOnTheVersionCopiedBefore() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
-        FlashHeapStore store = store(files, 0);   // compacts at every commit that doubles the log
+        FlashHeapStore store = store(files, 0);   // compacts at every commit that triples the log
         byte[][] line1 = new byte[12][];
         line1[0] = randomLine();
         long[] ids = new long[line1.length];
