@@ -310,34 +310,20 @@ class DeviceTest {
         ManualClock clock = new ManualClock();
         AtomicInteger renewals = new AtomicInteger();
         try (MemoryHeapStore real = new MemoryHeapStore()) {
-            HeapStore store = new HeapStore() {
+            HeapStore store = wrapping(real, session -> new ForwardingSession(session) {
                 @Override
-                public HeapSession openHeap(OpenRequest request) {
-                    return new ForwardingSession(real.openHeap(request)) {
-                        @Override
-                        public void flush(List<LineImage> writes, long[] deletes) {
-                            clock.advance(Duration.ofSeconds(1));   // past the next renewal, at every flush
-                            real.flush(writes, deletes);
-                        }
-
-                        @Override
-                        public void renewLease() {
-                            renewals.incrementAndGet();
-                            throw new StoreException(StoreException.Reason.FENCED, "fencing token 3 is stale: app '"
-                                    + app() + "' is now leased to device 'heir' under a newer lease; nothing was changed");
-                        }
-                    };
+                public void flush(List<LineImage> writes, long[] deletes) {
+                    clock.advance(Duration.ofSeconds(1));   // past the next renewal, at every flush
+                    real.flush(writes, deletes);
                 }
 
                 @Override
-                public SystemBlobStore systemBlobs(String app) {
-                    return real.systemBlobs(app);
+                public void renewLease() {
+                    renewals.incrementAndGet();
+                    throw new StoreException(StoreException.Reason.FENCED, "fencing token 3 is stale: app '"
+                            + app() + "' is now leased to device 'heir' under a newer lease; nothing was changed");
                 }
-
-                @Override
-                public void close() {
-                }
-            };
+            });
             DeviceConfig config = new DeviceConfig().app(TestHeaps.app("renewal-fenced")).memoryBytes(256L << 10)
                     .lease(Duration.ofSeconds(3));
             Device device = new Device(config, store, console(new ByteArrayOutputStream()), new ParsedClasses(),
@@ -362,41 +348,27 @@ class DeviceTest {
         AtomicInteger renewals = new AtomicInteger();
         AtomicInteger flushes = new AtomicInteger();
         try (MemoryHeapStore real = new MemoryHeapStore()) {
-            HeapStore store = new HeapStore() {
+            HeapStore store = wrapping(real, session -> new ForwardingSession(session) {
                 @Override
-                public HeapSession openHeap(OpenRequest request) {
-                    return new ForwardingSession(real.openHeap(request)) {
-                        @Override
-                        public void flush(List<LineImage> writes, long[] deletes) {
-                            if (flushes.getAndIncrement() == 0) {
-                                clock.advance(Duration.ofSeconds(2));
-                            }
-                            real.flush(writes, deletes);
-                        }
-
-                        @Override
-                        public void renewLease() {   // 2 s pass from one renewal to the next safepoint's check
-                            renewals.incrementAndGet();
-                            clock.advance(Duration.ofSeconds(2));
-                            real.renewLease();
-                        }
-
-                        @Override
-                        public Duration leaseGranted() {
-                            return Duration.ofSeconds(3);   // a server whose default lease is 3 s
-                        }
-                    };
+                public void flush(List<LineImage> writes, long[] deletes) {
+                    if (flushes.getAndIncrement() == 0) {
+                        clock.advance(Duration.ofSeconds(2));
+                    }
+                    real.flush(writes, deletes);
                 }
 
                 @Override
-                public SystemBlobStore systemBlobs(String app) {
-                    return real.systemBlobs(app);
+                public void renewLease() {   // 2 s pass from one renewal to the next safepoint's check
+                    renewals.incrementAndGet();
+                    clock.advance(Duration.ofSeconds(2));
+                    real.renewLease();
                 }
 
                 @Override
-                public void close() {
+                public Duration leaseGranted() {
+                    return Duration.ofSeconds(3);   // a server whose default lease is 3 s
                 }
-            };
+            });
             DeviceConfig config = new DeviceConfig().app(TestHeaps.app("renewal-granted")).memoryBytes(256L << 10);
             assertThat(config.lease()).as("the server's default asked for").isZero();
             Device device = new Device(config, store, console(new ByteArrayOutputStream()), new ParsedClasses(),
@@ -406,6 +378,25 @@ class DeviceTest {
             assertThat(flushes.get()).isPositive();
             assertThat(renewals.get()).as("renewals at the safepoints after the first flush").isGreaterThanOrEqualTo(2);
         }
+    }
+
+    /** {@code real}, each session it opens wrapped by {@code wrap}; its class files and its closing are its own. */
+    private static HeapStore wrapping(HeapStore real, java.util.function.UnaryOperator<HeapSession> wrap) {
+        return new HeapStore() {
+            @Override
+            public HeapSession openHeap(OpenRequest request) {
+                return wrap.apply(real.openHeap(request));
+            }
+
+            @Override
+            public SystemBlobStore systemBlobs(String app) {
+                return real.systemBlobs(app);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** Garbage-heavy: trees built and dropped every round, a little kept for ever, a checksum of what is kept. */
