@@ -311,6 +311,15 @@ public final class FlashHeapStore implements HeapStore {
 
     // ---- replay: the index again from the log --------------------------------------------------------------------
 
+    /** The heap a CREATE record before {@code start} numbered {@code number}. */
+    private FlashHeap heapNumbered(int number, long start) throws IOException {
+        if (number < 0 || number >= heapsByNumber.size()) {
+            throw new IOException("the flash log's record at " + start + " names app number " + number + ", which no"
+                    + " CREATE record before it made (" + heapsByNumber.size() + " apps made)");
+        }
+        return heapsByNumber.get(number);
+    }
+
     private void replay() throws IOException {
         FlashLogReader reader = new FlashLogReader(medium, blockSize);
         reader.next();   // the format record
@@ -324,7 +333,7 @@ public final class FlashHeapStore implements HeapStore {
             }
             if (kind == FlashRecord.PACKED_PATCH) {   // its fields are varints
                 FlashLineVersions.Parsed p = FlashLineVersions.parse(record, start);
-                heapsByNumber.get(p.app()).epoch.put(p.line(), start);
+                heapNumbered(p.app(), start).epoch.put(p.line(), start);
                 continue;
             }
             int number = in.readInt();
@@ -332,7 +341,7 @@ public final class FlashHeapStore implements HeapStore {
                 created(in.readUTF(), in.readInt());
                 continue;
             }
-            FlashHeap h = heapsByNumber.get(number);
+            FlashHeap h = heapNumbered(number, start);
             switch (kind) {
                 case FlashRecord.OPEN -> {
                     long token = in.readLong();

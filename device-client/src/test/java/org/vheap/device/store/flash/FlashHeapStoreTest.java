@@ -274,6 +274,22 @@ class FlashHeapStoreTest {
     }
 
     @Test
+    void aLogWhoseRecordNamesAnAppNoCreateRecordMadeDoesNotOpen() throws IOException {
+        for (byte[] record : List.of(
+                FlashLineVersions.patch(5, 1, new FlashPatches.Header(0, 1, 1, 0), new byte[0]),
+                FlashRecord.of(FlashRecord.CLOSE).u4(5).toBytes())) {
+            FaultyFlashMedium medium = new FaultyFlashMedium();
+            FlashLogWriter writer = new FlashLogWriter(medium, BLOCK);
+            writer.append(FlashLogFormat.formatRecord(BLOCK));
+            writer.append(FlashRecord.of(FlashRecord.CREATE).u4(0).utf("app").u4(LINE).toBytes());
+            writer.append(record);
+            writer.sync();
+            assertThatThrownBy(() -> store(medium)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("names app number 5, which no CREATE record before it made (1 apps made)");
+        }
+    }
+
+    @Test
     void aCompactionThatFailsLeavesTheCommitAndTheOldLog() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files, 2048);
