@@ -27,8 +27,6 @@ final class AppApi {
     private long requested;
     private long served;
     private long servedBy;
-    /** The ticket count a checkpoint in progress covers. */
-    private long covering;
 
     AppApi(Checkpointer checkpointer) {
         this.checkpointer = checkpointer;
@@ -48,14 +46,18 @@ final class AppApi {
         });
     }
 
-    /** A checkpoint's state is being taken: it serves every ticket asked for so far. */
-    void taking(VmStateImage state) {
-        covering = requested;
+    /**
+     * A checkpoint's state is being taken: it serves every ticket asked for so far. Returns how many that is, for
+     * {@link #checkpointed}.
+     */
+    long taking(VmStateImage state) {
         state.attachments.put(TICKETS, ByteBuffer.allocate(8).putLong(requested).array());
+        return requested;
     }
 
-    void checkpointed(long id) {
-        served = covering;
+    /** Checkpoint {@code id} is in the store that keeps the app's history: it serves the first {@code covers} tickets. */
+    void checkpointed(long id, long covers) {
+        served = Math.max(served, covers);
         servedBy = id;
         event("checkpointed " + id);
     }

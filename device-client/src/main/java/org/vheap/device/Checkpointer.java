@@ -55,6 +55,7 @@ final class Checkpointer implements SafepointListener {
     private final Set<BlobHash> stored = new HashSet<>();
     private final AppApi api = new AppApi(this);
     private final ResourceLeases leases;
+    private final CheckpointsAhead ahead;
     private Runnable firstSafepoint = () -> { };
 
     private volatile boolean checkpointRequested;
@@ -65,6 +66,8 @@ final class Checkpointer implements SafepointListener {
     private long lastCheckpointAt;
     private long lastRenewalAt;
     private final long renewEvery;
+    /** The heap lease's length, as the store granted it (or as asked, or 30 s): a wait for the store is no longer. */
+    private final long leaseNanos;
     /** Checkpoint when this many nanoseconds have passed since the last one; 0: off. */
     private final long intervalNanos;
     private long flushedAtLastCheckpoint;
@@ -96,12 +99,14 @@ final class Checkpointer implements SafepointListener {
         this.clock = clock;
         this.events = events;
         this.leases = new ResourceLeases(config.app(), resources, api);
+        this.ahead = new CheckpointsAhead(clock);
         this.lastCheckpointAt = clock.nanoTime();
         this.lastRenewalAt = lastCheckpointAt;
         java.time.Duration granted = session.leaseGranted();   // a server's default may be shorter than 30 s
         long lease = !granted.isZero() ? granted.toNanos()
                 : config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
         this.renewEvery = Math.min(5_000_000_000L, lease / 3);
+        this.leaseNanos = lease;
         this.lastCheckpointId = session.baseCheckpointId();
     }
 
@@ -178,10 +183,12 @@ final class Checkpointer implements SafepointListener {
             return true;
         }
         renewLeaseIfDue();
+        reportShipped(false);
         preflushIfDue();
         CompletableFuture<Long> suspend = suspendRequest;
         if (suspend != null) {
             if (!config.checkpointOnSuspend()) {
+                reportShipped(true);
                 suspend.complete(lastCheckpointId);
                 return true;
             }
@@ -190,6 +197,12 @@ final class Checkpointer implements SafepointListener {
             }
             return switch (checkpointUntilDone("suspend")) {
                 case DONE -> {
+                    try {
+                        reportShipped(true);   // the app is resumed from the server's checkpoint: wait for it
+                    } catch (RuntimeException e) {
+                        suspend.completeExceptionally(e);
+                        throw e;
+                    }
                     suspend.complete(lastCheckpointId);
                     yield true;
                 }
@@ -342,47 +355,79 @@ final class Checkpointer implements SafepointListener {
         finishPreflush();
         VmStateImage state = launcher.checkpointState();
         state.attachments.put(APP_FILES, appManifest);
-        api.taking(state);
+        long covers = api.taking(state);
         leases.taking(state);
         storeMissingFiles();
-        int lines = commitDirtyLines(state.encode(), reason, state.threads.size());
-        long id = lastCheckpointId;
+        byte[] vmState = state.encode();
+        DirtyLines dirty = dirtyLines();
+        CompletableFuture<Long> shipped = session.commitAhead(dirty.lines(), dirty.deletes(), vmState,
+                metadata(reason, vmState, state.threads.size()));
+        committed(dirty);
         lastCheckpointAt = clock.nanoTime();
         flushedAtLastCheckpoint = heap.stats().linesFlushed();
         checkpoints++;
-        api.checkpointed(id);
-        events.checkpointed(id, lines, lastCheckpointAt - started, reason);
-        return id;
+        ahead.add(shipped, dirty.lines().size(), started, reason, covers);
+        reportShipped(false);
+        return lastCheckpointId;
     }
 
     /**
-     * Commits every dirty line, and deletes the lines a collection freed, with this VM state (the checkpoint's metadata names the device, the reason and,
-     * when there is VM state, its threads); the committed lines become clean. Returns how many lines it wrote.
+     * Reports the checkpoints that reached the store that keeps the app's history (at once, unless the session
+     * commits ahead of it), in order; with {@code waitForAll}, after waiting for every one while the lease lasts.
      */
-    private int commitDirtyLines(byte[] vmState, String reason, int threads) {
-        List<LineImage> lines = heap.dirtyLineImages();
-        long mark = heap.imageMark();
+    private void reportShipped(boolean waitForAll) {
+        ahead.report(waitForAll ? leaseNanos : 0, (id, lines, nanos, reason, covers) -> {
+            lastCheckpointId = id;
+            api.checkpointed(id, covers);
+            events.checkpointed(id, lines, nanos, reason);
+        });
+    }
+
+    /** Checkpoints committed on the device that the heap server does not have yet. */
+    int checkpointsBehind() {
+        return ahead.behind();
+    }
+
+    /** A checkpoint's metadata: the device, the reason and, when there is VM state, its threads. */
+    private Map<String, String> metadata(String reason, byte[] vmState, int threads) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("device", config.deviceName());
         metadata.put("reason", reason);
         if (vmState.length > 0) {
             metadata.put("threads", Integer.toString(threads));
         }
-        long[] deletes = heap.garbageLines();   // lines a collection freed since the last flush
-        lastCheckpointId = session.commit(lines, deletes, vmState, metadata);
-        heap.markCommitted(lines, mark);
-        heap.markDeleted(deletes);
-        return lines.size();
+        return metadata;
+    }
+
+    /** What a checkpoint commits: the dirty lines' images (taken at {@code mark}) and the lines to delete. */
+    private record DirtyLines(List<LineImage> lines, long mark, long[] deletes) {
+    }
+
+    /** Every dirty line's image, and the lines a collection freed since the last flush. */
+    private DirtyLines dirtyLines() {
+        List<LineImage> lines = heap.dirtyLineImages();
+        long mark = heap.imageMark();
+        return new DirtyLines(lines, mark, heap.garbageLines());
+    }
+
+    /** The lines a commit wrote become clean, those it deleted gone. */
+    private void committed(DirtyLines dirty) {
+        heap.markCommitted(dirty.lines(), dirty.mark());
+        heap.markDeleted(dirty.deletes());
     }
 
     /**
      * The app ended: a last checkpoint with every dirty line and no VM state, so nobody resumes the heap into a
-     * past moment of a finished app.
+     * past moment of a finished app. It waits until the server has it (and every checkpoint before).
      */
     void commitEnd() {
         finishPreflush();
-        int lines = commitDirtyLines(new byte[0], "app ended", 0);
-        events.checkpointed(lastCheckpointId, lines, 0, "app ended");
+        reportShipped(true);
+        DirtyLines dirty = dirtyLines();
+        byte[] none = new byte[0];
+        lastCheckpointId = session.commit(dirty.lines(), dirty.deletes(), none, metadata("app ended", none, 0));
+        committed(dirty);
+        events.checkpointed(lastCheckpointId, dirty.lines().size(), 0, "app ended");
     }
 
     /**

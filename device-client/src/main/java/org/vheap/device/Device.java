@@ -204,6 +204,15 @@ public final class Device {
         return c != null ? c.lastCheckpointId() : lastCheckpointId;
     }
 
+    /**
+     * Checkpoints of the running app committed on the device that the heap server does not have yet: a flash store in
+     * front of it ships them in the background. 0 when none, or when the app is not running.
+     */
+    public int checkpointsBehind() {
+        Checkpointer c = checkpointer;
+        return c != null ? c.checkpointsBehind() : 0;
+    }
+
     /** How an app starts: fresh (a main class) or from a VM state. */
     private record Start(ClassPathImage appFiles, ClassSource.Pinned pinned, VmStateImage state, String mainClass,
                          List<String> args) {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.flash.FlashFrontedStore;
 import org.vheap.device.store.flash.FlashStoreConfig;
+import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.server.testing.TestHeaps;
 
 /**
@@ -105,5 +108,54 @@ class FlashFrontedDeviceTest {
         assertThat(joined).isEqualTo(whole.toString(StandardCharsets.UTF_8));
         assertThat(second.toString(StandardCharsets.UTF_8)).startsWith("step ");
         assertThat(third.toString(StandardCharsets.UTF_8)).startsWith("step ").contains("done ");
+    }
+
+    @Test
+    void whileTheServerTakesNoWritesTheAppRunsOnAndCheckpointsInFlashAndItsSuspendWaitsUntilTheServerHasThem()
+            throws Exception {
+        Path classes = ResumeTest.compile("Keeper", KEEPER);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        assertThat(device(TestHeaps.app("keeper-whole"), "w", SERVER.store(), whole)
+                .run(List.of(classes), "Keeper", List.of("120"))).isZero();
+
+        String app = TestHeaps.app("keeper-away");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        List<Long> reported = new CopyOnWriteArrayList<>();
+        DeviceEvents events = new DeviceEvents() {
+            @Override
+            public void checkpointed(long checkpointId, int lines, long nanos, String reason) {
+                reported.add(checkpointId);
+            }
+
+            @Override
+            public void checkpointFailed(String why) {
+            }
+        };
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        try (FlashFrontedStore store = fronted(remote)) {
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(128L << 10)
+                    .checkpointInterval(Duration.ofMillis(20)), store, ResumeTest.console(first), new ParsedClasses(),
+                    events);
+            CompletableFuture<Integer> ran = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Keeper",
+                    List.of("120")));
+            ResumeTest.awaitOutput(first, "step 20 ");
+            remote.get().down(true);   // reads of lines the flash lacks, writes and commits are refused
+            ResumeTest.awaitOutput(first, "step 30 ");   // a checkpoint shipped before may be reported meanwhile
+            int shippedBefore = reported.size();
+            ResumeTest.awaitOutput(first, "step 60 ");
+            assertThat(reported).as("no checkpoint reached the server meanwhile").hasSize(shippedBefore);
+            assertThat(a.checkpointsBehind()).as("checkpoints kept in flash").isPositive();
+            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() -> remote.get().down(false));
+            long suspendedAt = a.suspend(Duration.ofSeconds(60));
+            assertThat(ran.get()).isEqualTo(Device.SUSPENDED);
+            assertThat(a.checkpointsBehind()).isZero();
+            assertThat(reported).as("ids of the server, growing").isSorted().last().isEqualTo(suspendedAt);
+
+            Device b = device(app, "b", SERVER.store(), second);   // the server alone has the app
+            assertThat(b.resume(suspendedAt)).isZero();
+        }
+        assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                .isEqualTo(whole.toString(StandardCharsets.UTF_8));
     }
 }

@@ -192,6 +192,19 @@ public final class DeviceSession implements HeapSession {
         return id;
     }
 
+    /** Commits in turn, as {@link #commit} does; the future ends when the store that keeps the history has it. */
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes,
+                                                                    byte[] vmState, Map<String, String> metadata) {
+        java.util.concurrent.CompletableFuture<Long> shipped = inTurn(() -> {
+            java.util.concurrent.CompletableFuture<Long> f = store.commitAhead(writes, deletes, vmState, metadata);
+            remember(writes, deletes);
+            return f;
+        });
+        probe.passed(SessionProbe.Point.COMMIT);
+        return shipped;
+    }
+
     /** Who is told as writes pass their points ({@link SessionProbe}). */
     public void probe(SessionProbe probe) {
         this.probe = Objects.requireNonNull(probe, "probe");

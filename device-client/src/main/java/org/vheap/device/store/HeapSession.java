@@ -117,6 +117,18 @@ public interface HeapSession extends AutoCloseable {
      */
     long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata);
 
+    /**
+     * Commits a checkpoint as {@link #commit} does, but may return once it is durable where the session keeps it
+     * first (a flash store in front of the heap server, {@code --store flash:DIR --server}), before the store that
+     * keeps the app's history has it. The future ends with that store's id for it (a later checkpoint's, when several
+     * reached it as one), or with its failure; the futures of earlier checkpoints end first. A checkpoint refused before
+     * this returns changes nothing. By default {@link #commit}, at once.
+     */
+    default java.util.concurrent.CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes,
+                                                                     byte[] vmState, Map<String, String> metadata) {
+        return java.util.concurrent.CompletableFuture.completedFuture(commit(writes, deletes, vmState, metadata));
+    }
+
     /** Extends the heap lease. */
     void renewLease();
 

@@ -4,15 +4,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.WriteSets;
-import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -22,59 +26,73 @@ import org.vheap.store.StoreException;
  * lines of the heap as this session sees it.
  *
  * <p>Invariant: a line the flash copy holds has the content the server's view would have once this session's writes
- * since its last checkpoint are shipped; a line it lacks is read from the server. {@link #deleted} are the lines
- * deleted since the last checkpoint (the server still has them), {@link #unshipped} those written since.
+ * are shipped; a line it lacks is read from the server, unless this session deleted it. {@link #unshipped} are the
+ * lines written since the last flash checkpoint, {@link #deleted} those deleted since; the {@link FlashShipper} keeps
+ * those of the flash checkpoints the server does not have yet.
+ *
+ * <p>A checkpoint commits in the flash, durable there when {@link #commitAhead} returns, and reaches the server in
+ * the background ({@link FlashShipper}); {@link #commit} waits for it. A checkpoint the flash refuses changes nothing;
+ * one the server then fences or refuses stays in the flash only, fails the calls after it, and is dropped at the next
+ * open (the server's history wins).
  *
  * <p>The lease: reads of lines the flash holds and flushes do not reach the server, so the session stops them itself
  * once the server's lease may have ended: when the lease was not granted or renewed for its length (as the server
  * granted it; from a server that does not say, the length asked for, or {@link #UNKNOWN_LEASE} when that was the
  * server's default), timed from before the call that asked, every call fails as fenced (a read or a commit the server
  * answered does not extend the lease),
- * for another device may hold the app by then. A refused call changes nothing: a checkpoint goes to the server first,
- * then to the flash. Calls are serialized on the session.
+ * for another device may hold the app by then. Calls are serialized on the session; shipping runs beside them.
  */
 final class FlashFrontedSession implements HeapSession {
     /** The lease assumed from a server that does not say what it granted when asked for its default: its default. */
     static final Duration UNKNOWN_LEASE = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(FlashFrontedSession.class);
 
-    /** Told when a checkpoint reached the server: app, server checkpoint, flash checkpoint, VM state. */
+    /** Told what reached the server and what has not ({@link FlashShipped}'s two records). */
     interface ShippedListener {
+        /** A checkpoint reached the server: app, server checkpoint, flash checkpoint, VM state. */
         void shipped(String app, long serverCheckpoint, long flashCheckpoint, byte[] vmState);
+
+        /** After each flash checkpoint: the lines that may differ between it and the server's checkpoint. */
+        void unshipped(String app, long serverBase, long flashCheckpoint, long[] lines);
     }
 
     private final HeapSession remote;
     private final HeapSession local;
+    private final FlashShipper shipper;
     private final ShippedListener listener;
     /** The lease's length when the server does not say what it granted: what was asked for, else the default's. */
     private final Duration leaseAsked;
     private final Clock clock;
-    /** Lines read from flash and shipped per server flush: what fits in a store write. */
-    private final int shipBatch;
     private final Set<Long> unshipped = new HashSet<>();
     private final Set<Long> deleted = new HashSet<>();
     /** Whether the flash copy was the server's checkpoint when opened (else it was dropped). */
     private final boolean copyWasCurrent;
     /** Before the server last granted or renewed the lease: it lasts at least until then plus its length. */
     private Instant leaseFrom;
-    private long linesShipped;
+    /** The checkpoint the session started from: the server's, or the one it shipped when opened ({@link #catchUp}). */
+    private long base;
+    private byte[] baseVmState;
 
     FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration leaseAsked,
-                        Instant leaseFrom, Clock clock, ShippedListener listener) {
+                        Instant leaseFrom, Clock clock, FlashShipper.Flash flash, ShippedListener listener) {
         this.remote = remote;
         this.local = local;
         this.copyWasCurrent = copyWasCurrent;
         this.leaseAsked = leaseAsked;
         this.clock = clock;
         this.listener = listener;
-        this.shipBatch = (int) Math.max(1, PagingConfig.MAX_BATCH_BYTES / remote.lineSize());
+        this.shipper = new FlashShipper(remote, flash, (server, flashCheckpoint, vmState) ->
+                listener.shipped(remote.app(), server, flashCheckpoint, vmState));
+        this.base = remote.baseCheckpointId();
+        this.baseVmState = remote.baseVmState();
         this.leaseFrom = leaseFrom;
     }
 
     @Override public String app() { return remote.app(); }
     @Override public int lineSize() { return remote.lineSize(); }
     @Override public boolean created() { return remote.created(); }
-    @Override public long baseCheckpointId() { return remote.baseCheckpointId(); }
-    @Override public byte[] baseVmState() { return remote.baseVmState(); }
+    @Override public synchronized long baseCheckpointId() { return base; }
+    @Override public synchronized byte[] baseVmState() { return baseVmState; }
     @Override public long fencingToken() { return remote.fencingToken(); }
 
     /** Whether the flash copy was used as it was when opened, rather than dropped for the server's heap. */
@@ -83,8 +101,8 @@ final class FlashFrontedSession implements HeapSession {
     }
 
     /** Lines this session shipped to the server with its checkpoints. */
-    synchronized long linesShipped() {
-        return linesShipped;
+    long linesShipped() {
+        return shipper.linesShipped();
     }
 
     @Override
@@ -93,10 +111,8 @@ final class FlashFrontedSession implements HeapSession {
         byte[][] lines = local.read(lineIds);
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < lineIds.length; i++) {
-            if (deleted.contains(lineIds[i])) {
-                lines[i] = null;
-            } else if (lines[i] == null) {
-                missing.add(i);
+            if (lines[i] == null && !deleted.contains(lineIds[i]) && !shipper.deletedUnshipped(lineIds[i])) {
+                missing.add(i);   // the flash has no copy of it, and no checkpoint of this session deleted it
             }
         }
         if (missing.isEmpty()) {
@@ -137,46 +153,79 @@ final class FlashFrontedSession implements HeapSession {
     }
 
     /**
-     * Ships the lines written since the last checkpoint (each once, however often it was flushed), commits on the
-     * server, then commits in the flash and records that the two are the same checkpoint. Returns the server's id.
+     * Commits in the flash (durable there when this returns) and hands the checkpoint to the {@link FlashShipper}: the
+     * future ends with the server's id once it has it (a later flash checkpoint's, when several reached it as one).
      */
     @Override
-    public synchronized long commit(List<LineImage> writes, long[] deletes, byte[] vmState,
-                                    Map<String, String> metadata) {
+    public synchronized CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes, byte[] vmState,
+                                                           Map<String, String> metadata) {
         withinLease();
         if (vmState == null || metadata == null) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "a checkpoint needs a VM state (may be"
                     + " empty) and metadata (may be empty)");
         }
+        StoreException failed = shipper.failed();
+        if (failed != null) {
+            throw failed;   // the server fenced or refused an earlier checkpoint: this one would not reach it either
+        }
         WriteSets.check(lineSize(), writes, deletes);
-        Set<Long> ship = new HashSet<>(unshipped);
-        Set<Long> gone = new HashSet<>(deleted);
-        for (LineImage w : writes) {
-            ship.remove(w.lineId());   // travels with the commit itself
-            gone.remove(w.lineId());
-        }
-        for (long d : deletes) {
-            gone.add(d);
-            ship.remove(d);
-        }
-        long[] ids = ship.stream().mapToLong(Long::longValue).sorted().toArray();
-        for (int from = 0; from < ids.length; from += shipBatch) {
-            long[] batch = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + shipBatch));
-            byte[][] images = local.read(batch);
-            List<LineImage> lines = new ArrayList<>(batch.length);
-            for (int i = 0; i < batch.length; i++) {
-                lines.add(new LineImage(batch[i], images[i]));
-            }
-            remote.flush(lines, new long[0]);
-        }
-        long serverCheckpoint = remote.commit(writes, gone.stream().mapToLong(Long::longValue).sorted().toArray(),
-                vmState, metadata);
-        linesShipped += ids.length + writes.size();
+        long flashCheckpoint = local.commit(writes, deletes, vmState, Map.of());
+        noteWritten(writes, deletes);
+        Set<Long> differ = new HashSet<>(unshipped);
+        differ.addAll(deleted);
+        long serverBase = shipper.unshipped(differ);
+        listener.unshipped(app(), serverBase, flashCheckpoint, differ.stream().mapToLong(Long::longValue).toArray());
+        CompletableFuture<Long> shipped = shipper.committed(flashCheckpoint, Set.copyOf(unshipped),
+                Set.copyOf(deleted), vmState, metadata);
         unshipped.clear();
         deleted.clear();
-        long flashCheckpoint = local.commit(writes, deletes, vmState, Map.of());
-        listener.shipped(app(), serverCheckpoint, flashCheckpoint, vmState);
-        return serverCheckpoint;
+        return shipped;
+    }
+
+    /** Commits in the flash and waits until the server has the checkpoint ({@link #commitAhead}). */
+    @Override
+    public long commit(List<LineImage> writes, long[] deletes, byte[] vmState, Map<String, String> metadata) {
+        return shipped(commitAhead(writes, deletes, vmState, metadata));
+    }
+
+    /**
+     * Ships flash checkpoint {@code unshipped.upTo()} (with this VM state), which a device that died or lost the
+     * server committed and did not ship, and goes on from it: when this returns, the server has it as its newest
+     * checkpoint and this session's base is that.
+     */
+    synchronized void catchUp(FlashShipped.Unshipped unshipped, byte[] vmState, Map<String, String> metadata) {
+        List<Long> lines = java.util.Arrays.stream(unshipped.lines()).boxed().toList();
+        base = shipped(shipper.committed(unshipped.upTo(), lines, List.of(), vmState, metadata));
+        baseVmState = vmState;
+    }
+
+    /**
+     * The server's id for a shipped checkpoint, once it has it; its failure as thrown. Waits while the lease lasts (the
+     * waiting thread is the one that would renew it).
+     */
+    private long shipped(CompletableFuture<Long> shipped) {
+        try {
+            return shipped.get(Math.max(0, leaseLeft()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap server did not"
+                    + " take the checkpoint while the lease lasted; it is committed in the flash, and "
+                    + shipper.checkpointsBehind() + " checkpoint(s) wait to be shipped", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException(StoreException.Reason.INTERNAL, "app '" + app() + "': " + e.getCause(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': interrupted while its"
+                    + " checkpoint was shipped to the heap server (it is committed in the flash)", e);
+        }
+    }
+
+    /** Flash checkpoints not yet on the server. */
+    int checkpointsBehind() {
+        return shipper.checkpointsBehind();
     }
 
     private void noteWritten(List<LineImage> writes, long[] deletes) {
@@ -202,6 +251,11 @@ final class FlashFrontedSession implements HeapSession {
         }
     }
 
+    /** Milliseconds until the server's lease may end, unless renewed (negative: it may have). */
+    private synchronized long leaseLeft() {
+        return Duration.between(clock.instant(), leaseFrom.plus(leaseGranted())).toMillis();
+    }
+
     /** The server's lease as it granted it, or as this session takes it when the server does not say. */
     @Override
     public Duration leaseGranted() {
@@ -217,9 +271,29 @@ final class FlashFrontedSession implements HeapSession {
         local.renewLease();
     }
 
+    /**
+     * Waits for the flash checkpoints not yet on the server while the lease lasts, then releases the server's lease
+     * and the flash's. Those that did not reach it stay in the flash only, and the next open drops them for the
+     * server's newest checkpoint (logged).
+     */
     @Override
     public synchronized void close() {
         try {
+            boolean shipped;
+            try {
+                shipped = shipper.drain(leaseLeft());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                shipped = false;
+            }
+            int behind = shipper.checkpointsBehind();
+            shipper.close();
+            if (!shipped && behind > 0) {
+                StoreException why = shipper.failed();
+                LOG.warn("app '{}': {} checkpoint(s) committed in the flash did not reach the heap server before the"
+                        + " session closed ({}); the server's newest checkpoint is where the app goes on", app(), behind,
+                        why == null ? "the lease ran out" : why.getMessage());
+            }
             remote.close();
         } finally {
             local.close();

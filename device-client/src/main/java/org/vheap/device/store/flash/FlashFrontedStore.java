@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.device.store.HeapSession;
@@ -25,9 +26,10 @@ import org.vheap.store.StoreException;
  * <p>Contract: a session is the server's session (its lease, fencing token, base checkpoint and checkpoint ids) with
  * the flash store's copy in front ({@link FlashFrontedSession}). Evictions are written to the flash store only, and a
  * fault is served from it when it has the line (otherwise from the server, and the line is kept in flash for the next
- * fault). A checkpoint ships every line written since the last one to the server and commits there, then commits in
- * the flash, before the call returns: the server has every checkpoint the device was told of, so a migration through
- * the server sees it.
+ * fault). A checkpoint commits in the flash, then reaches the server in the background ({@link FlashShipper}: in
+ * order, each atomically, several as one when the device checkpoints faster than the server takes them); closing a
+ * session waits for them while its lease lasts, so a migration through the server (suspend, close, resume elsewhere)
+ * sees the last one.
  *
  * <p>The flash copy of an app is used only while it is the checkpoint the server opens the app on: {@link
  * FlashShipped} records, after each shipped checkpoint, which server checkpoint (and VM state) the flash copy is.
@@ -38,10 +40,11 @@ import org.vheap.store.StoreException;
  * {@code --store flash:DIR} alone, whose apps must be whole heaps. The flash retains one checkpoint per app: the
  * server keeps the history.
  *
- * <p>Risks: a checkpoint waits for the server round trip of the lines written since the last one; checkpoints are not
- * yet shipped in the background, nor kept locally while the server is away (a checkpoint waits for the server, as on
- * the server alone; faults of lines the flash holds and evictions go on until the lease may have ended, see {@link
- * FlashFrontedSession}). Opens are serialized.
+ * <p>Risks: while the server is away the device runs and checkpoints in the flash until the lease may have ended, and
+ * the shipper catches up when the server returns within it; past it the device stops the app, and flash checkpoints
+ * that never reached the server are dropped at the next open, even when no other device took the app meanwhile (the
+ * server's history wins; they are not yet shipped then). A device that dies loses its unshipped checkpoints likewise.
+ * Opens are serialized.
  */
 public final class FlashFrontedStore implements HeapStore {
     /** The file that marks a directory as a heap server's front. */
@@ -106,7 +109,11 @@ public final class FlashFrontedStore implements HeapStore {
         this.clock = clock;
     }
 
-    /** Serialized: the server's lease and the flash's are taken together. */
+    /**
+     * Serialized: the server's lease and the flash's are taken together. A flash checkpoint that did not reach the
+     * server (the device died, or its lease ended while the server was away) is shipped now when the server's newest
+     * checkpoint is still the one it follows, and the session starts from it; otherwise the flash copy is dropped.
+     */
     @Override
     public synchronized HeapSession openHeap(OpenRequest request) {
         Instant asked = clock.instant();   // the lease runs from the server's answer: from before the call, to be safe
@@ -117,14 +124,22 @@ public final class FlashFrontedStore implements HeapStore {
             FlashShipped.Shipped last = lastShipped(request.app());
             boolean current = last != null && last.matches(serverName, remote.baseCheckpointId(),
                     local.baseCheckpointId(), remote.baseVmState());
-            if (!current) {
-                long[] stale = flash.visibleLines(local);
-                if (stale.length > 0) {
-                    local.flush(List.of(), stale);   // the server's history wins
-                }
+            FlashShipped.Unshipped behind = current || request.baseCheckpointId() != 0 ? null
+                    : unshippedFollowing(request.app(), last, remote, local);
+            if (!current && behind == null) {
+                dropCopy(request.app(), last, remote, local);
             }
             Duration lease = request.lease().isZero() ? FlashFrontedSession.UNKNOWN_LEASE : request.lease();
-            return new FlashFrontedSession(remote, local, current, lease, asked, clock, this::shipped);
+            HeapSession copy = local;
+            FlashFrontedSession session = new FlashFrontedSession(remote, local, current || behind != null, lease,
+                    asked, clock, ids -> flash.readCommitted(copy, ids), ledger);
+            if (behind != null) {
+                LOG.info("app '{}': flash checkpoint {} did not reach the heap server {}; shipping it now ({} lines)",
+                        request.app(), behind.upTo(), serverName, behind.lines().length);
+                session.catchUp(behind, local.baseVmState(), Map.of("device", request.device(), "reason",
+                        "flash checkpoint " + behind.upTo() + ", shipped when the device came back"));
+            }
+            return session;
         } catch (RuntimeException e) {
             try {
                 if (local != null) {
@@ -135,6 +150,41 @@ public final class FlashFrontedStore implements HeapStore {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The app's lines not yet shipped when the flash's newest checkpoint is one the server lacks and its newest is the
+     * one they follow (no other device went on), else null.
+     */
+    private FlashShipped.Unshipped unshippedFollowing(String app, FlashShipped.Shipped last, HeapSession remote,
+                                                      HeapSession local) {
+        FlashShipped.Unshipped u;
+        try {
+            u = shipped.readUnshipped(app);
+        } catch (IOException e) {
+            LOG.warn("app '{}': its record of the lines not yet shipped cannot be read: {}", app, e.toString());
+            return null;
+        }
+        if (u == null || !u.server().equals(serverName) || u.upTo() != local.baseCheckpointId()) {
+            return null;   // none, another server's, or not written for the flash's newest checkpoint
+        }
+        boolean follows = remote.baseCheckpointId() == u.serverBase()   // or one this device shipped since
+                || last != null && last.serverCheckpoint() >= u.serverBase() && last.matches(serverName,
+                remote.baseCheckpointId(), last.flashCheckpoint(), remote.baseVmState());
+        return follows ? u : null;
+    }
+
+    /** The flash copy is out of date: its lines are deleted in the flash, and the heap is read from the server. */
+    private void dropCopy(String app, FlashShipped.Shipped last, HeapSession remote, HeapSession local) {
+        if (last != null && local.baseCheckpointId() != last.flashCheckpoint()) {
+            LOG.warn("app '{}': flash checkpoint {} never reached the heap server, which went on from checkpoint {}"
+                    + " without it: it is dropped (the server's history wins)", app, local.baseCheckpointId(),
+                    remote.baseCheckpointId());
+        }
+        long[] stale = flash.visibleLines(local);
+        if (stale.length > 0) {
+            local.flush(List.of(), stale);
         }
     }
 
@@ -150,18 +200,30 @@ public final class FlashFrontedStore implements HeapStore {
     }
 
     /**
-     * Records that {@code app}'s flash checkpoint {@code flashCheckpoint} is the server's {@code serverCheckpoint}. A
-     * record that cannot be written leaves the one before, which the next open finds out of date: the copy is dropped
-     * then, and nothing is lost.
+     * Records what reached the server and what has not. A record that cannot be written leaves the one before, which
+     * the next open finds out of date: the copy is dropped then, and only what was not shipped is lost.
      */
-    private void shipped(String app, long serverCheckpoint, long flashCheckpoint, byte[] vmState) {
-        try {
-            shipped.write(app, serverName, serverCheckpoint, flashCheckpoint, vmState);
-        } catch (IOException e) {
-            LOG.warn("app '{}': checkpoint {} is on the server, but the flash cannot record it (its copy will be"
-                    + " dropped at the next open): {}", app, serverCheckpoint, e.toString());
+    private final FlashFrontedSession.ShippedListener ledger = new FlashFrontedSession.ShippedListener() {
+        @Override
+        public void shipped(String app, long serverCheckpoint, long flashCheckpoint, byte[] vmState) {
+            try {
+                shipped.write(app, serverName, serverCheckpoint, flashCheckpoint, vmState);
+            } catch (IOException e) {
+                LOG.warn("app '{}': checkpoint {} is on the server, but the flash cannot record it (its copy will be"
+                        + " dropped at the next open): {}", app, serverCheckpoint, e.toString());
+            }
         }
-    }
+
+        @Override
+        public void unshipped(String app, long serverBase, long flashCheckpoint, long[] lines) {
+            try {
+                shipped.writeUnshipped(app, new FlashShipped.Unshipped(serverName, serverBase, flashCheckpoint, lines));
+            } catch (IOException e) {
+                LOG.warn("app '{}': the flash cannot record which lines flash checkpoint {} changed (if the device"
+                        + " stops before it reaches the server, it is dropped): {}", app, flashCheckpoint, e.toString());
+            }
+        }
+    };
 
     /** The server's: class files go where any device resuming the app finds them. */
     @Override

@@ -687,6 +687,29 @@ public final class FlashHeapStore implements HeapStore {
         return heap.view().keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * Lines as {@code session}'s (opened here) newest checkpoint has them, without the flushes made since (null for a
+     * line it lacks): what a {@link FlashFrontedStore} ships to the server for that checkpoint while the device flushes
+     * on; with that checkpoint's id (0: none).
+     */
+    synchronized Committed readCommitted(HeapSession session, long[] lineIds) {
+        FlashHeap heap = ((Session) session).heap;
+        heap.requireToken(session.app(), session.fencingToken());
+        FlashCheckpoint base = heap.epochBase;
+        return io(() -> {
+            byte[][] result = new byte[lineIds.length][];
+            for (int i = 0; i < lineIds.length; i++) {
+                Long at = base == null ? null : base.lines().get(lineIds[i]);
+                result[i] = at == null ? null : line(heap, lineIds[i], at).data();
+            }
+            return new Committed(base == null ? 0 : base.id(), result);
+        });
+    }
+
+    /** Lines as checkpoint {@code checkpointId} has them ({@link #readCommitted}). */
+    record Committed(long checkpointId, byte[][] lines) {
+    }
+
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */
     private FlashPatches.Version line(FlashHeap h, long lineId, long start) throws IOException {
         return FlashLineVersions.read(medium, blockSize, h, lineId, start);

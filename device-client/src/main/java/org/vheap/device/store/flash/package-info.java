@@ -38,12 +38,14 @@
  * <h2>In front of a heap server</h2>
  * {@link org.vheap.device.store.flash.FlashFrontedStore} ({@code --store flash:DIR --server HOST:PORT}) keeps a copy
  * of each app's heap in a flash store in front of the server that holds its lease and checkpoints: its sessions
- * ({@code FlashFrontedSession}) write evictions to the flash, serve faults from it, and ship each checkpoint's lines to
- * the server; {@code FlashShipped} records which server checkpoint the copy is, so a copy out of date is dropped.
+ * ({@code FlashFrontedSession}) write evictions to the flash, serve faults from it, and commit each checkpoint there;
+ * {@code FlashShipper} ships the checkpoints to the server in the background, in order, each atomically (several as
+ * one when the server lags); {@code FlashShipped} records which server checkpoint the copy is, so a copy out of date
+ * is dropped, and which lines each flash checkpoint may have changed since, so one a device did not ship before it
+ * stopped is shipped when it opens the app again.
  *
  * <h2>What comes next</h2>
  * Segments and a cleaner that copies the live records of mostly dead segments beside the app (needing a segment's
- * room, not the live size's); checkpoints shipped to the server in the background, in order, and kept through an
- * outage.
+ * room, not the live size's).
  */
 package org.vheap.device.store.flash;

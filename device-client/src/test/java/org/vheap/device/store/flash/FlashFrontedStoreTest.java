@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,44 +118,180 @@ class FlashFrontedStoreTest {
     }
 
     @Test
-    void aCheckpointTheServerRefusesChangesNothingInFlashAndTheSessionCommitsItOnceTheServerIsBack() {
-        String app = TestHeaps.app("front-retry");
+    void aCheckpointIsCommittedInFlashAndReachesTheServerInTheBackgroundWithoutTheFlushesMadeSince() throws Exception {
+        String app = TestHeaps.app("front-ahead");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
         try (FlashFrontedStore store = fronted(remote)) {
-            long before = store.stats().bytesWritten();
+            long first;
+            CompletableFuture<Long> shipped;
             try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
-                s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
-                List<LineImage> last = List.of(img(1, 2), img(2, 2));
-                for (boolean shipping : new boolean[] {false, true}) {   // the commit refused, then the line shipped
-                    if (shipping) {
-                        s.flush(List.of(img(3, 3)), new long[0]);
-                    }
-                    long flashBefore = store.stats().bytesWritten();
-                    remote.get().failNext(1);
-                    assertThatThrownBy(() -> s.commit(last, new long[0], new byte[] {2}, Map.of()))
-                            .isInstanceOf(StoreException.class)
-                            .hasMessageContaining(shipping ? "unreachable (flush)" : "unreachable (commit)");
-                    assertThat(store.stats().bytesWritten()).as("nothing committed in flash").isEqualTo(flashBefore);
-                    assertThat(s.read(new long[] {1})[0]).as("a refused commit changes nothing")
-                            .isEqualTo(TestHeaps.line(LINE, 1));
-                }
-                s.commit(last, new long[0], new byte[] {2}, Map.of());   // as the device retries it
-            }
-            assertThat(store.stats().bytesWritten()).isGreaterThan(before);
-            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
-                assertThat(((FlashFrontedSession) s).copyWasCurrent()).isTrue();
-                assertThat(s.baseVmState()).containsExactly(2);
-                byte[][] lines = s.read(new long[] {1, 2, 3});
-                assertThat(lines[0]).isEqualTo(TestHeaps.line(LINE, 2));
-                assertThat(lines[1]).isEqualTo(TestHeaps.line(LINE, 2));
-                assertThat(lines[2]).isEqualTo(TestHeaps.line(LINE, 3));
-                assertThat(remote.get().reads).as("served from flash").hasValue(0);
+                first = s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+                remote.get().down(true);
+                long flashBefore = store.stats().bytesWritten();
+                shipped = s.commitAhead(List.of(img(1, 2), img(2, 2)), new long[0], new byte[] {2}, Map.of());
+                assertThat(store.stats().bytesWritten()).as("committed in flash").isGreaterThan(flashBefore);
+                awaitRefused(remote.get(), 2);
+                assertThat(shipped).as("the server is away").isNotDone();
+                assertThat(((FlashFrontedSession) s).checkpointsBehind()).isEqualTo(1);
+                assertThat(s.read(new long[] {1, 2})).as("served from flash meanwhile")
+                        .isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 2), TestHeaps.line(LINE, 2)});
+                s.flush(List.of(img(1, 9)), new long[0]);   // after the checkpoint: not part of it
+                remote.get().down(false);
+                assertThat(shipped.get(10, TimeUnit.SECONDS)).isGreaterThan(first);
+                assertThat(((FlashFrontedSession) s).checkpointsBehind()).isZero();
             }
             try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
-                assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 2),
-                        TestHeaps.line(LINE, 2), TestHeaps.line(LINE, 3)});
+                assertThat(server.baseCheckpointId()).isEqualTo(shipped.get());
+                assertThat(server.baseVmState()).containsExactly(2);
+                assertThat(server.read(new long[] {1, 2})).as("the checkpoint's lines, not the flush made after it")
+                        .isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 2), TestHeaps.line(LINE, 2)});
             }
         }
+    }
+
+    @Test
+    void checkpointsTakenWhileTheServerIsAwayReachItAsOneInOrderWithTheirDeletions() throws Exception {
+        String app = TestHeaps.app("front-coalesce");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            List<CompletableFuture<Long>> shipped = new ArrayList<>();
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                s.commit(List.of(img(1, 1), img(2, 1)), new long[0], new byte[] {1}, Map.of());
+                remote.get().down(true);
+                shipped.add(s.commitAhead(List.of(img(1, 2)), new long[0], new byte[] {2}, Map.of()));
+                shipped.add(s.commitAhead(List.of(img(3, 2)), new long[] {2}, new byte[] {3}, Map.of()));
+                int reads = remote.get().reads.get();
+                assertThat(s.read(new long[] {2})[0]).as("deleted by a checkpoint the server does not have yet")
+                        .isNull();
+                assertThat(remote.get().reads).as("not read from the server, which still has it").hasValue(reads);
+                shipped.add(s.commitAhead(List.of(img(1, 3)), new long[0], new byte[] {4}, Map.of()));
+                awaitRefused(remote.get(), 1);
+                remote.get().down(false);
+                long id = shipped.get(2).get(10, TimeUnit.SECONDS);
+                assertThat(shipped).as("the three reached the server as its one checkpoint")
+                        .allSatisfy(f -> assertThat(f).isCompletedWithValue(id));
+                assertThat(((FlashFrontedSession) s).linesShipped()).as("lines 1 and 2, then 1 and 3 once each")
+                        .isEqualTo(4);
+            }
+            try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
+                assertThat(server.baseVmState()).containsExactly(4);
+                assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 3),
+                        null, TestHeaps.line(LINE, 2)});
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointAnotherDeviceOvertookFailsAsFencedAndSoDoEveryCheckpointAfterIt() throws Exception {
+        String app = TestHeaps.app("front-overtaken");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            try (HeapSession s = store.openHeap(new OpenRequest(app, "dev-a", true, LINE, Duration.ofSeconds(2), 0))) {
+                s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+                remote.get().down(true);
+                CompletableFuture<Long> shipped = s.commitAhead(List.of(img(1, 2)), new long[0], new byte[] {2},
+                        Map.of());
+                SERVER.clock().advance(Duration.ofSeconds(3));   // dev-a's lease ends on the server
+                try (HeapSession b = SERVER.store().openHeap(open(app, "dev-b"))) {
+                    b.commit(List.of(img(1, 7)), new long[0], new byte[] {7}, Map.of());
+                }
+                remote.get().down(false);
+                assertThatThrownBy(() -> shipped.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+                        .cause().satisfies(e -> assertThat(((StoreException) e).reason())
+                                .isEqualTo(StoreException.Reason.FENCED));
+                assertThatThrownBy(() -> s.commitAhead(List.of(), new long[0], new byte[] {3}, Map.of()))
+                        .isInstanceOf(StoreException.class).hasMessageContaining("stale");
+            }
+            try (HeapSession server = SERVER.store().openHeap(open(app, "dev-c"))) {
+                assertThat(server.baseVmState()).as("the server's history wins").containsExactly(7);
+                assertThat(server.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 7));
+            }
+        }
+    }
+
+    @Test
+    void closingASessionWaitsForItsCheckpointsToReachTheServer() throws Exception {
+        String app = TestHeaps.app("front-drain");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            CompletableFuture<Long> shipped;
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                remote.get().down(true);
+                shipped = s.commitAhead(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+                awaitRefused(remote.get(), 1);
+                CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() -> remote.get().down(false));
+            }
+            assertThat(shipped).as("closed after it was shipped").isCompleted();
+            try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
+                assertThat(server.baseCheckpointId()).isEqualTo(shipped.get());
+                assertThat(server.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
+            }
+        }
+    }
+
+    /**
+     * A device that stops with flash checkpoints the server lacks: its session is left open, its flash store closed
+     * (as a crash leaves them: the flash's commits are durable), the server's lease on it run out. Returns the app.
+     */
+    private String stopWithCheckpointsUnshipped(String name) throws Exception {
+        String app = TestHeaps.app(name);
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        FlashFrontedStore store = fronted(remote);
+        HeapSession s = store.openHeap(open(app, "dev-a"));
+        s.commit(List.of(img(1, 1), img(4, 1)), new long[0], new byte[] {1}, Map.of());
+        remote.get().down(true);
+        s.commitAhead(List.of(img(1, 2), img(2, 2)), new long[0], new byte[] {2}, Map.of());
+        s.commitAhead(List.of(img(3, 3)), new long[] {4}, new byte[] {3}, Map.of());
+        awaitRefused(remote.get(), 1);
+        store.close();   // the shipper finds the flash closed and stops
+        SERVER.clock().advance(Duration.ofSeconds(31));
+        return app;
+    }
+
+    @Test
+    void flashCheckpointsADeviceDidNotShipBeforeItStoppedAreShippedWhenItOpensTheAppAgain() throws Exception {
+        String app = stopWithCheckpointsUnshipped("front-catch-up");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote)) {
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                assertThat(s.baseVmState()).as("goes on from the flash's newest checkpoint").containsExactly(3);
+                assertThat(((FlashFrontedSession) s).copyWasCurrent()).isTrue();
+                assertThat(s.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 2),
+                        TestHeaps.line(LINE, 2), TestHeaps.line(LINE, 3)});
+                assertThat(remote.get().reads).as("served from flash").hasValue(0);
+                assertThat(s.read(new long[] {4})[0]).as("the flash lacks it: the server, which deleted it").isNull();
+            }
+            try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
+                assertThat(server.baseVmState()).as("the server has it").containsExactly(3);
+                assertThat(server.read(new long[] {1, 2, 3, 4})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 2),
+                        TestHeaps.line(LINE, 2), TestHeaps.line(LINE, 3), null});
+            }
+        }
+    }
+
+    @Test
+    void flashCheckpointsADeviceDidNotShipAreDroppedWhenAnotherDeviceWentOnMeanwhile() throws Exception {
+        String app = stopWithCheckpointsUnshipped("front-catch-up-late");
+        try (HeapSession b = SERVER.store().openHeap(open(app, "dev-b"))) {
+            b.commit(List.of(img(2, 7)), new long[0], new byte[] {7}, Map.of());
+        }
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote);
+             HeapSession s = store.openHeap(open(app, "dev-a"))) {
+            assertThat(s.baseVmState()).as("the server's history wins").containsExactly(7);
+            assertThat(((FlashFrontedSession) s).copyWasCurrent()).isFalse();
+            assertThat(s.read(new long[] {1, 2, 3, 4})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 1),
+                    TestHeaps.line(LINE, 7), null, TestHeaps.line(LINE, 1)});
+        }
+    }
+
+    /** Waits until the server session refused {@code n} calls (the shipper tried and will try again). */
+    private static void awaitRefused(TestStores.FlakySession remote, int n) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (remote.refused.get() < n && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(remote.refused.get()).as("calls the server refused").isGreaterThanOrEqualTo(n);
     }
 
     @Test
