@@ -35,6 +35,11 @@ import org.vheap.store.StoreException;
  * and retries with backoff until the store is back or the app is stopped: no work is silently lost. A fenced
  * device (another device took the heap) stops the app with a {@link DeviceException}.
  *
+ * <p>A store may commit a checkpoint ahead of the one that keeps the app's history ({@code commitAhead}: a flash in
+ * front of the heap server, which ships it in the background): the app goes on, and the checkpoint is reported (its
+ * event, the app's tickets, {@link #lastCheckpointId}) once the server has it, with the server's id
+ * ({@link CheckpointsAhead}); a suspend and the app's end wait for it.
+ *
  * <p>{@link #atSafepoint} runs on the VM's host thread; the request methods may be called from any thread.
  */
 final class Checkpointer implements SafepointListener {
@@ -66,8 +71,6 @@ final class Checkpointer implements SafepointListener {
     private long lastCheckpointAt;
     private long lastRenewalAt;
     private final long renewEvery;
-    /** The heap lease's length, as the store granted it (or as asked, or 30 s): a wait for the store is no longer. */
-    private final long leaseNanos;
     /** Checkpoint when this many nanoseconds have passed since the last one; 0: off. */
     private final long intervalNanos;
     private long flushedAtLastCheckpoint;
@@ -106,7 +109,6 @@ final class Checkpointer implements SafepointListener {
         long lease = !granted.isZero() ? granted.toNanos()
                 : config.lease().isZero() ? 30_000_000_000L : config.lease().toNanos();
         this.renewEvery = Math.min(5_000_000_000L, lease / 3);
-        this.leaseNanos = lease;
         this.lastCheckpointId = session.baseCheckpointId();
     }
 
@@ -151,7 +153,10 @@ final class Checkpointer implements SafepointListener {
         stopRequested = true;
     }
 
-    /** The newest checkpoint of this run (or the one it resumed from); 0 when none. */
+    /**
+     * The newest checkpoint of this run the store that keeps the app's history has (or the one it resumed from); 0
+     * when none. A checkpoint committed ahead of it (a flash in front of the server) counts once the server has it.
+     */
     long lastCheckpointId() {
         return lastCheckpointId;
     }
@@ -349,7 +354,10 @@ final class Checkpointer implements SafepointListener {
         }
     }
 
-    /** One checkpoint, now (at a checkpointable safepoint). */
+    /**
+     * One checkpoint, now (at a checkpointable safepoint). Returns {@link #lastCheckpointId}: this one's id, unless it
+     * was committed ahead of the server and the server does not have it yet.
+     */
     long checkpoint(String reason) {
         long started = clock.nanoTime();
         finishPreflush();
@@ -373,10 +381,14 @@ final class Checkpointer implements SafepointListener {
 
     /**
      * Reports the checkpoints that reached the store that keeps the app's history (at once, unless the session
-     * commits ahead of it), in order; with {@code waitForAll}, after waiting for every one while the lease lasts.
+     * commits ahead of it), in order; with {@code waitForAll}, after waiting for every one, renewing the lease meanwhile
+     * (a flash in front of a server that does not come back within the lease fails it as fenced).
      */
     private void reportShipped(boolean waitForAll) {
-        ahead.report(waitForAll ? leaseNanos : 0, (id, lines, nanos, reason, covers) -> {
+        while (waitForAll && !ahead.await(Math.min(renewEvery, 1_000_000_000L))) {
+            renewLeaseIfDue();   // ends the wait as fenced once the lease may have ended, the server still away
+        }
+        ahead.report((id, lines, nanos, reason, covers) -> {
             lastCheckpointId = id;
             api.checkpointed(id, covers);
             events.checkpointed(id, lines, nanos, reason);

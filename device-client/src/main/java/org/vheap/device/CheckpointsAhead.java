@@ -55,37 +55,58 @@ final class CheckpointsAhead {
     }
 
     /**
-     * Reports the checkpoints the server has, in order; with {@code waitNanos} above 0, waits that long at most for it
-     * to have every one first. The time reported is the device's (taking and committing the checkpoint); the reason
-     * says when the server had it.
-     *
-     * @throws StoreException the server's failure for one of them (fenced, refused), or UNAVAILABLE when it did not
-     *                        take them in time: the device stops the app
+     * Waits at most {@code nanos} for the server to have every checkpoint (or for one to fail). Returns whether none is
+     * left to wait for.
      */
-    void report(long waitNanos, Reporter reporter) {
-        long until = clock.nanoTime() + waitNanos;
-        boolean waitForAll = waitNanos > 0;
+    boolean await(long nanos) {
+        Ahead last = ahead.peekLast();
+        if (last == null) {
+            return true;
+        }
+        try {
+            last.shipped().get(Math.max(0, nanos), TimeUnit.NANOSECONDS);   // they end in order
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;   // report() throws it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("interrupted waiting for a checkpoint to reach the heap server", e);
+        }
+        return true;
+    }
+
+    /**
+     * Reports the checkpoints the server has, in order. The time reported is the device's (taking and committing the
+     * checkpoint); the reason says when the server had it.
+     *
+     * @throws StoreException the server's failure for the next one (fenced, refused), after reporting those before
+     *                        it: the device stops the app
+     */
+    void report(Reporter reporter) {
         Ahead first = null;
         Ahead last = null;
         Shipped as = null;
         int lines = 0;
-        while (!ahead.isEmpty() && (waitForAll || ahead.peek().shipped().isDone())) {
-            Ahead a = ahead.peek();
-            Shipped s = join(a.shipped(), until - clock.nanoTime());   // a failed one stays: the app stops with it
-            ahead.poll();
-            behind = ahead.size();
-            if (as != null && s.checkpointId() != as.checkpointId()) {
-                report(reporter, as, lines, first, last);
-                first = null;
-                lines = 0;
+        try {
+            while (!ahead.isEmpty() && ahead.peek().shipped().isDone()) {
+                Shipped s = shipped(ahead.peek().shipped());   // a failed one stays: the app stops with its failure
+                Ahead a = ahead.poll();
+                behind = ahead.size();
+                if (as != null && s.checkpointId() != as.checkpointId()) {
+                    report(reporter, as, lines, first, last);
+                    first = null;
+                    lines = 0;
+                }
+                first = first == null ? a : first;
+                last = a;
+                as = s;
+                lines += a.lines();
             }
-            first = first == null ? a : first;
-            last = a;
-            as = s;
-            lines += a.lines();
-        }
-        if (as != null) {
-            report(reporter, as, lines, first, last);
+        } finally {
+            if (as != null) {
+                report(reporter, as, lines, first, last);
+            }
         }
     }
 
@@ -100,21 +121,15 @@ final class CheckpointsAhead {
         reporter.shipped(as.checkpointId(), lines, last.committedNanos() - last.takenNanos(), reason, last.covers());
     }
 
-    private Shipped join(CompletableFuture<Shipped> shipped, long nanos) {
+    /** A shipped checkpoint's id, or its failure thrown. Only for a future that is done. */
+    private static Shipped shipped(CompletableFuture<Shipped> done) {
         try {
-            return shipped.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the heap server did not take " + ahead.size()
-                    + " checkpoint(s) while the lease lasted; they stay on the device (its flash), shipped when it"
-                    + " opens the app again unless another device went on meanwhile", e);
-        } catch (ExecutionException e) {
+            return done.join();
+        } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;
             }
             throw new DeviceException("a checkpoint could not reach the heap server: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeviceException("interrupted waiting for a checkpoint to reach the heap server", e);
         }
     }
 }

@@ -469,7 +469,7 @@ public final class Device {
     private void ended(Checkpointer cp, Vm vm) {
         cp.appEnded(new DeviceException("app " + config.app() + " ended"));
         vm.systemSegment().upload();   // the last heap header did; a no-op unless it was skipped
-        if (cp.lastCheckpointId() != 0) {
+        if (cp.lastCheckpointId() != 0 || cp.checkpoints() > 0) {   // one may not have reached the server yet
             cp.commitEnd();
         }
     }

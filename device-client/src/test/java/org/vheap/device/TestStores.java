@@ -125,6 +125,7 @@ public final class TestStores {
         private final AtomicInteger failuresLeft = new AtomicInteger();
         private volatile boolean down;
         private volatile int downAfterWrites = -1;
+        private volatile long slowMillis;
         public final AtomicInteger reads = new AtomicInteger();
         public final AtomicInteger writes = new AtomicInteger();
         public final AtomicInteger refused = new AtomicInteger();
@@ -141,12 +142,25 @@ public final class TestStores {
             this.down = down;
         }
 
+        /** Makes every write and commit take {@code millis} more: a server that takes calls, slowly. */
+        public void slow(long millis) {
+            slowMillis = millis;
+        }
+
         /** Goes {@link #down(boolean) down} by itself once {@code n} writes got through. */
         public void downAfterWrites(int n) {
             downAfterWrites = n;
         }
 
         private void maybeFail(String what) {
+            if (slowMillis > 0 && !what.equals("read")) {
+                try {
+                    Thread.sleep(slowMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException(StoreException.Reason.UNAVAILABLE, "test: interrupted (" + what + ")");
+                }
+            }
             if (down || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 refused.incrementAndGet();
                 throw new StoreException(StoreException.Reason.UNAVAILABLE, "test: the store is unreachable (" + what + ")");

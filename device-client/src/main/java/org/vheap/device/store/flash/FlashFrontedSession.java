@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,10 @@ import org.vheap.store.StoreException;
  * those of the flash checkpoints the server does not have yet.
  *
  * <p>A checkpoint commits in the flash, durable there when {@link #commitAhead} returns, and reaches the server in
- * the background ({@link FlashShipper}); {@link #commit} waits for it. A checkpoint the flash refuses changes nothing;
- * one the server then fences or refuses stays in the flash only, fails the calls after it, and is dropped at the next
- * open (the server's history wins).
+ * the background ({@link FlashShipper}); {@link #commit} waits for it. A checkpoint the flash refuses changes nothing,
+ * and so does one held back while {@link #MAX_BEHIND} wait for a server that takes calls. One the server then fences
+ * or refuses stays in the flash only and fails the checkpoints after it; the next open ships it if no other device
+ * went on, else drops it (the server's history wins).
  *
  * <p>The lease: reads of lines the flash holds and flushes do not reach the server, so the session stops them itself
  * once the server's lease may have ended: when the lease was not granted or renewed for its length (as the server
@@ -46,6 +48,8 @@ final class FlashFrontedSession implements HeapSession {
     /** The lease assumed from a server that does not say what it granted when asked for its default: its default. */
     static final Duration UNKNOWN_LEASE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(FlashFrontedSession.class);
+    /** A checkpoint waits while this many wait for a server that takes calls: it is that far behind at most. */
+    static final int MAX_BEHIND = 4;
 
     /** Told what reached the server and what has not ({@link FlashShipped}'s two records). */
     interface ShippedListener {
@@ -169,6 +173,17 @@ final class FlashFrontedSession implements HeapSession {
             throw failed;   // the server fenced or refused an earlier checkpoint: this one would not reach it either
         }
         WriteSets.check(lineSize(), writes, deletes);
+        try {
+            if (!shipper.awaitFewerBehind(MAX_BEHIND, Math.min(1_000, Math.max(0, leaseLeft())))) {
+                throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap server is "
+                        + shipper.checkpointsBehind() + " checkpoints behind this device; this one waits until it"
+                        + " takes them (nothing was committed)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': interrupted while the"
+                    + " heap server took the checkpoints before this one (nothing was committed)", e);
+        }
         long flashCheckpoint = local.commit(writes, deletes, vmState, Map.of());
         noteWritten(writes, deletes);
         Set<Long> differ = new HashSet<>(unshipped);
@@ -193,8 +208,8 @@ final class FlashFrontedSession implements HeapSession {
      * server committed and did not ship, and goes on from it: when this returns, the server has it as its newest
      * checkpoint and this session's base is that.
      */
-    synchronized void catchUp(FlashShipped.Unshipped unshipped, byte[] vmState, Map<String, String> metadata) {
-        List<Long> lines = java.util.Arrays.stream(unshipped.lines()).boxed().toList();
+    synchronized void catchUp(FlashUnshipped.Lines unshipped, byte[] vmState, Map<String, String> metadata) {
+        List<Long> lines = Arrays.stream(unshipped.lines()).boxed().toList();
         base = shipped(shipper.committed(unshipped.upTo(), lines, List.of(), vmState, metadata));
         baseVmState = vmState;
     }
@@ -273,8 +288,8 @@ final class FlashFrontedSession implements HeapSession {
 
     /**
      * Waits for the flash checkpoints not yet on the server while the lease lasts, then releases the server's lease
-     * and the flash's. Those that did not reach it stay in the flash only, and the next open drops them for the
-     * server's newest checkpoint (logged).
+     * and the flash's. Those that did not reach it stay in the flash only: the next open ships them if no other device
+     * went on, else drops them (logged).
      */
     @Override
     public synchronized void close() {
@@ -291,7 +306,7 @@ final class FlashFrontedSession implements HeapSession {
             if (!shipped && behind > 0) {
                 StoreException why = shipper.failed();
                 LOG.warn("app '{}': {} checkpoint(s) committed in the flash did not reach the heap server before the"
-                        + " session closed ({}); the server's newest checkpoint is where the app goes on", app(), behind,
+                        + " session closed ({}); the next open ships them unless another device went on", app(), behind,
                         why == null ? "the lease ran out" : why.getMessage());
             }
             remote.close();

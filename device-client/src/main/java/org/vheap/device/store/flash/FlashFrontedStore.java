@@ -31,20 +31,23 @@ import org.vheap.store.StoreException;
  * session waits for them while its lease lasts, so a migration through the server (suspend, close, resume elsewhere)
  * sees the last one.
  *
- * <p>The flash copy of an app is used only while it is the checkpoint the server opens the app on: {@link
- * FlashShipped} records, after each shipped checkpoint, which server checkpoint (and VM state) the flash copy is.
- * Opened on any other (another device ran the app since, the app is resumed at another checkpoint, another server, a
- * checkpoint the server took and the flash did not) the copy is dropped, its lines deleted in flash, and the heap is
- * read from the server: the server's history wins. The directory is marked ({@value #MARKER}) when first used so; a
- * directory that holds apps of its own ({@code --store flash:DIR} alone) is refused, and a marked one is refused by
- * {@code --store flash:DIR} alone, whose apps must be whole heaps. The flash retains one checkpoint per app: the
- * server keeps the history.
+ * <p>The flash copy of an app is used as it is while it is the checkpoint the server opens the app on: {@link
+ * FlashShipped} records, after each shipped checkpoint, which server checkpoint (and VM state) the flash copy is. When
+ * the flash's newest checkpoint never reached the server (the device stopped first: it died, or the server was away
+ * past its lease) and the server opens its newest checkpoint, the one the lines {@link FlashUnshipped} recorded follow
+ * (no other device went on), that flash checkpoint is shipped first and the session starts from it. Opened on any
+ * other (another device ran the app since, the app is resumed at another checkpoint, another server) the copy is
+ * dropped, its lines deleted in flash, and the heap is read from the server: the server's history wins (logged when
+ * a flash checkpoint is dropped so). The directory is marked ({@value #MARKER}) when first used so; a directory that
+ * holds apps of its own ({@code --store flash:DIR} alone) is refused, and a marked one is refused by {@code --store
+ * flash:DIR} alone, whose apps must be whole heaps. The flash retains one checkpoint per app: the server keeps the
+ * history.
  *
  * <p>Risks: while the server is away the device runs and checkpoints in the flash until the lease may have ended, and
- * the shipper catches up when the server returns within it; past it the device stops the app, and flash checkpoints
- * that never reached the server are dropped at the next open, even when no other device took the app meanwhile (the
- * server's history wins; they are not yet shipped then). A device that dies loses its unshipped checkpoints likewise.
- * Opens are serialized.
+ * the shipper catches up when the server returns within it; past it the device stops the app. A flash checkpoint the
+ * server refuses for good when shipped at an open (a quota, a limit) is dropped, logged. Opens are serialized, a
+ * catch-up's shipping included: another app's open waits for it. Each flash checkpoint writes and syncs its record
+ * of lines not yet shipped, which grows with what the server lacks.
  */
 public final class FlashFrontedStore implements HeapStore {
     /** The file that marks a directory as a heap server's front. */
@@ -57,6 +60,7 @@ public final class FlashFrontedStore implements HeapStore {
     private final HeapStore server;
     private final String serverName;
     private final FlashShipped shipped;
+    private final FlashUnshipped unshipped;
     private final Clock clock;
 
     /**
@@ -76,7 +80,8 @@ public final class FlashFrontedStore implements HeapStore {
                 }
                 mark(dir);
             }
-            return new FlashFrontedStore(flash, new FlashShipped(dir), server, serverName, clock);
+            return new FlashFrontedStore(flash, new FlashShipped(dir), new FlashUnshipped(dir), server, serverName,
+                    clock);
         } catch (RuntimeException e) {
             flash.close();
             throw e;
@@ -100,10 +105,11 @@ public final class FlashFrontedStore implements HeapStore {
         }
     }
 
-    private FlashFrontedStore(FlashHeapStore flash, FlashShipped shipped, HeapStore server, String serverName,
-                              Clock clock) {
+    private FlashFrontedStore(FlashHeapStore flash, FlashShipped shipped, FlashUnshipped unshipped, HeapStore server,
+                              String serverName, Clock clock) {
         this.flash = flash;
         this.shipped = shipped;
+        this.unshipped = unshipped;
         this.server = server;
         this.serverName = serverName;
         this.clock = clock;
@@ -124,7 +130,7 @@ public final class FlashFrontedStore implements HeapStore {
             FlashShipped.Shipped last = lastShipped(request.app());
             boolean current = last != null && last.matches(serverName, remote.baseCheckpointId(),
                     local.baseCheckpointId(), remote.baseVmState());
-            FlashShipped.Unshipped behind = current || request.baseCheckpointId() != 0 ? null
+            FlashUnshipped.Lines behind = current || request.baseCheckpointId() != 0 ? null
                     : unshippedFollowing(request.app(), last, remote, local);
             if (!current && behind == null) {
                 dropCopy(request.app(), last, remote, local);
@@ -136,8 +142,20 @@ public final class FlashFrontedStore implements HeapStore {
             if (behind != null) {
                 LOG.info("app '{}': flash checkpoint {} did not reach the heap server {}; shipping it now ({} lines)",
                         request.app(), behind.upTo(), serverName, behind.lines().length);
-                session.catchUp(behind, local.baseVmState(), Map.of("device", request.device(), "reason",
-                        "flash checkpoint " + behind.upTo() + ", shipped when the device came back"));
+                try {
+                    session.catchUp(behind, local.baseVmState(), Map.of("device", request.device(), "reason",
+                            "flash checkpoint " + behind.upTo() + ", shipped when the device came back"));
+                } catch (StoreException refused) {
+                    session.close();   // its shipper too; the lease released
+                    if (refused.reason().retryable() || refused.reason() == StoreException.Reason.FENCED) {
+                        throw refused;   // the next open tries again, or finds another device went on
+                    }
+                    LOG.warn("app '{}': the heap server refused flash checkpoint {} for good ({}): it is dropped, and"
+                            + " the app goes on from the server's checkpoint {}", request.app(), behind.upTo(),
+                            refused.getMessage(), remote.baseCheckpointId());
+                    forgetUnshipped(request.app());
+                    return openHeap(request);   // once: with nothing to ship, the copy is dropped
+                }
             }
             return session;
         } catch (RuntimeException e) {
@@ -157,22 +175,33 @@ public final class FlashFrontedStore implements HeapStore {
      * The app's lines not yet shipped when the flash's newest checkpoint is one the server lacks and its newest is the
      * one they follow (no other device went on), else null.
      */
-    private FlashShipped.Unshipped unshippedFollowing(String app, FlashShipped.Shipped last, HeapSession remote,
+    private FlashUnshipped.Lines unshippedFollowing(String app, FlashShipped.Shipped last, HeapSession remote,
                                                       HeapSession local) {
-        FlashShipped.Unshipped u;
+        FlashUnshipped.Lines u;
         try {
-            u = shipped.readUnshipped(app);
+            u = unshipped.read(app);
         } catch (IOException e) {
             LOG.warn("app '{}': its record of the lines not yet shipped cannot be read: {}", app, e.toString());
             return null;
         }
-        if (u == null || !u.server().equals(serverName) || u.upTo() != local.baseCheckpointId()) {
-            return null;   // none, another server's, or not written for the flash's newest checkpoint
+        if (u == null || !u.server().equals(serverName) || u.upTo() != local.baseCheckpointId()
+                || remote.created()) {
+            return null;   // none, another server's, not written for the flash's newest checkpoint, or the app is new
         }
         boolean follows = remote.baseCheckpointId() == u.serverBase()   // or one this device shipped since
                 || last != null && last.serverCheckpoint() >= u.serverBase() && last.matches(serverName,
                 remote.baseCheckpointId(), last.flashCheckpoint(), remote.baseVmState());
         return follows ? u : null;
+    }
+
+    /** Deletes the app's record of lines not yet shipped; one that cannot be deleted is refused (the open fails). */
+    private void forgetUnshipped(String app) {
+        try {
+            unshipped.forget(app);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app + "': the flash cannot forget"
+                    + " a checkpoint the heap server refused: " + e.getMessage(), e);
+        }
     }
 
     /** The flash copy is out of date: its lines are deleted in the flash, and the heap is read from the server. */
@@ -217,10 +246,11 @@ public final class FlashFrontedStore implements HeapStore {
         @Override
         public void unshipped(String app, long serverBase, long flashCheckpoint, long[] lines) {
             try {
-                shipped.writeUnshipped(app, new FlashShipped.Unshipped(serverName, serverBase, flashCheckpoint, lines));
+                unshipped.write(app, new FlashUnshipped.Lines(serverName, serverBase, flashCheckpoint, lines));
             } catch (IOException e) {
                 LOG.warn("app '{}': the flash cannot record which lines flash checkpoint {} changed (if the device"
-                        + " stops before it reaches the server, it is dropped): {}", app, flashCheckpoint, e.toString());
+                        + " stops before it reaches the server, it is dropped): {}", app, flashCheckpoint,
+                        e.toString());
             }
         }
     };

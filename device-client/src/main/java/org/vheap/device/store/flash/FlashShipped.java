@@ -1,8 +1,5 @@
 package org.vheap.device.store.flash;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -13,27 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
-import java.util.zip.CRC32C;
 import org.vheap.device.store.BlobHash;
 
 /**
- * What a {@link FlashFrontedStore} shipped of each app and what it has not, in its directory's {@code shipped/}
- * folder, two small files per app (named by the SHA-256 of the app's name).
- *
- * <ul>
- *   <li>{@link Shipped}: what it last shipped: the server it went to, the server's checkpoint id, the flash checkpoint
- *       it was shipped from and the SHA-256 of its VM state. The store's copy of an app's heap is used only while this
- *       record matches both the checkpoint the server opens and the flash store's newest.</li>
- *   <li>{@link Unshipped} ({@code NAME.unshipped}): written after each flash checkpoint, the lines that may differ
- *       between it and a server checkpoint: what a device that died before shipping it ships when it comes back
- *       (binary: magic, format, the fields as protobuf varints, a CRC32C of all before it).</li>
- * </ul>
- *
- * A file is replaced whole (written aside, synced, renamed, the folder synced), so a crash leaves the old one or the
- * new one.
+ * What a {@link FlashFrontedStore} last shipped of each app, in its directory's {@code shipped/} folder, one small file
+ * per app (named by the SHA-256 of the app's name): the server it went to, the server's checkpoint id, the flash
+ * checkpoint it was shipped from and the SHA-256 of its VM state. A file is replaced whole (written aside, synced,
+ * renamed, the folder synced), so a crash leaves the old one or the new one. The store's copy of an app's heap is
+ * used as it is while this record matches both the checkpoint the server opens and the flash store's newest (else a
+ * newer flash checkpoint may be shipped first, {@link FlashUnshipped}, or the copy is dropped).
  */
 final class FlashShipped {
     /** One app's record. */
@@ -43,16 +30,6 @@ final class FlashShipped {
                     && this.flashCheckpoint == flashCheckpoint && vmStateSha256.equals(sha256(vmState));
         }
     }
-
-    /**
-     * The lines that may differ between flash checkpoint {@code upTo} and the server's checkpoint {@code serverBase}
-     * (on {@code server}; 0: the server had none), a superset: a line among them the flash checkpoint lacks is deleted.
-     */
-    record Unshipped(String server, long serverBase, long upTo, long[] lines) {
-    }
-
-    private static final int UNSHIPPED_MAGIC = 0x56485553;   // "VHUS"
-    private static final int UNSHIPPED_FORMAT = 1;
 
     private final Path folder;
 
@@ -81,63 +58,6 @@ final class FlashShipped {
         }
     }
 
-    /** The app's lines not yet shipped; {@code null} when it has none, or its file is not one this class wrote whole. */
-    Unshipped readUnshipped(String app) throws IOException {
-        Path file = unshippedFile(app);
-        if (!Files.exists(file)) {
-            return null;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < 12) {
-            return null;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        CodedInputStream in = CodedInputStream.newInstance(bytes, 0, bytes.length - 4);
-        if ((int) crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt()
-                || in.readFixed32() != UNSHIPPED_MAGIC || in.readUInt32() != UNSHIPPED_FORMAT) {
-            return null;
-        }
-        String server = in.readString();
-        long serverBase = in.readUInt64();
-        long upTo = in.readUInt64();
-        int count = in.readUInt32();
-        if (count < 0 || count > bytes.length) {
-            return null;
-        }
-        long[] lines = new long[count];
-        long line = 0;
-        for (int i = 0; i < count; i++) {
-            line += in.readUInt64();   // ascending: each the gap from the one before
-            lines[i] = line;
-        }
-        return in.isAtEnd() ? new Unshipped(server, serverBase, upTo, lines) : null;
-    }
-
-    /** Replaces the app's lines not yet shipped, durably. */
-    void writeUnshipped(String app, Unshipped unshipped) throws IOException {
-        long[] lines = unshipped.lines().clone();
-        Arrays.sort(lines);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + lines.length * 3);
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        out.writeFixed32NoTag(UNSHIPPED_MAGIC);
-        out.writeUInt32NoTag(UNSHIPPED_FORMAT);
-        out.writeStringNoTag(unshipped.server());
-        out.writeUInt64NoTag(unshipped.serverBase());
-        out.writeUInt64NoTag(unshipped.upTo());
-        out.writeUInt32NoTag(lines.length);
-        long previous = 0;
-        for (long line : lines) {
-            out.writeUInt64NoTag(line - previous);
-            previous = line;
-        }
-        out.flush();
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.toByteArray());
-        bytes.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        replace(unshippedFile(app), bytes.toByteArray());
-    }
-
     /** Replaces the app's record, durably. */
     void write(String app, String server, long serverCheckpoint, long flashCheckpoint, byte[] vmState)
             throws IOException {
@@ -149,11 +69,11 @@ final class FlashShipped {
         p.setProperty("vm-state-sha256", sha256(vmState));
         StringWriter text = new StringWriter();
         p.store(text, "what the flash in front of a heap server last shipped of an app");
-        replace(file(app), text.toString().getBytes(StandardCharsets.UTF_8));
+        replace(folder, file(app), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes {@code bytes} aside, syncs them, renames them over {@code file} and syncs the folder. */
-    private void replace(Path file, byte[] bytes) throws IOException {
+    /** Writes {@code bytes} aside, syncs them, renames them over {@code file} in {@code folder}, syncs the folder. */
+    static void replace(Path folder, Path file, byte[] bytes) throws IOException {
         Files.createDirectories(folder);
         Path aside = folder.resolve(file.getFileName() + ".next");
         try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -168,12 +88,15 @@ final class FlashShipped {
     }
 
     private Path file(String app) {
-        return folder.resolve(sha256(app.getBytes(StandardCharsets.UTF_8)));
+        return folder.resolve(fileName(app));
     }
 
-    private Path unshippedFile(String app) {
-        return folder.resolve(sha256(app.getBytes(StandardCharsets.UTF_8)) + ".unshipped");
+    /** The name of an app's files in the folder: its name's SHA-256. */
+    static String fileName(String app) {
+        return sha256(app.getBytes(StandardCharsets.UTF_8));
     }
+
+
 
     private static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(BlobHash.digest(bytes).bytes());

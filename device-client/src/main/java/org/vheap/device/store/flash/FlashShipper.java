@@ -24,21 +24,27 @@ import org.vheap.store.StoreException;
  * Ships the checkpoints a {@link FlashFrontedSession} committed in the flash to the heap server, in the background, in
  * order, each atomically, on a thread of its own ({@code vheap-ship-APP}).
  *
- * <p>State, guarded by this monitor: {@link #pending}, the lines the flash's checkpoints changed that the server does
- * not have yet; {@link #pendingDeletes}, those they deleted; the <em>target</em>, the flash's newest checkpoint (its id,
- * VM state and metadata); and {@link #waiting}, the futures of the flash checkpoints not yet on the server.
+ * <p>State, guarded by this monitor: {@link #pending}, the lines the flash's checkpoints changed that the server
+ * does not have yet; {@link #pendingDeletes}, those they deleted; {@link #inFlight}, those flushed to the server since
+ * its last commit; the <em>target</em>, the flash's newest checkpoint (its id, VM state and metadata); and
+ * {@link #waiting}, the futures of the flash checkpoints not yet on the server.
  *
  * <p>One ship takes pending lines a batch at a time, reads each as the flash's newest checkpoint has it (never the
  * device's flushes since) and flushes them to the server, uncommitted there; when nothing is pending, it commits on the
  * server with the deletions and the target's VM state. A flash checkpoint committed meanwhile puts the lines it changed
  * back in {@link #pending} and becomes the target, so the server's commit always publishes one flash checkpoint's heap
- * whole: when the device checkpoints faster than the server takes them, several flash checkpoints reach the server as
- * one (the newest), and their futures all end with its id.
+ * whole (never a target older than a checkpoint lines were read from): when the device checkpoints faster than the
+ * server takes them, several flash checkpoints reach the server as one (the newest), and their futures all end with
+ * its id.
  *
  * <p>Failures: a retryable one (the server away or busy) puts the batch back and tries again after a pause that doubles
  * from 50 ms to 2 s, until the session closes; any other (fenced: another device took the app; refused) ends every
  * waiting future with it, and every checkpoint after. The heap server fences a device whose lease another took, so a
  * ship never overwrites another device's history; the session stops its own device when the lease may have ended.
+ *
+ * <p>Chasing the newest flash checkpoint, a ship could go on forever while the device changes lines faster than the
+ * server takes them: so a session holds a checkpoint back while too many wait for a server that takes calls
+ * ({@link #awaitFewerBehind}); while the server is away the device goes on without it, within its lease.
  */
 final class FlashShipper {
     /** Where the lines come from: the flash's newest checkpoint, with its id. */
@@ -46,7 +52,7 @@ final class FlashShipper {
         FlashHeapStore.Committed readCommitted(long[] lineIds);
     }
 
-    /** Told, before the futures end, that flash checkpoint {@code flashCheckpoint} is the server's {@code serverCheckpoint}. */
+    /** Told, before the futures end, that flash checkpoint {@code flashCheckpoint} is the server's checkpoint. */
     interface Listener {
         void shipped(long serverCheckpoint, long flashCheckpoint, byte[] vmState);
     }
@@ -82,6 +88,8 @@ final class FlashShipper {
     /** The newest flash checkpoint lines were read from: the server commits no older target. */
     private long readFrom;
     private StoreException failed;
+    /** Whether the server refused the last call as away (a retryable failure); false once a call goes through. */
+    private boolean away;
     private long linesShipped;
     private boolean closed;
 
@@ -145,6 +153,23 @@ final class FlashShipper {
         return pendingDeletes.containsKey(lineId);
     }
 
+    /**
+     * Waits at most {@code millis} while {@code max} or more flash checkpoints wait for a server that takes calls
+     * (while it is away, the device goes on without it). Returns whether it may go on: fewer wait, the server is away,
+     * or shipping failed.
+     */
+    synchronized boolean awaitFewerBehind(int max, long millis) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (waiting.size() >= max && !away && failed == null) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+        return true;
+    }
+
     /** Flash checkpoints not yet on the server: how far it is behind. */
     synchronized int checkpointsBehind() {
         return waiting.size();
@@ -196,7 +221,7 @@ final class FlashShipper {
             if (!waiting.isEmpty()) {
                 fail(new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + remote.app() + "': the session"
                         + " closed before flash checkpoint " + waiting.peekLast().flashCheckpoint() + " reached the"
-                        + " heap server (the server keeps checkpoint " + remote.baseCheckpointId() + " or a later one)"));
+                        + " heap server (the server keeps the checkpoint before it)"));
             }
         }
     }
@@ -216,6 +241,10 @@ final class FlashShipper {
                         fail(e);
                     }
                     return;
+                }
+                synchronized (this) {
+                    away = true;
+                    notifyAll();   // a commit waiting for fewer behind goes on without the server
                 }
                 if (!pause(pause)) {
                     return;
@@ -260,12 +289,14 @@ final class FlashShipper {
         long serverCheckpoint = remote.commit(List.of(), gone, t.vmState(), t.metadata());
         listener.shipped(serverCheckpoint, t.flashCheckpoint(), t.vmState());
         synchronized (this) {
+            away = false;
             serverBase = serverCheckpoint;
             inFlight.clear();
             deletes.forEach(pendingDeletes::remove);   // (line, change): not one deleted again since
             while (!waiting.isEmpty() && waiting.peek().flashCheckpoint() <= t.flashCheckpoint()) {
                 waiting.poll().future().complete(serverCheckpoint);
             }
+            notifyAll();
         }
         return false;
     }
@@ -299,6 +330,7 @@ final class FlashShipper {
             throw e;
         }
         synchronized (this) {
+            away = false;
             linesShipped += ids.length;
         }
     }
@@ -311,6 +343,7 @@ final class FlashShipper {
         while (!waiting.isEmpty()) {
             waiting.poll().future().completeExceptionally(failed);
         }
+        notifyAll();
     }
 
     /** Must hold the monitor: waits a little for the session to say what it committed. */

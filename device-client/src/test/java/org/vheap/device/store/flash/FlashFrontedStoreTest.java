@@ -182,6 +182,30 @@ class FlashFrontedStoreTest {
     }
 
     @Test
+    void aCheckpointWaitsWhileTooManyWaitForAServerThatTakesCallsSoItIsNeverFarBehind() throws Exception {
+        String app = TestHeaps.app("front-behind");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = fronted(remote);
+             HeapSession s = store.openHeap(open(app, "dev-a"))) {
+            s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+            remote.get().slow(100);
+            CompletableFuture<Long> last = null;
+            for (int i = 0; i < 12; i++) {   // each changes lines the ship under way has read: it chases them
+                last = s.commitAhead(List.of(img(1 + i % 3, i + 2)), new long[0], new byte[] {(byte) i}, Map.of());
+                assertThat(((FlashFrontedSession) s).checkpointsBehind()).as("after checkpoint %d", i)
+                        .isLessThanOrEqualTo(FlashFrontedSession.MAX_BEHIND);
+            }
+            last.get(10, TimeUnit.SECONDS);
+            remote.get().slow(0);
+        }
+        try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
+            assertThat(server.baseVmState()).containsExactly(11);
+            assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 11),
+                    TestHeaps.line(LINE, 12), TestHeaps.line(LINE, 13)});
+        }
+    }
+
+    @Test
     void aCheckpointAnotherDeviceOvertookFailsAsFencedAndSoDoEveryCheckpointAfterIt() throws Exception {
         String app = TestHeaps.app("front-overtaken");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
