@@ -53,6 +53,15 @@ class TortureMatrixTest {
         checkMatrix(KINDS.stream().filter(k -> k.startsWith("device")).toList(), 1, "--seed", "5", "--flash");
     }
 
+    /**
+     * With {@code --fronted}, the devices' flash in front of the heap server: checkpoints reach the server in the
+     * background, and a device killed before shipping one ships it when the next opens the directory; every kind once.
+     */
+    @Test
+    void withTheDevicesFlashInFrontOfTheServerEveryKindOfKillOnce() throws Exception {
+        checkMatrix(KINDS, 1, "--seed", "7", "--fronted");
+    }
+
     @Test
     void aFlashRunWithAKindThatKillsNoDeviceIsRefusedSayingWhy() throws Exception {
         VheapProcesses.Started run = vheap.start("torture", "--flash", "--kinds", "device,server", "--points", "1");

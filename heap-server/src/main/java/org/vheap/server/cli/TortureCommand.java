@@ -41,6 +41,10 @@ final class TortureCommand implements Callable<Integer> {
             "(--store flash:DIR, 16k blocks, --flash-size 16m); the device kinds only (the default then)"})
     boolean flash;
 
+    @Option(names = "--fronted", description = {"the devices keep the app in their flash in front of the heap server",
+            "(--store flash:DIR --server: checkpoints shipped in the background), every kind"})
+    boolean fronted;
+
     @Option(names = "--work", paramLabel = "DIR",
             description = "where the heap server's data and the app go (default: a temporary directory, deleted after)")
     Path work;
@@ -58,10 +62,10 @@ final class TortureCommand implements Callable<Integer> {
             }
         }
         long s = seed != null ? seed : System.currentTimeMillis();
-        CrashMatrix.Settings settings = new CrashMatrix.Settings(points, s, chosen, cycle, work, flash);
+        CrashMatrix.Settings settings = new CrashMatrix.Settings(points, s, chosen, cycle, work, flash, fronted);
         System.out.println("vheap torture: " + points + " points, seed " + s + ", kinds " + String.join(", ",
                 chosen.stream().map(KillKind::optionName).toList()) + (cycle ? " in turn" : "")
-                + (flash ? ", on the devices' flash store" : ""));
+                + (flash ? ", on the devices' flash store" : fronted ? ", the devices' flash in front of the server" : ""));
         CrashMatrix.Result r = new CrashMatrix(VheapHome.locate(TortureCommand.class), settings, System.out).run();
         return r.lostOrTorn() == 0 ? 0 : LOST_OR_TORN;
     }

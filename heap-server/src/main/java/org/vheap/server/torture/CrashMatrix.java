@@ -30,7 +30,10 @@ import org.vheap.cli.VheapHome;
  * the next run. The last point is checked by a final run that counts on.
  *
  * <p>With {@link Settings#flash} there is no heap server: the devices keep the app in their own flash store, one
- * directory that each device opens after the last was killed (the device kinds only).
+ * directory that each device opens after the last was killed (the device kinds only). With {@link Settings#fronted}
+ * that flash store is in front of the heap server ({@code --store flash:DIR --server}): each checkpoint commits in the
+ * flash, reaches the server in the background and is reported once it has it, and a device killed before shipping
+ * ships it when the next one opens the directory.
  *
  * <p>One thread; the processes are children of this one, killed when it ends.
  */
@@ -43,9 +46,11 @@ public final class CrashMatrix {
      * What to run: how many points, the seed of every random choice, the kinds to draw from (or, with {@code cycle},
      * to take in turn, in {@link KillKind}'s order, so that a bounded run meets each), where to work ({@code null}: a
      * temporary directory, deleted after), and whether the devices keep the app in their own flash store
-     * ({@code --store flash:DIR}, no heap server: the device kinds only).
+     * ({@code --store flash:DIR}, no heap server: the device kinds only) or in their flash in front of the heap server
+     * ({@code fronted}).
      */
-    public record Settings(int points, long seed, Set<KillKind> kinds, boolean cycle, Path work, boolean flash) {
+    public record Settings(int points, long seed, Set<KillKind> kinds, boolean cycle, Path work, boolean flash,
+                           boolean fronted) {
         public Settings {
             if (points < 1) {
                 throw new IllegalArgumentException("--points must be at least 1, got " + points);
@@ -56,6 +61,10 @@ public final class CrashMatrix {
             if (flash && kinds.stream().anyMatch(k -> !k.killsTheDevice())) {
                 throw new IllegalArgumentException("--flash runs no heap server, postgres or gateway: give --kinds of the"
                         + " device only (device, device-minor, ...)");
+            }
+            if (flash && fronted) {
+                throw new IllegalArgumentException("give --flash (no heap server) or --fronted (the flash in front of"
+                        + " the heap server), not both");
             }
             kinds = Set.copyOf(kinds);
         }
@@ -134,7 +143,9 @@ public final class CrashMatrix {
                 say("no heap server: the devices keep the app in their flash store, " + work.resolve("flash") + " ("
                         + String.join(" ", FLASH_OPTIONS) + ")");
             } else {
-                say("heap server on " + s.address() + " (embedded PostgreSQL under " + work.resolve("data") + ")");
+                say("heap server on " + s.address() + " (embedded PostgreSQL under " + work.resolve("data") + ")"
+                        + (settings.fronted() ? "; the devices keep the app in their flash in front of it, "
+                        + work.resolve("flash") + " (" + String.join(" ", FLASH_OPTIONS) + ")" : ""));
             }
             if (settings.kinds().contains(KillKind.GATEWAY)) {
                 gateway = TortureGateway.start(home, s.address());
@@ -234,6 +245,10 @@ public final class CrashMatrix {
             command.addAll(FLASH_OPTIONS);
         } else {
             command.addAll(List.of("--server", gateway != null ? gateway.address() : server.address()));
+            if (settings.fronted()) {
+                command.addAll(List.of("--store", "flash:" + work.resolve("flash")));
+                command.addAll(FLASH_OPTIONS);
+            }
         }
         command.addAll(List.of("--device", name, "--memory", "64k", "--lease", "1s"));
         if (!first) {

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -42,7 +44,9 @@ import org.vheap.store.StoreException;
  * granted it; from a server that does not say, the length asked for, or {@link #UNKNOWN_LEASE} when that was the
  * server's default), timed from before the call that asked, every call fails as fenced (a read or a commit the server
  * answered does not extend the lease),
- * for another device may hold the app by then. Calls are serialized on the session; shipping runs beside them.
+ * for another device may hold the app by then. So a thread of the session renews the lease at a third of its length
+ * ({@code vheap-lease-APP}), beside the device's own renewals: a device that makes no call for a while (booting the
+ * JDK, a long collection) keeps it. Calls are serialized on the session; shipping and renewals run beside them.
  */
 final class FlashFrontedSession implements HeapSession {
     /** The lease assumed from a server that does not say what it granted when asked for its default: its default. */
@@ -64,6 +68,8 @@ final class FlashFrontedSession implements HeapSession {
     private final HeapSession local;
     private final FlashShipper shipper;
     private final ShippedListener listener;
+    /** Renews the lease in the background, or null. */
+    private final ScheduledExecutorService renewer;
     /** The lease's length when the server does not say what it granted: what was asked for, else the default's. */
     private final Duration leaseAsked;
     private final Clock clock;
@@ -77,8 +83,14 @@ final class FlashFrontedSession implements HeapSession {
     private long base;
     private byte[] baseVmState;
 
+    /**
+     * @param renewInBackground whether a thread of the session renews the server's lease at a third of its length,
+     *                          so a device that makes no call for a while (booting, a long collection) keeps it; else
+     *                          only {@link #renewLease} does (tests that move the clock by hand)
+     */
     FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration leaseAsked,
-                        Instant leaseFrom, Clock clock, FlashShipper.Flash flash, ShippedListener listener) {
+                        Instant leaseFrom, Clock clock, FlashShipper.Flash flash, ShippedListener listener,
+                        boolean renewInBackground) {
         this.remote = remote;
         this.local = local;
         this.copyWasCurrent = copyWasCurrent;
@@ -90,6 +102,28 @@ final class FlashFrontedSession implements HeapSession {
         this.base = remote.baseCheckpointId();
         this.baseVmState = remote.baseVmState();
         this.leaseFrom = leaseFrom;
+        this.renewer = renewInBackground ? renewEvery(Math.max(50, leaseGranted().toMillis() / 3)) : null;
+    }
+
+    /** A daemon thread ({@code vheap-lease-APP}) that renews the lease every {@code millis}, until it cannot. */
+    private ScheduledExecutorService renewEvery(long millis) {
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vheap-lease-" + remote.app());
+            t.setDaemon(true);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                renewLease();
+            } catch (StoreException e) {
+                if (!e.reason().retryable()) {
+                    thread.shutdown();   // fenced, or the lease ended: the device's next call says so
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("app '{}': renewing the lease failed: {}", app(), e.toString());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+        return thread;
     }
 
     @Override public String app() { return remote.app(); }
@@ -278,12 +312,18 @@ final class FlashFrontedSession implements HeapSession {
     }
 
     @Override
-    public synchronized void renewLease() {
-        withinLease();
+    public void renewLease() {
+        synchronized (this) {
+            withinLease();
+        }
         Instant asked = clock.instant();
-        remote.renewLease();
-        leaseFrom = asked;
-        local.renewLease();
+        remote.renewLease();   // not holding the session: a server away must not stall what the flash serves
+        synchronized (this) {
+            if (asked.isAfter(leaseFrom)) {
+                leaseFrom = asked;
+            }
+            local.renewLease();
+        }
     }
 
     /**
@@ -293,6 +333,9 @@ final class FlashFrontedSession implements HeapSession {
      */
     @Override
     public synchronized void close() {
+        if (renewer != null) {
+            renewer.shutdownNow();
+        }
         try {
             boolean shipped;
             try {

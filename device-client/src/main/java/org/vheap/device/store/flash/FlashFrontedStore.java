@@ -61,6 +61,8 @@ public final class FlashFrontedStore implements HeapStore {
     private final String serverName;
     private final FlashShipped shipped;
     private final FlashUnshipped unshipped;
+    /** Whether sessions renew the server's lease on a thread of their own (see {@link FlashFrontedSession}). */
+    private final boolean renewInBackground;
     private final Clock clock;
 
     /**
@@ -71,6 +73,12 @@ public final class FlashFrontedStore implements HeapStore {
      */
     public static FlashFrontedStore open(Path dir, FlashStoreConfig config, Clock clock, HeapStore server,
                                          String serverName) {
+        return open(dir, config, clock, server, serverName, true);
+    }
+
+    /** As {@link #open(Path, FlashStoreConfig, Clock, HeapStore, String)}; without renewing leases in the background. */
+    static FlashFrontedStore open(Path dir, FlashStoreConfig config, Clock clock, HeapStore server, String serverName,
+                                  boolean renewInBackground) {
         FlashHeapStore flash = FlashHeapStore.open(dir, config.copy().retain(1), clock, true);
         try {
             if (!isFront(dir)) {
@@ -81,7 +89,7 @@ public final class FlashFrontedStore implements HeapStore {
                 mark(dir);
             }
             return new FlashFrontedStore(flash, new FlashShipped(dir), new FlashUnshipped(dir), server, serverName,
-                    clock);
+                    clock, renewInBackground);
         } catch (RuntimeException e) {
             flash.close();
             throw e;
@@ -106,7 +114,8 @@ public final class FlashFrontedStore implements HeapStore {
     }
 
     private FlashFrontedStore(FlashHeapStore flash, FlashShipped shipped, FlashUnshipped unshipped, HeapStore server,
-                              String serverName, Clock clock) {
+                              String serverName, Clock clock, boolean renewInBackground) {
+        this.renewInBackground = renewInBackground;
         this.flash = flash;
         this.shipped = shipped;
         this.unshipped = unshipped;
@@ -138,7 +147,7 @@ public final class FlashFrontedStore implements HeapStore {
             Duration lease = request.lease().isZero() ? FlashFrontedSession.UNKNOWN_LEASE : request.lease();
             HeapSession copy = local;
             FlashFrontedSession session = new FlashFrontedSession(remote, local, current || behind != null, lease,
-                    asked, clock, ids -> flash.readCommitted(copy, ids), ledger);
+                    asked, clock, ids -> flash.readCommitted(copy, ids), ledger, renewInBackground);
             if (behind != null) {
                 LOG.info("app '{}': flash checkpoint {} did not reach the heap server {}; shipping it now ({} lines)",
                         request.app(), behind.upTo(), serverName, behind.lines().length);

@@ -47,7 +47,7 @@ class FlashFrontedStoreTest {
 
     private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote, MutableClock clock) {
         return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), clock,
-                TestStores.flaky(SERVER.store(), remote::set), SERVER.target());
+                TestStores.flaky(SERVER.store(), remote::set), SERVER.target(), false);   // the clock moved by hand
     }
 
     private static OpenRequest open(String app, String device) {
@@ -343,6 +343,26 @@ class FlashFrontedStoreTest {
     }
 
     @Test
+    void aSessionRenewsItsLeaseInTheBackgroundSoADeviceThatMakesNoCallForLongerKeepsIt() throws Exception {
+        for (boolean renewing : new boolean[] {true, false}) {
+            String app = TestHeaps.app("front-renewing");
+            try (FlashFrontedStore store = FlashFrontedStore.open(dir.resolve("renewing-" + renewing),
+                    new FlashStoreConfig().blockSize(4096), java.time.Clock.systemUTC(),
+                    TestStores.flaky(SERVER.store(), opened -> { }), SERVER.target(), renewing);
+                 HeapSession s = store.openHeap(new OpenRequest(app, "dev-a", true, LINE, Duration.ofSeconds(1), 0))) {
+                s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
+                Thread.sleep(2_500);   // no call for 2.5 leases
+                if (renewing) {
+                    assertThat(s.read(new long[] {1})[0]).isEqualTo(TestHeaps.line(LINE, 1));
+                } else {
+                    assertThatThrownBy(() -> s.read(new long[] {1})).isInstanceOf(StoreException.class)
+                            .hasMessageContaining("past the 1 s lease");
+                }
+            }
+        }
+    }
+
+    @Test
     void aReadOrACommitTheServerAnswersDoesNotExtendTheLeaseOnlyARenewalDoes() {
         String app = TestHeaps.app("front-lease-read");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
@@ -381,7 +401,7 @@ class FlashFrontedStoreTest {
         MutableClock clock = new MutableClock();
         try (GrpcHeapStore grpc = new GrpcHeapStore("127.0.0.1:" + port, Duration.ofSeconds(20));
              FlashFrontedStore store = FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), clock,
-                     TestStores.flaky(grpc, remote::set), "127.0.0.1:" + port);
+                     TestStores.flaky(grpc, remote::set), "127.0.0.1:" + port, false);
              HeapSession s = store.openHeap(new OpenRequest(app, "dev-a", true, LINE, Duration.ZERO, 0))) {
             s.commit(List.of(img(1, 1)), new long[0], new byte[] {1}, Map.of());
             remote.get().down(true);   // cut off: the server granted 5 s, not the 30 s a server that says nothing has
