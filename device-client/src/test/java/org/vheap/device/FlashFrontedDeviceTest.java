@@ -62,6 +62,14 @@ class FlashFrontedDeviceTest {
                 ResumeTest.console(out));
     }
 
+    /** What Keeper prints run whole on the server alone: what every run taken apart must print, joined. */
+    private static String uninterrupted(Path classes) {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        assertThat(device(TestHeaps.app("keeper-whole"), "w", SERVER.store(), whole)
+                .run(List.of(classes), "Keeper", List.of("120"))).isZero();
+        return whole.toString(StandardCharsets.UTF_8);
+    }
+
     /** Runs until the app printed {@code at}, then suspends it and checks it stopped there. */
     private static void runUntil(CompletableFuture<Integer> run, Device device, ByteArrayOutputStream out, String at)
             throws Exception {
@@ -74,9 +82,7 @@ class FlashFrontedDeviceTest {
     void anAppMigratesFromAFlashFrontedDeviceThroughTheServerAndBackAndPrintsWhatAnUninterruptedRunPrints()
             throws Exception {
         Path classes = ResumeTest.compile("Keeper", KEEPER);
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        assertThat(device(TestHeaps.app("keeper-whole"), "w", SERVER.store(), whole)
-                .run(List.of(classes), "Keeper", List.of("120"))).isZero();
+        String whole = uninterrupted(classes);
 
         String app = TestHeaps.app("keeper");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
@@ -105,7 +111,7 @@ class FlashFrontedDeviceTest {
         }
         String joined = first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8)
                 + third.toString(StandardCharsets.UTF_8);
-        assertThat(joined).isEqualTo(whole.toString(StandardCharsets.UTF_8));
+        assertThat(joined).isEqualTo(whole);
         assertThat(second.toString(StandardCharsets.UTF_8)).startsWith("step ");
         assertThat(third.toString(StandardCharsets.UTF_8)).startsWith("step ").contains("done ");
     }
@@ -114,9 +120,7 @@ class FlashFrontedDeviceTest {
     void whileTheServerTakesNoWritesTheAppRunsOnAndCheckpointsInFlashAndItsSuspendWaitsUntilTheServerHasThem()
             throws Exception {
         Path classes = ResumeTest.compile("Keeper", KEEPER);
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        assertThat(device(TestHeaps.app("keeper-whole"), "w", SERVER.store(), whole)
-                .run(List.of(classes), "Keeper", List.of("120"))).isZero();
+        String whole = uninterrupted(classes);
 
         String app = TestHeaps.app("keeper-away");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
@@ -155,6 +159,6 @@ class FlashFrontedDeviceTest {
             assertThat(b.resume(suspendedAt)).isZero();
         }
         assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
-                .isEqualTo(whole.toString(StandardCharsets.UTF_8));
+                .isEqualTo(whole);
     }
 }

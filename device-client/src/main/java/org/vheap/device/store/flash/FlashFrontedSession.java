@@ -293,10 +293,10 @@ final class FlashFrontedSession implements HeapSession {
         Instant now = clock.instant();
         Duration lease = leaseGranted();
         if (now.isAfter(leaseFrom.plus(lease))) {
-            throw new StoreException(StoreException.Reason.FENCED, "app '" + app() + "' was taken over by another"
-                    + " device or its lease ended: the heap server last granted or renewed it " + Duration.between(
-                    leaseFrom, now).toSeconds() + " s ago, past the " + lease.toSeconds() + " s lease; the flash copy"
-                    + " serves this device no longer");
+            throw new StoreException(StoreException.Reason.FENCED, "app '" + app() + "': the heap server last granted"
+                    + " or renewed its lease " + Duration.between(leaseFrom, now).toSeconds() + " s ago, past the "
+                    + lease.toSeconds() + " s lease; another device may hold it by now, so the flash copy serves this"
+                    + " device no longer");
         }
     }
 

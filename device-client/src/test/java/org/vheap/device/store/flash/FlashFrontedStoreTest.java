@@ -334,7 +334,7 @@ class FlashFrontedStoreTest {
             s.flush(List.of(img(1, 2)), new long[0]);
             clock.advance(Duration.ofSeconds(11));
             assertThatThrownBy(() -> s.read(new long[] {1})).isInstanceOf(StoreException.class)
-                    .hasMessageContaining("taken over by another device or its lease ended")
+                    .hasMessageContaining("another device may hold it by now")
                     .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.FENCED));
             assertThatThrownBy(() -> s.flush(List.of(img(2, 2)), new long[0])).isInstanceOf(StoreException.class)
                     .hasMessageContaining("past the 30 s lease");
