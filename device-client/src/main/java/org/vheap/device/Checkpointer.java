@@ -385,7 +385,7 @@ final class Checkpointer implements SafepointListener {
      * (a flash in front of a server that does not come back within the lease fails it as fenced).
      */
     private void reportShipped(boolean waitForAll) {
-        while (waitForAll && !ahead.await(Math.min(renewEvery, 1_000_000_000L))) {
+        while (waitForAll && !stopRequested && !ahead.await(Math.min(renewEvery, 1_000_000_000L))) {
             renewLeaseIfDue();   // ends the wait as fenced once the lease may have ended, the server still away
         }
         ahead.report((id, lines, nanos, reason, covers) -> {

@@ -94,7 +94,9 @@ final class CheckpointsAhead {
                 Ahead a = ahead.poll();
                 behind = ahead.size();
                 if (as != null && s.checkpointId() != as.checkpointId()) {
-                    report(reporter, as, lines, first, last);
+                    Shipped done = as;
+                    as = null;   // reported once, even if the reporter throws
+                    report(reporter, done, lines, first, last);
                     first = null;
                     lines = 0;
                 }

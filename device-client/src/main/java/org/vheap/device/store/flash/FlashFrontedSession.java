@@ -46,13 +46,17 @@ import org.vheap.store.StoreException;
  * answered does not extend the lease),
  * for another device may hold the app by then. So a thread of the session renews the lease at a third of its length
  * ({@code vheap-lease-APP}), beside the device's own renewals: a device that makes no call for a while (booting the
- * JDK, a long collection) keeps it. Calls are serialized on the session; shipping and renewals run beside them.
+ * JDK, a long collection) keeps it. Calls are serialized on the session; shipping, renewals (which never take the
+ * session's monitor) and a checkpoint's wait for a server far behind run beside them.
  */
 final class FlashFrontedSession implements HeapSession {
     /** The lease assumed from a server that does not say what it granted when asked for its default: its default. */
     static final Duration UNKNOWN_LEASE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(FlashFrontedSession.class);
-    /** A checkpoint waits while this many wait for a server that takes calls: it is that far behind at most. */
+    /**
+     * A checkpoint waits while this many wait for a server that takes calls: that far behind at most, unless the
+     * server is unreachable (the device then goes on within its lease).
+     */
     static final int MAX_BEHIND = 4;
 
     /** Told what reached the server and what has not ({@link FlashShipped}'s two records). */
@@ -78,7 +82,9 @@ final class FlashFrontedSession implements HeapSession {
     /** Whether the flash copy was the server's checkpoint when opened (else it was dropped). */
     private final boolean copyWasCurrent;
     /** Before the server last granted or renewed the lease: it lasts at least until then plus its length. */
-    private Instant leaseFrom;
+    private volatile Instant leaseFrom;
+    /** Guards moving {@link #leaseFrom} on; the lease is read without the session's monitor. */
+    private final Object leaseLock = new Object();
     /** The checkpoint the session started from: the server's, or the one it shipped when opened ({@link #catchUp}). */
     private long base;
     private byte[] baseVmState;
@@ -195,18 +201,20 @@ final class FlashFrontedSession implements HeapSession {
      * future ends with the server's id once it has it (a later flash checkpoint's, when several reached it as one).
      */
     @Override
-    public synchronized CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes, byte[] vmState,
-                                                           Map<String, String> metadata) {
+    public CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes, byte[] vmState,
+                                               Map<String, String> metadata) {
         withinLease();
         if (vmState == null || metadata == null) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "a checkpoint needs a VM state (may be"
                     + " empty) and metadata (may be empty)");
         }
-        StoreException failed = shipper.failed();
-        if (failed != null) {
-            throw failed;   // the server fenced or refused an earlier checkpoint: this one would not reach it either
-        }
         WriteSets.check(lineSize(), writes, deletes);
+        holdBackWhileFarBehind();   // not holding the session: faults from the flash go on meanwhile
+        return commitInFlash(writes, deletes, vmState, metadata);
+    }
+
+    /** Waits (at most a second) while {@link #MAX_BEHIND} checkpoints wait for a server that takes calls. */
+    private void holdBackWhileFarBehind() {
         try {
             if (!shipper.awaitFewerBehind(MAX_BEHIND, Math.min(1_000, Math.max(0, leaseLeft())))) {
                 throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap server is "
@@ -217,6 +225,15 @@ final class FlashFrontedSession implements HeapSession {
             Thread.currentThread().interrupt();
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': interrupted while the"
                     + " heap server took the checkpoints before this one (nothing was committed)", e);
+        }
+    }
+
+    private synchronized CompletableFuture<Long> commitInFlash(List<LineImage> writes, long[] deletes, byte[] vmState,
+                                                             Map<String, String> metadata) {
+        withinLease();
+        StoreException failed = shipper.failed();
+        if (failed != null) {
+            throw failed;   // the server fenced or refused an earlier checkpoint: this one would not reach it either
         }
         long flashCheckpoint = local.commit(writes, deletes, vmState, Map.of());
         noteWritten(writes, deletes);
@@ -242,23 +259,34 @@ final class FlashFrontedSession implements HeapSession {
      * server committed and did not ship, and goes on from it: when this returns, the server has it as its newest
      * checkpoint and this session's base is that.
      */
-    synchronized void catchUp(FlashUnshipped.Lines unshipped, byte[] vmState, Map<String, String> metadata) {
+    void catchUp(FlashUnshipped.Lines unshipped, byte[] vmState, Map<String, String> metadata) {
         List<Long> lines = Arrays.stream(unshipped.lines()).boxed().toList();
-        base = shipped(shipper.committed(unshipped.upTo(), lines, List.of(), vmState, metadata));
-        baseVmState = vmState;
+        long id = shipped(shipper.committed(unshipped.upTo(), lines, List.of(), vmState, metadata));
+        synchronized (this) {
+            base = id;
+            baseVmState = vmState;
+        }
     }
 
     /**
-     * The server's id for a shipped checkpoint, once it has it; its failure as thrown. Waits while the lease lasts (the
-     * waiting thread is the one that would renew it).
+     * The server's id for a shipped checkpoint, once it has it; its failure as thrown. Waits while the lease lasts,
+     * which the session's renewals may extend meanwhile.
      */
     private long shipped(CompletableFuture<Long> shipped) {
         try {
-            return shipped.get(Math.max(0, leaseLeft()), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap server did not"
-                    + " take the checkpoint while the lease lasted; it is committed in the flash, and "
-                    + shipper.checkpointsBehind() + " checkpoint(s) wait to be shipped", e);
+            while (true) {
+                long left = leaseLeft();
+                if (left <= 0) {
+                    throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap"
+                            + " server did not take the checkpoint while the lease lasted; it is committed in the flash,"
+                            + " and " + shipper.checkpointsBehind() + " checkpoint(s) wait to be shipped");
+                }
+                try {
+                    return shipped.get(Math.min(left, 1_000), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // the lease may have been renewed meanwhile: look again
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;
@@ -301,7 +329,7 @@ final class FlashFrontedSession implements HeapSession {
     }
 
     /** Milliseconds until the server's lease may end, unless renewed (negative: it may have). */
-    private synchronized long leaseLeft() {
+    private long leaseLeft() {
         return Duration.between(clock.instant(), leaseFrom.plus(leaseGranted())).toMillis();
     }
 
@@ -311,19 +339,18 @@ final class FlashFrontedSession implements HeapSession {
         return remote.leaseGranted().isZero() ? leaseAsked : remote.leaseGranted();
     }
 
+    /** Never holds the session: a renewal waits neither for a server away nor for a fault or a checkpoint. */
     @Override
     public void renewLease() {
-        synchronized (this) {
-            withinLease();
-        }
+        withinLease();
         Instant asked = clock.instant();
-        remote.renewLease();   // not holding the session: a server away must not stall what the flash serves
-        synchronized (this) {
+        remote.renewLease();
+        synchronized (leaseLock) {
             if (asked.isAfter(leaseFrom)) {
                 leaseFrom = asked;
             }
-            local.renewLease();
         }
+        local.renewLease();
     }
 
     /**

@@ -55,6 +55,10 @@ public final class FlashFrontedStore implements HeapStore {
     /** The device name of every flash lease: the flash store's lease follows the server's, held by this process. */
     static final String FRONT = "front";
     private static final Logger LOG = LoggerFactory.getLogger(FlashFrontedStore.class);
+    /** What the server says of a flash checkpoint shipped at an open that shipping it again would not change. */
+    private static final java.util.Set<StoreException.Reason> REFUSED_FOR_GOOD = java.util.EnumSet.of(
+            StoreException.Reason.QUOTA_EXCEEDED, StoreException.Reason.LIMIT_EXCEEDED,
+            StoreException.Reason.INVALID_ARGUMENT);
 
     private final FlashHeapStore flash;
     private final HeapStore server;
@@ -155,8 +159,12 @@ public final class FlashFrontedStore implements HeapStore {
                     session.catchUp(behind, local.baseVmState(), Map.of("device", request.device(), "reason",
                             "flash checkpoint " + behind.upTo() + ", shipped when the device came back"));
                 } catch (StoreException refused) {
-                    session.close();   // its shipper too; the lease released
-                    if (refused.reason().retryable() || refused.reason() == StoreException.Reason.FENCED) {
+                    try {
+                        session.close();   // its shipper too; the lease released
+                    } catch (RuntimeException closing) {
+                        refused.addSuppressed(closing);
+                    }
+                    if (!REFUSED_FOR_GOOD.contains(refused.reason())) {
                         throw refused;   // the next open tries again, or finds another device went on
                     }
                     LOG.warn("app '{}': the heap server refused flash checkpoint {} for good ({}): it is dropped, and"

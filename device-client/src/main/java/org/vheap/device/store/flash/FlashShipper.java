@@ -88,7 +88,7 @@ final class FlashShipper {
     /** The newest flash checkpoint lines were read from: the server commits no older target. */
     private long readFrom;
     private StoreException failed;
-    /** Whether the server refused the last call as away (a retryable failure); false once a call goes through. */
+    /** Whether the server was unreachable at the last call (UNAVAILABLE); false once a call goes through. */
     private boolean away;
     private long linesShipped;
     private boolean closed;
@@ -242,9 +242,11 @@ final class FlashShipper {
                     }
                     return;
                 }
-                synchronized (this) {
-                    away = true;
-                    notifyAll();   // a commit waiting for fewer behind goes on without the server
+                if (e.reason() == StoreException.Reason.UNAVAILABLE) {   // not a busy server (throttled, aborted)
+                    synchronized (this) {
+                        away = true;
+                        notifyAll();   // a commit waiting for fewer behind goes on without the server
+                    }
                 }
                 if (!pause(pause)) {
                     return;
