@@ -40,10 +40,15 @@ final class DeviceOptions {
             description = "With --store flash:DIR, the log's write block. Default: ${DEFAULT-VALUE}.")
     String flashBlock;
 
-    @Option(names = "--flash-size", paramLabel = "SIZE", description = "With --store flash:DIR, the most bytes its log"
-            + " may take, a compaction's copy included (at least 8 blocks); when the app's records do not fit even after"
-            + " a compaction, the app pauses and says so. Default: no bound.")
+    @Option(names = "--flash-size", paramLabel = "SIZE", description = "With --store flash:DIR, the most bytes its"
+            + " logs may take, the cleaner's copies included (at least 8 blocks); when the app's records do not fit even"
+            + " after cleaning, the app pauses and says so. Default: no bound.")
     String flashSize;
+
+    @Option(names = "--flash-segment", paramLabel = "SIZE", description = "With --store flash:DIR, the bytes of the"
+            + " log's segments, which the cleaner frees one at a time (a cleaning needs a segment's room free). Default: a"
+            + " 32nd of --flash-size, at most 4m, at least a block.")
+    String flashSegment;
 
     @Option(names = "--device", defaultValue = "device-1", description = "This device's name (the lease holder). Default: ${DEFAULT-VALUE}.")
     String device;
@@ -234,6 +239,9 @@ final class DeviceOptions {
         if (flashSize != null && (store == null || !store.startsWith(FLASH))) {
             throw new IllegalArgumentException("--flash-size goes with --store flash:DIR");
         }
+        if (flashSegment != null && (store == null || !store.startsWith(FLASH))) {
+            throw new IllegalArgumentException("--flash-segment goes with --store flash:DIR");
+        }
         if (server != null) {
             GrpcHeapStore remote = new GrpcHeapStore(server, clientTls(), DeviceTokens.of(token, tokenFile, tokensDir,
                     System.err), GrpcHeapStore.DEFAULT_DEADLINE);
@@ -272,7 +280,12 @@ final class DeviceOptions {
             throw new IllegalArgumentException("--flash-size must be at least " + FlashStoreConfig.MIN_BLOCKS
                     + " blocks of --flash-block (" + FlashStoreConfig.MIN_BLOCKS * block + " bytes), got " + flashSize);
         }
-        return new FlashStoreConfig().blockSize((int) block).flashSize(size).validate();
+        long segment = flashSegment == null ? 0 : CliValues.bytes("--flash-segment", flashSegment);
+        if (flashSegment != null && (segment < block || (size > 0 && segment > size / 4))) {
+            throw new IllegalArgumentException("--flash-segment must be from a block (" + block + " bytes) to a quarter"
+                    + " of --flash-size, got " + flashSegment);
+        }
+        return new FlashStoreConfig().blockSize((int) block).flashSize(size).segmentSize(segment).validate();
     }
 
     /** The store an app is resumed from: one that keeps checkpoints, a heap server or a flash store. */

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  * <p><b>An app on a device.</b> A ledger app on a device with a tenth of its heap in memory (so lines are evicted and
  * flushed between checkpoints) updates random accounts and checkpoints after every batch, on two stores: one writing
  * changed lines and VM states as patches (the default), one writing them whole. Each runs (after an unmeasured
- * warm-up run) until its store compacted twice; the figures are those of the cycle between the two compactions, the
+ * warm-up run) until its store cleaned twice; the figures are those of the cycle between the two cleaning passes, the
  * second's copy included: the bytes written to the flash per checkpoint (records, framing, padding, the copy) against
  * the bytes the app changed in what it wrote (8-byte words that differ from the version before: about the fields it
  * wrote; and the exact bytes), and a checkpoint's median time.
@@ -49,9 +49,8 @@ import picocli.CommandLine.Spec;
  * <p><b>Write amplification as the flash fills.</b> A store of {@link #FLASH_SIZE} bytes holds lines taking a given
  * share of it (three checkpoints retained), then commits rounds that each change two words in each of
  * {@link #LINES_PER_ROUND} random lines, until it wrote {@link #FLASH_SIZES_WRITTEN} times the flash size: bytes
- * written (the compactions included) over the bytes changed. The whole-log compaction needs the live records under
- * about 7/16 of the flash size, so at 50 % and 80 % the store fills up and refuses; the bench says after how many
- * rounds.
+ * written (the cleaner's passes included) over the bytes changed. The segment cleaner needs only the room of what a
+ * pass moves beside the log; where even so the store fills up and refuses, the bench says after how many rounds.
  *
  * <p><b>Flash in front of the server.</b> {@link FlashFrontedBench}: the BigData sample at a tenth of its live size,
  * over a heap server alone and with the flash in front of it.
@@ -109,7 +108,7 @@ public final class FlashBench implements Callable<Integer> {
     int accounts;
 
     @Option(names = "--max-checkpoints", defaultValue = "3000", description = "The most checkpoints an app run takes to"
-            + " see its compaction cycle. Default: ${DEFAULT-VALUE}.")
+            + " see its cleaning cycle. Default: ${DEFAULT-VALUE}.")
     int maxCheckpoints;
 
     @Option(names = "--updates", defaultValue = "300", description = "Accounts updated between two checkpoints. Default: ${DEFAULT-VALUE}.")
@@ -153,8 +152,8 @@ public final class FlashBench implements Callable<Integer> {
             List<Path> cp = List.of(BenchApps.compile(work, "Ledger", APP, api), api);
             long heap = 100L * accounts;
             out.printf(Locale.ROOT, "a ledger app of %d accounts (about %s of heap) on a device with %s of memory, a"
-                    + " checkpoint after each %d accounts updated; measured over one compaction cycle (from the end of the"
-                    + " store's first compaction to the end of its second)%n", accounts, kib(heap), kib(memory(heap)), updates);
+                    + " checkpoint after each %d accounts updated; measured over one cleaning cycle (from the end of the"
+                    + " store's first cleaning pass to the end of its second)%n", accounts, kib(heap), kib(memory(heap)), updates);
             out.flush();
             TextTable app = new TextTable("store", "checkpoints", "written per checkpoint", "of which copies",
                     "changed (words)", "written / changed", "changed (bytes)", "lines whole / patched / unchanged",
@@ -167,31 +166,31 @@ public final class FlashBench implements Callable<Integer> {
                 AppRun r = runApp(work.resolve(patches ? "flash-patches" : "flash-whole"), cp, heap, patches, maxCheckpoints);
                 FlashStoreStats s = r.stats();
                 int n = r.checkpoints();
-                app.row(name, n + (r.cycle() ? "" : " (no compaction cycle: copies left out)"), kib(s.bytesWritten() / n), kib(s.bytesCopied() / n), kib(s.wordBytesChanged() / n),
+                app.row(name, n + (r.cycle() ? "" : " (no cleaning cycle: copies left out)"), kib(s.bytesWritten() / n), kib(s.bytesCopied() / n), kib(s.wordBytesChanged() / n),
                         ratio(s.bytesWritten(), s.wordBytesChanged()) + (patches ? " (target <= 2x)" : ""),
                         kib(s.bytesChanged() / n), s.linesWhole() + " / " + s.linesPatched() + " / " + s.linesUnchanged(),
                         String.format(Locale.ROOT, "%.1f ms", r.checkpointMedianNanos() / 1e6));
             }
             app.print(out);
-            out.println("written: bytes appended to the flash logs, framing, padding and the compaction's copy included;"
+            out.println("written: bytes appended to the flash logs, framing, padding and the cleaner's copies included;"
                     + " changed: the bytes of the 8-byte words (and the bytes) of the lines and VM states written that differ"
-                    + " from their versions before. No --flash-size: the log is compacted at " + FlashHeapStore.GROWTH
-                    + "x what is live");
+                    + " from their versions before. No --flash-size: the log is cleaned at " + FlashHeapStore.GROWTH
+                    + "x what is live (the segments at most 2/3 live)");
             out.println();
             out.printf(Locale.ROOT, "write amplification as the flash fills: a %s flash store, %d-byte lines, 3 checkpoints"
                     + " retained; rounds of 2 words changed in %d random lines, each a checkpoint, until %dx the flash size"
                     + " was written (at most %d rounds)%n", kib(FLASH_SIZE), FILL_LINE, LINES_PER_ROUND, FLASH_SIZES_WRITTEN,
                     rounds);
-            TextTable fill = new TextTable("live share of the flash", "written / changed", "compactions", "lines whole / patched",
+            TextTable fill = new TextTable("live share of the flash", "written / changed", "cleanings", "lines whole / patched",
                     "rounds done");
             for (int percent : new int[] {25, 40, 50, 80}) {
                 run.progress("filling a flash store to " + percent + " %");
                 FillRow r = fillRow(work.resolve("fill-" + percent), percent);
-                fill.row(percent + " %", r.ratio(), r.compactions(), r.lines(), r.rounds());
+                fill.row(percent + " %", r.ratio(), r.cleanings(), r.lines(), r.rounds());
             }
             fill.print(out);
-            out.println("the compaction copies the whole log, so the live records must stay under about 7/16 of the flash size;"
-                    + " a segment cleaner (not done) would need only a segment's room");
+            out.println("live share: the lines' bytes over the flash size (their records, framing and retained versions take"
+                    + " more); the cleaner frees segments of a 32nd of the flash size, least live first");
             out.println();
             out.flush();
             if (bigDataMib > 0) {
@@ -202,7 +201,7 @@ public final class FlashBench implements Callable<Integer> {
     }
 
     /**
-     * One app run's figures over one compaction cycle (from the end of its first compaction to the end of its
+     * One app run's figures over one cleaning cycle (from the end of its first cleaning pass to the end of its
      * second: what the store writes in the long run, the cleaner included): the store's stats, the checkpoints, and
      * their median time.
      */
@@ -210,7 +209,7 @@ public final class FlashBench implements Callable<Integer> {
     }
 
     /**
-     * Runs the app on a flash store in {@code dir} until two compactions are done (or {@code limit} checkpoints),
+     * Runs the app on a flash store in {@code dir} until two cleaning passes are done (or {@code limit} checkpoints),
      * then stops it; the figures are those between the two (without them: from the app's heap built on).
      */
     private AppRun runApp(Path dir, List<Path> cp, long heap, boolean patches, int limit) throws Exception {
@@ -226,10 +225,10 @@ public final class FlashBench implements Callable<Integer> {
             FlashStoreStats first = null;
             int firstAt = 0;
             int seen = 0;
-            while (seen < limit && store.stats().compactions() < 2) {
+            while (seen < limit && store.stats().cleanings() < 2) {
                 BenchApps.await(output, "checkpoint ", seen + 1, ran);
                 seen++;
-                if (first == null && store.stats().compactions() == 1) {
+                if (first == null && store.stats().cleanings() == 1) {
                     first = store.stats();
                     firstAt = seen;
                 }
@@ -237,8 +236,8 @@ public final class FlashBench implements Callable<Integer> {
             FlashStoreStats last = store.stats();
             device.stop();
             ran.get();
-            boolean cycle = last.compactions() >= 2 && first != null && firstAt < seen;   // not both in one poll
-            if (!cycle) {   // from the app's heap built on, without a compaction's copy
+            boolean cycle = last.cleanings() >= 2 && first != null && firstAt < seen;   // not both in one poll
+            if (!cycle) {   // from the app's heap built on, without a cleaning's copies
                 first = ready;
                 firstAt = 0;
             }
@@ -254,8 +253,8 @@ public final class FlashBench implements Callable<Integer> {
         }
     }
 
-    /** One fill row: write amplification, compactions and rounds done (fewer than asked: the store was full). */
-    private record FillRow(String ratio, long compactions, String lines, String rounds) {
+    /** One fill row: write amplification, cleanings and rounds done (fewer than asked: the store was full). */
+    private record FillRow(String ratio, long cleanings, String lines, String rounds) {
     }
 
     private FillRow fillRow(Path dir, int percent) throws Exception {
@@ -298,7 +297,7 @@ public final class FlashBench implements Callable<Integer> {
             }
             FlashStoreStats st = minus(store.stats(), before);
             return new FillRow(st.wordBytesChanged() == 0 ? "-" : ratio(st.bytesWritten(), st.wordBytesChanged()),
-                    st.compactions(), st.linesWhole() + " / " + st.linesPatched(), full ? done + " (then full: refused)"
+                    st.cleanings(), st.linesWhole() + " / " + st.linesPatched(), full ? done + " (then full: refused)"
                             : Integer.toString(done));
         }
     }
@@ -310,7 +309,7 @@ public final class FlashBench implements Callable<Integer> {
 
     private static FlashStoreStats minus(FlashStoreStats a, FlashStoreStats b) {
         return new FlashStoreStats(a.bytesWritten() - b.bytesWritten(), a.bytesCopied() - b.bytesCopied(),
-                a.compactions() - b.compactions(), a.linesWhole() - b.linesWhole(), a.linesPatched() - b.linesPatched(),
+                a.cleanings() - b.cleanings(), a.linesWhole() - b.linesWhole(), a.linesPatched() - b.linesPatched(),
                 a.linesUnchanged() - b.linesUnchanged(), a.bytesChanged() - b.bytesChanged(),
                 a.wordBytesChanged() - b.wordBytesChanged(), a.vmStateBytes() - b.vmStateBytes());
     }

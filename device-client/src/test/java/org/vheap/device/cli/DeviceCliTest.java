@@ -91,6 +91,13 @@ class DeviceCliTest {
         assertThat(flashSizeAlone.exit()).isEqualTo(2);
         assertThat(flashSizeAlone.err().strip()).isEqualTo("vheap device run: --flash-size goes with --store flash:DIR");
 
+        Run bigSegment = cli("run", "--app", "a", "--store", "flash:" + neverMade, "--flash-size", "16m",
+                "--flash-segment", "8m", ".", "Main");
+        assertThat(bigSegment.exit()).isEqualTo(2);
+        assertThat(bigSegment.err().strip()).isEqualTo("vheap device run: --flash-segment must be from a block (131072"
+                + " bytes) to a quarter of --flash-size, got 8m");
+        assertThat(neverMade).doesNotExist();
+
         Run missingMain = cli("run", "--app", "a", "--store", "memory");
         assertThat(missingMain.exit()).isEqualTo(2);
         assertThat(missingMain.err()).contains("Missing required parameters");
@@ -228,14 +235,14 @@ class DeviceCliTest {
         assertThat(apps).as("the bench's apps are deleted").noneMatch(a -> a.getApp().startsWith("bench-vm-"));
     }
 
-    /** The flash bench, bounded: both app rows (no compaction cycle in so few checkpoints) and every fill row. */
+    /** The flash bench, bounded: both app rows (no cleaning cycle in so few checkpoints) and every fill row. */
     @Test
     void theFlashBenchmarkRunsBounded() {
         Run r = cli("bench-flash", "--accounts", "2000", "--max-checkpoints", "10", "--rounds", "3", "--server",
                 SERVER.target(), "--big-data-mib", "1", "--fronted-runs", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("patches (default)").contains("whole lines")
-                .contains("10 (no compaction cycle: copies left out)").contains("(target <= 2x)")
+                .contains("10 (no cleaning cycle: copies left out)").contains("(target <= 2x)")
                 .contains("25 %").contains("40 %").contains("50 %").contains("80 %").doesNotContain("NaN")
                 .contains("server alone").contains("flash in front of the server")
                 .containsPattern("server alone / flash in front: \\d+\\.\\d\\dx \\(target >= 2x\\)");

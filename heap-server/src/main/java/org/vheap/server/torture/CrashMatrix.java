@@ -72,7 +72,7 @@ public final class CrashMatrix {
 
     /**
      * The flash store's options in {@link Settings#flash} runs: small blocks, and a flash size that the app's class
-     * files and checkpoints fill several times over in a run, so the device is killed inside compactions too.
+     * files and checkpoints fill several times over in a run, so the device is killed inside cleaning passes too.
      */
     static final List<String> FLASH_OPTIONS = List.of("--flash-block", "16k", "--flash-size", "16m");
 

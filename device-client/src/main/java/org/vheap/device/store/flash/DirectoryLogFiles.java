@@ -8,14 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.vheap.store.StoreException;
 
 /**
- * A flash store's logs in a directory of its own: {@code heap.log}, a compaction written to {@code heap.log.next}
- * and renamed over it (then the directory synced), the system blobs in {@code blobs.log}, what recoveries cut off a
- * log's end in {@code heap.log.cut-at-POSITION} (or {@code blobs.log.cut-at-POSITION}), and a {@code lock} file that one process holds while it has the store open.
+ * A flash store's logs in a directory of its own: the heap log's segments {@code heap-POSITION.log} (the position of
+ * the segment's first byte in the log, 16 hexadecimal digits), a cleaning's snapshot segment written to
+ * {@code heap.next} and renamed to its segment's name (then the directory synced), the system blobs in
+ * {@code blobs.log}, what recoveries cut off a log's end in {@code heap.log.cut-at-POSITION} (or
+ * {@code blobs.log.cut-at-POSITION}), and a {@code lock} file that one process holds while it has the store open.
+ * A store made before segments has its heap log in {@code heap.log}: it becomes the segment at 0 by a rename.
  */
 final class DirectoryLogFiles implements FlashLogFiles {
+    private static final Pattern SEGMENT = Pattern.compile("heap-([0-9a-f]{16})\\.log");
     private final Path dir;
     private final FileChannel lockFile;
 
@@ -45,11 +54,42 @@ final class DirectoryLogFiles implements FlashLogFiles {
     }
 
     @Override
-    public FlashMedium current() throws IOException {
-        Files.deleteIfExists(dir.resolve("heap.log.next"));
-        FileFlashMedium log = new FileFlashMedium(dir.resolve("heap.log"));
-        syncDirectory();   // the log's own name durable before anything is committed in it
-        return log;
+    public NavigableMap<Long, FlashMedium> segments() throws IOException {
+        Files.deleteIfExists(dir.resolve("heap.next"));
+        Files.deleteIfExists(dir.resolve("heap.log.next"));   // an older store's compaction, never installed
+        Path single = dir.resolve("heap.log");
+        if (Files.exists(single)) {   // an older store's one log: the segment at 0
+            Files.move(single, segmentPath(0), StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory();
+        }
+        NavigableMap<Long, FlashMedium> segments = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = SEGMENT.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    segments.put(Long.parseUnsignedLong(m.group(1), 16), new FileFlashMedium(p));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (FlashMedium m : segments.values()) {
+                m.close();
+            }
+            throw e;
+        }
+        return segments;
+    }
+
+    @Override
+    public FlashMedium segment(long base) throws IOException {
+        FileFlashMedium segment = new FileFlashMedium(segmentPath(base));
+        syncDirectory();   // its name durable before anything is committed in it
+        return segment;
+    }
+
+    @Override
+    public void drop(long base) throws IOException {
+        Files.deleteIfExists(segmentPath(base));
+        syncDirectory();
     }
 
     @Override
@@ -74,20 +114,23 @@ final class DirectoryLogFiles implements FlashLogFiles {
 
     @Override
     public FlashMedium next() throws IOException {
-        Files.deleteIfExists(dir.resolve("heap.log.next"));
-        return new FileFlashMedium(dir.resolve("heap.log.next"));
+        Files.deleteIfExists(dir.resolve("heap.next"));
+        return new FileFlashMedium(dir.resolve("heap.next"));
     }
 
     @Override
     public void dropNext() throws IOException {
-        Files.deleteIfExists(dir.resolve("heap.log.next"));
+        Files.deleteIfExists(dir.resolve("heap.next"));
     }
 
     @Override
-    public void install() throws IOException {
-        Files.move(dir.resolve("heap.log.next"), dir.resolve("heap.log"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+    public void install(long base) throws IOException {
+        Files.move(dir.resolve("heap.next"), segmentPath(base), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory();   // the rename itself durable
+    }
+
+    private Path segmentPath(long base) {
+        return dir.resolve(String.format("heap-%016x.log", base));
     }
 
     private void syncDirectory() throws IOException {

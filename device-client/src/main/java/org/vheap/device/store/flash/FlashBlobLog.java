@@ -9,14 +9,14 @@ import org.vheap.device.store.BlobHash;
 
 /**
  * A flash store's system blobs (the class files of its apps, the seed's system segment) in a log of their own
- * ({@link FlashLogFiles#blobs}), BLOB records found by their hash: appended to, never compacted. A blob is named by
- * its content and never deleted, so it is written once in the store's life, where in the heap's log every compaction
+ * ({@link FlashLogFiles#blobs}), BLOB records found by their hash: appended to, never cleaned. A blob is named by
+ * its content and never deleted, so it is written once in the store's life, where in the heap's log every cleaning
  * copied it again.
  *
  * <p>A blob appended is durable at the next {@link #sync}, which the store runs before it syncs a checkpoint or a
  * lease in the heap's log: whatever a checkpoint needs of the system segment is on the medium before the checkpoint
  * is. Stores made before the blobs had a log of their own have BLOB records in the heap's log too; the store moves
- * them here at its next compaction ({@link FlashHeapStore}). Guarded by the store's monitor.
+ * them here at its next cleaning ({@link FlashHeapStore}). Guarded by the store's monitor.
  */
 final class FlashBlobLog implements AutoCloseable {
     private final FlashMedium medium;

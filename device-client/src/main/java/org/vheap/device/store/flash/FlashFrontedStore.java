@@ -283,7 +283,7 @@ public final class FlashFrontedStore implements HeapStore {
         server.connect();
     }
 
-    /** What the flash store in front wrote, compacted and holds. */
+    /** What the flash store in front wrote, cleaned and holds. */
     public FlashStoreStats stats() {
         return flash.stats();
     }

@@ -48,28 +48,25 @@ import org.vheap.store.StoreException;
  * one (the log and the index may no longer agree): the device stops, and reopening the store replays what reached the
  * medium.
  *
- * <p><b>Compaction and the flash size.</b> The log only grows by appends; without a flash size, when it reaches
- * {@link #GROWTH} (3) times what was live at the last compaction (and at least {@link FlashStoreConfig#compactFloor}),
- * the commit that took it
- * there copies the live records (retained checkpoints, open epochs; never the blobs, which are in their own log)
- * into a new log that replaces the old one at once
- * ({@link FlashLogFiles}): superseded versions, deleted lines, checkpoints beyond retention and dropped epochs are
- * gone. So the log stays within about three times its live size, and each byte written is copied about half a time
- * more.
- * With a flash size ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records
- * fit (the bytes they take at most, framing and padding included), compacting the log when they do not, as late as
- * the flash size lets it (the fewer copies, the less the flash wears; {@link #cleanAt}); the copy
- * must fit beside the old log, which it replaces only when whole, so a log whose live records take more than about
- * 7/16 of the flash size cannot be compacted ({@link #cleanAt}). Opening a store measures what is live in its log
- * (a copy that keeps nothing), and so does a call each time the log grew by a sixteenth of the flash size, so a
- * device that restarts often, or an app whose heap grows, still compacts in time. Lines, checkpoints and blobs
- * leave {@link #RESERVE} bytes (at most an eighth) for the records that open sessions. A call that does not fit even
- * so is refused, {@code UNAVAILABLE} with a message that says the store is full, having written nothing: the device
- * pauses the app and tries again, as when a server is away.
+ * <p><b>Cleaning and the flash size.</b> The log only grows by appends, into segments ({@link FlashSegments}, of
+ * {@link FlashStoreConfig#segmentSize} bytes); the cleaner reclaims them ({@link FlashCleaning}): a pass moves the
+ * records still live in the segments it picks (retained checkpoints, open epochs, the bases their patches need; never
+ * the blobs, which are in their own log) into a snapshot segment that names everything else live where it lies, and
+ * drops the segments it cleaned. Superseded versions, deleted lines, checkpoints beyond retention and dropped epochs
+ * go with them. Without a flash size, when the segments reach {@link #GROWTH} (3) times what was live at the last
+ * pass (and at least {@link FlashStoreConfig#compactFloor}), the commit that took them there cleans every segment at
+ * most two thirds live: the log stays within about three times its live size. With a flash size
+ * ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records fit (the bytes
+ * they take at most, framing and padding included) beside the room a pass needs (a segment and a snapshot), and
+ * when they do not, cleans first, as late as the flash size lets it (the fewer copies, the less the flash wears):
+ * the segments least live first, as many as their live records fit beside the log and until an eighth of the flash
+ * size is free again. A pass needs only the room of what it moves, not the live size's, so a store fills to well
+ * past half its flash size. Lines, checkpoints and blobs leave {@link #RESERVE} bytes (at most an eighth) for the
+ * records that open sessions. A call that does not fit even so is refused, {@code UNAVAILABLE} with a message that
+ * says the store is full, having written nothing: the device pauses the app and tries again, as when a server is away.
  *
- * <p><b>Not yet</b> (issue 17). A segment cleaner that works alongside the app rather than within a call, and needs
- * only a segment's room rather than the live size's. In front of a heap server, this store is the
- * {@link FlashFrontedStore}'s copy of the server's heaps.
+ * <p><b>Not yet</b> (issue 17). A cleaner that works alongside the app rather than within a call. In front of a heap
+ * server, this store is the {@link FlashFrontedStore}'s copy of the server's heaps.
  */
 public final class FlashHeapStore implements HeapStore {
     private static final int DEFAULT_LINE_SIZE = 4096;
@@ -81,18 +78,8 @@ public final class FlashHeapStore implements HeapStore {
     static final int RESERVE = 4096;
     /** The reserve is at most the flash size divided by this. */
     private static final int RESERVE_SHARE = 8;
-    /**
-     * With a flash size, what is live is measured again (a copy that keeps nothing, reading the live records) each
-     * time the log grew by the flash size divided by this: when to compact depends on it, and it grows as the app does.
-     */
-    private static final int LIVE_MEASURED_EVERY = 16;
-    /**
-     * Without a flash size, the log is compacted when it grew to this many times what is live: each byte written is
-     * copied about {@code 1 / (GROWTH - 1)} times more, and the log takes up to this many times the live bytes (3: half
-     * the copies twice would make, for half as much room again; RocksDB's universal compaction allows the
-     * same 200 % space amplification by default).
-     */
-    public static final int GROWTH = 3;
+    /** Without a flash size, the log is cleaned when it grew to this many times what is live ({@link FlashCleaner}). */
+    public static final int GROWTH = FlashCleaner.GROWTH;
 
     private final FlashLogFiles files;
     private final FlashStoreConfig config;
@@ -100,22 +87,15 @@ public final class FlashHeapStore implements HeapStore {
     private final long flashSize;
     /** What lines, checkpoints and blobs leave free of it: {@link #RESERVE}, at most {@link #RESERVE_SHARE} of it. */
     private final long reserve;
-    private FlashMedium medium;
+    /** The heap's log, in segments. */
+    private final FlashSegments segments;
+    /** Where the records that live patches name as their base lie now, when a cleaning moved them. */
+    private final Map<Long, Long> forwards = new HashMap<>();
+    /** The log as records are read from it: through {@link #forwards}. */
+    private FlashLog log;
     private FlashLogWriter writer;
-    /** The log's size past which the next commit compacts it ({@link #compactAt()}). */
-    private long compactAt;
-    /** The log's size when the last compaction ended: until it grows, another one would free nothing. */
-    private long compactedSize = -1;
-    /** What was live at the last compaction, or measured since (when the store opened, and as the log grows). */
-    private long live;
-    /** The log's size when {@link #live} was last measured or compacted to. */
-    private long liveAt;
-    /** The last compaction's copy did not fit beside the log: it may not grow past {@link #cleanAt} until one does. */
-    private boolean copyDidNotFit;
-    /** Why the last compaction failed, when it did for another reason than room; {@code null} otherwise. */
-    private String compactionFailure;
-    /** After such a failure, the log's size from which compacting is tried again (before it: only to make room). */
-    private long retryCompactionAt;
+    /** When and what to clean. */
+    private final FlashCleaner cleaner;
     private final int blockSize;
     private final Clock clock;
     private final Map<String, FlashHeap> heaps = new HashMap<>();
@@ -124,19 +104,12 @@ public final class FlashHeapStore implements HeapStore {
     private FlashBlobLog blobLog;
     /**
      * Blobs in the heap's log, where stores made before the blobs had a log of their own put them: moved to
-     * {@link #blobLog} at the next compaction.
+     * {@link #blobLog} at the next cleaning.
      */
     private final Map<BlobHash, Long> heapLogBlobs = new HashMap<>();
     private final Blobs systemBlobs = new Blobs();
     private long fencingTokens;
     private long checkpointIds;
-    /** Compactions installed: a write whose records name positions builds them again after one. */
-    private long compactions;
-    /** Bytes appended to logs this store has left (compacted away), their copies included; and of those, copies. */
-    private long bytesRetired;
-    private long bytesCopied;
-    /** Where the current writer started appending: what it appended is its position less this. */
-    private long writerStart;
     private long linesWhole;
     private long linesPatched;
     private long linesUnchanged;
@@ -187,38 +160,75 @@ public final class FlashHeapStore implements HeapStore {
         this.clock = clock;
         this.flashSize = this.config.flashSize() == 0 ? Long.MAX_VALUE : this.config.flashSize();
         this.reserve = Math.min(RESERVE, flashSize / RESERVE_SHARE);
-        this.medium = files.current();
+        this.segments = new FlashSegments(files, this.config.segmentSize());
         try {
-            this.blockSize = FlashLogReader.recover(medium, this.config.blockSize(),
-                    (from, tail) -> files.keepCut(false, from, tail), FlashHeapStore::checkpointId, "heap.log");
+            long start = replayStart();
+            this.blockSize = FlashLogReader.recover(segments, start, this.config.blockSize(),
+                    (from, tail) -> files.keepCut(false, from, tail), FlashHeapStore::checkpointId, "heap log");
+            this.log = new FlashLog(segments, blockSize, forwards);
             this.blobLog = FlashBlobLog.open(files, blockSize);
             if (flashSize < (long) FlashStoreConfig.MIN_BLOCKS * blockSize) {
                 throw new IllegalArgumentException("the flash size must be at least " + FlashStoreConfig.MIN_BLOCKS
                         + " blocks of this log (" + (long) FlashStoreConfig.MIN_BLOCKS * blockSize + " bytes), got "
                         + flashSize);
             }
-            replay();
-            this.writer = new FlashLogWriter(medium, this.blockSize);
-            this.writerStart = writer.position();
-            if (medium.size() == 0) {   // a new log: its format first, durable before any record
+            replay(start);
+            this.writer = new FlashLogWriter(segments, this.blockSize);
+            if (segments.size() == 0) {   // a new log: its format first, durable before any record
                 writer.append(FlashLogFormat.formatRecord(this.blockSize));
                 writer.sync();
             }
-            this.live = flashSize == Long.MAX_VALUE ? medium.size()   // what a compaction would copy now
-                    : new FlashCompaction(medium, this.blockSize).measure(heapsByNumber, heapLogBlobs, fencingTokens);
-            long taken = medium.size() + blobLog.size();
-            if (flashSize != Long.MAX_VALUE && taken + live > flashSize) {
-                throw new IllegalArgumentException("the flash store's logs take " + taken + " bytes and a"
-                        + " compaction's copy " + live + " more, past a flash size of " + flashSize
-                        + ": give --flash-size at least " + (taken + live));
+            long taken = segments.taken() + blobLog.size();
+            if (flashSize != Long.MAX_VALUE && taken > flashSize) {
+                throw new IllegalArgumentException("the flash store's logs take " + taken + " bytes, past a flash size"
+                        + " of " + flashSize + ": give --flash-size at least " + taken);
             }
-            this.liveAt = writer.position();
         } catch (IOException | RuntimeException e) {
             closeQuietly(blobLog);
-            closeQuietly(medium);
+            closeQuietly(segments);
             throw e;
         }
-        this.compactAt = compactAt();
+        this.cleaner = new FlashCleaner(this.config, flashSize, blockSize, files, segments, log, forwards, heapsByNumber,
+                heapLogBlobs, blobLog, new FlashCleaner.Store() {
+                    @Override
+                    public long fencingTokens() {
+                        return fencingTokens;
+                    }
+
+                    @Override
+                    public void failed(IOException e) {
+                        failed = e;
+                    }
+
+                    @Override
+                    public void usable() {
+                        FlashHeapStore.this.usable();
+                    }
+
+                    @Override
+                    public void installed() throws IOException {
+                        writer = new FlashLogWriter(segments, FlashHeapStore.this.blockSize);
+                    }
+                });
+    }
+
+    /**
+     * Where replaying the log begins: the newest segment that begins a log (a cleaning's snapshot segment, or the
+     * log's first), or 0 for a new log or one a crash tore while it was made.
+     */
+    private long replayStart() throws IOException {
+        long oldest = -1;
+        for (long base : segments.newestFirst()) {
+            if (FlashLogFormat.beginsAt(segments, base)) {
+                return base;
+            }
+            oldest = base;
+        }
+        if (oldest > 0) {
+            throw new IOException("no segment of the flash store's heap log begins it (the oldest begins at " + oldest
+                    + "): the store is damaged; restore its directory from a backup");
+        }
+        return 0;
     }
 
     @Override
@@ -258,7 +268,7 @@ public final class FlashHeapStore implements HeapStore {
             int lineSize = request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize();
             byte[] create = h != null ? null : FlashRecord.of(FlashRecord.CREATE).u4(heapsByNumber.size())
                     .utf(request.app()).u4(lineSize).toBytes();
-            makeRoom(writer.encodedSize(FlashRecord.OPEN_SIZE) + (h == null ? writer.encodedSize(create.length) : 0), 0);
+            cleaner.makeRoom(writer.encodedSize(FlashRecord.OPEN_SIZE) + (h == null ? writer.encodedSize(create.length) : 0), 0);
             if (h == null) {
                 writer.append(create);
                 h = created(request.app(), lineSize);
@@ -304,7 +314,7 @@ public final class FlashHeapStore implements HeapStore {
             failed = e;
         } finally {
             closeQuietly(blobLog);
-            closeQuietly(medium);
+            closeQuietly(segments);
             closeQuietly(files);
         }
     }
@@ -320,50 +330,97 @@ public final class FlashHeapStore implements HeapStore {
         return heapsByNumber.get(number);
     }
 
-    private void replay() throws IOException {
-        FlashLogReader reader = new FlashLogReader(medium, blockSize);
+    /** The index again from the log's records from {@code start} on (where the log, or a snapshot segment, begins). */
+    private void replay(long start) throws IOException {
+        FlashLogReader reader = FlashLogReader.from(segments, blockSize, start);
         reader.next();   // the format record
         for (byte[] record = reader.next(); record != null; record = reader.next()) {
-            long start = reader.start();
-            DataInputStream in = FlashRecord.in(record);
-            byte kind = in.readByte();
-            if (kind == FlashRecord.BLOB) {
-                heapLogBlobs.put(FlashBlobLog.hashOf(in), start);
-                continue;
-            }
-            if (kind == FlashRecord.PACKED_PATCH) {   // its fields are varints
-                FlashLineVersions.Parsed p = FlashLineVersions.parse(record, start);
-                heapNumbered(p.app(), start).epoch.put(p.line(), start);
-                continue;
-            }
-            int number = in.readInt();
-            if (kind == FlashRecord.CREATE) {
-                created(in.readUTF(), in.readInt());
-                continue;
-            }
-            FlashHeap h = heapNumbered(number, start);
-            switch (kind) {
-                case FlashRecord.OPEN -> {
-                    long token = in.readLong();
-                    long base = in.readLong();
-                    fencingTokens = Math.max(fencingTokens, token);
-                    h.everOpened = true;
-                    h.opened(token, base == 0 ? null : h.checkpoints.get(base));
-                }
-                case FlashRecord.LINE, FlashRecord.PATCH -> h.epoch.put(in.readLong(), start);
-                case FlashRecord.DELETE -> {
-                    for (int n = in.readInt(); n > 0; n--) {
-                        h.epoch.put(in.readLong(), FlashHeap.DELETED);
-                    }
-                }
-                case FlashRecord.COMMIT, FlashRecord.COMMIT_PATCH -> commit(h, in.readLong(), start);
-                case FlashRecord.CLOSE -> h.epoch.clear();
-                default -> throw new IOException("the flash log holds a record of unknown kind " + kind + " at " + start);
+            if (!replayed(record, reader.start())) {
+                replayFixed(record, reader.start());
             }
         }
         for (FlashHeap h : heapsByNumber) {   // the sessions ended with the process that had the store
             h.holder = null;
             h.epoch.clear();
+        }
+    }
+
+    /** Replays a record whose fields are varints or a hash (a snapshot's, a blob, a packed patch); false for others. */
+    private boolean replayed(byte[] record, long start) throws IOException {
+        FlashRecord.Fields f = new FlashRecord.Fields(record, 1);
+        switch (record[0]) {
+            case FlashRecord.BLOB -> heapLogBlobs.put(BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)),
+                    start);
+            case FlashRecord.PACKED_PATCH -> {
+                FlashLineVersions.Parsed p = FlashLineVersions.parse(record, start);
+                heapNumbered(p.app(), start).epoch.put(p.line(), start);
+            }
+            case FlashRecord.REF -> {
+                FlashHeap h = heapNumbered(app(f, start), start);
+                long line = 0;
+                for (long n = f.varint(); n > 0; n--) {
+                    line += f.varint();
+                    h.epoch.put(line, f.varint());
+                }
+            }
+            case FlashRecord.COMMIT_REF -> {
+                FlashHeap h = heapNumbered(app(f, start), start);
+                long id = f.varint();
+                commit(h, id, f.varint());
+            }
+            case FlashRecord.BLOB_REF -> heapLogBlobs.put(BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)),
+                    new FlashRecord.Fields(record, FlashRecord.BLOB_DATA).varint());
+            case FlashRecord.FORWARD -> {
+                for (long n = f.varint(); n > 0; n--) {
+                    forwards.put(f.varint(), f.varint());
+                }
+            }
+            case FlashRecord.KEPT -> {
+                // a version only patches need: the FORWARD records name it
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An app's number as a varint field. */
+    private static int app(FlashRecord.Fields f, long start) throws IOException {
+        long app = f.varint();
+        if (app > Integer.MAX_VALUE) {
+            throw new IOException("the flash log's record at " + start + " names app number " + app);
+        }
+        return (int) app;
+    }
+
+    /** Replays a record of fixed fields (the kinds of format 1). */
+    private void replayFixed(byte[] record, long start) throws IOException {
+        DataInputStream in = FlashRecord.in(record);
+        byte kind = in.readByte();
+        int number = in.readInt();
+        if (kind == FlashRecord.CREATE) {
+            created(in.readUTF(), in.readInt());
+            return;
+        }
+        FlashHeap h = heapNumbered(number, start);
+        switch (kind) {
+            case FlashRecord.OPEN -> {
+                long token = in.readLong();
+                long base = in.readLong();
+                fencingTokens = Math.max(fencingTokens, token);
+                h.everOpened = true;
+                h.opened(token, base == 0 ? null : h.checkpoints.get(base));
+            }
+            case FlashRecord.LINE, FlashRecord.PATCH -> h.epoch.put(in.readLong(), start);
+            case FlashRecord.DELETE -> {
+                for (int n = in.readInt(); n > 0; n--) {
+                    h.epoch.put(in.readLong(), FlashHeap.DELETED);
+                }
+            }
+            case FlashRecord.COMMIT, FlashRecord.COMMIT_PATCH -> commit(h, in.readLong(), start);
+            case FlashRecord.CLOSE -> h.epoch.clear();
+            default -> throw new IOException("the flash log holds a record of unknown kind " + kind + " at " + start);
         }
     }
 
@@ -412,175 +469,23 @@ public final class FlashHeapStore implements HeapStore {
         writer.sync();
     }
 
-    /**
-     * Must hold the monitor: the live records into a new log, which becomes the log ({@link FlashCompaction}); the
-     * copy may take what the flash size leaves beside the old log, which stays until the new one replaces it. A
-     * compaction that fails, or finds no room, leaves the old log (or, if the new one may have replaced it, fails the
-     * store's later calls), never the call that started it.
-     */
-    private void compact() {
-        FlashCompaction compaction = new FlashCompaction(medium, blockSize);
-        FlashMedium next = null;
-        FlashLogWriter copied;
-        try {
-            moveHeapLogBlobs();   // the blobs' log goes on being used: its failure is the store's
-        } catch (IOException e) {
-            failed = e;
-            return;
-        }
-        try {
-            next = files.next();
-            copied = compaction.copy(next, heapsByNumber, heapLogBlobs, fencingTokens, room(0));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(next);   // the old log goes on; a later call tries again
-            if (next != null) {
-                try {
-                    files.dropNext();
-                } catch (IOException ignored) {
-                    // left for the next compaction or the next start to drop
-                }
-            }
-            compactAt = compactAt > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * compactAt;
-            copyDidNotFit = e instanceof FlashLogFullException;
-            if (copyDidNotFit) {
-                compactedSize = writer.position();   // until the log changes, another copy would not fit either
-                compactionFailure = null;
-            } else {   // tried again once the log grew by a sixteenth of the flash size, or to make room
-                compactionFailure = e.toString();
-                retryCompactionAt = writer.position() + Math.max(blockSize, flashSize / 16);
-            }
-            return;
-        }
-        try {
-            files.install();
-        } catch (IOException e) {
-            failed = e;   // which log is the log is not known here: replaying it on the next start will tell
-            closeQuietly(next);
-            return;
-        }
-        compaction.moveIndex(heapsByNumber, heapLogBlobs);
-        compactions++;
-        bytesRetired += writer.position() - writerStart + copied.position();
-        bytesCopied += copied.position();
-        writerStart = copied.position();
-        closeQuietly(medium);
-        medium = next;
-        writer = copied;
-        compactedSize = copied.position();
-        live = compactedSize;
-        liveAt = compactedSize;
-        copyDidNotFit = false;
-        compactionFailure = null;
-        compactAt = compactAt();
-    }
-
     /** What the store wrote since it opened. */
     public synchronized FlashStoreStats stats() {
-        return new FlashStoreStats(bytesRetired + writer.position() - writerStart + blobLog.written(), bytesCopied,
-                compactions, linesWhole, linesPatched, linesUnchanged, bytesChanged, wordBytesChanged, vmStateBytes);
+        return new FlashStoreStats(segments.appended() + cleaner.bytesCleaned() + blobLog.written(),
+                cleaner.bytesCleaned(), cleaner.cleanings(),
+                linesWhole, linesPatched, linesUnchanged, bytesChanged, wordBytesChanged, vmStateBytes);
     }
 
-    /**
-     * Must hold the monitor, before a compaction: the blobs a store made before the blobs' log put in the heap's log
-     * go to the blobs' log (synced), so the compaction leaves them behind; when they fit beside the logs, else they
-     * stay and are copied.
-     */
-    private void moveHeapLogBlobs() throws IOException {
-        if (heapLogBlobs.isEmpty()) {
-            return;
-        }
-        Map<BlobHash, byte[]> records = new LinkedHashMap<>();
-        long need = blobLog.markSize();   // the sync's MARK
-        for (Map.Entry<BlobHash, Long> e : heapLogBlobs.entrySet()) {
-            byte[] record = FlashLogReader.readAt(medium, blockSize, e.getValue());
-            records.put(e.getKey(), record);
-            need += blobLog.encodedSize(record.length);
-        }
-        if (need > room(0)) {
-            return;
-        }
-        for (Map.Entry<BlobHash, byte[]> e : records.entrySet()) {
-            if (!blobLog.contains(e.getKey())) {
-                blobLog.append(e.getKey(), e.getValue());
-            }
-        }
-        blobLog.sync();
-        heapLogBlobs.clear();
-    }
-
-    /** Compacts the log now (what a commit does when the log grew to {@link #GROWTH} times what is live): for tests that look at a compacted log. */
-    synchronized void compactNow() {
+    /** Cleans every segment now (a whole compaction: the snapshot segment is the whole log), for tests. */
+    synchronized void cleanAll() {
         usable();
-        compact();
+        cleaner.cleanAll();
         usable();
     }
 
-    /**
-     * The log's size past which a commit compacts it: without a flash size, {@link #GROWTH} times what was live at the
-     * last compaction (at least {@link FlashStoreConfig#compactFloor}); with one, never (calls compact it when it
-     * reaches {@link #cleanAt}, as late as the flash size lets them: the fewer copies, the less the flash wears).
-     */
-    private long compactAt() {
-        return flashSize != Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(config.compactFloor(), GROWTH * live);
-    }
-
-    /** The bytes the flash size leaves beside the log and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */
+    /** The bytes the flash size leaves beside the logs and {@code keep} ({@link Long#MAX_VALUE} when unbounded). */
     private long room(long keep) {
-        return flashSize == Long.MAX_VALUE ? Long.MAX_VALUE : flashSize - blobLog.size() - writer.position() - keep;
-    }
-
-    /**
-     * Must hold the monitor, before a call appends anything: makes sure records of {@code need} bytes (bounded by
-     * {@link FlashLogWriter#encodedSize}) fit in the flash size with {@code keep} bytes left, and that the log stays
-     * small enough for a compaction's copy to fit beside it, compacting the log when it would not.
-     *
-     * @throws StoreException {@code UNAVAILABLE} when they do not fit even after a compaction: the store is full,
-     *         and nothing was written
-     */
-    private void makeRoom(long need, long keep) throws IOException {
-        if (need == 0 || flashSize == Long.MAX_VALUE) {
-            return;
-        }
-        long end = writer.position();
-        long often = Math.max(blockSize, flashSize / LIVE_MEASURED_EVERY);
-        // what is live grows with the app; it decides nothing while the log is under half of its share (cleanAt)
-        if (end - liveAt >= often && end + need >= (flashSize - blobLog.size()) / 2 - often) {
-            live = new FlashCompaction(medium, blockSize).measure(heapsByNumber, heapLogBlobs, fencingTokens);
-            liveAt = end;
-        }
-        boolean pastCleanAt = keep > 0 && end + need > cleanAt();   // sessions open up to the flash size itself
-        // unchanged since a compaction whose copy did not fit, another would not fit either; after one that failed
-        // otherwise, it is tried again once the log has grown, or to make room
-        boolean mayCompact = end != compactedSize && (end >= retryCompactionAt || need > room(keep));
-        if (mayCompact && (pastCleanAt || need > room(keep))) {
-            compact();
-            usable();
-            pastCleanAt = keep > 0 && writer.position() + need > cleanAt();
-        }
-        if (need > room(keep) || (pastCleanAt && copyDidNotFit)) {
-            throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store is full: " + need
-                    + " more bytes of log do not fit in its " + flashSize + " bytes (--flash-size) with room left to"
-                    + " compact it: " + writer.position() + " taken by the log, whose live records "
-                    + (compactionFailure == null ? "do not compact into the rest"
-                            : "could not be compacted (" + compactionFailure + ")")
-                    + "; the app waits for room (resume it with a larger --flash-size)");
-        }
-    }
-
-    /**
-     * With a flash size, the log's size from which a call compacts it first: while a copy of twice what was live at
-     * the last compaction (live records may have grown since), and at least a quarter of the flash size, still fits
-     * beside it; but not before it is half the flash size, nor before an eighth of it was written since the last
-     * compaction (else a log that is mostly live would be copied at every call). A log whose copy did not fit grows
-     * no further than this. The flash size here is what the blobs' log leaves of it.
-     */
-    private long cleanAt() {
-        if (flashSize == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        long share = flashSize - blobLog.size();   // what the blobs leave of it to the heap's log
-        long copy = Math.max(2 * live, share / 4);
-        return Math.max(Math.max(share / 2, share - copy), live + share / 8);
+        return cleaner.room(keep);
     }
 
     /** Publishes the heap's open epoch as checkpoint {@code id} in the index (after its COMMIT record was written). */
@@ -596,13 +501,13 @@ public final class FlashHeapStore implements HeapStore {
      */
     private void write(FlashHeap heap, List<LineImage> writes, long[] deletes, long more) throws IOException {
         WriteSets.check(heap.lineSize, writes, deletes);
-        long compactedBefore = compactions;
+        long cleanedBefore = cleaner.cleanings();
         List<Written> written = versions(heap, writes);
-        makeRoom(need(written, deletes, more), reserve);
-        while (compactions != compactedBefore) {   // the versions patched moved: patch the copies, and check again
-            compactedBefore = compactions;         // (a base written whole by the copy may make a larger patch)
+        cleaner.makeRoom(need(written, deletes, more), reserve);
+        while (cleaner.cleanings() != cleanedBefore) {   // the versions patched may have moved: patch where they lie now
+            cleanedBefore = cleaner.cleanings();
             written = versions(heap, writes);
-            makeRoom(need(written, deletes, more), reserve);
+            cleaner.makeRoom(need(written, deletes, more), reserve);
         }
         for (int i = 0; i < writes.size(); i++) {
             Written w = written.get(i);
@@ -629,6 +534,7 @@ public final class FlashHeapStore implements HeapStore {
                 heap.epoch.put(d, FlashHeap.DELETED);
             }
         }
+        cleaner.changed();
     }
 
     /** The bytes {@code written}, {@code deletes} and {@code more} bytes of records after them take at most. */
@@ -664,7 +570,7 @@ public final class FlashHeapStore implements HeapStore {
 
     /** The bytes of the record at {@code start} from {@code from}, after checking it is the kind the index says. */
     private byte[] read(long start, byte kind, int from) throws IOException {
-        byte[] record = FlashLogReader.readAt(medium, blockSize, start);
+        byte[] record = log.record(start);
         if (record.length < from || record[0] != kind) {
             throw new IOException("the flash store's index points at a record of kind " + (record.length == 0 ? "none"
                     : record[0]) + " at " + start + ", not of kind " + kind);
@@ -712,15 +618,15 @@ public final class FlashHeapStore implements HeapStore {
 
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */
     private FlashPatches.Version line(FlashHeap h, long lineId, long start) throws IOException {
-        return FlashLineVersions.read(medium, blockSize, h, lineId, start);
+        return FlashLineVersions.read(log, h, lineId, start);
     }
 
     /** The VM state of checkpoint {@code cp} of {@code h}. */
     private byte[] vmState(FlashHeap h, FlashCheckpoint cp) throws IOException {
-        return FlashStateVersions.read(medium, blockSize, h, cp.commitRecord()).data();
+        return FlashStateVersions.read(log, h, cp.commitRecord()).data();
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c != null) {
             try {
                 c.close();
@@ -785,7 +691,7 @@ public final class FlashHeapStore implements HeapStore {
                     long id = checkpointIds + 1;
                     FlashCheckpoint previous = heap.epochBase;   // a COMMIT_PATCH is no larger than this COMMIT
                     FlashPatches.Version before = previous == null || previous.commitRecord() < 0 ? null
-                            : FlashStateVersions.read(medium, blockSize, heap, previous.commitRecord());
+                            : FlashStateVersions.read(log, heap, previous.commitRecord());
                     long at = writer.append(config.patches() ? FlashStateVersions.record(heap, id, vmState, before)
                             : FlashStateVersions.whole(heap, id, vmState));
                     sync();   // the blobs its classes need first, then the checkpoint
@@ -794,10 +700,9 @@ public final class FlashHeapStore implements HeapStore {
                     bytesChanged += FlashPatches.changedBytes(beforeState, vmState);
                     wordBytesChanged += FlashPatches.changedWordBytes(beforeState, vmState);
                     FlashHeapStore.this.commit(heap, id, at);
-                    if (writer.position() >= compactAt) {
-                        compact();
-                    }
-                    return id;   // committed, whatever the compaction did
+                    cleaner.changed();   // checkpoints beyond retention are dead now
+                    cleaner.committed();
+                    return id;   // committed, whatever the cleaning did
                 });
             }
         }
@@ -818,6 +723,7 @@ public final class FlashHeapStore implements HeapStore {
                     return;   // already closed, or fenced: the lease is not ours to release
                 }
                 closed = true;
+                cleaner.changed();
                 heap.holder = null;
                 heap.expiresAt = null;
                 heap.epoch.clear();
@@ -851,7 +757,7 @@ public final class FlashHeapStore implements HeapStore {
                     for (Map.Entry<BlobHash, byte[]> e : fresh) {
                         need += blobLog.encodedSize(FlashRecord.BLOB_DATA + e.getValue().length);
                     }
-                    makeRoom(need, reserve);
+                    cleaner.makeRoom(need, reserve);
                     for (Map.Entry<BlobHash, byte[]> e : fresh) {
                         blobLog.append(e.getKey(), FlashBlobLog.record(e.getKey(), e.getValue()));
                     }

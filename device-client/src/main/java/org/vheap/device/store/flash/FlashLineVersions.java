@@ -68,25 +68,29 @@ final class FlashLineVersions {
                 .varint(p.number()).u4(p.crc()).bytes(runs).toBytes();
     }
 
-    /** Line {@code lineId} of heap {@code h}, from its version's record at {@code at} and the chain below it. */
-    static Version read(FlashMedium medium, int blockSize, FlashHeap h, long lineId, long at) throws IOException {
-        byte[] record = FlashLogReader.readAt(medium, blockSize, at);
-        Parsed p = parse(record, at);
+    /**
+     * Line {@code lineId} of heap {@code h}, from its version's record named at {@code at} and the chain below it; the
+     * versions read carry where they lie now ({@link FlashLog#resolve}), which new patches name.
+     */
+    static Version read(FlashLog log, FlashHeap h, long lineId, long at) throws IOException {
+        long here = log.resolve(at);
+        byte[] record = log.record(here);
+        Parsed p = parse(record, here);
         if (p.app() != h.number || p.line() != lineId) {
-            throw new IOException("the flash store's index points at another line's record at " + at + " for line "
+            throw new IOException("the flash store's index points at another line's record at " + here + " for line "
                     + lineId + " of app '" + h.name + "'");
         }
         if (p.patch() == null) {
             if (record.length != p.dataAt() + h.lineSize) {
-                throw new IOException("the LINE record at " + at + " holds " + (record.length - p.dataAt())
+                throw new IOException("the LINE record at " + here + " holds " + (record.length - p.dataAt())
                         + " bytes, not a " + h.lineSize + "-byte line of app '" + h.name + "'");
             }
-            return Version.whole(Arrays.copyOfRange(record, p.dataAt(), record.length), at);
+            return Version.whole(Arrays.copyOfRange(record, p.dataAt(), record.length), here);
         }
-        FlashPatches.checkHeader(p.patch(), at, "the PATCH record");
-        Version base = read(medium, blockSize, h, lineId, p.patch().base());
+        FlashPatches.checkHeader(p.patch(), here, "the PATCH record");
+        Version base = read(log, h, lineId, p.patch().base());
         return FlashPatches.patched(p.patch(), base, h.lineSize, Arrays.copyOfRange(record, p.dataAt(), record.length),
-                at, "the PATCH record", "line");
+                here, "the PATCH record", "line");
     }
 
     /**
@@ -124,15 +128,5 @@ final class FlashLineVersions {
         long base = b.getLong();
         int depth = b.get() & 0xFF;
         return new Parsed(app, lineId, new FlashPatches.Header(base, depth, depth, b.getInt()), PATCH_RUNS);
-    }
-
-    /**
-     * The patch record {@code record} (read at {@code at}) with its base at {@code base}, {@code depth} deep and
-     * numbered {@code number}, as a PACKED_PATCH (its CRC and runs unchanged).
-     */
-    static byte[] rebased(byte[] record, long at, long base, int depth, long number) throws IOException {
-        Parsed p = parse(record, at);
-        return patch(p.app(), p.line(), new FlashPatches.Header(base, depth, number, p.patch().crc()),
-                Arrays.copyOfRange(record, p.dataAt(), record.length));
     }
 }

@@ -1,21 +1,31 @@
 package org.vheap.device.store.flash;
 
 import java.io.IOException;
+import java.util.NavigableMap;
 
 /**
- * Where a flash store's logs live (the heap's, and the system blobs' beside it), and how a compacted heap log takes
- * its place: the store writes the live records into
- * {@link #next}, syncs it, and {@link #install}s it, which makes it the log at once (a crash before leaves the old
- * log, after it the new one, never a mix).
+ * Where a flash store's logs live: the heap's log as segments, each named by the position its first byte has in the
+ * log ({@link FlashSegments}), the system blobs' log beside it, and the snapshot segment a cleaning writes
+ * ({@link FlashCleaning}): written into {@link #next}, synced, then {@link #install}ed under its position, which makes
+ * it part of the log at once (a crash before leaves the log without it, after it with it, never a part of it).
  */
 interface FlashLogFiles extends AutoCloseable {
 
-    /** The log as it is (empty when new); a compaction a crash interrupted is dropped first. */
-    FlashMedium current() throws IOException;
+    /**
+     * The heap log's segments as they are, by the position of their first byte, oldest first (none when new); a
+     * cleaning a crash interrupted is dropped first, and a log of an older store (one file) is its segment at 0.
+     */
+    NavigableMap<Long, FlashMedium> segments() throws IOException;
+
+    /** A new, empty segment whose first byte is at position {@code base} of the log, durably named. */
+    FlashMedium segment(long base) throws IOException;
+
+    /** Removes the segment at {@code base} (closed first), durably: a cleaning moved what was live in it. */
+    void drop(long base) throws IOException;
 
     /**
-     * The log of the system blobs (class files), beside the heap's: only appended to, never compacted (a blob is
-     * named by its content's hash and never deleted), so a compaction of the heap's log never copies them.
+     * The log of the system blobs (class files), beside the heap's: only appended to, never cleaned (a blob is named
+     * by its content's hash and never deleted).
      */
     FlashMedium blobs() throws IOException;
 
@@ -26,14 +36,14 @@ interface FlashLogFiles extends AutoCloseable {
      */
     void keepCut(boolean blobs, long from, byte[] tail) throws IOException;
 
-    /** An empty medium for a compacted log. */
+    /** An empty medium for a cleaning's snapshot segment. */
     FlashMedium next() throws IOException;
 
     /** Drops a {@link #next} medium the store gave up on (closed first): its bytes are the medium's again. */
     void dropNext() throws IOException;
 
-    /** Makes the synced {@link #next} medium the log, atomically and durably; it goes on being written as such. */
-    void install() throws IOException;
+    /** Makes the synced {@link #next} medium the segment at {@code base}, atomically and durably. */
+    void install(long base) throws IOException;
 
     /** Gives the files back (the lock on them, if any); the media are closed by the store. */
     @Override

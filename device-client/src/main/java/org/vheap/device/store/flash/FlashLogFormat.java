@@ -31,11 +31,12 @@ final class FlashLogFormat {
     /** The first record of every log: this magic, then the format's version and the log's block size (u4 each). */
     static final byte[] MAGIC = {'v', 'h', 'f', 'l', 'a', 's', 'h', 0};
     /**
-     * The format this device writes: 3 (lines patched as PACKED_PATCH records, on skip-deltas); 2 had the blobs in
-     * a log of their own with MARK records, patches of lines (PATCH) and states. It reads logs of versions 1 and 2
-     * too, and goes on appending version 3 records to them (an older device does not read them back).
+     * The format this device writes: 4 (the heap's log in segments, which a cleaning's snapshot segments begin with
+     * REF, COMMIT_REF, BLOB_REF, KEPT and FORWARD records); 3 patched lines as PACKED_PATCH records, on skip-deltas;
+     * 2 had the blobs in a log of their own with MARK records, patches of lines (PATCH) and states. It reads logs of
+     * versions 1 to 3 too, and goes on appending version 4 records to them (an older device does not read them back).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** The first record's bytes: it fits the smallest block, so it is read before the block size is known. */
     static final int FORMAT_RECORD = MAGIC.length + 8;
 
@@ -53,12 +54,28 @@ final class FlashLogFormat {
      * @throws IOException when the medium holds no such record: not a flash log, or a newer format
      */
     static int blockSizeOf(FlashMedium medium) throws IOException {
-        byte[] first = new FlashLogReader(medium, MIN_BLOCK).next();
-        if (first == null || first.length != FORMAT_RECORD
-                || !java.util.Arrays.equals(first, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+        return blockSizeAt(medium, 0);
+    }
+
+    /**
+     * Whether a log's first record lies at {@code position} of {@code medium} (a block boundary): where a log begins,
+     * at 0 or at a cleaning's snapshot segment ({@link FlashSegments}).
+     */
+    static boolean beginsAt(FlashMedium medium, long position) throws IOException {
+        byte[] first = formatRecordAt(medium, position);
+        return first != null && java.util.Arrays.equals(first, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    /**
+     * The block size the log's first record at {@code position} names.
+     *
+     * @throws IOException when no such record lies there: not a flash log, or a newer format
+     */
+    static int blockSizeAt(FlashMedium medium, long position) throws IOException {
+        if (!beginsAt(medium, position)) {
             throw new IOException("it is not a flash store's log (its first record is not the format's)");
         }
-        ByteBuffer b = ByteBuffer.wrap(first, MAGIC.length, 8);
+        ByteBuffer b = ByteBuffer.wrap(formatRecordAt(medium, position), MAGIC.length, 8);
         int version = b.getInt();
         int blockSize = b.getInt();
         if (version < 1 || version > VERSION) {
@@ -67,6 +84,20 @@ final class FlashLogFormat {
         }
         checkBlockSize(blockSize);
         return blockSize;
+    }
+
+    /**
+     * The payload of the FULL fragment of a format record's size at {@code position}, checksum right; else null. A
+     * log's first fragment lies at a block boundary, so it is whole there whatever the block size.
+     */
+    private static byte[] formatRecordAt(FlashMedium medium, long position) throws IOException {
+        ByteBuffer fragment = ByteBuffer.allocate(HEADER + FORMAT_RECORD);
+        if (medium.read(position, fragment) != fragment.capacity() || fragment.getInt(4) != FORMAT_RECORD
+                || fragment.get(8) != FULL) {
+            return null;
+        }
+        byte[] payload = java.util.Arrays.copyOfRange(fragment.array(), HEADER, fragment.capacity());
+        return checksum(FULL, payload, 0, payload.length) == fragment.getInt(0) ? payload : null;
     }
 
     /** The checksum of a fragment: its type, its length and its payload. */

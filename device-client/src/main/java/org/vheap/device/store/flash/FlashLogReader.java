@@ -56,26 +56,38 @@ final class FlashLogReader {
      */
     static int recover(FlashMedium medium, int fresh, TailKeeper keep, ToLongFunction<byte[]> syncMark, String log)
             throws IOException {
+        return recover(medium, 0, fresh, keep, syncMark, log);
+    }
+
+    /**
+     * {@link #recover(FlashMedium, int, TailKeeper, ToLongFunction, String)} of a log read from {@code from}, where
+     * its format record lies (a segmented log's newest beginning, {@link FlashSegments}): what lies before it is only
+     * read where records name it.
+     */
+    static int recover(FlashMedium medium, long from, int fresh, TailKeeper keep, ToLongFunction<byte[]> syncMark,
+                       String log) throws IOException {
         long size = medium.size();
-        if (size == 0) {
+        if (size == from) {
             return fresh;
         }
         int block;
         long end;
         long lastMark = -1;
         try {
-            block = FlashLogFormat.blockSizeOf(medium);
+            block = FlashLogFormat.blockSizeAt(medium, from);
             FlashLogReader reader = new FlashLogReader(medium, block);
+            reader.position = from;
+            reader.end = from;
             for (byte[] r = reader.next(); r != null; r = reader.next()) {
                 lastMark = Math.max(lastMark, syncMark.applyAsLong(r));
             }
             end = reader.end();
         } catch (IOException e) {
-            if (size >= FlashLogFormat.HEADER + FlashLogFormat.FORMAT_RECORD) {
+            if (size - from >= FlashLogFormat.HEADER + FlashLogFormat.FORMAT_RECORD) {
                 throw e;
             }
             block = fresh;   // a crash while the log was made: not even its format record is whole
-            end = 0;
+            end = from;
         }
         if (end < size) {
             long after = syncedAfter(medium, block, end, syncMark, lastMark);
@@ -150,6 +162,14 @@ final class FlashLogReader {
     /** Where {@link #recover} hands the tail it cuts off ({@link FlashLogFiles#keepCut}). */
     interface TailKeeper {
         void keep(long from, byte[] tail) throws IOException;
+    }
+
+    /** A reader of the records from {@code start} on (where one starts, as {@link FlashLogWriter#append} returned it). */
+    static FlashLogReader from(FlashMedium medium, int blockSize, long start) throws IOException {
+        FlashLogReader reader = new FlashLogReader(medium, blockSize);
+        reader.position = start;
+        reader.end = start;
+        return reader;
     }
 
     /**

@@ -18,10 +18,21 @@ final class FlashLogWriter {
 
     /** A writer appending at the medium's end, which must be where its last whole record ends. */
     FlashLogWriter(FlashMedium medium, int blockSize) throws IOException {
+        this(medium, blockSize, 0);
+    }
+
+    /**
+     * A writer appending at the medium's end, whose first byte is at position {@code base} of the log (a cleaning's
+     * snapshot segment, {@link FlashSegments}: a block boundary, so blocks lie where they lie in the log).
+     */
+    FlashLogWriter(FlashMedium medium, int blockSize, long base) throws IOException {
         FlashLogFormat.checkBlockSize(blockSize);
+        if (base % blockSize != 0) {
+            throw new IllegalArgumentException("a log's part begins at a block boundary, not at " + base);
+        }
         this.medium = medium;
         this.blockSize = blockSize;
-        this.position = medium.size();
+        this.position = base + medium.size();
     }
 
     /**

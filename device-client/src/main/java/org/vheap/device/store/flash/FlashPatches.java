@@ -69,7 +69,7 @@ final class FlashPatches {
 
     /**
      * The patch that makes {@code data} the version after {@code previous}, numbered one more, on the version of
-     * {@code previous}'s chain that {@link #skipBase} names (or, in a chain a compaction rebuilt, the highest numbered
+     * {@code previous}'s chain that {@link #skipBase} names (or, in a chain an older store's compaction rebuilt, the highest numbered
      * one below it that is less than {@link #MAX_DEPTH} deep); {@code null} when better written whole.
      */
     static Patch chooseSkipping(byte[] data, Version previous) {

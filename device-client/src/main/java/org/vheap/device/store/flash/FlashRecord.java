@@ -29,6 +29,12 @@ import java.io.UncheckedIOException;
  *                                                number since its line's whole version; what format 3 writes for a
  *                                                line that changed (a PATCH costs 26 bytes beside its runs, this
  *                                                about 14)
+ *   REF     app varint, count varint, (line varint, at varint)...   a snapshot's line versions, each lying at a
+ *                                                position; lines in order, each as its difference from the one before
+ *   COMMIT_REF app varint, checkpoint varint, at varint   a snapshot's checkpoint, its COMMIT record lying at a position
+ *   BLOB_REF hash 32 bytes, at varint            a snapshot's blob of an older store, lying at a position
+ *   KEPT    a record                             a snapshot's copy of a version only patches need; not replayed
+ *   FORWARD count varint, (from varint, to varint)...   a snapshot's forwards: a patch naming base from reads to
  * </pre>
  * A checkpoint is one COMMIT record: the lines its epoch wrote before it become visible together, or (torn or
  * lost) not at all.
@@ -45,6 +51,16 @@ final class FlashRecord {
     static final byte COMMIT_PATCH = 9;
     static final byte MARK = 10;
     static final byte PACKED_PATCH = 11;
+    /** A cleaning's snapshot: versions that lie at positions (what flushes or earlier snapshots wrote). */
+    static final byte REF = 12;
+    /** A cleaning's snapshot: a checkpoint whose COMMIT or COMMIT_PATCH record lies at a position. */
+    static final byte COMMIT_REF = 13;
+    /** A cleaning's snapshot: a blob of an older store that lies at a position of the heap's log. */
+    static final byte BLOB_REF = 14;
+    /** A cleaning's snapshot: a version moved that only patches need (their base), wrapped: replay skips it. */
+    static final byte KEPT = 15;
+    /** A cleaning's snapshot: where records that patches name as their base lie now. */
+    static final byte FORWARD = 16;
     /** Where a LINE record's bytes start: kind, app, line. */
     static final int LINE_DATA = 1 + 4 + 8;
     /** Where a DELETE record's line ids start: kind, app, count. */

@@ -49,9 +49,10 @@ final class FlashStateVersions {
         return FlashRecord.of(FlashRecord.COMMIT).u4(h.number).u8(id).bytes(state).toBytes();
     }
 
-    /** The VM state of the checkpoint of {@code h} whose record lies at {@code at}, and the chain below it. */
-    static Version read(FlashMedium medium, int blockSize, FlashHeap h, long at) throws IOException {
-        byte[] record = FlashLogReader.readAt(medium, blockSize, at);
+    /** The VM state of the checkpoint of {@code h} whose record is named at {@code at}, and the chain below it. */
+    static Version read(FlashLog log, FlashHeap h, long named) throws IOException {
+        long at = log.resolve(named);
+        byte[] record = log.record(at);
         boolean whole = record.length >= FlashRecord.COMMIT_STATE && record[0] == FlashRecord.COMMIT;
         if (!whole && (record.length < PATCH_RUNS || record[0] != FlashRecord.COMMIT_PATCH)) {
             throw new IOException("the flash store's index points at a record of kind " + (record.length == 0 ? "none"
@@ -70,7 +71,7 @@ final class FlashStateVersions {
         if (length < 0) {
             throw new IOException("the COMMIT_PATCH record at " + at + " names a state of " + length + " bytes");
         }
-        Version base = read(medium, blockSize, h, p.base());
+        Version base = read(log, h, p.base());
         return FlashPatches.patched(p, base, length, Arrays.copyOfRange(record, PATCH_RUNS, record.length), at,
                 "the COMMIT_PATCH record", "state");
     }
@@ -85,12 +86,5 @@ final class FlashStateVersions {
         int depth = b.get() & 0xFF;
         b.getInt();   // the length
         return new FlashPatches.Header(base, depth, depth, b.getInt());
-    }
-
-    /** The COMMIT_PATCH record {@code record} with its base at {@code base}, {@code depth} deep (its runs unchanged). */
-    static byte[] rebased(byte[] record, long base, int depth) {
-        byte[] moved = record.clone();
-        ByteBuffer.wrap(moved, PATCH_BASE, 9).putLong(base).put((byte) depth);
-        return moved;
     }
 }

@@ -14,10 +14,12 @@ public final class FlashStoreConfig {
     public static final int MAX_BLOCK = 64 << 20;
     public static final int DEFAULT_RETAIN = 3;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-    /** A flash size holds at least this many blocks: the log's own, and as many for a compaction's copy. */
+    /** A flash size holds at least this many blocks. */
     public static final int MIN_BLOCKS = 8;
-    /** A log smaller than this is not compacted to keep it within three times what is live (it is, to stay within the size). */
+    /** A log smaller than this is not cleaned to keep it within three times what is live (it is, to stay within the size). */
     static final long DEFAULT_COMPACT_FLOOR = 4L << 20;
+    /** The largest segment a store derives ({@link #segmentSize(long)}): 4 MiB. */
+    public static final long MAX_AUTO_SEGMENT = 4L << 20;
 
     private int blockSize = DEFAULT_BLOCK;
     private long flashSize;
@@ -25,6 +27,7 @@ public final class FlashStoreConfig {
     private Duration defaultLease = DEFAULT_LEASE;
     private long compactFloor = DEFAULT_COMPACT_FLOOR;
     private boolean patches = true;
+    private long segmentSize;
 
     /** The log's write block, from {@link FlashLogFormat#MIN_BLOCK} bytes to 64 MiB (an existing log keeps its own). */
     public FlashStoreConfig blockSize(int bytes) {
@@ -32,7 +35,7 @@ public final class FlashStoreConfig {
         return this;
     }
 
-    /** The most bytes the log may take, a compaction's copy included; 0 (the default): as many as the medium has. */
+    /** The most bytes the logs may take, the cleaner's snapshot segment included; 0 (the default): as many as the medium has. */
     public FlashStoreConfig flashSize(long bytes) {
         this.flashSize = bytes;
         return this;
@@ -60,7 +63,26 @@ public final class FlashStoreConfig {
         return this;
     }
 
-    /** Tests: the log is not compacted to keep it within three times what is live while it is smaller than this. */
+    /**
+     * The bytes of the heap log's segments, which the cleaner frees one at a time (a record never spans two, so one
+     * may hold more); 0 (the default): a 32nd of the flash size, at most {@link #MAX_AUTO_SEGMENT}, or that
+     * without a flash size, and at least a block. A pass needs a segment's room free beside the log.
+     */
+    public FlashStoreConfig segmentSize(long bytes) {
+        this.segmentSize = bytes;
+        return this;
+    }
+
+    /** The segments' bytes: as set, or as {@link #segmentSize(long)} derives them. */
+    public long segmentSize() {
+        if (segmentSize > 0) {
+            return segmentSize;
+        }
+        long share = flashSize == 0 ? MAX_AUTO_SEGMENT : Math.min(MAX_AUTO_SEGMENT, flashSize / 32);
+        return Math.max(blockSize, share);
+    }
+
+    /** Tests: the log is not cleaned to keep it within three times what is live while it is smaller than this. */
     FlashStoreConfig compactFloor(long bytes) {
         this.compactFloor = bytes;
         return this;
@@ -110,6 +132,9 @@ public final class FlashStoreConfig {
             throw new IllegalArgumentException("retain must be at least 1, got " + retain);
         }
         StoreLeases.checkDefault(defaultLease);
+        if (segmentSize < 0) {
+            throw new IllegalArgumentException("the segment size must be 0 (derived) or more, got " + segmentSize);
+        }
         if (compactFloor < 0) {
             throw new IllegalArgumentException("the compaction floor must not be negative, got " + compactFloor);
         }
@@ -119,6 +144,7 @@ public final class FlashStoreConfig {
     /** A copy, for a store to keep: later changes to this one do not reach it. */
     FlashStoreConfig copy() {
         return new FlashStoreConfig().blockSize(blockSize).flashSize(flashSize).retain(retain)
-                .defaultLease(defaultLease).compactFloor(compactFloor).patches(patches);
+                .defaultLease(defaultLease).compactFloor(compactFloor).patches(patches)
+                .segmentSize(segmentSize);
     }
 }

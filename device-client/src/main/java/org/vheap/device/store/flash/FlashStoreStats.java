@@ -5,9 +5,9 @@ package org.vheap.device.store.flash;
  * bytes the app changed.
  *
  * @param bytesWritten   bytes appended to the medium: records, their fragments' headers and block padding, and the
- *                       compactions' copies
- * @param bytesCopied    of those, the compactions' copies
- * @param compactions    compactions installed
+ *                       cleaner's snapshot segments
+ * @param bytesCopied    of those, the cleaner's snapshot segments (the records it moved and the index it named)
+ * @param cleanings      cleaning passes installed
  * @param linesWhole     lines written whole (LINE records)
  * @param linesPatched   lines written as the bytes that changed (patch records)
  * @param linesUnchanged lines flushed or committed with no change, so not written
@@ -17,7 +17,7 @@ package org.vheap.device.store.flash;
  *                       versions before: about the bytes of the fields the app (and its VM) wrote
  * @param vmStateBytes   bytes of VM state the checkpoints committed (whole or as patches)
  */
-public record FlashStoreStats(long bytesWritten, long bytesCopied, long compactions, long linesWhole,
+public record FlashStoreStats(long bytesWritten, long bytesCopied, long cleanings, long linesWhole,
                               long linesPatched, long linesUnchanged, long bytesChanged, long wordBytesChanged,
                               long vmStateBytes) {
 }

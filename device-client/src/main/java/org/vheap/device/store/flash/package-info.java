@@ -28,11 +28,16 @@
  *       from an older version of it (the seed's flush of only what is dirty) on skip-deltas, and read back by applying
  *       patches to the LINE below them, at most four deep; {@code FlashStateVersions} does the same for a
  *       checkpoint's VM state (COMMIT_PATCH), both as {@code FlashPatches} chooses.</li>
- *   <li>{@code FlashBlobLog}: the system blobs (class files) in a log of their own, appended to and never compacted,
+ *   <li>{@code FlashBlobLog}: the system blobs (class files) in a log of their own, appended to and never cleaned,
  *       synced before the heap's log so a checkpoint's class files are durable before it is.</li>
- *   <li>{@code FlashCompaction} copies the live records into a new log, which {@code FlashLogFiles} installs in one
- *       rename; within {@code --flash-size} the store compacts before the log grows too big for the copy to fit
- *       beside it, and refuses, having written nothing, what does not fit even so.</li>
+ *   <li>{@code FlashSegments}: the heap's log as segments, files each named by where its first byte lies in the
+ *       log ({@code FlashLogFiles}); a record never spans two. {@code FlashLog} reads records back by position,
+ *       following a base a cleaning moved.</li>
+ *   <li>{@code FlashCleaning}: one pass of the segment cleaner. It copies the records still live in the segments
+ *       it cleans into a snapshot segment that names everything else live where it lies, which {@code FlashLogFiles}
+ *       installs in one rename before the cleaned segments go; replay starts at the newest snapshot segment. Within
+ *       {@code --flash-size} the store cleans, least live segments first, when a call's records would not fit with a
+ *       pass's room left, and refuses, having written nothing, what does not fit even so.</li>
  * </ul>
  *
  * <h2>In front of a heap server</h2>
@@ -45,7 +50,7 @@
  * stopped is shipped when it opens the app again.
  *
  * <h2>What comes next</h2>
- * Segments and a cleaner that copies the live records of mostly dead segments beside the app (needing a segment's
- * room, not the live size's).
+ * A cleaner that runs beside the app rather than in the call that needs room, and snapshot segments that name only
+ * what changed since the last one.
  */
 package org.vheap.device.store.flash;

@@ -13,7 +13,7 @@ import org.vheap.device.store.OpenRequest;
 import org.vheap.server.testing.MutableClock;
 import org.vheap.store.LineImage;
 
-/** The system blobs in their own log: synced before a checkpoint, never copied by a compaction. */
+/** The system blobs in their own log: synced before a checkpoint, never copied by a cleaning. */
 class FlashBlobLogTest {
     private static final int BLOCK = 512;
     private final MutableClock clock = new MutableClock();
@@ -33,7 +33,7 @@ class FlashBlobLogTest {
             store.systemBlobs("app").put(Map.of(BlobHash.digest(later), later));   // never synced
         }
         for (int crash = 0; crash < 20; crash++) {
-            MemoryLogFiles after = new MemoryLogFiles(files.current(), files.blobs().crash(random));
+            MemoryLogFiles after = files.withBlobs(files.blobs().crash(random));
             FlashHeapStore again = store(after);
             assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(needed))).values()).singleElement()
                     .isEqualTo(needed);
@@ -52,7 +52,7 @@ class FlashBlobLogTest {
         int synced = files.blobs().synced();
         for (int keep = synced; keep < synced + 60; keep++) {   // a crash at each of the first bytes after the synced
             byte[] torn = bytes(10);
-            FlashHeapStore again = store(new MemoryLogFiles(files.current(), files.blobs().crash(keep, torn)));
+            FlashHeapStore again = store(files.withBlobs(files.blobs().crash(keep, torn)));
             assertThat(again.systemBlobs("app").missing(List.of(BlobHash.digest(classFile)))).hasSizeLessThanOrEqualTo(1);
             again.close();
         }
@@ -82,7 +82,7 @@ class FlashBlobLogTest {
     }
 
     @Test
-    void aCompactionNeverCopiesTheBlobs() throws IOException {
+    void aCleaningNeverCopiesTheBlobs() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files);
         byte[] classFile = bytes(64 << 10);
@@ -92,17 +92,17 @@ class FlashBlobLogTest {
                 s.commit(List.of(new LineImage(round % 4, bytes(64))), new long[0], new byte[0], Map.of());
             }
         }
-        store.compactNow();
-        store.compactNow();
-        assertThat(store.stats().bytesCopied()).as("two compactions of a heap log of a few lines").isLessThan(8 << 10);
-        assertThat(files.current().size()).isLessThan(8 << 10);
+        store.cleanAll();
+        store.cleanAll();
+        assertThat(store.stats().bytesCopied()).as("two cleanings of a heap log of a few lines").isLessThan(8 << 10);
+        assertThat(files.taken()).isLessThan(8 << 10);
         FlashHeapStore again = store(files.reopened());
         assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
                 .isEqualTo(classFile);
     }
 
     @Test
-    void blobsAnOlderStoreKeptInTheHeapsLogMoveToTheirOwnAtTheNextCompaction() throws IOException {
+    void blobsAnOlderStoreKeptInTheHeapsLogMoveToTheirOwnAtTheNextCleaning() throws IOException {
         FaultyFlashMedium heapLog = new FaultyFlashMedium();   // as a store before the blobs' log wrote it
         FlashLogWriter writer = new FlashLogWriter(heapLog, BLOCK);
         writer.append(FlashLogFormat.formatRecord(BLOCK));
@@ -114,8 +114,8 @@ class FlashBlobLogTest {
         assertThat(store.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
                 .isEqualTo(classFile);
         assertThat(store.systemBlobs("app").missing(List.of(BlobHash.digest(classFile)))).isEmpty();
-        store.compactNow();
-        assertThat(FlashLogRecords.kinds(files.current(), BLOCK)).doesNotContain(FlashRecord.BLOB);
+        store.cleanAll();
+        assertThat(files.records(BLOCK).stream().map(r -> r[0])).doesNotContain(FlashRecord.BLOB, FlashRecord.BLOB_REF);
         assertThat(FlashLogRecords.kinds(files.blobs(), BLOCK)).contains(FlashRecord.BLOB);
         FlashHeapStore again = store(files.reopened());
         assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()

@@ -203,9 +203,9 @@ class FlashHeapStoreTest {
                 for (int l = 0; l < 8; l++) {
                     assertThat(values[l]).as("run %d, step %d, line %d", run, step, l).isEqualTo(open.getOrDefault((long) l, -1));
                 }
-                largest = Math.max(largest, files.current().size());
+                largest = Math.max(largest, files.taken());
             }
-            assertThat(files.installs()).as("run %d: compactions", run).isPositive();
+            assertThat(files.installs()).as("run %d: cleanings", run).isPositive();
             assertThat(largest).as("run %d: the log stays bounded", run).isLessThan(16 << 10);
             assertThat(store.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values())
                     .singleElement().isEqualTo(classFile);
@@ -228,25 +228,62 @@ class FlashHeapStoreTest {
     }
 
     @Test
-    void aCompactedLogReplacesTheOldFileAndTheStoreOpensOnIt(@TempDir Path dir) throws IOException {
+    void aCleanedLogDropsItsSegmentsFilesAndTheStoreOpensOnIt(@TempDir Path dir) throws IOException {
         long last;
         try (FlashHeapStore store = new FlashHeapStore(new DirectoryLogFiles(dir),
-                config().compactFloor(8192), clock);
+                config().compactFloor(8192).segmentSize(2048), clock);
              HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             last = 0;
             for (int round = 1; round <= 300; round++) {
                 last = s.commit(lines(0, 10, round), new long[0], new byte[] {(byte) round}, Map.of());
-                assertThat(java.nio.file.Files.size(dir.resolve("heap.log"))).as("round %d", round).isLessThan(3 * 8192);
+                assertThat(segmentFiles(dir)).as("round %d", round).isLessThan(3 * 8192 + 2048);
             }
             s.flush(lines(0, 5, 1000), new long[0]);
+            assertThat(store.stats().cleanings()).as("300 rounds of 10 lines clean the log").isGreaterThan(5);
         }
-        assertThat(dir.resolve("heap.log.next")).doesNotExist();
+        assertThat(dir.resolve("heap.next")).doesNotExist();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("heap-")).count())
+                    .as("segments dropped").isLessThan(20);
+        }
         try (FlashHeapStore again = FlashHeapStore.open(dir, config(), clock);
              HeapSession s = again.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(s.baseCheckpointId()).isEqualTo(last);
             assertThat(values(s, range(0, 10))).containsOnly(300);
             assertThat(s.baseVmState()).containsExactly((byte) 300);
         }
+    }
+
+    /** The bytes of the heap log's segment files in {@code dir}. */
+    private static long segmentFiles(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith("heap-")) {
+                    total += java.nio.file.Files.size(p);
+                }
+            }
+            return total;
+        }
+    }
+
+    @Test
+    void anOlderStoresSingleLogBecomesItsFirstSegment(@TempDir Path dir) throws IOException {
+        FaultyFlashMedium older = new FaultyFlashMedium();
+        try (HeapSession s = store(older).openHeap(OpenRequest.create("app", "dev", LINE))) {
+            s.commit(lines(0, 30, 1), new long[0], new byte[] {1}, Map.of());
+        }
+        byte[] bytes = new byte[(int) older.size()];
+        older.read(0, java.nio.ByteBuffer.wrap(bytes));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.write(dir.resolve("heap.log"), bytes);
+        try (FlashHeapStore store = FlashHeapStore.open(dir, config(), clock);
+             HeapSession s = store.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+            assertThat(values(s, range(0, 30))).containsOnly(1);
+        }
+        assertThat(dir.resolve("heap.log")).doesNotExist();
+        assertThat(java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(dir.resolve("heap-0000000000000000.log")),
+                bytes.length)).as("its log, the session's OPEN after it").isEqualTo(bytes);
     }
 
     @Test
@@ -260,12 +297,12 @@ class FlashHeapStoreTest {
         FlashHeapStore other = new FlashHeapStore(files, config().blockSize(4 * BLOCK)
                 .compactFloor(Long.MAX_VALUE), clock);   // asked for other blocks: the log's own are used
         assertThat(files.cuts).singleElement().isEqualTo(torn);
-        assertThat(files.current().size()).isEqualTo(medium.size());
+        assertThat(files.taken()).isEqualTo(medium.size());
         try (HeapSession s = other.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(values(s, range(0, 30))).containsOnly(1);
             s.commit(lines(0, 30, 2), new long[0], new byte[] {2}, Map.of());
         }
-        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+        try (HeapSession s = store(files.reopened(), Long.MAX_VALUE).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(values(s, range(0, 30))).containsOnly(2);
         }
         FaultyFlashMedium foreign = new FaultyFlashMedium();
@@ -290,7 +327,7 @@ class FlashHeapStoreTest {
     }
 
     @Test
-    void aCompactionThatFailsLeavesTheCommitAndTheOldLog() throws IOException {
+    void aCleaningThatFailsLeavesTheCommitAndTheLog() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files, 2048);
         files.nextFails(true);
@@ -303,13 +340,13 @@ class FlashHeapStoreTest {
             for (int round = 41; round <= 120; round++) {
                 s.commit(lines(0, 8, round), new long[0], new byte[0], Map.of());
             }
-            assertThat(files.installs()).as("compacted once it could").isPositive();
+            assertThat(files.installs()).as("cleaned once it could").isPositive();
             assertThat(values(s, range(0, 8))).containsOnly(120);
         }
     }
 
     @Test
-    void twoAppsATakeoverAndAnAppWithNoCheckpointSurviveCompactionAndRestart() throws IOException {
+    void twoAppsATakeoverAndAnAppWithNoCheckpointSurviveCleaningAndRestart() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files, 1024);
         store.openHeap(OpenRequest.create("empty", "dev", LINE)).close();   // opened, never committed
@@ -333,7 +370,7 @@ class FlashHeapStoreTest {
         assertThat(files.installs()).isPositive();
         heir.close();
 
-        FlashHeapStore after = store(files.current().crash(new Random(1)));
+        FlashHeapStore after = store(files.crashed(new Random(1)), Long.MAX_VALUE);
         try (HeapSession e = after.openHeap(OpenRequest.create("empty", "dev", LINE))) {
             assertThat(e.created()).as("opened before: not created again").isFalse();
             assertThat(e.fencingToken()).as("no token issued twice").isGreaterThan(lastToken);
@@ -349,15 +386,15 @@ class FlashHeapStoreTest {
     }
 
     @Test
-    void withAFlashSizeTheLogIsCompactedAsLateAsItFits() throws IOException {
+    void withAFlashSizeTheLogIsCleanedAsLateAsItFits() throws IOException {
         long flashSize = 64L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize).compactFloor(0), clock);
         long sizeWhenCompacted = 0;
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             for (int round = 1; files.installs() == 0; round++) {   // one line rewritten: about one line is live
-                assertThat(round).as("rounds before the first compaction").isLessThan(10_000);
-                sizeWhenCompacted = files.current().size();
+                assertThat(round).as("rounds before the first cleaning").isLessThan(10_000);
+                sizeWhenCompacted = files.taken();
                 s.commit(lines(0, 1, round), new long[0], new byte[0], Map.of());
             }
         }
@@ -366,30 +403,31 @@ class FlashHeapStoreTest {
     }
 
     @Test
-    void aHeapThatGrowsAfterTheStoreOpenedIsStillCompactedInTime() throws IOException {
+    void aHeapThatGrowsAfterTheStoreOpenedIsStillCleanedInTime() throws IOException {
         long flashSize = 128L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize), clock);   // opened empty
         Random random = new Random(31);
-        int lines = (int) (flashSize / 4 / LINE);   // a quarter of the flash size live, written after the store opened
-        byte[][] content = new byte[lines][LINE];
-        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+        int line = 1024;   // lines whose patches are small beside them, as a heap's are
+        int lines = (int) (flashSize / 4 / line);   // a quarter of the flash size live, written after the store opened
+        byte[][] content = new byte[lines][line];
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", line))) {
             List<LineImage> all = new ArrayList<>();
             for (int i = 0; i < lines; i++) {
                 random.nextBytes(content[i]);
                 all.add(new LineImage(i, content[i].clone()));
             }
             s.commit(all, new long[0], new byte[0], Map.of());
-            for (int round = 0; round < 600; round++) {   // about ten flash sizes written
+            for (int round = 0; round < 600; round++) {   // several flash sizes written, in patches
                 List<LineImage> changed = new ArrayList<>();
                 for (int k = 0; k < 16; k++) {
-                    int line = (round * 16 + k) % lines;
-                    content[line][random.nextInt(LINE)] ^= 1;
-                    changed.add(new LineImage(line, content[line].clone()));
+                    int l = (round * 16 + k) % lines;
+                    content[l][random.nextInt(line)] ^= 1;
+                    changed.add(new LineImage(l, content[l].clone()));
                 }
                 s.commit(changed, new long[0], new byte[0], Map.of());   // never refused as full
             }
-            assertThat(files.installs()).as("compactions").isGreaterThan(3);
+            assertThat(files.installs()).as("cleanings").isGreaterThan(3);
             byte[][] read = s.read(java.util.stream.LongStream.range(0, lines).toArray());
             for (int i = 0; i < lines; i++) {
                 assertThat(read[i]).as("line %d", i).isEqualTo(content[i]);
@@ -412,7 +450,7 @@ class FlashHeapStoreTest {
         medium.flip(bad, 3);
         long size = medium.size();
         assertThatThrownBy(() -> store(files.reopened(), Long.MAX_VALUE)).isInstanceOf(IOException.class)
-                .hasMessageContaining("the flash store's heap.log is damaged at byte").hasMessageContaining("nothing of it was cut off");
+                .hasMessageContaining("the flash store's heap log is damaged at byte").hasMessageContaining("nothing of it was cut off");
         assertThat(medium.size()).as("nothing cut").isEqualTo(size);
         assertThat(files.cuts).isEmpty();
         medium.flip(bad, 3);   // repaired: it opens on every checkpoint
@@ -456,7 +494,7 @@ class FlashHeapStoreTest {
     }
 
     @Test
-    void aFlashSizeBoundsTheLogAndItsCompactedCopyTogether() throws IOException {
+    void aFlashSizeBoundsTheLogAndTheCleanersSnapshotTogether() throws IOException {
         long flashSize = 32L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = new FlashHeapStore(files, config().flashSize(flashSize).compactFloor(Long.MAX_VALUE), clock);
@@ -465,13 +503,13 @@ class FlashHeapStoreTest {
             for (int round = 1; round <= 200; round++) {
                 s.flush(lines(0, 4, round), new long[0]);
                 last = s.commit(lines(4, 8, round), new long[0], new byte[] {(byte) round}, Map.of());
-                assertThat(files.current().size()).as("round %d", round).isLessThanOrEqualTo(flashSize);
+                assertThat(files.taken()).as("round %d", round).isLessThanOrEqualTo(flashSize);
             }
         }
-        assertThat(files.installs()).as("only compactions made room: 200 rounds write ~20x the flash size")
+        assertThat(files.installs()).as("only cleanings made room: 200 rounds write ~20x the flash size")
                 .isGreaterThan(10);
-        assertThat(files.peak()).as("a compaction's copy fits beside the old log").isLessThanOrEqualTo(flashSize);
-        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+        assertThat(files.peak()).as("a snapshot segment fits beside the log").isLessThanOrEqualTo(flashSize);
+        try (HeapSession s = store(files.reopened(), Long.MAX_VALUE).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(s.baseCheckpointId()).isEqualTo(last);
             assertThat(values(s, range(0, 8))).containsOnly(200);
             assertThat(s.baseVmState()).containsExactly((byte) 200);
@@ -499,27 +537,27 @@ class FlashHeapStoreTest {
             int fitted = flushed;
             assertThat(values(s, range(100 + fitted, 104 + fitted))).as("a refused flush writes nothing")
                     .containsOnly(-1);
-            long before = files.current().size();
+            long before = files.taken();
             assertThatThrownBy(() -> s.flush(lines(100 + fitted, 104 + fitted, 2), new long[0]))
                     .isInstanceOf(StoreException.class);
-            assertThat(files.current().size()).as("nor does it again").isEqualTo(before);
+            assertThat(files.taken()).as("nor does it again").isEqualTo(before);
             assertThat(full.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE);   // the device pauses the app
             assertThat(full).hasMessageContaining("the flash store is full").hasMessageContaining("--flash-size");
             assertThat(flushed).as("lines that fit").isGreaterThanOrEqualTo(40);
-            assertThat(files.peak()).as("no compaction's copy went past the flash size").isLessThanOrEqualTo(16L * BLOCK);
+            assertThat(files.peak()).as("no snapshot segment went past the flash size").isLessThanOrEqualTo(16L * BLOCK);
             assertThat(values(s, range(100, 100 + flushed))).containsOnly(2);   // what was taken is still there
             assertThatThrownBy(() -> s.commit(List.of(), new long[0], new byte[2 * BLOCK], Map.of()))
                     .isInstanceOf(StoreException.class).hasMessageContaining("the flash store is full");
             try (HeapSession other = store.openHeap(OpenRequest.create("other", "dev", LINE))) {
                 assertThat(other.fencingToken()).as("sessions open in the reserve").isPositive();
             }
-        }   // the session's uncommitted lines are dead now: a compaction makes room
+        }   // the session's uncommitted lines are dead now: a cleaning makes room
         try (HeapSession s = store.openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(s.baseCheckpointId()).isEqualTo(committed);
             s.flush(lines(100, 140, 3), new long[0]);
             committed = s.commit(List.of(), new long[0], new byte[] {3}, Map.of());
         }
-        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+        try (HeapSession s = store(files.reopened(), Long.MAX_VALUE).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(s.baseCheckpointId()).isEqualTo(committed);
             assertThat(values(s, range(0, 4))).containsOnly(1);
             assertThat(values(s, range(100, 140))).containsOnly(3);
@@ -527,7 +565,7 @@ class FlashHeapStoreTest {
     }
 
     @Test
-    void aStoreOpenedAgainAndAgainMeasuresWhatIsLiveAndGoesOnCompacting() throws IOException {
+    void aStoreOpenedAgainAndAgainGoesOnCleaning() throws IOException {
         long flashSize = 32L * BLOCK;
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         long last = 0;
@@ -537,10 +575,10 @@ class FlashHeapStoreTest {
                 s.flush(lines(0, 8, restart), new long[0]);
                 last = s.commit(lines(8, 16, restart), new long[0], new byte[] {(byte) restart}, Map.of());
             }   // not closed: a device killed after its commit
-            assertThat(files.current().size()).as("restart %d", restart).isLessThanOrEqualTo(flashSize);
+            assertThat(files.taken()).as("restart %d", restart).isLessThanOrEqualTo(flashSize);
         }
-        assertThat(files.installs()).as("compactions, though no store lived to write twice what it found").isPositive();
-        try (HeapSession s = store(files.current()).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
+        assertThat(files.installs()).as("cleanings, though no store lived to write twice what it found").isPositive();
+        try (HeapSession s = store(files.reopened(), Long.MAX_VALUE).openHeap(new OpenRequest("app", "dev", false, 0, Duration.ZERO, 0))) {
             assertThat(s.baseCheckpointId()).isEqualTo(last);
             assertThat(values(s, range(0, 16))).containsOnly(60);
         }
@@ -563,12 +601,12 @@ class FlashHeapStoreTest {
             try (HeapSession other = store.openHeap(OpenRequest.create("other", "dev", LINE))) {
                 assertThat(other.fencingToken()).isPositive();
             }
-            assertThat(files.current().size()).isLessThanOrEqualTo(16L * BLOCK);
+            assertThat(files.taken()).isLessThanOrEqualTo(16L * BLOCK);
         }
     }
 
     @Test
-    void aCompactionThatFailedIsTriedAgainAndNamedWhileItFails() throws IOException {
+    void aCleaningThatFailedIsTriedAgainAndNamedWhileItFails() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = new FlashHeapStore(files, config().flashSize(16L * BLOCK), clock);
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
@@ -582,11 +620,11 @@ class FlashHeapStoreTest {
                     full = e;
                 }
             }
-            assertThat(full).as("a log rewritten 100 times over does not fit without compaction").isNotNull();
-            assertThat(full).hasMessageContaining("could not be compacted")
-                    .hasMessageContaining("no room for a compacted log");
+            assertThat(full).as("a log rewritten 100 times over does not fit without cleaning").isNotNull();
+            assertThat(full).hasMessageContaining("the cleaner failed")
+                    .hasMessageContaining("no room for a snapshot segment");
             files.nextFails(false);
-            s.commit(lines(0, 4, 1000), new long[0], new byte[0], Map.of());   // the next try compacts
+            s.commit(lines(0, 4, 1000), new long[0], new byte[0], Map.of());   // the next try cleans
             assertThat(files.installs()).isPositive();
             assertThat(values(s, range(0, 4))).containsOnly(1000);
         }
@@ -603,7 +641,7 @@ class FlashHeapStoreTest {
         FlashHeapStore.open(dir, config(), clock).close();   // the refusal gave the directory back
         try (FlashHeapStore store = FlashHeapStore.open(dir, config(), clock);
              HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
-            s.commit(lines(0, 80, 1), new long[0], new byte[0], Map.of());
+            s.commit(lines(0, 200, 1), new long[0], new byte[0], Map.of());   // more than 16 blocks
         }
         assertThatThrownBy(() -> FlashHeapStore.open(dir, config().flashSize(16L * BLOCK), clock))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("give --flash-size at least ");
@@ -621,13 +659,15 @@ class FlashHeapStoreTest {
         FlashHeapStore.open(dir, config(), clock).close();   // given back at close
     }
 
-    /** A store on the log in {@code medium} that never compacts it. */
+    /** A store on the log in {@code medium} that never cleans it. */
     private FlashHeapStore store(FaultyFlashMedium medium) throws IOException {
         return store(new MemoryLogFiles(medium), Long.MAX_VALUE);
     }
 
+    /** A store on {@code files} that cleans its log when it grew to three times what is live, past {@code compactFloor}, in segments of two blocks unless it never cleans. */
     private FlashHeapStore store(MemoryLogFiles files, long compactFloor) throws IOException {
-        return new FlashHeapStore(files, config().compactFloor(compactFloor), clock);
+        FlashStoreConfig config = config().compactFloor(compactFloor);
+        return new FlashHeapStore(files, compactFloor == Long.MAX_VALUE ? config : config.segmentSize(2 * BLOCK), clock);
     }
 
     /** The tests' config: {@link #BLOCK}-byte blocks, the defaults otherwise. */

@@ -113,7 +113,7 @@ class FlashLineVersionsTest {
         }
         // 1 patches version 0 (an eighth), 2 version 0 (two eighths), 3 version 2 (an eighth); 4 would patch version 0
         // with half the line and more (runs and their lengths): whole; 5 patches it, as the first after a whole line
-        assertThat(records(medium, 1)).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.LINE, Kind.PATCH);
+        assertThat(records(FlashLogRecords.of(medium, BLOCK), 1)).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH, Kind.PATCH, Kind.LINE, Kind.PATCH);
         assertThat(read(store(new MemoryLogFiles(medium), Long.MAX_VALUE), 0, 1)).isEqualTo(versions[5]);
     }
 
@@ -128,33 +128,34 @@ class FlashLineVersionsTest {
     }
 
     @Test
-    void compactionKeepsPatchesOnLiveVersionsAndPatchesThoseOnDeadOnesAgainOnTheVersionCopiedBefore() throws IOException {
+    void cleaningMovesPatchesAsTheyWereWithTheBasesTheyNeedAndForwardsThem() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
-        FlashHeapStore store = store(files, 0);   // compacts at every commit that triples the log
+        FlashHeapStore store = store(files, 0);   // cleans at every commit that triples the log
         byte[][] line1 = new byte[12][];
         line1[0] = randomLine();
         long[] ids = new long[line1.length];
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
             for (int v = 0; v < line1.length; v++) {
                 line1[v] = v == 0 ? line1[0] : changed(line1[v - 1], 2);
-                s.flush(List.of(new LineImage(2, randomLine())), new long[0]);   // grows the log: compactions
+                s.flush(List.of(new LineImage(2, randomLine())), new long[0]);   // grows the log: cleanings
                 ids[v] = s.commit(List.of(new LineImage(1, line1[v])), new long[0], new byte[0], Map.of());
                 assertThat(s.read(new long[] {1})[0]).as("version %d", v).isEqualTo(line1[v]);
             }
         }
         int installs = files.installs();
-        assertThat(installs).as("compactions while it wrote").isPositive();
-        store.compactNow();
+        assertThat(installs).as("cleanings while it wrote").isPositive();
+        store.cleanAll();
         assertThat(files.installs()).isEqualTo(installs + 1);
-        FlashHeapStore again = store(new MemoryLogFiles(files.current()), Long.MAX_VALUE);
+        FlashHeapStore again = store(files.reopened(), Long.MAX_VALUE);
         for (int v = line1.length - 3; v < line1.length; v++) {   // the three retained checkpoints
             assertThat(read(again, ids[v], 1)).as("version %d", v).isEqualTo(line1[v]);
         }
-        // one record per retained version of line 1: the oldest whole (the versions below it are gone); the next
-        // (version 10, a skip-delta on version 8, which is gone) patched again on the copy of the one before it;
-        // the last (11, on 10) still the patch it was, on the copy of its base
-        List<Kind> line1Records = records(files.current(), 1);
-        assertThat(line1Records).containsExactly(Kind.LINE, Kind.PATCH, Kind.PATCH);
+        // one record per retained version of line 1, each moved as it was: patches (on skip-deltas) of versions that
+        // are gone are kept, as KEPT records, and FORWARD records say where the bases named lie now
+        List<byte[]> snapshot = files.records(BLOCK);
+        assertThat(records(snapshot, 1)).containsExactly(Kind.PATCH, Kind.PATCH, Kind.PATCH);
+        assertThat(snapshot.stream().map(r -> r[0])).contains(FlashRecord.KEPT, FlashRecord.FORWARD);
+        assertThat(files.segmentMedia()).as("the whole log in the snapshot segment").hasSize(1);
     }
 
     @Test
@@ -183,21 +184,21 @@ class FlashLineVersionsTest {
                 .toBytes());   // what a store of format 2 wrote
         writer.sync();
 
-        assertThat(FlashLineVersions.read(medium, BLOCK, h, 1, formatTwo).data()).isEqualTo(aChanged);
-        assertThat(FlashLineVersions.read(medium, BLOCK, h, 1, formatTwo).number()).as("its depth").isEqualTo(1);
+        assertThat(FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, formatTwo).data()).isEqualTo(aChanged);
+        assertThat(FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, formatTwo).number()).as("its depth").isEqualTo(1);
 
-        assertThat(FlashLineVersions.read(medium, BLOCK, h, 1, good).data()).isEqualTo(aChanged);
-        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, wrongBase))
+        assertThat(FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, good).data()).isEqualTo(aChanged);
+        assertThatThrownBy(() -> FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, wrongBase))
                 .isInstanceOf(IOException.class).hasMessageContaining("CRC-32C differs");
-        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, wrongDepth))
+        assertThatThrownBy(() -> FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, wrongDepth))
                 .isInstanceOf(IOException.class).hasMessageContaining("2 deep on a version 0 deep");
-        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, wrongNumber))
+        assertThatThrownBy(() -> FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, wrongNumber))
                 .isInstanceOf(IOException.class).hasMessageContaining("numbers grow along a chain");
-        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, cutShort))
+        assertThatThrownBy(() -> FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, cutShort))
                 .isInstanceOf(IOException.class).hasMessageContaining("inside its fields");
-        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 1, ahead))
+        assertThatThrownBy(() -> FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 1, ahead))
                 .isInstanceOf(IOException.class).hasMessageContaining("must lie before its patch");
-        assertThatThrownBy(() -> FlashLineVersions.read(medium, BLOCK, h, 2, otherLine))
+        assertThatThrownBy(() -> FlashLineVersions.read(new FlashLog(medium, BLOCK), h, 2, otherLine))
                 .isInstanceOf(IOException.class).hasMessageContaining("another line's record");
     }
 
@@ -233,14 +234,14 @@ class FlashLineVersionsTest {
     /** How many LINE and PATCH records the log holds. */
     private static Map<Kind, Integer> kinds(FlashMedium medium) throws IOException {
         Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
-        records(medium, -1).forEach(k -> counts.merge(k, 1, Integer::sum));
+        records(FlashLogRecords.of(medium, BLOCK), -1).forEach(k -> counts.merge(k, 1, Integer::sum));
         return counts;
     }
 
-    /** The kinds of the LINE and PATCH records of line {@code lineId} (-1: any) in the log, in order. */
-    private static List<Kind> records(FlashMedium medium, long lineId) throws IOException {
+    /** The kinds of the LINE and PATCH records of line {@code lineId} (-1: any) among {@code log}'s, in order. */
+    private static List<Kind> records(List<byte[]> log, long lineId) throws IOException {
         List<Kind> kinds = new java.util.ArrayList<>();
-        for (byte[] r : FlashLogRecords.of(medium, BLOCK)) {
+        for (byte[] r : log) {
             Kind kind = r[0] == FlashRecord.LINE ? Kind.LINE
                     : r[0] == FlashRecord.PATCH || r[0] == FlashRecord.PACKED_PATCH ? Kind.PATCH : null;
             if (kind != null && (lineId < 0 || FlashLineVersions.parse(r, -1).line() == lineId)) {

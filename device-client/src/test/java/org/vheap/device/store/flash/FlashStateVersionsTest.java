@@ -45,7 +45,7 @@ class FlashStateVersionsTest {
     }
 
     @Test
-    void compactionKeepsStatePatchesOnRetainedCheckpointsAndMakesTheOldestWhole() throws IOException {
+    void cleaningMovesStatePatchesAsTheyWereWithTheStatesTheyPatch() throws IOException {
         MemoryLogFiles files = new MemoryLogFiles(new FaultyFlashMedium());
         FlashHeapStore store = store(files, Long.MAX_VALUE);
         List<byte[]> states = states(9);
@@ -55,11 +55,13 @@ class FlashStateVersionsTest {
                 ids.add(s.commit(List.of(), new long[0], state, Map.of()));
             }
         }
-        store.compactNow();
-        List<Byte> commits = FlashLogRecords.kinds(files.current(), BLOCK).stream()
-                .filter(k -> k == FlashRecord.COMMIT || k == FlashRecord.COMMIT_PATCH).toList();
-        assertThat(commits).containsExactly(FlashRecord.COMMIT, FlashRecord.COMMIT_PATCH, FlashRecord.COMMIT_PATCH);
-        FlashHeapStore again = store(new MemoryLogFiles(files.current()), Long.MAX_VALUE);
+        store.cleanAll();
+        List<Byte> kinds = files.records(BLOCK).stream().map(r -> r[0]).toList();
+        assertThat(kinds.stream().filter(k -> k == FlashRecord.COMMIT || k == FlashRecord.COMMIT_PATCH))
+                .as("the three retained checkpoints").containsExactly(FlashRecord.COMMIT_PATCH,
+                        FlashRecord.COMMIT_PATCH, FlashRecord.COMMIT_PATCH);
+        assertThat(kinds).as("the states they patch, kept").contains(FlashRecord.KEPT);
+        FlashHeapStore again = store(files.reopened(), Long.MAX_VALUE);
         for (int i = states.size() - 3; i < states.size(); i++) {
             assertThat(state(again, ids.get(i))).as("checkpoint %d", i).isEqualTo(states.get(i));
         }
@@ -78,16 +80,16 @@ class FlashStateVersionsTest {
         byte[] next = a.clone();
         next[100] ^= 1;
         long good = writer.append(FlashStateVersions.record(h, 3, next, FlashPatches.Version.whole(a, atA)));
-        long wrongBase = writer.append(FlashStateVersions.rebased(FlashStateVersions.record(h, 4, next,
-                FlashPatches.Version.whole(a, atA)), atB, 1));
+        long wrongBase = writer.append(FlashStateVersions.record(h, 4, next,   // the runs on a, naming b
+                FlashPatches.Version.whole(a, atB)));
         long otherApp = writer.append(FlashStateVersions.whole(new FlashHeap(1, "other", 64), 5, a));
         writer.sync();
 
-        assertThat(FlashStateVersions.read(medium, BLOCK, h, good).data()).isEqualTo(next);
-        assertThat(FlashStateVersions.read(medium, BLOCK, h, good).depth()).isEqualTo(1);
-        assertThatThrownBy(() -> FlashStateVersions.read(medium, BLOCK, h, wrongBase))
+        assertThat(FlashStateVersions.read(new FlashLog(medium, BLOCK), h, good).data()).isEqualTo(next);
+        assertThat(FlashStateVersions.read(new FlashLog(medium, BLOCK), h, good).depth()).isEqualTo(1);
+        assertThatThrownBy(() -> FlashStateVersions.read(new FlashLog(medium, BLOCK), h, wrongBase))
                 .isInstanceOf(IOException.class).hasMessageContaining("CRC-32C differs");
-        assertThatThrownBy(() -> FlashStateVersions.read(medium, BLOCK, h, otherApp))
+        assertThatThrownBy(() -> FlashStateVersions.read(new FlashLog(medium, BLOCK), h, otherApp))
                 .isInstanceOf(IOException.class).hasMessageContaining("another app's checkpoint");
         assertThat(LinePatches.diff(a, next)).isNotEmpty();
     }
