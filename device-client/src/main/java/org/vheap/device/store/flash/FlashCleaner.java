@@ -124,12 +124,13 @@ final class FlashCleaner {
 
     /**
      * One pass of the cleaner ({@link FlashCleaning}) over the segments {@code victims} picks: the snapshot segment
-     * may take what the flash size leaves beside the log, which stays until the snapshot segment is installed. A pass that fails, or finds no room, leaves the log as it was (or, if the snapshot segment
-     * may have been installed, fails the store's later calls), never the call that started it.
+     * may take what the flash size leaves beside the log, which stays until the snapshot segment is installed. A pass
+     * that fails, or finds no room, leaves the log as it was (or, if the snapshot segment may have been installed,
+     * fails the store's later calls), never the call that started it.
      *
-     * @return whether it installed a snapshot segment
+     * @return what came of it
      */
-    private boolean clean(Victims victims) {
+    private Pass clean(Victims victims) {
         FlashCleaning.Live found;
         Set<Long> cleaned;
         try {
@@ -137,21 +138,21 @@ final class FlashCleaner {
             segments.sync();   // what a snapshot names is durable before it is
             found = FlashCleaning.scan(log, segments, heaps, heapLogBlobs);
             cleaned = victims.of(found, segments.sizes());
-        } catch (IOException e) {
-            store.failed(e);   // the logs go on being used: their failure is the store's
-            return false;
+        } catch (IOException | RuntimeException e) {   // the logs go on being used: their failure is the store's
+            store.failed(e instanceof IOException io ? io : new IOException(e));
+            return Pass.FAILED;
         }
         live = found.bytes();
         if (cleaned.isEmpty()) {
             cleanAt = cleanAt();
-            return false;
+            return Pass.NOTHING_TO_FREE;
         }
         FlashCleaning pass = new FlashCleaning(log, at -> cleaned.contains(segments.segmentOf(at)));
         FlashMedium next = null;
         FlashLogWriter copied;
         long base;
         try {
-            base = (segments.size() + blockSize - 1) / blockSize * blockSize;
+            base = segments.nextBase(blockSize);
             next = files.next();
             copied = pass.copy(next, base, found, heaps, heapLogBlobs, store.fencingTokens(),
                     flashSize == Long.MAX_VALUE ? Long.MAX_VALUE : base + room(0));
@@ -164,9 +165,14 @@ final class FlashCleaner {
                     // left for the next pass or the next start to drop
                 }
             }
-            cleaningFailure = e instanceof FlashLogFullException ? null : e.toString();
             cleanAt = cleanAt > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * cleanAt;
-            return false;
+            if (e instanceof FlashLogFullException full) {   // the snapshot took more than estimated: estimate more
+                snapshotOverhead = snapshotRoom() + full.past() + blockSize;
+                cleaningFailure = null;
+                return Pass.OVERFLOWED;
+            }
+            cleaningFailure = e.toString();
+            return Pass.FAILED;
         }
         try {
             files.install(base);
@@ -175,7 +181,7 @@ final class FlashCleaner {
             // which segments hold the log is not known here: replaying it on the next start will tell
             store.failed(e instanceof IOException io ? io : new IOException(e));
             FlashHeapStore.closeQuietly(next);
-            return false;
+            return Pass.FAILED;
         }
         pass.moveIndex(heaps, heapLogBlobs);
         Map<Long, Long> moved = pass.forwards(found);
@@ -196,7 +202,19 @@ final class FlashCleaner {
         live = found.bytes() + snapshotOverhead;
         cleaningFailure = null;
         cleanAt = cleanAt();
-        return true;
+        return Pass.INSTALLED;
+    }
+
+    /** What came of a pass. */
+    private enum Pass {
+        /** Its snapshot segment installed, the segments it cleaned dropped. */
+        INSTALLED,
+        /** No segment it could clean would free more than its snapshot takes: nothing written. */
+        NOTHING_TO_FREE,
+        /** Its snapshot segment would have gone past the room beside the log: dropped, the estimate raised. */
+        OVERFLOWED,
+        /** The medium failed, or the snapshot segment could not be made: {@link #cleaningFailure} says why. */
+        FAILED
     }
 
     /** Without a flash size: the segments at most {@code 1 - 1 / GROWTH} live (those a pass copies least to free). */
@@ -229,7 +247,7 @@ final class FlashCleaner {
             long size = sizes.get(base);
             long inUse = live.bySegment().getOrDefault(base, 0L);
             if (inUse >= size) {
-                break;   // the rest are as live
+                continue;   // nothing to free (an empty segment, or all live)
             }
             if (copies + inUse + snapshot > free) {
                 continue;   // its live records do not fit beside the log: a less live one may
@@ -246,7 +264,7 @@ final class FlashCleaner {
 
     /**
      * What a cleaning's snapshot segment takes beside the records it moves, about: what the last pass's took and a
-     * block; before the first pass, a name (a REF, about 16 bytes framed) for each line of each app's largest
+     * block; before the first pass, a name (about 8 bytes of a packed REF record) for each line of each app's largest
      * checkpoint or open epoch and a few records for each checkpoint (retained checkpoints mostly share their lines).
      */
     private long snapshotRoom() {
@@ -258,7 +276,7 @@ final class FlashCleaner {
             }
             names += largest + h.epoch.size() + 4L * (h.checkpoints.size() + 2);
         }
-        return (snapshotOverhead > 0 ? snapshotOverhead : 16 * (names + heapLogBlobs.size())) + blockSize;
+        return (snapshotOverhead > 0 ? snapshotOverhead : 8 * (names + heapLogBlobs.size())) + blockSize;
     }
 
     /**
@@ -342,11 +360,11 @@ final class FlashCleaner {
             if (cleaningFailure == null && fruitlessAt == changes) {
                 break;   // a pass would find what the last one did
             }
-            boolean freed = clean((found, sizes) -> roomFor(need, leave, found, sizes));
+            Pass result = clean((found, sizes) -> roomFor(need, leave, found, sizes));
             store.usable();
-            fruitlessAt = freed || cleaningFailure != null ? -1 : changes;
-            if (!freed) {
-                break;
+            fruitlessAt = result == Pass.NOTHING_TO_FREE ? changes : -1;
+            if (result == Pass.NOTHING_TO_FREE || result == Pass.FAILED) {
+                break;   // an overflowed pass is tried again on fewer segments
             }
         }
         if (need + leave > room(0)) {

@@ -50,10 +50,10 @@ import org.vheap.store.StoreException;
  *
  * <p><b>Cleaning and the flash size.</b> The log only grows by appends, into segments ({@link FlashSegments}, of
  * {@link FlashStoreConfig#segmentSize} bytes); the cleaner reclaims them ({@link FlashCleaning}): a pass moves the
- * records still live in the segments it picks (retained checkpoints, open epochs, the bases their patches need; never
- * the blobs, which are in their own log) into a snapshot segment that names everything else live where it lies, and
- * drops the segments it cleaned. Superseded versions, deleted lines, checkpoints beyond retention and dropped epochs
- * go with them. Without a flash size, when the segments reach {@link #GROWTH} (3) times what was live at the last
+ * records still live in the segments it picks (retained checkpoints, open epochs, the bases their patches need; not
+ * the blobs, which are in their own log, but for an older store's that did not fit there) into a snapshot segment
+ * that names everything else live where it lies, and drops the segments it cleaned. Superseded versions, deleted
+ * lines, checkpoints beyond retention and dropped epochs go with them. Without a flash size, when the segments reach {@link #GROWTH} (3) times what was live at the last
  * pass (and at least {@link FlashStoreConfig#compactFloor}), the commit that took them there cleans every segment at
  * most two thirds live: the log stays within about three times its live size. With a flash size
  * ({@code --flash-size}, {@link FlashStoreConfig#flashSize}) every call first makes sure its records fit (the bytes
@@ -188,8 +188,8 @@ public final class FlashHeapStore implements HeapStore {
             closeQuietly(segments);
             throw e;
         }
-        this.cleaner = new FlashCleaner(this.config, flashSize, blockSize, files, segments, log, forwards, heapsByNumber,
-                heapLogBlobs, blobLog, new FlashCleaner.Store() {
+        this.cleaner = new FlashCleaner(this.config, flashSize, blockSize, files, segments, log, forwards,
+                heapsByNumber, heapLogBlobs, blobLog, new FlashCleaner.Store() {
                     @Override
                     public long fencingTokens() {
                         return fencingTokens;
@@ -268,7 +268,8 @@ public final class FlashHeapStore implements HeapStore {
             int lineSize = request.lineSize() == 0 ? DEFAULT_LINE_SIZE : request.lineSize();
             byte[] create = h != null ? null : FlashRecord.of(FlashRecord.CREATE).u4(heapsByNumber.size())
                     .utf(request.app()).u4(lineSize).toBytes();
-            cleaner.makeRoom(writer.encodedSize(FlashRecord.OPEN_SIZE) + (h == null ? writer.encodedSize(create.length) : 0), 0);
+            cleaner.makeRoom(writer.encodedSize(FlashRecord.OPEN_SIZE)
+                    + (h == null ? writer.encodedSize(create.length) : 0), 0);
             if (h == null) {
                 writer.append(create);
                 h = created(request.app(), lineSize);
@@ -368,7 +369,8 @@ public final class FlashHeapStore implements HeapStore {
                 long id = f.varint();
                 commit(h, id, f.varint());
             }
-            case FlashRecord.BLOB_REF -> heapLogBlobs.put(BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)),
+            case FlashRecord.BLOB_REF -> heapLogBlobs.put(
+                    BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)),
                     new FlashRecord.Fields(record, FlashRecord.BLOB_DATA).varint());
             case FlashRecord.FORWARD -> {
                 for (long n = f.varint(); n > 0; n--) {
@@ -504,7 +506,7 @@ public final class FlashHeapStore implements HeapStore {
         long cleanedBefore = cleaner.cleanings();
         List<Written> written = versions(heap, writes);
         cleaner.makeRoom(need(written, deletes, more), reserve);
-        while (cleaner.cleanings() != cleanedBefore) {   // the versions patched may have moved: patch where they lie now
+        while (cleaner.cleanings() != cleanedBefore) {   // the versions patched may have moved: patch them there
             cleanedBefore = cleaner.cleanings();
             written = versions(heap, writes);
             cleaner.makeRoom(need(written, deletes, more), reserve);

@@ -13,7 +13,9 @@ interface FlashLogFiles extends AutoCloseable {
 
     /**
      * The heap log's segments as they are, by the position of their first byte, oldest first (none when new); a
-     * cleaning a crash interrupted is dropped first, and a log of an older store (one file) is its segment at 0.
+     * snapshot segment a crash left unfinished (not installed) is dropped first, and a log of an older store (one
+     * file) is its segment at 0. Segments a crash kept after their snapshot segment was installed stay, as dead as they
+     * were, until a pass cleans them.
      */
     NavigableMap<Long, FlashMedium> segments() throws IOException;
 

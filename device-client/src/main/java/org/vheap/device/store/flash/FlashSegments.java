@@ -13,9 +13,10 @@ import java.util.TreeMap;
  * {@link FlashMedium} whose positions run on across files, each segment holding the bytes of the log from the
  * position it is named by ({@link FlashLogFiles#segments}). An append goes whole into the newest segment, and opens
  * a new one first when that one holds {@code segmentSize} bytes or more, so a record never spans two segments and a
- * cleaning frees a segment by moving the records that are live in it ({@link FlashCleaning}). Positions are never
- * used twice: a snapshot segment a cleaning installs begins at a block boundary after the log's end, and a segment
- * dropped leaves a hole that reads as nothing.
+ * cleaning frees a segment by moving the records that are live in it ({@link FlashCleaning}). Positions are not used
+ * twice (but for a torn tail's, which recovery cuts off before anything names them): a snapshot segment a cleaning
+ * installs begins at a block boundary after the log's end ({@link #nextBase}), and a segment dropped leaves a hole
+ * that reads as nothing.
  *
  * <p>{@link #sync} syncs every segment appended to since the last one, so a crash keeps a prefix of the log. Not
  * thread-safe: the store's monitor guards it.
@@ -165,9 +166,18 @@ final class FlashSegments implements FlashMedium {
         return appended;
     }
 
+    /**
+     * Where a snapshot segment goes: the first block boundary past the log's end and past the newest segment's start
+     * (which an empty segment, one a crash left just after naming it, shares with the log's end).
+     */
+    long nextBase(int blockSize) throws IOException {
+        long after = segments.isEmpty() ? size() : Math.max(size(), segments.lastKey() + 1);
+        return (after + blockSize - 1) / blockSize * blockSize;
+    }
+
     /** Makes {@code segment}, a snapshot segment {@link FlashLogFiles#install}ed at {@code base}, the newest. */
     void installed(long base, FlashMedium segment) throws IOException {
-        if (!segments.isEmpty() && base < size()) {
+        if (!segments.isEmpty() && (base < size() || base <= segments.lastKey())) {
             throw new IllegalArgumentException("a snapshot segment at " + base + " would begin inside the log, which"
                     + " ends at " + size());
         }

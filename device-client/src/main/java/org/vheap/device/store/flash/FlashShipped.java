@@ -34,7 +34,12 @@ final class FlashShipped {
     private final Path folder;
 
     FlashShipped(Path dir) {
-        this.folder = dir.resolve("shipped");
+        this.folder = folder(dir);
+    }
+
+    /** Where a flash store in {@code dir} keeps these records and the unshipped ones ({@link FlashUnshipped}). */
+    static Path folder(Path dir) {
+        return dir.resolve("shipped");
     }
 
     /** The app's record; {@code null} when it has none, or its file cannot be read whole (it then matches nothing). */

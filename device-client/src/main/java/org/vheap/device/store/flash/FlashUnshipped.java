@@ -32,7 +32,7 @@ final class FlashUnshipped {
     private final Path folder;
 
     FlashUnshipped(Path dir) {
-        this.folder = dir.resolve("shipped");
+        this.folder = FlashShipped.folder(dir);
     }
 
     /** The app's lines not yet shipped; {@code null} when it has none, or its file is not one written whole here. */
