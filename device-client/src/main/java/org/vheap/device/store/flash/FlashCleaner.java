@@ -268,6 +268,9 @@ final class FlashCleaner {
      * checkpoint or open epoch and a few records for each checkpoint (retained checkpoints mostly share their lines).
      */
     private long snapshotRoom() {
+        if (snapshotOverhead > 0) {
+            return snapshotOverhead + blockSize;
+        }
         long names = 0;
         for (FlashHeap h : heaps) {
             long largest = h.epochBase == null ? 0 : h.epochBase.lines().size();
@@ -276,7 +279,7 @@ final class FlashCleaner {
             }
             names += largest + h.epoch.size() + 4L * (h.checkpoints.size() + 2);
         }
-        return (snapshotOverhead > 0 ? snapshotOverhead : 8 * (names + heapLogBlobs.size())) + blockSize;
+        return 8 * (names + heapLogBlobs.size()) + blockSize;
     }
 
     /**
@@ -289,9 +292,8 @@ final class FlashCleaner {
     }
 
     /**
-     * Before a pass: the blobs a store made before the blobs' log put in the heap's log
-     * go to the blobs' log (synced), so the cleaning leaves them behind; when they fit beside the logs, else they
-     * stay and are named.
+     * Before a pass: the blobs a store made before the blobs' log put in the heap's log go to the blobs' log (synced),
+     * so the cleaning leaves them behind; when they fit beside the logs, else they stay and are named.
      */
     private void moveHeapLogBlobs() throws IOException {
         if (heapLogBlobs.isEmpty()) {

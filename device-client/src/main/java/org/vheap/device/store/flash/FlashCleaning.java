@@ -156,8 +156,7 @@ final class FlashCleaning {
                     byte[] raw = FlashLogReader.readAt(log.medium, log.blockSize, at);
                     byte[] kept = raw[0] == FlashRecord.KEPT ? raw
                             : FlashRecord.of(FlashRecord.KEPT).bytes(raw).toBytes();
-                    moved.put(at, out.append(kept));
-                    copiedBytes += out.position() - moved.get(at);
+                    move(out, at, kept);
                 }
             }
             if (h.everOpened && h.checkpoints.isEmpty() && h.holder == null) {   // opened before: not created again
@@ -192,8 +191,7 @@ final class FlashCleaning {
         for (Map.Entry<BlobHash, Long> b : blobs.entrySet()) {
             long at = b.getValue();
             if (moves.test(at)) {
-                moved.put(at, out.append(FlashLogReader.readAt(log.medium, log.blockSize, at)));
-                copiedBytes += out.position() - moved.get(at);
+                move(out, at, FlashLogReader.readAt(log.medium, log.blockSize, at));
             } else {
                 out.append(FlashRecord.of(FlashRecord.BLOB_REF).bytes(b.getKey().bytes()).varint(at).toBytes());
             }
@@ -209,6 +207,13 @@ final class FlashCleaning {
         out.sync();
         out.limit(Long.MAX_VALUE);
         return out;
+    }
+
+    /** Appends {@code record}, the copy of the record that lay at {@code at}, and remembers where it lies now. */
+    private void move(FlashLogWriter out, long at, byte[] record) throws IOException {
+        long to = out.append(record);
+        moved.put(at, to);
+        copiedBytes += out.position() - to;
     }
 
     /** Where the record that lay at {@code at} lies after this pass. */
@@ -260,8 +265,7 @@ final class FlashCleaning {
                 continue;
             }
             if (moves.test(at) && !moved.containsKey(at)) {
-                moved.put(at, out.append(FlashLogReader.readAt(log.medium, log.blockSize, at)));
-                copiedBytes += out.position() - moved.get(at);
+                move(out, at, FlashLogReader.readAt(log.medium, log.blockSize, at));
             } else {
                 named.put(line.getKey(), moved(at));
             }
@@ -289,8 +293,7 @@ final class FlashCleaning {
     private void commit(FlashLogWriter out, FlashHeap h, FlashCheckpoint cp) throws IOException {
         long at = cp.commitRecord();
         if (at >= 0 && moves.test(at) && !moved.containsKey(at)) {
-            moved.put(at, out.append(FlashLogReader.readAt(log.medium, log.blockSize, at)));
-            copiedBytes += out.position() - moved.get(at);
+            move(out, at, FlashLogReader.readAt(log.medium, log.blockSize, at));
         } else {
             out.append(FlashRecord.of(FlashRecord.COMMIT_REF).varint(h.number).varint(cp.id()).varint(moved(at))
                     .toBytes());
