@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -169,7 +170,7 @@ public final class FlashBench implements Callable<Integer> {
                 app.row(name, n + (r.cycle() ? "" : " (no cleaning cycle: copies left out)"), kib(s.bytesWritten() / n), kib(s.bytesCopied() / n), kib(s.wordBytesChanged() / n),
                         ratio(s.bytesWritten(), s.wordBytesChanged()) + (patches ? " (target <= 2x)" : ""),
                         kib(s.bytesChanged() / n), s.linesWhole() + " / " + s.linesPatched() + " / " + s.linesUnchanged(),
-                        String.format(Locale.ROOT, "%.1f ms", r.checkpointMedianNanos() / 1e6));
+                        millis(r.checkpointMedianNanos()));
             }
             app.print(out);
             out.println("written: bytes appended to the flash logs, framing, padding and the cleaner's copies included;"
@@ -182,15 +183,16 @@ public final class FlashBench implements Callable<Integer> {
                     + " was written (at most %d rounds)%n", kib(FLASH_SIZE), FILL_LINE, LINES_PER_ROUND, FLASH_SIZES_WRITTEN,
                     rounds);
             TextTable fill = new TextTable("live share of the flash", "written / changed", "cleanings", "lines whole / patched",
-                    "rounds done");
+                    "rounds done", "checkpoint median", "checkpoint max", "with a pass: median");
             for (int percent : new int[] {25, 40, 50, 80}) {
                 run.progress("filling a flash store to " + percent + " %");
                 FillRow r = fillRow(work.resolve("fill-" + percent), percent);
-                fill.row(percent + " %", r.ratio(), r.cleanings(), r.lines(), r.rounds());
+                fill.row(percent + " %", r.ratio(), r.cleanings(), r.lines(), r.rounds(), r.median(), r.max(), r.withPass());
             }
             fill.print(out);
             out.println("live share: the lines' bytes over the flash size (their records, framing and retained versions take"
-                    + " more); the cleaner frees segments of a 32nd of the flash size, least live first");
+                    + " more); the cleaner frees segments of a 32nd of the flash size, least live first, inside the"
+                    + " checkpoint that needs the room: 'with a pass', the checkpoints that ran one (the pause a pass adds)");
             out.println();
             out.flush();
             if (bigDataMib > 0) {
@@ -254,7 +256,8 @@ public final class FlashBench implements Callable<Integer> {
     }
 
     /** One fill row: write amplification, cleanings and rounds done (fewer than asked: the store was full). */
-    private record FillRow(String ratio, long cleanings, String lines, String rounds) {
+    private record FillRow(String ratio, long cleanings, String lines, String rounds, String median, String max,
+                           String withPass) {
     }
 
     private FillRow fillRow(Path dir, int percent) throws Exception {
@@ -273,6 +276,8 @@ public final class FlashBench implements Callable<Integer> {
             FlashStoreStats before = store.stats();
             int done = 0;
             boolean full = false;
+            List<Long> plain = new ArrayList<>();
+            List<Long> cleaning = new ArrayList<>();
             try {
                 for (; done < rounds && store.stats().bytesWritten() - before.bytesWritten() < FLASH_SIZES_WRITTEN * FLASH_SIZE;
                      done++) {
@@ -287,7 +292,11 @@ public final class FlashBench implements Callable<Integer> {
                         }
                         changed.add(new LineImage(line, content[line].clone()));
                     }
+                    long cleanings = store.stats().cleanings();
+                    long t0 = System.nanoTime();
                     s.commit(changed, new long[0], new byte[0], Map.of());
+                    long took = System.nanoTime() - t0;
+                    (store.stats().cleanings() == cleanings ? plain : cleaning).add(took);
                 }
             } catch (StoreException refused) {
                 if (refused.reason() != StoreException.Reason.UNAVAILABLE) {
@@ -296,10 +305,22 @@ public final class FlashBench implements Callable<Integer> {
                 full = true;
             }
             FlashStoreStats st = minus(store.stats(), before);
+            List<Long> times = new ArrayList<>(plain);
+            times.addAll(cleaning);
             return new FillRow(st.wordBytesChanged() == 0 ? "-" : ratio(st.bytesWritten(), st.wordBytesChanged()),
-                    st.cleanings(), st.linesWhole() + " / " + st.linesPatched(), full ? done + " (then full: refused)"
-                            : Integer.toString(done));
+                    st.cleanings(), st.linesWhole() + " / " + st.linesPatched(),
+                    full ? done + " (then full: refused)" : Integer.toString(done), millis(median(times)),
+                    times.isEmpty() ? "-" : millis(Collections.max(times)),
+                    cleaning.isEmpty() ? "-" : millis(median(cleaning)));
         }
+    }
+
+    private static long median(List<Long> nanos) {
+        return nanos.isEmpty() ? 0 : ResumeBench.median(nanos.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     /** The device's memory for an app of {@code heap} bytes: a tenth of it, at least 16 lines. */

@@ -89,7 +89,7 @@ final class FlashFrontedBench {
                 median(fronted, Run::flushed), median(fronted, Run::checkpoints), fronted.size());
         table.print(out);
         out.printf(Locale.ROOT, "server alone / flash in front: %.2fx (target >= 2x); the flash side's checkpoints commit"
-                + " in flash and reach the server in the background (several as one when it lags), the last before the"
+                + " in flash and reach the server in the background (each its own server checkpoint), the last before the"
                 + " run ends%n", (double) median(alone) / median(fronted));
         out.flush();
     }

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.vheap.store.LineImage;
@@ -61,11 +60,7 @@ public final class DeviceSession implements HeapSession {
             store.pinCheckpointsForCopies();   // the versions behind the copies stay, for patches against them
         }
         String app = store.app();
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vheap-writer-" + app);
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = DaemonThreads.single("vheap-writer-" + app);
     }
 
     @Override

@@ -244,6 +244,7 @@ class DeviceCliTest {
         assertThat(r.out()).contains("patches (default)").contains("whole lines")
                 .contains("10 (no cleaning cycle: copies left out)").contains("(target <= 2x)")
                 .contains("25 %").contains("40 %").contains("50 %").contains("80 %").doesNotContain("NaN")
+                .contains("checkpoint max").contains("with a pass")
                 .contains("server alone").contains("flash in front of the server")
                 .containsPattern("server alone / flash in front: \\d+\\.\\d\\dx \\(target >= 2x\\)");
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());

@@ -112,17 +112,36 @@ final class ChildProcess {
         }
     }
 
-    /** Waits for it to end, and for its streams to be read to their end. */
+    /**
+     * Waits for it to end, and for at most 10 s for its streams to be read to their end (a server's database may hold
+     * them open longer: use {@link #awaitOutputEnd} where every line counts).
+     */
     void awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new TortureFailure(name + " did not end within " + timeout.toSeconds() + " s");
         }
-        synchronized (this) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (openStreams > 0 && System.nanoTime() < deadline) {
-                wait(100);
-            }
+        streamsEnded(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Waits until its streams were read to their end, for a process that started none of its own (they end with it):
+     * on a starved machine the reading may lag the process's end by seconds. Throws {@link TortureFailure} when they
+     * did not end within {@code timeout}: its lines may be incomplete, and would be misjudged.
+     */
+    void awaitOutputEnd(Duration timeout) throws InterruptedException {
+        if (!streamsEnded(timeout)) {
+            throw new TortureFailure(name + "'s output was not read to its end within " + timeout.toSeconds()
+                    + " s of its exit (the machine is starved, or a process it started holds its streams); its"
+                    + " last lines: " + tail());
         }
+    }
+
+    private synchronized boolean streamsEnded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openStreams > 0 && System.nanoTime() < deadline) {
+            wait(100);
+        }
+        return openStreams == 0;
     }
 
     /** Its last lines, both streams, for messages. */

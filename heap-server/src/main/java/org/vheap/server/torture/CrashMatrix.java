@@ -342,6 +342,7 @@ public final class CrashMatrix {
             run.kill();
         }
         run.awaitExit(Duration.ofSeconds(30));
+        run.awaitOutputEnd(Duration.ofSeconds(60));   // a line the check missed would read as a torn checkpoint
         List<String> lines = run.out();
         TallyRun r = TallyRun.of(lines, committedBefore, countedBefore);
         commits += r.commits();

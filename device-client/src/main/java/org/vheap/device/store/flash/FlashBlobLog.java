@@ -1,6 +1,5 @@
 package org.vheap.device.store.flash;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,7 +57,7 @@ final class FlashBlobLog implements AutoCloseable {
                 throw new IOException("the flash store's blob log holds a record of kind " + (record.length == 0
                         ? "none" : record[0]) + " at " + reader.start() + ", not a BLOB");
             }
-            at.put(BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)), reader.start());
+            at.put(hashOf(record), reader.start());
         }
         this.writer = new FlashLogWriter(medium, blockSize);
         if (medium.size() == 0) {   // a new log: its format first, durable before any record
@@ -109,11 +108,9 @@ final class FlashBlobLog implements AutoCloseable {
         return FlashRecord.of(FlashRecord.BLOB).bytes(hash.bytes()).bytes(blob).toBytes();
     }
 
-    /** The hash a BLOB record names. */
-    static BlobHash hashOf(DataInputStream record) throws IOException {
-        byte[] hash = new byte[32];
-        record.readFully(hash);
-        return BlobHash.of(hash);
+    /** The hash a BLOB or BLOB_REF record names (after its type byte). */
+    static BlobHash hashOf(byte[] record) {
+        return BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA));
     }
 
     /**

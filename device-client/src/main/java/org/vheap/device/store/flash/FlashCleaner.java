@@ -48,6 +48,12 @@ final class FlashCleaner {
 
         /** A snapshot segment was installed: the store appends after it from now on. */
         void installed() throws IOException;
+
+        /**
+         * Lets go of the checkpoints kept beside the retained ones only until a server has them (their lines reach it
+         * with a later checkpoint); returns whether it let go of any.
+         */
+        boolean releaseKept();
     }
 
     private final FlashStoreConfig config;
@@ -184,7 +190,7 @@ final class FlashCleaner {
             return Pass.FAILED;
         }
         pass.moveIndex(heaps, heapLogBlobs);
-        Map<Long, Long> moved = pass.forwards(found);
+        Map<Long, Long> moved = pass.forwards();
         forwards.clear();
         forwards.putAll(moved);
         long snapshot = copied.position() - base;
@@ -368,6 +374,11 @@ final class FlashCleaner {
             if (result == Pass.NOTHING_TO_FREE || result == Pass.FAILED) {
                 break;   // an overflowed pass is tried again on fewer segments
             }
+        }
+        if (need + leave > room(0) && store.releaseKept()) {
+            fruitlessAt = -1;   // what they kept live is dead now
+            makeRoom(need, keep);
+            return;
         }
         if (need + leave > room(0)) {
             throw new StoreException(StoreException.Reason.UNAVAILABLE, "the flash store is full: " + need

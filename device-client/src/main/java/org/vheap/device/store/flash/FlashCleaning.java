@@ -40,6 +40,8 @@ final class FlashCleaning {
     private final Map<Long, Long> moved = new HashMap<>();
     /** Bytes of the records copied (what the victims had live), framing included. */
     private long copiedBytes;
+    /** What {@link #copy} wrote as FORWARD records. */
+    private Map<Long, Long> forwards = Map.of();
 
     /**
      * What is live in a log: its bytes by segment (where each begins) and in all, the versions that only patches need
@@ -196,7 +198,8 @@ final class FlashCleaning {
                 out.append(FlashRecord.of(FlashRecord.BLOB_REF).bytes(b.getKey().bytes()).varint(at).toBytes());
             }
         }
-        List<Map.Entry<Long, Long>> forwards = new ArrayList<>(forwards(live).entrySet());
+        forwards = forwardsAfter(live);
+        List<Map.Entry<Long, Long>> forwards = new ArrayList<>(this.forwards.entrySet());
         for (int first = 0; first < forwards.size(); first += NAMES_PER_RECORD) {
             List<Map.Entry<Long, Long>> part = forwards.subList(first,
                     Math.min(forwards.size(), first + NAMES_PER_RECORD));
@@ -226,8 +229,15 @@ final class FlashCleaning {
         return copiedBytes;
     }
 
-    /** The forwards after this pass: for each position a live patch names, where its base lies now, if elsewhere. */
-    Map<Long, Long> forwards(Live live) {
+    /**
+     * The forwards after this pass, as {@link #copy} wrote them: for each position a live patch names, where its base
+     * lies now, if elsewhere.
+     */
+    Map<Long, Long> forwards() {
+        return forwards;
+    }
+
+    private Map<Long, Long> forwardsAfter(Live live) {
         Map<Long, Long> forwards = new HashMap<>();
         for (long named : live.named()) {
             long lies = moved(log.resolve(named));

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vheap.device.store.DaemonThreads;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.WriteSets;
 import org.vheap.store.LineImage;
@@ -113,11 +113,7 @@ final class FlashFrontedSession implements HeapSession {
 
     /** A daemon thread ({@code vheap-lease-APP}) that renews the lease every {@code millis}, until it cannot. */
     private ScheduledExecutorService renewEvery(long millis) {
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vheap-lease-" + remote.app());
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService thread = DaemonThreads.scheduled("vheap-lease-" + remote.app());
         thread.scheduleWithFixedDelay(() -> {
             try {
                 renewLease();
@@ -147,6 +143,11 @@ final class FlashFrontedSession implements HeapSession {
     /** Lines this session shipped to the server with its checkpoints. */
     long linesShipped() {
         return shipper.linesShipped();
+    }
+
+    /** Flash checkpoints the flash let go of before the server took them: each reached it with the next one. */
+    long checkpointsMerged() {
+        return shipper.checkpointsMerged();
     }
 
     @Override
@@ -198,7 +199,8 @@ final class FlashFrontedSession implements HeapSession {
 
     /**
      * Commits in the flash (durable there when this returns) and hands the checkpoint to the {@link FlashShipper}: the
-     * future ends with the server's id once it has it (a later flash checkpoint's, when several reached it as one).
+     * future ends with the server's id once it has it (a later flash checkpoint's, when the flash let go of this one
+     * before the server took it).
      */
     @Override
     public CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes, byte[] vmState,

@@ -27,8 +27,9 @@ import org.vheap.store.StoreException;
  * the flash store's copy in front ({@link FlashFrontedSession}). Evictions are written to the flash store only, and a
  * fault is served from it when it has the line (otherwise from the server, and the line is kept in flash for the next
  * fault). A checkpoint commits in the flash, then reaches the server in the background ({@link FlashShipper}: in
- * order, each atomically, several as one when the device checkpoints faster than the server takes them); closing a
- * session waits for them while its lease lasts, so a migration through the server (suspend, close, resume elsewhere)
+ * order, each atomically and as a server checkpoint of its own, the flash keeping each until it is shipped, up to
+ * {@link FlashStoreConfig#keepUnshipped()} and while it has room; past that, one reaches the server with the next);
+ * closing a session waits for them while its lease lasts, so a migration through the server (suspend, close, resume elsewhere)
  * sees the last one.
  *
  * <p>The flash copy of an app is used as it is while it is the checkpoint the server opens the app on: {@link
@@ -151,7 +152,7 @@ public final class FlashFrontedStore implements HeapStore {
             Duration lease = request.lease().isZero() ? FlashFrontedSession.UNKNOWN_LEASE : request.lease();
             HeapSession copy = local;
             FlashFrontedSession session = new FlashFrontedSession(remote, local, current || behind != null, lease,
-                    asked, clock, ids -> flash.readCommitted(copy, ids), ledger, renewInBackground);
+                    asked, clock, FlashShipper.Flash.of(flash, copy), ledger, renewInBackground);
             if (behind != null) {
                 LOG.info("app '{}': flash checkpoint {} did not reach the heap server {}; shipping it now ({} lines)",
                         request.app(), behind.upTo(), serverName, behind.lines().length);

@@ -21,6 +21,12 @@ final class FlashHeap {
     /** The open epoch: where each line it wrote lies, {@link #DELETED} for a deletion. */
     final HashMap<Long, Long> epoch = new HashMap<>();
     FlashCheckpoint epochBase;
+    /**
+     * Checkpoints from this id on are kept beside the retained ones (up to a bound) until a server has them: the oldest
+     * a {@link FlashShipper} has not shipped yet; {@link Long#MAX_VALUE} when none waits. Not in the log: a store that
+     * opens again retains as many as it is told to.
+     */
+    long keepFrom = Long.MAX_VALUE;
     boolean everOpened;
     String holder;
     long token;
@@ -35,6 +41,7 @@ final class FlashHeap {
     /** A new lease under {@code newToken}: a fresh open epoch on {@code base} (null: an empty heap). */
     void opened(long newToken, FlashCheckpoint base) {
         token = newToken;
+        keepFrom = Long.MAX_VALUE;
         epoch.clear();
         epochBase = base;
     }
@@ -67,16 +74,27 @@ final class FlashHeap {
 
     /**
      * Publishes the open epoch as checkpoint {@code id}, whose COMMIT record starts at {@code commitRecord}, keeps
-     * the newest {@code retain} checkpoints, and starts the next epoch on it.
+     * checkpoints as {@link #trim} does, and starts the next epoch on it.
      */
-    void commit(long id, long commitRecord, int retain) {
+    void commit(long id, long commitRecord, int retain, int keepUnshipped) {
         FlashCheckpoint cp = new FlashCheckpoint(id, view(), commitRecord);
         checkpoints.put(id, cp);
-        while (checkpoints.size() > retain) {
-            checkpoints.pollFirstEntry();
-        }
+        trim(retain, keepUnshipped);
         epoch.clear();
         epochBase = cp;
+    }
+
+    /**
+     * Keeps the newest {@code retain} checkpoints, and beside them, up to {@code keepUnshipped} more, those from
+     * {@link #keepFrom} on. Returns whether it let go of any.
+     */
+    boolean trim(int retain, int keepUnshipped) {
+        int before = checkpoints.size();
+        while (checkpoints.size() > retain
+                && (checkpoints.firstKey() < keepFrom || checkpoints.size() > retain + keepUnshipped)) {
+            checkpoints.pollFirstEntry();
+        }
+        return checkpoints.size() != before;
     }
 
     /** Throws FENCED unless {@code t} is the current lease's token. */

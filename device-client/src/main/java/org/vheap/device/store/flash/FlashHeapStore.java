@@ -92,7 +92,7 @@ public final class FlashHeapStore implements HeapStore {
     /** Where the records that live patches name as their base lie now, when a cleaning moved them. */
     private final Map<Long, Long> forwards = new HashMap<>();
     /** The log as records are read from it: through {@link #forwards}. */
-    private FlashLog log;
+    private final FlashLog log;
     private FlashLogWriter writer;
     /** When and what to clean. */
     private final FlashCleaner cleaner;
@@ -208,6 +208,15 @@ public final class FlashHeapStore implements HeapStore {
                     @Override
                     public void installed() throws IOException {
                         writer = new FlashLogWriter(segments, FlashHeapStore.this.blockSize);
+                    }
+
+                    @Override
+                    public boolean releaseKept() {
+                        boolean any = false;
+                        for (FlashHeap h : heaps.values()) {
+                            any |= h.trim(FlashHeapStore.this.config.retain(), 0);
+                        }
+                        return any;
                     }
                 });
     }
@@ -350,8 +359,7 @@ public final class FlashHeapStore implements HeapStore {
     private boolean replayed(byte[] record, long start) throws IOException {
         FlashRecord.Fields f = new FlashRecord.Fields(record, 1);
         switch (record[0]) {
-            case FlashRecord.BLOB -> heapLogBlobs.put(BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)),
-                    start);
+            case FlashRecord.BLOB -> heapLogBlobs.put(FlashBlobLog.hashOf(record), start);
             case FlashRecord.PACKED_PATCH -> {
                 FlashLineVersions.Parsed p = FlashLineVersions.parse(record, start);
                 heapNumbered(p.app(), start).epoch.put(p.line(), start);
@@ -369,8 +377,7 @@ public final class FlashHeapStore implements HeapStore {
                 long id = f.varint();
                 commit(h, id, f.varint());
             }
-            case FlashRecord.BLOB_REF -> heapLogBlobs.put(
-                    BlobHash.of(Arrays.copyOfRange(record, 1, FlashRecord.BLOB_DATA)),
+            case FlashRecord.BLOB_REF -> heapLogBlobs.put(FlashBlobLog.hashOf(record),
                     new FlashRecord.Fields(record, FlashRecord.BLOB_DATA).varint());
             case FlashRecord.FORWARD -> {
                 for (long n = f.varint(); n > 0; n--) {
@@ -492,7 +499,7 @@ public final class FlashHeapStore implements HeapStore {
 
     /** Publishes the heap's open epoch as checkpoint {@code id} in the index (after its COMMIT record was written). */
     private void commit(FlashHeap h, long id, long commitRecord) {
-        h.commit(id, commitRecord, config.retain());
+        h.commit(id, commitRecord, config.retain(), config.keepUnshipped());
         checkpointIds = Math.max(checkpointIds, id);
     }
 
@@ -596,26 +603,40 @@ public final class FlashHeapStore implements HeapStore {
     }
 
     /**
-     * Lines as {@code session}'s (opened here) newest checkpoint has them, without the flushes made since (null for a
-     * line it lacks): what a {@link FlashFrontedStore} ships to the server for that checkpoint while the device flushes
-     * on; with that checkpoint's id (0: none).
+     * Lines as checkpoint {@code checkpointId} of {@code session}'s heap (opened here) has them, without the flushes
+     * made since (null for a line it lacks): what a {@link FlashFrontedStore} ships to the server for that checkpoint
+     * while the device flushes on; null when the heap no longer keeps that checkpoint.
      */
-    synchronized Committed readCommitted(HeapSession session, long[] lineIds) {
+    synchronized byte[][] readCheckpoint(HeapSession session, long checkpointId, long[] lineIds) {
         FlashHeap heap = ((Session) session).heap;
         heap.requireToken(session.app(), session.fencingToken());
-        FlashCheckpoint base = heap.epochBase;
+        FlashCheckpoint cp = heap.checkpoints.get(checkpointId);
+        if (cp == null) {
+            return null;
+        }
         return io(() -> {
             byte[][] result = new byte[lineIds.length][];
             for (int i = 0; i < lineIds.length; i++) {
-                Long at = base == null ? null : base.lines().get(lineIds[i]);
+                Long at = cp.lines().get(lineIds[i]);
                 result[i] = at == null ? null : line(heap, lineIds[i], at).data();
             }
-            return new Committed(base == null ? 0 : base.id(), result);
+            return result;
         });
     }
 
-    /** Lines as checkpoint {@code checkpointId} has them ({@link #readCommitted}). */
-    record Committed(long checkpointId, byte[][] lines) {
+    /**
+     * Keeps the checkpoints of {@code session}'s heap (opened here) from {@code checkpointId} on beside those it
+     * retains, up to {@link FlashStoreConfig#keepUnshipped()} of them, until they are shipped ({@link Long#MAX_VALUE}:
+     * none waits); a session the heap fenced meanwhile changes nothing.
+     */
+    synchronized void keepFrom(HeapSession session, long checkpointId) {
+        FlashHeap heap = ((Session) session).heap;
+        if (heap.token == session.fencingToken()) {
+            heap.keepFrom = checkpointId;
+            if (heap.trim(config.retain(), config.keepUnshipped())) {
+                cleaner.changed();   // what they kept is dead now: a pass may free it
+            }
+        }
     }
 
     /** Line {@code lineId} of heap {@code h}, from its version's record at {@code start} (and the chain below it). */

@@ -3,18 +3,20 @@ package org.vheap.device.store.flash;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vheap.device.store.DaemonThreads;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.store.LineImage;
@@ -22,34 +24,51 @@ import org.vheap.store.StoreException;
 
 /**
  * Ships the checkpoints a {@link FlashFrontedSession} committed in the flash to the heap server, in the background, in
- * order, each atomically, on a thread of its own ({@code vheap-ship-APP}).
+ * order, each atomically and each as a server checkpoint of its own, on a thread of its own ({@code vheap-ship-APP}).
  *
- * <p>State, guarded by this monitor: {@link #pending}, the lines the flash's checkpoints changed that the server
- * does not have yet; {@link #pendingDeletes}, those they deleted; {@link #inFlight}, those flushed to the server since
- * its last commit; the <em>target</em>, the flash's newest checkpoint (its id, VM state and metadata); and
- * {@link #waiting}, the futures of the flash checkpoints not yet on the server.
+ * <p>State, guarded by this monitor: {@link #steps}, the flash checkpoints not on the server yet, oldest first, each
+ * with the lines it wrote and deleted since the one before and the futures waiting for it; {@link #pending}, the lines
+ * of the oldest still to flush; {@link #inFlight}, those flushed to the server since its last commit.
  *
- * <p>One ship takes pending lines a batch at a time, reads each as the flash's newest checkpoint has it (never the
- * device's flushes since) and flushes them to the server, uncommitted there; when nothing is pending, it commits on the
- * server with the deletions and the target's VM state. A flash checkpoint committed meanwhile puts the lines it changed
- * back in {@link #pending} and becomes the target, so the server's commit always publishes one flash checkpoint's heap
- * whole (never a target older than a checkpoint lines were read from): when the device checkpoints faster than the
- * server takes them, several flash checkpoints reach the server as one (the newest), and their futures all end with
- * its id.
+ * <p>One ship takes the oldest step's lines a batch at a time, reads each as that flash checkpoint has it (never the
+ * device's flushes since, nor a later checkpoint's) and flushes them to the server, uncommitted there; when none is
+ * left, it commits on the server with the step's deletions and VM state, so the server's checkpoint is that flash
+ * checkpoint's heap whole. The flash keeps each checkpoint that waits beside those it retains
+ * ({@link Flash#keepFrom}), up to {@link FlashStoreConfig#keepUnshipped()} of them and while it has room: a step whose
+ * checkpoint the flash let go of is merged into the next one, whose lines and deletions then cover both, and its
+ * futures end with the next one's server id.
  *
  * <p>Failures: a retryable one (the server away or busy) puts the batch back and tries again after a pause that doubles
  * from 50 ms to 2 s, until the session closes; any other (fenced: another device took the app; refused) ends every
  * waiting future with it, and every checkpoint after. The heap server fences a device whose lease another took, so a
  * ship never overwrites another device's history; the session stops its own device when the lease may have ended.
  *
- * <p>Chasing the newest flash checkpoint, a ship could go on forever while the device changes lines faster than the
- * server takes them: so a session holds a checkpoint back while too many wait for a server that takes calls
- * ({@link #awaitFewerBehind}); while the server is away the device goes on without it, within its lease.
+ * <p>A session holds a checkpoint back while too many wait for a server that takes calls ({@link #awaitFewerBehind}),
+ * so the device never runs far ahead of it; while the server is away the device goes on without it, within its lease.
  */
 final class FlashShipper {
-    /** Where the lines come from: the flash's newest checkpoint, with its id. */
+    /** The flash under the session: where the lines come from. */
     interface Flash {
-        FlashHeapStore.Committed readCommitted(long[] lineIds);
+        /** Lines as flash checkpoint {@code checkpointId} has them (null for a line it lacks); null when it is gone. */
+        byte[][] readCheckpoint(long checkpointId, long[] lineIds);
+
+        /** Keep the checkpoints from {@code checkpointId} on until they are shipped ({@link Long#MAX_VALUE}: none). */
+        void keepFrom(long checkpointId);
+
+        /** The checkpoints of {@code session}'s heap in {@code store}. */
+        static Flash of(FlashHeapStore store, HeapSession session) {
+            return new Flash() {
+                @Override
+                public byte[][] readCheckpoint(long checkpointId, long[] lineIds) {
+                    return store.readCheckpoint(session, checkpointId, lineIds);
+                }
+
+                @Override
+                public void keepFrom(long checkpointId) {
+                    store.keepFrom(session, checkpointId);
+                }
+            };
+        }
     }
 
     /** Told, before the futures end, that flash checkpoint {@code flashCheckpoint} is the server's checkpoint. */
@@ -57,13 +76,50 @@ final class FlashShipper {
         void shipped(long serverCheckpoint, long flashCheckpoint, byte[] vmState);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(FlashShipper.class);
     private static final long FIRST_PAUSE_MILLIS = 50;
     private static final long MAX_PAUSE_MILLIS = 2_000;
 
-    private record Target(long flashCheckpoint, byte[] vmState, Map<String, String> metadata) {
-    }
+    /**
+     * A flash checkpoint not on the server yet: the lines it wrote and those it deleted since the one before
+     * (disjoint), and the futures that end with its server id (those of the steps merged into it first).
+     */
+    private static final class Step {
+        final long flashCheckpoint;
+        final byte[] vmState;
+        final Map<String, String> metadata;
+        final Set<Long> written;
+        final Set<Long> deleted;
+        final List<CompletableFuture<Long>> futures = new ArrayList<>(1);
 
-    private record Waiting(long flashCheckpoint, CompletableFuture<Long> future) {
+        Step(long flashCheckpoint, Collection<Long> written, Collection<Long> deleted, byte[] vmState,
+             Map<String, String> metadata) {
+            this.flashCheckpoint = flashCheckpoint;
+            this.written = new HashSet<>(written);
+            this.deleted = new HashSet<>(deleted);
+            this.vmState = vmState;
+            this.metadata = Map.copyOf(metadata);
+        }
+
+        /** Takes in the step before it, whose checkpoint the flash let go of: this step then ships the changes of both. */
+        void absorb(Step before) {
+            for (long w : before.written) {
+                if (!deleted.contains(w)) {
+                    written.add(w);
+                }
+            }
+            for (long d : before.deleted) {
+                if (!written.contains(d)) {
+                    deleted.add(d);
+                }
+            }
+            futures.addAll(0, before.futures);
+        }
+
+        /** Whether this step wrote ({@code FALSE}) or deleted ({@code TRUE}) the line; null when it did neither. */
+        Boolean deletes(long lineId) {
+            return written.contains(lineId) ? Boolean.FALSE : deleted.contains(lineId) ? Boolean.TRUE : null;
+        }
     }
 
     private final HeapSession remote;
@@ -72,10 +128,10 @@ final class FlashShipper {
     /** Lines per server flush: what fits in a store write. */
     private final int batch;
     private final ExecutorService thread;
+    private final ArrayDeque<Step> steps = new ArrayDeque<>();
+    /** The step whose lines {@link #pending} holds, or null before the oldest step's first batch. */
+    private Step started;
     private final Set<Long> pending = new HashSet<>();
-    /** Each pending deletion with the count of changes when it was made: a commit clears only those it shipped. */
-    private final Map<Long, Long> pendingDeletes = new HashMap<>();
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /**
      * Lines taken to flush to the server since its last commit: a server that restarts before the commit has lost
      * them, and a device that stops has not shipped them.
@@ -83,14 +139,11 @@ final class FlashShipper {
     private final Set<Long> inFlight = new HashSet<>();
     /** The server's newest checkpoint of this session: what {@link #unshipped} is counted from. */
     private long serverBase;
-    private long changes;
-    private Target target;
-    /** The newest flash checkpoint lines were read from: the server commits no older target. */
-    private long readFrom;
     private StoreException failed;
     /** Whether the server was unreachable at the last call (UNAVAILABLE); false once a call goes through. */
     private boolean away;
     private long linesShipped;
+    private long merged;
     private boolean closed;
 
     FlashShipper(HeapSession remote, Flash flash, Listener listener) {
@@ -99,11 +152,7 @@ final class FlashShipper {
         this.listener = listener;
         this.batch = (int) Math.max(1, PagingConfig.MAX_BATCH_BYTES / remote.lineSize());
         this.serverBase = remote.baseCheckpointId();
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vheap-ship-" + remote.app());
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = DaemonThreads.single("vheap-ship-" + remote.app());
     }
 
     /**
@@ -116,18 +165,14 @@ final class FlashShipper {
         if (failed != null) {
             return CompletableFuture.failedFuture(failed);
         }
-        for (long w : written) {
-            pending.add(w);
-            pendingDeletes.remove(w);
-        }
-        for (long d : deleted) {
-            pending.remove(d);
-            pendingDeletes.put(d, ++changes);
-        }
-        target = new Target(flashCheckpoint, vmState, Map.copyOf(metadata));
-        notifyAll();   // a ship that read lines of this checkpoint before it was told of it waits for it
+        Step step = new Step(flashCheckpoint, written, deleted, vmState, metadata);
         CompletableFuture<Long> f = new CompletableFuture<>();
-        waiting.add(new Waiting(flashCheckpoint, f));
+        step.futures.add(f);
+        steps.add(step);
+        if (steps.size() == 1) {
+            flash.keepFrom(flashCheckpoint);
+        }
+        notifyAll();   // a ship that found the checkpoint before this one gone waits for this one
         try {
             thread.execute(this::ship);
         } catch (RejectedExecutionException closing) {
@@ -142,15 +187,23 @@ final class FlashShipper {
      * this returns), with {@code also}: the session's, since its last flash checkpoint.
      */
     synchronized long unshipped(Set<Long> also) {
-        also.addAll(pending);
-        also.addAll(pendingDeletes.keySet());
+        for (Step s : steps) {
+            also.addAll(s.written);
+            also.addAll(s.deleted);
+        }
         also.addAll(inFlight);
         return serverBase;
     }
 
     /** Whether a flash checkpoint deleted this line and the server has not been told yet. */
     synchronized boolean deletedUnshipped(long lineId) {
-        return pendingDeletes.containsKey(lineId);
+        for (Iterator<Step> newest = steps.descendingIterator(); newest.hasNext(); ) {
+            Boolean deletes = newest.next().deletes(lineId);
+            if (deletes != null) {
+                return deletes;
+            }
+        }
+        return false;
     }
 
     /**
@@ -160,7 +213,7 @@ final class FlashShipper {
      */
     synchronized boolean awaitFewerBehind(int max, long millis) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (waiting.size() >= max && !away && failed == null) {
+        while (checkpointsBehind() >= max && !away && failed == null) {
             long left = until - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -172,12 +225,21 @@ final class FlashShipper {
 
     /** Flash checkpoints not yet on the server: how far it is behind. */
     synchronized int checkpointsBehind() {
-        return waiting.size();
+        int behind = 0;
+        for (Step s : steps) {
+            behind += s.futures.size();
+        }
+        return behind;
     }
 
     /** Lines flushed to the server so far. */
     synchronized long linesShipped() {
         return linesShipped;
+    }
+
+    /** Flash checkpoints the flash let go of before they were shipped: each reached the server with the next one. */
+    synchronized long checkpointsMerged() {
+        return merged;
     }
 
     /** Why shipping stopped for good, or null. */
@@ -192,11 +254,11 @@ final class FlashShipper {
     boolean drain(long millis) throws InterruptedException {
         CompletableFuture<Long> last;
         synchronized (this) {
-            Waiting w = waiting.peekLast();
-            if (w == null) {
+            Step s = steps.peekLast();
+            if (s == null) {
                 return failed == null;
             }
-            last = w.future();
+            last = s.futures.get(s.futures.size() - 1);
         }
         try {
             last.get(Math.max(0, millis), TimeUnit.MILLISECONDS);   // they end in order
@@ -218,9 +280,9 @@ final class FlashShipper {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            if (!waiting.isEmpty()) {
+            if (!steps.isEmpty()) {
                 fail(new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + remote.app() + "': the session"
-                        + " closed before flash checkpoint " + waiting.peekLast().flashCheckpoint() + " reached the"
+                        + " closed before flash checkpoint " + steps.peekLast().flashCheckpoint + " reached the"
                         + " heap server (the server keeps the checkpoint before it)"));
             }
         }
@@ -262,54 +324,56 @@ final class FlashShipper {
         }
     }
 
-    /** One batch of lines, or the commit when none is pending. Returns true when nothing is left to ship. */
+    /** One batch of the oldest step's lines, or its commit when none is left. Returns true when nothing waits. */
     private boolean shipSome() {
         long[] ids;
-        Target t;
-        Map<Long, Long> deletes;
+        Step step;
         synchronized (this) {
-            if (failed != null || closed || waiting.isEmpty()) {
+            if (failed != null || closed || steps.isEmpty()) {
                 return true;
+            }
+            step = steps.peek();
+            if (started != step) {
+                started = step;
+                pending.clear();
+                pending.addAll(step.written);
             }
             ids = pending.stream().mapToLong(Long::longValue).sorted().limit(batch).toArray();
             for (long id : ids) {
                 pending.remove(id);
                 inFlight.add(id);   // from now on the server may hold it uncommitted (and it is counted unshipped)
             }
-            t = target;
-            deletes = ids.length == 0 ? new HashMap<>(pendingDeletes) : Map.of();
-            if (ids.length == 0 && readFrom > t.flashCheckpoint()) {
-                waitForTarget();   // the session committed in the flash and has not told this shipper yet
-                return false;
-            }
         }
         if (ids.length > 0) {
-            flushLines(ids);
+            flushLines(step, ids);
             return false;
         }
-        long[] gone = deletes.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-        long serverCheckpoint = remote.commit(List.of(), gone, t.vmState(), t.metadata());
-        listener.shipped(serverCheckpoint, t.flashCheckpoint(), t.vmState());
+        long[] gone = step.deleted.stream().mapToLong(Long::longValue).sorted().toArray();
+        long serverCheckpoint = remote.commit(List.of(), gone, step.vmState, step.metadata);
+        listener.shipped(serverCheckpoint, step.flashCheckpoint, step.vmState);
         synchronized (this) {
             away = false;
             serverBase = serverCheckpoint;
             inFlight.clear();
-            deletes.forEach(pendingDeletes::remove);   // (line, change): not one deleted again since
-            while (!waiting.isEmpty() && waiting.peek().flashCheckpoint() <= t.flashCheckpoint()) {
-                waiting.poll().future().complete(serverCheckpoint);
-            }
+            steps.poll();
+            started = null;
+            step.futures.forEach(f -> f.complete(serverCheckpoint));
+            flash.keepFrom(steps.isEmpty() ? Long.MAX_VALUE : steps.peek().flashCheckpoint);
             notifyAll();
         }
         return false;
     }
 
-    /** Flushes these lines to the server as the flash's newest checkpoint has them; put back when that fails. */
-    private void flushLines(long[] ids) {
+    /**
+     * Flushes these lines of {@code step} to the server as its flash checkpoint has them; put back when that fails.
+     * When the flash let go of that checkpoint, the step is merged into the next one instead.
+     */
+    private void flushLines(Step step, long[] ids) {
         try {
-            FlashHeapStore.Committed read = flash.readCommitted(ids);
-            byte[][] images = read.lines();
-            synchronized (this) {
-                readFrom = Math.max(readFrom, read.checkpointId());
+            byte[][] images = flash.readCheckpoint(step.flashCheckpoint, ids);
+            if (images == null) {
+                mergeIntoNext(step, ids);
+                return;
             }
             List<LineImage> lines = new ArrayList<>(ids.length);
             List<Long> gone = new ArrayList<>();
@@ -317,16 +381,14 @@ final class FlashShipper {
                 if (images[i] != null) {
                     lines.add(new LineImage(ids[i], images[i]));
                 } else {
-                    gone.add(ids[i]);   // deleted by a checkpoint since it was written
+                    gone.add(ids[i]);   // a catch-up's line the checkpoint lacks
                 }
             }
             remote.flush(lines, gone.stream().mapToLong(Long::longValue).toArray());
         } catch (RuntimeException e) {
             synchronized (this) {
                 for (long id : ids) {
-                    if (!pendingDeletes.containsKey(id)) {
-                        pending.add(id);
-                    }
+                    pending.add(id);
                 }
             }
             throw e;
@@ -337,19 +399,43 @@ final class FlashShipper {
         }
     }
 
+    /**
+     * The flash let go of {@code step}'s checkpoint before it was shipped: the next step takes in its changes (the lines
+     * already flushed for it are flushed again as the next one has them, or deleted by its commit).
+     */
+    private synchronized void mergeIntoNext(Step step, long[] ids) {
+        for (long id : ids) {
+            pending.add(id);
+        }
+        if (steps.peek() != step || steps.size() < 2) {
+            waitForNext();   // the flash's newest checkpoint stays kept: the session has not told this shipper yet
+            return;
+        }
+        steps.poll();
+        steps.peek().absorb(step);
+        started = null;
+        merged++;
+        LOG.info("app '{}': the flash let go of checkpoint {} before the heap server took it (too many waited, or the"
+                + " flash was full); its changes reach the server with flash checkpoint {}", remote.app(),
+                step.flashCheckpoint, steps.peek().flashCheckpoint);
+        flash.keepFrom(steps.peek().flashCheckpoint);
+    }
+
     /** Must hold the monitor: shipping stops for good with {@code why}, and every waiting checkpoint fails with it. */
     private void fail(StoreException why) {
         if (failed == null) {
             failed = why;
         }
-        while (!waiting.isEmpty()) {
-            waiting.poll().future().completeExceptionally(failed);
+        while (!steps.isEmpty()) {
+            steps.poll().futures.forEach(f -> f.completeExceptionally(failed));
         }
+        started = null;
+        flash.keepFrom(Long.MAX_VALUE);
         notifyAll();
     }
 
     /** Must hold the monitor: waits a little for the session to say what it committed. */
-    private void waitForTarget() {
+    private void waitForNext() {
         try {
             wait(100);
         } catch (InterruptedException e) {

@@ -5,14 +5,17 @@ import org.vheap.device.store.StoreLeases;
 
 /**
  * How a {@link FlashHeapStore} keeps its log: the write block, the most bytes the log may take ({@code --flash-size}),
- * how many checkpoints each app retains, the default lease, and whether changed lines are written as patches. Set with the fluent setters; {@link #validate} checks
- * each value and how they fit together, and the store validates again when it opens (a config changed after that is
+ * how many checkpoints each app retains (and keeps beside them until they are shipped to a server), the default lease,
+ * and whether changed lines are written as patches. Set with the fluent setters; {@link #validate} checks each value
+ * and how they fit together, and the store validates again when it opens (a config changed after that is
  * not seen by the store: it copies the values).
  */
 public final class FlashStoreConfig {
     public static final int DEFAULT_BLOCK = 128 << 10;
     public static final int MAX_BLOCK = 64 << 20;
     public static final int DEFAULT_RETAIN = 3;
+    /** Checkpoints a flash in front of a server keeps beside those it retains until they are shipped. */
+    public static final int DEFAULT_KEEP_UNSHIPPED = 16;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** A flash size holds at least this many blocks. */
     public static final int MIN_BLOCKS = 8;
@@ -24,6 +27,7 @@ public final class FlashStoreConfig {
     private int blockSize = DEFAULT_BLOCK;
     private long flashSize;
     private int retain = DEFAULT_RETAIN;
+    private int keepUnshipped = DEFAULT_KEEP_UNSHIPPED;
     private Duration defaultLease = DEFAULT_LEASE;
     private long compactFloor = DEFAULT_COMPACT_FLOOR;
     private boolean patches = true;
@@ -44,6 +48,17 @@ public final class FlashStoreConfig {
     /** Checkpoints each app retains, at least 1. */
     public FlashStoreConfig retain(int checkpoints) {
         this.retain = checkpoints;
+        return this;
+    }
+
+    /**
+     * In front of a server: how many checkpoints an app keeps beside those it retains while they wait to be shipped, so
+     * each reaches the server as a checkpoint of its own (0 or more). Past that the oldest are let go of, and all of
+     * them when the flash is full; their lines reach the server with the next one shipped. Each costs an index of the heap's
+     * lines in memory, and keeps its lines' versions in the log.
+     */
+    public FlashStoreConfig keepUnshipped(int checkpoints) {
+        this.keepUnshipped = checkpoints;
         return this;
     }
 
@@ -101,6 +116,10 @@ public final class FlashStoreConfig {
         return retain;
     }
 
+    public int keepUnshipped() {
+        return keepUnshipped;
+    }
+
     public Duration defaultLease() {
         return defaultLease;
     }
@@ -131,6 +150,10 @@ public final class FlashStoreConfig {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, got " + retain);
         }
+        if (keepUnshipped < 0) {
+            throw new IllegalArgumentException("the checkpoints kept until shipped must not be negative, got "
+                    + keepUnshipped);
+        }
         StoreLeases.checkDefault(defaultLease);
         if (segmentSize < 0) {
             throw new IllegalArgumentException("the segment size must be 0 (derived) or more, got " + segmentSize);
@@ -144,7 +167,7 @@ public final class FlashStoreConfig {
     /** A copy, for a store to keep: later changes to this one do not reach it. */
     FlashStoreConfig copy() {
         return new FlashStoreConfig().blockSize(blockSize).flashSize(flashSize).retain(retain)
-                .defaultLease(defaultLease).compactFloor(compactFloor).patches(patches)
+                .keepUnshipped(keepUnshipped).defaultLease(defaultLease).compactFloor(compactFloor).patches(patches)
                 .segmentSize(segmentSize);
     }
 }

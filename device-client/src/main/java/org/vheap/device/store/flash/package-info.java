@@ -44,13 +44,14 @@
  * {@link org.vheap.device.store.flash.FlashFrontedStore} ({@code --store flash:DIR --server HOST:PORT}) keeps a copy
  * of each app's heap in a flash store in front of the server that holds its lease and checkpoints: its sessions
  * ({@code FlashFrontedSession}) write evictions to the flash, serve faults from it, and commit each checkpoint there;
- * {@code FlashShipper} ships the checkpoints to the server in the background, in order, each atomically (several as
- * one when the server lags); {@code FlashShipped} records which server checkpoint the copy is, so a copy out of date
+ * {@code FlashShipper} ships the checkpoints to the server in the background, in order, each atomically and as a server
+ * checkpoint of its own (the flash keeps each until it is shipped, within a bound); {@code FlashShipped} records which server checkpoint the copy is, so a copy out of date
  * is dropped, and which lines each flash checkpoint may have changed since, so one a device did not ship before it
  * stopped is shipped when it opens the app again.
  *
  * <h2>What comes next</h2>
- * A cleaner that runs beside the app rather than in the call that needs room, and snapshot segments that name only
- * what changed since the last one.
+ * A cleaning pass that scans and copies outside the store's monitor (a pass run beside the app but under the monitor
+ * was tried: the app's next call waited for it all the same), and snapshot segments that name only what changed since
+ * the last one.
  */
 package org.vheap.device.store.flash;

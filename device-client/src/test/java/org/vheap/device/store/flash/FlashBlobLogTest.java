@@ -103,13 +103,8 @@ class FlashBlobLogTest {
 
     @Test
     void blobsAnOlderStoreKeptInTheHeapsLogMoveToTheirOwnAtTheNextCleaning() throws IOException {
-        FaultyFlashMedium heapLog = new FaultyFlashMedium();   // as a store before the blobs' log wrote it
-        FlashLogWriter writer = new FlashLogWriter(heapLog, BLOCK);
-        writer.append(FlashLogFormat.formatRecord(BLOCK));
         byte[] classFile = bytes(5000);
-        writer.append(FlashBlobLog.record(BlobHash.digest(classFile), classFile));
-        writer.sync();
-        MemoryLogFiles files = new MemoryLogFiles(heapLog);
+        MemoryLogFiles files = olderStoreHolding(classFile);
         FlashHeapStore store = store(files);
         assertThat(store.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
                 .isEqualTo(classFile);
@@ -120,6 +115,38 @@ class FlashBlobLogTest {
         FlashHeapStore again = store(files.reopened());
         assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
                 .isEqualTo(classFile);
+    }
+
+    @Test
+    void blobsAnOlderStoreKeptInTheHeapsLogThatDoNotFitInTheirOwnAreNamedWhereTheyLieByAPassThatLeavesThem()
+            throws IOException {
+        byte[] classFile = bytes(14_000);
+        MemoryLogFiles files = olderStoreHolding(classFile);
+        FlashStoreConfig config = new FlashStoreConfig().blockSize(BLOCK).flashSize(64L * BLOCK)
+                .segmentSize(4L * BLOCK);
+        FlashHeapStore store = new FlashHeapStore(files, config, clock);
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", 64))) {
+            for (int round = 0; store.stats().cleanings() < 3; round++) {   // the blob never fits beside the logs
+                assertThat(round).as("rounds before three passes").isLessThan(2_000);
+                s.commit(List.of(new LineImage(round % 8, bytes(64))), new long[0], new byte[0], Map.of());
+            }
+        }
+        assertThat(files.records(BLOCK).stream().map(r -> r[0])).as("named where it lies, in the first segment")
+                .contains(FlashRecord.BLOB_REF);
+        assertThat(FlashLogRecords.kinds(files.blobs(), BLOCK)).doesNotContain(FlashRecord.BLOB);
+        FlashHeapStore again = new FlashHeapStore(files.reopened(), config, clock);
+        assertThat(again.systemBlobs("app").get(List.of(BlobHash.digest(classFile))).values()).singleElement()
+                .isEqualTo(classFile);
+    }
+
+    /** The logs of a store made before the blobs' log: {@code classFile} in its heap log. */
+    private static MemoryLogFiles olderStoreHolding(byte[] classFile) throws IOException {
+        FaultyFlashMedium heapLog = new FaultyFlashMedium();
+        FlashLogWriter writer = new FlashLogWriter(heapLog, BLOCK);
+        writer.append(FlashLogFormat.formatRecord(BLOCK));
+        writer.append(FlashBlobLog.record(BlobHash.digest(classFile), classFile));
+        writer.sync();
+        return new MemoryLogFiles(heapLog);
     }
 
     private FlashHeapStore store(MemoryLogFiles files) throws IOException {

@@ -40,11 +40,7 @@ class FlashCleaningTest {
         byte[][] content = new byte[lines][LINE];
         long newest;
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
-            List<LineImage> all = new ArrayList<>();
-            for (int i = 0; i < lines; i++) {
-                random.nextBytes(content[i]);
-                all.add(new LineImage(i, content[i].clone()));
-            }
+            List<LineImage> all = FlashTestLines.rewritten(random, content);
             newest = s.commit(all, new long[0], new byte[] {0}, Map.of());
             for (int round = 1; round <= 400; round++) {   // about five flash sizes written
                 List<LineImage> changed = new ArrayList<>();
@@ -94,11 +90,7 @@ class FlashCleaningTest {
         Random random = new Random(5);
         byte[][] content = new byte[lines][line];
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", line))) {
-            List<LineImage> all = new ArrayList<>();
-            for (int i = 0; i < lines; i++) {
-                random.nextBytes(content[i]);
-                all.add(new LineImage(i, content[i].clone()));
-            }
+            List<LineImage> all = FlashTestLines.rewritten(random, content);
             s.commit(all, new long[0], new byte[0], Map.of());
             for (int round = 1; round <= 1500; round++) {
                 java.util.Set<Integer> seen = new java.util.HashSet<>();
@@ -134,11 +126,7 @@ class FlashCleaningTest {
         int lines = 12;
         byte[][] content = new byte[lines][LINE];
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
-            List<LineImage> all = new ArrayList<>();
-            for (int i = 0; i < lines; i++) {
-                random.nextBytes(content[i]);
-                all.add(new LineImage(i, content[i].clone()));
-            }
+            List<LineImage> all = FlashTestLines.rewritten(random, content);
             inFlight[0] = copy(content);
             acknowledged[0] = s.commit(all, new long[0], new byte[0], Map.of());
             committed.put(acknowledged[0], inFlight[0]);
@@ -185,6 +173,32 @@ class FlashCleaningTest {
                 assertThat(expected).as("crash %d: checkpoint %d was being committed", i, id).isNotNull();
                 assertRead(s, expected);
             }
+        }
+    }
+
+    @Test
+    void checkpointsKeptUntilShippedAreLetGoOfWhenTheFlashIsFullSoTheAppGoesOn() throws IOException {
+        long flashSize = 128L * BLOCK;
+        int lines = 8;   // 8 KiB live; 8 KiB more kept with each checkpoint
+        FlashHeapStore store = new FlashHeapStore(new MemoryLogFiles(), config().flashSize(flashSize).retain(1)
+                .keepUnshipped(100), clock);
+        Random random = new Random(11);
+        byte[][] content = new byte[lines][LINE];
+        long[] ids = java.util.stream.LongStream.range(0, lines).toArray();
+        try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", LINE))) {
+            long first = s.commit(FlashTestLines.rewritten(random, content), new long[0], new byte[] {0}, Map.of());
+            byte[][] atFirst = copy(content);
+            store.keepFrom(s, first);
+            for (int round = 1; round <= 3; round++) {
+                s.commit(FlashTestLines.rewritten(random, content), new long[0], new byte[] {(byte) round}, Map.of());
+            }
+            assertThat(store.readCheckpoint(s, first, ids)).as("kept until shipped, beside the one retained")
+                    .isDeepEqualTo(atFirst);
+            for (int round = 4; round <= 40; round++) {   // five flash sizes of history
+                s.commit(FlashTestLines.rewritten(random, content), new long[0], new byte[] {(byte) round}, Map.of());
+            }
+            assertThat(store.readCheckpoint(s, first, ids)).as("let go of to make room").isNull();
+            assertRead(s, content);
         }
     }
 

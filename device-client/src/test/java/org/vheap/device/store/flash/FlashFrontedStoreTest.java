@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,10 @@ class FlashFrontedStoreTest {
 
     private static OpenRequest open(String app, String device) {
         return new OpenRequest(app, device, true, LINE, Duration.ofSeconds(30), 0);
+    }
+
+    private static byte[] line(int value) {
+        return TestHeaps.line(LINE, value);
     }
 
     private static LineImage img(long id, int value) {
@@ -150,8 +155,9 @@ class FlashFrontedStoreTest {
     }
 
     @Test
-    void checkpointsTakenWhileTheServerIsAwayReachItAsOneInOrderWithTheirDeletions() throws Exception {
-        String app = TestHeaps.app("front-coalesce");
+    void checkpointsTakenWhileTheServerIsAwayReachItEachAsACheckpointOfItsOwnInOrderWithTheirDeletions()
+            throws Exception {
+        String app = TestHeaps.app("front-each");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
         try (FlashFrontedStore store = fronted(remote)) {
             List<CompletableFuture<Long>> shipped = new ArrayList<>();
@@ -166,17 +172,61 @@ class FlashFrontedStoreTest {
                 assertThat(remote.get().reads).as("not read from the server, which still has it").hasValue(reads);
                 shipped.add(s.commitAhead(List.of(img(1, 3)), new long[0], new byte[] {4}, Map.of()));
                 awaitRefused(remote.get(), 1);
+                assertThat(((FlashFrontedSession) s).checkpointsBehind()).isEqualTo(3);
                 remote.get().down(false);
-                long id = shipped.get(2).get(10, TimeUnit.SECONDS);
-                assertThat(shipped).as("the three reached the server as its one checkpoint")
-                        .allSatisfy(f -> assertThat(f).isCompletedWithValue(id));
-                assertThat(((FlashFrontedSession) s).linesShipped()).as("lines 1 and 2, then 1 and 3 once each")
-                        .isEqualTo(4);
+                shipped.get(2).get(10, TimeUnit.SECONDS);
+                assertThat(shipped.stream().map(CompletableFuture::join).toList()).as("three server checkpoints, in"
+                        + " order").isSorted().doesNotHaveDuplicates();
+                assertThat(((FlashFrontedSession) s).linesShipped()).as("lines 1 and 2, then 1, 3 and 1")
+                        .isEqualTo(5);
+            }
+            byte[][] expected = {
+                    {2}, line(2), line(1), null,
+                    {3}, line(2), null, line(2),
+                    {4}, line(3), null, line(2)};
+            for (int k = 0; k < 3; k++) {
+                try (HeapSession server = SERVER.store().openHeap(new OpenRequest(app, "dev-b", false, 0,
+                        Duration.ofSeconds(30), shipped.get(k).join()))) {
+                    assertThat(server.baseVmState()).as("checkpoint %d", k).isEqualTo(expected[4 * k]);
+                    assertThat(server.read(new long[] {1, 2, 3})).as("checkpoint %d", k)
+                            .isDeepEqualTo(Arrays.copyOfRange(expected, 4 * k + 1, 4 * k + 4));
+                }
+            }
+        }
+    }
+
+    @Test
+    void checkpointsTheFlashLetGoOfBeforeTheServerTookThemReachItWithTheNextOne() throws Exception {
+        String app = TestHeaps.app("front-merged");
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        try (FlashFrontedStore store = FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096)
+                .keepUnshipped(1), new MutableClock(), TestStores.flaky(SERVER.store(), remote::set), SERVER.target(),
+                false)) {
+            List<CompletableFuture<Long>> shipped = new ArrayList<>();
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                s.commit(List.of(img(1, 1), img(2, 1)), new long[0], new byte[] {1}, Map.of());
+                remote.get().down(true);
+                shipped.add(s.commitAhead(List.of(img(1, 2)), new long[0], new byte[] {2}, Map.of()));
+                awaitRefused(remote.get(), 1);
+                shipped.add(s.commitAhead(List.of(img(3, 2)), new long[] {2}, new byte[] {3}, Map.of()));
+                shipped.add(s.commitAhead(List.of(img(2, 4)), new long[0], new byte[] {4}, Map.of()));
+                shipped.add(s.commitAhead(List.of(img(1, 5)), new long[] {3}, new byte[] {5}, Map.of()));
+                remote.get().down(false);
+                shipped.get(3).get(10, TimeUnit.SECONDS);
+                assertThat(shipped.get(0).join()).as("the first two were let go of: they reach the server with the"
+                        + " third").isEqualTo(shipped.get(1).join()).isEqualTo(shipped.get(2).join());
+                assertThat(shipped.get(3).join()).isGreaterThan(shipped.get(2).join());
+                assertThat(((FlashFrontedSession) s).checkpointsMerged()).isEqualTo(2);
+            }
+            try (HeapSession server = SERVER.store().openHeap(new OpenRequest(app, "dev-b", false, 0,
+                    Duration.ofSeconds(30), shipped.get(2).join()))) {
+                assertThat(server.baseVmState()).containsExactly(4);
+                assertThat(server.read(new long[] {1, 2, 3})).as("the three checkpoints' changes, as the third has"
+                        + " them").isDeepEqualTo(new byte[][] {line(2), line(4), line(2)});
             }
             try (HeapSession server = SERVER.store().openHeap(open(app, "dev-b"))) {
-                assertThat(server.baseVmState()).containsExactly(4);
-                assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {TestHeaps.line(LINE, 3),
-                        null, TestHeaps.line(LINE, 2)});
+                assertThat(server.baseVmState()).containsExactly(5);
+                assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {line(5), line(4), null});
             }
         }
     }

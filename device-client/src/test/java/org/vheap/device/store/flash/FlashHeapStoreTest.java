@@ -412,11 +412,7 @@ class FlashHeapStoreTest {
         int lines = (int) (flashSize / 4 / line);   // a quarter of the flash size live, written after the store opened
         byte[][] content = new byte[lines][line];
         try (HeapSession s = store.openHeap(OpenRequest.create("app", "dev", line))) {
-            List<LineImage> all = new ArrayList<>();
-            for (int i = 0; i < lines; i++) {
-                random.nextBytes(content[i]);
-                all.add(new LineImage(i, content[i].clone()));
-            }
+            List<LineImage> all = FlashTestLines.rewritten(random, content);
             s.commit(all, new long[0], new byte[0], Map.of());
             for (int round = 0; round < 600; round++) {   // several flash sizes written, in patches
                 List<LineImage> changed = new ArrayList<>();
