@@ -71,6 +71,14 @@ public final class JazzerRun {
     }
 
     /**
+     * libFuzzer's bound on the whole process's memory: the JVM's heap ({@code -Xmx1536m}) and its native memory beside
+     * it (Jazzer's, the classes', the JIT's: about 0.8 GB) must fit under it, or a run fails with no input to blame (one
+     * did, at 2387 MB with a bound of 2048). An input that makes the target allocate without bound still fails: the heap
+     * runs out first.
+     */
+    static final int RSS_LIMIT_MB = 3072;
+
+    /**
      * As {@link #run(String, Path, Path, long, Duration, Consumer)}, with the packages {@code alsoCovered} (such as
      * {@code org.objectweb.asm.**}) instrumented for coverage besides vheap's own.
      */
@@ -86,7 +94,8 @@ public final class JazzerRun {
                 "--target_class=" + targetClass, "--instrumentation_includes=" + String.join(":", covered(alsoCovered)),
                 "--disabled_hooks=" + String.join(":", DISABLED_HOOKS),
                 "--reproducer_path=" + work, "-artifact_prefix=" + work + "/",
-                "-runs=" + runs, "-max_total_time=" + Math.max(1, maxTime.toSeconds()), "-rss_limit_mb=2048",
+                "-runs=" + runs, "-max_total_time=" + Math.max(1, maxTime.toSeconds()),
+                "-rss_limit_mb=" + RSS_LIMIT_MB,
                 "-timeout=30", "-print_final_stats=1", corpus.toString(), seeds.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

@@ -12,12 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vheap.device.store.DaemonThreads;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.WriteSets;
 import org.vheap.store.LineImage;
@@ -39,15 +37,9 @@ import org.vheap.store.StoreException;
  * or refuses stays in the flash only and fails the checkpoints after it; the next open ships it if no other device
  * went on, else drops it (the server's history wins).
  *
- * <p>The lease: reads of lines the flash holds and flushes do not reach the server, so the session stops them itself
- * once the server's lease may have ended: when the lease was not granted or renewed for its length (as the server
- * granted it; from a server that does not say, the length asked for, or {@link #UNKNOWN_LEASE} when that was the
- * server's default), timed from before the call that asked, every call fails as fenced (a read or a commit the server
- * answered does not extend the lease),
- * for another device may hold the app by then. So a thread of the session renews the lease at a third of its length
- * ({@code vheap-lease-APP}), beside the device's own renewals: a device that makes no call for a while (booting the
- * JDK, a long collection) keeps it. Calls are serialized on the session; shipping, renewals (which never take the
- * session's monitor) and a checkpoint's wait for a server far behind run beside them.
+ * <p>The lease ({@link FlashLease}): once the server's lease may have ended unrenewed, every call fails as fenced, for
+ * another device may hold the app by then. Calls are serialized on the session; shipping, renewals (which never take
+ * the session's monitor) and a checkpoint's wait for a server far behind run beside them.
  */
 final class FlashFrontedSession implements HeapSession {
     /** The lease assumed from a server that does not say what it granted when asked for its default: its default. */
@@ -72,19 +64,11 @@ final class FlashFrontedSession implements HeapSession {
     private final HeapSession local;
     private final FlashShipper shipper;
     private final ShippedListener listener;
-    /** Renews the lease in the background, or null. */
-    private final ScheduledExecutorService renewer;
-    /** The lease's length when the server does not say what it granted: what was asked for, else the default's. */
-    private final Duration leaseAsked;
-    private final Clock clock;
+    private final FlashLease lease;
     private final Set<Long> unshipped = new HashSet<>();
     private final Set<Long> deleted = new HashSet<>();
     /** Whether the flash copy was the server's checkpoint when opened (else it was dropped). */
     private final boolean copyWasCurrent;
-    /** Before the server last granted or renewed the lease: it lasts at least until then plus its length. */
-    private volatile Instant leaseFrom;
-    /** Guards moving {@link #leaseFrom} on; the lease is read without the session's monitor. */
-    private final Object leaseLock = new Object();
     /** The checkpoint the session started from: the server's, or the one it shipped when opened ({@link #catchUp}). */
     private long base;
     private byte[] baseVmState;
@@ -100,32 +84,15 @@ final class FlashFrontedSession implements HeapSession {
         this.remote = remote;
         this.local = local;
         this.copyWasCurrent = copyWasCurrent;
-        this.leaseAsked = leaseAsked;
-        this.clock = clock;
         this.listener = listener;
         this.shipper = new FlashShipper(remote, flash, (server, flashCheckpoint, vmState) ->
                 listener.shipped(remote.app(), server, flashCheckpoint, vmState));
         this.base = remote.baseCheckpointId();
         this.baseVmState = remote.baseVmState();
-        this.leaseFrom = leaseFrom;
-        this.renewer = renewInBackground ? renewEvery(Math.max(50, leaseGranted().toMillis() / 3)) : null;
-    }
-
-    /** A daemon thread ({@code vheap-lease-APP}) that renews the lease every {@code millis}, until it cannot. */
-    private ScheduledExecutorService renewEvery(long millis) {
-        ScheduledExecutorService thread = DaemonThreads.scheduled("vheap-lease-" + remote.app());
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                renewLease();
-            } catch (StoreException e) {
-                if (!e.reason().retryable()) {
-                    thread.shutdown();   // fenced, or the lease ended: the device's next call says so
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("app '{}': renewing the lease failed: {}", app(), e.toString());
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
-        return thread;
+        this.lease = new FlashLease(remote, local, leaseAsked, leaseFrom, clock);
+        if (renewInBackground) {
+            lease.renewInBackground();
+        }
     }
 
     @Override public String app() { return remote.app(); }
@@ -152,7 +119,7 @@ final class FlashFrontedSession implements HeapSession {
 
     @Override
     public synchronized byte[][] read(long[] lineIds) {
-        withinLease();
+        lease.requireHeld();
         byte[][] lines = local.read(lineIds);
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < lineIds.length; i++) {
@@ -192,7 +159,7 @@ final class FlashFrontedSession implements HeapSession {
 
     @Override
     public synchronized void flush(List<LineImage> writes, long[] deletes) {
-        withinLease();
+        lease.requireHeld();
         local.flush(writes, deletes);   // checks them: nothing is noted of a refused flush
         noteWritten(writes, deletes);
     }
@@ -205,7 +172,7 @@ final class FlashFrontedSession implements HeapSession {
     @Override
     public CompletableFuture<Long> commitAhead(List<LineImage> writes, long[] deletes, byte[] vmState,
                                                Map<String, String> metadata) {
-        withinLease();
+        lease.requireHeld();
         if (vmState == null || metadata == null) {
             throw new StoreException(StoreException.Reason.INVALID_ARGUMENT, "a checkpoint needs a VM state (may be"
                     + " empty) and metadata (may be empty)");
@@ -218,7 +185,7 @@ final class FlashFrontedSession implements HeapSession {
     /** Waits (at most a second) while {@link #MAX_BEHIND} checkpoints wait for a server that takes calls. */
     private void holdBackWhileFarBehind() {
         try {
-            if (!shipper.awaitFewerBehind(MAX_BEHIND, Math.min(1_000, Math.max(0, leaseLeft())))) {
+            if (!shipper.awaitFewerBehind(MAX_BEHIND, Math.min(1_000, Math.max(0, lease.left())))) {
                 throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap server is "
                         + shipper.checkpointsBehind() + " checkpoints behind this device; this one waits until it"
                         + " takes them (nothing was committed)");
@@ -232,7 +199,7 @@ final class FlashFrontedSession implements HeapSession {
 
     private synchronized CompletableFuture<Long> commitInFlash(List<LineImage> writes, long[] deletes, byte[] vmState,
                                                              Map<String, String> metadata) {
-        withinLease();
+        lease.requireHeld();
         StoreException failed = shipper.failed();
         if (failed != null) {
             throw failed;   // the server fenced or refused an earlier checkpoint: this one would not reach it either
@@ -277,7 +244,7 @@ final class FlashFrontedSession implements HeapSession {
     private long shipped(CompletableFuture<Long> shipped) {
         try {
             while (true) {
-                long left = leaseLeft();
+                long left = lease.left();
                 if (left <= 0) {
                     throw new StoreException(StoreException.Reason.UNAVAILABLE, "app '" + app() + "': the heap"
                             + " server did not take the checkpoint while the lease lasted; it is committed in the flash,"
@@ -318,41 +285,16 @@ final class FlashFrontedSession implements HeapSession {
         }
     }
 
-    /** Fails as fenced once the server's lease may have ended unrenewed: another device may hold the app. */
-    private void withinLease() {
-        Instant now = clock.instant();
-        Duration lease = leaseGranted();
-        if (now.isAfter(leaseFrom.plus(lease))) {
-            throw new StoreException(StoreException.Reason.FENCED, "app '" + app() + "': the heap server last granted"
-                    + " or renewed its lease " + Duration.between(leaseFrom, now).toSeconds() + " s ago, past the "
-                    + lease.toSeconds() + " s lease; another device may hold it by now, so the flash copy serves this"
-                    + " device no longer");
-        }
-    }
-
-    /** Milliseconds until the server's lease may end, unless renewed (negative: it may have). */
-    private long leaseLeft() {
-        return Duration.between(clock.instant(), leaseFrom.plus(leaseGranted())).toMillis();
-    }
-
     /** The server's lease as it granted it, or as this session takes it when the server does not say. */
     @Override
     public Duration leaseGranted() {
-        return remote.leaseGranted().isZero() ? leaseAsked : remote.leaseGranted();
+        return lease.granted();
     }
 
     /** Never holds the session: a renewal waits neither for a server away nor for a fault or a checkpoint. */
     @Override
     public void renewLease() {
-        withinLease();
-        Instant asked = clock.instant();
-        remote.renewLease();
-        synchronized (leaseLock) {
-            if (asked.isAfter(leaseFrom)) {
-                leaseFrom = asked;
-            }
-        }
-        local.renewLease();
+        lease.renew();
     }
 
     /**
@@ -362,13 +304,11 @@ final class FlashFrontedSession implements HeapSession {
      */
     @Override
     public synchronized void close() {
-        if (renewer != null) {
-            renewer.shutdownNow();
-        }
+        lease.close();
         try {
             boolean shipped;
             try {
-                shipped = shipper.drain(leaseLeft());
+                shipped = shipper.drain(lease.left());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 shipped = false;

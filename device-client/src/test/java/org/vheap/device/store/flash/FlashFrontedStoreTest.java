@@ -7,14 +7,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import org.vheap.device.TestStores;
@@ -47,8 +51,13 @@ class FlashFrontedStoreTest {
     }
 
     private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote, MutableClock clock) {
-        return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), clock,
-                TestStores.flaky(SERVER.store(), remote::set), SERVER.target(), false);   // the clock moved by hand
+        return fronted(remote, clock, new FlashStoreConfig().blockSize(4096));
+    }
+
+    private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote, MutableClock clock,
+                                      FlashStoreConfig config) {
+        return FlashFrontedStore.open(dir, config, clock, TestStores.flaky(SERVER.store(), remote::set),
+                SERVER.target(), false);   // the clock moved by hand
     }
 
     private static OpenRequest open(String app, String device) {
@@ -199,9 +208,8 @@ class FlashFrontedStoreTest {
     void checkpointsTheFlashLetGoOfBeforeTheServerTookThemReachItWithTheNextOne() throws Exception {
         String app = TestHeaps.app("front-merged");
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
-        try (FlashFrontedStore store = FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096)
-                .keepUnshipped(1), new MutableClock(), TestStores.flaky(SERVER.store(), remote::set), SERVER.target(),
-                false)) {
+        try (FlashFrontedStore store = fronted(remote, new MutableClock(), new FlashStoreConfig().blockSize(4096)
+                .keepUnshipped(1))) {
             List<CompletableFuture<Long>> shipped = new ArrayList<>();
             try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
                 s.commit(List.of(img(1, 1), img(2, 1)), new long[0], new byte[] {1}, Map.of());
@@ -229,6 +237,101 @@ class FlashFrontedStoreTest {
                 assertThat(server.read(new long[] {1, 2, 3})).isDeepEqualTo(new byte[][] {line(5), line(4), null});
             }
         }
+    }
+
+    /**
+     * A random history against a model: flushes, deletions and checkpoints while the server goes away and comes back,
+     * the flash keeping two checkpoints until they are shipped. Reads always see the session's heap; the futures end
+     * in order, a checkpoint merged into the next ending with its id; and each of the server's newest checkpoints is
+     * the heap of the flash checkpoint it was shipped for.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void aRandomHistoryWithOutagesReachesTheServerCheckpointByCheckpoint(long seed) throws Exception {
+        String app = TestHeaps.app("front-model-" + seed);
+        Random random = new Random(seed);
+        AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
+        Map<Long, Integer> heap = new HashMap<>();   // the session's view: line -> value
+        List<Map<Long, Integer>> committed = new ArrayList<>();
+        List<CompletableFuture<Long>> shipped = new ArrayList<>();
+        int value = 0;
+        boolean down = false;
+        try (FlashFrontedStore store = fronted(remote, new MutableClock(), new FlashStoreConfig().blockSize(4096)
+                .keepUnshipped(2))) {
+            try (HeapSession s = store.openHeap(open(app, "dev-a"))) {
+                for (int step = 0; step < 80; step++) {
+                    List<LineImage> writes = new ArrayList<>();
+                    List<Long> deletes = new ArrayList<>();
+                    for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                        long line = random.nextInt(12);
+                        if (writes.stream().anyMatch(w -> w.lineId() == line) || deletes.contains(line)) {
+                            continue;
+                        }
+                        if (heap.containsKey(line) && random.nextInt(4) == 0) {
+                            deletes.add(line);
+                        } else {
+                            writes.add(img(line, ++value));
+                        }
+                    }
+                    long[] gone = deletes.stream().mapToLong(Long::longValue).toArray();
+                    int op = random.nextInt(10);
+                    if (op < 4) {
+                        s.flush(writes, gone);
+                    } else {
+                        try {
+                            shipped.add(s.commitAhead(writes, gone, new byte[] {(byte) step}, Map.of()));
+                        } catch (StoreException heldBack) {
+                            assertThat(heldBack.getMessage()).contains("nothing was committed");
+                            continue;
+                        }
+                    }
+                    writes.forEach(w -> heap.put(w.lineId(), valueOf(w.data())));
+                    deletes.forEach(heap::remove);
+                    if (op >= 4) {
+                        committed.add(Map.copyOf(heap));
+                    }
+                    if (random.nextInt(8) == 0) {
+                        down = !down;
+                        remote.get().down(down);
+                    }
+                    if (!down) {   // a line the flash lacks is read from the server
+                        byte[][] read = s.read(java.util.stream.LongStream.range(0, 12).toArray());
+                        for (int line = 0; line < 12; line++) {
+                            Integer expected = heap.get((long) line);
+                            assertThat(read[line] == null ? null : valueOf(read[line])).as("step %d, line %d", step,
+                                    line).isEqualTo(expected);
+                        }
+                    }
+                }
+                remote.get().down(false);
+                for (CompletableFuture<Long> f : shipped) {
+                    f.get(20, TimeUnit.SECONDS);
+                }
+                long merged = ((FlashFrontedSession) s).checkpointsMerged();
+                List<Long> ids = shipped.stream().map(CompletableFuture::join).toList();
+                assertThat(ids).as("in order").isSorted();
+                assertThat(ids.stream().distinct().count()).as("one server checkpoint each, but those merged")
+                        .isEqualTo(ids.size() - merged);
+            }
+            List<Long> ids = shipped.stream().map(CompletableFuture::join).toList();
+            List<Long> newest = ids.stream().distinct().sorted(java.util.Comparator.reverseOrder()).limit(3).toList();
+            for (long id : newest) {
+                Map<Long, Integer> expected = committed.get(ids.lastIndexOf(id));
+                try (HeapSession server = SERVER.store().openHeap(new OpenRequest(app, "dev-b", false, 0,
+                        Duration.ofSeconds(30), id))) {
+                    byte[][] read = server.read(java.util.stream.LongStream.range(0, 12).toArray());
+                    for (int line = 0; line < 12; line++) {
+                        assertThat(read[line] == null ? null : valueOf(read[line])).as("server checkpoint %d, line %d",
+                                id, line).isEqualTo(expected.get((long) line));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The value {@link #img} wrote into a line (below 65536): {@link TestHeaps#line} keeps its high byte first. */
+    private static int valueOf(byte[] line) {
+        return (line[0] & 0xff) << 8 | line[1] & 0xff;
     }
 
     @Test
