@@ -74,9 +74,9 @@ final class FlashFrontedSession implements HeapSession {
     private byte[] baseVmState;
 
     /**
-     * @param renewInBackground whether a thread of the session renews the server's lease at a third of its length,
-     *                          so a device that makes no call for a while (booting, a long collection) keeps it; else
-     *                          only {@link #renewLease} does (tests that move the clock by hand)
+     * @param renewInBackground whether a thread of its {@link FlashLease} renews the server's lease at a third of its
+     *                          length, so a device that makes no call for a while (booting, a long collection) keeps
+     *                          it; else only {@link #renewLease} does (tests that move the clock by hand)
      */
     FlashFrontedSession(HeapSession remote, HeapSession local, boolean copyWasCurrent, Duration leaseAsked,
                         Instant leaseFrom, Clock clock, FlashShipper.Flash flash, ShippedListener listener,

@@ -32,10 +32,12 @@ final class FlashLease implements AutoCloseable {
     private final Duration asked;
     /** Before the server last granted or renewed the lease: it lasts at least until then plus its length. */
     private volatile Instant from;
-    /** Guards moving {@link #from} on; the lease is read without it. */
+    /** Guards moving {@link #from} on (the lease is read without it) and the renewing thread. */
     private final Object moving = new Object();
-    /** Renews the lease in the background, or null. */
-    private volatile ScheduledExecutorService renewer;
+    /** Renews the lease in the background, or null. Guarded by {@link #moving}. */
+    private ScheduledExecutorService renewer;
+    /** Guarded by {@link #moving}. */
+    private boolean closed;
 
     /**
      * The lease of {@code remote} (renewed with {@code local}'s), granted or renewed last before {@code from}; asked for
@@ -49,10 +51,20 @@ final class FlashLease implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Renews it from now on, at a third of its length, on a daemon thread, until a renewal is refused for good. */
+    /**
+     * Renews it from now on, at a third of its length, on a daemon thread, until a renewal is refused for good or it is
+     * closed; once.
+     */
     void renewInBackground() {
         long millis = Math.max(50, granted().toMillis() / 3);
-        ScheduledExecutorService thread = DaemonThreads.scheduled("vheap-lease-" + remote.app());
+        ScheduledExecutorService thread;
+        synchronized (moving) {
+            if (closed || renewer != null) {
+                return;
+            }
+            thread = DaemonThreads.scheduled("vheap-lease-" + remote.app());
+            renewer = thread;
+        }
         thread.scheduleWithFixedDelay(() -> {
             try {
                 renew();
@@ -64,7 +76,6 @@ final class FlashLease implements AutoCloseable {
                 LOG.debug("app '{}': renewing the lease failed: {}", remote.app(), e.toString());
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
-        renewer = thread;
     }
 
     /** The server's lease as it granted it, or as the session takes it when the server does not say. */
@@ -103,12 +114,21 @@ final class FlashLease implements AutoCloseable {
         local.renewLease();
     }
 
-    /** Stops renewing it in the background. */
+    /** Stops renewing it in the background, waiting a little for a renewal under way (the sessions close next). */
     @Override
     public void close() {
-        ScheduledExecutorService thread = renewer;
+        ScheduledExecutorService thread;
+        synchronized (moving) {
+            closed = true;
+            thread = renewer;
+        }
         if (thread != null) {
             thread.shutdownNow();
+            try {
+                thread.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

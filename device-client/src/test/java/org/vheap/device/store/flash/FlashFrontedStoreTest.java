@@ -241,9 +241,10 @@ class FlashFrontedStoreTest {
 
     /**
      * A random history against a model: flushes, deletions and checkpoints while the server goes away and comes back,
-     * the flash keeping two checkpoints until they are shipped. Reads always see the session's heap; the futures end
-     * in order, a checkpoint merged into the next ending with its id; and each of the server's newest checkpoints is
-     * the heap of the flash checkpoint it was shipped for.
+     * the flash keeping two checkpoints beside the one it retains until they are shipped. Reads see the session's heap
+     * (while the server is away, the lines the heap has: the flash serves them); the futures end in order, a checkpoint
+     * merged into the next ending with its id; and each of the server's newest checkpoints is the heap (and the VM
+     * state) of the flash checkpoint it was shipped for.
      */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
@@ -253,6 +254,7 @@ class FlashFrontedStoreTest {
         AtomicReference<TestStores.FlakySession> remote = new AtomicReference<>();
         Map<Long, Integer> heap = new HashMap<>();   // the session's view: line -> value
         List<Map<Long, Integer>> committed = new ArrayList<>();
+        List<Byte> vmStates = new ArrayList<>();
         List<CompletableFuture<Long>> shipped = new ArrayList<>();
         int value = 0;
         boolean down = false;
@@ -289,18 +291,18 @@ class FlashFrontedStoreTest {
                     deletes.forEach(heap::remove);
                     if (op >= 4) {
                         committed.add(Map.copyOf(heap));
+                        vmStates.add((byte) step);
                     }
                     if (random.nextInt(8) == 0) {
                         down = !down;
                         remote.get().down(down);
                     }
-                    if (!down) {   // a line the flash lacks is read from the server
-                        byte[][] read = s.read(java.util.stream.LongStream.range(0, 12).toArray());
-                        for (int line = 0; line < 12; line++) {
-                            Integer expected = heap.get((long) line);
-                            assertThat(read[line] == null ? null : valueOf(read[line])).as("step %d, line %d", step,
-                                    line).isEqualTo(expected);
-                        }
+                    long[] asked = down ? heap.keySet().stream().mapToLong(Long::longValue).toArray()
+                            : java.util.stream.LongStream.range(0, 12).toArray();   // a line the flash lacks: the server's
+                    byte[][] read = s.read(asked);
+                    for (int i = 0; i < asked.length; i++) {
+                        assertThat(read[i] == null ? null : valueOf(read[i])).as("step %d, line %d", step, asked[i])
+                                .isEqualTo(heap.get(asked[i]));
                     }
                 }
                 remote.get().down(false);
@@ -319,6 +321,8 @@ class FlashFrontedStoreTest {
                 Map<Long, Integer> expected = committed.get(ids.lastIndexOf(id));
                 try (HeapSession server = SERVER.store().openHeap(new OpenRequest(app, "dev-b", false, 0,
                         Duration.ofSeconds(30), id))) {
+                    assertThat(server.baseVmState()).as("server checkpoint %d", id)
+                            .containsExactly(vmStates.get(ids.lastIndexOf(id)));
                     byte[][] read = server.read(java.util.stream.LongStream.range(0, 12).toArray());
                     for (int line = 0; line < 12; line++) {
                         assertThat(read[line] == null ? null : valueOf(read[line])).as("server checkpoint %d, line %d",
