@@ -170,7 +170,7 @@ public final class FlashBench implements Callable<Integer> {
                 app.row(name, n + (r.cycle() ? "" : " (no cleaning cycle: copies left out)"), kib(s.bytesWritten() / n), kib(s.bytesCopied() / n), kib(s.wordBytesChanged() / n),
                         ratio(s.bytesWritten(), s.wordBytesChanged()) + (patches ? " (target <= 2x)" : ""),
                         kib(s.bytesChanged() / n), s.linesWhole() + " / " + s.linesPatched() + " / " + s.linesUnchanged(),
-                        millis(r.checkpointMedianNanos()));
+                        ResumeBench.ms(r.checkpointMedianNanos()));
             }
             app.print(out);
             out.println("written: bytes appended to the flash logs, framing, padding and the cleaner's copies included;"
@@ -309,18 +309,14 @@ public final class FlashBench implements Callable<Integer> {
             times.addAll(cleaning);
             return new FillRow(st.wordBytesChanged() == 0 ? "-" : ratio(st.bytesWritten(), st.wordBytesChanged()),
                     st.cleanings(), st.linesWhole() + " / " + st.linesPatched(),
-                    full ? done + " (then full: refused)" : Integer.toString(done), millis(median(times)),
-                    times.isEmpty() ? "-" : millis(Collections.max(times)),
-                    cleaning.isEmpty() ? "-" : millis(median(cleaning)));
+                    full ? done + " (then full: refused)" : Integer.toString(done), ResumeBench.ms(median(times)),
+                    times.isEmpty() ? "-" : ResumeBench.ms(Collections.max(times)),
+                    cleaning.isEmpty() ? "-" : ResumeBench.ms(median(cleaning)));
         }
     }
 
     private static long median(List<Long> nanos) {
         return nanos.isEmpty() ? 0 : ResumeBench.median(nanos.stream().mapToLong(Long::longValue).toArray());
-    }
-
-    private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     /** The device's memory for an app of {@code heap} bytes: a tenth of it, at least 16 lines. */

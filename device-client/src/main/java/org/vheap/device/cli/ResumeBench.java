@@ -424,7 +424,7 @@ public final class ResumeBench implements Callable<Integer> {
         }
     }
 
-    private static String ms(long nanos) {
+    static String ms(long nanos) {
         return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 

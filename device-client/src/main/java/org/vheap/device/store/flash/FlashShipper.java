@@ -170,7 +170,7 @@ final class FlashShipper {
         step.futures.add(f);
         steps.add(step);
         if (steps.size() == 1) {
-            flash.keepFrom(flashCheckpoint);
+            keepWaiting();   // the first to wait: the flash keeps it (and those after it) from now on
         }
         notifyAll();   // a ship that found the checkpoint before this one gone waits for this one
         try {
@@ -358,7 +358,7 @@ final class FlashShipper {
             steps.poll();
             started = null;
             step.futures.forEach(f -> f.complete(serverCheckpoint));
-            flash.keepFrom(steps.isEmpty() ? Long.MAX_VALUE : steps.peek().flashCheckpoint);
+            keepWaiting();
             notifyAll();
         }
         return false;
@@ -418,7 +418,7 @@ final class FlashShipper {
         LOG.info("app '{}': the flash let go of checkpoint {} before the heap server took it (too many waited, or the"
                 + " flash was full); its changes reach the server with flash checkpoint {}", remote.app(),
                 step.flashCheckpoint, steps.peek().flashCheckpoint);
-        flash.keepFrom(steps.peek().flashCheckpoint);
+        keepWaiting();
     }
 
     /** Must hold the monitor: shipping stops for good with {@code why}, and every waiting checkpoint fails with it. */
@@ -430,8 +430,13 @@ final class FlashShipper {
             steps.poll().futures.forEach(f -> f.completeExceptionally(failed));
         }
         started = null;
-        flash.keepFrom(Long.MAX_VALUE);
+        keepWaiting();
         notifyAll();
+    }
+
+    /** Must hold the monitor: the flash keeps the checkpoints from the oldest waiting on, or none when none waits. */
+    private void keepWaiting() {
+        flash.keepFrom(steps.isEmpty() ? Long.MAX_VALUE : steps.peek().flashCheckpoint);
     }
 
     /** Must hold the monitor: waits a little for the session to say what it committed. */
