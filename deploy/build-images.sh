@@ -50,7 +50,7 @@ stale() {
   for m in heap-server gateway-proxy device-client; do
     stamp="$(module_jar "$m")"
     [ -n "$stamp" ] || return 0
-    [ -z "$(find "$root/pom.xml" "$root/proto" "$root/vheap-api" "$root/$m" -type f -newer "$stamp" \
+    [ -z "$(find "$root/pom.xml" "$root/proto" "$root/heap-format" "$root/vheap-api" "$root/$m" -type f -newer "$stamp" \
             -not -path '*/target/*' -print -quit 2>/dev/null)" ] || return 0
   done
   return 1

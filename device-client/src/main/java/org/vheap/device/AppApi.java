@@ -3,8 +3,8 @@ package org.vheap.device;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.natives.Natives;
+import org.vheap.format.VmStateImage;
 
 /**
  * The device's side of the app API jar ({@code org.vheap.api}): the VM entry points of

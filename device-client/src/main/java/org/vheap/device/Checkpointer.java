@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.DeviceClock;
 import org.vheap.device.store.DeviceSession;
 import org.vheap.device.store.SystemBlobStore;
@@ -14,10 +13,11 @@ import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.SafepointListener;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
-import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingStats;
+import org.vheap.format.BlobHash;
+import org.vheap.format.VmStateImage;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -44,7 +44,7 @@ import org.vheap.store.StoreException;
  */
 final class Checkpointer implements SafepointListener {
     /** Name of the VM-state attachment holding the app's class path manifest. */
-    static final String APP_FILES = "app-files";
+    static final String APP_FILES = org.vheap.format.ClassPathManifest.ATTACHMENT;
     private static final long MAX_PAUSE_NANOS = 2_000_000_000L;
 
     private final DeviceConfig config;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.DeviceClock;
 import org.vheap.device.store.DeviceSession;
 import org.vheap.device.store.DeviceSessions;
@@ -16,7 +15,6 @@ import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.VmLauncher;
-import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.heap.ObjectAllocator;
 import org.vheap.device.vm.heap.paging.HeapFencedException;
 import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
@@ -28,6 +26,8 @@ import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
 import org.vheap.device.vm.loader.HostLibrary;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.format.BlobHash;
+import org.vheap.format.VmStateImage;
 import org.vheap.store.StoreException;
 
 /**
@@ -229,7 +229,7 @@ public final class Device {
         }
         VmStateImage state;
         try {
-            state = VmStateImage.decode(raw);
+            state = VmLauncher.readState(raw);
         } catch (IllegalArgumentException e) {
             throw new DeviceException("checkpoint " + session.baseCheckpointId() + " of app " + config.app()
                     + " cannot be resumed here: " + e.getMessage() + " (delete it: ./vheap delete-app --app " + config.app() + ")", e);

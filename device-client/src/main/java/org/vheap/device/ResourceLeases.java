@@ -11,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.VmStateImage;
 import org.vheap.device.vm.natives.Natives;
 import org.vheap.device.vm.net.NetworkGate;
+import org.vheap.format.VmStateImage;
 
 /**
  * One app's resource leases: its leases on its device's resources (the seed's leases; the device-side grant of

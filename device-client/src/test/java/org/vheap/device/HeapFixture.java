@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.OpenRequest;
-import org.vheap.device.vm.VmStateImage;
+import org.vheap.device.vm.VmLauncher;
+import org.vheap.format.BlobHash;
+import org.vheap.format.VmStateImage;
 import org.vheap.store.LineImage;
 
 /**
@@ -43,7 +44,7 @@ final class HeapFixture {
         try {
             lineSize = session.lineSize();
             vmState = session.baseVmState();
-            VmStateImage state = VmStateImage.decode(vmState);
+            VmStateImage state = VmLauncher.readState(vmState);
             long count = (state.top + lineSize - 1) / lineSize;
             for (long first = 0; first < count; first += 256) {
                 long[] ids = new long[(int) Math.min(256, count - first)];

@@ -11,7 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.vm.HeapHeader;
-import org.vheap.device.vm.VmStateImage;
+import org.vheap.device.vm.VmLauncher;
+import org.vheap.format.VmStateImage;
 
 /**
  * Heaps written in an earlier format, as promised in the README: a committed fixture per format (a checkpointed
@@ -42,7 +43,7 @@ class HeapFormatFixtureTest {
     @Test
     void aVmStateOfAnotherFormatIsRefusedNamingBothVersions() {
         byte[] state = new byte[] {0x56, 0x4D, 0x53, 0x54, 0, 0, 0, 9};   // "VMST", format 9
-        assertThatThrownBy(() -> VmStateImage.decode(state)).hasMessageContaining("format")
+        assertThatThrownBy(() -> VmLauncher.readState(state)).hasMessageContaining("format")
                 .hasMessageContaining(Integer.toString(VmStateImage.FORMAT));
     }
 

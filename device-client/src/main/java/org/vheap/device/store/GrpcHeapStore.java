@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.vheap.client.HeapStoreClient;
 import org.vheap.client.VheapHeaders;
+import org.vheap.format.BlobHash;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.CloseHeapRequest;
 import org.vheap.proto.v1.CommitHeader;

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.vheap.format.BlobHash;
 
 /**
  * A device's local copies of the lines of the apps it ran, kept after an app leaves (the versioned delta):

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.vheap.format.BlobHash;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -285,7 +286,7 @@ public final class MemoryHeapStore implements HeapStore {
 
         @Override
         public int put(Map<BlobHash, byte[]> toStore) {
-            BlobHash.checkNames(toStore);
+            SystemBlobStore.checkNames(toStore);
             int stored = 0;
             for (Map.Entry<BlobHash, byte[]> e : toStore.entrySet()) {
                 if (blobs.putIfAbsent(e.getKey(), e.getValue().clone()) == null) {

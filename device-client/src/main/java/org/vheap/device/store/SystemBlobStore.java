@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vheap.format.BlobHash;
 
 /**
  * The store's system blobs: read-only blobs (class files) named by the SHA-256 of their bytes and shared by
@@ -50,5 +51,15 @@ public interface SystemBlobStore {
             put(batch);
         }
         return lacking.size();
+    }
+
+    /** Throws {@code INVALID_ARGUMENT} unless each blob hashes to the name it is given; a store then stores none. */
+    static void checkNames(Map<BlobHash, byte[]> blobs) {
+        for (Map.Entry<BlobHash, byte[]> e : blobs.entrySet()) {
+            if (!e.getKey().names(e.getValue())) {
+                throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.INVALID_ARGUMENT,
+                        "blob " + e.getKey() + " does not hash to its name; nothing was stored");
+            }
+        }
     }
 }

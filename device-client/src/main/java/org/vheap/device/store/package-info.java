@@ -49,7 +49,7 @@
  *
  * <h2>System blobs</h2>
  * {@link org.vheap.device.store.SystemBlobStore} ({@code HeapStore.systemBlobs(app)}): the store's
- * content-addressed class files, named by their SHA-256 ({@link org.vheap.device.store.BlobHash}) and shared by
+ * content-addressed class files, named by their SHA-256 ({@link org.vheap.format.BlobHash}) and shared by
  * every app, read-only. The VM's <em>system segment</em>, the read-only address range whose lines hold class
  * files, is filled from them; a checkpoint stores the ones the store lacks before it commits, so no checkpoint
  * names a class file the store does not have, and a device resumes an app from the store alone.
@@ -68,3 +68,5 @@
  * {@code StoreArguments.checkTransact}, {@code SqlTransactions}: see the {@code org.vheap.device} package).
  */
 package org.vheap.device.store;
+
+import org.vheap.format.BlobHash;

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.VmClass;
+import org.vheap.format.VmStateImage;
 
 /**
  * {@code java.lang.Class} objects, the mirrors of the VM's classes, in the heap. Every class the registry defines

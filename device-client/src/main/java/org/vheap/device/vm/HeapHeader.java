@@ -2,11 +2,11 @@ package org.vheap.device.vm;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.ObjectLayout;
 import org.vheap.device.vm.loader.SystemSegmentMap;
 import org.vheap.device.vm.loader.VmClass;
+import org.vheap.format.BlobHash;
 
 /**
  * Line 0 of every heap: what a VM needs, besides the objects, to carry on with the heap — the VM's own data

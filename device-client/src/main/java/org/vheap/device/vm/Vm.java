@@ -25,6 +25,7 @@ import org.vheap.device.vm.mount.HostMounts;
 import org.vheap.device.vm.net.HostSockets;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.VmThread;
+import org.vheap.format.VmStateImage;
 
 /**
  * One app's virtual machine: the class table and its mirrors ({@link ClassMirrors}), the heap (objects and
@@ -124,7 +125,7 @@ public final class Vm {
     void restoreClasses(List<VmStateImage.ClassImage> images) {
         Map<Integer, VmStateImage.ClassImage> byId = new HashMap<>();
         systemSegment.storeHas(images.stream().filter(ci -> ci.sha256() != null)
-                .map(ci -> org.vheap.device.store.BlobHash.of(ci.sha256())).toList());
+                .map(ci -> org.vheap.format.BlobHash.of(ci.sha256())).toList());
         mirrors.startReplay();
         for (VmStateImage.ClassImage ci : images) {
             byId.put(ci.id(), ci);

@@ -22,6 +22,7 @@ import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
+import org.vheap.format.VmStateImage;
 
 /**
  * Boots the JDK's library on a fresh heap and runs a main class, as the {@code java} launcher does:
@@ -191,6 +192,16 @@ public final class VmLauncher {
     }
 
     /**
+     * Reads a checkpoint's VM state for this VM to resume.
+     *
+     * @throws IllegalArgumentException when it is not one this VM can resume: another format, or pcs of another
+     *                                  code preparer (with what is wrong)
+     */
+    public static VmStateImage readState(byte[] vmState) {
+        return VmStateImage.decode(vmState, preparerVersion());
+    }
+
+    /**
      * Whether a checkpoint can capture the VM now: at a safepoint, with no native's follow-up work queued on any
      * thread (such work lives only on the host). Otherwise the next safepoint will do.
      */
@@ -223,6 +234,7 @@ public final class VmLauncher {
             throw new HeapExhausted(0);
         }
         VmStateImage s = new VmStateImage();
+        s.preparer = preparerVersion();
         s.vmNanos = vm.nanoTime();
         s.vmMillis = vm.currentTimeMillis();
         s.hashSeed = vm.hashSeed();

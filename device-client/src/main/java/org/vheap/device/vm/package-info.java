@@ -24,7 +24,7 @@
  * {@link org.vheap.device.vm.VmLauncher} boots the library and runs a main class, scheduling green threads and
  * collecting garbage at safepoints (every thread between instructions, its activations saved), where a
  * {@link org.vheap.device.vm.SafepointListener} may checkpoint or suspend the app. A checkpoint's VM state is a
- * {@link org.vheap.device.vm.VmStateImage} (class table, interned strings, free space, threads and activations,
+ * {@link org.vheap.format.VmStateImage} (class table, interned strings, free space, threads and activations,
  * monitors, clocks): {@code VmLauncher.checkpointState} takes one and {@code VmLauncher.resume} rebuilds a VM
  * from one over the checkpoint's heap, replaying the class table in definition order so every class gets its
  * id, method ids and mirror back. Host objects

@@ -26,7 +26,8 @@ import org.vheap.device.DeviceConsole;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
-import org.vheap.device.vm.VmStateImage;
+import org.vheap.device.vm.VmLauncher;
+import org.vheap.format.VmStateImage;
 import org.vheap.fuzz.JazzerRun;
 
 /**
@@ -54,7 +55,7 @@ class DeviceFuzzTargetsTest {
         List<Path> states = files(VM_STATE);
         assertThat(states).hasSizeGreaterThan(1);
         for (Path f : states) {
-            assertThat(VmStateImage.decode(Files.readAllBytes(f)).threads).as(f.toString()).isNotEmpty();
+            assertThat(VmLauncher.readState(Files.readAllBytes(f)).threads).as(f.toString()).isNotEmpty();
         }
     }
 
@@ -64,13 +65,13 @@ class DeviceFuzzTargetsTest {
         byte[] real = Files.readAllBytes(files(VM_STATE).get(0));
         byte[] hugeCount = java.util.Arrays.copyOf(real, 80);
         java.nio.ByteBuffer.wrap(hugeCount).putInt(76, 1 << 28);   // the free ranges' count, after the fixed fields
-        assertThatThrownBy(() -> VmStateImage.decode(hugeCount)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> VmLauncher.readState(hugeCount)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("corrupt (a count of 268435456 with 0 bytes left)");
         byte[] badName = real.clone();
         int name = indexOf(badName, "java/lang/Object".getBytes(StandardCharsets.US_ASCII));
         badName[name] = (byte) 0xC0;   // a lone lead byte of a two-byte sequence
         badName[name + 1] = (byte) 0x20;
-        assertThatThrownBy(() -> VmStateImage.decode(badName)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> VmLauncher.readState(badName)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no modified UTF-8");
     }
 

@@ -1,5 +1,6 @@
 package org.vheap.device.store;
 
+import org.vheap.format.BlobHash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -70,7 +70,7 @@ final class TestVms {
      * put in it (as a device stores them in the store's system blobs).
      */
     static Outcome run(ClassSource classSource, String mainClass, CallSites.Synthesizer synthesizer, long maxHeap,
-                       java.util.Map<org.vheap.device.store.BlobHash, byte[]> blobs, String... args) {
+                       java.util.Map<org.vheap.format.BlobHash, byte[]> blobs, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DeviceConsole console = new DeviceConsole(new ByteArrayInputStream(new byte[0]),

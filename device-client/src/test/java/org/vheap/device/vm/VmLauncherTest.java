@@ -1,5 +1,6 @@
 package org.vheap.device.vm;
 
+import org.vheap.format.VmStateImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class VmLauncherTest {
 
         // the VM's own tables are in the heap: line 0 names every class, with its class file's hash and mirror
         HeapHeader.ClassEntry hello = o.headerClasses().stream().filter(e -> e.name().equals("Hello")).findFirst().orElseThrow();
-        assertThat(hello.sha256()).isEqualTo(org.vheap.device.store.BlobHash.digest(
+        assertThat(hello.sha256()).isEqualTo(org.vheap.format.BlobHash.digest(
                 java.nio.file.Files.readAllBytes(classes.resolve("Hello.class"))).bytes());
         assertThat(hello.mirror()).isNotZero();
         // and where its class file lies in the system segment: a line of its own, past every user address
@@ -280,7 +281,7 @@ class VmLauncherTest {
                     }
                 }
                 """));
-        Map<org.vheap.device.store.BlobHash, byte[]> systemSegment = new java.util.HashMap<>();
+        Map<org.vheap.format.BlobHash, byte[]> systemSegment = new java.util.HashMap<>();
         TestVms.Outcome first = TestVms.run(new org.vheap.device.vm.loader.ClassSource(List.of(classes)), "Again", NO_INDY,
                 1L << 30, systemSegment);
         assertThat(first.out()).isEqualTo("again cba\n");
@@ -295,7 +296,7 @@ class VmLauncherTest {
                 return null;
             }
             served.add(name);
-            byte[] bytes = systemSegment.get(org.vheap.device.store.BlobHash.of(e.sha256()));
+            byte[] bytes = systemSegment.get(org.vheap.format.BlobHash.of(e.sha256()));
             return new org.vheap.device.vm.loader.ClassSource.Found(bytes, name.startsWith("java/") ? "java.base" : null,
                     !name.equals("Again"));
         }, new org.vheap.device.vm.loader.HostClassFiles());

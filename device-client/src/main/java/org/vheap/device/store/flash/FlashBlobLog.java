@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
 
 /**
  * A flash store's system blobs (the class files of its apps, the seed's system segment) in a log of their own

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
 import org.vheap.store.StoreException;
 
 /**

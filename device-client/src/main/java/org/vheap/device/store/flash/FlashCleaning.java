@@ -11,7 +11,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
 
 /**
  * One pass of a flash store's cleaner (the seed's log on flash, reclaimed a segment at a time): the live records of

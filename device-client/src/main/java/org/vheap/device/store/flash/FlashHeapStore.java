@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.store.OpenRequest;
@@ -23,6 +22,7 @@ import org.vheap.device.store.OpenedSession;
 import org.vheap.device.store.StoreLeases;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.store.WriteSets;
+import org.vheap.format.BlobHash;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
@@ -771,7 +771,7 @@ public final class FlashHeapStore implements HeapStore {
 
         @Override
         public int put(Map<BlobHash, byte[]> toStore) {
-            BlobHash.checkNames(toStore);
+            SystemBlobStore.checkNames(toStore);
             synchronized (FlashHeapStore.this) {
                 return io(() -> {
                     List<Map.Entry<BlobHash, byte[]>> fresh = toStore.entrySet().stream()

@@ -12,7 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Properties;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
 
 /**
  * What a {@link FlashFrontedStore} last shipped of each app, in its directory's {@code shipped/} folder, one small file

@@ -1,12 +1,7 @@
 package org.vheap.device.vm.loader;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -17,7 +12,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
+import org.vheap.format.ClassPathManifest.Directory;
+import org.vheap.format.ClassPathManifest;
 
 /**
  * An app's class path as content: every file of its jars and class directories (class files and resources)
@@ -39,10 +36,6 @@ import org.vheap.device.store.BlobHash;
  * chunks and checks the whole against that hash.
  */
 public final class ClassPathImage {
-    /** Marks the manifest's section of directories (after the files; absent in manifests written before it). */
-    private static final int DIRECTORIES = 0x44495253;
-    /** Marks the manifest's section of chunked files ("CHNK"; absent when no file is larger than a chunk). */
-    private static final int CHUNKED = 0x43484E4B;
     /** The largest file stored as one blob, and the size of the chunks of a larger one: one put of system blobs. */
     public static final int CHUNK_BYTES = (int) org.vheap.device.store.SystemBlobStore.PUT_BATCH_BYTES;
     private final Map<String, BlobHash> manifest;
@@ -51,16 +44,6 @@ public final class ClassPathImage {
     private final Map<String, java.util.List<BlobHash>> chunks;
     private final Map<BlobHash, byte[]> local;
     private final Function<BlobHash, byte[]> fetch;
-
-    /**
-     * A directory of the class path: the path it was given as (relative to where the app was started, or absolute)
-     * and the paths, relative to it, of its files that are not class files, in order.
-     */
-    public record Directory(String path, java.util.List<String> files) {
-        public Directory {
-            files = java.util.List.copyOf(files);
-        }
-    }
 
     private ClassPathImage(Map<String, BlobHash> manifest, java.util.List<Directory> directories,
                            Map<String, java.util.List<BlobHash>> chunks, Map<BlobHash, byte[]> local,
@@ -135,55 +118,8 @@ public final class ClassPathImage {
 
     /** A class path stored earlier: the manifest of a checkpoint, with the files fetched from the store on demand. */
     public static ClassPathImage stored(byte[] manifestBytes, Function<BlobHash, byte[]> fetch) {
-        Map<String, BlobHash> manifest = new LinkedHashMap<>();
-        java.util.List<Directory> directories = new java.util.ArrayList<>();
-        Map<String, java.util.List<BlobHash>> chunks = new LinkedHashMap<>();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(manifestBytes))) {
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                manifest.put(in.readUTF(), readHash(in));
-            }
-            java.util.Set<Integer> sections = new java.util.HashSet<>();
-            while (in.available() > 0) {
-                int section = in.readInt();
-                if (!sections.add(section)) {
-                    throw new IOException("section " + Integer.toHexString(section) + " twice");
-                }
-                if (section == DIRECTORIES) {
-                    for (int d = in.readInt(); d > 0; d--) {
-                        String path = in.readUTF();
-                        java.util.List<String> data = new java.util.ArrayList<>();
-                        for (int f = in.readInt(); f > 0; f--) {
-                            data.add(in.readUTF());
-                        }
-                        directories.add(new Directory(path, data));
-                    }
-                } else if (section == CHUNKED) {
-                    for (int c = in.readInt(); c > 0; c--) {
-                        String path = in.readUTF();
-                        if (!manifest.containsKey(path)) {
-                            throw new IOException("chunks of " + path + ", which the manifest does not name");
-                        }
-                        java.util.List<BlobHash> parts = new java.util.ArrayList<>();
-                        for (int p = in.readInt(); p > 0; p--) {
-                            parts.add(readHash(in));
-                        }
-                        chunks.put(path, parts);
-                    }
-                } else {
-                    throw new IOException("unknown section after the files");
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the checkpoint's class path manifest is corrupt", e);
-        }
-        return new ClassPathImage(manifest, directories, chunks, new HashMap<>(), fetch);
-    }
-
-    private static BlobHash readHash(DataInputStream in) throws IOException {
-        byte[] h = new byte[32];
-        in.readFully(h);
-        return BlobHash.of(h);
+        ClassPathManifest m = ClassPathManifest.decode(manifestBytes);
+        return new ClassPathImage(m.files(), m.directories(), m.chunks(), new HashMap<>(), fetch);
     }
 
     /** An empty class path. */
@@ -270,45 +206,9 @@ public final class ClassPathImage {
         return directories;
     }
 
-    /**
-     * The manifest's byte form: count u4, (path utf, sha-256)*; then, when there are directories, the marker
-     * {@code DIRS} u4, count u4, (path utf, count u4, (file utf)*)*; then, when a file is chunked, the marker
-     * {@code CHNK} u4, count u4, (path utf, count u4, (sha-256)*)*.
-     */
+    /** The manifest's bytes ({@link ClassPathManifest} gives their form). */
     public byte[] encodeManifest() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(manifest.size());
-            for (Map.Entry<String, BlobHash> e : manifest.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.write(e.getValue().bytes());
-            }
-            if (!directories.isEmpty()) {
-                out.writeInt(DIRECTORIES);
-                out.writeInt(directories.size());
-                for (Directory d : directories) {
-                    out.writeUTF(d.path());
-                    out.writeInt(d.files().size());
-                    for (String f : d.files()) {
-                        out.writeUTF(f);
-                    }
-                }
-            }
-            if (!chunks.isEmpty()) {
-                out.writeInt(CHUNKED);
-                out.writeInt(chunks.size());
-                for (Map.Entry<String, java.util.List<BlobHash>> c : chunks.entrySet()) {
-                    out.writeUTF(c.getKey());
-                    out.writeInt(c.getValue().size());
-                    for (BlobHash part : c.getValue()) {
-                        out.write(part.bytes());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new ClassPathManifest(manifest, directories, chunks).encode();
     }
 
     /** Number of files. */

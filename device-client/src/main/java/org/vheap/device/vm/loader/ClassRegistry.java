@@ -15,9 +15,9 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicVerifier;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.BlobHash;
 
 /**
  * The VM's class table: loads classes by name from a {@link ClassSource} (or from bytes the VM synthesized),

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
+import org.vheap.format.ClassPathManifest;
 
 /**
  * Where class bytes come from when an app first needs a class: the host JDK's own library (the {@code jrt:/}
@@ -186,7 +187,7 @@ public final class ClassSource implements AutoCloseable {
      * The app's class path directories with their files other than class files, for the app's file system; none
      * when this source reads a class path directly rather than a {@link ClassPathImage} (a device always has one).
      */
-    public List<ClassPathImage.Directory> appDirectories() {
+    public List<ClassPathManifest.Directory> appDirectories() {
         return appFiles == null ? List.of() : appFiles.directories();
     }
 

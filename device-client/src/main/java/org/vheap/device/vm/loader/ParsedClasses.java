@@ -3,7 +3,7 @@ package org.vheap.device.vm.loader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.objectweb.asm.tree.ClassNode;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
 
 /**
  * The VM's code cache: parsed class files by content hash, shared by the VMs of one host process (a device

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.paging.SystemLines;
+import org.vheap.format.BlobHash;
 
 /**
  * One VM's view of the system segment (the seed's system pages: read-only class bytes shared by every app of

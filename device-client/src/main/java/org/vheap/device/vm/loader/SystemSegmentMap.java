@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.BlobHash;
 
 /**
  * Where each class file the VM defined lies in the system segment of the virtual heap (ObjectLayout's

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
 
 /**
  * A class as the VM sees it: a host-side cache rebuilt from the class's bytes (which live in the system

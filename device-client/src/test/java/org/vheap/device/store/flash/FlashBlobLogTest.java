@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.store.OpenRequest;
+import org.vheap.format.BlobHash;
 import org.vheap.server.testing.MutableClock;
 import org.vheap.store.LineImage;
 

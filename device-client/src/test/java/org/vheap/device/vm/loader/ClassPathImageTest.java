@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vheap.device.store.BlobHash;
+import org.vheap.format.BlobHash;
+import org.vheap.format.ClassPathManifest;
 
 class ClassPathImageTest {
     @Test
@@ -24,7 +25,7 @@ class ClassPathImageTest {
         Files.writeString(classes.resolve("notes.md"), "notes");
         ClassPathImage captured = ClassPathImage.capture(List.of(classes));
         assertThat(captured.directories()).containsExactly(
-                new ClassPathImage.Directory(classes.toString(), List.of("data/a.txt", "notes.md")));
+                new ClassPathManifest.Directory(classes.toString(), List.of("data/a.txt", "notes.md")));
 
         Map<BlobHash, byte[]> store = new HashMap<>(captured.localFiles());
         ClassPathImage resumed = ClassPathImage.stored(captured.encodeManifest(), store::get);

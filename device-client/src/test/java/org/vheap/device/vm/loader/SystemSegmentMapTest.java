@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.vheap.device.store.BlobHash;
 import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.BlobHash;
 
 class SystemSegmentMapTest {
     private static final long BASE = ObjectLayout.SYSTEM_SEGMENT_BASE;

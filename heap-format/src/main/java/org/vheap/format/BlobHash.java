@@ -1,4 +1,4 @@
-package org.vheap.device.store;
+package org.vheap.format;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,14 +39,9 @@ public final class BlobHash {
         }
     }
 
-    /** Throws {@code INVALID_ARGUMENT} unless each blob hashes to the name it is given; a store then stores none. */
-    public static void checkNames(java.util.Map<BlobHash, byte[]> blobs) {
-        for (java.util.Map.Entry<BlobHash, byte[]> e : blobs.entrySet()) {
-            if (!digest(e.getValue()).equals(e.getKey())) {
-                throw new org.vheap.store.StoreException(org.vheap.store.StoreException.Reason.INVALID_ARGUMENT,
-                        "blob " + e.getKey() + " does not hash to its name; nothing was stored");
-            }
-        }
+    /** Whether {@code data} hashes to this name. */
+    public boolean names(byte[] data) {
+        return digest(data).equals(this);
     }
 
     /** A copy of the 32 bytes. */

@@ -1,4 +1,4 @@
-package org.vheap.device.vm;
+package org.vheap.format;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,10 +20,12 @@ import java.util.Map;
  * monitors with their owners, entrants and wait sets, and the VM's clocks and counters. Devices add their own
  * sections ({@link #attachments}: the app's class path files, leases).
  *
- * <p>Everything here is plain data: {@link VmLauncher#checkpointState} makes an image at a safepoint and
- * {@link VmLauncher#resume} rebuilds a VM from one. The byte form ({@link #encode}/{@link #decode}) is
- * versioned; a pc is a position in code prepared by this VM's preparer, whose version is part of the format,
- * so an image from another preparer is refused rather than misread.
+ * <p>Everything here is plain data: the device VM makes an image at a safepoint ({@code VmLauncher#checkpointState})
+ * and rebuilds a VM from one ({@code VmLauncher#resume}); the heap server reads one to know what a checkpoint names
+ * (its classes, its system blobs: {@link CheckpointBlobs}). The byte form ({@link #encode}/{@link #decode}) is
+ * versioned; a pc is a position in code prepared by the device VM's preparer, whose version ({@link #preparer}) is
+ * part of the format, so a VM with another preparer refuses the image rather than misread it. A reader that runs no
+ * code (the server) reads an image of any preparer ({@link #ANY_PREPARER}).
  *
  * <pre>
  * magic "VMST" u4, format u4, preparer version u4
@@ -41,7 +43,7 @@ import java.util.Map;
  */
 public final class VmStateImage {
     static final int MAGIC = 0x564D5354; // "VMST"
-    /** The format this device writes and reads (a heap in another is refused, naming both; see HeapFormatFixtureTest). */
+    /** The format written and read here (a heap in another is refused, naming both; see HeapFormatFixtureTest). */
     public static final int FORMAT = 1;
 
     /** A class as the checkpoint saw it. {@code sha256} is null for arrays and primitives. */
@@ -65,6 +67,11 @@ public final class VmStateImage {
     public record MonitorImage(int object, int owner, int count, int[] entrants, int[] waiters) {
     }
 
+    /** What {@link #decode} is given to read an image whatever code preparer took it (a reader that runs no code). */
+    public static final int ANY_PREPARER = -1;
+
+    /** The version of the code preparer that made the pcs of {@link #threads} (the device VM's). */
+    public int preparer;
     public long vmNanos;
     public long vmMillis;
     public int hashSeed;
@@ -93,7 +100,7 @@ public final class VmStateImage {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
-            out.writeInt(VmLauncher.preparerVersion());
+            out.writeInt(preparer);
             out.writeLong(vmNanos);
             out.writeLong(vmMillis);
             out.writeInt(hashSeed);
@@ -192,9 +199,11 @@ public final class VmStateImage {
     /**
      * Reads an image.
      *
-     * @throws IllegalArgumentException when the bytes are not a VM state this VM can resume (with what is wrong)
+     * @param preparer the code preparer version the reader runs code of: an image of another is refused; or
+     *                 {@link #ANY_PREPARER}
+     * @throws IllegalArgumentException when the bytes are not a VM state this reader can use (with what is wrong)
      */
-    public static VmStateImage decode(byte[] data) {
+    public static VmStateImage decode(byte[] data, int preparer) {
         VmStateImage s = new VmStateImage();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             if (in.readInt() != MAGIC) {
@@ -202,12 +211,12 @@ public final class VmStateImage {
             }
             int format = in.readInt();
             if (format != FORMAT) {
-                throw new IllegalArgumentException("the checkpoint's VM state has format " + format + "; this device reads " + FORMAT);
+                throw new IllegalArgumentException("the checkpoint's VM state has format " + format + "; this reader reads " + FORMAT);
             }
-            int preparer = in.readInt();
-            if (preparer != VmLauncher.preparerVersion()) {
-                throw new IllegalArgumentException("the checkpoint was taken by a device VM with code preparer " + preparer
-                        + "; this device has " + VmLauncher.preparerVersion());
+            s.preparer = in.readInt();
+            if (preparer != ANY_PREPARER && s.preparer != preparer) {
+                throw new IllegalArgumentException("the checkpoint was taken by a device VM with code preparer "
+                        + s.preparer + "; this device has " + preparer);
             }
             s.vmNanos = in.readLong();
             s.vmMillis = in.readLong();
