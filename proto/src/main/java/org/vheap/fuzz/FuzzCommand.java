@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "fuzz", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fuzz one target with Jazzer from its seed corpus: class-files (the device's class loading and",
                 "verification), vm-state (a checkpoint's VM state read for a resume), store-requests (every request of the heap",
-                "store and the control plane, sent to a heap server on the embedded PostgreSQL). Exit 0 when no input failed."})
+                "store and the control plane, sent to a heap server on the embedded PostgreSQL), heap-image (a heap image file",
+                "read as ./vheap import reads it). Exit 0 when no input failed."})
 public final class FuzzCommand implements Callable<Integer> {
     /** A target of this module: its class, the packages covered besides vheap's, its seed corpus under the checkout. */
     public record Target(String className, List<String> alsoCovered, String seeds) {
@@ -32,7 +33,7 @@ public final class FuzzCommand implements Callable<Integer> {
 
     private final Map<String, Target> targets;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "class-files, vm-state or store-requests")
+    @Parameters(index = "0", paramLabel = "TARGET", description = "class-files, vm-state, store-requests or heap-image")
     String target;
 
     @Option(names = "--runs", defaultValue = "100000", paramLabel = "N", description = "inputs to run (default: ${DEFAULT-VALUE})")

@@ -6,6 +6,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.vheap.bench.BenchRun;
+import org.vheap.bench.ChildHeapServer;
+import org.vheap.cli.VheapHome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -45,6 +48,21 @@ final class BenchApps {
             throw new IllegalStateException("compiling the bench app failed");
         }
         return dir;
+    }
+
+    /**
+     * {@code server} when one was given ({@code --server}), else a heap server started here as a child process
+     * (embedded PostgreSQL under {@code work/data}), stopped at the run's end: its address.
+     */
+    static String serverOrChild(BenchRun run, VheapHome home, Path work, String server) throws Exception {
+        if (server != null) {
+            return server;
+        }
+        Path data = work.resolve("data");
+        run.progress("starting a heap server (./vheap server, embedded PostgreSQL under " + data + ")");
+        ChildHeapServer child = ChildHeapServer.start(home, data, run::note);
+        run.atEnd("stop the heap server", interrupted -> child.close());
+        return child.address();
     }
 
     /** A console with no input whose output and errors go to {@code out}. */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vheap device", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
         description = "Run Java programs on an emulated device whose heap lives in a heap store.",
-        subcommands = {RunCommand.class, ResumeCommand.class, StartCommand.class, VmBench.class, ResumeBench.class, FlashBench.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ResumeCommand.class, StartCommand.class, VmBench.class, ResumeBench.class, FlashBench.class, HeapToolsBench.class, CommandLine.HelpCommand.class})
 public final class DeviceCli {
 
     public static void main(String[] args) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.vheap.bench.BenchRun;
-import org.vheap.bench.ChildHeapServer;
 import org.vheap.cli.TextTable;
 import org.vheap.cli.VheapHome;
 import org.vheap.device.Device;
@@ -48,19 +47,12 @@ final class FlashFrontedBench {
 
     /** Runs the table on {@code server} (started here when null) with BigData of {@code mib} MiB, {@code rounds} each. */
     void table(String server, int mib, int rounds) throws Exception {
-        if (server == null) {
-            Path data = work.resolve("data");
-            run.progress("starting a heap server (./vheap server, embedded PostgreSQL under " + data + ")");
-            ChildHeapServer child = ChildHeapServer.start(home, data, run::note);
-            run.atEnd("stop the heap server", interrupted -> child.close());
-            server = child.address();
-        }
-        String target = server;
+        String target = BenchApps.serverOrChild(run, home, work, server);
         Path classes = compileBigData();
         long memory = ((long) mib << 20) / 10;
         out.printf(Locale.ROOT, "the BigData sample (%d MiB live) on a device with %s of memory, over the heap server on %s"
                 + " (loopback gRPC) alone and with the device's flash in front of it; a checkpoint every %d ms and at the"
-                + " end; %d runs each, taking turns%n", mib, FlashBench.kib(memory), server, CHECKPOINTS.toMillis(), rounds);
+                + " end; %d runs each, taking turns%n", mib, FlashBench.kib(memory), target, CHECKPOINTS.toMillis(), rounds);
         out.flush();
         List<Run> alone = new ArrayList<>();
         List<Run> fronted = new ArrayList<>();

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vheap.bench.BenchRun;
-import org.vheap.bench.ChildHeapServer;
 import org.vheap.bench.Interleaving;
 import org.vheap.cli.CliValues;
 import org.vheap.cli.TextTable;
@@ -119,13 +118,7 @@ public final class ResumeBench implements Callable<Integer> {
             VheapHome home = VheapHome.locate(ResumeBench.class);
             Path work = run.tempDir("vheap-bench-resume-");
             boolean ownServer = server == null;
-            if (ownServer) {
-                Path data = work.resolve("data");
-                run.progress("starting a heap server (./vheap server, embedded PostgreSQL under " + data + ")");
-                ChildHeapServer child = ChildHeapServer.start(home, data, run::note);
-                run.atEnd("stop the heap server", interrupted -> child.close());
-                server = child.address();
-            }
+            server = BenchApps.serverOrChild(run, home, work, server);
             Path api = BenchApps.apiClasses(home);
             List<Path> cp = List.of(BenchApps.compile(work, "Resident", APP_SOURCE, api), api);
             out.println("resume of an app with a " + heapMiB + " MiB heap, heap server on " + server + " (loopback gRPC)");

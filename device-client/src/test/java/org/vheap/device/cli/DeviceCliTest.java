@@ -260,6 +260,22 @@ class DeviceCliTest {
         assertThat(bad.err()).contains("--accounts");
     }
 
+    @Test
+    void theHeapToolsBenchmarkRunsBounded() {
+        Run r = cli("bench-heap-tools", "--server", SERVER.target(), "--big-data-mib", "2", "--rounds", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("stream the checkpoint's lines (ReadLines)").contains("1.00x")
+                .containsPattern("export to a file \\(ExportHeap\\) +\\d+\\.\\d ms +\\d+\\.\\d +\\d+\\.\\d\\dx the time")
+                .containsPattern("import the file \\(ImportHeap\\) +\\d+\\.\\d ms +\\d+\\.\\d +\\d+\\.\\d\\dx the time")
+                .contains("the image file: ").doesNotContain("NaN");
+        List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
+        assertThat(apps).as("the bench's apps (the original and its imported copies) are deleted")
+                .noneMatch(a -> a.getApp().startsWith("bench-heap-tools-"));
+        Run bad = cli("bench-heap-tools", "--big-data-mib", "0");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--big-data-mib");
+    }
+
     /**
      * What a device says while the store is away, one line each, naming the app: a device agent running several apps
      * gets each its own ({@code forApp}), not the agent's placeholder name.

@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.vheap.cli.CliValues;
+import org.vheap.cli.ProgressBar;
 import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.HeapToolProgress;
 import org.vheap.security.ClientTls;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +40,16 @@ final class StoreTarget {
         return command.commandLine().getOut();
     }
 
+    /** A progress bar for a long call of the command, on its standard error, drawn only on a terminal. */
+    ProgressBar progressBar(String label) {
+        return new ProgressBar(command.commandLine().getErr(), System.console() != null, label, System::nanoTime);
+    }
+
+    /** Shows a heap-tool call's progress on {@code bar}. */
+    static java.util.function.Consumer<HeapToolProgress> shownOn(ProgressBar bar) {
+        return p -> bar.show(p.getPhase(), p.getLinesDone(), p.getLinesTotal(), p.getBytesDone());
+    }
+
     ManagedChannel channel() {
         ClientTls tls = security.clientTls();
         return NettyChannelBuilder.forTarget(CliValues.hostPort("--server", server), tls.credentials()).intercept(tls.mismatchHints())
@@ -57,6 +69,19 @@ final class StoreTarget {
     /** As {@link #call(Function)} for a command that names an app: its calls carry {@code vheap-app} (gateway routing). */
     <T> T call(String app, Function<HeapStoreGrpc.HeapStoreBlockingStub, T> work) {
         return call(stub -> work.apply(stub.withInterceptors(VheapHeaders.forApp(app))));
+    }
+
+    /**
+     * Runs {@code work} with a fresh channel carrying the token (a call without deadline: the heap tools' long
+     * transfers), and shuts the channel down after.
+     */
+    <T> T transfer(Function<io.grpc.Channel, T> work) {
+        ManagedChannel ch = channel();
+        try {
+            return work.apply(security.withToken(ch));
+        } finally {
+            shutdown(ch);
+        }
     }
 
     /** Runs {@code work} with a blocking control-plane stub on a fresh channel, and shuts the channel down after. */

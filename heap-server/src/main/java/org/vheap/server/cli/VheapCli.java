@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.vheap.cli.OneLineErrors;
 import org.vheap.fuzz.FuzzCommand;
+import org.vheap.server.fuzz.HeapImageTarget;
 import org.vheap.server.fuzz.StoreRequestsTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "vheap", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
         description = "A virtual heap for a Java virtual machine: heap server, gateway, store tools, device control, benchmarks.",
         subcommands = {ServerCommand.class, GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
-                DeleteCheckpointCommand.class, DeleteAppCommand.class, TokenCommand.class, QuotaCommand.class, DevicesCommand.class, SuspendCommand.class,
+                DeleteCheckpointCommand.class, DeleteAppCommand.class, ExportCommand.class, ImportCommand.class, TokenCommand.class, QuotaCommand.class, DevicesCommand.class, SuspendCommand.class,
                 ResumeCommand.class, MigrateCommand.class, HealthCommand.class, DistributeCommand.class, AfterRestoreCommand.class, TortureCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VheapCli {
@@ -34,6 +35,8 @@ public final class VheapCli {
     static CommandLine commandLine() {
         return OneLineErrors.install(new CommandLine(new VheapCli()).addSubcommand("fuzz", new FuzzCommand(Map.of(
                 "store-requests", new FuzzCommand.Target(StoreRequestsTarget.class.getName(), List.of(),
-                        "heap-server/src/fuzz/store-requests")))));
+                        "heap-server/src/fuzz/store-requests"),
+                "heap-image", new FuzzCommand.Target(HeapImageTarget.class.getName(), List.of(),
+                        "heap-server/src/fuzz/heap-image")))));
     }
 }

@@ -28,6 +28,8 @@ import org.vheap.proto.v1.DeleteAppRequest;
 import org.vheap.proto.v1.DeleteAppResponse;
 import org.vheap.proto.v1.DeleteCheckpointRequest;
 import org.vheap.proto.v1.DeleteCheckpointResponse;
+import org.vheap.proto.v1.ExportHeapRequest;
+import org.vheap.proto.v1.ExportHeapResponse;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
 import org.vheap.proto.v1.FindMissingSystemBlobsResponse;
 import org.vheap.proto.v1.GetCheckpointRequest;
@@ -35,6 +37,8 @@ import org.vheap.proto.v1.GetCheckpointResponse;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.ImportHeapRequest;
+import org.vheap.proto.v1.ImportHeapResponse;
 import org.vheap.proto.v1.LineBatch;
 import org.vheap.proto.v1.LineRange;
 import org.vheap.proto.v1.ListAppsRequest;
@@ -92,6 +96,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     private final AccessPolicy access;
     private final AppTokens tokens;
     private final CallRates callRates;
+    private final HeapImageCalls images;
 
     /**
      * @param flushExecutor runs a commit stream's pre-flushes, so the stream goes on receiving while
@@ -105,6 +110,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         this.tokens = tokens;
         this.access = access;
         this.callRates = new CallRates(nanoTime);
+        this.images = new HeapImageCalls(store, access, nanoTime);
     }
 
     @Override
@@ -308,6 +314,16 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             });
             return b.build();
         });
+    }
+
+    @Override
+    public void exportHeap(ExportHeapRequest r, StreamObserver<ExportHeapResponse> out) {
+        images.export(r, out);
+    }
+
+    @Override
+    public StreamObserver<ImportHeapRequest> importHeap(StreamObserver<ImportHeapResponse> out) {
+        return images.importing(out);
     }
 
     /** The call's access (the app's token or the admin's), then the app's quota of calls per second. */
@@ -518,50 +534,6 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
             writes.clear();
             deletes.clear();
             out.onError(StoreStatus.toStatus(e));
-        }
-    }
-
-    /**
-     * Blocks a streaming sender until the transport can take more (gRPC flow control). Fails if the call
-     * is cancelled, or if the client reads nothing for {@link #STALLED_MILLIS}: a stalled reader must not
-     * hold a database connection and snapshot for ever.
-     */
-    private static final class FlowGate {
-        static final long STALLED_MILLIS = 30_000;
-        private final ServerCallStreamObserver<?> call;
-        private final Object lock = new Object();
-
-        FlowGate(ServerCallStreamObserver<?> call) {
-            this.call = call;
-            call.setOnReadyHandler(this::wake);
-            call.setOnCancelHandler(this::wake);
-        }
-
-        private void wake() {
-            synchronized (lock) {
-                lock.notifyAll();
-            }
-        }
-
-        void awaitReady() {
-            long deadline = System.nanoTime() + STALLED_MILLIS * 1_000_000;
-            synchronized (lock) {
-                while (!call.isReady()) {
-                    if (call.isCancelled()) {
-                        throw Status.CANCELLED.withDescription("the client cancelled the read").asRuntimeException();
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        throw Status.DEADLINE_EXCEEDED.withDescription("the client read nothing for "
-                                + STALLED_MILLIS / 1000 + " s; the stream is closed").asRuntimeException();
-                    }
-                    try {
-                        lock.wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
-                    }
-                }
-            }
         }
     }
 }

@@ -539,6 +539,50 @@ public final class PgHeapStore {
         });
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // Heap images
+
+    /**
+     * Writes a committed checkpoint (0: the newest) as a portable heap image ({@link org.vheap.format.HeapImageWriter})
+     * to {@code out}, from one snapshot: its VM state, every system blob it names and its lines. {@code out} may block
+     * (flow control) or throw to stop. Returns the checkpoint written.
+     */
+    public CheckpointRecord exportHeap(String app, long checkpointId, java.io.OutputStream out,
+                                       Consumer<HeapToolProgress> progress) {
+        StoreArguments.checkApp(app);
+        StoreArguments.checkCheckpointId(checkpointId);
+        return inSnapshot(c -> {
+            HeapRow h = HeapRow.require(c, heapIds, app, false);
+            CheckpointRecord cp = Checkpoints.require(c, h, app, checkpointId);
+            HeapImages.export(c, h, app, cp, Checkpoints.lineage(c, h.heapId(), cp.checkpointId()),
+                    Checkpoints.vmState(c, h.heapId(), cp.checkpointId()), out, progress);
+            return cp;
+        });
+    }
+
+    /** What {@link #importHeap} made. */
+    public record Imported(String app, CheckpointRecord checkpoint, int blobs, int blobsAdded, boolean replaced) {
+    }
+
+    /**
+     * Makes a heap from a heap image, in one transaction: app {@code app} (empty: the image's name) with one checkpoint
+     * holding the image's lines and VM state (its id from this store's sequence), the image's system blobs added to the
+     * store's, {@code tokenSha256} its access token's hash. Refused, changing nothing: an image that is truncated,
+     * altered or of another format, or that lacks a system blob its VM state names (INVALID_ARGUMENT); a name taken
+     * without {@code replace}, or a replaced app a device holds the lease of (CONFLICT); a checkpoint over the app's
+     * quota (QUOTA_EXCEEDED).
+     *
+     * @param reader an image whose header was read, and nothing more
+     */
+    public Imported importHeap(String app, boolean replace, org.vheap.format.HeapImageReader reader, byte[] tokenSha256,
+                               Consumer<HeapToolProgress> progress) {
+        String name = app.isEmpty() ? reader.header().app() : app;
+        StoreArguments.checkApp(name);
+        HeapImages.Imported made = inTransaction(c -> HeapImages.importHeap(c, heapIds, name,
+                HeapRow.find(c, heapIds, name, true), replace, reader, tokenSha256, clock.instant(), progress));
+        return new Imported(name, made.checkpoint(), made.blobs(), made.blobsAdded(), made.replaced());
+    }
+
     /**
      * Schedules a reclaim of every heap, examining every line: catches what a lost reclaim left behind
      * (one that failed, or was still queued when a server stopped). A server runs it once at start.

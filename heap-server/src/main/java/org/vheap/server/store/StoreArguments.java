@@ -125,7 +125,7 @@ final class StoreArguments {
                 + " lines are " + lineSize + " bytes");
     }
 
-    private static void checkLineSize(int lineSize) {
+    static void checkLineSize(int lineSize) {
         if (lineSize < PgHeapStore.MIN_LINE_SIZE || lineSize > PgHeapStore.MAX_LINE_SIZE
                 || Integer.bitCount(lineSize) != 1) {
             throw StoreException.invalid("line size must be a power of two from " + PgHeapStore.MIN_LINE_SIZE

@@ -100,27 +100,33 @@ public final class SystemBlobs {
         }
         List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(sorted.entrySet());
         Timestamp now = Timestamp.from(clock.instant());
-        return SqlTransactions.inTransaction(dataSource, c -> {
-            int stored = 0;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO system_blob (sha256, data, size, created_at)"
-                    + " SELECT t.h, t.d, octet_length(t.d), ? FROM unnest(?::bytea[], ?::bytea[]) WITH ORDINALITY"
-                    + " AS t(h, d, n) ORDER BY t.n ON CONFLICT (sha256) DO NOTHING RETURNING 1")) {
-                for (List<Map.Entry<byte[], byte[]>> batch
-                        : SqlArrays.statementBatches(entries, e -> e.getValue().length, INSERT_STATEMENT_BYTES)) {
-                    ps.setTimestamp(1, now);
-                    ps.setArray(2, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getKey).toArray(byte[][]::new)));
-                    ps.setArray(3, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getValue).toArray(byte[][]::new)));
-                    // the rows returned, not the update count: Citus counts every row an INSERT ... SELECT into a
-                    // reference table offered, stored or not
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            stored++;
-                        }
+        return SqlTransactions.inTransaction(dataSource, c -> insert(c, entries, now));
+    }
+
+    /**
+     * Inserts blobs whose names were checked, in ascending hash order, in the caller's transaction; returns how many
+     * were new to the store.
+     */
+    static int insert(Connection c, List<Map.Entry<byte[], byte[]>> sortedEntries, Timestamp now) throws SQLException {
+        int stored = 0;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO system_blob (sha256, data, size, created_at)"
+                + " SELECT t.h, t.d, octet_length(t.d), ? FROM unnest(?::bytea[], ?::bytea[]) WITH ORDINALITY"
+                + " AS t(h, d, n) ORDER BY t.n ON CONFLICT (sha256) DO NOTHING RETURNING 1")) {
+            for (List<Map.Entry<byte[], byte[]>> batch
+                    : SqlArrays.statementBatches(sortedEntries, e -> e.getValue().length, INSERT_STATEMENT_BYTES)) {
+                ps.setTimestamp(1, now);
+                ps.setArray(2, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getKey).toArray(byte[][]::new)));
+                ps.setArray(3, c.createArrayOf("bytea", batch.stream().map(Map.Entry::getValue).toArray(byte[][]::new)));
+                // the rows returned, not the update count: Citus counts every row an INSERT ... SELECT into a
+                // reference table offered, stored or not
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored++;
                     }
                 }
             }
-            return stored;
-        });
+        }
+        return stored;
     }
 
     /**
@@ -189,8 +195,8 @@ public final class SystemBlobs {
         return distinct;
     }
 
-    /** The sizes of the blobs among these that exist. */
-    private static Map<ByteBuffer, Integer> sizes(Connection c, Collection<byte[]> hashes) throws SQLException {
+    /** The sizes of the blobs the store has among {@code hashes}, by hash. */
+    static Map<ByteBuffer, Integer> sizes(Connection c, Collection<byte[]> hashes) throws SQLException {
         Map<ByteBuffer, Integer> sizes = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT sha256, size FROM system_blob WHERE sha256 = ANY (?)")) {
             ps.setArray(1, hashArray(c, hashes));
@@ -203,7 +209,8 @@ public final class SystemBlobs {
         return sizes;
     }
 
-    private static Map<ByteBuffer, byte[]> data(Connection c, Collection<ByteBuffer> keys) throws SQLException {
+    /** The blobs the store has among {@code keys}, by hash. */
+    static Map<ByteBuffer, byte[]> data(Connection c, Collection<ByteBuffer> keys) throws SQLException {
         Map<ByteBuffer, byte[]> data = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT sha256, data FROM system_blob WHERE sha256 = ANY (?)")) {
             ps.setArray(1, hashArray(c, keys.stream().map(ByteBuffer::array).toList()));

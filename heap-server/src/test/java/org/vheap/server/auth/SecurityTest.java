@@ -23,10 +23,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import io.grpc.stub.StreamObserver;
+import org.vheap.client.HeapImageTransfer;
 import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.CommitCheckpointRequest;
 import org.vheap.proto.v1.CommitCheckpointResponse;
 import org.vheap.proto.v1.CommitHeader;
+import org.vheap.proto.v1.ImportedHeap;
 import org.vheap.proto.v1.DeleteCheckpointRequest;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
 import org.vheap.proto.v1.GetCheckpointRequest;
@@ -99,6 +101,37 @@ class SecurityTest {
             assertThat(s.getCode()).as(s.toString()).isEqualTo(code);
             assertThat(s.getDescription()).contains(message);
         });
+    }
+
+    @Test
+    void heapImagesNeedTheAdminTokenAndAnImportedAppGetsATokenOfItsOwn() {
+        String a = TestHeaps.app("sec-export");
+        OpenHeapResponse open = create(a, "dev-a");
+        String tokenA = open.getAppToken();
+        new org.vheap.client.HeapStoreClient(BearerToken.attach(SERVER.channel(), tokenA), 20_000).commit(CommitHeader
+                .newBuilder().setApp(a).setFencingToken(open.getLease().getFencingToken()).setDevice("dev-a").build(),
+                java.util.List.of(), java.util.List.of(), 1 << 20);
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        Channel mine = BearerToken.attach(SERVER.channel(), tokenA);
+        assertStatus(() -> HeapImageTransfer.export(mine, a, 0, file, p -> { }), Status.Code.PERMISSION_DENIED,
+                "exporting a heap");
+        assertStatus(() -> HeapImageTransfer.export(SERVER.channel(), a, 0, file, p -> { }),
+                Status.Code.UNAUTHENTICATED, "exporting a heap");
+        Channel admins = BearerToken.attach(SERVER.channel(), admin);
+        HeapImageTransfer.export(admins, a, 0, file, p -> { });
+        String copy = TestHeaps.app("sec-import");
+        assertStatus(() -> HeapImageTransfer.importFile(mine, copy, false,
+                new java.io.ByteArrayInputStream(file.toByteArray()), p -> { }), Status.Code.PERMISSION_DENIED,
+                "importing a heap");
+
+        ImportedHeap made = HeapImageTransfer.importFile(admins, copy, false,
+                new java.io.ByteArrayInputStream(file.toByteArray()), p -> { });
+        assertThat(made.getAppToken()).startsWith("vht_").isNotEqualTo(tokenA);
+        // the copy is its own app: its token opens it, the original's does not
+        OpenHeapRequest openCopy = OpenHeapRequest.newBuilder().setApp(copy).setDevice("dev-b").build();
+        assertStatus(() -> stub(tokenA).openHeap(openCopy), Status.Code.PERMISSION_DENIED, "not app");
+        assertThat(stub(made.getAppToken()).openHeap(openCopy).getBaseCheckpoint().getCheckpointId())
+                .isEqualTo(made.getCheckpoint().getCheckpointId());
     }
 
     @Test

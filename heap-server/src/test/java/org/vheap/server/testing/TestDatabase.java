@@ -35,6 +35,25 @@ public final class TestDatabase implements BeforeAllCallback {
         return running.database.dataSource();
     }
 
+    /**
+     * A new, empty database on the run's PostgreSQL, named {@code prefix} and a number: another store's (its own
+     * heaps, sequences and blobs) once a {@link HeapDatabase} migrates it. Returns its JDBC URL; {@link #user} connects.
+     */
+    public String createDatabase(String prefix) {
+        String name = prefix + System.nanoTime();
+        try (Connection c = dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+            return c.getMetaData().getURL().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+    }
+
+    /** The user the run's databases are reached as (no password). */
+    public String user() {
+        return running.urlAndUser()[1];
+    }
+
     /** A store on the database that reclaims before each call returns, so tests see the result. */
     public PgHeapStore store(Clock clock, StoreSettings settings) {
         return new PgHeapStore(dataSource(), clock, settings, Runnable::run);
