@@ -47,6 +47,15 @@ class HeapFormatFixtureTest {
                 .hasMessageContaining(Integer.toString(VmStateImage.FORMAT));
     }
 
+    /** The server names a checkpoint's thread and class states by the format's lists: they are this VM's enums. */
+    @Test
+    void theFormatsNamesOfThreadAndClassStatesAreTheVmsOwnInOrder() {
+        assertThat(VmStateImage.THREAD_STATES).containsExactlyElementsOf(java.util.Arrays.stream(
+                org.vheap.device.vm.thread.ThreadState.values()).map(Enum::name).toList());
+        assertThat(VmStateImage.INIT_STATES).containsExactlyElementsOf(java.util.Arrays.stream(
+                org.vheap.device.vm.loader.VmClass.InitState.values()).map(Enum::name).toList());
+    }
+
     /** Loads {@code fixture} into a fresh in-memory store, resumes its app and returns what it printed. */
     static String resume(Path fixture) throws Exception {
         try (MemoryHeapStore store = new MemoryHeapStore()) {

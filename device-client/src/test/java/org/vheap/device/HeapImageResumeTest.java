@@ -20,8 +20,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.client.HeapImageTransfer;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.device.store.MemoryHeapStore;
+import org.vheap.device.vm.VmLauncher;
+import org.vheap.format.CheckpointBlobs;
+import org.vheap.format.VmStateImage;
+import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.GetHeapSummaryRequest;
+import org.vheap.proto.v1.HeapSummary;
 import org.vheap.proto.v1.HeapToolProgress;
 import org.vheap.proto.v1.ImportedHeap;
+import org.vheap.proto.v1.ThreadSummary;
 import org.vheap.server.store.HeapDatabase;
 import org.vheap.server.testing.TestDatabase;
 import org.vheap.server.testing.TestHeapServer;
@@ -29,7 +36,8 @@ import org.vheap.server.testing.TestHeaps;
 
 /**
  * An app suspended on one store, exported, imported into another store on a database of its own (which has none of
- * its class files), and resumed there by another device prints what an uninterrupted run prints.
+ * its class files), and resumed there by another device prints what an uninterrupted run prints; and the summary the
+ * server gives of a suspended app's checkpoint is what its VM state holds.
  */
 class HeapImageResumeTest {
     @RegisterExtension
@@ -65,19 +73,16 @@ class HeapImageResumeTest {
         return new DeviceConsole(new ByteArrayInputStream(new byte[0]), ps, ps);
     }
 
-    @Test
-    void anAppExportedMidRunResumesExactlyFromAnotherDatabase() throws Exception {
+    private static Path compileAccounts() throws Exception {
         Path classes = Files.createTempDirectory("vheap-image-app");
         Files.writeString(classes.resolve("Accounts.java"), ACCOUNTS);
         assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", classes.toString(),
                 classes.resolve("Accounts.java").toString())).isZero();
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        try (MemoryHeapStore alone = new MemoryHeapStore()) {
-            assertThat(new Device(new DeviceConfig().app(TestHeaps.app("accounts-whole")).checkpointInterval(Duration.ZERO),
-                    alone, console(whole)).run(List.of(classes), "Accounts", List.of("80"))).isZero();
-        }
+        return classes;
+    }
 
-        String app = TestHeaps.app("accounts");
+    /** Runs Accounts as {@code app} on device a over the run's server until round 40, and suspends it; its output. */
+    private static ByteArrayOutputStream suspendedAccounts(Path classes, String app) throws Exception {
         ByteArrayOutputStream first = new ByteArrayOutputStream();
         Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(2 << 20)
                 .checkpointInterval(Duration.ZERO), SERVER.store(), console(first));
@@ -86,6 +91,44 @@ class HeapImageResumeTest {
         ResumeTest.awaitOutput(first, "round 40 ");
         a.suspend(Duration.ofSeconds(30));
         assertThat(run.get(1, TimeUnit.MINUTES)).isEqualTo(Device.SUSPENDED);
+        return first;
+    }
+
+    @Test
+    void aSuspendedAppsSummaryIsWhatItsVmStateHolds() throws Exception {
+        String app = TestHeaps.app("accounts-summary");
+        suspendedAccounts(compileAccounts(), app);
+        HeapSummary s = SERVER.admin(stub -> stub.getHeapSummary(GetHeapSummaryRequest.newBuilder().setApp(app).build()));
+        byte[] raw = SERVER.admin(stub -> stub.getCheckpoint(GetCheckpointRequest.newBuilder().setApp(app).build()))
+                .getVmState().toByteArray();
+        VmStateImage state = VmLauncher.readState(raw);
+
+        assertThat(s.getDeviceState()).isTrue();
+        assertThat(s.getCheckpoint().getDevice()).isEqualTo("a");
+        assertThat(s.getClasses()).isEqualTo(state.classes.size()).isGreaterThan(100);
+        assertThat(s.getAppClasses()).as("Accounts, from the class path (its lambda is a hidden class)").isEqualTo(1);
+        assertThat(s.getHiddenClasses()).isPositive();
+        assertThat(s.getSystemBlobs()).isEqualTo(CheckpointBlobs.of(raw).size());
+        assertThat(s.getInternedStrings()).isEqualTo(state.interned.size()).isPositive();
+        assertThat(s.getBytecodes()).isEqualTo(state.bytecodes).isPositive();
+        assertThat(s.getAllocatedBytes()).isEqualTo(state.top);
+        ThreadSummary main = s.getThreadsList().stream().filter(t -> t.getName().equals("main")).findFirst().orElseThrow();
+        assertThat(main.getStackList()).extracting(f -> f.getClassName() + "." + f.getMethod() + f.getMethodDescriptor())
+                .last().isEqualTo("Accounts.main([Ljava/lang/String;)V");
+        assertThat(main.getState()).isIn("RUNNABLE", "TIMED_WAITING");
+    }
+
+    @Test
+    void anAppExportedMidRunResumesExactlyFromAnotherDatabase() throws Exception {
+        Path classes = compileAccounts();
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (MemoryHeapStore alone = new MemoryHeapStore()) {
+            assertThat(new Device(new DeviceConfig().app(TestHeaps.app("accounts-whole")).checkpointInterval(Duration.ZERO),
+                    alone, console(whole)).run(List.of(classes), "Accounts", List.of("80"))).isZero();
+        }
+
+        String app = TestHeaps.app("accounts");
+        ByteArrayOutputStream first = suspendedAccounts(classes, app);
 
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         List<HeapToolProgress> progress = new java.util.ArrayList<>();

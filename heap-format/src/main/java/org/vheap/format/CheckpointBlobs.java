@@ -20,8 +20,7 @@ public final class CheckpointBlobs {
      * @throws IllegalArgumentException when the bytes are a damaged device VM state (saying what is wrong)
      */
     public static Set<BlobHash> of(byte[] vmState) {
-        if (vmState.length < 4 || ((vmState[0] & 0xFF) << 24 | (vmState[1] & 0xFF) << 16 | (vmState[2] & 0xFF) << 8
-                | vmState[3] & 0xFF) != VmStateImage.MAGIC) {
+        if (!isDeviceState(vmState)) {
             return Set.of();
         }
         VmStateImage state = VmStateImage.decode(vmState, VmStateImage.ANY_PREPARER);
@@ -36,5 +35,11 @@ public final class CheckpointBlobs {
             blobs.addAll(ClassPathManifest.decode(manifest).blobs());
         }
         return blobs;
+    }
+
+    /** Whether the bytes are (or claim to be: they start with its magic) a device VM's state. */
+    public static boolean isDeviceState(byte[] vmState) {
+        return vmState.length >= 4 && ((vmState[0] & 0xFF) << 24 | (vmState[1] & 0xFF) << 16 | (vmState[2] & 0xFF) << 8
+                | vmState[3] & 0xFF) == VmStateImage.MAGIC;
     }
 }

@@ -67,6 +67,12 @@ public final class VmStateImage {
     public record MonitorImage(int object, int owner, int count, int[] entrants, int[] waiters) {
     }
 
+    /** The names of {@link ThreadImage#state}'s values, by value (the device's {@code ThreadState}, in its order). */
+    public static final List<String> THREAD_STATES = List.of("RUNNABLE", "BLOCKED", "WAITING", "TIMED_WAITING",
+            "TERMINATED");
+    /** The names of {@link ClassImage#initState}'s values, by value (the device's {@code VmClass.InitState}). */
+    public static final List<String> INIT_STATES = List.of("LINKED", "INITIALIZING", "INITIALIZED", "ERRONEOUS");
+
     /** What {@link #decode} is given to read an image whatever code preparer took it (a reader that runs no code). */
     public static final int ANY_PREPARER = -1;
 

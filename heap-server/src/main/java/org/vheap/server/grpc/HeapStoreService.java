@@ -34,9 +34,11 @@ import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
 import org.vheap.proto.v1.FindMissingSystemBlobsResponse;
 import org.vheap.proto.v1.GetCheckpointRequest;
 import org.vheap.proto.v1.GetCheckpointResponse;
+import org.vheap.proto.v1.GetHeapSummaryRequest;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.HeapSummary;
 import org.vheap.proto.v1.ImportHeapRequest;
 import org.vheap.proto.v1.ImportHeapResponse;
 import org.vheap.proto.v1.LineBatch;
@@ -324,6 +326,12 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public StreamObserver<ImportHeapRequest> importHeap(StreamObserver<ImportHeapResponse> out) {
         return images.importing(out);
+    }
+
+    @Override
+    public void getHeapSummary(GetHeapSummaryRequest r, StreamObserver<HeapSummary> out) {
+        unary(out, () -> access.requireAdmin("inspecting a heap"),
+                () -> HeapSummaries.of(r.getApp(), store.checkpointState(r.getApp(), r.getCheckpointId())));
     }
 
     /** The call's access (the app's token or the admin's), then the app's quota of calls per second. */

@@ -487,6 +487,21 @@ public final class PgHeapStore {
         });
     }
 
+    /** A checkpoint with its VM state and its heap's line size. */
+    public record CheckpointState(CheckpointRecord checkpoint, int lineSize, byte[] vmState) {
+    }
+
+    /** A checkpoint (0: the newest) with its VM state and its heap's line size, read in one snapshot. */
+    public CheckpointState checkpointState(String app, long checkpointId) {
+        StoreArguments.checkApp(app);
+        StoreArguments.checkCheckpointId(checkpointId);
+        return inSnapshot(c -> {
+            HeapRow h = HeapRow.require(c, heapIds, app, false);
+            CheckpointRecord cp = Checkpoints.require(c, h, app, checkpointId);
+            return new CheckpointState(cp, h.lineSize(), Checkpoints.vmState(c, h.heapId(), cp.checkpointId()));
+        });
+    }
+
     public void deleteCheckpoint(String app, long checkpointId) {
         StoreArguments.checkApp(app);
         StoreArguments.checkCheckpointToDelete(checkpointId);

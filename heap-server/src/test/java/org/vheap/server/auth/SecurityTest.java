@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,32 +18,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import io.grpc.stub.StreamObserver;
-import org.vheap.client.HeapImageTransfer;
-import org.vheap.proto.v1.AppInfo;
-import org.vheap.proto.v1.CommitCheckpointRequest;
-import org.vheap.proto.v1.CommitCheckpointResponse;
-import org.vheap.proto.v1.CommitHeader;
-import org.vheap.proto.v1.ImportedHeap;
-import org.vheap.proto.v1.DeleteCheckpointRequest;
-import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
-import org.vheap.proto.v1.GetCheckpointRequest;
-import org.vheap.proto.v1.GetSystemBlobsRequest;
-import org.vheap.proto.v1.PutSystemBlobsRequest;
-import org.vheap.proto.v1.RenewLeaseRequest;
-import org.vheap.proto.v1.SystemBlob;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.client.HeapImageTransfer;
+import org.vheap.proto.v1.AppInfo;
 import org.vheap.proto.v1.CloseHeapRequest;
+import org.vheap.proto.v1.CommitCheckpointRequest;
+import org.vheap.proto.v1.CommitCheckpointResponse;
+import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.DeleteAppRequest;
+import org.vheap.proto.v1.DeleteCheckpointRequest;
 import org.vheap.proto.v1.DeviceControlGrpc;
+import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
+import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.GetHeapSummaryRequest;
+import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.ImportedHeap;
 import org.vheap.proto.v1.Line;
 import org.vheap.proto.v1.LineRange;
 import org.vheap.proto.v1.ListAppsRequest;
@@ -51,9 +49,12 @@ import org.vheap.proto.v1.ListDevicesRequest;
 import org.vheap.proto.v1.ListQuotasRequest;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.proto.v1.OpenHeapResponse;
+import org.vheap.proto.v1.PutSystemBlobsRequest;
 import org.vheap.proto.v1.ReadLinesRequest;
+import org.vheap.proto.v1.RenewLeaseRequest;
 import org.vheap.proto.v1.ResetAppTokenRequest;
 import org.vheap.proto.v1.SetQuotaRequest;
+import org.vheap.proto.v1.SystemBlob;
 import org.vheap.proto.v1.TransactRequest;
 import org.vheap.security.AccessTokens;
 import org.vheap.security.BearerToken;
@@ -104,7 +105,7 @@ class SecurityTest {
     }
 
     @Test
-    void heapImagesNeedTheAdminTokenAndAnImportedAppGetsATokenOfItsOwn() {
+    void heapToolsNeedTheAdminTokenAndAnImportedAppGetsATokenOfItsOwn() {
         String a = TestHeaps.app("sec-export");
         OpenHeapResponse open = create(a, "dev-a");
         String tokenA = open.getAppToken();
@@ -132,6 +133,10 @@ class SecurityTest {
         assertStatus(() -> stub(tokenA).openHeap(openCopy), Status.Code.PERMISSION_DENIED, "not app");
         assertThat(stub(made.getAppToken()).openHeap(openCopy).getBaseCheckpoint().getCheckpointId())
                 .isEqualTo(made.getCheckpoint().getCheckpointId());
+        // so does a summary of a heap
+        GetHeapSummaryRequest summary = GetHeapSummaryRequest.newBuilder().setApp(a).build();
+        assertStatus(() -> stub(tokenA).getHeapSummary(summary), Status.Code.PERMISSION_DENIED, "inspecting a heap");
+        assertThat(stub(admin).getHeapSummary(summary).getApp()).isEqualTo(a);
     }
 
     @Test
