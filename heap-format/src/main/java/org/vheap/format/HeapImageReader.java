@@ -136,7 +136,7 @@ public final class HeapImageReader implements AutoCloseable {
                         for (int n = count(b, "blobs"); n > 0; n--) {
                             byte[] sha = new byte[32];
                             b.readFully(sha);
-                            byte[] data = new byte[fits(b, count(b, "blob bytes"), "a blob")];
+                            byte[] data = new byte[count(b, "blob bytes")];   // a count fits what the section holds
                             b.readFully(data);
                             BlobHash hash = BlobHash.of(sha);
                             if (!hash.names(data)) {

@@ -89,7 +89,7 @@ public final class HeapToolsBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "the BigData sample (%d MiB live) suspended after building its data: checkpoint %d,"
                     + " %d lines, %s of heap, over the heap server on %s (loopback gRPC); %d rounds after one unmeasured,"
                     + " each streaming, exporting and importing in turn%n", mib, cp.getCheckpointId(), cp.getLineCount(),
-                    mibs(heapBytes), target, rounds);
+                    ResumeBench.mib(heapBytes), target, rounds);
             out.flush();
             List<Round> measured = new ArrayList<>();
             ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
@@ -106,9 +106,9 @@ public final class HeapToolsBench implements Callable<Integer> {
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
-            long stream = median(measured.stream().mapToLong(Round::streamNanos).toArray());
-            long export = median(measured.stream().mapToLong(Round::exportNanos).toArray());
-            long imported = median(measured.stream().mapToLong(Round::importNanos).toArray());
+            long stream = ResumeBench.median(measured.stream().mapToLong(Round::streamNanos).toArray());
+            long export = ResumeBench.median(measured.stream().mapToLong(Round::exportNanos).toArray());
+            long imported = ResumeBench.median(measured.stream().mapToLong(Round::importNanos).toArray());
             long file = measured.get(0).fileBytes();
             TextTable t = new TextTable("what", "median", "MB/s of heap", "against streaming");
             t.row("stream the checkpoint's lines (ReadLines)", ResumeBench.ms(stream), rate(heapBytes, stream), "1.00x");
@@ -118,8 +118,8 @@ public final class HeapToolsBench implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.2fx the time", (double) imported / stream));
             t.print(out);
             out.printf(Locale.ROOT, "the image file: %s for %s of heap (%.0f %% of it: compressed, with the VM state and"
-                    + " the system blobs it needs); every import a new app, in one transaction%n", mibs(file),
-                    mibs(heapBytes), 100.0 * file / heapBytes);
+                    + " the system blobs it needs); every import a new app, in one transaction%n", ResumeBench.mib(file),
+                    ResumeBench.mib(heapBytes), 100.0 * file / heapBytes);
             out.flush();
         }
         return 0;
@@ -190,15 +190,7 @@ public final class HeapToolsBench implements Callable<Integer> {
         return new Round(stream, export, imported, bytes);
     }
 
-    private static long median(long[] values) {
-        return ResumeBench.median(values);
-    }
-
     private static String rate(long bytes, long nanos) {
         return String.format(Locale.ROOT, "%.1f", bytes / 1e6 / (nanos / 1e9));
-    }
-
-    private static String mibs(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

@@ -421,7 +421,7 @@ public final class ResumeBench implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

@@ -68,7 +68,6 @@ import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.store.AppQuota;
 import org.vheap.server.store.AppQuotas;
 import org.vheap.server.store.AppTokens;
-import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.CommitResult;
 import org.vheap.server.store.OpenResult;
 import org.vheap.server.store.PgHeapStore;
@@ -230,10 +229,10 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void getCheckpoint(GetCheckpointRequest r, StreamObserver<GetCheckpointResponse> out) {
         unary(out, () -> admit(r.getApp()), () -> {
-            Map.Entry<CheckpointRecord, byte[]> e = store.checkpointWithState(r.getApp(), r.getCheckpointId());
+            PgHeapStore.CheckpointState e = store.checkpointState(r.getApp(), r.getCheckpointId());
             return GetCheckpointResponse.newBuilder()
-                    .setCheckpoint(ProtoMapping.checkpoint(e.getKey()))
-                    .setVmState(UnsafeByteOperations.unsafeWrap(e.getValue()))
+                    .setCheckpoint(ProtoMapping.checkpoint(e.checkpoint()))
+                    .setVmState(UnsafeByteOperations.unsafeWrap(e.vmState()))
                     .build();
         });
     }

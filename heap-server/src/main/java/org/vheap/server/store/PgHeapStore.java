@@ -476,16 +476,6 @@ public final class PgHeapStore {
         return inSnapshot(c -> Checkpoints.list(c, HeapRow.require(c, heapIds, app, false), 0, Integer.MAX_VALUE));
     }
 
-    /** A checkpoint (0: the newest) with its VM state. */
-    public Map.Entry<CheckpointRecord, byte[]> checkpointWithState(String app, long checkpointId) {
-        StoreArguments.checkApp(app);
-        StoreArguments.checkCheckpointId(checkpointId);
-        return inSnapshot(c -> {
-            HeapRow h = HeapRow.require(c, heapIds, app, false);
-            CheckpointRecord cp = Checkpoints.require(c, h, app, checkpointId);
-            return Map.entry(cp, Checkpoints.vmState(c, h.heapId(), cp.checkpointId()));
-        });
-    }
 
     /** A checkpoint with its VM state and its heap's line size. */
     public record CheckpointState(CheckpointRecord checkpoint, int lineSize, byte[] vmState) {

@@ -148,7 +148,7 @@ class CitusRoutingTest {
         assertThat(store.transact(app, 0, 0, new long[] {1, 2, 309}, List.of(), new long[0])).containsOnlyKeys(2L);
         List<CheckpointRecord> kept = store.listCheckpoints(app);
         assertThat(kept).hasSize(2).noneMatch(c -> c.checkpointId() == first);
-        assertThat(store.checkpointWithState(app, 0).getValue()).containsExactly(2);
+        assertThat(store.checkpointState(app, 0).vmState()).containsExactly(2);
         assertThat(store.close(app, t)).isGreaterThanOrEqualTo(0);
 
         OpenResult older = store.open(new PgHeapStore.OpenRequest(app, "dev-b", false, 0, 0,

@@ -6,9 +6,6 @@ import static org.vheap.server.testing.TestHeaps.line;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,20 +154,12 @@ class StoreRestoreTest {
         return HeapDatabase.external(url, user(), "", 2);
     }
 
-    private static String createDatabase(String prefix) throws SQLException {
-        String name = prefix + System.nanoTime();
-        try (Connection c = DB.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-            return c.getMetaData().getURL().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
-        }
+    private static String createDatabase(String prefix) {
+        return DB.createDatabase(prefix);
     }
 
     private static String user() {
-        try (Connection c = DB.dataSource().getConnection()) {
-            return c.getMetaData().getUserName();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return DB.user();
     }
 
     private static String port(String url) {
