@@ -1,6 +1,6 @@
 package org.vheap.device.vm;
 
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.VmClass;
 

@@ -3,7 +3,7 @@ package org.vheap.device.vm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.format.VmStateImage;

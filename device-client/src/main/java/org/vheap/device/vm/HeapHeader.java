@@ -3,46 +3,31 @@ package org.vheap.device.vm;
 import java.util.ArrayList;
 import java.util.List;
 import org.vheap.device.vm.heap.HeapMemory;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.SystemSegmentMap;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.format.BlobHash;
+import org.vheap.format.HeapHeaderFormat;
 
 /**
- * Line 0 of every heap: what a VM needs, besides the objects, to carry on with the heap — the VM's own data
- * for the app, kept in the virtual heap (the seed's "heap is the truth"). Written at safepoints (after each
- * collection and when the app ends), so the lines a checkpoint commits carry it.
- *
- * <pre>
- * offset  size  field
- *      0     8  magic "VHEAP001"
- *      8     4  format version (2)
- *     12     4  number of classes in the table
- *     16     8  allocation pointer (the first never-allocated address)
- *     24     4  String[] class names (internal names, by class id; element 0 unused)
- *     28     4  byte[][] SHA-256 of each class file in the system segment (null: array, primitive)
- *     32     4  Class[] the mirrors (which hold the statics)
- *     36     4  byte[] initialization states (VmClass.InitState ordinals)
- *     40     4  String[] the interned strings
- *     44     4  int[] where each class file lies in the system segment: element 2*id is the reference
- *                   of its first byte (0: none), 2*id+1 its length in bytes
- *     48     8  the system segment's top (the first address no class file was placed at)
- * </pre>
- * Version 1 had no placement table (offsets 44..55 unused). The tables are ordinary heap arrays, so they are reached, paged and collected like any object; the header's
- * references are roots of the collector.
+ * Line 0 of every heap ({@link HeapHeaderFormat}, where its fields are laid out): what a VM needs, besides the objects,
+ * to carry on with the heap — the VM's own data for the app, kept in the virtual heap (the seed's "heap is the
+ * truth"). Written at safepoints (after each collection and when the app ends), so the lines a checkpoint commits
+ * carry it. The tables are ordinary heap arrays, so they are reached, paged and collected like any object; the
+ * header's references are roots of the collector.
  */
 public final class HeapHeader {
-    public static final long MAGIC = 0x5648454150303031L; // "VHEAP001"
-    public static final int VERSION = 2;
-    private static final int CLASS_COUNT = 12;
-    private static final int TOP = 16;
-    private static final int NAMES = 24;
-    private static final int HASHES = 28;
-    private static final int MIRRORS = 32;
-    private static final int STATES = 36;
-    private static final int INTERNED = 40;
-    private static final int PLACES = 44;
-    private static final int SYSTEM_TOP = 48;
+    public static final long MAGIC = HeapHeaderFormat.MAGIC;
+    public static final int VERSION = HeapHeaderFormat.VERSION;
+    private static final int CLASS_COUNT = HeapHeaderFormat.CLASS_COUNT;
+    private static final int TOP = HeapHeaderFormat.TOP;
+    private static final int NAMES = HeapHeaderFormat.NAMES;
+    private static final int HASHES = HeapHeaderFormat.HASHES;
+    private static final int MIRRORS = HeapHeaderFormat.MIRRORS;
+    private static final int STATES = HeapHeaderFormat.STATES;
+    private static final int INTERNED = HeapHeaderFormat.INTERNED;
+    private static final int PLACES = HeapHeaderFormat.PLACES;
+    private static final int SYSTEM_TOP = HeapHeaderFormat.SYSTEM_TOP;
 
     private HeapHeader() {
     }

@@ -13,7 +13,7 @@ import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.HeapShapes;
 import org.vheap.device.vm.heap.Nursery;
 import org.vheap.device.vm.heap.ObjectAllocator;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.heap.WriteBarrier;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.ClassSource;

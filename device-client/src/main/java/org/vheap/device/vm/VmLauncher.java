@@ -22,6 +22,7 @@ import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.Scheduler;
 import org.vheap.device.vm.thread.ThreadState;
 import org.vheap.device.vm.thread.VmThread;
+import org.vheap.format.FrameMaps;
 import org.vheap.format.VmStateImage;
 
 /**
@@ -257,9 +258,12 @@ public final class VmLauncher {
         s.peakHeapBytes = peakHeapBytes;
         s.attachments.put(NativeMemory.ATTACHMENT, vm.nativeMemory().encode());
         s.attachments.put(HostSockets.ATTACHMENT, vm.sockets().encode());
+        java.util.Map<Integer, List<FrameMaps.ActivationMap>> frames = new java.util.HashMap<>();
         for (VmThread t : vm.threads()) {
             s.threads.add(threadImage(t));
+            frames.put(t.id(), stackRoots.frameMaps(t));
         }
+        s.attachments.put(FrameMaps.ATTACHMENT, new FrameMaps(frames).encode());
         s.schedulerNext = vm.scheduler().nextIndex();
         for (Scheduler.MonitorState m : vm.scheduler().monitorStates()) {
             s.monitors.add(new VmStateImage.MonitorImage(m.object(), m.owner() == null ? 0 : m.owner().id(), m.count(),
@@ -578,12 +582,18 @@ public final class VmLauncher {
                 && collector.workingSetsCollectable();
     }
 
+    /** A full collection of the user heap now; at a safepoint (for tools, and tests that check what it found). */
+    public Collector.Result collectUserHeapNow() {
+        return collectUserHeap();
+    }
+
     /** A full collection of the user heap (see {@link Collector}). */
-    private void collectUserHeap() {
+    private Collector.Result collectUserHeap() {
         Collector.Result r = compactUserHeap ? collector.collectAndCompact(this::visitRoots, vm::forEachPinnedRoot)
                 : collector.collect(this::visitRoots);
         liveAfterLastCollection = r.liveBytes();
         bytesCompacted += r.movedBytes();
+        return r;
     }
 
     /**

@@ -24,7 +24,7 @@ import org.vheap.device.store.MemoryHeapStore;
 import org.vheap.device.store.OpenRequest;
 import org.vheap.device.store.SystemBlobStore;
 import org.vheap.device.vm.heap.ObjectAllocator;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.device.vm.heap.paging.PagingStats;

@@ -37,7 +37,7 @@ class VmLauncherTest {
                 java.nio.file.Files.readAllBytes(classes.resolve("Hello.class"))).bytes());
         assertThat(hello.mirror()).isNotZero();
         // and where its class file lies in the system segment: a line of its own, past every user address
-        assertThat(hello.systemAddress()).isGreaterThanOrEqualTo(org.vheap.device.vm.heap.ObjectLayout.SYSTEM_SEGMENT_BASE);
+        assertThat(hello.systemAddress()).isGreaterThanOrEqualTo(org.vheap.format.ObjectLayout.SYSTEM_SEGMENT_BASE);
         assertThat(hello.systemAddress() % 4096).isZero();
         assertThat(hello.systemLength()).isEqualTo(java.nio.file.Files.size(classes.resolve("Hello.class")));
         assertThat(hello.initState()).isEqualTo(org.vheap.device.vm.loader.VmClass.InitState.INITIALIZED.ordinal());

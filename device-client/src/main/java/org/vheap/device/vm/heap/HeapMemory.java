@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap;
 
+import org.vheap.format.ObjectLayout;
+
 /**
  * Byte-addressed access to an app's virtual heap: what the interpreter, the allocator and the collector
  * see. Addresses are virtual addresses ({@code long}, bytes); the implementation translates each one

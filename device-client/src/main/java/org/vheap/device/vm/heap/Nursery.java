@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap;
 
+import org.vheap.format.ObjectLayout;
+
 /**
  * The nursery (the seed's object nursery for short-lived objects): new objects are allocated here by bump
  * pointer, in device memory at {@link ObjectLayout#NURSERY_BASE} that is never flushed, never read from the

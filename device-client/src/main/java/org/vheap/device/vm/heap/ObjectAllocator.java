@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap;
 
+import org.vheap.format.ObjectLayout;
+
 /**
  * Places new objects in the user heap (see {@link ObjectLayout} for the rules): first in free space a
  * collection found below the allocation pointer, then at the bump pointer, which moves to the next line

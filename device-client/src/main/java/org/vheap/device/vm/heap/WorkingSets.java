@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap;
 
+import org.vheap.format.ObjectLayout;
+
 import java.util.Arrays;
 import java.util.function.LongPredicate;
 

@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap;
 
+import org.vheap.format.ObjectLayout;
+
 /**
  * The write barrier of reference stores: every store of a reference into the heap goes through {@link #storeRef}
  * (the interpreter's {@code PUTFIELD_REF}, {@code PUTSTATIC_REF} and {@code aastore}, the natives' reference

@@ -3,7 +3,7 @@
  * paging that keeps the heap's lines in device memory is {@code heap.paging}.
  *
  * <h2>Object layout</h2>
- * {@link org.vheap.device.vm.heap.ObjectLayout} is the one heap format: a reference is 32 bits naming an 8-byte
+ * {@link org.vheap.format.ObjectLayout} is the one heap format: a reference is 32 bits naming an 8-byte
  * granule (so 32 GiB of address space, reserved by purpose: the user heap, the nursery, the read-only system
  * segment of class files); every object starts with an 8-byte header (class id, status word with
  * the mark bit and identity hash), instance fields follow aligned to their size, an array has its length and then

@@ -5,7 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import org.objectweb.asm.tree.MultiANewArrayInsnNode;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.VmClass;
 

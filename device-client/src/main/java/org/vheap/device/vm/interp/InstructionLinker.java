@@ -11,7 +11,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.ClassRegistry;
 import org.vheap.device.vm.loader.MethodNames;

@@ -7,7 +7,7 @@ import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.WriteBarrier;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.natives.BlockingCalls;

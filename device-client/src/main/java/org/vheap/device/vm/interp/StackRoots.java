@@ -1,10 +1,13 @@
 package org.vheap.device.vm.interp;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicInterpreter;
@@ -13,6 +16,7 @@ import org.objectweb.asm.tree.analysis.Frame;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.thread.Activation;
 import org.vheap.device.vm.thread.VmThread;
+import org.vheap.format.FrameMaps;
 
 /**
  * Finds the references in a green thread's activations, precisely: which local and operand-stack slots hold
@@ -55,6 +59,49 @@ public final class StackRoots {
                 slot += v.getSize();
             }
         }
+    }
+
+    /**
+     * The map of each of {@code t}'s activations, bottom first, for a reader that runs no code
+     * ({@link FrameMaps}): the slots {@link #scan} would read as references, and the source line of the
+     * instruction at the activation's pc.
+     */
+    public List<FrameMaps.ActivationMap> frameMaps(VmThread t) {
+        List<FrameMaps.ActivationMap> maps = new ArrayList<>(t.depth);
+        for (int i = 0; i < t.depth; i++) {
+            Activation act = t.activations[i];
+            MethodCode mc = (MethodCode) act.code;
+            Frame<BasicValue> types = typesAt(act.method, mc, act.pc);
+            List<Integer> refs = new ArrayList<>();
+            int locals = Math.min(mc.maxLocals, types.getLocals());
+            for (int l = 0; l < locals; l++) {
+                if (types.getLocal(l) == BasicValue.REFERENCE_VALUE) {
+                    refs.add(act.bp + l);
+                }
+            }
+            int slot = act.bp + mc.maxLocals;
+            for (int k = 0; k < types.getStackSize() && slot < act.sp; k++) {
+                BasicValue v = types.getStack(k);
+                if (v == BasicValue.REFERENCE_VALUE) {
+                    refs.add(slot);
+                }
+                slot += v.getSize();
+            }
+            maps.add(new FrameMaps.ActivationMap(lineAt(act.method, insnAtPc.get(act.method)[act.pc]),
+                    refs.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return maps;
+    }
+
+    /** The source line of instruction {@code index} of {@code m}: the nearest line number before it, or -1. */
+    private static int lineAt(VmMethod m, int index) {
+        InsnList insns = m.node().instructions;
+        for (int i = index; i >= 0; i--) {
+            if (insns.get(i) instanceof LineNumberNode line) {
+                return line.line;
+            }
+        }
+        return -1;
     }
 
     private Frame<BasicValue> typesAt(VmMethod m, MethodCode mc, int pc) {

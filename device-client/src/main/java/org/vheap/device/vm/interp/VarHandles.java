@@ -6,7 +6,7 @@ import org.objectweb.asm.Type;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.heap.TypedAccess;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmField;

@@ -16,7 +16,8 @@ import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicVerifier;
 import org.vheap.device.vm.JavaError;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.FieldLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.format.BlobHash;
 
 /**
@@ -38,7 +39,7 @@ import org.vheap.format.BlobHash;
  */
 public final class ClassRegistry {
     /** Internal name of the field injected into java.lang.Class holding the class id. */
-    public static final String CLASS_ID_FIELD = "vheap$classId";
+    public static final String CLASS_ID_FIELD = FieldLayout.CLASS_ID_FIELD;
 
     /** Listener for every class defined (arrays and primitives included), called after linking. */
     public interface DefinitionListener {
@@ -316,28 +317,38 @@ public final class ClassRegistry {
             c.fieldByName.put(CLASS_ID_FIELD, id);
         }
         c.declaredFields = declared.toArray(new VmField[0]);
-        int size = c.superclass == null ? ObjectLayout.HEADER_BYTES : c.superclass.instanceBytes;
-        List<Integer> refs = new ArrayList<>();
-        if (c.superclass != null) {
-            for (int r : c.superclass.referenceOffsets) {
-                refs.add(r);
+        int start = c.superclass == null ? ObjectLayout.HEADER_BYTES : c.superclass.instanceBytes;
+        int[] refs = placeFields(c, false, start);
+        int[] inherited = c.superclass == null ? new int[0] : c.superclass.referenceOffsets;
+        c.referenceOffsets = java.util.stream.IntStream.concat(java.util.Arrays.stream(inherited), java.util.Arrays.stream(refs))
+                .toArray();
+    }
+
+    /**
+     * Places {@code c}'s declared static or instance fields from {@code start} by the heap format's rule
+     * ({@link FieldLayout#place}), sets their offsets and the class's instance size (for instance fields) or static
+     * bytes, and returns the offsets of the reference fields placed, in placement order.
+     */
+    private static int[] placeFields(VmClass c, boolean statics, int start) {
+        List<VmField> fields = new ArrayList<>();
+        for (VmField f : c.declaredFields) {
+            if (f.isStatic() == statics) {
+                fields.add(f);
             }
         }
-        // widest first, so fields pack without holes
-        for (int width : new int[] {8, 4, 2, 1}) {
-            for (VmField f : c.declaredFields) {
-                if (!f.isStatic() && f.size() == width) {
-                    size = (size + width - 1) & -width;
-                    f.offset = size;
-                    size += width;
-                    if (f.isReference()) {
-                        refs.add(f.offset);
-                    }
-                }
-            }
+        int[] widths = fields.stream().mapToInt(VmField::size).toArray();
+        int[] offsets = new int[widths.length];
+        int end = FieldLayout.place(start, widths, offsets);
+        for (int i = 0; i < offsets.length; i++) {
+            fields.get(i).offset = offsets[i];
         }
-        c.instanceBytes = (int) ObjectLayout.alignToGranule(size);
-        c.referenceOffsets = refs.stream().mapToInt(Integer::intValue).toArray();
+        if (statics) {
+            c.staticBytes = end - start;
+        } else {
+            c.instanceBytes = (int) ObjectLayout.alignToGranule(end);
+        }
+        return java.util.stream.IntStream.range(0, offsets.length).filter(i -> fields.get(i).isReference())
+                .map(i -> offsets[i]).toArray();
     }
 
     /**
@@ -345,23 +356,8 @@ public final class ClassRegistry {
      * and returns the mirror's size. Called by the VM when it makes the mirror.
      */
     public int layoutStatics(VmClass c, int classInstanceBytes) {
-        int size = classInstanceBytes;
-        List<Integer> refs = new ArrayList<>();
-        for (int width : new int[] {8, 4, 2, 1}) {
-            for (VmField f : c.declaredFields) {
-                if (f.isStatic() && f.size() == width) {
-                    size = (size + width - 1) & -width;
-                    f.offset = size;
-                    size += width;
-                    if (f.isReference()) {
-                        refs.add(f.offset);
-                    }
-                }
-            }
-        }
-        c.staticBytes = size - classInstanceBytes;
-        c.staticReferenceOffsets = refs.stream().mapToInt(Integer::intValue).toArray();
-        return (int) ObjectLayout.alignToGranule(size);
+        c.staticReferenceOffsets = placeFields(c, true, classInstanceBytes);
+        return (int) ObjectLayout.alignToGranule(classInstanceBytes + c.staticBytes);
     }
 
     private void linkMethods(VmClass c) {

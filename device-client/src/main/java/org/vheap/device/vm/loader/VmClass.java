@@ -146,7 +146,7 @@ public final class VmClass {
 
     /** For an array class, log2 of its element size. */
     public int elementShift() {
-        return org.vheap.device.vm.heap.ObjectLayout.elementShift(name.charAt(1));
+        return org.vheap.format.ObjectLayout.elementShift(name.charAt(1));
     }
 
     /** For an array class, the element's descriptor character. */

@@ -1,7 +1,7 @@
 package org.vheap.device.vm.natives;
 
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.thread.DeferredCall;

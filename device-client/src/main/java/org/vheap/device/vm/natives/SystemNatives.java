@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.thread.Activation;
 

@@ -1,5 +1,7 @@
 package org.vheap.device.vm.heap;
 
+import org.vheap.format.ObjectLayout;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

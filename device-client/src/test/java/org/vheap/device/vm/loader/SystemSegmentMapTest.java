@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.format.BlobHash;
 
 class SystemSegmentMapTest {

@@ -10,7 +10,7 @@ import java.util.List;
 import org.vheap.device.store.DeviceClock;
 import org.vheap.device.store.HeapSession;
 import org.vheap.device.vm.heap.HeapMemory;
-import org.vheap.device.vm.heap.ObjectLayout;
+import org.vheap.format.ObjectLayout;
 import org.vheap.store.LineImage;
 
 /**

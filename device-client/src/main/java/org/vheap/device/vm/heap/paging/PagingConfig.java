@@ -113,7 +113,7 @@ public final class PagingConfig {
         return this;
     }
 
-    /** Of the memory, this much holds the nursery ({@link org.vheap.device.vm.heap.ObjectLayout#NURSERY_BASE} on). */
+    /** Of the memory, this much holds the nursery ({@link org.vheap.format.ObjectLayout#NURSERY_BASE} on). */
     public PagingConfig setNurseryBytes(long nurseryBytes) {
         if (nurseryBytes < 0) {
             throw new IllegalArgumentException("nursery must be 0 (none) or more bytes, got " + nurseryBytes);

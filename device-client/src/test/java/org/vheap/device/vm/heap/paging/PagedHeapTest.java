@@ -135,7 +135,7 @@ class PagedHeapTest {
             PagingConfig config = config(10, 2).setNurseryBytes(2 * LINE);
             assertThat(config.frames()).isEqualTo(8);
             PagedHeap heap = new PagedHeap(s, config);
-            long young = org.vheap.device.vm.heap.ObjectLayout.NURSERY_BASE;
+            long young = org.vheap.format.ObjectLayout.NURSERY_BASE;
             assertThat(heap.nurseryBytes()).isEqualTo(2 * LINE);
             heap.putLong(young, 7);
             heap.putInt(young + LINE + 4, 9);
@@ -1019,7 +1019,7 @@ class PagedHeapTest {
 
     @Test
     void systemLinesAreReadOnlyCleanEvictableAndFaultBackFromTheSystemSegment() {
-        long base = org.vheap.device.vm.heap.ObjectLayout.SYSTEM_SEGMENT_BASE;
+        long base = org.vheap.format.ObjectLayout.SYSTEM_SEGMENT_BASE;
         byte[] classFile = new byte[3 * LINE + 5];
         for (int i = 0; i < classFile.length; i++) {
             classFile[i] = (byte) (i * 7 + 1);

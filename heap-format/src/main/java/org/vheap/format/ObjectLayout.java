@@ -1,8 +1,8 @@
-package org.vheap.device.vm.heap;
+package org.vheap.format;
 
 /**
  * The one heap format: how objects, arrays and references are laid out in the lines of a virtual heap.
- * Used by the device VM and, later, by the server for heap inspection; free of interpreter and network code.
+ * Used by the device VM and by the server for heap inspection; free of interpreter and network code.
  *
  * <h2>References</h2>
  * A reference is a 32-bit value naming an 8-byte granule: the object's virtual address is
@@ -10,7 +10,7 @@ package org.vheap.device.vm.heap;
  * The space is reserved by purpose (design notes):
  * <ul>
  *   <li>{@code 0x0000_0001 .. 0x7FFF_FFFF}: the app's <b>user heap</b> (16 GiB), lines stored per app;</li>
- *   <li>{@code 0x8000_0000 .. 0xBFFF_FFFF}: the device-local <b>nursery</b> ({@link Nursery}): new objects, never
+ *   <li>{@code 0x8000_0000 .. 0xBFFF_FFFF}: the device-local <b>nursery</b> ({@code org.vheap.device.vm.heap.Nursery}): new objects, never
  *       flushed nor read from the store; survivors are promoted into the user heap by a minor collection, which
  *       every checkpoint runs first;</li>
  *   <li>{@code 0xC000_0000 .. 0xFFFF_FFFF}: the read-only <b>system segment</b>.</li>

@@ -1,0 +1,198 @@
+package org.vheap.device.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vheap.device.vm.heap.Collector;
+import org.vheap.device.vm.heap.HeapMemory;
+import org.vheap.device.vm.interp.CallSites;
+import org.vheap.device.vm.loader.VmClass;
+import org.vheap.format.BlobHash;
+import org.vheap.format.FrameMaps;
+import org.vheap.format.HeapClasses;
+import org.vheap.format.HeapGraph;
+import org.vheap.format.HeapLines;
+import org.vheap.format.HeapObjects;
+import org.vheap.format.ObjectLayout;
+import org.vheap.format.VmStateImage;
+
+/**
+ * The heap server reads a checkpoint's objects with heap-format's {@link HeapGraph}, which runs no code: checked here
+ * against the device VM that wrote the heap, at checkpoints of a running app. Its class shapes equal the VM's own,
+ * class for class; its walk from the VM state's roots reaches exactly the objects and bytes the device's full
+ * collection marks right after; and it reads an app's objects, fields, strings and paths as the app made them.
+ */
+class HeapGraphCrossCheckTest {
+    private static final CallSites.Synthesizer NO_INDY = CallSites.standard(name -> null);
+
+    @Test
+    void aCheckpointReadWithNoDeviceHoldsWhatTheDeviceVmSees() throws Exception {
+        Path classes = TestVms.compile(Map.of("Shop.java", """
+                import java.util.*;
+                public class Shop {
+                    static final class Item { String name; int price; Item next; double weight; char grade; }
+                    static Item catalog;
+                    static final Map<String, Integer> stock = new HashMap<>();
+                    static boolean ready;
+                    public static void main(String[] args) {
+                        for (int i = 0; i < 300; i++) {
+                            Item it = new Item();
+                            it.name = "item-" + i;
+                            it.price = i * 3;
+                            it.weight = i / 4.0;
+                            it.grade = (char) ('A' + i % 3);
+                            it.next = catalog;
+                            catalog = it;
+                            stock.put(it.name, i);
+                        }
+                        Item held = new Item();   // reachable from this frame alone
+                        held.name = "held by main";
+                        ready = true;
+                        long garbage = 0;
+                        for (int i = 0; i < 200_000; i++) {
+                            garbage += new int[8].length;
+                        }
+                        System.out.println(held.name + garbage);
+                    }
+                }
+                """));
+        ArrayHeapMemory memory = new ArrayHeapMemory(4096, 64 << 10);
+        var console = new org.vheap.device.DeviceConsole(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err);
+        try (var source = new org.vheap.device.vm.loader.ClassSource(List.of(classes))) {
+            Vm vm = new Vm(memory, new org.vheap.device.vm.heap.ObjectAllocator(memory, 4096, 1L << 30), source,
+                    TestVms.PARSED, console, System::nanoTime, System::currentTimeMillis);
+            VmLauncher launcher = new VmLauncher(vm, NO_INDY, 1_000);
+            int[] checked = {0};
+            boolean[] sawShop = {false};
+            launcher.setSafepointListener((collected, switched) -> {
+                if (!launcher.checkpointable() || checked[0]++ % 7 != 0) {
+                    return false;
+                }
+                VmStateImage image = launcher.checkpointState();
+                HeapGraph graph = new HeapGraph(image, new HeapClasses(image, classFiles(memory, vm)), lines(memory, image.top));
+                assertThat(graph.conservativeStacks()).isFalse();
+                assertSameShapes(vm, graph.classes());
+                HeapGraph.Marking marking = graph.mark((objects, bytes) -> { });
+                Collector.Result collected1 = launcher.collectUserHeapNow();
+                assertThat(marking.brokenReferences()).isZero();
+                assertThat(marking.objects()).as("objects reached").isEqualTo(collected1.objectsMarked());
+                assertThat(marking.liveBytes()).as("bytes reached").isEqualTo(collected1.liveBytes());
+                HeapClasses.HeapClass shop = graph.classes().byName("Shop");
+                if (shop == null) {
+                    return false;
+                }
+                HeapObjects objects = new HeapObjects(graph);
+                var mirror = objects.detail(shop.mirror());
+                if (!value(mirror, "static ready").equals("true")) {
+                    return false;
+                }
+                sawShop[0] = true;
+                HeapClasses.HeapClass item = graph.classes().byName("Shop$Item");
+                assertThat(marking.instances(item.id())).isEqualTo(301);
+                assertThat(marking.bytes(item.id())).isEqualTo(301L * item.instanceBytes());
+                int first = mirror.fields().stream().filter(f -> f.name().equals("static catalog")).findFirst().orElseThrow().ref();
+                var newest = objects.detail(first);
+                assertThat(newest.className()).isEqualTo("Shop$Item");
+                assertThat(value(newest, "price")).isEqualTo("897");
+                assertThat(value(newest, "weight")).isEqualTo("74.75");
+                assertThat(value(newest, "grade")).isEqualTo("'C'");
+                assertThat(value(newest, "name")).endsWith("java.lang.String \"item-299\"");
+                // the second item: reached from the mirror through catalog, then next
+                int second = newest.fields().stream().filter(f -> f.name().equals("next")).findFirst().orElseThrow().ref();
+                List<HeapGraph.PathStep> path = graph.pathTo(second);
+                assertThat(path).extracting(HeapGraph.PathStep::via).containsExactly(null, "static catalog", "next");
+                assertThat(path.get(0).root().kind()).isEqualTo("class");
+                assertThat(path.get(0).root().holder()).isEqualTo("Shop");
+                // the item only main's frame holds: its root is a stack slot of Shop.main, with its source line
+                int held = -1;
+                for (var r : graph.roots()) {
+                    if (r.kind().equals("stack") && r.holder().contains("Shop.main:")
+                            && objects.detail(r.ref()).className().equals("Shop$Item")) {
+                        held = r.ref();
+                    }
+                }
+                assertThat(held).as("an Item held by main's frame").isPositive();
+                assertThat(objects.stringValue(objects.detail(held).fields().stream()
+                        .filter(f -> f.name().equals("name")).findFirst().orElseThrow().ref())).isEqualTo("held by main");
+                assertThat(FrameMaps.of(image)).isNotNull();
+                return true;
+            });
+            assertThat(launcher.launch("Shop", List.of())).isEqualTo(VmLauncher.SUSPENDED);
+            assertThat(checked[0]).isGreaterThan(7);
+            assertThat(sawShop[0]).as("a checkpoint after Shop built its catalog").isTrue();
+        }
+    }
+
+    private static String value(HeapObjects.ObjectDetail o, String field) {
+        return o.fields().stream().filter(f -> f.name().equals(field)).findFirst().orElseThrow().value();
+    }
+
+    /** heap-format lays out every class exactly as the VM did. */
+    private static void assertSameShapes(Vm vm, HeapClasses read) {
+        for (VmClass c : vm.classes().classes()) {
+            HeapClasses.HeapClass h = read.byId(c.id());
+            assertThat(h.name()).isEqualTo(c.name());
+            if (c.isArray()) {
+                assertThat(h.elementShift()).as(c.name()).isEqualTo(c.elementShift());
+                continue;
+            }
+            if (c.isPrimitive()) {
+                continue;
+            }
+            assertThat(h.instanceBytes()).as("instance bytes of " + c.name()).isEqualTo(c.instanceBytes());
+            assertThat(h.referenceOffsets()).as("references of " + c.name()).containsExactly(c.referenceOffsets());
+            assertThat(h.staticReferenceOffsets()).as("static references of " + c.name())
+                    .containsExactly(c.staticReferenceOffsets());
+            assertThat(h.mirrorBytes()).as("mirror of " + c.name()).isEqualTo(c.mirrorBytes);
+        }
+    }
+
+    /** Class files as the system segment holds them, where the heap header places them. */
+    private static java.util.function.Function<BlobHash, byte[]> classFiles(HeapMemory memory, Vm vm) {
+        Map<BlobHash, byte[]> files = new HashMap<>();
+        for (HeapHeader.ClassEntry e : HeapHeader.readClasses(memory, vm)) {
+            if (e.sha256() != null && e.systemAddress() != 0) {
+                byte[] b = new byte[e.systemLength()];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = memory.getByte(e.systemAddress() + i);
+                }
+                files.put(BlobHash.of(e.sha256()), b);
+            }
+        }
+        return files::get;
+    }
+
+    private static HeapLines lines(HeapMemory memory, long top) {
+        return new HeapLines() {
+            @Override
+            public long limit() {
+                return Math.min(top, ObjectLayout.USER_HEAP_LIMIT);
+            }
+
+            @Override
+            public byte getByte(long address) {
+                return memory.getByte(address);
+            }
+
+            @Override
+            public short getShort(long address) {
+                return memory.getShort(address);
+            }
+
+            @Override
+            public int getInt(long address) {
+                return memory.getInt(address);
+            }
+
+            @Override
+            public long getLong(long address) {
+                return memory.getLong(address);
+            }
+        };
+    }
+}
