@@ -115,6 +115,7 @@ class HeapImageResumeTest {
         ThreadSummary main = s.getThreadsList().stream().filter(t -> t.getName().equals("main")).findFirst().orElseThrow();
         assertThat(main.getStackList()).extracting(f -> f.getClassName() + "." + f.getMethod() + f.getMethodDescriptor())
                 .last().isEqualTo("Accounts.main([Ljava/lang/String;)V");
+        assertThat(main.getStack(main.getStackCount() - 1).getLine()).as("main's source line, in its loop").isBetween(7, 16);
         assertThat(main.getState()).isIn("RUNNABLE", "TIMED_WAITING");
     }
 

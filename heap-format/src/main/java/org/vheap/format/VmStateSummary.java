@@ -9,8 +9,9 @@ import java.util.Set;
  * What a checkpoint's VM state says of the app, for a person looking at a heap no device runs ({@code ./vheap inspect
  * ... summary}): the VM's counters and its allocator's figures, its classes (how many came from the app's class path,
  * how many are hidden or initialized, how many mirrors hold statics), interned strings, monitors in use, the system
- * blobs the checkpoint needs, and every thread with its stack (methods top first; a pc is a position in the device's
- * prepared code, not a bytecode index, so no source line). A VM state that is not a device VM's (a store client of
+ * blobs the checkpoint needs, and every thread with its stack (methods top first, with the source line the device
+ * recorded in its {@link FrameMaps}: a pc is a position in the device's prepared code, which only the device maps to a
+ * line). A VM state that is not a device VM's (a store client of
  * its own) gives {@link #deviceState} false and nothing else.
  *
  * @param vmMillis       the VM's {@code System.currentTimeMillis()} when it checkpointed
@@ -27,8 +28,11 @@ public record VmStateSummary(boolean deviceState, int preparer, long vmMillis, l
     public record ThreadSummary(int id, String name, String state, boolean daemon, List<Frame> stack) {
     }
 
-    /** An activation: the method it runs ({@code owner} an internal class name) and the class it initializes, if any. */
-    public record Frame(String owner, String method, String descriptor, String initializing) {
+    /**
+     * An activation: the method it runs ({@code owner} an internal class name), the source line it is at (-1: unknown,
+     * the method has no line numbers or the checkpoint predates {@link FrameMaps}) and the class it initializes, if any.
+     */
+    public record Frame(String owner, String method, String descriptor, int line, String initializing) {
     }
 
     /**
@@ -60,11 +64,14 @@ public record VmStateSummary(boolean deviceState, int preparer, long vmMillis, l
             monitors += m.owner() != 0 || m.entrants().length > 0 || m.waiters().length > 0 ? 1 : 0;
         }
         List<ThreadSummary> threads = new ArrayList<>();
+        FrameMaps frames = FrameMaps.of(s);
         for (VmStateImage.ThreadImage t : s.threads) {
             List<Frame> stack = new ArrayList<>();
+            List<FrameMaps.ActivationMap> maps = frames == null ? null : frames.thread(t.id());
             for (int i = t.activations().size() - 1; i >= 0; i--) {
                 VmStateImage.ActivationImage a = t.activations().get(i);
-                stack.add(new Frame(a.owner(), a.name(), a.descriptor(), a.clinitOf()));
+                int line = maps != null && i < maps.size() ? maps.get(i).line() : -1;
+                stack.add(new Frame(a.owner(), a.name(), a.descriptor(), line, a.clinitOf()));
             }
             String state = t.state() >= 0 && t.state() < VmStateImage.THREAD_STATES.size()
                     ? VmStateImage.THREAD_STATES.get(t.state()) : "state " + t.state();

@@ -56,8 +56,8 @@ class VmStateSummaryTest {
         assertThat(sum.systemBlobs()).as("three class files, and the class path's Helper").isEqualTo(4);
         assertThat(sum.threads()).extracting(VmStateSummary.ThreadSummary::state).containsExactly("TIMED_WAITING", "BLOCKED");
         assertThat(sum.threads().get(0).stack()).containsExactly(
-                new VmStateSummary.Frame("Main", "<clinit>", "()V", "Main"),
-                new VmStateSummary.Frame("Main", "main", "([Ljava/lang/String;)V", null));
+                new VmStateSummary.Frame("Main", "<clinit>", "()V", -1, "Main"),
+                new VmStateSummary.Frame("Main", "main", "([Ljava/lang/String;)V", -1, null));
         assertThat(sum.threads().get(1).daemon()).isTrue();
     }
 

@@ -29,8 +29,12 @@ import org.vheap.device.DeviceConfig;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.proto.v1.CheckpointInfo;
 import org.vheap.proto.v1.GetCheckpointRequest;
+import org.vheap.proto.v1.HeapInspection;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.proto.v1.HistogramQuery;
 import org.vheap.proto.v1.ImportedHeap;
+import org.vheap.proto.v1.InspectHeapRequest;
+import org.vheap.proto.v1.InspectHeapResponse;
 import org.vheap.proto.v1.ReadLinesRequest;
 import org.vheap.proto.v1.ReadLinesResponse;
 import picocli.CommandLine.Command;
@@ -41,13 +45,14 @@ import picocli.CommandLine.Spec;
  * {@code ./vheap bench heap-tools}: the heap tools on a real heap. The BigData sample (samples/BigData.java) runs on a
  * device over a heap server on loopback until it has built its data, and is suspended there (a checkpoint of the whole
  * heap); then, taking turns, the checkpoint's lines are streamed to the client as a resume streams them (ReadLines),
- * exported to a heap image file (ExportHeap, written to disk) and that file imported under a new name (ImportHeap):
- * each one's median time and its rate over the checkpoint's bytes, the transfers against the streaming.
+ * exported to a heap image file (ExportHeap, written to disk), that file imported under a new name (ImportHeap), and
+ * the copy's class histogram asked twice (InspectHeap: the first reads the checkpoint whole and walks it, the second
+ * finds it kept): each one's median time and its rate over the checkpoint's bytes, against the streaming.
  * Not a test: read the figures.
  */
 @Command(name = "bench-heap-tools", mixinStandardHelpOptions = true,
-        description = "Export and import of a heap image, measured against streaming the same checkpoint's lines,"
-                + " on the BigData sample over a heap server on loopback.")
+        description = "Export and import of a heap image and a class histogram, measured against streaming the same"
+                + " checkpoint's lines, on the BigData sample over a heap server on loopback.")
 public final class HeapToolsBench implements Callable<Integer> {
     @Option(names = "--big-data-mib", defaultValue = "64", description = "The BigData sample's live MiB"
             + " (about 6,500 objects a MiB: 160 for a million). Default: ${DEFAULT-VALUE}.")
@@ -64,7 +69,8 @@ public final class HeapToolsBench implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private record Round(long streamNanos, long exportNanos, long importNanos, long fileBytes) {
+    private record Round(long streamNanos, long exportNanos, long importNanos, long fileBytes, long histogramNanos,
+                         long keptHistogramNanos, long objects) {
     }
 
     @Override
@@ -116,7 +122,15 @@ public final class HeapToolsBench implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.2fx the time", (double) export / stream));
             t.row("import the file (ImportHeap)", ResumeBench.ms(imported), rate(heapBytes, imported),
                     String.format(Locale.ROOT, "%.2fx the time", (double) imported / stream));
+            long histogram = ResumeBench.median(measured.stream().mapToLong(Round::histogramNanos).toArray());
+            long kept = ResumeBench.median(measured.stream().mapToLong(Round::keptHistogramNanos).toArray());
+            t.row("class histogram, first question (InspectHeap: read whole, walk)", ResumeBench.ms(histogram),
+                    rate(heapBytes, histogram), String.format(Locale.ROOT, "%.2fx the time", (double) histogram / stream));
+            t.row("class histogram again (the read checkpoint kept)", ResumeBench.ms(kept), rate(heapBytes, kept),
+                    String.format(Locale.ROOT, "%.2fx the time", (double) kept / stream));
             t.print(out);
+            out.printf(Locale.ROOT, "the histogram: %,d reachable objects, asked of each round's imported copy (a"
+                    + " checkpoint the server had not read)%n", measured.get(0).objects());
             out.printf(Locale.ROOT, "the image file: %s for %s of heap (%.0f %% of it: compressed, with the VM state and"
                     + " the system blobs it needs); every import a new app, in one transaction%n", ResumeBench.mib(file),
                     ResumeBench.mib(heapBytes), 100.0 * file / heapBytes);
@@ -187,7 +201,30 @@ public final class HeapToolsBench implements Callable<Integer> {
         }
         long bytes = Files.size(file);
         Files.delete(file);
-        return new Round(stream, export, imported, bytes);
+        start = System.nanoTime();
+        long objects = histogram(channel, copy).getObjects();
+        long histogram = System.nanoTime() - start;
+        start = System.nanoTime();
+        long again = histogram(channel, copy).getObjects();
+        long kept = System.nanoTime() - start;
+        if (objects != again || objects == 0) {
+            throw new IllegalStateException("histograms of " + objects + " and " + again + " objects");
+        }
+        return new Round(stream, export, imported, bytes, histogram, kept, objects);
+    }
+
+    /** The class histogram of the app's newest checkpoint (InspectHeap). */
+    private static HeapInspection histogram(ManagedChannel channel, String app) {
+        Iterator<InspectHeapResponse> answers = HeapStoreGrpc.newBlockingStub(channel).withInterceptors(VheapHeaders.forApp(app))
+                .inspectHeap(InspectHeapRequest.newBuilder().setApp(app).setHistogram(HistogramQuery.getDefaultInstance())
+                        .build());
+        while (answers.hasNext()) {
+            InspectHeapResponse r = answers.next();
+            if (r.hasDone()) {
+                return r.getDone();
+            }
+        }
+        throw new IllegalStateException("the server ended the inspection without an answer");
     }
 
     private static String rate(long bytes, long nanos) {

@@ -63,7 +63,7 @@ final class InspectSummaryCommand implements Callable<Integer> {
             out.println("thread " + t.getId() + " '" + t.getName() + "' " + t.getState() + (t.getDaemon() ? " (daemon)" : ""));
             for (StackFrame f : t.getStackList()) {
                 out.println("    at " + f.getClassName().replace('/', '.') + "." + f.getMethod() + f.getMethodDescriptor()
-                        + (f.getInitializing().isEmpty() ? "" : " (initializing " + f.getInitializing() + ")"));
+                        + (f.getLine() > 0 ? " line " + f.getLine() : "") + (f.getInitializing().isEmpty() ? "" : " (initializing " + f.getInitializing() + ")"));
             }
         }
         return 0;

@@ -47,7 +47,8 @@ final class StoreTarget {
 
     /** Shows a heap-tool call's progress on {@code bar}. */
     static java.util.function.Consumer<HeapToolProgress> shownOn(ProgressBar bar) {
-        return p -> bar.show(p.getPhase(), p.getLinesDone(), p.getLinesTotal(), p.getBytesDone());
+        return p -> bar.show(p.getObjectsDone() > 0 ? String.format(java.util.Locale.ROOT, "%s, %,d objects", p.getPhase(),
+                p.getObjectsDone()) : p.getPhase(), p.getLinesDone(), p.getLinesTotal(), p.getBytesDone());
     }
 
     ManagedChannel channel() {

@@ -31,8 +31,8 @@ public final class VheapCli {
         return cli.execute(args);
     }
 
-    /** This command line, failures reported as {@link OneLineErrors} says. */
-    static CommandLine commandLine() {
+    /** This command line, failures reported as {@link OneLineErrors} says (for tests that run it in their JVM). */
+    public static CommandLine commandLine() {
         return OneLineErrors.install(new CommandLine(new VheapCli()).addSubcommand("fuzz", new FuzzCommand(Map.of(
                 "store-requests", new FuzzCommand.Target(StoreRequestsTarget.class.getName(), List.of(),
                         "heap-server/src/fuzz/store-requests"),

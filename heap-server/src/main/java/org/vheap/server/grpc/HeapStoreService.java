@@ -35,6 +35,8 @@ import org.vheap.proto.v1.FindMissingSystemBlobsResponse;
 import org.vheap.proto.v1.GetCheckpointRequest;
 import org.vheap.proto.v1.GetCheckpointResponse;
 import org.vheap.proto.v1.GetHeapSummaryRequest;
+import org.vheap.proto.v1.InspectHeapRequest;
+import org.vheap.proto.v1.InspectHeapResponse;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
@@ -65,6 +67,7 @@ import org.vheap.proto.v1.TransactRequest;
 import org.vheap.proto.v1.TransactResponse;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.inspect.HeapSnapshots;
 import org.vheap.server.store.AppQuota;
 import org.vheap.server.store.AppQuotas;
 import org.vheap.server.store.AppTokens;
@@ -92,12 +95,16 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     /** Line ids (reads plus deletes) one Transact may name, and ranges one ReadLines may: bulk reads stream. */
     static final int MAX_IDS_PER_CALL = 65_536;
 
+    /** Checkpoints kept read for inspection (each costs its heap's size in a deleted spool file). */
+    static final int KEPT_SNAPSHOTS = 2;
+
     private final PgHeapStore store;
     private final Executor flushExecutor;
     private final AccessPolicy access;
     private final AppTokens tokens;
     private final CallRates callRates;
     private final HeapImageCalls images;
+    private final HeapInspectionCalls inspections;
 
     /**
      * @param flushExecutor runs a commit stream's pre-flushes, so the stream goes on receiving while
@@ -112,6 +119,8 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         this.access = access;
         this.callRates = new CallRates(nanoTime);
         this.images = new HeapImageCalls(store, access, nanoTime);
+        this.inspections = new HeapInspectionCalls(new HeapSnapshots(store,
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), KEPT_SNAPSHOTS), access, nanoTime);
     }
 
     @Override
@@ -331,6 +340,11 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     public void getHeapSummary(GetHeapSummaryRequest r, StreamObserver<HeapSummary> out) {
         unary(out, () -> access.requireAdmin("inspecting a heap"),
                 () -> HeapSummaries.of(r.getApp(), store.checkpointState(r.getApp(), r.getCheckpointId())));
+    }
+
+    @Override
+    public void inspectHeap(InspectHeapRequest r, StreamObserver<InspectHeapResponse> out) {
+        inspections.inspect(r, out);
     }
 
     /** The call's access (the app's token or the admin's), then the app's quota of calls per second. */

@@ -38,7 +38,7 @@ final class HeapSummaries {
                     .setDaemon(t.daemon());
             for (VmStateSummary.Frame f : t.stack()) {
                 tb.addStack(StackFrame.newBuilder().setClassName(f.owner()).setMethod(f.method())
-                        .setMethodDescriptor(f.descriptor()).setInitializing(f.initializing() == null ? ""
+                        .setMethodDescriptor(f.descriptor()).setLine(Math.max(f.line(), 0)).setInitializing(f.initializing() == null ? ""
                                 : f.initializing()));
             }
             b.addThreads(tb);

@@ -26,7 +26,8 @@ import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
 
 /**
- * What an export and an import do to the tables, in the transaction {@link PgHeapStore} gives them: an export reads
+ * What an export, an import and a whole read do to the tables, in the transaction {@link PgHeapStore} gives them: a
+ * whole read ({@link #read}) gives a {@link CheckpointReader} one checkpoint's VM state, system blobs and lines; an export reads
  * one checkpoint (its row, its VM state, its lines through {@link LineVersions#stream}, the system blobs its VM state
  * names) into a {@link HeapImageWriter}; an import makes a heap from a {@link HeapImageReader} as a device's first
  * commit would: a heap row and its token, an epoch from the store's sequence written with the file's lines, a
@@ -75,6 +76,18 @@ final class HeapImages {
                     });
             writer.finish();
         }
+    }
+
+    /** Reads checkpoint {@code cp} of heap {@code h} whole into {@code reader} (see {@link CheckpointReader}). */
+    static void read(Connection c, HeapRow h, CheckpointRecord cp, Lineage lineage, byte[] vmState,
+                     CheckpointReader reader) throws SQLException {
+        Set<BlobHash> wanted = inHashOrder(reader.begin(cp, h.lineSize(), vmState));
+        Map<ByteBuffer, byte[]> blobs = SystemBlobs.data(c, wanted.stream().map(b -> ByteBuffer.wrap(b.bytes())).toList());
+        Map<BlobHash, byte[]> found = new java.util.HashMap<>();
+        blobs.forEach((hash, data) -> found.put(BlobHash.of(hash.array()), data));
+        reader.blobs(found);
+        LineVersions.stream(c, h.heapId(), lineage, List.of(new PgHeapStore.LineRange(0, Long.MAX_VALUE)),
+                LINES_CHUNK_BYTES, reader::lines);
     }
 
     /** What an import made. */

@@ -565,6 +565,22 @@ public final class PgHeapStore {
         });
     }
 
+    /**
+     * Reads a committed checkpoint (0: the newest) whole into {@code reader}, from one snapshot: its VM state, the
+     * system blobs the reader asks for, then its lines in line order. Returns the checkpoint read.
+     */
+    public CheckpointRecord readCheckpoint(String app, long checkpointId, CheckpointReader reader) {
+        StoreArguments.checkApp(app);
+        StoreArguments.checkCheckpointId(checkpointId);
+        return inSnapshot(c -> {
+            HeapRow h = HeapRow.require(c, heapIds, app, false);
+            CheckpointRecord cp = Checkpoints.require(c, h, app, checkpointId);
+            HeapImages.read(c, h, cp, Checkpoints.lineage(c, h.heapId(), cp.checkpointId()),
+                    Checkpoints.vmState(c, h.heapId(), cp.checkpointId()), reader);
+            return cp;
+        });
+    }
+
     /** What {@link #importHeap} made. */
     public record Imported(String app, CheckpointRecord checkpoint, int blobs, int blobsAdded, boolean replaced) {
     }

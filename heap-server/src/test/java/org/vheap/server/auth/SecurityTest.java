@@ -38,6 +38,8 @@ import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.FindMissingSystemBlobsRequest;
 import org.vheap.proto.v1.GetCheckpointRequest;
 import org.vheap.proto.v1.GetHeapSummaryRequest;
+import org.vheap.proto.v1.HistogramQuery;
+import org.vheap.proto.v1.InspectHeapRequest;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.proto.v1.ImportedHeap;
@@ -137,6 +139,12 @@ class SecurityTest {
         GetHeapSummaryRequest summary = GetHeapSummaryRequest.newBuilder().setApp(a).build();
         assertStatus(() -> stub(tokenA).getHeapSummary(summary), Status.Code.PERMISSION_DENIED, "inspecting a heap");
         assertThat(stub(admin).getHeapSummary(summary).getApp()).isEqualTo(a);
+        // and a question about its objects (which the admin gets as far as the store: this app's state is no device's)
+        InspectHeapRequest histogram = InspectHeapRequest.newBuilder().setApp(a)
+                .setHistogram(HistogramQuery.getDefaultInstance()).build();
+        assertStatus(() -> stub(tokenA).inspectHeap(histogram).hasNext(), Status.Code.PERMISSION_DENIED, "inspecting a heap");
+        assertStatus(() -> stub(admin).inspectHeap(histogram).hasNext(), Status.Code.INVALID_ARGUMENT,
+                "was not written by a device VM");
     }
 
     @Test

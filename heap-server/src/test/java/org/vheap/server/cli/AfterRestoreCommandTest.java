@@ -19,6 +19,7 @@ import org.vheap.server.testing.TestDatabase;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
 import org.vheap.store.StoreException;
+import org.vheap.server.testing.CliRun;
 
 /**
  * {@code vheap after-restore} on a store as a physical restore leaves it (the same cluster, database and tables, so no

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.testing.CitusCluster;
 import org.vheap.server.testing.TestDatabase;
+import org.vheap.server.testing.CliRun;
 
 /**
  * {@code vheap bench citus}, bounded (a few samples, no warm-up): both sides measured and printed with their ratio,

@@ -18,6 +18,7 @@ import org.vheap.server.store.StoreSettings;
 import org.vheap.server.testing.CitusCluster;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.store.LineImage;
+import org.vheap.server.testing.CliRun;
 
 /**
  * {@code vheap distribute}: a store that grew on one PostgreSQL, whose database then became a Citus coordinator, is

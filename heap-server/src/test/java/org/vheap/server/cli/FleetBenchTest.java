@@ -6,6 +6,7 @@ import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.server.testing.TestHeapServer;
+import org.vheap.server.testing.CliRun;
 
 /**
  * {@code vheap bench fleet} against a running server (its own child server and the real devices are the launcher's,

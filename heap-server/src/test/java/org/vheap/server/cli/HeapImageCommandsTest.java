@@ -20,6 +20,7 @@ import org.vheap.server.store.HeapDatabase;
 import org.vheap.server.testing.TestDatabase;
 import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
+import org.vheap.server.testing.CliRun;
 
 /** {@code ./vheap export} from one server and {@code ./vheap import} into another, each on a database of its own. */
 class HeapImageCommandsTest {

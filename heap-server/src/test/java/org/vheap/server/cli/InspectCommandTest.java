@@ -14,6 +14,7 @@ import org.vheap.proto.v1.CommitHeader;
 import org.vheap.proto.v1.OpenHeapRequest;
 import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
+import org.vheap.server.testing.CliRun;
 
 /** {@code ./vheap inspect ... summary} against a real server: a device's VM state, another client's, and mistakes. */
 class InspectCommandTest {

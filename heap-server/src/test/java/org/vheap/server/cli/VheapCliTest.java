@@ -13,6 +13,7 @@ import org.vheap.server.control.FakeDevice;
 import org.vheap.server.testing.TestHeapServer;
 import org.vheap.server.testing.TestHeaps;
 import org.vheap.server.testing.UnreachableServer;
+import org.vheap.server.testing.CliRun;
 
 /** The store commands against a real server: tables on success, one line and an exit code on failure. */
 class VheapCliTest {
