@@ -21,6 +21,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vheap.format.HeapObjects;
 import org.vheap.proto.v1.ClassDiffRow;
 import org.vheap.proto.v1.ClassHistogramRow;
 import org.vheap.proto.v1.DiffQuery;
@@ -28,6 +29,7 @@ import org.vheap.proto.v1.FieldValue;
 import org.vheap.proto.v1.HeapDiff;
 import org.vheap.proto.v1.HeapInspection;
 import org.vheap.proto.v1.HeapToolProgress;
+import org.vheap.proto.v1.HeapVerdict;
 import org.vheap.proto.v1.HistogramQuery;
 import org.vheap.proto.v1.InspectHeapRequest;
 import org.vheap.proto.v1.InspectHeapResponse;
@@ -37,8 +39,10 @@ import org.vheap.proto.v1.ObjectsQuery;
 import org.vheap.proto.v1.PathQuery;
 import org.vheap.proto.v1.PathStep;
 import org.vheap.proto.v1.StringsQuery;
-import org.vheap.server.testing.TestHeaps;
+import org.vheap.proto.v1.VerifyHeapRequest;
+import org.vheap.proto.v1.VerifyHeapResponse;
 import org.vheap.server.testing.CliRun;
+import org.vheap.server.testing.TestHeaps;
 
 /**
  * {@code ./vheap inspect ... histogram | objects | object | path | strings} and their RPC on an app a device ran and
@@ -129,7 +133,10 @@ class InspectHeapEndToEndTest {
     /** Asks the server one question; {@code progress} gets what it streamed before the answer. */
     private static HeapInspection ask(InspectHeapRequest.Builder question, List<HeapToolProgress> progress) {
         return SERVER.admin(stub -> {
-            Iterator<InspectHeapResponse> it = stub.inspectHeap(question.setApp(app).build());
+            if (question.getApp().isEmpty()) {
+                question.setApp(app);
+            }
+            Iterator<InspectHeapResponse> it = stub.inspectHeap(question.build());
             while (it.hasNext()) {
                 InspectHeapResponse r = it.next();
                 if (r.hasDone()) {
@@ -325,6 +332,88 @@ class InspectHeapEndToEndTest {
         assertThat(cli.exit()).as(cli.err()).isZero();
         assertThat(cli.out()).startsWith("from checkpoint " + shelved + " (").containsPattern("(?m)^ +50 +[0-9.]+ [KM]?i?B"
                 + " +10 +[0-9.]+ [KM]?i?B  Library\\$Book$").contains(" 'reader' begun; none ended");
+    }
+
+    /**
+     * A sound checkpoint verifies sound; a copy of it (exported and imported) damaged in PostgreSQL, a book's class id
+     * zeroed and another line cut short, is named damaged: the references to the book, the short line.
+     */
+    @Test
+    void verifyFindsASoundHeapSoundAndNamesTheDamageInABrokenOne() throws Exception {
+        HeapVerdict sound = verify(app, shelved);
+        assertThat(sound.getProblemsList()).isEmpty();
+        assertThat(sound.getSound()).isTrue();
+        assertThat(sound.getObjects()).isEqualTo(ask(atShelved().setHistogram(HistogramQuery.getDefaultInstance())).getObjects());
+        CliRun ok = CliRun.of("verify", "--app", app, "--checkpoint", Long.toString(shelved), "--server", SERVER.target());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("app '" + app + "', checkpoint " + shelved + ": sound (");
+
+        String copy = app + "-damaged";
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(SERVER.target()).usePlaintext().build();
+        try {
+            org.vheap.client.HeapImageTransfer.export(channel, app, shelved, file, p -> { });
+            org.vheap.client.HeapImageTransfer.importFile(channel, copy, false, new ByteArrayInputStream(file.toByteArray()),
+                    p -> { });
+        } finally {
+            channel.shutdownNow();
+        }
+        long title = ask(atShelved().setStrings(StringsQuery.newBuilder().setRegex("^book-17$"))).getObjectsFound(0).getAddress();
+        long book = ask(atShelved().setPath(PathQuery.newBuilder().setAddress(title))).getPath(3).getAddress();
+        int lineSize = 4096;
+        try (java.sql.Connection c = SERVER.dataSource().getConnection()) {
+            long heap;
+            try (var ps = c.prepareStatement("SELECT heap_id FROM heap_name WHERE app_name = ?")) {
+                ps.setString(1, copy);
+                try (var rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    heap = rs.getLong(1);
+                }
+            }
+            try (var ps = c.prepareStatement("UPDATE line_version SET data = overlay(data placing '\\x00000000'::bytea"
+                    + " from ? for 4) WHERE heap_id = ? AND line_id = ?")) {
+                ps.setInt(1, (int) (book % lineSize) + 1);
+                ps.setLong(2, heap);
+                ps.setLong(3, book / lineSize);
+                assertThat(ps.executeUpdate()).isPositive();
+            }
+            try (var ps = c.prepareStatement("UPDATE line_version SET data = substring(data from 1 for 100)"
+                    + " WHERE heap_id = ? AND line_id = (SELECT max(line_id) FROM line_version WHERE heap_id = ?)")) {
+                ps.setLong(1, heap);
+                ps.setLong(2, heap);
+                assertThat(ps.executeUpdate()).isPositive();
+            }
+        }
+        HeapVerdict damaged = verify(copy, 0);
+        assertThat(damaged.getSound()).isFalse();
+        assertThat(damaged.getProblemsList()).extracting(p -> p.getKind() + ": " + p.getWhere() + ": " + p.getWhat())
+                .contains(String.format("reference: %s java.lang.Object[][17]: names 0x%x, where no object starts",
+                        HeapObjects.address(org.vheap.format.ObjectLayout.ref(ask(atShelved().setPath(PathQuery.newBuilder()
+                                .setAddress(title))).getPath(2).getAddress())), book))
+                .anyMatch(p -> p.matches("reference: 0x[0-9a-f]+ Library\\$Book\\.sequel: names 0x" + Long.toHexString(book)
+                        + ", where no object starts"))
+                .anyMatch(p -> p.matches("line: line [0-9]+: holds 100 bytes, not a line's 4096"));
+        CliRun bad = CliRun.of("verify", "--app", copy, "--server", SERVER.target());
+        assertThat(bad.exit()).as(bad.err()).isEqualTo(3);
+        assertThat(bad.out()).contains(": DAMAGED, " + damaged.getProblemsFound() + " problems (")
+                .contains("  reference: ").contains("  line: line ");
+        // an inspection of the damaged copy still answers, counting what it could not follow
+        assertThat(ask(InspectHeapRequest.newBuilder().setApp(copy).setHistogram(HistogramQuery.getDefaultInstance()))
+                .getBrokenReferences()).isPositive();
+    }
+
+    private static HeapVerdict verify(String app, long checkpoint) {
+        return SERVER.admin(stub -> {
+            Iterator<VerifyHeapResponse> it = stub.verifyHeap(VerifyHeapRequest.newBuilder().setApp(app)
+                    .setCheckpointId(checkpoint).build());
+            while (it.hasNext()) {
+                VerifyHeapResponse r = it.next();
+                if (r.hasDone()) {
+                    return r.getDone();
+                }
+            }
+            throw new AssertionError("no verdict");
+        });
     }
 
     private static CliRun cli(String... question) {

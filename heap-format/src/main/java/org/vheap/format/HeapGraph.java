@@ -281,17 +281,40 @@ public final class HeapGraph {
         void marked(long objects, long bytes);
     }
 
+    /** Told of each reference that names nothing readable as an object. */
+    public interface BrokenReferences {
+        /**
+         * @param root   the root that holds it, or null
+         * @param holder the object that holds it (when {@code root} is null)
+         * @param slot   where in {@code holder} it lies
+         * @param value  the reference
+         */
+        void found(Root root, int holder, long slot, int value);
+    }
+
     /** Marks everything reachable from the roots, breadth first. */
     public Marking mark(Progress progress) {
+        return mark(progress, (root, holder, slot, value) -> { });
+    }
+
+    /** Marks everything reachable from the roots, breadth first, telling {@code broken} of each broken reference. */
+    public Marking mark(Progress progress, BrokenReferences broken) {
         Marking m = new Marking(top, classes.maxId());
         IntQueue queue = new IntQueue();
         for (Root r : roots()) {
-            visit(m, queue, r.ref());
+            if (!visit(m, queue, r.ref())) {
+                broken.found(r, 0, 0, r.ref());
+            }
         }
         while (!queue.isEmpty()) {
             int ref = queue.take();
             HeapClass c = classes.byId(lines.getInt(ObjectLayout.address(ref)));
-            forEachSlot(ref, c, slot -> visit(m, queue, lines.getInt(slot)));
+            forEachSlot(ref, c, slot -> {
+                int value = lines.getInt(slot);
+                if (!visit(m, queue, value)) {
+                    broken.found(null, ref, slot, value);
+                }
+            });
             if ((m.objects & 0xFFFF) == 0) {
                 progress.marked(m.objects, m.liveBytes);
             }
@@ -300,14 +323,15 @@ public final class HeapGraph {
         return m;
     }
 
-    private void visit(Marking m, IntQueue queue, int ref) {
+    /** Marks {@code ref} and queues it if it is new; false when it names nothing readable as an object. */
+    private boolean visit(Marking m, IntQueue queue, int ref) {
         if (ref == 0) {
-            return;
+            return true;
         }
         HeapClass c = classOf(ref);
         if (c == null) {
             m.brokenReferences++;
-            return;
+            return false;
         }
         if (m.mark(ref)) {
             long size = sizeOf(ref, c);
@@ -317,6 +341,7 @@ public final class HeapGraph {
             m.bytes[c.id()] += size;
             queue.add(ref);
         }
+        return true;
     }
 
     /**

@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
  * heap); then, taking turns, the checkpoint's lines are streamed to the client as a resume streams them (ReadLines),
  * exported to a heap image file (ExportHeap, written to disk), that file imported under a new name (ImportHeap), and
  * the copy's class histogram asked twice (InspectHeap: the first reads the checkpoint whole and walks it, the second
- * finds it kept): each one's median time and its rate over the checkpoint's bytes, against the streaming.
+ * finds it kept) and then with retained sizes (the dominator tree of the kept walk): each one's median time and its
+ * rate over the checkpoint's bytes, against the streaming.
  * Not a test: read the figures.
  */
 @Command(name = "bench-heap-tools", mixinStandardHelpOptions = true,
@@ -70,7 +71,7 @@ public final class HeapToolsBench implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     private record Round(long streamNanos, long exportNanos, long importNanos, long fileBytes, long histogramNanos,
-                         long keptHistogramNanos, long objects) {
+                         long keptHistogramNanos, long retainedNanos, long objects) {
     }
 
     @Override
@@ -128,6 +129,9 @@ public final class HeapToolsBench implements Callable<Integer> {
                     rate(heapBytes, histogram), String.format(Locale.ROOT, "%.2fx the time", (double) histogram / stream));
             t.row("class histogram again (the read checkpoint kept)", ResumeBench.ms(kept), rate(heapBytes, kept),
                     String.format(Locale.ROOT, "%.2fx the time", (double) kept / stream));
+            long retained = ResumeBench.median(measured.stream().mapToLong(Round::retainedNanos).toArray());
+            t.row("with retained sizes (--retained: the dominator tree)", ResumeBench.ms(retained),
+                    rate(heapBytes, retained), String.format(Locale.ROOT, "%.2fx the time", (double) retained / stream));
             t.print(out);
             out.printf(Locale.ROOT, "the histogram: %,d reachable objects, asked of each round's imported copy (a"
                     + " checkpoint the server had not read)%n", measured.get(0).objects());
@@ -207,17 +211,24 @@ public final class HeapToolsBench implements Callable<Integer> {
         start = System.nanoTime();
         long again = histogram(channel, copy).getObjects();
         long kept = System.nanoTime() - start;
-        if (objects != again || objects == 0) {
+        start = System.nanoTime();
+        HeapInspection withRetained = histogram(channel, copy, true);
+        long retained = System.nanoTime() - start;
+        if (objects != again || objects == 0 || withRetained.getHistogram(0).getRetainedBytes() <= 0) {
             throw new IllegalStateException("histograms of " + objects + " and " + again + " objects");
         }
-        return new Round(stream, export, imported, bytes, histogram, kept, objects);
+        return new Round(stream, export, imported, bytes, histogram, kept, retained, objects);
     }
 
-    /** The class histogram of the app's newest checkpoint (InspectHeap). */
     private static HeapInspection histogram(ManagedChannel channel, String app) {
+        return histogram(channel, app, false);
+    }
+
+    /** The class histogram of the app's newest checkpoint (InspectHeap), with retained sizes if asked. */
+    private static HeapInspection histogram(ManagedChannel channel, String app, boolean retained) {
         Iterator<InspectHeapResponse> answers = HeapStoreGrpc.newBlockingStub(channel).withInterceptors(VheapHeaders.forApp(app))
-                .inspectHeap(InspectHeapRequest.newBuilder().setApp(app).setHistogram(HistogramQuery.getDefaultInstance())
-                        .build());
+                .inspectHeap(InspectHeapRequest.newBuilder().setApp(app).setHistogram(HistogramQuery.newBuilder()
+                        .setRetained(retained)).build());
         while (answers.hasNext()) {
             InspectHeapResponse r = answers.next();
             if (r.hasDone()) {

@@ -267,6 +267,9 @@ class DeviceCliTest {
         assertThat(r.out()).contains("stream the checkpoint's lines (ReadLines)").contains("1.00x")
                 .containsPattern("export to a file \\(ExportHeap\\) +\\d+\\.\\d ms +\\d+\\.\\d +\\d+\\.\\d\\dx the time")
                 .containsPattern("import the file \\(ImportHeap\\) +\\d+\\.\\d ms +\\d+\\.\\d +\\d+\\.\\d\\dx the time")
+                .containsPattern("class histogram, first question \\(InspectHeap: read whole, walk\\) +\\d+\\.\\d ms +\\d+\\.\\d +\\d+\\.\\d\\dx the time")
+                .containsPattern("with retained sizes \\(--retained: the dominator tree\\) +\\d+\\.\\d ms")
+                .containsPattern("the histogram: [0-9,]+ reachable objects")
                 .contains("the image file: ").doesNotContain("NaN");
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
         assertThat(apps).as("the bench's apps (the original and its imported copies) are deleted")

@@ -17,6 +17,7 @@ import org.vheap.format.HeapClasses;
 import org.vheap.format.HeapGraph;
 import org.vheap.format.HeapLines;
 import org.vheap.format.HeapObjects;
+import org.vheap.format.HeapVerifier;
 import org.vheap.format.ObjectLayout;
 import org.vheap.format.VmStateImage;
 
@@ -77,6 +78,9 @@ class HeapGraphCrossCheckTest {
                 HeapGraph graph = new HeapGraph(image, new HeapClasses(image, classFiles(memory, vm)), lines(memory, image.top));
                 assertThat(graph.conservativeStacks()).isFalse();
                 assertSameShapes(vm, graph.classes());
+                HeapVerifier.Verdict verdict = HeapVerifier.verify(graph, 4096, 10, List.of(), (o, b) -> { });
+                assertThat(verdict.problems()).isEmpty();
+                assertThat(verdict.sound()).isTrue();
                 HeapGraph.Marking marking = graph.mark((objects, bytes) -> { });
                 Collector.Result collected1 = launcher.collectUserHeapNow();
                 assertThat(marking.brokenReferences()).isZero();
@@ -120,12 +124,83 @@ class HeapGraphCrossCheckTest {
                 assertThat(objects.stringValue(objects.detail(held).fields().stream()
                         .filter(f -> f.name().equals("name")).findFirst().orElseThrow().ref())).isEqualTo("held by main");
                 assertThat(FrameMaps.of(image)).isNotNull();
+                assertDamageIsNamed(image, graph, memory, vm, first, item);
                 return true;
             });
             assertThat(launcher.launch("Shop", List.of())).isEqualTo(VmLauncher.SUSPENDED);
             assertThat(checked[0]).isGreaterThan(7);
             assertThat(sawShop[0]).as("a checkpoint after Shop built its catalog").isTrue();
         }
+    }
+
+    /** Damage written over the checkpoint's lines (never into the VM's memory) is found and named. */
+    private static void assertDamageIsNamed(VmStateImage image, HeapGraph sound, HeapMemory memory, Vm vm, int item,
+                                            HeapClasses.HeapClass itemClass) {
+        HeapClasses classes = sound.classes();
+        long next = ObjectLayout.address(item) + itemClass.fields().stream().filter(f -> f.name().equals("next"))
+                .findFirst().orElseThrow().offset();
+        // a reference into the middle of an object
+        assertThat(problems(image, classes, memory, Map.of(next, item + 1)))
+                .anySatisfy(p -> assertThat(p.kind() + " " + p.where()).matches("(reference|placement) 0x[0-9a-f]+ Shop\\$Item.*"));
+        // an object whose class id is gone: its holder's reference names nothing
+        int second = memory.getInt(next);
+        assertThat(problems(image, classes, memory, Map.of(ObjectLayout.address(second), 0)))
+                .anySatisfy(p -> {
+                    assertThat(p.kind()).isEqualTo("reference");
+                    assertThat(p.where()).endsWith(" Shop$Item.next");
+                    assertThat(p.what()).isEqualTo("names " + HeapObjects.address(second) + ", where no object starts");
+                });
+        // line 0 without its magic
+        assertThat(problems(image, classes, memory, Map.of(0L, 0)))
+                .anySatisfy(p -> assertThat(p.kind() + ": " + p.what()).isEqualTo("header: holds no heap header (no magic VHEAP001)"));
+        // a mirror that names another class
+        int mirror = classes.byName("Shop").mirror();
+        long classId = ObjectLayout.address(mirror) + classes.byName("java/lang/Class").fields().stream()
+                .filter(f -> f.name().equals(org.vheap.format.FieldLayout.CLASS_ID_FIELD)).findFirst().orElseThrow().offset();
+        assertThat(problems(image, classes, memory, Map.of(classId, 1)))
+                .anySatisfy(p -> assertThat(p.where() + ": " + p.what()).endsWith("the mirror of Shop: "
+                        + HeapObjects.address(mirror) + " names class id 1, not " + classes.byName("Shop").id()));
+    }
+
+    private static List<HeapVerifier.Problem> problems(VmStateImage image, HeapClasses classes, HeapMemory memory,
+                                                       Map<Long, Integer> patches) {
+        HeapLines damaged = patched(lines(memory, image.top), patches);
+        HeapVerifier.Verdict v = HeapVerifier.verify(new HeapGraph(image, classes, damaged), 4096, 50, List.of(),
+                (o, b) -> { });
+        assertThat(v.sound()).isFalse();
+        return v.problems();
+    }
+
+    /** {@code lines} with ints replaced at some addresses. */
+    private static HeapLines patched(HeapLines lines, Map<Long, Integer> ints) {
+        return new HeapLines() {
+            @Override
+            public long limit() {
+                return lines.limit();
+            }
+
+            @Override
+            public byte getByte(long address) {
+                Integer i = ints.get(address & -4);
+                return i == null ? lines.getByte(address) : (byte) (i >>> (8 * (address & 3)));
+            }
+
+            @Override
+            public short getShort(long address) {
+                return (short) ((getByte(address) & 0xFF) | getByte(address + 1) << 8);
+            }
+
+            @Override
+            public int getInt(long address) {
+                Integer i = ints.get(address);
+                return i == null ? lines.getInt(address) : i;
+            }
+
+            @Override
+            public long getLong(long address) {
+                return (getInt(address) & 0xFFFFFFFFL) | (long) getInt(address + 4) << 32;
+            }
+        };
     }
 
     private static String value(HeapObjects.ObjectDetail o, String field) {

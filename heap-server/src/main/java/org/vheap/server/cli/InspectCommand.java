@@ -75,8 +75,8 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    /** The answer as JSON (vheap.v1.HeapInspection's fields), for tools. */
-    static String json(HeapInspection answer) {
+    /** An answer as JSON (the message's fields, every one printed), for tools. */
+    static String json(com.google.protobuf.MessageOrBuilder answer) {
         try {
             return JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(answer);
         } catch (InvalidProtocolBufferException e) {

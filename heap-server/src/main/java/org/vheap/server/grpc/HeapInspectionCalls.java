@@ -9,6 +9,7 @@ import java.util.regex.PatternSyntaxException;
 import org.vheap.format.HeapClasses.HeapClass;
 import org.vheap.format.HeapGraph;
 import org.vheap.format.HeapObjects;
+import org.vheap.format.HeapVerifier;
 import org.vheap.format.ObjectLayout;
 import org.vheap.proto.v1.ClassDiffRow;
 import org.vheap.proto.v1.ClassHistogramRow;
@@ -16,11 +17,15 @@ import org.vheap.proto.v1.DiffQuery;
 import org.vheap.proto.v1.FieldValue;
 import org.vheap.proto.v1.HeapDiff;
 import org.vheap.proto.v1.HeapInspection;
+import org.vheap.proto.v1.HeapProblem;
+import org.vheap.proto.v1.HeapVerdict;
 import org.vheap.proto.v1.InspectHeapRequest;
 import org.vheap.proto.v1.InspectHeapResponse;
 import org.vheap.proto.v1.ObjectDetail;
 import org.vheap.proto.v1.ObjectSummary;
 import org.vheap.proto.v1.PathStep;
+import org.vheap.proto.v1.VerifyHeapRequest;
+import org.vheap.proto.v1.VerifyHeapResponse;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.inspect.HeapSnapshot;
 import org.vheap.server.inspect.HeapSnapshots;
@@ -28,8 +33,9 @@ import org.vheap.server.inspect.SnapshotDiff;
 import org.vheap.store.StoreException;
 
 /**
- * InspectHeap of {@code vheap.v1.HeapStore}: one question about a committed checkpoint's objects, answered from a
- * {@link HeapSnapshots} read of it, with progress while the server reads and walks it. Needs the admin token. A
+ * InspectHeap and VerifyHeap of {@code vheap.v1.HeapStore}: one question about a committed checkpoint's objects,
+ * answered from a {@link HeapSnapshots} read of it, or its verification, with progress while the server reads and
+ * walks it. Need the admin token. A
  * question it cannot answer (no such class, a bad pattern, an address outside the heap) is INVALID_ARGUMENT or
  * NOT_FOUND, naming what to fix.
  */
@@ -106,6 +112,29 @@ final class HeapInspectionCalls {
                 default -> throw StoreException.invalid("unknown question " + r.getQueryCase());
             }
             call.onNext(InspectHeapResponse.newBuilder().setDone(b).build());
+            call.onCompleted();
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) {
+                call.onError(StoreStatus.toStatus(e));
+            }
+        }
+    }
+
+    void verify(VerifyHeapRequest r, StreamObserver<VerifyHeapResponse> out) {
+        ServerCallStreamObserver<VerifyHeapResponse> call = (ServerCallStreamObserver<VerifyHeapResponse>) out;
+        try {
+            access.requireAdmin("verifying a heap");
+            int limit = limit(r.getLimit());
+            HeapSnapshots.Verification v = snapshots.verify(r.getApp(), r.getCheckpointId(), limit, ToolProgress.throttled(
+                    p -> call.onNext(VerifyHeapResponse.newBuilder().setProgress(p).build()), nanoTime));
+            HeapVerifier.Verdict d = v.verdict();
+            HeapVerdict.Builder b = HeapVerdict.newBuilder().setCheckpoint(ProtoMapping.checkpoint(v.checkpoint()))
+                    .setSound(d.sound()).setProblemsFound(d.problemsFound()).setObjects(d.objects())
+                    .setLiveBytes(d.bytes()).setRoots(d.roots());
+            for (HeapVerifier.Problem p : d.problems()) {
+                b.addProblems(HeapProblem.newBuilder().setKind(p.kind()).setWhere(p.where()).setWhat(p.what()));
+            }
+            call.onNext(VerifyHeapResponse.newBuilder().setDone(b).build());
             call.onCompleted();
         } catch (RuntimeException e) {
             if (!call.isCancelled()) {

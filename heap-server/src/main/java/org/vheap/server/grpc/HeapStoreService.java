@@ -37,6 +37,8 @@ import org.vheap.proto.v1.GetCheckpointResponse;
 import org.vheap.proto.v1.GetHeapSummaryRequest;
 import org.vheap.proto.v1.InspectHeapRequest;
 import org.vheap.proto.v1.InspectHeapResponse;
+import org.vheap.proto.v1.VerifyHeapRequest;
+import org.vheap.proto.v1.VerifyHeapResponse;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
 import org.vheap.proto.v1.GetSystemBlobsResponse;
 import org.vheap.proto.v1.HeapStoreGrpc;
@@ -345,6 +347,11 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void inspectHeap(InspectHeapRequest r, StreamObserver<InspectHeapResponse> out) {
         inspections.inspect(r, out);
+    }
+
+    @Override
+    public void verifyHeap(VerifyHeapRequest r, StreamObserver<VerifyHeapResponse> out) {
+        inspections.verify(r, out);
     }
 
     /** The call's access (the app's token or the admin's), then the app's quota of calls per second. */

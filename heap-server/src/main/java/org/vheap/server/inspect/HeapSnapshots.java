@@ -1,6 +1,7 @@
 package org.vheap.server.inspect;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import org.vheap.format.BlobHash;
 import org.vheap.format.CheckpointBlobs;
 import org.vheap.format.HeapClasses;
 import org.vheap.format.HeapGraph;
+import org.vheap.format.HeapVerifier;
 import org.vheap.format.SpooledLines;
 import org.vheap.format.VmStateImage;
 import org.vheap.server.store.CheckpointReader;
@@ -94,23 +96,65 @@ public final class HeapSnapshots {
         }
     }
 
+    /**
+     * Verifies checkpoint {@code checkpointId} (0: the newest) of {@code app} ({@link HeapVerifier}), read afresh from
+     * the store (a kept read is not trusted for this), keeping the first {@code limit} problems. A line of the wrong
+     * length and a class file the store lacks are problems too (the latter stops the walk: without a class file the
+     * objects of its class cannot be read).
+     */
+    public Verification verify(String app, long checkpointId, int limit, Consumer<HeapToolProgress> progress) {
+        Spooler spooler = new Spooler(app, progress);
+        try {
+            CheckpointRecord cp = store.readCheckpoint(app, checkpointId, spooler);
+            spooler.lines.finish(spooler.state.top);
+            List<HeapVerifier.Problem> problems = new ArrayList<>(spooler.problems);
+            for (VmStateImage.ClassImage c : spooler.state.classes) {
+                if (c.sha256() != null && !spooler.classFiles.containsKey(BlobHash.of(c.sha256()))) {
+                    problems.add(new HeapVerifier.Problem("class file", c.name(), "its class file "
+                            + BlobHash.of(c.sha256()) + " is not in the store's system blobs"));
+                }
+            }
+            HeapClasses classes = problems.stream().anyMatch(p -> p.kind().equals("class file")) ? null
+                    : classes(app, cp, spooler);
+            if (classes == null) {
+                return new Verification(cp, new HeapVerifier.Verdict(problems.subList(0, Math.min(limit, problems.size())),
+                        problems.size(), 0, 0, 0));
+            }
+            HeapGraph graph = new HeapGraph(spooler.state, classes, spooler.lines);
+            return new Verification(cp, HeapVerifier.verify(graph, spooler.lineSize, limit, problems,
+                    (objects, bytes) -> progress.accept(new HeapToolProgress("marking", cp.lineCount(), cp.lineCount(), 0,
+                            objects))));
+        } finally {
+            if (spooler.lines != null) {
+                spooler.lines.close();
+            }
+        }
+    }
+
+    /** What {@link #verify} found, of which checkpoint. */
+    public record Verification(CheckpointRecord checkpoint, HeapVerifier.Verdict verdict) {
+    }
+
     private HeapSnapshot read(String app, long checkpointId, Consumer<HeapToolProgress> progress) {
         Spooler spooler = new Spooler(app, progress);
         try {
             CheckpointRecord cp = store.readCheckpoint(app, checkpointId, spooler);
             spooler.lines.finish(spooler.state.top);
-            HeapClasses classes;
-            try {
-                classes = new HeapClasses(spooler.state, spooler.classFiles::get);
-            } catch (IllegalArgumentException e) {
-                throw StoreException.invalid("checkpoint " + cp.checkpointId() + " of app '" + app
-                        + "' cannot be inspected: " + e.getMessage());
-            }
-            return new HeapSnapshot(cp, spooler.lineSize, new HeapGraph(spooler.state, classes, spooler.lines));
+            return new HeapSnapshot(cp, spooler.lineSize, new HeapGraph(spooler.state, classes(app, cp, spooler),
+                    spooler.lines));
         } finally {
             if (spooler.lines != null) {
                 spooler.lines.close();   // a finished spool stays mapped; an abandoned one is deleted
             }
+        }
+    }
+
+    private static HeapClasses classes(String app, CheckpointRecord cp, Spooler spooler) {
+        try {
+            return new HeapClasses(spooler.state, spooler.classFiles::get);
+        } catch (IllegalArgumentException e) {
+            throw StoreException.invalid("checkpoint " + cp.checkpointId() + " of app '" + app
+                    + "' cannot be inspected: " + e.getMessage() + " (./vheap verify says what else is wrong)");
         }
     }
 
@@ -125,6 +169,8 @@ public final class HeapSnapshots {
         private int lineSize;
         private long linesRead;
         private long bytesRead;
+        /** Lines of the wrong length. */
+        private final List<HeapVerifier.Problem> problems = new ArrayList<>();
 
         Spooler(String app, Consumer<HeapToolProgress> progress) {
             this.app = app;
@@ -164,6 +210,13 @@ public final class HeapSnapshots {
         @Override
         public void lines(List<LineImage> batch) {
             for (LineImage l : batch) {
+                if (l.data().length != lineSize) {
+                    problems.add(new HeapVerifier.Problem("line", "line " + l.lineId(), "holds " + l.data().length
+                            + " bytes, not a line's " + lineSize));
+                    if (l.data().length > lineSize) {
+                        continue;
+                    }
+                }
                 lines.line(l.lineId(), l.data());
                 bytesRead += l.data().length;
             }
