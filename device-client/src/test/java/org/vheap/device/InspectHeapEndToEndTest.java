@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.format.HeapObjects;
 import org.vheap.proto.v1.ClassDiffRow;
+import org.vheap.proto.v1.CollectHeapRequest;
 import org.vheap.proto.v1.ClassHistogramRow;
 import org.vheap.proto.v1.DiffQuery;
 import org.vheap.proto.v1.FieldValue;
@@ -397,6 +398,14 @@ class InspectHeapEndToEndTest {
         assertThat(bad.exit()).as(bad.err()).isEqualTo(3);
         assertThat(bad.out()).contains(": DAMAGED, " + damaged.getProblemsFound() + " problems (")
                 .contains("  reference: ").contains("  line: line ");
+        // nor is it collected: what it would free might be what the damage hides
+        assertThatThrownBy(() -> SERVER.admin(stub -> {
+            stub.collectHeap(CollectHeapRequest.newBuilder().setApp(copy).build()).forEachRemaining(r -> { });
+            return null;
+        })).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).contains("cannot be collected: the heap is damaged (");
+                });
         // an inspection of the damaged copy still answers, counting what it could not follow
         assertThat(ask(InspectHeapRequest.newBuilder().setApp(copy).setHistogram(HistogramQuery.getDefaultInstance()))
                 .getBrokenReferences()).isPositive();

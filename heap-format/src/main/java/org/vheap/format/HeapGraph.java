@@ -29,6 +29,7 @@ public final class HeapGraph {
     }
 
     private static final int[] NO_SLOTS = new int[0];
+    private static final int TERMINATED = VmStateImage.THREAD_STATES.indexOf("TERMINATED");
     private final VmStateImage state;
     private final HeapClasses classes;
     private final HeapLines lines;
@@ -167,6 +168,9 @@ public final class HeapGraph {
         for (VmStateImage.ThreadImage t : state.threads) {
             String name = "thread " + t.id() + " '" + t.name() + "'";
             add(found, t.javaThread(), "thread", name + ": its Thread");
+            if (t.state() == TERMINATED) {
+                continue;   // the VM keeps no more of an ended thread (its other fields may name what was since freed)
+            }
             add(found, t.pendingException(), "thread", name + ": pending exception");
             add(found, t.uncaught(), "thread", name + ": uncaught exception");
             add(found, t.monitorObject(), "thread", name + ": monitor waited on");

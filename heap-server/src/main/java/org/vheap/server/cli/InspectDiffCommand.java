@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "diff", mixinStandardHelpOptions = true, description = "What changed between two checkpoints of the"
         + " app: per class, the reachable objects added and removed with their bytes (an object is the same when the"
-        + " same address holds an object of its class in both); the lines whose bytes differ; threads begun and ended.")
+        + " same address holds an object of its class and size in both); the lines whose bytes differ; threads begun and ended.")
 final class InspectDiffCommand implements Callable<Integer> {
     @ParentCommand
     InspectCommand inspect;

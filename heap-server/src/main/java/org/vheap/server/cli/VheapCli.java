@@ -17,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "vheap", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
         description = "A virtual heap for a Java virtual machine: heap server, gateway, store tools, device control, benchmarks.",
         subcommands = {ServerCommand.class, GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
-                DeleteCheckpointCommand.class, DeleteAppCommand.class, ExportCommand.class, ImportCommand.class, InspectCommand.class, VerifyCommand.class, TokenCommand.class, QuotaCommand.class, DevicesCommand.class, SuspendCommand.class,
+                DeleteCheckpointCommand.class, DeleteAppCommand.class, ExportCommand.class, ImportCommand.class, InspectCommand.class, VerifyCommand.class, GcCommand.class, TokenCommand.class, QuotaCommand.class, DevicesCommand.class, SuspendCommand.class,
                 ResumeCommand.class, MigrateCommand.class, HealthCommand.class, DistributeCommand.class, AfterRestoreCommand.class, TortureCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VheapCli {

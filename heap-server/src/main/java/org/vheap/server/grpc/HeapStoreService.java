@@ -37,6 +37,8 @@ import org.vheap.proto.v1.GetCheckpointResponse;
 import org.vheap.proto.v1.GetHeapSummaryRequest;
 import org.vheap.proto.v1.InspectHeapRequest;
 import org.vheap.proto.v1.InspectHeapResponse;
+import org.vheap.proto.v1.CollectHeapRequest;
+import org.vheap.proto.v1.CollectHeapResponse;
 import org.vheap.proto.v1.VerifyHeapRequest;
 import org.vheap.proto.v1.VerifyHeapResponse;
 import org.vheap.proto.v1.GetSystemBlobsRequest;
@@ -70,6 +72,7 @@ import org.vheap.proto.v1.TransactResponse;
 import org.vheap.security.AccessTokens;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.inspect.HeapSnapshots;
+import org.vheap.server.inspect.OfflineCollections;
 import org.vheap.server.store.AppQuota;
 import org.vheap.server.store.AppQuotas;
 import org.vheap.server.store.AppTokens;
@@ -107,6 +110,7 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     private final CallRates callRates;
     private final HeapImageCalls images;
     private final HeapInspectionCalls inspections;
+    private final HeapCollectionCalls collections;
 
     /**
      * @param flushExecutor runs a commit stream's pre-flushes, so the stream goes on receiving while
@@ -121,8 +125,10 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
         this.access = access;
         this.callRates = new CallRates(nanoTime);
         this.images = new HeapImageCalls(store, access, nanoTime);
-        this.inspections = new HeapInspectionCalls(new HeapSnapshots(store,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), KEPT_SNAPSHOTS), access, nanoTime);
+        HeapSnapshots snapshots = new HeapSnapshots(store, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+                KEPT_SNAPSHOTS);
+        this.inspections = new HeapInspectionCalls(snapshots, access, nanoTime);
+        this.collections = new HeapCollectionCalls(new OfflineCollections(store, snapshots), access, nanoTime);
     }
 
     @Override
@@ -352,6 +358,11 @@ public final class HeapStoreService extends HeapStoreGrpc.HeapStoreImplBase {
     @Override
     public void verifyHeap(VerifyHeapRequest r, StreamObserver<VerifyHeapResponse> out) {
         inspections.verify(r, out);
+    }
+
+    @Override
+    public void collectHeap(CollectHeapRequest r, StreamObserver<CollectHeapResponse> out) {
+        collections.collect(r, out);
     }
 
     /** The call's access (the app's token or the admin's), then the app's quota of calls per second. */

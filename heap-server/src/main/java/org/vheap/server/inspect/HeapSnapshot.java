@@ -30,14 +30,16 @@ public final class HeapSnapshot {
 
     private final CheckpointRecord checkpoint;
     private final int lineSize;
+    private final java.util.BitSet presentLines;
     private final HeapGraph graph;
     private final HeapObjects objects;
     private HeapGraph.Marking marking;
     private HeapDominators dominators;
 
-    HeapSnapshot(CheckpointRecord checkpoint, int lineSize, HeapGraph graph) {
+    HeapSnapshot(CheckpointRecord checkpoint, int lineSize, java.util.BitSet presentLines, HeapGraph graph) {
         this.checkpoint = checkpoint;
         this.lineSize = lineSize;
+        this.presentLines = presentLines;
         this.graph = graph;
         this.objects = new HeapObjects(graph);
     }
@@ -49,6 +51,11 @@ public final class HeapSnapshot {
     /** The heap's line size. */
     public int lineSize() {
         return lineSize;
+    }
+
+    /** The ids of the lines the checkpoint holds (a copy). */
+    public java.util.BitSet presentLines() {
+        return (java.util.BitSet) presentLines.clone();
     }
 
     public HeapGraph graph() {

@@ -140,8 +140,8 @@ public final class HeapSnapshots {
         try {
             CheckpointRecord cp = store.readCheckpoint(app, checkpointId, spooler);
             spooler.lines.finish(spooler.state.top);
-            return new HeapSnapshot(cp, spooler.lineSize, new HeapGraph(spooler.state, classes(app, cp, spooler),
-                    spooler.lines));
+            return new HeapSnapshot(cp, spooler.lineSize, spooler.present, new HeapGraph(spooler.state,
+                    classes(app, cp, spooler), spooler.lines));
         } finally {
             if (spooler.lines != null) {
                 spooler.lines.close();   // a finished spool stays mapped; an abandoned one is deleted
@@ -169,6 +169,8 @@ public final class HeapSnapshots {
         private int lineSize;
         private long linesRead;
         private long bytesRead;
+        /** The ids of the lines the checkpoint holds. */
+        private final java.util.BitSet present = new java.util.BitSet();
         /** Lines of the wrong length. */
         private final List<HeapVerifier.Problem> problems = new ArrayList<>();
 
@@ -218,6 +220,7 @@ public final class HeapSnapshots {
                     }
                 }
                 lines.line(l.lineId(), l.data());
+                present.set(Math.toIntExact(l.lineId()));
                 bytesRead += l.data().length;
             }
             linesRead += batch.size();

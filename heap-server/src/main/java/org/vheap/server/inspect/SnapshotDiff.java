@@ -17,8 +17,8 @@ import org.vheap.server.store.HeapToolProgress;
 /**
  * What changed between two checkpoints of an app ({@code ./vheap inspect diff}): per class, the reachable objects
  * added and removed, with their bytes; the lines whose bytes differ; the threads that began and ended. An object is
- * the same in both when the same address holds a reachable object of the same class in each: an object a compacting
- * collection moved between them counts as removed from its old address and added at its new one.
+ * the same in both when the same address holds a reachable object of the same class and size in each: an object a
+ * compacting collection moved between them counts as removed from its old address and added at its new one.
  */
 public final class SnapshotDiff {
     /** A class's change: objects added and removed, and their bytes. */
@@ -58,15 +58,16 @@ public final class SnapshotDiff {
     private static void count(HeapSnapshot in, HeapSnapshot other, HeapGraph.Marking otherMarks, int ref,
                               Map<String, long[]> changes, int slot) {
         HeapClass c = in.graph().classOf(ref);
+        long size = in.graph().sizeOf(ref, c);
         if (otherMarks.isMarked(ref)) {
             HeapClass there = other.graph().classOf(ref);
-            if (there != null && there.name().equals(c.name())) {
+            if (there != null && there.name().equals(c.name()) && other.graph().sizeOf(ref, there) == size) {
                 return;
             }
         }
         long[] row = changes.computeIfAbsent(c.javaName(), k -> new long[4]);
         row[slot]++;
-        row[slot + 1] += in.graph().sizeOf(ref, c);
+        row[slot + 1] += size;
     }
 
     /** Lines whose bytes differ, lines only {@code to} has, lines only {@code from} has. */
