@@ -20,7 +20,8 @@ import org.vheap.format.HeapClasses.HeapClass;
  *     use are the reachable bytes. No other line changes.</li>
  * <li><b>With compaction</b> the reachable objects move, in breadth-first order from the roots, to consecutive
  *     addresses from line 1 by the allocator's placement rules (an object no larger than a line within one line, a
- *     larger one from a line boundary), so that what is reached together shares lines. Every reference is rewritten:
+ *     larger one from a line boundary; a small object fills an earlier hole those rules left, when one of the last
+ *     few fits it), so that what is reached together shares lines. Every reference is rewritten:
  *     in the objects, in line 0's tables and in the VM state (class mirrors, interned strings, monitors, threads and
  *     their frames' reference slots, which the VM state's {@link FrameMaps} name). Identity hashes travel in the
  *     objects' status words. A VM state without frame maps cannot be compacted (its stack slots are not known
@@ -121,20 +122,22 @@ public final class OfflineCollector {
         int n = refs.length;
         int[] order = breadthFirst();
         int[] moved = new int[n];   // by rank: the new reference
-        List<long[]> free = new ArrayList<>();
+        Gaps gaps = new Gaps();
         long at = lineSize;
         for (int rank : order) {
             int ref = refs[rank];
             long size = graph.sizeOf(ref, graph.classOf(ref));
-            long inLine = at & (lineSize - 1);
-            long placed = size <= lineSize ? (inLine + size > lineSize ? at - inLine + lineSize : at)
-                    : (inLine != 0 ? at - inLine + lineSize : at);
-            if (placed != at) {
-                free.add(new long[] {at, placed - at});
+            long placed = size <= lineSize ? gaps.take(size) : -1;
+            if (placed < 0) {
+                long inLine = at & (lineSize - 1);
+                placed = size <= lineSize ? (inLine + size > lineSize ? at - inLine + lineSize : at)
+                        : (inLine != 0 ? at - inLine + lineSize : at);
+                gaps.add(at, placed);
+                at = placed + size;
             }
             moved[rank] = ObjectLayout.ref(placed);
-            at = placed + size;
         }
+        List<long[]> free = gaps.remaining();
         long top = at;
         java.util.function.IntUnaryOperator forward = ref -> {
             int i = ref == 0 ? -1 : Arrays.binarySearch(refs, ref);
@@ -142,12 +145,18 @@ public final class OfflineCollector {
         };
         sink.write(0, line0(top, forward));
         written++;
-        // the objects, in their new order, into consecutive lines
+        // the objects, in their new address order, into consecutive lines
+        long[] byAddress = new long[n];
+        for (int rank = 0; rank < n; rank++) {
+            byAddress[rank] = (long) moved[rank] << 32 | rank;
+        }
+        Arrays.sort(byAddress);
         long lastLine = (top - 1) / lineSize;
         ByteBuffer line = newLine();
         long current = 1;
         long movedObjects = 0;
-        for (int rank : order) {
+        for (long key : byAddress) {
+            int rank = (int) key;
             int ref = refs[rank];
             HeapClass c = graph.classOf(ref);
             long size = graph.sizeOf(ref, c);
@@ -185,6 +194,50 @@ public final class OfflineCollector {
         VmStateImage state = forwarded(copy(graph.state()), forward);
         allocator(state, top, free);
         return result(state, movedObjects);
+    }
+
+    /**
+     * The holes compaction leaves before objects it must start on a new line (a small one that would straddle one, a
+     * large one that must start on a boundary), which later small objects fill, first fit by address among the first
+     * {@link #SCANNED}: a heap of objects just over a line (an array of 512 longs is 4,112 bytes) does not waste most
+     * of a line after each.
+     */
+    private static final class Gaps {
+        static final int SCANNED = 64;
+        private final java.util.TreeMap<Long, Long> open = new java.util.TreeMap<>();
+
+        void add(long from, long to) {
+            if (to - from >= ObjectLayout.GRANULE) {
+                open.put(from, to);
+            }
+        }
+
+        /** Where a hole fits {@code size} bytes (taking them), or -1. */
+        long take(long size) {
+            int scanned = 0;
+            for (Map.Entry<Long, Long> g : open.entrySet()) {
+                if (g.getValue() - g.getKey() >= size) {
+                    long at = g.getKey();
+                    long end = g.getValue();
+                    open.remove(at);
+                    if (end - (at + size) >= ObjectLayout.GRANULE) {
+                        open.put(at + size, end);
+                    }
+                    return at;
+                }
+                if (++scanned == SCANNED) {
+                    break;
+                }
+            }
+            return -1;
+        }
+
+        /** The holes left, in address order, as (address, bytes): the allocator's free space. */
+        List<long[]> remaining() {
+            List<long[]> ranges = new ArrayList<>();
+            open.forEach((from, to) -> ranges.add(new long[] {from, to - from}));
+            return ranges;
+        }
     }
 
     /** The reachable objects' ranks in breadth-first order from the roots. */

@@ -28,6 +28,9 @@ import org.vheap.device.Device;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.store.GrpcHeapStore;
 import org.vheap.proto.v1.CheckpointInfo;
+import org.vheap.proto.v1.CollectHeapRequest;
+import org.vheap.proto.v1.CollectHeapResponse;
+import org.vheap.proto.v1.CollectedHeap;
 import org.vheap.proto.v1.GetCheckpointRequest;
 import org.vheap.proto.v1.HeapInspection;
 import org.vheap.proto.v1.HeapStoreGrpc;
@@ -48,7 +51,9 @@ import picocli.CommandLine.Spec;
  * exported to a heap image file (ExportHeap, written to disk), that file imported under a new name (ImportHeap), and
  * the copy's class histogram asked twice (InspectHeap: the first reads the checkpoint whole and walks it, the second
  * finds it kept) and then with retained sizes (the dominator tree of the kept walk): each one's median time and its
- * rate over the checkpoint's bytes, against the streaming.
+ * rate over the checkpoint's bytes, against the streaming. Last, the checkpoint is collected and compacted (gc
+ * --compact) and the app resumed from each, on a device holding an eighth of its heap: the lines it faults in until
+ * it has walked its data a few times.
  * Not a test: read the figures.
  */
 @Command(name = "bench-heap-tools", mixinStandardHelpOptions = true,
@@ -69,6 +74,9 @@ public final class HeapToolsBench implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Walks of BigData's data a resume runs for, to count its faults. */
+    private static final int WALKS = 3;
 
     private record Round(long streamNanos, long exportNanos, long importNanos, long fileBytes, long histogramNanos,
                          long keptHistogramNanos, long retainedNanos, long objects) {
@@ -135,12 +143,65 @@ public final class HeapToolsBench implements Callable<Integer> {
             t.print(out);
             out.printf(Locale.ROOT, "the histogram: %,d reachable objects, asked of each round's imported copy (a"
                     + " checkpoint the server had not read)%n", measured.get(0).objects());
+            run.progress("collecting and compacting the checkpoint (gc --compact), then resuming each to walk the data");
+            out.printf(Locale.ROOT, "%s%n", compactedFaults(home, target, app, cp, heapBytes, channelFor(target)));
             out.printf(Locale.ROOT, "the image file: %s for %s of heap (%.0f %% of it: compressed, with the VM state and"
                     + " the system blobs it needs); every import a new app, in one transaction%n", ResumeBench.mib(file),
                     ResumeBench.mib(heapBytes), 100.0 * file / heapBytes);
             out.flush();
         }
         return 0;
+    }
+
+    private static ManagedChannel channelFor(String target) {
+        return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    }
+
+    /**
+     * gc --compact of the suspended checkpoint, then the lines BigData faults in resumed from it and from the original
+     * until it printed {@link #WALKS} walks, on a device holding an eighth of the heap: the line summarising both.
+     */
+    private String compactedFaults(VheapHome home, String target, String app, CheckpointInfo cp, long heapBytes,
+                                   ManagedChannel channel) throws Exception {
+        CollectedHeap compacted;
+        try {
+            Iterator<CollectHeapResponse> answers = HeapStoreGrpc.newBlockingStub(channel)
+                    .withInterceptors(VheapHeaders.forApp(app)).collectHeap(CollectHeapRequest.newBuilder().setApp(app)
+                            .setCheckpointId(cp.getCheckpointId()).setCompact(true).build());
+            CollectedHeap done = null;
+            while (answers.hasNext()) {
+                CollectHeapResponse r = answers.next();
+                done = r.hasDone() ? r.getDone() : done;
+            }
+            compacted = java.util.Objects.requireNonNull(done, "no answer to gc --compact");
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        long memory = Math.max(1 << 20, heapBytes / 8);
+        long original = walkFaults(target, app, cp.getCheckpointId(), memory);
+        long afterGc = walkFaults(target, app, compacted.getCheckpoint().getCheckpointId(), memory);
+        return String.format(Locale.ROOT, "gc --compact: %,d lines to %,d (%,d objects moved); resumed with %s of frames"
+                + " until %d walks of the data printed, the app faulted %,d lines from the original checkpoint, %,d from"
+                + " the compacted one (%.2fx)", compacted.getLinesBefore(), compacted.getCheckpoint().getLineCount(),
+                compacted.getMovedObjects(), ResumeBench.mib(memory), WALKS, original, afterGc, (double) afterGc / original);
+    }
+
+    /**
+     * Resumes BigData from {@code checkpoint} with {@code memory} bytes of frames until it has printed {@link #WALKS}
+     * walks (the one it was suspended in, then whole ones), and stops it there without a checkpoint: the lines it
+     * faulted in.
+     */
+    private static long walkFaults(String target, String app, long checkpoint, long memory) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (GrpcHeapStore store = new GrpcHeapStore(target, GrpcHeapStore.DEFAULT_DEADLINE)) {
+            Device device = new Device(new DeviceConfig().app(app).deviceName("bench-heap-tools-walk")
+                    .memoryBytes(memory).checkpointInterval(Duration.ZERO), store, BenchApps.console(output));
+            CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> device.resume(checkpoint));
+            BenchApps.await(output, "walk ", WALKS, running);
+            device.stop();
+            running.get(5, TimeUnit.MINUTES);
+            return device.stats().misses();
+        }
     }
 
     /** Runs BigData until it has built its data and suspends it: the checkpoint it left. */

@@ -19,6 +19,7 @@ import org.vheap.format.HeapLines;
 import org.vheap.format.HeapObjects;
 import org.vheap.format.HeapVerifier;
 import org.vheap.format.ObjectLayout;
+import org.vheap.format.OfflineCollector;
 import org.vheap.format.VmStateImage;
 
 /**
@@ -125,11 +126,99 @@ class HeapGraphCrossCheckTest {
                         .filter(f -> f.name().equals("name")).findFirst().orElseThrow().ref())).isEqualTo("held by main");
                 assertThat(FrameMaps.of(image)).isNotNull();
                 assertDamageIsNamed(image, graph, memory, vm, first, item);
+                assertCollectionsKeepTheReachableObjects(image, graph, marking, classFiles(memory, vm));
                 return true;
             });
             assertThat(launcher.launch("Shop", List.of())).isEqualTo(VmLauncher.SUSPENDED);
             assertThat(checked[0]).isGreaterThan(7);
             assertThat(sawShop[0]).as("a checkpoint after Shop built its catalog").isTrue();
+        }
+    }
+
+    /**
+     * Collected and compacted with no device, the heap's new lines and VM state hold the same reachable objects of the
+     * same classes, verify sound, and the compacted heap takes no more lines than those the live objects lay in.
+     */
+    private static void assertCollectionsKeepTheReachableObjects(VmStateImage image, HeapGraph graph,
+                                                                 HeapGraph.Marking marking,
+                                                                 java.util.function.Function<BlobHash, byte[]> files) {
+        java.util.BitSet present = new java.util.BitSet();
+        present.set(1, (int) ((image.top + 4095) / 4096));
+        java.util.BitSet liveLines = new java.util.BitSet();
+        marking.forEachMarked(ref -> {
+            long a = ObjectLayout.address(ref);
+            liveLines.set((int) (a / 4096), (int) ((a + graph.sizeOf(ref, graph.classOf(ref)) - 1) / 4096) + 1);
+        });
+        for (boolean compact : new boolean[] {false, true}) {
+            Map<Long, byte[]> written = new java.util.TreeMap<>();
+            java.util.Set<Long> deleted = new java.util.TreeSet<>();
+            OfflineCollector.Result r = OfflineCollector.collect(graph, marking, 4096, present, compact,
+                    new OfflineCollector.LineSink() {
+                        @Override
+                        public void write(long lineId, byte[] data) {
+                            written.put(lineId, data);
+                        }
+
+                        @Override
+                        public void delete(long lineId) {
+                            deleted.add(lineId);
+                        }
+                    });
+            HeapLines after = new HeapLines() {   // the old lines, with the new written over them and the deleted gone
+                private java.nio.ByteBuffer line(long address) {
+                    long id = address / 4096;
+                    byte[] data = written.get(id);
+                    if (data == null && !deleted.contains(id)) {
+                        data = new byte[4096];
+                        for (int i = 0; i < 4096; i += 8) {
+                            java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(i,
+                                    graph.lines().getLong(id * 4096 + i));
+                        }
+                    }
+                    return java.nio.ByteBuffer.wrap(data == null ? new byte[4096] : data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                }
+
+                @Override
+                public long limit() {
+                    return (r.topAfter() + 4095) / 4096 * 4096;
+                }
+
+                @Override
+                public byte getByte(long a) {
+                    return line(a).get((int) (a % 4096));
+                }
+
+                @Override
+                public short getShort(long a) {
+                    return line(a).getShort((int) (a % 4096));
+                }
+
+                @Override
+                public int getInt(long a) {
+                    return line(a).getInt((int) (a % 4096));
+                }
+
+                @Override
+                public long getLong(long a) {
+                    return line(a).getLong((int) (a % 4096));
+                }
+            };
+            HeapGraph collected = new HeapGraph(r.state(), new HeapClasses(r.state(), files), after);
+            assertThat(HeapVerifier.verify(collected, 4096, 10, List.of(), (o, b) -> { }).problems())
+                    .as("compact " + compact).isEmpty();
+            HeapGraph.Marking m = collected.mark((o, b) -> { });
+            assertThat(m.objects()).isEqualTo(marking.objects());
+            for (HeapClasses.HeapClass c : graph.classes().all()) {
+                assertThat(m.instances(c.id())).as(c.name()).isEqualTo(marking.instances(c.id()));
+            }
+            if (compact) {
+                assertThat(r.topAfter() / 4096 + 1).as("lines the compacted heap takes")
+                        .isLessThanOrEqualTo(liveLines.cardinality() + 1);
+                assertThat(r.movedObjects()).isPositive();
+            } else {
+                assertThat(written.keySet()).containsExactly(0L);
+                assertThat(deleted).allSatisfy(l -> assertThat(liveLines.get(l.intValue())).isFalse());
+            }
         }
     }
 
