@@ -162,6 +162,39 @@ class OfflineCollectionEndToEndTest {
         assertThat(second.toString(StandardCharsets.UTF_8)).doesNotContain("Exception");
     }
 
+    /**
+     * Samples suspended mid-run with a tenth of their heap in frames, collected and compacted offline, and resumed on
+     * another device print what an uninterrupted run prints.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ScatteredCache", "BigData"})
+    void aSampleCompactedMidRunGoesOnExactly(String sample) throws Exception {
+        Path classes = ResumeTest.compile(sample, Files.readString(Path.of(System.getProperty("user.dir")).getParent()
+                .resolve("samples").resolve(sample + ".java")));
+        List<String> args = List.of("3", "6");
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (org.vheap.device.store.MemoryHeapStore alone = new org.vheap.device.store.MemoryHeapStore()) {
+            assertThat(new Device(new DeviceConfig().app(TestHeaps.app(sample + "-whole")).checkpointInterval(Duration.ZERO),
+                    alone, console(whole, new ByteArrayInputStream(new byte[0]))).run(List.of(classes), sample, args)).isZero();
+        }
+        String app = TestHeaps.app(sample.toLowerCase(java.util.Locale.ROOT) + "-gc");
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        Device a = new Device(new DeviceConfig().app(app).deviceName("a").memoryBytes(512 << 10)
+                .checkpointInterval(Duration.ZERO), SERVER.store(), console(first, new ByteArrayInputStream(new byte[0])));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), sample, args));
+        awaitOutput(first, "walk 1: ");
+        a.suspend(Duration.ofSeconds(30));
+        assertThat(run.get(1, TimeUnit.MINUTES)).isEqualTo(Device.SUSPENDED);
+        CollectedHeap compacted = collect(app, 0, true);
+        assertThat(compacted.getMovedObjects()).isPositive();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        Device b = new Device(new DeviceConfig().app(app).deviceName("b").memoryBytes(512 << 10)
+                .checkpointInterval(Duration.ZERO), SERVER.store(), console(second, new ByteArrayInputStream(new byte[0])));
+        assertThat(b.resume(compacted.getCheckpoint().getCheckpointId())).isZero();
+        assertThat(first.toString(StandardCharsets.UTF_8) + second.toString(StandardCharsets.UTF_8))
+                .isEqualTo(whole.toString(StandardCharsets.UTF_8));
+    }
+
     /** Waits for {@code regex} in the output; its first group. */
     private static String awaitOutput(ByteArrayOutputStream out, String regex) throws InterruptedException {
         Pattern p = Pattern.compile(regex);

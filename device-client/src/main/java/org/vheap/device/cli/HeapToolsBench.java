@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
  * finds it kept) and then with retained sizes (the dominator tree of the kept walk): each one's median time and its
  * rate over the checkpoint's bytes, against the streaming. Last, the checkpoint is collected and compacted (gc
  * --compact) and the app resumed from each, on a device holding an eighth of its heap: the lines it faults in until
- * it has walked its data a few times.
+ * it has walked its data a few times; the same for the ScatteredCache sample, whose surviving quarter lies scattered
+ * among dead entries.
  * Not a test: read the figures.
  */
 @Command(name = "bench-heap-tools", mixinStandardHelpOptions = true,
@@ -99,7 +100,7 @@ public final class HeapToolsBench implements Callable<Integer> {
             String store = target;
             run.atEnd("delete app " + app, interrupted -> ResumeBench.deleteApp(store, app));
             run.progress("running BigData (" + mib + " MiB) on a device until it has built its data, then suspending it");
-            CheckpointInfo cp = suspendedBigData(home, work, target, app);
+            CheckpointInfo cp = suspendedSample(home, work, target, app, "BigData");
             long heapBytes = cp.getSizeBytes();
             out.printf(Locale.ROOT, "the BigData sample (%d MiB live) suspended after building its data: checkpoint %d,"
                     + " %d lines, %s of heap, over the heap server on %s (loopback gRPC); %d rounds after one unmeasured,"
@@ -144,7 +145,14 @@ public final class HeapToolsBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "the histogram: %,d reachable objects, asked of each round's imported copy (a"
                     + " checkpoint the server had not read)%n", measured.get(0).objects());
             run.progress("collecting and compacting the checkpoint (gc --compact), then resuming each to walk the data");
-            out.printf(Locale.ROOT, "%s%n", compactedFaults(home, target, app, cp, heapBytes, channelFor(target)));
+            out.printf(Locale.ROOT, "BigData, %s%n", compactedFaults(target, app, cp, channelFor(target)));
+            String scattered = app + "-scattered";
+            run.atEnd("delete app " + scattered, interrupted -> ResumeBench.deleteApp(store, scattered));
+            run.progress("running ScatteredCache (" + mib + " MiB allocated, a quarter kept scattered) and suspending it;"
+                    + " gc --compact, then resuming each to walk the survivors");
+            CheckpointInfo scatteredCp = suspendedSample(home, work, target, scattered, "ScatteredCache");
+            out.printf(Locale.ROOT, "ScatteredCache (%d MiB allocated, a quarter of its entries kept), %s%n", mib,
+                    compactedFaults(target, scattered, scatteredCp, channelFor(target)));
             out.printf(Locale.ROOT, "the image file: %s for %s of heap (%.0f %% of it: compressed, with the VM state and"
                     + " the system blobs it needs); every import a new app, in one transaction%n", ResumeBench.mib(file),
                     ResumeBench.mib(heapBytes), 100.0 * file / heapBytes);
@@ -158,11 +166,12 @@ public final class HeapToolsBench implements Callable<Integer> {
     }
 
     /**
-     * gc --compact of the suspended checkpoint, then the lines BigData faults in resumed from it and from the original
-     * until it printed {@link #WALKS} walks, on a device holding an eighth of the heap: the line summarising both.
+     * gc --compact of a suspended sample's checkpoint, then the lines the sample faults in resumed from it and from the
+     * original until it printed {@link #WALKS} walks, on a device holding an eighth of the original's heap: the line
+     * summarising both.
      */
-    private String compactedFaults(VheapHome home, String target, String app, CheckpointInfo cp, long heapBytes,
-                                   ManagedChannel channel) throws Exception {
+    private static String compactedFaults(String target, String app, CheckpointInfo cp, ManagedChannel channel)
+            throws Exception {
         CollectedHeap compacted;
         try {
             Iterator<CollectHeapResponse> answers = HeapStoreGrpc.newBlockingStub(channel)
@@ -177,7 +186,7 @@ public final class HeapToolsBench implements Callable<Integer> {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        long memory = Math.max(1 << 20, heapBytes / 8);
+        long memory = Math.max(1 << 20, cp.getSizeBytes() / 8);
         long original = walkFaults(target, app, cp.getCheckpointId(), memory);
         long afterGc = walkFaults(target, app, compacted.getCheckpoint().getCheckpointId(), memory);
         return String.format(Locale.ROOT, "gc --compact: %,d lines to %,d (%,d objects moved); resumed with %s of frames"
@@ -187,7 +196,7 @@ public final class HeapToolsBench implements Callable<Integer> {
     }
 
     /**
-     * Resumes BigData from {@code checkpoint} with {@code memory} bytes of frames until it has printed {@link #WALKS}
+     * Resumes a sample from {@code checkpoint} with {@code memory} bytes of frames until it has printed {@link #WALKS}
      * walks (the one it was suspended in, then whole ones), and stops it there without a checkpoint: the lines it
      * faulted in.
      */
@@ -204,10 +213,14 @@ public final class HeapToolsBench implements Callable<Integer> {
         }
     }
 
-    /** Runs BigData until it has built its data and suspends it: the checkpoint it left. */
-    private CheckpointInfo suspendedBigData(VheapHome home, Path work, String target, String app) throws Exception {
-        Path source = home.resolve("samples/BigData.java");
-        Path classes = BenchApps.compile(work.resolve("big-data"), "BigData", Files.readString(source),
+    /**
+     * Runs a sample that builds its data and then walks it ({@code samples/BigData.java}, {@code ScatteredCache.java})
+     * until it has built it, and suspends it: the checkpoint it left.
+     */
+    private CheckpointInfo suspendedSample(VheapHome home, Path work, String target, String app, String sample)
+            throws Exception {
+        Path source = home.resolve("samples/" + sample + ".java");
+        Path classes = BenchApps.compile(work.resolve(sample), sample, Files.readString(source),
                 BenchApps.apiClasses(home));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try (GrpcHeapStore store = new GrpcHeapStore(target, GrpcHeapStore.DEFAULT_DEADLINE)) {
@@ -215,12 +228,12 @@ public final class HeapToolsBench implements Callable<Integer> {
                     .memoryBytes((mib + 16L) << 20)   // its whole heap: the bench measures the tools, not paging
                     .checkpointInterval(Duration.ZERO), store, BenchApps.console(output));
             CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> device.run(List.of(classes),
-                    "BigData", List.of(Integer.toString(mib), "1000")));
+                    sample, List.of(Integer.toString(mib), "1000")));
             BenchApps.await(output, "built ", 1, running);
             device.suspend(Duration.ofMinutes(5));
             int exit = running.get(5, TimeUnit.MINUTES);
             if (exit != Device.SUSPENDED) {
-                throw new IllegalStateException("BigData was not suspended (exit " + exit + "): " + output);
+                throw new IllegalStateException(sample + " was not suspended (exit " + exit + "): " + output);
             }
         }
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();

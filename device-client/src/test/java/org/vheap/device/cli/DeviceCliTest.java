@@ -270,7 +270,8 @@ class DeviceCliTest {
                 .containsPattern("class histogram, first question \\(InspectHeap: read whole, walk\\) +\\d+\\.\\d ms +\\d+\\.\\d +\\d+\\.\\d\\dx the time")
                 .containsPattern("with retained sizes \\(--retained: the dominator tree\\) +\\d+\\.\\d ms")
                 .containsPattern("the histogram: [0-9,]+ reachable objects")
-                .containsPattern("gc --compact: [0-9,]+ lines to [0-9,]+ \\([0-9,]+ objects moved\\); resumed with .* the app faulted"
+                .containsPattern("ScatteredCache \\(2 MiB allocated, a quarter of its entries kept\\), gc --compact: ")
+                .containsPattern("BigData, gc --compact: [0-9,]+ lines to [0-9,]+ \\([0-9,]+ objects moved\\); resumed with .* the app faulted"
                         + " [0-9,]+ lines from the original checkpoint, [0-9,]+ from the compacted one \\(\\d+\\.\\d\\dx\\)")
                 .contains("the image file: ").doesNotContain("NaN");
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
