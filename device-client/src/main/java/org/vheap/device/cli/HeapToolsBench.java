@@ -191,8 +191,9 @@ public final class HeapToolsBench implements Callable<Integer> {
         long afterGc = walkFaults(target, app, compacted.getCheckpoint().getCheckpointId(), memory);
         return String.format(Locale.ROOT, "gc --compact: %,d lines to %,d (%,d objects moved); resumed with %s of frames"
                 + " until %d walks of the data printed, the app faulted %,d lines from the original checkpoint, %,d from"
-                + " the compacted one (%.2fx)", compacted.getLinesBefore(), compacted.getCheckpoint().getLineCount(),
-                compacted.getMovedObjects(), ResumeBench.mib(memory), WALKS, original, afterGc, (double) afterGc / original);
+                + " the compacted one: %.2fx fewer", compacted.getLinesBefore(), compacted.getCheckpoint().getLineCount(),
+                compacted.getMovedObjects(), ResumeBench.mib(memory), WALKS, original, afterGc,
+                (double) original / Math.max(1, afterGc));
     }
 
     /**

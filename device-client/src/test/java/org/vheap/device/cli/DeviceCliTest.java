@@ -272,7 +272,7 @@ class DeviceCliTest {
                 .containsPattern("the histogram: [0-9,]+ reachable objects")
                 .containsPattern("ScatteredCache \\(2 MiB allocated, a quarter of its entries kept\\), gc --compact: ")
                 .containsPattern("BigData, gc --compact: [0-9,]+ lines to [0-9,]+ \\([0-9,]+ objects moved\\); resumed with .* the app faulted"
-                        + " [0-9,]+ lines from the original checkpoint, [0-9,]+ from the compacted one \\(\\d+\\.\\d\\dx\\)")
+                        + " [0-9,]+ lines from the original checkpoint, [0-9,]+ from the compacted one: \\d+\\.\\d\\dx fewer")
                 .contains("the image file: ").doesNotContain("NaN");
         List<AppInfo> apps = SERVER.admin(stub -> stub.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
         assertThat(apps).as("the bench's apps (the original and its imported copies) are deleted")

@@ -129,6 +129,7 @@ class HeapGraphCrossCheckTest {
                 assertDamageIsNamed(image, graph, memory, vm, first, item);
                 assertCollectionsKeepTheReachableObjects(image, graph, marking, classFiles(memory, vm));
                 assertRetainedSizesAreWhatRemovingAnObjectFrees(graph, marking);
+                assertRandomDamageIsReportedNeverThrown(image, graph.classes(), memory);
                 return true;
             });
             assertThat(launcher.launch("Shop", List.of())).isEqualTo(VmLauncher.SUSPENDED);
@@ -261,6 +262,49 @@ class HeapGraphCrossCheckTest {
             graph.forEachSlot(ref, graph.classOf(ref), slot -> visit.accept(graph.referenceAt(slot)));
         }
         return bytes[0];
+    }
+
+    /**
+     * Random damage (300 heaps, each with 1 to 64 ints overwritten by random values, half of them near the objects'
+     * headers) never makes the reader fail: the walk, the verifier, the histogram's class shapes and every object's
+     * detail answer, and a collection refuses a heap with broken references rather than collect it.
+     */
+    private static void assertRandomDamageIsReportedNeverThrown(VmStateImage image, HeapClasses classes,
+                                                                HeapMemory memory) {
+        java.util.Random random = new java.util.Random(18);
+        long top = image.top;
+        for (int heap = 0; heap < 300; heap++) {
+            Map<Long, Integer> patches = new java.util.HashMap<>();
+            for (int i = random.nextInt(64) + 1; i > 0; i--) {
+                long at = (random.nextLong(top) & -4);
+                int value = switch (random.nextInt(4)) {
+                    case 0 -> random.nextInt();
+                    case 1 -> random.nextInt(classes.maxId() + 2);          // a class id, or one past them
+                    case 2 -> (int) (random.nextLong(top) >>> 3);           // a reference somewhere in the heap
+                    default -> -random.nextInt(1 << 20);                    // a negative length
+                };
+                patches.put(at, value);
+            }
+            HeapGraph damaged = new HeapGraph(image, classes, patched(lines(memory, top), patches));
+            HeapVerifier.Verdict v = HeapVerifier.verify(damaged, 4096, 20, List.of(), (o, b) -> { });
+            assertThat(v.problemsFound()).isGreaterThanOrEqualTo(v.problems().size());
+            HeapGraph.Marking m = damaged.mark((o, b) -> { });
+            HeapObjects objects = new HeapObjects(damaged);
+            m.forEachMarked(ref -> objects.detail(ref));
+            HeapDominators.of(damaged, m, (step, done) -> { });
+            if (m.brokenReferences() > 0) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> OfflineCollector.collect(damaged, m, 4096,
+                        new java.util.BitSet(), false, new OfflineCollector.LineSink() {
+                            @Override
+                            public void write(long lineId, byte[] data) {
+                            }
+
+                            @Override
+                            public void delete(long lineId) {
+                            }
+                        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("the heap is damaged");
+            }
+        }
     }
 
     /** Damage written over the checkpoint's lines (never into the VM's memory) is found and named. */
