@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,15 +32,12 @@ import org.vheap.proto.v1.HeapToolProgress;
 import org.vheap.proto.v1.HeapVerdict;
 import org.vheap.proto.v1.HistogramQuery;
 import org.vheap.proto.v1.InspectHeapRequest;
-import org.vheap.proto.v1.InspectHeapResponse;
 import org.vheap.proto.v1.ObjectQuery;
 import org.vheap.proto.v1.ObjectSummary;
 import org.vheap.proto.v1.ObjectsQuery;
 import org.vheap.proto.v1.PathQuery;
 import org.vheap.proto.v1.PathStep;
 import org.vheap.proto.v1.StringsQuery;
-import org.vheap.proto.v1.VerifyHeapRequest;
-import org.vheap.proto.v1.VerifyHeapResponse;
 import org.vheap.server.testing.CliRun;
 import org.vheap.server.testing.TestHeaps;
 
@@ -133,20 +129,15 @@ class InspectHeapEndToEndTest {
 
     /** Asks the server one question; {@code progress} gets what it streamed before the answer. */
     private static HeapInspection ask(InspectHeapRequest.Builder question, List<HeapToolProgress> progress) {
-        return SERVER.admin(stub -> {
-            if (question.getApp().isEmpty()) {
-                question.setApp(app);
-            }
-            Iterator<InspectHeapResponse> it = stub.inspectHeap(question.build());
-            while (it.hasNext()) {
-                InspectHeapResponse r = it.next();
-                if (r.hasDone()) {
-                    return r.getDone();
-                }
+        if (question.getApp().isEmpty()) {
+            question.setApp(app);
+        }
+        return SERVER.admin(stub -> HeapToolCalls.answer(stub.inspectHeap(question.build()), r -> {
+            if (!r.hasDone()) {
                 progress.add(r.getProgress());
             }
-            throw new AssertionError("no answer");
-        });
+            return r.hasDone() ? r.getDone() : null;
+        }));
     }
 
     /** A question about the checkpoint taken when the 250 books were shelved. */
@@ -412,17 +403,7 @@ class InspectHeapEndToEndTest {
     }
 
     private static HeapVerdict verify(String app, long checkpoint) {
-        return SERVER.admin(stub -> {
-            Iterator<VerifyHeapResponse> it = stub.verifyHeap(VerifyHeapRequest.newBuilder().setApp(app)
-                    .setCheckpointId(checkpoint).build());
-            while (it.hasNext()) {
-                VerifyHeapResponse r = it.next();
-                if (r.hasDone()) {
-                    return r.getDone();
-                }
-            }
-            throw new AssertionError("no verdict");
-        });
+        return HeapToolCalls.verify(SERVER, app, checkpoint);
     }
 
     private static CliRun cli(String... question) {

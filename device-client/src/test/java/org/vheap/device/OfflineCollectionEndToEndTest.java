@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +23,10 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vheap.proto.v1.ClassHistogramRow;
-import org.vheap.proto.v1.CollectHeapRequest;
-import org.vheap.proto.v1.CollectHeapResponse;
 import org.vheap.proto.v1.CollectedHeap;
 import org.vheap.proto.v1.HeapInspection;
 import org.vheap.proto.v1.HeapVerdict;
-import org.vheap.proto.v1.HistogramQuery;
-import org.vheap.proto.v1.InspectHeapRequest;
-import org.vheap.proto.v1.InspectHeapResponse;
 import org.vheap.proto.v1.ListCheckpointsRequest;
-import org.vheap.proto.v1.VerifyHeapRequest;
-import org.vheap.proto.v1.VerifyHeapResponse;
 import org.vheap.server.testing.CliRun;
 import org.vheap.server.testing.TestHeaps;
 
@@ -218,44 +210,14 @@ class OfflineCollectionEndToEndTest {
     }
 
     private static HeapInspection histogram(String app, long checkpoint) {
-        return SERVER.admin(stub -> {
-            Iterator<InspectHeapResponse> it = stub.inspectHeap(InspectHeapRequest.newBuilder().setApp(app)
-                    .setCheckpointId(checkpoint).setHistogram(HistogramQuery.getDefaultInstance()).build());
-            while (it.hasNext()) {
-                InspectHeapResponse r = it.next();
-                if (r.hasDone()) {
-                    return r.getDone();
-                }
-            }
-            throw new AssertionError("no answer");
-        });
+        return HeapToolCalls.histogram(SERVER, app, checkpoint);
     }
 
     private static HeapVerdict verify(String app, long checkpoint) {
-        return SERVER.admin(stub -> {
-            Iterator<VerifyHeapResponse> it = stub.verifyHeap(VerifyHeapRequest.newBuilder().setApp(app)
-                    .setCheckpointId(checkpoint).build());
-            while (it.hasNext()) {
-                VerifyHeapResponse r = it.next();
-                if (r.hasDone()) {
-                    return r.getDone();
-                }
-            }
-            throw new AssertionError("no verdict");
-        });
+        return HeapToolCalls.verify(SERVER, app, checkpoint);
     }
 
     private static CollectedHeap collect(String app, long checkpoint, boolean compact) {
-        return SERVER.admin(stub -> {
-            Iterator<CollectHeapResponse> it = stub.collectHeap(CollectHeapRequest.newBuilder().setApp(app)
-                    .setCheckpointId(checkpoint).setCompact(compact).build());
-            while (it.hasNext()) {
-                CollectHeapResponse r = it.next();
-                if (r.hasDone()) {
-                    return r.getDone();
-                }
-            }
-            throw new AssertionError("no answer");
-        });
+        return HeapToolCalls.collect(SERVER, app, checkpoint, compact);
     }
 }

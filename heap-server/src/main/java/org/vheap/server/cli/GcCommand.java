@@ -1,18 +1,12 @@
 package org.vheap.server.cli;
 
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import org.vheap.cli.ProgressBar;
 import org.vheap.cli.SizeFormat;
-import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.CollectHeapRequest;
 import org.vheap.proto.v1.CollectHeapResponse;
 import org.vheap.proto.v1.CollectedHeap;
-import org.vheap.proto.v1.HeapStoreGrpc;
-import org.vheap.proto.v1.HeapToolProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,26 +37,9 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CheckpointsCommand.requireId(app, checkpoint);
-        ProgressBar bar = target.progressBar("gc");
-        CollectedHeap c;
-        try {
-            c = target.transfer(ch -> {
-                Iterator<CollectHeapResponse> answers = HeapStoreGrpc.newBlockingStub(ch)
-                        .withInterceptors(VheapHeaders.forApp(app)).collectHeap(CollectHeapRequest.newBuilder()
-                                .setApp(app).setCheckpointId(checkpoint).setCompact(compact).build());
-                Consumer<HeapToolProgress> shown = StoreTarget.shownOn(bar);
-                while (answers.hasNext()) {
-                    CollectHeapResponse r = answers.next();
-                    if (r.hasDone()) {
-                        return r.getDone();
-                    }
-                    shown.accept(r.getProgress());
-                }
-                throw new IllegalStateException("the server ended the collection without saying what it made");
-            });
-        } finally {
-            bar.done();
-        }
+        CollectedHeap c = target.heapTool(app, "gc", stub -> stub.collectHeap(CollectHeapRequest.newBuilder().setApp(app)
+                .setCheckpointId(checkpoint).setCompact(compact).build()), r -> r.hasDone() ? null : r.getProgress(),
+                CollectHeapResponse::getDone);
         PrintWriter out = target.out();
         if (json) {
             out.println(InspectCommand.json(c));

@@ -2,16 +2,11 @@ package org.vheap.server.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.vheap.cli.ProgressBar;
 import org.vheap.cli.SizeFormat;
-import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.HeapInspection;
-import org.vheap.proto.v1.HeapStoreGrpc;
-import org.vheap.proto.v1.HeapToolProgress;
 import org.vheap.proto.v1.InspectHeapRequest;
 import org.vheap.proto.v1.InspectHeapResponse;
 import picocli.CommandLine.Command;
@@ -55,24 +50,8 @@ final class InspectCommand implements Callable<Integer> {
         CheckpointsCommand.requireId(app, checkpoint);
         InspectHeapRequest.Builder request = InspectHeapRequest.newBuilder().setApp(app).setCheckpointId(checkpoint);
         question.accept(request);
-        ProgressBar bar = target.progressBar("inspect");
-        try {
-            return target.transfer(ch -> {
-                Iterator<InspectHeapResponse> answers = HeapStoreGrpc.newBlockingStub(ch)
-                        .withInterceptors(VheapHeaders.forApp(app)).inspectHeap(request.build());
-                Consumer<HeapToolProgress> shown = StoreTarget.shownOn(bar);
-                while (answers.hasNext()) {
-                    InspectHeapResponse r = answers.next();
-                    if (r.hasDone()) {
-                        return r.getDone();
-                    }
-                    shown.accept(r.getProgress());
-                }
-                throw new IllegalStateException("the server ended the inspection without an answer");
-            });
-        } finally {
-            bar.done();
-        }
+        return target.heapTool(app, "inspect", stub -> stub.inspectHeap(request.build()),
+                r -> r.hasDone() ? null : r.getProgress(), InspectHeapResponse::getDone);
     }
 
     /** An answer as JSON (the message's fields, every one printed), for tools. */

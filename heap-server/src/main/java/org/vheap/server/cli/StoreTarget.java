@@ -85,6 +85,36 @@ final class StoreTarget {
         }
     }
 
+    /**
+     * Runs a heap tool's server-streaming call for {@code app} (inspect, verify, gc) with no deadline: its progress
+     * messages drawn on a progress bar labelled {@code label} (on a terminal), its last message's answer returned.
+     *
+     * @param progress the message's progress, or null when it is the answer
+     * @param answer   the message's answer
+     */
+    <R, T> T heapTool(String app, String label, Function<HeapStoreGrpc.HeapStoreBlockingStub, java.util.Iterator<R>> call,
+                      Function<R, HeapToolProgress> progress, Function<R, T> answer) {
+        ProgressBar bar = progressBar(label);
+        try {
+            return transfer(ch -> {
+                java.util.Iterator<R> messages = call.apply(HeapStoreGrpc.newBlockingStub(ch)
+                        .withInterceptors(VheapHeaders.forApp(app)));
+                java.util.function.Consumer<HeapToolProgress> shown = shownOn(bar);
+                while (messages.hasNext()) {
+                    R m = messages.next();
+                    HeapToolProgress p = progress.apply(m);
+                    if (p == null) {
+                        return answer.apply(m);
+                    }
+                    shown.accept(p);
+                }
+                throw new IllegalStateException("the server ended the call without an answer");
+            });
+        } finally {
+            bar.done();
+        }
+    }
+
     /** Runs {@code work} with a blocking control-plane stub on a fresh channel, and shuts the channel down after. */
     <T> T control(Function<DeviceControlGrpc.DeviceControlBlockingStub, T> work) {
         ManagedChannel ch = channel();

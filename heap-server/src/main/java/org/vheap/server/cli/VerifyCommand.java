@@ -1,16 +1,10 @@
 package org.vheap.server.cli;
 
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import org.vheap.cli.ProgressBar;
 import org.vheap.cli.SizeFormat;
-import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.HeapProblem;
-import org.vheap.proto.v1.HeapStoreGrpc;
-import org.vheap.proto.v1.HeapToolProgress;
 import org.vheap.proto.v1.HeapVerdict;
 import org.vheap.proto.v1.VerifyHeapRequest;
 import org.vheap.proto.v1.VerifyHeapResponse;
@@ -48,26 +42,9 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         CheckpointsCommand.requireId(app, checkpoint);
         InspectStringsCommand.checkLimit(limit);
-        ProgressBar bar = target.progressBar("verify");
-        HeapVerdict v;
-        try {
-            v = target.transfer(ch -> {
-                Iterator<VerifyHeapResponse> answers = HeapStoreGrpc.newBlockingStub(ch)
-                        .withInterceptors(VheapHeaders.forApp(app)).verifyHeap(VerifyHeapRequest.newBuilder()
-                                .setApp(app).setCheckpointId(checkpoint).setLimit(limit).build());
-                Consumer<HeapToolProgress> shown = StoreTarget.shownOn(bar);
-                while (answers.hasNext()) {
-                    VerifyHeapResponse r = answers.next();
-                    if (r.hasDone()) {
-                        return r.getDone();
-                    }
-                    shown.accept(r.getProgress());
-                }
-                throw new IllegalStateException("the server ended the verification without a verdict");
-            });
-        } finally {
-            bar.done();
-        }
+        HeapVerdict v = target.heapTool(app, "verify", stub -> stub.verifyHeap(VerifyHeapRequest.newBuilder().setApp(app)
+                .setCheckpointId(checkpoint).setLimit(limit).build()), r -> r.hasDone() ? null : r.getProgress(),
+                VerifyHeapResponse::getDone);
         PrintWriter out = target.out();
         if (json) {
             out.println(InspectCommand.json(v));
