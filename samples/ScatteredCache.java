@@ -6,7 +6,8 @@ import java.util.Random;
  * A cache that churned: it fills with small entries, then evicts three of every four at random, so the quarter that
  * survives lies scattered among dead ones across the whole heap (what a long-running cache's heap looks like); then it
  * walks the survivors several times and prints checksums. The app for offline compaction (./vheap gc --compact):
- * run with a device memory of a tenth of its heap, it faults far fewer lines walking a compacted heap. Arguments:
+ * run with a device memory of an eighth of its heap (as ./vheap bench heap-tools does), it faults far fewer lines
+ * walking a compacted heap. Arguments:
  * [MiB allocated, default 8] [walks, default 3].
  */
 public class ScatteredCache {

@@ -155,8 +155,8 @@ class OfflineCollectionEndToEndTest {
     }
 
     /**
-     * Samples suspended mid-run with a tenth of their heap in frames, collected and compacted offline, and resumed on
-     * another device print what an uninterrupted run prints.
+     * Samples suspended mid-run on half a megabyte of frames (they allocate 3 MiB), collected and compacted offline,
+     * and resumed on another device print what an uninterrupted run prints.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"ScatteredCache", "BigData"})

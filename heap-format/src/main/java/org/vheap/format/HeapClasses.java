@@ -43,6 +43,9 @@ public final class HeapClasses {
         }
     }
 
+    /** The most classes a class table may have (ids 1 to this). */
+    static final int MAX_CLASSES = 1 << 22;
+
     private final HeapClass[] byId;
     private final Map<String, HeapClass> byName = new HashMap<>();
     private final Map<Integer, HeapClass> byMirror = new HashMap<>();
@@ -50,10 +53,16 @@ public final class HeapClasses {
     /**
      * The classes of {@code state}, their class files from {@code classFiles} (by SHA-256).
      *
-     * @throws IllegalArgumentException when a class's file is missing or is no class file, or its superclass is not
-     *                                  in the table before it
+     * @throws IllegalArgumentException when a class's id or name is impossible, its file is missing or is no class
+     *                                  file, or its superclass is not in the table before it
      */
     public HeapClasses(VmStateImage state, Function<BlobHash, byte[]> classFiles) {
+        for (VmStateImage.ClassImage c : state.classes) {
+            if (c.id() <= 0 || c.id() > MAX_CLASSES || c.name().isEmpty() || c.name().equals("[")) {
+                throw new IllegalArgumentException("the class table names class " + c.id() + " '" + c.name()
+                        + "': no class has such an id or name");
+            }
+        }
         int max = state.classes.stream().mapToInt(VmStateImage.ClassImage::id).max().orElse(0);
         byId = new HeapClass[max + 1];
         HeapClass classClass = null;

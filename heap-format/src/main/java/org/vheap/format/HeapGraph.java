@@ -19,9 +19,9 @@ import org.vheap.format.HeapClasses.HeapField;
  * ({@link Marking#brokenReferences}) and not followed, so a damaged heap is walked as far as it can be and never
  * makes the reader fail or allocate without bound.
  *
- * <p>Stack roots come from the VM state's {@link FrameMaps} (precise). A VM state without them (taken before they
- * existed) has its threads' slots read conservatively: a slot is a root when it names a readable object
- * ({@link #conservativeStacks}).
+ * <p>Stack roots come from the VM state's {@link FrameMaps} (precise). A thread they do not map (a VM state taken
+ * before they existed, or maps that do not fit its activations) has its slots read conservatively: a slot is a root
+ * when it names a readable object ({@link #conservativeStacks}).
  */
 public final class HeapGraph {
     /** A root: the object it names, its kind and what holds it (a class, a thread's frame and slot). */
@@ -37,6 +37,7 @@ public final class HeapGraph {
     private final HeapClass classClass;
     private final FrameMaps frameMaps;
     private List<Root> roots;
+    private boolean conservative;
 
     public HeapGraph(VmStateImage state, HeapClasses classes, HeapLines lines) {
         this.state = state;
@@ -60,9 +61,13 @@ public final class HeapGraph {
         return top;
     }
 
-    /** Whether the threads' stack roots were found conservatively (the VM state has no frame maps). */
+    /**
+     * Whether some thread's stack roots were found conservatively: the VM state has no frame maps, or none that fit a
+     * running thread's activations.
+     */
     public boolean conservativeStacks() {
-        return frameMaps == null;
+        roots();
+        return conservative;
     }
 
     /** The frame maps of the VM state, or null when it has none. */
@@ -139,7 +144,7 @@ public final class HeapGraph {
     // ---- roots ----
 
     /** Every root, in a fixed order: the heap header's tables, classes, strings, the VM's own, threads. */
-    public List<Root> roots() {
+    public synchronized List<Root> roots() {
         if (roots == null) {
             roots = List.copyOf(findRoots());
         }
@@ -175,20 +180,22 @@ public final class HeapGraph {
             add(found, t.uncaught(), "thread", name + ": uncaught exception");
             add(found, t.monitorObject(), "thread", name + ": monitor waited on");
             List<FrameMaps.ActivationMap> maps = frameMaps == null ? null : frameMaps.thread(t.id());
+            if (maps != null && maps.size() != t.activations().size()) {
+                maps = null;   // maps that do not fit the thread's activations are no maps of it
+            }
+            conservative |= maps == null && !t.activations().isEmpty();
             for (int i = 0; i < t.activations().size(); i++) {
                 VmStateImage.ActivationImage act = t.activations().get(i);
                 String frame = name + ": " + HeapClasses.javaName(act.owner()) + "." + act.name()
                         + (maps != null && i < maps.size() && maps.get(i).line() >= 0 ? ":" + maps.get(i).line() : "");
                 add(found, act.lockedMonitor(), "stack", frame + " (locked monitor)");
                 if (maps != null) {
-                    if (i < maps.size()) {
-                        for (int slot : maps.get(i).referenceSlots()) {
-                            if (slot >= 0 && slot < t.slots().length) {
-                                add(found, (int) t.slots()[slot], "stack", frame + " slot " + (slot - act.bp()));
-                            }
+                    for (int slot : maps.get(i).referenceSlots()) {
+                        if (slot >= 0 && slot < t.slots().length) {
+                            add(found, (int) t.slots()[slot], "stack", frame + " slot " + (slot - act.bp()));
                         }
                     }
-                } else if (frameMaps == null) {
+                } else {
                     int end = Math.min(act.sp(), t.slots().length);
                     for (int slot = Math.max(act.bp(), 0); slot < end; slot++) {
                         int v = (int) t.slots()[slot];
@@ -351,44 +358,50 @@ public final class HeapGraph {
     /**
      * The shortest chain from a root to the object at {@code target}: the root, then each object down to the target,
      * each with the field or element of the one before it that holds it. Empty when the object is unreachable.
+     * {@code marking} is this graph's walk: the chain's bookkeeping is an int per reachable object.
      */
-    public List<PathStep> pathTo(int target) {
-        if (!inHeap(target) || classOf(target) == null) {
+    public List<PathStep> pathTo(int target, Marking marking) {
+        if (!marking.isMarked(target)) {
             return List.of();
         }
-        int[] parent = new int[(int) (top >>> ObjectLayout.GRANULE_SHIFT) + 1];
+        int[] refs = new int[(int) marking.objects()];
+        int[] k = {0};
+        marking.forEachMarked(ref -> refs[k[0]++] = ref);
+        int[] parent = new int[refs.length];   // by rank: the parent's rank + 1, or -(root index + 1)
         IntQueue queue = new IntQueue();
         List<Root> all = roots();
         for (int i = 0; i < all.size(); i++) {
-            int ref = all.get(i).ref();
-            if (inHeap(ref) && parent[ref] == 0 && classOf(ref) != null) {
-                parent[ref] = -(i + 1);
-                queue.add(ref);
+            int rank = all.get(i).ref() == 0 ? -1 : Arrays.binarySearch(refs, all.get(i).ref());
+            if (rank >= 0 && parent[rank] == 0) {
+                parent[rank] = -(i + 1);
+                queue.add(rank);
             }
         }
-        while (!queue.isEmpty() && parent[target] == 0) {
-            int ref = queue.take();
-            HeapClass c = classes.byId(lines.getInt(ObjectLayout.address(ref)));
-            forEachSlot(ref, c, slot -> {
+        int goal = Arrays.binarySearch(refs, target);
+        while (!queue.isEmpty() && parent[goal] == 0) {
+            int rank = queue.take();
+            int ref = refs[rank];
+            forEachSlot(ref, classOf(ref), slot -> {
                 int child = lines.getInt(slot);
-                if (inHeap(child) && parent[child] == 0 && classOf(child) != null) {
-                    parent[child] = ref;
-                    queue.add(child);
+                int c = child == 0 ? -1 : Arrays.binarySearch(refs, child);
+                if (c >= 0 && parent[c] == 0) {
+                    parent[c] = rank + 1;
+                    queue.add(c);
                 }
             });
         }
-        if (parent[target] == 0) {
+        if (parent[goal] == 0) {
             return List.of();
         }
         List<PathStep> steps = new ArrayList<>();
-        int at = target;
+        int at = goal;
         while (parent[at] > 0) {
-            int from = parent[at];
-            steps.add(new PathStep(at, classOf(at).javaName(), slotName(from, at), null));
+            int from = parent[at] - 1;
+            steps.add(new PathStep(refs[at], classOf(refs[at]).javaName(), slotName(refs[from], refs[at]), null));
             at = from;
         }
         Root root = all.get(-parent[at] - 1);
-        steps.add(new PathStep(at, classOf(at).javaName(), null, root));
+        steps.add(new PathStep(refs[at], classOf(refs[at]).javaName(), null, root));
         java.util.Collections.reverse(steps);
         return List.copyOf(steps);
     }
@@ -397,34 +410,39 @@ public final class HeapGraph {
     public record PathStep(int ref, String className, String via, Root root) {
     }
 
-    private boolean inHeap(int ref) {
-        return ref > 0 && ObjectLayout.address(ref) < top;
+    /** The name of the field or element of {@code holder} that holds {@code ref} ({@link #fieldAt}), or "?". */
+    public String slotName(int holder, int ref) {
+        long[] found = {-1};
+        forEachSlot(holder, classOf(holder), slot -> {
+            if (found[0] < 0 && lines.getInt(slot) == ref) {
+                found[0] = slot;
+            }
+        });
+        return found[0] < 0 ? "?" : fieldAt(holder, found[0]);
     }
 
-    /** The name of the field or element of {@code holder} that holds {@code ref}. */
-    public String slotName(int holder, int ref) {
+    /**
+     * The name of the reference slot at address {@code slot} of the object at {@code holder}: a field's name, {@code [i]}
+     * for an array's element, {@code static name} for a mirror's static, else {@code +offset}.
+     */
+    public String fieldAt(int holder, long slot) {
         HeapClass c = classOf(holder);
-        long a = ObjectLayout.address(holder);
+        long offset = slot - ObjectLayout.address(holder);
         if (c.isArray()) {
-            int n = arrayLength(holder);
-            for (int i = 0; i < n; i++) {
-                if (lines.getInt(a + ObjectLayout.ARRAY_BASE_OFFSET + 4L * i) == ref) {
-                    return "[" + i + "]";
-                }
-            }
+            return "[" + (offset - ObjectLayout.ARRAY_BASE_OFFSET) / 4 + "]";
         }
         for (HeapField f : c.fields()) {
-            if (f.isReference() && lines.getInt(a + f.offset()) == ref) {
+            if (f.offset() == offset) {
                 return f.name();
             }
         }
         HeapClass of = c == classClass ? classes.mirrorOf(holder) : null;
         for (HeapField f : of == null ? List.<HeapField>of() : of.statics()) {
-            if (f.isReference() && lines.getInt(a + f.offset()) == ref) {
+            if (f.offset() == offset) {
                 return "static " + f.name();
             }
         }
-        return "?";
+        return "+" + offset;
     }
 
     /** A growable queue of ints (the walk's frontier). */

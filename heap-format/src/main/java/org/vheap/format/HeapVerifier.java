@@ -88,29 +88,9 @@ public final class HeapVerifier {
         if (root != null) {
             problem("root", root.kind() + " " + root.holder(), what);
         } else {
-            problem("reference", object(holder) + slotName(holder, slot), what);
+            String field = graph.fieldAt(holder, slot);
+            problem("reference", object(holder) + (field.startsWith("[") ? field : "." + field), what);
         }
-    }
-
-    /** The name of the field or element at {@code slot} of {@code holder}. */
-    private String slotName(int holder, long slot) {
-        HeapClass c = graph.classOf(holder);
-        long offset = slot - ObjectLayout.address(holder);
-        if (c.isArray()) {
-            return "[" + (offset - ObjectLayout.ARRAY_BASE_OFFSET) / 4 + "]";
-        }
-        for (HeapField f : c.fields()) {
-            if (f.offset() == offset) {
-                return "." + f.name();
-            }
-        }
-        HeapClass of = graph.classes().mirrorOf(holder);
-        for (HeapField f : of == null ? List.<HeapField>of() : of.statics()) {
-            if (f.offset() == offset) {
-                return ".static " + f.name();
-            }
-        }
-        return "+" + offset;
     }
 
     // ---- line 0 ----

@@ -20,14 +20,15 @@ import org.vheap.format.HeapClasses.HeapClass;
  *     use are the reachable bytes. No other line changes.</li>
  * <li><b>With compaction</b> the reachable objects move, in breadth-first order from the roots, to consecutive
  *     addresses from line 1 by the allocator's placement rules (an object no larger than a line within one line, a
- *     larger one from a line boundary; a small object fills an earlier hole those rules left, when one of the last
- *     few fits it), so that what is reached together shares lines. Every reference is rewritten:
+ *     larger one from a line boundary; a small object fills an earlier hole those rules left, when one of the first
+ *     few by address fits it), so that what is reached together shares lines. Every reference is rewritten:
  *     in the objects, in line 0's tables and in the VM state (class mirrors, interned strings, monitors, threads and
  *     their frames' reference slots, which the VM state's {@link FrameMaps} name). Identity hashes travel in the
  *     objects' status words. A VM state without frame maps cannot be compacted (its stack slots are not known
  *     precisely).</li>
  * </ul>
- * A heap with a broken reference is not collected at all: what it would free might be what the damage hides.
+ * A heap with a broken reference is not collected at all: what it would free might be what the damage hides (the
+ * server verifies a heap whole before collecting it: {@link HeapVerifier}).
  * The new VM state differs from the old only in the allocator's figures (and, compacted, in the references): the app
  * resumes from it exactly, its own counters unchanged.
  */
@@ -79,8 +80,9 @@ public final class OfflineCollector {
             throw new IllegalStateException("the heap has no heap header in line 0");
         }
         if (compact && graph.conservativeStacks()) {
-            throw new IllegalStateException("the checkpoint's VM state has no frame maps (a device before them took it):"
-                    + " its stack slots are not known precisely, so its objects cannot move; collect it without compacting");
+            throw new IllegalStateException("the checkpoint's VM state has no frame maps that fit its threads (a device"
+                    + " before them took it): its stack slots are not known precisely, so its objects cannot move;"
+                    + " collect it without compacting");
         }
         OfflineCollector c = new OfflineCollector(graph, marking, lineSize);
         return compact ? c.compact(presentLines, sink) : c.sweep(presentLines, sink);
@@ -198,13 +200,16 @@ public final class OfflineCollector {
 
     /**
      * The holes compaction leaves before objects it must start on a new line (a small one that would straddle one, a
-     * large one that must start on a boundary), which later small objects fill, first fit by address among the first
-     * {@link #SCANNED}: a heap of objects just over a line (an array of 512 longs is 4,112 bytes) does not waste most
-     * of a line after each.
+     * large one that must start on a boundary), which later small objects fill: first fit by address among the first
+     * {@link #SCANNED} holes, so that a heap of objects just over a line (an array of 512 longs is 4,112 bytes) does not
+     * waste most of a line after each. A hole smaller than {@link #KEPT} bytes that a scan passes is given up (it stays
+     * free space), so small leftovers never stop the scan short of the holes that fit.
      */
     private static final class Gaps {
         static final int SCANNED = 64;
+        static final int KEPT = 32;
         private final java.util.TreeMap<Long, Long> open = new java.util.TreeMap<>();
+        private final List<long[]> closed = new ArrayList<>();
 
         void add(long from, long to) {
             if (to - from >= ObjectLayout.GRANULE) {
@@ -215,18 +220,21 @@ public final class OfflineCollector {
         /** Where a hole fits {@code size} bytes (taking them), or -1. */
         long take(long size) {
             int scanned = 0;
-            for (Map.Entry<Long, Long> g : open.entrySet()) {
-                if (g.getValue() - g.getKey() >= size) {
-                    long at = g.getKey();
-                    long end = g.getValue();
-                    open.remove(at);
+            java.util.Iterator<Map.Entry<Long, Long>> holes = open.entrySet().iterator();
+            while (holes.hasNext() && scanned++ < SCANNED) {
+                Map.Entry<Long, Long> g = holes.next();
+                long at = g.getKey();
+                long end = g.getValue();
+                if (end - at >= size) {
+                    holes.remove();
                     if (end - (at + size) >= ObjectLayout.GRANULE) {
                         open.put(at + size, end);
                     }
                     return at;
                 }
-                if (++scanned == SCANNED) {
-                    break;
+                if (end - at < KEPT) {
+                    holes.remove();
+                    closed.add(new long[] {at, end});
                 }
             }
             return -1;
@@ -234,8 +242,13 @@ public final class OfflineCollector {
 
         /** The holes left, in address order, as (address, bytes): the allocator's free space. */
         List<long[]> remaining() {
+            List<long[]> all = new ArrayList<>(closed);
+            open.forEach((from, to) -> all.add(new long[] {from, to}));
+            all.sort((a, b) -> Long.compare(a[0], b[0]));
             List<long[]> ranges = new ArrayList<>();
-            open.forEach((from, to) -> ranges.add(new long[] {from, to - from}));
+            for (long[] g : all) {
+                ranges.add(new long[] {g[0], g[1] - g[0]});
+            }
             return ranges;
         }
     }
@@ -345,7 +358,9 @@ public final class OfflineCollector {
                 activations.add(new VmStateImage.ActivationImage(a.owner(), a.name(), a.descriptor(), a.pc(), a.sp(),
                         a.bp(), f.applyAsInt(a.lockedMonitor()), a.onReturn(), a.afterCall(), a.clinitOf()));
                 for (int slot : frames == null || i >= frames.size() ? new int[0] : frames.get(i).referenceSlots()) {
-                    slots[slot] = f.applyAsInt((int) slots[slot]);
+                    if (slot >= 0 && slot < slots.length) {   // as the walk read them (HeapGraph#roots)
+                        slots[slot] = f.applyAsInt((int) slots[slot]);
+                    }
                 }
             }
             threads.add(new VmStateImage.ThreadImage(t.id(), t.name(), f.applyAsInt(t.javaThread()), t.state(),

@@ -48,7 +48,7 @@ public final class SpooledLines implements HeapLines, AutoCloseable {
         if (segments != null) {
             throw new IllegalStateException("the spool is finished");
         }
-        if (lineId < 0 || data.length > lineSize || lineId > (ObjectLayout.SYSTEM_SEGMENT_LIMIT / lineSize)) {
+        if (lineId < 0 || data.length > lineSize || lineId >= (ObjectLayout.USER_HEAP_LIMIT / lineSize)) {
             throw new IllegalArgumentException("line " + lineId + " of " + data.length + " bytes is outside the heap");
         }
         try {
@@ -68,7 +68,8 @@ public final class SpooledLines implements HeapLines, AutoCloseable {
      * lines.
      */
     public SpooledLines finish(long atLeast) {
-        limit = Math.max(limit, (atLeast + lineSize - 1) / lineSize * lineSize);   // whole lines
+        long wanted = Math.min(Math.max(atLeast, 0), ObjectLayout.USER_HEAP_LIMIT);
+        limit = Math.max(limit, (wanted + lineSize - 1) / lineSize * lineSize);   // whole lines, within the user heap
         try {
             if (channel.size() < limit) {
                 channel.write(ByteBuffer.allocate(1), limit - 1);   // reads up to the limit see zeros, not EOF

@@ -99,7 +99,7 @@ final class HeapInspectionCalls {
                     b.setObject(o);
                 }
                 case PATH -> {
-                    for (HeapGraph.PathStep step : s.graph().pathTo(ref(s, r.getPath().getAddress()))) {
+                    for (HeapGraph.PathStep step : s.pathTo(ref(s, r.getPath().getAddress()), progress)) {
                         PathStep.Builder p = PathStep.newBuilder().setAddress(ObjectLayout.address(step.ref()))
                                 .setClassName(step.className()).setVia(step.via() == null ? "" : step.via());
                         if (step.root() != null) {

@@ -6,8 +6,8 @@ import org.vheap.proto.v1.HeapToolProgress;
 
 /**
  * The progress a long heap-tool call (export, import, inspection) streams: small, advisory messages, at most one each
- * {@link #PROGRESS_NANOS} — except the first of each phase and the one that reaches the last line (of a phase that
- * counts lines, not objects), which always go.
+ * {@link #PROGRESS_NANOS} — except the first of each phase and the one that reaches the last line of phase "lines",
+ * which always go.
  */
 final class ToolProgress {
     /** Progress goes out at most this often. */
@@ -22,7 +22,7 @@ final class ToolProgress {
         String[] phase = {null};
         return p -> {
             long now = nanoTime.getAsLong();
-            boolean lastLine = p.objectsDone() == 0 && p.linesDone() == p.linesTotal();
+            boolean lastLine = p.phase().equals("lines") && p.linesDone() == p.linesTotal();
             if (!p.phase().equals(phase[0]) || lastLine || now - last[0] >= PROGRESS_NANOS) {
                 last[0] = now;
                 phase[0] = p.phase();

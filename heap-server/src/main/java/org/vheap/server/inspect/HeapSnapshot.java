@@ -9,6 +9,7 @@ import org.vheap.format.HeapClasses.HeapClass;
 import org.vheap.format.HeapDominators;
 import org.vheap.format.HeapGraph;
 import org.vheap.format.HeapObjects;
+import org.vheap.format.HeapVerifier;
 import org.vheap.server.store.CheckpointRecord;
 import org.vheap.server.store.HeapToolProgress;
 import org.vheap.store.StoreException;
@@ -31,15 +32,18 @@ public final class HeapSnapshot {
     private final CheckpointRecord checkpoint;
     private final int lineSize;
     private final java.util.BitSet presentLines;
+    private final List<HeapVerifier.Problem> readProblems;
     private final HeapGraph graph;
     private final HeapObjects objects;
     private HeapGraph.Marking marking;
     private HeapDominators dominators;
 
-    HeapSnapshot(CheckpointRecord checkpoint, int lineSize, java.util.BitSet presentLines, HeapGraph graph) {
+    HeapSnapshot(CheckpointRecord checkpoint, int lineSize, java.util.BitSet presentLines,
+                 List<HeapVerifier.Problem> readProblems, HeapGraph graph) {
         this.checkpoint = checkpoint;
         this.lineSize = lineSize;
         this.presentLines = presentLines;
+        this.readProblems = List.copyOf(readProblems);
         this.graph = graph;
         this.objects = new HeapObjects(graph);
     }
@@ -56,6 +60,16 @@ public final class HeapSnapshot {
     /** The ids of the lines the checkpoint holds (a copy). */
     public java.util.BitSet presentLines() {
         return (java.util.BitSet) presentLines.clone();
+    }
+
+    /** What reading the lines found wrong (a line of the wrong length, or outside the heap): for a verification. */
+    public List<HeapVerifier.Problem> readProblems() {
+        return readProblems;
+    }
+
+    /** The shortest chain from a root to the object at {@code ref} (see {@link HeapGraph#pathTo}). */
+    public List<HeapGraph.PathStep> pathTo(int ref, Consumer<HeapToolProgress> progress) {
+        return graph.pathTo(ref, marking(progress));
     }
 
     public HeapGraph graph() {

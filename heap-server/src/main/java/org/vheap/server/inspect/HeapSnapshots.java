@@ -16,6 +16,7 @@ import org.vheap.format.CheckpointBlobs;
 import org.vheap.format.HeapClasses;
 import org.vheap.format.HeapGraph;
 import org.vheap.format.HeapVerifier;
+import org.vheap.format.ObjectLayout;
 import org.vheap.format.SpooledLines;
 import org.vheap.format.VmStateImage;
 import org.vheap.server.store.CheckpointReader;
@@ -81,8 +82,8 @@ public final class HeapSnapshots {
         }
         if (mine) {
             try {
-                pending.complete(read(app, cp.checkpointId(), progress));
-            } catch (RuntimeException e) {
+                pending.complete(read(app, cp.checkpointId(), whileItListens(progress)));
+            } catch (Throwable e) {   // an Error too: the others waiting on this read must not wait for ever
                 synchronized (kept) {
                     kept.remove(key, pending);
                 }
@@ -92,7 +93,13 @@ public final class HeapSnapshots {
         try {
             return pending.join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
@@ -120,7 +127,7 @@ public final class HeapSnapshots {
                 return new Verification(cp, new HeapVerifier.Verdict(problems.subList(0, Math.min(limit, problems.size())),
                         problems.size(), 0, 0, 0));
             }
-            HeapGraph graph = new HeapGraph(spooler.state, classes, spooler.lines);
+            HeapGraph graph = graph(app, cp, spooler, classes);
             return new Verification(cp, HeapVerifier.verify(graph, spooler.lineSize, limit, problems,
                     (objects, bytes) -> progress.accept(new HeapToolProgress("marking", cp.lineCount(), cp.lineCount(), 0,
                             objects))));
@@ -129,6 +136,22 @@ public final class HeapSnapshots {
                 spooler.lines.close();
             }
         }
+    }
+
+    /**
+     * {@code progress} until it first fails (its caller went away): a read that others wait on goes on without it.
+     */
+    private static Consumer<HeapToolProgress> whileItListens(Consumer<HeapToolProgress> progress) {
+        boolean[] gone = {false};
+        return p -> {
+            if (!gone[0]) {
+                try {
+                    progress.accept(p);
+                } catch (RuntimeException e) {
+                    gone[0] = true;
+                }
+            }
+        };
     }
 
     /** What {@link #verify} found, of which checkpoint. */
@@ -140,12 +163,21 @@ public final class HeapSnapshots {
         try {
             CheckpointRecord cp = store.readCheckpoint(app, checkpointId, spooler);
             spooler.lines.finish(spooler.state.top);
-            return new HeapSnapshot(cp, spooler.lineSize, spooler.present, new HeapGraph(spooler.state,
-                    classes(app, cp, spooler), spooler.lines));
+            return new HeapSnapshot(cp, spooler.lineSize, spooler.present, spooler.problems, graph(app, cp, spooler,
+                    classes(app, cp, spooler)));
         } finally {
             if (spooler.lines != null) {
                 spooler.lines.close();   // a finished spool stays mapped; an abandoned one is deleted
             }
+        }
+    }
+
+    private static HeapGraph graph(String app, CheckpointRecord cp, Spooler spooler, HeapClasses classes) {
+        try {
+            return new HeapGraph(spooler.state, classes, spooler.lines);
+        } catch (IllegalArgumentException e) {   // damaged frame maps
+            throw StoreException.invalid("checkpoint " + cp.checkpointId() + " of app '" + app
+                    + "' cannot be inspected: " + e.getMessage());
         }
     }
 
@@ -212,6 +244,10 @@ public final class HeapSnapshots {
         @Override
         public void lines(List<LineImage> batch) {
             for (LineImage l : batch) {
+                if (l.lineId() >= ObjectLayout.USER_HEAP_LIMIT / lineSize) {
+                    problems.add(new HeapVerifier.Problem("line", "line " + l.lineId(), "lies outside the user heap"));
+                    continue;
+                }
                 if (l.data().length != lineSize) {
                     problems.add(new HeapVerifier.Problem("line", "line " + l.lineId(), "holds " + l.data().length
                             + " bytes, not a line's " + lineSize));
