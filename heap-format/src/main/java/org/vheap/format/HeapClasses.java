@@ -176,6 +176,31 @@ public final class HeapClasses {
         return base + "[]".repeat(dims);
     }
 
+    /** {@code java.util.HashMap} as {@code java/util/HashMap}, {@code int[][]} as {@code [[I}; an internal name as it is. */
+    public static String internalName(String name) {
+        int dims = 0;
+        String base = name;
+        while (base.endsWith("[]")) {
+            dims++;
+            base = base.substring(0, base.length() - 2);
+        }
+        if (dims == 0) {
+            return base.replace('.', '/');
+        }
+        String element = switch (base) {
+            case "boolean" -> "Z";
+            case "byte" -> "B";
+            case "char" -> "C";
+            case "short" -> "S";
+            case "int" -> "I";
+            case "long" -> "J";
+            case "float" -> "F";
+            case "double" -> "D";
+            default -> "L" + base.replace('.', '/') + ";";
+        };
+        return "[".repeat(dims) + element;
+    }
+
     private record FieldDecl(String name, String descriptor) {
     }
 

@@ -46,10 +46,8 @@ public final class HeapDominators {
 
     /** Computes the dominator tree of what {@code marking} reached in {@code graph}. */
     public static HeapDominators of(HeapGraph graph, HeapGraph.Marking marking, Progress progress) {
-        int n = (int) marking.objects();
-        int[] refs = new int[n];
-        int[] k = {0};
-        marking.forEachMarked(ref -> refs[k[0]++] = ref);
+        int[] refs = marking.references();
+        int n = refs.length;
         // the graph, by rank + 1 (node 0 is the virtual root): successors in compressed rows
         int nodes = n + 1;
         int[] succStart = new int[nodes + 1];

@@ -109,6 +109,20 @@ public final class HeapGraph {
         return lines.getInt(ObjectLayout.address(ref) + ObjectLayout.ARRAY_LENGTH_OFFSET);
     }
 
+    /** The bytes of the {@code byte[]} at {@code ref}, or null when {@code ref} names no readable {@code byte[]}. */
+    public byte[] byteArray(int ref) {
+        HeapClass c = classOf(ref);
+        if (c == null || !c.name().equals("[B")) {
+            return null;
+        }
+        byte[] b = new byte[arrayLength(ref)];
+        long base = ObjectLayout.address(ref) + ObjectLayout.ARRAY_BASE_OFFSET;
+        for (int i = 0; i < b.length; i++) {
+            b[i] = lines.getByte(base + i);
+        }
+        return b;
+    }
+
     /** Calls {@code slots} with the address of each reference slot of the object at {@code ref}, of class {@code c}. */
     public void forEachSlot(int ref, HeapClass c, LongConsumer slots) {
         long a = ObjectLayout.address(ref);
@@ -251,6 +265,14 @@ public final class HeapGraph {
             return true;
         }
 
+        /** The reachable objects' references, in address order (a new array: rank an object by binary search). */
+        public int[] references() {
+            int[] refs = new int[(int) objects];
+            int[] k = {0};
+            forEachMarked(ref -> refs[k[0]++] = ref);
+            return refs;
+        }
+
         /** Calls {@code action} with every reachable object, in address order. */
         public void forEachMarked(IntConsumer action) {
             for (int w = 0; w < marks.length; w++) {
@@ -364,9 +386,7 @@ public final class HeapGraph {
         if (!marking.isMarked(target)) {
             return List.of();
         }
-        int[] refs = new int[(int) marking.objects()];
-        int[] k = {0};
-        marking.forEachMarked(ref -> refs[k[0]++] = ref);
+        int[] refs = marking.references();
         int[] parent = new int[refs.length];   // by rank: the parent's rank + 1, or -(root index + 1)
         IntQueue queue = new IntQueue();
         List<Root> all = roots();

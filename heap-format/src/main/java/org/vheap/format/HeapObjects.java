@@ -79,16 +79,9 @@ public final class HeapObjects {
             return null;
         }
         long a = ObjectLayout.address(ref);
-        int bytes = lines.getInt(a + value.offset());
-        HeapClass array = graph.classOf(bytes);
-        if (array == null || !array.name().equals("[B")) {
+        byte[] b = graph.byteArray(lines.getInt(a + value.offset()));
+        if (b == null) {
             return null;
-        }
-        int n = graph.arrayLength(bytes);
-        byte[] b = new byte[n];
-        long base = ObjectLayout.address(bytes) + ObjectLayout.ARRAY_BASE_OFFSET;
-        for (int i = 0; i < n; i++) {
-            b[i] = lines.getByte(base + i);
         }
         // UTF16 strings hold their chars little-endian: the device's StringUTF16.isBigEndian answers false
         return new String(b, lines.getByte(a + coder.offset()) == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16LE);
@@ -153,10 +146,20 @@ public final class HeapObjects {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is no object address: give one as 0x and hex digits");
         }
-        if (a == 0 || (a & (ObjectLayout.GRANULE - 1)) != 0 || a >= ObjectLayout.USER_HEAP_LIMIT) {
-            throw new IllegalArgumentException("'" + text + "' is no object address: objects start on 8-byte "
-                    + "boundaries in the user heap, below 0x" + Long.toHexString(ObjectLayout.USER_HEAP_LIMIT));
+        if (!isObjectAddress(a)) {
+            throw new IllegalArgumentException(notAnAddress("'" + text + "'"));
         }
         return ObjectLayout.ref(a);
+    }
+
+    /** Whether an object may start at {@code address}: a granule of the user heap past 0. */
+    public static boolean isObjectAddress(long address) {
+        return address > 0 && (address & (ObjectLayout.GRANULE - 1)) == 0 && address < ObjectLayout.USER_HEAP_LIMIT;
+    }
+
+    /** What is wrong with an address that {@link #isObjectAddress} refuses, {@code shown} as the user wrote it. */
+    public static String notAnAddress(String shown) {
+        return shown + " is no object address: objects start on 8-byte boundaries in the user heap, below 0x"
+                + Long.toHexString(ObjectLayout.USER_HEAP_LIMIT);
     }
 }

@@ -137,7 +137,7 @@ public final class HeapVerifier {
                 problem("header", "mirrors table [" + c.id() + "]", "holds " + at(element(mirrors, c.id()))
                         + "; the VM state's mirror of " + c.name() + " is " + at(c.mirror()));
             }
-            if (hashes != 0 && !Arrays.equals(bytes(element(hashes, c.id())), c.sha256())) {
+            if (hashes != 0 && !Arrays.equals(graph.byteArray(element(hashes, c.id())), c.sha256())) {
                 problem("header", "class file hashes table [" + c.id() + "]", "does not hold the SHA-256 the VM state"
                         + " gives " + c.name());
             }
@@ -163,19 +163,6 @@ public final class HeapVerifier {
 
     private int element(int array, int index) {
         return lines.getInt(ObjectLayout.address(array) + ObjectLayout.ARRAY_BASE_OFFSET + 4L * index);
-    }
-
-    /** The bytes of a byte[] (null for 0 or anything else). */
-    private byte[] bytes(int ref) {
-        HeapClass c = graph.classOf(ref);
-        if (c == null || !c.name().equals("[B")) {
-            return null;
-        }
-        byte[] b = new byte[graph.arrayLength(ref)];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = lines.getByte(ObjectLayout.address(ref) + ObjectLayout.ARRAY_BASE_OFFSET + i);
-        }
-        return b;
     }
 
     // ---- roots the VM names ----

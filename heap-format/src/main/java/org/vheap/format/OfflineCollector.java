@@ -58,9 +58,7 @@ public final class OfflineCollector {
         this.marking = marking;
         this.lines = graph.lines();
         this.lineSize = lineSize;
-        this.refs = new int[(int) marking.objects()];
-        int[] k = {0};
-        marking.forEachMarked(ref -> refs[k[0]++] = ref);
+        this.refs = marking.references();
     }
 
     /**

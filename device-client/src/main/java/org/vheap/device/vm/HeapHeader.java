@@ -1,5 +1,15 @@
 package org.vheap.device.vm;
 
+import static org.vheap.format.HeapHeaderFormat.CLASS_COUNT;
+import static org.vheap.format.HeapHeaderFormat.HASHES;
+import static org.vheap.format.HeapHeaderFormat.INTERNED;
+import static org.vheap.format.HeapHeaderFormat.MIRRORS;
+import static org.vheap.format.HeapHeaderFormat.NAMES;
+import static org.vheap.format.HeapHeaderFormat.PLACES;
+import static org.vheap.format.HeapHeaderFormat.STATES;
+import static org.vheap.format.HeapHeaderFormat.SYSTEM_TOP;
+import static org.vheap.format.HeapHeaderFormat.TOP;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.vheap.device.vm.heap.HeapMemory;
@@ -19,15 +29,6 @@ import org.vheap.format.HeapHeaderFormat;
 public final class HeapHeader {
     public static final long MAGIC = HeapHeaderFormat.MAGIC;
     public static final int VERSION = HeapHeaderFormat.VERSION;
-    private static final int CLASS_COUNT = HeapHeaderFormat.CLASS_COUNT;
-    private static final int TOP = HeapHeaderFormat.TOP;
-    private static final int NAMES = HeapHeaderFormat.NAMES;
-    private static final int HASHES = HeapHeaderFormat.HASHES;
-    private static final int MIRRORS = HeapHeaderFormat.MIRRORS;
-    private static final int STATES = HeapHeaderFormat.STATES;
-    private static final int INTERNED = HeapHeaderFormat.INTERNED;
-    private static final int PLACES = HeapHeaderFormat.PLACES;
-    private static final int SYSTEM_TOP = HeapHeaderFormat.SYSTEM_TOP;
 
     private HeapHeader() {
     }

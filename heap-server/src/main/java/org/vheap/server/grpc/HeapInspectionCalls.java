@@ -186,9 +186,8 @@ final class HeapInspectionCalls {
 
     /** The object at {@code address}: INVALID_ARGUMENT when it is no object start, NOT_FOUND when nothing is there. */
     private static int ref(HeapSnapshot s, long address) {
-        if (address <= 0 || (address & (ObjectLayout.GRANULE - 1)) != 0 || address >= ObjectLayout.USER_HEAP_LIMIT) {
-            throw StoreException.invalid("0x" + Long.toHexString(address) + " is no object address: objects start on"
-                    + " 8-byte boundaries in the user heap (below 0x" + Long.toHexString(ObjectLayout.USER_HEAP_LIMIT) + ")");
+        if (!HeapObjects.isObjectAddress(address)) {
+            throw StoreException.invalid(HeapObjects.notAnAddress("0x" + Long.toHexString(address)));
         }
         int ref = ObjectLayout.ref(address);
         if (s.graph().classOf(ref) == null) {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.vheap.format.HeapClasses;
 import org.vheap.format.HeapClasses.HeapClass;
 import org.vheap.format.HeapDominators;
 import org.vheap.format.HeapGraph;
@@ -155,37 +156,12 @@ public final class HeapSnapshot {
     }
 
     private HeapClass classNamed(String name) {
-        String internal = internalName(name.strip());
+        String internal = HeapClasses.internalName(name.strip());
         HeapClass c = graph.classes().byName(internal);
         if (c == null) {
             throw new StoreException(StoreException.Reason.NOT_FOUND, "checkpoint " + checkpoint.checkpointId()
                     + " has no class " + name + " (give its Java name, like java.util.HashMap or int[])");
         }
         return c;
-    }
-
-    /** {@code java.util.HashMap} as {@code java/util/HashMap}, {@code int[][]} as {@code [[I}; an internal name as it is. */
-    static String internalName(String name) {
-        int dims = 0;
-        String base = name;
-        while (base.endsWith("[]")) {
-            dims++;
-            base = base.substring(0, base.length() - 2);
-        }
-        if (dims == 0) {
-            return base.replace('.', '/');
-        }
-        String element = switch (base) {
-            case "boolean" -> "Z";
-            case "byte" -> "B";
-            case "char" -> "C";
-            case "short" -> "S";
-            case "int" -> "I";
-            case "long" -> "J";
-            case "float" -> "F";
-            case "double" -> "D";
-            default -> "L" + base.replace('.', '/') + ";";
-        };
-        return "[".repeat(dims) + element;
     }
 }
