@@ -1,6 +1,7 @@
 package org.vheap.server;
 
 import io.grpc.ForwardingServerCall;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -9,6 +10,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -58,6 +61,9 @@ public final class HeapServer {
 
     private final DeviceRegistry devices;
     private final PgHeapStore store;
+    /** The same services with the same checks, in process, for the web console (its calls carry the browser's address). */
+    private final Server inProcess;
+    private final String inProcessName = "vheap-heap-server-" + java.util.UUID.randomUUID();
     private ScheduledExecutorService databaseChecks;   // null unless checkDatabaseEvery
     private volatile DatabaseHealth databaseHealth;   // null unless checkDatabaseEvery
 
@@ -76,17 +82,37 @@ public final class HeapServer {
     public HeapServer(ServerBuilder<?> builder, PgHeapStore store, Duration commandTimeout, AccessPolicy access) {
         this.store = store;
         this.devices = new DeviceRegistry(store.clock());
-        this.server = builder
-                .intercept(access.interceptor())
-                .intercept(storeUnavailableWatcher())
-                .intercept(access.remoteGuard())   // added last, runs first: refused before anything else
-                .addService(new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access, System::nanoTime))
-                .addService(new DeviceControlService(store, devices, commandTimeout, access,
-                        new DeviceTokens(store.dataSource())))
+        HeapStoreService heapStore = new HeapStoreService(store, flushes, new AppTokens(store.dataSource()), access,
+                System::nanoTime);
+        DeviceControlService control = new DeviceControlService(store, devices, commandTimeout, access,
+                new DeviceTokens(store.dataSource()));
+        this.server = checked(builder, access, heapStore, control)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1alpha())
                 .build();
+        this.inProcess = checked(InProcessServerBuilder.forName(inProcessName), access, heapStore, control)
+                .addService(health.getHealthService())
+                .build();
+    }
+
+    private ServerBuilder<?> checked(ServerBuilder<?> builder, AccessPolicy access, HeapStoreService heapStore,
+                                     DeviceControlService control) {
+        return builder
+                .intercept(access.interceptor())
+                .intercept(storeUnavailableWatcher())
+                .intercept(access.remoteGuard())   // added last, runs first: refused before anything else
+                .addService(heapStore)
+                .addService(control);
+    }
+
+    /**
+     * A channel to this server's services in process, checked as calls over the network are (tokens, protected
+     * mode: a call carrying {@code VheapHeaders.FORWARDED_FOR} is judged by the address named there). The caller
+     * shuts it down; it works between {@link #start} and {@link #stop}.
+     */
+    public ManagedChannel inProcessChannel() {
+        return InProcessChannelBuilder.forName(inProcessName).build();
     }
 
     /**
@@ -147,6 +173,7 @@ public final class HeapServer {
         health.setStatus(HeapStoreGrpc.SERVICE_NAME, ServingStatus.SERVING);
         health.setStatus(DeviceControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
         server.start();
+        inProcess.start();
         if (databaseHealth != null) {
             databaseHealth.start();
         }
@@ -174,6 +201,7 @@ public final class HeapServer {
     public void stop(Duration grace) throws InterruptedException {
         health.enterTerminalState();   // later statuses (a database check finishing) are ignored
         server.shutdown();
+        inProcess.shutdown();
         devices.close();
         if (databaseChecks != null) {
             databaseHealth.stop();
@@ -182,6 +210,9 @@ public final class HeapServer {
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (!inProcess.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            inProcess.shutdownNow();
         }
         if (databaseChecks != null && !databaseChecks.awaitTermination(10, TimeUnit.SECONDS)) {
             log.warn("a database health check did not end in 10 s");

@@ -26,6 +26,8 @@ public final class HeapServerConfig {
     private int poolSize = 16;
     private Duration commandTimeout = Duration.ofSeconds(30);
     private int metricsPort;
+    private int consolePort;
+    private long consoleMaxUploadBytes = 4L << 30;
     private Duration dbCheckInterval = Duration.ofSeconds(5);
     private boolean warmUp = true;
     private HeapServerSecurity security = new HeapServerSecurity();
@@ -127,6 +129,24 @@ public final class HeapServerConfig {
         return this;
     }
 
+    /** The port of the web console, on the gRPC host; 0 (the default): no console. */
+    public HeapServerConfig setConsolePort(int consolePort) {
+        if (consolePort < 0 || consolePort > 65535) {
+            throw new IllegalArgumentException("--console-port must be 0..65535 (0: off), got " + consolePort);
+        }
+        this.consolePort = consolePort;
+        return this;
+    }
+
+    /** The largest heap image the console takes as an upload (an import). */
+    public HeapServerConfig setConsoleMaxUploadBytes(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("--console-max-upload must be positive, got " + bytes);
+        }
+        this.consoleMaxUploadBytes = bytes;
+        return this;
+    }
+
     /**
      * How often the server checks that its database answers (a bounded {@code SELECT 1}); its gRPC health
      * follows: NOT_SERVING while the database does not answer. 100 ms to 10 min.
@@ -184,6 +204,9 @@ public final class HeapServerConfig {
         if (metricsPort != 0 && metricsPort == port) {
             throw new IllegalArgumentException("--metrics-port must differ from --port (" + port + ")");
         }
+        if (consolePort != 0 && (consolePort == port || consolePort == metricsPort)) {
+            throw new IllegalArgumentException("--console-port must differ from --port (" + port + ") and --metrics-port");
+        }
         return this;
     }
 
@@ -199,6 +222,8 @@ public final class HeapServerConfig {
     public int poolSize() { return poolSize; }
     public Duration commandTimeout() { return commandTimeout; }
     public int metricsPort() { return metricsPort; }
+    public int consolePort() { return consolePort; }
+    public long consoleMaxUploadBytes() { return consoleMaxUploadBytes; }
     public Duration dbCheckInterval() { return dbCheckInterval; }
     public HeapServerSecurity security() { return security; }
 

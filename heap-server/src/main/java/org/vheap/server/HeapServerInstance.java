@@ -43,9 +43,10 @@ public final class HeapServerInstance implements AutoCloseable {
     private final MetricsEndpoint metrics;   // null without --metrics-port
     private final TlsReloader tlsReloader;   // null without --tls-reload
     private final ServerWarmUp warmUp;   // null with --no-warm-up
+    private final HeapConsole console;   // null without --console-port
 
     private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
-                               MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp) {
+                               MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp, HeapConsole console) {
         this.database = database;
         this.reclaimer = reclaimer;
         this.server = server;
@@ -53,6 +54,7 @@ public final class HeapServerInstance implements AutoCloseable {
         this.metrics = metrics;
         this.tlsReloader = tlsReloader;
         this.warmUp = warmUp;
+        this.console = console;
     }
 
     public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
@@ -109,7 +111,19 @@ public final class HeapServerInstance implements AutoCloseable {
             // the rehearsal holds one connection of the pool while it runs: not when that is the only one
             ServerWarmUp warmUp = config.warmUp() && config.poolSize() > 1
                     ? ServerWarmUp.start(db.dataSource(), clock, config.storeSettings()) : null;
-            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp);
+            HeapConsole console = null;
+            if (config.consolePort() != 0) {
+                try {
+                    console = HeapConsole.start(config, access, tls, server, registry, db, clock);
+                } catch (RuntimeException e) {
+                    server.stop(Duration.ZERO);
+                    throw e;
+                }
+            }
+            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp, console);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -132,6 +146,11 @@ public final class HeapServerInstance implements AutoCloseable {
         return metrics == null ? 0 : metrics.port();
     }
 
+    /** The port of the web console; 0 when the server has none. */
+    public int consolePort() {
+        return console == null ? 0 : console.port();
+    }
+
     /** host:port as listened on. */
     public String address() {
         return address;
@@ -149,6 +168,9 @@ public final class HeapServerInstance implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (console != null) {
+                console.close();   // first: no page starts a call into a stopping server
+            }
             server.stop(DRAIN);
             reclaimer.shutdown();
             if (!reclaimer.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -88,6 +88,21 @@ public final class ServerTls {
         return TlsReloader.start(this, interval, info, warn);
     }
 
+    /**
+     * The pair as an in-memory PKCS#12 key store (alias {@code vheap}, the chain with the key), for servers that take
+     * one (Jetty's, the web console's).
+     */
+    public java.security.KeyStore keyStore(char[] password) {
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, password);
+            ks.setKeyEntry("vheap", key, password, chain.toArray(new java.security.cert.Certificate[0]));
+            return ks;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot hold the TLS key of " + keyFile + " in a key store: " + e, e);
+        }
+    }
+
     /** The gRPC server credentials. */
     public ServerCredentials credentials() {
         try {

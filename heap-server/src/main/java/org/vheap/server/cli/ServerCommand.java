@@ -62,6 +62,15 @@ final class ServerCommand implements Callable<Integer> {
             description = "serve GET /metrics (Prometheus text) on this port of --host (default: 0, off)")
     int metricsPort;
 
+    @Option(names = "--console-port", defaultValue = "0", paramLabel = "PORT",
+            description = {"serve the web console on this port of --host (default: 0, off): apps, checkpoints, devices, migrations",
+                    "with progress, a look inside any heap; with --require-tokens it asks for the admin token"})
+    int consolePort;
+
+    @Option(names = "--console-max-upload", defaultValue = "4g", paramLabel = "SIZE",
+            description = "the largest heap image the console takes to import (default: ${DEFAULT-VALUE})")
+    String consoleMaxUpload;
+
     @Option(names = "--db-check-interval", defaultValue = "5s", paramLabel = "DURATION",
             description = {"how often the database is checked (a bounded SELECT 1); gRPC health is NOT_SERVING while it does not answer",
                     "(default: ${DEFAULT-VALUE}; 100ms to 10m)"})
@@ -82,6 +91,7 @@ final class ServerCommand implements Callable<Integer> {
                 .setDbPassword(dbPassword).setCitusRouteToWorkers(citusRouteToWorkers).setRetain(retain).setMaxMessageBytes(maxMessage)
                 .setCopyPin(CliValues.duration("--copy-pin", copyPin))
                 .setCommandTimeout(Duration.ofSeconds(commandTimeoutSeconds)).setMetricsPort(metricsPort)
+                .setConsolePort(consolePort).setConsoleMaxUploadBytes(CliValues.positiveBytes("--console-max-upload", consoleMaxUpload))
                 .setDbCheckInterval(CliValues.duration("--db-check-interval", dbCheckInterval))
                 .setWarmUp(!noWarmUp)
                 .setSecurity(security.security())

@@ -210,6 +210,14 @@ public final class HeapDatabase implements AutoCloseable {
     }
 
     /** Where the data is, for the server's start-up line. */
+    /** The pool's connections now: active, idle, total and the threads waiting for one. */
+    public String poolState() {
+        var mx = pool.getHikariPoolMXBean();
+        return mx == null ? "starting" : mx.getActiveConnections() + " active, " + mx.getIdleConnections() + " idle of "
+                + mx.getTotalConnections() + " (" + pool.getMaximumPoolSize() + " at most), " + mx.getThreadsAwaitingConnection()
+                + " waiting";
+    }
+
     public String description() {
         return description;
     }

@@ -1,0 +1,94 @@
+package org.vheap.server.console;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A long action the console started (a migration, an export, an import, a collection) and what it has said so far:
+ * progress events, each with the lines and bytes moved until then, and last its outcome: done, or failed with the
+ * server's message. Pages read it; {@code /jobs/ID/events} streams it to the browser as server-sent events.
+ * Thread-safe: the job's thread adds, request threads read and wait.
+ */
+final class ConsoleJob {
+    /** One thing the job said. {@code kind}: progress, done or failed. */
+    record Event(int seq, String kind, String text, long lines, long bytes) {
+        String json() {
+            return "{\"seq\":" + seq + ",\"kind\":" + Html.json(kind) + ",\"text\":" + Html.json(text)
+                    + ",\"lines\":" + lines + ",\"bytes\":" + bytes + "}";
+        }
+
+        boolean last() {
+            return !kind.equals("progress");
+        }
+    }
+
+    final String id;
+    final String title;
+    /** The page the job's page links back to. */
+    final String returnTo;
+    private final List<Event> events = new ArrayList<>();
+    private Path file;          // an export's heap image, once done
+    private String fileName;
+
+    ConsoleJob(String id, String title, String returnTo) {
+        this.id = id;
+        this.title = title;
+        this.returnTo = returnTo;
+    }
+
+    synchronized void progress(String text, long lines, long bytes) {
+        add("progress", text, lines, bytes);
+    }
+
+    synchronized void done(String text, long lines, long bytes) {
+        add("done", text, lines, bytes);
+    }
+
+    synchronized void failed(String text) {
+        Event before = events.isEmpty() ? null : events.get(events.size() - 1);
+        add("failed", text, before == null ? 0 : before.lines(), before == null ? 0 : before.bytes());
+    }
+
+    private void add(String kind, String text, long lines, long bytes) {
+        if (finished()) {
+            throw new IllegalStateException("job " + id + " has ended");
+        }
+        events.add(new Event(events.size(), kind, text, lines, bytes));
+        notifyAll();
+    }
+
+    synchronized boolean finished() {
+        return !events.isEmpty() && events.get(events.size() - 1).last();
+    }
+
+    synchronized List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    /** The events from {@code from} on, waiting up to {@code millis} for one when there are none yet. */
+    synchronized List<Event> eventsFrom(int from, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (events.size() <= from && !finished()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return List.of();
+            }
+            wait(left);
+        }
+        return from >= events.size() ? List.of() : List.copyOf(events.subList(from, events.size()));
+    }
+
+    synchronized void attach(Path file, String fileName) {
+        this.file = file;
+        this.fileName = fileName;
+    }
+
+    synchronized Path file() {
+        return file;
+    }
+
+    synchronized String fileName() {
+        return fileName;
+    }
+}
