@@ -22,6 +22,9 @@ import org.vheap.proto.v1.ListAppsRequest;
  */
 final class ConsoleAccess {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleAccess.class);
+    /** What a form may add to an upload's file (its other fields, the multipart framing). */
+    static final long FORM_BYTES = 64 * 1024;
+
     private final ConsoleSettings settings;
     private final ConsoleSessions sessions;
     private final Channel server;
@@ -71,9 +74,24 @@ final class ConsoleAccess {
         }
         String here = ctx.queryString() == null ? path : path + "?" + ctx.queryString();
         new ConsoleRequest(session, ConsoleCalls.as(server, session.adminToken, ip), here).attachTo(ctx);
-        if (post && !ConsoleSessions.csrfMatches(session, csrfOf(ctx))) {
+        if (post && ctx.isMultipartFormData() && ctx.req().getContentLengthLong() > settings.maxUploadBytes() + FORM_BYTES) {
+            throw new ConsoleRefusal(413, tooBig(ctx.req().getContentLengthLong()));
+        }
+        String csrf;
+        try {
+            csrf = post ? csrfOf(ctx) : null;
+        } catch (RuntimeException e) {   // a body Jetty will not parse: beyond the limits, or not a form
+            throw new ConsoleRefusal(ctx.isMultipartFormData() ? 413 : 400, ctx.isMultipartFormData()
+                    ? tooBig(ctx.req().getContentLengthLong()) : "the form could not be read: " + e.getMessage());
+        }
+        if (post && !ConsoleSessions.csrfMatches(session, csrf)) {
             throw new ConsoleRefusal(403, "this form's CSRF token is missing or stale: reload the page and try again");
         }
+    }
+
+    private String tooBig(long length) {
+        return "an upload may be at most " + Html.bytes(settings.maxUploadBytes()) + (length > 0 ? ", this one is "
+                + Html.bytes(length) : "") + " (the server's --console-max-upload): nothing was imported";
     }
 
     /** The CSRF token of a POST: its form field, or the X-CSRF-Token header for a script's request. */
@@ -110,6 +128,9 @@ final class ConsoleAccess {
         }
         try {
             ConsoleCalls.as(server, token.strip(), ctx.ip()).store().listApps(ListAppsRequest.getDefaultInstance());
+        } catch (IllegalArgumentException e) {   // not even shaped like a token
+            loginForm(ctx, 401, "that is not this server's admin token (" + e.getMessage() + ")");
+            return;
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {

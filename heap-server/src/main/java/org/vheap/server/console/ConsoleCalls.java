@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.vheap.client.VheapHeaders;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.HeapStoreGrpc;
+import org.vheap.security.BearerToken;
 
 /**
  * The heap server's own RPCs as one browser's request makes them: in process, with the session's admin token
@@ -21,8 +22,6 @@ import org.vheap.proto.v1.HeapStoreGrpc;
 final class ConsoleCalls {
     /** What a page's question may take; long work (migrations, exports, collections) runs as a {@link ConsoleJob}. */
     static final long DEADLINE_SECONDS = 120;
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Channel channel;
 
@@ -32,15 +31,13 @@ final class ConsoleCalls {
 
     /** Calls on {@code serverChannel} as {@code session} (its token, if any) from the browser at {@code browserIp}. */
     static ConsoleCalls as(Channel serverChannel, String adminToken, String browserIp) {
-        return new ConsoleCalls(ClientInterceptors.intercept(serverChannel, new ClientInterceptor() {
+        Channel withToken = BearerToken.attach(serverChannel, adminToken);   // throws for a malformed token
+        return new ConsoleCalls(ClientInterceptors.intercept(withToken, new ClientInterceptor() {
             @Override
             public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
                 return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                     @Override
                     public void start(Listener<R> listener, Metadata headers) {
-                        if (adminToken != null) {
-                            headers.put(AUTHORIZATION, "Bearer " + adminToken);
-                        }
                         if (browserIp != null) {
                             headers.put(VheapHeaders.FORWARDED_FOR, browserIp);
                         }

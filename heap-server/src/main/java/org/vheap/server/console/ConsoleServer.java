@@ -72,7 +72,7 @@ public final class ConsoleServer implements AutoCloseable {
             Javalin app = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
-                config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + (1 << 20), SizeUnit.BYTES);
+                config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + ConsoleAccess.FORM_BYTES, SizeUnit.BYTES);
                 config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
                 config.http.maxRequestSize = 1 << 20;
                 if (settings.tls() != null) {
@@ -169,7 +169,7 @@ public final class ConsoleServer implements AutoCloseable {
         if (session != null && ctx.method() == HandlerType.POST && status != 403 && status != 401) {
             // an action the server refused: back to the page it came from, which says why
             session.flash(message, true);
-            String back = ctx.formParam("back");
+            String back = ctx.isMultipartFormData() ? "/apps" : ctx.formParam("back");   // an upload's body is not read again
             ctx.redirect(back != null && back.startsWith("/") && !back.startsWith("//") ? back : "/apps",
                     io.javalin.http.HttpStatus.SEE_OTHER);
             return;
