@@ -44,6 +44,7 @@ public final class HeapServerInstance implements AutoCloseable {
     private final TlsReloader tlsReloader;   // null without --tls-reload
     private final ServerWarmUp warmUp;   // null with --no-warm-up
     private final HeapConsole console;   // null without --console-port
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
                                MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp, HeapConsole console) {
@@ -165,8 +166,12 @@ public final class HeapServerInstance implements AutoCloseable {
         server.blockUntilShutdown();
     }
 
+    /** Stops it (see the class comment); a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (console != null) {
                 console.close();   // first: no page starts a call into a stopping server

@@ -157,6 +157,14 @@ class ConsoleBrowserTest {
         migrationCheckpoint = Long.parseLong(m.group(1));
         assertThat(browser.find("#job-moved").getText()).matches("[1-9]\\d* lines, .*");
         browser.screenshot("2-migration");
+        // the page's live feed: server-sent events, progress carrying the lines and bytes moved so far, then done
+        HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(browser.driver.getCurrentUrl() + "/events"))
+                .header("Cookie", "vheap-console=" + browser.sessionCookie()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        List<String> kinds = stream.body().lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).trim()).toList();
+        assertThat(kinds).hasSizeGreaterThanOrEqualTo(3).endsWith("done");
+        assertThat(kinds.subList(0, kinds.size() - 1)).containsOnly("progress");
+        assertThat(stream.body()).containsPattern("\"kind\":\"progress\",\"text\":\"checkpoint \\d+ committed[^}]*\"lines\":[1-9]");
 
         b.awaitOutput("\n" + BOOKS + "\n", Duration.ofSeconds(180));
         List<String> all = new ArrayList<>(a.output().lines().toList());

@@ -76,6 +76,11 @@ final class DemoCommand implements Callable<Integer> {
                     + " app tokens in DATA/tokens")
     boolean secure;
 
+    @Option(names = "--console", arity = "0..1", fallbackValue = "7780", paramLabel = "PORT",
+            description = {"also serve the web console on PORT of 127.0.0.1 (default 7780 when no PORT is given), and keep the",
+                    "server running after the tour, with the app suspended, for a look around (until Ctrl-C)"})
+    Integer consolePort;
+
     private final PrintStream out = System.out;
     private int steps;
     /** The compiled counter (a temp directory, deleted at the end). */
@@ -86,6 +91,18 @@ final class DemoCommand implements Callable<Integer> {
         DemoFailure(String message) {
             super(message);
         }
+    }
+
+    /** After the tour with --console: the server stays up for the browser until Ctrl-C, which closes it in order. */
+    private void keepServing(HeapServerInstance instance, String console) throws InterruptedException {
+        step("the tour is over; the server keeps running for the web console at " + console + " (the app '" + APP
+                + "' and its checkpoints are there: look into its heap, export it, diff two checkpoints). Ctrl-C stops it");
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            instance.close();
+            closed.countDown();
+        }, "vheap-demo-console-stop"));
+        closed.await();
     }
 
     @Override
@@ -109,6 +126,10 @@ final class DemoCommand implements Callable<Integer> {
             if (secure && server != null) {
                 throw new IllegalArgumentException("--secure starts its own server with TLS and tokens: leave out --server");
             }
+            if (consolePort != null && server != null) {
+                throw new IllegalArgumentException("--console serves the console of the server the demo starts: leave out"
+                        + " --server (a server of your own serves one with ./vheap server --console-port PORT)");
+            }
             if (server != null) {
                 if (!server.matches("[^:]+:\\d{1,5}")) {
                     throw new DemoFailure("--server must be HOST:PORT, got '" + server + "'");
@@ -123,11 +144,23 @@ final class DemoCommand implements Callable<Integer> {
                 if (secure) {
                     config.setSecurity(security.server());
                 }
+                if (consolePort != null) {
+                    config.setConsolePort(consolePort);
+                }
                 try (HeapServerInstance instance = HeapServerInstance.start(config, Clock.systemUTC())) {
                     String address = "127.0.0.1:" + instance.port();
                     out.println("   listening on " + address + (secure ? " (TLS, certificate " + security.certFile()
                             + "; admin token in " + security.adminTokenFile() + ")" : ""));
+                    String console = consolePort == null ? null : (secure ? "https" : "http") + "://127.0.0.1:"
+                            + instance.consolePort() + "/";
+                    if (console != null) {
+                        out.println("   web console on " + console + (secure ? " (log in with the admin token in "
+                                + security.adminTokenFile() + ")" : ""));
+                    }
                     tour(address, root, javac, devices, security);
+                    if (console != null) {
+                        keepServing(instance, console);
+                    }
                 }
             }
         } finally {
@@ -245,7 +278,7 @@ final class DemoCommand implements Callable<Integer> {
             CheckpointsCommand.table(cps.getCheckpointsList()).print(new PrintWriter(table));
             table.toString().lines().forEach(l -> out.println("   " + l));
 
-            step(server == null ? "stopping the devices (quit) and the server" : "stopping the devices (quit)");
+            step(server == null && consolePort == null ? "stopping the devices (quit) and the server" : "stopping the devices (quit)");
             for (DeviceProcess d : List.of(a, b)) {
                 d.send("quit");
                 d.closeInput();
