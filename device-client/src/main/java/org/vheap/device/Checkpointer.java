@@ -68,7 +68,7 @@ final class Checkpointer implements SafepointListener {
     /** Why the app ended, once it has: a suspend asked for afterwards fails at once. */
     private Throwable endedBecause;
     private volatile boolean stopRequested;
-    private long lastCheckpointAt;
+    private volatile long lastCheckpointAt;   // read by reports on other threads
     private long lastRenewalAt;
     private final long renewEvery;
     /** Checkpoint when this many nanoseconds have passed since the last one; 0: off. */
@@ -393,6 +393,11 @@ final class Checkpointer implements SafepointListener {
             api.checkpointed(id, covers);
             events.checkpointed(id, lines, nanos, reason);
         });
+    }
+
+    /** Milliseconds since this run's newest checkpoint (or its start). Any thread. */
+    long checkpointAgeMillis() {
+        return Math.max(0, (clock.nanoTime() - lastCheckpointAt) / 1_000_000);
     }
 
     /** Checkpoints committed on the device that the heap server does not have yet. */

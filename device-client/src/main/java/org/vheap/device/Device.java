@@ -21,6 +21,7 @@ import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.device.vm.heap.paging.PagingStats;
+import org.vheap.proto.v1.AppReport;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
@@ -58,6 +59,7 @@ public final class Device {
     private final DeviceResources resources;
     private final DeviceClock clock;
     private volatile LineCache lineCache;
+    private volatile java.util.function.Supplier<AppReport> live;   // set while the app runs
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
@@ -386,6 +388,16 @@ public final class Device {
                 }
                 checkpointer = cp;
                 Checkpointer running = cp;
+                String app = config.app();
+                live = () -> {
+                    PagingStats p = heap.stats();
+                    return AppReport.newBuilder().setApp(app).setFaults(p.misses()).setLinesFetched(p.linesFetched())
+                            .setLinesFlushed(p.linesFlushed()).setCollections(vm.collections())
+                            .setPauseNanosTotal(launcher.pauseNanosTotal()).setPauseNanosMax(launcher.pauseNanosMax())
+                            .setHeapBytesUsed(vm.heapBytesInUse()).setResidentBytes((long) p.residentFrames() * lineSize)
+                            .setLastCheckpointId(running.lastCheckpointId()).setCheckpointAgeMillis(running.checkpointAgeMillis())
+                            .setCheckpointsBehind(running.checkpointsBehind()).build();
+                };
                 boolean resuming = start.state() != null;
                 cp.onFirstSafepoint(() -> {
                     if (resuming) {
@@ -405,6 +417,7 @@ public final class Device {
                         exit = launcher.runRestored();
                     }
                 } finally {
+                    live = null;
                     vm.sockets().closeAll();
                     cp.resourceLeases().releaseAll();
                     console.out().flush();
@@ -472,6 +485,15 @@ public final class Device {
         if (cp.lastCheckpointId() != 0 || cp.checkpoints() > 0) {   // one may not have reached the server yet
             cp.commitEnd();
         }
+    }
+
+    /**
+     * How the app runs now, read from another thread for the device's reports (counters since this run began; a
+     * moment's values, not a consistent snapshot); null while it is not running.
+     */
+    public AppReport report() {
+        java.util.function.Supplier<AppReport> now = live;
+        return now == null ? null : now.get();
     }
 
     /** What the last run did. */

@@ -12,6 +12,8 @@ import java.util.function.BiConsumer;
 import org.vheap.device.control.DeviceControlHandler;
 import org.vheap.device.store.HeapStore;
 import org.vheap.device.vm.loader.ParsedClasses;
+import org.vheap.proto.v1.AppReport;
+import org.vheap.proto.v1.DeviceReport;
 
 /**
  * A device process that runs several apps, each on its own VM (a {@link Device}) and its own host thread,
@@ -140,6 +142,32 @@ public final class DeviceAgent implements AutoCloseable, DeviceControlHandler {
     /** Asks a running app for a checkpoint. */
     public void checkpoint(String app) {
         running(app).device().checkpoint();
+    }
+
+    /**
+     * What this device says about itself on its control stream: each running app's counters (sorted by name) and the
+     * memory their frames hold. Any thread; an app whose report fails is left out of this one.
+     */
+    public DeviceReport report() {
+        List<Map.Entry<String, Running>> now;
+        synchronized (this) {
+            now = new ArrayList<>(apps.entrySet());
+        }
+        now.sort(Map.Entry.comparingByKey());
+        DeviceReport.Builder b = DeviceReport.newBuilder();
+        long used = 0;
+        for (Map.Entry<String, Running> e : now) {
+            try {
+                AppReport r = e.getValue().device().report();
+                if (r != null) {
+                    b.addApps(r);
+                    used += r.getResidentBytes();
+                }
+            } catch (RuntimeException failed) {
+                // a moment's race with the app's own thread: it is in the next report
+            }
+        }
+        return b.setMemoryBytesUsed(used).build();
     }
 
     /** The apps running on this device now. */

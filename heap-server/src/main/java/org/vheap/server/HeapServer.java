@@ -187,6 +187,11 @@ public final class HeapServer {
         health.setStatus(HeapStoreGrpc.SERVICE_NAME, status);
     }
 
+    /** The devices attached to it now, with their last reports. */
+    public java.util.List<org.vheap.proto.v1.DeviceInfo> devices() {
+        return devices.infos();
+    }
+
     /** The port it listens on (useful when started on port 0). */
     public int port() {
         return server.getPort();

@@ -20,6 +20,7 @@ import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.ServerTls;
 import org.vheap.security.TlsReloader;
 import org.vheap.server.auth.AccessPolicy;
+import org.vheap.server.control.DeviceMeters;
 import org.vheap.server.store.AppTokens;
 import org.vheap.server.store.DeviceTokens;
 import org.vheap.server.store.HeapDatabase;
@@ -44,10 +45,12 @@ public final class HeapServerInstance implements AutoCloseable {
     private final TlsReloader tlsReloader;   // null without --tls-reload
     private final ServerWarmUp warmUp;   // null with --no-warm-up
     private final HeapConsole console;   // null without --console-port
+    private final DeviceMeters deviceMeters;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
-                               MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp, HeapConsole console) {
+                               MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp, HeapConsole console,
+                               DeviceMeters deviceMeters) {
         this.database = database;
         this.reclaimer = reclaimer;
         this.server = server;
@@ -56,6 +59,7 @@ public final class HeapServerInstance implements AutoCloseable {
         this.tlsReloader = tlsReloader;
         this.warmUp = warmUp;
         this.console = console;
+        this.deviceMeters = deviceMeters;
     }
 
     public static HeapServerInstance start(HeapServerConfig config, Clock clock) throws IOException {
@@ -121,7 +125,8 @@ public final class HeapServerInstance implements AutoCloseable {
                     throw e;
                 }
             }
-            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp, console);
+            DeviceMeters deviceMeters = DeviceMeters.start(registry, server::devices, clock);
+            return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp, console, deviceMeters);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting", e);
@@ -176,6 +181,7 @@ public final class HeapServerInstance implements AutoCloseable {
             if (console != null) {
                 console.close();   // first: no page starts a call into a stopping server
             }
+            deviceMeters.close();
             server.stop(DRAIN);
             reclaimer.shutdown();
             if (!reclaimer.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -69,6 +69,7 @@ class ConsoleBrowserTest {
     private static String server;
     private static Path adminToken;
     private static String console;
+    private static int metricsPort;
     private static VheapProcesses.Started a;
     private static VheapProcesses.Started b;
     private static ConsoleBrowser browser;
@@ -94,8 +95,10 @@ class ConsoleBrowserTest {
         vheap = new VheapProcesses(work);
         adminToken = work.resolve("admin.token");
         int consolePort = VheapProcesses.freePort();
+        metricsPort = VheapProcesses.freePort();
         server = vheap.startServer("--require-tokens", "--admin-token-file", adminToken.toString(),
-                "--console-port", Integer.toString(consolePort), "--retain", "50");
+                "--console-port", Integer.toString(consolePort), "--metrics-port", Integer.toString(metricsPort),
+                "--retain", "50");
         console = "http://127.0.0.1:" + consolePort;
         // the admin token attaches them; the app's own token goes to (and is read from) a file of its own
         Path appToken = work.resolve("shelf.token");
@@ -159,7 +162,8 @@ class ConsoleBrowserTest {
         browser.screenshot("2-migration");
         // the page's live feed: server-sent events, progress carrying the lines and bytes moved so far, then done
         HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(browser.driver.getCurrentUrl() + "/events"))
-                .header("Cookie", "vheap-console=" + browser.sessionCookie()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Cookie", "vheap-console=" + browser.sessionCookie()).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
         List<String> kinds = stream.body().lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).trim()).toList();
         assertThat(kinds).hasSizeGreaterThanOrEqualTo(3).endsWith("done");
@@ -180,6 +184,29 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(3)
+    void theDevicesPageAndMetricsShowWhatTheDevicesReport() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<WebElement> row;
+        do {   // a device reports every 5 s
+            browser.open("/devices");
+            row = browser.driver.findElements(By.cssSelector("tr[data-device-app='b/" + APP + "']"));
+            if (row.isEmpty()) {
+                Thread.sleep(500);
+            }
+        } while (row.isEmpty() && System.nanoTime() < deadline);
+        assertThat(row).as("b's report names the app").hasSize(1);
+        List<WebElement> cells = row.get(0).findElements(By.tagName("td"));
+        assertThat(Long.parseLong(cells.get(2).getAttribute("data-value"))).as("faults on b").isPositive();
+        assertThat(Long.parseLong(cells.get(7).getAttribute("data-value"))).as("heap in use").isPositive();
+        assertThat(browser.find("#devices").getText()).contains("a").contains("b");
+        browser.screenshot("2b-devices");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("vheap_device_app_faults\\{app=\"" + APP + "\",device=\"b\"[^}]*\\} [1-9]");
+    }
+
+    @Test
+    @Order(4)
     void aRefusedActionSaysWhyAndChangesNothing() throws Exception {
         browser.open("/apps/" + APP);
         browser.find("#delete-app").click();
@@ -191,7 +218,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void suspendThenFindABookAndFollowAReference() throws Exception {
         browser.open("/apps/" + APP);
         browser.find("section.actions form[action$='/suspend'] button").click();
@@ -220,7 +247,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void diffTheMigrationCheckpointWithTheNewest() throws Exception {
         browser.open("/apps/" + APP + "/diff?from=" + migrationCheckpoint);
         WebElement row = browser.awaitText("#diff-classes", "Shelf$Book", 120).findElement(By.xpath(".//tr[td[1][text()='Shelf$Book']]"));
@@ -232,7 +259,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void exportACheckpointAndImportItBack() throws Exception {
         browser.open("/apps/" + APP);
         browser.find("#checkpoints tbody tr form[action$='/export'] button").click();
@@ -270,7 +297,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void deleteACheckpoint() throws Exception {
         browser.open("/apps/" + APP);
         String id = Long.toString(migrationCheckpoint);
@@ -282,7 +309,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void withoutTheSessionOrTheCsrfTokenNothingIsDone() throws Exception {
         String action = console + "/apps/" + APP + "/delete";
         HttpResponse<String> noSession = http.send(HttpRequest.newBuilder(URI.create(action))

@@ -62,6 +62,9 @@ final class StartCommand implements Callable<Integer> {
                     + " parsed and its code compiled: about a second and a half of one core; it says 'warmed up' when done).")
     boolean noWarmUp;
 
+    /** How often the device tells the server how its apps run (the console's devices page, the server's /metrics). */
+    static final java.time.Duration REPORT_EVERY = java.time.Duration.ofSeconds(5);
+
     /** The device's commands (the process's standard input; a test's own). */
     InputStream in = System.in;
     /** The device's own messages (the process's standard error; a test's own). */
@@ -113,7 +116,7 @@ final class StartCommand implements Callable<Integer> {
             };
             control[0] = new DeviceControlClient(options.server, options.clientTls(), attachToken,
                     new DeviceRegistration(config.deviceName(), config.memoryBytes(), config.resources()), handler,
-                    agent::runningApps);
+                    agent::runningApps).reportEvery(REPORT_EVERY, agent::report);
             Thread onSignal = new Thread(() -> suspendAll(agent, log), "vheap-device-stop");
             Runtime.getRuntime().addShutdownHook(onSignal);
             try {

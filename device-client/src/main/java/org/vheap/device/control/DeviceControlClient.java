@@ -21,6 +21,7 @@ import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.DeviceMessage;
+import org.vheap.proto.v1.DeviceReport;
 import org.vheap.proto.v1.Register;
 
 /**
@@ -65,6 +66,8 @@ public final class DeviceControlClient implements AutoCloseable {
     private long backoffMillis = MIN_BACKOFF_MILLIS;       // guarded by lock
     private Status gaveUp;                                 // guarded by lock: why it stopped attaching
     private Status lastFailure;                            // guarded by lock: why the last stream ended
+    private Supplier<DeviceReport> reports;                // guarded by lock: null, none sent
+    private long reportEveryMillis;                        // guarded by lock
 
     /**
      * @param target      the heap server (or gateway), {@code host:port}; plaintext
@@ -104,6 +107,24 @@ public final class DeviceControlClient implements AutoCloseable {
         this.commands = Executors.newCachedThreadPool(r -> daemon(r, "vheap-control-command-" + device));
     }
 
+    /**
+     * Before {@link #start}: sends {@code reports}' report once attached and every {@code every} while attached (the
+     * server shows the last on its devices page and its /metrics). A report that throws is skipped.
+     */
+    public DeviceControlClient reportEvery(Duration every, Supplier<DeviceReport> reports) {
+        if (every == null || every.toMillis() <= 0) {
+            throw new IllegalArgumentException("the report interval must be positive, got " + every);
+        }
+        synchronized (lock) {
+            if (started) {
+                throw new IllegalStateException("reports are set before the control client starts");
+            }
+            this.reports = Objects.requireNonNull(reports, "reports");
+            this.reportEveryMillis = every.toMillis();
+        }
+        return this;
+    }
+
     /** Attaches in the background (see {@link #awaitAttached}). Once only. */
     public void start() {
         synchronized (lock) {
@@ -114,8 +135,29 @@ public final class DeviceControlClient implements AutoCloseable {
                 throw new IllegalStateException("the control client of device '" + registration.device() + "' is started already");
             }
             started = true;
+            if (reports != null) {
+                connector.scheduleWithFixedDelay(this::sendReport, reportEveryMillis, reportEveryMillis, TimeUnit.MILLISECONDS);
+            }
         }
         connector.execute(this::connect);
+    }
+
+    /** Sends a report now if attached (on the connector's thread). */
+    private void sendReport() {
+        Session s;
+        Supplier<DeviceReport> source;
+        synchronized (lock) {
+            s = attached ? session : null;
+            source = reports;
+        }
+        if (s == null || source == null) {
+            return;
+        }
+        try {
+            s.send(DeviceMessage.newBuilder().setReport(source.get()).build());
+        } catch (RuntimeException e) {
+            log.debug("device '{}': no report this time: {}", registration.device(), e.toString());
+        }
     }
 
     /** Tells the server an app's state changed ("running", "suspended", "stopped", ...); dropped while not attached. */
@@ -229,6 +271,9 @@ public final class DeviceControlClient implements AutoCloseable {
             attached = true;
             backoffMillis = MIN_BACKOFF_MILLIS;
             lock.notifyAll();
+            if (reports != null) {
+                connector.execute(this::sendReport);   // the server shows it at once, not an interval later
+            }
         }
         log.info("device '{}' attached to the heap server at {}", registration.device(), target);
     }

@@ -669,6 +669,16 @@ public final class VmLauncher {
         return collectionLog.count(Kind.MINOR);
     }
 
+    /** This run's collection pauses, summed, in nanoseconds. Any thread. */
+    public long pauseNanosTotal() {
+        return collectionLog.pauseNanosTotal();
+    }
+
+    /** This run's longest collection pause, in nanoseconds. Any thread. */
+    public long pauseNanosMax() {
+        return collectionLog.pauseNanosMax();
+    }
+
     /** Each collection of this run (the newest {@link CollectionLog#KEPT}): a snapshot. */
     public CollectionLog collectionLog() {
         return collectionLog.copy();

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import org.vheap.proto.v1.Attached;
 import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceInfo;
+import org.vheap.proto.v1.DeviceReport;
 import org.vheap.proto.v1.Register;
 
 /**
@@ -28,6 +29,8 @@ final class AttachedDevice {
     private final TreeSet<String> running = new TreeSet<>();   // guarded by itself
     private boolean ended;                                      // guarded by stream
     private volatile boolean acknowledged;
+    private volatile DeviceReport report;                       // null before the first
+    private volatile Instant lastSeen;
 
     AttachedDevice(Register r, Instant connectedSince, StreamObserver<ControlMessage> stream) {
         this.name = r.getDevice();
@@ -109,13 +112,29 @@ final class AttachedDevice {
         }
     }
 
+    /** A message came from the device at {@code now}. */
+    void seen(Instant now) {
+        lastSeen = now;
+    }
+
+    /** The device's report replaces the one before. */
+    void report(DeviceReport r) {
+        report = r;
+    }
+
     DeviceInfo info() {
         List<String> apps;
         synchronized (running) {
             apps = new ArrayList<>(running);
         }
-        return DeviceInfo.newBuilder().setDevice(name).setMemoryBytes(memoryBytes).addAllResources(resources)
-                .addAllAppsRunning(apps).setConnectedSince(timestamp(connectedSince)).build();
+        DeviceInfo.Builder b = DeviceInfo.newBuilder().setDevice(name).setMemoryBytes(memoryBytes).addAllResources(resources)
+                .addAllAppsRunning(apps).setConnectedSince(timestamp(connectedSince));
+        DeviceReport r = report;
+        if (r != null) {
+            b.setReport(r);
+        }
+        Instant seen = lastSeen;
+        return b.setLastSeen(timestamp(seen == null ? connectedSince : seen)).build();
     }
 
     static Timestamp timestamp(Instant i) {

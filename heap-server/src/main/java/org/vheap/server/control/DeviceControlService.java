@@ -13,7 +13,9 @@ import org.vheap.proto.v1.Command;
 import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceControlGrpc;
+import org.vheap.proto.v1.AppReport;
 import org.vheap.proto.v1.DeviceMessage;
+import org.vheap.proto.v1.DeviceReport;
 import org.vheap.proto.v1.ListDevicesRequest;
 import org.vheap.proto.v1.ListDevicesResponse;
 import org.vheap.proto.v1.MigrateAppRequest;
@@ -59,6 +61,8 @@ import org.vheap.store.StoreException;
 public final class DeviceControlService extends DeviceControlGrpc.DeviceControlImplBase {
     /** How long a command waits for the device's answer unless the server is told otherwise. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    /** The apps one device report may name (a device runs far fewer; the bound keeps a report's memory small). */
+    static final int MAX_REPORTED_APPS = 1000;
 
     private final PgHeapStore store;
     private final DeviceRegistry registry;
@@ -354,6 +358,9 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
                 return;
             }
             try {
+                if (device != null) {
+                    device.seen(store.clock().instant());
+                }
                 switch (m.getKindCase()) {
                     case REGISTER -> register(m.getRegister());
                     case RESULT -> registry.complete(registered("a command result"), m.getResult());
@@ -361,11 +368,31 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
                         HeapNames.checkApp(m.getAppStatus().getApp());
                         registered("an app status").appState(m.getAppStatus().getApp(), m.getAppStatus().getState());
                     }
+                    case REPORT -> registered("a report").report(checkedReport(m.getReport()));
                     default -> throw invalid("empty device message");
                 }
             } catch (RuntimeException e) {
                 fail(StoreStatus.toStatus(e).getStatus());
             }
+        }
+
+        private DeviceReport checkedReport(DeviceReport r) {
+            if (r.getAppsCount() > MAX_REPORTED_APPS) {
+                throw invalid("a report names at most " + MAX_REPORTED_APPS + " apps, this one " + r.getAppsCount());
+            }
+            if (r.getMemoryBytesUsed() < 0) {
+                throw invalid("memory_bytes_used must not be negative, got " + r.getMemoryBytesUsed());
+            }
+            for (AppReport a : r.getAppsList()) {
+                HeapNames.checkApp(a.getApp());
+                if (a.getFaults() < 0 || a.getLinesFetched() < 0 || a.getLinesFlushed() < 0 || a.getCollections() < 0
+                        || a.getPauseNanosTotal() < 0 || a.getPauseNanosMax() < 0 || a.getHeapBytesUsed() < 0
+                        || a.getResidentBytes() < 0 || a.getLastCheckpointId() < 0 || a.getCheckpointAgeMillis() < 0
+                        || a.getCheckpointsBehind() < 0) {
+                    throw invalid("app '" + a.getApp() + "': a report's counters must not be negative");
+                }
+            }
+            return r;
         }
 
         private void register(Register r) {

@@ -105,6 +105,11 @@ public final class DeviceRegistry implements AutoCloseable {
     }
 
     /** The acknowledged attached devices, sorted by name. */
+    /** The devices attached now, as ListDevices tells them (with their last reports), sorted by name. */
+    public List<org.vheap.proto.v1.DeviceInfo> infos() {
+        return devices().stream().map(AttachedDevice::info).toList();
+    }
+
     synchronized List<AttachedDevice> devices() {
         return devices.values().stream().filter(AttachedDevice::acknowledged).toList();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,9 @@ import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceControlGrpc;
 import org.vheap.proto.v1.DeviceInfo;
+import org.vheap.proto.v1.AppReport;
 import org.vheap.proto.v1.DeviceMessage;
+import org.vheap.proto.v1.DeviceReport;
 import org.vheap.proto.v1.ListAppsRequest;
 import org.vheap.proto.v1.ListCheckpointsRequest;
 import org.vheap.proto.v1.ListDevicesRequest;
@@ -95,6 +98,44 @@ class DeviceControlServiceTest {
         d.close();
         assertThat(d.ended.get(10, TimeUnit.SECONDS).isOk()).isTrue();
         eventually(() -> listed(name) == null);
+    }
+
+    @Test
+    void aDevicesReportIsListedAndExportedAsMetersUntilItDetaches() throws Exception {
+        String name = TestHeaps.app("dev-report");
+        FakeDevice d = FakeDevice.attach(SERVER.channel(), name);
+        assertThat(listed(name).hasReport()).as("no report yet").isFalse();
+        d.send(DeviceMessage.newBuilder().setReport(DeviceReport.newBuilder().setMemoryBytesUsed(12_288)
+                .addApps(AppReport.newBuilder().setApp("app-x").setFaults(7).setLinesFlushed(3).setCollections(2)
+                        .setPauseNanosTotal(3_000_000).setPauseNanosMax(2_000_000).setHeapBytesUsed(5000)
+                        .setResidentBytes(12_288).setLastCheckpointId(9).setCheckpointAgeMillis(1500).setCheckpointsBehind(1)))
+                .build());
+        eventually(() -> listed(name).hasReport());
+        DeviceInfo info = listed(name);
+        assertThat(info.getReport().getApps(0).getFaults()).isEqualTo(7);
+        assertThat(info.getReport().getMemoryBytesUsed()).isEqualTo(12_288);
+        assertThat(info.getLastSeen().getSeconds()).isGreaterThanOrEqualTo(info.getConnectedSince().getSeconds());
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (DeviceMeters meters = DeviceMeters.start(registry,
+                () -> control().listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList(), java.time.Clock.systemUTC())) {
+            meters.refresh();
+            assertThat(registry.get("vheap.device.app.faults").tags("device", name, "app", "app-x").gauge().value()).isEqualTo(7);
+            assertThat(registry.get("vheap.device.app.gc.pause.max").tags("device", name, "app", "app-x").gauge().value()).isEqualTo(0.002);
+            assertThat(registry.get("vheap.device.app.checkpoints.behind").tags("device", name, "app", "app-x").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("vheap.device.memory.used").tags("device", name).gauge().value()).isEqualTo(12_288);
+            d.close();
+            eventually(() -> listed(name) == null);
+            meters.refresh();
+            assertThat(registry.find("vheap.device.app.faults").tags("device", name).gauges()).as("gone with the device").isEmpty();
+        }
+
+        FakeDevice bad = FakeDevice.attach(SERVER.channel(), TestHeaps.app("dev-bad-report"));
+        bad.send(DeviceMessage.newBuilder().setReport(DeviceReport.newBuilder()
+                .addApps(AppReport.newBuilder().setApp("app-y").setFaults(-1))).build());
+        Status s = bad.ended.get(10, TimeUnit.SECONDS);
+        assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(s.getDescription()).contains("app 'app-y': a report's counters must not be negative");
     }
 
     @Test

@@ -38,8 +38,13 @@ public final class CollectionLog {
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final long[] counts = new long[Kind.values().length];
+    // for readers on other threads (a device's reports): written by the one thread that adds
+    private volatile long pauseNanosTotal;
+    private volatile long pauseNanosMax;
 
     public void add(Entry e) {
+        pauseNanosTotal += e.pauseNanos();
+        pauseNanosMax = Math.max(pauseNanosMax, e.pauseNanos());
         if (entries.size() == KEPT) {
             entries.removeFirst();
         }
@@ -50,6 +55,16 @@ public final class CollectionLog {
     /** Collections of this kind in the run (all, not only the kept ones). */
     public long count(Kind kind) {
         return counts[kind.ordinal()];
+    }
+
+    /** Every collection's pause in the run, summed (nanoseconds). Any thread. */
+    public long pauseNanosTotal() {
+        return pauseNanosTotal;
+    }
+
+    /** The longest pause in the run (nanoseconds). Any thread. */
+    public long pauseNanosMax() {
+        return pauseNanosMax;
     }
 
     /** The kept entries, oldest first. */
@@ -67,6 +82,8 @@ public final class CollectionLog {
         CollectionLog c = new CollectionLog();
         c.entries.addAll(entries);
         System.arraycopy(counts, 0, c.counts, 0, counts.length);
+        c.pauseNanosTotal = pauseNanosTotal;
+        c.pauseNanosMax = pauseNanosMax;
         return c;
     }
 
