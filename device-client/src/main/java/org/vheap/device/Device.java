@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.vheap.device.store.DeviceClock;
 import org.vheap.device.store.DeviceSession;
 import org.vheap.device.store.DeviceSessions;
@@ -21,7 +22,6 @@ import org.vheap.device.vm.heap.paging.HeapStoreUnreachableException;
 import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.heap.paging.PagingConfig;
 import org.vheap.device.vm.heap.paging.PagingStats;
-import org.vheap.proto.v1.AppReport;
 import org.vheap.device.vm.interp.CallSites;
 import org.vheap.device.vm.loader.ClassPathImage;
 import org.vheap.device.vm.loader.ClassSource;
@@ -29,6 +29,7 @@ import org.vheap.device.vm.loader.HostLibrary;
 import org.vheap.device.vm.loader.ParsedClasses;
 import org.vheap.format.BlobHash;
 import org.vheap.format.VmStateImage;
+import org.vheap.proto.v1.AppReport;
 import org.vheap.store.StoreException;
 
 /**
@@ -59,7 +60,7 @@ public final class Device {
     private final DeviceResources resources;
     private final DeviceClock clock;
     private volatile LineCache lineCache;
-    private volatile java.util.function.Supplier<AppReport> live;   // set while the app runs
+    private volatile Supplier<AppReport> live;   // set while the app runs
     private volatile DeviceStats stats = new DeviceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, new org.vheap.device.vm.heap.CollectionLog(), 0, 0, 0, 0, 0, 0);
     private volatile Checkpointer checkpointer;
@@ -389,14 +390,18 @@ public final class Device {
                 checkpointer = cp;
                 Checkpointer running = cp;
                 String app = config.app();
-                live = () -> {
+                live = () -> {   // counters of a running VM read from another thread: a moment's values, never negative
                     PagingStats p = heap.stats();
-                    return AppReport.newBuilder().setApp(app).setFaults(p.misses()).setLinesFetched(p.linesFetched())
-                            .setLinesFlushed(p.linesFlushed()).setCollections(vm.collections())
-                            .setPauseNanosTotal(launcher.pauseNanosTotal()).setPauseNanosMax(launcher.pauseNanosMax())
-                            .setHeapBytesUsed(vm.heapBytesInUse()).setResidentBytes((long) p.residentFrames() * lineSize)
-                            .setLastCheckpointId(running.lastCheckpointId()).setCheckpointAgeMillis(running.checkpointAgeMillis())
-                            .setCheckpointsBehind(running.checkpointsBehind()).build();
+                    return AppReport.newBuilder().setApp(app).setFaults(Math.max(0, p.misses()))
+                            .setLinesFetched(Math.max(0, p.linesFetched())).setLinesFlushed(Math.max(0, p.linesFlushed()))
+                            .setCollections(Math.max(0, vm.collections()))
+                            .setPauseNanosTotal(Math.max(0, launcher.pauseNanosTotal()))
+                            .setPauseNanosMax(Math.max(0, launcher.pauseNanosMax()))
+                            .setHeapBytesUsed(Math.max(0, vm.heapBytesInUse()))
+                            .setResidentBytes(Math.max(0, (long) p.residentFrames() * lineSize))
+                            .setLastCheckpointId(Math.max(0, running.lastCheckpointId()))
+                            .setCheckpointAgeMillis(running.checkpointAgeMillis())
+                            .setCheckpointsBehind(Math.max(0, running.checkpointsBehind())).build();
                 };
                 boolean resuming = start.state() != null;
                 cp.onFirstSafepoint(() -> {
@@ -492,7 +497,7 @@ public final class Device {
      * moment's values, not a consistent snapshot); null while it is not running.
      */
     public AppReport report() {
-        java.util.function.Supplier<AppReport> now = live;
+        Supplier<AppReport> now = live;
         return now == null ? null : now.get();
     }
 

@@ -17,6 +17,8 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.proto.v1.DeviceControlGrpc;
+import org.vheap.proto.v1.DeviceInfo;
 import org.vheap.proto.v1.HeapStoreGrpc;
 import org.vheap.server.auth.AccessPolicy;
 import org.vheap.server.control.DeviceControlService;
@@ -63,7 +66,7 @@ public final class HeapServer {
     private final PgHeapStore store;
     /** The same services with the same checks, in process, for the web console (its calls carry the browser's address). */
     private final Server inProcess;
-    private final String inProcessName = "vheap-heap-server-" + java.util.UUID.randomUUID();
+    private final String inProcessName = "vheap-heap-server-" + UUID.randomUUID();
     private ScheduledExecutorService databaseChecks;   // null unless checkDatabaseEvery
     private volatile DatabaseHealth databaseHealth;   // null unless checkDatabaseEvery
 
@@ -188,7 +191,7 @@ public final class HeapServer {
     }
 
     /** The devices attached to it now, with their last reports. */
-    public java.util.List<org.vheap.proto.v1.DeviceInfo> devices() {
+    public List<DeviceInfo> devices() {
         return devices.infos();
     }
 
@@ -212,11 +215,12 @@ public final class HeapServer {
             databaseHealth.stop();
             databaseChecks.shutdownNow();
         }
+        long deadline = System.nanoTime() + grace.toNanos();   // one grace for both: they drain at the same time
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
-        if (!inProcess.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!inProcess.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             inProcess.shutdownNow();
         }
         if (databaseChecks != null && !databaseChecks.awaitTermination(10, TimeUnit.SECONDS)) {

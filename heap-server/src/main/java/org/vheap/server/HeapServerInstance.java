@@ -10,13 +10,14 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vheap.metrics.MetricsEndpoint;
+import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.InsecureExposure;
 import org.vheap.security.LoopbackAddresses;
-import org.vheap.metrics.ServerCallMetrics;
 import org.vheap.security.ServerTls;
 import org.vheap.security.TlsReloader;
 import org.vheap.server.auth.AccessPolicy;
@@ -46,7 +47,7 @@ public final class HeapServerInstance implements AutoCloseable {
     private final ServerWarmUp warmUp;   // null with --no-warm-up
     private final HeapConsole console;   // null without --console-port
     private final DeviceMeters deviceMeters;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private HeapServerInstance(HeapDatabase database, ExecutorService reclaimer, HeapServer server, String address,
                                MetricsEndpoint metrics, TlsReloader tlsReloader, ServerWarmUp warmUp, HeapConsole console,
@@ -113,19 +114,23 @@ public final class HeapServerInstance implements AutoCloseable {
             } else {
                 InsecureExposure.warning("heap server", config.host(), tls != null, access.required()).ifPresent(log::warn);
             }
+            HeapConsole console = null;
+            DeviceMeters deviceMeters;
+            try {
+                if (config.consolePort() != 0) {
+                    console = HeapConsole.start(config, access, tls, server, registry, db, clock);
+                }
+                deviceMeters = DeviceMeters.start(registry, server::devices, clock);
+            } catch (RuntimeException e) {   // a console port taken, say: nothing is left running
+                if (console != null) {
+                    console.close();
+                }
+                server.stop(Duration.ZERO);
+                throw e;
+            }
             // the rehearsal holds one connection of the pool while it runs: not when that is the only one
             ServerWarmUp warmUp = config.warmUp() && config.poolSize() > 1
                     ? ServerWarmUp.start(db.dataSource(), clock, config.storeSettings()) : null;
-            HeapConsole console = null;
-            if (config.consolePort() != 0) {
-                try {
-                    console = HeapConsole.start(config, access, tls, server, registry, db, clock);
-                } catch (RuntimeException e) {
-                    server.stop(Duration.ZERO);
-                    throw e;
-                }
-            }
-            DeviceMeters deviceMeters = DeviceMeters.start(registry, server::devices, clock);
             return new HeapServerInstance(db, reclaimer, server, address, metrics, tlsReloader, warmUp, console, deviceMeters);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

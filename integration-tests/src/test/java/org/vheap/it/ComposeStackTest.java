@@ -58,6 +58,7 @@ class ComposeStackTest {
         stack.port("VHEAP_SERVER_METRICS_PORT");
         int gatewayPort = stack.port("VHEAP_GATEWAY_PORT");
         int gatewayMetrics = stack.port("VHEAP_GATEWAY_METRICS_PORT");
+        int console = stack.port("VHEAP_CONSOLE_PORT");
         vheap = new VheapProcesses(work);
         stack.up();
         String gateway = "127.0.0.1:" + gatewayPort;
@@ -98,6 +99,19 @@ class ComposeStackTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("vheap_gateway_backend_calls_total").contains("method=\"vheap.v1.HeapStore/Transact\"");
+
+        // the heap server's web console, on the loopback address the stack was bound to: its apps and the devices
+        // attached through the gateway
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> appsPage = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + console + "/apps")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(appsPage.statusCode()).isEqualTo(200);
+        assertThat(appsPage.body()).contains("counter-1").contains("demo-counter");
+        String cookie = appsPage.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        java.net.http.HttpResponse<String> devicesPage = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + console + "/devices")).header("Cookie", cookie).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(devicesPage.body()).contains("device-1").contains("device-2");
     }
 
     @Test
@@ -108,6 +122,7 @@ class ComposeStackTest {
                 "compose.citus.host-network.yaml")
                 .env("VHEAP_CITUS_IMAGE", DockerSupport.CITUS_IMAGE).env("VHEAP_BIND", "127.0.0.1");
         int coordinatorPort = stack.port("VHEAP_PG_PORT");
+        stack.port("VHEAP_CONSOLE_PORT");   // free, not the default 7780 another program may hold
         List<Integer> workerPorts = List.of(stack.port("VHEAP_CITUS_WORKER_1_PORT"), stack.port("VHEAP_CITUS_WORKER_2_PORT"));
         stack.port("VHEAP_SERVER_PORT");
         stack.port("VHEAP_SERVER_METRICS_PORT");

@@ -86,6 +86,14 @@ final class ConsoleBrowser implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.quit();
+        try {
+            driver.quit();
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(profile)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temp directory left behind; the test's outcome stands
+            }
+        }
     }
 }

@@ -211,8 +211,9 @@ class ConsoleBrowserTest {
         browser.open("/apps/" + APP);
         browser.find("#delete-app").click();
         browser.driver.switchTo().alert().accept();
-        assertThat(browser.awaitText("#flash", "b", 30).getAttribute("class")).contains("error");
-        assertThat(browser.find("#flash").getText()).contains(APP);
+        WebElement flash = browser.awaitText("#flash", APP, 30);
+        assertThat(flash.getAttribute("class")).contains("error");
+        assertThat(flash.getText()).as("the server's own refusal").contains("is leased to device 'b'").contains("delete with force");
         assertThat(browser.find("#lease").getText()).contains("Running on device b");
         browser.screenshot("3-refused");
     }
@@ -283,6 +284,16 @@ class ConsoleBrowserTest {
         assertThat(browser.find("#apps").getText()).contains("shelf-copy");
         browser.screenshot("8-import");
 
+        // the imported copy, compacted with no device: a job that ends in a new checkpoint
+        browser.open("/apps/shelf-copy");
+        browser.find("#checkpoints tbody tr form[action$='/collect'] input[name='compact']").findElement(By.xpath("./.."))
+                .findElement(By.tagName("button")).click();
+        assertThat(browser.awaitJob(120)).as(browser.find("#job-outcome").getText()).isEqualTo("done");
+        assertThat(browser.find("#job-outcome").getText()).containsPattern("collected checkpoint \\d+ into checkpoint \\d+: "
+                + "\\d+ objects kept .* objects moved");
+        browser.screenshot("8b-compacted");
+        browser.open("/apps");
+
         // a file that is no heap image: refused with the server's message, and no app made
         Path junk = work.resolve("junk.vheap");
         Files.write(junk, new byte[8192]);
@@ -291,13 +302,32 @@ class ConsoleBrowserTest {
         browser.find("#import-button").click();
         assertThat(browser.awaitJob(120)).isEqualTo("failed");
         assertThat(browser.find("#job-outcome").getText()).isNotBlank();
-        browser.screenshot("9-import-refused");
+        browser.screenshot("8c-import-refused");
         browser.open("/apps");
         assertThat(browser.driver.findElements(By.cssSelector("tr[data-app='junk']"))).isEmpty();
     }
 
     @Test
     @Order(8)
+    void resumeFromAnOlderCheckpointOnAChosenDeviceForks() throws Exception {
+        browser.open("/apps/" + APP);
+        new Select(browser.find("#resume-on")).selectByVisibleText("a");
+        new Select(browser.find("#resume-from")).selectByValue(Long.toString(migrationCheckpoint));
+        browser.find("#resume-button").click();
+        assertThat(browser.awaitText("#flash", "resumed app 'shelf' on device 'a' from checkpoint " + migrationCheckpoint, 60)
+                .getAttribute("class")).contains("ok");
+        assertThat(browser.find("#lease").getText()).contains("Running on device a");
+        browser.find("section.actions form[action$='/suspend'] button").click();
+        String suspended = browser.awaitText("#flash", "suspended app 'shelf' on device 'a': checkpoint", 60).getText();
+        String fork = suspended.substring(suspended.lastIndexOf(' ') + 1);
+        WebElement row = browser.find("#checkpoint-" + fork);
+        assertThat(row.getAttribute("class")).contains("fork");
+        assertThat(row.findElements(By.tagName("td")).get(1).getText()).isEqualTo(Long.toString(migrationCheckpoint));
+        browser.screenshot("9-fork");
+    }
+
+    @Test
+    @Order(9)
     void deleteACheckpoint() throws Exception {
         browser.open("/apps/" + APP);
         String id = Long.toString(migrationCheckpoint);
@@ -309,7 +339,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void withoutTheSessionOrTheCsrfTokenNothingIsDone() throws Exception {
         String action = console + "/apps/" + APP + "/delete";
         HttpResponse<String> noSession = http.send(HttpRequest.newBuilder(URI.create(action))

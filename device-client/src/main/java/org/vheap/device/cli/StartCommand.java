@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +64,7 @@ final class StartCommand implements Callable<Integer> {
     boolean noWarmUp;
 
     /** How often the device tells the server how its apps run (the console's devices page, the server's /metrics). */
-    static final java.time.Duration REPORT_EVERY = java.time.Duration.ofSeconds(5);
+    static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
     /** The device's commands (the process's standard input; a test's own). */
     InputStream in = System.in;

@@ -4,7 +4,6 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.StatusRuntimeException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ import org.vheap.proto.v1.MigrateAppResponse;
  */
 final class AppJobs {
     /** How often a migration's watcher asks the store how far it has come. */
-    private static final long WATCH_MILLIS = 50;
+    private static final long WATCH_MILLIS = 250;
 
     private final ConsoleJobs jobs;
 
@@ -53,22 +52,31 @@ final class AppJobs {
     private void migrate(Context ctx) {
         ConsoleRequest r = ConsoleRequest.of(ctx);
         String app = ctx.pathParam("app");
-        String to = ConsoleParams.required(ctx, "device", "the device to migrate to");
-        ConsoleJob job = jobs.start("Migrate " + app + " to " + to, AppPage.appPath(app), j -> {
-            ConsoleCalls calls = r.calls();
-            AppInfo before = app(calls, app);
-            long newestBefore = before.hasNewestCheckpoint() ? before.getNewestCheckpoint().getCheckpointId() : 0;
-            String from = before.hasLease() ? before.getLease().getHolder() : "";
-            j.progress(from.isEmpty() ? "app '" + app + "' is not running: resuming it on " + to
-                    : "suspending app '" + app + "' on device '" + from + "'", 0, 0);
-            ListenableFuture<MigrateAppResponse> call = calls.controlAsync().withDeadlineAfter(ConsoleCalls.DEADLINE_SECONDS,
-                    TimeUnit.SECONDS).migrateApp(MigrateAppRequest.newBuilder().setApp(app).setToDevice(to).build());
-            long lines = 0;
-            long bytes = 0;
-            boolean committed = from.isEmpty();
-            boolean leased = false;
-            while (!call.isDone()) {
-                AppInfo now = app(calls, app);
+        String to = ConsoleParams.name(ctx, "device", "the device to migrate to");
+        JobPages.redirect(ctx, jobs.start("Migrate " + app + " to " + to, AppPage.appPath(app), null, null,
+                j -> watchMigration(j, r.calls(), app, to)));
+    }
+
+    /**
+     * Runs MigrateApp and tells its phases as the store shows them: a newer checkpoint of the app (the suspend's,
+     * or one its device took meanwhile), then the lease held by the target; then the outcome, its lines and bytes
+     * those of the checkpoint the migration went through. A look that fails is skipped: the migration goes on.
+     */
+    private static void watchMigration(ConsoleJob j, ConsoleCalls calls, String app, String to) throws Exception {
+        AppInfo before = AppPage.app(calls, app);
+        long newestBefore = before.hasNewestCheckpoint() ? before.getNewestCheckpoint().getCheckpointId() : 0;
+        String from = before.hasLease() ? before.getLease().getHolder() : "";
+        j.progress(from.isEmpty() ? "app '" + app + "' is not running: resuming it on '" + to + "'"
+                : "suspending app '" + app + "' on device '" + from + "'", 0, 0);
+        ListenableFuture<MigrateAppResponse> call = calls.controlAsync().withDeadlineAfter(ConsoleCalls.DEADLINE_SECONDS,
+                TimeUnit.SECONDS).migrateApp(MigrateAppRequest.newBuilder().setApp(app).setToDevice(to).build());
+        long lines = 0;
+        long bytes = 0;
+        boolean committed = from.isEmpty();
+        boolean leased = false;
+        while (!call.isDone()) {
+            try {
+                AppInfo now = AppPage.app(calls, app);
                 CheckpointInfo newest = now.getNewestCheckpoint();
                 if (!committed && newest.getCheckpointId() > newestBefore) {
                     committed = true;
@@ -81,37 +89,30 @@ final class AppJobs {
                     leased = true;
                     j.progress("device '" + to + "' holds the app's lease: it is reading the checkpoint", lines, bytes);
                 }
-                try {
-                    call.get(WATCH_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
-                    // still running: look again; or ended, said below
-                }
+            } catch (RuntimeException lookFailed) {
+                // the store did not answer this look; the migration's own outcome is what counts
             }
-            MigrateAppResponse done;
             try {
-                done = call.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof StatusRuntimeException s ? s : e;
+                call.get(WATCH_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+                // still running: look again; or ended, said below
             }
-            if (!committed || lines == 0) {
-                CheckpointInfo resumedFrom = checkpoint(calls, app, done.getCheckpointId());
-                lines = resumedFrom.getLinesWritten();
-                bytes = lines * before.getLineSize() + resumedFrom.getVmStateBytes();
-            }
-            j.done(done.getFromDevice().isEmpty()
-                    ? "resumed app '" + app + "' on device '" + to + "' from checkpoint " + done.getCheckpointId()
-                            + " (resume " + done.getResumeMillis() + " ms)"
-                    : "migrated app '" + app + "' from device '" + done.getFromDevice() + "' to device '" + to
-                            + "' through checkpoint " + done.getCheckpointId() + " (suspend " + done.getSuspendMillis()
-                            + " ms, resume " + done.getResumeMillis() + " ms)", lines, bytes);
-        });
-        ctx.redirect("/jobs/" + job.id, HttpStatus.SEE_OTHER);
-    }
-
-    private static AppInfo app(ConsoleCalls calls, String app) {
-        return calls.store().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
-                .filter(a -> a.getApp().equals(app)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no app '" + app + "' in this store"));
+        }
+        MigrateAppResponse done;
+        try {
+            done = call.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StatusRuntimeException s ? s : e;
+        }
+        CheckpointInfo through = checkpoint(calls, app, done.getCheckpointId());
+        lines = through.getLinesWritten();
+        bytes = lines * before.getLineSize() + through.getVmStateBytes();
+        j.done(done.getFromDevice().isEmpty()
+                ? "resumed app '" + app + "' on device '" + to + "' from checkpoint " + done.getCheckpointId()
+                        + " (resume " + done.getResumeMillis() + " ms)"
+                : "migrated app '" + app + "' from device '" + done.getFromDevice() + "' to device '" + to
+                        + "' through checkpoint " + done.getCheckpointId() + " (" + lines + " lines written by its epoch;"
+                        + " suspend " + done.getSuspendMillis() + " ms, resume " + done.getResumeMillis() + " ms)", lines, bytes);
     }
 
     private static CheckpointInfo checkpoint(ConsoleCalls calls, String app, long id) {
@@ -123,16 +124,16 @@ final class AppJobs {
         ConsoleRequest r = ConsoleRequest.of(ctx);
         String app = ctx.pathParam("app");
         long id = ConsoleParams.checkpoint(ctx.pathParam("id"), false);
-        ConsoleJob job = jobs.start("Export checkpoint " + id + " of " + app, AppPage.appPath(app), j -> {
+        JobPages.redirect(ctx, jobs.start("Export checkpoint " + id + " of " + app, AppPage.appPath(app),
+                app + "-" + id + ".vheap", null, j -> {
             Path file = Files.createTempFile("vheap-console-export", ".vheap");
-            j.attach(file, app + "-" + id + ".vheap");   // deleted with the job
+            j.attach(file);   // deleted with the job, or at once if it fails
             long bytes;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
                 bytes = HeapImageTransfer.export(r.calls().channel(), app, id, out, JobPages.progressTo(j));
             }
             j.done("exported checkpoint " + id + " of app '" + app + "': " + Html.bytes(bytes), 0, bytes);
-        });
-        ctx.redirect("/jobs/" + job.id, HttpStatus.SEE_OTHER);
+        }));
     }
 
     private void collect(Context ctx) {
@@ -140,8 +141,8 @@ final class AppJobs {
         String app = ctx.pathParam("app");
         long id = ConsoleParams.checkpoint(ctx.pathParam("id"), false);
         boolean compact = "true".equals(ctx.formParam("compact"));
-        ConsoleJob job = jobs.start((compact ? "Compact" : "Collect") + " checkpoint " + id + " of " + app,
-                AppPage.appPath(app), j -> {
+        JobPages.redirect(ctx, jobs.start((compact ? "Compact" : "Collect") + " checkpoint " + id + " of " + app,
+                AppPage.appPath(app), null, null, j -> {
                     Iterator<CollectHeapResponse> responses = HeapStoreGrpc.newBlockingStub(r.calls().channel())
                             .withInterceptors(VheapHeaders.forApp(app))
                             .collectHeap(CollectHeapRequest.newBuilder().setApp(app).setCheckpointId(id).setCompact(compact).build());
@@ -161,7 +162,6 @@ final class AppJobs {
                                             : d.getCheckpoint().getSizeBytes() / d.getCheckpoint().getLineCount()));
                         }
                     }
-                });
-        ctx.redirect("/jobs/" + job.id, HttpStatus.SEE_OTHER);
+                }));
     }
 }

@@ -25,23 +25,23 @@ import org.vheap.proto.v1.SuspendAppResponse;
  * (or the server's refusal); long ones (migrate, export, collect) run as jobs ({@link AppJobs}).
  */
 final class AppPage {
-    private final AppJobs appJobs;
-
-    AppPage(ConsoleJobs jobs) {
-        this.appJobs = new AppJobs(jobs);
-    }
-
     void routes(RoutesConfig routes) {
         routes.get("/apps/{app}", this::show);
         routes.post("/apps/{app}/suspend", this::suspend);
         routes.post("/apps/{app}/resume", this::resume);
         routes.post("/apps/{app}/delete", this::deleteApp);
         routes.post("/apps/{app}/checkpoints/{id}/delete", this::deleteCheckpoint);
-        appJobs.routes(routes);
     }
 
     static String appPath(String app) {
         return "/apps/" + Html.url(app);
+    }
+
+    /** The app as ListApps tells it (there is no call for one app); a refusal (404) when the store has none of that name. */
+    static AppInfo app(ConsoleCalls calls, String app) {
+        return calls.store().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+                .filter(a -> a.getApp().equals(app)).findFirst()
+                .orElseThrow(() -> new ConsoleRefusal(404, "no app '" + app + "' in this store"));
     }
 
     private void show(Context ctx) {
@@ -49,9 +49,7 @@ final class AppPage {
         String app = ctx.pathParam("app");
         List<CheckpointInfo> checkpoints = r.calls().store().listCheckpoints(ListCheckpointsRequest.newBuilder()
                 .setApp(app).build()).getCheckpointsList();   // NOT_FOUND for no such app
-        AppInfo info = r.calls().store().listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
-                .filter(a -> a.getApp().equals(app)).findFirst()
-                .orElseThrow(() -> new ConsoleRefusal(404, "no app '" + app + "' in this store"));
+        AppInfo info = app(r.calls(), app);
         List<DeviceInfo> devices = r.calls().control().listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList();
         String base = appPath(app);
         Page page = r.page("App " + app, "apps");
@@ -155,7 +153,7 @@ final class AppPage {
     private void resume(Context ctx) {
         ConsoleRequest r = ConsoleRequest.of(ctx);
         String app = ctx.pathParam("app");
-        String device = ConsoleParams.required(ctx, "device", "the device to resume on (attach one first)");
+        String device = ConsoleParams.name(ctx, "device", "the device to resume on (attach one first)");
         long checkpoint = ConsoleParams.checkpoint(ctx.formParam("checkpoint"), true);
         r.calls().control().resumeApp(ResumeAppRequest.newBuilder().setApp(app).setDevice(device)
                 .setCheckpointId(checkpoint).build());

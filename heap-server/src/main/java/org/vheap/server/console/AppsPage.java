@@ -70,9 +70,10 @@ final class AppsPage {
         if (upload == null || upload.size() == 0) {
             throw new ConsoleRefusal(400, "choose a heap image file to import (one written by Export or ./vheap export)");
         }
-        String app = ctx.formParam("app") == null ? "" : ctx.formParam("app").strip();
+        String app = ctx.formParam("app") == null || ctx.formParam("app").isBlank() ? "" : ConsoleParams.name(ctx, "app",
+                "the name to import as");
         boolean replace = "true".equals(ctx.formParam("replace"));
-        Path file = Files.createTempFile("vheap-console-import", ".vheap");
+        Path file = Files.createTempFile("vheap-console-import", ".vheap");   // the job's from here: deleted with it
         try (InputStream in = upload.content()) {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
@@ -80,21 +81,19 @@ final class AppsPage {
             throw e;
         }
         String name = upload.filename();
-        ConsoleJob job = jobs.start("Import " + name + (app.isEmpty() ? "" : " as " + app), "/apps", j -> {
+        long total = Files.size(file);
+        JobPages.redirect(ctx, jobs.start("Import " + name + (app.isEmpty() ? "" : " as " + app), "/apps", null, file, j -> {
             try (InputStream in = Files.newInputStream(file)) {
-                long total = Files.size(file);
                 j.progress("importing " + Html.bytes(total), 0, 0);
                 ImportedHeap done = HeapImageTransfer.importFile(r.calls().channel(), app, replace, in,
                         JobPages.progressTo(j));
+                // its new app token is not shown: job pages are kept and streamed; ./vheap token --app NAME --reset issues one
                 j.done("imported app '" + done.getApp() + "' as checkpoint " + done.getCheckpoint().getCheckpointId()
                                 + " (" + done.getCheckpoint().getLineCount() + " lines, " + done.getBlobsAdded() + " of "
                                 + done.getBlobs() + " system blobs new" + (done.getReplaced() ? "; the old app replaced" : "")
-                                + "); its new app token: " + done.getAppToken(),
+                                + "); a device running it needs its token: ./vheap token --app " + done.getApp() + " --reset",
                         done.getCheckpoint().getLineCount(), total);
-            } finally {
-                Files.deleteIfExists(file);
             }
-        });
-        ctx.redirect("/jobs/" + job.id, io.javalin.http.HttpStatus.SEE_OTHER);
+        }));
     }
 }

@@ -6,7 +6,11 @@ import io.grpc.StatusRuntimeException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vheap.proto.v1.ListAppsRequest;
+import org.vheap.security.LoopbackAddresses;
 
 /**
  * Who may use the console, checked before every request but for the stylesheet and script:
@@ -21,7 +25,7 @@ import org.vheap.proto.v1.ListAppsRequest;
  * Logging in proves the admin token by listing the apps with it, so the server's own token check decides.
  */
 final class ConsoleAccess {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleAccess.class);
+    private static final Logger log = LoggerFactory.getLogger(ConsoleAccess.class);
     /** What a form may add to an upload's file (its other fields, the multipart framing). */
     static final long FORM_BYTES = 64 * 1024;
 
@@ -41,7 +45,7 @@ final class ConsoleAccess {
         routes.post("/logout", ctx -> {
             sessions.close(ConsoleRequest.of(ctx).session());
             ctx.removeCookie(ConsoleServer.COOKIE, "/");
-            ctx.redirect(settings.tokensRequired() ? "/login" : "/apps", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect(settings.tokensRequired() ? "/login" : "/apps", HttpStatus.SEE_OTHER);
         });
     }
 
@@ -51,7 +55,7 @@ final class ConsoleAccess {
             return;
         }
         String ip = ctx.ip();
-        if (settings.refuseRemote() && !ConsoleServer.loopback(ip)) {
+        if (settings.refuseRemote() && !LoopbackAddresses.isLoopback(ip)) {
             throw new ConsoleRefusal(403, "this heap server's console takes requests from other machines only with"
                     + " access tokens (this one came from " + ip + "): start the server with --require-tokens, or with"
                     + " --allow-remote-without-tokens on a network you trust");
@@ -118,7 +122,7 @@ final class ConsoleAccess {
 
     private void login(Context ctx) {
         if (!settings.tokensRequired()) {
-            ctx.redirect("/apps", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect("/apps", HttpStatus.SEE_OTHER);
             return;
         }
         String token = ctx.formParam("token");
@@ -140,8 +144,12 @@ final class ConsoleAccess {
             }
             throw e;
         }
+        ConsoleSession earlier = sessions.find(ctx.cookie(ConsoleServer.COOKIE));
+        if (earlier != null) {
+            sessions.close(earlier);   // a login starts a session of its own, never continues one it was handed
+        }
         ConsoleSession session = sessions.open(token.strip());
         ctx.cookie(ConsoleServer.sessionCookie(session, settings.secureCookies()));
-        ctx.redirect("/apps", io.javalin.http.HttpStatus.SEE_OTHER);
+        ctx.redirect("/apps", HttpStatus.SEE_OTHER);
     }
 }

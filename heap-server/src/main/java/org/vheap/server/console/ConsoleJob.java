@@ -1,8 +1,11 @@
 package org.vheap.server.console;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * A long action the console started (a migration, an export, an import, a collection) and what it has said so far:
@@ -27,14 +30,17 @@ final class ConsoleJob {
     final String title;
     /** The page the job's page links back to. */
     final String returnTo;
+    /** The name its file is downloaded under (an export's); null: the job makes no file to download. */
+    final String fileName;
     private final List<Event> events = new ArrayList<>();
-    private Path file;          // an export's heap image, once done
-    private String fileName;
+    private Path file;          // a file of the job's: an export's heap image, an import's upload
+    private boolean forgotten;  // no page shows it any more: its file is deleted, now or when attached
 
-    ConsoleJob(String id, String title, String returnTo) {
+    ConsoleJob(String id, String title, String returnTo, String fileName) {
         this.id = id;
         this.title = title;
         this.returnTo = returnTo;
+        this.fileName = fileName;
     }
 
     synchronized void progress(String text, long lines, long bytes) {
@@ -79,16 +85,35 @@ final class ConsoleJob {
         return from >= events.size() ? List.of() : List.copyOf(events.subList(from, events.size()));
     }
 
-    synchronized void attach(Path file, String fileName) {
+    /** Gives the job {@code file}, deleted with the job (at once when the job is forgotten already). */
+    synchronized void attach(Path file) {
         this.file = file;
-        this.fileName = fileName;
+        if (forgotten) {
+            deleteFile();
+        }
     }
 
-    synchronized Path file() {
-        return file;
+    /** The file to download: an export's, once it is done (never a failed job's part of one); else null. */
+    synchronized Path download() {
+        return fileName != null && file != null && !events.isEmpty() && events.get(events.size() - 1).kind().equals("done")
+                ? file : null;
     }
 
-    synchronized String fileName() {
-        return fileName;
+    /** No page shows it any more: its file goes. */
+    synchronized void forget() {
+        forgotten = true;
+        deleteFile();
+    }
+
+    /** Deletes its file, if any (a failed export's part, a finished import's upload, a forgotten job's). */
+    synchronized void deleteFile() {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LoggerFactory.getLogger(ConsoleJob.class).warn("could not delete {}: {}", file, e.toString());
+            }
+            file = null;
+        }
     }
 }

@@ -19,6 +19,15 @@ final class ConsoleParams {
         return v.strip();
     }
 
+    /** A device's or an app's name as the store takes them (letters, digits, {@code . _ : -}), else refused. */
+    static String name(Context ctx, String field, String what) {
+        String v = required(ctx, field, what);
+        if (!v.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new ConsoleRefusal(400, "a name is 1 to 128 letters, digits and . _ : -, not '" + v + "'");
+        }
+        return v;
+    }
+
     /** A checkpoint id: a positive number; {@code zeroMeansNewest} also takes 0 (and nothing: 0). */
     static long checkpoint(String raw, boolean zeroMeansNewest) {
         if ((raw == null || raw.isBlank()) && zeroMeansNewest) {

@@ -1,19 +1,23 @@
 package org.vheap.server.console;
 
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -24,7 +28,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vheap.security.LoopbackAddresses;
 
 /**
  * The heap server's web console: pages over its own RPCs, served by Javalin on Jetty. Each request's RPCs go in
@@ -42,6 +45,9 @@ import org.vheap.security.LoopbackAddresses;
 public final class ConsoleServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
     static final String COOKIE = "vheap-console";
+    /** A page of this console an action may go back to (no other host, no scheme, nothing a browser reads as one). */
+    private static final Pattern BACK = Pattern.compile(
+            "/(apps|devices|server|jobs)(/[A-Za-z0-9._:%-]*)*(\\?[A-Za-z0-9._:%=&-]*)?");
     private static final Map<String, String> ASSETS = Map.of("console.css", "text/css; charset=utf-8",
             "console.js", "text/javascript; charset=utf-8");
 
@@ -83,26 +89,47 @@ public final class ConsoleServer implements AutoCloseable {
                     access.check(ctx);
                 });
                 config.routes.get("/static/{file}", ConsoleServer::asset);
-                config.routes.get("/", ctx -> ctx.redirect("/apps"));
+                config.routes.get("/", ctx -> ctx.redirect("/apps", HttpStatus.SEE_OTHER));
                 access.routes(config.routes);
                 new AppsPage(jobs, settings.maxUploadBytes()).routes(config.routes);
-                new AppPage(jobs).routes(config.routes);
+                new AppPage().routes(config.routes);
+                new AppJobs(jobs).routes(config.routes);
                 new DevicesPage().routes(config.routes);
                 new HeapPages().routes(config.routes);
                 new ServerPage(facts, history).routes(config.routes);
                 new JobPages(jobs).routes(config.routes);
-                config.routes.exception(ConsoleRefusal.class, (e, ctx) -> refused(ctx, e.status, e.redirectTo, e.getMessage()));
-                config.routes.exception(StatusRuntimeException.class, (e, ctx) -> refused(ctx,
-                        ConsoleErrors.httpStatus(e.getStatus().getCode()), null, ConsoleErrors.message(e)));
+                config.routes.exception(ConsoleRefusal.class, (e, ctx) -> {
+                    if (e.redirectTo != null) {
+                        ctx.redirect(e.redirectTo, HttpStatus.SEE_OTHER);
+                    } else {
+                        refused(ctx, e.status, e.status == 401 || e.status == 403 || e.status == 413, e.getMessage());
+                    }
+                });
+                config.routes.exception(StatusRuntimeException.class, (e, ctx) -> {
+                    ConsoleRequest request = ConsoleRequest.of(ctx);
+                    if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED && request != null
+                            && request.session().adminToken != null) {
+                        sessions.close(request.session());   // the admin token changed: log in with the new one
+                        ctx.removeCookie(COOKIE, "/");
+                        ctx.redirect("/login", HttpStatus.SEE_OTHER);
+                        return;
+                    }
+                    refused(ctx, ConsoleErrors.httpStatus(e.getStatus().getCode()), false, ConsoleErrors.message(e));
+                });
                 config.routes.exception(Exception.class, (e, ctx) -> {
                     log.warn("console request {} {} failed", ctx.method(), ctx.path(), e);
-                    refused(ctx, 500, null, "the console failed: " + e);
+                    refused(ctx, 500, true, "the console failed on this request; the server's log says why");
                 });
             });
-            if (settings.tls() != null) {
-                app.start();
-            } else {
-                app.start(settings.host(), settings.port());
+            try {
+                if (settings.tls() != null) {
+                    app.start();
+                } else {
+                    app.start(settings.host(), settings.port());
+                }
+            } catch (RuntimeException e) {
+                app.stop();
+                throw e;
             }
             ConsoleServer console = new ConsoleServer(app, jobs, history);
             log.info("web console on {}://{}:{}/{}", settings.tls() == null ? "http" : "https", settings.host(), app.port(),
@@ -121,7 +148,7 @@ public final class ConsoleServer implements AutoCloseable {
 
     /** The one connector of a console served over TLS, with the server's certificate (no SNI host check: a browser may use an IP). */
     private static Connector tlsConnector(Server jetty, HttpConfiguration http, ConsoleSettings settings) {
-        char[] password = java.util.UUID.randomUUID().toString().toCharArray();
+        char[] password = UUID.randomUUID().toString().toCharArray();
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(settings.tls().keyStore(password));
         ssl.setKeyStorePassword(new String(password));
@@ -158,25 +185,33 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    /** The page of a refusal: its message, a way back; or the redirect it asks for. */
-    private static void refused(Context ctx, int status, String redirectTo, String message) {
-        if (redirectTo != null) {
-            ctx.redirect(redirectTo, io.javalin.http.HttpStatus.SEE_OTHER);
-            return;
-        }
+    /**
+     * The answer to a refused request. A POST the server refused (or whose input was wrong) goes back to the page it came
+     * from, which says why; {@code page}: a page of its own instead (the console's own refusals: no session, no CSRF
+     * token, an upload over the limit; and its failures), whose status tells clients too.
+     */
+    private static void refused(Context ctx, int status, boolean page, String message) {
         ConsoleRequest request = ConsoleRequest.of(ctx);
         ConsoleSession session = request == null ? null : request.session();
-        if (session != null && ctx.method() == HandlerType.POST && status != 403 && status != 401) {
-            // an action the server refused: back to the page it came from, which says why
+        if (session != null && ctx.method() == HandlerType.POST && !page) {
             session.flash(message, true);
-            String back = ctx.isMultipartFormData() ? "/apps" : ctx.formParam("back");   // an upload's body is not read again
-            ctx.redirect(back != null && back.startsWith("/") && !back.startsWith("//") ? back : "/apps",
-                    io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
             return;
         }
-        Page page = new Page(status == 404 ? "Not found" : "Refused", session, "", "/apps");
-        page.raw("<p class=\"flash error\" id=\"refusal\">").text(message).raw("</p><p><a href=\"/apps\">Apps</a></p>");
-        ctx.status(status).html(page.finish());
+        Page refusal = new Page(status == 404 ? "Not found" : "Refused", session, "", "/apps");
+        refusal.raw("<p class=\"flash error\" id=\"refusal\">").text(message).raw("</p><p><a href=\"/apps\">Apps</a></p>");
+        ctx.status(status).html(refusal.finish());
+    }
+
+    /** Where an action goes back to: its form's {@code back}, a page of this console, else the apps page. */
+    static String back(Context ctx) {
+        String back;
+        try {
+            back = ctx.isMultipartFormData() ? null : ctx.formParam("back");   // an upload's body is not read again
+        } catch (RuntimeException unreadable) {
+            back = null;
+        }
+        return back != null && BACK.matcher(back).matches() && !back.contains("..") ? back : "/apps";
     }
 
     @Override
@@ -186,7 +221,4 @@ public final class ConsoleServer implements AutoCloseable {
         history.close();
     }
 
-    static boolean loopback(String ip) {
-        return LoopbackAddresses.isLoopback(ip);
-    }
 }

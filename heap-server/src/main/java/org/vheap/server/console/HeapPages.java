@@ -32,6 +32,8 @@ import org.vheap.proto.v1.ThreadSummary;
  */
 final class HeapPages {
     private static final int HISTOGRAM_TOP = 60;
+    /** The objects or strings a list shows at most. */
+    private static final int LISTED = 200;
 
     void routes(RoutesConfig routes) {
         routes.get("/apps/{app}/checkpoints/{id}/heap", this::heap);
@@ -125,30 +127,28 @@ final class HeapPages {
     }
 
     private void objects(Context ctx) {
-        ConsoleRequest r = ConsoleRequest.of(ctx);
-        String app = ctx.pathParam("app");
-        long id = ConsoleParams.checkpoint(ctx.pathParam("id"), false);
         String cls = ConsoleParams.required(ctx, "class", "a class name, such as java.util.HashMap or int[]");
-        HeapInspection h = inspect(r, app, id, InspectHeapRequest.newBuilder()
-                .setObjects(ObjectsQuery.newBuilder().setClassName(cls).setLimit(200)));
-        Page page = r.page("Objects of " + cls, "apps");
-        page.raw("<p><a href=\"").raw(base(app, id)).raw("/heap\">Heap of ").text(app).raw(" at checkpoint ")
-                .raw(Long.toString(id)).raw("</a> · ").text(h.getMatches() + " reachable, the first "
-                        + h.getObjectsFoundCount() + " by address").raw("</p>");
-        objectTable(page, app, id, h);
-        ctx.html(page.finish());
+        objectList(ctx, "Objects of " + cls, InspectHeapRequest.newBuilder()
+                        .setObjects(ObjectsQuery.newBuilder().setClassName(cls).setLimit(LISTED)),
+                h -> h.getMatches() + " reachable, the first " + h.getObjectsFoundCount() + " by address");
     }
 
     private void strings(Context ctx) {
+        String grep = ConsoleParams.required(ctx, "grep", "what the strings must contain (a regular expression)");
+        objectList(ctx, "Strings matching " + grep, InspectHeapRequest.newBuilder()
+                .setStrings(StringsQuery.newBuilder().setRegex(grep).setLimit(LISTED)), h -> h.getMatches() + " found");
+    }
+
+    /** A page listing the objects {@code query} finds in the request's checkpoint, under {@code summary} of the answer. */
+    private static void objectList(Context ctx, String title, InspectHeapRequest.Builder query,
+                                   java.util.function.Function<HeapInspection, String> summary) {
         ConsoleRequest r = ConsoleRequest.of(ctx);
         String app = ctx.pathParam("app");
         long id = ConsoleParams.checkpoint(ctx.pathParam("id"), false);
-        String grep = ConsoleParams.required(ctx, "grep", "what the strings must contain (a regular expression)");
-        HeapInspection h = inspect(r, app, id, InspectHeapRequest.newBuilder()
-                .setStrings(StringsQuery.newBuilder().setRegex(grep).setLimit(200)));
-        Page page = r.page("Strings matching " + grep, "apps");
+        HeapInspection h = inspect(r, app, id, query);
+        Page page = r.page(title, "apps");
         page.raw("<p><a href=\"").raw(base(app, id)).raw("/heap\">Heap of ").text(app).raw(" at checkpoint ")
-                .raw(Long.toString(id)).raw("</a> · ").text(h.getMatches() + " found").raw("</p>");
+                .raw(Long.toString(id)).raw("</a> · ").text(summary.apply(h)).raw("</p>");
         objectTable(page, app, id, h);
         ctx.html(page.finish());
     }

@@ -1,11 +1,11 @@
 package org.vheap.server.console;
 
+import com.google.protobuf.Timestamp;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import com.google.protobuf.Timestamp;
 
 /**
  * Text made safe for the console's pages: HTML text and attributes, URL parts and JSON strings, and the few

@@ -30,6 +30,7 @@ final class JobPages {
 
     void routes(RoutesConfig routes) {
         routes.get("/jobs/{id}", this::show);
+        routes.before("/jobs/{id}/events", this::job);   // an unknown job: 404 before the stream starts
         routes.sse("/jobs/{id}/events", this::events);
         routes.get("/jobs/{id}/file", this::file);
     }
@@ -59,23 +60,43 @@ final class JobPages {
         for (ConsoleJob.Event e : events) {
             page.raw("<li class=\"").raw(e.kind()).raw("\">").text(e.text()).raw("</li>");
         }
-        page.raw("</ol><p id=\"job-file\"").raw(job.file() != null && last.kind().equals("done") ? "" : " hidden")
-                .raw("><a id=\"download\" href=\"/jobs/").raw(job.id).raw("/file\" download>Download ")
-                .text(job.fileName() == null ? "" : job.fileName()).raw("</a></p><p><a href=\"").raw(job.returnTo)
+        if (job.fileName != null) {   // shown once the job is done (by the script, when it ends on this page)
+            page.raw("</ol><p id=\"job-file\"").raw(job.download() != null ? "" : " hidden")
+                    .raw("><a id=\"download\" href=\"/jobs/").raw(job.id).raw("/file\" download>Download ")
+                    .text(job.fileName).raw("</a>");
+            if (job.finished() && job.download() == null && last.kind().equals("done")) {
+                page.raw(" (no more: only the newest " + ConsoleJobs.FILES_KEPT + " exports are kept)");
+            }
+            page.raw("</p>");
+        } else {
+            page.raw("</ol>");
+        }
+        page.raw("<p><a href=\"").raw(job.returnTo)
                 .raw("\" id=\"back\">Back</a></p></section>");
         ctx.html(page.finish());
+    }
+
+    /** Answers an action that started {@code job} with the job's page. */
+    static void redirect(Context ctx, ConsoleJob job) {
+        ctx.redirect("/jobs/" + job.id, io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     static String moved(ConsoleJob.Event e) {
         return e.lines() + " lines, " + Html.bytes(e.bytes());
     }
 
-    /** Streams the job's events from the first (or from {@code ?from=N}) until its last, then ends. */
+    /**
+     * Streams the job's events from the first (or from {@code ?from=N}, or after the {@code Last-Event-ID} a
+     * reconnecting browser sends) until its last, then ends. It holds one of the server's threads meanwhile.
+     */
     private void events(SseClient client) {
         ConsoleJob job = job(client.ctx());
         int next = 0;
         String from = client.ctx().queryParam("from");
-        if (from != null && from.matches("\\d{1,6}")) {
+        String lastSeen = client.ctx().header("Last-Event-ID");
+        if (lastSeen != null && lastSeen.matches("\\d{1,6}")) {
+            next = Integer.parseInt(lastSeen) + 1;
+        } else if (from != null && from.matches("\\d{1,6}")) {
             next = Integer.parseInt(from);
         }
         try {
@@ -105,11 +126,12 @@ final class JobPages {
 
     private void file(Context ctx) throws IOException {
         ConsoleJob job = job(ctx);
-        Path file = job.file();
-        if (file == null || !job.finished() || !Files.exists(file)) {
-            throw new ConsoleRefusal(404, "this job has no file to download (yet)");
+        Path file = job.download();
+        if (file == null || !Files.exists(file)) {
+            throw new ConsoleRefusal(404, "this job has no file to download: not an export, not done, failed, or"
+                    + " older than the newest " + ConsoleJobs.FILES_KEPT + " exports");
         }
-        ctx.header("Content-Disposition", "attachment; filename=\"" + job.fileName().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + job.fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
         ctx.contentType("application/octet-stream");
         ctx.header("Content-Length", Long.toString(Files.size(file)));
         InputStream in = Files.newInputStream(file);

@@ -9,11 +9,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.vheap.cli.CliValues;
+import org.vheap.proto.v1.AppReport;
 import org.vheap.proto.v1.Command;
 import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
 import org.vheap.proto.v1.DeviceControlGrpc;
-import org.vheap.proto.v1.AppReport;
 import org.vheap.proto.v1.DeviceMessage;
 import org.vheap.proto.v1.DeviceReport;
 import org.vheap.proto.v1.ListDevicesRequest;
@@ -33,8 +33,8 @@ import org.vheap.server.auth.AttachGuard;
 import org.vheap.server.grpc.StoreStatus;
 import org.vheap.server.store.AppRecord;
 import org.vheap.server.store.DeviceTokens;
-import org.vheap.server.store.HeapNames;
 import org.vheap.server.store.HeapLease;
+import org.vheap.server.store.HeapNames;
 import org.vheap.server.store.PgHeapStore;
 import org.vheap.store.StoreException;
 
@@ -61,8 +61,9 @@ import org.vheap.store.StoreException;
 public final class DeviceControlService extends DeviceControlGrpc.DeviceControlImplBase {
     /** How long a command waits for the device's answer unless the server is told otherwise. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
-    /** The apps one device report may name (a device runs far fewer; the bound keeps a report's memory small). */
-    static final int MAX_REPORTED_APPS = 1000;
+    /** The apps one device report may name (a device runs a few; the bound keeps a report's memory and its /metrics series few). */
+    static final int MAX_REPORTED_APPS = 100;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeviceControlService.class);
 
     private final PgHeapStore store;
     private final DeviceRegistry registry;
@@ -368,7 +369,7 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
                         HeapNames.checkApp(m.getAppStatus().getApp());
                         registered("an app status").appState(m.getAppStatus().getApp(), m.getAppStatus().getState());
                     }
-                    case REPORT -> registered("a report").report(checkedReport(m.getReport()));
+                    case REPORT -> report(registered("a report"), m.getReport());
                     default -> throw invalid("empty device message");
                 }
             } catch (RuntimeException e) {
@@ -376,23 +377,45 @@ public final class DeviceControlService extends DeviceControlGrpc.DeviceControlI
             }
         }
 
-        private DeviceReport checkedReport(DeviceReport r) {
+        /**
+         * Keeps a device's report, or, when it is malformed, drops it (logged; the last good one stays): a report only
+         * informs, so it never ends the stream that carries the device's commands.
+         */
+        private void report(AttachedDevice from, DeviceReport r) {
+            String wrong = reportProblem(r);
+            if (wrong == null) {
+                from.report(r);
+            } else {
+                log.warn("device '{}': report dropped: {}", from.name(), wrong);
+            }
+        }
+
+        /** What is wrong with a report; null when nothing is. */
+        private static String reportProblem(DeviceReport r) {
             if (r.getAppsCount() > MAX_REPORTED_APPS) {
-                throw invalid("a report names at most " + MAX_REPORTED_APPS + " apps, this one " + r.getAppsCount());
+                return "it names " + r.getAppsCount() + " apps, at most " + MAX_REPORTED_APPS + " are taken";
             }
             if (r.getMemoryBytesUsed() < 0) {
-                throw invalid("memory_bytes_used must not be negative, got " + r.getMemoryBytesUsed());
+                return "memory_bytes_used is negative";
             }
+            java.util.Set<String> apps = new java.util.HashSet<>();
             for (AppReport a : r.getAppsList()) {
-                HeapNames.checkApp(a.getApp());
+                try {
+                    HeapNames.checkApp(a.getApp());
+                } catch (RuntimeException e) {
+                    return e.getMessage();
+                }
+                if (!apps.add(a.getApp())) {
+                    return "app '" + a.getApp() + "' is named twice";
+                }
                 if (a.getFaults() < 0 || a.getLinesFetched() < 0 || a.getLinesFlushed() < 0 || a.getCollections() < 0
                         || a.getPauseNanosTotal() < 0 || a.getPauseNanosMax() < 0 || a.getHeapBytesUsed() < 0
                         || a.getResidentBytes() < 0 || a.getLastCheckpointId() < 0 || a.getCheckpointAgeMillis() < 0
                         || a.getCheckpointsBehind() < 0) {
-                    throw invalid("app '" + a.getApp() + "': a report's counters must not be negative");
+                    return "app '" + a.getApp() + "': a counter is negative";
                 }
             }
-            return r;
+            return null;
         }
 
         private void register(Register r) {

@@ -17,14 +17,15 @@ import org.vheap.proto.v1.DeviceInfo;
 /**
  * The attached devices' own reports ({@code DeviceReport}, on their control streams) as meters of the server's
  * registry, so its {@code /metrics} shows them per device and app: {@code vheap_device_memory_used_bytes{device}},
- * {@code vheap_device_report_age_seconds{device}}, and per app {@code vheap_device_app_faults},
- * {@code _lines_fetched}, {@code _lines_flushed}, {@code _collections}, {@code _gc_pause_seconds_total},
+ * {@code vheap_device_last_seen_age_seconds{device}}, and per app {@code vheap_device_app_faults},
+ * {@code _lines_fetched}, {@code _lines_flushed}, {@code _collections}, {@code _gc_pause_total_seconds},
  * {@code _gc_pause_max_seconds}, {@code _heap_used_bytes}, {@code _resident_bytes},
  * {@code _checkpoint_age_seconds}, {@code _checkpoints_behind} (tags {@code device}, {@code app}). Refreshed every {@link #EVERY_SECONDS}
  * seconds on a daemon thread of its own: a device that detaches leaves the series then. {@link #close} ends it.
  */
 public final class DeviceMeters implements AutoCloseable {
     static final int EVERY_SECONDS = 5;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeviceMeters.class);
 
     private record AppMeter(MultiGauge gauge, ToDoubleFunction<AppReport> value) {
     }
@@ -32,7 +33,7 @@ public final class DeviceMeters implements AutoCloseable {
     private final Supplier<List<DeviceInfo>> devices;
     private final Clock clock;
     private final MultiGauge memoryUsed;
-    private final MultiGauge reportAge;
+    private final MultiGauge lastSeenAge;
     private final List<AppMeter> apps = new ArrayList<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vheap-device-meters");
@@ -45,8 +46,8 @@ public final class DeviceMeters implements AutoCloseable {
         this.clock = clock;
         this.memoryUsed = MultiGauge.builder("vheap.device.memory.used").baseUnit("bytes")
                 .description("device memory holding heap lines, as the device last reported").register(registry);
-        this.reportAge = MultiGauge.builder("vheap.device.report.age").baseUnit("seconds")
-                .description("time since the device's last report").register(registry);
+        this.lastSeenAge = MultiGauge.builder("vheap.device.last.seen.age").baseUnit("seconds")
+                .description("time since the device's last message (a report, a result, a status)").register(registry);
         app(registry, "vheap.device.app.faults", null, "user-line faults since the app started or resumed here", AppReport::getFaults);
         app(registry, "vheap.device.app.lines.fetched", null, "lines read from the store", AppReport::getLinesFetched);
         app(registry, "vheap.device.app.lines.flushed", null, "dirty lines written to the store", AppReport::getLinesFlushed);
@@ -69,8 +70,19 @@ public final class DeviceMeters implements AutoCloseable {
     /** Meters of {@code devices} (asked every {@link #EVERY_SECONDS} s) in {@code registry}, refreshed until closed. */
     public static DeviceMeters start(MeterRegistry registry, Supplier<List<DeviceInfo>> devices, Clock clock) {
         DeviceMeters m = new DeviceMeters(registry, devices, clock);
-        m.thread.scheduleAtFixedRate(m::refresh, 0, EVERY_SECONDS, TimeUnit.SECONDS);
+        m.thread.scheduleAtFixedRate(() -> {
+            try {
+                m.refresh();
+            } catch (RuntimeException e) {   // the next refresh tries again: a failure must not end the schedule
+                log.warn("device meters not refreshed: {}", e.toString());
+            }
+        }, 0, EVERY_SECONDS, TimeUnit.SECONDS);
         return m;
+    }
+
+    /** The meters, refreshed only by {@link #refresh} calls (for tests). */
+    static DeviceMeters unscheduled(MeterRegistry registry, Supplier<List<DeviceInfo>> devices, Clock clock) {
+        return new DeviceMeters(registry, devices, clock);
     }
 
     /** Sets every series from the devices' last reports (and removes those of devices gone). */
@@ -96,7 +108,7 @@ public final class DeviceMeters implements AutoCloseable {
             }
         }
         memoryUsed.register(memory, true);
-        reportAge.register(age, true);
+        lastSeenAge.register(age, true);
         for (int i = 0; i < apps.size(); i++) {
             apps.get(i).gauge().register(perApp.get(i), true);
         }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.vheap.proto.v1.Command;
 import org.vheap.proto.v1.CommandResult;
 import org.vheap.proto.v1.ControlMessage;
+import org.vheap.proto.v1.DeviceInfo;
 import org.vheap.proto.v1.Register;
 
 /**
@@ -104,12 +105,12 @@ public final class DeviceRegistry implements AutoCloseable {
         return d != null && d.acknowledged() ? d : null;
     }
 
-    /** The acknowledged attached devices, sorted by name. */
     /** The devices attached now, as ListDevices tells them (with their last reports), sorted by name. */
-    public List<org.vheap.proto.v1.DeviceInfo> infos() {
+    public List<DeviceInfo> infos() {
         return devices().stream().map(AttachedDevice::info).toList();
     }
 
+    /** The acknowledged attached devices, sorted by name. */
     synchronized List<AttachedDevice> devices() {
         return devices.values().stream().filter(AttachedDevice::acknowledged).toList();
     }

@@ -209,7 +209,6 @@ public final class HeapDatabase implements AutoCloseable {
         return workers != null ? workers : HeapRouting.to(pool);
     }
 
-    /** Where the data is, for the server's start-up line. */
     /** The pool's connections now: active, idle, total and the threads waiting for one. */
     public String poolState() {
         var mx = pool.getHikariPoolMXBean();
@@ -218,6 +217,7 @@ public final class HeapDatabase implements AutoCloseable {
                 + " waiting";
     }
 
+    /** Where the data is, for the server's start-up line. */
     public String description() {
         return description;
     }

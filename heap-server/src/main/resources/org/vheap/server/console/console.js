@@ -55,7 +55,8 @@ if (job && document.getElementById("job-status").textContent === "running") {
       outcome.textContent = e.text;
       outcome.className = kind;
       bar.max = 1; bar.value = 1;
-      if (kind === "done") { document.getElementById("job-file").hidden = document.getElementById("download").textContent.trim() === "Download"; }
+      const file = document.getElementById("job-file");
+      if (kind === "done" && file) { file.hidden = false; }
     }
   };
   ["progress", "done", "failed"].forEach((k) => stream.addEventListener(k, (ev) => show(k, ev)));

@@ -111,6 +111,18 @@ class ConsoleServerTest {
         HttpResponse<String> refused = b.post("/apps/no-such-app-here/checkpoints/1/delete", "csrf", b.csrf, "back", "/apps");
         assertThat(refused.statusCode()).isEqualTo(303);
         assertThat(b.get("/apps").body()).contains("class=\"flash error\"").contains("no-such-app-here");
+        // it goes back only to a page of the console's own
+        for (String elsewhere : new String[] {"//evil.example/apps", "/\\evil.example", "/\t/evil.example", "https://evil.example/",
+                "/apps/../../x", "/login"}) {
+            HttpResponse<String> away = b.post("/apps/no-such-app-here/checkpoints/1/delete", "csrf", b.csrf, "back", elsewhere);
+            assertThat(away.headers().firstValue("Location")).as(elsewhere).hasValue("/apps");
+        }
+        HttpResponse<String> home = b.post("/apps/no-such-app-here/checkpoints/1/delete", "csrf", b.csrf, "back", "/devices");
+        assertThat(home.headers().firstValue("Location")).hasValue("/devices");
+        // a name that is not one is refused before any call
+        HttpResponse<String> badDevice = b.post("/apps/x/resume", "csrf", b.csrf, "back", "/apps/x", "device", "a b<c>");
+        assertThat(badDevice.headers().firstValue("Location")).hasValue("/apps/x");
+        assertThat(b.get("/apps").body()).contains("a name is 1 to 128 letters, digits and . _ : -, not &#39;a b&lt;c&gt;&#39;");
     }
 
     @Test
@@ -118,8 +130,8 @@ class ConsoleServerTest {
         ConsoleTests.Browser b = loggedIn();
         int before = apps().size();
         HttpResponse<String> r = b.upload("/apps/import", new byte[200_000]);
-        assertThat(r.statusCode()).isEqualTo(303);
-        assertThat(b.get("/apps").body()).contains("an upload may be at most 4.0 KiB");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("an upload may be at most 4.0 KiB");
         assertThat(apps()).hasSize(before);
     }
 }

@@ -3,8 +3,8 @@ package org.vheap.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vheap.server.testing.MutableClock;
 
@@ -40,15 +40,17 @@ class ConsoleSessionsTest {
         ConsoleSession first = sessions.open(null);
         clock.advance(Duration.ofSeconds(1));
         ConsoleSession second = sessions.open(null);
-        Set<String> ids = new HashSet<>();
-        for (int i = 0; i < ConsoleSessions.MAX; i++) {
+        List<ConsoleSession> more = new ArrayList<>();
+        for (int i = 0; i < ConsoleSessions.MAX - 1; i++) {
             clock.advance(Duration.ofMillis(1));
             if (i == 10) {
                 assertThat(sessions.find(first.id)).isSameAs(first);   // used again: second is now the oldest
             }
-            ids.add(sessions.open(null).id);
+            more.add(sessions.open(null));
         }
-        assertThat(ids).hasSize(ConsoleSessions.MAX);
+        // MAX + 1 opened: the one least recently used went, the others live
         assertThat(sessions.find(second.id)).isNull();
+        assertThat(sessions.find(first.id)).isSameAs(first);
+        assertThat(more).allSatisfy(s -> assertThat(sessions.find(s.id)).isSameAs(s));
     }
 }

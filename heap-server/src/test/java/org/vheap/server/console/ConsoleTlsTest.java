@@ -1,7 +1,6 @@
 package org.vheap.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -31,12 +30,15 @@ class ConsoleTlsTest {
                 assertThat(apps.statusCode()).isEqualTo(200);
                 assertThat(apps.headers().firstValue("Set-Cookie").orElseThrow()).contains("Secure").contains("HttpOnly");
                 assertThat(b.csrf).isNotBlank();
+                // the port speaks only TLS: a plain HTTP request gets no page (Jetty answers it 400, or drops it)
                 ConsoleTests.Browser plain = new ConsoleTests.Browser("http://localhost:" + console.port());
-                assertThatThrownBy(() -> {
-                    HttpResponse<String> r = plain.get("/apps");
-                    assertThat(r.statusCode()).as("plain HTTP gets no page").isNotEqualTo(200);
-                    throw new java.io.IOException("refused with " + r.statusCode());
-                }).isInstanceOf(java.io.IOException.class);
+                int plainStatus;
+                try {
+                    plainStatus = plain.get("/apps").statusCode();
+                } catch (java.io.IOException dropped) {
+                    plainStatus = -1;
+                }
+                assertThat(plainStatus).isNotEqualTo(200);
             }
         } finally {
             TestHeaps.deleteRecursively(dir);
