@@ -35,7 +35,7 @@ import org.vheap.proto.v1.MigrateAppResponse;
  */
 final class AppJobs {
     /** How often a migration's watcher asks the store how far it has come. */
-    private static final long WATCH_MILLIS = 250;
+    private static final long WATCH_MILLIS = 100;
 
     private final ConsoleJobs jobs;
 
@@ -60,7 +60,8 @@ final class AppJobs {
     /**
      * Runs MigrateApp and tells its phases as the store shows them: a newer checkpoint of the app (the suspend's,
      * or one its device took meanwhile), then the lease held by the target; then the outcome, its lines and bytes
-     * those of the checkpoint the migration went through. A look that fails is skipped: the migration goes on.
+     * those of the checkpoint the migration went through. A phase too quick for the looks (every 100 ms) is told when the
+     * call returns, in its order. A look that fails is skipped: the migration goes on.
      */
     private static void watchMigration(ConsoleJob j, ConsoleCalls calls, String app, String to) throws Exception {
         AppInfo before = AppPage.app(calls, app);
@@ -107,6 +108,14 @@ final class AppJobs {
         CheckpointInfo through = checkpoint(calls, app, done.getCheckpointId());
         lines = through.getLinesWritten();
         bytes = lines * before.getLineSize() + through.getVmStateBytes();
+        // phases too quick for a look to see are told now, in their order, so every migration's page tells them all
+        if (!committed) {
+            j.progress("checkpoint " + done.getCheckpointId() + " committed on '" + from + "': " + lines + " lines written, "
+                    + Html.bytes(bytes) + " with the VM state; resuming on '" + to + "'", lines, bytes);
+        }
+        if (!leased) {
+            j.progress("device '" + to + "' holds the app's lease: it is reading the checkpoint", lines, bytes);
+        }
         j.done(done.getFromDevice().isEmpty()
                 ? "resumed app '" + app + "' on device '" + to + "' from checkpoint " + done.getCheckpointId()
                         + " (resume " + done.getResumeMillis() + " ms)"
