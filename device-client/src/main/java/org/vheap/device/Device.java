@@ -316,6 +316,7 @@ public final class Device {
         }
         Checkpointer cp = null;
         ResumeSteps.Recorder steps = new ResumeSteps.Recorder(clock::nanoTime);
+        PagedHeap opened = null;   // its device memory goes back to the device once the session closed
         OpenRequest request = new OpenRequest(config.app(), config.deviceName(), create, config.lineSize(), config.lease(),
                 checkpointId);
         // closing it lets its queued background writes finish before the lease is released
@@ -332,7 +333,7 @@ public final class Device {
             steps.next();
             Start start = starter.apply(session, steps);
             int lineSize = session.lineSize();
-            long memory = Math.max(config.memoryBytes() - config.memoryBytes() % lineSize, (long) DeviceConfig.MIN_FRAMES * lineSize);
+            long memory = config.heapMemoryBytes(lineSize);
             long nursery = Math.min(config.nurseryBytes() - config.nurseryBytes() % lineSize, memory / 2 / lineSize * lineSize);
             int frames = (int) ((memory - nursery) / lineSize);
             PagingConfig paging = new PagingConfig().setMemoryBytes(memory).setLineSize(lineSize)
@@ -346,7 +347,8 @@ public final class Device {
             if (config.workingSetBytes() > 0) {   // smaller than a line: a line
                 paging.setWorkingSetBytes(Math.max(config.workingSetBytes(), lineSize));
             }
-            PagedHeap heap = new PagedHeap(session, paging.validate(), clock, events);
+            PagedHeap heap = new PagedHeap(session, paging.validate(), clock, events, resources.frameMemory());
+            opened = heap;
             ObjectAllocator allocator = new ObjectAllocator(heap, start.state() == null ? lineSize : start.state().top,
                     config.maxHeapBytes());
             if (start.state() != null) {
@@ -474,6 +476,9 @@ public final class Device {
             throw e;
         } finally {
             checkpointer = null;
+            if (opened != null) {
+                opened.close();
+            }
             if (!started.isDone()) {
                 started.completeExceptionally(new DeviceException("app " + config.app() + " did not start"));
             }

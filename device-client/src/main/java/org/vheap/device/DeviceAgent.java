@@ -67,14 +67,16 @@ public final class DeviceAgent implements AutoCloseable, DeviceControlHandler {
     }
 
     /**
-     * Connects to the store and warms the code cache up in the background ({@link CodeCacheWarmUp}), on a daemon thread: apps that arrive
-     * meanwhile share the cache as it fills. Completes with the classes it holds then; a failure loses only the
-     * warm-up.
+     * In the background, on a daemon thread: takes the device's memory ({@link DeviceResources#frameMemory()}), warms
+     * the code cache up ({@link CodeCacheWarmUp}) and connects to the store. Apps that arrive meanwhile share the cache
+     * as it fills. Completes with the classes it holds then; a failure loses only the warm-up.
      */
     public CompletableFuture<Integer> warmUp() {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
+                // the device's memory, taken from the host now rather than when the first app arrives
+                resources.frameMemory().reserve((int) base.heapMemoryBytes(base.lineSize()));
                 int classes = CodeCacheWarmUp.warmUp(parsed);
                 try {
                     store.connect();   // after the boot: a server that does not answer delays nothing else

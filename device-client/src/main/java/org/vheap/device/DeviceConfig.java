@@ -80,6 +80,14 @@ public final class DeviceConfig {
         return memoryBytes;
     }
 
+    /**
+     * The device memory an app's paged heap takes for heaps of {@code lineSize}-byte lines: {@link #memoryBytes()} in
+     * whole lines, at least {@link #MIN_FRAMES} of them (frames and nursery).
+     */
+    public long heapMemoryBytes(int lineSize) {
+        return Math.max(memoryBytes - memoryBytes % lineSize, (long) MIN_FRAMES * lineSize);
+    }
+
     public DeviceConfig memoryBytes(long memoryBytes) {
         if (memoryBytes <= 0) {
             throw new IllegalArgumentException("memory must be positive, got " + memoryBytes);

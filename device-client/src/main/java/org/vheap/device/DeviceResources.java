@@ -5,10 +5,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vheap.device.vm.heap.paging.FrameMemory;
 
 /**
  * The resources a device offers its apps ({@code console}, {@code sensor:temperature}) and who holds them: one
- * app exclusively, or any number of apps shared. Shared by the apps of one device process. Resources are
+ * app exclusively, or any number of apps shared; and its memory, which each app's paged heap takes while it runs
+ * ({@link FrameMemory}). Shared by the apps of one device process. Resources are
  * emulated: a {@code sensor:NAME} reads as a number that changes with each reading; other resources read as
  * their own name. Thread-safe.
  */
@@ -18,6 +20,7 @@ public final class DeviceResources {
     private final Map<String, String> exclusive = new HashMap<>();
     private final Map<String, Set<String>> shared = new HashMap<>();
     private final Map<String, Long> readings = new HashMap<>();
+    private final FrameMemory frameMemory = new FrameMemory();
 
     public DeviceResources(String device, List<String> names) {
         this.device = device;
@@ -26,6 +29,11 @@ public final class DeviceResources {
 
     public List<String> names() {
         return names;
+    }
+
+    /** The device memory its apps' paged heaps take and give back: held by the device between apps. */
+    public FrameMemory frameMemory() {
+        return frameMemory;
     }
 
     /** Takes the resource for {@code app}; null when granted, else why not. */

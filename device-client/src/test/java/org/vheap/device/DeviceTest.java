@@ -157,6 +157,33 @@ class DeviceTest {
         }
     }
 
+    /**
+     * The apps of one device share its memory: the second app's heap takes the memory the first one's gave back
+     * (zeroed), pages through it as the first did, and prints the same; with the device's memory taken at its start,
+     * the first app takes no new memory either.
+     */
+    @Test
+    void appsOfOneDeviceRunOneAfterAnotherInTheMemoryTheDeviceHolds() throws Exception {
+        Path classes = compileWalker();
+        try (MemoryHeapStore store = new MemoryHeapStore()) {
+            DeviceConfig base = new DeviceConfig().memoryBytes(1L << 20);
+            DeviceResources resources = new DeviceResources(base.deviceName(), base.resources());
+            resources.frameMemory().reserve((int) base.heapMemoryBytes(base.lineSize()));
+            ParsedClasses parsed = new ParsedClasses();
+            for (String app : List.of(TestHeaps.app("first"), TestHeaps.app("second"))) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                Device device = new Device(base.copy().app(app), store, console(out), parsed, DeviceEvents.none(),
+                        resources);
+                assertThat(device.run(List.of(classes), "Walker", List.of("3"))).isZero();
+                assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo((511L * 512 / 2 * 3) + "\n");
+                assertThat(device.stats().misses()).isPositive();
+                assertThat(resources.frameMemory().idleArrays()).as("given back when %s ended", app).isEqualTo(1);
+            }
+            assertThat(resources.frameMemory().taken()).isEqualTo(2);
+            assertThat(resources.frameMemory().reused()).as("both in the memory reserved").isEqualTo(2);
+        }
+    }
+
     @Test
     void aStoreThatGoesAwayEndsTheRunWithAClearDeviceErrorAfterRetries() throws Exception {
         Path classes = compileWalker();

@@ -26,6 +26,7 @@ import org.vheap.device.Device;
 import org.vheap.device.DeviceAgent;
 import org.vheap.device.DeviceConfig;
 import org.vheap.device.DeviceEvents;
+import org.vheap.device.DeviceResources;
 import org.vheap.device.DeviceStats;
 import org.vheap.device.ResumeSteps;
 import org.vheap.device.control.DeviceControlClient;
@@ -158,14 +159,18 @@ public final class ResumeBench implements Callable<Integer> {
                 measured.add(results);
                 sides.add((index, warmup) -> {
                     ParsedClasses parsed = new ParsedClasses();
+                    DeviceConfig config = base.copy().eagerResume(kind.eager()).deviceName("bench-"
+                            + (warmup ? "warm-up-" : "") + kind.device() + "-" + index);
+                    DeviceResources resources = new DeviceResources(config.deviceName(), config.resources());
                     if (kind.warm()) {
+                        // as ./vheap device start does: the device's memory taken, its code cache filled
+                        resources.frameMemory().reserve((int) config.heapMemoryBytes(config.lineSize()));
                         CodeCacheWarmUp.warmUp(parsed);
                         // a device warms up when it starts, well before an app arrives: the host JIT's compiles
                         // that the boot queued are done by then, not competing with the resume for the cores
                         Thread.sleep(WARM_UP_SETTLE.toMillis());
                     }
-                    Resumed res = resumeOnce(store, parsed, base.copy().eagerResume(kind.eager()).deviceName("bench-"
-                            + (warmup ? "warm-up-" : "") + kind.device() + "-" + index));
+                    Resumed res = resumeOnce(store, parsed, resources, config);
                     if (!warmup) {
                         results.add(res);
                     }
@@ -370,8 +375,14 @@ public final class ResumeBench implements Callable<Integer> {
     /** Resumes the app on a new device, lets it print {@code cycles} checkpoints of 100 lines, and suspends it. */
     private Ran run(HeapStore store, ParsedClasses parsed, DeviceConfig config, org.vheap.device.store.LineCache cache,
                     int cycles, Recorder recorder) throws Exception {
+        return run(store, parsed, new DeviceResources(config.deviceName(), config.resources()), config, cache, cycles,
+                recorder);
+    }
+
+    private Ran run(HeapStore store, ParsedClasses parsed, DeviceResources resources, DeviceConfig config,
+                    org.vheap.device.store.LineCache cache, int cycles, Recorder recorder) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Device d = new Device(config, store, BenchApps.console(out), parsed, recorder);
+        Device d = new Device(config, store, BenchApps.console(out), parsed, recorder, resources);
         if (cache != null) {
             d.setLineCache(cache);
         }
@@ -387,9 +398,10 @@ public final class ResumeBench implements Callable<Integer> {
     }
 
     /** Resumes the app on a new device, waits for one app checkpoint of 100 lines, and suspends it again. */
-    private Resumed resumeOnce(HeapStore store, ParsedClasses parsed, DeviceConfig config) throws Exception {
+    private Resumed resumeOnce(HeapStore store, ParsedClasses parsed, DeviceResources resources, DeviceConfig config)
+            throws Exception {
         Recorder rec = new Recorder();
-        Ran ran = run(store, parsed, config, null, 1, rec);
+        Ran ran = run(store, parsed, resources, config, null, 1, rec);
         Matcher m = Pattern.compile("checkpoint-100 (\\d+)").matcher(ran.output());
         long cp = m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
         return new Resumed(rec.steps, rec.missesAtResume, cp);

@@ -16,6 +16,8 @@ public final class VmMethod {
     final MethodNode node;
     final int argSlots;
     final char returnType;
+    /** {@link #key()}, made once: class linking looks methods up by it many times. */
+    private final String key;
     /** Index in the owner's vtable, or -1 for static, private and constructor methods. */
     int vtableIndex = -1;
     /** A unique number in the VM, for stack traces and the checkpointed VM state. */
@@ -31,11 +33,10 @@ public final class VmMethod {
         this.descriptor = descriptor;
         this.access = access;
         this.node = node;
-        int slots = (access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
-        for (Type t : Type.getArgumentTypes(descriptor)) {
-            slots += t.getSize();
-        }
-        this.argSlots = slots;
+        // ASM's argument size counts an implicit receiver (JVMS 4.3.3: long and double take two slots)
+        int withReceiver = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
+        this.argSlots = (access & Opcodes.ACC_STATIC) != 0 ? withReceiver - 1 : withReceiver;
+        this.key = name + descriptor;
         this.returnType = descriptor.charAt(descriptor.indexOf(')') + 1);
     }
 
@@ -99,7 +100,7 @@ public final class VmMethod {
 
     /** "name(descriptor)": the key of a method within its class. */
     public String key() {
-        return name + descriptor;
+        return key;
     }
 
     @Override

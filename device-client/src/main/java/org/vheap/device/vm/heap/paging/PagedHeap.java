@@ -58,6 +58,8 @@ public final class PagedHeap implements HeapMemory {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** {@link #flushAll()} writes at most this much per store write. */
     private static final long FLUSH_BYTES = 4L << 20;
+    /** The memory of a closed heap: any access fails. */
+    private static final byte[] CLOSED = new byte[0];
 
     private final HeapSession session;
     private final String app;
@@ -76,8 +78,12 @@ public final class PagedHeap implements HeapMemory {
      * it is made all zero, never taken for the store's.
      */
     private long unusedFromLine = Long.MAX_VALUE;
-    /** Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}. */
-    private final byte[] memory;
+    /**
+     * Device memory: frame {@code f} is bytes {@code [f << lineShift, (f+1) << lineShift)}, then the nursery. Taken
+     * from {@link #frameMemory}; given back by {@link #close}, which leaves {@link #CLOSED} here.
+     */
+    private byte[] memory;
+    private final FrameMemory frameMemory;
     private final CacheTable table;
     private final long systemFirstLine;
     private final long nurseryFirstLine;
@@ -158,6 +164,15 @@ public final class PagedHeap implements HeapMemory {
      * @param waits   told when a store call starts waiting for an unavailable store, and when it goes through
      */
     public PagedHeap(HeapSession session, PagingConfig config, DeviceClock clock, StoreWaits waits) {
+        this(session, config, clock, waits, new FrameMemory(0));
+    }
+
+    /**
+     * @param frameMemory the device memory this heap's frames are taken from, and given back to by {@link #close}
+     * @see #PagedHeap(HeapSession, PagingConfig, DeviceClock, StoreWaits)
+     */
+    public PagedHeap(HeapSession session, PagingConfig config, DeviceClock clock, StoreWaits waits,
+                     FrameMemory frameMemory) {
         config.validate();
         if (session.lineSize() != config.lineSize()) {
             throw new IllegalArgumentException("app '" + session.app() + "' has " + session.lineSize()
@@ -176,7 +191,8 @@ public final class PagedHeap implements HeapMemory {
             throw new IllegalArgumentException("max heap " + maxHeapBytes + " reaches into the system segment at 0x"
                     + Long.toHexString(ObjectLayout.SYSTEM_SEGMENT_BASE));
         }
-        this.memory = new byte[(int) config.memoryBytes()];
+        this.frameMemory = frameMemory;
+        this.memory = frameMemory.take((int) config.memoryBytes());
         this.nurseryFirstLine = ObjectLayout.NURSERY_BASE >>> lineShift;
         this.nurseryLines = config.nurseryBytes() >>> lineShift;
         this.workingSetBytes = config.workingSetBytes();
@@ -1131,6 +1147,19 @@ public final class PagedHeap implements HeapMemory {
 
     public HeapSession session() {
         return session;
+    }
+
+    /**
+     * Gives the device memory back to the {@link FrameMemory} it came from: the heap's lines in it are gone (flush
+     * or commit what must be kept first) and any later access fails. Once the app is done with this heap and its
+     * session's background writes (which hold copies) no longer need it. Idempotent.
+     */
+    public void close() {
+        byte[] held = memory;
+        if (held != CLOSED) {
+            memory = CLOSED;
+            frameMemory.give(held);
+        }
     }
 
     public PagingStats stats() {
