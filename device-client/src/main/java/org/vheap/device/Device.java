@@ -270,7 +270,8 @@ public final class Device {
 
     /**
      * The class files a checkpoint's class table names, by SHA-256: the JDK's from this host's own JDK where its
-     * class file is the very same, the rest from the store's system blobs (all must be there, with those bytes).
+     * class file is the very same, those fetched before from the code cache, the rest from the store's system blobs
+     * (all must be there, with those bytes).
      */
     private Map<BlobHash, byte[]> fetchClassFiles(SystemBlobStore blobs, VmStateImage state) {
         Map<BlobHash, byte[]> files = new java.util.HashMap<>();
@@ -287,6 +288,11 @@ public final class Device {
                     continue;
                 }
             }
+            byte[] fetched = parsed.fetchedFiles().get(h);
+            if (fetched != null) {   // fetched for an earlier run in this process, checked then
+                files.put(h, fetched);
+                continue;
+            }
             hashes.add(h);
         }
         for (int i = 0; i < hashes.size(); i += 500) {
@@ -302,6 +308,7 @@ public final class Device {
                 throw new DeviceException("app " + config.app() + " cannot be resumed: the store's system blobs returned"
                         + " other bytes for class file " + h);
             }
+            parsed.fetchedFiles().put(h, file);
         }
         return files;
     }

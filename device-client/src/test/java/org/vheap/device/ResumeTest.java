@@ -123,6 +123,82 @@ class ResumeTest {
     }
 
     /**
+     * A device resumes an app whose class files it fetched before from its code cache, with no store call for them:
+     * the first resume on a device fetches the app's class files from the store's system blobs, the second (the app
+     * back after a suspend) fetches none, and both go on exactly.
+     */
+    @Test
+    void aDeviceFetchesAnAppsClassFilesOnceAndResumesItAgainWithoutAsking() throws Exception {
+        Path classes = compile("Ticker", TICKER);
+        try (MemoryHeapStore real = new MemoryHeapStore()) {
+            java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+            org.vheap.device.store.HeapStore store = new org.vheap.device.store.HeapStore() {
+                @Override
+                public HeapSession openHeap(OpenRequest request) {
+                    return real.openHeap(request);
+                }
+
+                @Override
+                public org.vheap.device.store.SystemBlobStore systemBlobs(String app) {
+                    org.vheap.device.store.SystemBlobStore blobs = real.systemBlobs(app);
+                    return new org.vheap.device.store.SystemBlobStore() {
+                        @Override
+                        public int put(java.util.Map<org.vheap.format.BlobHash, byte[]> files) {
+                            return blobs.put(files);
+                        }
+
+                        @Override
+                        public java.util.Map<org.vheap.format.BlobHash, byte[]> get(
+                                java.util.Collection<org.vheap.format.BlobHash> hashes) {
+                            fetches.addAndGet(hashes.size());
+                            return blobs.get(hashes);
+                        }
+
+                        @Override
+                        public List<org.vheap.format.BlobHash> missing(java.util.Collection<org.vheap.format.BlobHash> hashes) {
+                            return blobs.missing(hashes);
+                        }
+                    };
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            ByteArrayOutputStream whole = new ByteArrayOutputStream();
+            new Device(new DeviceConfig().app(TestHeaps.app("ticker-whole")), real, console(whole))
+                    .run(List.of(classes), "Ticker", List.of("40"));
+
+            String app = TestHeaps.app("ticker-fetched");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Device a = new Device(new DeviceConfig().app(app).deviceName("a"), store, console(out));
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> a.run(List.of(classes), "Ticker", List.of("40")));
+            awaitOutput(out, "tick 5 ");
+            a.suspend(Duration.ofSeconds(30));
+            assertThat(run.get()).isEqualTo(Device.SUSPENDED);
+
+            org.vheap.device.vm.loader.ParsedClasses codeCache = new org.vheap.device.vm.loader.ParsedClasses();
+            int[] fetchedPerResume = new int[2];
+            for (int resume = 0; resume < 2; resume++) {
+                int before = fetches.get();
+                Device b = new Device(new DeviceConfig().app(app).deviceName("b"), store, console(out), codeCache);
+                CompletableFuture<Integer> resumed = CompletableFuture.supplyAsync(() -> b.resume(0));
+                awaitOutput(out, "tick " + (15 + 10 * resume) + " ");
+                b.suspend(Duration.ofSeconds(30));
+                assertThat(resumed.get()).isEqualTo(Device.SUSPENDED);
+                fetchedPerResume[resume] = fetches.get() - before;
+            }
+            assertThat(fetchedPerResume[0]).as("the app's own class files, fetched").isPositive();
+            assertThat(fetchedPerResume[1]).as("fetched again").isZero();
+            assertThat(codeCache.fetchedFiles().size()).isEqualTo(fetchedPerResume[0]);
+
+            Device c = new Device(new DeviceConfig().app(app).deviceName("c"), store, console(out), codeCache);
+            assertThat(c.resume(0)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(whole.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * A suspend asked for after the app ended (a device quitting just as an app finishes) fails at once, saying
      * so, instead of waiting for a safepoint that will never come.
      */

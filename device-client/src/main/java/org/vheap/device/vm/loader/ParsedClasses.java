@@ -15,16 +15,23 @@ import org.vheap.format.BlobHash;
  * distinct class files run in the process (host memory outside {@code --memory}, like compiled code).
  *
  * <p>It also holds the host classes the tier makes from hot methods ({@link #hostClasses}), so the VMs sharing it
- * share the host JIT's compiled code as well.
+ * share the host JIT's compiled code as well, and the class files fetched from a store ({@link #fetchedFiles}), so a
+ * returning app's are not fetched again.
  */
 public final class ParsedClasses {
     private final ConcurrentHashMap<BlobHash, ClassNode> byHash = new ConcurrentHashMap<>();
     private final HostClassFiles hostFiles = new HostClassFiles();
     private final HostClasses hostClasses = new HostClasses();
+    private final FetchedClassFiles fetchedFiles = new FetchedClassFiles(FetchedClassFiles.DEFAULT_MAX_BYTES);
 
     /** The host's bootstrap class files with their digests, read once for the VMs that share this cache. */
     public HostClassFiles hostFiles() {
         return hostFiles;
+    }
+
+    /** Class files fetched from a store's system blobs, for the VMs that share this cache. */
+    public FetchedClassFiles fetchedFiles() {
+        return fetchedFiles;
     }
 
     /** The tier's translations, by their bytes, for the VMs that share this cache. */
