@@ -76,8 +76,10 @@ public final class Device {
         this(config, store, console, parsed, DeviceEvents.none());
     }
 
+    /** A device for one app: its resources its own, its memory not kept after the app (nor zeroed for a next one). */
     public Device(DeviceConfig config, HeapStore store, DeviceConsole console, ParsedClasses parsed, DeviceEvents events) {
-        this(config, store, console, parsed, events, new DeviceResources(config.deviceName(), config.resources()));
+        this(config, store, console, parsed, events, new DeviceResources(config.deviceName(), config.resources(),
+                new org.vheap.device.vm.heap.paging.FrameMemory(0)));
     }
 
     /** With the resources of a device process shared by its apps. */

@@ -75,8 +75,7 @@ public final class DeviceAgent implements AutoCloseable, DeviceControlHandler {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                // the device's memory, taken from the host now rather than when the first app arrives
-                resources.frameMemory().reserve((int) base.heapMemoryBytes(base.lineSize()));
+                reserveMemory();
                 int classes = CodeCacheWarmUp.warmUp(parsed);
                 try {
                     store.connect();   // after the boot: a server that does not answer delays nothing else
@@ -91,6 +90,22 @@ public final class DeviceAgent implements AutoCloseable, DeviceControlHandler {
         t.setDaemon(true);
         t.start();
         return done;
+    }
+
+    /**
+     * Takes the device's memory from the host now rather than when the first app arrives: the size an app's heap of the
+     * device's line size takes (an app whose heap has other lines takes its own). A failure loses only this.
+     */
+    private void reserveMemory() {
+        long bytes = base.heapMemoryBytes(base.lineSize());
+        if (bytes > org.vheap.device.vm.heap.paging.PagingConfig.MAX_MEMORY_BYTES) {
+            return;   // no heap can take it: the app's open says why
+        }
+        try {
+            resources.frameMemory().reserve((int) bytes);
+        } catch (OutOfMemoryError e) {
+            // the first app asks again, and fails then if the host has too little
+        }
     }
 
     public String deviceName() {

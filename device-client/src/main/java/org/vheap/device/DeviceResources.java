@@ -20,11 +20,17 @@ public final class DeviceResources {
     private final Map<String, String> exclusive = new HashMap<>();
     private final Map<String, Set<String>> shared = new HashMap<>();
     private final Map<String, Long> readings = new HashMap<>();
-    private final FrameMemory frameMemory = new FrameMemory();
+    private final FrameMemory frameMemory;
 
+    /** With memory kept between the device's apps ({@link FrameMemory#FrameMemory()}). */
     public DeviceResources(String device, List<String> names) {
+        this(device, names, new FrameMemory());
+    }
+
+    public DeviceResources(String device, List<String> names, FrameMemory frameMemory) {
         this.device = device;
         this.names = List.copyOf(names);
+        this.frameMemory = java.util.Objects.requireNonNull(frameMemory, "frameMemory");
     }
 
     public List<String> names() {

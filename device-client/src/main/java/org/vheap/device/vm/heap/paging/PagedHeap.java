@@ -192,7 +192,6 @@ public final class PagedHeap implements HeapMemory {
                     + Long.toHexString(ObjectLayout.SYSTEM_SEGMENT_BASE));
         }
         this.frameMemory = frameMemory;
-        this.memory = frameMemory.take((int) config.memoryBytes());
         this.nurseryFirstLine = ObjectLayout.NURSERY_BASE >>> lineShift;
         this.nurseryLines = config.nurseryBytes() >>> lineShift;
         this.workingSetBytes = config.workingSetBytes();
@@ -207,6 +206,7 @@ public final class PagedHeap implements HeapMemory {
         this.readAheadMost = (int) Math.max(0,
                 Math.min(table.frames() / 4 - 1, PagingConfig.MAX_BATCH_BYTES / lineSize - 1));
         this.retry = new StoreRetry(app, config, clock, table::dirtyFrames, waits);
+        this.memory = frameMemory.take((int) config.memoryBytes());   // last: a constructor that failed took none
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -1152,7 +1152,8 @@ public final class PagedHeap implements HeapMemory {
     /**
      * Gives the device memory back to the {@link FrameMemory} it came from: the heap's lines in it are gone (flush
      * or commit what must be kept first) and any later access fails. Once the app is done with this heap and its
-     * session's background writes (which hold copies) no longer need it. Idempotent.
+     * session's background writes (which hold copies) no longer need it; on the heap's own thread, like every other
+     * call (another thread may still see the old array). Idempotent.
      */
     public void close() {
         byte[] held = memory;
