@@ -3,7 +3,6 @@ package org.vheap.device.vm.heap.paging;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Iterator;
 
 /**
  * The device memory that paged heaps keep their frames (and nursery) in. It belongs to a device, not to an app: a
@@ -51,13 +50,11 @@ public final class FrameMemory {
         }
         synchronized (this) {
             taken++;
-            for (Iterator<byte[]> it = idle.iterator(); it.hasNext(); ) {
-                byte[] memory = it.next();
-                if (memory.length == bytes) {
-                    it.remove();
-                    reused++;
-                    return memory;
-                }
+            byte[] memory = idleOfSize(bytes);
+            if (memory != null) {
+                idle.remove(memory);
+                reused++;
+                return memory;
             }
         }
         return new byte[bytes];
@@ -89,14 +86,19 @@ public final class FrameMemory {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must be >= 0, not " + bytes);
         }
-        for (byte[] memory : idle) {
-            if (memory.length == bytes) {
-                return;
-            }
-        }
-        if (maxIdle > 0) {
+        if (idleOfSize(bytes) == null && maxIdle > 0) {
             keep(new byte[bytes]);
         }
+    }
+
+    /** The most recently given idle array of {@code bytes}, or null; under the lock. */
+    private byte[] idleOfSize(int bytes) {
+        for (byte[] memory : idle) {
+            if (memory.length == bytes) {
+                return memory;
+            }
+        }
+        return null;
     }
 
     /** Idle arrays held now. */
