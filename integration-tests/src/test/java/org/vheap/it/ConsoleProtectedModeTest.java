@@ -52,12 +52,7 @@ class ConsoleProtectedModeTest {
         args.addAll(List.of(extra));
         VheapProcesses.Started server = vheap.startIn(ns, args.toArray(new String[0]));
         try {
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (!(server.output() + server.errors()).contains("web console on http://0.0.0.0:" + console)) {
-                assertThat(server.process().isAlive()).as(server.output() + server.errors()).isTrue();
-                assertThat(System.nanoTime()).as("the server started in the namespace").isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            server.awaitLogged("web console on http://0.0.0.0:" + console, Duration.ofMinutes(5));   // started in the namespace
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ns.address() + ":" + console + "/apps")).build(),
                     HttpResponse.BodyHandlers.ofString());
         } finally {

@@ -25,12 +25,7 @@ class NetworkPartitionTest {
             // the host's device comes from the namespace's own network: no tokens on it
             VheapProcesses.Started server = vheap.startIn(ns, "server", "--host", "0.0.0.0", "--port", Integer.toString(port),
                     "--data", work.resolve("data").toString(), "--allow-remote-without-tokens");
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (!(server.output() + server.errors()).contains("listening on 0.0.0.0:" + port)) {
-                assertThat(server.process().isAlive()).as(server.output() + server.errors()).isTrue();
-                assertThat(System.nanoTime()).as("the server started in the namespace").isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            server.awaitLogged("listening on 0.0.0.0:" + port, Duration.ofMinutes(5));   // the server started in the namespace
             String cp = vheap.compile("Tally", MigrationEndToEndTest.TALLY) + ":" + VheapProcesses.apiClassPath();
 
             VheapProcesses.Started first = vheap.start("device", "run", "--app", "cut", "--device", "host-device",

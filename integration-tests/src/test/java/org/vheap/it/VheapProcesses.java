@@ -75,6 +75,19 @@ final class VheapProcesses implements AutoCloseable {
             }
         }
 
+        /**
+         * Waits until stdout or stderr holds {@code text} (a log line, whichever stream the logger writes); fails with
+         * both streams when the process ends first or the time runs out.
+         */
+        void awaitLogged(String text, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!(output() + errors()).contains(text)) {
+                assertThat(process.isAlive()).as(output() + errors()).isTrue();
+                assertThat(System.nanoTime()).as("'%s' within %s", text, timeout).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+
         int awaitExit(Duration timeout) throws Exception {
             assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("process ended\n%s", tail(errors())).isTrue();
             return process.exitValue();
