@@ -130,6 +130,7 @@ final class Checkpointer implements SafepointListener {
     /** Asks for a checkpoint at the next safepoint. */
     void requestCheckpoint() {
         checkpointRequested = true;
+        vm.requestSafepoint();
     }
 
     /**
@@ -145,12 +146,14 @@ final class Checkpointer implements SafepointListener {
             }
             suspendRequest = f;
         }
+        vm.requestSafepoint();
         return f;
     }
 
     /** Asks the app to stop at the next safepoint without a checkpoint (it resumes from its last one). */
     void requestStop() {
         stopRequested = true;
+        vm.requestSafepoint();
     }
 
     /**

@@ -49,6 +49,8 @@ public final class Vm {
     private boolean nurseryFull;
     /** A minor collection is asked for: the interpreter ends its quantum, the next safepoint collects. */
     private boolean minorCollectionRequested;
+    /** A safepoint is asked for from another thread: the running quantum ends at its next backward branch or call. */
+    private volatile boolean safepointRequested;
     private boolean lastCollectionFull;
     private final ClassRegistry classes;
     private final Scheduler scheduler;
@@ -300,6 +302,25 @@ public final class Vm {
      */
     public void minorCollectionHandled() {
         minorCollectionRequested = false;
+    }
+
+    /**
+     * Asks for a safepoint soon, from any thread (a suspend, a stop, a checkpoint asked for from outside): the running
+     * quantum ends at its next backward branch or call, instead of after the quantum's budget, which an app waiting
+     * for the store (a fault takes a millisecond or more, and a quantum may hold hundreds) spends slowly.
+     */
+    public void requestSafepoint() {
+        safepointRequested = true;
+    }
+
+    /** Whether a safepoint was asked for since the last one: the interpreter and translated code end their quantum. */
+    public boolean safepointRequested() {
+        return safepointRequested;
+    }
+
+    /** A safepoint came (or, at boot and exit, a quantum ended where none runs): quanta run their budget again. */
+    public void clearSafepointRequest() {
+        safepointRequested = false;
     }
 
     /** A minor collection emptied eden. */

@@ -723,6 +723,7 @@ public final class VmLauncher {
                 throw new IllegalStateException("the main thread blocked while booting the library (" + what + ")");
             }
             interpreter.run(mainThread, Integer.MAX_VALUE);
+            vm.clearSafepointRequest();   // no safepoint while booting: the request waits for the app's first one
             maybeCollect(); // an allocation may have asked for a collection
         }
         if (mainThread.uncaught != 0) {
@@ -748,6 +749,7 @@ public final class VmLauncher {
                 return true;
             }
             boolean collected = maybeCollect();
+            vm.clearSafepointRequest();   // before the listener: a request made while it runs cuts the next quantum
             if (safepoints.atSafepoint(collected, switched)) {
                 return false;
             }
@@ -858,6 +860,7 @@ public final class VmLauncher {
                 continue;
             }
             interpreter.run(next, quantum);
+            vm.clearSafepointRequest();   // the exit runs to its end: no safepoint to ask for
             if (next.depth == 0 && next.state != ThreadState.TERMINATED) {
                 if (next == t) {
                     t.state = ThreadState.TERMINATED;

@@ -133,7 +133,8 @@ abstract class HostMethodWriter {
         for (int pc = 0; pc < ops.length; pc++) {
             if (backward[pc] != null) {
                 mv.visitLabel(backward[pc]);
-                // the quantum: rt.budget--; if it was the last, stop at the target
+                // the quantum: rt.budget--; if it was the last, or a safepoint is asked for, stop at the target
+                Label stop = new Label();
                 mv.visitVarInsn(ALOAD, RT);
                 mv.visitInsn(DUP);
                 mv.visitFieldInsn(GETFIELD, RUNTIME, "budget", "I");
@@ -141,7 +142,11 @@ abstract class HostMethodWriter {
                 mv.visitInsn(ISUB);
                 mv.visitInsn(DUP_X1);
                 mv.visitFieldInsn(PUTFIELD, RUNTIME, "budget", "I");
-                mv.visitJumpInsn(IFGT, labels[pc]);
+                mv.visitJumpInsn(IFLE, stop);
+                mv.visitVarInsn(ALOAD, RT);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RUNTIME, "safepointRequested", "()Z", false);
+                mv.visitJumpInsn(IFEQ, labels[pc]);
+                mv.visitLabel(stop);
                 exit(pc, depth[pc]);
             }
         }

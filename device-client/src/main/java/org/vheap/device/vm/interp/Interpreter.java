@@ -143,7 +143,7 @@ public final class Interpreter {
                         act.sp = (int) exit;
                         TierRuntime.exited(mc, translation, at);
                     }
-                    if (budget <= 0) {
+                    if (budget <= 0 || vm.safepointRequested()) {
                         break;
                     }
                     continue;
@@ -411,8 +411,9 @@ public final class Interpreter {
                             } else {
                                 int target = code[pc + 1];
                                 if (target <= pc) {
-                                    // a backward branch spends the quantum: the thread may be switched here
-                                    if (--budget <= 0) {
+                                    // a backward branch spends the quantum (or a safepoint asked for ends it): the
+                                    // thread may be switched here
+                                    if (--budget <= 0 || vm.safepointRequested()) {
                                         act.pc = target;
                                         act.sp = sp;
                                         break outer;
@@ -539,8 +540,8 @@ public final class Interpreter {
                             act.pc = pc;
                             act.sp = sp;
                             invoker.invoke(t, m);
-                            // a call spends the quantum: the thread may be switched here
-                            if (--budget <= 0) {
+                            // a call spends the quantum (or a safepoint asked for ends it): the thread may be switched here
+                            if (--budget <= 0 || vm.safepointRequested()) {
                                 break outer;
                             }
                             continue outer;

@@ -168,7 +168,7 @@ public final class TierRuntime {
             skipPc = -1;
             return LEFT_RUNNING;   // a synchronized method whose monitor another thread holds: the caller blocked
         }
-        if (--budget <= 0) {
+        if (--budget <= 0 || vm.safepointRequested()) {
             skipPc = -1;
             return LEFT_RUNNING;
         }
@@ -209,11 +209,16 @@ public final class TierRuntime {
         int depth = t.depth;
         invoker.invoke(t, m);
         skipPc = -1;
-        if (--budget <= 0 || t.depth != depth || caller.afterCall || caller.pc != pc + 3 || t.yieldNow
+        if (--budget <= 0 || vm.safepointRequested() || t.depth != depth || caller.afterCall || caller.pc != pc + 3 || t.yieldNow
                 || vm.exitStatus() != null || vm.minorCollectionRequested()) {
             return LEFT_RUNNING;   // what the interpreter's loop stops for (a yield, a checkpoint asked for, an exit)
         }
         return RETURNED;
+    }
+
+    /** Whether a safepoint was asked for ({@link Vm#requestSafepoint}): translated code stops at its next backward branch. */
+    public boolean safepointRequested() {
+        return vm.safepointRequested();
     }
 
     /** Whether the VM asked for a minor collection (the nursery filled): translated code stops at the next instruction. */
