@@ -2,6 +2,8 @@ package org.vheap.device.cli;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.vheap.cli.LazySubcommands;
 import org.vheap.cli.OneLineErrors;
 import org.vheap.device.fuzz.ClassFilesTarget;
 import org.vheap.device.fuzz.VmStateTarget;
@@ -15,23 +17,34 @@ import picocli.CommandLine.Command;
  * failed operation); otherwise the exit code is the app's.
  */
 @Command(name = "vheap device", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
-        description = "Run Java programs on an emulated device whose heap lives in a heap store.",
-        subcommands = {RunCommand.class, ResumeCommand.class, StartCommand.class, VmBench.class, ResumeBench.class, FlashBench.class, HeapToolsBench.class, CommandLine.HelpCommand.class})
+        description = "Run Java programs on an emulated device whose heap lives in a heap store.")
 public final class DeviceCli {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /** The subcommands, in the order help lists them; built only when they run ({@link LazySubcommands}). */
+    private static final List<LazySubcommands.Subcommand> SUBCOMMANDS = Stream.concat(Stream.of(RunCommand.class,
+                    ResumeCommand.class, StartCommand.class, VmBench.class, ResumeBench.class, FlashBench.class,
+                    HeapToolsBench.class, CommandLine.HelpCommand.class).map(LazySubcommands.Subcommand::of),
+            Stream.of(LazySubcommands.Subcommand.named("fuzz", () -> new FuzzCommand(Map.of(
+                    "class-files", new FuzzCommand.Target(ClassFilesTarget.class.getName(), List.of("org.objectweb.asm.**"),
+                            "device-client/src/fuzz/class-files"),
+                    "vm-state", new FuzzCommand.Target(VmStateTarget.class.getName(), List.of(),
+                            "device-client/src/fuzz/vm-state")))))).toList();
+
     static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    /** This command line, failures reported as {@link OneLineErrors} says. */
+    /** This command line with every subcommand, failures reported as {@link OneLineErrors} says. */
     static CommandLine commandLine() {
-        return OneLineErrors.install(new CommandLine(new DeviceCli()).addSubcommand("fuzz", new FuzzCommand(Map.of(
-                "class-files", new FuzzCommand.Target(ClassFilesTarget.class.getName(), List.of("org.objectweb.asm.**"),
-                        "device-client/src/fuzz/class-files"),
-                "vm-state", new FuzzCommand.Target(VmStateTarget.class.getName(), List.of(), "device-client/src/fuzz/vm-state")))));
+        return commandLine(new String[0]);
+    }
+
+    /** The command line that runs {@code args}: with only the subcommand they name, if they name one. */
+    static CommandLine commandLine(String[] args) {
+        return OneLineErrors.install(LazySubcommands.commandLine(new DeviceCli(), args, SUBCOMMANDS));
     }
 }

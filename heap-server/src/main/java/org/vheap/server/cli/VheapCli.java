@@ -2,6 +2,8 @@ package org.vheap.server.cli;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.vheap.cli.LazySubcommands;
 import org.vheap.cli.OneLineErrors;
 import org.vheap.fuzz.FuzzCommand;
 import org.vheap.server.fuzz.HeapImageTarget;
@@ -15,28 +17,38 @@ import picocli.CommandLine;
  * with exit code 2 for bad usage and 1 for a failed operation ({@link OneLineErrors}).
  */
 @Command(name = "vheap", mixinStandardHelpOptions = true, version = "vheap 0.1.0",
-        description = "A virtual heap for a Java virtual machine: heap server, gateway, store tools, device control, benchmarks.",
-        subcommands = {ServerCommand.class, GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
-                DeleteCheckpointCommand.class, DeleteAppCommand.class, ExportCommand.class, ImportCommand.class, InspectCommand.class, VerifyCommand.class, GcCommand.class, TokenCommand.class, QuotaCommand.class, DevicesCommand.class, SuspendCommand.class,
-                ResumeCommand.class, MigrateCommand.class, HealthCommand.class, DistributeCommand.class, AfterRestoreCommand.class, TortureCommand.class, BenchCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "A virtual heap for a Java virtual machine: heap server, gateway, store tools, device control, benchmarks.")
 public final class VheapCli {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /** The subcommands, in the order help lists them; built only when they run ({@link LazySubcommands}). */
+    private static final List<LazySubcommands.Subcommand> SUBCOMMANDS = Stream.concat(Stream.of(ServerCommand.class,
+                    GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
+                    DeleteCheckpointCommand.class, DeleteAppCommand.class, ExportCommand.class, ImportCommand.class,
+                    InspectCommand.class, VerifyCommand.class, GcCommand.class, TokenCommand.class, QuotaCommand.class,
+                    DevicesCommand.class, SuspendCommand.class, ResumeCommand.class, MigrateCommand.class, HealthCommand.class,
+                    DistributeCommand.class, AfterRestoreCommand.class, TortureCommand.class, BenchCommand.class,
+                    DemoCommand.class, CommandLine.HelpCommand.class).map(LazySubcommands.Subcommand::of),
+            Stream.of(LazySubcommands.Subcommand.named("fuzz", () -> new FuzzCommand(Map.of(
+                    "store-requests", new FuzzCommand.Target(StoreRequestsTarget.class.getName(), List.of(),
+                            "heap-server/src/fuzz/store-requests"),
+                    "heap-image", new FuzzCommand.Target(HeapImageTarget.class.getName(), List.of(),
+                            "heap-server/src/fuzz/heap-image")))))).toList();
+
     static int run(String... args) {
-        CommandLine cli = commandLine();
-        return cli.execute(args);
+        return commandLine(args).execute(args);
     }
 
-    /** This command line, failures reported as {@link OneLineErrors} says (for tests that run it in their JVM). */
+    /** This command line with every subcommand, failures reported as {@link OneLineErrors} says (for tests that run it in their JVM). */
     public static CommandLine commandLine() {
-        return OneLineErrors.install(new CommandLine(new VheapCli()).addSubcommand("fuzz", new FuzzCommand(Map.of(
-                "store-requests", new FuzzCommand.Target(StoreRequestsTarget.class.getName(), List.of(),
-                        "heap-server/src/fuzz/store-requests"),
-                "heap-image", new FuzzCommand.Target(HeapImageTarget.class.getName(), List.of(),
-                        "heap-server/src/fuzz/heap-image")))));
+        return commandLine(new String[0]);
+    }
+
+    /** The command line that runs {@code args}: with only the subcommand they name, if they name one. */
+    static CommandLine commandLine(String[] args) {
+        return OneLineErrors.install(LazySubcommands.commandLine(new VheapCli(), args, SUBCOMMANDS));
     }
 }
