@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * A root command line that builds only the subcommand it runs. Picocli builds a command's model (its options, their
  * types and converters, found by reflection) when the command is added, and on a cold JVM that is bytecode the JIT has
  * not compiled: the heap server's command line, 26 subcommands, spent 370-400 ms on its model before running any,
- * against 190 ms for one subcommand alone (a whole {@code ./vheap apps} takes about 1.6 s here). So with a
+ * against 190 ms for one subcommand alone (whole processes before and after: docs/benchmarks.md, Start-up). So with a
  * subcommand's name first on the command line only that one is added; otherwise (no arguments, an option such as
  * {@code --help}, {@code help}, or a word that is no subcommand, which picocli answers with suggestions) all are, in
  * their order, and the command line is the same as with picocli's {@code subcommands} attribute.
