@@ -2,6 +2,7 @@ package org.vheap.cli;
 
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,10 +23,11 @@ public final class LazySubcommands {
     }
 
     /**
-     * A subcommand of a root: the name it is called by and what picocli builds it from (an annotated class, which
-     * picocli instantiates, or an instance).
+     * A subcommand of a root: the name it is called by, what picocli builds it from (an annotated class, which picocli
+     * instantiates, or an instance), and whether it lists its siblings (picocli's {@code help}, which describes the
+     * root's other subcommands): such a subcommand is never built alone, the command line has them all.
      */
-    public record Subcommand(String name, Supplier<Object> command, boolean help) {
+    public record Subcommand(String name, Supplier<Object> command, boolean listsSiblings) {
         /** The subcommand of an annotated class, called by its {@code @Command(name)}. */
         public static Subcommand of(Class<?> type) {
             Command c = type.getAnnotation(Command.class);
@@ -41,12 +43,17 @@ public final class LazySubcommands {
         }
     }
 
+    /** The subcommands of annotated classes ({@link Subcommand#of}), then {@code more}, in that order. */
+    public static List<Subcommand> of(List<Class<?>> annotated, Subcommand... more) {
+        return Stream.concat(annotated.stream().map(Subcommand::of), Stream.of(more)).toList();
+    }
+
     /** The command line of {@code root} for {@code args}: with the subcommand they name, or with all of them. */
     public static CommandLine commandLine(Object root, String[] args, List<Subcommand> subcommands) {
         CommandLine cli = new CommandLine(root);
         String first = args.length == 0 ? null : args[0];
         List<Subcommand> added = subcommands.stream()
-                .filter(s -> !s.help() && s.name().equals(first))
+                .filter(s -> !s.listsSiblings() && s.name().equals(first))
                 .findFirst().map(List::of).orElse(subcommands);
         for (Subcommand s : added) {
             cli.addSubcommand(s.name(), s.command().get());

@@ -53,8 +53,7 @@ class LazySubcommandsTest {
     }
 
     private List<LazySubcommands.Subcommand> subcommands() {
-        return List.of(LazySubcommands.Subcommand.of(Alpha.class), LazySubcommands.Subcommand.of(Beta.class),
-                LazySubcommands.Subcommand.of(CommandLine.HelpCommand.class),
+        return LazySubcommands.of(List.of(Alpha.class, Beta.class, CommandLine.HelpCommand.class),
                 LazySubcommands.Subcommand.named("gamma", () -> {
                     gammasMade.incrementAndGet();
                     return new Gamma();

@@ -2,7 +2,6 @@ package org.vheap.device.cli;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.vheap.cli.LazySubcommands;
 import org.vheap.cli.OneLineErrors;
 import org.vheap.device.fuzz.ClassFilesTarget;
@@ -25,26 +24,24 @@ public final class DeviceCli {
     }
 
     /** The subcommands, in the order help lists them; built only when they run ({@link LazySubcommands}). */
-    private static final List<LazySubcommands.Subcommand> SUBCOMMANDS = Stream.concat(Stream.of(RunCommand.class,
+    private static final List<LazySubcommands.Subcommand> SUBCOMMANDS = LazySubcommands.of(List.of(RunCommand.class,
                     ResumeCommand.class, StartCommand.class, VmBench.class, ResumeBench.class, FlashBench.class,
-                    HeapToolsBench.class, CommandLine.HelpCommand.class).map(LazySubcommands.Subcommand::of),
-            Stream.of(LazySubcommands.Subcommand.named("fuzz", () -> new FuzzCommand(Map.of(
+                    HeapToolsBench.class, CommandLine.HelpCommand.class),
+            LazySubcommands.Subcommand.named("fuzz", () -> new FuzzCommand(Map.of(
                     "class-files", new FuzzCommand.Target(ClassFilesTarget.class.getName(), List.of("org.objectweb.asm.**"),
                             "device-client/src/fuzz/class-files"),
                     "vm-state", new FuzzCommand.Target(VmStateTarget.class.getName(), List.of(),
-                            "device-client/src/fuzz/vm-state")))))).toList();
+                            "device-client/src/fuzz/vm-state")))));
 
     static int run(String... args) {
         return commandLine(args).execute(args);
     }
 
-    /** This command line with every subcommand, failures reported as {@link OneLineErrors} says. */
-    static CommandLine commandLine() {
-        return commandLine(new String[0]);
-    }
-
-    /** The command line that runs {@code args}: with only the subcommand they name, if they name one. */
-    static CommandLine commandLine(String[] args) {
+    /**
+     * The command line that runs {@code args}, as {@code ./vheap device} makes it: with only the subcommand they name, if
+     * they name one; failures reported as {@link OneLineErrors} says.
+     */
+    static CommandLine commandLine(String... args) {
         return OneLineErrors.install(LazySubcommands.commandLine(new DeviceCli(), args, SUBCOMMANDS));
     }
 }

@@ -25,7 +25,7 @@ class DeviceCliTest {
     }
 
     private static Run cli(String... args) {
-        CommandLine cli = DeviceCli.commandLine();
+        CommandLine cli = DeviceCli.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out));
@@ -105,7 +105,7 @@ class DeviceCliTest {
 
     /** The options of a device started with these {@code device} arguments. */
     private static DeviceOptions options(String... args) {
-        CommandLine.ParseResult parsed = DeviceCli.commandLine().parseArgs(args);
+        CommandLine.ParseResult parsed = DeviceCli.commandLine(args).parseArgs(args);
         Object command = parsed.subcommand().commandSpec().userObject();
         DeviceOptions options = command instanceof RunCommand r ? r.options
                 : command instanceof ResumeCommand r ? r.options : ((StartCommand) command).options;
@@ -205,7 +205,7 @@ class DeviceCliTest {
     @Test
     void aStartedDeviceWhoseServerIsNotThereSaysSoAndGoesOnTrying() throws Exception {
         String nowhere = UnreachableServer.address();
-        CommandLine cli = DeviceCli.commandLine();
+        CommandLine cli = DeviceCli.commandLine("start");
         StartCommand start = (StartCommand) cli.getSubcommands().get("start").getCommandSpec().userObject();
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         start.log = new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8);

@@ -108,7 +108,7 @@ class SecureDeviceControlTest {
         InputStream stdin = System.in;
         System.setIn(new ByteArrayInputStream("quit\n".getBytes()));
         try {
-            picocli.CommandLine cli = DeviceCli.commandLine();
+            picocli.CommandLine cli = DeviceCli.commandLine(args);
             StringWriter err = new StringWriter();
             cli.setErr(new PrintWriter(err));
             cli.setOut(new PrintWriter(new StringWriter()));

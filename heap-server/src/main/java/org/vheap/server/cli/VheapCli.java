@@ -2,7 +2,6 @@ package org.vheap.server.cli;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.vheap.cli.LazySubcommands;
 import org.vheap.cli.OneLineErrors;
 import org.vheap.fuzz.FuzzCommand;
@@ -25,30 +24,28 @@ public final class VheapCli {
     }
 
     /** The subcommands, in the order help lists them; built only when they run ({@link LazySubcommands}). */
-    private static final List<LazySubcommands.Subcommand> SUBCOMMANDS = Stream.concat(Stream.of(ServerCommand.class,
+    private static final List<LazySubcommands.Subcommand> SUBCOMMANDS = LazySubcommands.of(List.of(ServerCommand.class,
                     GatewayHintCommand.class, DeviceHintCommand.class, AppsCommand.class, CheckpointsCommand.class,
                     DeleteCheckpointCommand.class, DeleteAppCommand.class, ExportCommand.class, ImportCommand.class,
                     InspectCommand.class, VerifyCommand.class, GcCommand.class, TokenCommand.class, QuotaCommand.class,
                     DevicesCommand.class, SuspendCommand.class, ResumeCommand.class, MigrateCommand.class, HealthCommand.class,
                     DistributeCommand.class, AfterRestoreCommand.class, TortureCommand.class, BenchCommand.class,
-                    DemoCommand.class, CommandLine.HelpCommand.class).map(LazySubcommands.Subcommand::of),
-            Stream.of(LazySubcommands.Subcommand.named("fuzz", () -> new FuzzCommand(Map.of(
+                    DemoCommand.class, CommandLine.HelpCommand.class),
+            LazySubcommands.Subcommand.named("fuzz", () -> new FuzzCommand(Map.of(
                     "store-requests", new FuzzCommand.Target(StoreRequestsTarget.class.getName(), List.of(),
                             "heap-server/src/fuzz/store-requests"),
                     "heap-image", new FuzzCommand.Target(HeapImageTarget.class.getName(), List.of(),
-                            "heap-server/src/fuzz/heap-image")))))).toList();
+                            "heap-server/src/fuzz/heap-image")))));
 
     static int run(String... args) {
         return commandLine(args).execute(args);
     }
 
-    /** This command line with every subcommand, failures reported as {@link OneLineErrors} says (for tests that run it in their JVM). */
-    public static CommandLine commandLine() {
-        return commandLine(new String[0]);
-    }
-
-    /** The command line that runs {@code args}: with only the subcommand they name, if they name one. */
-    static CommandLine commandLine(String[] args) {
+    /**
+     * The command line that runs {@code args}, as {@code ./vheap} makes it (for tests that run it in their JVM): with only
+     * the subcommand they name, if they name one; failures reported as {@link OneLineErrors} says.
+     */
+    public static CommandLine commandLine(String... args) {
         return OneLineErrors.install(LazySubcommands.commandLine(new VheapCli(), args, SUBCOMMANDS));
     }
 }

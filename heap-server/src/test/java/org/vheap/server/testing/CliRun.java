@@ -9,7 +9,7 @@ import picocli.CommandLine;
 public record CliRun(int exit, String out, String err) {
     /** Runs {@code ./vheap ARGS} as a command line would, in this JVM. */
     public static CliRun of(String... args) {
-        CommandLine cli = VheapCli.commandLine();
+        CommandLine cli = VheapCli.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
