@@ -385,8 +385,9 @@ public final class Interpreter {
                             pc++;
                         }
                         case IFEQ, IFNE, IFLT, IFGE, IFGT, IFLE, IF_ICMPEQ, IF_ICMPNE, IF_ICMPLT, IF_ICMPGE, IF_ICMPGT,
-                             IF_ICMPLE, IF_ACMPEQ, IF_ACMPNE, IFNULL, IFNONNULL, GOTO -> {
+                             IF_ICMPLE, IF_ACMPEQ, IF_ACMPNE, IFNULL, IFNONNULL, GOTO, TABLESWITCH, LOOKUPSWITCH -> {
                             boolean jump;
+                            int target = code[pc + 1];
                             switch (code[pc]) {
                                 case IFEQ -> jump = (int) s[--sp] == 0;
                                 case IFNE -> jump = (int) s[--sp] != 0;
@@ -404,15 +405,18 @@ public final class Interpreter {
                                 case IF_ACMPNE -> { sp -= 2; jump = (int) s[sp] != (int) s[sp + 1]; }
                                 case IFNULL -> jump = (int) s[--sp] == 0;
                                 case IFNONNULL -> jump = (int) s[--sp] != 0;
+                                case TABLESWITCH, LOOKUPSWITCH -> {
+                                    target = switchTarget(code[pc], mc.switches[target], (int) s[--sp]);
+                                    jump = true;
+                                }
                                 default -> jump = true; // GOTO
                             }
                             if (!jump) {
                                 pc += 2;
                             } else {
-                                int target = code[pc + 1];
                                 if (target <= pc) {
-                                    // a backward branch spends the quantum (or a safepoint asked for ends it): the
-                                    // thread may be switched here
+                                    // a backward branch (a switch's backward case too) spends the quantum (or a
+                                    // safepoint asked for ends it): the thread may be switched here
                                     if (--budget <= 0 || vm.safepointRequested()) {
                                         act.pc = target;
                                         act.sp = sp;
@@ -426,31 +430,6 @@ public final class Interpreter {
                                 }
                                 pc = target;
                             }
-                        }
-                        case TABLESWITCH -> {
-                            int[] table = mc.switches[code[pc + 1]];
-                            int key = (int) s[--sp];
-                            pc = key >= table[0] && key <= table[1] ? table[3 + key - table[0]] : table[2];
-                        }
-                        case LOOKUPSWITCH -> {
-                            int[] table = mc.switches[code[pc + 1]];
-                            int key = (int) s[--sp];
-                            int n = table[1];
-                            int target = table[0];
-                            int lo = 0, hi = n - 1;
-                            while (lo <= hi) {
-                                int mid = (lo + hi) >>> 1;
-                                int k = table[2 + mid];
-                                if (k < key) {
-                                    lo = mid + 1;
-                                } else if (k > key) {
-                                    hi = mid - 1;
-                                } else {
-                                    target = table[2 + n + mid];
-                                    break;
-                                }
-                            }
-                            pc = target;
                         }
                         case IRETURN, FRETURN, ARETURN, LRETURN, DRETURN, RETURN -> {
                             int op = code[pc];
@@ -693,6 +672,31 @@ public final class Interpreter {
                     "Index " + index + " out of bounds for length " + length);
         }
         return a + ObjectLayout.ARRAY_BASE_OFFSET + ((long) index << shift);
+    }
+
+    /**
+     * The pc a {@code tableswitch} or {@code lookupswitch} ({@code op}) goes to for {@code key}, from its table in
+     * {@link MethodCode#switches}: {@code [low, high, default, targets...]} for a table, {@code [default, n, keys...,
+     * targets...]} (keys sorted) for a lookup.
+     */
+    private static int switchTarget(int op, int[] table, int key) {
+        if (op == TABLESWITCH) {
+            return key >= table[0] && key <= table[1] ? table[3 + key - table[0]] : table[2];
+        }
+        int n = table[1];
+        int lo = 0, hi = n - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int k = table[2 + mid];
+            if (k < key) {
+                lo = mid + 1;
+            } else if (k > key) {
+                hi = mid - 1;
+            } else {
+                return table[2 + n + mid];
+            }
+        }
+        return table[0];
     }
 
     private static long field(long ref, int offset) {

@@ -49,9 +49,9 @@
  *
  * <h2>Safepoints and the quantum</h2>
  * A thread runs until it has spent its quantum ({@code DeviceConfig.quantum}, 10,000 by default): each quickened
- * call and each backward branch costs one. Then, or when it blocks (a monitor, a blocking native), yields, ends or the VM is
+ * call and each backward branch (a switch's backward case too) costs one. Then, or when it blocks (a monitor, a blocking native), yields, ends or the VM is
  * exiting, {@code run} returns with every activation saved: the thread stands between two instructions. A safepoint
- * asked for from another thread ({@code Vm.requestSafepoint}: a suspend, a stop, a checkpoint) ends the quantum at
+ * asked for from any thread ({@code Vm.requestSafepoint}: a suspend, a stop, a checkpoint) ends the quantum at
  * the next backward branch or call, as HotSpot's safepoint polls do: a quantum whose instructions wait for the store
  * (each fault a millisecond or more) would otherwise hold a suspend for as long as its faults take. The
  * launcher's loop ({@code VmLauncher}) is the safepoint: no thread is inside an instruction, so it may collect
