@@ -52,6 +52,16 @@ class FlashFrontedDeviceTest {
             }
             """;
 
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     private FlashFrontedStore fronted(AtomicReference<TestStores.FlakySession> remote) {
         return FlashFrontedStore.open(dir, new FlashStoreConfig().blockSize(4096), java.time.Clock.systemUTC(),
                 TestStores.flaky(SERVER.store(), remote::set), SERVER.target());
@@ -145,8 +155,14 @@ class FlashFrontedDeviceTest {
                     List.of("120")));
             ResumeTest.awaitOutput(first, "step 20 ");
             remote.get().down(true);   // reads of lines the flash lacks, writes and commits are refused
-            ResumeTest.awaitOutput(first, "step 30 ");   // a checkpoint shipped before may be reported meanwhile
+            // a commit under way when the server went away may still reach it; once none is, and the device has
+            // checkpointed (in flash) twice since, each at a safepoint that first reported what was shipped, nothing
+            // more arrives
+            awaitTrue("no commit in flight", () -> remote.get().commitsInFlight.get() == 0);
+            int behind = a.checkpointsBehind();
+            awaitTrue("two checkpoints kept in flash since", () -> a.checkpointsBehind() > behind + 1);
             int shippedBefore = reported.size();
+            awaitTrue("two more kept in flash", () -> a.checkpointsBehind() > behind + 3);
             ResumeTest.awaitOutput(first, "step 60 ");
             assertThat(reported).as("no checkpoint reached the server meanwhile").hasSize(shippedBefore);
             assertThat(a.checkpointsBehind()).as("checkpoints kept in flash").isPositive();

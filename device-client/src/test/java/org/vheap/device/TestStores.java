@@ -129,6 +129,8 @@ public final class TestStores {
         public final AtomicInteger reads = new AtomicInteger();
         public final AtomicInteger writes = new AtomicInteger();
         public final AtomicInteger refused = new AtomicInteger();
+        /** Commits begun and not over: after {@link #down(boolean) down}, once 0, no commit can reach the store. */
+        public final AtomicInteger commitsInFlight = new AtomicInteger();
 
         public FlakySession(HeapSession real) {
             super(real);
@@ -191,8 +193,13 @@ public final class TestStores {
 
         @Override
         public long commit(List<LineImage> lines, long[] deletes, byte[] vmState, Map<String, String> metadata) {
-            maybeFail("commit");
-            return real.commit(lines, deletes, vmState, metadata);
+            commitsInFlight.incrementAndGet();
+            try {
+                maybeFail("commit");
+                return real.commit(lines, deletes, vmState, metadata);
+            } finally {
+                commitsInFlight.decrementAndGet();
+            }
         }
     }
 }
