@@ -11,8 +11,9 @@ import java.util.Set;
  *   <li>{@code conformance.areas}, {@code conformance.only}, {@code conformance.dir} — see {@link ProgramCatalog}</li>
  *   <li>{@code conformance.hotspot.timeout} — seconds per HotSpot run (default 60)</li>
  *   <li>{@code conformance.device.timeout} — seconds per device run (default 600: an interpreter is slow)</li>
- *   <li>{@code conformance.modes} — device modes to run: {@code resident,tier,paging,flash,grpc} (default all five;
- *       {@code tier} translates every method at its first call; {@code flash} pages over the device's flash store;
+ *   <li>{@code conformance.modes} — device modes to run: {@code resident,tier,paging,tier-paging,flash,grpc} (default
+ *       all six; {@code tier} translates every method at its first call, {@code tier-paging} too while paging;
+ *       {@code flash} pages over the device's flash store;
  *       grpc runs only for
  *       {@link ConformanceStores#GRPC_SUBSET}); an unknown mode is an error</li>
  *   <li>{@code conformance.grpc.target} — host:port of a running heap server for the grpc mode (default: an
@@ -34,7 +35,7 @@ public final class ConformanceSettings {
     }
 
     /** The device modes, in the order the suite runs them. */
-    public static final List<String> MODES = List.of("resident", "tier", "paging", "flash", "grpc");
+    public static final List<String> MODES = List.of("resident", "tier", "paging", "tier-paging", "flash", "grpc");
 
     public static boolean modeEnabled(String mode) {
         return modes(System.getProperty("conformance.modes")).contains(mode);

@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
+import org.vheap.device.DeviceConfig;
 import org.vheap.device.conformance.ConformanceSuite.Mode;
 import org.vheap.device.conformance.ProgramCompiler.CompiledProgram;
 import org.vheap.device.store.HeapStore;
@@ -24,6 +26,8 @@ import org.vheap.device.store.HeapStore;
  *   <li>{@code paging} — in-memory store, device memory a tenth of the resident run's peak live heap (at least
  *       16 lines), an eighth of it the nursery (the default), working sets a quarter of it, full collections
  *       compacting; the misses are reported</li>
+ *   <li>{@code tier-paging} — the same with every method translated at its first call: translated code's own
+ *       barrier fast paths over lines that are evicted and faulted back</li>
  *   <li>{@code paging-flash} — the same on the device's flash store ({@code --store flash:DIR}) in a directory of
  *       its own</li>
  *   <li>{@code paging-grpc} — the same on a real heap server over gRPC, for {@link ConformanceStores#GRPC_SUBSET}</li>
@@ -72,13 +76,19 @@ class ConformanceTest {
             });
         }
         if (ConformanceSettings.modeEnabled("paging")) {
-            modes.add(paging("paging", ConformanceStores::memory, p -> true));
+            modes.add(paging("paging", ConformanceStores::memory, p -> true, config -> config));
+        }
+        if (ConformanceSettings.modeEnabled("tier-paging")) {
+            // every method translated at its first call, paging: translated code's own barrier fast paths (the
+            // translation caches read in place) over lines that are evicted and faulted back as the program runs
+            modes.add(paging("tier-paging", ConformanceStores::memory, p -> true, config -> config.tierThreshold(0)));
         }
         if (ConformanceSettings.modeEnabled("flash")) {
-            modes.add(paging("paging-flash", ConformanceStores::flash, p -> true));
+            modes.add(paging("paging-flash", ConformanceStores::flash, p -> true, config -> config));
         }
         if (ConformanceSettings.modeEnabled("grpc")) {
-            modes.add(paging("paging-grpc", ConformanceStores::grpc, p -> ConformanceStores.GRPC_SUBSET.contains(p.id())));
+            modes.add(paging("paging-grpc", ConformanceStores::grpc, p -> ConformanceStores.GRPC_SUBSET.contains(p.id()),
+                    config -> config));
         }
         return new ConformanceSuite(HotSpotRunner.reference(), modes, reporter).nodes(ProgramCatalog.selected());
     }
@@ -95,7 +105,9 @@ class ConformanceTest {
         return r;
     }
 
-    private static Mode paging(String name, Supplier<HeapStore> stores, Predicate<ConformanceProgram> applies) {
+    /** A paging mode; {@code more} sets the device further (the tier, say). */
+    private static Mode paging(String name, Supplier<HeapStore> stores, Predicate<ConformanceProgram> applies,
+                               UnaryOperator<DeviceConfig> more) {
         return new Mode() {
             public String name() {
                 return name;
@@ -111,7 +123,7 @@ class ConformanceTest {
                 // working sets a quarter of the memory, so the user heap is collected a few at a time while it pages
                 long workingSet = Math.max(ConformanceSuite.lineSize(), Long.highestOneBit(memory / 4));
                 return new DeviceRunner(name, stores, x -> memory, ConformanceSettings.deviceTimeout(),
-                        config -> config.workingSetBytes(workingSet).compaction(true)).run(p);
+                        config -> more.apply(config.workingSetBytes(workingSet).compaction(true))).run(p);
             }
         };
     }

@@ -281,7 +281,7 @@ class HarnessSelfTest {
     @Test
     void anUnknownModeFails() {
         assertThat(ConformanceSettings.modes("resident, grpc")).containsExactlyInAnyOrder("resident", "grpc");
-        assertThat(ConformanceSettings.modes(null)).containsExactlyInAnyOrder("resident", "tier", "paging", "flash", "grpc");
+        assertThat(ConformanceSettings.modes(null)).containsExactlyInAnyOrder("resident", "tier", "paging", "tier-paging", "flash", "grpc");
         assertThatThrownBy(() -> ConformanceSettings.modes("residnt")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("conformance.modes").hasMessageContaining("residnt");
     }

@@ -19,7 +19,7 @@ import org.objectweb.asm.MethodVisitor;
  * <p>Host locals of {@code run(long[] s, int bp, int pc, TierRuntime rt, Object[] constants)}: the arguments, then
  * {@link #EXIT_PC} (the pc an exit returns), then two host slots per guest slot from {@link #FIRST}, then
  * {@link #TEMPS} temporaries from {@link #temp}, then the {@code long}s the instruction writer keeps for itself from
- * {@link #kept} (zero at every entry).
+ * {@link #kept} (zero at every entry), then the barriers' locals from {@link #caches} (with {@link #inlineBarriers}).
  */
 abstract class HostMethodWriter {
     /** The host local of argument {@code s} (the slots), {@code bp}, {@code pc}, the runtime, the constants. */
@@ -40,6 +40,17 @@ abstract class HostMethodWriter {
     /** The first of the {@code long}s the instruction writer keeps across instructions (zero at every entry). */
     final int kept;
     private final int keptLongs;
+    /**
+     * Whether heap accesses look in the paged heap's translation caches themselves: then, loaded at every entry, host
+     * locals {@link #caches} (the caches' array), {@link #frameBytes}, {@link #lineShift} and {@link #lineMask} (ints),
+     * and a {@code long} temporary {@link #line}, after the kept longs.
+     */
+    final boolean inlineBarriers;
+    final int caches;
+    final int frameBytes;
+    final int lineShift;
+    final int lineMask;
+    final int line;
     final Label[] labels;
     /** Per pc: the trampoline of a backward branch to it (spend the budget, then jump), made when first needed. */
     final Label[] backward;
@@ -49,8 +60,11 @@ abstract class HostMethodWriter {
     private final Label end = new Label();
     MethodVisitor mv;
 
-    /** {@code keptLongs}: host {@code long} locals the instruction writer keeps, from {@link #kept}. */
-    HostMethodWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants, int keptLongs) {
+    /**
+     * {@code keptLongs}: host {@code long} locals the instruction writer keeps, from {@link #kept}; {@code inlineBarriers}:
+     * heap accesses look in the translation caches themselves.
+     */
+    HostMethodWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants, int keptLongs, boolean inlineBarriers) {
         this.mc = mc;
         this.ops = ops;
         this.depth = depth;
@@ -64,6 +78,12 @@ abstract class HostMethodWriter {
         this.temp = FIRST + 2 * (maxLocals + maxDepth + 4);
         this.kept = temp + 2 * TEMPS;
         this.keptLongs = keptLongs;
+        this.inlineBarriers = inlineBarriers;
+        this.caches = kept + 2 * keptLongs;
+        this.frameBytes = caches + 1;
+        this.lineShift = caches + 2;
+        this.lineMask = caches + 3;
+        this.line = caches + 4;
         this.labels = new Label[ops.length];
         this.backward = new Label[ops.length];
         for (int i = 0; i < labels.length; i++) {
@@ -120,6 +140,9 @@ abstract class HostMethodWriter {
         }
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, EXIT_PC);
+        if (inlineBarriers) {
+            loadBarrierLocals();
+        }
         entrySwitch(entryPcs);
         for (int pc = 0; pc < ops.length; pc += Ops.length(ops[pc])) {
             mv.visitLabel(labels[pc]);
@@ -159,6 +182,20 @@ abstract class HostMethodWriter {
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** Loads the host locals of the barriers' fast paths from the runtime's fields of the same names. */
+    private void loadBarrierLocals() {
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, line);
+        String[] names = {"caches", "frameBytes", "lineShift", "lineMask"};
+        String[] types = {"[J", "[B", "I", "I"};
+        int[] locals = {caches, frameBytes, lineShift, lineMask};
+        for (int i = 0; i < names.length; i++) {
+            rt();
+            mv.visitFieldInsn(GETFIELD, RUNTIME, names[i], types[i]);
+            mv.visitVarInsn(types[i].equals("I") ? ISTORE : ASTORE, locals[i]);
+        }
     }
 
     /** Bytes of bytecode of the {@code run} method {@link #write} made. */

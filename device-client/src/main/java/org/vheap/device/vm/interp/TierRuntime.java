@@ -5,11 +5,13 @@ import static org.objectweb.asm.Opcodes.IRETURN;
 import static org.objectweb.asm.Opcodes.LRETURN;
 import static org.objectweb.asm.Opcodes.RETURN;
 
+import java.lang.invoke.MethodHandles;
 import org.vheap.device.vm.HeapExhausted;
 import org.vheap.device.vm.JavaError;
 import org.vheap.device.vm.Vm;
 import org.vheap.device.vm.heap.HeapMemory;
 import org.vheap.device.vm.heap.WriteBarrier;
+import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.device.vm.loader.VmClass;
 import org.vheap.device.vm.loader.VmMethod;
 import org.vheap.device.vm.thread.Activation;
@@ -36,6 +38,16 @@ public final class TierRuntime {
 
     private final Vm vm;
     private final HeapMemory mem;
+    /** The memory as a paged heap, whose translation caches translated code reads itself; null for another memory. */
+    private final PagedHeap paged;
+    /**
+     * For translated code, with a paged heap ({@link #inlineBarriers}): {@link PagedHeap#translationCaches}, its
+     * {@link PagedHeap#frameBytes} (both the same arrays for the heap's life), its line shift and {@code lineSize - 1}.
+     */
+    public final long[] caches;
+    public final byte[] frameBytes;
+    public final int lineShift;
+    public final int lineMask;
     private final WriteBarrier barrier;
     private final ArrayInstructions arrays;
     private final MethodInvoker invoker;
@@ -56,6 +68,11 @@ public final class TierRuntime {
     TierRuntime(Vm vm, ArrayInstructions arrays, MethodInvoker invoker) {
         this.vm = vm;
         this.mem = vm.memory();
+        this.paged = mem instanceof PagedHeap p ? p : null;
+        this.caches = paged == null ? null : paged.translationCaches();
+        this.frameBytes = paged == null ? null : paged.frameBytes();
+        this.lineShift = paged == null ? 0 : paged.lineShift();
+        this.lineMask = (1 << lineShift) - 1;
         this.barrier = vm.barrier();
         this.arrays = arrays;
         this.invoker = invoker;
@@ -65,7 +82,7 @@ public final class TierRuntime {
     void enable(int threshold) {
         this.threshold = threshold;
         this.translator = threshold < 0 ? null
-                : new Translator(java.lang.invoke.MethodHandles.lookup(), vm.classes().parsed().hostClasses());
+                : new Translator(MethodHandles.lookup(), vm.classes().parsed().hostClasses(), inlineBarriers());
     }
 
     boolean enabled() {
@@ -321,6 +338,21 @@ public final class TierRuntime {
 
     public void putShort(long address, long value) {
         mem.putShort(address, (short) value);
+    }
+
+    /** Whether translated code reads the heap's translation caches itself (a paged heap) or calls the getters. */
+    boolean inlineBarriers() {
+        return paged != null;
+    }
+
+    /** The read barrier past the translation caches: {@link PagedHeap#readIndex}. */
+    public int readIndex(long address) {
+        return paged.readIndex(address);
+    }
+
+    /** The write barrier past the translation caches: {@link PagedHeap#writeIndex}. */
+    public int writeIndex(long address) {
+        return paged.writeIndex(address);
     }
 
     /** A reference store, through the write barrier. */

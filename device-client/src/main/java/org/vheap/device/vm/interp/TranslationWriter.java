@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import java.util.List;
 import org.objectweb.asm.Label;
+import org.vheap.device.vm.heap.paging.PagedHeap;
 import org.vheap.format.ObjectLayout;
 import org.vheap.device.vm.loader.VmMethod;
 
@@ -11,14 +12,19 @@ import org.vheap.device.vm.loader.VmMethod;
  * Each guest instruction of a translation ({@link Translator}) as host code: what the interpreter's case in
  * {@link Interpreter#run} does to the thread's slots, done to the host frame of {@link HostMethodWriter} (same widths,
  * same conversions), heap accesses and checks through {@link TierRuntime}; calls through {@link TierRuntime#call};
- * instructions it does not translate, and failed checks, as exits.
+ * instructions it does not translate, and failed checks, as exits. Over a paged heap, int and long reads and writes of
+ * fields and array elements (a reference read is an int read) do the barrier's fast path here ({@link #index}): a look
+ * in the heap's translation caches and an access to its frame bytes, held in host locals from the entry, with no
+ * call; reference stores (the write barrier's remembered sets), statics, array lengths and narrower types still call.
  */
 final class TranslationWriter extends HostMethodWriter {
+    private static final String PAGED_HEAP = "org/vheap/device/vm/heap/paging/PagedHeap";
     /** Array instructions written so far: each has its own length cache, two kept longs from {@link #kept}. */
     private int lengthSites;
 
-    TranslationWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants) {
-        super(mc, ops, depth, constants, 2 * arrayInstructions(ops));
+    /** {@code inlineBarriers}: int and long accesses look in the paged heap's translation caches themselves. */
+    TranslationWriter(MethodCode mc, int[] ops, int[] depth, List<Object> constants, boolean inlineBarriers) {
+        super(mc, ops, depth, constants, 2 * arrayInstructions(ops), inlineBarriers);
     }
 
     /** The instructions of {@code ops} that read an array's length: each gets a length cache. */
@@ -574,16 +580,91 @@ final class TranslationWriter extends HostMethodWriter {
         storeAtTemp(putter, array + 2);
     }
 
-    /** Reads the heap at the address in {@code temp} with a {@link TierRuntime} getter into stack slot {@code slot}. */
+    /**
+     * Reads the heap at the address in {@code temp} with a {@link TierRuntime} getter into stack slot {@code slot}: for
+     * an int or a long with the barrier's fast path here ({@link #index}), else by calling the getter.
+     */
     private void loadAtTemp(String getter, int slot) {
+        boolean isInt = getter.equals("getInt");
+        if (inlineBarriers && (isInt || getter.equals("getLong"))) {
+            index(PagedHeap.READ_CACHE, "readIndex");
+            mv.visitVarInsn(ALOAD, frameBytes);
+            mv.visitInsn(SWAP);
+            if (isInt) {
+                mv.visitMethodInsn(INVOKESTATIC, PAGED_HEAP, "intAt", "([BI)I", false);
+                mv.visitInsn(I2L);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, PAGED_HEAP, "longAt", "([BI)J", false);
+            }
+            st(stack(slot));
+            return;
+        }
         rt();
         ld(temp);
         call(getter, "(J)J");
         st(stack(slot));
     }
 
+    /**
+     * Pushes the index in the frame bytes of the address in {@code temp} (an int), as the paged heap's barrier computes
+     * it: the line's frame from the two entries of the translation cache at {@code cache} (read or write) in the caches'
+     * array, else from a call to the barrier past them ({@code slow}: {@link TierRuntime#readIndex} or
+     * {@link TierRuntime#writeIndex}, which may page and updates the caches). The entries are read afresh at each
+     * access, so a miss, a call or an eviction since leaves nothing stale here; only the heap writes them.
+     */
+    private void index(int cache, String slow) {
+        Label offset = new Label();
+        Label done = new Label();
+        ld(temp);
+        mv.visitVarInsn(ILOAD, lineShift);
+        mv.visitInsn(LUSHR);
+        st(line);
+        for (int entry = cache; entry < cache + 4; entry += 2) {
+            // the entry's frame start if it holds the line (its line -1: none)
+            Label next = new Label();
+            ld(line);
+            mv.visitVarInsn(ALOAD, caches);
+            push(entry);
+            mv.visitInsn(LALOAD);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, next);
+            mv.visitVarInsn(ALOAD, caches);
+            push(entry + 1);
+            mv.visitInsn(LALOAD);
+            mv.visitInsn(L2I);
+            mv.visitJumpInsn(GOTO, offset);
+            mv.visitLabel(next);
+        }
+        // neither: the barrier past the caches, which returns the index
+        rt();
+        ld(temp);
+        call(slow, "(J)I");
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(offset);   // frame start + (address & lineMask)
+        ld(temp);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ILOAD, lineMask);
+        mv.visitInsn(IAND);
+        mv.visitInsn(IADD);
+        mv.visitLabel(done);
+    }
+
     /** Writes stack slot {@code slot} to the heap at the address in {@code temp} with a {@link TierRuntime} putter. */
     private void storeAtTemp(String putter, int slot) {
+        boolean isInt = putter.equals("putInt");
+        if (inlineBarriers && (isInt || putter.equals("putLong"))) {
+            index(PagedHeap.WRITE_CACHE, "writeIndex");
+            mv.visitVarInsn(ALOAD, frameBytes);
+            mv.visitInsn(SWAP);
+            ld(stack(slot));
+            if (isInt) {
+                mv.visitInsn(L2I);
+                mv.visitMethodInsn(INVOKESTATIC, PAGED_HEAP, "putIntAt", "([BII)V", false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, PAGED_HEAP, "putLongAt", "([BIJ)V", false);
+            }
+            return;
+        }
         rt();
         ld(temp);
         ld(stack(slot));

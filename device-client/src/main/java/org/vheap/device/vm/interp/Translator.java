@@ -41,8 +41,10 @@ import org.vheap.device.vm.loader.HostClasses;
  * <h2>Limits</h2>
  * A method whose prepared code is longer than {@link #MAX_CODE} slots, or whose translation's {@code run} method has
  * more than {@link #MAX_RUN_BYTES} bytes of bytecode, is left to the interpreter (the host JIT would not compile its
- * translation at all). A translation is dropped when an exit finds its instruction quickened since (it is translated
- * again when hot).
+ * translation at all). Each int and long access of a translation does the barrier's fast path itself (see
+ * {@link TranslationWriter}); when that makes the {@code run} method too long, the method is translated again with
+ * each access a call to the runtime's getter or putter, a few bytes each. A translation is dropped when an exit finds
+ * its instruction quickened since (it is translated again when hot).
  */
 final class Translator {
     /** Prepared-code slots beyond which a method is left to the interpreter. */
@@ -57,12 +59,18 @@ final class Translator {
 
     private final MethodHandles.Lookup lookup;
     private final HostClasses hostClasses;
+    /** Whether heap accesses look in the translation caches themselves (the memory is a paged heap). */
+    private final boolean inlineBarriers;
     private int translated;
 
-    /** Defines its translations with {@code lookup}, through the code cache's {@code hostClasses}. */
-    Translator(MethodHandles.Lookup lookup, HostClasses hostClasses) {
+    /**
+     * Defines its translations with {@code lookup}, through the code cache's {@code hostClasses}; {@code inlineBarriers}
+     * when the runtime's memory is a paged heap, whose translation caches the translated code may read itself.
+     */
+    Translator(MethodHandles.Lookup lookup, HostClasses hostClasses, boolean inlineBarriers) {
         this.lookup = lookup;
         this.hostClasses = hostClasses;
+        this.inlineBarriers = inlineBarriers;
     }
 
     /** A translation: the host code, its constants, its entry points, and each pc's op when it was made. */
@@ -113,14 +121,12 @@ final class Translator {
             return null;
         }
         List<Object> constants = new ArrayList<>();
-        byte[] bytes;
-        TranslationWriter writer = new TranslationWriter(mc, ops, depth, constants);
-        try {
-            bytes = writer.write(entryPcs);
-        } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.LimitExceededException e) {
-            bytes = null;   // far too long for the host JIT
+        byte[] bytes = write(mc, ops, depth, constants, entryPcs, inlineBarriers);
+        if (bytes == null && inlineBarriers) {
+            constants.clear();
+            bytes = write(mc, ops, depth, constants, entryPcs, false);
         }
-        if (bytes == null || writer.runBytes() > MAX_RUN_BYTES) {
+        if (bytes == null) {
             mc.hotness = -1;
             return null;
         }
@@ -131,6 +137,18 @@ final class Translator {
             return new Translation(tc, constants.toArray(), entries, ops);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("the tier made bad code for " + mc.method + ": " + e, e);
+        }
+    }
+
+    /** The translation's class file, or null when its {@code run} method is longer than {@link #MAX_RUN_BYTES}. */
+    private static byte[] write(MethodCode mc, int[] ops, int[] depth, List<Object> constants, List<Integer> entryPcs,
+                                boolean inlineBarriers) {
+        TranslationWriter writer = new TranslationWriter(mc, ops, depth, constants, inlineBarriers);
+        try {
+            byte[] bytes = writer.write(entryPcs);
+            return writer.runBytes() > MAX_RUN_BYTES ? null : bytes;
+        } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.LimitExceededException e) {
+            return null;   // far too long for the host JIT
         }
     }
 

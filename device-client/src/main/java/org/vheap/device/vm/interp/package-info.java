@@ -77,7 +77,11 @@
  * written back. A translation keeps no state of its own (its runtime and constants are arguments of each call), so
  * the VMs sharing a code cache share translations with equal bytes ({@code loader.HostClasses}): a method translated
  * exactly as another VM of the device did (the same quickened code and class ids: often the JDK's methods, and an app
- * run or resumed again) runs code the host JIT has already compiled.
+ * run or resumed again) runs code the host JIT has already compiled. Over a paged heap, a translation's int and long
+ * accesses do the barrier's fast path themselves: a look in the heap's translation caches (one array, read in place
+ * at every access, written only by the heap) and an access to its frame bytes, the barrier called only when both
+ * entries miss ({@code TranslationWriter.index}); a translation that would be too long for the host JIT that way is
+ * made again with a call per access.
  *
  * <h2>Exceptions</h2>
  * An error the VM detects (a null receiver, an index out of bounds, a failed resolution, a native's refusal) is a

@@ -113,17 +113,18 @@ public final class PagedHeap implements HeapMemory {
      * boundary, an array and the object holding it) hits as code on one line does.
      * The second entries are used only when the memory has {@link #TWO_ENTRY_FRAMES} frames or more: the eviction
      * sweep takes no line the caches hold, and four of a handful of frames would leave it too little to choose from.
+     *
+     * <p>Both caches are in one array, {@link #translationCaches}, which translated code reads directly (its barriers'
+     * fast paths: the tier's {@code TranslationWriter}), so the array is the caches: from {@link #READ_CACHE} and from
+     * {@link #WRITE_CACHE}, the first entry's line (-1: none) and where its frame starts, then the second entry's.
      */
     static final int TWO_ENTRY_FRAMES = 64;
+    /** Where the read cache starts in {@link #translationCaches}: line, frame start, second line, its frame start. */
+    public static final int READ_CACHE = 0;
+    /** Where the write cache starts in {@link #translationCaches}, laid out as the read cache. */
+    public static final int WRITE_CACHE = 4;
     private final boolean twoEntries;
-    private long readLine = -1;
-    private int readBase;
-    private long readLine2 = -1;
-    private int readBase2;
-    private long writeLine = -1;
-    private int writeBase;
-    private long writeLine2 = -1;
-    private int writeBase2;
+    private final long[] caches = {-1, 0, -1, 0, -1, 0, -1, 0};
 
     private long misses;
     private long linesFetched;
@@ -249,25 +250,25 @@ public final class PagedHeap implements HeapMemory {
     @Override
     public int getInt(long address) {
         assert (address & 3) == 0 : "unaligned int at " + address;
-        return (int) INT.get(memory, readIndex(address));
+        return intAt(memory, readIndex(address));
     }
 
     @Override
     public void putInt(long address, int value) {
         assert (address & 3) == 0 : "unaligned int at " + address;
-        INT.set(memory, writeIndex(address), value);
+        putIntAt(memory, writeIndex(address), value);
     }
 
     @Override
     public long getLong(long address) {
         assert (address & 7) == 0 : "unaligned long at " + address;
-        return (long) LONG.get(memory, readIndex(address));
+        return longAt(memory, readIndex(address));
     }
 
     @Override
     public void putLong(long address, long value) {
         assert (address & 7) == 0 : "unaligned long at " + address;
-        LONG.set(memory, writeIndex(address), value);
+        putLongAt(memory, writeIndex(address), value);
     }
 
     @Override
@@ -379,7 +380,7 @@ public final class PagedHeap implements HeapMemory {
         if (running) {
             touchedInCollection.clear();
             missesBeforeCollection = misses + prefetched;
-            readLine = readLine2 = -1;   // so the first read of each line goes past the fast path and is counted
+            forgetAll(READ_CACHE);   // so the first read of each line goes past the fast path and is counted
         } else {
             missesInCollection = misses + prefetched - missesBeforeCollection;
         }
@@ -450,20 +451,68 @@ public final class PagedHeap implements HeapMemory {
         return nurseryFrame + (int) (line - nurseryFirstLine);
     }
 
-    /** The index in {@link #memory} of a byte to read: the read barrier. */
-    private int readIndex(long address) {
+    /**
+     * The translation caches (both, laid out as {@link #READ_CACHE} and {@link #WRITE_CACHE} say), for translated code
+     * to read: the same array for the life of this heap, changed only by this heap's barriers and sweeps, on the VM's
+     * thread. Code that reads it must not write it, and must look again after anything that may page (a barrier's
+     * miss, any call into the VM).
+     */
+    public long[] translationCaches() {
+        return caches;
+    }
+
+    /**
+     * The frames' bytes, which the caches' frame starts index: the same array until {@link #close}, which gives it back
+     * to the device's frame memory (the next heap may take it), so nothing may touch it through this after the close.
+     */
+    public byte[] frameBytes() {
+        return memory;
+    }
+
+    /**
+     * The int at {@code index} of frame bytes ({@link #frameBytes}), in the heap's byte order (little-endian), as
+     * {@link #getInt} reads it; with the next three, what translated code's barrier fast paths read and write with.
+     */
+    public static int intAt(byte[] frames, int index) {
+        return (int) INT.get(frames, index);
+    }
+
+    public static void putIntAt(byte[] frames, int index, int value) {
+        INT.set(frames, index, value);
+    }
+
+    public static long longAt(byte[] frames, int index) {
+        return (long) LONG.get(frames, index);
+    }
+
+    public static void putLongAt(byte[] frames, int index, long value) {
+        LONG.set(frames, index, value);
+    }
+
+    /** log2 of the line size: an address's line is {@code address >>> lineShift()}. */
+    public int lineShift() {
+        return lineShift;
+    }
+
+    /**
+     * The index in {@link #frameBytes} of a byte to read: the read barrier (the getters', and translated code's when its
+     * own look in the read cache missed).
+     */
+    public int readIndex(long address) {
         long line = address >>> lineShift;
-        if (line == readLine) {
-            return readBase + (int) (address & lineMask);
+        long[] c = caches;
+        if (line == c[READ_CACHE]) {
+            return (int) c[READ_CACHE + 1] + (int) (address & lineMask);
         }
-        if (line == readLine2) {
-            return readBase2 + (int) (address & lineMask);
+        if (line == c[READ_CACHE + 2]) {
+            return (int) c[READ_CACHE + 3] + (int) (address & lineMask);
         }
         return readIndexMiss(address, line);
     }
 
     /** A read of a line neither entry of the read cache holds: through the cache table, else the slow path. */
     private int readIndexMiss(long address, long line) {
+        checkOpen();
         int[] map = table.lineMap();
         int frame;
         if (line < map.length && (frame = map[(int) line]) >= 0) {
@@ -478,23 +527,37 @@ public final class PagedHeap implements HeapMemory {
 
     /** Makes {@code line} (in {@code frame}) the read cache's first entry; returns where the frame starts. */
     private int cacheRead(long line, int frame) {
-        if (twoEntries) {
-            readLine2 = readLine;
-            readBase2 = readBase;
-        }
-        readLine = line;
-        readBase = frame << lineShift;
-        return readBase;
+        return cache(READ_CACHE, line, frame);
     }
 
-    /** The index in {@link #memory} of a byte to write: the write barrier. */
-    private int writeIndex(long address) {
-        long line = address >>> lineShift;
-        if (line == writeLine) {
-            return writeBase + (int) (address & lineMask);
+    /**
+     * Makes {@code line} (in {@code frame}) the first entry of the cache at {@code cache} in {@link #caches}, the first
+     * moving to the second; returns where the frame starts.
+     */
+    private int cache(int cache, long line, int frame) {
+        long[] c = caches;
+        if (twoEntries) {
+            c[cache + 2] = c[cache];
+            c[cache + 3] = c[cache + 1];
         }
-        if (line == writeLine2) {
-            return writeBase2 + (int) (address & lineMask);
+        int base = frame << lineShift;
+        c[cache] = line;
+        c[cache + 1] = base;
+        return base;
+    }
+
+    /**
+     * The index in {@link #frameBytes} of a byte to write: the write barrier (the putters', and translated code's when
+     * its own look in the write cache missed).
+     */
+    public int writeIndex(long address) {
+        long line = address >>> lineShift;
+        long[] c = caches;
+        if (line == c[WRITE_CACHE]) {
+            return (int) c[WRITE_CACHE + 1] + (int) (address & lineMask);
+        }
+        if (line == c[WRITE_CACHE + 2]) {
+            return (int) c[WRITE_CACHE + 3] + (int) (address & lineMask);
         }
         return writeIndexSlow(address, line);
     }
@@ -509,6 +572,7 @@ public final class PagedHeap implements HeapMemory {
     }
 
     private int writeIndexSlow(long address, long line) {
+        checkOpen();
         int frame;
         if (isNurseryLine(line)) {
             frame = nurseryFrameOf(line);   // never dirty: never flushed
@@ -526,13 +590,7 @@ public final class PagedHeap implements HeapMemory {
 
     /** Makes {@code line} (in {@code frame}, dirty) the write cache's first entry; returns where the frame starts. */
     private int cacheWrite(long line, int frame) {
-        if (twoEntries) {
-            writeLine2 = writeLine;
-            writeBase2 = writeBase;
-        }
-        writeLine = line;
-        writeBase = frame << lineShift;
-        return writeBase;
+        return cache(WRITE_CACHE, line, frame);
     }
 
     /** Translation through the cache table (the seed's figure 8): the line's frame, faulting it in on a miss. */
@@ -814,9 +872,10 @@ public final class PagedHeap implements HeapMemory {
             evict(f);
         }
         if (table.freeFrames() < needed) {
-            if (readLine2 >= 0 || writeLine2 >= 0) {   // the caches' second entries left the sweep too little
-                readLine2 = -1;
-                writeLine2 = -1;
+            long[] c = caches;
+            if (c[READ_CACHE + 2] >= 0 || c[WRITE_CACHE + 2] >= 0) {   // the second entries left the sweep too little
+                c[READ_CACHE + 2] = -1;
+                c[WRITE_CACHE + 2] = -1;
                 makeFree(needed);
                 return;
             }
@@ -893,26 +952,33 @@ public final class PagedHeap implements HeapMemory {
 
     /** Whether a translation cache holds {@code line} (the eviction sweep does not take it: it counts as referenced). */
     private boolean isCached(long line) {
-        return line == readLine || line == readLine2 || line == writeLine || line == writeLine2;
+        long[] c = caches;
+        return line == c[READ_CACHE] || line == c[READ_CACHE + 2] || line == c[WRITE_CACHE] || line == c[WRITE_CACHE + 2];
     }
 
     private void forgetRead(long line) {
-        if (line == readLine) {
-            readLine = -1;
-        }
-        if (line == readLine2) {
-            readLine2 = -1;
-        }
+        forget(READ_CACHE, line);
     }
 
     /** Forgets {@code line} in the write cache: the next store to it goes through the write barrier's slow path. */
     private void forgetWrite(long line) {
-        if (line == writeLine) {
-            writeLine = -1;
+        forget(WRITE_CACHE, line);
+    }
+
+    private void forget(int cache, long line) {
+        long[] c = caches;
+        if (line == c[cache]) {
+            c[cache] = -1;
         }
-        if (line == writeLine2) {
-            writeLine2 = -1;
+        if (line == c[cache + 2]) {
+            c[cache + 2] = -1;
         }
+    }
+
+    /** Empties the cache at {@code cache} in {@link #caches}. */
+    private void forgetAll(int cache) {
+        caches[cache] = -1;
+        caches[cache + 2] = -1;
     }
 
     /**
@@ -1159,7 +1225,16 @@ public final class PagedHeap implements HeapMemory {
         byte[] held = memory;
         if (held != CLOSED) {
             memory = CLOSED;
+            forgetAll(READ_CACHE);   // and the barriers' misses refuse: translated code holding the bytes given back
+            forgetAll(WRITE_CACHE);  // (which the next heap may take) gets no index into them
             frameMemory.give(held);
+        }
+    }
+
+    /** Refuses a barrier's miss on a closed heap. */
+    private void checkOpen() {
+        if (memory == CLOSED) {
+            throw new IllegalStateException("app '" + app + "': its paged heap is closed");
         }
     }
 
